@@ -1,0 +1,196 @@
+/* cs-cli.c: cohortscope-cli entry point and shared helpers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cs-cli.h"
+#include "cs-filter.h"
+#include "cs-fhir-client.h"
+
+typedef struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} CsCliCommand;
+
+static const CsCliCommand commands[] = {
+  { "summary",   cs_cli_cmd_summary,   N_("Count resources, patients and variables") },
+  { "variables", cs_cli_cmd_variables, N_("List the variables of the patient table") },
+  { "table",     cs_cli_cmd_table,     N_("Print the patient × variable table") },
+  { "cohort",    cs_cli_cmd_cohort,    N_("List the patients matching a filter") },
+  { "stats",     cs_cli_cmd_stats,     N_("Test the association of two variables") },
+  { "correlate", cs_cli_cmd_correlate, N_("Correlate features with clinical variables") },
+  { "survival",  cs_cli_cmd_survival,  N_("Kaplan–Meier estimates and log-rank test") },
+  { "chart",     cs_cli_cmd_chart,     N_("Render a chart to PNG, SVG or PDF") },
+  { "push",      cs_cli_cmd_push,      N_("Upload a Bundle or NDJSON file to a FHIR server") },
+  { "demo",      cs_cli_cmd_demo,      N_("Write the synthetic demo cohort as a FHIR Bundle") },
+};
+
+void
+cs_cli_error (const char *format,
+              ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "cohortscope-cli: %s\n", msg);
+}
+
+gboolean
+cs_cli_parse_options (int                 *argc,
+                      char              ***argv,
+                      const char          *parameter_string,
+                      const char          *summary,
+                      const GOptionEntry  *entries)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  context = g_option_context_new (parameter_string);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (summary != NULL)
+    g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      cs_cli_error ("%s", error->message);
+      fprintf (stderr, _("Run “cohortscope-cli %s --help” for the options.\n"), (*argv)[0]);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_url (const char *source)
+{
+  return g_str_has_prefix (source, "http://") || g_str_has_prefix (source, "https://");
+}
+
+CsStore *
+cs_cli_load_sources (char   **sources,
+                     GError **error)
+{
+  g_autoptr(CsStore) store = NULL;
+
+  if (sources == NULL || sources[0] == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("No --source given: name a Bundle or NDJSON file, a directory or a FHIR server URL"));
+      return NULL;
+    }
+
+  store = cs_store_new ();
+
+  for (guint i = 0; sources[i] != NULL; i++)
+    {
+      if (is_url (sources[i]))
+        {
+          if (!cs_fhir_load_into_store (sources[i], store, NULL, NULL, NULL, error))
+            return NULL;
+        }
+      else if (!cs_store_load_path (store, sources[i], NULL, NULL, NULL, error))
+        return NULL;
+    }
+
+  cs_store_finish (store);
+
+  return g_steal_pointer (&store);
+}
+
+GArray *
+cs_cli_select_rows (CsStore     *store,
+                    const char  *filter_text,
+                    GError     **error)
+{
+  g_autoptr(CsFilter) filter = NULL;
+  g_autoptr(CsBitset) rows = NULL;
+
+  if (filter_text == NULL || *filter_text == '\0')
+    {
+      GArray *all = g_array_new (FALSE, FALSE, sizeof (guint));
+      guint n = cs_store_get_n_patients (store);
+
+      for (guint i = 0; i < n; i++)
+        g_array_append_val (all, i);
+      return all;
+    }
+
+  if (!(filter = cs_filter_parse (filter_text, NULL, error)))
+    return NULL;
+  if (!(rows = cs_filter_evaluate (filter, store, error)))
+    return NULL;
+
+  return cs_bitset_to_rows (rows);
+}
+
+void
+cs_cli_json_string (GString    *out,
+                    const char *str)
+{
+  g_string_append_c (out, '"');
+  cs_json_append_escaped (out, str, -1);
+  g_string_append_c (out, '"');
+}
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n\n", _("Usage: cohortscope-cli COMMAND [OPTION…]"));
+  fprintf (stream, "%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("Run “cohortscope-cli COMMAND --help” for the options of a command."));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  /* Numbers in machine output use '.' whatever the user's locale. */
+  setlocale (LC_NUMERIC, "C");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return CS_CLI_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return CS_CLI_OK;
+    }
+
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("cohortscope-cli %s\n", PACKAGE_VERSION);
+      return CS_CLI_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (argv[1], commands[i].name))
+        return commands[i].run (argc - 1, argv + 1);
+    }
+
+  cs_cli_error (_("unknown command “%s”"), argv[1]);
+  print_usage (stderr);
+  return CS_CLI_USAGE;
+}

@@ -1,0 +1,83 @@
+/* cs-ingest.h: streaming ingest of FHIR R4 JSON
+ *
+ * Accepts, in any mix: a Bundle of any type (entries are streamed one by one;
+ * nested Bundles are expanded), a single resource, NDJSON (one resource per
+ * line, or any whitespace-separated sequence of top-level values), and
+ * directories of such files (*.json, *.ndjson, *.jsonl; recursive, sorted).
+ *
+ * Memory is bounded by the largest single resource, not by the document.
+ * Errors name the source, the byte offset and the JSON path, e.g.
+ *   "bundle.json: byte 10532 (entry[3].resource.valueQuantity.value): unexpected ']'"
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "cs-json.h"
+
+G_BEGIN_DECLS
+
+#define CS_INGEST_ERROR (cs_ingest_error_quark ())
+
+typedef enum
+{
+  CS_INGEST_ERROR_PARSE,       /* malformed JSON (wraps CS_JSON_ERROR text) */
+  CS_INGEST_ERROR_NOT_FHIR,    /* valid JSON but no resourceType where one is needed */
+  CS_INGEST_ERROR_IO,          /* cannot read the file */
+  CS_INGEST_ERROR_EMPTY,       /* nothing to load (empty file, Bundle with no entries where an error is wanted) */
+} CsIngestError;
+
+typedef struct
+{
+  const CsJsonNode *resource;      /* the resource object; valid only during the callback */
+  const char       *resource_type; /* never NULL */
+  const char       *id;            /* Resource.id or NULL */
+  const char       *full_url;      /* Bundle.entry.fullUrl or NULL */
+  const char       *source;        /* file path or URL the bytes came from */
+  guint             source_index;  /* index of the source in this ingest run (0-based) */
+  goffset           offset;        /* byte offset of the resource's '{' in the source */
+  gsize             length;        /* bytes up to and including the matching '}' */
+  const char       *request_method; /* Bundle.entry.request.method or NULL */
+} CsResourceRecord;
+
+/* Return FALSE and set error to stop the ingest. */
+typedef gboolean (*CsIngestResourceFunc) (const CsResourceRecord *record,
+                                          gpointer                user_data,
+                                          GError                **error);
+
+/* Called now and then (at most every 64 KiB or so) with bytes consumed of the
+ * current source, its total size (0 if unknown) and resources seen so far. */
+typedef void     (*CsIngestProgressFunc) (guint64   bytes_done,
+                                          guint64   bytes_total,
+                                          guint64   n_resources,
+                                          gpointer  user_data);
+
+typedef struct _CsIngest CsIngest;
+
+/* Push interface: feed bytes as they arrive (network) and finish at the end. */
+CsIngest   *cs_ingest_new               (CsIngestResourceFunc  func,
+                                         gpointer              user_data);
+void        cs_ingest_free              (CsIngest             *self);
+void        cs_ingest_begin_source      (CsIngest             *self,
+                                         const char           *source_name);
+gboolean    cs_ingest_feed              (CsIngest             *self,
+                                         const char           *data,
+                                         gsize                 len,
+                                         GError              **error);
+gboolean    cs_ingest_end_source        (CsIngest             *self,
+                                         GError              **error);
+guint64     cs_ingest_get_n_resources   (CsIngest             *self);
+
+/* Convenience: a file, NDJSON file or directory (recursively). */
+gboolean    cs_ingest_path              (const char           *path,
+                                         CsIngestResourceFunc  func,
+                                         gpointer              user_data,
+                                         CsIngestProgressFunc  progress,
+                                         gpointer              progress_data,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsIngest, cs_ingest_free)
+
+G_END_DECLS

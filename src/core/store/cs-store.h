@@ -1,0 +1,105 @@
+/* cs-store.h: resource index and the patient × variable table
+ *
+ * Feed resources with cs_store_add_resource() (it has the signature of a
+ * CsIngestResourceFunc), then call cs_store_finish() once: references are
+ * resolved and the columnar table is built. After finish the store is
+ * read-only and may be shared between threads for reading.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "cs-ingest.h"
+#include "cs-variable.h"
+
+G_BEGIN_DECLS
+
+#define CS_TYPE_STORE (cs_store_get_type ())
+G_DECLARE_FINAL_TYPE (CsStore, cs_store, CS, STORE, GObject)
+
+#define CS_STORE_ERROR (cs_store_error_quark ())
+
+typedef enum
+{
+  CS_STORE_ERROR_FAILED,
+  CS_STORE_ERROR_NOT_FINISHED,
+  CS_STORE_ERROR_NO_SUCH_VARIABLE,
+  CS_STORE_ERROR_NO_SUCH_RESOURCE,
+} CsStoreError;
+
+GQuark             cs_store_error_quark           (void);
+
+CsStore           *cs_store_new                   (void);
+
+/* Loading */
+gboolean           cs_store_add_resource          (const CsResourceRecord *record,
+                                                   gpointer                store,
+                                                   GError                **error);
+gboolean           cs_store_load_path             (CsStore              *self,
+                                                   const char           *path,
+                                                   CsIngestProgressFunc  progress,
+                                                   gpointer              progress_data,
+                                                   GCancellable         *cancellable,
+                                                   GError              **error);
+void               cs_store_finish                (CsStore              *self);
+gboolean           cs_store_is_finished           (CsStore              *self);
+
+/* Loads every path into a new store in a thread and finishes it. Progress
+ * (bytes done/total over all paths, resources) is delivered on the main
+ * context of the caller. */
+void               cs_store_load_async            (char                **paths,
+                                                   CsIngestProgressFunc  progress,
+                                                   gpointer              progress_data,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+CsStore           *cs_store_load_finish           (GAsyncResult         *result,
+                                                   GError              **error);
+
+/* Resource index */
+guint              cs_store_get_n_resources       (CsStore              *self);
+/* resourceType -> count, sorted by type name; "Patient": n etc. */
+GPtrArray         *cs_store_get_resource_types    (CsStore              *self);   /* char*, owned by store */
+guint              cs_store_count_resources       (CsStore              *self,
+                                                   const char           *resource_type);
+const char        *cs_store_get_resource_type     (CsStore              *self,
+                                                   guint                 resource);
+const char        *cs_store_get_resource_id       (CsStore              *self,
+                                                   guint                 resource);
+/* A one-line description ("Observation 8302-2 Body height: 177 cm, 2019-05-01") */
+char              *cs_store_describe_resource     (CsStore              *self,
+                                                   guint                 resource);
+/* The resource's JSON as found in its source, re-read on demand, indented. */
+char              *cs_store_get_resource_json     (CsStore              *self,
+                                                   guint                 resource,
+                                                   GError              **error);
+
+/* Patients (rows) */
+guint              cs_store_get_n_patients        (CsStore              *self);
+const char        *cs_store_get_patient_id        (CsStore              *self,
+                                                   guint                 row);
+int                cs_store_find_patient          (CsStore              *self,
+                                                   const char           *patient_id); /* -1 if none */
+/* Resource indices (guint) of everything that refers to the patient, incl. the Patient itself */
+GArray            *cs_store_get_patient_resources (CsStore              *self,
+                                                   guint                 row);
+/* StudyInstanceUIDs of the patient's ImagingStudies (char*, owned by store) */
+GPtrArray         *cs_store_get_patient_study_uids (CsStore             *self,
+                                                   guint                 row);
+
+/* Variables (columns), in a stable order: Patient, Condition, Observation, Imaging, Radiomics */
+guint              cs_store_get_n_variables       (CsStore              *self);
+CsVariable        *cs_store_get_variable          (CsStore              *self,
+                                                   guint                 index);
+CsVariable        *cs_store_lookup_variable       (CsStore              *self,
+                                                   const char           *key);
+/* key or any code ("system|code" or only "code") */
+CsVariable        *cs_store_find_variable         (CsStore              *self,
+                                                   const char           *key_or_code);
+/* Per-lesion roll-up for multi-valued numeric variables (radiomics); rebuilds num[] */
+gboolean           cs_store_set_rollup            (CsStore              *self,
+                                                   CsRollup              rollup);
+CsRollup           cs_store_get_rollup            (CsStore              *self);
+
+G_END_DECLS

@@ -1,0 +1,78 @@
+/* cs-variable.h: one column of the patient × variable table
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CS_VARIABLE_NUMERIC,      /* num[] holds the value (UCUM unit in ->unit), NAN = missing */
+  CS_VARIABLE_CATEGORICAL,  /* cat[] holds an index into ->levels, -1 = missing */
+  CS_VARIABLE_BOOLEAN,      /* num[] holds 0 or 1, NAN = missing */
+  CS_VARIABLE_DATE,         /* num[] holds days since 1970-01-01 (may be fractional), NAN = missing */
+  CS_VARIABLE_SURVIVAL,     /* num[] holds the time (->unit, days), event[] 1 = event, 0 = censored; NAN time = missing */
+} CsVariableType;
+
+typedef enum
+{
+  CS_ROLLUP_LATEST,         /* latest by effective[x], ties: last in input (default) */
+  CS_ROLLUP_LARGEST_LESION, /* value from the lesion with the largest volume feature */
+  CS_ROLLUP_MAX,
+  CS_ROLLUP_MEAN,
+  CS_ROLLUP_SUM,
+  CS_ROLLUP_COUNT,
+} CsRollup;
+
+typedef struct
+{
+  char *code;               /* FHIR code (or the string value for valueString) */
+  char *display;            /* display or NULL */
+  char *system;             /* code system or NULL */
+  guint n;                  /* patients with this level */
+} CsLevel;
+
+typedef struct _CsVariable CsVariable;
+
+struct _CsVariable
+{
+  char           *key;      /* stable key: [A-Za-z_][A-Za-z0-9_.]* where possible */
+  char           *label;    /* human label (display text) */
+  CsVariableType  type;
+  char           *unit;     /* UCUM unit or NULL */
+  GPtrArray      *codes;    /* char* "system|code" it came from (may be empty) */
+  char           *group;    /* "Patient", "Condition", "Observation", "Radiomics", "Imaging", "Survival" */
+  guint           n;        /* patients with a value */
+  guint           n_rows;   /* == number of patients */
+
+  double         *num;      /* NUMERIC, BOOLEAN, DATE, SURVIVAL: n_rows values */
+  gint32         *cat;      /* CATEGORICAL: n_rows level indices */
+  guint8         *event;    /* SURVIVAL: n_rows event flags */
+  GPtrArray      *levels;   /* CATEGORICAL: CsLevel* */
+};
+
+const char  *cs_variable_type_to_string (CsVariableType    type);  /* "numeric", "categorical", "boolean", "date", "survival" */
+gboolean     cs_variable_is_missing     (const CsVariable *var,
+                                         guint             row);
+/* The cell as `cohortscope-cli table` prints it (shortest round-trip numbers,
+ * codes, true/false, YYYY-MM-DD dates); "" when missing. labels=TRUE gives
+ * displays for categorical values. */
+char        *cs_variable_format_cell    (const CsVariable *var,
+                                         guint             row,
+                                         gboolean          labels);
+const CsLevel *cs_variable_get_level    (const CsVariable *var,
+                                         guint             row);   /* NULL when missing or not categorical */
+/* Level index whose code equals str, or whose display equals it ignoring case; -1 if none. */
+int          cs_variable_find_level     (const CsVariable *var,
+                                         const char       *str);
+void         cs_variable_free           (CsVariable       *var);
+
+/* Shortest decimal that parses back to the same double ("1.5", "0.1", "1e+300"). */
+char        *cs_format_double           (double            value);
+void         cs_format_double_buf       (double            value,
+                                         char              buf[32]);
+
+G_END_DECLS
