@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Cohortscope developer entry point.
+#
+#   scripts/dev.sh run    install missing Debian packages, build, start the app on the demo cohort
+#   scripts/dev.sh test   install missing Debian packages, build, run the whole test suite
+#
+# Installing needs root (or sudo). Set CS_NO_INSTALL=1 to skip the package step.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+
+builddir=${CS_BUILDDIR:-build}
+asandir=${CS_ASAN_BUILDDIR:-build-asan}
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_deps() {
+    [ "${CS_NO_INSTALL:-0}" = 1 ] && return 0
+    local wanted missing=()
+    wanted=$(grep -v '^\s*#' scripts/deps-debian.txt | grep -v '^\s*$')
+    for pkg in $wanted; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$pkg")
+        fi
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "Installing ${#missing[@]} missing Debian packages: ${missing[*]}"
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        if command -v sudo >/dev/null; then sudo=sudo; else
+            echo "error: packages missing and not root and no sudo: ${missing[*]}" >&2; exit 1
+        fi
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+setup_build() {
+    local dir=$1; shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        log "Configuring $dir"
+        meson setup "$dir" "$@"
+    else
+        meson setup --reconfigure "$dir" "$@" >/dev/null
+    fi
+    log "Building $dir"
+    ninja -C "$dir"
+}
+
+cmd_run() {
+    install_deps
+    setup_build "$builddir" -Dwerror=true
+    export GSETTINGS_SCHEMA_DIR="$here/$builddir/data"
+    local app="$here/$builddir/src/gui/cohortscope"
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+        log "No display: starting under Xvfb (screenshot with: import -window root shot.png)"
+        exec xvfb-run -a -s "-screen 0 1400x900x24" "$app" --demo "$@"
+    fi
+    exec "$app" --demo "$@"
+}
+
+cmd_test() {
+    install_deps
+    setup_build "$builddir" -Dwerror=true
+    log "Running the test suite"
+    local rc=0
+    meson test -C "$builddir" --print-errorlogs --num-processes 2 --timeout-multiplier 2 || rc=$?
+    if [ "${CS_SKIP_ASAN:-0}" != 1 ]; then
+        setup_build "$asandir" -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbenchmarks=false
+        log "Running the core suites under AddressSanitizer/UBSan"
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        LSAN_OPTIONS=suppressions="$here/tests/lsan.supp" \
+            meson test -C "$asandir" --print-errorlogs --num-processes 2 --timeout-multiplier 3 \
+                --no-suite gui --no-suite slow || rc=$?
+    fi
+    totals "$builddir" "$asandir"
+    return $rc
+}
+
+# Prints "N passed, N failed" summed over meson's JSON test logs.
+totals() {
+    /usr/bin/python3 - "$@" <<'PY'
+import json, os, sys
+passed = failed = skipped = 0
+for d in sys.argv[1:]:
+    path = os.path.join(d, "meson-logs", "testlog.json")
+    if not os.path.exists(path):
+        continue
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            r = json.loads(line).get("result")
+            if r in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif r == "SKIP":
+                skipped += 1
+            else:
+                failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
+
+case "${1:-}" in
+    run)  shift; cmd_run "$@" ;;
+    test) shift; cmd_test "$@" ;;
+    *) echo "usage: scripts/dev.sh run|test" >&2; exit 2 ;;
+esac
