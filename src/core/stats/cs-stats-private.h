@@ -1,0 +1,21 @@
+/* cs-stats-private.h: helpers shared inside src/core/stats
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cs-stats.h"
+
+G_BEGIN_DECLS
+
+/* r of two complete columns as scipy.stats.pearsonr; NAN if either is constant */
+double  cs_stats_pearson_r_complete  (const double *x,
+                                      const double *y,
+                                      gsize         n);
+/* two-sided p of Pearson's r / Spearman's ρ over n complete pairs */
+double  cs_stats_pearson_p_value     (double        r,
+                                      gsize         n);
+double  cs_stats_spearman_p_value    (double        rho,
+                                      gsize         n);
+
+G_END_DECLS

@@ -1,0 +1,450 @@
+/* cs-stats-survival.c: Kaplan–Meier, log-rank and Harrell's C
+ *
+ * Reproduces R survival::survfit (Greenwood variance, conf.type = "log"),
+ * print.survfit's median (and its rule for a flat segment at 0.5),
+ * survival::survdiff (rho = 0) and survival::concordance.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "cs-stats.h"
+
+#define Z_975 1.959963984540054
+
+typedef struct
+{
+  double time;
+  gint32 group;
+  guint8 event;
+} SurvItem;
+
+static int
+surv_item_compare (const void *a,
+                   const void *b)
+{
+  const SurvItem *ia = a;
+  const SurvItem *ib = b;
+
+  if (ia->time < ib->time)
+    return -1;
+  if (ia->time > ib->time)
+    return 1;
+  return 0;
+}
+
+void
+cs_km_curve_free (CsKmCurve *curve)
+{
+  if (curve == NULL)
+    return;
+  g_free (curve->points);
+  g_free (curve);
+}
+
+/* R's minmin(): first time where y < 0.5 (within sqrt(eps)); when y is 0.5
+ * there and later drops below, the midpoint of the two times. */
+static double
+km_minmin (const CsKmPoint *points,
+           guint            n_points,
+           gsize            field_offset)
+{
+  const double tolerance = 1.4901161193847656e-08; /* .Machine$double.eps^0.5 */
+  gint first = -1;
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      double y = G_STRUCT_MEMBER (double, &points[i], field_offset);
+
+      if (!isnan (y) && y < 0.5 + tolerance)
+        {
+          first = (gint) i;
+          break;
+        }
+    }
+  if (first < 0)
+    return NAN;
+
+  {
+    double y1 = G_STRUCT_MEMBER (double, &points[first], field_offset);
+
+    if (fabs (y1 - 0.5) < tolerance)
+      {
+        for (guint i = (guint) first + 1; i < n_points; i++)
+          {
+            double y = G_STRUCT_MEMBER (double, &points[i], field_offset);
+
+            if (!isnan (y) && y < y1)
+              return (points[first].time + points[i].time) / 2.0;
+          }
+      }
+  }
+
+  return points[first].time;
+}
+
+CsKmCurve *
+cs_stats_kaplan_meier (const double *time,
+                       const guint8 *event,
+                       const gint32 *group,
+                       gint32        g,
+                       gsize         n)
+{
+  g_autoptr(CsKmCurve) curve = g_new0 (CsKmCurve, 1);
+  g_autofree SurvItem *items = NULL;
+  gsize m = 0;
+  double surv = 1.0, varhaz = 0.0;
+  guint at_risk;
+
+  items = g_new (SurvItem, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    {
+      if (isnan (time[i]) || (group != NULL && group[i] != g))
+        continue;
+      items[m].time = time[i];
+      items[m].event = event[i] != 0;
+      items[m].group = 0;
+      m++;
+    }
+  qsort (items, m, sizeof *items, surv_item_compare);
+
+  curve->n = m;
+  curve->points = g_new0 (CsKmPoint, MAX (m, 1));
+  at_risk = m;
+
+  for (gsize i = 0; i < m;)
+    {
+      CsKmPoint *pt = &curve->points[curve->n_points++];
+      gsize j = i;
+      guint d = 0, c = 0;
+
+      while (j < m && items[j].time == items[i].time)
+        {
+          if (items[j].event)
+            d++;
+          else
+            c++;
+          j++;
+        }
+
+      pt->time = items[i].time;
+      pt->n_risk = at_risk;
+      pt->n_event = d;
+      pt->n_censor = c;
+      if (d > 0)
+        {
+          surv *= 1.0 - (double) d / (double) at_risk;
+          if (at_risk > d)
+            varhaz += (double) d / ((double) at_risk * (double) (at_risk - d));
+          else
+            varhaz = INFINITY;
+        }
+      pt->survival = surv;
+      pt->std_err = sqrt (varhaz);
+      if (surv > 0)
+        {
+          pt->lower = exp (log (surv) - Z_975 * pt->std_err);
+          pt->upper = MIN (1.0, exp (log (surv) + Z_975 * pt->std_err));
+        }
+      else
+        {
+          pt->lower = NAN;
+          pt->upper = NAN;
+        }
+
+      curve->n_events += d;
+      at_risk -= d + c;
+      i = j;
+    }
+
+  curve->median = km_minmin (curve->points, curve->n_points, G_STRUCT_OFFSET (CsKmPoint, survival));
+  curve->median_lower = km_minmin (curve->points, curve->n_points, G_STRUCT_OFFSET (CsKmPoint, lower));
+  curve->median_upper = km_minmin (curve->points, curve->n_points, G_STRUCT_OFFSET (CsKmPoint, upper));
+
+  return g_steal_pointer (&curve);
+}
+
+void
+cs_logrank_free (CsLogrank *logrank)
+{
+  if (logrank == NULL)
+    return;
+  g_free (logrank->observed);
+  g_free (logrank->expected);
+  g_free (logrank);
+}
+
+/* Solves the symmetric system a x = b (k × k, row-major, overwritten) by
+ * Gaussian elimination with partial pivoting. FALSE when singular. */
+static gboolean
+solve_linear (double *a,
+              double *b,
+              guint   k)
+{
+  for (guint col = 0; col < k; col++)
+    {
+      guint piv = col;
+      double scale = 0;
+
+      for (guint r = col; r < k; r++)
+        if (fabs (a[r * k + col]) > fabs (a[piv * k + col]))
+          piv = r;
+      for (guint r = 0; r < k; r++)
+        scale = MAX (scale, fabs (a[r * k + r]));
+      if (fabs (a[piv * k + col]) <= 1e-12 * MAX (scale, 1e-300))
+        return FALSE;
+      if (piv != col)
+        {
+          for (guint c = 0; c < k; c++)
+            {
+              double t = a[col * k + c];
+
+              a[col * k + c] = a[piv * k + c];
+              a[piv * k + c] = t;
+            }
+          {
+            double t = b[col];
+
+            b[col] = b[piv];
+            b[piv] = t;
+          }
+        }
+      for (guint r = col + 1; r < k; r++)
+        {
+          double f = a[r * k + col] / a[col * k + col];
+
+          for (guint c = col; c < k; c++)
+            a[r * k + c] -= f * a[col * k + c];
+          b[r] -= f * b[col];
+        }
+    }
+
+  for (guint r = k; r-- > 0;)
+    {
+      double s = b[r];
+
+      for (guint c = r + 1; c < k; c++)
+        s -= a[r * k + c] * b[c];
+      b[r] = s / a[r * k + r];
+    }
+
+  return TRUE;
+}
+
+CsLogrank *
+cs_stats_logrank (const double *time,
+                  const guint8 *event,
+                  const gint32 *group,
+                  gsize         n)
+{
+  g_autoptr(CsLogrank) lr = g_new0 (CsLogrank, 1);
+  g_autofree SurvItem *items = NULL;
+  g_autofree double *risk = NULL;
+  g_autofree double *deaths = NULL;
+  g_autofree double *var = NULL;
+  g_autofree guint *size = NULL;
+  g_autofree guint *used = NULL;
+  g_autofree double *vsub = NULL;
+  g_autofree double *diff = NULL;
+  gint32 max_level = -1;
+  guint k, n_used = 0;
+  gsize m = 0;
+  double chi2 = 0;
+
+  for (gsize i = 0; i < n; i++)
+    if (!isnan (time[i]) && group[i] > max_level)
+      max_level = group[i];
+
+  k = (guint) (max_level + 1);
+  lr->n_levels = k;
+  lr->observed = g_new0 (double, MAX (k, 1));
+  lr->expected = g_new0 (double, MAX (k, 1));
+  lr->chi2 = NAN;
+  lr->df = NAN;
+  lr->p_value = NAN;
+  if (k == 0)
+    return g_steal_pointer (&lr);
+
+  items = g_new (SurvItem, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    {
+      if (isnan (time[i]) || group[i] < 0)
+        continue;
+      items[m].time = time[i];
+      items[m].event = event[i] != 0;
+      items[m].group = group[i];
+      m++;
+    }
+  qsort (items, m, sizeof *items, surv_item_compare);
+  lr->n = m;
+
+  size = g_new0 (guint, k);
+  risk = g_new0 (double, k);
+  deaths = g_new0 (double, k);
+  var = g_new0 (double, (gsize) k * k);
+  for (gsize i = 0; i < m; i++)
+    {
+      size[items[i].group]++;
+      risk[items[i].group] += 1.0;
+    }
+  for (guint g = 0; g < k; g++)
+    lr->n_groups += size[g] > 0;
+
+  for (gsize i = 0; i < m;)
+    {
+      gsize j = i;
+      double d = 0, nr = (double) (m - i);
+
+      for (guint g = 0; g < k; g++)
+        deaths[g] = 0;
+      while (j < m && items[j].time == items[i].time)
+        {
+          if (items[j].event)
+            {
+              deaths[items[j].group] += 1.0;
+              d += 1.0;
+            }
+          j++;
+        }
+
+      if (d > 0)
+        {
+          for (guint g = 0; g < k; g++)
+            {
+              lr->observed[g] += deaths[g];
+              lr->expected[g] += d * risk[g] / nr;
+            }
+          if (nr > 1)
+            {
+              double kt = d * (nr - d) / (nr * (nr - 1.0));
+
+              for (guint g = 0; g < k; g++)
+                {
+                  if (risk[g] == 0)
+                    continue;
+                  for (guint h = 0; h < k; h++)
+                    var[g * k + h] += kt * risk[g] * ((g == h ? nr : 0.0) - risk[h]) / nr;
+                }
+            }
+        }
+
+      for (gsize l = i; l < j; l++)
+        risk[items[l].group] -= 1.0;
+      i = j;
+    }
+
+  used = g_new0 (guint, k);
+  for (guint g = 0; g < k; g++)
+    if (lr->expected[g] > 0)
+      used[n_used++] = g;
+
+  if (n_used < 2)
+    return g_steal_pointer (&lr);
+
+  /* as survdiff: drop the first group with expected > 0 and solve */
+  {
+    guint kk = n_used - 1;
+
+    vsub = g_new (double, (gsize) kk * kk);
+    diff = g_new (double, kk);
+    for (guint a = 0; a < kk; a++)
+      {
+        guint ga = used[a + 1];
+
+        diff[a] = lr->observed[ga] - lr->expected[ga];
+        for (guint b = 0; b < kk; b++)
+          vsub[a * kk + b] = var[ga * k + used[b + 1]];
+      }
+
+    {
+      g_autofree double *x = g_memdup2 (diff, sizeof (double) * kk);
+
+      if (!solve_linear (vsub, x, kk))
+        return g_steal_pointer (&lr);
+      for (guint a = 0; a < kk; a++)
+        chi2 += x[a] * diff[a];
+    }
+
+    lr->chi2 = chi2;
+    lr->df = (double) kk;
+    lr->p_value = cs_stats_chi2_sf (chi2, lr->df);
+  }
+
+  return g_steal_pointer (&lr);
+}
+
+double
+cs_stats_concordance (const double *time,
+                      const guint8 *event,
+                      const double *x,
+                      gsize         n,
+                      double       *std_err)
+{
+  g_autofree gsize *idx = NULL;
+  g_autofree double *num_i = NULL;
+  g_autofree double *den_i = NULL;
+  gsize m = 0;
+  double num = 0, den = 0, c, var = 0;
+
+  if (std_err != NULL)
+    *std_err = NAN;
+
+  idx = g_new (gsize, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    if (!isnan (time[i]) && !isnan (x[i]))
+      idx[m++] = i;
+
+  num_i = g_new0 (double, MAX (m, 1));
+  den_i = g_new0 (double, MAX (m, 1));
+
+  for (gsize a = 0; a < m; a++)
+    {
+      gsize i = idx[a];
+
+      if (!event[i])
+        continue;
+      for (gsize b = 0; b < m; b++)
+        {
+          gsize j = idx[b];
+          double s;
+
+          if (a == b)
+            continue;
+          /* i fails first: j outlives i, or is censored at i's time */
+          if (!(time[i] < time[j] || (time[i] == time[j] && !event[j])))
+            continue;
+
+          if (x[i] < x[j])
+            s = 1.0;
+          else if (x[i] > x[j])
+            s = 0.0;
+          else
+            s = 0.5;
+
+          num += s;
+          den += 1.0;
+          num_i[a] += s;
+          num_i[b] += s;
+          den_i[a] += 1.0;
+          den_i[b] += 1.0;
+        }
+    }
+
+  if (den <= 0)
+    return NAN;
+
+  c = num / den;
+  for (gsize a = 0; a < m; a++)
+    {
+      double d = (num_i[a] - c * den_i[a]) / den;
+
+      var += d * d;
+    }
+  if (std_err != NULL)
+    *std_err = sqrt (var);
+
+  return c;
+}

@@ -1,0 +1,243 @@
+/* cs-stats.h: association tests, survival analysis and FDR control
+ *
+ * Plain C functions over `const double *` columns where NAN means missing,
+ * and (for groups) `const gint32 *` level indices where -1 means missing.
+ * Missing values use pairwise deletion: a row takes part in a two-variable
+ * test only when both of its values are present.
+ *
+ * Undefined results (too few observations, a constant column, a single
+ * group…) are NAN and must be reported as undefined, never as numbers. Each
+ * function reproduces a named reference implementation; see
+ * docs/STATISTICS.md for the formulas and the places where it deliberately
+ * differs (it reports NAN where the reference returns a degenerate number).
+ *
+ * The functions are reentrant and thread-safe. Nothing here needs GTK.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define CS_STATS_ERROR (cs_stats_error_quark ())
+
+typedef enum
+{
+  CS_STATS_ERROR_INVALID,      /* wrong input shape (e.g. a negative survival time) */
+  CS_STATS_ERROR_METHOD,       /* the method does not apply to these variable types */
+} CsStatsError;
+
+typedef enum
+{
+  CS_STATS_METHOD_PEARSON,     /* scipy.stats.pearsonr */
+  CS_STATS_METHOD_SPEARMAN,    /* scipy.stats.spearmanr */
+  CS_STATS_METHOD_MANNWHITNEY, /* scipy.stats.mannwhitneyu(method="asymptotic") */
+  CS_STATS_METHOD_KRUSKAL,     /* scipy.stats.kruskal */
+  CS_STATS_METHOD_CHI2,        /* scipy.stats.chi2_contingency */
+} CsStatsMethod;
+
+GQuark       cs_stats_error_quark        (void);
+/* "pearson", "spearman", "mannwhitney", "kruskal", "chi2" */
+const char  *cs_stats_method_to_string   (CsStatsMethod  method);
+gboolean     cs_stats_method_from_string (const char    *str,
+                                          CsStatsMethod *method);
+
+/* The result of one test. Fields that do not apply to the method are NAN. */
+typedef struct
+{
+  CsStatsMethod  method;
+  guint          n;            /* observations used (complete pairs) */
+  guint          n_groups;     /* groups (MWU, Kruskal) or table rows × cols (χ²: rows) */
+  guint          n_cols;       /* χ²: table columns; otherwise 0 */
+  double         statistic;    /* r, ρ, U of the first group, H, χ² */
+  double         p_value;      /* two-sided */
+  double         df;           /* degrees of freedom (Pearson/Spearman: n − 2, KW: k − 1, χ²: (r−1)(c−1)) */
+  double         r;            /* Pearson r / Spearman ρ, else NAN */
+  double         ci_low;       /* 95% CI of r (Pearson: Fisher z; Spearman: Fisher z with se 1/√(n−3)) */
+  double         ci_high;
+  double         effect;       /* r, ρ, rank-biserial r, ε², Cramér's V */
+  const char    *effect_name;  /* "r", "rho", "rank_biserial", "epsilon_squared", "cramers_v" (static) */
+} CsStatsResult;
+
+/* Sets every field to "undefined" (NAN / 0) for method. */
+void     cs_stats_result_init        (CsStatsResult  *result,
+                                      CsStatsMethod   method);
+
+/* Pearson r, two-sided t-test p, Fisher-z 95% CI; pairwise deletion of NAN.
+ * n < 3 or a constant column: r and p undefined. CI needs n ≥ 4. */
+void     cs_stats_pearson            (const double   *x,
+                                      const double   *y,
+                                      gsize           n,
+                                      CsStatsResult  *result);
+/* Spearman ρ (average ranks for ties) with scipy's t-distribution p. The CI
+ * is the Fisher-z interval on ρ with se = 1/√(n−3) (scipy gives none). */
+void     cs_stats_spearman           (const double   *x,
+                                      const double   *y,
+                                      gsize           n,
+                                      CsStatsResult  *result);
+/* Mann–Whitney U of the sample x against y (NAN values skipped), two-sided,
+ * normal approximation with tie and continuity correction. statistic is U
+ * of x; effect is the rank-biserial r = 2U/(n_x n_y) − 1 (> 0 when x tends
+ * to be larger). Undefined when a sample is empty or all values are tied. */
+void     cs_stats_mann_whitney       (const double   *x,
+                                      gsize           n_x,
+                                      const double   *y,
+                                      gsize           n_y,
+                                      CsStatsResult  *result);
+/* Kruskal–Wallis H with tie correction over the groups found in group[]
+ * (level indices ≥ 0; -1 or a NAN value drops the row). Needs ≥ 2 non-empty
+ * groups and not all values tied. effect is ε² = H/(n − 1). */
+void     cs_stats_kruskal            (const double   *values,
+                                      const gint32   *group,
+                                      gsize           n,
+                                      CsStatsResult  *result);
+/* χ² test of independence from an r×c table of counts (row-major). Rows and
+ * columns that sum to 0 are dropped first. Yates' correction when df = 1
+ * and yates is TRUE (scipy's default). effect is Cramér's V from the
+ * uncorrected χ². Undefined when fewer than 2 rows or columns remain. */
+void     cs_stats_chi2_table         (const double   *table,
+                                      guint           n_rows,
+                                      guint           n_cols,
+                                      gboolean        yates,
+                                      CsStatsResult  *result);
+/* The same from two level-index columns (-1 = missing). */
+void     cs_stats_chi2               (const gint32   *a,
+                                      const gint32   *b,
+                                      gsize           n,
+                                      CsStatsResult  *result);
+/* Mann–Whitney of the two groups (a numeric column split by group[]);
+ * "first" is the lower level index. If more than two groups are present,
+ * the result is Kruskal–Wallis. */
+void     cs_stats_two_groups         (const double   *values,
+                                      const gint32   *group,
+                                      gsize           n,
+                                      CsStatsResult  *result);
+
+/* Benjamini–Hochberg adjusted p-values like R p.adjust(p, "BH"); NAN
+ * entries stay NAN and do not count towards the number of tests. q may be p. */
+void     cs_stats_p_adjust_bh        (const double   *p,
+                                      gsize           n,
+                                      double         *q);
+
+/* Average ranks (1-based) of the non-NAN values of x; NAN stays NAN.
+ * Returns the tie term Σ(t³ − t) over groups of ties. */
+double   cs_stats_rank               (const double   *x,
+                                      gsize           n,
+                                      double         *ranks);
+
+/* Special functions (exposed for tests) */
+double   cs_stats_normal_sf          (double          z);          /* P(Z > z) */
+double   cs_stats_t_sf               (double          t,
+                                      double          df);         /* P(T > t) */
+double   cs_stats_chi2_sf            (double          x,
+                                      double          df);         /* P(X > x) */
+double   cs_stats_beta_inc           (double          a,
+                                      double          b,
+                                      double          x);          /* I_x(a, b) */
+double   cs_stats_gamma_q            (double          a,
+                                      double          x);          /* Q(a, x) upper regularized */
+
+/* ---- Survival ---------------------------------------------------------- */
+
+/* One row of a Kaplan–Meier table, at a distinct time (event or censoring),
+ * as in R summary(survfit(…), censored = TRUE). */
+typedef struct
+{
+  double  time;
+  guint   n_risk;
+  guint   n_event;
+  guint   n_censor;
+  double  survival;
+  double  std_err;            /* survfit's std.err: s.e. of the cumulative hazard (Greenwood) */
+  double  lower;              /* 95% CI, conf.type = "log" */
+  double  upper;
+} CsKmPoint;
+
+typedef struct
+{
+  guint       n;              /* subjects with a time */
+  guint       n_events;
+  guint       n_points;
+  CsKmPoint  *points;
+  double      median;         /* as print.survfit: NAN when never ≤ 0.5 */
+  double      median_lower;   /* 95% CI of the median, NAN when not reached */
+  double      median_upper;
+} CsKmCurve;
+
+/* Kaplan–Meier with Greenwood variance and log-transformed 95% CI, like R
+ * survival::survfit (defaults). Rows with a NAN time or with group[i] != g
+ * (when group is not NULL) are skipped. event[i] != 0 is an event. */
+CsKmCurve *cs_stats_kaplan_meier     (const double   *time,
+                                      const guint8   *event,
+                                      const gint32   *group,
+                                      gint32          g,
+                                      gsize           n);
+void       cs_km_curve_free          (CsKmCurve      *curve);
+
+typedef struct
+{
+  guint    n_groups;          /* groups with at least one subject */
+  guint    n;                 /* subjects used */
+  double   chi2;
+  double   df;
+  double   p_value;
+  double  *observed;          /* per level index 0..max_level (n_levels entries) */
+  double  *expected;
+  guint    n_levels;
+} CsLogrank;
+
+/* Log-rank test over the groups in group[] (≥ 0; -1 skips) like R
+ * survival::survdiff (rho = 0). chi2/df/p are NAN with fewer than 2
+ * groups with expected events > 0. */
+CsLogrank *cs_stats_logrank          (const double   *time,
+                                      const guint8   *event,
+                                      const gint32   *group,
+                                      gsize           n);
+void       cs_logrank_free           (CsLogrank      *logrank);
+
+/* Harrell's C like R survival::concordance(Surv(time, event) ~ x): a pair
+ * is concordant when the subject with the larger x survives longer; ties in x
+ * count 1/2; std_err from the infinitesimal jackknife (may be NULL).
+ * Returns NAN when no pair is comparable. */
+double     cs_stats_concordance      (const double   *time,
+                                      const guint8   *event,
+                                      const double   *x,
+                                      gsize           n,
+                                      double         *std_err);
+
+/* ---- Correlation matrix ------------------------------------------------ */
+
+typedef struct
+{
+  guint    n_rows;            /* features */
+  guint    n_cols;            /* clinical variables */
+  double  *r;                 /* n_rows × n_cols, row-major */
+  double  *p;
+  double  *q;                 /* Benjamini–Hochberg over all defined p */
+  guint   *n;                 /* complete pairs per cell */
+} CsCorrMatrix;
+
+/* Correlates every feature column with every clinical column (each of
+ * n_obs values, NAN = missing, pairwise deletion) by Pearson or Spearman.
+ * Each column is sorted once; cells whose columns have no missing values
+ * reuse the standardised ranks, the others re-rank the complete rows in one
+ * linear pass. Runs on n_threads threads (0 = number of processors).
+ * cancel (may be NULL) is polled; when it becomes non-zero the function
+ * returns NULL. */
+CsCorrMatrix *cs_stats_correlate_matrix (const double *const *features,
+                                         guint                n_features,
+                                         const double *const *clinical,
+                                         guint                n_clinical,
+                                         gsize                n_obs,
+                                         CsStatsMethod        method,
+                                         guint                n_threads,
+                                         const gint          *cancel);
+void          cs_corr_matrix_free       (CsCorrMatrix        *matrix);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsKmCurve, cs_km_curve_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsLogrank, cs_logrank_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsCorrMatrix, cs_corr_matrix_free)
+
+G_END_DECLS
