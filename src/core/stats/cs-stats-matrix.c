@@ -202,11 +202,6 @@ compute_cell (Job     *job,
       r = CLAMP (dot, -1.0, 1.0);
       m = n;
     }
-  else if (fx->constant || cy->constant)
-    {
-      r = NAN;
-      m = n;
-    }
   else
     {
       for (gsize i = 0; i < n; i++)
@@ -214,7 +209,7 @@ compute_cell (Job     *job,
           s->mask[i] = !isnan (fx->values[i]) && !isnan (cy->values[i]);
           m += s->mask[i];
         }
-      if (m < 3)
+      if (m < 3 || fx->constant || cy->constant)
         r = NAN;
       else if (job->method == CS_STATS_METHOD_SPEARMAN)
         {
