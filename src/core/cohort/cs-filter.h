@@ -22,6 +22,7 @@ typedef enum
   CS_FILTER_ERROR_SYNTAX,            /* message names the 1-based column of the token */
   CS_FILTER_ERROR_UNKNOWN_VARIABLE,
   CS_FILTER_ERROR_TYPE,              /* e.g. "<" on a categorical variable */
+  CS_FILTER_ERROR_FAILED,            /* the columns do not fit the table (row counts differ) */
 } CsFilterError;
 
 typedef struct _CsFilter CsFilter;
@@ -43,6 +44,22 @@ GPtrArray *cs_filter_get_variables (const CsFilter *self);
 CsBitset  *cs_filter_evaluate      (const CsFilter *self,
                                     CsStore        *store,
                                     GError        **error);
+
+/* Structural equality (the columns recorded for error messages are ignored). */
+gboolean   cs_filter_equal         (const CsFilter *a,
+                                    const CsFilter *b);
+
+/* Evaluates against bare columns: n_variables variables, each with n_rows
+ * values. A name in the filter resolves to the variable with that key, else
+ * to one whose codes hold it ("system|code" or only "code"). When unknown is
+ * not NULL it receives the rows whose value is unknown (missing values).
+ * cs_filter_evaluate() is this over the store's variables. */
+CsBitset  *cs_filter_evaluate_columns (const CsFilter    *self,
+                                       CsVariable *const *variables,
+                                       guint              n_variables,
+                                       guint              n_rows,
+                                       CsBitset         **unknown,
+                                       GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsFilter, cs_filter_free)
 
