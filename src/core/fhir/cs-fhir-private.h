@@ -1,0 +1,52 @@
+/* cs-fhir-private.h: the request engine shared by the client, push and cache
+ *
+ * A CsFhirOp is one operation (a cohort load, a search, an upload): a private
+ * GMainContext pushed as thread default, a SoupSession made for it, an
+ * internal GCancellable chained to the caller's, the first error, and the
+ * requests in flight. Everything runs on the calling thread.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cs-fhir-client.h"
+#include "cs-json.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CsFhirOp CsFhirOp;
+
+CsFhirOp     *cs_fhir_op_new                (CsFhirClient     *client,
+                                             GCancellable     *cancellable);
+void          cs_fhir_op_free               (CsFhirOp         *op);
+
+/* Sends one request (redirects, 429/503 retries and auth handled) and reads
+ * the whole body (at most 64 MiB). status gets the final HTTP status.
+ * Returns FALSE on transport errors only (an HTTP error status is not one). */
+gboolean      cs_fhir_op_request            (CsFhirOp         *op,
+                                             const char       *method,
+                                             const char       *url,
+                                             GBytes           *body,
+                                             guint            *status,
+                                             GBytes          **response,
+                                             GError          **error);
+
+/* Builds the CS_FHIR_ERROR_HTTP error for a status and body (OperationOutcome text). */
+GError       *cs_fhir_http_error_new        (const char       *method,
+                                             const char       *url,
+                                             guint             status,
+                                             GBytes           *body);
+
+/* URL of [base]/path with the client's extra query and _count (when
+ * add_count and the query has none). query may be NULL. */
+char         *cs_fhir_client_build_url      (CsFhirClient     *self,
+                                             const char       *path,
+                                             const char       *query,
+                                             gboolean          add_count);
+
+/* The URL with any user:password removed, for messages. */
+char         *cs_fhir_redact_url            (const char       *url);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsFhirOp, cs_fhir_op_free)
+
+G_END_DECLS
