@@ -102,4 +102,18 @@ gboolean           cs_store_set_rollup            (CsStore              *self,
                                                    CsRollup              rollup);
 CsRollup           cs_store_get_rollup            (CsStore              *self);
 
+/* Added by the store: */
+/* Messages about values that were skipped (type or unit conflicts,
+ * unsupported value types, unresolved patient references). char*, owned by store. */
+GPtrArray         *cs_store_get_warnings          (CsStore              *self);
+/* Number of resources whose subject/patient reference names no loaded Patient. */
+guint              cs_store_get_n_unresolved      (CsStore              *self);
+/* The row a resource belongs to, -1 if none (after finish). */
+int                cs_store_get_resource_row      (CsStore              *self,
+                                                   guint                 resource);
+/* Rollup names: "latest", "largest-lesion", "max", "mean", "sum", "count". */
+const char        *cs_rollup_to_string            (CsRollup              rollup);
+gboolean           cs_rollup_from_string          (const char           *str,
+                                                   CsRollup             *out_rollup);
+
 G_END_DECLS

@@ -1,0 +1,174 @@
+/* cs-store-private.h: internals shared by the store's source files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cs-store.h"
+
+G_BEGIN_DECLS
+
+/* Dates are days since 1970-01-01 (UTC), fractional for date-times. */
+gboolean  cs_date_parse        (const char *text,
+                                double     *out_days);
+void      cs_date_format_buf   (double      days,
+                                char        buf[32]);
+
+typedef enum
+{
+  CS_FACT_NUMERIC,
+  CS_FACT_DATE,
+  CS_FACT_BOOLEAN,
+  CS_FACT_CATEGORICAL,
+  CS_FACT_N_KINDS
+} CsFactKind;
+
+#define CS_LESION_NONE 0u
+#define CS_LESION_SELF G_MAXUINT32   /* the Observation itself (component form) */
+
+/* One value of one concept, from one resource. */
+typedef struct
+{
+  guint32     resource;
+  guint32     concept;
+  guint32     lesion;     /* CS_LESION_NONE, an interned focus (1…), or resolved at finish */
+  guint8      kind;       /* CsFactKind */
+  gint32      level;      /* CATEGORICAL: index into the concept's levels (insertion order) */
+  const char *unit;       /* NUMERIC: interned unit or NULL */
+  double      value;      /* NUMERIC, DATE (days), BOOLEAN (0/1) */
+  double      time;       /* effective time in days, NAN when none */
+} CsFact;
+
+/* A variable candidate: one code (or several merged under a well-known key). */
+typedef struct
+{
+  char        *id;          /* "system|code", "wk:KEY" or "cond|system|code" */
+  const char  *wk_key;      /* well-known key or NULL (static string) */
+  char        *key_hint;    /* text to derive the key from */
+  char        *label;
+  const char  *group;       /* static string */
+  GPtrArray   *codes;       /* char* "system|code" */
+  GHashTable  *code_set;    /* borrowed keys of codes */
+  GPtrArray   *levels;      /* CsLevel*, insertion order */
+  GHashTable  *level_index; /* code (owned by level) -> index + 1 */
+  GHashTable  *units;       /* interned unit -> count */
+  guint        n_kind[CS_FACT_N_KINDS];
+  guint        n_unsupported;
+  guint        n_bad_unit;
+  guint        index;       /* in CsStore.concepts */
+  GArray      *facts;       /* guint32 fact indices, built at finish */
+  int          fixed_type;  /* CsFactKind or -1: chosen from the values */
+  const char  *unit;        /* chosen unit (numeric), interned */
+  CsVariable  *variable;    /* built variable or NULL, owned by the store */
+  guint        always : 1;  /* keep even without values */
+  guint        is_volume : 1;
+  guint        is_survival_time : 1;
+  guint        is_condition : 1;
+  guint        is_radiomics : 1;
+} CsConcept;
+
+typedef struct
+{
+  const char *id;
+  const char *full_url;
+  guint32     resource;
+  const char *gender;        /* code or NULL */
+  double      birth_date;    /* NAN */
+  double      death_date;    /* NAN */
+  gint8       deceased;      /* -1 absent, 0, 1 */
+} CsPatientRow;
+
+typedef struct
+{
+  const char *type;          /* interned */
+  const char *id;
+  const char *full_url;
+  const char *patient_ref;
+  guint32     source;
+  gint32      row;           /* resolved at finish, -1 */
+  guint64     offset;
+  gsize       length;
+  double      last_date;     /* latest date found in the resource, NAN */
+} CsResource;
+
+typedef struct
+{
+  guint32     resource;
+  guint32     concept;       /* the condition.<code> concept */
+  const char *system;
+  const char *code;
+  const char *display;
+  gboolean    is_cancer;
+  double      onset_date;    /* NAN */
+  double      onset_age;     /* years, NAN */
+} CsConditionFact;
+
+typedef struct
+{
+  guint32     resource;
+  const char *uid;
+} CsStudyUid;
+
+typedef struct
+{
+  guint32     parent;        /* resource index of the group Observation */
+  const char *member_ref;
+} CsMemberLink;
+
+typedef struct
+{
+  char       *path;
+  gboolean    is_file;
+} CsSource;
+
+struct _CsStore
+{
+  GObject       parent_instance;
+
+  GStringChunk *strings;
+  GHashTable   *types;         /* interned type -> count (GUINT_TO_POINTER) */
+  GArray       *resources;     /* CsResource */
+  GPtrArray    *sources;       /* CsSource* */
+  GHashTable   *source_index;  /* path -> index + 1 */
+  GByteArray   *blobs;         /* JSON of resources not from local files */
+  guint32       last_source;
+
+  GArray       *patient_res;   /* CsPatientRow per Patient resource, input order */
+  GArray       *facts;         /* CsFact */
+  GPtrArray    *concepts;      /* CsConcept* */
+  GHashTable   *concept_index; /* id -> index + 1 */
+  GArray       *conditions;    /* CsConditionFact */
+  GArray       *study_uids;    /* CsStudyUid */
+  GArray       *members;       /* CsMemberLink */
+  GHashTable   *lesions;       /* focus ref -> id (1…) */
+  GPtrArray    *warnings;      /* char* */
+  guint         n_skipped_status;
+  guint         n_unresolved;
+
+  /* after finish */
+  gboolean      finished;
+  GArray       *rows;          /* CsPatientRow */
+  GHashTable   *row_index;     /* patient id -> row + 1 */
+  GPtrArray    *row_resources; /* GArray* of guint per row */
+  GPtrArray    *row_uids;      /* GPtrArray* of char* per row */
+  GPtrArray    *variables;     /* CsVariable*, ordered */
+  GHashTable   *var_index;     /* key -> CsVariable* */
+  GPtrArray    *var_concept;   /* per variable: CsConcept* or NULL (parallel to variables) */
+  GPtrArray    *type_names;    /* sorted char* */
+  CsRollup      rollup;
+};
+
+CsConcept *cs_store_intern_concept (CsStore    *self,
+                                    const char *id,
+                                    const char *group);
+int        cs_concept_intern_level (CsConcept  *concept,
+                                    const char *code,
+                                    const char *display,
+                                    const char *system);
+void       cs_store_add_warning    (CsStore    *self,
+                                    const char *format,
+                                    ...) G_GNUC_PRINTF (2, 3);
+void       cs_store_build          (CsStore    *self);
+void       cs_store_apply_rollup   (CsStore    *self);
+
+G_END_DECLS
