@@ -1677,8 +1677,13 @@ cs_demo_write_file (const char    *path,
   out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &local_error);
   if (out == NULL)
     {
-      g_set_error (error, local_error->domain, local_error->code,
-                   _("Could not create the demo cohort file “%s”: %s"), path, local_error->message);
+      /* GIO's message usually names the file already. */
+      if (strstr (local_error->message, path) != NULL)
+        g_set_error (error, local_error->domain, local_error->code,
+                     _("Could not create the demo cohort file: %s"), local_error->message);
+      else
+        g_set_error (error, local_error->domain, local_error->code,
+                     _("Could not create the demo cohort file “%s”: %s"), path, local_error->message);
       return FALSE;
     }
 
