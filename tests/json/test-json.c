@@ -1,0 +1,434 @@
+/* test-json.c: the CsJsonNode tree, accessors, serialisation and whole-document parse
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cs-json.h"
+#include "cs-json-private.h"
+
+static CsJsonDocument *
+parse_ok (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  CsJsonDocument *doc = cs_json_document_parse (text, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (doc);
+  return doc;
+}
+
+static void
+test_scalars (void)
+{
+  struct { const char *text; CsJsonType type; double number; } cases[] = {
+    { "null", CS_JSON_NULL, 0 },
+    { "true", CS_JSON_BOOLEAN, 1 },
+    { " false ", CS_JSON_BOOLEAN, 0 },
+    { "0", CS_JSON_NUMBER, 0 },
+    { "-0", CS_JSON_NUMBER, -0.0 },
+    { "12345", CS_JSON_NUMBER, 12345 },
+    { "-1.5e3", CS_JSON_NUMBER, -1500 },
+    { "0.1", CS_JSON_NUMBER, 0.1 },
+    { "1E-2", CS_JSON_NUMBER, 0.01 },
+    { "2.5e+2", CS_JSON_NUMBER, 250 },
+    { "123456789012345678901234567890", CS_JSON_NUMBER, 1.2345678901234568e29 },
+    { "0.30000000000000004", CS_JSON_NUMBER, 0.30000000000000004 },
+    { "4.9e-324", CS_JSON_NUMBER, 4.9e-324 },
+    { "\"x\"", CS_JSON_STRING, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CsJsonDocument) doc = parse_ok (cases[i].text);
+      const CsJsonNode *root = cs_json_document_get_root (doc);
+
+      g_assert_cmpint (root->type, ==, cases[i].type);
+      if (cases[i].type == CS_JSON_NUMBER)
+        {
+          g_assert_cmpfloat (root->v.number.value, ==, cases[i].number);
+          g_assert_cmpstr (root->v.number.text, ==, cases[i].text);
+        }
+      if (cases[i].type == CS_JSON_BOOLEAN)
+        g_assert_cmpint (root->v.boolean, ==, cases[i].number != 0);
+    }
+}
+
+static void
+test_number_text (void)
+{
+  g_autoptr(CsJsonDocument) doc = parse_ok ("[1.50, -0.0, 1e5]");
+  const CsJsonNode *root = cs_json_document_get_root (doc);
+
+  g_assert_cmpstr (cs_json_nth (root, 0)->v.number.text, ==, "1.50");
+  g_assert_cmpstr (cs_json_nth (root, 1)->v.number.text, ==, "-0.0");
+  g_assert_cmpfloat (cs_json_nth (root, 2)->v.number.value, ==, 100000.0);
+  g_assert_true (signbit (cs_json_nth (root, 1)->v.number.value));
+}
+
+static void
+test_strings (void)
+{
+  g_autoptr(CsJsonDocument) doc =
+    parse_ok ("[\"plain\", \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\", \"\\u00e9\\u4e2d\", "
+              "\"\\ud83d\\ude00\", \"caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80\", \"nul\\u0000byte\", \"\"]");
+  const CsJsonNode *root = cs_json_document_get_root (doc);
+  const CsJsonNode *n;
+
+  g_assert_cmpuint (root->n_children, ==, 7);
+  g_assert_cmpstr (cs_json_string (cs_json_nth (root, 0)), ==, "plain");
+  g_assert_cmpstr (cs_json_string (cs_json_nth (root, 1)), ==, "a\"b\\c/d\b\f\n\r\t");
+  g_assert_cmpstr (cs_json_string (cs_json_nth (root, 2)), ==, "\xc3\xa9\xe4\xb8\xad");
+  g_assert_cmpstr (cs_json_string (cs_json_nth (root, 3)), ==, "\xf0\x9f\x98\x80");
+  g_assert_cmpstr (cs_json_string (cs_json_nth (root, 4)), ==, "caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80");
+  n = cs_json_nth (root, 5);
+  g_assert_cmpuint (n->v.string.len, ==, 8);
+  g_assert_cmpmem (n->v.string.str, 8, "nul\0byte", 8);
+  g_assert_cmpstr (cs_json_string (cs_json_nth (root, 6)), ==, "");
+  g_assert_null (cs_json_nth (root, 7));
+}
+
+static void
+test_long_strings (void)
+{
+  /* exercise the 8-byte scanner at every alignment and special-byte position */
+  for (guint len = 0; len < 40; len++)
+    for (guint special = 0; special <= len; special++)
+      {
+        g_autoptr(GString) text = g_string_new ("\"");
+        g_autoptr(GString) expected = g_string_new (NULL);
+        g_autoptr(CsJsonDocument) doc = NULL;
+
+        for (guint i = 0; i < len; i++)
+          {
+            if (i == special)
+              {
+                g_string_append (text, "\\n");
+                g_string_append_c (expected, '\n');
+              }
+            else
+              {
+                g_string_append_c (text, (char) ('a' + i % 26));
+                g_string_append_c (expected, (char) ('a' + i % 26));
+              }
+          }
+        g_string_append_c (text, '"');
+        doc = parse_ok (text->str);
+        g_assert_cmpstr (cs_json_string (cs_json_document_get_root (doc)), ==, expected->str);
+      }
+}
+
+static const char *patient =
+  "{\n"
+  "  \"resourceType\": \"Patient\",\n"
+  "  \"id\": \"p1\",\n"
+  "  \"active\": true,\n"
+  "  \"deceasedBoolean\": false,\n"
+  "  \"multipleBirthInteger\": 2,\n"
+  "  \"name\": [ { \"family\": \"Chalmers\", \"given\": [\"Peter\", \"James\"] },\n"
+  "              { \"family\": \"Windsor\" } ],\n"
+  "  \"code\": { \"coding\": [ { \"system\": \"http://loinc.org\", \"code\": \"1234-5\" },\n"
+  "                          { \"system\": \"http://snomed.info/sct\", \"code\": \"42\" } ] },\n"
+  "  \"empty\": {}, \"none\": [], \"nothing\": null\n"
+  "}\n";
+
+static void
+test_accessors (void)
+{
+  g_autoptr(CsJsonDocument) doc = parse_ok (patient);
+  const CsJsonNode *root = cs_json_document_get_root (doc);
+  double number = 0;
+  gboolean boolean = TRUE;
+
+  g_assert_true (cs_json_is (root, CS_JSON_OBJECT));
+  g_assert_false (cs_json_is (root, CS_JSON_ARRAY));
+  g_assert_false (cs_json_is (NULL, CS_JSON_NULL));
+  g_assert_cmpuint (root->n_children, ==, 10);
+  g_assert_cmpstr (cs_json_first (root)->key, ==, "resourceType");
+  g_assert_cmpstr (cs_json_get_string (root, "resourceType"), ==, "Patient");
+  g_assert_cmpstr (cs_json_get_string (root, "id"), ==, "p1");
+  g_assert_null (cs_json_get_string (root, "active"));
+  g_assert_null (cs_json_get_string (root, "missing"));
+  g_assert_true (cs_json_get_boolean (root, "active", &boolean));
+  g_assert_true (boolean);
+  g_assert_true (cs_json_get_boolean (root, "deceasedBoolean", &boolean));
+  g_assert_false (boolean);
+  g_assert_false (cs_json_get_boolean (root, "id", &boolean));
+  g_assert_true (cs_json_get_number (root, "multipleBirthInteger", &number));
+  g_assert_cmpfloat (number, ==, 2);
+  g_assert_false (cs_json_get_number (root, "id", &number));
+  g_assert_false (cs_json_get_number (root, "nothing", &number));
+  g_assert_true (cs_json_is (cs_json_get (root, "nothing"), CS_JSON_NULL));
+
+  g_assert_cmpstr (cs_json_string (cs_json_get_path (root, "name.family")), ==, "Chalmers");
+  g_assert_cmpstr (cs_json_string (cs_json_get_path (root, "name.1.family")), ==, "Windsor");
+  g_assert_cmpstr (cs_json_string (cs_json_get_path (root, "name.0.given.1")), ==, "James");
+  /* a path ending at an array gives the array */
+  g_assert_true (cs_json_is (cs_json_get_path (root, "name.given"), CS_JSON_ARRAY));
+  g_assert_true (cs_json_is (cs_json_get_path (root, "code.coding"), CS_JSON_ARRAY));
+  g_assert_cmpstr (cs_json_string (cs_json_get_path (root, "code.coding.code")), ==, "1234-5");
+  g_assert_cmpstr (cs_json_string (cs_json_get_path (root, "code.coding.1.code")), ==, "42");
+  g_assert_null (cs_json_get_path (root, "code.coding.2.code"));
+  g_assert_null (cs_json_get_path (root, "code.cod"));
+  g_assert_null (cs_json_get_path (root, "id.x"));
+  g_assert_null (cs_json_get_path (root, "none.x"));
+  g_assert_true (cs_json_get_path (root, "empty") == cs_json_get (root, "empty"));
+  g_assert_null (cs_json_first (cs_json_get (root, "empty")));
+  g_assert_null (cs_json_first (cs_json_get (root, "id")));
+  g_assert_null (cs_json_nth (cs_json_get (root, "none"), 0));
+  g_assert_cmpstr (cs_json_nth (root, 1)->key, ==, "id");
+
+  /* NULL-safety */
+  g_assert_null (cs_json_get (NULL, "x"));
+  g_assert_null (cs_json_get_path (NULL, "x"));
+  g_assert_null (cs_json_first (NULL));
+  g_assert_null (cs_json_nth (NULL, 0));
+  g_assert_null (cs_json_get_string (NULL, "x"));
+  g_assert_false (cs_json_get_number (NULL, "x", &number));
+  g_assert_false (cs_json_get_boolean (NULL, "x", &boolean));
+  g_assert_null (cs_json_string (NULL));
+  g_assert_null (cs_json_document_get_root (NULL));
+  cs_json_document_free (NULL);
+}
+
+static void
+test_to_string (void)
+{
+  g_autoptr(CsJsonDocument) doc = parse_ok (patient);
+  g_autoptr(CsJsonDocument) again = NULL;
+  g_autoptr(CsJsonDocument) small = parse_ok ("{\"a\":[1,{\"b\":null}],\"c\":{},\"d\":[]}");
+  g_autofree char *compact = cs_json_to_string (cs_json_document_get_root (doc), FALSE);
+  g_autofree char *pretty = cs_json_to_string (cs_json_document_get_root (doc), TRUE);
+  g_autofree char *compact2 = NULL;
+  g_autofree char *small_pretty = cs_json_to_string (cs_json_document_get_root (small), TRUE);
+  g_autofree char *null_text = cs_json_to_string (NULL, FALSE);
+
+  g_assert_cmpstr (compact, ==,
+                   "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"active\":true,"
+                   "\"deceasedBoolean\":false,\"multipleBirthInteger\":2,"
+                   "\"name\":[{\"family\":\"Chalmers\",\"given\":[\"Peter\",\"James\"]},"
+                   "{\"family\":\"Windsor\"}],\"code\":{\"coding\":[{\"system\":"
+                   "\"http://loinc.org\",\"code\":\"1234-5\"},{\"system\":"
+                   "\"http://snomed.info/sct\",\"code\":\"42\"}]},\"empty\":{},\"none\":[],"
+                   "\"nothing\":null}");
+  again = parse_ok (pretty);
+  compact2 = cs_json_to_string (cs_json_document_get_root (again), FALSE);
+  g_assert_cmpstr (compact, ==, compact2);
+  g_assert_cmpstr (small_pretty, ==,
+                   "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n"
+                   "  \"c\": {},\n  \"d\": []\n}");
+  g_assert_cmpstr (null_text, ==, "null");
+}
+
+static void
+test_escape (void)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  cs_json_append_escaped (out, "a\"b\\c\n\t\x01/\xc3\xa9", -1);
+  g_assert_cmpstr (out->str, ==, "\"a\\\"b\\\\c\\n\\t\\u0001/\xc3\xa9\"");
+
+  g_string_truncate (out, 0);
+  cs_json_append_escaped (out, "x\0y", 3);
+  g_assert_cmpstr (out->str, ==, "\"x\\u0000y\"");
+
+  g_string_truncate (out, 0);
+  cs_json_append_escaped (out, "bad\xff\xc3(", -1);
+  g_assert_cmpstr (out->str, ==, "\"bad\\ufffd\\ufffd(\"");
+  g_assert_true (g_utf8_validate (out->str, -1, NULL));
+
+  g_string_truncate (out, 0);
+  cs_json_append_escaped (out, NULL, -1);
+  g_assert_cmpstr (out->str, ==, "\"\"");
+
+  /* round trip of every byte value through escape and parse */
+  {
+    char all[128];
+    g_autoptr(CsJsonDocument) doc = NULL;
+    const CsJsonNode *root;
+
+    for (guint i = 0; i < sizeof all; i++)
+      all[i] = (char) i;
+    g_string_truncate (out, 0);
+    cs_json_append_escaped (out, all, sizeof all);
+    doc = cs_json_document_parse (out->str, out->len, NULL);
+    g_assert_nonnull (doc);
+    root = cs_json_document_get_root (doc);
+    g_assert_cmpuint (root->v.string.len, ==, sizeof all);
+    g_assert_cmpmem (root->v.string.str, sizeof all, all, sizeof all);
+  }
+}
+
+static void
+test_spans (void)
+{
+  const char *text = " {\"a\": [1, {\"b\": 2}], \"c\": {}}";
+  g_autoptr(CsJsonDocument) doc = parse_ok (text);
+  const CsJsonNode *root = cs_json_document_get_root (doc);
+  guint64 offset, length;
+
+  g_assert_true (cs_json_node_get_span (root, &offset, &length));
+  g_assert_cmpuint (offset, ==, 1);
+  g_assert_cmpuint (length, ==, strlen (text) - 1);
+  g_assert_true (cs_json_node_get_span (cs_json_get_path (root, "a.1"), &offset, &length));
+  g_assert_cmpint (strncmp (text + offset, "{\"b\": 2}", length), ==, 0);
+  g_assert_cmpuint (length, ==, 8);
+  g_assert_false (cs_json_node_get_span (cs_json_get_path (root, "a.0"), &offset, &length));
+}
+
+typedef struct
+{
+  const char  *text;
+  CsJsonError  code;
+  const char  *message;  /* substring of the error message */
+} BadCase;
+
+static void
+test_errors (void)
+{
+  static const BadCase cases[] = {
+    { "", CS_JSON_ERROR_TRUNCATED, "byte 0: the document is empty" },
+    { "   ", CS_JSON_ERROR_TRUNCATED, "empty" },
+    { "{", CS_JSON_ERROR_TRUNCATED, "byte 1: the input ends inside an object" },
+    { "{\"a\"", CS_JSON_ERROR_TRUNCATED, "at a: the input ends after a member name" },
+    { "{\"a\":", CS_JSON_ERROR_TRUNCATED, "at a: the input ends where a value is expected" },
+    { "{\"a\":\"xy", CS_JSON_ERROR_TRUNCATED, "byte 8 at a: the input ends inside a string" },
+    { "[1,2", CS_JSON_ERROR_TRUNCATED, "inside an array" },
+    { "[tru", CS_JSON_ERROR_TRUNCATED, "ends inside 'tru'" },
+    { "{\"a\":1]", CS_JSON_ERROR_SYNTAX, "byte 6: expected ',' or '}' but found ']'" },
+    { "{\"a\":{\"b\":[{\"c\":1]}}", CS_JSON_ERROR_SYNTAX,
+      "byte 17 at a.b[0]: expected ',' or '}' but found ']'" },
+    { "[1,]", CS_JSON_ERROR_SYNTAX, "byte 3 at [1]: expected a value but found ']'" },
+    { "{,}", CS_JSON_ERROR_SYNTAX, "expected a member name or '}' but found ','" },
+    { "{\"a\" 1}", CS_JSON_ERROR_SYNTAX, "at a: expected ':' but found '1'" },
+    { "{a:1}", CS_JSON_ERROR_SYNTAX, "found 'a'" },
+    { "01", CS_JSON_ERROR_SYNTAX, "leading zeros" },
+    { "[-01]", CS_JSON_ERROR_SYNTAX, "leading zeros" },
+    { "1.", CS_JSON_ERROR_SYNTAX, "expected a digit after '.'" },
+    { "[1.e5]", CS_JSON_ERROR_SYNTAX, "expected a digit after '.'" },
+    { "-", CS_JSON_ERROR_SYNTAX, "expected a digit after '-'" },
+    { "[-]", CS_JSON_ERROR_SYNTAX, "expected a digit after '-'" },
+    { "1e", CS_JSON_ERROR_SYNTAX, "exponent" },
+    { "[1e+]", CS_JSON_ERROR_SYNTAX, "exponent" },
+    { "[1-2]", CS_JSON_ERROR_SYNTAX, "unexpected '-' in a number" },
+    { "+1", CS_JSON_ERROR_SYNTAX, "does not start with JSON" },
+    { ".5", CS_JSON_ERROR_SYNTAX, "does not start with JSON" },
+    { "NaN", CS_JSON_ERROR_SYNTAX, "found 'N'" },
+    { "[Infinity]", CS_JSON_ERROR_SYNTAX, "found 'I'" },
+    { "[nan]", CS_JSON_ERROR_SYNTAX, "found 'nan'" },
+    { "[truex]", CS_JSON_ERROR_SYNTAX, "found 'truex'" },
+    { "[1e400]", CS_JSON_ERROR_TOO_LARGE, "out of range" },
+    { "garbage{}", CS_JSON_ERROR_SYNTAX, "byte 0: the input does not start with JSON: found 'g'" },
+    { "{} x", CS_JSON_ERROR_SYNTAX, "byte 3: unexpected data after the end" },
+    { "{}{}", CS_JSON_ERROR_SYNTAX, "after the end" },
+    { "\"a\\x\"", CS_JSON_ERROR_SYNTAX, "invalid escape" },
+    { "\"a\\u12\"", CS_JSON_ERROR_UTF8, "four hexadecimal digits" },
+    { "\"a\\u12G4\"", CS_JSON_ERROR_UTF8, "four hexadecimal digits" },
+    { "[\"\\ud800\"]", CS_JSON_ERROR_UTF8, "at [0]: high surrogate" },
+    { "\"\\ud800\\u0041\"", CS_JSON_ERROR_UTF8, "high surrogate" },
+    { "\"\\udc00\"", CS_JSON_ERROR_UTF8, "lone low surrogate" },
+    { "{\"k\":\"a\tb\"}", CS_JSON_ERROR_SYNTAX, "byte 7 at k: control character 0x09" },
+    { "\"a\nb\"", CS_JSON_ERROR_SYNTAX, "control character 0x0A" },
+    { "\"\xff\"", CS_JSON_ERROR_UTF8, "invalid UTF-8" },
+    { "\"\xc3\"", CS_JSON_ERROR_UTF8, "invalid UTF-8" },
+    { "\"\xc0\xaf\"", CS_JSON_ERROR_UTF8, "invalid UTF-8" },          /* overlong */
+    { "\"\xed\xa0\x80\"", CS_JSON_ERROR_UTF8, "invalid UTF-8" },      /* surrogate */
+    { "\"\xf4\x90\x80\x80\"", CS_JSON_ERROR_UTF8, "invalid UTF-8" },  /* > U+10FFFF */
+    { "{\"\xff\":1}", CS_JSON_ERROR_UTF8, "invalid UTF-8" },
+    { "\xef\xbb", CS_JSON_ERROR_SYNTAX, "does not start with JSON" },
+    { "\xef\xbbx", CS_JSON_ERROR_SYNTAX, "does not start with JSON" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CsJsonDocument) doc = cs_json_document_parse (cases[i].text, -1, &error);
+
+      if (doc != NULL || error == NULL || error->code != (int) cases[i].code ||
+          strstr (error->message, cases[i].message) == NULL)
+        g_error ("case %u %s: expected error %d containing \"%s\", got %s %d \"%s\"",
+                 i, cases[i].text, cases[i].code, cases[i].message,
+                 doc != NULL ? "a document" : "error",
+                 error != NULL ? error->code : -1, error != NULL ? error->message : "");
+      g_assert_error (error, CS_JSON_ERROR, (int) cases[i].code);
+    }
+}
+
+static void
+test_bom (void)
+{
+  g_autoptr(CsJsonDocument) doc = parse_ok ("\xef\xbb\xbf{\"a\":1}");
+
+  g_assert_true (cs_json_get_number (cs_json_document_get_root (doc), "a", NULL));
+}
+
+static void
+test_depth (void)
+{
+  g_autoptr(GString) ok = g_string_new (NULL);
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsJsonDocument) doc = NULL;
+  g_autoptr(CsJsonDocument) bad = NULL;
+
+  for (guint i = 0; i < CS_JSON_MAX_DEPTH; i++)
+    g_string_append (ok, i % 2 ? "{\"k\":" : "[");
+  g_string_append (ok, "1");
+  for (guint i = CS_JSON_MAX_DEPTH; i > 0; i--)
+    g_string_append (ok, (i - 1) % 2 ? "}" : "]");
+  doc = cs_json_document_parse (ok->str, ok->len, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (doc);
+
+  /* a million levels: must fail cleanly, not overflow the stack */
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (deep, '[');
+  bad = cs_json_document_parse (deep->str, deep->len, &error);
+  g_assert_null (bad);
+  g_assert_error (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_DEEP);
+  g_assert_nonnull (strstr (error->message, "byte 256 at [0][0]"));
+}
+
+static void
+test_too_large (void)
+{
+  gsize len = CS_JSON_MAX_STRING + 16;
+  char *text = g_malloc (len + 16);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsJsonDocument) doc = NULL;
+
+  memcpy (text, "{\"big\":\"", 8);
+  memset (text + 8, 'x', len);
+  memcpy (text + 8 + len, "\"}", 2);
+  doc = cs_json_document_parse (text, (gssize) len + 10, &error);
+  g_assert_null (doc);
+  g_assert_error (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "byte 7 at big:"));
+  g_free (text);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/json/scalars", test_scalars);
+  g_test_add_func ("/json/number-text", test_number_text);
+  g_test_add_func ("/json/strings", test_strings);
+  g_test_add_func ("/json/long-strings", test_long_strings);
+  g_test_add_func ("/json/accessors", test_accessors);
+  g_test_add_func ("/json/to-string", test_to_string);
+  g_test_add_func ("/json/escape", test_escape);
+  g_test_add_func ("/json/spans", test_spans);
+  g_test_add_func ("/json/errors", test_errors);
+  g_test_add_func ("/json/bom", test_bom);
+  g_test_add_func ("/json/depth", test_depth);
+  g_test_add_func ("/json/too-large", test_too_large);
+
+  return g_test_run ();
+}
