@@ -1,1 +1,1097 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cs-cli-stats.c: `stats`, `correlate` and `survival`
+ *
+ * The statistics are in src/core/stats (cs-stats.h); this file turns store
+ * columns into the arrays those functions take and prints the results as
+ * the JSON of the CLI contract (DESIGN.md), or as text without --json.
+ * Undefined results are printed as null.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs-cli.h"
+#include "cs-filter.h"
+#include "cs-stats.h"
+
+/* ---- shared helpers ------------------------------------------------------ */
+
+static void
+append_number (GString *out,
+               double   value)
+{
+  char buf[32];
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  cs_format_double_buf (value, buf);
+  g_string_append (out, buf);
+}
+
+static char *
+format_number (double value)
+{
+  char buf[32];
+
+  if (!isfinite (value))
+    return g_strdup (_("undefined"));
+  cs_format_double_buf (value, buf);
+  return g_strdup (buf);
+}
+
+static void
+print_output (GString *out)
+{
+  fwrite (out->str, 1, out->len, stdout);
+  fflush (stdout);
+}
+
+/* Loads the sources and selects the rows; prints the error and returns the
+ * exit status on failure (0 on success). */
+static int
+load_and_select (char     **sources,
+                 const char *filter,
+                 CsStore   **store_out,
+                 GArray    **rows_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsStore) store = NULL;
+  GArray *rows;
+
+  if (sources == NULL || sources[0] == NULL)
+    {
+      cs_cli_error ("%s", _("No --source given: name a Bundle or NDJSON file, a directory or a FHIR server URL"));
+      return CS_CLI_USAGE;
+    }
+
+  if (!(store = cs_cli_load_sources (sources, &error)))
+    {
+      cs_cli_error ("%s", error->message);
+      return CS_CLI_FAILED;
+    }
+
+  if (!(rows = cs_cli_select_rows (store, filter, &error)))
+    {
+      cs_cli_error (_("bad --filter: %s"), error->message);
+      return g_error_matches (error, CS_FILTER_ERROR, CS_FILTER_ERROR_SYNTAX) ? CS_CLI_USAGE : CS_CLI_FAILED;
+    }
+
+  *store_out = g_steal_pointer (&store);
+  *rows_out = rows;
+  return CS_CLI_OK;
+}
+
+static CsVariable *
+find_variable (CsStore    *store,
+               const char *option,
+               const char *key)
+{
+  CsVariable *var = cs_store_find_variable (store, key);
+
+  if (var == NULL)
+    cs_cli_error (_("%s: no variable “%s” in the data (list them with “cohortscope-cli variables”)"),
+                  option, key);
+  return var;
+}
+
+static gboolean
+is_numeric_like (const CsVariable *var)
+{
+  return var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_DATE;
+}
+
+static gboolean
+is_grouping (const CsVariable *var)
+{
+  return var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_BOOLEAN;
+}
+
+/* The numeric value of var at row (NAN when missing or not numeric). */
+static double
+value_at (const CsVariable *var,
+          guint             row)
+{
+  if (var->num == NULL || var->type == CS_VARIABLE_CATEGORICAL)
+    return NAN;
+  return var->num[row];
+}
+
+/* Groups of a categorical or boolean variable (or the distinct values of a
+ * numeric one) over the selected rows. group[i] is a dense index in the
+ * natural order of the variable (level order, false < true, ascending
+ * values), -1 when missing; labels[g] is the value as `table` prints it. */
+typedef struct
+{
+  gint32    *group;
+  GPtrArray *labels;
+  guint      n_groups;
+} Grouping;
+
+static void
+grouping_clear (Grouping *g)
+{
+  g_clear_pointer (&g->group, g_free);
+  g_clear_pointer (&g->labels, g_ptr_array_unref);
+  g->n_groups = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Grouping, grouping_clear)
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+make_grouping (const CsVariable *var,
+               GArray           *rows,
+               Grouping         *g)
+{
+  guint n = rows->len;
+  g_autofree gint32 *raw = g_new (gint32, MAX (n, 1));
+  g_autofree guint *first_row = NULL;
+  g_autofree gint32 *dense = NULL;
+  g_autofree double *distinct = NULL;
+  guint n_raw = 0, n_distinct = 0;
+
+  if (var->type == CS_VARIABLE_CATEGORICAL)
+    {
+      n_raw = var->levels != NULL ? var->levels->len : 0;
+      for (guint i = 0; i < n; i++)
+        raw[i] = var->cat[g_array_index (rows, guint, i)];
+    }
+  else if (var->type == CS_VARIABLE_BOOLEAN)
+    {
+      n_raw = 2;
+      for (guint i = 0; i < n; i++)
+        {
+          double v = var->num[g_array_index (rows, guint, i)];
+
+          raw[i] = isnan (v) ? -1 : (v != 0);
+        }
+    }
+  else
+    {
+      distinct = g_new (double, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        {
+          double v = value_at (var, g_array_index (rows, guint, i));
+
+          if (!isnan (v))
+            distinct[n_distinct++] = v;
+        }
+      qsort (distinct, n_distinct, sizeof (double), compare_double);
+      n_raw = 0;
+      for (guint i = 0; i < n_distinct; i++)
+        if (n_raw == 0 || distinct[i] != distinct[n_raw - 1])
+          distinct[n_raw++] = distinct[i];
+      for (guint i = 0; i < n; i++)
+        {
+          double v = value_at (var, g_array_index (rows, guint, i));
+          double *hit;
+
+          if (isnan (v))
+            {
+              raw[i] = -1;
+              continue;
+            }
+          hit = bsearch (&v, distinct, n_raw, sizeof (double), compare_double);
+          raw[i] = (gint32) (hit - distinct);
+        }
+    }
+
+  first_row = g_new (guint, MAX (n_raw, 1));
+  dense = g_new (gint32, MAX (n_raw, 1));
+  for (guint l = 0; l < n_raw; l++)
+    {
+      first_row[l] = G_MAXUINT;
+      dense[l] = -1;
+    }
+  for (guint i = 0; i < n; i++)
+    if (raw[i] >= 0 && (guint) raw[i] < n_raw && first_row[raw[i]] == G_MAXUINT)
+      first_row[raw[i]] = g_array_index (rows, guint, i);
+
+  g->labels = g_ptr_array_new_with_free_func (g_free);
+  for (guint l = 0; l < n_raw; l++)
+    {
+      if (first_row[l] == G_MAXUINT)
+        continue;
+      dense[l] = (gint32) g->n_groups++;
+      g_ptr_array_add (g->labels, cs_variable_format_cell (var, first_row[l], FALSE));
+    }
+
+  g->group = g_new (gint32, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    g->group[i] = (raw[i] >= 0 && (guint) raw[i] < n_raw) ? dense[raw[i]] : -1;
+}
+
+/* ---- stats ----------------------------------------------------------------- */
+
+static void
+append_result_json (GString             *out,
+                    const CsStatsResult *res,
+                    const CsVariable    *x,
+                    const CsVariable    *y,
+                    const Grouping      *g,
+                    const gsize         *group_n)
+{
+  g_string_append (out, "{\"method\":");
+  cs_cli_json_string (out, cs_stats_method_to_string (res->method));
+  g_string_append (out, ",\"x\":");
+  cs_cli_json_string (out, x->key);
+  g_string_append (out, ",\"y\":");
+  cs_cli_json_string (out, y->key);
+  g_string_append_printf (out, ",\"n\":%u,\"statistic\":", res->n);
+  append_number (out, res->statistic);
+  g_string_append (out, ",\"p_value\":");
+  append_number (out, res->p_value);
+  g_string_append (out, ",\"df\":");
+  append_number (out, res->df);
+  if (res->method == CS_STATS_METHOD_PEARSON || res->method == CS_STATS_METHOD_SPEARMAN)
+    {
+      g_string_append (out, ",\"r\":");
+      append_number (out, res->r);
+      if (isfinite (res->ci_low) && isfinite (res->ci_high))
+        {
+          g_string_append (out, ",\"ci\":[");
+          append_number (out, res->ci_low);
+          g_string_append_c (out, ',');
+          append_number (out, res->ci_high);
+          g_string_append_c (out, ']');
+        }
+      else
+        g_string_append (out, ",\"ci\":null");
+    }
+  g_string_append (out, ",\"effect_size\":{\"name\":");
+  cs_cli_json_string (out, res->effect_name);
+  g_string_append (out, ",\"value\":");
+  append_number (out, res->effect);
+  g_string_append_c (out, '}');
+
+  if (g != NULL)
+    {
+      g_string_append (out, ",\"groups\":[");
+      for (guint k = 0; k < g->n_groups; k++)
+        {
+          if (k > 0)
+            g_string_append_c (out, ',');
+          g_string_append (out, "{\"label\":");
+          cs_cli_json_string (out, g_ptr_array_index (g->labels, k));
+          g_string_append_printf (out, ",\"n\":%" G_GSIZE_FORMAT "}", group_n[k]);
+        }
+      g_string_append_c (out, ']');
+    }
+  if (res->method == CS_STATS_METHOD_CHI2)
+    g_string_append_printf (out, ",\"table\":[%u,%u]", res->n_groups, res->n_cols);
+  g_string_append (out, "}\n");
+}
+
+static void
+append_result_text (GString             *out,
+                    const CsStatsResult *res,
+                    const CsVariable    *x,
+                    const CsVariable    *y,
+                    const Grouping      *g,
+                    const gsize         *group_n)
+{
+  g_autofree char *stat = format_number (res->statistic);
+  g_autofree char *p = format_number (res->p_value);
+  g_autofree char *df = format_number (res->df);
+  g_autofree char *eff = format_number (res->effect);
+
+  g_string_append_printf (out, "%s: %s × %s\n", cs_stats_method_to_string (res->method), x->key, y->key);
+  g_string_append_printf (out, "  n          %u\n", res->n);
+  g_string_append_printf (out, "  statistic  %s\n", stat);
+  g_string_append_printf (out, "  df         %s\n", df);
+  g_string_append_printf (out, "  p-value    %s\n", p);
+  if (res->method == CS_STATS_METHOD_PEARSON || res->method == CS_STATS_METHOD_SPEARMAN)
+    {
+      g_autofree char *lo = format_number (res->ci_low);
+      g_autofree char *hi = format_number (res->ci_high);
+
+      g_string_append_printf (out, "  95%% CI     [%s, %s]\n", lo, hi);
+    }
+  g_string_append_printf (out, "  %-10s %s\n", res->effect_name, eff);
+  if (g != NULL)
+    for (guint k = 0; k < g->n_groups; k++)
+      g_string_append_printf (out, "  group %s: n = %" G_GSIZE_FORMAT "\n",
+                              (const char *) g_ptr_array_index (g->labels, k), group_n[k]);
+}
+
+int
+cs_cli_cmd_stats (int    argc,
+                  char **argv)
+{
+  g_auto(GStrv) sources = NULL;
+  g_autofree char *x_key = NULL;
+  g_autofree char *y_key = NULL;
+  g_autofree char *method_str = NULL;
+  g_autofree char *filter = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "source", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sources, N_("Bundle/NDJSON file, directory or FHIR base URL (repeatable)"), "S" },
+    { "x", 'x', 0, G_OPTION_ARG_STRING, &x_key, N_("First variable (key or code)"), "K" },
+    { "y", 'y', 0, G_OPTION_ARG_STRING, &y_key, N_("Second variable (key or code)"), "K" },
+    { "method", 'm', 0, G_OPTION_ARG_STRING, &method_str, N_("pearson, spearman, mannwhitney, kruskal or chi2 (default: from the variable types)"), "M" },
+    { "filter", 'f', 0, G_OPTION_ARG_STRING, &filter, N_("Only the patients matching this filter expression"), "EXPR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(CsStore) store = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(Grouping) grouping = { 0 };
+  g_autofree gsize *group_n = NULL;
+  CsVariable *x, *y;
+  const CsVariable *num_var = NULL, *grp_var = NULL;
+  CsStatsMethod method;
+  gboolean have_method = FALSE;
+  CsStatsResult res;
+  int status;
+
+  if (!cs_cli_parse_options (&argc, &argv, NULL, _("Tests the association of two variables."), entries))
+    return CS_CLI_USAGE;
+
+  if (x_key == NULL || y_key == NULL)
+    {
+      cs_cli_error ("%s", _("stats needs --x and --y (variable keys or codes)"));
+      return CS_CLI_USAGE;
+    }
+  if (method_str != NULL)
+    {
+      if (!cs_stats_method_from_string (method_str, &method))
+        {
+          cs_cli_error (_("--method: unknown method “%s” (use pearson, spearman, mannwhitney, kruskal or chi2)"),
+                        method_str);
+          return CS_CLI_USAGE;
+        }
+      have_method = TRUE;
+    }
+
+  if ((status = load_and_select (sources, filter, &store, &rows)) != CS_CLI_OK)
+    return status;
+
+  if (!(x = find_variable (store, "--x", x_key)) || !(y = find_variable (store, "--y", y_key)))
+    return CS_CLI_USAGE;
+
+  if (x->type == CS_VARIABLE_SURVIVAL || y->type == CS_VARIABLE_SURVIVAL)
+    {
+      cs_cli_error (_("“%s” is a time-to-event variable: use “cohortscope-cli survival”"),
+                    x->type == CS_VARIABLE_SURVIVAL ? x->key : y->key);
+      return CS_CLI_USAGE;
+    }
+
+  /* numeric × group in either order */
+  if (is_numeric_like (x) && is_grouping (y))
+    num_var = x, grp_var = y;
+  else if (is_grouping (x) && is_numeric_like (y))
+    num_var = y, grp_var = x;
+
+  if (!have_method)
+    {
+      if (is_numeric_like (x) && is_numeric_like (y))
+        method = CS_STATS_METHOD_SPEARMAN;
+      else if (num_var != NULL)
+        method = CS_STATS_METHOD_MANNWHITNEY;   /* becomes kruskal with > 2 groups */
+      else
+        method = CS_STATS_METHOD_CHI2;
+    }
+
+  switch (method)
+    {
+    case CS_STATS_METHOD_PEARSON:
+    case CS_STATS_METHOD_SPEARMAN:
+      {
+        g_autofree double *a = g_new (double, MAX (rows->len, 1));
+        g_autofree double *b = g_new (double, MAX (rows->len, 1));
+
+        if (x->type == CS_VARIABLE_CATEGORICAL || y->type == CS_VARIABLE_CATEGORICAL)
+          {
+            cs_cli_error (_("--method %s needs two numeric variables; “%s” is categorical"),
+                          cs_stats_method_to_string (method),
+                          x->type == CS_VARIABLE_CATEGORICAL ? x->key : y->key);
+            return CS_CLI_USAGE;
+          }
+        for (guint i = 0; i < rows->len; i++)
+          {
+            guint row = g_array_index (rows, guint, i);
+
+            a[i] = value_at (x, row);
+            b[i] = value_at (y, row);
+          }
+        if (method == CS_STATS_METHOD_PEARSON)
+          cs_stats_pearson (a, b, rows->len, &res);
+        else
+          cs_stats_spearman (a, b, rows->len, &res);
+      }
+      break;
+
+    case CS_STATS_METHOD_MANNWHITNEY:
+    case CS_STATS_METHOD_KRUSKAL:
+      {
+        g_autofree double *v = g_new (double, MAX (rows->len, 1));
+
+        if (num_var == NULL)
+          {
+            cs_cli_error (_("--method %s needs one numeric and one categorical or boolean variable (got %s and %s)"),
+                          cs_stats_method_to_string (method),
+                          cs_variable_type_to_string (x->type), cs_variable_type_to_string (y->type));
+            return CS_CLI_USAGE;
+          }
+        for (guint i = 0; i < rows->len; i++)
+          v[i] = value_at (num_var, g_array_index (rows, guint, i));
+
+        make_grouping (grp_var, rows, &grouping);
+        /* groups that have a value */
+        for (guint i = 0; i < rows->len; i++)
+          if (isnan (v[i]))
+            grouping.group[i] = -1;
+        group_n = g_new0 (gsize, MAX (grouping.n_groups, 1));
+        for (guint i = 0; i < rows->len; i++)
+          if (grouping.group[i] >= 0)
+            group_n[grouping.group[i]]++;
+        /* drop groups left empty by missing values from the listing */
+        {
+          guint k = 0;
+          g_autofree gint32 *remap = g_new (gint32, MAX (grouping.n_groups, 1));
+
+          for (guint gi = 0; gi < grouping.n_groups; gi++)
+            {
+              if (group_n[gi] == 0)
+                {
+                  remap[gi] = -1;
+                  continue;
+                }
+              remap[gi] = (gint32) k;
+              group_n[k] = group_n[gi];
+              if (k != gi)
+                {
+                  char *tmp = grouping.labels->pdata[k];
+
+                  grouping.labels->pdata[k] = grouping.labels->pdata[gi];
+                  grouping.labels->pdata[gi] = tmp;
+                }
+              k++;
+            }
+          for (guint i = 0; i < rows->len; i++)
+            if (grouping.group[i] >= 0)
+              grouping.group[i] = remap[grouping.group[i]];
+          g_ptr_array_set_size (grouping.labels, k);
+          grouping.n_groups = k;
+        }
+
+        if (method == CS_STATS_METHOD_MANNWHITNEY && grouping.n_groups > 2)
+          {
+            if (have_method)
+              {
+                cs_cli_error (_("--method mannwhitney compares two groups, but “%s” has %u; use --method kruskal"),
+                              grp_var->key, grouping.n_groups);
+                return CS_CLI_USAGE;
+              }
+            method = CS_STATS_METHOD_KRUSKAL;
+          }
+
+        if (method == CS_STATS_METHOD_KRUSKAL)
+          cs_stats_kruskal (v, grouping.group, rows->len, &res);
+        else
+          cs_stats_two_groups (v, grouping.group, rows->len, &res);
+      }
+      break;
+
+    case CS_STATS_METHOD_CHI2:
+      {
+        g_auto(Grouping) gx = { 0 };
+        g_auto(Grouping) gy = { 0 };
+
+        if (!is_grouping (x) || !is_grouping (y))
+          {
+            cs_cli_error (_("--method chi2 needs two categorical or boolean variables (got %s and %s)"),
+                          cs_variable_type_to_string (x->type), cs_variable_type_to_string (y->type));
+            return CS_CLI_USAGE;
+          }
+        make_grouping (x, rows, &gx);
+        make_grouping (y, rows, &gy);
+        cs_stats_chi2 (gx.group, gy.group, rows->len, &res);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (json)
+    append_result_json (out, &res, x, y, grouping.labels != NULL ? &grouping : NULL, group_n);
+  else
+    append_result_text (out, &res, x, y, grouping.labels != NULL ? &grouping : NULL, group_n);
+  print_output (out);
+
+  return CS_CLI_OK;
+}
+
+/* ---- correlate ----------------------------------------------------------- */
+
+static gboolean
+feature_matches (const CsVariable *var,
+                 GPatternSpec     *pattern)
+{
+  if (g_pattern_spec_match_string (pattern, var->key))
+    return TRUE;
+  for (guint i = 0; var->codes != NULL && i < var->codes->len; i++)
+    {
+      const char *code = g_ptr_array_index (var->codes, i);
+      const char *bar = strrchr (code, '|');
+
+      if (g_pattern_spec_match_string (pattern, bar != NULL ? bar + 1 : code))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+append_matrix (GString      *out,
+               const char   *name,
+               const double *values,
+               const guint  *counts,
+               guint         n_rows,
+               guint         n_cols)
+{
+  g_string_append_printf (out, ",\"%s\":[", name);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_string_append (out, i > 0 ? ",[" : "[");
+      for (guint j = 0; j < n_cols; j++)
+        {
+          if (j > 0)
+            g_string_append_c (out, ',');
+          if (counts != NULL)
+            g_string_append_printf (out, "%u", counts[(gsize) i * n_cols + j]);
+          else
+            append_number (out, values[(gsize) i * n_cols + j]);
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, ']');
+}
+
+int
+cs_cli_cmd_correlate (int    argc,
+                      char **argv)
+{
+  g_auto(GStrv) sources = NULL;
+  g_autofree char *glob = NULL;
+  g_autofree char *clinical_str = NULL;
+  g_autofree char *method_str = NULL;
+  g_autofree char *filter = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "source", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sources, N_("Bundle/NDJSON file, directory or FHIR base URL (repeatable)"), "S" },
+    { "features", 0, 0, G_OPTION_ARG_STRING, &glob, N_("Glob over variable keys and codes (e.g. \"original_*\")"), "GLOB" },
+    { "clinical", 0, 0, G_OPTION_ARG_STRING, &clinical_str, N_("Comma-separated clinical variables (numeric, boolean or date)"), "K1,K2" },
+    { "method", 'm', 0, G_OPTION_ARG_STRING, &method_str, N_("spearman (default) or pearson"), "M" },
+    { "filter", 'f', 0, G_OPTION_ARG_STRING, &filter, N_("Only the patients matching this filter expression"), "EXPR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(CsStore) store = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GPtrArray) features = g_ptr_array_new ();
+  g_autoptr(GPtrArray) clinical = g_ptr_array_new ();
+  g_autoptr(GPtrArray) fcols = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ccols = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPatternSpec) pattern = NULL;
+  g_autoptr(CsCorrMatrix) matrix = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) keys = NULL;
+  CsStatsMethod method = CS_STATS_METHOD_SPEARMAN;
+  int status;
+
+  if (!cs_cli_parse_options (&argc, &argv, NULL, _("Correlates features with clinical variables."), entries))
+    return CS_CLI_USAGE;
+
+  if (glob == NULL || clinical_str == NULL)
+    {
+      cs_cli_error ("%s", _("correlate needs --features GLOB and --clinical K1,K2"));
+      return CS_CLI_USAGE;
+    }
+  if (method_str != NULL &&
+      (!cs_stats_method_from_string (method_str, &method) ||
+       (method != CS_STATS_METHOD_SPEARMAN && method != CS_STATS_METHOD_PEARSON)))
+    {
+      cs_cli_error (_("--method: “%s” is not spearman or pearson"), method_str);
+      return CS_CLI_USAGE;
+    }
+
+  if ((status = load_and_select (sources, filter, &store, &rows)) != CS_CLI_OK)
+    return status;
+
+  keys = g_strsplit (clinical_str, ",", -1);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      CsVariable *var;
+
+      g_strstrip (keys[i]);
+      if (keys[i][0] == '\0')
+        continue;
+      if (!(var = find_variable (store, "--clinical", keys[i])))
+        return CS_CLI_USAGE;
+      if (var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_SURVIVAL)
+        {
+          fprintf (stderr, _("cohortscope-cli: note: skipping “%s”: a %s variable has no rank order "
+                             "(use “stats” for a group test)\n"),
+                   var->key, cs_variable_type_to_string (var->type));
+          continue;
+        }
+      g_ptr_array_add (clinical, var);
+    }
+  if (clinical->len == 0)
+    {
+      cs_cli_error ("%s", _("--clinical: none of the variables is numeric, boolean or a date"));
+      return CS_CLI_USAGE;
+    }
+
+  pattern = g_pattern_spec_new (glob);
+  for (guint i = 0; i < cs_store_get_n_variables (store); i++)
+    {
+      CsVariable *var = cs_store_get_variable (store, i);
+
+      if (var->type == CS_VARIABLE_NUMERIC && feature_matches (var, pattern))
+        g_ptr_array_add (features, var);
+    }
+  if (features->len == 0)
+    {
+      cs_cli_error (_("--features: no numeric variable matches “%s”"), glob);
+      return CS_CLI_FAILED;
+    }
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      GPtrArray *vars = pass == 0 ? features : clinical;
+      GPtrArray *cols = pass == 0 ? fcols : ccols;
+
+      for (guint k = 0; k < vars->len; k++)
+        {
+          const CsVariable *var = g_ptr_array_index (vars, k);
+          double *col = g_new (double, MAX (rows->len, 1));
+
+          for (guint i = 0; i < rows->len; i++)
+            col[i] = value_at (var, g_array_index (rows, guint, i));
+          g_ptr_array_add (cols, col);
+        }
+    }
+
+  matrix = cs_stats_correlate_matrix ((const double *const *) fcols->pdata, features->len,
+                                      (const double *const *) ccols->pdata, clinical->len,
+                                      rows->len, method, 0, NULL);
+
+  if (json)
+    {
+      g_string_append (out, "{\"method\":");
+      cs_cli_json_string (out, cs_stats_method_to_string (method));
+      g_string_append (out, ",\"rows\":[");
+      for (guint i = 0; i < features->len; i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          cs_cli_json_string (out, ((CsVariable *) g_ptr_array_index (features, i))->key);
+        }
+      g_string_append (out, "],\"cols\":[");
+      for (guint j = 0; j < clinical->len; j++)
+        {
+          if (j > 0)
+            g_string_append_c (out, ',');
+          cs_cli_json_string (out, ((CsVariable *) g_ptr_array_index (clinical, j))->key);
+        }
+      g_string_append_c (out, ']');
+      append_matrix (out, "r", matrix->r, NULL, matrix->n_rows, matrix->n_cols);
+      append_matrix (out, "p", matrix->p, NULL, matrix->n_rows, matrix->n_cols);
+      append_matrix (out, "q", matrix->q, NULL, matrix->n_rows, matrix->n_cols);
+      append_matrix (out, "n", NULL, matrix->n, matrix->n_rows, matrix->n_cols);
+      g_string_append (out, "}\n");
+    }
+  else
+    {
+      g_string_append_printf (out, "%-40s %-24s %10s %12s %12s %6s\n", "feature", "clinical", cs_stats_method_to_string (method), "p", "q", "n");
+      for (guint i = 0; i < matrix->n_rows; i++)
+        for (guint j = 0; j < matrix->n_cols; j++)
+          {
+            gsize idx = (gsize) i * matrix->n_cols + j;
+            g_autofree char *r = format_number (matrix->r[idx]);
+            g_autofree char *p = format_number (matrix->p[idx]);
+            g_autofree char *q = format_number (matrix->q[idx]);
+
+            g_string_append_printf (out, "%-40s %-24s %10.10s %12.12s %12.12s %6u\n",
+                                    ((CsVariable *) g_ptr_array_index (features, i))->key,
+                                    ((CsVariable *) g_ptr_array_index (clinical, j))->key,
+                                    r, p, q, matrix->n[idx]);
+          }
+    }
+  print_output (out);
+
+  return CS_CLI_OK;
+}
+
+/* ---- survival ------------------------------------------------------------ */
+
+/* R quantile type 7 of sorted values */
+static double
+quantile_sorted (const double *v,
+                 gsize         n,
+                 double        prob)
+{
+  double h = (double) (n - 1) * prob;
+  gsize lo = (gsize) floor (h);
+
+  if (lo + 1 >= n)
+    return v[n - 1];
+  return v[lo] + (h - (double) lo) * (v[lo + 1] - v[lo]);
+}
+
+static void
+append_km_json (GString         *out,
+                const char      *label,
+                const CsKmCurve *curve)
+{
+  g_string_append (out, "{\"label\":");
+  cs_cli_json_string (out, label);
+  g_string_append_printf (out, ",\"n\":%u,\"events\":%u,\"median\":", curve->n, curve->n_events);
+  append_number (out, curve->median);
+  g_string_append (out, ",\"median_ci\":[");
+  append_number (out, curve->median_lower);
+  g_string_append_c (out, ',');
+  append_number (out, curve->median_upper);
+  g_string_append (out, "],\"km\":[");
+  for (guint i = 0; i < curve->n_points; i++)
+    {
+      const CsKmPoint *pt = &curve->points[i];
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"time\":");
+      append_number (out, pt->time);
+      g_string_append (out, ",\"survival\":");
+      append_number (out, pt->survival);
+      g_string_append_printf (out, ",\"at_risk\":%u,\"events\":%u,\"censored\":%u,\"std_err\":",
+                              pt->n_risk, pt->n_event, pt->n_censor);
+      append_number (out, pt->std_err);
+      g_string_append (out, ",\"lower\":");
+      append_number (out, pt->lower);
+      g_string_append (out, ",\"upper\":");
+      append_number (out, pt->upper);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}");
+}
+
+int
+cs_cli_cmd_survival (int    argc,
+                     char **argv)
+{
+  g_auto(GStrv) sources = NULL;
+  g_autofree char *time_key = NULL;
+  g_autofree char *event_key = NULL;
+  g_autofree char *by_key = NULL;
+  g_autofree char *split = NULL;
+  g_autofree char *filter = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "source", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sources, N_("Bundle/NDJSON file, directory or FHIR base URL (repeatable)"), "S" },
+    { "time", 0, 0, G_OPTION_ARG_STRING, &time_key, N_("Time variable (numeric), or a time-to-event variable"), "K" },
+    { "event", 0, 0, G_OPTION_ARG_STRING, &event_key, N_("Event indicator (boolean or 0/1); not needed with a time-to-event --time"), "K" },
+    { "by", 0, 0, G_OPTION_ARG_STRING, &by_key, N_("Group by this variable"), "K" },
+    { "split", 0, 0, G_OPTION_ARG_STRING, &split, N_("Split a numeric variable: K:median, K:tertiles or K:NUMBER"), "K:HOW" },
+    { "filter", 'f', 0, G_OPTION_ARG_STRING, &filter, N_("Only the patients matching this filter expression"), "EXPR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(CsStore) store = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CsLogrank) lr = NULL;
+  g_autofree double *time = NULL;
+  g_autofree guint8 *event = NULL;
+  g_autofree gint32 *group = NULL;
+  g_autofree double *xval = NULL;
+  g_autofree char *split_key = NULL;
+  CsVariable *tvar, *evar = NULL, *gvar = NULL;
+  guint n;
+  gboolean have_x = FALSE;
+  int status;
+
+  if (!cs_cli_parse_options (&argc, &argv, NULL, _("Kaplan–Meier estimates and the log-rank test."), entries))
+    return CS_CLI_USAGE;
+
+  if (time_key == NULL)
+    {
+      cs_cli_error ("%s", _("survival needs --time (and --event unless --time is a time-to-event variable)"));
+      return CS_CLI_USAGE;
+    }
+  if (by_key != NULL && split != NULL)
+    {
+      cs_cli_error ("%s", _("use either --by or --split, not both"));
+      return CS_CLI_USAGE;
+    }
+  if (split != NULL)
+    {
+      const char *colon = strrchr (split, ':');
+
+      if (colon == NULL || colon == split || colon[1] == '\0')
+        {
+          cs_cli_error (_("--split “%s”: expected K:median, K:tertiles or K:NUMBER"), split);
+          return CS_CLI_USAGE;
+        }
+      split_key = g_strndup (split, colon - split);
+    }
+
+  if ((status = load_and_select (sources, filter, &store, &rows)) != CS_CLI_OK)
+    return status;
+
+  if (!(tvar = find_variable (store, "--time", time_key)))
+    return CS_CLI_USAGE;
+  if (tvar->type != CS_VARIABLE_SURVIVAL && tvar->type != CS_VARIABLE_NUMERIC)
+    {
+      cs_cli_error (_("--time: “%s” is %s, not a numeric or time-to-event variable"),
+                    tvar->key, cs_variable_type_to_string (tvar->type));
+      return CS_CLI_USAGE;
+    }
+  if (event_key != NULL)
+    {
+      if (!(evar = find_variable (store, "--event", event_key)))
+        return CS_CLI_USAGE;
+      if (evar->type != CS_VARIABLE_BOOLEAN && evar->type != CS_VARIABLE_NUMERIC)
+        {
+          cs_cli_error (_("--event: “%s” is %s; it must be boolean or numeric 0/1"),
+                        evar->key, cs_variable_type_to_string (evar->type));
+          return CS_CLI_USAGE;
+        }
+    }
+  else if (tvar->type != CS_VARIABLE_SURVIVAL)
+    {
+      cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tvar->key);
+      return CS_CLI_USAGE;
+    }
+  if (by_key != NULL && !(gvar = find_variable (store, "--by", by_key)))
+    return CS_CLI_USAGE;
+  if (split_key != NULL)
+    {
+      if (!(gvar = find_variable (store, "--split", split_key)))
+        return CS_CLI_USAGE;
+      if (!is_numeric_like (gvar))
+        {
+          cs_cli_error (_("--split: “%s” is %s; only numeric variables can be split (use --by)"),
+                        gvar->key, cs_variable_type_to_string (gvar->type));
+          return CS_CLI_USAGE;
+        }
+    }
+  if (gvar != NULL && gvar->type == CS_VARIABLE_SURVIVAL)
+    {
+      cs_cli_error (_("“%s” is a time-to-event variable and cannot group patients"), gvar->key);
+      return CS_CLI_USAGE;
+    }
+
+  n = rows->len;
+  time = g_new (double, MAX (n, 1));
+  event = g_new0 (guint8, MAX (n, 1));
+  group = g_new (gint32, MAX (n, 1));
+  xval = g_new (double, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint row = g_array_index (rows, guint, i);
+      double t = tvar->num[row];
+      double e;
+
+      if (evar != NULL)
+        e = evar->num[row];
+      else
+        e = tvar->event != NULL ? tvar->event[row] : NAN;
+
+      if (!isnan (t) && !isnan (e) && e != 0 && e != 1)
+        {
+          cs_cli_error (_("--event “%s”, patient “%s”: value %g is not 0 or 1"),
+                        evar != NULL ? evar->key : tvar->key,
+                        cs_store_get_patient_id (store, row), e);
+          return CS_CLI_FAILED;
+        }
+      time[i] = isnan (e) ? NAN : t;
+      event[i] = e == 1;
+      group[i] = 0;
+      xval[i] = NAN;
+    }
+
+  if (gvar == NULL)
+    g_ptr_array_add (labels, g_strdup (_("all")));
+  else if (by_key != NULL)
+    {
+      g_auto(Grouping) g = { 0 };
+
+      make_grouping (gvar, rows, &g);
+      for (guint i = 0; i < n; i++)
+        {
+          group[i] = g.group[i];
+          if (group[i] < 0)
+            time[i] = NAN;
+        }
+      g_ptr_array_extend_and_steal (labels, g_steal_pointer (&g.labels));
+      if (gvar->type != CS_VARIABLE_CATEGORICAL)
+        {
+          have_x = TRUE;
+          for (guint i = 0; i < n; i++)
+            xval[i] = value_at (gvar, g_array_index (rows, guint, i));
+        }
+    }
+  else
+    {
+      const char *how = strrchr (split, ':') + 1;
+      g_autofree double *sorted = g_new (double, MAX (n, 1));
+      double cuts[2];
+      guint n_cuts = 0, m = 0;
+      char a[32], b[32];
+
+      have_x = TRUE;
+      for (guint i = 0; i < n; i++)
+        {
+          xval[i] = value_at (gvar, g_array_index (rows, guint, i));
+          if (isnan (xval[i]))
+            time[i] = NAN;
+          if (!isnan (time[i]))
+            sorted[m++] = xval[i];
+        }
+      qsort (sorted, m, sizeof (double), compare_double);
+
+      if (g_str_equal (how, "median") || g_str_equal (how, "tertiles"))
+        {
+          if (m == 0)
+            {
+              cs_cli_error (_("--split: “%s” has no values among the selected patients with a survival time"),
+                            gvar->key);
+              return CS_CLI_FAILED;
+            }
+          if (g_str_equal (how, "median"))
+            cuts[n_cuts++] = quantile_sorted (sorted, m, 0.5);
+          else
+            {
+              cuts[n_cuts++] = quantile_sorted (sorted, m, 1.0 / 3.0);
+              cuts[n_cuts++] = quantile_sorted (sorted, m, 2.0 / 3.0);
+            }
+        }
+      else
+        {
+          char *end = NULL;
+
+          cuts[0] = g_ascii_strtod (how, &end);
+          if (end == how || *end != '\0' || !isfinite (cuts[0]))
+            {
+              cs_cli_error (_("--split “%s”: “%s” is not median, tertiles or a number"), split, how);
+              return CS_CLI_USAGE;
+            }
+          n_cuts = 1;
+        }
+
+      cs_format_double_buf (cuts[0], a);
+      g_ptr_array_add (labels, g_strdup_printf ("<= %s", a));
+      if (n_cuts == 2)
+        {
+          cs_format_double_buf (cuts[1], b);
+          g_ptr_array_add (labels, g_strdup_printf ("(%s, %s]", a, b));
+          g_ptr_array_add (labels, g_strdup_printf ("> %s", b));
+        }
+      else
+        g_ptr_array_add (labels, g_strdup_printf ("> %s", a));
+
+      for (guint i = 0; i < n; i++)
+        {
+          if (isnan (xval[i]))
+            group[i] = -1;
+          else if (xval[i] <= cuts[0])
+            group[i] = 0;
+          else if (n_cuts == 1 || xval[i] <= cuts[1])
+            group[i] = 1;
+          else
+            group[i] = 2;
+        }
+    }
+
+  lr = cs_stats_logrank (time, event, group, n);
+
+  if (json)
+    {
+      gboolean first = TRUE;
+
+      g_string_append (out, "{\"time\":");
+      cs_cli_json_string (out, tvar->key);
+      g_string_append (out, ",\"groups\":[");
+      for (guint g = 0; g < labels->len; g++)
+        {
+          g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, group, (gint32) g, n);
+
+          if (curve->n == 0)
+            continue;
+          if (!first)
+            g_string_append_c (out, ',');
+          first = FALSE;
+          append_km_json (out, g_ptr_array_index (labels, g), curve);
+        }
+      g_string_append (out, "],\"logrank\":{\"chi2\":");
+      append_number (out, lr->chi2);
+      g_string_append (out, ",\"df\":");
+      append_number (out, lr->df);
+      g_string_append (out, ",\"p_value\":");
+      append_number (out, lr->p_value);
+      g_string_append (out, "},\"concordance\":");
+      if (have_x)
+        {
+          double se;
+          double c = cs_stats_concordance (time, event, xval, n, &se);
+
+          g_string_append (out, "{\"variable\":");
+          cs_cli_json_string (out, gvar->key);
+          g_string_append (out, ",\"c\":");
+          append_number (out, c);
+          g_string_append (out, ",\"std_err\":");
+          append_number (out, se);
+          g_string_append_c (out, '}');
+        }
+      else
+        g_string_append (out, "null");
+      g_string_append (out, "}\n");
+    }
+  else
+    {
+      for (guint g = 0; g < labels->len; g++)
+        {
+          g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, group, (gint32) g, n);
+          g_autofree char *median = NULL;
+
+          if (curve->n == 0)
+            continue;
+          median = format_number (curve->median);
+          g_string_append_printf (out, "%s: n = %u, events = %u, median = %s\n",
+                                  (const char *) g_ptr_array_index (labels, g),
+                                  curve->n, curve->n_events, median);
+        }
+      if (isfinite (lr->chi2))
+        {
+          g_autofree char *chi2 = format_number (lr->chi2);
+          g_autofree char *p = format_number (lr->p_value);
+
+          g_string_append_printf (out, "log-rank: chi2 = %s, df = %g, p = %s\n", chi2, lr->df, p);
+        }
+    }
+  print_output (out);
+
+  return CS_CLI_OK;
+}
