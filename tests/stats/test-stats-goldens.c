@@ -26,7 +26,7 @@ load_goldens (const char *name)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, name, NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "stats", name, NULL);
 
   if (!json_parser_load_from_file (parser, path, &error))
     g_error ("%s: %s", path, error->message);
