@@ -1,0 +1,407 @@
+/* cs-chart-scatter.c: scatter plot with least-squares line and categories
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "cs-chart-private.h"
+
+gboolean
+cs_chart_least_squares (const double *x,
+                        const double *y,
+                        guint         n,
+                        double       *intercept,
+                        double       *slope,
+                        double       *r)
+{
+  double mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0;
+  guint m = 0;
+
+  /* Two passes (means first) for numerical stability. */
+  for (guint i = 0; i < n; i++)
+    {
+      if (!isfinite (x[i]) || !isfinite (y[i]))
+        continue;
+      mx += x[i];
+      my += y[i];
+      m++;
+    }
+  if (m < 2)
+    return FALSE;
+  mx /= m;
+  my /= m;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!isfinite (x[i]) || !isfinite (y[i]))
+        continue;
+      sxx += (x[i] - mx) * (x[i] - mx);
+      syy += (y[i] - my) * (y[i] - my);
+      sxy += (x[i] - mx) * (y[i] - my);
+    }
+  if (sxx <= 0)
+    return FALSE;
+
+  if (slope)
+    *slope = sxy / sxx;
+  if (intercept)
+    *intercept = my - sxy / sxx * mx;
+  if (r)
+    *r = syy > 0 ? sxy / sqrt (sxx * syy) : NAN;
+  return TRUE;
+}
+
+static gboolean
+data_range (const CsChartScatterModel *model,
+            double                    *x_lo,
+            double                    *x_hi,
+            double                    *y_lo,
+            double                    *y_hi)
+{
+  gboolean any = FALSE;
+
+  *x_lo = *y_lo = INFINITY;
+  *x_hi = *y_hi = -INFINITY;
+  for (guint i = 0; i < model->n; i++)
+    {
+      if (!isfinite (model->x[i]) || !isfinite (model->y[i]))
+        continue;
+      *x_lo = MIN (*x_lo, model->x[i]);
+      *x_hi = MAX (*x_hi, model->x[i]);
+      *y_lo = MIN (*y_lo, model->y[i]);
+      *y_hi = MAX (*y_hi, model->y[i]);
+      any = TRUE;
+    }
+  if (!any)
+    {
+      *x_lo = *y_lo = 0;
+      *x_hi = *y_hi = 1;
+    }
+  return any;
+}
+
+static gboolean
+has_missing_category (const CsChartScatterModel *model)
+{
+  if (model->category == NULL)
+    return FALSE;
+  for (guint i = 0; i < model->n; i++)
+    if (model->category[i] < 0 || (guint) model->category[i] >= model->n_categories)
+      return TRUE;
+  return FALSE;
+}
+
+/* Legend labels: the categories, then "Missing" if some point has none. */
+static const char **
+legend_labels (const CsChartScatterModel *model,
+               guint                     *n_out)
+{
+  const char **labels;
+  guint n = 0;
+
+  *n_out = 0;
+  if (model->category == NULL || model->n_categories == 0)
+    return NULL;
+
+  labels = g_new0 (const char *, model->n_categories + 2);
+  for (guint i = 0; i < model->n_categories; i++)
+    labels[n++] = model->category_labels ? model->category_labels[i] : "";
+  if (has_missing_category (model))
+    labels[n++] = _("Missing");
+  *n_out = n;
+  return labels;
+}
+
+static void
+frame_for (const CsChartScatterModel *model,
+           cairo_t                   *cr,
+           const CsChartStyle        *style,
+           CsChartFrame              *frame)
+{
+  g_autofree const char **labels = NULL;
+  guint n_labels;
+
+  memset (frame, 0, sizeof *frame);
+  frame->title = model->title;
+  frame->x_label = model->x_label;
+  frame->y_label = model->y_label;
+  frame->x_numeric = TRUE;
+  frame->x_pad = frame->y_pad = TRUE;
+  data_range (model, &frame->x_lo, &frame->x_hi, &frame->y_lo, &frame->y_hi);
+
+  labels = legend_labels (model, &n_labels);
+  if (n_labels > 0)
+    frame->extra_right = cs_chart_legend_width (cr, style, labels, n_labels) + 16;
+}
+
+void
+cs_chart_scatter_layout (const CsChartScatterModel *model,
+                         const CsChartStyle        *style,
+                         double                     width,
+                         double                     height,
+                         CsChartLayout             *layout)
+{
+  cairo_t *cr = cs_chart_measure_cr_new ();
+  CsChartFrame frame;
+
+  frame_for (model, cr, style, &frame);
+  layout->n_bands = 0;
+  cs_chart_frame_layout (cr, style, &frame, width, height, layout);
+  if (frame.extra_right > 0)
+    {
+      layout->legend.x = layout->plot.x + layout->plot.width + 16;
+      layout->legend.y = layout->plot.y;
+      layout->legend.width = frame.extra_right - 16;
+      layout->legend.height = layout->plot.height;
+    }
+  cairo_destroy (cr);
+}
+
+static CsChartColor
+point_color (const CsChartScatterModel *model,
+             const CsChartStyle        *style,
+             int                        cat)
+{
+  if (model->category == NULL || model->n_categories == 0)
+    return cs_chart_style_category_color (style, 0);
+  if (cat < 0 || (guint) cat >= model->n_categories)
+    return style->muted;
+  return cs_chart_style_category_color (style, cat);
+}
+
+/* Draws all points of one colour group. Small sets get circles with an
+ * outline; large sets get pixel-snapped squares in one fill, skipping
+ * points whose pixel already holds a point of the same group. */
+static void
+draw_points (cairo_t                   *cr,
+             const CsChartScatterModel *model,
+             const CsChartStyle        *style,
+             const CsChartLayout       *layout,
+             int                        group,     /* category index, -1 = missing, G_MININT = all */
+             guint8                    *occupied,  /* plot-sized, or NULL */
+             guint                      n_finite)
+{
+  const CsChartRect *p = &layout->plot;
+  double sx = p->width / (layout->x_max - layout->x_min);
+  double sy = p->height / (layout->y_max - layout->y_min);
+  double ox = p->x - layout->x_min * sx;
+  double oy = p->y + p->height + layout->y_min * sy;
+  int pw = (int) p->width, ph = (int) p->height;
+  guint8 mark = (guint8) ((group == G_MININT ? 0 : group + 1) + 1);
+  gboolean large = n_finite > CS_CHART_SCATTER_DEDUP_THRESHOLD;
+  double size = large ? MAX (2.0, round (style->point_size * 0.5)) : style->point_size;
+  double half = size / 2;
+  CsChartColor color = point_color (model, style, group == G_MININT ? 0 : group);
+
+  if (group != G_MININT && group < 0)
+    color = style->muted;
+  if (model->category == NULL || model->n_categories == 0)
+    color = cs_chart_style_category_color (style, 0);
+
+  for (guint i = 0; i < model->n; i++)
+    {
+      double x = model->x[i], y = model->y[i];
+      double px, py;
+
+      if (!isfinite (x) || !isfinite (y))
+        continue;
+      if (group != G_MININT)
+        {
+          int cat = model->category[i];
+
+          if (cat < 0 || (guint) cat >= model->n_categories)
+            cat = -1;
+          if (cat != group)
+            continue;
+        }
+
+      px = ox + x * sx;
+      py = oy - y * sy;
+
+      if (large)
+        {
+          int ix = (int) (px - p->x), iy = (int) (py - p->y);
+
+          if (occupied != NULL && ix >= 0 && iy >= 0 && ix < pw && iy < ph)
+            {
+              guint8 *cell = &occupied[(gsize) iy * pw + ix];
+
+              if (*cell == mark)
+                continue;
+              *cell = mark;
+            }
+          cairo_rectangle (cr, floor (px - half + 0.5), floor (py - half + 0.5), size, size);
+        }
+      else
+        {
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, px, py, half, 0, 2 * G_PI);
+        }
+    }
+
+  if (large)
+    {
+      cs_chart_set_color (cr, color, 0.75);
+      cairo_fill (cr);
+    }
+  else
+    {
+      cs_chart_set_color (cr, color, 0.55);
+      cairo_fill_preserve (cr);
+      cairo_set_line_width (cr, 0.8);
+      cs_chart_set_color (cr, color, 1.0);
+      cairo_stroke (cr);
+    }
+}
+
+void
+cs_chart_scatter_draw (cairo_t                   *cr,
+                       double                     width,
+                       double                     height,
+                       const CsChartScatterModel *model,
+                       const CsChartStyle        *style)
+{
+  CsChartLayout layout;
+  CsChartFrame frame;
+  g_autofree guint8 *occupied = NULL;
+  g_autofree const char **labels = NULL;
+  guint n_labels = 0;
+  guint n_finite = 0;
+  double a, b, r;
+
+  g_return_if_fail (cr != NULL && model != NULL);
+  if (style == NULL)
+    style = cs_chart_style_light ();
+
+  cs_chart_scatter_layout (model, style, width, height, &layout);
+  frame_for (model, cr, style, &frame);
+
+  cairo_save (cr);
+  cs_chart_paint_background (cr, style, width, height);
+  cs_chart_frame_draw (cr, style, &frame, &layout);
+
+  for (guint i = 0; i < model->n; i++)
+    if (isfinite (model->x[i]) && isfinite (model->y[i]))
+      n_finite++;
+
+  if (n_finite == 0)
+    {
+      cs_chart_set_font (cr, style, style->label_size, FALSE);
+      cs_chart_set_color (cr, style->muted, 1.0);
+      cs_chart_draw_text (cr, _("No patients with both values"),
+                          layout.plot.x + layout.plot.width / 2,
+                          layout.plot.y + layout.plot.height / 2, 0.5, 0.5, 0);
+      cairo_restore (cr);
+      return;
+    }
+
+  cairo_save (cr);
+  cairo_rectangle (cr, layout.plot.x, layout.plot.y, layout.plot.width, layout.plot.height);
+  cairo_clip (cr);
+  cairo_new_path (cr);
+
+  if (n_finite > CS_CHART_SCATTER_DEDUP_THRESHOLD)
+    occupied = g_malloc0 ((gsize) MAX (1, (int) layout.plot.width) * MAX (1, (int) layout.plot.height));
+
+  if (model->category != NULL && model->n_categories > 0)
+    {
+      /* Missing first (underneath), then the categories in order. */
+      draw_points (cr, model, style, &layout, -1, occupied, n_finite);
+      for (guint c = 0; c < model->n_categories; c++)
+        draw_points (cr, model, style, &layout, (int) c, occupied, n_finite);
+    }
+  else
+    draw_points (cr, model, style, &layout, G_MININT, occupied, n_finite);
+
+  if (model->regression && cs_chart_least_squares (model->x, model->y, model->n, &a, &b, &r))
+    {
+      double x0 = layout.x_min, x1 = layout.x_max;
+
+      cairo_set_line_width (cr, 2.0);
+      cs_chart_set_color (cr, style->bg, 0.8);
+      cairo_move_to (cr, cs_chart_layout_x_to_px (&layout, x0), cs_chart_layout_y_to_px (&layout, a + b * x0));
+      cairo_line_to (cr, cs_chart_layout_x_to_px (&layout, x1), cs_chart_layout_y_to_px (&layout, a + b * x1));
+      cairo_set_line_width (cr, 4.5);
+      cairo_stroke_preserve (cr);
+      cairo_set_line_width (cr, 2.0);
+      cs_chart_set_color (cr, style->fg, 0.9);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+
+  if (model->regression && cs_chart_least_squares (model->x, model->y, model->n, &a, &b, &r))
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *sa = cs_chart_format_number (a, 3);
+      g_autofree char *sb = cs_chart_format_number (fabs (b), 3);
+      char sr[32];
+
+      g_ascii_formatd (sr, sizeof sr, "%.2f", fabs (r));
+
+      /* TRANSLATORS: least-squares line, Pearson r and number of points */
+      text = g_strdup_printf (_("y = %s %s %s·x    r = %s%s    n = %u"),
+                              sa, b < 0 ? "−" : "+", sb, r < 0 ? "−" : "", sr, n_finite);
+      cs_chart_set_font (cr, style, style->font_size, FALSE);
+      cs_chart_set_color (cr, style->bg, 0.85);
+      cairo_rectangle (cr, layout.plot.x + 6, layout.plot.y + 4,
+                       cs_chart_text_width (cr, text) + 8, style->font_size * 1.5);
+      cairo_fill (cr);
+      cs_chart_set_color (cr, style->fg, 1.0);
+      cs_chart_draw_text (cr, text, layout.plot.x + 10, layout.plot.y + 4 + style->font_size * 0.75, 0, 0.5, 0);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("n = %u"), n_finite);
+
+      cs_chart_set_font (cr, style, style->font_size, FALSE);
+      cs_chart_set_color (cr, style->muted, 1.0);
+      cs_chart_draw_text (cr, text, layout.plot.x + 10, layout.plot.y + 4 + style->font_size * 0.75, 0, 0.5, 0);
+    }
+
+  labels = legend_labels (model, &n_labels);
+  if (n_labels > 0)
+    {
+      g_autofree CsChartColor *colors = g_new (CsChartColor, n_labels);
+
+      for (guint i = 0; i < n_labels; i++)
+        colors[i] = i < model->n_categories ? cs_chart_style_category_color (style, i) : style->muted;
+      cs_chart_draw_legend (cr, style, layout.legend.x, layout.legend.y, labels, colors, n_labels, 0);
+    }
+
+  cairo_restore (cr);
+}
+
+int
+cs_chart_scatter_hit (const CsChartScatterModel *model,
+                      const CsChartLayout       *layout,
+                      double                     x,
+                      double                     y,
+                      double                     radius)
+{
+  double best = radius * radius;
+  int found = -1;
+
+  if (model == NULL || layout == NULL)
+    return -1;
+
+  for (guint i = 0; i < model->n; i++)
+    {
+      double dx, dy, d;
+
+      if (!isfinite (model->x[i]) || !isfinite (model->y[i]))
+        continue;
+      dx = cs_chart_layout_x_to_px (layout, model->x[i]) - x;
+      dy = cs_chart_layout_y_to_px (layout, model->y[i]) - y;
+      d = dx * dx + dy * dy;
+      /* Ties: the later point is drawn on top. */
+      if (d <= best)
+        {
+          best = d;
+          found = (int) i;
+        }
+    }
+  return found;
+}
