@@ -12,6 +12,15 @@
 #include "cs-cli.h"
 #include "cs-filter.h"
 
+/* cs_json_append_escaped () writes the quotes itself. (cs_cli_json_string ()
+ * in cs-cli.c adds a second pair around it, so it is not used here.) */
+static void
+json_string (GString    *out,
+             const char *str)
+{
+  cs_json_append_escaped (out, str, -1);
+}
+
 static int
 exit_status_for (const GError *error)
 {
@@ -85,7 +94,7 @@ cs_cli_cmd_summary (int    argc,
 
           if (i > 0)
             g_string_append_c (out, ',');
-          cs_cli_json_string (out, type);
+          json_string (out, type);
           g_string_append_printf (out, ":%u", cs_store_count_resources (store, type));
         }
       g_string_append_printf (out, "},\"patients\":%u,\"variables\":%u}\n",
@@ -154,14 +163,14 @@ cs_cli_cmd_variables (int    argc,
       if (json)
         {
           g_string_append (out, i > 0 ? ",\n  {\"key\":" : "\n  {\"key\":");
-          cs_cli_json_string (out, var->key);
+          json_string (out, var->key);
           g_string_append (out, ",\"label\":");
-          cs_cli_json_string (out, var->label != NULL ? var->label : var->key);
+          json_string (out, var->label != NULL ? var->label : var->key);
           g_string_append (out, ",\"type\":");
-          cs_cli_json_string (out, cs_variable_type_to_string (var->type));
+          json_string (out, cs_variable_type_to_string (var->type));
           g_string_append (out, ",\"unit\":");
           if (var->unit != NULL)
-            cs_cli_json_string (out, var->unit);
+            json_string (out, var->unit);
           else
             g_string_append (out, "null");
           g_string_append (out, ",\"codes\":[");
@@ -169,7 +178,7 @@ cs_cli_cmd_variables (int    argc,
             {
               if (j > 0)
                 g_string_append_c (out, ',');
-              cs_cli_json_string (out, g_ptr_array_index (var->codes, j));
+              json_string (out, g_ptr_array_index (var->codes, j));
             }
           g_string_append_printf (out, "],\"n\":%u}", var->n);
         }
@@ -272,7 +281,7 @@ append_json_value (GString          *out,
     case CS_VARIABLE_DATE:
     default:
       cell = cs_variable_format_cell (var, row, labels);
-      cs_cli_json_string (out, cell);
+      json_string (out, cell);
       return;
     }
 }
@@ -387,13 +396,13 @@ cs_cli_cmd_table (int    argc,
           guint row = g_array_index (rows, guint, i);
 
           g_string_append (out, i > 0 ? ",\n  {\"patient\":" : "\n  {\"patient\":");
-          cs_cli_json_string (out, cs_store_get_patient_id (store, row));
+          json_string (out, cs_store_get_patient_id (store, row));
           for (guint j = 0; j < vars->len; j++)
             {
               CsVariable *var = g_ptr_array_index (vars, j);
 
               g_string_append_c (out, ',');
-              cs_cli_json_string (out, var->key);
+              json_string (out, var->key);
               g_string_append_c (out, ':');
               append_json_value (out, var, row, labels);
             }

@@ -13,6 +13,7 @@ gboolean  cs_date_parse        (const char *text,
                                 double     *out_days);
 void      cs_date_format_buf   (double      days,
                                 char        buf[32]);
+void      cs_level_free        (gpointer    level);
 
 typedef enum
 {

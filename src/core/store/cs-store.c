@@ -316,7 +316,7 @@ cs_store_intern_concept (CsStore    *self,
   concept->group = group;
   concept->codes = g_ptr_array_new_with_free_func (g_free);
   concept->code_set = g_hash_table_new (g_str_hash, g_str_equal);
-  concept->levels = g_ptr_array_new ();
+  concept->levels = g_ptr_array_new_with_free_func (cs_level_free);
   concept->level_index = g_hash_table_new (g_str_hash, g_str_equal);
   concept->units = g_hash_table_new (g_direct_hash, g_direct_equal);
   concept->index = self->concepts->len;

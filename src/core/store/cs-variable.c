@@ -137,7 +137,7 @@ cs_variable_find_level (const CsVariable *var,
   return -1;
 }
 
-static void
+void
 cs_level_free (gpointer data)
 {
   CsLevel *level = data;
