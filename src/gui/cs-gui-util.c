@@ -1,0 +1,124 @@
+/* cs-gui-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "cs-gui-util.h"
+
+char *
+cs_gui_format_count (guint64 count)
+{
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
+}
+
+static void
+format_number (double  value,
+               char   *buf,
+               gsize   buf_len)
+{
+  double magnitude = fabs (value);
+
+  if (value == floor (value) && magnitude < 1e15)
+    g_snprintf (buf, buf_len, "%.0f", value);
+  else if (magnitude >= 1e4 && magnitude < 1e15)
+    g_snprintf (buf, buf_len, "%.1f", value);
+  else if (magnitude >= 1e-3)
+    g_snprintf (buf, buf_len, "%.5g", value);
+  else
+    g_snprintf (buf, buf_len, "%.3e", value);
+}
+
+void
+cs_gui_format_cell (const CsVariable *var,
+                    guint             row,
+                    char             *buf,
+                    gsize             buf_len)
+{
+  g_return_if_fail (var != NULL);
+  g_return_if_fail (buf != NULL && buf_len > 0);
+
+  buf[0] = '\0';
+
+  if (row >= var->n_rows || cs_variable_is_missing (var, row))
+    return;
+
+  switch (var->type)
+    {
+    case CS_VARIABLE_NUMERIC:
+      format_number (var->num[row], buf, buf_len);
+      break;
+
+    case CS_VARIABLE_BOOLEAN:
+      g_strlcpy (buf, var->num[row] != 0 ? _("Yes") : _("No"), buf_len);
+      break;
+
+    case CS_VARIABLE_SURVIVAL:
+      format_number (var->num[row], buf, buf_len);
+      if (var->event != NULL && var->event[row] == 0)
+        g_strlcat (buf, "+", buf_len);
+      break;
+
+    case CS_VARIABLE_CATEGORICAL:
+      {
+        const CsLevel *level = cs_variable_get_level (var, row);
+
+        if (level != NULL)
+          g_strlcpy (buf, level->display != NULL ? level->display : level->code, buf_len);
+      }
+      break;
+
+    case CS_VARIABLE_DATE:
+    default:
+      {
+        g_autofree char *text = cs_variable_format_cell (var, row, TRUE);
+
+        g_strlcpy (buf, text != NULL ? text : "", buf_len);
+      }
+      break;
+    }
+}
+
+char *
+cs_gui_variable_title (const CsVariable *var)
+{
+  const char *label;
+
+  g_return_val_if_fail (var != NULL, NULL);
+
+  label = var->label != NULL && var->label[0] != '\0' ? var->label : var->key;
+
+  if (var->unit != NULL && var->unit[0] != '\0' && g_strcmp0 (var->unit, "1") != 0)
+    return g_strdup_printf ("%s (%s)", label, var->unit);
+
+  return g_strdup (label);
+}
+
+gpointer
+cs_gui_settings_new (void)
+{
+  static gsize warned;
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, CS_SETTINGS_SCHEMA_ID, TRUE);
+
+  if (schema == NULL)
+    {
+      if (g_once_init_enter (&warned))
+        {
+          g_warning ("The GSettings schema %s is not installed; settings will not be saved. "
+                     "Run from the build tree with GSETTINGS_SCHEMA_DIR=<build>/data.",
+                     CS_SETTINGS_SCHEMA_ID);
+          g_once_init_leave (&warned, 1);
+        }
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}

@@ -1,0 +1,34 @@
+/* cs-gui-util.h: small formatting helpers shared by the widgets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include "cs-variable.h"
+
+G_BEGIN_DECLS
+
+/* "52,000" with the locale's digit grouping. */
+char *cs_gui_format_count (guint64           count);
+/* A table cell for display: numbers with 5 significant digits, categorical
+ * displays (code when there is none), Yes/No, dates, survival as "412" for an
+ * event and "630+" when censored. Writes "" when the value is missing. */
+void  cs_gui_format_cell  (const CsVariable *var,
+                           guint             row,
+                           char             *buf,
+                           gsize             buf_len);
+/* "Age (a)": the label with the unit when it has one. */
+char *cs_gui_variable_title (const CsVariable *var);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+#define CS_SETTINGS_SCHEMA_ID "io.github.cohortscope.Cohortscope"
+
+/* The application's GSettings, or NULL (with a warning once) when the schema
+ * is not installed, e.g. when running uninstalled without GSETTINGS_SCHEMA_DIR. */
+gpointer cs_gui_settings_new (void);
+
+G_END_DECLS

@@ -1,0 +1,252 @@
+/* cs-patient-detail.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cs-gui-util.h"
+#include "cs-patient-detail.h"
+
+struct _CsPatientDetail
+{
+  AdwWindow       parent_instance;
+
+  /* Template */
+  AdwWindowTitle *window_title;
+  GtkListBox     *resource_list;
+  GtkStack       *json_stack;
+  GtkTextView    *json_view;
+  AdwStatusPage  *json_error_page;
+
+  CsStore        *store;
+  GArray         *resources;  /* guint resource indices, the Patient first */
+  guint           row;
+};
+
+G_DEFINE_FINAL_TYPE (CsPatientDetail, cs_patient_detail, ADW_TYPE_WINDOW)
+
+#define RESOURCE_INDEX_KEY "cs-resource-index"
+
+static void
+show_resource (CsPatientDetail *self,
+               guint            resource)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->json_view);
+
+  json = cs_store_get_resource_json (self->store, resource, &error);
+
+  if (json == NULL)
+    {
+      g_autofree char *description = NULL;
+
+      /* Translators: the error message names the file and byte offset */
+      description = g_strdup_printf (_("%s\n\nThe patient table is still correct; only this view needs the source file. "
+                                       "Open the files again if they were moved."),
+                                     error->message);
+      adw_status_page_set_description (self->json_error_page, description);
+      gtk_text_buffer_set_text (buffer, "", 0);
+      gtk_stack_set_visible_child_name (self->json_stack, "error");
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.copy-json", FALSE);
+      return;
+    }
+
+  gtk_text_buffer_set_text (buffer, json, -1);
+  gtk_stack_set_visible_child_name (self->json_stack, "json");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.copy-json", TRUE);
+}
+
+static void
+on_row_selected (CsPatientDetail *self,
+                 GtkListBoxRow   *row,
+                 GtkListBox      *list_box)
+{
+  if (row == NULL)
+    return;
+
+  show_resource (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), RESOURCE_INDEX_KEY)));
+}
+
+static void
+copy_json_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CsPatientDetail *self = CS_PATIENT_DETAIL (widget);
+  g_autofree char *text = cs_patient_detail_dup_json_text (self);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+}
+
+static void
+cs_patient_detail_dispose (GObject *object)
+{
+  CsPatientDetail *self = (CsPatientDetail *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_PATIENT_DETAIL);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->resources, g_array_unref);
+
+  G_OBJECT_CLASS (cs_patient_detail_parent_class)->dispose (object);
+}
+
+static void
+cs_patient_detail_class_init (CsPatientDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cs_patient_detail_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortscope/Cohortscope/cs-patient-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, resource_list);
+  gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, json_stack);
+  gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, json_view);
+  gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, json_error_page);
+
+  gtk_widget_class_install_action (widget_class, "detail.copy-json", NULL, copy_json_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+cs_patient_detail_init (CsPatientDetail *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->resource_list, "row-selected", G_CALLBACK (on_row_selected), self, G_CONNECT_SWAPPED);
+}
+
+static GtkWidget *
+create_resource_row (CsPatientDetail *self,
+                     guint            resource)
+{
+  g_autofree char *description = cs_store_describe_resource (self->store, resource);
+  g_autofree char *reference = NULL;
+  const char *type = cs_store_get_resource_type (self->store, resource);
+  const char *id = cs_store_get_resource_id (self->store, resource);
+  GtkWidget *row, *box, *title, *subtitle;
+
+  if (id != NULL)
+    reference = g_strdup_printf ("%s/%s", type, id);
+  else
+    reference = g_strdup (type);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  title = gtk_label_new (description != NULL ? description : reference);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  subtitle = gtk_label_new (reference);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_widget_set_tooltip_text (row, description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description != NULL ? description : reference,
+                                  -1);
+  g_object_set_data (G_OBJECT (row), RESOURCE_INDEX_KEY, GUINT_TO_POINTER (resource));
+
+  return row;
+}
+
+GtkWidget *
+cs_patient_detail_new (CsStore *store,
+                       guint    row)
+{
+  CsPatientDetail *self;
+  GArray *resources;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *count = NULL;
+  const char *patient_id;
+  guint patient_position = 0;
+
+  g_return_val_if_fail (CS_IS_STORE (store), NULL);
+  g_return_val_if_fail (row < cs_store_get_n_patients (store), NULL);
+
+  self = g_object_new (CS_TYPE_PATIENT_DETAIL, NULL);
+  self->store = g_object_ref (store);
+  self->row = row;
+
+  /* The Patient resource first, then the rest in store order. The array
+   * belongs to the store. */
+  resources = cs_store_get_patient_resources (store, row);
+  self->resources = g_array_sized_new (FALSE, FALSE, sizeof (guint), resources != NULL ? resources->len : 0);
+  for (guint i = 0; resources != NULL && i < resources->len; i++)
+    {
+      guint resource = g_array_index (resources, guint, i);
+
+      if (g_strcmp0 (cs_store_get_resource_type (store, resource), "Patient") == 0)
+        g_array_insert_val (self->resources, patient_position++, resource);
+      else
+        g_array_append_val (self->resources, resource);
+    }
+
+  for (guint i = 0; i < self->resources->len; i++)
+    gtk_list_box_append (self->resource_list,
+                         create_resource_row (self, g_array_index (self->resources, guint, i)));
+
+  patient_id = cs_store_get_patient_id (store, row);
+  /* Translators: window title of the patient detail, %s is the Patient id */
+  title = g_strdup_printf (_("Patient %s"), patient_id);
+  count = cs_gui_format_count (self->resources->len);
+  subtitle = g_strdup_printf (ngettext ("%s resource", "%s resources", self->resources->len), count);
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+
+  if (self->resources->len > 0)
+    cs_patient_detail_select_resource (self, 0);
+  else
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.copy-json", FALSE);
+
+  return GTK_WIDGET (self);
+}
+
+guint
+cs_patient_detail_get_n_resources (CsPatientDetail *self)
+{
+  g_return_val_if_fail (CS_IS_PATIENT_DETAIL (self), 0);
+
+  return self->resources->len;
+}
+
+void
+cs_patient_detail_select_resource (CsPatientDetail *self,
+                                   guint            n)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (CS_IS_PATIENT_DETAIL (self));
+
+  row = gtk_list_box_get_row_at_index (self->resource_list, n);
+  if (row != NULL)
+    gtk_list_box_select_row (self->resource_list, row);
+}
+
+char *
+cs_patient_detail_dup_json_text (CsPatientDetail *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter begin, end;
+
+  g_return_val_if_fail (CS_IS_PATIENT_DETAIL (self), NULL);
+
+  buffer = gtk_text_view_get_buffer (self->json_view);
+  gtk_text_buffer_get_bounds (buffer, &begin, &end);
+
+  return gtk_text_buffer_get_text (buffer, &begin, &end, FALSE);
+}

@@ -1,0 +1,794 @@
+/* cs-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "cs-cohort-view.h"
+#include "cs-demo.h"
+#include "cs-gui-util.h"
+#include "cs-ingest.h"
+#include "cs-window.h"
+
+struct _CsWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template */
+  GtkRevealer          *loading_revealer;
+  GtkLabel             *loading_title;
+  GtkLabel             *loading_detail;
+  GtkProgressBar       *loading_progress;
+  AdwToastOverlay      *toast_overlay;
+  AdwViewStack         *view_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkStack             *cohort_stack;
+  CsCohortView         *cohort_view;
+
+  GSettings            *settings;
+  CsStore              *store;
+  GCancellable         *cancellable;     /* of the load in progress */
+  GtkNativeDialog      *chooser;
+  char                 *source_label;    /* what is open, for the subtitle */
+  gint64                last_progress_update;
+  guint                 load_serial;
+  guint                 pulse_source;
+  guint                 loading : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (CsWindow, cs_window, ADW_TYPE_APPLICATION_WINDOW)
+
+typedef struct
+{
+  CsWindow     *window;
+  GCancellable *cancellable;
+  char        **paths;
+  char         *label;
+  guint         serial;
+  guint         is_demo : 1;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->window);
+  g_clear_object (&data->cancellable);
+  g_clear_pointer (&data->paths, g_strfreev);
+  g_clear_pointer (&data->label, g_free);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadData, load_data_free)
+
+static void
+stop_pulse (CsWindow *self)
+{
+  g_clear_handle_id (&self->pulse_source, g_source_remove);
+}
+
+static gboolean
+pulse_cb (gpointer user_data)
+{
+  CsWindow *self = user_data;
+
+  gtk_progress_bar_pulse (self->loading_progress);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_pulse (CsWindow *self)
+{
+  if (self->pulse_source == 0)
+    self->pulse_source = g_timeout_add (100, pulse_cb, self);
+}
+
+static void
+set_loading (CsWindow   *self,
+             gboolean    loading,
+             const char *title)
+{
+  if (title != NULL)
+    gtk_label_set_text (self->loading_title, title);
+
+  if (!loading)
+    stop_pulse (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-loading", loading);
+  gtk_revealer_set_reveal_child (self->loading_revealer, loading);
+
+  if (self->loading != !!loading)
+    {
+      self->loading = !!loading;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
+}
+
+static char *
+label_for_paths (const char * const *paths)
+{
+  guint n = paths != NULL ? g_strv_length ((char **)paths) : 0;
+
+  if (n == 1)
+    return g_path_get_basename (paths[0]);
+
+  /* Translators: several files or folders were opened at once */
+  return g_strdup_printf (ngettext ("%u source", "%u sources", n), n);
+}
+
+static const char *
+error_hint (const GError *error)
+{
+  if (error->domain == CS_JSON_ERROR)
+    return _("The file is not valid JSON at the place named above. Repair or export it again, then open it once more.");
+
+  if (error->domain == CS_INGEST_ERROR)
+    {
+      switch ((CsIngestError)error->code)
+        {
+        case CS_INGEST_ERROR_PARSE:
+          return _("The file is not valid JSON at the place named above. Repair or export it again, then open it once more.");
+
+        case CS_INGEST_ERROR_NOT_FHIR:
+          return _("Cohortscope reads FHIR R4 JSON: a Bundle, a single resource, or NDJSON with one resource per line.");
+
+        case CS_INGEST_ERROR_IO:
+          return _("Check that the file exists and that you are allowed to read it.");
+
+        case CS_INGEST_ERROR_EMPTY:
+          return _("Choose a Bundle or NDJSON file that contains Patient resources.");
+
+        default:
+          break;
+        }
+    }
+
+  if (error->domain == G_IO_ERROR)
+    return _("Check that the file exists, that you are allowed to read it and that the disk is not full.");
+
+  return _("Check that the files are FHIR R4 JSON (Bundles or NDJSON) and try again.");
+}
+
+static void
+show_error (CsWindow     *self,
+            const char   *heading,
+            const GError *error)
+{
+  g_autofree char *body = g_strdup_printf ("%s\n\n%s", error->message, error_hint (error));
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+cs_window_add_toast (CsWindow   *self,
+                     const char *message)
+{
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+set_store (CsWindow   *self,
+           CsStore    *store,
+           const char *label)
+{
+  if (!g_set_object (&self->store, store))
+    return;
+
+  g_free (self->source_label);
+  self->source_label = g_strdup (label);
+
+  cs_cohort_view_set_store (self->cohort_view, store);
+  gtk_stack_set_visible_child_name (self->cohort_stack, store != NULL ? "cohort" : "empty");
+  adw_view_switcher_title_set_subtitle (self->switcher_title, label != NULL ? label : "");
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+static void
+on_load_progress (guint64  bytes_done,
+                  guint64  bytes_total,
+                  guint64  n_resources,
+                  gpointer user_data)
+{
+  LoadData *data = user_data;
+  CsWindow *self = data->window;
+  g_autofree char *done_str = NULL;
+  g_autofree char *total_str = NULL;
+  g_autofree char *count_str = NULL;
+  g_autofree char *text = NULL;
+  gint64 now;
+
+  if (data->serial != self->load_serial)
+    return;
+
+  if (bytes_total > 0)
+    {
+      stop_pulse (self);
+      gtk_progress_bar_set_fraction (self->loading_progress, MIN (1.0, (double)bytes_done / bytes_total));
+    }
+  else
+    start_pulse (self);
+
+  /* Labels at most 20 times a second */
+  now = g_get_monotonic_time ();
+  if (now - self->last_progress_update < G_USEC_PER_SEC / 20)
+    return;
+  self->last_progress_update = now;
+
+  done_str = g_format_size (bytes_done);
+  count_str = cs_gui_format_count (n_resources);
+  if (bytes_total > 0)
+    {
+      total_str = g_format_size (bytes_total);
+      /* Translators: "12.3 MB of 40.0 MB · 52,000 resources" */
+      text = g_strdup_printf (ngettext ("%s of %s · %s resource", "%s of %s · %s resources", n_resources),
+                              done_str, total_str, count_str);
+    }
+  else
+    /* Translators: "12.3 MB · 52,000 resources" */
+    text = g_strdup_printf (ngettext ("%s · %s resource", "%s · %s resources", n_resources),
+                            done_str, count_str);
+
+  gtk_label_set_text (self->loading_detail, text);
+}
+
+static void
+on_load_finished (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(LoadData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsStore) store = NULL;
+  CsWindow *self = data->window;
+  gboolean current = data->serial == self->load_serial;
+
+  store = cs_store_load_finish (result, &error);
+
+  if (!current)
+    return;
+
+  set_loading (self, FALSE, NULL);
+  g_clear_object (&self->cancellable);
+
+  if (store == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cs_window_add_toast (self, self->store != NULL
+                                   ? _("Loading cancelled; the open cohort is unchanged")
+                                   : _("Loading cancelled"));
+      else if (data->is_demo)
+        show_error (self, _("Could Not Open the Demo Cohort"), error);
+      else
+        show_error (self, _("Could Not Open the Files"), error);
+      return;
+    }
+
+  set_store (self, store, data->label);
+
+  if (self->settings != NULL)
+    g_settings_set_strv (self->settings, "last-sources", (const char * const *)data->paths);
+
+  {
+    guint n_patients = cs_store_get_n_patients (store);
+    guint n_resources = cs_store_get_n_resources (store);
+    g_autofree char *patients_str = cs_gui_format_count (n_patients);
+    g_autofree char *resources_str = cs_gui_format_count (n_resources);
+    g_autofree char *patients_part = NULL;
+    g_autofree char *message = NULL;
+
+    if (n_patients == 0)
+      {
+        cs_window_add_toast (self, _("No Patient resources found; the table is empty"));
+        return;
+      }
+
+    /* Translators: first part of "Opened 400 patients and 12,345 resources" */
+    patients_part = g_strdup_printf (ngettext ("Opened %s patient", "Opened %s patients", n_patients), patients_str);
+    /* Translators: %s is "Opened 400 patients", then the resource count */
+    message = g_strdup_printf (ngettext ("%s and %s resource", "%s and %s resources", n_resources),
+                               patients_part, resources_str);
+    cs_window_add_toast (self, message);
+  }
+}
+
+static void
+start_load (CsWindow           *self,
+            const char * const *paths,
+            const char         *label,
+            gboolean            is_demo,
+            GCancellable       *cancellable)
+{
+  LoadData *data;
+  g_autofree char *title = NULL;
+
+  data = g_new0 (LoadData, 1);
+  data->window = g_object_ref (self);
+  data->paths = g_strdupv ((char **)paths);
+  data->label = label != NULL ? g_strdup (label) : label_for_paths (paths);
+  data->serial = self->load_serial;
+  data->is_demo = !!is_demo;
+  data->cancellable = g_object_ref (cancellable);
+
+  /* Translators: %s names the file(s) being opened */
+  title = g_strdup_printf (_("Opening %s…"), data->label);
+  set_loading (self, TRUE, title);
+  gtk_progress_bar_set_fraction (self->loading_progress, 0);
+  gtk_label_set_text (self->loading_detail, "");
+  self->last_progress_update = 0;
+
+  cs_store_load_async ((char **)paths, on_load_progress, data, cancellable, on_load_finished, data);
+}
+
+/* Cancels what is loading and gives the next load its own cancellable. */
+static GCancellable *
+begin_operation (CsWindow *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  self->load_serial++;
+  self->cancellable = g_cancellable_new ();
+
+  return self->cancellable;
+}
+
+void
+cs_window_open_paths (CsWindow           *self,
+                      const char * const *paths,
+                      const char         *label)
+{
+  g_return_if_fail (CS_IS_WINDOW (self));
+  g_return_if_fail (paths != NULL && paths[0] != NULL);
+
+  start_load (self, paths, label, FALSE, begin_operation (self));
+}
+
+void
+cs_window_open_files (CsWindow  *self,
+                      GFile    **files,
+                      guint      n_files)
+{
+  g_autoptr(GPtrArray) paths = NULL;
+  guint n_remote = 0;
+
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n_files; i++)
+    {
+      char *path = g_file_get_path (files[i]);
+
+      if (path != NULL)
+        g_ptr_array_add (paths, path);
+      else
+        n_remote++;
+    }
+  g_ptr_array_add (paths, NULL);
+
+  if (n_remote > 0)
+    cs_window_add_toast (self, _("Only local files can be opened; download remote files first"));
+
+  if (paths->len > 1)
+    cs_window_open_paths (self, (const char * const *)paths->pdata, NULL);
+}
+
+char *
+cs_window_get_demo_path (void)
+{
+  g_autofree char *name = g_strdup_printf ("demo-%u-%u.json", CS_DEMO_DEFAULT_PATIENTS, CS_DEMO_DEFAULT_SEED);
+
+  return g_build_filename (g_get_user_cache_dir (), "cohortscope", name, NULL);
+}
+
+static void
+write_demo_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *tmp = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int errsv = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errsv),
+                               _("Cannot create the folder %s: %s"), dir, g_strerror (errsv));
+      return;
+    }
+
+  /* Written under another name and renamed, so a cancelled or failed
+   * generation never leaves a truncated demo file behind. */
+  tmp = g_strdup_printf ("%s.%d.part", path, (int)getpid ());
+  if (!cs_demo_write_file (tmp, CS_DEMO_DEFAULT_PATIENTS, CS_DEMO_DEFAULT_SEED, cancellable, &error))
+    {
+      g_unlink (tmp);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_rename (tmp, path) != 0)
+    {
+      int errsv = errno;
+
+      g_unlink (tmp);
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errsv),
+                               _("Cannot save the demo cohort as %s: %s"), path, g_strerror (errsv));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_demo_written (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CsWindow *self = CS_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  guint serial = GPOINTER_TO_UINT (user_data);
+  const char *path = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (serial != self->load_serial)
+        return;
+
+      set_loading (self, FALSE, NULL);
+      g_clear_object (&self->cancellable);
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cs_window_add_toast (self, _("Loading cancelled"));
+      else
+        show_error (self, _("Could Not Create the Demo Cohort"), error);
+      return;
+    }
+
+  if (serial != self->load_serial)
+    return;
+
+  {
+    const char *paths[] = { path, NULL };
+
+    start_load (self, paths, _("Demo cohort"), TRUE, self->cancellable);
+  }
+}
+
+void
+cs_window_open_demo (CsWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GCancellable *cancellable;
+
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  cancellable = begin_operation (self);
+
+  set_loading (self, TRUE, _("Creating the demo cohort…"));
+  gtk_label_set_text (self->loading_detail, "");
+  start_pulse (self);
+
+  task = g_task_new (self, cancellable, on_demo_written, GUINT_TO_POINTER (self->load_serial));
+  g_task_set_source_tag (task, cs_window_open_demo);
+  g_task_set_task_data (task, cs_window_get_demo_path (), g_free);
+  g_task_run_in_thread (task, write_demo_thread);
+}
+
+void
+cs_window_cancel_loading (CsWindow *self)
+{
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static void
+on_chooser_response (CsWindow             *self,
+                     int                   response,
+                     GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      guint n = g_list_model_get_n_items (files);
+      g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (array, g_list_model_get_item (files, i));
+
+      cs_window_open_files (self, (GFile **)array->pdata, array->len);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+void
+cs_window_show_open_dialog (CsWindow *self,
+                            gboolean  folder)
+{
+  GtkFileChooserNative *chooser;
+
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_show (self->chooser);
+      return;
+    }
+
+  chooser = gtk_file_chooser_native_new (folder ? _("Open Folder") : _("Open FHIR Files"),
+                                         GTK_WINDOW (self),
+                                         folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                                : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  if (!folder)
+    {
+      GtkFileFilter *filter;
+
+      gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+
+      filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (filter, _("FHIR JSON and NDJSON"));
+      gtk_file_filter_add_pattern (filter, "*.json");
+      gtk_file_filter_add_pattern (filter, "*.ndjson");
+      gtk_file_filter_add_pattern (filter, "*.jsonl");
+      gtk_file_filter_add_mime_type (filter, "application/json");
+      gtk_file_filter_add_mime_type (filter, "application/fhir+json");
+      gtk_file_filter_add_mime_type (filter, "application/x-ndjson");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      g_object_unref (filter);
+
+      filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (filter, _("All Files"));
+      gtk_file_filter_add_pattern (filter, "*");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      g_object_unref (filter);
+    }
+
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         CsWindow      *self)
+{
+  GSList *list;
+  g_autoptr(GPtrArray) files = NULL;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  list = gdk_file_list_get_files (g_value_get_boxed (value));
+  files = g_ptr_array_new ();
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, l->data);
+  g_slist_free (list);
+
+  if (files->len == 0)
+    return FALSE;
+
+  cs_window_open_files (self, (GFile **)files->pdata, files->len);
+
+  return TRUE;
+}
+
+static void
+cancel_loading_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  cs_window_cancel_loading (CS_WINDOW (widget));
+}
+
+static void
+search_variables_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "cohort");
+  if (self->store != NULL)
+    cs_cohort_view_focus_search (self->cohort_view);
+}
+
+static void
+show_view_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+static void
+cs_window_dispose (GObject *object)
+{
+  CsWindow *self = (CsWindow *)object;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  stop_pulse (self);
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_WINDOW);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->source_label, g_free);
+
+  G_OBJECT_CLASS (cs_window_parent_class)->dispose (object);
+}
+
+static void
+cs_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CsWindow *self = CS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cs_window_class_init (CsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cs_window_dispose;
+  object_class->get_property = cs_window_get_property;
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         CS_TYPE_STORE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CS_TYPE_COHORT_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortscope/Cohortscope/cs-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, loading_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, loading_title);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, loading_detail);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, loading_progress);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, cohort_stack);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, cohort_view);
+
+  gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL, cancel_loading_action);
+  gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
+  gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-loading", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search-variables", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.show-view", "s", "cohort");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.show-view", "s", "explore");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.show-view", "s", "mapping");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+cs_window_init (CsWindow *self)
+{
+  GtkDropTarget *drop_target;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = cs_gui_settings_new ();
+  if (self->settings != NULL)
+    {
+      g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-loading", FALSE);
+
+  drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop_target, "drop", G_CALLBACK (on_drop), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+}
+
+CsWindow *
+cs_window_new (GtkApplication *app)
+{
+  return g_object_new (CS_TYPE_WINDOW,
+                       "application", app,
+                       NULL);
+}
+
+gboolean
+cs_window_get_loading (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
+
+  return self->loading;
+}
+
+CsStore *
+cs_window_get_store (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+CsCohortView *
+cs_window_get_cohort_view (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return self->cohort_view;
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Starts `cohortscope --demo` and reads the patient count through AT-SPI.
+
+Run under Xvfb and dbus-run-session (tests/gui/meson.build does). Exit 0 on
+success, 1 on failure, 77 when the accessibility stack is not available.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+try:
+    import gi
+    gi.require_version("Atspi", "2.0")
+    import pyatspi
+except (ImportError, ValueError) as e:
+    print(f"SKIP: pyatspi not available: {e}")
+    sys.exit(77)
+
+EXPECTED = "400 of 400 patients"
+TIMEOUT = 60.0
+
+
+def walk(acc, depth=0):
+    """Yields every accessible below acc (depth-first)."""
+    if acc is None or depth > 60:
+        return
+    yield acc
+    try:
+        n = acc.childCount
+    except Exception:
+        return
+    for i in range(n):
+        try:
+            child = acc.getChildAtIndex(i)
+        except Exception:
+            continue
+        yield from walk(child, depth + 1)
+
+
+def find_app(desktop, pid):
+    for i in range(desktop.childCount):
+        app = desktop.getChildAtIndex(i)
+        try:
+            if app is not None and app.get_process_id() == pid:
+                return app
+        except Exception:
+            continue
+    return None
+
+
+def text_of(acc):
+    try:
+        text = acc.queryText()
+        return text.getText(0, -1)
+    except NotImplementedError:
+        return None
+    except Exception:
+        return None
+
+
+def main():
+    gui = os.environ.get("CS_GUI")
+    if not gui or not os.path.exists(gui):
+        print("FAIL: CS_GUI does not name the cohortscope binary")
+        return 1
+    if not os.environ.get("DISPLAY"):
+        print("SKIP: no DISPLAY (run under xvfb-run)")
+        return 77
+
+    tmp = tempfile.mkdtemp(prefix="cohortscope-atspi-")
+    env = dict(os.environ)
+    env.pop("NO_AT_BRIDGE", None)
+    env["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")
+    env["XDG_CONFIG_HOME"] = os.path.join(tmp, "config")
+    env["GTK_A11Y"] = "atspi"
+    env.setdefault("GSETTINGS_BACKEND", "memory")
+
+    proc = subprocess.Popen([gui, "--demo"], env=env)
+    try:
+        desktop = pyatspi.Registry.getDesktop(0)
+        deadline = time.monotonic() + TIMEOUT
+        app = None
+        last_text = None
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                print(f"FAIL: cohortscope exited with status {proc.returncode}")
+                return 1
+            if app is None:
+                app = find_app(desktop, proc.pid)
+            if app is not None:
+                for acc in walk(app):
+                    try:
+                        name = acc.name
+                    except Exception:
+                        continue
+                    if name == "Patient count":
+                        last_text = text_of(acc)
+                        break
+                if last_text == EXPECTED:
+                    print(f"OK: found 'Patient count' with text {last_text!r}")
+                    return 0
+            time.sleep(0.5)
+        if app is None:
+            print("SKIP: the application never appeared on the accessibility bus")
+            return 77
+        print(f"FAIL: 'Patient count' text is {last_text!r}, expected {EXPECTED!r}")
+        return 1
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,328 @@
+/* test-gui-window.c: the main window through its real code paths (Xvfb)
+ *
+ * Loads the demo cohort the way the "Open Demo Cohort" action does (generated
+ * into $XDG_CACHE_HOME, then cs_store_load_async), then checks the count
+ * label, the table model, sorting with missing values last, the selection
+ * setter, the patient detail window, cancelling and a load error.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "cs-cohort-view.h"
+#include "cs-patient-detail.h"
+#include "cs-patient-list-model.h"
+#include "cs-window.h"
+
+static CsWindow *window;
+static char *tmp_dir;
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_for_load (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint source = g_timeout_add (50, wake_up, NULL);
+
+  while (cs_window_get_loading (window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Let the idle work after loading (list items, labels) run */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_source_remove (source);
+  g_assert_false (cs_window_get_loading (window));
+}
+
+static void
+test_demo (void)
+{
+  g_autofree char *demo_path = cs_window_get_demo_path ();
+  CsCohortView *view = cs_window_get_cohort_view (window);
+
+  g_assert_true (g_str_has_prefix (demo_path, tmp_dir));
+  g_assert_false (g_file_test (demo_path, G_FILE_TEST_EXISTS));
+
+  cs_window_open_demo (window);
+  g_assert_true (cs_window_get_loading (window));
+  wait_for_load ();
+
+  g_assert_true (g_file_test (demo_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_nonnull (cs_window_get_store (window));
+  g_assert_cmpuint (cs_store_get_n_patients (cs_window_get_store (window)), ==, 400);
+  g_assert_cmpstr (cs_cohort_view_get_count_text (view), ==, "400 of 400 patients");
+  g_assert_cmpuint (g_list_model_get_n_items (cs_cohort_view_get_patient_model (view)), ==, 400);
+
+  /* The default columns: some variables besides the patient id */
+  {
+    g_auto(GStrv) keys = cs_cohort_view_dup_column_keys (view);
+
+    g_assert_cmpuint (g_strv_length (keys), >=, 3);
+    g_assert_true (g_strv_contains ((const char * const *)keys, "gender"));
+  }
+}
+
+static CsVariable *
+find_numeric_with_missing (CsStore *store)
+{
+  CsVariable *fallback = NULL;
+
+  for (guint i = 0; i < cs_store_get_n_variables (store); i++)
+    {
+      CsVariable *var = cs_store_get_variable (store, i);
+
+      if (var->type != CS_VARIABLE_NUMERIC)
+        continue;
+      if (var->n > 1 && var->n < var->n_rows)
+        return var;
+      if (fallback == NULL && var->n > 1)
+        fallback = var;
+    }
+
+  return fallback;
+}
+
+static void
+check_sorted (GListModel *model,
+              CsVariable *var,
+              gboolean    descending)
+{
+  guint n = g_list_model_get_n_items (model);
+  gboolean seen_missing = FALSE;
+  double previous = descending ? INFINITY : -INFINITY;
+  guint n_values = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CsPatientRow) row = g_list_model_get_item (model, i);
+      double value = var->num[cs_patient_row_get_row (row)];
+
+      if (isnan (value))
+        {
+          seen_missing = TRUE;
+          continue;
+        }
+
+      /* No value after a missing one: missing values sort last */
+      g_assert_false (seen_missing);
+      if (descending)
+        g_assert_cmpfloat (value, <=, previous);
+      else
+        g_assert_cmpfloat (value, >=, previous);
+      previous = value;
+      n_values++;
+    }
+
+  g_assert_cmpuint (n_values, ==, var->n);
+}
+
+static void
+test_sort (void)
+{
+  CsCohortView *view = cs_window_get_cohort_view (window);
+  CsStore *store = cs_window_get_store (window);
+  GListModel *model = cs_cohort_view_get_patient_model (view);
+  CsVariable *var = find_numeric_with_missing (store);
+
+  g_assert_nonnull (var);
+  g_test_message ("sorting by %s (%u of %u values)", var->key, var->n, var->n_rows);
+
+  g_assert_true (cs_cohort_view_sort_by_key (view, var->key, GTK_SORT_ASCENDING));
+  check_sorted (model, var, FALSE);
+  g_assert_true (cs_cohort_view_sort_by_key (view, var->key, GTK_SORT_DESCENDING));
+  check_sorted (model, var, TRUE);
+
+  g_assert_false (cs_cohort_view_sort_by_key (view, "no.such.variable", GTK_SORT_ASCENDING));
+
+  /* Back to patient id order */
+  g_assert_true (cs_cohort_view_sort_by_key (view, NULL, GTK_SORT_ASCENDING));
+  {
+    g_autoptr(CsPatientRow) first = g_list_model_get_item (model, 0);
+    g_autoptr(CsPatientRow) second = g_list_model_get_item (model, 1);
+
+    g_assert_cmpstr (cs_store_get_patient_id (store, cs_patient_row_get_row (first)), <,
+                     cs_store_get_patient_id (store, cs_patient_row_get_row (second)));
+  }
+}
+
+static void
+test_selection (void)
+{
+  CsCohortView *view = cs_window_get_cohort_view (window);
+  g_autoptr(CsBitset) rows = cs_bitset_new (400);
+
+  for (guint i = 0; i < 400; i += 40)
+    cs_bitset_set (rows, i);
+
+  cs_cohort_view_set_selection (view, rows);
+  g_assert_cmpstr (cs_cohort_view_get_count_text (view), ==, "10 of 400 patients");
+  g_assert_cmpuint (g_list_model_get_n_items (cs_cohort_view_get_patient_model (view)), ==, 10);
+
+  cs_cohort_view_set_selection (view, NULL);
+  g_assert_cmpstr (cs_cohort_view_get_count_text (view), ==, "400 of 400 patients");
+  g_assert_cmpuint (g_list_model_get_n_items (cs_cohort_view_get_patient_model (view)), ==, 400);
+}
+
+static void
+test_detail (void)
+{
+  CsCohortView *view = cs_window_get_cohort_view (window);
+  GtkWindow *detail;
+  g_autofree char *json = NULL;
+  guint n_resources;
+
+  detail = cs_cohort_view_open_patient (view, 0);
+  g_assert_true (CS_IS_PATIENT_DETAIL (detail));
+
+  n_resources = cs_patient_detail_get_n_resources (CS_PATIENT_DETAIL (detail));
+  g_assert_cmpuint (n_resources, >, 1);
+
+  /* The Patient itself is shown first */
+  json = cs_patient_detail_dup_json_text (CS_PATIENT_DETAIL (detail));
+  g_assert_nonnull (json);
+  g_assert_cmpuint (strlen (json), >, 10);
+  g_assert_nonnull (strstr (json, "\"resourceType\""));
+  g_assert_nonnull (strstr (json, "\"Patient\""));
+
+  cs_patient_detail_select_resource (CS_PATIENT_DETAIL (detail), n_resources - 1);
+  g_clear_pointer (&json, g_free);
+  json = cs_patient_detail_dup_json_text (CS_PATIENT_DETAIL (detail));
+  g_assert_nonnull (strstr (json, "\"resourceType\""));
+  /* Anything but the Patient refers to it */
+  g_assert_true (strstr (json, "\"subject\"") != NULL || strstr (json, "\"patient\"") != NULL);
+
+  gtk_window_destroy (detail);
+}
+
+static void
+test_cancel (void)
+{
+  g_autofree char *demo_path = cs_window_get_demo_path ();
+  const char *paths[] = { demo_path, NULL };
+  CsStore *before = cs_window_get_store (window);
+
+  cs_window_open_paths (window, paths, NULL);
+  g_assert_true (cs_window_get_loading (window));
+  cs_window_cancel_loading (window);
+  wait_for_load ();
+
+  /* The cohort that was open stays open */
+  g_assert_true (cs_window_get_store (window) == before);
+  g_assert_cmpstr (cs_cohort_view_get_count_text (cs_window_get_cohort_view (window)), ==, "400 of 400 patients");
+}
+
+static GtkWindow *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel))
+        return GTK_WINDOW (toplevel);
+    }
+
+  return NULL;
+}
+
+static void
+test_error (void)
+{
+  g_autofree char *bad_path = g_build_filename (tmp_dir, "broken-bundle.json", NULL);
+  const char *paths[] = { bad_path, NULL };
+  CsStore *before = cs_window_get_store (window);
+  GtkWindow *dialog;
+  const char *body;
+
+  g_assert_true (g_file_set_contents (bad_path,
+                                      "{\"resourceType\": \"Bundle\", \"entry\": [{\"resource\": {\"resourceType\": ]}",
+                                      -1, NULL));
+
+  g_assert_null (find_message_dialog ());
+  cs_window_open_paths (window, paths, NULL);
+  wait_for_load ();
+
+  g_assert_true (cs_window_get_store (window) == before);
+
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_test_message ("error dialog: %s", body);
+  /* The message names the file */
+  g_assert_nonnull (strstr (body, "broken-bundle.json"));
+  gtk_window_destroy (dialog);
+
+  g_unlink (bad_path);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  tmp_dir = g_dir_make_tmp ("cohortscope-gui-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  /* Before anything calls g_get_user_cache_dir(), which caches the value */
+  g_setenv ("XDG_CACHE_HOME", tmp_dir, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      remove_tree (tmp_dir);
+      return 0;
+    }
+  adw_init ();
+
+  window = cs_window_new (NULL);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_test_add_func ("/gui/window/demo", test_demo);
+  g_test_add_func ("/gui/window/sort", test_sort);
+  g_test_add_func ("/gui/window/selection", test_selection);
+  g_test_add_func ("/gui/window/detail", test_detail);
+  g_test_add_func ("/gui/window/cancel", test_cancel);
+  g_test_add_func ("/gui/window/error", test_error);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&window);
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
+
+  return ret;
+}
