@@ -17,9 +17,19 @@
 
 #include "cs-cli.h"
 #include "cs-filter.h"
+#include "cs-json.h"
 #include "cs-stats.h"
 
 /* ---- shared helpers ------------------------------------------------------ */
+
+/* A JSON string literal. cs_json_append_escaped () writes the quotes itself
+ * (cs_cli_json_string () adds a second pair, see the report). */
+static void
+json_string (GString    *out,
+             const char *str)
+{
+  cs_json_append_escaped (out, str, -1);
+}
 
 static void
 append_number (GString *out,
@@ -249,11 +259,11 @@ append_result_json (GString             *out,
                     const gsize         *group_n)
 {
   g_string_append (out, "{\"method\":");
-  cs_cli_json_string (out, cs_stats_method_to_string (res->method));
+  json_string (out, cs_stats_method_to_string (res->method));
   g_string_append (out, ",\"x\":");
-  cs_cli_json_string (out, x->key);
+  json_string (out, x->key);
   g_string_append (out, ",\"y\":");
-  cs_cli_json_string (out, y->key);
+  json_string (out, y->key);
   g_string_append_printf (out, ",\"n\":%u,\"statistic\":", res->n);
   append_number (out, res->statistic);
   g_string_append (out, ",\"p_value\":");
@@ -276,7 +286,7 @@ append_result_json (GString             *out,
         g_string_append (out, ",\"ci\":null");
     }
   g_string_append (out, ",\"effect_size\":{\"name\":");
-  cs_cli_json_string (out, res->effect_name);
+  json_string (out, res->effect_name);
   g_string_append (out, ",\"value\":");
   append_number (out, res->effect);
   g_string_append_c (out, '}');
@@ -289,7 +299,7 @@ append_result_json (GString             *out,
           if (k > 0)
             g_string_append_c (out, ',');
           g_string_append (out, "{\"label\":");
-          cs_cli_json_string (out, g_ptr_array_index (g->labels, k));
+          json_string (out, g_ptr_array_index (g->labels, k));
           g_string_append_printf (out, ",\"n\":%" G_GSIZE_FORMAT "}", group_n[k]);
         }
       g_string_append_c (out, ']');
@@ -699,20 +709,20 @@ cs_cli_cmd_correlate (int    argc,
   if (json)
     {
       g_string_append (out, "{\"method\":");
-      cs_cli_json_string (out, cs_stats_method_to_string (method));
+      json_string (out, cs_stats_method_to_string (method));
       g_string_append (out, ",\"rows\":[");
       for (guint i = 0; i < features->len; i++)
         {
           if (i > 0)
             g_string_append_c (out, ',');
-          cs_cli_json_string (out, ((CsVariable *) g_ptr_array_index (features, i))->key);
+          json_string (out, ((CsVariable *) g_ptr_array_index (features, i))->key);
         }
       g_string_append (out, "],\"cols\":[");
       for (guint j = 0; j < clinical->len; j++)
         {
           if (j > 0)
             g_string_append_c (out, ',');
-          cs_cli_json_string (out, ((CsVariable *) g_ptr_array_index (clinical, j))->key);
+          json_string (out, ((CsVariable *) g_ptr_array_index (clinical, j))->key);
         }
       g_string_append_c (out, ']');
       append_matrix (out, "r", matrix->r, NULL, matrix->n_rows, matrix->n_cols);
@@ -765,7 +775,7 @@ append_km_json (GString         *out,
                 const CsKmCurve *curve)
 {
   g_string_append (out, "{\"label\":");
-  cs_cli_json_string (out, label);
+  json_string (out, label);
   g_string_append_printf (out, ",\"n\":%u,\"events\":%u,\"median\":", curve->n, curve->n_events);
   append_number (out, curve->median);
   g_string_append (out, ",\"median_ci\":[");
@@ -1032,7 +1042,7 @@ cs_cli_cmd_survival (int    argc,
       gboolean first = TRUE;
 
       g_string_append (out, "{\"time\":");
-      cs_cli_json_string (out, tvar->key);
+      json_string (out, tvar->key);
       g_string_append (out, ",\"groups\":[");
       for (guint g = 0; g < labels->len; g++)
         {
@@ -1058,7 +1068,7 @@ cs_cli_cmd_survival (int    argc,
           double c = cs_stats_concordance (time, event, xval, n, &se);
 
           g_string_append (out, "{\"variable\":");
-          cs_cli_json_string (out, gvar->key);
+          json_string (out, gvar->key);
           g_string_append (out, ",\"c\":");
           append_number (out, c);
           g_string_append (out, ",\"std_err\":");
