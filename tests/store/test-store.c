@@ -767,6 +767,99 @@ test_duplicates_and_empty (void)
   g_assert_null (cs_store_lookup_variable (empty.store, "os"));
 }
 
+/* ---------------------------------------------------------------- loading */
+
+#define BUNDLE \
+  "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" \
+  "{\"fullUrl\":\"urn:uuid:aaaa\",\"resource\":" PATIENT ("pa", ",\"gender\":\"female\"") ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}," \
+  "{\"fullUrl\":\"urn:uuid:bbbb\",\"resource\":" OBS_NUM ("ob", "urn:uuid:aaaa", "8302-2", "Body Height", "163.25", "cm", "") "}," \
+  "{\"request\":{\"method\":\"DELETE\",\"url\":\"Patient/gone\"}}]}"
+
+typedef struct
+{
+  GMainLoop *loop;
+  CsStore   *store;
+  GError    *error;
+  GThread   *main_thread;
+  guint      n_progress;
+  gboolean   progress_off_thread;
+} AsyncData;
+
+static void
+on_progress (guint64  done,
+             guint64  total,
+             guint64  n_resources,
+             gpointer user_data)
+{
+  AsyncData *data = user_data;
+
+  data->n_progress++;
+  if (g_thread_self () != data->main_thread)
+    data->progress_off_thread = TRUE;
+  g_assert_cmpuint (done, <=, total);
+}
+
+static void
+on_loaded (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->store = cs_store_load_finish (result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
+test_load_async (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  AsyncData data = { 0 };
+  char *paths[3] = { NULL, NULL, NULL };
+  int fd;
+
+  fd = g_file_open_tmp ("cs-store-XXXXXX.json", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, BUNDLE, -1, &error);
+  g_assert_no_error (error);
+
+  data.loop = g_main_loop_new (NULL, FALSE);
+  data.main_thread = g_thread_self ();
+  paths[0] = path;
+  cs_store_load_async (paths, on_progress, &data, NULL, on_loaded, &data);
+  g_main_loop_run (data.loop);
+
+  g_assert_no_error (data.error);
+  g_assert_nonnull (data.store);
+  g_assert_true (cs_store_is_finished (data.store));
+  g_assert_false (data.progress_off_thread);
+  g_assert_cmpuint (cs_store_get_n_patients (data.store), ==, 1);
+  g_assert_cmpuint (cs_store_get_n_resources (data.store), ==, 2);
+  assert_cell (data.store, "body_height", "pa", "163.25");
+  assert_cell (data.store, "gender", "pa", "female");
+
+  /* the bytes are re-read from the Bundle at the ingest's offsets */
+  json = cs_store_get_resource_json (data.store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (json, "\"id\": \"ob\""));
+  g_clear_object (&data.store);
+
+  /* a missing file fails with an error naming it */
+  paths[1] = (char *) "/nonexistent/cohortscope/missing.json";
+  cs_store_load_async (paths, NULL, NULL, NULL, on_loaded, &data);
+  g_main_loop_run (data.loop);
+  g_assert_null (data.store);
+  g_assert_nonnull (data.error);
+  g_assert_nonnull (strstr (data.error->message, "missing.json"));
+  g_clear_error (&data.error);
+
+  g_main_loop_unref (data.loop);
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -784,6 +877,7 @@ main (int   argc,
   g_test_add_func ("/store/clinical", test_clinical);
   g_test_add_func ("/store/resource-json", test_resource_json);
   g_test_add_func ("/store/duplicates-and-empty", test_duplicates_and_empty);
+  g_test_add_func ("/store/load-async", test_load_async);
 
   return g_test_run ();
 }

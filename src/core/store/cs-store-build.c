@@ -986,7 +986,8 @@ build_survival (CsStore *self,
                     end = res->last_date;
                 }
             }
-          time = end - start;
+          /* whole seconds: dates are exact in seconds, their difference in days is not */
+          time = round ((end - start) * 86400.0) / 86400.0;
           if (time < 0)
             {
               n_negative++;
