@@ -612,17 +612,26 @@ check_planted (guint64 seed)
             st_sum[k] += p->survival;
             st_n[k]++;
           }
-      if (!isnan (p->sphericity))
+      if (!isnan (p->sphericity) && squamous)
         {
-          if (squamous)
-            sph_sq += p->sphericity, n_sq++;
-          else
-            sph_other += p->sphericity, n_other++;
+          sph_sq += p->sphericity;
+          n_sq++;
+        }
+      else if (!isnan (p->sphericity))
+        {
+          sph_other += p->sphericity;
+          n_other++;
         }
       if (g_strcmp0 (p->smoking, "449868002") == 0)
-        cur_n++, cur_sq += squamous;
+        {
+          cur_n++;
+          cur_sq += squamous;
+        }
       else if (g_strcmp0 (p->smoking, "266919005") == 0)
-        never_n++, never_sq += squamous;
+        {
+          never_n++;
+          never_sq += squamous;
+        }
       if (!isnan (p->joint_entropy))
         {
           g_array_append_val (je, p->joint_entropy);
