@@ -1,1 +1,1152 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cs-cli-chart.c: cohortscope-cli chart
+ *
+ * Builds the chart models from the store the same way the analyses do
+ * (groups labelled as `table` prints them, KM from cs_stats_kaplan_meier,
+ * the heat map from cs_stats_correlate_matrix) and exports them with
+ * cs_chart_export().
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cs-chart.h"
+#include "cs-cli.h"
+#include "cs-filter.h"
+#include "cs-stats.h"
+
+typedef struct
+{
+  char     **sources;
+  char      *kind_str;
+  char      *output;
+  int        width;
+  int        height;
+  char      *filter;
+  gboolean   dark;
+  char      *x_key;
+  char      *y_key;
+  char      *by_key;
+  char      *time_key;
+  char      *event_key;
+  char      *split;
+  char      *features;
+  char      *clinical;
+  char      *method;
+  char      *title;
+  char      *bins;
+  char      *order;
+  gboolean   violin;
+  gboolean   no_points;
+  gboolean   no_fit;
+  gboolean   no_ci;
+  gboolean   no_table;
+  gboolean   overlay;
+  gboolean   labels;
+} ChartOptions;
+
+static void
+chart_options_clear (ChartOptions *o)
+{
+  g_clear_pointer (&o->sources, g_strfreev);
+  g_clear_pointer (&o->kind_str, g_free);
+  g_clear_pointer (&o->output, g_free);
+  g_clear_pointer (&o->filter, g_free);
+  g_clear_pointer (&o->x_key, g_free);
+  g_clear_pointer (&o->y_key, g_free);
+  g_clear_pointer (&o->by_key, g_free);
+  g_clear_pointer (&o->time_key, g_free);
+  g_clear_pointer (&o->event_key, g_free);
+  g_clear_pointer (&o->split, g_free);
+  g_clear_pointer (&o->features, g_free);
+  g_clear_pointer (&o->clinical, g_free);
+  g_clear_pointer (&o->method, g_free);
+  g_clear_pointer (&o->title, g_free);
+  g_clear_pointer (&o->bins, g_free);
+  g_clear_pointer (&o->order, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ChartOptions, chart_options_clear)
+
+/* Everything a chart built from the store needs to keep alive until export. */
+typedef struct
+{
+  CsStore   *store;
+  GArray    *rows;       /* selected rows */
+  GPtrArray *strings;    /* owned strings (labels) */
+  GPtrArray *blocks;     /* owned arrays */
+  GPtrArray *matrices;   /* CsCorrMatrix */
+  gboolean   labels;     /* group labels: displays instead of codes */
+} ChartData;
+
+static void
+chart_data_clear (ChartData *d)
+{
+  g_clear_object (&d->store);
+  g_clear_pointer (&d->rows, g_array_unref);
+  g_clear_pointer (&d->strings, g_ptr_array_unref);
+  g_clear_pointer (&d->blocks, g_ptr_array_unref);
+  g_clear_pointer (&d->matrices, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ChartData, chart_data_clear)
+
+static gpointer
+keep (ChartData *d,
+      gpointer   block)
+{
+  g_ptr_array_add (d->blocks, block);
+  return block;
+}
+
+static const char *
+keep_str (ChartData *d,
+          char      *str)
+{
+  g_ptr_array_add (d->strings, str);
+  return str;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static CsVariable *
+find_variable (CsStore    *store,
+               const char *option,
+               const char *key)
+{
+  CsVariable *var = cs_store_find_variable (store, key);
+
+  if (var == NULL)
+    cs_cli_error (_("%s: no variable “%s” in the data (list them with “cohortscope-cli variables”)"),
+                  option, key);
+  return var;
+}
+
+static gboolean
+is_numeric_like (const CsVariable *var)
+{
+  return var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_DATE;
+}
+
+static gboolean
+is_grouping (const CsVariable *var)
+{
+  return var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_BOOLEAN;
+}
+
+static double
+value_at (const CsVariable *var,
+          guint             row)
+{
+  if (var->num == NULL || var->type == CS_VARIABLE_CATEGORICAL)
+    return NAN;
+  return var->num[row];
+}
+
+static const char *
+axis_label (ChartData        *d,
+            const CsVariable *var)
+{
+  const char *label = var->label != NULL && *var->label ? var->label : var->key;
+
+  if (var->type == CS_VARIABLE_DATE)
+    return keep_str (d, g_strdup_printf (_("%s (days since 1970-01-01)"), label));
+  return keep_str (d, cs_chart_axis_label (label, var->unit));
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Groups of a categorical, boolean or numeric variable over the selected
+ * rows, in the variable's natural order (levels, false < true, ascending
+ * values), only those that occur; labels as `table` prints the value.
+ * group[i] (per selected row) is the dense index or -1 when missing. */
+static guint
+make_groups (ChartData        *d,
+             const CsVariable *var,
+             gint32          **group_out,
+             const char     ***labels_out)
+{
+  guint n = d->rows->len, n_raw = 0, n_groups = 0, n_distinct = 0;
+  gint32 *raw = keep (d, g_new (gint32, MAX (n, 1)));
+  gint32 *group = keep (d, g_new (gint32, MAX (n, 1)));
+  g_autofree guint *first_row = NULL;
+  g_autofree gint32 *dense = NULL;
+  g_autofree double *distinct = NULL;
+  const char **labels;
+
+  if (var->type == CS_VARIABLE_CATEGORICAL)
+    {
+      n_raw = var->levels != NULL ? var->levels->len : 0;
+      for (guint i = 0; i < n; i++)
+        raw[i] = var->cat[g_array_index (d->rows, guint, i)];
+    }
+  else if (var->type == CS_VARIABLE_BOOLEAN)
+    {
+      n_raw = 2;
+      for (guint i = 0; i < n; i++)
+        {
+          double v = var->num[g_array_index (d->rows, guint, i)];
+
+          raw[i] = isnan (v) ? -1 : (v != 0);
+        }
+    }
+  else
+    {
+      distinct = g_new (double, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        {
+          double v = value_at (var, g_array_index (d->rows, guint, i));
+
+          if (!isnan (v))
+            distinct[n_distinct++] = v;
+        }
+      qsort (distinct, n_distinct, sizeof (double), compare_double);
+      for (guint i = 0; i < n_distinct; i++)
+        if (n_raw == 0 || distinct[i] != distinct[n_raw - 1])
+          distinct[n_raw++] = distinct[i];
+      for (guint i = 0; i < n; i++)
+        {
+          double v = value_at (var, g_array_index (d->rows, guint, i));
+          double *hit = isnan (v) ? NULL : bsearch (&v, distinct, n_raw, sizeof (double), compare_double);
+
+          raw[i] = hit != NULL ? (gint32) (hit - distinct) : -1;
+        }
+    }
+
+  first_row = g_new (guint, MAX (n_raw, 1));
+  dense = g_new (gint32, MAX (n_raw, 1));
+  for (guint l = 0; l < n_raw; l++)
+    {
+      first_row[l] = G_MAXUINT;
+      dense[l] = -1;
+    }
+  for (guint i = 0; i < n; i++)
+    if (raw[i] >= 0 && (guint) raw[i] < n_raw && first_row[raw[i]] == G_MAXUINT)
+      first_row[raw[i]] = g_array_index (d->rows, guint, i);
+
+  labels = keep (d, g_new0 (const char *, MAX (n_raw, 1)));
+  for (guint l = 0; l < n_raw; l++)
+    {
+      if (first_row[l] == G_MAXUINT)
+        continue;
+      labels[n_groups] = keep_str (d, cs_variable_format_cell (var, first_row[l], d->labels));
+      dense[l] = (gint32) n_groups++;
+    }
+  for (guint i = 0; i < n; i++)
+    group[i] = (raw[i] >= 0 && (guint) raw[i] < n_raw) ? dense[raw[i]] : -1;
+
+  *group_out = group;
+  *labels_out = labels;
+  return n_groups;
+}
+
+static double *
+column (ChartData        *d,
+        const CsVariable *var)
+{
+  double *col = keep (d, g_new (double, MAX (d->rows->len, 1)));
+
+  for (guint i = 0; i < d->rows->len; i++)
+    col[i] = value_at (var, g_array_index (d->rows, guint, i));
+  return col;
+}
+
+static const char *
+title_or (ChartOptions *o,
+          ChartData    *d,
+          char         *fallback)
+{
+  if (o->title != NULL)
+    {
+      g_free (fallback);
+      return o->title;
+    }
+  return keep_str (d, fallback);
+}
+
+static const char *
+var_name (const CsVariable *var)
+{
+  return var->label != NULL && *var->label ? var->label : var->key;
+}
+
+/* --------------------------------------------------------------- kinds */
+
+static int
+build_scatter (ChartOptions        *o,
+               ChartData           *d,
+               CsChartScatterModel *m)
+{
+  CsVariable *xv, *yv;
+
+  if (o->x_key == NULL || o->y_key == NULL)
+    {
+      cs_cli_error ("%s", _("--kind scatter needs --x K and --y K (numeric variables)"));
+      return CS_CLI_USAGE;
+    }
+  if (!(xv = find_variable (d->store, "--x", o->x_key)) || !(yv = find_variable (d->store, "--y", o->y_key)))
+    return CS_CLI_USAGE;
+  for (guint i = 0; i < 2; i++)
+    {
+      CsVariable *v = i == 0 ? xv : yv;
+
+      if (!is_numeric_like (v) && v->type != CS_VARIABLE_BOOLEAN)
+        {
+          cs_cli_error (_("%s: “%s” is %s; a scatter plot needs numeric variables (try --kind box)"),
+                        i == 0 ? "--x" : "--y", v->key, cs_variable_type_to_string (v->type));
+          return CS_CLI_USAGE;
+        }
+    }
+
+  memset (m, 0, sizeof *m);
+  m->x = column (d, xv);
+  m->y = column (d, yv);
+  m->n = d->rows->len;
+  m->regression = !o->no_fit;
+  m->x_label = axis_label (d, xv);
+  m->y_label = axis_label (d, yv);
+  m->title = title_or (o, d, g_strdup_printf ("%s vs %s", var_name (yv), var_name (xv)));
+
+  if (o->by_key != NULL)
+    {
+      CsVariable *bv;
+      gint32 *group;
+      const char **labels;
+
+      if (!(bv = find_variable (d->store, "--by", o->by_key)))
+        return CS_CLI_USAGE;
+      if (!is_grouping (bv))
+        {
+          cs_cli_error (_("--by: “%s” is %s; colour needs a categorical or boolean variable"),
+                        bv->key, cs_variable_type_to_string (bv->type));
+          return CS_CLI_USAGE;
+        }
+      m->n_categories = make_groups (d, bv, &group, &labels);
+      m->category = group;
+      m->category_labels = labels;
+      m->legend_title = keep_str (d, g_strdup (var_name (bv)));
+    }
+  return CS_CLI_OK;
+}
+
+static int
+build_box (ChartOptions    *o,
+           ChartData       *d,
+           CsChartBoxModel *m)
+{
+  CsVariable *xv = NULL, *yv = NULL, *gv = NULL, *nv = NULL;
+  const char **labels = NULL;
+  gint32 *group = NULL;
+  double *values;
+  double **per_group;
+  guint *counts;
+  guint n_groups;
+
+  if (o->y_key == NULL && o->x_key == NULL)
+    {
+      cs_cli_error ("%s", _("--kind box needs --y K (numeric) and usually --x K (the grouping variable)"));
+      return CS_CLI_USAGE;
+    }
+  if (o->x_key && !(xv = find_variable (d->store, "--x", o->x_key)))
+    return CS_CLI_USAGE;
+  if (o->y_key && !(yv = find_variable (d->store, "--y", o->y_key)))
+    return CS_CLI_USAGE;
+
+  /* The categorical one groups, whatever the order of --x and --y. */
+  if (xv && yv)
+    {
+      if (is_grouping (xv) && !is_grouping (yv))
+        gv = xv, nv = yv;
+      else if (is_grouping (yv) && !is_grouping (xv))
+        gv = yv, nv = xv;
+      else if (is_grouping (xv) && is_grouping (yv))
+        {
+          cs_cli_error (_("--x “%s” and --y “%s” are both categorical; a box plot needs one numeric variable (try --kind bar)"),
+                        xv->key, yv->key);
+          return CS_CLI_USAGE;
+        }
+      else
+        {
+          cs_cli_error (_("--x “%s” and --y “%s” are both numeric; a box plot needs one categorical variable (try --kind scatter)"),
+                        xv->key, yv->key);
+          return CS_CLI_USAGE;
+        }
+    }
+  else
+    nv = xv ? xv : yv;
+
+  if (!is_numeric_like (nv))
+    {
+      cs_cli_error (_("“%s” is %s; a box plot needs a numeric variable"), nv->key,
+                    cs_variable_type_to_string (nv->type));
+      return CS_CLI_USAGE;
+    }
+
+  values = column (d, nv);
+  if (gv != NULL)
+    n_groups = make_groups (d, gv, &group, &labels);
+  else
+    {
+      n_groups = 1;
+      labels = keep (d, g_new0 (const char *, 1));
+      labels[0] = _("All patients");
+    }
+
+  per_group = keep (d, g_new0 (double *, MAX (n_groups, 1)));
+  counts = keep (d, g_new0 (guint, MAX (n_groups, 1)));
+  for (guint g = 0; g < n_groups; g++)
+    per_group[g] = keep (d, g_new (double, MAX (d->rows->len, 1)));
+  for (guint i = 0; i < d->rows->len; i++)
+    {
+      int g = group ? group[i] : 0;
+
+      if (g >= 0 && isfinite (values[i]))
+        per_group[g][counts[g]++] = values[i];
+    }
+
+  memset (m, 0, sizeof *m);
+  m->n_groups = n_groups;
+  m->group_labels = labels;
+  m->values = (const double * const *) per_group;
+  m->n_values = counts;
+  m->violin = o->violin;
+  m->points = !o->no_points;
+  m->y_label = axis_label (d, nv);
+  m->x_label = gv ? keep_str (d, g_strdup (var_name (gv))) : NULL;
+  m->title = title_or (o, d, gv ? g_strdup_printf (_("%s by %s"), var_name (nv), var_name (gv))
+                                : g_strdup (var_name (nv)));
+  return CS_CLI_OK;
+}
+
+static int
+build_histogram (ChartOptions          *o,
+                 ChartData             *d,
+                 CsChartHistogramModel *m)
+{
+  const char *key = o->x_key ? o->x_key : o->y_key;
+  const char *opt = o->x_key ? "--x" : "--y";
+  CsVariable *v;
+
+  if (key == NULL)
+    {
+      cs_cli_error ("%s", _("--kind histogram needs --x K (a numeric variable)"));
+      return CS_CLI_USAGE;
+    }
+  if (!(v = find_variable (d->store, opt, key)))
+    return CS_CLI_USAGE;
+  if (!is_numeric_like (v))
+    {
+      cs_cli_error (_("%s: “%s” is %s; a histogram needs a numeric variable (try --kind bar)"),
+                    opt, v->key, cs_variable_type_to_string (v->type));
+      return CS_CLI_USAGE;
+    }
+
+  memset (m, 0, sizeof *m);
+  m->values = column (d, v);
+  m->n = d->rows->len;
+  m->rule = CS_CHART_BINS_FREEDMAN_DIACONIS;
+  if (o->bins != NULL)
+    {
+      char *end = NULL;
+      guint64 k;
+
+      if (g_ascii_strcasecmp (o->bins, "fd") == 0)
+        m->rule = CS_CHART_BINS_FREEDMAN_DIACONIS;
+      else if (g_ascii_strcasecmp (o->bins, "sturges") == 0)
+        m->rule = CS_CHART_BINS_STURGES;
+      else if ((k = g_ascii_strtoull (o->bins, &end, 10)) >= 1 && k <= 200 && end != o->bins && *end == '\0')
+        {
+          m->rule = CS_CHART_BINS_FIXED;
+          m->n_bins = (guint) k;
+        }
+      else
+        {
+          cs_cli_error (_("--bins “%s”: use fd, sturges or a number of bins from 1 to 200"), o->bins);
+          return CS_CLI_USAGE;
+        }
+    }
+  m->x_label = axis_label (d, v);
+  m->title = title_or (o, d, g_strdup (var_name (v)));
+  return CS_CLI_OK;
+}
+
+static int
+build_bar (ChartOptions    *o,
+           ChartData       *d,
+           CsChartBarModel *m,
+           GArray          *selected)   /* rows of the --filter overlay, or NULL */
+{
+  const char *key = o->x_key ? o->x_key : o->y_key;
+  const char *opt = o->x_key ? "--x" : "--y";
+  CsVariable *v;
+  gint32 *group;
+  const char **labels;
+  guint n_groups;
+  double *all, *sel = NULL;
+  g_autoptr(GHashTable) in_sel = NULL;
+
+  if (key == NULL)
+    {
+      cs_cli_error ("%s", _("--kind bar needs --x K (a categorical or boolean variable)"));
+      return CS_CLI_USAGE;
+    }
+  if (!(v = find_variable (d->store, opt, key)))
+    return CS_CLI_USAGE;
+  if (v->type == CS_VARIABLE_SURVIVAL)
+    {
+      cs_cli_error (_("%s: “%s” is a time-to-event variable (try --kind km)"), opt, v->key);
+      return CS_CLI_USAGE;
+    }
+
+  n_groups = make_groups (d, v, &group, &labels);
+  if (!is_grouping (v) && n_groups > 60)
+    {
+      cs_cli_error (_("%s: “%s” has %u distinct values; use --kind histogram for a numeric variable"),
+                    opt, v->key, n_groups);
+      return CS_CLI_USAGE;
+    }
+
+  all = keep (d, g_new0 (double, MAX (n_groups, 1)));
+  if (selected != NULL)
+    {
+      sel = keep (d, g_new0 (double, MAX (n_groups, 1)));
+      in_sel = g_hash_table_new (NULL, NULL);
+      for (guint i = 0; i < selected->len; i++)
+        g_hash_table_add (in_sel, GUINT_TO_POINTER (g_array_index (selected, guint, i) + 1));
+    }
+  for (guint i = 0; i < d->rows->len; i++)
+    {
+      if (group[i] < 0)
+        continue;
+      all[group[i]] += 1;
+      if (sel && g_hash_table_contains (in_sel, GUINT_TO_POINTER (g_array_index (d->rows, guint, i) + 1)))
+        sel[group[i]] += 1;
+    }
+
+  memset (m, 0, sizeof *m);
+  m->n_categories = n_groups;
+  m->labels = labels;
+  m->counts_all = all;
+  m->counts_selected = sel;
+  m->x_label = keep_str (d, g_strdup (var_name (v)));
+  m->title = title_or (o, d, g_strdup (var_name (v)));
+  return CS_CLI_OK;
+}
+
+static char *
+format_p (double p)
+{
+  char buf[32];
+
+  if (!isfinite (p))
+    return g_strdup ("–");
+  if (p < 0.0001)
+    return g_strdup ("< 0.0001");
+  g_ascii_formatd (buf, sizeof buf, p < 0.001 ? "%.1e" : "%.3f", p);
+  if (p < 0.001)
+    g_ascii_formatd (buf, sizeof buf, "%.4f", p);
+  return g_strdup_printf ("= %s", buf);
+}
+
+static int
+build_km (ChartOptions   *o,
+          ChartData      *d,
+          CsChartKmModel *m)
+{
+  CsVariable *tv, *ev = NULL, *gv = NULL;
+  g_autofree char *split_key = NULL;
+  const char **labels = NULL;
+  guint n = d->rows->len, n_groups = 1;
+  double *time = keep (d, g_new (double, MAX (n, 1)));
+  guint8 *event = keep (d, g_new0 (guint8, MAX (n, 1)));
+  gint32 *group = keep (d, g_new0 (gint32, MAX (n, 1)));
+  CsChartKmGroup *groups;
+  guint n_shown = 0;
+
+  if (o->time_key == NULL)
+    {
+      cs_cli_error ("%s", _("--kind km needs --time (and --event unless --time is a time-to-event variable)"));
+      return CS_CLI_USAGE;
+    }
+  if (o->by_key != NULL && o->split != NULL)
+    {
+      cs_cli_error ("%s", _("use either --by or --split, not both"));
+      return CS_CLI_USAGE;
+    }
+  if (o->split != NULL)
+    {
+      const char *colon = strrchr (o->split, ':');
+
+      if (colon == NULL || colon == o->split || colon[1] == '\0')
+        {
+          cs_cli_error (_("--split “%s”: expected K:median, K:tertiles or K:NUMBER"), o->split);
+          return CS_CLI_USAGE;
+        }
+      split_key = g_strndup (o->split, colon - o->split);
+    }
+
+  if (!(tv = find_variable (d->store, "--time", o->time_key)))
+    return CS_CLI_USAGE;
+  if (tv->type != CS_VARIABLE_SURVIVAL && tv->type != CS_VARIABLE_NUMERIC)
+    {
+      cs_cli_error (_("--time: “%s” is %s, not a numeric or time-to-event variable"),
+                    tv->key, cs_variable_type_to_string (tv->type));
+      return CS_CLI_USAGE;
+    }
+  if (o->event_key != NULL)
+    {
+      if (!(ev = find_variable (d->store, "--event", o->event_key)))
+        return CS_CLI_USAGE;
+      if (ev->type != CS_VARIABLE_BOOLEAN && ev->type != CS_VARIABLE_NUMERIC)
+        {
+          cs_cli_error (_("--event: “%s” is %s; it must be boolean or numeric 0/1"),
+                        ev->key, cs_variable_type_to_string (ev->type));
+          return CS_CLI_USAGE;
+        }
+    }
+  else if (tv->type != CS_VARIABLE_SURVIVAL)
+    {
+      cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tv->key);
+      return CS_CLI_USAGE;
+    }
+  if (o->by_key != NULL && !(gv = find_variable (d->store, "--by", o->by_key)))
+    return CS_CLI_USAGE;
+  if (split_key != NULL)
+    {
+      if (!(gv = find_variable (d->store, "--split", split_key)))
+        return CS_CLI_USAGE;
+      if (!is_numeric_like (gv))
+        {
+          cs_cli_error (_("--split: “%s” is %s; only numeric variables can be split (use --by)"),
+                        gv->key, cs_variable_type_to_string (gv->type));
+          return CS_CLI_USAGE;
+        }
+    }
+  if (gv != NULL && gv->type == CS_VARIABLE_SURVIVAL)
+    {
+      cs_cli_error (_("“%s” is a time-to-event variable and cannot group patients"), gv->key);
+      return CS_CLI_USAGE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint row = g_array_index (d->rows, guint, i);
+      double t = tv->num[row];
+      double e = ev != NULL ? ev->num[row] : (tv->event != NULL ? tv->event[row] : NAN);
+
+      if (!isnan (t) && !isnan (e) && e != 0 && e != 1)
+        {
+          cs_cli_error (_("--event “%s”, patient “%s”: value %g is not 0 or 1"),
+                        ev != NULL ? ev->key : tv->key, cs_store_get_patient_id (d->store, row), e);
+          return CS_CLI_FAILED;
+        }
+      if (!isnan (t) && t < 0)
+        {
+          cs_cli_error (_("--time “%s”, patient “%s”: negative time %g"),
+                        tv->key, cs_store_get_patient_id (d->store, row), t);
+          return CS_CLI_FAILED;
+        }
+      time[i] = isnan (e) ? NAN : t;
+      event[i] = e == 1;
+    }
+
+  if (gv != NULL && o->by_key != NULL)
+    {
+      gint32 *g;
+
+      n_groups = make_groups (d, gv, &g, &labels);
+      for (guint i = 0; i < n; i++)
+        {
+          group[i] = g[i];
+          if (g[i] < 0)
+            time[i] = NAN;
+        }
+      if (n_groups > 12)
+        {
+          cs_cli_error (_("--by: “%s” has %u groups; a Kaplan–Meier plot shows at most 12 (use --split for a numeric variable)"),
+                        gv->key, n_groups);
+          return CS_CLI_USAGE;
+        }
+    }
+  else if (gv != NULL)
+    {
+      const char *how = strrchr (o->split, ':') + 1;
+      double *x = column (d, gv);
+      g_autofree double *sorted = g_new (double, MAX (n, 1));
+      double cuts[2];
+      guint n_cuts = 0, m_sorted = 0;
+      char a[32], b[32];
+
+      for (guint i = 0; i < n; i++)
+        {
+          if (isnan (x[i]))
+            time[i] = NAN;
+          if (!isnan (time[i]))
+            sorted[m_sorted++] = x[i];
+        }
+      qsort (sorted, m_sorted, sizeof (double), compare_double);
+      if (g_str_equal (how, "median") || g_str_equal (how, "tertiles"))
+        {
+          if (m_sorted == 0)
+            {
+              cs_cli_error (_("--split: “%s” has no values among the selected patients with a survival time"),
+                            gv->key);
+              return CS_CLI_FAILED;
+            }
+          /* R type-7 quantiles, as survival --split */
+          {
+            double probs[2] = { 0.5, NAN };
+            guint np = 1;
+
+            if (g_str_equal (how, "tertiles"))
+              {
+                probs[0] = 1.0 / 3.0;
+                probs[1] = 2.0 / 3.0;
+                np = 2;
+              }
+            for (guint k = 0; k < np; k++)
+              {
+                double h = (m_sorted - 1) * probs[k];
+                guint lo = (guint) floor (h);
+
+                cuts[n_cuts++] = lo + 1 >= m_sorted ? sorted[m_sorted - 1]
+                                                    : sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
+              }
+          }
+        }
+      else
+        {
+          char *end = NULL;
+
+          cuts[0] = g_ascii_strtod (how, &end);
+          if (end == how || *end != '\0' || !isfinite (cuts[0]))
+            {
+              cs_cli_error (_("--split “%s”: “%s” is not median, tertiles or a number"), o->split, how);
+              return CS_CLI_USAGE;
+            }
+          n_cuts = 1;
+        }
+
+      labels = keep (d, g_new0 (const char *, 3));
+      cs_format_double_buf (cuts[0], a);
+      labels[0] = keep_str (d, g_strdup_printf ("<= %s", a));
+      if (n_cuts == 2)
+        {
+          cs_format_double_buf (cuts[1], b);
+          labels[1] = keep_str (d, g_strdup_printf ("(%s, %s]", a, b));
+          labels[2] = keep_str (d, g_strdup_printf ("> %s", b));
+        }
+      else
+        labels[1] = keep_str (d, g_strdup_printf ("> %s", a));
+      n_groups = n_cuts + 1;
+      for (guint i = 0; i < n; i++)
+        {
+          if (isnan (x[i]))
+            group[i] = -1;
+          else if (x[i] <= cuts[0])
+            group[i] = 0;
+          else if (n_cuts == 1 || x[i] <= cuts[1])
+            group[i] = 1;
+          else
+            group[i] = 2;
+        }
+    }
+  else
+    {
+      labels = keep (d, g_new0 (const char *, 1));
+      labels[0] = _("All patients");
+    }
+
+  groups = keep (d, g_new0 (CsChartKmGroup, MAX (n_groups, 1)));
+  for (guint g = 0; g < n_groups; g++)
+    {
+      g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, group, (gint32) g, n);
+      CsChartKmGroup *kg = &groups[n_shown];
+      double *t, *s, *lo, *hi, *c;
+      guint *risk;
+      guint ns = 0, nc = 0;
+
+      if (curve == NULL || curve->n == 0)
+        continue;
+      t = keep (d, g_new (double, MAX (curve->n_points, 1)));
+      s = keep (d, g_new (double, MAX (curve->n_points, 1)));
+      lo = keep (d, g_new (double, MAX (curve->n_points, 1)));
+      hi = keep (d, g_new (double, MAX (curve->n_points, 1)));
+      risk = keep (d, g_new (guint, MAX (curve->n_points, 1)));
+      c = keep (d, g_new (double, MAX (curve->n, 1)));
+      for (guint p = 0; p < curve->n_points; p++)
+        {
+          const CsKmPoint *pt = &curve->points[p];
+
+          if (pt->n_event > 0)
+            {
+              t[ns] = pt->time;
+              s[ns] = pt->survival;
+              lo[ns] = pt->lower;
+              hi[ns] = pt->upper;
+              risk[ns] = pt->n_risk;
+              ns++;
+            }
+          for (guint k = 0; k < pt->n_censor && nc < curve->n; k++)
+            c[nc++] = pt->time;
+        }
+      kg->label = labels[g];
+      kg->n = curve->n;
+      kg->n_steps = ns;
+      kg->time = t;
+      kg->survival = s;
+      kg->lower = lo;
+      kg->upper = hi;
+      kg->n_risk = risk;
+      kg->n_censor = nc;
+      kg->censor_time = c;
+      n_shown++;
+    }
+  if (n_shown == 0)
+    {
+      cs_cli_error (_("--time “%s”: no selected patient has a survival time and event status"), tv->key);
+      return CS_CLI_FAILED;
+    }
+
+  memset (m, 0, sizeof *m);
+  m->n_groups = n_shown;
+  m->groups = groups;
+  /* Bands for up to three groups; more get too busy to read. */
+  m->ci = !o->no_ci && n_shown <= 3;
+  m->at_risk_table = !o->no_table;
+  m->x_label = keep_str (d, cs_chart_axis_label (_("Time"), tv->unit != NULL ? tv->unit : "d"));
+  m->title = title_or (o, d, gv ? g_strdup_printf (_("Survival by %s"), var_name (gv)) : g_strdup (_("Survival")));
+  if (n_shown >= 2)
+    {
+      g_autoptr(CsLogrank) lr = cs_stats_logrank (time, event, group, n);
+
+      if (lr != NULL && isfinite (lr->p_value))
+        {
+          g_autofree char *p = format_p (lr->p_value);
+
+          m->subtitle = keep_str (d, g_strdup_printf (_("Log-rank p %s"), p));
+        }
+    }
+  return CS_CLI_OK;
+}
+
+static gboolean
+feature_matches (const CsVariable *var,
+                 GPatternSpec     *pattern)
+{
+  if (g_pattern_spec_match_string (pattern, var->key))
+    return TRUE;
+  for (guint i = 0; var->codes != NULL && i < var->codes->len; i++)
+    {
+      const char *code = g_ptr_array_index (var->codes, i);
+      const char *bar = strrchr (code, '|');
+
+      if (g_pattern_spec_match_string (pattern, bar != NULL ? bar + 1 : code))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+build_heatmap (ChartOptions        *o,
+               ChartData           *d,
+               CsChartHeatmapModel *m)
+{
+  g_autoptr(GPtrArray) features = g_ptr_array_new ();
+  g_autoptr(GPtrArray) clinical = g_ptr_array_new ();
+  g_autoptr(GPtrArray) fcols = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ccols = g_ptr_array_new ();
+  g_autoptr(GPatternSpec) pattern = NULL;
+  g_auto(GStrv) keys = NULL;
+  CsStatsMethod method = CS_STATS_METHOD_SPEARMAN;
+  CsCorrMatrix *matrix, *fmatrix;
+  const char **row_labels, **col_labels;
+
+  if (o->features == NULL || o->clinical == NULL)
+    {
+      cs_cli_error ("%s", _("--kind heatmap needs --features GLOB and --clinical K1,K2"));
+      return CS_CLI_USAGE;
+    }
+  if (o->method != NULL &&
+      (!cs_stats_method_from_string (o->method, &method) ||
+       (method != CS_STATS_METHOD_SPEARMAN && method != CS_STATS_METHOD_PEARSON)))
+    {
+      cs_cli_error (_("--method: “%s” is not spearman or pearson"), o->method);
+      return CS_CLI_USAGE;
+    }
+
+  keys = g_strsplit (o->clinical, ",", -1);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      CsVariable *var;
+
+      g_strstrip (keys[i]);
+      if (keys[i][0] == '\0')
+        continue;
+      if (!(var = find_variable (d->store, "--clinical", keys[i])))
+        return CS_CLI_USAGE;
+      if (var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_SURVIVAL)
+        {
+          fprintf (stderr, _("cohortscope-cli: note: skipping “%s”: a %s variable has no rank order\n"),
+                   var->key, cs_variable_type_to_string (var->type));
+          continue;
+        }
+      g_ptr_array_add (clinical, var);
+      g_ptr_array_add (ccols, column (d, var));
+    }
+  if (clinical->len == 0)
+    {
+      cs_cli_error ("%s", _("--clinical: none of the variables is numeric, boolean or a date"));
+      return CS_CLI_USAGE;
+    }
+
+  pattern = g_pattern_spec_new (o->features);
+  for (guint i = 0; i < cs_store_get_n_variables (d->store); i++)
+    {
+      CsVariable *var = cs_store_get_variable (d->store, i);
+
+      if (var->type == CS_VARIABLE_NUMERIC && feature_matches (var, pattern))
+        {
+          g_ptr_array_add (features, var);
+          g_ptr_array_add (fcols, column (d, var));
+        }
+    }
+  if (features->len == 0)
+    {
+      cs_cli_error (_("--features: no numeric variable matches “%s”"), o->features);
+      return CS_CLI_FAILED;
+    }
+  if (features->len > 2000)
+    {
+      cs_cli_error (_("--features “%s” matches %u variables; a heat map shows at most 2000 rows"),
+                    o->features, features->len);
+      return CS_CLI_USAGE;
+    }
+
+  matrix = cs_stats_correlate_matrix ((const double *const *) fcols->pdata, features->len,
+                                      (const double *const *) ccols->pdata, clinical->len,
+                                      d->rows->len, method, 0, NULL);
+  if (matrix == NULL)
+    {
+      cs_cli_error ("%s", _("the correlation matrix could not be computed"));
+      return CS_CLI_FAILED;
+    }
+  g_ptr_array_add (d->matrices, matrix);
+
+  row_labels = keep (d, g_new0 (const char *, features->len));
+  for (guint i = 0; i < features->len; i++)
+    row_labels[i] = ((CsVariable *) g_ptr_array_index (features, i))->key;
+  col_labels = keep (d, g_new0 (const char *, clinical->len));
+  for (guint j = 0; j < clinical->len; j++)
+    col_labels[j] = axis_label (d, g_ptr_array_index (clinical, j));
+
+  memset (m, 0, sizeof *m);
+  m->n_rows = features->len;
+  m->n_cols = clinical->len;
+  m->r = matrix->r;
+  m->q = matrix->q;
+  m->row_labels = row_labels;
+  m->col_labels = col_labels;
+  m->order = CS_CHART_ORDER_CLUSTER;
+  m->effect_label = method == CS_STATS_METHOD_SPEARMAN ? _("Spearman ρ") : _("Pearson r");
+  m->title = title_or (o, d, g_strdup_printf (_("%s vs clinical variables"), o->features));
+
+  if (o->order != NULL)
+    {
+      if (g_str_equal (o->order, "cluster"))
+        m->order = CS_CHART_ORDER_CLUSTER;
+      else if (g_str_equal (o->order, "maxabs"))
+        m->order = CS_CHART_ORDER_MAX_ABS;
+      else if (g_str_equal (o->order, "given"))
+        m->order = CS_CHART_ORDER_AS_GIVEN;
+      else
+        {
+          cs_cli_error (_("--order “%s”: use cluster, maxabs or given"), o->order);
+          return CS_CLI_USAGE;
+        }
+    }
+
+  /* Cluster features on their own correlation (1 − |ρ| between features). */
+  if (m->order == CS_CHART_ORDER_CLUSTER && features->len > 2)
+    {
+      fmatrix = cs_stats_correlate_matrix ((const double *const *) fcols->pdata, features->len,
+                                           (const double *const *) fcols->pdata, features->len,
+                                           d->rows->len, method, 0, NULL);
+      if (fmatrix != NULL)
+        {
+          g_ptr_array_add (d->matrices, fmatrix);
+          m->row_corr = fmatrix->r;
+        }
+    }
+  return CS_CLI_OK;
+}
+
+/* ---------------------------------------------------------------- main */
+
+int
+cs_cli_cmd_chart (int    argc,
+                  char **argv)
+{
+  g_auto(ChartOptions) o = { 0 };
+  const GOptionEntry entries[] = {
+    { "source", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.sources, N_("Bundle/NDJSON file, directory or FHIR base URL (repeatable)"), "S" },
+    { "kind", 'k', 0, G_OPTION_ARG_STRING, &o.kind_str, N_("scatter, box, histogram, bar, km or heatmap"), "KIND" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("Output file: .png, .svg or .pdf"), "FILE" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &o.width, N_("Width in pixels (points for PDF; default 960)"), "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &o.height, N_("Height in pixels (points for PDF; default 640)"), "H" },
+    { "filter", 'f', 0, G_OPTION_ARG_STRING, &o.filter, N_("Only the patients matching this filter expression"), "EXPR" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &o.dark, N_("Dark background"), NULL },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o.title, N_("Chart title (\"\" for none)"), "TEXT" },
+    { "x", 0, 0, G_OPTION_ARG_STRING, &o.x_key, N_("scatter, box, histogram, bar: variable on x"), "K" },
+    { "y", 0, 0, G_OPTION_ARG_STRING, &o.y_key, N_("scatter, box: variable on y"), "K" },
+    { "by", 0, 0, G_OPTION_ARG_STRING, &o.by_key, N_("km: group by this variable; scatter: colour by it"), "K" },
+    { "time", 0, 0, G_OPTION_ARG_STRING, &o.time_key, N_("km: time variable or time-to-event variable"), "K" },
+    { "event", 0, 0, G_OPTION_ARG_STRING, &o.event_key, N_("km: event indicator (boolean or 0/1)"), "K" },
+    { "split", 0, 0, G_OPTION_ARG_STRING, &o.split, N_("km: split a numeric variable: K:median, K:tertiles or K:NUMBER"), "K:HOW" },
+    { "features", 0, 0, G_OPTION_ARG_STRING, &o.features, N_("heatmap: glob over feature keys and codes"), "GLOB" },
+    { "clinical", 0, 0, G_OPTION_ARG_STRING, &o.clinical, N_("heatmap: comma-separated clinical variables"), "K1,K2" },
+    { "method", 'm', 0, G_OPTION_ARG_STRING, &o.method, N_("heatmap: spearman (default) or pearson"), "M" },
+    { "order", 0, 0, G_OPTION_ARG_STRING, &o.order, N_("heatmap: row order cluster (default), maxabs or given"), "ORDER" },
+    { "bins", 0, 0, G_OPTION_ARG_STRING, &o.bins, N_("histogram: fd (default), sturges or a number"), "RULE" },
+    { "violin", 0, 0, G_OPTION_ARG_NONE, &o.violin, N_("box: draw violins (Gaussian KDE)"), NULL },
+    { "no-points", 0, 0, G_OPTION_ARG_NONE, &o.no_points, N_("box: hide the points"), NULL },
+    { "no-fit", 0, 0, G_OPTION_ARG_NONE, &o.no_fit, N_("scatter: no least-squares line"), NULL },
+    { "no-ci", 0, 0, G_OPTION_ARG_NONE, &o.no_ci, N_("km: no confidence bands"), NULL },
+    { "no-risk-table", 0, 0, G_OPTION_ARG_NONE, &o.no_table, N_("km: no numbers-at-risk table"), NULL },
+    { "overlay", 0, 0, G_OPTION_ARG_NONE, &o.overlay, N_("bar: draw the --filter selection over the whole cohort"), NULL },
+    { "labels", 0, 0, G_OPTION_ARG_NONE, &o.labels, N_("Name groups by their display text instead of their code"), NULL },
+    { NULL }
+  };
+  g_auto(ChartData) d = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) overlay_rows = NULL;
+  CsChartKind kind;
+  union
+  {
+    CsChartScatterModel   scatter;
+    CsChartBoxModel       box;
+    CsChartHistogramModel histogram;
+    CsChartBarModel       bar;
+    CsChartKmModel        km;
+    CsChartHeatmapModel   heatmap;
+  } model;
+  int status = CS_CLI_OK;
+
+  if (!cs_cli_parse_options (&argc, &argv, NULL, _("Renders a chart to PNG, SVG or PDF."), entries))
+    return CS_CLI_USAGE;
+
+  if (o.kind_str == NULL || !cs_chart_kind_from_string (o.kind_str, &kind))
+    {
+      if (o.kind_str == NULL)
+        cs_cli_error ("%s", _("chart needs --kind scatter, box, histogram, bar, km or heatmap"));
+      else
+        cs_cli_error (_("--kind “%s”: use scatter, box, histogram, bar, km or heatmap"), o.kind_str);
+      return CS_CLI_USAGE;
+    }
+  if (o.output == NULL)
+    {
+      cs_cli_error ("%s", _("chart needs -o FILE ending in .png, .svg or .pdf"));
+      return CS_CLI_USAGE;
+    }
+  {
+    g_autofree char *lower = g_ascii_strdown (o.output, -1);
+
+    if (!g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg") && !g_str_has_suffix (lower, ".pdf"))
+      {
+        cs_cli_error (_("-o “%s”: the file name must end in .png, .svg or .pdf"), o.output);
+        return CS_CLI_USAGE;
+      }
+  }
+  if (o.width == 0)
+    o.width = 960;
+  if (o.height == 0)
+    o.height = 640;
+  if (o.width < 200 || o.height < 150 || o.width > 20000 || o.height > 20000)
+    {
+      cs_cli_error (_("--width %d --height %d: use 200 to 20000 × 150 to 20000"), o.width, o.height);
+      return CS_CLI_USAGE;
+    }
+  if (o.overlay && kind != CS_CHART_BAR)
+    {
+      cs_cli_error ("%s", _("--overlay applies to --kind bar only"));
+      return CS_CLI_USAGE;
+    }
+  if (o.sources == NULL || o.sources[0] == NULL)
+    {
+      cs_cli_error ("%s", _("No --source given: name a Bundle or NDJSON file, a directory or a FHIR server URL"));
+      return CS_CLI_USAGE;
+    }
+
+  d.labels = o.labels;
+  d.strings = g_ptr_array_new_with_free_func (g_free);
+  d.blocks = g_ptr_array_new_with_free_func (g_free);
+  d.matrices = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_corr_matrix_free);
+
+  if (!(d.store = cs_cli_load_sources (o.sources, &error)))
+    {
+      cs_cli_error ("%s", error->message);
+      return CS_CLI_FAILED;
+    }
+  /* --overlay: the bars count the whole cohort, the filter is the selection */
+  if (!(d.rows = cs_cli_select_rows (d.store, o.overlay ? NULL : o.filter, &error)))
+    {
+      cs_cli_error (_("bad --filter: %s"), error->message);
+      return g_error_matches (error, CS_FILTER_ERROR, CS_FILTER_ERROR_SYNTAX) ? CS_CLI_USAGE : CS_CLI_FAILED;
+    }
+  if (o.overlay && o.filter != NULL && !(overlay_rows = cs_cli_select_rows (d.store, o.filter, &error)))
+    {
+      cs_cli_error (_("bad --filter: %s"), error->message);
+      return g_error_matches (error, CS_FILTER_ERROR, CS_FILTER_ERROR_SYNTAX) ? CS_CLI_USAGE : CS_CLI_FAILED;
+    }
+  if (d.rows->len == 0)
+    {
+      cs_cli_error ("%s", o.filter ? _("no patient matches the --filter expression") : _("the sources hold no patients"));
+      return CS_CLI_FAILED;
+    }
+
+  switch (kind)
+    {
+    case CS_CHART_SCATTER:
+      status = build_scatter (&o, &d, &model.scatter);
+      break;
+    case CS_CHART_BOX:
+      status = build_box (&o, &d, &model.box);
+      break;
+    case CS_CHART_HISTOGRAM:
+      status = build_histogram (&o, &d, &model.histogram);
+      break;
+    case CS_CHART_BAR:
+      status = build_bar (&o, &d, &model.bar, overlay_rows);
+      break;
+    case CS_CHART_KM:
+      status = build_km (&o, &d, &model.km);
+      break;
+    case CS_CHART_HEATMAP:
+      status = build_heatmap (&o, &d, &model.heatmap);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (status != CS_CLI_OK)
+    return status;
+
+  if (!cs_chart_export (kind, &model, o.dark ? cs_chart_style_dark () : cs_chart_style_light (),
+                        o.output, o.width, o.height, &error))
+    {
+      cs_cli_error ("%s", error->message);
+      return CS_CLI_FAILED;
+    }
+
+  return CS_CLI_OK;
+}

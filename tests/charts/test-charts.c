@@ -1009,6 +1009,24 @@ test_heatmap (void)
 }
 
 static void
+test_axis_label (void)
+{
+  static const struct { const char *unit, *expected; } cases[] = {
+    { "mm3", "Volume (mm³)" }, { "kg/m2", "Volume (kg/m²)" }, { "mm-1", "Volume (mm⁻¹)" },
+    { "a", "Volume (years)" }, { "{count}", "Volume" }, { NULL, "Volume" }, { "", "Volume" },
+    { "1", "Volume" }, { "HU", "Volume (HU)" }, { "10*3/uL", "Volume (10*3/uL)" },
+    { "[hnsf'U]", "Volume (HU)" }, { "[hnsf'U]2", "Volume (HU²)" }, { "/mm", "Volume (/mm)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *s = cs_chart_axis_label ("Volume", cases[i].unit);
+
+      g_assert_cmpstr (s, ==, cases[i].expected);
+    }
+}
+
+static void
 test_colors (void)
 {
   CsChartColor pos = cs_chart_diverging_color (0.8);
@@ -1119,6 +1137,7 @@ main (int   argc,
 
   g_test_add_func ("/charts/ticks", test_ticks);
   g_test_add_func ("/charts/colors", test_colors);
+  g_test_add_func ("/charts/axis-label", test_axis_label);
   g_test_add_func ("/charts/least-squares", test_least_squares);
   g_test_add_func ("/charts/box-stats", test_box_stats);
   g_test_add_func ("/charts/histogram-bins", test_histogram_bins);

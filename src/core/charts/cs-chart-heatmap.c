@@ -306,9 +306,10 @@ cs_chart_heatmap_layout (const CsChartHeatmapModel *model,
 
   /* colour bar + its tick labels + the q legend */
   cs_chart_set_font (cr, style, style->font_size, FALSE);
-  legend_w = 18 + 8 + MAX (cs_chart_text_width (cr, "−0.5"),
-                           cs_chart_text_width (cr, model->effect_label ? model->effect_label : "r") - 18);
+  legend_w = 18 + 8 + cs_chart_text_width (cr, "−0.5");
   legend_w = MAX (legend_w, cs_chart_text_width (cr, _("q < 0.05")) + 18);
+  cs_chart_set_font (cr, style, style->font_size, TRUE);
+  legend_w = MAX (legend_w, cs_chart_text_width (cr, model->effect_label ? model->effect_label : "r") + 2);
   left = CS_CHART_PAD + row_w + 8;
   right = CS_CHART_PAD + legend_w + 24;
   avail_w = MAX (10, width - left - right);
@@ -516,7 +517,7 @@ cs_chart_heatmap_draw (cairo_t                   *cr,
             char buf[32], text[40];
 
             g_ascii_formatd (buf, sizeof buf, "%.2f", fabs (v));
-            g_snprintf (text, sizeof text, "%s%s%s", v < 0 ? "−" : "", buf, sig ? "*" : "");
+            g_snprintf (text, sizeof text, "%s%s%s", v <= -0.005 ? "−" : "", buf, sig ? "*" : "");
             cs_chart_draw_text (cr, text, cx, cy, 0.5, 0.5, 0);
           }
         else if (sig)

@@ -134,7 +134,16 @@ frame_for (const CsChartScatterModel *model,
 
   labels = legend_labels (model, &n_labels);
   if (n_labels > 0)
-    frame->extra_right = cs_chart_legend_width (cr, style, labels, n_labels) + 16;
+    {
+      double w = cs_chart_legend_width (cr, style, labels, n_labels);
+
+      if (model->legend_title && *model->legend_title)
+        {
+          cs_chart_set_font (cr, style, style->font_size, TRUE);
+          w = MAX (w, MIN (200, cs_chart_text_width (cr, model->legend_title)));
+        }
+      frame->extra_right = w + 16;
+    }
 }
 
 void
@@ -366,9 +375,21 @@ cs_chart_scatter_draw (cairo_t                   *cr,
     {
       g_autofree CsChartColor *colors = g_new (CsChartColor, n_labels);
 
+      double y = layout.legend.y;
+
       for (guint i = 0; i < n_labels; i++)
         colors[i] = i < model->n_categories ? cs_chart_style_category_color (style, i) : style->muted;
-      cs_chart_draw_legend (cr, style, layout.legend.x, layout.legend.y, labels, colors, n_labels, 0);
+      if (model->legend_title && *model->legend_title)
+        {
+          g_autofree char *title = NULL;
+
+          cs_chart_set_font (cr, style, style->font_size, TRUE);
+          cs_chart_set_color (cr, style->fg, 1.0);
+          title = cs_chart_ellipsize (cr, model->legend_title, layout.legend.width);
+          cs_chart_draw_text (cr, title, layout.legend.x, y + 2, 0, 0, 0);
+          y += style->font_size * 1.6;
+        }
+      cs_chart_draw_legend (cr, style, layout.legend.x, y, labels, colors, n_labels, 0);
     }
 
   cairo_restore (cr);

@@ -109,6 +109,12 @@ gboolean cs_chart_ticks_compute (double        lo,
 char    *cs_chart_ticks_format  (const CsChartTicks *ticks,
                                  double              value);
 
+/* Axis label "Label (unit)" with the UCUM unit made readable ("mm3" →
+ * "mm³", "a" → "years", "d" → "days", "{count}" → none); label alone when
+ * the unit is NULL, empty or "1". */
+char    *cs_chart_axis_label    (const char         *label,
+                                 const char         *ucum_unit);
+
 /* --------------------------------------------------------------- layout */
 
 typedef struct
@@ -146,6 +152,7 @@ typedef struct
   const gint32       *category;         /* optional: per point, index into category_labels, -1 = none */
   const char * const *category_labels;  /* n_categories labels (legend) */
   guint               n_categories;
+  const char         *legend_title;     /* optional, e.g. the colouring variable */
   gboolean            regression;       /* least-squares line y = a + b·x */
   const char         *title;            /* optional */
   const char         *x_label;          /* "Volume (mm³)" */
