@@ -1164,6 +1164,7 @@ cs_store_build (CsStore *self)
   resolve_lesions (self);
   build_variables (self);
 
+  g_clear_pointer (&self->type_names, g_ptr_array_unref);
   self->type_names = g_ptr_array_new ();
   g_hash_table_iter_init (&iter, self->types);
   while (g_hash_table_iter_next (&iter, &key, NULL))

@@ -154,7 +154,6 @@ struct _CsStore
   GPtrArray    *row_uids;      /* GPtrArray* of char* per row */
   GPtrArray    *variables;     /* CsVariable*, ordered */
   GHashTable   *var_index;     /* key -> CsVariable* */
-  GPtrArray    *var_concept;   /* per variable: CsConcept* or NULL (parallel to variables) */
   GPtrArray    *type_names;    /* sorted char* */
   CsRollup      rollup;
 };

@@ -235,12 +235,13 @@ cs_store_get_resource_types (CsStore *self)
 {
   g_return_val_if_fail (CS_IS_STORE (self), NULL);
 
-  if (self->type_names == NULL)
+  if (!self->finished)
     {
       GHashTableIter iter;
       gpointer key;
 
-      /* Before finish: a snapshot (rebuilt at finish). */
+      /* Before finish: an unsorted snapshot, valid until the next call. */
+      g_clear_pointer (&self->type_names, g_ptr_array_unref);
       self->type_names = g_ptr_array_new ();
       g_hash_table_iter_init (&iter, self->types);
       while (g_hash_table_iter_next (&iter, &key, NULL))

@@ -110,7 +110,6 @@ cs_store_finalize (GObject *object)
   g_clear_pointer (&self->row_resources, g_ptr_array_unref);
   g_clear_pointer (&self->row_uids, g_ptr_array_unref);
   g_clear_pointer (&self->var_index, g_hash_table_unref);
-  g_clear_pointer (&self->var_concept, g_ptr_array_unref);
   g_clear_pointer (&self->variables, g_ptr_array_unref);
   g_clear_pointer (&self->type_names, g_ptr_array_unref);
 
