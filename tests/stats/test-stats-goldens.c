@@ -177,6 +177,44 @@ test_rank (void)
   g_assert_cmpfloat (ties, ==, 24.0);
 }
 
+/* Ranks of larger random data with many ties against the definition:
+ * rank = (number below) + (number equal + 1) / 2. */
+static void
+test_rank_random (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  const gsize sizes[] = { 1, 2, 17, 100, 1000, 3000 };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      gsize n = sizes[s];
+      g_autofree double *x = g_new (double, n);
+      g_autofree double *r = g_new (double, n);
+
+      for (gsize i = 0; i < n; i++)
+        x[i] = (s % 2 == 0) ? g_rand_int_range (rand, 0, 50) : g_rand_double (rand);
+      if (n > 10)
+        x[3] = NAN;
+      cs_stats_rank (x, n, r);
+      for (gsize i = 0; i < n; i++)
+        {
+          double below = 0, equal = 0;
+
+          if (isnan (x[i]))
+            {
+              g_assert_true (isnan (r[i]));
+              continue;
+            }
+          for (gsize k = 0; k < n; k++)
+            {
+              below += x[k] < x[i];
+              equal += x[k] == x[i];
+            }
+          g_assert_cmpfloat (r[i], ==, below + (equal + 1) / 2);
+        }
+    }
+}
+
 static void
 test_correlation (void)
 {
@@ -766,6 +804,7 @@ main (int   argc,
 
   g_test_add_func ("/stats/special", test_special);
   g_test_add_func ("/stats/rank", test_rank);
+  g_test_add_func ("/stats/rank-random", test_rank_random);
   g_test_add_func ("/stats/correlation", test_correlation);
   g_test_add_func ("/stats/mannwhitney", test_mannwhitney);
   g_test_add_func ("/stats/kruskal", test_kruskal);

@@ -47,26 +47,6 @@ cancelled (const Job *job)
   return job->cancel != NULL && g_atomic_int_get (job->cancel) != 0;
 }
 
-typedef struct
-{
-  double  value;
-  guint32 row;
-} OrderItem;
-
-static int
-order_compare (const void *a,
-               const void *b)
-{
-  const OrderItem *ia = a;
-  const OrderItem *ib = b;
-
-  if (ia->value < ib->value)
-    return -1;
-  if (ia->value > ib->value)
-    return 1;
-  return (ia->row > ib->row) - (ia->row < ib->row);
-}
-
 /* Writes average ranks (1-based) of the rows where mask is set (or of all
  * present rows when mask is NULL) into ranks[row], walking col->order. */
 static void
@@ -121,7 +101,7 @@ prepare_column (Job    *job,
 
   if (job->method == CS_STATS_METHOD_SPEARMAN)
     {
-      g_autofree OrderItem *items = g_new (OrderItem, MAX (col->n_present, 1));
+      g_autofree CsSortItem *items = g_new (CsSortItem, MAX (col->n_present, 1));
       guint k = 0;
 
       for (gsize i = 0; i < n; i++)
@@ -131,7 +111,7 @@ prepare_column (Job    *job,
             items[k].row = (guint32) i;
             k++;
           }
-      qsort (items, k, sizeof *items, order_compare);
+      cs_stats_sort_items (items, k);
       col->order = g_new (guint32, MAX (k, 1));
       for (guint i = 0; i < k; i++)
         col->order[i] = items[i].row;

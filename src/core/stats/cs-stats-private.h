@@ -8,6 +8,17 @@
 
 G_BEGIN_DECLS
 
+typedef struct
+{
+  double  value;
+  guint32 row;
+} CsSortItem;
+
+/* Sorts by (value, row) ascending; values must not be NAN. An inlined
+ * quicksort: several times faster than qsort () on these items. */
+void    cs_stats_sort_items          (CsSortItem   *items,
+                                      gsize         n);
+
 /* r of two complete columns as scipy.stats.pearsonr; NAN if either is constant */
 double  cs_stats_pearson_r_complete  (const double *x,
                                       const double *y,

@@ -85,24 +85,99 @@ cs_stats_result_init (CsStatsResult *result,
 
 /* ---- Ranks ------------------------------------------------------------- */
 
-typedef struct
+static inline gboolean
+item_less (const CsSortItem *a,
+           const CsSortItem *b)
 {
-  double value;
-  gsize  index;
-} RankItem;
+  return a->value < b->value || (a->value == b->value && a->row < b->row);
+}
 
-static int
-rank_item_compare (const void *a,
-                   const void *b)
+static inline void
+item_swap (CsSortItem *a,
+           CsSortItem *b)
 {
-  const RankItem *ia = a;
-  const RankItem *ib = b;
+  CsSortItem t = *a;
 
-  if (ia->value < ib->value)
-    return -1;
-  if (ia->value > ib->value)
-    return 1;
-  return (ia->index > ib->index) - (ia->index < ib->index);
+  *a = *b;
+  *b = t;
+}
+
+void
+cs_stats_sort_items (CsSortItem *items,
+                     gsize       n)
+{
+  /* iterative quicksort, median of three, insertion sort below 16;
+   * recursing into the smaller part bounds the stack by log2(n) */
+  gsize lo_stack[64], hi_stack[64];
+  guint depth = 0;
+  gsize lo = 0, hi = n;
+
+  for (;;)
+    {
+      while (hi - lo > 16)
+        {
+          gsize mid = lo + (hi - lo) / 2;
+          gsize i, j;
+          CsSortItem pivot;
+
+          if (item_less (&items[mid], &items[lo]))
+            item_swap (&items[mid], &items[lo]);
+          if (item_less (&items[hi - 1], &items[lo]))
+            item_swap (&items[hi - 1], &items[lo]);
+          if (item_less (&items[hi - 1], &items[mid]))
+            item_swap (&items[hi - 1], &items[mid]);
+          pivot = items[mid];
+
+          i = lo;
+          j = hi - 1;
+          for (;;)
+            {
+              while (item_less (&items[i], &pivot))
+                i++;
+              while (item_less (&pivot, &items[j]))
+                j--;
+              if (i >= j)
+                break;
+              item_swap (&items[i], &items[j]);
+              i++;
+              j--;
+            }
+          /* [lo, j] ≤ pivot ≤ [j + 1, hi) */
+          if (j + 1 - lo < hi - (j + 1))
+            {
+              lo_stack[depth] = j + 1;
+              hi_stack[depth] = hi;
+              depth++;
+              hi = j + 1;
+            }
+          else
+            {
+              lo_stack[depth] = lo;
+              hi_stack[depth] = j + 1;
+              depth++;
+              lo = j + 1;
+            }
+        }
+
+      for (gsize i = lo + 1; i < hi; i++)
+        {
+          CsSortItem v = items[i];
+          gsize k = i;
+
+          while (k > lo && item_less (&v, &items[k - 1]))
+            {
+              items[k] = items[k - 1];
+              k--;
+            }
+          items[k] = v;
+        }
+
+      if (depth == 0)
+        break;
+      depth--;
+      lo = lo_stack[depth];
+      hi = hi_stack[depth];
+    }
 }
 
 double
@@ -110,11 +185,13 @@ cs_stats_rank (const double *x,
                gsize         n,
                double       *ranks)
 {
-  g_autofree RankItem *items = NULL;
+  g_autofree CsSortItem *items = NULL;
   gsize m = 0;
   double tie_term = 0;
 
-  items = g_new (RankItem, MAX (n, 1));
+  g_return_val_if_fail (n <= G_MAXUINT32, NAN);
+
+  items = g_new (CsSortItem, MAX (n, 1));
   for (gsize i = 0; i < n; i++)
     {
       if (isnan (x[i]))
@@ -122,12 +199,12 @@ cs_stats_rank (const double *x,
       else
         {
           items[m].value = x[i];
-          items[m].index = i;
+          items[m].row = (guint32) i;
           m++;
         }
     }
 
-  qsort (items, m, sizeof *items, rank_item_compare);
+  cs_stats_sort_items (items, m);
 
   for (gsize i = 0; i < m;)
     {
@@ -139,7 +216,7 @@ cs_stats_rank (const double *x,
       /* positions i..j-1 (0-based) share the rank ((i+1) + j) / 2 */
       avg = 0.5 * (double) (i + 1 + j);
       for (gsize k = i; k < j; k++)
-        ranks[items[k].index] = avg;
+        ranks[items[k].row] = avg;
       if (j - i > 1)
         {
           double t = (double) (j - i);
