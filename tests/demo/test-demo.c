@@ -676,7 +676,9 @@ static void
 test_planted (void)
 {
   check_planted (CS_DEMO_DEFAULT_SEED);
-  check_planted (20240601);
+  /* The relationships do not hinge on one lucky seed (-m slow). */
+  if (g_test_slow ())
+    check_planted (20240601);
 }
 
 static void
