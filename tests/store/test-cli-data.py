@@ -97,6 +97,41 @@ def check_demographics(name, rows, table):
                   "%s: %s %s = %r, expected %r" % (name, line["patient"], key, line[key], expected[key]))
 
 
+def csv_cell(value):
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return value
+
+
+def check_csv_matches_json(name, source):
+    """Every cell of the whole table, CSV and TSV against JSON, with --labels too."""
+    for labels in ([], ["--labels"]):
+        table = json.loads(run("table", "--source", source, "--format", "json", *labels)[0])
+        for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
+            out, _ = run("table", "--source", source, "--format", fmt, *labels)
+            if fmt == "csv":
+                rows = list(csv.reader(io.StringIO(out, newline="")))
+            else:
+                rows = [line.split("\t") for line in out.split("\n")[:-1]]
+            header = rows[0]
+            check(len(rows) == len(table) + 1, "%s %s: %d lines" % (name, fmt, len(rows)))
+            for row, obj in zip(rows[1:], table):
+                check(len(row) == len(header), "%s %s: ragged row for %s" % (name, fmt, row[0]))
+                for key, text in zip(header, row):
+                    value = csv_cell(obj[key])
+                    if isinstance(value, float) or isinstance(value, int):
+                        ok = float(text) == value
+                    else:
+                        if fmt == "tsv":
+                            value = value.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+                        ok = text == value
+                    check(ok, "%s %s %s: %s %r != %r" % (name, fmt, " ".join(labels), key, text, value))
+
+
 def main():
     shared = os.environ.get("CS_SHARED_DATA", "")
     synthea = os.path.join(shared, "synthea-r4")
@@ -174,6 +209,16 @@ def main():
     _, err = run("summary", "--source", os.path.join(synthea, "missing.json"), expect=1)
     check("missing.json" in err, "missing source named in the error: " + err)
 
+    # Chet Thompson has one DX ImagingStudy.
+    chet = [r for _, r in resources if r["resourceType"] == "Patient"
+            and r["identifier"][0]["value"].startswith("eda17701")][0]
+    line = [x for x in table_json(synthea, columns=["imaging_modality", "n_imaging_studies", "study_date"])
+            if x["patient"] == chet["id"]][0]
+    check(line == {"patient": chet["id"], "imaging_modality": "DX", "n_imaging_studies": 1,
+                   "study_date": "1954-11-04"}, "synthea: Chet Thompson imaging %r" % line)
+
+    check_csv_matches_json("synthea", synthea)
+
     # ------------------------------------------------------------ NDJSON
     # A Bulk Data style export of the same resources: one per line, references
     # rewritten from urn:uuid: fullUrls to Type/id.
@@ -208,6 +253,7 @@ def main():
     check(summary["patients"] == len(rows), "hl7: %d patients, expected %d" % (summary["patients"], len(rows)))
     table = table_json(hl7, columns=["gender", "birth_date", "deceased"])
     check_demographics("hl7", rows, table)
+    check_csv_matches_json("hl7", hl7)
     example = [x for x in table if x["patient"] == "example"]
     check(len(example) == 1 and example[0]["birth_date"] == "1974-12-25", "hl7: Patient/example %r" % example)
 

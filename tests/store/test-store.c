@@ -860,6 +860,137 @@ test_load_async (void)
   g_unlink (path);
 }
 
+typedef struct
+{
+  guint64 last_done;
+  guint64 last_total;
+  guint   n_calls;
+  gboolean decreased;
+} ProgressLog;
+
+static void
+log_progress (guint64  done,
+              guint64  total,
+              guint64  n_resources,
+              gpointer user_data)
+{
+  ProgressLog *log = user_data;
+
+  if (done < log->last_done || total < log->last_total)
+    log->decreased = TRUE;
+  log->last_done = done;
+  log->last_total = total;
+  log->n_calls++;
+}
+
+static void
+on_loaded_quit (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->store = cs_store_load_finish (result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+/* Two sources over 64 KiB each: overall progress only grows and ends at the total. */
+static void
+test_load_progress (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) a = g_string_new (NULL);
+  g_autoptr(GString) b = g_string_new (NULL);
+  ProgressLog log = { 0 };
+  AsyncData data = { 0 };
+  char *paths[3];
+  guint64 total;
+
+  dir = g_dir_make_tmp ("cs-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  first = g_build_filename (dir, "a.ndjson", NULL);
+  second = g_build_filename (dir, "b.ndjson", NULL);
+
+  g_string_append (a, PATIENT ("p1", "") "\n");
+  g_string_append (b, PATIENT ("p2", "") "\n");
+  for (guint i = 0; i < 600; i++)
+    {
+      g_string_append (a, OBS_NUM ("x", "Patient/p1", "8302-2", "Body Height", "150", "cm", "") "\n");
+      g_string_append (b, OBS_NUM ("y", "Patient/p2", "8302-2", "Body Height", "160", "cm", "") "\n");
+    }
+  g_string_append (b, OBS_NUM ("z", "Patient/p2", "8302-2", "Body Height", "161", "cm", "") "\n");
+  g_file_set_contents (first, a->str, (gssize) a->len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (second, b->str, (gssize) b->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->len, >, 128 * 1024);
+  total = a->len + b->len;
+
+  data.loop = g_main_loop_new (NULL, FALSE);
+  paths[0] = first;
+  paths[1] = second;
+  paths[2] = NULL;
+  cs_store_load_async (paths, log_progress, &log, NULL, on_loaded_quit, &data);
+  g_main_loop_run (data.loop);
+  /* progress callbacks queued before the result have all run by now */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_assert_no_error (data.error);
+  g_assert_cmpuint (cs_store_get_n_resources (data.store), ==, 1203);
+  assert_cell (data.store, "body_height", "p2", "161");
+  g_assert_cmpuint (log.n_calls, >=, 2);
+  g_assert_false (log.decreased);
+  g_assert_cmpuint (log.last_total, ==, total);
+  g_assert_cmpuint (log.last_done, ==, total);
+
+  g_clear_object (&data.store);
+  g_main_loop_unref (data.loop);
+  g_unlink (first);
+  g_unlink (second);
+  g_rmdir (dir);
+}
+
+/* Resources from a server (no local file) keep their JSON in the store. */
+static void
+test_remote_source (void)
+{
+  static const char *json = OBS_NUM ("r1", "Patient/p", "8302-2", "Body Height", "150", "cm", "");
+  g_autoptr(CsStore) store = cs_store_new ();
+  g_autoptr(CsJsonDocument) doc = NULL;
+  g_autoptr(CsJsonDocument) patient = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CsResourceRecord record = { 0 };
+
+  patient = cs_json_document_parse (PATIENT ("p", ""), -1, &error);
+  g_assert_no_error (error);
+  record.resource = cs_json_document_get_root (patient);
+  record.resource_type = "Patient";
+  record.id = "p";
+  record.source = "https://fhir.example.org/r4";
+  g_assert_true (cs_store_add_resource (&record, store, &error));
+
+  doc = cs_json_document_parse (json, -1, &error);
+  g_assert_no_error (error);
+  record.resource = cs_json_document_get_root (doc);
+  record.resource_type = "Observation";
+  record.id = "r1";
+  record.offset = 123456;   /* meaningless for a server */
+  record.length = 7;
+  g_assert_true (cs_store_add_resource (&record, store, &error));
+  cs_store_finish (store);
+
+  text = cs_store_get_resource_json (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "\"id\": \"r1\""));
+  g_assert_nonnull (strstr (text, "\"value\": 150"));
+  assert_cell (store, "body_height", "p", "150");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -878,6 +1009,8 @@ main (int   argc,
   g_test_add_func ("/store/resource-json", test_resource_json);
   g_test_add_func ("/store/duplicates-and-empty", test_duplicates_and_empty);
   g_test_add_func ("/store/load-async", test_load_async);
+  g_test_add_func ("/store/load-progress", test_load_progress);
+  g_test_add_func ("/store/remote-source", test_remote_source);
 
   return g_test_run ();
 }
