@@ -88,7 +88,8 @@ GArray            *cs_store_get_patient_resources (CsStore              *self,
 GPtrArray         *cs_store_get_patient_study_uids (CsStore             *self,
                                                    guint                 row);
 
-/* Variables (columns), in a stable order: Patient, Condition, Observation, Imaging, Radiomics */
+/* Variables (columns), in a stable order: Patient, Condition, Observation, Imaging, Radiomics,
+ * Survival; by key within a group. The rules are in docs/VARIABLES.md. */
 guint              cs_store_get_n_variables       (CsStore              *self);
 CsVariable        *cs_store_get_variable          (CsStore              *self,
                                                    guint                 index);
@@ -97,7 +98,9 @@ CsVariable        *cs_store_lookup_variable       (CsStore              *self,
 /* key or any code ("system|code" or only "code") */
 CsVariable        *cs_store_find_variable         (CsStore              *self,
                                                    const char           *key_or_code);
-/* Per-lesion roll-up for multi-valued numeric variables (radiomics); rebuilds num[] */
+/* Per-lesion roll-up for multi-valued numeric variables (radiomics); rebuilds num[] and n of the
+ * Radiomics group's numeric variables in place (not thread-safe: no readers meanwhile).
+ * Returns TRUE when the rollup changed. */
 gboolean           cs_store_set_rollup            (CsStore              *self,
                                                    CsRollup              rollup);
 CsRollup           cs_store_get_rollup            (CsStore              *self);
