@@ -244,6 +244,13 @@ def main():
         summary_nd = json.loads(run("summary", "--source", ndjson, "--json")[0])
         check(summary_nd == summary, "NDJSON summary %r != %r" % (summary_nd, summary))
 
+        # Bad data: exit 1 and a message naming the file.
+        broken = os.path.join(tmp, "broken.ndjson")
+        with open(broken, "w", encoding="utf-8") as f:
+            f.write('{"resourceType":"Patient","id":"a"}\n{"resourceType":"Patient","id":\n')
+        _, err = run("table", "--source", broken, expect=1)
+        check("broken.ndjson" in err, "malformed input named in the error: " + err)
+
     # ------------------------------------------------------------ HL7 examples
     resources = load_dir(hl7)
     summary = json.loads(run("summary", "--source", hl7, "--json")[0])
