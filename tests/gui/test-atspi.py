@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Starts `cohortscope --demo` and reads the patient count through AT-SPI.
 
+The count label is found by its accessible description "Patient count" (in
+GTK 4.8 a label's accessible name is always its text).
+
 Run under Xvfb and dbus-run-session (tests/gui/meson.build does). Exit 0 on
 success, 1 on failure, 77 when the accessibility stack is not available.
 """
@@ -92,16 +95,20 @@ def main():
             if app is None:
                 app = find_app(desktop, proc.pid)
             if app is not None:
+                # GTK 4.8 does not announce every change of a GtkStack's
+                # visible page; read the tree afresh each time.
+                app.clear_cache()
                 for acc in walk(app):
                     try:
-                        name = acc.name
+                        description = acc.description
                     except Exception:
                         continue
-                    if name == "Patient count":
-                        last_text = text_of(acc)
+                    if description == "Patient count":
+                        # A label's accessible name is its text
+                        last_text = text_of(acc) or acc.name
                         break
                 if last_text == EXPECTED:
-                    print(f"OK: found 'Patient count' with text {last_text!r}")
+                    print(f"OK: the 'Patient count' label reads {last_text!r}")
                     return 0
             time.sleep(0.5)
         if app is None:
