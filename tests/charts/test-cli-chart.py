@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""cohortscope-cli chart: every kind from the demo cohort to PNG, SVG and PDF.
+
+Checks the files (PNG signature and size from IHDR, SVG parses as XML, PDF
+header and trailer), that the same command gives the same PNG, that
+--filter changes the chart, and the exit status and message of bad usage.
+Exit 77 (skip) when the CLI was not built.
+"""
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+CLI = os.environ.get("CS_CLI", "")
+if not CLI or not os.access(CLI, os.X_OK):
+    print("CS_CLI not set or not executable; skipping")
+    sys.exit(77)
+
+failures = []
+
+
+def run(args, expect=0):
+    proc = subprocess.run([CLI] + args, capture_output=True, text=True, timeout=120)
+    if proc.returncode != expect:
+        failures.append("%s: exit %d, expected %d; stderr: %s"
+                        % (" ".join(args), proc.returncode, expect, proc.stderr.strip()))
+    return proc
+
+
+def check_png(path, width, height):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        failures.append("%s: not a PNG" % path)
+        return
+    w, h = struct.unpack(">II", data[16:24])
+    if (w, h) != (width, height):
+        failures.append("%s: %dx%d, expected %dx%d" % (path, w, h, width, height))
+    if len(data) < 8000:
+        failures.append("%s: only %d bytes" % (path, len(data)))
+
+
+def check_svg(path):
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        failures.append("%s: SVG does not parse: %s" % (path, e))
+        return
+    if not root.tag.endswith("svg"):
+        failures.append("%s: root element is %s" % (path, root.tag))
+    if os.path.getsize(path) < 3000:
+        failures.append("%s: only %d bytes" % (path, os.path.getsize(path)))
+
+
+def check_pdf(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-64:]:
+        failures.append("%s: not a complete PDF" % path)
+    if len(data) < 2000:
+        failures.append("%s: only %d bytes" % (path, len(data)))
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    demo = os.path.join(tmp, "demo.json")
+    run(["demo", "-o", demo, "--patients", "160"])
+    src = ["--source", demo]
+
+    kinds = {
+        "scatter": ["--x", "original_shape_meshvolume", "--y", "original_shape_sphericity", "--by", "histology"],
+        "box": ["--x", "stage_group", "--y", "original_shape_maximum3ddiameter"],
+        "violin": ["--kind", "box", "--y", "stage_group", "--x", "original_shape_maximum3ddiameter", "--violin"],
+        "histogram": ["--x", "age_at_diagnosis", "--bins", "sturges"],
+        "bar": ["--x", "smoking_status", "--labels"],
+        "km": ["--time", "os", "--by", "stage_group"],
+        "km-split": ["--kind", "km", "--time", "survival_time", "--event", "deceased",
+                     "--split", "original_shape_meshvolume:median"],
+        "heatmap": ["--features", "original_shape_*", "--clinical", "age_at_diagnosis,survival_time,ldh"],
+    }
+    for name, args in kinds.items():
+        if "--kind" not in args:
+            args = ["--kind", name] + args
+        for ext in ("png", "svg", "pdf"):
+            out = os.path.join(tmp, "%s.%s" % (name, ext))
+            run(["chart"] + src + args + ["-o", out, "--width", "720", "--height", "480"])
+            if not os.path.exists(out):
+                failures.append("%s: not written" % out)
+                continue
+            {"png": lambda p: check_png(p, 720, 480), "svg": check_svg, "pdf": check_pdf}[ext](out)
+
+    # default size, dark style
+    out = os.path.join(tmp, "dark.png")
+    run(["chart"] + src + ["--kind", "km", "--time", "os", "--dark", "-o", out])
+    if os.path.exists(out):
+        check_png(out, 960, 640)
+
+    # deterministic output; --filter changes the chart
+    a, b, c = (os.path.join(tmp, n) for n in ("a.png", "b.png", "c.png"))
+    base = ["chart"] + src + ["--kind", "bar", "--x", "smoking_status"]
+    run(base + ["-o", a])
+    run(base + ["-o", b])
+    run(base + ["--filter", "age_at_diagnosis >= 65", "-o", c])
+    if all(os.path.exists(p) for p in (a, b, c)):
+        if open(a, "rb").read() != open(b, "rb").read():
+            failures.append("the same chart twice gave different PNGs")
+        if open(a, "rb").read() == open(c, "rb").read():
+            failures.append("--filter did not change the bar chart")
+    run(base + ["--filter", "age_at_diagnosis >= 65", "--overlay", "-o", os.path.join(tmp, "o.png")])
+
+    # bad usage: exit 2 with a message naming the problem
+    for args, needle in [
+        (["--kind", "pie", "-o", os.path.join(tmp, "x.png")], "pie"),
+        (["--kind", "bar", "--x", "gender"], "-o"),
+        (["--kind", "bar", "--x", "gender", "-o", os.path.join(tmp, "x.jpg")], "x.jpg"),
+        (["--kind", "scatter", "--x", "no_such_var", "--y", "age_at_diagnosis",
+          "-o", os.path.join(tmp, "x.png")], "no_such_var"),
+        (["--kind", "scatter", "--x", "gender", "--y", "age_at_diagnosis",
+          "-o", os.path.join(tmp, "x.png")], "gender"),
+        (["--kind", "histogram", "--x", "age_at_diagnosis", "--bins", "zero",
+          "-o", os.path.join(tmp, "x.png")], "--bins"),
+        (["--kind", "bar", "--x", "gender", "--filter", "age >", "-o", os.path.join(tmp, "x.png")], "filter"),
+        (["--kind", "km", "--time", "os", "--by", "gender", "--split", "age_at_diagnosis:median",
+          "-o", os.path.join(tmp, "x.png")], "--split"),
+    ]:
+        proc = run(["chart"] + src + args, expect=2)
+        if needle not in proc.stderr:
+            failures.append("chart %s: message %r does not name %r" % (" ".join(args), proc.stderr.strip(), needle))
+
+    # a failed write: exit 1, naming the file
+    bad = os.path.join(tmp, "no", "such", "dir", "x.png")
+    proc = run(["chart"] + src + ["--kind", "bar", "--x", "gender", "-o", bad], expect=1)
+    if "x.png" not in proc.stderr:
+        failures.append("failed write: message %r does not name the file" % proc.stderr.strip())
+
+for f in failures:
+    print("FAIL:", f)
+sys.exit(1 if failures else 0)
