@@ -767,6 +767,43 @@ test_duplicates_and_empty (void)
   g_assert_null (cs_store_lookup_variable (empty.store, "os"));
 }
 
+/* Wrong shapes (valid JSON, invalid FHIR) give no values and no crash. */
+static void
+test_odd_shapes (void)
+{
+  static const Fixture fixtures[] = {
+    { NULL, PATIENT ("p", ",\"gender\":7,\"birthDate\":\"not a date\",\"deceasedBoolean\":\"yes\"") },
+    { NULL, "{\"resourceType\":\"Observation\",\"subject\":\"Patient/p\",\"code\":\"8302-2\",\"valueQuantity\":5}" },
+    { NULL, "{\"resourceType\":\"Observation\",\"subject\":[{\"reference\":\"Patient/p\"}],\"code\":{\"coding\":{\"code\":\"x\"}},"
+            "\"category\":{\"coding\":7},\"focus\":{\"reference\":3},\"component\":{\"code\":1},\"hasMember\":[1,{\"reference\":null}],"
+            "\"valueQuantity\":{\"value\":\"12\"}}" },
+    { NULL, "{\"resourceType\":\"Observation\",\"subject\":{\"reference\":\"Patient/p\"},"
+            "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8302-2\"}],\"text\":\"Height\"},"
+            "\"effectiveDateTime\":\"13/01/2020\",\"valueQuantity\":{\"value\":170,\"unit\":[\"cm\"]}}" },
+    { NULL, "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/\"},\"code\":{\"coding\":[{\"code\":\"\"}]},"
+            "\"stage\":\"III\",\"onsetAge\":{\"value\":50,\"unit\":\"parsecs\"}}" },
+    { NULL, "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/p\"},\"code\":{\"text\":\"no coding\"},"
+            "\"stage\":[{\"summary\":{}}],\"extension\":[{\"url\":\"http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior\"}]}" },
+    { NULL, "{\"resourceType\":\"ImagingStudy\",\"subject\":{\"reference\":\"Patient/p\"},\"started\":2020,\"modality\":\"CT\","
+            "\"identifier\":[{\"system\":\"urn:dicom:uid\",\"value\":\"\"}],\"series\":[]}" },
+  };
+  g_auto(Loaded) loaded = { 0 };
+
+  load_fixtures (&loaded, fixtures, G_N_ELEMENTS (fixtures), TRUE);
+  g_assert_cmpuint (cs_store_get_n_patients (loaded.store), ==, 1);
+  assert_cell (loaded.store, "gender", "p", "");
+  assert_cell (loaded.store, "birth_date", "p", "");
+  assert_cell (loaded.store, "deceased", "p", "false");
+  assert_cell (loaded.store, "height", "p", "170");   /* unit not a string: no unit */
+  assert_cell (loaded.store, "n_imaging_studies", "p", "1");
+  g_assert_null (cs_store_lookup_variable (loaded.store, "study_date"));
+  g_assert_null (cs_store_lookup_variable (loaded.store, "imaging_modality"));
+  g_assert_null (cs_store_lookup_variable (loaded.store, "diagnosis"));
+  g_assert_null (cs_store_lookup_variable (loaded.store, "age_at_diagnosis"));
+  g_assert_cmpuint (cs_store_get_patient_study_uids (loaded.store, 0)->len, ==, 0);
+  g_assert_cmpuint (cs_store_get_n_unresolved (loaded.store), ==, 1);
+}
+
 /* ---------------------------------------------------------------- loading */
 
 #define BUNDLE \
@@ -1008,6 +1045,7 @@ main (int   argc,
   g_test_add_func ("/store/clinical", test_clinical);
   g_test_add_func ("/store/resource-json", test_resource_json);
   g_test_add_func ("/store/duplicates-and-empty", test_duplicates_and_empty);
+  g_test_add_func ("/store/odd-shapes", test_odd_shapes);
   g_test_add_func ("/store/load-async", test_load_async);
   g_test_add_func ("/store/load-progress", test_load_progress);
   g_test_add_func ("/store/remote-source", test_remote_source);
