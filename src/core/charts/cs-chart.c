@@ -887,7 +887,7 @@ cs_chart_frame_draw (cairo_t             *cr,
       cs_chart_set_font (cr, style, style->label_size, FALSE);
       cs_chart_set_color (cr, style->fg, 1.0);
       cs_chart_draw_text (cr, frame->y_label,
-                          p->x - CS_CHART_TICK_LEN - 6 - tick_w - style->label_size * 0.5 - frame->extra_left,
+                          p->x - CS_CHART_TICK_LEN - 6 - tick_w - style->label_size * 0.5,
                           p->y + p->height / 2, 0.5, 1.0, -G_PI / 2);
     }
 
