@@ -10,8 +10,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "cs-stats.h"
+#include "cs-stats-private.h"
 
 #define Z_975 1.959963984540054
 
@@ -376,6 +377,127 @@ cs_stats_logrank (const double *time,
   return g_steal_pointer (&lr);
 }
 
+/* Fenwick tree of counts over x ranks 0..k-1 */
+typedef struct
+{
+  double *tree;
+  gsize   k;
+  double  total;
+} Fenwick;
+
+static void
+fenwick_add (Fenwick *f,
+             gsize    rank)
+{
+  for (gsize i = rank + 1; i <= f->k; i += i & (~i + 1))
+    f->tree[i] += 1.0;
+  f->total += 1.0;
+}
+
+/* number of entries with rank < r */
+static double
+fenwick_below (const Fenwick *f,
+               gsize          r)
+{
+  double s = 0;
+
+  for (gsize i = r; i > 0; i -= i & (~i + 1))
+    s += f->tree[i];
+  return s;
+}
+
+/* counts of entries with rank below, equal to and above r */
+static void
+fenwick_split (const Fenwick *f,
+               gsize          r,
+               double        *below,
+               double        *equal,
+               double        *above)
+{
+  double lt = fenwick_below (f, r);
+  double le = fenwick_below (f, r + 1);
+
+  *below = lt;
+  *equal = le - lt;
+  *above = f->total - le;
+}
+
+typedef struct
+{
+  double  time;
+  gsize   rank;       /* of x */
+  gsize   index;      /* into the per-subject sums */
+  guint8  event;
+} ConcItem;
+
+static int
+conc_item_compare (const void *a,
+                   const void *b)
+{
+  const ConcItem *ia = a;
+  const ConcItem *ib = b;
+
+  if (ia->time < ib->time)
+    return -1;
+  if (ia->time > ib->time)
+    return 1;
+  return (ia->rank > ib->rank) - (ia->rank < ib->rank);
+}
+
+/* Collects the ranks of the items in [lo, hi) (sorted by rank) whose event
+ * flag equals `event` into ranks[]; returns how many. */
+static gsize
+group_ranks (const ConcItem *items,
+             gsize           lo,
+             gsize           hi,
+             guint8          event,
+             gsize          *ranks)
+{
+  gsize n = 0;
+
+  for (gsize k = lo; k < hi; k++)
+    if (items[k].event == event)
+      ranks[n++] = items[k].rank;
+  return n;
+}
+
+/* first index in sorted ranks[0..n) with ranks[i] >= r (or > r if strict) */
+static gsize
+bound (const gsize *ranks,
+       gsize        n,
+       gsize        r,
+       gboolean     strict)
+{
+  gsize lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      gsize mid = lo + (hi - lo) / 2;
+
+      if (ranks[mid] < r || (strict && ranks[mid] == r))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static void
+group_split (const gsize *ranks,
+             gsize        n,
+             gsize        r,
+             double      *below,
+             double      *equal,
+             double      *above)
+{
+  gsize lt = bound (ranks, n, r, FALSE);
+  gsize le = bound (ranks, n, r, TRUE);
+
+  *below = (double) lt;
+  *equal = (double) (le - lt);
+  *above = (double) (n - le);
+}
+
 double
 cs_stats_concordance (const double *time,
                       const guint8 *event,
@@ -383,55 +505,115 @@ cs_stats_concordance (const double *time,
                       gsize         n,
                       double       *std_err)
 {
-  g_autofree gsize *idx = NULL;
+  g_autofree ConcItem *items = NULL;
+  g_autofree CsSortItem *by_x = NULL;
   g_autofree double *num_i = NULL;
   g_autofree double *den_i = NULL;
-  gsize m = 0;
+  g_autofree gsize *scratch = NULL;
+  Fenwick fw = { 0 };
+  gsize m = 0, k = 0;
   double num = 0, den = 0, c, var = 0;
 
   if (std_err != NULL)
     *std_err = NAN;
 
-  idx = g_new (gsize, MAX (n, 1));
+  /* x ranks (dense, ties share a rank) */
+  by_x = g_new (CsSortItem, MAX (n, 1));
   for (gsize i = 0; i < n; i++)
     if (!isnan (time[i]) && !isnan (x[i]))
-      idx[m++] = i;
+      {
+        by_x[m].value = x[i];
+        by_x[m].row = (guint32) i;
+        m++;
+      }
+  cs_stats_sort_items (by_x, m);
+
+  items = g_new (ConcItem, MAX (m, 1));
+  for (gsize a = 0; a < m; a++)
+    {
+      if (a > 0 && by_x[a].value != by_x[a - 1].value)
+        k++;
+      items[a].time = time[by_x[a].row];
+      items[a].event = event[by_x[a].row] != 0;
+      items[a].rank = k;
+      items[a].index = a;
+    }
+  k = m > 0 ? k + 1 : 0;
+  qsort (items, m, sizeof *items, conc_item_compare);
 
   num_i = g_new0 (double, MAX (m, 1));
   den_i = g_new0 (double, MAX (m, 1));
+  fw.k = k;
+  fw.tree = g_new0 (double, k + 1);
+  scratch = g_new (gsize, MAX (m, 1));
 
-  for (gsize a = 0; a < m; a++)
+  /* Pass 1, descending time: each event i against the later subjects j
+   * (later times, or censored at the same time). Concordant when x_j > x_i. */
+  for (gsize hi = m; hi > 0;)
     {
-      gsize i = idx[a];
+      gsize lo = hi - 1;
+      gsize n_censored;
 
-      if (!event[i])
-        continue;
-      for (gsize b = 0; b < m; b++)
+      while (lo > 0 && items[lo - 1].time == items[hi - 1].time)
+        lo--;
+      n_censored = group_ranks (items, lo, hi, 0, scratch);
+      for (gsize a = lo; a < hi; a++)
         {
-          gsize j = idx[b];
-          double s;
+          double below, equal, above, gb, ge, ga;
 
-          if (a == b)
+          if (!items[a].event)
             continue;
-          /* i fails first: j outlives i, or is censored at i's time */
-          if (!(time[i] < time[j] || (time[i] == time[j] && !event[j])))
-            continue;
-
-          if (x[i] < x[j])
-            s = 1.0;
-          else if (x[i] > x[j])
-            s = 0.0;
-          else
-            s = 0.5;
-
-          num += s;
-          den += 1.0;
-          num_i[a] += s;
-          num_i[b] += s;
-          den_i[a] += 1.0;
-          den_i[b] += 1.0;
+          fenwick_split (&fw, items[a].rank, &below, &equal, &above);
+          group_split (scratch, n_censored, items[a].rank, &gb, &ge, &ga);
+          below += gb;
+          equal += ge;
+          above += ga;
+          num_i[items[a].index] += above + 0.5 * equal;
+          den_i[items[a].index] += below + equal + above;
+          num += above + 0.5 * equal;
+          den += below + equal + above;
         }
+      for (gsize a = lo; a < hi; a++)
+        fenwick_add (&fw, items[a].rank);
+      hi = lo;
     }
+
+  /* Pass 2, ascending time: each subject j against the earlier events i
+   * (earlier times, or at the same time when j is censored). */
+  memset (fw.tree, 0, sizeof (double) * (k + 1));
+  fw.total = 0;
+  for (gsize lo = 0; lo < m;)
+    {
+      gsize hi = lo + 1;
+      gsize n_events;
+
+      while (hi < m && items[hi].time == items[lo].time)
+        hi++;
+      n_events = group_ranks (items, lo, hi, 1, scratch);
+      for (gsize a = lo; a < hi; a++)
+        {
+          double below, equal, above;
+
+          fenwick_split (&fw, items[a].rank, &below, &equal, &above);
+          if (!items[a].event)
+            {
+              double gb, ge, ga;
+
+              group_split (scratch, n_events, items[a].rank, &gb, &ge, &ga);
+              below += gb;
+              equal += ge;
+              above += ga;
+            }
+          num_i[items[a].index] += below + 0.5 * equal;
+          den_i[items[a].index] += below + equal + above;
+        }
+      for (gsize a = lo; a < hi; a++)
+        if (items[a].event)
+          fenwick_add (&fw, items[a].rank);
+      lo = hi;
+    }
+
+  g_free (fw.tree);
 
   if (den <= 0)
     return NAN;
