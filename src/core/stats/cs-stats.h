@@ -199,8 +199,9 @@ void       cs_logrank_free           (CsLogrank      *logrank);
 
 /* Harrell's C like R survival::concordance(Surv(time, event) ~ x): a pair
  * is concordant when the subject with the larger x survives longer; ties in x
- * count 1/2; std_err from the infinitesimal jackknife (may be NULL).
- * Returns NAN when no pair is comparable. */
+ * count 1/2; tied event times are not comparable; a censoring at an event's
+ * time counts as later. std_err from the infinitesimal jackknife (may be
+ * NULL). O(n log n). Returns NAN when no pair is comparable. */
 double     cs_stats_concordance      (const double   *time,
                                       const guint8   *event,
                                       const double   *x,
