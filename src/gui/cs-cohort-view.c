@@ -435,6 +435,8 @@ show_default_columns (CsCohortView *self)
 
       if (g_str_equal (group, "Patient"))
         show = g_strcmp0 (var->key, "gender") == 0 || g_strcmp0 (var->key, "birth_date") == 0;
+      else if (!cs_gui_variable_is_informative (var))
+        show = FALSE;
       else if (g_str_equal (group, "Condition"))
         show = n_condition++ < 2;
       else if (g_str_equal (group, "Observation"))
@@ -633,8 +635,8 @@ variable_row_bind (GtkSignalListItemFactory *factory,
 
   gtk_label_set_text (row->label, var->label != NULL ? var->label : var->key);
 
-  if (var->unit != NULL && var->unit[0] != '\0')
-    meta = g_strdup_printf ("%s · %s · %s", var->key, type, var->unit);
+  if (cs_gui_unit_display (var->unit) != NULL)
+    meta = g_strdup_printf ("%s · %s · %s", var->key, type, cs_gui_unit_display (var->unit));
   else
     meta = g_strdup_printf ("%s · %s", var->key, type);
   gtk_label_set_text (row->meta, meta);

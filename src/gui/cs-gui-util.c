@@ -83,19 +83,79 @@ cs_gui_format_cell (const CsVariable *var,
     }
 }
 
+const char *
+cs_gui_unit_display (const char *unit)
+{
+  /* UCUM codes people read differently; annotations ("{score}") and the
+   * unity "1" are left out. */
+  if (unit == NULL || unit[0] == '\0' || unit[0] == '{' || g_str_equal (unit, "1"))
+    return NULL;
+  if (g_str_equal (unit, "a"))
+    return _("years");
+  if (g_str_equal (unit, "mo"))
+    return _("months");
+  if (g_str_equal (unit, "wk"))
+    return _("weeks");
+  if (g_str_equal (unit, "d"))
+    return _("days");
+  if (g_str_equal (unit, "h"))
+    return _("hours");
+
+  return unit;
+}
+
 char *
 cs_gui_variable_title (const CsVariable *var)
 {
   const char *label;
+  const char *unit;
 
   g_return_val_if_fail (var != NULL, NULL);
 
   label = var->label != NULL && var->label[0] != '\0' ? var->label : var->key;
+  unit = cs_gui_unit_display (var->unit);
 
-  if (var->unit != NULL && var->unit[0] != '\0' && g_strcmp0 (var->unit, "1") != 0)
-    return g_strdup_printf ("%s (%s)", label, var->unit);
+  if (unit != NULL)
+    return g_strdup_printf ("%s (%s)", label, unit);
 
   return g_strdup (label);
+}
+
+gboolean
+cs_gui_variable_is_informative (const CsVariable *var)
+{
+  g_return_val_if_fail (var != NULL, FALSE);
+
+  if (var->n == 0)
+    return FALSE;
+
+  switch (var->type)
+    {
+    case CS_VARIABLE_CATEGORICAL:
+      return var->levels != NULL && var->levels->len > 1;
+
+    case CS_VARIABLE_BOOLEAN:
+    case CS_VARIABLE_NUMERIC:
+      {
+        double first = NAN;
+
+        for (guint i = 0; i < var->n_rows; i++)
+          {
+            if (isnan (var->num[i]))
+              continue;
+            if (isnan (first))
+              first = var->num[i];
+            else if (var->num[i] != first)
+              return TRUE;
+          }
+        return FALSE;
+      }
+
+    case CS_VARIABLE_DATE:
+    case CS_VARIABLE_SURVIVAL:
+    default:
+      return TRUE;
+    }
 }
 
 gpointer
