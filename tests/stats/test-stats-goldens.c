@@ -856,6 +856,63 @@ test_lung1 (void)
   }
 }
 
+/* Empty and degenerate inputs: undefined results, no crash. */
+static void
+test_empty (void)
+{
+  const double one[] = { 1.0 };
+  const gint32 none[] = { -1 };
+  const guint8 ev[] = { 1 };
+  const double *cols[] = { one };
+  CsStatsResult res;
+  CsStatsMethod m;
+
+  cs_stats_pearson (one, one, 0, &res);
+  g_assert_true (isnan (res.r) && isnan (res.p_value) && res.n == 0);
+  cs_stats_spearman (one, one, 1, &res);
+  g_assert_true (isnan (res.r) && res.n == 1);
+  cs_stats_mann_whitney (one, 0, one, 1, &res);
+  g_assert_true (isnan (res.statistic) && isnan (res.p_value));
+  cs_stats_kruskal (one, none, 1, &res);
+  g_assert_true (isnan (res.statistic) && res.n == 0);
+  cs_stats_two_groups (one, none, 1, &res);
+  g_assert_true (isnan (res.p_value));
+  cs_stats_chi2 (none, none, 1, &res);
+  g_assert_true (isnan (res.statistic) && res.n == 0);
+  cs_stats_chi2_table (NULL, 0, 0, TRUE, &res);
+  g_assert_true (isnan (res.p_value));
+
+  {
+    g_autoptr(CsKmCurve) km = cs_stats_kaplan_meier (one, ev, none, 0, 1);
+    g_autoptr(CsLogrank) lr = cs_stats_logrank (one, ev, none, 1);
+
+    g_assert_cmpuint (km->n, ==, 0);
+    g_assert_cmpuint (km->n_points, ==, 0);
+    g_assert_true (isnan (km->median));
+    g_assert_true (isnan (lr->chi2) && isnan (lr->p_value));
+  }
+  {
+    double se;
+
+    g_assert_true (isnan (cs_stats_concordance (one, ev, one, 0, &se)));
+    g_assert_true (isnan (se));
+  }
+  {
+    g_autoptr(CsCorrMatrix) a = cs_stats_correlate_matrix (cols, 1, cols, 1, 0, CS_STATS_METHOD_SPEARMAN, 2, NULL);
+    g_autoptr(CsCorrMatrix) b = cs_stats_correlate_matrix (cols, 0, cols, 1, 1, CS_STATS_METHOD_PEARSON, 0, NULL);
+
+    g_assert_true (isnan (a->r[0]) && isnan (a->p[0]) && isnan (a->q[0]));
+    g_assert_cmpuint (a->n[0], ==, 0);
+    g_assert_cmpuint (b->n_rows, ==, 0);
+  }
+
+  g_assert_true (cs_stats_method_from_string ("Kruskal", &m));
+  g_assert_cmpint (m, ==, CS_STATS_METHOD_KRUSKAL);
+  g_assert_cmpstr (cs_stats_method_to_string (CS_STATS_METHOD_CHI2), ==, "chi2");
+  g_assert_false (cs_stats_method_from_string ("anova", &m));
+  g_assert_false (cs_stats_method_from_string (NULL, &m));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -878,6 +935,7 @@ main (int   argc,
   g_test_add_func ("/stats/survival", test_survival);
   g_test_add_func ("/stats/concordance-random", test_concordance_random);
   g_test_add_func ("/stats/bh", test_bh);
+  g_test_add_func ("/stats/empty", test_empty);
   g_test_add_func ("/stats/lung1", test_lung1);
 
   ret = g_test_run ();
