@@ -128,6 +128,7 @@ test_precedence (void)
   test_expect_filter_string ("(a = 1 or b = 1) and c = 2", "(a = 1 or b = 1) and c = 2");
   test_expect_filter_string ("a = 1 or (b = 1 and c = 2)", "a = 1 or b = 1 and c = 2");
   test_expect_filter_string ("NOT (x = 1 AND y Is Not MISSING)", "not (x = 1 and y is not missing)");
+  test_expect_filter_string ("age>70 and x<=0.1 and y = -2.50 and z > 1E3", "age > 70 and x <= 0.1 and y = -2.5 and z > 1000");
 }
 
 static void

@@ -910,10 +910,8 @@ format_number (GString *out,
                double   value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  static const char *formats[] = {
-    "%.1g", "%.2g", "%.3g", "%.4g", "%.5g", "%.6g", "%.7g", "%.8g", "%.9g",
-    "%.10g", "%.11g", "%.12g", "%.13g", "%.14g", "%.15g", "%.16g", "%.17g",
-  };
+  /* %.15g is exact for most literals people type and never pads zeros */
+  static const char *formats[] = { "%.15g", "%.16g", "%.17g" };
 
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     {
