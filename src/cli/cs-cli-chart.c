@@ -283,10 +283,26 @@ var_name (const CsVariable *var)
 
 /* --------------------------------------------------------------- kinds */
 
+/* Per selected row: 1 when the row is also in overlay. */
+static guint8 *
+overlay_flags (ChartData *d,
+               GArray    *overlay)
+{
+  guint8 *flags = keep (d, g_new0 (guint8, MAX (d->rows->len, 1)));
+  g_autoptr(GHashTable) in = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < overlay->len; i++)
+    g_hash_table_add (in, GUINT_TO_POINTER (g_array_index (overlay, guint, i) + 1));
+  for (guint i = 0; i < d->rows->len; i++)
+    flags[i] = g_hash_table_contains (in, GUINT_TO_POINTER (g_array_index (d->rows, guint, i) + 1));
+  return flags;
+}
+
 static int
 build_scatter (ChartOptions        *o,
                ChartData           *d,
-               CsChartScatterModel *m)
+               CsChartScatterModel *m,
+               GArray              *selected)   /* rows of the --filter overlay, or NULL */
 {
   CsVariable *xv, *yv;
 
@@ -317,6 +333,8 @@ build_scatter (ChartOptions        *o,
   m->x_label = axis_label (d, xv);
   m->y_label = axis_label (d, yv);
   m->title = title_or (o, d, g_strdup_printf ("%s vs %s", var_name (yv), var_name (xv)));
+  if (selected != NULL)
+    m->selected = overlay_flags (d, selected);
 
   if (o->by_key != NULL)
     {
@@ -494,7 +512,7 @@ build_bar (ChartOptions    *o,
   const char **labels;
   guint n_groups;
   double *all, *sel = NULL;
-  g_autoptr(GHashTable) in_sel = NULL;
+  guint8 *in_sel = NULL;
 
   if (key == NULL)
     {
@@ -521,16 +539,14 @@ build_bar (ChartOptions    *o,
   if (selected != NULL)
     {
       sel = keep (d, g_new0 (double, MAX (n_groups, 1)));
-      in_sel = g_hash_table_new (NULL, NULL);
-      for (guint i = 0; i < selected->len; i++)
-        g_hash_table_add (in_sel, GUINT_TO_POINTER (g_array_index (selected, guint, i) + 1));
+      in_sel = overlay_flags (d, selected);
     }
   for (guint i = 0; i < d->rows->len; i++)
     {
       if (group[i] < 0)
         continue;
       all[group[i]] += 1;
-      if (sel && g_hash_table_contains (in_sel, GUINT_TO_POINTER (g_array_index (d->rows, guint, i) + 1)))
+      if (sel && in_sel[i])
         sel[group[i]] += 1;
     }
 
@@ -1024,7 +1040,7 @@ cs_cli_cmd_chart (int    argc,
     { "no-fit", 0, 0, G_OPTION_ARG_NONE, &o.no_fit, N_("scatter: no least-squares line"), NULL },
     { "no-ci", 0, 0, G_OPTION_ARG_NONE, &o.no_ci, N_("km: no confidence bands"), NULL },
     { "no-risk-table", 0, 0, G_OPTION_ARG_NONE, &o.no_table, N_("km: no numbers-at-risk table"), NULL },
-    { "overlay", 0, 0, G_OPTION_ARG_NONE, &o.overlay, N_("bar: draw the --filter selection over the whole cohort"), NULL },
+    { "overlay", 0, 0, G_OPTION_ARG_NONE, &o.overlay, N_("bar, scatter: draw the --filter selection over the whole cohort"), NULL },
     { "labels", 0, 0, G_OPTION_ARG_NONE, &o.labels, N_("Name groups by their display text instead of their code"), NULL },
     { NULL }
   };
@@ -1077,9 +1093,14 @@ cs_cli_cmd_chart (int    argc,
       cs_cli_error (_("--width %d --height %d: use 200 to 20000 × 150 to 20000"), o.width, o.height);
       return CS_CLI_USAGE;
     }
-  if (o.overlay && kind != CS_CHART_BAR)
+  if (o.overlay && kind != CS_CHART_BAR && kind != CS_CHART_SCATTER)
     {
-      cs_cli_error ("%s", _("--overlay applies to --kind bar only"));
+      cs_cli_error ("%s", _("--overlay applies to --kind bar and scatter only"));
+      return CS_CLI_USAGE;
+    }
+  if (o.overlay && o.filter == NULL)
+    {
+      cs_cli_error ("%s", _("--overlay needs a --filter expression to draw over the whole cohort"));
       return CS_CLI_USAGE;
     }
   if (o.sources == NULL || o.sources[0] == NULL)
@@ -1118,7 +1139,7 @@ cs_cli_cmd_chart (int    argc,
   switch (kind)
     {
     case CS_CHART_SCATTER:
-      status = build_scatter (&o, &d, &model.scatter);
+      status = build_scatter (&o, &d, &model.scatter, overlay_rows);
       break;
     case CS_CHART_BOX:
       status = build_box (&o, &d, &model.box);

@@ -731,6 +731,83 @@ test_scatter (void)
 }
 
 static void
+test_scatter_selection (void)
+{
+  double x[] = { 0, 1, 2, 3 }, y[] = { 0, 3, 1, 2 };
+  guint8 selected[] = { 1, 0, 1, 0 };
+  CsChartScatterModel model = { 0 };
+  CsChartLayout layout;
+  cairo_surface_t *img;
+  cairo_t *cr;
+
+  model.x = x;
+  model.y = y;
+  model.n = 4;
+  model.selected = selected;
+  cs_chart_scatter_layout (&model, cs_chart_style_light (), 400, 300, &layout);
+  img = render_image (CS_CHART_SCATTER, &model, 400, 300);
+  for (guint i = 0; i < 4; i++)
+    {
+      int r, g, b;
+
+      rgb_of (pixel (img, (int) cs_chart_layout_x_to_px (&layout, x[i]),
+                     (int) cs_chart_layout_y_to_px (&layout, y[i])), &r, &g, &b);
+      if (selected[i])
+        g_assert_cmpint (b, >, r + 40);                      /* Okabe–Ito blue */
+      else
+        {
+          g_assert_cmpint (ABS (r - b), <, 12);                /* muted grey */
+          g_assert_cmpint (r, <, 245);
+        }
+    }
+
+  /* the hover ring is drawn over the static chart */
+  cr = cairo_create (img);
+  cs_chart_scatter_draw_highlight (cr, &model, &layout, NULL, 2);
+  cairo_destroy (cr);
+  cairo_surface_flush (img);
+  {
+    int r, g, b;
+    double px = cs_chart_layout_x_to_px (&layout, x[2]);
+    double py = cs_chart_layout_y_to_px (&layout, y[2]);
+
+    rgb_of (pixel (img, (int) round (px + MAX (4.0, cs_chart_style_light ()->point_size)), (int) py), &r, &g, &b);
+    g_assert_cmpint (r, <, 90);
+    g_assert_cmpint (g, <, 90);
+  }
+  cairo_surface_destroy (img);
+
+  /* large sets take the mask path: same colours */
+  {
+    g_autofree double *bx = g_new (double, 5000);
+    g_autofree double *by = g_new (double, 5000);
+    g_autofree guint8 *bs = g_new (guint8, 5000);
+    int r, g, b;
+
+    for (guint i = 0; i < 5000; i++)
+      {
+        bx[i] = i % 100;
+        by[i] = i / 100;
+        bs[i] = i % 100 < 50;
+      }
+    model.x = bx;
+    model.y = by;
+    model.n = 5000;
+    model.selected = bs;
+    cs_chart_scatter_layout (&model, cs_chart_style_light (), 800, 600, &layout);
+    img = render_image (CS_CHART_SCATTER, &model, 800, 600);
+    rgb_of (pixel (img, (int) cs_chart_layout_x_to_px (&layout, 10), (int) cs_chart_layout_y_to_px (&layout, 20)),
+            &r, &g, &b);
+    g_assert_cmpint (b, >, r + 40);
+    rgb_of (pixel (img, (int) cs_chart_layout_x_to_px (&layout, 80), (int) cs_chart_layout_y_to_px (&layout, 20)),
+            &r, &g, &b);
+    g_assert_cmpint (ABS (r - b), <, 12);
+    g_assert_cmpint (r, <, 245);
+    cairo_surface_destroy (img);
+  }
+}
+
+static void
 test_scatter_large (void)
 {
   g_autofree double *x = g_new (double, 100000);
@@ -1148,6 +1225,7 @@ main (int   argc,
   g_test_add_func ("/charts/km-at-risk", test_km_at_risk);
   g_test_add_func ("/charts/heatmap-order", test_heatmap_order);
   g_test_add_func ("/charts/scatter", test_scatter);
+  g_test_add_func ("/charts/scatter-selection", test_scatter_selection);
   g_test_add_func ("/charts/scatter-large", test_scatter_large);
   g_test_add_func ("/charts/box", test_box);
   g_test_add_func ("/charts/histogram", test_histogram);

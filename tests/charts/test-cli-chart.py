@@ -114,7 +114,15 @@ with tempfile.TemporaryDirectory() as tmp:
             failures.append("the same chart twice gave different PNGs")
         if open(a, "rb").read() == open(c, "rb").read():
             failures.append("--filter did not change the bar chart")
-    run(base + ["--filter", "age_at_diagnosis >= 65", "--overlay", "-o", os.path.join(tmp, "o.png")])
+    o1, o2 = os.path.join(tmp, "o1.png"), os.path.join(tmp, "o2.png")
+    run(base + ["--filter", "age_at_diagnosis >= 65", "--overlay", "-o", o1])
+    run(["chart"] + src + ["--kind", "scatter", "--x", "age_at_diagnosis", "--y", "ldh",
+                           "--filter", "age_at_diagnosis >= 65", "--overlay", "-o", o2])
+    for p in (o1, o2):
+        if os.path.exists(p):
+            check_png(p, 960, 640)
+        else:
+            failures.append("%s: not written" % p)
 
     # bad usage: exit 2 with a message naming the problem
     for args, needle in [
@@ -130,6 +138,9 @@ with tempfile.TemporaryDirectory() as tmp:
         (["--kind", "bar", "--x", "gender", "--filter", "age >", "-o", os.path.join(tmp, "x.png")], "filter"),
         (["--kind", "km", "--time", "os", "--by", "gender", "--split", "age_at_diagnosis:median",
           "-o", os.path.join(tmp, "x.png")], "--split"),
+        (["--kind", "bar", "--x", "gender", "--overlay", "-o", os.path.join(tmp, "x.png")], "--filter"),
+        (["--kind", "km", "--time", "os", "--overlay", "--filter", "ldh > 1",
+          "-o", os.path.join(tmp, "x.png")], "--overlay"),
     ]:
         proc = run(["chart"] + src + args, expect=2)
         if needle not in proc.stderr:

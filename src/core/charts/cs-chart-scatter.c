@@ -181,6 +181,36 @@ point_color (const CsChartScatterModel *model,
   return cs_chart_style_category_color (style, cat);
 }
 
+#define GROUP_ALL        G_MININT
+#define GROUP_UNSELECTED (G_MININT + 1)
+
+/* group: a category index, -1 (no category), GROUP_ALL (no categories) or
+ * GROUP_UNSELECTED (points outside model->selected). With a selection, the
+ * other groups hold only selected points. */
+static inline gboolean
+in_group (const CsChartScatterModel *model,
+          guint                      i,
+          int                        group)
+{
+  int cat;
+
+  if (model->selected != NULL)
+    {
+      if (group == GROUP_UNSELECTED)
+        return !model->selected[i];
+      if (!model->selected[i])
+        return FALSE;
+    }
+  else if (group == GROUP_UNSELECTED)
+    return FALSE;
+  if (group == GROUP_ALL)
+    return TRUE;
+  cat = model->category[i];
+  if (cat < 0 || (guint) cat >= model->n_categories)
+    cat = -1;
+  return cat == group;
+}
+
 /* Raster targets (image surfaces: PNG export, GTK's cairo nodes) get large
  * point sets as an A8 coverage mask written directly, one composite per
  * colour: O(n) with no path at all. Overlaps raise the coverage, so dense
@@ -244,15 +274,8 @@ draw_points_mask (cairo_t                   *cr,
 
       if (!isfinite (x) || !isfinite (y))
         continue;
-      if (group != G_MININT)
-        {
-          int cat = model->category[i];
-
-          if (cat < 0 || (guint) cat >= model->n_categories)
-            cat = -1;
-          if (cat != group)
-            continue;
-        }
+      if (!in_group (model, i, group))
+        continue;
       ix = (int) floor (ox + x * sx) - half;
       iy = (int) floor (oy - y * sy) - half;
       x0 = MAX (ix, 0);
@@ -287,7 +310,7 @@ draw_points (cairo_t                   *cr,
              const CsChartScatterModel *model,
              const CsChartStyle        *style,
              const CsChartLayout       *layout,
-             int                        group,     /* category index, -1 = missing, G_MININT = all */
+             int                        group,     /* see in_group() */
              guint8                    *occupied,  /* plot-sized, or NULL */
              guint                      n_finite)
 {
@@ -297,16 +320,23 @@ draw_points (cairo_t                   *cr,
   double ox = p->x - layout->x_min * sx;
   double oy = p->y + p->height + layout->y_min * sy;
   int pw = (int) p->width, ph = (int) p->height;
-  guint8 mark = (guint8) ((group == G_MININT ? 0 : group + 1) + 1);
+  guint8 mark = (guint8) (group == GROUP_ALL ? 1 : group == GROUP_UNSELECTED ? 2 : group + 3);
   gboolean large = n_finite > CS_CHART_SCATTER_DEDUP_THRESHOLD;
   double size = large ? MAX (2.0, round (style->point_size * 0.5)) : style->point_size;
   double half = size / 2;
-  CsChartColor color = point_color (model, style, group == G_MININT ? 0 : group);
+  CsChartColor color;
 
-  if (group != G_MININT && group < 0)
-    color = style->muted;
-  if (model->category == NULL || model->n_categories == 0)
+  if (group == GROUP_UNSELECTED)
+    {
+      color = style->muted;
+      color.a *= 0.45;
+    }
+  else if (model->category == NULL || model->n_categories == 0)
     color = cs_chart_style_category_color (style, 0);
+  else if (group < 0)
+    color = style->muted;
+  else
+    color = point_color (model, style, group);
 
   if (large && draw_points_mask (cr, model, layout, group, size, color))
     return;
@@ -318,15 +348,8 @@ draw_points (cairo_t                   *cr,
 
       if (!isfinite (x) || !isfinite (y))
         continue;
-      if (group != G_MININT)
-        {
-          int cat = model->category[i];
-
-          if (cat < 0 || (guint) cat >= model->n_categories)
-            cat = -1;
-          if (cat != group)
-            continue;
-        }
+      if (!in_group (model, i, group))
+        continue;
 
       px = ox + x * sx;
       py = oy - y * sy;
@@ -379,8 +402,9 @@ cs_chart_scatter_draw (cairo_t                   *cr,
   g_autofree guint8 *occupied = NULL;
   g_autofree const char **labels = NULL;
   guint n_labels = 0;
-  guint n_finite = 0;
-  double a, b, r;
+  guint n_finite = 0, n_fit;
+  gboolean fitted = FALSE;
+  double a = 0, b = 0, r = 0;
 
   g_return_if_fail (cr != NULL && model != NULL);
   if (style == NULL)
@@ -396,6 +420,27 @@ cs_chart_scatter_draw (cairo_t                   *cr,
   for (guint i = 0; i < model->n; i++)
     if (isfinite (model->x[i]) && isfinite (model->y[i]))
       n_finite++;
+
+  /* The line (and its n) describe the selection when there is one. */
+  n_fit = n_finite;
+  if (model->regression && model->selected == NULL)
+    fitted = cs_chart_least_squares (model->x, model->y, model->n, &a, &b, &r);
+  else if (model->regression)
+    {
+      g_autofree double *sx = g_new (double, MAX (model->n, 1));
+      g_autofree double *sy = g_new (double, MAX (model->n, 1));
+      guint m = 0;
+
+      for (guint i = 0; i < model->n; i++)
+        if (model->selected[i] && isfinite (model->x[i]) && isfinite (model->y[i]))
+          {
+            sx[m] = model->x[i];
+            sy[m] = model->y[i];
+            m++;
+          }
+      n_fit = m;
+      fitted = cs_chart_least_squares (sx, sy, m, &a, &b, &r);
+    }
 
   if (n_finite == 0)
     {
@@ -416,17 +461,20 @@ cs_chart_scatter_draw (cairo_t                   *cr,
   if (n_finite > CS_CHART_SCATTER_DEDUP_THRESHOLD)
     occupied = g_malloc0 ((gsize) MAX (1, (int) layout.plot.width) * MAX (1, (int) layout.plot.height));
 
+  /* Unselected points first (muted, underneath), then points without a
+   * category, then the categories in order. */
+  if (model->selected != NULL)
+    draw_points (cr, model, style, &layout, GROUP_UNSELECTED, occupied, n_finite);
   if (model->category != NULL && model->n_categories > 0)
     {
-      /* Missing first (underneath), then the categories in order. */
       draw_points (cr, model, style, &layout, -1, occupied, n_finite);
       for (guint c = 0; c < model->n_categories; c++)
         draw_points (cr, model, style, &layout, (int) c, occupied, n_finite);
     }
   else
-    draw_points (cr, model, style, &layout, G_MININT, occupied, n_finite);
+    draw_points (cr, model, style, &layout, GROUP_ALL, occupied, n_finite);
 
-  if (model->regression && cs_chart_least_squares (model->x, model->y, model->n, &a, &b, &r))
+  if (fitted)
     {
       double x0 = layout.x_min, x1 = layout.x_max;
 
@@ -442,7 +490,7 @@ cs_chart_scatter_draw (cairo_t                   *cr,
     }
   cairo_restore (cr);
 
-  if (model->regression && cs_chart_least_squares (model->x, model->y, model->n, &a, &b, &r))
+  if (fitted)
     {
       g_autofree char *text = NULL;
       g_autofree char *sa = cs_chart_format_number (a, 3);
@@ -453,7 +501,7 @@ cs_chart_scatter_draw (cairo_t                   *cr,
 
       /* TRANSLATORS: least-squares line, Pearson r and number of points */
       text = g_strdup_printf (_("y = %s %s %s·x    r = %s%s    n = %u"),
-                              sa, b < 0 ? "−" : "+", sb, r < 0 ? "−" : "", sr, n_finite);
+                              sa, b < 0 ? "−" : "+", sb, r < 0 ? "−" : "", sr, n_fit);
       cs_chart_set_font (cr, style, style->font_size, FALSE);
       cs_chart_set_color (cr, style->bg, 0.85);
       cairo_rectangle (cr, layout.plot.x + 6, layout.plot.y + 4,
@@ -526,4 +574,35 @@ cs_chart_scatter_hit (const CsChartScatterModel *model,
         }
     }
   return found;
+}
+
+void
+cs_chart_scatter_draw_highlight (cairo_t                   *cr,
+                                 const CsChartScatterModel *model,
+                                 const CsChartLayout       *layout,
+                                 const CsChartStyle        *style,
+                                 int                        index)
+{
+  double px, py, r;
+
+  g_return_if_fail (cr != NULL && model != NULL && layout != NULL);
+  if (style == NULL)
+    style = cs_chart_style_light ();
+  if (index < 0 || (guint) index >= model->n || !isfinite (model->x[index]) || !isfinite (model->y[index]))
+    return;
+
+  px = cs_chart_layout_x_to_px (layout, model->x[index]);
+  py = cs_chart_layout_y_to_px (layout, model->y[index]);
+  r = MAX (4.0, style->point_size);
+
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_arc (cr, px, py, r, 0, 2 * G_PI);
+  cs_chart_set_color (cr, style->bg, 1.0);
+  cairo_set_line_width (cr, 4.0);
+  cairo_stroke_preserve (cr);
+  cs_chart_set_color (cr, style->fg, 1.0);
+  cairo_set_line_width (cr, 2.0);
+  cairo_stroke (cr);
+  cairo_restore (cr);
 }

@@ -153,6 +153,8 @@ typedef struct
   const char * const *category_labels;  /* n_categories labels (legend) */
   guint               n_categories;
   const char         *legend_title;     /* optional, e.g. the colouring variable */
+  const guint8       *selected;         /* optional: per point 0/1; unselected points are muted,
+                                         * drawn underneath ("filtered vs whole") */
   gboolean            regression;       /* least-squares line y = a + b·x */
   const char         *title;            /* optional */
   const char         *x_label;          /* "Volume (mm³)" */
@@ -182,6 +184,13 @@ int      cs_chart_scatter_hit     (const CsChartScatterModel *model,
                                    double                     x,
                                    double                     y,
                                    double                     radius);
+/* Hover/selection overlay drawn on top of a finished chart (the static
+ * layer need not be redrawn): a ring around point index. */
+void     cs_chart_scatter_draw_highlight (cairo_t                   *cr,
+                                          const CsChartScatterModel *model,
+                                          const CsChartLayout       *layout,
+                                          const CsChartStyle        *style,
+                                          int                        index);
 /* Above this many points the scatter skips points that land on an already
  * drawn pixel (per colour), which keeps 10⁵ points well under 50 ms. */
 #define CS_CHART_SCATTER_DEDUP_THRESHOLD 2000
