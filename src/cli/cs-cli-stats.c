@@ -250,14 +250,99 @@ make_grouping (const CsVariable *var,
 
 /* ---- stats ----------------------------------------------------------------- */
 
+/* What a test's output lists besides the result: the groups of a
+ * Mann–Whitney / Kruskal–Wallis test with their size and median, or the
+ * observed χ² table (empty rows and columns dropped, as the test does). */
+typedef struct
+{
+  const Grouping *groups;
+  const gsize    *group_n;
+  const double   *group_median;
+  GPtrArray      *row_labels;
+  GPtrArray      *col_labels;
+  guint          *counts;      /* row_labels->len × col_labels->len */
+} StatsExtra;
+
+static void
+stats_extra_clear (StatsExtra *e)
+{
+  g_clear_pointer (&e->row_labels, g_ptr_array_unref);
+  g_clear_pointer (&e->col_labels, g_ptr_array_unref);
+  g_clear_pointer (&e->counts, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StatsExtra, stats_extra_clear)
+
+/* The observed table of two groupings over the complete pairs. */
+static void
+build_table (const Grouping *gx,
+             const Grouping *gy,
+             guint           n,
+             StatsExtra     *e)
+{
+  g_autofree guint *full = g_new0 (guint, (gsize) MAX (gx->n_groups, 1) * MAX (gy->n_groups, 1));
+  g_autofree guint *row_sum = g_new0 (guint, MAX (gx->n_groups, 1));
+  g_autofree guint *col_sum = g_new0 (guint, MAX (gy->n_groups, 1));
+  guint r = 0, c = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (gx->group[i] < 0 || gy->group[i] < 0)
+        continue;
+      full[(gsize) gx->group[i] * gy->n_groups + (gsize) gy->group[i]]++;
+      row_sum[gx->group[i]]++;
+      col_sum[gy->group[i]]++;
+    }
+
+  e->row_labels = g_ptr_array_new ();
+  e->col_labels = g_ptr_array_new ();
+  for (guint i = 0; i < gx->n_groups; i++)
+    if (row_sum[i] > 0)
+      g_ptr_array_add (e->row_labels, g_ptr_array_index (gx->labels, i));
+  for (guint j = 0; j < gy->n_groups; j++)
+    if (col_sum[j] > 0)
+      g_ptr_array_add (e->col_labels, g_ptr_array_index (gy->labels, j));
+
+  e->counts = g_new0 (guint, (gsize) MAX (e->row_labels->len, 1) * MAX (e->col_labels->len, 1));
+  for (guint i = 0; i < gx->n_groups; i++)
+    {
+      if (row_sum[i] == 0)
+        continue;
+      c = 0;
+      for (guint j = 0; j < gy->n_groups; j++)
+        {
+          if (col_sum[j] == 0)
+            continue;
+          e->counts[(gsize) r * e->col_labels->len + c] = full[(gsize) i * gy->n_groups + j];
+          c++;
+        }
+      r++;
+    }
+}
+
+static void
+append_label_array (GString   *out,
+                    GPtrArray *labels)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      json_string (out, g_ptr_array_index (labels, i));
+    }
+  g_string_append_c (out, ']');
+}
+
 static void
 append_result_json (GString             *out,
                     const CsStatsResult *res,
                     const CsVariable    *x,
                     const CsVariable    *y,
-                    const Grouping      *g,
-                    const gsize         *group_n)
+                    const StatsExtra    *extra)
 {
+  const Grouping *g = extra->groups;
+
   g_string_append (out, "{\"method\":");
   json_string (out, cs_stats_method_to_string (res->method));
   g_string_append (out, ",\"x\":");
@@ -300,12 +385,30 @@ append_result_json (GString             *out,
             g_string_append_c (out, ',');
           g_string_append (out, "{\"label\":");
           json_string (out, g_ptr_array_index (g->labels, k));
-          g_string_append_printf (out, ",\"n\":%" G_GSIZE_FORMAT "}", group_n[k]);
+          g_string_append_printf (out, ",\"n\":%" G_GSIZE_FORMAT ",\"median\":", extra->group_n[k]);
+          append_number (out, extra->group_median[k]);
+          g_string_append_c (out, '}');
         }
       g_string_append_c (out, ']');
     }
-  if (res->method == CS_STATS_METHOD_CHI2)
-    g_string_append_printf (out, ",\"table\":[%u,%u]", res->n_groups, res->n_cols);
+  if (extra->row_labels != NULL)
+    {
+      guint nc = extra->col_labels->len;
+
+      g_string_append (out, ",\"table\":{\"rows\":");
+      append_label_array (out, extra->row_labels);
+      g_string_append (out, ",\"cols\":");
+      append_label_array (out, extra->col_labels);
+      g_string_append (out, ",\"counts\":[");
+      for (guint i = 0; i < extra->row_labels->len; i++)
+        {
+          g_string_append (out, i > 0 ? ",[" : "[");
+          for (guint j = 0; j < nc; j++)
+            g_string_append_printf (out, "%s%u", j > 0 ? "," : "", extra->counts[(gsize) i * nc + j]);
+          g_string_append_c (out, ']');
+        }
+      g_string_append (out, "]}");
+    }
   g_string_append (out, "}\n");
 }
 
@@ -314,9 +417,10 @@ append_result_text (GString             *out,
                     const CsStatsResult *res,
                     const CsVariable    *x,
                     const CsVariable    *y,
-                    const Grouping      *g,
-                    const gsize         *group_n)
+                    const StatsExtra    *extra)
 {
+  const Grouping *g = extra->groups;
+
   g_autofree char *stat = format_number (res->statistic);
   g_autofree char *p = format_number (res->p_value);
   g_autofree char *df = format_number (res->df);
@@ -337,8 +441,28 @@ append_result_text (GString             *out,
   g_string_append_printf (out, "  %-10s %s\n", res->effect_name, eff);
   if (g != NULL)
     for (guint k = 0; k < g->n_groups; k++)
-      g_string_append_printf (out, "  group %s: n = %" G_GSIZE_FORMAT "\n",
-                              (const char *) g_ptr_array_index (g->labels, k), group_n[k]);
+      {
+        g_autofree char *median = format_number (extra->group_median[k]);
+
+        g_string_append_printf (out, "  group %s: n = %" G_GSIZE_FORMAT ", median = %s\n",
+                                (const char *) g_ptr_array_index (g->labels, k), extra->group_n[k], median);
+      }
+  if (extra->row_labels != NULL)
+    {
+      guint nc = extra->col_labels->len;
+
+      g_string_append (out, "  table (rows: x, columns: y)\n   ");
+      for (guint j = 0; j < nc; j++)
+        g_string_append_printf (out, " %10s", (const char *) g_ptr_array_index (extra->col_labels, j));
+      g_string_append_c (out, '\n');
+      for (guint i = 0; i < extra->row_labels->len; i++)
+        {
+          g_string_append_printf (out, "   %-10s", (const char *) g_ptr_array_index (extra->row_labels, i));
+          for (guint j = 0; j < nc; j++)
+            g_string_append_printf (out, " %10u", extra->counts[(gsize) i * nc + j]);
+          g_string_append_c (out, '\n');
+        }
+    }
 }
 
 int
@@ -365,6 +489,10 @@ cs_cli_cmd_stats (int    argc,
   g_autoptr(GString) out = g_string_new (NULL);
   g_auto(Grouping) grouping = { 0 };
   g_autofree gsize *group_n = NULL;
+  g_autofree double *group_median = NULL;
+  g_auto(StatsExtra) extra = { 0 };
+  g_auto(Grouping) gx = { 0 };
+  g_auto(Grouping) gy = { 0 };
   CsVariable *x, *y;
   const CsVariable *num_var = NULL, *grp_var = NULL;
   CsStatsMethod method;
@@ -518,14 +646,28 @@ cs_cli_cmd_stats (int    argc,
           cs_stats_kruskal (v, grouping.group, rows->len, &res);
         else
           cs_stats_two_groups (v, grouping.group, rows->len, &res);
+
+        /* group medians */
+        group_median = g_new (double, MAX (grouping.n_groups, 1));
+        for (guint k = 0; k < grouping.n_groups; k++)
+          {
+            g_autofree double *gv = g_new (double, MAX (group_n[k], 1));
+            gsize m = 0;
+
+            for (guint i = 0; i < rows->len; i++)
+              if (grouping.group[i] == (gint32) k)
+                gv[m++] = v[i];
+            qsort (gv, m, sizeof (double), compare_double);
+            group_median[k] = m == 0 ? NAN : m % 2 ? gv[m / 2] : (gv[m / 2 - 1] + gv[m / 2]) / 2;
+          }
+        extra.groups = &grouping;
+        extra.group_n = group_n;
+        extra.group_median = group_median;
       }
       break;
 
     case CS_STATS_METHOD_CHI2:
       {
-        g_auto(Grouping) gx = { 0 };
-        g_auto(Grouping) gy = { 0 };
-
         if (!is_grouping (x) || !is_grouping (y))
           {
             cs_cli_error (_("--method chi2 needs two categorical or boolean variables (got %s and %s)"),
@@ -535,6 +677,7 @@ cs_cli_cmd_stats (int    argc,
         make_grouping (x, rows, &gx);
         make_grouping (y, rows, &gy);
         cs_stats_chi2 (gx.group, gy.group, rows->len, &res);
+        build_table (&gx, &gy, rows->len, &extra);
       }
       break;
 
@@ -543,9 +686,9 @@ cs_cli_cmd_stats (int    argc,
     }
 
   if (json)
-    append_result_json (out, &res, x, y, grouping.labels != NULL ? &grouping : NULL, group_n);
+    append_result_json (out, &res, x, y, &extra);
   else
-    append_result_text (out, &res, x, y, grouping.labels != NULL ? &grouping : NULL, group_n);
+    append_result_text (out, &res, x, y, &extra);
   print_output (out);
 
   return CS_CLI_OK;

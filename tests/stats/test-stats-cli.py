@@ -131,6 +131,8 @@ try:
     close(out['statistic'], ref.statistic, 'mannwhitney U')
     close(out['p_value'], ref.pvalue, 'mannwhitney p')
     close(out['effect_size']['value'], 2 * ref.statistic / (len(a) * len(b)) - 1, 'rank-biserial')
+    close(out['groups'][0]['median'], float(np.median(a)), 'median of group false')
+    close(out['groups'][1]['median'], float(np.median(b)), 'median of group true')
 
     # -- categorical × categorical: χ² (Yates for 2×2)
     for xa, xb in (('smoking_status', 'histology'), ('gender', 'deceased')):
@@ -146,6 +148,8 @@ try:
         close(out['statistic'], ref[0], 'chi2 %s × %s' % (xa, xb))
         close(out['p_value'], ref[1], 'chi2 p %s × %s' % (xa, xb))
         close(out['df'], ref[2], 'chi2 df')
+        if out['table']['rows'] != la or out['table']['cols'] != lb or out['table']['counts'] != table.tolist():
+            fail('chi2 table %r != %r' % (out['table'], (la, lb, table.tolist())))
 
     # -- --filter restricts the rows
     out = stats('original_shape_meshvolume', 'original_shape_surfacearea', '--filter', 'age_at_diagnosis > 65')
