@@ -534,9 +534,15 @@ cs_cli_cmd_stats (int    argc,
 
   /* numeric × group in either order */
   if (is_numeric_like (x) && is_grouping (y))
-    num_var = x, grp_var = y;
+    {
+      num_var = x;
+      grp_var = y;
+    }
   else if (is_grouping (x) && is_numeric_like (y))
-    num_var = y, grp_var = x;
+    {
+      num_var = y;
+      grp_var = x;
+    }
 
   if (!have_method)
     {
