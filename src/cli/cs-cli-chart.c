@@ -154,7 +154,7 @@ axis_label (ChartData        *d,
   const char *label = var->label != NULL && *var->label ? var->label : var->key;
 
   if (var->type == CS_VARIABLE_DATE)
-    return keep_str (d, g_strdup_printf (_("%s (days since 1970-01-01)"), label));
+    return keep_str (d, g_strdup (label));
   return keep_str (d, cs_chart_axis_label (label, var->unit));
 }
 
@@ -330,6 +330,8 @@ build_scatter (ChartOptions        *o,
   m->y = column (d, yv);
   m->n = d->rows->len;
   m->regression = !o->no_fit;
+  m->x_is_date = xv->type == CS_VARIABLE_DATE;
+  m->y_is_date = yv->type == CS_VARIABLE_DATE;
   m->x_label = axis_label (d, xv);
   m->y_label = axis_label (d, yv);
   m->title = title_or (o, d, g_strdup_printf ("%s vs %s", var_name (yv), var_name (xv)));
@@ -439,6 +441,7 @@ build_box (ChartOptions    *o,
   m->values = (const double * const *) per_group;
   m->n_values = counts;
   m->violin = o->violin;
+  m->y_is_date = nv->type == CS_VARIABLE_DATE;
   m->points = !o->no_points;
   m->y_label = axis_label (d, nv);
   m->x_label = gv ? keep_str (d, g_strdup (var_name (gv))) : NULL;
@@ -474,6 +477,7 @@ build_histogram (ChartOptions          *o,
   m->values = column (d, v);
   m->n = d->rows->len;
   m->rule = CS_CHART_BINS_FREEDMAN_DIACONIS;
+  m->is_date = v->type == CS_VARIABLE_DATE;
   if (o->bins != NULL)
     {
       char *end = NULL;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cs-chart.h"
+#include "cs-chart-private.h"
 
 static char *tmpdir;
 
@@ -500,6 +501,68 @@ test_ticks (void)
       g_assert_true (cs_chart_ticks_compute (a, b, 3 + i % 8, &t));
       assert_ticks_cover (&t, a, b);
     }
+}
+
+static void
+test_format_number (void)
+{
+  static const struct { double v; int digits; const char *expected; } cases[] = {
+    { 17723.4, 3, "17723" }, { 0.14413, 3, "0.144" }, { -0.00927, 3, "−0.00927" },
+    { 2.426e-5, 3, "2.43×10⁻⁵" }, { 3.2e7, 2, "3.2×10⁷" }, { 0, 3, "0.00" }, { 1, 3, "1.00" },
+    { 9.9999e6, 3, "1.00×10⁷" }, { NAN, 3, "–" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *s = cs_chart_format_number (cases[i].v, cases[i].digits);
+
+      g_assert_cmpstr (s, ==, cases[i].expected);
+    }
+}
+
+static void
+test_date_ticks (void)
+{
+  CsChartTicks t;
+  char *s;
+
+  /* 2015-01-01 .. 2024-06-30: every second year on 1 January */
+  g_assert_true (cs_chart_ticks_compute_dates (16436, 19904, 6, &t));
+  g_assert_cmpint (t.date_unit, ==, 3);
+  g_assert_cmpint (t.date_step, ==, 2);
+  g_assert_cmpuint (t.n, ==, 5);
+  g_assert_cmpfloat (t.value[0], ==, 16801);     /* 2016-01-01 */
+  s = cs_chart_ticks_format (&t, t.value[0]);
+  g_assert_cmpstr (s, ==, "2016");
+  g_free (s);
+  s = cs_chart_ticks_format (&t, t.value[4]);
+  g_assert_cmpstr (s, ==, "2024");
+  g_free (s);
+
+  /* 2020-01-15 .. 2020-07-20: months */
+  g_assert_true (cs_chart_ticks_compute_dates (18276, 18463, 6, &t));
+  g_assert_cmpint (t.date_unit, ==, 2);
+  g_assert_cmpint (t.date_step, ==, 1);
+  g_assert_cmpfloat (t.value[0], ==, 18293);     /* 2020-02-01 */
+  s = cs_chart_ticks_format (&t, t.value[0]);
+  g_assert_cmpstr (s, ==, "2020-02");
+  g_free (s);
+  for (guint i = 1; i < t.n; i++)
+    g_assert_cmpfloat (t.value[i], >, t.value[i - 1]);
+
+  /* ten days: days */
+  g_assert_true (cs_chart_ticks_compute_dates (18689, 18698, 5, &t));
+  g_assert_cmpint (t.date_unit, ==, 1);
+  s = cs_chart_ticks_format (&t, 18689);
+  g_assert_cmpstr (s, ==, "2021-03-03");
+  g_free (s);
+  g_assert_cmpuint (t.n, >=, 3);
+
+  /* centuries still give few ticks; bad input is refused */
+  g_assert_true (cs_chart_ticks_compute_dates (-25000, 19000, 6, &t));
+  g_assert_cmpint (t.date_unit, ==, 3);
+  g_assert_cmpuint (t.n, <=, 12);
+  g_assert_false (cs_chart_ticks_compute_dates (NAN, 1, 5, &t));
 }
 
 /* ---------------------------------------------------------------- stats */
@@ -1217,6 +1280,8 @@ main (int   argc,
   g_assert_nonnull (tmpdir);
 
   g_test_add_func ("/charts/ticks", test_ticks);
+  g_test_add_func ("/charts/date-ticks", test_date_ticks);
+  g_test_add_func ("/charts/format-number", test_format_number);
   g_test_add_func ("/charts/colors", test_colors);
   g_test_add_func ("/charts/axis-label", test_axis_label);
   g_test_add_func ("/charts/least-squares", test_least_squares);

@@ -116,6 +116,7 @@ frame_for (const CsChartBoxModel *model,
   frame->y_label = model->y_label;
   frame->x_numeric = FALSE;
   frame->y_pad = TRUE;
+  frame->y_date = model->y_is_date;
   frame->y_lo = INFINITY;
   frame->y_hi = -INFINITY;
   for (guint g = 0; g < model->n_groups; g++)

@@ -123,6 +123,7 @@ histogram_frame (const CsChartHistogramModel *model,
   frame->x_label = model->x_label;
   frame->y_label = model->y_label ? model->y_label : _("Patients");
   frame->x_numeric = TRUE;
+  frame->x_date = model->is_date;
   frame->x_lo = start;
   frame->x_hi = start + bin_width * MAX (n_bins, 1);
   frame->y_lo = 0;
@@ -199,7 +200,10 @@ cs_chart_histogram_draw (cairo_t                     *cr,
 
     g_ascii_formatd (sw, sizeof sw, "%.3g", bin_width);
     /* TRANSLATORS: histogram annotation: number of values, bins and bin width */
-    text = g_strdup_printf (_("n = %u    %u bins of %s"), n_finite, n_bins, sw);
+    if (model->is_date)
+      text = g_strdup_printf (_("n = %u    %u bins of %s days"), n_finite, n_bins, sw);
+    else
+      text = g_strdup_printf (_("n = %u    %u bins of %s"), n_finite, n_bins, sw);
     cs_chart_set_font (cr, style, style->font_size, FALSE);
     cs_chart_set_color (cr, style->muted, 1.0);
     cs_chart_draw_text (cr, text, layout.plot.x + layout.plot.width - 4,

@@ -57,6 +57,7 @@ typedef struct
   double      y_lo, y_hi;      /* data range for y */
   gboolean    x_pad, y_pad;    /* add 4% margins to the data range */
   gboolean    x_nice, y_nice;  /* extend the range to the nice tick bounds */
+  gboolean    x_date, y_date;  /* days since 1970-01-01: calendar ticks */
   double      extra_left;      /* room for km table labels etc. */
   double      extra_right;     /* legend */
   double      extra_bottom;    /* km table, rotated category labels */

@@ -130,6 +130,8 @@ frame_for (const CsChartScatterModel *model,
   frame->y_label = model->y_label;
   frame->x_numeric = TRUE;
   frame->x_pad = frame->y_pad = TRUE;
+  frame->x_date = model->x_is_date;
+  frame->y_date = model->y_is_date;
   data_range (model, &frame->x_lo, &frame->x_hi, &frame->y_lo, &frame->y_hi);
 
   labels = legend_labels (model, &n_labels);

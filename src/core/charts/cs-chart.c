@@ -274,6 +274,188 @@ cs_chart_ticks_compute (double        lo,
   return TRUE;
 }
 
+/* GDate Julian day of 1970-01-01 (day 1 = 0001-01-01) */
+#define EPOCH_JULIAN 719163
+
+static void
+date_from_days (double days,
+                GDate *date)
+{
+  double j = floor (days) + EPOCH_JULIAN;
+
+  g_date_clear (date, 1);
+  g_date_set_julian (date, (guint32) CLAMP (j, 1, 3000000));
+}
+
+static double
+days_from_ymd (int y,
+               int m,
+               int d)
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  y = CLAMP (y, 1, 8000);
+  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  return (double) g_date_get_julian (&date) - EPOCH_JULIAN;
+}
+
+/* Fills ticks for one candidate; returns the number inside [lo, hi]. */
+static guint
+date_ticks_for (double        lo,
+                double        hi,
+                int           unit,
+                int           step,
+                CsChartTicks *t)
+{
+  GDate d;
+  int y, m;
+  double v;
+
+  memset (t, 0, sizeof *t);
+  t->date_unit = unit;
+  t->date_step = step;
+  date_from_days (lo, &d);
+  y = g_date_get_year (&d);
+  m = g_date_get_month (&d);
+
+  switch (unit)
+    {
+    case 3:   /* years on 1 January, multiples of step */
+      y = (int) (floor ((double) y / step) * step);
+      t->nice_min = days_from_ymd (MAX (y, 1), 1, 1);
+      for (int k = 0; t->n < CS_CHART_MAX_TICKS && k < 4 * CS_CHART_MAX_TICKS; k++, y += step)
+        {
+          v = days_from_ymd (MAX (y, 1), 1, 1);
+          t->nice_max = v;
+          if (v > hi)
+            break;
+          if (v >= lo)
+            t->value[t->n++] = v;
+        }
+      t->step = 365.25 * step;
+      break;
+    case 2:   /* months on the 1st, month index a multiple of step */
+      m = (int) (floor ((m - 1.0) / step) * step) + 1;
+      t->nice_min = days_from_ymd (y, m, 1);
+      for (int k = 0; t->n < CS_CHART_MAX_TICKS && k < 4 * CS_CHART_MAX_TICKS; k++)
+        {
+          v = days_from_ymd (y, m, 1);
+          t->nice_max = v;
+          if (v > hi)
+            break;
+          if (v >= lo)
+            t->value[t->n++] = v;
+          m += step;
+          while (m > 12)
+            {
+              m -= 12;
+              y++;
+            }
+        }
+      t->step = 30.44 * step;
+      break;
+    case 1:
+    default:  /* days */
+      t->nice_min = floor (lo / step) * step;
+      for (v = t->nice_min; t->n < CS_CHART_MAX_TICKS; v += step)
+        {
+          t->nice_max = v;
+          if (v > hi)
+            break;
+          if (v >= lo)
+            t->value[t->n++] = v;
+        }
+      t->step = step;
+      break;
+    }
+  return t->n;
+}
+
+gboolean
+cs_chart_ticks_compute_dates (double        lo,
+                              double        hi,
+                              guint         target,
+                              CsChartTicks *ticks)
+{
+  static const struct { int unit, step; } cands[] = {
+    { 1, 1 }, { 1, 2 }, { 1, 7 }, { 1, 14 },
+    { 2, 1 }, { 2, 2 }, { 2, 3 }, { 2, 6 },
+    { 3, 1 }, { 3, 2 }, { 3, 5 }, { 3, 10 }, { 3, 20 }, { 3, 50 }, { 3, 100 },
+  };
+  double best = G_MAXDOUBLE;
+  gboolean found = FALSE;
+
+  memset (ticks, 0, sizeof *ticks);
+  if (!isfinite (lo) || !isfinite (hi) || fabs (lo) > 2e6 || fabs (hi) > 2e6)
+    return FALSE;
+  if (lo > hi)
+    {
+      double t = lo;
+      lo = hi;
+      hi = t;
+    }
+  if (hi - lo < 1)
+    {
+      lo -= 1;
+      hi += 1;
+    }
+  target = CLAMP (target, 2, CS_CHART_MAX_TICKS - 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cands); i++)
+    {
+      CsChartTicks t;
+      double approx = (hi - lo) / (cands[i].unit == 3 ? 365.25 * cands[i].step
+                                   : cands[i].unit == 2 ? 30.44 * cands[i].step : cands[i].step);
+      guint n;
+      double score;
+
+      /* skip candidates with far too many ticks before filling them */
+      if (approx > 3 * CS_CHART_MAX_TICKS)
+        continue;
+      n = date_ticks_for (lo, hi, cands[i].unit, cands[i].step, &t);
+      if (n < 2)
+        continue;
+      score = fabs ((double) n - target) + (n > target ? 0.01 : 0);
+      if (score < best)
+        {
+          best = score;
+          *ticks = t;
+          found = TRUE;
+        }
+    }
+  if (!found)
+    {
+      /* a range shorter than two ticks of any unit: plain day numbers */
+      date_ticks_for (lo, hi, 1, 1, ticks);
+    }
+  return TRUE;
+}
+
+static char *
+format_date_tick (const CsChartTicks *ticks,
+                  double              value)
+{
+  GDate d;
+  char buf[32];
+
+  date_from_days (value, &d);
+  switch (ticks->date_unit)
+    {
+    case 3:
+      g_snprintf (buf, sizeof buf, "%d", g_date_get_year (&d));
+      break;
+    case 2:
+      g_snprintf (buf, sizeof buf, "%04d-%02d", g_date_get_year (&d), g_date_get_month (&d));
+      break;
+    default:
+      g_snprintf (buf, sizeof buf, "%04d-%02d-%02d", g_date_get_year (&d), g_date_get_month (&d),
+                  g_date_get_day (&d));
+      break;
+    }
+  return g_strdup (buf);
+}
+
 static void
 append_superscript (GString *out,
                     int      value)
@@ -292,9 +474,13 @@ char *
 cs_chart_ticks_format (const CsChartTicks *ticks,
                        double              value)
 {
-  GString *out = g_string_new (NULL);
+  GString *out;
   char buf[64];
 
+  if (ticks->date_unit != 0)
+    return format_date_tick (ticks, value);
+
+  out = g_string_new (NULL);
   if (fabs (value) < ticks->step * 1e-9)
     value = 0.0;
 
@@ -371,7 +557,9 @@ cs_chart_format_number (double value,
     }
   else
     {
-      g_snprintf (fmt, sizeof fmt, "%%.%dg", digits);
+      /* fixed notation with about digits significant digits (all of the
+       * integer part): 17723, 0.144, 0.00927 */
+      g_snprintf (fmt, sizeof fmt, "%%.%df", CLAMP (digits - 1 - e, 0, 12));
       g_ascii_formatd (buf, sizeof buf, fmt, value);
       g_string_append (out, buf);
     }
@@ -445,6 +633,8 @@ cs_chart_axis_label (const char *label,
 static void
 ticks_extend_to_nice (CsChartTicks *ticks)
 {
+  if (ticks->date_unit != 0)
+    return;
   ticks->n = 0;
   for (double i = round (ticks->nice_min / ticks->step);
        ticks->n < CS_CHART_MAX_TICKS && i <= round (ticks->nice_max / ticks->step); i += 1.0)
@@ -721,8 +911,12 @@ cs_chart_frame_layout (cairo_t            *cr,
 
   /* y ticks: target from an estimate of the plot height */
   pad_range (&y_lo, &y_hi, frame->y_pad);
-  cs_chart_ticks_compute (y_lo, y_hi, CLAMP ((guint) ((height - top - bottom) / 60.0), 3, 10),
-                          &layout->y_ticks);
+  if (frame->y_date)
+    cs_chart_ticks_compute_dates (y_lo, y_hi, CLAMP ((guint) ((height - top - bottom) / 60.0), 3, 10),
+                                  &layout->y_ticks);
+  else
+    cs_chart_ticks_compute (y_lo, y_hi, CLAMP ((guint) ((height - top - bottom) / 60.0), 3, 10),
+                            &layout->y_ticks);
   if (frame->y_nice)
     {
       ticks_extend_to_nice (&layout->y_ticks);
@@ -746,7 +940,10 @@ cs_chart_frame_layout (cairo_t            *cr,
       double plot_w = MAX (10.0, width - left - right);
 
       pad_range (&x_lo, &x_hi, frame->x_pad);
-      cs_chart_ticks_compute (x_lo, x_hi, CLAMP ((guint) (plot_w / 100.0), 3, 10), &layout->x_ticks);
+      if (frame->x_date)
+        cs_chart_ticks_compute_dates (x_lo, x_hi, CLAMP ((guint) (plot_w / 110.0), 3, 10), &layout->x_ticks);
+      else
+        cs_chart_ticks_compute (x_lo, x_hi, CLAMP ((guint) (plot_w / 100.0), 3, 10), &layout->x_ticks);
       if (frame->x_nice)
         {
           ticks_extend_to_nice (&layout->x_ticks);

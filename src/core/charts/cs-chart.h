@@ -96,6 +96,9 @@ typedef struct
   double value[CS_CHART_MAX_TICKS];
   int    decimals;                 /* digits after the point for labels */
   int    exponent;                 /* != 0: scientific labels ("2×10⁶"), the step's power of ten */
+  int    date_unit;                /* date axes (values in days since 1970-01-01): 0 none,
+                                    * 1 days ("2019-03-14"), 2 months ("2019-03"), 3 years ("2019") */
+  int    date_step;                /* in date_unit */
 } CsChartTicks;
 
 /* "Nice numbers" (Heckbert): about target ticks at multiples of a
@@ -105,6 +108,13 @@ gboolean cs_chart_ticks_compute (double        lo,
                                  double        hi,
                                  guint         target,
                                  CsChartTicks *ticks);
+/* Ticks on a date axis (days since 1970-01-01): 1/2/5/10/20/50/100 years on
+ * 1 January, 1/2/3/6 months on the 1st, or 1/2/7/14 days, the count closest
+ * to target. */
+gboolean cs_chart_ticks_compute_dates (double        lo,
+                                       double        hi,
+                                       guint         target,
+                                       CsChartTicks *ticks);
 /* Label of value on these ticks ("0.0015", "200000", "−5", "2×10⁻⁵"). */
 char    *cs_chart_ticks_format  (const CsChartTicks *ticks,
                                  double              value);
@@ -155,6 +165,8 @@ typedef struct
   const char         *legend_title;     /* optional, e.g. the colouring variable */
   const guint8       *selected;         /* optional: per point 0/1; unselected points are muted,
                                          * drawn underneath ("filtered vs whole") */
+  gboolean            x_is_date;        /* values are days since 1970-01-01: date ticks */
+  gboolean            y_is_date;
   gboolean            regression;       /* least-squares line y = a + b·x */
   const char         *title;            /* optional */
   const char         *x_label;          /* "Volume (mm³)" */
@@ -208,6 +220,7 @@ typedef struct
   const char           *title;
   const char           *x_label;        /* grouping variable */
   const char           *y_label;
+  gboolean              y_is_date;      /* values are days since 1970-01-01 */
 } CsChartBoxModel;
 
 /* Tukey box statistics (quantiles as R type 7); FALSE if no finite value. */
@@ -254,6 +267,7 @@ typedef struct
   const char     *title;
   const char     *x_label;
   const char     *y_label;              /* NULL: "Patients" */
+  gboolean        is_date;              /* values are days since 1970-01-01: date ticks */
 } CsChartHistogramModel;
 
 /* Bins of equal width starting at *start; at most 200. FALSE when no finite value. */
