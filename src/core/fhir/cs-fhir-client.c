@@ -134,8 +134,8 @@ cs_fhir_client_build_url (CsFhirClient *self,
 /* ------------------------------------------------------------------------ */
 /* Errors */
 
-static char *
-operation_outcome_text (GBytes *body)
+char *
+cs_fhir_operation_outcome_text (GBytes *body)
 {
   g_autoptr(CsJsonDocument) doc = NULL;
   const CsJsonNode *root;
@@ -188,7 +188,7 @@ cs_fhir_http_error_new (const char *method,
                         guint       status,
                         GBytes     *body)
 {
-  g_autofree char *outcome = operation_outcome_text (body);
+  g_autofree char *outcome = cs_fhir_operation_outcome_text (body);
   g_autofree char *shown = cs_fhir_redact_url (url);
   const char *phrase = soup_status_get_phrase (status);
 
@@ -1363,9 +1363,10 @@ op_run (CsFhirOp  *op,
 static const char * const default_types[] = { "Observation", "Condition", "ImagingStudy", NULL };
 
 static char *
-join_ids (GPtrArray *ids,
-          guint      start,
-          guint      end)
+join_ids (GPtrArray  *ids,
+          guint       start,
+          guint       end,
+          const char *prefix)
 {
   GString *s = g_string_new (NULL);
 
@@ -1373,6 +1374,7 @@ join_ids (GPtrArray *ids,
     {
       if (i > start)
         g_string_append_c (s, ',');
+      g_string_append (s, prefix);
       g_string_append_uri_escaped (s, g_ptr_array_index (ids, i), "-.", FALSE);
     }
   return g_string_free (s, FALSE);
@@ -1384,7 +1386,8 @@ cohort_add_data_chunk (CsFhirOp  *op,
                        guint      start,
                        guint      end)
 {
-  g_autofree char *joined = join_ids (ids, start, end);
+  /* "Patient/id" works on every server; a bare id not on all */
+  g_autofree char *joined = join_ids (ids, start, end, "Patient/");
 
   for (guint t = 0; op->types[t] != NULL; t++)
     {
@@ -1907,7 +1910,7 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
         for (guint start = 0; start < ids->len; start += op->chunk_size)
           {
             guint end = MIN (start + op->chunk_size, ids->len);
-            g_autofree char *joined = join_ids (ids, start, end);
+            g_autofree char *joined = join_ids (ids, start, end, "");
             g_autofree char *q = NULL;
 
             if (method == CS_FHIR_FETCH_REVINCLUDE)
@@ -2105,10 +2108,20 @@ cs_fhir_load_into_store (const char           *base_url,
 {
   g_autoptr(CsFhirClient) client = NULL;
   IngestProgressAdapter adapter = { progress, progress_data };
-  const char *env;
 
   if (!(client = cs_fhir_client_new (base_url, error)))
     return FALSE;
+  cs_fhir_client_configure_from_env (client);
+
+  return cs_fhir_client_load_cohort (client, NULL, store,
+                                     progress != NULL ? ingest_progress_adapter : NULL, &adapter,
+                                     cancellable, error);
+}
+
+void
+cs_fhir_client_configure_from_env (CsFhirClient *client)
+{
+  const char *env;
 
   if ((env = g_getenv ("CS_FHIR_PAGE_SIZE")) != NULL && *env != '\0')
     cs_fhir_client_set_page_size (client, (guint) g_ascii_strtoull (env, NULL, 10));
@@ -2118,10 +2131,6 @@ cs_fhir_load_into_store (const char           *base_url,
     cs_fhir_client_set_auth_bearer (client, env);
   else if ((env = g_getenv ("CS_FHIR_USERNAME")) != NULL && *env != '\0')
     cs_fhir_client_set_auth_basic (client, env, g_getenv ("CS_FHIR_PASSWORD"));
-
-  return cs_fhir_client_load_cohort (client, NULL, store,
-                                     progress != NULL ? ingest_progress_adapter : NULL, &adapter,
-                                     cancellable, error);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -157,6 +157,10 @@ void                cs_fhir_client_set_retry        (CsFhirClient       *self,
                                                      guint               base_delay_ms,
                                                      guint               max_delay_ms);
 
+/* Applies CS_FHIR_PAGE_SIZE, CS_FHIR_TIMEOUT, CS_FHIR_BEARER_TOKEN or
+ * CS_FHIR_USERNAME + CS_FHIR_PASSWORD from the environment (the CLI). */
+void                cs_fhir_client_configure_from_env (CsFhirClient     *self);
+
 /* GET /metadata */
 CsFhirCapabilities *cs_fhir_client_read_metadata    (CsFhirClient       *self,
                                                      GCancellable       *cancellable,

@@ -37,6 +37,9 @@ GError       *cs_fhir_http_error_new        (const char       *method,
                                              guint             status,
                                              GBytes           *body);
 
+/* The issue texts of an OperationOutcome body, or NULL */
+char         *cs_fhir_operation_outcome_text (GBytes         *body);
+
 /* URL of [base]/path with the client's extra query and _count (when
  * add_count and the query has none). query may be NULL. */
 char         *cs_fhir_client_build_url      (CsFhirClient     *self,

