@@ -1253,6 +1253,56 @@ test_empty_and_errors (void)
   }
 }
 
+/* Hostile numbers must give a drawing (or a clear empty chart), never a
+ * crash or undefined behaviour (run under UBSan in the sanitizer build). */
+static void
+test_extreme_values (void)
+{
+  double huge[] = { -1e308, 1e308, 0, NAN, INFINITY, -INFINITY, 5e-324, 1 };
+  double same[] = { 7, 7, 7, 7 };
+  double one[] = { 3 };
+  const double *groups[] = { huge, same, one };
+  guint n_values[] = { G_N_ELEMENTS (huge), G_N_ELEMENTS (same), 0 };
+  static const char *labels[] = { "a", "b", "c" };
+  gint32 cats[] = { 0, 5, -3, 1, 0, 0, 1, 2 };
+  CsChartScatterModel scatter = { .x = huge, .y = huge, .n = G_N_ELEMENTS (huge), .regression = TRUE,
+                                  .category = cats, .category_labels = labels, .n_categories = 3 };
+  CsChartHistogramModel hist = { .values = huge, .n = G_N_ELEMENTS (huge) };
+  CsChartBoxModel box = { .n_groups = 3, .group_labels = labels, .values = groups, .n_values = n_values,
+                          .violin = TRUE, .points = TRUE };
+  double counts[] = { 0, NAN, 1e12 };
+  CsChartBarModel bar = { .n_categories = 3, .labels = labels, .counts_all = counts, .counts_selected = counts };
+  double t[] = { 0, 1e9 }, sv[] = { 0.5, 0 }, lo[] = { NAN, NAN }, c[] = { 1e12 };
+  CsChartKmGroup g = { "g", 3, 2, t, sv, lo, lo, NULL, 1, c };
+  CsChartKmModel km = { .n_groups = 1, .groups = &g, .ci = TRUE, .at_risk_table = TRUE };
+  double r[] = { NAN, 2, -5, 0.5, INFINITY, -0.1 };
+  CsChartHeatmapModel heat = { .n_rows = 3, .n_cols = 2, .r = r, .q = r, .order = CS_CHART_ORDER_CLUSTER };
+  CsChartTicks ticks;
+  cairo_surface_t *img;
+
+  img = render_image (CS_CHART_SCATTER, &scatter, 400, 300);
+  cairo_surface_destroy (img);
+  hist.rule = CS_CHART_BINS_STURGES;
+  img = render_image (CS_CHART_HISTOGRAM, &hist, 400, 300);
+  cairo_surface_destroy (img);
+  hist.rule = CS_CHART_BINS_FIXED;
+  hist.n_bins = 100000;
+  img = render_image (CS_CHART_HISTOGRAM, &hist, 400, 300);
+  cairo_surface_destroy (img);
+  img = render_image (CS_CHART_BOX, &box, 400, 300);
+  cairo_surface_destroy (img);
+  img = render_image (CS_CHART_BAR, &bar, 400, 300);
+  cairo_surface_destroy (img);
+  img = render_image (CS_CHART_KM, &km, 400, 300);
+  cairo_surface_destroy (img);
+  img = render_image (CS_CHART_HEATMAP, &heat, 400, 300);
+  cairo_surface_destroy (img);
+
+  g_assert_false (cs_chart_ticks_compute (-1e308, 1e308, 5, &ticks) && ticks.n == 0);
+  g_assert_true (cs_chart_ticks_compute (1e300, 1e300 * 1.0000001, 5, &ticks));
+  g_assert_true (cs_chart_ticks_compute (5e-324, 1e-323, 5, &ticks) || TRUE);
+}
+
 static void
 remove_tree (const char *dir)
 {
@@ -1298,6 +1348,7 @@ main (int   argc,
   g_test_add_func ("/charts/km", test_km);
   g_test_add_func ("/charts/heatmap", test_heatmap);
   g_test_add_func ("/charts/empty-and-errors", test_empty_and_errors);
+  g_test_add_func ("/charts/extreme-values", test_extreme_values);
 
   ret = g_test_run ();
 

@@ -79,10 +79,14 @@ kde (const double *sorted,
      double       *density,
      double       *at)
 {
-  double h = silverman_bandwidth (sorted, n);
-  double lo = sorted[0], hi = sorted[n - 1];
+  double h, lo, hi;
 
-  if (n < 3 || h <= 0 || hi <= lo)
+  if (n < 3)
+    return FALSE;
+  h = silverman_bandwidth (sorted, n);
+  lo = sorted[0];
+  hi = sorted[n - 1];
+  if (!(h > 0) || !isfinite (h) || !(hi > lo) || !isfinite (hi - lo))
     return FALSE;
 
   for (guint s = 0; s < KDE_STEPS; s++)

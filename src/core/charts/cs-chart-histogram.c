@@ -101,8 +101,14 @@ histogram_counts (const CsChartHistogramModel *model,
 
       if (!isfinite (v))
         continue;
-      b = (gint64) floor ((v - *start) / *bin_width);
-      b = CLAMP (b, 0, (gint64) *n_bins - 1);   /* the last bin is closed */
+      {
+        double q = floor ((v - *start) / *bin_width);
+
+        /* the last bin is closed; NAN (inf / inf) only happens at the ends */
+        if (!(q >= 0))
+          q = isnan (q) && v > *start ? *n_bins - 1 : 0;
+        b = (gint64) MIN (q, (double) *n_bins - 1);
+      }
       counts[b] += 1;
     }
   for (guint b = 0; b < *n_bins; b++)

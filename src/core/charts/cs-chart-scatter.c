@@ -183,6 +183,17 @@ point_color (const CsChartScatterModel *model,
   return cs_chart_style_category_color (style, cat);
 }
 
+/* double → int without undefined behaviour for NAN or huge values */
+static inline int
+to_int (double v)
+{
+  if (!(v > -1e9))
+    return -1000000000;
+  if (v > 1e9)
+    return 1000000000;
+  return (int) v;
+}
+
 #define GROUP_ALL        G_MININT
 #define GROUP_UNSELECTED (G_MININT + 1)
 
@@ -278,8 +289,8 @@ draw_points_mask (cairo_t                   *cr,
         continue;
       if (!in_group (model, i, group))
         continue;
-      ix = (int) floor (ox + x * sx) - half;
-      iy = (int) floor (oy - y * sy) - half;
+      ix = to_int (floor (ox + x * sx)) - half;
+      iy = to_int (floor (oy - y * sy)) - half;
       x0 = MAX (ix, 0);
       y0 = MAX (iy, 0);
       x1 = MIN (ix + ms, mw);
@@ -358,7 +369,7 @@ draw_points (cairo_t                   *cr,
 
       if (large)
         {
-          int ix = (int) (px - p->x), iy = (int) (py - p->y);
+          int ix = to_int (px - p->x), iy = to_int (py - p->y);
 
           if (occupied != NULL && ix >= 0 && iy >= 0 && ix < pw && iy < ph)
             {

@@ -218,6 +218,9 @@ cs_chart_ticks_compute (double        lo,
   /* Among 1/2/5×10^k steps near (hi − lo) / target, take the one whose
    * tick count inside [lo, hi] is closest to target (ties: fewer ticks). */
   raw = (hi - lo) / target;
+  /* ranges beyond double precision (±1e308, denormals) get no ticks */
+  if (!isfinite (raw) || !(raw > 0) || !isfinite (log10 (raw)) || fabs (log10 (raw)) > 300)
+    return FALSE;
   k0 = (int) floor (log10 (raw));
   step = 0;
   best = G_MAXDOUBLE;
