@@ -749,6 +749,33 @@ test_heatmap_order (void)
     d.model.row_corr = NULL;
   }
   heat_data_clear (&d);
+
+  /* many rows: still a permutation, drawn with thinned labels */
+  {
+    guint n = 1200, k = 6;
+    g_autofree double *r = g_new (double, n * k);
+    g_autofree guint *big = g_new (guint, n);
+    g_autofree guint8 *seen = g_new0 (guint8, n);
+    CsChartHeatmapModel m = { 0 };
+    cairo_surface_t *img;
+
+    for (guint i = 0; i < n * k; i++)
+      r[i] = 2 * rng_unit () - 1;
+    m.n_rows = n;
+    m.n_cols = k;
+    m.r = r;
+    m.order = CS_CHART_ORDER_CLUSTER;
+    cs_chart_heatmap_order_rows (&m, CS_CHART_ORDER_CLUSTER, big);
+    for (guint i = 0; i < n; i++)
+      {
+        g_assert_cmpuint (big[i], <, n);
+        g_assert_false (seen[big[i]]);
+        seen[big[i]] = 1;
+      }
+    m.row_order = big;
+    img = render_image (CS_CHART_HEATMAP, &m, 800, 600);
+    cairo_surface_destroy (img);
+  }
 }
 
 /* -------------------------------------------------------------- renders */

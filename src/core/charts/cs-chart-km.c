@@ -124,6 +124,75 @@ table_label_width (cairo_t              *cr,
   return MIN (w, 220);
 }
 
+/* Curve samples (and CI band edges) that fall inside rect. */
+static guint
+legend_overlap (const CsChartKmModel *model,
+                const CsChartLayout  *layout,
+                const CsChartRect    *rect)
+{
+  guint hits = 0;
+
+  for (guint gi = 0; gi < model->n_groups; gi++)
+    {
+      const CsChartKmGroup *g = &model->groups[gi];
+      double end = group_end (g);
+
+      for (int k = 0; k <= 40; k++)
+        {
+          double px = rect->x + rect->width * k / 40.0;
+          double t = cs_chart_layout_px_to_x (layout, px);
+          double s;
+
+          if (t > end)
+            break;
+          s = cs_chart_km_survival_at (g, t);
+          if (cs_chart_rect_contains (rect, px, cs_chart_layout_y_to_px (layout, s)))
+            hits += 2;
+          if (model->ci && g->lower != NULL && g->upper != NULL)
+            {
+              /* the band between the bounds of the step at t */
+              double lo = s, hi = s;
+
+              for (guint i = 0; i < g->n_steps && g->time[i] <= t; i++)
+                {
+                  lo = isfinite (g->lower[i]) ? g->lower[i] : g->survival[i];
+                  hi = isfinite (g->upper[i]) ? g->upper[i] : g->survival[i];
+                }
+              if (cs_chart_layout_y_to_px (layout, lo) >= rect->y &&
+                  cs_chart_layout_y_to_px (layout, hi) <= rect->y + rect->height)
+                hits += 1;
+            }
+        }
+    }
+  return hits;
+}
+
+/* The legend goes to the plot corner (top right, bottom left, bottom
+ * right, top right…) that the curves cross least; ties keep the order. */
+static void
+place_legend (const CsChartKmModel *model,
+              CsChartLayout        *layout)
+{
+  const CsChartRect *p = &layout->plot;
+  CsChartRect *l = &layout->legend;
+  double xs[3] = { p->x + p->width - l->width - 6, p->x + 10, p->x + p->width - l->width - 6 };
+  double ys[3] = { p->y + 6, p->y + p->height - l->height - 6, p->y + p->height - l->height - 6 };
+  guint best = G_MAXUINT;
+
+  for (guint c = 0; c < 3; c++)
+    {
+      CsChartRect r = { xs[c], ys[c], l->width, l->height };
+      guint hits = legend_overlap (model, layout, &r);
+
+      if (hits < best)
+        {
+          best = hits;
+          l->x = r.x;
+          l->y = r.y;
+        }
+    }
+}
+
 static void
 km_layout_full (const CsChartKmModel *model,
                 const CsChartStyle   *style,
@@ -171,8 +240,7 @@ km_layout_full (const CsChartKmModel *model,
         }
       layout->legend.width = w + style->font_size * 1.2 + 6 + 16;
       layout->legend.height = model->n_groups * style->font_size * 1.5 + 10;
-      layout->legend.x = layout->plot.x + layout->plot.width - layout->legend.width - 6;
-      layout->legend.y = layout->plot.y + 6;
+      place_legend (model, layout);
     }
   cairo_destroy (cr);
 }
