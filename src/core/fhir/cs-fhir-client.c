@@ -1081,6 +1081,18 @@ json_string_value (const char *json)
 
 static void cohort_flush_ids (CsFhirOp *op, gboolean all);
 
+/* Ingest messages start with the source name, which is our URL: drop it */
+static const char *
+without_source (const char *message,
+                const char *url)
+{
+  gsize n = strlen (url);
+
+  if (strncmp (message, url, n) == 0 && message[n] == ':' && message[n + 1] == ' ')
+    return message + n + 2;
+  return message;
+}
+
 static void
 chain_page_complete (Chain *chain)
 {
@@ -1099,7 +1111,8 @@ chain_page_complete (Chain *chain)
         }
       chain_done (chain, g_error_new (CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
                                       _("The answer to %s is truncated or not FHIR JSON%s: %s"),
-                                      shown, chain->is_html ? _(" (an HTML page)") : "", error->message));
+                                      shown, chain->is_html ? _(" (an HTML page)") : "",
+                                      without_source (error->message, chain->url)));
       return;
     }
 
@@ -1203,7 +1216,8 @@ chain_read_cb (GObject      *object,
         }
       chain_done (chain, g_error_new (CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
                                       _("The answer to %s is not FHIR JSON%s: %s"),
-                                      shown, chain->is_html ? _(" (an HTML page)") : "", error->message));
+                                      shown, chain->is_html ? _(" (an HTML page)") : "",
+                                      without_source (error->message, chain->url)));
       return;
     }
   op_report_progress (op, FALSE);

@@ -1,0 +1,690 @@
+/* test-fhir-faults.c: the FHIR client against misbehaving servers
+ *
+ * A SoupServer runs in its own thread (the client runs a private main
+ * context on the test thread) on 127.0.0.1 with port 0. Each path is one
+ * kind of server: busy, failing, slow, cut off, HTML, looping, ignoring
+ * _count, redirecting to another port, and serving a self-signed TLS
+ * certificate.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "cs-fhir-client.h"
+#include "cs-fhir-private.h"
+
+typedef struct
+{
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  SoupServer   *server;
+  GTlsCertificate *certificate;
+  char         *base;        /* http://127.0.0.1:port/ */
+  GMutex        mutex;
+  GCond         cond;
+  gboolean      ready;
+  /* what the server saw (under mutex) */
+  guint         hits;
+  char         *last_authorization;
+  gboolean      saw_authorization;
+  GPtrArray    *paused;
+  char         *redirect_target;  /* base of the other server */
+} TestServer;
+
+static void
+record_request (TestServer        *ts,
+                SoupServerMessage *msg)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+  g_mutex_lock (&ts->mutex);
+  ts->hits++;
+  g_free (ts->last_authorization);
+  ts->last_authorization = g_strdup (auth);
+  if (auth != NULL)
+    ts->saw_authorization = TRUE;
+  g_mutex_unlock (&ts->mutex);
+}
+
+static void
+respond (SoupServerMessage *msg,
+         guint              status,
+         const char        *content_type,
+         const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static char *
+patients_bundle (const char *base,
+                 const char *prefix,
+                 guint       first,
+                 guint       n,
+                 const char *next)
+{
+  GString *s = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s{\"fullUrl\":\"%sPatient/%s%u\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"%s%u\",\"gender\":\"female\"}}",
+                            i > 0 ? "," : "", base, prefix, first + i, prefix, first + i);
+  g_string_append (s, "]");
+  /* link after entry: the client must find it anyway */
+  if (next != NULL)
+    g_string_append_printf (s, ",\"link\":[{\"relation\":\"self\",\"url\":\"x\"},{\"relation\":\"next\",\"url\":\"%s\"}]", next);
+  g_string_append (s, "}");
+  return g_string_free (s, FALSE);
+}
+
+static guint counter_429;
+static guint counter_503;
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           data)
+{
+  TestServer *ts = data;
+  const char *page = query != NULL ? g_hash_table_lookup (query, "page") : NULL;
+  SoupMessageHeaders *rh = soup_server_message_get_response_headers (msg);
+
+  record_request (ts, msg);
+
+  if (g_str_equal (path, "/ok/Patient") || g_str_equal (path, "/Patient"))
+    {
+      g_autofree char *body = patients_bundle (ts->base, "p", 0, 3, NULL);
+
+      respond (msg, 200, "application/fhir+json", body);
+    }
+  else if (g_str_equal (path, "/retry429/Patient"))
+    {
+      if (counter_429++ < 2)
+        {
+          soup_message_headers_replace (rh, "Retry-After", "1");
+          respond (msg, 429, "application/fhir+json",
+                   "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"throttled\",\"diagnostics\":\"slow down\"}]}");
+        }
+      else
+        {
+          g_autofree char *body = patients_bundle (ts->base, "p", 0, 2, NULL);
+
+          respond (msg, 200, "application/fhir+json", body);
+        }
+    }
+  else if (g_str_equal (path, "/retry503/Patient"))
+    {
+      if (counter_503++ < 1)
+        {
+          g_autoptr(GDateTime) soon = g_date_time_new_now_utc ();
+          g_autoptr(GDateTime) later = g_date_time_add_seconds (soon, 2);
+          g_autofree char *date = soup_date_time_to_string (later, SOUP_DATE_HTTP);
+
+          soup_message_headers_replace (rh, "Retry-After", date);
+          respond (msg, 503, "text/plain", "maintenance");
+        }
+      else
+        {
+          g_autofree char *body = patients_bundle (ts->base, "p", 0, 4, NULL);
+
+          respond (msg, 200, "application/fhir+json", body);
+        }
+    }
+  else if (g_str_equal (path, "/busy/Patient"))
+    {
+      soup_message_headers_replace (rh, "Retry-After", "0");
+      respond (msg, 429, "text/plain", "busy");
+    }
+  else if (g_str_equal (path, "/notfound/Patient"))
+    respond (msg, 404, "application/fhir+json",
+             "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\","
+             "\"details\":{\"text\":\"Resource type not served here\"},\"diagnostics\":\"Try the /fhir base\"}]}");
+  else if (g_str_equal (path, "/timeout/Patient"))
+    {
+      g_mutex_lock (&ts->mutex);
+      g_ptr_array_add (ts->paused, g_object_ref (msg));
+      g_mutex_unlock (&ts->mutex);
+      soup_server_message_pause (msg);
+    }
+  else if (g_str_equal (path, "/truncated/Patient"))
+    respond (msg, 200, "application/fhir+json",
+             "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"a\"}},{\"resou");
+  else if (g_str_equal (path, "/html/Patient"))
+    respond (msg, 200, "text/html",
+             "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>\n");
+  else if (g_str_equal (path, "/loop/Patient"))
+    {
+      g_autofree char *next = g_strdup_printf ("%sloop/Patient?page=%s", ts->base,
+                                               g_strcmp0 (page, "2") == 0 ? "1" : "2");
+      g_autofree char *body = patients_bundle (ts->base, page != NULL ? page : "0", 0, 1, next);
+
+      respond (msg, 200, "application/fhir+json", body);
+    }
+  else if (g_str_equal (path, "/ignorecount/Patient"))
+    {
+      /* 5 per page whatever _count says; 3 pages */
+      guint p = page != NULL ? (guint) g_ascii_strtoull (page, NULL, 10) : 0;
+      g_autofree char *next = p < 2 ? g_strdup_printf ("%signorecount/Patient?page=%u&_count=2", ts->base, p + 1) : NULL;
+      g_autofree char *body = patients_bundle (ts->base, "q", p * 5, 5, next);
+
+      respond (msg, 200, "application/fhir+json", body);
+    }
+  else if (g_str_equal (path, "/redirect/Patient"))
+    {
+      g_autofree char *target = g_strdup_printf ("%sPatient", ts->redirect_target);
+
+      soup_server_message_set_redirect (msg, 302, target);
+    }
+  else if (g_str_equal (path, "/metadata"))
+    respond (msg, 200, "application/fhir+json",
+             "{\"resourceType\":\"CapabilityStatement\",\"fhirVersion\":\"4.0.1\",\"software\":{\"name\":\"Fault server\",\"version\":\"1.2\"},"
+             "\"rest\":[{\"mode\":\"server\",\"resource\":[{\"type\":\"Patient\",\"interaction\":[{\"code\":\"search-type\"}],"
+             "\"searchParam\":[{\"name\":\"birthdate\"},{\"name\":\"_id\"}],\"searchRevInclude\":[\"Observation:patient\"]}]}]}");
+  else
+    respond (msg, 404, "text/plain", "no such test path");
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+  TestServer *ts = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  GUri *uri;
+
+  g_main_context_push_thread_default (ts->context);
+  ts->server = soup_server_new ("tls-certificate", ts->certificate, NULL);
+  soup_server_add_handler (ts->server, NULL, handler, ts, NULL);
+  if (!soup_server_listen_local (ts->server, 0,
+                                 SOUP_SERVER_LISTEN_IPV4_ONLY | (ts->certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                                 &error))
+    g_error ("cannot listen: %s", error->message);
+  uris = soup_server_get_uris (ts->server);
+  uri = uris->data;
+  ts->base = g_strdup_printf ("%s://127.0.0.1:%d/", ts->certificate != NULL ? "https" : "http", g_uri_get_port (uri));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  g_mutex_lock (&ts->mutex);
+  ts->ready = TRUE;
+  g_cond_signal (&ts->cond);
+  g_mutex_unlock (&ts->mutex);
+
+  g_main_loop_run (ts->loop);
+
+  for (guint i = 0; i < ts->paused->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (ts->paused, i);
+
+      respond (msg, 200, "application/fhir+json", "{}");
+      soup_server_message_unpause (msg);
+    }
+  while (g_main_context_iteration (ts->context, FALSE))
+    ;
+  soup_server_disconnect (ts->server);
+  g_clear_object (&ts->server);
+  while (g_main_context_iteration (ts->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (ts->context);
+  return NULL;
+}
+
+static TestServer *
+test_server_start (GTlsCertificate *certificate)
+{
+  TestServer *ts = g_new0 (TestServer, 1);
+
+  g_mutex_init (&ts->mutex);
+  g_cond_init (&ts->cond);
+  ts->paused = g_ptr_array_new_with_free_func (g_object_unref);
+  ts->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
+  ts->context = g_main_context_new ();
+  ts->loop = g_main_loop_new (ts->context, FALSE);
+  ts->thread = g_thread_new ("test-server", server_thread, ts);
+  g_mutex_lock (&ts->mutex);
+  while (!ts->ready)
+    g_cond_wait (&ts->cond, &ts->mutex);
+  g_mutex_unlock (&ts->mutex);
+  return ts;
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_server_stop (TestServer *ts)
+{
+  g_main_context_invoke (ts->context, quit_cb, ts->loop);
+  g_thread_join (ts->thread);
+  g_main_loop_unref (ts->loop);
+  g_main_context_unref (ts->context);
+  g_ptr_array_unref (ts->paused);
+  g_clear_object (&ts->certificate);
+  g_free (ts->base);
+  g_free (ts->last_authorization);
+  g_free (ts->redirect_target);
+  g_mutex_clear (&ts->mutex);
+  g_cond_clear (&ts->cond);
+  g_free (ts);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static TestServer *server;
+
+typedef struct
+{
+  guint      n;
+  GPtrArray *ids;
+} Collected;
+
+static gboolean
+collect_cb (const CsResourceRecord  *record,
+            gpointer                 data,
+            GError                 **error)
+{
+  Collected *c = data;
+
+  c->n++;
+  g_ptr_array_add (c->ids, g_strdup (record->id));
+  return TRUE;
+}
+
+static void
+last_progress_cb (const CsFhirProgress *progress,
+                  gpointer              data)
+{
+  *(CsFhirProgress *) data = *progress;
+}
+
+static CsFhirClient *
+make_client (const char *prefix)
+{
+  g_autofree char *url = g_strconcat (server->base, prefix, NULL);
+  g_autoptr(GError) error = NULL;
+  CsFhirClient *client = cs_fhir_client_new (url, &error);
+
+  g_assert_no_error (error);
+  /* fast retries in tests: 10 ms base, 50 ms cap (Retry-After is capped too) */
+  cs_fhir_client_set_retry (client, 5, 10, 50);
+  cs_fhir_client_set_timeout (client, 2);
+  return client;
+}
+
+static gboolean
+search (CsFhirClient    *client,
+        Collected       *c,
+        CsFhirProgress  *progress,
+        GError         **error)
+{
+  return cs_fhir_client_search (client, "Patient", NULL, collect_cb, c,
+                                last_progress_cb, progress, NULL, error);
+}
+
+static void
+test_ok (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("ok/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (search (client, &c, &p, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.n, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (ids, 2), ==, "p2");
+  g_assert_cmpuint (p.pages, ==, 1);
+  g_assert_cmpuint (p.resources, ==, 3);
+}
+
+static void
+test_retry_429 (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("retry429/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  counter_429 = 0;
+  g_assert_true (search (client, &c, &p, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.n, ==, 2);
+  g_assert_cmpuint (p.retries, ==, 2);
+  g_assert_cmpuint (counter_429, ==, 3);
+}
+
+static void
+test_retry_503 (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("retry503/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  counter_503 = 0;
+  g_assert_true (search (client, &c, &p, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.n, ==, 4);
+  g_assert_cmpuint (p.retries, ==, 1);
+}
+
+static void
+test_busy_gives_up (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("busy/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint before;
+
+  g_mutex_lock (&server->mutex);
+  before = server->hits;
+  g_mutex_unlock (&server->mutex);
+
+  g_assert_false (search (client, &c, &p, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP);
+  g_assert_nonnull (strstr (error->message, "429"));
+  g_assert_nonnull (strstr (error->message, "5 attempts"));
+  g_assert_cmpuint (server->hits - before, ==, 5);
+  g_assert_cmpuint (c.n, ==, 0);
+}
+
+static void
+test_not_found_outcome (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("notfound/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (search (client, &c, &p, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "404"));
+  g_assert_nonnull (strstr (error->message, "Resource type not served here"));
+  g_assert_nonnull (strstr (error->message, "Try the /fhir base"));
+  g_assert_nonnull (strstr (error->message, "notfound/Patient"));
+}
+
+static void
+test_timeout (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("timeout/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  cs_fhir_client_set_timeout (client, 1);
+  g_assert_false (search (client, &c, &p, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "timeout/Patient"));
+}
+
+static gpointer
+cancel_later (gpointer data)
+{
+  g_usleep (200 * 1000);
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("timeout/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  Collected c = { 0, ids };
+  GThread *thread;
+
+  cs_fhir_client_set_timeout (client, 30);
+  thread = g_thread_new ("cancel", cancel_later, cancellable);
+  g_assert_false (cs_fhir_client_search (client, "Patient", NULL, collect_cb, &c, NULL, NULL, cancellable, &error));
+  g_thread_join (thread);
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED);
+}
+
+static void
+test_truncated (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("truncated/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (search (client, &c, &p, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "truncated/Patient"));
+}
+
+static void
+test_html (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("html/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (search (client, &c, &p, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "html/Patient"));
+  g_assert_nonnull (strstr (error->message, "HTML"));
+  g_assert_cmpuint (c.n, ==, 0);
+}
+
+static void
+test_loop (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("loop/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (search (client, &c, &p, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_LOOP);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "loop/Patient?page="));
+  /* first page, page 2, page 1: then page 2 again is the loop */
+  g_assert_cmpuint (p.pages, ==, 3);
+}
+
+static void
+test_ignores_count (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("ignorecount/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  cs_fhir_client_set_page_size (client, 2);
+  g_assert_true (search (client, &c, &p, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.n, ==, 15);
+  g_assert_cmpuint (p.pages, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (ids, 14), ==, "q14");
+}
+
+static void
+test_redirect_drops_authorization (void)
+{
+  TestServer *other = test_server_start (NULL);
+  g_autoptr(CsFhirClient) client = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  CsFhirProgress p = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_free (server->redirect_target);
+  server->redirect_target = g_strdup (other->base);
+  server->saw_authorization = FALSE;
+
+  client = make_client ("redirect/");
+  cs_fhir_client_set_auth_bearer (client, "s3cret-token");
+  g_assert_true (search (client, &c, &p, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.n, ==, 3);
+
+  /* the base URL's server got the token, the other port did not */
+  g_assert_true (server->saw_authorization);
+  g_assert_cmpstr (server->last_authorization, ==, "Bearer s3cret-token");
+  g_assert_cmpuint (other->hits, ==, 1);
+  g_assert_false (other->saw_authorization);
+  g_assert_null (other->last_authorization);
+
+  test_server_stop (other);
+}
+
+static void
+test_secret_not_in_errors (void)
+{
+  g_autofree char *url = g_strdup_printf ("http://alice:pa55word@127.0.0.1:%s",
+                                          strrchr (server->base, ':') + 1);
+  g_autoptr(CsFhirClient) client = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *with_path = g_strconcat (url, "notfound/", NULL);
+
+  client = cs_fhir_client_new (with_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cs_fhir_client_get_auth_kind (client), ==, CS_FHIR_AUTH_BASIC);
+  g_assert_null (strstr (cs_fhir_client_get_base_url (client), "pa55word"));
+  g_assert_false (cs_fhir_client_search (client, "Patient", NULL, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP);
+  g_assert_null (strstr (error->message, "pa55word"));
+  g_assert_nonnull (server->last_authorization);
+  g_assert_true (g_str_has_prefix (server->last_authorization, "Basic "));
+}
+
+static void
+test_metadata (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("");
+  g_autoptr(CsFhirCapabilities) caps = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  caps = cs_fhir_client_read_metadata (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cs_fhir_capabilities_get_software_name (caps), ==, "Fault server");
+  g_assert_cmpstr (cs_fhir_capabilities_get_fhir_version (caps), ==, "4.0.1");
+  g_assert_true (cs_fhir_capabilities_has_search_param (caps, "Patient", "birthdate"));
+  g_assert_false (cs_fhir_capabilities_has_search_param (caps, "Patient", "gender"));
+  g_assert_true (cs_fhir_capabilities_has_revinclude (caps, "Patient", "Observation:patient"));
+  g_assert_false (cs_fhir_capabilities_has_revinclude (caps, "Patient", "Condition:patient"));
+  text = cs_fhir_capabilities_to_string (caps);
+  g_assert_nonnull (strstr (text, "Fault server 1.2"));
+  g_assert_nonnull (strstr (text, "Observation:patient"));
+}
+
+static void
+test_bad_url (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFhirClient) client = cs_fhir_client_new ("ftp://example.org/fhir", &error);
+
+  g_assert_null (client);
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INVALID_URL);
+}
+
+static void
+test_tls_self_signed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-fhir-tls-XXXXXX", &error);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(CsFhirClient) client = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Collected c = { 0, ids };
+  TestServer *tls;
+  int status = 0;
+  const char *argv[] = { NULL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", NULL,
+                         "-out", NULL, "-days", "2", "-subj", "/CN=127.0.0.1", NULL };
+
+  g_assert_no_error (error);
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  argv[0] = openssl;
+  argv[7] = key;
+  argv[9] = cert;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+
+  tls = test_server_start (certificate);
+  client = cs_fhir_client_new (tls->base, &error);
+  g_assert_no_error (error);
+  g_assert_false (cs_fhir_client_search (client, "Patient", NULL, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_TLS);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "not signed by a trusted authority"));
+  g_assert_cmpuint (c.n, ==, 0);
+  test_server_stop (tls);
+
+  g_unlink (key);
+  g_unlink (cert);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = test_server_start (NULL);
+
+  g_test_add_func ("/fhir/faults/ok", test_ok);
+  g_test_add_func ("/fhir/faults/retry-429", test_retry_429);
+  g_test_add_func ("/fhir/faults/retry-503", test_retry_503);
+  g_test_add_func ("/fhir/faults/busy-gives-up", test_busy_gives_up);
+  g_test_add_func ("/fhir/faults/404-outcome", test_not_found_outcome);
+  g_test_add_func ("/fhir/faults/timeout", test_timeout);
+  g_test_add_func ("/fhir/faults/cancel", test_cancel);
+  g_test_add_func ("/fhir/faults/truncated", test_truncated);
+  g_test_add_func ("/fhir/faults/html", test_html);
+  g_test_add_func ("/fhir/faults/next-loop", test_loop);
+  g_test_add_func ("/fhir/faults/ignores-count", test_ignores_count);
+  g_test_add_func ("/fhir/faults/redirect-drops-authorization", test_redirect_drops_authorization);
+  g_test_add_func ("/fhir/faults/secret-not-in-errors", test_secret_not_in_errors);
+  g_test_add_func ("/fhir/faults/metadata", test_metadata);
+  g_test_add_func ("/fhir/faults/bad-url", test_bad_url);
+  g_test_add_func ("/fhir/faults/tls-self-signed", test_tls_self_signed);
+
+  ret = g_test_run ();
+  test_server_stop (server);
+  return ret;
+}
