@@ -253,6 +253,51 @@ cell_unbind (GtkSignalListItemFactory *factory,
   gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (list_item)), NULL);
 }
 
+static int
+estimate_column_width (const CsVariable *var,
+                       const char       *title)
+{
+  guint title_chars = MIN (g_utf8_strlen (title, -1), 20);
+  guint content_chars = 10;
+
+  if (var == NULL)
+    return 140;
+
+  switch (var->type)
+    {
+    case CS_VARIABLE_CATEGORICAL:
+      content_chars = 4;
+      for (guint i = 0; var->levels != NULL && i < var->levels->len; i++)
+        {
+          const CsLevel *level = g_ptr_array_index (var->levels, i);
+          const char *text = level->display != NULL ? level->display : level->code;
+
+          if (text != NULL)
+            content_chars = MAX (content_chars, g_utf8_strlen (text, -1));
+        }
+      content_chars = MIN (content_chars, 26);
+      break;
+
+    case CS_VARIABLE_BOOLEAN:
+      content_chars = 4;
+      break;
+
+    case CS_VARIABLE_DATE:
+      content_chars = 10;
+      break;
+
+    case CS_VARIABLE_NUMERIC:
+    case CS_VARIABLE_SURVIVAL:
+    default:
+      content_chars = 9;
+      break;
+    }
+
+  /* About 7.5 px a character at the default font, plus cell padding and
+   * the sort arrow. */
+  return CLAMP ((int)(MAX (content_chars, title_chars) * 7.5) + 32, 80, 320);
+}
+
 static GtkColumnViewColumn *
 create_column (CsCohortView *self,
                CsVariable   *var,
@@ -295,9 +340,7 @@ create_column (CsCohortView *self,
   gtk_column_view_column_set_resizable (column, TRUE);
 
   /* Fixed widths keep scrolling smooth: cells need not be measured. */
-  width = CLAMP ((int)g_utf8_strlen (title, -1) * 8 + 40, 110, 260);
-  if (var == NULL)
-    width = 150;
+  width = estimate_column_width (var, title);
   gtk_column_view_column_set_fixed_width (column, width);
 
   g_object_set_data (G_OBJECT (column), COLUMN_INDEX_KEY, GUINT_TO_POINTER (var != NULL ? index + 1 : 0));
@@ -562,10 +605,29 @@ typedef struct
 {
   GtkCheckButton *check;
   GtkLabel       *label;
-  GtkLabel       *meta;
+  GtkLabel       *type;
+  GtkLabel       *key;
   GtkLabel       *coverage;
   GtkLevelBar    *bar;
 } VariableRow;
+
+static GtkLabel *
+add_label (GtkWidget  *box,
+           float       xalign,
+           const char *css_class,
+           const char *css_class2)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  if (css_class2 != NULL)
+    gtk_widget_add_css_class (label, css_class2);
+  gtk_box_append (GTK_BOX (box), label);
+
+  return GTK_LABEL (label);
+}
 
 static void
 variable_row_setup (GtkSignalListItemFactory *factory,
@@ -573,7 +635,7 @@ variable_row_setup (GtkSignalListItemFactory *factory,
                     gpointer                  user_data)
 {
   VariableRow *row = g_new0 (VariableRow, 1);
-  GtkWidget *box, *text_box, *coverage_box;
+  GtkWidget *box, *text_box, *line, *coverage_box;
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
   row->check = GTK_CHECK_BUTTON (gtk_check_button_new ());
@@ -581,34 +643,29 @@ variable_row_setup (GtkSignalListItemFactory *factory,
   gtk_widget_set_tooltip_text (GTK_WIDGET (row->check), _("Show as a column of the patient table"));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->check));
 
+  /* The label on the first line; key and type on the second */
   text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_hexpand (text_box, TRUE);
   gtk_widget_set_valign (text_box, GTK_ALIGN_CENTER);
-  row->label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (row->label, 0);
+  row->label = add_label (text_box, 0, NULL, NULL);
   gtk_label_set_ellipsize (row->label, PANGO_ELLIPSIZE_END);
-  row->meta = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (row->meta, 0);
-  gtk_label_set_ellipsize (row->meta, PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (GTK_WIDGET (row->meta), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (row->meta), "caption");
-  gtk_box_append (GTK_BOX (text_box), GTK_WIDGET (row->label));
-  gtk_box_append (GTK_BOX (text_box), GTK_WIDGET (row->meta));
+  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  row->key = add_label (line, 0, "dim-label", "cs-variable-key");
+  gtk_label_set_ellipsize (row->key, PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_set_hexpand (GTK_WIDGET (row->key), TRUE);
+  row->type = add_label (line, 1, "dim-label", "caption");
+  gtk_box_append (GTK_BOX (text_box), line);
   gtk_box_append (GTK_BOX (box), text_box);
 
   coverage_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   gtk_widget_set_valign (coverage_box, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (coverage_box, "cs-coverage");
-  row->coverage = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (row->coverage, 1);
-  gtk_widget_add_css_class (GTK_WIDGET (row->coverage), "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (row->coverage), "caption");
+  row->coverage = add_label (coverage_box, 1, "dim-label", "caption");
   gtk_widget_add_css_class (GTK_WIDGET (row->coverage), "numeric");
   row->bar = GTK_LEVEL_BAR (gtk_level_bar_new_for_interval (0, 1));
   gtk_level_bar_remove_offset_value (row->bar, GTK_LEVEL_BAR_OFFSET_LOW);
   gtk_level_bar_remove_offset_value (row->bar, GTK_LEVEL_BAR_OFFSET_HIGH);
   gtk_level_bar_remove_offset_value (row->bar, GTK_LEVEL_BAR_OFFSET_FULL);
-  gtk_box_append (GTK_BOX (coverage_box), GTK_WIDGET (row->coverage));
   gtk_box_append (GTK_BOX (coverage_box), GTK_WIDGET (row->bar));
   gtk_box_append (GTK_BOX (box), coverage_box);
 
@@ -627,7 +684,7 @@ variable_row_bind (GtkSignalListItemFactory *factory,
   g_autofree char *n_str = cs_gui_format_count (var->n);
   g_autofree char *m_str = cs_gui_format_count (var->n_rows);
   g_autofree char *coverage = NULL;
-  g_autofree char *meta = NULL;
+  g_autofree char *type_text = NULL;
   g_autofree char *check_label = NULL;
   g_autofree char *codes = NULL;
   GBinding *binding;
@@ -636,10 +693,11 @@ variable_row_bind (GtkSignalListItemFactory *factory,
   gtk_label_set_text (row->label, var->label != NULL ? var->label : var->key);
 
   if (cs_gui_unit_display (var->unit) != NULL)
-    meta = g_strdup_printf ("%s · %s · %s", var->key, type, cs_gui_unit_display (var->unit));
+    type_text = g_strdup_printf ("%s · %s", type, cs_gui_unit_display (var->unit));
   else
-    meta = g_strdup_printf ("%s · %s", var->key, type);
-  gtk_label_set_text (row->meta, meta);
+    type_text = g_strdup (type);
+  gtk_label_set_text (row->type, type_text);
+  gtk_label_set_text (row->key, var->key);
 
   /* Translators: coverage of a variable, e.g. "398 of 400" patients */
   coverage = g_strdup_printf (_("%s of %s"), n_str, m_str);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "cs-gui-util.h"
 #include "cs-patient-detail.h"
@@ -140,7 +141,12 @@ create_resource_row (CsPatientDetail *self,
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_margin_top (box, 4);
   gtk_widget_set_margin_bottom (box, 4);
-  title = gtk_label_new (description != NULL ? description : reference);
+  /* The subtitle names the type; the title need not repeat it */
+  if (description != NULL && type != NULL && g_str_has_prefix (description, type)
+      && description[strlen (type)] == ' ')
+    title = gtk_label_new (description + strlen (type) + 1);
+  else
+    title = gtk_label_new (description != NULL ? description : reference);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
   subtitle = gtk_label_new (reference);

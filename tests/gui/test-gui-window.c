@@ -62,6 +62,8 @@ test_demo (void)
   g_assert_cmpuint (cs_store_get_n_patients (cs_window_get_store (window)), ==, 400);
   g_assert_cmpstr (cs_cohort_view_get_count_text (view), ==, "400 of 400 patients");
   g_assert_cmpuint (g_list_model_get_n_items (cs_cohort_view_get_patient_model (view)), ==, 400);
+  /* The cohort view replaced the empty state */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
 
   /* The default columns: some variables besides the patient id */
   {
