@@ -28,11 +28,11 @@ cs_cli_cmd_push (int    argc,
   gboolean dry_run = FALSE;
   gboolean use_batch = FALSE;
   gboolean json = FALSE;
-  int batch_size = 100;
+  int batch_size = 50;
   const GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("FHIR base URL (http:// or https://)"), N_("URL") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Only report what would be created, updated or left unchanged"), NULL },
-    { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch_size, N_("Resources per Bundle (default 100)"), N_("N") },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch_size, N_("Resources per Bundle (default 50)"), N_("N") },
     { "batch", 0, 0, G_OPTION_ARG_NONE, &use_batch, N_("Send batch Bundles instead of transactions"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the counts as JSON"), NULL },
     { NULL }

@@ -141,15 +141,15 @@ cs_fhir_cache_writer_commit (CsFhirCacheWriter  *writer,
       return FALSE;
     }
 
-  g_string_append_c (meta, '"');
   cs_json_append_escaped (meta, writer->url, -1);
-  g_string_append_printf (meta, "\",\"date\":\"%s\",\"resources\":%" G_GUINT64_FORMAT ",\"types\":{", date, writer->n);
+  g_string_append_printf (meta, ",\"date\":\"%s\",\"resources\":%" G_GUINT64_FORMAT ",\"types\":{", date, writer->n);
   types = g_list_sort (g_hash_table_get_keys (writer->counts), (GCompareFunc) g_strcmp0);
   for (GList *l = types; l != NULL; l = l->next)
     {
-      g_string_append_printf (meta, "%s\"", l == types ? "" : ",");
+      if (l != types)
+        g_string_append_c (meta, ',');
       cs_json_append_escaped (meta, l->data, -1);
-      g_string_append_printf (meta, "\":%u", GPOINTER_TO_UINT (g_hash_table_lookup (writer->counts, l->data)));
+      g_string_append_printf (meta, ":%u", GPOINTER_TO_UINT (g_hash_table_lookup (writer->counts, l->data)));
     }
   g_string_append (meta, "}}\n");
 

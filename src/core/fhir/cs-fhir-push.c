@@ -127,9 +127,7 @@ write_node (GString          *out,
       g_string_append (out, node->v.number.text);
       break;
     case CS_JSON_STRING:
-      g_string_append_c (out, '"');
       cs_json_append_escaped (out, node->v.string.str, (gssize) node->v.string.len);
-      g_string_append_c (out, '"');
       break;
     case CS_JSON_ARRAY:
       g_string_append_c (out, '[');
@@ -154,31 +152,24 @@ write_node (GString          *out,
             if (!first)
               g_string_append_c (out, ',');
             first = FALSE;
-            g_string_append_c (out, '"');
             cs_json_append_escaped (out, c->key, -1);
-            g_string_append (out, "\":");
+            g_string_append_c (out, ':');
             if (g_strcmp0 (c->key, "reference") == 0 && c->type == CS_JSON_STRING &&
                 g_hash_table_contains (refs, c->v.string.str))
-              {
-                g_string_append_c (out, '"');
-                cs_json_append_escaped (out, g_hash_table_lookup (refs, c->v.string.str), -1);
-                g_string_append_c (out, '"');
-              }
+              cs_json_append_escaped (out, g_hash_table_lookup (refs, c->v.string.str), -1);
             else
               write_node (out, c, refs, NULL, depth + 1);
             if (depth == 0 && !wrote_id && g_strcmp0 (c->key, "resourceType") == 0)
               {
-                g_string_append (out, ",\"id\":\"");
+                g_string_append (out, ",\"id\":");
                 cs_json_append_escaped (out, root_id, -1);
-                g_string_append_c (out, '"');
                 wrote_id = TRUE;
               }
           }
         if (depth == 0 && !wrote_id)
           {
-            g_string_append (out, first ? "\"id\":\"" : ",\"id\":\"");
+            g_string_append (out, first ? "\"id\":" : ",\"id\":");
             cs_json_append_escaped (out, root_id, -1);
-            g_string_append_c (out, '"');
           }
         g_string_append_c (out, '}');
       }
@@ -458,21 +449,18 @@ send_batch (Push        *push,
   for (guint i = 0; i < send->len; i++)
     {
       Item *item = g_ptr_array_index (send, i);
+      g_autofree char *ref = g_strconcat (item->type, "/", item->id, NULL);
+      g_autofree char *full_url = g_strconcat (base, ref, NULL);
 
       if (i > 0)
         g_string_append_c (bundle, ',');
-      g_string_append (bundle, "{\"fullUrl\":\"");
-      cs_json_append_escaped (bundle, base, -1);
-      cs_json_append_escaped (bundle, item->type, -1);
-      g_string_append_c (bundle, '/');
-      cs_json_append_escaped (bundle, item->id, -1);
-      g_string_append (bundle, "\",\"resource\":");
+      g_string_append (bundle, "{\"fullUrl\":");
+      cs_json_append_escaped (bundle, full_url, -1);
+      g_string_append (bundle, ",\"resource\":");
       g_string_append (bundle, item->body);
-      g_string_append (bundle, ",\"request\":{\"method\":\"PUT\",\"url\":\"");
-      cs_json_append_escaped (bundle, item->type, -1);
-      g_string_append_c (bundle, '/');
-      cs_json_append_escaped (bundle, item->id, -1);
-      g_string_append (bundle, "\"}}");
+      g_string_append (bundle, ",\"request\":{\"method\":\"PUT\",\"url\":");
+      cs_json_append_escaped (bundle, ref, -1);
+      g_string_append (bundle, "}}");
     }
   g_string_append (bundle, "]}");
   n = bundle->len;
@@ -484,10 +472,16 @@ send_batch (Push        *push,
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       g_autoptr(GError) http = cs_fhir_http_error_new ("POST", base, status, body);
+      g_autofree char *msg = NULL;
+      Item *first = g_ptr_array_index (send, 0);
+      Item *last = g_ptr_array_index (send, send->len - 1);
 
-      /* A transaction fails as a whole: every entry of the batch failed */
-      for (guint i = 0; i < send->len; i++)
-        report (push, g_ptr_array_index (send, i), http->message);
+      /* The Bundle was refused as a whole: one report for the batch,
+       * naming the entries it held; all of them count as failed. */
+      msg = g_strdup_printf (_("batch %u (entries %u–%u, %u resources) was refused: %s"),
+                             batch_no, first->index, last->index, send->len, http->message);
+      report (push, first, msg);
+      push->result->failed += send->len - 1;
       return TRUE;
     }
 
@@ -533,7 +527,7 @@ cs_fhir_client_push_path (CsFhirClient             *self,
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (item_free);
   g_autoptr(GPtrArray) live = g_ptr_array_new ();
   g_autoptr(CsFhirOp) op = NULL;
-  CsFhirPushOptions defaults = { 100, FALSE, FALSE };
+  CsFhirPushOptions defaults = { 50, FALSE, FALSE };
   CsFhirPushResult local_result = { 0 };
   Push push;
   guint batch_size;
@@ -546,7 +540,7 @@ cs_fhir_client_push_path (CsFhirClient             *self,
   if (result == NULL)
     result = &local_result;
   memset (result, 0, sizeof *result);
-  batch_size = options->batch_size > 0 ? options->batch_size : 100;
+  batch_size = options->batch_size > 0 ? options->batch_size : 50;
 
   if (!cs_ingest_path (path, collect_cb, items, NULL, NULL, cancellable, error))
     return FALSE;

@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint    batch_size;   /* entries per Bundle; 0: 100 */
+  guint    batch_size;   /* entries per Bundle; 0: 50 (Medplum refuses more updates per transaction) */
   gboolean use_batch;    /* batch instead of transaction */
   gboolean dry_run;      /* only count creates/updates/unchanged */
 } CsFhirPushOptions;
