@@ -1269,6 +1269,11 @@ test_empty_and_errors (void)
   g_assert_false (cs_chart_export (CS_CHART_SCATTER, &scatter, NULL, path, 1e9, 200, &error));
   g_assert_error (error, CS_CHART_ERROR, CS_CHART_ERROR_FAILED);
   g_clear_error (&error);
+  g_assert_false (cs_chart_export (CS_CHART_SCATTER, &scatter, NULL, path, 15000, 15000, &error));
+  g_assert_error (error, CS_CHART_ERROR, CS_CHART_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "big.png"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   {
     CsChartKind kind;

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""cohortscope-cli chart: every kind from the demo cohort to PNG, SVG and PDF.
+"""cohortscope-cli chart: every kind from the demo cohort to PNG (SVG and PDF for some).
 
 Checks the files (PNG signature and size from IHDR, SVG parses as XML, PDF
 header and trailer), that the same command gives the same PNG, that
@@ -72,7 +72,7 @@ def check_pdf(path):
 
 with tempfile.TemporaryDirectory() as tmp:
     demo = os.path.join(tmp, "demo.json")
-    run(["demo", "-o", demo, "--patients", "160"])
+    run(["demo", "-o", demo, "--patients", "120"])
     src = ["--source", demo]
 
     kinds = {
@@ -86,10 +86,12 @@ with tempfile.TemporaryDirectory() as tmp:
                      "--split", "original_shape_meshvolume:median"],
         "heatmap": ["--features", "original_shape_*", "--clinical", "age_at_diagnosis,survival_time,ldh"],
     }
+    # every kind as PNG; the vector formats for a few (the same drawing code)
+    vector_too = {"scatter", "km", "heatmap", "violin"}
     for name, args in kinds.items():
         if "--kind" not in args:
             args = ["--kind", name] + args
-        for ext in ("png", "svg", "pdf"):
+        for ext in ("png", "svg", "pdf") if name in vector_too else ("png",):
             out = os.path.join(tmp, "%s.%s" % (name, ext))
             run(["chart"] + src + args + ["-o", out, "--width", "720", "--height", "480"])
             if not os.path.exists(out):

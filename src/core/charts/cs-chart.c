@@ -1342,6 +1342,14 @@ cs_chart_export (CsChartKind         kind,
       return FALSE;
     }
 
+  if (format == PNG && width * height > 1e8)
+    {
+      g_set_error (error, CS_CHART_ERROR, CS_CHART_ERROR_FAILED,
+                   _("%s: a %g × %g PNG needs too much memory; use at most 100 million pixels, "
+                     "or SVG or PDF for large prints"), path, width, height);
+      return FALSE;
+    }
+
   file = g_file_new_for_commandline_arg (path);
   if (!(out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error)))
     {
