@@ -1316,6 +1316,7 @@ cs_chart_export (CsChartKind         kind,
   cairo_surface_t *surface = NULL;
   cairo_status_t status;
   cairo_t *cr;
+  gboolean existed;
   enum { PNG, SVG, PDF } format;
 
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1351,6 +1352,7 @@ cs_chart_export (CsChartKind         kind,
     }
 
   file = g_file_new_for_commandline_arg (path);
+  existed = g_file_query_exists (file, NULL);
   if (!(out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error)))
     {
       g_prefix_error (error, _("Cannot write chart: "));
@@ -1386,15 +1388,21 @@ cs_chart_export (CsChartKind         kind,
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
 
-  if (stream.error != NULL)
+  if (stream.error != NULL || status != CAIRO_STATUS_SUCCESS)
     {
-      g_propagate_prefixed_error (error, stream.error, _("Cannot write chart %s: "), path);
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, CS_CHART_ERROR, CS_CHART_ERROR_WRITE,
-                   _("Cannot render chart %s: %s"), path, cairo_status_to_string (status));
+      g_autoptr(GCancellable) cancel = g_cancellable_new ();
+
+      if (stream.error != NULL)
+        g_propagate_prefixed_error (error, stream.error, _("Cannot write chart %s: "), path);
+      else
+        g_set_error (error, CS_CHART_ERROR, CS_CHART_ERROR_WRITE,
+                     _("Cannot render chart %s: %s"), path, cairo_status_to_string (status));
+
+      /* A cancelled close keeps an existing file as it was; a new one goes. */
+      g_cancellable_cancel (cancel);
+      g_output_stream_close (G_OUTPUT_STREAM (out), cancel, NULL);
+      if (!existed)
+        g_file_delete (file, NULL, NULL);
       return FALSE;
     }
   if (!g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error))
