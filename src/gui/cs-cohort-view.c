@@ -882,6 +882,8 @@ cs_cohort_view_init (CsCohortView *self)
   g_signal_connect_object (table_sorter, "changed", G_CALLBACK (on_table_sorter_changed), self, 0);
   self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->patients)),
                                           g_object_ref (table_sorter));
+  /* Not incremental: GTK 4.8's incremental sort paces itself by frames and
+   * takes ten times longer in total (100,000 rows: 0.5–1 s in one go). */
   selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);

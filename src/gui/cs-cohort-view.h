@@ -22,7 +22,8 @@ void        cs_cohort_view_set_store         (CsCohortView   *self,
  * NULL shows every patient. The header then reads "N of M patients". */
 void        cs_cohort_view_set_selection     (CsCohortView   *self,
                                               const CsBitset *rows);
-/* The table's rows as shown (sorted): a GListModel of CsPatientRow. */
+/* The table's rows as shown: a GtkSortListModel of CsPatientRow. Should it
+ * ever sort incrementally, gtk_sort_list_model_get_pending() is 0 once sorted. */
 GListModel *cs_cohort_view_get_patient_model (CsCohortView   *self);
 /* "400 of 400 patients" */
 const char *cs_cohort_view_get_count_text    (CsCohortView   *self);
