@@ -1,1 +1,586 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cs-ingest.c: streaming ingest of FHIR R4 JSON (Bundles, resources, NDJSON)
+ *
+ * The bytes of each source go through a CsJsonStream in SEQUENCE mode. When a
+ * top-level object says "resourceType": "Bundle" before its "entry" array,
+ * the entries are streamed: each entry is built, reported and freed before
+ * the next one is read. Anything else (a single resource, an NDJSON line, a
+ * Bundle whose entry array comes before its resourceType) is built as one
+ * tree and reported when it is complete. Nested Bundles are expanded from
+ * their (already built) tree.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cs-ingest.h"
+#include "cs-json-private.h"
+
+#define READ_CHUNK_SIZE    (256 * 1024)
+#define PROGRESS_INTERVAL  (64 * 1024)
+
+G_DEFINE_QUARK (cs-ingest-error-quark, cs_ingest_error)
+
+struct _CsIngest
+{
+  CsIngestResourceFunc  func;
+  gpointer              user_data;
+  CsJsonStream         *stream;
+
+  char                 *source_name;
+  guint                 source_index;
+  guint                 n_sources;
+  gboolean              in_source;
+  gboolean              streaming_bundle; /* the current top-level Bundle streams its entries */
+  gboolean              callback_failed;  /* the error came from func: pass it on unchanged */
+
+  guint64               n_resources;
+  GString              *path;             /* scratch: JSON path for error messages */
+};
+
+static const char *
+describe_type (const CsJsonNode *node)
+{
+  switch (node->type)
+    {
+    case CS_JSON_NULL:
+      return _("null");
+    case CS_JSON_BOOLEAN:
+      return _("a boolean");
+    case CS_JSON_NUMBER:
+      return _("a number");
+    case CS_JSON_STRING:
+      return _("a string");
+    case CS_JSON_ARRAY:
+      return _("an array");
+    case CS_JSON_OBJECT:
+      return _("an object");
+    default:
+      return _("a value");
+    }
+}
+
+static gboolean
+not_fhir (CsIngest   *self,
+          GError    **error,
+          guint64     offset,
+          const char *format,
+          ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+not_fhir (CsIngest   *self,
+          GError    **error,
+          guint64     offset,
+          const char *format,
+          ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (self->path->len > 0)
+    g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+                 _("byte %" G_GUINT64_FORMAT " at %s: %s"), offset, self->path->str, message);
+  else
+    g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+                 _("byte %" G_GUINT64_FORMAT ": %s"), offset, message);
+  return FALSE;
+}
+
+static guint64
+node_offset (const CsJsonNode *node,
+             guint64           fallback)
+{
+  guint64 offset;
+
+  if (cs_json_node_get_span (node, &offset, NULL))
+    return offset;
+  return fallback;
+}
+
+static gboolean process_entry (CsIngest         *self,
+                               const CsJsonNode *entry,
+                               guint64           offset,
+                               GError          **error);
+
+static gboolean
+emit (CsIngest         *self,
+      const CsJsonNode *resource,
+      const char       *resource_type,
+      const char       *full_url,
+      const char       *request_method,
+      GError          **error)
+{
+  CsResourceRecord record;
+  guint64 offset = 0, length = 0;
+
+  cs_json_node_get_span (resource, &offset, &length);
+
+  record.resource = resource;
+  record.resource_type = resource_type;
+  record.id = cs_json_get_string (resource, "id");
+  record.full_url = full_url;
+  record.source = self->source_name;
+  record.source_index = self->source_index;
+  record.offset = (goffset) offset;
+  record.length = (gsize) length;
+  record.request_method = request_method;
+
+  self->n_resources++;
+  if (self->func != NULL && !self->func (&record, self->user_data, error))
+    {
+      self->callback_failed = TRUE;
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                     _("Loading %s was stopped"), self->source_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A resource object at self->path (a Bundle is expanded). */
+static gboolean
+process_resource (CsIngest         *self,
+                  const CsJsonNode *resource,
+                  const char       *full_url,
+                  const char       *request_method,
+                  GError          **error)
+{
+  guint64 offset = node_offset (resource, 0);
+  const CsJsonNode *type = cs_json_get (resource, "resourceType");
+  const CsJsonNode *entries;
+  gsize path_len;
+  guint i = 0;
+
+  if (type == NULL)
+    return not_fhir (self, error, offset,
+                     _("the object has no resourceType, so it is not a FHIR resource"));
+  if (type->type != CS_JSON_STRING || type->v.string.len == 0 ||
+      strlen (type->v.string.str) != type->v.string.len)
+    return not_fhir (self, error, offset, _("resourceType must be a non-empty string but is %s"),
+                     type->type == CS_JSON_STRING ? _("an empty string") : describe_type (type));
+
+  if (strcmp (type->v.string.str, "Bundle") != 0)
+    return emit (self, resource, type->v.string.str, full_url, request_method, error);
+
+  entries = cs_json_get (resource, "entry");
+  if (entries == NULL)
+    return TRUE;
+
+  path_len = self->path->len;
+  g_string_append (self->path, path_len > 0 ? ".entry" : "entry");
+  if (entries->type != CS_JSON_ARRAY)
+    return not_fhir (self, error, node_offset (entries, offset),
+                     _("Bundle.entry must be an array but is %s"), describe_type (entries));
+
+  for (const CsJsonNode *entry = entries->v.first_child; entry != NULL; entry = entry->next, i++)
+    {
+      gsize entry_len = self->path->len;
+
+      g_string_append_printf (self->path, "[%u]", i);
+      if (!process_entry (self, entry, node_offset (entry, offset), error))
+        return FALSE;
+      g_string_truncate (self->path, entry_len);
+    }
+  g_string_truncate (self->path, path_len);
+  return TRUE;
+}
+
+/* A Bundle entry at self->path: report its resource, if it has one. */
+static gboolean
+process_entry (CsIngest         *self,
+               const CsJsonNode *entry,
+               guint64           offset,
+               GError          **error)
+{
+  const CsJsonNode *resource;
+  const char *full_url;
+  const char *method;
+
+  if (entry->type != CS_JSON_OBJECT)
+    return not_fhir (self, error, offset, _("a Bundle entry must be an object but is %s"),
+                     describe_type (entry));
+
+  resource = cs_json_get (entry, "resource");
+  if (resource == NULL || resource->type == CS_JSON_NULL)
+    return TRUE; /* e.g. DELETE in a transaction, a batch-response entry */
+
+  g_string_append (self->path, ".resource");
+  if (resource->type != CS_JSON_OBJECT)
+    return not_fhir (self, error, offset, _("entry.resource must be an object but is %s"),
+                     describe_type (resource));
+
+  full_url = cs_json_get_string (entry, "fullUrl");
+  method = cs_json_get_string (cs_json_get (entry, "request"), "method");
+  return process_resource (self, resource, full_url, method, error);
+}
+
+/* CsJsonStream callbacks */
+
+static gboolean
+on_value (CsJsonStream     *stream,
+          const CsJsonNode *node,
+          guint64           offset,
+          gpointer          user_data,
+          GError          **error)
+{
+  CsIngest *self = user_data;
+
+  if (self->streaming_bundle)
+    {
+      /* its entries were reported one by one */
+      self->streaming_bundle = FALSE;
+      return TRUE;
+    }
+
+  g_string_truncate (self->path, 0);
+  if (node->type != CS_JSON_OBJECT)
+    return not_fhir (self, error, offset,
+                     _("expected a FHIR resource (a JSON object) but found %s"),
+                     describe_type (node));
+  return process_resource (self, node, NULL, NULL, error);
+}
+
+static gboolean
+on_stream_array (CsJsonStream     *stream,
+                 const CsJsonNode *top_object,
+                 const char       *key,
+                 gpointer          user_data)
+{
+  CsIngest *self = user_data;
+
+  if (strcmp (key, "entry") != 0 ||
+      g_strcmp0 (cs_json_get_string (top_object, "resourceType"), "Bundle") != 0)
+    return FALSE;
+  self->streaming_bundle = TRUE;
+  return TRUE;
+}
+
+static gboolean
+on_element (CsJsonStream     *stream,
+            const CsJsonNode *element,
+            guint             index,
+            guint64           offset,
+            gpointer          user_data,
+            GError          **error)
+{
+  CsIngest *self = user_data;
+
+  g_string_truncate (self->path, 0);
+  g_string_append_printf (self->path, "entry[%u]", index);
+  return process_entry (self, element, offset, error);
+}
+
+static const CsJsonStreamFuncs stream_funcs = {
+  on_value,
+  on_stream_array,
+  on_element,
+};
+
+/* Push interface */
+
+CsIngest *
+cs_ingest_new (CsIngestResourceFunc func,
+               gpointer             user_data)
+{
+  CsIngest *self = g_new0 (CsIngest, 1);
+
+  self->func = func;
+  self->user_data = user_data;
+  self->stream = cs_json_stream_new (CS_JSON_STREAM_SEQUENCE, &stream_funcs, self);
+  self->path = g_string_new (NULL);
+  self->source_name = g_strdup (_("input"));
+  return self;
+}
+
+void
+cs_ingest_free (CsIngest *self)
+{
+  if (self == NULL)
+    return;
+  cs_json_stream_free (self->stream);
+  g_string_free (self->path, TRUE);
+  g_free (self->source_name);
+  g_free (self);
+}
+
+void
+cs_ingest_begin_source (CsIngest   *self,
+                        const char *source_name)
+{
+  g_return_if_fail (self != NULL);
+
+  cs_json_stream_reset (self->stream);
+  g_free (self->source_name);
+  self->source_name = g_strdup (source_name != NULL ? source_name : _("input"));
+  self->source_index = self->n_sources++;
+  self->in_source = TRUE;
+  self->streaming_bundle = FALSE;
+  self->callback_failed = FALSE;
+}
+
+static gboolean
+finish_error (CsIngest *self,
+              GError   *local_error,
+              GError  **error)
+{
+  if (!self->callback_failed)
+    g_prefix_error (&local_error, "%s: ", self->source_name);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+gboolean
+cs_ingest_feed (CsIngest   *self,
+                const char *data,
+                gsize       len,
+                GError    **error)
+{
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  if (!self->in_source)
+    cs_ingest_begin_source (self, NULL);
+  if (!cs_json_stream_feed (self->stream, data, len, &local_error))
+    return finish_error (self, local_error, error);
+  return TRUE;
+}
+
+gboolean
+cs_ingest_end_source (CsIngest  *self,
+                      GError   **error)
+{
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!self->in_source)
+    return TRUE;
+  self->in_source = FALSE;
+  if (!cs_json_stream_end (self->stream, &local_error))
+    return finish_error (self, local_error, error);
+  return TRUE;
+}
+
+guint64
+cs_ingest_get_n_resources (CsIngest *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_resources;
+}
+
+/* Files and directories */
+
+typedef struct
+{
+  CsIngest             *ingest;
+  CsIngestProgressFunc  progress;
+  gpointer              progress_data;
+  GCancellable         *cancellable;
+  char                 *buffer;
+} PathRun;
+
+static gboolean
+has_json_suffix (const char *name)
+{
+  return g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".ndjson") ||
+         g_str_has_suffix (name, ".jsonl") || g_str_has_suffix (name, ".JSON") ||
+         g_str_has_suffix (name, ".NDJSON") || g_str_has_suffix (name, ".JSONL");
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Appends the matching files under dir, recursively, sorted by name. */
+static gboolean
+collect_files (const char *dir,
+               GPtrArray  *files,
+               guint       depth,
+               GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDir) gdir = g_dir_open (dir, 0, &local_error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (gdir == NULL)
+    {
+      g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO, _("Cannot read the folder %s: %s"),
+                   dir, local_error->message);
+      return FALSE;
+    }
+  if (depth > 64)
+    {
+      g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO,
+                   _("Cannot read the folder %s: folders are nested too deeply"), dir);
+      return FALSE;
+    }
+
+  while ((name = g_dir_read_name (gdir)) != NULL)
+    if (name[0] != '.')
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *child_name = g_ptr_array_index (names, i);
+      g_autofree char *child = g_build_filename (dir, child_name, NULL);
+      GStatBuf st;
+
+      if (g_lstat (child, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        {
+          if (!collect_files (child, files, depth + 1, error))
+            return FALSE;
+        }
+      else if (has_json_suffix (child_name) &&
+               (S_ISREG (st.st_mode) ||
+                (S_ISLNK (st.st_mode) && g_file_test (child, G_FILE_TEST_IS_REGULAR))))
+        g_ptr_array_add (files, g_steal_pointer (&child));
+    }
+  return TRUE;
+}
+
+static gboolean
+ingest_file (PathRun    *run,
+             const char *path,
+             GError    **error)
+{
+  CsIngest *self = run->ingest;
+  GStatBuf st;
+  guint64 done = 0, last_report = 0;
+  int fd;
+  gboolean ok = TRUE;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO, _("Cannot open %s: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0)
+    st.st_size = 0;
+#ifdef POSIX_FADV_SEQUENTIAL
+  posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+
+  cs_ingest_begin_source (self, path);
+  while (ok)
+    {
+      gssize n;
+
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      n = read (fd, run->buffer, READ_CHUNK_SIZE);
+      if (n < 0)
+        {
+          int saved = errno;
+
+          if (saved == EINTR)
+            continue;
+          g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO, _("Cannot read %s: %s"),
+                       path, g_strerror (saved));
+          ok = FALSE;
+          break;
+        }
+      if (n == 0)
+        break;
+      ok = cs_ingest_feed (self, run->buffer, (gsize) n, error);
+      done += (guint64) n;
+      if (ok && run->progress != NULL && done - last_report >= PROGRESS_INTERVAL)
+        {
+          run->progress (done, (guint64) st.st_size, self->n_resources, run->progress_data);
+          last_report = done;
+        }
+    }
+  close (fd);
+
+  if (ok)
+    ok = cs_ingest_end_source (self, error);
+  else
+    self->in_source = FALSE;
+  if (ok && run->progress != NULL)
+    run->progress (done, (guint64) st.st_size, self->n_resources, run->progress_data);
+  return ok;
+}
+
+gboolean
+cs_ingest_path (const char           *path,
+                CsIngestResourceFunc  func,
+                gpointer              user_data,
+                CsIngestProgressFunc  progress,
+                gpointer              progress_data,
+                GCancellable         *cancellable,
+                GError              **error)
+{
+  g_autoptr(CsIngest) self = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *buffer = NULL;
+  PathRun run;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      if (!collect_files (path, files, 0, error))
+        return FALSE;
+    }
+  else if (g_file_test (path, G_FILE_TEST_EXISTS))
+    g_ptr_array_add (files, g_strdup (path));
+  else
+    {
+      g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO,
+                   _("Cannot open %s: no such file or folder"), path);
+      return FALSE;
+    }
+
+  self = cs_ingest_new (func, user_data);
+  buffer = g_malloc (READ_CHUNK_SIZE);
+  run.ingest = self;
+  run.progress = progress;
+  run.progress_data = progress_data;
+  run.cancellable = cancellable;
+  run.buffer = buffer;
+
+  for (guint i = 0; i < files->len; i++)
+    if (!ingest_file (&run, g_ptr_array_index (files, i), error))
+      return FALSE;
+
+  if (self->n_resources == 0)
+    {
+      if (files->len == 0)
+        g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_EMPTY,
+                     _("%s contains no FHIR resources (no .json, .ndjson or .jsonl files)"), path);
+      else
+        g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_EMPTY,
+                     _("%s contains no FHIR resources"), path);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -28,6 +28,8 @@ typedef enum
   CS_INGEST_ERROR_EMPTY,       /* nothing to load (empty file, Bundle with no entries where an error is wanted) */
 } CsIngestError;
 
+GQuark      cs_ingest_error_quark       (void);
+
 typedef struct
 {
   const CsJsonNode *resource;      /* the resource object; valid only during the callback */

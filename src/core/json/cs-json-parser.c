@@ -1060,6 +1060,14 @@ handle_literal (CsJsonStream *self,
                                 strncmp (tok, "null", len) == 0))
         return set_error (self, error, CS_JSON_ERROR_TRUNCATED, offset + len, TRUE,
                           _("the input ends inside '%.*s'"), (int) len, tok);
+      if (self->depth == 0 && self->n_values > 0)
+        return set_error (self, error, CS_JSON_ERROR_SYNTAX, offset, TRUE,
+                          _("unexpected data after the end of a JSON value: found '%.*s'"),
+                          (int) MIN (len, 20), tok);
+      if (self->depth == 0)
+        return set_error (self, error, CS_JSON_ERROR_SYNTAX, offset, TRUE,
+                          _("the input does not start with JSON: found '%.*s'"),
+                          (int) MIN (len, 20), tok);
       return set_error (self, error, CS_JSON_ERROR_SYNTAX, offset, TRUE,
                         _("expected a value but found '%.*s'"), (int) MIN (len, 20), tok);
     }
@@ -1385,13 +1393,17 @@ parse_chunk (CsJsonStream *self,
                   p++;
                   break;
                 }
-              if (self->depth == 0 && self->n_values == 0)
+              if (self->depth == 0)
                 {
                   char found[32];
 
                   describe_byte (found, p, end);
+                  if (self->n_values == 0)
+                    return set_error (self, error, CS_JSON_ERROR_SYNTAX, OFF (p), TRUE,
+                                      _("the input does not start with JSON: found %s"), found);
                   return set_error (self, error, CS_JSON_ERROR_SYNTAX, OFF (p), TRUE,
-                                    _("the input does not start with JSON: found %s"), found);
+                                    _("unexpected data after the end of a JSON value: found %s"),
+                                    found);
                 }
               return unexpected (self, p, end, OFF (p), TRUE, error);
             }
@@ -1482,6 +1494,14 @@ cs_json_stream_end (CsJsonStream *self,
     {
       set_error (self, &local_error, CS_JSON_ERROR_TRUNCATED, self->offset,
                  self->carry_kind == TOK_STRING, _("the input ends inside a string"));
+      goto failed;
+    }
+  if (self->carry_kind != TOK_NONE && self->depth > 0)
+    {
+      /* a container is open: the input is cut, whatever the token */
+      set_error (self, &local_error, CS_JSON_ERROR_TRUNCATED, self->offset, TRUE,
+                 _("the input ends inside '%.*s'"), (int) MIN (self->carry->len, 20),
+                 (const char *) self->carry->data);
       goto failed;
     }
   if (self->carry_kind != TOK_NONE)
