@@ -978,6 +978,26 @@ test_histogram (void)
   model.x_label = "Volume (cm³)";
   export_all (CS_CHART_HISTOGRAM, &model, "histogram", FALSE);
 
+  /* hit testing gives the bin and its count */
+  {
+    double start, width, lo, hi;
+    guint n_bins, count, expected = 0;
+    int bin;
+
+    cs_chart_histogram_layout (&model, cs_chart_style_light (), 800, 560, &layout);
+    g_assert_true (cs_chart_histogram_bins (v, 500, model.rule, 0, &start, &width, &n_bins));
+    bin = cs_chart_histogram_hit (&model, &layout, cs_chart_layout_x_to_px (&layout, start + width * 2.5),
+                                  layout.plot.y + 20, &lo, &hi, &count);
+    g_assert_cmpint (bin, ==, 2);
+    g_assert_cmpfloat (fabs (lo - (start + 2 * width)), <, 1e-9);
+    g_assert_cmpfloat (fabs (hi - (start + 3 * width)), <, 1e-9);
+    for (guint i = 0; i < 500; i++)
+      if (v[i] >= lo && v[i] < hi)
+        expected++;
+    g_assert_cmpuint (count, ==, expected);
+    g_assert_cmpint (cs_chart_histogram_hit (&model, &layout, 1, 1, NULL, NULL, NULL), ==, -1);
+  }
+
   /* the bar over the mode reaches above the bottom of the plot */
   cs_chart_histogram_layout (&model, cs_chart_style_light (), 800, 560, &layout);
   g_assert_cmpfloat (layout.y_min, ==, 0);
@@ -1109,6 +1129,20 @@ test_km (void)
     /* half way down, right at the start, is background (no curve) */
     p = pixel (img, (int) layout.plot.x + 3, (int) (layout.plot.y + layout.plot.height / 2));
     g_assert_false (close_to (p, c0, 30));
+  }
+  /* hit testing: on group 1's curve half way through its first plateau */
+  {
+    double t_mid = (d.t[1][12] + d.t[1][13]) / 2;
+    double t, sv;
+    int hit = cs_chart_km_hit (&d.model, &layout, cs_chart_layout_x_to_px (&layout, t_mid),
+                               cs_chart_layout_y_to_px (&layout, d.s[1][12]) + 1, 3, &t, &sv);
+
+    g_assert_cmpuint (d.groups[1].n_steps, >, 14);
+    g_assert_cmpfloat (fabs (cs_chart_km_survival_at (&d.groups[0], t_mid) - d.s[1][12]), >, 0.05);
+    g_assert_cmpint (hit, ==, 1);
+    g_assert_cmpfloat (sv, ==, d.s[1][12]);
+    g_assert_cmpfloat (fabs (t - t_mid), <, (layout.x_max - layout.x_min) / layout.plot.width);
+    g_assert_cmpint (cs_chart_km_hit (&d.model, &layout, layout.plot.x - 5, layout.plot.y, 3, NULL, NULL), ==, -1);
   }
   /* After the last step of group 0 the curve sits at its final survival */
   {

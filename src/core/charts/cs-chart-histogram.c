@@ -219,6 +219,39 @@ cs_chart_histogram_draw (cairo_t                     *cr,
   cairo_restore (cr);
 }
 
+int
+cs_chart_histogram_hit (const CsChartHistogramModel *model,
+                        const CsChartLayout         *layout,
+                        double                       x,
+                        double                       y,
+                        double                      *lo,
+                        double                      *hi,
+                        guint                       *count)
+{
+  g_autofree double *counts = NULL;
+  double start, bin_width, max_count, v, q;
+  guint n_bins;
+  int b;
+
+  if (!cs_chart_rect_contains (&layout->plot, x, y))
+    return -1;
+  counts = histogram_counts (model, &start, &bin_width, &n_bins, &max_count);
+  if (counts == NULL || n_bins == 0)
+    return -1;
+  v = cs_chart_layout_px_to_x (layout, x);
+  q = floor ((v - start) / bin_width);
+  if (!(q >= 0 && q < n_bins))
+    return -1;
+  b = (int) q;
+  if (lo)
+    *lo = start + bin_width * b;
+  if (hi)
+    *hi = start + bin_width * (b + 1);
+  if (count)
+    *count = (guint) counts[b];
+  return b;
+}
+
 /* ------------------------------------------------------------------ bar */
 
 static double

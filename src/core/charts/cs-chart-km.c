@@ -434,3 +434,44 @@ cs_chart_km_draw (cairo_t              *cr,
 
   cairo_restore (cr);
 }
+
+int
+cs_chart_km_hit (const CsChartKmModel *model,
+                 const CsChartLayout  *layout,
+                 double                x,
+                 double                y,
+                 double                radius,
+                 double               *time,
+                 double               *survival)
+{
+  double t, best = radius;
+  int found = -1;
+
+  if (model == NULL || layout == NULL || !cs_chart_rect_contains (&layout->plot, x, y))
+    return -1;
+  t = cs_chart_layout_px_to_x (layout, x);
+  if (t < 0)
+    return -1;
+
+  for (guint gi = 0; gi < model->n_groups; gi++)
+    {
+      const CsChartKmGroup *g = &model->groups[gi];
+      double s, d;
+
+      if (t > group_end (g))
+        continue;
+      s = cs_chart_km_survival_at (g, t);
+      d = fabs (cs_chart_layout_y_to_px (layout, s) - y);
+      /* ties: the later group is drawn on top */
+      if (d <= best)
+        {
+          best = d;
+          found = (int) gi;
+          if (time)
+            *time = t;
+          if (survival)
+            *survival = s;
+        }
+    }
+  return found;
+}

@@ -288,6 +288,15 @@ void     cs_chart_histogram_draw   (cairo_t                     *cr,
                                     double                       height,
                                     const CsChartHistogramModel *model,
                                     const CsChartStyle          *style);
+/* The bin under x px (anywhere in the plot's height): its index, value
+ * range [lo, hi) and count; -1 outside the bins. */
+int      cs_chart_histogram_hit    (const CsChartHistogramModel *model,
+                                    const CsChartLayout         *layout,
+                                    double                       x,
+                                    double                       y,
+                                    double                      *lo,
+                                    double                      *hi,
+                                    guint                       *count);
 
 /* ------------------------------------------------------------------ bar */
 
@@ -359,6 +368,16 @@ void   cs_chart_km_draw        (cairo_t              *cr,
                                 double                height,
                                 const CsChartKmModel *model,
                                 const CsChartStyle   *style);
+/* The curve nearest to (x, y) px within radius px (vertical distance at
+ * that time): its group index, or -1; *time and *survival get the point
+ * on the curve. */
+int    cs_chart_km_hit         (const CsChartKmModel *model,
+                                const CsChartLayout  *layout,
+                                double                x,
+                                double                y,
+                                double                radius,
+                                double               *time,
+                                double               *survival);
 
 /* ------------------------------------------------------------- heat map */
 
