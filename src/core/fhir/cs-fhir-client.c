@@ -1374,7 +1374,21 @@ op_run (CsFhirOp  *op,
 /* ------------------------------------------------------------------------ */
 /* Cohorts */
 
+/* Without a CapabilityStatement */
 static const char * const default_types[] = { "Observation", "Condition", "ImagingStudy", NULL };
+
+/* With one: every declared type of the R4 Patient compartment that has a
+ * `patient` search parameter, so the store sees all of a patient's record
+ * (follow-up dates come from any resource, e.g. Encounters). */
+static const char * const compartment_types[] = {
+  "AllergyIntolerance", "BodyStructure", "CarePlan", "CareTeam", "Claim", "ClinicalImpression",
+  "Condition", "Consent", "Coverage", "DetectedIssue", "DeviceRequest", "DeviceUseStatement",
+  "DiagnosticReport", "DocumentReference", "Encounter", "EpisodeOfCare", "ExplanationOfBenefit",
+  "FamilyMemberHistory", "Flag", "Goal", "ImagingStudy", "Immunization", "Media",
+  "MedicationAdministration", "MedicationDispense", "MedicationRequest", "MedicationStatement",
+  "NutritionOrder", "Observation", "Procedure", "QuestionnaireResponse", "RiskAssessment",
+  "ServiceRequest", "Specimen", NULL
+};
 
 static char *
 join_ids (GPtrArray  *ids,
@@ -1828,6 +1842,7 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
   g_autoptr(CsFhirOp) op = NULL;
   g_autoptr(CsFhirCapabilities) caps = NULL;
   g_autoptr(CsFhirCacheWriter) cache = NULL;
+  g_autoptr(GPtrArray) types = NULL;
   CsFhirFetchMethod method;
   CsFhirCohortSpec all_spec = { 0 };
 
@@ -1839,7 +1854,7 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
 
   op = cs_fhir_op_new (self, cancellable);
   op->spec = spec;
-  op->types = spec->resource_types != NULL ? (const char **) spec->resource_types : (const char **) default_types;
+  op->types = (const char **) spec->resource_types;
   op->func = cs_store_add_resource;
   op->func_data = store;
   op->progress = progress;
@@ -1860,7 +1875,7 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
   if (method == CS_FHIR_FETCH_BY_TYPE && spec->kind != CS_FHIR_COHORT_ALL)
     method = CS_FHIR_FETCH_AUTO;
 
-  if (method == CS_FHIR_FETCH_AUTO || method == CS_FHIR_FETCH_REVINCLUDE)
+  if (method == CS_FHIR_FETCH_AUTO || method == CS_FHIR_FETCH_REVINCLUDE || op->types == NULL)
     {
       g_autoptr(GError) meta_error = NULL;
 
@@ -1875,6 +1890,17 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
             }
           g_debug ("No usable CapabilityStatement (%s); fetching by patient= chunks", meta_error->message);
         }
+      if (op->types == NULL && caps != NULL)
+        {
+          types = g_ptr_array_new ();
+          for (guint i = 0; compartment_types[i] != NULL; i++)
+            if (g_hash_table_contains (caps->interactions, compartment_types[i]))
+              g_ptr_array_add (types, (gpointer) compartment_types[i]);
+          g_ptr_array_add (types, NULL);
+          op->types = (const char **) types->pdata;
+        }
+      if (op->types == NULL)
+        op->types = (const char **) default_types;
       if (method == CS_FHIR_FETCH_AUTO)
         method = all_revincludes_declared (op, caps) ? CS_FHIR_FETCH_REVINCLUDE : CS_FHIR_FETCH_PATIENT_CHUNKS;
     }

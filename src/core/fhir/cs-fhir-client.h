@@ -117,7 +117,8 @@ typedef struct
   CsFhirCohortKind    kind;
   const char         *group_id;       /* CS_FHIR_COHORT_GROUP */
   const char         *patient_query;  /* CS_FHIR_COHORT_SEARCH */
-  const char * const *resource_types; /* NULL: Observation, Condition, ImagingStudy */
+  const char * const *resource_types; /* NULL: the Patient-compartment types the server declares
+                                       * (Observation, Condition, ImagingStudy without /metadata) */
   CsFhirFetchMethod   method;
   guint               chunk_size;     /* patient ids per request, 0: 50 */
   gboolean            write_cache;    /* write the offline cache after success */

@@ -28,8 +28,12 @@ const repo = new MemoryRepository();
 const defaultCount = Number(process.env.CS_SERVER_DEFAULT_COUNT || 20);
 const getCache = new Map();
 
-const TYPES = ['Patient', 'Observation', 'Condition', 'ImagingStudy', 'Group', 'Encounter',
-  'Procedure', 'MedicationRequest', 'DiagnosticReport', 'BodyStructure', 'Device'];
+// Declared in /metadata: the Patient compartment and a few shared types.
+const TYPES = [...new Set([
+  ...readJson('fhir/r4/compartmentdefinition-patient.json').resource
+    .filter((r) => r.param && r.param.length > 0).map((r) => r.code),
+  'Device', 'Organization', 'Practitioner', 'PractitionerRole', 'Location', 'Medication',
+])].sort();
 
 function capabilityStatement() {
   const patientParams = ['_id', '_count', '_offset', 'birthdate', 'gender', 'identifier', 'name'];
