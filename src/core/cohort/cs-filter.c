@@ -1497,31 +1497,61 @@ compile_tree (const Node        *node,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Evaluation */
+/* Evaluation
+ *
+ * A node yields its true rows and, when the caller needs them, its unknown
+ * rows. Only NOT needs the unknown rows of its child (false = neither), so
+ * AND/OR chains under the root run in "true only" mode: predicates skip the
+ * missing mask (NAN and the missing level compare false anyway), and the
+ * simple ones AND straight into the chain's accumulator, skipping words
+ * that are already all false.
+ */
 
 typedef struct
 {
   CsBitset *t;   /* true */
-  CsBitset *u;   /* unknown */
+  CsBitset *u;   /* unknown, NULL in true-only mode */
 } Tri;
 
-/* One pass over a numeric column: OR the test's bits into t, and the
- * missing bits into m when m is not NULL. NAN compares false everywhere. */
+/* One pass over a numeric column. With m: OR the matches into t and store
+ * the missing bits in m. Without m: OR (or AND, when and_into) the matches
+ * into t. */
 #define NUM_LOOP(EXPR)                                                   \
-  for (guint w = 0; w < n_words; w++)                                    \
+  if (m != NULL)                                                         \
     {                                                                    \
-      const double *col = num + (gsize) w * 64;                          \
-      guint end = MIN (64, n_rows - w * 64);                             \
-      guint64 bits = 0, miss = 0;                                        \
-                                                                         \
-      for (guint b = 0; b < end; b++)                                    \
+      for (guint w = 0; w < n_words; w++)                                \
         {                                                                \
-          double v = col[b];                                             \
-          bits |= (guint64) (EXPR) << b;                                 \
-          miss |= (guint64) (v != v) << b;                               \
+          const double *col = num + (gsize) w * 64;                      \
+          guint end = MIN (64, n_rows - w * 64);                         \
+          guint64 bits = 0, miss = 0;                                    \
+                                                                         \
+          for (guint b = 0; b < end; b++)                                \
+            {                                                            \
+              double v = col[b];                                         \
+              bits |= (guint64) (EXPR) << b;                             \
+              miss |= (guint64) (v != v) << b;                           \
+            }                                                            \
+          t[w] |= bits;                                                  \
+          m[w] = miss;                                                   \
         }                                                                \
-      t[w] |= bits;                                                      \
-      m[w] = miss;                                                       \
+    }                                                                    \
+  else                                                                   \
+    {                                                                    \
+      for (guint w = 0; w < n_words; w++)                                \
+        {                                                                \
+          const double *col = num + (gsize) w * 64;                      \
+          guint end = MIN (64, n_rows - w * 64);                         \
+          guint64 bits = 0;                                              \
+                                                                         \
+          if (and_into && t[w] == 0)                                     \
+            continue;                                                    \
+          for (guint b = 0; b < end; b++)                                \
+            {                                                            \
+              double v = col[b];                                         \
+              bits |= (guint64) (EXPR) << b;                             \
+            }                                                            \
+          t[w] = and_into ? (t[w] & bits) : (t[w] | bits);               \
+        }                                                                \
     }
 
 static void
@@ -1530,7 +1560,8 @@ run_test (const Test   *test,
           guint         n_rows,
           guint         n_words,
           guint64      *t,
-          guint64      *m)
+          guint64      *m,
+          gboolean      and_into)
 {
   double a = test->a, b_ = test->b;
 
@@ -1559,12 +1590,15 @@ run_test (const Test   *test,
     }
 }
 
+/* Categorical: t gets the rows whose level is marked in the lut (replaced,
+ * or and-ed when and_into), m (when not NULL) the missing rows. */
 static void
 eval_categorical (const Compiled *c,
                   guint           n_rows,
                   guint           n_words,
                   guint64        *t,
-                  guint64        *m)
+                  guint64        *m,
+                  gboolean        and_into)
 {
   const gint32 *cat = c->var->cat;
   const guint8 *lut = c->lut;
@@ -1576,6 +1610,8 @@ eval_categorical (const Compiled *c,
       guint end = MIN (64, n_rows - w * 64);
       guint64 bits = 0, miss = 0;
 
+      if (and_into && t[w] == 0)
+        continue;
       for (guint b = 0; b < end; b++)
         {
           guint32 idx = (guint32) col[b] + 1u;
@@ -1584,44 +1620,68 @@ eval_categorical (const Compiled *c,
           bits |= (guint64) lut[idx] << b;
           miss |= (guint64) (idx == 0) << b;
         }
-      t[w] = bits;
-      m[w] = miss;
+      t[w] = and_into ? (t[w] & bits) : bits;
+      if (m != NULL)
+        m[w] = miss;
     }
 }
 
+static inline guint64
+tail_mask (guint n_rows)
+{
+  return n_rows % 64 == 0 ? G_MAXUINT64 : (((guint64) 1 << (n_rows % 64)) - 1);
+}
+
+/* A predicate that can AND straight into an accumulator in true-only mode */
+static gboolean
+compiled_is_simple (const Compiled *c)
+{
+  return !c->missing_test && !c->invert && (c->categorical || c->tests->len == 1);
+}
+
+static void
+and_into_simple (const Compiled *c,
+                 guint           n_rows,
+                 guint64        *t,
+                 guint           n_words)
+{
+  if (c->categorical)
+    eval_categorical (c, n_rows, n_words, t, NULL, TRUE);
+  else
+    run_test (&g_array_index (c->tests, Test, 0), c->var->num, n_rows, n_words, t, NULL, TRUE);
+}
+
+/* t receives the true rows, u (scratch when the caller does not need it)
+ * the unknown rows; both start clear. */
 static void
 eval_predicate (const Compiled *c,
                 guint           n_rows,
-                Tri            *out)
+                guint64        *t,
+                guint64        *u,
+                guint           n_words)
 {
-  guint n_words = out->t->n_words;
-  guint64 *t = out->t->words;
-  guint64 *u = out->u->words;
+  g_autofree guint64 *scratch = NULL;
 
   if (c->categorical)
-    {
-      /* for "is missing" the lut is all zero: only the missing bits matter */
-      eval_categorical (c, n_rows, n_words, t, u);
-    }
+    /* for "is missing" the lut is all zero: only the missing bits matter */
+    eval_categorical (c, n_rows, n_words, t, u, FALSE);
   else if (c->missing_test)
     {
       static const Test never = { TEST_LT, -INFINITY, 0 };
 
-      run_test (&never, c->var->num, n_rows, n_words, t, u);
+      run_test (&never, c->var->num, n_rows, n_words, t, u, FALSE);
     }
   else
     {
-      g_autofree guint64 *scratch = NULL;
-
       for (guint i = 0; i < c->tests->len; i++)
         {
           if (i == 0)
-            run_test (&g_array_index (c->tests, Test, i), c->var->num, n_rows, n_words, t, u);
+            run_test (&g_array_index (c->tests, Test, i), c->var->num, n_rows, n_words, t, u, FALSE);
           else
             {
               if (scratch == NULL)
                 scratch = g_new (guint64, MAX (n_words, 1));
-              run_test (&g_array_index (c->tests, Test, i), c->var->num, n_rows, n_words, t, scratch);
+              run_test (&g_array_index (c->tests, Test, i), c->var->num, n_rows, n_words, t, scratch, FALSE);
             }
         }
     }
@@ -1629,23 +1689,19 @@ eval_predicate (const Compiled *c,
   /* Now t = matched, u = missing. */
   if (c->missing_test)
     {
+      guint64 last = tail_mask (n_rows);
+
       for (guint w = 0; w < n_words; w++)
         {
-          t[w] = u[w];
+          t[w] = c->negated ? ~u[w] : u[w];
           u[w] = 0;
         }
-      if (c->negated)
-        {
-          CsBitset *all = cs_bitset_new_full (n_rows);
-
-          for (guint w = 0; w < n_words; w++)
-            t[w] = all->words[w] & ~t[w];
-          cs_bitset_free (all);
-        }
+      if (n_words > 0)
+        t[n_words - 1] &= last;
     }
   else if (c->invert)
     {
-      guint64 last = n_rows % 64 == 0 ? G_MAXUINT64 : (((guint64) 1 << (n_rows % 64)) - 1);
+      guint64 last = tail_mask (n_rows);
 
       for (guint w = 0; w < n_words; w++)
         t[w] = ~t[w] & ~u[w];
@@ -1666,38 +1722,69 @@ tri_clear (Tri *tri)
   g_clear_pointer (&tri->u, cs_bitset_free);
 }
 
+static gboolean
+node_is_simple (const Node     *node,
+                const Compiled *compiled)
+{
+  return node->children == NULL && compiled_is_simple (&compiled[node->pred_index]);
+}
+
 static void
 eval_node (const Node     *node,
            const Compiled *compiled,
            guint           n_rows,
+           gboolean        need_unknown,
            Tri            *out)
 {
   out->t = cs_bitset_new (n_rows);
-  out->u = cs_bitset_new (n_rows);
+  out->u = need_unknown ? cs_bitset_new (n_rows) : NULL;
 
   switch (node->kind)
     {
     case NODE_CMP:
     case NODE_IN:
     case NODE_MISSING:
-      eval_predicate (&compiled[node->pred_index], n_rows, out);
+      {
+        const Compiled *c = &compiled[node->pred_index];
+        guint n_words = out->t->n_words;
+
+        if (!need_unknown && compiled_is_simple (c))
+          {
+            if (c->categorical)
+              eval_categorical (c, n_rows, n_words, out->t->words, NULL, FALSE);
+            else
+              run_test (&g_array_index (c->tests, Test, 0), c->var->num, n_rows, n_words,
+                        out->t->words, NULL, FALSE);
+          }
+        else if (need_unknown)
+          eval_predicate (c, n_rows, out->t->words, out->u->words, n_words);
+        else
+          {
+            g_autofree guint64 *scratch = g_new0 (guint64, MAX (n_words, 1));
+
+            eval_predicate (c, n_rows, out->t->words, scratch, n_words);
+          }
+      }
       break;
 
     case NODE_NOT:
       {
         Tri child = { 0 };
-        guint64 last = n_rows % 64 == 0 ? G_MAXUINT64 : (((guint64) 1 << (n_rows % 64)) - 1);
+        guint64 last = tail_mask (n_rows);
         guint n_words = out->t->n_words;
 
-        eval_node (g_ptr_array_index (node->children, 0), compiled, n_rows, &child);
+        eval_node (g_ptr_array_index (node->children, 0), compiled, n_rows, TRUE, &child);
         /* true ↔ false, unknown stays unknown */
         for (guint w = 0; w < n_words; w++)
-          {
-            out->t->words[w] = ~child.t->words[w] & ~child.u->words[w];
-            out->u->words[w] = child.u->words[w];
-          }
+          out->t->words[w] = ~child.t->words[w] & ~child.u->words[w];
         if (n_words > 0)
           out->t->words[n_words - 1] &= last;
+        if (need_unknown)
+          {
+            CsBitset *tmp = out->u;
+
+            out->u = child.u, child.u = tmp;
+          }
         tri_clear (&child);
       }
       break;
@@ -1710,16 +1797,28 @@ eval_node (const Node     *node,
 
         for (guint i = 0; i < node->children->len; i++)
           {
+            const Node *child_node = g_ptr_array_index (node->children, i);
             Tri child = { 0 };
-            guint64 *t = out->t->words, *u = out->u->words;
+            guint64 *t = out->t->words, *u = need_unknown ? out->u->words : NULL;
 
-            eval_node (g_ptr_array_index (node->children, i), compiled, n_rows, &child);
+            if (i > 0 && is_and && !need_unknown && node_is_simple (child_node, compiled))
+              {
+                and_into_simple (&compiled[child_node->pred_index], n_rows, t, n_words);
+                continue;
+              }
+
+            eval_node (child_node, compiled, n_rows, need_unknown, &child);
             if (i == 0)
               {
                 CsBitset *tmp;
 
                 tmp = out->t, out->t = child.t, child.t = tmp;
                 tmp = out->u, out->u = child.u, child.u = tmp;
+              }
+            else if (!need_unknown)
+              {
+                for (guint w = 0; w < n_words; w++)
+                  t[w] = is_and ? (t[w] & child.t->words[w]) : (t[w] | child.t->words[w]);
               }
             else if (is_and)
               {
@@ -1772,7 +1871,7 @@ cs_filter_evaluate_columns (const CsFilter     *self,
   compiled = g_new0 (Compiled, MAX (self->n_preds, 1));
   ok = compile_tree (self->root, variables, n_variables, n_rows, compiled, error);
   if (ok)
-    eval_node (self->root, compiled, n_rows, &result);
+    eval_node (self->root, compiled, n_rows, unknown != NULL, &result);
 
   for (guint i = 0; i < self->n_preds; i++)
     compiled_clear (&compiled[i]);
@@ -1783,7 +1882,6 @@ cs_filter_evaluate_columns (const CsFilter     *self,
 
   if (unknown != NULL)
     *unknown = g_steal_pointer (&result.u);
-  g_clear_pointer (&result.u, cs_bitset_free);
 
   return result.t;
 }
