@@ -610,7 +610,7 @@ test_bad_url (void)
 }
 
 static void
-test_tls_self_signed (void)
+tls_self_signed (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("cs-fhir-tls-XXXXXX", &error);
@@ -655,6 +655,29 @@ test_tls_self_signed (void)
   g_unlink (key);
   g_unlink (cert);
   g_rmdir (dir);
+}
+
+/* LeakSanitizer's tracer crashes on the dynamic TLS of the GIO TLS module
+ * (a sanitizer bug, not a leak), so this test runs in a subprocess that
+ * does not check for leaks; everything else does. */
+static void
+test_tls_self_signed (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("ASAN_OPTIONS"));
+  g_autofree char *options = g_strconcat (saved != NULL ? saved : "", saved != NULL ? ":" : "", "detect_leaks=0", NULL);
+
+  if (g_test_subprocess ())
+    {
+      tls_self_signed ();
+      return;
+    }
+  g_setenv ("ASAN_OPTIONS", options, TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  if (saved != NULL)
+    g_setenv ("ASAN_OPTIONS", saved, TRUE);
+  else
+    g_unsetenv ("ASAN_OPTIONS");
+  g_test_trap_assert_passed ();
 }
 
 int
