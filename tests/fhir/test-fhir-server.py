@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+# test-fhir-server.py: cohortscope-cli against a real FHIR server
+#
+# Starts tests/fhir/server (the @medplum/fhir-router in-memory server behind a
+# small Node front end that adds Bundle.link paging and /metadata) on
+# 127.0.0.1, uploads the demo cohort (and the Synthea bundles when the shared
+# data is present) with `push`, and checks that `summary`, `variables` and
+# `table` give the same answers from the server (small _count, so paging is
+# exercised) as from the files. `push` twice must not change the server's
+# resource count. Exit 77 (skip) when node/npm cannot install the server.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.request
+
+SKIP = 77
+CLI = os.environ.get('CS_CLI')
+SOURCE_ROOT = os.environ.get('CS_SOURCE_ROOT', os.path.join(os.path.dirname(__file__), '..', '..'))
+SERVER_DIR = os.path.join(SOURCE_ROOT, 'tests', 'fhir', 'server')
+SHARED = os.environ.get('CS_SHARED_DATA', '')
+SYNTHEA = os.path.join(SHARED, 'synthea-r4') if SHARED else ''
+# Types a cohort load does not fetch: they are not patient data
+NOT_PATIENT_DATA = {'Device', 'Organization', 'Practitioner', 'PractitionerRole', 'Location', 'Medication'}
+
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print('FAIL: ' + message, file=sys.stderr)
+    else:
+        print('ok: ' + message)
+
+
+def run(args, env=None, expect=0):
+    result = subprocess.run([CLI] + args, capture_output=True, text=True, env=env, timeout=600)
+    if result.returncode != expect:
+        print(result.stdout[-2000:], file=sys.stderr)
+        print(result.stderr[-4000:], file=sys.stderr)
+        raise SystemExit('cohortscope-cli %s exited with %d' % (' '.join(args), result.returncode))
+    return result.stdout
+
+
+def start_server():
+    if shutil.which('node') is None or shutil.which('npm') is None:
+        print('node/npm not installed: skipping')
+        raise SystemExit(SKIP)
+    npm = subprocess.run(['npm', 'ci', '--no-audit', '--no-fund'], cwd=SERVER_DIR,
+                         capture_output=True, text=True, timeout=600)
+    if npm.returncode != 0:
+        print(npm.stdout[-2000:], npm.stderr[-2000:])
+        print('npm ci failed (no registry?): skipping')
+        raise SystemExit(SKIP)
+    proc = subprocess.Popen(['node', 'server.mjs', '0'], cwd=SERVER_DIR,
+                            stdout=subprocess.PIPE, text=True)
+    port = []
+
+    def read_port():
+        line = proc.stdout.readline()
+        if line.startswith('PORT '):
+            port.append(int(line.split()[1]))
+
+    reader = threading.Thread(target=read_port, daemon=True)
+    reader.start()
+    reader.join(180)
+    if not port:
+        proc.kill()
+        raise SystemExit('the test FHIR server did not start')
+    return proc, port[0]
+
+
+def counts(port):
+    with urllib.request.urlopen('http://127.0.0.1:%d/_cs/counts' % port, timeout=60) as answer:
+        return json.load(answer)
+
+
+def push(port, path, extra=()):
+    out = run(['push', '--server', 'http://127.0.0.1:%d/' % port, path, '--json'] + list(extra))
+    return json.loads(out)
+
+
+def compare(port, file_sources, label):
+    url = 'http://127.0.0.1:%d/?_count=50' % port
+    files = []
+    for f in file_sources:
+        files += ['--source', f]
+
+    server_summary = json.loads(run(['summary', '--source', url, '--json']))
+    file_summary = json.loads(run(['summary'] + files + ['--json']))
+    check(server_summary['patients'] == file_summary['patients'],
+          '%s: same number of patients (%d)' % (label, file_summary['patients']))
+    check(server_summary['variables'] == file_summary['variables'],
+          '%s: same number of variables (%d)' % (label, file_summary['variables']))
+    for rtype, n in sorted(file_summary['resources'].items()):
+        if rtype in NOT_PATIENT_DATA:
+            check(rtype not in server_summary['resources'], '%s: %s is not fetched' % (label, rtype))
+        else:
+            check(server_summary['resources'].get(rtype) == n,
+                  '%s: %s count %s == %d' % (label, rtype, server_summary['resources'].get(rtype), n))
+    check(set(server_summary['resources']) <= set(file_summary['resources']),
+          '%s: no resource types the files do not have' % label)
+
+    # paging by the environment instead of the URL
+    env = dict(os.environ, CS_FHIR_PAGE_SIZE='37')
+    server_vars = run(['variables', '--source', 'http://127.0.0.1:%d/' % port, '--json'], env=env)
+    file_vars = run(['variables'] + files + ['--json'])
+    check(server_vars == file_vars, '%s: identical variables --json' % label)
+
+    server_table = run(['table', '--source', url, '--format', 'csv'])
+    file_table = run(['table'] + files + ['--format', 'csv'])
+    check(server_table == file_table,
+          '%s: identical table --format csv (%d lines)' % (label, file_table.count('\n')))
+
+
+def main():
+    if not CLI:
+        raise SystemExit('CS_CLI is not set')
+    tmp = tempfile.mkdtemp(prefix='cs-fhir-server-')
+    os.environ['XDG_CACHE_HOME'] = os.path.join(tmp, 'cache')
+    os.environ['XDG_CONFIG_HOME'] = os.path.join(tmp, 'config')
+    proc, port = start_server()
+    try:
+        demo = os.path.join(tmp, 'demo.json')
+        run(['demo', '-o', demo, '--patients', '40'])
+
+        first = push(port, demo)
+        check(first['failed'] == 0 and first['created'] == first['resources'],
+              'demo push creates all %d resources' % first['resources'])
+        after_first = counts(port)
+        dry = push(port, demo, ['--dry-run'])
+        check(dry['unchanged'] == first['resources'] and dry['created'] == 0 and dry['updated'] == 0,
+              'dry run after push: everything unchanged')
+        second = push(port, demo)
+        check(second['created'] == 0 and second['updated'] == 0 and second['batches_sent'] == 0,
+              'second push sends nothing')
+        check(counts(port) == after_first, 'second push leaves the server count at %d'
+              % sum(after_first.values()))
+
+        compare(port, [demo], 'demo')
+
+        if SYNTHEA and os.path.isdir(SYNTHEA):
+            s1 = push(port, SYNTHEA, ['--batch-size', '40'])
+            check(s1['failed'] == 0, 'Synthea push: %d resources, none failed' % s1['resources'])
+            before = counts(port)
+            s2 = push(port, SYNTHEA, ['--batch-size', '40', '--batch'])
+            check(s2['created'] == 0 and s2['updated'] == 0, 'second Synthea push (batch) creates nothing')
+            check(counts(port) == before, 'second Synthea push leaves the server count unchanged')
+            compare(port, [demo, SYNTHEA], 'demo+synthea')
+        else:
+            print('no shared data: Synthea part skipped')
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    if failures:
+        print('%d check(s) failed' % len(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
