@@ -140,9 +140,8 @@ void
 cs_cli_json_string (GString    *out,
                     const char *str)
 {
-  g_string_append_c (out, '"');
+  /* cs_json_append_escaped () writes the surrounding quotes itself. */
   cs_json_append_escaped (out, str, -1);
-  g_string_append_c (out, '"');
 }
 
 static void

@@ -79,7 +79,9 @@ const char        *cs_json_string           (const CsJsonNode *node);     /* NUL
 gboolean           cs_json_is               (const CsJsonNode *node,
                                              CsJsonType        type);
 
-/* Serialise a node (compact or indented with two spaces). */
+/* Serialise a node (compact or indented with two spaces).
+ * cs_json_append_escaped() appends str as a complete JSON string literal,
+ * surrounding quotes included. */
 char              *cs_json_to_string        (const CsJsonNode *node,
                                              gboolean          pretty);
 void               cs_json_append_escaped   (GString          *out,
