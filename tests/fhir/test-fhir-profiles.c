@@ -1,0 +1,203 @@
+/* test-fhir-profiles.c: server profiles, secrets, offline cache, push ids
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cs-fhir-cache.h"
+#include "cs-fhir-client.h"
+#include "cs-fhir-push.h"
+#include "cs-server-profile.h"
+
+static void
+test_profiles_round_trip (void)
+{
+  g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = cs_server_profiles_get_default_path ();
+  g_autofree char *contents = NULL;
+  CsSecretBackend *secrets = cs_secret_backend_new_memory ();
+  CsServerProfile *hapi = cs_server_profile_new ("Kaapana HAPI", "https://kaapana.example.org/fhir/");
+  CsServerProfile *blaze = cs_server_profile_new ("Blaze", "https://tok:leaked-in-url@blaze.example.org/fhir");
+  CsServerProfile *open = cs_server_profile_new ("Open \"test\" server", "http://127.0.0.1:8080/");
+  g_autoptr(CsFhirClient) client = NULL;
+  g_autofree char *secret = NULL;
+
+  cs_server_profile_set_auth_kind (hapi, CS_FHIR_AUTH_BASIC);
+  cs_server_profile_set_username (hapi, "steward");
+  g_assert_true (cs_server_profile_store_secret (hapi, secrets, "correct horse battery", &error));
+  g_assert_no_error (error);
+  cs_server_profile_set_auth_kind (blaze, CS_FHIR_AUTH_BEARER);
+  g_assert_true (cs_server_profile_store_secret (blaze, secrets, "eyJhbGciOiJIUzI1NiJ9.secret-token", &error));
+  g_ptr_array_add (profiles, hapi);
+  g_ptr_array_add (profiles, blaze);
+  g_ptr_array_add (profiles, open);
+
+  g_assert_true (cs_server_profiles_save (profiles, NULL, &error));
+  g_assert_no_error (error);
+
+  /* No secret in the file */
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_null (strstr (contents, "correct horse"));
+  g_assert_null (strstr (contents, "secret-token"));
+  g_assert_null (strstr (contents, "leaked-in-url"));
+  g_assert_nonnull (strstr (contents, "\"auth\": \"basic\""));
+  g_assert_nonnull (strstr (contents, "steward"));
+
+  loaded = cs_server_profiles_load (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 3);
+  g_assert_cmpstr (cs_server_profile_get_name (g_ptr_array_index (loaded, 0)), ==, "Kaapana HAPI");
+  g_assert_cmpstr (cs_server_profile_get_username (g_ptr_array_index (loaded, 0)), ==, "steward");
+  g_assert_cmpint (cs_server_profile_get_auth_kind (g_ptr_array_index (loaded, 0)), ==, CS_FHIR_AUTH_BASIC);
+  g_assert_cmpint (cs_server_profile_get_auth_kind (g_ptr_array_index (loaded, 1)), ==, CS_FHIR_AUTH_BEARER);
+  g_assert_cmpstr (cs_server_profile_get_base_url (g_ptr_array_index (loaded, 1)), ==, "https://blaze.example.org/fhir");
+  g_assert_cmpstr (cs_server_profile_get_name (g_ptr_array_index (loaded, 2)), ==, "Open \"test\" server");
+  g_assert_cmpint (cs_server_profile_get_auth_kind (g_ptr_array_index (loaded, 2)), ==, CS_FHIR_AUTH_NONE);
+
+  /* The secret comes back from the backend, and the client gets it */
+  secret = cs_server_profile_lookup_secret (g_ptr_array_index (loaded, 0), secrets, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "correct horse battery");
+  client = cs_server_profile_create_client (g_ptr_array_index (loaded, 0), secrets, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cs_fhir_client_get_auth_kind (client), ==, CS_FHIR_AUTH_BASIC);
+  g_assert_cmpstr (cs_fhir_client_get_base_url (client), ==, "https://kaapana.example.org/fhir/");
+  g_clear_object (&client);
+
+  /* Without a saved secret: a clear error */
+  g_assert_true (cs_server_profile_clear_secret (g_ptr_array_index (loaded, 0), secrets, &error));
+  client = cs_server_profile_create_client (g_ptr_array_index (loaded, 0), secrets, &error);
+  g_assert_null (client);
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "Kaapana HAPI"));
+
+  cs_secret_backend_free (secrets);
+}
+
+static void
+test_profiles_missing_and_bad (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) bad = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "bad-servers.json", NULL);
+
+  none = cs_server_profiles_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_config_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "{\"servers\":[{\"name\":\"x\"}]}", -1, &error));
+  bad = cs_server_profiles_load (path, &error);
+  g_assert_null (bad);
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "servers[0]"));
+}
+
+static const char *resources[] = {
+  "{\"resourceType\":\"Patient\",\"id\":\"c1\",\"gender\":\"male\",\"birthDate\":\"1950-01-02\"}",
+  "{\"resourceType\":\"Patient\",\"id\":\"c2\",\"gender\":\"female\"}",
+  "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8302-2\"}]},"
+  "\"subject\":{\"reference\":\"Patient/c1\"},\"valueQuantity\":{\"value\":177,\"unit\":\"cm\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"cm\"}}",
+};
+
+static void
+test_cache (void)
+{
+  const char *url = "https://user:pw@fhir.example.org:8443/r4/?_count=10";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFhirCacheWriter) writer = NULL;
+  g_autoptr(GDateTime) date = NULL;
+  g_autoptr(CsStore) store = NULL;
+  g_autofree char *dir = cs_fhir_cache_dir_for_url (url);
+  g_autofree char *meta_path = g_build_filename (dir, "cohort.json", NULL);
+  g_autofree char *meta = NULL;
+  guint64 n = 0;
+
+  g_assert_true (g_str_has_suffix (dir, "cohortscope/servers/https_fhir.example.org_8443_r4"));
+  g_assert_true (g_str_has_prefix (dir, g_get_user_cache_dir ()));
+
+  /* nothing yet */
+  g_assert_false (cs_fhir_cache_get_info (url, NULL, NULL, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED);
+  g_clear_error (&error);
+
+  writer = cs_fhir_cache_writer_new (url, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (resources); i++)
+    {
+      g_autoptr(CsJsonDocument) doc = cs_json_document_parse (resources[i], -1, &error);
+      const CsJsonNode *root;
+      CsResourceRecord record = { 0 };
+
+      g_assert_no_error (error);
+      root = cs_json_document_get_root (doc);
+      record.resource = root;
+      record.resource_type = cs_json_get_string (root, "resourceType");
+      record.id = cs_json_get_string (root, "id");
+      record.source = "test";
+      g_assert_true (cs_fhir_cache_writer_add (writer, &record, &error));
+      g_assert_no_error (error);
+    }
+  /* an uncommitted writer leaves no cache behind */
+  g_assert_false (cs_fhir_cache_get_info (url, NULL, NULL, NULL));
+  g_assert_true (cs_fhir_cache_writer_commit (writer, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (cs_fhir_cache_get_info (url, &date, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_nonnull (date);
+  g_assert_true (g_file_get_contents (meta_path, &meta, NULL, &error));
+  g_assert_nonnull (strstr (meta, "\"types\":{\"Observation\":1,\"Patient\":2}"));
+  g_assert_null (strstr (meta, "pw@"));
+  g_clear_pointer (&date, g_date_time_unref);
+
+  store = cs_store_new ();
+  g_assert_true (cs_fhir_cache_open ("https://fhir.example.org:8443/r4", store, &date, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (date);
+  cs_store_finish (store);
+  g_assert_cmpuint (cs_store_get_n_patients (store), ==, 2);
+  g_assert_cmpuint (cs_store_count_resources (store, "Observation"), ==, 1);
+}
+
+static void
+test_push_ids (void)
+{
+  g_autofree char *a = cs_fhir_push_make_id ("Patient", "urn:mrn", "12345", "{}");
+  g_autofree char *b = cs_fhir_push_make_id ("Patient", "urn:mrn", "12345", "{\"other\":1}");
+  g_autofree char *c = cs_fhir_push_make_id ("Patient", "urn:mrn", "12346", "{}");
+  g_autofree char *d = cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":1}");
+  g_autofree char *e = cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":1}");
+  g_autofree char *f = cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":2}");
+
+  /* identifier wins over content; content otherwise; valid FHIR ids */
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (a, !=, c);
+  g_assert_cmpstr (d, ==, e);
+  g_assert_cmpstr (d, !=, f);
+  g_assert_true (g_str_has_prefix (a, "cs-"));
+  g_assert_cmpuint (strlen (a), <=, 64);
+  for (const char *p = a; *p; p++)
+    g_assert_true (g_ascii_isalnum (*p) || *p == '-');
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/fhir/profiles/round-trip", test_profiles_round_trip);
+  g_test_add_func ("/fhir/profiles/missing-and-bad", test_profiles_missing_and_bad);
+  g_test_add_func ("/fhir/cache/write-and-open", test_cache);
+  g_test_add_func ("/fhir/push/ids", test_push_ids);
+
+  return g_test_run ();
+}
