@@ -12,15 +12,6 @@
 #include "cs-cli.h"
 #include "cs-filter.h"
 
-/* cs_json_append_escaped () writes the quotes itself. (cs_cli_json_string ()
- * in cs-cli.c adds a second pair around it, so it is not used here.) */
-static void
-json_string (GString    *out,
-             const char *str)
-{
-  cs_json_append_escaped (out, str, -1);
-}
-
 static int
 exit_status_for (const GError *error)
 {
@@ -94,7 +85,7 @@ cs_cli_cmd_summary (int    argc,
 
           if (i > 0)
             g_string_append_c (out, ',');
-          json_string (out, type);
+          cs_cli_json_string (out, type);
           g_string_append_printf (out, ":%u", cs_store_count_resources (store, type));
         }
       g_string_append_printf (out, "},\"patients\":%u,\"variables\":%u}\n",
@@ -163,14 +154,14 @@ cs_cli_cmd_variables (int    argc,
       if (json)
         {
           g_string_append (out, i > 0 ? ",\n  {\"key\":" : "\n  {\"key\":");
-          json_string (out, var->key);
+          cs_cli_json_string (out, var->key);
           g_string_append (out, ",\"label\":");
-          json_string (out, var->label != NULL ? var->label : var->key);
+          cs_cli_json_string (out, var->label != NULL ? var->label : var->key);
           g_string_append (out, ",\"type\":");
-          json_string (out, cs_variable_type_to_string (var->type));
+          cs_cli_json_string (out, cs_variable_type_to_string (var->type));
           g_string_append (out, ",\"unit\":");
           if (var->unit != NULL)
-            json_string (out, var->unit);
+            cs_cli_json_string (out, var->unit);
           else
             g_string_append (out, "null");
           g_string_append (out, ",\"codes\":[");
@@ -178,7 +169,7 @@ cs_cli_cmd_variables (int    argc,
             {
               if (j > 0)
                 g_string_append_c (out, ',');
-              json_string (out, g_ptr_array_index (var->codes, j));
+              cs_cli_json_string (out, g_ptr_array_index (var->codes, j));
             }
           g_string_append_printf (out, "],\"n\":%u}", var->n);
         }
@@ -281,7 +272,7 @@ append_json_value (GString          *out,
     case CS_VARIABLE_DATE:
     default:
       cell = cs_variable_format_cell (var, row, labels);
-      json_string (out, cell);
+      cs_cli_json_string (out, cell);
       return;
     }
 }
@@ -396,13 +387,13 @@ cs_cli_cmd_table (int    argc,
           guint row = g_array_index (rows, guint, i);
 
           g_string_append (out, i > 0 ? ",\n  {\"patient\":" : "\n  {\"patient\":");
-          json_string (out, cs_store_get_patient_id (store, row));
+          cs_cli_json_string (out, cs_store_get_patient_id (store, row));
           for (guint j = 0; j < vars->len; j++)
             {
               CsVariable *var = g_ptr_array_index (vars, j);
 
               g_string_append_c (out, ',');
-              json_string (out, var->key);
+              cs_cli_json_string (out, var->key);
               g_string_append_c (out, ':');
               append_json_value (out, var, row, labels);
             }
