@@ -768,6 +768,7 @@ decode_string (CsJsonStream *self,
                gsize         len,
                guint64       body_offset,
                gboolean      plain,
+               gboolean      in_value,
                char        **out,
                gsize        *out_len,
                GError      **error)
@@ -776,9 +777,9 @@ decode_string (CsJsonStream *self,
   gsize j = 0;
 
   if (len > CS_JSON_MAX_STRING)
-    return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, body_offset - 1, TRUE,
-                      _("a string of %" G_GSIZE_FORMAT " bytes exceeds the limit of %d MiB"),
-                      len, CS_JSON_MAX_STRING / (1024 * 1024));
+    return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, body_offset - 1, in_value,
+                      _("a string longer than %d MiB exceeds the limit"),
+                      CS_JSON_MAX_STRING / (1024 * 1024));
 
   dst = arena_alloc (&self->arena, len + 1, 1);
   if (plain)
@@ -811,10 +812,10 @@ decode_string (CsJsonStream *self,
             case 't': dst[j++] = '\t'; break;
             case 'u':
               if (!read_hex4 (body + i + 2, len - i - 2, &u))
-                return set_error (self, error, CS_JSON_ERROR_UTF8, body_offset + i, TRUE,
+                return set_error (self, error, CS_JSON_ERROR_UTF8, body_offset + i, in_value,
                                   _("'\\u' must be followed by four hexadecimal digits"));
               if (u >= 0xDC00 && u <= 0xDFFF)
-                return set_error (self, error, CS_JSON_ERROR_UTF8, body_offset + i, TRUE,
+                return set_error (self, error, CS_JSON_ERROR_UTF8, body_offset + i, in_value,
                                   _("lone low surrogate '\\u%04X' in a string"), u);
               if (u >= 0xD800 && u <= 0xDBFF)
                 {
@@ -823,7 +824,7 @@ decode_string (CsJsonStream *self,
                   if (i + 12 > len || body[i + 6] != '\\' || body[i + 7] != 'u' ||
                       !read_hex4 (body + i + 8, len - i - 8, &lo) ||
                       lo < 0xDC00 || lo > 0xDFFF)
-                    return set_error (self, error, CS_JSON_ERROR_UTF8, body_offset + i, TRUE,
+                    return set_error (self, error, CS_JSON_ERROR_UTF8, body_offset + i, in_value,
                                       _("high surrogate '\\u%04X' is not followed by a low surrogate"),
                                       u);
                   u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
@@ -837,14 +838,14 @@ decode_string (CsJsonStream *self,
                 char found[32];
 
                 describe_byte (found, body + i + 1, body + len);
-                return set_error (self, error, CS_JSON_ERROR_SYNTAX, body_offset + i, TRUE,
+                return set_error (self, error, CS_JSON_ERROR_SYNTAX, body_offset + i, in_value,
                                   _("invalid escape sequence: '\\' followed by %s"), found);
               }
             }
           i += 2;
         }
       else if (c < 0x20)
-        return set_error (self, error, CS_JSON_ERROR_SYNTAX, body_offset + i, TRUE,
+        return set_error (self, error, CS_JSON_ERROR_SYNTAX, body_offset + i, in_value,
                           _("control character 0x%02X in a string must be escaped"), c);
       else if (c < 0x80)
         {
@@ -856,7 +857,7 @@ decode_string (CsJsonStream *self,
           guint n = utf8_sequence ((const guchar *) body + i, len - i);
 
           if (n == 0)
-            return set_error (self, error, CS_JSON_ERROR_UTF8, body_offset + i, TRUE,
+            return set_error (self, error, CS_JSON_ERROR_UTF8, body_offset + i, in_value,
                               _("invalid UTF-8 in a string"));
           memcpy (dst + j, body + i, n);
           j += n;
@@ -883,7 +884,7 @@ handle_string (CsJsonStream *self,
   char *str;
   gsize str_len;
 
-  if (!decode_string (self, body, len, quote_offset + 1, plain, &str, &str_len, error))
+  if (!decode_string (self, body, len, quote_offset + 1, plain, !is_key, &str, &str_len, error))
     return FALSE;
 
   if (is_key)
@@ -941,8 +942,8 @@ handle_number (CsJsonStream *self,
 
   if (len > CS_JSON_MAX_NUMBER)
     return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, offset, TRUE,
-                      _("a number of %" G_GSIZE_FORMAT " characters exceeds the limit of %d"),
-                      len, CS_JSON_MAX_NUMBER);
+                      _("a number longer than %d characters exceeds the limit"),
+                      CS_JSON_MAX_NUMBER);
 
   if (tok[i] == '-')
     {
@@ -1118,8 +1119,14 @@ carry_too_large (CsJsonStream *self,
                       _("a number longer than %d characters exceeds the limit"),
                       CS_JSON_MAX_NUMBER);
   if (self->carry_kind == TOK_LITERAL && self->carry->len > 64)
-    return set_error (self, error, CS_JSON_ERROR_SYNTAX, self->carry_offset, TRUE,
-                      _("expected a value but found '%.20s'"), (const char *) self->carry->data);
+    {
+      /* cannot be true, false or null: fails with the usual message */
+      gboolean ok = handle_literal (self, (const char *) self->carry->data, self->carry->len,
+                                    self->carry_offset, FALSE, error);
+
+      g_assert (!ok);
+      return FALSE;
+    }
   return TRUE;
 }
 
