@@ -646,10 +646,23 @@ show_view_action (GtkWidget  *widget,
 }
 
 static void
+cs_window_unrealize (GtkWidget *widget)
+{
+  /* gtk_window_destroy() unrealizes; a pending load holds a reference and
+   * would otherwise run to the end for a window nobody sees. */
+  cs_window_cancel_loading (CS_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (cs_window_parent_class)->unrealize (widget);
+}
+
+static void
 cs_window_dispose (GObject *object)
 {
   CsWindow *self = (CsWindow *)object;
 
+  /* Loads still running finish later; a new serial makes their callbacks
+   * ignore this window, whose widgets are gone by then. */
+  self->load_serial++;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -699,6 +712,8 @@ cs_window_class_init (CsWindowClass *klass)
 
   object_class->dispose = cs_window_dispose;
   object_class->get_property = cs_window_get_property;
+
+  widget_class->unrealize = cs_window_unrealize;
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL,

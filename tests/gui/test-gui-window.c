@@ -238,6 +238,30 @@ test_cancel (void)
   g_assert_cmpstr (cs_cohort_view_get_count_text (cs_window_get_cohort_view (window)), ==, "400 of 400 patients");
 }
 
+static void
+test_close_while_loading (void)
+{
+  g_autofree char *demo_path = cs_window_get_demo_path ();
+  const char *paths[] = { demo_path, NULL };
+  g_autoptr(CsWindow) other = g_object_ref_sink (cs_window_new (NULL));
+  gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  guint source = g_timeout_add (50, wake_up, NULL);
+
+  gtk_window_present (GTK_WINDOW (other));
+  cs_window_open_paths (other, paths, NULL);
+  g_assert_true (cs_window_get_loading (other));
+  gtk_window_destroy (GTK_WINDOW (other));
+
+  /* Destroying the window cancels its load; the callback arrives after the
+   * window is gone and must not touch its widgets (no criticals). */
+  while (cs_window_get_loading (other) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (source);
+
+  g_assert_false (cs_window_get_loading (other));
+  g_assert_null (cs_window_get_store (other));
+}
+
 static GtkWindow *
 find_message_dialog (void)
 {
@@ -333,6 +357,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/detail", test_detail);
   g_test_add_func ("/gui/window/cancel", test_cancel);
   g_test_add_func ("/gui/window/error", test_error);
+  g_test_add_func ("/gui/window/close-while-loading", test_close_while_loading);
 
   ret = g_test_run ();
 
