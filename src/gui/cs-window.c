@@ -807,3 +807,66 @@ cs_window_get_cohort_view (CsWindow *self)
 
   return self->cohort_view;
 }
+
+/* Loads that are not files (a FHIR server, an offline copy): the caller runs
+ * the work, the window shows the same progress bar and Cancel path. */
+GCancellable *
+cs_window_begin_external_load (CsWindow   *self,
+                               const char *title)
+{
+  GCancellable *cancellable;
+
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  cancellable = begin_operation (self);
+  set_loading (self, TRUE, title);
+  gtk_progress_bar_set_fraction (self->loading_progress, 0);
+  gtk_label_set_text (self->loading_detail, "");
+  self->last_progress_update = 0;
+  start_pulse (self);
+
+  return cancellable;
+}
+
+void
+cs_window_update_external_load (CsWindow     *self,
+                                GCancellable *cancellable,
+                                double        fraction,
+                                const char   *detail)
+{
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  if (cancellable == NULL || cancellable != self->cancellable)
+    return;
+
+  if (fraction >= 0)
+    {
+      stop_pulse (self);
+      gtk_progress_bar_set_fraction (self->loading_progress, MIN (1.0, fraction));
+    }
+  else
+    start_pulse (self);
+
+  if (detail != NULL)
+    gtk_label_set_text (self->loading_detail, detail);
+}
+
+gboolean
+cs_window_end_external_load (CsWindow     *self,
+                             GCancellable *cancellable,
+                             CsStore      *store,
+                             const char   *label)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), FALSE);
+
+  if (cancellable == NULL || cancellable != self->cancellable)
+    return FALSE;
+
+  set_loading (self, FALSE, NULL);
+  g_clear_object (&self->cancellable);
+
+  if (store != NULL)
+    set_store (self, store, label);
+
+  return TRUE;
+}

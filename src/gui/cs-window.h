@@ -39,4 +39,23 @@ void          cs_window_add_toast        (CsWindow           *self,
 /* The path of the cached demo cohort file (it may not exist yet). */
 char         *cs_window_get_demo_path    (void);
 
+/* Loads that are not files (a FHIR server, an offline copy): the caller does
+ * the work and reports here; the window shows the file loading's progress
+ * bar and Cancel (Escape). begin cancels any load in progress and returns
+ * the new operation's cancellable (owned by the window: keep a reference).
+ * update: fraction 0..1, or < 0 to pulse; detail may be NULL. end: store
+ * (NULL after an error or cancel, which keeps the open cohort) replaces the
+ * cohort with label as subtitle. update and end do nothing, and end returns
+ * FALSE, when a newer operation has replaced this one. */
+GCancellable *cs_window_begin_external_load  (CsWindow           *self,
+                                              const char         *title);
+void          cs_window_update_external_load (CsWindow           *self,
+                                              GCancellable       *cancellable,
+                                              double              fraction,
+                                              const char         *detail);
+gboolean      cs_window_end_external_load    (CsWindow           *self,
+                                              GCancellable       *cancellable,
+                                              CsStore            *store,
+                                              const char         *label);
+
 G_END_DECLS
