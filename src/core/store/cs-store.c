@@ -243,37 +243,49 @@ update_max (double *max,
     *max = value;
 }
 
-/* The latest date in the common date elements of any resource type. */
+static gboolean
+has_suffix (const char *str,
+            gsize       len,
+            const char *suffix,
+            gsize       suffix_len)
+{
+  return len >= suffix_len && memcmp (str + len - suffix_len, suffix, suffix_len) == 0;
+}
+
+/* The latest date of a resource: any top-level element named *Date,
+ * *DateTime, *Instant, issued, started, date, created or recorded, and the
+ * start and end of any *Period / period. One pass over the members. */
 static double
 resource_last_date (const CsJsonNode *resource)
 {
-  static const char *date_keys[] = {
-    "effectiveDateTime", "effectiveInstant", "issued", "started", "onsetDateTime",
-    "abatementDateTime", "recordedDate", "authoredOn", "performedDateTime",
-    "occurrenceDateTime", "date", "created", "deceasedDateTime", "recorded",
-  };
-  static const char *period_keys[] = {
-    "effectivePeriod", "period", "performedPeriod", "billablePeriod", "onsetPeriod",
-    "abatementPeriod", "occurrencePeriod",
-  };
   double last = NAN;
   double days;
 
-  for (guint i = 0; i < G_N_ELEMENTS (date_keys); i++)
+  for (const CsJsonNode *m = child_first (resource); m != NULL; m = m->next)
     {
-      if (get_date (resource, date_keys[i], &days))
-        update_max (&last, days);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (period_keys); i++)
-    {
-      const CsJsonNode *period = cs_json_get (resource, period_keys[i]);
+      const char *key = m->key;
+      gsize len;
 
-      if (period == NULL)
+      if (key == NULL)
         continue;
-      if (get_date (period, "start", &days))
-        update_max (&last, days);
-      if (get_date (period, "end", &days))
-        update_max (&last, days);
+      len = strlen (key);
+      if (m->type == CS_JSON_STRING)
+        {
+          if ((has_suffix (key, len, "Date", 4) || has_suffix (key, len, "DateTime", 8)
+               || has_suffix (key, len, "Instant", 7) || g_str_equal (key, "issued")
+               || g_str_equal (key, "started") || g_str_equal (key, "date")
+               || g_str_equal (key, "created") || g_str_equal (key, "recorded"))
+              && cs_date_parse (m->v.string.str, &days))
+            update_max (&last, days);
+        }
+      else if (m->type == CS_JSON_OBJECT
+               && (has_suffix (key, len, "Period", 6) || g_str_equal (key, "period")))
+        {
+          if (get_date (m, "start", &days))
+            update_max (&last, days);
+          if (get_date (m, "end", &days))
+            update_max (&last, days);
+        }
     }
   return last;
 }
@@ -285,16 +297,21 @@ reference_of (const CsJsonNode *resource,
   return nonempty (cs_json_get_string (first_of (cs_json_get (resource, key)), "reference"));
 }
 
+/* needle is lower case */
 static gboolean
 contains_ci (const char *haystack,
              const char *needle)
 {
-  g_autofree char *lower = NULL;
+  gsize n = strlen (needle);
 
   if (haystack == NULL)
     return FALSE;
-  lower = g_ascii_strdown (haystack, -1);
-  return strstr (lower, needle) != NULL;
+  for (const char *p = haystack; *p != '\0'; p++)
+    {
+      if (g_ascii_strncasecmp (p, needle, n) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* ---------------------------------------------------------------- concepts */
