@@ -893,6 +893,19 @@ test_load_async (void)
   g_assert_nonnull (strstr (data.error->message, "missing.json"));
   g_clear_error (&data.error);
 
+  /* cancelled: G_IO_ERROR_CANCELLED, no store */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+    paths[1] = NULL;
+    g_cancellable_cancel (cancellable);
+    cs_store_load_async (paths, NULL, NULL, cancellable, on_loaded, &data);
+    g_main_loop_run (data.loop);
+    g_assert_null (data.store);
+    g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&data.error);
+  }
+
   g_main_loop_unref (data.loop);
   g_unlink (path);
 }
