@@ -14,6 +14,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
 #include "cs-fhir-private.h"
 
@@ -34,6 +35,7 @@ typedef struct
   gboolean      saw_authorization;
   GPtrArray    *paused;
   char         *redirect_target;  /* base of the other server */
+  GPtrArray    *requests;         /* "path?query" of /mini requests, when set */
 } TestServer;
 
 static void
@@ -81,6 +83,119 @@ patients_bundle (const char *base,
   return g_string_free (s, FALSE);
 }
 
+/* A tiny FHIR server under /mini/ (no _revinclude) and /minirev/ (declares
+ * and serves _revinclude=Observation:patient): patients p1 (1950), p2 (1955),
+ * p3 (1970) with three Observations each, and Group/g1 = p2, p3. */
+static const char *mini_births[] = { "1950-03-01", "1955-06-01", "1970-01-01" };
+
+static void
+mini_append_patient (GString *s,
+                     guint    k)
+{
+  g_string_append_printf (s, "%s{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p%u\",\"birthDate\":\"%s\"}}",
+                          s->str[s->len - 1] == '[' ? "" : ",", k + 1, mini_births[k]);
+}
+
+static void
+mini_append_observations (GString *s,
+                          guint    k)
+{
+  for (guint j = 0; j < 3; j++)
+    g_string_append_printf (s, "%s{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"o-p%u-%u\",\"status\":\"final\","
+                            "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8302-2\"}]},"
+                            "\"subject\":{\"reference\":\"Patient/p%u\"},\"effectiveDateTime\":\"2020-01-0%u\","
+                            "\"valueQuantity\":{\"value\":%u,\"unit\":\"cm\"}},\"search\":{\"mode\":\"%s\"}}",
+                            s->str[s->len - 1] == '[' ? "" : ",", k + 1, j, k + 1, j + 1, 160 + 10 * k + j, "match");
+}
+
+static gboolean
+mini_patient_selected (GHashTable *query,
+                       guint       k)
+{
+  const char *birthdate = g_hash_table_lookup (query, "birthdate");
+  const char *ids = g_hash_table_lookup (query, "_id");
+  g_autofree char *id = g_strdup_printf ("p%u", k + 1);
+
+  if (birthdate != NULL && g_str_equal (birthdate, "lt1960") && k == 2)
+    return FALSE;
+  if (ids != NULL)
+    {
+      g_auto(GStrv) list = g_strsplit (ids, ",", -1);
+
+      return g_strv_contains ((const char * const *) list, id);
+    }
+  return TRUE;
+}
+
+static void
+mini_handler (TestServer        *ts,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gboolean           revinclude)
+{
+  g_autoptr(GString) s = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[");
+
+  g_mutex_lock (&ts->mutex);
+  if (ts->requests != NULL)
+    {
+      g_autofree char *q = query != NULL ? soup_form_encode_hash (query) : g_strdup ("");
+
+      g_ptr_array_add (ts->requests, g_strdup_printf ("%s?%s", path, q));
+    }
+  g_mutex_unlock (&ts->mutex);
+
+  if (g_str_has_suffix (path, "/metadata"))
+    {
+      respond (msg, 200, "application/fhir+json", revinclude
+               ? "{\"resourceType\":\"CapabilityStatement\",\"rest\":[{\"mode\":\"server\",\"resource\":["
+                 "{\"type\":\"Patient\",\"searchRevInclude\":[\"Observation:patient\"]},{\"type\":\"Observation\"},{\"type\":\"Group\"}]}]}"
+               : "{\"resourceType\":\"CapabilityStatement\",\"rest\":[{\"mode\":\"server\",\"resource\":["
+                 "{\"type\":\"Patient\"},{\"type\":\"Observation\"},{\"type\":\"Group\"}]}]}");
+      return;
+    }
+  if (g_str_has_suffix (path, "/Group/g1"))
+    {
+      respond (msg, 200, "application/fhir+json",
+               "{\"resourceType\":\"Group\",\"id\":\"g1\",\"type\":\"person\",\"actual\":true,"
+               "\"member\":[{\"entity\":{\"reference\":\"Patient/p2\"}},{\"entity\":{\"reference\":\"Patient/p3\"}}]}");
+      return;
+    }
+  if (g_str_has_suffix (path, "/Patient"))
+    {
+      const char *rev = query != NULL ? g_hash_table_lookup (query, "_revinclude") : NULL;
+
+      for (guint k = 0; k < 3; k++)
+        if (mini_patient_selected (query, k))
+          {
+            mini_append_patient (s, k);
+            if (revinclude && g_strcmp0 (rev, "Observation:patient") == 0)
+              mini_append_observations (s, k);
+          }
+    }
+  else if (g_str_has_suffix (path, "/Observation"))
+    {
+      const char *patients = query != NULL ? g_hash_table_lookup (query, "patient") : NULL;
+
+      for (guint k = 0; k < 3; k++)
+        {
+          g_autofree char *ref = g_strdup_printf ("Patient/p%u", k + 1);
+          g_auto(GStrv) list = patients != NULL ? g_strsplit (patients, ",", -1) : NULL;
+
+          if (list == NULL || g_strv_contains ((const char * const *) list, ref))
+            mini_append_observations (s, k);
+        }
+    }
+  else
+    {
+      respond (msg, 404, "application/fhir+json",
+               "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\",\"diagnostics\":\"unknown type\"}]}");
+      return;
+    }
+  g_string_append (s, "]}");
+  respond (msg, 200, "application/fhir+json", s->str);
+}
+
 static guint counter_429;
 static guint counter_503;
 
@@ -97,7 +212,9 @@ handler (SoupServer        *server,
 
   record_request (ts, msg);
 
-  if (g_str_equal (path, "/ok/Patient") || g_str_equal (path, "/Patient"))
+  if (g_str_has_prefix (path, "/mini/") || g_str_has_prefix (path, "/minirev/"))
+    mini_handler (ts, msg, path, query, g_str_has_prefix (path, "/minirev/"));
+  else if (g_str_equal (path, "/ok/Patient") || g_str_equal (path, "/Patient"))
     {
       g_autofree char *body = patients_bundle (ts->base, "p", 0, 3, NULL);
 
@@ -657,6 +774,180 @@ tls_self_signed (void)
   g_rmdir (dir);
 }
 
+static GPtrArray *
+start_recording (void)
+{
+  GPtrArray *requests = g_ptr_array_new_with_free_func (g_free);
+
+  g_mutex_lock (&server->mutex);
+  server->requests = requests;
+  g_mutex_unlock (&server->mutex);
+  return requests;
+}
+
+static void
+stop_recording (void)
+{
+  g_mutex_lock (&server->mutex);
+  server->requests = NULL;
+  g_mutex_unlock (&server->mutex);
+}
+
+static guint
+count_requests (GPtrArray  *requests,
+                const char *needle)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    if (strstr (g_ptr_array_index (requests, i), needle) != NULL)
+      n++;
+  return n;
+}
+
+static CsStore *
+load_mini (const char              *prefix,
+           const CsFhirCohortSpec  *spec,
+           GError                 **error)
+{
+  g_autoptr(CsFhirClient) client = make_client (prefix);
+  g_autoptr(CsStore) store = cs_store_new ();
+
+  if (!cs_fhir_client_load_cohort (client, spec, store, NULL, NULL, NULL, error))
+    return NULL;
+  cs_store_finish (store);
+  return g_steal_pointer (&store);
+}
+
+static void
+test_cohort_all (void)
+{
+  g_autoptr(GPtrArray) requests = start_recording ();
+  g_autoptr(GError) error = NULL;
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_ALL };
+  g_autoptr(CsStore) store = load_mini ("mini/", &spec, &error);
+
+  stop_recording ();
+  g_assert_no_error (error);
+  g_assert_cmpuint (cs_store_get_n_patients (store), ==, 3);
+  g_assert_cmpuint (cs_store_count_resources (store, "Observation"), ==, 9);
+  /* by type: metadata, Patient, Observation (the only declared compartment type) */
+  g_assert_cmpuint (count_requests (requests, "/mini/Patient?"), ==, 1);
+  g_assert_cmpuint (count_requests (requests, "/mini/Observation?"), ==, 1);
+  g_assert_cmpuint (count_requests (requests, "patient="), ==, 0);
+}
+
+static void
+test_cohort_search_chunks (void)
+{
+  g_autoptr(GPtrArray) requests = start_recording ();
+  g_autoptr(GError) error = NULL;
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_SEARCH, .patient_query = "birthdate=lt1960", .chunk_size = 1 };
+  g_autoptr(CsStore) store = load_mini ("mini/", &spec, &error);
+
+  stop_recording ();
+  g_assert_no_error (error);
+  g_assert_cmpuint (cs_store_get_n_patients (store), ==, 2);
+  g_assert_cmpint (cs_store_find_patient (store, "p3"), ==, -1);
+  g_assert_cmpuint (cs_store_count_resources (store, "Observation"), ==, 6);
+  /* one patient per chunk: two Observation searches by patient= */
+  g_assert_cmpuint (count_requests (requests, "/mini/Observation?"), ==, 2);
+  g_assert_cmpuint (count_requests (requests, "patient=Patient%2Fp1"), ==, 1);
+  g_assert_cmpuint (count_requests (requests, "_revinclude"), ==, 0);
+}
+
+static void
+test_cohort_search_revinclude (void)
+{
+  g_autoptr(GPtrArray) requests = start_recording ();
+  g_autoptr(GError) error = NULL;
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_SEARCH, .patient_query = "birthdate=lt1960" };
+  g_autoptr(CsStore) store = load_mini ("minirev/", &spec, &error);
+
+  stop_recording ();
+  g_assert_no_error (error);
+  g_assert_cmpuint (cs_store_get_n_patients (store), ==, 2);
+  g_assert_cmpuint (cs_store_count_resources (store, "Observation"), ==, 6);
+  /* declared _revinclude: one search brings everything */
+  g_assert_cmpuint (count_requests (requests, "/minirev/Patient?"), ==, 1);
+  g_assert_cmpuint (count_requests (requests, "_revinclude=Observation%3Apatient"), ==, 1);
+  g_assert_cmpuint (count_requests (requests, "/minirev/Observation?"), ==, 0);
+}
+
+static void
+test_cohort_group (void)
+{
+  g_autoptr(GError) error = NULL;
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_GROUP, .group_id = "g1" };
+  g_autoptr(CsStore) store = load_mini ("mini/", &spec, &error);
+  CsFhirCohortSpec missing = { .kind = CS_FHIR_COHORT_GROUP, .group_id = "nope" };
+  g_autoptr(CsStore) none = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (cs_store_get_n_patients (store), ==, 2);
+  g_assert_cmpint (cs_store_find_patient (store, "p1"), ==, -1);
+  g_assert_cmpint (cs_store_find_patient (store, "p3"), >=, 0);
+  g_assert_cmpuint (cs_store_count_resources (store, "Observation"), ==, 6);
+
+  none = load_mini ("mini/", &missing, &error);
+  g_assert_null (none);
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP);
+  g_assert_nonnull (strstr (error->message, "Group/nope"));
+}
+
+static void
+load_async_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  GError *error = NULL;
+  CsStore **out = data;
+
+  *out = cs_fhir_client_load_cohort_finish (CS_FHIR_CLIENT (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+count_progress_cb (const CsFhirProgress *progress,
+                   gpointer              data)
+{
+  guint *calls = data;
+
+  (*calls)++;
+}
+
+static void
+test_cohort_async_and_cache (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("mini/");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) date = NULL;
+  g_autoptr(CsStore) cached = cs_store_new ();
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_ALL, .write_cache = TRUE };
+  CsStore *store = NULL;
+  guint progress_calls = 0;
+  guint64 n = 0;
+
+  cs_fhir_client_load_cohort_async (client, &spec, count_progress_cb, &progress_calls, NULL,
+                                    NULL, load_async_cb, &store);
+  while (store == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (cs_store_is_finished (store));
+  g_assert_cmpuint (cs_store_get_n_patients (store), ==, 3);
+  g_assert_cmpuint (progress_calls, >, 0);
+  g_object_unref (store);
+
+  /* the offline copy opens without the server */
+  g_assert_true (cs_fhir_cache_get_info (cs_fhir_client_get_base_url (client), &date, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 12);
+  g_assert_true (cs_fhir_cache_open (cs_fhir_client_get_base_url (client), cached, NULL, NULL, &error));
+  g_assert_no_error (error);
+  cs_store_finish (cached);
+  g_assert_cmpuint (cs_store_get_n_patients (cached), ==, 3);
+  g_assert_cmpuint (cs_store_count_resources (cached, "Observation"), ==, 9);
+}
+
 /* LeakSanitizer's tracer crashes on the dynamic TLS of the GIO TLS module
  * (a sanitizer bug, not a leak), so this test runs in a subprocess that
  * does not check for leaks; everything else does. */
@@ -684,8 +975,17 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *cache_dir = NULL;
   int ret;
 
+  /* The offline cache goes to a fresh XDG_CACHE_HOME (not
+   * G_TEST_OPTION_ISOLATE_DIRS: GIO's proxy resolver needs the system schemas) */
+  if (g_getenv ("CS_FHIR_FAULTS_CACHE") == NULL)
+    {
+      cache_dir = g_dir_make_tmp ("cs-fhir-faults-XXXXXX", NULL);
+      g_setenv ("CS_FHIR_FAULTS_CACHE", cache_dir, TRUE);
+      g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+    }
   g_test_init (&argc, &argv, NULL);
 
   server = test_server_start (NULL);
@@ -706,8 +1006,19 @@ main (int   argc,
   g_test_add_func ("/fhir/faults/metadata", test_metadata);
   g_test_add_func ("/fhir/faults/bad-url", test_bad_url);
   g_test_add_func ("/fhir/faults/tls-self-signed", test_tls_self_signed);
+  g_test_add_func ("/fhir/cohort/all-by-type", test_cohort_all);
+  g_test_add_func ("/fhir/cohort/search-patient-chunks", test_cohort_search_chunks);
+  g_test_add_func ("/fhir/cohort/search-revinclude", test_cohort_search_revinclude);
+  g_test_add_func ("/fhir/cohort/group", test_cohort_group);
+  g_test_add_func ("/fhir/cohort/async-and-cache", test_cohort_async_and_cache);
 
   ret = g_test_run ();
   test_server_stop (server);
+  if (cache_dir != NULL)
+    {
+      const char *rm[] = { "rm", "-rf", cache_dir, NULL };
+
+      g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+    }
   return ret;
 }

@@ -192,12 +192,24 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cs-fhir-profiles-XXXXXX", NULL);
+  g_autofree char *cache = g_build_filename (dir, "cache", NULL);
+  g_autofree char *config = g_build_filename (dir, "config", NULL);
+  const char *rm[] = { "rm", "-rf", dir, NULL };
+  int ret;
+
+  /* A private XDG_CACHE_HOME and XDG_CONFIG_HOME (not
+   * G_TEST_OPTION_ISOLATE_DIRS, whose strings LeakSanitizer reports) */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/fhir/profiles/round-trip", test_profiles_round_trip);
   g_test_add_func ("/fhir/profiles/missing-and-bad", test_profiles_missing_and_bad);
   g_test_add_func ("/fhir/cache/write-and-open", test_cache);
   g_test_add_func ("/fhir/push/ids", test_push_ids);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  return ret;
 }
