@@ -6,8 +6,12 @@
  * directories of such files (*.json, *.ndjson, *.jsonl; recursive, sorted).
  *
  * Memory is bounded by the largest single resource, not by the document.
- * Errors name the source, the byte offset and the JSON path, e.g.
- *   "bundle.json: byte 10532 (entry[3].resource.valueQuantity.value): unexpected ']'"
+ * Errors name the source, the byte offset (0-based) and the JSON path, e.g.
+ *   "bundle.json: byte 10532 at entry[3].resource.code.coding[0]: expected ',' or '}' but found ']'"
+ * Malformed JSON keeps its CS_JSON_ERROR code (SYNTAX, TRUNCATED, UTF8,
+ * TOO_DEEP, TOO_LARGE) with the source prepended; valid JSON that is not FHIR
+ * gives CS_INGEST_ERROR_NOT_FHIR. Errors set by the record callback are passed
+ * on unchanged. See docs/INGEST.md.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,7 +26,7 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  CS_INGEST_ERROR_PARSE,       /* malformed JSON (wraps CS_JSON_ERROR text) */
+  CS_INGEST_ERROR_PARSE,       /* unused: malformed JSON keeps its CS_JSON_ERROR code */
   CS_INGEST_ERROR_NOT_FHIR,    /* valid JSON but no resourceType where one is needed */
   CS_INGEST_ERROR_IO,          /* cannot read the file */
   CS_INGEST_ERROR_EMPTY,       /* nothing to load (empty file, Bundle with no entries where an error is wanted) */
