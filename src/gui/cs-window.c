@@ -200,6 +200,15 @@ set_store (CsWindow   *self,
   cs_cohort_view_set_store (self->cohort_view, store);
   gtk_stack_set_visible_child_name (self->cohort_stack, store != NULL ? "cohort" : "empty");
   adw_view_switcher_title_set_subtitle (self->switcher_title, label != NULL ? label : "");
+  if (label != NULL)
+    {
+      /* Translators: window title, %s names what is open ("Demo cohort") */
+      g_autofree char *title = g_strdup_printf (_("%s — Cohortscope"), label);
+
+      gtk_window_set_title (GTK_WINDOW (self), title);
+    }
+  else
+    gtk_window_set_title (GTK_WINDOW (self), _("Cohortscope"));
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
