@@ -43,6 +43,19 @@ for top in ("src", "ui", "data"):
             if found and rel not in listed:
                 errors.append(f"{rel} has translatable strings but is not in po/POTFILES.in")
 
+if "--fix" in sys.argv:
+    # Rewrite POTFILES.in: keep existing entries that exist, add missing ones, sort.
+    keep = {p for p in listed if os.path.exists(os.path.join(root, p))}
+    for e in errors:
+        if e.endswith("is not in po/POTFILES.in"):
+            keep.add(e.split(" has translatable")[0])
+    with open(os.path.join(root, "po", "POTFILES.in"), "w") as f:
+        f.write("# List of source files containing translatable strings (sorted).\n")
+        f.write("# tests/data/check-potfiles.py fails when one is missing; --fix rewrites this file.\n")
+        for p in sorted(keep):
+            f.write(p + "\n")
+    sys.exit(0)
+
 for e in errors:
     print(e)
 sys.exit(1 if errors else 0)
