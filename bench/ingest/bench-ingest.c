@@ -50,6 +50,7 @@ static const char *variant_names[N_VARIANTS] = {
 typedef struct
 {
   double  seconds;
+  double  cpu_seconds;
   guint64 n_resources;
   long    maxrss_kib;
   gboolean ok;
@@ -130,7 +131,7 @@ static Result
 measure (Variant     variant,
          const char *path)
 {
-  Result result = { 0, 0, 0, FALSE };
+  Result result = { 0, 0, 0, 0, FALSE };
   int fds[2];
   pid_t pid;
 
@@ -144,7 +145,7 @@ measure (Variant     variant,
   if (pid == 0)
     {
       g_autoptr(GError) error = NULL;
-      Result child = { 0, 0, 0, FALSE };
+      Result child = { 0, 0, 0, 0, FALSE };
       gint64 start;
 
       close (fds[0]);
@@ -169,6 +170,8 @@ measure (Variant     variant,
       if (wait4 (pid, &status, 0, &usage) < 0)
         g_error ("wait4: %s", g_strerror (errno));
       result.maxrss_kib = usage.ru_maxrss;
+      result.cpu_seconds = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                           (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
       if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
         result.ok = FALSE;
     }
@@ -281,8 +284,8 @@ main (int   argc,
         }
     }
 
-  g_print ("\n%-24s %10s %10s %12s %12s %14s %10s\n", "variant", "seconds", "MB/s",
-           "vs json-glib", "resources", "peak RSS (MB)", "RSS/file");
+  g_print ("\n%-24s %8s %8s %8s %8s %9s %9s %10s %9s %9s\n", "variant", "wall s", "CPU s",
+           "MB/s", "MB/s CPU", "x glib", "x glib CPU", "resources", "RSS MB", "RSS/file");
   for (int v = 1; v < N_VARIANTS; v++)
     {
       double rss_mb;
@@ -293,9 +296,13 @@ main (int   argc,
           continue;
         }
       rss_mb = (double) (best[v].maxrss_kib - best[VARIANT_BASELINE].maxrss_kib) * 1024 / 1e6;
-      g_print ("%-24s %10.3f %10.1f %11.1fx %12" G_GUINT64_FORMAT " %14.1f %9.2fx\n",
-               variant_names[v], best[v].seconds, mb / best[v].seconds,
+      g_print ("%-24s %8.3f %8.3f %8.1f %8.1f %8.1fx %9.1fx %10" G_GUINT64_FORMAT
+               " %9.1f %8.2fx\n",
+               variant_names[v], best[v].seconds, best[v].cpu_seconds, mb / best[v].seconds,
+               mb / best[v].cpu_seconds,
                best[VARIANT_JSON_GLIB].ok ? best[VARIANT_JSON_GLIB].seconds / best[v].seconds : 0.0,
+               best[VARIANT_JSON_GLIB].ok ? best[VARIANT_JSON_GLIB].cpu_seconds / best[v].cpu_seconds
+                                          : 0.0,
                best[v].n_resources, rss_mb, rss_mb / mb);
     }
   g_print ("(baseline process RSS %.1f MB subtracted; best of %d runs; json-glib resources = "
