@@ -413,7 +413,7 @@ cs_fhir_op_new (CsFhirClient *client,
                                                "idle-timeout", 60,
                                                "user-agent", user_agent,
                                                "max-conns", 32,
-                                               "max-conns-per-host", MAX (client->max_in_flight, 1) + 2,
+                                               "max-conns-per-host", 2 * MAX (client->max_in_flight, 1) + 2,
                                                NULL);
   op->cancellable = g_cancellable_new ();
   op->max_active = MAX (client->max_in_flight, 1);
@@ -825,6 +825,20 @@ top_scan_feed (TopScan    *scan,
     {
       char c = data[i];
 
+      if (scan->in_string && scan->capture == CAPTURE_NONE && !scan->in_key && !scan->escape)
+        {
+          /* the bulk of the bytes: string contents nobody captures */
+          const char *p = data + i;
+          const char *end = data + len;
+
+          while (p < end && *p != '"' && *p != '\\')
+            p++;
+          i = p - data;
+          if (p == end)
+            break;
+          c = *p;
+        }
+
       if (scan->in_string)
         {
           if (scan->capture != CAPTURE_NONE && scan->value->len < MAX_CAPTURE)
@@ -944,10 +958,21 @@ typedef struct
   GError       *sink_error;
   guint64       page_bytes;
   char         *buf;
+  /* The next page is requested as soon as its link is seen (servers put
+   * Bundle.link before entry), so it travels while this page is parsed. */
+  gboolean      prefetch_checked;
+  Req          *prefetch;
+  char         *prefetch_url;
+  gboolean      prefetch_ready;
+  GInputStream *prefetch_stream;
+  GError       *prefetch_error;
+  gboolean      waiting_prefetch;
+  gboolean      dead;           /* finished while the prefetch was out */
 } Chain;
 
 static void chain_next_page (Chain *chain);
 static void op_schedule (CsFhirOp *op);
+static char *find_next_link (const char *link_json, GError **error);
 
 static void
 chain_free (gpointer data)
@@ -956,6 +981,11 @@ chain_free (gpointer data)
 
   if (chain->req != NULL)
     req_free (chain->req);
+  if (chain->prefetch != NULL)
+    req_free (chain->prefetch);
+  g_clear_object (&chain->prefetch_stream);
+  g_clear_error (&chain->prefetch_error);
+  g_free (chain->prefetch_url);
   g_clear_object (&chain->stream);
   g_clear_pointer (&chain->ingest, cs_ingest_free);
   g_clear_pointer (&chain->seen_urls, g_hash_table_unref);
@@ -1041,9 +1071,75 @@ chain_done (Chain  *chain,
       else
         op_fail (op, error);
     }
+  if (chain->prefetch != NULL && !chain->prefetch_ready)
+    {
+      /* freed when the prefetch returns (soon: op_fail cancelled it) */
+      chain->dead = TRUE;
+      return;
+    }
   op->active--;
   chain_free (chain);
   op_schedule (op);
+}
+
+static void chain_sent_cb (Req *req, GInputStream *stream, GError *error, gpointer data);
+
+static void
+chain_use_prefetch (Chain *chain)
+{
+  g_autoptr(GInputStream) stream = g_steal_pointer (&chain->prefetch_stream);
+  GError *error = g_steal_pointer (&chain->prefetch_error);
+
+  if (chain->req != NULL)
+    req_free (chain->req);
+  chain->req = g_steal_pointer (&chain->prefetch);
+  g_free (chain->url);
+  chain->url = g_steal_pointer (&chain->prefetch_url);
+  chain->prefetch_ready = FALSE;
+  chain->waiting_prefetch = FALSE;
+  chain_sent_cb (chain->req, stream, error, chain);
+}
+
+static void
+prefetch_sent_cb (Req          *req,
+                  GInputStream *stream,
+                  GError       *error,
+                  gpointer      data)
+{
+  Chain *chain = data;
+  CsFhirOp *op = chain->op;
+
+  if (chain->dead)
+    {
+      g_clear_error (&error);
+      op->active--;
+      chain_free (chain);
+      op_schedule (op);
+      return;
+    }
+  chain->prefetch_ready = TRUE;
+  chain->prefetch_stream = stream != NULL ? g_object_ref (stream) : NULL;
+  chain->prefetch_error = error;
+  if (chain->waiting_prefetch)
+    chain_use_prefetch (chain);
+}
+
+static void
+chain_maybe_prefetch (Chain *chain)
+{
+  g_autofree char *next = NULL;
+
+  if (chain->prefetch_checked || chain->prefetch != NULL || chain->scan.link == NULL)
+    return;
+  chain->prefetch_checked = TRUE;
+  next = find_next_link (chain->scan.link, NULL);
+  /* a repeated link is left to the loop check at the end of the page */
+  if (next == NULL || g_hash_table_contains (chain->seen_urls, next))
+    return;
+  g_hash_table_add (chain->seen_urls, g_strdup (next));
+  chain->prefetch_url = g_steal_pointer (&next);
+  chain->prefetch = req_new (chain->op, "GET", chain->prefetch_url, NULL, prefetch_sent_cb, chain);
+  req_start (chain->prefetch);
 }
 
 static char *
@@ -1147,6 +1243,21 @@ chain_page_complete (Chain *chain)
 
   op_report_progress (op, TRUE);
 
+  if (chain->prefetch != NULL)
+    {
+      if (g_strcmp0 (next, chain->prefetch_url) != 0)
+        {
+          chain_done (chain, g_error_new (CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
+                                          _("The answer to %s has two different next links"), shown));
+          return;
+        }
+      if (chain->prefetch_ready)
+        chain_use_prefetch (chain);
+      else
+        chain->waiting_prefetch = TRUE;
+      return;
+    }
+
   if (next == NULL)
     {
       chain_done (chain, NULL);
@@ -1221,6 +1332,7 @@ chain_read_cb (GObject      *object,
       return;
     }
   op_report_progress (op, FALSE);
+  chain_maybe_prefetch (chain);
 
   g_input_stream_read_async (chain->stream, chain->buf, READ_CHUNK, G_PRIORITY_DEFAULT,
                              op->cancellable, chain_read_cb, chain);
@@ -1309,6 +1421,7 @@ chain_sent_cb (Req          *req,
                                             g_str_equal (content_type, "application/xhtml+xml"));
   chain->stream = g_object_ref (stream);
   chain->page_bytes = 0;
+  chain->prefetch_checked = FALSE;
   top_scan_reset (&chain->scan);
   cs_ingest_begin_source (chain->ingest, chain->url);
   g_input_stream_read_async (stream, chain->buf, READ_CHUNK, G_PRIORITY_DEFAULT,

@@ -6,7 +6,10 @@
 // /metadata answers a CapabilityStatement. It listens on 127.0.0.1 (port from
 // argv[2], default 0 = any free port) and prints "PORT <n>" on stdout.
 //
-// Extra, non-FHIR: GET /_cs/counts gives {"Patient": n, …} for the tests.
+// Extra, non-FHIR: GET /_cs/counts gives {"Patient": n, …} for the tests;
+// `--preload FILE` (a Bundle or NDJSON) fills the repository before listening,
+// with fullUrl references rewritten to Type/id (fast setup for the benchmark;
+// the tests upload with `cohortscope-cli push`).
 // GET answers are memoised until the next write so page fetches cost the
 // same for every client (the benchmark compares clients, not the router).
 //
@@ -170,6 +173,59 @@ async function handle(req, res, bodyText) {
   return text;
 }
 
+async function preload(file) {
+  const { readFileSync } = await import('node:fs');
+  const text = readFileSync(file, 'utf8');
+  const resources = [];
+  const refs = new Map();
+  const add = (resource, fullUrl) => {
+    if (resource.resourceType === 'Bundle') {
+      for (const entry of resource.entry ?? []) {
+        add(entry.resource, entry.fullUrl);
+      }
+      return;
+    }
+    if (!resource.id) {
+      resource.id = repo.generateId();
+    }
+    if (fullUrl) {
+      refs.set(fullUrl, `${resource.resourceType}/${resource.id}`);
+    }
+    resources.push(resource);
+  };
+  if (text.trimStart().startsWith('{') && text.includes('"entry"')) {
+    add(JSON.parse(text));
+  } else {
+    for (const line of text.split('\n')) {
+      if (line.trim()) {
+        add(JSON.parse(line));
+      }
+    }
+  }
+  const rewrite = (node) => {
+    if (Array.isArray(node)) {
+      node.forEach(rewrite);
+    } else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'reference' && typeof value === 'string' && refs.has(value)) {
+          node[key] = refs.get(value);
+        } else {
+          rewrite(value);
+        }
+      }
+    }
+  };
+  for (const resource of resources) {
+    rewrite(resource);
+    await repo.createResource(resource);
+  }
+}
+
+const preloadIndex = process.argv.indexOf('--preload');
+if (preloadIndex > 0) {
+  await preload(process.argv[preloadIndex + 1]);
+}
+
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
@@ -183,7 +239,8 @@ const server = http.createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 30000;
-server.listen(Number(process.argv[2] || 0), '127.0.0.1', () => {
+const port = process.argv[2] && /^[0-9]+$/.test(process.argv[2]) ? Number(process.argv[2]) : 0;
+server.listen(port, '127.0.0.1', () => {
   process.stdout.write(`PORT ${server.address().port}\n`);
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+# bench-fhir.py: our FHIR client against curl on the same page URLs
+#
+#   /usr/bin/python3 bench/fhir/bench-fhir.py [BUILD_DIR] [--patients N]
+#
+# Starts the test FHIR server (tests/fhir/server, @medplum/fhir-router),
+# preloaded with the demo cohort (N patients, default 1000: about 51,000
+# resources; `server.mjs --preload`), then:
+#   1. walks every search our client will make (the same first URLs, then
+#      the Bundle.link next URLs) once, untimed, saving the page bodies;
+#      this also warms the server's page memo so both clients get the same
+#      server cost;
+#   2. times `curl` fetching those page URLs sequentially in one process
+#      (keep-alive, bodies to /dev/null): raw transfer;
+#   3. times `bench-fhir-fetch load URL` (our client: parallel requests,
+#      parse-while-download into a CsStore), best of 3;
+#   4. times `bench-fhir-fetch parse` on the saved bodies: parse + store cost
+#      without the network.
+# Prints a JSON report; the target is client/curl <= 1.0.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, '..', '..'))
+SERVER_DIR = os.path.join(ROOT, 'tests', 'fhir', 'server')
+# Keep in sync with compartment_types[] in src/core/fhir/cs-fhir-client.c
+COMPARTMENT_TYPES = [
+    'AllergyIntolerance', 'BodyStructure', 'CarePlan', 'CareTeam', 'Claim', 'ClinicalImpression',
+    'Condition', 'Consent', 'Coverage', 'DetectedIssue', 'DeviceRequest', 'DeviceUseStatement',
+    'DiagnosticReport', 'DocumentReference', 'Encounter', 'EpisodeOfCare', 'ExplanationOfBenefit',
+    'FamilyMemberHistory', 'Flag', 'Goal', 'ImagingStudy', 'Immunization', 'Media',
+    'MedicationAdministration', 'MedicationDispense', 'MedicationRequest', 'MedicationStatement',
+    'NutritionOrder', 'Observation', 'Procedure', 'QuestionnaireResponse', 'RiskAssessment',
+    'ServiceRequest', 'Specimen',
+]
+PAGE_SIZE = 1000  # the client's default _count
+
+
+def start_server(preload):
+    if not os.path.isdir(os.path.join(SERVER_DIR, 'node_modules', '@medplum', 'fhir-router')):
+        subprocess.run(['npm', 'ci', '--no-audit', '--no-fund'], cwd=SERVER_DIR, check=True,
+                       stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(['node', 'server.mjs', '0', '--preload', preload], cwd=SERVER_DIR,
+                            stdout=subprocess.PIPE, text=True)
+    port = []
+    reader = threading.Thread(target=lambda: port.append(int(proc.stdout.readline().split()[1])), daemon=True)
+    reader.start()
+    reader.join(600)
+    if not port:
+        proc.kill()
+        raise SystemExit('the test FHIR server did not start')
+    return proc, port[0]
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=600) as answer:
+        return answer.read()
+
+
+def main():
+    args = sys.argv[1:]
+    patients = 1000
+    if '--patients' in args:
+        i = args.index('--patients')
+        patients = int(args[i + 1])
+        del args[i:i + 2]
+    build = os.path.abspath(args[0] if args else os.path.join(ROOT, 'build-release'))
+    cli = os.path.join(build, 'src', 'cli', 'cohortscope-cli')
+    driver = os.path.join(build, 'bench', 'fhir', 'bench-fhir-fetch')
+    for program in (cli, driver):
+        if not os.access(program, os.X_OK):
+            raise SystemExit('%s is not built' % program)
+    if shutil.which('curl') is None:
+        raise SystemExit('curl is not installed')
+
+    tmp = tempfile.mkdtemp(prefix='cs-bench-fhir-')
+    demo = os.path.join(tmp, 'demo.json')
+    subprocess.run([cli, 'demo', '-o', demo, '--patients', str(patients)], check=True)
+    # the server loads the demo itself (push of 50,000 resources through the
+    # router takes minutes and is not what is measured here)
+    proc, port = start_server(demo)
+    base = 'http://127.0.0.1:%d/' % port
+    report = {'patients': patients}
+    try:
+        # 1. the page URLs, exactly as our client requests and follows them
+        metadata = json.loads(get(base + 'metadata'))
+        declared = {r['type'] for rest in metadata.get('rest', []) for r in rest.get('resource', [])}
+        first_urls = ['%sPatient?_count=%d' % (base, PAGE_SIZE)]
+        first_urls += ['%s%s?_count=%d' % (base, t, PAGE_SIZE) for t in COMPARTMENT_TYPES if t in declared]
+        urls, files, total = [], [], 0
+        for url in first_urls:
+            while url is not None:
+                body = get(url)
+                urls.append(url)
+                path = os.path.join(tmp, 'page-%05d.json' % len(files))
+                with open(path, 'wb') as f:
+                    f.write(body)
+                files.append(path)
+                page = json.loads(body)
+                total += len(page.get('entry', []))
+                url = next((l['url'] for l in page.get('link', []) if l.get('relation') == 'next'), None)
+        report['resources'] = total
+        report['pages'] = len(urls)
+        report['bytes'] = sum(os.path.getsize(f) for f in files)
+
+        # 2. curl, sequential, one process (keep-alive)
+        config = os.path.join(tmp, 'curl.cfg')
+        with open(config, 'w') as f:
+            for url in urls:
+                f.write('url = "%s"\noutput = "/dev/null"\n' % url)
+        curl_times = []
+        for _ in range(3):
+            t0 = time.monotonic()
+            subprocess.run(['curl', '-s', '-f', '-K', config], check=True)
+            curl_times.append(time.monotonic() - t0)
+        report['curl_seconds'] = round(min(curl_times), 4)
+
+        # 3. our client: the whole load, as `--source URL` does
+        client_runs = []
+        for _ in range(3):
+            out = subprocess.run([driver, 'load', base], check=True, capture_output=True, text=True).stdout
+            client_runs.append(json.loads(out))
+        best = min(client_runs, key=lambda r: r['seconds'])
+        report['client_seconds'] = best['seconds']
+        report['client_resources'] = best['resources']
+        report['client_pages'] = best['pages']
+
+        # 4. parse + store without the network
+        out = subprocess.run([driver, 'parse'] + files, check=True, capture_output=True, text=True).stdout
+        parse = json.loads(out)
+        report['parse_seconds'] = parse['seconds']
+
+        report['ratio_client_vs_curl'] = round(report['client_seconds'] / report['curl_seconds'], 3)
+        report['parse_vs_transfer'] = round(report['parse_seconds'] / report['curl_seconds'], 3)
+        report['client_mb_per_s'] = round(report['bytes'] / 1e6 / report['client_seconds'], 1)
+        report['curl_mb_per_s'] = round(report['bytes'] / 1e6 / report['curl_seconds'], 1)
+        report['target_met'] = report['ratio_client_vs_curl'] <= 1.0
+        if best['resources'] != total:
+            report['warning'] = 'client loaded %d resources, the walk saw %d' % (best['resources'], total)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
