@@ -20,6 +20,12 @@ install_deps() {
     local wanted missing=()
     wanted=$(grep -v '^\s*#' scripts/deps-debian.txt | grep -v '^\s*$')
     for pkg in $wanted; do
+        # Node.js may come from elsewhere (e.g. NodeSource, which bundles npm and
+        # conflicts with Debian's npm): a working command is enough.
+        case $pkg in
+            nodejs) command -v node >/dev/null && continue ;;
+            npm) command -v npm >/dev/null && continue ;;
+        esac
         if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
             missing+=("$pkg")
         fi
