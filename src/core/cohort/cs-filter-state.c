@@ -1,0 +1,1123 @@
+/* cs-filter-state.c: the filter being built in the Cohort view
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cs-filter.h"
+#include "cs-filter-state.h"
+#include "cs-variable.h"
+
+#define MAX_UNDO 200
+
+struct _CsFilterState
+{
+  GObject    parent_instance;
+
+  GPtrArray *clauses;       /* CsFilterClause* */
+  char      *text;          /* cached get_text() */
+  GPtrArray *undo;          /* GPtrArray* of clause lists (snapshots) */
+  GPtrArray *redo;
+  guint      group_depth;
+  gboolean   group_pushed;
+};
+
+G_DEFINE_FINAL_TYPE (CsFilterState, cs_filter_state, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_TEXT,
+  PROP_CAN_UNDO,
+  PROP_CAN_REDO,
+  N_PROPS
+};
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* ------------------------------------------------------------------ dates */
+
+#define JULIAN_1970_01_01 719163
+
+gboolean
+cs_filter_parse_date (const char *text,
+                      double     *days)
+{
+  unsigned y, m, d;
+  int consumed = 0;
+
+  if (text == NULL || strlen (text) != 10
+      || sscanf (text, "%4u-%2u-%2u%n", &y, &m, &d, &consumed) != 3 || consumed != 10
+      || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return FALSE;
+
+  {
+    g_autoptr(GDate) date = g_date_new_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
+
+    *days = (double) g_date_get_julian (date) - JULIAN_1970_01_01;
+  }
+
+  return TRUE;
+}
+
+char *
+cs_filter_format_date (double days)
+{
+  g_autoptr(GDate) date = NULL;
+  double julian = floor (days) + JULIAN_1970_01_01;
+
+  if (!isfinite (days) || julian < 1 || julian > G_MAXUINT32)
+    return g_strdup ("");
+
+  date = g_date_new_julian ((guint32) julian);
+
+  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date),
+                          (unsigned) g_date_get_month (date), g_date_get_day (date));
+}
+
+/* ---------------------------------------------------------------- clauses */
+
+static void
+clause_free (gpointer data)
+{
+  CsFilterClause *clause = data;
+
+  if (clause == NULL)
+    return;
+  g_free (clause->key);
+  g_clear_pointer (&clause->values, g_ptr_array_unref);
+  g_free (clause->text);
+  g_free (clause);
+}
+
+static CsFilterClause *
+clause_new (CsClauseKind  kind,
+            const char   *key)
+{
+  CsFilterClause *clause = g_new0 (CsFilterClause, 1);
+
+  clause->kind = kind;
+  clause->key = g_strdup (key);
+  clause->lo = NAN;
+  clause->hi = NAN;
+  if (kind == CS_CLAUSE_LEVELS)
+    clause->values = g_ptr_array_new_with_free_func (g_free);
+
+  return clause;
+}
+
+static CsFilterClause *
+clause_copy (const CsFilterClause *src)
+{
+  CsFilterClause *clause = g_memdup2 (src, sizeof *src);
+
+  clause->key = g_strdup (src->key);
+  clause->text = g_strdup (src->text);
+  if (src->values != NULL)
+    {
+      clause->values = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < src->values->len; i++)
+        g_ptr_array_add (clause->values, g_strdup (g_ptr_array_index (src->values, i)));
+    }
+
+  return clause;
+}
+
+static GPtrArray *
+clauses_copy (GPtrArray *clauses)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func (clause_free);
+
+  for (guint i = 0; i < clauses->len; i++)
+    g_ptr_array_add (copy, clause_copy (g_ptr_array_index (clauses, i)));
+
+  return copy;
+}
+
+static gboolean
+is_keyword (const char *word)
+{
+  static const char *const keywords[] = { "and", "or", "not", "in", "is", "missing", "true", "false" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keywords); i++)
+    if (g_ascii_strcasecmp (word, keywords[i]) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+append_quoted (GString    *out,
+               const char *text,
+               char        quote)
+{
+  g_string_append_c (out, quote);
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == quote || *c == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *c);
+    }
+  g_string_append_c (out, quote);
+}
+
+static void
+append_key (GString    *out,
+            const char *key)
+{
+  gboolean bare = key[0] != '\0' && (g_ascii_isalpha (key[0]) || key[0] == '_') && !is_keyword (key);
+
+  for (const char *c = key; bare && *c; c++)
+    bare = g_ascii_isalnum (*c) || *c == '_' || *c == '.';
+
+  if (bare)
+    g_string_append (out, key);
+  else
+    append_quoted (out, key, '`');
+}
+
+static void
+append_value (GString       *out,
+              CsLiteralKind  literal,
+              const char    *value)
+{
+  if (literal == CS_LITERAL_STRING)
+    append_quoted (out, value, '"');
+  else
+    g_string_append (out, value);
+}
+
+static void
+append_bound (GString  *out,
+              double    value,
+              gboolean  is_date)
+{
+  if (is_date)
+    {
+      g_autofree char *date = cs_filter_format_date (value);
+
+      append_quoted (out, date, '"');
+    }
+  else
+    {
+      char buf[32];
+
+      cs_format_double_buf (value, buf);
+      g_string_append (out, buf);
+    }
+}
+
+static gboolean
+clause_is_active (const CsFilterClause *clause)
+{
+  switch (clause->kind)
+    {
+    case CS_CLAUSE_RANGE:
+      return !isnan (clause->lo) || !isnan (clause->hi);
+    case CS_CLAUSE_LEVELS:
+      return clause->values->len > 0;
+    case CS_CLAUSE_MISSING:
+      return TRUE;
+    case CS_CLAUSE_ADVANCED:
+      return clause->text != NULL && clause->text[0] != '\0';
+    default:
+      return FALSE;
+    }
+}
+
+char *
+cs_filter_clause_to_text (const CsFilterClause *clause)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (clause != NULL, NULL);
+
+  switch (clause->kind)
+    {
+    case CS_CLAUSE_RANGE:
+      if (!isnan (clause->lo))
+        {
+          append_key (out, clause->key);
+          g_string_append (out, clause->lo_strict ? " > " : " >= ");
+          append_bound (out, clause->lo, clause->is_date);
+        }
+      if (!isnan (clause->hi))
+        {
+          if (out->len > 0)
+            g_string_append (out, " and ");
+          append_key (out, clause->key);
+          g_string_append (out, clause->hi_strict ? " < " : " <= ");
+          append_bound (out, clause->hi, clause->is_date);
+        }
+      break;
+
+    case CS_CLAUSE_LEVELS:
+      append_key (out, clause->key);
+      if (clause->values->len == 1 && !clause->in_form)
+        {
+          g_string_append (out, " = ");
+          append_value (out, clause->literal, g_ptr_array_index (clause->values, 0));
+        }
+      else if (clause->values->len > 0)
+        {
+          g_string_append (out, " in (");
+          for (guint i = 0; i < clause->values->len; i++)
+            {
+              if (i > 0)
+                g_string_append (out, ", ");
+              append_value (out, clause->literal, g_ptr_array_index (clause->values, i));
+            }
+          g_string_append_c (out, ')');
+        }
+      break;
+
+    case CS_CLAUSE_MISSING:
+      append_key (out, clause->key);
+      g_string_append (out, clause->missing ? " is missing" : " is not missing");
+      break;
+
+    case CS_CLAUSE_ADVANCED:
+      g_string_append (out, clause->text != NULL ? clause->text : "");
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------ lexer
+ *
+ * Only runs on text that cs_filter_parse() accepted, so it can be lenient. */
+
+typedef enum
+{
+  TOK_NAME,      /* bare or backquoted; value unescaped */
+  TOK_KEYWORD,   /* value lower-cased */
+  TOK_STRING,    /* value unescaped */
+  TOK_NUMBER,    /* value as written */
+  TOK_OP,
+  TOK_LPAREN,
+  TOK_RPAREN,
+  TOK_COMMA,
+} TokKind;
+
+typedef struct
+{
+  TokKind  kind;
+  char    *value;
+  gsize    start, end;   /* byte span in the text */
+} Token;
+
+static void
+token_clear (gpointer data)
+{
+  Token *tok = data;
+
+  g_free (tok->value);
+}
+
+static GArray *
+tokenize (const char *text)
+{
+  GArray *tokens = g_array_new (FALSE, TRUE, sizeof (Token));
+  const char *p = text;
+
+  g_array_set_clear_func (tokens, token_clear);
+
+  while (*p)
+    {
+      Token tok = { 0 };
+
+      if (g_ascii_isspace (*p))
+        {
+          p++;
+          continue;
+        }
+
+      tok.start = (gsize) (p - text);
+
+      if (*p == '"' || *p == '`')
+        {
+          char quote = *p++;
+          GString *value = g_string_new (NULL);
+
+          while (*p && *p != quote)
+            {
+              if (*p == '\\' && p[1])
+                p++;
+              g_string_append_c (value, *p++);
+            }
+          if (*p)
+            p++;
+          tok.kind = quote == '"' ? TOK_STRING : TOK_NAME;
+          tok.value = g_string_free (value, FALSE);
+        }
+      else if (g_ascii_isalpha (*p) || *p == '_')
+        {
+          const char *s = p;
+
+          while (g_ascii_isalnum (*p) || *p == '_' || *p == '.')
+            p++;
+          tok.value = g_strndup (s, (gsize) (p - s));
+          if (is_keyword (tok.value))
+            {
+              char *lower = g_ascii_strdown (tok.value, -1);
+
+              g_free (tok.value);
+              tok.value = lower;
+              tok.kind = TOK_KEYWORD;
+            }
+          else
+            tok.kind = TOK_NAME;
+        }
+      else if (g_ascii_isdigit (*p) || *p == '.'
+               || ((*p == '-' || *p == '+') && (g_ascii_isdigit (p[1]) || p[1] == '.')))
+        {
+          char *end = NULL;
+
+          g_ascii_strtod (p, &end);
+          if (end == p)
+            end = (char *) p + 1;
+          tok.kind = TOK_NUMBER;
+          tok.value = g_strndup (p, (gsize) (end - p));
+          p = end;
+        }
+      else if (*p == '(' || *p == ')' || *p == ',')
+        {
+          tok.kind = *p == '(' ? TOK_LPAREN : *p == ')' ? TOK_RPAREN : TOK_COMMA;
+          tok.value = g_strndup (p, 1);
+          p++;
+        }
+      else
+        {
+          const char *s = p;
+
+          if ((*p == '<' || *p == '>' || *p == '!') && p[1] == '=')
+            p += 2;
+          else
+            p++;
+          tok.kind = TOK_OP;
+          tok.value = g_strndup (s, (gsize) (p - s));
+        }
+
+      tok.end = (gsize) (p - text);
+      g_array_append_val (tokens, tok);
+    }
+
+  return tokens;
+}
+
+static Token *
+tok_at (GArray *tokens,
+        guint   i)
+{
+  return &g_array_index (tokens, Token, i);
+}
+
+static gboolean
+tok_is (GArray     *tokens,
+        guint       i,
+        TokKind     kind,
+        const char *value)
+{
+  return tok_at (tokens, i)->kind == kind && (value == NULL || g_strcmp0 (tok_at (tokens, i)->value, value) == 0);
+}
+
+/* Whether tokens [from, to) have an "or" outside parentheses. */
+static gboolean
+has_top_level_or (GArray *tokens,
+                  guint   from,
+                  guint   to)
+{
+  int depth = 0;
+
+  for (guint i = from; i < to; i++)
+    {
+      Token *tok = tok_at (tokens, i);
+
+      if (tok->kind == TOK_LPAREN)
+        depth++;
+      else if (tok->kind == TOK_RPAREN)
+        depth--;
+      else if (depth == 0 && tok->kind == TOK_KEYWORD && strcmp (tok->value, "or") == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+literal_kind (Token         *tok,
+              CsLiteralKind *kind)
+{
+  if (tok->kind == TOK_STRING)
+    *kind = CS_LITERAL_STRING;
+  else if (tok->kind == TOK_NUMBER)
+    *kind = CS_LITERAL_NUMBER;
+  else if (tok->kind == TOK_KEYWORD && (strcmp (tok->value, "true") == 0 || strcmp (tok->value, "false") == 0))
+    *kind = CS_LITERAL_BOOLEAN;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+/* A conjunct as a clause: tokens [from, to). */
+static CsFilterClause *
+recognize (const char *text,
+           GArray     *tokens,
+           guint       from,
+           guint       to)
+{
+  guint n = to - from;
+  Token *name = tok_at (tokens, from);
+  CsFilterClause *clause;
+
+  if (n >= 3 && name->kind == TOK_NAME)
+    {
+      Token *op = tok_at (tokens, from + 1);
+      Token *lit = tok_at (tokens, from + 2);
+
+      if (n == 3 && op->kind == TOK_KEYWORD && strcmp (op->value, "is") == 0 && tok_is (tokens, from + 2, TOK_KEYWORD, "missing"))
+        {
+          clause = clause_new (CS_CLAUSE_MISSING, name->value);
+          clause->missing = TRUE;
+          return clause;
+        }
+      if (n == 4 && op->kind == TOK_KEYWORD && strcmp (op->value, "is") == 0
+          && tok_is (tokens, from + 2, TOK_KEYWORD, "not") && tok_is (tokens, from + 3, TOK_KEYWORD, "missing"))
+        {
+          clause = clause_new (CS_CLAUSE_MISSING, name->value);
+          clause->missing = FALSE;
+          return clause;
+        }
+      if (n == 3 && op->kind == TOK_OP)
+        {
+          gboolean lower = op->value[0] == '>';
+          gboolean upper = op->value[0] == '<';
+          double value = NAN;
+          gboolean is_date = FALSE;
+          CsLiteralKind kind;
+
+          if ((lower || upper) && lit->kind == TOK_NUMBER)
+            value = g_ascii_strtod (lit->value, NULL);
+          else if ((lower || upper) && lit->kind == TOK_STRING && cs_filter_parse_date (lit->value, &value))
+            is_date = TRUE;
+
+          if ((lower || upper) && isfinite (value))
+            {
+              gboolean strict = op->value[1] == '\0';
+
+              clause = clause_new (CS_CLAUSE_RANGE, name->value);
+              clause->is_date = is_date;
+              if (lower)
+                {
+                  clause->lo = value;
+                  clause->lo_strict = strict;
+                }
+              else
+                {
+                  clause->hi = value;
+                  clause->hi_strict = strict;
+                }
+              return clause;
+            }
+
+          if (strcmp (op->value, "=") == 0 && literal_kind (lit, &kind))
+            {
+              clause = clause_new (CS_CLAUSE_LEVELS, name->value);
+              clause->literal = kind;
+              g_ptr_array_add (clause->values, g_strdup (lit->value));
+              return clause;
+            }
+        }
+      if (n >= 5 && tok_is (tokens, from + 1, TOK_KEYWORD, "in") && tok_is (tokens, from + 2, TOK_LPAREN, NULL)
+          && tok_is (tokens, to - 1, TOK_RPAREN, NULL))
+        {
+          CsLiteralKind first = CS_LITERAL_STRING;
+          gboolean ok = TRUE;
+
+          clause = clause_new (CS_CLAUSE_LEVELS, name->value);
+          clause->in_form = TRUE;
+          for (guint i = from + 3; ok && i < to - 1; i++)
+            {
+              CsLiteralKind kind;
+
+              if ((i - from - 3) % 2 == 1)
+                {
+                  ok = tok_is (tokens, i, TOK_COMMA, NULL);
+                  continue;
+                }
+              ok = literal_kind (tok_at (tokens, i), &kind);
+              if (ok && i == from + 3)
+                first = kind;
+              else if (ok)
+                ok = kind == first;
+              if (ok)
+                g_ptr_array_add (clause->values, g_strdup (tok_at (tokens, i)->value));
+            }
+          clause->literal = first;
+          if (ok && clause->values->len > 0)
+            return clause;
+          clause_free (clause);
+        }
+    }
+
+  clause = clause_new (CS_CLAUSE_ADVANCED, NULL);
+  clause->text = g_strndup (text + tok_at (tokens, from)->start,
+                            tok_at (tokens, to - 1)->end - tok_at (tokens, from)->start);
+  return clause;
+}
+
+/* Appends clause, merging a one-sided range into an earlier range on the
+ * same variable whose other side is open. */
+static void
+add_clause (GPtrArray      *clauses,
+            CsFilterClause *clause)
+{
+  if (clause->kind == CS_CLAUSE_RANGE)
+    {
+      for (guint i = 0; i < clauses->len; i++)
+        {
+          CsFilterClause *other = g_ptr_array_index (clauses, i);
+
+          if (other->kind != CS_CLAUSE_RANGE || other->is_date != clause->is_date
+              || strcmp (other->key, clause->key) != 0)
+            continue;
+          if (isnan (other->hi) && !isnan (clause->hi) && isnan (clause->lo) && !isnan (other->lo))
+            {
+              other->hi = clause->hi;
+              other->hi_strict = clause->hi_strict;
+              clause_free (clause);
+              return;
+            }
+        }
+    }
+
+  g_ptr_array_add (clauses, clause);
+}
+
+static GPtrArray *
+clauses_from_text (const char *text)
+{
+  GPtrArray *clauses = g_ptr_array_new_with_free_func (clause_free);
+  g_autoptr(GArray) tokens = tokenize (text);
+  guint start = 0;
+  int depth = 0;
+
+  if (tokens->len == 0)
+    return clauses;
+
+  if (has_top_level_or (tokens, 0, tokens->len))
+    {
+      CsFilterClause *clause = clause_new (CS_CLAUSE_ADVANCED, NULL);
+
+      clause->text = g_strstrip (g_strdup (text));
+      g_ptr_array_add (clauses, clause);
+      return clauses;
+    }
+
+  for (guint i = 0; i <= tokens->len; i++)
+    {
+      if (i < tokens->len)
+        {
+          Token *tok = tok_at (tokens, i);
+
+          if (tok->kind == TOK_LPAREN)
+            depth++;
+          else if (tok->kind == TOK_RPAREN)
+            depth--;
+          if (!(depth == 0 && tok->kind == TOK_KEYWORD && strcmp (tok->value, "and") == 0))
+            continue;
+        }
+      if (i > start)
+        add_clause (clauses, recognize (text, tokens, start, i));
+      start = i + 1;
+    }
+
+  return clauses;
+}
+
+static char *
+clauses_to_text (GPtrArray *clauses)
+{
+  GString *out = g_string_new (NULL);
+  guint n_active = 0;
+
+  for (guint i = 0; i < clauses->len; i++)
+    n_active += clause_is_active (g_ptr_array_index (clauses, i));
+
+  for (guint i = 0; i < clauses->len; i++)
+    {
+      const CsFilterClause *clause = g_ptr_array_index (clauses, i);
+      g_autofree char *text = NULL;
+      gboolean parens = FALSE;
+
+      if (!clause_is_active (clause))
+        continue;
+
+      text = cs_filter_clause_to_text (clause);
+      if (clause->kind == CS_CLAUSE_ADVANCED && n_active > 1)
+        {
+          g_autoptr(GArray) tokens = tokenize (text);
+
+          parens = has_top_level_or (tokens, 0, tokens->len);
+        }
+      if (out->len > 0)
+        g_string_append (out, " and ");
+      if (parens)
+        g_string_append_c (out, '(');
+      g_string_append (out, text);
+      if (parens)
+        g_string_append_c (out, ')');
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------ state */
+
+static void
+update (CsFilterState *self)
+{
+  g_autofree char *text = clauses_to_text (self->clauses);
+  gboolean text_changed = g_strcmp0 (text, self->text) != 0;
+
+  g_free (self->text);
+  self->text = g_steal_pointer (&text);
+
+  if (text_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+notify_undo (CsFilterState *self,
+             gboolean       could_undo,
+             gboolean       could_redo)
+{
+  if (could_undo != cs_filter_state_can_undo (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  if (could_redo != cs_filter_state_can_redo (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+}
+
+/* Call before changing self->clauses. */
+static void
+push_undo (CsFilterState *self)
+{
+  gboolean could_undo = cs_filter_state_can_undo (self);
+  gboolean could_redo = cs_filter_state_can_redo (self);
+
+  if (self->group_depth > 0 && self->group_pushed)
+    return;
+  if (self->group_depth > 0)
+    self->group_pushed = TRUE;
+
+  g_ptr_array_add (self->undo, clauses_copy (self->clauses));
+  if (self->undo->len > MAX_UNDO)
+    g_ptr_array_remove_index (self->undo, 0);
+  g_ptr_array_set_size (self->redo, 0);
+
+  notify_undo (self, could_undo, could_redo);
+}
+
+static void
+cs_filter_state_finalize (GObject *object)
+{
+  CsFilterState *self = CS_FILTER_STATE (object);
+
+  g_clear_pointer (&self->clauses, g_ptr_array_unref);
+  g_clear_pointer (&self->undo, g_ptr_array_unref);
+  g_clear_pointer (&self->redo, g_ptr_array_unref);
+  g_clear_pointer (&self->text, g_free);
+
+  G_OBJECT_CLASS (cs_filter_state_parent_class)->finalize (object);
+}
+
+static void
+cs_filter_state_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  CsFilterState *self = CS_FILTER_STATE (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, cs_filter_state_can_undo (self));
+      break;
+    case PROP_CAN_REDO:
+      g_value_set_boolean (value, cs_filter_state_can_redo (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cs_filter_state_class_init (CsFilterStateClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cs_filter_state_finalize;
+  object_class->get_property = cs_filter_state_get_property;
+
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, "",
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_UNDO] =
+    g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_REDO] =
+    g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+cs_filter_state_init (CsFilterState *self)
+{
+  self->clauses = g_ptr_array_new_with_free_func (clause_free);
+  self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  self->text = g_strdup ("");
+}
+
+CsFilterState *
+cs_filter_state_new (void)
+{
+  return g_object_new (CS_TYPE_FILTER_STATE, NULL);
+}
+
+const char *
+cs_filter_state_get_text (CsFilterState *self)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), NULL);
+
+  return self->text;
+}
+
+gboolean
+cs_filter_state_set_text (CsFilterState  *self,
+                          const char     *text,
+                          guint          *error_column,
+                          GError        **error)
+{
+  g_autoptr(CsFilter) filter = NULL;
+  g_autofree char *stripped = NULL;
+
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
+
+  stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  if (stripped[0] != '\0')
+    {
+      filter = cs_filter_parse (stripped, error_column, error);
+      if (filter == NULL)
+        return FALSE;
+    }
+
+  push_undo (self);
+  g_ptr_array_unref (self->clauses);
+  self->clauses = clauses_from_text (stripped);
+  update (self);
+
+  return TRUE;
+}
+
+guint
+cs_filter_state_get_n_clauses (CsFilterState *self)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), 0);
+
+  return self->clauses->len;
+}
+
+const CsFilterClause *
+cs_filter_state_get_clause (CsFilterState *self,
+                            guint          index)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), NULL);
+  g_return_val_if_fail (index < self->clauses->len, NULL);
+
+  return g_ptr_array_index (self->clauses, index);
+}
+
+int
+cs_filter_state_find_clause (CsFilterState *self,
+                             const char    *key,
+                             CsClauseKind   kind)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), -1);
+
+  for (guint i = 0; i < self->clauses->len; i++)
+    {
+      const CsFilterClause *clause = g_ptr_array_index (self->clauses, i);
+
+      if (clause->kind == kind && g_strcmp0 (clause->key, key) == 0)
+        return (int) i;
+    }
+
+  return -1;
+}
+
+/* Replaces the clause of its kind on its key (or appends); takes clause. */
+static void
+replace_clause (CsFilterState  *self,
+                CsFilterClause *clause)
+{
+  int index = cs_filter_state_find_clause (self, clause->key, clause->kind);
+
+  if (index >= 0)
+    {
+      g_autofree char *old_text = cs_filter_clause_to_text (g_ptr_array_index (self->clauses, index));
+      g_autofree char *new_text = cs_filter_clause_to_text (clause);
+
+      if (clause_is_active (clause) && strcmp (old_text, new_text) == 0)
+        {
+          clause_free (clause);
+          return;
+        }
+    }
+  else if (!clause_is_active (clause))
+    {
+      clause_free (clause);
+      return;
+    }
+
+  push_undo (self);
+  if (index < 0)
+    g_ptr_array_add (self->clauses, clause);
+  else if (!clause_is_active (clause))
+    {
+      g_ptr_array_remove_index (self->clauses, (guint) index);
+      clause_free (clause);
+    }
+  else
+    {
+      clause_free (g_ptr_array_index (self->clauses, index));
+      self->clauses->pdata[index] = clause;
+    }
+  update (self);
+}
+
+void
+cs_filter_state_set_range (CsFilterState *self,
+                           const char    *key,
+                           double         lo,
+                           double         hi,
+                           gboolean       is_date)
+{
+  CsFilterClause *clause;
+
+  g_return_if_fail (CS_IS_FILTER_STATE (self));
+  g_return_if_fail (key != NULL);
+
+  clause = clause_new (CS_CLAUSE_RANGE, key);
+  clause->lo = isfinite (lo) ? lo : NAN;
+  clause->hi = isfinite (hi) ? hi : NAN;
+  clause->is_date = is_date;
+  replace_clause (self, clause);
+}
+
+void
+cs_filter_state_set_levels (CsFilterState      *self,
+                            const char         *key,
+                            CsLiteralKind       literal,
+                            const char * const *values,
+                            guint               n_values)
+{
+  CsFilterClause *clause;
+
+  g_return_if_fail (CS_IS_FILTER_STATE (self));
+  g_return_if_fail (key != NULL);
+
+  clause = clause_new (CS_CLAUSE_LEVELS, key);
+  clause->literal = literal;
+  for (guint i = 0; i < n_values; i++)
+    g_ptr_array_add (clause->values, g_strdup (values[i]));
+  replace_clause (self, clause);
+}
+
+void
+cs_filter_state_toggle_level (CsFilterState *self,
+                              const char    *key,
+                              CsLiteralKind  literal,
+                              const char    *value)
+{
+  int index;
+  CsFilterClause *clause;
+  guint found;
+
+  g_return_if_fail (CS_IS_FILTER_STATE (self));
+  g_return_if_fail (key != NULL && value != NULL);
+
+  index = cs_filter_state_find_clause (self, key, CS_CLAUSE_LEVELS);
+  if (index >= 0)
+    clause = clause_copy (g_ptr_array_index (self->clauses, index));
+  else
+    {
+      clause = clause_new (CS_CLAUSE_LEVELS, key);
+      clause->literal = literal;
+    }
+
+  if (g_ptr_array_find_with_equal_func (clause->values, value, g_str_equal, &found))
+    g_ptr_array_remove_index (clause->values, found);
+  else
+    g_ptr_array_add (clause->values, g_strdup (value));
+  replace_clause (self, clause);
+}
+
+void
+cs_filter_state_set_missing (CsFilterState *self,
+                             const char    *key,
+                             gboolean       missing)
+{
+  CsFilterClause *clause;
+
+  g_return_if_fail (CS_IS_FILTER_STATE (self));
+  g_return_if_fail (key != NULL);
+
+  clause = clause_new (CS_CLAUSE_MISSING, key);
+  clause->missing = !!missing;
+  replace_clause (self, clause);
+}
+
+void
+cs_filter_state_remove_clause (CsFilterState *self,
+                               guint          index)
+{
+  g_return_if_fail (CS_IS_FILTER_STATE (self));
+  g_return_if_fail (index < self->clauses->len);
+
+  push_undo (self);
+  g_ptr_array_remove_index (self->clauses, index);
+  update (self);
+}
+
+gboolean
+cs_filter_state_remove_key (CsFilterState *self,
+                            const char    *key)
+{
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
+
+  for (guint i = self->clauses->len; i-- > 0;)
+    {
+      const CsFilterClause *clause = g_ptr_array_index (self->clauses, i);
+
+      if (g_strcmp0 (clause->key, key) != 0)
+        continue;
+      if (!any)
+        push_undo (self);
+      any = TRUE;
+      g_ptr_array_remove_index (self->clauses, i);
+    }
+  if (any)
+    update (self);
+
+  return any;
+}
+
+void
+cs_filter_state_clear (CsFilterState *self)
+{
+  g_return_if_fail (CS_IS_FILTER_STATE (self));
+
+  if (self->clauses->len == 0)
+    return;
+  push_undo (self);
+  g_ptr_array_set_size (self->clauses, 0);
+  update (self);
+}
+
+void
+cs_filter_state_begin_group (CsFilterState *self)
+{
+  g_return_if_fail (CS_IS_FILTER_STATE (self));
+
+  if (self->group_depth++ == 0)
+    self->group_pushed = FALSE;
+}
+
+void
+cs_filter_state_end_group (CsFilterState *self)
+{
+  g_return_if_fail (CS_IS_FILTER_STATE (self));
+  g_return_if_fail (self->group_depth > 0);
+
+  self->group_depth--;
+}
+
+gboolean
+cs_filter_state_can_undo (CsFilterState *self)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
+
+  return self->undo->len > 0;
+}
+
+gboolean
+cs_filter_state_can_redo (CsFilterState *self)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
+
+  return self->redo->len > 0;
+}
+
+static gboolean
+swap_stacks (CsFilterState *self,
+             GPtrArray     *from,
+             GPtrArray     *to)
+{
+  gboolean could_undo = cs_filter_state_can_undo (self);
+  gboolean could_redo = cs_filter_state_can_redo (self);
+
+  if (from->len == 0)
+    return FALSE;
+
+  g_ptr_array_add (to, g_steal_pointer (&self->clauses));
+  self->clauses = g_ptr_array_steal_index (from, from->len - 1);
+  self->group_pushed = FALSE;
+  notify_undo (self, could_undo, could_redo);
+  update (self);
+
+  return TRUE;
+}
+
+gboolean
+cs_filter_state_undo (CsFilterState *self)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
+
+  return swap_stacks (self, self->undo, self->redo);
+}
+
+gboolean
+cs_filter_state_redo (CsFilterState *self)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
+
+  return swap_stacks (self, self->redo, self->undo);
+}
