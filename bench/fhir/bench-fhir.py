@@ -13,7 +13,8 @@
 #   2. times `curl` fetching those page URLs sequentially in one process
 #      (keep-alive, bodies to /dev/null): raw transfer;
 #   3. times `bench-fhir-fetch load URL` (our client: parallel requests,
-#      parse-while-download into a CsStore), best of 3;
+#      parse-while-download on a parser thread into a CsStore), best of 5,
+#      and the same with the parse on the network thread (CS_FHIR_PARSE_THREAD=0);
 #   4. times `bench-fhir-fetch parse` on the saved bodies: parse + store cost
 #      without the network.
 # Prints a JSON report; the target is client/curl <= 1.0.
@@ -119,18 +120,24 @@ def main():
             for url in urls:
                 f.write('url = "%s"\noutput = "/dev/null"\n' % url)
         curl_times = []
-        for _ in range(3):
+        for _ in range(5):
             t0 = time.monotonic()
             subprocess.run(['curl', '-s', '-f', '-K', config], check=True)
             curl_times.append(time.monotonic() - t0)
         report['curl_seconds'] = round(min(curl_times), 4)
 
         # 3. our client: the whole load, as `--source URL` does
-        client_runs = []
-        for _ in range(3):
+        #    (alternating with the parse on the network thread, CS_FHIR_PARSE_THREAD=0)
+        client_runs, inline_runs = [], []
+        for _ in range(5):
             out = subprocess.run([driver, 'load', base], check=True, capture_output=True, text=True).stdout
             client_runs.append(json.loads(out))
+            env = dict(os.environ, CS_FHIR_PARSE_THREAD='0')
+            out = subprocess.run([driver, 'load', base], check=True, capture_output=True, text=True,
+                                 env=env).stdout
+            inline_runs.append(json.loads(out))
         best = min(client_runs, key=lambda r: r['seconds'])
+        report['client_one_thread_seconds'] = min(r['seconds'] for r in inline_runs)
         report['client_seconds'] = best['seconds']
         report['client_resources'] = best['resources']
         report['client_pages'] = best['pages']

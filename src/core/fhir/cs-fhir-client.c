@@ -318,7 +318,22 @@ struct _CsFhirOp
   guint           chunk_size;
   gboolean        chunks_from_patients;
   CsFhirCacheWriter *cache;        /* borrowed */
+
+  /* Page bodies are parsed on a second thread while the network is read on
+   * this one; the parser thread alone touches the ingests, the sink (store,
+   * cache, seen_resources, pending_ids) while a page is in parse. */
+  GThread        *parser;
+  GAsyncQueue    *parse_queue;
 };
+
+typedef enum { PARSE_BEGIN, PARSE_DATA, PARSE_END, PARSE_ABORT, PARSE_STOP } ParseKind;
+
+typedef struct
+{
+  struct _Chain *chain;
+  ParseKind  kind;
+  GBytes    *data;
+} ParseItem;
 
 static void req_start (Req *req);
 
@@ -439,6 +454,15 @@ cs_fhir_op_free (CsFhirOp *op)
     {
       g_source_destroy (op->user_cancel_source);
       g_source_unref (op->user_cancel_source);
+    }
+  if (op->parser != NULL)
+    {
+      ParseItem *stop = g_new0 (ParseItem, 1);
+
+      stop->kind = PARSE_STOP;
+      g_async_queue_push (op->parse_queue, stop);
+      g_thread_join (op->parser);
+      g_async_queue_unref (op->parse_queue);
     }
   g_queue_clear_full (&op->queue, chain_free);
   g_clear_object (&op->session);
@@ -942,7 +966,7 @@ typedef enum
   CHAIN_PATIENTS,   /* also collects Patient ids for patient= chunks */
 } ChainKind;
 
-typedef struct
+typedef struct _Chain
 {
   CsFhirOp     *op;
   ChainKind     kind;
@@ -967,7 +991,13 @@ typedef struct
   GInputStream *prefetch_stream;
   GError       *prefetch_error;
   gboolean      waiting_prefetch;
-  gboolean      dead;           /* finished while the prefetch was out */
+  gboolean      dead;           /* finished while the prefetch or parse was out */
+  guint         pending;        /* prefetch and page parse outstanding */
+  /* written by the parser thread while the page is in parse */
+  GError       *parse_error;
+  gboolean      parse_error_at_end;
+  gint          parse_failed;   /* atomic: stop reading this page */
+  guint64       page_resources;
 } Chain;
 
 static void chain_next_page (Chain *chain);
@@ -990,6 +1020,7 @@ chain_free (gpointer data)
   g_clear_pointer (&chain->ingest, cs_ingest_free);
   g_clear_pointer (&chain->seen_urls, g_hash_table_unref);
   g_clear_error (&chain->sink_error);
+  g_clear_error (&chain->parse_error);
   top_scan_clear (&chain->scan);
   g_free (chain->content_type);
   g_free (chain->url);
@@ -1042,7 +1073,7 @@ chain_resource_cb (const CsResourceRecord  *record,
       g_str_equal (record->resource_type, "Patient") && record->id != NULL)
     g_ptr_array_add (op->pending_ids, g_strdup (record->id));
 
-  op->stats.resources++;
+  chain->page_resources++;
 
   if (op->cache != NULL && !cs_fhir_cache_writer_add (op->cache, record, error))
     {
@@ -1071,15 +1102,33 @@ chain_done (Chain  *chain,
       else
         op_fail (op, error);
     }
-  if (chain->prefetch != NULL && !chain->prefetch_ready)
+  if (chain->pending > 0)
     {
-      /* freed when the prefetch returns (soon: op_fail cancelled it) */
+      /* freed when the prefetch or the parse returns (soon: op_fail cancelled them) */
       chain->dead = TRUE;
       return;
     }
   op->active--;
   chain_free (chain);
   op_schedule (op);
+}
+
+/* A prefetch or parse of a dead chain came back */
+static gboolean
+chain_release (Chain *chain)
+{
+  CsFhirOp *op = chain->op;
+
+  chain->pending--;
+  if (!chain->dead)
+    return FALSE;
+  if (chain->pending == 0)
+    {
+      op->active--;
+      chain_free (chain);
+      op_schedule (op);
+    }
+  return TRUE;
 }
 
 static void chain_sent_cb (Req *req, GInputStream *stream, GError *error, gpointer data);
@@ -1107,16 +1156,14 @@ prefetch_sent_cb (Req          *req,
                   gpointer      data)
 {
   Chain *chain = data;
-  CsFhirOp *op = chain->op;
 
   if (chain->dead)
     {
       g_clear_error (&error);
-      op->active--;
-      chain_free (chain);
-      op_schedule (op);
+      chain_release (chain);
       return;
     }
+  chain->pending--;
   chain->prefetch_ready = TRUE;
   chain->prefetch_stream = stream != NULL ? g_object_ref (stream) : NULL;
   chain->prefetch_error = error;
@@ -1137,6 +1184,7 @@ chain_maybe_prefetch (Chain *chain)
   if (next == NULL || g_hash_table_contains (chain->seen_urls, next))
     return;
   g_hash_table_add (chain->seen_urls, g_strdup (next));
+  chain->pending++;
   chain->prefetch_url = g_steal_pointer (&next);
   chain->prefetch = req_new (chain->op, "GET", chain->prefetch_url, NULL, prefetch_sent_cb, chain);
   req_start (chain->prefetch);
@@ -1198,15 +1246,20 @@ chain_page_complete (Chain *chain)
   g_autofree char *next = NULL;
   g_autofree char *shown = cs_fhir_redact_url (chain->url);
 
-  if (!cs_ingest_end_source (chain->ingest, &error))
+  op->stats.resources += chain->page_resources;
+  chain->page_resources = 0;
+  if (chain->parse_error != NULL)
     {
+      error = g_steal_pointer (&chain->parse_error);
       if (chain->sink_error != NULL)
         {
           chain_done (chain, g_steal_pointer (&chain->sink_error));
           return;
         }
       chain_done (chain, g_error_new (CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
-                                      _("The answer to %s is truncated or not FHIR JSON%s: %s"),
+                                      chain->parse_error_at_end
+                                      ? _("The answer to %s is truncated or not FHIR JSON%s: %s")
+                                      : _("The answer to %s is not FHIR JSON%s: %s"),
                                       shown, chain->is_html ? _(" (an HTML page)") : "",
                                       without_source (error->message, chain->url)));
       return;
@@ -1279,6 +1332,88 @@ chain_page_complete (Chain *chain)
   chain_next_page (chain);
 }
 
+/* The parser thread */
+
+static gboolean parse_item_process (CsFhirOp *op, ParseItem *item);
+
+static void
+parse_push (CsFhirOp  *op,
+            Chain     *chain,
+            ParseKind  kind,
+            GBytes    *data)  /* transfer full */
+{
+  ParseItem *item = g_new0 (ParseItem, 1);
+
+  item->chain = chain;
+  item->kind = kind;
+  item->data = data;
+  if (op->parser != NULL)
+    g_async_queue_push (op->parse_queue, item);
+  else
+    parse_item_process (op, item);   /* CS_FHIR_PARSE_THREAD=0: on this thread */
+}
+
+static gboolean
+page_parsed_cb (gpointer data)
+{
+  Chain *chain = data;
+
+  if (chain_release (chain))
+    return G_SOURCE_REMOVE;
+  chain_page_complete (chain);
+  return G_SOURCE_REMOVE;
+}
+
+/* Returns FALSE for PARSE_STOP */
+static gboolean
+parse_item_process (CsFhirOp  *op,
+                    ParseItem *item)
+{
+      Chain *chain = item->chain;
+      gboolean stop = item->kind == PARSE_STOP;
+
+      switch (item->kind)
+        {
+        case PARSE_BEGIN:
+          g_clear_error (&chain->parse_error);
+          chain->parse_error_at_end = FALSE;
+          chain->page_resources = 0;
+          cs_ingest_begin_source (chain->ingest, g_bytes_get_data (item->data, NULL));
+          break;
+        case PARSE_DATA:
+          if (chain->parse_error == NULL && !g_cancellable_is_cancelled (op->cancellable) &&
+              !cs_ingest_feed (chain->ingest, g_bytes_get_data (item->data, NULL),
+                               g_bytes_get_size (item->data), &chain->parse_error))
+            g_atomic_int_set (&chain->parse_failed, 1);
+          break;
+        case PARSE_END:
+          if (chain->parse_error == NULL && !g_cancellable_is_cancelled (op->cancellable) &&
+              !cs_ingest_end_source (chain->ingest, &chain->parse_error))
+            chain->parse_error_at_end = TRUE;
+          g_main_context_invoke (op->context, page_parsed_cb, chain);
+          break;
+        case PARSE_ABORT:
+          g_main_context_invoke (op->context, page_parsed_cb, chain);
+          break;
+        case PARSE_STOP:
+        default:
+          break;
+        }
+      g_clear_pointer (&item->data, g_bytes_unref);
+      g_free (item);
+      return !stop;
+}
+
+static gpointer
+parser_thread (gpointer data)
+{
+  CsFhirOp *op = data;
+
+  while (parse_item_process (op, g_async_queue_pop (op->parse_queue)))
+    ;
+  return NULL;
+}
+
 static void
 chain_read_cb (GObject      *object,
                GAsyncResult *result,
@@ -1302,35 +1437,24 @@ chain_read_cb (GObject      *object,
           mapped = g_error_new (CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
                                 _("The answer to %s was cut off: %s"), shown, error->message);
         }
+      /* chain_done keeps the chain (dead) until the parser lets go of it */
       chain_done (chain, mapped);
+      parse_push (op, chain, PARSE_ABORT, NULL);
       return;
     }
 
-  if (n == 0)
+  if (n == 0 || g_atomic_int_get (&chain->parse_failed))
     {
+      /* the parser calls back (page_parsed_cb) when it has the whole page */
       g_clear_object (&chain->stream);
-      chain_page_complete (chain);
+      parse_push (op, chain, PARSE_END, NULL);
       return;
     }
 
   op->stats.bytes += n;
   chain->page_bytes += n;
   top_scan_feed (&chain->scan, chain->buf, n);
-  if (!cs_ingest_feed (chain->ingest, chain->buf, n, &error))
-    {
-      g_autofree char *shown = cs_fhir_redact_url (chain->url);
-
-      if (chain->sink_error != NULL)
-        {
-          chain_done (chain, g_steal_pointer (&chain->sink_error));
-          return;
-        }
-      chain_done (chain, g_error_new (CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
-                                      _("The answer to %s is not FHIR JSON%s: %s"),
-                                      shown, chain->is_html ? _(" (an HTML page)") : "",
-                                      without_source (error->message, chain->url)));
-      return;
-    }
+  parse_push (op, chain, PARSE_DATA, g_bytes_new (chain->buf, n));
   op_report_progress (op, FALSE);
   chain_maybe_prefetch (chain);
 
@@ -1423,7 +1547,9 @@ chain_sent_cb (Req          *req,
   chain->page_bytes = 0;
   chain->prefetch_checked = FALSE;
   top_scan_reset (&chain->scan);
-  cs_ingest_begin_source (chain->ingest, chain->url);
+  g_atomic_int_set (&chain->parse_failed, 0);
+  chain->pending++;
+  parse_push (chain->op, chain, PARSE_BEGIN, g_bytes_new (chain->url, strlen (chain->url) + 1));
   g_input_stream_read_async (stream, chain->buf, READ_CHUNK, G_PRIORITY_DEFAULT,
                              chain->op->cancellable, chain_read_cb, chain);
 }
@@ -1460,6 +1586,11 @@ op_schedule (CsFhirOp *op)
     {
       Chain *chain = g_queue_pop_head (&op->queue);
 
+      if (op->parser == NULL && g_strcmp0 (g_getenv ("CS_FHIR_PARSE_THREAD"), "0") != 0)
+        {
+          op->parse_queue = g_async_queue_new ();
+          op->parser = g_thread_new ("cs-fhir-parse", parser_thread, op);
+        }
       chain->buf = g_malloc (READ_CHUNK);
       chain->ingest = cs_ingest_new (chain_resource_cb, chain);
       op->active++;
