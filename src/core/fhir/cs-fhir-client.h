@@ -36,8 +36,9 @@ typedef enum
 
 GQuark    cs_fhir_error_quark       (void);
 
-/* Loads the whole cohort behind base_url (all patients and their
- * Observations, Conditions, ImagingStudies) into store (not finished).
+/* Loads the whole cohort behind base_url (all patients and every
+ * Patient-compartment type the server declares: Observations, Conditions,
+ * ImagingStudies, Encounters, …) into store (not finished).
  * A query in base_url (e.g. "http://host/fhir?_count=50") is added to every
  * search. The environment may give CS_FHIR_PAGE_SIZE (default _count),
  * CS_FHIR_BEARER_TOKEN or CS_FHIR_USERNAME + CS_FHIR_PASSWORD (auth) and
