@@ -17,6 +17,7 @@
 #include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
 #include "cs-fhir-private.h"
+#include "cs-fhir-push.h"
 
 typedef struct
 {
@@ -36,6 +37,7 @@ typedef struct
   GPtrArray    *paused;
   char         *redirect_target;  /* base of the other server */
   GPtrArray    *requests;         /* "path?query" of /mini requests, when set */
+  char         *last_post;        /* body of the last POST to /pushfail/ */
 } TestServer;
 
 static void
@@ -212,7 +214,38 @@ handler (SoupServer        *server,
 
   record_request (ts, msg);
 
-  if (g_str_has_prefix (path, "/mini/") || g_str_has_prefix (path, "/minirev/"))
+  if (g_str_has_prefix (path, "/pushfail/"))
+    {
+      /* nothing exists yet; a batch answers 201 for the first entry and
+       * 422 with an OperationOutcome for the others */
+      if (soup_server_message_get_method (msg) == SOUP_METHOD_POST)
+        {
+          SoupMessageBody *body = soup_server_message_get_request_body (msg);
+          g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+          g_autoptr(GString) answer = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
+          const char *p = g_bytes_get_data (bytes, NULL);
+          guint n = 0;
+
+          g_mutex_lock (&ts->mutex);
+          g_free (ts->last_post);
+          ts->last_post = g_strndup (p, g_bytes_get_size (bytes));
+          g_mutex_unlock (&ts->mutex);
+          for (const char *q = strstr (p, "\"request\""); q != NULL; q = strstr (q + 1, "\"request\""))
+            {
+              if (n++ == 0)
+                g_string_append (answer, "{\"response\":{\"status\":\"201 Created\"}}");
+              else
+                g_string_append (answer, ",{\"response\":{\"status\":\"422 Unprocessable Entity\",\"outcome\":"
+                                 "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                                 "\"code\":\"invalid\",\"diagnostics\":\"gender: invalid code\"}]}}}");
+            }
+          g_string_append (answer, "]}");
+          respond (msg, 200, "application/fhir+json", answer->str);
+        }
+      else
+        respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}");
+    }
+  else if (g_str_has_prefix (path, "/mini/") || g_str_has_prefix (path, "/minirev/"))
     mini_handler (ts, msg, path, query, g_str_has_prefix (path, "/minirev/"));
   else if (g_str_equal (path, "/ok/Patient") || g_str_equal (path, "/Patient"))
     {
@@ -389,6 +422,7 @@ test_server_stop (TestServer *ts)
   g_free (ts->base);
   g_free (ts->last_authorization);
   g_free (ts->redirect_target);
+  g_free (ts->last_post);
   g_mutex_clear (&ts->mutex);
   g_cond_clear (&ts->cond);
   g_free (ts);
@@ -948,6 +982,80 @@ test_cohort_async_and_cache (void)
   g_assert_cmpuint (cs_store_count_resources (cached, "Observation"), ==, 9);
 }
 
+typedef struct
+{
+  guint   n;
+  guint   index;
+  goffset offset;
+  char   *message;
+} PushErrors;
+
+static void
+push_error_cb (const CsFhirPushEntryError *entry,
+               gpointer                    data)
+{
+  PushErrors *e = data;
+
+  e->n++;
+  e->index = entry->index;
+  e->offset = entry->offset;
+  g_free (e->message);
+  e->message = g_strdup (entry->message);
+}
+
+static void
+test_push_entry_errors (void)
+{
+  /* A transaction Bundle: a Patient without id known by its urn:uuid, and
+   * an Observation that refers to it */
+  const char *bundle =
+    "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+    "{\"fullUrl\":\"urn:uuid:6f1c0a52-0000-4000-8000-000000000001\","
+    "\"resource\":{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:mrn\",\"value\":\"42\"}]},"
+    "\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},\n"
+    "{\"fullUrl\":\"urn:uuid:6f1c0a52-0000-4000-8000-000000000002\","
+    "\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+    "\"subject\":{\"reference\":\"urn:uuid:6f1c0a52-0000-4000-8000-000000000001\"}},"
+    "\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-fhir-push-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "upload.json", NULL);
+  g_autofree char *patient_id = cs_fhir_push_make_id ("Patient", "urn:mrn", "42", NULL);
+  g_autofree char *patient_ref = g_strdup_printf ("\"reference\":\"Patient/%s\"", patient_id);
+  g_autofree char *patient_put = g_strdup_printf ("\"url\":\"Patient/%s\"", patient_id);
+  g_autoptr(CsFhirClient) client = make_client ("pushfail/");
+  CsFhirPushOptions options = { 10, TRUE, FALSE };
+  CsFhirPushResult result = { 0 };
+  PushErrors errors = { 0 };
+
+  g_assert_true (g_file_set_contents (path, bundle, -1, &error));
+  g_assert_false (cs_fhir_client_push_path (client, path, &options, &result, push_error_cb, &errors, NULL, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP);
+  g_assert_cmpuint (result.resources, ==, 2);
+  g_assert_cmpuint (result.created, ==, 2);
+  g_assert_cmpuint (result.failed, ==, 1);
+  g_assert_cmpuint (result.batches_sent, ==, 1);
+
+  /* the failure is mapped back to the entry and its place in the file */
+  g_assert_cmpuint (errors.n, ==, 1);
+  g_assert_cmpuint (errors.index, ==, 1);
+  g_assert_cmpint (errors.offset, ==, strstr (bundle, "{\"resourceType\":\"Observation\"") - bundle);
+  g_assert_nonnull (strstr (errors.message, "422"));
+  g_assert_nonnull (strstr (errors.message, "gender: invalid code"));
+
+  /* deterministic ids, PUT, references rewritten, no urn:uuid left */
+  g_assert_nonnull (server->last_post);
+  g_assert_nonnull (strstr (server->last_post, "\"type\":\"batch\""));
+  g_assert_nonnull (strstr (server->last_post, "\"method\":\"PUT\""));
+  g_assert_nonnull (strstr (server->last_post, patient_put));
+  g_assert_nonnull (strstr (server->last_post, patient_ref));
+  g_assert_null (strstr (server->last_post, "urn:uuid"));
+
+  g_free (errors.message);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* LeakSanitizer's tracer crashes on the dynamic TLS of the GIO TLS module
  * (a sanitizer bug, not a leak), so this test runs in a subprocess that
  * does not check for leaks; everything else does. */
@@ -1011,6 +1119,7 @@ main (int   argc,
   g_test_add_func ("/fhir/cohort/search-revinclude", test_cohort_search_revinclude);
   g_test_add_func ("/fhir/cohort/group", test_cohort_group);
   g_test_add_func ("/fhir/cohort/async-and-cache", test_cohort_async_and_cache);
+  g_test_add_func ("/fhir/push/entry-errors", test_push_entry_errors);
 
   ret = g_test_run ();
   test_server_stop (server);
