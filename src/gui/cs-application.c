@@ -8,6 +8,7 @@
 
 #include "cs-application.h"
 #include "cs-gui-util.h"
+#include "cs-server-dialogs.h"
 #include "cs-window.h"
 
 #define RESOURCE_BASE_PATH "/io/github/cohortscope/Cohortscope"
@@ -278,6 +279,7 @@ cs_application_startup (GApplication *app)
   G_APPLICATION_CLASS (cs_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  cs_server_actions_add (GTK_APPLICATION (app));
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 

@@ -1,0 +1,1436 @@
+/* cs-server-dialogs.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "cs-fhir-cache.h"
+#include "cs-fhir-push.h"
+#include "cs-gui-util.h"
+#include "cs-json.h"
+#include "cs-server-dialogs.h"
+#include "cs-server-preferences.h"
+
+/* ------------------------------------------------------------------------ */
+/* Shared bits */
+
+static void
+set_accessible_label (GtkWidget  *widget,
+                      const char *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+static const char *
+server_error_hint (const GError *error)
+{
+  if (error->domain == CS_FHIR_ERROR)
+    {
+      switch ((CsFhirError)error->code)
+        {
+        case CS_FHIR_ERROR_HTTP:
+          return _("The server refused the request with the message above. Check the server’s settings, the Group id or the search, and try again.");
+
+        case CS_FHIR_ERROR_TLS:
+          return _("The server’s certificate could not be verified, so Cohortscope did not connect. Ask the server’s administrator for a valid certificate.");
+
+        case CS_FHIR_ERROR_NETWORK:
+        case CS_FHIR_ERROR_TIMEOUT:
+          return _("Check the address and the network connection. A cohort loaded before can be opened offline with Open Cached Cohort.");
+
+        case CS_FHIR_ERROR_BAD_RESPONSE:
+        case CS_FHIR_ERROR_LOOP:
+          return _("The answer was not the FHIR JSON expected. Check that the base URL points at the FHIR endpoint (it often ends in /fhir).");
+
+        case CS_FHIR_ERROR_INVALID_URL:
+          return _("Correct the server’s base URL in Preferences → Servers.");
+
+        case CS_FHIR_ERROR_FAILED:
+        case CS_FHIR_ERROR_CANCELLED:
+        default:
+          break;
+        }
+    }
+
+  return _("Check the server’s settings in Preferences → Servers and try again.");
+}
+
+static void
+show_error (GtkWindow    *parent,
+            const char   *heading,
+            const GError *error)
+{
+  g_autofree char *body = g_strdup_printf ("%s\n\n%s", error->message, server_error_hint (error));
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (parent, heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+is_cancelled (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         g_error_matches (error, CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED);
+}
+
+static GtkStringList *
+profile_names (GPtrArray *profiles)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < profiles->len; i++)
+    gtk_string_list_append (list, cs_server_profile_get_name (g_ptr_array_index (profiles, i)));
+
+  return list;
+}
+
+static GPtrArray *
+load_profiles_or_toast (CsWindow *window)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *profiles = cs_gui_load_server_profiles (&error);
+
+  if (profiles == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The saved servers could not be read: %s"), error->message);
+
+      if (window != NULL)
+        cs_window_add_toast (window, message);
+      profiles = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+
+  return profiles;
+}
+
+static char *
+format_local_date (GDateTime *date)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (date);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+static void
+toast_opened (CsWindow   *window,
+              CsStore    *store,
+              const char *where)
+{
+  guint n_patients = cs_store_get_n_patients (store);
+  guint n_resources = cs_store_get_n_resources (store);
+  g_autofree char *patients_str = cs_gui_format_count (n_patients);
+  g_autofree char *resources_str = cs_gui_format_count (n_resources);
+  g_autofree char *patients_part = NULL;
+  g_autofree char *message = NULL;
+
+  if (n_patients == 0)
+    {
+      cs_window_add_toast (window, _("No Patient resources found; the table is empty"));
+      return;
+    }
+
+  /* Translators: first part of "Loaded 400 patients and 12,345 resources from <server>" */
+  patients_part = g_strdup_printf (ngettext ("Loaded %s patient", "Loaded %s patients", n_patients), patients_str);
+  /* Translators: "Loaded 400 patients", the resource count, then where from */
+  message = g_strdup_printf (ngettext ("%s and %s resource from %s", "%s and %s resources from %s", n_resources),
+                             patients_part, resources_str, where);
+  cs_window_add_toast (window, message);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading from a server */
+
+typedef struct
+{
+  CsWindow     *window;
+  GCancellable *cancellable;
+  char         *name;
+  char         *label;
+  gint64        last_update;
+} ServerLoad;
+
+static void
+server_load_clear (gpointer data)
+{
+  ServerLoad *load = data;
+
+  g_clear_object (&load->window);
+  g_clear_object (&load->cancellable);
+  g_clear_pointer (&load->name, g_free);
+  g_clear_pointer (&load->label, g_free);
+}
+
+static void
+server_load_release (gpointer data)
+{
+  g_rc_box_release_full (data, server_load_clear);
+}
+
+static char *
+format_duration (double seconds)
+{
+  guint s = (guint)(seconds + 0.5);
+
+  if (s < 60)
+    /* Translators: time left, e.g. "about 12 s left" */
+    return g_strdup_printf (_("about %u s left"), MAX (s, 1u));
+
+  /* Translators: time left, e.g. "about 3 min left" */
+  return g_strdup_printf (_("about %u min left"), (s + 30) / 60);
+}
+
+static void
+on_server_progress (const CsFhirProgress *progress,
+                    gpointer              user_data)
+{
+  ServerLoad *load = user_data;
+  g_autofree char *count = cs_gui_format_count (progress->resources);
+  g_autofree char *pages = cs_gui_format_count (progress->pages);
+  g_autofree char *size = g_format_size (progress->bytes);
+  g_autoptr(GString) detail = g_string_new (NULL);
+  double fraction = -1;
+  gint64 now = g_get_monotonic_time ();
+
+  if (progress->total > 0)
+    fraction = MIN (1.0, (double)progress->resources / progress->total);
+
+  /* Labels at most 10 times a second */
+  if (now - load->last_update < G_USEC_PER_SEC / 10)
+    {
+      cs_window_update_external_load (load->window, load->cancellable, fraction, NULL);
+      return;
+    }
+  load->last_update = now;
+
+  if (progress->total > 0)
+    {
+      g_autofree char *total = cs_gui_format_count (progress->total);
+
+      /* Translators: "5,000 of 52,000 resources" */
+      g_string_append_printf (detail, ngettext ("%s of %s resource", "%s of %s resources", progress->total),
+                              count, total);
+    }
+  else
+    /* Translators: "5,000 resources" */
+    g_string_append_printf (detail, ngettext ("%s resource", "%s resources", progress->resources), count);
+
+  /* Translators: " · 12 pages · 3.4 MB" after the resource count */
+  g_string_append_printf (detail, ngettext (" · %s page · %s", " · %s pages · %s", progress->pages), pages, size);
+
+  if (progress->rate > 0)
+    /* Translators: resources per second */
+    g_string_append_printf (detail, _(" · %.0f/s"), progress->rate);
+
+  if (progress->eta >= 0 && progress->total > 0)
+    {
+      g_autofree char *eta = format_duration (progress->eta);
+
+      g_string_append_printf (detail, " · %s", eta);
+    }
+
+  cs_window_update_external_load (load->window, load->cancellable, fraction, detail->str);
+}
+
+static void
+on_server_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ServerLoad *load = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsStore) store = NULL;
+
+  store = cs_fhir_client_load_cohort_finish (CS_FHIR_CLIENT (source), result, &error);
+
+  if (cs_window_end_external_load (load->window, load->cancellable, store, load->label))
+    {
+      if (store != NULL)
+        toast_opened (load->window, store, load->name);
+      else if (is_cancelled (error))
+        cs_window_add_toast (load->window, cs_window_get_store (load->window) != NULL
+                                           ? _("Loading cancelled; the open cohort is unchanged")
+                                           : _("Loading cancelled"));
+      else
+        {
+          /* Translators: %s is a server's name */
+          g_autofree char *heading = g_strdup_printf (_("Could Not Load from %s"), load->name);
+
+          show_error (GTK_WINDOW (load->window), heading, error);
+        }
+    }
+
+  server_load_release (load);
+}
+
+void
+cs_server_load_into_window (CsWindow               *window,
+                            CsServerProfile        *profile,
+                            const CsFhirCohortSpec *spec)
+{
+  g_autoptr(CsFhirClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  CsFhirCohortSpec copy;
+  ServerLoad *load;
+  const char *name;
+
+  g_return_if_fail (CS_IS_WINDOW (window));
+  g_return_if_fail (CS_IS_SERVER_PROFILE (profile));
+  g_return_if_fail (spec != NULL);
+
+  name = cs_server_profile_get_name (profile);
+  if (!(client = cs_server_profile_create_client (profile, cs_gui_get_secret_backend (), &error)))
+    {
+      /* Translators: %s is a server's name */
+      g_autofree char *heading = g_strdup_printf (_("Could Not Connect to %s"), name);
+
+      show_error (GTK_WINDOW (window), heading, error);
+      return;
+    }
+
+  load = g_rc_box_new0 (ServerLoad);
+  load->window = g_object_ref (window);
+  load->name = g_strdup (name);
+  switch (spec->kind)
+    {
+    case CS_FHIR_COHORT_GROUP:
+      /* Translators: window subtitle, "<server> · Group <id>" */
+      load->label = g_strdup_printf (_("%s · Group %s"), name, spec->group_id);
+      break;
+
+    case CS_FHIR_COHORT_SEARCH:
+      /* Translators: window subtitle, "<server> · Patient?<search>" */
+      load->label = g_strdup_printf (_("%s · Patient?%s"), name, spec->patient_query);
+      break;
+
+    case CS_FHIR_COHORT_ALL:
+    default:
+      load->label = g_strdup (name);
+      break;
+    }
+
+  /* Translators: %s is a server's name */
+  title = g_strdup_printf (_("Loading from %s…"), name);
+  load->cancellable = g_object_ref (cs_window_begin_external_load (window, title));
+
+  copy = *spec;
+  copy.write_cache = TRUE;
+  cs_fhir_client_load_cohort_async (client, &copy,
+                                    on_server_progress, g_rc_box_acquire (load), server_load_release,
+                                    load->cancellable, on_server_loaded, load);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Opening an offline copy */
+
+typedef struct
+{
+  char      *url;
+  GDateTime *date;
+} CacheOpen;
+
+static void
+cache_open_free (gpointer data)
+{
+  CacheOpen *co = data;
+
+  g_free (co->url);
+  g_clear_pointer (&co->date, g_date_time_unref);
+  g_free (co);
+}
+
+static void
+open_cache_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  CacheOpen *co = task_data;
+  g_autoptr(CsStore) store = cs_store_new ();
+  GError *error = NULL;
+
+  if (!cs_fhir_cache_open (co->url, store, &co->date, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  cs_store_finish (store);
+  g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+}
+
+static void
+on_cache_opened (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ServerLoad *load = user_data;
+  CacheOpen *co = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsStore) store = NULL;
+  g_autofree char *label = NULL;
+
+  store = g_task_propagate_pointer (G_TASK (result), &error);
+  if (store != NULL)
+    {
+      g_autofree char *date = co->date != NULL ? format_local_date (co->date) : g_strdup ("?");
+
+      /* Translators: window subtitle, "<server> · Cached — 2026-11-28 14:05" */
+      label = g_strdup_printf (_("%s · Cached — %s"), load->name, date);
+    }
+
+  if (cs_window_end_external_load (load->window, load->cancellable, store, label))
+    {
+      if (store != NULL)
+        {
+          /* Translators: %s is a server's name */
+          g_autofree char *where = g_strdup_printf (_("the offline copy of %s"), load->name);
+
+          toast_opened (load->window, store, where);
+        }
+      else if (is_cancelled (error))
+        cs_window_add_toast (load->window, _("Loading cancelled; the open cohort is unchanged"));
+      else
+        show_error (GTK_WINDOW (load->window), _("Could Not Open the Cached Cohort"), error);
+    }
+
+  server_load_release (load);
+}
+
+void
+cs_server_open_cache_in_window (CsWindow   *window,
+                                const char *base_url,
+                                const char *name)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *title = NULL;
+  CacheOpen *co;
+  ServerLoad *load;
+
+  g_return_if_fail (CS_IS_WINDOW (window));
+  g_return_if_fail (base_url != NULL);
+
+  load = g_rc_box_new0 (ServerLoad);
+  load->window = g_object_ref (window);
+  load->name = g_strdup (name != NULL ? name : base_url);
+
+  /* Translators: %s is a server's name */
+  title = g_strdup_printf (_("Opening the offline copy of %s…"), load->name);
+  load->cancellable = g_object_ref (cs_window_begin_external_load (window, title));
+
+  co = g_new0 (CacheOpen, 1);
+  co->url = g_strdup (base_url);
+
+  task = g_task_new (NULL, load->cancellable, on_cache_opened, load);
+  g_task_set_source_tag (task, cs_server_open_cache_in_window);
+  g_task_set_task_data (task, co, cache_open_free);
+  g_task_run_in_thread (task, open_cache_thread);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dialog scaffolding */
+
+static GtkWidget *
+dialog_new (GtkWindow   *parent,
+            const char  *title,
+            GtkWidget  **header_out)
+{
+  GtkWidget *dialog = adw_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkEventController *keys;
+
+  gtk_window_set_title (GTK_WINDOW (dialog), title);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), parent);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, -1);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
+
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  gtk_box_append (GTK_BOX (box), header);
+  adw_window_set_content (ADW_WINDOW (dialog), box);
+
+  /* Escape closes */
+  keys = GTK_EVENT_CONTROLLER (gtk_shortcut_controller_new ());
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (dialog, keys);
+
+  *header_out = header;
+
+  return dialog;
+}
+
+static GtkWidget *
+dialog_get_box (GtkWidget *dialog)
+{
+  return adw_window_get_content (ADW_WINDOW (dialog));
+}
+
+static GtkWidget *
+add_close_button (GtkWidget  *dialog,
+                  GtkWidget  *header,
+                  const char *label)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "window.close");
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), button);
+
+  return button;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Open from Server… */
+
+typedef struct
+{
+  CsWindow    *window;
+  GtkWindow   *dialog;
+  GPtrArray   *profiles;
+  AdwComboRow *server_row;
+  AdwComboRow *kind_row;
+  AdwEntryRow *group_row;
+  AdwEntryRow *search_row;
+  GtkWidget   *load_button;
+} OpenServer;
+
+static void
+open_server_free (gpointer data)
+{
+  OpenServer *os = data;
+
+  g_clear_object (&os->window);
+  g_clear_pointer (&os->profiles, g_ptr_array_unref);
+  g_free (os);
+}
+
+static void
+open_server_update (OpenServer *os)
+{
+  guint kind = adw_combo_row_get_selected (os->kind_row);
+  gboolean ok = os->profiles->len > 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (os->group_row), kind == CS_FHIR_COHORT_GROUP);
+  gtk_widget_set_visible (GTK_WIDGET (os->search_row), kind == CS_FHIR_COHORT_SEARCH);
+
+  if (kind == CS_FHIR_COHORT_GROUP)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (os->group_row))));
+
+      ok = ok && text[0] != '\0';
+    }
+  else if (kind == CS_FHIR_COHORT_SEARCH)
+    ok = ok && gtk_editable_get_text (GTK_EDITABLE (os->search_row))[0] != '\0';
+
+  gtk_widget_set_sensitive (os->load_button, ok);
+}
+
+static void
+on_open_server_changed (GObject    *object,
+                        GParamSpec *pspec,
+                        OpenServer *os)
+{
+  open_server_update (os);
+}
+
+static void
+on_open_server_text_changed (GtkEditable *editable,
+                             OpenServer  *os)
+{
+  open_server_update (os);
+}
+
+static void
+on_load_clicked (GtkButton  *button,
+                 OpenServer *os)
+{
+  CsFhirCohortSpec spec = { 0 };
+  g_autofree char *group_id = NULL;
+  g_autofree char *query = NULL;
+  guint index = adw_combo_row_get_selected (os->server_row);
+  CsServerProfile *profile;
+
+  if (index >= os->profiles->len)
+    return;
+  profile = g_ptr_array_index (os->profiles, index);
+
+  spec.kind = (CsFhirCohortKind)adw_combo_row_get_selected (os->kind_row);
+  if (spec.kind == CS_FHIR_COHORT_GROUP)
+    {
+      group_id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (os->group_row))));
+      /* "Group/abc" is fine too */
+      if (g_str_has_prefix (group_id, "Group/"))
+        memmove (group_id, group_id + 6, strlen (group_id + 6) + 1);
+      if (group_id[0] == '\0' || strchr (group_id, '/') != NULL || strchr (group_id, '?') != NULL)
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (os->group_row), "error");
+          gtk_widget_grab_focus (GTK_WIDGET (os->group_row));
+          return;
+        }
+      spec.group_id = group_id;
+    }
+  else if (spec.kind == CS_FHIR_COHORT_SEARCH)
+    {
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (os->search_row));
+
+      /* "Patient?birthdate=lt1960" and "?birthdate=lt1960" mean the same */
+      if (g_str_has_prefix (text, "Patient?"))
+        text += strlen ("Patient?");
+      else if (text[0] == '?')
+        text++;
+      query = g_strstrip (g_strdup (text));
+      if (query[0] == '\0' || strchr (query, '=') == NULL)
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (os->search_row), "error");
+          gtk_widget_grab_focus (GTK_WIDGET (os->search_row));
+          return;
+        }
+      spec.patient_query = query;
+    }
+  spec.write_cache = TRUE;
+
+  cs_server_load_into_window (os->window, profile, &spec);
+  gtk_window_destroy (os->dialog);
+}
+
+static void
+on_manage_servers_clicked (GtkButton  *button,
+                           OpenServer *os)
+{
+  CsServerPreferences *prefs = cs_server_preferences_new (GTK_WINDOW (os->window));
+
+  gtk_window_destroy (os->dialog);
+  gtk_window_present (GTK_WINDOW (prefs));
+  cs_server_preferences_add_server (prefs);
+}
+
+GtkWindow *
+cs_open_server_dialog_new (CsWindow *window)
+{
+  g_autoptr(GtkStringList) names = NULL;
+  g_autoptr(GtkStringList) kinds = NULL;
+  const char *kind_names[] = { _("All patients"), _("Members of a Group"), _("Patients matching a search"), NULL };
+  GtkWidget *dialog, *header, *page, *group, *row, *button;
+  OpenServer *os;
+
+  g_return_val_if_fail (CS_IS_WINDOW (window), NULL);
+
+  os = g_new0 (OpenServer, 1);
+  os->window = g_object_ref (window);
+  os->profiles = load_profiles_or_toast (window);
+
+  dialog = dialog_new (GTK_WINDOW (window), _("Open from Server"), &header);
+  os->dialog = GTK_WINDOW (dialog);
+  g_object_set_data_full (G_OBJECT (dialog), "cs-open-server", os, open_server_free);
+
+  add_close_button (dialog, header, _("_Cancel"));
+  button = gtk_button_new_with_mnemonic (_("_Load"));
+  gtk_widget_set_name (button, "load");
+  gtk_widget_add_css_class (button, "suggested-action");
+  g_signal_connect (button, "clicked", G_CALLBACK (on_load_clicked), os);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
+  gtk_window_set_default_widget (GTK_WINDOW (dialog), button);
+  os->load_button = button;
+
+  page = adw_preferences_page_new ();
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (dialog_get_box (dialog)), page);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Loads the patients with their Observations, Conditions and ImagingStudies. "
+                                           "The cohort is also kept for opening offline."));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  names = profile_names (os->profiles);
+  row = adw_combo_row_new ();
+  gtk_widget_set_name (row, "server");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Server"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  os->server_row = ADW_COMBO_ROW (row);
+
+  if (os->profiles->len == 0)
+    {
+      gtk_widget_set_visible (row, FALSE);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No servers yet"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Add a FHIR server with its base URL first"));
+      button = gtk_button_new_with_mnemonic (_("_Add Server…"));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_signal_connect (button, "clicked", G_CALLBACK (on_manage_servers_clicked), os);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+
+  kinds = gtk_string_list_new (kind_names);
+  row = adw_combo_row_new ();
+  gtk_widget_set_name (row, "cohort-kind");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Patients"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (kinds));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  os->kind_row = ADW_COMBO_ROW (row);
+
+  row = adw_entry_row_new ();
+  gtk_widget_set_name (row, "group-id");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Group id"));
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  os->group_row = ADW_ENTRY_ROW (row);
+
+  row = adw_entry_row_new ();
+  gtk_widget_set_name (row, "patient-search");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Patient search, e.g. birthdate=lt1960&gender=female"));
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  os->search_row = ADW_ENTRY_ROW (row);
+
+  g_signal_connect (os->kind_row, "notify::selected", G_CALLBACK (on_open_server_changed), os);
+  g_signal_connect (os->group_row, "changed", G_CALLBACK (on_open_server_text_changed), os);
+  g_signal_connect (os->search_row, "changed", G_CALLBACK (on_open_server_text_changed), os);
+  open_server_update (os);
+
+  return GTK_WINDOW (dialog);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Open Cached Cohort… */
+
+typedef struct
+{
+  CsWindow  *window;
+  GtkWindow *dialog;
+} OpenCached;
+
+static void
+open_cached_free (gpointer data)
+{
+  OpenCached *oc = data;
+
+  g_clear_object (&oc->window);
+  g_free (oc);
+}
+
+static void
+on_cache_row_activated (AdwActionRow *row,
+                        OpenCached   *oc)
+{
+  const char *url = g_object_get_data (G_OBJECT (row), "cs-url");
+  const char *name = g_object_get_data (G_OBJECT (row), "cs-name");
+
+  cs_server_open_cache_in_window (oc->window, url, name);
+  gtk_window_destroy (oc->dialog);
+}
+
+typedef struct
+{
+  char      *url;
+  char      *name;
+  GDateTime *date;
+  guint64    n;
+} CacheEntry;
+
+static void
+cache_entry_free (gpointer data)
+{
+  CacheEntry *e = data;
+
+  g_free (e->url);
+  g_free (e->name);
+  g_clear_pointer (&e->date, g_date_time_unref);
+  g_free (e);
+}
+
+static int
+cache_entry_compare (gconstpointer a,
+                     gconstpointer b)
+{
+  const CacheEntry *ea = *(const CacheEntry **)a;
+  const CacheEntry *eb = *(const CacheEntry **)b;
+
+  /* Newest first */
+  return g_date_time_compare (eb->date, ea->date);
+}
+
+static char *
+normalised_url (const char *url)
+{
+  g_autoptr(CsFhirClient) client = cs_fhir_client_new (url, NULL);
+
+  return client != NULL ? g_strdup (cs_fhir_client_get_base_url (client)) : g_strdup (url);
+}
+
+/* The offline copies in $XDG_CACHE_HOME/cohortscope/servers, named after
+ * the saved server with the same URL when there is one. */
+static GPtrArray *
+list_caches (GPtrArray *profiles)
+{
+  g_autofree char *root = g_build_filename (g_get_user_cache_dir (), "cohortscope", "servers", NULL);
+  g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
+  GPtrArray *entries = g_ptr_array_new_with_free_func (cache_entry_free);
+  const char *leaf;
+
+  while (dir != NULL && (leaf = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *meta = g_build_filename (root, leaf, "cohort.json", NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(CsJsonDocument) doc = NULL;
+      g_autoptr(GDateTime) date = NULL;
+      g_autofree char *url = NULL;
+      const char *doc_url;
+      guint64 n = 0;
+      gsize len;
+      CacheEntry *e;
+
+      if (!g_file_get_contents (meta, &contents, &len, NULL) ||
+          !(doc = cs_json_document_parse (contents, len, NULL)) ||
+          !(doc_url = cs_json_get_string (cs_json_document_get_root (doc), "url")))
+        continue;
+      url = g_strdup (doc_url);
+      if (!cs_fhir_cache_get_info (url, &date, &n, NULL) || date == NULL)
+        continue;
+
+      e = g_new0 (CacheEntry, 1);
+      e->url = normalised_url (url);
+      e->date = g_steal_pointer (&date);
+      e->n = n;
+      for (guint i = 0; profiles != NULL && i < profiles->len; i++)
+        {
+          CsServerProfile *profile = g_ptr_array_index (profiles, i);
+          g_autofree char *purl = normalised_url (cs_server_profile_get_base_url (profile));
+
+          if (g_strcmp0 (purl, e->url) == 0)
+            {
+              e->name = g_strdup (cs_server_profile_get_name (profile));
+              break;
+            }
+        }
+      g_ptr_array_add (entries, e);
+    }
+
+  g_ptr_array_sort (entries, cache_entry_compare);
+
+  return entries;
+}
+
+GtkWindow *
+cs_open_cached_dialog_new (CsWindow *window)
+{
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GPtrArray) caches = NULL;
+  GtkWidget *dialog, *header, *page, *group;
+  OpenCached *oc;
+
+  g_return_val_if_fail (CS_IS_WINDOW (window), NULL);
+
+  oc = g_new0 (OpenCached, 1);
+  oc->window = g_object_ref (window);
+
+  dialog = dialog_new (GTK_WINDOW (window), _("Open Cached Cohort"), &header);
+  oc->dialog = GTK_WINDOW (dialog);
+  g_object_set_data_full (G_OBJECT (dialog), "cs-open-cached", oc, open_cached_free);
+  add_close_button (dialog, header, _("_Cancel"));
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 420);
+
+  page = adw_preferences_page_new ();
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (dialog_get_box (dialog)), page);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Offline Copies"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("The last cohort loaded from each server, opened without the network."));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  profiles = load_profiles_or_toast (window);
+  caches = list_caches (profiles);
+
+  if (caches->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No cached cohorts"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Load a cohort with Open from Server first"));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+
+  for (guint i = 0; i < caches->len; i++)
+    {
+      CacheEntry *e = g_ptr_array_index (caches, i);
+      g_autofree char *date = format_local_date (e->date);
+      g_autofree char *count = cs_gui_format_count (e->n);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *arrow;
+
+      /* Translators: "2026-11-28 14:05 · 12,345 resources · https://host/fhir/" */
+      subtitle = g_strdup_printf (ngettext ("%s · %s resource · %s", "%s · %s resources · %s", e->n),
+                                  date, count, e->url);
+      gtk_widget_set_name (row, "cache-row");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->name != NULL ? e->name : e->url);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "cs-url", g_strdup (e->url), g_free);
+      g_object_set_data_full (G_OBJECT (row), "cs-name", g_strdup (e->name != NULL ? e->name : e->url), g_free);
+      g_signal_connect (row, "activated", G_CALLBACK (on_cache_row_activated), oc);
+      arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+
+  return GTK_WINDOW (dialog);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Upload to Server… */
+
+typedef struct
+{
+  GtkWindow            *dialog;
+  GPtrArray            *profiles;
+  AdwComboRow          *server_row;
+  AdwActionRow         *file_row;
+  GtkWidget            *dry_run_button;
+  GtkWidget            *upload_button;
+  GtkProgressBar       *progress;
+  GtkLabel             *status;
+  GtkLabel             *errors;
+  GtkNativeDialog      *chooser;
+  GCancellable         *cancellable;
+  char                 *path;
+  char                 *checked_key;   /* server + path of the last clean dry run */
+  guint                 pulse;
+  guint                 busy : 1;
+} Upload;
+
+typedef struct
+{
+  CsFhirClient      *client;
+  char              *path;
+  CsFhirPushOptions  options;
+  CsFhirPushResult   result;
+  GPtrArray         *errors;   /* char* */
+  char              *key;
+} PushJob;
+
+static void
+push_job_free (gpointer data)
+{
+  PushJob *job = data;
+
+  g_clear_object (&job->client);
+  g_free (job->path);
+  g_free (job->key);
+  g_ptr_array_unref (job->errors);
+  g_free (job);
+}
+
+static void
+upload_free (gpointer data)
+{
+  Upload *up = data;
+
+  if (up->cancellable != NULL)
+    g_cancellable_cancel (up->cancellable);
+  g_clear_object (&up->cancellable);
+  g_clear_handle_id (&up->pulse, g_source_remove);
+  if (up->chooser != NULL)
+    gtk_native_dialog_destroy (up->chooser);
+  g_clear_object (&up->chooser);
+  g_clear_pointer (&up->profiles, g_ptr_array_unref);
+  g_free (up->path);
+  g_free (up->checked_key);
+  g_free (up);
+}
+
+static char *
+upload_key (Upload *up)
+{
+  guint index = adw_combo_row_get_selected (up->server_row);
+
+  if (index >= up->profiles->len || up->path == NULL)
+    return NULL;
+
+  return g_strdup_printf ("%s\n%s", cs_server_profile_get_name (g_ptr_array_index (up->profiles, index)), up->path);
+}
+
+static void
+upload_update (Upload *up)
+{
+  g_autofree char *key = upload_key (up);
+
+  gtk_widget_set_sensitive (up->dry_run_button, !up->busy && key != NULL);
+  /* Upload after a dry run of the same file to the same server */
+  gtk_widget_set_sensitive (up->upload_button, !up->busy && key != NULL && g_strcmp0 (key, up->checked_key) == 0);
+  gtk_widget_set_visible (GTK_WIDGET (up->progress), up->busy);
+}
+
+static gboolean
+upload_pulse_cb (gpointer data)
+{
+  Upload *up = data;
+
+  gtk_progress_bar_pulse (up->progress);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_upload_server_changed (GObject    *object,
+                          GParamSpec *pspec,
+                          Upload     *up)
+{
+  upload_update (up);
+}
+
+static void
+push_error_cb (const CsFhirPushEntryError *entry,
+               gpointer                    user_data)
+{
+  PushJob *job = user_data;
+  g_autofree char *base = entry->source != NULL ? g_path_get_basename (entry->source) : NULL;
+
+  if (job->errors->len >= 200)
+    return;
+
+  /* Translators: "Entry 3 (Observation/o1, obs.ndjson byte 1234): <message>" */
+  g_ptr_array_add (job->errors,
+                   g_strdup_printf (_("Entry %u (%s/%s, %s byte %" G_GINT64_FORMAT "): %s"),
+                                    entry->index + 1,
+                                    entry->resource_type != NULL ? entry->resource_type : "?",
+                                    entry->id != NULL ? entry->id : "?",
+                                    base != NULL ? base : "?",
+                                    (gint64)entry->offset,
+                                    entry->message != NULL ? entry->message : ""));
+}
+
+static void
+push_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  PushJob *job = task_data;
+  GError *error = NULL;
+
+  if (!cs_fhir_client_push_path (job->client, job->path, &job->options, &job->result,
+                                 push_error_cb, job, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_push_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GtkWindow *dialog = GTK_WINDOW (source);
+  Upload *up = g_object_get_data (G_OBJECT (dialog), "cs-upload");
+  PushJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *created = NULL;
+  g_autofree char *updated = NULL;
+  g_autofree char *unchanged = NULL;
+  g_autofree char *text = NULL;
+  gboolean ok;
+
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
+
+  /* The dialog was closed meanwhile */
+  if (up == NULL || g_task_get_cancellable (G_TASK (result)) != up->cancellable)
+    return;
+
+  g_clear_object (&up->cancellable);
+  g_clear_handle_id (&up->pulse, g_source_remove);
+  up->busy = FALSE;
+
+  created = cs_gui_format_count (job->result.created);
+  updated = cs_gui_format_count (job->result.updated);
+  unchanged = cs_gui_format_count (job->result.unchanged);
+
+  if (job->options.dry_run)
+    /* Translators: the counts of a dry run */
+    text = g_strdup_printf (_("Dry run: %s to create, %s to update, %s unchanged. Nothing was sent."),
+                            created, updated, unchanged);
+  else
+    {
+      g_autofree char *failed = cs_gui_format_count (job->result.failed);
+
+      /* Translators: the counts of an upload */
+      text = g_strdup_printf (_("Uploaded: %s created, %s updated, %s unchanged, %s failed."),
+                              created, updated, unchanged, failed);
+    }
+
+  if (!ok)
+    {
+      g_autofree char *message = NULL;
+
+      if (is_cancelled (error))
+        message = g_strdup_printf ("%s\n%s", _("Cancelled. Uploading again resumes where it stopped."), text);
+      else
+        /* Translators: "<what failed> then the counts so far" */
+        message = g_strdup_printf (_("%s\n%s Uploading again resumes where it stopped."), error->message, text);
+      g_free (text);
+      text = g_steal_pointer (&message);
+      gtk_widget_add_css_class (GTK_WIDGET (up->status), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (up->status), "error");
+      if (job->options.dry_run)
+        {
+          g_free (up->checked_key);
+          up->checked_key = g_strdup (job->key);
+        }
+    }
+
+  gtk_label_set_text (up->status, text);
+
+  if (job->errors->len > 0)
+    {
+      g_autoptr(GString) s = g_string_new (NULL);
+
+      for (guint i = 0; i < job->errors->len; i++)
+        g_string_append_printf (s, "%s%s", i > 0 ? "\n" : "", (const char *)g_ptr_array_index (job->errors, i));
+      gtk_label_set_text (up->errors, s->str);
+      gtk_widget_set_visible (GTK_WIDGET (up->errors), TRUE);
+    }
+
+  upload_update (up);
+}
+
+static void
+start_push (Upload   *up,
+            gboolean  dry_run)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFhirClient) client = NULL;
+  guint index = adw_combo_row_get_selected (up->server_row);
+  CsServerProfile *profile;
+  PushJob *job;
+
+  if (up->busy || index >= up->profiles->len || up->path == NULL)
+    return;
+  profile = g_ptr_array_index (up->profiles, index);
+
+  if (!(client = cs_server_profile_create_client (profile, cs_gui_get_secret_backend (), &error)))
+    {
+      gtk_label_set_text (up->status, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (up->status), "error");
+      return;
+    }
+
+  job = g_new0 (PushJob, 1);
+  job->client = g_steal_pointer (&client);
+  job->path = g_strdup (up->path);
+  job->options.dry_run = !!dry_run;
+  job->errors = g_ptr_array_new_with_free_func (g_free);
+  job->key = upload_key (up);
+
+  up->busy = TRUE;
+  up->cancellable = g_cancellable_new ();
+  gtk_widget_remove_css_class (GTK_WIDGET (up->status), "error");
+  gtk_label_set_text (up->status, dry_run ? _("Comparing the file with the server…") : _("Uploading…"));
+  gtk_label_set_text (up->errors, "");
+  gtk_widget_set_visible (GTK_WIDGET (up->errors), FALSE);
+  gtk_progress_bar_set_fraction (up->progress, 0);
+  if (up->pulse == 0)
+    up->pulse = g_timeout_add (100, upload_pulse_cb, up);
+  upload_update (up);
+
+  task = g_task_new (up->dialog, up->cancellable, on_push_done, NULL);
+  g_task_set_source_tag (task, start_push);
+  g_task_set_task_data (task, job, push_job_free);
+  g_task_run_in_thread (task, push_thread);
+}
+
+static void
+on_dry_run_clicked (GtkButton *button,
+                    Upload    *up)
+{
+  start_push (up, TRUE);
+}
+
+static void
+on_upload_clicked (GtkButton *button,
+                   Upload    *up)
+{
+  start_push (up, FALSE);
+}
+
+static void
+on_upload_cancel_clicked (GtkButton *button,
+                          Upload    *up)
+{
+  if (up->busy && up->cancellable != NULL)
+    g_cancellable_cancel (up->cancellable);
+  else
+    gtk_window_destroy (up->dialog);
+}
+
+static void
+on_upload_chooser_response (GtkNativeDialog *chooser,
+                            int              response,
+                            Upload          *up)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        cs_upload_dialog_set_path (up->dialog, path);
+    }
+
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&up->chooser);
+}
+
+static void
+on_choose_file_clicked (GtkButton *button,
+                        Upload    *up)
+{
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter;
+
+  if (up->chooser != NULL)
+    {
+      gtk_native_dialog_show (up->chooser);
+      return;
+    }
+
+  chooser = gtk_file_chooser_native_new (_("Choose a Bundle or NDJSON File"), up->dialog,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("FHIR JSON and NDJSON"));
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_filter_add_pattern (filter, "*.ndjson");
+  gtk_file_filter_add_pattern (filter, "*.jsonl");
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_mime_type (filter, "application/fhir+json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+
+  up->chooser = GTK_NATIVE_DIALOG (chooser);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_upload_chooser_response), up);
+  gtk_native_dialog_show (up->chooser);
+}
+
+GtkWindow *
+cs_upload_dialog_new (GtkWindow *parent)
+{
+  g_autoptr(GtkStringList) names = NULL;
+  GtkWidget *dialog, *header, *page, *group, *row, *button, *box, *cancel;
+  Upload *up;
+
+  up = g_new0 (Upload, 1);
+  up->profiles = load_profiles_or_toast (CS_IS_WINDOW (parent) ? CS_WINDOW (parent) : NULL);
+
+  dialog = dialog_new (parent, _("Upload to Server"), &header);
+  up->dialog = GTK_WINDOW (dialog);
+  g_object_set_data_full (G_OBJECT (dialog), "cs-upload", up, upload_free);
+
+  cancel = gtk_button_new_with_mnemonic (_("_Close"));
+  gtk_widget_set_tooltip_text (cancel, _("Stops a running check or upload; closes the dialog otherwise"));
+  g_signal_connect (cancel, "clicked", G_CALLBACK (on_upload_cancel_clicked), up);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+
+  button = gtk_button_new_with_mnemonic (_("_Upload"));
+  gtk_widget_set_name (button, "upload");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_set_tooltip_text (button, _("Sends new and changed resources; available after a dry run"));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_upload_clicked), up);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
+  up->upload_button = button;
+
+  button = gtk_button_new_with_mnemonic (_("_Dry Run"));
+  gtk_widget_set_name (button, "dry-run");
+  gtk_widget_set_tooltip_text (button, _("Counts what an upload would create, update or leave unchanged"));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_dry_run_clicked), up);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
+  gtk_window_set_default_widget (GTK_WINDOW (dialog), button);
+  up->dry_run_button = button;
+
+  page = adw_preferences_page_new ();
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (dialog_get_box (dialog)), page);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 600, 460);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Resources are sent with stable ids (PUT), so uploading the same file again creates nothing new."));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  names = profile_names (up->profiles);
+  row = adw_combo_row_new ();
+  gtk_widget_set_name (row, "server");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Server"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
+  g_signal_connect (row, "notify::selected", G_CALLBACK (on_upload_server_changed), up);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  up->server_row = ADW_COMBO_ROW (row);
+
+  row = adw_action_row_new ();
+  gtk_widget_set_name (row, "file");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("File"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("A transaction or batch Bundle, or NDJSON"));
+  button = gtk_button_new_with_mnemonic (_("C_hoose…"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  set_accessible_label (button, _("Choose the file to upload"));
+  g_signal_connect (button, "clicked", G_CALLBACK (on_choose_file_clicked), up);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  up->file_row = ADW_ACTION_ROW (row);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
+
+  up->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  set_accessible_label (GTK_WIDGET (up->progress), _("Upload progress"));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (up->progress));
+
+  up->status = GTK_LABEL (gtk_label_new (up->profiles->len == 0
+                                         ? _("Add a server in Preferences → Servers first.")
+                                         : _("Choose a file, then run a dry run to see what would change.")));
+  gtk_widget_set_name (GTK_WIDGET (up->status), "status");
+  gtk_label_set_xalign (up->status, 0);
+  gtk_label_set_wrap (up->status, TRUE);
+  gtk_label_set_selectable (up->status, TRUE);
+  set_accessible_label (GTK_WIDGET (up->status), _("Upload status"));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (up->status));
+
+  up->errors = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (up->errors), "errors");
+  gtk_label_set_xalign (up->errors, 0);
+  gtk_label_set_wrap (up->errors, TRUE);
+  gtk_label_set_selectable (up->errors, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (up->errors), "error");
+  gtk_widget_set_visible (GTK_WIDGET (up->errors), FALSE);
+  set_accessible_label (GTK_WIDGET (up->errors), _("Entries that failed"));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (up->errors));
+
+  upload_update (up);
+
+  return GTK_WINDOW (dialog);
+}
+
+void
+cs_upload_dialog_set_path (GtkWindow  *dialog,
+                           const char *path)
+{
+  Upload *up = g_object_get_data (G_OBJECT (dialog), "cs-upload");
+  g_autofree char *base = NULL;
+
+  g_return_if_fail (up != NULL);
+
+  g_free (up->path);
+  up->path = g_strdup (path);
+  base = g_path_get_basename (path);
+  adw_action_row_set_subtitle (up->file_row, base);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (up->file_row), path);
+  upload_update (up);
+}
+
+gboolean
+cs_upload_dialog_get_busy (GtkWindow *dialog)
+{
+  Upload *up = g_object_get_data (G_OBJECT (dialog), "cs-upload");
+
+  g_return_val_if_fail (up != NULL, FALSE);
+
+  return up->busy;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Application actions */
+
+static CsWindow *
+get_window (GtkApplication *app)
+{
+  GtkWindow *active = gtk_application_get_active_window (app);
+  CsWindow *window;
+
+  if (CS_IS_WINDOW (active))
+    return CS_WINDOW (active);
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (CS_IS_WINDOW (l->data))
+      return l->data;
+
+  window = cs_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+static void
+open_server_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  gtk_window_present (cs_open_server_dialog_new (get_window (user_data)));
+}
+
+static void
+open_cached_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  gtk_window_present (cs_open_cached_dialog_new (get_window (user_data)));
+}
+
+static void
+upload_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  gtk_window_present (cs_upload_dialog_new (GTK_WINDOW (get_window (user_data))));
+}
+
+static void
+servers_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (cs_server_preferences_new (GTK_WINDOW (get_window (user_data)))));
+}
+
+static const GActionEntry server_actions[] = {
+  { "open-server", open_server_action },
+  { "open-cached", open_cached_action },
+  { "upload-to-server", upload_action },
+  { "servers", servers_action },
+};
+
+void
+cs_server_actions_add (GtkApplication *app)
+{
+  g_return_if_fail (GTK_IS_APPLICATION (app));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), server_actions, G_N_ELEMENTS (server_actions), app);
+}
