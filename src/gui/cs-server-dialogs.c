@@ -693,6 +693,7 @@ cs_open_server_dialog_new (CsWindow *window)
 
   row = adw_entry_row_new ();
   gtk_widget_set_name (row, "patient-search");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Patient search, e.g. birthdate=lt1960&gender=female"));
   adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
@@ -880,6 +881,7 @@ cs_open_cached_dialog_new (CsWindow *window)
       subtitle = g_strdup_printf (ngettext ("%s · %s resource · %s", "%s · %s resources · %s", e->n),
                                   date, count, e->url);
       gtk_widget_set_name (row, "cache-row");
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->name != NULL ? e->name : e->url);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);

@@ -297,6 +297,8 @@ close_editor (CsServerPreferences *self)
   self->test_button = NULL;
   self->test_label = NULL;
   g_clear_object (&self->editing);
+  /* The Save button goes with the editor */
+  gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
   if (self->editor != NULL)
     {
       self->editor = NULL;
@@ -549,6 +551,7 @@ on_editor_destroy (GtkWidget           *editor,
   g_clear_object (&self->test_cancellable);
   self->testing = FALSE;
   self->editor = NULL;
+  gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
   self->test_button = NULL;
   self->test_label = NULL;
   g_clear_object (&self->editing);
@@ -736,6 +739,7 @@ rebuild_rows (CsServerPreferences *self)
       subtitle = g_strdup_printf (_("%s · %s"), cs_server_profile_get_base_url (profile),
                                   auth_display (cs_server_profile_get_auth_kind (profile)));
       row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cs_server_profile_get_name (profile));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -779,6 +783,8 @@ cs_server_preferences_dispose (GObject *object)
     g_cancellable_cancel (self->test_cancellable);
   g_clear_object (&self->test_cancellable);
   g_clear_object (&self->editing);
+  if (self->editor != NULL)
+    gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
   self->editor = NULL;
   self->test_button = NULL;
   self->test_label = NULL;
