@@ -158,8 +158,11 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* COHORTSCOPE_LOCALEDIR lets tests run the uninstalled build translated. */
+  const char *localedir = g_getenv ("COHORTSCOPE_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   /* Numbers in machine output use '.' whatever the user's locale. */

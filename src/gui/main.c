@@ -14,9 +14,11 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(CsApplication) app = NULL;
+  /* COHORTSCOPE_LOCALEDIR lets tests run the uninstalled build translated. */
+  const char *localedir = g_getenv ("COHORTSCOPE_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
