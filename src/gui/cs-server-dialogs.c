@@ -390,8 +390,9 @@ on_cache_opened (GObject      *source,
     {
       if (store != NULL)
         {
-          /* Translators: %s is a server's name */
-          g_autofree char *where = g_strdup_printf (_("the offline copy of %s"), load->name);
+          g_autofree char *date = co->date != NULL ? format_local_date (co->date) : g_strdup ("?");
+          /* Translators: "the offline copy of <server> (cached 2026-11-28 14:05)" */
+          g_autofree char *where = g_strdup_printf (_("the offline copy of %s (cached %s)"), load->name, date);
 
           toast_opened (load->window, store, where);
         }
@@ -620,7 +621,7 @@ cs_open_server_dialog_new (CsWindow *window)
 {
   g_autoptr(GtkStringList) names = NULL;
   g_autoptr(GtkStringList) kinds = NULL;
-  const char *kind_names[] = { _("All patients"), _("Members of a Group"), _("Patients matching a search"), NULL };
+  const char *kind_names[] = { _("All patients"), _("Members of a Group"), _("A Patient search"), NULL };
   GtkWidget *dialog, *header, *page, *group, *row, *button;
   OpenServer *os;
 
@@ -631,6 +632,7 @@ cs_open_server_dialog_new (CsWindow *window)
   os->profiles = load_profiles_or_toast (window);
 
   dialog = dialog_new (GTK_WINDOW (window), _("Open from Server"), &header);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 400);
   os->dialog = GTK_WINDOW (dialog);
   g_object_set_data_full (G_OBJECT (dialog), "cs-open-server", os, open_server_free);
 
@@ -694,7 +696,7 @@ cs_open_server_dialog_new (CsWindow *window)
   row = adw_entry_row_new ();
   gtk_widget_set_name (row, "patient-search");
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Patient search, e.g. birthdate=lt1960&gender=female"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Search, e.g. birthdate=lt1960&gender=female"));
   adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   os->search_row = ADW_ENTRY_ROW (row);

@@ -674,9 +674,8 @@ open_editor (CsServerPreferences *self,
   gtk_label_set_selectable (self->test_label, TRUE);
   gtk_widget_set_margin_top (GTK_WIDGET (self->test_label), 12);
   gtk_widget_set_visible (GTK_WIDGET (self->test_label), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->test_label), "monospace");
   set_accessible_label (GTK_WIDGET (self->test_label), _("Connection test result"));
-  gtk_widget_add_css_class (GTK_WIDGET (self->test_label), "card");
-  gtk_widget_add_css_class (GTK_WIDGET (self->test_label), "cs-test-result");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->test_label));
 
   if (profile != NULL)

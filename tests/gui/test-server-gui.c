@@ -346,6 +346,41 @@ get_named (gpointer    root,
   return widget;
 }
 
+/* With CS_SCREENSHOT_DIR set, writes win as <dir>/<name>.png (for docs). */
+static void
+maybe_screenshot (GtkWindow  *win,
+                  const char *name)
+{
+  const char *dir = g_getenv ("CS_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  graphene_rect_t bounds;
+  gint64 until;
+
+  if (dir == NULL)
+    return;
+
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot,
+                          gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  gsk_render_node_get_bounds (node, &bounds);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (win)), node, &bounds);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
 static void
 save_profile (const char *name,
               const char *path_part)
@@ -387,6 +422,8 @@ load_with (const char *server_name,
     gtk_editable_set_text (GTK_EDITABLE (get_named (dialog, "patient-search")), text);
 
   g_assert_true (gtk_widget_get_sensitive (get_named (dialog, "load")));
+  if (kind == 2)
+    maybe_screenshot (dialog, "server-open");
   g_signal_emit_by_name (get_named (dialog, "load"), "clicked");
 }
 
@@ -444,9 +481,11 @@ test_profile (void)
   g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "Test FHIR"));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_named (prefs, "test-result"))), ==,
                    cs_server_preferences_get_test_result (prefs));
+  maybe_screenshot (GTK_WINDOW (prefs), "server-editor");
 
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.save", NULL);
   g_assert_cmpuint (cs_server_preferences_get_profiles (prefs)->len, ==, 1);
+  maybe_screenshot (GTK_WINDOW (prefs), "server-preferences");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   /* Saved: the profile without its token; the token in the secret store */
@@ -520,6 +559,7 @@ test_load_search (void)
   wait_until (not_loading, NULL);
   g_assert_cmpstr (count_text (), ==, "2 of 2 patients");
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "birthdate=lt1960"));
+  maybe_screenshot (GTK_WINDOW (window), "server-loaded");
 }
 
 static void
@@ -551,6 +591,7 @@ test_cached (void)
   gtk_window_present (dialog);
   row = get_named (dialog, "cache-row");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Test server");
+  maybe_screenshot (dialog, "server-cached-list");
   g_signal_emit_by_name (row, "activated");
   wait_until (not_loading, NULL);
 
@@ -558,6 +599,7 @@ test_cached (void)
   g_assert_cmpstr (count_text (), ==, "2 of 2 patients");
   g_test_message ("title: %s", gtk_window_get_title (GTK_WINDOW (window)));
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "Test server · Cached — "));
+  maybe_screenshot (GTK_WINDOW (window), "server-cached");
 }
 
 static gboolean
@@ -667,6 +709,7 @@ test_upload (void)
   wait_until (upload_idle, dialog);
   g_test_message ("upload: %s", gtk_label_get_text (status));
   g_assert_nonnull (strstr (gtk_label_get_text (status), "2 created, 0 updated, 0 unchanged, 0 failed"));
+  maybe_screenshot (dialog, "server-upload");
   g_assert_cmpuint (server->n_posts, ==, 1);
 
   gtk_window_destroy (dialog);
