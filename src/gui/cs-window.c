@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
+#include "cs-cohort-builder.h"
 #include "cs-cohort-view.h"
 #include "cs-demo.h"
 #include "cs-gui-util.h"
@@ -198,6 +199,8 @@ set_store (CsWindow   *self,
   self->source_label = g_strdup (label);
 
   cs_cohort_view_set_store (self->cohort_view, store);
+  cs_cohort_builder_set_store (CS_COHORT_BUILDER (gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view),
+                                                                          CS_TYPE_COHORT_BUILDER)), store);
   gtk_stack_set_visible_child_name (self->cohort_stack, store != NULL ? "cohort" : "empty");
   adw_view_switcher_title_set_subtitle (self->switcher_title, label != NULL ? label : "");
   if (label != NULL)
@@ -735,6 +738,7 @@ cs_window_class_init (CsWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CS_TYPE_COHORT_VIEW);
+  g_type_ensure (CS_TYPE_COHORT_BUILDER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortscope/Cohortscope/cs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CsWindow, loading_revealer);

@@ -128,9 +128,9 @@ test_syntax_error (void)
   guint column = 0;
 
   g_assert_true (cs_filter_state_set_text (state, "a = 1", NULL, NULL));
-  g_assert_false (cs_filter_state_set_text (state, "a = 1 and b >", &column, &error));
+  g_assert_false (cs_filter_state_set_text (state, "  a = 1 and b >", &column, &error));
   g_assert_error (error, CS_FILTER_ERROR, CS_FILTER_ERROR_SYNTAX);
-  g_assert_cmpuint (column, ==, 14);
+  g_assert_cmpuint (column, ==, 16);
   g_assert_cmpstr (cs_filter_state_get_text (state), ==, "a = 1");
 
   /* Empty text clears */

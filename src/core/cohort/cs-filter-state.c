@@ -832,7 +832,8 @@ cs_filter_state_set_text (CsFilterState  *self,
   stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
   if (stripped[0] != '\0')
     {
-      filter = cs_filter_parse (stripped, error_column, error);
+      /* The text as typed, so that error columns match the user's entry */
+      filter = cs_filter_parse (text, error_column, error);
       if (filter == NULL)
         return FALSE;
     }

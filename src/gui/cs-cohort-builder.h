@@ -1,0 +1,83 @@
+/* cs-cohort-builder.h: filter sidebar, chips, advanced expression and
+ * crossfilter dashboard around the Cohort view's table
+ *
+ * The builder takes a CsCohortView as its child (GtkBuildable <child>) and
+ * places it under the chips, the expression entry and the dashboard of
+ * small charts, with the filter sidebar on its left. Filter edits go to a
+ * CsFilterState; evaluation is coalesced to one per frame and its result
+ * goes to cs_cohort_view_set_selection() and the "selection-changed" signal.
+ *
+ * Actions (widget group "filter"): filter.undo (Ctrl+Z), filter.redo
+ * (Ctrl+Shift+Z), filter.clear, filter.save, filter.open, filter.export-group,
+ * filter.compare, filter.coverage, filter.focus-expression (Ctrl+E).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "cs-bitset.h"
+#include "cs-cohort-view.h"
+#include "cs-filter-state.h"
+#include "cs-saved-cohort.h"
+#include "cs-store.h"
+
+G_BEGIN_DECLS
+
+#define CS_TYPE_COHORT_BUILDER (cs_cohort_builder_get_type ())
+G_DECLARE_FINAL_TYPE (CsCohortBuilder, cs_cohort_builder, CS, COHORT_BUILDER, GtkWidget)
+
+GtkWidget      *cs_cohort_builder_new            (void);
+/* NULL clears. Resets the filter, its undo history and the dashboard. */
+void            cs_cohort_builder_set_store      (CsCohortBuilder *self,
+                                                  CsStore         *store);
+CsStore        *cs_cohort_builder_get_store      (CsCohortBuilder *self);
+CsCohortView   *cs_cohort_builder_get_cohort_view (CsCohortBuilder *self);
+CsFilterState  *cs_cohort_builder_get_filter_state (CsCohortBuilder *self);
+/* The rows of the current cohort (NULL: every patient); owned by the builder. */
+const CsBitset *cs_cohort_builder_get_selection  (CsCohortBuilder *self);
+/* Runs a pending evaluation now (it otherwise runs on the next frame). */
+void            cs_cohort_builder_flush          (CsCohortBuilder *self);
+
+/* Dashboard: pinned variables (default stage_group, histology,
+ * smoking_status, gender, age_at_diagnosis, when present). */
+void            cs_cohort_builder_pin            (CsCohortBuilder *self,
+                                                  const char      *key);
+/* The dashboard chart of key ("Chart <key>"), or NULL. */
+GtkWidget      *cs_cohort_builder_get_chart      (CsCohortBuilder *self,
+                                                  const char      *key);
+/* Bar charts: the centre of the bar of level (code or display) in the
+ * chart's coordinates; FALSE when there is no such bar. */
+gboolean        cs_cohort_builder_chart_bar_center (GtkWidget     *chart,
+                                                  const char      *level,
+                                                  double          *x,
+                                                  double          *y);
+/* What a click at (x, y) in a chart does (a bar toggles its level; on a
+ * histogram it clears the range). TRUE when it hit something. */
+gboolean        cs_cohort_builder_chart_click    (GtkWidget       *chart,
+                                                  double           x,
+                                                  double           y);
+/* A brush on a histogram from x0 to x1 px; steps intermediate positions
+ * as a drag would (one undo step). */
+void            cs_cohort_builder_chart_brush    (GtkWidget       *chart,
+                                                  double           x0,
+                                                  double           x1,
+                                                  guint            steps);
+
+/* Filter sidebar: adds the control card of a variable. */
+gboolean        cs_cohort_builder_add_control    (CsCohortBuilder *self,
+                                                  const char      *key);
+/* The chips (buttons) of the active clauses, in order. */
+GList          *cs_cohort_builder_get_chips      (CsCohortBuilder *self);
+GtkEditable    *cs_cohort_builder_get_expression_entry (CsCohortBuilder *self);
+/* The inline message under the expression entry ("" when fine). */
+const char     *cs_cohort_builder_get_expression_error (CsCohortBuilder *self);
+
+/* Saved cohorts of this session (CsSavedCohort*, owned by the builder). */
+GPtrArray      *cs_cohort_builder_get_saved      (CsCohortBuilder *self);
+/* Adds the current filter as a saved cohort of the session; returns it. */
+const CsSavedCohort *cs_cohort_builder_save_current (CsCohortBuilder *self,
+                                                  const char      *name,
+                                                  const char      *description);
+
+G_END_DECLS
