@@ -391,10 +391,25 @@ on_cache_opened (GObject      *source,
       if (store != NULL)
         {
           g_autofree char *date = co->date != NULL ? format_local_date (co->date) : g_strdup ("?");
-          /* Translators: "the offline copy of <server> (cached 2026-11-28 14:05)" */
-          g_autofree char *where = g_strdup_printf (_("the offline copy of %s (cached %s)"), load->name, date);
+          g_autofree char *count = cs_gui_format_count (cs_store_get_n_patients (store));
+          g_autofree char *message = NULL;
+          AdwToast *toast;
 
-          toast_opened (load->window, store, where);
+          /* A toast that stays while the cached cohort is open (libadwaita
+           * 1.2 has no AdwBanner): it marks the cohort as offline. */
+          /* Translators: "Cached — 2026-11-28 14:05: 400 patients from <server>, opened offline" */
+          message = g_strdup_printf (ngettext ("Cached — %s: %s patient from %s, opened offline",
+                                               "Cached — %s: %s patients from %s, opened offline",
+                                               cs_store_get_n_patients (store)),
+                                     date, count, load->name);
+          toast = adw_toast_new (message);
+          adw_toast_set_timeout (toast, 0);
+          adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+          adw_toast_set_button_label (toast, _("_Load from Server…"));
+          adw_toast_set_action_name (toast, "app.open-server");
+          g_signal_connect_object (load->window, "notify::store", G_CALLBACK (adw_toast_dismiss), toast,
+                                   G_CONNECT_SWAPPED);
+          cs_window_add_toast_full (load->window, toast);
         }
       else if (is_cancelled (error))
         cs_window_add_toast (load->window, _("Loading cancelled; the open cohort is unchanged"));

@@ -883,3 +883,14 @@ cs_window_end_external_load (CsWindow     *self,
 
   return TRUE;
 }
+
+/* Shows a toast built by the caller (buttons, timeout); takes it over. */
+void
+cs_window_add_toast_full (CsWindow *self,
+                          AdwToast *toast)
+{
+  g_return_if_fail (CS_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

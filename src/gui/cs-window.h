@@ -39,6 +39,9 @@ void          cs_window_add_toast        (CsWindow           *self,
 /* The path of the cached demo cohort file (it may not exist yet). */
 char         *cs_window_get_demo_path    (void);
 
+/* Shows a toast built by the caller (buttons, timeout); takes it over. */
+void          cs_window_add_toast_full       (CsWindow           *self,
+                                              AdwToast           *toast);
 /* Loads that are not files (a FHIR server, an offline copy): the caller does
  * the work and reports here; the window shows the file loading's progress
  * bar and Cancel (Escape). begin cancels any load in progress and returns
