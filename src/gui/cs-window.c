@@ -6,11 +6,13 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cs-cohort-builder.h"
 #include "cs-cohort-view.h"
 #include "cs-demo.h"
+#include "cs-explore-view.h"
 #include "cs-gui-util.h"
 #include "cs-ingest.h"
 #include "cs-window.h"
@@ -29,6 +31,7 @@ struct _CsWindow
   AdwViewSwitcherTitle *switcher_title;
   GtkStack             *cohort_stack;
   CsCohortView         *cohort_view;
+  CsExploreView        *explore_view;
 
   GSettings            *settings;
   CsStore              *store;
@@ -199,6 +202,7 @@ set_store (CsWindow   *self,
   self->source_label = g_strdup (label);
 
   cs_cohort_view_set_store (self->cohort_view, store);
+  cs_explore_view_set_store (self->explore_view, store);
   cs_cohort_builder_set_store (CS_COHORT_BUILDER (gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view),
                                                                           CS_TYPE_COHORT_BUILDER)), store);
   gtk_stack_set_visible_child_name (self->cohort_stack, store != NULL ? "cohort" : "empty");
@@ -738,6 +742,7 @@ cs_window_class_init (CsWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CS_TYPE_COHORT_VIEW);
+  g_type_ensure (CS_TYPE_EXPLORE_VIEW);
   g_type_ensure (CS_TYPE_COHORT_BUILDER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortscope/Cohortscope/cs-window.ui");
@@ -750,6 +755,7 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, cohort_stack);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, cohort_view);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, explore_view);
 
   gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL, cancel_loading_action);
   gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
@@ -761,6 +767,48 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.show-view", "s", "explore");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.show-view", "s", "mapping");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+/* The Explore view follows the cohort filter and turns a scatter brush
+ * into a filter clause. */
+static void
+on_cohort_selection_changed (CsWindow *self)
+{
+  GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
+
+  if (builder != NULL)
+    cs_explore_view_set_selection (self->explore_view,
+                                   cs_cohort_builder_get_selection (CS_COHORT_BUILDER (builder)));
+}
+
+static gboolean
+on_explore_filter_requested (CsWindow   *self,
+                             const char *expression)
+{
+  GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
+  CsFilterState *state;
+  const char *old;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (builder == NULL)
+    return FALSE;
+  state = cs_cohort_builder_get_filter_state (CS_COHORT_BUILDER (builder));
+  old = cs_filter_state_get_text (state);
+  if (old == NULL || old[0] == '\0')
+    text = g_strdup (expression);
+  else if (strstr (old, " or ") != NULL)
+    text = g_strdup_printf ("(%s) and %s", old, expression);
+  else
+    text = g_strdup_printf ("%s and %s", old, expression);
+  if (!cs_filter_state_set_text (state, text, NULL, &error))
+    {
+      cs_window_add_toast (self, error->message);
+      return TRUE;
+    }
+  adw_view_stack_set_visible_child_name (self->view_stack, "cohort");
+  cs_window_add_toast (self, _("Added the selection to the cohort filter"));
+  return TRUE;
 }
 
 static void
@@ -779,6 +827,16 @@ cs_window_init (CsWindow *self)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-loading", FALSE);
+
+  g_signal_connect_object (self->explore_view, "filter-requested",
+                           G_CALLBACK (on_explore_filter_requested), self, G_CONNECT_SWAPPED);
+  {
+    GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
+
+    if (builder != NULL)
+      g_signal_connect_object (builder, "selection-changed",
+                               G_CALLBACK (on_cohort_selection_changed), self, G_CONNECT_SWAPPED);
+  }
 
   drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop_target, "drop", G_CALLBACK (on_drop), self, 0);

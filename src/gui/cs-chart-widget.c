@@ -1,0 +1,1039 @@
+/* cs-chart-widget.c
+ *
+ * The static chart lives in a cached image surface at the widget's scale;
+ * it is redrawn only when the model, the size, the scale or the style
+ * (light/dark) changes. The hover target, the keyboard focus cell and the
+ * brush rectangle are drawn over it on every snapshot.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "cs-chart-widget.h"
+
+#define HIT_RADIUS 8.0
+#define DRAG_THRESHOLD 4.0
+
+struct _CsChartWidget
+{
+  GtkWidget        parent_instance;
+
+  gboolean         has_model;
+  CsChartKind      kind;
+  union
+  {
+    CsChartScatterModel   scatter;
+    CsChartBoxModel       box;
+    CsChartHistogramModel histogram;
+    CsChartBarModel       bar;
+    CsChartKmModel        km;
+    CsChartHeatmapModel   heatmap;
+  } model;
+  gpointer         owner;
+  GDestroyNotify   owner_free;
+
+  /* heat map display order and its inverse */
+  guint           *heat_order;
+  guint           *heat_display;
+
+  CsStore         *store;
+  guint           *rows;
+  guint            n_rows;
+
+  cairo_surface_t *cache;
+  int              cache_width;
+  int              cache_height;
+  int              cache_scale;
+  gboolean         cache_dark;
+  CsChartLayout    layout;
+  gboolean         layout_valid;
+
+  /* hover */
+  gboolean         hovering;
+  double           hover_x;
+  double           hover_y;
+
+  /* heat map keyboard focus (display row, column) */
+  gboolean         has_focus_cell;
+  guint            focus_row;
+  guint            focus_col;
+
+  /* scatter brush */
+  gboolean         dragging;
+  double           drag_x0, drag_y0, drag_x1, drag_y1;
+  gboolean         has_brush;
+  double           brush_x0, brush_x1, brush_y0, brush_y1;
+  guint8          *brush_mask;
+  const guint8    *model_selected;
+};
+
+G_DEFINE_FINAL_TYPE (CsChartWidget, cs_chart_widget, GTK_TYPE_WIDGET)
+
+enum
+{
+  SIGNAL_ROWS_SELECTED,
+  SIGNAL_CELL_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const CsChartStyle *
+current_style (void)
+{
+  return adw_style_manager_get_dark (adw_style_manager_get_default ())
+         ? cs_chart_style_dark () : cs_chart_style_light ();
+}
+
+static void
+invalidate (CsChartWidget *self)
+{
+  g_clear_pointer (&self->cache, cairo_surface_destroy);
+  self->layout_valid = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+ensure_layout (CsChartWidget *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (!self->has_model || width <= 0 || height <= 0)
+    {
+      self->layout_valid = FALSE;
+      return;
+    }
+  if (self->layout_valid && self->layout.width == width && self->layout.height == height)
+    return;
+  cs_chart_layout (self->kind, &self->model, current_style (), width, height, &self->layout);
+  self->layout_valid = TRUE;
+}
+
+static void
+on_dark_changed (CsChartWidget *self)
+{
+  invalidate (self);
+}
+
+/* ---------------------------------------------------------------- model */
+
+static void
+free_model (CsChartWidget *self)
+{
+  if (self->owner_free != NULL && self->owner != NULL)
+    self->owner_free (self->owner);
+  self->owner = NULL;
+  self->owner_free = NULL;
+  self->has_model = FALSE;
+  g_clear_pointer (&self->heat_order, g_free);
+  g_clear_pointer (&self->heat_display, g_free);
+  g_clear_pointer (&self->brush_mask, g_free);
+  g_clear_pointer (&self->rows, g_free);
+  g_clear_object (&self->store);
+  self->n_rows = 0;
+  self->has_brush = FALSE;
+  self->dragging = FALSE;
+  self->has_focus_cell = FALSE;
+  self->model_selected = NULL;
+  memset (&self->model, 0, sizeof self->model);
+}
+
+void
+cs_chart_widget_set_model (CsChartWidget  *self,
+                           CsChartKind     kind,
+                           gconstpointer   model,
+                           gpointer        owner,
+                           GDestroyNotify  owner_free)
+{
+  gsize size = 0;
+
+  g_return_if_fail (CS_IS_CHART_WIDGET (self));
+  g_return_if_fail (model != NULL);
+
+  free_model (self);
+
+  switch (kind)
+    {
+    case CS_CHART_SCATTER: size = sizeof (CsChartScatterModel); break;
+    case CS_CHART_BOX: size = sizeof (CsChartBoxModel); break;
+    case CS_CHART_HISTOGRAM: size = sizeof (CsChartHistogramModel); break;
+    case CS_CHART_BAR: size = sizeof (CsChartBarModel); break;
+    case CS_CHART_KM: size = sizeof (CsChartKmModel); break;
+    case CS_CHART_HEATMAP: size = sizeof (CsChartHeatmapModel); break;
+    default: g_return_if_reached ();
+    }
+  memcpy (&self->model, model, size);
+  self->kind = kind;
+  self->owner = owner;
+  self->owner_free = owner_free;
+  self->has_model = TRUE;
+
+  if (kind == CS_CHART_SCATTER)
+    self->model_selected = self->model.scatter.selected;
+  else if (kind == CS_CHART_HEATMAP && self->model.heatmap.n_rows > 0)
+    {
+      CsChartHeatmapModel *hm = &self->model.heatmap;
+
+      self->heat_order = g_new (guint, hm->n_rows);
+      self->heat_display = g_new (guint, hm->n_rows);
+      if (hm->row_order != NULL)
+        memcpy (self->heat_order, hm->row_order, sizeof (guint) * hm->n_rows);
+      else
+        cs_chart_heatmap_order_rows (hm, hm->order, self->heat_order);
+      for (guint i = 0; i < hm->n_rows; i++)
+        self->heat_display[self->heat_order[i]] = i;
+      hm->row_order = self->heat_order;
+    }
+
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  invalidate (self);
+}
+
+void
+cs_chart_widget_clear (CsChartWidget *self)
+{
+  g_return_if_fail (CS_IS_CHART_WIDGET (self));
+
+  free_model (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  invalidate (self);
+}
+
+gboolean
+cs_chart_widget_has_model (CsChartWidget *self)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), FALSE);
+
+  return self->has_model;
+}
+
+CsChartKind
+cs_chart_widget_get_kind (CsChartWidget *self)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), CS_CHART_SCATTER);
+
+  return self->kind;
+}
+
+gconstpointer
+cs_chart_widget_get_model (CsChartWidget *self)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), NULL);
+
+  return self->has_model ? (gconstpointer) &self->model : NULL;
+}
+
+void
+cs_chart_widget_set_rows (CsChartWidget *self,
+                          CsStore       *store,
+                          const guint   *rows,
+                          guint          n)
+{
+  g_return_if_fail (CS_IS_CHART_WIDGET (self));
+
+  g_set_object (&self->store, store);
+  g_clear_pointer (&self->rows, g_free);
+  self->rows = n > 0 ? g_memdup2 (rows, sizeof (guint) * n) : NULL;
+  self->n_rows = n;
+}
+
+gboolean
+cs_chart_widget_get_layout (CsChartWidget *self,
+                            CsChartLayout *layout)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), FALSE);
+
+  ensure_layout (self);
+  if (!self->layout_valid)
+    return FALSE;
+  if (layout != NULL)
+    *layout = self->layout;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------- describe */
+
+static char *
+format_value (double   value,
+              gboolean is_date)
+{
+  if (isnan (value))
+    return g_strdup (_("missing"));
+  if (is_date)
+    {
+      g_autoptr(GDateTime) epoch = g_date_time_new_utc (1970, 1, 1, 0, 0, 0);
+      g_autoptr(GDateTime) dt = g_date_time_add_seconds (epoch, value * 86400.0);
+
+      return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup_printf ("%g", value);
+    }
+  return g_strdup_printf ("%.4g", value);
+}
+
+static gboolean
+heat_cell_rect (CsChartWidget *self,
+                guint          display_row,
+                guint          col,
+                CsChartRect   *rect)
+{
+  if (!self->layout_valid || self->kind != CS_CHART_HEATMAP)
+    return FALSE;
+  if (display_row >= self->model.heatmap.n_rows || col >= self->model.heatmap.n_cols)
+    return FALSE;
+  rect->x = self->layout.plot.x + col * self->layout.band_width;
+  rect->y = self->layout.plot.y + display_row * self->layout.band_height;
+  rect->width = self->layout.band_width;
+  rect->height = self->layout.band_height;
+  return TRUE;
+}
+
+static char *
+describe_heat_cell (CsChartWidget *self,
+                    guint          row,
+                    guint          col)
+{
+  const CsChartHeatmapModel *hm = &self->model.heatmap;
+  double r = hm->r[(gsize) row * hm->n_cols + col];
+  const char *rl = hm->row_labels != NULL ? hm->row_labels[row] : "";
+  const char *cl = hm->col_labels != NULL ? hm->col_labels[col] : "";
+  const char *effect = hm->effect_label != NULL ? hm->effect_label : "r";
+
+  if (isnan (r))
+    return g_strdup_printf (_("%s × %s\n%s undefined (too few patients or a constant column)"),
+                            rl, cl, effect);
+  if (hm->q != NULL && !isnan (hm->q[(gsize) row * hm->n_cols + col]))
+    return g_strdup_printf ("%s × %s\n%s = %.3f, q = %.3g", rl, cl, effect, r,
+                            hm->q[(gsize) row * hm->n_cols + col]);
+  return g_strdup_printf ("%s × %s\n%s = %.3f", rl, cl, effect, r);
+}
+
+char *
+cs_chart_widget_describe_at (CsChartWidget *self,
+                             double         x,
+                             double         y)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), NULL);
+
+  ensure_layout (self);
+  if (!self->layout_valid)
+    return NULL;
+
+  switch (self->kind)
+    {
+    case CS_CHART_SCATTER:
+      {
+        const CsChartScatterModel *m = &self->model.scatter;
+        int i = cs_chart_scatter_hit (m, &self->layout, x, y, HIT_RADIUS);
+        g_autofree char *xs = NULL;
+        g_autofree char *ys = NULL;
+        GString *s;
+
+        if (i < 0)
+          return NULL;
+        xs = format_value (m->x[i], m->x_is_date);
+        ys = format_value (m->y[i], m->y_is_date);
+        s = g_string_new (NULL);
+        if (self->store != NULL && (guint) i < self->n_rows)
+          {
+            guint row = self->rows[i];
+            GPtrArray *uids = cs_store_get_patient_study_uids (self->store, row);   /* owned by the store */
+
+            g_string_append_printf (s, _("Patient %s"), cs_store_get_patient_id (self->store, row));
+            if (uids != NULL && uids->len > 0)
+              for (guint k = 0; k < uids->len; k++)
+                {
+                  g_string_append_c (s, '\n');
+                  g_string_append_printf (s, _("ImagingStudy %s"), (const char *) g_ptr_array_index (uids, k));
+                }
+            else
+              {
+                g_string_append_c (s, '\n');
+                g_string_append (s, _("No ImagingStudy"));
+              }
+            g_string_append_c (s, '\n');
+          }
+        g_string_append_printf (s, "%s: %s\n%s: %s",
+                                m->x_label != NULL ? m->x_label : "x", xs,
+                                m->y_label != NULL ? m->y_label : "y", ys);
+        return g_string_free (s, FALSE);
+      }
+
+    case CS_CHART_BOX:
+      {
+        const CsChartBoxModel *m = &self->model.box;
+        int band = cs_chart_band_hit (&self->layout, x, y);
+        CsChartBoxStats st;
+
+        if (band < 0 || (guint) band >= m->n_groups)
+          return NULL;
+        if (!cs_chart_box_stats (m->values[band], m->n_values[band], &st))
+          return g_strdup_printf (_("%s\nNo values"), m->group_labels[band]);
+        return g_strdup_printf (_("%s\nn = %u, median %.4g (IQR %.4g–%.4g)"),
+                                m->group_labels[band], st.n, st.median, st.q1, st.q3);
+      }
+
+    case CS_CHART_BAR:
+      {
+        const CsChartBarModel *m = &self->model.bar;
+        int band = cs_chart_band_hit (&self->layout, x, y);
+
+        if (band < 0 || (guint) band >= m->n_categories)
+          return NULL;
+        if (m->counts_selected != NULL)
+          return g_strdup_printf (_("%s\n%.0f of %.0f patients"), m->labels[band],
+                                  m->counts_selected[band], m->counts_all[band]);
+        return g_strdup_printf (_("%s\n%.0f patients"), m->labels[band], m->counts_all[band]);
+      }
+
+    case CS_CHART_HISTOGRAM:
+      {
+        double lo, hi;
+        guint count;
+
+        if (cs_chart_histogram_hit (&self->model.histogram, &self->layout, x, y, &lo, &hi, &count) < 0)
+          return NULL;
+        return g_strdup_printf (_("%.4g to %.4g\n%u patients"), lo, hi, count);
+      }
+
+    case CS_CHART_KM:
+      {
+        double t, s;
+        int g = cs_chart_km_hit (&self->model.km, &self->layout, x, y, HIT_RADIUS, &t, &s);
+
+        if (g < 0)
+          return NULL;
+        return g_strdup_printf (_("%s\nTime %.4g: survival %.3f, %u at risk"),
+                                self->model.km.groups[g].label, t, s,
+                                cs_chart_km_at_risk (&self->model.km.groups[g], t));
+      }
+
+    case CS_CHART_HEATMAP:
+      {
+        guint row, col;
+
+        if (!cs_chart_heatmap_hit (&self->model.heatmap, &self->layout, x, y, &row, &col))
+          return NULL;
+        return describe_heat_cell (self, row, col);
+      }
+
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+cs_chart_widget_get_cell_center (CsChartWidget *self,
+                                 guint          row,
+                                 guint          col,
+                                 double        *x,
+                                 double        *y)
+{
+  CsChartRect rect;
+
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), FALSE);
+
+  ensure_layout (self);
+  if (!self->has_model || self->kind != CS_CHART_HEATMAP || row >= self->model.heatmap.n_rows)
+    return FALSE;
+  if (!heat_cell_rect (self, self->heat_display[row], col, &rect))
+    return FALSE;
+  *x = rect.x + rect.width / 2;
+  *y = rect.y + rect.height / 2;
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- brush */
+
+static void
+emit_selection (CsChartWidget *self)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (self->has_brush && self->brush_mask != NULL)
+    for (guint i = 0; i < self->model.scatter.n; i++)
+      if (self->brush_mask[i])
+        {
+          guint row = (self->rows != NULL && i < self->n_rows) ? self->rows[i] : i;
+
+          g_array_append_val (rows, row);
+        }
+  g_signal_emit (self, signals[SIGNAL_ROWS_SELECTED], 0, rows);
+}
+
+static void
+clear_brush (CsChartWidget *self)
+{
+  if (!self->has_brush)
+    return;
+  self->has_brush = FALSE;
+  g_clear_pointer (&self->brush_mask, g_free);
+  self->model.scatter.selected = self->model_selected;
+  invalidate (self);
+  emit_selection (self);
+}
+
+guint
+cs_chart_widget_brush_data (CsChartWidget *self,
+                            double         x0,
+                            double         x1,
+                            double         y0,
+                            double         y1)
+{
+  const CsChartScatterModel *m;
+  guint inside = 0;
+
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), 0);
+
+  if (!self->has_model || self->kind != CS_CHART_SCATTER)
+    return 0;
+  m = &self->model.scatter;
+  self->brush_x0 = MIN (x0, x1);
+  self->brush_x1 = MAX (x0, x1);
+  self->brush_y0 = MIN (y0, y1);
+  self->brush_y1 = MAX (y0, y1);
+  self->has_brush = TRUE;
+  g_clear_pointer (&self->brush_mask, g_free);
+  self->brush_mask = g_new0 (guint8, MAX (m->n, 1));
+  for (guint i = 0; i < m->n; i++)
+    {
+      double x = m->x[i], y = m->y[i];
+
+      if (isnan (x) || isnan (y))
+        continue;
+      if (self->model_selected != NULL && !self->model_selected[i])
+        continue;
+      if (x >= self->brush_x0 && x <= self->brush_x1 && y >= self->brush_y0 && y <= self->brush_y1)
+        {
+          self->brush_mask[i] = 1;
+          inside++;
+        }
+    }
+  self->model.scatter.selected = self->brush_mask;
+  invalidate (self);
+  emit_selection (self);
+  return inside;
+}
+
+gboolean
+cs_chart_widget_get_brush (CsChartWidget *self,
+                           double        *x0,
+                           double        *x1,
+                           double        *y0,
+                           double        *y1)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), FALSE);
+
+  if (!self->has_brush)
+    return FALSE;
+  *x0 = self->brush_x0;
+  *x1 = self->brush_x1;
+  *y0 = self->brush_y0;
+  *y1 = self->brush_y1;
+  return TRUE;
+}
+
+gboolean
+cs_chart_widget_click (CsChartWidget *self,
+                       double         x,
+                       double         y)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), FALSE);
+
+  ensure_layout (self);
+  if (!self->layout_valid)
+    return FALSE;
+
+  if (self->kind == CS_CHART_HEATMAP)
+    {
+      guint row, col;
+
+      if (!cs_chart_heatmap_hit (&self->model.heatmap, &self->layout, x, y, &row, &col))
+        return FALSE;
+      self->has_focus_cell = TRUE;
+      self->focus_row = self->heat_display[row];
+      self->focus_col = col;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      g_signal_emit (self, signals[SIGNAL_CELL_ACTIVATED], 0, row, col);
+      return TRUE;
+    }
+  if (self->kind == CS_CHART_SCATTER && self->has_brush)
+    {
+      clear_brush (self);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------- input */
+
+static void
+on_motion (GtkEventControllerMotion *motion,
+           double                    x,
+           double                    y,
+           CsChartWidget            *self)
+{
+  self->hovering = TRUE;
+  self->hover_x = x;
+  self->hover_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_leave (GtkEventControllerMotion *motion,
+          CsChartWidget            *self)
+{
+  self->hovering = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_begin (GtkGestureDrag *gesture,
+               double          x,
+               double          y,
+               CsChartWidget  *self)
+{
+  self->drag_x0 = self->drag_x1 = x;
+  self->drag_y0 = self->drag_y1 = y;
+  self->dragging = FALSE;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+static void
+on_drag_update (GtkGestureDrag *gesture,
+                double          dx,
+                double          dy,
+                CsChartWidget  *self)
+{
+  if (self->kind != CS_CHART_SCATTER || !self->has_model)
+    return;
+  if (!self->dragging && hypot (dx, dy) < DRAG_THRESHOLD)
+    return;
+  self->dragging = TRUE;
+  self->drag_x1 = self->drag_x0 + dx;
+  self->drag_y1 = self->drag_y0 + dy;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             CsChartWidget  *self)
+{
+  if (self->dragging)
+    {
+      self->dragging = FALSE;
+      ensure_layout (self);
+      if (self->layout_valid)
+        cs_chart_widget_brush_data (self,
+                                    cs_chart_layout_px_to_x (&self->layout, self->drag_x0),
+                                    cs_chart_layout_px_to_x (&self->layout, self->drag_x0 + dx),
+                                    cs_chart_layout_px_to_y (&self->layout, self->drag_y0),
+                                    cs_chart_layout_px_to_y (&self->layout, self->drag_y0 + dy));
+      return;
+    }
+  cs_chart_widget_click (self, self->drag_x0, self->drag_y0);
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *key,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                CsChartWidget         *self)
+{
+  if (keyval == GDK_KEY_Escape && self->has_brush)
+    {
+      clear_brush (self);
+      return TRUE;
+    }
+  if (!self->has_model || self->kind != CS_CHART_HEATMAP || self->model.heatmap.n_rows == 0)
+    return FALSE;
+
+  if (!self->has_focus_cell &&
+      (keyval == GDK_KEY_Up || keyval == GDK_KEY_Down || keyval == GDK_KEY_Left || keyval == GDK_KEY_Right))
+    {
+      self->has_focus_cell = TRUE;
+      self->focus_row = self->focus_col = 0;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return TRUE;
+    }
+
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+      if (self->focus_row > 0)
+        self->focus_row--;
+      break;
+    case GDK_KEY_Down:
+      if (self->focus_row + 1 < self->model.heatmap.n_rows)
+        self->focus_row++;
+      break;
+    case GDK_KEY_Left:
+      if (self->focus_col > 0)
+        self->focus_col--;
+      break;
+    case GDK_KEY_Right:
+      if (self->focus_col + 1 < self->model.heatmap.n_cols)
+        self->focus_col++;
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      if (!self->has_focus_cell)
+        return FALSE;
+      g_signal_emit (self, signals[SIGNAL_CELL_ACTIVATED], 0,
+                     self->heat_order[self->focus_row], self->focus_col);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+
+  {
+    g_autofree char *text = describe_heat_cell (self, self->heat_order[self->focus_row], self->focus_col);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
+  }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    data)
+{
+  CsChartWidget *self = CS_CHART_WIDGET (widget);
+  g_autofree char *text = NULL;
+
+  if (keyboard && self->has_focus_cell && self->kind == CS_CHART_HEATMAP)
+    text = describe_heat_cell (self, self->heat_order[self->focus_row], self->focus_col);
+  else
+    text = cs_chart_widget_describe_at (self, x, y);
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+activate_cell_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CsChartWidget *self = CS_CHART_WIDGET (widget);
+  guint row, col;
+
+  g_variant_get (parameter, "(uu)", &row, &col);
+  if (!self->has_model || self->kind != CS_CHART_HEATMAP)
+    return;
+  if (row >= self->model.heatmap.n_rows || col >= self->model.heatmap.n_cols)
+    return;
+  g_signal_emit (self, signals[SIGNAL_CELL_ACTIVATED], 0, row, col);
+}
+
+/* ------------------------------------------------------------- drawing */
+
+static void
+draw_overlay (CsChartWidget *self,
+              cairo_t       *cr)
+{
+  const CsChartStyle *style = current_style ();
+  CsChartColor fg = style->fg;
+
+  if (self->kind == CS_CHART_HEATMAP && self->has_focus_cell && gtk_widget_has_focus (GTK_WIDGET (self)))
+    {
+      CsChartRect rect;
+
+      if (heat_cell_rect (self, self->focus_row, self->focus_col, &rect))
+        {
+          cairo_set_source_rgba (cr, fg.r, fg.g, fg.b, 1);
+          cairo_set_line_width (cr, 2);
+          cairo_set_dash (cr, (double[]) { 3, 2 }, 2, 0);
+          cairo_rectangle (cr, rect.x + 1, rect.y + 1, rect.width - 2, rect.height - 2);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+        }
+    }
+
+  if (self->hovering)
+    {
+      double x = self->hover_x, y = self->hover_y;
+
+      switch (self->kind)
+        {
+        case CS_CHART_SCATTER:
+          {
+            int i = cs_chart_scatter_hit (&self->model.scatter, &self->layout, x, y, HIT_RADIUS);
+
+            if (i >= 0)
+              cs_chart_scatter_draw_highlight (cr, &self->model.scatter, &self->layout, style, i);
+          }
+          break;
+
+        case CS_CHART_BOX:
+        case CS_CHART_BAR:
+          {
+            int band = cs_chart_band_hit (&self->layout, x, y);
+
+            if (band >= 0)
+              {
+                cairo_set_source_rgba (cr, fg.r, fg.g, fg.b, 0.08);
+                cairo_rectangle (cr, self->layout.plot.x + band * self->layout.band_width, self->layout.plot.y,
+                                 self->layout.band_width, self->layout.plot.height);
+                cairo_fill (cr);
+              }
+          }
+          break;
+
+        case CS_CHART_HISTOGRAM:
+          {
+            double lo, hi;
+            guint count;
+
+            if (cs_chart_histogram_hit (&self->model.histogram, &self->layout, x, y, &lo, &hi, &count) >= 0)
+              {
+                double x0 = cs_chart_layout_x_to_px (&self->layout, lo);
+                double x1 = cs_chart_layout_x_to_px (&self->layout, hi);
+
+                cairo_set_source_rgba (cr, fg.r, fg.g, fg.b, 0.12);
+                cairo_rectangle (cr, x0, self->layout.plot.y, x1 - x0, self->layout.plot.height);
+                cairo_fill (cr);
+              }
+          }
+          break;
+
+        case CS_CHART_KM:
+          {
+            double t, s;
+            int g = cs_chart_km_hit (&self->model.km, &self->layout, x, y, HIT_RADIUS, &t, &s);
+
+            if (g >= 0)
+              {
+                CsChartColor c = cs_chart_style_category_color (style, g);
+
+                cairo_set_source_rgba (cr, c.r, c.g, c.b, 1);
+                cairo_arc (cr, cs_chart_layout_x_to_px (&self->layout, t),
+                           cs_chart_layout_y_to_px (&self->layout, s), 5, 0, 2 * G_PI);
+                cairo_fill (cr);
+              }
+          }
+          break;
+
+        case CS_CHART_HEATMAP:
+          {
+            guint row, col;
+            CsChartRect rect;
+
+            if (cs_chart_heatmap_hit (&self->model.heatmap, &self->layout, x, y, &row, &col) &&
+                heat_cell_rect (self, self->heat_display[row], col, &rect))
+              {
+                cairo_set_source_rgba (cr, fg.r, fg.g, fg.b, 1);
+                cairo_set_line_width (cr, 2);
+                cairo_rectangle (cr, rect.x + 1, rect.y + 1, rect.width - 2, rect.height - 2);
+                cairo_stroke (cr);
+              }
+          }
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  if (self->kind == CS_CHART_SCATTER && (self->dragging || self->has_brush))
+    {
+      double x0, x1, y0, y1;
+
+      if (self->dragging)
+        {
+          x0 = self->drag_x0, x1 = self->drag_x1, y0 = self->drag_y0, y1 = self->drag_y1;
+        }
+      else
+        {
+          x0 = cs_chart_layout_x_to_px (&self->layout, self->brush_x0);
+          x1 = cs_chart_layout_x_to_px (&self->layout, self->brush_x1);
+          y0 = cs_chart_layout_y_to_px (&self->layout, self->brush_y0);
+          y1 = cs_chart_layout_y_to_px (&self->layout, self->brush_y1);
+        }
+      cairo_rectangle (cr, MIN (x0, x1), MIN (y0, y1), fabs (x1 - x0), fabs (y1 - y0));
+      cairo_set_source_rgba (cr, 0.0, 0.447, 0.698, 0.12);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 0.0, 0.447, 0.698, 0.9);
+      cairo_set_line_width (cr, 1);
+      cairo_set_dash (cr, (double[]) { 4, 3 }, 2, 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+}
+
+static void
+cs_chart_widget_snapshot (GtkWidget   *widget,
+                          GtkSnapshot *snapshot)
+{
+  CsChartWidget *self = CS_CHART_WIDGET (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  cairo_t *cr;
+
+  if (!self->has_model || width <= 0 || height <= 0)
+    return;
+
+  if (self->cache == NULL || self->cache_width != width || self->cache_height != height ||
+      self->cache_scale != scale || self->cache_dark != dark)
+    {
+      cairo_t *ccr;
+
+      g_clear_pointer (&self->cache, cairo_surface_destroy);
+      self->cache = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+      cairo_surface_set_device_scale (self->cache, scale, scale);
+      ccr = cairo_create (self->cache);
+      cs_chart_draw (self->kind, &self->model, ccr, width, height, current_style ());
+      cairo_destroy (ccr);
+      self->cache_width = width;
+      self->cache_height = height;
+      self->cache_scale = scale;
+      self->cache_dark = dark;
+      self->layout_valid = FALSE;
+    }
+  ensure_layout (self);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_set_source_surface (cr, self->cache, 0, 0);
+  cairo_paint (cr);
+  if (self->layout_valid)
+    draw_overlay (self, cr);
+  cairo_destroy (cr);
+}
+
+static void
+cs_chart_widget_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  CsChartWidget *self = CS_CHART_WIDGET (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 240;
+      *natural = 640;
+    }
+  else
+    {
+      *minimum = 180;
+      *natural = 440;
+      if (self->has_model && self->kind == CS_CHART_HEATMAP)
+        {
+          /* room for readable rows; the view scrolls */
+          *minimum = MAX (240, (int) MIN (self->model.heatmap.n_rows, 400) * 14 + 160);
+          *natural = *minimum;
+        }
+    }
+}
+
+gboolean
+cs_chart_widget_export (CsChartWidget  *self,
+                        const char     *path,
+                        double          width,
+                        double          height,
+                        GError        **error)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), FALSE);
+
+  if (!self->has_model)
+    {
+      g_set_error_literal (error, CS_CHART_ERROR, CS_CHART_ERROR_EMPTY, _("There is no chart to export"));
+      return FALSE;
+    }
+  return cs_chart_export (self->kind, &self->model, cs_chart_style_light (), path, width, height, error);
+}
+
+/* --------------------------------------------------------------- object */
+
+static void
+cs_chart_widget_dispose (GObject *object)
+{
+  CsChartWidget *self = CS_CHART_WIDGET (object);
+
+  free_model (self);
+  g_clear_pointer (&self->cache, cairo_surface_destroy);
+
+  G_OBJECT_CLASS (cs_chart_widget_parent_class)->dispose (object);
+}
+
+static void
+cs_chart_widget_class_init (CsChartWidgetClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cs_chart_widget_dispose;
+  widget_class->snapshot = cs_chart_widget_snapshot;
+  widget_class->measure = cs_chart_widget_measure;
+
+  /* rows-selected (GArray *rows): the store rows (or point indices) inside the brush; empty when cleared. */
+  signals[SIGNAL_ROWS_SELECTED] =
+    g_signal_new ("rows-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
+  /* cell-activated (guint row, guint col): model row and column of a heat map cell. */
+  signals[SIGNAL_CELL_ACTIVATED] =
+    g_signal_new ("cell-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  gtk_widget_class_install_action (widget_class, "chart.activate-cell", "(uu)", activate_cell_action);
+  gtk_widget_class_set_css_name (widget_class, "chart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+cs_chart_widget_init (CsChartWidget *self)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *key = gtk_event_controller_key_new ();
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chart"), -1);
+}
+
+GtkWidget *
+cs_chart_widget_new (void)
+{
+  return g_object_new (CS_TYPE_CHART_WIDGET, NULL);
+}

@@ -1,0 +1,86 @@
+/* cs-chart-widget.h: a widget that draws any CsChart kind
+ *
+ * The chart is drawn once into a cached surface in the light or dark style
+ * of AdwStyleManager; hover feedback (ring, band, cell) is an overlay on
+ * top, so moving the pointer never redraws the chart. Hovering shows a
+ * tooltip; on a scatter whose points have store rows, the tooltip names the
+ * patient and its ImagingStudy UIDs. Dragging on a scatter draws a brush
+ * rectangle and emits "rows-selected"; clicking (or Enter on the focused
+ * cell) on a heat map emits "cell-activated".
+ *
+ * The widget copies the model struct, not the arrays it points to: the
+ * caller passes an owner that keeps them alive and a function to free it.
+ *
+ * Accessible name: "Chart" unless set otherwise.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "cs-chart.h"
+#include "cs-store.h"
+
+G_BEGIN_DECLS
+
+#define CS_TYPE_CHART_WIDGET (cs_chart_widget_get_type ())
+G_DECLARE_FINAL_TYPE (CsChartWidget, cs_chart_widget, CS, CHART_WIDGET, GtkWidget)
+
+GtkWidget    *cs_chart_widget_new            (void);
+/* model is a CsChart*Model of kind (copied by value); owner (may be NULL)
+ * keeps its arrays alive and is freed with owner_free when replaced. */
+void          cs_chart_widget_set_model      (CsChartWidget  *self,
+                                              CsChartKind     kind,
+                                              gconstpointer   model,
+                                              gpointer        owner,
+                                              GDestroyNotify  owner_free);
+void          cs_chart_widget_clear          (CsChartWidget  *self);
+gboolean      cs_chart_widget_has_model      (CsChartWidget  *self);
+CsChartKind   cs_chart_widget_get_kind       (CsChartWidget  *self);
+/* The widget's copy of the model (NULL without one). */
+gconstpointer cs_chart_widget_get_model      (CsChartWidget  *self);
+/* Scatter: point i is patient row rows[i] of store (n entries, copied). */
+void          cs_chart_widget_set_rows       (CsChartWidget  *self,
+                                              CsStore        *store,
+                                              const guint    *rows,
+                                              guint           n);
+/* The layout of the last drawing at the widget's size. */
+gboolean      cs_chart_widget_get_layout     (CsChartWidget  *self,
+                                              CsChartLayout  *layout);
+/* The tooltip text for (x, y) in widget coordinates; NULL if nothing there. */
+char         *cs_chart_widget_describe_at    (CsChartWidget  *self,
+                                              double          x,
+                                              double          y);
+/* Heat map: the centre of the cell of model row and column, in widget
+ * coordinates; FALSE when it is not shown. */
+gboolean      cs_chart_widget_get_cell_center (CsChartWidget *self,
+                                              guint           row,
+                                              guint           col,
+                                              double         *x,
+                                              double         *y);
+/* What a primary click at (x, y) does (heat map: emits cell-activated;
+ * scatter: clears the brush). TRUE when it hit something. */
+gboolean      cs_chart_widget_click          (CsChartWidget  *self,
+                                              double          x,
+                                              double          y);
+/* Scatter: a brush over the data rectangle [x0, x1] × [y0, y1]; emits
+ * rows-selected. Returns the number of points inside. */
+guint         cs_chart_widget_brush_data     (CsChartWidget  *self,
+                                              double          x0,
+                                              double          x1,
+                                              double          y0,
+                                              double          y1);
+/* The current brush in data values; FALSE when there is none. */
+gboolean      cs_chart_widget_get_brush      (CsChartWidget  *self,
+                                              double         *x0,
+                                              double         *x1,
+                                              double         *y0,
+                                              double         *y1);
+/* Renders the model to a PNG, SVG or PDF file (light style). */
+gboolean      cs_chart_widget_export         (CsChartWidget  *self,
+                                              const char     *path,
+                                              double          width,
+                                              double          height,
+                                              GError        **error);
+
+G_END_DECLS

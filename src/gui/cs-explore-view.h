@@ -1,0 +1,75 @@
+/* cs-explore-view.h: the Explore page: heat map, pair charts, survival
+ *
+ * The landing page is the correlation heat map of the Radiomics features ×
+ * the numeric and boolean clinical variables (Spearman, Benjamini–Hochberg
+ * q), computed on a worker thread over copies of the columns. Clicking a
+ * cell opens its pair chart (scatter or box) with the stats panel.
+ *
+ * Signals: gboolean "filter-requested" (const char *expression) when the
+ * user asks for a cohort filter from a scatter brush ("k >= a and k <= b and
+ * …"); return TRUE when applied, else the view copies it to the clipboard.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "cs-bitset.h"
+#include "cs-chart-widget.h"
+#include "cs-stats.h"
+#include "cs-store.h"
+
+G_BEGIN_DECLS
+
+#define CS_TYPE_EXPLORE_VIEW (cs_explore_view_get_type ())
+G_DECLARE_FINAL_TYPE (CsExploreView, cs_explore_view, CS, EXPLORE_VIEW, GtkWidget)
+
+GtkWidget     *cs_explore_view_new             (void);
+/* NULL clears the view. Starts the heat map computation. */
+void           cs_explore_view_set_store       (CsExploreView  *self,
+                                                CsStore        *store);
+/* Only these rows (copied; NULL: every patient); recomputes. */
+void           cs_explore_view_set_selection   (CsExploreView  *self,
+                                                const CsBitset *rows);
+/* TRUE while the heat map is being computed. */
+gboolean       cs_explore_view_get_busy        (CsExploreView  *self);
+CsChartWidget *cs_explore_view_get_heatmap     (CsExploreView  *self);
+CsChartWidget *cs_explore_view_get_pair_chart  (CsExploreView  *self);
+CsChartWidget *cs_explore_view_get_km_chart    (CsExploreView  *self);
+/* "heatmap", "pair" or "survival" */
+const char    *cs_explore_view_get_mode        (CsExploreView  *self);
+void           cs_explore_view_set_mode        (CsExploreView  *self,
+                                                const char     *mode);
+/* Opens the pair chart of two variables (keys); FALSE if one is unknown. */
+gboolean       cs_explore_view_show_pair       (CsExploreView  *self,
+                                                const char     *x_key,
+                                                const char     *y_key);
+/* The heat map's feature (row) and clinical (column) keys. */
+const char    *cs_explore_view_get_heat_row_key (CsExploreView *self,
+                                                guint           row);
+const char    *cs_explore_view_get_heat_col_key (CsExploreView *self,
+                                                guint           col);
+/* The test of the pair chart; FALSE when none was run. */
+gboolean       cs_explore_view_get_pair_result (CsExploreView  *self,
+                                                CsStatsResult  *result);
+/* The text of the stats panel. */
+const char    *cs_explore_view_get_stats_text  (CsExploreView  *self);
+const char    *cs_explore_view_get_survival_text (CsExploreView *self);
+/* The filter expression of the current scatter brush (NULL if none). */
+char          *cs_explore_view_dup_brush_filter (CsExploreView *self);
+/* Survival: time variable key, grouping key (NULL: none) and split
+ * ("median", "tertiles", a number, or NULL for the levels). */
+gboolean       cs_explore_view_show_survival   (CsExploreView  *self,
+                                                const char     *time_key,
+                                                const char     *group_key,
+                                                const char     *split);
+/* Writes the rows behind the current chart / the current statistics. */
+gboolean       cs_explore_view_write_data_csv  (CsExploreView  *self,
+                                                const char     *path,
+                                                GError        **error);
+gboolean       cs_explore_view_write_stats     (CsExploreView  *self,
+                                                const char     *path,
+                                                gboolean        json,
+                                                GError        **error);
+
+G_END_DECLS
