@@ -150,11 +150,12 @@ toast_opened (CsWindow   *window,
 
 typedef struct
 {
-  CsWindow     *window;
-  GCancellable *cancellable;
-  char         *name;
-  char         *label;
-  gint64        last_update;
+  CsWindow         *window;
+  GCancellable     *cancellable;
+  char             *name;
+  char             *label;
+  gint64            last_update;
+  CsFhirCohortSpec  spec;       /* its strings are owned */
 } ServerLoad;
 
 static void
@@ -166,6 +167,9 @@ server_load_clear (gpointer data)
   g_clear_object (&load->cancellable);
   g_clear_pointer (&load->name, g_free);
   g_clear_pointer (&load->label, g_free);
+  g_free ((char *)load->spec.group_id);
+  g_free ((char *)load->spec.patient_query);
+  g_strfreev ((char **)load->spec.resource_types);
 }
 
 static void
@@ -270,15 +274,64 @@ on_server_loaded (GObject      *source,
   server_load_release (load);
 }
 
+/* The keyring may be slow (unlocking, D-Bus): the secret is looked up in a thread. */
+static void
+create_client_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  CsServerProfile *profile = task_data;
+  GError *error = NULL;
+  CsFhirClient *client;
+
+  if (!(client = cs_server_profile_create_client (profile, cs_gui_get_secret_backend (), &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, client, g_object_unref);
+}
+
+static void
+on_client_created (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ServerLoad *load = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFhirClient) client = NULL;
+
+  client = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (client == NULL || g_cancellable_is_cancelled (load->cancellable))
+    {
+      if (cs_window_end_external_load (load->window, load->cancellable, NULL, NULL))
+        {
+          if (client != NULL || is_cancelled (error))
+            cs_window_add_toast (load->window, _("Loading cancelled; the open cohort is unchanged"));
+          else
+            {
+              /* Translators: %s is a server's name */
+              g_autofree char *heading = g_strdup_printf (_("Could Not Connect to %s"), load->name);
+
+              show_error (GTK_WINDOW (load->window), heading, error);
+            }
+        }
+      server_load_release (load);
+      return;
+    }
+
+  cs_fhir_client_load_cohort_async (client, &load->spec,
+                                    on_server_progress, g_rc_box_acquire (load), server_load_release,
+                                    load->cancellable, on_server_loaded, load);
+}
+
 void
 cs_server_load_into_window (CsWindow               *window,
                             CsServerProfile        *profile,
                             const CsFhirCohortSpec *spec)
 {
-  g_autoptr(CsFhirClient) client = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
   g_autofree char *title = NULL;
-  CsFhirCohortSpec copy;
   ServerLoad *load;
   const char *name;
 
@@ -287,18 +340,15 @@ cs_server_load_into_window (CsWindow               *window,
   g_return_if_fail (spec != NULL);
 
   name = cs_server_profile_get_name (profile);
-  if (!(client = cs_server_profile_create_client (profile, cs_gui_get_secret_backend (), &error)))
-    {
-      /* Translators: %s is a server's name */
-      g_autofree char *heading = g_strdup_printf (_("Could Not Connect to %s"), name);
-
-      show_error (GTK_WINDOW (window), heading, error);
-      return;
-    }
 
   load = g_rc_box_new0 (ServerLoad);
   load->window = g_object_ref (window);
   load->name = g_strdup (name);
+  load->spec = *spec;
+  load->spec.group_id = g_strdup (spec->group_id);
+  load->spec.patient_query = g_strdup (spec->patient_query);
+  load->spec.resource_types = (const char * const *)g_strdupv ((char **)spec->resource_types);
+  load->spec.write_cache = TRUE;
   switch (spec->kind)
     {
     case CS_FHIR_COHORT_GROUP:
@@ -321,11 +371,10 @@ cs_server_load_into_window (CsWindow               *window,
   title = g_strdup_printf (_("Loading from %s…"), name);
   load->cancellable = g_object_ref (cs_window_begin_external_load (window, title));
 
-  copy = *spec;
-  copy.write_cache = TRUE;
-  cs_fhir_client_load_cohort_async (client, &copy,
-                                    on_server_progress, g_rc_box_acquire (load), server_load_release,
-                                    load->cancellable, on_server_loaded, load);
+  task = g_task_new (NULL, load->cancellable, on_client_created, load);
+  g_task_set_source_tag (task, cs_server_load_into_window);
+  g_task_set_task_data (task, g_object_ref (profile), g_object_unref);
+  g_task_run_in_thread (task, create_client_thread);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -938,6 +987,7 @@ typedef struct
 
 typedef struct
 {
+  CsServerProfile   *profile;
   CsFhirClient      *client;
   char              *path;
   CsFhirPushOptions  options;
@@ -951,6 +1001,7 @@ push_job_free (gpointer data)
 {
   PushJob *job = data;
 
+  g_clear_object (&job->profile);
   g_clear_object (&job->client);
   g_free (job->path);
   g_free (job->key);
@@ -1045,6 +1096,13 @@ push_thread (GTask        *task,
 {
   PushJob *job = task_data;
   GError *error = NULL;
+
+  /* The keyring lookup can be slow too */
+  if (!(job->client = cs_server_profile_create_client (job->profile, cs_gui_get_secret_backend (), &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   if (!cs_fhir_client_push_path (job->client, job->path, &job->options, &job->result,
                                  push_error_cb, job, cancellable, &error))
@@ -1141,8 +1199,6 @@ start_push (Upload   *up,
             gboolean  dry_run)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CsFhirClient) client = NULL;
   guint index = adw_combo_row_get_selected (up->server_row);
   CsServerProfile *profile;
   PushJob *job;
@@ -1151,15 +1207,8 @@ start_push (Upload   *up,
     return;
   profile = g_ptr_array_index (up->profiles, index);
 
-  if (!(client = cs_server_profile_create_client (profile, cs_gui_get_secret_backend (), &error)))
-    {
-      gtk_label_set_text (up->status, error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (up->status), "error");
-      return;
-    }
-
   job = g_new0 (PushJob, 1);
-  job->client = g_steal_pointer (&client);
+  job->profile = g_object_ref (profile);
   job->path = g_strdup (up->path);
   job->options.dry_run = !!dry_run;
   job->errors = g_ptr_array_new_with_free_func (g_free);

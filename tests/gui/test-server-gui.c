@@ -666,6 +666,31 @@ test_error (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static void
+test_missing_secret (void)
+{
+  CsStore *before = cs_window_get_store (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) profiles = cs_gui_load_server_profiles (&error);
+  g_autofree char *url = g_strconcat (server->base, "fhir", NULL);
+  CsServerProfile *profile = cs_server_profile_new ("No token", url);
+  AdwMessageDialog *dialog;
+
+  cs_server_profile_set_auth_kind (profile, CS_FHIR_AUTH_BEARER);
+  g_ptr_array_add (profiles, profile);
+  g_assert_true (cs_server_profiles_save (profiles, NULL, &error));
+
+  load_with ("No token", CS_FHIR_COHORT_ALL, NULL);
+  wait_until (not_loading, NULL);
+  g_assert_true (cs_window_get_store (window) == before);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_test_message ("error: %s", adw_message_dialog_get_body (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Connect to No token");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "No token saved"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static gboolean
 upload_idle (gpointer data)
 {
@@ -778,6 +803,7 @@ main (int   argc,
   g_test_add_func ("/gui/servers/cached", test_cached);
   g_test_add_func ("/gui/servers/cancel", test_cancel);
   g_test_add_func ("/gui/servers/error", test_error);
+  g_test_add_func ("/gui/servers/missing-secret", test_missing_secret);
   g_test_add_func ("/gui/servers/upload", test_upload);
 
   ret = g_test_run ();
