@@ -941,7 +941,7 @@ cs_chart_widget_measure (GtkWidget      *widget,
       if (self->has_model && self->kind == CS_CHART_HEATMAP)
         {
           /* room for readable rows; the view scrolls */
-          *minimum = MAX (240, (int) MIN (self->model.heatmap.n_rows, 400) * 14 + 160);
+          *minimum = MAX (240, (int) MIN (self->model.heatmap.n_rows, 400) * 8 + 180);
           *natural = *minimum;
         }
     }

@@ -582,6 +582,27 @@ start_heatmap (CsExploreView *self)
   job->heat->row_labels = g_ptr_array_new_with_free_func (g_free);
   job->heat->col_keys = g_ptr_array_new_with_free_func (g_free);
   job->heat->col_labels = g_ptr_array_new_with_free_func (g_free);
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+    /* labels shared by several features (GLRLM and GLSZM both have a
+     * GrayLevelNonUniformity) show the key instead */
+    for (guint i = 0; i < feats->len; i++)
+      {
+        CsVariable *var = g_ptr_array_index (feats, i);
+        guint count = GPOINTER_TO_UINT (g_hash_table_lookup (seen, var_name (var)));
+
+        g_hash_table_insert (seen, (gpointer) var_name (var), GUINT_TO_POINTER (count + 1));
+      }
+    for (guint i = 0; i < feats->len; i++)
+      {
+        CsVariable *var = g_ptr_array_index (feats, i);
+
+        g_ptr_array_add (job->heat->row_labels,
+                         g_strdup (GPOINTER_TO_UINT (g_hash_table_lookup (seen, var_name (var))) > 1
+                                   ? var->key : var_name (var)));
+      }
+  }
   for (guint i = 0; i < feats->len; i++)
     {
       CsVariable *var = g_ptr_array_index (feats, i);
@@ -590,17 +611,39 @@ start_heatmap (CsExploreView *self)
       for (gsize k = 0; k < job->n_obs; k++)
         job->features[i][k] = var->num[g_array_index (self->rows, guint, k)];
       g_ptr_array_add (job->heat->row_keys, g_strdup (var->key));
-      g_ptr_array_add (job->heat->row_labels, g_strdup (var_name (var)));
     }
+  job->n_clinical = 0;
   for (guint j = 0; j < clins->len; j++)
     {
       CsVariable *var = g_ptr_array_index (clins, j);
+      double lo = INFINITY, hi = -INFINITY;
+      double *values = g_new (double, MAX (job->n_obs, 1));
 
-      job->clinical[j] = g_new (double, MAX (job->n_obs, 1));
       for (gsize k = 0; k < job->n_obs; k++)
-        job->clinical[j][k] = var->num[g_array_index (self->rows, guint, k)];
+        {
+          values[k] = var->num[g_array_index (self->rows, guint, k)];
+          if (!isnan (values[k]))
+            {
+              lo = MIN (lo, values[k]);
+              hi = MAX (hi, values[k]);
+            }
+        }
+      /* a column that is constant in this cohort has no correlation to show */
+      if (!(hi > lo))
+        {
+          g_free (values);
+          continue;
+        }
+      job->clinical[job->n_clinical++] = values;
       g_ptr_array_add (job->heat->col_keys, g_strdup (var->key));
       g_ptr_array_add (job->heat->col_labels, g_strdup (var_name (var)));
+    }
+  if (job->n_clinical == 0)
+    {
+      heat_job_free (job);
+      gtk_label_set_text (self->heat_status, _("Every clinical variable is constant in this cohort."));
+      gtk_stack_set_visible_child_name (self->heat_stack, "none");
+      return;
     }
 
   task = g_task_new (NULL, NULL, on_heat_done, g_object_ref (self));
