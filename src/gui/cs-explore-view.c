@@ -1161,21 +1161,33 @@ on_rows_selected (CsChartWidget *chart,
   gtk_widget_set_sensitive (GTK_WIDGET (self->filter_button), self->brush_filter != NULL);
 }
 
+gboolean
+cs_explore_view_request_filter (CsExploreView *self)
+{
+  gboolean handled = FALSE;
+  g_autofree char *expression = NULL;
+
+  g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), FALSE);
+
+  if (self->brush_filter == NULL)
+    return FALSE;
+  /* a handler may change the selection, which clears the brush */
+  expression = g_strdup (self->brush_filter);
+  g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, expression, &handled);
+  if (!handled)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Filter copied to the clipboard: %s"), expression);
+
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), expression);
+      report (self, msg);
+    }
+  return handled;
+}
+
 static void
 on_filter_clicked (CsExploreView *self)
 {
-  gboolean handled = FALSE;
-
-  if (self->brush_filter == NULL)
-    return;
-  g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, self->brush_filter, &handled);
-  if (!handled)
-    {
-      g_autofree char *msg = g_strdup_printf (_("Filter copied to the clipboard: %s"), self->brush_filter);
-
-      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->brush_filter);
-      report (self, msg);
-    }
+  cs_explore_view_request_filter (self);
 }
 
 /* -------------------------------------------------------------- survival */
@@ -1543,6 +1555,23 @@ on_rollup_changed (CsExploreView *self)
   cancel_heat (self);
   if (cs_store_set_rollup (self->store, rollups[pos]))
     recompute_all (self);
+}
+
+gboolean
+cs_explore_view_set_rollup (CsExploreView *self,
+                            CsRollup       rollup)
+{
+  g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), FALSE);
+
+  if (self->store == NULL || cs_store_get_rollup (self->store) == rollup)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (rollups); i++)
+    if (rollups[i] == rollup)
+      {
+        gtk_drop_down_set_selected (self->rollup_dropdown, i);
+        return cs_store_get_rollup (self->store) == rollup;
+      }
+  return FALSE;
 }
 
 /* ---------------------------------------------------------------- export */

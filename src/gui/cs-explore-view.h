@@ -63,6 +63,13 @@ gboolean       cs_explore_view_show_survival   (CsExploreView  *self,
                                                 const char     *time_key,
                                                 const char     *group_key,
                                                 const char     *split);
+/* Lesion roll-up of the store's Radiomics columns (as the Lesions menu);
+ * recomputes everything. FALSE when it did not change. */
+gboolean       cs_explore_view_set_rollup      (CsExploreView  *self,
+                                                CsRollup        rollup);
+/* What "Create Filter from Selection" does: emits filter-requested with the
+ * brush's expression. TRUE when a handler applied it. */
+gboolean       cs_explore_view_request_filter  (CsExploreView  *self);
 /* Writes the rows behind the current chart / the current statistics. */
 gboolean       cs_explore_view_write_data_csv  (CsExploreView  *self,
                                                 const char     *path,

@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "cs-demo.h"
+#include "cs-cohort-builder.h"
 #include "cs-explore-view.h"
+#include "cs-window.h"
 
 static CsStore *store;
 static GtkWindow *window;
@@ -398,6 +400,109 @@ test_selection (void)
 }
 
 static void
+test_rollup (void)
+{
+  CsVariable *vol = cs_store_lookup_variable (store, "original_shape_voxelvolume");
+  guint n = cs_store_get_n_patients (store), changed = 0;
+  g_autofree double *before = g_memdup2 (vol->num, sizeof (double) * n);
+  CsStatsResult shown, expected;
+
+  g_assert_true (cs_explore_view_set_rollup (view, CS_ROLLUP_SUM));
+  g_assert_cmpint (cs_store_get_rollup (store), ==, CS_ROLLUP_SUM);
+  g_assert_true (cs_explore_view_get_busy (view));
+  wait_for_heatmap ();
+  for (guint i = 0; i < n; i++)
+    if (!isnan (before[i]) && vol->num[i] != before[i])
+      changed++;
+  g_test_message ("%u patients changed their volume with the sum roll-up", changed);
+  g_assert_cmpuint (changed, >, 0);
+
+  g_assert_true (cs_explore_view_show_pair (view, "original_shape_voxelvolume", "age_at_diagnosis"));
+  spearman_on_store ("original_shape_voxelvolume", "age_at_diagnosis", NULL, &expected);
+  g_assert_true (cs_explore_view_get_pair_result (view, &shown));
+  g_assert_true (close_rel (shown.statistic, expected.r, 1e-12));
+
+  g_assert_true (cs_explore_view_set_rollup (view, CS_ROLLUP_LATEST));
+  wait_for_heatmap ();
+  for (guint i = 0; i < n; i++)
+    g_assert_true ((isnan (before[i]) && isnan (vol->num[i])) || before[i] == vol->num[i]);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The hook in the main window: the view gets the store, the cohort filter's
+ * rows, and a brush becomes a clause of the cohort filter. */
+static void
+test_window (void)
+{
+  g_autofree char *demo = g_build_filename (tmp_dir, "demo.json", NULL);
+  const char *paths[] = { demo, NULL };
+  CsWindow *win = cs_window_new (NULL);
+  CsExploreView *wview;
+  CsCohortBuilder *builder;
+  CsChartWidget *pair;
+  CsStatsResult shown;
+  g_autofree char *filter = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint source = g_timeout_add (20, wake_up, NULL);
+  guint n_selected;
+
+  g_object_ref_sink (win);
+  gtk_window_present (GTK_WINDOW (win));
+  cs_window_open_paths (win, paths, "demo");
+  while (cs_window_get_loading (win) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (source);
+  g_assert_nonnull (cs_window_get_store (win));
+
+  wview = CS_EXPLORE_VIEW (find_widget (GTK_WIDGET (win), CS_TYPE_EXPLORE_VIEW));
+  builder = CS_COHORT_BUILDER (find_widget (GTK_WIDGET (win), CS_TYPE_COHORT_BUILDER));
+  g_assert_nonnull (wview);
+  g_assert_nonnull (builder);
+  view = wview;
+  wait_for_heatmap ();
+  g_assert_true (cs_chart_widget_has_model (cs_explore_view_get_heatmap (wview)));
+
+  g_assert_true (cs_explore_view_show_pair (wview, "original_shape_voxelvolume", "age_at_diagnosis"));
+  pair = cs_explore_view_get_pair_chart (wview);
+  n_selected = cs_chart_widget_brush_data (pair, 0, 1e9, 60, 70);
+  g_assert_cmpuint (n_selected, >, 0);
+  filter = cs_explore_view_dup_brush_filter (wview);
+  g_assert_nonnull (filter);
+  g_assert_true (cs_explore_view_request_filter (wview));
+  g_assert_nonnull (strstr (cs_filter_state_get_text (cs_cohort_builder_get_filter_state (builder)),
+                            "age_at_diagnosis"));
+  cs_cohort_builder_flush (builder);
+  iterate (20);
+  g_assert_nonnull (cs_cohort_builder_get_selection (builder));
+  g_assert_cmpuint (cs_bitset_count (cs_cohort_builder_get_selection (builder)), ==, n_selected);
+
+  /* Explore now uses only the filtered rows */
+  wait_for_heatmap ();
+  g_assert_true (cs_explore_view_show_pair (wview, "original_shape_voxelvolume", "age_at_diagnosis"));
+  g_assert_true (cs_explore_view_get_pair_result (wview, &shown));
+  g_assert_cmpuint (shown.n, ==, n_selected);
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  g_object_unref (win);
+  view = NULL;
+}
+
+static void
 remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
@@ -450,6 +555,8 @@ main (int   argc,
   g_test_add_func ("/gui/explore/survival", test_survival);
   g_test_add_func ("/gui/explore/exports", test_exports);
   g_test_add_func ("/gui/explore/selection", test_selection);
+  g_test_add_func ("/gui/explore/rollup", test_rollup);
+  g_test_add_func ("/gui/explore/window", test_window);
 
   ret = g_test_run ();
 
