@@ -21,6 +21,11 @@
 #define HIST_BINS        24
 #define MAX_LEVELS       40
 #define HANDLE_SLOP      6.0
+/* Evaluations closer than this are a drag: the table (which re-lays out
+ * every row) follows at most every TABLE_DELAY ms while the charts and
+ * the count follow every frame. */
+#define RAPID_MS         120
+#define TABLE_DELAY      150
 
 typedef struct _MiniChart MiniChart;
 
@@ -49,8 +54,11 @@ struct _CsCohortBuilder
   GPtrArray      *charts;        /* MiniChart* of the dashboard (owned by their areas) */
   GPtrArray      *cards;         /* Card* */
   GPtrArray      *saved;         /* CsSavedCohort* */
+  GtkWidget      *count_label;
   guint           tick_id;
   guint           idle_id;
+  guint           push_id;       /* deferred update of the table */
+  gint64          last_evaluation;
   gboolean        syncing;
   char           *eval_error;
 };
@@ -1449,11 +1457,36 @@ on_expression_activate (GtkEntry        *entry,
 /* ------------------------------------------------------------ evaluation */
 
 static void
+update_count_label (CsCohortBuilder *self)
+{
+  guint n_total = self->store != NULL ? cs_store_get_n_patients (self->store) : 0;
+  guint n = self->selection != NULL ? cs_bitset_count (self->selection) : n_total;
+  g_autofree char *text = NULL;
+
+  /* Translators: "148 of 400 patients" in the filter bar */
+  text = g_strdup_printf (ngettext ("%u of %u patient", "%u of %u patients", n_total), n, n_total);
+  gtk_label_set_text (GTK_LABEL (self->count_label), self->store != NULL ? text : "");
+}
+
+static gboolean
+push_table_timeout (gpointer user_data)
+{
+  CsCohortBuilder *self = user_data;
+
+  self->push_id = 0;
+  cs_cohort_view_set_selection (self->cohort_view, self->selection);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
 evaluate (CsCohortBuilder *self)
 {
   const char *text = cs_filter_state_get_text (self->state);
   g_autoptr(CsBitset) rows = NULL;
   g_autoptr(GError) error = NULL;
+  gint64 now;
+  gboolean rapid;
 
   g_clear_handle_id (&self->idle_id, g_source_remove);
   if (self->tick_id != 0)
@@ -1486,8 +1519,17 @@ evaluate (CsCohortBuilder *self)
 
   g_clear_pointer (&self->selection, cs_bitset_free);
   self->selection = g_steal_pointer (&rows);
-  cs_cohort_view_set_selection (self->cohort_view, self->selection);
+  update_count_label (self);
   update_counts (self);
+
+  now = g_get_monotonic_time ();
+  rapid = self->last_evaluation != 0 && now - self->last_evaluation < RAPID_MS * 1000;
+  self->last_evaluation = now;
+  if (!rapid && self->push_id == 0)
+    cs_cohort_view_set_selection (self->cohort_view, self->selection);
+  else if (self->push_id == 0)
+    self->push_id = g_timeout_add (TABLE_DELAY, push_table_timeout, self);
+
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
@@ -1534,6 +1576,11 @@ cs_cohort_builder_flush (CsCohortBuilder *self)
 
   if (self->tick_id != 0 || self->idle_id != 0)
     evaluate (self);
+  if (self->push_id != 0)
+    {
+      g_clear_handle_id (&self->push_id, g_source_remove);
+      cs_cohort_view_set_selection (self->cohort_view, self->selection);
+    }
 }
 
 static void
@@ -2356,6 +2403,8 @@ cs_cohort_builder_set_store (CsCohortBuilder *self,
     return;
 
   g_set_object (&self->store, store);
+  g_clear_handle_id (&self->push_id, g_source_remove);
+  self->last_evaluation = 0;
   g_clear_pointer (&self->selection, cs_bitset_free);
   g_clear_pointer (&self->members, cs_bitset_free);
   g_clear_pointer (&self->members_name, g_free);
@@ -2368,6 +2417,7 @@ cs_cohort_builder_set_store (CsCohortBuilder *self,
   set_state (self, state);
   update_chips (self);
   update_expression (self);
+  update_count_label (self);
 
   if (store != NULL)
     {
@@ -2413,6 +2463,7 @@ cs_cohort_builder_dispose (GObject *object)
   CsCohortBuilder *self = CS_COHORT_BUILDER (object);
 
   g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_clear_handle_id (&self->push_id, g_source_remove);
   if (self->tick_id != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
@@ -2636,6 +2687,12 @@ cs_cohort_builder_init (CsCohortBuilder *self)
                                   _("Filter expression"), -1);
   g_signal_connect (self->expression_entry, "activate", G_CALLBACK (on_expression_activate), self);
   gtk_box_append (GTK_BOX (row), self->expression_entry);
+  self->count_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->count_label, "heading");
+  gtk_widget_add_css_class (self->count_label, "numeric");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->count_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Patients in the cohort"), -1);
+  gtk_box_append (GTK_BOX (row), self->count_label);
   gtk_box_append (GTK_BOX (expr_box), row);
   self->expression_error = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->expression_error), 0);
@@ -2744,4 +2801,12 @@ cs_cohort_builder_get_saved (CsCohortBuilder *self)
   g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
 
   return self->saved;
+}
+
+const char *
+cs_cohort_builder_get_count_text (CsCohortBuilder *self)
+{
+  g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
+
+  return gtk_label_get_text (GTK_LABEL (self->count_label));
 }

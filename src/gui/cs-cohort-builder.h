@@ -36,7 +36,11 @@ CsCohortView   *cs_cohort_builder_get_cohort_view (CsCohortBuilder *self);
 CsFilterState  *cs_cohort_builder_get_filter_state (CsCohortBuilder *self);
 /* The rows of the current cohort (NULL: every patient); owned by the builder. */
 const CsBitset *cs_cohort_builder_get_selection  (CsCohortBuilder *self);
-/* Runs a pending evaluation now (it otherwise runs on the next frame). */
+/* "148 of 400 patients", updated every frame (during a drag the table
+ * follows every TABLE_DELAY ms, at most). */
+const char     *cs_cohort_builder_get_count_text (CsCohortBuilder *self);
+/* Runs a pending evaluation now (it otherwise runs on the next frame) and
+ * brings the table up to date. */
 void            cs_cohort_builder_flush          (CsCohortBuilder *self);
 
 /* Dashboard: pinned variables (default stage_group, histology,

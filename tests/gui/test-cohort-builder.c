@@ -75,6 +75,7 @@ wait_for_count (guint count)
   expected_count = count;
   iterate_until (count_reached);
   g_assert_cmpstr (cs_cohort_view_get_count_text (cs_window_get_cohort_view (window)), ==, text);
+  g_assert_cmpstr (cs_cohort_builder_get_count_text (builder), ==, text);
 }
 
 static guint
