@@ -6,6 +6,10 @@
 
 #include "cs-patient-list-model.h"
 
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 struct _CsPatientRow
 {
   GObject  parent_instance;
@@ -66,10 +70,19 @@ cs_patient_row_get_row (CsPatientRow *self)
 
 struct _CsPatientListModel
 {
-  GObject  parent_instance;
-  CsStore *store;
-  GArray  *rows;      /* guint store rows, or NULL when every row is shown */
-  guint    n_items;
+  GObject        parent_instance;
+  CsStore       *store;
+  CsBitset      *selection;   /* shown store rows, or NULL for every row */
+  guint         *order;       /* every store row in sort order, or NULL for store order */
+  guint         *filtered;    /* order restricted to selection (owned) */
+  const guint   *view;        /* position → store row: order, filtered, selected rows or NULL */
+  GArray        *selected;    /* selection as ascending rows */
+  guint          n_items;
+
+  CsPatientSort      sort_by;
+  const CsVariable  *sort_var;
+  gint32            *level_rank;
+  gboolean           descending;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -99,7 +112,7 @@ cs_patient_list_model_get_item (GListModel *model,
   if (position >= self->n_items)
     return NULL;
 
-  row = self->rows != NULL ? g_array_index (self->rows, guint, position) : position;
+  row = self->view != NULL ? self->view[position] : position;
 
   return cs_patient_row_new (self->store, row);
 }
@@ -118,7 +131,11 @@ cs_patient_list_model_finalize (GObject *object)
   CsPatientListModel *self = (CsPatientListModel *)object;
 
   g_clear_object (&self->store);
-  g_clear_pointer (&self->rows, g_array_unref);
+  g_clear_pointer (&self->selection, cs_bitset_free);
+  g_clear_pointer (&self->selected, g_array_unref);
+  g_clear_pointer (&self->order, g_free);
+  g_clear_pointer (&self->filtered, g_free);
+  g_clear_pointer (&self->level_rank, g_free);
 
   G_OBJECT_CLASS (cs_patient_list_model_parent_class)->finalize (object);
 }
@@ -156,19 +173,257 @@ cs_patient_list_model_get_n_total (CsPatientListModel *self)
   return self->store != NULL ? cs_store_get_n_patients (self->store) : 0;
 }
 
+/* Recomputes view from order and selection and tells the views: one
+ * items-changed for the whole list. */
 static void
-cs_patient_list_model_replace (CsPatientListModel *self,
-                               GArray             *rows,
-                               guint               n_items)
+cs_patient_list_model_update (CsPatientListModel *self)
 {
   guint old_n_items = self->n_items;
+  guint n_total = cs_patient_list_model_get_n_total (self);
 
-  g_clear_pointer (&self->rows, g_array_unref);
-  self->rows = rows;
-  self->n_items = n_items;
+  g_clear_pointer (&self->filtered, g_free);
 
-  if (old_n_items > 0 || n_items > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_items, n_items);
+  if (self->selection == NULL)
+    {
+      self->view = self->order;
+      self->n_items = n_total;
+    }
+  else if (self->order == NULL)
+    {
+      self->view = (const guint *)(gpointer)self->selected->data;
+      self->n_items = self->selected->len;
+    }
+  else
+    {
+      guint n = 0;
+
+      self->filtered = g_new (guint, MAX (self->selected->len, 1));
+      for (guint i = 0; i < n_total && n < self->selected->len; i++)
+        if (cs_bitset_get (self->selection, self->order[i]))
+          self->filtered[n++] = self->order[i];
+      self->view = self->filtered;
+      self->n_items = n;
+    }
+
+  if (old_n_items > 0 || self->n_items > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_items, self->n_items);
+}
+
+int
+cs_patient_id_compare (const char *a,
+                       const char *b)
+{
+  /* Digit runs compare by value so that "p9" < "p10". */
+  while (*a != '\0' && *b != '\0')
+    {
+      if (g_ascii_isdigit (*a) && g_ascii_isdigit (*b))
+        {
+          const char *ea, *eb;
+          gsize la, lb;
+          int c;
+
+          while (*a == '0' && g_ascii_isdigit (a[1]))
+            a++;
+          while (*b == '0' && g_ascii_isdigit (b[1]))
+            b++;
+          for (ea = a; g_ascii_isdigit (*ea); ea++)
+            ;
+          for (eb = b; g_ascii_isdigit (*eb); eb++)
+            ;
+          la = ea - a;
+          lb = eb - b;
+          if (la != lb)
+            return la < lb ? -1 : 1;
+          c = strncmp (a, b, la);
+          if (c != 0)
+            return c;
+          a = ea;
+          b = eb;
+        }
+      else
+        {
+          if (*a != *b)
+            return (guchar)*a < (guchar)*b ? -1 : 1;
+          a++;
+          b++;
+        }
+    }
+
+  return (*a != '\0') - (*b != '\0');
+}
+
+typedef struct
+{
+  const char *id;
+  guint       row;
+} IdKey;
+
+static int
+compare_id_keys (const void *a,
+                 const void *b)
+{
+  const IdKey *ka = a, *kb = b;
+  int c = cs_patient_id_compare (ka->id, kb->id);
+
+  if (c != 0)
+    return c;
+  return ka->row < kb->row ? -1 : ka->row > kb->row;
+}
+
+/* A row with a value: key, then key2 (survival: 0 for an event, 1 for a
+ * censored time), then the store row so that ties keep store order. */
+typedef struct
+{
+  double key;
+  guint  key2;
+  guint  row;
+} ValueKey;
+
+static int
+compare_value_keys (const void *a,
+                    const void *b)
+{
+  const ValueKey *ka = a, *kb = b;
+
+  if (ka->key != kb->key)
+    return ka->key < kb->key ? -1 : 1;
+  if (ka->key2 != kb->key2)
+    return ka->key2 < kb->key2 ? -1 : 1;
+  return ka->row < kb->row ? -1 : ka->row > kb->row;
+}
+
+static int
+compare_value_keys_descending (const void *a,
+                               const void *b)
+{
+  const ValueKey *ka = a, *kb = b;
+
+  if (ka->key != kb->key)
+    return ka->key > kb->key ? -1 : 1;
+  if (ka->key2 != kb->key2)
+    return ka->key2 > kb->key2 ? -1 : 1;
+  return ka->row < kb->row ? -1 : ka->row > kb->row;
+}
+
+static guint *
+sort_by_id (CsStore  *store,
+            gboolean  descending)
+{
+  guint n = cs_store_get_n_patients (store);
+  g_autofree IdKey *keys = g_new (IdKey, MAX (n, 1));
+  guint *order = g_new (guint, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *id = cs_store_get_patient_id (store, i);
+
+      keys[i].id = id != NULL ? id : "";
+      keys[i].row = i;
+    }
+  qsort (keys, n, sizeof (IdKey), compare_id_keys);
+
+  for (guint i = 0; i < n; i++)
+    order[i] = keys[descending ? n - 1 - i : i].row;
+
+  return order;
+}
+
+static guint *
+sort_by_variable (const CsVariable *var,
+                  const gint32     *level_rank,
+                  guint             n,
+                  gboolean          descending)
+{
+  g_autofree ValueKey *keys = g_new (ValueKey, MAX (n, 1));
+  guint *order = g_new (guint, MAX (n, 1));
+  guint n_levels = var->levels != NULL ? var->levels->len : 0;
+  guint n_values = 0, n_missing = 0;
+
+  /* Rows with a value first (sorted), then the missing ones in store order:
+   * order[] is filled from both ends. */
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean missing;
+      ValueKey key = { 0, 0, i };
+
+      if (i >= var->n_rows)
+        missing = TRUE;
+      else if (var->type == CS_VARIABLE_CATEGORICAL)
+        {
+          gint32 level = var->cat != NULL ? var->cat[i] : -1;
+
+          missing = level < 0 || (guint)level >= n_levels;
+          if (!missing)
+            key.key = level_rank != NULL ? level_rank[level] : level;
+        }
+      else
+        {
+          key.key = var->num != NULL ? var->num[i] : NAN;
+          missing = isnan (key.key);
+          if (var->type == CS_VARIABLE_SURVIVAL && var->event != NULL)
+            key.key2 = var->event[i] != 0 ? 0 : 1;
+        }
+
+      if (missing)
+        order[n - 1 - n_missing++] = i;
+      else
+        keys[n_values++] = key;
+    }
+
+  qsort (keys, n_values, sizeof (ValueKey),
+         descending ? compare_value_keys_descending : compare_value_keys);
+  for (guint i = 0; i < n_values; i++)
+    order[i] = keys[i].row;
+
+  /* The missing rows were stored backwards */
+  for (guint i = n_values, j = n - 1; n_missing > 0 && i < j; i++, j--)
+    {
+      guint tmp = order[i];
+
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+
+  return order;
+}
+
+static void
+cs_patient_list_model_resort (CsPatientListModel *self)
+{
+  guint n = cs_patient_list_model_get_n_total (self);
+
+  g_clear_pointer (&self->order, g_free);
+
+  if (self->store == NULL || n == 0)
+    return;
+
+  if (self->sort_by == CS_PATIENT_SORT_ID)
+    self->order = sort_by_id (self->store, self->descending);
+  else if (self->sort_by == CS_PATIENT_SORT_VARIABLE && self->sort_var != NULL)
+    self->order = sort_by_variable (self->sort_var, self->level_rank, n, self->descending);
+}
+
+void
+cs_patient_list_model_sort (CsPatientListModel *self,
+                            CsPatientSort       by,
+                            const CsVariable   *var,
+                            const gint32       *level_rank,
+                            gboolean            descending)
+{
+  g_return_if_fail (CS_IS_PATIENT_LIST_MODEL (self));
+  g_return_if_fail (by != CS_PATIENT_SORT_VARIABLE || var != NULL);
+
+  g_clear_pointer (&self->level_rank, g_free);
+
+  self->sort_by = by;
+  self->sort_var = by == CS_PATIENT_SORT_VARIABLE ? var : NULL;
+  self->descending = descending != FALSE;
+  if (self->sort_var != NULL && level_rank != NULL
+      && var->type == CS_VARIABLE_CATEGORICAL && var->levels != NULL && var->levels->len > 0)
+    self->level_rank = g_memdup2 (level_rank, var->levels->len * sizeof (gint32));
+
+  cs_patient_list_model_resort (self);
+  cs_patient_list_model_update (self);
 }
 
 void
@@ -179,7 +434,19 @@ cs_patient_list_model_set_store (CsPatientListModel *self,
   g_return_if_fail (!store || CS_IS_STORE (store));
 
   g_set_object (&self->store, store);
-  cs_patient_list_model_replace (self, NULL, store != NULL ? cs_store_get_n_patients (store) : 0);
+  g_clear_pointer (&self->selection, cs_bitset_free);
+  g_clear_pointer (&self->selected, g_array_unref);
+
+  /* A variable belongs to its store */
+  if (self->sort_by == CS_PATIENT_SORT_VARIABLE)
+    {
+      self->sort_by = CS_PATIENT_SORT_NONE;
+      self->sort_var = NULL;
+      g_clear_pointer (&self->level_rank, g_free);
+    }
+
+  cs_patient_list_model_resort (self);
+  cs_patient_list_model_update (self);
 }
 
 void
@@ -191,18 +458,16 @@ cs_patient_list_model_set_selection (CsPatientListModel *self,
   g_return_if_fail (CS_IS_PATIENT_LIST_MODEL (self));
 
   n_total = cs_patient_list_model_get_n_total (self);
+  g_return_if_fail (rows == NULL || rows->n_bits == n_total);
 
-  if (rows == NULL)
+  g_clear_pointer (&self->selection, cs_bitset_free);
+  g_clear_pointer (&self->selected, g_array_unref);
+
+  if (rows != NULL)
     {
-      cs_patient_list_model_replace (self, NULL, n_total);
-      return;
+      self->selection = cs_bitset_copy (rows);
+      self->selected = cs_bitset_to_rows (rows);
     }
 
-  g_return_if_fail (rows->n_bits == n_total);
-
-  {
-    GArray *array = cs_bitset_to_rows (rows);
-
-    cs_patient_list_model_replace (self, array, array->len);
-  }
+  cs_patient_list_model_update (self);
 }

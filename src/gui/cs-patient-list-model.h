@@ -3,6 +3,11 @@
  * Items are CsPatientRow objects created on demand by get_item(): a model over
  * 100,000 patients holds an array of row indices, not 100,000 objects.
  *
+ * The model sorts itself: cs_patient_list_model_sort() orders every store row
+ * once (qsort over the column's values, an index array) and shows the
+ * selected rows in that order with a single items-changed. Changing the
+ * selection keeps the order without sorting again.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -34,5 +39,27 @@ void                cs_patient_list_model_set_store     (CsPatientListModel *sel
 void                cs_patient_list_model_set_selection (CsPatientListModel *self,
                                                          const CsBitset     *rows);
 guint               cs_patient_list_model_get_n_total   (CsPatientListModel *self);
+
+typedef enum
+{
+  CS_PATIENT_SORT_NONE,      /* store order */
+  CS_PATIENT_SORT_ID,        /* patient id, digit runs by value ("p9" < "p10") */
+  CS_PATIENT_SORT_VARIABLE,  /* a variable's values; missing values last either way */
+} CsPatientSort;
+
+/* Orders the rows by patient id or by var (a variable of the model's store;
+ * it must stay valid while the model shows that store). level_rank gives the
+ * sort rank of each level of a CATEGORICAL var (copied; NULL: level order).
+ * Ties keep store order. Survival times that tie put events before censored
+ * times (ascending). Setting another store keeps an id sort and drops a
+ * variable sort. */
+void                cs_patient_list_model_sort          (CsPatientListModel *self,
+                                                         CsPatientSort       by,
+                                                         const CsVariable   *var,
+                                                         const gint32       *level_rank,
+                                                         gboolean            descending);
+/* Compares patient ids with digit runs by value. */
+int                 cs_patient_id_compare               (const char         *a,
+                                                         const char         *b);
 
 G_END_DECLS

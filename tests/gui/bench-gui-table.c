@@ -3,7 +3,13 @@
  * Not a test (timings vary); a tool to check that the table stays smooth
  * with large cohorts:
  *   cohortscope-cli demo --patients 100000 -o big.json
- *   run-with-xvfb.sh build/tests/gui/bench-gui-table big.json
+ *   run-with-xvfb.sh build/tests/gui/bench-gui-table [--columns N] big.json
+ *
+ * Every step is timed until the frame that shows it has been painted (the
+ * frame clock's "after-paint"), so layout, binding and drawing count, not
+ * only the synchronous part. "cpu" is the process CPU time of the same span
+ * (the frame clock's pacing and waiting for Xvfb do not count there).
+ * --columns N shows the first N informative variables as extra columns.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,9 +17,14 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "cs-cohort-view.h"
+#include "cs-gui-util.h"
 #include "cs-window.h"
+
+static gboolean painted;
 
 static GtkWidget *
 find_widget (GtkWidget *widget,
@@ -43,19 +54,117 @@ drain (void)
 }
 
 static void
-wait_for_sort (CsCohortView *view)
+on_after_paint (GdkFrameClock *clock,
+                gpointer       data)
 {
-  GtkSortListModel *model = GTK_SORT_LIST_MODEL (cs_cohort_view_get_patient_model (view));
+  painted = TRUE;
+}
 
-  while (gtk_sort_list_model_get_pending (model) > 0)
+/* Waits until the next frame of widget has been painted. */
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  painted = FALSE;
+  gtk_widget_queue_draw (widget);
+  while (!painted)
     g_main_context_iteration (NULL, TRUE);
-  drain ();
+}
+
+static guint
+count_widgets (GtkWidget *widget)
+{
+  guint n = 1;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_widgets (child);
+
+  return n;
 }
 
 static double
-elapsed (gint64 start)
+cpu_now (void)
 {
-  return (g_get_monotonic_time () - start) / (double)G_USEC_PER_SEC;
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+typedef struct
+{
+  gint64 wall_start;
+  double cpu_start;
+} Clock;
+
+static void
+clock_start (Clock *c)
+{
+  c->wall_start = g_get_monotonic_time ();
+  c->cpu_start = cpu_now ();
+}
+
+static double
+clock_wall_ms (const Clock *c)
+{
+  return (g_get_monotonic_time () - c->wall_start) / 1000.0;
+}
+
+static double
+clock_cpu_ms (const Clock *c)
+{
+  return (cpu_now () - c->cpu_start) * 1000.0;
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double da = *(const double *)a, db = *(const double *)b;
+
+  return da < db ? -1 : da > db;
+}
+
+static void
+print_stats (const char *what,
+             GArray     *wall,
+             GArray     *cpu)
+{
+  double sum_wall = 0, sum_cpu = 0;
+  guint n = wall->len;
+
+  if (n == 0)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      sum_wall += g_array_index (wall, double, i);
+      sum_cpu += g_array_index (cpu, double, i);
+    }
+  qsort (wall->data, n, sizeof (double), compare_double);
+  qsort (cpu->data, n, sizeof (double), compare_double);
+  g_print ("%s: %u steps; wall mean %.1f ms, median %.1f, p95 %.1f, max %.1f; "
+           "cpu mean %.1f ms, p95 %.1f, max %.1f\n",
+           what, n, sum_wall / n, g_array_index (wall, double, n / 2),
+           g_array_index (wall, double, MIN (n - 1, n * 95 / 100)), g_array_index (wall, double, n - 1),
+           sum_cpu / n, g_array_index (cpu, double, MIN (n - 1, n * 95 / 100)), g_array_index (cpu, double, n - 1));
+}
+
+static void
+timed_sort (CsCohortView *view,
+            GtkWidget    *table,
+            const char   *key,
+            GtkSortType   direction,
+            const char   *label)
+{
+  Clock c;
+
+  clock_start (&c);
+  cs_cohort_view_sort_by_key (view, key, direction);
+  g_print ("sort by %s%s: %.1f ms until sorted", label,
+           direction == GTK_SORT_ASCENDING ? " ascending" : " descending", clock_wall_ms (&c));
+  wait_for_frame (table);
+  g_print (", %.1f ms until painted (cpu %.1f ms)\n", clock_wall_ms (&c), clock_cpu_ms (&c));
 }
 
 int
@@ -68,12 +177,22 @@ main (int   argc,
   const char *key = NULL;
   GtkWidget *table, *scroller;
   GtkAdjustment *adjustment;
-  gint64 start;
-  guint n_steps = 0;
+  GdkFrameClock *frame_clock;
+  g_autoptr(GArray) wall = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  guint n_columns = 0;
+  int first_file = 1;
+  double upper, page;
+  Clock c;
 
-  if (argc < 2)
+  if (argc > 3 && g_str_equal (argv[1], "--columns"))
     {
-      g_printerr ("usage: %s FILE…\n", argv[0]);
+      n_columns = (guint)atoi (argv[2]);
+      first_file = 3;
+    }
+  if (first_file >= argc)
+    {
+      g_printerr ("usage: %s [--columns N] FILE…\n", argv[0]);
       return 2;
     }
 
@@ -85,8 +204,8 @@ main (int   argc,
   gtk_window_present (GTK_WINDOW (window));
   drain ();
 
-  start = g_get_monotonic_time ();
-  cs_window_open_paths (window, (const char * const *)&argv[1], NULL);
+  clock_start (&c);
+  cs_window_open_paths (window, (const char * const *)&argv[first_file], NULL);
   while (cs_window_get_loading (window))
     g_main_context_iteration (NULL, TRUE);
   drain ();
@@ -97,7 +216,7 @@ main (int   argc,
       return 1;
     }
   g_print ("load: %.2f s for %u patients, %u resources, %u variables\n",
-           elapsed (start), cs_store_get_n_patients (store),
+           clock_wall_ms (&c) / 1000, cs_store_get_n_patients (store),
            cs_store_get_n_resources (store), cs_store_get_n_variables (store));
 
   view = cs_window_get_cohort_view (window);
@@ -105,58 +224,73 @@ main (int   argc,
     {
       CsVariable *var = cs_store_get_variable (store, i);
 
-      if (var->type == CS_VARIABLE_NUMERIC && var->n < var->n_rows)
+      if (key == NULL && var->type == CS_VARIABLE_NUMERIC && var->n < var->n_rows)
+        key = var->key;
+      if (n_columns > 0 && cs_gui_variable_is_informative (var))
         {
-          key = var->key;
-          break;
+          cs_cohort_view_set_column_shown (view, var->key, TRUE);
+          n_columns--;
         }
     }
-
-  if (key != NULL)
-    {
-      start = g_get_monotonic_time ();
-      cs_cohort_view_sort_by_key (view, key, GTK_SORT_ASCENDING);
-      wait_for_sort (view);
-      g_print ("sort by %s ascending: %.2f s\n", key, elapsed (start));
-      start = g_get_monotonic_time ();
-      cs_cohort_view_sort_by_key (view, key, GTK_SORT_DESCENDING);
-      wait_for_sort (view);
-      g_print ("sort by %s descending: %.2f s\n", key, elapsed (start));
-    }
-  start = g_get_monotonic_time ();
-  cs_cohort_view_sort_by_key (view, NULL, GTK_SORT_ASCENDING);
-  wait_for_sort (view);
-  g_print ("sort by patient id: %.2f s\n", elapsed (start));
 
   table = find_widget (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
   scroller = gtk_widget_get_parent (table);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  frame_clock = gtk_widget_get_frame_clock (table);
+  g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
+  wait_for_frame (table);
+  wait_for_frame (table);
+  {
+    g_auto(GStrv) keys = cs_cohort_view_dup_column_keys (view);
 
-  start = g_get_monotonic_time ();
-  for (double value = 0;
-       value + gtk_adjustment_get_page_size (adjustment) < gtk_adjustment_get_upper (adjustment) && n_steps < 400;
-       value += gtk_adjustment_get_upper (adjustment) / 400)
+    g_print ("columns: patient id + %u variables; %u widgets in the table\n",
+             g_strv_length (keys), count_widgets (table));
+  }
+
+  if (key != NULL)
     {
-      gtk_adjustment_set_value (adjustment, value);
-      drain ();
-      gtk_widget_queue_draw (table);
-      n_steps++;
+      timed_sort (view, table, key, GTK_SORT_ASCENDING, key);
+      timed_sort (view, table, key, GTK_SORT_DESCENDING, key);
     }
-  g_print ("scroll: %u jumps across the table, %.1f ms each\n",
-           n_steps, n_steps > 0 ? elapsed (start) * 1000 / n_steps : 0);
+  timed_sort (view, table, NULL, GTK_SORT_DESCENDING, "patient id");
+  timed_sort (view, table, NULL, GTK_SORT_ASCENDING, "patient id");
+
+  /* Scrollbar drags: 200 jumps of 1/200 of the table each */
+  upper = gtk_adjustment_get_upper (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  for (guint i = 0; i < 200; i++)
+    {
+      double value = (upper - page) * (i % 2 == 0 ? i : 199 - i) / 199.0;
+      double w, u;
+
+      clock_start (&c);
+      gtk_adjustment_set_value (adjustment, value);
+      wait_for_frame (table);
+      w = clock_wall_ms (&c);
+      u = clock_cpu_ms (&c);
+      g_array_append_val (wall, w);
+      g_array_append_val (cpu, u);
+    }
+  print_stats ("scrollbar jumps across the table", wall, cpu);
 
   /* Wheel-like scrolling: three rows a step */
-  n_steps = 0;
-  start = g_get_monotonic_time ();
-  for (double value = gtk_adjustment_get_upper (adjustment) / 2; n_steps < 400; value += 3 * 20)
+  g_array_set_size (wall, 0);
+  g_array_set_size (cpu, 0);
+  for (double value = (upper - page) / 2; wall->len < 200; value += 3 * 20)
     {
-      gtk_adjustment_set_value (adjustment, value);
-      drain ();
-      n_steps++;
-    }
-  g_print ("scroll: %u steps of three rows, %.1f ms each\n",
-           n_steps, elapsed (start) * 1000 / n_steps);
+      double w, u;
 
+      clock_start (&c);
+      gtk_adjustment_set_value (adjustment, value);
+      wait_for_frame (table);
+      w = clock_wall_ms (&c);
+      u = clock_cpu_ms (&c);
+      g_array_append_val (wall, w);
+      g_array_append_val (cpu, u);
+    }
+  print_stats ("steps of three rows", wall, cpu);
+
+  g_signal_handlers_disconnect_by_func (frame_clock, on_after_paint, NULL);
   gtk_window_destroy (GTK_WINDOW (window));
 
   return 0;
