@@ -559,8 +559,10 @@ start_heatmap (CsExploreView *self)
           if (var->type == CS_VARIABLE_NUMERIC && var->n > 0)
             g_ptr_array_add (feats, var);
         }
-      else if (g_strcmp0 (var->group, "Survival") != 0 &&
-               (var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_BOOLEAN) && var->n >= 3)
+      /* Survival-typed columns (time + event) are not correlated, but their
+       * plain numeric time (survival_time) is: the planted relationships of
+       * the demo, and most radiomics questions, are about outcome. */
+      else if ((var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_BOOLEAN) && var->n >= 3)
         g_ptr_array_add (clins, var);
     }
 

@@ -128,6 +128,16 @@ test_heatmap_click (void)
   g_assert_nonnull (hm->q);
   wait_for_layout (heat);
 
+  /* outcome is a column: the demo's planted JointEntropy–survival relation
+   * must be visible on the landing page */
+  {
+    gboolean has_survival_time = FALSE;
+
+    for (guint c = 0; c < hm->n_cols; c++)
+      has_survival_time |= g_strcmp0 (cs_explore_view_get_heat_col_key (view, c), "survival_time") == 0;
+    g_assert_true (has_survival_time);
+  }
+
   /* a numeric clinical column (a scatter, not a box) */
   for (col = 0; col < hm->n_cols && !found; col++)
     {
