@@ -718,14 +718,47 @@ on_variable_activate (CsCohortView *self,
     cs_variable_item_set_shown (item, !cs_variable_item_get_shown (item));
 }
 
+/* The patient model's row objects stand for positions (see
+ * cs-patient-list-model.h), so the selection would stay on a position while
+ * another patient moves there: keep it on the patient instead. Unselecting
+ * first also spares GtkSingleSelection a search for its item. */
+static guint
+take_selected_patient_row (CsCohortView *self)
+{
+  GtkSingleSelection *model = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->patient_table));
+  CsPatientRow *row = gtk_single_selection_get_selected_item (model);
+  guint index = row != NULL ? cs_patient_row_get_row (row) : G_MAXUINT;
+
+  if (row != NULL)
+    gtk_single_selection_set_selected (model, GTK_INVALID_LIST_POSITION);
+
+  return index;
+}
+
+static void
+select_patient_row (CsCohortView *self,
+                    guint         row)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (self->patient_table);
+  guint position = row != G_MAXUINT ? cs_patient_list_model_find_row (self->patients, row) : G_MAXUINT;
+
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model),
+                                     position != G_MAXUINT ? position : GTK_INVALID_LIST_POSITION);
+}
+
 static void
 on_table_sorter_changed (GtkSorter       *sorter,
                          GtkSorterChange  change,
                          CsCohortView    *self)
 {
+  guint selected_row;
   GtkOrdering ordering;
   ColumnData *cd;
   gboolean descending;
+
+  /* The columns go away with the template in dispose */
+  if (self->patient_table == NULL)
+    return;
 
   /* See the comment at the top */
   self->probe_column = NULL;
@@ -739,6 +772,7 @@ on_table_sorter_changed (GtkSorter       *sorter,
 
   self->sort_column = cd;
   self->sort_descending = descending;
+  selected_row = take_selected_patient_row (self);
 
   if (cd == NULL)
     cs_patient_list_model_sort (self->patients, CS_PATIENT_SORT_NONE, NULL, NULL, FALSE);
@@ -746,6 +780,8 @@ on_table_sorter_changed (GtkSorter       *sorter,
     cs_patient_list_model_sort (self->patients, CS_PATIENT_SORT_ID, NULL, NULL, descending);
   else
     cs_patient_list_model_sort (self->patients, CS_PATIENT_SORT_VARIABLE, cd->var, cd->rank, descending);
+
+  select_patient_row (self, selected_row);
 }
 
 static void
@@ -965,7 +1001,12 @@ cs_cohort_view_set_selection (CsCohortView   *self,
   if (self->store == NULL)
     return;
 
-  cs_patient_list_model_set_selection (self->patients, rows);
+  {
+    guint selected_row = take_selected_patient_row (self);
+
+    cs_patient_list_model_set_selection (self->patients, rows);
+    select_patient_row (self, selected_row);
+  }
   update_labels (self);
 }
 

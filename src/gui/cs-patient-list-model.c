@@ -12,10 +12,15 @@
 
 struct _CsPatientRow
 {
-  GObject  parent_instance;
-  CsStore *store;
-  guint    row;
+  GObject             parent_instance;
+  CsStore            *store;
+  guint               row;
+  CsPatientListModel *model;     /* unowned; set while the model lists this row as live */
+  guint               position;
 };
+
+static void cs_patient_list_model_forget_row (CsPatientListModel *self,
+                                              CsPatientRow       *row);
 
 G_DEFINE_FINAL_TYPE (CsPatientRow, cs_patient_row, G_TYPE_OBJECT)
 
@@ -24,6 +29,8 @@ cs_patient_row_finalize (GObject *object)
 {
   CsPatientRow *self = (CsPatientRow *)object;
 
+  if (self->model != NULL)
+    cs_patient_list_model_forget_row (self->model, self);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (cs_patient_row_parent_class)->finalize (object);
@@ -78,6 +85,7 @@ struct _CsPatientListModel
   const guint   *view;        /* position → store row: order, filtered, selected rows or NULL */
   GArray        *selected;    /* selection as ascending rows */
   guint          n_items;
+  CsPatientRow **live;        /* n_items unowned row objects by position, or NULL */
 
   CsPatientSort      sort_by;
   const CsVariable  *sort_var;
@@ -107,14 +115,69 @@ cs_patient_list_model_get_item (GListModel *model,
                                 guint       position)
 {
   CsPatientListModel *self = CS_PATIENT_LIST_MODEL (model);
+  CsPatientRow *item;
   guint row;
 
   if (position >= self->n_items)
     return NULL;
 
-  row = self->view != NULL ? self->view[position] : position;
+  if (self->live != NULL && self->live[position] != NULL)
+    return g_object_ref (self->live[position]);
 
-  return cs_patient_row_new (self->store, row);
+  row = self->view != NULL ? self->view[position] : position;
+  item = cs_patient_row_new (self->store, row);
+
+  if (self->live == NULL)
+    self->live = g_new0 (CsPatientRow *, self->n_items);
+  self->live[position] = item;
+  item->model = self;
+  item->position = position;
+
+  return item;
+}
+
+static void
+cs_patient_list_model_forget_row (CsPatientListModel *self,
+                                  CsPatientRow       *row)
+{
+  if (self->live != NULL && row->position < self->n_items && self->live[row->position] == row)
+    self->live[row->position] = NULL;
+  row->model = NULL;
+}
+
+/* Points the live row objects at their positions' new store rows (the
+ * views already hold them, so GTK reuses their widgets after items-changed
+ * instead of making new ones); rows past the new end are let go. */
+static void
+cs_patient_list_model_retarget_rows (CsPatientListModel *self,
+                                     guint               old_n_items)
+{
+  for (guint i = 0; self->live != NULL && i < old_n_items; i++)
+    {
+      CsPatientRow *row = self->live[i];
+
+      if (row == NULL)
+        continue;
+
+      if (i < self->n_items)
+        {
+          if (row->store != self->store)
+            g_set_object (&row->store, self->store);
+          row->row = self->view != NULL ? self->view[i] : i;
+        }
+      else
+        {
+          row->model = NULL;
+          self->live[i] = NULL;
+        }
+    }
+
+  if (self->live != NULL && self->n_items != old_n_items)
+    {
+      self->live = g_renew (CsPatientRow *, self->live, MAX (self->n_items, 1));
+      if (self->n_items > old_n_items)
+        memset (self->live + old_n_items, 0, (self->n_items - old_n_items) * sizeof (CsPatientRow *));
+    }
 }
 
 static void
@@ -130,6 +193,10 @@ cs_patient_list_model_finalize (GObject *object)
 {
   CsPatientListModel *self = (CsPatientListModel *)object;
 
+  for (guint i = 0; self->live != NULL && i < self->n_items; i++)
+    if (self->live[i] != NULL)
+      self->live[i]->model = NULL;
+  g_clear_pointer (&self->live, g_free);
   g_clear_object (&self->store);
   g_clear_pointer (&self->selection, cs_bitset_free);
   g_clear_pointer (&self->selected, g_array_unref);
@@ -205,8 +272,26 @@ cs_patient_list_model_update (CsPatientListModel *self)
       self->n_items = n;
     }
 
+  cs_patient_list_model_retarget_rows (self, old_n_items);
+
   if (old_n_items > 0 || self->n_items > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_items, self->n_items);
+}
+
+guint
+cs_patient_list_model_find_row (CsPatientListModel *self,
+                                guint               row)
+{
+  g_return_val_if_fail (CS_IS_PATIENT_LIST_MODEL (self), G_MAXUINT);
+
+  if (self->view == NULL)
+    return row < self->n_items ? row : G_MAXUINT;
+
+  for (guint i = 0; i < self->n_items; i++)
+    if (self->view[i] == row)
+      return i;
+
+  return G_MAXUINT;
 }
 
 int

@@ -2,6 +2,12 @@
  *
  * Items are CsPatientRow objects created on demand by get_item(): a model over
  * 100,000 patients holds an array of row indices, not 100,000 objects.
+ * A row object stands for its position while someone holds it: get_item()
+ * returns the same object again, and after items-changed (a sort, a new
+ * selection or store) it shows the patient now at that position. This lets
+ * GTK 4.8 keep the widgets of the visible rows across a sort instead of
+ * destroying and making ~200 rows of cells. Copy cs_patient_row_get_row()
+ * to remember a patient.
  *
  * The model sorts itself: cs_patient_list_model_sort() orders every store row
  * once (qsort over the column's values, an index array) and shows the
@@ -58,6 +64,9 @@ void                cs_patient_list_model_sort          (CsPatientListModel *sel
                                                          const CsVariable   *var,
                                                          const gint32       *level_rank,
                                                          gboolean            descending);
+/* Position of store row row in the model, or G_MAXUINT if it is not shown. */
+guint               cs_patient_list_model_find_row      (CsPatientListModel *self,
+                                                         guint               row);
 /* Compares patient ids with digit runs by value. */
 int                 cs_patient_id_compare               (const char         *a,
                                                          const char         *b);
