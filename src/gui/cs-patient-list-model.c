@@ -86,6 +86,7 @@ struct _CsPatientListModel
   GArray        *selected;    /* selection as ascending rows */
   guint          n_items;
   CsPatientRow **live;        /* n_items unowned row objects by position, or NULL */
+  guint         *id_order;    /* store rows by ascending patient id (ids are unique), or NULL */
 
   CsPatientSort      sort_by;
   const CsVariable  *sort_var;
@@ -197,6 +198,7 @@ cs_patient_list_model_finalize (GObject *object)
     if (self->live[i] != NULL)
       self->live[i]->model = NULL;
   g_clear_pointer (&self->live, g_free);
+  g_clear_pointer (&self->id_order, g_free);
   g_clear_object (&self->store);
   g_clear_pointer (&self->selection, cs_bitset_free);
   g_clear_pointer (&self->selected, g_array_unref);
@@ -390,25 +392,34 @@ compare_value_keys_descending (const void *a,
   return ka->row < kb->row ? -1 : ka->row > kb->row;
 }
 
+/* The id order never changes for a store: sorted once, then copied. */
 static guint *
-sort_by_id (CsStore  *store,
-            gboolean  descending)
+sort_by_id (CsPatientListModel *self,
+            gboolean            descending)
 {
-  guint n = cs_store_get_n_patients (store);
-  g_autofree IdKey *keys = g_new (IdKey, MAX (n, 1));
+  guint n = cs_store_get_n_patients (self->store);
   guint *order = g_new (guint, MAX (n, 1));
 
-  for (guint i = 0; i < n; i++)
+  if (self->id_order == NULL)
     {
-      const char *id = cs_store_get_patient_id (store, i);
+      g_autofree IdKey *keys = g_new (IdKey, MAX (n, 1));
 
-      keys[i].id = id != NULL ? id : "";
-      keys[i].row = i;
+      for (guint i = 0; i < n; i++)
+        {
+          const char *id = cs_store_get_patient_id (self->store, i);
+
+          keys[i].id = id != NULL ? id : "";
+          keys[i].row = i;
+        }
+      qsort (keys, n, sizeof (IdKey), compare_id_keys);
+
+      self->id_order = g_new (guint, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        self->id_order[i] = keys[i].row;
     }
-  qsort (keys, n, sizeof (IdKey), compare_id_keys);
 
   for (guint i = 0; i < n; i++)
-    order[i] = keys[descending ? n - 1 - i : i].row;
+    order[i] = self->id_order[descending ? n - 1 - i : i];
 
   return order;
 }
@@ -483,7 +494,7 @@ cs_patient_list_model_resort (CsPatientListModel *self)
     return;
 
   if (self->sort_by == CS_PATIENT_SORT_ID)
-    self->order = sort_by_id (self->store, self->descending);
+    self->order = sort_by_id (self, self->descending);
   else if (self->sort_by == CS_PATIENT_SORT_VARIABLE && self->sort_var != NULL)
     self->order = sort_by_variable (self->sort_var, self->level_rank, n, self->descending);
 }
@@ -518,6 +529,8 @@ cs_patient_list_model_set_store (CsPatientListModel *self,
   g_return_if_fail (CS_IS_PATIENT_LIST_MODEL (self));
   g_return_if_fail (!store || CS_IS_STORE (store));
 
+  if (store != self->store)
+    g_clear_pointer (&self->id_order, g_free);
   g_set_object (&self->store, store);
   g_clear_pointer (&self->selection, cs_bitset_free);
   g_clear_pointer (&self->selected, g_array_unref);
