@@ -22,15 +22,6 @@
 
 /* ---- shared helpers ------------------------------------------------------ */
 
-/* A JSON string literal. cs_json_append_escaped () writes the quotes itself
- * (cs_cli_json_string () adds a second pair, see the report). */
-static void
-json_string (GString    *out,
-             const char *str)
-{
-  cs_json_append_escaped (out, str, -1);
-}
-
 static void
 append_number (GString *out,
                double   value)
@@ -329,7 +320,7 @@ append_label_array (GString   *out,
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      json_string (out, g_ptr_array_index (labels, i));
+      cs_cli_json_string (out, g_ptr_array_index (labels, i));
     }
   g_string_append_c (out, ']');
 }
@@ -344,11 +335,11 @@ append_result_json (GString             *out,
   const Grouping *g = extra->groups;
 
   g_string_append (out, "{\"method\":");
-  json_string (out, cs_stats_method_to_string (res->method));
+  cs_cli_json_string (out, cs_stats_method_to_string (res->method));
   g_string_append (out, ",\"x\":");
-  json_string (out, x->key);
+  cs_cli_json_string (out, x->key);
   g_string_append (out, ",\"y\":");
-  json_string (out, y->key);
+  cs_cli_json_string (out, y->key);
   g_string_append_printf (out, ",\"n\":%u,\"statistic\":", res->n);
   append_number (out, res->statistic);
   g_string_append (out, ",\"p_value\":");
@@ -371,7 +362,7 @@ append_result_json (GString             *out,
         g_string_append (out, ",\"ci\":null");
     }
   g_string_append (out, ",\"effect_size\":{\"name\":");
-  json_string (out, res->effect_name);
+  cs_cli_json_string (out, res->effect_name);
   g_string_append (out, ",\"value\":");
   append_number (out, res->effect);
   g_string_append_c (out, '}');
@@ -384,7 +375,7 @@ append_result_json (GString             *out,
           if (k > 0)
             g_string_append_c (out, ',');
           g_string_append (out, "{\"label\":");
-          json_string (out, g_ptr_array_index (g->labels, k));
+          cs_cli_json_string (out, g_ptr_array_index (g->labels, k));
           g_string_append_printf (out, ",\"n\":%" G_GSIZE_FORMAT ",\"median\":", extra->group_n[k]);
           append_number (out, extra->group_median[k]);
           g_string_append_c (out, '}');
@@ -858,20 +849,20 @@ cs_cli_cmd_correlate (int    argc,
   if (json)
     {
       g_string_append (out, "{\"method\":");
-      json_string (out, cs_stats_method_to_string (method));
+      cs_cli_json_string (out, cs_stats_method_to_string (method));
       g_string_append (out, ",\"rows\":[");
       for (guint i = 0; i < features->len; i++)
         {
           if (i > 0)
             g_string_append_c (out, ',');
-          json_string (out, ((CsVariable *) g_ptr_array_index (features, i))->key);
+          cs_cli_json_string (out, ((CsVariable *) g_ptr_array_index (features, i))->key);
         }
       g_string_append (out, "],\"cols\":[");
       for (guint j = 0; j < clinical->len; j++)
         {
           if (j > 0)
             g_string_append_c (out, ',');
-          json_string (out, ((CsVariable *) g_ptr_array_index (clinical, j))->key);
+          cs_cli_json_string (out, ((CsVariable *) g_ptr_array_index (clinical, j))->key);
         }
       g_string_append_c (out, ']');
       append_matrix (out, "r", matrix->r, NULL, matrix->n_rows, matrix->n_cols);
@@ -924,7 +915,7 @@ append_km_json (GString         *out,
                 const CsKmCurve *curve)
 {
   g_string_append (out, "{\"label\":");
-  json_string (out, label);
+  cs_cli_json_string (out, label);
   g_string_append_printf (out, ",\"n\":%u,\"events\":%u,\"median\":", curve->n, curve->n_events);
   append_number (out, curve->median);
   g_string_append (out, ",\"median_ci\":[");
@@ -1191,7 +1182,7 @@ cs_cli_cmd_survival (int    argc,
       gboolean first = TRUE;
 
       g_string_append (out, "{\"time\":");
-      json_string (out, tvar->key);
+      cs_cli_json_string (out, tvar->key);
       g_string_append (out, ",\"groups\":[");
       for (guint g = 0; g < labels->len; g++)
         {
@@ -1217,7 +1208,7 @@ cs_cli_cmd_survival (int    argc,
           double c = cs_stats_concordance (time, event, xval, n, &se);
 
           g_string_append (out, "{\"variable\":");
-          json_string (out, gvar->key);
+          cs_cli_json_string (out, gvar->key);
           g_string_append (out, ",\"c\":");
           append_number (out, c);
           g_string_append (out, ",\"std_err\":");
