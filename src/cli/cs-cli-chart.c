@@ -113,40 +113,6 @@ keep_str (ChartData *d,
 
 /* ------------------------------------------------------------- helpers */
 
-static CsVariable *
-find_variable (CsStore    *store,
-               const char *option,
-               const char *key)
-{
-  CsVariable *var = cs_store_find_variable (store, key);
-
-  if (var == NULL)
-    cs_cli_error (_("%s: no variable “%s” in the data (list them with “cohortscope-cli variables”)"),
-                  option, key);
-  return var;
-}
-
-static gboolean
-is_numeric_like (const CsVariable *var)
-{
-  return var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_DATE;
-}
-
-static gboolean
-is_grouping (const CsVariable *var)
-{
-  return var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_BOOLEAN;
-}
-
-static double
-value_at (const CsVariable *var,
-          guint             row)
-{
-  if (var->num == NULL || var->type == CS_VARIABLE_CATEGORICAL)
-    return NAN;
-  return var->num[row];
-}
-
 static const char *
 axis_label (ChartData        *d,
             const CsVariable *var)
@@ -206,7 +172,7 @@ make_groups (ChartData        *d,
       distinct = g_new (double, MAX (n, 1));
       for (guint i = 0; i < n; i++)
         {
-          double v = value_at (var, g_array_index (d->rows, guint, i));
+          double v = cs_variable_value_at (var, g_array_index (d->rows, guint, i));
 
           if (!isnan (v))
             distinct[n_distinct++] = v;
@@ -217,7 +183,7 @@ make_groups (ChartData        *d,
           distinct[n_raw++] = distinct[i];
       for (guint i = 0; i < n; i++)
         {
-          double v = value_at (var, g_array_index (d->rows, guint, i));
+          double v = cs_variable_value_at (var, g_array_index (d->rows, guint, i));
           double *hit = isnan (v) ? NULL : bsearch (&v, distinct, n_raw, sizeof (double), compare_double);
 
           raw[i] = hit != NULL ? (gint32) (hit - distinct) : -1;
@@ -258,7 +224,7 @@ column (ChartData        *d,
   double *col = keep (d, g_new (double, MAX (d->rows->len, 1)));
 
   for (guint i = 0; i < d->rows->len; i++)
-    col[i] = value_at (var, g_array_index (d->rows, guint, i));
+    col[i] = cs_variable_value_at (var, g_array_index (d->rows, guint, i));
   return col;
 }
 
@@ -311,13 +277,13 @@ build_scatter (ChartOptions        *o,
       cs_cli_error ("%s", _("--kind scatter needs --x K and --y K (numeric variables)"));
       return CS_CLI_USAGE;
     }
-  if (!(xv = find_variable (d->store, "--x", o->x_key)) || !(yv = find_variable (d->store, "--y", o->y_key)))
+  if (!(xv = cs_cli_find_variable (d->store, "--x", o->x_key)) || !(yv = cs_cli_find_variable (d->store, "--y", o->y_key)))
     return CS_CLI_USAGE;
   for (guint i = 0; i < 2; i++)
     {
       CsVariable *v = i == 0 ? xv : yv;
 
-      if (!is_numeric_like (v) && v->type != CS_VARIABLE_BOOLEAN)
+      if (!cs_variable_is_numeric_like (v) && v->type != CS_VARIABLE_BOOLEAN)
         {
           cs_cli_error (_("%s: “%s” is %s; a scatter plot needs numeric variables (try --kind box)"),
                         i == 0 ? "--x" : "--y", v->key, cs_variable_type_to_string (v->type));
@@ -344,9 +310,9 @@ build_scatter (ChartOptions        *o,
       gint32 *group;
       const char **labels;
 
-      if (!(bv = find_variable (d->store, "--by", o->by_key)))
+      if (!(bv = cs_cli_find_variable (d->store, "--by", o->by_key)))
         return CS_CLI_USAGE;
-      if (!is_grouping (bv))
+      if (!cs_variable_is_grouping (bv))
         {
           cs_cli_error (_("--by: “%s” is %s; colour needs a categorical or boolean variable"),
                         bv->key, cs_variable_type_to_string (bv->type));
@@ -378,19 +344,19 @@ build_box (ChartOptions    *o,
       cs_cli_error ("%s", _("--kind box needs --y K (numeric) and usually --x K (the grouping variable)"));
       return CS_CLI_USAGE;
     }
-  if (o->x_key && !(xv = find_variable (d->store, "--x", o->x_key)))
+  if (o->x_key && !(xv = cs_cli_find_variable (d->store, "--x", o->x_key)))
     return CS_CLI_USAGE;
-  if (o->y_key && !(yv = find_variable (d->store, "--y", o->y_key)))
+  if (o->y_key && !(yv = cs_cli_find_variable (d->store, "--y", o->y_key)))
     return CS_CLI_USAGE;
 
   /* The categorical one groups, whatever the order of --x and --y. */
   if (xv && yv)
     {
-      if (is_grouping (xv) && !is_grouping (yv))
+      if (cs_variable_is_grouping (xv) && !cs_variable_is_grouping (yv))
         gv = xv, nv = yv;
-      else if (is_grouping (yv) && !is_grouping (xv))
+      else if (cs_variable_is_grouping (yv) && !cs_variable_is_grouping (xv))
         gv = yv, nv = xv;
-      else if (is_grouping (xv) && is_grouping (yv))
+      else if (cs_variable_is_grouping (xv) && cs_variable_is_grouping (yv))
         {
           cs_cli_error (_("--x “%s” and --y “%s” are both categorical; a box plot needs one numeric variable (try --kind bar)"),
                         xv->key, yv->key);
@@ -406,7 +372,7 @@ build_box (ChartOptions    *o,
   else
     nv = xv ? xv : yv;
 
-  if (!is_numeric_like (nv))
+  if (!cs_variable_is_numeric_like (nv))
     {
       cs_cli_error (_("“%s” is %s; a box plot needs a numeric variable"), nv->key,
                     cs_variable_type_to_string (nv->type));
@@ -464,9 +430,9 @@ build_histogram (ChartOptions          *o,
       cs_cli_error ("%s", _("--kind histogram needs --x K (a numeric variable)"));
       return CS_CLI_USAGE;
     }
-  if (!(v = find_variable (d->store, opt, key)))
+  if (!(v = cs_cli_find_variable (d->store, opt, key)))
     return CS_CLI_USAGE;
-  if (!is_numeric_like (v))
+  if (!cs_variable_is_numeric_like (v))
     {
       cs_cli_error (_("%s: “%s” is %s; a histogram needs a numeric variable (try --kind bar)"),
                     opt, v->key, cs_variable_type_to_string (v->type));
@@ -523,7 +489,7 @@ build_bar (ChartOptions    *o,
       cs_cli_error ("%s", _("--kind bar needs --x K (a categorical or boolean variable)"));
       return CS_CLI_USAGE;
     }
-  if (!(v = find_variable (d->store, opt, key)))
+  if (!(v = cs_cli_find_variable (d->store, opt, key)))
     return CS_CLI_USAGE;
   if (v->type == CS_VARIABLE_SURVIVAL)
     {
@@ -532,7 +498,7 @@ build_bar (ChartOptions    *o,
     }
 
   n_groups = make_groups (d, v, &group, &labels);
-  if (!is_grouping (v) && n_groups > 60)
+  if (!cs_variable_is_grouping (v) && n_groups > 60)
     {
       cs_cli_error (_("%s: “%s” has %u distinct values; use --kind histogram for a numeric variable"),
                     opt, v->key, n_groups);
@@ -616,7 +582,7 @@ build_km (ChartOptions   *o,
       split_key = g_strndup (o->split, colon - o->split);
     }
 
-  if (!(tv = find_variable (d->store, "--time", o->time_key)))
+  if (!(tv = cs_cli_find_variable (d->store, "--time", o->time_key)))
     return CS_CLI_USAGE;
   if (tv->type != CS_VARIABLE_SURVIVAL && tv->type != CS_VARIABLE_NUMERIC)
     {
@@ -626,7 +592,7 @@ build_km (ChartOptions   *o,
     }
   if (o->event_key != NULL)
     {
-      if (!(ev = find_variable (d->store, "--event", o->event_key)))
+      if (!(ev = cs_cli_find_variable (d->store, "--event", o->event_key)))
         return CS_CLI_USAGE;
       if (ev->type != CS_VARIABLE_BOOLEAN && ev->type != CS_VARIABLE_NUMERIC)
         {
@@ -640,13 +606,13 @@ build_km (ChartOptions   *o,
       cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tv->key);
       return CS_CLI_USAGE;
     }
-  if (o->by_key != NULL && !(gv = find_variable (d->store, "--by", o->by_key)))
+  if (o->by_key != NULL && !(gv = cs_cli_find_variable (d->store, "--by", o->by_key)))
     return CS_CLI_USAGE;
   if (split_key != NULL)
     {
-      if (!(gv = find_variable (d->store, "--split", split_key)))
+      if (!(gv = cs_cli_find_variable (d->store, "--split", split_key)))
         return CS_CLI_USAGE;
-      if (!is_numeric_like (gv))
+      if (!cs_variable_is_numeric_like (gv))
         {
           cs_cli_error (_("--split: “%s” is %s; only numeric variables can be split (use --by)"),
                         gv->key, cs_variable_type_to_string (gv->type));
@@ -861,23 +827,6 @@ build_km (ChartOptions   *o,
   return CS_CLI_OK;
 }
 
-static gboolean
-feature_matches (const CsVariable *var,
-                 GPatternSpec     *pattern)
-{
-  if (g_pattern_spec_match_string (pattern, var->key))
-    return TRUE;
-  for (guint i = 0; var->codes != NULL && i < var->codes->len; i++)
-    {
-      const char *code = g_ptr_array_index (var->codes, i);
-      const char *bar = strrchr (code, '|');
-
-      if (g_pattern_spec_match_string (pattern, bar != NULL ? bar + 1 : code))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static int
 build_heatmap (ChartOptions        *o,
                ChartData           *d,
@@ -914,7 +863,7 @@ build_heatmap (ChartOptions        *o,
       g_strstrip (keys[i]);
       if (keys[i][0] == '\0')
         continue;
-      if (!(var = find_variable (d->store, "--clinical", keys[i])))
+      if (!(var = cs_cli_find_variable (d->store, "--clinical", keys[i])))
         return CS_CLI_USAGE;
       if (var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_SURVIVAL)
         {
@@ -936,7 +885,7 @@ build_heatmap (ChartOptions        *o,
     {
       CsVariable *var = cs_store_get_variable (d->store, i);
 
-      if (var->type == CS_VARIABLE_NUMERIC && feature_matches (var, pattern))
+      if (var->type == CS_VARIABLE_NUMERIC && cs_variable_matches_pattern (var, pattern))
         {
           g_ptr_array_add (features, var);
           g_ptr_array_add (fcols, column (d, var));

@@ -90,41 +90,6 @@ load_and_select (char     **sources,
   return CS_CLI_OK;
 }
 
-static CsVariable *
-find_variable (CsStore    *store,
-               const char *option,
-               const char *key)
-{
-  CsVariable *var = cs_store_find_variable (store, key);
-
-  if (var == NULL)
-    cs_cli_error (_("%s: no variable “%s” in the data (list them with “cohortscope-cli variables”)"),
-                  option, key);
-  return var;
-}
-
-static gboolean
-is_numeric_like (const CsVariable *var)
-{
-  return var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_DATE;
-}
-
-static gboolean
-is_grouping (const CsVariable *var)
-{
-  return var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_BOOLEAN;
-}
-
-/* The numeric value of var at row (NAN when missing or not numeric). */
-static double
-value_at (const CsVariable *var,
-          guint             row)
-{
-  if (var->num == NULL || var->type == CS_VARIABLE_CATEGORICAL)
-    return NAN;
-  return var->num[row];
-}
-
 /* Groups of a categorical or boolean variable (or the distinct values of a
  * numeric one) over the selected rows. group[i] is a dense index in the
  * natural order of the variable (level order, false < true, ascending
@@ -189,7 +154,7 @@ make_grouping (const CsVariable *var,
       distinct = g_new (double, MAX (n, 1));
       for (guint i = 0; i < n; i++)
         {
-          double v = value_at (var, g_array_index (rows, guint, i));
+          double v = cs_variable_value_at (var, g_array_index (rows, guint, i));
 
           if (!isnan (v))
             distinct[n_distinct++] = v;
@@ -201,7 +166,7 @@ make_grouping (const CsVariable *var,
           distinct[n_raw++] = distinct[i];
       for (guint i = 0; i < n; i++)
         {
-          double v = value_at (var, g_array_index (rows, guint, i));
+          double v = cs_variable_value_at (var, g_array_index (rows, guint, i));
           double *hit;
 
           if (isnan (v))
@@ -513,7 +478,7 @@ cs_cli_cmd_stats (int    argc,
   if ((status = load_and_select (sources, filter, &store, &rows)) != CS_CLI_OK)
     return status;
 
-  if (!(x = find_variable (store, "--x", x_key)) || !(y = find_variable (store, "--y", y_key)))
+  if (!(x = cs_cli_find_variable (store, "--x", x_key)) || !(y = cs_cli_find_variable (store, "--y", y_key)))
     return CS_CLI_USAGE;
 
   if (x->type == CS_VARIABLE_SURVIVAL || y->type == CS_VARIABLE_SURVIVAL)
@@ -524,12 +489,12 @@ cs_cli_cmd_stats (int    argc,
     }
 
   /* numeric × group in either order */
-  if (is_numeric_like (x) && is_grouping (y))
+  if (cs_variable_is_numeric_like (x) && cs_variable_is_grouping (y))
     {
       num_var = x;
       grp_var = y;
     }
-  else if (is_grouping (x) && is_numeric_like (y))
+  else if (cs_variable_is_grouping (x) && cs_variable_is_numeric_like (y))
     {
       num_var = y;
       grp_var = x;
@@ -537,7 +502,7 @@ cs_cli_cmd_stats (int    argc,
 
   if (!have_method)
     {
-      if (is_numeric_like (x) && is_numeric_like (y))
+      if (cs_variable_is_numeric_like (x) && cs_variable_is_numeric_like (y))
         method = CS_STATS_METHOD_SPEARMAN;
       else if (num_var != NULL)
         method = CS_STATS_METHOD_MANNWHITNEY;   /* becomes kruskal with > 2 groups */
@@ -564,8 +529,8 @@ cs_cli_cmd_stats (int    argc,
           {
             guint row = g_array_index (rows, guint, i);
 
-            a[i] = value_at (x, row);
-            b[i] = value_at (y, row);
+            a[i] = cs_variable_value_at (x, row);
+            b[i] = cs_variable_value_at (y, row);
           }
         if (method == CS_STATS_METHOD_PEARSON)
           cs_stats_pearson (a, b, rows->len, &res);
@@ -587,7 +552,7 @@ cs_cli_cmd_stats (int    argc,
             return CS_CLI_USAGE;
           }
         for (guint i = 0; i < rows->len; i++)
-          v[i] = value_at (num_var, g_array_index (rows, guint, i));
+          v[i] = cs_variable_value_at (num_var, g_array_index (rows, guint, i));
 
         make_grouping (grp_var, rows, &grouping);
         /* groups that have a value */
@@ -665,7 +630,7 @@ cs_cli_cmd_stats (int    argc,
 
     case CS_STATS_METHOD_CHI2:
       {
-        if (!is_grouping (x) || !is_grouping (y))
+        if (!cs_variable_is_grouping (x) || !cs_variable_is_grouping (y))
           {
             cs_cli_error (_("--method chi2 needs two categorical or boolean variables (got %s and %s)"),
                           cs_variable_type_to_string (x->type), cs_variable_type_to_string (y->type));
@@ -692,23 +657,6 @@ cs_cli_cmd_stats (int    argc,
 }
 
 /* ---- correlate ----------------------------------------------------------- */
-
-static gboolean
-feature_matches (const CsVariable *var,
-                 GPatternSpec     *pattern)
-{
-  if (g_pattern_spec_match_string (pattern, var->key))
-    return TRUE;
-  for (guint i = 0; var->codes != NULL && i < var->codes->len; i++)
-    {
-      const char *code = g_ptr_array_index (var->codes, i);
-      const char *bar = strrchr (code, '|');
-
-      if (g_pattern_spec_match_string (pattern, bar != NULL ? bar + 1 : code))
-        return TRUE;
-    }
-  return FALSE;
-}
 
 static void
 append_matrix (GString      *out,
@@ -795,7 +743,7 @@ cs_cli_cmd_correlate (int    argc,
       g_strstrip (keys[i]);
       if (keys[i][0] == '\0')
         continue;
-      if (!(var = find_variable (store, "--clinical", keys[i])))
+      if (!(var = cs_cli_find_variable (store, "--clinical", keys[i])))
         return CS_CLI_USAGE;
       if (var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_SURVIVAL)
         {
@@ -817,7 +765,7 @@ cs_cli_cmd_correlate (int    argc,
     {
       CsVariable *var = cs_store_get_variable (store, i);
 
-      if (var->type == CS_VARIABLE_NUMERIC && feature_matches (var, pattern))
+      if (var->type == CS_VARIABLE_NUMERIC && cs_variable_matches_pattern (var, pattern))
         g_ptr_array_add (features, var);
     }
   if (features->len == 0)
@@ -837,7 +785,7 @@ cs_cli_cmd_correlate (int    argc,
           double *col = g_new (double, MAX (rows->len, 1));
 
           for (guint i = 0; i < rows->len; i++)
-            col[i] = value_at (var, g_array_index (rows, guint, i));
+            col[i] = cs_variable_value_at (var, g_array_index (rows, guint, i));
           g_ptr_array_add (cols, col);
         }
     }
@@ -1009,7 +957,7 @@ cs_cli_cmd_survival (int    argc,
   if ((status = load_and_select (sources, filter, &store, &rows)) != CS_CLI_OK)
     return status;
 
-  if (!(tvar = find_variable (store, "--time", time_key)))
+  if (!(tvar = cs_cli_find_variable (store, "--time", time_key)))
     return CS_CLI_USAGE;
   if (tvar->type != CS_VARIABLE_SURVIVAL && tvar->type != CS_VARIABLE_NUMERIC)
     {
@@ -1019,7 +967,7 @@ cs_cli_cmd_survival (int    argc,
     }
   if (event_key != NULL)
     {
-      if (!(evar = find_variable (store, "--event", event_key)))
+      if (!(evar = cs_cli_find_variable (store, "--event", event_key)))
         return CS_CLI_USAGE;
       if (evar->type != CS_VARIABLE_BOOLEAN && evar->type != CS_VARIABLE_NUMERIC)
         {
@@ -1033,13 +981,13 @@ cs_cli_cmd_survival (int    argc,
       cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tvar->key);
       return CS_CLI_USAGE;
     }
-  if (by_key != NULL && !(gvar = find_variable (store, "--by", by_key)))
+  if (by_key != NULL && !(gvar = cs_cli_find_variable (store, "--by", by_key)))
     return CS_CLI_USAGE;
   if (split_key != NULL)
     {
-      if (!(gvar = find_variable (store, "--split", split_key)))
+      if (!(gvar = cs_cli_find_variable (store, "--split", split_key)))
         return CS_CLI_USAGE;
-      if (!is_numeric_like (gvar))
+      if (!cs_variable_is_numeric_like (gvar))
         {
           cs_cli_error (_("--split: “%s” is %s; only numeric variables can be split (use --by)"),
                         gvar->key, cs_variable_type_to_string (gvar->type));
@@ -1100,7 +1048,7 @@ cs_cli_cmd_survival (int    argc,
         {
           have_x = TRUE;
           for (guint i = 0; i < n; i++)
-            xval[i] = value_at (gvar, g_array_index (rows, guint, i));
+            xval[i] = cs_variable_value_at (gvar, g_array_index (rows, guint, i));
         }
     }
   else
@@ -1114,7 +1062,7 @@ cs_cli_cmd_survival (int    argc,
       have_x = TRUE;
       for (guint i = 0; i < n; i++)
         {
-          xval[i] = value_at (gvar, g_array_index (rows, guint, i));
+          xval[i] = cs_variable_value_at (gvar, g_array_index (rows, guint, i));
           if (isnan (xval[i]))
             time[i] = NAN;
           if (!isnan (time[i]))

@@ -136,6 +136,19 @@ cs_cli_select_rows (CsStore     *store,
   return cs_bitset_to_rows (rows);
 }
 
+CsVariable *
+cs_cli_find_variable (CsStore    *store,
+                      const char *option,
+                      const char *key)
+{
+  CsVariable *var = cs_store_find_variable (store, key);
+
+  if (var == NULL)
+    cs_cli_error (_("%s: no variable “%s” in the data (list them with “cohortscope-cli variables”)"),
+                  option, key);
+  return var;
+}
+
 void
 cs_cli_json_string (GString    *out,
                     const char *str)

@@ -39,6 +39,12 @@ GArray    *cs_cli_select_rows     (CsStore        *store,
                                    const char     *filter,
                                    GError        **error);
 
+/* cs_store_find_variable(), printing "OPTION: no variable “KEY” …" to stderr
+ * when there is none. */
+CsVariable *cs_cli_find_variable  (CsStore        *store,
+                                   const char     *option,
+                                   const char     *key);
+
 /* Writes a JSON string literal (with quotes) to out. */
 void       cs_cli_json_string     (GString        *out,
                                    const char     *str);

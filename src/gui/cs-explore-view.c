@@ -128,27 +128,6 @@ keep (GPtrArray *owner,
   return data;
 }
 
-static gboolean
-is_numeric_like (const CsVariable *var)
-{
-  return var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_DATE;
-}
-
-static gboolean
-is_grouping (const CsVariable *var)
-{
-  return var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_BOOLEAN;
-}
-
-static double
-value_at (const CsVariable *var,
-          guint             row)
-{
-  if (var->num == NULL || var->type == CS_VARIABLE_CATEGORICAL)
-    return NAN;
-  return var->num[row];
-}
-
 static char *
 var_display (const CsVariable *var)
 {
@@ -352,7 +331,7 @@ column (const CsVariable *var,
   double *v = keep (owner, g_new (double, MAX (rows->len, 1)));
 
   for (guint i = 0; i < rows->len; i++)
-    v[i] = value_at (var, g_array_index (rows, guint, i));
+    v[i] = cs_variable_value_at (var, g_array_index (rows, guint, i));
   return v;
 }
 
@@ -827,9 +806,9 @@ run_test (CsExploreView     *self,
   g_autoptr(GPtrArray) owner = g_ptr_array_new_with_free_func (g_free);
   CsStatsMethod method;
 
-  if (is_numeric_like (x) && is_grouping (y))
+  if (cs_variable_is_numeric_like (x) && cs_variable_is_grouping (y))
     num = x, grp = y;
-  else if (is_grouping (x) && is_numeric_like (y))
+  else if (cs_variable_is_grouping (x) && cs_variable_is_numeric_like (y))
     num = y, grp = x;
 
   switch (method_choice)
@@ -840,7 +819,7 @@ run_test (CsExploreView     *self,
     case METHOD_KRUSKAL: method = CS_STATS_METHOD_KRUSKAL; break;
     case METHOD_CHI2: method = CS_STATS_METHOD_CHI2; break;
     default:
-      if (is_numeric_like (x) && is_numeric_like (y))
+      if (cs_variable_is_numeric_like (x) && cs_variable_is_numeric_like (y))
         method = CS_STATS_METHOD_SPEARMAN;
       else if (num != NULL)
         method = CS_STATS_METHOD_MANNWHITNEY;
@@ -853,13 +832,13 @@ run_test (CsExploreView     *self,
     {
     case CS_STATS_METHOD_PEARSON:
     case CS_STATS_METHOD_SPEARMAN:
-      if (!is_numeric_like (x) && x->type != CS_VARIABLE_BOOLEAN)
+      if (!cs_variable_is_numeric_like (x) && x->type != CS_VARIABLE_BOOLEAN)
         {
           *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), method_title (method),
                                   var_name (x), cs_variable_type_to_string (x->type));
           return FALSE;
         }
-      if (!is_numeric_like (y) && y->type != CS_VARIABLE_BOOLEAN)
+      if (!cs_variable_is_numeric_like (y) && y->type != CS_VARIABLE_BOOLEAN)
         {
           *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), method_title (method),
                                   var_name (y), cs_variable_type_to_string (y->type));
@@ -923,7 +902,7 @@ run_test (CsExploreView     *self,
         gint32 *ga, *gb;
         const char **la, **lb;
 
-        if (!is_grouping (x) || !is_grouping (y))
+        if (!cs_variable_is_grouping (x) || !cs_variable_is_grouping (y))
           {
             *why = g_strdup (_("The χ² test needs two categorical or boolean variables."));
             return FALSE;
@@ -983,8 +962,8 @@ build_pair_chart (CsExploreView    *self,
   GArray *rows = self->rows;
   guint n = rows->len;
   guint kind = kind_choice;
-  gboolean num_x = is_numeric_like (x), num_y = y != NULL && is_numeric_like (y);
-  gboolean grp_x = is_grouping (x), grp_y = y != NULL && is_grouping (y);
+  gboolean num_x = cs_variable_is_numeric_like (x), num_y = y != NULL && cs_variable_is_numeric_like (y);
+  gboolean grp_x = cs_variable_is_grouping (x), grp_y = y != NULL && cs_variable_is_grouping (y);
   guint auto_kind;
 
   if (y == NULL)
@@ -1233,9 +1212,9 @@ update_survival (CsExploreView *self)
   tv = dropdown_var (self->time_dropdown, self->time_vars);
   gv = dropdown_var (self->group_dropdown, self->group_vars);
   split = gtk_drop_down_get_selected (self->split_dropdown);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->split_dropdown), gv != NULL && is_numeric_like (gv));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->split_dropdown), gv != NULL && cs_variable_is_numeric_like (gv));
   gtk_widget_set_sensitive (GTK_WIDGET (self->cut_entry),
-                            gv != NULL && is_numeric_like (gv) && split == SPLIT_CUT);
+                            gv != NULL && cs_variable_is_numeric_like (gv) && split == SPLIT_CUT);
   if (self->store == NULL || tv == NULL)
     {
       cs_chart_widget_clear (self->km_chart);
@@ -1257,7 +1236,7 @@ update_survival (CsExploreView *self)
       event[i] = tv->event != NULL && tv->event[row] != 0;
     }
 
-  if (gv != NULL && is_grouping (gv))
+  if (gv != NULL && cs_variable_is_grouping (gv))
     {
       gint32 *g;
 

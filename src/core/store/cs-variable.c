@@ -169,3 +169,41 @@ cs_variable_free (CsVariable *var)
     }
   g_free (var);
 }
+
+gboolean
+cs_variable_is_numeric_like (const CsVariable *var)
+{
+  return var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_DATE;
+}
+
+gboolean
+cs_variable_is_grouping (const CsVariable *var)
+{
+  return var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_BOOLEAN;
+}
+
+double
+cs_variable_value_at (const CsVariable *var,
+                      guint             row)
+{
+  if (var->num == NULL || var->type == CS_VARIABLE_CATEGORICAL)
+    return NAN;
+  return var->num[row];
+}
+
+gboolean
+cs_variable_matches_pattern (const CsVariable *var,
+                             GPatternSpec     *pattern)
+{
+  if (g_pattern_spec_match_string (pattern, var->key))
+    return TRUE;
+  for (guint i = 0; var->codes != NULL && i < var->codes->len; i++)
+    {
+      const char *code = g_ptr_array_index (var->codes, i);
+      const char *bar = strrchr (code, '|');
+
+      if (g_pattern_spec_match_string (pattern, bar != NULL ? bar + 1 : code))
+        return TRUE;
+    }
+  return FALSE;
+}

@@ -70,6 +70,18 @@ int          cs_variable_find_level     (const CsVariable *var,
                                          const char       *str);
 void         cs_variable_free           (CsVariable       *var);
 
+/* Helpers shared by the analyses (CLI and GUI): */
+/* numeric or date: has an order and a scale */
+gboolean     cs_variable_is_numeric_like (const CsVariable *var);
+/* categorical or boolean: splits patients into groups */
+gboolean     cs_variable_is_grouping    (const CsVariable *var);
+/* the value at row as a double: NAN when missing or categorical */
+double       cs_variable_value_at       (const CsVariable *var,
+                                         guint             row);
+/* TRUE when pattern matches the key or the code part (after '|') of any of its codes */
+gboolean     cs_variable_matches_pattern (const CsVariable *var,
+                                          GPatternSpec     *pattern);
+
 /* Shortest decimal that parses back to the same double ("1.5", "0.1", "1e+300"). */
 char        *cs_format_double           (double            value);
 void         cs_format_double_buf       (double            value,
