@@ -263,6 +263,23 @@ test_format_cell (void)
   g_assert_cmpint (cs_variable_find_level (var, "MALE"), ==, 1);
   g_assert_cmpint (cs_variable_find_level (var, "female"), ==, 0);
   g_assert_cmpint (cs_variable_find_level (var, "other"), ==, -1);
+  g_assert_true (cs_variable_is_grouping (var));
+  g_assert_false (cs_variable_is_numeric_like (var));
+  g_assert_true (isnan (cs_variable_value_at (var, 0)));
+
+  var = cs_store_lookup_variable (loaded.store, "body_height");
+  g_assert_true (cs_variable_is_numeric_like (var));
+  g_assert_false (cs_variable_is_grouping (var));
+  g_assert_cmpfloat (cs_variable_value_at (var, 0), ==, 177.5);
+  {
+    g_autoptr(GPatternSpec) by_key = g_pattern_spec_new ("body_*");
+    g_autoptr(GPatternSpec) by_code = g_pattern_spec_new ("8302-*");
+    g_autoptr(GPatternSpec) neither = g_pattern_spec_new ("loinc*");
+
+    g_assert_true (cs_variable_matches_pattern (var, by_key));
+    g_assert_true (cs_variable_matches_pattern (var, by_code));
+    g_assert_false (cs_variable_matches_pattern (var, neither));
+  }
   g_assert_null (cs_variable_get_level (var, 99));
   g_assert_true (cs_variable_is_missing (var, 99));
 
