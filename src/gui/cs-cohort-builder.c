@@ -1365,10 +1365,55 @@ chip_new (CsCohortBuilder *self,
   return button;
 }
 
+/* Updates the chips in place when their number is unchanged (a drag
+ * changes one chip's text every frame); FALSE when they must be rebuilt. */
+static gboolean
+update_chips_in_place (CsCohortBuilder *self)
+{
+  GList *chips = cs_cohort_builder_get_chips (self);
+  GList *l = chips;
+  guint n_active = 0;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < cs_filter_state_get_n_clauses (self->state); i++)
+    {
+      g_autofree char *text = cs_filter_clause_to_text (cs_filter_state_get_clause (self->state, i));
+
+      n_active += text[0] != '\0';
+    }
+  if (self->members != NULL || g_list_length (chips) != n_active || n_active == 0)
+    ok = FALSE;
+
+  for (guint i = 0; ok && i < cs_filter_state_get_n_clauses (self->state); i++)
+    {
+      const CsFilterClause *clause = cs_filter_state_get_clause (self->state, i);
+      g_autofree char *text = cs_filter_clause_to_text (clause);
+      g_autofree char *name = NULL;
+      GtkWidget *label;
+
+      if (text[0] == '\0')
+        continue;
+      label = gtk_widget_get_first_child (gtk_button_get_child (GTK_BUTTON (l->data)));
+      gtk_label_set_text (GTK_LABEL (label), text);
+      gtk_widget_set_tooltip_text (l->data, text);
+      name = clause->key != NULL ? g_strdup_printf (_("Remove filter %s"), clause->key)
+                                 : g_strdup (_("Remove filter expression"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (l->data), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      g_object_set_data (G_OBJECT (l->data), "cs-clause", GUINT_TO_POINTER (i));
+      l = l->next;
+    }
+  g_list_free (chips);
+
+  return ok;
+}
+
 static void
 update_chips (CsCohortBuilder *self)
 {
   GtkWidget *child;
+
+  if (update_chips_in_place (self))
+    return;
 
   while ((child = gtk_widget_get_first_child (self->chips_box)) != NULL)
     gtk_box_remove (GTK_BOX (self->chips_box), child);
@@ -1522,6 +1567,8 @@ evaluate (CsCohortBuilder *self)
   update_count_label (self);
   update_counts (self);
 
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+
   now = g_get_monotonic_time ();
   rapid = self->last_evaluation != 0 && now - self->last_evaluation < RAPID_MS * 1000;
   self->last_evaluation = now;
@@ -1529,8 +1576,6 @@ evaluate (CsCohortBuilder *self)
     cs_cohort_view_set_selection (self->cohort_view, self->selection);
   else if (self->push_id == 0)
     self->push_id = g_timeout_add (TABLE_DELAY, push_table_timeout, self);
-
-  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
 static gboolean
