@@ -2,8 +2,9 @@
  *
  * Not a test (timings vary); a tool to check that the table stays smooth
  * with large cohorts:
- *   cohortscope-cli demo --patients 100000 -o big.json
- *   run-with-xvfb.sh build/tests/gui/bench-gui-table [--columns N] big.json
+ *   cohortscope-cli demo --patients 20000 -o big.json   (1.1 GB; 100,000: 6 GB)
+ *   GSETTINGS_SCHEMA_DIR=build/data GSK_RENDERER=cairo \
+ *     run-with-xvfb.sh build/tests/gui/bench-gui-table [--columns N] big.json
  *
  * Every step is timed until the frame that shows it has been painted (the
  * frame clock's "after-paint"), so layout, binding and drawing count, not
