@@ -3,9 +3,12 @@
  *   bench-fhir-fetch load URL      loads every patient's data from URL (as
  *                                  `--source URL` does) into a store and
  *                                  prints {"seconds","resources","bytes","pages"}
- *   bench-fhir-fetch parse FILE…   feeds saved page bodies through the
- *                                  streaming ingest into a store, no network,
- *                                  and prints {"seconds","resources","bytes"}
+ *   bench-fhir-fetch parse [--no-store] FILE…
+ *                                  feeds saved page bodies through the
+ *                                  streaming ingest into a store (or, with
+ *                                  --no-store, a callback that only counts),
+ *                                  no network, and prints
+ *                                  {"seconds","resources","bytes"}
  *
  * bench-fhir.py runs both and curl on the same page URLs; see docs/PERFORMANCE.md.
  *
@@ -58,12 +61,24 @@ run_load (const char *url)
   return 0;
 }
 
+static gboolean
+count_resource_cb (const CsResourceRecord  *record,
+                   gpointer                 data,
+                   GError                 **error)
+{
+  (*(guint64 *) data)++;
+  return TRUE;
+}
+
 static int
-run_parse (int    n_files,
-           char **files)
+run_parse (gboolean   into_store,
+           int        n_files,
+           char     **files)
 {
   g_autoptr(CsStore) store = cs_store_new ();
-  g_autoptr(CsIngest) ingest = cs_ingest_new (cs_store_add_resource, store);
+  guint64 counted = 0;
+  g_autoptr(CsIngest) ingest = into_store ? cs_ingest_new (cs_store_add_resource, store)
+                                          : cs_ingest_new (count_resource_cb, &counted);
   g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   guint64 bytes = 0;
   gint64 start;
@@ -118,9 +133,11 @@ main (int   argc,
 {
   if (argc >= 3 && g_str_equal (argv[1], "load"))
     return run_load (argv[2]);
+  if (argc >= 4 && g_str_equal (argv[1], "parse") && g_str_equal (argv[2], "--no-store"))
+    return run_parse (FALSE, argc - 3, argv + 3);
   if (argc >= 3 && g_str_equal (argv[1], "parse"))
-    return run_parse (argc - 2, argv + 2);
+    return run_parse (TRUE, argc - 2, argv + 2);
 
-  fprintf (stderr, "usage: bench-fhir-fetch load URL | parse FILE…\n");
+  fprintf (stderr, "usage: bench-fhir-fetch load URL | parse [--no-store] FILE…\n");
   return 2;
 }

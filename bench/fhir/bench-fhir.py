@@ -16,13 +16,17 @@
 #      parse-while-download on a parser thread into a CsStore), best of 5,
 #      and the same with the parse on the network thread (CS_FHIR_PARSE_THREAD=0);
 #   4. times `bench-fhir-fetch parse` on the saved bodies: parse + store cost
-#      without the network.
+#      without the network, and `parse --no-store` (parse alone).
+# For each best run it also reports the CPU seconds (user + system) of the
+# client process and of the Node server during that run: on a 2-core machine
+# the wall time cannot go below (client CPU + server CPU) / 2.
 # Prints a JSON report; the target is client/curl <= 1.0.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -61,6 +65,24 @@ def start_server(preload):
         proc.kill()
         raise SystemExit('the test FHIR server did not start')
     return proc, port[0]
+
+
+def server_cpu(proc):
+    with open('/proc/%d/stat' % proc.pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def timed(proc, argv, **kwargs):
+    """Runs argv; returns (wall s, child CPU s, server CPU s, stdout)"""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = server_cpu(proc)
+    t0 = time.monotonic()
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, **kwargs).stdout
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, round(cpu, 3), round(server_cpu(proc) - server_before, 3), out
 
 
 def get(url):
@@ -119,26 +141,26 @@ def main():
         with open(config, 'w') as f:
             for url in urls:
                 f.write('url = "%s"\noutput = "/dev/null"\n' % url)
-        curl_times = []
-        for _ in range(5):
-            t0 = time.monotonic()
-            subprocess.run(['curl', '-s', '-f', '-K', config], check=True)
-            curl_times.append(time.monotonic() - t0)
-        report['curl_seconds'] = round(min(curl_times), 4)
+        curl_runs = [timed(proc, ['curl', '-s', '-f', '-K', config]) for _ in range(5)]
+        best_curl = min(curl_runs)
+        report['curl_seconds'] = round(best_curl[0], 4)
+        report['curl_cpu_seconds'] = best_curl[1]
+        report['curl_server_cpu_seconds'] = best_curl[2]
 
         # 3. our client: the whole load, as `--source URL` does
         #    (alternating with the parse on the network thread, CS_FHIR_PARSE_THREAD=0)
         client_runs, inline_runs = [], []
         for _ in range(5):
-            out = subprocess.run([driver, 'load', base], check=True, capture_output=True, text=True).stdout
-            client_runs.append(json.loads(out))
+            _, cpu, server, out = timed(proc, [driver, 'load', base])
+            client_runs.append(dict(json.loads(out), cpu=cpu, server_cpu=server))
             env = dict(os.environ, CS_FHIR_PARSE_THREAD='0')
-            out = subprocess.run([driver, 'load', base], check=True, capture_output=True, text=True,
-                                 env=env).stdout
-            inline_runs.append(json.loads(out))
+            _, cpu, server, out = timed(proc, [driver, 'load', base], env=env)
+            inline_runs.append(dict(json.loads(out), cpu=cpu, server_cpu=server))
         best = min(client_runs, key=lambda r: r['seconds'])
         report['client_one_thread_seconds'] = min(r['seconds'] for r in inline_runs)
         report['client_seconds'] = best['seconds']
+        report['client_cpu_seconds'] = best['cpu']
+        report['client_server_cpu_seconds'] = best['server_cpu']
         report['client_resources'] = best['resources']
         report['client_pages'] = best['pages']
 
@@ -146,6 +168,9 @@ def main():
         out = subprocess.run([driver, 'parse'] + files, check=True, capture_output=True, text=True).stdout
         parse = json.loads(out)
         report['parse_seconds'] = parse['seconds']
+        out = subprocess.run([driver, 'parse', '--no-store'] + files, check=True, capture_output=True,
+                             text=True).stdout
+        report['parse_no_store_seconds'] = json.loads(out)['seconds']
 
         report['ratio_client_vs_curl'] = round(report['client_seconds'] / report['curl_seconds'], 3)
         report['parse_vs_transfer'] = round(report['parse_seconds'] / report['curl_seconds'], 3)

@@ -284,6 +284,8 @@ struct _Req
   GSource      *retry_source;
   ReqDoneFunc   done;
   gpointer      data;
+  gint64        t_sent;           /* CS_FHIR_TRACE: request sent, headers in */
+  gint64        t_headers;
 };
 
 struct _CsFhirOp
@@ -324,6 +326,12 @@ struct _CsFhirOp
    * cache, seen_resources, pending_ids) while a page is in parse. */
   GThread        *parser;
   GAsyncQueue    *parse_queue;
+  /* READ_CHUNK buffers the parser is done with: a read goes into one of
+   * these and the same memory is handed to the parser, never copied */
+  GAsyncQueue    *free_bufs;
+
+  /* CS_FHIR_TRACE=1: one line per page on stderr with its timestamps */
+  gboolean        trace;
 };
 
 typedef enum { PARSE_BEGIN, PARSE_DATA, PARSE_END, PARSE_ABORT, PARSE_STOP } ParseKind;
@@ -332,7 +340,9 @@ typedef struct
 {
   struct _Chain *chain;
   ParseKind  kind;
-  GBytes    *data;
+  GBytes    *data;   /* PARSE_BEGIN: the source name */
+  char      *buf;    /* PARSE_DATA: a READ_CHUNK buffer, back to free_bufs after the parse */
+  gsize      len;
 } ParseItem;
 
 static void req_start (Req *req);
@@ -433,6 +443,7 @@ cs_fhir_op_new (CsFhirClient *client,
   op->cancellable = g_cancellable_new ();
   op->max_active = MAX (client->max_in_flight, 1);
   op->start_time = g_get_monotonic_time ();
+  op->trace = g_strcmp0 (g_getenv ("CS_FHIR_TRACE"), "1") == 0;
   g_queue_init (&op->queue);
 
   if (cancellable != NULL)
@@ -463,6 +474,14 @@ cs_fhir_op_free (CsFhirOp *op)
       g_async_queue_push (op->parse_queue, stop);
       g_thread_join (op->parser);
       g_async_queue_unref (op->parse_queue);
+    }
+  if (op->free_bufs != NULL)
+    {
+      char *buf;
+
+      while ((buf = g_async_queue_try_pop (op->free_bufs)) != NULL)
+        g_free (buf);
+      g_async_queue_unref (op->free_bufs);
     }
   g_queue_clear_full (&op->queue, chain_free);
   g_clear_object (&op->session);
@@ -538,6 +557,7 @@ req_sent_cb (GObject      *object,
   guint status;
 
   stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  req->t_headers = g_get_monotonic_time ();
   if (stream == NULL)
     {
       req_finish (req, NULL, map_transport_error (client, error, req->msg, req->url));
@@ -635,6 +655,7 @@ req_start (Req *req)
     }
 
   g_clear_object (&req->msg);
+  req->t_sent = g_get_monotonic_time ();
   req->msg = soup_message_new_from_uri (req->method, uri);
   soup_message_set_flags (req->msg, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (req->msg);
@@ -998,6 +1019,8 @@ typedef struct _Chain
   gboolean      parse_error_at_end;
   gint          parse_failed;   /* atomic: stop reading this page */
   guint64       page_resources;
+  gint64        t_first_byte;   /* CS_FHIR_TRACE */
+  gint64        t_last_byte;
 } Chain;
 
 static void chain_next_page (Chain *chain);
@@ -1246,6 +1269,16 @@ chain_page_complete (Chain *chain)
   g_autofree char *next = NULL;
   g_autofree char *shown = cs_fhir_redact_url (chain->url);
 
+  if (op->trace && chain->req != NULL)
+    {
+      gint64 t0 = op->start_time;
+
+      g_printerr ("trace %s sent %.1f headers %.1f first %.1f last %.1f parsed %.1f ms, %"
+                  G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT " resources\n",
+                  shown, (chain->req->t_sent - t0) / 1e3, (chain->req->t_headers - t0) / 1e3,
+                  (chain->t_first_byte - t0) / 1e3, (chain->t_last_byte - t0) / 1e3,
+                  (g_get_monotonic_time () - t0) / 1e3, chain->page_bytes, chain->page_resources);
+    }
   op->stats.resources += chain->page_resources;
   chain->page_resources = 0;
   if (chain->parse_error != NULL)
@@ -1337,6 +1370,16 @@ chain_page_complete (Chain *chain)
 static gboolean parse_item_process (CsFhirOp *op, ParseItem *item);
 
 static void
+parse_push_item (CsFhirOp  *op,
+                 ParseItem *item)  /* transfer full */
+{
+  if (op->parser != NULL)
+    g_async_queue_push (op->parse_queue, item);
+  else
+    parse_item_process (op, item);   /* CS_FHIR_PARSE_THREAD=0: on this thread */
+}
+
+static void
 parse_push (CsFhirOp  *op,
             Chain     *chain,
             ParseKind  kind,
@@ -1364,6 +1407,17 @@ page_parsed_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+parse_data (CsFhirOp   *op,
+            Chain      *chain,
+            const char *buf,
+            gsize       len)
+{
+  if (chain->parse_error == NULL && !g_cancellable_is_cancelled (op->cancellable) &&
+      !cs_ingest_feed (chain->ingest, buf, len, &chain->parse_error))
+    g_atomic_int_set (&chain->parse_failed, 1);
+}
+
 /* Returns FALSE for PARSE_STOP */
 static gboolean
 parse_item_process (CsFhirOp  *op,
@@ -1381,10 +1435,9 @@ parse_item_process (CsFhirOp  *op,
           cs_ingest_begin_source (chain->ingest, g_bytes_get_data (item->data, NULL));
           break;
         case PARSE_DATA:
-          if (chain->parse_error == NULL && !g_cancellable_is_cancelled (op->cancellable) &&
-              !cs_ingest_feed (chain->ingest, g_bytes_get_data (item->data, NULL),
-                               g_bytes_get_size (item->data), &chain->parse_error))
-            g_atomic_int_set (&chain->parse_failed, 1);
+          parse_data (op, chain, item->buf, item->len);
+          if (op->free_bufs != NULL)
+            g_async_queue_push (op->free_bufs, g_steal_pointer (&item->buf));
           break;
         case PARSE_END:
           if (chain->parse_error == NULL && !g_cancellable_is_cancelled (op->cancellable) &&
@@ -1400,6 +1453,7 @@ parse_item_process (CsFhirOp  *op,
           break;
         }
       g_clear_pointer (&item->data, g_bytes_unref);
+      g_free (item->buf);
       g_free (item);
       return !stop;
 }
@@ -1447,14 +1501,32 @@ chain_read_cb (GObject      *object,
     {
       /* the parser calls back (page_parsed_cb) when it has the whole page */
       g_clear_object (&chain->stream);
+      chain->t_last_byte = g_get_monotonic_time ();
       parse_push (op, chain, PARSE_END, NULL);
       return;
     }
 
+  if (chain->page_bytes == 0)
+    chain->t_first_byte = g_get_monotonic_time ();
   op->stats.bytes += n;
   chain->page_bytes += n;
   top_scan_feed (&chain->scan, chain->buf, n);
-  parse_push (op, chain, PARSE_DATA, g_bytes_new (chain->buf, n));
+  if (op->parser != NULL)
+    {
+      ParseItem *item = g_new0 (ParseItem, 1);
+
+      /* hand this buffer over and read on into a free one */
+      item->chain = chain;
+      item->kind = PARSE_DATA;
+      item->buf = chain->buf;
+      item->len = n;
+      parse_push_item (op, item);
+      chain->buf = g_async_queue_try_pop (op->free_bufs);
+      if (chain->buf == NULL)
+        chain->buf = g_malloc (READ_CHUNK);
+    }
+  else
+    parse_data (op, chain, chain->buf, n);   /* CS_FHIR_PARSE_THREAD=0: right here */
   op_report_progress (op, FALSE);
   chain_maybe_prefetch (chain);
 
@@ -1589,6 +1661,7 @@ op_schedule (CsFhirOp *op)
       if (op->parser == NULL && g_strcmp0 (g_getenv ("CS_FHIR_PARSE_THREAD"), "0") != 0)
         {
           op->parse_queue = g_async_queue_new ();
+          op->free_bufs = g_async_queue_new ();
           op->parser = g_thread_new ("cs-fhir-parse", parser_thread, op);
         }
       chain->buf = g_malloc (READ_CHUNK);
