@@ -872,16 +872,39 @@ top_scan_feed (TopScan    *scan,
 
       if (scan->in_string && scan->capture == CAPTURE_NONE && !scan->in_key && !scan->escape)
         {
-          /* the bulk of the bytes: string contents nobody captures */
-          const char *p = data + i;
+          /* the bulk of the bytes: string contents nobody captures; jump
+           * to the next quote (memchr is vectorised) that an odd run of
+           * backslashes does not escape */
+          const char *start = data + i;
+          const char *p = start;
           const char *end = data + len;
+          const char *q;
 
-          while (p < end && *p != '"' && *p != '\\')
-            p++;
-          i = p - data;
-          if (p == end)
-            break;
-          c = *p;
+          for (;;)
+            {
+              gsize backslashes = 0;
+
+              q = memchr (p, '"', end - p);
+              if (q == NULL)
+                break;
+              while (q - backslashes > start && q[-1 - (gssize) backslashes] == '\\')
+                backslashes++;
+              if (backslashes % 2 == 0)
+                break;
+              p = q + 1;
+            }
+          if (q == NULL)
+            {
+              /* the chunk ends inside the string: keep the escape state */
+              gsize backslashes = 0;
+
+              while (end - backslashes > start && end[-1 - (gssize) backslashes] == '\\')
+                backslashes++;
+              scan->escape = backslashes % 2 == 1;
+              break;
+            }
+          i = q - data;
+          c = *q;
         }
 
       if (scan->in_string)
