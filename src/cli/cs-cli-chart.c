@@ -759,44 +759,9 @@ build_km (ChartOptions   *o,
     {
       g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, group, (gint32) g, n);
       CsChartKmGroup *kg = &groups[n_shown];
-      double *t, *s, *lo, *hi, *c;
-      guint *risk;
-      guint ns = 0, nc = 0;
 
-      if (curve == NULL || curve->n == 0)
+      if (!cs_chart_km_group_from_curve (kg, curve, labels[g], d->blocks))
         continue;
-      t = keep (d, g_new (double, MAX (curve->n_points, 1)));
-      s = keep (d, g_new (double, MAX (curve->n_points, 1)));
-      lo = keep (d, g_new (double, MAX (curve->n_points, 1)));
-      hi = keep (d, g_new (double, MAX (curve->n_points, 1)));
-      risk = keep (d, g_new (guint, MAX (curve->n_points, 1)));
-      c = keep (d, g_new (double, MAX (curve->n, 1)));
-      for (guint p = 0; p < curve->n_points; p++)
-        {
-          const CsKmPoint *pt = &curve->points[p];
-
-          if (pt->n_event > 0)
-            {
-              t[ns] = pt->time;
-              s[ns] = pt->survival;
-              lo[ns] = pt->lower;
-              hi[ns] = pt->upper;
-              risk[ns] = pt->n_risk;
-              ns++;
-            }
-          for (guint k = 0; k < pt->n_censor && nc < curve->n; k++)
-            c[nc++] = pt->time;
-        }
-      kg->label = labels[g];
-      kg->n = curve->n;
-      kg->n_steps = ns;
-      kg->time = t;
-      kg->survival = s;
-      kg->lower = lo;
-      kg->upper = hi;
-      kg->n_risk = risk;
-      kg->n_censor = nc;
-      kg->censor_time = c;
       n_shown++;
     }
   if (n_shown == 0)

@@ -1355,45 +1355,10 @@ update_survival (CsExploreView *self)
     {
       g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, group, (gint32) g, n);
       CsChartKmGroup *kg = &groups[n_shown];
-      double *t, *s, *lo, *hi, *c;
-      guint *risk;
-      guint ns = 0, nc = 0;
       g_autofree char *med = NULL, *ml = NULL, *mu = NULL;
 
-      if (curve == NULL || curve->n == 0)
+      if (!cs_chart_km_group_from_curve (kg, curve, labels[g], owner))
         continue;
-      t = keep (owner, g_new (double, MAX (curve->n_points, 1)));
-      s = keep (owner, g_new (double, MAX (curve->n_points, 1)));
-      lo = keep (owner, g_new (double, MAX (curve->n_points, 1)));
-      hi = keep (owner, g_new (double, MAX (curve->n_points, 1)));
-      risk = keep (owner, g_new (guint, MAX (curve->n_points, 1)));
-      c = keep (owner, g_new (double, MAX (curve->n, 1)));
-      for (guint p = 0; p < curve->n_points; p++)
-        {
-          const CsKmPoint *pt = &curve->points[p];
-
-          if (pt->n_event > 0)
-            {
-              t[ns] = pt->time;
-              s[ns] = pt->survival;
-              lo[ns] = pt->lower;
-              hi[ns] = pt->upper;
-              risk[ns] = pt->n_risk;
-              ns++;
-            }
-          for (guint k = 0; k < pt->n_censor && nc < curve->n; k++)
-            c[nc++] = pt->time;
-        }
-      kg->label = labels[g];
-      kg->n = curve->n;
-      kg->n_steps = ns;
-      kg->time = t;
-      kg->survival = s;
-      kg->lower = lo;
-      kg->upper = hi;
-      kg->n_risk = risk;
-      kg->n_censor = nc;
-      kg->censor_time = c;
       n_shown++;
 
       med = isnan (curve->median) ? g_strdup (_("not reached")) : g_strdup_printf ("%.4g", curve->median);

@@ -1384,6 +1384,41 @@ remove_tree (const char *dir)
   g_rmdir (dir);
 }
 
+/* KM curve → chart group: steps only at event times, one censor mark per
+ * censored patient (ties included), at-risk counts carried over. */
+static void
+test_km_group_from_curve (void)
+{
+  /* times 1 (event), 2 (censored ×2), 3 (event ×2), 5 (censored), 8 (event) */
+  static const double time[] = { 1, 2, 2, 3, 3, 5, 8, NAN };
+  static const guint8 event[] = { 1, 0, 0, 1, 1, 0, 1, 1 };
+  g_autoptr(GPtrArray) blocks = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, NULL, 0, G_N_ELEMENTS (time));
+  CsChartKmGroup group = { 0 };
+
+  g_assert_false (cs_chart_km_group_from_curve (&group, NULL, "x", blocks));
+  g_assert_cmpuint (blocks->len, ==, 0);
+
+  g_assert_true (cs_chart_km_group_from_curve (&group, curve, "All", blocks));
+  g_assert_cmpstr (group.label, ==, "All");
+  g_assert_cmpuint (group.n, ==, 7);
+  g_assert_cmpuint (group.n_steps, ==, 3);
+  g_assert_cmpfloat (group.time[0], ==, 1);
+  g_assert_cmpfloat (group.time[1], ==, 3);
+  g_assert_cmpfloat (group.time[2], ==, 8);
+  g_assert_cmpuint (group.n_risk[0], ==, 7);
+  g_assert_cmpuint (group.n_risk[1], ==, 4);
+  g_assert_cmpuint (group.n_risk[2], ==, 1);
+  g_assert_cmpfloat_with_epsilon (group.survival[0], 6.0 / 7.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (group.survival[1], 6.0 / 7.0 * 2.0 / 4.0, 1e-12);
+  g_assert_cmpfloat (group.survival[2], ==, 0);
+  g_assert_cmpuint (group.n_censor, ==, 3);
+  g_assert_cmpfloat (group.censor_time[0], ==, 2);
+  g_assert_cmpfloat (group.censor_time[1], ==, 2);
+  g_assert_cmpfloat (group.censor_time[2], ==, 5);
+  g_assert_cmpuint (blocks->len, ==, 6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1396,6 +1431,7 @@ main (int   argc,
   g_assert_nonnull (tmpdir);
 
   g_test_add_func ("/charts/ticks", test_ticks);
+  g_test_add_func ("/charts/km-group-from-curve", test_km_group_from_curve);
   g_test_add_func ("/charts/date-ticks", test_date_ticks);
   g_test_add_func ("/charts/format-number", test_format_number);
   g_test_add_func ("/charts/colors", test_colors);

@@ -475,3 +475,62 @@ cs_chart_km_hit (const CsChartKmModel *model,
     }
   return found;
 }
+
+gboolean
+cs_chart_km_group_from_curve (CsChartKmGroup  *group,
+                              const CsKmCurve *curve,
+                              const char      *label,
+                              GPtrArray       *blocks)
+{
+  double *t, *s, *lo, *hi, *c;
+  guint *risk;
+  guint ns = 0, nc = 0;
+
+  g_return_val_if_fail (group != NULL, FALSE);
+  g_return_val_if_fail (blocks != NULL, FALSE);
+
+  if (curve == NULL || curve->n == 0)
+    return FALSE;
+
+  t = g_new (double, MAX (curve->n_points, 1));
+  s = g_new (double, MAX (curve->n_points, 1));
+  lo = g_new (double, MAX (curve->n_points, 1));
+  hi = g_new (double, MAX (curve->n_points, 1));
+  risk = g_new (guint, MAX (curve->n_points, 1));
+  c = g_new (double, MAX (curve->n, 1));
+  g_ptr_array_add (blocks, t);
+  g_ptr_array_add (blocks, s);
+  g_ptr_array_add (blocks, lo);
+  g_ptr_array_add (blocks, hi);
+  g_ptr_array_add (blocks, risk);
+  g_ptr_array_add (blocks, c);
+
+  for (guint p = 0; p < curve->n_points; p++)
+    {
+      const CsKmPoint *pt = &curve->points[p];
+
+      if (pt->n_event > 0)
+        {
+          t[ns] = pt->time;
+          s[ns] = pt->survival;
+          lo[ns] = pt->lower;
+          hi[ns] = pt->upper;
+          risk[ns] = pt->n_risk;
+          ns++;
+        }
+      for (guint k = 0; k < pt->n_censor && nc < curve->n; k++)
+        c[nc++] = pt->time;
+    }
+
+  group->label = label;
+  group->n = curve->n;
+  group->n_steps = ns;
+  group->time = t;
+  group->survival = s;
+  group->lower = lo;
+  group->upper = hi;
+  group->n_risk = risk;
+  group->n_censor = nc;
+  group->censor_time = c;
+  return TRUE;
+}

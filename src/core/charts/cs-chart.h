@@ -22,6 +22,8 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "cs-stats.h"
+
 G_BEGIN_DECLS
 
 #define CS_CHART_ERROR (cs_chart_error_quark ())
@@ -358,6 +360,16 @@ double cs_chart_km_survival_at (const CsChartKmGroup *group,
  * survival drops and the censoring times). */
 guint  cs_chart_km_at_risk     (const CsChartKmGroup *group,
                                 double                t);
+/* Fills group from a Kaplan–Meier curve (cs_stats_kaplan_meier): steps at the
+ * event times with their CI and numbers at risk, and a censor mark per
+ * censored patient. The arrays are g_malloc'ed and added to blocks (a
+ * GPtrArray freeing with g_free), which must outlive the group. Returns FALSE
+ * and leaves group untouched when the curve is NULL or has no patients. */
+gboolean cs_chart_km_group_from_curve (CsChartKmGroup  *group,
+                                       const CsKmCurve *curve,
+                                       const char      *label,
+                                       GPtrArray       *blocks);
+
 void   cs_chart_km_layout      (const CsChartKmModel *model,
                                 const CsChartStyle   *style,
                                 double                width,
