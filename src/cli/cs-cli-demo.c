@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <gio/gunixoutputstream.h>
 #include <unistd.h>
@@ -63,7 +64,7 @@ cs_cli_cmd_demo (int    argc,
   if (seed_text != NULL &&
       !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
     {
-      cs_cli_error (_("demo: --seed “%s” is not a whole number from 0 to %" G_GUINT64_FORMAT),
+      cs_cli_error (_("demo: --seed “%s” is not a whole number from 0 to %" PRIu64),
                     seed_text, G_MAXUINT64);
       return CS_CLI_USAGE;
     }

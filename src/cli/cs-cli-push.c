@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 
@@ -15,7 +16,7 @@ static void
 print_entry_error (const CsFhirPushEntryError *entry,
                    gpointer                    user_data)
 {
-  cs_cli_error (_("%s: byte %" G_GOFFSET_FORMAT ": entry %u (%s/%s): %s"),
+  cs_cli_error (_("%s: byte %" PRId64 ": entry %u (%s/%s): %s"),
                 entry->source != NULL ? entry->source : "?", entry->offset,
                 entry->index, entry->resource_type, entry->id, entry->message);
 }
@@ -78,10 +79,10 @@ cs_cli_cmd_push (int    argc,
             result.resources, result.created, result.updated, result.unchanged, result.failed,
             result.batches_sent, result.batches_skipped, dry_run ? "true" : "false");
   else
-    printf (dry_run ? _("%" G_GUINT64_FORMAT " resources: %" G_GUINT64_FORMAT " to create, %" G_GUINT64_FORMAT
-                        " to update, %" G_GUINT64_FORMAT " unchanged (dry run, nothing sent)\n")
-                    : _("%" G_GUINT64_FORMAT " resources: %" G_GUINT64_FORMAT " created, %" G_GUINT64_FORMAT
-                        " updated, %" G_GUINT64_FORMAT " unchanged\n"),
+    printf (dry_run ? _("%" PRIu64 " resources: %" PRIu64 " to create, %" PRIu64
+                        " to update, %" PRIu64 " unchanged (dry run, nothing sent)\n")
+                    : _("%" PRIu64 " resources: %" PRIu64 " created, %" PRIu64
+                        " updated, %" PRIu64 " unchanged\n"),
             result.resources, result.created, result.updated, result.unchanged);
 
   if (!ok)

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -1079,7 +1080,7 @@ push_error_cb (const CsFhirPushEntryError *entry,
 
   /* Translators: "Entry 3 (Observation/o1, obs.ndjson byte 1234): <message>" */
   g_ptr_array_add (job->errors,
-                   g_strdup_printf (_("Entry %u (%s/%s, %s byte %" G_GINT64_FORMAT "): %s"),
+                   g_strdup_printf (_("Entry %u (%s/%s, %s byte %" PRId64 "): %s"),
                                     entry->index + 1,
                                     entry->resource_type != NULL ? entry->resource_type : "?",
                                     entry->id != NULL ? entry->id : "?",

@@ -103,6 +103,21 @@ def check_cli_german(cli, build_root, mo_path):
     print('cohortscope-cli --help in German: %u translated lines found, e.g. "%s"'
           % (len(expected), summaries[0][1]))
 
+    # Error messages with 64-bit byte offsets must be translatable too (a
+    # G_GUINT64_FORMAT inside _() used to cut the msgid short, so these stayed
+    # English whatever the catalogue said).
+    import tempfile
+    with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as f:
+        f.write('{"resourceType":"Patient",')
+        truncated = f.name
+    try:
+        result = run([cli, 'summary', '--source', truncated], env=env)
+    finally:
+        os.unlink(truncated)
+    if result.returncode != 1 or 'Byte 26' not in result.stderr:
+        fail('a JSON error in German should name "Byte 26"; got (exit %d):\n%s'
+             % (result.returncode, result.stderr))
+
 
 def check_share(source_root, po_path, tmpdir):
     with open(os.path.join(source_root, 'po', 'POTFILES.in'), encoding='utf-8') as f:

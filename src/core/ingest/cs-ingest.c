@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
@@ -91,10 +92,10 @@ not_fhir (CsIngest   *self,
 
   if (self->path->len > 0)
     g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
-                 _("byte %" G_GUINT64_FORMAT " at %s: %s"), offset, self->path->str, message);
+                 _("byte %" PRIu64 " at %s: %s"), offset, self->path->str, message);
   else
     g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
-                 _("byte %" G_GUINT64_FORMAT ": %s"), offset, message);
+                 _("byte %" PRIu64 ": %s"), offset, message);
   return FALSE;
 }
 

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -368,10 +369,10 @@ set_error (CsJsonStream *self,
 
   if (path[0] != '\0')
     /* Translators: "byte 1234 at entry[3].resource: <what went wrong>" */
-    g_set_error (error, CS_JSON_ERROR, code, _("byte %" G_GUINT64_FORMAT " at %s: %s"),
+    g_set_error (error, CS_JSON_ERROR, code, _("byte %" PRIu64 " at %s: %s"),
                  offset, path, message);
   else
-    g_set_error (error, CS_JSON_ERROR, code, _("byte %" G_GUINT64_FORMAT ": %s"),
+    g_set_error (error, CS_JSON_ERROR, code, _("byte %" PRIu64 ": %s"),
                  offset, message);
   return FALSE;
 }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -349,7 +350,7 @@ read_resource_bytes (CsStore     *self,
   if (n_read != res->length)
     {
       g_set_error (error, CS_STORE_ERROR, CS_STORE_ERROR_NO_SUCH_RESOURCE,
-                   _("%s: the file is shorter than when it was loaded (byte %" G_GUINT64_FORMAT "); load it again"),
+                   _("%s: the file is shorter than when it was loaded (byte %" PRIu64 "); load it again"),
                    source->path, res->offset);
       return NULL;
     }
@@ -383,7 +384,7 @@ parse_resource (CsStore     *self,
   if ((doc = cs_json_document_parse (bytes, (gssize) len, &local_error)) == NULL)
     {
       g_set_error (error, CS_STORE_ERROR, CS_STORE_ERROR_NO_SUCH_RESOURCE,
-                   _("%s: byte %" G_GUINT64_FORMAT ": the resource cannot be read again (%s); the file may have changed since it was loaded"),
+                   _("%s: byte %" PRIu64 ": the resource cannot be read again (%s); the file may have changed since it was loaded"),
                    source->path, res->offset, local_error->message);
       return NULL;
     }
@@ -392,7 +393,7 @@ parse_resource (CsStore     *self,
       || (res->id != NULL && g_strcmp0 (cs_json_get_string (root, "id"), res->id) != 0))
     {
       g_set_error (error, CS_STORE_ERROR, CS_STORE_ERROR_NO_SUCH_RESOURCE,
-                   _("%s: byte %" G_GUINT64_FORMAT ": expected %s/%s there; the file changed since it was loaded"),
+                   _("%s: byte %" PRIu64 ": expected %s/%s there; the file changed since it was loaded"),
                    source->path, res->offset, res->type, res->id != NULL ? res->id : "?");
       return NULL;
     }
