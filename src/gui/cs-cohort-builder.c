@@ -1279,7 +1279,7 @@ fill_add_list (CsCohortBuilder *self)
         g_autofree char *escaped_key = g_markup_escape_text (var->key, -1);
         g_autofree char *markup = g_strdup_printf ("%s  <span alpha=\"60%%\">%s · %s</span>",
                                                    escaped_label, escaped_key,
-                                                   cs_variable_type_to_string (var->type));
+                                                   cs_variable_type_to_label (var->type));
 
         gtk_label_set_markup (GTK_LABEL (label), markup);
       }

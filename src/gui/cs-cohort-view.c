@@ -656,7 +656,7 @@ variable_row_bind (GtkSignalListItemFactory *factory,
   g_autofree char *check_label = NULL;
   g_autofree char *codes = NULL;
   GBinding *binding;
-  const char *type = cs_variable_type_to_string (var->type);
+  const char *type = cs_variable_type_to_label (var->type);
 
   gtk_label_set_text (row->label, var->label != NULL ? var->label : var->key);
 

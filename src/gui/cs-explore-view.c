@@ -835,13 +835,13 @@ run_test (CsExploreView     *self,
       if (!cs_variable_is_numeric_like (x) && x->type != CS_VARIABLE_BOOLEAN)
         {
           *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), method_title (method),
-                                  var_name (x), cs_variable_type_to_string (x->type));
+                                  var_name (x), cs_variable_type_to_label (x->type));
           return FALSE;
         }
       if (!cs_variable_is_numeric_like (y) && y->type != CS_VARIABLE_BOOLEAN)
         {
           *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), method_title (method),
-                                  var_name (y), cs_variable_type_to_string (y->type));
+                                  var_name (y), cs_variable_type_to_label (y->type));
           return FALSE;
         }
       {

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -27,6 +28,26 @@ cs_variable_type_to_string (CsVariableType type)
       return "survival";
     default:
       return "unknown";
+    }
+}
+
+const char *
+cs_variable_type_to_label (CsVariableType type)
+{
+  switch (type)
+    {
+    case CS_VARIABLE_NUMERIC:
+      return _("numeric");
+    case CS_VARIABLE_CATEGORICAL:
+      return _("categorical");
+    case CS_VARIABLE_BOOLEAN:
+      return _("boolean");
+    case CS_VARIABLE_DATE:
+      return _("date");
+    case CS_VARIABLE_SURVIVAL:
+      return _("time to event");
+    default:
+      return _("unknown");
     }
 }
 

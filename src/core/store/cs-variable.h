@@ -55,6 +55,8 @@ struct _CsVariable
 };
 
 const char  *cs_variable_type_to_string (CsVariableType    type);  /* "numeric", "categorical", "boolean", "date", "survival" */
+/* The type as users read it, translated ("numeric", „numerisch“ …). */
+const char  *cs_variable_type_to_label  (CsVariableType    type);
 gboolean     cs_variable_is_missing     (const CsVariable *var,
                                          guint             row);
 /* The cell as `cohortscope-cli table` prints it (shortest round-trip numbers,
