@@ -291,6 +291,118 @@ test_format_cell (void)
   g_assert_cmpstr (cs_variable_type_to_string (CS_VARIABLE_DATE), ==, "date");
 }
 
+/* ---------------------------------------------------------------- ordinal stages */
+
+/* ranks of a categorical variable with these "code|display" levels */
+static double *
+ordinal_ranks (const char *key,
+               const char *const *levels)
+{
+  CsVariable var = { 0 };
+  g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_free);
+
+  var.key = (char *) key;
+  var.label = (char *) key;
+  var.type = CS_VARIABLE_CATEGORICAL;
+  var.levels = array;
+  for (guint i = 0; levels[i] != NULL; i++)
+    {
+      CsLevel *level = g_new0 (CsLevel, 1);
+      g_auto(GStrv) pair = g_strsplit (levels[i], "|", 2);
+
+      /* keep the strings alive in one array freed below */
+      level->code = g_strdup (pair[0]);
+      level->display = pair[1] != NULL ? g_strdup (pair[1]) : NULL;
+      g_ptr_array_add (array, level);
+    }
+  {
+    double *ranks = cs_variable_get_ordinal_ranks (&var);
+
+    for (guint i = 0; i < array->len; i++)
+      {
+        CsLevel *level = g_ptr_array_index (array, i);
+
+        g_free (level->code);
+        g_free (level->display);
+      }
+    return ranks;
+  }
+}
+
+static void
+test_ordinal_stages (void)
+{
+  static const char *const t_levels[] = { "cT2|T2", "cT4|T4", "cT1a|T1a", "Tis", "TX", "cT1|T1", NULL };
+  static const char *const n_levels[] = { "cN0", "cN3", "pN1", "NX", NULL };
+  static const char *const m_levels[] = { "M1c", "M0", "M1a", NULL };
+  static const char *const groups[] = { "3B|IIIB", "1A|IA", "4|IV", "3A|IIIA", "2|II", NULL };
+  static const char *const stage_words[] = { "Stage IIa", "Stage IV", "stage 0", NULL };
+  static const char *const arabic[] = { "1", "2", "3", "4", NULL };
+  static const char *const mixed[] = { "T2", "N1", NULL };
+  static const char *const words[] = { "Male", "Female", NULL };
+  static const char *const one_known[] = { "T2", "TX", NULL };
+  static const char *const near_misses[] = { "IIIB", "Invasive", NULL };
+  double *r;
+
+  r = ordinal_ranks ("t_stage", t_levels);
+  g_assert_nonnull (r);
+  g_assert_cmpfloat (r[0], ==, 2);
+  g_assert_cmpfloat (r[1], ==, 4);
+  g_assert_cmpfloat_with_epsilon (r[2], 1.1, 1e-12);
+  g_assert_cmpfloat (r[3], ==, 0.5);
+  g_assert_true (isnan (r[4]));
+  g_assert_cmpfloat (r[5], <, r[2]);
+  g_free (r);
+
+  r = ordinal_ranks ("n_stage", n_levels);
+  g_assert_nonnull (r);
+  g_assert_cmpfloat (r[0], ==, 0);
+  g_assert_cmpfloat (r[1], ==, 3);
+  g_assert_cmpfloat (r[2], ==, 1);
+  g_assert_true (isnan (r[3]));
+  g_free (r);
+
+  r = ordinal_ranks ("m", m_levels);
+  g_assert_nonnull (r);
+  g_assert_cmpfloat (r[1], <, r[2]);
+  g_assert_cmpfloat (r[2], <, r[0]);
+  g_free (r);
+
+  /* stage groups: arabic codes are read through their roman displays */
+  r = ordinal_ranks ("stage_group", groups);
+  g_assert_nonnull (r);
+  g_assert_cmpfloat_with_epsilon (r[0], 3.2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (r[1], 1.1, 1e-12);
+  g_assert_cmpfloat (r[2], ==, 4);
+  g_assert_cmpfloat (r[3], <, r[0]);
+  g_assert_cmpfloat (r[4], ==, 2);
+  g_free (r);
+
+  r = ordinal_ranks ("overall", stage_words);
+  g_assert_nonnull (r);
+  g_assert_cmpfloat_with_epsilon (r[0], 2.1, 1e-12);
+  g_assert_cmpfloat (r[2], ==, 0);
+  g_free (r);
+
+  /* bare numbers are stages only where the variable says so */
+  r = ordinal_ranks ("Overall.Stage", arabic);
+  g_assert_nonnull (r);
+  g_assert_cmpfloat (r[3], ==, 4);
+  g_free (r);
+  g_assert_null (ordinal_ranks ("ecog_code", arabic));
+
+  g_assert_null (ordinal_ranks ("x", mixed));
+  g_assert_null (ordinal_ranks ("gender", words));
+  g_assert_null (ordinal_ranks ("t", one_known));
+  g_assert_null (ordinal_ranks ("x", near_misses));
+
+  {
+    CsVariable num = { .key = (char *) "age", .type = CS_VARIABLE_NUMERIC };
+
+    g_assert_null (cs_variable_get_ordinal_ranks (&num));
+  }
+}
+
 /* ---------------------------------------------------------------- references */
 
 static void
@@ -1079,6 +1191,7 @@ main (int   argc,
   g_test_add_func ("/store/load-async", test_load_async);
   g_test_add_func ("/store/load-progress", test_load_progress);
   g_test_add_func ("/store/remote-source", test_remote_source);
+  g_test_add_func ("/store/ordinal-stages", test_ordinal_stages);
 
   return g_test_run ();
 }

@@ -228,3 +228,193 @@ cs_variable_matches_pattern (const CsVariable *var,
     }
   return FALSE;
 }
+
+/* ------------------------------------------------------------ ordinal stages */
+
+typedef enum
+{
+  STAGE_NONE,
+  STAGE_T,
+  STAGE_N,
+  STAGE_M,
+  STAGE_GROUP,
+} StageFamily;
+
+/* "a" → 0.1 … "d" → 0.4 after a category number; "mi" (T1mi) → 0.05 */
+static gboolean
+parse_stage_suffix (const char *s,
+                    double     *rank)
+{
+  if (*s == '\0')
+    return TRUE;
+  if (g_ascii_strcasecmp (s, "mi") == 0)
+    {
+      *rank += 0.05;
+      return TRUE;
+    }
+  if (s[1] == '\0' && g_ascii_tolower (s[0]) >= 'a' && g_ascii_tolower (s[0]) <= 'd')
+    {
+      *rank += 0.1 * (g_ascii_tolower (s[0]) - 'a' + 1);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+parse_roman (const char **s)
+{
+  static const char *const numerals[] = { "IV", "III", "II", "I" };
+  static const int values[] = { 4, 3, 2, 1 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (numerals); i++)
+    if (g_ascii_strncasecmp (*s, numerals[i], strlen (numerals[i])) == 0)
+      {
+        *s += strlen (numerals[i]);
+        return values[i];
+      }
+  return 0;
+}
+
+/* Recognises one TNM category ("cT2", "pT1a", "Tis", "N0", "ypN1", "M1c",
+ * "TX") or stage group ("IIIB", "Stage IIa", "3B", "0", "IV") and its
+ * rank; NAN rank for an unknown category (TX, NX, MX). arabic_groups allows
+ * "1".."4" with an optional letter as stage groups. */
+static StageFamily
+parse_stage (const char *text,
+             gboolean    arabic_groups,
+             double     *rank)
+{
+  g_autofree char *copy = NULL;
+  const char *s;
+  int roman;
+
+  if (text == NULL)
+    return STAGE_NONE;
+  copy = g_strstrip (g_strdup (text));
+  s = copy;
+  if (*s == '\0')
+    return STAGE_NONE;
+
+  /* TNM: optional prefixes (c clinical, p pathological, y after therapy,
+   * r recurrence, a autopsy), then T, N or M */
+  {
+    const char *p = s;
+    StageFamily family = STAGE_NONE;
+
+    while (*p != '\0' && strchr ("cpyra", *p) != NULL && p - s < 3)
+      p++;
+    switch (*p)
+      {
+      case 'T': family = STAGE_T; break;
+      case 'N': family = STAGE_N; break;
+      case 'M': family = STAGE_M; break;
+      default: break;
+      }
+    if (family != STAGE_NONE)
+      {
+        p++;
+        if (g_ascii_toupper (*p) == 'X' && p[1] == '\0')
+          {
+            *rank = NAN;
+            return family;
+          }
+        if (family == STAGE_T && g_ascii_strcasecmp (p, "is") == 0)
+          {
+            *rank = 0.5;
+            return family;
+          }
+        if (*p >= '0' && *p <= '4' && !(family == STAGE_M && *p > '1') && !(family == STAGE_N && *p > '3'))
+          {
+            *rank = *p - '0';
+            if (parse_stage_suffix (p + 1, rank))
+              return family;
+          }
+        return STAGE_NONE;
+      }
+  }
+
+  /* stage group */
+  if (g_ascii_strncasecmp (s, "stage", 5) == 0)
+    {
+      s += 5;
+      while (*s == ' ')
+        s++;
+      arabic_groups = TRUE;
+    }
+  if (*s == '0' && s[1] == '\0')
+    {
+      *rank = 0;
+      return STAGE_GROUP;
+    }
+  if ((roman = parse_roman (&s)) > 0)
+    {
+      *rank = roman;
+      return parse_stage_suffix (s, rank) ? STAGE_GROUP : STAGE_NONE;
+    }
+  if (arabic_groups && *s >= '1' && *s <= '4')
+    {
+      *rank = *s - '0';
+      return parse_stage_suffix (s + 1, rank) ? STAGE_GROUP : STAGE_NONE;
+    }
+  return STAGE_NONE;
+}
+
+static gboolean
+contains_casefold (const char *haystack,
+                   const char *needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+  folded = g_ascii_strdown (haystack, -1);
+  return strstr (folded, needle) != NULL;
+}
+
+double *
+cs_variable_get_ordinal_ranks (const CsVariable *var)
+{
+  g_autofree double *ranks = NULL;
+  StageFamily family = STAGE_NONE;
+  gboolean arabic;
+  guint known = 0;
+
+  g_return_val_if_fail (var != NULL, NULL);
+
+  if (var->type != CS_VARIABLE_CATEGORICAL || var->levels == NULL || var->levels->len < 2)
+    return NULL;
+
+  /* bare "1".."4" are stage groups only in a variable that says so */
+  arabic = contains_casefold (var->key, "stage") || contains_casefold (var->label, "stage");
+  ranks = g_new (double, var->levels->len);
+  for (guint i = 0; i < var->levels->len; i++)
+    {
+      const CsLevel *level = g_ptr_array_index (var->levels, i);
+      double rank = NAN;
+      StageFamily f = parse_stage (level->code, arabic, &rank);
+
+      if (f == STAGE_NONE || (family != STAGE_NONE && f != family))
+        f = parse_stage (level->display, arabic, &rank);
+      if (f == STAGE_NONE || (family != STAGE_NONE && f != family))
+        return NULL;
+      family = f;
+      ranks[i] = rank;
+      if (!isnan (rank))
+        known++;
+    }
+
+  return known >= 2 ? g_steal_pointer (&ranks) : NULL;
+}
+
+double
+cs_variable_ordinal_value_at (const CsVariable *var,
+                              const double     *ranks,
+                              guint             row)
+{
+  gint32 level;
+
+  if (ranks == NULL || var->cat == NULL)
+    return NAN;
+  level = var->cat[row];
+  return level < 0 ? NAN : ranks[level];
+}

@@ -84,6 +84,18 @@ double       cs_variable_value_at       (const CsVariable *var,
 gboolean     cs_variable_matches_pattern (const CsVariable *var,
                                           GPatternSpec     *pattern);
 
+/* Ordinal categorical variables: cancer staging (TNM T, N or M category —
+ * "cT2", "pT1a", "Tis", "N0", "M1c" — or stage group — "IIIB", "Stage IIa",
+ * "3B" in a variable named like a stage) whose every level, by code or
+ * display, has a known order. Returns one rank per level (larger = more
+ * advanced; NAN for an unknown category such as TX), to free with g_free,
+ * or NULL when var is not such a variable. */
+double      *cs_variable_get_ordinal_ranks (const CsVariable *var);
+/* ranks[level at row], NAN when missing or ranks is NULL */
+double       cs_variable_ordinal_value_at  (const CsVariable *var,
+                                            const double     *ranks,
+                                            guint             row);
+
 /* Shortest decimal that parses back to the same double ("1.5", "0.1", "1e+300"). */
 char        *cs_format_double           (double            value);
 void         cs_format_double_buf       (double            value,
