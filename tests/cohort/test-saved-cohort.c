@@ -228,6 +228,64 @@ test_group_import (void)
   remove_temp (path);
 }
 
+/* The Group id: stable for a name, kept through files and Group import */
+static void
+test_group_id (void)
+{
+  g_autoptr(CsSavedCohort) a = cs_saved_cohort_new ("Older stage IV", "age > 70");
+  g_autoptr(CsSavedCohort) b = cs_saved_cohort_new ("Older stage IV", "age > 80");
+  g_autoptr(CsSavedCohort) c = cs_saved_cohort_new ("Younger", "age < 40");
+  g_autoptr(CsSavedCohort) loaded = NULL;
+  g_autoptr(CsSavedCohort) imported = NULL;
+  g_autoptr(CsSavedCohort) bad = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id_a = cs_saved_cohort_dup_group_id (a);
+  g_autofree char *id_b = cs_saved_cohort_dup_group_id (b);
+  g_autofree char *id_c = cs_saved_cohort_dup_group_id (c);
+  g_autofree char *json = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *reexported = NULL;
+  const char *members[] = { "p1" };
+
+  /* "cs-cohort-" + 40 hex digits: a valid FHIR id, the same for the same name */
+  g_assert_true (g_regex_match_simple ("^cs-cohort-[0-9a-f]{40}$", id_a, 0, 0));
+  g_assert_cmpstr (id_a, ==, id_b);
+  g_assert_cmpstr (id_a, !=, id_c);
+  g_assert_null (a->id);
+
+  /* An explicit id wins and survives a save */
+  a->id = g_strdup ("my-cohort.1");
+  g_free (id_a);
+  id_a = cs_saved_cohort_dup_group_id (a);
+  g_assert_cmpstr (id_a, ==, "my-cohort.1");
+  json = cs_saved_cohort_to_json (a);
+  loaded = cs_saved_cohort_from_json (json, -1, "a.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded->id, ==, "my-cohort.1");
+  g_assert_true (cs_saved_cohort_equal (a, loaded));
+
+  /* The Group carries it as Group.id, and importing the Group keeps it */
+  group = cs_saved_cohort_to_group (a, members, 1);
+  json_parser_load_from_data (parser, group, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "id"),
+                   ==, "my-cohort.1");
+  imported = cs_saved_cohort_from_group (group, -1, "g.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (imported->id, ==, "my-cohort.1");
+  reexported = cs_saved_cohort_to_group (imported, members, 1);
+  g_assert_true (g_regex_match_simple ("\"id\"\\s*:\\s*\"my-cohort\\.1\"", reexported, 0, 0));
+
+  /* Not a FHIR id: refused with its path */
+  bad = cs_saved_cohort_from_json ("{\"format\": \"cohortscope-cohort/1\", \"name\": \"x\", \"filter\": \"age > 1\","
+                                   " \"created\": \"2026-01-31T12:00:00Z\", \"id\": \"no spaces\"}",
+                                   -1, "bad.json", &error);
+  g_assert_null (bad);
+  g_assert_error (error, CS_COHORT_ERROR, CS_COHORT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "bad.json: $.id: "));
+}
+
 static void
 test_id_list (void)
 {
@@ -401,6 +459,7 @@ main (int   argc,
   g_test_add_func ("/cohort/saved/round-trip-ids", test_round_trip_ids);
   g_test_add_func ("/cohort/saved/group-export", test_group_export);
   g_test_add_func ("/cohort/saved/group-import", test_group_import);
+  g_test_add_func ("/cohort/saved/group-id", test_group_id);
   g_test_add_func ("/cohort/saved/id-list", test_id_list);
   g_test_add_func ("/cohort/saved/malformed", test_malformed);
   g_test_add_func ("/cohort/saved/malformed-group", test_malformed_group);

@@ -48,6 +48,7 @@ cs_saved_cohort_copy (const CsSavedCohort *self)
   copy->filter = g_strdup (self->filter);
   copy->created = g_strdup (self->created);
   copy->source = g_strdup (self->source);
+  copy->id = g_strdup (self->id);
   if (self->patient_ids != NULL)
     copy->patient_ids = g_ptr_array_copy (self->patient_ids, (GCopyFunc) g_strdup, NULL);
   if (copy->patient_ids != NULL)
@@ -67,6 +68,7 @@ cs_saved_cohort_free (CsSavedCohort *self)
   g_free (self->filter);
   g_free (self->created);
   g_free (self->source);
+  g_free (self->id);
   g_clear_pointer (&self->patient_ids, g_ptr_array_unref);
   g_free (self);
 }
@@ -84,7 +86,8 @@ cs_saved_cohort_equal (const CsSavedCohort *a,
       g_strcmp0 (a->description, b->description) != 0 ||
       g_strcmp0 (a->filter, b->filter) != 0 ||
       g_strcmp0 (a->created, b->created) != 0 ||
-      g_strcmp0 (a->source, b->source) != 0)
+      g_strcmp0 (a->source, b->source) != 0 ||
+      g_strcmp0 (a->id, b->id) != 0)
     return FALSE;
 
   if ((a->patient_ids == NULL) != (b->patient_ids == NULL))
@@ -145,6 +148,7 @@ cs_saved_cohort_to_json (const CsSavedCohort *self)
   add_string (builder, "filter", self->filter);
   add_string (builder, "created", self->created);
   add_string (builder, "source", self->source);
+  add_string (builder, "id", self->id);
   if (self->patient_ids != NULL)
     {
       json_builder_set_member_name (builder, "patients");
@@ -174,11 +178,36 @@ cs_saved_cohort_save (const CsSavedCohort  *self,
 }
 
 char *
+cs_saved_cohort_make_group_id (const char *name)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  g_checksum_update (sum, (const guchar *) "cohortscope-group\n", -1);
+  g_checksum_update (sum, (const guchar *) name, -1);
+
+  return g_strdup_printf ("cs-cohort-%.40s", g_checksum_get_string (sum));
+}
+
+char *
+cs_saved_cohort_dup_group_id (const CsSavedCohort *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->id != NULL && self->id[0] != '\0')
+    return g_strdup (self->id);
+
+  return cs_saved_cohort_make_group_id (self->name != NULL ? self->name : "");
+}
+
+char *
 cs_saved_cohort_to_group (const CsSavedCohort *self,
                           const char *const   *member_ids,
                           guint                n_members)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *id = NULL;
   gboolean has_filter;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -186,8 +215,11 @@ cs_saved_cohort_to_group (const CsSavedCohort *self,
 
   has_filter = self->filter != NULL && self->filter[0] != '\0';
 
+  id = cs_saved_cohort_dup_group_id (self);
+
   json_builder_begin_object (builder);
   add_string (builder, "resourceType", "Group");
+  add_string (builder, "id", id);
 
   if (has_filter)
     {
@@ -445,8 +477,15 @@ cs_saved_cohort_from_json (const char  *data,
       !get_string (object, "description", "$", FALSE, where, &self->description, error) ||
       !get_string (object, "filter", "$", FALSE, where, &self->filter, error) ||
       !get_string (object, "created", "$", TRUE, where, &self->created, error) ||
-      !get_string (object, "source", "$", FALSE, where, &self->source, error))
+      !get_string (object, "source", "$", FALSE, where, &self->source, error) ||
+      !get_string (object, "id", "$", FALSE, where, &self->id, error))
     return NULL;
+
+  if (self->id != NULL && !valid_id (self->id))
+    {
+      set_invalid (error, where, "$.id", _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), self->id);
+      return NULL;
+    }
 
   if (self->name[0] == '\0')
     {
@@ -586,6 +625,9 @@ cs_saved_cohort_from_group (const char  *data,
     }
   self->created = now_iso8601 ();
   self->source = g_strdup_printf (_("FHIR Group from %s"), where != NULL ? where : _("a file"));
+  /* Uploading it again updates the same Group */
+  if (id != NULL && valid_id (id))
+    self->id = g_strdup (id);
 
   /* The filter: our extension first, else our characteristic */
   node = json_object_get_member (object, "extension");

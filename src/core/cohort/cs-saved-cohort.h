@@ -7,7 +7,11 @@
  *
  *   { "format": "cohortscope-cohort/1", "name": …, "description": …,
  *     "filter": …, "created": "2026-01-31T12:00:00Z", "source": …,
- *     "patients": ["id", …] }
+ *     "id": …, "patients": ["id", …] }
+ *
+ * The id (optional) is the id of the cohort's FHIR Group on a server, kept
+ * so that uploading the cohort again updates that Group. Without one the
+ * Group id is derived from the name (cs_saved_cohort_make_group_id).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -40,6 +44,7 @@ typedef struct
   char      *created;       /* ISO 8601, UTC ("2026-01-31T12:00:00Z") */
   char      *source;        /* description of the data it was made from, or NULL */
   GPtrArray *patient_ids;   /* char*: explicit members, or NULL */
+  char      *id;            /* FHIR id of its Group (e.g. imported from Group.id), or NULL */
 } CsSavedCohort;
 
 GQuark         cs_cohort_error_quark        (void);
@@ -67,7 +72,13 @@ gboolean       cs_saved_cohort_save         (const CsSavedCohort  *self,
 CsSavedCohort *cs_saved_cohort_load         (const char           *path,
                                              GError              **error);
 
-/* FHIR R4 Group: type person, actual true, member[] = Patient/<id> for each
+/* "cs-cohort-" + 40 hex digits of SHA-256 over the name: the same name
+ * always gives the same Group id, a valid FHIR id. */
+char          *cs_saved_cohort_make_group_id (const char          *name);
+/* The id of the cohort's Group: self->id when set, else made from the name. */
+char          *cs_saved_cohort_dup_group_id (const CsSavedCohort  *self);
+
+/* FHIR R4 Group: id (cs_saved_cohort_dup_group_id), type person, actual true, member[] = Patient/<id> for each
  * id, quantity, name; the filter (when any) as a characteristic and as the
  * CS_GROUP_FILTER_EXTENSION extension. */
 char          *cs_saved_cohort_to_group     (const CsSavedCohort  *self,
