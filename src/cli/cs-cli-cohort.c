@@ -2,11 +2,17 @@
  *
  *   cohortscope-cli cohort --source S… --filter E [--group-out F] [--name N]
  *                          [--description D] [--save F] [--open F]
+ *                          [--group-id ID] [--group-push [--dry-run]]
  *
  * Prints the matching Patient ids, one a line, in table order. --group-out
  * writes a FHIR R4 Group, --save a saved cohort (cohortscope-cohort/1).
  * --open reads a saved cohort, a FHIR Group or a list of Patient ids and
  * selects its members (and-ed with --filter when both are given).
+ * --group-push uploads the Group to the --source server (which must be the
+ * only source, so that its members are that server's Patients) as
+ * PUT Group/<id>; the id is --group-id, the opened cohort's, or derived from
+ * --name, so running the same command again updates the same Group. What
+ * happened goes to stderr; stdout stays the list of ids.
  *
  * Exit status (docs/FILTERS.md): 2 for bad usage, including a filter that
  * does not parse; 1 when the filter does not fit the data (unknown
@@ -21,6 +27,7 @@
 #include <string.h>
 
 #include "cs-cli.h"
+#include "cs-fhir-group.h"
 #include "cs-saved-cohort.h"
 
 /* The filter on one line with a caret under the offending column. */
@@ -46,6 +53,74 @@ describe_sources (char **sources)
   return g_strjoinv (", ", sources);
 }
 
+static gboolean
+is_url (const char *source)
+{
+  return g_str_has_prefix (source, "http://") || g_str_has_prefix (source, "https://");
+}
+
+static gboolean
+is_fhir_id (const char *id)
+{
+  gsize len = strlen (id);
+
+  if (len == 0 || len > 64)
+    return FALSE;
+  for (const char *c = id; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '.')
+      return FALSE;
+  return TRUE;
+}
+
+/* Uploads the Group to the source server; reports on stderr. */
+static int
+push_group (const char          *server,
+            const CsSavedCohort *cohort,
+            GPtrArray           *ids,
+            gboolean             dry_run)
+{
+  g_autoptr(CsFhirClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *id = cs_saved_cohort_dup_group_id (cohort);
+  CsFhirGroupChange change = CS_FHIR_GROUP_UNCHANGED;
+  const char *what;
+
+  if (!(client = cs_fhir_client_new (server, &error)))
+    {
+      cs_cli_error ("--group-push: %s", error->message);
+      return CS_CLI_USAGE;
+    }
+  cs_fhir_client_configure_from_env (client);
+
+  if (!cs_fhir_client_push_group (client, cohort, (const char *const *) ids->pdata, ids->len, dry_run,
+                                  &change, &url, NULL, &error))
+    {
+      cs_cli_error ("--group-push: %s", error->message);
+      return CS_CLI_FAILED;
+    }
+
+  switch (change)
+    {
+    case CS_FHIR_GROUP_CREATED:
+      what = dry_run ? _("would be created") : _("created");
+      break;
+    case CS_FHIR_GROUP_UPDATED:
+      what = dry_run ? _("would be updated") : _("updated");
+      break;
+    case CS_FHIR_GROUP_UNCHANGED:
+    default:
+      what = _("unchanged");
+      break;
+    }
+  /* Translators: "cohortscope-cli: Group/<id> created: <url> (12 members)" */
+  cs_cli_error (g_dngettext (GETTEXT_PACKAGE, "Group/%s %s: %s (%u member)", "Group/%s %s: %s (%u members)",
+                             ids->len),
+                id, what, url, ids->len);
+
+  return CS_CLI_OK;
+}
+
 int
 cs_cli_cmd_cohort (int    argc,
                    char **argv)
@@ -57,6 +132,9 @@ cs_cli_cmd_cohort (int    argc,
   g_autofree char *open_path = NULL;
   g_autofree char *name = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *group_id = NULL;
+  gboolean group_push = FALSE;
+  gboolean dry_run = FALSE;
   g_autoptr(CsFilter) filter = NULL;
   g_autoptr(CsSavedCohort) opened = NULL;
   g_autoptr(CsSavedCohort) cohort = NULL;
@@ -82,11 +160,20 @@ cs_cli_cmd_cohort (int    argc,
       N_("Also save the cohort (name, filter, source) as JSON to FILE"), N_("FILE") },
     { "open", 0, 0, G_OPTION_ARG_FILENAME, &open_path,
       N_("Select the members of a saved cohort, a FHIR Group or a list of Patient ids"), N_("FILE") },
+    { "group-id", 0, 0, G_OPTION_ARG_STRING, &group_id,
+      N_("Id of the Group (default: the opened cohort’s, else derived from --name)"), N_("ID") },
+    { "group-push", 0, 0, G_OPTION_ARG_NONE, &group_push,
+      N_("Also upload the cohort as a FHIR Group to the --source server (PUT Group/ID: running it again updates the same Group)"),
+      NULL },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
+      N_("With --group-push: only report whether the Group would be created, updated or left unchanged"), NULL },
     { NULL }
   };
 
   if (!cs_cli_parse_options (&argc, &argv, NULL,
-                             _("Prints the Patient ids matching a filter, one a line."), entries))
+                             _("Prints the Patient ids matching a filter, one a line. --group-out writes the cohort as a "
+                               "FHIR Group to a file; --group-push uploads it to the --source server, where "
+                               "running the same command again updates the same Group."), entries))
     return CS_CLI_USAGE;
 
   if (argc > 1)
@@ -102,6 +189,29 @@ cs_cli_cmd_cohort (int    argc,
   if (sources == NULL || sources[0] == NULL)
     {
       cs_cli_error ("%s", _("No --source given: name a Bundle or NDJSON file, a directory or a FHIR server URL"));
+      return CS_CLI_USAGE;
+    }
+  if (group_id != NULL && !is_fhir_id (group_id))
+    {
+      cs_cli_error (_("--group-id: “%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), group_id);
+      return CS_CLI_USAGE;
+    }
+  if (dry_run && !group_push)
+    {
+      cs_cli_error ("%s", _("cohort: --dry-run only applies to --group-push"));
+      return CS_CLI_USAGE;
+    }
+  if (group_push && (g_strv_length (sources) != 1 || !is_url (sources[0])))
+    {
+      cs_cli_error ("%s", _("--group-push needs exactly one --source, a FHIR server URL: the Group’s members are "
+                            "references to that server’s Patients (to upload elsewhere, use --group-out FILE and "
+                            "push --server URL FILE)"));
+      return CS_CLI_USAGE;
+    }
+  if (group_push && name == NULL && group_id == NULL && open_path == NULL)
+    {
+      cs_cli_error ("%s", _("--group-push needs --name NAME or --group-id ID: the Group’s id comes from them, so "
+                            "that running the command again updates the same Group"));
       return CS_CLI_USAGE;
     }
 
@@ -218,6 +328,14 @@ cs_cli_cmd_cohort (int    argc,
     }
   g_free (cohort->source);
   cohort->source = describe_sources (sources);
+  /* A stable Group id, recorded in the Group and the saved file */
+  if (group_id != NULL)
+    {
+      g_free (cohort->id);
+      cohort->id = g_strdup (group_id);
+    }
+  else if (cohort->id == NULL)
+    cohort->id = cs_saved_cohort_make_group_id (cohort->name);
 
   if (group_out != NULL)
     {
@@ -234,6 +352,14 @@ cs_cli_cmd_cohort (int    argc,
     {
       cs_cli_error ("--save: %s", error->message);
       return CS_CLI_FAILED;
+    }
+
+  if (group_push)
+    {
+      int status = push_group (sources[0], cohort, ids, dry_run);
+
+      if (status != CS_CLI_OK)
+        return status;
     }
 
   fwrite (out->str, 1, out->len, stdout);

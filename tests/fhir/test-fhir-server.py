@@ -7,7 +7,9 @@
 # data is present) with `push`, and checks that `summary`, `variables` and
 # `table` give the same answers from the server (small _count, so paging is
 # exercised) as from the files. `push` twice must not change the server's
-# resource count. Exit 77 (skip) when node/npm cannot install the server.
+# resource count. A filtered cohort goes back as a Group (`cohort
+# --group-push`): its members are the filtered set, pushing again changes
+# nothing, and a changed cohort updates the same Group. Exit 77 (skip) when node/npm cannot install the server.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -120,6 +122,93 @@ def compare(port, file_sources, label):
           '%s: identical table --format csv (%d lines)' % (label, file_table.count('\n')))
 
 
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=60) as answer:
+        return json.load(answer)
+
+
+def group_checks(port, tmp):
+    """A filtered cohort of the server's data uploaded back to it as a Group."""
+    url = 'http://127.0.0.1:%d/' % port
+    paged = url + '?_count=50'
+    expr = 'age_at_diagnosis > 65 and gender = "male"'
+    name = 'Older men'
+
+    # the filtered set, from the server's own data
+    ids = run(['cohort', '--source', paged, '--filter', expr]).split()
+    check(0 < len(ids) < 40, 'the filter selects %d of 40 patients' % len(ids))
+
+    def group_push(extra=(), expect=0):
+        result = subprocess.run([CLI, 'cohort', '--source', paged, '--filter', expr, '--name', name,
+                                 '--group-push'] + list(extra),
+                                capture_output=True, text=True, timeout=600)
+        if result.returncode != expect:
+            print(result.stderr[-4000:], file=sys.stderr)
+            raise SystemExit('cohort --group-push exited with %d' % result.returncode)
+        return result
+
+    dry = group_push(['--dry-run'])
+    check(dry.stdout.split() == ids, '--group-push keeps stdout the list of ids')
+    check(' would be created: ' in dry.stderr, 'dry run: the Group would be created (%s)' % dry.stderr.strip())
+    before = counts(port)
+    check(before.get('Group', 0) == 0, 'the dry run sent nothing')
+
+    first = group_push()
+    check(' created: ' in first.stderr, 'first --group-push creates the Group')
+    group_url = first.stderr.strip().split(': ')[-1].split(' (')[0]
+    check(group_url.startswith(url + 'Group/cs-cohort-'), 'the Group URL is on the server: ' + group_url)
+    group_id = group_url.rsplit('/', 1)[1]
+
+    group = get_json(group_url)
+    members = [m['entity']['reference'] for m in group.get('member', [])]
+    check(group['resourceType'] == 'Group' and group['id'] == group_id, 'Group/%s reads back' % group_id)
+    check(members == ['Patient/' + i for i in ids],
+          'Group members are the filtered set (%d Patient references)' % len(members))
+    check(group.get('quantity') == len(ids) and group.get('name') == name, 'Group quantity and name')
+    for ref in members[:5]:
+        patient = get_json(url + ref)
+        check(patient['resourceType'] == 'Patient', '%s resolves on the server' % ref)
+    after_first = counts(port)
+    check(after_first.get('Group') == 1, 'one Group on the server')
+
+    second = group_push()
+    check(' unchanged: ' in second.stderr, 'second --group-push leaves the Group unchanged')
+    check(counts(port) == after_first, 'second --group-push: still one Group, same counts')
+
+    # A narrower filter under the same name updates the same Group
+    narrower = subprocess.run([CLI, 'cohort', '--source', paged, '--filter', expr + ' and stage_group = "IV"',
+                               '--name', name, '--group-push'], capture_output=True, text=True, timeout=600)
+    check(narrower.returncode == 0 and ' updated: ' in narrower.stderr and group_id in narrower.stderr,
+          'a changed cohort with the same name updates Group/%s' % group_id)
+    check(counts(port).get('Group') == 1, 'still one Group after the update')
+    check(len(get_json(group_url).get('member', [])) == len(narrower.stdout.split()),
+          'the updated Group has the narrower cohort\'s members')
+
+    # Loading the Group back as a cohort gives the same patients
+    saved = os.path.join(tmp, 'group.json')
+    with open(saved, 'w') as f:
+        json.dump(get_json(group_url), f)
+    reopened = run(['cohort', '--source', paged, '--open', saved]).split()
+    check(reopened == narrower.stdout.split(), 'the uploaded Group opens as the same cohort')
+
+    # --group-out + push: the same Group id, so no second Group
+    out = os.path.join(tmp, 'group-out.json')
+    run(['cohort', '--source', paged, '--filter', expr, '--name', name, '--group-out', out])
+    pushed = push(port, out)
+    check(pushed['updated'] == 1 and pushed['created'] == 0, '--group-out + push updates the same Group')
+    check(counts(port).get('Group') == 1, '--group-out + push: still one Group')
+
+    # Usage errors: a file source, no name, a bad id
+    demo = os.path.join(tmp, 'demo.json')
+    for args, what in ((['--source', demo, '--filter', expr, '--name', 'x', '--group-push'], 'a file source'),
+                       (['--source', url, '--filter', expr, '--group-push'], 'no --name or --group-id'),
+                       (['--source', url, '--filter', expr, '--group-id', 'not an id', '--group-push'], 'a bad id'),
+                       (['--source', url, '--filter', expr, '--dry-run'], '--dry-run without --group-push')):
+        result = subprocess.run([CLI, 'cohort'] + args, capture_output=True, text=True, timeout=600)
+        check(result.returncode == 2 and result.stderr.strip() != '', '--group-push refuses %s (exit 2: %s)'
+              % (what, result.stderr.strip()[:100]))
+
+
 def main():
     if not CLI:
         raise SystemExit('CS_CLI is not set')
@@ -145,6 +234,7 @@ def main():
               % sum(after_first.values()))
 
         compare(port, [demo], 'demo')
+        group_checks(port, tmp)
 
         if SYNTHEA and os.path.isdir(SYNTHEA):
             s1 = push(port, SYNTHEA, ['--batch-size', '40'])
