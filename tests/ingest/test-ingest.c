@@ -326,6 +326,96 @@ test_single_and_ndjson (void)
     }
 }
 
+/* cs_ingest_set_keep_json(): each record carries its exact source bytes,
+ * however the input is cut into chunks. */
+typedef struct
+{
+  const char *data;
+  gsize       data_len;
+  gboolean    keep;
+  guint       n;
+} KeepCheck;
+
+static gboolean
+keep_cb (const CsResourceRecord *record,
+         gpointer                user_data,
+         GError                **error)
+{
+  KeepCheck *k = user_data;
+
+  k->n++;
+  if (!k->keep)
+    {
+      g_assert_null (record->json);
+      return TRUE;
+    }
+  g_assert_nonnull (record->json);
+  g_assert_cmpuint ((gsize) record->offset + record->length, <=, k->data_len);
+  g_assert_cmpmem (record->json, record->length, k->data + record->offset, record->length);
+  return TRUE;
+}
+
+static guint
+keep_feed (const char *text,
+           gsize       a,
+           gsize       b,
+           gboolean    keep)
+{
+  g_autoptr(CsIngest) ingest = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = strlen (text);
+  KeepCheck k = { text, len, keep, 0 };
+
+  ingest = cs_ingest_new (keep_cb, &k);
+  cs_ingest_set_keep_json (ingest, keep);
+  cs_ingest_begin_source (ingest, "test.json");
+  g_assert_true (cs_ingest_feed (ingest, text, a, &error));
+  g_assert_true (cs_ingest_feed (ingest, text + a, b - a, &error));
+  g_assert_true (cs_ingest_feed (ingest, text + b, len - b, &error));
+  g_assert_true (cs_ingest_end_source (ingest, &error));
+  g_assert_no_error (error);
+  return k.n;
+}
+
+static void
+test_keep_json (void)
+{
+  const char *searchset =
+    "{\"resourceType\" : \"Bundle\", \"type\": \"searchset\", \"total\": 3,\n"
+    " \"link\": [{\"relation\": \"next\", \"url\": \"http://x/Patient?page=2\"}],\n"
+    " \"entry\": [\n"
+    "  {\"fullUrl\": \"http://x/Patient/p1\", \"resource\": {\"id\": \"p1\",  \"resourceType\":\"Patient\",\n"
+    "     \"name\": [{\"text\": \"Z\\u00fcrich \\/ \\\"x\\\" \\\\\"}], \"multipleBirthInteger\": 1.50e0},\n"
+    "   \"search\": {\"mode\": \"match\"}},\n"
+    "  {\"resource\": {\"resourceType\": \"Observation\", \"id\": \"o1\", \"valueQuantity\": {\"value\": -0.0}},\n"
+    "   \"search\": {\"mode\": \"include\"}},\n"
+    "  {\"search\": {\"mode\": \"outcome\"}, \"resource\": {\"resourceType\": \"OperationOutcome\",\n"
+    "     \"issue\": [{\"severity\": \"information\", \"code\": \"informational\"}]}}\n"
+    " ]}\n";
+  const char *entry_first =
+    "{\"entry\": [{\"resource\": {\"resourceType\": \"Patient\", \"id\": \"a\"}}], \"resourceType\": \"Bundle\"}";
+  const char *ndjson =
+    "\xef\xbb\xbf{\"resourceType\":\"Patient\",\"id\":\"1\"}\r\n"
+    "{ \"resourceType\" : \"Observation\" , \"id\" : \"2\" }\n"
+    "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"3\"}}]}\n";
+  const struct { const char *text; guint n; } docs[] = {
+    { transaction, 5 }, { searchset, 3 }, { entry_first, 1 }, { ndjson, 3 },
+  };
+
+  for (guint d = 0; d < G_N_ELEMENTS (docs); d++)
+    {
+      gsize len = strlen (docs[d].text);
+
+      g_assert_cmpuint (keep_feed (docs[d].text, 0, 0, FALSE), ==, docs[d].n);
+      /* every single cut, and pairs of cuts (a sample) */
+      for (gsize a = 0; a <= len; a++)
+        g_assert_cmpuint (keep_feed (docs[d].text, a, a, TRUE), ==, docs[d].n);
+      for (gsize a = 0; a < len; a += 3)
+        for (gsize b = a; b <= len; b += 7)
+          g_assert_cmpuint (keep_feed (docs[d].text, a, b, TRUE), ==, docs[d].n);
+    }
+}
+
 static void
 test_push_sources (void)
 {
@@ -883,6 +973,7 @@ main (int   argc,
   g_test_add_func ("/ingest/chunk-splits", test_chunk_splits);
   g_test_add_func ("/ingest/entry-before-type", test_entry_before_type);
   g_test_add_func ("/ingest/single-and-ndjson", test_single_and_ndjson);
+  g_test_add_func ("/ingest/keep-json", test_keep_json);
   g_test_add_func ("/ingest/push-sources", test_push_sources);
   g_test_add_func ("/ingest/callback-error", test_callback_error);
   g_test_add_func ("/ingest/path-file", test_path_file);

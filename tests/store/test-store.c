@@ -1170,6 +1170,73 @@ test_remote_source (void)
   assert_cell (store, "body_height", "p", "150");
 }
 
+/* A server's resources keep the bytes the ingest hands over (exactly, in
+ * 4 MiB segments, a bigger resource in a bigger one); without them, the
+ * store serialises the parsed tree. */
+static void
+test_remote_bytes (void)
+{
+  g_autoptr(CsStore) store = cs_store_new ();
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *compact = NULL;
+  g_autofree char *indented = NULL;
+  const guint n = 400;
+
+  for (guint i = 0; i <= n; i++)
+    {
+      /* 20 kB each (8 MB in all), then one of 5 MB; odd spacing and escapes */
+      gsize pad = i < n ? 20000 + i : 5 * 1024 * 1024;
+      g_autofree char *filler = g_strnfill (pad, 'x');
+      char *json = g_strdup_printf ("{ \"id\" : \"o%u\",\n  \"resourceType\":\"Observation\", "
+                                    "\"note\": [{\"text\": \"\\u00e9\\/%s\"}], \"valueInteger\": 1.50e1 }",
+                                    i, filler);
+      g_autoptr(CsJsonDocument) doc = cs_json_document_parse (json, -1, &error);
+      CsResourceRecord record = { 0 };
+
+      g_assert_no_error (error);
+      record.resource = cs_json_document_get_root (doc);
+      record.resource_type = "Observation";
+      record.id = cs_json_get_string (record.resource, "id");
+      record.source = "https://fhir.example.org/r4";
+      record.offset = 99;
+      record.length = strlen (json);
+      record.json = json;
+      g_assert_true (cs_store_add_resource (&record, store, &error));
+      g_ptr_array_add (sent, json);
+    }
+  {
+    /* no bytes handed over: the parsed tree, compact */
+    g_autoptr(CsJsonDocument) doc = cs_json_document_parse ("{\"resourceType\": \"Patient\", \"id\": \"p\"}", -1, &error);
+    CsResourceRecord record = { 0 };
+
+    g_assert_no_error (error);
+    record.resource = cs_json_document_get_root (doc);
+    record.resource_type = "Patient";
+    record.id = "p";
+    record.source = "https://fhir.example.org/r4";
+    g_assert_true (cs_store_add_resource (&record, store, &error));
+  }
+  cs_store_finish (store);
+
+  for (guint i = 0; i <= n; i++)
+    {
+      gsize len = 0;
+      g_autofree char *bytes = cs_store_get_resource_source (store, i, &len, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpmem (bytes, len, g_ptr_array_index (sent, i), strlen (g_ptr_array_index (sent, i)));
+    }
+  compact = cs_store_get_resource_source (store, n + 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (compact, ==, "{\"resourceType\":\"Patient\",\"id\":\"p\"}");
+  indented = cs_store_get_resource_json (store, 3, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (indented, "\"id\": \"o3\""));
+  g_assert_null (cs_store_get_resource_source (store, n + 2, NULL, &error));
+  g_assert_error (error, CS_STORE_ERROR, CS_STORE_ERROR_NO_SUCH_RESOURCE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1191,6 +1258,7 @@ main (int   argc,
   g_test_add_func ("/store/load-async", test_load_async);
   g_test_add_func ("/store/load-progress", test_load_progress);
   g_test_add_func ("/store/remote-source", test_remote_source);
+  g_test_add_func ("/store/remote-bytes", test_remote_bytes);
   g_test_add_func ("/store/ordinal-stages", test_ordinal_stages);
 
   return g_test_run ();

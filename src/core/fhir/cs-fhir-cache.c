@@ -100,10 +100,19 @@ cs_fhir_cache_writer_add (CsFhirCacheWriter       *writer,
                           const CsResourceRecord  *record,
                           GError                 **error)
 {
-  g_autofree char *json = cs_json_to_string (record->resource, FALSE);
+  g_autofree char *json = NULL;
+  const char *bytes = record->json;
+  gsize len = record->length;
   gpointer n;
 
-  if (!g_output_stream_write_all (writer->out, json, strlen (json), NULL, NULL, error) ||
+  /* the bytes as received, unless they break the one-resource-per-line form */
+  if (bytes == NULL || memchr (bytes, '\n', len) != NULL || memchr (bytes, '\r', len) != NULL)
+    {
+      json = cs_json_to_string (record->resource, FALSE);
+      bytes = json;
+      len = strlen (json);
+    }
+  if (!g_output_stream_write_all (writer->out, bytes, len, NULL, NULL, error) ||
       !g_output_stream_write_all (writer->out, "\n", 1, NULL, NULL, error))
     {
       g_prefix_error (error, _("Cannot write the offline cache %s: "), writer->tmp_path);

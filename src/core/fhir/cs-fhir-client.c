@@ -1689,6 +1689,7 @@ op_schedule (CsFhirOp *op)
         }
       chain->buf = g_malloc (READ_CHUNK);
       chain->ingest = cs_ingest_new (chain_resource_cb, chain);
+      cs_ingest_set_keep_json (chain->ingest, TRUE);
       op->active++;
       chain_next_page (chain);
     }

@@ -45,6 +45,16 @@ struct _CsIngest
 
   guint64               n_resources;
   GString              *path;             /* scratch: JSON path for error messages */
+
+  /* cs_ingest_set_keep_json(): the chunk being fed, and the bytes of earlier
+   * chunks from where the value still open at their end started */
+  gboolean              keep_json;
+  const char           *feed_data;
+  gsize                 feed_len;
+  guint64               feed_offset;
+  GByteArray           *kept;             /* bytes from kept_offset up to feed_offset (and, while
+                                           * feeding, maybe some of the chunk after them) */
+  guint64               kept_offset;
 };
 
 static const char *
@@ -110,6 +120,36 @@ node_offset (const CsJsonNode *node,
   return fallback;
 }
 
+/* The bytes of [offset, offset + length) of the current source, or NULL.
+ * The span ends in the chunk being fed (or in kept bytes). */
+static const char *
+kept_bytes (CsIngest *self,
+            guint64   offset,
+            guint64   length)
+{
+  guint64 end = offset + length;
+  guint64 kept_end;
+
+  if (offset >= self->feed_offset)
+    {
+      if (end > self->feed_offset + self->feed_len)
+        return NULL;
+      return self->feed_data + (offset - self->feed_offset);
+    }
+  if (offset < self->kept_offset)
+    return NULL;
+  kept_end = self->kept_offset + self->kept->len;
+  if (end > kept_end)
+    {
+      /* the span goes on in the chunk being fed: append up to its end */
+      if (kept_end < self->feed_offset || end > self->feed_offset + self->feed_len)
+        return NULL;
+      g_byte_array_append (self->kept, (const guint8 *) self->feed_data + (kept_end - self->feed_offset),
+                           (guint) (end - kept_end));
+    }
+  return (const char *) self->kept->data + (offset - self->kept_offset);
+}
+
 static gboolean process_entry (CsIngest         *self,
                                const CsJsonNode *entry,
                                guint64           offset,
@@ -137,6 +177,7 @@ emit (CsIngest         *self,
   record.offset = (goffset) offset;
   record.length = (gsize) length;
   record.request_method = request_method;
+  record.json = self->keep_json ? kept_bytes (self, offset, length) : NULL;
 
   self->n_resources++;
   if (self->func != NULL && !self->func (&record, self->user_data, error))
@@ -302,7 +343,17 @@ cs_ingest_new (CsIngestResourceFunc func,
   self->stream = cs_json_stream_new (CS_JSON_STREAM_SEQUENCE, &stream_funcs, self);
   self->path = g_string_new (NULL);
   self->source_name = g_strdup (_("input"));
+  self->kept = g_byte_array_new ();
   return self;
+}
+
+void
+cs_ingest_set_keep_json (CsIngest *self,
+                         gboolean  keep_json)
+{
+  g_return_if_fail (self != NULL);
+
+  self->keep_json = keep_json;
 }
 
 void
@@ -312,6 +363,7 @@ cs_ingest_free (CsIngest *self)
     return;
   cs_json_stream_free (self->stream);
   g_string_free (self->path, TRUE);
+  g_byte_array_unref (self->kept);
   g_free (self->source_name);
   g_free (self);
 }
@@ -329,6 +381,32 @@ cs_ingest_begin_source (CsIngest   *self,
   self->in_source = TRUE;
   self->streaming_bundle = FALSE;
   self->callback_failed = FALSE;
+  g_byte_array_set_size (self->kept, 0);
+  self->kept_offset = 0;
+}
+
+/* After a chunk: keep its bytes from where the open value starts. */
+static void
+keep_open_value (CsIngest *self)
+{
+  guint64 open = cs_json_stream_get_open_offset (self->stream);
+
+  if (open >= self->feed_offset)
+    {
+      g_byte_array_set_size (self->kept, 0);
+      open = MIN (open, self->feed_offset + self->feed_len);
+      g_byte_array_append (self->kept, (const guint8 *) self->feed_data + (open - self->feed_offset),
+                           (guint) (self->feed_offset + self->feed_len - open));
+    }
+  else if (open == self->kept_offset)
+    {
+      /* the same value is still open (and so reported nothing yet): add the chunk */
+      g_byte_array_set_size (self->kept, (guint) (self->feed_offset - self->kept_offset));
+      g_byte_array_append (self->kept, (const guint8 *) self->feed_data, (guint) self->feed_len);
+    }
+  else
+    g_byte_array_set_size (self->kept, 0); /* cannot happen; later spans get no bytes */
+  self->kept_offset = open;
 }
 
 static gboolean
@@ -349,13 +427,23 @@ cs_ingest_feed (CsIngest   *self,
                 GError    **error)
 {
   GError *local_error = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
   if (!self->in_source)
     cs_ingest_begin_source (self, NULL);
-  if (!cs_json_stream_feed (self->stream, data, len, &local_error))
+  self->feed_data = data;
+  self->feed_len = len;
+  self->feed_offset = cs_json_stream_get_offset (self->stream);
+  ok = cs_json_stream_feed (self->stream, data, len, &local_error);
+  if (ok && self->keep_json)
+    keep_open_value (self);
+  self->feed_data = NULL;
+  self->feed_len = 0;
+  self->feed_offset = cs_json_stream_get_offset (self->stream);
+  if (!ok)
     return finish_error (self, local_error, error);
   return TRUE;
 }
@@ -371,6 +459,9 @@ cs_ingest_end_source (CsIngest  *self,
   if (!self->in_source)
     return TRUE;
   self->in_source = FALSE;
+  self->feed_data = NULL;
+  self->feed_len = 0;
+  self->feed_offset = cs_json_stream_get_offset (self->stream);
   if (!cs_json_stream_end (self->stream, &local_error))
     return finish_error (self, local_error, error);
   return TRUE;

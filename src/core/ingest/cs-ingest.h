@@ -45,6 +45,9 @@ typedef struct
   goffset           offset;        /* byte offset of the resource's '{' in the source */
   gsize             length;        /* bytes up to and including the matching '}' */
   const char       *request_method; /* Bundle.entry.request.method or NULL */
+  const char       *json;          /* the length bytes from offset exactly as read (not
+                                    * NUL-terminated), valid only during the callback; NULL
+                                    * unless cs_ingest_set_keep_json() was called */
 } CsResourceRecord;
 
 /* Return FALSE and set error to stop the ingest. */
@@ -74,6 +77,12 @@ gboolean    cs_ingest_feed              (CsIngest             *self,
 gboolean    cs_ingest_end_source        (CsIngest             *self,
                                          GError              **error);
 guint64     cs_ingest_get_n_resources   (CsIngest             *self);
+/* Hand each resource's bytes to the callback (CsResourceRecord.json). Costs
+ * a copy of the part of an entry that is cut by the end of a fed chunk (and
+ * of a whole top-level value that is not a streamed Bundle). Off by default:
+ * files can be re-read at record.offset instead. */
+void        cs_ingest_set_keep_json     (CsIngest             *self,
+                                         gboolean              keep_json);
 
 /* Convenience: a file, NDJSON file or directory (recursively). */
 gboolean    cs_ingest_path              (const char           *path,

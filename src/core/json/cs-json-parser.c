@@ -456,6 +456,24 @@ cs_json_stream_get_offset (CsJsonStream *self)
   return self->offset;
 }
 
+guint64
+cs_json_stream_get_open_offset (CsJsonStream *self)
+{
+  const CsJsonContainer *c;
+
+  if (self->depth == 0)
+    return self->offset;
+  if (self->depth >= 2 && self->stack[1].streamed)
+    {
+      if (self->depth == 2)
+        return self->offset; /* between elements (or in a scalar one) */
+      c = (const CsJsonContainer *) (gconstpointer) self->stack[2].node;
+    }
+  else
+    c = (const CsJsonContainer *) (gconstpointer) self->stack[0].node;
+  return c->offset;
+}
+
 CsJsonDocument *
 cs_json_stream_steal_document (CsJsonStream *self)
 {

@@ -67,6 +67,11 @@ gboolean      cs_json_stream_end        (CsJsonStream            *self,
                                          GError                 **error);
 /* Bytes consumed so far. */
 guint64       cs_json_stream_get_offset (CsJsonStream            *self);
+/* Between feeds: where the value still being built starts (the open element
+ * of a streamed array, else the open top-level value), or the offset when
+ * none is open. The span of every value reported later starts at or after
+ * it, so a caller that wants the bytes of reported values keeps from here. */
+guint64       cs_json_stream_get_open_offset (CsJsonStream       *self);
 /* DOCUMENT mode, after a successful end: the root and its arena, transferred
  * to a CsJsonDocument. */
 CsJsonDocument *cs_json_stream_steal_document (CsJsonStream      *self);

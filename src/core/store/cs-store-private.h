@@ -122,6 +122,17 @@ typedef struct
   gboolean    is_file;
 } CsSource;
 
+/* The JSON of resources not from local files lives in segments that never
+ * move; such a resource's offset is its segment index << CS_BLOB_SHIFT | the
+ * position in the segment. */
+#define CS_BLOB_SHIFT 40
+typedef struct
+{
+  char       *data;
+  gsize       len;
+  gsize       size;
+} CsBlobSegment;
+
 struct _CsStore
 {
   GObject       parent_instance;
@@ -131,7 +142,7 @@ struct _CsStore
   GArray       *resources;     /* CsResource */
   GPtrArray    *sources;       /* CsSource* */
   GHashTable   *source_index;  /* path -> index + 1 */
-  GByteArray   *blobs;         /* JSON of resources not from local files */
+  GArray       *blobs;         /* CsBlobSegment: JSON of resources not from local files */
   guint32       last_source;
 
   GArray       *patient_res;   /* CsPatientRow per Patient resource, input order */

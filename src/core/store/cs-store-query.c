@@ -329,14 +329,19 @@ read_resource_bytes (CsStore     *self,
 
   if (!source->is_file)
     {
-      if (res->offset + res->length > self->blobs->len)
+      guint64 index = res->offset >> CS_BLOB_SHIFT;
+      guint64 position = res->offset & ((G_GUINT64_CONSTANT (1) << CS_BLOB_SHIFT) - 1);
+      const CsBlobSegment *segment = index < self->blobs->len
+                                     ? &g_array_index (self->blobs, CsBlobSegment, index) : NULL;
+
+      if (segment == NULL || position + res->length > segment->len)
         {
           g_set_error (error, CS_STORE_ERROR, CS_STORE_ERROR_NO_SUCH_RESOURCE,
                        _("The JSON of %s/%s is not available"), res->type, res->id ? res->id : "?");
           return NULL;
         }
       *out_len = res->length;
-      return g_strndup ((const char *) self->blobs->data + res->offset, res->length);
+      return g_strndup (segment->data + position, res->length);
     }
 
   file = g_file_new_for_path (source->path);
@@ -412,6 +417,29 @@ cs_store_get_resource_json (CsStore  *self,
   if ((doc = parse_resource (self, resource, error)) == NULL)
     return NULL;
   return cs_json_to_string (cs_json_document_get_root (doc), TRUE);
+}
+
+char *
+cs_store_get_resource_source (CsStore  *self,
+                              guint     resource,
+                              gsize    *length,
+                              GError  **error)
+{
+  CsResource *res;
+  gsize len = 0;
+  char *bytes;
+
+  g_return_val_if_fail (CS_IS_STORE (self), NULL);
+
+  if ((res = get_resource (self, resource)) == NULL)
+    {
+      g_set_error (error, CS_STORE_ERROR, CS_STORE_ERROR_NO_SUCH_RESOURCE,
+                   _("No resource number %u (the store holds %u)"), resource, self->resources->len);
+      return NULL;
+    }
+  if ((bytes = read_resource_bytes (self, res, &len, error)) != NULL && length != NULL)
+    *length = len;
+  return bytes;
 }
 
 static void

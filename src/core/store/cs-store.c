@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cs-store-private.h"
 
@@ -76,6 +77,48 @@ cs_concept_free (gpointer data)
   g_free (concept);
 }
 
+/* Segments are 4 MiB (bigger for a bigger resource), aligned for huge
+ * pages: kept JSON is tens of MB written once, and with 4 KiB pages each
+ * page costs a fault when first written (about 20 µs each on the
+ * benchmark VM, over a third of a server load's CPU; docs/PERFORMANCE.md). */
+#define BLOB_SEGMENT_SIZE (4u * 1024 * 1024)
+#define BLOB_ALIGN        (2u * 1024 * 1024)
+
+static void
+blob_segment_clear (gpointer data)
+{
+  CsBlobSegment *segment = data;
+
+  g_aligned_free (segment->data);
+}
+
+/* Copies len bytes into the blob segments; returns their offset. */
+static guint64
+blob_append (CsStore    *self,
+             const char *bytes,
+             gsize       len)
+{
+  CsBlobSegment *segment = NULL;
+
+  if (self->blobs->len > 0)
+    segment = &g_array_index (self->blobs, CsBlobSegment, self->blobs->len - 1);
+  if (segment == NULL || segment->size - segment->len < len)
+    {
+      CsBlobSegment fresh = { NULL, 0, 0 };
+
+      fresh.size = MAX (BLOB_SEGMENT_SIZE, (len + BLOB_ALIGN - 1) / BLOB_ALIGN * BLOB_ALIGN);
+      fresh.data = g_aligned_alloc (1, fresh.size, BLOB_ALIGN);
+#ifdef MADV_HUGEPAGE
+      madvise (fresh.data, fresh.size, MADV_HUGEPAGE);
+#endif
+      g_array_append_val (self->blobs, fresh);
+      segment = &g_array_index (self->blobs, CsBlobSegment, self->blobs->len - 1);
+    }
+  memcpy (segment->data + segment->len, bytes, len);
+  segment->len += len;
+  return ((guint64) (self->blobs->len - 1) << CS_BLOB_SHIFT) | (segment->len - len);
+}
+
 static void
 cs_source_free (gpointer data)
 {
@@ -95,7 +138,7 @@ cs_store_finalize (GObject *object)
   g_clear_pointer (&self->resources, g_array_unref);
   g_clear_pointer (&self->sources, g_ptr_array_unref);
   g_clear_pointer (&self->source_index, g_hash_table_unref);
-  g_clear_pointer (&self->blobs, g_byte_array_unref);
+  g_clear_pointer (&self->blobs, g_array_unref);
   g_clear_pointer (&self->patient_res, g_array_unref);
   g_clear_pointer (&self->facts, g_array_unref);
   g_clear_pointer (&self->concept_index, g_hash_table_unref);
@@ -132,7 +175,8 @@ cs_store_init (CsStore *self)
   self->resources = g_array_new (FALSE, FALSE, sizeof (CsResource));
   self->sources = g_ptr_array_new_with_free_func (cs_source_free);
   self->source_index = g_hash_table_new (g_str_hash, g_str_equal);
-  self->blobs = g_byte_array_new ();
+  self->blobs = g_array_new (FALSE, FALSE, sizeof (CsBlobSegment));
+  g_array_set_clear_func (self->blobs, blob_segment_clear);
   self->last_source = G_MAXUINT32;
   self->patient_res = g_array_new (FALSE, FALSE, sizeof (CsPatientRow));
   self->facts = g_array_new (FALSE, FALSE, sizeof (CsFact));
@@ -399,7 +443,7 @@ lookup_well_known (const char *system,
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (well_known); i++)
     {
-      if (g_str_equal (well_known[i].system, system) && g_str_equal (well_known[i].code, code))
+      if (g_str_equal (well_known[i].code, code) && g_str_equal (well_known[i].system, system))
         return &well_known[i];
     }
   return NULL;
@@ -996,13 +1040,18 @@ cs_store_add_resource (const CsResourceRecord  *record,
       res.offset = (guint64) record->offset;
       res.length = record->length;
     }
+  else if (record->json != NULL)
+    {
+      /* the bytes as received (cs_ingest_set_keep_json) */
+      res.offset = blob_append (self, record->json, record->length);
+      res.length = record->length;
+    }
   else
     {
       g_autofree char *json = cs_json_to_string (record->resource, FALSE);
 
-      res.offset = self->blobs->len;
       res.length = strlen (json);
-      g_byte_array_append (self->blobs, (const guint8 *) json, res.length);
+      res.offset = blob_append (self, json, res.length);
     }
   res.last_date = resource_last_date (record->resource);
 

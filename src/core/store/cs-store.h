@@ -74,6 +74,12 @@ char              *cs_store_describe_resource     (CsStore              *self,
 char              *cs_store_get_resource_json     (CsStore              *self,
                                                    guint                 resource,
                                                    GError              **error);
+/* The resource's bytes exactly as in its source (the file, or what the
+ * server sent), NUL-terminated; length (may be NULL) gets their length. */
+char              *cs_store_get_resource_source   (CsStore              *self,
+                                                   guint                 resource,
+                                                   gsize                *length,
+                                                   GError              **error);
 
 /* Patients (rows) */
 guint              cs_store_get_n_patients        (CsStore              *self);
