@@ -13,6 +13,7 @@
 #include "cs-chart.h"
 #include "cs-cohort-builder.h"
 #include "cs-filter.h"
+#include "cs-group-upload-dialog.h"
 #include "cs-window.h"
 
 #define CHART_WIDTH      230
@@ -1986,6 +1987,31 @@ export_group_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
+static void
+upload_group_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CsCohortBuilder *self = CS_COHORT_BUILDER (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  int saved_index = -1;
+
+  if (self->store == NULL || !CS_IS_WINDOW (root))
+    return;
+
+  /* From the saved cohorts list: the selected one */
+  if (gtk_widget_has_focus (self->saved_list) || gtk_widget_get_focus_child (self->saved_list) != NULL)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_selected_row (GTK_LIST_BOX (self->saved_list));
+
+      if (row != NULL)
+        saved_index = gtk_list_box_row_get_index (row);
+    }
+
+  cs_cohort_builder_flush (self);
+  gtk_window_present (cs_group_upload_dialog_new (CS_WINDOW (root), self, saved_index));
+}
+
 /* -------------------------------------------------------------- compare */
 
 typedef struct
@@ -2470,6 +2496,7 @@ cs_cohort_builder_set_store (CsCohortBuilder *self,
         cs_cohort_builder_pin (self, default_pins[i]);
       fill_add_list (self);
     }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "filter.upload-group", store != NULL);
   gtk_widget_set_visible (self->paned, TRUE);
 }
 
@@ -2550,6 +2577,7 @@ cs_cohort_builder_class_init (CsCohortBuilderClass *klass)
   gtk_widget_class_install_action (widget_class, "filter.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "filter.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "filter.export-group", NULL, export_group_action);
+  gtk_widget_class_install_action (widget_class, "filter.upload-group", NULL, upload_group_action);
   gtk_widget_class_install_action (widget_class, "filter.compare", NULL, compare_action);
   gtk_widget_class_install_action (widget_class, "filter.coverage", NULL, coverage_action);
   gtk_widget_class_install_action (widget_class, "filter.focus-expression", NULL, focus_expression_action);
@@ -2559,6 +2587,8 @@ cs_cohort_builder_class_init (CsCohortBuilderClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "filter.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "filter.focus-expression", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "filter.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "filter.upload-group", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_U, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "filter.upload-group", NULL);
 }
 
 static GtkWidget *
@@ -2689,6 +2719,8 @@ cs_cohort_builder_init (CsCohortBuilder *self)
                                                               _("Open a saved cohort, import a FHIR Group or a list of patient ids")));
   gtk_flow_box_append (GTK_FLOW_BOX (actions), action_button (_("E_xport Group…"), "filter.export-group",
                                                               _("Export the cohort as a FHIR Group")));
+  gtk_flow_box_append (GTK_FLOW_BOX (actions), action_button (_("_Upload Group…"), "filter.upload-group",
+                                                              _("Upload the cohort, or the selected saved cohort, to a FHIR server as a Group (Ctrl+Shift+U)")));
   gtk_flow_box_append (GTK_FLOW_BOX (actions), action_button (_("Co_mpare…"), "filter.compare",
                                                               _("Compare two cohorts variable by variable")));
   gtk_flow_box_append (GTK_FLOW_BOX (actions), action_button (_("Co_verage…"), "filter.coverage",
@@ -2769,6 +2801,7 @@ cs_cohort_builder_init (CsCohortBuilder *self)
     set_state (self, state);
   }
   update_chips (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "filter.upload-group", FALSE);
 }
 
 GtkWidget *
@@ -2846,6 +2879,26 @@ cs_cohort_builder_get_saved (CsCohortBuilder *self)
   g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
 
   return self->saved;
+}
+
+CsSavedCohort *
+cs_cohort_builder_dup_current (CsCohortBuilder *self,
+                               const char      *name)
+{
+  g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
+  g_return_val_if_fail (self->store != NULL, NULL);
+
+  cs_cohort_builder_flush (self);
+
+  return current_cohort (self, name, NULL);
+}
+
+const char *
+cs_cohort_builder_get_members_name (CsCohortBuilder *self)
+{
+  g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
+
+  return self->members != NULL ? self->members_name : NULL;
 }
 
 const char *

@@ -9,7 +9,8 @@
  *
  * Actions (widget group "filter"): filter.undo (Ctrl+Z), filter.redo
  * (Ctrl+Shift+Z), filter.clear, filter.save, filter.open, filter.export-group,
- * filter.compare, filter.coverage, filter.focus-expression (Ctrl+E).
+ * filter.upload-group (Ctrl+Shift+U; enabled with data), filter.compare,
+ * filter.coverage, filter.focus-expression (Ctrl+E).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -83,5 +84,12 @@ GPtrArray      *cs_cohort_builder_get_saved      (CsCohortBuilder *self);
 const CsSavedCohort *cs_cohort_builder_save_current (CsCohortBuilder *self,
                                                   const char      *name,
                                                   const char      *description);
+
+/* The current cohort as a new saved cohort named name: its filter, or its
+ * patients when a frozen cohort (a list or Group) is applied. */
+CsSavedCohort  *cs_cohort_builder_dup_current    (CsCohortBuilder *self,
+                                                  const char      *name);
+/* The name of the applied frozen cohort, or NULL. */
+const char     *cs_cohort_builder_get_members_name (CsCohortBuilder *self);
 
 G_END_DECLS

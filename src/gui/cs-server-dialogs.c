@@ -155,6 +155,7 @@ typedef struct
   GCancellable     *cancellable;
   char             *name;
   char             *label;
+  char             *url;        /* base URL, recorded as the window's source */
   gint64            last_update;
   CsFhirCohortSpec  spec;       /* its strings are owned */
 } ServerLoad;
@@ -168,6 +169,7 @@ server_load_clear (gpointer data)
   g_clear_object (&load->cancellable);
   g_clear_pointer (&load->name, g_free);
   g_clear_pointer (&load->label, g_free);
+  g_clear_pointer (&load->url, g_free);
   g_free ((char *)load->spec.group_id);
   g_free ((char *)load->spec.patient_query);
   g_strfreev ((char **)load->spec.resource_types);
@@ -258,7 +260,10 @@ on_server_loaded (GObject      *source,
   if (cs_window_end_external_load (load->window, load->cancellable, store, load->label))
     {
       if (store != NULL)
-        toast_opened (load->window, store, load->name);
+        {
+          cs_window_set_source_url (load->window, load->url);
+          toast_opened (load->window, store, load->name);
+        }
       else if (is_cancelled (error))
         cs_window_add_toast (load->window, cs_window_get_store (load->window) != NULL
                                            ? _("Loading cancelled; the open cohort is unchanged")
@@ -345,6 +350,7 @@ cs_server_load_into_window (CsWindow               *window,
   load = g_rc_box_new0 (ServerLoad);
   load->window = g_object_ref (window);
   load->name = g_strdup (name);
+  load->url = g_strdup (cs_server_profile_get_base_url (profile));
   load->spec = *spec;
   load->spec.group_id = g_strdup (spec->group_id);
   load->spec.patient_query = g_strdup (spec->patient_query);
@@ -445,6 +451,7 @@ on_cache_opened (GObject      *source,
           g_autofree char *message = NULL;
           AdwToast *toast;
 
+          cs_window_set_source_url (load->window, co->url);
           /* A toast that stays while the cached cohort is open (libadwaita
            * 1.2 has no AdwBanner): it marks the cohort as offline. */
           /* Translators: "Cached — 2026-11-28 14:05: 400 patients from <server>, opened offline" */

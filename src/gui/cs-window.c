@@ -38,6 +38,7 @@ struct _CsWindow
   GCancellable         *cancellable;     /* of the load in progress */
   GtkNativeDialog      *chooser;
   char                 *source_label;    /* what is open, for the subtitle */
+  char                 *source_url;      /* FHIR base URL it was loaded from, or NULL */
   gint64                last_progress_update;
   guint                 load_serial;
   guint                 pulse_source;
@@ -200,6 +201,7 @@ set_store (CsWindow   *self,
 
   g_free (self->source_label);
   self->source_label = g_strdup (label);
+  g_clear_pointer (&self->source_url, g_free);
 
   cs_cohort_view_set_store (self->cohort_view, store);
   cs_explore_view_set_store (self->explore_view, store);
@@ -693,6 +695,7 @@ cs_window_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->source_label, g_free);
+  g_clear_pointer (&self->source_url, g_free);
 
   G_OBJECT_CLASS (cs_window_parent_class)->dispose (object);
 }
@@ -951,4 +954,32 @@ cs_window_add_toast_full (CsWindow *self,
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+const char *
+cs_window_get_source_label (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return self->source_label;
+}
+
+const char *
+cs_window_get_source_url (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return self->source_url;
+}
+
+void
+cs_window_set_source_url (CsWindow   *self,
+                          const char *url)
+{
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  if (g_strcmp0 (self->source_url, url) == 0)
+    return;
+  g_free (self->source_url);
+  self->source_url = g_strdup (url);
 }

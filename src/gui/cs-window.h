@@ -61,4 +61,14 @@ gboolean      cs_window_end_external_load    (CsWindow           *self,
                                               CsStore            *store,
                                               const char         *label);
 
+/* What is open, as the subtitle names it ("demo.json", "<server> · Group
+ * g1"), or NULL. */
+const char   *cs_window_get_source_label     (CsWindow           *self);
+/* The FHIR base URL the open cohort was loaded from (a server, or its
+ * offline copy), or NULL (files). Opening another cohort clears it; server
+ * loads set it after cs_window_end_external_load. */
+const char   *cs_window_get_source_url       (CsWindow           *self);
+void          cs_window_set_source_url       (CsWindow           *self,
+                                              const char         *url);
+
 G_END_DECLS
