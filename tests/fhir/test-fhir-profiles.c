@@ -9,6 +9,7 @@
 
 #include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
+#include "cs-fhir-group.h"
 #include "cs-fhir-push.h"
 #include "cs-server-profile.h"
 
@@ -188,6 +189,23 @@ test_push_ids (void)
     g_assert_true (g_ascii_isalnum (*p) || *p == '-');
 }
 
+/* Whether a cohort came from a profile's server: the same base, however written */
+static void
+test_base_url_equal (void)
+{
+  g_assert_true (cs_fhir_base_url_equal ("http://127.0.0.1:8080/fhir", "http://127.0.0.1:8080/fhir/"));
+  g_assert_true (cs_fhir_base_url_equal ("HTTPS://Example.ORG/fhir/", "https://example.org:443/fhir"));
+  g_assert_true (cs_fhir_base_url_equal ("http://example.org/fhir?_count=200", "http://example.org:80/fhir/"));
+  g_assert_true (cs_fhir_base_url_equal ("https://user:secret@example.org/fhir", "https://example.org/fhir"));
+  g_assert_false (cs_fhir_base_url_equal ("http://example.org/fhir", "https://example.org/fhir"));
+  g_assert_false (cs_fhir_base_url_equal ("http://example.org/fhir", "http://example.org/FHIR"));
+  g_assert_false (cs_fhir_base_url_equal ("http://example.org:8080/fhir", "http://example.org/fhir"));
+  g_assert_false (cs_fhir_base_url_equal ("http://example.org/fhir", "http://example.org/fhir/r4"));
+  g_assert_false (cs_fhir_base_url_equal ("demo.json", "demo.json"));
+  g_assert_false (cs_fhir_base_url_equal (NULL, "http://example.org/fhir"));
+  g_assert_false (cs_fhir_base_url_equal ("http://example.org/fhir", NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -208,6 +226,7 @@ main (int   argc,
   g_test_add_func ("/fhir/profiles/missing-and-bad", test_profiles_missing_and_bad);
   g_test_add_func ("/fhir/cache/write-and-open", test_cache);
   g_test_add_func ("/fhir/push/ids", test_push_ids);
+  g_test_add_func ("/fhir/group/base-url-equal", test_base_url_equal);
 
   ret = g_test_run ();
   g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
