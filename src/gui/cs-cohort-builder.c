@@ -2587,8 +2587,8 @@ cs_cohort_builder_class_init (CsCohortBuilderClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "filter.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "filter.focus-expression", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "filter.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "filter.upload-group", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_U, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "filter.upload-group", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "filter.upload-group", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_G, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "filter.upload-group", NULL);
 }
 
 static GtkWidget *
@@ -2720,7 +2720,7 @@ cs_cohort_builder_init (CsCohortBuilder *self)
   gtk_flow_box_append (GTK_FLOW_BOX (actions), action_button (_("E_xport Group…"), "filter.export-group",
                                                               _("Export the cohort as a FHIR Group")));
   gtk_flow_box_append (GTK_FLOW_BOX (actions), action_button (_("_Upload Group…"), "filter.upload-group",
-                                                              _("Upload the cohort, or the selected saved cohort, to a FHIR server as a Group (Ctrl+Shift+U)")));
+                                                              _("Upload the cohort, or the selected saved cohort, to a FHIR server as a Group (Ctrl+Shift+G)")));
   gtk_flow_box_append (GTK_FLOW_BOX (actions), action_button (_("Co_mpare…"), "filter.compare",
                                                               _("Compare two cohorts variable by variable")));
   gtk_flow_box_append (GTK_FLOW_BOX (actions), action_button (_("Co_verage…"), "filter.coverage",

@@ -9,7 +9,7 @@
  *
  * Actions (widget group "filter"): filter.undo (Ctrl+Z), filter.redo
  * (Ctrl+Shift+Z), filter.clear, filter.save, filter.open, filter.export-group,
- * filter.upload-group (Ctrl+Shift+U; enabled with data), filter.compare,
+ * filter.upload-group (Ctrl+Shift+G; enabled with data), filter.compare,
  * filter.coverage, filter.focus-expression (Ctrl+E).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
