@@ -368,6 +368,41 @@ label_text (GtkWindow  *dialog,
   return gtk_label_get_text (GTK_LABEL (get_named (dialog, name)));
 }
 
+/* With CS_SCREENSHOT_DIR set, writes win as <dir>/<name>.png (for docs). */
+static void
+maybe_screenshot (GtkWindow  *win,
+                  const char *name)
+{
+  const char *dir = g_getenv ("CS_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  graphene_rect_t bounds;
+  gint64 until;
+
+  if (dir == NULL)
+    return;
+
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot,
+                          gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  gsk_render_node_get_bounds (node, &bounds);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (win)), node, &bounds);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
 static void
 save_profiles (void)
 {
@@ -492,6 +527,7 @@ test_from_server (void)
   wait_until (not_busy, dialog);
   g_test_message ("dry run: %s", label_text (dialog, "status"));
   g_assert_nonnull (strstr (label_text (dialog, "status"), "is not on Test server yet: uploading creates it with 3 members"));
+  maybe_screenshot (dialog, "group-upload");
   g_assert_cmpuint (n_posts (), ==, 0);
   g_assert_cmpuint (store_count ("Group"), ==, 0);
 
@@ -586,6 +622,7 @@ test_from_file (void)
   wait_until (not_busy, dialog);
   g_test_message ("warning after the dry run: %s", label_text (dialog, "warning"));
   g_assert_nonnull (strstr (label_text (dialog, "warning"), "1 of 2 members are not Patients on"));
+  maybe_screenshot (dialog, "group-upload-warning");
 
   /* Upload asks first; Cancel sends nothing */
   posts = n_posts ();
