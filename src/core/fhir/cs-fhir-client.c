@@ -861,11 +861,21 @@ top_scan_end_value (TopScan *scan)
   g_string_truncate (scan->value, 0);
 }
 
+/* All three found (servers write them before entry): the rest of the page,
+ * nearly all of its bytes, is for the parser alone. */
+static gboolean
+top_scan_done (const TopScan *scan)
+{
+  return scan->resource_type != NULL && scan->total != NULL && scan->link != NULL;
+}
+
 static void
 top_scan_feed (TopScan    *scan,
                const char *data,
                gsize       len)
 {
+  if (top_scan_done (scan))
+    return;
   for (gsize i = 0; i < len; i++)
     {
       char c = data[i];
@@ -989,6 +999,8 @@ top_scan_feed (TopScan    *scan,
             {
               top_scan_end_value (scan);
               scan->expect_key = TRUE;
+              if (top_scan_done (scan))
+                return;
             }
           else if (scan->capture != CAPTURE_NONE && scan->value->len < MAX_CAPTURE)
             g_string_append_c (scan->value, c);
