@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cs-analysis.h"
 #include "cs-chart.h"
 #include "cs-cli.h"
 #include "cs-filter.h"
@@ -80,6 +81,8 @@ typedef struct
   GPtrArray *strings;    /* owned strings (labels) */
   GPtrArray *blocks;     /* owned arrays */
   GPtrArray *matrices;   /* CsCorrMatrix */
+  GPtrArray *groups;     /* CsGroups */
+  GPtrArray *survival;   /* CsSurvivalInput */
   gboolean   labels;     /* group labels: displays instead of codes */
 } ChartData;
 
@@ -91,6 +94,8 @@ chart_data_clear (ChartData *d)
   g_clear_pointer (&d->strings, g_ptr_array_unref);
   g_clear_pointer (&d->blocks, g_ptr_array_unref);
   g_clear_pointer (&d->matrices, g_ptr_array_unref);
+  g_clear_pointer (&d->groups, g_ptr_array_unref);
+  g_clear_pointer (&d->survival, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ChartData, chart_data_clear)
@@ -124,108 +129,30 @@ axis_label (ChartData        *d,
   return keep_str (d, cs_chart_axis_label (label, var->unit));
 }
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* Groups of a categorical, boolean or numeric variable over the selected
- * rows, in the variable's natural order (levels, false < true, ascending
- * values), only those that occur; labels as `table` prints the value.
- * group[i] (per selected row) is the dense index or -1 when missing. */
+ * rows (cs_groups_new_from_variable(): the variable's natural order, only
+ * those that occur, labels as `table` prints the value or, with --labels,
+ * the display text). group[i] (per selected row) is -1 when missing. */
 static guint
 make_groups (ChartData        *d,
              const CsVariable *var,
              gint32          **group_out,
              const char     ***labels_out)
 {
-  guint n = d->rows->len, n_raw = 0, n_groups = 0, n_distinct = 0;
-  gint32 *raw = keep (d, g_new (gint32, MAX (n, 1)));
-  gint32 *group = keep (d, g_new (gint32, MAX (n, 1)));
-  g_autofree guint *first_row = NULL;
-  g_autofree gint32 *dense = NULL;
-  g_autofree double *distinct = NULL;
-  const char **labels;
+  CsGroups *groups = cs_groups_new_from_variable (var, d->rows,
+                                                  d->labels ? CS_ANALYSIS_DISPLAY_LABELS : CS_ANALYSIS_DEFAULT);
 
-  if (var->type == CS_VARIABLE_CATEGORICAL)
-    {
-      n_raw = var->levels != NULL ? var->levels->len : 0;
-      for (guint i = 0; i < n; i++)
-        raw[i] = var->cat[g_array_index (d->rows, guint, i)];
-    }
-  else if (var->type == CS_VARIABLE_BOOLEAN)
-    {
-      n_raw = 2;
-      for (guint i = 0; i < n; i++)
-        {
-          double v = var->num[g_array_index (d->rows, guint, i)];
-
-          raw[i] = isnan (v) ? -1 : (v != 0);
-        }
-    }
-  else
-    {
-      distinct = g_new (double, MAX (n, 1));
-      for (guint i = 0; i < n; i++)
-        {
-          double v = cs_variable_value_at (var, g_array_index (d->rows, guint, i));
-
-          if (!isnan (v))
-            distinct[n_distinct++] = v;
-        }
-      qsort (distinct, n_distinct, sizeof (double), compare_double);
-      for (guint i = 0; i < n_distinct; i++)
-        if (n_raw == 0 || distinct[i] != distinct[n_raw - 1])
-          distinct[n_raw++] = distinct[i];
-      for (guint i = 0; i < n; i++)
-        {
-          double v = cs_variable_value_at (var, g_array_index (d->rows, guint, i));
-          double *hit = isnan (v) ? NULL : bsearch (&v, distinct, n_raw, sizeof (double), compare_double);
-
-          raw[i] = hit != NULL ? (gint32) (hit - distinct) : -1;
-        }
-    }
-
-  first_row = g_new (guint, MAX (n_raw, 1));
-  dense = g_new (gint32, MAX (n_raw, 1));
-  for (guint l = 0; l < n_raw; l++)
-    {
-      first_row[l] = G_MAXUINT;
-      dense[l] = -1;
-    }
-  for (guint i = 0; i < n; i++)
-    if (raw[i] >= 0 && (guint) raw[i] < n_raw && first_row[raw[i]] == G_MAXUINT)
-      first_row[raw[i]] = g_array_index (d->rows, guint, i);
-
-  labels = keep (d, g_new0 (const char *, MAX (n_raw, 1)));
-  for (guint l = 0; l < n_raw; l++)
-    {
-      if (first_row[l] == G_MAXUINT)
-        continue;
-      labels[n_groups] = keep_str (d, cs_variable_format_cell (var, first_row[l], d->labels));
-      dense[l] = (gint32) n_groups++;
-    }
-  for (guint i = 0; i < n; i++)
-    group[i] = (raw[i] >= 0 && (guint) raw[i] < n_raw) ? dense[raw[i]] : -1;
-
-  *group_out = group;
-  *labels_out = labels;
-  return n_groups;
+  g_ptr_array_add (d->groups, groups);
+  *group_out = groups->group;
+  *labels_out = (const char **) groups->labels;
+  return groups->n_groups;
 }
 
 static double *
 column (ChartData        *d,
         const CsVariable *var)
 {
-  double *col = keep (d, g_new (double, MAX (d->rows->len, 1)));
-
-  for (guint i = 0; i < d->rows->len; i++)
-    col[i] = cs_variable_value_at (var, g_array_index (d->rows, guint, i));
-  return col;
+  return keep (d, cs_analysis_column (var, d->rows));
 }
 
 static const char *
@@ -333,7 +260,7 @@ build_box (ChartOptions    *o,
 {
   CsVariable *xv = NULL, *yv = NULL, *gv = NULL, *nv = NULL;
   const char **labels = NULL;
-  gint32 *group = NULL;
+  CsGroups *groups;
   double *values;
   double **per_group;
   guint *counts;
@@ -381,25 +308,19 @@ build_box (ChartOptions    *o,
 
   values = column (d, nv);
   if (gv != NULL)
-    n_groups = make_groups (d, gv, &group, &labels);
+    groups = cs_groups_new_from_variable (gv, d->rows, d->labels ? CS_ANALYSIS_DISPLAY_LABELS : CS_ANALYSIS_DEFAULT);
   else
-    {
-      n_groups = 1;
-      labels = keep (d, g_new0 (const char *, 1));
-      labels[0] = _("All patients");
-    }
+    groups = cs_groups_new_single (d->rows->len, _("All patients"));
+  g_ptr_array_add (d->groups, groups);
+  n_groups = groups->n_groups;
+  labels = (const char **) groups->labels;
 
-  per_group = keep (d, g_new0 (double *, MAX (n_groups, 1)));
-  counts = keep (d, g_new0 (guint, MAX (n_groups, 1)));
+  /* the values of each group, without the missing ones */
+  cs_groups_collect (groups, values, &per_group, &counts);
+  keep (d, per_group);
+  keep (d, counts);
   for (guint g = 0; g < n_groups; g++)
-    per_group[g] = keep (d, g_new (double, MAX (d->rows->len, 1)));
-  for (guint i = 0; i < d->rows->len; i++)
-    {
-      int g = group ? group[i] : 0;
-
-      if (g >= 0 && isfinite (values[i]))
-        per_group[g][counts[g]++] = values[i];
-    }
+    keep (d, per_group[g]);
 
   memset (m, 0, sizeof *m);
   m->n_groups = n_groups;
@@ -506,18 +427,12 @@ build_bar (ChartOptions    *o,
     }
 
   all = keep (d, g_new0 (double, MAX (n_groups, 1)));
+  cs_groups_count (g_ptr_array_index (d->groups, d->groups->len - 1), NULL, all);
   if (selected != NULL)
     {
       sel = keep (d, g_new0 (double, MAX (n_groups, 1)));
       in_sel = overlay_flags (d, selected);
-    }
-  for (guint i = 0; i < d->rows->len; i++)
-    {
-      if (group[i] < 0)
-        continue;
-      all[group[i]] += 1;
-      if (sel && in_sel[i])
-        sel[group[i]] += 1;
+      cs_groups_count (g_ptr_array_index (d->groups, d->groups->len - 1), in_sel, sel);
     }
 
   memset (m, 0, sizeof *m);
@@ -554,11 +469,13 @@ build_km (ChartOptions   *o,
   g_autofree char *split_key = NULL;
   const char **labels = NULL;
   guint n = d->rows->len, n_groups = 1;
-  double *time = keep (d, g_new (double, MAX (n, 1)));
-  guint8 *event = keep (d, g_new0 (guint8, MAX (n, 1)));
-  gint32 *group = keep (d, g_new0 (gint32, MAX (n, 1)));
+  CsSurvivalInput *input = NULL;
+  const double *time;
+  const guint8 *event;
+  const gint32 *group;
   CsChartKmGroup *groups;
   guint n_shown = 0;
+  int status;
 
   if (o->time_key == NULL)
     {
@@ -625,133 +542,24 @@ build_km (ChartOptions   *o,
       return CS_CLI_USAGE;
     }
 
-  for (guint i = 0; i < n; i++)
+  if ((status = cs_cli_survival_input (d->store, d->rows, tv, ev, gv, o->split, _("All patients"),
+                                       d->labels ? CS_ANALYSIS_DISPLAY_LABELS : CS_ANALYSIS_DEFAULT,
+                                       &input)) != CS_CLI_OK)
     {
-      guint row = g_array_index (d->rows, guint, i);
-      double t = tv->num[row];
-      double e = ev != NULL ? ev->num[row] : (tv->event != NULL ? tv->event[row] : NAN);
-
-      if (!isnan (t) && !isnan (e) && e != 0 && e != 1)
-        {
-          cs_cli_error (_("--event “%s”, patient “%s”: value %g is not 0 or 1"),
-                        ev != NULL ? ev->key : tv->key, cs_store_get_patient_id (d->store, row), e);
-          return CS_CLI_FAILED;
-        }
-      if (!isnan (t) && t < 0)
-        {
-          cs_cli_error (_("--time “%s”, patient “%s”: negative time %g"),
-                        tv->key, cs_store_get_patient_id (d->store, row), t);
-          return CS_CLI_FAILED;
-        }
-      time[i] = isnan (e) ? NAN : t;
-      event[i] = e == 1;
+      cs_survival_input_free (input);
+      return status;
     }
-
-  if (gv != NULL && o->by_key != NULL)
+  g_ptr_array_add (d->survival, input);
+  time = input->time;
+  event = input->event;
+  group = input->groups->group;
+  labels = (const char **) input->groups->labels;
+  n_groups = input->groups->n_groups;
+  if (gv != NULL && o->by_key != NULL && n_groups > 12)
     {
-      gint32 *g;
-
-      n_groups = make_groups (d, gv, &g, &labels);
-      for (guint i = 0; i < n; i++)
-        {
-          group[i] = g[i];
-          if (g[i] < 0)
-            time[i] = NAN;
-        }
-      if (n_groups > 12)
-        {
-          cs_cli_error (_("--by: “%s” has %u groups; a Kaplan–Meier plot shows at most 12 (use --split for a numeric variable)"),
-                        gv->key, n_groups);
-          return CS_CLI_USAGE;
-        }
-    }
-  else if (gv != NULL)
-    {
-      const char *how = strrchr (o->split, ':') + 1;
-      double *x = column (d, gv);
-      g_autofree double *sorted = g_new (double, MAX (n, 1));
-      double cuts[2];
-      guint n_cuts = 0, m_sorted = 0;
-      char a[32], b[32];
-
-      for (guint i = 0; i < n; i++)
-        {
-          if (isnan (x[i]))
-            time[i] = NAN;
-          if (!isnan (time[i]))
-            sorted[m_sorted++] = x[i];
-        }
-      qsort (sorted, m_sorted, sizeof (double), compare_double);
-      if (g_str_equal (how, "median") || g_str_equal (how, "tertiles"))
-        {
-          if (m_sorted == 0)
-            {
-              cs_cli_error (_("--split: “%s” has no values among the selected patients with a survival time"),
-                            gv->key);
-              return CS_CLI_FAILED;
-            }
-          /* R type-7 quantiles, as survival --split */
-          {
-            double probs[2] = { 0.5, NAN };
-            guint np = 1;
-
-            if (g_str_equal (how, "tertiles"))
-              {
-                probs[0] = 1.0 / 3.0;
-                probs[1] = 2.0 / 3.0;
-                np = 2;
-              }
-            for (guint k = 0; k < np; k++)
-              {
-                double h = (m_sorted - 1) * probs[k];
-                guint lo = (guint) floor (h);
-
-                cuts[n_cuts++] = lo + 1 >= m_sorted ? sorted[m_sorted - 1]
-                                                    : sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
-              }
-          }
-        }
-      else
-        {
-          char *end = NULL;
-
-          cuts[0] = g_ascii_strtod (how, &end);
-          if (end == how || *end != '\0' || !isfinite (cuts[0]))
-            {
-              cs_cli_error (_("--split “%s”: “%s” is not median, tertiles or a number"), o->split, how);
-              return CS_CLI_USAGE;
-            }
-          n_cuts = 1;
-        }
-
-      labels = keep (d, g_new0 (const char *, 3));
-      cs_format_double_buf (cuts[0], a);
-      labels[0] = keep_str (d, g_strdup_printf ("<= %s", a));
-      if (n_cuts == 2)
-        {
-          cs_format_double_buf (cuts[1], b);
-          labels[1] = keep_str (d, g_strdup_printf ("(%s, %s]", a, b));
-          labels[2] = keep_str (d, g_strdup_printf ("> %s", b));
-        }
-      else
-        labels[1] = keep_str (d, g_strdup_printf ("> %s", a));
-      n_groups = n_cuts + 1;
-      for (guint i = 0; i < n; i++)
-        {
-          if (isnan (x[i]))
-            group[i] = -1;
-          else if (x[i] <= cuts[0])
-            group[i] = 0;
-          else if (n_cuts == 1 || x[i] <= cuts[1])
-            group[i] = 1;
-          else
-            group[i] = 2;
-        }
-    }
-  else
-    {
-      labels = keep (d, g_new0 (const char *, 1));
-      labels[0] = _("All patients");
+      cs_cli_error (_("--by: “%s” has %u groups; a Kaplan–Meier plot shows at most 12 (use --split for a numeric variable)"),
+                    gv->key, n_groups);
+      return CS_CLI_USAGE;
     }
 
   groups = keep (d, g_new0 (CsChartKmGroup, MAX (n_groups, 1)));
@@ -1031,6 +839,8 @@ cs_cli_cmd_chart (int    argc,
   d.strings = g_ptr_array_new_with_free_func (g_free);
   d.blocks = g_ptr_array_new_with_free_func (g_free);
   d.matrices = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_corr_matrix_free);
+  d.groups = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_groups_free);
+  d.survival = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_survival_input_free);
 
   if (!(d.store = cs_cli_load_sources (o.sources, &error)))
     {

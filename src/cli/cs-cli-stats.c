@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cs-analysis.h"
 #include "cs-cli.h"
 #include "cs-filter.h"
 #include "cs-json.h"
@@ -90,27 +91,6 @@ load_and_select (char     **sources,
   return CS_CLI_OK;
 }
 
-/* Groups of a categorical or boolean variable (or the distinct values of a
- * numeric one) over the selected rows. group[i] is a dense index in the
- * natural order of the variable (level order, false < true, ascending
- * values), -1 when missing; labels[g] is the value as `table` prints it. */
-typedef struct
-{
-  gint32    *group;
-  GPtrArray *labels;
-  guint      n_groups;
-} Grouping;
-
-static void
-grouping_clear (Grouping *g)
-{
-  g_clear_pointer (&g->group, g_free);
-  g_clear_pointer (&g->labels, g_ptr_array_unref);
-  g->n_groups = 0;
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Grouping, grouping_clear)
-
 static int
 compare_double (const void *a,
                 const void *b)
@@ -121,89 +101,6 @@ compare_double (const void *a,
   return (x > y) - (x < y);
 }
 
-static void
-make_grouping (const CsVariable *var,
-               GArray           *rows,
-               Grouping         *g)
-{
-  guint n = rows->len;
-  g_autofree gint32 *raw = g_new (gint32, MAX (n, 1));
-  g_autofree guint *first_row = NULL;
-  g_autofree gint32 *dense = NULL;
-  g_autofree double *distinct = NULL;
-  guint n_raw = 0, n_distinct = 0;
-
-  if (var->type == CS_VARIABLE_CATEGORICAL)
-    {
-      n_raw = var->levels != NULL ? var->levels->len : 0;
-      for (guint i = 0; i < n; i++)
-        raw[i] = var->cat[g_array_index (rows, guint, i)];
-    }
-  else if (var->type == CS_VARIABLE_BOOLEAN)
-    {
-      n_raw = 2;
-      for (guint i = 0; i < n; i++)
-        {
-          double v = var->num[g_array_index (rows, guint, i)];
-
-          raw[i] = isnan (v) ? -1 : (v != 0);
-        }
-    }
-  else
-    {
-      distinct = g_new (double, MAX (n, 1));
-      for (guint i = 0; i < n; i++)
-        {
-          double v = cs_variable_value_at (var, g_array_index (rows, guint, i));
-
-          if (!isnan (v))
-            distinct[n_distinct++] = v;
-        }
-      qsort (distinct, n_distinct, sizeof (double), compare_double);
-      n_raw = 0;
-      for (guint i = 0; i < n_distinct; i++)
-        if (n_raw == 0 || distinct[i] != distinct[n_raw - 1])
-          distinct[n_raw++] = distinct[i];
-      for (guint i = 0; i < n; i++)
-        {
-          double v = cs_variable_value_at (var, g_array_index (rows, guint, i));
-          double *hit;
-
-          if (isnan (v))
-            {
-              raw[i] = -1;
-              continue;
-            }
-          hit = bsearch (&v, distinct, n_raw, sizeof (double), compare_double);
-          raw[i] = (gint32) (hit - distinct);
-        }
-    }
-
-  first_row = g_new (guint, MAX (n_raw, 1));
-  dense = g_new (gint32, MAX (n_raw, 1));
-  for (guint l = 0; l < n_raw; l++)
-    {
-      first_row[l] = G_MAXUINT;
-      dense[l] = -1;
-    }
-  for (guint i = 0; i < n; i++)
-    if (raw[i] >= 0 && (guint) raw[i] < n_raw && first_row[raw[i]] == G_MAXUINT)
-      first_row[raw[i]] = g_array_index (rows, guint, i);
-
-  g->labels = g_ptr_array_new_with_free_func (g_free);
-  for (guint l = 0; l < n_raw; l++)
-    {
-      if (first_row[l] == G_MAXUINT)
-        continue;
-      dense[l] = (gint32) g->n_groups++;
-      g_ptr_array_add (g->labels, cs_variable_format_cell (var, first_row[l], FALSE));
-    }
-
-  g->group = g_new (gint32, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    g->group[i] = (raw[i] >= 0 && (guint) raw[i] < n_raw) ? dense[raw[i]] : -1;
-}
-
 /* ---- stats ----------------------------------------------------------------- */
 
 /* What a test's output lists besides the result: the groups of a
@@ -211,7 +108,7 @@ make_grouping (const CsVariable *var,
  * observed χ² table (empty rows and columns dropped, as the test does). */
 typedef struct
 {
-  const Grouping *groups;
+  const CsGroups *groups;
   const gsize    *group_n;
   const double   *group_median;
   GPtrArray      *row_labels;
@@ -231,8 +128,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StatsExtra, stats_extra_clear)
 
 /* The observed table of two groupings over the complete pairs. */
 static void
-build_table (const Grouping *gx,
-             const Grouping *gy,
+build_table (const CsGroups *gx,
+             const CsGroups *gy,
              guint           n,
              StatsExtra     *e)
 {
@@ -254,10 +151,10 @@ build_table (const Grouping *gx,
   e->col_labels = g_ptr_array_new ();
   for (guint i = 0; i < gx->n_groups; i++)
     if (row_sum[i] > 0)
-      g_ptr_array_add (e->row_labels, g_ptr_array_index (gx->labels, i));
+      g_ptr_array_add (e->row_labels, gx->labels[i]);
   for (guint j = 0; j < gy->n_groups; j++)
     if (col_sum[j] > 0)
-      g_ptr_array_add (e->col_labels, g_ptr_array_index (gy->labels, j));
+      g_ptr_array_add (e->col_labels, gy->labels[j]);
 
   e->counts = g_new0 (guint, (gsize) MAX (e->row_labels->len, 1) * MAX (e->col_labels->len, 1));
   for (guint i = 0; i < gx->n_groups; i++)
@@ -297,7 +194,7 @@ append_result_json (GString             *out,
                     const CsVariable    *y,
                     const StatsExtra    *extra)
 {
-  const Grouping *g = extra->groups;
+  const CsGroups *g = extra->groups;
 
   g_string_append (out, "{\"method\":");
   cs_cli_json_string (out, cs_stats_method_to_string (res->method));
@@ -340,7 +237,7 @@ append_result_json (GString             *out,
           if (k > 0)
             g_string_append_c (out, ',');
           g_string_append (out, "{\"label\":");
-          cs_cli_json_string (out, g_ptr_array_index (g->labels, k));
+          cs_cli_json_string (out, g->labels[k]);
           g_string_append_printf (out, ",\"n\":%" G_GSIZE_FORMAT ",\"median\":", extra->group_n[k]);
           append_number (out, extra->group_median[k]);
           g_string_append_c (out, '}');
@@ -375,7 +272,7 @@ append_result_text (GString             *out,
                     const CsVariable    *y,
                     const StatsExtra    *extra)
 {
-  const Grouping *g = extra->groups;
+  const CsGroups *g = extra->groups;
 
   g_autofree char *stat = format_number (res->statistic);
   g_autofree char *p = format_number (res->p_value);
@@ -401,7 +298,7 @@ append_result_text (GString             *out,
         g_autofree char *median = format_number (extra->group_median[k]);
 
         g_string_append_printf (out, "  group %s: n = %" G_GSIZE_FORMAT ", median = %s\n",
-                                (const char *) g_ptr_array_index (g->labels, k), extra->group_n[k], median);
+                                g->labels[k], extra->group_n[k], median);
       }
   if (extra->row_labels != NULL)
     {
@@ -443,14 +340,12 @@ cs_cli_cmd_stats (int    argc,
   g_autoptr(CsStore) store = NULL;
   g_autoptr(GArray) rows = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
-  g_auto(Grouping) grouping = { 0 };
   g_autofree gsize *group_n = NULL;
   g_autofree double *group_median = NULL;
   g_auto(StatsExtra) extra = { 0 };
-  g_auto(Grouping) gx = { 0 };
-  g_auto(Grouping) gy = { 0 };
+  g_auto(CsAnalysisTest) test = { 0 };
+  g_autoptr(GError) error = NULL;
   CsVariable *x, *y;
-  const CsVariable *num_var = NULL, *grp_var = NULL;
   CsStatsMethod method;
   gboolean have_method = FALSE;
   CsStatsResult res;
@@ -488,164 +383,59 @@ cs_cli_cmd_stats (int    argc,
       return CS_CLI_USAGE;
     }
 
-  /* numeric × group in either order */
-  if (cs_variable_is_numeric_like (x) && cs_variable_is_grouping (y))
-    {
-      num_var = x;
-      grp_var = y;
-    }
-  else if (cs_variable_is_grouping (x) && cs_variable_is_numeric_like (y))
-    {
-      num_var = y;
-      grp_var = x;
-    }
-
   if (!have_method)
+    method = cs_analysis_default_method (x, y);   /* Mann–Whitney becomes Kruskal–Wallis with > 2 groups */
+
+  if (!cs_analysis_run_test (rows, x, y, method, have_method, CS_ANALYSIS_DEFAULT, &test, &error))
     {
-      if (cs_variable_is_numeric_like (x) && cs_variable_is_numeric_like (y))
-        method = CS_STATS_METHOD_SPEARMAN;
-      else if (num_var != NULL)
-        method = CS_STATS_METHOD_MANNWHITNEY;   /* becomes kruskal with > 2 groups */
+      if (!g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_GROUPS) &&
+          !g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_TYPES))
+        cs_cli_error ("%s", error->message);
+      else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_GROUPS))
+        cs_cli_error (_("--method mannwhitney compares two groups, but “%s” has %u; use --method kruskal"),
+                      test.grp->key, test.groups->n_groups);
+      else if (method == CS_STATS_METHOD_PEARSON || method == CS_STATS_METHOD_SPEARMAN)
+        cs_cli_error (_("--method %s needs two numeric variables; “%s” is categorical"),
+                      cs_stats_method_to_string (method),
+                      x->type == CS_VARIABLE_CATEGORICAL ? x->key : y->key);
+      else if (method == CS_STATS_METHOD_MANNWHITNEY || method == CS_STATS_METHOD_KRUSKAL)
+        cs_cli_error (_("--method %s needs one numeric and one categorical or boolean variable (got %s and %s)"),
+                      cs_stats_method_to_string (method),
+                      cs_variable_type_to_string (x->type), cs_variable_type_to_string (y->type));
       else
-        method = CS_STATS_METHOD_CHI2;
+        cs_cli_error (_("--method chi2 needs two categorical or boolean variables (got %s and %s)"),
+                      cs_variable_type_to_string (x->type), cs_variable_type_to_string (y->type));
+      return CS_CLI_USAGE;
     }
+  res = test.result;
 
-  switch (method)
+  if (test.groups != NULL)
     {
-    case CS_STATS_METHOD_PEARSON:
-    case CS_STATS_METHOD_SPEARMAN:
-      {
-        g_autofree double *a = g_new (double, MAX (rows->len, 1));
-        g_autofree double *b = g_new (double, MAX (rows->len, 1));
+      const CsGroups *groups = test.groups;
 
-        if (x->type == CS_VARIABLE_CATEGORICAL || y->type == CS_VARIABLE_CATEGORICAL)
-          {
-            cs_cli_error (_("--method %s needs two numeric variables; “%s” is categorical"),
-                          cs_stats_method_to_string (method),
-                          x->type == CS_VARIABLE_CATEGORICAL ? x->key : y->key);
-            return CS_CLI_USAGE;
-          }
-        for (guint i = 0; i < rows->len; i++)
-          {
-            guint row = g_array_index (rows, guint, i);
-
-            a[i] = cs_variable_value_at (x, row);
-            b[i] = cs_variable_value_at (y, row);
-          }
-        if (method == CS_STATS_METHOD_PEARSON)
-          cs_stats_pearson (a, b, rows->len, &res);
-        else
-          cs_stats_spearman (a, b, rows->len, &res);
-      }
-      break;
-
-    case CS_STATS_METHOD_MANNWHITNEY:
-    case CS_STATS_METHOD_KRUSKAL:
-      {
-        g_autofree double *v = g_new (double, MAX (rows->len, 1));
-
-        if (num_var == NULL)
-          {
-            cs_cli_error (_("--method %s needs one numeric and one categorical or boolean variable (got %s and %s)"),
-                          cs_stats_method_to_string (method),
-                          cs_variable_type_to_string (x->type), cs_variable_type_to_string (y->type));
-            return CS_CLI_USAGE;
-          }
-        for (guint i = 0; i < rows->len; i++)
-          v[i] = cs_variable_value_at (num_var, g_array_index (rows, guint, i));
-
-        make_grouping (grp_var, rows, &grouping);
-        /* groups that have a value */
-        for (guint i = 0; i < rows->len; i++)
-          if (isnan (v[i]))
-            grouping.group[i] = -1;
-        group_n = g_new0 (gsize, MAX (grouping.n_groups, 1));
-        for (guint i = 0; i < rows->len; i++)
-          if (grouping.group[i] >= 0)
-            group_n[grouping.group[i]]++;
-        /* drop groups left empty by missing values from the listing */
+      /* the size and median of each group, over the rows with both values */
+      group_n = g_new0 (gsize, MAX (groups->n_groups, 1));
+      for (guint i = 0; i < rows->len; i++)
+        if (groups->group[i] >= 0)
+          group_n[groups->group[i]]++;
+      group_median = g_new (double, MAX (groups->n_groups, 1));
+      for (guint k = 0; k < groups->n_groups; k++)
         {
-          guint k = 0;
-          g_autofree gint32 *remap = g_new (gint32, MAX (grouping.n_groups, 1));
+          g_autofree double *gv = g_new (double, MAX (group_n[k], 1));
+          gsize m = 0;
 
-          for (guint gi = 0; gi < grouping.n_groups; gi++)
-            {
-              if (group_n[gi] == 0)
-                {
-                  remap[gi] = -1;
-                  continue;
-                }
-              remap[gi] = (gint32) k;
-              group_n[k] = group_n[gi];
-              if (k != gi)
-                {
-                  char *tmp = grouping.labels->pdata[k];
-
-                  grouping.labels->pdata[k] = grouping.labels->pdata[gi];
-                  grouping.labels->pdata[gi] = tmp;
-                }
-              k++;
-            }
           for (guint i = 0; i < rows->len; i++)
-            if (grouping.group[i] >= 0)
-              grouping.group[i] = remap[grouping.group[i]];
-          g_ptr_array_set_size (grouping.labels, k);
-          grouping.n_groups = k;
+            if (groups->group[i] == (gint32) k)
+              gv[m++] = test.values[i];
+          qsort (gv, m, sizeof (double), compare_double);
+          group_median[k] = m == 0 ? NAN : m % 2 ? gv[m / 2] : (gv[m / 2 - 1] + gv[m / 2]) / 2;
         }
-
-        if (method == CS_STATS_METHOD_MANNWHITNEY && grouping.n_groups > 2)
-          {
-            if (have_method)
-              {
-                cs_cli_error (_("--method mannwhitney compares two groups, but “%s” has %u; use --method kruskal"),
-                              grp_var->key, grouping.n_groups);
-                return CS_CLI_USAGE;
-              }
-            method = CS_STATS_METHOD_KRUSKAL;
-          }
-
-        if (method == CS_STATS_METHOD_KRUSKAL)
-          cs_stats_kruskal (v, grouping.group, rows->len, &res);
-        else
-          cs_stats_two_groups (v, grouping.group, rows->len, &res);
-
-        /* group medians */
-        group_median = g_new (double, MAX (grouping.n_groups, 1));
-        for (guint k = 0; k < grouping.n_groups; k++)
-          {
-            g_autofree double *gv = g_new (double, MAX (group_n[k], 1));
-            gsize m = 0;
-
-            for (guint i = 0; i < rows->len; i++)
-              if (grouping.group[i] == (gint32) k)
-                gv[m++] = v[i];
-            qsort (gv, m, sizeof (double), compare_double);
-            group_median[k] = m == 0 ? NAN : m % 2 ? gv[m / 2] : (gv[m / 2 - 1] + gv[m / 2]) / 2;
-          }
-        extra.groups = &grouping;
-        extra.group_n = group_n;
-        extra.group_median = group_median;
-      }
-      break;
-
-    case CS_STATS_METHOD_CHI2:
-      {
-        if (!cs_variable_is_grouping (x) || !cs_variable_is_grouping (y))
-          {
-            cs_cli_error (_("--method chi2 needs two categorical or boolean variables (got %s and %s)"),
-                          cs_variable_type_to_string (x->type), cs_variable_type_to_string (y->type));
-            return CS_CLI_USAGE;
-          }
-        make_grouping (x, rows, &gx);
-        make_grouping (y, rows, &gy);
-        cs_stats_chi2 (gx.group, gy.group, rows->len, &res);
-        build_table (&gx, &gy, rows->len, &extra);
-      }
-      break;
-
-    default:
-      g_assert_not_reached ();
+      extra.groups = groups;
+      extra.group_n = group_n;
+      extra.group_median = group_median;
     }
+  else if (test.x_groups != NULL)
+    build_table (test.x_groups, test.y_groups, rows->len, &extra);
 
   if (json)
     append_result_json (out, &res, x, y, &extra);
@@ -781,12 +571,7 @@ cs_cli_cmd_correlate (int    argc,
 
       for (guint k = 0; k < vars->len; k++)
         {
-          const CsVariable *var = g_ptr_array_index (vars, k);
-          double *col = g_new (double, MAX (rows->len, 1));
-
-          for (guint i = 0; i < rows->len; i++)
-            col[i] = cs_variable_value_at (var, g_array_index (rows, guint, i));
-          g_ptr_array_add (cols, col);
+          g_ptr_array_add (cols, cs_analysis_column (g_ptr_array_index (vars, k), rows));
         }
     }
 
@@ -843,20 +628,6 @@ cs_cli_cmd_correlate (int    argc,
 
 /* ---- survival ------------------------------------------------------------ */
 
-/* R quantile type 7 of sorted values */
-static double
-quantile_sorted (const double *v,
-                 gsize         n,
-                 double        prob)
-{
-  double h = (double) (n - 1) * prob;
-  gsize lo = (gsize) floor (h);
-
-  if (lo + 1 >= n)
-    return v[n - 1];
-  return v[lo] + (h - (double) lo) * (v[lo + 1] - v[lo]);
-}
-
 static void
 append_km_json (GString         *out,
                 const char      *label,
@@ -893,6 +664,47 @@ append_km_json (GString         *out,
   g_string_append (out, "]}");
 }
 
+/* Builds the Kaplan–Meier input of `survival` and `chart --kind km`;
+ * split is the whole --split text (K:HOW) or NULL. Prints the error and
+ * returns the exit status on failure. */
+int
+cs_cli_survival_input (CsStore           *store,
+                       GArray            *rows,
+                       const CsVariable  *tvar,
+                       const CsVariable  *evar,
+                       const CsVariable  *gvar,
+                       const char        *split,
+                       const char        *all_label,
+                       CsAnalysisFlags    flags,
+                       CsSurvivalInput  **input_out)
+{
+  g_autoptr(GError) error = NULL;
+  const char *how = split != NULL ? strrchr (split, ':') + 1 : NULL;
+
+  if (cs_survival_input_build (store, rows, tvar, evar, gvar, how, all_label,
+                               flags | CS_ANALYSIS_STRICT, input_out, &error))
+    return CS_CLI_OK;
+
+  if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_EVENT))
+    cs_cli_error (_("--event “%s”, patient “%s”: value %g is not 0 or 1"),
+                  evar != NULL ? evar->key : tvar->key,
+                  cs_store_get_patient_id (store, (*input_out)->bad_row), (*input_out)->bad_value);
+  else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_NEGATIVE_TIME))
+    cs_cli_error (_("--time “%s”, patient “%s”: negative time %g"),
+                  tvar->key, cs_store_get_patient_id (store, (*input_out)->bad_row), (*input_out)->bad_value);
+  else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_NO_VALUES))
+    cs_cli_error (_("--split: “%s” has no values among the selected patients with a survival time"),
+                  gvar->key);
+  else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_SPLIT))
+    {
+      cs_cli_error (_("--split “%s”: “%s” is not median, tertiles or a number"), split, how);
+      return CS_CLI_USAGE;
+    }
+  else
+    cs_cli_error ("%s", error->message);
+  return CS_CLI_FAILED;
+}
+
 int
 cs_cli_cmd_survival (int    argc,
                      char **argv)
@@ -917,16 +729,15 @@ cs_cli_cmd_survival (int    argc,
   g_autoptr(CsStore) store = NULL;
   g_autoptr(GArray) rows = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CsSurvivalInput) input = NULL;
   g_autoptr(CsLogrank) lr = NULL;
-  g_autofree double *time = NULL;
-  g_autofree guint8 *event = NULL;
-  g_autofree gint32 *group = NULL;
-  g_autofree double *xval = NULL;
+  const double *time, *xval;
+  const guint8 *event;
+  const gint32 *group;
+  const char * const *labels;
   g_autofree char *split_key = NULL;
   CsVariable *tvar, *evar = NULL, *gvar = NULL;
-  guint n;
-  gboolean have_x = FALSE;
+  guint n, n_labels;
   int status;
 
   if (!cs_cli_parse_options (&argc, &argv, NULL, _("Kaplan–Meier estimates and the log-rank test."), entries))
@@ -1000,128 +811,16 @@ cs_cli_cmd_survival (int    argc,
       return CS_CLI_USAGE;
     }
 
-  n = rows->len;
-  time = g_new (double, MAX (n, 1));
-  event = g_new0 (guint8, MAX (n, 1));
-  group = g_new (gint32, MAX (n, 1));
-  xval = g_new (double, MAX (n, 1));
-
-  for (guint i = 0; i < n; i++)
-    {
-      guint row = g_array_index (rows, guint, i);
-      double t = tvar->num[row];
-      double e;
-
-      if (evar != NULL)
-        e = evar->num[row];
-      else
-        e = tvar->event != NULL ? tvar->event[row] : NAN;
-
-      if (!isnan (t) && !isnan (e) && e != 0 && e != 1)
-        {
-          cs_cli_error (_("--event “%s”, patient “%s”: value %g is not 0 or 1"),
-                        evar != NULL ? evar->key : tvar->key,
-                        cs_store_get_patient_id (store, row), e);
-          return CS_CLI_FAILED;
-        }
-      time[i] = isnan (e) ? NAN : t;
-      event[i] = e == 1;
-      group[i] = 0;
-      xval[i] = NAN;
-    }
-
-  if (gvar == NULL)
-    g_ptr_array_add (labels, g_strdup (_("all")));
-  else if (by_key != NULL)
-    {
-      g_auto(Grouping) g = { 0 };
-
-      make_grouping (gvar, rows, &g);
-      for (guint i = 0; i < n; i++)
-        {
-          group[i] = g.group[i];
-          if (group[i] < 0)
-            time[i] = NAN;
-        }
-      g_ptr_array_extend_and_steal (labels, g_steal_pointer (&g.labels));
-      if (gvar->type != CS_VARIABLE_CATEGORICAL)
-        {
-          have_x = TRUE;
-          for (guint i = 0; i < n; i++)
-            xval[i] = cs_variable_value_at (gvar, g_array_index (rows, guint, i));
-        }
-    }
-  else
-    {
-      const char *how = strrchr (split, ':') + 1;
-      g_autofree double *sorted = g_new (double, MAX (n, 1));
-      double cuts[2];
-      guint n_cuts = 0, m = 0;
-      char a[32], b[32];
-
-      have_x = TRUE;
-      for (guint i = 0; i < n; i++)
-        {
-          xval[i] = cs_variable_value_at (gvar, g_array_index (rows, guint, i));
-          if (isnan (xval[i]))
-            time[i] = NAN;
-          if (!isnan (time[i]))
-            sorted[m++] = xval[i];
-        }
-      qsort (sorted, m, sizeof (double), compare_double);
-
-      if (g_str_equal (how, "median") || g_str_equal (how, "tertiles"))
-        {
-          if (m == 0)
-            {
-              cs_cli_error (_("--split: “%s” has no values among the selected patients with a survival time"),
-                            gvar->key);
-              return CS_CLI_FAILED;
-            }
-          if (g_str_equal (how, "median"))
-            cuts[n_cuts++] = quantile_sorted (sorted, m, 0.5);
-          else
-            {
-              cuts[n_cuts++] = quantile_sorted (sorted, m, 1.0 / 3.0);
-              cuts[n_cuts++] = quantile_sorted (sorted, m, 2.0 / 3.0);
-            }
-        }
-      else
-        {
-          char *end = NULL;
-
-          cuts[0] = g_ascii_strtod (how, &end);
-          if (end == how || *end != '\0' || !isfinite (cuts[0]))
-            {
-              cs_cli_error (_("--split “%s”: “%s” is not median, tertiles or a number"), split, how);
-              return CS_CLI_USAGE;
-            }
-          n_cuts = 1;
-        }
-
-      cs_format_double_buf (cuts[0], a);
-      g_ptr_array_add (labels, g_strdup_printf ("<= %s", a));
-      if (n_cuts == 2)
-        {
-          cs_format_double_buf (cuts[1], b);
-          g_ptr_array_add (labels, g_strdup_printf ("(%s, %s]", a, b));
-          g_ptr_array_add (labels, g_strdup_printf ("> %s", b));
-        }
-      else
-        g_ptr_array_add (labels, g_strdup_printf ("> %s", a));
-
-      for (guint i = 0; i < n; i++)
-        {
-          if (isnan (xval[i]))
-            group[i] = -1;
-          else if (xval[i] <= cuts[0])
-            group[i] = 0;
-          else if (n_cuts == 1 || xval[i] <= cuts[1])
-            group[i] = 1;
-          else
-            group[i] = 2;
-        }
-    }
+  if ((status = cs_cli_survival_input (store, rows, tvar, evar, gvar, split, _("all"),
+                                       CS_ANALYSIS_DEFAULT, &input)) != CS_CLI_OK)
+    return status;
+  n = input->n;
+  time = input->time;
+  event = input->event;
+  group = input->groups->group;
+  labels = (const char * const *) input->groups->labels;
+  n_labels = input->groups->n_groups;
+  xval = input->x;
 
   lr = cs_stats_logrank (time, event, group, n);
 
@@ -1132,7 +831,7 @@ cs_cli_cmd_survival (int    argc,
       g_string_append (out, "{\"time\":");
       cs_cli_json_string (out, tvar->key);
       g_string_append (out, ",\"groups\":[");
-      for (guint g = 0; g < labels->len; g++)
+      for (guint g = 0; g < n_labels; g++)
         {
           g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, group, (gint32) g, n);
 
@@ -1141,7 +840,7 @@ cs_cli_cmd_survival (int    argc,
           if (!first)
             g_string_append_c (out, ',');
           first = FALSE;
-          append_km_json (out, g_ptr_array_index (labels, g), curve);
+          append_km_json (out, labels[g], curve);
         }
       g_string_append (out, "],\"logrank\":{\"chi2\":");
       append_number (out, lr->chi2);
@@ -1150,7 +849,7 @@ cs_cli_cmd_survival (int    argc,
       g_string_append (out, ",\"p_value\":");
       append_number (out, lr->p_value);
       g_string_append (out, "},\"concordance\":");
-      if (have_x)
+      if (xval != NULL)
         {
           double se;
           double c = cs_stats_concordance (time, event, xval, n, &se);
@@ -1169,7 +868,7 @@ cs_cli_cmd_survival (int    argc,
     }
   else
     {
-      for (guint g = 0; g < labels->len; g++)
+      for (guint g = 0; g < n_labels; g++)
         {
           g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, group, (gint32) g, n);
           g_autofree char *median = NULL;
@@ -1178,7 +877,7 @@ cs_cli_cmd_survival (int    argc,
             continue;
           median = format_number (curve->median);
           g_string_append_printf (out, "%s: n = %u, events = %u, median = %s\n",
-                                  (const char *) g_ptr_array_index (labels, g),
+                                  labels[g],
                                   curve->n, curve->n_events, median);
         }
       if (isfinite (lr->chi2))

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "cs-analysis.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,20 @@ CsVariable *cs_cli_find_variable  (CsStore        *store,
 /* Writes a JSON string literal (with quotes) to out. */
 void       cs_cli_json_string     (GString        *out,
                                    const char     *str);
+
+/* The Kaplan–Meier input of `survival` and `chart --kind km` (strict:
+ * bad events and negative times are errors); split is the whole --split
+ * text (K:HOW) or NULL. Prints the error and returns the exit status on
+ * failure, CS_CLI_OK on success. */
+int        cs_cli_survival_input  (CsStore          *store,
+                                   GArray           *rows,
+                                   const CsVariable *tvar,
+                                   const CsVariable *evar,
+                                   const CsVariable *gvar,
+                                   const char       *split,
+                                   const char       *all_label,
+                                   CsAnalysisFlags   flags,
+                                   CsSurvivalInput **input_out);
 
 int cs_cli_cmd_summary   (int argc, char **argv);
 int cs_cli_cmd_variables (int argc, char **argv);
