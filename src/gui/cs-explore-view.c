@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cs-analysis.h"
 #include "cs-explore-view.h"
 
 #define EXPLORATORY_NOTE _("Exploratory — not corrected for multiple testing")
@@ -31,11 +32,15 @@ typedef struct
 typedef struct
 {
   gint       cancel;
+  CsStore   *store;         /* a reference: the columns are read on the worker */
+  GArray    *rows;          /* a reference to the view's rows (never changed in place) */
+  GPtrArray *feature_vars;  /* CsVariable* of store */
+  GPtrArray *clinical_vars;
   guint      n_features;
-  guint      n_clinical;
+  guint      n_clinical;    /* the non-constant clinical columns */
   gsize      n_obs;
-  double   **features;
-  double   **clinical;
+  double   **features;      /* feature_vars->len copies */
+  double   **clinical;      /* clinical_vars->len slots, n_clinical used */
   HeatData  *heat;
 } HeatJob;
 
@@ -80,6 +85,13 @@ struct _CsExploreView
 
   GTask          *heat_task;
   HeatData       *heat;            /* shown (a reference) */
+
+  /* Selection changes are coalesced: hidden, the view only marks itself
+   * dirty; shown, a burst of changes gives one recomputation in an idle. */
+  gboolean        dirty;
+  guint           recompute_id;
+  guint           n_recomputes;    /* recompute_all() calls, for tests */
+  gboolean        want_data_csv;   /* update_pair/_survival also write data_csv */
 
   gboolean        have_result;
   CsStatsResult   result;
@@ -272,8 +284,9 @@ set_string_model (GtkDropDown        *dropdown,
   gtk_drop_down_set_model (dropdown, G_LIST_MODEL (list));
 }
 
-/* Dense groups of a categorical or boolean variable over rows: group[i]
- * (-1 missing), labels of the groups that occur. */
+/* Groups of a categorical or boolean variable over rows
+ * (cs_groups_new_from_variable(), labelled by display text): group[i]
+ * (-1 missing), labels of the groups that occur, kept alive by owner. */
 static guint
 make_groups (const CsVariable *var,
              GArray           *rows,
@@ -281,45 +294,15 @@ make_groups (const CsVariable *var,
              gint32          **out_group,
              const char     ***out_labels)
 {
-  guint n = rows->len, n_raw, n_groups = 0;
-  gint32 *group = keep (owner, g_new (gint32, MAX (n, 1)));
-  g_autofree gint32 *dense = NULL;
-  g_autofree guint *first = NULL;
-  const char **labels;
+  CsGroups *groups = cs_groups_new_from_variable (var, rows, CS_ANALYSIS_DISPLAY_LABELS);
+  guint n_groups = groups->n_groups;
 
-  n_raw = var->type == CS_VARIABLE_BOOLEAN ? 2 : (var->levels != NULL ? var->levels->len : 0);
-  for (guint i = 0; i < n; i++)
-    {
-      guint row = g_array_index (rows, guint, i);
-
-      if (var->type == CS_VARIABLE_BOOLEAN)
-        group[i] = isnan (var->num[row]) ? -1 : (var->num[row] != 0);
-      else
-        group[i] = var->cat[row];
-      if (group[i] >= (gint32) n_raw)
-        group[i] = -1;
-    }
-  dense = g_new (gint32, MAX (n_raw, 1));
-  first = g_new (guint, MAX (n_raw, 1));
-  for (guint l = 0; l < n_raw; l++)
-    first[l] = G_MAXUINT;
-  for (guint i = 0; i < n; i++)
-    if (group[i] >= 0 && first[group[i]] == G_MAXUINT)
-      first[group[i]] = g_array_index (rows, guint, i);
-  labels = keep (owner, g_new0 (const char *, MAX (n_raw, 1)));
-  for (guint l = 0; l < n_raw; l++)
-    {
-      dense[l] = -1;
-      if (first[l] == G_MAXUINT)
-        continue;
-      dense[l] = (gint32) n_groups;
-      labels[n_groups++] = keep (owner, cs_variable_format_cell (var, first[l], TRUE));
-    }
-  for (guint i = 0; i < n; i++)
-    if (group[i] >= 0)
-      group[i] = dense[group[i]];
-  *out_group = group;
-  *out_labels = labels;
+  /* the owner frees with g_free: hand it the arrays, not the struct */
+  *out_group = keep (owner, g_steal_pointer (&groups->group));
+  *out_labels = keep (owner, g_steal_pointer (&groups->labels));
+  for (guint k = 0; k < n_groups; k++)
+    keep (owner, (char *) (*out_labels)[k]);
+  cs_groups_free (groups);
   return n_groups;
 }
 
@@ -328,11 +311,7 @@ column (const CsVariable *var,
         GArray           *rows,
         GPtrArray        *owner)
 {
-  double *v = keep (owner, g_new (double, MAX (rows->len, 1)));
-
-  for (guint i = 0; i < rows->len; i++)
-    v[i] = cs_variable_value_at (var, g_array_index (rows, guint, i));
-  return v;
+  return keep (owner, cs_analysis_column (var, rows));
 }
 
 static char *
@@ -349,14 +328,7 @@ update_rows (CsExploreView *self)
   guint n = self->store != NULL ? cs_store_get_n_patients (self->store) : 0;
 
   g_clear_pointer (&self->rows, g_array_unref);
-  if (self->selection != NULL && self->selection->n_bits == n)
-    self->rows = cs_bitset_to_rows (self->selection);
-  else
-    {
-      self->rows = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
-      for (guint i = 0; i < n; i++)
-        g_array_append_val (self->rows, i);
-    }
+  self->rows = cs_analysis_rows (n, self->selection);
   if (self->rows->len == n)
     {
       g_autofree char *text = g_strdup_printf (ngettext ("%u patient", "%u patients", n), n);
@@ -397,15 +369,74 @@ heat_job_free (gpointer data)
 {
   HeatJob *job = data;
 
-  for (guint i = 0; i < job->n_features; i++)
+  for (guint i = 0; job->features != NULL && i < job->feature_vars->len; i++)
     g_free (job->features[i]);
-  for (guint j = 0; j < job->n_clinical; j++)
+  for (guint j = 0; job->clinical != NULL && j < job->clinical_vars->len; j++)
     g_free (job->clinical[j]);
   g_free (job->features);
   g_free (job->clinical);
+  g_clear_pointer (&job->feature_vars, g_ptr_array_unref);
+  g_clear_pointer (&job->clinical_vars, g_ptr_array_unref);
+  g_clear_pointer (&job->rows, g_array_unref);
+  g_clear_object (&job->store);
   if (job->heat != NULL)
     heat_data_unref (job->heat);
   g_free (job);
+}
+
+/* Held (for reading) while a heat map worker copies the store's columns,
+ * and (for writing) while a lesion roll-up rewrites the Radiomics columns
+ * in place. Shared by every Explore view: a roll-up is rare and short. */
+static GRWLock columns_lock;
+
+/* Copies the selected rows of the columns; FALSE when cancelled. The
+ * clinical columns that are constant in this cohort are left out. */
+static gboolean
+heat_copy_columns (HeatJob *job)
+{
+  gboolean ok = TRUE;
+
+  g_rw_lock_reader_lock (&columns_lock);
+  for (guint i = 0; i < job->feature_vars->len && ok; i++)
+    {
+      CsVariable *var = g_ptr_array_index (job->feature_vars, i);
+
+      if (g_atomic_int_get (&job->cancel))
+        ok = FALSE;
+      else
+        job->features[i] = cs_analysis_column (var, job->rows);
+    }
+  job->n_features = job->feature_vars->len;
+  for (guint j = 0; j < job->clinical_vars->len && ok; j++)
+    {
+      CsVariable *var = g_ptr_array_index (job->clinical_vars, j);
+      double lo = INFINITY, hi = -INFINITY;
+      double *values;
+
+      if (g_atomic_int_get (&job->cancel))
+        {
+          ok = FALSE;
+          break;
+        }
+      values = cs_analysis_column (var, job->rows);
+      for (gsize k = 0; k < job->n_obs; k++)
+        if (!isnan (values[k]))
+          {
+            lo = MIN (lo, values[k]);
+            hi = MAX (hi, values[k]);
+          }
+      /* a column that is constant in this cohort has no correlation to show */
+      if (!(hi > lo))
+        {
+          g_free (values);
+          continue;
+        }
+      job->clinical[job->n_clinical++] = values;
+      g_ptr_array_add (job->heat->col_keys, g_strdup (var->key));
+      g_ptr_array_add (job->heat->col_labels, g_strdup (var_name (var)));
+    }
+  g_rw_lock_reader_unlock (&columns_lock);
+  return ok;
 }
 
 static void
@@ -417,6 +448,17 @@ heat_thread (GTask        *task,
   HeatJob *job = task_data;
   CsCorrMatrix *matrix;
 
+  if (!heat_copy_columns (job))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("The heat map was cancelled"));
+      return;
+    }
+  if (job->n_clinical == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               _("Every clinical variable is constant in this cohort."));
+      return;
+    }
   matrix = cs_stats_correlate_matrix ((const double *const *) job->features, job->n_features,
                                       (const double *const *) job->clinical, job->n_clinical,
                                       job->n_obs, CS_STATS_METHOD_SPEARMAN, 0, &job->cancel);
@@ -553,9 +595,11 @@ start_heatmap (CsExploreView *self)
     }
 
   job = g_new0 (HeatJob, 1);
+  job->store = g_object_ref (self->store);
+  job->rows = g_array_ref (self->rows);
   job->n_obs = self->rows->len;
-  job->n_features = feats->len;
-  job->n_clinical = clins->len;
+  job->feature_vars = g_ptr_array_ref (feats);
+  job->clinical_vars = g_ptr_array_ref (clins);
   job->features = g_new0 (double *, feats->len);
   job->clinical = g_new0 (double *, clins->len);
   job->heat = g_rc_box_new0 (HeatData);
@@ -582,51 +626,12 @@ start_heatmap (CsExploreView *self)
         g_ptr_array_add (job->heat->row_labels,
                          g_strdup (GPOINTER_TO_UINT (g_hash_table_lookup (seen, var_name (var))) > 1
                                    ? var->key : var_name (var)));
+        g_ptr_array_add (job->heat->row_keys, g_strdup (var->key));
       }
   }
-  for (guint i = 0; i < feats->len; i++)
-    {
-      CsVariable *var = g_ptr_array_index (feats, i);
 
-      job->features[i] = g_new (double, MAX (job->n_obs, 1));
-      for (gsize k = 0; k < job->n_obs; k++)
-        job->features[i][k] = var->num[g_array_index (self->rows, guint, k)];
-      g_ptr_array_add (job->heat->row_keys, g_strdup (var->key));
-    }
-  job->n_clinical = 0;
-  for (guint j = 0; j < clins->len; j++)
-    {
-      CsVariable *var = g_ptr_array_index (clins, j);
-      double lo = INFINITY, hi = -INFINITY;
-      double *values = g_new (double, MAX (job->n_obs, 1));
-
-      for (gsize k = 0; k < job->n_obs; k++)
-        {
-          values[k] = var->num[g_array_index (self->rows, guint, k)];
-          if (!isnan (values[k]))
-            {
-              lo = MIN (lo, values[k]);
-              hi = MAX (hi, values[k]);
-            }
-        }
-      /* a column that is constant in this cohort has no correlation to show */
-      if (!(hi > lo))
-        {
-          g_free (values);
-          continue;
-        }
-      job->clinical[job->n_clinical++] = values;
-      g_ptr_array_add (job->heat->col_keys, g_strdup (var->key));
-      g_ptr_array_add (job->heat->col_labels, g_strdup (var_name (var)));
-    }
-  if (job->n_clinical == 0)
-    {
-      heat_job_free (job);
-      gtk_label_set_text (self->heat_status, _("Every clinical variable is constant in this cohort."));
-      gtk_stack_set_visible_child_name (self->heat_stack, "none");
-      return;
-    }
-
+  /* the columns are copied on the worker (heat_copy_columns): a drag over
+   * 100,000 patients does not copy megabytes on the main thread */
   task = g_task_new (NULL, NULL, on_heat_done, g_object_ref (self));
   g_task_set_task_data (task, job, heat_job_free);
   g_task_set_name (task, "cs-explore-heatmap");
@@ -791,8 +796,9 @@ describe_result (CsExploreView    *self,
   g_string_append_c (self->stats_csv, '\n');
 }
 
-/* Runs the test for x and y over the rows; FALSE with a message in *why when
- * the chosen method does not fit the types. */
+/* Runs the test for x and y over the rows (cs_analysis_run_test(), as
+ * `cohortscope-cli stats`); FALSE with a message in *why when the chosen
+ * method does not fit the types. */
 static gboolean
 run_test (CsExploreView     *self,
           const CsVariable  *x,
@@ -800,16 +806,9 @@ run_test (CsExploreView     *self,
           guint              method_choice,
           char             **why)
 {
-  GArray *rows = self->rows;
-  guint n = rows->len;
-  const CsVariable *num = NULL, *grp = NULL;
-  g_autoptr(GPtrArray) owner = g_ptr_array_new_with_free_func (g_free);
+  g_auto(CsAnalysisTest) test = { 0 };
+  g_autoptr(GError) error = NULL;
   CsStatsMethod method;
-
-  if (cs_variable_is_numeric_like (x) && cs_variable_is_grouping (y))
-    num = x, grp = y;
-  else if (cs_variable_is_grouping (x) && cs_variable_is_numeric_like (y))
-    num = y, grp = x;
 
   switch (method_choice)
     {
@@ -818,104 +817,34 @@ run_test (CsExploreView     *self,
     case METHOD_MANNWHITNEY: method = CS_STATS_METHOD_MANNWHITNEY; break;
     case METHOD_KRUSKAL: method = CS_STATS_METHOD_KRUSKAL; break;
     case METHOD_CHI2: method = CS_STATS_METHOD_CHI2; break;
-    default:
-      if (cs_variable_is_numeric_like (x) && cs_variable_is_numeric_like (y))
-        method = CS_STATS_METHOD_SPEARMAN;
-      else if (num != NULL)
-        method = CS_STATS_METHOD_MANNWHITNEY;
-      else
-        method = CS_STATS_METHOD_CHI2;
-      break;
+    default: method = cs_analysis_default_method (x, y); break;
     }
 
-  switch (method)
+  if (cs_analysis_run_test (self->rows, x, y, method, method_choice != METHOD_AUTO,
+                            CS_ANALYSIS_DISPLAY_LABELS, &test, &error))
     {
-    case CS_STATS_METHOD_PEARSON:
-    case CS_STATS_METHOD_SPEARMAN:
-      if (!cs_variable_is_numeric_like (x) && x->type != CS_VARIABLE_BOOLEAN)
-        {
-          *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), method_title (method),
-                                  var_name (x), cs_variable_type_to_label (x->type));
-          return FALSE;
-        }
-      if (!cs_variable_is_numeric_like (y) && y->type != CS_VARIABLE_BOOLEAN)
-        {
-          *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), method_title (method),
-                                  var_name (y), cs_variable_type_to_label (y->type));
-          return FALSE;
-        }
-      {
-        double *a = column (x, rows, owner), *b = column (y, rows, owner);
-
-        if (method == CS_STATS_METHOD_PEARSON)
-          cs_stats_pearson (a, b, n, &self->result);
-        else
-          cs_stats_spearman (a, b, n, &self->result);
-      }
+      self->result = test.result;
       return TRUE;
-
-    case CS_STATS_METHOD_MANNWHITNEY:
-    case CS_STATS_METHOD_KRUSKAL:
-      {
-        gint32 *group;
-        const char **labels;
-        guint n_groups;
-        double *v;
-
-        if (num == NULL)
-          {
-            *why = g_strdup_printf (_("%s needs one numeric and one categorical or boolean variable."),
-                                    method_title (method));
-            return FALSE;
-          }
-        v = column (num, rows, owner);
-        n_groups = make_groups (grp, rows, owner, &group, &labels);
-        {
-          g_autofree guint *count = g_new0 (guint, MAX (n_groups, 1));
-          guint present = 0;
-
-          for (guint i = 0; i < n; i++)
-            if (group[i] >= 0 && !isnan (v[i]))
-              count[group[i]]++;
-          for (guint k = 0; k < n_groups; k++)
-            present += count[k] > 0;
-          if (method == CS_STATS_METHOD_MANNWHITNEY && present > 2)
-            {
-              if (method_choice == METHOD_MANNWHITNEY)
-                {
-                  *why = g_strdup_printf (_("Mann–Whitney compares two groups, but “%s” has %u; choose Kruskal–Wallis."),
-                                          var_name (grp), present);
-                  return FALSE;
-                }
-              method = CS_STATS_METHOD_KRUSKAL;
-            }
-        }
-        if (method == CS_STATS_METHOD_KRUSKAL)
-          cs_stats_kruskal (v, group, n, &self->result);
-        else
-          cs_stats_two_groups (v, group, n, &self->result);
-      }
-      return TRUE;
-
-    case CS_STATS_METHOD_CHI2:
-      {
-        gint32 *ga, *gb;
-        const char **la, **lb;
-
-        if (!cs_variable_is_grouping (x) || !cs_variable_is_grouping (y))
-          {
-            *why = g_strdup (_("The χ² test needs two categorical or boolean variables."));
-            return FALSE;
-          }
-        make_groups (x, rows, owner, &ga, &la);
-        make_groups (y, rows, owner, &gb, &lb);
-        cs_stats_chi2 (ga, gb, n, &self->result);
-      }
-      return TRUE;
-
-    default:
-      return FALSE;
     }
+
+  if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_GROUPS))
+    *why = g_strdup_printf (_("Mann–Whitney compares two groups, but “%s” has %u; choose Kruskal–Wallis."),
+                            var_name (test.grp), test.groups->n_groups);
+  else if (method == CS_STATS_METHOD_PEARSON || method == CS_STATS_METHOD_SPEARMAN)
+    {
+      const CsVariable *bad = cs_variable_is_numeric_like (x) || x->type == CS_VARIABLE_BOOLEAN ? y : x;
+
+      *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), method_title (method),
+                              var_name (bad), cs_variable_type_to_label (bad->type));
+    }
+  else if (method == CS_STATS_METHOD_MANNWHITNEY || method == CS_STATS_METHOD_KRUSKAL)
+    *why = g_strdup_printf (_("%s needs one numeric and one categorical or boolean variable."),
+                            method_title (method));
+  else if (method == CS_STATS_METHOD_CHI2)
+    *why = g_strdup (_("The χ² test needs two categorical or boolean variables."));
+  else
+    *why = g_strdup (error->message);
+  return FALSE;
 }
 
 static void
@@ -1011,15 +940,17 @@ build_pair_chart (CsExploreView    *self,
       gint32 *group;
       const char **labels;
       guint n_groups = make_groups (grp, rows, owner, &group, &labels);
+      CsGroups groups = { n, group, n_groups, (char **) labels };
       double *v = column (num, rows, owner);
-      double **values = keep (owner, g_new0 (double *, MAX (n_groups, 1)));
-      guint *counts = keep (owner, g_new0 (guint, MAX (n_groups, 1)));
+      double **values;
+      guint *counts;
 
+      /* each group's values, without the missing ones */
+      cs_groups_collect (&groups, v, &values, &counts);
+      keep (owner, values);
+      keep (owner, counts);
       for (guint k = 0; k < n_groups; k++)
-        values[k] = keep (owner, g_new (double, MAX (n, 1)));
-      for (guint i = 0; i < n; i++)
-        if (group[i] >= 0)
-          values[group[i]][counts[group[i]]++] = v[i];
+        keep (owner, values[k]);
       m.n_groups = n_groups;
       m.group_labels = labels;
       m.values = (const double * const *) values;
@@ -1048,11 +979,10 @@ build_pair_chart (CsExploreView    *self,
       gint32 *group;
       const char **labels;
       guint n_groups = make_groups (x, rows, owner, &group, &labels);
+      CsGroups groups = { n, group, n_groups, (char **) labels };
       double *counts = keep (owner, g_new0 (double, MAX (n_groups, 1)));
 
-      for (guint i = 0; i < n; i++)
-        if (group[i] >= 0)
-          counts[group[i]]++;
+      cs_groups_count (&groups, NULL, counts);
       m.n_categories = n_groups;
       m.labels = labels;
       m.counts_all = counts;
@@ -1088,7 +1018,8 @@ update_pair (CsExploreView *self)
     }
 
   build_pair_chart (self, x, y, gtk_drop_down_get_selected (self->kind_dropdown), notes);
-  write_pair_csv (self, x, y);
+  if (self->want_data_csv)
+    write_pair_csv (self, x, y);
 
   if (y == NULL)
     {
@@ -1182,26 +1113,20 @@ set_survival_text (CsExploreView *self,
   gtk_label_set_text (self->survival_label, text);
 }
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 update_survival (CsExploreView *self)
 {
   CsVariable *tv, *gv;
   GPtrArray *owner;
   GArray *rows = self->rows;
-  guint n, n_groups = 1, n_shown = 0, split;
-  double *time;
-  guint8 *event;
-  gint32 *group;
-  const char **labels = NULL;
+  guint n, n_groups, n_shown = 0, split;
+  g_autoptr(CsSurvivalInput) input = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *split_text = NULL;
+  const double *time;
+  const guint8 *event;
+  const gint32 *group;
+  const char * const *labels;
   CsChartKmGroup *groups;
   CsChartKmModel m = { 0 };
   g_autoptr(GString) text = g_string_new (NULL);
@@ -1222,120 +1147,72 @@ update_survival (CsExploreView *self)
       return;
     }
 
-  owner = g_ptr_array_new_with_free_func (g_free);
-  n = rows->len;
-  time = keep (owner, g_new (double, MAX (n, 1)));
-  event = keep (owner, g_new0 (guint8, MAX (n, 1)));
-  group = keep (owner, g_new0 (gint32, MAX (n, 1)));
-  for (guint i = 0; i < n; i++)
+  /* a grouping variable groups by its levels, a numeric one is split (the
+   * rules of `cohortscope-cli survival --split`, src/core/analysis) */
+  if (gv != NULL && !cs_variable_is_grouping (gv))
     {
-      guint row = g_array_index (rows, guint, i);
-      double t = tv->num[row];
-
-      time[i] = (isnan (t) || t < 0) ? NAN : t;
-      event[i] = tv->event != NULL && tv->event[row] != 0;
-    }
-
-  if (gv != NULL && cs_variable_is_grouping (gv))
-    {
-      gint32 *g;
-
-      n_groups = make_groups (gv, rows, owner, &g, &labels);
-      for (guint i = 0; i < n; i++)
-        if ((group[i] = g[i]) < 0)
-          time[i] = NAN;
-      if (n_groups > MAX_KM_GROUPS)
-        {
-          g_autofree char *msg = g_strdup_printf (_("“%s” has %u groups; a Kaplan–Meier plot shows at most %u. Choose a numeric variable and a split instead."),
-                                                  var_name (gv), n_groups, MAX_KM_GROUPS);
-
-          cs_chart_widget_clear (self->km_chart);
-          set_survival_text (self, msg);
-          g_ptr_array_unref (owner);
-          return;
-        }
-    }
-  else if (gv != NULL)
-    {
-      double *x = column (gv, rows, owner);
-      g_autofree double *sorted = g_new (double, MAX (n, 1));
-      double cuts[2] = { NAN, NAN };
-      guint n_cuts = 0, m_sorted = 0;
-      char a[32], b[32];
-
-      for (guint i = 0; i < n; i++)
-        {
-          if (isnan (x[i]))
-            time[i] = NAN;
-          if (!isnan (time[i]))
-            sorted[m_sorted++] = x[i];
-        }
-      qsort (sorted, m_sorted, sizeof (double), compare_double);
       if (split == SPLIT_CUT)
         {
-          const char *str = gtk_editable_get_text (GTK_EDITABLE (self->cut_entry));
-          char *end = NULL;
-
-          cuts[0] = g_ascii_strtod (str, &end);
-          if (str[0] == '\0' || end == str || *end != '\0' || !isfinite (cuts[0]))
+          split_text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cut_entry)));
+          if (split_text[0] == '\0')
             {
-              g_autofree char *msg = g_strdup_printf (_("Type a number to cut “%s” at (for example its median, %s)."),
-                                                      var_name (gv), m_sorted > 0 ? "" : "—");
-
               cs_chart_widget_clear (self->km_chart);
-              set_survival_text (self, str[0] == '\0' ? _("Type a number to cut the grouping variable at.") : msg);
-              g_ptr_array_unref (owner);
+              set_survival_text (self, _("Type a number to cut the grouping variable at."));
               return;
             }
-          n_cuts = 1;
-        }
-      else if (m_sorted > 0)
-        {
-          double probs[2] = { 0.5, NAN };
-          guint np = split == SPLIT_TERTILES ? 2 : 1;
-
-          if (np == 2)
-            probs[0] = 1.0 / 3.0, probs[1] = 2.0 / 3.0;
-          for (guint k = 0; k < np; k++)
-            {
-              double h = (m_sorted - 1) * probs[k];
-              guint lo = (guint) floor (h);
-
-              cuts[n_cuts++] = lo + 1 >= m_sorted ? sorted[m_sorted - 1]
-                                                  : sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
-            }
-        }
-      if (n_cuts == 0)
-        {
-          cs_chart_widget_clear (self->km_chart);
-          set_survival_text (self, _("No patient has both a survival time and a value of the grouping variable."));
-          g_ptr_array_unref (owner);
-          return;
-        }
-      labels = keep (owner, g_new0 (const char *, 3));
-      cs_format_double_buf (cuts[0], a);
-      labels[0] = keep (owner, g_strdup_printf ("≤ %s", a));
-      if (n_cuts == 2)
-        {
-          cs_format_double_buf (cuts[1], b);
-          labels[1] = keep (owner, g_strdup_printf ("(%s, %s]", a, b));
-          labels[2] = keep (owner, g_strdup_printf ("> %s", b));
         }
       else
-        labels[1] = keep (owner, g_strdup_printf ("> %s", a));
-      n_groups = n_cuts + 1;
-      for (guint i = 0; i < n; i++)
-        group[i] = isnan (x[i]) ? -1 : x[i] <= cuts[0] ? 0 : (n_cuts == 1 || x[i] <= cuts[1]) ? 1 : 2;
-    }
-  else
-    {
-      labels = keep (owner, g_new0 (const char *, 1));
-      labels[0] = _("All patients");
+        split_text = g_strdup (split == SPLIT_TERTILES ? "tertiles" : "median");
     }
 
+  if (!cs_survival_input_build (self->store, rows, tv, NULL, gv, split_text, _("All patients"),
+                                CS_ANALYSIS_DISPLAY_LABELS | CS_ANALYSIS_UNICODE_LABELS, &input, &error))
+    {
+      g_autofree char *msg = NULL;
+
+      if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_SPLIT))
+        {
+          CsSplit median = { CS_SPLIT_MEDIAN, NAN };
+          double cuts[2];
+          char buf[32] = "—";
+
+          if (cs_split_cuts (&median, input->x, input->time, input->n, cuts) == 1)
+            cs_format_double_buf (cuts[0], buf);
+          msg = g_strdup_printf (_("Type a number to cut “%s” at (for example its median, %s)."),
+                                 var_name (gv), buf);
+        }
+      else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_NO_VALUES))
+        msg = g_strdup (_("No patient has both a survival time and a value of the grouping variable."));
+      else
+        msg = g_strdup (error->message);
+      cs_chart_widget_clear (self->km_chart);
+      set_survival_text (self, msg);
+      return;
+    }
+
+  n = input->n;
+  n_groups = input->groups->n_groups;
+  time = input->time;
+  event = input->event;
+  group = input->groups->group;
+  labels = (const char * const *) input->groups->labels;
+  if (gv != NULL && split_text == NULL && n_groups > MAX_KM_GROUPS)
+    {
+      g_autofree char *msg = g_strdup_printf (_("“%s” has %u groups; a Kaplan–Meier plot shows at most %u. Choose a numeric variable and a split instead."),
+                                              var_name (gv), n_groups, MAX_KM_GROUPS);
+
+      cs_chart_widget_clear (self->km_chart);
+      set_survival_text (self, msg);
+      return;
+    }
+  owner = g_ptr_array_new_with_free_func (g_free);
+
+  /* the rows behind the chart, only for an export (a CSV of 100,000 rows
+   * is not free) */
   g_string_truncate (self->data_csv, 0);
-  g_string_append (self->data_csv, "patient_id,time,event,group\n");
-  for (guint i = 0; i < n; i++)
+  if (self->want_data_csv)
+    g_string_append (self->data_csv, "patient_id,time,event,group\n");
+  for (guint i = 0; self->want_data_csv && i < n; i++)
     {
       if (isnan (time[i]))
         continue;
@@ -1357,7 +1234,7 @@ update_survival (CsExploreView *self)
       CsChartKmGroup *kg = &groups[n_shown];
       g_autofree char *med = NULL, *ml = NULL, *mu = NULL;
 
-      if (!cs_chart_km_group_from_curve (kg, curve, labels[g], owner))
+      if (!cs_chart_km_group_from_curve (kg, curve, keep (owner, g_strdup (labels[g])), owner))
         continue;
       n_shown++;
 
@@ -1485,6 +1362,9 @@ on_order_changed (CsExploreView *self)
 static void
 recompute_all (CsExploreView *self)
 {
+  self->dirty = FALSE;
+  g_clear_handle_id (&self->recompute_id, g_source_remove);
+  self->n_recomputes++;
   start_heatmap (self);
   update_pair (self);
   update_survival (self);
@@ -1494,12 +1374,16 @@ static void
 on_rollup_changed (CsExploreView *self)
 {
   guint pos = gtk_drop_down_get_selected (self->rollup_dropdown);
+  gboolean changed;
 
   if (self->updating > 0 || self->store == NULL || pos >= G_N_ELEMENTS (rollups))
     return;
   /* The worker only reads its own copies, so the store may change now. */
   cancel_heat (self);
-  if (cs_store_set_rollup (self->store, rollups[pos]))
+  g_rw_lock_writer_lock (&columns_lock);
+  changed = cs_store_set_rollup (self->store, rollups[pos]);
+  g_rw_lock_writer_unlock (&columns_lock);
+  if (changed)
     recompute_all (self);
 }
 
@@ -1712,10 +1596,12 @@ cs_explore_view_write_data_csv (CsExploreView  *self,
   else
     {
       /* the pair and survival pages keep their own rows: rebuild the current one */
+      self->want_data_csv = TRUE;
       if (g_strcmp0 (mode, "pair") == 0)
         update_pair (self);
       else
         update_survival (self);
+      self->want_data_csv = FALSE;
       g_string_append_len (out, self->data_csv->str, self->data_csv->len);
     }
   if (out->len == 0)
@@ -1793,6 +1679,53 @@ cs_explore_view_write_stats (CsExploreView  *self,
   return g_file_set_contents (path, out->str, out->len, error);
 }
 
+/* ------------------------------------------------------------ coalescing */
+
+static gboolean
+recompute_idle (gpointer data)
+{
+  CsExploreView *self = data;
+
+  self->recompute_id = 0;
+  if (self->dirty && self->store != NULL)
+    recompute_all (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The selection changed: work for the old rows is stale, so a running heat
+ * map is cancelled. Shown, the view recomputes once in an idle after the
+ * current burst of changes (the cohort builder emits at most once a frame;
+ * the idle runs after the frame is drawn). Hidden (another page of the
+ * window), it only remembers to recompute when it is mapped again. */
+static void
+schedule_recompute (CsExploreView *self)
+{
+  self->dirty = TRUE;
+  cancel_heat (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->recompute_id == 0)
+    self->recompute_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, recompute_idle, self, NULL);
+}
+
+static void
+cs_explore_view_map (GtkWidget *widget)
+{
+  CsExploreView *self = CS_EXPLORE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (cs_explore_view_parent_class)->map (widget);
+  if (self->dirty && self->recompute_id == 0)
+    self->recompute_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, recompute_idle, self, NULL);
+}
+
+static void
+cs_explore_view_unmap (GtkWidget *widget)
+{
+  CsExploreView *self = CS_EXPLORE_VIEW (widget);
+
+  /* a pending recomputation waits until the view is shown again */
+  g_clear_handle_id (&self->recompute_id, g_source_remove);
+  GTK_WIDGET_CLASS (cs_explore_view_parent_class)->unmap (widget);
+}
+
 /* ------------------------------------------------------------ public API */
 
 void
@@ -1840,9 +1773,36 @@ cs_explore_view_set_selection (CsExploreView  *self,
   g_clear_pointer (&self->selection, cs_bitset_free);
   if (rows != NULL)
     self->selection = cs_bitset_copy (rows);
+  if (self->store != NULL)
+    {
+      g_autoptr(GArray) new_rows = cs_analysis_rows (cs_store_get_n_patients (self->store), self->selection);
+
+      /* another bitset for the same patients (every patient, say) */
+      if (new_rows->len == self->rows->len &&
+          memcmp (new_rows->data, self->rows->data, sizeof (guint) * new_rows->len) == 0)
+        return;
+    }
+  /* the rows are cheap and current at once (show_pair() and the exports
+   * use them); the charts, the statistics and the heat map follow later */
   update_rows (self);
   if (self->store != NULL)
-    recompute_all (self);
+    schedule_recompute (self);
+}
+
+guint
+cs_explore_view_get_n_recomputes (CsExploreView *self)
+{
+  g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), 0);
+
+  return self->n_recomputes;
+}
+
+gboolean
+cs_explore_view_get_dirty (CsExploreView *self)
+{
+  g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), FALSE);
+
+  return self->dirty;
 }
 
 gboolean
@@ -1850,7 +1810,7 @@ cs_explore_view_get_busy (CsExploreView *self)
 {
   g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), FALSE);
 
-  return self->heat_task != NULL;
+  return self->heat_task != NULL || self->recompute_id != 0;
 }
 
 CsChartWidget *
@@ -1991,6 +1951,7 @@ cs_explore_view_dispose (GObject *object)
   CsExploreView *self = CS_EXPLORE_VIEW (object);
 
   cancel_heat (self);
+  g_clear_handle_id (&self->recompute_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_EXPLORE_VIEW);
   if (self->heat != NULL)
     {
@@ -2031,6 +1992,8 @@ cs_explore_view_class_init (CsExploreViewClass *klass)
 
   object_class->dispose = cs_explore_view_dispose;
   object_class->finalize = cs_explore_view_finalize;
+  widget_class->map = cs_explore_view_map;
+  widget_class->unmap = cs_explore_view_unmap;
 
   /* gboolean filter-requested (const char *expression): a handler that
    * applies the filter returns TRUE; unhandled, the view copies it. */

@@ -28,11 +28,20 @@ GtkWidget     *cs_explore_view_new             (void);
 /* NULL clears the view. Starts the heat map computation. */
 void           cs_explore_view_set_store       (CsExploreView  *self,
                                                 CsStore        *store);
-/* Only these rows (copied; NULL: every patient); recomputes. */
+/* Only these rows (copied; NULL: every patient). The rows apply at once;
+ * the charts, statistics and heat map are recomputed once per burst of
+ * changes in an idle while the view is shown, and only when it is shown
+ * again while it is hidden (a running heat map for the old rows is
+ * cancelled). */
 void           cs_explore_view_set_selection   (CsExploreView  *self,
                                                 const CsBitset *rows);
-/* TRUE while the heat map is being computed. */
+/* TRUE while the heat map is being computed or a recomputation is
+ * scheduled (not while the view is hidden and only marked dirty). */
 gboolean       cs_explore_view_get_busy        (CsExploreView  *self);
+/* For tests: how often everything was recomputed (a new store, roll-up or
+ * selection), and whether a selection change still waits to be applied. */
+guint          cs_explore_view_get_n_recomputes (CsExploreView *self);
+gboolean       cs_explore_view_get_dirty       (CsExploreView  *self);
 CsChartWidget *cs_explore_view_get_heatmap     (CsExploreView  *self);
 CsChartWidget *cs_explore_view_get_pair_chart  (CsExploreView  *self);
 CsChartWidget *cs_explore_view_get_km_chart    (CsExploreView  *self);

@@ -409,6 +409,95 @@ test_selection (void)
   wait_for_heatmap ();
 }
 
+/* Selection changes are coalesced: a burst while the view is shown gives
+ * one recomputation (in an idle, with the last rows); while it is hidden
+ * none at all until it is shown again. No timings: counts only. */
+static void
+test_coalescing (void)
+{
+  guint n = cs_store_get_n_patients (store);
+  g_autoptr(CsBitset) last = NULL;
+  CsStatsResult shown, expected;
+  guint before;
+
+  wait_for_heatmap ();
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  before = cs_explore_view_get_n_recomputes (view);
+
+  /* 40 changes in a row, as a drag over the cohort builder could emit */
+  for (guint k = 0; k < 40; k++)
+    {
+      g_autoptr(CsBitset) rows = cs_bitset_new (n);
+
+      for (guint i = 0; i < n; i++)
+        if (i % (k + 2) != 0)
+          cs_bitset_set (rows, i);
+      cs_explore_view_set_selection (view, rows);
+      g_clear_pointer (&last, cs_bitset_free);
+      last = cs_bitset_copy (rows);
+    }
+  g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before);
+  g_assert_true (cs_explore_view_get_dirty (view));
+  g_assert_true (cs_explore_view_get_busy (view));
+  wait_for_heatmap ();
+  g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before + 1);
+  g_assert_false (cs_explore_view_get_dirty (view));
+  g_assert_true (cs_chart_widget_has_model (cs_explore_view_get_heatmap (view)));
+
+  /* the statistics follow the last selection */
+  g_assert_true (cs_explore_view_show_pair (view, "original_shape_voxelvolume", "age_at_diagnosis"));
+  spearman_on_store ("original_shape_voxelvolume", "age_at_diagnosis", last, &expected);
+  g_assert_true (cs_explore_view_get_pair_result (view, &shown));
+  g_assert_cmpuint (shown.n, ==, expected.n);
+  g_assert_true (close_rel (shown.statistic, expected.r, 1e-12));
+
+  /* hidden: nothing is computed, however long the main loop runs */
+  gtk_widget_set_visible (GTK_WIDGET (view), FALSE);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  before = cs_explore_view_get_n_recomputes (view);
+  for (guint k = 0; k < 40; k++)
+    {
+      g_autoptr(CsBitset) rows = cs_bitset_new (n);
+
+      for (guint i = 0; i < n; i++)
+        if (i % (k + 3) == 0)
+          cs_bitset_set (rows, i);
+      cs_explore_view_set_selection (view, rows);
+      iterate (5);
+    }
+  iterate (200);
+  g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before);
+  g_assert_true (cs_explore_view_get_dirty (view));
+  g_assert_false (cs_explore_view_get_busy (view));
+
+  /* shown again: one recomputation */
+  gtk_widget_set_visible (GTK_WIDGET (view), TRUE);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    guint source = g_timeout_add (20, wake_up, NULL);
+
+    while (cs_explore_view_get_dirty (view) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (source);
+  }
+  wait_for_heatmap ();
+  g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before + 1);
+  g_assert_false (cs_explore_view_get_dirty (view));
+
+  /* the same patients through another bitset change nothing */
+  cs_explore_view_set_selection (view, NULL);
+  wait_for_heatmap ();
+  before = cs_explore_view_get_n_recomputes (view);
+  {
+    g_autoptr(CsBitset) all = cs_bitset_new_full (n);
+
+    cs_explore_view_set_selection (view, all);
+  }
+  g_assert_false (cs_explore_view_get_dirty (view));
+  iterate (20);
+  g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before);
+}
+
 static void
 test_rollup (void)
 {
@@ -469,7 +558,7 @@ test_window (void)
   g_autofree char *filter = NULL;
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   guint source = g_timeout_add (20, wake_up, NULL);
-  guint n_selected;
+  guint n_selected, n_recomputes;
 
   g_object_ref_sink (win);
   gtk_window_present (GTK_WINDOW (win));
@@ -493,6 +582,8 @@ test_window (void)
   g_assert_cmpuint (n_selected, >, 0);
   filter = cs_explore_view_dup_brush_filter (wview);
   g_assert_nonnull (filter);
+  n_recomputes = cs_explore_view_get_n_recomputes (wview);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (wview)));   /* the Cohort page is shown */
   g_assert_true (cs_explore_view_request_filter (wview));
   g_assert_nonnull (strstr (cs_filter_state_get_text (cs_cohort_builder_get_filter_state (builder)),
                             "age_at_diagnosis"));
@@ -501,8 +592,22 @@ test_window (void)
   g_assert_nonnull (cs_cohort_builder_get_selection (builder));
   g_assert_cmpuint (cs_bitset_count (cs_cohort_builder_get_selection (builder)), ==, n_selected);
 
-  /* Explore now uses only the filtered rows */
+  /* hidden, Explore only took the rows; it recomputes once when shown */
+  g_assert_cmpuint (cs_explore_view_get_n_recomputes (wview), ==, n_recomputes);
+  g_assert_true (cs_explore_view_get_dirty (wview));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-view", "s", "explore"));
+  {
+    gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    guint wake = g_timeout_add (20, wake_up, NULL);
+
+    while (cs_explore_view_get_dirty (wview) && g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (wake);
+  }
   wait_for_heatmap ();
+  g_assert_cmpuint (cs_explore_view_get_n_recomputes (wview), ==, n_recomputes + 1);
+
+  /* Explore now uses only the filtered rows */
   g_assert_true (cs_explore_view_show_pair (wview, "original_shape_voxelvolume", "age_at_diagnosis"));
   g_assert_true (cs_explore_view_get_pair_result (wview, &shown));
   g_assert_cmpuint (shown.n, ==, n_selected);
@@ -565,6 +670,7 @@ main (int   argc,
   g_test_add_func ("/gui/explore/survival", test_survival);
   g_test_add_func ("/gui/explore/exports", test_exports);
   g_test_add_func ("/gui/explore/selection", test_selection);
+  g_test_add_func ("/gui/explore/coalescing", test_coalescing);
   g_test_add_func ("/gui/explore/rollup", test_rollup);
   g_test_add_func ("/gui/explore/window", test_window);
 
