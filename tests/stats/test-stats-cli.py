@@ -272,6 +272,12 @@ for (l in sort(unique(d$group))) {
     run('survival', *src, '--time', 'survival_time', expect=2)
     run('survival', *src, '--time', 'survival_time', '--event', 'deceased', '--split', 'stage_group:median', expect=2)
     run('survival', *src, '--time', 'survival_time', '--event', 'deceased', '--split', 'cea:lots', expect=2)
+    # a negative time is an error naming the patient, as in `chart --kind km`
+    # (IMC1 is always negative); survival used to pass it on to Kaplan–Meier
+    proc = subprocess.run([CLI, 'survival', *src, '--time', 'original_glcm_imc1', '--event', 'deceased'],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if proc.returncode != 1 or 'negative time' not in proc.stderr or 'patient' not in proc.stderr:
+        fail('negative survival time: exit %d, %r' % (proc.returncode, proc.stderr.strip()))
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
