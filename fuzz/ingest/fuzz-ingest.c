@@ -3,8 +3,9 @@
  * Each input is fed to the push API three times: in one piece, cut at two
  * split points derived from the input, and byte by byte (short inputs only).
  * All three must agree (same records, same error message), every record's
- * byte span must re-parse to the same tree, and cs_json_document_parse must
- * accept exactly the inputs that are one complete JSON value.
+ * byte span must re-parse to the same tree and be the bytes the record
+ * carries (cs_ingest_set_keep_json), and cs_json_document_parse must accept
+ * exactly the inputs that are one complete JSON value.
  *
  * Build: CC=clang meson setup build-fuzz -Dfuzzing=true -Dgui=false
  * Run:   build-fuzz/fuzz/ingest/fuzz-ingest -max_total_time=60 fuzz/ingest/corpus
@@ -59,6 +60,7 @@ record_cb (const CsResourceRecord *record,
   CHECK ((gsize) record->offset + record->length <= run->size);
   CHECK (run->data[record->offset] == '{');
   CHECK (run->data[record->offset + record->length - 1] == '}');
+  CHECK (record->json != NULL && memcmp (record->json, run->data + record->offset, record->length) == 0);
 
   /* the span is the resource */
   slice = cs_json_document_parse (run->data + record->offset, (gssize) record->length, NULL);
@@ -92,6 +94,7 @@ ingest (const char  *data,
   gboolean ok = TRUE;
 
   ingest = cs_ingest_new (record_cb, &run);
+  cs_ingest_set_keep_json (ingest, TRUE);
   cs_ingest_begin_source (ingest, "fuzz.json");
   for (guint i = 0; ok && i <= n_cuts; i++)
     {
