@@ -38,6 +38,7 @@ typedef struct
   char         *redirect_target;  /* base of the other server */
   GPtrArray    *requests;         /* "path?query" of /mini requests, when set */
   char         *last_post;        /* body of the last POST to /pushfail/ */
+  GPtrArray    *posts;            /* bodies of the POSTs to /pushok/ */
 } TestServer;
 
 static void
@@ -214,7 +215,31 @@ handler (SoupServer        *server,
 
   record_request (ts, msg);
 
-  if (g_str_has_prefix (path, "/pushfail/"))
+  if (g_str_has_prefix (path, "/pushok/"))
+    {
+      /* nothing exists yet; every entry of a batch is created */
+      if (soup_server_message_get_method (msg) == SOUP_METHOD_POST)
+        {
+          SoupMessageBody *body = soup_server_message_get_request_body (msg);
+          g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+          g_autoptr(GString) answer = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\",\"entry\":[");
+          const char *p = g_bytes_get_data (bytes, NULL);
+          guint n = 0;
+
+          g_mutex_lock (&ts->mutex);
+          if (ts->posts == NULL)
+            ts->posts = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (ts->posts, g_strndup (p, g_bytes_get_size (bytes)));
+          g_mutex_unlock (&ts->mutex);
+          for (const char *q = strstr (p, "\"request\""); q != NULL; q = strstr (q + 1, "\"request\""))
+            g_string_append_printf (answer, "%s{\"response\":{\"status\":\"201 Created\"}}", n++ > 0 ? "," : "");
+          g_string_append (answer, "]}");
+          respond (msg, 200, "application/fhir+json", answer->str);
+        }
+      else
+        respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}");
+    }
+  else if (g_str_has_prefix (path, "/pushfail/"))
     {
       /* nothing exists yet; a batch answers 201 for the first entry and
        * 422 with an OperationOutcome for the others */
@@ -228,6 +253,7 @@ handler (SoupServer        *server,
 
           g_mutex_lock (&ts->mutex);
           g_free (ts->last_post);
+  g_clear_pointer (&ts->posts, g_ptr_array_unref);
           ts->last_post = g_strndup (p, g_bytes_get_size (bytes));
           g_mutex_unlock (&ts->mutex);
           for (const char *q = strstr (p, "\"request\""); q != NULL; q = strstr (q + 1, "\"request\""))
@@ -1032,7 +1058,8 @@ test_push_entry_errors (void)
   g_assert_false (cs_fhir_client_push_path (client, path, &options, &result, push_error_cb, &errors, NULL, &error));
   g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP);
   g_assert_cmpuint (result.resources, ==, 2);
-  g_assert_cmpuint (result.created, ==, 2);
+  /* only what the server accepted counts as created */
+  g_assert_cmpuint (result.created, ==, 1);
   g_assert_cmpuint (result.failed, ==, 1);
   g_assert_cmpuint (result.batches_sent, ==, 1);
 
@@ -1052,6 +1079,180 @@ test_push_entry_errors (void)
   g_assert_null (strstr (server->last_post, "urn:uuid"));
 
   g_free (errors.message);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+typedef struct
+{
+  GArray       *reports;      /* CsFhirPushProgress, sources cleared */
+  GCancellable *cancel;       /* cancelled after cancel_after SENDING reports with a batch done */
+  guint         cancel_after;
+} PushProgress;
+
+static void
+push_progress_cb (const CsFhirPushProgress *progress,
+                  gpointer                  data)
+{
+  PushProgress *pp = data;
+  CsFhirPushProgress copy = *progress;
+
+  copy.source = NULL;
+  g_array_append_val (pp->reports, copy);
+  if (pp->cancel != NULL && progress->phase == CS_FHIR_PUSH_PHASE_SENDING &&
+      progress->resources_done > 0 && --pp->cancel_after == 0)
+    g_cancellable_cancel (pp->cancel);
+}
+
+/* Seven resources, six Type/ids: the first Observation refers forward to a
+ * Patient later in the file by its urn:uuid, and Patient/p2 comes twice
+ * (the second one wins and the first is not sent). */
+static const char push_bundle[] =
+  "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+  "{\"fullUrl\":\"urn:uuid:00000000-0000-4000-8000-00000000000b\","
+  "\"resource\":{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+  "\"subject\":{\"reference\":\"urn:uuid:00000000-0000-4000-8000-00000000000a\"}}},"
+  "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p2\",\"gender\":\"male\"}},"
+  "{\"resource\":{\"resourceType\":\"OperationOutcome\",\"issue\":[]}},"
+  "{\"fullUrl\":\"urn:uuid:00000000-0000-4000-8000-00000000000a\","
+  "\"resource\":{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:mrn\",\"value\":\"7\"}]}},"
+  "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"o2\",\"status\":\"final\",\"code\":{\"text\":\"y\"},"
+  "\"subject\":{\"reference\":\"Patient/p2\"}}},"
+  "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p2\",\"gender\":\"female\"}},"
+  "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"o3\",\"status\":\"final\",\"code\":{\"text\":\"z\"}}},"
+  "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"c1\",\"subject\":{\"reference\":\"Patient/p2\"}}}"
+  "]}";
+
+static char *
+write_push_bundle (char **dir)
+{
+  g_autoptr(GError) error = NULL;
+  char *path;
+
+  *dir = g_dir_make_tmp ("cs-fhir-push-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "upload.json", NULL);
+  g_assert_true (g_file_set_contents (path, push_bundle, -1, &error));
+  return path;
+}
+
+static void
+clear_posts (void)
+{
+  g_mutex_lock (&server->mutex);
+  g_clear_pointer (&server->posts, g_ptr_array_unref);
+  g_mutex_unlock (&server->mutex);
+}
+
+static void
+test_push_progress (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = write_push_bundle (&dir);
+  g_autofree char *patient_id = cs_fhir_push_make_id ("Patient", "urn:mrn", "7", NULL);
+  g_autofree char *patient_ref = g_strdup_printf ("\"reference\":\"Patient/%s\"", patient_id);
+  g_autoptr(CsFhirClient) client = make_client ("pushok/");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) reports = g_array_new (FALSE, TRUE, sizeof (CsFhirPushProgress));
+  CsFhirPushOptions options = { 2, FALSE, FALSE };
+  CsFhirPushResult result = { 0 };
+  PushProgress pp = { reports, NULL, 0 };
+  const CsFhirPushProgress *last;
+  guint64 done = 0;
+  guint n_sending = 0;
+  g_autofree char *all = NULL;
+
+  clear_posts ();
+  g_assert_true (cs_fhir_client_push_path_full (client, path, &options, &result, NULL, NULL,
+                                                push_progress_cb, &pp, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.resources, ==, 6);
+  g_assert_cmpuint (result.created, ==, 6);
+  g_assert_cmpuint (result.failed, ==, 0);
+  g_assert_cmpuint (result.batches_sent, ==, 3);
+
+  /* READING first, SENDING with the totals after each batch, DONE last */
+  g_assert_cmpuint (reports->len, >=, 5);
+  g_assert_cmpint (g_array_index (reports, CsFhirPushProgress, 0).phase, ==, CS_FHIR_PUSH_PHASE_READING);
+  g_assert_cmpuint (g_array_index (reports, CsFhirPushProgress, 0).resources_total, ==, 0);
+  for (guint i = 0; i < reports->len; i++)
+    {
+      const CsFhirPushProgress *p = &g_array_index (reports, CsFhirPushProgress, i);
+
+      if (p->phase != CS_FHIR_PUSH_PHASE_SENDING)
+        continue;
+      n_sending++;
+      g_assert_cmpuint (p->resources_total, ==, 6);
+      g_assert_cmpuint (p->resources_read, ==, 7);
+      g_assert_cmpuint (p->batches_total, ==, 3);
+      g_assert_cmpuint (p->resources_done, >=, done);
+      g_assert_cmpuint (p->created, ==, p->resources_done);
+      done = p->resources_done;
+    }
+  g_assert_cmpuint (n_sending, ==, 4);   /* the totals, then 3 batches */
+  last = &g_array_index (reports, CsFhirPushProgress, reports->len - 1);
+  g_assert_cmpint (last->phase, ==, CS_FHIR_PUSH_PHASE_DONE);
+  g_assert_cmpuint (last->resources_done, ==, 6);
+  g_assert_cmpuint (last->created, ==, 6);
+  g_assert_cmpuint (last->batches_sent, ==, 3);
+
+  /* two entries per Bundle; the forward urn:uuid reference is rewritten;
+   * only the second Patient/p2 is sent */
+  g_assert_nonnull (server->posts);
+  g_assert_cmpuint (server->posts->len, ==, 3);
+  g_ptr_array_add (server->posts, NULL);
+  all = g_strjoinv ("\n", (char **) server->posts->pdata);
+  g_ptr_array_remove_index (server->posts, server->posts->len - 1);
+  g_assert_nonnull (strstr (server->posts->pdata[0], patient_ref));
+  g_assert_null (strstr (all, "urn:uuid"));
+  g_assert_null (strstr (all, "\"male\""));
+  g_assert_nonnull (strstr (all, "\"female\""));
+  g_assert_null (strstr (all, "OperationOutcome"));
+
+  clear_posts ();
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_push_cancel (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = write_push_bundle (&dir);
+  g_autoptr(CsFhirClient) client = make_client ("pushok/");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) reports = g_array_new (FALSE, TRUE, sizeof (CsFhirPushProgress));
+  CsFhirPushOptions options = { 2, FALSE, FALSE };
+  CsFhirPushResult result = { 0 };
+  PushProgress pp = { reports, cancellable, 1 };
+  const CsFhirPushProgress *last;
+
+  /* cancelled after the first batch: it stops before the second, and says
+   * what arrived */
+  clear_posts ();
+  g_assert_false (cs_fhir_client_push_path_full (client, path, &options, &result, NULL, NULL,
+                                                 push_progress_cb, &pp, cancellable, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED);
+  g_assert_cmpuint (result.resources, ==, 6);
+  g_assert_cmpuint (result.created, ==, 2);
+  g_assert_cmpuint (result.batches_sent, ==, 1);
+  g_assert_nonnull (server->posts);
+  g_assert_cmpuint (server->posts->len, ==, 1);
+  last = &g_array_index (reports, CsFhirPushProgress, reports->len - 1);
+  g_assert_cmpint (last->phase, ==, CS_FHIR_PUSH_PHASE_DONE);
+  g_assert_cmpuint (last->created, ==, 2);
+  g_assert_cmpuint (last->resources_done, ==, 2);
+
+  /* cancelled before it starts: nothing is read or sent */
+  g_clear_error (&error);
+  clear_posts ();
+  g_assert_false (cs_fhir_client_push_path_full (client, path, &options, &result, NULL, NULL,
+                                                 NULL, NULL, cancellable, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED);
+  g_assert_cmpuint (result.created, ==, 0);
+  g_assert_null (server->posts);
+
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -1120,6 +1321,8 @@ main (int   argc,
   g_test_add_func ("/fhir/cohort/group", test_cohort_group);
   g_test_add_func ("/fhir/cohort/async-and-cache", test_cohort_async_and_cache);
   g_test_add_func ("/fhir/push/entry-errors", test_push_entry_errors);
+  g_test_add_func ("/fhir/push/progress", test_push_progress);
+  g_test_add_func ("/fhir/push/cancel", test_push_cancel);
 
   ret = g_test_run ();
   test_server_stop (server);

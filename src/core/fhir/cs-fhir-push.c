@@ -18,18 +18,18 @@
 
 #define ID_CHUNK 50
 
+/* One resource of the batch being built (second pass). */
+typedef enum { STATE_CREATE, STATE_UPDATE, STATE_UNCHANGED } ItemState;
+
 typedef struct
 {
-  guint    index;
-  char    *type;
-  char    *orig_id;
-  char    *id;
-  char    *full_url;
-  char    *source;
-  goffset  offset;
-  char    *json;       /* as read, compact */
-  char    *body;       /* with id and rewritten references */
-  gboolean superseded; /* a later resource has the same Type/id */
+  guint      index;
+  char      *type;
+  char      *id;
+  char      *source;
+  goffset    offset;
+  char      *body;       /* with id and rewritten references */
+  ItemState  state;
 } Item;
 
 static void
@@ -38,36 +38,10 @@ item_free (gpointer data)
   Item *item = data;
 
   g_free (item->type);
-  g_free (item->orig_id);
   g_free (item->id);
-  g_free (item->full_url);
   g_free (item->source);
-  g_free (item->json);
   g_free (item->body);
   g_free (item);
-}
-
-static gboolean
-collect_cb (const CsResourceRecord  *record,
-            gpointer                 data,
-            GError                 **error)
-{
-  GPtrArray *items = data;
-  Item *item;
-
-  if (g_str_equal (record->resource_type, "OperationOutcome"))
-    return TRUE;
-
-  item = g_new0 (Item, 1);
-  item->index = items->len;
-  item->type = g_strdup (record->resource_type);
-  item->orig_id = g_strdup (record->id);
-  item->full_url = g_strdup (record->full_url);
-  item->source = g_strdup (record->source);
-  item->offset = record->offset;
-  item->json = cs_json_to_string (record->resource, FALSE);
-  g_ptr_array_add (items, item);
-  return TRUE;
 }
 
 static gboolean
@@ -232,64 +206,17 @@ json_equal (const CsJsonNode *a,
     }
 }
 
-static gboolean
-prepare_items (GPtrArray  *items,
-               GError    **error)
+/* What the first pass learns: the Type/id every resource is sent as, which
+ * resource is the last with its Type/id (earlier ones are superseded), and
+ * the references to rewrite. Strings live in one GStringChunk. */
+typedef struct
 {
-  g_autoptr(GHashTable) refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      Item *item = g_ptr_array_index (items, i);
-      g_autoptr(CsJsonDocument) doc = NULL;
-      char *key;
-      Item *previous;
-
-      if (is_valid_id (item->orig_id))
-        item->id = g_strdup (item->orig_id);
-      else
-        {
-          const CsJsonNode *root;
-          const CsJsonNode *ident;
-
-          if (!(doc = cs_json_document_parse (item->json, -1, error)))
-            return FALSE;
-          root = cs_json_document_get_root (doc);
-          ident = cs_json_first (cs_json_get (root, "identifier"));
-          item->id = cs_fhir_push_make_id (item->type,
-                                           cs_json_get_string (ident, "system"),
-                                           cs_json_get_string (ident, "value"),
-                                           item->json);
-        }
-
-      key = g_strconcat (item->type, "/", item->id, NULL);
-      if (item->full_url != NULL)
-        g_hash_table_replace (refs, g_strdup (item->full_url), g_strdup (key));
-      if (item->orig_id != NULL && !g_str_equal (item->orig_id, item->id))
-        g_hash_table_replace (refs, g_strconcat (item->type, "/", item->orig_id, NULL), g_strdup (key));
-      if ((previous = g_hash_table_lookup (keys, key)) != NULL)
-        previous->superseded = TRUE;
-      g_hash_table_replace (keys, key, item);
-    }
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      Item *item = g_ptr_array_index (items, i);
-      g_autoptr(CsJsonDocument) doc = NULL;
-      GString *out;
-
-      if (!(doc = cs_json_document_parse (item->json, -1, error)))
-        return FALSE;
-      out = g_string_sized_new (strlen (item->json) + 64);
-      write_node (out, cs_json_document_get_root (doc), refs, item->id, 0);
-      item->body = g_string_free (out, FALSE);
-    }
-
-  return TRUE;
-}
-
-typedef enum { STATE_CREATE, STATE_UPDATE, STATE_UNCHANGED } ItemState;
+  GStringChunk *strings;
+  GHashTable   *last;     /* "Type/id" -> GUINT_TO_POINTER (index + 1) of its last resource */
+  GHashTable   *refs;     /* fullUrl or "Type/original id" -> "Type/id" */
+  guint         n_input;  /* resources read (OperationOutcomes left out) */
+  guint         n_live;   /* distinct Type/ids: what is uploaded */
+} IdMap;
 
 typedef struct
 {
@@ -299,7 +226,136 @@ typedef struct
   CsFhirPushResult        *result;
   CsFhirPushErrorFunc      error_func;
   gpointer                 error_data;
+  CsFhirPushProgressFunc   progress_func;
+  gpointer                 progress_data;
+  GCancellable            *cancellable;
+  const char              *path;
+  guint                    batch_size;
+
+  IdMap                    map;
+  CsFhirPushProgress       progress;
+  gint64                   last_progress;   /* monotonic µs of the last READING report */
+  char                    *source;          /* READING: the file being read */
+  guint                    source_index;
+
+  /* second pass */
+  guint                    index;           /* of the record being read */
+  guint                    live_done;       /* resources of finished batches */
+  guint                    batch_no;        /* batches started */
+  GPtrArray               *batch;           /* Item* */
 } Push;
+
+static void
+emit_progress (Push            *push,
+               CsFhirPushPhase  phase)
+{
+  CsFhirPushProgress *p = &push->progress;
+
+  if (push->progress_func == NULL)
+    return;
+  p->phase = phase;
+  p->dry_run = push->options->dry_run;
+  p->created = push->result->created;
+  p->updated = push->result->updated;
+  p->unchanged = push->result->unchanged;
+  p->failed = push->result->failed;
+  p->batches_sent = push->result->batches_sent;
+  p->batches_skipped = push->result->batches_skipped;
+  if (phase != CS_FHIR_PUSH_PHASE_READING)
+    p->source = NULL;
+  push->progress_func (p, push->progress_data);
+}
+
+static void
+reading_progress_cb (guint64  bytes_done,
+                     guint64  bytes_total,
+                     guint64  n_resources,
+                     gpointer data)
+{
+  Push *push = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (push->progress_func == NULL || now - push->last_progress < G_USEC_PER_SEC / 10)
+    return;
+  push->last_progress = now;
+  push->progress.bytes_read = bytes_done;
+  push->progress.bytes_total = bytes_total;
+  push->progress.resources_read = push->map.n_input;
+  emit_progress (push, CS_FHIR_PUSH_PHASE_READING);
+}
+
+/* The id a resource is sent with: its own when valid, else a hash of its
+ * first identifier or, without one, of its content. */
+static char *
+resource_id (const CsResourceRecord *record)
+{
+  const CsJsonNode *ident;
+  g_autofree char *content = NULL;
+
+  if (is_valid_id (record->id))
+    return g_strdup (record->id);
+
+  ident = cs_json_first (cs_json_get (record->resource, "identifier"));
+  if (cs_json_get_string (ident, "value") == NULL)
+    content = cs_json_to_string (record->resource, FALSE);
+  return cs_fhir_push_make_id (record->resource_type,
+                               cs_json_get_string (ident, "system"),
+                               cs_json_get_string (ident, "value"),
+                               content);
+}
+
+static gboolean
+is_uploaded (const CsResourceRecord *record)
+{
+  return !g_str_equal (record->resource_type, "OperationOutcome");
+}
+
+/* First pass */
+static gboolean
+map_cb (const CsResourceRecord  *record,
+        gpointer                 data,
+        GError                 **error)
+{
+  Push *push = data;
+  IdMap *map = &push->map;
+  g_autofree char *id = NULL;
+  g_autofree char *key = NULL;
+  const char *stored;
+
+  if (push->source == NULL || record->source_index != push->source_index)
+    {
+      g_free (push->source);
+      push->source = g_strdup (record->source);
+      push->source_index = record->source_index;
+      push->progress.source = push->source;
+    }
+  if (!is_uploaded (record))
+    return TRUE;
+  if (map->n_input == G_MAXUINT - 1)
+    {
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED, _("%s holds too many resources"), push->path);
+      return FALSE;
+    }
+
+  id = resource_id (record);
+  key = g_strconcat (record->resource_type, "/", id, NULL);
+  stored = g_string_chunk_insert_const (map->strings, key);
+  if (!g_hash_table_contains (map->last, stored))
+    map->n_live++;
+  g_hash_table_insert (map->last, (gpointer) stored, GUINT_TO_POINTER (map->n_input + 1));
+
+  if (record->full_url != NULL && !g_str_equal (record->full_url, key))
+    g_hash_table_insert (map->refs, g_string_chunk_insert_const (map->strings, record->full_url),
+                         (gpointer) stored);
+  if (record->id != NULL && !g_str_equal (record->id, id))
+    {
+      g_autofree char *old = g_strconcat (record->resource_type, "/", record->id, NULL);
+
+      g_hash_table_insert (map->refs, g_string_chunk_insert_const (map->strings, old), (gpointer) stored);
+    }
+  map->n_input++;
+  return TRUE;
+}
 
 static void
 report (Push       *push,
@@ -315,12 +371,9 @@ report (Push       *push,
     push->error_func (&e, push->error_data);
 }
 
-/* Reads the existing versions of items[start..end) into existing (key -> json) */
+/* Reads the existing versions of the batch's items into existing (key -> json) */
 static gboolean
 fetch_existing (Push        *push,
-                GPtrArray   *items,
-                guint        start,
-                guint        end,
                 GHashTable  *existing,
                 GError     **error)
 {
@@ -328,9 +381,9 @@ fetch_existing (Push        *push,
   GHashTableIter iter;
   gpointer type, list;
 
-  for (guint i = start; i < end; i++)
+  for (guint i = 0; i < push->batch->len; i++)
     {
-      Item *item = g_ptr_array_index (items, i);
+      Item *item = g_ptr_array_index (push->batch, i);
       GPtrArray *ids = g_hash_table_lookup (by_type, item->type);
 
       if (ids == NULL)
@@ -495,7 +548,13 @@ send_batch (Push        *push,
       guint64 code = st != NULL ? g_ascii_strtoull (st, NULL, 10) : 0;
 
       if (code >= 200 && code < 300)
-        continue;
+        {
+          if (item->state == STATE_CREATE)
+            push->result->created++;
+          else
+            push->result->updated++;
+          continue;
+        }
       if (entry == NULL)
         report (push, item, _("the server’s response has no entry for this resource"));
       else
@@ -514,6 +573,222 @@ send_batch (Push        *push,
   return TRUE;
 }
 
+/* Compares push->batch with the server and sends what is new or changed. */
+static gboolean
+flush_batch (Push    *push,
+             GError **error)
+{
+  g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) send = g_ptr_array_new ();
+  CsFhirPushResult *result = push->result;
+  guint start = push->live_done;
+  guint end = start + push->batch->len;
+  guint batch_no = ++push->batch_no;
+
+  if (push->batch->len == 0)
+    return TRUE;
+
+  if (g_cancellable_set_error_if_cancelled (push->cancellable, error))
+    return FALSE;
+  if (!fetch_existing (push, existing, error))
+    {
+      g_prefix_error (error, _("Batch %u (resources %u–%u): "), batch_no, start + 1, end);
+      return FALSE;
+    }
+  for (guint i = 0; i < push->batch->len; i++)
+    {
+      Item *item = g_ptr_array_index (push->batch, i);
+
+      item->state = classify (item, existing);
+      if (item->state == STATE_UNCHANGED)
+        result->unchanged++;
+      else if (push->options->dry_run)
+        {
+          if (item->state == STATE_CREATE)
+            result->created++;
+          else
+            result->updated++;
+        }
+      else
+        g_ptr_array_add (send, item);
+    }
+
+  if (!push->options->dry_run)
+    {
+      if (send->len == 0)
+        result->batches_skipped++;
+      else if (!send_batch (push, send, batch_no, error))
+        {
+          g_prefix_error (error, _("Batch %u (resources %u–%u): "), batch_no, start + 1, end);
+          return FALSE;
+        }
+      else
+        result->batches_sent++;
+    }
+
+  push->live_done = end;
+  push->progress.resources_done = end;
+  g_ptr_array_set_size (push->batch, 0);
+  emit_progress (push, CS_FHIR_PUSH_PHASE_SENDING);
+  return TRUE;
+}
+
+static gboolean
+input_changed (Push    *push,
+               GError **error)
+{
+  g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED,
+               _("%s changed while it was being uploaded; upload it again"), push->path);
+  return FALSE;
+}
+
+/* Second pass */
+static gboolean
+send_cb (const CsResourceRecord  *record,
+         gpointer                 data,
+         GError                 **error)
+{
+  Push *push = data;
+  g_autofree char *id = NULL;
+  g_autofree char *key = NULL;
+  gpointer last;
+  GString *out;
+  Item *item;
+  guint index;
+
+  if (!is_uploaded (record))
+    return TRUE;
+
+  index = push->index++;
+  id = resource_id (record);
+  key = g_strconcat (record->resource_type, "/", id, NULL);
+  if (index >= push->map.n_input ||
+      !g_hash_table_lookup_extended (push->map.last, key, NULL, &last))
+    return input_changed (push, error);
+  if (GPOINTER_TO_UINT (last) != index + 1)
+    return TRUE;   /* a later resource has the same Type/id: that one is sent */
+
+  out = g_string_sized_new (record->length + 64);
+  write_node (out, record->resource, push->map.refs, id, 0);
+
+  item = g_new0 (Item, 1);
+  item->index = index;
+  item->type = g_strdup (record->resource_type);
+  item->id = g_steal_pointer (&id);
+  item->source = g_strdup (record->source);
+  item->offset = record->offset;
+  item->body = g_string_free (out, FALSE);
+  g_ptr_array_add (push->batch, item);
+
+  if (push->batch->len >= push->batch_size)
+    return flush_batch (push, error);
+  return TRUE;
+}
+
+gboolean
+cs_fhir_client_push_path_full (CsFhirClient             *self,
+                               const char               *path,
+                               const CsFhirPushOptions  *options,
+                               CsFhirPushResult         *result,
+                               CsFhirPushErrorFunc       error_func,
+                               gpointer                  error_data,
+                               CsFhirPushProgressFunc    progress_func,
+                               gpointer                  progress_data,
+                               GCancellable             *cancellable,
+                               GError                  **error)
+{
+  g_autoptr(CsFhirOp) op = NULL;
+  CsFhirPushOptions defaults = { 50, FALSE, FALSE };
+  CsFhirPushResult local_result = { 0 };
+  g_autoptr(GError) ingest_error = NULL;
+  Push push = { 0 };
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (CS_IS_FHIR_CLIENT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (options == NULL)
+    options = &defaults;
+  if (result == NULL)
+    result = &local_result;
+  memset (result, 0, sizeof *result);
+
+  push.client = self;
+  push.options = options;
+  push.result = result;
+  push.error_func = error_func;
+  push.error_data = error_data;
+  push.progress_func = progress_func;
+  push.progress_data = progress_data;
+  push.cancellable = cancellable;
+  push.path = path;
+  push.batch_size = options->batch_size > 0 ? options->batch_size : 50;
+  push.map.strings = g_string_chunk_new (64 * 1024);
+  push.map.last = g_hash_table_new (g_str_hash, g_str_equal);
+  push.map.refs = g_hash_table_new (g_str_hash, g_str_equal);
+  push.batch = g_ptr_array_new_with_free_func (item_free);
+
+  /* First pass: ids, duplicates and references */
+  emit_progress (&push, CS_FHIR_PUSH_PHASE_READING);
+  if (!cs_ingest_path (path, map_cb, &push, reading_progress_cb, &push, cancellable, &ingest_error))
+    {
+      if (!g_error_matches (ingest_error, CS_INGEST_ERROR, CS_INGEST_ERROR_EMPTY))
+        {
+          g_propagate_error (error, g_steal_pointer (&ingest_error));
+          goto out;
+        }
+    }
+  if (push.map.n_input == 0)
+    {
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED, _("%s holds no FHIR resources to upload"), path);
+      goto out;
+    }
+  result->resources = push.map.n_live;
+  push.progress.resources_read = push.map.n_input;
+  push.progress.resources_total = push.map.n_live;
+  push.progress.batches_total = (push.map.n_live + push.batch_size - 1) / push.batch_size;
+  emit_progress (&push, CS_FHIR_PUSH_PHASE_SENDING);
+
+  /* Second pass: build, compare and send one batch at a time */
+  op = cs_fhir_op_new (self, cancellable);
+  push.op = op;
+  if (!cs_ingest_path (path, send_cb, &push, NULL, NULL, cancellable, error))
+    goto out;
+  if (push.index != push.map.n_input)
+    {
+      input_changed (&push, error);
+      goto out;
+    }
+  if (!flush_batch (&push, error))
+    goto out;
+
+  if (result->failed > 0)
+    {
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP,
+                   ngettext ("%" G_GUINT64_FORMAT " resource was not uploaded; run the same command again to retry the failed batches",
+                             "%" G_GUINT64_FORMAT " resources were not uploaded; run the same command again to retry the failed batches",
+                             result->failed),
+                   result->failed);
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  /* one error for a cancel, whether it came during reading or a request */
+  if (!ok && error != NULL && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (error);
+      g_set_error_literal (error, CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED, _("Cancelled"));
+    }
+  emit_progress (&push, CS_FHIR_PUSH_PHASE_DONE);
+  g_ptr_array_unref (push.batch);
+  g_hash_table_unref (push.map.refs);
+  g_hash_table_unref (push.map.last);
+  g_string_chunk_free (push.map.strings);
+  g_free (push.source);
+  return ok;
+}
+
 gboolean
 cs_fhir_client_push_path (CsFhirClient             *self,
                           const char               *path,
@@ -524,110 +799,6 @@ cs_fhir_client_push_path (CsFhirClient             *self,
                           GCancellable             *cancellable,
                           GError                  **error)
 {
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (item_free);
-  g_autoptr(GPtrArray) live = g_ptr_array_new ();
-  g_autoptr(CsFhirOp) op = NULL;
-  CsFhirPushOptions defaults = { 50, FALSE, FALSE };
-  CsFhirPushResult local_result = { 0 };
-  Push push;
-  guint batch_size;
-
-  g_return_val_if_fail (CS_IS_FHIR_CLIENT (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  if (options == NULL)
-    options = &defaults;
-  if (result == NULL)
-    result = &local_result;
-  memset (result, 0, sizeof *result);
-  batch_size = options->batch_size > 0 ? options->batch_size : 50;
-
-  if (!cs_ingest_path (path, collect_cb, items, NULL, NULL, cancellable, error))
-    return FALSE;
-  if (items->len == 0)
-    {
-      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED, _("%s holds no FHIR resources to upload"), path);
-      return FALSE;
-    }
-  if (!prepare_items (items, error))
-    return FALSE;
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      Item *item = g_ptr_array_index (items, i);
-
-      if (!item->superseded)
-        g_ptr_array_add (live, item);
-    }
-  result->resources = live->len;
-
-  op = cs_fhir_op_new (self, cancellable);
-  push.op = op;
-  push.client = self;
-  push.options = options;
-  push.result = result;
-  push.error_func = error_func;
-  push.error_data = error_data;
-
-  for (guint start = 0; start < live->len; start += batch_size)
-    {
-      guint end = MIN (start + batch_size, live->len);
-      g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_autoptr(GPtrArray) send = g_ptr_array_new ();
-      guint batch_no = start / batch_size + 1;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      if (!fetch_existing (&push, live, start, end, existing, error))
-        {
-          g_prefix_error (error, _("Batch %u (resources %u–%u): "), batch_no, start + 1, end);
-          return FALSE;
-        }
-      for (guint i = start; i < end; i++)
-        {
-          Item *item = g_ptr_array_index (live, i);
-
-          switch (classify (item, existing))
-            {
-            case STATE_CREATE:
-              result->created++;
-              g_ptr_array_add (send, item);
-              break;
-            case STATE_UPDATE:
-              result->updated++;
-              g_ptr_array_add (send, item);
-              break;
-            case STATE_UNCHANGED:
-              result->unchanged++;
-              break;
-            default:
-              break;
-            }
-        }
-
-      if (options->dry_run)
-        continue;
-      if (send->len == 0)
-        {
-          result->batches_skipped++;
-          continue;
-        }
-      if (!send_batch (&push, send, batch_no, error))
-        {
-          g_prefix_error (error, _("Batch %u (resources %u–%u): "), batch_no, start + 1, end);
-          return FALSE;
-        }
-      result->batches_sent++;
-    }
-
-  if (result->failed > 0)
-    {
-      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP,
-                   ngettext ("%" G_GUINT64_FORMAT " resource was not uploaded; run the same command again to retry the failed batches",
-                             "%" G_GUINT64_FORMAT " resources were not uploaded; run the same command again to retry the failed batches",
-                             result->failed),
-                   result->failed);
-      return FALSE;
-    }
-  return TRUE;
+  return cs_fhir_client_push_path_full (self, path, options, result, error_func, error_data,
+                                        NULL, NULL, cancellable, error);
 }

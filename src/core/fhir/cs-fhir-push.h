@@ -9,6 +9,13 @@
  * re-run creates nothing and an interrupted upload resumes where it failed
  * (batches whose resources are all unchanged are skipped).
  *
+ * The input is streamed twice and never held in memory: a first pass reads
+ * it through the streaming ingest and keeps only each resource's Type/id
+ * and the fullUrl → Type/id map (needed to rewrite references that point
+ * forward); a second pass reads it again and builds, compares and sends
+ * one batch at a time. Memory is bounded by the batch size and the number
+ * of resources (a few dozen bytes each), not by the size of the file.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -48,8 +55,45 @@ typedef struct
 typedef void (*CsFhirPushErrorFunc) (const CsFhirPushEntryError *entry,
                                      gpointer                    user_data);
 
-/* Returns FALSE with error when the upload failed as a whole or any entry
- * failed (each failed entry was reported through error_func first). */
+typedef enum
+{
+  CS_FHIR_PUSH_PHASE_READING,   /* first pass: reading ids and fullUrls */
+  CS_FHIR_PUSH_PHASE_SENDING,   /* second pass: comparing with the server and sending batches */
+  CS_FHIR_PUSH_PHASE_DONE,      /* the last report, also after an error or a cancel */
+} CsFhirPushPhase;
+
+typedef struct
+{
+  CsFhirPushPhase  phase;
+  gboolean         dry_run;
+  const char      *source;           /* file being read (READING), else NULL */
+  guint64          bytes_read;       /* READING: bytes read of source */
+  guint64          bytes_total;      /* READING: size of source (0 if unknown) */
+  guint64          resources_read;   /* resources read in the first pass so far */
+  guint64          resources_total;  /* resources to upload; known from SENDING on, 0 before */
+  guint64          resources_done;   /* resources compared with the server (and sent when
+                                      * new or changed) so far */
+  guint64          created;          /* accepted by the server so far (dry run: would be) */
+  guint64          updated;
+  guint64          unchanged;
+  guint64          failed;
+  guint            batches_total;    /* known from SENDING on */
+  guint            batches_sent;
+  guint            batches_skipped;
+} CsFhirPushProgress;
+
+/* Called on the thread that runs the push (a GUI hands it to its main
+ * loop, e.g. with g_main_context_invoke): during READING at most ten times
+ * a second, during SENDING after each batch, and once with
+ * CS_FHIR_PUSH_PHASE_DONE at the end whatever the outcome. The struct is
+ * only valid during the call. */
+typedef void (*CsFhirPushProgressFunc) (const CsFhirPushProgress *progress,
+                                        gpointer                  user_data);
+
+/* Returns FALSE with error when the upload failed as a whole, was
+ * cancelled, or any entry failed (each failed entry was reported through
+ * error_func first). result holds what was done so far in every case:
+ * created/updated count only resources the server accepted. */
 gboolean  cs_fhir_client_push_path  (CsFhirClient             *self,
                                      const char               *path,
                                      const CsFhirPushOptions  *options,
@@ -58,6 +102,18 @@ gboolean  cs_fhir_client_push_path  (CsFhirClient             *self,
                                      gpointer                  error_data,
                                      GCancellable             *cancellable,
                                      GError                  **error);
+
+/* cs_fhir_client_push_path() with progress reports. */
+gboolean  cs_fhir_client_push_path_full (CsFhirClient             *self,
+                                         const char               *path,
+                                         const CsFhirPushOptions  *options,
+                                         CsFhirPushResult         *result,
+                                         CsFhirPushErrorFunc       error_func,
+                                         gpointer                  error_data,
+                                         CsFhirPushProgressFunc    progress_func,
+                                         gpointer                  progress_data,
+                                         GCancellable             *cancellable,
+                                         GError                  **error);
 
 /* The deterministic id a resource without a valid id gets (exposed for tests). */
 char     *cs_fhir_push_make_id      (const char               *resource_type,
