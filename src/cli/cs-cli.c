@@ -11,6 +11,7 @@
 
 #include "cs-cli.h"
 #include "cs-filter.h"
+#include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
 
 typedef struct
@@ -47,6 +48,27 @@ cs_cli_error (const char *format,
   fprintf (stderr, "cohortscope-cli: %s\n", msg);
 }
 
+/* Source options every command with --source takes (see cs_cli_parse_options) */
+static gboolean opt_no_cache;
+static gboolean opt_offline;
+
+static const GOptionEntry source_entries[] = {
+  { "no-cache", 0, 0, G_OPTION_ARG_NONE, &opt_no_cache,
+    N_("Do not write the offline copy of a cohort loaded from a server"), NULL },
+  { "offline", 0, 0, G_OPTION_ARG_NONE, &opt_offline,
+    N_("Read http(s):// sources from their offline copy instead of the server (also: --source cache:URL)"), NULL },
+  { NULL }
+};
+
+static gboolean
+takes_sources (const GOptionEntry *entries)
+{
+  for (const GOptionEntry *e = entries; e != NULL && e->long_name != NULL; e++)
+    if (g_str_equal (e->long_name, "source"))
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 cs_cli_parse_options (int                 *argc,
                       char              ***argv,
@@ -62,6 +84,9 @@ cs_cli_parse_options (int                 *argc,
   if (summary != NULL)
     g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  /* in the main group, so that --help lists them */
+  if (takes_sources (entries))
+    g_option_context_add_main_entries (context, source_entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
@@ -77,6 +102,25 @@ static gboolean
 is_url (const char *source)
 {
   return g_str_has_prefix (source, "http://") || g_str_has_prefix (source, "https://");
+}
+
+/* A server load: every patient, written to the offline cache as it streams
+ * (committed only when the whole load succeeded) unless --no-cache. */
+static gboolean
+load_server (const char  *url,
+             CsStore     *store,
+             GError     **error)
+{
+  g_autoptr(CsFhirClient) client = NULL;
+  CsFhirCohortSpec spec = { 0 };
+
+  if (!(client = cs_fhir_client_new (url, error)))
+    return FALSE;
+  cs_fhir_client_configure_from_env (client);
+  spec.kind = CS_FHIR_COHORT_ALL;
+  spec.write_cache = !opt_no_cache;
+
+  return cs_fhir_client_load_cohort (client, &spec, store, NULL, NULL, NULL, error);
 }
 
 CsStore *
@@ -96,9 +140,29 @@ cs_cli_load_sources (char   **sources,
 
   for (guint i = 0; sources[i] != NULL; i++)
     {
-      if (is_url (sources[i]))
+      const char *source = sources[i];
+      gboolean cached = opt_offline;
+
+      if (g_str_has_prefix (source, "cache:"))
         {
-          if (!cs_fhir_load_into_store (sources[i], store, NULL, NULL, NULL, error))
+          source += strlen ("cache:");
+          cached = TRUE;
+          if (!is_url (source))
+            {
+              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--source %s: cache: must be followed by the server’s http(s):// base URL"), sources[i]);
+              return NULL;
+            }
+        }
+
+      if (is_url (source) && cached)
+        {
+          if (!cs_fhir_cache_open (source, store, NULL, NULL, error))
+            return NULL;
+        }
+      else if (is_url (source))
+        {
+          if (!load_server (source, store, error))
             return NULL;
         }
       else if (!cs_store_load_path (store, sources[i], NULL, NULL, NULL, error))

@@ -209,6 +209,52 @@ def group_checks(port, tmp):
               % (what, result.stderr.strip()[:100]))
 
 
+def offline_cache(proc, port, tmp):
+    """Server loads write the offline cache; with the server gone, cache:URL
+    and --offline give the same answers; no secret reaches the cache."""
+    url = 'http://127.0.0.1:%d/?_count=50' % port
+    token = 'tok-SECRET-4711'
+    password = 'pw-SECRET-0815'
+    cache_root = os.environ['XDG_CACHE_HOME']
+    shutil.rmtree(cache_root, ignore_errors=True)
+
+    env = dict(os.environ, CS_FHIR_BEARER_TOKEN=token)
+    online_summary = run(['summary', '--source', url, '--json'], env=env)
+    env = dict(os.environ, CS_FHIR_USERNAME='steward', CS_FHIR_PASSWORD=password)
+    online_table = run(['table', '--source', 'http://steward:%s@127.0.0.1:%d/' % (password, port),
+                        '--format', 'csv'], env=env)
+    # --no-cache: a load under another name of the server leaves no copy
+    run(['summary', '--source', 'http://localhost:%d/' % port, '--json', '--no-cache'])
+    dirs = sorted(os.listdir(os.path.join(cache_root, 'cohortscope', 'servers')))
+    check(dirs == ['http_127.0.0.1_%d' % port], 'one offline copy, none for --no-cache: %s' % dirs)
+
+    proc.terminate()
+    proc.wait(30)
+
+    offline = run(['summary', '--source', 'cache:' + url, '--json'])
+    check(offline == online_summary, 'summary from cache:URL with the server stopped is identical')
+    offline = run(['summary', '--offline', '--source', 'http://127.0.0.1:%d/' % port, '--json'])
+    check(offline == online_summary, 'summary --offline is identical')
+    offline = run(['table', '--offline', '--source', url, '--format', 'csv'])
+    check(offline == online_table, 'table --offline is identical (%d lines)' % online_table.count('\n'))
+    run(['summary', '--source', url, '--json'], expect=1)
+    print('ok: a load from the stopped server fails')
+    missing = subprocess.run([CLI, 'summary', '--offline', '--source', 'http://localhost:%d/' % port, '--json'],
+                             capture_output=True, text=True, timeout=60)
+    check(missing.returncode == 1 and 'No offline copy' in missing.stderr,
+          'no offline copy: exit 1 with a message (%s)' % missing.stderr.strip())
+
+    leaks = []
+    for root, _, files in os.walk(cache_root):
+        for name in files:
+            with open(os.path.join(root, name), 'rb') as f:
+                data = f.read()
+            for secret in (token, password, 'steward:'):
+                if secret.encode() in data:
+                    leaks.append('%s in %s' % (secret, name))
+    check(not leaks, 'no secret in the cache files %s' % leaks)
+
+
 def main():
     if not CLI:
         raise SystemExit('CS_CLI is not set')
@@ -246,6 +292,8 @@ def main():
             compare(port, [demo, SYNTHEA], 'demo+synthea')
         else:
             print('no shared data: Synthea part skipped')
+
+        offline_cache(proc, port, tmp)
     finally:
         proc.terminate()
         try:
