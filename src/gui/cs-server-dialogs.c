@@ -1002,6 +1002,10 @@ typedef struct
   CsFhirPushResult   result;
   GPtrArray         *errors;   /* char* */
   char              *key;
+  GMainContext      *context;  /* the dialog's, for progress */
+  GMutex             mutex;    /* guards progress and progress_pending */
+  CsFhirPushProgress progress; /* latest report; source not kept */
+  gboolean           progress_pending;
 } PushJob;
 
 static void
@@ -1014,6 +1018,8 @@ push_job_free (gpointer data)
   g_free (job->path);
   g_free (job->key);
   g_ptr_array_unref (job->errors);
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_mutex_clear (&job->mutex);
   g_free (job);
 }
 
@@ -1096,6 +1102,81 @@ push_error_cb (const CsFhirPushEntryError *entry,
                                     entry->message != NULL ? entry->message : ""));
 }
 
+/* Main thread: shows the latest progress report of task's job. */
+static gboolean
+push_progress_idle (gpointer data)
+{
+  GTask *task = data;
+  PushJob *job = g_task_get_task_data (task);
+  Upload *up = g_object_get_data (G_OBJECT (g_task_get_source_object (task)), "cs-upload");
+  CsFhirPushProgress p;
+  g_autofree char *text = NULL;
+
+  g_mutex_lock (&job->mutex);
+  p = job->progress;
+  job->progress_pending = FALSE;
+  g_mutex_unlock (&job->mutex);
+
+  /* closed, finished or another run meanwhile */
+  if (up == NULL || !up->busy || g_task_get_cancellable (task) != up->cancellable)
+    return G_SOURCE_REMOVE;
+
+  if (p.phase == CS_FHIR_PUSH_PHASE_READING)
+    {
+      g_autofree char *count = cs_gui_format_count (p.resources_read);
+
+      if (p.bytes_total > 0)
+        {
+          g_clear_handle_id (&up->pulse, g_source_remove);
+          gtk_progress_bar_set_fraction (up->progress, MIN (1.0, (double) p.bytes_read / (double) p.bytes_total));
+        }
+      /* Translators: while the file is read before the upload */
+      text = g_strdup_printf (ngettext ("Reading the file: %s resource", "Reading the file: %s resources",
+                                        p.resources_read), count);
+    }
+  else if (p.resources_total > 0)
+    {
+      g_autofree char *done = cs_gui_format_count (p.resources_done);
+      g_autofree char *total = cs_gui_format_count (p.resources_total);
+
+      g_clear_handle_id (&up->pulse, g_source_remove);
+      gtk_progress_bar_set_fraction (up->progress, MIN (1.0, (double) p.resources_done / (double) p.resources_total));
+      if (p.dry_run)
+        /* Translators: "120 of 5,000 resources compared" (dry run) */
+        text = g_strdup_printf (ngettext ("%s of %s resource compared", "%s of %s resources compared",
+                                          p.resources_total), done, total);
+      else
+        /* Translators: "120 of 5,000 resources uploaded" */
+        text = g_strdup_printf (ngettext ("%s of %s resource uploaded", "%s of %s resources uploaded",
+                                          p.resources_total), done, total);
+    }
+
+  if (text != NULL)
+    gtk_progress_bar_set_text (up->progress, text);
+  return G_SOURCE_REMOVE;
+}
+
+/* Push thread: keeps the latest report and wakes the main thread once */
+static void
+push_progress_cb (const CsFhirPushProgress *progress,
+                  gpointer                  user_data)
+{
+  GTask *task = user_data;
+  PushJob *job = g_task_get_task_data (task);
+  gboolean schedule;
+
+  g_mutex_lock (&job->mutex);
+  job->progress = *progress;
+  job->progress.source = NULL;
+  schedule = !job->progress_pending;
+  job->progress_pending = TRUE;
+  g_mutex_unlock (&job->mutex);
+
+  if (schedule)
+    g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, push_progress_idle,
+                                g_object_ref (task), g_object_unref);
+}
+
 static void
 push_thread (GTask        *task,
              gpointer      source_object,
@@ -1112,8 +1193,8 @@ push_thread (GTask        *task,
       return;
     }
 
-  if (!cs_fhir_client_push_path (job->client, job->path, &job->options, &job->result,
-                                 push_error_cb, job, cancellable, &error))
+  if (!cs_fhir_client_push_path_full (job->client, job->path, &job->options, &job->result,
+                                      push_error_cb, job, push_progress_cb, task, cancellable, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1169,7 +1250,26 @@ on_push_done (GObject      *source,
       g_autofree char *message = NULL;
 
       if (is_cancelled (error))
-        message = g_strdup_printf ("%s\n%s", _("Cancelled. Uploading again resumes where it stopped."), text);
+        {
+          guint64 done, total;
+          g_autofree char *done_text = NULL;
+          g_autofree char *total_text = NULL;
+
+          g_mutex_lock (&job->mutex);
+          done = job->progress.resources_done;
+          total = job->progress.resources_total;
+          g_mutex_unlock (&job->mutex);
+          done_text = cs_gui_format_count (done);
+          total_text = cs_gui_format_count (total);
+          if (total > 0)
+            /* Translators: "Cancelled after 100 of 5,000 resources." then the counts */
+            message = g_strdup_printf (ngettext ("Cancelled after %s of %s resource. Uploading again resumes where it stopped.\n%s",
+                                                 "Cancelled after %s of %s resources. Uploading again resumes where it stopped.\n%s",
+                                                 total),
+                                       done_text, total_text, text);
+          else
+            message = g_strdup_printf ("%s\n%s", _("Cancelled. Uploading again resumes where it stopped."), text);
+        }
       else
         /* Translators: "<what failed> then the counts so far" */
         message = g_strdup_printf (_("%s\n%s Uploading again resumes where it stopped."), error->message, text);
@@ -1221,6 +1321,8 @@ start_push (Upload   *up,
   job->options.dry_run = !!dry_run;
   job->errors = g_ptr_array_new_with_free_func (g_free);
   job->key = upload_key (up);
+  job->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&job->mutex);
 
   up->busy = TRUE;
   up->cancellable = g_cancellable_new ();
@@ -1229,6 +1331,7 @@ start_push (Upload   *up,
   gtk_label_set_text (up->errors, "");
   gtk_widget_set_visible (GTK_WIDGET (up->errors), FALSE);
   gtk_progress_bar_set_fraction (up->progress, 0);
+  gtk_progress_bar_set_text (up->progress, _("Reading the file"));
   if (up->pulse == 0)
     up->pulse = g_timeout_add (100, upload_pulse_cb, up);
   upload_update (up);
@@ -1387,6 +1490,8 @@ cs_upload_dialog_new (GtkWindow *parent)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
 
   up->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_widget_set_name (GTK_WIDGET (up->progress), "progress");
+  gtk_progress_bar_set_show_text (up->progress, TRUE);
   set_accessible_label (GTK_WIDGET (up->progress), _("Upload progress"));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (up->progress));
 

@@ -704,6 +704,7 @@ test_upload (void)
   g_autoptr(GError) error = NULL;
   GtkWindow *dialog;
   GtkLabel *status;
+  GtkProgressBar *progress;
   AdwComboRow *server_row;
 
   g_assert_true (g_file_set_contents (path,
@@ -734,6 +735,11 @@ test_upload (void)
   wait_until (upload_idle, dialog);
   g_test_message ("upload: %s", gtk_label_get_text (status));
   g_assert_nonnull (strstr (gtk_label_get_text (status), "2 created, 0 updated, 0 unchanged, 0 failed"));
+  /* the bar was determinate and reached the end */
+  progress = GTK_PROGRESS_BAR (get_named (dialog, "progress"));
+  g_test_message ("progress: %s", gtk_progress_bar_get_text (progress));
+  g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "2 of 2 resources uploaded");
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), ==, 1.0);
   maybe_screenshot (dialog, "server-upload");
   g_assert_cmpuint (server->n_posts, ==, 1);
 
