@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +121,21 @@ load_server (const char  *url,
   cs_fhir_client_configure_from_env (client);
   spec.kind = CS_FHIR_COHORT_ALL;
   spec.write_cache = !opt_no_cache;
+
+  /* A cache that cannot be written must not stop a pipeline: warn and load */
+  if (spec.write_cache)
+    {
+      g_autofree char *dir = cs_fhir_cache_dir_for_url (cs_fhir_client_get_base_url (client));
+
+      if (g_mkdir_with_parents (dir, 0700) != 0 || g_access (dir, W_OK) != 0)
+        {
+          int saved = errno;
+
+          cs_cli_error (_("warning: cannot write the offline copy to %s (%s); loading without it"),
+                        dir, g_strerror (saved));
+          spec.write_cache = FALSE;
+        }
+    }
 
   return cs_fhir_client_load_cohort (client, &spec, store, NULL, NULL, NULL, error);
 }

@@ -225,6 +225,14 @@ def offline_cache(proc, port, tmp):
                         '--format', 'csv'], env=env)
     # --no-cache: a load under another name of the server leaves no copy
     run(['summary', '--source', 'http://localhost:%d/' % port, '--json', '--no-cache'])
+    # a cache that cannot be written only gives a warning
+    unwritable = os.path.join(tmp, 'not-a-folder')
+    with open(unwritable, 'w') as f:
+        f.write('x')
+    result = subprocess.run([CLI, 'summary', '--source', url, '--json'], capture_output=True, text=True,
+                            env=dict(os.environ, XDG_CACHE_HOME=unwritable), timeout=600)
+    check(result.returncode == 0 and result.stdout == online_summary and 'offline copy' in result.stderr,
+          'an unwritable cache folder gives a warning, not a failure (%s)' % result.stderr.strip())
     dirs = sorted(os.listdir(os.path.join(cache_root, 'cohortscope', 'servers')))
     check(dirs == ['http_127.0.0.1_%d' % port], 'one offline copy, none for --no-cache: %s' % dirs)
 
