@@ -1431,6 +1431,7 @@ cs_upload_dialog_new (GtkWindow *parent)
   g_object_set_data_full (G_OBJECT (dialog), "cs-upload", up, upload_free);
 
   cancel = gtk_button_new_with_mnemonic (_("_Close"));
+  gtk_widget_set_name (cancel, "cancel");
   gtk_widget_set_tooltip_text (cancel, _("Stops a running check or upload; closes the dialog otherwise"));
   g_signal_connect (cancel, "clicked", G_CALLBACK (on_upload_cancel_clicked), up);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);

@@ -45,6 +45,8 @@ typedef struct
   GPtrArray    *paused;      /* SoupServerMessage* */
   guint         n_slow;
   guint         n_posts;
+  gboolean      pause_posts;  /* hold every POST after the first (Cancel of an upload) */
+  guint         n_paused_posts;
 } TestServer;
 
 static TestServer *server;
@@ -105,6 +107,16 @@ fhir_handler (SoupServerMessage *msg,
       g_autoptr(GString) r = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\",\"entry\":[");
 
       g_assert_nonnull (doc);
+      g_mutex_lock (&server->mutex);
+      if (server->pause_posts && server->n_posts >= 1)
+        {
+          server->n_paused_posts++;
+          g_ptr_array_add (server->paused, g_object_ref (msg));
+          g_mutex_unlock (&server->mutex);
+          soup_server_message_pause (msg);
+          return;
+        }
+      g_mutex_unlock (&server->mutex);
       for (const CsJsonNode *e = cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")); e != NULL; e = e->next)
         g_string_append_printf (r, "%s{\"response\":{\"status\":\"201 Created\"}}", r->str[r->len - 1] == '[' ? "" : ",");
       g_string_append (r, "]}");
@@ -746,6 +758,61 @@ test_upload (void)
   gtk_window_destroy (dialog);
 }
 
+static gboolean
+post_paused (gpointer data)
+{
+  guint n;
+
+  g_mutex_lock (&server->mutex);
+  n = server->n_paused_posts;
+  g_mutex_unlock (&server->mutex);
+  return n > 0;
+}
+
+static void
+test_upload_cancel (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "upload-120.ndjson", NULL);
+  g_autoptr(GString) ndjson = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GtkProgressBar *progress;
+  GtkWindow *dialog;
+  GtkLabel *status;
+
+  for (guint i = 0; i < 120; i++)
+    g_string_append_printf (ndjson, "{\"resourceType\":\"Patient\",\"id\":\"c%u\"}\n", i);
+  g_assert_true (g_file_set_contents (path, ndjson->str, -1, &error));
+  dialog = cs_upload_dialog_new (GTK_WINDOW (window));
+  gtk_window_present (dialog);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (get_named (dialog, "server")), 0);
+  status = GTK_LABEL (get_named (dialog, "status"));
+  progress = GTK_PROGRESS_BAR (get_named (dialog, "progress"));
+  cs_upload_dialog_set_path (dialog, path);
+  g_signal_emit_by_name (get_named (dialog, "dry-run"), "clicked");
+  wait_until (upload_idle, dialog);
+  g_assert_nonnull (strstr (gtk_label_get_text (status), "120 to create"));
+  g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "120 of 120 resources compared");
+
+  /* the first batch of 50 arrives, the second is held: Cancel stops it and
+   * says how far the upload got */
+  server->n_posts = 0;
+  server->pause_posts = TRUE;
+  g_signal_emit_by_name (get_named (dialog, "upload"), "clicked");
+  wait_until (post_paused, NULL);
+  g_assert_true (cs_upload_dialog_get_busy (dialog));
+  g_signal_emit_by_name (get_named (dialog, "cancel"), "clicked");
+  wait_until (upload_idle, dialog);
+  g_test_message ("cancelled upload: %s", gtk_label_get_text (status));
+  g_assert_nonnull (strstr (gtk_label_get_text (status), "Cancelled after 50 of 120 resources."));
+  g_assert_nonnull (strstr (gtk_label_get_text (status), "50 created, 0 updated, 0 unchanged"));
+  g_assert_cmpuint (server->n_posts, ==, 1);
+
+  g_mutex_lock (&server->mutex);
+  server->pause_posts = FALSE;
+  g_mutex_unlock (&server->mutex);
+  gtk_window_destroy (dialog);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -811,6 +878,7 @@ main (int   argc,
   g_test_add_func ("/gui/servers/error", test_error);
   g_test_add_func ("/gui/servers/missing-secret", test_missing_secret);
   g_test_add_func ("/gui/servers/upload", test_upload);
+  g_test_add_func ("/gui/servers/upload-cancel", test_upload_cancel);
 
   ret = g_test_run ();
 
