@@ -73,13 +73,13 @@ print_progress (const CsFhirPushProgress *p,
     line = g_strdup_printf (_("Compared %" PRIu64 " of %" PRIu64 " resources (batch %u of %u): "
                               "%" PRIu64 " to create, %" PRIu64 " to update, %" PRIu64 " unchanged"),
                             p->resources_done, p->resources_total,
-                            p->batches_sent + p->batches_skipped, p->batches_total,
+                            p->batches_done, p->batches_total,
                             p->created, p->updated, p->unchanged);
   else
     line = g_strdup_printf (_("Uploaded %" PRIu64 " of %" PRIu64 " resources (batch %u of %u): "
                               "%" PRIu64 " created, %" PRIu64 " updated, %" PRIu64 " unchanged, %" PRIu64 " failed"),
                             p->resources_done, p->resources_total,
-                            p->batches_sent + p->batches_skipped, p->batches_total,
+                            p->batches_done, p->batches_total,
                             p->created, p->updated, p->unchanged, p->failed);
 
   width = g_utf8_strlen (line, -1);

@@ -1187,6 +1187,7 @@ test_push_progress (void)
       g_assert_cmpuint (p->batches_total, ==, 3);
       g_assert_cmpuint (p->resources_done, >=, done);
       g_assert_cmpuint (p->created, ==, p->resources_done);
+      g_assert_cmpuint (p->batches_done, ==, (p->resources_done + 1) / 2);
       done = p->resources_done;
     }
   g_assert_cmpuint (n_sending, ==, 4);   /* the totals, then 3 batches */

@@ -583,10 +583,11 @@ flush_batch (Push    *push,
   CsFhirPushResult *result = push->result;
   guint start = push->live_done;
   guint end = start + push->batch->len;
-  guint batch_no = ++push->batch_no;
+  guint batch_no;
 
   if (push->batch->len == 0)
     return TRUE;
+  batch_no = ++push->batch_no;
 
   if (g_cancellable_set_error_if_cancelled (push->cancellable, error))
     return FALSE;
@@ -628,6 +629,7 @@ flush_batch (Push    *push,
 
   push->live_done = end;
   push->progress.resources_done = end;
+  push->progress.batches_done = batch_no;
   g_ptr_array_set_size (push->batch, 0);
   emit_progress (push, CS_FHIR_PUSH_PHASE_SENDING);
   return TRUE;

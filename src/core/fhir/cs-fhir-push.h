@@ -78,6 +78,7 @@ typedef struct
   guint64          unchanged;
   guint64          failed;
   guint            batches_total;    /* known from SENDING on */
+  guint            batches_done;     /* compared (and sent or skipped) so far; also in a dry run */
   guint            batches_sent;
   guint            batches_skipped;
 } CsFhirPushProgress;
