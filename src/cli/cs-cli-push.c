@@ -52,6 +52,9 @@ print_progress (const CsFhirPushProgress *p,
       state->width = 0;
       return;
     }
+  /* the first report comes before anything was read */
+  if (p->phase == CS_FHIR_PUSH_PHASE_READING && p->source == NULL)
+    return;
   /* a line after each batch is too many for a log; on a terminal it is fine */
   if (now - state->last < (state->tty ? G_USEC_PER_SEC / 10 : G_USEC_PER_SEC) &&
       !(p->phase == CS_FHIR_PUSH_PHASE_SENDING && p->resources_done == p->resources_total))
