@@ -65,6 +65,28 @@ def text_of(acc):
         return None
 
 
+def start_app(gui, env, log):
+    """Starts the app with its stderr in the file log. When the X server
+    refuses the connection right after it started (seen when several Xvfb
+    servers start at once on a loaded machine: "cannot open display"),
+    tries again up to three times; any other early exit is left for the
+    caller to report."""
+    for attempt in range(4):
+        with open(log, "w") as err:
+            proc = subprocess.Popen([gui, "--demo"], env=env, stderr=err)
+        try:
+            proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            return proc
+        with open(log) as err:
+            text = err.read()
+        if "cannot open display" not in text or attempt == 3:
+            return proc
+        print(f"note: {text.strip()}; starting again", file=sys.stderr)
+        time.sleep(1)
+    return proc
+
+
 def main():
     gui = os.environ.get("CS_GUI")
     if not gui or not os.path.exists(gui):
@@ -82,7 +104,8 @@ def main():
     env["GTK_A11Y"] = "atspi"
     env.setdefault("GSETTINGS_BACKEND", "memory")
 
-    proc = subprocess.Popen([gui, "--demo"], env=env)
+    log = os.path.join(tmp, "cohortscope.log")
+    proc = start_app(gui, env, log)
     try:
         desktop = pyatspi.Registry.getDesktop(0)
         deadline = time.monotonic() + TIMEOUT
@@ -91,6 +114,8 @@ def main():
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 print(f"FAIL: cohortscope exited with status {proc.returncode}")
+                with open(log) as err:
+                    print(err.read(), file=sys.stderr)
                 return 1
             if app is None:
                 app = find_app(desktop, proc.pid)
