@@ -49,6 +49,17 @@ format_number (double value)
   return g_strdup (buf);
 }
 
+/* A number for a fixed-width column: never cut (a cut "1.5e-184" would
+ * read 1.5); digits as printf's %.*g. */
+static char *
+format_column (double value,
+               int    digits)
+{
+  if (!isfinite (value))
+    return g_strdup (_("undefined"));
+  return g_strdup_printf ("%.*g", digits, value);
+}
+
 static void
 print_output (GString *out)
 {
@@ -535,7 +546,7 @@ cs_cli_cmd_correlate (int    argc,
         continue;
       if (!(var = cs_cli_find_variable (store, "--clinical", keys[i])))
         return CS_CLI_USAGE;
-      if (var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_SURVIVAL)
+      if (!cs_analysis_is_correlatable (var))
         {
           fprintf (stderr, _("cohortscope-cli: note: skipping “%s”: a %s variable has no rank order "
                              "(use “stats” for a group test)\n"),
@@ -571,7 +582,9 @@ cs_cli_cmd_correlate (int    argc,
 
       for (guint k = 0; k < vars->len; k++)
         {
-          g_ptr_array_add (cols, cs_analysis_column (g_ptr_array_index (vars, k), rows));
+          /* ordinal clinical columns (T stage, stage group) correlate by rank */
+          g_ptr_array_add (cols, pass == 0 ? cs_analysis_column (g_ptr_array_index (vars, k), rows)
+                                           : cs_analysis_rank_column (g_ptr_array_index (vars, k), rows));
         }
     }
 
@@ -611,11 +624,11 @@ cs_cli_cmd_correlate (int    argc,
         for (guint j = 0; j < matrix->n_cols; j++)
           {
             gsize idx = (gsize) i * matrix->n_cols + j;
-            g_autofree char *r = format_number (matrix->r[idx]);
-            g_autofree char *p = format_number (matrix->p[idx]);
-            g_autofree char *q = format_number (matrix->q[idx]);
+            g_autofree char *r = format_column (matrix->r[idx], 6);
+            g_autofree char *p = format_column (matrix->p[idx], 4);
+            g_autofree char *q = format_column (matrix->q[idx], 4);
 
-            g_string_append_printf (out, "%-40s %-24s %10.10s %12.12s %12.12s %6u\n",
+            g_string_append_printf (out, "%-40s %-24s %10s %12s %12s %6u\n",
                                     ((CsVariable *) g_ptr_array_index (features, i))->key,
                                     ((CsVariable *) g_ptr_array_index (clinical, j))->key,
                                     r, p, q, matrix->n[idx]);

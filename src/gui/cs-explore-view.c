@@ -418,7 +418,8 @@ heat_copy_columns (HeatJob *job)
           ok = FALSE;
           break;
         }
-      values = cs_analysis_column (var, job->rows);
+      /* ordinal columns (T stage, stage group) by rank */
+      values = cs_analysis_rank_column (var, job->rows);
       for (gsize k = 0; k < job->n_obs; k++)
         if (!isnan (values[k]))
           {
@@ -583,7 +584,9 @@ start_heatmap (CsExploreView *self)
       /* Survival-typed columns (time + event) are not correlated, but their
        * plain numeric time (survival_time) is: the planted relationships of
        * the demo, and most radiomics questions, are about outcome. */
-      else if ((var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_BOOLEAN) && var->n >= 3)
+      else if ((var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_BOOLEAN
+                || (var->type == CS_VARIABLE_CATEGORICAL && cs_analysis_is_correlatable (var)))
+               && var->n >= 3)
         g_ptr_array_add (clins, var);
     }
 

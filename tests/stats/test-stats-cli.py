@@ -39,6 +39,15 @@ def fail(msg):
     print('FAIL: ' + msg, file=sys.stderr)
 
 
+def stage_rank(code):
+    """Rank of a demo staging code: "3B" (stage group) or "cT2" (T category)
+    → number + letter/10, as in docs/VARIABLES.md; '' → NAN."""
+    if code == '':
+        return float('nan')
+    code = code.lstrip('cpyra').lstrip('TNM')
+    return int(code[0]) + (0.1 * (ord(code[1].lower()) - ord('a') + 1) if len(code) > 1 else 0)
+
+
 def run(*args, expect=0):
     proc = subprocess.run([CLI] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
@@ -171,17 +180,23 @@ try:
 
     # -- correlate: every cell against scipy, q against Benjamini–Hochberg
     out = json.loads(run('correlate', *src, '--features', 'original_shape_*',
-                         '--clinical', 'age_at_diagnosis,cea,stage_group,deceased', '--json'))
-    if 'stage_group' in out['cols']:
-        fail('categorical clinical variable should be skipped')
+                         '--clinical', 'age_at_diagnosis,cea,stage_group,t_stage,histology,deceased', '--json'))
+    if 'histology' in out['cols']:
+        fail('a nominal categorical clinical variable should be skipped')
+    if 'stage_group' not in out['cols'] or 't_stage' not in out['cols']:
+        fail('ordinal staging variables should be correlated by rank: %r' % out['cols'])
     if not out['rows'] or not all(r.startswith('original_shape_') for r in out['rows']):
         fail('correlate rows %r' % out['rows'])
     ps = []
     for i, f in enumerate(out['rows']):
         fx = num(f)
         for j, c in enumerate(out['cols']):
-            cy = num(c) if c != 'deceased' else np.array([1.0 if v == 'true' else 0.0 if v == 'false' else np.nan
-                                                          for v in cat(c)])
+            if c == 'deceased':
+                cy = np.array([1.0 if v == 'true' else 0.0 if v == 'false' else np.nan for v in cat(c)])
+            elif c in ('stage_group', 't_stage'):
+                cy = np.array([stage_rank(v) for v in cat(c)])
+            else:
+                cy = num(c)
             keep = ~(np.isnan(fx) | np.isnan(cy))
             ref = st.spearmanr(fx[keep], cy[keep])
             close(out['r'][i][j], ref.correlation, 'correlate r %s × %s' % (f, c))
@@ -189,6 +204,12 @@ try:
             if out['n'][i][j] != int(keep.sum()):
                 fail('correlate n %s × %s' % (f, c))
             ps.append(out['p'][i][j])
+    # the text table shows tiny p-values whole (a cut "1.5e-184" read 1.5)
+    text = run('correlate', *src, '--features', 'original_shape_meshvolume', '--clinical', 't_stage')
+    cells = text.splitlines()[1].split()
+    if float(cells[3]) > 1e-10 or float(cells[4]) > 1e-10:
+        fail('correlate text p/q %r should be tiny' % cells)
+
     p = np.array(ps)
     order = np.argsort(-p, kind='stable')
     m = len(p)

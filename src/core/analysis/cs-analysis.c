@@ -51,6 +51,41 @@ cs_analysis_column (const CsVariable *var,
   return col;
 }
 
+gboolean
+cs_analysis_is_correlatable (const CsVariable *var)
+{
+  g_autofree double *ranks = NULL;
+
+  switch (var->type)
+    {
+    case CS_VARIABLE_NUMERIC:
+    case CS_VARIABLE_BOOLEAN:
+    case CS_VARIABLE_DATE:
+      return TRUE;
+    case CS_VARIABLE_CATEGORICAL:
+      ranks = cs_variable_get_ordinal_ranks (var);
+      return ranks != NULL;
+    case CS_VARIABLE_SURVIVAL:
+    default:
+      return FALSE;
+    }
+}
+
+double *
+cs_analysis_rank_column (const CsVariable *var,
+                         GArray           *rows)
+{
+  g_autofree double *ranks = NULL;
+  double *col;
+
+  if (var->type != CS_VARIABLE_CATEGORICAL || (ranks = cs_variable_get_ordinal_ranks (var)) == NULL)
+    return cs_analysis_column (var, rows);
+  col = g_new (double, MAX (rows->len, 1));
+  for (guint i = 0; i < rows->len; i++)
+    col[i] = cs_variable_ordinal_value_at (var, ranks, g_array_index (rows, guint, i));
+  return col;
+}
+
 /* ---------------------------------------------------------------- groups */
 
 static CsGroups *

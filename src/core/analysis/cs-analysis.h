@@ -69,6 +69,14 @@ GArray  *cs_analysis_rows            (guint             n_patients,
  * or categorical. g_free() it. */
 double  *cs_analysis_column          (const CsVariable *var,
                                       GArray           *rows);
+/* TRUE when var can be a clinical column of a correlation: numeric,
+ * boolean, date, or categorical with an order (cs_variable_get_ordinal_ranks:
+ * T/N/M categories, stage groups). */
+gboolean cs_analysis_is_correlatable (const CsVariable *var);
+/* As cs_analysis_column, but an ordinal categorical variable gives its
+ * level ranks (T1 < T2 …; unknown categories such as TX are NAN). */
+double  *cs_analysis_rank_column     (const CsVariable *var,
+                                      GArray           *rows);
 
 /* ---------------------------------------------------------------- groups */
 
