@@ -59,19 +59,6 @@ is_url (const char *source)
   return g_str_has_prefix (source, "http://") || g_str_has_prefix (source, "https://");
 }
 
-static gboolean
-is_fhir_id (const char *id)
-{
-  gsize len = strlen (id);
-
-  if (len == 0 || len > 64)
-    return FALSE;
-  for (const char *c = id; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '.')
-      return FALSE;
-  return TRUE;
-}
-
 /* Uploads the Group to the source server; reports on stderr. */
 static int
 push_group (const char          *server,
@@ -191,7 +178,7 @@ cs_cli_cmd_cohort (int    argc,
       cs_cli_error ("%s", _("No --source given: name a Bundle or NDJSON file, a directory or a FHIR server URL"));
       return CS_CLI_USAGE;
     }
-  if (group_id != NULL && !is_fhir_id (group_id))
+  if (group_id != NULL && !cs_saved_cohort_is_valid_id (group_id))
     {
       cs_cli_error (_("--group-id: “%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), group_id);
       return CS_CLI_USAGE;

@@ -424,10 +424,14 @@ string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-static gboolean
-valid_id (const char *id)
+gboolean
+cs_saved_cohort_is_valid_id (const char *id)
 {
-  gsize len = strlen (id);
+  gsize len;
+
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  len = strlen (id);
 
   if (len == 0 || len > 64)
     return FALSE;
@@ -481,7 +485,7 @@ cs_saved_cohort_from_json (const char  *data,
       !get_string (object, "id", "$", FALSE, where, &self->id, error))
     return NULL;
 
-  if (self->id != NULL && !valid_id (self->id))
+  if (self->id != NULL && !cs_saved_cohort_is_valid_id (self->id))
     {
       set_invalid (error, where, "$.id", _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), self->id);
       return NULL;
@@ -542,7 +546,7 @@ cs_saved_cohort_from_json (const char  *data,
                            node_type_name (item));
               return NULL;
             }
-          if (!valid_id (json_node_get_string (item)))
+          if (!cs_saved_cohort_is_valid_id (json_node_get_string (item)))
             {
               set_invalid (error, where, path,
                            _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"),
@@ -626,7 +630,7 @@ cs_saved_cohort_from_group (const char  *data,
   self->created = now_iso8601 ();
   self->source = g_strdup_printf (_("FHIR Group from %s"), where != NULL ? where : _("a file"));
   /* Uploading it again updates the same Group */
-  if (id != NULL && valid_id (id))
+  if (id != NULL && cs_saved_cohort_is_valid_id (id))
     self->id = g_strdup (id);
 
   /* The filter: our extension first, else our characteristic */
@@ -730,7 +734,7 @@ cs_saved_cohort_from_group (const char  *data,
             }
           if (!get_string (json_node_get_object (entity), "reference", entity_path, TRUE, where, &reference, error))
             return NULL;
-          if (!(patient_id = patient_id_from_reference (reference)) || !valid_id (patient_id))
+          if (!(patient_id = patient_id_from_reference (reference)) || !cs_saved_cohort_is_valid_id (patient_id))
             {
               g_free (patient_id);
               set_invalid (error, where, entity_path,
@@ -785,7 +789,7 @@ cs_saved_cohort_from_id_list (const char  *data,
         continue;
       if (g_str_has_prefix (line, "Patient/"))
         line += strlen ("Patient/");
-      if (!valid_id (line))
+      if (!cs_saved_cohort_is_valid_id (line))
         {
           g_set_error (error, CS_COHORT_ERROR, CS_COHORT_ERROR_INVALID,
                        _("%s:%u: “%s” is not a Patient id (1–64 letters, digits, “-” or “.”, one a line)"),
