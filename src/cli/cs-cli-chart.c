@@ -474,7 +474,7 @@ build_km (ChartOptions   *o,
   const guint8 *event;
   const gint32 *group;
   CsChartKmGroup *groups;
-  guint n_shown = 0;
+  guint n_shown;
   int status;
 
   if (o->time_key == NULL)
@@ -563,15 +563,7 @@ build_km (ChartOptions   *o,
     }
 
   groups = keep (d, g_new0 (CsChartKmGroup, MAX (n_groups, 1)));
-  for (guint g = 0; g < n_groups; g++)
-    {
-      g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, group, (gint32) g, n);
-      CsChartKmGroup *kg = &groups[n_shown];
-
-      if (!cs_chart_km_group_from_curve (kg, curve, labels[g], d->blocks))
-        continue;
-      n_shown++;
-    }
+  n_shown = cs_chart_km_groups_from_survival (groups, time, event, group, n, labels, n_groups, NULL, d->blocks);
   if (n_shown == 0)
     {
       cs_cli_error (_("--time “%s”: no selected patient has a survival time and event status"), tv->key);

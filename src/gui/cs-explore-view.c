@@ -1122,8 +1122,9 @@ update_survival (CsExploreView *self)
   CsVariable *tv, *gv;
   GPtrArray *owner;
   GArray *rows = self->rows;
-  guint n, n_groups, n_shown = 0, split;
+  guint n, n_groups, n_shown, split;
   g_autoptr(CsSurvivalInput) input = NULL;
+  g_autoptr(GPtrArray) curves = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *split_text = NULL;
   const double *time;
@@ -1230,23 +1231,21 @@ update_survival (CsExploreView *self)
   g_string_truncate (self->stats_csv, 0);
   g_string_append (self->stats_csv, "group,n,events,median,median_lower,median_upper\n");
   groups = keep (owner, g_new0 (CsChartKmGroup, MAX (n_groups, 1)));
+  curves = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_km_curve_free);
+  n_shown = cs_chart_km_groups_from_survival (groups, time, event, group, n, labels, n_groups, curves, owner);
   g_string_append (text, _("Median survival by group\n"));
-  for (guint g = 0; g < n_groups; g++)
+  for (guint i = 0; i < n_shown; i++)
     {
-      g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, group, (gint32) g, n);
-      CsChartKmGroup *kg = &groups[n_shown];
+      const CsKmCurve *curve = g_ptr_array_index (curves, i);
+      const char *label = groups[i].label;
       g_autofree char *med = NULL, *ml = NULL, *mu = NULL;
-
-      if (!cs_chart_km_group_from_curve (kg, curve, keep (owner, g_strdup (labels[g])), owner))
-        continue;
-      n_shown++;
 
       med = isnan (curve->median) ? g_strdup (_("not reached")) : g_strdup_printf ("%.4g", curve->median);
       ml = format_number (curve->median_lower);
       mu = format_number (curve->median_upper);
       g_string_append_printf (text, _("%s: n = %u, %u events, median %s (95%% CI %s to %s)\n"),
-                              labels[g], curve->n, curve->n_events, med, ml, mu);
-      csv_field (self->stats_csv, labels[g]);
+                              label, curve->n, curve->n_events, med, ml, mu);
+      csv_field (self->stats_csv, label);
       g_string_append_printf (self->stats_csv, ",%u,%u,", curve->n, curve->n_events);
       csv_number (self->stats_csv, curve->median);
       g_string_append_c (self->stats_csv, ',');

@@ -1419,6 +1419,45 @@ test_km_group_from_curve (void)
   g_assert_cmpuint (blocks->len, ==, 6);
 }
 
+/* Groups → chart groups: in order, an empty group left out, the labels
+ * copied, a curve per group shown */
+static void
+test_km_groups_from_survival (void)
+{
+  static const double time[] = { 1, 2, 3, 4, 5, 6 };
+  static const guint8 event[] = { 1, 0, 1, 1, 1, 0 };
+  static const gint32 group[] = { 0, 2, 0, 2, 2, -1 };
+  static const char *const names[] = { "a", "empty", "c" };
+  g_autoptr(GPtrArray) blocks = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) curves = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_km_curve_free);
+  char *labels[] = { g_strdup ("a"), g_strdup ("empty"), g_strdup ("c") };
+  CsChartKmGroup groups[3] = { { 0 } };
+  guint n;
+
+  n = cs_chart_km_groups_from_survival (groups, time, event, group, G_N_ELEMENTS (time),
+                                        (const char * const *) labels, G_N_ELEMENTS (labels), curves, blocks);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    g_free (labels[i]);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (curves->len, ==, 2);
+  g_assert_cmpstr (groups[0].label, ==, "a");
+  g_assert_cmpuint (groups[0].n, ==, 2);
+  g_assert_cmpuint (((CsKmCurve *) g_ptr_array_index (curves, 0))->n, ==, 2);
+  g_assert_cmpstr (groups[1].label, ==, "c");
+  g_assert_cmpuint (groups[1].n, ==, 3);
+  g_assert_cmpuint (groups[1].n_censor, ==, 1);
+  g_assert_cmpuint (((CsKmCurve *) g_ptr_array_index (curves, 1))->n_events, ==, 2);
+  /* six arrays and a label per group */
+  g_assert_cmpuint (blocks->len, ==, 14);
+
+  /* Without curves: the same groups */
+  g_ptr_array_set_size (blocks, 0);
+  memset (groups, 0, sizeof groups);
+  g_assert_cmpuint (cs_chart_km_groups_from_survival (groups, time, event, group, G_N_ELEMENTS (time),
+                                                      names, G_N_ELEMENTS (names), NULL, blocks), ==, 2);
+  g_assert_cmpstr (groups[1].label, ==, "c");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1432,6 +1471,7 @@ main (int   argc,
 
   g_test_add_func ("/charts/ticks", test_ticks);
   g_test_add_func ("/charts/km-group-from-curve", test_km_group_from_curve);
+  g_test_add_func ("/charts/km-groups-from-survival", test_km_groups_from_survival);
   g_test_add_func ("/charts/date-ticks", test_date_ticks);
   g_test_add_func ("/charts/format-number", test_format_number);
   g_test_add_func ("/charts/colors", test_colors);

@@ -534,3 +534,38 @@ cs_chart_km_group_from_curve (CsChartKmGroup  *group,
   group->censor_time = c;
   return TRUE;
 }
+
+guint
+cs_chart_km_groups_from_survival (CsChartKmGroup     *groups,
+                                  const double       *time,
+                                  const guint8       *event,
+                                  const gint32       *group,
+                                  guint               n,
+                                  const char * const *labels,
+                                  guint               n_groups,
+                                  GPtrArray          *curves,
+                                  GPtrArray          *blocks)
+{
+  guint n_shown = 0;
+
+  g_return_val_if_fail (groups != NULL || n_groups == 0, 0);
+  g_return_val_if_fail (labels != NULL || n_groups == 0, 0);
+  g_return_val_if_fail (blocks != NULL, 0);
+
+  for (guint g = 0; g < n_groups; g++)
+    {
+      g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier (time, event, group, (gint32) g, n);
+      char *label;
+
+      if (!cs_chart_km_group_from_curve (&groups[n_shown], curve, labels[g], blocks))
+        continue;
+      /* A copy: the groups may outlive labels */
+      label = g_strdup (labels[g]);
+      g_ptr_array_add (blocks, label);
+      groups[n_shown++].label = label;
+      if (curves != NULL)
+        g_ptr_array_add (curves, g_steal_pointer (&curve));
+    }
+
+  return n_shown;
+}

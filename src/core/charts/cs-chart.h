@@ -369,6 +369,22 @@ gboolean cs_chart_km_group_from_curve (CsChartKmGroup  *group,
                                        const CsKmCurve *curve,
                                        const char      *label,
                                        GPtrArray       *blocks);
+/* Fills groups (room for n_groups) from the Kaplan–Meier curve of each group
+ * g = 0…n_groups-1 of group[] (cs_stats_kaplan_meier over the n rows of time
+ * and event), labelled labels[g], in order, leaving out groups without
+ * patients. The arrays and copies of the labels go to blocks as in
+ * cs_chart_km_group_from_curve. When curves is not NULL, the curve of each
+ * filled group is appended to it (curves frees with cs_km_curve_free).
+ * Returns how many groups were filled. */
+guint    cs_chart_km_groups_from_survival (CsChartKmGroup     *groups,
+                                           const double       *time,
+                                           const guint8       *event,
+                                           const gint32       *group,
+                                           guint               n,
+                                           const char * const *labels,
+                                           guint               n_groups,
+                                           GPtrArray          *curves,
+                                           GPtrArray          *blocks);
 
 void   cs_chart_km_layout      (const CsChartKmModel *model,
                                 const CsChartStyle   *style,
