@@ -10,36 +10,27 @@
 #include "cs-fhir-group.h"
 #include "cs-group-upload-dialog.h"
 #include "cs-gui-util.h"
+#include "cs-server-form.h"
 #include "cs-server-preferences.h"
 
 typedef struct
 {
+  CsServerForm      form;          /* the dialog, servers, buttons, status, the running job */
   CsWindow         *window;
-  GtkWindow        *dialog;
   CsStore          *store;
   GPtrArray        *cohorts;       /* CsSavedCohort*: [0] the current one, then the saved ones */
   GPtrArray        *current_ids;   /* char*: members of the current cohort */
-  GPtrArray        *profiles;      /* CsServerProfile* */
   char             *source_url;    /* where the open cohort came from, or NULL */
   char             *source_label;
 
   AdwComboRow      *cohort_row;
   AdwEntryRow      *name_row;
-  AdwComboRow      *server_row;
   AdwActionRow     *id_row;
-  GtkLabel         *status;
   GtkLabel         *warning;
-  GtkProgressBar   *progress;
-  GtkWidget        *dry_run_button;
-  GtkWidget        *upload_button;
   AdwMessageDialog *confirmation;
 
-  GCancellable     *cancellable;
-  guint             pulse;
-  gboolean          busy;
   gboolean          closed;
-  char             *checked_key;   /* what the last successful dry run was for */
-  guint             checked_missing;
+  guint             checked_missing;   /* of the last successful dry run (form.checked_key) */
   guint             checked_members;
   char             *group_url;
 } GroupUpload;
@@ -77,42 +68,15 @@ group_upload_free (gpointer data)
 {
   GroupUpload *up = data;
 
-  if (up->cancellable != NULL)
-    g_cancellable_cancel (up->cancellable);
-  g_clear_object (&up->cancellable);
-  g_clear_handle_id (&up->pulse, g_source_remove);
+  cs_server_form_clear (&up->form);
   g_clear_object (&up->window);
   g_clear_object (&up->store);
   g_clear_pointer (&up->cohorts, g_ptr_array_unref);
   g_clear_pointer (&up->current_ids, g_ptr_array_unref);
-  g_clear_pointer (&up->profiles, g_ptr_array_unref);
   g_free (up->source_url);
   g_free (up->source_label);
-  g_free (up->checked_key);
   g_free (up->group_url);
   g_free (up);
-}
-
-static void
-set_accessible_label (GtkWidget  *widget,
-                      const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-}
-
-static gboolean
-is_cancelled (const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-         g_error_matches (error, CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED);
-}
-
-static CsServerProfile *
-selected_profile (GroupUpload *up)
-{
-  guint index = adw_combo_row_get_selected (up->server_row);
-
-  return index < up->profiles->len ? g_ptr_array_index (up->profiles, index) : NULL;
 }
 
 static guint
@@ -158,7 +122,7 @@ from_server (GroupUpload     *up,
 static char *
 job_key (GroupUpload *up)
 {
-  CsServerProfile *profile = selected_profile (up);
+  CsServerProfile *profile = cs_server_form_get_profile (&up->form);
   g_autoptr(CsSavedCohort) cohort = dup_cohort (up);
   g_autofree char *id = NULL;
 
@@ -179,7 +143,7 @@ source_name (GroupUpload *up)
 static void
 update_warning (GroupUpload *up)
 {
-  CsServerProfile *profile = selected_profile (up);
+  CsServerProfile *profile = cs_server_form_get_profile (&up->form);
   g_autofree char *text = NULL;
   g_autofree char *key = job_key (up);
 
@@ -189,7 +153,7 @@ update_warning (GroupUpload *up)
       return;
     }
 
-  if (key != NULL && g_strcmp0 (key, up->checked_key) == 0)
+  if (key != NULL && g_strcmp0 (key, up->form.checked_key) == 0)
     {
       g_autofree char *missing = cs_gui_format_count (up->checked_missing);
       g_autofree char *members = cs_gui_format_count (up->checked_members);
@@ -233,7 +197,7 @@ update (GroupUpload *up)
   key = job_key (up);
   cohort = dup_cohort (up);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (up->name_row), is_current && !up->busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (up->name_row), is_current && !up->form.busy);
   if (cohort != NULL)
     {
       g_autofree char *id = cs_saved_cohort_dup_group_id (cohort);
@@ -244,10 +208,8 @@ update (GroupUpload *up)
   else
     adw_action_row_set_subtitle (up->id_row, _("Give the cohort a name: the Group’s id is derived from it"));
 
-  gtk_widget_set_sensitive (up->dry_run_button, !up->busy && key != NULL);
   /* Upload after a dry run of the same cohort to the same server */
-  gtk_widget_set_sensitive (up->upload_button, !up->busy && key != NULL && g_strcmp0 (key, up->checked_key) == 0);
-  gtk_widget_set_visible (GTK_WIDGET (up->progress), up->busy);
+  cs_server_form_update (&up->form, key);
   update_warning (up);
 }
 
@@ -394,34 +356,30 @@ on_job_done (GObject      *source,
   g_task_propagate_boolean (G_TASK (result), &error);
 
   /* The dialog was closed meanwhile */
-  if (up->closed || g_task_get_cancellable (G_TASK (result)) != up->cancellable)
+  if (up->closed || g_task_get_cancellable (G_TASK (result)) != up->form.cancellable)
     {
-      g_object_unref (up->dialog);
+      g_object_unref (up->form.dialog);
       return;
     }
 
-  g_clear_object (&up->cancellable);
-  g_clear_handle_id (&up->pulse, g_source_remove);
-  up->busy = FALSE;
+  cs_server_form_end (&up->form);
   profile = job->profile;
   members = cs_gui_format_count (job->ids->len);
 
   if (error != NULL)
     {
-      if (is_cancelled (error))
+      if (cs_server_form_is_cancelled (error))
         text = g_strdup (_("Cancelled. Nothing was changed on the server."));
       else
         /* Translators: the error, then a hint */
         text = g_strdup_printf (_("%s\n\nCheck the server’s settings in Preferences → Servers and try again."),
                                 error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (up->status), "error");
-      gtk_label_set_text (up->status, text);
+      cs_server_form_set_status (&up->form, text, TRUE);
       update (up);
-      g_object_unref (up->dialog);
+      g_object_unref (up->form.dialog);
       return;
     }
 
-  gtk_widget_remove_css_class (GTK_WIDGET (up->status), "error");
   if (job->dry_run)
     {
       g_autofree char *id = cs_saved_cohort_dup_group_id (job->cohort);
@@ -450,13 +408,12 @@ on_job_done (GObject      *source,
                                   id, server, members);
           break;
         }
-      gtk_label_set_text (up->status, text);
-      g_free (up->checked_key);
-      up->checked_key = g_strdup (job->key);
+      cs_server_form_set_status (&up->form, text, FALSE);
+      cs_server_form_set_checked (&up->form, job->key);
       up->checked_members = job->ids->len;
       up->checked_missing = job->missing->len;
       update (up);
-      g_object_unref (up->dialog);
+      g_object_unref (up->form.dialog);
       return;
     }
 
@@ -464,20 +421,10 @@ on_job_done (GObject      *source,
   g_free (up->group_url);
   up->group_url = g_strdup (job->url);
   toast_uploaded (up, job);
-  gtk_label_set_text (up->status, job->url);
+  cs_server_form_set_status (&up->form, job->url, FALSE);
   update (up);
-  gtk_window_destroy (up->dialog);
-  g_object_unref (up->dialog);
-}
-
-static gboolean
-pulse_cb (gpointer data)
-{
-  GroupUpload *up = data;
-
-  gtk_progress_bar_pulse (up->progress);
-
-  return G_SOURCE_CONTINUE;
+  gtk_window_destroy (up->form.dialog);
+  g_object_unref (up->form.dialog);
 }
 
 static void
@@ -486,19 +433,18 @@ start_job (GroupUpload *up,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  CsServerProfile *profile = selected_profile (up);
+  CsServerProfile *profile = cs_server_form_get_profile (&up->form);
   CsSavedCohort *cohort;
   GPtrArray *ids;
   GroupJob *job;
 
-  if (up->busy || up->closed || profile == NULL)
+  if (up->form.busy || up->closed || profile == NULL)
     return;
   if (!(cohort = dup_cohort (up)))
     return;
   if (!(ids = members_of (up, selected_cohort (up), &error)))
     {
-      gtk_widget_add_css_class (GTK_WIDGET (up->status), "error");
-      gtk_label_set_text (up->status, error->message);
+      cs_server_form_set_status (&up->form, error->message, TRUE);
       cs_saved_cohort_free (cohort);
       return;
     }
@@ -513,18 +459,12 @@ start_job (GroupUpload *up,
   job->missing = g_ptr_array_new_with_free_func (g_free);
   job->key = job_key (up);
 
-  up->busy = TRUE;
-  up->cancellable = g_cancellable_new ();
-  gtk_widget_remove_css_class (GTK_WIDGET (up->status), "error");
-  gtk_label_set_text (up->status, dry_run ? _("Comparing the Group with the server…") : _("Uploading…"));
-  gtk_progress_bar_set_fraction (up->progress, 0);
-  if (up->pulse == 0)
-    up->pulse = g_timeout_add (100, pulse_cb, up);
+  cs_server_form_begin (&up->form, dry_run ? _("Comparing the Group with the server…") : _("Uploading…"));
   update (up);
 
   /* The dialog stays alive (not necessarily open) until the job reports */
-  task = g_task_new (NULL, up->cancellable, on_job_done, up);
-  g_object_ref (up->dialog);
+  task = g_task_new (NULL, up->form.cancellable, on_job_done, up);
+  g_object_ref (up->form.dialog);
   g_task_set_source_tag (task, start_job);
   g_task_set_task_data (task, job, group_job_free);
   g_task_run_in_thread (task, group_job_thread);
@@ -551,13 +491,13 @@ static void
 on_upload_clicked (GtkButton   *button,
                    GroupUpload *up)
 {
-  CsServerProfile *profile = selected_profile (up);
+  CsServerProfile *profile = cs_server_form_get_profile (&up->form);
   g_autofree char *body = NULL;
   g_autofree char *missing = NULL;
   g_autofree char *members = NULL;
   GtkWidget *dialog;
 
-  if (up->busy || profile == NULL)
+  if (up->form.busy || profile == NULL)
     return;
   if (from_server (up, profile))
     {
@@ -581,7 +521,7 @@ on_upload_clicked (GtkButton   *button,
                               "but the Group refers to them by id only."),
                             source_name (up), cs_server_profile_get_name (profile));
 
-  dialog = adw_message_dialog_new (up->dialog, _("Upload a Cohort from Another Source?"), body);
+  dialog = adw_message_dialog_new (up->form.dialog, _("Upload a Cohort from Another Source?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "upload", _("_Upload Anyway"),
@@ -597,23 +537,11 @@ on_upload_clicked (GtkButton   *button,
 }
 
 static void
-on_close_clicked (GtkButton   *button,
-                  GroupUpload *up)
-{
-  if (up->busy && up->cancellable != NULL)
-    g_cancellable_cancel (up->cancellable);
-  else
-    gtk_window_destroy (up->dialog);
-}
-
-static void
 on_destroy (GtkWidget   *widget,
             GroupUpload *up)
 {
   up->closed = TRUE;
-  if (up->cancellable != NULL)
-    g_cancellable_cancel (up->cancellable);
-  g_clear_handle_id (&up->pulse, g_source_remove);
+  cs_server_form_stop (&up->form);
   if (up->confirmation != NULL)
     {
       g_signal_handlers_disconnect_by_data (up->confirmation, up);
@@ -628,16 +556,11 @@ cs_group_upload_dialog_new (CsWindow        *window,
                             int              saved_index)
 {
   g_autoptr(GtkStringList) cohort_names = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) server_names = gtk_string_list_new (NULL);
-  g_autoptr(GError) error = NULL;
   CsStore *store = cs_cohort_builder_get_store (builder);
   GPtrArray *saved = cs_cohort_builder_get_saved (builder);
-  GtkWidget *dialog, *box, *header, *page, *group, *row, *button;
-  GtkEventController *keys;
+  GtkWidget *dialog, *box, *header, *page, *group, *row;
   CsSavedCohort *current;
   GroupUpload *up;
-  guint server_index = 0;
-  gboolean found = FALSE;
 
   g_return_val_if_fail (CS_IS_WINDOW (window), NULL);
   g_return_val_if_fail (CS_IS_COHORT_BUILDER (builder), NULL);
@@ -672,72 +595,18 @@ cs_group_upload_dialog_new (CsWindow        *window,
       gtk_string_list_append (cohort_names, cohort->name);
     }
 
-  up->profiles = cs_gui_load_server_profiles (&error);
-  if (up->profiles == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The saved servers could not be read: %s"), error->message);
-
-      cs_window_add_toast (window, message);
-      up->profiles = g_ptr_array_new_with_free_func (g_object_unref);
-    }
-  for (guint i = 0; i < up->profiles->len; i++)
-    {
-      CsServerProfile *profile = g_ptr_array_index (up->profiles, i);
-
-      gtk_string_list_append (server_names, cs_server_profile_get_name (profile));
-      /* By default the server the cohort came from */
-      if (from_server (up, profile) && !found)
-        {
-          server_index = i;
-          found = TRUE;
-        }
-    }
-
   /* The window */
-  dialog = adw_window_new ();
-  up->dialog = GTK_WINDOW (dialog);
-  gtk_window_set_title (GTK_WINDOW (dialog), _("Upload as FHIR Group"));
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (window));
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  dialog = cs_server_form_dialog_new (GTK_WINDOW (window), _("Upload as FHIR Group"), &header);
   gtk_window_set_default_size (GTK_WINDOW (dialog), 600, 520);
   g_object_set_data_full (G_OBJECT (dialog), "cs-group-upload", up, group_upload_free);
   g_signal_connect (dialog, "destroy", G_CALLBACK (on_destroy), up);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  gtk_box_append (GTK_BOX (box), header);
-  adw_window_set_content (ADW_WINDOW (dialog), box);
-
-  /* Escape closes */
-  keys = GTK_EVENT_CONTROLLER (gtk_shortcut_controller_new ());
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
-                                                          gtk_named_action_new ("window.close")));
-  gtk_widget_add_controller (dialog, keys);
-
-  button = gtk_button_new_with_mnemonic (_("_Close"));
-  gtk_widget_set_tooltip_text (button, _("Stops a running check or upload; closes the dialog otherwise"));
-  g_signal_connect (button, "clicked", G_CALLBACK (on_close_clicked), up);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), button);
-
-  button = gtk_button_new_with_mnemonic (_("_Upload"));
-  gtk_widget_set_name (button, "upload");
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_widget_set_tooltip_text (button, _("Creates or updates the Group on the server; available after a dry run"));
-  g_signal_connect (button, "clicked", G_CALLBACK (on_upload_clicked), up);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
-  up->upload_button = button;
-
-  button = gtk_button_new_with_mnemonic (_("_Dry Run"));
-  gtk_widget_set_name (button, "dry-run");
-  gtk_widget_set_tooltip_text (button, _("Finds out whether the Group would be created, updated or left unchanged"));
-  g_signal_connect (button, "clicked", G_CALLBACK (on_dry_run_clicked), up);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
-  gtk_window_set_default_widget (GTK_WINDOW (dialog), button);
-  up->dry_run_button = button;
+  box = GTK_WIDGET (cs_server_form_dialog_get_box (dialog));
+  cs_server_form_init (&up->form, dialog, header, window,
+                       _("Creates or updates the Group on the server; available after a dry run"),
+                       G_CALLBACK (on_upload_clicked),
+                       _("Finds out whether the Group would be created, updated or left unchanged"),
+                       G_CALLBACK (on_dry_run_clicked),
+                       up);
 
   page = adw_preferences_page_new ();
   gtk_widget_set_vexpand (page, TRUE);
@@ -765,14 +634,15 @@ cs_group_upload_dialog_new (CsWindow        *window,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   up->name_row = ADW_ENTRY_ROW (row);
 
-  row = adw_combo_row_new ();
-  gtk_widget_set_name (row, "server");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Server"));
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
-  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (server_names));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row), server_index);
+  row = cs_server_form_create_server_row (&up->form);
+  /* By default the server the cohort came from */
+  for (guint i = 0; i < up->form.profiles->len; i++)
+    if (from_server (up, g_ptr_array_index (up->form.profiles, i)))
+      {
+        adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+        break;
+      }
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  up->server_row = ADW_COMBO_ROW (row);
 
   row = adw_action_row_new ();
   gtk_widget_set_name (row, "group-id");
@@ -791,22 +661,13 @@ cs_group_upload_dialog_new (CsWindow        *window,
   gtk_label_set_wrap (up->warning, TRUE);
   gtk_label_set_selectable (up->warning, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (up->warning), "warning");
-  set_accessible_label (GTK_WIDGET (up->warning), _("Warning about the members"));
+  cs_server_form_set_accessible_label (GTK_WIDGET (up->warning), _("Warning about the members"));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (up->warning));
 
-  up->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  set_accessible_label (GTK_WIDGET (up->progress), _("Upload progress"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (up->progress));
-
-  up->status = GTK_LABEL (gtk_label_new (up->profiles->len == 0
-                                         ? _("Add a server in Preferences → Servers first.")
-                                         : _("Run a dry run to see whether the Group would be created, updated or left unchanged.")));
-  gtk_widget_set_name (GTK_WIDGET (up->status), "status");
-  gtk_label_set_xalign (up->status, 0);
-  gtk_label_set_wrap (up->status, TRUE);
-  gtk_label_set_selectable (up->status, TRUE);
-  set_accessible_label (GTK_WIDGET (up->status), _("Upload status"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (up->status));
+  cs_server_form_add_status (&up->form, GTK_BOX (box),
+                             up->form.profiles->len == 0
+                             ? _("Add a server in Preferences → Servers first.")
+                             : _("Run a dry run to see whether the Group would be created, updated or left unchanged."));
 
   if (saved_index >= 0 && (guint) saved_index + 1 < up->cohorts->len)
     adw_combo_row_set_selected (up->cohort_row, (guint) saved_index + 1);
@@ -815,7 +676,7 @@ cs_group_upload_dialog_new (CsWindow        *window,
                            ((CsSavedCohort *) g_ptr_array_index (up->cohorts, selected_cohort (up)))->name);
 
   g_signal_connect (up->cohort_row, "notify::selected", G_CALLBACK (on_changed), up);
-  g_signal_connect (up->server_row, "notify::selected", G_CALLBACK (on_changed), up);
+  g_signal_connect (up->form.server_row, "notify::selected", G_CALLBACK (on_changed), up);
   g_signal_connect (up->name_row, "changed", G_CALLBACK (on_name_changed), up);
   update (up);
 
@@ -829,7 +690,7 @@ cs_group_upload_dialog_get_busy (GtkWindow *dialog)
 
   g_return_val_if_fail (up != NULL, FALSE);
 
-  return up->busy;
+  return up->form.busy;
 }
 
 AdwMessageDialog *

@@ -13,19 +13,11 @@
 #include "cs-gui-util.h"
 #include "cs-json.h"
 #include "cs-server-dialogs.h"
+#include "cs-server-form.h"
 #include "cs-server-preferences.h"
 
 /* ------------------------------------------------------------------------ */
 /* Shared bits */
-
-static void
-set_accessible_label (GtkWidget  *widget,
-                      const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-}
 
 static const char *
 server_error_hint (const GError *error)
@@ -74,42 +66,6 @@ show_error (GtkWindow    *parent,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static gboolean
-is_cancelled (const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-         g_error_matches (error, CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED);
-}
-
-static GtkStringList *
-profile_names (GPtrArray *profiles)
-{
-  GtkStringList *list = gtk_string_list_new (NULL);
-
-  for (guint i = 0; i < profiles->len; i++)
-    gtk_string_list_append (list, cs_server_profile_get_name (g_ptr_array_index (profiles, i)));
-
-  return list;
-}
-
-static GPtrArray *
-load_profiles_or_toast (CsWindow *window)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *profiles = cs_gui_load_server_profiles (&error);
-
-  if (profiles == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The saved servers could not be read: %s"), error->message);
-
-      if (window != NULL)
-        cs_window_add_toast (window, message);
-      profiles = g_ptr_array_new_with_free_func (g_object_unref);
-    }
-
-  return profiles;
 }
 
 static char *
@@ -264,7 +220,7 @@ on_server_loaded (GObject      *source,
           cs_window_set_source_url (load->window, load->url);
           toast_opened (load->window, store, load->name);
         }
-      else if (is_cancelled (error))
+      else if (cs_server_form_is_cancelled (error))
         cs_window_add_toast (load->window, cs_window_get_store (load->window) != NULL
                                            ? _("Loading cancelled; the open cohort is unchanged")
                                            : _("Loading cancelled"));
@@ -312,7 +268,7 @@ on_client_created (GObject      *source,
     {
       if (cs_window_end_external_load (load->window, load->cancellable, NULL, NULL))
         {
-          if (client != NULL || is_cancelled (error))
+          if (client != NULL || cs_server_form_is_cancelled (error))
             cs_window_add_toast (load->window, _("Loading cancelled; the open cohort is unchanged"));
           else
             {
@@ -468,7 +424,7 @@ on_cache_opened (GObject      *source,
                                    G_CONNECT_SWAPPED);
           cs_window_add_toast_full (load->window, toast);
         }
-      else if (is_cancelled (error))
+      else if (cs_server_form_is_cancelled (error))
         cs_window_add_toast (load->window, _("Loading cancelled; the open cohort is unchanged"));
       else
         show_error (GTK_WINDOW (load->window), _("Could Not Open the Cached Cohort"), error);
@@ -509,46 +465,6 @@ cs_server_open_cache_in_window (CsWindow   *window,
 
 /* ------------------------------------------------------------------------ */
 /* Dialog scaffolding */
-
-static GtkWidget *
-dialog_new (GtkWindow   *parent,
-            const char  *title,
-            GtkWidget  **header_out)
-{
-  GtkWidget *dialog = adw_window_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkEventController *keys;
-
-  gtk_window_set_title (GTK_WINDOW (dialog), title);
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), parent);
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, -1);
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
-  gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
-
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  gtk_box_append (GTK_BOX (box), header);
-  adw_window_set_content (ADW_WINDOW (dialog), box);
-
-  /* Escape closes */
-  keys = GTK_EVENT_CONTROLLER (gtk_shortcut_controller_new ());
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
-                                                          gtk_named_action_new ("window.close")));
-  gtk_widget_add_controller (dialog, keys);
-
-  *header_out = header;
-
-  return dialog;
-}
-
-static GtkWidget *
-dialog_get_box (GtkWidget *dialog)
-{
-  return adw_window_get_content (ADW_WINDOW (dialog));
-}
 
 static GtkWidget *
 add_close_button (GtkWidget  *dialog,
@@ -691,7 +607,6 @@ on_manage_servers_clicked (GtkButton  *button,
 GtkWindow *
 cs_open_server_dialog_new (CsWindow *window)
 {
-  g_autoptr(GtkStringList) names = NULL;
   g_autoptr(GtkStringList) kinds = NULL;
   const char *kind_names[] = { _("All patients"), _("Members of a Group"), _("A Patient search"), NULL };
   GtkWidget *dialog, *header, *page, *group, *row, *button;
@@ -701,9 +616,9 @@ cs_open_server_dialog_new (CsWindow *window)
 
   os = g_new0 (OpenServer, 1);
   os->window = g_object_ref (window);
-  os->profiles = load_profiles_or_toast (window);
+  os->profiles = cs_server_form_load_profiles (window);
 
-  dialog = dialog_new (GTK_WINDOW (window), _("Open from Server"), &header);
+  dialog = cs_server_form_dialog_new (GTK_WINDOW (window), _("Open from Server"), &header);
   gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 400);
   os->dialog = GTK_WINDOW (dialog);
   g_object_set_data_full (G_OBJECT (dialog), "cs-open-server", os, open_server_free);
@@ -719,7 +634,7 @@ cs_open_server_dialog_new (CsWindow *window)
 
   page = adw_preferences_page_new ();
   gtk_widget_set_vexpand (page, TRUE);
-  gtk_box_append (GTK_BOX (dialog_get_box (dialog)), page);
+  gtk_box_append (cs_server_form_dialog_get_box (dialog), page);
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
@@ -727,12 +642,7 @@ cs_open_server_dialog_new (CsWindow *window)
                                            "The cohort is also kept for opening offline."));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
-  names = profile_names (os->profiles);
-  row = adw_combo_row_new ();
-  gtk_widget_set_name (row, "server");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Server"));
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
-  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
+  row = cs_server_form_server_row_new (os->profiles);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   os->server_row = ADW_COMBO_ROW (row);
 
@@ -914,7 +824,7 @@ cs_open_cached_dialog_new (CsWindow *window)
   oc = g_new0 (OpenCached, 1);
   oc->window = g_object_ref (window);
 
-  dialog = dialog_new (GTK_WINDOW (window), _("Open Cached Cohort"), &header);
+  dialog = cs_server_form_dialog_new (GTK_WINDOW (window), _("Open Cached Cohort"), &header);
   oc->dialog = GTK_WINDOW (dialog);
   g_object_set_data_full (G_OBJECT (dialog), "cs-open-cached", oc, open_cached_free);
   add_close_button (dialog, header, _("_Cancel"));
@@ -922,7 +832,7 @@ cs_open_cached_dialog_new (CsWindow *window)
 
   page = adw_preferences_page_new ();
   gtk_widget_set_vexpand (page, TRUE);
-  gtk_box_append (GTK_BOX (dialog_get_box (dialog)), page);
+  gtk_box_append (cs_server_form_dialog_get_box (dialog), page);
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Offline Copies"));
@@ -930,7 +840,7 @@ cs_open_cached_dialog_new (CsWindow *window)
                                          _("The last cohort loaded from each server, opened without the network."));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
-  profiles = load_profiles_or_toast (window);
+  profiles = cs_server_form_load_profiles (window);
   caches = list_caches (profiles);
 
   if (caches->len == 0)
@@ -976,21 +886,11 @@ cs_open_cached_dialog_new (CsWindow *window)
 
 typedef struct
 {
-  GtkWindow            *dialog;
-  GPtrArray            *profiles;
-  AdwComboRow          *server_row;
+  CsServerForm          form;          /* checked_key: server + path of the last clean dry run */
   AdwActionRow         *file_row;
-  GtkWidget            *dry_run_button;
-  GtkWidget            *upload_button;
-  GtkProgressBar       *progress;
-  GtkLabel             *status;
   GtkLabel             *errors;
   GtkNativeDialog      *chooser;
-  GCancellable         *cancellable;
   char                 *path;
-  char                 *checked_key;   /* server + path of the last clean dry run */
-  guint                 pulse;
-  guint                 busy : 1;
 } Upload;
 
 typedef struct
@@ -1028,28 +928,23 @@ upload_free (gpointer data)
 {
   Upload *up = data;
 
-  if (up->cancellable != NULL)
-    g_cancellable_cancel (up->cancellable);
-  g_clear_object (&up->cancellable);
-  g_clear_handle_id (&up->pulse, g_source_remove);
+  cs_server_form_clear (&up->form);
   if (up->chooser != NULL)
     gtk_native_dialog_destroy (up->chooser);
   g_clear_object (&up->chooser);
-  g_clear_pointer (&up->profiles, g_ptr_array_unref);
   g_free (up->path);
-  g_free (up->checked_key);
   g_free (up);
 }
 
 static char *
 upload_key (Upload *up)
 {
-  guint index = adw_combo_row_get_selected (up->server_row);
+  CsServerProfile *profile = cs_server_form_get_profile (&up->form);
 
-  if (index >= up->profiles->len || up->path == NULL)
+  if (profile == NULL || up->path == NULL)
     return NULL;
 
-  return g_strdup_printf ("%s\n%s", cs_server_profile_get_name (g_ptr_array_index (up->profiles, index)), up->path);
+  return g_strdup_printf ("%s\n%s", cs_server_profile_get_name (profile), up->path);
 }
 
 static void
@@ -1057,20 +952,8 @@ upload_update (Upload *up)
 {
   g_autofree char *key = upload_key (up);
 
-  gtk_widget_set_sensitive (up->dry_run_button, !up->busy && key != NULL);
   /* Upload after a dry run of the same file to the same server */
-  gtk_widget_set_sensitive (up->upload_button, !up->busy && key != NULL && g_strcmp0 (key, up->checked_key) == 0);
-  gtk_widget_set_visible (GTK_WIDGET (up->progress), up->busy);
-}
-
-static gboolean
-upload_pulse_cb (gpointer data)
-{
-  Upload *up = data;
-
-  gtk_progress_bar_pulse (up->progress);
-
-  return G_SOURCE_CONTINUE;
+  cs_server_form_update (&up->form, key);
 }
 
 static void
@@ -1118,7 +1001,7 @@ push_progress_idle (gpointer data)
   g_mutex_unlock (&job->mutex);
 
   /* closed, finished or another run meanwhile */
-  if (up == NULL || !up->busy || g_task_get_cancellable (task) != up->cancellable)
+  if (up == NULL || !up->form.busy || g_task_get_cancellable (task) != up->form.cancellable)
     return G_SOURCE_REMOVE;
 
   if (p.phase == CS_FHIR_PUSH_PHASE_READING)
@@ -1127,8 +1010,8 @@ push_progress_idle (gpointer data)
 
       if (p.bytes_total > 0)
         {
-          g_clear_handle_id (&up->pulse, g_source_remove);
-          gtk_progress_bar_set_fraction (up->progress, MIN (1.0, (double) p.bytes_read / (double) p.bytes_total));
+          g_clear_handle_id (&up->form.pulse, g_source_remove);
+          gtk_progress_bar_set_fraction (up->form.progress, MIN (1.0, (double) p.bytes_read / (double) p.bytes_total));
         }
       /* Translators: while the file is read before the upload */
       text = g_strdup_printf (ngettext ("Reading the file: %s resource", "Reading the file: %s resources",
@@ -1139,8 +1022,8 @@ push_progress_idle (gpointer data)
       g_autofree char *done = cs_gui_format_count (p.resources_done);
       g_autofree char *total = cs_gui_format_count (p.resources_total);
 
-      g_clear_handle_id (&up->pulse, g_source_remove);
-      gtk_progress_bar_set_fraction (up->progress, MIN (1.0, (double) p.resources_done / (double) p.resources_total));
+      g_clear_handle_id (&up->form.pulse, g_source_remove);
+      gtk_progress_bar_set_fraction (up->form.progress, MIN (1.0, (double) p.resources_done / (double) p.resources_total));
       if (p.dry_run)
         /* Translators: "120 of 5,000 resources compared" (dry run) */
         text = g_strdup_printf (ngettext ("%s of %s resource compared", "%s of %s resources compared",
@@ -1152,7 +1035,7 @@ push_progress_idle (gpointer data)
     }
 
   if (text != NULL)
-    gtk_progress_bar_set_text (up->progress, text);
+    gtk_progress_bar_set_text (up->form.progress, text);
   return G_SOURCE_REMOVE;
 }
 
@@ -1221,12 +1104,10 @@ on_push_done (GObject      *source,
   ok = g_task_propagate_boolean (G_TASK (result), &error);
 
   /* The dialog was closed meanwhile */
-  if (up == NULL || g_task_get_cancellable (G_TASK (result)) != up->cancellable)
+  if (up == NULL || g_task_get_cancellable (G_TASK (result)) != up->form.cancellable)
     return;
 
-  g_clear_object (&up->cancellable);
-  g_clear_handle_id (&up->pulse, g_source_remove);
-  up->busy = FALSE;
+  cs_server_form_end (&up->form);
 
   created = cs_gui_format_count (job->result.created);
   updated = cs_gui_format_count (job->result.updated);
@@ -1249,7 +1130,7 @@ on_push_done (GObject      *source,
     {
       g_autofree char *message = NULL;
 
-      if (is_cancelled (error))
+      if (cs_server_form_is_cancelled (error))
         {
           guint64 done, total;
           g_autofree char *done_text = NULL;
@@ -1275,19 +1156,11 @@ on_push_done (GObject      *source,
         message = g_strdup_printf (_("%s\n%s Uploading again resumes where it stopped."), error->message, text);
       g_free (text);
       text = g_steal_pointer (&message);
-      gtk_widget_add_css_class (GTK_WIDGET (up->status), "error");
     }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (up->status), "error");
-      if (job->options.dry_run)
-        {
-          g_free (up->checked_key);
-          up->checked_key = g_strdup (job->key);
-        }
-    }
+  else if (job->options.dry_run)
+    cs_server_form_set_checked (&up->form, job->key);
 
-  gtk_label_set_text (up->status, text);
+  cs_server_form_set_status (&up->form, text, !ok);
 
   if (job->errors->len > 0)
     {
@@ -1307,13 +1180,11 @@ start_push (Upload   *up,
             gboolean  dry_run)
 {
   g_autoptr(GTask) task = NULL;
-  guint index = adw_combo_row_get_selected (up->server_row);
-  CsServerProfile *profile;
+  CsServerProfile *profile = cs_server_form_get_profile (&up->form);
   PushJob *job;
 
-  if (up->busy || index >= up->profiles->len || up->path == NULL)
+  if (up->form.busy || profile == NULL || up->path == NULL)
     return;
-  profile = g_ptr_array_index (up->profiles, index);
 
   job = g_new0 (PushJob, 1);
   job->profile = g_object_ref (profile);
@@ -1324,19 +1195,13 @@ start_push (Upload   *up,
   job->context = g_main_context_ref_thread_default ();
   g_mutex_init (&job->mutex);
 
-  up->busy = TRUE;
-  up->cancellable = g_cancellable_new ();
-  gtk_widget_remove_css_class (GTK_WIDGET (up->status), "error");
-  gtk_label_set_text (up->status, dry_run ? _("Comparing the file with the server…") : _("Uploading…"));
+  cs_server_form_begin (&up->form, dry_run ? _("Comparing the file with the server…") : _("Uploading…"));
   gtk_label_set_text (up->errors, "");
   gtk_widget_set_visible (GTK_WIDGET (up->errors), FALSE);
-  gtk_progress_bar_set_fraction (up->progress, 0);
-  gtk_progress_bar_set_text (up->progress, _("Reading the file"));
-  if (up->pulse == 0)
-    up->pulse = g_timeout_add (100, upload_pulse_cb, up);
+  gtk_progress_bar_set_text (up->form.progress, _("Reading the file"));
   upload_update (up);
 
-  task = g_task_new (up->dialog, up->cancellable, on_push_done, NULL);
+  task = g_task_new (up->form.dialog, up->form.cancellable, on_push_done, NULL);
   g_task_set_source_tag (task, start_push);
   g_task_set_task_data (task, job, push_job_free);
   g_task_run_in_thread (task, push_thread);
@@ -1357,16 +1222,6 @@ on_upload_clicked (GtkButton *button,
 }
 
 static void
-on_upload_cancel_clicked (GtkButton *button,
-                          Upload    *up)
-{
-  if (up->busy && up->cancellable != NULL)
-    g_cancellable_cancel (up->cancellable);
-  else
-    gtk_window_destroy (up->dialog);
-}
-
-static void
 on_upload_chooser_response (GtkNativeDialog *chooser,
                             int              response,
                             Upload          *up)
@@ -1377,7 +1232,7 @@ on_upload_chooser_response (GtkNativeDialog *chooser,
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
       if (path != NULL)
-        cs_upload_dialog_set_path (up->dialog, path);
+        cs_upload_dialog_set_path (up->form.dialog, path);
     }
 
   gtk_native_dialog_destroy (chooser);
@@ -1397,7 +1252,7 @@ on_choose_file_clicked (GtkButton *button,
       return;
     }
 
-  chooser = gtk_file_chooser_native_new (_("Choose a Bundle or NDJSON File"), up->dialog,
+  chooser = gtk_file_chooser_native_new (_("Choose a Bundle or NDJSON File"), up->form.dialog,
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
 
@@ -1419,42 +1274,24 @@ on_choose_file_clicked (GtkButton *button,
 GtkWindow *
 cs_upload_dialog_new (GtkWindow *parent)
 {
-  g_autoptr(GtkStringList) names = NULL;
-  GtkWidget *dialog, *header, *page, *group, *row, *button, *box, *cancel;
+  GtkWidget *dialog, *header, *page, *group, *row, *button, *box;
   Upload *up;
 
   up = g_new0 (Upload, 1);
-  up->profiles = load_profiles_or_toast (CS_IS_WINDOW (parent) ? CS_WINDOW (parent) : NULL);
 
-  dialog = dialog_new (parent, _("Upload to Server"), &header);
-  up->dialog = GTK_WINDOW (dialog);
+  dialog = cs_server_form_dialog_new (parent, _("Upload to Server"), &header);
   g_object_set_data_full (G_OBJECT (dialog), "cs-upload", up, upload_free);
-
-  cancel = gtk_button_new_with_mnemonic (_("_Close"));
-  gtk_widget_set_name (cancel, "cancel");
-  gtk_widget_set_tooltip_text (cancel, _("Stops a running check or upload; closes the dialog otherwise"));
-  g_signal_connect (cancel, "clicked", G_CALLBACK (on_upload_cancel_clicked), up);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-
-  button = gtk_button_new_with_mnemonic (_("_Upload"));
-  gtk_widget_set_name (button, "upload");
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_widget_set_tooltip_text (button, _("Sends new and changed resources; available after a dry run"));
-  g_signal_connect (button, "clicked", G_CALLBACK (on_upload_clicked), up);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
-  up->upload_button = button;
-
-  button = gtk_button_new_with_mnemonic (_("_Dry Run"));
-  gtk_widget_set_name (button, "dry-run");
-  gtk_widget_set_tooltip_text (button, _("Counts what an upload would create, update or leave unchanged"));
-  g_signal_connect (button, "clicked", G_CALLBACK (on_dry_run_clicked), up);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
-  gtk_window_set_default_widget (GTK_WINDOW (dialog), button);
-  up->dry_run_button = button;
+  cs_server_form_init (&up->form, dialog, header, CS_IS_WINDOW (parent) ? CS_WINDOW (parent) : NULL,
+                       _("Sends new and changed resources; available after a dry run"),
+                       G_CALLBACK (on_upload_clicked),
+                       _("Counts what an upload would create, update or leave unchanged"),
+                       G_CALLBACK (on_dry_run_clicked),
+                       up);
+  gtk_widget_set_name (up->form.close_button, "cancel");
 
   page = adw_preferences_page_new ();
   gtk_widget_set_vexpand (page, TRUE);
-  gtk_box_append (GTK_BOX (dialog_get_box (dialog)), page);
+  gtk_box_append (cs_server_form_dialog_get_box (dialog), page);
   gtk_window_set_default_size (GTK_WINDOW (dialog), 600, 460);
 
   group = adw_preferences_group_new ();
@@ -1462,15 +1299,9 @@ cs_upload_dialog_new (GtkWindow *parent)
                                          _("Resources are sent with stable ids (PUT), so uploading the same file again creates nothing new."));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
-  names = profile_names (up->profiles);
-  row = adw_combo_row_new ();
-  gtk_widget_set_name (row, "server");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("_Server"));
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
-  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
+  row = cs_server_form_create_server_row (&up->form);
   g_signal_connect (row, "notify::selected", G_CALLBACK (on_upload_server_changed), up);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  up->server_row = ADW_COMBO_ROW (row);
 
   row = adw_action_row_new ();
   gtk_widget_set_name (row, "file");
@@ -1478,7 +1309,7 @@ cs_upload_dialog_new (GtkWindow *parent)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("A transaction or batch Bundle, or NDJSON"));
   button = gtk_button_new_with_mnemonic (_("C_hoose…"));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  set_accessible_label (button, _("Choose the file to upload"));
+  cs_server_form_set_accessible_label (button, _("Choose the file to upload"));
   g_signal_connect (button, "clicked", G_CALLBACK (on_choose_file_clicked), up);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
@@ -1490,21 +1321,12 @@ cs_upload_dialog_new (GtkWindow *parent)
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), box);
 
-  up->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_widget_set_name (GTK_WIDGET (up->progress), "progress");
-  gtk_progress_bar_set_show_text (up->progress, TRUE);
-  set_accessible_label (GTK_WIDGET (up->progress), _("Upload progress"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (up->progress));
-
-  up->status = GTK_LABEL (gtk_label_new (up->profiles->len == 0
-                                         ? _("Add a server in Preferences → Servers first.")
-                                         : _("Choose a file, then run a dry run to see what would change.")));
-  gtk_widget_set_name (GTK_WIDGET (up->status), "status");
-  gtk_label_set_xalign (up->status, 0);
-  gtk_label_set_wrap (up->status, TRUE);
-  gtk_label_set_selectable (up->status, TRUE);
-  set_accessible_label (GTK_WIDGET (up->status), _("Upload status"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (up->status));
+  cs_server_form_add_status (&up->form, GTK_BOX (box),
+                             up->form.profiles->len == 0
+                             ? _("Add a server in Preferences → Servers first.")
+                             : _("Choose a file, then run a dry run to see what would change."));
+  gtk_widget_set_name (GTK_WIDGET (up->form.progress), "progress");
+  gtk_progress_bar_set_show_text (up->form.progress, TRUE);
 
   up->errors = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_set_name (GTK_WIDGET (up->errors), "errors");
@@ -1513,7 +1335,7 @@ cs_upload_dialog_new (GtkWindow *parent)
   gtk_label_set_selectable (up->errors, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (up->errors), "error");
   gtk_widget_set_visible (GTK_WIDGET (up->errors), FALSE);
-  set_accessible_label (GTK_WIDGET (up->errors), _("Entries that failed"));
+  cs_server_form_set_accessible_label (GTK_WIDGET (up->errors), _("Entries that failed"));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (up->errors));
 
   upload_update (up);
@@ -1545,7 +1367,7 @@ cs_upload_dialog_get_busy (GtkWindow *dialog)
 
   g_return_val_if_fail (up != NULL, FALSE);
 
-  return up->busy;
+  return up->form.busy;
 }
 
 /* ------------------------------------------------------------------------ */
