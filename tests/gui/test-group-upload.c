@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -27,41 +26,21 @@
 #include "cs-server-dialogs.h"
 #include "cs-server-preferences.h"
 #include "cs-window.h"
+#include "gui-test-util.h"
 
 /* ------------------------------------------------------------------------ */
 /* A small FHIR server that keeps resources */
 
-typedef struct
-{
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  GMutex        mutex;
-  GCond         cond;
-  gboolean      ready;
-  char         *base;        /* http://127.0.0.1:port/ */
-  GHashTable   *resources;   /* "Type/id" -> compact JSON */
-  guint         n_posts;
-} TestServer;
-
 static TestServer *server;
-
-static void
-respond (SoupServerMessage *msg,
-         guint              status,
-         const char        *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/fhir+json", SOUP_MEMORY_COPY, body, strlen (body));
-}
+static GHashTable *resources;   /* "Type/id" -> compact JSON; under server->mutex */
+static guint n_transactions;    /* transactions received; under server->mutex */
 
 static void
 store_put (const char *key,
            const char *json)
 {
   g_mutex_lock (&server->mutex);
-  g_hash_table_replace (server->resources, g_strdup (key), g_strdup (json));
+  g_hash_table_replace (resources, g_strdup (key), g_strdup (json));
   g_mutex_unlock (&server->mutex);
 }
 
@@ -71,7 +50,7 @@ store_get (const char *key)
   char *json;
 
   g_mutex_lock (&server->mutex);
-  json = g_strdup (g_hash_table_lookup (server->resources, key));
+  json = g_strdup (g_hash_table_lookup (resources, key));
   g_mutex_unlock (&server->mutex);
 
   return json;
@@ -86,7 +65,7 @@ store_count (const char *type)
   guint n = 0;
 
   g_mutex_lock (&server->mutex);
-  g_hash_table_iter_init (&iter, server->resources);
+  g_hash_table_iter_init (&iter, resources);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (g_str_has_prefix (key, prefix))
       n++;
@@ -116,9 +95,9 @@ transaction (SoupServerMessage *msg)
     }
   g_string_append (r, "]}");
   g_mutex_lock (&server->mutex);
-  server->n_posts++;
+  n_transactions++;
   g_mutex_unlock (&server->mutex);
-  respond (msg, 200, r->str);
+  test_respond (msg, 200, r->str);
 }
 
 static void
@@ -134,7 +113,7 @@ search (SoupServerMessage *msg,
   gpointer key, value;
 
   g_mutex_lock (&server->mutex);
-  g_hash_table_iter_init (&iter, server->resources);
+  g_hash_table_iter_init (&iter, resources);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       const char *id = (const char *) key + strlen (prefix);
@@ -146,7 +125,7 @@ search (SoupServerMessage *msg,
     }
   g_mutex_unlock (&server->mutex);
   g_string_append (s, "]}");
-  respond (msg, 200, s->str);
+  test_respond (msg, 200, s->str);
 }
 
 static void
@@ -161,7 +140,7 @@ handler (SoupServer        *soup_server,
 
   if (!g_str_has_prefix (path, "/fhir/"))
     {
-      respond (msg, 404, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
+      test_respond (msg, 404, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
       return;
     }
   if (g_str_equal (method, "POST") && g_str_equal (path, "/fhir/"))
@@ -171,7 +150,7 @@ handler (SoupServer        *soup_server,
     }
   if (g_str_equal (path, "/fhir/metadata"))
     {
-      respond (msg, 200,
+      test_respond (msg, 200,
                "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\",\"kind\":\"instance\",\"fhirVersion\":\"4.0.1\","
                "\"format\":[\"json\"],\"rest\":[{\"mode\":\"server\",\"resource\":["
                "{\"type\":\"Patient\",\"searchParam\":[{\"name\":\"_id\",\"type\":\"token\"}]},"
@@ -189,42 +168,12 @@ handler (SoupServer        *soup_server,
       g_autofree char *json = store_get (key);
 
       if (json != NULL)
-        respond (msg, 200, json);
+        test_respond (msg, 200, json);
       else
-        respond (msg, 404, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
+        test_respond (msg, 404, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
     }
   else
-    respond (msg, 400, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\"}]}");
-}
-
-static gpointer
-server_thread (gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (server->context);
-  server->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server->server, NULL, handler, NULL, NULL);
-  if (!soup_server_listen_local (server->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    g_error ("cannot listen: %s", error->message);
-  uris = soup_server_get_uris (server->server);
-  server->base = g_strdup_printf ("http://127.0.0.1:%d/", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_mutex_lock (&server->mutex);
-  server->ready = TRUE;
-  g_cond_signal (&server->cond);
-  g_mutex_unlock (&server->mutex);
-
-  g_main_loop_run (server->loop);
-
-  soup_server_disconnect (server->server);
-  g_clear_object (&server->server);
-  while (g_main_context_iteration (server->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (server->context);
-  return NULL;
+    test_respond (msg, 400, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\"}]}");
 }
 
 static void
@@ -232,46 +181,23 @@ server_start (void)
 {
   static const char *genders[] = { "female", "male", "female", "male", "female" };
 
-  server = g_new0 (TestServer, 1);
-  g_mutex_init (&server->mutex);
-  g_cond_init (&server->cond);
-  server->resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < G_N_ELEMENTS (genders); i++)
     {
       g_autofree char *key = g_strdup_printf ("Patient/p%u", i + 1);
       g_autofree char *json = g_strdup_printf ("{\"resourceType\":\"Patient\",\"id\":\"p%u\",\"gender\":\"%s\","
                                                "\"birthDate\":\"19%u0-01-01\"}", i + 1, genders[i], 4 + i);
 
-      g_hash_table_insert (server->resources, g_steal_pointer (&key), g_steal_pointer (&json));
+      g_hash_table_insert (resources, g_steal_pointer (&key), g_steal_pointer (&json));
     }
-  server->context = g_main_context_new ();
-  server->loop = g_main_loop_new (server->context, FALSE);
-  server->thread = g_thread_new ("test-server", server_thread, NULL);
-  g_mutex_lock (&server->mutex);
-  while (!server->ready)
-    g_cond_wait (&server->cond, &server->mutex);
-  g_mutex_unlock (&server->mutex);
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
+  server = test_server_start (handler, NULL);
 }
 
 static void
 server_stop (void)
 {
-  g_main_context_invoke (server->context, quit_cb, server->loop);
-  g_thread_join (server->thread);
-  g_main_loop_unref (server->loop);
-  g_main_context_unref (server->context);
-  g_hash_table_unref (server->resources);
-  g_free (server->base);
-  g_mutex_clear (&server->mutex);
-  g_cond_clear (&server->cond);
-  g_clear_pointer (&server, g_free);
+  g_clear_pointer (&server, test_server_stop);
+  g_clear_pointer (&resources, g_hash_table_unref);
 }
 
 static guint
@@ -280,7 +206,7 @@ n_posts (void)
   guint n;
 
   g_mutex_lock (&server->mutex);
-  n = server->n_posts;
+  n = n_transactions;
   g_mutex_unlock (&server->mutex);
   return n;
 }
@@ -290,31 +216,7 @@ n_posts (void)
 
 static CsWindow *window;
 static CsCohortBuilder *builder;
-static CsSecretBackend *backend;
 static char *tmp_dir;
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint source = g_timeout_add (20, wake_up, NULL);
-
-  while (!condition (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_source_remove (source);
-  g_assert_true (condition (data));
-}
 
 static gboolean
 not_loading (gpointer data)
@@ -328,79 +230,11 @@ not_busy (gpointer data)
   return !cs_group_upload_dialog_get_busy (data);
 }
 
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             const char *name,
-             const char *action)
-{
-  if (name != NULL && g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  if (action != NULL && GTK_IS_ACTIONABLE (root) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, name, action);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-get_named (gpointer    root,
-           const char *name)
-{
-  GtkWidget *widget = find_widget (GTK_WIDGET (root), name, NULL);
-
-  if (widget == NULL)
-    g_error ("no widget named %s", name);
-  return widget;
-}
-
 static const char *
 label_text (GtkWindow  *dialog,
             const char *name)
 {
-  return gtk_label_get_text (GTK_LABEL (get_named (dialog, name)));
-}
-
-/* With CS_SCREENSHOT_DIR set, writes win as <dir>/<name>.png (for docs). */
-static void
-maybe_screenshot (GtkWindow  *win,
-                  const char *name)
-{
-  const char *dir = g_getenv ("CS_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  graphene_rect_t bounds;
-  gint64 until;
-
-  if (dir == NULL)
-    return;
-
-  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot,
-                          gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  gsk_render_node_get_bounds (node, &bounds);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (win)), node, &bounds);
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  return gtk_label_get_text (GTK_LABEL (test_get_named (dialog, name)));
 }
 
 static void
@@ -439,7 +273,7 @@ static void
 click (GtkWindow  *dialog,
        const char *name)
 {
-  GtkWidget *button = get_named (dialog, name);
+  GtkWidget *button = test_get_named (dialog, name);
 
   g_assert_true (gtk_widget_get_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
@@ -480,7 +314,7 @@ group_members (const char *id,
 static void
 test_disabled_without_data (void)
 {
-  GtkWidget *button = find_widget (GTK_WIDGET (builder), NULL, "filter.upload-group");
+  GtkWidget *button = test_find_widget (GTK_WIDGET (builder), NULL, "filter.upload-group");
 
   g_assert_null (cs_window_get_store (window));
   g_assert_nonnull (button);
@@ -503,10 +337,10 @@ test_from_server (void)
 
   g_assert_no_error (error);
   cs_server_load_into_window (window, g_ptr_array_index (profiles, 1), &spec);
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
   g_assert_cmpstr (cs_cohort_builder_get_count_text (builder), ==, "5 of 5 patients");
   g_assert_cmpstr (cs_window_get_source_url (window), ==, url);
-  g_assert_true (gtk_widget_get_sensitive (find_widget (GTK_WIDGET (builder), NULL, "filter.upload-group")));
+  g_assert_true (gtk_widget_get_sensitive (test_find_widget (GTK_WIDGET (builder), NULL, "filter.upload-group")));
 
   g_assert_true (cs_filter_state_set_text (cs_cohort_builder_get_filter_state (builder), "gender = \"female\"",
                                            NULL, &error));
@@ -516,23 +350,23 @@ test_from_server (void)
 
   dialog = open_dialog ();
   /* The server the cohort came from, no warning, a name needed first */
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (get_named (dialog, "server"))), ==, 1);
-  g_assert_false (gtk_widget_get_visible (get_named (dialog, "warning")));
-  g_assert_false (gtk_widget_get_sensitive (get_named (dialog, "dry-run")));
-  gtk_editable_set_text (GTK_EDITABLE (get_named (dialog, "name")), "Women");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (get_named (dialog, "group-id"))), ==, id_subtitle);
-  g_assert_false (gtk_widget_get_sensitive (get_named (dialog, "upload")));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (test_get_named (dialog, "server"))), ==, 1);
+  g_assert_false (gtk_widget_get_visible (test_get_named (dialog, "warning")));
+  g_assert_false (gtk_widget_get_sensitive (test_get_named (dialog, "dry-run")));
+  gtk_editable_set_text (GTK_EDITABLE (test_get_named (dialog, "name")), "Women");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (test_get_named (dialog, "group-id"))), ==, id_subtitle);
+  g_assert_false (gtk_widget_get_sensitive (test_get_named (dialog, "upload")));
 
   click (dialog, "dry-run");
-  wait_until (not_busy, dialog);
+  test_wait_until (not_busy, dialog);
   g_test_message ("dry run: %s", label_text (dialog, "status"));
   g_assert_nonnull (strstr (label_text (dialog, "status"), "is not on Test server yet: uploading creates it with 3 members"));
-  maybe_screenshot (dialog, "group-upload");
+  test_maybe_screenshot (dialog, "group-upload");
   g_assert_cmpuint (n_posts (), ==, 0);
   g_assert_cmpuint (store_count ("Group"), ==, 0);
 
   click (dialog, "upload");
-  wait_until (destroyed, dialog);
+  test_wait_until (destroyed, dialog);
   g_assert_nonnull (cs_group_upload_dialog_get_group_url (dialog));
   g_assert_true (g_str_has_suffix (cs_group_upload_dialog_get_group_url (dialog), id_subtitle));
   g_assert_true (g_str_has_prefix (cs_group_upload_dialog_get_group_url (dialog), url));
@@ -554,12 +388,12 @@ test_from_server (void)
   /* Again: unchanged, nothing sent, still one Group */
   posts = n_posts ();
   dialog = open_dialog ();
-  gtk_editable_set_text (GTK_EDITABLE (get_named (dialog, "name")), "Women");
+  gtk_editable_set_text (GTK_EDITABLE (test_get_named (dialog, "name")), "Women");
   click (dialog, "dry-run");
-  wait_until (not_busy, dialog);
+  test_wait_until (not_busy, dialog);
   g_assert_nonnull (strstr (label_text (dialog, "status"), "is up to date (3 members): uploading sends nothing"));
   click (dialog, "upload");
-  wait_until (destroyed, dialog);
+  test_wait_until (destroyed, dialog);
   g_object_unref (dialog);
   g_assert_cmpuint (n_posts (), ==, posts);
   g_assert_cmpuint (store_count ("Group"), ==, 1);
@@ -574,15 +408,15 @@ test_saved (void)
   GtkWindow *dialog = cs_group_upload_dialog_new (window, builder, 0);
 
   gtk_window_present (dialog);
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (get_named (dialog, "cohort"))), ==, 1);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_named (dialog, "name"))), ==, "Saved women");
-  g_assert_false (gtk_widget_get_sensitive (get_named (dialog, "name")));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (get_named (dialog, "group-id"))), ==, subtitle);
-  g_assert_true (gtk_widget_get_sensitive (get_named (dialog, "dry-run")));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (test_get_named (dialog, "cohort"))), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (test_get_named (dialog, "name"))), ==, "Saved women");
+  g_assert_false (gtk_widget_get_sensitive (test_get_named (dialog, "name")));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (test_get_named (dialog, "group-id"))), ==, subtitle);
+  g_assert_true (gtk_widget_get_sensitive (test_get_named (dialog, "dry-run")));
 
   /* Back to the current cohort: its name is editable again */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (get_named (dialog, "cohort")), 0);
-  g_assert_true (gtk_widget_get_sensitive (get_named (dialog, "name")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (dialog, "cohort")), 0);
+  g_assert_true (gtk_widget_get_sensitive (test_get_named (dialog, "name")));
   gtk_window_destroy (dialog);
 }
 
@@ -606,23 +440,23 @@ test_from_file (void)
                                       "{\"resourceType\":\"Patient\",\"id\":\"x9\",\"gender\":\"female\"}\n",
                                       -1, &error));
   cs_window_open_paths (window, paths, "elsewhere.ndjson");
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
   g_assert_cmpstr (cs_cohort_builder_get_count_text (builder), ==, "2 of 2 patients");
   g_assert_null (cs_window_get_source_url (window));
 
   dialog = open_dialog ();
-  g_assert_true (gtk_widget_get_visible (get_named (dialog, "warning")));
+  g_assert_true (gtk_widget_get_visible (test_get_named (dialog, "warning")));
   g_test_message ("warning: %s", label_text (dialog, "warning"));
   g_assert_nonnull (strstr (label_text (dialog, "warning"), "loaded from elsewhere.ndjson, not from Other server"));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (get_named (dialog, "server")), 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (dialog, "server")), 1);
   g_assert_nonnull (strstr (label_text (dialog, "warning"), "loaded from elsewhere.ndjson, not from Test server"));
-  gtk_editable_set_text (GTK_EDITABLE (get_named (dialog, "name")), "Mixed");
+  gtk_editable_set_text (GTK_EDITABLE (test_get_named (dialog, "name")), "Mixed");
 
   click (dialog, "dry-run");
-  wait_until (not_busy, dialog);
+  test_wait_until (not_busy, dialog);
   g_test_message ("warning after the dry run: %s", label_text (dialog, "warning"));
   g_assert_nonnull (strstr (label_text (dialog, "warning"), "1 of 2 members are not Patients on"));
-  maybe_screenshot (dialog, "group-upload-warning");
+  test_maybe_screenshot (dialog, "group-upload-warning");
 
   /* Upload asks first; Cancel sends nothing */
   posts = n_posts ();
@@ -642,7 +476,7 @@ test_from_file (void)
   confirmation = cs_group_upload_dialog_get_confirmation (dialog);
   g_assert_nonnull (confirmation);
   adw_message_dialog_response (confirmation, "upload");
-  wait_until (destroyed, dialog);
+  test_wait_until (destroyed, dialog);
   g_object_unref (dialog);
   members = group_members (id, &quantity);
   g_assert_cmpuint (quantity, ==, 2);
@@ -651,56 +485,14 @@ test_from_file (void)
   g_assert_cmpuint (store_count ("Group"), ==, 2);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *cache = NULL;
-  g_autofree char *config = NULL;
   int ret;
 
-  tmp_dir = g_dir_make_tmp ("cohortscope-group-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  cache = g_build_filename (tmp_dir, "cache", NULL);
-  config = g_build_filename (tmp_dir, "config", NULL);
-  /* Before anything calls g_get_user_*_dir(), which cache the values */
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      remove_tree (tmp_dir);
-      return 0;
-    }
-  adw_init ();
-
-  backend = cs_secret_backend_new_memory ();
-  cs_gui_set_secret_backend (backend);
+  if (!(tmp_dir = test_gui_init (&argc, &argv, "cohortscope-group-XXXXXX")))
+    return 0;
   server_start ();
   save_profiles ();
 
@@ -721,10 +513,7 @@ main (int   argc,
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&window);
   server_stop ();
-  cs_gui_set_secret_backend (NULL);
-  cs_secret_backend_free (backend);
-  remove_tree (tmp_dir);
-  g_free (tmp_dir);
+  g_clear_pointer (&tmp_dir, test_gui_cleanup);
 
   return ret;
 }

@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -26,39 +25,19 @@
 #include "cs-server-dialogs.h"
 #include "cs-server-preferences.h"
 #include "cs-window.h"
+#include "gui-test-util.h"
 
 #define TOKEN "s3cr3t-T0KEN-for-tests"
 
 /* ------------------------------------------------------------------------ */
 /* The server */
 
-typedef struct
-{
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  GMutex        mutex;
-  GCond         cond;
-  gboolean      ready;
-  char         *base;        /* http://127.0.0.1:port/ */
-  GPtrArray    *paused;      /* SoupServerMessage* */
-  guint         n_slow;
-  guint         n_posts;
-  gboolean      pause_posts;  /* hold every POST after the first (Cancel of an upload) */
-  guint         n_paused_posts;
-} TestServer;
-
+/* What the server saw; under server->mutex */
 static TestServer *server;
-
-static void
-respond (SoupServerMessage *msg,
-         guint              status,
-         const char        *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/fhir+json", SOUP_MEMORY_COPY, body, strlen (body));
-}
+static guint n_slow;
+static guint n_posts;
+static gboolean pause_posts;    /* hold every POST after the first (Cancel of an upload) */
+static guint n_paused_posts;
 
 static gboolean
 id_selected (GHashTable *query,
@@ -94,7 +73,7 @@ fhir_handler (SoupServerMessage *msg,
 
   if (g_strcmp0 (auth, "Bearer " TOKEN) != 0)
     {
-      respond (msg, 401, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"login\","
+      test_respond (msg, 401, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"login\","
                          "\"diagnostics\":\"Invalid bearer token\"}]}");
       return;
     }
@@ -108,26 +87,25 @@ fhir_handler (SoupServerMessage *msg,
 
       g_assert_nonnull (doc);
       g_mutex_lock (&server->mutex);
-      if (server->pause_posts && server->n_posts >= 1)
+      if (pause_posts && n_posts >= 1)
         {
-          server->n_paused_posts++;
-          g_ptr_array_add (server->paused, g_object_ref (msg));
+          n_paused_posts++;
           g_mutex_unlock (&server->mutex);
-          soup_server_message_pause (msg);
+          test_server_hold (server, msg);
           return;
         }
       g_mutex_unlock (&server->mutex);
       for (const CsJsonNode *e = cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")); e != NULL; e = e->next)
         g_string_append_printf (r, "%s{\"response\":{\"status\":\"201 Created\"}}", r->str[r->len - 1] == '[' ? "" : ",");
       g_string_append (r, "]}");
-      server->n_posts++;
-      respond (msg, 200, r->str);
+      n_posts++;
+      test_respond (msg, 200, r->str);
       return;
     }
 
   if (g_str_equal (path, "/fhir/metadata"))
     {
-      respond (msg, 200,
+      test_respond (msg, 200,
                "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\",\"kind\":\"instance\",\"fhirVersion\":\"4.0.1\","
                "\"software\":{\"name\":\"Test FHIR\",\"version\":\"9.8\"},\"format\":[\"json\"],"
                "\"rest\":[{\"mode\":\"server\",\"resource\":["
@@ -139,7 +117,7 @@ fhir_handler (SoupServerMessage *msg,
 
   if (g_str_equal (path, "/fhir/Group/g1"))
     {
-      respond (msg, 200, "{\"resourceType\":\"Group\",\"id\":\"g1\",\"type\":\"person\",\"actual\":true,"
+      test_respond (msg, 200, "{\"resourceType\":\"Group\",\"id\":\"g1\",\"type\":\"person\",\"actual\":true,"
                          "\"member\":[{\"entity\":{\"reference\":\"Patient/p1\"}},{\"entity\":{\"reference\":\"Patient/p3\"}}]}");
       return;
     }
@@ -187,7 +165,7 @@ fhir_handler (SoupServerMessage *msg,
   /* Other types: an empty searchset */
 
   g_string_append (s, "]}");
-  respond (msg, 200, s->str);
+  test_respond (msg, 200, s->str);
 }
 
 static void
@@ -202,195 +180,30 @@ handler (SoupServer        *soup_server,
   else if (g_str_equal (path, "/slow/Patient"))
     {
       g_mutex_lock (&server->mutex);
-      server->n_slow++;
-      g_ptr_array_add (server->paused, g_object_ref (msg));
+      n_slow++;
       g_mutex_unlock (&server->mutex);
-      soup_server_message_pause (msg);
+      test_server_hold (server, msg);
     }
   else if (g_str_equal (path, "/fail/Patient"))
-    respond (msg, 400, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\","
+    test_respond (msg, 400, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\","
                        "\"diagnostics\":\"Unknown search parameter: flavour\"}]}");
   else if (g_str_has_suffix (path, "/metadata"))
-    respond (msg, 200, "{\"resourceType\":\"CapabilityStatement\",\"fhirVersion\":\"4.0.1\","
+    test_respond (msg, 200, "{\"resourceType\":\"CapabilityStatement\",\"fhirVersion\":\"4.0.1\","
                        "\"rest\":[{\"mode\":\"server\",\"resource\":[{\"type\":\"Patient\"}]}]}");
   else
-    respond (msg, 404, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
-}
-
-static gpointer
-server_thread (gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (server->context);
-  server->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server->server, NULL, handler, NULL, NULL);
-  if (!soup_server_listen_local (server->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    g_error ("cannot listen: %s", error->message);
-  uris = soup_server_get_uris (server->server);
-  server->base = g_strdup_printf ("http://127.0.0.1:%d/", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-
-  g_mutex_lock (&server->mutex);
-  server->ready = TRUE;
-  g_cond_signal (&server->cond);
-  g_mutex_unlock (&server->mutex);
-
-  g_main_loop_run (server->loop);
-
-  for (guint i = 0; i < server->paused->len; i++)
-    {
-      SoupServerMessage *msg = g_ptr_array_index (server->paused, i);
-
-      respond (msg, 503, "{}");
-      soup_server_message_unpause (msg);
-    }
-  while (g_main_context_iteration (server->context, FALSE))
-    ;
-  soup_server_disconnect (server->server);
-  g_clear_object (&server->server);
-  while (g_main_context_iteration (server->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (server->context);
-  return NULL;
-}
-
-static void
-server_start (void)
-{
-  server = g_new0 (TestServer, 1);
-  g_mutex_init (&server->mutex);
-  g_cond_init (&server->cond);
-  server->paused = g_ptr_array_new_with_free_func (g_object_unref);
-  server->context = g_main_context_new ();
-  server->loop = g_main_loop_new (server->context, FALSE);
-  server->thread = g_thread_new ("test-server", server_thread, NULL);
-  g_mutex_lock (&server->mutex);
-  while (!server->ready)
-    g_cond_wait (&server->cond, &server->mutex);
-  g_mutex_unlock (&server->mutex);
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-server_stop (void)
-{
-  g_main_context_invoke (server->context, quit_cb, server->loop);
-  g_thread_join (server->thread);
-  g_main_loop_unref (server->loop);
-  g_main_context_unref (server->context);
-  g_ptr_array_unref (server->paused);
-  g_free (server->base);
-  g_mutex_clear (&server->mutex);
-  g_cond_clear (&server->cond);
-  g_clear_pointer (&server, g_free);
+    test_respond (msg, 404, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
 }
 
 /* ------------------------------------------------------------------------ */
 /* Helpers */
 
 static CsWindow *window;
-static CsSecretBackend *backend;
 static char *tmp_dir;
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint source = g_timeout_add (20, wake_up, NULL);
-
-  while (!condition (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_source_remove (source);
-  g_assert_true (condition (data));
-}
 
 static gboolean
 not_loading (gpointer data)
 {
   return !cs_window_get_loading (window);
-}
-
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-get_named (gpointer    root,
-           const char *name)
-{
-  GtkWidget *widget = find_named (GTK_WIDGET (root), name);
-
-  if (widget == NULL)
-    g_error ("no widget named %s", name);
-  return widget;
-}
-
-/* With CS_SCREENSHOT_DIR set, writes win as <dir>/<name>.png (for docs). */
-static void
-maybe_screenshot (GtkWindow  *win,
-                  const char *name)
-{
-  const char *dir = g_getenv ("CS_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  graphene_rect_t bounds;
-  gint64 until;
-
-  if (dir == NULL)
-    return;
-
-  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot,
-                          gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  gsk_render_node_get_bounds (node, &bounds);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (win)), node, &bounds);
-  file = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
 static void
@@ -413,7 +226,7 @@ load_with (const char *server_name,
            const char *text)
 {
   GtkWindow *dialog = cs_open_server_dialog_new (window);
-  AdwComboRow *server_row = ADW_COMBO_ROW (get_named (dialog, "server"));
+  AdwComboRow *server_row = ADW_COMBO_ROW (test_get_named (dialog, "server"));
   GListModel *names = adw_combo_row_get_model (server_row);
   guint index = G_MAXUINT;
 
@@ -427,16 +240,16 @@ load_with (const char *server_name,
     }
   g_assert_cmpuint (index, !=, G_MAXUINT);
   adw_combo_row_set_selected (server_row, index);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (get_named (dialog, "cohort-kind")), kind);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (dialog, "cohort-kind")), kind);
   if (kind == 1)
-    gtk_editable_set_text (GTK_EDITABLE (get_named (dialog, "group-id")), text);
+    gtk_editable_set_text (GTK_EDITABLE (test_get_named (dialog, "group-id")), text);
   else if (kind == 2)
-    gtk_editable_set_text (GTK_EDITABLE (get_named (dialog, "patient-search")), text);
+    gtk_editable_set_text (GTK_EDITABLE (test_get_named (dialog, "patient-search")), text);
 
-  g_assert_true (gtk_widget_get_sensitive (get_named (dialog, "load")));
+  g_assert_true (gtk_widget_get_sensitive (test_get_named (dialog, "load")));
   if (kind == 2)
-    maybe_screenshot (dialog, "server-open");
-  g_signal_emit_by_name (get_named (dialog, "load"), "clicked");
+    test_maybe_screenshot (dialog, "server-open");
+  g_signal_emit_by_name (test_get_named (dialog, "load"), "clicked");
 }
 
 static const char *
@@ -472,32 +285,32 @@ test_profile (void)
   gtk_window_present (GTK_WINDOW (prefs));
   cs_server_preferences_add_server (prefs);
 
-  gtk_editable_set_text (GTK_EDITABLE (get_named (prefs, "server-name")), "Test server");
-  gtk_editable_set_text (GTK_EDITABLE (get_named (prefs, "server-url")), url);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (get_named (prefs, "server-auth")), CS_FHIR_AUTH_BEARER);
-  g_assert_true (gtk_widget_get_visible (get_named (prefs, "server-secret")));
+  gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-name")), "Test server");
+  gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-url")), url);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (prefs, "server-auth")), CS_FHIR_AUTH_BEARER);
+  g_assert_true (gtk_widget_get_visible (test_get_named (prefs, "server-secret")));
 
   /* A wrong token: the server's OperationOutcome text is shown */
-  gtk_editable_set_text (GTK_EDITABLE (get_named (prefs, "server-secret")), "wrong");
+  gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-secret")), "wrong");
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.test", NULL);
   g_assert_true (cs_server_preferences_get_testing (prefs));
-  wait_until (not_testing, prefs);
+  test_wait_until (not_testing, prefs);
   g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "Invalid bearer token"));
 
   /* The right one: software, FHIR version and search features */
-  gtk_editable_set_text (GTK_EDITABLE (get_named (prefs, "server-secret")), TOKEN);
+  gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-secret")), TOKEN);
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.test", NULL);
-  wait_until (not_testing, prefs);
+  test_wait_until (not_testing, prefs);
   g_test_message ("test connection: %s", cs_server_preferences_get_test_result (prefs));
   g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "4.0.1"));
   g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "Test FHIR"));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_named (prefs, "test-result"))), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (test_get_named (prefs, "test-result"))), ==,
                    cs_server_preferences_get_test_result (prefs));
-  maybe_screenshot (GTK_WINDOW (prefs), "server-editor");
+  test_maybe_screenshot (GTK_WINDOW (prefs), "server-editor");
 
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.save", NULL);
   g_assert_cmpuint (cs_server_preferences_get_profiles (prefs)->len, ==, 1);
-  maybe_screenshot (GTK_WINDOW (prefs), "server-preferences");
+  test_maybe_screenshot (GTK_WINDOW (prefs), "server-preferences");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   /* Saved: the profile without its token; the token in the secret store */
@@ -510,7 +323,7 @@ test_profile (void)
   profiles = cs_gui_load_server_profiles (&error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 1);
-  secret = cs_server_profile_lookup_secret (g_ptr_array_index (profiles, 0), backend, &error);
+  secret = cs_server_profile_lookup_secret (g_ptr_array_index (profiles, 0), cs_gui_get_secret_backend (), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, TOKEN);
 
@@ -530,16 +343,16 @@ test_profile (void)
   prefs = cs_server_preferences_new (GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (prefs));
   g_assert_true (cs_server_preferences_edit_server (prefs, "Test server"));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_named (prefs, "server-secret"))), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (test_get_named (prefs, "server-secret"))), ==, "");
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.test", NULL);
-  wait_until (not_testing, prefs);
+  test_wait_until (not_testing, prefs);
   g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "4.0.1"));
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.save", NULL);
   gtk_window_destroy (GTK_WINDOW (prefs));
   g_clear_pointer (&secret, g_free);
   g_clear_pointer (&profiles, g_ptr_array_unref);
   profiles = cs_gui_load_server_profiles (&error);
-  secret = cs_server_profile_lookup_secret (g_ptr_array_index (profiles, 0), backend, &error);
+  secret = cs_server_profile_lookup_secret (g_ptr_array_index (profiles, 0), cs_gui_get_secret_backend (), &error);
   g_assert_cmpstr (secret, ==, TOKEN);
 }
 
@@ -552,7 +365,7 @@ test_load_all (void)
 
   load_with ("Test server", CS_FHIR_COHORT_ALL, NULL);
   g_assert_true (cs_window_get_loading (window));
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
 
   g_assert_nonnull (cs_window_get_store (window));
   g_assert_cmpstr (count_text (), ==, "3 of 3 patients");
@@ -568,17 +381,17 @@ static void
 test_load_search (void)
 {
   load_with ("Test server", CS_FHIR_COHORT_SEARCH, "birthdate=lt1960");
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
   g_assert_cmpstr (count_text (), ==, "2 of 2 patients");
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "birthdate=lt1960"));
-  maybe_screenshot (GTK_WINDOW (window), "server-loaded");
+  test_maybe_screenshot (GTK_WINDOW (window), "server-loaded");
 }
 
 static void
 test_load_group (void)
 {
   load_with ("Test server", CS_FHIR_COHORT_GROUP, "Group/g1");
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
   g_assert_cmpstr (count_text (), ==, "2 of 2 patients");
   g_assert_cmpuint (cs_store_get_n_resources (cs_window_get_store (window)), ==, 4);
 }
@@ -591,27 +404,27 @@ test_cached (void)
   CsStore *before = cs_window_get_store (window);
 
   load_with ("Test server", CS_FHIR_COHORT_ALL, NULL);
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
   g_assert_cmpstr (count_text (), ==, "3 of 3 patients");
 
   /* Another cohort, then the offline copy of the last load */
   load_with ("Test server", CS_FHIR_COHORT_SEARCH, "birthdate=lt1960");
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
   g_assert_true (cs_window_get_store (window) != before);
 
   dialog = cs_open_cached_dialog_new (window);
   gtk_window_present (dialog);
-  row = get_named (dialog, "cache-row");
+  row = test_get_named (dialog, "cache-row");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Test server");
-  maybe_screenshot (dialog, "server-cached-list");
+  test_maybe_screenshot (dialog, "server-cached-list");
   g_signal_emit_by_name (row, "activated");
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
 
   /* The last load was the search */
   g_assert_cmpstr (count_text (), ==, "2 of 2 patients");
   g_test_message ("title: %s", gtk_window_get_title (GTK_WINDOW (window)));
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "Test server · Cached — "));
-  maybe_screenshot (GTK_WINDOW (window), "server-cached");
+  test_maybe_screenshot (GTK_WINDOW (window), "server-cached");
 }
 
 static gboolean
@@ -620,7 +433,7 @@ slow_request_seen (gpointer data)
   guint n;
 
   g_mutex_lock (&server->mutex);
-  n = server->n_slow;
+  n = n_slow;
   g_mutex_unlock (&server->mutex);
   return n > 0;
 }
@@ -634,11 +447,11 @@ test_cancel (void)
   g_assert_nonnull (before);
   save_profile ("Slow server", "slow");
   load_with ("Slow server", CS_FHIR_COHORT_ALL, NULL);
-  wait_until (slow_request_seen, NULL);
+  test_wait_until (slow_request_seen, NULL);
   g_assert_true (cs_window_get_loading (window));
 
   cs_window_cancel_loading (window);
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
   g_assert_true (cs_window_get_store (window) == before);
   g_assert_cmpstr (count_text (), ==, count_before);
 }
@@ -667,7 +480,7 @@ test_error (void)
 
   save_profile ("Failing server", "fail");
   load_with ("Failing server", CS_FHIR_COHORT_ALL, NULL);
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
 
   g_assert_true (cs_window_get_store (window) == before);
   dialog = find_message_dialog ();
@@ -693,7 +506,7 @@ test_missing_secret (void)
   g_assert_true (cs_server_profiles_save (profiles, NULL, &error));
 
   load_with ("No token", CS_FHIR_COHORT_ALL, NULL);
-  wait_until (not_loading, NULL);
+  test_wait_until (not_loading, NULL);
   g_assert_true (cs_window_get_store (window) == before);
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
@@ -725,35 +538,35 @@ test_upload (void)
                                       -1, &error));
   dialog = cs_upload_dialog_new (GTK_WINDOW (window));
   gtk_window_present (dialog);
-  server_row = ADW_COMBO_ROW (get_named (dialog, "server"));
+  server_row = ADW_COMBO_ROW (test_get_named (dialog, "server"));
   adw_combo_row_set_selected (server_row, 0);
-  status = GTK_LABEL (get_named (dialog, "status"));
+  status = GTK_LABEL (test_get_named (dialog, "status"));
 
-  g_assert_false (gtk_widget_get_sensitive (get_named (dialog, "dry-run")));
+  g_assert_false (gtk_widget_get_sensitive (test_get_named (dialog, "dry-run")));
   cs_upload_dialog_set_path (dialog, path);
-  g_assert_true (gtk_widget_get_sensitive (get_named (dialog, "dry-run")));
+  g_assert_true (gtk_widget_get_sensitive (test_get_named (dialog, "dry-run")));
   /* Upload only after a dry run */
-  g_assert_false (gtk_widget_get_sensitive (get_named (dialog, "upload")));
+  g_assert_false (gtk_widget_get_sensitive (test_get_named (dialog, "upload")));
 
-  g_signal_emit_by_name (get_named (dialog, "dry-run"), "clicked");
+  g_signal_emit_by_name (test_get_named (dialog, "dry-run"), "clicked");
   g_assert_true (cs_upload_dialog_get_busy (dialog));
-  wait_until (upload_idle, dialog);
+  test_wait_until (upload_idle, dialog);
   g_test_message ("dry run: %s", gtk_label_get_text (status));
   g_assert_nonnull (strstr (gtk_label_get_text (status), "2 to create, 0 to update, 0 unchanged"));
-  g_assert_cmpuint (server->n_posts, ==, 0);
-  g_assert_true (gtk_widget_get_sensitive (get_named (dialog, "upload")));
+  g_assert_cmpuint (n_posts, ==, 0);
+  g_assert_true (gtk_widget_get_sensitive (test_get_named (dialog, "upload")));
 
-  g_signal_emit_by_name (get_named (dialog, "upload"), "clicked");
-  wait_until (upload_idle, dialog);
+  g_signal_emit_by_name (test_get_named (dialog, "upload"), "clicked");
+  test_wait_until (upload_idle, dialog);
   g_test_message ("upload: %s", gtk_label_get_text (status));
   g_assert_nonnull (strstr (gtk_label_get_text (status), "2 created, 0 updated, 0 unchanged, 0 failed"));
   /* the bar was determinate and reached the end */
-  progress = GTK_PROGRESS_BAR (get_named (dialog, "progress"));
+  progress = GTK_PROGRESS_BAR (test_get_named (dialog, "progress"));
   g_test_message ("progress: %s", gtk_progress_bar_get_text (progress));
   g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "2 of 2 resources uploaded");
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (progress), ==, 1.0);
-  maybe_screenshot (dialog, "server-upload");
-  g_assert_cmpuint (server->n_posts, ==, 1);
+  test_maybe_screenshot (dialog, "server-upload");
+  g_assert_cmpuint (n_posts, ==, 1);
 
   gtk_window_destroy (dialog);
 }
@@ -764,7 +577,7 @@ post_paused (gpointer data)
   guint n;
 
   g_mutex_lock (&server->mutex);
-  n = server->n_paused_posts;
+  n = n_paused_posts;
   g_mutex_unlock (&server->mutex);
   return n > 0;
 }
@@ -784,86 +597,44 @@ test_upload_cancel (void)
   g_assert_true (g_file_set_contents (path, ndjson->str, -1, &error));
   dialog = cs_upload_dialog_new (GTK_WINDOW (window));
   gtk_window_present (dialog);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (get_named (dialog, "server")), 0);
-  status = GTK_LABEL (get_named (dialog, "status"));
-  progress = GTK_PROGRESS_BAR (get_named (dialog, "progress"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (dialog, "server")), 0);
+  status = GTK_LABEL (test_get_named (dialog, "status"));
+  progress = GTK_PROGRESS_BAR (test_get_named (dialog, "progress"));
   cs_upload_dialog_set_path (dialog, path);
-  g_signal_emit_by_name (get_named (dialog, "dry-run"), "clicked");
-  wait_until (upload_idle, dialog);
+  g_signal_emit_by_name (test_get_named (dialog, "dry-run"), "clicked");
+  test_wait_until (upload_idle, dialog);
   g_assert_nonnull (strstr (gtk_label_get_text (status), "120 to create"));
   g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "120 of 120 resources compared");
 
   /* the first batch of 50 arrives, the second is held: Cancel stops it and
    * says how far the upload got */
-  server->n_posts = 0;
-  server->pause_posts = TRUE;
-  g_signal_emit_by_name (get_named (dialog, "upload"), "clicked");
-  wait_until (post_paused, NULL);
+  n_posts = 0;
+  pause_posts = TRUE;
+  g_signal_emit_by_name (test_get_named (dialog, "upload"), "clicked");
+  test_wait_until (post_paused, NULL);
   g_assert_true (cs_upload_dialog_get_busy (dialog));
-  g_signal_emit_by_name (get_named (dialog, "cancel"), "clicked");
-  wait_until (upload_idle, dialog);
+  g_signal_emit_by_name (test_get_named (dialog, "cancel"), "clicked");
+  test_wait_until (upload_idle, dialog);
   g_test_message ("cancelled upload: %s", gtk_label_get_text (status));
   g_assert_nonnull (strstr (gtk_label_get_text (status), "Cancelled after 50 of 120 resources."));
   g_assert_nonnull (strstr (gtk_label_get_text (status), "50 created, 0 updated, 0 unchanged"));
-  g_assert_cmpuint (server->n_posts, ==, 1);
+  g_assert_cmpuint (n_posts, ==, 1);
 
   g_mutex_lock (&server->mutex);
-  server->pause_posts = FALSE;
+  pause_posts = FALSE;
   g_mutex_unlock (&server->mutex);
   gtk_window_destroy (dialog);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *cache = NULL;
-  g_autofree char *config = NULL;
   int ret;
 
-  tmp_dir = g_dir_make_tmp ("cohortscope-servers-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  cache = g_build_filename (tmp_dir, "cache", NULL);
-  config = g_build_filename (tmp_dir, "config", NULL);
-  /* Before anything calls g_get_user_*_dir(), which cache the values */
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      remove_tree (tmp_dir);
-      return 0;
-    }
-  adw_init ();
-
-  backend = cs_secret_backend_new_memory ();
-  cs_gui_set_secret_backend (backend);
-  server_start ();
+  if (!(tmp_dir = test_gui_init (&argc, &argv, "cohortscope-servers-XXXXXX")))
+    return 0;
+  server = test_server_start (handler, NULL);
 
   window = cs_window_new (NULL);
   g_object_ref_sink (window);
@@ -884,11 +655,8 @@ main (int   argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&window);
-  server_stop ();
-  cs_gui_set_secret_backend (NULL);
-  cs_secret_backend_free (backend);
-  remove_tree (tmp_dir);
-  g_free (tmp_dir);
+  g_clear_pointer (&server, test_server_stop);
+  g_clear_pointer (&tmp_dir, test_gui_cleanup);
 
   return ret;
 }

@@ -1,0 +1,275 @@
+/* gui-test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cs-server-preferences.h"
+#include "gui-test-util.h"
+
+/* ------------------------------------------------------------------------ */
+/* Set-up */
+
+static CsSecretBackend *backend;
+
+char *
+test_gui_init (int         *argc,
+               char      ***argv,
+               const char  *tmp_template)
+{
+  char *tmp_dir = g_dir_make_tmp (tmp_template, NULL);
+  g_autofree char *cache = NULL;
+  g_autofree char *config = NULL;
+
+  g_assert_nonnull (tmp_dir);
+  cache = g_build_filename (tmp_dir, "cache", NULL);
+  config = g_build_filename (tmp_dir, "config", NULL);
+  /* Before anything calls g_get_user_*_dir(), which cache the values */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  g_test_init (argc, argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
+      test_remove_tree (tmp_dir);
+      g_free (tmp_dir);
+      return NULL;
+    }
+  adw_init ();
+
+  backend = cs_secret_backend_new_memory ();
+  cs_gui_set_secret_backend (backend);
+
+  return tmp_dir;
+}
+
+void
+test_gui_cleanup (char *tmp_dir)
+{
+  cs_gui_set_secret_backend (NULL);
+  g_clear_pointer (&backend, cs_secret_backend_free);
+  test_remove_tree (tmp_dir);
+  g_free (tmp_dir);
+}
+
+void
+test_remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        test_remove_tree (child);
+      else
+        g_unlink (child);
+      g_object_unref (info);
+    }
+  g_rmdir (path);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The server */
+
+void
+test_respond (SoupServerMessage *msg,
+              guint              status,
+              const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/fhir+json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+  TestServer *server = data;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (server->context);
+  server->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server->server, NULL, server->handler, server->handler_data, NULL);
+  if (!soup_server_listen_local (server->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("cannot listen: %s", error->message);
+  uris = soup_server_get_uris (server->server);
+  server->base = g_strdup_printf ("http://127.0.0.1:%d/", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_mutex_lock (&server->mutex);
+  server->ready = TRUE;
+  g_cond_signal (&server->cond);
+  g_mutex_unlock (&server->mutex);
+
+  g_main_loop_run (server->loop);
+
+  for (guint i = 0; i < server->held->len; i++)
+    {
+      SoupServerMessage *msg = g_ptr_array_index (server->held, i);
+
+      test_respond (msg, 503, "{}");
+      soup_server_message_unpause (msg);
+    }
+  while (g_main_context_iteration (server->context, FALSE))
+    ;
+  soup_server_disconnect (server->server);
+  g_clear_object (&server->server);
+  while (g_main_context_iteration (server->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (server->context);
+  return NULL;
+}
+
+TestServer *
+test_server_start (SoupServerCallback handler,
+                   gpointer           user_data)
+{
+  TestServer *server = g_new0 (TestServer, 1);
+
+  g_mutex_init (&server->mutex);
+  g_cond_init (&server->cond);
+  server->held = g_ptr_array_new_with_free_func (g_object_unref);
+  server->handler = handler;
+  server->handler_data = user_data;
+  server->context = g_main_context_new ();
+  server->loop = g_main_loop_new (server->context, FALSE);
+  server->thread = g_thread_new ("test-server", server_thread, server);
+  g_mutex_lock (&server->mutex);
+  while (!server->ready)
+    g_cond_wait (&server->cond, &server->mutex);
+  g_mutex_unlock (&server->mutex);
+
+  return server;
+}
+
+void
+test_server_hold (TestServer        *server,
+                  SoupServerMessage *msg)
+{
+  /* Only the server's thread touches held */
+  g_ptr_array_add (server->held, g_object_ref (msg));
+  soup_server_message_pause (msg);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+test_server_stop (TestServer *server)
+{
+  g_main_context_invoke (server->context, quit_cb, server->loop);
+  g_thread_join (server->thread);
+  g_main_loop_unref (server->loop);
+  g_main_context_unref (server->context);
+  g_ptr_array_unref (server->held);
+  g_free (server->base);
+  g_mutex_clear (&server->mutex);
+  g_cond_clear (&server->cond);
+  g_free (server);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Waiting and widgets */
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+test_wait_until (TestCondition condition,
+                 gpointer      data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint source = g_timeout_add (20, wake_up, NULL);
+
+  while (!condition (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_source_remove (source);
+  g_assert_true (condition (data));
+}
+
+GtkWidget *
+test_find_widget (GtkWidget  *root,
+                  const char *name,
+                  const char *action)
+{
+  if (name != NULL && g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  if (action != NULL && GTK_IS_ACTIONABLE (root) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = test_find_widget (child, name, action);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+test_get_named (gpointer    root,
+                const char *name)
+{
+  GtkWidget *widget = test_find_widget (GTK_WIDGET (root), name, NULL);
+
+  if (widget == NULL)
+    g_error ("no widget named %s", name);
+  return widget;
+}
+
+void
+test_maybe_screenshot (GtkWindow  *win,
+                       const char *name)
+{
+  const char *dir = g_getenv ("CS_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  graphene_rect_t bounds;
+  gint64 until;
+
+  if (dir == NULL)
+    return;
+
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot,
+                          gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  gsk_render_node_get_bounds (node, &bounds);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (win)), node, &bounds);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}

@@ -1,0 +1,78 @@
+/* gui-test-util.h: what the GUI tests of the server dialogs share
+ *
+ * A test program's set-up (a temporary home for the XDG folders, memory
+ * GSettings, GTK and libadwaita, an in-memory secret store), an HTTP server
+ * in its own thread that answers through the test's handler, waiting on the
+ * main loop, widgets found by name, and screenshots for the docs.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* Points XDG_CACHE_HOME and XDG_CONFIG_HOME below a new temporary folder
+ * made from tmp_template (before anything caches them), selects the memory
+ * GSettings backend, initialises GTest, GTK and libadwaita, and sets an
+ * in-memory secret store (cs_gui_get_secret_backend). Returns the folder,
+ * or NULL (after the TAP skip line and removing it) without a display. */
+char       *test_gui_init         (int                 *argc,
+                                   char              ***argv,
+                                   const char          *tmp_template);
+/* Unsets the secret store, removes tmp_dir and frees it. */
+void        test_gui_cleanup      (char                *tmp_dir);
+/* Removes path and everything below it. */
+void        test_remove_tree      (const char          *path);
+
+typedef struct
+{
+  GMutex        mutex;     /* also guards what the test's handler keeps */
+  char         *base;      /* http://127.0.0.1:port/ */
+
+  /* private */
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  SoupServer   *server;
+  GCond         cond;
+  gboolean      ready;
+  GPtrArray    *held;      /* SoupServerMessage* */
+  SoupServerCallback handler;
+  gpointer      handler_data;
+} TestServer;
+
+/* Listens on 127.0.0.1 in a thread of its own; handler answers every path. */
+TestServer *test_server_start     (SoupServerCallback   handler,
+                                   gpointer             user_data);
+/* From the handler: leaves msg unanswered until the server stops (then 503). */
+void        test_server_hold      (TestServer          *server,
+                                   SoupServerMessage   *msg);
+void        test_server_stop      (TestServer          *server);
+/* Answers msg with status and a FHIR JSON body. */
+void        test_respond          (SoupServerMessage   *msg,
+                                   guint                status,
+                                   const char          *body);
+
+typedef gboolean (*TestCondition) (gpointer data);
+
+/* Runs the main loop until condition holds (at most a minute), a little
+ * more, then asserts it. */
+void        test_wait_until       (TestCondition        condition,
+                                   gpointer             data);
+
+/* The first widget below root (root included) with this name, or whose
+ * action is action; NULL for none. */
+GtkWidget  *test_find_widget      (GtkWidget           *root,
+                                   const char          *name,
+                                   const char          *action);
+/* The widget named name below root; fails the test without one. */
+GtkWidget  *test_get_named        (gpointer             root,
+                                   const char          *name);
+/* With CS_SCREENSHOT_DIR set, writes win as <dir>/<name>.png (for docs). */
+void        test_maybe_screenshot (GtkWindow           *win,
+                                   const char          *name);
+
+G_END_DECLS
