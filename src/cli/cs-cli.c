@@ -15,6 +15,7 @@
 #include "cs-filter.h"
 #include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
+#include "cs-saved-cohort.h"
 
 typedef struct
 {
@@ -53,12 +54,18 @@ cs_cli_error (const char *format,
 /* Source options every command with --source takes (see cs_cli_parse_options) */
 static gboolean opt_no_cache;
 static gboolean opt_offline;
+static char *opt_server_group;
+static char *opt_server_search;
 
 static const GOptionEntry source_entries[] = {
   { "no-cache", 0, 0, G_OPTION_ARG_NONE, &opt_no_cache,
     N_("Do not write the offline copy of a cohort loaded from a server"), NULL },
   { "offline", 0, 0, G_OPTION_ARG_NONE, &opt_offline,
     N_("Read http(s):// sources from their offline copy instead of the server (also: --source cache:URL)"), NULL },
+  { "server-group", 0, 0, G_OPTION_ARG_STRING, &opt_server_group,
+    N_("From http(s):// sources load only the members of Group/ID"), N_("ID") },
+  { "server-search", 0, 0, G_OPTION_ARG_STRING, &opt_server_search,
+    N_("From http(s):// sources load only the patients this Patient search finds, e.g. birthdate=lt1960"), N_("QUERY") },
   { NULL }
 };
 
@@ -100,6 +107,15 @@ cs_cli_parse_options (int                 *argc,
   return TRUE;
 }
 
+/* --server-group takes "x" or "Group/x" */
+static const char *
+server_group_id (void)
+{
+  if (opt_server_group != NULL && g_str_has_prefix (opt_server_group, "Group/"))
+    return opt_server_group + strlen ("Group/");
+  return opt_server_group;
+}
+
 static gboolean
 is_url (const char *source)
 {
@@ -120,6 +136,16 @@ load_server (const char  *url,
     return FALSE;
   cs_fhir_client_configure_from_env (client);
   spec.kind = CS_FHIR_COHORT_ALL;
+  if (opt_server_group != NULL)
+    {
+      spec.kind = CS_FHIR_COHORT_GROUP;
+      spec.group_id = server_group_id ();
+    }
+  else if (opt_server_search != NULL)
+    {
+      spec.kind = CS_FHIR_COHORT_SEARCH;
+      spec.patient_query = opt_server_search;
+    }
   spec.write_cache = !opt_no_cache;
 
   /* A cache that cannot be written must not stop a pipeline: warn and load */
@@ -153,6 +179,19 @@ cs_cli_load_sources (char   **sources,
       return NULL;
     }
 
+  if (opt_server_group != NULL && opt_server_search != NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--server-group and --server-search cannot be used together"));
+      return NULL;
+    }
+  if (opt_server_group != NULL && !cs_saved_cohort_is_valid_id (server_group_id ()))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--server-group: “%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), opt_server_group);
+      return NULL;
+    }
+
   store = cs_store_new ();
 
   for (guint i = 0; sources[i] != NULL; i++)
@@ -172,6 +211,13 @@ cs_cli_load_sources (char   **sources,
             }
         }
 
+      if (is_url (source) && cached && (opt_server_group != NULL || opt_server_search != NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--source %s: --server-group and --server-search choose what a server load fetches; "
+                         "the offline copy holds what the last load fetched"), sources[i]);
+          return NULL;
+        }
       if (is_url (source) && cached)
         {
           if (!cs_fhir_cache_open (source, store, NULL, NULL, error))

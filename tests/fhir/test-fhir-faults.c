@@ -88,7 +88,11 @@ patients_bundle (const char *base,
 
 /* A tiny FHIR server under /mini/ (no _revinclude) and /minirev/ (declares
  * and serves _revinclude=Observation:patient): patients p1 (1950), p2 (1955),
- * p3 (1970) with three Observations each, and Group/g1 = p2, p3. */
+ * p3 (1970) with three Observations each, and Group/g1 = p2, p3.
+ * /minihas/ declares and serves Patient?_has:Group:member:_id=g1;
+ * /minihasbad/ declares _has but answers it with 400. */
+typedef enum { MINI_PLAIN, MINI_REVINCLUDE, MINI_HAS, MINI_HAS_BAD } MiniKind;
+
 static const char *mini_births[] = { "1950-03-01", "1955-06-01", "1970-01-01" };
 
 static void
@@ -117,9 +121,12 @@ mini_patient_selected (GHashTable *query,
 {
   const char *birthdate = g_hash_table_lookup (query, "birthdate");
   const char *ids = g_hash_table_lookup (query, "_id");
+  const char *group = g_hash_table_lookup (query, "_has:Group:member:_id");
   g_autofree char *id = g_strdup_printf ("p%u", k + 1);
 
   if (birthdate != NULL && g_str_equal (birthdate, "lt1960") && k == 2)
+    return FALSE;
+  if (group != NULL && !(g_str_equal (group, "g1") && k > 0))
     return FALSE;
   if (ids != NULL)
     {
@@ -135,9 +142,10 @@ mini_handler (TestServer        *ts,
               SoupServerMessage *msg,
               const char        *path,
               GHashTable        *query,
-              gboolean           revinclude)
+              MiniKind           kind)
 {
   g_autoptr(GString) s = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[");
+  gboolean revinclude = kind == MINI_REVINCLUDE;
 
   g_mutex_lock (&ts->mutex);
   if (ts->requests != NULL)
@@ -153,8 +161,19 @@ mini_handler (TestServer        *ts,
       respond (msg, 200, "application/fhir+json", revinclude
                ? "{\"resourceType\":\"CapabilityStatement\",\"rest\":[{\"mode\":\"server\",\"resource\":["
                  "{\"type\":\"Patient\",\"searchRevInclude\":[\"Observation:patient\"]},{\"type\":\"Observation\"},{\"type\":\"Group\"}]}]}"
+               : kind == MINI_HAS || kind == MINI_HAS_BAD
+               ? "{\"resourceType\":\"CapabilityStatement\",\"rest\":[{\"mode\":\"server\",\"resource\":["
+                 "{\"type\":\"Patient\",\"searchParam\":[{\"name\":\"_has\",\"type\":\"string\"}]},"
+                 "{\"type\":\"Observation\"},{\"type\":\"Group\"}]}]}"
                : "{\"resourceType\":\"CapabilityStatement\",\"rest\":[{\"mode\":\"server\",\"resource\":["
                  "{\"type\":\"Patient\"},{\"type\":\"Observation\"},{\"type\":\"Group\"}]}]}");
+      return;
+    }
+  if (kind != MINI_HAS && query != NULL && g_hash_table_contains (query, "_has:Group:member:_id"))
+    {
+      respond (msg, 400, "application/fhir+json",
+               "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-supported\","
+               "\"diagnostics\":\"Unknown search parameter _has\"}]}");
       return;
     }
   if (g_str_has_suffix (path, "/Group/g1"))
@@ -271,8 +290,14 @@ handler (SoupServer        *server,
       else
         respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}");
     }
-  else if (g_str_has_prefix (path, "/mini/") || g_str_has_prefix (path, "/minirev/"))
-    mini_handler (ts, msg, path, query, g_str_has_prefix (path, "/minirev/"));
+  else if (g_str_has_prefix (path, "/mini/"))
+    mini_handler (ts, msg, path, query, MINI_PLAIN);
+  else if (g_str_has_prefix (path, "/minirev/"))
+    mini_handler (ts, msg, path, query, MINI_REVINCLUDE);
+  else if (g_str_has_prefix (path, "/minihas/"))
+    mini_handler (ts, msg, path, query, MINI_HAS);
+  else if (g_str_has_prefix (path, "/minihasbad/"))
+    mini_handler (ts, msg, path, query, MINI_HAS_BAD);
   else if (g_str_equal (path, "/ok/Patient") || g_str_equal (path, "/Patient"))
     {
       g_autofree char *body = patients_bundle (ts->base, "p", 0, 3, NULL);
@@ -956,6 +981,40 @@ test_cohort_group (void)
 }
 
 static void
+test_cohort_group_has (void)
+{
+  const char *prefixes[] = { "minihas/", "minihasbad/" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_autoptr(GPtrArray) requests = start_recording ();
+      g_autoptr(GError) error = NULL;
+      CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_GROUP, .group_id = "g1" };
+      CsFhirCohortSpec missing = { .kind = CS_FHIR_COHORT_GROUP, .group_id = "nope" };
+      g_autoptr(CsStore) store = load_mini (prefixes[i], &spec, &error);
+      g_autoptr(CsStore) none = NULL;
+
+      stop_recording ();
+      g_assert_no_error (error);
+      g_assert_cmpuint (cs_store_get_n_patients (store), ==, 2);
+      g_assert_cmpint (cs_store_find_patient (store, "p1"), ==, -1);
+      g_assert_cmpint (cs_store_find_patient (store, "p2"), >=, 0);
+      g_assert_cmpint (cs_store_find_patient (store, "p3"), >=, 0);
+      g_assert_cmpuint (cs_store_count_resources (store, "Observation"), ==, 6);
+      /* declared _has: asked once; the Group is read only when the server refused it */
+      g_assert_cmpuint (count_requests (requests, "_has%3AGroup%3Amember%3A_id=g1"), ==, 1);
+      g_assert_cmpuint (count_requests (requests, "/Group/g1"), ==, i == 0 ? 0 : 1);
+      g_assert_cmpuint (count_requests (requests, "patient=Patient%2Fp2"), ==, 1);
+
+      /* a Group the server does not have: _has finds nobody, the Group read says why */
+      none = load_mini (prefixes[i], &missing, &error);
+      g_assert_null (none);
+      g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP);
+      g_assert_nonnull (strstr (error->message, "Group/nope"));
+    }
+}
+
+static void
 load_async_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      data)
@@ -1320,6 +1379,7 @@ main (int   argc,
   g_test_add_func ("/fhir/cohort/search-patient-chunks", test_cohort_search_chunks);
   g_test_add_func ("/fhir/cohort/search-revinclude", test_cohort_search_revinclude);
   g_test_add_func ("/fhir/cohort/group", test_cohort_group);
+  g_test_add_func ("/fhir/cohort/group-has", test_cohort_group_has);
   g_test_add_func ("/fhir/cohort/async-and-cache", test_cohort_async_and_cache);
   g_test_add_func ("/fhir/push/entry-errors", test_push_entry_errors);
   g_test_add_func ("/fhir/push/progress", test_push_progress);

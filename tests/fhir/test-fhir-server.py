@@ -191,6 +191,42 @@ def group_checks(port, tmp):
     reopened = run(['cohort', '--source', paged, '--open', saved]).split()
     check(reopened == narrower.stdout.split(), 'the uploaded Group opens as the same cohort')
 
+    # Loading only the Group's members from the server: the server declares
+    # _has, so Patient?_has:Group:member:_id=… pages through them and the
+    # Group itself is not read; their data come with them.
+    columns = 'gender,age_at_diagnosis,stage_group,t_stage,cea,study_date,original_firstorder_mean'
+    by_group = run(['table', '--source', paged, '--server-group', group_id, '--no-cache', '--columns', columns])
+    whole = run(['table', '--source', paged, '--no-cache', '--columns', columns,
+                 '--filter', expr + ' and stage_group = "IV"'])
+    if by_group != whole:
+        print('by group:\n%s\nwhole, filtered:\n%s' % (by_group, whole), file=sys.stderr)
+    check(by_group == whole, '--server-group %s: the same table as the filtered whole cohort (%d rows)'
+          % (group_id, len(whole.splitlines()) - 1))
+    # GLib writes debug messages to stdout
+    requests = [line for line in run(['summary', '--source', paged, '--server-group', group_id, '--no-cache'],
+                                     env=dict(os.environ, G_MESSAGES_DEBUG='cs-fhir')).splitlines()
+                if 'cs-fhir-DEBUG' in line and ' GET ' in line]
+    check(any('/Patient?_has:Group:member:_id=%s' % group_id in r for r in requests)
+          and not any('/Group/' in r for r in requests),
+          'the members came by _has; Group/%s was not read (%d requests)' % (group_id, len(requests)))
+    by_ref = run(['cohort', '--source', paged, '--server-group', 'Group/' + group_id, '--no-cache',
+                  '--filter', 'gender = "male"']).split()
+    check(by_ref == narrower.stdout.split(), '--server-group takes Group/ID too')
+    missing = subprocess.run([CLI, 'summary', '--source', paged, '--server-group', 'no-such-group', '--no-cache'],
+                             capture_output=True, text=True, timeout=600)
+    check(missing.returncode == 1 and 'Group/no-such-group' in missing.stderr,
+          'a Group the server lacks is an error naming it (%s)' % missing.stderr.strip()[-200:])
+    by_search = run(['cohort', '--source', paged, '--server-search', 'gender=male', '--no-cache',
+                     '--filter', expr]).split()
+    check(by_search == ids, '--server-search gender=male then the filter: the same %d patients' % len(ids))
+    for args, what in ((['--server-group', 'a b'], 'a bad Group id'),
+                       (['--server-group', 'g', '--server-search', 'gender=male'], 'both at once'),
+                       (['--server-group', 'g', '--offline'], 'with --offline')):
+        result = subprocess.run([CLI, 'summary', '--source', paged] + args, capture_output=True, text=True,
+                                timeout=600)
+        check(result.returncode != 0 and result.stderr.strip() != '',
+              '--server-group/--server-search refuse %s (%s)' % (what, result.stderr.strip()[:120]))
+
     # --group-out + push: the same Group id, so no second Group
     out = os.path.join(tmp, 'group-out.json')
     run(['cohort', '--source', paged, '--filter', expr, '--name', name, '--group-out', out])

