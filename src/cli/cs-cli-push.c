@@ -18,6 +18,7 @@ typedef struct
   gboolean tty;          /* rewrite one line with \r; else one line a second */
   gint64   last;         /* monotonic µs of the last line */
   gsize    width;        /* characters of the last \r line, to blank it */
+  char    *folder;       /* basename of the folder pushed, NULL for a file */
 } ProgressState;
 
 static void
@@ -65,7 +66,12 @@ print_progress (const CsFhirPushProgress *p,
     {
       g_autofree char *base = p->source != NULL ? g_path_get_basename (p->source) : g_strdup ("");
 
-      if (p->bytes_total > 0)
+      if (p->bytes_total > 0 && state->folder != NULL)
+        /* Translators: "Reading the folder fhir: 42 % (Aaron.json, 12000 resources)";
+         * the percentage is of the whole folder */
+        line = g_strdup_printf (_("Reading the folder %s: %.0f %% (%s, %" PRIu64 " resources)"), state->folder,
+                                100.0 * (double) p->bytes_read / (double) p->bytes_total, base, p->resources_read);
+      else if (p->bytes_total > 0)
         /* Translators: "Reading bundle.json: 42 % (12000 resources)" */
         line = g_strdup_printf (_("Reading %s: %.0f %% (%" PRIu64 " resources)"), base,
                                 100.0 * (double) p->bytes_read / (double) p->bytes_total, p->resources_read);
@@ -122,6 +128,7 @@ cs_cli_cmd_push (int    argc,
   CsFhirPushOptions options = { 0 };
   CsFhirPushResult result = { 0 };
   ProgressState state = { 0 };
+  g_autofree char *folder = NULL;
   gboolean ok;
 
   if (!cs_cli_parse_options (&argc, &argv, _("FILE"),
@@ -150,6 +157,8 @@ cs_cli_cmd_push (int    argc,
   options.dry_run = dry_run;
 
   state.tty = isatty (STDERR_FILENO);
+  if (g_file_test (argv[1], G_FILE_TEST_IS_DIR))
+    state.folder = folder = g_path_get_basename (argv[1]);
   ok = cs_fhir_client_push_path_full (client, argv[1], &options, &result,
                                       print_entry_error, &state,
                                       (progress || state.tty) && !no_progress ? print_progress : NULL, &state,

@@ -1203,6 +1203,57 @@ clear_posts (void)
   g_mutex_unlock (&server->mutex);
 }
 
+/* A folder: the reading progress counts its files together */
+static void
+test_push_folder_progress (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *first = write_push_bundle (&dir);
+  g_autofree char *second = g_build_filename (dir, "zz-more.ndjson", NULL);
+  g_autoptr(CsFhirClient) client = make_client ("pushok/");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) reports = g_array_new (FALSE, TRUE, sizeof (CsFhirPushProgress));
+  g_autoptr(GString) more = g_string_new (NULL);
+  CsFhirPushOptions options = { 50, FALSE, FALSE };
+  CsFhirPushResult result = { 0 };
+  PushProgress pp = { reports, NULL, 0 };
+  guint64 size = 0, read = 0;
+  guint n_reading = 0;
+  GStatBuf st;
+
+  /* big enough for several reports of the second file */
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (more, "{\"resourceType\":\"Patient\",\"id\":\"more-%u\",\"gender\":\"female\"}\n", i);
+  g_assert_true (g_file_set_contents (second, more->str, more->len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (first, &st), ==, 0);
+  size = (guint64) st.st_size + more->len;
+
+  clear_posts ();
+  options.dry_run = TRUE;
+  g_assert_true (cs_fhir_client_push_path_full (client, dir, &options, &result, NULL, NULL,
+                                                push_progress_cb, &pp, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.resources, ==, 6 + 20000);
+  for (guint i = 0; i < reports->len; i++)
+    {
+      const CsFhirPushProgress *p = &g_array_index (reports, CsFhirPushProgress, i);
+
+      if (p->phase != CS_FHIR_PUSH_PHASE_READING || p->bytes_total == 0)
+        continue;
+      n_reading++;
+      /* the folder's size, not the file's; never going back */
+      g_assert_cmpuint (p->bytes_total, ==, size);
+      g_assert_cmpuint (p->bytes_read, >=, read);
+      g_assert_cmpuint (p->bytes_read, <=, size);
+      read = p->bytes_read;
+    }
+  g_assert_cmpuint (n_reading, >=, 1);
+  g_unlink (first);
+  g_unlink (second);
+  g_rmdir (dir);
+}
+
 static void
 test_push_progress (void)
 {
@@ -1383,6 +1434,7 @@ main (int   argc,
   g_test_add_func ("/fhir/cohort/async-and-cache", test_cohort_async_and_cache);
   g_test_add_func ("/fhir/push/entry-errors", test_push_entry_errors);
   g_test_add_func ("/fhir/push/progress", test_push_progress);
+  g_test_add_func ("/fhir/push/folder-progress", test_push_folder_progress);
   g_test_add_func ("/fhir/push/cancel", test_push_cancel);
 
   ret = g_test_run ();

@@ -533,6 +533,20 @@ progress_cb (guint64  bytes_done,
   p->last_n = n_resources;
 }
 
+/* progress_cb, and bytes_done never decreases */
+static void
+folder_progress_cb (guint64  bytes_done,
+                    guint64  bytes_total,
+                    guint64  n_resources,
+                    gpointer user_data)
+{
+  Progress *p = user_data;
+
+  g_assert_cmpuint (bytes_done, >=, p->last_done);
+  g_assert_cmpuint (bytes_total, >=, p->total);
+  progress_cb (bytes_done, bytes_total, n_resources, user_data);
+}
+
 static void
 test_path_progress_cancel (void)
 {
@@ -573,6 +587,8 @@ test_path_folder (void)
   g_autofree char *empty_dir = g_dir_make_tmp ("cs-ingest-XXXXXX", NULL);
   g_autofree char *f1 = NULL, *f2 = NULL, *f3 = NULL, *f4 = NULL, *f5 = NULL, *f6 = NULL;
   g_autoptr(GError) error = NULL;
+  Progress folder_progress = { 0, 0, 0, 0 };
+  guint64 folder_size = 0;
   Collect c;
 
   g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
@@ -583,11 +599,23 @@ test_path_folder (void)
   f4 = write_temp (dir, "notes.txt", "not json at all", -1);
   f5 = write_temp (dir, ".hidden.json", "not json either", -1);
   f6 = write_temp (dir, "d.json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}", -1);
+  for (const char *const *f = (const char *const[]) { f1, f2, f3, f6, NULL }; *f != NULL; f++)
+    {
+      GStatBuf st;
+
+      g_assert_cmpint (g_stat (*f, &st), ==, 0);
+      folder_size += (guint64) st.st_size;
+    }
 
   collect_init (&c);
-  g_assert_true (cs_ingest_path (dir, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_true (cs_ingest_path (dir, collect_cb, &c, folder_progress_cb, &folder_progress, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (c.lines->len, ==, 4);
+  /* a folder's progress counts all its data files together and never goes back */
+  g_assert_cmpuint (folder_progress.calls, >=, 4);
+  g_assert_cmpuint (folder_progress.total, ==, folder_size);
+  g_assert_cmpuint (folder_progress.last_done, ==, folder_size);
+  g_assert_cmpuint (folder_progress.last_n, ==, 4);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (c.lines, 0), "Patient|a|-|-|0|"));
   g_assert_true (g_str_has_prefix (g_ptr_array_index (c.lines, 1), "Patient|x|-|-|1|"));
   g_assert_true (g_str_has_prefix (g_ptr_array_index (c.lines, 2), "Patient|c1|-|-|2|"));

@@ -67,8 +67,9 @@ typedef struct
   CsFhirPushPhase  phase;
   gboolean         dry_run;
   const char      *source;           /* file being read (READING), else NULL */
-  guint64          bytes_read;       /* READING: bytes read of source */
-  guint64          bytes_total;      /* READING: size of source (0 if unknown) */
+  guint64          bytes_read;       /* READING: bytes read so far (of all files of a folder) */
+  guint64          bytes_total;      /* READING: size of the file or of all files of the folder
+                                      * (0 if unknown) */
   guint64          resources_read;   /* resources read in the first pass so far */
   guint64          resources_total;  /* resources to upload; known from SENDING on, 0 before */
   guint64          resources_done;   /* resources compared with the server (and sent when

@@ -484,6 +484,8 @@ typedef struct
   gpointer              progress_data;
   GCancellable         *cancellable;
   char                 *buffer;
+  guint64               bytes_before;  /* of the files already read */
+  guint64               bytes_total;   /* of all files, as stat()ed first */
 } PathRun;
 
 static gboolean
@@ -552,6 +554,19 @@ collect_files (const char *dir,
   return TRUE;
 }
 
+/* Bytes count over all files of the run, so a folder's progress runs from
+ * 0 to its whole size once; a file that grew while being read raises the
+ * total rather than overshooting it. */
+static void
+report_progress (PathRun *run,
+                 guint64  done_in_file)
+{
+  guint64 done = run->bytes_before + done_in_file;
+
+  run->bytes_total = MAX (run->bytes_total, done);
+  run->progress (done, run->bytes_total, run->ingest->n_resources, run->progress_data);
+}
+
 static gboolean
 ingest_file (PathRun    *run,
              const char *path,
@@ -606,7 +621,7 @@ ingest_file (PathRun    *run,
       done += (guint64) n;
       if (ok && run->progress != NULL && done - last_report >= PROGRESS_INTERVAL)
         {
-          run->progress (done, (guint64) st.st_size, self->n_resources, run->progress_data);
+          report_progress (run, done);
           last_report = done;
         }
     }
@@ -617,7 +632,8 @@ ingest_file (PathRun    *run,
   else
     self->in_source = FALSE;
   if (ok && run->progress != NULL)
-    run->progress (done, (guint64) st.st_size, self->n_resources, run->progress_data);
+    report_progress (run, done);
+  run->bytes_before += done;
   return ok;
 }
 
@@ -659,6 +675,16 @@ cs_ingest_path (const char           *path,
   run.progress_data = progress_data;
   run.cancellable = cancellable;
   run.buffer = buffer;
+  run.bytes_before = 0;
+  run.bytes_total = 0;
+  if (progress != NULL)
+    for (guint i = 0; i < files->len; i++)
+      {
+        GStatBuf st;
+
+        if (g_stat (g_ptr_array_index (files, i), &st) == 0 && st.st_size > 0)
+          run.bytes_total += (guint64) st.st_size;
+      }
 
   for (guint i = 0; i < files->len; i++)
     if (!ingest_file (&run, g_ptr_array_index (files, i), error))

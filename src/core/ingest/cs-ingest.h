@@ -55,8 +55,9 @@ typedef gboolean (*CsIngestResourceFunc) (const CsResourceRecord *record,
                                           gpointer                user_data,
                                           GError                **error);
 
-/* Called now and then (at most every 64 KiB or so) with bytes consumed of the
- * current source, its total size (0 if unknown) and resources seen so far. */
+/* Called now and then (at most every 64 KiB or so) with bytes consumed, the
+ * total size (0 if unknown) and resources seen so far. cs_ingest_path()
+ * counts the bytes over all files of a folder together. */
 typedef void     (*CsIngestProgressFunc) (guint64   bytes_done,
                                           guint64   bytes_total,
                                           guint64   n_resources,
