@@ -837,7 +837,7 @@ cs_cli_cmd_chart (int    argc,
   if (!(d.store = cs_cli_load_sources (o.sources, &error)))
     {
       cs_cli_error ("%s", error->message);
-      return CS_CLI_FAILED;
+      return cs_cli_exit_status (error);
     }
   /* --overlay: the bars count the whole cohort, the filter is the selection */
   if (!(d.rows = cs_cli_select_rows (d.store, o.overlay ? NULL : o.filter, &error)))

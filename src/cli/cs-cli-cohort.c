@@ -224,7 +224,7 @@ cs_cli_cmd_cohort (int    argc,
   if (!(store = cs_cli_load_sources (sources, &error)))
     {
       cs_cli_error ("%s", error->message);
-      return CS_CLI_FAILED;
+      return cs_cli_exit_status (error);
     }
 
   if (opened != NULL)

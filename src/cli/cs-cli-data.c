@@ -12,16 +12,6 @@
 #include "cs-cli.h"
 #include "cs-filter.h"
 
-static int
-exit_status_for (const GError *error)
-{
-  if (error->domain == G_OPTION_ERROR)
-    return CS_CLI_USAGE;
-  if (error->domain == CS_FILTER_ERROR && error->code == CS_FILTER_ERROR_SYNTAX)
-    return CS_CLI_USAGE;
-  return CS_CLI_FAILED;
-}
-
 static gboolean
 check_no_arguments (const char  *command,
                     int          argc,
@@ -72,7 +62,7 @@ cs_cli_cmd_summary (int    argc,
   if ((store = cs_cli_load_sources (sources, &error)) == NULL)
     {
       cs_cli_error ("%s", error->message);
-      return exit_status_for (error);
+      return cs_cli_exit_status (error);
     }
 
   types = cs_store_get_resource_types (store);
@@ -141,7 +131,7 @@ cs_cli_cmd_variables (int    argc,
   if ((store = cs_cli_load_sources (sources, &error)) == NULL)
     {
       cs_cli_error ("%s", error->message);
-      return exit_status_for (error);
+      return cs_cli_exit_status (error);
     }
 
   n = cs_store_get_n_variables (store);
@@ -366,7 +356,7 @@ cs_cli_cmd_table (int    argc,
   if ((store = cs_cli_load_sources (sources, &error)) == NULL)
     {
       cs_cli_error ("%s", error->message);
-      return exit_status_for (error);
+      return cs_cli_exit_status (error);
     }
   if ((vars = select_columns (store, columns, &error)) == NULL)
     {
@@ -376,7 +366,7 @@ cs_cli_cmd_table (int    argc,
   if ((rows = cs_cli_select_rows (store, filter, &error)) == NULL)
     {
       cs_cli_error (_("--filter: %s"), error->message);
-      return exit_status_for (error);
+      return cs_cli_exit_status (error);
     }
 
   if (format == FORMAT_JSON)

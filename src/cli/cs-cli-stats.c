@@ -88,7 +88,7 @@ load_and_select (char     **sources,
   if (!(store = cs_cli_load_sources (sources, &error)))
     {
       cs_cli_error ("%s", error->message);
-      return CS_CLI_FAILED;
+      return cs_cli_exit_status (error);
     }
 
   if (!(rows = cs_cli_select_rows (store, filter, &error)))

@@ -69,6 +69,16 @@ static const GOptionEntry source_entries[] = {
   { NULL }
 };
 
+int
+cs_cli_exit_status (const GError *error)
+{
+  if (error->domain == G_OPTION_ERROR)
+    return CS_CLI_USAGE;
+  if (error->domain == CS_FILTER_ERROR && error->code == CS_FILTER_ERROR_SYNTAX)
+    return CS_CLI_USAGE;
+  return CS_CLI_FAILED;
+}
+
 static gboolean
 takes_sources (const GOptionEntry *entries)
 {

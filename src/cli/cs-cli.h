@@ -30,6 +30,10 @@ gboolean   cs_cli_parse_options   (int            *argc,
 CsStore   *cs_cli_load_sources    (char          **sources,
                                    GError        **error);
 
+/* CS_CLI_USAGE for a bad option value (G_OPTION_ERROR) or a filter that
+ * does not parse, else CS_CLI_FAILED. */
+int        cs_cli_exit_status     (const GError   *error);
+
 /* Prints "cohortscope-cli: MESSAGE" to stderr. */
 void       cs_cli_error           (const char     *format,
                                    ...) G_GNUC_PRINTF (1, 2);

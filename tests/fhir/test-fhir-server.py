@@ -222,10 +222,12 @@ def group_checks(port, tmp):
     for args, what in ((['--server-group', 'a b'], 'a bad Group id'),
                        (['--server-group', 'g', '--server-search', 'gender=male'], 'both at once'),
                        (['--server-group', 'g', '--offline'], 'with --offline')):
-        result = subprocess.run([CLI, 'summary', '--source', paged] + args, capture_output=True, text=True,
-                                timeout=600)
-        check(result.returncode != 0 and result.stderr.strip() != '',
-              '--server-group/--server-search refuse %s (%s)' % (what, result.stderr.strip()[:120]))
+        for command in (['summary'], ['cohort', '--filter', expr], ['stats', '--x', 'gender', '--y', 'stage_group']):
+            result = subprocess.run([CLI] + command + ['--source', paged] + args, capture_output=True, text=True,
+                                    timeout=600)
+            check(result.returncode == 2 and result.stderr.strip() != '',
+                  '%s: --server-group/--server-search refuse %s (exit 2: %s)'
+                  % (command[0], what, result.stderr.strip()[:120]))
 
     # --group-out + push: the same Group id, so no second Group
     out = os.path.join(tmp, 'group-out.json')
