@@ -46,6 +46,9 @@ run_load (const char *url)
       return 1;
     }
   cs_fhir_client_configure_from_env (client);
+  /* for trying other request concurrencies */
+  if (g_getenv ("CS_BENCH_IN_FLIGHT") != NULL)
+    cs_fhir_client_set_max_in_flight (client, (guint) g_ascii_strtoull (g_getenv ("CS_BENCH_IN_FLIGHT"), NULL, 10));
 
   start = g_get_monotonic_time ();
   if (!cs_fhir_client_load_cohort (client, NULL, store, progress_cb, &last, NULL, &error))

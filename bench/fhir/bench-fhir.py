@@ -13,8 +13,9 @@
 #   2. times `curl` fetching those page URLs sequentially in one process
 #      (keep-alive, bodies to /dev/null): raw transfer;
 #   3. times `bench-fhir-fetch load URL` (our client: parallel requests,
-#      parse-while-download on a parser thread into a CsStore), best of 5,
-#      and the same with the parse on the network thread (CS_FHIR_PARSE_THREAD=0);
+#      parse-while-download into a CsStore, the parser chosen as by
+#      `--source URL`), best of 5, and the same with each parser forced:
+#      a parser thread (CS_FHIR_PARSE_THREAD=1) and the network thread (=0);
 #   4. times `bench-fhir-fetch parse` on the saved bodies: parse + store cost
 #      without the network, and `parse --no-store` (parse alone).
 # For each best run it also reports the CPU seconds (user + system) of the
@@ -147,20 +148,30 @@ def main():
         report['curl_cpu_seconds'] = best_curl[1]
         report['curl_server_cpu_seconds'] = best_curl[2]
 
-        # 3. our client: the whole load, as `--source URL` does
-        #    (alternating with the parse on the network thread, CS_FHIR_PARSE_THREAD=0)
-        client_runs, inline_runs = [], []
+        # 3. our client: the whole load, as `--source URL` does (which chooses
+        #    the page parser itself: on the network thread here when this
+        #    machine has two cores or fewer, the server being local), then
+        #    each choice forced, alternating: CS_FHIR_PARSE_THREAD=1 / =0
+        client_runs, thread_runs, inline_runs = [], [], []
         for _ in range(5):
-            _, cpu, server, out = timed(proc, [driver, 'load', base])
-            client_runs.append(dict(json.loads(out), cpu=cpu, server_cpu=server))
-            env = dict(os.environ, CS_FHIR_PARSE_THREAD='0')
-            _, cpu, server, out = timed(proc, [driver, 'load', base], env=env)
-            inline_runs.append(dict(json.loads(out), cpu=cpu, server_cpu=server))
+            for runs, mode in ((client_runs, None), (thread_runs, '1'), (inline_runs, '0')):
+                env = dict(os.environ)
+                env.pop('CS_FHIR_PARSE_THREAD', None)
+                if mode is not None:
+                    env['CS_FHIR_PARSE_THREAD'] = mode
+                _, cpu, server, out = timed(proc, [driver, 'load', base], env=env)
+                runs.append(dict(json.loads(out), cpu=cpu, server_cpu=server))
         best = min(client_runs, key=lambda r: r['seconds'])
-        report['client_one_thread_seconds'] = min(r['seconds'] for r in inline_runs)
+        best_thread = min(thread_runs, key=lambda r: r['seconds'])
+        best_inline = min(inline_runs, key=lambda r: r['seconds'])
+        report['cores'] = os.cpu_count()
         report['client_seconds'] = best['seconds']
         report['client_cpu_seconds'] = best['cpu']
         report['client_server_cpu_seconds'] = best['server_cpu']
+        report['client_parser_thread_seconds'] = best_thread['seconds']
+        report['client_parser_thread_cpu_seconds'] = best_thread['cpu']
+        report['client_inline_seconds'] = best_inline['seconds']
+        report['client_inline_cpu_seconds'] = best_inline['cpu']
         report['client_resources'] = best['resources']
         report['client_pages'] = best['pages']
 

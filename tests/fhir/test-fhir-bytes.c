@@ -20,6 +20,7 @@
 #include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
 #include "cs-store.h"
+#include "fhir-test-mode.h"
 
 typedef struct
 {
@@ -289,6 +290,7 @@ main (int   argc,
   /* the offline cache goes to a fresh XDG_CACHE_HOME */
   g_assert_nonnull (cache_dir);
   g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+  fhir_test_choose_parse_mode (&argc, argv);
   g_test_init (&argc, &argv, NULL);
   expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   build_page ();

@@ -18,6 +18,7 @@
 #include "cs-fhir-client.h"
 #include "cs-fhir-private.h"
 #include "cs-fhir-push.h"
+#include "fhir-test-mode.h"
 
 typedef struct
 {
@@ -1406,6 +1407,7 @@ main (int   argc,
       g_setenv ("CS_FHIR_FAULTS_CACHE", cache_dir, TRUE);
       g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
     }
+  fhir_test_choose_parse_mode (&argc, argv);
   g_test_init (&argc, &argv, NULL);
 
   server = test_server_start (NULL);

@@ -18,8 +18,9 @@ cs_json_get (const CsJsonNode *object,
   if (object == NULL || key == NULL || object->type != CS_JSON_OBJECT)
     return NULL;
 
+  /* the first byte rules out most members without a call */
   for (const CsJsonNode *child = object->v.first_child; child != NULL; child = child->next)
-    if (strcmp (child->key, key) == 0)
+    if (child->key[0] == key[0] && strcmp (child->key, key) == 0)
       return child;
   return NULL;
 }
@@ -30,7 +31,7 @@ get_len (const CsJsonNode *object,
          gsize             len)
 {
   for (const CsJsonNode *child = object->v.first_child; child != NULL; child = child->next)
-    if (strncmp (child->key, key, len) == 0 && child->key[len] == '\0')
+    if (child->key[0] == key[0] && strncmp (child->key, key, len) == 0 && child->key[len] == '\0')
       return child;
   return NULL;
 }
