@@ -56,6 +56,7 @@ static gboolean opt_no_cache;
 static gboolean opt_offline;
 static char *opt_server_group;
 static char *opt_server_search;
+static char *opt_server_types;
 
 static const GOptionEntry source_entries[] = {
   { "no-cache", 0, 0, G_OPTION_ARG_NONE, &opt_no_cache,
@@ -66,6 +67,9 @@ static const GOptionEntry source_entries[] = {
     N_("From http(s):// sources load only the members of Group/ID"), N_("ID") },
   { "server-search", 0, 0, G_OPTION_ARG_STRING, &opt_server_search,
     N_("From http(s):// sources load only the patients this Patient search finds, e.g. birthdate=lt1960"), N_("QUERY") },
+  { "server-types", 0, 0, G_OPTION_ARG_STRING, &opt_server_types,
+    N_("From http(s):// sources fetch only these types with the patients, e.g. Observation,Condition,ImagingStudy "
+       "(default: every Patient-compartment type the server declares)"), N_("T1,T2") },
   { NULL }
 };
 
@@ -117,6 +121,23 @@ cs_cli_parse_options (int                 *argc,
   return TRUE;
 }
 
+/* "Observation,Condition": FHIR type names (a capital, then letters) */
+static gboolean
+valid_type_list (const char *list)
+{
+  g_auto(GStrv) types = g_strsplit (list, ",", -1);
+
+  for (guint i = 0; types[i] != NULL; i++)
+    {
+      if (!g_ascii_isupper (types[i][0]))
+        return FALSE;
+      for (const char *c = types[i]; *c != '\0'; c++)
+        if (!g_ascii_isalpha (*c))
+          return FALSE;
+    }
+  return types[0] != NULL;
+}
+
 /* --server-group takes "x" or "Group/x" */
 static const char *
 server_group_id (void)
@@ -140,6 +161,7 @@ load_server (const char  *url,
              GError     **error)
 {
   g_autoptr(CsFhirClient) client = NULL;
+  g_auto(GStrv) types = NULL;
   CsFhirCohortSpec spec = { 0 };
 
   if (!(client = cs_fhir_client_new (url, error)))
@@ -155,6 +177,11 @@ load_server (const char  *url,
     {
       spec.kind = CS_FHIR_COHORT_SEARCH;
       spec.patient_query = opt_server_search;
+    }
+  if (opt_server_types != NULL)
+    {
+      types = g_strsplit (opt_server_types, ",", -1);
+      spec.resource_types = (const char * const *) types;
     }
   spec.write_cache = !opt_no_cache;
 
@@ -195,6 +222,13 @@ cs_cli_load_sources (char   **sources,
                            _("--server-group and --server-search cannot be used together"));
       return NULL;
     }
+  if (opt_server_types != NULL && !valid_type_list (opt_server_types))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--server-types %s: give resource types separated by commas, e.g. Observation,Condition"),
+                   opt_server_types);
+      return NULL;
+    }
   if (opt_server_group != NULL && !cs_saved_cohort_is_valid_id (server_group_id ()))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -221,11 +255,12 @@ cs_cli_load_sources (char   **sources,
             }
         }
 
-      if (is_url (source) && cached && (opt_server_group != NULL || opt_server_search != NULL))
+      if (is_url (source) && cached && (opt_server_group != NULL || opt_server_search != NULL ||
+                                        opt_server_types != NULL))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("--source %s: --server-group and --server-search choose what a server load fetches; "
-                         "the offline copy holds what the last load fetched"), sources[i]);
+                       _("--source %s: --server-group, --server-search and --server-types choose what a server "
+                         "load fetches; the offline copy holds what the last load fetched"), sources[i]);
           return NULL;
         }
       if (is_url (source) && cached)

@@ -219,7 +219,20 @@ def group_checks(port, tmp):
     by_search = run(['cohort', '--source', paged, '--server-search', 'gender=male', '--no-cache',
                      '--filter', expr]).split()
     check(by_search == ids, '--server-search gender=male then the filter: the same %d patients' % len(ids))
+    # Only the types asked for come with the patients
+    wanted = ['Observation', 'Condition', 'ImagingStudy']
+    full = json.loads(run(['summary', '--source', paged, '--no-cache', '--json']))['resources']
+    narrow = json.loads(run(['summary', '--source', paged, '--no-cache', '--json',
+                             '--server-types', ','.join(wanted)]))['resources']
+    check(narrow == {t: n for t, n in full.items() if t in wanted + ['Patient']} and len(full) > len(narrow),
+          '--server-types %s: only those types and Patient, as many as in the whole load (%s of %s)'
+          % (','.join(wanted), narrow, full))
+    grouped = json.loads(run(['summary', '--source', paged, '--no-cache', '--json', '--server-group', group_id,
+                              '--server-types', 'Condition']))['resources']
+    check(set(grouped) == {'Patient', 'Condition'} and grouped['Patient'] == len(narrower.stdout.split()),
+          '--server-types with --server-group: %s' % grouped)
     for args, what in ((['--server-group', 'a b'], 'a bad Group id'),
+                       (['--server-types', 'observation'], 'a bad type list'),
                        (['--server-group', 'g', '--server-search', 'gender=male'], 'both at once'),
                        (['--server-group', 'g', '--offline'], 'with --offline')):
         for command in (['summary'], ['cohort', '--filter', expr], ['stats', '--x', 'gender', '--y', 'stage_group']):
