@@ -121,23 +121,6 @@ cs_cli_parse_options (int                 *argc,
   return TRUE;
 }
 
-/* "Observation,Condition": FHIR type names (a capital, then letters) */
-static gboolean
-valid_type_list (const char *list)
-{
-  g_auto(GStrv) types = g_strsplit (list, ",", -1);
-
-  for (guint i = 0; types[i] != NULL; i++)
-    {
-      if (!g_ascii_isupper (types[i][0]))
-        return FALSE;
-      for (const char *c = types[i]; *c != '\0'; c++)
-        if (!g_ascii_isalpha (*c))
-          return FALSE;
-    }
-  return types[0] != NULL;
-}
-
 /* --server-group takes "x" or "Group/x" */
 static const char *
 server_group_id (void)
@@ -180,7 +163,8 @@ load_server (const char  *url,
     }
   if (opt_server_types != NULL)
     {
-      types = g_strsplit (opt_server_types, ",", -1);
+      /* checked in cs_cli_load_sources */
+      types = cs_fhir_parse_type_list (opt_server_types, NULL);
       spec.resource_types = (const char * const *) types;
     }
   spec.write_cache = !opt_no_cache;
@@ -222,12 +206,16 @@ cs_cli_load_sources (char   **sources,
                            _("--server-group and --server-search cannot be used together"));
       return NULL;
     }
-  if (opt_server_types != NULL && !valid_type_list (opt_server_types))
+  if (opt_server_types != NULL)
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--server-types %s: give resource types separated by commas, e.g. Observation,Condition"),
-                   opt_server_types);
-      return NULL;
+      g_auto(GStrv) types = NULL;
+      g_autoptr(GError) types_error = NULL;
+
+      if (!(types = cs_fhir_parse_type_list (opt_server_types, &types_error)))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--server-types: %s", types_error->message);
+          return NULL;
+        }
     }
   if (opt_server_group != NULL && !cs_saved_cohort_is_valid_id (server_group_id ()))
     {

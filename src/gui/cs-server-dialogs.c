@@ -491,6 +491,7 @@ typedef struct
   AdwComboRow *kind_row;
   AdwEntryRow *group_row;
   AdwEntryRow *search_row;
+  AdwEntryRow *types_row;
   GtkWidget   *load_button;
 } OpenServer;
 
@@ -537,6 +538,10 @@ static void
 on_open_server_text_changed (GtkEditable *editable,
                              OpenServer  *os)
 {
+  /* a fix in progress is no longer the error that was marked */
+  gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+  if (GTK_WIDGET (editable) == GTK_WIDGET (os->types_row))
+    gtk_widget_set_tooltip_text (GTK_WIDGET (editable), NULL);
   open_server_update (os);
 }
 
@@ -547,6 +552,7 @@ on_load_clicked (GtkButton  *button,
   CsFhirCohortSpec spec = { 0 };
   g_autofree char *group_id = NULL;
   g_autofree char *query = NULL;
+  g_auto(GStrv) types = NULL;
   guint index = adw_combo_row_get_selected (os->server_row);
   CsServerProfile *profile;
 
@@ -586,6 +592,19 @@ on_load_clicked (GtkButton  *button,
           return;
         }
       spec.patient_query = query;
+    }
+  if (gtk_editable_get_text (GTK_EDITABLE (os->types_row))[0] != '\0')
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!(types = cs_fhir_parse_type_list (gtk_editable_get_text (GTK_EDITABLE (os->types_row)), &error)))
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (os->types_row), "error");
+          gtk_widget_set_tooltip_text (GTK_WIDGET (os->types_row), error->message);
+          gtk_widget_grab_focus (GTK_WIDGET (os->types_row));
+          return;
+        }
+      spec.resource_types = (const char * const *) types;
     }
   spec.write_cache = TRUE;
 
@@ -638,7 +657,9 @@ cs_open_server_dialog_new (CsWindow *window)
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Loads the patients with their Observations, Conditions and ImagingStudies. "
+                                         _("Loads the patients with their records: Observations, Conditions, "
+                                           "ImagingStudies, Encounters and every other type of the patient "
+                                           "compartment the server has, or only the types given. "
                                            "The cohort is also kept for opening offline."));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
@@ -683,9 +704,18 @@ cs_open_server_dialog_new (CsWindow *window)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   os->search_row = ADW_ENTRY_ROW (row);
 
+  row = adw_entry_row_new ();
+  gtk_widget_set_name (row, "resource-types");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Only these types, e.g. Observation, Condition"));
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  os->types_row = ADW_ENTRY_ROW (row);
+
   g_signal_connect (os->kind_row, "notify::selected", G_CALLBACK (on_open_server_changed), os);
   g_signal_connect (os->group_row, "changed", G_CALLBACK (on_open_server_text_changed), os);
   g_signal_connect (os->search_row, "changed", G_CALLBACK (on_open_server_text_changed), os);
+  g_signal_connect (os->types_row, "changed", G_CALLBACK (on_open_server_text_changed), os);
   open_server_update (os);
 
   return GTK_WINDOW (dialog);

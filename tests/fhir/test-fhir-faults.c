@@ -982,6 +982,25 @@ test_cohort_group (void)
 }
 
 static void
+test_type_list (void)
+{
+  g_auto(GStrv) types = cs_fhir_parse_type_list (" Observation,Condition  ImagingStudy,,Observation ", NULL);
+  const char *want[] = { "Observation", "Condition", "ImagingStudy", NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_strv_equal ((const char * const *) types, want));
+  g_assert_null (cs_fhir_parse_type_list ("Observation, condition", &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "“condition”"));
+  g_clear_error (&error);
+  g_assert_null (cs_fhir_parse_type_list ("Observation/1", &error));
+  g_assert_nonnull (strstr (error->message, "“Observation/1”"));
+  g_clear_error (&error);
+  g_assert_null (cs_fhir_parse_type_list (" , ", &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED);
+}
+
+static void
 test_cohort_group_has (void)
 {
   const char *prefixes[] = { "minihas/", "minihasbad/" };
@@ -1433,6 +1452,7 @@ main (int   argc,
   g_test_add_func ("/fhir/cohort/search-revinclude", test_cohort_search_revinclude);
   g_test_add_func ("/fhir/cohort/group", test_cohort_group);
   g_test_add_func ("/fhir/cohort/group-has", test_cohort_group_has);
+  g_test_add_func ("/fhir/cohort/type-list", test_type_list);
   g_test_add_func ("/fhir/cohort/async-and-cache", test_cohort_async_and_cache);
   g_test_add_func ("/fhir/push/entry-errors", test_push_entry_errors);
   g_test_add_func ("/fhir/push/progress", test_push_progress);

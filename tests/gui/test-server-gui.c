@@ -220,10 +220,11 @@ save_profile (const char *name,
   g_assert_no_error (error);
 }
 
-static void
-load_with (const char *server_name,
-           guint       kind,
-           const char *text)
+/* The Open from Server dialog with server, kind and Group id or search filled in */
+static GtkWindow *
+open_dialog_with (const char *server_name,
+                  guint       kind,
+                  const char *text)
 {
   GtkWindow *dialog = cs_open_server_dialog_new (window);
   AdwComboRow *server_row = ADW_COMBO_ROW (test_get_named (dialog, "server"));
@@ -247,6 +248,16 @@ load_with (const char *server_name,
     gtk_editable_set_text (GTK_EDITABLE (test_get_named (dialog, "patient-search")), text);
 
   g_assert_true (gtk_widget_get_sensitive (test_get_named (dialog, "load")));
+  return dialog;
+}
+
+static void
+load_with (const char *server_name,
+           guint       kind,
+           const char *text)
+{
+  GtkWindow *dialog = open_dialog_with (server_name, kind, text);
+
   if (kind == 2)
     test_maybe_screenshot (dialog, "server-open");
   g_signal_emit_by_name (test_get_named (dialog, "load"), "clicked");
@@ -394,6 +405,36 @@ test_load_group (void)
   test_wait_until (not_loading, NULL);
   g_assert_cmpstr (count_text (), ==, "2 of 2 patients");
   g_assert_cmpuint (cs_store_get_n_resources (cs_window_get_store (window)), ==, 4);
+}
+
+static void
+test_load_types (void)
+{
+  GtkWindow *dialog = NULL;
+  GtkWidget *types;
+
+  load_with ("Test server", CS_FHIR_COHORT_ALL, NULL);
+  test_wait_until (not_loading, NULL);
+  g_assert_cmpuint (cs_store_get_n_resources (cs_window_get_store (window)), ==, 6);
+
+  /* a word that is no type: marked and named, the dialog stays, nothing loads */
+  dialog = open_dialog_with ("Test server", CS_FHIR_COHORT_ALL, NULL);
+  types = test_get_named (dialog, "resource-types");
+  gtk_editable_set_text (GTK_EDITABLE (types), "Observation, condition");
+  g_signal_emit_by_name (test_get_named (dialog, "load"), "clicked");
+  g_assert_true (gtk_widget_has_css_class (types, "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (types), "“condition”"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_false (cs_window_get_loading (window));
+
+  /* only Conditions with the patients (this server has none): no Observations */
+  gtk_editable_set_text (GTK_EDITABLE (types), "Condition");
+  g_assert_false (gtk_widget_has_css_class (types, "error"));
+  g_signal_emit_by_name (test_get_named (dialog, "load"), "clicked");
+  test_wait_until (not_loading, NULL);
+  g_assert_cmpstr (count_text (), ==, "3 of 3 patients");
+  g_assert_cmpuint (cs_store_get_n_resources (cs_window_get_store (window)), ==, 3);
+  g_assert_cmpuint (cs_store_count_resources (cs_window_get_store (window), "Observation"), ==, 0);
 }
 
 static void
@@ -644,6 +685,7 @@ main (int   argc,
   g_test_add_func ("/gui/servers/load-all", test_load_all);
   g_test_add_func ("/gui/servers/load-search", test_load_search);
   g_test_add_func ("/gui/servers/load-group", test_load_group);
+  g_test_add_func ("/gui/servers/load-types", test_load_types);
   g_test_add_func ("/gui/servers/cached", test_cached);
   g_test_add_func ("/gui/servers/cancel", test_cancel);
   g_test_add_func ("/gui/servers/error", test_error);

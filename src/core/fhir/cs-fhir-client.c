@@ -1780,6 +1780,40 @@ static const char * const compartment_types[] = {
   "ServiceRequest", "Specimen", NULL
 };
 
+GStrv
+cs_fhir_parse_type_list (const char  *text,
+                         GError     **error)
+{
+  g_auto(GStrv) words = g_strsplit_set (text != NULL ? text : "", ", \t", -1);
+  g_autoptr(GPtrArray) types = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      gboolean ok = g_ascii_isupper (words[i][0]);
+
+      if (words[i][0] == '\0')
+        continue;
+      for (const char *c = words[i]; ok && *c != '\0'; c++)
+        ok = g_ascii_isalpha (*c);
+      if (!ok)
+        {
+          g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED,
+                       _("“%s” is not a FHIR resource type (e.g. Observation, Condition)"), words[i]);
+          return NULL;
+        }
+      if (!g_ptr_array_find_with_equal_func (types, words[i], g_str_equal, NULL))
+        g_ptr_array_add (types, g_strdup (words[i]));
+    }
+  if (types->len == 0)
+    {
+      g_set_error_literal (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED,
+                           _("No resource type given (e.g. Observation, Condition)"));
+      return NULL;
+    }
+  g_ptr_array_add (types, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&types), FALSE);
+}
+
 static char *
 join_ids (GPtrArray  *ids,
           guint       start,

@@ -125,6 +125,12 @@ typedef struct
   gboolean            write_cache;    /* write the offline cache after success */
 } CsFhirCohortSpec;
 
+/* "Observation, Condition" (commas and/or spaces) as a NULL-terminated list
+ * for CsFhirCohortSpec.resource_types; NULL with error when it names no type
+ * or a word that is not a resource type name (a capital, then letters). */
+GStrv     cs_fhir_parse_type_list   (const char  *text,
+                                     GError     **error);
+
 #define CS_TYPE_FHIR_CLIENT (cs_fhir_client_get_type ())
 G_DECLARE_FINAL_TYPE (CsFhirClient, cs_fhir_client, CS, FHIR_CLIENT, GObject)
 
