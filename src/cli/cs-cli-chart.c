@@ -766,15 +766,7 @@ cs_cli_cmd_chart (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) overlay_rows = NULL;
   CsChartKind kind;
-  union
-  {
-    CsChartScatterModel   scatter;
-    CsChartBoxModel       box;
-    CsChartHistogramModel histogram;
-    CsChartBarModel       bar;
-    CsChartKmModel        km;
-    CsChartHeatmapModel   heatmap;
-  } model;
+  CsChartModel model;
   int status = CS_CLI_OK;
 
   if (!cs_cli_parse_options (&argc, &argv, NULL, _("Renders a chart to PNG, SVG or PDF."), entries))

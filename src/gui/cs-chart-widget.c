@@ -25,15 +25,7 @@ struct _CsChartWidget
 
   gboolean         has_model;
   CsChartKind      kind;
-  union
-  {
-    CsChartScatterModel   scatter;
-    CsChartBoxModel       box;
-    CsChartHistogramModel histogram;
-    CsChartBarModel       bar;
-    CsChartKmModel        km;
-    CsChartHeatmapModel   heatmap;
-  } model;
+  CsChartModel     model;
   gpointer         owner;
   GDestroyNotify   owner_free;
 

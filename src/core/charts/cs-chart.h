@@ -460,6 +460,17 @@ gboolean cs_chart_heatmap_hit    (const CsChartHeatmapModel *model,
 
 /* --------------------------------------------------------------- export */
 
+/* Room for the model of any kind: a CsChartKind says which member is set. */
+typedef union
+{
+  CsChartScatterModel   scatter;
+  CsChartBoxModel       box;
+  CsChartHistogramModel histogram;
+  CsChartBarModel       bar;
+  CsChartKmModel        km;
+  CsChartHeatmapModel   heatmap;
+} CsChartModel;
+
 /* Draws model (the CsChart*Model matching kind) with style (NULL: light). */
 void     cs_chart_draw   (CsChartKind         kind,
                           gconstpointer       model,
