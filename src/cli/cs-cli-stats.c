@@ -23,21 +23,6 @@
 
 /* ---- shared helpers ------------------------------------------------------ */
 
-static void
-append_number (GString *out,
-               double   value)
-{
-  char buf[32];
-
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  cs_format_double_buf (value, buf);
-  g_string_append (out, buf);
-}
-
 static char *
 format_number (double value)
 {
@@ -214,21 +199,21 @@ append_result_json (GString             *out,
   g_string_append (out, ",\"y\":");
   cs_cli_json_string (out, y->key);
   g_string_append_printf (out, ",\"n\":%u,\"statistic\":", res->n);
-  append_number (out, res->statistic);
+  cs_format_json_number (out, res->statistic);
   g_string_append (out, ",\"p_value\":");
-  append_number (out, res->p_value);
+  cs_format_json_number (out, res->p_value);
   g_string_append (out, ",\"df\":");
-  append_number (out, res->df);
+  cs_format_json_number (out, res->df);
   if (res->method == CS_STATS_METHOD_PEARSON || res->method == CS_STATS_METHOD_SPEARMAN)
     {
       g_string_append (out, ",\"r\":");
-      append_number (out, res->r);
+      cs_format_json_number (out, res->r);
       if (isfinite (res->ci_low) && isfinite (res->ci_high))
         {
           g_string_append (out, ",\"ci\":[");
-          append_number (out, res->ci_low);
+          cs_format_json_number (out, res->ci_low);
           g_string_append_c (out, ',');
-          append_number (out, res->ci_high);
+          cs_format_json_number (out, res->ci_high);
           g_string_append_c (out, ']');
         }
       else
@@ -237,7 +222,7 @@ append_result_json (GString             *out,
   g_string_append (out, ",\"effect_size\":{\"name\":");
   cs_cli_json_string (out, res->effect_name);
   g_string_append (out, ",\"value\":");
-  append_number (out, res->effect);
+  cs_format_json_number (out, res->effect);
   g_string_append_c (out, '}');
 
   if (g != NULL)
@@ -250,7 +235,7 @@ append_result_json (GString             *out,
           g_string_append (out, "{\"label\":");
           cs_cli_json_string (out, g->labels[k]);
           g_string_append_printf (out, ",\"n\":%" G_GSIZE_FORMAT ",\"median\":", extra->group_n[k]);
-          append_number (out, extra->group_median[k]);
+          cs_format_json_number (out, extra->group_median[k]);
           g_string_append_c (out, '}');
         }
       g_string_append_c (out, ']');
@@ -478,7 +463,7 @@ append_matrix (GString      *out,
           if (counts != NULL)
             g_string_append_printf (out, "%u", counts[(gsize) i * n_cols + j]);
           else
-            append_number (out, values[(gsize) i * n_cols + j]);
+            cs_format_json_number (out, values[(gsize) i * n_cols + j]);
         }
       g_string_append_c (out, ']');
     }
@@ -649,11 +634,11 @@ append_km_json (GString         *out,
   g_string_append (out, "{\"label\":");
   cs_cli_json_string (out, label);
   g_string_append_printf (out, ",\"n\":%u,\"events\":%u,\"median\":", curve->n, curve->n_events);
-  append_number (out, curve->median);
+  cs_format_json_number (out, curve->median);
   g_string_append (out, ",\"median_ci\":[");
-  append_number (out, curve->median_lower);
+  cs_format_json_number (out, curve->median_lower);
   g_string_append_c (out, ',');
-  append_number (out, curve->median_upper);
+  cs_format_json_number (out, curve->median_upper);
   g_string_append (out, "],\"km\":[");
   for (guint i = 0; i < curve->n_points; i++)
     {
@@ -662,16 +647,16 @@ append_km_json (GString         *out,
       if (i > 0)
         g_string_append_c (out, ',');
       g_string_append (out, "{\"time\":");
-      append_number (out, pt->time);
+      cs_format_json_number (out, pt->time);
       g_string_append (out, ",\"survival\":");
-      append_number (out, pt->survival);
+      cs_format_json_number (out, pt->survival);
       g_string_append_printf (out, ",\"at_risk\":%u,\"events\":%u,\"censored\":%u,\"std_err\":",
                               pt->n_risk, pt->n_event, pt->n_censor);
-      append_number (out, pt->std_err);
+      cs_format_json_number (out, pt->std_err);
       g_string_append (out, ",\"lower\":");
-      append_number (out, pt->lower);
+      cs_format_json_number (out, pt->lower);
       g_string_append (out, ",\"upper\":");
-      append_number (out, pt->upper);
+      cs_format_json_number (out, pt->upper);
       g_string_append_c (out, '}');
     }
   g_string_append (out, "]}");
@@ -856,11 +841,11 @@ cs_cli_cmd_survival (int    argc,
           append_km_json (out, labels[g], curve);
         }
       g_string_append (out, "],\"logrank\":{\"chi2\":");
-      append_number (out, lr->chi2);
+      cs_format_json_number (out, lr->chi2);
       g_string_append (out, ",\"df\":");
-      append_number (out, lr->df);
+      cs_format_json_number (out, lr->df);
       g_string_append (out, ",\"p_value\":");
-      append_number (out, lr->p_value);
+      cs_format_json_number (out, lr->p_value);
       g_string_append (out, "},\"concordance\":");
       if (xval != NULL)
         {
@@ -870,9 +855,9 @@ cs_cli_cmd_survival (int    argc,
           g_string_append (out, "{\"variable\":");
           cs_cli_json_string (out, gvar->key);
           g_string_append (out, ",\"c\":");
-          append_number (out, c);
+          cs_format_json_number (out, c);
           g_string_append (out, ",\"std_err\":");
-          append_number (out, se);
+          cs_format_json_number (out, se);
           g_string_append_c (out, '}');
         }
       else

@@ -182,21 +182,6 @@ json_string (GString    *out,
 }
 
 static void
-json_number (GString *out,
-             double   value)
-{
-  char buf[32];
-
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  cs_format_double_buf (value, buf);
-  g_string_append (out, buf);
-}
-
-static void
 csv_field (GString    *out,
            const char *str)
 {
@@ -756,22 +741,22 @@ describe_result (CsExploreView    *self,
   g_string_append (self->stats_json, ",\"y\":");
   json_string (self->stats_json, y->key);
   g_string_append_printf (self->stats_json, ",\"n\":%u,\"statistic\":", r->n);
-  json_number (self->stats_json, r->statistic);
+  cs_format_json_number (self->stats_json, r->statistic);
   g_string_append (self->stats_json, ",\"p\":");
-  json_number (self->stats_json, r->p_value);
+  cs_format_json_number (self->stats_json, r->p_value);
   g_string_append (self->stats_json, ",\"df\":");
-  json_number (self->stats_json, r->df);
+  cs_format_json_number (self->stats_json, r->df);
   g_string_append (self->stats_json, ",\"effect_name\":");
   if (r->effect_name != NULL)
     json_string (self->stats_json, r->effect_name);
   else
     g_string_append (self->stats_json, "null");
   g_string_append (self->stats_json, ",\"effect\":");
-  json_number (self->stats_json, r->effect);
+  cs_format_json_number (self->stats_json, r->effect);
   g_string_append (self->stats_json, ",\"ci_low\":");
-  json_number (self->stats_json, r->ci_low);
+  cs_format_json_number (self->stats_json, r->ci_low);
   g_string_append (self->stats_json, ",\"ci_high\":");
-  json_number (self->stats_json, r->ci_high);
+  cs_format_json_number (self->stats_json, r->ci_high);
   g_string_append (self->stats_json, ",\"exploratory\":true,\"note\":");
   json_string (self->stats_json, "not corrected for multiple testing");
   g_string_append (self->stats_json, "}\n");
@@ -1276,11 +1261,11 @@ update_survival (CsExploreView *self)
           g_string_append_printf (text, _("Log-rank χ² = %.3f, df = %g, p = %s\n"), lr->chi2, lr->df, p);
           m.subtitle = keep (owner, g_strdup_printf (_("Log-rank p = %s"), p));
           g_string_append (self->stats_json, ",\"chi2\":");
-          json_number (self->stats_json, lr->chi2);
+          cs_format_json_number (self->stats_json, lr->chi2);
           g_string_append (self->stats_json, ",\"df\":");
-          json_number (self->stats_json, lr->df);
+          cs_format_json_number (self->stats_json, lr->df);
           g_string_append (self->stats_json, ",\"p\":");
-          json_number (self->stats_json, lr->p_value);
+          cs_format_json_number (self->stats_json, lr->p_value);
         }
       else
         g_string_append (text, _("Log-rank test: undefined (fewer than two groups with expected events)\n"));
@@ -1649,11 +1634,11 @@ cs_explore_view_write_stats (CsExploreView  *self,
                 g_string_append (out, ",\"clinical\":");
                 json_string (out, g_ptr_array_index (self->heat->col_keys, j));
                 g_string_append (out, ",\"rho\":");
-                json_number (out, m->r[k]);
+                cs_format_json_number (out, m->r[k]);
                 g_string_append (out, ",\"p\":");
-                json_number (out, m->p[k]);
+                cs_format_json_number (out, m->p[k]);
                 g_string_append (out, ",\"q\":");
-                json_number (out, m->q[k]);
+                cs_format_json_number (out, m->q[k]);
                 g_string_append_printf (out, ",\"n\":%u}", m->n[k]);
               }
           g_string_append (out, "]}\n");

@@ -1,4 +1,4 @@
-/* cs-format.c: number and date formatting for the table
+/* cs-format.c: number and date formatting for the table and JSON output
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -43,6 +43,21 @@ cs_format_double (double value)
 
   cs_format_double_buf (value, buf);
   return g_strdup (buf);
+}
+
+void
+cs_format_json_number (GString *out,
+                       double   value)
+{
+  char buf[32];
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  cs_format_double_buf (value, buf);
+  g_string_append (out, buf);
 }
 
 /* Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian). */

@@ -100,5 +100,9 @@ double       cs_variable_ordinal_value_at  (const CsVariable *var,
 char        *cs_format_double           (double            value);
 void         cs_format_double_buf       (double            value,
                                          char              buf[32]);
+/* Appends value as a JSON number in that shortest form, or null when it is
+ * not finite (NaN, ±inf): what the CLI's --json and the GUI's exports write. */
+void         cs_format_json_number      (GString          *out,
+                                         double            value);
 
 G_END_DECLS
