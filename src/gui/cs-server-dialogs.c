@@ -76,32 +76,6 @@ format_local_date (GDateTime *date)
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
 
-static void
-toast_opened (CsWindow   *window,
-              CsStore    *store,
-              const char *where)
-{
-  guint n_patients = cs_store_get_n_patients (store);
-  guint n_resources = cs_store_get_n_resources (store);
-  g_autofree char *patients_str = cs_gui_format_count (n_patients);
-  g_autofree char *resources_str = cs_gui_format_count (n_resources);
-  g_autofree char *patients_part = NULL;
-  g_autofree char *message = NULL;
-
-  if (n_patients == 0)
-    {
-      cs_window_add_toast (window, _("No Patient resources found; the table is empty"));
-      return;
-    }
-
-  /* Translators: first part of "Loaded 400 patients and 12,345 resources from <server>" */
-  patients_part = g_strdup_printf (ngettext ("Loaded %s patient", "Loaded %s patients", n_patients), patients_str);
-  /* Translators: "Loaded 400 patients", the resource count, then where from */
-  message = g_strdup_printf (ngettext ("%s and %s resource from %s", "%s and %s resources from %s", n_resources),
-                             patients_part, resources_str, where);
-  cs_window_add_toast (window, message);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Loading from a server */
 
@@ -218,7 +192,7 @@ on_server_loaded (GObject      *source,
       if (store != NULL)
         {
           cs_window_set_source_url (load->window, load->url);
-          toast_opened (load->window, store, load->name);
+          cs_window_toast_opened (load->window, store, load->name);
         }
       else if (cs_server_form_is_cancelled (error))
         cs_window_add_toast (load->window, cs_window_get_store (load->window) != NULL

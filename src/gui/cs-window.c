@@ -191,6 +191,49 @@ cs_window_add_toast (CsWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+void
+cs_window_toast_opened (CsWindow   *self,
+                        CsStore    *store,
+                        const char *where)
+{
+  guint n_patients, n_resources;
+  g_autofree char *patients_str = NULL;
+  g_autofree char *resources_str = NULL;
+  g_autofree char *patients_part = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (CS_IS_WINDOW (self));
+  g_return_if_fail (store != NULL);
+
+  n_patients = cs_store_get_n_patients (store);
+  n_resources = cs_store_get_n_resources (store);
+  patients_str = cs_gui_format_count (n_patients);
+  resources_str = cs_gui_format_count (n_resources);
+  if (n_patients == 0)
+    {
+      cs_window_add_toast (self, _("No Patient resources found; the table is empty"));
+      return;
+    }
+
+  if (where == NULL)
+    {
+      /* Translators: first part of "Opened 400 patients and 12,345 resources" */
+      patients_part = g_strdup_printf (ngettext ("Opened %s patient", "Opened %s patients", n_patients), patients_str);
+      /* Translators: %s is "Opened 400 patients", then the resource count */
+      message = g_strdup_printf (ngettext ("%s and %s resource", "%s and %s resources", n_resources),
+                                 patients_part, resources_str);
+    }
+  else
+    {
+      /* Translators: first part of "Loaded 400 patients and 12,345 resources from <server>" */
+      patients_part = g_strdup_printf (ngettext ("Loaded %s patient", "Loaded %s patients", n_patients), patients_str);
+      /* Translators: "Loaded 400 patients", the resource count, then where from */
+      message = g_strdup_printf (ngettext ("%s and %s resource from %s", "%s and %s resources from %s", n_resources),
+                                 patients_part, resources_str, where);
+    }
+  cs_window_add_toast (self, message);
+}
+
 static void
 set_store (CsWindow   *self,
            CsStore    *store,
@@ -307,27 +350,7 @@ on_load_finished (GObject      *source,
   if (self->settings != NULL)
     g_settings_set_strv (self->settings, "last-sources", (const char * const *)data->paths);
 
-  {
-    guint n_patients = cs_store_get_n_patients (store);
-    guint n_resources = cs_store_get_n_resources (store);
-    g_autofree char *patients_str = cs_gui_format_count (n_patients);
-    g_autofree char *resources_str = cs_gui_format_count (n_resources);
-    g_autofree char *patients_part = NULL;
-    g_autofree char *message = NULL;
-
-    if (n_patients == 0)
-      {
-        cs_window_add_toast (self, _("No Patient resources found; the table is empty"));
-        return;
-      }
-
-    /* Translators: first part of "Opened 400 patients and 12,345 resources" */
-    patients_part = g_strdup_printf (ngettext ("Opened %s patient", "Opened %s patients", n_patients), patients_str);
-    /* Translators: %s is "Opened 400 patients", then the resource count */
-    message = g_strdup_printf (ngettext ("%s and %s resource", "%s and %s resources", n_resources),
-                               patients_part, resources_str);
-    cs_window_add_toast (self, message);
-  }
+  cs_window_toast_opened (self, store, NULL);
 }
 
 static void

@@ -36,6 +36,11 @@ CsStore      *cs_window_get_store        (CsWindow           *self);
 CsCohortView *cs_window_get_cohort_view  (CsWindow           *self);
 void          cs_window_add_toast        (CsWindow           *self,
                                           const char         *message);
+/* "Opened N patients and M resources" (where NULL: files), or "Loaded …
+ * from where"; for an empty store, that the table is empty. */
+void          cs_window_toast_opened     (CsWindow           *self,
+                                          CsStore            *store,
+                                          const char         *where);
 /* The path of the cached demo cohort file (it may not exist yet). */
 char         *cs_window_get_demo_path    (void);
 
