@@ -30,6 +30,7 @@
 #include "cs-cohort-builder.h"
 #include "cs-explore-view.h"
 #include "cs-window.h"
+#include "gui-test-util.h"
 
 #define N_FRAMES        180
 #define EDITS_PER_FRAME 3
@@ -77,22 +78,6 @@ percentile (GArray *values,
 }
 
 static double signal_time;
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* CPU time of the main thread: the machine may be busy with other work */
 static double
@@ -237,7 +222,7 @@ main (int   argc,
     }
   n_evaluations = 0;
 
-  explore = CS_EXPLORE_VIEW (find_widget (GTK_WIDGET (window), CS_TYPE_EXPLORE_VIEW));
+  explore = CS_EXPLORE_VIEW (test_find_of_type (GTK_WIDGET (window), CS_TYPE_EXPLORE_VIEW));
   explore_before = explore != NULL ? cs_explore_view_get_n_recomputes (explore) : 0;
   gtk_widget_add_tick_callback (GTK_WIDGET (builder), drag_tick, NULL, NULL);
   cpu_start = cpu_ms ();

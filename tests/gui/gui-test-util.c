@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cs-server-preferences.h"
+#include "cs-window.h"
 #include "gui-test-util.h"
 
 /* ------------------------------------------------------------------------ */
@@ -207,26 +208,50 @@ test_wait_until (TestCondition condition,
   g_assert_true (condition (data));
 }
 
-GtkWidget *
-test_find_widget (GtkWidget  *root,
-                  const char *name,
-                  const char *action)
+gboolean
+test_window_loaded (gpointer window)
+{
+  return !cs_window_get_loading (window);
+}
+
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             const char *name,
+             const char *action,
+             GType       type)
 {
   if (name != NULL && g_strcmp0 (gtk_widget_get_name (root), name) == 0)
     return root;
   if (action != NULL && GTK_IS_ACTIONABLE (root) &&
       g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
     return root;
+  if (type != G_TYPE_INVALID && G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = test_find_widget (child, name, action);
+      GtkWidget *found = find_widget (child, name, action, type);
 
       if (found != NULL)
         return found;
     }
 
   return NULL;
+}
+
+GtkWidget *
+test_find_widget (GtkWidget  *root,
+                  const char *name,
+                  const char *action)
+{
+  return find_widget (root, name, action, G_TYPE_INVALID);
+}
+
+GtkWidget *
+test_find_of_type (GtkWidget *root,
+                   GType      type)
+{
+  return find_widget (root, NULL, NULL, type);
 }
 
 GtkWidget *

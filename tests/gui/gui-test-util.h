@@ -1,9 +1,9 @@
-/* gui-test-util.h: what the GUI tests of the server dialogs share
+/* gui-test-util.h: what the GUI tests share
  *
  * A test program's set-up (a temporary home for the XDG folders, memory
  * GSettings, GTK and libadwaita, an in-memory secret store), an HTTP server
  * in its own thread that answers through the test's handler, waiting on the
- * main loop, widgets found by name, and screenshots for the docs.
+ * main loop, widgets found by name or type, and screenshots for the docs.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -63,11 +63,17 @@ typedef gboolean (*TestCondition) (gpointer data);
 void        test_wait_until       (TestCondition        condition,
                                    gpointer             data);
 
+/* A TestCondition: TRUE once the CsWindow window is not loading. */
+gboolean    test_window_loaded    (gpointer             window);
+
 /* The first widget below root (root included) with this name, or whose
  * action is action; NULL for none. */
 GtkWidget  *test_find_widget      (GtkWidget           *root,
                                    const char          *name,
                                    const char          *action);
+/* The first widget below root (root included) of that type; NULL for none. */
+GtkWidget  *test_find_of_type     (GtkWidget           *root,
+                                   GType                type);
 /* The widget named name below root; fails the test without one. */
 GtkWidget  *test_get_named        (gpointer             root,
                                    const char          *name);

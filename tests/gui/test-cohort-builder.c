@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -19,49 +18,23 @@
 #include "cs-cohort-view.h"
 #include "cs-filter.h"
 #include "cs-window.h"
+#include "gui-test-util.h"
 
 static CsWindow *window;
 static CsCohortBuilder *builder;
-static char *tmp_dir;
 
 static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until done (or 30 s). */
-static void
-iterate_until (gboolean (*done) (void))
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint source = g_timeout_add (20, wake_up, NULL);
-
-  while (!done () && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (source);
-}
-
-static gboolean
-loaded (void)
-{
-  return !cs_window_get_loading (window);
-}
-
-static gboolean
-chart_allocated (void)
+chart_allocated (gpointer data)
 {
   GtkWidget *chart = cs_cohort_builder_get_chart (builder, "stage_group");
 
   return chart != NULL && gtk_widget_get_width (chart) > 0;
 }
 
-static guint expected_count;
-
 static gboolean
-count_reached (void)
+count_reached (gpointer count)
 {
-  g_autofree char *text = g_strdup_printf ("%u of 400 patients", expected_count);
+  g_autofree char *text = g_strdup_printf ("%u of 400 patients", GPOINTER_TO_UINT (count));
 
   return g_strcmp0 (cs_cohort_view_get_count_text (cs_window_get_cohort_view (window)), text) == 0;
 }
@@ -72,8 +45,7 @@ wait_for_count (guint count)
   g_autofree char *text = g_strdup_printf ("%u of 400 patients", count);
 
   /* Evaluation runs on the next frame: no flush here */
-  expected_count = count;
-  iterate_until (count_reached);
+  test_wait_until (count_reached, GUINT_TO_POINTER (count));
   g_assert_cmpstr (cs_cohort_view_get_count_text (cs_window_get_cohort_view (window)), ==, text);
   g_assert_cmpstr (cs_cohort_builder_get_count_text (builder), ==, text);
 }
@@ -115,14 +87,14 @@ static void
 test_load (void)
 {
   cs_window_open_demo (window);
-  iterate_until (loaded);
+  test_wait_until (test_window_loaded, window);
   g_assert_nonnull (cs_window_get_store (window));
 
   builder = CS_COHORT_BUILDER (gtk_widget_get_ancestor (GTK_WIDGET (cs_window_get_cohort_view (window)),
                                                         CS_TYPE_COHORT_BUILDER));
   g_assert_nonnull (builder);
   g_assert_true (cs_cohort_builder_get_store (builder) == cs_window_get_store (window));
-  iterate_until (chart_allocated);
+  test_wait_until (chart_allocated, NULL);
 
   /* The default pins that the demo has */
   g_assert_nonnull (cs_cohort_builder_get_chart (builder, "stage_group"));
@@ -296,43 +268,16 @@ test_saved (void)
   wait_for_count (evaluate_count (text));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
+  char *tmp_dir;
   int ret;
 
-  tmp_dir = g_dir_make_tmp ("cohortscope-builder-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  g_setenv ("XDG_CACHE_HOME", tmp_dir, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      remove_tree (tmp_dir);
-      return 0;
-    }
-  adw_init ();
+  tmp_dir = test_gui_init (&argc, &argv, "cohortscope-builder-XXXXXX");
+  if (tmp_dir == NULL)
+    return 0;
 
   window = cs_window_new (NULL);
   g_object_ref_sink (window);
@@ -349,8 +294,7 @@ main (int   argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&window);
-  remove_tree (tmp_dir);
-  g_free (tmp_dir);
+  test_gui_cleanup (tmp_dir);
 
   return ret;
 }

@@ -19,17 +19,12 @@
 #include "cs-cohort-builder.h"
 #include "cs-explore-view.h"
 #include "cs-window.h"
+#include "gui-test-util.h"
 
 static CsStore *store;
 static GtkWindow *window;
 static CsExploreView *view;
 static char *tmp_dir;
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 iterate (guint n)
@@ -38,31 +33,36 @@ iterate (guint n)
     g_main_context_iteration (NULL, FALSE);
 }
 
+static gboolean
+view_idle (gpointer explore)
+{
+  return !cs_explore_view_get_busy (explore);
+}
+
+static gboolean
+view_clean (gpointer explore)
+{
+  return !cs_explore_view_get_dirty (explore);
+}
+
 static void
 wait_for_heatmap (void)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint source = g_timeout_add (20, wake_up, NULL);
+  test_wait_until (view_idle, view);
+}
 
-  while (cs_explore_view_get_busy (view) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (source);
-  g_assert_false (cs_explore_view_get_busy (view));
+static gboolean
+chart_laid_out (gpointer chart)
+{
+  return gtk_widget_get_mapped (chart) && gtk_widget_get_width (chart) > 0 &&
+         cs_chart_widget_get_layout (chart, NULL);
 }
 
 /* Lets GTK allocate and draw the visible chart. */
 static void
 wait_for_layout (CsChartWidget *chart)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  guint source = g_timeout_add (20, wake_up, NULL);
-
-  while ((!gtk_widget_get_mapped (GTK_WIDGET (chart)) || gtk_widget_get_width (GTK_WIDGET (chart)) <= 0 ||
-          !cs_chart_widget_get_layout (chart, NULL)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (source);
-  iterate (10);
-  g_assert_true (cs_chart_widget_get_layout (chart, NULL));
+  test_wait_until (chart_laid_out, chart);
 }
 
 static gboolean
@@ -472,14 +472,7 @@ test_coalescing (void)
 
   /* shown again: one recomputation */
   gtk_widget_set_visible (GTK_WIDGET (view), TRUE);
-  {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-    guint source = g_timeout_add (20, wake_up, NULL);
-
-    while (cs_explore_view_get_dirty (view) && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, TRUE);
-    g_source_remove (source);
-  }
+  test_wait_until (view_clean, view);
   wait_for_heatmap ();
   g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before + 1);
   g_assert_false (cs_explore_view_get_dirty (view));
@@ -527,22 +520,6 @@ test_rollup (void)
     g_assert_true ((isnan (before[i]) && isnan (vol->num[i])) || before[i] == vol->num[i]);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The hook in the main window: the view gets the store, the cohort filter's
  * rows, and a brush becomes a clause of the cohort filter. */
 static void
@@ -556,20 +533,16 @@ test_window (void)
   CsChartWidget *pair;
   CsStatsResult shown;
   g_autofree char *filter = NULL;
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint source = g_timeout_add (20, wake_up, NULL);
   guint n_selected, n_recomputes;
 
   g_object_ref_sink (win);
   gtk_window_present (GTK_WINDOW (win));
   cs_window_open_paths (win, paths, "demo");
-  while (cs_window_get_loading (win) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (source);
+  test_wait_until (test_window_loaded, win);
   g_assert_nonnull (cs_window_get_store (win));
 
-  wview = CS_EXPLORE_VIEW (find_widget (GTK_WIDGET (win), CS_TYPE_EXPLORE_VIEW));
-  builder = CS_COHORT_BUILDER (find_widget (GTK_WIDGET (win), CS_TYPE_COHORT_BUILDER));
+  wview = CS_EXPLORE_VIEW (test_find_of_type (GTK_WIDGET (win), CS_TYPE_EXPLORE_VIEW));
+  builder = CS_COHORT_BUILDER (test_find_of_type (GTK_WIDGET (win), CS_TYPE_COHORT_BUILDER));
   g_assert_nonnull (wview);
   g_assert_nonnull (builder);
   view = wview;
@@ -596,14 +569,7 @@ test_window (void)
   g_assert_cmpuint (cs_explore_view_get_n_recomputes (wview), ==, n_recomputes);
   g_assert_true (cs_explore_view_get_dirty (wview));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-view", "s", "explore"));
-  {
-    gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-    guint wake = g_timeout_add (20, wake_up, NULL);
-
-    while (cs_explore_view_get_dirty (wview) && g_get_monotonic_time () < until)
-      g_main_context_iteration (NULL, TRUE);
-    g_source_remove (wake);
-  }
+  test_wait_until (view_clean, wview);
   wait_for_heatmap ();
   g_assert_cmpuint (cs_explore_view_get_n_recomputes (wview), ==, n_recomputes + 1);
 
@@ -617,21 +583,6 @@ test_window (void)
   view = NULL;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -640,15 +591,9 @@ main (int   argc,
   g_autofree char *demo = NULL;
   int ret;
 
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      return 0;
-    }
-  adw_init ();
-
-  tmp_dir = g_dir_make_tmp ("cohortscope-explore-XXXXXX", NULL);
+  tmp_dir = test_gui_init (&argc, &argv, "cohortscope-explore-XXXXXX");
+  if (tmp_dir == NULL)
+    return 0;
   demo = g_build_filename (tmp_dir, "demo.json", NULL);
   g_assert_true (cs_demo_write_file (demo, CS_DEMO_DEFAULT_PATIENTS, CS_DEMO_DEFAULT_SEED, NULL, &error));
   g_assert_no_error (error);
@@ -678,7 +623,6 @@ main (int   argc,
 
   gtk_window_destroy (window);
   g_clear_object (&store);
-  remove_tree (tmp_dir);
-  g_free (tmp_dir);
+  test_gui_cleanup (g_steal_pointer (&tmp_dir));
   return ret;
 }

@@ -219,12 +219,6 @@ static CsCohortBuilder *builder;
 static char *tmp_dir;
 
 static gboolean
-not_loading (gpointer data)
-{
-  return !cs_window_get_loading (window);
-}
-
-static gboolean
 not_busy (gpointer data)
 {
   return !cs_group_upload_dialog_get_busy (data);
@@ -337,7 +331,7 @@ test_from_server (void)
 
   g_assert_no_error (error);
   cs_server_load_into_window (window, g_ptr_array_index (profiles, 1), &spec);
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
   g_assert_cmpstr (cs_cohort_builder_get_count_text (builder), ==, "5 of 5 patients");
   g_assert_cmpstr (cs_window_get_source_url (window), ==, url);
   g_assert_true (gtk_widget_get_sensitive (test_find_widget (GTK_WIDGET (builder), NULL, "filter.upload-group")));
@@ -440,7 +434,7 @@ test_from_file (void)
                                       "{\"resourceType\":\"Patient\",\"id\":\"x9\",\"gender\":\"female\"}\n",
                                       -1, &error));
   cs_window_open_paths (window, paths, "elsewhere.ndjson");
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
   g_assert_cmpstr (cs_cohort_builder_get_count_text (builder), ==, "2 of 2 patients");
   g_assert_null (cs_window_get_source_url (window));
 

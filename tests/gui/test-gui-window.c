@@ -17,31 +17,16 @@
 #include "cs-patient-detail.h"
 #include "cs-patient-list-model.h"
 #include "cs-window.h"
+#include "gui-test-util.h"
 
 static CsWindow *window;
 static char *tmp_dir;
 
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
+/* Also lets the idle work after loading (list items, labels) run */
 static void
 wait_for_load (void)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint source = g_timeout_add (50, wake_up, NULL);
-
-  while (cs_window_get_loading (window) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  /* Let the idle work after loading (list items, labels) run */
-  for (guint i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-
-  g_source_remove (source);
-  g_assert_false (cs_window_get_loading (window));
+  test_wait_until (test_window_loaded, window);
 }
 
 static void
@@ -244,21 +229,19 @@ test_close_while_loading (void)
   g_autofree char *demo_path = cs_window_get_demo_path ();
   const char *paths[] = { demo_path, NULL };
   g_autoptr(CsWindow) other = g_object_ref_sink (cs_window_new (NULL));
-  gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-  guint source = g_timeout_add (50, wake_up, NULL);
+  gint64 start;
 
   gtk_window_present (GTK_WINDOW (other));
   cs_window_open_paths (other, paths, NULL);
   g_assert_true (cs_window_get_loading (other));
   gtk_window_destroy (GTK_WINDOW (other));
 
-  /* Destroying the window cancels its load; the callback arrives after the
-   * window is gone and must not touch its widgets (no criticals). */
-  while (cs_window_get_loading (other) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (source);
-
-  g_assert_false (cs_window_get_loading (other));
+  /* Destroying the window cancels its load (within 3 s); the callback
+   * arrives after the window is gone and must not touch its widgets (no
+   * criticals). */
+  start = g_get_monotonic_time ();
+  test_wait_until (test_window_loaded, other);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
   g_assert_null (cs_window_get_store (other));
 }
 
@@ -308,44 +291,16 @@ test_error (void)
   g_unlink (bad_path);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   int ret;
 
-  tmp_dir = g_dir_make_tmp ("cohortscope-gui-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  /* Before anything calls g_get_user_cache_dir(), which caches the value */
-  g_setenv ("XDG_CACHE_HOME", tmp_dir, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run)\n");
-      remove_tree (tmp_dir);
-      return 0;
-    }
-  adw_init ();
+  /* The demo cohort is generated below tmp_dir (XDG_CACHE_HOME) */
+  tmp_dir = test_gui_init (&argc, &argv, "cohortscope-gui-XXXXXX");
+  if (tmp_dir == NULL)
+    return 0;
 
   window = cs_window_new (NULL);
   g_object_ref_sink (window);
@@ -363,8 +318,7 @@ main (int   argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&window);
-  remove_tree (tmp_dir);
-  g_free (tmp_dir);
+  test_gui_cleanup (g_steal_pointer (&tmp_dir));
 
   return ret;
 }

@@ -200,12 +200,6 @@ handler (SoupServer        *soup_server,
 static CsWindow *window;
 static char *tmp_dir;
 
-static gboolean
-not_loading (gpointer data)
-{
-  return !cs_window_get_loading (window);
-}
-
 static void
 save_profile (const char *name,
               const char *path_part)
@@ -376,7 +370,7 @@ test_load_all (void)
 
   load_with ("Test server", CS_FHIR_COHORT_ALL, NULL);
   g_assert_true (cs_window_get_loading (window));
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
 
   g_assert_nonnull (cs_window_get_store (window));
   g_assert_cmpstr (count_text (), ==, "3 of 3 patients");
@@ -392,7 +386,7 @@ static void
 test_load_search (void)
 {
   load_with ("Test server", CS_FHIR_COHORT_SEARCH, "birthdate=lt1960");
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
   g_assert_cmpstr (count_text (), ==, "2 of 2 patients");
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "birthdate=lt1960"));
   test_maybe_screenshot (GTK_WINDOW (window), "server-loaded");
@@ -402,7 +396,7 @@ static void
 test_load_group (void)
 {
   load_with ("Test server", CS_FHIR_COHORT_GROUP, "Group/g1");
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
   g_assert_cmpstr (count_text (), ==, "2 of 2 patients");
   g_assert_cmpuint (cs_store_get_n_resources (cs_window_get_store (window)), ==, 4);
 }
@@ -414,7 +408,7 @@ test_load_types (void)
   GtkWidget *types;
 
   load_with ("Test server", CS_FHIR_COHORT_ALL, NULL);
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
   g_assert_cmpuint (cs_store_get_n_resources (cs_window_get_store (window)), ==, 6);
 
   /* a word that is no type: marked and named, the dialog stays, nothing loads */
@@ -431,7 +425,7 @@ test_load_types (void)
   gtk_editable_set_text (GTK_EDITABLE (types), "Condition");
   g_assert_false (gtk_widget_has_css_class (types, "error"));
   g_signal_emit_by_name (test_get_named (dialog, "load"), "clicked");
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
   g_assert_cmpstr (count_text (), ==, "3 of 3 patients");
   g_assert_cmpuint (cs_store_get_n_resources (cs_window_get_store (window)), ==, 3);
   g_assert_cmpuint (cs_store_count_resources (cs_window_get_store (window), "Observation"), ==, 0);
@@ -445,12 +439,12 @@ test_cached (void)
   CsStore *before = cs_window_get_store (window);
 
   load_with ("Test server", CS_FHIR_COHORT_ALL, NULL);
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
   g_assert_cmpstr (count_text (), ==, "3 of 3 patients");
 
   /* Another cohort, then the offline copy of the last load */
   load_with ("Test server", CS_FHIR_COHORT_SEARCH, "birthdate=lt1960");
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
   g_assert_true (cs_window_get_store (window) != before);
 
   dialog = cs_open_cached_dialog_new (window);
@@ -459,7 +453,7 @@ test_cached (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Test server");
   test_maybe_screenshot (dialog, "server-cached-list");
   g_signal_emit_by_name (row, "activated");
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
 
   /* The last load was the search */
   g_assert_cmpstr (count_text (), ==, "2 of 2 patients");
@@ -492,7 +486,7 @@ test_cancel (void)
   g_assert_true (cs_window_get_loading (window));
 
   cs_window_cancel_loading (window);
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
   g_assert_true (cs_window_get_store (window) == before);
   g_assert_cmpstr (count_text (), ==, count_before);
 }
@@ -521,7 +515,7 @@ test_error (void)
 
   save_profile ("Failing server", "fail");
   load_with ("Failing server", CS_FHIR_COHORT_ALL, NULL);
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
 
   g_assert_true (cs_window_get_store (window) == before);
   dialog = find_message_dialog ();
@@ -547,7 +541,7 @@ test_missing_secret (void)
   g_assert_true (cs_server_profiles_save (profiles, NULL, &error));
 
   load_with ("No token", CS_FHIR_COHORT_ALL, NULL);
-  test_wait_until (not_loading, NULL);
+  test_wait_until (test_window_loaded, window);
   g_assert_true (cs_window_get_store (window) == before);
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
