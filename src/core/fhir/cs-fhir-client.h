@@ -100,7 +100,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsFhirCapabilities, cs_fhir_capabilities_free)
 typedef enum
 {
   CS_FHIR_COHORT_ALL,          /* every Patient on the server */
-  CS_FHIR_COHORT_GROUP,        /* the members of Group/<group_id> */
+  CS_FHIR_COHORT_GROUP,        /* the members of Group/<group_id>: by Patient?_has:Group:member:_id=
+                                * when /metadata declares _has, else (or when that finds nobody or
+                                * is refused) by reading the Group */
   CS_FHIR_COHORT_SEARCH,       /* Patient?<patient_query>, e.g. "birthdate=lt1960" */
 } CsFhirCohortKind;
 
