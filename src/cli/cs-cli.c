@@ -139,12 +139,12 @@ is_url (const char *source)
 /* A server load: every patient, written to the offline cache as it streams
  * (committed only when the whole load succeeded) unless --no-cache. */
 static gboolean
-load_server (const char  *url,
-             CsStore     *store,
-             GError     **error)
+load_server (const char         *url,
+             const char * const *types,
+             CsStore            *store,
+             GError            **error)
 {
   g_autoptr(CsFhirClient) client = NULL;
-  g_auto(GStrv) types = NULL;
   CsFhirCohortSpec spec = { 0 };
 
   if (!(client = cs_fhir_client_new (url, error)))
@@ -161,12 +161,7 @@ load_server (const char  *url,
       spec.kind = CS_FHIR_COHORT_SEARCH;
       spec.patient_query = opt_server_search;
     }
-  if (opt_server_types != NULL)
-    {
-      /* checked in cs_cli_load_sources */
-      types = cs_fhir_parse_type_list (opt_server_types, NULL);
-      spec.resource_types = (const char * const *) types;
-    }
+  spec.resource_types = types;
   spec.write_cache = !opt_no_cache;
 
   /* A cache that cannot be written must not stop a pipeline: warn and load */
@@ -192,6 +187,7 @@ cs_cli_load_sources (char   **sources,
                      GError **error)
 {
   g_autoptr(CsStore) store = NULL;
+  g_auto(GStrv) types = NULL;     /* --server-types, NULL: the server's */
 
   if (sources == NULL || sources[0] == NULL)
     {
@@ -208,7 +204,6 @@ cs_cli_load_sources (char   **sources,
     }
   if (opt_server_types != NULL)
     {
-      g_auto(GStrv) types = NULL;
       g_autoptr(GError) types_error = NULL;
 
       if (!(types = cs_fhir_parse_type_list (opt_server_types, &types_error)))
@@ -258,7 +253,7 @@ cs_cli_load_sources (char   **sources,
         }
       else if (is_url (source))
         {
-          if (!load_server (source, store, error))
+          if (!load_server (source, (const char * const *) types, store, error))
             return NULL;
         }
       else if (!cs_store_load_path (store, sources[i], NULL, NULL, NULL, error))
