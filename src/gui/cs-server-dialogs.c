@@ -519,6 +519,25 @@ on_open_server_text_changed (GtkEditable *editable,
   open_server_update (os);
 }
 
+/* A text row of the dialog: Enter loads, a change clears its error mark.
+ * The title is plain text (searches hold '&'). */
+static AdwEntryRow *
+open_server_add_entry (OpenServer *os,
+                       GtkWidget  *group,
+                       const char *name,
+                       const char *title)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  g_signal_connect (row, "changed", G_CALLBACK (on_open_server_text_changed), os);
+  return ADW_ENTRY_ROW (row);
+}
+
 static void
 on_load_clicked (GtkButton  *button,
                  OpenServer *os)
@@ -663,33 +682,13 @@ cs_open_server_dialog_new (CsWindow *window)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   os->kind_row = ADW_COMBO_ROW (row);
 
-  row = adw_entry_row_new ();
-  gtk_widget_set_name (row, "group-id");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Group id"));
-  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  os->group_row = ADW_ENTRY_ROW (row);
-
-  row = adw_entry_row_new ();
-  gtk_widget_set_name (row, "patient-search");
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Search, e.g. birthdate=lt1960&gender=female"));
-  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  os->search_row = ADW_ENTRY_ROW (row);
-
-  row = adw_entry_row_new ();
-  gtk_widget_set_name (row, "resource-types");
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Only these types, e.g. Observation, Condition"));
-  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  os->types_row = ADW_ENTRY_ROW (row);
+  os->group_row = open_server_add_entry (os, group, "group-id", _("Group id"));
+  os->search_row = open_server_add_entry (os, group, "patient-search",
+                                          _("Search, e.g. birthdate=lt1960&gender=female"));
+  os->types_row = open_server_add_entry (os, group, "resource-types",
+                                         _("Only these types, e.g. Observation, Condition"));
 
   g_signal_connect (os->kind_row, "notify::selected", G_CALLBACK (on_open_server_changed), os);
-  g_signal_connect (os->group_row, "changed", G_CALLBACK (on_open_server_text_changed), os);
-  g_signal_connect (os->search_row, "changed", G_CALLBACK (on_open_server_text_changed), os);
-  g_signal_connect (os->types_row, "changed", G_CALLBACK (on_open_server_text_changed), os);
   open_server_update (os);
 
   return GTK_WINDOW (dialog);
