@@ -95,31 +95,86 @@ test_strings (void)
 static void
 test_long_strings (void)
 {
-  /* exercise the 8-byte scanner at every alignment and special-byte position */
-  for (guint len = 0; len < 40; len++)
-    for (guint special = 0; special <= len; special++)
+  /* exercise the 16- and 8-byte scanners at every alignment and position of
+   * a special byte: an escape, a non-ASCII character, then (in the part after
+   * the first escape) an escaped quote further on */
+  static const char *kinds[][2] = {
+    { "\\n", "\n" },
+    { "\xc3\xa9", "\xc3\xa9" },
+    { "\\\"", "\"" },
+  };
+
+  for (guint kind = 0; kind < G_N_ELEMENTS (kinds); kind++)
+    for (guint len = 0; len < 72; len++)
+      for (guint special = 0; special <= len; special++)
+        {
+          g_autoptr(GString) text = g_string_new ("\"");
+          g_autoptr(GString) expected = g_string_new (NULL);
+          g_autoptr(CsJsonDocument) doc = NULL;
+
+          for (guint i = 0; i < len; i++)
+            {
+              if (i == special || (kind == 2 && i == special + 37))
+                {
+                  g_string_append (text, kinds[kind][0]);
+                  g_string_append (expected, kinds[kind][1]);
+                }
+              else
+                {
+                  g_string_append_c (text, (char) ('a' + i % 26));
+                  g_string_append_c (expected, (char) ('a' + i % 26));
+                }
+            }
+          g_string_append_c (text, '"');
+          doc = parse_ok (text->str);
+          g_assert_cmpstr (cs_json_string (cs_json_document_get_root (doc)), ==, expected->str);
+        }
+
+  /* a raw control byte is refused wherever it is */
+  for (guint len = 1; len < 40; len++)
+    for (guint special = 0; special < len; special++)
       {
-        g_autoptr(GString) text = g_string_new ("\"");
-        g_autoptr(GString) expected = g_string_new (NULL);
+        g_autofree char *text = g_strnfill (len + 2, 'a');
+        g_autoptr(GError) error = NULL;
         g_autoptr(CsJsonDocument) doc = NULL;
 
-        for (guint i = 0; i < len; i++)
-          {
-            if (i == special)
-              {
-                g_string_append (text, "\\n");
-                g_string_append_c (expected, '\n');
-              }
-            else
-              {
-                g_string_append_c (text, (char) ('a' + i % 26));
-                g_string_append_c (expected, (char) ('a' + i % 26));
-              }
-          }
-        g_string_append_c (text, '"');
-        doc = parse_ok (text->str);
-        g_assert_cmpstr (cs_json_string (cs_json_document_get_root (doc)), ==, expected->str);
+        text[0] = text[len + 1] = '"';
+        text[special + 1] = '\t';
+        doc = cs_json_document_parse (text, -1, &error);
+        g_assert_null (doc);
+        g_assert_error (error, CS_JSON_ERROR, CS_JSON_ERROR_SYNTAX);
       }
+}
+
+/* cs_str_hash: equal strings hash equal at every length and alignment, and
+ * the keys a load hashes (Type/id, system|code) spread out. */
+static void
+test_str_hash (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  char buffer[64];
+
+  for (guint len = 0; len < 40; len++)
+    for (guint shift = 0; shift < 8; shift++)
+      {
+        g_autofree char *a = g_strnfill (len, 'k');
+
+        memset (buffer, 'k', len);
+        buffer[shift + len] = '\0';
+        memmove (buffer + shift, buffer, len);
+        buffer[shift + len] = '\0';
+        g_assert_cmpuint (cs_str_hash (a), ==, cs_str_hash (buffer + shift));
+      }
+  g_assert_cmpuint (cs_str_hash ("Patient/1"), !=, cs_str_hash ("Patient/2"));
+  g_assert_cmpuint (cs_str_hash (""), !=, cs_str_hash ("\x01"));
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_autofree char *key = g_strdup_printf (i % 2 ? "Observation/obs-%u" : "http://loinc.org|%u-%u", i, i % 10);
+
+      g_hash_table_add (seen, GUINT_TO_POINTER (cs_str_hash (key)));
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), >=, 19990);
 }
 
 static const char *patient =
@@ -422,6 +477,7 @@ main (int   argc,
   g_test_add_func ("/json/number-text", test_number_text);
   g_test_add_func ("/json/strings", test_strings);
   g_test_add_func ("/json/long-strings", test_long_strings);
+  g_test_add_func ("/json/str-hash", test_str_hash);
   g_test_add_func ("/json/accessors", test_accessors);
   g_test_add_func ("/json/to-string", test_to_string);
   g_test_add_func ("/json/escape", test_escape);

@@ -15,6 +15,9 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "cs-json-private.h"
 
@@ -662,7 +665,9 @@ has_zero_byte (guint64 v)
 
 /* Finds the closing quote of a string whose body starts at p. *plain stays
  * TRUE while the body has no escape, control or non-ASCII byte. Returns NULL
- * when the string does not end before end. */
+ * when the string does not end before end. Strings are most of a FHIR page's
+ * bytes, so this looks at 16 bytes at a time where SSE2 is there (every
+ * x86-64) and 8 elsewhere. */
 static inline const char *
 scan_string (const char *p,
              const char *end,
@@ -670,7 +675,28 @@ scan_string (const char *p,
 {
   while (TRUE)
     {
-      while (end - p >= 8)
+      gboolean found = FALSE;   /* p is at a byte to look at */
+
+#ifdef __SSE2__
+      while (end - p >= 16)
+        {
+          __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p);
+          /* signed: below 0x20 is a control byte or (negative) one >= 0x80 */
+          __m128i special = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
+                                                        _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\'))),
+                                          _mm_cmplt_epi8 (v, _mm_set1_epi8 (0x20)));
+          int mask = _mm_movemask_epi8 (special);
+
+          if (mask != 0)
+            {
+              p += __builtin_ctz ((unsigned) mask);
+              found = TRUE;
+              break;
+            }
+          p += 16;
+        }
+#endif
+      while (!found && end - p >= 8)
         {
           guint64 w;
 
@@ -694,7 +720,25 @@ scan_string (const char *p,
   *plain = FALSE;
   while (p < end)
     {
-      while (end - p >= 8)
+      gboolean found = FALSE;
+
+#ifdef __SSE2__
+      while (end - p >= 16)
+        {
+          __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p);
+          int mask = _mm_movemask_epi8 (_mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
+                                                      _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\'))));
+
+          if (mask != 0)
+            {
+              p += __builtin_ctz ((unsigned) mask);
+              found = TRUE;
+              break;
+            }
+          p += 16;
+        }
+#endif
+      while (!found && end - p >= 8)
         {
           guint64 w;
 

@@ -306,3 +306,24 @@ cs_json_to_string (const CsJsonNode *node,
     append_node (out, node, pretty, 0);
   return g_string_free (out, FALSE);
 }
+
+guint
+cs_str_hash (gconstpointer key)
+{
+  const char *p = key;
+  gsize len = strlen (p);
+  guint64 h = (G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) ^ len) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  guint64 w = 0;
+
+  for (; len >= 8; p += 8, len -= 8)
+    {
+      memcpy (&w, p, 8);
+      h = (h ^ w) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+      h ^= h >> 32;
+    }
+  w = 0;
+  memcpy (&w, p, len);
+  h = (h ^ w) * G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+  h ^= h >> 29;
+  return (guint) (h ^ (h >> 32));
+}

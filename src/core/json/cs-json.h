@@ -88,6 +88,11 @@ void               cs_json_append_escaped   (GString          *out,
                                              const char       *str,
                                              gssize            len);
 
+/* A GHashFunc for NUL-terminated strings, like g_str_hash but 8 bytes a
+ * step: the keys read from FHIR (system|code, Type/id) are long, and a
+ * server load looks up several per resource. Use with g_str_equal. */
+guint              cs_str_hash              (gconstpointer     key);
+
 /* Whole-buffer parse into a tree (small documents: tests, settings). */
 typedef struct _CsJsonDocument CsJsonDocument;
 
