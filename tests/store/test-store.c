@@ -4,7 +4,10 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <locale.h>
 #include <math.h>
 #include <string.h>
@@ -1170,22 +1173,23 @@ test_remote_source (void)
   assert_cell (store, "body_height", "p", "150");
 }
 
-/* A server's resources keep the bytes the ingest hands over (exactly, in
- * 4 MiB segments, a bigger resource in a bigger one); without them, the
- * store serialises the parsed tree. */
-static void
-test_remote_bytes (void)
+/* A server's resources keep the bytes the ingest hands over, exactly (in
+ * the spill file, or in memory when there is none or it fails); without
+ * them, the store serialises the parsed tree. Adds n resources of about
+ * 20 kB and one of 5 MB (bigger than the spill buffer), then checks them. */
+static guint64
+check_remote_bytes (CsStore *store,
+                    guint    n)
 {
-  g_autoptr(CsStore) store = cs_store_new ();
   g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *compact = NULL;
   g_autofree char *indented = NULL;
-  const guint n = 400;
+  guint64 total = 0;
 
   for (guint i = 0; i <= n; i++)
     {
-      /* 20 kB each (8 MB in all), then one of 5 MB; odd spacing and escapes */
+      /* odd spacing and escapes */
       gsize pad = i < n ? 20000 + i : 5 * 1024 * 1024;
       g_autofree char *filler = g_strnfill (pad, 'x');
       char *json = g_strdup_printf ("{ \"id\" : \"o%u\",\n  \"resourceType\":\"Observation\", "
@@ -1202,6 +1206,7 @@ test_remote_bytes (void)
       record.offset = 99;
       record.length = strlen (json);
       record.json = json;
+      total += record.length;
       g_assert_true (cs_store_add_resource (&record, store, &error));
       g_ptr_array_add (sent, json);
     }
@@ -1216,6 +1221,7 @@ test_remote_bytes (void)
     record.id = "p";
     record.source = "https://fhir.example.org/r4";
     g_assert_true (cs_store_add_resource (&record, store, &error));
+    total += strlen ("{\"resourceType\":\"Patient\",\"id\":\"p\"}");
   }
   cs_store_finish (store);
 
@@ -1235,13 +1241,133 @@ test_remote_bytes (void)
   g_assert_nonnull (strstr (indented, "\"id\": \"o3\""));
   g_assert_null (cs_store_get_resource_source (store, n + 2, NULL, &error));
   g_assert_error (error, CS_STORE_ERROR, CS_STORE_ERROR_NO_SUCH_RESOURCE);
+  return total;
+}
+
+static int
+open_spill_file (const char *mode)
+{
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("cs-test-spill-XXXXXX", &path, NULL);
+
+  g_assert_cmpint (fd, >=, 0);
+  if (g_str_equal (mode, "write-only"))
+    {
+      close (fd);
+      fd = open (path, O_WRONLY | O_CLOEXEC);
+      g_assert_cmpint (fd, >=, 0);
+    }
+  g_unlink (path);
+  return fd;
+}
+
+/* By default a server's JSON goes to the spill file, not to memory. */
+static void
+test_remote_bytes (void)
+{
+  g_autoptr(CsStore) store = cs_store_new ();
+  guint64 in_file = 0, in_memory = 0, total;
+
+  total = check_remote_bytes (store, 400);
+  cs_store_get_spill_size (store, &in_file, &in_memory);
+  g_assert_cmpuint (in_file, ==, total);
+  g_assert_cmpuint (in_memory, ==, 0);
+}
+
+/* No spill file at all: everything in memory segments (4 MiB, a bigger
+ * resource in a bigger one). */
+static void
+test_remote_bytes_memory (void)
+{
+  g_autoptr(CsStore) store = cs_store_new ();
+  guint64 in_file = 0, in_memory = 0, total;
+
+  cs_store_set_spill_fd (store, -1);
+  total = check_remote_bytes (store, 400);
+  cs_store_get_spill_size (store, &in_file, &in_memory);
+  g_assert_cmpuint (in_file, ==, 0);
+  g_assert_cmpuint (in_memory, ==, total);
+}
+
+/* A full disk at the first write: nothing is lost, the rest stays in memory. */
+static void
+test_remote_bytes_disk_full (void)
+{
+  g_autoptr(CsStore) store = cs_store_new ();
+  guint64 in_file = 0, in_memory = 0, total;
+  int fd = open ("/dev/full", O_RDWR | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      g_test_skip ("no /dev/full here");
+      return;
+    }
+  cs_store_set_spill_fd (store, fd);
+  total = check_remote_bytes (store, 400);
+  cs_store_get_spill_size (store, &in_file, &in_memory);
+  g_assert_cmpuint (in_file, ==, 0);
+  g_assert_cmpuint (in_memory, ==, total);
+}
+
+/* The file fills up part-way (a file size limit of 3 MB): what was written
+ * is read back from the file, the rest from memory. */
+static void
+test_remote_bytes_fills_up (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(CsStore) store = cs_store_new ();
+      guint64 in_file = 0, in_memory = 0, total;
+      struct rlimit limit = { 3 * 1024 * 1024, 3 * 1024 * 1024 };
+
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      cs_store_set_spill_fd (store, open_spill_file ("read-write"));
+      total = check_remote_bytes (store, 400);
+      cs_store_get_spill_size (store, &in_file, &in_memory);
+      g_assert_cmpuint (in_file, >, 0);
+      g_assert_cmpuint (in_file, <=, 3 * 1024 * 1024);
+      g_assert_cmpuint (in_memory, >, 0);
+      g_assert_cmpuint (in_file + in_memory, ==, total);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* A spill file that cannot be read back gives an error naming the
+ * resource, not a crash or wrong bytes. */
+static void
+test_remote_bytes_unreadable (void)
+{
+  g_autoptr(CsStore) store = cs_store_new ();
+  g_autoptr(CsJsonDocument) doc = cs_json_document_parse (PATIENT ("p", ""), -1, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  CsResourceRecord record = { 0 };
+
+  cs_store_set_spill_fd (store, open_spill_file ("write-only"));
+  record.resource = cs_json_document_get_root (doc);
+  record.resource_type = "Patient";
+  record.id = "p";
+  record.source = "https://fhir.example.org/r4";
+  record.json = PATIENT ("p", "");
+  record.length = strlen (record.json);
+  g_assert_true (cs_store_add_resource (&record, store, &error));
+  cs_store_finish (store);
+
+  bytes = cs_store_get_resource_source (store, 0, NULL, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, CS_STORE_ERROR, CS_STORE_ERROR_NO_SUCH_RESOURCE);
+  g_assert_nonnull (strstr (error->message, "Patient/p"));
+  g_assert_cmpstr (cs_store_get_patient_id (store, 0), ==, "p");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/format/double", test_format_double);
   g_test_add_func ("/store/format/date", test_date_parse);
@@ -1259,6 +1385,10 @@ main (int   argc,
   g_test_add_func ("/store/load-progress", test_load_progress);
   g_test_add_func ("/store/remote-source", test_remote_source);
   g_test_add_func ("/store/remote-bytes", test_remote_bytes);
+  g_test_add_func ("/store/remote-bytes/memory", test_remote_bytes_memory);
+  g_test_add_func ("/store/remote-bytes/disk-full", test_remote_bytes_disk_full);
+  g_test_add_func ("/store/remote-bytes/fills-up", test_remote_bytes_fills_up);
+  g_test_add_func ("/store/remote-bytes/unreadable", test_remote_bytes_unreadable);
   g_test_add_func ("/store/ordinal-stages", test_ordinal_stages);
 
   return g_test_run ();

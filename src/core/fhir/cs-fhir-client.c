@@ -304,7 +304,8 @@ struct _CsFhirOp
   /* Sink of a search or load */
   CsIngestResourceFunc func;
   gpointer        func_data;
-  GHashTable     *seen_resources;
+  GHashTable     *seen_resources; /* "Type/id", keys in seen_keys */
+  GStringChunk   *seen_keys;
   CsFhirProgressFunc progress;
   gpointer        progress_data;
   CsFhirProgress  stats;
@@ -528,6 +529,7 @@ cs_fhir_op_free (CsFhirOp *op)
   g_clear_object (&op->cancellable);
   g_clear_error (&op->error);
   g_clear_pointer (&op->seen_resources, g_hash_table_unref);
+  g_clear_pointer (&op->seen_keys, g_string_chunk_free);
   g_clear_pointer (&op->pending_ids, g_ptr_array_unref);
   g_clear_object (&op->client);
   g_free (op);
@@ -1156,9 +1158,17 @@ chain_resource_cb (const CsResourceRecord  *record,
 
   if (record->id != NULL && op->seen_resources != NULL)
     {
-      char *key = g_strconcat (record->resource_type, "/", record->id, NULL);
+      /* one copy per resource, no malloc each: this runs 50,000 times a second */
+      gsize type_len = strlen (record->resource_type), id_len = strlen (record->id);
+      char small[256];
+      g_autofree char *large = NULL;
+      char *key = type_len + id_len + 2 <= sizeof small ? small : (large = g_malloc (type_len + id_len + 2));
 
-      if (!g_hash_table_add (op->seen_resources, key))
+      memcpy (key, record->resource_type, type_len);
+      key[type_len] = '/';
+      memcpy (key + type_len + 1, record->id, id_len + 1);
+      if (!g_hash_table_add (op->seen_resources,
+                             g_string_chunk_insert_len (op->seen_keys, key, (gssize) (type_len + 1 + id_len))))
         return TRUE;   /* already had it (paging overlap, _revinclude twice) */
     }
 
@@ -2360,7 +2370,8 @@ cohort_op_new (CsFhirClient           *self,
   op->func_data = store;
   op->progress = progress;
   op->progress_data = progress_data;
-  op->seen_resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  op->seen_resources = g_hash_table_new (cs_str_hash, g_str_equal);
+  op->seen_keys = g_string_chunk_new (64 * 1024);
   op->chunk_size = spec->chunk_size > 0 ? spec->chunk_size : 50;
   op->cache = cache;
   return op;

@@ -122,16 +122,45 @@ typedef struct
   gboolean    is_file;
 } CsSource;
 
-/* The JSON of resources not from local files lives in segments that never
- * move; such a resource's offset is its segment index << CS_BLOB_SHIFT | the
- * position in the segment. */
-#define CS_BLOB_SHIFT 40
+/* The JSON of resources not from local files (a server's answers) is
+ * written to an unlinked file under the user cache folder, not kept in
+ * memory: a big server cohort is mostly JSON, and the table needs none of it
+ * until a resource is opened (cs-store-spill.c). Such a resource's offset is
+ * its position in that file. If the file cannot be made or written (a full
+ * disk), the JSON stays in memory from then on, in segments that never move:
+ * an offset with CS_BLOB_IN_MEMORY set is the segment index <<
+ * CS_BLOB_SHIFT | the position in the segment. */
+/* Entries of well_known[] in cs-store.c (checked there) */
+#define CS_N_WELL_KNOWN 20
+
+#define CS_BLOB_IN_MEMORY (G_GUINT64_CONSTANT (1) << 63)
+#define CS_BLOB_SHIFT     40
+#define CS_SPILL_BUFFER   (1024 * 1024)
 typedef struct
 {
   char       *data;
   gsize       len;
   gsize       size;
 } CsBlobSegment;
+
+typedef struct
+{
+  int         fd;            /* -1: not opened yet, or failed */
+  gboolean    failed;        /* no file, or a write failed: memory from now on */
+  char       *buf;           /* bytes at buf_start… not written yet */
+  gsize       used;
+  guint64     buf_start;     /* file position of buf[0] */
+  GArray     *segments;      /* CsBlobSegment, after a failure */
+} CsSpill;
+
+/* Test hook: use fd (owned by the store from now on) as the spill file, or
+ * none at all with -1 (everything in memory). Before the first resource. */
+void     cs_store_set_spill_fd   (CsStore    *self,
+                                  int         fd);
+/* Bytes of JSON in the spill file and in memory. */
+void     cs_store_get_spill_size (CsStore    *self,
+                                  guint64    *in_file,
+                                  guint64    *in_memory);
 
 struct _CsStore
 {
@@ -142,8 +171,10 @@ struct _CsStore
   GArray       *resources;     /* CsResource */
   GPtrArray    *sources;       /* CsSource* */
   GHashTable   *source_index;  /* path -> index + 1 */
-  GArray       *blobs;         /* CsBlobSegment: JSON of resources not from local files */
+  CsSpill       spill;         /* JSON of resources not from local files */
   guint32       last_source;
+  const char   *recent[16];    /* interned strings, by their first two bytes */
+  CsConcept    *wk_concepts[CS_N_WELL_KNOWN]; /* by well_known[] index, once its code was added */
 
   GArray       *patient_res;   /* CsPatientRow per Patient resource, input order */
   GArray       *facts;         /* CsFact */
@@ -181,5 +212,17 @@ void       cs_store_add_warning    (CsStore    *self,
                                     ...) G_GNUC_PRINTF (2, 3);
 void       cs_store_build          (CsStore    *self);
 void       cs_store_apply_rollup   (CsStore    *self);
+
+/* cs-store-spill.c */
+void       cs_spill_init           (CsSpill    *spill);
+void       cs_spill_clear          (CsSpill    *spill);
+guint64    cs_spill_append         (CsSpill    *spill,
+                                    const char *bytes,
+                                    gsize       len);
+void       cs_spill_flush          (CsSpill    *spill);
+char      *cs_spill_read           (CsSpill    *spill,
+                                    guint64     offset,
+                                    gsize       len,
+                                    GError    **error);
 
 G_END_DECLS

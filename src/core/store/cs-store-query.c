@@ -20,6 +20,7 @@ cs_store_finish (CsStore *self)
   if (self->finished)
     return;
   cs_store_build (self);
+  cs_spill_flush (&self->spill);
   self->finished = TRUE;
 }
 
@@ -329,19 +330,15 @@ read_resource_bytes (CsStore     *self,
 
   if (!source->is_file)
     {
-      guint64 index = res->offset >> CS_BLOB_SHIFT;
-      guint64 position = res->offset & ((G_GUINT64_CONSTANT (1) << CS_BLOB_SHIFT) - 1);
-      const CsBlobSegment *segment = index < self->blobs->len
-                                     ? &g_array_index (self->blobs, CsBlobSegment, index) : NULL;
+      char *bytes = cs_spill_read (&self->spill, res->offset, res->length, error);
 
-      if (segment == NULL || position + res->length > segment->len)
+      if (bytes == NULL)
         {
-          g_set_error (error, CS_STORE_ERROR, CS_STORE_ERROR_NO_SUCH_RESOURCE,
-                       _("The JSON of %s/%s is not available"), res->type, res->id ? res->id : "?");
+          g_prefix_error (error, _("The JSON of %s/%s is not available: "), res->type, res->id ? res->id : "?");
           return NULL;
         }
       *out_len = res->length;
-      return g_strndup (segment->data + position, res->length);
+      return bytes;
     }
 
   file = g_file_new_for_path (source->path);

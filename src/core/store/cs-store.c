@@ -12,7 +12,6 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "cs-store-private.h"
 
@@ -77,48 +76,6 @@ cs_concept_free (gpointer data)
   g_free (concept);
 }
 
-/* Segments are 4 MiB (bigger for a bigger resource), aligned for huge
- * pages: kept JSON is tens of MB written once, and with 4 KiB pages each
- * page costs a fault when first written (about 20 µs each on the
- * benchmark VM, over a third of a server load's CPU; docs/PERFORMANCE.md). */
-#define BLOB_SEGMENT_SIZE (4u * 1024 * 1024)
-#define BLOB_ALIGN        (2u * 1024 * 1024)
-
-static void
-blob_segment_clear (gpointer data)
-{
-  CsBlobSegment *segment = data;
-
-  g_aligned_free (segment->data);
-}
-
-/* Copies len bytes into the blob segments; returns their offset. */
-static guint64
-blob_append (CsStore    *self,
-             const char *bytes,
-             gsize       len)
-{
-  CsBlobSegment *segment = NULL;
-
-  if (self->blobs->len > 0)
-    segment = &g_array_index (self->blobs, CsBlobSegment, self->blobs->len - 1);
-  if (segment == NULL || segment->size - segment->len < len)
-    {
-      CsBlobSegment fresh = { NULL, 0, 0 };
-
-      fresh.size = MAX (BLOB_SEGMENT_SIZE, (len + BLOB_ALIGN - 1) / BLOB_ALIGN * BLOB_ALIGN);
-      fresh.data = g_aligned_alloc (1, fresh.size, BLOB_ALIGN);
-#ifdef MADV_HUGEPAGE
-      madvise (fresh.data, fresh.size, MADV_HUGEPAGE);
-#endif
-      g_array_append_val (self->blobs, fresh);
-      segment = &g_array_index (self->blobs, CsBlobSegment, self->blobs->len - 1);
-    }
-  memcpy (segment->data + segment->len, bytes, len);
-  segment->len += len;
-  return ((guint64) (self->blobs->len - 1) << CS_BLOB_SHIFT) | (segment->len - len);
-}
-
 static void
 cs_source_free (gpointer data)
 {
@@ -138,7 +95,7 @@ cs_store_finalize (GObject *object)
   g_clear_pointer (&self->resources, g_array_unref);
   g_clear_pointer (&self->sources, g_ptr_array_unref);
   g_clear_pointer (&self->source_index, g_hash_table_unref);
-  g_clear_pointer (&self->blobs, g_array_unref);
+  cs_spill_clear (&self->spill);
   g_clear_pointer (&self->patient_res, g_array_unref);
   g_clear_pointer (&self->facts, g_array_unref);
   g_clear_pointer (&self->concept_index, g_hash_table_unref);
@@ -175,13 +132,12 @@ cs_store_init (CsStore *self)
   self->resources = g_array_new (FALSE, FALSE, sizeof (CsResource));
   self->sources = g_ptr_array_new_with_free_func (cs_source_free);
   self->source_index = g_hash_table_new (g_str_hash, g_str_equal);
-  self->blobs = g_array_new (FALSE, FALSE, sizeof (CsBlobSegment));
-  g_array_set_clear_func (self->blobs, blob_segment_clear);
+  cs_spill_init (&self->spill);
   self->last_source = G_MAXUINT32;
   self->patient_res = g_array_new (FALSE, FALSE, sizeof (CsPatientRow));
   self->facts = g_array_new (FALSE, FALSE, sizeof (CsFact));
   self->concepts = g_ptr_array_new_with_free_func (cs_concept_free);
-  self->concept_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->concept_index = g_hash_table_new (cs_str_hash, g_str_equal);
   self->conditions = g_array_new (FALSE, FALSE, sizeof (CsConditionFact));
   self->study_uids = g_array_new (FALSE, FALSE, sizeof (CsStudyUid));
   self->members = g_array_new (FALSE, FALSE, sizeof (CsMemberLink));
@@ -218,13 +174,20 @@ cs_store_get_warnings (CsStore *self)
 
 /* ---------------------------------------------------------------- helpers */
 
+/* Types, units, genders and codes repeat from one resource to the next: a
+ * few recent ones are checked before the string chunk's hash table. */
 static const char *
 intern (CsStore    *self,
         const char *str)
 {
+  const char **slot;
+
   if (str == NULL)
     return NULL;
-  return g_string_chunk_insert_const (self->strings, str);
+  slot = &self->recent[((guchar) str[0] ^ (str[0] != '\0' ? (guchar) str[1] : 0u)) % G_N_ELEMENTS (self->recent)];
+  if (*slot == NULL || strcmp (*slot, str) != 0)
+    *slot = g_string_chunk_insert_const (self->strings, str);
+  return *slot;
 }
 
 static const char *
@@ -375,9 +338,9 @@ cs_store_intern_concept (CsStore    *self,
   concept->id = g_strdup (id);
   concept->group = group;
   concept->codes = g_ptr_array_new_with_free_func (g_free);
-  concept->code_set = g_hash_table_new (g_str_hash, g_str_equal);
+  concept->code_set = g_hash_table_new (cs_str_hash, g_str_equal);
   concept->levels = g_ptr_array_new_with_free_func (cs_level_free);
-  concept->level_index = g_hash_table_new (g_str_hash, g_str_equal);
+  concept->level_index = g_hash_table_new (cs_str_hash, g_str_equal);
   concept->units = g_hash_table_new (g_direct_hash, g_direct_equal);
   concept->index = self->concepts->len;
   concept->fixed_type = -1;
@@ -435,6 +398,8 @@ cs_concept_intern_level (CsConcept  *concept,
   return (int) concept->levels->len - 1;
 }
 
+G_STATIC_ASSERT (G_N_ELEMENTS (well_known) == CS_N_WELL_KNOWN);
+
 static const CsWellKnown *
 lookup_well_known (const char *system,
                    const char *code)
@@ -443,7 +408,8 @@ lookup_well_known (const char *system,
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (well_known); i++)
     {
-      if (g_str_equal (well_known[i].code, code) && g_str_equal (well_known[i].system, system))
+      if (well_known[i].code[0] == code[0] && g_str_equal (well_known[i].code, code)
+          && g_str_equal (well_known[i].system, system))
         return &well_known[i];
     }
   return NULL;
@@ -494,17 +460,29 @@ observation_concept (CsStore          *self,
 
   if ((wk = lookup_well_known (system, code)) != NULL)
     {
-      concept = well_known_concept (self, wk->key, wk->label, wk->group);
-      concept_add_code (concept, system, code);
-      return concept;
+      CsConcept **cached = &self->wk_concepts[wk - well_known];
+
+      if (*cached == NULL)
+        {
+          *cached = well_known_concept (self, wk->key, wk->label, wk->group);
+          concept_add_code (*cached, system, code);
+        }
+      return *cached;
     }
 
-  if (code != NULL)
-    id = g_strconcat (system != NULL ? system : "", "|", code, NULL);
-  else
-    id = g_strconcat ("text|", text, NULL);
+  /* system|code, or text|text: on the stack unless long (once per Observation) */
+  {
+    const char *first = code != NULL ? (system != NULL ? system : "") : "text";
+    const char *second = code != NULL ? code : text;
+    gsize first_len = strlen (first), second_len = strlen (second);
+    char small[256];
+    char *key = first_len + second_len + 2 <= sizeof small ? small : (id = g_malloc (first_len + second_len + 2));
 
-  concept = cs_store_intern_concept (self, id, radiomics ? "Radiomics" : "Observation");
+    memcpy (key, first, first_len);
+    key[first_len] = '|';
+    memcpy (key + first_len + 1, second, second_len + 1);
+    concept = cs_store_intern_concept (self, key, radiomics ? "Radiomics" : "Observation");
+  }
   if (concept->label == NULL)
     {
       concept->label = g_strdup (display != NULL ? display : text != NULL ? text : code);
@@ -1043,7 +1021,7 @@ cs_store_add_resource (const CsResourceRecord  *record,
   else if (record->json != NULL)
     {
       /* the bytes as received (cs_ingest_set_keep_json) */
-      res.offset = blob_append (self, record->json, record->length);
+      res.offset = cs_spill_append (&self->spill, record->json, record->length);
       res.length = record->length;
     }
   else
@@ -1051,7 +1029,7 @@ cs_store_add_resource (const CsResourceRecord  *record,
       g_autofree char *json = cs_json_to_string (record->resource, FALSE);
 
       res.length = strlen (json);
-      res.offset = blob_append (self, json, res.length);
+      res.offset = cs_spill_append (&self->spill, json, res.length);
     }
   res.last_date = resource_last_date (record->resource);
 
