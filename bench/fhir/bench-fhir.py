@@ -14,8 +14,10 @@
 #      (keep-alive, bodies to /dev/null): raw transfer;
 #   3. times `bench-fhir-fetch load URL` (our client: parallel requests,
 #      parse-while-download into a CsStore, the parser chosen as by
-#      `--source URL`), best of 5, and the same with each parser forced:
-#      a parser thread (CS_FHIR_PARSE_THREAD=1) and the network thread (=0);
+#      `--source URL`), and the same with each parser forced: a parser
+#      thread (CS_FHIR_PARSE_THREAD=1) and the network thread (=0);
+#      2 and 3 alternate, 7 rounds; best of each, and the median and range
+#      of the per-round ratio (each load against the curl run before it);
 #   4. times `bench-fhir-fetch parse` on the saved bodies: parse + store cost
 #      without the network, and `parse --no-store` (parse alone).
 # For each best run it also reports the CPU seconds (user + system) of the
@@ -50,6 +52,7 @@ COMPARTMENT_TYPES = [
     'ServiceRequest', 'Specimen',
 ]
 PAGE_SIZE = 1000  # the client's default _count
+ROUNDS = 7
 
 
 def start_server(preload):
@@ -137,23 +140,20 @@ def main():
         report['pages'] = len(urls)
         report['bytes'] = sum(os.path.getsize(f) for f in files)
 
-        # 2. curl, sequential, one process (keep-alive)
+        # 2. curl, sequential, one process (keep-alive), and
+        # 3. our client: the whole load, as `--source URL` does (which chooses
+        #    the page parser itself: on the network thread here when this
+        #    machine has two cores or fewer, the server being local), then
+        #    each choice forced: CS_FHIR_PARSE_THREAD=1 / =0.
+        #    The four alternate, ROUNDS times, so that all see the same
+        #    machine (a shared VM's speed drifts by 10-30 % within minutes).
         config = os.path.join(tmp, 'curl.cfg')
         with open(config, 'w') as f:
             for url in urls:
                 f.write('url = "%s"\noutput = "/dev/null"\n' % url)
-        curl_runs = [timed(proc, ['curl', '-s', '-f', '-K', config]) for _ in range(5)]
-        best_curl = min(curl_runs)
-        report['curl_seconds'] = round(best_curl[0], 4)
-        report['curl_cpu_seconds'] = best_curl[1]
-        report['curl_server_cpu_seconds'] = best_curl[2]
-
-        # 3. our client: the whole load, as `--source URL` does (which chooses
-        #    the page parser itself: on the network thread here when this
-        #    machine has two cores or fewer, the server being local), then
-        #    each choice forced, alternating: CS_FHIR_PARSE_THREAD=1 / =0
-        client_runs, thread_runs, inline_runs = [], [], []
-        for _ in range(5):
+        curl_runs, client_runs, thread_runs, inline_runs = [], [], [], []
+        for _ in range(ROUNDS):
+            curl_runs.append(timed(proc, ['curl', '-s', '-f', '-K', config]))
             for runs, mode in ((client_runs, None), (thread_runs, '1'), (inline_runs, '0')):
                 env = dict(os.environ)
                 env.pop('CS_FHIR_PARSE_THREAD', None)
@@ -161,6 +161,14 @@ def main():
                     env['CS_FHIR_PARSE_THREAD'] = mode
                 _, cpu, server, out = timed(proc, [driver, 'load', base], env=env)
                 runs.append(dict(json.loads(out), cpu=cpu, server_cpu=server))
+        best_curl = min(curl_runs)
+        report['curl_seconds'] = round(best_curl[0], 4)
+        report['curl_cpu_seconds'] = best_curl[1]
+        report['curl_server_cpu_seconds'] = best_curl[2]
+        # per round: the default load against the curl run just before it
+        round_ratios = sorted(c['seconds'] / r[0] for c, r in zip(client_runs, curl_runs))
+        report['ratio_per_round_median'] = round(round_ratios[len(round_ratios) // 2], 3)
+        report['ratio_per_round_range'] = [round(round_ratios[0], 3), round(round_ratios[-1], 3)]
         best = min(client_runs, key=lambda r: r['seconds'])
         best_thread = min(thread_runs, key=lambda r: r['seconds'])
         best_inline = min(inline_runs, key=lambda r: r['seconds'])
