@@ -294,7 +294,9 @@ struct _CsFhirOp
   GMainContext   *context;
   SoupSession    *session;
   GCancellable   *cancellable;      /* internal */
-  GSource        *user_cancel_source;
+  GCancellable   *user_cancellable;
+  gulong          user_cancel_handler;
+  struct _UserCancel *user_cancel;
   GError         *error;
   GList          *waiting;          /* Req in a retry delay */
   guint           active;           /* requests/chains running */
@@ -421,14 +423,57 @@ op_fail (CsFhirOp *op,
   g_list_free (waiting);
 }
 
+/* The caller's cancellable may be cancelled from any thread. Its handler
+ * only attaches an idle to the op's context, which then fails the op on
+ * the op's own thread. (Not a GCancellableSource: in GLib 2.74 one
+ * cancelled from another thread while being destroyed can leak.) The op
+ * clears `op` before it goes, so an idle still queued then does nothing. */
+typedef struct _UserCancel
+{
+  gatomicrefcount  ref;
+  GMainContext    *context;
+  CsFhirOp        *op;            /* read and written on the op's thread only */
+} UserCancel;
+
+static UserCancel *
+user_cancel_ref (UserCancel *uc)
+{
+  g_atomic_ref_count_inc (&uc->ref);
+  return uc;
+}
+
+static void
+user_cancel_unref (gpointer data)
+{
+  UserCancel *uc = data;
+
+  if (g_atomic_ref_count_dec (&uc->ref))
+    {
+      g_main_context_unref (uc->context);
+      g_free (uc);
+    }
+}
+
 static gboolean
+user_cancel_idle_cb (gpointer data)
+{
+  UserCancel *uc = data;
+
+  if (uc->op != NULL)
+    op_fail (uc->op, g_error_new_literal (CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED, _("Cancelled")));
+  return G_SOURCE_REMOVE;
+}
+
+static void
 user_cancelled_cb (GCancellable *cancellable,
                    gpointer      data)
 {
-  CsFhirOp *op = data;
+  UserCancel *uc = data;
+  GSource *idle = g_idle_source_new ();
 
-  op_fail (op, g_error_new_literal (CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED, _("Cancelled")));
-  return G_SOURCE_REMOVE;
+  g_source_set_callback (idle, user_cancel_idle_cb, user_cancel_ref (uc), user_cancel_unref);
+  g_source_attach (idle, uc->context);
+  g_source_unref (idle);
 }
 
 static gboolean
@@ -484,9 +529,14 @@ cs_fhir_op_new (CsFhirClient *client,
 
   if (cancellable != NULL)
     {
-      op->user_cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (op->user_cancel_source, G_SOURCE_FUNC (user_cancelled_cb), op, NULL);
-      g_source_attach (op->user_cancel_source, op->context);
+      op->user_cancel = g_new0 (UserCancel, 1);
+      g_atomic_ref_count_init (&op->user_cancel->ref);
+      op->user_cancel->context = g_main_context_ref (op->context);
+      op->user_cancel->op = op;
+      op->user_cancellable = g_object_ref (cancellable);
+      /* 0 when already cancelled: the handler ran at once */
+      op->user_cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (user_cancelled_cb),
+                                                       user_cancel_ref (op->user_cancel), user_cancel_unref);
     }
 
   return op;
@@ -497,10 +547,13 @@ static void chain_free (gpointer data);
 void
 cs_fhir_op_free (CsFhirOp *op)
 {
-  if (op->user_cancel_source != NULL)
+  if (op->user_cancellable != NULL)
     {
-      g_source_destroy (op->user_cancel_source);
-      g_source_unref (op->user_cancel_source);
+      /* waits for a handler running in another thread */
+      g_cancellable_disconnect (op->user_cancellable, op->user_cancel_handler);
+      g_clear_object (&op->user_cancellable);
+      op->user_cancel->op = NULL;
+      g_clear_pointer (&op->user_cancel, user_cancel_unref);
     }
   if (op->parser != NULL)
     {
