@@ -1266,12 +1266,19 @@ static void
 test_remote_bytes (void)
 {
   g_autoptr(CsStore) store = cs_store_new ();
+  g_autofree char *spill_dir = g_build_filename (g_get_user_cache_dir (), "cohortscope", NULL);
+  g_autoptr(GDir) listing = NULL;
   guint64 in_file = 0, in_memory = 0, total;
 
   total = check_remote_bytes (store, 400);
   cs_store_get_spill_size (store, &in_file, &in_memory);
   g_assert_cmpuint (in_file, ==, total);
   g_assert_cmpuint (in_memory, ==, 0);
+
+  /* the file is in the cache folder, already unlinked: nothing to clean up */
+  listing = g_dir_open (spill_dir, 0, NULL);
+  g_assert_nonnull (listing);
+  g_assert_null (g_dir_read_name (listing));
 }
 
 /* No spill file at all: everything in memory segments (4 MiB, a bigger
@@ -1367,7 +1374,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-store-XXXXXX", NULL);
+  g_autofree char *cache = g_build_filename (dir, "cache", NULL);
+  const char *rm[] = { "rm", "-rf", dir, NULL };
+  int ret;
+
+  /* A private XDG_CACHE_HOME for the spill files (not
+   * G_TEST_OPTION_ISOLATE_DIRS, whose strings LeakSanitizer reports) */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/format/double", test_format_double);
   g_test_add_func ("/store/format/date", test_date_parse);
@@ -1391,5 +1406,7 @@ main (int   argc,
   g_test_add_func ("/store/remote-bytes/unreadable", test_remote_bytes_unreadable);
   g_test_add_func ("/store/ordinal-stages", test_ordinal_stages);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  return ret;
 }
