@@ -12,6 +12,7 @@
 #include "cs-fhir-push.h"
 #include "cs-gui-util.h"
 #include "cs-json.h"
+#include "cs-saved-cohort.h"
 #include "cs-server-dialogs.h"
 #include "cs-server-form.h"
 #include "cs-server-preferences.h"
@@ -514,7 +515,8 @@ on_open_server_text_changed (GtkEditable *editable,
 {
   /* a fix in progress is no longer the error that was marked */
   gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-  if (GTK_WIDGET (editable) == GTK_WIDGET (os->types_row))
+  if (GTK_WIDGET (editable) == GTK_WIDGET (os->types_row) ||
+      GTK_WIDGET (editable) == GTK_WIDGET (os->group_row))
     gtk_widget_set_tooltip_text (GTK_WIDGET (editable), NULL);
   open_server_update (os);
 }
@@ -560,9 +562,12 @@ on_load_clicked (GtkButton  *button,
       /* "Group/abc" is fine too */
       if (g_str_has_prefix (group_id, "Group/"))
         memmove (group_id, group_id + 6, strlen (group_id + 6) + 1);
-      if (group_id[0] == '\0' || strchr (group_id, '/') != NULL || strchr (group_id, '?') != NULL)
+      /* the same rule as the command line's --server-group: a FHIR id */
+      if (!cs_saved_cohort_is_valid_id (group_id))
         {
           gtk_widget_add_css_class (GTK_WIDGET (os->group_row), "error");
+          gtk_widget_set_tooltip_text (GTK_WIDGET (os->group_row),
+                                       _("A Group id is 1 to 64 letters, digits, “-” or “.”"));
           gtk_widget_grab_focus (GTK_WIDGET (os->group_row));
           return;
         }

@@ -395,6 +395,23 @@ test_load_search (void)
 static void
 test_load_group (void)
 {
+  GtkWindow *dialog;
+  GtkWidget *group;
+
+  /* not a FHIR id (as --server-group would say): marked with the rule, nothing loads */
+  dialog = open_dialog_with ("Test server", CS_FHIR_COHORT_GROUP, "Group/my group");
+  group = test_get_named (dialog, "group-id");
+  g_signal_emit_by_name (test_get_named (dialog, "load"), "clicked");
+  g_assert_true (gtk_widget_has_css_class (group, "error"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (group), "64"));
+  test_maybe_screenshot (dialog, "server-open-bad-group");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_false (cs_window_get_loading (window));
+  gtk_editable_set_text (GTK_EDITABLE (group), "g1");
+  g_assert_false (gtk_widget_has_css_class (group, "error"));
+  g_assert_null (gtk_widget_get_tooltip_text (group));
+  gtk_window_destroy (dialog);
+
   load_with ("Test server", CS_FHIR_COHORT_GROUP, "Group/g1");
   test_wait_until (test_window_loaded, window);
   g_assert_cmpstr (count_text (), ==, "2 of 2 patients");
