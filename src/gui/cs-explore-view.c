@@ -16,6 +16,7 @@
 
 #include "cs-analysis.h"
 #include "cs-explore-view.h"
+#include "cs-json.h"
 
 #define EXPLORATORY_NOTE _("Exploratory — not corrected for multiple testing")
 #define MAX_KM_GROUPS 12
@@ -162,23 +163,6 @@ format_number (double value)
   if (isinf (value))
     return g_strdup (value > 0 ? "∞" : "−∞");
   return g_strdup_printf ("%.4g", value);
-}
-
-static void
-json_string (GString    *out,
-             const char *str)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = str; p != NULL && *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\u%04x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
 }
 
 static void
@@ -735,11 +719,11 @@ describe_result (CsExploreView    *self,
 
   g_string_truncate (self->stats_json, 0);
   g_string_append (self->stats_json, "{\"method\":");
-  json_string (self->stats_json, cs_stats_method_to_string (r->method));
+  cs_json_append_escaped (self->stats_json, cs_stats_method_to_string (r->method), -1);
   g_string_append (self->stats_json, ",\"x\":");
-  json_string (self->stats_json, x->key);
+  cs_json_append_escaped (self->stats_json, x->key, -1);
   g_string_append (self->stats_json, ",\"y\":");
-  json_string (self->stats_json, y->key);
+  cs_json_append_escaped (self->stats_json, y->key, -1);
   g_string_append_printf (self->stats_json, ",\"n\":%u,\"statistic\":", r->n);
   cs_format_json_number (self->stats_json, r->statistic);
   g_string_append (self->stats_json, ",\"p\":");
@@ -748,7 +732,7 @@ describe_result (CsExploreView    *self,
   cs_format_json_number (self->stats_json, r->df);
   g_string_append (self->stats_json, ",\"effect_name\":");
   if (r->effect_name != NULL)
-    json_string (self->stats_json, r->effect_name);
+    cs_json_append_escaped (self->stats_json, r->effect_name, -1);
   else
     g_string_append (self->stats_json, "null");
   g_string_append (self->stats_json, ",\"effect\":");
@@ -758,7 +742,7 @@ describe_result (CsExploreView    *self,
   g_string_append (self->stats_json, ",\"ci_high\":");
   cs_format_json_number (self->stats_json, r->ci_high);
   g_string_append (self->stats_json, ",\"exploratory\":true,\"note\":");
-  json_string (self->stats_json, "not corrected for multiple testing");
+  cs_json_append_escaped (self->stats_json, "not corrected for multiple testing", -1);
   g_string_append (self->stats_json, "}\n");
 
   g_string_truncate (self->stats_csv, 0);
@@ -1249,7 +1233,7 @@ update_survival (CsExploreView *self)
 
   g_string_truncate (self->stats_json, 0);
   g_string_append (self->stats_json, "{\"method\":\"logrank\",\"time\":");
-  json_string (self->stats_json, tv->key);
+  cs_json_append_escaped (self->stats_json, tv->key, -1);
   if (n_shown >= 2)
     {
       g_autoptr(CsLogrank) lr = cs_stats_logrank (time, event, group, n);
@@ -1630,9 +1614,9 @@ cs_explore_view_write_stats (CsExploreView  *self,
                 if (k > 0)
                   g_string_append_c (out, ',');
                 g_string_append (out, "{\"feature\":");
-                json_string (out, g_ptr_array_index (self->heat->row_keys, i));
+                cs_json_append_escaped (out, g_ptr_array_index (self->heat->row_keys, i), -1);
                 g_string_append (out, ",\"clinical\":");
-                json_string (out, g_ptr_array_index (self->heat->col_keys, j));
+                cs_json_append_escaped (out, g_ptr_array_index (self->heat->col_keys, j), -1);
                 g_string_append (out, ",\"rho\":");
                 cs_format_json_number (out, m->r[k]);
                 g_string_append (out, ",\"p\":");
