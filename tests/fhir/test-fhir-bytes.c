@@ -1,6 +1,6 @@
 /* test-fhir-bytes.c: a server load keeps each resource's bytes as sent
  *
- * A SoupServer (own thread, 127.0.0.1, port 0) serves a Patient search page
+ * A SoupServer (tests/common/cs-test-server.h: own thread, 127.0.0.1) serves a Patient search page
  * whose JSON is laid out the way no serialiser of ours would write it
  * (indentation, member order, escapes, number spellings), in two HTTP
  * chunks sent 150 ms apart: the cut falls inside a resource, and a 300 kB
@@ -20,19 +20,8 @@
 #include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
 #include "cs-store.h"
+#include "cs-test-server.h"
 #include "fhir-test-mode.h"
-
-typedef struct
-{
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  char         *base;
-  GMutex        mutex;
-  GCond         cond;
-  gboolean      ready;
-} TestServer;
 
 /* The resources as the server writes them; id -> exact text. */
 static GHashTable *expected;
@@ -86,14 +75,6 @@ build_page (void)
   page_rest = g_strdup (cut);
 }
 
-static void
-respond (SoupServerMessage *msg,
-         const char        *body)
-{
-  soup_server_message_set_status (msg, 200, NULL);
-  soup_server_message_set_response (msg, "application/fhir+json", SOUP_MEMORY_COPY, body, strlen (body));
-}
-
 static gboolean
 send_rest_cb (gpointer data)
 {
@@ -113,10 +94,8 @@ handler (SoupServer        *server,
          GHashTable        *query,
          gpointer           data)
 {
-  TestServer *ts = data;
-
   if (g_str_equal (path, "/metadata"))
-    respond (msg, "{\"resourceType\":\"CapabilityStatement\",\"rest\":[{\"mode\":\"server\",\"resource\":["
+    test_respond (msg, 200, NULL, "{\"resourceType\":\"CapabilityStatement\",\"rest\":[{\"mode\":\"server\",\"resource\":["
                   "{\"type\":\"Patient\"},{\"type\":\"Observation\"}]}]}");
   else if (g_str_equal (path, "/Patient"))
     {
@@ -129,53 +108,16 @@ handler (SoupServer        *server,
       soup_message_headers_set_content_type (headers, "application/fhir+json", NULL);
       soup_message_body_append (body, SOUP_MEMORY_COPY, page_first, strlen (page_first));
       g_source_set_callback (later, send_rest_cb, g_object_ref (msg), g_object_unref);
-      g_source_attach (later, ts->context);
+      g_source_attach (later, g_main_context_get_thread_default ());   /* the server's */
       g_source_unref (later);
     }
   else if (g_str_equal (path, "/Observation"))
-    respond (msg, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}");
+    test_respond (msg, 200, NULL, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}");
   else
     {
       soup_server_message_set_status (msg, 404, NULL);
       soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "no", 2);
     }
-}
-
-static gpointer
-server_thread (gpointer data)
-{
-  TestServer *ts = data;
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (ts->context);
-  ts->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (ts->server, NULL, handler, ts, NULL);
-  if (!soup_server_listen_local (ts->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
-    g_error ("cannot listen: %s", error->message);
-  uris = soup_server_get_uris (ts->server);
-  ts->base = g_strdup_printf ("http://127.0.0.1:%d/", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_mutex_lock (&ts->mutex);
-  ts->ready = TRUE;
-  g_cond_signal (&ts->cond);
-  g_mutex_unlock (&ts->mutex);
-
-  g_main_loop_run (ts->loop);
-  soup_server_disconnect (ts->server);
-  g_clear_object (&ts->server);
-  while (g_main_context_iteration (ts->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (ts->context);
-  return NULL;
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -227,24 +169,14 @@ check_cache (const char *base)
 static void
 test_bytes_as_sent (void)
 {
-  TestServer ts = { 0 };
+  TestServer *ts = test_server_start (handler, NULL, NULL);
   g_autoptr(CsFhirClient) client = NULL;
   g_autoptr(CsStore) store = cs_store_new ();
   g_autoptr(GError) error = NULL;
   CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_ALL, .write_cache = TRUE };
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  g_mutex_init (&ts.mutex);
-  g_cond_init (&ts.cond);
-  ts.context = g_main_context_new ();
-  ts.loop = g_main_loop_new (ts.context, FALSE);
-  ts.thread = g_thread_new ("test-server", server_thread, &ts);
-  g_mutex_lock (&ts.mutex);
-  while (!ts.ready)
-    g_cond_wait (&ts.cond, &ts.mutex);
-  g_mutex_unlock (&ts.mutex);
-
-  client = cs_fhir_client_new (ts.base, &error);
+  client = cs_fhir_client_new (ts->base, &error);
   g_assert_no_error (error);
   g_assert_true (cs_fhir_client_load_cohort (client, &spec, store, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -269,15 +201,8 @@ test_bytes_as_sent (void)
   g_assert_cmpuint (g_hash_table_size (seen), ==, 3);
   g_assert_cmpint (cs_store_find_patient (store, "p2"), >=, 0);
   g_assert_cmpint (cs_store_find_patient (store, "big"), >=, 0);
-  check_cache (ts.base);
-
-  g_main_context_invoke (ts.context, quit_cb, ts.loop);
-  g_thread_join (ts.thread);
-  g_main_loop_unref (ts.loop);
-  g_main_context_unref (ts.context);
-  g_free (ts.base);
-  g_mutex_clear (&ts.mutex);
-  g_cond_clear (&ts.cond);
+  check_cache (ts->base);
+  test_server_stop (ts);
 }
 
 int

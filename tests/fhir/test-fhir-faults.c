@@ -18,32 +18,26 @@
 #include "cs-fhir-client.h"
 #include "cs-fhir-private.h"
 #include "cs-fhir-push.h"
+#include "cs-test-server.h"
 #include "fhir-test-mode.h"
 
 typedef struct
 {
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  GTlsCertificate *certificate;
-  char         *base;        /* http://127.0.0.1:port/ */
+  TestServer   *http;        /* tests/common/cs-test-server.h */
+  const char   *base;        /* http->base: http://127.0.0.1:port/ */
   GMutex        mutex;
-  GCond         cond;
-  gboolean      ready;
   /* what the server saw (under mutex) */
   guint         hits;
   char         *last_authorization;
   gboolean      saw_authorization;
-  GPtrArray    *paused;
   char         *redirect_target;  /* base of the other server */
   GPtrArray    *requests;         /* "path?query" of /mini requests, when set */
   char         *last_post;        /* body of the last POST to /pushfail/ */
   GPtrArray    *posts;            /* bodies of the POSTs to /pushok/ */
-} TestServer;
+} FaultServer;
 
 static void
-record_request (TestServer        *ts,
+record_request (FaultServer        *ts,
                 SoupServerMessage *msg)
 {
   const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
@@ -55,16 +49,6 @@ record_request (TestServer        *ts,
   if (auth != NULL)
     ts->saw_authorization = TRUE;
   g_mutex_unlock (&ts->mutex);
-}
-
-static void
-respond (SoupServerMessage *msg,
-         guint              status,
-         const char        *content_type,
-         const char        *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
 }
 
 static char *
@@ -139,7 +123,7 @@ mini_patient_selected (GHashTable *query,
 }
 
 static void
-mini_handler (TestServer        *ts,
+mini_handler (FaultServer        *ts,
               SoupServerMessage *msg,
               const char        *path,
               GHashTable        *query,
@@ -159,7 +143,7 @@ mini_handler (TestServer        *ts,
 
   if (g_str_has_suffix (path, "/metadata"))
     {
-      respond (msg, 200, "application/fhir+json", revinclude
+      test_respond (msg, 200, "application/fhir+json", revinclude
                ? "{\"resourceType\":\"CapabilityStatement\",\"rest\":[{\"mode\":\"server\",\"resource\":["
                  "{\"type\":\"Patient\",\"searchRevInclude\":[\"Observation:patient\"]},{\"type\":\"Observation\"},{\"type\":\"Group\"}]}]}"
                : kind == MINI_HAS || kind == MINI_HAS_BAD
@@ -172,14 +156,14 @@ mini_handler (TestServer        *ts,
     }
   if (kind != MINI_HAS && query != NULL && g_hash_table_contains (query, "_has:Group:member:_id"))
     {
-      respond (msg, 400, "application/fhir+json",
+      test_respond (msg, 400, "application/fhir+json",
                "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-supported\","
                "\"diagnostics\":\"Unknown search parameter _has\"}]}");
       return;
     }
   if (g_str_has_suffix (path, "/Group/g1"))
     {
-      respond (msg, 200, "application/fhir+json",
+      test_respond (msg, 200, "application/fhir+json",
                "{\"resourceType\":\"Group\",\"id\":\"g1\",\"type\":\"person\",\"actual\":true,"
                "\"member\":[{\"entity\":{\"reference\":\"Patient/p2\"}},{\"entity\":{\"reference\":\"Patient/p3\"}}]}");
       return;
@@ -211,12 +195,12 @@ mini_handler (TestServer        *ts,
     }
   else
     {
-      respond (msg, 404, "application/fhir+json",
+      test_respond (msg, 404, "application/fhir+json",
                "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\",\"diagnostics\":\"unknown type\"}]}");
       return;
     }
   g_string_append (s, "]}");
-  respond (msg, 200, "application/fhir+json", s->str);
+  test_respond (msg, 200, "application/fhir+json", s->str);
 }
 
 static guint counter_429;
@@ -229,7 +213,7 @@ handler (SoupServer        *server,
          GHashTable        *query,
          gpointer           data)
 {
-  TestServer *ts = data;
+  FaultServer *ts = data;
   const char *page = query != NULL ? g_hash_table_lookup (query, "page") : NULL;
   SoupMessageHeaders *rh = soup_server_message_get_response_headers (msg);
 
@@ -254,10 +238,10 @@ handler (SoupServer        *server,
           for (const char *q = strstr (p, "\"request\""); q != NULL; q = strstr (q + 1, "\"request\""))
             g_string_append_printf (answer, "%s{\"response\":{\"status\":\"201 Created\"}}", n++ > 0 ? "," : "");
           g_string_append (answer, "]}");
-          respond (msg, 200, "application/fhir+json", answer->str);
+          test_respond (msg, 200, "application/fhir+json", answer->str);
         }
       else
-        respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}");
+        test_respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}");
     }
   else if (g_str_has_prefix (path, "/pushfail/"))
     {
@@ -286,10 +270,10 @@ handler (SoupServer        *server,
                                  "\"code\":\"invalid\",\"diagnostics\":\"gender: invalid code\"}]}}}");
             }
           g_string_append (answer, "]}");
-          respond (msg, 200, "application/fhir+json", answer->str);
+          test_respond (msg, 200, "application/fhir+json", answer->str);
         }
       else
-        respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}");
+        test_respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}");
     }
   else if (g_str_has_prefix (path, "/mini/"))
     mini_handler (ts, msg, path, query, MINI_PLAIN);
@@ -303,21 +287,21 @@ handler (SoupServer        *server,
     {
       g_autofree char *body = patients_bundle (ts->base, "p", 0, 3, NULL);
 
-      respond (msg, 200, "application/fhir+json", body);
+      test_respond (msg, 200, "application/fhir+json", body);
     }
   else if (g_str_equal (path, "/retry429/Patient"))
     {
       if (counter_429++ < 2)
         {
           soup_message_headers_replace (rh, "Retry-After", "1");
-          respond (msg, 429, "application/fhir+json",
+          test_respond (msg, 429, "application/fhir+json",
                    "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"throttled\",\"diagnostics\":\"slow down\"}]}");
         }
       else
         {
           g_autofree char *body = patients_bundle (ts->base, "p", 0, 2, NULL);
 
-          respond (msg, 200, "application/fhir+json", body);
+          test_respond (msg, 200, "application/fhir+json", body);
         }
     }
   else if (g_str_equal (path, "/retry503/Patient"))
@@ -329,36 +313,33 @@ handler (SoupServer        *server,
           g_autofree char *date = soup_date_time_to_string (later, SOUP_DATE_HTTP);
 
           soup_message_headers_replace (rh, "Retry-After", date);
-          respond (msg, 503, "text/plain", "maintenance");
+          test_respond (msg, 503, "text/plain", "maintenance");
         }
       else
         {
           g_autofree char *body = patients_bundle (ts->base, "p", 0, 4, NULL);
 
-          respond (msg, 200, "application/fhir+json", body);
+          test_respond (msg, 200, "application/fhir+json", body);
         }
     }
   else if (g_str_equal (path, "/busy/Patient"))
     {
       soup_message_headers_replace (rh, "Retry-After", "0");
-      respond (msg, 429, "text/plain", "busy");
+      test_respond (msg, 429, "text/plain", "busy");
     }
   else if (g_str_equal (path, "/notfound/Patient"))
-    respond (msg, 404, "application/fhir+json",
+    test_respond (msg, 404, "application/fhir+json",
              "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\","
              "\"details\":{\"text\":\"Resource type not served here\"},\"diagnostics\":\"Try the /fhir base\"}]}");
   else if (g_str_equal (path, "/timeout/Patient"))
     {
-      g_mutex_lock (&ts->mutex);
-      g_ptr_array_add (ts->paused, g_object_ref (msg));
-      g_mutex_unlock (&ts->mutex);
-      soup_server_message_pause (msg);
+      test_server_hold (ts->http, msg);
     }
   else if (g_str_equal (path, "/truncated/Patient"))
-    respond (msg, 200, "application/fhir+json",
+    test_respond (msg, 200, "application/fhir+json",
              "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"a\"}},{\"resou");
   else if (g_str_equal (path, "/html/Patient"))
-    respond (msg, 200, "text/html",
+    test_respond (msg, 200, "text/html",
              "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>\n");
   else if (g_str_equal (path, "/loop/Patient"))
     {
@@ -366,7 +347,7 @@ handler (SoupServer        *server,
                                                g_strcmp0 (page, "2") == 0 ? "1" : "2");
       g_autofree char *body = patients_bundle (ts->base, page != NULL ? page : "0", 0, 1, next);
 
-      respond (msg, 200, "application/fhir+json", body);
+      test_respond (msg, 200, "application/fhir+json", body);
     }
   else if (g_str_equal (path, "/ignorecount/Patient"))
     {
@@ -375,7 +356,7 @@ handler (SoupServer        *server,
       g_autofree char *next = p < 2 ? g_strdup_printf ("%signorecount/Patient?page=%u&_count=2", ts->base, p + 1) : NULL;
       g_autofree char *body = patients_bundle (ts->base, "q", p * 5, 5, next);
 
-      respond (msg, 200, "application/fhir+json", body);
+      test_respond (msg, 200, "application/fhir+json", body);
     }
   else if (g_str_equal (path, "/redirect/Patient"))
     {
@@ -384,105 +365,40 @@ handler (SoupServer        *server,
       soup_server_message_set_redirect (msg, 302, target);
     }
   else if (g_str_equal (path, "/metadata"))
-    respond (msg, 200, "application/fhir+json",
+    test_respond (msg, 200, "application/fhir+json",
              "{\"resourceType\":\"CapabilityStatement\",\"fhirVersion\":\"4.0.1\",\"software\":{\"name\":\"Fault server\",\"version\":\"1.2\"},"
              "\"rest\":[{\"mode\":\"server\",\"resource\":[{\"type\":\"Patient\",\"interaction\":[{\"code\":\"search-type\"}],"
              "\"searchParam\":[{\"name\":\"birthdate\"},{\"name\":\"_id\"}],\"searchRevInclude\":[\"Observation:patient\"]}]}]}");
   else
-    respond (msg, 404, "text/plain", "no such test path");
+    test_respond (msg, 404, "text/plain", "no such test path");
 }
 
-static gpointer
-server_thread (gpointer data)
+static FaultServer *
+fault_server_start (GTlsCertificate *certificate)
 {
-  TestServer *ts = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
-  GUri *uri;
-
-  g_main_context_push_thread_default (ts->context);
-  ts->server = soup_server_new ("tls-certificate", ts->certificate, NULL);
-  soup_server_add_handler (ts->server, NULL, handler, ts, NULL);
-  if (!soup_server_listen_local (ts->server, 0,
-                                 SOUP_SERVER_LISTEN_IPV4_ONLY | (ts->certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0),
-                                 &error))
-    g_error ("cannot listen: %s", error->message);
-  uris = soup_server_get_uris (ts->server);
-  uri = uris->data;
-  ts->base = g_strdup_printf ("%s://127.0.0.1:%d/", ts->certificate != NULL ? "https" : "http", g_uri_get_port (uri));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-
-  g_mutex_lock (&ts->mutex);
-  ts->ready = TRUE;
-  g_cond_signal (&ts->cond);
-  g_mutex_unlock (&ts->mutex);
-
-  g_main_loop_run (ts->loop);
-
-  for (guint i = 0; i < ts->paused->len; i++)
-    {
-      SoupServerMessage *msg = g_ptr_array_index (ts->paused, i);
-
-      respond (msg, 200, "application/fhir+json", "{}");
-      soup_server_message_unpause (msg);
-    }
-  while (g_main_context_iteration (ts->context, FALSE))
-    ;
-  soup_server_disconnect (ts->server);
-  g_clear_object (&ts->server);
-  while (g_main_context_iteration (ts->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (ts->context);
-  return NULL;
-}
-
-static TestServer *
-test_server_start (GTlsCertificate *certificate)
-{
-  TestServer *ts = g_new0 (TestServer, 1);
+  FaultServer *ts = g_new0 (FaultServer, 1);
 
   g_mutex_init (&ts->mutex);
-  g_cond_init (&ts->cond);
-  ts->paused = g_ptr_array_new_with_free_func (g_object_unref);
-  ts->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
-  ts->context = g_main_context_new ();
-  ts->loop = g_main_loop_new (ts->context, FALSE);
-  ts->thread = g_thread_new ("test-server", server_thread, ts);
-  g_mutex_lock (&ts->mutex);
-  while (!ts->ready)
-    g_cond_wait (&ts->cond, &ts->mutex);
-  g_mutex_unlock (&ts->mutex);
+  ts->http = test_server_start (handler, ts, certificate);
+  ts->http->held_status = 200;
+  ts->base = ts->http->base;
   return ts;
 }
 
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-test_server_stop (TestServer *ts)
+fault_server_stop (FaultServer *ts)
 {
-  g_main_context_invoke (ts->context, quit_cb, ts->loop);
-  g_thread_join (ts->thread);
-  g_main_loop_unref (ts->loop);
-  g_main_context_unref (ts->context);
-  g_ptr_array_unref (ts->paused);
-  g_clear_object (&ts->certificate);
-  g_free (ts->base);
+  test_server_stop (ts->http);
   g_free (ts->last_authorization);
   g_free (ts->redirect_target);
   g_free (ts->last_post);
   g_mutex_clear (&ts->mutex);
-  g_cond_clear (&ts->cond);
   g_free (ts);
 }
 
 /* ------------------------------------------------------------------------ */
 
-static TestServer *server;
+static FaultServer *server;
 
 typedef struct
 {
@@ -732,7 +648,7 @@ test_ignores_count (void)
 static void
 test_redirect_drops_authorization (void)
 {
-  TestServer *other = test_server_start (NULL);
+  FaultServer *other = fault_server_start (NULL);
   g_autoptr(CsFhirClient) client = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   Collected c = { 0, ids };
@@ -756,7 +672,7 @@ test_redirect_drops_authorization (void)
   g_assert_false (other->saw_authorization);
   g_assert_null (other->last_authorization);
 
-  test_server_stop (other);
+  fault_server_stop (other);
 }
 
 static void
@@ -824,7 +740,7 @@ tls_self_signed (void)
   g_autoptr(CsFhirClient) client = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   Collected c = { 0, ids };
-  TestServer *tls;
+  FaultServer *tls;
   int status = 0;
   const char *argv[] = { NULL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", NULL,
                          "-out", NULL, "-days", "2", "-subj", "/CN=127.0.0.1", NULL };
@@ -845,7 +761,7 @@ tls_self_signed (void)
   certificate = g_tls_certificate_new_from_files (cert, key, &error);
   g_assert_no_error (error);
 
-  tls = test_server_start (certificate);
+  tls = fault_server_start (certificate);
   client = cs_fhir_client_new (tls->base, &error);
   g_assert_no_error (error);
   g_assert_false (cs_fhir_client_search (client, "Patient", NULL, collect_cb, &c, NULL, NULL, NULL, &error));
@@ -853,7 +769,7 @@ tls_self_signed (void)
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "not signed by a trusted authority"));
   g_assert_cmpuint (c.n, ==, 0);
-  test_server_stop (tls);
+  fault_server_stop (tls);
 
   g_unlink (key);
   g_unlink (cert);
@@ -1429,7 +1345,7 @@ main (int   argc,
   fhir_test_choose_parse_mode (&argc, argv);
   g_test_init (&argc, &argv, NULL);
 
-  server = test_server_start (NULL);
+  server = fault_server_start (NULL);
 
   g_test_add_func ("/fhir/faults/ok", test_ok);
   g_test_add_func ("/fhir/faults/retry-429", test_retry_429);
@@ -1460,7 +1376,7 @@ main (int   argc,
   g_test_add_func ("/fhir/push/cancel", test_push_cancel);
 
   ret = g_test_run ();
-  test_server_stop (server);
+  fault_server_stop (server);
   if (cache_dir != NULL)
     {
       const char *rm[] = { "rm", "-rf", cache_dir, NULL };

@@ -1,9 +1,9 @@
 /* gui-test-util.h: what the GUI tests share
  *
  * A test program's set-up (a temporary home for the XDG folders, memory
- * GSettings, GTK and libadwaita, an in-memory secret store), an HTTP server
- * in its own thread that answers through the test's handler, waiting on the
+ * GSettings, GTK and libadwaita, an in-memory secret store), waiting on the
  * main loop, widgets found by name or type, and screenshots for the docs.
+ * The HTTP server in its own thread is tests/common/cs-test-server.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,8 @@
 
 #include <adwaita.h>
 #include <libsoup/soup.h>
+
+#include "cs-test-server.h"
 
 G_BEGIN_DECLS
 
@@ -26,35 +28,6 @@ char       *test_gui_init         (int                 *argc,
 void        test_gui_cleanup      (char                *tmp_dir);
 /* Removes path and everything below it. */
 void        test_remove_tree      (const char          *path);
-
-typedef struct
-{
-  GMutex        mutex;     /* also guards what the test's handler keeps */
-  char         *base;      /* http://127.0.0.1:port/ */
-
-  /* private */
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *server;
-  GCond         cond;
-  gboolean      ready;
-  GPtrArray    *held;      /* SoupServerMessage* */
-  SoupServerCallback handler;
-  gpointer      handler_data;
-} TestServer;
-
-/* Listens on 127.0.0.1 in a thread of its own; handler answers every path. */
-TestServer *test_server_start     (SoupServerCallback   handler,
-                                   gpointer             user_data);
-/* From the handler: leaves msg unanswered until the server stops (then 503). */
-void        test_server_hold      (TestServer          *server,
-                                   SoupServerMessage   *msg);
-void        test_server_stop      (TestServer          *server);
-/* Answers msg with status and a FHIR JSON body. */
-void        test_respond          (SoupServerMessage   *msg,
-                                   guint                status,
-                                   const char          *body);
 
 typedef gboolean (*TestCondition) (gpointer data);
 

@@ -97,7 +97,7 @@ transaction (SoupServerMessage *msg)
   g_mutex_lock (&server->mutex);
   n_transactions++;
   g_mutex_unlock (&server->mutex);
-  test_respond (msg, 200, r->str);
+  test_respond (msg, 200, NULL, r->str);
 }
 
 static void
@@ -125,7 +125,7 @@ search (SoupServerMessage *msg,
     }
   g_mutex_unlock (&server->mutex);
   g_string_append (s, "]}");
-  test_respond (msg, 200, s->str);
+  test_respond (msg, 200, NULL, s->str);
 }
 
 static void
@@ -140,7 +140,7 @@ handler (SoupServer        *soup_server,
 
   if (!g_str_has_prefix (path, "/fhir/"))
     {
-      test_respond (msg, 404, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
+      test_respond (msg, 404, NULL, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
       return;
     }
   if (g_str_equal (method, "POST") && g_str_equal (path, "/fhir/"))
@@ -150,7 +150,7 @@ handler (SoupServer        *soup_server,
     }
   if (g_str_equal (path, "/fhir/metadata"))
     {
-      test_respond (msg, 200,
+      test_respond (msg, 200, NULL,
                "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\",\"kind\":\"instance\",\"fhirVersion\":\"4.0.1\","
                "\"format\":[\"json\"],\"rest\":[{\"mode\":\"server\",\"resource\":["
                "{\"type\":\"Patient\",\"searchParam\":[{\"name\":\"_id\",\"type\":\"token\"}]},"
@@ -168,12 +168,12 @@ handler (SoupServer        *soup_server,
       g_autofree char *json = store_get (key);
 
       if (json != NULL)
-        test_respond (msg, 200, json);
+        test_respond (msg, 200, NULL, json);
       else
-        test_respond (msg, 404, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
+        test_respond (msg, 404, NULL, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
     }
   else
-    test_respond (msg, 400, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\"}]}");
+    test_respond (msg, 400, NULL, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\"}]}");
 }
 
 static void
@@ -190,7 +190,7 @@ server_start (void)
 
       g_hash_table_insert (resources, g_steal_pointer (&key), g_steal_pointer (&json));
     }
-  server = test_server_start (handler, NULL);
+  server = test_server_start (handler, NULL, NULL);
 }
 
 static void

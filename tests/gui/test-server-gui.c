@@ -73,7 +73,7 @@ fhir_handler (SoupServerMessage *msg,
 
   if (g_strcmp0 (auth, "Bearer " TOKEN) != 0)
     {
-      test_respond (msg, 401, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"login\","
+      test_respond (msg, 401, NULL, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"login\","
                          "\"diagnostics\":\"Invalid bearer token\"}]}");
       return;
     }
@@ -99,13 +99,13 @@ fhir_handler (SoupServerMessage *msg,
         g_string_append_printf (r, "%s{\"response\":{\"status\":\"201 Created\"}}", r->str[r->len - 1] == '[' ? "" : ",");
       g_string_append (r, "]}");
       n_posts++;
-      test_respond (msg, 200, r->str);
+      test_respond (msg, 200, NULL, r->str);
       return;
     }
 
   if (g_str_equal (path, "/fhir/metadata"))
     {
-      test_respond (msg, 200,
+      test_respond (msg, 200, NULL,
                "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\",\"kind\":\"instance\",\"fhirVersion\":\"4.0.1\","
                "\"software\":{\"name\":\"Test FHIR\",\"version\":\"9.8\"},\"format\":[\"json\"],"
                "\"rest\":[{\"mode\":\"server\",\"resource\":["
@@ -117,7 +117,7 @@ fhir_handler (SoupServerMessage *msg,
 
   if (g_str_equal (path, "/fhir/Group/g1"))
     {
-      test_respond (msg, 200, "{\"resourceType\":\"Group\",\"id\":\"g1\",\"type\":\"person\",\"actual\":true,"
+      test_respond (msg, 200, NULL, "{\"resourceType\":\"Group\",\"id\":\"g1\",\"type\":\"person\",\"actual\":true,"
                          "\"member\":[{\"entity\":{\"reference\":\"Patient/p1\"}},{\"entity\":{\"reference\":\"Patient/p3\"}}]}");
       return;
     }
@@ -165,7 +165,7 @@ fhir_handler (SoupServerMessage *msg,
   /* Other types: an empty searchset */
 
   g_string_append (s, "]}");
-  test_respond (msg, 200, s->str);
+  test_respond (msg, 200, NULL, s->str);
 }
 
 static void
@@ -185,13 +185,13 @@ handler (SoupServer        *soup_server,
       test_server_hold (server, msg);
     }
   else if (g_str_equal (path, "/fail/Patient"))
-    test_respond (msg, 400, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\","
+    test_respond (msg, 400, NULL, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\","
                        "\"diagnostics\":\"Unknown search parameter: flavour\"}]}");
   else if (g_str_has_suffix (path, "/metadata"))
-    test_respond (msg, 200, "{\"resourceType\":\"CapabilityStatement\",\"fhirVersion\":\"4.0.1\","
+    test_respond (msg, 200, NULL, "{\"resourceType\":\"CapabilityStatement\",\"fhirVersion\":\"4.0.1\","
                        "\"rest\":[{\"mode\":\"server\",\"resource\":[{\"type\":\"Patient\"}]}]}");
   else
-    test_respond (msg, 404, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
+    test_respond (msg, 404, NULL, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -686,7 +686,7 @@ main (int   argc,
 
   if (!(tmp_dir = test_gui_init (&argc, &argv, "cohortscope-servers-XXXXXX")))
     return 0;
-  server = test_server_start (handler, NULL);
+  server = test_server_start (handler, NULL, NULL);
 
   window = cs_window_new (NULL);
   g_object_ref_sink (window);
