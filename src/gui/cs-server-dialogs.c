@@ -468,6 +468,7 @@ typedef struct
   AdwEntryRow *search_row;
   AdwEntryRow *types_row;
   GtkWidget   *load_button;
+  GtkLabel    *error_label;   /* why the last Load was refused, under the rows */
 } OpenServer;
 
 static void
@@ -515,10 +516,23 @@ on_open_server_text_changed (GtkEditable *editable,
 {
   /* a fix in progress is no longer the error that was marked */
   gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-  if (GTK_WIDGET (editable) == GTK_WIDGET (os->types_row) ||
-      GTK_WIDGET (editable) == GTK_WIDGET (os->group_row))
-    gtk_widget_set_tooltip_text (GTK_WIDGET (editable), NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (editable), NULL);
+  gtk_widget_set_visible (GTK_WIDGET (os->error_label), FALSE);
   open_server_update (os);
+}
+
+/* Load refused because of row: marked, the reason under the rows and in
+ * its tooltip, the focus on it. */
+static void
+open_server_refuse (OpenServer  *os,
+                    AdwEntryRow *row,
+                    const char  *reason)
+{
+  gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), reason);
+  gtk_label_set_text (os->error_label, reason);
+  gtk_widget_set_visible (GTK_WIDGET (os->error_label), TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (row));
 }
 
 /* A text row of the dialog: Enter loads, a change clears its error mark.
@@ -565,10 +579,7 @@ on_load_clicked (GtkButton  *button,
       /* the same rule as the command line's --server-group: a FHIR id */
       if (!cs_saved_cohort_is_valid_id (group_id))
         {
-          gtk_widget_add_css_class (GTK_WIDGET (os->group_row), "error");
-          gtk_widget_set_tooltip_text (GTK_WIDGET (os->group_row),
-                                       _("A Group id is 1 to 64 letters, digits, “-” or “.”"));
-          gtk_widget_grab_focus (GTK_WIDGET (os->group_row));
+          open_server_refuse (os, os->group_row, _("A Group id is 1 to 64 letters, digits, “-” or “.”"));
           return;
         }
       spec.group_id = group_id;
@@ -585,8 +596,8 @@ on_load_clicked (GtkButton  *button,
       query = g_strstrip (g_strdup (text));
       if (query[0] == '\0' || strchr (query, '=') == NULL)
         {
-          gtk_widget_add_css_class (GTK_WIDGET (os->search_row), "error");
-          gtk_widget_grab_focus (GTK_WIDGET (os->search_row));
+          open_server_refuse (os, os->search_row,
+                              _("A search is name=value pairs joined by “&”, e.g. birthdate=lt1960"));
           return;
         }
       spec.patient_query = query;
@@ -597,9 +608,7 @@ on_load_clicked (GtkButton  *button,
 
       if (!(types = cs_fhir_parse_type_list (gtk_editable_get_text (GTK_EDITABLE (os->types_row)), &error)))
         {
-          gtk_widget_add_css_class (GTK_WIDGET (os->types_row), "error");
-          gtk_widget_set_tooltip_text (GTK_WIDGET (os->types_row), error->message);
-          gtk_widget_grab_focus (GTK_WIDGET (os->types_row));
+          open_server_refuse (os, os->types_row, error->message);
           return;
         }
       spec.resource_types = (const char * const *) types;
@@ -636,7 +645,7 @@ cs_open_server_dialog_new (CsWindow *window)
   os->profiles = cs_server_form_load_profiles (window);
 
   dialog = cs_server_form_dialog_new (GTK_WINDOW (window), _("Open from Server"), &header);
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 400);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 450);
   os->dialog = GTK_WINDOW (dialog);
   g_object_set_data_full (G_OBJECT (dialog), "cs-open-server", os, open_server_free);
 
@@ -692,6 +701,16 @@ cs_open_server_dialog_new (CsWindow *window)
                                           _("Search, e.g. birthdate=lt1960&gender=female"));
   os->types_row = open_server_add_entry (os, group, "resource-types",
                                          _("Only these types, e.g. Observation, Condition"));
+
+  /* not a row: shown below the list */
+  os->error_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (os->error_label), "load-error");
+  gtk_label_set_wrap (os->error_label, TRUE);
+  gtk_label_set_xalign (os->error_label, 0);
+  gtk_widget_set_margin_top (GTK_WIDGET (os->error_label), 12);
+  gtk_widget_add_css_class (GTK_WIDGET (os->error_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (os->error_label), FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (os->error_label));
 
   g_signal_connect (os->kind_row, "notify::selected", G_CALLBACK (on_open_server_changed), os);
   open_server_update (os);

@@ -404,12 +404,24 @@ test_load_group (void)
   g_signal_emit_by_name (test_get_named (dialog, "load"), "clicked");
   g_assert_true (gtk_widget_has_css_class (group, "error"));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (group), "64"));
+  /* and said under the rows, not only in the tooltip */
+  g_assert_true (gtk_widget_get_visible (test_get_named (dialog, "load-error")));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (test_get_named (dialog, "load-error"))), "64"));
   test_maybe_screenshot (dialog, "server-open-bad-group");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_false (cs_window_get_loading (window));
   gtk_editable_set_text (GTK_EDITABLE (group), "g1");
   g_assert_false (gtk_widget_has_css_class (group, "error"));
   g_assert_null (gtk_widget_get_tooltip_text (group));
+  g_assert_false (gtk_widget_get_visible (test_get_named (dialog, "load-error")));
+  gtk_window_destroy (dialog);
+
+  /* a search without any name=value */
+  dialog = open_dialog_with ("Test server", CS_FHIR_COHORT_SEARCH, "lt1960");
+  g_signal_emit_by_name (test_get_named (dialog, "load"), "clicked");
+  g_assert_true (gtk_widget_has_css_class (test_get_named (dialog, "patient-search"), "error"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (test_get_named (dialog, "load-error"))), "name=value"));
+  g_assert_false (cs_window_get_loading (window));
   gtk_window_destroy (dialog);
 
   load_with ("Test server", CS_FHIR_COHORT_GROUP, "Group/g1");
@@ -435,6 +447,7 @@ test_load_types (void)
   g_signal_emit_by_name (test_get_named (dialog, "load"), "clicked");
   g_assert_true (gtk_widget_has_css_class (types, "error"));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (types), "“condition”"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (test_get_named (dialog, "load-error"))), "“condition”"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_false (cs_window_get_loading (window));
 
