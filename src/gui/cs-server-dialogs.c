@@ -59,14 +59,7 @@ show_error (GtkWindow    *parent,
             const char   *heading,
             const GError *error)
 {
-  g_autofree char *body = g_strdup_printf ("%s\n\n%s", error->message, server_error_hint (error));
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (parent, heading, body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  gtk_window_present (GTK_WINDOW (dialog));
+  cs_gui_show_error (parent, heading, error->message, server_error_hint (error));
 }
 
 static char *

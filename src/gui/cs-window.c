@@ -167,19 +167,30 @@ error_hint (const GError *error)
   return _("Check that the files are FHIR R4 JSON (Bundles or NDJSON) and try again.");
 }
 
+void
+cs_gui_show_error (GtkWindow  *parent,
+                   const char *heading,
+                   const char *message,
+                   const char *hint)
+{
+  g_autofree char *body = g_strdup_printf ("%s\n\n%s", message, hint);
+  GtkWidget *dialog;
+
+  g_return_if_fail (GTK_IS_WINDOW (parent));
+
+  dialog = adw_message_dialog_new (parent, heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 show_error (CsWindow     *self,
             const char   *heading,
             const GError *error)
 {
-  g_autofree char *body = g_strdup_printf ("%s\n\n%s", error->message, error_hint (error));
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  gtk_window_present (GTK_WINDOW (dialog));
+  cs_gui_show_error (GTK_WINDOW (self), heading, error->message, error_hint (error));
 }
 
 void

@@ -34,6 +34,12 @@ void          cs_window_cancel_loading   (CsWindow           *self);
 gboolean      cs_window_get_loading      (CsWindow           *self);
 CsStore      *cs_window_get_store        (CsWindow           *self);
 CsCohortView *cs_window_get_cohort_view  (CsWindow           *self);
+/* A modal message with a Close button: heading, then message and hint
+ * (what the user can do) as two paragraphs. */
+void          cs_gui_show_error          (GtkWindow          *parent,
+                                          const char         *heading,
+                                          const char         *message,
+                                          const char         *hint);
 void          cs_window_add_toast        (CsWindow           *self,
                                           const char         *message);
 /* "Opened N patients and M resources" (where NULL: files), or "Loaded …
