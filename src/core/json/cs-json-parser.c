@@ -663,6 +663,38 @@ has_zero_byte (guint64 v)
   return (v - ONES) & ~v & HIGHS;
 }
 
+#ifdef __SSE2__
+/* Skips 16-byte blocks with no quote or backslash (and, with controls, no
+ * byte below 0x20 or from 0x80 up). TRUE with *pp at the first such byte;
+ * FALSE with fewer than 16 bytes left. */
+static inline gboolean
+skip_blocks_16 (const char **pp,
+                const char  *end,
+                gboolean     controls)
+{
+  const char *p = *pp;
+
+  for (; end - p >= 16; p += 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p);
+      __m128i special = _mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
+                                      _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\')));
+      int mask;
+
+      /* signed: below 0x20 is a control byte or (negative) one >= 0x80 */
+      if (controls)
+        special = _mm_or_si128 (special, _mm_cmplt_epi8 (v, _mm_set1_epi8 (0x20)));
+      if ((mask = _mm_movemask_epi8 (special)) != 0)
+        {
+          *pp = p + __builtin_ctz ((unsigned) mask);
+          return TRUE;
+        }
+    }
+  *pp = p;
+  return FALSE;
+}
+#endif
+
 /* Finds the closing quote of a string whose body starts at p. *plain stays
  * TRUE while the body has no escape, control or non-ASCII byte. Returns NULL
  * when the string does not end before end. Strings are most of a FHIR page's
@@ -678,23 +710,7 @@ scan_string (const char *p,
       gboolean found = FALSE;   /* p is at a byte to look at */
 
 #ifdef __SSE2__
-      while (end - p >= 16)
-        {
-          __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p);
-          /* signed: below 0x20 is a control byte or (negative) one >= 0x80 */
-          __m128i special = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
-                                                        _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\'))),
-                                          _mm_cmplt_epi8 (v, _mm_set1_epi8 (0x20)));
-          int mask = _mm_movemask_epi8 (special);
-
-          if (mask != 0)
-            {
-              p += __builtin_ctz ((unsigned) mask);
-              found = TRUE;
-              break;
-            }
-          p += 16;
-        }
+      found = skip_blocks_16 (&p, end, TRUE);
 #endif
       while (!found && end - p >= 8)
         {
@@ -723,20 +739,7 @@ scan_string (const char *p,
       gboolean found = FALSE;
 
 #ifdef __SSE2__
-      while (end - p >= 16)
-        {
-          __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p);
-          int mask = _mm_movemask_epi8 (_mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
-                                                      _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\'))));
-
-          if (mask != 0)
-            {
-              p += __builtin_ctz ((unsigned) mask);
-              found = TRUE;
-              break;
-            }
-          p += 16;
-        }
+      found = skip_blocks_16 (&p, end, FALSE);
 #endif
       while (!found && end - p >= 8)
         {
