@@ -122,6 +122,9 @@ typedef struct
   gboolean    is_file;
 } CsSource;
 
+/* Entries of well_known[] in cs-store.c (checked there) */
+#define CS_N_WELL_KNOWN 20
+
 /* The JSON of resources not from local files (a server's answers) is
  * written to an unlinked file under the user cache folder, not kept in
  * memory: a big server cohort is mostly JSON, and the table needs none of it
@@ -130,9 +133,6 @@ typedef struct
  * disk), the JSON stays in memory from then on, in segments that never move:
  * an offset with CS_BLOB_IN_MEMORY set is the segment index <<
  * CS_BLOB_SHIFT | the position in the segment. */
-/* Entries of well_known[] in cs-store.c (checked there) */
-#define CS_N_WELL_KNOWN 20
-
 #define CS_BLOB_IN_MEMORY (G_GUINT64_CONSTANT (1) << 63)
 #define CS_BLOB_SHIFT     40
 #define CS_SPILL_BUFFER   (1024 * 1024)
