@@ -1,16 +1,25 @@
 /* cs-csv-value.c: strict cell parsers (numbers, dates) and the field writer
  *
  * These run once per cell in the mapping engine, so they avoid the C library
- * where it is slow or locale-dependent: numbers are checked by hand, and
- * those with at most 19 significant digits and a small exponent are converted
- * exactly with one multiplication or division (Clinger's fast path); the rest
- * go to g_ascii_strtod, which is correctly rounded and ignores the locale.
+ * where it is slow or locale-dependent: numbers are checked by hand and
+ * converted with one multiplication or division, exactly:
+ *   - up to 2^53 with a power of ten up to 1e22, in double (Clinger's fast
+ *     path: both operands are exact, so the one rounding is the right one);
+ *   - on x86, up to 19 digits (< 2^64) with a power of ten up to 1e27, in the
+ *     x87's 64-bit-mantissa long double (exact operands again), then rounded
+ *     to double. That second rounding can only go wrong when the long double
+ *     lies on a midpoint between two doubles (its 11 extra bits are 0x400);
+ *     those few, and everything else, go to g_ascii_strtod, which is
+ *     correctly rounded and ignores the locale.
+ * Measured values (pyradiomics writes 16-17 significant digits) take the
+ * second path.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include <float.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -27,6 +36,37 @@ static const double exact_powers_of_ten[] = {
 };
 
 #define MAX_EXACT_MANTISSA (G_GUINT64_CONSTANT (1) << 53)
+
+#if (defined (__x86_64__) || defined (__i386__)) && LDBL_MANT_DIG == 64
+#define HAVE_X87_LONG_DOUBLE 1
+
+static const long double exact_long_powers_of_ten[] = {
+  1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
+  1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L,
+  1e27L,
+};
+
+/* mantissa * 10^exponent correctly rounded to double, or FALSE when the
+ * double rounding could be wrong. */
+static inline gboolean
+convert_extended (guint64  mantissa,
+                  int      exponent,
+                  double  *out)
+{
+  long double value = (long double) mantissa;
+  guint64 bits;
+
+  value = exponent >= 0 ? value * exact_long_powers_of_ten[exponent]
+                        : value / exact_long_powers_of_ten[-exponent];
+  /* the x87 format keeps its 64-bit mantissa (with the explicit leading bit)
+   * in the first 8 bytes; the 11 bits below a double's 53 decide its rounding */
+  memcpy (&bits, &value, sizeof bits);
+  if ((bits & 0x7FF) == 0x400)
+    return FALSE;
+  *out = (double) value;
+  return TRUE;
+}
+#endif
 
 gboolean
 cs_csv_parse_double (const char *text,
@@ -123,6 +163,18 @@ cs_csv_parse_double (const char *text,
       *out = negative ? -value : value;
       return TRUE;
     }
+#ifdef HAVE_X87_LONG_DOUBLE
+  if (!dropped && exponent >= -27 && exponent <= 27)
+    {
+      double value;
+
+      if (convert_extended (mantissa, exponent, &value))
+        {
+          *out = negative ? -value : value;
+          return TRUE;
+        }
+    }
+#endif
 
   /* the slow path: strtod on the same text with '.' as the separator */
   {
