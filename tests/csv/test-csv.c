@@ -341,6 +341,13 @@ test_bom (void)
   g_clear_pointer (&reader, cs_csv_reader_free);
   reader = open_text ("id,v\n1,2\n", NULL, NULL);
   g_assert_false (cs_csv_reader_had_bom (reader));
+
+  /* a second byte-order mark, or one after blank lines, is not part of a
+   * column name (found by fuzz-csv) */
+  check_csv ("\xEF\xBB\xBF\xEF\xBB\xBF" "id,v\n1,2\n", -1, NULL, "header: id|v\n1 2 11: 1|2\n");
+  check_csv ("\n\n\xEF\xBB\xBF" "id\n1\n", -1, NULL, "header: id\n1 4 8: 1\n");
+  /* in data it stays */
+  check_csv ("id\n\xEF\xBB\xBFx\n", -1, NULL, "header: id\n1 2 3: \xEF\xBB\xBFx\n");
 }
 
 static void
@@ -1475,6 +1482,10 @@ test_append_field (void)
   check_field (" lead", ',', "<\" lead\">");
   check_field ("trail ", ',', "<\"trail \">");
   check_field ("in side", ',', "<in side>");
+  /* a zero-width no-break space first would read as a byte-order mark at
+   * the start of a file (found by fuzz-csv) */
+  check_field ("\xEF\xBB\xBFx", ',', "<\"\xEF\xBB\xBFx\">");
+  check_field ("x\xEF\xBB\xBF", ',', "<x\xEF\xBB\xBF>");
 
   /* what it writes reads back the same */
   text = g_string_new ("a,b\n");

@@ -506,6 +506,9 @@ cs_csv_append_field (GString    *out,
   if (length > 0 && (field[0] == ' ' || field[0] == '\t' ||
                      field[length - 1] == ' ' || field[length - 1] == '\t'))
     quote = TRUE;
+  /* U+FEFF first would be taken for a byte-order mark at the start of a file */
+  if (length >= 3 && memcmp (field, "\xEF\xBB\xBF", 3) == 0)
+    quote = TRUE;
   for (gsize i = 0; !quote && i < length; i++)
     {
       char c = field[i];

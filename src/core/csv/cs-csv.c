@@ -1572,7 +1572,22 @@ read_header (CsCsvReader *self,
                      - self->starts[i] - 1;
       gpointer other;
 
-      cs_csv_trim (&name, &length);
+      /* ASCII space, and U+FEFF: a second byte-order mark, or one after
+       * blank lines, would otherwise hide in the first name */
+      do
+        {
+          cs_csv_trim (&name, &length);
+          if (length >= 3 && memcmp (name, "\xEF\xBB\xBF", 3) == 0)
+            {
+              name += 3;
+              length -= 3;
+            }
+          else if (length >= 3 && memcmp (name + length - 3, "\xEF\xBB\xBF", 3) == 0)
+            length -= 3;
+          else
+            break;
+        }
+      while (TRUE);
       self->header[i] = g_strndup (name, length);
       if (length == 0)
         continue;     /* unnamed columns (a pandas index) are fine, even several */

@@ -116,7 +116,7 @@ gboolean      cs_csv_reader_had_bom        (CsCsvReader         *self);
 const char   *cs_csv_reader_get_line_end   (CsCsvReader         *self);
 
 guint         cs_csv_reader_get_n_columns  (CsCsvReader         *self);
-/* Column names (the header, trimmed of surrounding ASCII space), or
+/* Column names (the header, trimmed of surrounding ASCII space and U+FEFF), or
  * "column 1", "column 2", … without a header. NULL-terminated. */
 const char * const *cs_csv_reader_get_header (CsCsvReader       *self);
 /* Index of a column by exact name, else by name ignoring ASCII case; -1 if
@@ -230,7 +230,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsCsvProfile, cs_csv_profile_free)
 /* Writing                                                             */
 
 /* Appends one CSV field to out, quoted per RFC 4180 when it holds the
- * delimiter, a quote, CR or LF (or leading/trailing space). */
+ * delimiter, a quote, CR or LF (or leading/trailing space or tab, or starts
+ * with U+FEFF, which would read as a byte-order mark at the start of a file). */
 void          cs_csv_append_field          (GString             *out,
                                             const char          *field,
                                             char                 delimiter);
