@@ -28,11 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "cs-bench.h"
 #include "cs-csv.h"
 
 #define N_FEATURES     40
@@ -56,20 +53,17 @@ static const char *variant_names[N_VARIANTS] = {
 
 typedef struct
 {
-  double   seconds;
-  double   cpu_seconds;
-  guint64  n_fields;
-  double   checksum;
-  long     maxrss_kib;
-  gboolean ok;
-} Result;
+  Variant     variant;
+  const char *path;
+} Run;
 
 /* ------------------------------------------------------------------------ */
 /* The variants (run in the child)                                          */
 
+/* The line splitters: strchr, g_strsplit, or strchr plus strtod per feature. */
 static gboolean
-run_getline (const char *path,
-             gboolean    strtod_cells,
+run_getline (Variant     variant,
+             const char *path,
              guint64    *n_fields,
              double     *checksum,
              GError    **error)
@@ -89,12 +83,27 @@ run_getline (const char *path,
       char *p = line;
       guint column = 0;
 
+      if (variant == VARIANT_STRSPLIT)
+        {
+          char **fields;
+
+          if (line[n - 1] == '\n')
+            line[n - 1] = '\0';
+          fields = g_strsplit (line, ",", -1);
+          for (guint i = 0; fields[i] != NULL; i++)
+            {
+              (*n_fields)++;
+              *checksum += (double) (guchar) fields[i][0];
+            }
+          g_strfreev (fields);
+          continue;
+        }
       while (TRUE)
         {
           char *comma = strchr (p, ',');
 
           (*n_fields)++;
-          if (strtod_cells && column >= FIRST_FEATURE)
+          if (variant == VARIANT_STRTOD && column >= FIRST_FEATURE)
             *checksum += g_ascii_strtod (p, NULL);
           else
             *checksum += (double) (guchar) p[0];
@@ -103,41 +112,6 @@ run_getline (const char *path,
           p = comma + 1;
           column++;
         }
-    }
-  free (line);
-  fclose (f);
-  return TRUE;
-}
-
-static gboolean
-run_strsplit (const char *path,
-              guint64    *n_fields,
-              double     *checksum,
-              GError    **error)
-{
-  FILE *f = fopen (path, "re");
-  char *line = NULL;
-  size_t size = 0;
-  ssize_t n;
-
-  if (f == NULL)
-    {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s", g_strerror (errno));
-      return FALSE;
-    }
-  while ((n = getline (&line, &size, f)) > 0)
-    {
-      char **fields;
-
-      if (line[n - 1] == '\n')
-        line[n - 1] = '\0';
-      fields = g_strsplit (line, ",", -1);
-      for (guint i = 0; fields[i] != NULL; i++)
-        {
-          (*n_fields)++;
-          *checksum += (double) (guchar) fields[i][0];
-        }
-      g_strfreev (fields);
     }
   free (line);
   fclose (f);
@@ -182,82 +156,29 @@ run_cs_csv (const char *path,
 }
 
 static gboolean
-run_variant (Variant     variant,
-             const char *path,
-             guint64    *n_fields,
-             double     *checksum,
-             GError    **error)
+run_variant (gpointer  data,
+             guint64  *n_fields,
+             double   *checksum,
+             GError  **error)
 {
-  *n_fields = 0;
-  *checksum = 0;
-  switch (variant)
+  const Run *run = data;
+
+  switch (run->variant)
     {
     case VARIANT_BASELINE:
       return TRUE;
     case VARIANT_GETLINE:
-      return run_getline (path, FALSE, n_fields, checksum, error);
     case VARIANT_STRSPLIT:
-      return run_strsplit (path, n_fields, checksum, error);
-    case VARIANT_CS_CSV:
-      return run_cs_csv (path, FALSE, n_fields, checksum, error);
-    case VARIANT_CS_CSV_DOUBLE:
-      return run_cs_csv (path, TRUE, n_fields, checksum, error);
     case VARIANT_STRTOD:
-      return run_getline (path, TRUE, n_fields, checksum, error);
+      return run_getline (run->variant, run->path, n_fields, checksum, error);
+    case VARIANT_CS_CSV:
+    case VARIANT_CS_CSV_DOUBLE:
+      return run_cs_csv (run->path, run->variant == VARIANT_CS_CSV_DOUBLE, n_fields, checksum,
+                         error);
     case N_VARIANTS:
     default:
       g_assert_not_reached ();
     }
-}
-
-static Result
-measure (Variant     variant,
-         const char *path)
-{
-  Result result = { 0, 0, 0, 0, 0, FALSE };
-  int fds[2];
-  pid_t pid;
-
-  if (pipe (fds) != 0)
-    g_error ("pipe: %s", g_strerror (errno));
-  pid = fork ();
-  if (pid < 0)
-    g_error ("fork: %s", g_strerror (errno));
-
-  if (pid == 0)
-    {
-      g_autoptr(GError) error = NULL;
-      Result child = { 0, 0, 0, 0, 0, FALSE };
-      gint64 start;
-
-      close (fds[0]);
-      start = g_get_monotonic_time ();
-      child.ok = run_variant (variant, path, &child.n_fields, &child.checksum, &error);
-      child.seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
-      if (!child.ok)
-        g_printerr ("%s: %s\n", variant_names[variant], error->message);
-      if (write (fds[1], &child, sizeof child) != (ssize_t) sizeof child)
-        _exit (2);
-      _exit (child.ok ? 0 : 1);
-    }
-  else
-    {
-      struct rusage usage;
-      int status = 0;
-
-      close (fds[1]);
-      if (read (fds[0], &result, sizeof result) != (ssize_t) sizeof result)
-        result.ok = FALSE;
-      close (fds[0]);
-      if (wait4 (pid, &status, 0, &usage) < 0)
-        g_error ("wait4: %s", g_strerror (errno));
-      result.maxrss_kib = usage.ru_maxrss;
-      result.cpu_seconds = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                           (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-      if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-        result.ok = FALSE;
-    }
-  return result;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -316,27 +237,14 @@ write_table (const char *path,
 }
 
 static void
-best_of (Variant     variant,
-         const char *path,
-         Result     *best)
+best_of (Variant        variant,
+         const char    *path,
+         CsBenchResult *best)
 {
-  Result res = measure (variant, path);
+  Run run = { variant, path };
+  CsBenchResult result = cs_bench_run_in_child (variant_names[variant], run_variant, &run);
 
-  if (!res.ok)
-    {
-      best->ok = FALSE;
-      best->seconds = -1;
-      return;
-    }
-  if (best->seconds == 0 || res.seconds < best->seconds)
-    {
-      long rss = MAX (best->maxrss_kib, res.maxrss_kib);
-
-      *best = res;
-      best->maxrss_kib = rss;
-    }
-  else
-    best->maxrss_kib = MAX (best->maxrss_kib, res.maxrss_kib);
+  cs_bench_keep_best (best, &result);
 }
 
 int
@@ -352,8 +260,8 @@ main (int   argc,
   int runs = 3;
   GStatBuf st, small_st;
   double mb;
-  Result best[N_VARIANTS];
-  Result small_best = { 0, 0, 0, 0, 0, TRUE };
+  CsBenchResult best[N_VARIANTS];
+  CsBenchResult small_best = { 0, 0, 0, 0, 0, TRUE };
   const GOptionEntry entries[] = {
     { "mb", 'm', 0, G_OPTION_ARG_INT, &target_mb, "Size of the generated table in MB", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per variant (best time is kept)", "R" },
@@ -405,13 +313,11 @@ main (int   argc,
   g_print ("file: %s (%.1f MB)\n", path, mb);
 
   memset (best, 0, sizeof best);
-  for (int v = 0; v < N_VARIANTS; v++)
-    best[v].ok = TRUE;
   /* alternate the variants so a busy moment on a shared machine hits all of them */
   for (int r = 0; r < MAX (runs, 1); r++)
     {
       for (int v = 0; v < N_VARIANTS; v++)
-        if (best[v].ok)
+        if (r == 0 || best[v].ok)
           best_of ((Variant) v, path, &best[v]);
       best_of (VARIANT_CS_CSV, small_path, &small_best);
     }
@@ -429,7 +335,7 @@ main (int   argc,
                variant_names[v], best[v].seconds, best[v].cpu_seconds, mb / best[v].seconds,
                mb / best[v].cpu_seconds,
                best[VARIANT_GETLINE].ok ? best[VARIANT_GETLINE].seconds / best[v].seconds : 0.0,
-               best[v].n_fields,
+               best[v].count,
                (double) (best[v].maxrss_kib - best[VARIANT_BASELINE].maxrss_kib) * 1024 / 1e6);
     }
   g_print ("(best of %d runs; RSS above the baseline process's %.1f MB; the getline splitters "
