@@ -37,6 +37,19 @@ static const double exact_powers_of_ten[] = {
 
 #define MAX_EXACT_MANTISSA (G_GUINT64_CONSTANT (1) << 53)
 
+/* The text without surrounding ASCII space, as [*start, *end). */
+static inline void
+trimmed (const char  *text,
+         const char **start,
+         const char **end)
+{
+  gsize length = strlen (text);
+
+  *start = text;
+  cs_csv_trim (start, &length);
+  *end = *start + length;
+}
+
 #if (defined (__x86_64__) || defined (__i386__)) && LDBL_MANT_DIG == 64
 #define HAVE_X87_LONG_DOUBLE 1
 
@@ -81,14 +94,10 @@ cs_csv_parse_double (const char *text,
   gboolean dropped = FALSE;     /* nonzero digits beyond what mantissa holds */
   guint n_digits = 0;
   int exponent = 0;             /* decimal exponent of mantissa */
-  gsize length;
 
   g_return_val_if_fail (text != NULL, FALSE);
 
-  length = strlen (text);
-  start = text;
-  cs_csv_trim (&start, &length);
-  end = start + length;
+  trimmed (text, &start, &end);
   p = start;
 
   if (p < end && (*p == '+' || *p == '-'))
@@ -180,6 +189,7 @@ cs_csv_parse_double (const char *text,
   {
     char small[128];
     g_autofree char *large = NULL;
+    gsize length = (gsize) (end - start);
     char *copy = length < sizeof small ? small : (large = g_malloc (length + 1));
     char *stop = NULL;
     double value;
@@ -208,16 +218,12 @@ cs_csv_parse_int64 (const char *text,
   const char *p, *end;
   gboolean negative = FALSE;
   guint64 value = 0;
-  gsize length;
   /* the magnitude allowed: G_MAXINT64, or one more when negative */
   guint64 limit;
 
   g_return_val_if_fail (text != NULL, FALSE);
 
-  length = strlen (text);
-  p = text;
-  cs_csv_trim (&p, &length);
-  end = p + length;
+  trimmed (text, &p, &end);
 
   if (p < end && (*p == '+' || *p == '-'))
     negative = *p++ == '-';
@@ -442,21 +448,17 @@ cs_csv_parse_date (const char *text,
                    const char *format,
                    char        out[11])
 {
-  const char *start;
-  gsize length;
+  const char *start, *end;
   FormatFields fields;
   int year = 0, month = 0, day = 0;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  start = text;
-  length = strlen (text);
-  cs_csv_trim (&start, &length);
-
+  trimmed (text, &start, &end);
   if (format == NULL)
-    return parse_iso_date (start, start + length, out);
-  if (!walk_format (format, start, start + length, &fields, &year, &month, &day, NULL))
+    return parse_iso_date (start, end, out);
+  if (!walk_format (format, start, end, &fields, &year, &month, &day, NULL))
     return FALSE;
   if (fields.month && month == 0)
     return FALSE;

@@ -1432,11 +1432,15 @@ sniff_delimiter (const char *p,
 
 static CsCsvReader *
 reader_new (const char         *name,
-            const CsCsvDialect *dialect)
+            const CsCsvDialect *dialect,
+            SourceKind          kind,
+            guint64             total_bytes)
 {
   CsCsvReader *self = g_new0 (CsCsvReader, 1);
 
   self->name = g_strdup (name);
+  self->kind = kind;
+  self->total_bytes = total_bytes;
   if (dialect != NULL)
     cs_csv_dialect_copy (dialect, &self->dialect);
   else
@@ -1757,19 +1761,12 @@ cs_csv_reader_new_for_path (const char          *path,
 
   /* O_NONBLOCK: opening a FIFO must not wait for a writer */
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
-  if (fd < 0)
+  if (fd < 0 || fstat (fd, &st) != 0)
     {
       int saved = errno;
 
-      g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, _("Cannot open %s: %s"), path,
-                   g_strerror (saved));
-      return NULL;
-    }
-  if (fstat (fd, &st) != 0)
-    {
-      int saved = errno;
-
-      close (fd);
+      if (fd >= 0)
+        close (fd);
       g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, _("Cannot open %s: %s"), path,
                    g_strerror (saved));
       return NULL;
@@ -1791,10 +1788,8 @@ cs_csv_reader_new_for_path (const char          *path,
 #endif
 
   base = g_path_get_basename (path);
-  self = reader_new (base, dialect);
-  self->kind = SOURCE_FD;
+  self = reader_new (base, dialect, SOURCE_FD, (guint64) st.st_size);
   self->fd = fd;
-  self->total_bytes = (guint64) st.st_size;
   return reader_start (g_steal_pointer (&self), error);
 }
 
@@ -1810,10 +1805,8 @@ cs_csv_reader_new_for_stream (GInputStream        *stream,
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  self = reader_new (name, dialect);
-  self->kind = SOURCE_STREAM;
+  self = reader_new (name, dialect, SOURCE_STREAM, total_bytes);
   self->stream = g_object_ref (stream);
-  self->total_bytes = total_bytes;
   return reader_start (self, error);
 }
 
@@ -1829,10 +1822,8 @@ cs_csv_reader_new_for_bytes_chunked (GBytes             *bytes,
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  self = reader_new (name, dialect);
-  self->kind = SOURCE_BYTES;
+  self = reader_new (name, dialect, SOURCE_BYTES, g_bytes_get_size (bytes));
   self->bytes = g_bytes_ref (bytes);
-  self->total_bytes = g_bytes_get_size (bytes);
   self->max_read = max_read;
   return reader_start (self, error);
 }
