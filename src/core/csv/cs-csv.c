@@ -1609,6 +1609,14 @@ read_header (CsCsvReader *self,
   return TRUE;
 }
 
+static gboolean
+has_utf16_bom (const char *p,
+               gsize       n)
+{
+  return n >= 2 && (((guchar) p[0] == 0xFF && (guchar) p[1] == 0xFE) ||
+                    ((guchar) p[0] == 0xFE && (guchar) p[1] == 0xFF));
+}
+
 /* Reads the start of the text, handles byte-order marks, sniffs, reads the header. */
 static CsCsvReader *
 reader_start (CsCsvReader  *self_,
@@ -1616,12 +1624,13 @@ reader_start (CsCsvReader  *self_,
 {
   g_autoptr(CsCsvReader) self = self_;
   const char *encoding = self->dialect.encoding;
+  gboolean named = encoding != NULL && encoding[0] != '\0';
   gsize sample;
 
   if (!check_dialect (self, error))
     return NULL;
 
-  if (encoding != NULL && encoding[0] != '\0' && !is_utf8_name (encoding))
+  if (named && !is_utf8_name (encoding))
     {
       if (!open_converter (self, encoding, error))
         return NULL;
@@ -1649,9 +1658,7 @@ reader_start (CsCsvReader  *self_,
           /* a UTF-16 byte-order mark: convert, unless the dialect said UTF-8 */
           while (self->avail < 2 && !self->text_eof)
             read_text (self);
-          if (self->avail >= 2 && (encoding == NULL || encoding[0] == '\0') &&
-              (((guchar) self->buf[0] == 0xFF && (guchar) self->buf[1] == 0xFE) ||
-               ((guchar) self->buf[0] == 0xFE && (guchar) self->buf[1] == 0xFF)))
+          if (!named && has_utf16_bom (self->buf, self->avail))
             {
               if (!open_converter (self, "UTF-16", error))
                 return NULL;
@@ -1664,10 +1671,7 @@ reader_start (CsCsvReader  *self_,
             }
         }
     }
-  if (self->own_buf == NULL && self->avail >= 2 &&
-      (encoding == NULL || encoding[0] == '\0') &&
-      (((guchar) self->buf[0] == 0xFF && (guchar) self->buf[1] == 0xFE) ||
-       ((guchar) self->buf[0] == 0xFE && (guchar) self->buf[1] == 0xFF)))
+  if (self->own_buf == NULL && !named && has_utf16_bom (self->buf, self->avail))
     {
       /* the same for bytes read in place: copy them through the converter */
       self->buf = NULL;
