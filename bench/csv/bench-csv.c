@@ -282,9 +282,9 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  /* about 900 bytes a row */
+  /* about 807 bytes a row */
   {
-    guint64 rows = (guint64) MAX (target_mb, 1) * 1000000 / 900;
+    guint64 rows = (guint64) MAX (target_mb, 1) * 1000000 / 807;
 
     small_path = g_build_filename (dir, "small.csv", NULL);
     if (!write_table (small_path, rows / 10, &error))
