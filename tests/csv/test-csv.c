@@ -507,6 +507,12 @@ test_binary (void)
   check_csv ("\xD0\xCF\x11\xE0\xA1\xB1", 6, NULL,
              "open error 3: t.csv: not a text file: it is an Office document (an Excel .xls "
              "workbook?): save the sheet as CSV\n");
+  check_csv ("\xFD" "7zXZ\0\0", 7, NULL,
+             "open error 3: t.csv: not a text file: it is an xz-compressed file: decompress it "
+             "first\n");
+  check_csv ("\x28\xB5\x2F\xFD\x00", 5, NULL,
+             "open error 3: t.csv: not a text file: it is a zstd-compressed file: decompress it "
+             "first\n");
 }
 
 static void
@@ -851,6 +857,106 @@ test_path_errors (void)
                    "or socket)");
   g_unlink (fifo);
   g_rmdir (dir);
+}
+
+/* A stream that gives its bytes, then fails (a dropped network mount, a
+ * reset connection). */
+typedef struct
+{
+  GInputStream  parent;
+  GBytes       *bytes;
+  gsize         pos;
+} FailingStream;
+
+typedef struct
+{
+  GInputStreamClass parent_class;
+} FailingStreamClass;
+
+static GType failing_stream_get_type (void);
+G_DEFINE_TYPE (FailingStream, failing_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+failing_stream_read (GInputStream  *stream,
+                     void          *buffer,
+                     gsize          count,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  FailingStream *self = (FailingStream *) stream;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (self->bytes, &size);
+  gsize n = MIN (count, MIN (size - self->pos, 5));
+
+  if (n == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                           "the connection was reset");
+      return -1;
+    }
+  memcpy (buffer, data + self->pos, n);
+  self->pos += n;
+  return (gssize) n;
+}
+
+static void
+failing_stream_finalize (GObject *object)
+{
+  g_bytes_unref (((FailingStream *) object)->bytes);
+  G_OBJECT_CLASS (failing_stream_parent_class)->finalize (object);
+}
+
+static void
+failing_stream_class_init (FailingStreamClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = failing_stream_finalize;
+  G_INPUT_STREAM_CLASS (klass)->read_fn = failing_stream_read;
+}
+
+static void
+failing_stream_init (FailingStream *self)
+{
+}
+
+static char *
+read_failing_stream (const char         *text,
+                     const CsCsvDialect *dialect)
+{
+  FailingStream *stream = g_object_new (failing_stream_get_type (), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsCsvReader) reader = NULL;
+  char *dump;
+
+  stream->bytes = g_bytes_new (text, strlen (text));
+  reader = cs_csv_reader_new_for_stream (G_INPUT_STREAM (stream), "net.csv", 0, dialect, &error);
+  dump = dump_reader (reader, error);
+  g_object_unref (stream);
+  return dump;
+}
+
+static void
+test_read_error (void)
+{
+  g_autofree char *plain = NULL;
+  g_autofree char *converted = NULL;
+  g_autofree char *early = NULL;
+  CsCsvDialect dialect;
+
+  /* the records read before the failure are delivered; the error names the
+   * record it cut */
+  plain = read_failing_stream ("a,b\n1,2\n3,4", NULL);
+  g_assert_cmpstr (plain, ==, "header: a|b\n1 2 4: 1|2\n"
+                   "error 0: net.csv: row 2 (line 3): cannot read: the connection was reset\n");
+  cs_csv_dialect_init (&dialect);
+  dialect.encoding = g_strdup ("ISO-8859-1");
+  converted = read_failing_stream ("a,b\n1,\xE9\n3,4\n", &dialect);
+  g_assert_cmpstr (converted, ==, "header: a|b\n1 2 4: 1|\xC3\xA9\n2 3 9: 3|4\n"
+                   "error 0: net.csv: row 3 (line 4): cannot read: the connection was reset\n");
+  cs_csv_dialect_clear (&dialect);
+  /* before the header is complete */
+  early = read_failing_stream ("id,va", NULL);
+  g_assert_cmpstr (early, ==, "open error 0: net.csv: header (line 1): cannot read: the "
+                   "connection was reset\n");
 }
 
 static void
@@ -1727,6 +1833,7 @@ main (int   argc,
   g_test_add_func ("/csv/bad-dialect", test_bad_dialect);
   g_test_add_func ("/csv/sniff", test_sniff);
   g_test_add_func ("/csv/path-errors", test_path_errors);
+  g_test_add_func ("/csv/read-error", test_read_error);
   g_test_add_func ("/csv/large-file", test_large_file);
   g_test_add_func ("/csv/cell-error", test_cell_error);
   g_test_add_func ("/csv/missing", test_missing);
