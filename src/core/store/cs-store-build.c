@@ -944,6 +944,8 @@ build_survival (CsStore *self,
   CsConcept *concept;
   CsVariable *var;
   guint n_negative = 0;
+  guint n_clamped = 0;
+  double load_date = !isnan (self->load_time) ? self->load_time : g_get_real_time () / (86400.0 * G_USEC_PER_SEC);
 
   concept = builtin_concept (self, "os", _("Overall survival"), "Survival");
   var = variable_new (self, concept, CS_VARIABLE_SURVIVAL, "d");
@@ -982,8 +984,14 @@ build_survival (CsStore *self,
                 {
                   CsResource *res = &g_array_index (self->resources, CsResource, g_array_index (resources, guint, i));
 
-                  if (!isnan (res->last_date) && (isnan (end) || res->last_date > end))
-                    end = res->last_date;
+                  if (!isnan (res->event_date) && (isnan (end) || res->event_date > end))
+                    end = res->event_date;
+                }
+              /* follow-up cannot reach past the day the data were loaded */
+              if (end > load_date)
+                {
+                  end = load_date;
+                  n_clamped++;
                 }
             }
           /* whole seconds: dates are exact in seconds, their difference in days is not */
@@ -1006,6 +1014,18 @@ build_survival (CsStore *self,
   if (n_negative > 0)
     cs_store_add_warning (self, _("Overall survival: %u patients have a diagnosis date after their last date; their survival is missing"),
                           n_negative);
+  if (n_clamped > 0)
+    {
+      char date[32];
+
+      cs_date_format_buf (load_date, date);
+      cs_store_add_warning (self,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "Overall survival: %u patient has clinical dates after the load date (%s); follow-up ends at the load date",
+                                         "Overall survival: %u patients have clinical dates after the load date (%s); follow-up ends at the load date",
+                                         n_clamped),
+                            n_clamped, date);
+    }
 
   if (var->n == 0)
     {

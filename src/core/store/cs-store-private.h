@@ -89,7 +89,7 @@ typedef struct
   gint32      row;           /* resolved at finish, -1 */
   guint64     offset;
   gsize       length;
-  double      last_date;     /* latest date found in the resource, NAN */
+  double      event_date;    /* latest clinical event date (follow-up), NAN */
 } CsResource;
 
 typedef struct
@@ -157,6 +157,10 @@ typedef struct
  * none at all with -1 (everything in memory). Before the first resource. */
 void     cs_store_set_spill_fd   (CsStore    *self,
                                   int         fd);
+/* Test hook: the load date that follow-up never passes (days since
+ * 1970-01-01); by default the time cs_store_finish() runs. */
+void     cs_store_set_load_time  (CsStore    *self,
+                                  double      days);
 /* Bytes of JSON in the spill file and in memory. */
 void     cs_store_get_spill_size (CsStore    *self,
                                   guint64    *in_file,
@@ -198,6 +202,7 @@ struct _CsStore
   GHashTable   *var_index;     /* key -> CsVariable* */
   GPtrArray    *type_names;    /* sorted char* */
   CsRollup      rollup;
+  double        load_time;     /* days; NAN: the time of cs_store_finish() */
 };
 
 CsConcept *cs_store_intern_concept (CsStore    *self,

@@ -144,6 +144,7 @@ cs_store_init (CsStore *self)
   self->lesions = g_hash_table_new (g_str_hash, g_str_equal);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
   self->rollup = CS_ROLLUP_LATEST;
+  self->load_time = NAN;
 }
 
 CsStore *
@@ -250,47 +251,103 @@ update_max (double *max,
     *max = value;
 }
 
-static gboolean
-has_suffix (const char *str,
-            gsize       len,
-            const char *suffix,
-            gsize       suffix_len)
+/* Follow-up (docs/VARIABLES.md, "Survival"): the dates at which something
+ * was done to or observed on the patient, by resource type. An element is a
+ * date, or a Period (its start and end); "a.b" looks inside a backbone
+ * element. Types not listed (orders, plans, claims, coverage, devices,
+ * documents, the Patient itself …) and elements not listed (expiry,
+ * validity, billing, created, meta.lastUpdated …) never extend follow-up. */
+typedef struct
 {
-  return len >= suffix_len && memcmp (str + len - suffix_len, suffix, suffix_len) == 0;
+  const char        *type;
+  const char *const *elements;
+} CsEventDates;
+
+static const char *const encounter_dates[] = { "period", NULL };
+static const char *const observation_dates[] = { "effectiveDateTime", "effectiveInstant", "effectivePeriod", "issued", NULL };
+static const char *const procedure_dates[] = { "performedDateTime", "performedPeriod", NULL };
+static const char *const condition_dates[] = {
+  "onsetDateTime", "onsetPeriod", "recordedDate", "abatementDateTime", "abatementPeriod", NULL
+};
+static const char *const administration_dates[] = { "effectiveDateTime", "effectivePeriod", NULL };
+static const char *const report_dates[] = { "effectiveDateTime", "effectivePeriod", "issued", NULL };
+static const char *const imaging_dates[] = { "started", NULL };
+static const char *const immunization_dates[] = { "occurrenceDateTime", NULL };
+static const char *const allergy_dates[] = { "onsetDateTime", "onsetPeriod", "recordedDate", "lastOccurrence", NULL };
+static const char *const specimen_dates[] = { "collection.collectedDateTime", "collection.collectedPeriod", NULL };
+
+static const CsEventDates event_dates[] = {
+  { "Encounter",                encounter_dates },
+  { "Observation",              observation_dates },
+  { "Procedure",                procedure_dates },
+  { "Condition",                condition_dates },
+  { "MedicationAdministration", administration_dates },
+  { "DiagnosticReport",         report_dates },
+  { "ImagingStudy",             imaging_dates },
+  { "Immunization",             immunization_dates },
+  { "AllergyIntolerance",       allergy_dates },
+  { "Specimen",                 specimen_dates },
+};
+
+/* Statuses of resources that record no event: it did not happen (yet), or
+ * the record is wrong. */
+static gboolean
+is_non_event_status (const char *status)
+{
+  static const char *const statuses[] = { "entered-in-error", "cancelled", "planned", "not-done", "draft" };
+
+  if (status == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      if (g_str_equal (status, statuses[i]))
+        return TRUE;
+    }
+  return FALSE;
 }
 
-/* The latest date of a resource: any top-level element named *Date,
- * *DateTime, *Instant, issued, started, date, created or recorded, and the
- * start and end of any *Period / period. One pass over the members. */
+/* The latest clinical event date of a resource (days), NAN when it has none. */
 static double
-resource_last_date (const CsJsonNode *resource)
+clinical_event_date (const char       *type,
+                     const CsJsonNode *resource)
 {
+  const char *const *elements = NULL;
   double last = NAN;
   double days;
 
-  for (const CsJsonNode *m = child_first (resource); m != NULL; m = m->next)
+  for (guint i = 0; i < G_N_ELEMENTS (event_dates); i++)
     {
-      const char *key = m->key;
-      gsize len;
-
-      if (key == NULL)
-        continue;
-      len = strlen (key);
-      if (m->type == CS_JSON_STRING)
+      if (type[0] == event_dates[i].type[0] && g_str_equal (type, event_dates[i].type))
         {
-          if ((has_suffix (key, len, "Date", 4) || has_suffix (key, len, "DateTime", 8)
-               || has_suffix (key, len, "Instant", 7) || g_str_equal (key, "issued")
-               || g_str_equal (key, "started") || g_str_equal (key, "date")
-               || g_str_equal (key, "created") || g_str_equal (key, "recorded"))
-              && cs_date_parse (m->v.string.str, &days))
+          elements = event_dates[i].elements;
+          break;
+        }
+    }
+  if (elements == NULL)
+    return NAN;
+
+  if (is_non_event_status (cs_json_get_string (resource, "status"))
+      || g_strcmp0 (cs_json_get_string (first_coding (cs_json_get (resource, "verificationStatus")), "code"),
+                    "entered-in-error") == 0)
+    return NAN;
+
+  for (guint i = 0; elements[i] != NULL; i++)
+    {
+      const CsJsonNode *node = strchr (elements[i], '.') != NULL ? cs_json_get_path (resource, elements[i])
+                                                                 : cs_json_get (resource, elements[i]);
+
+      if (node == NULL)
+        continue;
+      if (node->type == CS_JSON_STRING)
+        {
+          if (cs_date_parse (node->v.string.str, &days))
             update_max (&last, days);
         }
-      else if (m->type == CS_JSON_OBJECT
-               && (has_suffix (key, len, "Period", 6) || g_str_equal (key, "period")))
+      else if (node->type == CS_JSON_OBJECT)
         {
-          if (get_date (m, "start", &days))
+          if (get_date (node, "start", &days))
             update_max (&last, days);
-          if (get_date (m, "end", &days))
+          if (get_date (node, "end", &days))
             update_max (&last, days);
         }
     }
@@ -1031,7 +1088,7 @@ cs_store_add_resource (const CsResourceRecord  *record,
       res.length = strlen (json);
       res.offset = cs_spill_append (&self->spill, json, res.length);
     }
-  res.last_date = resource_last_date (record->resource);
+  res.event_date = clinical_event_date (type, record->resource);
 
   if (!g_str_equal (type, "Patient"))
     {
