@@ -86,6 +86,155 @@ test_follow_up (void)
   g_assert_true (has_warning (loaded.store, "1 patient has clinical dates after the load date (2030-01-01)"));
 }
 
+/* ---------------------------------------------------------------- diagnosis */
+
+#define VERIFIED(status) ",\"verificationStatus\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-ver-status\",\"code\":\"" status "\"}]}"
+#define CLINICAL(status) ",\"clinicalStatus\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":\"" status "\"}]}"
+
+static const Fixture diagnosis_fixtures[] = {
+  /* a: a suspicion (situation) first, then the confirmed cancer and its staging Condition */
+  { NULL, PATIENT ("a", ",\"birthDate\":\"1920-04-23\"") },
+  { NULL, CONDITION ("a1", "a", "162573006", "Suspected lung cancer (situation)", VERIFIED ("confirmed") CLINICAL ("active") ",\"onsetDateTime\":\"1985-07-17\"") },
+  { NULL, CONDITION ("a2", "a", "254637007", "Non-small cell lung cancer (disorder)", VERIFIED ("confirmed") CLINICAL ("active") ",\"onsetDateTime\":\"1985-07-25\"") },
+  { NULL, CONDITION ("a3", "a", "424132000", "Non-small cell carcinoma of lung, TNM stage 1 (disorder)", VERIFIED ("confirmed") ",\"onsetDateTime\":\"1985-07-26\"") },
+  /* b: only findings: no diagnosis, no age at diagnosis */
+  { NULL, PATIENT ("b", ",\"birthDate\":\"1980-01-01\"") },
+  { NULL, CONDITION ("b1", "b", "160903007", "Full-time employment (finding)", ",\"onsetDateTime\":\"2001-01-01\"") },
+  { NULL, CONDITION ("b2", "b", "73595000", "Stress (finding)", ",\"onsetDateTime\":\"2002-01-01\"") },
+  /* c: a provisional, a differential and an unconfirmed cancer are no diagnosis */
+  { NULL, PATIENT ("c", ",\"birthDate\":\"1950-01-01\"") },
+  { NULL, CONDITION ("c1", "c", "254637007", "Non-small cell lung cancer (disorder)", VERIFIED ("provisional") ",\"onsetDateTime\":\"2010-01-01\"") },
+  { NULL, CONDITION ("c2", "c", "363358000", "Malignant tumor of lung (disorder)", VERIFIED ("differential") ",\"onsetDateTime\":\"2010-01-01\"") },
+  { NULL, CONDITION ("c3", "c", "93880001", "Primary malignant neoplasm of lung (disorder)", VERIFIED ("unconfirmed") ",\"onsetDateTime\":\"2010-01-01\"") },
+  { NULL, CONDITION ("c4", "c", "59621000", "Essential hypertension (disorder)", VERIFIED ("confirmed") ",\"onsetDateTime\":\"2015-01-01\"") },
+  /* d: German MII oncology shape: ICD-10-GM, German display, recordedDate only */
+  { NULL, PATIENT ("d", ",\"birthDate\":\"1961-03-04\"") },
+  { NULL, "{\"resourceType\":\"Condition\",\"id\":\"d1\"," SUBJECT ("d") ",\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\","
+          "\"code\":\"59621000\",\"display\":\"Essential hypertension (disorder)\"}]},\"onsetDateTime\":\"2015-01-01\"}" },
+  { NULL, "{\"resourceType\":\"Condition\",\"id\":\"d2\"," SUBJECT ("d") ",\"code\":{\"coding\":[{\"system\":\"http://fhir.de/CodeSystem/bfarm/icd-10-gm\","
+          "\"version\":\"2021\",\"code\":\"C34.1\",\"display\":\"Bösartige Neubildung: Oberlappen (-Bronchus)\"}]},\"recordedDate\":\"2021-03-04\"}" },
+  { NULL, "{\"resourceType\":\"Encounter\",\"id\":\"d3\",\"status\":\"finished\"," SUBJECT ("d") ",\"period\":{\"start\":\"2021-04-03\"}}" },
+  /* e: an active cancer before one in remission; a benign neoplasm is no cancer */
+  { NULL, PATIENT ("e", ",\"birthDate\":\"1950-01-01\"") },
+  { NULL, CONDITION ("e1", "e", "254837009", "Malignant neoplasm of breast (disorder)", CLINICAL ("remission") ",\"onsetDateTime\":\"2005-01-01\"") },
+  { NULL, CONDITION ("e2", "e", "254637007", "Non-small cell lung cancer (disorder)", CLINICAL ("active") ",\"onsetDateTime\":\"2020-01-01\"") },
+  { NULL, CONDITION ("e3", "e", "92197003", "Benign neoplasm of lung (disorder)", CLINICAL ("active") ",\"onsetDateTime\":\"2000-01-01\"") },
+  /* f: two cancers on the same day: the smaller code, whatever the order */
+  { NULL, PATIENT ("f", ",\"birthDate\":\"1950-01-01\"") },
+  { NULL, CONDITION ("f1", "f", "93880001", "Primary malignant neoplasm of lung (disorder)", ",\"onsetDateTime\":\"2010-06-01\"") },
+  { NULL, CONDITION ("f2", "f", "254637007", "Non-small cell lung cancer (disorder)", ",\"onsetDateTime\":\"2010-06-01\"") },
+  /* g: no cancer: the earliest active disorder; untagged codes count, a
+   * resolved one and a refuted cancer do not win */
+  { NULL, PATIENT ("g", ",\"birthDate\":\"1950-01-01\"") },
+  { NULL, CONDITION ("g1", "g", "444814009", "Viral sinusitis (disorder)", CLINICAL ("resolved") ",\"onsetDateTime\":\"1990-01-01\"") },
+  { NULL, CONDITION ("g2", "g", "38341003", "Hypertension", ",\"onsetDateTime\":\"2000-01-01\"") },
+  { NULL, CONDITION ("g3", "g", "254637007", "Non-small cell lung cancer (disorder)", VERIFIED ("refuted") ",\"onsetDateTime\":\"1995-01-01\"") },
+  { NULL, CONDITION ("g4", "g", "40055000", "Chronic sinusitis (disorder)", ",\"onsetDateTime\":\"2005-01-01\",\"abatementDateTime\":\"2006-01-01\"") },
+};
+
+/* age_at_diagnosis of the patient is the years from born to onset */
+static void
+assert_years (CsStore    *store,
+              const char *patient,
+              const char *born,
+              const char *onset)
+{
+  CsVariable *age = cs_store_lookup_variable (store, "age_at_diagnosis");
+  double from, to;
+
+  g_assert_true (cs_date_parse (born, &from) && cs_date_parse (onset, &to));
+  g_assert_nonnull (age);
+  g_assert_cmpfloat_with_epsilon (age->num[cs_store_find_patient (store, patient)], (to - from) / 365.25, 1e-12);
+}
+
+static void
+check_diagnoses (CsStore *store)
+{
+  CsVariable *flag;
+
+  assert_cell (store, "diagnosis", "a", "254637007");
+  assert_years (store, "a", "1920-04-23", "1985-07-25");
+  assert_cell (store, "diagnosis", "b", "");
+  assert_cell (store, "age_at_diagnosis", "b", "");
+  assert_cell (store, "diagnosis", "c", "59621000");
+  assert_cell (store, "diagnosis", "d", "C34.1");
+  assert_cell (store, "age_at_diagnosis", "d", "60");
+  assert_cell (store, "os", "d", "30");
+  assert_cell (store, "diagnosis", "e", "254637007");
+  assert_cell (store, "diagnosis", "f", "254637007");
+  assert_cell (store, "diagnosis", "g", "38341003");
+  assert_cell (store, "os", "b", "");
+
+  /* the condition.* flags still record findings and unconfirmed Conditions */
+  assert_cell (store, "condition.160903007", "b", "true");
+  assert_cell (store, "condition.254637007", "c", "true");
+  flag = cs_store_lookup_variable (store, "condition.254637007");
+  g_assert_cmpuint (flag->n, ==, cs_store_get_n_patients (store));
+}
+
+static void
+test_diagnosis (void)
+{
+  g_autofree Fixture *reversed = g_new (Fixture, G_N_ELEMENTS (diagnosis_fixtures));
+  g_auto(Loaded) loaded = { 0 };
+  g_auto(Loaded) backwards = { 0 };
+
+  load_fixtures (&loaded, diagnosis_fixtures, G_N_ELEMENTS (diagnosis_fixtures), FALSE);
+  cs_store_set_load_time (loaded.store, LOAD_DATE);
+  cs_store_finish (loaded.store);
+  check_diagnoses (loaded.store);
+
+  /* the same resources in the opposite order give the same diagnoses */
+  for (guint i = 0; i < G_N_ELEMENTS (diagnosis_fixtures); i++)
+    reversed[i] = diagnosis_fixtures[G_N_ELEMENTS (diagnosis_fixtures) - 1 - i];
+  load_fixtures (&backwards, reversed, G_N_ELEMENTS (diagnosis_fixtures), FALSE);
+  cs_store_set_load_time (backwards.store, LOAD_DATE);
+  cs_store_finish (backwards.store);
+  check_diagnoses (backwards.store);
+}
+
+/* Synthea's NSCLC patient (a suspicion first) and a patient whose only
+ * Condition is a finding, from the shared third-party data. */
+static void
+test_diagnosis_synthea (void)
+{
+  const char *shared = g_getenv ("CS_SHARED_DATA");
+  g_autofree char *dir = NULL;
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(CsStore) store = cs_store_new ();
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  guint n_files = 0;
+
+  if (shared != NULL)
+    dir = g_build_filename (shared, "synthea-r4", NULL);
+  if (dir == NULL || (listing = g_dir_open (dir, 0, NULL)) == NULL)
+    {
+      g_test_skip ("no shared third-party data (CS_SHARED_DATA/synthea-r4): it is not part of the project");
+      return;
+    }
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (!g_str_has_prefix (name, "Austin_Franecki_") && !g_str_has_prefix (name, "Clemente_Kreiger_"))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      g_assert_true (cs_store_load_path (store, path, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      n_files++;
+    }
+  g_assert_cmpuint (n_files, ==, 2);
+  cs_store_finish (store);
+
+  /* Austin Franecki: NSCLC, not "Suspected lung cancer (situation)" */
+  assert_cell (store, "diagnosis", "84afbe27-2a55-4f53-b1de-3513e21dae68", "254637007");
+  assert_years (store, "84afbe27-2a55-4f53-b1de-3513e21dae68", "1920-04-23", "1985-07-25T02:39:21+00:00");
+  /* Clemente Kreiger: only "Body mass index 30+ - obesity (finding)" */
+  assert_cell (store, "diagnosis", "d78af07c-9cb9-4f31-9b11-c45a28f2eec8", "");
+  assert_cell (store, "age_at_diagnosis", "d78af07c-9cb9-4f31-9b11-c45a28f2eec8", "");
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -95,6 +244,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/rules/follow-up", test_follow_up);
+  g_test_add_func ("/store/rules/diagnosis", test_diagnosis);
+  g_test_add_func ("/store/rules/diagnosis/synthea", test_diagnosis_synthea);
 
   return g_test_run ();
 }

@@ -306,8 +306,47 @@ add_patient_facts (CsStore *self)
     }
 }
 
-/* The primary condition of each row: the first Condition (input order) whose
- * code display or text names a cancer, else the first Condition. */
+/* When the primary condition began (days): onset, else birth + onsetAge, else
+ * recordedDate; NAN when none is known. */
+static double
+condition_start (const CsConditionFact *c,
+                 const CsPatientRow    *p)
+{
+  if (!isnan (c->onset_date))
+    return c->onset_date;
+  if (!isnan (c->onset_age) && !isnan (p->birth_date))
+    return p->birth_date + c->onset_age * 365.25;
+  return c->recorded_date;
+}
+
+/* TRUE when a is a better primary diagnosis than b: a cancer, active, the
+ * earlier (dated before undated), then the smaller system|code, so that the
+ * choice never depends on the input order. */
+static gboolean
+is_better_primary (const CsConditionFact *a,
+                   const CsConditionFact *b,
+                   const CsPatientRow    *p)
+{
+  double sa = condition_start (a, p), sb = condition_start (b, p);
+  int cmp;
+
+  if (a->is_cancer != b->is_cancer)
+    return a->is_cancer;
+  if (a->is_active != b->is_active)
+    return a->is_active;
+  if (isnan (sa) != isnan (sb))
+    return !isnan (sa);
+  if (!isnan (sa) && sa != sb)
+    return sa < sb;
+  if ((cmp = g_strcmp0 (a->system, b->system)) != 0)
+    return cmp < 0;
+  if ((cmp = g_strcmp0 (a->code, b->code)) != 0)
+    return cmp < 0;
+  return a->resource < b->resource;
+}
+
+/* The primary condition of each row (docs/VARIABLES.md): the best of the
+ * Conditions that may be a diagnosis; -1 when there is none. */
 static void
 find_primary_conditions (CsStore *self,
                          gint32  *primary)
@@ -320,11 +359,11 @@ find_primary_conditions (CsStore *self,
       CsConditionFact *c = &g_array_index (self->conditions, CsConditionFact, i);
       int row = g_array_index (self->resources, CsResource, c->resource).row;
 
-      if (row < 0)
+      if (row < 0 || !c->is_diagnosis)
         continue;
-      if (primary[row] < 0)
-        primary[row] = (gint32) i;
-      else if (c->is_cancer && !g_array_index (self->conditions, CsConditionFact, primary[row]).is_cancer)
+      if (primary[row] < 0
+          || is_better_primary (c, &g_array_index (self->conditions, CsConditionFact, primary[row]),
+                                &g_array_index (self->rows, CsPatientRow, row)))
         primary[row] = (gint32) i;
     }
 }
@@ -364,8 +403,8 @@ add_condition_facts (CsStore *self,
 
       if (!isnan (c->onset_age))
         years = c->onset_age;
-      else if (!isnan (c->onset_date) && !isnan (p->birth_date))
-        years = (c->onset_date - p->birth_date) / 365.25;
+      else if (!isnan (p->birth_date))
+        years = (condition_start (c, p) - p->birth_date) / 365.25;
       if (!isnan (years))
         {
           if (age == NULL)
@@ -968,11 +1007,8 @@ build_survival (CsStore *self,
       else if (primary[r] >= 0)
         {
           CsConditionFact *c = &g_array_index (self->conditions, CsConditionFact, primary[r]);
-          double start = c->onset_date;
+          double start = condition_start (c, p);
           double end = NAN;
-
-          if (isnan (start) && !isnan (c->onset_age) && !isnan (p->birth_date))
-            start = p->birth_date + c->onset_age * 365.25;
 
           if (event)
             end = p->death_date;

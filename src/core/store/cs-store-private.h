@@ -100,8 +100,11 @@ typedef struct
   const char *code;
   const char *display;
   gboolean    is_cancer;
+  gboolean    is_diagnosis;  /* may be the primary diagnosis: confirmed, not a finding … */
+  gboolean    is_active;     /* clinicalStatus active, recurrence, relapse; or none and not abated */
   double      onset_date;    /* NAN */
   double      onset_age;     /* years, NAN */
+  double      recorded_date; /* NAN */
 } CsConditionFact;
 
 typedef struct

@@ -857,14 +857,28 @@ add_patient (CsStore                *self,
   g_array_append_val (self->patient_res, row);
 }
 
+/* The primary diagnosis (docs/VARIABLES.md, "Conditions"): a cancer is a
+ * Condition whose display or text names one (English or German words, not
+ * "benign") or that carries an ICD-10 code C00–C97 or D00–D09. */
 static gboolean
 is_cancer_text (const char *text)
 {
-  static const char *words[] = {
-    "cancer", "neoplasm", "carcinoma", "malignan", "tumor", "tumour", "lymphoma",
-    "leukemia", "leukaemia", "sarcoma", "melanoma", "myeloma",
+  static const char *const words[] = {
+    "cancer", "neoplasm", "carcinom", "karzinom", "malign", "bösartig", "tumor", "tumour",
+    "lymphom", "leukemi", "leukaemi", "leukämi", "sarcom", "sarkom", "melanom", "myelom",
   };
 
+  static const char *const not_cancer[] = {
+    "benign", "gutartig", "malignant hypert", "maligne hypert", "neuroleptic malignant", "malignes neurolept",
+  };
+
+  if (text == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (not_cancer); i++)
+    {
+      if (contains_ci (text, not_cancer[i]))
+        return FALSE;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
     {
       if (contains_ci (text, words[i]))
@@ -873,12 +887,58 @@ is_cancer_text (const char *text)
   return FALSE;
 }
 
+static gboolean
+is_cancer_icd10 (const char *system,
+                 const char *code)
+{
+  if (!contains_ci (system, "icd-10") || code == NULL || !g_ascii_isdigit (code[1]) || !g_ascii_isdigit (code[2]))
+    return FALSE;
+  if (code[0] == 'C')
+    return !(code[1] == '9' && code[2] > '7');
+  return code[0] == 'D' && code[1] == '0';
+}
+
+/* SNOMED CT's semantic tag at the end of a display, "Anemia (disorder)":
+ * 1 for "disorder", -1 for another tag (finding, situation, procedure …),
+ * 0 when there is none (most codes outside SNOMED, and SNOMED displays
+ * without their tag). */
+static int
+semantic_tag_kind (const char *display)
+{
+  static const char *const other_tags[] = {
+    "finding", "situation", "event", "procedure", "regime/therapy", "observable entity",
+    "qualifier value", "morphologic abnormality", "body structure", "person", "social concept",
+    "environment", "occupation", "record artifact", "physical object", "substance", "product",
+    "medicinal product", "clinical drug", "specimen", "staging scale", "assessment scale",
+    "tumor staging", "attribute", "life style", "ethnic group", "racial group", "religion/philosophy",
+    "navigational concept", "organism", "cell", "cell structure", "physical force",
+    "geographic location", "administrative concept", "disposition", "role", "special concept",
+  };
+  const char *open;
+  gsize len;
+
+  if (display == NULL || (len = strlen (display)) < 3 || display[len - 1] != ')'
+      || (open = strrchr (display, '(')) == NULL)
+    return 0;
+  open++;
+  len = (gsize) (display + len - 1 - open);
+  if (len == strlen ("disorder") && strncmp (open, "disorder", len) == 0)
+    return 1;
+  for (guint i = 0; i < G_N_ELEMENTS (other_tags); i++)
+    {
+      if (len == strlen (other_tags[i]) && strncmp (open, other_tags[i], len) == 0)
+        return -1;
+    }
+  return 0;
+}
+
 static void
 add_condition (CsStore          *self,
                guint32           resource,
                const CsJsonNode *cond)
 {
   const char *verification = status_code (cs_json_get (cond, "verificationStatus"));
+  const char *clinical = status_code (cs_json_get (cond, "clinicalStatus"));
   const CsJsonNode *code_node = cs_json_get (cond, "code");
   const CsJsonNode *coding = first_coding (code_node);
   const CsJsonNode *age;
@@ -896,15 +956,17 @@ add_condition (CsStore          *self,
   fact.resource = resource;
   fact.onset_date = NAN;
   fact.onset_age = NAN;
+  fact.recorded_date = NAN;
   if (get_date (cond, "onsetDateTime", &days) || get_date (cs_json_get (cond, "onsetPeriod"), "start", &days))
     fact.onset_date = days;
   if ((age = cs_json_get (cond, "onsetAge")) != NULL && cs_json_get_number (age, "value", &days)
       && to_days (days, quantity_unit (age), &days))
     fact.onset_age = days / 365.25;
+  get_date (cond, "recordedDate", &fact.recorded_date);
 
   time = fact.onset_date;
   if (isnan (time))
-    get_date (cond, "recordedDate", &time);
+    time = fact.recorded_date;
 
   if ((summary = cs_json_get (first_of (cs_json_get (cond, "stage")), "summary")) != NULL)
     add_level_fact (self, resource, well_known_concept (self, "stage", N_("Stage (Condition)"), "Condition"),
@@ -924,11 +986,35 @@ add_condition (CsStore          *self,
       g_autofree char *id = NULL;
       CsConcept *concept;
       const char *text = nonempty (cs_json_get_string (code_node, "text"));
+      int tag = semantic_tag_kind (text);
 
       fact.system = intern (self, nonempty (cs_json_get_string (coding, "system")));
       fact.code = intern (self, cs_json_get_string (coding, "code"));
       fact.display = intern (self, nonempty (cs_json_get_string (coding, "display")) ?: text);
-      fact.is_cancer = is_cancer_text (fact.display) || is_cancer_text (text);
+      fact.is_cancer = is_cancer_text (text);
+      for (const CsJsonNode *c = child_first (cs_json_get (code_node, "coding")); c != NULL; c = c->next)
+        {
+          const char *display = cs_json_get_string (c, "display");
+          int kind = semantic_tag_kind (display);
+
+          if (kind != 0 && tag == 0)
+            tag = kind;
+          if (is_cancer_text (display)
+              || is_cancer_icd10 (cs_json_get_string (c, "system"), cs_json_get_string (c, "code")))
+            fact.is_cancer = TRUE;
+        }
+      /* a diagnosis is confirmed (or carries no verification) and is not a
+       * finding, situation or other non-disorder concept */
+      fact.is_diagnosis = (verification == NULL || g_str_equal (verification, "confirmed")) && tag >= 0;
+      if (!fact.is_diagnosis)
+        fact.is_cancer = FALSE;
+      if (clinical != NULL)
+        fact.is_active = g_str_equal (clinical, "active") || g_str_equal (clinical, "recurrence")
+                         || g_str_equal (clinical, "relapse");
+      else
+        fact.is_active = cs_json_get (cond, "abatementDateTime") == NULL && cs_json_get (cond, "abatementPeriod") == NULL
+                         && cs_json_get (cond, "abatementAge") == NULL && cs_json_get (cond, "abatementString") == NULL
+                         && cs_json_get (cond, "abatementRange") == NULL;
 
       id = g_strconcat ("cond|", fact.system != NULL ? fact.system : "", "|", fact.code, NULL);
       concept = cs_store_intern_concept (self, id, "Condition");
