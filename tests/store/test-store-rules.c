@@ -20,6 +20,28 @@
 /* 2030-01-01 in days since 1970-01-01 */
 #define LOAD_DATE 21915.0
 
+/* Loads the fixtures in their order and in the opposite order and runs
+ * check on both stores: the rules must not depend on the input order. */
+static void
+check_both_orders (const Fixture *fixtures,
+                   guint          n,
+                   void         (*check) (CsStore *store))
+{
+  g_autofree Fixture *reversed = g_new (Fixture, n);
+
+  for (guint i = 0; i < n; i++)
+    reversed[i] = fixtures[n - 1 - i];
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_auto(Loaded) loaded = { 0 };
+
+      load_fixtures (&loaded, pass == 0 ? fixtures : reversed, n, FALSE);
+      cs_store_set_load_time (loaded.store, LOAD_DATE);
+      cs_store_finish (loaded.store);
+      check (loaded.store);
+    }
+}
+
 /* ---------------------------------------------------------------- follow-up */
 
 static void
@@ -175,22 +197,7 @@ check_diagnoses (CsStore *store)
 static void
 test_diagnosis (void)
 {
-  g_autofree Fixture *reversed = g_new (Fixture, G_N_ELEMENTS (diagnosis_fixtures));
-  g_auto(Loaded) loaded = { 0 };
-  g_auto(Loaded) backwards = { 0 };
-
-  load_fixtures (&loaded, diagnosis_fixtures, G_N_ELEMENTS (diagnosis_fixtures), FALSE);
-  cs_store_set_load_time (loaded.store, LOAD_DATE);
-  cs_store_finish (loaded.store);
-  check_diagnoses (loaded.store);
-
-  /* the same resources in the opposite order give the same diagnoses */
-  for (guint i = 0; i < G_N_ELEMENTS (diagnosis_fixtures); i++)
-    reversed[i] = diagnosis_fixtures[G_N_ELEMENTS (diagnosis_fixtures) - 1 - i];
-  load_fixtures (&backwards, reversed, G_N_ELEMENTS (diagnosis_fixtures), FALSE);
-  cs_store_set_load_time (backwards.store, LOAD_DATE);
-  cs_store_finish (backwards.store);
-  check_diagnoses (backwards.store);
+  check_both_orders (diagnosis_fixtures, G_N_ELEMENTS (diagnosis_fixtures), check_diagnoses);
 }
 
 /* Synthea's NSCLC patient (a suspicion first) and a patient whose only
@@ -235,6 +242,85 @@ test_diagnosis_synthea (void)
   assert_cell (store, "age_at_diagnosis", "d78af07c-9cb9-4f31-9b11-c45a28f2eec8", "");
 }
 
+/* ---------------------------------------------------------------- staging */
+
+#define STAGING(id, p, system, code, value_system, value, display) \
+  "{\"resourceType\":\"Observation\",\"id\":\"" id "\",\"status\":\"final\"," SUBJECT (p) "," \
+  "\"code\":{\"coding\":[{\"system\":\"" system "\",\"code\":\"" code "\"}]},\"effectiveDateTime\":\"2020-01-01\"," \
+  "\"valueCodeableConcept\":{\"coding\":[{\"system\":\"" value_system "\",\"code\":\"" value "\",\"display\":\"" display "\"}]}}"
+#define SCT "http://snomed.info/sct"
+#define LNC "http://loinc.org"
+#define AJCC "http://cancerstaging.org"
+
+static const Fixture staging_fixtures[] = {
+  /* s: clinical and pathological categories on the same day are two variables */
+  { NULL, PATIENT ("s", "") },
+  { NULL, STAGING ("s1", "s", SCT, "399504009", AJCC, "cT2", "cT2") },
+  { NULL, STAGING ("s2", "s", SCT, "384625004", AJCC, "pT3", "pT3") },
+  { NULL, STAGING ("s3", "s", LNC, "21906-3", AJCC, "cN1", "cN1") },
+  { NULL, STAGING ("s4", "s", LNC, "21900-6", AJCC, "pN0", "pN0") },
+  { NULL, STAGING ("s5", "s", SCT, "399387003", AJCC, "cM0", "cM0") },
+  { NULL, STAGING ("s6", "s", SCT, "371497001", AJCC, "pM1", "pM1") },
+  { NULL, STAGING ("s7", "s", SCT, "399537006", AJCC, "IIA", "Stage IIA") },
+  { NULL, STAGING ("s8", "s", LNC, "21902-2", AJCC, "IIIB", "Stage IIIB") },
+  /* u: two clinical values on one day: the more advanced, whatever the order */
+  { NULL, PATIENT ("u", "") },
+  { NULL, STAGING ("u1", "u", SCT, "399537006", AJCC, "IIIA", "Stage IIIA") },
+  { NULL, STAGING ("u2", "u", LNC, "21908-9", AJCC, "IIA", "Stage IIA") },
+  { NULL, STAGING ("u3", "u", SCT, "399534004", AJCC, "N2", "N2") },
+  { NULL, STAGING ("u4", "u", SCT, "399534004", AJCC, "N1", "N1") },
+  /* v: values that do not read as categories: the smaller code */
+  { NULL, PATIENT ("v", "") },
+  { NULL, STAGING ("v1", "v", SCT, "399387003", SCT, "1229903009", "American Joint Committee on Cancer cM1 (qualifier value)") },
+  { NULL, STAGING ("v2", "v", SCT, "399387003", SCT, "1229901006", "American Joint Committee on Cancer cM0 (qualifier value)") },
+  /* w: Condition.stage of two Conditions with the same onset */
+  { NULL, PATIENT ("w", "") },
+  { NULL, CONDITION ("w1", "w", "254637007", "Non-small cell lung cancer (disorder)",
+                     ",\"onsetDateTime\":\"2020-01-01\",\"stage\":[{\"summary\":{\"text\":\"III\"}}]") },
+  { NULL, CONDITION ("w2", "w", "93880001", "Primary malignant neoplasm of lung (disorder)",
+                     ",\"onsetDateTime\":\"2020-01-01\",\"stage\":[{\"summary\":{\"text\":\"II\"}}]") },
+};
+
+static void
+check_staging (CsStore *store)
+{
+  static const struct { const char *key, *label; } variables[] = {
+    { "t_stage", "Clinical T category" }, { "pt_stage", "Pathological T category" },
+    { "n_stage", "Clinical N category" }, { "pn_stage", "Pathological N category" },
+    { "m_stage", "Clinical M category" }, { "pm_stage", "Pathological M category" },
+    { "stage_group", "Clinical stage group" }, { "p_stage_group", "Pathological stage group" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
+    {
+      CsVariable *var = cs_store_lookup_variable (store, variables[i].key);
+
+      g_assert_nonnull (var);
+      g_assert_cmpstr (var->label, ==, variables[i].label);
+      g_assert_cmpint (var->type, ==, CS_VARIABLE_CATEGORICAL);
+    }
+  assert_cell (store, "t_stage", "s", "cT2");
+  assert_cell (store, "pt_stage", "s", "pT3");
+  assert_cell (store, "n_stage", "s", "cN1");
+  assert_cell (store, "pn_stage", "s", "pN0");
+  assert_cell (store, "m_stage", "s", "cM0");
+  assert_cell (store, "pm_stage", "s", "pM1");
+  assert_cell (store, "stage_group", "s", "IIA");
+  assert_cell (store, "p_stage_group", "s", "IIIB");
+  assert_cell (store, "stage_group", "u", "IIIA");
+  assert_cell (store, "n_stage", "u", "N2");
+  assert_cell (store, "m_stage", "v", "1229901006");
+  assert_cell (store, "stage", "w", "III");
+  g_assert_cmpstr (g_ptr_array_index (cs_store_lookup_variable (store, "pt_stage")->codes, 0), ==,
+                   "http://snomed.info/sct|384625004");
+}
+
+static void
+test_staging (void)
+{
+  check_both_orders (staging_fixtures, G_N_ELEMENTS (staging_fixtures), check_staging);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -246,6 +332,7 @@ main (int    argc,
   g_test_add_func ("/store/rules/follow-up", test_follow_up);
   g_test_add_func ("/store/rules/diagnosis", test_diagnosis);
   g_test_add_func ("/store/rules/diagnosis/synthea", test_diagnosis_synthea);
+  g_test_add_func ("/store/rules/staging", test_staging);
 
   return g_test_run ();
 }

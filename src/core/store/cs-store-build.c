@@ -584,7 +584,37 @@ fact_usable (CsStore    *self,
   return g_array_index (self->resources, CsResource, fact->resource).row >= 0;
 }
 
-/* Latest value per row (effective time, ties: last in input). */
+/* Whether the candidate value replaces the best one so far: the later wins
+ * (dated before undated); on the same date the last in input, except in
+ * staging variables, where the more advanced category wins, then the
+ * smaller code (byte order), whatever the input order. */
+static gboolean
+fact_replaces (CsConcept    *concept,
+               const CsFact *best,
+               const CsFact *candidate)
+{
+  const CsLevel *a, *b;
+  double ra, rb;
+
+  if (isnan (best->time) != isnan (candidate->time))
+    return isnan (best->time);
+  if (!isnan (best->time) && best->time != candidate->time)
+    return candidate->time > best->time;
+  if (!concept->is_staging || candidate->kind != CS_FACT_CATEGORICAL || candidate->level == best->level)
+    return TRUE;
+
+  a = g_ptr_array_index (concept->levels, candidate->level);
+  b = g_ptr_array_index (concept->levels, best->level);
+  ra = cs_level_stage_rank (a);
+  rb = cs_level_stage_rank (b);
+  if (isnan (ra) != isnan (rb))
+    return isnan (rb);
+  if (!isnan (ra) && ra != rb)
+    return ra > rb;
+  return strcmp (a->code, b->code) < 0;
+}
+
+/* Latest value per row (fact_replaces). */
 static void
 fill_latest (CsStore    *self,
              CsVariable *var,
@@ -606,7 +636,7 @@ fill_latest (CsStore    *self,
       if (!fact_usable (self, fact, kind, unit))
         continue;
       row = g_array_index (self->resources, CsResource, fact->resource).row;
-      if (best[row] < 0 || is_later_or_same (g_array_index (self->facts, CsFact, best[row]).time, fact->time))
+      if (best[row] < 0 || fact_replaces (concept, &g_array_index (self->facts, CsFact, best[row]), fact))
         best[row] = (gint32) fi;
     }
 

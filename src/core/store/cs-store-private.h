@@ -14,6 +14,10 @@ gboolean  cs_date_parse        (const char *text,
 void      cs_date_format_buf   (double      days,
                                 char        buf[32]);
 void      cs_level_free        (gpointer    level);
+/* The rank of a level that reads as a TNM category or stage group (by code,
+ * else display; bare 1–4 count as stage groups), NAN when it does not or
+ * is unknown (TX). See cs_variable_get_ordinal_ranks(). */
+double    cs_level_stage_rank  (const CsLevel *level);
 
 typedef enum
 {
@@ -66,6 +70,7 @@ typedef struct
   guint        is_survival_time : 1;
   guint        is_condition : 1;
   guint        is_radiomics : 1;
+  guint        is_staging : 1;  /* ties on the same date: the more advanced category */
 } CsConcept;
 
 typedef struct

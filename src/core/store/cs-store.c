@@ -36,22 +36,24 @@ typedef struct
 /* Documented in docs/VARIABLES.md: keep both in step. */
 static const CsWellKnown well_known[] = {
   { LOINC,  "72166-2",   "smoking_status", N_("Smoking status"),  "Observation" },
-  { SNOMED, "399537006", "stage_group",    N_("Stage group"),     "Observation" },
-  { SNOMED, "399588009", "stage_group",    N_("Stage group"),     "Observation" },
-  { LOINC,  "21908-9",   "stage_group",    N_("Stage group"),     "Observation" },
-  { LOINC,  "21902-2",   "stage_group",    N_("Stage group"),     "Observation" },
-  { SNOMED, "399504009", "t_stage",        N_("T category"),      "Observation" },
-  { SNOMED, "384625004", "t_stage",        N_("T category"),      "Observation" },
-  { LOINC,  "21905-5",   "t_stage",        N_("T category"),      "Observation" },
-  { LOINC,  "21899-0",   "t_stage",        N_("T category"),      "Observation" },
-  { SNOMED, "399534004", "n_stage",        N_("N category"),      "Observation" },
-  { SNOMED, "371494008", "n_stage",        N_("N category"),      "Observation" },
-  { LOINC,  "21906-3",   "n_stage",        N_("N category"),      "Observation" },
-  { LOINC,  "21900-6",   "n_stage",        N_("N category"),      "Observation" },
-  { SNOMED, "399387003", "m_stage",        N_("M category"),      "Observation" },
-  { SNOMED, "371497001", "m_stage",        N_("M category"),      "Observation" },
-  { LOINC,  "21907-1",   "m_stage",        N_("M category"),      "Observation" },
-  { LOINC,  "21901-4",   "m_stage",        N_("M category"),      "Observation" },
+  /* clinical staging keeps the keys it had before pathological staging was
+   * told apart (saved cohorts use them); pathological staging has a p */
+  { SNOMED, "399537006", "stage_group",    N_("Clinical stage group"),     "Observation" },
+  { LOINC,  "21908-9",   "stage_group",    N_("Clinical stage group"),     "Observation" },
+  { SNOMED, "399588009", "p_stage_group",  N_("Pathological stage group"), "Observation" },
+  { LOINC,  "21902-2",   "p_stage_group",  N_("Pathological stage group"), "Observation" },
+  { SNOMED, "399504009", "t_stage",        N_("Clinical T category"),      "Observation" },
+  { LOINC,  "21905-5",   "t_stage",        N_("Clinical T category"),      "Observation" },
+  { SNOMED, "384625004", "pt_stage",       N_("Pathological T category"),  "Observation" },
+  { LOINC,  "21899-0",   "pt_stage",       N_("Pathological T category"),  "Observation" },
+  { SNOMED, "399534004", "n_stage",        N_("Clinical N category"),      "Observation" },
+  { LOINC,  "21906-3",   "n_stage",        N_("Clinical N category"),      "Observation" },
+  { SNOMED, "371494008", "pn_stage",       N_("Pathological N category"),  "Observation" },
+  { LOINC,  "21900-6",   "pn_stage",       N_("Pathological N category"),  "Observation" },
+  { SNOMED, "399387003", "m_stage",        N_("Clinical M category"),      "Observation" },
+  { LOINC,  "21907-1",   "m_stage",        N_("Clinical M category"),      "Observation" },
+  { SNOMED, "371497001", "pm_stage",       N_("Pathological M category"),  "Observation" },
+  { LOINC,  "21901-4",   "pm_stage",       N_("Pathological M category"),  "Observation" },
   { SNOMED, "445320007", "survival_time",  N_("Survival time"),   "Survival" },
   { LOINC,  "75186-7",   "vital_status",   N_("Vital status"),    "Survival" },
   { LOINC,  "31205-8",   "histology",      N_("Histology"),       "Condition" },
@@ -489,6 +491,8 @@ well_known_concept (CsStore    *self,
       concept->label = g_strdup (_(label));
       concept->key_hint = g_strdup (key);
       concept->is_survival_time = g_str_equal (key, "survival_time");
+      concept->is_staging = g_str_equal (key, "stage") || g_str_has_suffix (key, "stage_group")
+                            || g_str_has_suffix (key, "_stage");
     }
   return concept;
 }
