@@ -10,6 +10,7 @@
 
 #include "cs-store.h"
 #include "cs-store-private.h"
+#include "cs-ucum.h"
 #include "store-test-util.h"
 
 #define SUBJECT(p) "\"subject\":{\"reference\":\"Patient/" p "\"}"
@@ -321,6 +322,90 @@ test_staging (void)
   check_both_orders (staging_fixtures, G_N_ELEMENTS (staging_fixtures), check_staging);
 }
 
+/* ---------------------------------------------------------------- units */
+
+static double
+convert (double      value,
+         const char *from,
+         const char *to)
+{
+  CsUcumUnit a, b;
+
+  g_assert_true (cs_ucum_parse (from, &a));
+  g_assert_true (cs_ucum_parse (to, &b));
+  g_assert_true (cs_ucum_commensurable (&a, &b));
+  return cs_ucum_convert (value, &a, &b);
+}
+
+static gboolean
+commensurable (const char *a,
+               const char *b)
+{
+  CsUcumUnit ua, ub;
+
+  g_assert_true (cs_ucum_parse (a, &ua));
+  g_assert_true (cs_ucum_parse (b, &ub));
+  return cs_ucum_commensurable (&ua, &ub);
+}
+
+static void
+test_ucum (void)
+{
+  static const char *const not_units[] = {
+    "", "mmHg", "[hnsf'U]", "mL/min/1.73m2", "(mg)", "mg/", "/", "{open", "[in_i", "Cel/h", "-3",
+    "kmin", "m2.", "ms-", "xyz", "mg//dL", "10*100",
+  };
+  CsUcumUnit unit;
+
+  /* exact decimal results where the units differ by powers of ten */
+  g_assert_cmpfloat (convert (95, "mg/dL", "g/L"), ==, 0.95);
+  g_assert_cmpfloat (convert (0.95, "g/L", "mg/dL"), ==, 95);
+  g_assert_cmpfloat (convert (1.2, "g/dL", "g/L"), ==, 12);
+  g_assert_cmpfloat (convert (5, "ug/mL", "mg/L"), ==, 5);
+  g_assert_cmpfloat (convert (7.5, "mmol/L", "umol/L"), ==, 7500);
+  g_assert_cmpfloat (convert (4.5, "10*3/uL", "10*9/L"), ==, 4.5);
+  g_assert_cmpfloat (convert (4.5, "10*12/L", "10*6/uL"), ==, 4.5);
+  g_assert_cmpfloat (convert (180, "cm", "m"), ==, 1.8);
+  g_assert_cmpfloat (convert (2500, "mm3", "cm3"), ==, 2.5);
+  g_assert_cmpfloat (convert (2.5, "cm3", "mL"), ==, 2.5);
+  g_assert_cmpfloat (convert (80, "kg", "g"), ==, 80000);
+  g_assert_cmpfloat (convert (0.25, "1", "%"), ==, 25);
+  g_assert_cmpfloat (convert (1, "mg/dl", "mg/dL"), ==, 1);   /* UCUM's l and L are both litres */
+  g_assert_cmpfloat (convert (1, "U/L", "umol/min/L"), ==, 1);
+  /* other factors */
+  g_assert_cmpfloat (convert (176.4, "[lb_av]", "kg"), ==, 80.013694068);
+  g_assert_cmpfloat (convert (70, "[in_i]", "cm"), ==, 177.8);
+  g_assert_cmpfloat (convert (6, "[ft_i]", "m"), ==, 1.8288);
+  g_assert_cmpfloat (convert (98.6, "[degF]", "Cel"), ==, 37);
+  g_assert_cmpfloat (convert (37, "Cel", "[degF]"), ==, 98.6);
+  g_assert_cmpfloat (convert (0, "Cel", "K"), ==, 273.15);
+  g_assert_cmpfloat (convert (120, "mm[Hg]", "kPa"), ==, 15.99864);
+  g_assert_cmpfloat (convert (2, "h", "min"), ==, 120);
+  g_assert_cmpfloat (convert (1, "a", "d"), ==, 365.25);
+  g_assert_cmpfloat (convert (1, "mo", "d"), ==, 30.4375);
+  g_assert_cmpfloat (convert (2, "wk", "d"), ==, 14);
+  g_assert_cmpfloat (convert (90, "/min", "/s"), ==, 1.5);
+
+  /* not convertible: mass vs substance, per body surface, annotations, IU, eq */
+  g_assert_false (commensurable ("mg/dL", "mmol/L"));
+  g_assert_false (commensurable ("mL/min", "mL/min/{1.73_m2}"));
+  g_assert_true (commensurable ("mL/min/{1.73_m2}", "L/h/{1.73_m2}"));
+  g_assert_false (commensurable ("{beats}/min", "/min"));
+  g_assert_false (commensurable ("[IU]/L", "U/L"));
+  g_assert_true (commensurable ("m[IU]/mL", "[IU]/L"));
+  g_assert_false (commensurable ("meq/L", "mmol/L"));
+  g_assert_false (commensurable ("Cel", "1"));
+  g_assert_false (commensurable ("kg", "kg/m2"));
+  g_assert_false (commensurable ("d", "1"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (not_units); i++)
+    {
+      if (cs_ucum_parse (not_units[i], &unit))
+        g_error ("“%s” parsed as a unit", not_units[i]);
+    }
+  g_assert_false (cs_ucum_parse (NULL, &unit));
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -333,6 +418,7 @@ main (int    argc,
   g_test_add_func ("/store/rules/diagnosis", test_diagnosis);
   g_test_add_func ("/store/rules/diagnosis/synthea", test_diagnosis_synthea);
   g_test_add_func ("/store/rules/staging", test_staging);
+  g_test_add_func ("/store/rules/ucum", test_ucum);
 
   return g_test_run ();
 }
