@@ -406,6 +406,288 @@ test_ucum (void)
   g_assert_false (cs_ucum_parse (NULL, &unit));
 }
 
+/* ---------------------------------------------------------------- keys */
+
+/* Every variable as `variables --json` shows it, and every level, one a line. */
+static char *
+describe_variables (CsStore *store)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < cs_store_get_n_variables (store); i++)
+    {
+      CsVariable *var = cs_store_get_variable (store, i);
+
+      g_string_append_printf (out, "%s|%s|%s|%s|%u|", var->key, var->label, cs_variable_type_to_string (var->type),
+                              var->unit != NULL ? var->unit : "-", var->n);
+      for (guint c = 0; c < var->codes->len; c++)
+        g_string_append_printf (out, "%s,", (const char *) g_ptr_array_index (var->codes, c));
+      for (guint l = 0; var->levels != NULL && l < var->levels->len; l++)
+        {
+          const CsLevel *level = g_ptr_array_index (var->levels, l);
+
+          g_string_append_printf (out, " [%s=%s×%u]", level->code, level->display != NULL ? level->display : "-", level->n);
+        }
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+#define CODED_OBS(id, p, system, code, display, text, value) \
+  "{\"resourceType\":\"Observation\",\"id\":\"" id "\",\"status\":\"final\"," SUBJECT (p) "," \
+  "\"code\":{\"coding\":[{\"system\":\"" system "\",\"code\":\"" code "\"" display "}]" text "}," value "}"
+#define DISPLAY(d) ",\"display\":\"" d "\""
+#define TEXT(t) ",\"text\":\"" t "\""
+#define QUANTITY(v, unit) "\"valueQuantity\":{\"value\":" v ",\"system\":\"http://unitsofmeasure.org\",\"code\":\"" unit "\"}"
+#define SMOKING(d) "\"valueCodeableConcept\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"8517006\",\"display\":\"" d "\"}]}"
+
+static const Fixture key_fixtures[] = {
+  { NULL, PATIENT ("p", "") },
+  { NULL, PATIENT ("q", "") },
+  { NULL, PATIENT ("r", "") },
+  /* one source sends the code bare, the other with its text: the text names it */
+  { NULL, CODED_OBS ("k1", "p", "http://loinc.org", "89247-1", "", "", "\"valueInteger\":1") },
+  { NULL, CODED_OBS ("k2", "q", "http://loinc.org", "89247-1", DISPLAY ("ECOG Performance Status score"),
+                     TEXT ("ECOG performance status"), "\"valueInteger\":2") },
+  /* two codes named alike: each key adds its code */
+  { NULL, CODED_OBS ("k3", "p", "http://example.org/lab", "glu", "", TEXT ("Glucose"), QUANTITY ("5.5", "mmol/L")) },
+  { NULL, CODED_OBS ("k4", "q", "http://loinc.org", "2345-7", DISPLAY ("Glucose [Mass/volume] in Serum or Plasma"),
+                     TEXT ("Glucose"), QUANTITY ("99", "mg/dL")) },
+  /* a text-only code and a coded one named alike: the text-only one gets a hash */
+  { NULL, "{\"resourceType\":\"Observation\",\"id\":\"k5\",\"status\":\"final\"," SUBJECT ("r") ","
+          "\"code\":{\"text\":\"Body height\"}," QUANTITY ("180", "cm") "}" },
+  { NULL, CODED_OBS ("k6", "p", "http://loinc.org", "8302-2", DISPLAY ("Body height"), "", QUANTITY ("170", "cm")) },
+  /* a reserved key is never taken by a derived one */
+  { NULL, CODED_OBS ("k7", "p", "http://example.org/local", "sex", "", TEXT ("Gender"), "\"valueString\":\"M\"") },
+  /* the most frequent text and level display win, whatever the order */
+  { NULL, CODED_OBS ("k8", "p", "http://loinc.org", "72166-2", "", "", SMOKING ("Former smoker")) },
+  { NULL, CODED_OBS ("k9", "q", "http://loinc.org", "72166-2", "", "", SMOKING ("Ex-smoker")) },
+  { NULL, CODED_OBS ("k10", "r", "http://loinc.org", "72166-2", "", "", SMOKING ("Ex-smoker")) },
+  { NULL, CODED_OBS ("k11", "p", "http://example.org/lab", "hb", "", TEXT ("Haemoglobin"), QUANTITY ("8.1", "mmol/L")) },
+  { NULL, CODED_OBS ("k12", "q", "http://example.org/lab", "hb", "", TEXT ("Hemoglobin"), QUANTITY ("8.2", "mmol/L")) },
+  { NULL, CODED_OBS ("k13", "r", "http://example.org/lab", "hb", "", TEXT ("Hemoglobin"), QUANTITY ("8.3", "mmol/L")) },
+  /* a tie: alphabetical, ignoring case ("Body height" before "Body Length") */
+  { NULL, CODED_OBS ("k16", "q", "http://loinc.org", "8306-3", "", TEXT ("Body Length"), QUANTITY ("25", "cm")) },
+  { NULL, CODED_OBS ("k17", "q", "http://loinc.org", "8306-3", "", TEXT ("Body height lying"), QUANTITY ("25", "cm")) },
+  /* a well-known variable from two codes lists them in byte order */
+  { NULL, CODED_OBS ("k14", "p", "http://snomed.info/sct", "399537006", "", "", "\"valueString\":\"IIA\"") },
+  { NULL, CODED_OBS ("k15", "q", "http://loinc.org", "21908-9", "", "", "\"valueString\":\"IIB\"") },
+};
+
+static char *first_description;
+
+static void
+check_keys (CsStore *store)
+{
+  g_autofree char *described = describe_variables (store);
+  CsVariable *var;
+
+  g_test_message ("%s", described);
+  var = cs_store_lookup_variable (store, "ecog_performance_status");
+  g_assert_nonnull (var);
+  g_assert_cmpstr (var->label, ==, "ECOG Performance Status score");
+  g_assert_cmpuint (var->n, ==, 2);
+  g_assert_null (cs_store_lookup_variable (store, "_89247_1"));
+
+  assert_cell (store, "glucose_glu", "p", "5.5");
+  assert_cell (store, "glucose_2345_7", "q", "99");
+  g_assert_null (cs_store_lookup_variable (store, "glucose"));
+
+  assert_cell (store, "body_height_8302_2", "p", "170");
+  var = cs_store_find_variable (store, "8302-2");
+  g_assert_cmpstr (var->key, ==, "body_height_8302_2");
+  g_assert_null (cs_store_lookup_variable (store, "body_height"));
+  for (guint i = 0; i < cs_store_get_n_variables (store); i++)
+    {
+      var = cs_store_get_variable (store, i);
+      if (g_str_has_prefix (var->key, "body_height_") && !g_str_equal (var->key, "body_height_8302_2"))
+        break;
+      var = NULL;
+    }
+  g_assert_nonnull (var);
+  g_assert_cmpuint (strlen (var->key), ==, strlen ("body_height_") + 6);
+  assert_cell (store, var->key, "r", "180");
+
+  g_assert_cmpstr (cs_store_lookup_variable (store, "gender")->group, ==, "Patient");
+  assert_cell (store, "gender_sex", "p", "M");
+
+  var = cs_store_lookup_variable (store, "smoking_status");
+  g_assert_cmpuint (var->levels->len, ==, 1);
+  g_assert_cmpstr (((CsLevel *) g_ptr_array_index (var->levels, 0))->display, ==, "Ex-smoker");
+  var = cs_store_lookup_variable (store, "hemoglobin");
+  g_assert_nonnull (var);
+  g_assert_cmpstr (var->label, ==, "Hemoglobin");
+  g_assert_nonnull (cs_store_lookup_variable (store, "body_height_lying"));
+  var = cs_store_lookup_variable (store, "stage_group");
+  g_assert_cmpuint (var->codes->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (var->codes, 0), ==, "http://loinc.org|21908-9");
+
+  /* both orders describe the same variables */
+  if (first_description == NULL)
+    first_description = g_steal_pointer (&described);
+  else
+    g_assert_cmpstr (described, ==, first_description);
+}
+
+static void
+test_keys (void)
+{
+  check_both_orders (key_fixtures, G_N_ELEMENTS (key_fixtures), check_keys);
+  g_clear_pointer (&first_description, g_free);
+}
+
+/* One code with many texts (free text): the most frequent wins, wherever it
+ * comes, also beyond the few texts compared directly. */
+static void
+check_many_texts (CsStore *store)
+{
+  CsVariable *var = cs_store_find_variable (store, "http://example.org/lab|x");
+
+  g_assert_nonnull (var);
+  g_assert_cmpstr (var->key, ==, "zeta");
+  g_assert_cmpstr (var->label, ==, "Zeta");
+  g_assert_cmpuint (var->n, ==, 40);
+}
+
+static void
+test_keys_many_texts (void)
+{
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_autofree Fixture *fixtures = g_new0 (Fixture, 80);
+  guint n = 0;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      /* 40 patients; "Zeta" 3 times (the 5th, 20th and 35th value), 37 other texts once */
+      g_autofree char *text = (i == 4 || i == 19 || i == 34) ? g_strdup ("Zeta") : g_strdup_printf ("Text %02u", i);
+      char *patient = g_strdup_printf ("{\"resourceType\":\"Patient\",\"id\":\"p%u\"}", i);
+      char *obs = g_strdup_printf ("{\"resourceType\":\"Observation\",\"id\":\"o%u\",\"status\":\"final\","
+                                   "\"subject\":{\"reference\":\"Patient/p%u\"},\"code\":{\"coding\":[{\"system\":"
+                                   "\"http://example.org/lab\",\"code\":\"x\"}],\"text\":\"%s\"},\"valueInteger\":%u}",
+                                   i, i, text, i);
+
+      g_ptr_array_add (strings, patient);
+      g_ptr_array_add (strings, obs);
+      fixtures[n++].json = patient;
+      fixtures[n++].json = obs;
+    }
+  check_both_orders (fixtures, n, check_many_texts);
+}
+
+/* ---------------------------------------------------------------- orphans */
+
+static const Fixture orphan_fixtures[] = {
+  { NULL, PATIENT ("p", "") },
+  { NULL, PATIENT ("q", "") },
+  { NULL, CONDITION ("c1", "p", "38341003", "Hypertension", "") },
+  { NULL, CODED_OBS ("o1", "p", "http://example.org/lab", "a", "", TEXT ("Alpha"), QUANTITY ("1", "mg")) },
+  /* resources of a patient that is not in the sources */
+  { NULL, CONDITION ("c2", "nobody", "44054006", "Diabetes mellitus type 2", "") },
+  { NULL, CONDITION ("c3", "nobody", "38341003", "High blood pressure", "") },
+  { NULL, CODED_OBS ("o2", "nobody", "http://example.org/lab", "b", "", TEXT ("Beta"), QUANTITY ("2", "mg")) },
+  { NULL, CODED_OBS ("o3", "nobody", "http://example.org/lab", "a", "", TEXT ("Not alpha"), QUANTITY ("3", "mg")) },
+  { NULL, CODED_OBS ("o4", "nobody", "http://example.org/lab", "a", "", TEXT ("Not alpha"), QUANTITY ("4", "mg")) },
+  { NULL, CODED_OBS ("o5", "nobody", "http://example.org/lab", "a", "", TEXT ("Not alpha"), "\"valueString\":\"high\"") },
+  { NULL, CODED_OBS ("o6", "nobody", "http://example.org/lab", "c", "", TEXT ("Gamma"), "\"valueRatio\":{}") },
+  { NULL, "{\"resourceType\":\"ImagingStudy\",\"id\":\"i1\"," SUBJECT ("nobody") ",\"started\":\"2020-01-01\","
+          "\"modality\":[{\"system\":\"http://dicom.nema.org/resources/ontology/DCM\",\"code\":\"CT\"}]}" },
+};
+
+static void
+check_orphans (CsStore *store)
+{
+  CsVariable *var;
+
+  /* no columns, no values, no votes from orphans; the warning stays */
+  g_assert_null (cs_store_lookup_variable (store, "condition.44054006"));
+  g_assert_null (cs_store_lookup_variable (store, "beta"));
+  g_assert_null (cs_store_lookup_variable (store, "alpha_coded"));
+  g_assert_null (cs_store_lookup_variable (store, "n_imaging_studies"));
+  g_assert_null (cs_store_lookup_variable (store, "imaging_modality"));
+  g_assert_null (cs_store_lookup_variable (store, "study_date"));
+  var = cs_store_lookup_variable (store, "condition.38341003");
+  g_assert_cmpstr (var->label, ==, "Hypertension");
+  g_assert_cmpuint (var->n, ==, 2);
+  assert_cell (store, "condition.38341003", "q", "false");
+  var = cs_store_lookup_variable (store, "alpha");
+  g_assert_nonnull (var);
+  g_assert_cmpuint (var->n, ==, 1);
+  g_assert_false (has_warning (store, "unsupported"));
+  g_assert_true (has_warning (store, "8 resources refer to patients that are not in the sources"));
+  /* Patient, Condition, Observation: gender etc. are always there */
+  g_assert_cmpuint (cs_store_get_n_variables (store), ==, 3 + 1 + 1 + 1);
+}
+
+static void
+test_orphans (void)
+{
+  check_both_orders (orphan_fixtures, G_N_ELEMENTS (orphan_fixtures), check_orphans);
+}
+
+/* ---------------------------------------------------------------- units */
+
+#define EGFR(id, p, v, unit) \
+  CODED_OBS (id, p, "http://loinc.org", "62238-1", DISPLAY ("Glomerular filtration rate/1.73 sq M.predicted"), TEXT ("eGFR"), QUANTITY (v, unit))
+#define TEMP(id, p, v, unit) \
+  CODED_OBS (id, p, "http://loinc.org", "8310-5", DISPLAY ("Body temperature"), TEXT ("Body temperature"), QUANTITY (v, unit))
+#define CEA(id, p, value) \
+  CODED_OBS (id, p, "http://loinc.org", "2039-6", DISPLAY ("Carcinoembryonic Ag"), TEXT ("CEA"), value)
+
+static const Fixture unit_fixtures[] = {
+  { NULL, PATIENT ("p", "") },
+  { NULL, PATIENT ("q", "") },
+  { NULL, PATIENT ("r", "") },
+  /* per body surface and absolute clearance do not convert: two variables */
+  { NULL, EGFR ("e1", "p", "72", "mL/min/{1.73_m2}") },
+  { NULL, EGFR ("e2", "q", "1.2", "mL/s/{1.73_m2}") },
+  { NULL, EGFR ("e3", "r", "65", "mL/min") },
+  /* temperatures convert (Cel, the more frequent, wins) */
+  { NULL, TEMP ("t1", "p", "37.5", "Cel") },
+  { NULL, TEMP ("t2", "q", "98.6", "[degF]") },
+  { NULL, TEMP ("t3", "r", "36.6", "Cel") },
+  /* a number and a code for one test: both kept */
+  { NULL, CEA ("c1", "p", QUANTITY ("3.1", "ng/mL")) },
+  { NULL, CEA ("c2", "q", QUANTITY ("2", "ug/L")) },
+  { NULL, CEA ("c3", "r", "\"valueCodeableConcept\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"260385009\",\"display\":\"Negative\"}]}") },
+};
+
+static void
+check_units (CsStore *store)
+{
+  CsVariable *var;
+
+  var = cs_store_lookup_variable (store, "egfr");
+  g_assert_cmpstr (var->unit, ==, "mL/min/{1.73_m2}");
+  g_assert_cmpuint (var->n, ==, 2);
+  assert_cell (store, "egfr", "p", "72");
+  assert_cell (store, "egfr", "q", "72");      /* 1.2 mL/s */
+  var = cs_store_lookup_variable (store, "egfr_ml_min");
+  g_assert_nonnull (var);
+  g_assert_cmpstr (var->unit, ==, "mL/min");
+  g_assert_cmpstr (var->label, ==, "Glomerular filtration rate/1.73 sq M.predicted (mL/min)");
+  assert_cell (store, "egfr_ml_min", "r", "65");
+  g_assert_true (has_warning (store, "“Glomerular filtration rate/1.73 sq M.predicted” (http://loinc.org|62238-1): "
+                                     "1 value in “mL/min” does not convert to “mL/min/{1.73_m2}”; it is in the variable “egfr_ml_min”"));
+
+  var = cs_store_lookup_variable (store, "body_temperature");
+  g_assert_cmpstr (var->unit, ==, "Cel");
+  assert_cell (store, "body_temperature", "q", "37");
+  g_assert_null (cs_store_lookup_variable (store, "body_temperature_degf"));
+
+  var = cs_store_lookup_variable (store, "cea");
+  g_assert_cmpint (var->type, ==, CS_VARIABLE_NUMERIC);
+  g_assert_cmpstr (var->unit, ==, "ng/mL");     /* a tie of 1 and 1: byte order */
+  assert_cell (store, "cea", "q", "2");
+  assert_cell (store, "cea_coded", "r", "260385009");
+  g_assert_cmpint (cs_store_lookup_variable (store, "cea_coded")->type, ==, CS_VARIABLE_CATEGORICAL);
+}
+
+static void
+test_units (void)
+{
+  check_both_orders (unit_fixtures, G_N_ELEMENTS (unit_fixtures), check_units);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -419,6 +701,10 @@ main (int    argc,
   g_test_add_func ("/store/rules/diagnosis/synthea", test_diagnosis_synthea);
   g_test_add_func ("/store/rules/staging", test_staging);
   g_test_add_func ("/store/rules/ucum", test_ucum);
+  g_test_add_func ("/store/rules/keys", test_keys);
+  g_test_add_func ("/store/rules/keys/many-texts", test_keys_many_texts);
+  g_test_add_func ("/store/rules/orphans", test_orphans);
+  g_test_add_func ("/store/rules/units", test_units);
 
   return g_test_run ();
 }

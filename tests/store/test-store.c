@@ -452,16 +452,29 @@ test_type_conflicts (void)
 
   load_fixtures (&loaded, fixtures, G_N_ELEMENTS (fixtures), TRUE);
 
+  /* nothing is dropped: mm converts to cm (the most frequent unit; ties:
+   * byte order); values without a unit and coded values are variables of
+   * their own, named after the main one */
   var = cs_store_lookup_variable (loaded.store, "tumour_size");
   g_assert_cmpint (var->type, ==, CS_VARIABLE_NUMERIC);
-  /* most frequent unit: "" (valueInteger) 1, mm 1, cm 1 -> the first seen */
-  g_assert_cmpstr (var->unit, ==, "mm");
-  assert_cell (loaded.store, "tumour_size", "p", "12");
-  assert_cell (loaded.store, "tumour_size", "q", "");
+  g_assert_cmpstr (var->unit, ==, "cm");
+  assert_cell (loaded.store, "tumour_size", "p", "1.2");
+  assert_cell (loaded.store, "tumour_size", "q", "3");
   assert_cell (loaded.store, "tumour_size", "r", "");
-  g_assert_cmpuint (var->n, ==, 1);
-  g_assert_true (has_warning (loaded.store, "“Tumour size” (http://example.org/codes|x): 1 values of another type were skipped because the variable is numeric"));
-  g_assert_true (has_warning (loaded.store, "“Tumour size” (http://example.org/codes|x): 2 values in units other than “mm” were skipped"));
+  g_assert_cmpuint (var->n, ==, 2);
+  var = cs_store_lookup_variable (loaded.store, "tumour_size_no_unit");
+  g_assert_cmpint (var->type, ==, CS_VARIABLE_NUMERIC);
+  g_assert_null (var->unit);
+  g_assert_cmpstr (var->label, ==, "Tumour size (no unit)");
+  g_assert_cmpstr (g_ptr_array_index (var->codes, 0), ==, "http://example.org/codes|x");
+  assert_cell (loaded.store, "tumour_size_no_unit", "r", "7");
+  var = cs_store_lookup_variable (loaded.store, "tumour_size_coded");
+  g_assert_cmpint (var->type, ==, CS_VARIABLE_CATEGORICAL);
+  g_assert_cmpstr (var->label, ==, "Tumour size (coded or text)");
+  assert_cell (loaded.store, "tumour_size_coded", "q", "large");
+  g_assert_true (cs_store_find_variable (loaded.store, "x") == cs_store_lookup_variable (loaded.store, "tumour_size"));
+  g_assert_true (has_warning (loaded.store, "“Tumour size” (http://example.org/codes|x): 1 value in “no unit” does not convert to “cm”; it is in the variable “tumour_size_no_unit”"));
+  g_assert_true (has_warning (loaded.store, "“Tumour size” (http://example.org/codes|x): 1 value of another type (categorical) is in the variable “tumour_size_coded”, next to “tumour_size” (numeric)"));
 
   var = cs_store_lookup_variable (loaded.store, "eye_colour");
   g_assert_cmpint (var->type, ==, CS_VARIABLE_CATEGORICAL);
@@ -486,11 +499,13 @@ test_type_conflicts (void)
   assert_cell (loaded.store, "smoker_ever", "r", "");
   g_assert_cmpint (cs_store_lookup_variable (loaded.store, "smoker_ever")->type, ==, CS_VARIABLE_BOOLEAN);
 
+  /* one date and one text: a tie, which the date wins (numeric > date > boolean > coded) */
   var = cs_store_lookup_variable (loaded.store, "last_visit");
   g_assert_cmpint (var->type, ==, CS_VARIABLE_DATE);
   assert_cell (loaded.store, "last_visit", "p", "2020-02-03");
   assert_cell (loaded.store, "last_visit", "q", "");
-  g_assert_true (has_warning (loaded.store, "because the variable is date"));
+  assert_cell (loaded.store, "last_visit_coded", "q", "unknown");
+  g_assert_true (has_warning (loaded.store, "is in the variable “last_visit_coded”, next to “last_visit” (date)"));
 }
 
 /* ---------------------------------------------------------------- radiomics */

@@ -59,6 +59,13 @@ static const CsWellKnown well_known[] = {
   { LOINC,  "31205-8",   "histology",      N_("Histology"),       "Condition" },
 };
 
+/* Keys of the built-in variables (cs-store-build.c and the Condition and
+ * imaging rules below): reserved with the well-known ones. */
+static const char *const builtin_keys[] = {
+  "patient", "gender", "birth_date", "deceased", "death_date", "diagnosis", "age_at_diagnosis", "stage",
+  "histology", "imaging_modality", "study_date", "n_imaging_studies", "os",
+};
+
 /* ---------------------------------------------------------------- GObject */
 
 static void
@@ -69,6 +76,9 @@ cs_concept_free (gpointer data)
   g_free (concept->id);
   g_free (concept->key_hint);
   g_free (concept->label);
+  g_free (concept->key_suffix);
+  g_clear_pointer (&concept->hints, g_array_unref);
+  g_clear_pointer (&concept->hint_index, g_hash_table_unref);
   g_clear_pointer (&concept->code_set, g_hash_table_unref);
   g_clear_pointer (&concept->codes, g_ptr_array_unref);
   g_clear_pointer (&concept->level_index, g_hash_table_unref);
@@ -459,6 +469,22 @@ cs_concept_intern_level (CsConcept  *concept,
 
 G_STATIC_ASSERT (G_N_ELEMENTS (well_known) == CS_N_WELL_KNOWN);
 
+gboolean
+cs_store_key_is_reserved (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (well_known); i++)
+    {
+      if (g_str_equal (well_known[i].key, key))
+        return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (builtin_keys); i++)
+    {
+      if (g_str_equal (builtin_keys[i], key))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static const CsWellKnown *
 lookup_well_known (const char *system,
                    const char *code)
@@ -498,10 +524,75 @@ well_known_concept (CsStore    *self,
 }
 
 /* The concept for the code of an Observation or a component. */
+static guint
+hint_hash (gconstpointer key)
+{
+  const CsHint *hint = key;
+
+  return g_direct_hash (hint->text) * 31u + g_direct_hash (hint->display);
+}
+
+static gboolean
+hint_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const CsHint *x = a, *y = b;
+
+  return x->text == y->text && x->display == y->display;
+}
+
+#define HINTS_SCANNED 8
+
+/* The index of the text/display pair in the concept's hints (the votes for
+ * its key and label, counted at finish over loaded patients only). A code
+ * usually comes with one or two texts: those are compared directly; when
+ * there are more (free text), interned pairs are looked up in a table. */
+static guint16
+concept_hint (CsStore    *self,
+              CsConcept  *concept,
+              const char *text,
+              const char *display)
+{
+  CsHint hint;
+  gpointer found;
+
+  if (concept->hints == NULL)
+    concept->hints = g_array_new (FALSE, FALSE, sizeof (CsHint));
+  /* the one used last, then the first few */
+  for (guint i = 0; i <= MIN (concept->hints->len, HINTS_SCANNED); i++)
+    {
+      guint k = i == 0 ? concept->last_hint : i - 1;
+      CsHint *h;
+
+      if (k >= concept->hints->len || (i > 0 && k == concept->last_hint))
+        continue;
+      h = &g_array_index (concept->hints, CsHint, k);
+      if (g_strcmp0 (h->text, text) == 0 && g_strcmp0 (h->display, display) == 0)
+        return concept->last_hint = (guint16) k;
+    }
+
+  hint.text = intern (self, text);
+  hint.display = intern (self, display);
+  if (concept->hint_index != NULL && (found = g_hash_table_lookup (concept->hint_index, &hint)) != NULL)
+    return concept->last_hint = (guint16) (GPOINTER_TO_UINT (found) - 1);
+  if (concept->hints->len >= CS_HINT_NONE)
+    return CS_HINT_NONE;
+  g_array_append_val (concept->hints, hint);
+  if (concept->hints->len > HINTS_SCANNED)
+    {
+      if (concept->hint_index == NULL)
+        concept->hint_index = g_hash_table_new_full (hint_hash, hint_equal, g_free, NULL);
+      g_hash_table_insert (concept->hint_index, g_memdup2 (&hint, sizeof hint),
+                           GUINT_TO_POINTER (concept->hints->len));
+    }
+  return concept->last_hint = (guint16) (concept->hints->len - 1);
+}
+
 static CsConcept *
 observation_concept (CsStore          *self,
                      const CsJsonNode *codeable,
-                     gboolean          radiomics)
+                     gboolean          radiomics,
+                     guint16          *hint)
 {
   const CsJsonNode *coding = first_coding (codeable);
   const char *system = NULL, *code = NULL, *display = NULL;
@@ -519,6 +610,7 @@ observation_concept (CsStore          *self,
   else if (text == NULL)
     return NULL;
 
+  *hint = CS_HINT_NONE;
   if ((wk = lookup_well_known (system, code)) != NULL)
     {
       CsConcept **cached = &self->wk_concepts[wk - well_known];
@@ -546,14 +638,12 @@ observation_concept (CsStore          *self,
   }
   if (concept->label == NULL)
     {
+      /* replaced at finish by the votes of the hints */
       concept->label = g_strdup (display != NULL ? display : text != NULL ? text : code);
       concept->key_hint = g_strdup (text != NULL ? text : display != NULL ? display : code);
       concept_add_code (concept, system, code);
-      if (code != NULL && (strstr (code, "MeshVolume") != NULL || strstr (code, "VoxelVolume") != NULL))
-        concept->is_volume = TRUE;
-      else if (text != NULL && (strstr (text, "MeshVolume") != NULL || strstr (text, "VoxelVolume") != NULL))
-        concept->is_volume = TRUE;
     }
+  *hint = concept_hint (self, concept, text, display);
   if (radiomics && !concept->is_radiomics)
     {
       concept->is_radiomics = TRUE;
@@ -579,13 +669,33 @@ append_fact (CsStore   *self,
   fact.value = NAN;
   fact.time = time;
   fact.lesion = lesion;
-  concept->n_kind[kind]++;
+  fact.hint = CS_HINT_NONE;
   g_array_append_val (self->facts, fact);
 
   return &g_array_index (self->facts, CsFact, self->facts->len - 1);
 }
 
-static void
+/* A categorical value: a level of the concept, and the display given with it
+ * here (the level's display is voted at finish). */
+static CsFact *
+append_level (CsStore    *self,
+              guint32     resource,
+              CsConcept  *concept,
+              const char *code,
+              const char *display,
+              const char *system,
+              double      time,
+              guint32     lesion)
+{
+  CsFact *fact = append_fact (self, resource, concept, CS_FACT_CATEGORICAL, time, lesion);
+
+  fact->level = cs_concept_intern_level (concept, code, display, system);
+  fact->display = intern (self, display);
+  return fact;
+}
+
+/* A CodeableConcept value: its first coding with a code, else its text. */
+static CsFact *
 add_level_fact (CsStore          *self,
                 guint32           resource,
                 CsConcept        *concept,
@@ -595,22 +705,14 @@ add_level_fact (CsStore          *self,
 {
   const CsJsonNode *coding = first_coding (codeable);
   const char *text = nonempty (cs_json_get_string (codeable, "text"));
-  int level;
 
   if (coding != NULL)
-    level = cs_concept_intern_level (concept,
-                                     cs_json_get_string (coding, "code"),
-                                     nonempty (cs_json_get_string (coding, "display")) ?: text,
-                                     nonempty (cs_json_get_string (coding, "system")));
-  else if (text != NULL)
-    level = cs_concept_intern_level (concept, text, NULL, NULL);
-  else
-    {
-      concept->n_unsupported++;
-      return;
-    }
-
-  append_fact (self, resource, concept, CS_FACT_CATEGORICAL, time, lesion)->level = level;
+    return append_level (self, resource, concept, cs_json_get_string (coding, "code"),
+                         nonempty (cs_json_get_string (coding, "display")) ?: text,
+                         nonempty (cs_json_get_string (coding, "system")), time, lesion);
+  if (text != NULL)
+    return append_level (self, resource, concept, text, NULL, NULL, time, lesion);
+  return append_fact (self, resource, concept, CS_FACT_UNSUPPORTED, time, lesion);
 }
 
 static gboolean
@@ -655,59 +757,57 @@ static void
 add_value (CsStore          *self,
            guint32           resource,
            CsConcept        *concept,
+           guint16           hint,
            const CsJsonNode *holder,
            double            time,
            guint32           lesion)
 {
   const CsJsonNode *node;
+  CsFact *fact = NULL;
   double value;
   gboolean b;
 
   if ((node = cs_json_get (holder, "valueQuantity")) != NULL)
     {
       const char *unit = quantity_unit (node);
-      CsFact *fact;
 
       if (!cs_json_get_number (node, "value", &value))
+        fact = append_fact (self, resource, concept, CS_FACT_UNSUPPORTED, time, lesion);
+      else if (concept->is_survival_time && !to_days (value, unit, &value))
+        fact = append_fact (self, resource, concept, CS_FACT_NO_TIME_UNIT, time, lesion);
+      else
         {
-          concept->n_unsupported++;
-          return;
+          fact = append_fact (self, resource, concept, CS_FACT_NUMERIC, time, lesion);
+          fact->value = value;
+          fact->unit = intern (self, concept->is_survival_time ? "d" : unit != NULL ? unit : "");
         }
-      if (concept->is_survival_time)
-        {
-          if (!to_days (value, unit, &value))
-            {
-              concept->n_bad_unit++;
-              return;
-            }
-          unit = "d";
-        }
-      fact = append_fact (self, resource, concept, CS_FACT_NUMERIC, time, lesion);
-      fact->value = value;
-      fact->unit = intern (self, unit != NULL ? unit : "");
     }
   else if (cs_json_get_number (holder, "valueInteger", &value))
     {
-      CsFact *fact;
-
       if (concept->is_survival_time)
+        fact = append_fact (self, resource, concept, CS_FACT_NO_TIME_UNIT, time, lesion);
+      else
         {
-          concept->n_bad_unit++;
-          return;
+          fact = append_fact (self, resource, concept, CS_FACT_NUMERIC, time, lesion);
+          fact->value = value;
+          fact->unit = intern (self, "");
         }
-      fact = append_fact (self, resource, concept, CS_FACT_NUMERIC, time, lesion);
-      fact->value = value;
-      fact->unit = intern (self, "");
     }
   else if ((node = cs_json_get (holder, "valueCodeableConcept")) != NULL)
-    add_level_fact (self, resource, concept, node, time, lesion);
+    fact = add_level_fact (self, resource, concept, node, time, lesion);
   else if (cs_json_get_boolean (holder, "valueBoolean", &b))
-    append_fact (self, resource, concept, CS_FACT_BOOLEAN, time, lesion)->value = b ? 1.0 : 0.0;
+    {
+      fact = append_fact (self, resource, concept, CS_FACT_BOOLEAN, time, lesion);
+      fact->value = b ? 1.0 : 0.0;
+    }
   else if (nonempty (cs_json_get_string (holder, "valueString")) != NULL)
-    append_fact (self, resource, concept, CS_FACT_CATEGORICAL, time, lesion)->level =
-      cs_concept_intern_level (concept, cs_json_get_string (holder, "valueString"), NULL, NULL);
+    fact = append_level (self, resource, concept, cs_json_get_string (holder, "valueString"), NULL, NULL,
+                         time, lesion);
   else if (get_date (holder, "valueDateTime", &value))
-    append_fact (self, resource, concept, CS_FACT_DATE, time, lesion)->value = value;
+    {
+      fact = append_fact (self, resource, concept, CS_FACT_DATE, time, lesion);
+      fact->value = value;
+    }
   else
     {
       /* valueRatio, valueRange, valuePeriod, valueSampledData, valueTime, bad dates */
@@ -715,11 +815,13 @@ add_value (CsStore          *self,
         {
           if (m->key != NULL && g_str_has_prefix (m->key, "value"))
             {
-              concept->n_unsupported++;
+              fact = append_fact (self, resource, concept, CS_FACT_UNSUPPORTED, time, lesion);
               break;
             }
         }
     }
+  if (fact != NULL)
+    fact->hint = hint;
 }
 
 /* ---------------------------------------------------------------- resources */
@@ -797,6 +899,7 @@ add_observation (CsStore          *self,
   gboolean radiomics;
   double time;
   guint32 lesion;
+  guint16 hint;
   CsConcept *concept;
 
   if (g_strcmp0 (status, "entered-in-error") == 0 || g_strcmp0 (status, "cancelled") == 0)
@@ -821,13 +924,13 @@ add_observation (CsStore          *self,
         }
     }
 
-  if ((concept = observation_concept (self, cs_json_get (obs, "code"), radiomics)) != NULL)
-    add_value (self, resource, concept, obs, time, lesion);
+  if ((concept = observation_concept (self, cs_json_get (obs, "code"), radiomics, &hint)) != NULL)
+    add_value (self, resource, concept, hint, obs, time, lesion);
 
   for (const CsJsonNode *comp = child_first (cs_json_get (obs, "component")); comp != NULL; comp = comp->next)
     {
-      if ((concept = observation_concept (self, cs_json_get (comp, "code"), radiomics)) != NULL)
-        add_value (self, resource, concept, comp, time, lesion != CS_LESION_NONE ? lesion : CS_LESION_SELF);
+      if ((concept = observation_concept (self, cs_json_get (comp, "code"), radiomics, &hint)) != NULL)
+        add_value (self, resource, concept, hint, comp, time, lesion != CS_LESION_NONE ? lesion : CS_LESION_SELF);
     }
 }
 
@@ -1052,11 +1155,9 @@ add_imaging_study (CsStore          *self,
     {
       CsConcept *concept = well_known_concept (self, "imaging_modality", N_("Imaging modality"), "Imaging");
 
-      append_fact (self, resource, concept, CS_FACT_CATEGORICAL, started, CS_LESION_NONE)->level =
-        cs_concept_intern_level (concept,
-                                 cs_json_get_string (modality, "code"),
-                                 nonempty (cs_json_get_string (modality, "display")),
-                                 nonempty (cs_json_get_string (modality, "system")));
+      append_level (self, resource, concept, cs_json_get_string (modality, "code"),
+                    nonempty (cs_json_get_string (modality, "display")),
+                    nonempty (cs_json_get_string (modality, "system")), started, CS_LESION_NONE);
     }
   if (!isnan (started))
     {
