@@ -8,25 +8,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL: " + message, file=sys.stderr)
-
-
-def run(*args, expect=0):
-    proc = subprocess.run([os.environ["CS_CLI"], *args], capture_output=True, text=True)
-    if proc.returncode != expect:
-        print(proc.stderr, file=sys.stderr)
-        raise SystemExit("%s exited %d, expected %d" % (" ".join(args), proc.returncode, expect))
-    return proc.stdout
+from clitest import check, finish, run
 
 
 def patient(pid, birth):
@@ -113,8 +97,8 @@ def main():
         forward = ["--source", first, "--source", second]
         backward = ["--source", second, "--source", first]
 
-        variables = run("variables", *forward, "--json")
-        check(variables == run("variables", *backward, "--json"),
+        variables, _ = run("variables", *forward, "--json")
+        check(variables == run("variables", *backward, "--json")[0],
               "variables --json differs with the sources the other way round")
         by_key = {v["key"]: v for v in json.loads(variables)}
         for key in ("ecog_performance_status", "glucose_2345_7", "glucose_glu", "albumin", "albumin_coded",
@@ -127,7 +111,7 @@ def main():
 
         tables = []
         for sources in (forward, backward):
-            rows = json.loads(run("table", *sources, "--format", "json"))
+            rows = json.loads(run("table", *sources, "--format", "json")[0])
             tables.append(sorted(rows, key=lambda row: row["patient"]))
         check(tables[0] == tables[1], "table cells differ with the sources the other way round:\n%r\n%r"
               % (tables[0], tables[1]))
@@ -137,16 +121,12 @@ def main():
         check(p["diagnosis"] == "254637007", "p diagnosis %r" % p["diagnosis"])
         check(p["albumin"] == 41, "p albumin in g/L: %r" % p["albumin"])
         check(p["os"] == 73, "p follow-up ends at the Encounter, not the Device: %r" % p["os"])
-        labels = json.loads(run("table", *forward, "--format", "json", "--labels", "--columns", "smoking_status"))
+        labels = json.loads(run("table", *forward, "--format", "json", "--labels", "--columns", "smoking_status")[0])
         check(all(row["smoking_status"] in (None, "Ex-smoker") for row in labels),
               "smoking status display %r" % labels)
 
-    if failures:
-        print("%d failures" % len(failures), file=sys.stderr)
-        return 1
-    print("all checks passed")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())
