@@ -536,8 +536,8 @@ static char *
 format_bytes (guint64 bytes)
 {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
-    return g_strdup_printf (_("%" G_GUINT64_FORMAT " MiB"), bytes / (1024 * 1024));
-  return g_strdup_printf (_("%" G_GUINT64_FORMAT " bytes"), bytes);
+    return g_strdup_printf (_("%" PRIu64 " MiB"), bytes / (1024 * 1024));
+  return g_strdup_printf (_("%" PRIu64 " bytes"), bytes);
 }
 
 /* Refuses a new value at offset (new_value), or the text up to end, when
@@ -564,7 +564,7 @@ check_limits (CsJsonStream *self,
     {
       if (bytes <= self->max_bytes)
         return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, offset, in_value,
-                          _("the document holds more than %" G_GUINT64_FORMAT " JSON values, "
+                          _("the document holds more than %" PRIu64 " JSON values, "
                             "the limit for one document"), self->max_values);
       limit = format_bytes (self->max_bytes);
       return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, offset, in_value,
@@ -579,7 +579,7 @@ check_limits (CsJsonStream *self,
     what = g_strdup_printf (_("the resource starting at byte %" PRIu64), self->unit_offset);
   if (bytes <= self->max_bytes)
     return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, offset, in_value,
-                      _("%s holds more than %" G_GUINT64_FORMAT " JSON values, the limit for one resource"),
+                      _("%s holds more than %" PRIu64 " JSON values, the limit for one resource"),
                       what, self->max_values);
   limit = format_bytes (self->max_bytes);
   return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, offset, in_value,
@@ -1071,9 +1071,12 @@ handle_string (CsJsonStream *self,
                gboolean      is_key,
                GError      **error)
 {
-  char *str;
-  gsize str_len;
+  char *str = NULL;
+  gsize str_len = 0;
 
+  /* before the text is copied: a long string must not go past the limit */
+  if (!check_limits (self, quote_offset, quote_offset + len + 2, FALSE, !is_key, error))
+    return FALSE;
   if (!decode_string (self, body, len, quote_offset + 1, plain, !is_key, &str, &str_len, error))
     return FALSE;
 
