@@ -28,11 +28,8 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "bench-child.h"
 #include "cs-json.h"
 #include "cs-store.h"
 
@@ -97,60 +94,41 @@ write_file (const char  *path,
   return TRUE;
 }
 
+/* In the child: load the input (NULL: nothing, the baseline) */
+static void
+load_input (gpointer data,
+            gpointer result)
+{
+  const Input *input = data;
+  Result *child = result;
+  gint64 start = g_get_monotonic_time ();
+
+  if (input != NULL)
+    {
+      g_autoptr(CsStore) store = cs_store_new ();
+      g_autoptr(GError) error = NULL;
+
+      child->loaded = cs_store_load_path (store, input->path, NULL, NULL, NULL, &error);
+      if (child->loaded)
+        {
+          cs_store_finish (store);
+          g_snprintf (child->message, sizeof child->message, "loaded %u resources",
+                      cs_store_get_n_resources (store));
+        }
+      else
+        g_strlcpy (child->message, error->message, sizeof child->message);
+    }
+  child->seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+}
+
 static Result
 measure (const Input *input)
 {
   Result result;
-  int fds[2];
-  pid_t pid;
 
   memset (&result, 0, sizeof result);
-  if (pipe (fds) != 0)
-    g_error ("pipe: %s", g_strerror (errno));
-  pid = fork ();
-  if (pid < 0)
-    g_error ("fork: %s", g_strerror (errno));
-
-  if (pid == 0)
-    {
-      Result child;
-      gint64 start = g_get_monotonic_time ();
-
-      memset (&child, 0, sizeof child);
-      close (fds[0]);
-      if (input != NULL)
-        {
-          g_autoptr(CsStore) store = cs_store_new ();
-          g_autoptr(GError) error = NULL;
-
-          child.loaded = cs_store_load_path (store, input->path, NULL, NULL, NULL, &error);
-          if (child.loaded)
-            {
-              cs_store_finish (store);
-              g_snprintf (child.message, sizeof child.message, "loaded %u resources",
-                          cs_store_get_n_resources (store));
-            }
-          else
-            g_strlcpy (child.message, error->message, sizeof child.message);
-        }
-      child.seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
-      if (write (fds[1], &child, sizeof child) != (ssize_t) sizeof child)
-        _exit (2);
-      _exit (0);
-    }
-  else
-    {
-      struct rusage usage;
-      int status = 0;
-
-      close (fds[1]);
-      if (read (fds[0], &result, sizeof result) != (ssize_t) sizeof result)
-        g_strlcpy (result.message, "the child died", sizeof result.message);
-      close (fds[0]);
-      if (wait4 (pid, &status, 0, &usage) < 0)
-        g_error ("wait4: %s", g_strerror (errno));
-      result.maxrss_kib = usage.ru_maxrss;
-    }
+  if (!bench_run_in_child (load_input, (gpointer) input, &result, sizeof result, &result.maxrss_kib, NULL))
+    g_strlcpy (result.message, "the child died", sizeof result.message);
   return result;
 }
 
