@@ -137,6 +137,12 @@ label_for_paths (const char * const *paths)
 static const char *
 error_hint (const GError *error)
 {
+  if (g_error_matches (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE))
+    return _("A string, number or resource at the place named above is larger than Cohortscope reads "
+             "(one resource may hold 4,000,000 JSON values and 128 MiB). Check how the file was made.");
+  if (g_error_matches (error, CS_JSON_ERROR, CS_JSON_ERROR_RANGE))
+    return _("A number at the place named above is too large or too small for Cohortscope to hold "
+             "without changing it. Correct the value, then open the file once more.");
   if (error->domain == CS_JSON_ERROR)
     return _("The file is not valid JSON at the place named above. Repair or export it again, then open it once more.");
 
