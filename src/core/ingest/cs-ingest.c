@@ -117,11 +117,6 @@ not_fhir (CsIngest   *self,
   return FALSE;
 }
 
-/* not_fhir() for a value that is not a resource: at the top level that
- * makes the whole source something other than FHIR. */
-#define not_a_resource(self, error, offset, ...) \
-  ((self)->not_a_resource = (self)->path->len == 0, not_fhir ((self), (error), (offset), __VA_ARGS__))
-
 static void
 warn (CsIngest   *self,
       const char *format,
@@ -289,13 +284,17 @@ process_resource (CsIngest         *self,
   gsize path_len;
   guint i = 0;
 
+  /* a top-level value that is not a resource makes the whole source
+   * something other than FHIR (see source_is_not_fhir()) */
+  self->not_a_resource = self->path->len == 0;
   if (type == NULL)
-    return not_a_resource (self, error, offset,
-                           _("the object has no resourceType, so it is not a FHIR resource"));
+    return not_fhir (self, error, offset,
+                     _("the object has no resourceType, so it is not a FHIR resource"));
   if (type->type != CS_JSON_STRING || type->v.string.len == 0 ||
       strlen (type->v.string.str) != type->v.string.len)
-    return not_a_resource (self, error, offset, _("resourceType must be a non-empty string but is %s"),
-                           type->type == CS_JSON_STRING ? _("an empty string") : describe_type (type));
+    return not_fhir (self, error, offset, _("resourceType must be a non-empty string but is %s"),
+                     type->type == CS_JSON_STRING ? _("an empty string") : describe_type (type));
+  self->not_a_resource = FALSE;
 
   if (strcmp (type->v.string.str, "Bundle") != 0)
     return emit (self, resource, type->v.string.str, full_url, request_method, error);
@@ -373,9 +372,12 @@ on_value (CsJsonStream     *stream,
 
   g_string_truncate (self->path, 0);
   if (node->type != CS_JSON_OBJECT)
-    return not_a_resource (self, error, offset,
-                           _("expected a FHIR resource (a JSON object) but found %s"),
-                           describe_type (node));
+    {
+      self->not_a_resource = TRUE;
+      return not_fhir (self, error, offset,
+                       _("expected a FHIR resource (a JSON object) but found %s"),
+                       describe_type (node));
+    }
   return process_resource (self, node, NULL, NULL, error);
 }
 
