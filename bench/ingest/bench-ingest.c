@@ -18,16 +18,12 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "bench-child.h"
 #include "cs-demo.h"
 #include "cs-ingest.h"
 #include "cs-store.h"
@@ -127,54 +123,37 @@ run_variant (Variant     variant,
     }
 }
 
+typedef struct
+{
+  Variant     variant;
+  const char *path;
+} Job;
+
+/* In the child: the work of one variant, timed */
+static void
+run_job (gpointer data,
+         gpointer result)
+{
+  const Job *job = data;
+  Result *child = result;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  child->ok = run_variant (job->variant, job->path, &child->n_resources, &error);
+  child->seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  if (!child->ok)
+    g_printerr ("%s: %s\n", variant_names[job->variant], error->message);
+}
+
 static Result
 measure (Variant     variant,
          const char *path)
 {
   Result result = { 0, 0, 0, 0, FALSE };
-  int fds[2];
-  pid_t pid;
+  Job job = { variant, path };
 
-  if (pipe (fds) != 0)
-    g_error ("pipe: %s", g_strerror (errno));
-
-  pid = fork ();
-  if (pid < 0)
-    g_error ("fork: %s", g_strerror (errno));
-
-  if (pid == 0)
-    {
-      g_autoptr(GError) error = NULL;
-      Result child = { 0, 0, 0, 0, FALSE };
-      gint64 start;
-
-      close (fds[0]);
-      start = g_get_monotonic_time ();
-      child.ok = run_variant (variant, path, &child.n_resources, &error);
-      child.seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
-      if (!child.ok)
-        g_printerr ("%s: %s\n", variant_names[variant], error->message);
-      if (write (fds[1], &child, sizeof child) != (ssize_t) sizeof child)
-        _exit (2);
-      _exit (child.ok ? 0 : 1);
-    }
-  else
-    {
-      struct rusage usage;
-      int status = 0;
-
-      close (fds[1]);
-      if (read (fds[0], &result, sizeof result) != (ssize_t) sizeof result)
-        result.ok = FALSE;
-      close (fds[0]);
-      if (wait4 (pid, &status, 0, &usage) < 0)
-        g_error ("wait4: %s", g_strerror (errno));
-      result.maxrss_kib = usage.ru_maxrss;
-      result.cpu_seconds = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                           (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-      if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-        result.ok = FALSE;
-    }
+  if (!bench_run_in_child (run_job, &job, &result, sizeof result, &result.maxrss_kib, &result.cpu_seconds))
+    result.ok = FALSE;
   return result;
 }
 

@@ -51,6 +51,17 @@ cs_cli_error (const char *format,
   fprintf (stderr, "cohortscope-cli: %s\n", msg);
 }
 
+void
+cs_cli_print_warnings (CsStore *store)
+{
+  GPtrArray *warnings = cs_store_get_warnings (store);
+  guint printed = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (store), "cs-cli-warnings-printed"));
+
+  for (guint i = printed; i < warnings->len; i++)
+    fprintf (stderr, _("warning: %s\n"), (const char *) g_ptr_array_index (warnings, i));
+  g_object_set_data (G_OBJECT (store), "cs-cli-warnings-printed", GUINT_TO_POINTER (warnings->len));
+}
+
 /* Source options every command with --source takes (see cs_cli_parse_options) */
 static gboolean opt_no_cache;
 static gboolean opt_offline;
@@ -257,7 +268,11 @@ cs_cli_load_sources (char   **sources,
             return NULL;
         }
       else if (!cs_store_load_path (store, sources[i], NULL, NULL, NULL, error))
-        return NULL;
+        {
+          cs_cli_print_warnings (store);
+          return NULL;
+        }
+      cs_cli_print_warnings (store);
     }
 
   cs_store_finish (store);

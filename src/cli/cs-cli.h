@@ -30,9 +30,15 @@ gboolean   cs_cli_parse_options   (int            *argc,
                                    const GOptionEntry *entries);
 
 /* Loads every --source (files, NDJSON, directories, http(s):// base URLs)
- * into one finished store. Prints nothing; returns NULL with error set. */
+ * into one finished store; returns NULL with error set. Warnings of the
+ * loading itself (files of a folder skipped as not FHIR) go to stderr at
+ * once (cs_cli_print_warnings()). */
 CsStore   *cs_cli_load_sources    (char          **sources,
                                    GError        **error);
+
+/* Prints the store's warnings not printed before to stderr, one
+ * "warning: MESSAGE" line each. */
+void       cs_cli_print_warnings  (CsStore        *store);
 
 /* CS_CLI_USAGE for a bad option value (G_OPTION_ERROR) or a filter that
  * does not parse, else CS_CLI_FAILED. */

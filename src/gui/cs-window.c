@@ -137,6 +137,12 @@ label_for_paths (const char * const *paths)
 static const char *
 error_hint (const GError *error)
 {
+  if (g_error_matches (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE))
+    return _("A string, number or resource at the place named above is larger than Cohortscope reads "
+             "(one resource may hold 4,000,000 JSON values and 128 MiB). Check how the file was made.");
+  if (g_error_matches (error, CS_JSON_ERROR, CS_JSON_ERROR_RANGE))
+    return _("A number at the place named above is too large or too small for Cohortscope to hold "
+             "without changing it. Correct the value, then open the file once more.");
   if (error->domain == CS_JSON_ERROR)
     return _("The file is not valid JSON at the place named above. Repair or export it again, then open it once more.");
 
@@ -202,6 +208,66 @@ cs_window_add_toast (CsWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+/* At most this many warnings are listed in the dialog; the CLI prints all. */
+#define MAX_WARNINGS_SHOWN 20
+
+/* "win.show-load-warnings": the open cohort's warnings (files of a folder
+ * skipped as not FHIR, values the table could not use) in a dialog. */
+static void
+show_load_warnings_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  g_autoptr(GString) body = g_string_new (NULL);
+  GPtrArray *warnings;
+  GtkWidget *dialog;
+
+  if (self->store == NULL || (warnings = cs_store_get_warnings (self->store))->len == 0)
+    return;
+
+  for (guint i = 0; i < MIN (warnings->len, MAX_WARNINGS_SHOWN); i++)
+    g_string_append_printf (body, "%s• %s", i > 0 ? "\n" : "", (const char *) g_ptr_array_index (warnings, i));
+  if (warnings->len > MAX_WARNINGS_SHOWN)
+    {
+      guint more = warnings->len - MAX_WARNINGS_SHOWN;
+
+      g_string_append_c (body, '\n');
+      /* Translators: after a list of warnings; cohortscope-cli prints every one */
+      g_string_append_printf (body, ngettext ("…and %u more warning (cohortscope-cli summary prints them all)",
+                                              "…and %u more warnings (cohortscope-cli summary prints them all)",
+                                              more),
+                              more);
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Warnings About the Open Cohort"), body->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A toast that says how many warnings the load gave, with a Details button
+ * that lists them; it stays until dismissed. */
+static void
+toast_load_warnings (CsWindow *self,
+                     CsStore  *store)
+{
+  guint n = cs_store_get_warnings (store)->len;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (n == 0)
+    return;
+  /* Translators: shown after opening files, e.g. when a file of a folder was skipped */
+  title = g_strdup_printf (ngettext ("%u warning while opening", "%u warnings while opening", n), n);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.show-load-warnings");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 void
 cs_window_toast_opened (CsWindow   *self,
                         CsStore    *store,
@@ -223,6 +289,7 @@ cs_window_toast_opened (CsWindow   *self,
   if (n_patients == 0)
     {
       cs_window_add_toast (self, _("No Patient resources found; the table is empty"));
+      toast_load_warnings (self, store);
       return;
     }
 
@@ -243,6 +310,7 @@ cs_window_toast_opened (CsWindow   *self,
                                  patients_part, resources_str, where);
     }
   cs_window_add_toast (self, message);
+  toast_load_warnings (self, store);
 }
 
 static void
@@ -797,6 +865,7 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL, cancel_loading_action);
   gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.show-load-warnings", NULL, show_load_warnings_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-loading", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search-variables", NULL);

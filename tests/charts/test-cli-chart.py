@@ -5,7 +5,7 @@
 Checks the files (PNG signature and size from IHDR, SVG parses as XML, PDF
 header and trailer), that the same command gives the same PNG, that
 --filter changes the chart, and the exit status and message of bad usage.
-Exit 77 (skip) when the CLI was not built.
+Fails when CS_CLI does not name the built CLI (never skips).
 """
 import os
 import struct
@@ -16,8 +16,8 @@ import xml.etree.ElementTree as ET
 
 CLI = os.environ.get("CS_CLI", "")
 if not CLI or not os.access(CLI, os.X_OK):
-    print("CS_CLI not set or not executable; skipping")
-    sys.exit(77)
+    print("FAIL: CS_CLI does not name the built cohortscope-cli (tests/meson.build sets it)")
+    sys.exit(1)
 
 # Fontconfig keeps its caches until exit; under AddressSanitizer that is
 # reported as a leak, so use the project's suppressions for third-party code.

@@ -748,7 +748,7 @@ tls_self_signed (void)
   g_assert_no_error (error);
   if (openssl == NULL)
     {
-      g_test_skip ("openssl is not installed");
+      g_test_skip ("openssl is not installed (package openssl, in scripts/deps-debian.txt)");
       return;
     }
   argv[0] = openssl;
