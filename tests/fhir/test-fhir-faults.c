@@ -34,6 +34,14 @@ typedef struct
   GPtrArray    *requests;         /* "path?query" of /mini requests, when set */
   char         *last_post;        /* body of the last POST to /pushfail/ */
   GPtrArray    *posts;            /* bodies of the POSTs to /pushok/ */
+  guint         pushok_reads;     /* batch Bundles of reads POSTed to /pushok/ */
+  /* /store/ and /storenobatch/ (store_handler) */
+  GHashTable   *store;            /* "prefix|Type/id" -> JSON as stored */
+  guint         store_version;
+  guint         store_reads;      /* batch Bundles of reads answered */
+  guint         store_refused;    /* batch Bundles of reads refused (/storenobatch/) */
+  guint         store_searches;   /* Type?_id= searches */
+  guint         store_writes;     /* transaction/batch Bundles of PUTs */
 } FaultServer;
 
 static void
@@ -203,6 +211,127 @@ mini_handler (FaultServer        *ts,
   test_respond (msg, 200, "application/fhir+json", s->str);
 }
 
+/* /store/ and /storenobatch/: a small FHIR store for push. It keeps what
+ * is PUT (in transaction or batch Bundles) with a meta it adds, as servers
+ * do, and answers batch Bundles of `GET Type/id` reads and Type?_id=
+ * searches; /storenobatch/ refuses the batch of reads with 400, as a
+ * server without batch support. Every kind of request is counted. */
+static char *
+store_key (const char *prefix,
+           const char *reference)
+{
+  return g_strconcat (prefix, "|", reference, NULL);
+}
+
+static void
+store_handler (FaultServer       *ts,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gboolean           no_batch)
+{
+  const char *prefix = g_str_has_prefix (path, "/store/") ? "/store/" : "/storenobatch/";
+  const char *rest = path + strlen (prefix);
+  g_autoptr(GString) answer = g_string_new (NULL);
+
+  if (soup_server_message_get_method (msg) == SOUP_METHOD_POST && *rest == '\0')
+    {
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+      g_autoptr(CsJsonDocument) doc = cs_json_document_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
+      const CsJsonNode *root = cs_json_document_get_root (doc);
+      const CsJsonNode *first = cs_json_first (cs_json_get (root, "entry"));
+      gboolean reads = g_strcmp0 (cs_json_get_string (cs_json_get (first, "request"), "method"), "GET") == 0;
+
+      if (reads && no_batch)
+        {
+          g_mutex_lock (&ts->mutex);
+          ts->store_refused++;
+          g_mutex_unlock (&ts->mutex);
+          test_respond (msg, 400, "application/fhir+json",
+                        "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-supported\","
+                        "\"diagnostics\":\"batch is not supported\"}]}");
+          return;
+        }
+      g_string_append_printf (answer, "{\"resourceType\":\"Bundle\",\"type\":\"%s-response\",\"entry\":[",
+                              cs_json_get_string (root, "type"));
+      g_mutex_lock (&ts->mutex);
+      if (reads)
+        ts->store_reads++;
+      else
+        ts->store_writes++;
+      for (const CsJsonNode *e = first; e != NULL; e = e->next)
+        {
+          const char *url = cs_json_get_string (cs_json_get (e, "request"), "url");
+          g_autofree char *key = store_key (prefix, url);
+          const char *stored = g_hash_table_lookup (ts->store, key);
+
+          if (e != first)
+            g_string_append_c (answer, ',');
+          if (reads && stored != NULL)
+            g_string_append_printf (answer, "{\"resource\":%s,\"response\":{\"status\":\"200 OK\"}}", stored);
+          else if (reads)
+            g_string_append (answer, "{\"response\":{\"status\":\"404 Not Found\"}}");
+          else
+            {
+              g_autofree char *json = cs_json_to_string (cs_json_get (e, "resource"), FALSE);
+
+              /* the server's own meta goes first, as Medplum and HAPI put it */
+              g_string_append_printf (answer, "{\"response\":{\"status\":\"%s\"}}",
+                                      stored != NULL ? "200 OK" : "201 Created");
+              g_hash_table_replace (ts->store, g_steal_pointer (&key),
+                                    g_strdup_printf ("{\"meta\":{\"versionId\":\"%u\"},%s", ++ts->store_version, json + 1));
+            }
+        }
+      g_mutex_unlock (&ts->mutex);
+      g_string_append (answer, "]}");
+      test_respond (msg, 200, "application/fhir+json", answer->str);
+      return;
+    }
+  if (soup_server_message_get_method (msg) == SOUP_METHOD_GET && *rest != '\0' && strchr (rest, '/') == NULL)
+    {
+      const char *ids = query != NULL ? g_hash_table_lookup (query, "_id") : NULL;
+      g_auto(GStrv) list = g_strsplit (ids != NULL ? ids : "", ",", -1);
+
+      g_string_append (answer, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[");
+      g_mutex_lock (&ts->mutex);
+      ts->store_searches++;
+      for (guint i = 0; list[i] != NULL; i++)
+        {
+          g_autofree char *ref = g_strconcat (rest, "/", list[i], NULL);
+          g_autofree char *key = store_key (prefix, ref);
+          const char *stored = g_hash_table_lookup (ts->store, key);
+
+          if (stored != NULL)
+            g_string_append_printf (answer, "%s{\"resource\":%s}", answer->str[answer->len - 1] == '[' ? "" : ",", stored);
+        }
+      g_mutex_unlock (&ts->mutex);
+      g_string_append (answer, "]}");
+      test_respond (msg, 200, "application/fhir+json", answer->str);
+      return;
+    }
+  test_respond (msg, 404, "application/fhir+json",
+                "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
+}
+
+/* /pushok/ and /pushfail/ hold nothing: every read of a batch Bundle of
+ * reads is 404 */
+static void
+pushok_answer_reads (FaultServer       *ts,
+                     SoupServerMessage *msg,
+                     const char        *body)
+{
+  g_autoptr(GString) answer = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
+  guint n = 0;
+
+  for (const char *q = strstr (body, "\"request\""); q != NULL; q = strstr (q + 1, "\"request\""))
+    g_string_append_printf (answer, "%s{\"response\":{\"status\":\"404 Not Found\"}}", n++ > 0 ? "," : "");
+  g_string_append (answer, "]}");
+  g_mutex_lock (&ts->mutex);
+  ts->pushok_reads++;
+  g_mutex_unlock (&ts->mutex);
+  test_respond (msg, 200, "application/fhir+json", answer->str);
+}
+
 static guint counter_429;
 static guint counter_503;
 
@@ -230,6 +359,11 @@ handler (SoupServer        *server,
           const char *p = g_bytes_get_data (bytes, NULL);
           guint n = 0;
 
+          if (strstr (p, "\"method\":\"GET\"") != NULL)
+            {
+              pushok_answer_reads (ts, msg, p);
+              return;
+            }
           g_mutex_lock (&ts->mutex);
           if (ts->posts == NULL)
             ts->posts = g_ptr_array_new_with_free_func (g_free);
@@ -255,6 +389,11 @@ handler (SoupServer        *server,
           const char *p = g_bytes_get_data (bytes, NULL);
           guint n = 0;
 
+          if (strstr (p, "\"method\":\"GET\"") != NULL)
+            {
+              pushok_answer_reads (ts, msg, p);
+              return;
+            }
           g_mutex_lock (&ts->mutex);
           g_free (ts->last_post);
   g_clear_pointer (&ts->posts, g_ptr_array_unref);
@@ -275,6 +414,10 @@ handler (SoupServer        *server,
       else
         test_respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}");
     }
+  else if (g_str_has_prefix (path, "/store/"))
+    store_handler (ts, msg, path, query, FALSE);
+  else if (g_str_has_prefix (path, "/storenobatch/"))
+    store_handler (ts, msg, path, query, TRUE);
   else if (g_str_has_prefix (path, "/mini/"))
     mini_handler (ts, msg, path, query, MINI_PLAIN);
   else if (g_str_has_prefix (path, "/minirev/"))
@@ -379,6 +522,7 @@ fault_server_start (GTlsCertificate *certificate)
   FaultServer *ts = g_new0 (FaultServer, 1);
 
   g_mutex_init (&ts->mutex);
+  ts->store = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ts->http = test_server_start (handler, ts, certificate);
   ts->http->held_status = 200;
   ts->base = ts->http->base;
@@ -392,6 +536,8 @@ fault_server_stop (FaultServer *ts)
   g_free (ts->last_authorization);
   g_free (ts->redirect_target);
   g_free (ts->last_post);
+  g_clear_pointer (&ts->posts, g_ptr_array_unref);
+  g_hash_table_unref (ts->store);
   g_mutex_clear (&ts->mutex);
   g_free (ts);
 }
@@ -1304,6 +1450,144 @@ test_push_cancel (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  guint reads, refused, searches, writes;
+} StoreCounts;
+
+static StoreCounts
+store_counts (void)
+{
+  StoreCounts c;
+
+  g_mutex_lock (&server->mutex);
+  c.reads = server->store_reads;
+  c.refused = server->store_refused;
+  c.searches = server->store_searches;
+  c.writes = server->store_writes;
+  g_mutex_unlock (&server->mutex);
+  return c;
+}
+
+static void
+store_replace (const char *key,
+               const char *json)   /* NULL: delete */
+{
+  g_mutex_lock (&server->mutex);
+  if (json != NULL)
+    g_hash_table_replace (server->store, g_strdup (key), g_strdup (json));
+  else
+    g_hash_table_remove (server->store, key);
+  g_mutex_unlock (&server->mutex);
+}
+
+static void
+push_store (const char       *prefix,
+            const char       *path,
+            gboolean          dry_run,
+            CsFhirPushResult *result)
+{
+  g_autoptr(CsFhirClient) client = make_client (prefix);
+  g_autoptr(GError) error = NULL;
+  CsFhirPushOptions options = { 2, FALSE, dry_run };
+
+  g_assert_true (cs_fhir_client_push_path (client, path, &options, result, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->resources, ==, 6);
+  g_assert_cmpuint (result->failed, ==, 0);
+}
+
+/* A re-run reads each batch back with one batch Bundle of reads (no
+ * searches, which some servers answer by scanning), sends nothing when
+ * nothing changed, and sees what changed on the server behind its back. */
+static void
+test_push_rerun (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = write_push_bundle (&dir);
+  CsFhirPushResult result = { 0 };
+  StoreCounts before, after;
+
+  /* three batches of two: one read and one write each */
+  before = store_counts ();
+  push_store ("store/", path, FALSE, &result);
+  after = store_counts ();
+  g_assert_cmpuint (result.created, ==, 6);
+  g_assert_cmpuint (result.batches_sent, ==, 3);
+  g_assert_cmpuint (after.reads - before.reads, ==, 3);
+  g_assert_cmpuint (after.writes - before.writes, ==, 3);
+  g_assert_cmpuint (after.searches - before.searches, ==, 0);
+
+  /* unchanged data: the dry run says so of every resource; the re-run
+   * reads and sends nothing (the server's meta is not a difference) */
+  before = after;
+  push_store ("store/", path, TRUE, &result);
+  g_assert_cmpuint (result.unchanged, ==, 6);
+  g_assert_cmpuint (result.created + result.updated, ==, 0);
+  push_store ("store/", path, FALSE, &result);
+  after = store_counts ();
+  g_assert_cmpuint (result.unchanged, ==, 6);
+  g_assert_cmpuint (result.batches_sent, ==, 0);
+  g_assert_cmpuint (result.batches_skipped, ==, 3);
+  g_assert_cmpuint (after.reads - before.reads, ==, 6);
+  g_assert_cmpuint (after.writes - before.writes, ==, 0);
+  g_assert_cmpuint (after.searches - before.searches, ==, 0);
+
+  /* changed behind our back: one resource edited, one deleted on the server */
+  store_replace ("/store/|Observation/o3",
+                 "{\"meta\":{\"versionId\":\"99\"},\"resourceType\":\"Observation\",\"id\":\"o3\","
+                 "\"status\":\"amended\",\"code\":{\"text\":\"z\"}}");
+  store_replace ("/store/|Condition/c1", NULL);
+  push_store ("store/", path, TRUE, &result);
+  g_assert_cmpuint (result.updated, ==, 1);
+  g_assert_cmpuint (result.created, ==, 1);
+  g_assert_cmpuint (result.unchanged, ==, 4);
+  before = store_counts ();
+  push_store ("store/", path, FALSE, &result);
+  after = store_counts ();
+  g_assert_cmpuint (result.updated, ==, 1);
+  g_assert_cmpuint (result.created, ==, 1);
+  /* both are in the last batch; only that one is sent */
+  g_assert_cmpuint (result.batches_sent, ==, 1);
+  g_assert_cmpuint (after.writes - before.writes, ==, 1);
+  push_store ("store/", path, TRUE, &result);
+  g_assert_cmpuint (result.unchanged, ==, 6);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A server that refuses batch Bundles of reads: the push reads back by
+ * Type?_id= searches instead, asking once per run. */
+static void
+test_push_read_fallback (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = write_push_bundle (&dir);
+  CsFhirPushResult result = { 0 };
+  StoreCounts before, after;
+
+  before = store_counts ();
+  push_store ("storenobatch/", path, FALSE, &result);
+  after = store_counts ();
+  g_assert_cmpuint (result.created, ==, 6);
+  g_assert_cmpuint (after.refused - before.refused, ==, 1);
+  g_assert_cmpuint (after.reads - before.reads, ==, 0);
+  g_assert_cmpuint (after.searches - before.searches, >=, 3);
+  g_assert_cmpuint (after.writes - before.writes, ==, 3);
+
+  before = after;
+  push_store ("storenobatch/", path, FALSE, &result);
+  after = store_counts ();
+  g_assert_cmpuint (result.unchanged, ==, 6);
+  g_assert_cmpuint (result.batches_sent, ==, 0);
+  g_assert_cmpuint (after.refused - before.refused, ==, 1);
+  g_assert_cmpuint (after.writes - before.writes, ==, 0);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* LeakSanitizer's tracer crashes on the dynamic TLS of the GIO TLS module
  * (a sanitizer bug, not a leak), so this test runs in a subprocess that
  * does not check for leaks; everything else does. */
@@ -1374,6 +1658,8 @@ main (int   argc,
   g_test_add_func ("/fhir/push/progress", test_push_progress);
   g_test_add_func ("/fhir/push/folder-progress", test_push_folder_progress);
   g_test_add_func ("/fhir/push/cancel", test_push_cancel);
+  g_test_add_func ("/fhir/push/rerun", test_push_rerun);
+  g_test_add_func ("/fhir/push/read-fallback", test_push_read_fallback);
 
   ret = g_test_run ();
   fault_server_stop (server);
