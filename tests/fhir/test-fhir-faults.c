@@ -35,6 +35,8 @@ typedef struct
   char         *last_post;        /* body of the last POST to /pushfail/ */
   GPtrArray    *posts;            /* bodies of the POSTs to /pushok/ */
   guint         pushok_reads;     /* batch Bundles of reads POSTed to /pushok/ */
+  guint         stall_hits;       /* Patient pages served by /stall/ */
+  guint         ignorecount_hits; /* pages served by /ignorecount/ */
   /* /store/ and /storenobatch/ (store_handler) */
   GHashTable   *store;            /* "prefix|Type/id" -> JSON as stored */
   guint         store_version;
@@ -83,8 +85,10 @@ patients_bundle (const char *base,
  * and serves _revinclude=Observation:patient): patients p1 (1950), p2 (1955),
  * p3 (1970) with three Observations each, and Group/g1 = p2, p3.
  * /minihas/ declares and serves Patient?_has:Group:member:_id=g1;
- * /minihasbad/ declares _has but answers it with 400. */
-typedef enum { MINI_PLAIN, MINI_REVINCLUDE, MINI_HAS, MINI_HAS_BAD } MiniKind;
+ * /minihasbad/ declares _has but answers it with 400. /minibare/ has a
+ * CapabilityStatement that lists no resource, /mininometa/ none at all.
+ * Conditions: none (an empty searchset); Claim: 403; other types: 404. */
+typedef enum { MINI_PLAIN, MINI_REVINCLUDE, MINI_HAS, MINI_HAS_BAD, MINI_BARE, MINI_NO_METADATA } MiniKind;
 
 static const char *mini_births[] = { "1950-03-01", "1955-06-01", "1970-01-01" };
 
@@ -149,6 +153,18 @@ mini_handler (FaultServer        *ts,
     }
   g_mutex_unlock (&ts->mutex);
 
+  if (g_str_has_suffix (path, "/metadata") && kind == MINI_BARE)
+    {
+      test_respond (msg, 200, "application/fhir+json",
+                    "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\",\"kind\":\"instance\","
+                    "\"fhirVersion\":\"4.0.1\",\"format\":[\"json\"],\"rest\":[{\"mode\":\"server\"}]}");
+      return;
+    }
+  if (g_str_has_suffix (path, "/metadata") && kind == MINI_NO_METADATA)
+    {
+      test_respond (msg, 404, "text/html", "<html><body>Not Found</body></html>");
+      return;
+    }
   if (g_str_has_suffix (path, "/metadata"))
     {
       test_respond (msg, 200, "application/fhir+json", revinclude
@@ -200,6 +216,15 @@ mini_handler (FaultServer        *ts,
           if (list == NULL || g_strv_contains ((const char * const *) list, ref))
             mini_append_observations (s, k);
         }
+    }
+  else if (g_str_has_suffix (path, "/Condition"))
+    ;
+  else if (g_str_has_suffix (path, "/Claim"))
+    {
+      test_respond (msg, 403, "application/fhir+json",
+                    "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"forbidden\","
+                    "\"diagnostics\":\"no access to Claims\"}]}");
+      return;
     }
   else
     {
@@ -311,6 +336,40 @@ store_handler (FaultServer       *ts,
     }
   test_respond (msg, 404, "application/fhir+json",
                 "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
+}
+
+/* /stall/: a server whose next links never repeat (k=1, k=2, …) while its
+ * pages do: every Patient page holds s1 and s2, up to 200 pages, whatever
+ * the search (a Group's members by _has too). It declares Patient (with
+ * _has) and Observation (an empty searchset). */
+static void
+stall_handler (FaultServer       *ts,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query)
+{
+  const char *k = query != NULL ? g_hash_table_lookup (query, "k") : NULL;
+  guint page = k != NULL ? (guint) g_ascii_strtoull (k, NULL, 10) : 0;
+
+  if (g_str_equal (path, "/stall/metadata"))
+    test_respond (msg, 200, "application/fhir+json",
+                  "{\"resourceType\":\"CapabilityStatement\",\"rest\":[{\"mode\":\"server\",\"resource\":["
+                  "{\"type\":\"Patient\",\"searchParam\":[{\"name\":\"_has\"}]},{\"type\":\"Observation\"}]}]}");
+  else if (g_str_equal (path, "/stall/Patient"))
+    {
+      g_autofree char *next = page < 200 ? g_strdup_printf ("%sstall/Patient?_count=2&k=%u", ts->base, page + 1) : NULL;
+      g_autofree char *body = patients_bundle (ts->base, "s", 1, 2, next);
+
+      g_mutex_lock (&ts->mutex);
+      ts->stall_hits++;
+      g_mutex_unlock (&ts->mutex);
+      test_respond (msg, 200, "application/fhir+json", body);
+    }
+  else if (g_str_equal (path, "/stall/Observation"))
+    test_respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}");
+  else
+    test_respond (msg, 404, "application/fhir+json",
+                  "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
 }
 
 /* /pushok/ and /pushfail/ hold nothing: every read of a batch Bundle of
@@ -426,6 +485,12 @@ handler (SoupServer        *server,
     mini_handler (ts, msg, path, query, MINI_HAS);
   else if (g_str_has_prefix (path, "/minihasbad/"))
     mini_handler (ts, msg, path, query, MINI_HAS_BAD);
+  else if (g_str_has_prefix (path, "/minibare/"))
+    mini_handler (ts, msg, path, query, MINI_BARE);
+  else if (g_str_has_prefix (path, "/mininometa/"))
+    mini_handler (ts, msg, path, query, MINI_NO_METADATA);
+  else if (g_str_has_prefix (path, "/stall/"))
+    stall_handler (ts, msg, path, query);
   else if (g_str_equal (path, "/ok/Patient") || g_str_equal (path, "/Patient"))
     {
       g_autofree char *body = patients_bundle (ts->base, "p", 0, 3, NULL);
@@ -499,6 +564,9 @@ handler (SoupServer        *server,
       g_autofree char *next = p < 2 ? g_strdup_printf ("%signorecount/Patient?page=%u&_count=2", ts->base, p + 1) : NULL;
       g_autofree char *body = patients_bundle (ts->base, "q", p * 5, 5, next);
 
+      g_mutex_lock (&ts->mutex);
+      ts->ignorecount_hits++;
+      g_mutex_unlock (&ts->mutex);
       test_respond (msg, 200, "application/fhir+json", body);
     }
   else if (g_str_equal (path, "/redirect/Patient"))
@@ -1096,6 +1164,247 @@ test_cohort_group_has (void)
     }
 }
 
+static CsStore *
+load_mini_report (const char              *prefix,
+                  const CsFhirCohortSpec  *spec,
+                  guint                    max_pages,
+                  CsFhirLoadReport       **report,
+                  GError                 **error)
+{
+  g_autoptr(CsFhirClient) client = make_client (prefix);
+  g_autoptr(CsStore) store = cs_store_new ();
+
+  cs_fhir_client_set_max_pages (client, max_pages);
+  if (!cs_fhir_client_load_cohort_full (client, spec, store, NULL, NULL, report, NULL, error))
+    return NULL;
+  cs_store_finish (store);
+  return g_steal_pointer (&store);
+}
+
+static gboolean
+strv_has (GStrv       strv,
+          const char *type)
+{
+  return g_strv_contains ((const char * const *) strv, type);
+}
+
+/* The report of an ordinary load: declared types searched, the other
+ * compartment types not declared, or not asked for */
+static void
+test_report_declared (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFhirLoadReport) report = NULL;
+  g_autoptr(CsFhirLoadReport) asked = NULL;
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_ALL };
+  const char *types[] = { "Condition", NULL };
+  g_autoptr(CsStore) store = load_mini_report ("mini/", &spec, CS_FHIR_DEFAULT_MAX_PAGES, &report, &error);
+  g_auto(GStrv) searched = NULL;
+  g_auto(GStrv) not_declared = NULL;
+  g_auto(GStrv) not_asked = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (cs_fhir_load_report_get_type_choice (report), ==, CS_FHIR_TYPES_DECLARED);
+  searched = cs_fhir_load_report_dup_types (report, CS_FHIR_TYPE_SEARCHED);
+  g_assert_cmpstr (searched[0], ==, "Patient");
+  g_assert_cmpstr (searched[1], ==, "Observation");
+  g_assert_null (searched[2]);
+  not_declared = cs_fhir_load_report_dup_types (report, CS_FHIR_TYPE_NOT_DECLARED);
+  g_assert_true (strv_has (not_declared, "Condition") && strv_has (not_declared, "Encounter"));
+  g_assert_false (strv_has (not_declared, "Observation"));
+  g_assert_cmpuint (cs_fhir_load_report_get_count (report, "Observation"), ==, 9);
+  g_assert_cmpuint (cs_fhir_load_report_get_total (report), ==, 12);
+  g_assert_true (cs_fhir_load_report_is_complete (report));
+  g_assert_null (cs_fhir_load_report_get_incomplete (report)[0]);
+  text = cs_fhir_load_report_to_string (report);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Loaded: Patient 3, Observation 9."));
+  g_assert_nonnull (strstr (text, "the server does not declare them: AllergyIntolerance, "));
+
+  g_clear_object (&store);
+  spec.resource_types = types;
+  store = load_mini_report ("mini/", &spec, CS_FHIR_DEFAULT_MAX_PAGES, &asked, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cs_fhir_load_report_get_type_choice (asked), ==, CS_FHIR_TYPES_ASKED);
+  not_asked = cs_fhir_load_report_dup_types (asked, CS_FHIR_TYPE_NOT_ASKED);
+  g_assert_true (strv_has (not_asked, "Observation"));
+  g_assert_false (strv_has (not_asked, "Condition"));
+  /* searched, and the server has none */
+  g_assert_cmpuint (cs_fhir_load_report_get_count (asked, "Condition"), ==, 0);
+}
+
+/* A CapabilityStatement that lists no resource, or none at all: every
+ * Patient-compartment type is tried (it used to fetch Patients only, or
+ * fail on the first type the server lacked); those the server refuses are
+ * skipped and named with its answer */
+static void
+test_report_bare_metadata (void)
+{
+  const char *prefixes[] = { "minibare/", "mininometa/" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_autoptr(GPtrArray) requests = start_recording ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CsFhirLoadReport) report = NULL;
+      g_autoptr(CsFhirLoadReport) chunked = NULL;
+      CsFhirCohortSpec all = { .kind = CS_FHIR_COHORT_ALL };
+      CsFhirCohortSpec search = { .kind = CS_FHIR_COHORT_SEARCH, .patient_query = "birthdate=lt1960", .chunk_size = 1 };
+      g_autoptr(CsStore) store = load_mini_report (prefixes[i], &all, CS_FHIR_DEFAULT_MAX_PAGES, &report, &error);
+      g_autoptr(CsStore) some = NULL;
+      g_auto(GStrv) searched = NULL;
+      g_auto(GStrv) refused = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *encounters = g_strconcat ("/", prefixes[i], "Encounter?", NULL);
+      g_autofree char *observations = g_strconcat ("/", prefixes[i], "Observation?", NULL);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (cs_store_get_n_patients (store), ==, 3);
+      g_assert_cmpuint (cs_store_count_resources (store, "Observation"), ==, 9);
+      g_assert_cmpint (cs_fhir_load_report_get_type_choice (report), ==,
+                       i == 0 ? CS_FHIR_TYPES_NONE_DECLARED : CS_FHIR_TYPES_NO_METADATA);
+      g_assert_true (cs_fhir_load_report_is_complete (report));
+      searched = cs_fhir_load_report_dup_types (report, CS_FHIR_TYPE_SEARCHED);
+      g_assert_cmpuint (g_strv_length (searched), ==, 3);
+      g_assert_true (strv_has (searched, "Observation") && strv_has (searched, "Condition"));
+      refused = cs_fhir_load_report_dup_types (report, CS_FHIR_TYPE_REFUSED);
+      g_assert_cmpuint (g_strv_length (refused), ==, 32);
+      g_assert_nonnull (strstr (cs_fhir_load_report_get_refusal (report, "Claim"), "HTTP 403"));
+      g_assert_nonnull (strstr (cs_fhir_load_report_get_refusal (report, "Claim"), "no access to Claims"));
+      g_assert_nonnull (strstr (cs_fhir_load_report_get_refusal (report, "Encounter"), "HTTP 404"));
+      g_assert_nonnull (strstr (cs_fhir_load_report_get_refusal (report, "Encounter"), "unknown type"));
+      text = cs_fhir_load_report_to_string (report);
+      g_test_message ("%s", text);
+      g_assert_nonnull (strstr (text, i == 0 ? "declares no type of the Patient compartment"
+                                             : "has no usable CapabilityStatement (GET "));
+      g_assert_nonnull (strstr (text, "Loaded: Patient 3, Observation 9."));
+      g_assert_nonnull (strstr (text, "Searched, none on the server: Condition."));
+      g_assert_nonnull (strstr (text, "the server refused the search with HTTP 403 Forbidden: Claim "
+                                      "(for Claim it said “no access to Claims”)."));
+      g_assert_nonnull (strstr (text, "the server refused the search with HTTP 404 Not Found: AllergyIntolerance, "
+                                      "BodyStructure, "));
+      g_assert_nonnull (strstr (text, "(for AllergyIntolerance it said “unknown type”)."));
+
+      /* by patient= chunks (one patient each): a type refused for the
+       * first chunk is not asked again */
+      g_ptr_array_set_size (requests, 0);
+      some = load_mini_report (prefixes[i], &search, CS_FHIR_DEFAULT_MAX_PAGES, &chunked, &error);
+      stop_recording ();
+      g_assert_no_error (error);
+      g_assert_cmpuint (cs_store_get_n_patients (some), ==, 2);
+      g_assert_cmpuint (cs_store_count_resources (some, "Observation"), ==, 6);
+      g_assert_cmpuint (count_requests (requests, observations), ==, 2);
+      g_assert_cmpuint (count_requests (requests, encounters), ==, 1);
+      g_assert_nonnull (cs_fhir_load_report_get_refusal (chunked, "Encounter"));
+    }
+}
+
+/* A server whose next links never repeat while its pages do: the search
+ * stops after 3 pages in a row with nothing new (it used to follow such
+ * links for as long as the server made them) */
+static void
+test_paging_stall (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("stall/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFhirLoadReport) report = NULL;
+  g_autoptr(CsStore) store = NULL;
+  g_autofree char *url = g_strconcat (server->base, "stall/", NULL);
+  g_autofree char *text = NULL;
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_ALL, .write_cache = TRUE };
+  CsFhirCohortSpec group = { .kind = CS_FHIR_COHORT_GROUP, .group_id = "g1" };
+  const char * const *incomplete;
+  Collected c = { 0, ids };
+  guint hits;
+
+  /* a plain search fails, naming the search; each resource came once */
+  server->stall_hits = 0;
+  g_assert_false (cs_fhir_client_search (client, "Patient", NULL, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INCOMPLETE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "stall/Patient"));
+  g_assert_nonnull (strstr (error->message, "stopped after 4 pages"));
+  g_assert_cmpuint (c.n, ==, 2);
+  g_mutex_lock (&server->mutex);
+  hits = server->stall_hits;
+  g_mutex_unlock (&server->mutex);
+  /* the fifth page may have been asked for while the fourth was read */
+  g_assert_cmpuint (hits, >=, 4);
+  g_assert_cmpuint (hits, <=, 5);
+  g_clear_error (&error);
+
+  /* a load goes on, and says it is incomplete; no offline copy of it */
+  store = load_mini_report ("stall/", &spec, CS_FHIR_DEFAULT_MAX_PAGES, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cs_store_get_n_patients (store), ==, 2);
+  g_assert_false (cs_fhir_load_report_is_complete (report));
+  incomplete = cs_fhir_load_report_get_incomplete (report);
+  g_assert_nonnull (incomplete[0]);
+  g_assert_null (incomplete[1]);
+  g_assert_nonnull (strstr (incomplete[0], "stall/Patient"));
+  g_assert_nonnull (strstr (incomplete[0], "the last 3 brought nothing"));
+  g_assert_nonnull (strstr (incomplete[0], "loaded 2 resources"));
+  text = cs_fhir_load_report_to_string (report);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Incomplete: The search "));
+  g_assert_nonnull (strstr (text, "The offline copy was not updated"));
+  g_assert_false (cs_fhir_cache_get_info (url, NULL, NULL, NULL));
+
+  /* a Group's members paged by _has: the same */
+  g_clear_object (&store);
+  g_clear_pointer (&report, cs_fhir_load_report_free);
+  store = load_mini_report ("stall/", &group, CS_FHIR_DEFAULT_MAX_PAGES, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cs_store_get_n_patients (store), ==, 2);
+  g_assert_false (cs_fhir_load_report_is_complete (report));
+  g_assert_nonnull (strstr (cs_fhir_load_report_get_incomplete (report)[0], "/Patient?_has:Group:member:_id=g1"));
+  g_assert_nonnull (strstr (cs_fhir_load_report_get_incomplete (report)[0], "stopped after 4 pages"));
+}
+
+/* At most max_pages pages per search: a search that would go on stops,
+ * without asking for the page after the limit */
+static void
+test_paging_limit (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("ignorecount/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFhirLoadReport) report = NULL;
+  g_autoptr(CsStore) store = NULL;
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_ALL };
+  Collected c = { 0, ids };
+
+  g_assert_cmpuint (cs_fhir_client_get_max_pages (client), ==, 10000);
+  cs_fhir_client_set_max_pages (client, 2);
+  server->ignorecount_hits = 0;
+  g_assert_false (cs_fhir_client_search (client, "Patient", NULL, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INCOMPLETE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "stopped after 2 pages, the limit per search"));
+  g_assert_nonnull (strstr (error->message, "loaded 10 resources and the server has more"));
+  g_assert_cmpuint (c.n, ==, 10);
+  g_assert_cmpuint (server->ignorecount_hits, ==, 2);
+  g_clear_error (&error);
+
+  /* all three pages: at the limit, or without one */
+  for (guint max = 0; max <= 3; max += 3)
+    {
+      c.n = 0;
+      cs_fhir_client_set_max_pages (client, max);
+      g_assert_true (cs_fhir_client_search (client, "Patient", NULL, collect_cb, &c, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (c.n, ==, 15);
+    }
+
+  /* a load: the limit cuts the stalled Patient search before the stall rule does */
+  store = load_mini_report ("stall/", &spec, 2, &report, &error);
+  g_assert_no_error (error);
+  g_assert_false (cs_fhir_load_report_is_complete (report));
+  g_assert_nonnull (strstr (cs_fhir_load_report_get_incomplete (report)[0], "the limit per search"));
+}
+
 static void
 load_async_cb (GObject      *object,
                GAsyncResult *result,
@@ -1654,6 +1963,10 @@ main (int   argc,
   g_test_add_func ("/fhir/cohort/group-has", test_cohort_group_has);
   g_test_add_func ("/fhir/cohort/type-list", test_type_list);
   g_test_add_func ("/fhir/cohort/async-and-cache", test_cohort_async_and_cache);
+  g_test_add_func ("/fhir/cohort/report-declared", test_report_declared);
+  g_test_add_func ("/fhir/cohort/report-bare-metadata", test_report_bare_metadata);
+  g_test_add_func ("/fhir/paging/stall", test_paging_stall);
+  g_test_add_func ("/fhir/paging/limit", test_paging_limit);
   g_test_add_func ("/fhir/push/entry-errors", test_push_entry_errors);
   g_test_add_func ("/fhir/push/progress", test_push_progress);
   g_test_add_func ("/fhir/push/folder-progress", test_push_folder_progress);
