@@ -13,6 +13,7 @@
 #include "cs-cohort-view.h"
 #include "cs-demo.h"
 #include "cs-explore-view.h"
+#include "cs-fhir-load-report.h"
 #include "cs-gui-util.h"
 #include "cs-ingest.h"
 #include "cs-window.h"
@@ -202,11 +203,58 @@ cs_window_add_toast (CsWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+/* What the server load of the open cohort fetched, left out and cut
+ * short (cs-fhir-load-report.h), in a message dialog */
+static void
+show_load_report (CsWindow *self)
+{
+  const CsFhirLoadReport *report = self->store != NULL ? cs_fhir_store_get_load_report (self->store) : NULL;
+  const char *where = self->source_label != NULL ? self->source_label : "";
+  g_autofree char *heading = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (report == NULL)
+    return;
+  text = cs_fhir_load_report_to_string (report);
+  if (cs_fhir_load_report_is_complete (report))
+    {
+      /* Translators: heading of the report of a server load; %s names the server */
+      heading = g_strdup_printf (_("Loaded from %s"), where);
+      body = g_steal_pointer (&text);
+    }
+  else
+    {
+      /* Translators: heading; %s names the server */
+      heading = g_strdup_printf (_("The Load from %s Is Incomplete"), where);
+      body = g_strdup_printf ("%s\n\n%s", text,
+                              _("The table shows what was loaded, which may lack patients or values. A search "
+                                "stopped early: the server’s pages kept repeating themselves, or there were more "
+                                "than the limit per search. Ask the server’s administrator, or load a Group or a "
+                                "search that needs fewer pages."));
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_load_report_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  show_load_report (CS_WINDOW (widget));
+}
+
 void
 cs_window_toast_opened (CsWindow   *self,
                         CsStore    *store,
                         const char *where)
 {
+  const CsFhirLoadReport *report;
   guint n_patients, n_resources;
   g_autofree char *patients_str = NULL;
   g_autofree char *resources_str = NULL;
@@ -221,12 +269,8 @@ cs_window_toast_opened (CsWindow   *self,
   patients_str = cs_gui_format_count (n_patients);
   resources_str = cs_gui_format_count (n_resources);
   if (n_patients == 0)
-    {
-      cs_window_add_toast (self, _("No Patient resources found; the table is empty"));
-      return;
-    }
-
-  if (where == NULL)
+    message = g_strdup (_("No Patient resources found; the table is empty"));
+  else if (where == NULL)
     {
       /* Translators: first part of "Opened 400 patients and 12,345 resources" */
       patients_part = g_strdup_printf (ngettext ("Opened %s patient", "Opened %s patients", n_patients), patients_str);
@@ -242,6 +286,21 @@ cs_window_toast_opened (CsWindow   *self,
       message = g_strdup_printf (ngettext ("%s and %s resource from %s", "%s and %s resources from %s", n_resources),
                                  patients_part, resources_str, where);
     }
+
+  /* A server load says what it fetched and left out (Details); one cut
+   * short says so at once */
+  report = where != NULL && store == self->store ? cs_fhir_store_get_load_report (store) : NULL;
+  if (report != NULL)
+    {
+      AdwToast *toast = adw_toast_new (message);
+
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.show-load-report");
+      cs_window_add_toast_full (self, toast);
+      if (!cs_fhir_load_report_is_complete (report))
+        show_load_report (self);
+      return;
+    }
   cs_window_add_toast (self, message);
 }
 
@@ -256,6 +315,8 @@ set_store (CsWindow   *self,
   g_free (self->source_label);
   self->source_label = g_strdup (label);
   g_clear_pointer (&self->source_url, g_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-load-report",
+                                 store != NULL && cs_fhir_store_get_load_report (store) != NULL);
 
   cs_cohort_view_set_store (self->cohort_view, store);
   cs_explore_view_set_store (self->explore_view, store);
@@ -797,6 +858,7 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL, cancel_loading_action);
   gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.show-load-report", NULL, show_load_report_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-loading", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search-variables", NULL);
@@ -864,6 +926,7 @@ cs_window_init (CsWindow *self)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-loading", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-load-report", FALSE);
 
   g_signal_connect_object (self->explore_view, "filter-requested",
                            G_CALLBACK (on_explore_filter_requested), self, G_CONNECT_SWAPPED);
