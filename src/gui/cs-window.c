@@ -174,7 +174,7 @@ cs_gui_show_error (GtkWindow  *parent,
                    const char *message,
                    const char *hint)
 {
-  g_autofree char *body = g_strdup_printf ("%s\n\n%s", message, hint);
+  g_autofree char *body = hint != NULL ? g_strdup_printf ("%s\n\n%s", message, hint) : g_strdup (message);
   GtkWidget *dialog;
 
   g_return_if_fail (GTK_IS_WINDOW (parent));
@@ -213,32 +213,30 @@ show_load_report (CsWindow *self)
   g_autofree char *heading = NULL;
   g_autofree char *text = NULL;
   g_autofree char *body = NULL;
-  GtkWidget *dialog;
+  g_auto(GStrv) lines = NULL;
 
   if (report == NULL)
     return;
+  /* a paragraph a line: centred lines run together otherwise */
   text = cs_fhir_load_report_to_string (report);
+  lines = g_strsplit (text, "\n", -1);
+  body = g_strjoinv ("\n\n", lines);
   if (cs_fhir_load_report_is_complete (report))
     {
       /* Translators: heading of the report of a server load; %s names the server */
       heading = g_strdup_printf (_("Loaded from %s"), where);
-      body = g_steal_pointer (&text);
+      cs_gui_show_error (GTK_WINDOW (self), heading, body, NULL);
     }
   else
     {
       /* Translators: heading; %s names the server */
       heading = g_strdup_printf (_("The Load from %s Is Incomplete"), where);
-      body = g_strdup_printf ("%s\n\n%s", text,
-                              _("The table shows what was loaded, which may lack patients or values. A search "
-                                "stopped early: the server’s pages kept repeating themselves, or there were more "
-                                "than the limit per search. Ask the server’s administrator, or load a Group or a "
-                                "search that needs fewer pages."));
+      cs_gui_show_error (GTK_WINDOW (self), heading, body,
+                         _("The table shows what was loaded, which may lack patients or values. A search "
+                           "stopped early: the server’s pages kept repeating themselves, or there were more "
+                           "than the limit per search. Ask the server’s administrator, or load a Group or a "
+                           "search that needs fewer pages."));
     }
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -35,7 +35,7 @@ gboolean      cs_window_get_loading      (CsWindow           *self);
 CsStore      *cs_window_get_store        (CsWindow           *self);
 CsCohortView *cs_window_get_cohort_view  (CsWindow           *self);
 /* A modal message with a Close button: heading, then message and hint
- * (what the user can do) as two paragraphs. */
+ * (what the user can do; may be NULL) as two paragraphs. */
 void          cs_gui_show_error          (GtkWindow          *parent,
                                           const char         *heading,
                                           const char         *message,

@@ -88,21 +88,6 @@ handler (SoupServer        *soup_server,
   test_respond (msg, 200, NULL, s->str);
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (item))
-        return ADW_MESSAGE_DIALOG (item);
-    }
-  return NULL;
-}
-
 static void
 load_from (const char *name,
            const char *path)
@@ -126,11 +111,11 @@ test_bare_metadata (void)
   g_assert_nonnull (cs_window_get_store (window));
   g_assert_cmpuint (cs_store_get_n_resources (cs_window_get_store (window)), ==, 4);
   /* complete: no dialog of its own, Details on the toast */
-  g_assert_null (find_message_dialog ());
+  g_assert_null (test_find_message_dialog ());
   details = test_find_widget (GTK_WIDGET (window), NULL, "win.show-load-report");
   g_assert_nonnull (details);
   g_signal_emit_by_name (details, "clicked");
-  dialog = find_message_dialog ();
+  dialog = test_find_message_dialog ();
   g_assert_nonnull (dialog);
   body = adw_message_dialog_get_body (dialog);
   g_test_message ("%s\n%s", adw_message_dialog_get_heading (dialog), body);
@@ -152,7 +137,7 @@ test_stalled_paging (void)
   load_from ("Stalling server", "stall");
   /* what was loaded is shown, and the dialog says it is incomplete */
   g_assert_cmpuint (cs_store_get_n_patients (cs_window_get_store (window)), ==, 2);
-  dialog = find_message_dialog ();
+  dialog = test_find_message_dialog ();
   g_assert_nonnull (dialog);
   body = adw_message_dialog_get_body (dialog);
   g_test_message ("%s\n%s", adw_message_dialog_get_heading (dialog), body);
