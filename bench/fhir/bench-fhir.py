@@ -34,13 +34,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, '..', '..'))
-SERVER_DIR = os.path.join(ROOT, 'tests', 'fhir', 'server')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_server import ROOT, server_cpu, start_server  # noqa: E402
 # Keep in sync with compartment_types[] in src/core/fhir/cs-fhir-client.c
 COMPARTMENT_TYPES = [
     'AllergyIntolerance', 'BodyStructure', 'CarePlan', 'CareTeam', 'Claim', 'ClinicalImpression',
@@ -53,28 +51,6 @@ COMPARTMENT_TYPES = [
 ]
 PAGE_SIZE = 1000  # the client's default _count
 ROUNDS = 7
-
-
-def start_server(preload):
-    if not os.path.isdir(os.path.join(SERVER_DIR, 'node_modules', '@medplum', 'fhir-router')):
-        subprocess.run(['npm', 'ci', '--no-audit', '--no-fund'], cwd=SERVER_DIR, check=True,
-                       stdout=subprocess.DEVNULL)
-    proc = subprocess.Popen(['node', 'server.mjs', '0', '--preload', preload], cwd=SERVER_DIR,
-                            stdout=subprocess.PIPE, text=True)
-    port = []
-    reader = threading.Thread(target=lambda: port.append(int(proc.stdout.readline().split()[1])), daemon=True)
-    reader.start()
-    reader.join(600)
-    if not port:
-        proc.kill()
-        raise SystemExit('the test FHIR server did not start')
-    return proc, port[0]
-
-
-def server_cpu(proc):
-    with open('/proc/%d/stat' % proc.pid) as f:
-        fields = f.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 def timed(proc, argv, **kwargs):
