@@ -35,7 +35,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_server import ROOT, server_cpu, start_server  # noqa: E402
+from bench_server import parse_args, server_cpu, start_server  # noqa: E402
 CHANGED = 25   # resources changed on the server behind the client's back
 
 
@@ -88,13 +88,7 @@ def change_behind_our_back(base, n):
 
 
 def main():
-    args = sys.argv[1:]
-    patients = 200
-    if '--patients' in args:
-        i = args.index('--patients')
-        patients = int(args[i + 1])
-        del args[i:i + 2]
-    build = os.path.abspath(args[0] if args else os.path.join(ROOT, 'build-release'))
+    build, patients = parse_args(200)
     cli = os.path.join(build, 'src', 'cli', 'cohortscope-cli')
     if not os.access(cli, os.X_OK):
         raise SystemExit('%s is not built' % cli)

@@ -38,7 +38,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_server import ROOT, server_cpu, start_server  # noqa: E402
+from bench_server import parse_args, server_cpu, start_server  # noqa: E402
 # Keep in sync with compartment_types[] in src/core/fhir/cs-fhir-client.c
 COMPARTMENT_TYPES = [
     'AllergyIntolerance', 'BodyStructure', 'CarePlan', 'CareTeam', 'Claim', 'ClinicalImpression',
@@ -71,13 +71,7 @@ def get(url):
 
 
 def main():
-    args = sys.argv[1:]
-    patients = 1000
-    if '--patients' in args:
-        i = args.index('--patients')
-        patients = int(args[i + 1])
-        del args[i:i + 2]
-    build = os.path.abspath(args[0] if args else os.path.join(ROOT, 'build-release'))
+    build, patients = parse_args(1000)
     cli = os.path.join(build, 'src', 'cli', 'cohortscope-cli')
     driver = os.path.join(build, 'bench', 'fhir', 'bench-fhir-fetch')
     for program in (cli, driver):

@@ -4,6 +4,7 @@
 
 import os
 import subprocess
+import sys
 import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,3 +35,14 @@ def server_cpu(proc):
     with open('/proc/%d/stat' % proc.pid) as f:
         fields = f.read().rsplit(')', 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def parse_args(default_patients):
+    """[BUILD_DIR] [--patients N] from the command line: (build dir, patients)."""
+    args = sys.argv[1:]
+    patients = default_patients
+    if '--patients' in args:
+        i = args.index('--patients')
+        patients = int(args[i + 1])
+        del args[i:i + 2]
+    return os.path.abspath(args[0] if args else os.path.join(ROOT, 'build-release')), patients
