@@ -68,6 +68,8 @@ static gboolean opt_offline;
 static char *opt_server_group;
 static char *opt_server_search;
 static char *opt_server_types;
+static int opt_max_pages = -1;
+static gboolean opt_allow_incomplete;
 
 static const GOptionEntry source_entries[] = {
   { "no-cache", 0, 0, G_OPTION_ARG_NONE, &opt_no_cache,
@@ -81,6 +83,11 @@ static const GOptionEntry source_entries[] = {
   { "server-types", 0, 0, G_OPTION_ARG_STRING, &opt_server_types,
     N_("From http(s):// sources fetch only these types with the patients, e.g. Observation,Condition,ImagingStudy "
        "(default: every Patient-compartment type the server declares)"), N_("T1,T2") },
+  { "max-pages", 0, 0, G_OPTION_ARG_INT, &opt_max_pages,
+    N_("From http(s):// sources follow at most N pages per search (default 10000; 0: no limit)"), N_("N") },
+  { "allow-incomplete", 0, 0, G_OPTION_ARG_NONE, &opt_allow_incomplete,
+    N_("Use what an http(s):// source loaded when a search was cut short (the page limit, or pages that "
+       "bring nothing new), with a warning, instead of failing"), NULL },
   { NULL }
 };
 
@@ -147,8 +154,29 @@ is_url (const char *source)
   return g_str_has_prefix (source, "http://") || g_str_has_prefix (source, "https://");
 }
 
+/* The load report on stderr: which types were fetched, left out and why,
+ * and which searches were cut short */
+static void
+print_load_report (const char             *base_url,
+                   const CsFhirLoadReport *report)
+{
+  g_autofree char *text = cs_fhir_load_report_to_string (report);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  /* the base URL holds no user:password (cs_fhir_client_new takes it out) */
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (i == 0)
+        cs_cli_error ("%s: %s", base_url, lines[i]);
+      else
+        fprintf (stderr, "  %s\n", lines[i]);
+    }
+}
+
 /* A server load: every patient, written to the offline cache as it streams
- * (committed only when the whole load succeeded) unless --no-cache. */
+ * (committed only when the whole load succeeded) unless --no-cache. What
+ * was fetched goes to stderr; a load cut short fails unless
+ * --allow-incomplete. */
 static gboolean
 load_server (const char         *url,
              const char * const *types,
@@ -156,11 +184,14 @@ load_server (const char         *url,
              GError            **error)
 {
   g_autoptr(CsFhirClient) client = NULL;
+  g_autoptr(CsFhirLoadReport) report = NULL;
   CsFhirCohortSpec spec = { 0 };
 
   if (!(client = cs_fhir_client_new (url, error)))
     return FALSE;
   cs_fhir_client_configure_from_env (client);
+  if (opt_max_pages >= 0)
+    cs_fhir_client_set_max_pages (client, (guint) opt_max_pages);
   spec.kind = CS_FHIR_COHORT_ALL;
   if (opt_server_group != NULL)
     {
@@ -190,7 +221,17 @@ load_server (const char         *url,
         }
     }
 
-  return cs_fhir_client_load_cohort (client, &spec, store, NULL, NULL, NULL, error);
+  if (!cs_fhir_client_load_cohort_full (client, &spec, store, NULL, NULL, &report, NULL, error))
+    return FALSE;
+  print_load_report (cs_fhir_client_get_base_url (client), report);
+  if (!cs_fhir_load_report_is_complete (report) && !opt_allow_incomplete)
+    {
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INCOMPLETE,
+                   _("%s: the load is incomplete (see above); --allow-incomplete uses what was loaded, "
+                     "--max-pages N follows more pages"), cs_fhir_client_get_base_url (client));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 CsStore *
@@ -222,6 +263,12 @@ cs_cli_load_sources (char   **sources,
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--server-types: %s", types_error->message);
           return NULL;
         }
+    }
+  if (opt_max_pages < -1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--max-pages: %d is not a number of pages (0 for no limit)"), opt_max_pages);
+      return NULL;
     }
   if (opt_server_group != NULL && !cs_saved_cohort_is_valid_id (server_group_id ()))
     {

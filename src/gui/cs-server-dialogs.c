@@ -46,6 +46,7 @@ server_error_hint (const GError *error)
 
         case CS_FHIR_ERROR_FAILED:
         case CS_FHIR_ERROR_CANCELLED:
+        case CS_FHIR_ERROR_INCOMPLETE:
         default:
           break;
         }

@@ -13,6 +13,7 @@
 #include "cs-cohort-view.h"
 #include "cs-demo.h"
 #include "cs-explore-view.h"
+#include "cs-fhir-load-report.h"
 #include "cs-gui-util.h"
 #include "cs-ingest.h"
 #include "cs-window.h"
@@ -179,7 +180,7 @@ cs_gui_show_error (GtkWindow  *parent,
                    const char *message,
                    const char *hint)
 {
-  g_autofree char *body = g_strdup_printf ("%s\n\n%s", message, hint);
+  g_autofree char *body = hint != NULL ? g_strdup_printf ("%s\n\n%s", message, hint) : g_strdup (message);
   GtkWidget *dialog;
 
   g_return_if_fail (GTK_IS_WINDOW (parent));
@@ -268,11 +269,56 @@ toast_load_warnings (CsWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* What the server load of the open cohort fetched, left out and cut
+ * short (cs-fhir-load-report.h), in a message dialog */
+static void
+show_load_report (CsWindow *self)
+{
+  const CsFhirLoadReport *report = self->store != NULL ? cs_fhir_store_get_load_report (self->store) : NULL;
+  const char *where = self->source_label != NULL ? self->source_label : "";
+  g_autofree char *heading = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (report == NULL)
+    return;
+  /* a paragraph a line: centred lines run together otherwise */
+  text = cs_fhir_load_report_to_string (report);
+  lines = g_strsplit (text, "\n", -1);
+  body = g_strjoinv ("\n\n", lines);
+  if (cs_fhir_load_report_is_complete (report))
+    {
+      /* Translators: heading of the report of a server load; %s names the server */
+      heading = g_strdup_printf (_("Loaded from %s"), where);
+      cs_gui_show_error (GTK_WINDOW (self), heading, body, NULL);
+    }
+  else
+    {
+      /* Translators: heading; %s names the server */
+      heading = g_strdup_printf (_("The Load from %s Is Incomplete"), where);
+      cs_gui_show_error (GTK_WINDOW (self), heading, body,
+                         _("The table shows what was loaded, which may lack patients or values. A search "
+                           "stopped early: the server’s pages kept repeating themselves, or there were more "
+                           "than the limit per search. Ask the server’s administrator, or load a Group or a "
+                           "search that needs fewer pages."));
+    }
+}
+
+static void
+show_load_report_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  show_load_report (CS_WINDOW (widget));
+}
+
 void
 cs_window_toast_opened (CsWindow   *self,
                         CsStore    *store,
                         const char *where)
 {
+  const CsFhirLoadReport *report;
   guint n_patients, n_resources;
   g_autofree char *patients_str = NULL;
   g_autofree char *resources_str = NULL;
@@ -287,13 +333,8 @@ cs_window_toast_opened (CsWindow   *self,
   patients_str = cs_gui_format_count (n_patients);
   resources_str = cs_gui_format_count (n_resources);
   if (n_patients == 0)
-    {
-      cs_window_add_toast (self, _("No Patient resources found; the table is empty"));
-      toast_load_warnings (self, store);
-      return;
-    }
-
-  if (where == NULL)
+    message = g_strdup (_("No Patient resources found; the table is empty"));
+  else if (where == NULL)
     {
       /* Translators: first part of "Opened 400 patients and 12,345 resources" */
       patients_part = g_strdup_printf (ngettext ("Opened %s patient", "Opened %s patients", n_patients), patients_str);
@@ -308,6 +349,22 @@ cs_window_toast_opened (CsWindow   *self,
       /* Translators: "Loaded 400 patients", the resource count, then where from */
       message = g_strdup_printf (ngettext ("%s and %s resource from %s", "%s and %s resources from %s", n_resources),
                                  patients_part, resources_str, where);
+    }
+
+  /* A server load says what it fetched and left out (Details); one cut
+   * short says so at once */
+  report = where != NULL && store == self->store ? cs_fhir_store_get_load_report (store) : NULL;
+  if (report != NULL)
+    {
+      AdwToast *toast = adw_toast_new (message);
+
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.show-load-report");
+      cs_window_add_toast_full (self, toast);
+      if (!cs_fhir_load_report_is_complete (report))
+        show_load_report (self);
+      toast_load_warnings (self, store);
+      return;
     }
   cs_window_add_toast (self, message);
   toast_load_warnings (self, store);
@@ -324,6 +381,8 @@ set_store (CsWindow   *self,
   g_free (self->source_label);
   self->source_label = g_strdup (label);
   g_clear_pointer (&self->source_url, g_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-load-report",
+                                 store != NULL && cs_fhir_store_get_load_report (store) != NULL);
 
   cs_cohort_view_set_store (self->cohort_view, store);
   cs_explore_view_set_store (self->explore_view, store);
@@ -866,6 +925,7 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.show-load-warnings", NULL, show_load_warnings_action);
+  gtk_widget_class_install_action (widget_class, "win.show-load-report", NULL, show_load_report_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-loading", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search-variables", NULL);
@@ -933,6 +993,7 @@ cs_window_init (CsWindow *self)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-loading", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-load-report", FALSE);
 
   g_signal_connect_object (self->explore_view, "filter-requested",
                            G_CALLBACK (on_explore_filter_requested), self, G_CONNECT_SWAPPED);

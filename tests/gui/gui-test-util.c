@@ -110,6 +110,21 @@ test_window_loaded (gpointer window)
   return !cs_window_get_loading (window);
 }
 
+AdwMessageDialog *
+test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item))
+        return ADW_MESSAGE_DIALOG (item);
+    }
+  return NULL;
+}
+
 static GtkWidget *
 find_widget (GtkWidget  *root,
              const char *name,

@@ -82,6 +82,26 @@ transaction (SoupServerMessage *msg)
   g_autoptr(GString) r = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\",\"entry\":[");
 
   g_assert_nonnull (doc);
+  /* push reads each batch back first: a batch Bundle of GET Type/id */
+  if (g_strcmp0 (cs_json_get_string (cs_json_get (cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")),
+                                                  "request"), "method"), "GET") == 0)
+    {
+      g_string_assign (r, "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
+      for (const CsJsonNode *e = cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")); e != NULL; e = e->next)
+        {
+          g_autofree char *json = store_get (cs_json_get_string (cs_json_get (e, "request"), "url"));
+
+          if (r->str[r->len - 1] != '[')
+            g_string_append_c (r, ',');
+          if (json != NULL)
+            g_string_append_printf (r, "{\"resource\":%s,\"response\":{\"status\":\"200 OK\"}}", json);
+          else
+            g_string_append (r, "{\"response\":{\"status\":\"404 Not Found\"}}");
+        }
+      g_string_append (r, "]}");
+      test_respond (msg, 200, NULL, r->str);
+      return;
+    }
   for (const CsJsonNode *e = cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")); e != NULL; e = e->next)
     {
       const char *url = cs_json_get_string (cs_json_get (e, "request"), "url");

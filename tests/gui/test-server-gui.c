@@ -86,6 +86,17 @@ fhir_handler (SoupServerMessage *msg,
       g_autoptr(GString) r = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\",\"entry\":[");
 
       g_assert_nonnull (doc);
+      /* push reads each batch back first (a batch Bundle of GETs): nothing is kept here */
+      if (g_strcmp0 (cs_json_get_string (cs_json_get (cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")),
+                                                      "request"), "method"), "GET") == 0)
+        {
+          g_string_assign (r, "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
+          for (const CsJsonNode *e = cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")); e != NULL; e = e->next)
+            g_string_append_printf (r, "%s{\"response\":{\"status\":\"404 Not Found\"}}", r->str[r->len - 1] == '[' ? "" : ",");
+          g_string_append (r, "]}");
+          test_respond (msg, 200, NULL, r->str);
+          return;
+        }
       g_mutex_lock (&server->mutex);
       if (pause_posts && n_posts >= 1)
         {
