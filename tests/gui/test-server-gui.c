@@ -22,8 +22,10 @@
 #include "cs-cohort-view.h"
 #include "cs-fhir-cache.h"
 #include "cs-json.h"
-#include "cs-server-dialogs.h"
-#include "cs-server-preferences.h"
+#include "cs-file-upload-dialog.h"
+#include "cs-open-cached-dialog.h"
+#include "cs-open-server-dialog.h"
+#include "cs-server-preferences-private.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -269,7 +271,7 @@ count_text (void)
 static gboolean
 not_testing (gpointer data)
 {
-  return !cs_server_preferences_get_testing (data);
+  return !_cs_server_preferences_get_testing (data);
 }
 
 static void
@@ -298,23 +300,23 @@ test_profile (void)
   /* A wrong token: the server's OperationOutcome text is shown */
   gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-secret")), "wrong");
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.test", NULL);
-  g_assert_true (cs_server_preferences_get_testing (prefs));
+  g_assert_true (_cs_server_preferences_get_testing (prefs));
   test_wait_until (not_testing, prefs);
-  g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "Invalid bearer token"));
+  g_assert_nonnull (strstr (_cs_server_preferences_get_test_result (prefs), "Invalid bearer token"));
 
   /* The right one: software, FHIR version and search features */
   gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-secret")), TOKEN);
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.test", NULL);
   test_wait_until (not_testing, prefs);
-  g_test_message ("test connection: %s", cs_server_preferences_get_test_result (prefs));
-  g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "4.0.1"));
-  g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "Test FHIR"));
+  g_test_message ("test connection: %s", _cs_server_preferences_get_test_result (prefs));
+  g_assert_nonnull (strstr (_cs_server_preferences_get_test_result (prefs), "4.0.1"));
+  g_assert_nonnull (strstr (_cs_server_preferences_get_test_result (prefs), "Test FHIR"));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (test_get_named (prefs, "test-result"))), ==,
-                   cs_server_preferences_get_test_result (prefs));
+                   _cs_server_preferences_get_test_result (prefs));
   test_maybe_screenshot (GTK_WINDOW (prefs), "server-editor");
 
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.save", NULL);
-  g_assert_cmpuint (cs_server_preferences_get_profiles (prefs)->len, ==, 1);
+  g_assert_cmpuint (_cs_server_preferences_get_profiles (prefs)->len, ==, 1);
   test_maybe_screenshot (GTK_WINDOW (prefs), "server-preferences");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
@@ -351,7 +353,7 @@ test_profile (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (test_get_named (prefs, "server-secret"))), ==, "");
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.test", NULL);
   test_wait_until (not_testing, prefs);
-  g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "4.0.1"));
+  g_assert_nonnull (strstr (_cs_server_preferences_get_test_result (prefs), "4.0.1"));
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.save", NULL);
   gtk_window_destroy (GTK_WINDOW (prefs));
   g_clear_pointer (&secret, g_free);
@@ -601,20 +603,20 @@ test_upload (void)
                                       "{\"resourceType\":\"Patient\",\"id\":\"u1\",\"gender\":\"female\"}\n"
                                       "{\"resourceType\":\"Patient\",\"id\":\"u2\",\"gender\":\"male\"}\n",
                                       -1, &error));
-  dialog = cs_upload_dialog_new (GTK_WINDOW (window));
+  dialog = cs_file_upload_dialog_new (GTK_WINDOW (window));
   gtk_window_present (dialog);
   server_row = ADW_COMBO_ROW (test_get_named (dialog, "server"));
   adw_combo_row_set_selected (server_row, 0);
   status = GTK_LABEL (test_get_named (dialog, "status"));
 
   g_assert_false (gtk_widget_get_sensitive (test_get_named (dialog, "dry-run")));
-  cs_upload_dialog_set_path (dialog, path);
+  cs_file_upload_dialog_set_path (CS_FILE_UPLOAD_DIALOG (dialog), path);
   g_assert_true (gtk_widget_get_sensitive (test_get_named (dialog, "dry-run")));
   /* Upload only after a dry run */
   g_assert_false (gtk_widget_get_sensitive (test_get_named (dialog, "upload")));
 
   g_signal_emit_by_name (test_get_named (dialog, "dry-run"), "clicked");
-  g_assert_true (cs_upload_dialog_get_busy (dialog));
+  g_assert_true (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));
   test_wait_until (upload_idle, dialog);
   g_test_message ("dry run: %s", gtk_label_get_text (status));
   g_assert_nonnull (strstr (gtk_label_get_text (status), "2 to create, 0 to update, 0 unchanged"));
@@ -660,12 +662,12 @@ test_upload_cancel (void)
   for (guint i = 0; i < 120; i++)
     g_string_append_printf (ndjson, "{\"resourceType\":\"Patient\",\"id\":\"c%u\"}\n", i);
   g_assert_true (g_file_set_contents (path, ndjson->str, -1, &error));
-  dialog = cs_upload_dialog_new (GTK_WINDOW (window));
+  dialog = cs_file_upload_dialog_new (GTK_WINDOW (window));
   gtk_window_present (dialog);
   adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (dialog, "server")), 0);
   status = GTK_LABEL (test_get_named (dialog, "status"));
   progress = GTK_PROGRESS_BAR (test_get_named (dialog, "progress"));
-  cs_upload_dialog_set_path (dialog, path);
+  cs_file_upload_dialog_set_path (CS_FILE_UPLOAD_DIALOG (dialog), path);
   g_signal_emit_by_name (test_get_named (dialog, "dry-run"), "clicked");
   test_wait_until (upload_idle, dialog);
   g_assert_nonnull (strstr (gtk_label_get_text (status), "120 to create"));
@@ -677,7 +679,7 @@ test_upload_cancel (void)
   pause_posts = TRUE;
   g_signal_emit_by_name (test_get_named (dialog, "upload"), "clicked");
   test_wait_until (post_paused, NULL);
-  g_assert_true (cs_upload_dialog_get_busy (dialog));
+  g_assert_true (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));
   g_signal_emit_by_name (test_get_named (dialog, "cancel"), "clicked");
   test_wait_until (upload_idle, dialog);
   g_test_message ("cancelled upload: %s", gtk_label_get_text (status));
@@ -689,6 +691,60 @@ test_upload_cancel (void)
   pause_posts = FALSE;
   g_mutex_unlock (&server->mutex);
   gtk_window_destroy (dialog);
+}
+
+static gboolean
+finalized (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Closing the dialog during an upload stops the upload: the dialog goes
+ * (its job has ended) although the server never answers the held batch.
+ * (The upload used to go on unseen after the dialog had closed.) */
+static void
+test_upload_close (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "upload-close.ndjson", NULL);
+  g_autoptr(GString) ndjson = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+  gpointer alive;
+  gint64 deadline;
+
+  for (guint i = 0; i < 120; i++)
+    g_string_append_printf (ndjson, "{\"resourceType\":\"Patient\",\"id\":\"x%u\"}\n", i);
+  g_assert_true (g_file_set_contents (path, ndjson->str, -1, &error));
+
+  dialog = cs_file_upload_dialog_new (GTK_WINDOW (window));
+  gtk_window_present (dialog);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (dialog, "server")), 0);
+  cs_file_upload_dialog_set_path (CS_FILE_UPLOAD_DIALOG (dialog), path);
+  g_signal_emit_by_name (test_get_named (dialog, "dry-run"), "clicked");
+  test_wait_until (upload_idle, dialog);
+
+  g_mutex_lock (&server->mutex);
+  n_posts = 0;
+  n_paused_posts = 0;
+  pause_posts = TRUE;
+  g_mutex_unlock (&server->mutex);
+  g_signal_emit_by_name (test_get_named (dialog, "upload"), "clicked");
+  test_wait_until (post_paused, NULL);
+  g_assert_true (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));
+
+  alive = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
+  gtk_window_destroy (dialog);
+  /* well before the client's own timeout would end the request */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!finalized (&alive) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (finalized (&alive));
+  g_assert_cmpuint (n_posts, ==, 1);
+
+  g_mutex_lock (&server->mutex);
+  pause_posts = FALSE;
+  g_mutex_unlock (&server->mutex);
 }
 
 int
@@ -716,6 +772,7 @@ main (int   argc,
   g_test_add_func ("/gui/servers/missing-secret", test_missing_secret);
   g_test_add_func ("/gui/servers/upload", test_upload);
   g_test_add_func ("/gui/servers/upload-cancel", test_upload_cancel);
+  g_test_add_func ("/gui/servers/upload-close", test_upload_close);
 
   ret = g_test_run ();
 
