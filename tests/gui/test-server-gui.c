@@ -649,34 +649,48 @@ post_paused (gpointer data)
   return n > 0;
 }
 
-static void
-test_upload_cancel (void)
+/* The Upload to Server dialog after a clean dry run of a new file of 120
+ * Patients (ids prefix0 … prefix119), with a first batch of 50 that the
+ * server stores and every later one held unanswered when uploaded. */
+static GtkWindow *
+dialog_ready_to_upload (const char *prefix)
 {
-  g_autofree char *path = g_build_filename (tmp_dir, "upload-120.ndjson", NULL);
+  g_autofree char *name = g_strdup_printf ("upload-%s.ndjson", prefix);
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
   g_autoptr(GString) ndjson = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  GtkProgressBar *progress;
   GtkWindow *dialog;
-  GtkLabel *status;
 
   for (guint i = 0; i < 120; i++)
-    g_string_append_printf (ndjson, "{\"resourceType\":\"Patient\",\"id\":\"c%u\"}\n", i);
+    g_string_append_printf (ndjson, "{\"resourceType\":\"Patient\",\"id\":\"%s%u\"}\n", prefix, i);
   g_assert_true (g_file_set_contents (path, ndjson->str, -1, &error));
   dialog = cs_file_upload_dialog_new (GTK_WINDOW (window));
   gtk_window_present (dialog);
   adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (dialog, "server")), 0);
-  status = GTK_LABEL (test_get_named (dialog, "status"));
-  progress = GTK_PROGRESS_BAR (test_get_named (dialog, "progress"));
   cs_file_upload_dialog_set_path (CS_FILE_UPLOAD_DIALOG (dialog), path);
   g_signal_emit_by_name (test_get_named (dialog, "dry-run"), "clicked");
   test_wait_until (upload_idle, dialog);
+
+  g_mutex_lock (&server->mutex);
+  n_posts = 0;
+  n_paused_posts = 0;
+  pause_posts = TRUE;
+  g_mutex_unlock (&server->mutex);
+  return dialog;
+}
+
+static void
+test_upload_cancel (void)
+{
+  GtkWindow *dialog = dialog_ready_to_upload ("c");
+  GtkLabel *status = GTK_LABEL (test_get_named (dialog, "status"));
+  GtkProgressBar *progress = GTK_PROGRESS_BAR (test_get_named (dialog, "progress"));
+
   g_assert_nonnull (strstr (gtk_label_get_text (status), "120 to create"));
   g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "120 of 120 resources compared");
 
   /* the first batch of 50 arrives, the second is held: Cancel stops it and
    * says how far the upload got */
-  n_posts = 0;
-  pause_posts = TRUE;
   g_signal_emit_by_name (test_get_named (dialog, "upload"), "clicked");
   test_wait_until (post_paused, NULL);
   g_assert_true (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));
@@ -705,29 +719,10 @@ finalized (gpointer data)
 static void
 test_upload_close (void)
 {
-  g_autofree char *path = g_build_filename (tmp_dir, "upload-close.ndjson", NULL);
-  g_autoptr(GString) ndjson = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GtkWindow *dialog;
+  GtkWindow *dialog = dialog_ready_to_upload ("x");
   gpointer alive;
   gint64 deadline;
 
-  for (guint i = 0; i < 120; i++)
-    g_string_append_printf (ndjson, "{\"resourceType\":\"Patient\",\"id\":\"x%u\"}\n", i);
-  g_assert_true (g_file_set_contents (path, ndjson->str, -1, &error));
-
-  dialog = cs_file_upload_dialog_new (GTK_WINDOW (window));
-  gtk_window_present (dialog);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (dialog, "server")), 0);
-  cs_file_upload_dialog_set_path (CS_FILE_UPLOAD_DIALOG (dialog), path);
-  g_signal_emit_by_name (test_get_named (dialog, "dry-run"), "clicked");
-  test_wait_until (upload_idle, dialog);
-
-  g_mutex_lock (&server->mutex);
-  n_posts = 0;
-  n_paused_posts = 0;
-  pause_posts = TRUE;
-  g_mutex_unlock (&server->mutex);
   g_signal_emit_by_name (test_get_named (dialog, "upload"), "clicked");
   test_wait_until (post_paused, NULL);
   g_assert_true (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));

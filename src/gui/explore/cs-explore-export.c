@@ -45,15 +45,41 @@ current_chart (CsExploreView *self)
   return cs_explore_heatmap_get_chart (self->heatmap);
 }
 
+/* Writes the current page's data (its rows, as CSV) or its statistics
+ * (JSON or CSV) to path, computed for the current rows. */
 static gboolean
-write_file (GString     *out,
-            const char  *path,
-            const char  *nothing,
-            GError     **error)
+write_page (CsExploreView  *self,
+            const char     *path,
+            gboolean        stats,
+            gboolean        json,
+            GError        **error)
 {
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *mode = cs_explore_view_get_mode (self);
+
+  if (g_strcmp0 (mode, "pair") == 0)
+    {
+      if (stats)
+        cs_explore_pair_write_stats (self->pair, json, out);
+      else
+        cs_explore_pair_write_data (self->pair, out);
+    }
+  else if (g_strcmp0 (mode, "survival") == 0)
+    {
+      if (stats)
+        cs_explore_survival_write_stats (self->survival, json, out);
+      else
+        cs_explore_survival_write_data (self->survival, out);
+    }
+  /* the map's data are its cells, as its statistics in CSV */
+  else if (!cs_explore_heatmap_write (self->heatmap, stats && json, out, error))
+    return FALSE;
+
   if (out->len == 0)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, nothing);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           stats ? _("There are no statistics on this page yet: choose two variables")
+                                 : _("There is no data behind this page"));
       return FALSE;
     }
   return g_file_set_contents (path, out->str, out->len, error);
@@ -64,21 +90,9 @@ cs_explore_view_write_data_csv (CsExploreView  *self,
                                 const char     *path,
                                 GError        **error)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
-  const char *mode;
-
   g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), FALSE);
 
-  mode = cs_explore_view_get_mode (self);
-  /* the pair and survival pages write their rows for the current ones */
-  if (g_strcmp0 (mode, "pair") == 0)
-    cs_explore_pair_write_data (self->pair, out);
-  else if (g_strcmp0 (mode, "survival") == 0)
-    cs_explore_survival_write_data (self->survival, out);
-  else if (!cs_explore_heatmap_write (self->heatmap, FALSE, out, error))
-    return FALSE;
-
-  return write_file (out, path, _("There is no data behind this page"), error);
+  return write_page (self, path, FALSE, FALSE, error);
 }
 
 gboolean
@@ -87,20 +101,9 @@ cs_explore_view_write_stats (CsExploreView  *self,
                              gboolean        json,
                              GError        **error)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
-  const char *mode;
-
   g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), FALSE);
 
-  mode = cs_explore_view_get_mode (self);
-  if (g_strcmp0 (mode, "pair") == 0)
-    cs_explore_pair_write_stats (self->pair, json, out);
-  else if (g_strcmp0 (mode, "survival") == 0)
-    cs_explore_survival_write_stats (self->survival, json, out);
-  else if (!cs_explore_heatmap_write (self->heatmap, json, out, error))
-    return FALSE;
-
-  return write_file (out, path, _("There are no statistics on this page yet: choose two variables"), error);
+  return write_page (self, path, TRUE, json, error);
 }
 
 static void

@@ -450,15 +450,20 @@ cs_explore_heatmap_get_chart (CsExploreHeatmap *self)
   return self->chart;
 }
 
+static const char *
+key_at (GPtrArray *keys,
+        guint      index)
+{
+  return index < keys->len ? g_ptr_array_index (keys, index) : NULL;
+}
+
 const char *
 cs_explore_heatmap_get_row_key (CsExploreHeatmap *self,
                                 guint             row)
 {
   g_return_val_if_fail (CS_IS_EXPLORE_HEATMAP (self), NULL);
 
-  if (self->heat == NULL || row >= self->heat->row_keys->len)
-    return NULL;
-  return g_ptr_array_index (self->heat->row_keys, row);
+  return self->heat != NULL ? key_at (self->heat->row_keys, row) : NULL;
 }
 
 const char *
@@ -467,9 +472,7 @@ cs_explore_heatmap_get_col_key (CsExploreHeatmap *self,
 {
   g_return_val_if_fail (CS_IS_EXPLORE_HEATMAP (self), NULL);
 
-  if (self->heat == NULL || col >= self->heat->col_keys->len)
-    return NULL;
-  return g_ptr_array_index (self->heat->col_keys, col);
+  return self->heat != NULL ? key_at (self->heat->col_keys, col) : NULL;
 }
 
 gboolean
