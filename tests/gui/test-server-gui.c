@@ -23,6 +23,7 @@
 #include "cs-fhir-cache.h"
 #include "cs-json.h"
 #include "cs-file-upload-dialog.h"
+#include "cs-gui-util.h"
 #include "cs-open-cached-dialog.h"
 #include "cs-open-server-dialog.h"
 #include "cs-server-preferences-private.h"
@@ -742,6 +743,30 @@ test_upload_close (void)
   g_mutex_unlock (&server->mutex);
 }
 
+/* Upload to Server offers the files Open offers: NDJSON by MIME type too
+ * (its chooser used to leave out application/x-ndjson) */
+static void
+test_file_filter (void)
+{
+  g_autoptr(GtkFileFilter) filter = cs_gui_fhir_file_filter_new ();
+  const struct { const char *name; const char *type; gboolean match; } files[] = {
+    { "bundle.json", "application/json", TRUE },
+    { "export", "application/x-ndjson", TRUE },
+    { "export", "application/fhir+json", TRUE },
+    { "lines.jsonl", "text/plain", TRUE },
+    { "table.csv", "text/csv", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(GFileInfo) info = g_file_info_new ();
+
+      g_file_info_set_display_name (info, files[i].name);
+      g_file_info_set_content_type (info, files[i].type);
+      g_assert_cmpint (gtk_filter_match (GTK_FILTER (filter), info), ==, files[i].match);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -768,6 +793,7 @@ main (int   argc,
   g_test_add_func ("/gui/servers/upload", test_upload);
   g_test_add_func ("/gui/servers/upload-cancel", test_upload_cancel);
   g_test_add_func ("/gui/servers/upload-close", test_upload_close);
+  g_test_add_func ("/gui/servers/file-filter", test_file_filter);
 
   ret = g_test_run ();
 

@@ -346,13 +346,7 @@ on_choose_file_clicked (CsFileUploadDialog *self)
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
 
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("FHIR JSON and NDJSON"));
-  gtk_file_filter_add_pattern (filter, "*.json");
-  gtk_file_filter_add_pattern (filter, "*.ndjson");
-  gtk_file_filter_add_pattern (filter, "*.jsonl");
-  gtk_file_filter_add_mime_type (filter, "application/json");
-  gtk_file_filter_add_mime_type (filter, "application/fhir+json");
+  filter = cs_gui_fhir_file_filter_new ();
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
 
   self->chooser = GTK_NATIVE_DIALOG (chooser);
