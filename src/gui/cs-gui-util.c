@@ -158,6 +158,22 @@ cs_gui_variable_is_informative (const CsVariable *var)
     }
 }
 
+GtkFileFilter *
+cs_gui_fhir_file_filter_new (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("FHIR JSON and NDJSON"));
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_filter_add_pattern (filter, "*.ndjson");
+  gtk_file_filter_add_pattern (filter, "*.jsonl");
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_mime_type (filter, "application/fhir+json");
+  gtk_file_filter_add_mime_type (filter, "application/x-ndjson");
+
+  return filter;
+}
+
 gpointer
 cs_gui_settings_new (void)
 {

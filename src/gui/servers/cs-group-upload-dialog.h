@@ -19,21 +19,18 @@
 
 #include <adwaita.h>
 #include "cs-cohort-builder.h"
+#include "cs-upload-dialog.h"
 #include "cs-window.h"
 
 G_BEGIN_DECLS
 
+#define CS_TYPE_GROUP_UPLOAD_DIALOG (cs_group_upload_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (CsGroupUploadDialog, cs_group_upload_dialog, CS, GROUP_UPLOAD_DIALOG, CsUploadDialog)
+
 /* The dialog (not yet shown) for builder's cohorts in window. saved_index
  * preselects a saved cohort (-1: the current cohort). */
-GtkWindow *cs_group_upload_dialog_new        (CsWindow        *window,
-                                              CsCohortBuilder *builder,
-                                              int              saved_index);
-/* Whether a dry run or an upload is running. */
-gboolean   cs_group_upload_dialog_get_busy   (GtkWindow       *dialog);
-/* The confirmation shown before uploading a cohort loaded from elsewhere,
- * while it is open, else NULL. */
-AdwMessageDialog *cs_group_upload_dialog_get_confirmation (GtkWindow *dialog);
-/* The URL of the Group after a successful upload, else NULL. */
-const char *cs_group_upload_dialog_get_group_url (GtkWindow      *dialog);
+GtkWindow *cs_group_upload_dialog_new (CsWindow        *window,
+                                       CsCohortBuilder *builder,
+                                       int              saved_index);
 
 G_END_DECLS

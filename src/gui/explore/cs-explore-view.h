@@ -3,7 +3,10 @@
  * The landing page is the correlation heat map of the Radiomics features ×
  * the numeric and boolean clinical variables (Spearman, Benjamini–Hochberg
  * q), computed on a worker thread over copies of the columns. Clicking a
- * cell opens its pair chart (scatter or box) with the stats panel.
+ * cell opens its pair chart (scatter or box) with the stats panel; the
+ * third page is survival. The pages are CsExploreHeatmap, CsExplorePair
+ * and CsExploreSurvival; the Export menu saves the current page's chart,
+ * data or statistics.
  *
  * Signals: gboolean "filter-requested" (const char *expression) when the
  * user asks for a cohort filter from a scatter brush ("k >= a and k <= b and
@@ -15,8 +18,6 @@
 
 #include <gtk/gtk.h>
 #include "cs-bitset.h"
-#include "cs-chart-widget.h"
-#include "cs-stats.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
@@ -35,37 +36,15 @@ void           cs_explore_view_set_store       (CsExploreView  *self,
  * cancelled). */
 void           cs_explore_view_set_selection   (CsExploreView  *self,
                                                 const CsBitset *rows);
-/* TRUE while the heat map is being computed or a recomputation is
- * scheduled (not while the view is hidden and only marked dirty). */
-gboolean       cs_explore_view_get_busy        (CsExploreView  *self);
-/* For tests: how often everything was recomputed (a new store, roll-up or
- * selection), and whether a selection change still waits to be applied. */
-guint          cs_explore_view_get_n_recomputes (CsExploreView *self);
-gboolean       cs_explore_view_get_dirty       (CsExploreView  *self);
-CsChartWidget *cs_explore_view_get_heatmap     (CsExploreView  *self);
-CsChartWidget *cs_explore_view_get_pair_chart  (CsExploreView  *self);
-CsChartWidget *cs_explore_view_get_km_chart    (CsExploreView  *self);
 /* "heatmap", "pair" or "survival" */
 const char    *cs_explore_view_get_mode        (CsExploreView  *self);
 void           cs_explore_view_set_mode        (CsExploreView  *self,
                                                 const char     *mode);
-/* Opens the pair chart of two variables (keys); FALSE if one is unknown. */
+/* Opens the pair chart of two variables (keys; y_key NULL: none); FALSE if
+ * one is unknown. */
 gboolean       cs_explore_view_show_pair       (CsExploreView  *self,
                                                 const char     *x_key,
                                                 const char     *y_key);
-/* The heat map's feature (row) and clinical (column) keys. */
-const char    *cs_explore_view_get_heat_row_key (CsExploreView *self,
-                                                guint           row);
-const char    *cs_explore_view_get_heat_col_key (CsExploreView *self,
-                                                guint           col);
-/* The test of the pair chart; FALSE when none was run. */
-gboolean       cs_explore_view_get_pair_result (CsExploreView  *self,
-                                                CsStatsResult  *result);
-/* The text of the stats panel. */
-const char    *cs_explore_view_get_stats_text  (CsExploreView  *self);
-const char    *cs_explore_view_get_survival_text (CsExploreView *self);
-/* The filter expression of the current scatter brush (NULL if none). */
-char          *cs_explore_view_dup_brush_filter (CsExploreView *self);
 /* Survival: time variable key, grouping key (NULL: none) and split
  * ("median", "tertiles", a number, or NULL for the levels). */
 gboolean       cs_explore_view_show_survival   (CsExploreView  *self,
@@ -79,7 +58,8 @@ gboolean       cs_explore_view_set_rollup      (CsExploreView  *self,
 /* What "Create Filter from Selection" does: emits filter-requested with the
  * brush's expression. TRUE when a handler applied it. */
 gboolean       cs_explore_view_request_filter  (CsExploreView  *self);
-/* Writes the rows behind the current chart / the current statistics. */
+/* Writes the rows behind the current page's chart / its statistics (JSON
+ * or CSV), computed for the current rows (cs-explore-export.c). */
 gboolean       cs_explore_view_write_data_csv  (CsExploreView  *self,
                                                 const char     *path,
                                                 GError        **error);
