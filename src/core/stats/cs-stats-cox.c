@@ -98,6 +98,7 @@ cox_rows_init (CoxRows         *r,
 {
   g_autofree gsize *count = NULL;
   g_autofree CsSortItem *items = NULL;
+  g_autofree guint8 *complete = g_new (guint8, MAX (data->n, 1));
   gint32 n_levels = 1;
   guint m = 0;
 
@@ -111,7 +112,7 @@ cox_rows_init (CoxRows         *r,
   /* rows per stratum level, then each level's rows sorted by time */
   count = g_new0 (gsize, (gsize) n_levels + 1);
   for (gsize i = 0; i < data->n; i++)
-    if (row_complete (data, i))
+    if ((complete[i] = row_complete (data, i)))
       {
         count[(data->strata != NULL ? data->strata[i] : 0) + 1]++;
         m++;
@@ -124,7 +125,7 @@ cox_rows_init (CoxRows         *r,
     g_autofree gsize *fill = g_memdup2 (count, sizeof (gsize) * (gsize) n_levels);
 
     for (gsize i = 0; i < data->n; i++)
-      if (row_complete (data, i))
+      if (complete[i])
         {
           gsize at = fill[data->strata != NULL ? data->strata[i] : 0]++;
 
