@@ -505,30 +505,8 @@ build_km (ChartOptions   *o,
       split_key = g_strndup (o->split, colon - o->split);
     }
 
-  if (!(tv = cs_cli_find_variable (d->store, "--time", o->time_key)))
-    return CS_CLI_USAGE;
-  if (tv->type != CS_VARIABLE_SURVIVAL && tv->type != CS_VARIABLE_NUMERIC)
-    {
-      cs_cli_error (_("--time: “%s” is %s, not a numeric or time-to-event variable"),
-                    tv->key, cs_variable_type_to_string (tv->type));
-      return CS_CLI_USAGE;
-    }
-  if (o->event_key != NULL)
-    {
-      if (!(ev = cs_cli_find_variable (d->store, "--event", o->event_key)))
-        return CS_CLI_USAGE;
-      if (ev->type != CS_VARIABLE_BOOLEAN && ev->type != CS_VARIABLE_NUMERIC)
-        {
-          cs_cli_error (_("--event: “%s” is %s; it must be boolean or numeric 0/1"),
-                        ev->key, cs_variable_type_to_string (ev->type));
-          return CS_CLI_USAGE;
-        }
-    }
-  else if (tv->type != CS_VARIABLE_SURVIVAL)
-    {
-      cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tv->key);
-      return CS_CLI_USAGE;
-    }
+  if ((status = cs_cli_find_outcome (d->store, o->time_key, o->event_key, &tv, &ev)) != CS_CLI_OK)
+    return status;
   if (o->by_key != NULL && !(gv = cs_cli_find_variable (d->store, "--by", o->by_key)))
     return CS_CLI_USAGE;
   if (split_key != NULL)

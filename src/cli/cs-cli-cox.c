@@ -38,46 +38,6 @@ cs_cli_cox_clear (CsCliCox *cox)
   g_clear_pointer (&cox->strata, g_ptr_array_unref);
 }
 
-/* Resolves the outcome: a numeric time with a boolean or 0/1 event, or a
- * time-to-event variable (with its own event unless event_key is given). */
-static int
-find_outcome (CsStore     *store,
-              const char  *time_key,
-              const char  *event_key,
-              CsVariable **time_out,
-              CsVariable **event_out)
-{
-  CsVariable *tv, *ev = NULL;
-
-  if (!(tv = cs_cli_find_variable (store, "--time", time_key)))
-    return CS_CLI_USAGE;
-  if (tv->type != CS_VARIABLE_SURVIVAL && tv->type != CS_VARIABLE_NUMERIC)
-    {
-      cs_cli_error (_("--time: “%s” is %s, not a numeric or time-to-event variable"),
-                    tv->key, cs_variable_type_to_string (tv->type));
-      return CS_CLI_USAGE;
-    }
-  if (event_key != NULL)
-    {
-      if (!(ev = cs_cli_find_variable (store, "--event", event_key)))
-        return CS_CLI_USAGE;
-      if (ev->type != CS_VARIABLE_BOOLEAN && ev->type != CS_VARIABLE_NUMERIC)
-        {
-          cs_cli_error (_("--event: “%s” is %s; it must be boolean or numeric 0/1"),
-                        ev->key, cs_variable_type_to_string (ev->type));
-          return CS_CLI_USAGE;
-        }
-    }
-  else if (tv->type != CS_VARIABLE_SURVIVAL)
-    {
-      cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tv->key);
-      return CS_CLI_USAGE;
-    }
-  *time_out = tv;
-  *event_out = ev;
-  return CS_CLI_OK;
-}
-
 int
 cs_cli_cox_prepare (CsStore               *store,
                     GArray                *rows,
@@ -95,7 +55,7 @@ cs_cli_cox_prepare (CsStore               *store,
   cox->covariates = g_ptr_array_new ();
   cox->strata = g_ptr_array_new ();
 
-  if ((status = find_outcome (store, o->time_key, o->event_key, &tv, &ev)) != CS_CLI_OK)
+  if ((status = cs_cli_find_outcome (store, o->time_key, o->event_key, &tv, &ev)) != CS_CLI_OK)
     return status;
   cox->time_var = tv;
   cox->event_var = ev;
@@ -141,14 +101,9 @@ cs_cli_cox_prepare (CsStore               *store,
                            (const CsVariable *const *) cox->strata->pdata, cox->strata->len,
                            flags | CS_ANALYSIS_STRICT, &cox->input, &error))
     {
-      if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_EVENT))
-        cs_cli_error (_("--event “%s”, patient “%s”: value %g is not 0 or 1"),
-                      ev != NULL ? ev->key : tv->key,
-                      cs_store_get_patient_id (store, cox->input->bad_row), cox->input->bad_value);
-      else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_NEGATIVE_TIME))
-        cs_cli_error (_("--time “%s”, patient “%s”: negative time %g"),
-                      tv->key, cs_store_get_patient_id (store, cox->input->bad_row), cox->input->bad_value);
-      else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_REFERENCE))
+      if (cs_cli_outcome_error (store, error, tv, ev, cox->input->bad_row, cox->input->bad_value))
+        return CS_CLI_FAILED;
+      if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_REFERENCE))
         {
           cs_cli_error ("--%s", error->message);
           return CS_CLI_USAGE;
@@ -518,11 +473,6 @@ cs_cli_cmd_cox (int    argc,
                             "--save-model FILE"));
       status = CS_CLI_USAGE;
     }
-  else if (sources == NULL || sources[0] == NULL)
-    {
-      cs_cli_error ("%s", _("No --source given: name a Bundle or NDJSON file, a directory or a FHIR server URL"));
-      status = CS_CLI_USAGE;
-    }
   if (status != CS_CLI_OK)
     return status;
 
@@ -632,11 +582,6 @@ cs_cli_cmd_score (int    argc,
                                "score orders them (validation), next to the cohort it was fitted on (training)."),
                              entries))
     return CS_CLI_USAGE;
-  if (sources == NULL || sources[0] == NULL)
-    {
-      cs_cli_error ("%s", _("No --source given: name a Bundle or NDJSON file, a directory or a FHIR server URL"));
-      return CS_CLI_USAGE;
-    }
   if (!(store = cs_cli_load_sources (sources, &error)))
     {
       cs_cli_error ("%s", error->message);

@@ -76,6 +76,25 @@ CsVariable *cs_cli_find_variable  (CsStore        *store,
 void       cs_cli_json_string     (GString        *out,
                                    const char     *str);
 
+/* The outcome of `survival`, `chart --kind km`, `cox`: --time a numeric or
+ * time-to-event variable, --event (boolean or numeric 0/1) needed unless
+ * --time brings its own events. Prints the error and returns the exit
+ * status on failure. */
+int        cs_cli_find_outcome    (CsStore          *store,
+                                   const char       *time_key,
+                                   const char       *event_key,
+                                   CsVariable      **time_out,
+                                   CsVariable      **event_out);
+/* When error is an event other than 0/1 or a negative time
+ * (CS_ANALYSIS_ERROR_EVENT, _NEGATIVE_TIME), prints it naming the option,
+ * the variable and the patient, and returns TRUE. */
+gboolean   cs_cli_outcome_error   (CsStore          *store,
+                                   const GError     *error,
+                                   const CsVariable *tvar,
+                                   const CsVariable *evar,
+                                   guint             bad_row,
+                                   double            bad_value);
+
 /* The Kaplan–Meier input of `survival` and `chart --kind km` (strict:
  * bad events and negative times are errors); split is the whole --split
  * text (K:HOW) or NULL. Prints the error and returns the exit status on
