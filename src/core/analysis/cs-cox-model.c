@@ -272,19 +272,14 @@ read_covariates (const CsJsonDoc *doc,
     return FALSE;
   for (guint c = 0; c < json_array_get_length (array); c++)
     {
-      JsonNode *item = json_array_get_element (array, c);
       g_autofree char *path = g_strdup_printf ("$.covariates[%u]", c);
       g_autofree char *type = NULL;
       CsCoxModelCovariate *cov;
       JsonObject *obj;
       gboolean coded;
 
-      if (!JSON_NODE_HOLDS_OBJECT (item))
-        {
-          cs_json_doc_error (doc, error, path, _("expected an object but found %s"), cs_json_doc_type_name (item));
-          return FALSE;
-        }
-      obj = json_node_get_object (item);
+      if (!(obj = cs_json_doc_object_element (doc, array, c, path, error)))
+        return FALSE;
       cov = g_new0 (CsCoxModelCovariate, 1);
       g_ptr_array_add (model->covariates, cov);
       if (!cs_json_doc_get_string (doc, obj, "key", path, TRUE, &cov->key, error) ||
@@ -324,7 +319,6 @@ read_terms (const CsJsonDoc *doc,
     return FALSE;
   for (guint j = 0; j < json_array_get_length (array); j++)
     {
-      JsonNode *item = json_array_get_element (array, j);
       g_autofree char *path = g_strdup_printf ("$.terms[%u]", j);
       g_autofree char *covariate = NULL;
       CsCoxModelTerm *term;
@@ -332,12 +326,8 @@ read_terms (const CsJsonDoc *doc,
       JsonObject *obj;
       gboolean coded;
 
-      if (!JSON_NODE_HOLDS_OBJECT (item))
-        {
-          cs_json_doc_error (doc, error, path, _("expected an object but found %s"), cs_json_doc_type_name (item));
-          return FALSE;
-        }
-      obj = json_node_get_object (item);
+      if (!(obj = cs_json_doc_object_element (doc, array, j, path, error)))
+        return FALSE;
       term = g_new0 (CsCoxModelTerm, 1);
       g_ptr_array_add (model->terms, term);
       if (!cs_json_doc_get_string (doc, obj, "term", path, TRUE, &term->name, error) ||
@@ -380,18 +370,13 @@ read_training (const CsJsonDoc *doc,
                CsCoxModel      *model,
                GError         **error)
 {
-  JsonNode *node = json_object_get_member (object, "training");
   JsonObject *training, *conc;
   double n = NAN, events = NAN;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!cs_json_doc_get_object (doc, object, "training", "$", FALSE, &training, error))
+    return FALSE;
+  if (training == NULL)
     return TRUE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      cs_json_doc_error (doc, error, "$.training", _("expected an object but found %s"), cs_json_doc_type_name (node));
-      return FALSE;
-    }
-  training = json_node_get_object (node);
   if (!cs_json_doc_get_string (doc, training, "cohort", "$.training", FALSE, &model->cohort, error) ||
       !cs_json_doc_get_string (doc, training, "filter", "$.training", FALSE, &model->filter, error) ||
       !cs_json_doc_get_string (doc, training, "source", "$.training", FALSE, &model->source, error) ||
@@ -407,16 +392,10 @@ read_training (const CsJsonDoc *doc,
   model->n = isnan (n) ? 0 : (guint) n;
   model->n_events = isnan (events) ? 0 : (guint) events;
 
-  node = json_object_get_member (training, "concordance");
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!cs_json_doc_get_object (doc, training, "concordance", "$.training", FALSE, &conc, error))
+    return FALSE;
+  if (conc == NULL)
     return TRUE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      cs_json_doc_error (doc, error, "$.training.concordance", _("expected an object but found %s"),
-                         cs_json_doc_type_name (node));
-      return FALSE;
-    }
-  conc = json_node_get_object (node);
   return cs_json_doc_get_number (doc, conc, "c", "$.training.concordance", TRUE, &model->concordance, error) &&
          cs_json_doc_get_number (doc, conc, "se", "$.training.concordance", TRUE, &model->concordance_se, error);
 }

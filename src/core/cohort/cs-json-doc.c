@@ -90,6 +90,32 @@ cs_json_doc_parse (const CsJsonDoc  *doc,
   return json_node_copy (root);
 }
 
+/* The member's node in *node, NULL when it is absent or null: then an
+ * error saying missing when required. *path gets its JSON path. */
+static gboolean
+get_member (const CsJsonDoc  *doc,
+            JsonObject       *object,
+            const char       *member,
+            const char       *parent_path,
+            gboolean          required,
+            const char       *missing,
+            JsonNode        **node,
+            char            **path,
+            GError          **error)
+{
+  *path = g_strdup_printf ("%s.%s", parent_path, member);
+  *node = json_object_get_member (object, member);
+  if (*node != NULL && !JSON_NODE_HOLDS_NULL (*node))
+    return TRUE;
+  *node = NULL;
+  if (required)
+    {
+      cs_json_doc_error (doc, error, *path, "%s", missing);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 cs_json_doc_get_string (const CsJsonDoc  *doc,
                         JsonObject       *object,
@@ -99,19 +125,14 @@ cs_json_doc_get_string (const CsJsonDoc  *doc,
                         char            **out,
                         GError          **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-  g_autofree char *path = g_strdup_printf ("%s.%s", parent_path, member);
+  g_autofree char *path = NULL;
+  JsonNode *node;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        {
-          cs_json_doc_error (doc, error, path, "%s", _("missing (a string is required)"));
-          return FALSE;
-        }
-      return TRUE;
-    }
-
+  if (!get_member (doc, object, member, parent_path, required, _("missing (a string is required)"),
+                   &node, &path, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
       cs_json_doc_error (doc, error, path, _("expected a string but found %s"), cs_json_doc_type_name (node));
@@ -132,21 +153,16 @@ cs_json_doc_get_number (const CsJsonDoc  *doc,
                         double           *out,
                         GError          **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-  g_autofree char *path = g_strdup_printf ("%s.%s", parent_path, member);
+  g_autofree char *path = NULL;
+  JsonNode *node;
   GType type;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (!nullable)
-        {
-          cs_json_doc_error (doc, error, path, "%s", _("missing (a number is required)"));
-          return FALSE;
-        }
-      *out = NAN;
-      return TRUE;
-    }
-
+  *out = NAN;
+  if (!get_member (doc, object, member, parent_path, !nullable, _("missing (a number is required)"),
+                   &node, &path, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
   type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
   if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
     {
@@ -162,6 +178,38 @@ cs_json_doc_get_number (const CsJsonDoc  *doc,
   return TRUE;
 }
 
+/* An array or object member (NULL when absent or null and not required) */
+static gboolean
+get_container (const CsJsonDoc  *doc,
+               JsonObject       *object,
+               const char       *member,
+               const char       *parent_path,
+               gboolean          required,
+               JsonNodeType      type,
+               JsonNode        **out,
+               GError          **error)
+{
+  g_autofree char *path = NULL;
+  JsonNode *node;
+
+  *out = NULL;
+  if (!get_member (doc, object, member, parent_path, required,
+                   type == JSON_NODE_ARRAY ? _("missing (an array is required)") : _("missing (an object is required)"),
+                   &node, &path, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_TYPE (node) != type)
+    {
+      cs_json_doc_error (doc, error, path,
+                         type == JSON_NODE_ARRAY ? _("expected an array but found %s") : _("expected an object but found %s"),
+                         cs_json_doc_type_name (node));
+      return FALSE;
+    }
+  *out = node;
+  return TRUE;
+}
+
 gboolean
 cs_json_doc_get_array (const CsJsonDoc  *doc,
                        JsonObject       *object,
@@ -171,26 +219,46 @@ cs_json_doc_get_array (const CsJsonDoc  *doc,
                        JsonArray       **out,
                        GError          **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-  g_autofree char *path = g_strdup_printf ("%s.%s", parent_path, member);
+  JsonNode *node;
 
-  *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        {
-          cs_json_doc_error (doc, error, path, "%s", _("missing (an array is required)"));
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      cs_json_doc_error (doc, error, path, _("expected an array but found %s"), cs_json_doc_type_name (node));
-      return FALSE;
-    }
-  *out = json_node_get_array (node);
+  if (!get_container (doc, object, member, parent_path, required, JSON_NODE_ARRAY, &node, error))
+    return FALSE;
+  *out = node != NULL ? json_node_get_array (node) : NULL;
   return TRUE;
+}
+
+gboolean
+cs_json_doc_get_object (const CsJsonDoc  *doc,
+                        JsonObject       *object,
+                        const char       *member,
+                        const char       *parent_path,
+                        gboolean          required,
+                        JsonObject      **out,
+                        GError          **error)
+{
+  JsonNode *node;
+
+  if (!get_container (doc, object, member, parent_path, required, JSON_NODE_OBJECT, &node, error))
+    return FALSE;
+  *out = node != NULL ? json_node_get_object (node) : NULL;
+  return TRUE;
+}
+
+JsonObject *
+cs_json_doc_object_element (const CsJsonDoc  *doc,
+                            JsonArray        *array,
+                            guint             index,
+                            const char       *path,
+                            GError          **error)
+{
+  JsonNode *item = json_array_get_element (array, index);
+
+  if (!JSON_NODE_HOLDS_OBJECT (item))
+    {
+      cs_json_doc_error (doc, error, path, _("expected an object but found %s"), cs_json_doc_type_name (item));
+      return NULL;
+    }
+  return json_node_get_object (item);
 }
 
 gboolean

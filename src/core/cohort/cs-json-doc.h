@@ -62,6 +62,20 @@ gboolean    cs_json_doc_get_array     (const CsJsonDoc  *doc,
                                        gboolean          required,
                                        JsonArray       **out,
                                        GError          **error);
+/* The object member (NULL when absent or null and not required), or an error. */
+gboolean    cs_json_doc_get_object    (const CsJsonDoc  *doc,
+                                       JsonObject       *object,
+                                       const char       *member,
+                                       const char       *parent_path,
+                                       gboolean          required,
+                                       JsonObject      **out,
+                                       GError          **error);
+/* Element index of array as an object, or NULL with an error naming path. */
+JsonObject *cs_json_doc_object_element (const CsJsonDoc *doc,
+                                       JsonArray        *array,
+                                       guint             index,
+                                       const char       *path,
+                                       GError          **error);
 /* Checks $.format against expected ("PREFIX/N"): a "PREFIX/M" with M > N
  * is unsupported_code ("written by a newer Cohortscope"), anything else
  * is invalid. */
