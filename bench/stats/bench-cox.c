@@ -27,37 +27,11 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
-#include <sys/resource.h>
 
+#include "cs-bench.h"
 #include "cs-stats.h"
 
 #define P 10
-
-static double
-now (void)
-{
-  return (double) g_get_monotonic_time () / 1e6;
-}
-
-/* CPU seconds of the process */
-static double
-cpu_now (void)
-{
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6
-         + (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6;
-}
-
-static double
-normal (GRand *rand)
-{
-  double u1 = g_rand_double_range (rand, 1e-12, 1.0);
-  double u2 = g_rand_double (rand);
-
-  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
-}
 
 typedef struct
 {
@@ -84,14 +58,14 @@ data_make (Data  *d,
     {
       double lp = 0, t, c;
 
-      d->x[0][i] = normal (rand);
-      d->x[1][i] = exp (0.5 * normal (rand));
+      d->x[0][i] = cs_bench_normal (rand);
+      d->x[1][i] = exp (0.5 * cs_bench_normal (rand));
       d->x[2][i] = g_rand_double (rand) < 0.3;
-      d->x[3][i] = round (60 + 10 * normal (rand));      /* age: ties */
-      d->x[4][i] = normal (rand);
+      d->x[3][i] = round (60 + 10 * cs_bench_normal (rand));      /* age: ties */
+      d->x[4][i] = cs_bench_normal (rand);
       d->x[5][i] = g_rand_int_range (rand, 0, 5);         /* an ordinal score */
       d->x[6][i] = g_rand_double (rand) < 0.5;
-      d->x[7][i] = normal (rand) * 3;
+      d->x[7][i] = cs_bench_normal (rand) * 3;
       d->x[8][i] = g_rand_double (rand);
       d->x[9][i] = g_rand_double (rand) < 0.1;
       for (guint j = 0; j < P; j++)
@@ -360,15 +334,15 @@ time_fit (const Data *d,
     cols[j] = d->x[j];
   for (guint r = 0; r < runs; r++)
     {
-      double t0 = now (), c0 = cpu_now (), t1;
+      double t0 = cs_bench_now (), c0 = cs_bench_cpu_now (), t1;
       CsCoxFit *fit = cs_stats_cox_fit (&data, NULL);
       CsCoxZph *zph;
 
-      t1 = now ();
-      best_cpu = MIN (best_cpu, cpu_now () - c0);
+      t1 = cs_bench_now ();
+      best_cpu = MIN (best_cpu, cs_bench_cpu_now () - c0);
       zph = cs_stats_cox_zph (&data, fit, NULL, P);
       best = MIN (best, t1 - t0);
-      best_zph = MIN (best_zph, now () - t1);
+      best_zph = MIN (best_zph, cs_bench_now () - t1);
       cs_cox_zph_free (zph);
       if (fit_out != NULL && r + 1 == runs)
         *fit_out = fit;
@@ -443,10 +417,10 @@ main (int   argc,
   t_small = time_fit (&small, runs, &small_fit, NULL, NULL);
   for (gint r = 0; r < runs; r++)
     {
-      double t0 = now ();
+      double t0 = cs_bench_now ();
 
       naive_iter = naive_fit (&small, beta_naive);
-      t_naive = MIN (t_naive, now () - t0);
+      t_naive = MIN (t_naive, cs_bench_now () - t0);
     }
   {
     double diff = max_rel_diff (small_fit->coef, beta_naive);

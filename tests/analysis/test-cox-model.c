@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "analysis-test-util.h"
 #include "cs-analysis.h"
 #include "cs-cox-model.h"
 #include "cs-demo.h"
@@ -18,49 +19,6 @@
 #include "cs-saved-cohort.h"
 
 /* ------------------------------------------------------------ fixtures */
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsVariable, cs_variable_free)
-
-static CsVariable *
-numeric_var (const char   *key,
-             const double *values,
-             guint         n)
-{
-  CsVariable *var = g_new0 (CsVariable, 1);
-
-  var->key = g_strdup (key);
-  var->label = g_strdup_printf ("Label of %s", key);
-  var->type = CS_VARIABLE_NUMERIC;
-  var->n_rows = n;
-  var->num = g_memdup2 (values, sizeof (double) * n);
-  return var;
-}
-
-/* levels: "code" or "code=Display" */
-static CsVariable *
-categorical_var (const char         *key,
-                 const char * const *levels,
-                 const gint32       *cat,
-                 guint               n)
-{
-  CsVariable *var = g_new0 (CsVariable, 1);
-
-  var->key = g_strdup (key);
-  var->type = CS_VARIABLE_CATEGORICAL;
-  var->n_rows = n;
-  var->cat = g_memdup2 (cat, sizeof (gint32) * n);
-  var->levels = g_ptr_array_new ();
-  for (guint i = 0; levels[i] != NULL; i++)
-    {
-      CsLevel *level = g_new0 (CsLevel, 1);
-      const char *eq = strchr (levels[i], '=');
-
-      level->code = eq != NULL ? g_strndup (levels[i], eq - levels[i]) : g_strdup (levels[i]);
-      level->display = eq != NULL ? g_strdup (eq + 1) : NULL;
-      g_ptr_array_add (var->levels, level);
-    }
-  return var;
-}
 
 #define N 10
 
@@ -92,15 +50,15 @@ design_init (Design *d)
   static const gint32 one[N] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
   static const char *u_levels[] = { "only", NULL };
 
-  d->time = numeric_var ("os", time, N);
+  d->time = test_numeric_var ("os", time, N);
   d->time->type = CS_VARIABLE_SURVIVAL;
   d->time->event = g_memdup2 (event, N);
-  d->x = numeric_var ("x", x, N);
-  d->g = categorical_var ("g", g_levels, g, N);
-  d->flag = numeric_var ("flag", flag, N);
+  d->x = test_numeric_var ("x", x, N);
+  d->g = test_categorical_var ("g", g_levels, g, N);
+  d->flag = test_numeric_var ("flag", flag, N);
   d->flag->type = CS_VARIABLE_BOOLEAN;
-  d->s = categorical_var ("s", s_levels, s, N);
-  d->u = categorical_var ("u", u_levels, one, N);
+  d->s = test_categorical_var ("s", s_levels, s, N);
+  d->u = test_categorical_var ("u", u_levels, one, N);
   d->rows = cs_analysis_rows (N, NULL);
 }
 
@@ -299,7 +257,7 @@ test_input_errors (void)
     g_autoptr(CsVariable) ev = NULL;
     const double bad[N] = { 1, 0, 2, 1, 0, 1, 1, 0, 1, 1 };
 
-    ev = numeric_var ("ev", bad, N);
+    ev = test_numeric_var ("ev", bad, N);
     covs[0] = d.x;
     g_assert_false (cs_cox_input_build (NULL, d.rows, d.x, ev, covs + 1, 0, NULL, NULL, 0,
                                         CS_ANALYSIS_STRICT, &in, &err));
@@ -617,8 +575,8 @@ test_model_infinite (void)
   const double time[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
   const double z[] = { 1, 1, 1, 1, 0, 0, 0, 0 };
   const guint8 event[] = { 1, 1, 1, 1, 1, 0, 1, 1 };
-  g_autoptr(CsVariable) t = numeric_var ("t", time, 8);
-  g_autoptr(CsVariable) zv = numeric_var ("z", z, 8);
+  g_autoptr(CsVariable) t = test_numeric_var ("t", time, 8);
+  g_autoptr(CsVariable) zv = test_numeric_var ("z", z, 8);
   g_autoptr(GArray) rows = cs_analysis_rows (8, NULL);
   g_autoptr(CsCoxInput) in = NULL;
   g_autoptr(CsCoxFit) fit = NULL;

@@ -359,67 +359,6 @@ test_complete_cases (void)
   g_assert_cmpfloat_with_epsilon (a->concordance, b->concordance, 1e-12);
 }
 
-/* Stratified concordance against the pair-by-pair definition */
-static void
-test_concordance_strata (void)
-{
-  g_autoptr(GRand) rand = g_rand_new_with_seed (29);
-
-  for (guint round = 0; round < 20; round++)
-    {
-      gsize n = (gsize) g_rand_int_range (rand, 2, 150);
-      g_autofree double *time = g_new (double, n);
-      g_autofree double *x = g_new (double, n);
-      g_autofree guint8 *event = g_new (guint8, n);
-      g_autofree gint32 *strata = g_new (gint32, n);
-      g_autofree double *num_i = g_new0 (double, n);
-      g_autofree double *den_i = g_new0 (double, n);
-      double num = 0, den = 0, c, se, ref_c, ref_var = 0;
-
-      for (gsize i = 0; i < n; i++)
-        {
-          time[i] = g_rand_int_range (rand, 0, 1 + (gint32) n / 4);
-          x[i] = g_rand_int_range (rand, 0, 5);
-          event[i] = g_rand_double (rand) < 0.6;
-          strata[i] = g_rand_int_range (rand, -1, 4);
-        }
-
-      for (gsize i = 0; i < n; i++)
-        for (gsize j = 0; j < n; j++)
-          {
-            double s;
-
-            if (i == j || !event[i] || strata[i] < 0 || strata[i] != strata[j])
-              continue;
-            if (!(time[i] < time[j] || (time[i] == time[j] && !event[j])))
-              continue;
-            s = x[i] < x[j] ? 1.0 : x[i] > x[j] ? 0.0 : 0.5;
-            num += s;
-            den += 1;
-            num_i[i] += s;
-            num_i[j] += s;
-            den_i[i] += 1;
-            den_i[j] += 1;
-          }
-
-      c = cs_stats_concordance_strata (time, event, x, strata, n, &se);
-      if (den == 0)
-        {
-          g_assert_true (isnan (c));
-          continue;
-        }
-      ref_c = num / den;
-      for (gsize i = 0; i < n; i++)
-        {
-          double d = (num_i[i] - ref_c * den_i[i]) / den;
-
-          ref_var += d * d;
-        }
-      g_assert_cmpfloat_with_epsilon (c, ref_c, 1e-12);
-      g_assert_cmpfloat_with_epsilon (se, sqrt (ref_var), 1e-12);
-    }
-}
-
 /* Without tied event times Breslow's and Efron's likelihoods are the same. */
 static void
 test_breslow_without_ties (void)
@@ -465,7 +404,6 @@ main (int   argc,
   g_test_add_func ("/cox/goldens", test_goldens);
   g_test_add_func ("/cox/no-events", test_no_events);
   g_test_add_func ("/cox/complete-cases", test_complete_cases);
-  g_test_add_func ("/cox/concordance-strata", test_concordance_strata);
   g_test_add_func ("/cox/breslow-without-ties", test_breslow_without_ties);
 
   ret = g_test_run ();
