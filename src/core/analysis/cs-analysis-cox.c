@@ -35,7 +35,8 @@ cs_cox_input_free (CsCoxInput *input)
     {
       g_free (input->terms[j].name);
       g_free (input->terms[j].label);
-      g_free (input->x[j]);
+      if (input->x != NULL)
+        g_free (input->x[j]);
     }
   g_free (input->terms);
   g_free (input->x);
@@ -360,7 +361,7 @@ cs_cox_input_build (CsStore                 *store,
           input->terms[p].level = -1;
           input->terms[p].n = m;
           cov->n_terms = 1;
-          p++;
+          input->p = ++p;   /* freed on error too */
           continue;
         }
 
@@ -413,12 +414,11 @@ cs_cox_input_build (CsStore                 *store,
           input->terms[p].level = (int) l;
           input->terms[p].n = count[l];
           cov->n_terms++;
-          p++;
+          input->p = ++p;
         }
     }
 
   /* the design matrix over the rows in the model */
-  input->p = p;
   input->x = g_new0 (double *, MAX (p, 1));
   input->term_of_column = g_new (guint, MAX (p, 1));
   for (guint j = 0; j < p; j++)
