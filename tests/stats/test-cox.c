@@ -392,6 +392,47 @@ test_breslow_without_ties (void)
   g_assert_true (efron->coef[0] > 0.3 && efron->coef[1] < 0);
 }
 
+
+/* Out of iterations: the estimates so far, said to be unconverged, and
+ * not called infinite when they are ordinary numbers. */
+static void
+test_not_converged (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (17);
+  enum { N = 300 };
+  double time[N], x0[N], x1[N];
+  guint8 event[N];
+  const double *x[] = { x0, x1 };
+  CsCoxData data = { N, time, event, 2, x, NULL };
+  CsCoxOptions options;
+  g_autoptr(CsCoxFit) fit = NULL;
+  g_autoptr(CsCoxFit) full = NULL;
+
+  for (guint i = 0; i < N; i++)
+    {
+      x0[i] = g_rand_double_range (rand, -2, 2);
+      x1[i] = g_rand_int_range (rand, 0, 2);
+      time[i] = -log (g_rand_double (rand)) / exp (1.5 * x0[i] + 0.7 * x1[i]);
+      event[i] = g_rand_double (rand) < 0.7;
+    }
+  cs_cox_options_init (&options);
+  options.max_iter = 1;
+  fit = cs_stats_cox_fit (&data, &options);
+  full = cs_stats_cox_fit (&data, NULL);
+  g_assert_true (full->converged);
+  g_assert_false (fit->converged);
+  g_assert_cmpuint (fit->iterations, ==, 1);
+  for (guint j = 0; j < 2; j++)
+    {
+      g_assert_cmpint (fit->state[j], ==, CS_COX_COEF_ESTIMATED);
+      g_assert_true (isfinite (fit->coef[j]) && isfinite (fit->se[j]));
+      g_assert_cmpfloat (fabs (fit->coef[j] - full->coef[j]), >, 1e-6);
+    }
+  /* the one step taken improved the likelihood */
+  g_assert_cmpfloat (fit->loglik, >, fit->loglik_null);
+  g_assert_cmpfloat (fit->loglik, <=, full->loglik);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -405,6 +446,7 @@ main (int   argc,
   g_test_add_func ("/cox/no-events", test_no_events);
   g_test_add_func ("/cox/complete-cases", test_complete_cases);
   g_test_add_func ("/cox/breslow-without-ties", test_breslow_without_ties);
+  g_test_add_func ("/cox/not-converged", test_not_converged);
 
   ret = g_test_run ();
   json_node_unref (r_root);

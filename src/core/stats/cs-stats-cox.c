@@ -615,8 +615,6 @@ cs_stats_cox_fit (const CsCoxData    *data,
           fit->converged = TRUE;
           break;
         }
-      if (fit->iterations == options->max_iter)
-        break;
       if (!finite || newlk < best)
         {
           /* not converging: back towards the best β, harder each time */
@@ -669,7 +667,11 @@ cs_stats_cox_fit (const CsCoxData    *data,
         infs += sums.u[i] / scale[i] * fit->var[(gsize) i * p + j];
       infs = fabs (infs);
       n_estimated++;
+      /* R's test after convergence; when the iterations ran out, only for
+       * a coefficient beyond 10 per mean absolute deviation of its column
+       * (a finite effect that large is not plausible) */
       if (options->max_iter > 1 &&
+          (fit->converged || fabs (beta[j]) > 10) &&
           (!isfinite (sums.u[j]) || (infs > options->eps && infs > options->toler_inf * fabs (fit->beta[j]))))
         {
           fit->state[j] = CS_COX_COEF_INFINITE;
