@@ -279,18 +279,19 @@ cs_cli_load_sources (char   **sources,
 
       if (models == NULL)
         return NULL;
-      for (guint k = 0; k < models->len; k++)
+      /* loaded_models takes each model before it is used; the rest of a
+       * file after a failure stay with models */
+      while (models->len > 0)
         {
-          CsCoxModel *model = g_ptr_array_index (models, k);
+          CsCoxModel *model = g_ptr_array_steal_index (models, 0);
 
+          g_ptr_array_add (loaded_models, model);
           if (!cs_cox_model_add_score (model, store, error))
             {
               g_prefix_error (error, "--model %s: ", opt_models[i]);
               return NULL;
             }
-          g_ptr_array_add (loaded_models, model);
         }
-      g_ptr_array_set_free_func (models, NULL);
     }
 
   return g_steal_pointer (&store);

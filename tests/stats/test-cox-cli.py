@@ -284,6 +284,18 @@ cat(sprintf('{"lp":%%s,"c":%%s,"se":%%s}', arr(lp), num(cc$concordance), num(sqr
     error(2, ['--add-to-cohort'], 'cox', *src, '--time', 'os', '--covariates', 'age_at_diagnosis', '--add-to-cohort')
     error(1, ['single value'], 'cox', *src, '--time', 'os', '--covariates', 'age_at_diagnosis,imaging_modality')
     error(2, ['--model'], 'score', *src)
+    # a saved cohort whose second model names a variable the data lack
+    with open(model) as f:
+        good = json.load(f)
+    bad = json.loads(json.dumps(good))
+    bad['key'] = 'other'
+    bad['covariates'][0]['key'] = 'no_such_variable'
+    bad['terms'][0]['covariate'] = 'no_such_variable'
+    cohort_file = os.path.join(tmp, 'cohort-models.json')
+    with open(cohort_file, 'w') as f:
+        json.dump({'format': 'cohortscope-cohort/1', 'name': 'Training', 'filter': 'age_at_diagnosis > 0',
+                   'created': '2026-01-31T12:00:00Z', 'models': [good, bad, good]}, f)
+    error(1, ['no_such_variable', 'cohort-models.json'], 'score', *src, '--model', cohort_file)
     error(1, ['already', 'sig'], 'cox', *src, '--model', model, '--model', model, '--time', 'os',
           '--covariates', 'age_at_diagnosis')
 finally:
