@@ -34,7 +34,7 @@ static const CsCliCommand commands[] = {
   { "correlate", cs_cli_cmd_correlate, N_("Correlate features with clinical variables") },
   { "survival",  cs_cli_cmd_survival,  N_("Kaplan–Meier estimates and log-rank test") },
   { "cox",       cs_cli_cmd_cox,       N_("Fit a Cox proportional hazards model") },
-  { "score",     cs_cli_cmd_score,     N_("Apply saved models to patients: their concordance there") },
+  { "score",     cs_cli_cmd_score,     N_("Validate saved models: their concordance on these patients") },
   { "chart",     cs_cli_cmd_chart,     N_("Render a chart to PNG, SVG or PDF") },
   { "push",      cs_cli_cmd_push,      N_("Upload a Bundle or NDJSON file to a FHIR server") },
   { "demo",      cs_cli_cmd_demo,      N_("Write the synthetic demo cohort as a FHIR Bundle") },
