@@ -61,6 +61,11 @@ cs_cli_cox_prepare (CsStore               *store,
   cox->event_var = ev;
 
   keys = cs_cli_split_list (o->covariates);
+  if (keys[0] == NULL)
+    {
+      cs_cli_error ("%s", _("--covariates: name at least one variable (K1,K2,…)"));
+      return CS_CLI_USAGE;
+    }
   for (guint i = 0; keys[i] != NULL; i++)
     {
       CsVariable *var = cs_cli_find_variable (store, "--covariates", keys[i]);
@@ -120,8 +125,9 @@ cs_cli_cox_prepare (CsStore               *store,
 
   if (cox->input->n == 0)
     {
-      cs_cli_error (_("no selected patient has the time, the event and every covariate%s"),
-                    cox->strata->len > 0 ? _(" and stratum") : "");
+      cs_cli_error ("%s", cox->strata->len > 0 ?
+                    _("no selected patient has the time, the event, every covariate and every stratum") :
+                    _("no selected patient has the time, the event and every covariate"));
       return CS_CLI_FAILED;
     }
 

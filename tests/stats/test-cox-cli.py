@@ -274,6 +274,9 @@ cat(sprintf('{"lp":%%s,"c":%%s,"se":%%s}', arr(lp), num(cc$concordance), num(sqr
             fail('%s: message %r lacks %r' % (' '.join(args), proc.stderr, words))
     error(2, ['--covariates', 'nope'], 'cox', *src, '--time', 'os', '--covariates', 'age_at_diagnosis,nope')
     error(2, ['cox needs'], 'cox', *src, '--time', 'os')
+    error(2, ['--covariates', 'at least one'], 'cox', *src, '--time', 'os', '--covariates', ' ,')
+    error(1, ['no selected patient'], 'cox', *src, '--time', 'os', '--covariates', 'age_at_diagnosis',
+          '--filter', 'age_at_diagnosis > 1000')
     error(2, ['stage_group', 'IX', 'levels'], 'cox', *src, '--time', 'os', '--covariates', 'stage_group',
           '--reference', 'stage_group=IX')
     error(2, ['age_at_diagnosis', 'numeric'], 'cox', *src, '--time', 'os', '--covariates', 'age_at_diagnosis',
