@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cs-stats.h"
+#include "goldens-util.h"
 
 #define COEF_TOL 1e-6
 #define REST_TOL 1e-5
@@ -26,18 +27,6 @@
 static JsonNode *r_root;
 
 static double max_deviation;   /* the largest relative deviation seen, reported */
-
-static JsonNode *
-load_goldens (const char *name)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "stats", name, NULL);
-
-  if (!json_parser_load_from_file (parser, path, &error))
-    g_error ("%s: %s", path, error->message);
-  return json_node_copy (json_parser_get_root (parser));
-}
 
 static double
 node_double (JsonNode *node)
@@ -440,7 +429,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  r_root = load_goldens ("goldens-r.json");
+  r_root = goldens_load ("goldens-r.json");
 
   g_test_add_func ("/cox/goldens", test_goldens);
   g_test_add_func ("/cox/no-events", test_no_events);

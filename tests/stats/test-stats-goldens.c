@@ -14,25 +14,13 @@
 #include <string.h>
 
 #include "cs-stats.h"
+#include "goldens-util.h"
 
 #define REL_TOL 1e-9
 #define ABS_TOL 1e-14
 
 static JsonNode *scipy_root;
 static JsonNode *r_root;
-
-static JsonNode *
-load_goldens (const char *name)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "stats", name, NULL);
-
-  if (!json_parser_load_from_file (parser, path, &error))
-    g_error ("%s: %s", path, error->message);
-
-  return json_node_copy (json_parser_get_root (parser));
-}
 
 static gboolean
 close_enough (double expected,
@@ -931,8 +919,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  scipy_root = load_goldens ("goldens-scipy.json");
-  r_root = load_goldens ("goldens-r.json");
+  scipy_root = goldens_load ("goldens-scipy.json");
+  r_root = goldens_load ("goldens-r.json");
 
   g_test_add_func ("/stats/special", test_special);
   g_test_add_func ("/stats/rank", test_rank);
