@@ -235,19 +235,7 @@ cs_cli_cmd_cohort (int    argc,
           cs_cli_error ("%s: %s", open_path, error->message);
           return CS_CLI_FAILED;
         }
-      if (missing->len > 0)
-        {
-          g_autoptr(GString) some = g_string_new (NULL);
-
-          for (guint i = 0; i < MIN (missing->len, 5); i++)
-            g_string_append_printf (some, "%s%s", i > 0 ? ", " : "", (char *) g_ptr_array_index (missing, i));
-          if (missing->len > 5)
-            g_string_append (some, ", …");
-          cs_cli_error (g_dngettext (GETTEXT_PACKAGE,
-                                     "%s: %u patient id is not in the sources (%s)",
-                                     "%s: %u patient ids are not in the sources (%s)", missing->len),
-                        open_path, missing->len, some->str);
-        }
+      cs_cli_report_missing_ids (open_path, missing);
     }
 
   if (filter != NULL)

@@ -458,6 +458,80 @@ gboolean cs_chart_heatmap_hit    (const CsChartHeatmapModel *model,
                                   guint                     *row,
                                   guint                     *col);
 
+/* ----------------------------------------------------------- forest plot */
+
+/* Hazard ratios of a Cox model (cs_stats_cox_fit) with their 95% CIs on a
+ * log axis, one row per term, with n and p beside them. Not a CsChartKind
+ * (yet): export it with cs_chart_forest_export(). Layout: x values are
+ * log10 of the hazard ratio (x_ticks too), rows are bands of band_height
+ * from plot.y down, n_rows of them. */
+typedef enum
+{
+  CS_CHART_FOREST_TERM,         /* a hazard ratio with its CI */
+  CS_CHART_FOREST_HEADING,      /* a categorical covariate's name, above its levels */
+  CS_CHART_FOREST_REFERENCE,    /* its reference level: 1 by definition */
+} CsChartForestRowKind;
+
+typedef struct
+{
+  CsChartForestRowKind kind;
+  const char          *label;
+  gboolean             indent;     /* a level under its heading */
+  guint                n;          /* patients (with this level; a numeric term: all) */
+  double               hr;         /* NAN: not estimable (aliased); ignored when infinite */
+  double               lower;      /* 95% CI; NAN when undefined */
+  double               upper;
+  double               p_value;
+  int                  infinite;   /* +1: HR → ∞, −1: HR → 0 (separation); drawn as an arrow */
+} CsChartForestRow;
+
+typedef struct
+{
+  guint                   n_rows;
+  const CsChartForestRow *rows;
+  const char             *title;
+  const char             *subtitle;   /* e.g. "n = 97, 40 events; concordance 0.71" */
+  const char             *x_label;    /* NULL: "Hazard ratio (log scale)" */
+} CsChartForestModel;
+
+/* A covariate of a fitted model as the forest plot lists it: a numeric one
+ * is one row labelled label; a categorical or boolean one (reference not
+ * NULL) a heading, its reference level and one row per term. */
+typedef struct
+{
+  const char         *label;
+  const char         *reference;      /* the reference level's label, NULL for a numeric covariate */
+  guint               reference_n;
+  guint               n_terms;        /* its terms, consecutive in the fit, in order */
+  const char * const *term_labels;    /* n_terms level labels (categorical) */
+  const guint        *term_n;         /* n_terms patient counts, or NULL (the fit's n) */
+} CsChartForestCovariate;
+
+/* Fills rows (room for fit->p + 2 × n_covariates) from fit; strings are
+ * borrowed. Returns the number of rows. */
+guint    cs_chart_forest_rows_from_fit (const CsCoxFit               *fit,
+                                        const CsChartForestCovariate *covariates,
+                                        guint                         n_covariates,
+                                        CsChartForestRow             *rows);
+/* The estimate as the plot prints it: "1.02 (1.00–1.03)", "1 (reference)",
+ * "∞ (separation)", "0 (separation)", "not estimable"; "" for a heading. */
+char    *cs_chart_forest_row_text      (const CsChartForestRow       *row);
+void     cs_chart_forest_layout        (const CsChartForestModel     *model,
+                                        const CsChartStyle           *style,
+                                        double                        width,
+                                        double                        height,
+                                        CsChartLayout                *layout);
+void     cs_chart_forest_draw          (cairo_t                      *cr,
+                                        double                        width,
+                                        double                        height,
+                                        const CsChartForestModel     *model,
+                                        const CsChartStyle           *style);
+/* The row under y px (anywhere across the chart), or -1. */
+int      cs_chart_forest_hit           (const CsChartForestModel     *model,
+                                        const CsChartLayout          *layout,
+                                        double                        x,
+                                        double                        y);
+
 /* --------------------------------------------------------------- export */
 
 /* Room for the model of any kind: a CsChartKind says which member is set. */
@@ -493,5 +567,26 @@ gboolean cs_chart_export (CsChartKind         kind,
                           double              width,
                           double              height,
                           GError            **error);
+
+/* Renders with draw (any chart's draw function: model is its model) as
+ * cs_chart_export() does. */
+typedef void (*CsChartDrawFunc) (cairo_t            *cr,
+                                 double              width,
+                                 double              height,
+                                 gconstpointer       model,
+                                 const CsChartStyle *style);
+gboolean cs_chart_export_draw   (CsChartDrawFunc     draw,
+                                 gconstpointer       model,
+                                 const CsChartStyle *style,
+                                 const char         *path,
+                                 double              width,
+                                 double              height,
+                                 GError            **error);
+gboolean cs_chart_forest_export (const CsChartForestModel *model,
+                                 const CsChartStyle *style,
+                                 const char         *path,
+                                 double              width,
+                                 double              height,
+                                 GError            **error);
 
 G_END_DECLS
