@@ -32,4 +32,52 @@ GArray   *cs_bitset_to_rows    (const CsBitset *self);    /* guint row indices, 
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsBitset, cs_bitset_free)
 
+/* Iteration over the set bits in ascending order, a word at a time: one
+ * count-trailing-zeros per set bit and a load per word. */
+typedef struct
+{
+  const guint64 *words;
+  guint          n_words;
+  guint          word;
+  guint64        bits;     /* the bits of words[word] not returned yet */
+} CsBitsetIter;
+
+static inline CsBitsetIter
+cs_bitset_iter_make (const CsBitset *set)
+{
+  CsBitsetIter iter = { set->words, set->n_words, 0, set->n_words > 0 ? set->words[0] : 0 };
+
+  return iter;
+}
+
+/* Stores the next set bit in *bit; FALSE when none is left. */
+static inline gboolean
+cs_bitset_iter_next (CsBitsetIter *iter,
+                     guint        *bit)
+{
+  while (iter->bits == 0)
+    {
+      if (++iter->word >= iter->n_words)
+        return FALSE;
+      iter->bits = iter->words[iter->word];
+    }
+  *bit = iter->word * 64 + (guint) __builtin_ctzll (iter->bits);
+  iter->bits &= iter->bits - 1;
+  return TRUE;
+}
+
+/* Runs the statement that follows once per set bit of set (a CsBitset *,
+ * not NULL) in ascending order, with bit (a guint the macro declares)
+ * holding its index:
+ *
+ *   CS_BITSET_FOREACH (rows, row)
+ *     sum += column[row];
+ *
+ * break and continue work as in a for loop. The set must not change during
+ * the loop. (The outer loop only declares bit and runs once.) */
+#define CS_BITSET_FOREACH(set, bit)                                               \
+  for (guint bit = 0, bit##_once_ = 1; bit##_once_; bit##_once_ = 0)              \
+    for (CsBitsetIter bit##_iter_ = cs_bitset_iter_make (set);                    \
+         cs_bitset_iter_next (&bit##_iter_, &bit); )
+
 G_END_DECLS
