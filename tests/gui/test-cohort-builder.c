@@ -14,9 +14,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "cs-cohort-builder.h"
+#include "cs-cohort-builder-private.h"
 #include "cs-cohort-view.h"
 #include "cs-filter.h"
+#include "cs-mini-chart-private.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -26,7 +27,7 @@ static CsCohortBuilder *builder;
 static gboolean
 chart_allocated (gpointer data)
 {
-  GtkWidget *chart = cs_cohort_builder_get_chart (builder, "stage_group");
+  GtkWidget *chart = _cs_cohort_builder_get_chart (builder, "stage_group");
 
   return chart != NULL && gtk_widget_get_width (chart) > 0;
 }
@@ -76,7 +77,7 @@ canonical (const char *text)
 static guint
 n_chips (void)
 {
-  GList *chips = cs_cohort_builder_get_chips (builder);
+  GList *chips = _cs_cohort_builder_get_chips (builder);
   guint n = g_list_length (chips);
 
   g_list_free (chips);
@@ -97,10 +98,10 @@ test_load (void)
   test_wait_until (chart_allocated, NULL);
 
   /* The default pins that the demo has */
-  g_assert_nonnull (cs_cohort_builder_get_chart (builder, "stage_group"));
-  g_assert_nonnull (cs_cohort_builder_get_chart (builder, "histology"));
-  g_assert_nonnull (cs_cohort_builder_get_chart (builder, "age_at_diagnosis"));
-  g_assert_null (cs_cohort_builder_get_chart (builder, "no_such_variable"));
+  g_assert_nonnull (_cs_cohort_builder_get_chart (builder, "stage_group"));
+  g_assert_nonnull (_cs_cohort_builder_get_chart (builder, "histology"));
+  g_assert_nonnull (_cs_cohort_builder_get_chart (builder, "age_at_diagnosis"));
+  g_assert_null (_cs_cohort_builder_get_chart (builder, "no_such_variable"));
   g_assert_cmpstr (cs_cohort_view_get_count_text (cs_window_get_cohort_view (window)), ==, "400 of 400 patients");
   g_assert_cmpuint (n_chips (), ==, 0);
 }
@@ -121,7 +122,7 @@ level_expr (const char *display)
 static void
 test_bar_click (void)
 {
-  GtkWidget *chart = cs_cohort_builder_get_chart (builder, "stage_group");
+  GtkWidget *chart = _cs_cohort_builder_get_chart (builder, "stage_group");
   g_autofree char *expr = level_expr ("IV");
   g_autofree char *expr_i = level_expr ("I");
   guint expected = evaluate_count (expr);
@@ -131,24 +132,24 @@ test_bar_click (void)
 
   g_assert_cmpuint (expected, >, 0);
   g_assert_cmpuint (expected, <, 400);
-  g_assert_true (cs_cohort_builder_chart_bar_center (chart, "IV", &x, &y));
-  g_assert_true (cs_cohort_builder_chart_click (chart, x, y));
+  g_assert_true (_cs_mini_chart_get_bar_center (CS_MINI_CHART (chart), "IV", &x, &y));
+  g_assert_true (_cs_mini_chart_click (CS_MINI_CHART (chart), x, y));
   wait_for_count (expected);
 
   /* The chip, with its accessible name */
-  chips = cs_cohort_builder_get_chips (builder);
+  chips = _cs_cohort_builder_get_chips (builder);
   g_assert_cmpuint (g_list_length (chips), ==, 1);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (chips->data), ==, expr);
   g_list_free (chips);
 
   /* The advanced text is the canonical filter */
-  g_assert_cmpstr (gtk_editable_get_text (cs_cohort_builder_get_expression_entry (builder)), ==, canon);
+  g_assert_cmpstr (gtk_editable_get_text (_cs_cohort_builder_get_expression_entry (builder)), ==, canon);
   g_assert_nonnull (cs_cohort_builder_get_selection (builder));
   g_assert_cmpuint (cs_bitset_count (cs_cohort_builder_get_selection (builder)), ==, expected);
 
   /* A second bar: both levels */
-  g_assert_true (cs_cohort_builder_chart_bar_center (chart, "I", &x, &y));
-  g_assert_true (cs_cohort_builder_chart_click (chart, x, y));
+  g_assert_true (_cs_mini_chart_get_bar_center (CS_MINI_CHART (chart), "I", &x, &y));
+  g_assert_true (_cs_mini_chart_click (CS_MINI_CHART (chart), x, y));
   wait_for_count (evaluate_count ("stage_group in (\"IV\", \"I\")"));
   g_assert_cmpuint (evaluate_count ("stage_group in (\"IV\", \"I\")"), ==, expected + evaluate_count (expr_i));
   g_assert_cmpuint (n_chips (), ==, 1);
@@ -159,7 +160,7 @@ test_bar_click (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (builder), "filter.undo", NULL));
   wait_for_count (400);
   g_assert_cmpuint (n_chips (), ==, 0);
-  g_assert_cmpstr (gtk_editable_get_text (cs_cohort_builder_get_expression_entry (builder)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (_cs_cohort_builder_get_expression_entry (builder)), ==, "");
 
   /* Redo brings the first click back */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (builder), "filter.redo", NULL));
@@ -168,9 +169,9 @@ test_bar_click (void)
   wait_for_count (400);
 
   /* Removing by the chip */
-  g_assert_true (cs_cohort_builder_chart_click (chart, x, y));
+  g_assert_true (_cs_mini_chart_click (CS_MINI_CHART (chart), x, y));
   wait_for_count (evaluate_count (expr_i));
-  chips = cs_cohort_builder_get_chips (builder);
+  chips = _cs_cohort_builder_get_chips (builder);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (chips->data), ==, expr_i);
   g_signal_emit_by_name (chips->data, "clicked");
   g_list_free (chips);
@@ -180,7 +181,7 @@ test_bar_click (void)
 static void
 test_brush (void)
 {
-  GtkWidget *chart = cs_cohort_builder_get_chart (builder, "age_at_diagnosis");
+  GtkWidget *chart = _cs_cohort_builder_get_chart (builder, "age_at_diagnosis");
   CsFilterState *state = cs_cohort_builder_get_filter_state (builder);
   const CsFilterClause *clause;
   int width = gtk_widget_get_width (chart);
@@ -188,7 +189,7 @@ test_brush (void)
   guint expected;
 
   g_assert_cmpint (width, >, 40);
-  cs_cohort_builder_chart_brush (chart, width * 0.3, width * 0.7, 10);
+  _cs_mini_chart_brush (CS_MINI_CHART (chart), width * 0.3, width * 0.7, 10);
   g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 1);
   clause = cs_filter_state_get_clause (state, 0);
   g_assert_cmpint (clause->kind, ==, CS_CLAUSE_RANGE);
@@ -210,19 +211,19 @@ test_brush (void)
 static void
 test_expression (void)
 {
-  GtkEditable *entry = cs_cohort_builder_get_expression_entry (builder);
+  GtkEditable *entry = _cs_cohort_builder_get_expression_entry (builder);
   CsFilterState *state = cs_cohort_builder_get_filter_state (builder);
   const char *expr = "gender = \"female\" and age_at_diagnosis >= 60";
 
   gtk_editable_set_text (entry, "stage_group = ");
   g_signal_emit_by_name (entry, "activate");
-  g_assert_true (strstr (cs_cohort_builder_get_expression_error (builder), "column 15") != NULL);
+  g_assert_true (strstr (_cs_cohort_builder_get_expression_error (builder), "column 15") != NULL);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (entry), "error"));
   g_assert_cmpstr (cs_filter_state_get_text (state), ==, "");
 
   gtk_editable_set_text (entry, expr);
   g_signal_emit_by_name (entry, "activate");
-  g_assert_cmpstr (cs_cohort_builder_get_expression_error (builder), ==, "");
+  g_assert_cmpstr (_cs_cohort_builder_get_expression_error (builder), ==, "");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (entry), "error"));
   g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 2);
   g_assert_cmpuint (n_chips (), ==, 2);
