@@ -43,13 +43,17 @@ free_cohort_data (gpointer  data,
   cs_saved_cohort_free (data);
 }
 
-/* A modal file chooser; shown by the caller, unreffed by its response handler */
-static GtkFileChooserNative *
-file_chooser_new (CsCohortBuilder      *self,
-                  const char           *title,
-                  GtkFileChooserAction  action,
-                  const char           *accept,
-                  const char           *name)
+/* Shows a modal file chooser; on_response (data, freed by notify, as its
+ * last argument) unrefs it. */
+static void
+show_file_chooser (CsCohortBuilder      *self,
+                   const char           *title,
+                   GtkFileChooserAction  action,
+                   const char           *accept,
+                   const char           *name,
+                   GCallback             on_response,
+                   gpointer              data,
+                   GClosureNotify        notify)
 {
   GtkFileChooserNative *native = gtk_file_chooser_native_new (title, parent_window (self), action, accept,
                                                               _("_Cancel"));
@@ -57,8 +61,8 @@ file_chooser_new (CsCohortBuilder      *self,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   if (name != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
-
-  return native;
+  g_signal_connect_data (native, "response", on_response, data, notify, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
 /* ------------------------------------------------------------ undo, clear */
@@ -152,7 +156,6 @@ on_save_dialog_response (AdwMessageDialog *dialog,
   const char *name = gtk_editable_get_text (save->name);
   const CsSavedCohort *cohort;
   g_autofree char *file_name = NULL;
-  GtkFileChooserNative *native;
 
   if (g_strcmp0 (response, "save") != 0 || self->store == NULL)
     return;
@@ -160,10 +163,8 @@ on_save_dialog_response (AdwMessageDialog *dialog,
   cohort = cs_cohort_builder_save_current (self, name[0] != '\0' ? name : _("Cohort"),
                                            gtk_editable_get_text (save->description));
   file_name = g_strdup_printf ("%s.cohort.json", cohort->name);
-  native = file_chooser_new (self, _("Save Cohort"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), file_name);
-  g_signal_connect_data (native, "response", G_CALLBACK (on_save_file_response), cs_saved_cohort_copy (cohort),
-                         free_cohort_data, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  show_file_chooser (self, _("Save Cohort"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), file_name,
+                     G_CALLBACK (on_save_file_response), cs_saved_cohort_copy (cohort), free_cohort_data);
 }
 
 static GtkEditable *
@@ -241,14 +242,10 @@ open_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   CsCohortBuilder *self = CS_COHORT_BUILDER (widget);
-  GtkFileChooserNative *native;
 
-  if (self->store == NULL)
-    return;
-  native = file_chooser_new (self, _("Open a Cohort, FHIR Group or List of Patient Ids"),
-                             GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), NULL);
-  g_signal_connect_data (native, "response", G_CALLBACK (on_open_response), g_object_ref (self), unref_data, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  if (self->store != NULL)
+    show_file_chooser (self, _("Open a Cohort, FHIR Group or List of Patient Ids"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                       _("_Open"), NULL, G_CALLBACK (on_open_response), g_object_ref (self), unref_data);
 }
 
 /* -------------------------------------------------------- export, upload */
@@ -292,14 +289,10 @@ export_group_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   CsCohortBuilder *self = CS_COHORT_BUILDER (widget);
-  GtkFileChooserNative *native;
 
-  if (self->store == NULL)
-    return;
-  native = file_chooser_new (self, _("Export FHIR Group"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
-                             "cohort-group.json");
-  g_signal_connect_data (native, "response", G_CALLBACK (on_export_response), g_object_ref (self), unref_data, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  if (self->store != NULL)
+    show_file_chooser (self, _("Export FHIR Group"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), "cohort-group.json",
+                       G_CALLBACK (on_export_response), g_object_ref (self), unref_data);
 }
 
 /* The current cohort, or the saved cohort selected in the sidebar's list

@@ -339,6 +339,21 @@ _cs_mini_chart_brush (CsMiniChart *self,
 
 /* ----------------------------------------------------------------- input */
 
+/* A drag on a histogram (on bars only the press counts) */
+static gboolean
+brushing (CsMiniChart *self)
+{
+  return self->counts != NULL && !self->counts->bars;
+}
+
+/* A drag that has not moved is a click */
+static gboolean
+is_click (CsMiniChart *self,
+          double       dx)
+{
+  return fabs (dx) < CLICK_SLOP && self->drag_mode == DRAG_NEW;
+}
+
 static void
 on_drag_begin (CsMiniChart    *self,
                double          x,
@@ -364,11 +379,8 @@ on_drag_update (CsMiniChart    *self,
                 double          dy,
                 GtkGestureDrag *gesture)
 {
-  if (self->counts == NULL || self->counts->bars)
-    return;
-  if (fabs (dx) < CLICK_SLOP && self->drag_mode == DRAG_NEW)
-    return;
-  brush_to (self, self->drag_x0 + dx);
+  if (brushing (self) && !is_click (self, dx))
+    brush_to (self, self->drag_x0 + dx);
 }
 
 static void
@@ -377,9 +389,9 @@ on_drag_end (CsMiniChart    *self,
              double          dy,
              GtkGestureDrag *gesture)
 {
-  if (self->counts == NULL || self->counts->bars)
+  if (!brushing (self))
     return;
-  if (fabs (dx) < CLICK_SLOP && self->drag_mode == DRAG_NEW)
+  if (is_click (self, dx))
     _cs_mini_chart_click (self, self->drag_x0, 0);
   cs_filter_state_end_group (self->state);
 }
