@@ -32,40 +32,6 @@ GArray   *cs_bitset_to_rows    (const CsBitset *self);    /* guint row indices, 
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsBitset, cs_bitset_free)
 
-/* Iteration over the set bits in ascending order, a word at a time: one
- * count-trailing-zeros per set bit and a load per word. */
-typedef struct
-{
-  const guint64 *words;
-  guint          n_words;
-  guint          word;
-  guint64        bits;     /* the bits of words[word] not returned yet */
-} CsBitsetIter;
-
-static inline CsBitsetIter
-cs_bitset_iter_make (const CsBitset *set)
-{
-  CsBitsetIter iter = { set->words, set->n_words, 0, set->n_words > 0 ? set->words[0] : 0 };
-
-  return iter;
-}
-
-/* Stores the next set bit in *bit; FALSE when none is left. */
-static inline gboolean
-cs_bitset_iter_next (CsBitsetIter *iter,
-                     guint        *bit)
-{
-  while (iter->bits == 0)
-    {
-      if (++iter->word >= iter->n_words)
-        return FALSE;
-      iter->bits = iter->words[iter->word];
-    }
-  *bit = iter->word * 64 + (guint) __builtin_ctzll (iter->bits);
-  iter->bits &= iter->bits - 1;
-  return TRUE;
-}
-
 /* Runs the statement that follows once per set bit of set (a CsBitset *,
  * not NULL) in ascending order, with bit (a guint the macro declares)
  * holding its index:
@@ -74,10 +40,18 @@ cs_bitset_iter_next (CsBitsetIter *iter,
  *     sum += column[row];
  *
  * break and continue work as in a for loop. The set must not change during
- * the loop. (The outer loop only declares bit and runs once.) */
-#define CS_BITSET_FOREACH(set, bit)                                               \
-  for (guint bit = 0, bit##_once_ = 1; bit##_once_; bit##_once_ = 0)              \
-    for (CsBitsetIter bit##_iter_ = cs_bitset_iter_make (set);                    \
-         cs_bitset_iter_next (&bit##_iter_, &bit); )
+ * the loop; set is evaluated once per word.
+ *
+ * A word at a time: one count-trailing-zeros per set bit, a load per word.
+ * Three nested for loops declare the word index and a flag, the bits left
+ * in the word, and bit. The flag is clear while the statement runs and set
+ * again when it ends normally (or continues); a break leaves it clear,
+ * which ends the two outer loops. */
+#define CS_BITSET_FOREACH(set, bit)                                                        \
+  for (guint bit##_word_ = 0, bit##_go_ = 1; bit##_go_ && bit##_word_ < (set)->n_words; bit##_word_++) \
+    for (guint64 bit##_bits_ = (set)->words[bit##_word_]; bit##_go_ && bit##_bits_ != 0; )            \
+      for (guint bit = (bit##_go_ = 0, bit##_word_ * 64 + (guint) __builtin_ctzll (bit##_bits_));      \
+           !bit##_go_;                                                                     \
+           bit##_go_ = 1, bit##_bits_ &= bit##_bits_ - 1)
 
 G_END_DECLS
