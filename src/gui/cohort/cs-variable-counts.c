@@ -11,13 +11,14 @@
 #include "cs-chart.h"
 #include "cs-variable-counts.h"
 
+/* The bin of a value of the column (finite, so within the table's range) */
 static inline guint
 bin_of (const CsVariableCounts *self,
         double                  value)
 {
-  double bin = floor ((value - self->start) / self->width);
+  int bin = (int) floor ((value - self->start) / self->width);
 
-  return (guint) CLAMP (bin, 0, (double) self->n - 1);
+  return (guint) CLAMP (bin, 0, (int) self->n - 1);
 }
 
 /* Counts the rows of rows into counts (zeroed by the caller): one loop per
