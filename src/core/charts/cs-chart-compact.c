@@ -59,6 +59,22 @@ finite_or_zero (double value)
   return isfinite (value) ? value : 0;
 }
 
+/* Left-aligned text on its baseline at (x, y): what cs_chart_draw_text()
+ * does for halign 0, valign 1, without its save and restore (the small
+ * charts draw two such texts a row, every frame of a drag). */
+static void
+show_text_at (cairo_t    *cr,
+              const char *text,
+              double      x,
+              double      y)
+{
+  if (text == NULL || *text == '\0')
+    return;
+  cairo_move_to (cr, x, y);
+  cairo_show_text (cr, text);
+  cairo_new_path (cr);
+}
+
 static void
 draw_title (cairo_t            *cr,
             const CsChartStyle *style,
@@ -73,7 +89,7 @@ draw_title (cairo_t            *cr,
   cs_chart_set_font (cr, style, style->title_size, TRUE);
   cs_chart_set_color (cr, style->fg, 1.0);
   fitted = cs_chart_ellipsize (cr, title, MAX (1, width - x - 2));
-  cs_chart_draw_text (cr, fitted, x, TITLE_BASELINE, 0, 1.0, 0);
+  show_text_at (cr, fitted, x, TITLE_BASELINE);
 }
 
 /* ------------------------------------------------------- horizontal bars */
@@ -146,7 +162,7 @@ cs_chart_bar_compact_draw (cairo_t               *cr,
           cairo_fill (cr);
         }
       cs_chart_set_color (cr, style->fg, marked ? 1.0 : 0.85);
-      cs_chart_draw_text (cr, fitted, 2, y + baseline, 0, 1.0, 0);
+      show_text_at (cr, fitted, 2, y + baseline);
 
       if (model->counts_selected != NULL)
         {
@@ -162,7 +178,7 @@ cs_chart_bar_compact_draw (cairo_t               *cr,
       g_ascii_formatd (s_all, sizeof s_all, "%.0f", all);
       count = model->counts_selected != NULL ? g_strdup_printf ("%s / %s", s_shown, s_all) : g_strdup (s_all);
       cs_chart_set_color (cr, style->fg, 0.7);
-      cs_chart_draw_text (cr, count, layout.plot.x + layout.plot.width + 4, y + baseline, 0, 1.0, 0);
+      show_text_at (cr, count, layout.plot.x + layout.plot.width + 4, y + baseline);
     }
 
   cairo_restore (cr);
@@ -310,7 +326,7 @@ cs_chart_histogram_compact_draw (cairo_t                     *cr,
 
       cs_chart_set_font (cr, style, style->font_size, FALSE);
       cs_chart_set_color (cr, style->fg, 0.7);
-      cs_chart_draw_text (cr, lo, layout.plot.x, bottom + 13, 0, 1.0, 0);
+      show_text_at (cr, lo, layout.plot.x, bottom + 13);
       cs_chart_draw_text (cr, hi, layout.plot.x + layout.plot.width, bottom + 13, 1.0, 1.0, 0);
     }
 
