@@ -28,6 +28,12 @@ gboolean    cs_gui_variable_is_informative (const CsVariable *var);
  * and their MIME types) of Open and Upload to Server. */
 GtkFileFilter *cs_gui_fhir_file_filter_new (void);
 
+/* Shows message in a toast of the window widget is in (of the window a
+ * dialog belongs to): the nearest AdwToastOverlay above it; logs it when
+ * there is none. */
+void        cs_gui_toast                   (GtkWidget        *widget,
+                                            const char       *message);
+
 G_END_DECLS
 
 G_BEGIN_DECLS

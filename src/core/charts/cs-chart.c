@@ -810,8 +810,10 @@ cs_chart_draw_text (cairo_t    *cr,
   if (text == NULL || *text == '\0')
     return;
 
-  w = cs_chart_text_width (cr, text);
-  cap = cs_chart_cap_height (cr);
+  /* Measured only when the alignment needs it (left-aligned text on its
+   * baseline, the common case of small charts, needs neither) */
+  w = halign != 0 ? cs_chart_text_width (cr, text) : 0;
+  cap = valign != 1 ? cs_chart_cap_height (cr) : 0;
 
   cairo_save (cr);
   cairo_translate (cr, x, y);

@@ -141,10 +141,11 @@ typedef struct
   double       x_min, x_max;       /* data values at plot left / right */
   double       y_min, y_max;       /* data values at plot bottom / top */
   CsChartTicks x_ticks, y_ticks;   /* x_ticks unused on categorical axes */
-  guint        n_bands;            /* box, bar: categories along x; heatmap: columns */
+  guint        n_bands;            /* box, bar: categories along x (a horizontal bar: rows);
+                                    * histogram: bins; heatmap: columns */
   guint        n_rows;             /* heatmap rows */
-  double       band_width;         /* box, bar: px per category; heatmap: cell width */
-  double       band_height;        /* heatmap: cell height */
+  double       band_width;         /* box, bar, histogram: px per category or bin; heatmap: cell width */
+  double       band_height;        /* horizontal bar: px per row; heatmap: cell height */
   CsChartRect  legend;             /* legend box (0 size when none) */
   CsChartRect  table;              /* km: numbers-at-risk table (0 size when none) */
 } CsChartLayout;
@@ -270,6 +271,18 @@ typedef struct
   const char     *x_label;
   const char     *y_label;              /* NULL: "Patients" */
   gboolean        is_date;              /* values are days since 1970-01-01: date ticks */
+
+  /* Counts instead of values (a dashboard that counts a cohort against the
+   * whole table): when counts_all is set, values, n and rule are ignored and
+   * the bins are n_bins bins of bin_width from bin_start. */
+  const double   *counts_all;           /* n_bins */
+  const double   *counts_selected;      /* optional: the cohort, drawn over a muted counts_all */
+  double          bin_start;
+  double          bin_width;
+  /* The compact form of the cohort builder's filter cards and dashboard: no
+   * axes, ticks or axis labels, only the bars on a baseline with the data
+   * range under it (and the title, in style->title_size, when set). */
+  gboolean        compact;
 } CsChartHistogramModel;
 
 /* Bins of equal width starting at *start; at most 200. FALSE when no finite value. */
@@ -291,7 +304,7 @@ void     cs_chart_histogram_draw   (cairo_t                     *cr,
                                     const CsChartHistogramModel *model,
                                     const CsChartStyle          *style);
 /* The bin under x px (anywhere in the plot's height): its index, value
- * range [lo, hi) and count; -1 outside the bins. */
+ * range [lo, hi) and count (of counts_all when given); -1 outside the bins. */
 int      cs_chart_histogram_hit    (const CsChartHistogramModel *model,
                                     const CsChartLayout         *layout,
                                     double                       x,
@@ -299,6 +312,15 @@ int      cs_chart_histogram_hit    (const CsChartHistogramModel *model,
                                     double                      *lo,
                                     double                      *hi,
                                     guint                       *count);
+/* Selection overlay on a drawn histogram (a brush): a translucent band over
+ * the plot from value lo to hi (NAN: open on that side, to the plot's edge;
+ * clamped to the plot) with a handle at each end, in the style's first
+ * palette colour. */
+void     cs_chart_histogram_draw_range (cairo_t                *cr,
+                                        const CsChartLayout    *layout,
+                                        const CsChartStyle     *style,
+                                        double                  lo,
+                                        double                  hi);
 
 /* ------------------------------------------------------------------ bar */
 
@@ -311,6 +333,16 @@ typedef struct
   const char         *title;
   const char         *x_label;
   const char         *y_label;          /* NULL: "Patients" */
+
+  /* The compact form of a dashboard (the cohort builder's summary charts):
+   * one row per category, its label on the left, a horizontal bar and
+   * "selected / all" on the right; no axes, legend or axis labels; the title
+   * in style->title_size when set. The layout's plot is the column of the
+   * bars (x: counts), one row of band_height per category (y_to_px (i) is
+   * the top of row i). */
+  gboolean            horizontal;
+  const guint8       *highlighted;      /* optional: per category, non-zero marks it (a band
+                                         * behind its row or column: a filter on that value) */
 } CsChartBarModel;
 
 void cs_chart_bar_layout (const CsChartBarModel *model,
@@ -323,6 +355,20 @@ void cs_chart_bar_draw   (cairo_t               *cr,
                           double                 height,
                           const CsChartBarModel *model,
                           const CsChartStyle    *style);
+/* The category under (x, y) px: a column of the plot (anywhere in its
+ * height), or for a horizontal chart a row (anywhere across the chart);
+ * -1 for none. */
+int  cs_chart_bar_hit    (const CsChartBarModel *model,
+                          const CsChartLayout   *layout,
+                          double                 x,
+                          double                 y);
+/* Keyboard focus overlay on a drawn bar chart: a dashed outline around
+ * category index (its row, or its column). */
+void cs_chart_bar_draw_focus (cairo_t               *cr,
+                              const CsChartBarModel *model,
+                              const CsChartLayout   *layout,
+                              const CsChartStyle    *style,
+                              guint                  index);
 
 /* ------------------------------------------------------------- km curve */
 

@@ -7,10 +7,11 @@
  * CsFilterState; evaluation is coalesced to one per frame and its result
  * goes to cs_cohort_view_set_selection() and the "selection-changed" signal.
  *
- * Actions (widget group "filter"): filter.undo (Ctrl+Z), filter.redo
- * (Ctrl+Shift+Z), filter.clear, filter.save, filter.open, filter.export-group,
- * filter.upload-group (Ctrl+Shift+G; enabled with data), filter.compare,
- * filter.coverage, filter.focus-expression (Ctrl+E).
+ * Actions (widget group "filter", cs-cohort-builder-actions.c): filter.undo
+ * (Ctrl+Z), filter.redo (Ctrl+Shift+Z), filter.clear, filter.save (Ctrl+S),
+ * filter.open, filter.export-group, filter.upload-group (Ctrl+Shift+G;
+ * enabled with data), filter.compare, filter.coverage, filter.focus-expression
+ * (Ctrl+E).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,6 +38,9 @@ CsCohortView   *cs_cohort_builder_get_cohort_view (CsCohortBuilder *self);
 CsFilterState  *cs_cohort_builder_get_filter_state (CsCohortBuilder *self);
 /* The rows of the current cohort (NULL: every patient); owned by the builder. */
 const CsBitset *cs_cohort_builder_get_selection  (CsCohortBuilder *self);
+/* The rows of the current cohort as a new bitset (every patient set when
+ * there is no filter); NULL without a store. */
+CsBitset       *cs_cohort_builder_dup_rows       (CsCohortBuilder *self);
 /* "148 of 400 patients", updated every frame (during a drag the table
  * follows every TABLE_DELAY ms, at most). */
 const char     *cs_cohort_builder_get_count_text (CsCohortBuilder *self);
@@ -48,35 +52,10 @@ void            cs_cohort_builder_flush          (CsCohortBuilder *self);
  * smoking_status, gender, age_at_diagnosis, when present). */
 void            cs_cohort_builder_pin            (CsCohortBuilder *self,
                                                   const char      *key);
-/* The dashboard chart of key ("Chart <key>"), or NULL. */
-GtkWidget      *cs_cohort_builder_get_chart      (CsCohortBuilder *self,
-                                                  const char      *key);
-/* Bar charts: the centre of the bar of level (code or display) in the
- * chart's coordinates; FALSE when there is no such bar. */
-gboolean        cs_cohort_builder_chart_bar_center (GtkWidget     *chart,
-                                                  const char      *level,
-                                                  double          *x,
-                                                  double          *y);
-/* What a click at (x, y) in a chart does (a bar toggles its level; on a
- * histogram it clears the range). TRUE when it hit something. */
-gboolean        cs_cohort_builder_chart_click    (GtkWidget       *chart,
-                                                  double           x,
-                                                  double           y);
-/* A brush on a histogram from x0 to x1 px; steps intermediate positions
- * as a drag would (one undo step). */
-void            cs_cohort_builder_chart_brush    (GtkWidget       *chart,
-                                                  double           x0,
-                                                  double           x1,
-                                                  guint            steps);
-
-/* Filter sidebar: adds the control card of a variable. */
+/* Filter sidebar: adds the control card of a variable (or focuses it);
+ * FALSE when the store has no such variable. */
 gboolean        cs_cohort_builder_add_control    (CsCohortBuilder *self,
                                                   const char      *key);
-/* The chips (buttons) of the active clauses, in order. */
-GList          *cs_cohort_builder_get_chips      (CsCohortBuilder *self);
-GtkEditable    *cs_cohort_builder_get_expression_entry (CsCohortBuilder *self);
-/* The inline message under the expression entry ("" when fine). */
-const char     *cs_cohort_builder_get_expression_error (CsCohortBuilder *self);
 
 /* Saved cohorts of this session (CsSavedCohort*, owned by the builder). */
 GPtrArray      *cs_cohort_builder_get_saved      (CsCohortBuilder *self);
