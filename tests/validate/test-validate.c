@@ -396,8 +396,24 @@ static const Case cases[] = {
   { "obs-6", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueString\":\"a\",\"dataAbsentReason\":{\"text\":\"n\"}}",
     "Observation", "obs-6" },
   { "obs-7", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"1\"}]},"
-    "\"component\":[{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"1\"}]},\"valueString\":\"a\"}]}",
+    "\"valueString\":\"b\",\"component\":[{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"1\"}]},\"valueString\":\"a\"}]}",
     "Observation.component[0]", "obs-7" },
+  { "obs-7-component-value-ok", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"1\"}]},"
+    "\"component\":[{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"1\"}]},\"valueString\":\"a\"}]}",
+    NULL, NULL },
+  { "period-equal", "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+    "\"period\":{\"start\":\"2013-04-05T10:30:10+01:00\",\"end\":\"2013-04-05T10:30:10+01:00\"}}", NULL, NULL },
+  { "period-zones", "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+    "\"period\":{\"start\":\"2013-04-05T10:30:10+01:00\",\"end\":\"2013-04-05T09:30:11Z\"}}", NULL, NULL },
+  { "period-date-time", "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+    "\"period\":{\"start\":\"2013-04-05\",\"end\":\"2013-04-04T22:00:00Z\"}}", NULL, NULL },
+  { "period-seconds", "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+    "\"period\":{\"start\":\"2013-04-05T10:30:11+01:00\",\"end\":\"2013-04-05T10:30:10+01:00\"}}", "Encounter.period", "per-1" },
+  { "outcome-resource", "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[{\"response\":{\"status\":\"200\","
+    "\"outcome\":{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"warning\",\"code\":\"bogus\"}]}}}]}",
+    "Bundle.entry[0].response.outcome.issue[0].code", "issue-type" },
+  { "outcome-wrong-type", "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[{\"response\":{\"status\":\"200\","
+    "\"outcome\":{\"resourceType\":\"Patient\"}}}]}", "Bundle.entry[0].response.outcome", "must be a OperationOutcome" },
   { "obs-3", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"referenceRange\":[{\"type\":{\"text\":\"t\"}}]}",
     "Observation.referenceRange[0]", "obs-3" },
   { "clinical-status-code", "{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Patient/p\"},"

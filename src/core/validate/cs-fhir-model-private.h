@@ -58,6 +58,13 @@ extern const guint                cs_fhir_model_n_resource_type_names;
 const CsFhirStructure *cs_fhir_model_structure_by_name (const char *name);
 const CsFhirMember    *cs_fhir_model_member            (const CsFhirStructure *structure,
                                                         const char            *name);
+/* cs_fhir_primitive_check_kind() that may skip the UTF-8 check (values
+ * from CsJsonNode strings are known to be valid) */
+gboolean               cs_fhir_primitive_check_value   (CsFhirPrimitive  primitive,
+                                                        const char      *value,
+                                                        gsize            len,
+                                                        gboolean         utf8_known,
+                                                        const char     **reason);
 static inline const CsFhirStructure *
 cs_fhir_model_structure (gint32 index)
 {

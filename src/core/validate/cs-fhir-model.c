@@ -63,21 +63,36 @@ cs_fhir_model_has_resource (const char *name)
   return s != NULL && s->kind == CS_FHIR_STRUCTURE_RESOURCE;
 }
 
-static int
-compare_member (const void *key,
-                const void *item)
-{
-  return strcmp (key, ((const CsFhirMember *) item)->name);
-}
-
 const CsFhirMember *
 cs_fhir_model_member (const CsFhirStructure *structure,
                       const char            *name)
 {
+  const CsFhirMember *members;
+  guint lo = 0, hi;
+  guchar first = (guchar) name[0];
+
   if (structure == NULL)
     return NULL;
-  return bsearch (name, &cs_fhir_model_members[structure->first_member], structure->n_members,
-                  sizeof (CsFhirMember), compare_member);
+  members = &cs_fhir_model_members[structure->first_member];
+  hi = structure->n_members;
+  /* a binary search that compares the first byte before calling strcmp:
+   * member names mostly differ there */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      const char *m = members[mid].name;
+      int c = (int) first - (int) (guchar) m[0];
+
+      if (c == 0)
+        c = strcmp (name, m);
+      if (c == 0)
+        return &members[mid];
+      if (c < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -382,6 +397,7 @@ is_space (char c)
 static gboolean
 check_text (const char  *value,
             gsize        len,
+            gboolean     utf8_known,
             const char **reason)
 {
   gsize i;
@@ -390,7 +406,7 @@ check_text (const char  *value,
     FAIL (_("an empty string is not allowed (leave the element out instead)"));
   if (len > MAX_STRING_BYTES)
     FAIL (_("longer than the 1 MB FHIR allows for a string"));
-  if (!g_utf8_validate_len (value, len, NULL))
+  if (!utf8_known && !g_utf8_validate_len (value, len, NULL))
     FAIL (_("not valid UTF-8"));
   for (i = 0; i < len; i++)
     {
@@ -406,6 +422,7 @@ check_text (const char  *value,
 static gboolean
 check_code (const char  *value,
             gsize        len,
+            gboolean     utf8_known,
             const char **reason)
 {
   gsize i;
@@ -417,13 +434,14 @@ check_code (const char  *value,
   for (i = 1; i < len; i++)
     if (is_space (value[i]) && is_space (value[i - 1]))
       FAIL (_("a code must not contain two white space characters in a row"));
-  return check_text (value, len, reason);
+  return check_text (value, len, utf8_known, reason);
 }
 
 /* \S* (and not empty: JSON has no empty values) */
 static gboolean
 check_uri (const char  *value,
            gsize        len,
+           gboolean     utf8_known,
            const char **reason)
 {
   gsize i;
@@ -433,7 +451,7 @@ check_uri (const char  *value,
   for (i = 0; i < len; i++)
     if (is_space (value[i]))
       FAIL (_("a URI must not contain white space"));
-  return check_text (value, len, reason);
+  return check_text (value, len, utf8_known, reason);
 }
 
 static gboolean
@@ -863,6 +881,7 @@ xhtml_text (GMarkupParseContext *context,
 static gboolean
 check_xhtml (const char  *value,
              gsize        len,
+             gboolean     utf8_known,
              const char **reason)
 {
   static const GMarkupParser parser = { xhtml_start, xhtml_end, xhtml_text, NULL, NULL };
@@ -870,7 +889,7 @@ check_xhtml (const char  *value,
   GMarkupParseContext *context;
   gboolean ok;
 
-  if (!check_text (value, len, reason))
+  if (!check_text (value, len, utf8_known, reason))
     return FALSE;
   context = g_markup_parse_context_new (&parser, G_MARKUP_PREFIX_ERROR_POSITION, &st, NULL);
   ok = g_markup_parse_context_parse (context, value, (gssize) len, NULL)
@@ -888,10 +907,11 @@ check_xhtml (const char  *value,
 }
 
 gboolean
-cs_fhir_primitive_check_kind (CsFhirPrimitive primitive,
-                              const char     *value,
-                              gsize           len,
-                              const char    **reason)
+cs_fhir_primitive_check_value (CsFhirPrimitive primitive,
+                               const char     *value,
+                               gsize           len,
+                               gboolean        utf8_known,
+                               const char    **reason)
 {
   gint64 v;
   gsize used;
@@ -938,10 +958,10 @@ cs_fhir_primitive_check_kind (CsFhirPrimitive primitive,
 
     case CS_FHIR_PRIMITIVE_STRING:
     case CS_FHIR_PRIMITIVE_MARKDOWN:
-      return check_text (value, len, reason);
+      return check_text (value, len, utf8_known, reason);
 
     case CS_FHIR_PRIMITIVE_CODE:
-      return check_code (value, len, reason);
+      return check_code (value, len, utf8_known, reason);
 
     case CS_FHIR_PRIMITIVE_ID:
       return check_id (value, len, reason);
@@ -949,7 +969,7 @@ cs_fhir_primitive_check_kind (CsFhirPrimitive primitive,
     case CS_FHIR_PRIMITIVE_URI:
     case CS_FHIR_PRIMITIVE_URL:
     case CS_FHIR_PRIMITIVE_CANONICAL:
-      return check_uri (value, len, reason);
+      return check_uri (value, len, utf8_known, reason);
 
     case CS_FHIR_PRIMITIVE_OID:
       return check_oid (value, len, reason);
@@ -977,12 +997,21 @@ cs_fhir_primitive_check_kind (CsFhirPrimitive primitive,
       return check_base64 (value, len, reason);
 
     case CS_FHIR_PRIMITIVE_XHTML:
-      return check_xhtml (value, len, reason);
+      return check_xhtml (value, len, utf8_known, reason);
 
     case CS_FHIR_PRIMITIVE_NONE:
     default:
       FAIL (_("not a FHIR primitive type"));
     }
+}
+
+gboolean
+cs_fhir_primitive_check_kind (CsFhirPrimitive primitive,
+                              const char     *value,
+                              gsize           len,
+                              const char    **reason)
+{
+  return cs_fhir_primitive_check_value (primitive, value, len, FALSE, reason);
 }
 
 gboolean

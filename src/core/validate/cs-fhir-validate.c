@@ -39,7 +39,25 @@ typedef struct
   const CsFhirStructure *ratio;
   const CsFhirStructure *contact_point;
   const CsFhirStructure *attachment;
+  /* backbone elements with invariants */
+  const CsFhirStructure *reference_range;
+  const CsFhirStructure *stage;
+  const CsFhirStructure *evidence;
+  const CsFhirStructure *patient_contact;
+  const CsFhirStructure *map_target;
+  const CsFhirStructure *map_unmapped;
 } Known;
+
+static const CsFhirStructure *
+backbone (const char *resource_type,
+          const char *path)
+{
+  CsFhirLookup lookup;
+
+  if (!cs_fhir_model_lookup (resource_type, path, &lookup) || lookup.element->structure < 0)
+    g_error ("the FHIR model lacks %s.%s", resource_type, path);
+  return cs_fhir_model_structure (lookup.element->structure);
+}
 
 static const Known *
 known (void)
@@ -64,6 +82,12 @@ known (void)
       k.ratio = cs_fhir_model_structure_by_name ("Ratio");
       k.contact_point = cs_fhir_model_structure_by_name ("ContactPoint");
       k.attachment = cs_fhir_model_structure_by_name ("Attachment");
+      k.reference_range = backbone ("Observation", "referenceRange");
+      k.stage = backbone ("Condition", "stage");
+      k.evidence = backbone ("Condition", "evidence");
+      k.patient_contact = backbone ("Patient", "contact");
+      k.map_target = backbone ("ConceptMap", "group.element.target");
+      k.map_unmapped = backbone ("ConceptMap", "group.unmapped");
       g_assert (k.element != NULL && k.quantity != NULL && k.reference != NULL);
       g_once_init_leave (&once, 1);
     }
@@ -78,6 +102,7 @@ typedef struct
   guint             n_errors;
   guint             n_listed;
   guint             n_dropped;
+  guint             n_dropped_errors;
   const char       *bundle_type;   /* of the innermost Bundle, or NULL */
   const CsJsonNode *container;     /* the resource whose contained[] "#id" references use */
   const Known      *k;
@@ -123,6 +148,8 @@ problem_at (Ctx            *ctx,
   if (ctx->n_listed >= CS_FHIR_MAX_PROBLEMS)
     {
       ctx->n_dropped++;
+      if (severity == CS_FHIR_SEVERITY_ERROR)
+        ctx->n_dropped_errors++;
       return;
     }
   p = g_new0 (CsFhirProblem, 1);
@@ -325,7 +352,7 @@ validate_primitive (Ctx                 *ctx,
       text = node->v.string.str;
       len = node->v.string.len;
     }
-  if (!cs_fhir_primitive_check_kind (type->primitive, text, len, &reason))
+  if (!cs_fhir_primitive_check_value (type->primitive, text, len, TRUE, &reason))
     {
       g_autofree char *shown = shorten (text, len);
 
@@ -457,6 +484,20 @@ parse_relative (const char *s,
   return is_id (end, strlen (end));
 }
 
+/* rtype is one of "|A|B|" */
+static gboolean
+target_allowed (const char *targets,
+                const char *rtype)
+{
+  gsize n = strlen (rtype);
+  const char *p;
+
+  for (p = strstr (targets, rtype); p != NULL; p = strstr (p + 1, rtype))
+    if (p[-1] == '|' && p[n] == '|')
+      return TRUE;
+  return FALSE;
+}
+
 static void
 check_reference (Ctx              *ctx,
                  const CsJsonNode *node,
@@ -537,13 +578,11 @@ check_reference (Ctx              *ctx,
 
   if (rtype[0] != '\0' && type->targets != NULL)
     {
-      g_autofree char *needle = g_strconcat ("|", rtype, "|", NULL);
-
-      if (strstr (type->targets, needle) == NULL)
+      if (!target_allowed (type->targets, rtype))
         {
           g_autofree char *allowed = targets_list (type->targets);
 
-          ERROR (ctx, _("a reference to a %s is not allowed here (allowed: %s)"), rtype, allowed);
+          ERROR (ctx, _("a reference to %s is not allowed here (allowed: %s)"), rtype, allowed);
         }
     }
 }
@@ -658,7 +697,18 @@ date_interval (const char *s,
                   tzh = atoi (z + 1);
                   tzm = atoi (z + 4);
                 }
-              span = 1e-9;
+              /* the precision of the seconds */
+              span = 1;
+              if (s[19] == '.')
+                {
+                  const char *f = s + 20;
+
+                  while (g_ascii_isdigit (*f))
+                    {
+                      span /= 10;
+                      f++;
+                    }
+                }
             }
         }
     }
@@ -712,37 +762,35 @@ check_complex (Ctx                   *ctx,
 
   if (structure->kind == CS_FHIR_STRUCTURE_BACKBONE)
     {
-      const char *name = structure->name;
-
-      if (strcmp (name, "Observation.referenceRange") == 0)
+      if (structure == k->reference_range)
         {
           if (!cs_json_get (node, "low") && !cs_json_get (node, "high") && !cs_json_get (node, "text"))
             ERROR (ctx, _("a reference range needs low, high or text (obs-3)"));
         }
-      else if (strcmp (name, "Condition.stage") == 0)
+      else if (structure == k->stage)
         {
           if (!cs_json_get (node, "summary") && !cs_json_get (node, "assessment"))
             ERROR (ctx, _("a stage needs summary or assessment (con-1)"));
         }
-      else if (strcmp (name, "Condition.evidence") == 0)
+      else if (structure == k->evidence)
         {
           if (!cs_json_get (node, "code") && !cs_json_get (node, "detail"))
             ERROR (ctx, _("evidence needs code or detail (con-2)"));
         }
-      else if (strcmp (name, "Patient.contact") == 0)
+      else if (structure == k->patient_contact)
         {
           if (!cs_json_get (node, "name") && !cs_json_get (node, "telecom") && !cs_json_get (node, "address")
               && !cs_json_get (node, "organization"))
             ERROR (ctx, _("a contact needs a name, telecom, address or organization (pat-1)"));
         }
-      else if (strcmp (name, "ConceptMap.group.element.target") == 0)
+      else if (structure == k->map_target)
         {
           const char *eq = get_string (node, "equivalence");
 
           if (eq != NULL && (strcmp (eq, "narrower") == 0 || strcmp (eq, "inexact") == 0) && !cs_json_get (node, "comment"))
             ERROR (ctx, _("a “%s” mapping needs a comment saying why (cmd-1)"), eq);
         }
-      else if (strcmp (name, "ConceptMap.group.unmapped") == 0)
+      else if (structure == k->map_unmapped)
         {
           const char *mode = get_string (node, "mode");
 
@@ -819,14 +867,19 @@ validate_item (Ctx                 *ctx,
       ERROR (ctx, _("must be a JSON object (FHIR %s), not %s"), type->code, json_type_name (node->type));
       return;
     }
-  if (element->structure < 0 && type->structure < 0)
+  structure = cs_fhir_model_structure (element->structure >= 0 ? element->structure : type->structure);
+  if (structure == NULL || structure->kind == CS_FHIR_STRUCTURE_RESOURCE)
     {
-      /* Resource: contained[], Bundle.entry.resource, Bundle.entry.response.outcome */
-      validate_resource (ctx, node, strcmp (element->path, "DomainResource.contained") == 0
-                                    || g_str_has_suffix (element->path, ".contained"));
+      /* Resource: contained[], Bundle.entry.resource; or a resource type:
+       * Bundle.entry.response.outcome (OperationOutcome) */
+      const char *rt = get_string (node, "resourceType");
+
+      if (structure != NULL && rt != NULL && strcmp (rt, structure->name) != 0)
+        ERROR (ctx, _("must be a %s, not a %s"), structure->name, rt);
+      else
+        validate_resource (ctx, node, g_str_has_suffix (element->path, ".contained"));
       return;
     }
-  structure = cs_fhir_model_structure (element->structure >= 0 ? element->structure : type->structure);
   validate_object (ctx, node, structure, FALSE);
   check_complex (ctx, node, element, type, structure);
 }
@@ -1138,15 +1191,17 @@ check_observation (Ctx              *ctx,
   const CsJsonNode *code = cs_json_get (node, "code"), *c;
   guint i = 0;
 
-  if (cs_json_get (node, "dataAbsentReason") != NULL && has_value_member (node))
+  if (!has_value_member (node))
+    return;
+  if (cs_json_get (node, "dataAbsentReason") != NULL)
     ERROR (ctx, _("dataAbsentReason is only allowed when there is no value[x] (obs-6)"));
   for (c = cs_json_first (cs_json_get (node, "component")); c != NULL; c = c->next, i++)
-    if (has_value_member (c) && concepts_share_coding (code, cs_json_get (c, "code")))
+    if (concepts_share_coding (code, cs_json_get (c, "code")))
       {
         char suffix[32];
 
         g_snprintf (suffix, sizeof suffix, ".component[%u]", i);
-        ERROR_AT (ctx, suffix, _("a component with the Observation's own code must not have a value (obs-7)"));
+        ERROR_AT (ctx, suffix, _("a component has the Observation's own code, so the Observation must not have a value[x] (obs-7)"));
       }
 }
 
@@ -1400,7 +1455,7 @@ cs_fhir_validate_resource_full (const CsJsonNode    *resource,
 
       g_string_truncate (ctx.path, 0);
       g_snprintf (buf, sizeof buf, "%s", rt != NULL ? rt : "(resource)");
-      p->severity = CS_FHIR_SEVERITY_ERROR;
+      p->severity = ctx.n_dropped_errors > 0 ? CS_FHIR_SEVERITY_ERROR : CS_FHIR_SEVERITY_WARNING;
       p->path = g_strdup (buf);
       p->message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more problem not listed",
                                                  "%u more problems not listed", ctx.n_dropped),
