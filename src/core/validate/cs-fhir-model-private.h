@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* The most elements one structure has (checked by the generated file). */
-#define CS_FHIR_MAX_STRUCTURE_ELEMENTS 96
+#define CS_FHIR_MAX_STRUCTURE_ELEMENTS 64
 
 typedef enum
 {

@@ -10,9 +10,10 @@
  * target types, fixed required bindings (codes, and the Coding of a
  * CodeableConcept bound to one), UCUM codes of Quantities whose system is
  * UCUM, and a set of invariants (ele-1, ext-1, ref-1, qty-3, sqty-1, age-1,
- * drt-1, per-1, rng-2, rat-1, cpt-2, att-1, obs-3, obs-6, obs-7, con-3…5,
- * pat-1, grp-1, cmd-1…3, bdl-1…5, bdl-7…12, dom-2…5, txt-1…2). What it does
- * not check is listed in docs/VALIDATION.md.
+ * drt-1, dis-1, cnt-3, per-1, rng-2, rat-1, cpt-2, att-1, obs-3, obs-6, obs-7,
+ * con-1…5, pat-1, grp-1, cmd-1…3, bdl-1…5, bdl-7…12, dom-2, dom-4, dom-5,
+ * txt-2 and part of txt-1). What it does not check is listed in
+ * docs/VALIDATION.md.
  *
  * Problems carry a path of JSON member names with array indexes, rooted at
  * the resource type: "Observation.component[2].code.coding[0].system",
