@@ -17,6 +17,7 @@
 
 #include "cs-fhir-validate.h"
 #include "cs-json.h"
+#include "validate-test-util.h"
 
 typedef struct
 {
@@ -96,15 +97,7 @@ validate_dir (const char    *dir,
         }
       if (valid)
         g_error ("%s: expected an error at %s, got valid", file, expected->path);
-      for (j = 0; j < problems->len; j++)
-        {
-          const CsFhirProblem *p = g_ptr_array_index (problems, j);
-
-          if (p->severity == CS_FHIR_SEVERITY_ERROR && strcmp (p->path, expected->path) == 0
-              && strstr (p->message, expected->message) != NULL)
-            break;
-        }
-      if (j == problems->len)
+      if (!has_error_at (problems, expected->path, FALSE, expected->message))
         g_error ("%s: expected an error at %s (“%s”), got:\n%s", file, expected->path, expected->message, text);
       n_flagged++;
     }
@@ -175,7 +168,6 @@ test_hl7_mutations (void)
           g_autoptr (GError) error = NULL;
           g_autoptr (CsJsonDocument) doc = NULL;
           g_autoptr (GPtrArray) problems = cs_fhir_problems_new ();
-          guint j;
 
           if (at == NULL)
             continue;
@@ -186,14 +178,7 @@ test_hl7_mutations (void)
           g_assert_no_error (error);
           if (cs_fhir_validate_resource (cs_json_document_get_root (doc), problems))
             g_error ("%s with %s: not flagged", name, mutations[i].to);
-          for (j = 0; j < problems->len; j++)
-            {
-              const CsFhirProblem *p = g_ptr_array_index (problems, j);
-
-              if (p->severity == CS_FHIR_SEVERITY_ERROR && g_str_has_suffix (p->path, mutations[i].path_part))
-                break;
-            }
-          if (j == problems->len)
+          if (!has_error_at (problems, mutations[i].path_part, TRUE, NULL))
             g_error ("%s with %s: no error at …%s", name, mutations[i].to, mutations[i].path_part);
           counts[i]++;
         }

@@ -7,6 +7,7 @@
 #include "cs-fhir-model.h"
 #include "cs-fhir-validate.h"
 #include "cs-json.h"
+#include "validate-test-util.h"
 
 /* ---- model ------------------------------------------------------------- */
 
@@ -467,7 +468,7 @@ static const Case cases[] = {
 static void
 test_cases (void)
 {
-  guint i, j;
+  guint i;
 
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -484,14 +485,7 @@ test_cases (void)
         }
       if (valid)
         g_error ("%s: expected an error at %s, got valid:\n%s", c->name, c->path, text);
-      for (j = 0; j < problems->len; j++)
-        {
-          const CsFhirProblem *p = g_ptr_array_index (problems, j);
-
-          if (p->severity == CS_FHIR_SEVERITY_ERROR && strcmp (p->path, c->path) == 0
-              && strstr (p->message, c->message) != NULL)
-            found = TRUE;
-        }
+      found = has_error_at (problems, c->path, FALSE, c->message);
       if (!found)
         g_error ("%s: expected an error at %s containing “%s”, got:\n%s", c->name, c->path, c->message, text);
     }

@@ -243,17 +243,6 @@ targets_list (const char *targets)
 }
 
 static gboolean
-has_value_member (const CsJsonNode *object)
-{
-  const CsJsonNode *c;
-
-  for (c = cs_json_first (object); c != NULL; c = c->next)
-    if (g_str_has_prefix (c->key, "value") && c->key[5] >= 'A' && c->key[5] <= 'Z')
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
 has_member_prefix (const CsJsonNode *object,
                    const char       *prefix)
 {
@@ -264,6 +253,13 @@ has_member_prefix (const CsJsonNode *object,
     if (strncmp (c->key, prefix, n) == 0 && c->key[n] >= 'A' && c->key[n] <= 'Z')
       return TRUE;
   return FALSE;
+}
+
+/* a value[x] member: valueQuantity, valueString… */
+static inline gboolean
+has_value_member (const CsJsonNode *object)
+{
+  return has_member_prefix (object, "value");
 }
 
 /* ------------------------------------------------------------------------ */
