@@ -598,6 +598,59 @@ test_deep (void)
   g_string_free (json, TRUE);
 }
 
+/* No hidden state: four threads validating at once get the same problems */
+static gpointer
+validate_in_thread (gpointer data)
+{
+  const CsJsonNode *root = data;
+  GString *all = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < 200; i++)
+    {
+      g_autoptr (GPtrArray) problems = cs_fhir_problems_new ();
+      g_autofree char *text = NULL;
+
+      cs_fhir_validate_resource (root, problems);
+      text = cs_fhir_problems_to_string (problems);
+      if (i == 0)
+        g_string_append (all, text);
+      else
+        g_assert_cmpstr (text, ==, all->str);
+    }
+  return g_string_free (all, FALSE);
+}
+
+static void
+test_threads (void)
+{
+  const char *json = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+                     "{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"x\",\"code\":{\"text\":\"t\"},"
+                     "\"valueQuantity\":{\"value\":1,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mgg\"}}},"
+                     "{\"resource\":{\"resourceType\":\"Condition\",\"subject\":{\"reference\":\"Group/g\"},"
+                     "\"onsetAge\":{\"value\":3,\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg\"}}}]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CsJsonDocument) doc = cs_json_document_parse (json, -1, &error);
+  GThread *threads[4];
+  g_autofree char *first = NULL;
+  guint i;
+
+  g_assert_no_error (error);
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("validate", validate_in_thread, (gpointer) cs_json_document_get_root (doc));
+  for (i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_autofree char *text = g_thread_join (threads[i]);
+
+      g_assert_nonnull (strstr (text, "Bundle.entry[0].resource.valueQuantity.code"));
+      g_assert_nonnull (strstr (text, "Bundle.entry[1].resource.onsetAge.code"));
+      if (first == NULL)
+        first = g_steal_pointer (&text);
+      else
+        g_assert_cmpstr (text, ==, first);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -611,5 +664,6 @@ main (int   argc,
   g_test_add_func ("/validate/problem-limit", test_problem_limit);
   g_test_add_func ("/validate/odd-values", test_odd_values);
   g_test_add_func ("/validate/deep", test_deep);
+  g_test_add_func ("/validate/threads", test_threads);
   return g_test_run ();
 }
