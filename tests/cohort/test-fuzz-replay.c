@@ -1,5 +1,6 @@
 /* test-fuzz-replay.c: runs a libFuzzer target over its corpus (seeds and
- * fixed crashers in fuzz/cohort/corpus/<target>/) in the normal test suite
+ * fixed crashers in fuzz/<area>/corpus/<target>/) in the normal test suite;
+ * FUZZ_AREA names the area in the test path (default "cohort")
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +9,10 @@
 #include <stdint.h>
 
 #include <glib.h>
+
+#ifndef FUZZ_AREA
+#define FUZZ_AREA "cohort"
+#endif
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -43,6 +48,6 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/cohort/fuzz-replay/" CORPUS_NAME, test_replay);
+  g_test_add_func ("/" FUZZ_AREA "/fuzz-replay/" CORPUS_NAME, test_replay);
   return g_test_run ();
 }
