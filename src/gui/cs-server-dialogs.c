@@ -12,6 +12,7 @@
 #include "cs-fhir-push.h"
 #include "cs-gui-util.h"
 #include "cs-json.h"
+#include "cs-fhir-id.h"
 #include "cs-saved-cohort.h"
 #include "cs-server-dialogs.h"
 #include "cs-server-form.h"
@@ -570,7 +571,7 @@ on_load_clicked (GtkButton  *button,
       if (g_str_has_prefix (group_id, "Group/"))
         memmove (group_id, group_id + 6, strlen (group_id + 6) + 1);
       /* the same rule as the command line's --server-group: a FHIR id */
-      if (!cs_saved_cohort_is_valid_id (group_id))
+      if (!cs_fhir_id_check (group_id, -1, NULL))
         {
           open_server_refuse (os, os->group_row, _("A Group id is 1 to 64 letters, digits, “-” or “.”"));
           return;

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "cs-fhir-id.h"
 #include "cs-saved-cohort.h"
 
 G_DEFINE_QUARK (cs-cohort-error-quark, cs_cohort_error)
@@ -424,23 +425,6 @@ string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-gboolean
-cs_saved_cohort_is_valid_id (const char *id)
-{
-  gsize len;
-
-  g_return_val_if_fail (id != NULL, FALSE);
-
-  len = strlen (id);
-
-  if (len == 0 || len > 64)
-    return FALSE;
-  for (const char *c = id; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '.')
-      return FALSE;
-  return TRUE;
-}
-
 CsSavedCohort *
 cs_saved_cohort_from_json (const char  *data,
                            gssize       length,
@@ -485,7 +469,7 @@ cs_saved_cohort_from_json (const char  *data,
       !get_string (object, "id", "$", FALSE, where, &self->id, error))
     return NULL;
 
-  if (self->id != NULL && !cs_saved_cohort_is_valid_id (self->id))
+  if (self->id != NULL && !cs_fhir_id_check (self->id, -1, NULL))
     {
       set_invalid (error, where, "$.id", _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), self->id);
       return NULL;
@@ -546,7 +530,7 @@ cs_saved_cohort_from_json (const char  *data,
                            node_type_name (item));
               return NULL;
             }
-          if (!cs_saved_cohort_is_valid_id (json_node_get_string (item)))
+          if (!cs_fhir_id_check (json_node_get_string (item), -1, NULL))
             {
               set_invalid (error, where, path,
                            _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"),
@@ -630,7 +614,7 @@ cs_saved_cohort_from_group (const char  *data,
   self->created = now_iso8601 ();
   self->source = g_strdup_printf (_("FHIR Group from %s"), where != NULL ? where : _("a file"));
   /* Uploading it again updates the same Group */
-  if (id != NULL && cs_saved_cohort_is_valid_id (id))
+  if (id != NULL && cs_fhir_id_check (id, -1, NULL))
     self->id = g_strdup (id);
 
   /* The filter: our extension first, else our characteristic */
@@ -734,7 +718,7 @@ cs_saved_cohort_from_group (const char  *data,
             }
           if (!get_string (json_node_get_object (entity), "reference", entity_path, TRUE, where, &reference, error))
             return NULL;
-          if (!(patient_id = patient_id_from_reference (reference)) || !cs_saved_cohort_is_valid_id (patient_id))
+          if (!(patient_id = patient_id_from_reference (reference)) || !cs_fhir_id_check (patient_id, -1, NULL))
             {
               g_free (patient_id);
               set_invalid (error, where, entity_path,
@@ -789,7 +773,7 @@ cs_saved_cohort_from_id_list (const char  *data,
         continue;
       if (g_str_has_prefix (line, "Patient/"))
         line += strlen ("Patient/");
-      if (!cs_saved_cohort_is_valid_id (line))
+      if (!cs_fhir_id_check (line, -1, NULL))
         {
           g_set_error (error, CS_COHORT_ERROR, CS_COHORT_ERROR_INVALID,
                        _("%s:%u: “%s” is not a Patient id (1–64 letters, digits, “-” or “.”, one a line)"),

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "cs-fhir-id.h"
 #include "cs-fhir-model-private.h"
 
 /* ------------------------------------------------------------------------ */
@@ -452,23 +453,6 @@ check_uri (const char  *value,
     if (is_space (value[i]))
       FAIL (_("a URI must not contain white space"));
   return check_text (value, len, utf8_known, reason);
-}
-
-static gboolean
-check_id (const char  *value,
-          gsize        len,
-          const char **reason)
-{
-  gsize i;
-
-  if (len == 0)
-    FAIL (_("an empty id is not allowed"));
-  if (len > 64)
-    FAIL (_("an id has at most 64 characters"));
-  for (i = 0; i < len; i++)
-    if (!g_ascii_isalnum (value[i]) && value[i] != '-' && value[i] != '.')
-      FAIL (_("an id may only contain A–Z, a–z, 0–9, “-” and “.”"));
-  return TRUE;
 }
 
 /* urn:oid:[0-2](\.(0|[1-9][0-9]*))+ */
@@ -964,7 +948,7 @@ cs_fhir_primitive_check_value (CsFhirPrimitive primitive,
       return check_code (value, len, utf8_known, reason);
 
     case CS_FHIR_PRIMITIVE_ID:
-      return check_id (value, len, reason);
+      return cs_fhir_id_check (value, (gssize) len, reason);
 
     case CS_FHIR_PRIMITIVE_URI:
     case CS_FHIR_PRIMITIVE_URL:
