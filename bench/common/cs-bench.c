@@ -13,12 +13,18 @@
 
 #include "cs-bench.h"
 
+static double
+timeval_seconds (const struct timeval *tv)
+{
+  return (double) tv->tv_sec + (double) tv->tv_usec / 1e6;
+}
+
 CsBenchResult
 cs_bench_run_in_child (const char  *label,
                        CsBenchFunc  func,
                        gpointer     data)
 {
-  CsBenchResult result = { 0, 0, 0, 0, 0, FALSE };
+  CsBenchResult result = { 0 };
   struct rusage usage;
   int status = 0;
   int fds[2];
@@ -33,7 +39,7 @@ cs_bench_run_in_child (const char  *label,
   if (pid == 0)
     {
       g_autoptr(GError) error = NULL;
-      CsBenchResult child = { 0, 0, 0, 0, 0, FALSE };
+      CsBenchResult child = { 0 };
       gint64 start;
 
       close (fds[0]);
@@ -41,7 +47,11 @@ cs_bench_run_in_child (const char  *label,
       child.ok = func (data, &child.count, &child.checksum, &error);
       child.seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
       if (!child.ok)
-        g_printerr ("%s: %s\n", label, error != NULL ? error->message : "failed");
+        {
+          g_strlcpy (child.message, error != NULL ? error->message : "failed", sizeof child.message);
+          if (label != NULL)
+            g_printerr ("%s: %s\n", label, child.message);
+        }
       if (write (fds[1], &child, sizeof child) != (ssize_t) sizeof child)
         _exit (2);
       _exit (child.ok ? 0 : 1);
@@ -54,11 +64,19 @@ cs_bench_run_in_child (const char  *label,
   if (wait4 (pid, &status, 0, &usage) < 0)
     g_error ("wait4: %s", g_strerror (errno));
   result.maxrss_kib = usage.ru_maxrss;
-  result.cpu_seconds = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                       (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  result.cpu_seconds = timeval_seconds (&usage.ru_utime) + timeval_seconds (&usage.ru_stime);
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     result.ok = FALSE;
   return result;
+}
+
+double
+cs_bench_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return timeval_seconds (&usage.ru_utime) + timeval_seconds (&usage.ru_stime);
 }
 
 void

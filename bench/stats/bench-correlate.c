@@ -16,25 +16,14 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <sys/resource.h>
 
+#include "cs-bench.h"
 #include "cs-stats.h"
 
 static double
 now (void)
 {
   return (double) g_get_monotonic_time () / 1e6;
-}
-
-/* CPU seconds of every thread of the process */
-static double
-cpu_now (void)
-{
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6
-         + (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6;
 }
 
 static double
@@ -129,7 +118,7 @@ main (int   argc,
            n_features, n_clinical, n_patients, missing * 100);
 
   t0 = now ();
-  c0 = cpu_now ();
+  c0 = cs_bench_cpu_seconds ();
   for (gint f = 0; f < n_features && !fast_only; f++)
     for (gint c = 0; c < n_clinical; c++)
       {
@@ -141,15 +130,15 @@ main (int   argc,
       }
   cs_stats_p_adjust_bh (naive_p, cells, naive_q);
   t_naive = now () - t0;
-  c_naive = cpu_now () - c0;
+  c_naive = cs_bench_cpu_seconds () - c0;
 
   t0 = now ();
-  c0 = cpu_now ();
+  c0 = cs_bench_cpu_seconds ();
   fast = cs_stats_correlate_matrix ((const double *const *) features, n_features,
                                     (const double *const *) clinical, n_clinical,
                                     n_patients, CS_STATS_METHOD_SPEARMAN, n_threads, NULL);
   t_fast = now () - t0;
-  c_fast = cpu_now () - c0;
+  c_fast = cs_bench_cpu_seconds () - c0;
 
   if (fast_only)
     {

@@ -17,8 +17,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 
+#include "cs-bench.h"
 #include "cs-fhir-validate.h"
 #include "cs-ingest.h"
 #include "cs-json.h"
@@ -27,17 +27,6 @@ static double
 now (void)
 {
   return (double) g_get_monotonic_time () / 1e6;
-}
-
-/* CPU seconds of the process: moves less than wall time on a loaded machine */
-static double
-cpu_now (void)
-{
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6
-         + (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6;
 }
 
 static void
@@ -174,16 +163,16 @@ main (int   argc,
       double t0, t1, t2, c0, c1, c2;
 
       t0 = now ();
-      c0 = cpu_now ();
+      c0 = cs_bench_cpu_seconds ();
       if (!run (ndjson, FALSE, NULL))
         return 1;
       t1 = now ();
-      c1 = cpu_now ();
+      c1 = cs_bench_cpu_seconds ();
       invalid = 0;
       if (!run (ndjson, TRUE, &invalid))
         return 1;
       t2 = now ();
-      c2 = cpu_now ();
+      c2 = cs_bench_cpu_seconds ();
       best_parse = MIN (best_parse, t1 - t0);
       best_both = MIN (best_both, t2 - t1);
       cpu_parse = MIN (cpu_parse, c1 - c0);
