@@ -13,12 +13,6 @@
 
 #include "cs-bench.h"
 
-static double
-timeval_seconds (const struct timeval *tv)
-{
-  return (double) tv->tv_sec + (double) tv->tv_usec / 1e6;
-}
-
 CsBenchResult
 cs_bench_run_in_child (const char  *label,
                        CsBenchFunc  func,
@@ -64,19 +58,11 @@ cs_bench_run_in_child (const char  *label,
   if (wait4 (pid, &status, 0, &usage) < 0)
     g_error ("wait4: %s", g_strerror (errno));
   result.maxrss_kib = usage.ru_maxrss;
-  result.cpu_seconds = timeval_seconds (&usage.ru_utime) + timeval_seconds (&usage.ru_stime);
+  result.cpu_seconds = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     result.ok = FALSE;
   return result;
-}
-
-double
-cs_bench_cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return timeval_seconds (&usage.ru_utime) + timeval_seconds (&usage.ru_stime);
 }
 
 void
@@ -95,4 +81,20 @@ cs_bench_keep_best (CsBenchResult       *best,
   if (first || run->seconds < best->seconds)
     *best = *run;
   best->maxrss_kib = rss;
+}
+
+double
+cs_bench_now (void)
+{
+  return (double) g_get_monotonic_time () / 1e6;
+}
+
+double
+cs_bench_cpu_now (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6
+         + (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6;
 }

@@ -4,7 +4,7 @@
  * variant's allocations cannot flatter or burden the next. Subtract the RSS
  * of a child that does nothing to get what the work itself needed. Every
  * benchmark under bench/ that forks uses this; benchmarks timed in their own
- * process take its CPU clock, cs_bench_cpu_seconds.
+ * process take its clocks, cs_bench_now and cs_bench_cpu_now.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,7 +42,9 @@ CsBenchResult cs_bench_run_in_child (const char    *label,
 void          cs_bench_keep_best    (CsBenchResult       *best,
                                      const CsBenchResult *run);
 
-/* User + system CPU seconds of every thread of this process so far */
-double        cs_bench_cpu_seconds  (void);
+/* Wall seconds (monotonic) and CPU seconds of the process (user + system,
+ * every thread), for timing in-process. */
+double        cs_bench_now          (void);
+double        cs_bench_cpu_now      (void);
 
 G_END_DECLS
