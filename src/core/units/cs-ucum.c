@@ -317,12 +317,16 @@ typedef struct
   guint       depth;
   const char *reason;
   gsize       error_pos;
+  CsUcumError error_code;
   char        annotation[CS_UCUM_MAX_ANNOTATION];
   gsize       annotation_len;
   gboolean    annotation_overflow;
 } Parser;
 
-#define PARSE_FAIL(p, msg) G_STMT_START { if ((p)->reason == NULL) { (p)->reason = (msg); (p)->error_pos = (p)->pos; } return FALSE; } G_STMT_END
+#define PARSE_FAIL_CODE(p, code, msg) \
+  G_STMT_START { if ((p)->reason == NULL) { (p)->reason = (msg); (p)->error_pos = (p)->pos; (p)->error_code = (code); } \
+                 return FALSE; } G_STMT_END
+#define PARSE_FAIL(p, msg) PARSE_FAIL_CODE (p, CS_UCUM_ERROR_SYNTAX, msg)
 
 static gboolean parse_term (Parser *p, CsUcumUnit *u, int sign);
 
@@ -489,14 +493,15 @@ parse_simple (Parser     *p,
           else if (a != NULL)
             {
               p->pos = start;
-              PARSE_FAIL (p, N_("this unit does not take a metric prefix"));
+              PARSE_FAIL_CODE (p, CS_UCUM_ERROR_UNKNOWN_UNIT, N_("this unit does not take a metric prefix"));
             }
         }
     }
   if (atom == NULL)
     {
       p->pos = start;
-      PARSE_FAIL (p, N_("unknown unit (UCUM is case-sensitive: e.g. “mL”, “mmol/L”, “Cel”, “[in_i]”)"));
+      PARSE_FAIL_CODE (p, CS_UCUM_ERROR_UNKNOWN_UNIT,
+                       N_("unknown unit (UCUM is case-sensitive: e.g. “mL”, “mmol/L”, “Cel”, “[in_i]”)"));
     }
   if (!parse_exponent (p, &exponent))
     return FALSE;
@@ -604,7 +609,8 @@ parse_unit (const char  *code,
             gsize        len,
             CsUcumUnit  *u,
             const char **reason,
-            gsize       *error_pos)
+            gsize       *error_pos,
+            CsUcumError *error_code)
 {
   Parser p = { 0 };
   gboolean ok;
@@ -645,6 +651,8 @@ parse_unit (const char  *code,
         *reason = _(p.reason);
       if (error_pos != NULL)
         *error_pos = p.error_pos;
+      if (error_code != NULL)
+        *error_code = p.error_code;
       return FALSE;
     }
   memcpy (u->annotation, p.annotation, sizeof u->annotation);
@@ -665,7 +673,7 @@ cs_ucum_is_valid (const char  *code,
         *reason = _("no unit");
       return FALSE;
     }
-  return parse_unit (code, len, &u, reason, NULL);
+  return parse_unit (code, len, &u, reason, NULL, NULL);
 }
 
 gboolean
@@ -674,18 +682,16 @@ cs_ucum_parse (const char  *code,
                GError     **error)
 {
   const char *reason = NULL;
+  CsUcumError code_error = CS_UCUM_ERROR_SYNTAX;
   gsize pos = 0;
 
   g_return_val_if_fail (out != NULL, FALSE);
 
   if (code == NULL)
     code = "";
-  if (!parse_unit (code, strlen (code), out, &reason, &pos))
+  if (!parse_unit (code, strlen (code), out, &reason, &pos, &code_error))
     {
-      gboolean unknown = g_str_has_prefix (reason, _("unknown unit")) || g_str_has_prefix (reason, _("this unit does not take"));
-
-      g_set_error (error, CS_UCUM_ERROR, unknown ? CS_UCUM_ERROR_UNKNOWN_UNIT : CS_UCUM_ERROR_SYNTAX,
-                   _("unit “%s”, character %u: %s"), code, (guint) pos + 1, reason);
+      g_set_error (error, CS_UCUM_ERROR, code_error, _("unit “%s”, character %u: %s"), code, (guint) pos + 1, reason);
       return FALSE;
     }
   return TRUE;
