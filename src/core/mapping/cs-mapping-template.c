@@ -229,9 +229,11 @@ map_parse_string (MapDiag          *diag,
       return result;
     }
 
+  /* with \{{ escapes: written by the evaluator even without placeholders,
+   * so that a constant subtree is never serialised with the backslash */
   result = tnode_new (TNODE_INTERP, path);
   result->parts = g_steal_pointer (&parts);
-  result->dynamic = has_placeholder;
+  result->dynamic = TRUE;
   return result;
 }
 
@@ -634,7 +636,9 @@ parse_directive (MapDiag          *diag,
     }
   else if (g_str_equal (directive, "$feature"))
     {
-      static const char * const allowed[] = { "$feature", NULL };
+      static const char * const allowed[] = { "$feature", "as", NULL };
+      static const char * const as_names[] = { "string", "decimal", "integer", "boolean", NULL };
+      static const OutKind as_kinds[] = { OUT_STRING, OUT_NUMBER, OUT_INTEGER, OUT_BOOLEAN };
       int attr = feature_attr_from_name (value->v.string.str);
 
       map_check_members (diag, path, node, allowed);
@@ -645,6 +649,7 @@ parse_directive (MapDiag          *diag,
         }
       result = tnode_new (TNODE_FEATURE, path);
       result->feature = attr;
+      parse_out_option (diag, path, node, as_names, as_kinds, &result->out);
     }
   else
     g_assert_not_reached ();
@@ -700,6 +705,7 @@ map_parse_template (MapDiag          *diag,
             return NULL;
           }
         result = tnode_new (TNODE_ARRAY, path);
+        result->json = node;   /* serialised as is when nothing below is dynamic */
         result->items = g_ptr_array_new_with_free_func ((GDestroyNotify) map_tnode_free);
         for (const CsJsonNode *e = cs_json_first (node); e != NULL; e = e->next, i++)
           {
@@ -759,6 +765,7 @@ map_parse_template (MapDiag          *diag,
           }
 
         result = tnode_new (TNODE_OBJECT, path);
+        result->json = node;
         result->members = g_ptr_array_new_with_free_func ((GDestroyNotify) tmember_free);
         for (const CsJsonNode *m = cs_json_first (node); m != NULL; m = m->next)
           {
