@@ -78,5 +78,6 @@ int cs_cli_cmd_correlate (int argc, char **argv);
 int cs_cli_cmd_survival  (int argc, char **argv);
 int cs_cli_cmd_chart     (int argc, char **argv);
 int cs_cli_cmd_push      (int argc, char **argv);
+int cs_cli_cmd_map       (int argc, char **argv);
 
 G_END_DECLS

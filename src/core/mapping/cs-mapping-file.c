@@ -368,6 +368,7 @@ cs_mapping_unref (CsMapping *self)
   g_clear_pointer (&self->concept_maps, g_ptr_array_unref);
   g_clear_pointer (&self->resources, g_ptr_array_unref);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -1146,6 +1147,7 @@ load_document (MapDiag          *diag,
     }
   g_checksum_update (checksum, (const guchar *) contents, length);
   g_ptr_array_add (mapping->documents, doc);
+  g_ptr_array_insert (mapping->files, mapping->files->len - 1, g_steal_pointer (&full));
   *doc_out = doc;
   return TRUE;
 }
@@ -1384,6 +1386,8 @@ cs_mapping_load_data (const char  *data,
   mapping->name = g_strdup (name);
   mapping->base_dir = g_strdup (base_dir != NULL ? base_dir : ".");
   mapping->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_json_document_free);
+  mapping->files = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (mapping->files, NULL);
   mapping->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) input_def_free);
   mapping->concept_maps = g_ptr_array_new_with_free_func ((GDestroyNotify) map_concept_map_free);
   mapping->resources = g_ptr_array_new_with_free_func ((GDestroyNotify) resource_def_free);
@@ -1436,6 +1440,7 @@ cs_mapping_load_file (const char  *path,
   g_autofree char *name = g_path_get_basename (path);
   g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(GError) local = NULL;
+  CsMapping *mapping;
   gsize length = 0;
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
@@ -1448,7 +1453,16 @@ cs_mapping_load_file (const char  *path,
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot read the mapping: %s"), local->message);
       return NULL;
     }
-  return cs_mapping_load_data (contents, length, name, dir, error);
+  mapping = cs_mapping_load_data (contents, length, name, dir, error);
+  if (mapping != NULL)
+    g_ptr_array_insert (mapping->files, 0, g_canonicalize_filename (path, NULL));
+  return mapping;
+}
+
+const char * const *
+cs_mapping_get_files (CsMapping *self)
+{
+  return (const char * const *) self->files->pdata;
 }
 
 /* ------------------------------------------------------------------ */

@@ -147,8 +147,8 @@ map_column_suffix (const char *column,
 }
 
 char *
-map_sha256_file (const char  *path,
-                 GError     **error)
+cs_mapping_sha256_file (const char  *path,
+                        GError     **error)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInputStream) in = NULL;

@@ -280,6 +280,7 @@ struct _CsMapping
   char            *sha256;
   char            *ibsi_path;  /* absolute path of the IBSI dictionary, or NULL */
   GPtrArray       *documents;  /* CsJsonDocument*: templates point into them */
+  GPtrArray       *files;      /* char*: the files read (mapping, ConceptMaps) */
   GPtrArray       *inputs;     /* MapInputDef* */
   GPtrArray       *concept_maps; /* CsConceptMap* */
   GPtrArray       *resources;  /* MapResourceDef* */
@@ -304,7 +305,5 @@ gboolean  map_is_fhir_id      (const char *text,
  * of a column name: the suffix of a wide-to-long resource's id. */
 void      map_column_suffix   (const char *column,
                                char        out[14]);
-char     *map_sha256_file     (const char *path,
-                               GError    **error);
 
 G_END_DECLS

@@ -86,6 +86,9 @@ const char   *cs_mapping_get_namespace      (CsMapping    *self);
 const char   *cs_mapping_get_sha256         (CsMapping    *self);
 /* The name used in messages (the file's basename). */
 const char   *cs_mapping_get_name           (CsMapping    *self);
+/* The files the mapping was read from: the mapping file (when loaded from
+ * one) and the ConceptMap files it names. NULL-terminated, owned. */
+const char * const *cs_mapping_get_files    (CsMapping    *self);
 
 guint         cs_mapping_get_n_inputs       (CsMapping    *self);
 const char   *cs_mapping_get_input_role     (CsMapping    *self,
@@ -337,6 +340,9 @@ void          cs_mapping_uuid5              (const guint8       namespace_uuid[1
                                              const char        *name,
                                              gsize              length,
                                              char               out[37]);
+/* Lowercase hex SHA-256 of a file's bytes. */
+char         *cs_mapping_sha256_file        (const char        *path,
+                                             GError           **error);
 /* Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (any case). */
 gboolean      cs_mapping_parse_uuid         (const char        *text,
                                              guint8             out[16]);
