@@ -271,6 +271,51 @@ test_joins (void)
   g_assert_nonnull (strstr (r->resources->pdata[1], "\"derivedFrom\":[{\"reference\":\"ImagingStudy/"));
 }
 
+/* An optional input left out: what is made from it is not, optional
+ * references to it are left out, required ones are a compile error */
+static void
+test_optional_input (void)
+{
+  g_autofree char *m = replace (join_mapping, "{\"role\": \"dicom\", \"key\"", "{\"role\": \"dicom\", \"optional\": true, \"key\"");
+  g_autofree char *required = replace (m, "{\"$ref\": \"study\", \"optional\": true}", "{\"$ref\": \"study\"}");
+  g_autoptr(MapRun) r = map_run_new (m, 0, "clinical", "PatientID,age\nP1,60\n", NULL);
+  g_autoptr(GError) error = map_compile_error (required, "clinical", "PatientID,age\n", NULL);
+
+  map_run_execute (r, NULL);
+  g_assert_no_error (r->error);
+  g_assert_cmpuint (r->problems->len, ==, 0);
+  g_assert_true (cs_mapping_program_input_is_absent (r->program, 1));
+  g_assert_cmpuint (map_run_count (r, "ImagingStudy"), ==, 0);
+  g_assert_cmpuint (map_run_count (r, "Observation"), ==, 1);
+  g_assert_null (strstr (map_run_first (r, "Observation"), "derivedFrom"));
+  g_assert_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_COMPILE);
+  g_assert_nonnull (strstr (error->message, "refers to “study”, which is made from the input “dicom”"));
+}
+
+/* {"mapped": ConceptMap}: a value the map gives a code to */
+static void
+test_mapped_condition (void)
+{
+  const char *m =
+    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"t\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
+    " \"inputs\": [{\"role\": \"clinical\", \"key\": \"PatientID\"}],\n"
+    " \"conceptMaps\": [{\"$file\": \"t-stage.json\"}],\n"
+    " \"resources\": [{\"name\": \"t\", \"input\": \"clinical\", \"when\": {\"column\": \"T\", \"present\": true},\n"
+    "   \"template\": {\"resourceType\": \"Observation\", \"status\": \"final\", \"code\": {\"text\": \"T\"},\n"
+    "     \"valueCodeableConcept\": {\"$map\": \"test-t-stage\", \"column\": \"T\"},\n"
+    "     \"dataAbsentReason\": {\"$when\": {\"not\": {\"column\": \"T\", \"mapped\": \"test-t-stage\"}},\n"
+    "       \"coding\": [{\"system\": \"http://terminology.hl7.org/CodeSystem/data-absent-reason\", \"code\": \"unknown\"}]}}}]}";
+  g_autoptr(MapRun) r = map_run_new (m, 0, "clinical", "PatientID,T\nP1,2\nP2,9\nP3,NA\n", NULL);
+
+  map_run_execute (r, NULL);
+  g_assert_cmpuint (r->problems->len, ==, 0);
+  g_assert_cmpuint (r->resources->len, ==, 2);
+  g_assert_nonnull (strstr (r->resources->pdata[0], "valueCodeableConcept"));
+  g_assert_null (strstr (r->resources->pdata[0], "dataAbsentReason"));
+  g_assert_null (strstr (r->resources->pdata[1], "valueCodeableConcept"));
+  g_assert_nonnull (strstr (r->resources->pdata[1], "\"dataAbsentReason\":{\"coding\":[{\"system\":"));
+}
+
 /* Same-row references, forward and in a cycle; a reference to a resource
  * the row does not make */
 static void
@@ -603,6 +648,8 @@ main (int   argc,
   g_test_add_func ("/mapping/run/unmapped-policies", test_unmapped_policies);
   g_test_add_func ("/mapping/run/concept-map-shapes", test_concept_map_shapes);
   g_test_add_func ("/mapping/run/joins", test_joins);
+  g_test_add_func ("/mapping/run/optional-input", test_optional_input);
+  g_test_add_func ("/mapping/run/mapped-condition", test_mapped_condition);
   g_test_add_func ("/mapping/run/same-row-references", test_same_row_references);
   g_test_add_func ("/mapping/run/wide-to-long", test_wide_to_long);
   g_test_add_func ("/mapping/run/trace", test_trace);

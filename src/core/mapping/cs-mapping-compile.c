@@ -122,6 +122,14 @@ cs_mapping_program_get_mapping (CsMappingProgram *self)
 }
 
 gboolean
+cs_mapping_program_input_is_absent (CsMappingProgram *self,
+                                    guint             input)
+{
+  g_return_val_if_fail (input < self->n_inputs, FALSE);
+  return self->inputs[input].absent;
+}
+
+gboolean
 cs_mapping_program_input_is_indexed (CsMappingProgram *self,
                                      guint             input)
 {
@@ -228,11 +236,12 @@ step_unique (CsMapping *mapping,
 /* Breadth-first over the join graph; only_unique restricts to steps that
  * give at most one row. Returns the steps or NULL. */
 static GArray *
-find_path (CsMapping *mapping,
-           guint      from,
-           guint      to,
-           gboolean   only_unique)
+find_path (CsMappingProgram *program,
+           guint             from,
+           guint             to,
+           gboolean          only_unique)
 {
+  CsMapping *mapping = program->mapping;
   guint n = mapping->inputs->len;
   g_autofree int *prev = g_new (int, n);
   g_autofree CStep *via = g_new0 (CStep, n);
@@ -258,7 +267,7 @@ find_path (CsMapping *mapping,
               int other = cs_mapping_find_input (mapping, join->input);
               CStep step = { 0 };
 
-              if (other < 0)
+              if (other < 0 || program->inputs[owner].absent || program->inputs[other].absent)
                 continue;
               if (owner == at)
                 {
@@ -341,6 +350,8 @@ get_lookup (Compiler   *c,
   gboolean unique = TRUE;
   g_autoptr(GString) desc = NULL;
 
+  if (p->inputs[to].absent)
+    return LOOKUP_ABSENT;
   for (guint i = 0; i < p->lookups->len; i++)
     {
       CLookup *l = p->lookups->pdata[i];
@@ -349,14 +360,15 @@ get_lookup (Compiler   *c,
         return i;
     }
 
-  steps = find_path (c->mapping, from, to, TRUE);
+  steps = find_path (p, from, to, TRUE);
   if (steps == NULL && !need_unique)
-    steps = find_path (c->mapping, from, to, FALSE);
+    steps = find_path (p, from, to, FALSE);
   if (steps == NULL)
     {
       const char *a = map_get_input (c->mapping, from)->role, *b = map_get_input (c->mapping, to)->role;
+      g_autoptr(GArray) any = find_path (p, from, to, FALSE);
 
-      if (need_unique && find_path (c->mapping, from, to, FALSE) != NULL)
+      if (need_unique && any != NULL)
         map_diag_add (&c->diag, path, _("several rows of “%s” may belong to one row of “%s”: "
                                         "this needs a join that matches the whole key of “%s”"), b, a, b);
       else
@@ -408,6 +420,16 @@ resolve_col (Compiler        *c,
 
   if (input < 0)
     return FALSE;  /* reported by the parser */
+  if (c->program->inputs[input].absent)
+    {
+      /* a column of an input left out of the run is always missing */
+      out->input = input;
+      out->column = 0;
+      out->name = ref->column;
+      out->def = NULL;
+      out->lookup = LOOKUP_ABSENT;
+      return TRUE;
+    }
   column = find_column (&c->program->inputs[input], ref->column);
   if (column < 0)
     {
@@ -421,8 +443,8 @@ resolve_col (Compiler        *c,
   out->def = map_input_find_column (map_get_input (c->mapping, input), ref->column);
   if (out->def == NULL)
     out->def = map_input_find_column (map_get_input (c->mapping, input), out->name);
-  out->lookup = -1;
-  if ((guint) input != from && (out->lookup = get_lookup (c, path, from, input, TRUE)) < 0)
+  out->lookup = LOOKUP_SELF;
+  if ((guint) input != from && (out->lookup = get_lookup (c, path, from, input, TRUE)) == LOOKUP_SELF)
     return FALSE;
   return TRUE;
 }
@@ -444,8 +466,11 @@ compile_cond (Compiler      *c,
       for (guint i = 0; i < src->children->len; i++)
         cond->children[cond->n_children++] = compile_cond (c, src->children->pdata[i]);
     }
-  if (src->kind == COND_PRESENT || src->kind == COND_EQUALS || src->kind == COND_MATCHES)
+  if (src->kind == COND_PRESENT || src->kind == COND_EQUALS || src->kind == COND_MATCHES ||
+      src->kind == COND_MAPPED)
     resolve_col (c, src->path, &src->col, &cond->col);
+  if (src->kind == COND_MAPPED)
+    cond->map = cs_mapping_find_concept_map (c->mapping, src->target);
   if (src->kind == COND_FEATURE && !c->tmpl->def->radiomics &&
       src->feature != FEATURE_VALUE && src->feature != FEATURE_COLUMN && src->feature != FEATURE_NAME)
     map_diag_add (&c->diag, src->path, _("the feature attribute “%s” needs \"radiomics\": true in forEachColumn"),
@@ -615,7 +640,8 @@ compile_map (Compiler    *c,
   CNode *node = cnode_new (CN_MAP, src, fhir_path);
 
   node->map = cs_mapping_find_concept_map (c->mapping, src->target);
-  if (node->map == NULL || !resolve_col (c, src->path, &src->col, &node->col))
+  if (node->map == NULL || !resolve_col (c, src->path, &src->col, &node->col) ||
+      node->col.lookup == LOOKUP_ABSENT)
     {
       cnode_free (node);
       return NULL;
@@ -670,6 +696,17 @@ compile_ref (Compiler    *c,
           found = c->tmpl->input;
       if (found >= 0)
         return node;
+      if (def->inputs->len == 1 &&
+          c->program->inputs[MAX (cs_mapping_find_input (c->mapping, def->inputs->pdata[0]), 0)].absent)
+        {
+          /* made from an input left out of the run */
+          if (!src->optional)
+            map_diag_add (&c->diag, src->path, _("refers to “%s”, which is made from the input “%s”: give a "
+                                                 "table for it, or make the reference \"optional\": true"),
+                          src->target, (char *) def->inputs->pdata[0]);
+          cnode_free (node);
+          return NULL;
+        }
       if (def->inputs->len != 1)
         {
           map_diag_add (&c->diag, src->path, _("“%s” is made from several inputs; which one this refers to is "
@@ -678,7 +715,7 @@ compile_ref (Compiler    *c,
           return NULL;
         }
       found = cs_mapping_find_input (c->mapping, def->inputs->pdata[0]);
-      if (found < 0 || (node->lookup = get_lookup (c, src->path, c->tmpl->input, found, TRUE)) < 0)
+      if (found < 0 || (node->lookup = get_lookup (c, src->path, c->tmpl->input, found, TRUE)) == LOOKUP_SELF)
         {
           cnode_free (node);
           return NULL;
@@ -702,12 +739,18 @@ compile_ref (Compiler    *c,
       int input = cs_mapping_find_input (c->mapping, def->inputs->pdata[i]);
       int lookup = -1;
 
-      if (input < 0)
+      if (input < 0 || c->program->inputs[input].absent)
         continue;
-      if ((guint) input != c->tmpl->input && (lookup = get_lookup (c, src->path, c->tmpl->input, input, FALSE)) < 0)
+      if ((guint) input != c->tmpl->input &&
+          (lookup = get_lookup (c, src->path, c->tmpl->input, input, FALSE)) == LOOKUP_SELF)
         continue;
       g_array_append_val (node->lookups, lookup);
       g_array_append_val (node->target_inputs, input);
+    }
+  if (node->lookups->len == 0)
+    {
+      cnode_free (node);
+      return NULL;
     }
   return node;
 }
@@ -739,7 +782,7 @@ compile_node (Compiler    *c,
     case TNODE_COLUMN:
       node = cnode_new (CN_COLUMN, src, fhir_path);
       node->out = src->out;
-      if (!resolve_col (c, src->path, &src->col, &node->col))
+      if (!resolve_col (c, src->path, &src->col, &node->col) || node->col.lookup == LOOKUP_ABSENT)
         {
           cnode_free (node);
           return NULL;
@@ -1003,6 +1046,13 @@ cs_mapping_compile (CsMapping                *mapping,
       in->key_columns = g_array_new (FALSE, FALSE, sizeof (guint));
       in->templates = g_ptr_array_new ();
       in->reverse_joins = g_array_new (FALSE, FALSE, sizeof (guint));
+      if (in->header == NULL && def->optional)
+        {
+          in->absent = TRUE;
+          in->header = g_new0 (char *, 1);
+          in->name = g_strdup (def->role);
+          continue;
+        }
       if (in->header == NULL)
         {
           map_diag_add (&c.diag, def->path, _("no table is given for the input “%s”"), def->role);
@@ -1046,7 +1096,7 @@ cs_mapping_compile (CsMapping                *mapping,
           {
             int input = cs_mapping_find_input (mapping, def->inputs->pdata[k]);
 
-            if (input >= 0)
+            if (input >= 0 && !program->inputs[input].absent)
               compile_template (&c, r, input);
           }
       }

@@ -242,7 +242,9 @@ ref_row (Eval          *e,
 {
   GPtrArray *rows;
 
-  if (ref->lookup < 0)
+  if (ref->lookup == LOOKUP_ABSENT)
+    return NULL;
+  if (ref->lookup == LOOKUP_SELF)
     return e->row;
   rows = map_run_lookup (e->run, ref->lookup, e->row);
   return rows->len > 0 ? rows->pdata[0] : NULL;
@@ -449,6 +451,17 @@ eval_cond (Eval        *e,
       if (get_cell (e, &cond->col, NULL, &text, &len, NULL) != CELL_OK)
         return FALSE;
       return g_regex_match_full (cond->src->regex, text, len, 0, 0, NULL, NULL);
+    case COND_MAPPED:
+      {
+        const CsConceptMapTarget *targets;
+        gboolean listed;
+        g_autofree char *value = NULL;
+
+        if (get_cell (e, &cond->col, NULL, &text, &len, NULL) != CELL_OK)
+          return FALSE;
+        value = g_strndup (text, len);
+        return cs_concept_map_translate (cond->map, value, &targets, &listed) > 0;
+      }
     default:
       return FALSE;
     }
@@ -576,8 +589,15 @@ resource_base_id (Eval            *e,
         }
       else
         {
+          /* a template made from several inputs: the input is part of
+           * the name, so that equal keys of two tables give two ids */
           name = g_string_new (tmpl->def->name);
           g_string_append_c (name, '\x1f');
+          if (tmpl->def->inputs->len > 1 && tmpl->key_cols == NULL)
+            {
+              g_string_append (name, map_get_input (e->run->mapping, tmpl->input)->role);
+              g_string_append_c (name, '\x1f');
+            }
           g_string_append (name, key);
           cs_mapping_uuid5 (e->run->mapping->namespace_uuid, name->str, name->len, entry.id);
           entry.ok = TRUE;

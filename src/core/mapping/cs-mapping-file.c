@@ -616,8 +616,8 @@ parse_input (MapDiag          *diag,
              const char       *path,
              const CsJsonNode *node)
 {
-  static const char * const allowed[] = { "role", "description", "key", "join", "dialect", "columns",
-                                          "radiomics", NULL };
+  static const char * const allowed[] = { "role", "description", "optional", "key", "join", "dialect",
+                                          "columns", "radiomics", NULL };
   MapInputDef *input;
   const CsJsonNode *join, *dialect, *columns, *radiomics;
   const char *role;
@@ -644,6 +644,7 @@ parse_input (MapDiag          *diag,
     }
   input->role = g_strdup (role);
   input->description = g_strdup (get_string (diag, path, node, "description", FALSE));
+  input->optional = get_bool (diag, path, node, "optional", FALSE);
 
   input->key = get_string_list (diag, path, node, "key", TRUE, FALSE);
   if (input->key == NULL)
@@ -960,6 +961,8 @@ check_condition_refs (MapDiag        *diag,
     check_condition_refs (diag, mapping, res, cond->children->pdata[i]);
   if (cond->kind == COND_FEATURE && !res->wide)
     map_diag_add (diag, cond->path, _("a feature condition needs “forEachColumn” on the resource"));
+  if (cond->kind == COND_MAPPED && cond->target != NULL && cs_mapping_find_concept_map (mapping, cond->target) == NULL)
+    map_diag_add (diag, cond->path, _("no ConceptMap with the id or url “%s” in “conceptMaps”"), cond->target);
   check_role (diag, mapping, cond->path, cond->col.input);
 }
 

@@ -80,6 +80,7 @@ typedef enum
   COND_PRESENT,     /* column present (not missing); negate = missing */
   COND_EQUALS,      /* values: one or more (in) */
   COND_MATCHES,     /* regex, anchored */
+  COND_MAPPED,      /* the value has codes in a ConceptMap (target) */
   COND_FEATURE,     /* a feature attribute present */
 } MapCondKind;
 
@@ -95,6 +96,7 @@ struct _MapCond
   gboolean     numeric;    /* equals/in with JSON numbers: compare as numbers */
   GRegex      *regex;
   FeatureAttr  feature;
+  char        *target;     /* mapped: the ConceptMap's id or url */
 };
 
 void      map_cond_free       (MapCond *cond);
@@ -223,6 +225,7 @@ typedef struct
   CsCsvDialect  dialect;
   GPtrArray    *columns;      /* MapColumnDef* */
   char         *feature_class; /* radiomics: the class of bare feature names */
+  gboolean      optional;     /* may be left out of a run */
 } MapInputDef;
 
 typedef struct

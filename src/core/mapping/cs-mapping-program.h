@@ -37,9 +37,13 @@ typedef struct
   char    *description; /* "shape → clinical → dicom" */
 } CLookup;
 
+/* CColRef.lookup and CNode.lookup: the row itself, or an input left out of the run */
+#define LOOKUP_SELF   (-1)
+#define LOOKUP_ABSENT (-2)
+
 typedef struct
 {
-  int                 lookup;   /* index into program->lookups, -1 = the row itself */
+  int                 lookup;   /* index into program->lookups, LOOKUP_SELF or LOOKUP_ABSENT */
   guint               input;    /* input holding the column */
   guint               column;   /* column index in that input */
   const MapColumnDef *def;      /* parsing rules, or NULL (string) */
@@ -54,6 +58,7 @@ struct _CCond
   CCond      **children;
   guint        n_children;
   CColRef      col;
+  CsConceptMap *map;        /* mapped */
 };
 
 typedef enum
@@ -139,6 +144,7 @@ typedef struct
   GPtrArray *templates;        /* CTemplate* driven by this input (not owned) */
   guint      n_slots;          /* bits per row: 1 per template, 1 per feature column of wide ones */
   gboolean   indexed;          /* looked up by other inputs: held in memory */
+  gboolean   absent;           /* an optional input no table was given for */
   GArray    *reverse_joins;    /* guint: joins of this input used in reverse steps (need an index) */
 } CInput;
 

@@ -261,6 +261,13 @@ cs_mapping_run_add_input (CsMappingRun  *self,
       return FALSE;
     }
   in = &self->program->inputs[input];
+  if (in->absent)
+    {
+      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INPUT,
+                   _("the mapping was prepared without a table for the input “%s”"), role);
+      cs_csv_reader_free (reader);
+      return FALSE;
+    }
   if (g_strv_length ((char **) header) != in->n_columns ||
       !g_strv_equal ((const char * const *) in->header, header))
     {
@@ -699,6 +706,8 @@ run_input (CsMappingRun  *run,
   run->progress.preparing = FALSE;
   run->progress.input = input;
   run->progress.rows_done = 0;
+  if (in->absent)
+    return TRUE;
 
   if (table == NULL && run->readers[input] == NULL)
     {

@@ -66,6 +66,7 @@ map_cond_free (MapCond *cond)
   g_free (cond->col.column);
   g_clear_pointer (&cond->values, g_ptr_array_unref);
   g_clear_pointer (&cond->regex, g_regex_unref);
+  g_free (cond->target);
   g_free (cond);
 }
 
@@ -310,7 +311,8 @@ map_parse_condition (MapDiag          *diag,
                      int               depth)
 {
   static const char * const logic_keys[] = { "all", "any", "not", NULL };
-  static const char * const column_keys[] = { "column", "input", "present", "equals", "in", "matches", NULL };
+  static const char * const column_keys[] = { "column", "input", "present", "equals", "in", "matches", "mapped",
+                                              NULL };
   static const char * const feature_keys[] = { "feature", "present", NULL };
   g_autoptr(GPtrArray) children = NULL;
   MapCond *cond;
@@ -401,7 +403,7 @@ map_parse_condition (MapDiag          *diag,
       g_autofree char *list = g_strjoinv (", ", (char **) logic_keys);
 
       map_check_members (diag, path, node, column_keys);
-      map_diag_add (diag, path, _("a condition needs “column” (with present, equals, in or matches), "
+      map_diag_add (diag, path, _("a condition needs “column” (with present, equals, in, matches or mapped), "
                                   "“feature”, or one of %s"), list);
       map_cond_free (cond);
       return NULL;
@@ -470,8 +472,21 @@ map_parse_condition (MapDiag          *diag,
             map_diag_add (diag, mpath, _("not a regular expression: %s"), error->message);
         }
     }
+  if ((n = cs_json_get (node, "mapped")) != NULL)
+    {
+      n_tests++;
+      cond->kind = COND_MAPPED;
+      if (!map_json_is_nonempty_string (n))
+        {
+          g_autofree char *mpath = map_path_member (path, "mapped");
+
+          map_diag_add (diag, mpath, _("must be the id or url of a ConceptMap"));
+        }
+      else
+        cond->target = g_strdup (n->v.string.str);
+    }
   if (n_tests != 1)
-    map_diag_add (diag, path, _("give exactly one of “present”, “equals”, “in” or “matches”"));
+    map_diag_add (diag, path, _("give exactly one of “present”, “equals”, “in”, “matches” or “mapped”"));
 
   return cond;
 }

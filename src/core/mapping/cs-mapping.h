@@ -240,9 +240,10 @@ typedef struct
 } CsMappingTableInfo;
 
 /* Binds the mapping to the headers of its inputs (one CsMappingTableInfo
- * per input role the mapping declares; extra columns are fine, columns are
- * found by name). Fails with CS_MAPPING_ERROR_COMPILE listing every problem
- * (a missing column names the column and lists the header). */
+ * per input role the mapping declares, except optional inputs, which may be
+ * left out; extra columns are fine, columns are found by name). Fails with
+ * CS_MAPPING_ERROR_COMPILE listing every problem (a missing column names
+ * the column and lists the header). */
 CsMappingProgram *cs_mapping_compile        (CsMapping                *mapping,
                                              const CsMappingTableInfo *tables,
                                              guint                     n_tables,
@@ -253,6 +254,9 @@ CsMapping        *cs_mapping_program_get_mapping (CsMappingProgram *self);
 /* Whether an input is held in memory while running (other inputs look
  * rows up in it) or streamed. */
 gboolean          cs_mapping_program_input_is_indexed (CsMappingProgram *self,
+                                                       guint             input);
+/* Whether an optional input was left out (no table given when compiling). */
+gboolean          cs_mapping_program_input_is_absent  (CsMappingProgram *self,
                                                        guint             input);
 const char       *cs_mapping_program_get_column_name  (CsMappingProgram *self,
                                                        guint             input,
