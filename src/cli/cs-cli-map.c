@@ -204,8 +204,8 @@ print_summary (CsMappingRun *run,
   cs_mapping_run_get_stats (run, &stats);
   types = g_list_sort (types, (GCompareFunc) g_strcmp0);
   for (GList *l = types; l != NULL; l = l->next)
-    g_string_append_printf (by_type, "%s%s %u", by_type->len > 0 ? ", " : "", (char *) l->data,
-                            GPOINTER_TO_UINT (g_hash_table_lookup (counts, l->data)));
+    g_string_append_printf (by_type, "%s%s %" PRIu64, by_type->len > 0 ? ", " : "", (char *) l->data,
+                            *(guint64 *) g_hash_table_lookup (counts, l->data));
 
   if (written)
     /* Translators: "Mapped 422 rows to 2110 resources (Observation 1688, Patient 422) in out.ndjson" */

@@ -196,6 +196,19 @@ check(len(t["resources"]) == 5, "one trace entry per resource")
 p = run("--mapping", m, "--input", good, "-o", path("l.ndjson"), "--format", "ndjson", "--limit", "1", expect=0)
 check(len(ids_of(path("l.ndjson"))) == 2 + 2, "--limit 1 maps one row (and Device, Provenance)")
 
+# --- a FIFO (or a device such as /dev/stdout) is written in place, never replaced
+import stat
+import threading
+fifo = path("pipe.ndjson")
+os.mkfifo(fifo)
+received = []
+reader = threading.Thread(target=lambda: received.append(open(fifo).read()))
+reader.start()
+run("--mapping", m, "--input", good, "-o", fifo, "--format", "ndjson", expect=0)
+reader.join(60)
+check(stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO is still a FIFO (not renamed over)")
+check(received and received[0].count("\n") == 7, "the resources went through the FIFO")
+
 # --- bad input ----------------------------------------------------------------
 p = run("--mapping", m, "--input", "clinical=" + path("nosuch.csv"), "-o", path("x.ndjson"), "--format", "ndjson",
         expect=1)

@@ -583,6 +583,7 @@ compile_object (Compiler    *c,
 
         cs_json_append_escaped (k, m->key, -1);
         g_string_append_c (k, ':');
+        child->key_json_len = k->len;
         child->key_json = g_string_free (k, FALSE);
       }
       g_ptr_array_add (children, child);
@@ -872,6 +873,7 @@ set_feature_attr (CFeature    *f,
   f->attrs[attr] = g_strdup (text);
   json = g_string_new (NULL);
   cs_json_append_escaped (json, text, -1);
+  f->json_len[attr] = json->len;
   f->json[attr] = g_string_free (json, FALSE);
 }
 
@@ -899,6 +901,7 @@ compile_features (Compiler  *c,
         continue;
 
       f.column = col;
+      f.def = map_input_find_column (def, name);
       map_column_suffix (name, f.suffix);
       set_feature_attr (&f, FEATURE_COLUMN, name);
       set_feature_attr (&f, FEATURE_NAME, name);
@@ -938,12 +941,14 @@ compile_template (Compiler       *c,
   MapResourceDef *def = map_get_resource (c->mapping, resource);
   CInput *in = &c->program->inputs[input];
   CTemplate *tmpl = g_new0 (CTemplate, 1);
-  GString *type_json = g_string_new ("\"resourceType\":");
+  GString *type_json = g_string_new ("{\"resourceType\":");
 
   tmpl->resource = resource;
   tmpl->input = input;
   tmpl->def = def;
   cs_json_append_escaped (type_json, def->resource_type, -1);
+  g_string_append (type_json, ",\"id\":\"");
+  tmpl->type_json_len = type_json->len;
   tmpl->type_json = g_string_free (type_json, FALSE);
   c->tmpl = tmpl;
 
@@ -975,6 +980,7 @@ compile_template (Compiler       *c,
 
   tmpl->root = compile_object (c, def->template, def->resource_type, TRUE);
 
+  tmpl->index = c->program->templates->len;
   g_ptr_array_add (c->program->templates, tmpl);
   g_ptr_array_add (in->templates, tmpl);
 }

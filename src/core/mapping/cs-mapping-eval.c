@@ -388,9 +388,9 @@ feature_cell (Eval        *e,
               const char **text,
               gsize       *len)
 {
-  CColRef ref = { -1, e->tmpl->input, e->feature->column, NULL, e->feature->attrs[FEATURE_COLUMN] };
+  CColRef ref = { LOOKUP_SELF, e->tmpl->input, e->feature->column, e->feature->def,
+                  e->feature->attrs[FEATURE_COLUMN] };
 
-  ref.def = map_input_find_column (map_get_input (e->run->mapping, e->tmpl->input), ref.name);
   return get_cell (e, &ref, NULL, text, len, NULL);
 }
 
@@ -674,7 +674,7 @@ write_typed (Eval          *e,
     {
     case OUT_NUMBER:
       if (type == COLTYPE_DECIMAL || type == COLTYPE_INTEGER)
-        g_string_append_len (e->out, text, len);
+        map_out_add (e->out, text, len);
       else if (!normalize_decimal (text, len, decimal_comma, FALSE, e->out))
         {
           add_problem (e, CS_MAPPING_SEVERITY_ERROR, input, row, column, element,
@@ -684,7 +684,7 @@ write_typed (Eval          *e,
       return TRUE;
     case OUT_INTEGER:
       if (type == COLTYPE_INTEGER)
-        g_string_append_len (e->out, text, len);
+        map_out_add (e->out, text, len);
       else if (!normalize_decimal (text, len, FALSE, TRUE, e->out))
         {
           add_problem (e, CS_MAPPING_SEVERITY_ERROR, input, row, column, element,
@@ -699,7 +699,10 @@ write_typed (Eval          *e,
                        _("“%.*s” is not true or false"), (int) len, text);
           return FALSE;
         }
-      g_string_append (e->out, boolean ? "true" : "false");
+      if (boolean)
+        MAP_OUT_LIT (e->out, "true");
+      else
+        MAP_OUT_LIT (e->out, "false");
       return TRUE;
     case OUT_AUTO:
     case OUT_STRING:
@@ -872,11 +875,11 @@ write_reference (Eval            *e,
                  const CTemplate *target,
                  const char      *id)
 {
-  g_string_append (e->out, "{\"reference\":\"");
-  g_string_append (e->out, target->def->resource_type);
+  MAP_OUT_LIT (e->out, "{\"reference\":\"");
+  map_out_add (e->out, target->def->resource_type, strlen (target->def->resource_type));
   g_string_append_c (e->out, '/');
-  g_string_append (e->out, id);
-  g_string_append (e->out, "\"}");
+  map_out_add (e->out, id, strlen (id));
+  MAP_OUT_LIT (e->out, "\"}");
 }
 
 static void
@@ -1104,17 +1107,17 @@ eval_feature (Eval        *e,
 
       if (json == NULL)
         return FALSE;
-      g_string_append (e->out, json);
+      map_out_add (e->out, json, e->feature->json_len[node->src->feature]);
       return TRUE;
     }
 
   if (feature_cell (e, &text, &len) != CELL_OK)
     return FALSE;
   {
-    CColRef ref = { -1, e->tmpl->input, e->feature->column, NULL, e->feature->attrs[FEATURE_COLUMN] };
+    CColRef ref = { LOOKUP_SELF, e->tmpl->input, e->feature->column, e->feature->def,
+                    e->feature->attrs[FEATURE_COLUMN] };
     OutKind out = node->out;
 
-    ref.def = map_input_find_column (map_get_input (e->run->mapping, e->tmpl->input), ref.name);
     if (out == OUT_AUTO && ref.def != NULL && ref.def->type != COLTYPE_STRING)
       out = out_for_type (ref.def->type);
     else if (out == OUT_AUTO)
@@ -1204,11 +1207,11 @@ eval_object_members (Eval        *e,
         g_string_append_c (e->out, ',');
       if (child->kind == CN_CONST)
         {
-          g_string_append_len (e->out, child->json->str, child->json->len);
+          map_out_add (e->out, child->json->str, child->json->len);
           n++;
           continue;
         }
-      g_string_append (e->out, child->key_json);
+      map_out_add (e->out, child->key_json, child->key_json_len);
       if (e->trace)
         {
           g_string_append_c (e->tpath, '.');
@@ -1233,7 +1236,7 @@ eval_value (Eval        *e,
   switch (node->kind)
     {
     case CN_CONST:
-      g_string_append_len (e->out, node->json->str, node->json->len);
+      map_out_add (e->out, node->json->str, node->json->len);
       return TRUE;
 
     case CN_OBJECT:
@@ -1264,7 +1267,7 @@ eval_value (Eval        *e,
               g_string_append_c (e->out, ',');
             if (child->kind == CN_CONST)
               {
-                g_string_append_len (e->out, child->json->str, child->json->len);
+                map_out_add (e->out, child->json->str, child->json->len);
                 n += MAX (child->n_items, 1);
                 continue;
               }
@@ -1346,10 +1349,8 @@ eval_resource (Eval            *e,
   if (!resource_id (e, tmpl, e->row, feature, res.id))
     return MADE_FAILED;
 
-  g_string_append_c (e->out, '{');
-  g_string_append (e->out, tmpl->type_json);
-  g_string_append (e->out, ",\"id\":\"");
-  g_string_append (e->out, res.id);
+  map_out_add (e->out, tmpl->type_json, tmpl->type_json_len);
+  map_out_add (e->out, res.id, strlen (res.id));
   g_string_append_c (e->out, '"');
   if (e->trace)
     g_string_assign (e->tpath, tmpl->def->resource_type);

@@ -9,9 +9,29 @@
  */
 #pragma once
 
+#include <string.h>
+
 #include "cs-mapping-private.h"
 
 G_BEGIN_DECLS
+
+/* Appends to a GString without a function call when it has room: the
+ * evaluator writes every resource a few bytes at a time. */
+static inline void
+map_out_add (GString    *s,
+             const char *data,
+             gsize       len)
+{
+  if (G_LIKELY (s->len + len < s->allocated_len))
+    {
+      memcpy (s->str + s->len, data, len);
+      s->len += len;
+      s->str[s->len] = '\0';
+    }
+  else
+    g_string_append_len (s, data, len);
+}
+#define MAP_OUT_LIT(s, lit) map_out_add ((s), (lit), sizeof (lit) - 1)
 
 /* One step along the joins from one table to another. */
 typedef struct
@@ -90,6 +110,7 @@ struct _CNode
   const TNode  *src;          /* for its mapping path and options */
   char         *fhir_path;    /* "Observation.valueQuantity.value" (no indices) */
   char         *key_json;     /* member of an object: "\"key\":" */
+  gsize         key_json_len;
   const char   *key;          /* member name */
   GString      *json;         /* CONST: the serialised value */
   CNode       **children;     /* OBJECT members, ARRAY items */
@@ -114,13 +135,16 @@ struct _CNode
 typedef struct
 {
   guint   column;
+  const MapColumnDef *def;          /* the column's parsing rules, or NULL */
   char   *attrs[N_FEATURE_ATTRS];   /* the text of each attribute, NULL = none (FEATURE_VALUE unused) */
   char   *json[N_FEATURE_ATTRS];    /* the same as JSON string literals */
+  gsize   json_len[N_FEATURE_ATTRS];
   char    suffix[14];               /* id suffix */
 } CFeature;
 
 typedef struct
 {
+  guint            index;        /* in program->templates */
   guint            resource;     /* index in mapping->resources */
   guint            input;        /* driving input */
   MapResourceDef  *def;
@@ -132,7 +156,8 @@ typedef struct
   CFeature        *features;     /* wide: matched columns */
   guint            n_features;
   guint            slot;         /* first bit of this template in the input's per-row bitset */
-  char            *type_json;    /* "\"resourceType\":\"Observation\"" */
+  char            *type_json;    /* "{\"resourceType\":\"Observation\",\"id\":\"" */
+  gsize            type_json_len;
 } CTemplate;
 
 typedef struct

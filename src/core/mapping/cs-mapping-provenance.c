@@ -123,7 +123,7 @@ append_entity (GString    *out,
 
 gboolean
 map_provenance_write (const CsMappingProvenanceInfo *info,
-                      FILE                          *targets,
+                      MapSpill                      *targets,
                       MapEmitFunc                    emit,
                       gpointer                       user_data,
                       GError                       **error)
@@ -136,7 +136,6 @@ map_provenance_write (const CsMappingProvenanceInfo *info,
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (info->recorded);
   g_autofree char *recorded = g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ");
   char device_id[37], id[37];
-  char line[256];
   guint part = 0, n = 0;
 
   /* the software */
@@ -180,11 +179,10 @@ map_provenance_write (const CsMappingProvenanceInfo *info,
   /* the Provenance resources, CS_MAPPING_PROVENANCE_TARGETS targets each */
   for (;;)
     {
-      gboolean more = fgets (line, sizeof line, targets) != NULL;
-      gsize len = more ? strlen (line) : 0;
+      gsize len = 0;
+      const char *line = map_spill_next_line (targets, &len);
+      gboolean more = line != NULL;
 
-      if (more && len > 0 && line[len - 1] == '\n')
-        line[--len] = '\0';
       if (n > 0 && (!more || n == CS_MAPPING_PROVENANCE_TARGETS))
         {
           g_string_append (json, tail->str);
@@ -203,13 +201,14 @@ map_provenance_write (const CsMappingProvenanceInfo *info,
         }
       else
         g_string_append_c (json, ',');
-      g_string_append (json, "{\"reference\":");
-      cs_json_append_escaped (json, line, len);
-      g_string_append_c (json, '}');
+      /* "Type/id": FHIR ids and type names need no escaping */
+      g_string_append (json, "{\"reference\":\"");
+      g_string_append_len (json, line, len);
+      g_string_append (json, "\"}");
       n++;
     }
 
-  if (ferror (targets))
+  if (targets->failed)
     {
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot read a temporary file: %s"),
                    g_strerror (errno));

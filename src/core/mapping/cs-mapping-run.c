@@ -127,10 +127,11 @@ map_run_lookup (CsMappingRun *run,
 {
   LookupResult *result = &run->rs.lookups[lookup];
   CLookup *l = run->program->lookups->pdata[lookup];
-  g_autoptr(GPtrArray) current = g_ptr_array_new ();
+  g_autoptr(GPtrArray) current = NULL;
 
   if (result->done && row == run->rs.row)
     return result->rows;
+  current = g_ptr_array_new ();
 
   g_ptr_array_set_size (result->rows, 0);
   result->done = row == run->rs.row;
@@ -211,7 +212,8 @@ cs_mapping_run_new (CsMappingProgram  *program,
     }
   map_row_state_init (run, &run->rs);
   run->shared_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  run->type_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run->type_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  run->template_counts = g_new0 (guint64, MAX (program->templates->len, 1));
   return run;
 }
 
@@ -233,6 +235,7 @@ cs_mapping_run_free (CsMappingRun *self)
   map_row_state_clear (&self->rs);
   g_hash_table_unref (self->shared_ids);
   g_hash_table_unref (self->type_counts);
+  g_free (self->template_counts);
   cs_mapping_program_unref (self->program);
   g_free (self);
 }
@@ -386,7 +389,6 @@ emit_row (CsMappingRun  *run,
       RowResource *res = &g_array_index (rs->resources, RowResource, i);
       CsMappingResource out = { 0 };
       const char *type = res->tmpl->def->resource_type;
-      gpointer n;
 
       /* a resource with its own key may come from many rows: write it once */
       if (res->tmpl->key_cols != NULL)
@@ -443,11 +445,7 @@ emit_row (CsMappingRun  *run,
       if (count)
         {
           run->stats.resources++;
-          n = g_hash_table_lookup (run->type_counts, type);
-          if (n == NULL)
-            g_hash_table_insert (run->type_counts, g_strdup (type), GUINT_TO_POINTER (1));
-          else
-            g_hash_table_replace (run->type_counts, g_strdup (type), GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
+          run->template_counts[res->tmpl->index]++;
         }
     }
   return TRUE;
@@ -841,6 +839,21 @@ cs_mapping_run_get_stats (CsMappingRun   *self,
 GHashTable *
 cs_mapping_run_get_type_counts (CsMappingRun *self)
 {
+  g_hash_table_remove_all (self->type_counts);
+  for (guint i = 0; i < self->program->templates->len; i++)
+    {
+      CTemplate *tmpl = self->program->templates->pdata[i];
+      guint64 *n;
+
+      if (self->template_counts[i] == 0)
+        continue;
+      if (!(n = g_hash_table_lookup (self->type_counts, tmpl->def->resource_type)))
+        {
+          n = g_new0 (guint64, 1);
+          g_hash_table_insert (self->type_counts, g_strdup (tmpl->def->resource_type), n);
+        }
+      *n += self->template_counts[i];
+    }
   return self->type_counts;
 }
 

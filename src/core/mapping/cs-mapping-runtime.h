@@ -140,7 +140,8 @@ struct _CsMappingRun
   RowState            rs;
   gboolean            prepared;
   GHashTable         *shared_ids; /* Type/id of resources with their own key → content checksum */
-  GHashTable         *type_counts;
+  GHashTable         *type_counts;  /* built from template_counts when asked */
+  guint64            *template_counts; /* resources per program template */
   CsMappingStats      stats;
   /* progress */
   const CsMappingSink *sink;

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -17,29 +18,69 @@
 #include "cs-mapping-program.h"
 #include "cs-mapping-writer-private.h"
 
-#define BUFFER_SIZE (1 << 20)
+#define BUFFER_SIZE (4 << 20)
 
 /* ------------------------------------------------------------------ */
 /* A file written under a temporary name                               */
+
+static gboolean
+write_all (int          fd,
+           const char  *data,
+           gsize        length,
+           int         *saved_errno)
+{
+  while (length > 0)
+    {
+      gssize n = write (fd, data, MIN (length, (gsize) G_MAXSSIZE));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          *saved_errno = n < 0 ? errno : EIO;
+          return FALSE;
+        }
+      data += n;
+      length -= n;
+    }
+  return TRUE;
+}
 
 gboolean
 map_file_open (MapFile     *file,
                const char  *path,
                GError     **error)
 {
-  int fd;
+  GStatBuf st;
 
   memset (file, 0, sizeof *file);
   file->path = g_strdup (path);
+
+  /* A FIFO or a device (/dev/stdout) is written in place: renaming a file
+   * over it would replace it. Only regular files are replaced atomically. */
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      if (S_ISDIR (st.st_mode) || (file->fd = g_open (path, O_WRONLY, 0)) < 0)
+        {
+          int saved = S_ISDIR (st.st_mode) ? EISDIR : errno;
+
+          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write %s: %s"), path,
+                       g_strerror (saved));
+          g_clear_pointer (&file->path, g_free);
+          return FALSE;
+        }
+      file->direct = TRUE;
+      file->buffer = g_malloc (BUFFER_SIZE);
+      return TRUE;
+    }
+
   file->tmp_path = g_strconcat (path, ".XXXXXX", NULL);
-  fd = g_mkstemp_full (file->tmp_path, O_WRONLY, 0644);
-  if (fd < 0 || (file->fp = fdopen (fd, "w")) == NULL)
+  file->fd = g_mkstemp_full (file->tmp_path, O_WRONLY, 0644);
+  if (file->fd < 0)
     {
       int saved = errno;
       g_autofree char *dir = g_path_get_dirname (path);
 
-      if (fd >= 0)
-        close (fd);
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write in %s: %s"), dir,
                    g_strerror (saved));
       g_clear_pointer (&file->tmp_path, g_free);
@@ -47,7 +88,22 @@ map_file_open (MapFile     *file,
       return FALSE;
     }
   file->buffer = g_malloc (BUFFER_SIZE);
-  setvbuf (file->fp, file->buffer, _IOFBF, BUFFER_SIZE);
+  return TRUE;
+}
+
+static gboolean
+map_file_flush (MapFile  *file,
+                GError  **error)
+{
+  int saved = 0;
+
+  if (file->used > 0 && !write_all (file->fd, file->buffer, file->used, &saved))
+    {
+      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  file->used = 0;
   return TRUE;
 }
 
@@ -57,14 +113,28 @@ map_file_write (MapFile     *file,
                 gsize        length,
                 GError     **error)
 {
-  if (length > 0 && fwrite (data, 1, length, file->fp) != length)
+  if (G_LIKELY (file->used + length <= BUFFER_SIZE))
     {
-      int saved = errno;
-
-      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
-                   g_strerror (saved));
-      return FALSE;
+      memcpy (file->buffer + file->used, data, length);
+      file->used += length;
+      return TRUE;
     }
+  if (!map_file_flush (file, error))
+    return FALSE;
+  if (length >= BUFFER_SIZE / 2)
+    {
+      int saved = 0;
+
+      if (!write_all (file->fd, data, length, &saved))
+        {
+          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
+                       g_strerror (saved));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  memcpy (file->buffer, data, length);
+  file->used = length;
   return TRUE;
 }
 
@@ -74,13 +144,25 @@ map_file_commit (MapFile  *file,
 {
   int saved = 0;
 
-  if (file->fp == NULL)
+  if (file->fd < 0)
     return TRUE;
-  if (fflush (file->fp) != 0 || fsync (fileno (file->fp)) != 0)
+  if (!map_file_flush (file, error))
+    {
+      map_file_abort (file);
+      return FALSE;
+    }
+  if (file->direct)
+    {
+      close (file->fd);
+      file->fd = -1;
+      g_clear_pointer (&file->buffer, g_free);
+      return TRUE;
+    }
+  if (fsync (file->fd) != 0)
     saved = errno;
-  if (fclose (file->fp) != 0 && saved == 0)
+  if (close (file->fd) != 0 && saved == 0)
     saved = errno;
-  file->fp = NULL;
+  file->fd = -1;
   if (saved == 0 && g_rename (file->tmp_path, file->path) != 0)
     saved = errno;
   if (saved != 0)
@@ -96,11 +178,12 @@ map_file_commit (MapFile  *file,
 void
 map_file_abort (MapFile *file)
 {
-  if (file->fp != NULL)
+  if (file->fd >= 0)
     {
-      fclose (file->fp);
-      file->fp = NULL;
-      g_unlink (file->tmp_path);
+      close (file->fd);
+      file->fd = -1;
+      if (!file->direct)
+        g_unlink (file->tmp_path);
     }
   g_clear_pointer (&file->buffer, g_free);
 }
@@ -111,6 +194,120 @@ map_file_clear (MapFile *file)
   map_file_abort (file);
   g_clear_pointer (&file->path, g_free);
   g_clear_pointer (&file->tmp_path, g_free);
+}
+
+/* ------------------------------------------------------------------ */
+/* A temporary file read back in order                                 */
+
+#define SPILL_BUFFER (1 << 20)
+
+void
+map_spill_init (MapSpill *spill)
+{
+  g_autofree char *name = NULL;
+
+  memset (spill, 0, sizeof *spill);
+  spill->fd = g_file_open_tmp ("cohortscope-map-XXXXXX", &name, NULL);
+  if (spill->fd >= 0)
+    g_unlink (name);
+  else
+    spill->failed = TRUE;
+  spill->buffer = g_malloc (SPILL_BUFFER);
+}
+
+void
+map_spill_add (MapSpill   *spill,
+               const char *data,
+               gsize       length)
+{
+  int saved;
+
+  if (spill->failed)
+    return;
+  if (spill->used + length > SPILL_BUFFER)
+    {
+      if (!write_all (spill->fd, spill->buffer, spill->used, &saved))
+        spill->failed = TRUE;
+      spill->used = 0;
+    }
+  if (length > SPILL_BUFFER)
+    {
+      if (!write_all (spill->fd, data, length, &saved))
+        spill->failed = TRUE;
+      return;
+    }
+  memcpy (spill->buffer + spill->used, data, length);
+  spill->used += length;
+}
+
+gboolean
+map_spill_rewind (MapSpill  *spill,
+                  GError   **error)
+{
+  int saved = EIO;
+
+  if (!spill->failed && spill->used > 0 && !write_all (spill->fd, spill->buffer, spill->used, &saved))
+    spill->failed = TRUE;
+  if (spill->failed || lseek (spill->fd, 0, SEEK_SET) != 0)
+    {
+      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot use a temporary file: %s"),
+                   g_strerror (saved));
+      return FALSE;
+    }
+  spill->used = 0;
+  spill->pos = 0;
+  return TRUE;
+}
+
+const char *
+map_spill_next_line (MapSpill *spill,
+                     gsize    *length)
+{
+  for (;;)
+    {
+      char *start = spill->buffer + spill->pos;
+      char *nl = memchr (start, '\n', spill->used - spill->pos);
+      gssize n;
+
+      if (nl != NULL)
+        {
+          *length = nl - start;
+          *nl = '\0';
+          spill->pos = (nl - spill->buffer) + 1;
+          return start;
+        }
+      /* keep the partial line and read more behind it */
+      memmove (spill->buffer, start, spill->used - spill->pos);
+      spill->used -= spill->pos;
+      spill->pos = 0;
+      do
+        n = read (spill->fd, spill->buffer + spill->used, SPILL_BUFFER - spill->used);
+      while (n < 0 && errno == EINTR);
+      if (n <= 0)
+        {
+          spill->failed |= n < 0;
+          return NULL;   /* lines always end in \n: nothing is left */
+        }
+      spill->used += n;
+    }
+}
+
+void
+map_spill_to_end (MapSpill *spill)
+{
+  if (!spill->failed && lseek (spill->fd, 0, SEEK_END) < 0)
+    spill->failed = TRUE;
+  spill->used = 0;
+  spill->pos = 0;
+}
+
+void
+map_spill_clear (MapSpill *spill)
+{
+  if (spill->fd >= 0)
+    close (spill->fd);
+  spill->fd = -1;
+  g_clear_pointer (&spill->buffer, g_free);
 }
 
 /* ------------------------------------------------------------------ */
@@ -128,7 +325,7 @@ struct _CsMappingWriter
   CsMappingProvenanceInfo info;
   CsMapping              *mapping;
   GPtrArray              *strings;       /* owned copies behind info */
-  FILE                   *targets;       /* "Type/id\n" of every resource written */
+  MapSpill                targets;       /* "Type/id\n" of every resource written */
 };
 
 gboolean
@@ -156,7 +353,7 @@ cs_mapping_writer_new (const char             *path,
   self->format = format;
   self->entry = g_string_new (NULL);
   /* the targets of the Provenance, should it be asked for at commit */
-  self->targets = tmpfile ();
+  map_spill_init (&self->targets);
   if (!map_file_open (&self->file, path, error))
     return NULL;
   if (format != CS_MAPPING_OUTPUT_NDJSON)
@@ -237,12 +434,10 @@ cs_mapping_writer_add (CsMappingWriter  *self,
                        gsize             length,
                        GError          **error)
 {
-  if (self->targets != NULL && fprintf (self->targets, "%s/%s\n", resource_type, id) < 0)
-    {
-      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write a temporary file: %s"),
-                   g_strerror (errno));
-      return FALSE;
-    }
+  map_spill_add (&self->targets, resource_type, strlen (resource_type));
+  map_spill_add (&self->targets, "/", 1);
+  map_spill_add (&self->targets, id, strlen (id));
+  map_spill_add (&self->targets, "\n", 1);
   return write_resource (self, resource_type, id, json, length, error);
 }
 
@@ -262,14 +457,8 @@ cs_mapping_writer_commit (CsMappingWriter  *self,
 {
   if (self->provenance && self->count > 0)
     {
-      if (self->targets == NULL || fflush (self->targets) != 0)
-        {
-          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write a temporary file: %s"),
-                       g_strerror (errno));
-          return FALSE;
-        }
-      rewind (self->targets);
-      if (!map_provenance_write (&self->info, self->targets, emit_provenance_resource, self, error))
+      if (!map_spill_rewind (&self->targets, error) ||
+          !map_provenance_write (&self->info, &self->targets, emit_provenance_resource, self, error))
         return FALSE;
     }
   if (self->format != CS_MAPPING_OUTPUT_NDJSON)
@@ -298,8 +487,7 @@ cs_mapping_writer_free (CsMappingWriter *self)
     return;
   map_file_clear (&self->file);
   g_string_free (self->entry, TRUE);
-  if (self->targets != NULL)
-    fclose (self->targets);
+  map_spill_clear (&self->targets);
   g_clear_pointer (&self->strings, g_ptr_array_unref);
   g_clear_pointer (&self->mapping, cs_mapping_unref);
   g_free (self);
@@ -316,7 +504,7 @@ cs_mapping_writer_get_count (CsMappingWriter *self)
 
 struct _CsMappingReport
 {
-  FILE    *spill;      /* CSV lines, without the header */
+  MapSpill spill;      /* CSV lines, without the header */
   guint64  count;
   GString *line;
 };
@@ -332,7 +520,7 @@ cs_mapping_report_new (void)
 {
   CsMappingReport *self = g_new0 (CsMappingReport, 1);
 
-  self->spill = tmpfile ();
+  map_spill_init (&self->spill);
   self->line = g_string_new (NULL);
   return self;
 }
@@ -373,8 +561,7 @@ cs_mapping_report_add (CsMappingReport        *self,
   g_string_append_c (l, ',');
   cs_csv_append_field (l, p->message, ',');
   g_string_append_c (l, '\n');
-  if (self->spill != NULL)
-    fwrite (l->str, 1, l->len, self->spill);
+  map_spill_add (&self->spill, l->str, l->len);
   self->count++;
 }
 
@@ -391,30 +578,27 @@ cs_mapping_report_write (CsMappingReport  *self,
 {
   static const char header[] = "severity,input,file,row,line,column,value,resource,element,message\n";
   MapFile file;
-  char buffer[65536];
-  size_t n;
+  const char *line;
+  gsize n;
 
-  if (self->spill == NULL || fflush (self->spill) != 0)
-    {
-      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write a temporary file: %s"),
-                   g_strerror (errno));
-      return FALSE;
-    }
+  /* CSV fields may hold line breaks: the lines are copied as they come */
+  if (!map_spill_rewind (&self->spill, error))
+    return FALSE;
   if (!map_file_open (&file, path, error))
     return FALSE;
   if (!map_file_write (&file, header, strlen (header), error))
     goto fail;
-  rewind (self->spill);
-  while ((n = fread (buffer, 1, sizeof buffer, self->spill)) > 0)
-    if (!map_file_write (&file, buffer, n, error))
+  while ((line = map_spill_next_line (&self->spill, &n)) != NULL)
+    if (!map_file_write (&file, line, n, error) || !map_file_write (&file, "\n", 1, error))
       goto fail;
-  fseek (self->spill, 0, SEEK_END);
+  map_spill_to_end (&self->spill);
   if (!map_file_commit (&file, error))
     goto fail;
   map_file_clear (&file);
   return TRUE;
 
 fail:
+  map_spill_to_end (&self->spill);
   map_file_clear (&file);
   return FALSE;
 }
@@ -424,8 +608,7 @@ cs_mapping_report_free (CsMappingReport *self)
 {
   if (self == NULL)
     return;
-  if (self->spill != NULL)
-    fclose (self->spill);
+  map_spill_clear (&self->spill);
   g_string_free (self->line, TRUE);
   g_free (self);
 }

@@ -321,7 +321,7 @@ typedef struct
 
 void          cs_mapping_run_get_stats      (CsMappingRun      *self,
                                              CsMappingStats    *stats);
-/* Resources per type so far, "Type" → count (owned by the run). */
+/* Resources per type so far, "Type" → guint64* count (owned by the run). */
 GHashTable   *cs_mapping_run_get_type_counts (CsMappingRun     *self);
 
 /* Runs cs_mapping_run_all() in a thread (the sink is called on that
