@@ -33,9 +33,7 @@ static const CsCliCommand commands[] = {
   { "correlate", cs_cli_cmd_correlate, N_("Correlate features with clinical variables") },
   { "survival",  cs_cli_cmd_survival,  N_("Kaplan–Meier estimates and log-rank test") },
   { "chart",     cs_cli_cmd_chart,     N_("Render a chart to PNG, SVG or PDF") },
-#ifdef CS_HAVE_MAPPING
   { "map",       cs_cli_cmd_map,       N_("Map CSV tables to FHIR resources with a mapping file") },
-#endif
   { "push",      cs_cli_cmd_push,      N_("Upload a Bundle or NDJSON file to a FHIR server") },
   { "demo",      cs_cli_cmd_demo,      N_("Write the synthetic demo cohort as a FHIR Bundle") },
 };

@@ -36,11 +36,12 @@ typedef enum
   CS_CSV_ERROR_RAGGED,      /* a record with more or fewer fields than the header */
   CS_CSV_ERROR_LIMIT,       /* a field or record beyond the documented size limit */
   CS_CSV_ERROR_HEADER,      /* empty or duplicate column names where they are not allowed */
+  CS_CSV_ERROR_DIALECT,     /* an unusable dialect: a line break or non-ASCII byte as delimiter */
 } CsCsvError;
 
 GQuark cs_csv_error_quark (void);
 
-/* Limits (documented in docs/MAPPING.md): one record at most 64 MiB, at most
+/* Limits (documented in docs/CSV.md): one record at most 64 MiB, at most
  * 100,000 columns. */
 #define CS_CSV_MAX_RECORD_BYTES (64u * 1024u * 1024u)
 #define CS_CSV_MAX_COLUMNS      100000u
@@ -68,6 +69,8 @@ void          cs_csv_dialect_copy      (const CsCsvDialect *src,
 gboolean      cs_csv_dialect_is_missing (const CsCsvDialect *dialect,
                                          const char         *field,
                                          gsize               length);
+/* The tokens used when dialect->missing is NULL (NULL-terminated, static). */
+const char * const *cs_csv_dialect_get_default_missing (void);
 
 /* One record. Fields are NUL-terminated UTF-8 with quotes removed; they stay
  * valid until the next cs_csv_reader_next() or cs_csv_reader_free(). */
@@ -113,10 +116,11 @@ gboolean      cs_csv_reader_had_bom        (CsCsvReader         *self);
 const char   *cs_csv_reader_get_line_end   (CsCsvReader         *self);
 
 guint         cs_csv_reader_get_n_columns  (CsCsvReader         *self);
-/* Column names (the header, trimmed of surrounding ASCII space), or
+/* Column names (the header, trimmed of surrounding ASCII space and U+FEFF), or
  * "column 1", "column 2", … without a header. NULL-terminated. */
 const char * const *cs_csv_reader_get_header (CsCsvReader       *self);
-/* Index of a column by exact name, else by name ignoring ASCII case; -1 if none. */
+/* Index of a column by exact name, else by name ignoring ASCII case; -1 if
+ * none (or when several names match ignoring case and none exactly). */
 int           cs_csv_reader_find_column    (CsCsvReader         *self,
                                             const char          *name);
 
@@ -148,7 +152,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsCsvReader, cs_csv_reader_free)
  * with decimal_comma, ','), optional exponent; surrounding ASCII space is
  * allowed; nothing else (no thousands separators, no "inf"/"nan"). A value
  * beyond the double range is refused (FALSE), one that underflows becomes the
- * nearest representable value (a subnormal, or 0 for exact zeros only). */
+ * correctly rounded value (a subnormal, or a signed 0 when it is below half
+ * the smallest subnormal). Results are correctly rounded, as strtod's. */
 gboolean      cs_csv_parse_double          (const char          *text,
                                             gboolean             decimal_comma,
                                             double              *out);
@@ -161,6 +166,10 @@ gboolean      cs_csv_parse_int64           (const char          *text,
 gboolean      cs_csv_parse_date            (const char          *text,
                                             const char          *format,
                                             char                 out[11]);
+/* Checks a date format for cs_csv_parse_date (a year, a day only with a
+ * month, known directives); error in CS_CSV_ERROR_DIALECT names the problem. */
+gboolean      cs_csv_date_format_check     (const char          *format,
+                                            GError             **error);
 
 /* ------------------------------------------------------------------ */
 /* Column profiles: detected type, missing count, distinct values       */
@@ -187,7 +196,7 @@ typedef struct
   gboolean      distinct_capped;
   GPtrArray    *values;         /* char*, distinct non-missing values, in first-seen order (capped) */
   GArray       *counts;         /* guint64 per entry of values */
-  double        min, max;       /* for integer and decimal columns */
+  double        min, max;       /* for integer and decimal columns; NAN otherwise */
 } CsCsvColumnProfile;
 
 #define CS_CSV_PROFILE_MAX_DISTINCT 10000u
@@ -221,7 +230,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsCsvProfile, cs_csv_profile_free)
 /* Writing                                                             */
 
 /* Appends one CSV field to out, quoted per RFC 4180 when it holds the
- * delimiter, a quote, CR or LF (or leading/trailing space). */
+ * delimiter, a quote, CR or LF (or leading/trailing space or tab, or starts
+ * with U+FEFF, which would read as a byte-order mark at the start of a file). */
 void          cs_csv_append_field          (GString             *out,
                                             const char          *field,
                                             char                 delimiter);

@@ -430,17 +430,14 @@ parse_column (MapDiag          *diag,
     }
   else if (def->date_format != NULL)
     {
-      /* only %Y %m %d %y and literal characters */
-      for (const char *p = def->date_format; *p != '\0'; p++)
-        if (*p == '%' && (p[1] == '\0' || strchr ("Ymdy", p[1]) == NULL))
-          {
-            g_autofree char *fpath = map_path_member (path, "format");
+      g_autoptr(GError) error = NULL;
 
-            map_diag_add (diag, fpath, _("“%s”: only %%Y, %%m, %%d and %%y are understood"), def->date_format);
-            break;
-          }
-        else if (*p == '%')
-          p++;
+      if (!cs_csv_date_format_check (def->date_format, &error))
+        {
+          g_autofree char *fpath = map_path_member (path, "format");
+
+          map_diag_add (diag, fpath, "“%s”: %s", def->date_format, error->message);
+        }
     }
 
   if ((missing = get_string_list (diag, path, node, "missing", FALSE, TRUE)) != NULL)

@@ -1,0 +1,80 @@
+/* cs-bench.c: measuring a benchmark variant in a forked child
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cs-bench.h"
+
+CsBenchResult
+cs_bench_run_in_child (const char  *label,
+                       CsBenchFunc  func,
+                       gpointer     data)
+{
+  CsBenchResult result = { 0, 0, 0, 0, 0, FALSE };
+  struct rusage usage;
+  int status = 0;
+  int fds[2];
+  pid_t pid;
+
+  if (pipe (fds) != 0)
+    g_error ("pipe: %s", g_strerror (errno));
+  pid = fork ();
+  if (pid < 0)
+    g_error ("fork: %s", g_strerror (errno));
+
+  if (pid == 0)
+    {
+      g_autoptr(GError) error = NULL;
+      CsBenchResult child = { 0, 0, 0, 0, 0, FALSE };
+      gint64 start;
+
+      close (fds[0]);
+      start = g_get_monotonic_time ();
+      child.ok = func (data, &child.count, &child.checksum, &error);
+      child.seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+      if (!child.ok)
+        g_printerr ("%s: %s\n", label, error != NULL ? error->message : "failed");
+      if (write (fds[1], &child, sizeof child) != (ssize_t) sizeof child)
+        _exit (2);
+      _exit (child.ok ? 0 : 1);
+    }
+
+  close (fds[1]);
+  if (read (fds[0], &result, sizeof result) != (ssize_t) sizeof result)
+    result.ok = FALSE;
+  close (fds[0]);
+  if (wait4 (pid, &status, 0, &usage) < 0)
+    g_error ("wait4: %s", g_strerror (errno));
+  result.maxrss_kib = usage.ru_maxrss;
+  result.cpu_seconds = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    result.ok = FALSE;
+  return result;
+}
+
+void
+cs_bench_keep_best (CsBenchResult       *best,
+                    const CsBenchResult *run)
+{
+  gboolean first = best->seconds == 0 && best->maxrss_kib == 0;
+  long rss = MAX (best->maxrss_kib, run->maxrss_kib);
+
+  if (!run->ok || (!first && !best->ok))
+    {
+      best->ok = FALSE;
+      best->maxrss_kib = rss;
+      return;
+    }
+  if (first || run->seconds < best->seconds)
+    *best = *run;
+  best->maxrss_kib = rss;
+}

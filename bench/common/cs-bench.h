@@ -1,0 +1,41 @@
+/* cs-bench.h: measuring a benchmark variant in a forked child
+ *
+ * The child does the work, so its peak RSS (wait4 rusage) is its own and one
+ * variant's allocations cannot flatter or burden the next. Subtract the RSS
+ * of a child that does nothing to get what the work itself needed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double   seconds;        /* wall time of the work, measured in the child */
+  double   cpu_seconds;    /* user + system time of the child */
+  long     maxrss_kib;     /* peak RSS of the child */
+  guint64  count;          /* what the work counted (records, fields, resources…) */
+  double   checksum;       /* something computed from the data, so nothing is optimised away */
+  gboolean ok;
+} CsBenchResult;
+
+/* The work of one variant; runs in the child. */
+typedef gboolean (*CsBenchFunc) (gpointer   data,
+                                 guint64   *count,
+                                 double    *checksum,
+                                 GError   **error);
+
+/* Runs func in a forked child; a failure is printed with label. */
+CsBenchResult cs_bench_run_in_child (const char    *label,
+                                     CsBenchFunc    func,
+                                     gpointer       data);
+
+/* Folds a run into best: the fastest run's times and counts, the largest
+ * peak RSS of all runs. best starts zeroed; a failed run makes it failed. */
+void          cs_bench_keep_best    (CsBenchResult       *best,
+                                     const CsBenchResult *run);
+
+G_END_DECLS
