@@ -420,6 +420,21 @@ test_wide_to_long (void)
   g_assert_nonnull (group3);
   g_assert_null (strstr (group3, "hasMember"));
 
+  /* the same resources without tracing (parts that depend on the column
+   * only are then rendered once per column) */
+  {
+    g_autoptr(MapRun) plain = map_run_new (wide_mapping, 0, "features",
+                                           "PatientID,Lesion,f_a,f_b,f_skip,other\n"
+                                           "P1,L1,1.5,,9,x\n"
+                                           "P1,L2,2.5,3e2,9,x\n"
+                                           "P1,L3,,,9,x\n", NULL);
+
+    map_run_execute (plain, NULL);
+    g_assert_cmpuint (plain->resources->len, ==, r->resources->len);
+    for (guint i = 0; i < r->resources->len; i++)
+      g_assert_cmpstr (plain->resources->pdata[i], ==, r->resources->pdata[i]);
+  }
+
   /* provenance: the value came from the cell, the code from the header */
   {
     g_autofree char *value = g_strdup_printf ("%s Observation.valueQuantity.value <- features:1:f_a",

@@ -54,6 +54,7 @@ cnode_free (CNode *node)
   g_free (node->parts);
   g_clear_pointer (&node->lookups, g_array_unref);
   g_clear_pointer (&node->target_inputs, g_array_unref);
+  g_clear_pointer (&node->per_feature, g_ptr_array_unref);
   g_free (node);
 }
 
@@ -680,6 +681,8 @@ compile_ref (Compiler    *c,
 
   node = cnode_new (src->kind == TNODE_REF ? CN_REF : CN_REF_ALL, src, fhir_path);
   node->target = target;
+  if (src->kind == TNODE_REF)
+    node->ref_slot = c->program->n_ref_slots++;
 
   if (src->kind == TNODE_REF)
     {
@@ -902,7 +905,7 @@ compile_features (Compiler  *c,
 
       f.column = col;
       f.def = map_input_find_column (def, name);
-      map_column_suffix (name, f.suffix);
+      cs_mapping_column_id_suffix (name, f.suffix);
       set_feature_attr (&f, FEATURE_COLUMN, name);
       set_feature_attr (&f, FEATURE_NAME, name);
       if (tmpl->def->radiomics)
@@ -928,6 +931,106 @@ compile_features (Compiler  *c,
 
   tmpl->n_features = features->len;
   tmpl->features = (CFeature *) (gpointer) g_array_free (g_steal_pointer (&features), FALSE);
+}
+
+/* Whether a subtree depends on nothing but the feature column: its
+ * directives are feature attributes other than the value, and its
+ * conditions feature conditions on them. */
+static gboolean
+cond_per_feature (const CCond *cond)
+{
+  if (cond == NULL)
+    return TRUE;
+  for (guint i = 0; i < cond->n_children; i++)
+    if (!cond_per_feature (cond->children[i]))
+      return FALSE;
+  return cond->kind == COND_ALL || cond->kind == COND_ANY || cond->kind == COND_NOT ||
+         (cond->kind == COND_FEATURE && cond->src->feature != FEATURE_VALUE);
+}
+
+static gboolean
+is_per_feature (const CNode *node)
+{
+  switch (node->kind)
+    {
+    case CN_CONST:
+      return TRUE;
+    case CN_FEATURE:
+      return node->src->feature != FEATURE_VALUE;
+    case CN_INTERP:
+      for (guint i = 0; i < node->n_parts; i++)
+        if (node->parts[i].is_column || (node->parts[i].is_feature && node->parts[i].feature == FEATURE_VALUE))
+          return FALSE;
+      return TRUE;
+    case CN_OBJECT:
+    case CN_ARRAY:
+      if (!cond_per_feature (node->when))
+        return FALSE;
+      for (guint i = 0; i < node->n_children; i++)
+        if (!is_per_feature (node->children[i]))
+          return FALSE;
+      return TRUE;
+    case CN_COLUMN:
+    case CN_MAP:
+    case CN_REF:
+    case CN_REF_ALL:
+    case CN_PER_FEATURE:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+string_free (gpointer string)
+{
+  if (string != NULL)
+    g_string_free (string, TRUE);
+}
+
+/* Replaces the largest subtrees of a wide-to-long template that depend on
+ * the feature column only by their rendering for each column: the code of
+ * a feature Observation (pyradiomics and IBSI codings, text), its method,
+ * its unit are then one copy per resource instead of a walk. */
+static void
+fold_per_feature (CTemplate *tmpl,
+                  CNode     *node)
+{
+  if (node->kind != CN_OBJECT && node->kind != CN_ARRAY)
+    return;
+  for (guint i = 0; i < node->n_children; i++)
+    {
+      CNode *child = node->children[i];
+      CNode *folded;
+
+      if (child->kind == CN_CONST)
+        continue;
+      if (!is_per_feature (child))
+        {
+          fold_per_feature (tmpl, child);
+          continue;
+        }
+      folded = cnode_new (CN_PER_FEATURE, child->src, child->fhir_path);
+      folded->key = child->key;
+      folded->key_json = g_strdup (child->key_json);
+      folded->key_json_len = child->key_json_len;
+      folded->per_feature = g_ptr_array_new_with_free_func (string_free);
+      for (guint f = 0; f < tmpl->n_features; f++)
+        {
+          GString *out = g_string_new (NULL);
+
+          if (map_eval_render_per_feature (tmpl, child, f, out))
+            g_ptr_array_add (folded->per_feature, out);
+          else
+            {
+              g_string_free (out, TRUE);
+              g_ptr_array_add (folded->per_feature, NULL);
+            }
+        }
+      folded->children = g_new (CNode *, 1);
+      folded->children[0] = child;
+      folded->n_children = 1;
+      node->children[i] = folded;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -979,6 +1082,8 @@ compile_template (Compiler       *c,
     compile_features (c, tmpl);
 
   tmpl->root = compile_object (c, def->template, def->resource_type, TRUE);
+  if (def->wide && c->diag.messages->len == 0)
+    fold_per_feature (tmpl, tmpl->root);
 
   tmpl->index = c->program->templates->len;
   g_ptr_array_add (c->program->templates, tmpl);

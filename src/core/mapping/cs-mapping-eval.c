@@ -916,6 +916,14 @@ eval_ref (Eval        *e,
   gboolean made;
   char id[68];
 
+  if (!e->trace && e->rs->ref_stamp[node->ref_slot] == e->rs->stamp)
+    {
+      GString *cached = e->rs->ref_cache[node->ref_slot];
+
+      map_out_add (e->out, cached->str, cached->len);
+      return TRUE;
+    }
+
   if (node->lookup < 0)
     {
       int state;
@@ -969,7 +977,18 @@ eval_ref (Eval        *e,
   if (!resource_id (e, target, row, -1, id))
     return FALSE;
   trace_ref_cells (e, node->lookup);
-  write_reference (e, target, id);
+  {
+    gsize start = e->out->len;
+
+    write_reference (e, target, id);
+    /* only what was made is remembered: a reference that failed is
+     * evaluated (and reported) again */
+    if (e->rs->ref_cache != NULL && e->row == e->rs->row)
+      {
+        g_string_assign (e->rs->ref_cache[node->ref_slot], e->out->str + start);
+        e->rs->ref_stamp[node->ref_slot] = e->rs->stamp;
+      }
+  }
   return TRUE;
 }
 
@@ -1133,7 +1152,7 @@ static gboolean
 eval_leaf (Eval        *e,
            const CNode *node)
 {
-  guint cell_mark = e->rs->cells->len;
+  guint cell_mark = e->trace ? e->rs->cells->len : 0;
   gboolean ok = FALSE;
 
   switch (node->kind)
@@ -1176,6 +1195,7 @@ eval_leaf (Eval        *e,
     case CN_OBJECT:
     case CN_ARRAY:
     case CN_REF_ALL:
+    case CN_PER_FEATURE:
     default:
       g_assert_not_reached ();
     }
@@ -1314,6 +1334,20 @@ eval_value (Eval        *e,
       /* only inside arrays (checked by the compiler) */
       return FALSE;
 
+    case CN_PER_FEATURE:
+      {
+        GString *rendered;
+
+        /* tracing needs the cells (the header) each element came from */
+        if (e->trace)
+          return eval_value (e, node->children[0]);
+        rendered = node->per_feature->pdata[e->feature - e->tmpl->features];
+        if (rendered == NULL)
+          return FALSE;
+        map_out_add (e->out, rendered->str, rendered->len);
+        return TRUE;
+      }
+
     case CN_COLUMN:
     case CN_INTERP:
     case CN_MAP:
@@ -1427,6 +1461,12 @@ map_row_state_init (CsMappingRun *run,
   rs->paths = g_string_new (NULL);
   rs->elems = g_array_new (FALSE, FALSE, sizeof (TraceElem));
   rs->cells = g_array_new (FALSE, FALSE, sizeof (CsMappingCell));
+  rs->n_ref_slots = run->program->n_ref_slots;
+  rs->ref_cache = g_new0 (GString *, MAX (rs->n_ref_slots, 1));
+  rs->ref_stamp = g_new0 (guint32, MAX (rs->n_ref_slots, 1));
+  for (guint i = 0; i < rs->n_ref_slots; i++)
+    rs->ref_cache[i] = g_string_new (NULL);
+  rs->stamp = 1;
 }
 
 void
@@ -1446,6 +1486,10 @@ map_row_state_clear (RowState *rs)
   g_string_free (rs->paths, TRUE);
   g_array_unref (rs->elems);
   g_array_unref (rs->cells);
+  for (guint i = 0; i < rs->n_ref_slots; i++)
+    g_string_free (rs->ref_cache[i], TRUE);
+  g_free (rs->ref_cache);
+  g_free (rs->ref_stamp);
   g_free (rs->key_text);
   memset (rs, 0, sizeof *rs);
 }
@@ -1462,6 +1506,7 @@ reset_round (CsMappingRun *run,
   g_array_set_size (rs->cells, 0);
   rs->has_error = FALSE;
   rs->wrong_guess = FALSE;
+  rs->stamp++;
   /* cached cells would not report their problems again */
   for (guint i = 0; i < run->program->n_inputs; i++)
     run->caches[i].owner = NULL;
@@ -1571,4 +1616,22 @@ map_eval_row (CsMappingRun *run,
       if (!retry)
         break;
     }
+}
+
+gboolean
+map_eval_render_per_feature (const CTemplate *tmpl,
+                             const CNode     *node,
+                             guint            feature,
+                             GString         *out)
+{
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  Eval e = { 0 };
+
+  /* the subtree reads no cell and no reference: no run or row is needed */
+  e.tmpl = tmpl;
+  e.feature = &tmpl->features[feature];
+  e.input = tmpl->input;
+  e.out = out;
+  e.scratch = scratch;
+  return eval_value (&e, node) && !e.failed;
 }

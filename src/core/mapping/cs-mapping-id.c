@@ -123,7 +123,7 @@ map_is_fhir_id (const char *text,
 }
 
 void
-map_column_suffix (const char *column,
+cs_mapping_column_id_suffix (const char *column,
                    char        out[14])
 {
   static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";

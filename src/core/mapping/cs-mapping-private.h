@@ -304,9 +304,5 @@ const MapColumnDef *map_input_find_column (const MapInputDef *input,
 /* A FHIR id: 1–64 of [A-Za-z0-9.-] */
 gboolean  map_is_fhir_id      (const char *text,
                                gsize       length);
-/* 13 characters of base32 (lowercase, RFC 4648 alphabet) of a 64-bit hash
- * of a column name: the suffix of a wide-to-long resource's id. */
-void      map_column_suffix   (const char *column,
-                               char        out[14]);
 
 G_END_DECLS

@@ -92,6 +92,7 @@ typedef enum
   CN_REF,
   CN_REF_ALL,
   CN_FEATURE,
+  CN_PER_FEATURE,   /* a subtree that depends on the feature column only: rendered once per column */
 } CNodeKind;
 
 typedef struct
@@ -128,6 +129,9 @@ struct _CNode
   GArray       *target_inputs;/* REF_ALL: guint input per entry of lookups */
   gboolean      spread;       /* REF_ALL, MAP codings: items go into the enclosing array */
   guint         n_items;      /* CONST inside an array: how many items it holds */
+  guint         ref_slot;     /* REF: its entry in the per-row cache of rendered references */
+  GPtrArray    *per_feature;  /* PER_FEATURE: GString* per feature column (NULL: left out);
+                               * children[0] is the subtree, evaluated instead when tracing */
 };
 
 /* A feature column of a wide-to-long template, with everything that does
@@ -181,7 +185,16 @@ struct _CsMappingProgram
   guint           n_inputs;
   GPtrArray      *templates;    /* CTemplate*, resource order then input order */
   GPtrArray      *lookups;      /* CLookup* */
+  guint           n_ref_slots;  /* CN_REF nodes */
 };
+
+/* cs-mapping-eval.c: renders a subtree that depends only on the feature
+ * column (no cells, no references) for one column; FALSE when it is left
+ * out for that column. */
+gboolean   map_eval_render_per_feature (const CTemplate *tmpl,
+                                        const CNode     *node,
+                                        guint            feature,
+                                        GString         *out);
 
 CTemplate *map_program_find_template (CsMappingProgram *program,
                                       guint             resource,

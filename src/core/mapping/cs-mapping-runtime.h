@@ -122,6 +122,12 @@ typedef struct
   gboolean        wrong_guess;   /* a same-row reference guessed "made" for a resource that was not */
   GArray         *id_cache;      /* IdCacheEntry */
   char           *key_text;      /* the row's key, or NULL */
+  /* references rendered in this round (the subject of every feature of a
+   * row is the same): per CN_REF slot, valid when ref_stamp == stamp */
+  GString       **ref_cache;
+  guint32        *ref_stamp;
+  guint32         stamp;
+  guint           n_ref_slots;
   /* trace */
   GString        *paths;
   GArray         *elems;         /* TraceElem */

@@ -344,6 +344,11 @@ void          cs_mapping_uuid5              (const guint8       namespace_uuid[1
                                              const char        *name,
                                              gsize              length,
                                              char               out[37]);
+/* The suffix of the id of a resource made for a column (wide to long):
+ * 13 characters, base32 (RFC 4648 alphabet, lowercase) of the first 64 bits
+ * of SHA-256 of the column's name; the id is "<row's UUID>-<suffix>". */
+void          cs_mapping_column_id_suffix   (const char        *column,
+                                             char               out[14]);
 /* Lowercase hex SHA-256 of a file's bytes. */
 char         *cs_mapping_sha256_file        (const char        *path,
                                              GError           **error);
