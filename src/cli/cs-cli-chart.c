@@ -205,7 +205,7 @@ build_scatter (ChartOptions        *o,
       return CS_CLI_USAGE;
     }
   if (!(xv = cs_cli_find_variable (d->store, "--x", o->x_key)) || !(yv = cs_cli_find_variable (d->store, "--y", o->y_key)))
-    return CS_CLI_USAGE;
+    return CS_CLI_FAILED;
   for (guint i = 0; i < 2; i++)
     {
       CsVariable *v = i == 0 ? xv : yv;
@@ -214,7 +214,7 @@ build_scatter (ChartOptions        *o,
         {
           cs_cli_error (_("%s: “%s” is %s; a scatter plot needs numeric variables (try --kind box)"),
                         i == 0 ? "--x" : "--y", v->key, cs_variable_type_to_string (v->type));
-          return CS_CLI_USAGE;
+          return CS_CLI_FAILED;
         }
     }
 
@@ -238,12 +238,12 @@ build_scatter (ChartOptions        *o,
       const char **labels;
 
       if (!(bv = cs_cli_find_variable (d->store, "--by", o->by_key)))
-        return CS_CLI_USAGE;
+        return CS_CLI_FAILED;
       if (!cs_variable_is_grouping (bv))
         {
           cs_cli_error (_("--by: “%s” is %s; colour needs a categorical or boolean variable"),
                         bv->key, cs_variable_type_to_string (bv->type));
-          return CS_CLI_USAGE;
+          return CS_CLI_FAILED;
         }
       m->n_categories = make_groups (d, bv, &group, &labels);
       m->category = group;
@@ -272,9 +272,9 @@ build_box (ChartOptions    *o,
       return CS_CLI_USAGE;
     }
   if (o->x_key && !(xv = cs_cli_find_variable (d->store, "--x", o->x_key)))
-    return CS_CLI_USAGE;
+    return CS_CLI_FAILED;
   if (o->y_key && !(yv = cs_cli_find_variable (d->store, "--y", o->y_key)))
-    return CS_CLI_USAGE;
+    return CS_CLI_FAILED;
 
   /* The categorical one groups, whatever the order of --x and --y. */
   if (xv && yv)
@@ -287,13 +287,13 @@ build_box (ChartOptions    *o,
         {
           cs_cli_error (_("--x “%s” and --y “%s” are both categorical; a box plot needs one numeric variable (try --kind bar)"),
                         xv->key, yv->key);
-          return CS_CLI_USAGE;
+          return CS_CLI_FAILED;
         }
       else
         {
           cs_cli_error (_("--x “%s” and --y “%s” are both numeric; a box plot needs one categorical variable (try --kind scatter)"),
                         xv->key, yv->key);
-          return CS_CLI_USAGE;
+          return CS_CLI_FAILED;
         }
     }
   else
@@ -303,7 +303,7 @@ build_box (ChartOptions    *o,
     {
       cs_cli_error (_("“%s” is %s; a box plot needs a numeric variable"), nv->key,
                     cs_variable_type_to_string (nv->type));
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   values = column (d, nv);
@@ -352,12 +352,12 @@ build_histogram (ChartOptions          *o,
       return CS_CLI_USAGE;
     }
   if (!(v = cs_cli_find_variable (d->store, opt, key)))
-    return CS_CLI_USAGE;
+    return CS_CLI_FAILED;
   if (!cs_variable_is_numeric_like (v))
     {
       cs_cli_error (_("%s: “%s” is %s; a histogram needs a numeric variable (try --kind bar)"),
                     opt, v->key, cs_variable_type_to_string (v->type));
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   memset (m, 0, sizeof *m);
@@ -411,11 +411,11 @@ build_bar (ChartOptions    *o,
       return CS_CLI_USAGE;
     }
   if (!(v = cs_cli_find_variable (d->store, opt, key)))
-    return CS_CLI_USAGE;
+    return CS_CLI_FAILED;
   if (v->type == CS_VARIABLE_SURVIVAL)
     {
       cs_cli_error (_("%s: “%s” is a time-to-event variable (try --kind km)"), opt, v->key);
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   n_groups = make_groups (d, v, &group, &labels);
@@ -423,7 +423,7 @@ build_bar (ChartOptions    *o,
     {
       cs_cli_error (_("%s: “%s” has %u distinct values; use --kind histogram for a numeric variable"),
                     opt, v->key, n_groups);
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   all = keep (d, g_new0 (double, MAX (n_groups, 1)));
@@ -500,46 +500,46 @@ build_km (ChartOptions   *o,
     }
 
   if (!(tv = cs_cli_find_variable (d->store, "--time", o->time_key)))
-    return CS_CLI_USAGE;
+    return CS_CLI_FAILED;
   if (tv->type != CS_VARIABLE_SURVIVAL && tv->type != CS_VARIABLE_NUMERIC)
     {
       cs_cli_error (_("--time: “%s” is %s, not a numeric or time-to-event variable"),
                     tv->key, cs_variable_type_to_string (tv->type));
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
   if (o->event_key != NULL)
     {
       if (!(ev = cs_cli_find_variable (d->store, "--event", o->event_key)))
-        return CS_CLI_USAGE;
+        return CS_CLI_FAILED;
       if (ev->type != CS_VARIABLE_BOOLEAN && ev->type != CS_VARIABLE_NUMERIC)
         {
           cs_cli_error (_("--event: “%s” is %s; it must be boolean or numeric 0/1"),
                         ev->key, cs_variable_type_to_string (ev->type));
-          return CS_CLI_USAGE;
+          return CS_CLI_FAILED;
         }
     }
   else if (tv->type != CS_VARIABLE_SURVIVAL)
     {
       cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tv->key);
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
   if (o->by_key != NULL && !(gv = cs_cli_find_variable (d->store, "--by", o->by_key)))
-    return CS_CLI_USAGE;
+    return CS_CLI_FAILED;
   if (split_key != NULL)
     {
       if (!(gv = cs_cli_find_variable (d->store, "--split", split_key)))
-        return CS_CLI_USAGE;
+        return CS_CLI_FAILED;
       if (!cs_variable_is_numeric_like (gv))
         {
           cs_cli_error (_("--split: “%s” is %s; only numeric variables can be split (use --by)"),
                         gv->key, cs_variable_type_to_string (gv->type));
-          return CS_CLI_USAGE;
+          return CS_CLI_FAILED;
         }
     }
   if (gv != NULL && gv->type == CS_VARIABLE_SURVIVAL)
     {
       cs_cli_error (_("“%s” is a time-to-event variable and cannot group patients"), gv->key);
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   if ((status = cs_cli_survival_input (d->store, d->rows, tv, ev, gv, o->split, _("All patients"),
@@ -559,7 +559,7 @@ build_km (ChartOptions   *o,
     {
       cs_cli_error (_("--by: “%s” has %u groups; a Kaplan–Meier plot shows at most 12 (use --split for a numeric variable)"),
                     gv->key, n_groups);
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   groups = keep (d, g_new0 (CsChartKmGroup, MAX (n_groups, 1)));
@@ -629,7 +629,7 @@ build_heatmap (ChartOptions        *o,
       if (keys[i][0] == '\0')
         continue;
       if (!(var = cs_cli_find_variable (d->store, "--clinical", keys[i])))
-        return CS_CLI_USAGE;
+        return CS_CLI_FAILED;
       if (var->type == CS_VARIABLE_CATEGORICAL || var->type == CS_VARIABLE_SURVIVAL)
         {
           fprintf (stderr, _("cohortscope-cli: note: skipping “%s”: a %s variable has no rank order\n"),
@@ -642,7 +642,7 @@ build_heatmap (ChartOptions        *o,
   if (clinical->len == 0)
     {
       cs_cli_error ("%s", _("--clinical: none of the variables is numeric, boolean or a date"));
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   pattern = g_pattern_spec_new (o->features);
@@ -665,7 +665,7 @@ build_heatmap (ChartOptions        *o,
     {
       cs_cli_error (_("--features “%s” matches %u variables; a heat map shows at most 2000 rows"),
                     o->features, features->len);
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   matrix = cs_stats_correlate_matrix ((const double *const *) fcols->pdata, features->len,

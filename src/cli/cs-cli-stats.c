@@ -370,13 +370,13 @@ cs_cli_cmd_stats (int    argc,
     return status;
 
   if (!(x = cs_cli_find_variable (store, "--x", x_key)) || !(y = cs_cli_find_variable (store, "--y", y_key)))
-    return CS_CLI_USAGE;
+    return CS_CLI_FAILED;
 
   if (x->type == CS_VARIABLE_SURVIVAL || y->type == CS_VARIABLE_SURVIVAL)
     {
       cs_cli_error (_("“%s” is a time-to-event variable: use “cohortscope-cli survival”"),
                     x->type == CS_VARIABLE_SURVIVAL ? x->key : y->key);
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   if (!have_method)
@@ -401,7 +401,7 @@ cs_cli_cmd_stats (int    argc,
       else
         cs_cli_error (_("--method chi2 needs two categorical or boolean variables (got %s and %s)"),
                       cs_variable_type_to_string (x->type), cs_variable_type_to_string (y->type));
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
   res = test.result;
 
@@ -530,7 +530,7 @@ cs_cli_cmd_correlate (int    argc,
       if (keys[i][0] == '\0')
         continue;
       if (!(var = cs_cli_find_variable (store, "--clinical", keys[i])))
-        return CS_CLI_USAGE;
+        return CS_CLI_FAILED;
       if (!cs_analysis_is_correlatable (var))
         {
           fprintf (stderr, _("cohortscope-cli: note: skipping “%s”: a %s variable has no rank order "
@@ -543,7 +543,7 @@ cs_cli_cmd_correlate (int    argc,
   if (clinical->len == 0)
     {
       cs_cli_error ("%s", _("--clinical: none of the variables is numeric, boolean or a date"));
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   pattern = g_pattern_spec_new (glob);
@@ -767,46 +767,46 @@ cs_cli_cmd_survival (int    argc,
     return status;
 
   if (!(tvar = cs_cli_find_variable (store, "--time", time_key)))
-    return CS_CLI_USAGE;
+    return CS_CLI_FAILED;
   if (tvar->type != CS_VARIABLE_SURVIVAL && tvar->type != CS_VARIABLE_NUMERIC)
     {
       cs_cli_error (_("--time: “%s” is %s, not a numeric or time-to-event variable"),
                     tvar->key, cs_variable_type_to_string (tvar->type));
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
   if (event_key != NULL)
     {
       if (!(evar = cs_cli_find_variable (store, "--event", event_key)))
-        return CS_CLI_USAGE;
+        return CS_CLI_FAILED;
       if (evar->type != CS_VARIABLE_BOOLEAN && evar->type != CS_VARIABLE_NUMERIC)
         {
           cs_cli_error (_("--event: “%s” is %s; it must be boolean or numeric 0/1"),
                         evar->key, cs_variable_type_to_string (evar->type));
-          return CS_CLI_USAGE;
+          return CS_CLI_FAILED;
         }
     }
   else if (tvar->type != CS_VARIABLE_SURVIVAL)
     {
       cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tvar->key);
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
   if (by_key != NULL && !(gvar = cs_cli_find_variable (store, "--by", by_key)))
-    return CS_CLI_USAGE;
+    return CS_CLI_FAILED;
   if (split_key != NULL)
     {
       if (!(gvar = cs_cli_find_variable (store, "--split", split_key)))
-        return CS_CLI_USAGE;
+        return CS_CLI_FAILED;
       if (!cs_variable_is_numeric_like (gvar))
         {
           cs_cli_error (_("--split: “%s” is %s; only numeric variables can be split (use --by)"),
                         gvar->key, cs_variable_type_to_string (gvar->type));
-          return CS_CLI_USAGE;
+          return CS_CLI_FAILED;
         }
     }
   if (gvar != NULL && gvar->type == CS_VARIABLE_SURVIVAL)
     {
       cs_cli_error (_("“%s” is a time-to-event variable and cannot group patients"), gvar->key);
-      return CS_CLI_USAGE;
+      return CS_CLI_FAILED;
     }
 
   if ((status = cs_cli_survival_input (store, rows, tvar, evar, gvar, split, _("all"),

@@ -3,7 +3,11 @@
  * Each command is `int cs_cli_cmd_NAME (int argc, char **argv)` where argv[0]
  * is the command name; it returns the process exit status:
  * CS_CLI_OK (0), CS_CLI_FAILED (1: bad data, failed operation, message on
- * stderr naming where), CS_CLI_USAGE (2: bad usage).
+ * stderr naming where), CS_CLI_USAGE (2: bad usage). One rule for every
+ * command: what is wrong whatever the data (a missing or malformed option,
+ * an unknown method, a filter that does not parse) is 2; what does not fit
+ * the loaded data (an unknown variable, a variable of a type the option or
+ * method cannot use, too many groups) is 1.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -45,7 +49,7 @@ GArray    *cs_cli_select_rows     (CsStore        *store,
                                    GError        **error);
 
 /* cs_store_find_variable(), printing "OPTION: no variable “KEY” …" to stderr
- * when there is none. */
+ * when there is none (then exit with CS_CLI_FAILED). */
 CsVariable *cs_cli_find_variable  (CsStore        *store,
                                    const char     *option,
                                    const char     *key);

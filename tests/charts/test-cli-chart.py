@@ -126,15 +126,23 @@ with tempfile.TemporaryDirectory() as tmp:
         else:
             failures.append("%s: not written" % p)
 
-    # bad usage: exit 2 with a message naming the problem
+    # what does not fit these data: exit 1 with a message naming the variable
     for args, needle in [
-        (["--kind", "pie", "-o", os.path.join(tmp, "x.png")], "pie"),
-        (["--kind", "bar", "--x", "gender"], "-o"),
-        (["--kind", "bar", "--x", "gender", "-o", os.path.join(tmp, "x.jpg")], "x.jpg"),
         (["--kind", "scatter", "--x", "no_such_var", "--y", "age_at_diagnosis",
           "-o", os.path.join(tmp, "x.png")], "no_such_var"),
         (["--kind", "scatter", "--x", "gender", "--y", "age_at_diagnosis",
           "-o", os.path.join(tmp, "x.png")], "gender"),
+        (["--kind", "km", "--time", "os", "--by", "no_such_var", "-o", os.path.join(tmp, "x.png")], "no_such_var"),
+    ]:
+        proc = run(["chart"] + src + args, expect=1)
+        if needle not in proc.stderr:
+            failures.append("chart %s: message %r does not name %r" % (" ".join(args), proc.stderr.strip(), needle))
+
+    # bad usage (wrong whatever the data): exit 2 with a message naming the problem
+    for args, needle in [
+        (["--kind", "pie", "-o", os.path.join(tmp, "x.png")], "pie"),
+        (["--kind", "bar", "--x", "gender"], "-o"),
+        (["--kind", "bar", "--x", "gender", "-o", os.path.join(tmp, "x.jpg")], "x.jpg"),
         (["--kind", "histogram", "--x", "age_at_diagnosis", "--bins", "zero",
           "-o", os.path.join(tmp, "x.png")], "--bins"),
         (["--kind", "bar", "--x", "gender", "--filter", "age >", "-o", os.path.join(tmp, "x.png")], "filter"),

@@ -170,13 +170,18 @@ try:
         fail('filtered n %d != %d' % (out['n'], keep.sum()))
     close(out['r'], ref.correlation, 'filtered spearman r')
 
-    # -- usage errors (exit 2) and bad data (exit 1)
-    run('stats', *src, '--x', 'no_such_variable', '--y', 'cea', '--json', expect=2)
+    # -- a wrong command line (exit 2, whatever the data); what does not fit
+    # these data (exit 1): an unknown variable, a method for other types
+    # (docs/STATISTICS.md, "Exit status")
+    run('stats', *src, '--x', 'no_such_variable', '--y', 'cea', '--json', expect=1)
     run('stats', *src, '--x', 'cea', '--json', expect=2)
-    run('stats', *src, '--x', 'gender', '--y', 'cea', '--method', 'pearson', '--json', expect=2)
-    run('stats', *src, '--x', 'cea', '--y', 't_stage', '--method', 'mannwhitney', '--json', expect=2)
+    run('stats', *src, '--x', 'gender', '--y', 'cea', '--method', 'pearson', '--json', expect=1)
+    run('stats', *src, '--x', 'cea', '--y', 't_stage', '--method', 'mannwhitney', '--json', expect=1)
     run('stats', *src, '--x', 'cea', '--y', 'ldh', '--method', 'nonsense', expect=2)
     run('stats', '--source', os.path.join(tmp, 'missing.json'), '--x', 'cea', '--y', 'ldh', expect=1)
+    run('correlate', *src, '--features', 'original_*', '--clinical', 'no_such_variable', expect=1)
+    run('table', *src, '--columns', 'no_such_variable', expect=1)
+    run('cohort', *src, '--filter', 'no_such_variable > 1', expect=1)
 
     # -- correlate: every cell against scipy, q against Benjamini–Hochberg
     out = json.loads(run('correlate', *src, '--features', 'original_shape_*',
@@ -290,9 +295,11 @@ for (l in sort(unique(d$group))) {
         fail('split groups %r' % [g['label'] for g in out['groups']])
     if out['concordance'] is None or not (0 <= out['concordance']['c'] <= 1):
         fail('split concordance %r' % out['concordance'])
-    run('survival', *src, '--time', 'survival_time', expect=2)
-    run('survival', *src, '--time', 'survival_time', '--event', 'deceased', '--split', 'stage_group:median', expect=2)
+    run('survival', *src, '--time', 'survival_time', expect=1)
+    run('survival', *src, '--time', 'no_such_variable', '--event', 'deceased', expect=1)
+    run('survival', *src, '--time', 'survival_time', '--event', 'deceased', '--split', 'stage_group:median', expect=1)
     run('survival', *src, '--time', 'survival_time', '--event', 'deceased', '--split', 'cea:lots', expect=2)
+    run('survival', *src, '--event', 'deceased', expect=2)
     # a negative time is an error naming the patient, as in `chart --kind km`
     # (IMC1 is always negative); survival used to pass it on to Kaplan–Meier
     proc = subprocess.run([CLI, 'survival', *src, '--time', 'original_glcm_imc1', '--event', 'deceased'],

@@ -7,26 +7,11 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
+from clitest import check, finish, run
+
 SKIP = 77
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL: " + message, file=sys.stderr)
-
-
-def run(*args, expect=0):
-    proc = subprocess.run([os.environ["CS_CLI"], *args], capture_output=True, text=True)
-    if proc.returncode != expect:
-        print(proc.stderr, file=sys.stderr)
-        raise SystemExit("%s exited %d, expected %d" % (" ".join(args), proc.returncode, expect))
-    return proc.stdout, proc.stderr
 
 
 def resources_of(doc):
@@ -264,12 +249,8 @@ def main():
     example = [x for x in table if x["patient"] == "example"]
     check(len(example) == 1 and example[0]["birth_date"] == "1974-12-25", "hl7: Patient/example %r" % example)
 
-    if failures:
-        print("%d failures" % len(failures), file=sys.stderr)
-        return 1
-    print("all checks passed")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

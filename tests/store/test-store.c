@@ -15,123 +15,7 @@
 
 #include "cs-store.h"
 #include "cs-store-private.h"
-
-/* A fixture resource: an optional Bundle fullUrl and the resource JSON. */
-typedef struct
-{
-  const char *full_url;
-  const char *json;
-} Fixture;
-
-typedef struct
-{
-  CsStore *store;
-  char    *path;
-} Loaded;
-
-static void
-loaded_free (Loaded *loaded)
-{
-  if (loaded->path != NULL)
-    {
-      g_unlink (loaded->path);
-      g_free (loaded->path);
-    }
-  g_clear_object (&loaded->store);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Loaded, loaded_free)
-
-/* Writes the resources as NDJSON to a temporary file and feeds them to a new
- * store with their true offsets, as the ingest would. */
-static void
-load_fixtures (Loaded        *loaded,
-               const Fixture *fixtures,
-               guint          n,
-               gboolean       finish)
-{
-  g_autoptr(GString) file = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree goffset *offsets = g_new (goffset, n);
-  int fd;
-
-  fd = g_file_open_tmp ("cs-store-XXXXXX.ndjson", &loaded->path, &error);
-  g_assert_no_error (error);
-  close (fd);
-
-  for (guint i = 0; i < n; i++)
-    {
-      offsets[i] = (goffset) file->len;
-      g_string_append (file, fixtures[i].json);
-      g_string_append_c (file, '\n');
-    }
-  g_file_set_contents (loaded->path, file->str, (gssize) file->len, &error);
-  g_assert_no_error (error);
-
-  loaded->store = cs_store_new ();
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CsJsonDocument) doc = cs_json_document_parse (fixtures[i].json, -1, &error);
-      const CsJsonNode *root;
-      CsResourceRecord record = { 0 };
-
-      g_assert_no_error (error);
-      root = cs_json_document_get_root (doc);
-      record.resource = root;
-      record.resource_type = cs_json_get_string (root, "resourceType");
-      record.id = cs_json_get_string (root, "id");
-      record.full_url = fixtures[i].full_url;
-      record.source = loaded->path;
-      record.source_index = 0;
-      record.offset = offsets[i];
-      record.length = strlen (fixtures[i].json);
-      g_assert_true (cs_store_add_resource (&record, loaded->store, &error));
-      g_assert_no_error (error);
-    }
-  if (finish)
-    cs_store_finish (loaded->store);
-}
-
-static char *
-cell (CsStore    *store,
-      const char *key,
-      const char *patient_id)
-{
-  CsVariable *var = cs_store_lookup_variable (store, key);
-  int row = cs_store_find_patient (store, patient_id);
-
-  if (var == NULL)
-    g_error ("no variable “%s”", key);
-  g_assert_cmpint (row, >=, 0);
-  return cs_variable_format_cell (var, (guint) row, FALSE);
-}
-
-#define assert_cell(store, key, patient, expected) \
-  G_STMT_START { \
-    g_autofree char *got_ = cell (store, key, patient); \
-    g_assert_cmpstr (got_, ==, expected); \
-  } G_STMT_END
-
-static gboolean
-has_warning (CsStore    *store,
-             const char *needle)
-{
-  GPtrArray *warnings = cs_store_get_warnings (store);
-
-  for (guint i = 0; i < warnings->len; i++)
-    {
-      if (strstr (g_ptr_array_index (warnings, i), needle) != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-#define PATIENT(id, extra) "{\"resourceType\":\"Patient\",\"id\":\"" id "\"" extra "}"
-#define OBS_NUM(id, subject, code, text, value, unit, when) \
-  "{\"resourceType\":\"Observation\",\"id\":\"" id "\",\"status\":\"final\"," \
-  "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"" code "\",\"display\":\"" text "\"}],\"text\":\"" text "\"}," \
-  "\"subject\":{\"reference\":\"" subject "\"}" when "," \
-  "\"valueQuantity\":{\"value\":" value ",\"unit\":\"" unit "\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"" unit "\"}}"
+#include "store-test-util.h"
 
 /* ---------------------------------------------------------------- format */
 
@@ -568,16 +452,29 @@ test_type_conflicts (void)
 
   load_fixtures (&loaded, fixtures, G_N_ELEMENTS (fixtures), TRUE);
 
+  /* nothing is dropped: mm converts to cm (the most frequent unit; ties:
+   * byte order); values without a unit and coded values are variables of
+   * their own, named after the main one */
   var = cs_store_lookup_variable (loaded.store, "tumour_size");
   g_assert_cmpint (var->type, ==, CS_VARIABLE_NUMERIC);
-  /* most frequent unit: "" (valueInteger) 1, mm 1, cm 1 -> the first seen */
-  g_assert_cmpstr (var->unit, ==, "mm");
-  assert_cell (loaded.store, "tumour_size", "p", "12");
-  assert_cell (loaded.store, "tumour_size", "q", "");
+  g_assert_cmpstr (var->unit, ==, "cm");
+  assert_cell (loaded.store, "tumour_size", "p", "1.2");
+  assert_cell (loaded.store, "tumour_size", "q", "3");
   assert_cell (loaded.store, "tumour_size", "r", "");
-  g_assert_cmpuint (var->n, ==, 1);
-  g_assert_true (has_warning (loaded.store, "“Tumour size” (http://example.org/codes|x): 1 values of another type were skipped because the variable is numeric"));
-  g_assert_true (has_warning (loaded.store, "“Tumour size” (http://example.org/codes|x): 2 values in units other than “mm” were skipped"));
+  g_assert_cmpuint (var->n, ==, 2);
+  var = cs_store_lookup_variable (loaded.store, "tumour_size_no_unit");
+  g_assert_cmpint (var->type, ==, CS_VARIABLE_NUMERIC);
+  g_assert_null (var->unit);
+  g_assert_cmpstr (var->label, ==, "Tumour size (no unit)");
+  g_assert_cmpstr (g_ptr_array_index (var->codes, 0), ==, "http://example.org/codes|x");
+  assert_cell (loaded.store, "tumour_size_no_unit", "r", "7");
+  var = cs_store_lookup_variable (loaded.store, "tumour_size_coded");
+  g_assert_cmpint (var->type, ==, CS_VARIABLE_CATEGORICAL);
+  g_assert_cmpstr (var->label, ==, "Tumour size (coded or text)");
+  assert_cell (loaded.store, "tumour_size_coded", "q", "large");
+  g_assert_true (cs_store_find_variable (loaded.store, "x") == cs_store_lookup_variable (loaded.store, "tumour_size"));
+  g_assert_true (has_warning (loaded.store, "“Tumour size” (http://example.org/codes|x): 1 value in “no unit” does not convert to “cm”; it is in the variable “tumour_size_no_unit”"));
+  g_assert_true (has_warning (loaded.store, "“Tumour size” (http://example.org/codes|x): 1 value of another type (categorical) is in the variable “tumour_size_coded”, next to “tumour_size” (numeric)"));
 
   var = cs_store_lookup_variable (loaded.store, "eye_colour");
   g_assert_cmpint (var->type, ==, CS_VARIABLE_CATEGORICAL);
@@ -602,11 +499,13 @@ test_type_conflicts (void)
   assert_cell (loaded.store, "smoker_ever", "r", "");
   g_assert_cmpint (cs_store_lookup_variable (loaded.store, "smoker_ever")->type, ==, CS_VARIABLE_BOOLEAN);
 
+  /* one date and one text: a tie, which the date wins (numeric > date > boolean > coded) */
   var = cs_store_lookup_variable (loaded.store, "last_visit");
   g_assert_cmpint (var->type, ==, CS_VARIABLE_DATE);
   assert_cell (loaded.store, "last_visit", "p", "2020-02-03");
   assert_cell (loaded.store, "last_visit", "q", "");
-  g_assert_true (has_warning (loaded.store, "because the variable is date"));
+  assert_cell (loaded.store, "last_visit_coded", "q", "unknown");
+  g_assert_true (has_warning (loaded.store, "is in the variable “last_visit_coded”, next to “last_visit” (date)"));
 }
 
 /* ---------------------------------------------------------------- radiomics */

@@ -15,8 +15,6 @@ static const char *group_order[] = {
   "Patient", "Condition", "Observation", "Imaging", "Radiomics", "Survival",
 };
 
-#define MAX_KEY_LENGTH 60
-
 static gboolean
 contains_word (const char *haystack,
                const char *needle)
@@ -255,7 +253,7 @@ derived_fact (CsStore    *self,
   fact.level = -1;
   fact.value = value;
   fact.time = NAN;
-  concept->n_kind[kind]++;
+  fact.hint = CS_HINT_NONE;
   g_array_append_val (self->facts, fact);
   return &g_array_index (self->facts, CsFact, self->facts->len - 1);
 }
@@ -306,8 +304,47 @@ add_patient_facts (CsStore *self)
     }
 }
 
-/* The primary condition of each row: the first Condition (input order) whose
- * code display or text names a cancer, else the first Condition. */
+/* When the primary condition began (days): onset, else birth + onsetAge, else
+ * recordedDate; NAN when none is known. */
+static double
+condition_start (const CsConditionFact *c,
+                 const CsPatientRow    *p)
+{
+  if (!isnan (c->onset_date))
+    return c->onset_date;
+  if (!isnan (c->onset_age) && !isnan (p->birth_date))
+    return p->birth_date + c->onset_age * 365.25;
+  return c->recorded_date;
+}
+
+/* TRUE when a is a better primary diagnosis than b: a cancer, active, the
+ * earlier (dated before undated), then the smaller system|code, so that the
+ * choice never depends on the input order. */
+static gboolean
+is_better_primary (const CsConditionFact *a,
+                   const CsConditionFact *b,
+                   const CsPatientRow    *p)
+{
+  double sa = condition_start (a, p), sb = condition_start (b, p);
+  int cmp;
+
+  if (a->is_cancer != b->is_cancer)
+    return a->is_cancer;
+  if (a->is_active != b->is_active)
+    return a->is_active;
+  if (isnan (sa) != isnan (sb))
+    return !isnan (sa);
+  if (!isnan (sa) && sa != sb)
+    return sa < sb;
+  if ((cmp = g_strcmp0 (a->system, b->system)) != 0)
+    return cmp < 0;
+  if ((cmp = g_strcmp0 (a->code, b->code)) != 0)
+    return cmp < 0;
+  return a->resource < b->resource;
+}
+
+/* The primary condition of each row (docs/VARIABLES.md): the best of the
+ * Conditions that may be a diagnosis; -1 when there is none. */
 static void
 find_primary_conditions (CsStore *self,
                          gint32  *primary)
@@ -320,11 +357,11 @@ find_primary_conditions (CsStore *self,
       CsConditionFact *c = &g_array_index (self->conditions, CsConditionFact, i);
       int row = g_array_index (self->resources, CsResource, c->resource).row;
 
-      if (row < 0)
+      if (row < 0 || !c->is_diagnosis)
         continue;
-      if (primary[row] < 0)
-        primary[row] = (gint32) i;
-      else if (c->is_cancer && !g_array_index (self->conditions, CsConditionFact, primary[row]).is_cancer)
+      if (primary[row] < 0
+          || is_better_primary (c, &g_array_index (self->conditions, CsConditionFact, primary[row]),
+                                &g_array_index (self->rows, CsPatientRow, row)))
         primary[row] = (gint32) i;
     }
 }
@@ -336,17 +373,20 @@ add_condition_facts (CsStore *self,
   CsConcept *diagnosis = NULL;
   CsConcept *age = NULL;
 
+  /* only Conditions of loaded patients: an orphan's code adds no column */
   for (guint i = 0; i < self->conditions->len; i++)
     {
       CsConditionFact *c = &g_array_index (self->conditions, CsConditionFact, i);
       CsConcept *concept = g_ptr_array_index (self->concepts, c->concept);
 
-      derived_fact (self, c->resource, concept, CS_FACT_BOOLEAN, 1.0);
+      if (g_array_index (self->resources, CsResource, c->resource).row >= 0)
+        derived_fact (self, c->resource, concept, CS_FACT_BOOLEAN, 1.0)->display = c->display;
     }
 
   for (guint r = 0; r < self->rows->len; r++)
     {
       CsConditionFact *c;
+      CsFact *fact;
       CsPatientRow *p = &g_array_index (self->rows, CsPatientRow, r);
       double years = NAN;
 
@@ -359,13 +399,14 @@ add_condition_facts (CsStore *self,
           diagnosis = builtin_concept (self, "diagnosis", _("Diagnosis"), "Condition");
           diagnosis->fixed_type = CS_FACT_CATEGORICAL;
         }
-      derived_fact (self, c->resource, diagnosis, CS_FACT_CATEGORICAL, NAN)->level =
-        cs_concept_intern_level (diagnosis, c->code, c->display, c->system);
+      fact = derived_fact (self, c->resource, diagnosis, CS_FACT_CATEGORICAL, NAN);
+      fact->level = cs_concept_intern_level (diagnosis, c->code, c->display, c->system);
+      fact->display = c->display;
 
       if (!isnan (c->onset_age))
         years = c->onset_age;
-      else if (!isnan (c->onset_date) && !isnan (p->birth_date))
-        years = (c->onset_date - p->birth_date) / 365.25;
+      else if (!isnan (p->birth_date))
+        years = (condition_start (c, p) - p->birth_date) / 365.25;
       if (!isnan (years))
         {
           if (age == NULL)
@@ -409,6 +450,13 @@ add_imaging_facts (CsStore *self)
 
 /* ---------------------------------------------------------------- columns */
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 static CsVariable *
 variable_new (CsStore        *self,
               CsConcept      *concept,
@@ -424,6 +472,8 @@ variable_new (CsStore        *self,
   var->codes = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < concept->codes->len; i++)
     g_ptr_array_add (var->codes, g_strdup (g_ptr_array_index (concept->codes, i)));
+  /* in the order they were seen: sorted, to be the same in any input order */
+  g_ptr_array_sort (var->codes, compare_strings);
   var->group = g_strdup (concept->group);
   var->n_rows = n_rows;
   if (type == CS_VARIABLE_CATEGORICAL)
@@ -509,26 +559,10 @@ kind_to_type (CsFactKind kind)
       return CS_VARIABLE_BOOLEAN;
     case CS_FACT_CATEGORICAL:
     case CS_FACT_N_KINDS:
+    case CS_FACT_UNSUPPORTED:
+    case CS_FACT_NO_TIME_UNIT:
     default:
       return CS_VARIABLE_CATEGORICAL;
-    }
-}
-
-static const char *
-kind_name (CsFactKind kind)
-{
-  switch (kind)
-    {
-    case CS_FACT_NUMERIC:
-      return _("numeric");
-    case CS_FACT_DATE:
-      return _("date");
-    case CS_FACT_BOOLEAN:
-      return _("true/false");
-    case CS_FACT_CATEGORICAL:
-    case CS_FACT_N_KINDS:
-    default:
-      return _("coded or text");
     }
 }
 
@@ -545,7 +579,37 @@ fact_usable (CsStore    *self,
   return g_array_index (self->resources, CsResource, fact->resource).row >= 0;
 }
 
-/* Latest value per row (effective time, ties: last in input). */
+/* Whether the candidate value replaces the best one so far: the later wins
+ * (dated before undated); on the same date the last in input, except in
+ * staging variables, where the more advanced category wins, then the
+ * smaller code (byte order), whatever the input order. */
+static gboolean
+fact_replaces (CsConcept    *concept,
+               const CsFact *best,
+               const CsFact *candidate)
+{
+  const CsLevel *a, *b;
+  double ra, rb;
+
+  if (isnan (best->time) != isnan (candidate->time))
+    return isnan (best->time);
+  if (!isnan (best->time) && best->time != candidate->time)
+    return candidate->time > best->time;
+  if (!concept->is_staging || candidate->kind != CS_FACT_CATEGORICAL || candidate->level == best->level)
+    return TRUE;
+
+  a = g_ptr_array_index (concept->levels, candidate->level);
+  b = g_ptr_array_index (concept->levels, best->level);
+  ra = cs_level_stage_rank (a);
+  rb = cs_level_stage_rank (b);
+  if (isnan (ra) != isnan (rb))
+    return isnan (rb);
+  if (!isnan (ra) && ra != rb)
+    return ra > rb;
+  return strcmp (a->code, b->code) < 0;
+}
+
+/* Latest value per row (fact_replaces). */
 static void
 fill_latest (CsStore    *self,
              CsVariable *var,
@@ -567,7 +631,7 @@ fill_latest (CsStore    *self,
       if (!fact_usable (self, fact, kind, unit))
         continue;
       row = g_array_index (self->resources, CsResource, fact->resource).row;
-      if (best[row] < 0 || is_later_or_same (g_array_index (self->facts, CsFact, best[row]).time, fact->time))
+      if (best[row] < 0 || fact_replaces (concept, &g_array_index (self->facts, CsFact, best[row]), fact))
         best[row] = (gint32) fi;
     }
 
@@ -775,9 +839,11 @@ cs_store_apply_rollup (CsStore *self)
 }
 
 static void
-finish_levels (CsVariable *var,
+finish_levels (CsStore    *self,
+               CsVariable *var,
                CsConcept  *concept)
 {
+  g_autofree const char **displays = cs_store_vote_level_displays (self, concept);
   g_autofree int *map = g_new (int, MAX (concept->levels->len, 1));
   g_autofree guint *counts = g_new0 (guint, MAX (concept->levels->len, 1));
   g_autoptr(GPtrArray) used = g_ptr_array_new ();
@@ -819,7 +885,7 @@ finish_levels (CsVariable *var,
       CsLevel *level = g_new0 (CsLevel, 1);
 
       level->code = g_strdup (src->code);
-      level->display = g_strdup (src->display);
+      level->display = g_strdup (displays[old] != NULL ? displays[old] : src->display);
       level->system = g_strdup (src->system);
       level->n = counts[old];
       g_ptr_array_add (var->levels, level);
@@ -832,37 +898,13 @@ finish_levels (CsVariable *var,
     }
 }
 
+/* Values that give nothing (of loaded patients only). */
 static void
-warn_skipped (CsStore    *self,
-              CsConcept  *concept,
-              CsFactKind  kind)
+warn_skipped (CsStore   *self,
+              CsConcept *concept)
 {
   const char *code = concept->codes->len > 0 ? g_ptr_array_index (concept->codes, 0) : concept->id;
-  guint n_other = 0;
-  guint n_unit = 0;
 
-  for (int k = 0; k < CS_FACT_N_KINDS; k++)
-    {
-      if (k != (int) kind)
-        n_other += concept->n_kind[k];
-    }
-  if (n_other > 0)
-    cs_store_add_warning (self, _("“%s” (%s): %u values of another type were skipped because the variable is %s"),
-                          concept->label, code, n_other, kind_name (kind));
-
-  if (kind == CS_FACT_NUMERIC)
-    {
-      for (guint i = 0; i < concept->facts->len; i++)
-        {
-          CsFact *fact = &g_array_index (self->facts, CsFact, g_array_index (concept->facts, guint32, i));
-
-          if (fact->kind == CS_FACT_NUMERIC && fact->unit != concept->unit)
-            n_unit++;
-        }
-      if (n_unit > 0)
-        cs_store_add_warning (self, _("“%s” (%s): %u values in units other than “%s” were skipped"),
-                              concept->label, code, n_unit, concept->unit);
-    }
   if (concept->n_unsupported > 0)
     cs_store_add_warning (self, _("“%s” (%s): %u values of an unsupported type (such as valueRatio or valueRange) were skipped"),
                           concept->label, code, concept->n_unsupported);
@@ -878,14 +920,11 @@ build_concept_variable (CsStore   *self,
   CsFactKind kind = choose_kind (concept);
   CsVariable *var;
 
+  warn_skipped (self, concept);
   if (kind == CS_FACT_N_KINDS)
     {
       if (!concept->always)
-        {
-          if (concept->n_unsupported > 0 || concept->n_bad_unit > 0)
-            warn_skipped (self, concept, CS_FACT_CATEGORICAL);
-          return NULL;
-        }
+        return NULL;
       kind = CS_FACT_CATEGORICAL;
     }
   if (kind == CS_FACT_NUMERIC)
@@ -903,7 +942,7 @@ build_concept_variable (CsStore   *self,
         }
     }
   if (kind == CS_FACT_CATEGORICAL)
-    finish_levels (var, concept);
+    finish_levels (self, var, concept);
 
   for (guint r = 0; r < var->n_rows; r++)
     var->n += !cs_variable_is_missing (var, r);
@@ -913,7 +952,6 @@ build_concept_variable (CsStore   *self,
       cs_variable_free (var);
       return NULL;
     }
-  warn_skipped (self, concept, kind);
   return var;
 }
 
@@ -944,6 +982,8 @@ build_survival (CsStore *self,
   CsConcept *concept;
   CsVariable *var;
   guint n_negative = 0;
+  guint n_clamped = 0;
+  double load_date = !isnan (self->load_time) ? self->load_time : g_get_real_time () / (86400.0 * G_USEC_PER_SEC);
 
   concept = builtin_concept (self, "os", _("Overall survival"), "Survival");
   var = variable_new (self, concept, CS_VARIABLE_SURVIVAL, "d");
@@ -966,11 +1006,8 @@ build_survival (CsStore *self,
       else if (primary[r] >= 0)
         {
           CsConditionFact *c = &g_array_index (self->conditions, CsConditionFact, primary[r]);
-          double start = c->onset_date;
+          double start = condition_start (c, p);
           double end = NAN;
-
-          if (isnan (start) && !isnan (c->onset_age) && !isnan (p->birth_date))
-            start = p->birth_date + c->onset_age * 365.25;
 
           if (event)
             end = p->death_date;
@@ -982,8 +1019,14 @@ build_survival (CsStore *self,
                 {
                   CsResource *res = &g_array_index (self->resources, CsResource, g_array_index (resources, guint, i));
 
-                  if (!isnan (res->last_date) && (isnan (end) || res->last_date > end))
-                    end = res->last_date;
+                  if (!isnan (res->event_date) && (isnan (end) || res->event_date > end))
+                    end = res->event_date;
+                }
+              /* follow-up cannot reach past the day the data were loaded */
+              if (end > load_date)
+                {
+                  end = load_date;
+                  n_clamped++;
                 }
             }
           /* whole seconds: dates are exact in seconds, their difference in days is not */
@@ -1006,6 +1049,18 @@ build_survival (CsStore *self,
   if (n_negative > 0)
     cs_store_add_warning (self, _("Overall survival: %u patients have a diagnosis date after their last date; their survival is missing"),
                           n_negative);
+  if (n_clamped > 0)
+    {
+      char date[32];
+
+      cs_date_format_buf (load_date, date);
+      cs_store_add_warning (self,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "Overall survival: %u patient has clinical dates after the load date (%s); follow-up ends at the load date",
+                                         "Overall survival: %u patients have clinical dates after the load date (%s); follow-up ends at the load date",
+                                         n_clamped),
+                            n_clamped, date);
+    }
 
   if (var->n == 0)
     {
@@ -1019,33 +1074,6 @@ build_survival (CsStore *self,
 }
 
 /* ---------------------------------------------------------------- keys and order */
-
-static char *
-derive_key (const char *hint,
-            gboolean    allow_dot)
-{
-  GString *key = g_string_new (NULL);
-
-  for (const char *p = hint; p != NULL && *p != '\0'; p++)
-    {
-      char c = g_ascii_tolower (*p);
-
-      if (g_ascii_isalnum (c) || (allow_dot && c == '.'))
-        g_string_append_c (key, c);
-      else if (key->len > 0 && key->str[key->len - 1] != '_')
-        g_string_append_c (key, '_');
-      if (key->len >= MAX_KEY_LENGTH)
-        break;
-    }
-  while (key->len > 0 && (key->str[key->len - 1] == '_' || key->str[key->len - 1] == '.'))
-    g_string_truncate (key, key->len - 1);
-  if (key->len == 0)
-    g_string_append (key, "variable");
-  if (g_ascii_isdigit (key->str[0]))
-    g_string_prepend_c (key, '_');
-
-  return g_string_free (key, FALSE);
-}
 
 static guint
 group_rank (const char *group)
@@ -1075,18 +1103,23 @@ static void
 build_variables (CsStore *self)
 {
   g_autofree gint32 *primary = g_new (gint32, MAX (self->rows->len, 1));
-  g_autoptr(GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) built = g_ptr_array_new ();
+  guint n_concepts;
 
   add_patient_facts (self);
   find_primary_conditions (self, primary);
   add_condition_facts (self, primary);
   add_imaging_facts (self);
 
+  /* each concept's values, of loaded patients only: resources whose patient
+   * is not in the sources give no values, no columns and no votes */
   for (guint i = 0; i < self->concepts->len; i++)
     {
       CsConcept *concept = g_ptr_array_index (self->concepts, i);
 
       concept->facts = g_array_new (FALSE, FALSE, sizeof (guint32));
+      memset (concept->n_kind, 0, sizeof concept->n_kind);
+      concept->n_unsupported = concept->n_bad_unit = 0;
     }
   for (guint i = 0; i < self->facts->len; i++)
     {
@@ -1094,7 +1127,28 @@ build_variables (CsStore *self)
       CsConcept *concept = g_ptr_array_index (self->concepts, fact->concept);
       guint32 index = i;
 
-      g_array_append_val (concept->facts, index);
+      if (g_array_index (self->resources, CsResource, fact->resource).row < 0)
+        continue;
+      if (fact->kind == CS_FACT_UNSUPPORTED)
+        concept->n_unsupported++;
+      else if (fact->kind == CS_FACT_NO_TIME_UNIT)
+        concept->n_bad_unit++;
+      else
+        {
+          concept->n_kind[fact->kind]++;
+          g_array_append_val (concept->facts, index);
+        }
+    }
+
+  /* names first (children take their parent's), then one concept per type
+   * and unit; children are appended to the concepts */
+  n_concepts = self->concepts->len;
+  for (guint i = 0; i < n_concepts; i++)
+    {
+      CsConcept *concept = g_ptr_array_index (self->concepts, i);
+
+      cs_store_vote_names (self, concept);
+      cs_store_split_concept (self, concept);
     }
 
   self->variables = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_variable_free);
@@ -1104,39 +1158,18 @@ build_variables (CsStore *self)
     {
       CsConcept *concept = g_ptr_array_index (self->concepts, i);
 
-      if (concept->wk_key != NULL)
-        g_hash_table_add (used, (gpointer) concept->wk_key);
+      if ((concept->variable = build_concept_variable (self, concept)) != NULL)
+        g_ptr_array_add (built, concept);
     }
-  g_hash_table_add (used, (gpointer) "os");
-  g_hash_table_add (used, (gpointer) "patient");
-
-  for (guint i = 0; i < self->concepts->len; i++)
+  cs_store_assign_keys (self, built);
+  for (guint i = 0; i < built->len; i++)
     {
-      CsConcept *concept = g_ptr_array_index (self->concepts, i);
-      CsVariable *var = build_concept_variable (self, concept);
-      char *key;
+      CsConcept *concept = g_ptr_array_index (built, i);
 
-      if (var == NULL)
-        continue;
-
-      if (concept->wk_key != NULL)
-        key = g_strdup (concept->wk_key);
-      else
-        {
-          g_autofree char *base = derive_key (concept->key_hint, concept->is_condition);
-
-          key = g_strdup (base);
-          for (guint n = 2; g_hash_table_contains (used, key); n++)
-            {
-              g_free (key);
-              key = g_strdup_printf ("%s_%u", base, n);
-            }
-        }
-      var->key = key;
-      g_hash_table_add (used, key);
-      concept->variable = var;
-      g_ptr_array_add (self->variables, var);
-      g_hash_table_insert (self->var_index, var->key, var);
+      g_ptr_array_add (self->variables, concept->variable);
+      g_hash_table_insert (self->var_index, concept->variable->key, concept->variable);
+      if (concept->parent != NULL)
+        cs_store_warn_split (self, concept);
     }
 
   if (self->rollup != CS_ROLLUP_LATEST)
@@ -1145,13 +1178,6 @@ build_variables (CsStore *self)
   build_survival (self, primary);
 
   g_ptr_array_sort (self->variables, compare_variables);
-}
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
 void

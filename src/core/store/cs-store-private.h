@@ -14,6 +14,10 @@ gboolean  cs_date_parse        (const char *text,
 void      cs_date_format_buf   (double      days,
                                 char        buf[32]);
 void      cs_level_free        (gpointer    level);
+/* The rank of a level that reads as a TNM category or stage group (by code,
+ * else display; bare 1–4 count as stage groups), NAN when it does not or
+ * is unknown (TX). See cs_variable_get_ordinal_ranks(). */
+double    cs_level_stage_rank  (const CsLevel *level);
 
 typedef enum
 {
@@ -21,8 +25,21 @@ typedef enum
   CS_FACT_DATE,
   CS_FACT_BOOLEAN,
   CS_FACT_CATEGORICAL,
-  CS_FACT_N_KINDS
+  CS_FACT_N_KINDS,
+  /* values that give nothing, counted in a warning when their patient is loaded */
+  CS_FACT_UNSUPPORTED = CS_FACT_N_KINDS + 1,  /* valueRatio, valueRange … */
+  CS_FACT_NO_TIME_UNIT,                       /* survival_time without a time unit */
 } CsFactKind;
+
+/* The code.text and display an Observation gave its code (interned; NULL
+ * when absent): the votes for a variable's key and label. */
+typedef struct
+{
+  const char *text;
+  const char *display;
+} CsHint;
+
+#define CS_HINT_NONE G_MAXUINT16
 
 #define CS_LESION_NONE 0u
 #define CS_LESION_SELF G_MAXUINT32   /* the Observation itself (component form) */
@@ -34,26 +51,39 @@ typedef struct
   guint32     concept;
   guint32     lesion;     /* CS_LESION_NONE, an interned focus (1…), or resolved at finish */
   guint8      kind;       /* CsFactKind */
+  guint16     hint;       /* index into the concept's hints, or CS_HINT_NONE */
   gint32      level;      /* CATEGORICAL: index into the concept's levels (insertion order) */
-  const char *unit;       /* NUMERIC: interned unit or NULL */
+  union {
+    const char *unit;     /* NUMERIC: interned unit, "" for none */
+    const char *display;  /* CATEGORICAL: interned display of the level as given here, or NULL */
+  };
   double      value;      /* NUMERIC, DATE (days), BOOLEAN (0/1) */
   double      time;       /* effective time in days, NAN when none */
 } CsFact;
 
-/* A variable candidate: one code (or several merged under a well-known key). */
-typedef struct
+/* A variable candidate: one code (or several merged under a well-known key).
+ * At finish, the values of a concept that do not fit its main variable
+ * (another type, a unit that does not convert) move to child concepts:
+ * variables of their own, keyed after their parent. */
+typedef struct _CsConcept CsConcept;
+struct _CsConcept
 {
-  char        *id;          /* "system|code", "wk:KEY" or "cond|system|code" */
+  char        *id;          /* "system|code", "text|TEXT", "wk:KEY", "cond|system|code"; children add "#SUFFIX" */
   const char  *wk_key;      /* well-known key or NULL (static string) */
-  char        *key_hint;    /* text to derive the key from */
-  char        *label;
+  char        *key_hint;    /* text to derive the key from (voted at finish) */
+  char        *label;       /* (voted at finish) */
+  GArray      *hints;       /* CsHint: the distinct text/display pairs seen */
+  GHashTable  *hint_index;  /* CsHint* → index + 1 of the hints beyond the first few */
+  guint16      last_hint;
+  CsConcept   *parent;      /* children: the concept they were split from */
+  char        *key_suffix;  /* children: appended to the parent's key */
   const char  *group;       /* static string */
   GPtrArray   *codes;       /* char* "system|code" */
   GHashTable  *code_set;    /* borrowed keys of codes */
   GPtrArray   *levels;      /* CsLevel*, insertion order */
   GHashTable  *level_index; /* code (owned by level) -> index + 1 */
   GHashTable  *units;       /* interned unit -> count */
-  guint        n_kind[CS_FACT_N_KINDS];
+  guint        n_kind[CS_FACT_N_KINDS]; /* at finish: values of loaded patients */
   guint        n_unsupported;
   guint        n_bad_unit;
   guint        index;       /* in CsStore.concepts */
@@ -66,7 +96,8 @@ typedef struct
   guint        is_survival_time : 1;
   guint        is_condition : 1;
   guint        is_radiomics : 1;
-} CsConcept;
+  guint        is_staging : 1;  /* ties on the same date: the more advanced category */
+};
 
 typedef struct
 {
@@ -89,7 +120,7 @@ typedef struct
   gint32      row;           /* resolved at finish, -1 */
   guint64     offset;
   gsize       length;
-  double      last_date;     /* latest date found in the resource, NAN */
+  double      event_date;    /* latest clinical event date (follow-up), NAN */
 } CsResource;
 
 typedef struct
@@ -100,8 +131,11 @@ typedef struct
   const char *code;
   const char *display;
   gboolean    is_cancer;
+  gboolean    is_diagnosis;  /* may be the primary diagnosis: confirmed, not a finding … */
+  gboolean    is_active;     /* clinicalStatus active, recurrence, relapse; or none and not abated */
   double      onset_date;    /* NAN */
   double      onset_age;     /* years, NAN */
+  double      recorded_date; /* NAN */
 } CsConditionFact;
 
 typedef struct
@@ -157,6 +191,10 @@ typedef struct
  * none at all with -1 (everything in memory). Before the first resource. */
 void     cs_store_set_spill_fd   (CsStore    *self,
                                   int         fd);
+/* Test hook: the load date that follow-up never passes (days since
+ * 1970-01-01); by default the time cs_store_finish() runs. */
+void     cs_store_set_load_time  (CsStore    *self,
+                                  double      days);
 /* Bytes of JSON in the spill file and in memory. */
 void     cs_store_get_spill_size (CsStore    *self,
                                   guint64    *in_file,
@@ -198,6 +236,7 @@ struct _CsStore
   GHashTable   *var_index;     /* key -> CsVariable* */
   GPtrArray    *type_names;    /* sorted char* */
   CsRollup      rollup;
+  double        load_time;     /* days; NAN: the time of cs_store_finish() */
 };
 
 CsConcept *cs_store_intern_concept (CsStore    *self,
@@ -207,10 +246,30 @@ int        cs_concept_intern_level (CsConcept  *concept,
                                     const char *code,
                                     const char *display,
                                     const char *system);
+/* Keys no derived variable may take: the well-known and built-in ones. */
+gboolean   cs_store_key_is_reserved (const char *key);
 void       cs_store_add_warning    (CsStore    *self,
                                     const char *format,
                                     ...) G_GNUC_PRINTF (2, 3);
 void       cs_store_build          (CsStore    *self);
+
+/* cs-store-keys.c */
+void         cs_store_vote_names          (CsStore    *self,
+                                           CsConcept  *concept);
+/* The voted display per level of the concept (NULL: none given), to g_free */
+const char **cs_store_vote_level_displays (CsStore    *self,
+                                           CsConcept  *concept);
+/* Lower case, runs of characters other than a-z, 0-9 one "_", none at either end */
+char        *cs_store_slug                (const char *text);
+/* Sets the key of every built concept's variable (built is reordered) */
+void         cs_store_assign_keys         (CsStore    *self,
+                                           GPtrArray  *built);
+
+/* cs-store-split.c */
+void         cs_store_split_concept       (CsStore    *self,
+                                           CsConcept  *concept);
+void         cs_store_warn_split          (CsStore    *self,
+                                           CsConcept  *child);
 void       cs_store_apply_rollup   (CsStore    *self);
 
 /* cs-store-spill.c */

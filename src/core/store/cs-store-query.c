@@ -24,6 +24,16 @@ cs_store_finish (CsStore *self)
   self->finished = TRUE;
 }
 
+void
+cs_store_set_load_time (CsStore *self,
+                        double   days)
+{
+  g_return_if_fail (CS_IS_STORE (self));
+  g_return_if_fail (!self->finished);
+
+  self->load_time = days;
+}
+
 gboolean
 cs_store_is_finished (CsStore *self)
 {

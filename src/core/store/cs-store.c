@@ -36,25 +36,34 @@ typedef struct
 /* Documented in docs/VARIABLES.md: keep both in step. */
 static const CsWellKnown well_known[] = {
   { LOINC,  "72166-2",   "smoking_status", N_("Smoking status"),  "Observation" },
-  { SNOMED, "399537006", "stage_group",    N_("Stage group"),     "Observation" },
-  { SNOMED, "399588009", "stage_group",    N_("Stage group"),     "Observation" },
-  { LOINC,  "21908-9",   "stage_group",    N_("Stage group"),     "Observation" },
-  { LOINC,  "21902-2",   "stage_group",    N_("Stage group"),     "Observation" },
-  { SNOMED, "399504009", "t_stage",        N_("T category"),      "Observation" },
-  { SNOMED, "384625004", "t_stage",        N_("T category"),      "Observation" },
-  { LOINC,  "21905-5",   "t_stage",        N_("T category"),      "Observation" },
-  { LOINC,  "21899-0",   "t_stage",        N_("T category"),      "Observation" },
-  { SNOMED, "399534004", "n_stage",        N_("N category"),      "Observation" },
-  { SNOMED, "371494008", "n_stage",        N_("N category"),      "Observation" },
-  { LOINC,  "21906-3",   "n_stage",        N_("N category"),      "Observation" },
-  { LOINC,  "21900-6",   "n_stage",        N_("N category"),      "Observation" },
-  { SNOMED, "399387003", "m_stage",        N_("M category"),      "Observation" },
-  { SNOMED, "371497001", "m_stage",        N_("M category"),      "Observation" },
-  { LOINC,  "21907-1",   "m_stage",        N_("M category"),      "Observation" },
-  { LOINC,  "21901-4",   "m_stage",        N_("M category"),      "Observation" },
+  /* clinical staging keeps the keys it had before pathological staging was
+   * told apart (saved cohorts use them); pathological staging has a p */
+  { SNOMED, "399537006", "stage_group",    N_("Clinical stage group"),     "Observation" },
+  { LOINC,  "21908-9",   "stage_group",    N_("Clinical stage group"),     "Observation" },
+  { SNOMED, "399588009", "p_stage_group",  N_("Pathological stage group"), "Observation" },
+  { LOINC,  "21902-2",   "p_stage_group",  N_("Pathological stage group"), "Observation" },
+  { SNOMED, "399504009", "t_stage",        N_("Clinical T category"),      "Observation" },
+  { LOINC,  "21905-5",   "t_stage",        N_("Clinical T category"),      "Observation" },
+  { SNOMED, "384625004", "pt_stage",       N_("Pathological T category"),  "Observation" },
+  { LOINC,  "21899-0",   "pt_stage",       N_("Pathological T category"),  "Observation" },
+  { SNOMED, "399534004", "n_stage",        N_("Clinical N category"),      "Observation" },
+  { LOINC,  "21906-3",   "n_stage",        N_("Clinical N category"),      "Observation" },
+  { SNOMED, "371494008", "pn_stage",       N_("Pathological N category"),  "Observation" },
+  { LOINC,  "21900-6",   "pn_stage",       N_("Pathological N category"),  "Observation" },
+  { SNOMED, "399387003", "m_stage",        N_("Clinical M category"),      "Observation" },
+  { LOINC,  "21907-1",   "m_stage",        N_("Clinical M category"),      "Observation" },
+  { SNOMED, "371497001", "pm_stage",       N_("Pathological M category"),  "Observation" },
+  { LOINC,  "21901-4",   "pm_stage",       N_("Pathological M category"),  "Observation" },
   { SNOMED, "445320007", "survival_time",  N_("Survival time"),   "Survival" },
   { LOINC,  "75186-7",   "vital_status",   N_("Vital status"),    "Survival" },
   { LOINC,  "31205-8",   "histology",      N_("Histology"),       "Condition" },
+};
+
+/* Keys of the built-in variables (cs-store-build.c and the Condition and
+ * imaging rules below): reserved with the well-known ones. */
+static const char *const builtin_keys[] = {
+  "patient", "gender", "birth_date", "deceased", "death_date", "diagnosis", "age_at_diagnosis", "stage",
+  "histology", "imaging_modality", "study_date", "n_imaging_studies", "os",
 };
 
 /* ---------------------------------------------------------------- GObject */
@@ -67,6 +76,9 @@ cs_concept_free (gpointer data)
   g_free (concept->id);
   g_free (concept->key_hint);
   g_free (concept->label);
+  g_free (concept->key_suffix);
+  g_clear_pointer (&concept->hints, g_array_unref);
+  g_clear_pointer (&concept->hint_index, g_hash_table_unref);
   g_clear_pointer (&concept->code_set, g_hash_table_unref);
   g_clear_pointer (&concept->codes, g_ptr_array_unref);
   g_clear_pointer (&concept->level_index, g_hash_table_unref);
@@ -144,6 +156,7 @@ cs_store_init (CsStore *self)
   self->lesions = g_hash_table_new (g_str_hash, g_str_equal);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
   self->rollup = CS_ROLLUP_LATEST;
+  self->load_time = NAN;
 }
 
 CsStore *
@@ -250,47 +263,103 @@ update_max (double *max,
     *max = value;
 }
 
-static gboolean
-has_suffix (const char *str,
-            gsize       len,
-            const char *suffix,
-            gsize       suffix_len)
+/* Follow-up (docs/VARIABLES.md, "Survival"): the dates at which something
+ * was done to or observed on the patient, by resource type. An element is a
+ * date, or a Period (its start and end); "a.b" looks inside a backbone
+ * element. Types not listed (orders, plans, claims, coverage, devices,
+ * documents, the Patient itself …) and elements not listed (expiry,
+ * validity, billing, created, meta.lastUpdated …) never extend follow-up. */
+typedef struct
 {
-  return len >= suffix_len && memcmp (str + len - suffix_len, suffix, suffix_len) == 0;
+  const char        *type;
+  const char *const *elements;
+} CsEventDates;
+
+static const char *const encounter_dates[] = { "period", NULL };
+static const char *const observation_dates[] = { "effectiveDateTime", "effectiveInstant", "effectivePeriod", "issued", NULL };
+static const char *const procedure_dates[] = { "performedDateTime", "performedPeriod", NULL };
+static const char *const condition_dates[] = {
+  "onsetDateTime", "onsetPeriod", "recordedDate", "abatementDateTime", "abatementPeriod", NULL
+};
+static const char *const administration_dates[] = { "effectiveDateTime", "effectivePeriod", NULL };
+static const char *const report_dates[] = { "effectiveDateTime", "effectivePeriod", "issued", NULL };
+static const char *const imaging_dates[] = { "started", NULL };
+static const char *const immunization_dates[] = { "occurrenceDateTime", NULL };
+static const char *const allergy_dates[] = { "onsetDateTime", "onsetPeriod", "recordedDate", "lastOccurrence", NULL };
+static const char *const specimen_dates[] = { "collection.collectedDateTime", "collection.collectedPeriod", NULL };
+
+static const CsEventDates event_dates[] = {
+  { "Encounter",                encounter_dates },
+  { "Observation",              observation_dates },
+  { "Procedure",                procedure_dates },
+  { "Condition",                condition_dates },
+  { "MedicationAdministration", administration_dates },
+  { "DiagnosticReport",         report_dates },
+  { "ImagingStudy",             imaging_dates },
+  { "Immunization",             immunization_dates },
+  { "AllergyIntolerance",       allergy_dates },
+  { "Specimen",                 specimen_dates },
+};
+
+/* Statuses of resources that record no event: it did not happen (yet), or
+ * the record is wrong. */
+static gboolean
+is_non_event_status (const char *status)
+{
+  static const char *const statuses[] = { "entered-in-error", "cancelled", "planned", "not-done", "draft" };
+
+  if (status == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      if (g_str_equal (status, statuses[i]))
+        return TRUE;
+    }
+  return FALSE;
 }
 
-/* The latest date of a resource: any top-level element named *Date,
- * *DateTime, *Instant, issued, started, date, created or recorded, and the
- * start and end of any *Period / period. One pass over the members. */
+/* The latest clinical event date of a resource (days), NAN when it has none. */
 static double
-resource_last_date (const CsJsonNode *resource)
+clinical_event_date (const char       *type,
+                     const CsJsonNode *resource)
 {
+  const char *const *elements = NULL;
   double last = NAN;
   double days;
 
-  for (const CsJsonNode *m = child_first (resource); m != NULL; m = m->next)
+  for (guint i = 0; i < G_N_ELEMENTS (event_dates); i++)
     {
-      const char *key = m->key;
-      gsize len;
-
-      if (key == NULL)
-        continue;
-      len = strlen (key);
-      if (m->type == CS_JSON_STRING)
+      if (type[0] == event_dates[i].type[0] && g_str_equal (type, event_dates[i].type))
         {
-          if ((has_suffix (key, len, "Date", 4) || has_suffix (key, len, "DateTime", 8)
-               || has_suffix (key, len, "Instant", 7) || g_str_equal (key, "issued")
-               || g_str_equal (key, "started") || g_str_equal (key, "date")
-               || g_str_equal (key, "created") || g_str_equal (key, "recorded"))
-              && cs_date_parse (m->v.string.str, &days))
+          elements = event_dates[i].elements;
+          break;
+        }
+    }
+  if (elements == NULL)
+    return NAN;
+
+  if (is_non_event_status (cs_json_get_string (resource, "status"))
+      || g_strcmp0 (cs_json_get_string (first_coding (cs_json_get (resource, "verificationStatus")), "code"),
+                    "entered-in-error") == 0)
+    return NAN;
+
+  for (guint i = 0; elements[i] != NULL; i++)
+    {
+      const CsJsonNode *node = strchr (elements[i], '.') != NULL ? cs_json_get_path (resource, elements[i])
+                                                                 : cs_json_get (resource, elements[i]);
+
+      if (node == NULL)
+        continue;
+      if (node->type == CS_JSON_STRING)
+        {
+          if (cs_date_parse (node->v.string.str, &days))
             update_max (&last, days);
         }
-      else if (m->type == CS_JSON_OBJECT
-               && (has_suffix (key, len, "Period", 6) || g_str_equal (key, "period")))
+      else if (node->type == CS_JSON_OBJECT)
         {
-          if (get_date (m, "start", &days))
+          if (get_date (node, "start", &days))
             update_max (&last, days);
-          if (get_date (m, "end", &days))
+          if (get_date (node, "end", &days))
             update_max (&last, days);
         }
     }
@@ -400,6 +469,22 @@ cs_concept_intern_level (CsConcept  *concept,
 
 G_STATIC_ASSERT (G_N_ELEMENTS (well_known) == CS_N_WELL_KNOWN);
 
+gboolean
+cs_store_key_is_reserved (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (well_known); i++)
+    {
+      if (g_str_equal (well_known[i].key, key))
+        return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (builtin_keys); i++)
+    {
+      if (g_str_equal (builtin_keys[i], key))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static const CsWellKnown *
 lookup_well_known (const char *system,
                    const char *code)
@@ -432,15 +517,82 @@ well_known_concept (CsStore    *self,
       concept->label = g_strdup (_(label));
       concept->key_hint = g_strdup (key);
       concept->is_survival_time = g_str_equal (key, "survival_time");
+      concept->is_staging = g_str_equal (key, "stage") || g_str_has_suffix (key, "stage_group")
+                            || g_str_has_suffix (key, "_stage");
     }
   return concept;
 }
 
 /* The concept for the code of an Observation or a component. */
+static guint
+hint_hash (gconstpointer key)
+{
+  const CsHint *hint = key;
+
+  return g_direct_hash (hint->text) * 31u + g_direct_hash (hint->display);
+}
+
+static gboolean
+hint_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const CsHint *x = a, *y = b;
+
+  return x->text == y->text && x->display == y->display;
+}
+
+#define HINTS_SCANNED 8
+
+/* The index of the text/display pair in the concept's hints (the votes for
+ * its key and label, counted at finish over loaded patients only). A code
+ * usually comes with one or two texts: those are compared directly; when
+ * there are more (free text), interned pairs are looked up in a table. */
+static guint16
+concept_hint (CsStore    *self,
+              CsConcept  *concept,
+              const char *text,
+              const char *display)
+{
+  CsHint hint;
+  gpointer found;
+
+  if (concept->hints == NULL)
+    concept->hints = g_array_new (FALSE, FALSE, sizeof (CsHint));
+  /* the one used last, then the first few */
+  for (guint i = 0; i <= MIN (concept->hints->len, HINTS_SCANNED); i++)
+    {
+      guint k = i == 0 ? concept->last_hint : i - 1;
+      CsHint *h;
+
+      if (k >= concept->hints->len || (i > 0 && k == concept->last_hint))
+        continue;
+      h = &g_array_index (concept->hints, CsHint, k);
+      if (g_strcmp0 (h->text, text) == 0 && g_strcmp0 (h->display, display) == 0)
+        return concept->last_hint = (guint16) k;
+    }
+
+  hint.text = intern (self, text);
+  hint.display = intern (self, display);
+  if (concept->hint_index != NULL && (found = g_hash_table_lookup (concept->hint_index, &hint)) != NULL)
+    return concept->last_hint = (guint16) (GPOINTER_TO_UINT (found) - 1);
+  if (concept->hints->len >= CS_HINT_NONE)
+    return CS_HINT_NONE;
+  g_array_append_val (concept->hints, hint);
+  if (concept->hints->len > HINTS_SCANNED)
+    {
+      if (concept->hint_index == NULL)
+        concept->hint_index = g_hash_table_new_full (hint_hash, hint_equal, g_free, NULL);
+      g_hash_table_insert (concept->hint_index, g_memdup2 (&hint, sizeof hint),
+                           GUINT_TO_POINTER (concept->hints->len));
+    }
+  return concept->last_hint = (guint16) (concept->hints->len - 1);
+}
+
 static CsConcept *
 observation_concept (CsStore          *self,
                      const CsJsonNode *codeable,
-                     gboolean          radiomics)
+                     gboolean          radiomics,
+                     guint16          *hint)
 {
   const CsJsonNode *coding = first_coding (codeable);
   const char *system = NULL, *code = NULL, *display = NULL;
@@ -458,6 +610,7 @@ observation_concept (CsStore          *self,
   else if (text == NULL)
     return NULL;
 
+  *hint = CS_HINT_NONE;
   if ((wk = lookup_well_known (system, code)) != NULL)
     {
       CsConcept **cached = &self->wk_concepts[wk - well_known];
@@ -485,14 +638,12 @@ observation_concept (CsStore          *self,
   }
   if (concept->label == NULL)
     {
+      /* replaced at finish by the votes of the hints */
       concept->label = g_strdup (display != NULL ? display : text != NULL ? text : code);
       concept->key_hint = g_strdup (text != NULL ? text : display != NULL ? display : code);
       concept_add_code (concept, system, code);
-      if (code != NULL && (strstr (code, "MeshVolume") != NULL || strstr (code, "VoxelVolume") != NULL))
-        concept->is_volume = TRUE;
-      else if (text != NULL && (strstr (text, "MeshVolume") != NULL || strstr (text, "VoxelVolume") != NULL))
-        concept->is_volume = TRUE;
     }
+  *hint = concept_hint (self, concept, text, display);
   if (radiomics && !concept->is_radiomics)
     {
       concept->is_radiomics = TRUE;
@@ -518,13 +669,33 @@ append_fact (CsStore   *self,
   fact.value = NAN;
   fact.time = time;
   fact.lesion = lesion;
-  concept->n_kind[kind]++;
+  fact.hint = CS_HINT_NONE;
   g_array_append_val (self->facts, fact);
 
   return &g_array_index (self->facts, CsFact, self->facts->len - 1);
 }
 
-static void
+/* A categorical value: a level of the concept, and the display given with it
+ * here (the level's display is voted at finish). */
+static CsFact *
+append_level (CsStore    *self,
+              guint32     resource,
+              CsConcept  *concept,
+              const char *code,
+              const char *display,
+              const char *system,
+              double      time,
+              guint32     lesion)
+{
+  CsFact *fact = append_fact (self, resource, concept, CS_FACT_CATEGORICAL, time, lesion);
+
+  fact->level = cs_concept_intern_level (concept, code, display, system);
+  fact->display = intern (self, display);
+  return fact;
+}
+
+/* A CodeableConcept value: its first coding with a code, else its text. */
+static CsFact *
 add_level_fact (CsStore          *self,
                 guint32           resource,
                 CsConcept        *concept,
@@ -534,22 +705,14 @@ add_level_fact (CsStore          *self,
 {
   const CsJsonNode *coding = first_coding (codeable);
   const char *text = nonempty (cs_json_get_string (codeable, "text"));
-  int level;
 
   if (coding != NULL)
-    level = cs_concept_intern_level (concept,
-                                     cs_json_get_string (coding, "code"),
-                                     nonempty (cs_json_get_string (coding, "display")) ?: text,
-                                     nonempty (cs_json_get_string (coding, "system")));
-  else if (text != NULL)
-    level = cs_concept_intern_level (concept, text, NULL, NULL);
-  else
-    {
-      concept->n_unsupported++;
-      return;
-    }
-
-  append_fact (self, resource, concept, CS_FACT_CATEGORICAL, time, lesion)->level = level;
+    return append_level (self, resource, concept, cs_json_get_string (coding, "code"),
+                         nonempty (cs_json_get_string (coding, "display")) ?: text,
+                         nonempty (cs_json_get_string (coding, "system")), time, lesion);
+  if (text != NULL)
+    return append_level (self, resource, concept, text, NULL, NULL, time, lesion);
+  return append_fact (self, resource, concept, CS_FACT_UNSUPPORTED, time, lesion);
 }
 
 static gboolean
@@ -594,59 +757,57 @@ static void
 add_value (CsStore          *self,
            guint32           resource,
            CsConcept        *concept,
+           guint16           hint,
            const CsJsonNode *holder,
            double            time,
            guint32           lesion)
 {
   const CsJsonNode *node;
+  CsFact *fact = NULL;
   double value;
   gboolean b;
 
   if ((node = cs_json_get (holder, "valueQuantity")) != NULL)
     {
       const char *unit = quantity_unit (node);
-      CsFact *fact;
 
       if (!cs_json_get_number (node, "value", &value))
+        fact = append_fact (self, resource, concept, CS_FACT_UNSUPPORTED, time, lesion);
+      else if (concept->is_survival_time && !to_days (value, unit, &value))
+        fact = append_fact (self, resource, concept, CS_FACT_NO_TIME_UNIT, time, lesion);
+      else
         {
-          concept->n_unsupported++;
-          return;
+          fact = append_fact (self, resource, concept, CS_FACT_NUMERIC, time, lesion);
+          fact->value = value;
+          fact->unit = intern (self, concept->is_survival_time ? "d" : unit != NULL ? unit : "");
         }
-      if (concept->is_survival_time)
-        {
-          if (!to_days (value, unit, &value))
-            {
-              concept->n_bad_unit++;
-              return;
-            }
-          unit = "d";
-        }
-      fact = append_fact (self, resource, concept, CS_FACT_NUMERIC, time, lesion);
-      fact->value = value;
-      fact->unit = intern (self, unit != NULL ? unit : "");
     }
   else if (cs_json_get_number (holder, "valueInteger", &value))
     {
-      CsFact *fact;
-
       if (concept->is_survival_time)
+        fact = append_fact (self, resource, concept, CS_FACT_NO_TIME_UNIT, time, lesion);
+      else
         {
-          concept->n_bad_unit++;
-          return;
+          fact = append_fact (self, resource, concept, CS_FACT_NUMERIC, time, lesion);
+          fact->value = value;
+          fact->unit = intern (self, "");
         }
-      fact = append_fact (self, resource, concept, CS_FACT_NUMERIC, time, lesion);
-      fact->value = value;
-      fact->unit = intern (self, "");
     }
   else if ((node = cs_json_get (holder, "valueCodeableConcept")) != NULL)
-    add_level_fact (self, resource, concept, node, time, lesion);
+    fact = add_level_fact (self, resource, concept, node, time, lesion);
   else if (cs_json_get_boolean (holder, "valueBoolean", &b))
-    append_fact (self, resource, concept, CS_FACT_BOOLEAN, time, lesion)->value = b ? 1.0 : 0.0;
+    {
+      fact = append_fact (self, resource, concept, CS_FACT_BOOLEAN, time, lesion);
+      fact->value = b ? 1.0 : 0.0;
+    }
   else if (nonempty (cs_json_get_string (holder, "valueString")) != NULL)
-    append_fact (self, resource, concept, CS_FACT_CATEGORICAL, time, lesion)->level =
-      cs_concept_intern_level (concept, cs_json_get_string (holder, "valueString"), NULL, NULL);
+    fact = append_level (self, resource, concept, cs_json_get_string (holder, "valueString"), NULL, NULL,
+                         time, lesion);
   else if (get_date (holder, "valueDateTime", &value))
-    append_fact (self, resource, concept, CS_FACT_DATE, time, lesion)->value = value;
+    {
+      fact = append_fact (self, resource, concept, CS_FACT_DATE, time, lesion);
+      fact->value = value;
+    }
   else
     {
       /* valueRatio, valueRange, valuePeriod, valueSampledData, valueTime, bad dates */
@@ -654,11 +815,13 @@ add_value (CsStore          *self,
         {
           if (m->key != NULL && g_str_has_prefix (m->key, "value"))
             {
-              concept->n_unsupported++;
+              fact = append_fact (self, resource, concept, CS_FACT_UNSUPPORTED, time, lesion);
               break;
             }
         }
     }
+  if (fact != NULL)
+    fact->hint = hint;
 }
 
 /* ---------------------------------------------------------------- resources */
@@ -736,6 +899,7 @@ add_observation (CsStore          *self,
   gboolean radiomics;
   double time;
   guint32 lesion;
+  guint16 hint;
   CsConcept *concept;
 
   if (g_strcmp0 (status, "entered-in-error") == 0 || g_strcmp0 (status, "cancelled") == 0)
@@ -760,13 +924,13 @@ add_observation (CsStore          *self,
         }
     }
 
-  if ((concept = observation_concept (self, cs_json_get (obs, "code"), radiomics)) != NULL)
-    add_value (self, resource, concept, obs, time, lesion);
+  if ((concept = observation_concept (self, cs_json_get (obs, "code"), radiomics, &hint)) != NULL)
+    add_value (self, resource, concept, hint, obs, time, lesion);
 
   for (const CsJsonNode *comp = child_first (cs_json_get (obs, "component")); comp != NULL; comp = comp->next)
     {
-      if ((concept = observation_concept (self, cs_json_get (comp, "code"), radiomics)) != NULL)
-        add_value (self, resource, concept, comp, time, lesion != CS_LESION_NONE ? lesion : CS_LESION_SELF);
+      if ((concept = observation_concept (self, cs_json_get (comp, "code"), radiomics, &hint)) != NULL)
+        add_value (self, resource, concept, hint, comp, time, lesion != CS_LESION_NONE ? lesion : CS_LESION_SELF);
     }
 }
 
@@ -800,14 +964,28 @@ add_patient (CsStore                *self,
   g_array_append_val (self->patient_res, row);
 }
 
+/* The primary diagnosis (docs/VARIABLES.md, "Conditions"): a cancer is a
+ * Condition whose display or text names one (English or German words, not
+ * "benign") or that carries an ICD-10 code C00–C97 or D00–D09. */
 static gboolean
 is_cancer_text (const char *text)
 {
-  static const char *words[] = {
-    "cancer", "neoplasm", "carcinoma", "malignan", "tumor", "tumour", "lymphoma",
-    "leukemia", "leukaemia", "sarcoma", "melanoma", "myeloma",
+  static const char *const words[] = {
+    "cancer", "neoplasm", "carcinom", "karzinom", "malign", "bösartig", "tumor", "tumour",
+    "lymphom", "leukemi", "leukaemi", "leukämi", "sarcom", "sarkom", "melanom", "myelom",
   };
 
+  static const char *const not_cancer[] = {
+    "benign", "gutartig", "malignant hypert", "maligne hypert", "neuroleptic malignant", "malignes neurolept",
+  };
+
+  if (text == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (not_cancer); i++)
+    {
+      if (contains_ci (text, not_cancer[i]))
+        return FALSE;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
     {
       if (contains_ci (text, words[i]))
@@ -816,12 +994,58 @@ is_cancer_text (const char *text)
   return FALSE;
 }
 
+static gboolean
+is_cancer_icd10 (const char *system,
+                 const char *code)
+{
+  if (!contains_ci (system, "icd-10") || code == NULL || !g_ascii_isdigit (code[1]) || !g_ascii_isdigit (code[2]))
+    return FALSE;
+  if (code[0] == 'C')
+    return !(code[1] == '9' && code[2] > '7');
+  return code[0] == 'D' && code[1] == '0';
+}
+
+/* SNOMED CT's semantic tag at the end of a display, "Anemia (disorder)":
+ * 1 for "disorder", -1 for another tag (finding, situation, procedure …),
+ * 0 when there is none (most codes outside SNOMED, and SNOMED displays
+ * without their tag). */
+static int
+semantic_tag_kind (const char *display)
+{
+  static const char *const other_tags[] = {
+    "finding", "situation", "event", "procedure", "regime/therapy", "observable entity",
+    "qualifier value", "morphologic abnormality", "body structure", "person", "social concept",
+    "environment", "occupation", "record artifact", "physical object", "substance", "product",
+    "medicinal product", "clinical drug", "specimen", "staging scale", "assessment scale",
+    "tumor staging", "attribute", "life style", "ethnic group", "racial group", "religion/philosophy",
+    "navigational concept", "organism", "cell", "cell structure", "physical force",
+    "geographic location", "administrative concept", "disposition", "role", "special concept",
+  };
+  const char *open;
+  gsize len;
+
+  if (display == NULL || (len = strlen (display)) < 3 || display[len - 1] != ')'
+      || (open = strrchr (display, '(')) == NULL)
+    return 0;
+  open++;
+  len = (gsize) (display + len - 1 - open);
+  if (len == strlen ("disorder") && strncmp (open, "disorder", len) == 0)
+    return 1;
+  for (guint i = 0; i < G_N_ELEMENTS (other_tags); i++)
+    {
+      if (len == strlen (other_tags[i]) && strncmp (open, other_tags[i], len) == 0)
+        return -1;
+    }
+  return 0;
+}
+
 static void
 add_condition (CsStore          *self,
                guint32           resource,
                const CsJsonNode *cond)
 {
   const char *verification = status_code (cs_json_get (cond, "verificationStatus"));
+  const char *clinical = status_code (cs_json_get (cond, "clinicalStatus"));
   const CsJsonNode *code_node = cs_json_get (cond, "code");
   const CsJsonNode *coding = first_coding (code_node);
   const CsJsonNode *age;
@@ -839,15 +1063,17 @@ add_condition (CsStore          *self,
   fact.resource = resource;
   fact.onset_date = NAN;
   fact.onset_age = NAN;
+  fact.recorded_date = NAN;
   if (get_date (cond, "onsetDateTime", &days) || get_date (cs_json_get (cond, "onsetPeriod"), "start", &days))
     fact.onset_date = days;
   if ((age = cs_json_get (cond, "onsetAge")) != NULL && cs_json_get_number (age, "value", &days)
       && to_days (days, quantity_unit (age), &days))
     fact.onset_age = days / 365.25;
+  get_date (cond, "recordedDate", &fact.recorded_date);
 
   time = fact.onset_date;
   if (isnan (time))
-    get_date (cond, "recordedDate", &time);
+    time = fact.recorded_date;
 
   if ((summary = cs_json_get (first_of (cs_json_get (cond, "stage")), "summary")) != NULL)
     add_level_fact (self, resource, well_known_concept (self, "stage", N_("Stage (Condition)"), "Condition"),
@@ -867,11 +1093,35 @@ add_condition (CsStore          *self,
       g_autofree char *id = NULL;
       CsConcept *concept;
       const char *text = nonempty (cs_json_get_string (code_node, "text"));
+      int tag = semantic_tag_kind (text);
 
       fact.system = intern (self, nonempty (cs_json_get_string (coding, "system")));
       fact.code = intern (self, cs_json_get_string (coding, "code"));
       fact.display = intern (self, nonempty (cs_json_get_string (coding, "display")) ?: text);
-      fact.is_cancer = is_cancer_text (fact.display) || is_cancer_text (text);
+      fact.is_cancer = is_cancer_text (text);
+      for (const CsJsonNode *c = child_first (cs_json_get (code_node, "coding")); c != NULL; c = c->next)
+        {
+          const char *display = cs_json_get_string (c, "display");
+          int kind = semantic_tag_kind (display);
+
+          if (kind != 0 && tag == 0)
+            tag = kind;
+          if (is_cancer_text (display)
+              || is_cancer_icd10 (cs_json_get_string (c, "system"), cs_json_get_string (c, "code")))
+            fact.is_cancer = TRUE;
+        }
+      /* a diagnosis is confirmed (or carries no verification) and is not a
+       * finding, situation or other non-disorder concept */
+      fact.is_diagnosis = (verification == NULL || g_str_equal (verification, "confirmed")) && tag >= 0;
+      if (!fact.is_diagnosis)
+        fact.is_cancer = FALSE;
+      if (clinical != NULL)
+        fact.is_active = g_str_equal (clinical, "active") || g_str_equal (clinical, "recurrence")
+                         || g_str_equal (clinical, "relapse");
+      else
+        fact.is_active = cs_json_get (cond, "abatementDateTime") == NULL && cs_json_get (cond, "abatementPeriod") == NULL
+                         && cs_json_get (cond, "abatementAge") == NULL && cs_json_get (cond, "abatementString") == NULL
+                         && cs_json_get (cond, "abatementRange") == NULL;
 
       id = g_strconcat ("cond|", fact.system != NULL ? fact.system : "", "|", fact.code, NULL);
       concept = cs_store_intern_concept (self, id, "Condition");
@@ -905,11 +1155,9 @@ add_imaging_study (CsStore          *self,
     {
       CsConcept *concept = well_known_concept (self, "imaging_modality", N_("Imaging modality"), "Imaging");
 
-      append_fact (self, resource, concept, CS_FACT_CATEGORICAL, started, CS_LESION_NONE)->level =
-        cs_concept_intern_level (concept,
-                                 cs_json_get_string (modality, "code"),
-                                 nonempty (cs_json_get_string (modality, "display")),
-                                 nonempty (cs_json_get_string (modality, "system")));
+      append_level (self, resource, concept, cs_json_get_string (modality, "code"),
+                    nonempty (cs_json_get_string (modality, "display")),
+                    nonempty (cs_json_get_string (modality, "system")), started, CS_LESION_NONE);
     }
   if (!isnan (started))
     {
@@ -1031,7 +1279,7 @@ cs_store_add_resource (const CsResourceRecord  *record,
       res.length = strlen (json);
       res.offset = cs_spill_append (&self->spill, json, res.length);
     }
-  res.last_date = resource_last_date (record->resource);
+  res.event_date = clinical_event_date (type, record->resource);
 
   if (!g_str_equal (type, "Patient"))
     {

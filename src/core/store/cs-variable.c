@@ -407,6 +407,17 @@ cs_variable_get_ordinal_ranks (const CsVariable *var)
 }
 
 double
+cs_level_stage_rank (const CsLevel *level)
+{
+  double rank = NAN;
+
+  if (parse_stage (level->code, TRUE, &rank) == STAGE_NONE
+      && parse_stage (level->display, TRUE, &rank) == STAGE_NONE)
+    return NAN;
+  return rank;
+}
+
+double
 cs_variable_ordinal_value_at (const CsVariable *var,
                               const double     *ranks,
                               guint             row)

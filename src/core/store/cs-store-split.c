@@ -1,0 +1,328 @@
+/* cs-store-split.c: one variable per type and unit of a code
+ *
+ * A code's values may come in several types (a number here, a coded value
+ * there) and in units that do or do not convert (mg/dL and g/L; mL/min and
+ * mL/min/{1.73_m2}). Nothing is dropped: values in units that convert are
+ * converted to one unit; each type, and each set of units that convert into
+ * each other, is a variable of its own. The one with the most values keeps
+ * the code's key, the others are child concepts keyed after it
+ * (docs/VARIABLES.md, "Types and units").
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "cs-store-private.h"
+#include "cs-ucum.h"
+
+typedef struct
+{
+  const char *unit;      /* interned */
+  guint       n;
+  gboolean    parsed;
+  CsUcumUnit  ucum;
+  guint       unit_class;
+} UnitCount;
+
+typedef struct
+{
+  CsFactKind  kind;
+  guint       unit_class; /* NUMERIC: index into the classes */
+  const char *unit;       /* NUMERIC: the unit the class converts to */
+  guint       n;
+} Partition;
+
+static int
+compare_unit_counts (gconstpointer a,
+                     gconstpointer b)
+{
+  return strcmp (((const UnitCount *) a)->unit, ((const UnitCount *) b)->unit);
+}
+
+/* The distinct units of the concept's numeric values, sorted, each with its
+ * class: units that convert into each other share one. */
+static GArray *
+unit_classes (CsStore   *self,
+              CsConcept *concept,
+              guint     *n_classes)
+{
+  GArray *units = g_array_new (FALSE, TRUE, sizeof (UnitCount));
+
+  for (guint i = 0; i < concept->facts->len; i++)
+    {
+      CsFact *fact = &g_array_index (self->facts, CsFact, g_array_index (concept->facts, guint32, i));
+      guint k;
+
+      if (fact->kind != CS_FACT_NUMERIC)
+        continue;
+      for (k = 0; k < units->len; k++)
+        {
+          if (g_array_index (units, UnitCount, k).unit == fact->unit)
+            break;
+        }
+      if (k == units->len)
+        {
+          UnitCount count = { 0 };
+
+          count.unit = fact->unit;
+          g_array_append_val (units, count);
+        }
+      g_array_index (units, UnitCount, k).n++;
+    }
+  g_array_sort (units, compare_unit_counts);
+
+  *n_classes = 0;
+  for (guint i = 0; i < units->len; i++)
+    {
+      UnitCount *u = &g_array_index (units, UnitCount, i);
+      guint j;
+
+      u->parsed = cs_ucum_parse (u->unit, &u->ucum);
+      for (j = 0; j < i; j++)
+        {
+          UnitCount *v = &g_array_index (units, UnitCount, j);
+
+          if (u->parsed && v->parsed && cs_ucum_commensurable (&u->ucum, &v->ucum))
+            break;
+        }
+      u->unit_class = j < i ? g_array_index (units, UnitCount, j).unit_class : (*n_classes)++;
+    }
+  return units;
+}
+
+/* How a child is told apart from its parent: a key suffix and words for its label. */
+static void
+describe_partition (const Partition *part,
+                    char           **key_suffix,
+                    char           **label_part)
+{
+  switch (part->kind)
+    {
+    case CS_FACT_NUMERIC:
+      if (*part->unit == '\0')
+        {
+          *key_suffix = g_strdup ("no_unit");
+          *label_part = g_strdup (_("no unit"));
+        }
+      else
+        {
+          g_autofree char *slug = cs_store_slug (g_str_equal (part->unit, "%") ? "percent" : part->unit);
+
+          *key_suffix = *slug != '\0' ? g_steal_pointer (&slug) : g_strdup ("other_unit");
+          *label_part = g_strdup (part->unit);
+        }
+      break;
+    case CS_FACT_DATE:
+      *key_suffix = g_strdup ("date");
+      *label_part = g_strdup (_("date"));
+      break;
+    case CS_FACT_BOOLEAN:
+      *key_suffix = g_strdup ("boolean");
+      *label_part = g_strdup (_("true/false"));
+      break;
+    case CS_FACT_CATEGORICAL:
+    case CS_FACT_N_KINDS:
+    case CS_FACT_UNSUPPORTED:
+    case CS_FACT_NO_TIME_UNIT:
+    default:
+      *key_suffix = g_strdup ("coded");
+      *label_part = g_strdup (_("coded or text"));
+      break;
+    }
+}
+
+static CsConcept *
+new_child (CsStore         *self,
+           CsConcept       *parent,
+           const Partition *part)
+{
+  g_autofree char *suffix = NULL;
+  g_autofree char *words = NULL;
+  g_autofree char *id = NULL;
+  CsConcept *child;
+
+  describe_partition (part, &suffix, &words);
+  id = g_strconcat (parent->id, "#", suffix, NULL);
+  child = cs_store_intern_concept (self, id, parent->group);
+  child->parent = parent;
+  child->key_suffix = g_steal_pointer (&suffix);
+  child->label = g_strdup_printf ("%s (%s)", parent->label, words);
+  child->key_hint = g_strdup (parent->key_hint);
+  child->fixed_type = part->kind;
+  child->unit = part->kind == CS_FACT_NUMERIC ? part->unit : NULL;
+  child->is_radiomics = parent->is_radiomics;
+  child->is_staging = parent->is_staging;
+  child->is_condition = parent->is_condition;
+  child->facts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < parent->codes->len; i++)
+    {
+      char *code = g_strdup (g_ptr_array_index (parent->codes, i));
+
+      g_ptr_array_add (child->codes, code);
+      g_hash_table_add (child->code_set, code);
+    }
+  /* categorical values keep their level indices */
+  if (part->kind == CS_FACT_CATEGORICAL)
+    {
+      for (guint i = 0; i < parent->levels->len; i++)
+        {
+          const CsLevel *level = g_ptr_array_index (parent->levels, i);
+
+          cs_concept_intern_level (child, level->code, level->display, level->system);
+        }
+    }
+  return child;
+}
+
+void
+cs_store_split_concept (CsStore   *self,
+                        CsConcept *concept)
+{
+  g_autoptr(GArray) units = NULL;
+  g_autoptr(GArray) parts = NULL;
+  g_autofree CsConcept **owner = NULL;
+  g_autoptr(GArray) kept = NULL;
+  guint n_classes = 0;
+  guint main = 0;
+
+  if (concept->fixed_type >= 0 || concept->facts->len == 0)
+    return;
+
+  units = unit_classes (self, concept, &n_classes);
+  parts = g_array_new (FALSE, TRUE, sizeof (Partition));
+
+  /* numeric: one partition per class, converted to its most frequent unit
+   * (ties: the first in byte order) */
+  for (guint c = 0; c < n_classes; c++)
+    {
+      Partition part = { CS_FACT_NUMERIC, c, NULL, 0 };
+      guint best_n = 0;
+
+      for (guint i = 0; i < units->len; i++)
+        {
+          UnitCount *u = &g_array_index (units, UnitCount, i);
+
+          if (u->unit_class != c)
+            continue;
+          part.n += u->n;
+          if (u->n > best_n)
+            {
+              best_n = u->n;
+              part.unit = u->unit;
+            }
+        }
+      g_array_append_val (parts, part);
+    }
+  for (int k = CS_FACT_DATE; k < CS_FACT_N_KINDS; k++)
+    {
+      if (concept->n_kind[k] > 0)
+        {
+          Partition part = { (CsFactKind) k, 0, NULL, concept->n_kind[k] };
+
+          g_array_append_val (parts, part);
+        }
+    }
+
+  /* the main variable: the most values; ties: numeric > date > boolean >
+   * categorical, then the unit in byte order (parts are in that order) */
+  for (guint p = 1; p < parts->len; p++)
+    {
+      if (g_array_index (parts, Partition, p).n > g_array_index (parts, Partition, main).n)
+        main = p;
+    }
+
+  /* convert the numeric values to their class's unit */
+  for (guint i = 0; i < concept->facts->len; i++)
+    {
+      CsFact *fact = &g_array_index (self->facts, CsFact, g_array_index (concept->facts, guint32, i));
+      const UnitCount *from = NULL, *to = NULL;
+
+      if (fact->kind != CS_FACT_NUMERIC)
+        continue;
+      for (guint k = 0; k < units->len; k++)
+        {
+          if (g_array_index (units, UnitCount, k).unit == fact->unit)
+            from = &g_array_index (units, UnitCount, k);
+        }
+      for (guint k = 0; k < units->len; k++)
+        {
+          if (g_array_index (units, UnitCount, k).unit == g_array_index (parts, Partition, from->unit_class).unit)
+            to = &g_array_index (units, UnitCount, k);
+        }
+      if (from != to)
+        {
+          fact->value = cs_ucum_convert (fact->value, &from->ucum, &to->ucum);
+          fact->unit = to->unit;
+        }
+    }
+
+  concept->fixed_type = g_array_index (parts, Partition, main).kind;
+  concept->unit = g_array_index (parts, Partition, main).unit;
+  if (parts->len == 1)
+    return;
+
+  /* the other partitions become children; the parent keeps its own values */
+  owner = g_new0 (CsConcept *, parts->len);
+  for (guint p = 0; p < parts->len; p++)
+    owner[p] = p == main ? concept : new_child (self, concept, &g_array_index (parts, Partition, p));
+  kept = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint i = 0; i < concept->facts->len; i++)
+    {
+      guint32 index = g_array_index (concept->facts, guint32, i);
+      CsFact *fact = &g_array_index (self->facts, CsFact, index);
+      CsConcept *target = NULL;
+
+      for (guint p = 0; p < parts->len && target == NULL; p++)
+        {
+          const Partition *part = &g_array_index (parts, Partition, p);
+
+          if (part->kind == fact->kind && (part->kind != CS_FACT_NUMERIC || part->unit == fact->unit))
+            target = owner[p];
+        }
+      if (target == NULL || target == concept)
+        g_array_append_val (kept, index);
+      else
+        {
+          fact->concept = target->index;
+          target->n_kind[fact->kind]++;
+          g_array_append_val (target->facts, index);
+        }
+    }
+  g_array_unref (concept->facts);
+  concept->facts = g_steal_pointer (&kept);
+  for (int k = 0; k < CS_FACT_N_KINDS; k++)
+    concept->n_kind[k] = k == (int) concept->fixed_type ? concept->facts->len : 0;
+}
+
+/* Says where a child's values went (after keys are assigned). */
+void
+cs_store_warn_split (CsStore   *self,
+                     CsConcept *child)
+{
+  CsConcept *parent = child->parent;
+  CsVariable *var = child->variable;
+  const char *code = parent->codes->len > 0 ? g_ptr_array_index (parent->codes, 0) : parent->id;
+
+  if (var == NULL || parent->variable == NULL)
+    return;
+  if (var->type == CS_VARIABLE_NUMERIC && parent->variable->type == CS_VARIABLE_NUMERIC)
+    cs_store_add_warning (self,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "“%s” (%s): %u value in “%s” does not convert to “%s”; it is in the variable “%s”",
+                                       "“%s” (%s): %u values in “%s” do not convert to “%s”; they are in the variable “%s”",
+                                       child->facts->len),
+                          parent->label, code, child->facts->len, var->unit != NULL ? var->unit : _("no unit"),
+                          parent->variable->unit != NULL ? parent->variable->unit : _("no unit"), var->key);
+  else
+    cs_store_add_warning (self,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "“%s” (%s): %u value of another type (%s) is in the variable “%s”, next to “%s” (%s)",
+                                       "“%s” (%s): %u values of another type (%s) are in the variable “%s”, next to “%s” (%s)",
+                                       child->facts->len),
+                          parent->label, code, child->facts->len, cs_variable_type_to_label (var->type), var->key,
+                          parent->variable->key, cs_variable_type_to_label (parent->variable->type));
+}
