@@ -300,6 +300,9 @@ test_joins (void)
   g_autofree char *no_key = replace (join_mapping, "{\"role\": \"clinical\", \"key\": \"PatientID\"}",
                                      "{\"role\": \"clinical\"}");
   g_autofree char *twice = replace (join_mapping, "{\"role\": \"dicom\"", "{\"role\": \"clinical\"");
+  /* the other table's key has two columns, the join one (found by the fuzzer: the key list in the message) */
+  g_autofree char *part_of_key = replace (join_mapping, "{\"role\": \"clinical\", \"key\": \"PatientID\"}",
+                                          "{\"role\": \"clinical\", \"key\": [\"PatientID\", \"Visit\"]}");
 
   g_assert_no_error (error);
   g_assert_nonnull (mapping);
@@ -308,6 +311,8 @@ test_joins (void)
   expect_error (unknown, CS_MAPPING_ERROR_INVALID, "no input has the role “clinic”", NULL);
   expect_error (no_key, CS_MAPPING_ERROR_INVALID, "“clinical” has no “key” to join on", NULL);
   expect_error (twice, CS_MAPPING_ERROR_INVALID, "the role “clinical” is used twice", NULL);
+  expect_error (part_of_key, CS_MAPPING_ERROR_INVALID, "a join must match the whole key of “clinical” "
+                "(“PatientID”, “Visit”)", NULL);
 }
 
 static void

@@ -25,13 +25,15 @@ function problems(resource) {
 }
 
 function resourcesOf(text) {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{') && !trimmed.includes('\n{')) {
-    const doc = JSON.parse(trimmed);
-    if (doc.resourceType === 'Bundle' && Array.isArray(doc.entry)) return [doc, ...doc.entry.map((e) => e.resource)];
-    return [doc];
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    // not one JSON document: NDJSON, one resource a line
+    return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
   }
-  return trimmed.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+  if (doc.resourceType === 'Bundle' && Array.isArray(doc.entry)) return [doc, ...doc.entry.map((e) => e.resource)];
+  return [doc];
 }
 
 for (const file of process.argv.slice(2)) {

@@ -1039,6 +1039,21 @@ check_template_refs (MapDiag        *diag,
     }
 }
 
+/* "a”, “b": names for a message between “ ” */
+static char *
+join_names (GPtrArray *names)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      if (i > 0)
+        g_string_append (text, "”, “");
+      g_string_append (text, names->pdata[i]);
+    }
+  return g_string_free (text, FALSE);
+}
+
 static void
 check_references (MapDiag   *diag,
                   CsMapping *mapping)
@@ -1074,7 +1089,7 @@ check_references (MapDiag   *diag,
           /* the other side must be exactly the other table's key */
           if (join->to->len != target->key->len)
             {
-              g_autofree char *key = g_strjoinv ("”, “", (char **) target->key->pdata);
+              g_autofree char *key = join_names (target->key);
 
               map_diag_add (diag, join->path, _("a join must match the whole key of “%s” (“%s”)"),
                             join->input, key);
@@ -1083,11 +1098,8 @@ check_references (MapDiag   *diag,
           for (guint k = 0; k < join->to->len; k++)
             if (!g_ptr_array_find_with_equal_func (target->key, join->to->pdata[k], g_str_equal, NULL))
               {
-                g_autofree char *key = NULL;
+                g_autofree char *key = join_names (target->key);
 
-                g_ptr_array_add (target->key, NULL);
-                key = g_strjoinv ("”, “", (char **) target->key->pdata);
-                g_ptr_array_set_size (target->key, target->key->len - 1);
                 map_diag_add (diag, join->path, _("“%s” is not a key column of “%s” (its key: “%s”)"),
                               (char *) join->to->pdata[k], join->input, key);
               }
