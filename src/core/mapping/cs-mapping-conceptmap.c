@@ -59,33 +59,6 @@ static const char * const equivalences[] = {
   "unmatched", "disjoint", NULL,
 };
 
-static gboolean
-string_member (MapDiag          *diag,
-               const char       *path,
-               const CsJsonNode *object,
-               const char       *key,
-               gboolean          required,
-               const char      **out)
-{
-  const CsJsonNode *n = cs_json_get (object, key);
-  g_autofree char *mpath = map_path_member (path, key);
-
-  *out = NULL;
-  if (n == NULL)
-    {
-      if (required)
-        map_diag_add (diag, path, _("“%s” is missing"), key);
-      return !required;
-    }
-  if (!map_json_is_nonempty_string (n))
-    {
-      map_diag_add (diag, mpath, _("must be a non-empty string"));
-      return FALSE;
-    }
-  *out = n->v.string.str;
-  return TRUE;
-}
-
 static void
 parse_target (MapDiag          *diag,
               CsConceptMap     *map,
@@ -111,10 +84,10 @@ parse_target (MapDiag          *diag,
       return;
     }
   map_check_members (diag, path, node, allowed);
-  string_member (diag, path, node, "code", FALSE, &code);
-  string_member (diag, path, node, "display", FALSE, &display);
-  string_member (diag, path, node, "comment", FALSE, &comment);
-  if (!string_member (diag, path, node, "equivalence", TRUE, &equivalence) || equivalence == NULL)
+  code = map_get_string (diag, path, node, "code", FALSE);
+  display = map_get_string (diag, path, node, "display", FALSE);
+  comment = map_get_string (diag, path, node, "comment", FALSE);
+  if ((equivalence = map_get_string (diag, path, node, "equivalence", TRUE)) == NULL)
     return;
   if (!g_strv_contains (equivalences, equivalence))
     {
@@ -173,10 +146,10 @@ parse_unmapped (MapDiag          *diag,
       return FALSE;
     }
   map_check_members (diag, path, node, allowed);
-  if (!string_member (diag, path, node, "mode", TRUE, &mode) || mode == NULL)
+  if ((mode = map_get_string (diag, path, node, "mode", TRUE)) == NULL)
     return FALSE;
-  string_member (diag, path, node, "code", FALSE, &code);
-  string_member (diag, path, node, "display", FALSE, &display);
+  code = map_get_string (diag, path, node, "code", FALSE);
+  display = map_get_string (diag, path, node, "display", FALSE);
 
   if (g_str_equal (mode, "provided"))
     {
@@ -274,7 +247,7 @@ map_concept_map_parse (MapDiag          *diag,
   map->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) map_entry_free);
   map->where = g_strdup_printf ("%s: %s", diag->name, path);
 
-  string_member (diag, path, node, "id", FALSE, &id);
+  id = map_get_string (diag, path, node, "id", FALSE);
   if (id != NULL && !map_is_fhir_id (id, strlen (id)))
     {
       g_autofree char *ipath = map_path_member (path, "id");
@@ -287,7 +260,7 @@ map_concept_map_parse (MapDiag          *diag,
   if (map->id == NULL && map->url == NULL)
     map_diag_add (diag, path, _("a ConceptMap needs an “id” or a “url” for the mapping to name it"));
 
-  if (string_member (diag, path, node, "status", TRUE, &status) && status != NULL &&
+  if ((status = map_get_string (diag, path, node, "status", TRUE)) != NULL &&
       !g_strv_contains (statuses, status))
     {
       g_autofree char *spath = map_path_member (path, "status");
@@ -309,7 +282,7 @@ map_concept_map_parse (MapDiag          *diag,
       g_autofree char *gpath = NULL;
       g_autofree char *group_path = map_path_member (path, "group");
       const CsJsonNode *elements, *unmapped;
-      const char *system, *version, *dummy;
+      const char *system, *version;
       guint ei = 0;
 
       gpath = map_path_index (group_path, gi);
@@ -319,9 +292,9 @@ map_concept_map_parse (MapDiag          *diag,
           continue;
         }
       map_check_members (diag, gpath, g, group_allowed);
-      string_member (diag, gpath, g, "source", FALSE, &dummy);
-      string_member (diag, gpath, g, "target", FALSE, &system);
-      string_member (diag, gpath, g, "targetVersion", FALSE, &version);
+      map_get_string (diag, gpath, g, "source", FALSE);   /* checked, not used */
+      system = map_get_string (diag, gpath, g, "target", FALSE);
+      version = map_get_string (diag, gpath, g, "targetVersion", FALSE);
       system = keep_string (map, system);
       version = keep_string (map, version);
 
@@ -357,7 +330,7 @@ map_concept_map_parse (MapDiag          *diag,
               continue;
             }
           map_check_members (diag, epath, e, element_allowed);
-          if (!string_member (diag, epath, e, "code", TRUE, &code) || code == NULL)
+          if ((code = map_get_string (diag, epath, e, "code", TRUE)) == NULL)
             continue;
           key = g_strstrip (g_strdup (code));
           if (!(entry = g_hash_table_lookup (map->index, key)))

@@ -14,266 +14,6 @@
 
 G_DEFINE_QUARK (cs-mapping-error-quark, cs_mapping_error)
 
-/* ------------------------------------------------------------------ */
-/* Diagnostics                                                         */
-
-void
-map_diag_add (MapDiag    *diag,
-              const char *path,
-              const char *format,
-              ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (path != NULL && *path != '\0')
-    g_ptr_array_add (diag->messages, g_strdup_printf ("%s: %s: %s", diag->name, path, msg));
-  else
-    g_ptr_array_add (diag->messages, g_strdup_printf ("%s: %s", diag->name, msg));
-}
-
-static guint
-edit_distance (const char *a,
-               const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  g_autofree guint *row = NULL;
-
-  if (la > 64 || lb > 64)
-    return G_MAXUINT;
-  row = g_new (guint, lb + 1);
-  for (gsize j = 0; j <= lb; j++)
-    row[j] = j;
-  for (gsize i = 1; i <= la; i++)
-    {
-      guint diag = row[0];
-
-      row[0] = i;
-      for (gsize j = 1; j <= lb; j++)
-        {
-          guint up = row[j];
-          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
-
-          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
-          diag = up;
-        }
-    }
-  return row[lb];
-}
-
-char *
-map_suggest (const char         *word,
-             const char * const *candidates)
-{
-  const char *best = NULL;
-  guint best_d = G_MAXUINT;
-  guint limit = strlen (word) <= 4 ? 1 : strlen (word) <= 8 ? 2 : 3;
-
-  for (guint i = 0; candidates != NULL && candidates[i] != NULL; i++)
-    {
-      guint d = edit_distance (word, candidates[i]);
-
-      if (d < best_d)
-        {
-          best_d = d;
-          best = candidates[i];
-        }
-    }
-  if (best == NULL || best_d > limit)
-    return g_strdup ("");
-  /* Translators: appended to "unknown field …" */
-  return g_strdup_printf (_(" (did you mean “%s”?)"), best);
-}
-
-static gboolean
-is_identifier (const char *key)
-{
-  if (key == NULL || !(g_ascii_isalpha (key[0]) || key[0] == '_' || key[0] == '$'))
-    return FALSE;
-  for (const char *p = key; *p != '\0'; p++)
-    if (!(g_ascii_isalnum (*p) || *p == '_' || *p == '$' || *p == '-'))
-      return FALSE;
-  return TRUE;
-}
-
-char *
-map_path_member (const char *path,
-                 const char *key)
-{
-  if (is_identifier (key))
-    return (path == NULL || *path == '\0') ? g_strdup (key) : g_strconcat (path, ".", key, NULL);
-  else
-    {
-      g_autoptr(GString) s = g_string_new (path);
-
-      g_string_append_c (s, '[');
-      cs_json_append_escaped (s, key, -1);
-      g_string_append_c (s, ']');
-      return g_string_free (g_steal_pointer (&s), FALSE);
-    }
-}
-
-char *
-map_path_index (const char *path,
-                guint       index)
-{
-  return g_strdup_printf ("%s[%u]", path, index);
-}
-
-gboolean
-map_check_members (MapDiag            *diag,
-                   const char         *path,
-                   const CsJsonNode   *object,
-                   const char * const *allowed)
-{
-  gboolean ok = TRUE;
-
-  for (const CsJsonNode *m = cs_json_first (object); m != NULL; m = m->next)
-    {
-      g_autofree char *mpath = map_path_member (path, m->key);
-
-      if (!g_strv_contains (allowed, m->key))
-        {
-          g_autofree char *hint = map_suggest (m->key, allowed);
-
-          map_diag_add (diag, mpath, _("unknown field “%s”%s"), m->key, hint);
-          ok = FALSE;
-        }
-      for (const CsJsonNode *n = cs_json_first (object); n != m; n = n->next)
-        if (g_str_equal (n->key, m->key))
-          {
-            map_diag_add (diag, mpath, _("“%s” appears twice"), m->key);
-            ok = FALSE;
-            break;
-          }
-    }
-  return ok;
-}
-
-gboolean
-map_json_is_nonempty_string (const CsJsonNode *node)
-{
-  return node != NULL && node->type == CS_JSON_STRING && node->v.string.len > 0;
-}
-
-static const char *
-json_type_name (const CsJsonNode *node)
-{
-  switch (node->type)
-    {
-    case CS_JSON_NULL: return "null";
-    case CS_JSON_BOOLEAN: return _("a boolean");
-    case CS_JSON_NUMBER: return _("a number");
-    case CS_JSON_STRING: return _("a string");
-    case CS_JSON_ARRAY: return _("an array");
-    case CS_JSON_OBJECT: return _("an object");
-    default: return "?";
-    }
-}
-
-/* A member that must be a non-empty string; reports and returns NULL otherwise. */
-static const char *
-get_string (MapDiag          *diag,
-            const char       *path,
-            const CsJsonNode *object,
-            const char       *key,
-            gboolean          required)
-{
-  const CsJsonNode *node = cs_json_get (object, key);
-  g_autofree char *mpath = map_path_member (path, key);
-
-  if (node == NULL)
-    {
-      if (required)
-        map_diag_add (diag, path, _("“%s” is missing"), key);
-      return NULL;
-    }
-  if (node->type != CS_JSON_STRING)
-    {
-      map_diag_add (diag, mpath, _("must be a string, not %s"), json_type_name (node));
-      return NULL;
-    }
-  if (node->v.string.len == 0 || strlen (node->v.string.str) != node->v.string.len)
-    {
-      map_diag_add (diag, mpath, _("must not be empty or hold NUL characters"));
-      return NULL;
-    }
-  return node->v.string.str;
-}
-
-static gboolean
-get_bool (MapDiag          *diag,
-          const char       *path,
-          const CsJsonNode *object,
-          const char       *key,
-          gboolean          fallback)
-{
-  const CsJsonNode *node = cs_json_get (object, key);
-
-  if (node == NULL)
-    return fallback;
-  if (node->type != CS_JSON_BOOLEAN)
-    {
-      g_autofree char *mpath = map_path_member (path, key);
-
-      map_diag_add (diag, mpath, _("must be true or false, not %s"), json_type_name (node));
-      return fallback;
-    }
-  return node->v.boolean;
-}
-
-/* A string or an array of non-empty strings → GPtrArray of char* (NULL when
- * absent or wrong; reported). */
-static GPtrArray *
-get_string_list (MapDiag          *diag,
-                 const char       *path,
-                 const CsJsonNode *object,
-                 const char       *key,
-                 gboolean          allow_single,
-                 gboolean          allow_empty_strings)
-{
-  const CsJsonNode *node = cs_json_get (object, key);
-  g_autofree char *mpath = map_path_member (path, key);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
-  guint i = 0;
-
-  if (node == NULL)
-    return NULL;
-  if (node->type == CS_JSON_STRING && allow_single)
-    {
-      if (node->v.string.len == 0 && !allow_empty_strings)
-        {
-          map_diag_add (diag, mpath, _("must not be empty"));
-          return NULL;
-        }
-      g_ptr_array_add (list, g_strdup (node->v.string.str));
-      return g_steal_pointer (&list);
-    }
-  if (node->type != CS_JSON_ARRAY)
-    {
-      map_diag_add (diag, mpath, allow_single ? _("must be a string or an array of strings, not %s")
-                                              : _("must be an array of strings, not %s"),
-                    json_type_name (node));
-      return NULL;
-    }
-  for (const CsJsonNode *e = cs_json_first (node); e != NULL; e = e->next, i++)
-    {
-      if (e->type != CS_JSON_STRING || (e->v.string.len == 0 && !allow_empty_strings))
-        {
-          g_autofree char *epath = map_path_index (mpath, i);
-
-          map_diag_add (diag, epath, _("must be a non-empty string"));
-          return NULL;
-        }
-      g_ptr_array_add (list, g_strdup (e->v.string.str));
-    }
-  return g_steal_pointer (&list);
-}
-
 static gboolean
 is_name (const char *text)
 {
@@ -403,7 +143,7 @@ parse_column (MapDiag          *diag,
   def->path = g_strdup (path);
   def->type = COLTYPE_STRING;
 
-  if ((type = get_string (diag, path, node, "type", FALSE)) != NULL)
+  if ((type = map_get_string (diag, path, node, "type", FALSE)) != NULL)
     {
       guint i;
 
@@ -421,7 +161,7 @@ parse_column (MapDiag          *diag,
         def->type = (MapColumnType) i;
     }
 
-  def->date_format = g_strdup (get_string (diag, path, node, "format", FALSE));
+  def->date_format = g_strdup (map_get_string (diag, path, node, "format", FALSE));
   if (def->date_format != NULL && def->type != COLTYPE_DATE)
     {
       g_autofree char *fpath = map_path_member (path, "format");
@@ -440,14 +180,14 @@ parse_column (MapDiag          *diag,
         }
     }
 
-  if ((missing = get_string_list (diag, path, node, "missing", FALSE, TRUE)) != NULL)
+  if ((missing = map_get_string_list (diag, path, node, "missing", FALSE, TRUE)) != NULL)
     {
       g_ptr_array_add (missing, NULL);
       def->missing = (GStrv) g_ptr_array_steal (missing, NULL);
     }
 
-  true_tokens = get_string_list (diag, path, node, "true", FALSE, FALSE);
-  false_tokens = get_string_list (diag, path, node, "false", FALSE, FALSE);
+  true_tokens = map_get_string_list (diag, path, node, "true", FALSE, FALSE);
+  false_tokens = map_get_string_list (diag, path, node, "false", FALSE, FALSE);
   if ((true_tokens != NULL || false_tokens != NULL) && def->type != COLTYPE_BOOLEAN)
     map_diag_add (diag, path, _("“true” and “false” tokens are only used by boolean columns"));
   if (true_tokens != NULL)
@@ -460,7 +200,7 @@ parse_column (MapDiag          *diag,
       g_ptr_array_add (false_tokens, NULL);
       def->false_tokens = (GStrv) g_ptr_array_steal (false_tokens, NULL);
     }
-  def->required = get_bool (diag, path, node, "required", FALSE);
+  def->required = map_get_bool (diag, path, node, "required", FALSE);
 
   return def;
 }
@@ -479,7 +219,7 @@ parse_dialect (MapDiag          *diag,
 
   if (node->type != CS_JSON_OBJECT)
     {
-      map_diag_add (diag, path, _("must be an object, not %s"), json_type_name (node));
+      map_diag_add (diag, path, _("must be an object, not %s"), map_json_type_name (node));
       return;
     }
   map_check_members (diag, path, node, allowed);
@@ -510,10 +250,10 @@ parse_dialect (MapDiag          *diag,
       else
         map_diag_add (diag, qpath, _("must be one character, or “” for no quoting"));
     }
-  dialect->has_header = get_bool (diag, path, node, "header", TRUE);
-  dialect->decimal_comma = get_bool (diag, path, node, "decimalComma", FALSE);
-  dialect->allow_ragged = get_bool (diag, path, node, "allowRagged", FALSE);
-  if ((encoding = get_string (diag, path, node, "encoding", FALSE)) != NULL &&
+  dialect->has_header = map_get_bool (diag, path, node, "header", TRUE);
+  dialect->decimal_comma = map_get_bool (diag, path, node, "decimalComma", FALSE);
+  dialect->allow_ragged = map_get_bool (diag, path, node, "allowRagged", FALSE);
+  if ((encoding = map_get_string (diag, path, node, "encoding", FALSE)) != NULL &&
       g_ascii_strcasecmp (encoding, "UTF-8") != 0 && g_ascii_strcasecmp (encoding, "UTF8") != 0)
     {
       GIConv conv = g_iconv_open ("UTF-8", encoding);
@@ -530,7 +270,7 @@ parse_dialect (MapDiag          *diag,
           dialect->encoding = g_strdup (encoding);
         }
     }
-  if ((missing = get_string_list (diag, path, node, "missing", FALSE, TRUE)) != NULL)
+  if ((missing = map_get_string_list (diag, path, node, "missing", FALSE, TRUE)) != NULL)
     {
       g_ptr_array_add (missing, NULL);
       g_strfreev (dialect->missing);
@@ -557,7 +297,7 @@ parse_join (MapDiag          *diag,
 
   join = g_new0 (MapJoin, 1);
   join->path = g_strdup (path);
-  join->input = g_strdup (get_string (diag, path, node, "input", TRUE));
+  join->input = g_strdup (map_get_string (diag, path, node, "input", TRUE));
   join->from = g_ptr_array_new_with_free_func (g_free);
   join->to = g_ptr_array_new_with_free_func (g_free);
 
@@ -593,7 +333,7 @@ parse_join (MapDiag          *diag,
     }
   else if (on->type == CS_JSON_ARRAY && on->n_children > 0)
     {
-      g_autoptr(GPtrArray) names = get_string_list (diag, path, node, "on", FALSE, FALSE);
+      g_autoptr(GPtrArray) names = map_get_string_list (diag, path, node, "on", FALSE, FALSE);
 
       for (guint i = 0; names != NULL && i < names->len; i++)
         {
@@ -632,7 +372,7 @@ parse_input (MapDiag          *diag,
   input->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) column_def_free);
   cs_csv_dialect_init (&input->dialect);
 
-  role = get_string (diag, path, node, "role", TRUE);
+  role = map_get_string (diag, path, node, "role", TRUE);
   if (role != NULL && !is_name (role))
     {
       g_autofree char *rpath = map_path_member (path, "role");
@@ -640,10 +380,10 @@ parse_input (MapDiag          *diag,
       map_diag_add (diag, rpath, _("“%s”: a role starts with a letter and holds letters, digits, “_” and “-”"), role);
     }
   input->role = g_strdup (role);
-  input->description = g_strdup (get_string (diag, path, node, "description", FALSE));
-  input->optional = get_bool (diag, path, node, "optional", FALSE);
+  input->description = g_strdup (map_get_string (diag, path, node, "description", FALSE));
+  input->optional = map_get_bool (diag, path, node, "optional", FALSE);
 
-  input->key = get_string_list (diag, path, node, "key", TRUE, FALSE);
+  input->key = map_get_string_list (diag, path, node, "key", TRUE, FALSE);
   if (input->key == NULL)
     input->key = g_ptr_array_new_with_free_func (g_free);
 
@@ -712,7 +452,7 @@ parse_input (MapDiag          *diag,
       else
         {
           map_check_members (diag, rpath, radiomics, rallowed);
-          input->feature_class = g_strdup (get_string (diag, rpath, radiomics, "featureClass", FALSE));
+          input->feature_class = g_strdup (map_get_string (diag, rpath, radiomics, "featureClass", FALSE));
         }
     }
 
@@ -742,7 +482,7 @@ parse_regex (MapDiag          *diag,
              const CsJsonNode *object,
              const char       *key)
 {
-  const char *pattern = get_string (diag, path, object, key, FALSE);
+  const char *pattern = map_get_string (diag, path, object, key, FALSE);
   g_autoptr(GError) error = NULL;
   g_autofree char *anchored = NULL;
   GRegex *regex;
@@ -780,7 +520,7 @@ parse_resource (MapDiag          *diag,
 
   res = g_new0 (MapResourceDef, 1);
   res->path = g_strdup (path);
-  name = get_string (diag, path, node, "name", TRUE);
+  name = map_get_string (diag, path, node, "name", TRUE);
   if (name != NULL && !is_name (name))
     {
       g_autofree char *npath = map_path_member (path, "name");
@@ -788,8 +528,8 @@ parse_resource (MapDiag          *diag,
       map_diag_add (diag, npath, _("“%s”: a name starts with a letter and holds letters, digits, “_” and “-”"), name);
     }
   res->name = g_strdup (name);
-  res->description = g_strdup (get_string (diag, path, node, "description", FALSE));
-  res->inputs = get_string_list (diag, path, node, "input", TRUE, FALSE);
+  res->description = g_strdup (map_get_string (diag, path, node, "description", FALSE));
+  res->inputs = map_get_string_list (diag, path, node, "input", TRUE, FALSE);
   if (res->inputs == NULL)
     {
       if (cs_json_get (node, "input") == NULL)
@@ -817,8 +557,8 @@ parse_resource (MapDiag          *diag,
           map_check_members (diag, epath, each, eallowed);
           res->match = parse_regex (diag, epath, each, "match");
           res->exclude = parse_regex (diag, epath, each, "exclude");
-          res->radiomics = get_bool (diag, epath, each, "radiomics", FALSE);
-          res->skip_zero_rows = get_bool (diag, epath, each, "zeroRowIsMissing", res->radiomics);
+          res->radiomics = map_get_bool (diag, epath, each, "radiomics", FALSE);
+          res->skip_zero_rows = map_get_bool (diag, epath, each, "zeroRowIsMissing", res->radiomics);
           if (res->match == NULL && cs_json_get (each, "match") == NULL && !res->radiomics)
             map_diag_add (diag, epath, _("“match” is missing: a regular expression for the column names"));
         }
@@ -833,7 +573,7 @@ parse_resource (MapDiag          *diag,
       else
         res->id = map_parse_string (diag, ipath, id);
     }
-  res->key = get_string_list (diag, path, node, "key", TRUE, FALSE);
+  res->key = map_get_string_list (diag, path, node, "key", TRUE, FALSE);
   if (res->id != NULL && res->key != NULL)
     map_diag_add (diag, path, _("give either “id” or “key”, not both"));
 
@@ -845,7 +585,7 @@ parse_resource (MapDiag          *diag,
       g_autofree char *tpath = map_path_member (path, "template");
 
       if (template->type != CS_JSON_OBJECT)
-        map_diag_add (diag, tpath, _("must be a FHIR resource (a JSON object), not %s"), json_type_name (template));
+        map_diag_add (diag, tpath, _("must be a FHIR resource (a JSON object), not %s"), map_json_type_name (template));
       else if (!map_json_is_nonempty_string (type = cs_json_get (template, "resourceType")))
         map_diag_add (diag, tpath, _("“resourceType” is missing or not a string"));
       else if (!g_ascii_isupper (type->v.string.str[0]) || !is_name (type->v.string.str))
@@ -1297,16 +1037,16 @@ parse_root (MapDiag          *diag,
 
   map_check_members (diag, "", root, allowed);
 
-  if ((text = get_string (diag, "", root, "id", TRUE)) != NULL)
+  if ((text = map_get_string (diag, "", root, "id", TRUE)) != NULL)
     {
       if (!map_is_fhir_id (text, strlen (text)))
         map_diag_add (diag, "id", _("“%s” is not an id (1–64 letters, digits, “-” or “.”)"), text);
       mapping->id = g_strdup (text);
     }
-  mapping->version = g_strdup (get_string (diag, "", root, "version", TRUE));
-  mapping->title = g_strdup (get_string (diag, "", root, "name", FALSE));
-  mapping->description = g_strdup (get_string (diag, "", root, "description", FALSE));
-  if ((text = get_string (diag, "", root, "namespace", TRUE)) != NULL)
+  mapping->version = g_strdup (map_get_string (diag, "", root, "version", TRUE));
+  mapping->title = g_strdup (map_get_string (diag, "", root, "name", FALSE));
+  mapping->description = g_strdup (map_get_string (diag, "", root, "description", FALSE));
+  if ((text = map_get_string (diag, "", root, "namespace", TRUE)) != NULL)
     {
       if (!is_namespace (text))
         map_diag_add (diag, "namespace", _("“%s” is neither a UUID nor an absolute URI such as "
@@ -1314,7 +1054,7 @@ parse_root (MapDiag          *diag,
       mapping->namespace_text = g_strdup (text);
       cs_mapping_namespace_uuid (text, mapping->namespace_uuid);
     }
-  if ((text = get_string (diag, "", root, "fhirVersion", FALSE)) != NULL && !g_str_has_prefix (text, "4.0"))
+  if ((text = map_get_string (diag, "", root, "fhirVersion", FALSE)) != NULL && !g_str_has_prefix (text, "4.0"))
     map_diag_add (diag, "fhirVersion", _("“%s”: this version writes FHIR R4 (4.0.1)"), text);
 
   if ((radiomics = cs_json_get (root, "radiomics")) != NULL)
@@ -1326,7 +1066,7 @@ parse_root (MapDiag          *diag,
       else
         {
           map_check_members (diag, "radiomics", radiomics, rallowed);
-          if ((text = get_string (diag, "radiomics", radiomics, "ibsiDictionary", FALSE)) != NULL)
+          if ((text = map_get_string (diag, "radiomics", radiomics, "ibsiDictionary", FALSE)) != NULL)
             mapping->ibsi_path = g_path_is_absolute (text) ? g_strdup (text)
                                                             : g_build_filename (mapping->base_dir, text, NULL);
         }

@@ -1,6 +1,7 @@
 /* cs-mapping-private.h: the parsed mapping file, shared by the parser, the
  * compiler and the runner
  *
+ * cs-mapping-diag.c       problems with JSON paths; reading members of JSON objects
  * cs-mapping-file.c       the mapping file → MapInputDef / MapResourceDef / TNode trees
  * cs-mapping-template.c   templates, conditions and {{…}} strings → TNode / MapCond
  * cs-mapping-conceptmap.c FHIR ConceptMap → CsConceptMap (an index source value → targets)
@@ -46,6 +47,28 @@ gboolean  map_check_members   (MapDiag            *diag,
                                const CsJsonNode   *object,
                                const char * const *allowed);
 gboolean  map_json_is_nonempty_string (const CsJsonNode *node);
+/* "a string", "an object", … for messages */
+const char *map_json_type_name (const CsJsonNode *node);
+/* Members of an object, each reported at its JSON path when it has the
+ * wrong type: a non-empty string without NUL (NULL when absent or wrong;
+ * "is missing" when required), a boolean (fallback when absent or wrong),
+ * a string or an array of strings (a new GPtrArray of char*, or NULL). */
+const char *map_get_string      (MapDiag          *diag,
+                                 const char       *path,
+                                 const CsJsonNode *object,
+                                 const char       *key,
+                                 gboolean          required);
+gboolean    map_get_bool        (MapDiag          *diag,
+                                 const char       *path,
+                                 const CsJsonNode *object,
+                                 const char       *key,
+                                 gboolean          fallback);
+GPtrArray  *map_get_string_list (MapDiag          *diag,
+                                 const char       *path,
+                                 const CsJsonNode *object,
+                                 const char       *key,
+                                 gboolean          allow_single,
+                                 gboolean          allow_empty_strings);
 
 /* ------------------------------------------------------------------ */
 /* Column references and conditions                                    */

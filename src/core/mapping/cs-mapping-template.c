@@ -495,28 +495,6 @@ map_parse_condition (MapDiag          *diag,
 /* Directives                                                          */
 
 static gboolean
-parse_bool_option (MapDiag          *diag,
-                   const char       *path,
-                   const CsJsonNode *object,
-                   const char       *key,
-                   gboolean         *out)
-{
-  const CsJsonNode *n = cs_json_get (object, key);
-
-  if (n == NULL)
-    return TRUE;
-  if (n->type != CS_JSON_BOOLEAN)
-    {
-      g_autofree char *opath = map_path_member (path, key);
-
-      map_diag_add (diag, opath, _("must be true or false"));
-      return FALSE;
-    }
-  *out = n->v.boolean;
-  return TRUE;
-}
-
-static gboolean
 parse_out_option (MapDiag            *diag,
                   const char         *path,
                   const CsJsonNode   *object,
@@ -592,7 +570,7 @@ parse_directive (MapDiag          *diag,
       else if (input != NULL)
         result->col.input = g_strdup (input->v.string.str);
       parse_out_option (diag, path, node, as_names, as_kinds, &result->out);
-      parse_bool_option (diag, path, node, "required", &result->required);
+      result->required = map_get_bool (diag, path, node, "required", FALSE);
     }
   else if (g_str_equal (directive, "$map"))
     {
@@ -629,8 +607,8 @@ parse_directive (MapDiag          *diag,
             }
         }
       parse_out_option (diag, path, node, as_names, as_kinds, &result->out);
-      parse_bool_option (diag, path, node, "text", &result->with_text);
-      parse_bool_option (diag, path, node, "required", &result->required);
+      result->with_text = map_get_bool (diag, path, node, "text", FALSE);
+      result->required = map_get_bool (diag, path, node, "required", FALSE);
     }
   else if (g_str_equal (directive, "$ref"))
     {
@@ -639,7 +617,7 @@ parse_directive (MapDiag          *diag,
       map_check_members (diag, path, node, allowed);
       result = tnode_new (TNODE_REF, path);
       result->target = g_strdup (value->v.string.str);
-      parse_bool_option (diag, path, node, "optional", &result->optional);
+      result->optional = map_get_bool (diag, path, node, "optional", FALSE);
     }
   else if (g_str_equal (directive, "$refAll"))
     {
