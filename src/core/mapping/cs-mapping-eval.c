@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -958,7 +959,7 @@ eval_ref (Eval        *e,
       if (!made && !node->src->optional)
         {
           add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, -1, node->fhir_path,
-                       _("refers to the “%s” resource of row %" G_GUINT64_FORMAT " of “%s”, which is not made "
+                       _("refers to the “%s” resource of row %" PRIu64 " of “%s”, which is not made "
                          "(the row was rejected or its condition is false)"),
                        def->name, row->row, map_get_input (e->run->mapping, l->to)->role);
           return FALSE;

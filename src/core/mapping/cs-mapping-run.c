@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "cs-mapping-runtime.h"
@@ -772,7 +773,7 @@ run_input (CsMappingRun  *run,
       if (first > 0)
         {
           g_autofree char *described = describe_key (run->program, input, key);
-          g_autofree char *msg = g_strdup_printf (_("duplicate key %s (first in row %" G_GUINT64_FORMAT "): "
+          g_autofree char *msg = g_strdup_printf (_("duplicate key %s (first in row %" PRIu64 "): "
                                                     "this row is rejected"), described, first);
 
           run_problem (run, CS_MAPPING_SEVERITY_ERROR, input, row, g_array_index (in->key_columns, guint, 0), msg);

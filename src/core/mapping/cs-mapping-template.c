@@ -146,7 +146,7 @@ map_parse_string (MapDiag          *diag,
       close = strstr (s + i + 2, "}}");
       if (close == NULL)
         {
-          map_diag_add (diag, path, _("“{{” at character %" G_GSIZE_FORMAT " has no closing “}}” "
+          map_diag_add (diag, path, _("“{{” at character %zu has no closing “}}” "
                                       "(write \\\\{{ for a literal “{{”)"), i + 1);
           return NULL;
         }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -621,9 +622,9 @@ cs_mapping_problem_to_string (const CsMappingProblem *p)
   if (s->len > 0)
     g_string_append (s, ": ");
   if (p->row > 0 && p->line > 0)
-    g_string_append_printf (s, _("row %" G_GUINT64_FORMAT " (line %" G_GUINT64_FORMAT ")"), p->row, p->line);
+    g_string_append_printf (s, _("row %" PRIu64 " (line %" PRIu64 ")"), p->row, p->line);
   else if (p->row > 0)
-    g_string_append_printf (s, _("row %" G_GUINT64_FORMAT), p->row);
+    g_string_append_printf (s, _("row %" PRIu64), p->row);
   if (p->column != NULL)
     {
       g_string_append_printf (s, p->row > 0 ? _(", column “%s”") : _("column “%s”"), p->column);
