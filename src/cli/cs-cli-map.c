@@ -358,7 +358,7 @@ cs_cli_cmd_map (int    argc,
     {
       const char *role = cs_mapping_get_input_role (mapping, i);
 
-      if (!g_ptr_array_find_with_equal_func (roles, role, g_str_equal, NULL))
+      if (!cs_mapping_get_input_optional (mapping, i) && !g_ptr_array_find_with_equal_func (roles, role, g_str_equal, NULL))
         {
           cs_cli_error (_("map: the mapping needs a table for its input “%s”: --input %s=FILE"), role, role);
           return CS_CLI_USAGE;

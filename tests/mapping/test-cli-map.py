@@ -107,6 +107,24 @@ check(ids[1] == "Observation/%s" % uuid.uuid5(ns, "age\x1fP1"), "Observation id 
 check([i.split("/")[0] for i in ids] == ["Patient", "Observation", "Patient", "Patient", "Observation",
                                          "Device", "Provenance"], "order: rows, then Device and Provenance")
 
+# an optional input may be left out; a required one may not
+with_extra = json.loads(json.dumps(mapping))
+with_extra["inputs"].append({"role": "extra", "optional": True, "key": "PatientID",
+                             "join": {"input": "clinical", "on": "PatientID"}})
+with_extra["resources"].append({"name": "extra-age", "input": "extra",
+                                "template": {"resourceType": "Observation", "status": "final",
+                                             "code": {"text": "{{note}}"},
+                                             "subject": {"$ref": "patient"}}})
+m_optional = write("m-optional.json", json.dumps(with_extra))
+p = run("--mapping", m_optional, "--input", "clinical=" + good, "-o", path("opt.ndjson"), "--format", "ndjson",
+        expect=0)
+check("Mapped 3 rows to 5 resources" in p.stderr, "an optional input left out makes nothing: " + p.stderr)
+with_extra["inputs"][1]["optional"] = False
+m_required = write("m-required.json", json.dumps(with_extra))
+p = run("--mapping", m_required, "--input", "clinical=" + good, "-o", path("req.ndjson"), "--format", "ndjson",
+        expect=2)
+check("needs a table for its input “extra”" in p.stderr, "a required input left out is a usage error: " + p.stderr)
+
 # the run's Provenance: targets, inputs' and mapping's SHA-256, software version
 with open(out) as f:
     resources = [json.loads(l) for l in f]

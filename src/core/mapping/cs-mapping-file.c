@@ -1270,6 +1270,14 @@ cs_mapping_get_input_role (CsMapping *self,
   return map_get_input (self, index)->role;
 }
 
+gboolean
+cs_mapping_get_input_optional (CsMapping *self,
+                               guint      index)
+{
+  g_return_val_if_fail (index < self->inputs->len, FALSE);
+  return map_get_input (self, index)->optional;
+}
+
 int
 cs_mapping_find_input (CsMapping  *self,
                        const char *role)

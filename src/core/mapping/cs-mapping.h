@@ -93,6 +93,9 @@ const char * const *cs_mapping_get_files    (CsMapping    *self);
 guint         cs_mapping_get_n_inputs       (CsMapping    *self);
 const char   *cs_mapping_get_input_role     (CsMapping    *self,
                                              guint         index);
+/* Whether the input says "optional": true: a run may leave it out. */
+gboolean      cs_mapping_get_input_optional (CsMapping    *self,
+                                             guint         index);
 /* Index of an input by role, or -1. */
 int           cs_mapping_find_input         (CsMapping    *self,
                                              const char   *role);
