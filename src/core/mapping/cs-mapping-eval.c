@@ -472,33 +472,50 @@ eval_cond (Eval        *e,
 /* Ids                                                                 */
 
 char *
+map_row_values_text (const MapRow *row,
+                     const guint  *cols,
+                     guint         n_cols)
+{
+  gsize total = 0;
+  char *text, *p;
+
+  /* measured first: tables held in memory keep one of these a row */
+  for (guint k = 0; k < n_cols; k++)
+    {
+      const char *cell = cols[k] < row->n_fields ? row->fields[cols[k]] : "";
+      gsize len = cols[k] < row->n_fields ? row->lengths[cols[k]] : 0;
+
+      trim (&cell, &len);
+      if (len == 0)
+        return NULL;
+      total += len + 1;
+    }
+  p = text = g_malloc (MAX (total, 1));
+  for (guint k = 0; k < n_cols; k++)
+    {
+      const char *cell = row->fields[cols[k]];
+      gsize len = row->lengths[cols[k]];
+
+      trim (&cell, &len);
+      if (k > 0)
+        *p++ = '\x1f';
+      memcpy (p, cell, len);
+      p += len;
+    }
+  *p = '\0';
+  return text;
+}
+
+char *
 map_row_key (CsMappingProgram *program,
              guint             input,
              const MapRow     *row)
 {
-  CInput *in = &program->inputs[input];
-  GString *key;
+  GArray *cols = program->inputs[input].key_columns;
 
-  if (in->key_columns->len == 0)
+  if (cols->len == 0)
     return NULL;
-  key = g_string_new (NULL);
-  for (guint k = 0; k < in->key_columns->len; k++)
-    {
-      guint col = g_array_index (in->key_columns, guint, k);
-      const char *text = col < row->n_fields ? row->fields[col] : "";
-      gsize len = col < row->n_fields ? row->lengths[col] : 0;
-
-      trim (&text, &len);
-      if (len == 0)
-        {
-          g_string_free (key, TRUE);
-          return NULL;
-        }
-      if (k > 0)
-        g_string_append_c (key, '\x1f');
-      g_string_append_len (key, text, len);
-    }
-  return g_string_free (key, FALSE);
+  return map_row_values_text (row, (const guint *) (gpointer) cols->data, cols->len);
 }
 
 /* The id of tmpl's resource made from row (without a feature suffix). */

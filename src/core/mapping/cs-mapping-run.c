@@ -70,34 +70,6 @@ copy_row (GStringChunk      *chunk,
   return row;
 }
 
-static char *
-values_text (const MapRow *row,
-             const guint  *cols,
-             guint         n_cols)
-{
-  GString *key = g_string_new (NULL);
-
-  for (guint k = 0; k < n_cols; k++)
-    {
-      const char *text = cols[k] < row->n_fields ? row->fields[cols[k]] : "";
-      gsize len = cols[k] < row->n_fields ? row->lengths[cols[k]] : 0;
-
-      while (len > 0 && g_ascii_isspace (*text))
-        text++, len--;
-      while (len > 0 && g_ascii_isspace (text[len - 1]))
-        len--;
-      if (len == 0)
-        {
-          g_string_free (key, TRUE);
-          return NULL;
-        }
-      if (k > 0)
-        g_string_append_c (key, '\x1f');
-      g_string_append_len (key, text, len);
-    }
-  return g_string_free (key, FALSE);
-}
-
 /* The columns of input that its join j names. */
 static guint *
 join_columns (CsMappingRun *run,
@@ -146,7 +118,7 @@ map_run_lookup (CsMappingRun *run,
 
       for (guint r = 0; r < current->len; r++)
         {
-          g_autofree char *key = values_text (current->pdata[r], step->cols, step->n_cols);
+          g_autofree char *key = map_row_values_text (current->pdata[r], step->cols, step->n_cols);
 
           if (key == NULL || table == NULL)
             continue;
@@ -570,7 +542,7 @@ load_table (CsMappingRun  *run,
           char *key;
           GArray *rows;
 
-          if (table->rejected[r] || (key = values_text (table->rows->pdata[r], cols, n_cols)) == NULL)
+          if (table->rejected[r] || (key = map_row_values_text (table->rows->pdata[r], cols, n_cols)) == NULL)
             continue;
           if (!(rows = g_hash_table_lookup (index, key)))
             {

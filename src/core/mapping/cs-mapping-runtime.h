@@ -165,8 +165,12 @@ void      map_row_state_clear   (RowState       *rs);
 void      map_eval_row          (CsMappingRun   *run,
                                  guint           input,
                                  const MapRow   *row);
-/* The key text of a row of input (values joined by U+001F), or NULL when a
- * key cell is empty. */
+/* The values of the columns cols of row, trimmed and joined by U+001F, or
+ * NULL when one is empty (a key, or the columns of a join). */
+char     *map_row_values_text   (const MapRow     *row,
+                                 const guint      *cols,
+                                 guint             n_cols);
+/* The key text of a row of input (map_row_values_text of its key columns). */
 char     *map_row_key           (CsMappingProgram *program,
                                  guint             input,
                                  const MapRow     *row);
