@@ -546,7 +546,8 @@ parse_resource (MapDiag          *diag,
 
   if ((each = cs_json_get (node, "forEachColumn")) != NULL)
     {
-      static const char * const eallowed[] = { "match", "exclude", "radiomics", "zeroRowIsMissing", NULL };
+      static const char * const eallowed[] = { "match", "exclude", "radiomics", "modality", "zeroRowIsMissing",
+                                               NULL };
       g_autofree char *epath = map_path_member (path, "forEachColumn");
 
       res->wide = TRUE;
@@ -559,6 +560,19 @@ parse_resource (MapDiag          *diag,
           res->exclude = parse_regex (diag, epath, each, "exclude");
           res->radiomics = map_get_bool (diag, epath, each, "radiomics", FALSE);
           res->skip_zero_rows = map_get_bool (diag, epath, each, "zeroRowIsMissing", res->radiomics);
+          {
+            const char *modality = map_get_string (diag, epath, each, "modality", FALSE);
+
+            if (modality != NULL && !g_str_equal (modality, "CT") && !g_str_equal (modality, "other"))
+              {
+                g_autofree char *mpath = map_path_member (epath, "modality");
+
+                map_diag_add (diag, mpath, _("must be “CT” (intensities in Hounsfield units) or “other”"));
+              }
+            res->modality_ct = g_strcmp0 (modality, "CT") == 0;
+            if (modality != NULL && !res->radiomics)
+              map_diag_add (diag, epath, _("“modality” is for \"radiomics\": true"));
+          }
           if (res->match == NULL && cs_json_get (each, "match") == NULL && !res->radiomics)
             map_diag_add (diag, epath, _("“match” is missing: a regular expression for the column names"));
         }
@@ -698,6 +712,13 @@ check_condition_refs (MapDiag        *diag,
     check_condition_refs (diag, mapping, res, cond->children->pdata[i]);
   if (cond->kind == COND_FEATURE && !res->wide)
     map_diag_add (diag, cond->path, _("a feature condition needs “forEachColumn” on the resource"));
+  if (cond->kind == COND_MADE && cond->target != NULL && map_find_resource (mapping, cond->target) < 0)
+    {
+      g_auto(GStrv) names = resource_names (mapping);
+      g_autofree char *hint = map_suggest (cond->target, (const char * const *) names);
+
+      map_diag_add (diag, cond->path, _("no resource is named “%s”%s"), cond->target, hint);
+    }
   if (cond->kind == COND_MAPPED && cond->target != NULL && cs_mapping_find_concept_map (mapping, cond->target) == NULL)
     map_diag_add (diag, cond->path, _("no ConceptMap with the id or url “%s” in “conceptMaps”"), cond->target);
   check_role (diag, mapping, cond->path, cond->col.input);
@@ -1110,6 +1131,16 @@ parse_root (MapDiag          *diag,
     }
 
   check_references (diag, mapping);
+
+  /* against the FHIR R4 model, once every resource's type is known (for the
+   * targets of references) */
+  for (guint i = 0; i < mapping->resources->len; i++)
+    {
+      MapResourceDef *res = map_get_resource (mapping, i);
+
+      if (res->template != NULL && res->resource_type != NULL)
+        map_fhir_check_template (diag, mapping, res->resource_type, res->template);
+    }
 }
 
 CsMapping *
@@ -1209,6 +1240,21 @@ cs_mapping_load_file (const char  *path,
   if (mapping != NULL)
     g_ptr_array_insert (mapping->files, 0, g_canonicalize_filename (path, NULL));
   return mapping;
+}
+
+void
+cs_mapping_set_ibsi_dictionary (CsMapping  *self,
+                                const char *path)
+{
+  g_free (self->ibsi_path);
+  self->ibsi_path = g_strdup (path);
+  self->ibsi_set = TRUE;
+}
+
+const char *
+cs_mapping_get_ibsi_dictionary (CsMapping *self)
+{
+  return self->ibsi_path;
 }
 
 const char * const *
