@@ -328,7 +328,7 @@ test_header_fields (void)
   g_autoptr(CsMapping) mapping = NULL;
 
   expect_error (bad_ns, CS_MAPPING_ERROR_INVALID, "namespace: “lung1 study” is neither a UUID nor an absolute URI", NULL);
-  expect_error (bad_id, CS_MAPPING_ERROR_INVALID, "id: “test_clinical” is not an id", NULL);
+  expect_error (bad_id, CS_MAPPING_ERROR_INVALID, "id: “test_clinical” is not a FHIR id: ", NULL);
   expect_error (r5, CS_MAPPING_ERROR_INVALID, "fhirVersion: “5.0.0”", NULL);
   expect_error (dup, CS_MAPPING_ERROR_INVALID, "version: “version” appears twice", NULL);
   mapping = load (schema, &error);

@@ -585,8 +585,9 @@ resource_base_id (Eval            *e,
         {
           /* the value was written as a JSON string: unquote (ids have no escapes) */
           gsize len = sub.out->len - 2;
+          const char *reason = NULL;
 
-          if (map_is_fhir_id (sub.out->str + 1, len))
+          if (cs_fhir_id_check (sub.out->str + 1, (gssize) len, &reason))
             {
               memcpy (entry.id, sub.out->str + 1, len);
               entry.id[len] = '\0';
@@ -594,8 +595,7 @@ resource_base_id (Eval            *e,
             }
           else
             add_problem (e, CS_MAPPING_SEVERITY_ERROR, tmpl->input, row, -1, "id",
-                         _("the id %.*s is not a FHIR id (1–64 letters, digits, “-” or “.”)"),
-                         (int) sub.out->len, sub.out->str);
+                         _("the id %.*s is not a FHIR id: %s"), (int) sub.out->len, sub.out->str, reason);
         }
       else if (!sub.failed)
         add_problem (e, CS_MAPPING_SEVERITY_ERROR, tmpl->input, row, -1, "id",

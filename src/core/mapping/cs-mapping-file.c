@@ -1060,8 +1060,10 @@ parse_root (MapDiag          *diag,
 
   if ((text = map_get_string (diag, "", root, "id", TRUE)) != NULL)
     {
-      if (!map_is_fhir_id (text, strlen (text)))
-        map_diag_add (diag, "id", _("“%s” is not an id (1–64 letters, digits, “-” or “.”)"), text);
+      const char *reason = NULL;
+
+      if (!cs_fhir_id_check (text, -1, &reason))
+        map_diag_add (diag, "id", _("“%s” is not a FHIR id: %s"), text, reason);
       mapping->id = g_strdup (text);
     }
   mapping->version = g_strdup (map_get_string (diag, "", root, "version", TRUE));

@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include "cs-fhir-id.h"
 #include "cs-fhir-model.h"
 #include "cs-json.h"
 #include "cs-mapping.h"
@@ -343,9 +344,5 @@ const MapColumnDef *map_input_find_column (const MapInputDef *input,
 
 /* ------------------------------------------------------------------ */
 /* Ids and hashes (cs-mapping-id.c)                                    */
-
-/* A FHIR id: 1–64 of [A-Za-z0-9.-] */
-gboolean  map_is_fhir_id      (const char *text,
-                               gsize       length);
 
 G_END_DECLS
