@@ -561,35 +561,18 @@ static OutKind
 out_for_primitive (CsFhirPrimitive primitive,
                    OutKind         out)
 {
-  if (out != OUT_AUTO)
+  if (out != OUT_AUTO || primitive == CS_FHIR_PRIMITIVE_NONE)
     return out;
-  switch (primitive)
+  switch (map_primitive_json_type (primitive))
     {
-    case CS_FHIR_PRIMITIVE_NONE:
-      return OUT_AUTO;
-    case CS_FHIR_PRIMITIVE_DECIMAL:
-      return OUT_NUMBER;
-    case CS_FHIR_PRIMITIVE_INTEGER:
-    case CS_FHIR_PRIMITIVE_POSITIVEINT:
-    case CS_FHIR_PRIMITIVE_UNSIGNEDINT:
-      return OUT_INTEGER;
-    case CS_FHIR_PRIMITIVE_BOOLEAN:
+    case CS_JSON_NUMBER:
+      return primitive == CS_FHIR_PRIMITIVE_DECIMAL ? OUT_NUMBER : OUT_INTEGER;
+    case CS_JSON_BOOLEAN:
       return OUT_BOOLEAN;
-    case CS_FHIR_PRIMITIVE_BASE64BINARY:
-    case CS_FHIR_PRIMITIVE_CANONICAL:
-    case CS_FHIR_PRIMITIVE_CODE:
-    case CS_FHIR_PRIMITIVE_DATE:
-    case CS_FHIR_PRIMITIVE_DATETIME:
-    case CS_FHIR_PRIMITIVE_ID:
-    case CS_FHIR_PRIMITIVE_INSTANT:
-    case CS_FHIR_PRIMITIVE_MARKDOWN:
-    case CS_FHIR_PRIMITIVE_OID:
-    case CS_FHIR_PRIMITIVE_STRING:
-    case CS_FHIR_PRIMITIVE_TIME:
-    case CS_FHIR_PRIMITIVE_URI:
-    case CS_FHIR_PRIMITIVE_URL:
-    case CS_FHIR_PRIMITIVE_UUID:
-    case CS_FHIR_PRIMITIVE_XHTML:
+    case CS_JSON_NULL:
+    case CS_JSON_STRING:
+    case CS_JSON_ARRAY:
+    case CS_JSON_OBJECT:
     default:
       return OUT_STRING;
     }
@@ -1425,19 +1408,8 @@ cs_mapping_compile (CsMapping                *mapping,
     }
 
   g_clear_pointer (&c.ibsi, cs_radiomics_dict_free);
-  if (messages->len > 0)
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
-
-      for (guint i = 0; i < messages->len; i++)
-        {
-          if (i > 0)
-            g_string_append_c (text, '\n');
-          g_string_append (text, messages->pdata[i]);
-        }
-      g_set_error_literal (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_COMPILE, text->str);
-      return NULL;
-    }
+  if (!map_diag_check (&c.diag, CS_MAPPING_ERROR_COMPILE, error))
+    return NULL;
 
   for (guint r = 0; r < mapping->resources->len; r++)
     {

@@ -75,19 +75,20 @@ member_names (const char *resource_type,
   return names;
 }
 
-static const char *
-primitive_json_kind (CsFhirPrimitive primitive)
+CsJsonType
+map_primitive_json_type (CsFhirPrimitive primitive)
 {
   switch (primitive)
     {
+    case CS_FHIR_PRIMITIVE_NONE:
+      return CS_JSON_OBJECT;
     case CS_FHIR_PRIMITIVE_BOOLEAN:
-      return "boolean";
+      return CS_JSON_BOOLEAN;
     case CS_FHIR_PRIMITIVE_DECIMAL:
     case CS_FHIR_PRIMITIVE_INTEGER:
     case CS_FHIR_PRIMITIVE_POSITIVEINT:
     case CS_FHIR_PRIMITIVE_UNSIGNEDINT:
-      return "number";
-    case CS_FHIR_PRIMITIVE_NONE:
+      return CS_JSON_NUMBER;
     case CS_FHIR_PRIMITIVE_BASE64BINARY:
     case CS_FHIR_PRIMITIVE_CANONICAL:
     case CS_FHIR_PRIMITIVE_CODE:
@@ -103,6 +104,25 @@ primitive_json_kind (CsFhirPrimitive primitive)
     case CS_FHIR_PRIMITIVE_URL:
     case CS_FHIR_PRIMITIVE_UUID:
     case CS_FHIR_PRIMITIVE_XHTML:
+    default:
+      return CS_JSON_STRING;
+    }
+}
+
+/* "string", "number" or "boolean", for messages */
+static const char *
+primitive_json_kind (CsFhirPrimitive primitive)
+{
+  switch (map_primitive_json_type (primitive))
+    {
+    case CS_JSON_NUMBER:
+      return "number";
+    case CS_JSON_BOOLEAN:
+      return "boolean";
+    case CS_JSON_NULL:
+    case CS_JSON_STRING:
+    case CS_JSON_ARRAY:
+    case CS_JSON_OBJECT:
     default:
       return "string";
     }

@@ -1199,19 +1199,8 @@ cs_mapping_load_data (const char  *data,
   diag.messages = messages;
   parse_root (&diag, mapping, cs_json_document_get_root (doc), checksum);
 
-  if (messages->len > 0)
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
-
-      for (guint i = 0; i < messages->len; i++)
-        {
-          if (i > 0)
-            g_string_append_c (text, '\n');
-          g_string_append (text, messages->pdata[i]);
-        }
-      g_set_error_literal (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INVALID, text->str);
-      return NULL;
-    }
+  if (!map_diag_check (&diag, CS_MAPPING_ERROR_INVALID, error))
+    return NULL;
 
   mapping->sha256 = g_strdup (g_checksum_get_string (checksum));
   return g_steal_pointer (&mapping);

@@ -34,6 +34,10 @@ void      map_diag_add        (MapDiag    *diag,
                                const char *path,
                                const char *format,
                                ...) G_GNUC_PRINTF (3, 4);
+/* FALSE with every message joined in one error (code), when there are any */
+gboolean  map_diag_check      (const MapDiag *diag,
+                               int            code,
+                               GError       **error);
 /* "did you mean "x"?" suffix (with a leading space) or "" */
 char     *map_suggest         (const char         *word,
                                const char * const *candidates);
@@ -219,6 +223,9 @@ TNode    *map_parse_string    (MapDiag          *diag,
  * required elements, constant values (primitive formats, required
  * bindings), what each directive may stand for, reference targets; and
  * notes on each value node the element it is for. */
+/* The JSON type a value of a primitive type is written as (CS_JSON_STRING
+ * for most; NONE: CS_JSON_OBJECT). */
+CsJsonType map_primitive_json_type (CsFhirPrimitive primitive);
 void      map_fhir_check_template (MapDiag    *diag,
                                    CsMapping  *mapping,
                                    const char *resource_type,
