@@ -160,6 +160,33 @@ test_bad_cells (void)
   g_assert_cmpuint (map_run_count (r, "Patient"), ==, 1);
 }
 
+/* What only the validator finds (a UCUM unit, here) names the cell the
+ * element came from, with or without tracing, and the same problems either
+ * way; a finding about no cell names none. */
+static void
+test_validator_cells (void)
+{
+  const char *m =
+    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"v\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
+    " \"inputs\": [{\"role\": \"t\", \"key\": \"PatientID\"}],\n"
+    " \"resources\": [{\"name\": \"dose\", \"input\": \"t\", \"template\": {\"resourceType\": \"Observation\",\n"
+    "   \"status\": \"final\", \"code\": {\"text\": \"dose\"},\n"
+    "   \"valueQuantity\": {\"value\": {\"$column\": \"dose\"}, \"system\": \"http://unitsofmeasure.org\",\n"
+    "                     \"code\": {\"$column\": \"unit\"}}}}]}";
+  const char *csv = "PatientID,dose,unit\nP1,60,Gy\nP2,2,furlong\nP3,1.8,Gy\n";
+
+  for (guint trace = 0; trace < 2; trace++)
+    {
+      g_autoptr(MapRun) r = map_run_new (m, trace ? CS_MAPPING_RUN_TRACE : 0, "t", csv, NULL);
+
+      map_run_execute (r, NULL);
+      g_assert_cmpuint (r->problems->len, ==, 1);
+      map_run_assert_problem (r, "error|t|2|unit|furlong|dose|", "furlong");
+      g_assert_cmpuint (r->stats.rows_rejected, ==, 1);
+      g_assert_cmpuint (map_run_count (r, "Observation"), ==, 2);
+    }
+}
+
 static void
 test_duplicate_key (void)
 {
@@ -795,6 +822,7 @@ main (int   argc,
   g_test_add_func ("/mapping/run/missing-values", test_missing_values);
   g_test_add_func ("/mapping/run/bad-cells", test_bad_cells);
   g_test_add_func ("/mapping/run/value-checks", test_value_checks);
+  g_test_add_func ("/mapping/run/validator-cells", test_validator_cells);
   g_test_add_func ("/mapping/run/duplicate-key", test_duplicate_key);
   g_test_add_func ("/mapping/run/unmapped-policies", test_unmapped_policies);
   g_test_add_func ("/mapping/run/concept-map-shapes", test_concept_map_shapes);

@@ -1486,8 +1486,8 @@ eval_value (Eval        *e,
  * validator of src/core/validate: in full once per template and shape, or
  * every time with CS_MAPPING_RUN_VALIDATE_ALL. Its values were checked as
  * they were written (check_value), so a shape that passed once passes
- * again; the validator's findings become problems of the row. */
-static gboolean
+ * again. Returns the validator's errors, or NULL when it passed. */
+static GPtrArray *
 check_resource (Eval       *e,
                 const char *json,
                 gsize       len)
@@ -1499,31 +1499,113 @@ check_resource (Eval       *e,
   guint64 key = e->shape;
 
   if (!(run->flags & CS_MAPPING_RUN_VALIDATE_ALL) && g_hash_table_contains (run->validated, &key))
-    return TRUE;
+    return NULL;
 
+  problems = cs_fhir_problems_new ();
   if (!(doc = cs_json_document_parse (json, len, &error)))
     {
       /* the writer serialises every value itself: this would be a bug */
-      add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, -1, NULL,
-                   _("the resource written is not JSON (%s); please report this"), error->message);
-      return FALSE;
-    }
-  problems = cs_fhir_problems_new ();
-  if (!cs_fhir_validate_resource_full (cs_json_document_get_root (doc), CS_FHIR_VALIDATE_NO_WARNINGS, problems))
-    {
-      for (guint i = 0; i < problems->len; i++)
-        {
-          const CsFhirProblem *p = problems->pdata[i];
+      CsFhirProblem *p = g_new0 (CsFhirProblem, 1);
 
-          if (p->severity == CS_FHIR_SEVERITY_ERROR)
-            add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, -1, p->path, "%s", p->message);
-        }
-      e->failed = TRUE;
-      e->rs->has_error = TRUE;
-      return FALSE;
+      p->severity = CS_FHIR_SEVERITY_ERROR;
+      p->message = g_strdup_printf (_("the resource written is not JSON (%s); please report this"), error->message);
+      g_ptr_array_add (problems, p);
+      return g_steal_pointer (&problems);
     }
+  if (!cs_fhir_validate_resource_full (cs_json_document_get_root (doc), CS_FHIR_VALIDATE_NO_WARNINGS, problems))
+    return g_steal_pointer (&problems);
   g_hash_table_add (run->validated, g_memdup2 (&key, sizeof key));
-  return TRUE;
+  return NULL;
+}
+
+/* TRUE when the element path a is b or inside it ("X.code.coding[0]" is
+ * inside "X.code", not inside "X.co"). */
+static gboolean
+path_within (const char *a,
+             const char *b)
+{
+  gsize n = strlen (b);
+
+  return strncmp (a, b, n) == 0 && (a[n] == '\0' || a[n] == '.' || a[n] == '[');
+}
+
+/* The column of this row an element at path came from, or -1: the element
+ * itself, else the nearest element around it, else the first inside it. */
+static int
+element_column (Eval       *e,
+                const char *path,
+                guint       elem_start)
+{
+  RowState *rs = e->rs;
+  const TraceElem *around = NULL, *inside = NULL, *best;
+  gsize around_len = 0;
+
+  if (path == NULL)
+    return -1;
+  for (guint i = elem_start; i < rs->elems->len; i++)
+    {
+      const TraceElem *elem = &g_array_index (rs->elems, TraceElem, i);
+      const char *epath = rs->paths->str + elem->path_offset;
+
+      if (elem->n_cells == 0)
+        continue;
+      if (path_within (path, epath) && (around == NULL || strlen (epath) > around_len))
+        {
+          around = elem;
+          around_len = strlen (epath);
+        }
+      else if (inside == NULL && path_within (epath, path))
+        inside = elem;
+    }
+  best = around != NULL ? around : inside;
+  for (guint c = 0; best != NULL && c < best->n_cells; c++)
+    {
+      const CsMappingCell *cell = &g_array_index (rs->cells, CsMappingCell, best->cell_start + c);
+
+      if (cell->input == e->input && cell->row == e->row->row)
+        return (int) cell->column;
+    }
+  return -1;
+}
+
+/* The validator's errors on the resource of tmpl just written, as problems
+ * of the row, each with the cell its element came from where there is one.
+ * Without tracing, the resource is evaluated again with it to know the
+ * cells (a rejected resource is rare; the output of that pass is dropped). */
+static void
+report_invalid (Eval            *e,
+                const CTemplate *tmpl,
+                GPtrArray       *problems,
+                guint            elem_start)
+{
+  RowState *rs = e->rs;
+
+  if (!e->trace)
+    {
+      gsize out_mark = e->out->len;
+      guint problem_mark = rs->problems->len;
+      gboolean has_error = rs->has_error;
+
+      e->trace = TRUE;
+      g_string_assign (e->tpath, tmpl->def->resource_type);
+      eval_object_members (e, tmpl->root, FALSE);
+      e->trace = FALSE;
+      g_string_truncate (e->out, out_mark);
+      for (guint i = problem_mark; i < rs->problems->len; i++)
+        map_problem_clear (&g_array_index (rs->problems, MapProblem, i));
+      g_array_set_size (rs->problems, problem_mark);
+      rs->has_error = has_error;
+    }
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CsFhirProblem *p = problems->pdata[i];
+
+      if (p->severity == CS_FHIR_SEVERITY_ERROR)
+        add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, element_column (e, p->path, elem_start),
+                     p->path, "%s", p->message);
+    }
+  e->failed = TRUE;
+  rs->has_error = TRUE;
 }
 
 /* Writes one resource of tmpl (feature: column index or -1) into rs->out.
@@ -1558,7 +1640,12 @@ eval_resource (Eval            *e,
   g_string_append_c (e->out, '}');
 
   if (!e->failed)
-    check_resource (e, e->out->str + start, e->out->len - start);
+    {
+      g_autoptr(GPtrArray) problems = check_resource (e, e->out->str + start, e->out->len - start);
+
+      if (problems != NULL)
+        report_invalid (e, tmpl, problems, elem_mark);
+    }
   if (e->failed)
     {
       g_string_truncate (e->out, start);
