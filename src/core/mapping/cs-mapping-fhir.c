@@ -487,7 +487,12 @@ map_fhir_check_template (MapDiag    *diag,
     {
       guint n = 0;
       const char * const *types = cs_fhir_model_resource_types (&n);
-      g_autofree char *hint = map_suggest (resource_type, types);
+      /* the model's list has a count, not a NULL at its end */
+      g_autofree const char **names = g_new0 (const char *, n + 1);
+      g_autofree char *hint = NULL;
+
+      memcpy (names, types, n * sizeof *names);
+      hint = map_suggest (resource_type, names);
 
       map_diag_add (diag, template->path, _("“%s” is not a FHIR R4 resource type%s"), resource_type, hint);
       return;
