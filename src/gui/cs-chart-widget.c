@@ -715,7 +715,7 @@ set_focus_cell (CsChartWidget *self,
   self->focus_row = display_row;
   self->focus_col = col;
   update_label (self);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -41,6 +41,7 @@ struct _CsMiniChart
   char             *key;
   char             *title;        /* NULL: untitled (a filter card) */
   char             *var_label;    /* the variable's label (or key), for the description */
+  char             *description;  /* the accessible description */
   guint8           *marked;       /* bars: the values in the filter */
   CsChartColor      accent;       /* the style's palette while drawing */
   int               focus_bar;
@@ -162,7 +163,27 @@ update_description (CsMiniChart *self)
             }
         }
     }
+  /* what the tooltip tells a mouse user, for a screen reader user */
+  if (gtk_widget_get_tooltip_text (GTK_WIDGET (self)) != NULL)
+    {
+      char *with = g_strdup_printf ("%s %s.", text, gtk_widget_get_tooltip_text (GTK_WIDGET (self)));
+
+      g_free (text);
+      text = with;
+    }
+  if (g_strcmp0 (text, self->description) == 0)
+    return;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  g_free (self->description);
+  self->description = g_steal_pointer (&text);
+}
+
+const char *
+_cs_mini_chart_get_description (CsMiniChart *self)
+{
+  g_return_val_if_fail (CS_IS_MINI_CHART (self), NULL);
+
+  return self->description;
 }
 
 static void
@@ -509,6 +530,7 @@ clear_variable (CsMiniChart *self)
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->var_label, g_free);
+  g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->marked, g_free);
 }
 
@@ -579,13 +601,14 @@ cs_mini_chart_set_variable (CsMiniChart   *self,
 
   name = g_strdup_printf (_("Chart %s"), var->key);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  update_description (self);
   if (self->counts == NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
   else
     gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->counts->bars
                                  ? _("Click a bar (or Left/Right and Space) to filter by that value")
                                  : _("Drag to filter by a range; click to clear it"));
+  /* after the tooltip, which GTK also makes the description */
+  update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 
   return self->counts != NULL;
