@@ -328,7 +328,7 @@ collect_unnamed (GtkWidget *widget,
   g_string_append_printf (path, "/%s", G_OBJECT_TYPE_NAME (widget));
   if (gtk_widget_get_name (widget) != NULL && strcmp (gtk_widget_get_name (widget), G_OBJECT_TYPE_NAME (widget)) != 0)
     g_string_append_printf (path, "#%s", gtk_widget_get_name (widget));
-  if (is_interactive (widget) && gtk_widget_get_visible (widget))
+  if (is_interactive (widget) && gtk_widget_is_visible (widget))
     {
       n_checked++;
       if (!has_accessible_name (widget) && !strstr (out->str, path->str))
@@ -348,6 +348,15 @@ test_accessible_names (void)
   g_autoptr(GString) path = g_string_new (NULL);
   g_autoptr(GString) unnamed = g_string_new (NULL);
 
+  /* a numeric and a categorical filter: their chips and cards exist */
+  g_assert_true (cs_filter_state_set_text (cs_cohort_builder_get_filter_state (builder),
+                                           "age_at_diagnosis >= 50 and stage_group in (\"I\", \"II\")", NULL, NULL));
+  g_assert_true (cs_cohort_builder_add_control (builder, "age_at_diagnosis"));
+  g_assert_true (cs_cohort_builder_add_control (builder, "stage_group"));
+  cs_cohort_builder_flush (builder);
+  g_assert_nonnull (_cs_cohort_builder_get_card (builder, "age_at_diagnosis"));
+  g_assert_nonnull (_cs_cohort_builder_get_card (builder, "stage_group"));
+
   /* every view, and every page of Explore, shown once so that their
    * widgets exist as a user meets them */
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
@@ -366,8 +375,10 @@ test_accessible_names (void)
   if (unnamed->len > 0)
     g_error ("interactive widgets without an accessible name:\n%s", unnamed->str);
   /* the walk reached the controls: the header bar, the cohort builder's
-   * buttons and entries, the pages of Explore */
+   * buttons, entries and cards, the pages of Explore */
   g_assert_cmpuint (n_checked, >, 40);
+  cs_filter_state_clear (cs_cohort_builder_get_filter_state (builder));
+  cs_cohort_builder_flush (builder);
 }
 
 /* ------------------------------------------------------------ small screens */

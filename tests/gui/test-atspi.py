@@ -33,11 +33,14 @@ APPEAR_TIMEOUT = 45.0
 COUNT_TIMEOUT = 60.0
 
 
-def walk(acc, depth=0):
-    """Yields every accessible below acc (depth-first)."""
+def walk(acc, depth=0, prune=None):
+    """Yields every accessible below acc (depth-first), not below those for
+    which prune(acc) is true."""
     if acc is None or depth > 60:
         return
     yield acc
+    if prune is not None and prune(acc):
+        return
     try:
         n = acc.childCount
     except Exception:
@@ -47,7 +50,7 @@ def walk(acc, depth=0):
             child = acc.getChildAtIndex(i)
         except Exception:
             continue
-        yield from walk(child, depth + 1)
+        yield from walk(child, depth + 1, prune)
 
 
 def find_app(desktop, pid):
@@ -193,27 +196,16 @@ class JourneyError(Exception):
 PRUNED_ROLES = {"table", "tree table", "list"}
 
 
-def walk_pruned(acc, depth=0):
-    if acc is None or depth > 60:
-        return
-    yield acc
+def pruned(acc):
     try:
-        if acc.getRoleName() in PRUNED_ROLES:
-            return
-        n = acc.childCount
+        return acc.getRoleName() in PRUNED_ROLES
     except Exception:
-        return
-    for i in range(n):
-        try:
-            child = acc.getChildAtIndex(i)
-        except Exception:
-            continue
-        yield from walk_pruned(child, depth + 1)
+        return True
 
 
 def accessibles(app):
     app.clear_cache()
-    for acc in walk_pruned(app):
+    for acc in walk(app, prune=pruned):
         try:
             yield acc, acc.name or "", acc.description or ""
         except Exception:
