@@ -9,6 +9,8 @@
  */
 #pragma once
 
+#include <adwaita.h>
+
 #include "cs-cohort-builder.h"
 #include "cs-filter-chips.h"
 #include "cs-variable-picker.h"
@@ -20,7 +22,7 @@ struct _CsCohortBuilder
   GtkWidget         parent_instance;
 
   /* Template */
-  GtkPaned         *paned;
+  AdwFlap          *flap;
   CsVariablePicker *variable_picker;
   GtkBox           *cards_box;        /* CsFilterCard */
   GtkListBox       *saved_list;

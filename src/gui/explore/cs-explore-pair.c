@@ -288,6 +288,20 @@ describe_result (const CsStatsResult *r)
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* The result on one line, the last clause of the chart's accessible
+ * description: "Spearman ρ = 0.84, n = 97, p = 0.0012" */
+static char *
+summarize_result (const CsStatsResult *r)
+{
+  g_autofree char *stat = cs_explore_format_number (r->statistic);
+  g_autofree char *p = cs_explore_format_number (r->p_value);
+
+  if (isnan (r->p_value) || isnan (r->statistic))
+    return g_strdup_printf (_("%s: undefined, n = %u"), method_title (r->method), r->n);
+  return g_strdup_printf ("%s: %s = %s, n = %u, p = %s", method_title (r->method), statistic_name (r->method),
+                          stat, r->n, p);
+}
+
 /* The exports of the result: stats_json and stats_csv */
 static void
 write_result (CsExplorePair    *self,
@@ -431,6 +445,7 @@ cs_explore_pair_update (CsExplorePair *self)
     }
 
   build_chart (self, x, y, gtk_drop_down_get_selected (self->kind_dropdown), notes);
+  cs_chart_widget_set_statistics (self->chart, NULL);
 
   if (y == NULL)
     g_string_append (notes, _("Choose Y to test an association."));
@@ -440,10 +455,13 @@ cs_explore_pair_update (CsExplorePair *self)
     g_string_append (notes, why);
   else
     {
+      g_autofree char *summary = summarize_result (&self->result);
+
       self->have_result = TRUE;
       write_result (self, x, y);
       text = describe_result (&self->result);
       g_string_append (notes, text);
+      cs_chart_widget_set_statistics (self->chart, summary);
     }
   set_stats_text (self, notes->str);
 }
