@@ -76,5 +76,7 @@ GList         *_cs_cohort_builder_get_chips          (CsCohortBuilder     *self)
 GtkEditable   *_cs_cohort_builder_get_expression_entry (CsCohortBuilder   *self);
 /* The inline message under the expression entry ("" when fine). */
 const char    *_cs_cohort_builder_get_expression_error (CsCohortBuilder   *self);
+/* The AdwFlap whose flap is the filter sidebar. */
+AdwFlap       *_cs_cohort_builder_get_flap           (CsCohortBuilder     *self);
 
 G_END_DECLS

@@ -726,3 +726,11 @@ _cs_cohort_builder_get_expression_error (CsCohortBuilder *self)
 
   return gtk_label_get_text (self->expression_error);
 }
+
+AdwFlap *
+_cs_cohort_builder_get_flap (CsCohortBuilder *self)
+{
+  g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
+
+  return self->flap;
+}
