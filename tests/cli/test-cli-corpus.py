@@ -200,6 +200,7 @@ def main():
     if not cli or not os.access(cli, os.X_OK):
         print('FAIL: CS_CLI (or --cli=PATH) does not name the built cohortscope-cli')
         return 1
+    cli = os.path.abspath(cli)   # the commands run in a scratch folder
     # Fontconfig keeps its caches until exit; under AddressSanitizer that is
     # reported as a leak: use the project's suppressions for third-party code
     supp = os.path.join(os.environ.get('CS_SOURCE_ROOT', os.path.join(HERE, '..', '..')), 'tests', 'lsan.supp')
