@@ -5,9 +5,9 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "cs-date.h"
 #include "cs-filter.h"
 #include "cs-filter-state.h"
 #include "cs-variable.h"
@@ -48,42 +48,26 @@ static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------------ dates */
 
-#define JULIAN_1970_01_01 719163
-
 gboolean
 cs_filter_parse_date (const char *text,
                       double     *days)
 {
-  unsigned y, m, d;
-  int consumed = 0;
-
-  if (text == NULL || strlen (text) != 10
-      || sscanf (text, "%4u-%2u-%2u%n", &y, &m, &d, &consumed) != 3 || consumed != 10
-      || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-    return FALSE;
-
-  {
-    g_autoptr(GDate) date = g_date_new_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
-
-    *days = (double) g_date_get_julian (date) - JULIAN_1970_01_01;
-  }
-
-  return TRUE;
+  return cs_date_parse_day (text, days);
 }
 
 char *
 cs_filter_format_date (double days)
 {
-  g_autoptr(GDate) date = NULL;
-  double julian = floor (days) + JULIAN_1970_01_01;
+  gint64 year;
+  guint month, day;
 
-  if (!isfinite (days) || julian < 1 || julian > G_MAXUINT32)
+  /* only what the filter language reads back (cs_date_parse_day) */
+  if (!isfinite (days) || fabs (days) > 1e9)
     return g_strdup ("");
-
-  date = g_date_new_julian ((guint32) julian);
-
-  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date),
-                          (unsigned) g_date_get_month (date), g_date_get_day (date));
+  cs_date_civil_from_days ((gint64) floor (days), &year, &month, &day);
+  if (year < 1 || year > 9999)
+    return g_strdup ("");
+  return cs_date_format (days);
 }
 
 /* ---------------------------------------------------------------- clauses */
@@ -211,7 +195,7 @@ append_bound (GString  *out,
     }
   else
     {
-      char buf[32];
+      char buf[CS_NUMBER_BUF_SIZE];
 
       cs_format_double_buf (value, buf);
       g_string_append (out, buf);

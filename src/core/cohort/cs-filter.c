@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cs-date.h"
 #include "cs-filter.h"
 
 #define MAX_DEPTH 200
@@ -923,24 +924,6 @@ cs_filter_equal (const CsFilter *a,
 /* Printer */
 
 static void
-format_number (GString *out,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  /* %.15g is exact for most literals people type and never pads zeros */
-  static const char *formats[] = { "%.15g", "%.16g", "%.17g" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      g_ascii_formatd (buf, sizeof buf, formats[i], value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-
-  g_string_append (out, buf);
-}
-
-static void
 append_quoted (GString    *out,
                const char *str,
                char        quote)
@@ -977,7 +960,12 @@ append_literal (GString       *out,
   switch (lit->kind)
     {
     case LIT_NUMBER:
-      format_number (out, lit->number);
+      {
+        char buf[CS_NUMBER_BUF_SIZE];
+
+        cs_format_double_buf (lit->number, buf);
+        g_string_append (out, buf);
+      }
       break;
     case LIT_BOOLEAN:
       g_string_append (out, lit->boolean ? "true" : "false");
@@ -1199,35 +1187,6 @@ set_unknown_variable_error (const Node        *node,
                  node->column, node->key);
 }
 
-/* Strict YYYY-MM-DD to days since 1970-01-01 */
-static gboolean
-parse_day (const char *str,
-           double     *days)
-{
-  GDate date, epoch;
-  guint y, m, d;
-
-  if (strlen (str) != 10 || str[4] != '-' || str[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (str[i]))
-      return FALSE;
-
-  y = (guint) g_ascii_strtoull (str, NULL, 10);
-  m = (guint) g_ascii_strtoull (str + 5, NULL, 10);
-  d = (guint) g_ascii_strtoull (str + 8, NULL, 10);
-  if (y < 1 || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-    return FALSE;
-
-  g_date_clear (&date, 1);
-  g_date_clear (&epoch, 1);
-  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-  g_date_set_dmy (&epoch, 1, G_DATE_JANUARY, 1970);
-  *days = (double) g_date_get_julian (&date) - (double) g_date_get_julian (&epoch);
-
-  return TRUE;
-}
-
 static gboolean
 level_matches (const CsLevel *level,
                const char    *str)
@@ -1365,7 +1324,7 @@ compile_numeric (const Node       *node,
                            lit->column, node->key);
               return FALSE;
             }
-          if (!parse_day (lit->string, &value))
+          if (!cs_date_parse_day (lit->string, &value))
             {
               g_set_error (error, CS_FILTER_ERROR, CS_FILTER_ERROR_TYPE,
                            _("column %u: “%s” is not a date; “%s” needs a date written \"YYYY-MM-DD\""),

@@ -4,15 +4,11 @@
  */
 #pragma once
 
+#include "cs-date.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
 
-/* Dates are days since 1970-01-01 (UTC), fractional for date-times. */
-gboolean  cs_date_parse        (const char *text,
-                                double     *out_days);
-void      cs_date_format_buf   (double      days,
-                                char        buf[32]);
 void      cs_level_free        (gpointer    level);
 /* The rank of a level that reads as a TNM category or stage group (by code,
  * else display; bare 1–4 count as stage groups), NAN when it does not or
