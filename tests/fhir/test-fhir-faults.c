@@ -1496,7 +1496,7 @@ test_push_entry_errors (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("cs-fhir-push-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "upload.json", NULL);
-  g_autofree char *patient_id = cs_fhir_push_make_id ("Patient", "urn:mrn", "42", NULL);
+  g_autofree char *patient_id = _cs_fhir_push_make_id ("Patient", "urn:mrn", "42", NULL);
   g_autofree char *patient_ref = g_strdup_printf ("\"reference\":\"Patient/%s\"", patient_id);
   g_autofree char *patient_put = g_strdup_printf ("\"url\":\"Patient/%s\"", patient_id);
   g_autoptr(CsFhirClient) client = make_client ("pushfail/");
@@ -1650,7 +1650,7 @@ test_push_progress (void)
 {
   g_autofree char *dir = NULL;
   g_autofree char *path = write_push_bundle (&dir);
-  g_autofree char *patient_id = cs_fhir_push_make_id ("Patient", "urn:mrn", "7", NULL);
+  g_autofree char *patient_id = _cs_fhir_push_make_id ("Patient", "urn:mrn", "7", NULL);
   g_autofree char *patient_ref = g_strdup_printf ("\"reference\":\"Patient/%s\"", patient_id);
   g_autoptr(CsFhirClient) client = make_client ("pushok/");
   g_autoptr(GError) error = NULL;

@@ -75,6 +75,12 @@ void          cs_fhir_load_report_set_cache_skipped (CsFhirLoadReport *report);
 void          cs_fhir_store_set_load_report (CsStore            *store,
                                              CsFhirLoadReport   *report);
 
+/* Test hook: the deterministic id push gives a resource without a valid id */
+char         *_cs_fhir_push_make_id         (const char       *resource_type,
+                                             const char       *identifier_system,
+                                             const char       *identifier_value,
+                                             const char       *content);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsFhirOp, cs_fhir_op_free)
 
 G_END_DECLS

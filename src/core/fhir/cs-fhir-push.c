@@ -58,10 +58,10 @@ is_valid_id (const char *id)
 }
 
 char *
-cs_fhir_push_make_id (const char *resource_type,
-                      const char *identifier_system,
-                      const char *identifier_value,
-                      const char *content)
+_cs_fhir_push_make_id (const char *resource_type,
+                       const char *identifier_system,
+                       const char *identifier_value,
+                       const char *content)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
 
@@ -302,7 +302,7 @@ resource_id (const CsResourceRecord *record)
   ident = cs_json_first (cs_json_get (record->resource, "identifier"));
   if (cs_json_get_string (ident, "value") == NULL)
     content = cs_json_to_string (record->resource, FALSE);
-  return cs_fhir_push_make_id (record->resource_type,
+  return _cs_fhir_push_make_id (record->resource_type,
                                cs_json_get_string (ident, "system"),
                                cs_json_get_string (ident, "value"),
                                content);

@@ -185,16 +185,16 @@ typedef struct
 
 /* Test hook: use fd (owned by the store from now on) as the spill file, or
  * none at all with -1 (everything in memory). Before the first resource. */
-void     cs_store_set_spill_fd   (CsStore    *self,
-                                  int         fd);
+void     _cs_store_set_spill_fd   (CsStore    *self,
+                                   int         fd);
 /* Test hook: the load date that follow-up never passes (days since
  * 1970-01-01); by default the time cs_store_finish() runs. */
-void     cs_store_set_load_time  (CsStore    *self,
-                                  double      days);
-/* Bytes of JSON in the spill file and in memory. */
-void     cs_store_get_spill_size (CsStore    *self,
-                                  guint64    *in_file,
-                                  guint64    *in_memory);
+void     _cs_store_set_load_time  (CsStore    *self,
+                                   double      days);
+/* Test hook: bytes of JSON in the spill file and in memory. */
+void     _cs_store_get_spill_size (CsStore    *self,
+                                   guint64    *in_file,
+                                   guint64    *in_memory);
 
 struct _CsStore
 {
