@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -77,4 +78,29 @@ cs_bench_keep_best (CsBenchResult       *best,
   if (first || run->seconds < best->seconds)
     *best = *run;
   best->maxrss_kib = rss;
+}
+
+double
+cs_bench_now (void)
+{
+  return (double) g_get_monotonic_time () / 1e6;
+}
+
+double
+cs_bench_cpu_now (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6
+         + (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6;
+}
+
+double
+cs_bench_normal (GRand *rand)
+{
+  double u1 = g_rand_double_range (rand, 1e-12, 1.0);
+  double u2 = g_rand_double (rand);
+
+  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
 }

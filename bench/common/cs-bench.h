@@ -38,4 +38,11 @@ CsBenchResult cs_bench_run_in_child (const char    *label,
 void          cs_bench_keep_best    (CsBenchResult       *best,
                                      const CsBenchResult *run);
 
+/* Wall seconds (monotonic) and CPU seconds of the process (user + system,
+ * every thread), for timing in-process. */
+double        cs_bench_now          (void);
+double        cs_bench_cpu_now      (void);
+/* A standard normal deviate (Box–Muller) for synthetic data */
+double        cs_bench_normal       (GRand               *rand);
+
 G_END_DECLS

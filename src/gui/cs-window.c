@@ -742,14 +742,7 @@ cs_window_show_open_dialog (CsWindow *self,
 
       gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
 
-      filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, _("FHIR JSON and NDJSON"));
-      gtk_file_filter_add_pattern (filter, "*.json");
-      gtk_file_filter_add_pattern (filter, "*.ndjson");
-      gtk_file_filter_add_pattern (filter, "*.jsonl");
-      gtk_file_filter_add_mime_type (filter, "application/json");
-      gtk_file_filter_add_mime_type (filter, "application/fhir+json");
-      gtk_file_filter_add_mime_type (filter, "application/x-ndjson");
+      filter = cs_gui_fhir_file_filter_new ();
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
       g_object_unref (filter);
 

@@ -85,9 +85,17 @@ with tempfile.TemporaryDirectory() as tmp:
         "km-split": ["--kind", "km", "--time", "survival_time", "--event", "deceased",
                      "--split", "original_shape_meshvolume:median"],
         "heatmap": ["--features", "original_shape_*", "--clinical", "age_at_diagnosis,survival_time,ldh"],
+        "forest": ["--time", "os", "--covariates", "age_at_diagnosis,stage_group,gender,original_shape_meshvolume",
+                   "--reference", "gender=female", "--strata", "histology"],
+        "forest-model": ["--kind", "forest", "--time", "survival_time", "--event", "deceased",
+                         "--covariates", "signature,age_at_diagnosis", "--model", "MODEL", "--labels"],
     }
     # every kind as PNG; the vector formats for a few (the same drawing code)
-    vector_too = {"scatter", "km", "heatmap", "violin"}
+    vector_too = {"scatter", "km", "heatmap", "violin", "forest"}
+    # a saved model's score as a covariate (cox --save-model, --model)
+    model = os.path.join(tmp, "model.json")
+    run(["cox"] + src + ["--time", "os", "--covariates", "original_shape_meshvolume,ldh", "--save-model", model])
+    kinds["forest-model"] = [model if a == "MODEL" else a for a in kinds["forest-model"]]
     for name, args in kinds.items():
         if "--kind" not in args:
             args = ["--kind", name] + args
@@ -151,6 +159,9 @@ with tempfile.TemporaryDirectory() as tmp:
         (["--kind", "bar", "--x", "gender", "--overlay", "-o", os.path.join(tmp, "x.png")], "--filter"),
         (["--kind", "km", "--time", "os", "--overlay", "--filter", "ldh > 1",
           "-o", os.path.join(tmp, "x.png")], "--overlay"),
+        (["--kind", "forest", "--time", "os", "-o", os.path.join(tmp, "x.png")], "--covariates"),
+        (["--kind", "forest", "--time", "os", "--covariates", "stage_group", "--reference", "stage_group=9Z",
+          "-o", os.path.join(tmp, "x.png")], "9Z"),
     ]:
         proc = run(["chart"] + src + args, expect=2)
         if needle not in proc.stderr:

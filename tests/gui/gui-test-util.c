@@ -7,7 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "cs-server-preferences.h"
+#include "cs-saved-servers.h"
 #include "cs-server-profile-private.h"
 #include "cs-window.h"
 #include "gui-test-util.h"

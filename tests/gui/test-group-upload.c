@@ -21,10 +21,10 @@
 
 #include "cs-cohort-builder.h"
 #include "cs-cohort-view.h"
-#include "cs-group-upload-dialog.h"
+#include "cs-group-upload-dialog-private.h"
 #include "cs-json.h"
-#include "cs-server-dialogs.h"
-#include "cs-server-preferences.h"
+#include "cs-server-load.h"
+#include "cs-saved-servers.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -241,7 +241,7 @@ static char *tmp_dir;
 static gboolean
 not_busy (gpointer data)
 {
-  return !cs_group_upload_dialog_get_busy (data);
+  return !cs_upload_dialog_get_busy (data);
 }
 
 static const char *
@@ -276,7 +276,7 @@ open_dialog (void)
     {
       g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
 
-      if (g_object_get_data (item, "cs-group-upload") != NULL && gtk_widget_get_visible (GTK_WIDGET (item)))
+      if (CS_IS_GROUP_UPLOAD_DIALOG (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
         return g_object_ref (GTK_WINDOW (item));
     }
   g_error ("the action opened no dialog");
@@ -296,7 +296,7 @@ click (GtkWindow  *dialog,
 static gboolean
 destroyed (gpointer data)
 {
-  return !gtk_widget_get_visible (data) && !cs_group_upload_dialog_get_busy (data);
+  return !gtk_widget_get_visible (data) && !cs_upload_dialog_get_busy (data);
 }
 
 static char **
@@ -381,9 +381,9 @@ test_from_server (void)
 
   click (dialog, "upload");
   test_wait_until (destroyed, dialog);
-  g_assert_nonnull (cs_group_upload_dialog_get_group_url (dialog));
-  g_assert_true (g_str_has_suffix (cs_group_upload_dialog_get_group_url (dialog), id_subtitle));
-  g_assert_true (g_str_has_prefix (cs_group_upload_dialog_get_group_url (dialog), url));
+  g_assert_nonnull (_cs_group_upload_dialog_get_group_url (CS_GROUP_UPLOAD_DIALOG (dialog)));
+  g_assert_true (g_str_has_suffix (_cs_group_upload_dialog_get_group_url (CS_GROUP_UPLOAD_DIALOG (dialog)), id_subtitle));
+  g_assert_true (g_str_has_prefix (_cs_group_upload_dialog_get_group_url (CS_GROUP_UPLOAD_DIALOG (dialog)), url));
   g_object_unref (dialog);
 
   /* The Group on the server: exactly the filtered members */
@@ -475,19 +475,19 @@ test_from_file (void)
   /* Upload asks first; Cancel sends nothing */
   posts = n_posts ();
   click (dialog, "upload");
-  confirmation = cs_group_upload_dialog_get_confirmation (dialog);
+  confirmation = _cs_group_upload_dialog_get_confirmation (CS_GROUP_UPLOAD_DIALOG (dialog));
   g_assert_nonnull (confirmation);
   g_test_message ("confirmation: %s", adw_message_dialog_get_body (confirmation));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (confirmation), "1 of 2 members are not Patients there"));
   adw_message_dialog_response (confirmation, "cancel");
-  g_assert_null (cs_group_upload_dialog_get_confirmation (dialog));
-  g_assert_false (cs_group_upload_dialog_get_busy (dialog));
+  g_assert_null (_cs_group_upload_dialog_get_confirmation (CS_GROUP_UPLOAD_DIALOG (dialog)));
+  g_assert_false (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));
   g_assert_cmpuint (n_posts (), ==, posts);
   g_assert_null ((group = store_get (key)));
 
   /* Upload Anyway: the user's choice */
   click (dialog, "upload");
-  confirmation = cs_group_upload_dialog_get_confirmation (dialog);
+  confirmation = _cs_group_upload_dialog_get_confirmation (CS_GROUP_UPLOAD_DIALOG (dialog));
   g_assert_nonnull (confirmation);
   adw_message_dialog_response (confirmation, "upload");
   test_wait_until (destroyed, dialog);

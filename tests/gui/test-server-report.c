@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "cs-fhir-client.h"
-#include "cs-server-dialogs.h"
+#include "cs-server-load.h"
 #include "cs-server-profile.h"
 #include "cs-window.h"
 #include "gui-test-util.h"

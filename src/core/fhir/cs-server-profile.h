@@ -14,6 +14,7 @@
 #pragma once
 
 #include "cs-fhir-client.h"
+#include "cs-fhir-enums.h"
 
 G_BEGIN_DECLS
 

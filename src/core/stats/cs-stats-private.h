@@ -29,6 +29,13 @@ double  cs_stats_pearson_p_value     (double        r,
 double  cs_stats_spearman_p_value    (double        rho,
                                       gsize         n);
 
+/* Solves a x = b (k × k, row-major; a and b are overwritten, x is left in
+ * b) by Gaussian elimination with partial pivoting. FALSE when a pivot is
+ * below 1e-12 of the largest diagonal (singular). */
+gboolean cs_stats_solve_linear       (double       *a,
+                                      double       *b,
+                                      guint         k);
+
 /* Special functions (cs-stats-special.c; the tests check them against scipy) */
 double  _cs_stats_normal_sf          (double        z);          /* P(Z > z) */
 double  _cs_stats_t_sf               (double        t,
