@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "cs-date.h"
 #include "cs-number.h"
@@ -156,6 +157,23 @@ check_number (double      value,
   g_assert_cmpstr (buf, ==, expected);
 }
 
+/* The "created" stamp: UTC to the second, and read back as a FHIR instant */
+static void
+test_timestamp (void)
+{
+  double before = floor (g_get_real_time () / (double) G_USEC_PER_SEC) / 86400.0;
+  g_autofree char *stamp = cs_date_now_timestamp ();
+  double after = g_get_real_time () / (double) G_USEC_PER_SEC / 86400.0;
+  double days = NAN;
+
+  g_assert_cmpuint (strlen (stamp), ==, 20);
+  g_assert_true (g_ascii_isdigit (stamp[0]) && stamp[4] == '-' && stamp[7] == '-');
+  g_assert_true (stamp[10] == 'T' && stamp[13] == ':' && stamp[16] == ':' && stamp[19] == 'Z');
+  g_assert_true (cs_date_parse (stamp, &days));
+  g_assert_cmpfloat (days, >=, before - 1e-9);
+  g_assert_cmpfloat (days, <=, after + 1e-9);
+}
+
 static void
 test_numbers (void)
 {
@@ -212,6 +230,7 @@ main (int   argc,
   g_test_add_func ("/base/date/parse", test_parse);
   g_test_add_func ("/base/date/parse-day", test_parse_day);
   g_test_add_func ("/base/date/format", test_format);
+  g_test_add_func ("/base/date/timestamp", test_timestamp);
   g_test_add_func ("/base/numbers", test_numbers);
 
   return g_test_run ();

@@ -205,3 +205,11 @@ cs_date_format (double days)
   cs_date_format_buf (days, buf);
   return g_strdup (buf);
 }
+
+char *
+cs_date_now_timestamp (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}

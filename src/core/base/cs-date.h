@@ -49,4 +49,8 @@ void      cs_date_format_buf      (double       days,
                                    char         buf[CS_DATE_BUF_SIZE]);
 char     *cs_date_format          (double       days);
 
+/* The current time in UTC as YYYY-MM-DDThh:mm:ssZ: the "created" stamp of
+ * saved cohorts and saved models. */
+char     *cs_date_now_timestamp   (void);
+
 G_END_DECLS
