@@ -185,6 +185,11 @@ mini_handler (FaultServer        *ts,
                "\"diagnostics\":\"Unknown search parameter _has\"}]}");
       return;
     }
+  if (g_str_has_suffix (path, "/Group/html"))
+    {
+      test_respond (msg, 200, "text/html", "<html><body>Bad Gateway</body></html>");
+      return;
+    }
   if (g_str_has_suffix (path, "/Group/g1"))
     {
       test_respond (msg, 200, "application/fhir+json",
@@ -1109,6 +1114,16 @@ test_cohort_group (void)
   g_assert_null (none);
   g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP);
   g_assert_nonnull (strstr (error->message, "Group/nope"));
+  g_clear_error (&error);
+
+  /* a Group answered with something else than JSON */
+  missing.group_id = "html";
+  none = load_mini ("mini/", &missing, &error);
+  g_assert_null (none);
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "mini/Group/html"));
+  g_assert_nonnull (strstr (error->message, "not JSON"));
 }
 
 static void

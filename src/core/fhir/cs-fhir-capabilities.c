@@ -228,27 +228,10 @@ _cs_fhir_read_metadata (CsFhirOp *op,
 {
   g_autofree char *url = cs_fhir_client_build_url (op->client, "metadata", NULL, FALSE);
   g_autofree char *shown = cs_fhir_redact_url (url);
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(CsJsonDocument) doc = NULL;
-  g_autoptr(GError) local_error = NULL;
-  guint status;
-  const char *data;
-  gsize len;
 
-  if (!cs_fhir_op_request (op, "GET", url, NULL, &status, &body, error))
+  if (!(doc = cs_fhir_op_get_json (op, url, error)))
     return NULL;
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_propagate_error (error, cs_fhir_http_error_new ("GET", url, status, body));
-      return NULL;
-    }
-  data = g_bytes_get_data (body, &len);
-  if (!(doc = cs_json_document_parse (data, len, &local_error)))
-    {
-      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
-                   _("The answer to %s is not JSON: %s"), shown, local_error->message);
-      return NULL;
-    }
   return capabilities_from_json (cs_json_document_get_root (doc), shown, error);
 }
 

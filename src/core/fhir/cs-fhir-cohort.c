@@ -150,34 +150,19 @@ read_group_members (CsFhirOp    *op,
   g_autofree char *escaped = g_uri_escape_string (group_id, NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("Group/%s", escaped);
   g_autofree char *url = cs_fhir_client_build_url (op->client, path, NULL, FALSE);
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(CsJsonDocument) doc = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) local_error = NULL;
   const CsJsonNode *root;
-  guint status;
-  gsize len;
-  const char *data;
 
-  if (!cs_fhir_op_request (op, "GET", url, NULL, &status, &body, error))
+  if (!(doc = cs_fhir_op_get_json (op, url, error)))
     return NULL;
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_propagate_error (error, cs_fhir_http_error_new ("GET", url, status, body));
-      return NULL;
-    }
-  data = g_bytes_get_data (body, &len);
-  if (!(doc = cs_json_document_parse (data, len, &local_error)))
-    {
-      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
-                   _("The answer to %s is not JSON: %s"), url, local_error->message);
-      return NULL;
-    }
   root = cs_json_document_get_root (doc);
   if (g_strcmp0 (cs_json_get_string (root, "resourceType"), "Group") != 0)
     {
+      g_autofree char *shown = cs_fhir_redact_url (url);
+
       g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
-                   _("The answer to %s is not a Group"), url);
+                   _("The answer to %s is not a Group"), shown);
       return NULL;
     }
   for (const CsJsonNode *m = cs_json_first (cs_json_get (root, "member")); m != NULL; m = m->next)

@@ -31,6 +31,13 @@ gboolean      cs_fhir_op_request            (CsFhirOp         *op,
                                              GBytes          **response,
                                              GError          **error);
 
+/* GET url (as cs_fhir_op_request) and parse the answer as JSON: an HTTP
+ * error status is CS_FHIR_ERROR_HTTP, an answer that is not JSON
+ * CS_FHIR_ERROR_BAD_RESPONSE naming the URL without its credentials. */
+CsJsonDocument *cs_fhir_op_get_json         (CsFhirOp         *op,
+                                             const char       *url,
+                                             GError          **error);
+
 /* Builds the CS_FHIR_ERROR_HTTP error for a status and body (OperationOutcome text). */
 GError       *cs_fhir_http_error_new        (const char       *method,
                                              const char       *url,

@@ -493,29 +493,12 @@ search_existing (Push        *push,
 
           while (next != NULL && pages++ < 100)
             {
-              g_autoptr(GBytes) body = NULL;
               g_autoptr(CsJsonDocument) doc = NULL;
-              g_autoptr(GError) local_error = NULL;
               g_autofree char *current = g_steal_pointer (&next);
               const CsJsonNode *root;
-              guint status;
-              const char *data;
-              gsize len;
 
-              if (!cs_fhir_op_request (push->op, "GET", current, NULL, &status, &body, error))
+              if (!(doc = cs_fhir_op_get_json (push->op, current, error)))
                 return FALSE;
-              if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-                {
-                  g_propagate_error (error, cs_fhir_http_error_new ("GET", current, status, body));
-                  return FALSE;
-                }
-              data = g_bytes_get_data (body, &len);
-              if (!(doc = cs_json_document_parse (data, len, &local_error)))
-                {
-                  g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
-                               _("The answer to %s is not JSON: %s"), current, local_error->message);
-                  return FALSE;
-                }
               root = cs_json_document_get_root (doc);
               for (const CsJsonNode *en = cs_json_first (cs_json_get (root, "entry")); en != NULL; en = en->next)
                 {

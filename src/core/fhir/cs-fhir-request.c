@@ -618,3 +618,34 @@ cs_fhir_op_request (CsFhirOp    *op,
   _cs_fhir_req_free (req);
   return ok;
 }
+
+CsJsonDocument *
+cs_fhir_op_get_json (CsFhirOp    *op,
+                     const char  *url,
+                     GError     **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  CsJsonDocument *doc;
+  guint status;
+  const char *data;
+  gsize len;
+
+  if (!cs_fhir_op_request (op, "GET", url, NULL, &status, &body, error))
+    return NULL;
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_propagate_error (error, cs_fhir_http_error_new ("GET", url, status, body));
+      return NULL;
+    }
+  data = g_bytes_get_data (body, &len);
+  if (!(doc = cs_json_document_parse (data, len, &local_error)))
+    {
+      g_autofree char *shown = cs_fhir_redact_url (url);
+
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
+                   _("The answer to %s is not JSON: %s"), shown, local_error->message);
+      return NULL;
+    }
+  return doc;
+}
