@@ -238,6 +238,12 @@ struct _CsStore
 CsConcept *cs_store_intern_concept (CsStore    *self,
                                     const char *id,
                                     const char *group);
+/* The concept of a well-known variable by key (a static string): its id
+ * is "wk:<key>", its label the translation of label (marked with N_()). */
+CsConcept *cs_store_well_known_concept (CsStore    *self,
+                                        const char *key,
+                                        const char *label,
+                                        const char *group);
 int        cs_concept_intern_level (CsConcept  *concept,
                                     const char *code,
                                     const char *display,
