@@ -203,9 +203,15 @@ def main():
     cli = os.path.abspath(cli)   # the commands run in a scratch folder
     # Fontconfig keeps its caches until exit; under AddressSanitizer that is
     # reported as a leak: use the project's suppressions for third-party code
+    # (scripts/dev.sh sets them itself), and never let LeakSanitizer list the
+    # suppressions it used on stderr, which is part of what is compared
     supp = os.path.join(os.environ.get('CS_SOURCE_ROOT', os.path.join(HERE, '..', '..')), 'tests', 'lsan.supp')
-    if os.path.exists(supp) and 'LSAN_OPTIONS' not in os.environ:
-        os.environ['LSAN_OPTIONS'] = 'suppressions=%s:print_suppressions=0' % supp
+    lsan = os.environ.get('LSAN_OPTIONS', '')
+    if os.path.exists(supp) and 'suppressions=' not in lsan:
+        lsan = (lsan + ':' if lsan else '') + 'suppressions=%s' % supp
+    if 'print_suppressions=' not in lsan:
+        lsan = (lsan + ':' if lsan else '') + 'print_suppressions=0'
+    os.environ['LSAN_OPTIONS'] = lsan
 
     corpus = Corpus(cli, update)
     try:
