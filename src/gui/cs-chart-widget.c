@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cs-chart-widget.h"
+#include "cs-date.h"
 
 #define HIT_RADIUS 8.0
 #define DRAG_THRESHOLD 4.0
@@ -322,10 +323,11 @@ format_value (double   value,
     return g_strdup (_("missing"));
   if (is_date)
     {
-      g_autoptr(GDateTime) epoch = g_date_time_new_utc (1970, 1, 1, 0, 0, 0);
-      g_autoptr(GDateTime) dt = g_date_time_add_seconds (epoch, value * 86400.0);
+      char date[CS_DATE_BUF_SIZE];
 
-      return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup_printf ("%g", value);
+      cs_date_format_buf (value, date);
+      if (date[0] != '\0')
+        return g_strdup (date);
     }
   return g_strdup_printf ("%.4g", value);
 }

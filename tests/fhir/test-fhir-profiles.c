@@ -10,8 +10,10 @@
 #include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
 #include "cs-fhir-group.h"
+#include "cs-fhir-private.h"
 #include "cs-fhir-push.h"
 #include "cs-server-profile.h"
+#include "cs-server-profile-private.h"
 
 static void
 test_profiles_round_trip (void)
@@ -21,7 +23,7 @@ test_profiles_round_trip (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = cs_server_profiles_get_default_path ();
   g_autofree char *contents = NULL;
-  CsSecretBackend *secrets = cs_secret_backend_new_memory ();
+  CsSecretBackend *secrets = _cs_secret_backend_new_memory ();
   CsServerProfile *hapi = cs_server_profile_new ("Kaapana HAPI", "https://kaapana.example.org/fhir/");
   CsServerProfile *blaze = cs_server_profile_new ("Blaze", "https://tok:leaked-in-url@blaze.example.org/fhir");
   CsServerProfile *open = cs_server_profile_new ("Open \"test\" server", "http://127.0.0.1:8080/");
@@ -171,12 +173,12 @@ test_cache (void)
 static void
 test_push_ids (void)
 {
-  g_autofree char *a = cs_fhir_push_make_id ("Patient", "urn:mrn", "12345", "{}");
-  g_autofree char *b = cs_fhir_push_make_id ("Patient", "urn:mrn", "12345", "{\"other\":1}");
-  g_autofree char *c = cs_fhir_push_make_id ("Patient", "urn:mrn", "12346", "{}");
-  g_autofree char *d = cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":1}");
-  g_autofree char *e = cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":1}");
-  g_autofree char *f = cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":2}");
+  g_autofree char *a = _cs_fhir_push_make_id ("Patient", "urn:mrn", "12345", "{}");
+  g_autofree char *b = _cs_fhir_push_make_id ("Patient", "urn:mrn", "12345", "{\"other\":1}");
+  g_autofree char *c = _cs_fhir_push_make_id ("Patient", "urn:mrn", "12346", "{}");
+  g_autofree char *d = _cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":1}");
+  g_autofree char *e = _cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":1}");
+  g_autofree char *f = _cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":2}");
 
   /* identifier wins over content; content otherwise; valid FHIR ids */
   g_assert_cmpstr (a, ==, b);

@@ -1209,7 +1209,7 @@ test_remote_bytes (void)
   guint64 in_file = 0, in_memory = 0, total;
 
   total = check_remote_bytes (store, 400);
-  cs_store_get_spill_size (store, &in_file, &in_memory);
+  _cs_store_get_spill_size (store, &in_file, &in_memory);
   g_assert_cmpuint (in_file, ==, total);
   g_assert_cmpuint (in_memory, ==, 0);
 
@@ -1227,9 +1227,9 @@ test_remote_bytes_memory (void)
   g_autoptr(CsStore) store = cs_store_new ();
   guint64 in_file = 0, in_memory = 0, total;
 
-  cs_store_set_spill_fd (store, -1);
+  _cs_store_set_spill_fd (store, -1);
   total = check_remote_bytes (store, 400);
-  cs_store_get_spill_size (store, &in_file, &in_memory);
+  _cs_store_get_spill_size (store, &in_file, &in_memory);
   g_assert_cmpuint (in_file, ==, 0);
   g_assert_cmpuint (in_memory, ==, total);
 }
@@ -1247,9 +1247,9 @@ test_remote_bytes_disk_full (void)
       g_test_skip ("no /dev/full here");
       return;
     }
-  cs_store_set_spill_fd (store, fd);
+  _cs_store_set_spill_fd (store, fd);
   total = check_remote_bytes (store, 400);
-  cs_store_get_spill_size (store, &in_file, &in_memory);
+  _cs_store_get_spill_size (store, &in_file, &in_memory);
   g_assert_cmpuint (in_file, ==, 0);
   g_assert_cmpuint (in_memory, ==, total);
 }
@@ -1267,9 +1267,9 @@ test_remote_bytes_fills_up (void)
 
       signal (SIGXFSZ, SIG_IGN);
       g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
-      cs_store_set_spill_fd (store, open_spill_file ("read-write"));
+      _cs_store_set_spill_fd (store, open_spill_file ("read-write"));
       total = check_remote_bytes (store, 400);
-      cs_store_get_spill_size (store, &in_file, &in_memory);
+      _cs_store_get_spill_size (store, &in_file, &in_memory);
       g_assert_cmpuint (in_file, >, 0);
       g_assert_cmpuint (in_file, <=, 3 * 1024 * 1024);
       g_assert_cmpuint (in_memory, >, 0);
@@ -1291,7 +1291,7 @@ test_remote_bytes_unreadable (void)
   g_autofree char *bytes = NULL;
   CsResourceRecord record = { 0 };
 
-  cs_store_set_spill_fd (store, open_spill_file ("write-only"));
+  _cs_store_set_spill_fd (store, open_spill_file ("write-only"));
   record.resource = cs_json_document_get_root (doc);
   record.resource_type = "Patient";
   record.id = "p";

@@ -13,7 +13,7 @@
 
 #include "cs-fhir-private.h"
 #include "cs-json.h"
-#include "cs-server-profile.h"
+#include "cs-server-profile-private.h"
 
 /* ------------------------------------------------------------------------ */
 /* Secret backends */
@@ -164,7 +164,7 @@ memory_free (CsSecretBackend *self)
 }
 
 CsSecretBackend *
-cs_secret_backend_new_memory (void)
+_cs_secret_backend_new_memory (void)
 {
   MemoryBackend *mb = g_new0 (MemoryBackend, 1);
 

@@ -6,7 +6,8 @@
  * Passwords and tokens never go there: they live in a CsSecretBackend, by
  * default the desktop keyring through libsecret (schema
  * io.github.cohortscope.Cohortscope.Server, attributes url and username).
- * Tests use cs_secret_backend_new_memory() and need no keyring.
+ * Tests use an in-memory backend (cs-server-profile-private.h) and need no
+ * keyring.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,8 +42,7 @@ struct _CsSecretBackend
 
 /* The desktop keyring (libsecret); owned by the library, do not free. */
 CsSecretBackend   *cs_secret_backend_get_default     (void);
-/* In memory, for tests; free with cs_secret_backend_free(). */
-CsSecretBackend   *cs_secret_backend_new_memory      (void);
+/* Frees a backend made by a constructor (not the default one). */
 void               cs_secret_backend_free            (CsSecretBackend *backend);
 
 #define CS_TYPE_SERVER_PROFILE (cs_server_profile_get_type ())

@@ -25,8 +25,8 @@ cs_store_finish (CsStore *self)
 }
 
 void
-cs_store_set_load_time (CsStore *self,
-                        double   days)
+_cs_store_set_load_time (CsStore *self,
+                         double   days)
 {
   g_return_if_fail (CS_IS_STORE (self));
   g_return_if_fail (!self->finished);

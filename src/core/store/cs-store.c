@@ -502,11 +502,11 @@ lookup_well_known (const char *system,
 
 /* A well-known variable by key (for values that do not come from an
  * Observation code: Condition stage, histology extension, imaging). */
-static CsConcept *
-well_known_concept (CsStore    *self,
-                    const char *key,
-                    const char *label,
-                    const char *group)
+CsConcept *
+cs_store_well_known_concept (CsStore    *self,
+                             const char *key,
+                             const char *label,
+                             const char *group)
 {
   g_autofree char *id = g_strconcat ("wk:", key, NULL);
   CsConcept *concept = cs_store_intern_concept (self, id, group);
@@ -617,7 +617,7 @@ observation_concept (CsStore          *self,
 
       if (*cached == NULL)
         {
-          *cached = well_known_concept (self, wk->key, wk->label, wk->group);
+          *cached = cs_store_well_known_concept (self, wk->key, wk->label, wk->group);
           concept_add_code (*cached, system, code);
         }
       return *cached;
@@ -1097,7 +1097,7 @@ add_condition (CsStore          *self,
     time = fact.recorded_date;
 
   if ((summary = cs_json_get (first_of (cs_json_get (cond, "stage")), "summary")) != NULL)
-    add_level_fact (self, resource, well_known_concept (self, "stage", N_("Stage (Condition)"), "Condition"),
+    add_level_fact (self, resource, cs_store_well_known_concept (self, "stage", N_("Stage (Condition)"), "Condition"),
                     summary, time, CS_LESION_NONE);
 
   for (const CsJsonNode *ext = child_first (cs_json_get (cond, "extension")); ext != NULL; ext = ext->next)
@@ -1105,7 +1105,7 @@ add_condition (CsStore          *self,
       const CsJsonNode *value = cs_json_get (ext, "valueCodeableConcept");
 
       if (g_strcmp0 (cs_json_get_string (ext, "url"), MCODE_HISTOLOGY) == 0 && value != NULL)
-        add_level_fact (self, resource, well_known_concept (self, "histology", N_("Histology"), "Condition"),
+        add_level_fact (self, resource, cs_store_well_known_concept (self, "histology", N_("Histology"), "Condition"),
                         value, time, CS_LESION_NONE);
     }
 
@@ -1174,7 +1174,7 @@ add_imaging_study (CsStore          *self,
     modality = cs_json_get (first_of (cs_json_get (study, "series")), "modality");
   if (nonempty (cs_json_get_string (modality, "code")) != NULL)
     {
-      CsConcept *concept = well_known_concept (self, "imaging_modality", N_("Imaging modality"), "Imaging");
+      CsConcept *concept = cs_store_well_known_concept (self, "imaging_modality", N_("Imaging modality"), "Imaging");
 
       append_level (self, resource, concept, cs_json_get_string (modality, "code"),
                     nonempty (cs_json_get_string (modality, "display")),
@@ -1182,7 +1182,7 @@ add_imaging_study (CsStore          *self,
     }
   if (!isnan (started))
     {
-      CsConcept *concept = well_known_concept (self, "study_date", N_("Study date"), "Imaging");
+      CsConcept *concept = cs_store_well_known_concept (self, "study_date", N_("Study date"), "Imaging");
 
       append_fact (self, resource, concept, CS_FACT_DATE, started, CS_LESION_NONE)->value = started;
     }

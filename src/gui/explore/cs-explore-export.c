@@ -14,6 +14,7 @@
 
 #include "cs-explore-common.h"
 #include "cs-explore-view-private.h"
+#include "cs-gui-util.h"
 
 typedef enum { SAVE_CHART, SAVE_DATA, SAVE_STATS_JSON, SAVE_STATS_CSV } SaveWhat;
 
@@ -144,10 +145,10 @@ on_save_response (GtkNativeDialog *dialog,
           g_autofree char *base = g_path_get_basename (path);
           g_autofree char *msg = g_strdup_printf (_("Saved “%s”"), base);
 
-          cs_explore_report (GTK_WIDGET (self), msg);
+          cs_gui_toast (GTK_WIDGET (self), msg);
         }
       else
-        cs_explore_report (GTK_WIDGET (self), error->message);
+        cs_gui_toast (GTK_WIDGET (self), error->message);
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -184,7 +185,7 @@ export_chart_action (GtkWidget  *widget,
 
   if (!cs_chart_widget_has_model (current_chart (self)))
     {
-      cs_explore_report (widget, _("There is no chart to export on this page"));
+      cs_gui_toast (widget, _("There is no chart to export on this page"));
       return;
     }
   save_dialog (self, SAVE_CHART, name);

@@ -12,8 +12,10 @@
 #include <math.h>
 
 #include "cs-analysis.h"
+#include "cs-csv.h"
 #include "cs-explore-common.h"
 #include "cs-explore-pair.h"
+#include "cs-gui-util.h"
 #include "cs-json.h"
 
 /* The items of the Chart and Test drop-downs (cs-explore-pair.ui) */
@@ -343,9 +345,9 @@ write_result (CsExplorePair    *self,
   g_string_truncate (csv, 0);
   g_string_append (csv, "method,x,y,n,statistic,p,df,effect_name,effect,ci_low,ci_high\n");
   g_string_append_printf (csv, "%s,", cs_stats_method_to_string (r->method));
-  cs_explore_csv_field (csv, x->key);
+  cs_csv_append_field (csv, x->key, ',');
   g_string_append_c (csv, ',');
-  cs_explore_csv_field (csv, y->key);
+  cs_csv_append_field (csv, y->key, ',');
   g_string_append_printf (csv, ",%u,", r->n);
   cs_explore_csv_number (csv, r->statistic);
   g_string_append_c (csv, ',');
@@ -353,7 +355,7 @@ write_result (CsExplorePair    *self,
   g_string_append_c (csv, ',');
   cs_explore_csv_number (csv, r->df);
   g_string_append_c (csv, ',');
-  cs_explore_csv_field (csv, r->effect_name);
+  cs_csv_append_field (csv, r->effect_name, ',');
   g_string_append_c (csv, ',');
   cs_explore_csv_number (csv, r->effect);
   g_string_append_c (csv, ',');
@@ -514,7 +516,7 @@ cs_explore_pair_request_filter (CsExplorePair *self)
       g_autofree char *msg = g_strdup_printf (_("Filter copied to the clipboard: %s"), expression);
 
       gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), expression);
-      cs_explore_report (GTK_WIDGET (self), msg);
+      cs_gui_toast (GTK_WIDGET (self), msg);
     }
   return handled;
 }
@@ -647,11 +649,11 @@ cs_explore_pair_write_data (CsExplorePair *self,
     return;
 
   g_string_append (out, "patient_id,");
-  cs_explore_csv_field (out, x->key);
+  cs_csv_append_field (out, x->key, ',');
   if (y != NULL)
     {
       g_string_append_c (out, ',');
-      cs_explore_csv_field (out, y->key);
+      cs_csv_append_field (out, y->key, ',');
     }
   g_string_append_c (out, '\n');
   for (guint i = 0; i < self->rows->len; i++)
@@ -659,15 +661,15 @@ cs_explore_pair_write_data (CsExplorePair *self,
       guint row = g_array_index (self->rows, guint, i);
       g_autofree char *a = cs_variable_format_cell (x, row, FALSE);
 
-      cs_explore_csv_field (out, cs_store_get_patient_id (self->store, row));
+      cs_csv_append_field (out, cs_store_get_patient_id (self->store, row), ',');
       g_string_append_c (out, ',');
-      cs_explore_csv_field (out, a);
+      cs_csv_append_field (out, a, ',');
       if (y != NULL)
         {
           g_autofree char *b = cs_variable_format_cell (y, row, FALSE);
 
           g_string_append_c (out, ',');
-          cs_explore_csv_field (out, b);
+          cs_csv_append_field (out, b, ',');
         }
       g_string_append_c (out, '\n');
     }
