@@ -158,6 +158,7 @@ cs_chart_widget_set_model (CsChartWidget  *self,
     case CS_CHART_BAR: size = sizeof (CsChartBarModel); break;
     case CS_CHART_KM: size = sizeof (CsChartKmModel); break;
     case CS_CHART_HEATMAP: size = sizeof (CsChartHeatmapModel); break;
+    case CS_CHART_FOREST: size = sizeof (CsChartForestModel); break;
     default: g_return_if_reached ();
     }
   memcpy (&self->model, model, size);
@@ -304,6 +305,30 @@ describe_heat_cell (CsChartWidget *self,
   return g_strdup_printf ("%s × %s\n%s = %.3f", rl, cl, effect, r);
 }
 
+static char *
+describe_forest_row (const CsChartForestRow *row)
+{
+  g_autofree char *estimate = NULL;
+
+  switch (row->kind)
+    {
+    case CS_CHART_FOREST_HEADING:
+      return g_strdup (row->label);
+    case CS_CHART_FOREST_REFERENCE:
+      /* Translators: a forest plot's tooltip: the reference level of a covariate and its patients */
+      return g_strdup_printf (_("%s\nReference level: hazard ratio 1, %u patients"), row->label, row->n);
+    case CS_CHART_FOREST_TERM:
+    default:
+      break;
+    }
+  estimate = cs_chart_forest_row_text (row);
+  if (isfinite (row->p_value))
+    /* Translators: a forest plot's tooltip: term, hazard ratio (95% CI), p and patients */
+    return g_strdup_printf (_("%s\nHazard ratio %s, p = %.3g, %u patients"), row->label, estimate,
+                            row->p_value, row->n);
+  return g_strdup_printf (_("%s\nHazard ratio %s, %u patients"), row->label, estimate, row->n);
+}
+
 char *
 cs_chart_widget_describe_at (CsChartWidget *self,
                              double         x,
@@ -411,6 +436,13 @@ cs_chart_widget_describe_at (CsChartWidget *self,
         if (!cs_chart_heatmap_hit (&self->model.heatmap, &self->layout, x, y, &row, &col))
           return NULL;
         return describe_heat_cell (self, row, col);
+      }
+
+    case CS_CHART_FOREST:
+      {
+        int i = cs_chart_forest_hit (&self->model.forest, &self->layout, x, y);
+
+        return i >= 0 ? describe_forest_row (&self->model.forest.rows[i]) : NULL;
       }
 
     default:
@@ -838,6 +870,21 @@ draw_overlay (CsChartWidget *self,
           }
           break;
 
+        case CS_CHART_FOREST:
+          {
+            /* the row across the whole chart, as the tooltip describes it */
+            int row = cs_chart_forest_hit (&self->model.forest, &self->layout, x, y);
+
+            if (row >= 0)
+              {
+                cairo_set_source_rgba (cr, fg.r, fg.g, fg.b, 0.08);
+                cairo_rectangle (cr, 0, self->layout.plot.y + row * self->layout.band_height,
+                                 self->layout.width, self->layout.band_height);
+                cairo_fill (cr);
+              }
+          }
+          break;
+
         default:
           break;
         }
@@ -935,6 +982,12 @@ cs_chart_widget_measure (GtkWidget      *widget,
           /* room for readable rows; the view scrolls */
           *minimum = MAX (240, (int) MIN (self->model.heatmap.n_rows, 400) * 8 + 180);
           *natural = *minimum;
+        }
+      else if (self->has_model && self->kind == CS_CHART_FOREST)
+        {
+          /* rows of readable text (the renderer shrinks them below 10 px) */
+          *minimum = MAX (180, (int) MIN (self->model.forest.n_rows, 200) * 14 + 140);
+          *natural = MAX (*minimum, (int) MIN (self->model.forest.n_rows, 200) * 24 + 160);
         }
     }
 }
