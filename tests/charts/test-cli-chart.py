@@ -163,8 +163,8 @@ with tempfile.TemporaryDirectory() as tmp:
         (["--kind", "km", "--time", "os", "--overlay", "--filter", "ldh > 1",
           "-o", os.path.join(tmp, "x.png")], "--overlay"),
         (["--kind", "forest", "--time", "os", "-o", os.path.join(tmp, "x.png")], "--covariates"),
-        (["--kind", "forest", "--time", "os", "--covariates", "stage_group", "--reference", "age=60",
-          "-o", os.path.join(tmp, "x.png")], "age=60"),
+        (["--kind", "forest", "--time", "os", "--covariates", "stage_group", "--reference", "gender=male",
+          "-o", os.path.join(tmp, "x.png")], "gender"),
     ]:
         proc = run(["chart"] + src + args, expect=2)
         if needle not in proc.stderr:
