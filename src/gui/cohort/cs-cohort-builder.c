@@ -501,6 +501,14 @@ remove_children (GtkBox *box)
     gtk_box_remove (box, child);
 }
 
+/* A derived variable (a signature score) joined the store: the picker
+ * lists it */
+static void
+on_variable_added (CsCohortBuilder *self)
+{
+  cs_variable_picker_set_store (self->variable_picker, self->store);
+}
+
 void
 cs_cohort_builder_set_store (CsCohortBuilder *self,
                              CsStore         *store)
@@ -515,7 +523,11 @@ cs_cohort_builder_set_store (CsCohortBuilder *self,
   if (store == self->store)
     return;
 
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_variable_added, self);
   g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "variable-added", G_CALLBACK (on_variable_added), self, G_CONNECT_SWAPPED);
   g_clear_handle_id (&self->push_id, g_source_remove);
   self->last_evaluation = 0;
   g_clear_pointer (&self->selection, cs_bitset_free);

@@ -936,6 +936,23 @@ cs_cohort_view_get_store (CsCohortView *self)
   return self->store;
 }
 
+/* A derived variable (a signature score) joined the store: the table can
+ * show it as a column */
+static void
+on_variable_added (CsStore      *store,
+                   guint         index,
+                   CsCohortView *self)
+{
+  CsVariableItem *item;
+
+  if (index != g_list_model_get_n_items (G_LIST_MODEL (self->variables)))
+    return;
+  item = cs_variable_item_new (store, index);
+  g_signal_connect_object (item, "notify::shown", G_CALLBACK (on_variable_shown_changed), self, 0);
+  g_list_store_append (self->variables, item);
+  g_object_unref (item);
+}
+
 void
 cs_cohort_view_set_store (CsCohortView *self,
                           CsStore      *store)
@@ -969,7 +986,11 @@ cs_cohort_view_set_store (CsCohortView *self,
 
   g_list_store_remove_all (self->variables);
 
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_variable_added, self);
   g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "variable-added", G_CALLBACK (on_variable_added), self, 0);
   cs_patient_list_model_set_store (self->patients, store);
 
   if (store != NULL)
