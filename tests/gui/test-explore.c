@@ -630,9 +630,30 @@ test_model (void)
   g_assert_null (strstr (cs_explore_model_get_text (model), "Warning"));
   wait_for_layout (chart);
 
-  /* the statistics export is the coefficient table */
+  /* the statistics export is the coefficient table; the forest plot
+   * exports like every chart */
   cs_explore_model_write_stats (model, FALSE, stats);
   g_assert_true (g_str_has_prefix (stats->str, "term,coef,se,hr,lower,upper,p_value,n\nage_at_diagnosis,"));
+  {
+    static const char *const formats[] = { "png", "svg", "pdf" };
+    g_autofree char *json_path = g_build_filename (tmp_dir, "model.json", NULL);
+    g_autofree char *json = NULL;
+
+    g_assert_true (cs_explore_view_write_stats (view, json_path, TRUE, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+    g_assert_true (g_str_has_prefix (json, "{\"method\":\"cox\",\"n\":"));
+    for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("%s/forest.%s", tmp_dir, formats[i]);
+        GStatBuf st;
+
+        g_assert_true (cs_chart_widget_export (chart, path, 800, 600, &error));
+        g_assert_no_error (error);
+        g_assert_cmpint (g_stat (path, &st), ==, 0);
+        g_assert_cmpint (st.st_size, >, 1000);
+      }
+  }
 
   /* a covariate with no estimate is said in words */
   g_assert_true (cs_explore_view_show_model (view, "os", (const char *const[]) { "deceased", NULL }, NULL, NULL));
