@@ -36,6 +36,7 @@
 #include "cs-gui-util.h"
 #include "cs-patient-detail.h"
 #include "cs-patient-list-model.h"
+#include "cs-saved-servers.h"
 #include "cs-variable-item.h"
 
 #define COLUMN_INDEX_KEY "cs-variable-index"
@@ -1067,6 +1068,12 @@ cs_cohort_view_open_patient (CsCohortView *self,
     {
       gtk_window_set_transient_for (GTK_WINDOW (detail), GTK_WINDOW (root));
       gtk_window_set_application (GTK_WINDOW (detail), gtk_window_get_application (GTK_WINDOW (root)));
+    }
+  if (CS_IS_WINDOW (root))
+    {
+      g_autofree char *viewer = cs_gui_dup_viewer_template (cs_window_get_source_url (CS_WINDOW (root)));
+
+      cs_patient_detail_set_viewer_template (CS_PATIENT_DETAIL (detail), viewer);
     }
   gtk_window_present (GTK_WINDOW (detail));
 
