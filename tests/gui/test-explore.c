@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "cs-demo.h"
-#include "cs-cohort-builder.h"
+#include "cs-cohort-builder-private.h"
 #include "cs-variable-item.h"
 #include "cs-variable-picker.h"
 #include "cs-explore-view-private.h"
@@ -803,6 +803,32 @@ test_window (void)
     last = g_list_model_get_item (picked, n_before);
     g_assert_cmpstr (cs_variable_item_get_variable (last)->key, ==, "age_score");
     test_maybe_screenshot (GTK_WINDOW (win), "model");
+
+    /* a saved cohort carries the model: applied, it offers its score;
+     * saved again under its name, it keeps the model */
+    {
+      g_autoptr(CsCoxModel) cox = cs_explore_model_dup_model (model, "age_model", &error);
+      g_autofree char *json = NULL;
+      CsSavedCohort *training;
+      const CsSavedCohort *again;
+
+      g_assert_no_error (error);
+      json = cs_cox_model_to_json (cox);
+      training = cs_cohort_builder_dup_current (builder, "Training");
+      g_assert_true (cs_saved_cohort_set_model (training, json));
+      _cs_cohort_builder_add_saved (builder, training);
+      _cs_cohort_builder_apply_saved (builder, training);
+      g_assert_cmpint (cs_cohort_builder_add_model_scores (builder, &error), ==, 1);
+      g_assert_no_error (error);
+      g_assert_nonnull (cs_store_lookup_variable (cs_window_get_store (win), "age_model"));
+      /* the score of the same model on the same patients */
+      for (guint i = 0; i < cs_store_get_n_patients (cs_window_get_store (win)); i++)
+        g_assert_true (close_rel (cs_store_lookup_variable (cs_window_get_store (win), "age_model")->num[i],
+                                  cs_store_lookup_variable (cs_window_get_store (win), "age_score")->num[i], 1e-12));
+      again = cs_cohort_builder_save_current (builder, "Training", NULL);
+      g_assert_nonnull (again->models);
+      g_assert_cmpuint (again->models->len, ==, 1);
+    }
   }
 
   gtk_window_destroy (GTK_WINDOW (win));
