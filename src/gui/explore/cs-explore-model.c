@@ -123,6 +123,15 @@ format_p (double p)
   return g_strdup_printf ("%.2g", p);
 }
 
+/* "p = 0.03", "p < 0.0001" */
+static char *
+format_p_clause (double p)
+{
+  g_autofree char *value = format_p (p);
+
+  return value[0] == '<' ? g_strdup_printf ("p %s", value) : g_strdup_printf ("p = %s", value);
+}
+
 static char *
 format_hr (double hr)
 {
@@ -284,9 +293,9 @@ show_text (CsExploreModel *self)
     }
   if (isfinite (fit->lr_chi2))
     {
-      g_autofree char *p = format_p (fit->lr_p_value);
+      g_autofree char *p = format_p_clause (fit->lr_p_value);
 
-      g_string_append_printf (text, _("Likelihood-ratio test: χ² = %.2f, df = %g, p = %s\n"),
+      g_string_append_printf (text, _("Likelihood-ratio test: χ² = %.2f, df = %g, %s\n"),
                               fit->lr_chi2, fit->lr_df, p);
     }
   if (isfinite (fit->concordance))
@@ -310,16 +319,16 @@ show_text (CsExploreModel *self)
     }
   if (zph != NULL && isfinite (zph->global_p_value))
     {
-      g_autofree char *p = format_p (zph->global_p_value);
+      g_autofree char *p = format_p_clause (zph->global_p_value);
       gboolean any = FALSE;
 
-      g_string_append_printf (text, _("Proportional hazards (cox.zph): global p = %s\n"), p);
+      g_string_append_printf (text, _("Proportional hazards (cox.zph): global %s\n"), p);
       for (guint t = 0; t < zph->n_terms && t < in->n_covariates; t++)
         if (isfinite (zph->p_value[t]) && zph->p_value[t] < PH_ALPHA)
           {
-            g_autofree char *pt = format_p (zph->p_value[t]);
+            g_autofree char *pt = format_p_clause (zph->p_value[t]);
 
-            g_string_append_printf (text, _("Warning: the effect of “%s” seems to change over time (p = %s), so "
+            g_string_append_printf (text, _("Warning: the effect of “%s” seems to change over time (%s), so "
                                             "one hazard ratio may not describe it. Consider it as a stratum, "
                                             "or look at its survival curves.\n"),
                                     cs_explore_var_name (in->covariates[t].var), pt);
@@ -562,6 +571,13 @@ on_search_changed (CsExploreModel *self)
   gtk_list_box_invalidate_filter (self->covariate_list);
 }
 
+/* A click on a covariate's name ticks it */
+static void
+on_label_clicked (GtkCheckButton *check)
+{
+  gtk_check_button_set_active (check, !gtk_check_button_get_active (check));
+}
+
 /* The list of covariates: every variable but the time-to-event ones, the
  * features (Radiomics) after the clinical ones as the store orders them */
 static void
@@ -575,18 +591,33 @@ fill_covariates (CsExploreModel *self)
   for (guint i = 0; self->store != NULL && i < cs_store_get_n_variables (self->store); i++)
     {
       CsVariable *var = cs_store_get_variable (self->store, i);
-      g_autofree char *display = NULL;
-      GtkWidget *check;
+      g_autofree char *display = NULL, *tooltip = NULL;
+      GtkWidget *check, *label, *row;
+      GtkGesture *click;
 
       if (var->type == CS_VARIABLE_SURVIVAL)
         continue;
       display = cs_explore_var_display (var);
-      check = gtk_check_button_new_with_label (display);
-      gtk_widget_set_tooltip_text (check, var->group);
+      /* a label that ellipsizes keeps the list narrow; the check is named
+       * by it for assistive technologies */
+      label = gtk_label_new (display);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_hexpand (label, TRUE);
+      check = gtk_check_button_new ();
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, display, -1);
+      row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (row), check);
+      gtk_box_append (GTK_BOX (row), label);
+      click = gtk_gesture_click_new ();
+      g_signal_connect_object (click, "released", G_CALLBACK (on_label_clicked), check, G_CONNECT_SWAPPED);
+      gtk_widget_add_controller (label, GTK_EVENT_CONTROLLER (click));
+      tooltip = g_strdup_printf ("%s (%s)", display, var->group);
+      gtk_widget_set_tooltip_text (row, tooltip);
       g_object_set_data_full (G_OBJECT (check), "cs-key", g_strdup (var->key), g_free);
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->chosen, var->key));
       g_signal_connect (check, "toggled", G_CALLBACK (on_covariate_toggled), self);
-      gtk_list_box_append (self->covariate_list, check);
+      gtk_list_box_append (self->covariate_list, row);
       g_ptr_array_add (self->covariate_vars, var);
     }
 }
