@@ -23,6 +23,7 @@
 #include "cs-variable-item.h"
 #include "cs-variable-picker.h"
 #include "cs-explore-view-private.h"
+#include "cs-patient-detail.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -785,6 +786,31 @@ test_window (void)
   g_assert_true (cs_explore_view_show_pair (wview, "original_shape_voxelvolume", "age_at_diagnosis"));
   g_assert_true (_cs_explore_view_get_pair_result (wview, &shown));
   g_assert_cmpuint (shown.n, ==, n_selected);
+
+  /* a scatter point's menu opens its patient with the images list */
+  {
+    const guint row = 7;
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    guint n_before = g_list_model_get_n_items (toplevels);
+    GtkWindow *detail = NULL;
+    g_autofree char *title = NULL;
+
+    g_assert_true (cs_explore_view_show_pair (wview, "original_shape_voxelvolume", "age_at_diagnosis"));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (_cs_explore_view_get_pair_chart (wview)),
+                                               "chart.open-images", "u", row));
+    g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, n_before + 1);
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && detail == NULL; i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+        if (CS_IS_PATIENT_DETAIL (w))
+          detail = w;
+      }
+    g_assert_nonnull (detail);
+    title = g_strdup_printf ("Patient %s", cs_store_get_patient_id (cs_window_get_store (win), row));
+    g_assert_cmpstr (gtk_window_get_title (detail), ==, title);
+    gtk_window_destroy (detail);
+  }
 
   /* a score saved on the Model page is a variable the cohort builder offers */
   {

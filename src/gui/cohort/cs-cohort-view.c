@@ -1053,16 +1053,28 @@ cs_cohort_view_open_patient (CsCohortView *self,
                              guint         position)
 {
   g_autoptr(CsPatientRow) row = NULL;
-  GtkWidget *detail;
-  GtkRoot *root;
 
   g_return_val_if_fail (CS_IS_COHORT_VIEW (self), NULL);
 
   row = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
   if (row == NULL)
     return NULL;
+  return cs_cohort_view_open_patient_row (self, cs_patient_row_get_row (row), FALSE);
+}
 
-  detail = cs_patient_detail_new (cs_patient_row_get_store (row), cs_patient_row_get_row (row));
+GtkWindow *
+cs_cohort_view_open_patient_row (CsCohortView *self,
+                                 guint         row,
+                                 gboolean      images)
+{
+  GtkWidget *detail;
+  GtkRoot *root;
+
+  g_return_val_if_fail (CS_IS_COHORT_VIEW (self), NULL);
+
+  if (self->store == NULL || row >= cs_store_get_n_patients (self->store))
+    return NULL;
+  detail = cs_patient_detail_new (self->store, row);
   root = gtk_widget_get_root (GTK_WIDGET (self));
   if (GTK_IS_WINDOW (root))
     {
@@ -1076,6 +1088,8 @@ cs_cohort_view_open_patient (CsCohortView *self,
       cs_patient_detail_set_viewer_template (CS_PATIENT_DETAIL (detail), viewer);
     }
   gtk_window_present (GTK_WINDOW (detail));
+  if (images)
+    cs_patient_detail_popup_images (CS_PATIENT_DETAIL (detail));
 
   return GTK_WINDOW (detail);
 }

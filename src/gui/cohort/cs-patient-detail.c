@@ -211,6 +211,17 @@ fill_images (CsPatientDetail *self)
 }
 
 void
+cs_patient_detail_popup_images (CsPatientDetail *self)
+{
+  g_return_if_fail (CS_IS_PATIENT_DETAIL (self));
+
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->images_button)))
+    gtk_menu_button_popup (self->images_button);
+  else
+    cs_gui_toast (GTK_WIDGET (self), _("The patient has no imaging study"));
+}
+
+void
 cs_patient_detail_set_viewer_template (CsPatientDetail *self,
                                        const char      *viewer_template)
 {

@@ -23,6 +23,8 @@ void       cs_patient_detail_select_resource   (CsPatientDetail *self,
  * it; without one, it offers the StudyInstanceUIDs to copy. */
 void       cs_patient_detail_set_viewer_template (CsPatientDetail *self,
                                                   const char      *viewer_template);
+/* Shows the "Open Images" list (when the patient has a study) */
+void       cs_patient_detail_popup_images      (CsPatientDetail *self);
 /* The patient's StudyInstanceUIDs (owned by the store; may be NULL) */
 GPtrArray *cs_patient_detail_get_study_uids    (CsPatientDetail *self);
 /* What "Open Images" does for study n: opens it in the viewer

@@ -21,6 +21,7 @@ G_DEFINE_FINAL_TYPE (CsExploreView, cs_explore_view, GTK_TYPE_WIDGET)
 enum
 {
   SIGNAL_FILTER_REQUESTED,
+  SIGNAL_PATIENT_REQUESTED,
   N_SIGNALS
 };
 
@@ -164,6 +165,14 @@ on_filter_requested (CsExplorePair *pair,
 
   g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, expression, &handled);
   return handled;
+}
+
+static void
+on_patient_requested (CsExploreView *self,
+                      guint          row,
+                      gboolean       images)
+{
+  g_signal_emit (self, signals[SIGNAL_PATIENT_REQUESTED], 0, row, images);
 }
 
 gboolean
@@ -454,6 +463,11 @@ cs_explore_view_class_init (CsExploreViewClass *klass)
   signals[SIGNAL_FILTER_REQUESTED] =
     g_signal_new ("filter-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+  /* patient-requested (guint row, gboolean images): a chart point's menu
+   * asked for the patient of store row row (images: its studies). */
+  signals[SIGNAL_PATIENT_REQUESTED] =
+    g_signal_new ("patient-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 
   g_type_ensure (CS_TYPE_EXPLORE_HEATMAP);
   g_type_ensure (CS_TYPE_EXPLORE_PAIR);
@@ -488,6 +502,8 @@ cs_explore_view_init (CsExploreView *self)
   cs_explore_pair_set_rows (self->pair, self->rows);
   cs_explore_survival_set_rows (self->survival, self->rows);
   cs_explore_model_set_rows (self->model, self->rows, NULL);
+  g_signal_connect_object (cs_explore_pair_get_chart (self->pair), "patient-requested",
+                           G_CALLBACK (on_patient_requested), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->outer_stack, "empty");
 }
 
