@@ -279,6 +279,29 @@ test_detail_images (void)
   g_assert_cmpstr (copied, ==, g_ptr_array_index (uids, 0));
   gtk_window_destroy (detail);
 
+  /* a row's context menu opens the same patient, its images list shown */
+  {
+    g_autoptr(CsPatientRow) row = g_list_model_get_item (model, position);
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    guint n_before = g_list_model_get_n_items (toplevels);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "cohort.open-images", "u",
+                                               cs_patient_row_get_row (row)));
+    g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, n_before + 1);
+    detail = NULL;
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && detail == NULL; i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+        if (CS_IS_PATIENT_DETAIL (w))
+          detail = w;
+      }
+    g_assert_nonnull (detail);
+    g_assert_true (gtk_menu_button_get_popover (GTK_MENU_BUTTON (test_get_named (detail, "open-images"))) != NULL);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (test_get_named (detail, "open-images"))))));
+    gtk_window_destroy (detail);
+  }
+
   cs_window_set_source_url (window, NULL);
   cs_gui_set_uri_launcher (NULL);
   g_clear_pointer (&launched, g_ptr_array_unref);

@@ -68,6 +68,8 @@ struct _CsCohortView
   gpointer            probe_column;  /* ColumnData of the column sorter the probe reached */
   gpointer            sort_column;   /* ColumnData the model is sorted by, NULL: store order */
 
+  GtkWidget          *row_menu;      /* a patient row's context menu */
+
   guint               sort_descending : 1;
   guint               restoring : 1;
 };
@@ -198,6 +200,10 @@ cell_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, inscription);
 }
 
+/* Which store row a cell shows (+1; 0: none), for the context menu: a
+ * quark is cheap enough for a bind */
+static GQuark row_quark;
+
 static void
 cell_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -218,6 +224,7 @@ cell_bind (GtkSignalListItemFactory *factory,
       text = buf;
     }
 
+  g_object_set_qdata (G_OBJECT (inscription), row_quark, GUINT_TO_POINTER (index + 1));
   /* A new cell has no text, an empty cell "" */
   if (old_text == NULL ? (text != NULL && text[0] != '\0') : g_strcmp0 (old_text, text) != 0)
     gtk_inscription_set_text (inscription, text);
@@ -815,6 +822,50 @@ reset_columns_action (GtkWidget  *widget,
     g_settings_reset (self->settings, "table-columns");
 }
 
+/* cohort.open-patient-row / cohort.open-images (u: the store row) */
+static void
+open_row_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  cs_cohort_view_open_patient_row (CS_COHORT_VIEW (widget), g_variant_get_uint32 (parameter),
+                                   g_str_equal (action_name, "cohort.open-images"));
+}
+
+/* A secondary click on a patient's row: Open Patient, Open Images */
+static void
+on_table_secondary_pressed (GtkGestureClick *gesture,
+                            int              n_press,
+                            double           x,
+                            double           y,
+                            CsCohortView    *self)
+{
+  GtkWidget *table = GTK_WIDGET (self->patient_table);
+  GtkWidget *picked = gtk_widget_pick (table, x, y, GTK_PICK_DEFAULT);
+  guint row = 0;
+  double vx, vy;
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) patient = NULL, images = NULL;
+  GdkRectangle at;
+
+  for (GtkWidget *w = picked; w != NULL && w != table && row == 0; w = gtk_widget_get_parent (w))
+    row = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (w), row_quark));
+  if (row == 0 || !gtk_widget_translate_coordinates (table, GTK_WIDGET (self), x, y, &vx, &vy))
+    return;
+  menu = g_menu_new ();
+  patient = g_menu_item_new (_("Open _Patient"), NULL);
+  g_menu_item_set_action_and_target_value (patient, "cohort.open-patient-row", g_variant_new_uint32 (row - 1));
+  images = g_menu_item_new (_("Open _Images"), NULL);
+  g_menu_item_set_action_and_target_value (images, "cohort.open-images", g_variant_new_uint32 (row - 1));
+  g_menu_append_item (menu, patient);
+  g_menu_append_item (menu, images);
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->row_menu), G_MENU_MODEL (menu));
+  at = (GdkRectangle) { (int) vx, (int) vy, 1, 1 };
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->row_menu), &at);
+  gtk_popover_popup (GTK_POPOVER (self->row_menu));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
 static void
 cs_cohort_view_dispose (GObject *object)
 {
@@ -831,6 +882,7 @@ cs_cohort_view_dispose (GObject *object)
   if (self->sorted != NULL)
     gtk_sort_list_model_set_sorter (self->sorted, NULL);
 
+  g_clear_pointer (&self->row_menu, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_COHORT_VIEW);
 
   g_clear_object (&self->sorted);
@@ -867,6 +919,9 @@ cs_cohort_view_class_init (CsCohortViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCohortView, patient_table);
 
   gtk_widget_class_install_action (widget_class, "cohort.reset-columns", NULL, reset_columns_action);
+  gtk_widget_class_install_action (widget_class, "cohort.open-patient-row", "u", open_row_action);
+  gtk_widget_class_install_action (widget_class, "cohort.open-images", "u", open_row_action);
+  row_quark = g_quark_from_static_string ("cs-cohort-view-row");
 }
 
 static void
@@ -916,6 +971,17 @@ cs_cohort_view_init (CsCohortView *self)
   gtk_column_view_set_model (self->patient_table, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
   g_signal_connect_object (self->patient_table, "activate", G_CALLBACK (on_table_activate), self, G_CONNECT_SWAPPED);
+  {
+    GtkGesture *secondary = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);
+    g_signal_connect (secondary, "pressed", G_CALLBACK (on_table_secondary_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->patient_table), GTK_EVENT_CONTROLLER (secondary));
+    self->row_menu = gtk_popover_menu_new_from_model (NULL);
+    gtk_popover_set_has_arrow (GTK_POPOVER (self->row_menu), FALSE);
+    gtk_widget_set_halign (self->row_menu, GTK_ALIGN_START);
+    gtk_widget_set_parent (self->row_menu, GTK_WIDGET (self));
+  }
 
   id_column = create_column (self, NULL, 0);
   gtk_column_view_append_column (self->patient_table, id_column);
