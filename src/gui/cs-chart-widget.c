@@ -68,6 +68,9 @@ struct _CsChartWidget
   double           brush_x0, brush_x1, brush_y0, brush_y1;
   guint8          *brush_mask;
   const guint8    *model_selected;
+
+  /* a scatter point's context menu (Open Patient, Open Images) */
+  GtkWidget       *point_menu;
 };
 
 G_DEFINE_FINAL_TYPE (CsChartWidget, cs_chart_widget, GTK_TYPE_WIDGET)
@@ -76,6 +79,7 @@ enum
 {
   SIGNAL_ROWS_SELECTED,
   SIGNAL_CELL_ACTIVATED,
+  SIGNAL_PATIENT_REQUESTED,
   N_SIGNALS
 };
 
@@ -214,6 +218,7 @@ cs_chart_widget_set_model (CsChartWidget  *self,
     case CS_CHART_BAR: size = sizeof (CsChartBarModel); break;
     case CS_CHART_KM: size = sizeof (CsChartKmModel); break;
     case CS_CHART_HEATMAP: size = sizeof (CsChartHeatmapModel); break;
+    case CS_CHART_FOREST: size = sizeof (CsChartForestModel); break;
     default: g_return_if_reached ();
     }
   memcpy (&self->model, model, size);
@@ -357,6 +362,30 @@ describe_heat_cell (CsChartWidget *self,
   return cs_chart_heatmap_describe_cell (&self->model.heatmap, row, col);
 }
 
+static char *
+describe_forest_row (const CsChartForestRow *row)
+{
+  g_autofree char *estimate = NULL;
+
+  switch (row->kind)
+    {
+    case CS_CHART_FOREST_HEADING:
+      return g_strdup (row->label);
+    case CS_CHART_FOREST_REFERENCE:
+      /* Translators: a forest plot's tooltip: the reference level of a covariate and its patients */
+      return g_strdup_printf (_("%s\nReference level: hazard ratio 1, %u patients"), row->label, row->n);
+    case CS_CHART_FOREST_TERM:
+    default:
+      break;
+    }
+  estimate = cs_chart_forest_row_text (row);
+  if (isfinite (row->p_value))
+    /* Translators: a forest plot's tooltip: term, hazard ratio (95% CI), p and patients */
+    return g_strdup_printf (_("%s\nHazard ratio %s, p = %.3g, %u patients"), row->label, estimate,
+                            row->p_value, row->n);
+  return g_strdup_printf (_("%s\nHazard ratio %s, %u patients"), row->label, estimate, row->n);
+}
+
 char *
 cs_chart_widget_describe_at (CsChartWidget *self,
                              double         x,
@@ -464,6 +493,13 @@ cs_chart_widget_describe_at (CsChartWidget *self,
         if (!cs_chart_heatmap_hit (&self->model.heatmap, &self->layout, x, y, &row, &col))
           return NULL;
         return describe_heat_cell (self, row, col);
+      }
+
+    case CS_CHART_FOREST:
+      {
+        int i = cs_chart_forest_hit (&self->model.forest, &self->layout, x, y);
+
+        return i >= 0 ? describe_forest_row (&self->model.forest.rows[i]) : NULL;
       }
 
     default:
@@ -1021,6 +1057,21 @@ draw_overlay (CsChartWidget *self,
           }
           break;
 
+        case CS_CHART_FOREST:
+          {
+            /* the row across the whole chart, as the tooltip describes it */
+            int row = cs_chart_forest_hit (&self->model.forest, &self->layout, x, y);
+
+            if (row >= 0)
+              {
+                cairo_set_source_rgba (cr, fg.r, fg.g, fg.b, 0.08);
+                cairo_rectangle (cr, 0, self->layout.plot.y + row * self->layout.band_height,
+                                 self->layout.width, self->layout.band_height);
+                cairo_fill (cr);
+              }
+          }
+          break;
+
         default:
           break;
         }
@@ -1119,6 +1170,12 @@ cs_chart_widget_measure (GtkWidget      *widget,
           *minimum = MAX (240, (int) MIN (self->model.heatmap.n_rows, 400) * 8 + 180);
           *natural = *minimum;
         }
+      else if (self->has_model && self->kind == CS_CHART_FOREST)
+        {
+          /* rows of readable text (the renderer shrinks them below 10 px) */
+          *minimum = MAX (180, (int) MIN (self->model.forest.n_rows, 200) * 14 + 140);
+          *natural = MAX (*minimum, (int) MIN (self->model.forest.n_rows, 200) * 24 + 160);
+        }
     }
 }
 
@@ -1150,8 +1207,63 @@ cs_chart_widget_dispose (GObject *object)
   g_clear_pointer (&self->statistics, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
+  g_clear_pointer (&self->point_menu, gtk_widget_unparent);
 
   G_OBJECT_CLASS (cs_chart_widget_parent_class)->dispose (object);
+}
+
+/* The point menu is a child: it is placed with the chart */
+static void
+cs_chart_widget_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  CsChartWidget *self = CS_CHART_WIDGET (widget);
+
+  if (self->point_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->point_menu));
+}
+
+/* chart.open-patient / chart.open-images (u: the store row) */
+static void
+patient_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[SIGNAL_PATIENT_REQUESTED], 0, g_variant_get_uint32 (parameter),
+                 g_str_equal (action_name, "chart.open-images"));
+}
+
+/* A secondary click on a scatter point that is a patient: its menu */
+static void
+on_secondary_pressed (GtkGestureClick *gesture,
+                      int              n_press,
+                      double           x,
+                      double           y,
+                      CsChartWidget   *self)
+{
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) patient = NULL, images = NULL;
+  GdkRectangle at = { (int) x, (int) y, 1, 1 };
+  int i;
+
+  if (!self->has_model || self->kind != CS_CHART_SCATTER || self->rows == NULL || !self->layout_valid)
+    return;
+  i = cs_chart_scatter_hit (&self->model.scatter, &self->layout, x, y, HIT_RADIUS);
+  if (i < 0 || (guint) i >= self->n_rows)
+    return;
+  menu = g_menu_new ();
+  patient = g_menu_item_new (_("Open _Patient"), NULL);
+  g_menu_item_set_action_and_target_value (patient, "chart.open-patient", g_variant_new_uint32 (self->rows[i]));
+  images = g_menu_item_new (_("Open _Images"), NULL);
+  g_menu_item_set_action_and_target_value (images, "chart.open-images", g_variant_new_uint32 (self->rows[i]));
+  g_menu_append_item (menu, patient);
+  g_menu_append_item (menu, images);
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->point_menu), G_MENU_MODEL (menu));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->point_menu), &at);
+  gtk_popover_popup (GTK_POPOVER (self->point_menu));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
 static void
@@ -1165,6 +1277,7 @@ cs_chart_widget_class_init (CsChartWidgetClass *klass)
   object_class->set_property = cs_chart_widget_set_property;
   widget_class->snapshot = cs_chart_widget_snapshot;
   widget_class->measure = cs_chart_widget_measure;
+  widget_class->size_allocate = cs_chart_widget_size_allocate;
 
   /* rows-selected (GArray *rows): the store rows (or point indices) inside the brush; empty when cleared. */
   signals[SIGNAL_ROWS_SELECTED] =
@@ -1182,7 +1295,15 @@ cs_chart_widget_class_init (CsChartWidgetClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* patient-requested (guint row, gboolean images): a scatter point's menu
+   * asked for the patient of store row row (images: its studies). */
+  signals[SIGNAL_PATIENT_REQUESTED] =
+    g_signal_new ("patient-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
+
   gtk_widget_class_install_action (widget_class, "chart.activate-cell", "(uu)", activate_cell_action);
+  gtk_widget_class_install_action (widget_class, "chart.open-patient", "u", patient_action);
+  gtk_widget_class_install_action (widget_class, "chart.open-images", "u", patient_action);
   gtk_widget_class_set_css_name (widget_class, "chart");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -1194,6 +1315,7 @@ cs_chart_widget_init (CsChartWidget *self)
   GtkEventController *key = gtk_event_controller_key_new ();
   GtkEventController *focus = gtk_event_controller_focus_new ();
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkGesture *secondary;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -1211,6 +1333,15 @@ cs_chart_widget_init (CsChartWidget *self)
 
   g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), key);
+
+  secondary = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);
+  g_signal_connect (secondary, "pressed", G_CALLBACK (on_secondary_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (secondary));
+  self->point_menu = gtk_popover_menu_new_from_model (NULL);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->point_menu), FALSE);
+  gtk_widget_set_halign (self->point_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->point_menu, GTK_WIDGET (self));
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);

@@ -957,6 +957,14 @@ on_cohort_selection_changed (CsWindow *self)
                                    cs_cohort_builder_get_selection (CS_COHORT_BUILDER (builder)));
 }
 
+static void
+on_explore_patient_requested (CsWindow *self,
+                              guint     row,
+                              gboolean  images)
+{
+  cs_cohort_view_open_patient_row (self->cohort_view, row, images);
+}
+
 static gboolean
 on_explore_filter_requested (CsWindow   *self,
                              const char *expression)
@@ -1007,6 +1015,8 @@ cs_window_init (CsWindow *self)
 
   g_signal_connect_object (self->explore_view, "filter-requested",
                            G_CALLBACK (on_explore_filter_requested), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->explore_view, "patient-requested",
+                           G_CALLBACK (on_explore_patient_requested), self, G_CONNECT_SWAPPED);
   {
     GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
 

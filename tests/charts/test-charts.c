@@ -334,14 +334,12 @@ file_size (const char *path)
   return st.st_size;
 }
 
-/* Exports model as PNG, SVG and PDF and checks each file; a forest plot
- * (forest = TRUE) is not a CsChartKind and has its own export. */
+/* Exports model as PNG, SVG and PDF and checks each file */
 static void
-export_files (gboolean      forest,
-              CsChartKind   kind,
-              gconstpointer model,
-              const char   *name,
-              gboolean      dark)
+export_all (CsChartKind   kind,
+            gconstpointer model,
+            const char   *name,
+            gboolean      dark)
 {
   const CsChartStyle *style = dark ? cs_chart_style_dark () : cs_chart_style_light ();
   static const char *exts[] = { "png", "svg", "pdf" };
@@ -354,10 +352,7 @@ export_files (gboolean      forest,
       g_autofree char *contents = NULL;
       gsize len;
 
-      if (forest)
-        g_assert_true (cs_chart_forest_export (model, style, path, 800, 560, &error));
-      else
-        g_assert_true (cs_chart_export (kind, model, style, path, 800, 560, &error));
+      g_assert_true (cs_chart_export (kind, model, style, path, 800, 560, &error));
       g_assert_no_error (error);
       g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
       g_assert_cmpuint (len, ==, file_size (path));
@@ -390,15 +385,6 @@ export_files (gboolean      forest,
           g_assert_cmpuint (len, >, 2000);
         }
     }
-}
-
-static void
-export_all (CsChartKind   kind,
-            gconstpointer model,
-            const char   *name,
-            gboolean      dark)
-{
-  export_files (FALSE, kind, model, name, dark);
 }
 
 /* ---------------------------------------------------------------- ticks */
@@ -1363,6 +1349,9 @@ test_empty_and_errors (void)
 
     g_assert_true (cs_chart_kind_from_string ("heatmap", &kind));
     g_assert_cmpint (kind, ==, CS_CHART_HEATMAP);
+    g_assert_true (cs_chart_kind_from_string ("Forest", &kind));
+    g_assert_cmpint (kind, ==, CS_CHART_FOREST);
+    g_assert_cmpstr (cs_chart_kind_to_string (CS_CHART_FOREST), ==, "forest");
     g_assert_cmpstr (cs_chart_kind_to_string (CS_CHART_KM), ==, "km");
     g_assert_false (cs_chart_kind_from_string ("pie", &kind));
   }
@@ -1667,8 +1656,8 @@ test_forest (void)
   CsChartColor c0 = cs_chart_style_category_color (cs_chart_style_light (), 0);
 
   forest_data_init (&d);
-  export_files (TRUE, CS_CHART_SCATTER, &d.model, "forest", FALSE);
-  export_files (TRUE, CS_CHART_SCATTER, &d.model, "forest", TRUE);
+  export_all (CS_CHART_FOREST, &d.model, "forest", FALSE);
+  export_all (CS_CHART_FOREST, &d.model, "forest", TRUE);
 
   cs_chart_forest_layout (&d.model, NULL, 800, 560, &layout);
   /* a log axis around 1, bounded at 10^±3 (the 1e-5 bound is clipped) */

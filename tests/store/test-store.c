@@ -1309,8 +1309,19 @@ test_remote_bytes_unreadable (void)
 }
 
 
+static void
+on_variable_added (CsStore *store,
+                   guint    index,
+                   gpointer data)
+{
+  GArray *added = data;
+
+  g_array_append_val (added, index);
+}
+
 /* Derived variables: a numeric column added after finish, in the group
- * "Derived" after all others; the key must be valid and free. */
+ * "Derived" after all others; the key must be valid and free. Each one
+ * added is announced with its index ("variable-added"). */
 static void
 test_derived (void)
 {
@@ -1323,6 +1334,7 @@ test_derived (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CsStore) unfinished = cs_store_new ();
   const double values[] = { 1.5, NAN, INFINITY };
+  g_autoptr(GArray) added = g_array_new (FALSE, FALSE, sizeof (guint));
   guint n_before;
   CsVariable *var;
 
@@ -1331,10 +1343,13 @@ test_derived (void)
   g_clear_error (&error);
 
   load_fixtures (&loaded, fixtures, G_N_ELEMENTS (fixtures), TRUE);
+  g_signal_connect (loaded.store, "variable-added", G_CALLBACK (on_variable_added), added);
   n_before = cs_store_get_n_variables (loaded.store);
   var = cs_store_add_derived_variable (loaded.store, "signature", "Signature score", NULL, values, &error);
   g_assert_no_error (error);
   g_assert_nonnull (var);
+  g_assert_cmpuint (added->len, ==, 1);
+  g_assert_cmpuint (g_array_index (added, guint, 0), ==, n_before);
   g_assert_true (cs_variable_is_derived (var));
   g_assert_cmpuint (cs_store_get_n_variables (loaded.store), ==, n_before + 1);
   g_assert_true (cs_store_get_variable (loaded.store, n_before) == var);
@@ -1357,6 +1372,8 @@ test_derived (void)
   g_assert_null (cs_store_add_derived_variable (loaded.store, "2nd score", NULL, NULL, values, &error));
   g_assert_error (error, CS_STORE_ERROR, CS_STORE_ERROR_FAILED);
   g_clear_error (&error);
+  /* a refused key adds nothing */
+  g_assert_cmpuint (added->len, ==, 1);
   g_assert_false (cs_variable_key_is_valid (""));
   g_assert_true (cs_variable_key_is_valid ("_a.b2"));
 
@@ -1369,6 +1386,8 @@ test_derived (void)
   g_assert_nonnull (cs_store_add_derived_variable (loaded.store, "signature", NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cs_store_lookup_variable (loaded.store, "signature")->label, ==, "signature");
+  g_assert_cmpuint (added->len, ==, 2);
+  g_assert_cmpuint (g_array_index (added, guint, 1), ==, n_before);
 }
 
 int

@@ -402,6 +402,38 @@ describe_heatmap (const CsChartHeatmapModel *m,
   return g_string_free (out, FALSE);
 }
 
+static char *
+describe_forest (const CsChartForestModel *m,
+                 const char               *statistics)
+{
+  GString *out = g_string_new (NULL);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *list = NULL;
+  guint n_terms = 0;
+
+  for (guint i = 0; i < m->n_rows; i++)
+    if (m->rows[i].kind == CS_CHART_FOREST_TERM)
+      {
+        const CsChartForestRow *row = &m->rows[i];
+        g_autofree char *estimate = NULL;
+
+        if (n_terms++ >= MAX_LISTED)
+          continue;
+        estimate = cs_chart_forest_row_text (row);
+        g_ptr_array_add (items, g_strdup_printf (_("%s: hazard ratio %s"), row->label, estimate));
+      }
+  append_title (out, m->title);
+  g_string_append_printf (out, ngettext ("forest plot of hazard ratios: %u term",
+                                         "forest plot of hazard ratios: %u terms", n_terms), n_terms);
+  if (n_terms > 0)
+    {
+      list = join_list (items, n_terms > MAX_LISTED ? n_terms - MAX_LISTED : 0);
+      g_string_append_printf (out, "; %s", list);
+    }
+  append_statistics (out, statistics != NULL ? statistics : m->subtitle);
+  return g_string_free (out, FALSE);
+}
+
 char *
 cs_chart_describe (CsChartKind   kind,
                    gconstpointer model,
@@ -419,6 +451,7 @@ cs_chart_describe (CsChartKind   kind,
     case CS_CHART_BAR: text = describe_bar (model, statistics); break;
     case CS_CHART_KM: text = describe_km (model, statistics); break;
     case CS_CHART_HEATMAP: text = describe_heatmap (model, statistics); break;
+    case CS_CHART_FOREST: text = describe_forest (model, statistics); break;
     default: g_return_val_if_reached (NULL);
     }
   /* a sentence: capital first letter (after any title), full stop */

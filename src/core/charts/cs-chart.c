@@ -16,7 +16,7 @@
 
 G_DEFINE_QUARK (cs-chart-error-quark, cs_chart_error)
 
-static const char *kind_names[] = { "scatter", "box", "histogram", "bar", "km", "heatmap" };
+static const char *kind_names[] = { "scatter", "box", "histogram", "bar", "km", "heatmap", "forest" };
 
 const char *
 cs_chart_kind_to_string (CsChartKind kind)
@@ -1235,6 +1235,9 @@ cs_chart_draw (CsChartKind         kind,
     case CS_CHART_HEATMAP:
       cs_chart_heatmap_draw (cr, width, height, model, style);
       break;
+    case CS_CHART_FOREST:
+      cs_chart_forest_draw (cr, width, height, model, style);
+      break;
     default:
       g_return_if_reached ();
     }
@@ -1270,6 +1273,9 @@ cs_chart_layout (CsChartKind         kind,
       break;
     case CS_CHART_HEATMAP:
       cs_chart_heatmap_layout (model, style, width, height, layout);
+      break;
+    case CS_CHART_FOREST:
+      cs_chart_forest_layout (model, style, width, height, layout);
       break;
     default:
       g_return_if_reached ();
@@ -1326,27 +1332,6 @@ cs_chart_export (CsChartKind         kind,
   KindModel km = { kind, model };
 
   return cs_chart_export_draw (draw_kind, &km, style, path, width, height, error);
-}
-
-static void
-draw_forest (cairo_t            *cr,
-             double              width,
-             double              height,
-             gconstpointer       model,
-             const CsChartStyle *style)
-{
-  cs_chart_forest_draw (cr, width, height, model, style);
-}
-
-gboolean
-cs_chart_forest_export (const CsChartForestModel *model,
-                        const CsChartStyle       *style,
-                        const char               *path,
-                        double                    width,
-                        double                    height,
-                        GError                  **error)
-{
-  return cs_chart_export_draw (draw_forest, model, style, path, width, height, error);
 }
 
 gboolean

@@ -134,6 +134,11 @@ cs_store_class_init (CsStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = cs_store_finalize;
+
+  /* variable-added (guint index): a derived variable joined the finished
+   * table at index (cs-store-derived.c), on the thread that added it */
+  g_signal_new ("variable-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void

@@ -43,6 +43,8 @@ current_chart (CsExploreView *self)
     return cs_explore_pair_get_chart (self->pair);
   if (g_strcmp0 (mode, "survival") == 0)
     return cs_explore_survival_get_chart (self->survival);
+  if (g_strcmp0 (mode, "model") == 0)
+    return cs_explore_model_get_chart (self->model);
   return cs_explore_heatmap_get_chart (self->heatmap);
 }
 
@@ -72,6 +74,9 @@ write_page (CsExploreView  *self,
       else
         cs_explore_survival_write_data (self->survival, out);
     }
+  /* the model's data are its coefficients, as its statistics in CSV */
+  else if (g_strcmp0 (mode, "model") == 0)
+    cs_explore_model_write_stats (self->model, stats && json, out);
   /* the map's data are its cells, as its statistics in CSV */
   else if (!cs_explore_heatmap_write (self->heatmap, stats && json, out, error))
     return FALSE;

@@ -566,6 +566,27 @@ cs_explore_pair_set_store (CsExplorePair *self,
 }
 
 void
+cs_explore_pair_refresh_variables (CsExplorePair *self)
+{
+  CsVariable *x, *y;
+  g_autofree char *x_key = NULL, *y_key = NULL;
+
+  g_return_if_fail (CS_IS_EXPLORE_PAIR (self));
+
+  x = cs_explore_dropdown_var (self->x_dropdown, self->x_vars);
+  y = cs_explore_dropdown_var (self->y_dropdown, self->y_vars);
+  x_key = x != NULL ? g_strdup (x->key) : NULL;
+  y_key = y != NULL ? g_strdup (y->key) : NULL;
+  self->updating++;
+  cs_explore_pair_set_store (self, self->store);
+  if (x_key != NULL)
+    cs_explore_select_var (self->x_dropdown, self->x_vars, x_key);
+  cs_explore_select_var (self->y_dropdown, self->y_vars, y_key);
+  self->updating--;
+  cs_explore_pair_update (self);
+}
+
+void
 cs_explore_pair_set_rows (CsExplorePair *self,
                           GArray        *rows)
 {

@@ -294,6 +294,27 @@ cs_explore_survival_set_store (CsExploreSurvival *self,
 }
 
 void
+cs_explore_survival_refresh_variables (CsExploreSurvival *self)
+{
+  CsVariable *tv, *gv;
+  g_autofree char *time_key = NULL, *group_key = NULL;
+
+  g_return_if_fail (CS_IS_EXPLORE_SURVIVAL (self));
+
+  tv = cs_explore_dropdown_var (self->time_dropdown, self->time_vars);
+  gv = cs_explore_dropdown_var (self->group_dropdown, self->group_vars);
+  time_key = tv != NULL ? g_strdup (tv->key) : NULL;
+  group_key = gv != NULL ? g_strdup (gv->key) : NULL;
+  self->updating++;
+  cs_explore_survival_set_store (self, self->store);
+  if (time_key != NULL)
+    cs_explore_select_var (self->time_dropdown, self->time_vars, time_key);
+  cs_explore_select_var (self->group_dropdown, self->group_vars, group_key);
+  self->updating--;
+  cs_explore_survival_update (self);
+}
+
+void
 cs_explore_survival_set_rows (CsExploreSurvival *self,
                               GArray            *rows)
 {
