@@ -19,7 +19,7 @@ cs_bench_run_in_child (const char  *label,
                        CsBenchFunc  func,
                        gpointer     data)
 {
-  CsBenchResult result = { 0, 0, 0, 0, 0, FALSE };
+  CsBenchResult result = { 0 };
   struct rusage usage;
   int status = 0;
   int fds[2];
@@ -34,7 +34,7 @@ cs_bench_run_in_child (const char  *label,
   if (pid == 0)
     {
       g_autoptr(GError) error = NULL;
-      CsBenchResult child = { 0, 0, 0, 0, 0, FALSE };
+      CsBenchResult child = { 0 };
       gint64 start;
 
       close (fds[0]);
@@ -42,7 +42,11 @@ cs_bench_run_in_child (const char  *label,
       child.ok = func (data, &child.count, &child.checksum, &error);
       child.seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
       if (!child.ok)
-        g_printerr ("%s: %s\n", label, error != NULL ? error->message : "failed");
+        {
+          g_strlcpy (child.message, error != NULL ? error->message : "failed", sizeof child.message);
+          if (label != NULL)
+            g_printerr ("%s: %s\n", label, child.message);
+        }
       if (write (fds[1], &child, sizeof child) != (ssize_t) sizeof child)
         _exit (2);
       _exit (child.ok ? 0 : 1);

@@ -29,7 +29,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench-child.h"
+#include "cs-bench.h"
 #include "cs-json.h"
 #include "cs-store.h"
 
@@ -45,14 +45,6 @@ typedef struct
   char       *path;
   guint64     size;
 } Input;
-
-typedef struct
-{
-  gboolean loaded;   /* else refused (or failed) */
-  char     message[512];
-  long     maxrss_kib;
-  double   seconds;
-} Result;
 
 static gboolean
 write_file (const char  *path,
@@ -94,40 +86,35 @@ write_file (const char  *path,
   return TRUE;
 }
 
-/* In the child: load the input (NULL: nothing, the baseline) */
-static void
-load_input (gpointer data,
-            gpointer result)
+/* In the child: load the input (NULL: nothing, the baseline). A refusal
+ * fails the run, with the error in CsBenchResult.message. */
+static gboolean
+load_input (gpointer   data,
+            guint64   *count,
+            double    *checksum,
+            GError   **error)
 {
   const Input *input = data;
-  Result *child = result;
-  gint64 start = g_get_monotonic_time ();
+  g_autoptr(CsStore) store = NULL;
 
-  if (input != NULL)
-    {
-      g_autoptr(CsStore) store = cs_store_new ();
-      g_autoptr(GError) error = NULL;
-
-      child->loaded = cs_store_load_path (store, input->path, NULL, NULL, NULL, &error);
-      if (child->loaded)
-        {
-          cs_store_finish (store);
-          g_snprintf (child->message, sizeof child->message, "loaded %u resources",
-                      cs_store_get_n_resources (store));
-        }
-      else
-        g_strlcpy (child->message, error->message, sizeof child->message);
-    }
-  child->seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  *count = 0;
+  *checksum = 0;
+  if (input == NULL)
+    return TRUE;
+  store = cs_store_new ();
+  if (!cs_store_load_path (store, input->path, NULL, NULL, NULL, error))
+    return FALSE;
+  cs_store_finish (store);
+  *count = cs_store_get_n_resources (store);
+  return TRUE;
 }
 
-static Result
+static CsBenchResult
 measure (const Input *input)
 {
-  Result result;
+  CsBenchResult result = cs_bench_run_in_child (NULL, load_input, (gpointer) input);
 
-  memset (&result, 0, sizeof result);
-  if (!bench_run_in_child (load_input, (gpointer) input, &result, sizeof result, &result.maxrss_kib, NULL))
+  if (!result.ok && result.message[0] == '\0')
     g_strlcpy (result.message, "the child died", sizeof result.message);
   return result;
 }
@@ -151,7 +138,7 @@ main (int   argc,
     { "bytes-worst", NULL, 0 },
   };
   const char *patient = "{\"resourceType\":\"Patient\",\"id\":\"h\",\"x\":[";
-  Result baseline;
+  CsBenchResult baseline;
   const GOptionEntry entries[] = {
     { "size-mb", 's', 0, G_OPTION_ARG_INT, &size_mb, "Size of the hostile files (MB, default 100)", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per input (the highest peak is kept)", "R" },
@@ -206,22 +193,24 @@ main (int   argc,
            "RSS/bound", "outcome");
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
     {
-      Result best;
+      CsBenchResult best;
+      g_autofree char *loaded = NULL;
       double rss_mb;
 
       memset (&best, 0, sizeof best);
       for (int r = 0; r < MAX (runs, 1); r++)
         {
-          Result res = measure (&inputs[i]);
+          CsBenchResult res = measure (&inputs[i]);
 
           if (r == 0 || res.maxrss_kib > best.maxrss_kib)
             best = res;
         }
       rss_mb = (double) (best.maxrss_kib - baseline.maxrss_kib) * 1024 / 1e6;
+      loaded = g_strdup_printf ("loaded %" G_GUINT64_FORMAT " resources", best.count);
       g_print ("%-16s %9.1f %8.2f %12.1f %8.2fx %8.2fx  %s\n", inputs[i].name, (double) inputs[i].size / 1e6,
                best.seconds, rss_mb, rss_mb * 1e6 / (double) inputs[i].size, rss_mb * 1e6 / BOUND_BYTES,
-               best.loaded ? best.message : "refused");
-      if (!best.loaded)
+               best.ok ? loaded : "refused");
+      if (!best.ok)
         g_print ("%16s %s\n", "", best.message);
       g_unlink (inputs[i].path);
       g_free (inputs[i].path);

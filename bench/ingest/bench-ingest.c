@@ -23,7 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench-child.h"
+#include "cs-bench.h"
 #include "cs-demo.h"
 #include "cs-ingest.h"
 #include "cs-store.h"
@@ -42,15 +42,6 @@ typedef enum
 static const char *variant_names[N_VARIANTS] = {
   "baseline", "cs-ingest (parse)", "cs-store (load+finish)", "json-glib DOM",
 };
-
-typedef struct
-{
-  double  seconds;
-  double  cpu_seconds;
-  guint64 n_resources;
-  long    maxrss_kib;
-  gboolean ok;
-} Result;
 
 typedef struct
 {
@@ -129,32 +120,26 @@ typedef struct
   const char *path;
 } Job;
 
-/* In the child: the work of one variant, timed */
-static void
-run_job (gpointer data,
-         gpointer result)
+/* In the child (cs_bench_run_in_child times it): the work of one variant */
+static gboolean
+run_job (gpointer   data,
+         guint64   *count,
+         double    *checksum,
+         GError   **error)
 {
   const Job *job = data;
-  Result *child = result;
-  g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
 
-  child->ok = run_variant (job->variant, job->path, &child->n_resources, &error);
-  child->seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
-  if (!child->ok)
-    g_printerr ("%s: %s\n", variant_names[job->variant], error->message);
+  *checksum = 0;
+  return run_variant (job->variant, job->path, count, error);
 }
 
-static Result
+static CsBenchResult
 measure (Variant     variant,
          const char *path)
 {
-  Result result = { 0, 0, 0, 0, FALSE };
   Job job = { variant, path };
 
-  if (!bench_run_in_child (run_job, &job, &result, sizeof result, &result.maxrss_kib, &result.cpu_seconds))
-    result.ok = FALSE;
-  return result;
+  return cs_bench_run_in_child (variant_names[variant], run_job, &job);
 }
 
 static char *
@@ -201,7 +186,7 @@ main (int   argc,
   int runs = 3;
   GStatBuf st;
   double mb;
-  Result best[N_VARIANTS];
+  CsBenchResult best[N_VARIANTS];
   const GOptionEntry entries[] = {
     { "patients", 'n', 0, G_OPTION_ARG_INT, &patients, "Demo patients to start from", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per variant (best time is kept)", "R" },
@@ -239,27 +224,16 @@ main (int   argc,
   mb = (double) st.st_size / 1e6;
   g_print ("file: %s (%.1f MB)\n", path, mb);
 
+  memset (best, 0, sizeof best);
   for (int v = 0; v < N_VARIANTS; v++)
     {
-      best[v].ok = FALSE;
       for (int r = 0; r < MAX (runs, 1); r++)
         {
-          Result res = measure ((Variant) v, path);
+          CsBenchResult res = measure ((Variant) v, path);
 
-          if (!res.ok)
-            {
-              best[v].ok = FALSE;
-              break;
-            }
-          if (!best[v].ok || res.seconds < best[v].seconds)
-            {
-              long rss = best[v].ok ? MAX (best[v].maxrss_kib, res.maxrss_kib) : res.maxrss_kib;
-
-              best[v] = res;
-              best[v].maxrss_kib = rss;
-            }
-          else
-            best[v].maxrss_kib = MAX (best[v].maxrss_kib, res.maxrss_kib);
+          cs_bench_keep_best (&best[v], &res);
+          if (!best[v].ok)
+            break;
         }
     }
 
@@ -282,7 +256,7 @@ main (int   argc,
                best[VARIANT_JSON_GLIB].ok ? best[VARIANT_JSON_GLIB].seconds / best[v].seconds : 0.0,
                best[VARIANT_JSON_GLIB].ok ? best[VARIANT_JSON_GLIB].cpu_seconds / best[v].cpu_seconds
                                           : 0.0,
-               best[v].n_resources, rss_mb, rss_mb / mb);
+               best[v].count, rss_mb, rss_mb / mb);
     }
   g_print ("(baseline process RSS %.1f MB subtracted; best of %d runs; json-glib resources = "
            "Bundle entries)\n", (double) best[VARIANT_BASELINE].maxrss_kib * 1024 / 1e6,

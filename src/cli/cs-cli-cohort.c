@@ -28,6 +28,7 @@
 
 #include "cs-cli.h"
 #include "cs-fhir-group.h"
+#include "cs-fhir-id.h"
 #include "cs-saved-cohort.h"
 
 /* The filter on one line with a caret under the offending column. */
@@ -177,7 +178,7 @@ cs_cli_cmd_cohort (int    argc,
       cs_cli_error ("%s", _("No --source given: name a Bundle or NDJSON file, a directory or a FHIR server URL"));
       return CS_CLI_USAGE;
     }
-  if (group_id != NULL && !cs_saved_cohort_is_valid_id (group_id))
+  if (group_id != NULL && !cs_fhir_id_check (group_id, -1, NULL))
     {
       cs_cli_error (_("--group-id: “%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), group_id);
       return CS_CLI_USAGE;

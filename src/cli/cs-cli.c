@@ -16,6 +16,7 @@
 #include "cs-filter.h"
 #include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
+#include "cs-fhir-id.h"
 #include "cs-saved-cohort.h"
 
 typedef struct
@@ -278,7 +279,7 @@ cs_cli_load_sources (char   **sources,
                    _("--max-pages: %d is not a number of pages (0 for no limit)"), opt_max_pages);
       return NULL;
     }
-  if (opt_server_group != NULL && !cs_saved_cohort_is_valid_id (server_group_id ()))
+  if (opt_server_group != NULL && !cs_fhir_id_check (server_group_id (), -1, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("--server-group: “%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), opt_server_group);

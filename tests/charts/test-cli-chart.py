@@ -141,6 +141,8 @@ with tempfile.TemporaryDirectory() as tmp:
         (["--kind", "scatter", "--x", "gender", "--y", "age_at_diagnosis",
           "-o", os.path.join(tmp, "x.png")], "gender"),
         (["--kind", "km", "--time", "os", "--by", "no_such_var", "-o", os.path.join(tmp, "x.png")], "no_such_var"),
+        (["--kind", "forest", "--time", "os", "--covariates", "stage_group", "--reference", "stage_group=9Z",
+          "-o", os.path.join(tmp, "x.png")], "9Z"),
     ]:
         proc = run(["chart"] + src + args, expect=1)
         if needle not in proc.stderr:
@@ -160,8 +162,8 @@ with tempfile.TemporaryDirectory() as tmp:
         (["--kind", "km", "--time", "os", "--overlay", "--filter", "ldh > 1",
           "-o", os.path.join(tmp, "x.png")], "--overlay"),
         (["--kind", "forest", "--time", "os", "-o", os.path.join(tmp, "x.png")], "--covariates"),
-        (["--kind", "forest", "--time", "os", "--covariates", "stage_group", "--reference", "stage_group=9Z",
-          "-o", os.path.join(tmp, "x.png")], "9Z"),
+        (["--kind", "forest", "--time", "os", "--covariates", "stage_group", "--reference", "gender=male",
+          "-o", os.path.join(tmp, "x.png")], "gender"),
     ]:
         proc = run(["chart"] + src + args, expect=2)
         if needle not in proc.stderr:

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cs-fhir-id.h"
 #include "cs-json.h"
 #include "cs-json-private.h"
 
@@ -637,6 +638,35 @@ test_value_limits (void)
   }
 }
 
+/* The FHIR id rule shared by the ingest, cohorts, the upload and the validator */
+static void
+test_fhir_id (void)
+{
+  const char *reason = NULL;
+
+  /* 1–64 letters, digits, "-" and "." */
+  g_assert_true (cs_fhir_id_check ("my-cohort.1", -1, NULL));
+  g_assert_true (cs_fhir_id_check ("0123456789012345678901234567890123456789012345678901234567890123", -1, NULL));
+  g_assert_false (cs_fhir_id_check ("01234567890123456789012345678901234567890123456789012345678901234", -1,
+                                    &reason));
+  g_assert_nonnull (strstr (reason, "64"));
+  g_assert_false (cs_fhir_id_check ("", -1, &reason));
+  g_assert_nonnull (strstr (reason, "empty"));
+  g_assert_false (cs_fhir_id_check ("Group/g1", -1, NULL));
+  g_assert_false (cs_fhir_id_check ("a_b", -1, NULL));
+  g_assert_false (cs_fhir_id_check ("a b", -1, &reason));
+  g_assert_nonnull (strstr (reason, "only contain"));
+  g_assert_false (cs_fhir_id_check ("p\xc3\xa9", -1, NULL));
+  g_assert_false (cs_fhir_id_check (NULL, -1, &reason));
+  g_assert_nonnull (reason);
+
+  /* with a length: only those bytes count, and a NUL among them is not an id
+   * (p\u00001 and p\u00002 must not both read as "p") */
+  g_assert_true (cs_fhir_id_check ("p1/x", 2, NULL));
+  g_assert_false (cs_fhir_id_check ("p\0001", 3, NULL));
+  g_assert_false (cs_fhir_id_check ("p1", 0, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -657,6 +687,7 @@ main (int   argc,
   g_test_add_func ("/json/depth", test_depth);
   g_test_add_func ("/json/too-large", test_too_large);
   g_test_add_func ("/json/value-limits", test_value_limits);
+  g_test_add_func ("/json/fhir-id", test_fhir_id);
 
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "cs-fhir-id.h"
 #include "cs-json-doc.h"
 #include "cs-saved-cohort.h"
 
@@ -390,23 +391,6 @@ string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-gboolean
-cs_saved_cohort_is_valid_id (const char *id)
-{
-  gsize len;
-
-  g_return_val_if_fail (id != NULL, FALSE);
-
-  len = strlen (id);
-
-  if (len == 0 || len > 64)
-    return FALSE;
-  for (const char *c = id; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '.')
-      return FALSE;
-  return TRUE;
-}
-
 CsSavedCohort *
 cs_saved_cohort_from_json (const char  *data,
                            gssize       length,
@@ -437,7 +421,7 @@ cs_saved_cohort_from_json (const char  *data,
       !cs_json_doc_get_string (&doc, object, "id", "$", FALSE, &self->id, error))
     return NULL;
 
-  if (self->id != NULL && !cs_saved_cohort_is_valid_id (self->id))
+  if (self->id != NULL && !cs_fhir_id_check (self->id, -1, NULL))
     {
       cs_json_doc_error (&doc, error, "$.id", _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), self->id);
       return NULL;
@@ -498,7 +482,7 @@ cs_saved_cohort_from_json (const char  *data,
                            cs_json_doc_type_name (item));
               return NULL;
             }
-          if (!cs_saved_cohort_is_valid_id (json_node_get_string (item)))
+          if (!cs_fhir_id_check (json_node_get_string (item), -1, NULL))
             {
               cs_json_doc_error (&doc, error, path,
                            _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"),
@@ -618,7 +602,7 @@ cs_saved_cohort_from_group (const char  *data,
   self->created = now_iso8601 ();
   self->source = g_strdup_printf (_("FHIR Group from %s"), where != NULL ? where : _("a file"));
   /* Uploading it again updates the same Group */
-  if (id != NULL && cs_saved_cohort_is_valid_id (id))
+  if (id != NULL && cs_fhir_id_check (id, -1, NULL))
     self->id = g_strdup (id);
 
   /* The filter: our extension first, else our characteristic */
@@ -722,7 +706,7 @@ cs_saved_cohort_from_group (const char  *data,
             }
           if (!cs_json_doc_get_string (&doc, json_node_get_object (entity), "reference", entity_path, TRUE, &reference, error))
             return NULL;
-          if (!(patient_id = patient_id_from_reference (reference)) || !cs_saved_cohort_is_valid_id (patient_id))
+          if (!(patient_id = patient_id_from_reference (reference)) || !cs_fhir_id_check (patient_id, -1, NULL))
             {
               g_free (patient_id);
               cs_json_doc_error (&doc, error, entity_path,
@@ -777,7 +761,7 @@ cs_saved_cohort_from_id_list (const char  *data,
         continue;
       if (g_str_has_prefix (line, "Patient/"))
         line += strlen ("Patient/");
-      if (!cs_saved_cohort_is_valid_id (line))
+      if (!cs_fhir_id_check (line, -1, NULL))
         {
           g_set_error (error, CS_COHORT_ERROR, CS_COHORT_ERROR_INVALID,
                        _("%s:%u: “%s” is not a Patient id (1–64 letters, digits, “-” or “.”, one a line)"),

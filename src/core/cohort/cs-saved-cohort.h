@@ -90,10 +90,6 @@ gboolean       cs_saved_cohort_set_model    (CsSavedCohort        *self,
 char          *cs_saved_cohort_make_group_id (const char          *name);
 /* The id of the cohort's Group: self->id when set, else made from the name. */
 char          *cs_saved_cohort_dup_group_id (const CsSavedCohort  *self);
-/* Whether id is a valid FHIR id (1–64 letters, digits, "-" or "."), as a
- * Group's or a member Patient's id must be. */
-gboolean       cs_saved_cohort_is_valid_id  (const char           *id);
-
 /* FHIR R4 Group: id (cs_saved_cohort_dup_group_id), type person, actual true, member[] = Patient/<id> for each
  * id, quantity, name; the filter (when any) as a characteristic and as the
  * CS_GROUP_FILTER_EXTENSION extension. */

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cs-fhir-id.h"
 #include "cs-fhir-private.h"
 #include "cs-fhir-push.h"
 #include "cs-ingest.h"
@@ -42,19 +43,6 @@ item_free (gpointer data)
   g_free (item->source);
   g_free (item->body);
   g_free (item);
-}
-
-static gboolean
-is_valid_id (const char *id)
-{
-  gsize len = 0;
-
-  if (id == NULL)
-    return FALSE;
-  for (const char *p = id; *p != '\0'; p++, len++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
-      return FALSE;
-  return len >= 1 && len <= 64;
 }
 
 char *
@@ -296,7 +284,7 @@ resource_id (const CsResourceRecord *record)
   const CsJsonNode *ident;
   g_autofree char *content = NULL;
 
-  if (is_valid_id (record->id))
+  if (cs_fhir_id_check (record->id, -1, NULL))
     return g_strdup (record->id);
 
   ident = cs_json_first (cs_json_get (record->resource, "identifier"));

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cs-fhir-id.h"
 #include "cs-ingest.h"
 #include "cs-json-private.h"
 
@@ -140,19 +141,6 @@ warn (CsIngest   *self,
     g_message ("%s", message);
 }
 
-/* The FHIR id rule: [A-Za-z0-9\-\.]{1,64} */
-static gboolean
-is_fhir_id (const char *id,
-            gsize       len)
-{
-  if (len == 0 || len > 64)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isalnum (id[i]) && id[i] != '-' && id[i] != '.')
-      return FALSE;
-  return TRUE;
-}
-
 /* Resource.id, when there is one, must be a FHIR id: anything else could
  * make two resources one (p\u00001 and p\u00002 both read as "p"). */
 static gboolean
@@ -169,7 +157,7 @@ check_id (CsIngest         *self,
     return TRUE;
   if (id->type != CS_JSON_STRING)
     return not_fhir (self, error, offset, _("id must be a string but is %s"), describe_type (id));
-  if (is_fhir_id (id->v.string.str, id->v.string.len))
+  if (cs_fhir_id_check (id->v.string.str, (gssize) id->v.string.len, NULL))
     return TRUE;
 
   /* show it as a JSON string, cut at a character boundary */

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cs-fhir-id.h"
 #include "cs-open-server-dialog.h"
 #include "cs-saved-cohort.h"
 #include "cs-server-load.h"
@@ -112,7 +113,7 @@ on_load_clicked (CsOpenServerDialog *self)
       if (g_str_has_prefix (group_id, "Group/"))
         memmove (group_id, group_id + 6, strlen (group_id + 6) + 1);
       /* the same rule as the command line's --server-group: a FHIR id */
-      if (!cs_saved_cohort_is_valid_id (group_id))
+      if (!cs_fhir_id_check (group_id, -1, NULL))
         {
           refuse (self, self->group_row, _("A Group id is 1 to 64 letters, digits, “-” or “.”"));
           return;
