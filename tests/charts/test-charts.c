@@ -1233,7 +1233,7 @@ test_axis_label (void)
   static const struct { const char *unit, *expected; } cases[] = {
     { "mm3", "Volume (mm³)" }, { "kg/m2", "Volume (kg/m²)" }, { "mm-1", "Volume (mm⁻¹)" },
     { "a", "Volume (years)" }, { "{count}", "Volume" }, { NULL, "Volume" }, { "", "Volume" },
-    { "1", "Volume" }, { "HU", "Volume (HU)" }, { "10*3/uL", "Volume (10*3/uL)" },
+    { "1", "Volume" }, { "HU", "Volume (HU)" }, { "10*3/uL", "Volume (10³/µL)" }, { "Cel", "Volume (°C)" },
     { "[hnsf'U]", "Volume (HU)" }, { "[hnsf'U]2", "Volume (HU²)" }, { "/mm", "Volume (/mm)" },
   };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cs-chart-private.h"
+#include "cs-ucum-display.h"
 
 G_DEFINE_QUARK (cs-chart-error-quark, cs_chart_error)
 
@@ -573,61 +574,7 @@ char *
 cs_chart_axis_label (const char *label,
                      const char *unit)
 {
-  static const struct { const char *ucum, *shown; } units[] = {
-    { "a", "years" }, { "mo", "months" }, { "wk", "weeks" }, { "d", "days" }, { "h", "hours" },
-    { "min", "minutes" }, { "%", "%" }, { "[pack_yr]", "pack-years" }, { "{pack-years}", "pack-years" },
-    { "Cel", "°C" }, { "[degF]", "°F" }, { "deg", "°" }, { "um", "µm" },
-  };
-  GString *shown;
-
-  if (label == NULL)
-    label = "";
-  if (unit == NULL || *unit == '\0' || g_str_equal (unit, "1"))
-    return g_strdup (label);
-
-  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
-    if (g_str_equal (unit, units[i].ucum))
-      return g_strdup_printf ("%s (%s)", label, units[i].shown);
-
-  /* Annotations in braces carry no unit: "{count}", "{score}" */
-  if (unit[0] == '{' && unit[strlen (unit) - 1] == '}')
-    return g_strdup (label);
-
-  /* Exponents as superscripts: mm3 → mm³, kg/m2 → kg/m², mm-1 → mm⁻¹,
-   * [hnsf'U]2 → HU² */
-  shown = g_string_new (NULL);
-  for (const char *p = unit; *p; p++)
-    {
-      gboolean after_letter = p > unit && (g_ascii_isalpha (p[-1]) || p[-1] == ']');
-
-      if (g_str_has_prefix (p, "[hnsf'U]"))
-        {
-          g_string_append (shown, "HU");
-          p += strlen ("[hnsf'U]") - 1;
-          continue;
-        }
-
-      if (after_letter && *p == '-' && g_ascii_isdigit (p[1]))
-        {
-          g_string_append (shown, "⁻");
-          continue;
-        }
-      if ((after_letter || (p > unit && p[-1] == '-' && shown->len > 0 &&
-                            g_str_has_suffix (shown->str, "⁻"))) && g_ascii_isdigit (*p))
-        {
-          static const char *sup[] = { "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹" };
-
-          g_string_append (shown, sup[*p - '0']);
-          continue;
-        }
-      g_string_append_c (shown, *p);
-    }
-  {
-    char *out = g_strdup_printf ("%s (%s)", label, shown->str);
-
-    g_string_free (shown, TRUE);
-    return out;
-  }
+  return cs_ucum_label (label, unit);
 }
 
 /* --------------------------------------------------------------- layout */

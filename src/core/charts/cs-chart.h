@@ -121,9 +121,9 @@ gboolean cs_chart_ticks_compute_dates (double        lo,
 char    *cs_chart_ticks_format  (const CsChartTicks *ticks,
                                  double              value);
 
-/* Axis label "Label (unit)" with the UCUM unit made readable ("mm3" →
- * "mm³", "a" → "years", "d" → "days", "{count}" → none); label alone when
- * the unit is NULL, empty or "1". */
+/* Axis label "Label (unit)" with the UCUM unit as clinicians write it
+ * (cs_ucum_label(): "mm3" → "mm³", "Cel" → "°C", "a" → "years", "{count}"
+ * → none); label alone when there is no unit to show. */
 char    *cs_chart_axis_label    (const char         *label,
                                  const char         *ucum_unit);
 

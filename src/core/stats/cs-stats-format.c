@@ -10,7 +10,7 @@
 #include "config.h"
 
 #include <float.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "cs-stats.h"
