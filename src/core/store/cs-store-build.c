@@ -1176,6 +1176,7 @@ build_variables (CsStore *self)
     cs_store_apply_rollup (self);
 
   build_survival (self, primary);
+  cs_variables_make_labels_unique ((CsVariable **) self->variables->pdata, self->variables->len);
 
   g_ptr_array_sort (self->variables, compare_variables);
 }
