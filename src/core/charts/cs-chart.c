@@ -720,12 +720,17 @@ cs_chart_ellipsize (cairo_t    *cr,
   if (cs_chart_text_width (cr, text) <= max_width)
     return g_strdup (text);
 
+  /* in the middle: the start names the class or filter, the end the
+   * feature ("Wavelet HLH · GL…Non-Uniformity") */
   len = g_utf8_strlen (text, -1);
   for (glong keep = len - 1; keep > 0; keep--)
     {
-      const char *end = g_utf8_offset_to_pointer (text, keep);
-      g_autofree char *head = g_strndup (text, end - text);
-      char *candidate = g_strconcat (g_strchomp (head), "…", NULL);
+      glong head_len = (keep + 1) / 2, tail_len = keep - head_len;
+      const char *head_end = g_utf8_offset_to_pointer (text, head_len);
+      const char *tail = g_utf8_offset_to_pointer (text, len - tail_len);
+      g_autofree char *head = g_strndup (text, head_end - text);
+      g_autofree char *rest = g_strdup (tail);
+      char *candidate = g_strconcat (g_strchomp (head), "…", g_strchug (rest), NULL);
 
       if (cs_chart_text_width (cr, candidate) <= max_width)
         return candidate;
@@ -1232,6 +1237,7 @@ cs_chart_layout (CsChartKind         kind,
 typedef struct
 {
   GOutputStream *out;
+  GByteArray    *buffer;   /* SVG: held until the metadata is added */
   GError        *error;
 } ExportStream;
 
@@ -1244,6 +1250,11 @@ export_write (void                *closure,
 
   if (stream->error != NULL)
     return CAIRO_STATUS_WRITE_ERROR;
+  if (stream->buffer != NULL)
+    {
+      g_byte_array_append (stream->buffer, data, length);
+      return CAIRO_STATUS_SUCCESS;
+    }
   if (!g_output_stream_write_all (stream->out, data, length, NULL, NULL, &stream->error))
     return CAIRO_STATUS_WRITE_ERROR;
   return CAIRO_STATUS_SUCCESS;
@@ -1276,17 +1287,30 @@ cs_chart_export (CsChartKind         kind,
                  double              height,
                  GError            **error)
 {
-  KindModel km = { kind, model };
-
-  return cs_chart_export_draw (draw_kind, &km, style, path, width, height, error);
+  return cs_chart_export_captioned (kind, model, NULL, style, path, width, height, error);
 }
 
-static void
-draw_forest (cairo_t            *cr,
-             double              width,
-             double              height,
-             gconstpointer       model,
-             const CsChartStyle *style)
+gboolean
+cs_chart_export_captioned (CsChartKind           kind,
+                           gconstpointer         model,
+                           const CsChartCaption *caption,
+                           const CsChartStyle   *style,
+                           const char           *path,
+                           double                width,
+                           double                height,
+                           GError              **error)
+{
+  KindModel km = { kind, model };
+
+  return cs_chart_export_draw_captioned (draw_kind, &km, caption, style, path, width, height, error);
+}
+
+void
+cs_chart_forest_draw_func (cairo_t            *cr,
+                           double              width,
+                           double              height,
+                           gconstpointer       model,
+                           const CsChartStyle *style)
 {
   cs_chart_forest_draw (cr, width, height, model, style);
 }
@@ -1299,7 +1323,7 @@ cs_chart_forest_export (const CsChartForestModel *model,
                         double                    height,
                         GError                  **error)
 {
-  return cs_chart_export_draw (draw_forest, model, style, path, width, height, error);
+  return cs_chart_export_draw (cs_chart_forest_draw_func, model, style, path, width, height, error);
 }
 
 gboolean
@@ -1311,10 +1335,25 @@ cs_chart_export_draw (CsChartDrawFunc     draw,
                       double              height,
                       GError            **error)
 {
+  return cs_chart_export_draw_captioned (draw, model, NULL, style, path, width, height, error);
+}
+
+gboolean
+cs_chart_export_draw_captioned (CsChartDrawFunc       draw,
+                                gconstpointer         model,
+                                const CsChartCaption *caption,
+                                const CsChartStyle   *style,
+                                const char           *path,
+                                double                width,
+                                double                height,
+                                GError              **error)
+{
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) out = NULL;
   g_autofree char *lower = NULL;
-  ExportStream stream = { NULL, NULL };
+  g_autoptr(GByteArray) svg = NULL;
+  ExportStream stream = { NULL, NULL, NULL };
+  double caption_height = 0;
   cairo_surface_t *surface = NULL;
   cairo_status_t status;
   cairo_t *cr;
@@ -1368,18 +1407,38 @@ cs_chart_export_draw (CsChartDrawFunc     draw,
       surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width), (int) ceil (height));
       break;
     case SVG:
+      svg = stream.buffer = g_byte_array_new ();
       surface = cairo_svg_surface_create_for_stream (export_write, &stream, width, height);
       break;
     case PDF:
       surface = cairo_pdf_surface_create_for_stream (export_write, &stream, width, height);
       cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Cohortscope");
+      if (caption != NULL)
+        {
+          g_autofree char *text = cs_chart_caption_text (caption);
+
+          if (caption->title != NULL && *caption->title != '\0')
+            cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, caption->title);
+          if (*text != '\0')
+            cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_SUBJECT, text);
+        }
       break;
     default:
       g_assert_not_reached ();
     }
 
+  if (style == NULL)
+    style = cs_chart_style_light ();
   cr = cairo_create (surface);
-  draw (cr, width, height, model, style != NULL ? style : cs_chart_style_light ());
+  /* the caption under the chart; a small export keeps at least half for the chart */
+  caption_height = MIN (cs_chart_caption_height (caption, style, width), height / 2);
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height - caption_height);
+  cairo_clip (cr);
+  draw (cr, width, height - caption_height, model, style);
+  cairo_restore (cr);
+  if (caption_height > 0)
+    cs_chart_caption_draw (cr, width, height, caption, style);
   status = cairo_status (cr);
   cairo_destroy (cr);
 
@@ -1389,6 +1448,15 @@ cs_chart_export_draw (CsChartDrawFunc     draw,
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+
+  /* SVG: the caption as <title> and <desc>, text a search or a screen reader finds */
+  if (svg != NULL && stream.error == NULL && status == CAIRO_STATUS_SUCCESS)
+    {
+      gsize len = 0;
+      g_autofree char *doc = cs_chart_svg_add_metadata ((const char *) svg->data, svg->len, caption, &len);
+
+      g_output_stream_write_all (stream.out, doc, len, NULL, NULL, &stream.error);
+    }
 
   if (stream.error != NULL || status != CAIRO_STATUS_SUCCESS)
     {
