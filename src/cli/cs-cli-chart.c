@@ -198,20 +198,11 @@ caption_variable (ChartData        *d,
                   const char       *role,
                   const CsVariable *var)
 {
-  g_autofree char *shown = var->type != CS_VARIABLE_DATE ? cs_ucum_display (var->unit) : g_strdup ("");
-  g_autofree char *unit = NULL;
+  g_autofree char *text = cs_variable_caption (role, var);
 
-  if (*shown == '\0')
-    unit = g_strdup ("");
-  else if (g_str_equal (shown, var->unit))
-    unit = g_strdup_printf ("%s; ", shown);
-  else
-    /* Translators: a unit for reading and its UCUM code in a chart's caption: "mm³, UCUM mm3; " */
-    unit = g_strdup_printf (_("%s, UCUM %s; "), shown, var->unit);
   if (d->variables->len > 0)
     g_string_append (d->variables, "; ");
-  /* Translators: a chart's variable in its caption: "x: Age (years, UCUM a; key age)" */
-  g_string_append_printf (d->variables, _("%s: %s (%skey %s)"), role, var_name (var), unit, var->key);
+  g_string_append (d->variables, text);
 }
 
 /* The test of two variables as the `stats` command runs it by default,

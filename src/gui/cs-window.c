@@ -385,6 +385,7 @@ set_store (CsWindow   *self,
                                  store != NULL && cs_fhir_store_get_load_report (store) != NULL);
 
   cs_cohort_view_set_store (self->cohort_view, store);
+  cs_explore_view_set_context (self->explore_view, NULL, label);
   cs_explore_view_set_store (self->explore_view, store);
   cs_cohort_builder_set_store (CS_COHORT_BUILDER (gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view),
                                                                           CS_TYPE_COHORT_BUILDER)), store);
@@ -936,8 +937,14 @@ on_cohort_selection_changed (CsWindow *self)
   GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
 
   if (builder != NULL)
-    cs_explore_view_set_selection (self->explore_view,
-                                   cs_cohort_builder_get_selection (CS_COHORT_BUILDER (builder)));
+    {
+      CsFilterState *state = cs_cohort_builder_get_filter_state (CS_COHORT_BUILDER (builder));
+
+      cs_explore_view_set_context (self->explore_view, state != NULL ? cs_filter_state_get_text (state) : NULL,
+                                   self->source_label);
+      cs_explore_view_set_selection (self->explore_view,
+                                     cs_cohort_builder_get_selection (CS_COHORT_BUILDER (builder)));
+    }
 }
 
 static gboolean

@@ -88,6 +88,13 @@ test_ellipsize_and_describe (void)
 
   tooltip = cs_variable_describe (var);
   g_assert_cmpstr (tooltip, ==, "Body temperature\nKey: temp\nCode: http://loinc.org|8310-5\nUnit: °C (UCUM Cel)");
+  {
+    g_autofree char *caption = cs_variable_caption ("x", var);
+    g_autofree char *bare = cs_variable_caption (NULL, var);
+
+    g_assert_cmpstr (caption, ==, "x: Body temperature (°C, UCUM Cel; key temp)");
+    g_assert_cmpstr (bare, ==, "Body temperature (°C, UCUM Cel; key temp)");
+  }
   cs_variable_free (var);
 }
 

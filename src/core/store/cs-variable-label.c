@@ -240,3 +240,29 @@ cs_variable_describe (const CsVariable *var)
     }
   return g_string_free (out, FALSE);
 }
+
+char *
+cs_variable_caption (const char       *role,
+                     const CsVariable *var)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *unit = NULL;
+  const char *label;
+
+  g_return_val_if_fail (var != NULL, NULL);
+
+  label = var->label != NULL && *var->label != '\0' ? var->label : var->key;
+  shown = var->type != CS_VARIABLE_DATE ? cs_ucum_display (var->unit) : g_strdup ("");
+  if (*shown == '\0')
+    unit = g_strdup ("");
+  else if (g_str_equal (shown, var->unit))
+    unit = g_strdup_printf ("%s; ", shown);
+  else
+    /* Translators: a unit for reading and its UCUM code in a chart's caption: "mm³, UCUM mm3; " */
+    unit = g_strdup_printf (_("%s, UCUM %s; "), shown, var->unit);
+  if (role == NULL || *role == '\0')
+    /* Translators: a variable in a chart's caption: "Age (years, UCUM a; key age)" */
+    return g_strdup_printf (_("%s (%skey %s)"), label, unit, var->key);
+  /* Translators: a chart's variable in its caption: "x: Age (years, UCUM a; key age)" */
+  return g_strdup_printf (_("%s: %s (%skey %s)"), role, label, unit, var->key);
+}

@@ -92,6 +92,11 @@ char        *cs_label_ellipsize_middle       (const char       *label,
 /* For a tooltip: the full label, then "Key: …", "Codes: system|code, …"
  * and "Unit: °C (UCUM Cel)" lines. */
 char        *cs_variable_describe            (const CsVariable *var);
+/* The variable in a chart's caption, with the unit for reading, its UCUM
+ * code and the key: "x: Tumour volume (mm³, UCUM mm3; key volume)"; role
+ * ("x", "time", …) may be NULL. */
+char        *cs_variable_caption             (const char       *role,
+                                              const CsVariable *var);
 
 /* The group of variables added by analyses (cs_store_add_derived_variable) */
 #define CS_VARIABLE_GROUP_DERIVED "Derived"

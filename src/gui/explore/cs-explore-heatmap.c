@@ -236,6 +236,13 @@ show_heat (CsExploreHeatmap *self)
   model.effect_label = "ρ";
   cs_chart_widget_set_model (self->chart, CS_CHART_HEATMAP, &model,
                              g_rc_box_acquire (heat), heat_data_unref);
+  {
+    g_autofree char *test = g_strdup_printf (_("Spearman ρ of %u features × %u clinical variables; "
+                                               "marked cells: q < 0.05 (Benjamini–Hochberg)"),
+                                             model.n_rows, model.n_cols);
+
+    cs_chart_widget_set_caption (self->chart, test, NULL, "heatmap-radiomics-vs-clinical");
+  }
 }
 
 static void

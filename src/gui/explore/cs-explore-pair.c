@@ -95,11 +95,31 @@ axis_label (const CsVariable *var)
   return cs_chart_axis_label (cs_explore_var_name (var), var->unit);
 }
 
+/* What an export of the chart carries besides it: the test, the
+ * variables with units and keys, and a file name saying what it shows */
+static void
+set_caption (CsExplorePair    *self,
+             const CsVariable *x,
+             const CsVariable *y,
+             guint             kind,
+             const char       *test)
+{
+  static const char *const kind_words[] = { "chart", "scatter", "box", "violin", "histogram", "bar" };
+  g_autofree char *x_text = cs_variable_caption ("x", x);
+  g_autofree char *y_text = y != NULL ? cs_variable_caption ("y", y) : NULL;
+  g_autofree char *variables = y_text != NULL ? g_strdup_printf ("%s; %s", x_text, y_text) : g_strdup (x_text);
+  g_autofree char *stem = y != NULL ? cs_chart_file_name (kind_words[kind], y->key, "vs", x->key, NULL)
+                                    : cs_chart_file_name (kind_words[kind], x->key, NULL, NULL, NULL);
+
+  cs_chart_widget_set_caption (self->chart, test, variables, stem);
+}
+
 static void
 build_chart (CsExplorePair    *self,
              const CsVariable *x,
              const CsVariable *y,
              guint             kind_choice,
+             const char       *test,
              GString          *notes)
 {
   GPtrArray *owner = g_ptr_array_new_with_free_func (g_free);
@@ -139,6 +159,8 @@ build_chart (CsExplorePair    *self,
       m.y = column (y, rows, owner);
       m.n = n;
       m.regression = TRUE;
+      /* the line names the test the side panel reports */
+      m.test = test != NULL ? cs_explore_keep (owner, g_strdup (test)) : NULL;
       m.x_is_date = x->type == CS_VARIABLE_DATE;
       m.y_is_date = y->type == CS_VARIABLE_DATE;
       m.x_label = cs_explore_keep (owner, axis_label (x));
@@ -204,6 +226,7 @@ build_chart (CsExplorePair    *self,
       m.x_label = cs_explore_keep (owner, g_strdup (cs_explore_var_name (x)));
       cs_chart_widget_set_model (self->chart, CS_CHART_BAR, &m, owner, (GDestroyNotify) g_ptr_array_unref);
     }
+  set_caption (self, x, y, kind, test);
 }
 
 /* ------------------------------------------------------------- the test */
@@ -407,8 +430,10 @@ cs_explore_pair_update (CsExplorePair *self)
 {
   CsVariable *x, *y;
   g_autoptr(GString) notes = g_string_new (NULL);
+  g_autoptr(GString) test_notes = g_string_new (NULL);
   g_autofree char *why = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *summary = NULL;
 
   g_return_if_fail (CS_IS_EXPLORE_PAIR (self));
 
@@ -430,21 +455,24 @@ cs_explore_pair_update (CsExplorePair *self)
       return;
     }
 
-  build_chart (self, x, y, gtk_drop_down_get_selected (self->kind_dropdown), notes);
-
+  /* the test first: the chart names the one the panel reports */
   if (y == NULL)
-    g_string_append (notes, _("Choose Y to test an association."));
+    g_string_append (test_notes, _("Choose Y to test an association."));
   else if (x == y)
-    g_string_append (notes, _("X and Y are the same variable."));
+    g_string_append (test_notes, _("X and Y are the same variable."));
   else if (!run_test (self, x, y, gtk_drop_down_get_selected (self->method_dropdown), &why))
-    g_string_append (notes, why);
+    g_string_append (test_notes, why);
   else
     {
       self->have_result = TRUE;
       write_result (self, x, y);
       text = describe_result (&self->result);
-      g_string_append (notes, text);
+      g_string_append (test_notes, text);
+      summary = cs_stats_result_summary (&self->result, CS_STATS_P_THRESHOLD);
     }
+
+  build_chart (self, x, y, gtk_drop_down_get_selected (self->kind_dropdown), summary, notes);
+  g_string_append (notes, test_notes->str);
   set_stats_text (self, notes->str);
 }
 
