@@ -636,13 +636,18 @@ test_coverage (void)
   checks = all_of_type (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON);
   g_assert_cmpuint (checks->len, ==, cs_store_get_n_variables (cs_window_get_store (window)));
 
-  /* death_date: 268 of the 400 demo patients */
+  /* death_date: 268 of the 400 demo patients; the tooltip names the
+   * variable fully (label, key, codes, unit) */
   for (guint i = 0; i < checks->len; i++)
-    if (g_strcmp0 (gtk_widget_get_tooltip_text (checks->pdata[i]), "death_date") == 0)
-      {
-        death = g_strdup (cell (grid, 2, (int) i));
-        gtk_check_button_set_active (checks->pdata[i], TRUE);
-      }
+    {
+      const char *tooltip = gtk_widget_get_tooltip_text (checks->pdata[i]);
+      const char *key = tooltip != NULL ? strstr (tooltip, "\nKey: death_date") : NULL;
+
+      if (key == NULL || (key[strlen ("\nKey: death_date")] != '\n' && key[strlen ("\nKey: death_date")] != '\0'))
+        continue;
+      death = g_strdup (cell (grid, 2, (int) i));
+      gtk_check_button_set_active (checks->pdata[i], TRUE);
+    }
   g_assert_cmpstr (death, ==, "67% (268)");
 
   /* Keep complete cases: the ticked variable must have a value */
