@@ -88,6 +88,23 @@ test_ellipsize_and_describe (void)
 
   tooltip = cs_variable_describe (var);
   g_assert_cmpstr (tooltip, ==, "Body temperature\nKey: temp\nCode: http://loinc.org|8310-5\nUnit: °C (UCUM Cel)");
+  g_assert_null (cs_variable_get_derivation (var));
+  {
+    CsVariable *age = variable ("age_at_diagnosis", "Age at diagnosis", "Condition", "a", NULL);
+    CsVariable *condition = variable ("condition.254637007", "NSCLC", "Condition", NULL, "http://snomed.info/sct|254637007");
+    CsVariable *lookalike = variable ("age_at_diagnosis", "Age at diagnosis", "Observation", "a", NULL);
+    g_autofree char *age_tooltip = NULL;
+
+    condition->type = CS_VARIABLE_BOOLEAN;
+    age_tooltip = cs_variable_describe (age);
+    g_assert_nonnull (strstr (age_tooltip, "\nUnit: years (UCUM a)\nDerived: years from the birth date"));
+    g_assert_nonnull (strstr (cs_variable_get_derivation (condition), "no such Condition was recorded"));
+    /* an observation that took the key is read as it is */
+    g_assert_null (cs_variable_get_derivation (lookalike));
+    cs_variable_free (age);
+    cs_variable_free (condition);
+    cs_variable_free (lookalike);
+  }
   {
     g_autofree char *caption = cs_variable_caption ("x", var);
     g_autofree char *bare = cs_variable_caption (NULL, var);

@@ -215,10 +215,44 @@ cs_label_ellipsize_middle (const char *label,
   return g_strdup_printf ("%.*s…%s", (int) (head_end - label), label, tail_start);
 }
 
+const char *
+cs_variable_get_derivation (const CsVariable *var)
+{
+  g_return_val_if_fail (var != NULL, NULL);
+
+  if (g_str_equal (var->key, "age_at_diagnosis") && g_strcmp0 (var->group, "Condition") == 0)
+    return _("Derived: years from the birth date to the start of the primary diagnosis (the Condition’s "
+             "onsetDateTime or onsetPeriod.start, else birthDate + onsetAge, else its recordedDate), or its "
+             "onsetAge as given");
+  if (g_str_equal (var->key, "os") && var->type == CS_VARIABLE_SURVIVAL)
+    return _("Derived: survival_time when recorded, else days from the start of the primary diagnosis to "
+             "the date of death (event) or to the last date anything was recorded of the patient "
+             "(censored); the event from vital_status, else from Patient.deceased[x]");
+  if (g_str_equal (var->key, "deceased") && g_strcmp0 (var->group, "Patient") == 0)
+    return _("From Patient.deceased[x]: deceasedBoolean, or true with a deceasedDateTime; a Patient "
+             "without deceased[x] counts as alive, as FHIR advises");
+  if (g_str_equal (var->key, "death_date") && g_strcmp0 (var->group, "Patient") == 0)
+    return _("From Patient.deceasedDateTime");
+  if (g_str_equal (var->key, "birth_date") && g_strcmp0 (var->group, "Patient") == 0)
+    return _("From Patient.birthDate");
+  if (g_str_equal (var->key, "diagnosis") && g_strcmp0 (var->group, "Condition") == 0)
+    return _("Derived: the code of the primary diagnosis, the patient’s active cancer Condition "
+             "(else the first Condition)");
+  if (g_str_equal (var->key, "n_imaging_studies") && g_strcmp0 (var->group, "Imaging") == 0)
+    return _("Derived: the patient’s ImagingStudy resources, counted (0 when none)");
+  if (var->type == CS_VARIABLE_BOOLEAN && g_strcmp0 (var->group, "Condition") == 0)
+    /* the coverage of such a column counts everyone: false is "none recorded" */
+    return _("Derived: true when the patient has a Condition with this code; false when the sources "
+             "hold none for the patient, which means no such Condition was recorded, not that it is known "
+             "to be absent");
+  return NULL;
+}
+
 char *
 cs_variable_describe (const CsVariable *var)
 {
   GString *out;
+  const char *derivation;
 
   g_return_val_if_fail (var != NULL, NULL);
 
@@ -238,6 +272,8 @@ cs_variable_describe (const CsVariable *var)
       if (*unit != '\0')
         g_string_append_printf (out, "\n%s %s", _("Unit:"), unit);
     }
+  if ((derivation = cs_variable_get_derivation (var)) != NULL)
+    g_string_append_printf (out, "\n%s", derivation);
   return g_string_free (out, FALSE);
 }
 

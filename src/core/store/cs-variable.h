@@ -89,6 +89,11 @@ void         cs_variables_make_labels_unique (CsVariable      **vars,
  * start and its end ("Wavelet HLH · GL…Non-Uniformity"). */
 char        *cs_label_ellipsize_middle       (const char       *label,
                                               guint             max_chars);
+/* How the store derived a built-in variable (age at diagnosis from which
+ * dates, survival, deceased from which element, a Condition's true/false),
+ * for tooltips and docs; NULL for a variable read as it is. Static,
+ * translated. */
+const char  *cs_variable_get_derivation      (const CsVariable *var);
 /* For a tooltip: the full label, then "Key: …", "Codes: system|code, …"
  * and "Unit: °C (UCUM Cel)" lines. */
 char        *cs_variable_describe            (const CsVariable *var);
