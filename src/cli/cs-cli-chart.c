@@ -587,13 +587,7 @@ build_km (ChartOptions   *o,
   n_groups = input->groups->n_groups;
   /* a split's legend names the variable: "JointEntropy ≤ 6.39" */
   if (split_key != NULL)
-    for (guint g = 0; g < n_groups; g++)
-      {
-        char *named = g_strdup_printf ("%s %s", var_name (gv), input->groups->labels[g]);
-
-        g_free (input->groups->labels[g]);
-        input->groups->labels[g] = named;
-      }
+    cs_groups_name_labels (input->groups, var_name (gv));
   labels = (const char **) input->groups->labels;
   /* the time scale: --time-unit, else the variable's unit */
   if (d->time_scale_given)
@@ -735,7 +729,7 @@ build_heatmap (ChartOptions        *o,
 
   row_labels = keep (d, g_new0 (const char *, features->len));
   for (guint i = 0; i < features->len; i++)
-    row_labels[i] = ((CsVariable *) g_ptr_array_index (features, i))->key;
+    row_labels[i] = var_name (g_ptr_array_index (features, i));
   col_labels = keep (d, g_new0 (const char *, clinical->len));
   for (guint j = 0; j < clinical->len; j++)
     col_labels[j] = axis_label (d, g_ptr_array_index (clinical, j));
@@ -853,29 +847,6 @@ build_forest (ChartOptions       *o,
 }
 
 /* ------------------------------------------------------------- caption */
-
-static const char *
-chart_title (CsChartKind         kind,
-             const CsChartModel *model)
-{
-  switch (kind)
-    {
-    case CS_CHART_SCATTER:
-      return model->scatter.title;
-    case CS_CHART_BOX:
-      return model->box.title;
-    case CS_CHART_HISTOGRAM:
-      return model->histogram.title;
-    case CS_CHART_BAR:
-      return model->bar.title;
-    case CS_CHART_KM:
-      return model->km.title;
-    case CS_CHART_HEATMAP:
-      return model->heatmap.title;
-    default:
-      return NULL;
-    }
-}
 
 /* The caption of the chart: test, variables, cohort, sources, today */
 static void
@@ -1076,7 +1047,7 @@ cs_cli_cmd_chart (int    argc,
   if (status != CS_CLI_OK)
     return status;
 
-  fill_caption (&o, &d, chart_title (kind, &model), &caption);
+  fill_caption (&o, &d, cs_chart_model_title (kind, &model), &caption);
   if (!cs_chart_export_captioned (kind, &model, o.no_caption ? NULL : &caption,
                                   o.dark ? cs_chart_style_dark () : cs_chart_style_light (),
                                   o.output, o.width, o.height, &error))

@@ -961,28 +961,6 @@ cs_chart_widget_export (CsChartWidget  *self,
   return cs_chart_widget_export_captioned (self, path, width, height, NULL, NULL, error);
 }
 
-static const char *
-model_title (CsChartWidget *self)
-{
-  switch (self->kind)
-    {
-    case CS_CHART_SCATTER:
-      return self->model.scatter.title;
-    case CS_CHART_BOX:
-      return self->model.box.title;
-    case CS_CHART_HISTOGRAM:
-      return self->model.histogram.title;
-    case CS_CHART_BAR:
-      return self->model.bar.title;
-    case CS_CHART_KM:
-      return self->model.km.title;
-    case CS_CHART_HEATMAP:
-      return self->model.heatmap.title;
-    default:
-      return NULL;
-    }
-}
-
 void
 cs_chart_widget_set_caption (CsChartWidget *self,
                              const char    *test,
@@ -1016,7 +994,7 @@ cs_chart_widget_get_caption (CsChartWidget  *self,
   g_return_if_fail (CS_IS_CHART_WIDGET (self) && caption != NULL);
 
   memset (caption, 0, sizeof *caption);
-  caption->title = self->has_model ? model_title (self) : NULL;
+  caption->title = self->has_model ? cs_chart_model_title (self->kind, &self->model) : NULL;
   caption->test = self->caption_test;
   caption->variables = self->caption_variables;
   caption->cohort = cohort;

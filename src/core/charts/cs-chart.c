@@ -1198,6 +1198,31 @@ cs_chart_draw (CsChartKind         kind,
     }
 }
 
+const char *
+cs_chart_model_title (CsChartKind   kind,
+                      gconstpointer model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+
+  switch (kind)
+    {
+    case CS_CHART_SCATTER:
+      return ((const CsChartScatterModel *) model)->title;
+    case CS_CHART_BOX:
+      return ((const CsChartBoxModel *) model)->title;
+    case CS_CHART_HISTOGRAM:
+      return ((const CsChartHistogramModel *) model)->title;
+    case CS_CHART_BAR:
+      return ((const CsChartBarModel *) model)->title;
+    case CS_CHART_KM:
+      return ((const CsChartKmModel *) model)->title;
+    case CS_CHART_HEATMAP:
+      return ((const CsChartHeatmapModel *) model)->title;
+    default:
+      return NULL;
+    }
+}
+
 void
 cs_chart_layout (CsChartKind         kind,
                  gconstpointer       model,

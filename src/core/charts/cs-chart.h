@@ -645,6 +645,9 @@ typedef union
   CsChartHeatmapModel   heatmap;
 } CsChartModel;
 
+/* The title of model (the CsChart*Model matching kind), or NULL. */
+const char *cs_chart_model_title (CsChartKind    kind,
+                                  gconstpointer  model);
 /* Draws model (the CsChart*Model matching kind) with style (NULL: light). */
 void     cs_chart_draw   (CsChartKind         kind,
                           gconstpointer       model,

@@ -201,13 +201,7 @@ cs_explore_survival_update (CsExploreSurvival *self)
   unit_shown = cs_ucum_display (time_unit);
   /* a split's legend names the variable: "JointEntropy ≤ 6.39" */
   if (gv != NULL && split_text != NULL)
-    for (guint g = 0; g < input->groups->n_groups; g++)
-      {
-        char *named = g_strdup_printf ("%s %s", cs_explore_var_name (gv), input->groups->labels[g]);
-
-        g_free (input->groups->labels[g]);
-        input->groups->labels[g] = named;
-      }
+    cs_groups_name_labels (input->groups, cs_explore_var_name (gv));
   time = input->time;
   event = input->event;
   group = input->groups->group;
