@@ -843,6 +843,8 @@ build_forest (ChartOptions       *o,
     d->test = m->subtitle;
   }
   caption_variable (d, _("time"), cox->time_var);
+  for (guint c = 0; c < in->n_covariates; c++)
+    caption_variable (d, _("covariate"), in->covariates[c].var);
   return CS_CLI_OK;
 }
 
