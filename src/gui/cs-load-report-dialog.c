@@ -56,7 +56,6 @@ add_section (CsLoadReportDialog *self,
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
       gtk_widget_set_margin_start (label, 12);
       gtk_widget_set_margin_end (label, 12);
       gtk_widget_set_margin_top (label, 8);
