@@ -146,6 +146,16 @@ test_bar_click (void)
   chips = _cs_cohort_builder_get_chips (builder);
   g_assert_cmpuint (g_list_length (chips), ==, 1);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (chips->data), ==, expr);
+  /* it reads as the bars do: the label and the level's display */
+  {
+    CsVariable *stage = cs_store_lookup_variable (cs_window_get_store (window), "stage_group");
+    const CsLevel *level = g_ptr_array_index (stage->levels, cs_variable_find_level (stage, "IV"));
+    g_autofree char *expected_label = g_strdup_printf ("%s: %s", stage->label,
+                                                       level->display != NULL ? level->display : level->code);
+    GtkWidget *label = gtk_widget_get_first_child (gtk_button_get_child (GTK_BUTTON (chips->data)));
+
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, expected_label);
+  }
   g_list_free (chips);
 
   /* The advanced text is the canonical filter */
