@@ -741,6 +741,28 @@ show_view_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/* "win.cohort-action": the cohort filter's shortcuts (Ctrl+Z, Ctrl+Shift+Z,
+ * Ctrl+E, Ctrl+S, Ctrl+Shift+G) wherever the focus is, the header bar
+ * included after a dialog closed: the builder's own bindings catch them
+ * only with the focus inside it. The filter.* action named by the
+ * parameter runs on the builder; one that needs its page shows it. */
+static void
+cohort_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
+  g_autofree char *full = g_strconcat ("filter.", name, NULL);
+
+  if (builder == NULL || self->store == NULL)
+    return;
+  if (g_str_equal (name, "focus-expression"))
+    adw_view_stack_set_visible_child_name (self->view_stack, "cohort");
+  gtk_widget_activate_action (builder, full, NULL);
+}
+
 static void
 cs_window_unrealize (GtkWidget *widget)
 {
@@ -841,6 +863,19 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL, cancel_loading_action);
   gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.cohort-action", "s", cohort_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.cohort-action", "s", "undo");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.cohort-action", "s", "redo");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.cohort-action", "s", "redo");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.cohort-action", "s",
+                                       "focus-expression");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.cohort-action", "s", "save");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.cohort-action", "s", "upload-group");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_G, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.cohort-action", "s", "upload-group");
   gtk_widget_class_install_action (widget_class, "win.show-load-report", NULL, show_load_report_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-loading", NULL);

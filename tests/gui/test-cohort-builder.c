@@ -321,6 +321,63 @@ press_key (GtkWidget *widget,
   g_assert_not_reached ();
 }
 
+/* Runs the window's own shortcut for keyval + modifiers (the class
+ * bindings of CsWindow, which see every key of the window whatever has the
+ * focus); FALSE when the window has none. */
+static gboolean
+window_shortcut (guint           keyval,
+                 GdkModifierType modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, modifiers);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                 GTK_WIDGET (window), gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+/* Ctrl+Z, Ctrl+Shift+Z and Ctrl+E work with the focus in the header bar
+ * (where it lands after a dialog closes), not only inside the builder */
+static void
+test_shortcuts_from_header_bar (void)
+{
+  CsFilterState *state = cs_cohort_builder_get_filter_state (builder);
+  GtkWidget *menu_button = test_find_of_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  const char *expr = "gender = \"female\"";
+
+  clear_filter ();
+  g_assert_true (cs_filter_state_set_text (state, expr, NULL, NULL));
+  wait_for_count (evaluate_count (expr));
+  g_assert_nonnull (menu_button);
+  g_assert_nonnull (gtk_widget_get_ancestor (menu_button, ADW_TYPE_HEADER_BAR));
+  gtk_widget_grab_focus (menu_button);
+
+  g_assert_true (window_shortcut (GDK_KEY_z, GDK_CONTROL_MASK));
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "");
+  wait_for_count (400);
+  g_assert_true (window_shortcut (GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, expr);
+  wait_for_count (evaluate_count (expr));
+  g_assert_true (window_shortcut (GDK_KEY_e, GDK_CONTROL_MASK));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (_cs_cohort_builder_get_expression_entry (builder)))
+                 || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                            GTK_WIDGET (_cs_cohort_builder_get_expression_entry (builder))));
+  clear_filter ();
+}
+
 static void
 test_keyboard (void)
 {
@@ -693,6 +750,7 @@ main (int   argc,
   g_test_add_func ("/gui/cohort-builder/expression", test_expression);
   g_test_add_func ("/gui/cohort-builder/saved", test_saved);
   g_test_add_func ("/gui/cohort-builder/keyboard", test_keyboard);
+  g_test_add_func ("/gui/cohort-builder/shortcuts-from-header-bar", test_shortcuts_from_header_bar);
   g_test_add_func ("/gui/cohort-builder/cards", test_cards);
   g_test_add_func ("/gui/cohort-builder/picker", test_picker);
   g_test_add_func ("/gui/cohort-builder/members", test_members);
