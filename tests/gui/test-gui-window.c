@@ -293,21 +293,6 @@ test_error (void)
 }
 
 
-/* The open Load Report, or NULL */
-static CsLoadReportDialog *
-find_load_report (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (CS_IS_LOAD_REPORT_DIALOG (item))
-        return CS_LOAD_REPORT_DIALOG (item);
-    }
-  return NULL;
-}
 
 /* A folder with a file that is not FHIR opens; the warning naming the file
  * is in the Load Report behind the toast's Details button and the Open
@@ -334,10 +319,10 @@ test_load_warnings (void)
   warnings = cs_store_get_warnings (cs_window_get_store (window));
   g_assert_cmpuint (warnings->len, ==, 1);
 
-  g_assert_null (find_load_report ());
+  g_assert_null (test_find_toplevel_of_type (CS_TYPE_LOAD_REPORT_DIALOG));
   g_assert_null (find_message_dialog ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-load-report", NULL));
-  dialog = find_load_report ();
+  dialog = CS_LOAD_REPORT_DIALOG (test_find_toplevel_of_type (CS_TYPE_LOAD_REPORT_DIALOG));
   g_assert_nonnull (dialog);
   body = cs_load_report_dialog_dup_text (dialog);
   g_test_message ("load report: %s", body);

@@ -102,21 +102,6 @@ load_from (const char *name,
 }
 
 
-/* The open Load Report, or NULL */
-static CsLoadReportDialog *
-find_load_report (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (CS_IS_LOAD_REPORT_DIALOG (item))
-        return CS_LOAD_REPORT_DIALOG (item);
-    }
-  return NULL;
-}
 
 static void
 test_bare_metadata (void)
@@ -130,11 +115,11 @@ test_bare_metadata (void)
   g_assert_cmpuint (cs_store_get_n_resources (cs_window_get_store (window)), ==, 4);
   /* complete: no dialog of its own, Details on the toast */
   g_assert_null (test_find_message_dialog ());
-  g_assert_null (find_load_report ());
+  g_assert_null (test_find_toplevel_of_type (CS_TYPE_LOAD_REPORT_DIALOG));
   details = test_find_widget (GTK_WIDGET (window), NULL, "win.show-load-report");
   g_assert_nonnull (details);
   g_signal_emit_by_name (details, "clicked");
-  dialog = find_load_report ();
+  dialog = CS_LOAD_REPORT_DIALOG (test_find_toplevel_of_type (CS_TYPE_LOAD_REPORT_DIALOG));
   g_assert_nonnull (dialog);
   body = cs_load_report_dialog_dup_text (dialog);
   g_test_message ("%s", body);
@@ -156,7 +141,7 @@ test_stalled_paging (void)
   load_from ("Stalling server", "stall");
   /* what was loaded is shown, and the dialog says it is incomplete */
   g_assert_cmpuint (cs_store_get_n_patients (cs_window_get_store (window)), ==, 2);
-  dialog = find_load_report ();
+  dialog = CS_LOAD_REPORT_DIALOG (test_find_toplevel_of_type (CS_TYPE_LOAD_REPORT_DIALOG));
   g_assert_nonnull (dialog);
   body = cs_load_report_dialog_dup_text (dialog);
   g_test_message ("%s", body);

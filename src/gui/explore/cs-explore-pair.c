@@ -231,34 +231,6 @@ build_chart (CsExplorePair    *self,
 
 /* ------------------------------------------------------------- the test */
 
-static const char *
-method_title (CsStatsMethod method)
-{
-  switch (method)
-    {
-    case CS_STATS_METHOD_PEARSON: return _("Pearson correlation");
-    case CS_STATS_METHOD_SPEARMAN: return _("Spearman rank correlation");
-    case CS_STATS_METHOD_MANNWHITNEY: return _("Mann–Whitney U test");
-    case CS_STATS_METHOD_KRUSKAL: return _("Kruskal–Wallis H test");
-    case CS_STATS_METHOD_CHI2: return _("χ² test of independence");
-    default: return "";
-    }
-}
-
-static const char *
-statistic_name (CsStatsMethod method)
-{
-  switch (method)
-    {
-    case CS_STATS_METHOD_PEARSON: return "r";
-    case CS_STATS_METHOD_SPEARMAN: return "ρ";
-    case CS_STATS_METHOD_MANNWHITNEY: return "U";
-    case CS_STATS_METHOD_KRUSKAL: return "H";
-    case CS_STATS_METHOD_CHI2: return "χ²";
-    default: return "";
-    }
-}
-
 static void
 set_stats_text (CsExplorePair *self,
                 const char    *text)
@@ -277,7 +249,7 @@ describe_result (const CsStatsResult *r)
   g_autofree char *p = cs_explore_format_number (r->p_value);
   g_autofree char *effect = cs_explore_format_number (r->effect);
 
-  g_string_append_printf (s, "%s\n", method_title (r->method));
+  g_string_append_printf (s, "%s\n", cs_stats_method_title (r->method));
   g_string_append_printf (s, "n = %u\n", r->n);
   if (isnan (r->p_value) || isnan (r->statistic))
     {
@@ -295,7 +267,7 @@ describe_result (const CsStatsResult *r)
     }
   else
     {
-      g_string_append_printf (s, "%s = %s\n", statistic_name (r->method), stat);
+      g_string_append_printf (s, "%s = %s\n", cs_stats_statistic_symbol (r->method), stat);
       if (isfinite (r->df) && r->method != CS_STATS_METHOD_MANNWHITNEY)
         g_string_append_printf (s, _("df = %g\n"), r->df);
       g_string_append_printf (s, "p = %s\n", p);
@@ -410,12 +382,12 @@ run_test (CsExplorePair     *self,
     {
       const CsVariable *bad = cs_variable_is_numeric_like (x) || x->type == CS_VARIABLE_BOOLEAN ? y : x;
 
-      *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), method_title (method),
+      *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), cs_stats_method_title (method),
                               cs_explore_var_name (bad), cs_variable_type_to_label (bad->type));
     }
   else if (method == CS_STATS_METHOD_MANNWHITNEY || method == CS_STATS_METHOD_KRUSKAL)
     *why = g_strdup_printf (_("%s needs one numeric and one categorical or boolean variable."),
-                            method_title (method));
+                            cs_stats_method_title (method));
   else if (method == CS_STATS_METHOD_CHI2)
     *why = g_strdup (_("The χ² test needs two categorical or boolean variables."));
   else
