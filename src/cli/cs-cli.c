@@ -37,6 +37,7 @@ static const CsCliCommand commands[] = {
   { "cox",       cs_cli_cmd_cox,       N_("Fit a Cox proportional hazards model") },
   { "score",     cs_cli_cmd_score,     N_("Validate saved models: their concordance on these patients") },
   { "chart",     cs_cli_cmd_chart,     N_("Render a chart to PNG, SVG or PDF") },
+  { "map",       cs_cli_cmd_map,       N_("Map CSV tables to FHIR resources with a mapping file") },
   { "push",      cs_cli_cmd_push,      N_("Upload a Bundle or NDJSON file to a FHIR server") },
   { "demo",      cs_cli_cmd_demo,      N_("Write the synthetic demo cohort as a FHIR Bundle") },
 };

@@ -170,5 +170,6 @@ int cs_cli_cmd_cox       (int argc, char **argv);
 int cs_cli_cmd_score     (int argc, char **argv);
 int cs_cli_cmd_chart     (int argc, char **argv);
 int cs_cli_cmd_push      (int argc, char **argv);
+int cs_cli_cmd_map       (int argc, char **argv);
 
 G_END_DECLS

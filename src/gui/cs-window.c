@@ -729,6 +729,21 @@ search_variables_action (GtkWidget  *widget,
     cs_cohort_view_focus_search (self->cohort_view);
 }
 
+/* Ctrl+E from anywhere in the window: the cohort's filter expression (the
+ * builder's own binding reaches it only while the focus is in the builder). */
+static void
+focus_filter_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "cohort");
+  if (self->store != NULL && builder != NULL)
+    gtk_widget_activate_action (builder, "filter.focus-expression", NULL);
+}
+
 static void
 show_view_action (GtkWidget  *widget,
                   const char *action_name,
@@ -742,7 +757,7 @@ show_view_action (GtkWidget  *widget,
 }
 
 /* "win.cohort-action": the cohort filter's shortcuts (Ctrl+Z, Ctrl+Shift+Z,
- * Ctrl+E, Ctrl+S, Ctrl+Shift+G) wherever the focus is, the header bar
+ * Ctrl+S, Ctrl+Shift+G; Ctrl+E is win.focus-filter) wherever the focus is, the header bar
  * included after a dialog closed: the builder's own bindings catch them
  * only with the focus inside it. The filter.* action named by the
  * parameter runs on the builder; one that needs its page shows it. */
@@ -863,14 +878,13 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL, cancel_loading_action);
   gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-filter", NULL, focus_filter_action);
   gtk_widget_class_install_action (widget_class, "win.cohort-action", "s", cohort_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.cohort-action", "s", "undo");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.cohort-action", "s", "redo");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.cohort-action", "s", "redo");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.cohort-action", "s",
-                                       "focus-expression");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.cohort-action", "s", "save");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.cohort-action", "s", "upload-group");
@@ -880,6 +894,7 @@ cs_window_class_init (CsWindowClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-loading", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search-variables", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.focus-filter", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.show-view", "s", "cohort");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.show-view", "s", "explore");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.show-view", "s", "mapping");

@@ -834,6 +834,41 @@ test_scatter (void)
   cairo_surface_destroy (img);
 }
 
+/* A narrow scatter with a regression line: its "y = a + b·x  r  n" line
+ * stays inside the plot (dropping the equation, then shortening), instead
+ * of running past the chart's right edge. */
+static void
+test_scatter_narrow_regression (void)
+{
+  double x[40], y[40];
+  CsChartScatterModel m = { .x = x, .y = y, .n = G_N_ELEMENTS (x), .regression = TRUE,
+                            .x_label = "VoxelVolume (mm³)", .y_label = "Age (years)" };
+  CsChartStyle style = *cs_chart_style_light ();
+  CsChartLayout layout;
+  const int width = 240, height = 260;
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (img);
+  int ink = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    {
+      x[i] = 1000.0 + 9731.3 * i;
+      y[i] = 66.9 + 1.36e-6 * x[i] + ((i * 7919) % 13) - 6.0;
+    }
+  style.bg.a = 0;   /* transparent: any ink outside the plot is the chart's */
+  cs_chart_scatter_layout (&m, &style, width, height, &layout);
+  cs_chart_scatter_draw (cr, width, height, &m, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (img);
+
+  /* the band of the regression text, right of the plot */
+  for (int py = (int) layout.plot.y; py < (int) (layout.plot.y + 4 + style.font_size * 1.5) + 1; py++)
+    for (int px = (int) ceil (layout.plot.x + layout.plot.width) + 1; px < width; px++)
+      ink += (pixel (img, px, py) >> 24) != 0;
+  g_assert_cmpint (ink, ==, 0);
+  cairo_surface_destroy (img);
+}
+
 static void
 test_scatter_selection (void)
 {
@@ -1808,6 +1843,7 @@ main (int   argc,
   g_test_add_func ("/charts/km-at-risk", test_km_at_risk);
   g_test_add_func ("/charts/heatmap-order", test_heatmap_order);
   g_test_add_func ("/charts/scatter", test_scatter);
+  g_test_add_func ("/charts/scatter-narrow-regression", test_scatter_narrow_regression);
   g_test_add_func ("/charts/scatter-selection", test_scatter_selection);
   g_test_add_func ("/charts/scatter-large", test_scatter_large);
   g_test_add_func ("/charts/box", test_box);

@@ -666,6 +666,11 @@ static const Fixture unit_fixtures[] = {
   { NULL, CEA ("c1", "p", QUANTITY ("3.1", "ng/mL")) },
   { NULL, CEA ("c2", "q", QUANTITY ("2", "ug/L")) },
   { NULL, CEA ("c3", "r", "\"valueCodeableConcept\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"260385009\",\"display\":\"Negative\"}]}") },
+  /* an age in years stays the number it was (no trip through days: 53.7221
+   * × 365.25 ÷ 365.25 is 53.722100000000005) */
+  { NULL, PATIENT ("s", "") },
+  { NULL, CONDITION ("cs", "s", "254637007", "Non-small cell lung cancer (disorder)",
+                     ",\"onsetAge\":{\"value\":53.7221,\"unit\":\"a\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"a\"}") },
 };
 
 static void
@@ -685,6 +690,8 @@ check_units (CsStore *store)
   assert_cell (store, "egfr_ml_min", "r", "65");
   g_assert_true (has_warning (store, "“Glomerular filtration rate/1.73 sq M.predicted” (http://loinc.org|62238-1): "
                                      "1 value in “mL/min” does not convert to “mL/min/{1.73_m2}”; it is in the variable “egfr_ml_min”"));
+
+  assert_cell (store, "age_at_diagnosis", "s", "53.7221");
 
   var = cs_store_lookup_variable (store, "body_temperature");
   g_assert_cmpstr (var->unit, ==, "Cel");

@@ -878,6 +878,45 @@ on_loaded (GObject      *object,
   g_main_loop_quit (data->loop);
 }
 
+/* Progress reaches the caller's thread even when that thread is not iterating
+ * its context while the load runs (it used to be called right on the loading
+ * thread then, through g_main_context_invoke: a GUI progress bar updated off
+ * the main thread). */
+static void
+test_load_async_progress_thread (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  AsyncData data = { 0 };
+  char *paths[2] = { NULL, NULL };
+  int fd;
+
+  fd = g_file_open_tmp ("cs-store-XXXXXX.json", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, BUNDLE, -1, &error);
+  g_assert_no_error (error);
+
+  data.loop = g_main_loop_new (NULL, FALSE);
+  data.main_thread = g_thread_self ();
+  paths[0] = path;
+  cs_store_load_async (paths, on_progress, &data, NULL, on_loaded, &data);
+  /* the main context is free and not iterated while the small load runs */
+  g_usleep (G_USEC_PER_SEC / 2);
+  g_assert_false (data.progress_off_thread);
+  g_assert_cmpuint (data.n_progress, ==, 0);
+  g_main_loop_run (data.loop);
+
+  g_assert_no_error (data.error);
+  g_assert_nonnull (data.store);
+  g_assert_false (data.progress_off_thread);
+  g_assert_cmpuint (data.n_progress, >, 0);
+
+  g_clear_object (&data.store);
+  g_main_loop_unref (data.loop);
+  g_unlink (path);
+}
+
 static void
 test_load_async (void)
 {
@@ -1359,6 +1398,7 @@ main (int   argc,
   g_test_add_func ("/store/duplicates-and-empty", test_duplicates_and_empty);
   g_test_add_func ("/store/odd-shapes", test_odd_shapes);
   g_test_add_func ("/store/load-async", test_load_async);
+  g_test_add_func ("/store/load-async-progress-thread", test_load_async_progress_thread);
   g_test_add_func ("/store/load-progress", test_load_progress);
   g_test_add_func ("/store/remote-source", test_remote_source);
   g_test_add_func ("/store/remote-bytes", test_remote_bytes);

@@ -508,6 +508,7 @@ cs_chart_scatter_draw (cairo_t                   *cr,
       g_autofree char *text = NULL;
       g_autofree char *sa = cs_chart_format_number (a, 3);
       g_autofree char *sb = cs_chart_format_number (fabs (b), 3);
+      double room = layout.plot.width - 16;
 
       /* One test, named: the caller's (the one the side panel and the
        * caption report), else the line and its n alone, never a second
@@ -521,6 +522,21 @@ cs_chart_scatter_draw (cairo_t                   *cr,
         text = g_strdup_printf (_("Least squares y = %s %s %s·x    n = %u"),
                                 sa, b < 0 ? "−" : "+", sb, n_fit);
       cs_chart_set_font (cr, style, style->font_size, FALSE);
+      /* a narrow plot: the test (or n) without the line's equation, then
+       * shortened, never drawn past the plot */
+      if (cs_chart_text_width (cr, text) > room)
+        {
+          g_free (text);
+          text = model->test != NULL && *model->test != '\0' ? g_strdup (model->test)
+                                                              : g_strdup_printf (_("n = %u"), n_fit);
+        }
+      if (cs_chart_text_width (cr, text) > room)
+        {
+          char *shorter = cs_chart_ellipsize (cr, text, MAX (room, 0));
+
+          g_free (text);
+          text = shorter;
+        }
       cs_chart_set_color (cr, style->bg, 0.85);
       cairo_rectangle (cr, layout.plot.x + 6, layout.plot.y + 4,
                        cs_chart_text_width (cr, text) + 8, style->font_size * 1.5);

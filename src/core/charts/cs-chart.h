@@ -631,6 +631,27 @@ char    *cs_chart_file_name      (const char           *kind,
                                   const char           *relation,
                                   const char           *other,
                                   const char           *extension);
+/* ------------------------------------------------------------- describe */
+
+/* What the chart shows in words, one or more clauses ending in a full stop,
+ * for screen readers (the accessible description of a chart widget):
+ * scatter: the variables, n (and how many are in the cohort); box: each
+ * group with n and median; histogram: n, range, bins, the fullest bin and
+ * the median; bar: each category's count; Kaplan–Meier: each group's n and
+ * median survival ("not reached"); heat map: its size, the cells with
+ * q < 0.05 and the three strongest cells. At most 12 groups or categories
+ * are named, the rest counted. statistics (optional) is the test and its
+ * result as the caller shows it ("Spearman ρ = 0.84, p < 0.001"), appended
+ * as the last clause; a Kaplan–Meier chart appends its subtitle when
+ * statistics is NULL. */
+char *cs_chart_describe              (CsChartKind                kind,
+                                      gconstpointer              model,
+                                      const char                *statistics);
+/* One heat map cell (model row, column): "Row × Column: ρ = 0.84, q = 0.0031"
+ * (the model's effect label; q when the model has it). */
+char *cs_chart_heatmap_describe_cell (const CsChartHeatmapModel *model,
+                                      guint                      row,
+                                      guint                      col);
 
 /* --------------------------------------------------------------- export */
 

@@ -777,6 +777,27 @@ to_days (double      value,
   return FALSE;
 }
 
+/* An age in years: a value already in years is kept as it is (through days
+ * and back, 53.7221 would become 53.722100000000005). */
+static gboolean
+to_years (double      value,
+          const char *unit,
+          double     *out)
+{
+  double days;
+
+  if (unit != NULL && (g_ascii_strcasecmp (unit, "a") == 0 || g_ascii_strcasecmp (unit, "year") == 0 ||
+                       g_ascii_strcasecmp (unit, "years") == 0))
+    {
+      *out = value;
+      return TRUE;
+    }
+  if (!to_days (value, unit, &days))
+    return FALSE;
+  *out = days / 365.25;
+  return TRUE;
+}
+
 static const char *
 quantity_unit (const CsJsonNode *quantity)
 {
@@ -1103,8 +1124,8 @@ add_condition (CsStore          *self,
   if (get_date (cond, "onsetDateTime", &days) || get_date (cs_json_get (cond, "onsetPeriod"), "start", &days))
     fact.onset_date = days;
   if ((age = cs_json_get (cond, "onsetAge")) != NULL && cs_json_get_number (age, "value", &days)
-      && to_days (days, quantity_unit (age), &days))
-    fact.onset_age = days / 365.25;
+      && to_years (days, quantity_unit (age), &days))
+    fact.onset_age = days;
   get_date (cond, "recordedDate", &fact.recorded_date);
 
   time = fact.onset_date;

@@ -9,6 +9,8 @@
  */
 #pragma once
 
+#include <adwaita.h>
+
 #include "cs-cohort-builder.h"
 #include "cs-filter-chips.h"
 #include "cs-variable-picker.h"
@@ -20,7 +22,7 @@ struct _CsCohortBuilder
   GtkWidget         parent_instance;
 
   /* Template */
-  GtkPaned         *paned;
+  AdwFlap          *flap;
   CsVariablePicker *variable_picker;
   GtkBox           *cards_box;        /* CsFilterCard */
   GtkListBox       *saved_list;
@@ -74,5 +76,7 @@ GList         *_cs_cohort_builder_get_chips          (CsCohortBuilder     *self)
 GtkEditable   *_cs_cohort_builder_get_expression_entry (CsCohortBuilder   *self);
 /* The inline message under the expression entry ("" when fine). */
 const char    *_cs_cohort_builder_get_expression_error (CsCohortBuilder   *self);
+/* The AdwFlap whose flap is the filter sidebar. */
+AdwFlap       *_cs_cohort_builder_get_flap           (CsCohortBuilder     *self);
 
 G_END_DECLS

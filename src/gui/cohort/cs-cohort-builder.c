@@ -599,7 +599,7 @@ cs_cohort_builder_class_init (CsCohortBuilderClass *klass)
   g_type_ensure (CS_TYPE_FILTER_CHIPS);
   g_type_ensure (CS_TYPE_VARIABLE_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortscope/Cohortscope/cs-cohort-builder.ui");
-  gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, paned);
+  gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, flap);
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, variable_picker);
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, cards_box);
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, saved_list);
@@ -726,4 +726,12 @@ _cs_cohort_builder_get_expression_error (CsCohortBuilder *self)
   g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
 
   return gtk_label_get_text (self->expression_error);
+}
+
+AdwFlap *
+_cs_cohort_builder_get_flap (CsCohortBuilder *self)
+{
+  g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
+
+  return self->flap;
 }

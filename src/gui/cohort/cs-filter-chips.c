@@ -112,7 +112,7 @@ add_chip (CsFilterChips *self,
   Chip chip = { gtk_button_new (), GTK_LABEL (gtk_label_new (NULL)), clause };
 
   gtk_label_set_ellipsize (chip.label, PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (chip.label, 60);
+  gtk_label_set_max_width_chars (chip.label, 40);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (chip.label));
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("window-close-symbolic"));
   gtk_button_set_child (GTK_BUTTON (chip.button), box);

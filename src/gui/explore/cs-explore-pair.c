@@ -283,6 +283,21 @@ describe_result (const CsStatsResult *r)
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* The result on one line, the last clause of the chart's accessible
+ * description: "Spearman ρ = 0.84, n = 97, p = 0.0012" */
+static char *
+summarize_result (const CsStatsResult *r)
+{
+  g_autofree char *stat = cs_explore_format_number (r->statistic);
+  g_autofree char *p = cs_explore_format_number (r->p_value);
+
+  if (isnan (r->p_value) || isnan (r->statistic))
+    return g_strdup_printf (_("%s: undefined, n = %u"), cs_stats_method_title (r->method), r->n);
+  return g_strdup_printf ("%s: %s = %s, n = %u, p = %s", cs_stats_method_title (r->method),
+                          cs_stats_statistic_symbol (r->method),
+                          stat, r->n, p);
+}
+
 /* The exports of the result: stats_json and stats_csv */
 static void
 write_result (CsExplorePair    *self,
@@ -406,6 +421,7 @@ cs_explore_pair_update (CsExplorePair *self)
   g_autofree char *why = NULL;
   g_autofree char *text = NULL;
   g_autofree char *summary = NULL;
+  g_autofree char *spoken = NULL;
 
   g_return_if_fail (CS_IS_EXPLORE_PAIR (self));
 
@@ -441,9 +457,11 @@ cs_explore_pair_update (CsExplorePair *self)
       text = describe_result (&self->result);
       g_string_append (test_notes, text);
       summary = cs_stats_result_summary (&self->result, CS_STATS_P_THRESHOLD);
+      spoken = summarize_result (&self->result);
     }
 
   build_chart (self, x, y, gtk_drop_down_get_selected (self->kind_dropdown), summary, notes);
+  cs_chart_widget_set_statistics (self->chart, spoken);
   g_string_append (notes, test_notes->str);
   set_stats_text (self, notes->str);
 }

@@ -1,0 +1,534 @@
+/* cs-cli-map.c: cohortscope-cli map, a mapping file run headless
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cs-cli.h"
+#include "cs-mapping.h"
+#include "cs-mapping-output.h"
+
+/* problems printed on stderr before "… and N more" */
+#define MAX_PRINTED_PROBLEMS 20
+
+typedef struct
+{
+  CsMappingProgram *program;
+  CsMappingWriter  *writer;
+  CsMappingTrace   *trace;
+  CsMappingReport  *report;
+  GCancellable     *cancellable;
+  guint64           n_printed;
+  guint64           n_problems;
+  /* progress */
+  gboolean          progress;
+  gboolean          tty;
+  gint64            last;
+  gsize             width;
+  char            **names;      /* per input: the file's basename */
+} MapState;
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt (int sig)
+{
+  interrupted = 1;
+}
+
+static void
+clear_progress (MapState *state)
+{
+  if (state->tty && state->width > 0)
+    {
+      fprintf (stderr, "\r%*s\r", (int) state->width, "");
+      state->width = 0;
+    }
+}
+
+static gboolean
+on_resource (const CsMappingResource *res,
+             gpointer                 user_data,
+             GError                 **error)
+{
+  MapState *state = user_data;
+
+  if (state->writer != NULL &&
+      !cs_mapping_writer_add (state->writer, res->resource_type, res->id, res->json, res->length, error))
+    return FALSE;
+  if (state->trace != NULL && !cs_mapping_trace_add (state->trace, res, error))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+on_problem (const CsMappingProblem *problem,
+            gpointer                user_data)
+{
+  MapState *state = user_data;
+
+  state->n_problems++;
+  cs_mapping_report_add (state->report, problem);
+  if (state->n_printed < MAX_PRINTED_PROBLEMS)
+    {
+      g_autofree char *text = cs_mapping_problem_to_string (problem);
+
+      clear_progress (state);
+      cs_cli_error ("%s", text);
+      state->n_printed++;
+    }
+}
+
+static void
+on_progress (const CsMappingProgress *p,
+             gpointer                 user_data)
+{
+  MapState *state = user_data;
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *line = NULL;
+  glong width;
+
+  if (interrupted)
+    g_cancellable_cancel (state->cancellable);
+  if (!state->progress)
+    return;
+  if (now - state->last < (state->tty ? G_USEC_PER_SEC / 10 : G_USEC_PER_SEC))
+    return;
+  state->last = now;
+
+  if (p->preparing)
+    /* Translators: "Reading dicom.csv into memory: 1200 rows" */
+    line = g_strdup_printf (_("Reading %s into memory: %" PRIu64 " rows"), state->names[p->input], p->rows_done);
+  else if (p->bytes_total > 0)
+    /* Translators: "Mapping features.csv: 42 % (1200 rows, 96000 resources)"; the percentage is of all inputs */
+    line = g_strdup_printf (_("Mapping %s: %.0f %% (%" PRIu64 " rows, %" PRIu64 " resources)"),
+                            state->names[p->input], 100.0 * (double) p->bytes_done / (double) p->bytes_total,
+                            p->rows_done, p->resources);
+  else
+    line = g_strdup_printf (_("Mapping %s: %" PRIu64 " rows, %" PRIu64 " resources"),
+                            state->names[p->input], p->rows_done, p->resources);
+
+  width = g_utf8_strlen (line, -1);
+  if (state->tty)
+    {
+      fprintf (stderr, "\r%s%*s", line, (int) MAX (0, (glong) state->width - width), "");
+      state->width = (gsize) width;
+    }
+  else
+    fprintf (stderr, "%s\n", line);
+  fflush (stderr);
+}
+
+/* "ROLE=FILE" or "FILE": the role is the mapping's only one, else the
+ * file's name without extension when that is a role. */
+static gboolean
+bind_input (CsMapping   *mapping,
+            const char  *arg,
+            char       **role_out,
+            char       **path_out)
+{
+  const char *eq = strchr (arg, '=');
+  g_autofree char *base = NULL;
+  char *dot;
+
+  if (eq != NULL && eq != arg)
+    {
+      g_autofree char *role = g_strndup (arg, eq - arg);
+
+      if (cs_mapping_find_input (mapping, role) >= 0)
+        {
+          *role_out = g_steal_pointer (&role);
+          *path_out = g_strdup (eq + 1);
+          return TRUE;
+        }
+    }
+  if (eq != NULL && eq != arg && !g_file_test (arg, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *role = g_strndup (arg, eq - arg);
+      g_autoptr(GString) roles = g_string_new (NULL);
+
+      for (guint i = 0; i < cs_mapping_get_n_inputs (mapping); i++)
+        g_string_append_printf (roles, i > 0 ? ", %s" : "%s", cs_mapping_get_input_role (mapping, i));
+      cs_cli_error (_("--input %s: the mapping has no input “%s” (its inputs: %s)"), arg, role, roles->str);
+      return FALSE;
+    }
+
+  *path_out = g_strdup (arg);
+  if (cs_mapping_get_n_inputs (mapping) == 1)
+    {
+      *role_out = g_strdup (cs_mapping_get_input_role (mapping, 0));
+      return TRUE;
+    }
+  base = g_path_get_basename (arg);
+  if ((dot = strrchr (base, '.')) != NULL)
+    *dot = '\0';
+  if (cs_mapping_find_input (mapping, base) >= 0)
+    {
+      *role_out = g_strdup (base);
+      return TRUE;
+    }
+  g_clear_pointer (path_out, g_free);
+  cs_cli_error (_("--input %s: say which input this is, e.g. --input %s=%s"), arg,
+                cs_mapping_get_input_role (mapping, 0), arg);
+  return FALSE;
+}
+
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  GStatBuf sa, sb;
+
+  return g_stat (a, &sa) == 0 && g_stat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static void
+print_summary (CsMappingRun *run,
+               const char   *output,
+               gboolean      written,
+               gboolean      keep_going)
+{
+  CsMappingStats stats;
+  GHashTable *counts = cs_mapping_run_get_type_counts (run);
+  g_autoptr(GList) types = g_hash_table_get_keys (counts);
+  g_autoptr(GString) by_type = g_string_new (NULL);
+
+  cs_mapping_run_get_stats (run, &stats);
+  types = g_list_sort (types, (GCompareFunc) g_strcmp0);
+  for (GList *l = types; l != NULL; l = l->next)
+    g_string_append_printf (by_type, "%s%s %" PRIu64, by_type->len > 0 ? ", " : "", (char *) l->data,
+                            *(guint64 *) g_hash_table_lookup (counts, l->data));
+
+  if (written)
+    /* Translators: "Mapped 422 rows to 2110 resources (Observation 1688, Patient 422) in out.ndjson" */
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Mapped %" PRIu64 " row to %" PRIu64 " resources (%s) in %s",
+                                  "Mapped %" PRIu64 " rows to %" PRIu64 " resources (%s) in %s", stats.rows),
+             stats.rows, stats.resources, by_type->str, output);
+  else
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Mapped %" PRIu64 " row; nothing was written",
+                                  "Mapped %" PRIu64 " rows; nothing was written", stats.rows), stats.rows);
+  if (stats.rows_rejected > 0 && keep_going)
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "; %" PRIu64 " row rejected and left out",
+                                  "; %" PRIu64 " rows rejected and left out", stats.rows_rejected),
+             stats.rows_rejected);
+  else if (stats.rows_rejected > 0)
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "; %" PRIu64 " row rejected", "; %" PRIu64 " rows rejected",
+                                  stats.rows_rejected), stats.rows_rejected);
+  if (stats.warnings > 0)
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "; %" PRIu64 " warning", "; %" PRIu64 " warnings", stats.warnings),
+             stats.warnings);
+  fprintf (stderr, "\n");
+}
+
+int
+cs_cli_cmd_map (int    argc,
+                char **argv)
+{
+  g_autofree char *mapping_path = NULL;
+  g_auto(GStrv) inputs = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *format_text = NULL;
+  g_autofree char *report_path = NULL;
+  g_autofree char *trace_path = NULL;
+  g_autofree char *limit_text = NULL;
+  g_autofree char *ibsi_path = NULL;
+  gboolean keep_going = FALSE;
+  gboolean progress = FALSE;
+  gboolean no_progress = FALSE;
+  gboolean validate_all = FALSE;
+  const GOptionEntry entries[] = {
+    { "mapping", 0, 0, G_OPTION_ARG_FILENAME, &mapping_path, N_("The mapping file"), N_("FILE") },
+    { "input", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs,
+      N_("A table for the mapping’s input ROLE (ROLE= may be left out when the file is named ROLE.csv or the "
+         "mapping has one input); repeat for each input"), N_("[ROLE=]FILE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the resources to FILE"), N_("FILE") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
+      N_("transaction or batch (one Bundle of PUT entries), or ndjson (one resource a line)"), N_("FORMAT") },
+    { "report", 0, 0, G_OPTION_ARG_FILENAME, &report_path,
+      N_("Write every problem (input, row, column, value, message) to a CSV file"), N_("FILE") },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path,
+      N_("Write, for each produced element, the input cells it came from (JSON)"), N_("FILE") },
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, N_("Map at most N rows of each input"), N_("N") },
+    { "ibsi", 0, 0, G_OPTION_ARG_FILENAME, &ibsi_path,
+      N_("pyradiomics’ featuresDict_IBSIv7.tsv, for the IBSI codes of radiomics features (instead of the mapping’s "
+         "radiomics.ibsiDictionary)"), N_("FILE") },
+    { "keep-going", 0, 0, G_OPTION_ARG_NONE, &keep_going,
+      N_("Write the output without the rejected rows and exit 0 (default: write nothing and exit 1)"), NULL },
+    { "validate-all", 0, 0, G_OPTION_ARG_NONE, &validate_all,
+      N_("Check every resource in full (default: in full once per shape, values always)"), NULL },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &progress, N_("Report progress on stderr (default when stderr is a terminal)"), NULL },
+    { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, N_("Report no progress"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsMapping) mapping = NULL;
+  g_autoptr(CsMappingProgram) program = NULL;
+  g_autoptr(CsMappingRun) run = NULL;
+  g_autoptr(CsMappingWriter) writer = NULL;
+  g_autoptr(CsMappingTrace) trace = NULL;
+  g_autoptr(CsMappingReport) report = cs_mapping_report_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) readers = g_ptr_array_new ();
+  g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) tables = g_array_new (FALSE, TRUE, sizeof (CsMappingTableInfo));
+  CsMappingOutputFormat format;
+  CsMappingSink sink = { on_resource, on_problem, on_progress };
+  MapState state = { 0 };
+  CsMappingStats stats;
+  guint64 limit = 0;
+  gboolean ok;
+  guint n_inputs;
+
+  if (!cs_cli_parse_options (&argc, &argv, NULL,
+                             _("Runs a mapping file over CSV tables and writes valid FHIR R4 resources with "
+                               "deterministic ids, so that running it again on the same data changes nothing. "
+                               "Rows with an error are rejected as a whole; every problem names input, row, "
+                               "column and value. See docs/MAPPING.md."),
+                             entries))
+    return CS_CLI_USAGE;
+
+  if (argc > 1)
+    {
+      cs_cli_error (_("map: unexpected argument “%s”"), argv[1]);
+      return CS_CLI_USAGE;
+    }
+  if (mapping_path == NULL || inputs == NULL || output == NULL || format_text == NULL)
+    {
+      cs_cli_error (_("map needs --mapping FILE, --input [ROLE=]FILE for each input, -o FILE and --format "
+                      "transaction, batch or ndjson"));
+      fprintf (stderr, _("Run “cohortscope-cli %s --help” for the options.\n"), argv[0]);
+      return CS_CLI_USAGE;
+    }
+  if (!cs_mapping_output_format_parse (format_text, &format))
+    {
+      cs_cli_error (_("map: --format “%s”: use transaction, batch or ndjson"), format_text);
+      return CS_CLI_USAGE;
+    }
+  if (limit_text != NULL &&
+      !g_ascii_string_to_unsigned (limit_text, 10, 1, G_MAXUINT64, &limit, NULL))
+    {
+      cs_cli_error (_("map: --limit “%s” is not a whole number of at least 1"), limit_text);
+      return CS_CLI_USAGE;
+    }
+  if (g_file_test (output, G_FILE_TEST_IS_DIR))
+    {
+      cs_cli_error (_("map: -o %s is a folder: name the file to write"), output);
+      return CS_CLI_USAGE;
+    }
+
+  if (!(mapping = cs_mapping_load_file (mapping_path, &error)))
+    {
+      cs_cli_error ("%s", error->message);
+      return CS_CLI_FAILED;
+    }
+  n_inputs = cs_mapping_get_n_inputs (mapping);
+  if (ibsi_path != NULL)
+    cs_mapping_set_ibsi_dictionary (mapping, ibsi_path);
+
+  /* which file is which input */
+  for (guint i = 0; inputs[i] != NULL; i++)
+    {
+      char *role = NULL, *path = NULL;
+
+      if (!bind_input (mapping, inputs[i], &role, &path))
+        return CS_CLI_USAGE;
+      for (guint k = 0; k < roles->len; k++)
+        if (g_str_equal (roles->pdata[k], role))
+          {
+            cs_cli_error (_("map: two --input for “%s”"), role);
+            g_free (role);
+            g_free (path);
+            return CS_CLI_USAGE;
+          }
+      if (same_file (path, output) || (report_path != NULL && same_file (path, report_path)) ||
+          (trace_path != NULL && same_file (path, trace_path)))
+        {
+          cs_cli_error (_("map: %s is an input; it cannot be written"), path);
+          g_free (role);
+          g_free (path);
+          return CS_CLI_USAGE;
+        }
+      g_ptr_array_add (roles, role);
+      g_ptr_array_add (paths, path);
+    }
+  for (guint i = 0; i < n_inputs; i++)
+    {
+      const char *role = cs_mapping_get_input_role (mapping, i);
+
+      if (!cs_mapping_get_input_optional (mapping, i) && !g_ptr_array_find_with_equal_func (roles, role, g_str_equal, NULL))
+        {
+          cs_cli_error (_("map: the mapping needs a table for its input “%s”: --input %s=FILE"), role, role);
+          return CS_CLI_USAGE;
+        }
+    }
+
+  /* open the tables and compile against their headers */
+  for (guint i = 0; i < roles->len; i++)
+    {
+      int input = cs_mapping_find_input (mapping, roles->pdata[i]);
+      CsCsvReader *reader = cs_csv_reader_new_for_path (paths->pdata[i],
+                                                        cs_mapping_get_input_dialect (mapping, input), &error);
+      CsMappingTableInfo info = { 0 };
+
+      if (reader == NULL)
+        {
+          cs_cli_error (_("input %s: %s"), (char *) roles->pdata[i], error->message);
+          for (guint k = 0; k < readers->len; k++)
+            cs_csv_reader_free (readers->pdata[k]);
+          return CS_CLI_FAILED;
+        }
+      g_ptr_array_add (readers, reader);
+      info.role = roles->pdata[i];
+      info.name = cs_csv_reader_get_name (reader);
+      info.header = cs_csv_reader_get_header (reader);
+      g_array_append_val (tables, info);
+    }
+  program = cs_mapping_compile (mapping, (CsMappingTableInfo *) (gpointer) tables->data, tables->len, &error);
+  if (program == NULL)
+    {
+      for (guint k = 0; k < readers->len; k++)
+        cs_csv_reader_free (readers->pdata[k]);
+      cs_cli_error ("%s", error->message);
+      return CS_CLI_FAILED;
+    }
+  for (const char * const *note = cs_mapping_program_get_notes (program); *note != NULL; note++)
+    cs_cli_error (_("note: %s"), *note);
+  run = cs_mapping_run_new (program, (trace_path != NULL ? CS_MAPPING_RUN_TRACE : 0) |
+                                     (validate_all ? CS_MAPPING_RUN_VALIDATE_ALL : 0));
+  cs_mapping_run_set_limit (run, limit);
+  state.names = g_new0 (char *, n_inputs + 1);
+  for (guint i = 0; i < roles->len; i++)
+    {
+      int input = cs_mapping_find_input (mapping, roles->pdata[i]);
+      CsCsvReader *reader = readers->pdata[i];
+
+      state.names[input] = g_strdup (cs_csv_reader_get_name (reader));
+      if (!cs_mapping_run_add_input (run, roles->pdata[i], reader, &error))
+        {
+          cs_cli_error ("%s", error->message);
+          g_strfreev (state.names);
+          return CS_CLI_FAILED;
+        }
+    }
+
+  if (!(writer = cs_mapping_writer_new (output, format, &error)) ||
+      (trace_path != NULL && !(trace = cs_mapping_trace_new (trace_path, program, &error))))
+    {
+      cs_cli_error ("%s", error->message);
+      g_strfreev (state.names);
+      return CS_CLI_FAILED;
+    }
+
+  state.program = program;
+  state.writer = writer;
+  state.trace = trace;
+  state.report = report;
+  state.cancellable = cancellable;
+  state.tty = isatty (STDERR_FILENO);
+  state.progress = (progress || state.tty) && !no_progress;
+  signal (SIGINT, on_interrupt);
+  signal (SIGTERM, on_interrupt);
+
+  ok = cs_mapping_run_all (run, &sink, &state, cancellable, &error);
+  clear_progress (&state);
+  signal (SIGINT, SIG_DFL);
+  signal (SIGTERM, SIG_DFL);
+  cs_mapping_run_get_stats (run, &stats);
+
+  if (state.n_problems > state.n_printed)
+    cs_cli_error (report_path != NULL ? _("… and %" PRIu64 " more problems: all are in %s")
+                                      : _("… and %" PRIu64 " more problems (write them all with --report FILE)%s"),
+                  state.n_problems - state.n_printed, report_path != NULL ? report_path : "");
+
+  /* the report is the same whatever happens */
+  if (report_path != NULL)
+    {
+      g_autoptr(GError) report_error = NULL;
+
+      if (!cs_mapping_report_write (report, report_path, &report_error))
+        {
+          cs_cli_error ("%s", report_error->message);
+          ok = FALSE;
+        }
+    }
+
+  if (!ok)
+    {
+      cs_mapping_writer_abort (writer);
+      if (error != NULL)
+        cs_cli_error (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                        ? _("map: interrupted; nothing was written")
+                        : _("map: %s; nothing was written"), error->message);
+      g_strfreev (state.names);
+      return CS_CLI_FAILED;
+    }
+  if (stats.rows_rejected > 0 && !keep_going)
+    {
+      cs_mapping_writer_abort (writer);
+      print_summary (run, output, FALSE, FALSE);
+      cs_cli_error (g_dngettext (GETTEXT_PACKAGE,
+                                 "map: %" PRIu64 " row was rejected, so nothing was written; fix it, or write the "
+                                 "others with --keep-going",
+                                 "map: %" PRIu64 " rows were rejected, so nothing was written; fix them, or write "
+                                 "the others with --keep-going", stats.rows_rejected), stats.rows_rejected);
+      g_strfreev (state.names);
+      return CS_CLI_FAILED;
+    }
+
+  /* the run's Provenance: the inputs' and the mapping's bytes */
+  {
+    g_autoptr(GArray) prov_inputs = g_array_new (FALSE, TRUE, sizeof (CsMappingProvenanceInput));
+    g_autoptr(GPtrArray) sums = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GPtrArray) files = g_ptr_array_new ();
+    CsMappingProvenanceInfo info = { 0 };
+
+    for (const char * const *f = cs_mapping_get_files (mapping); *f != NULL; f++)
+      g_ptr_array_add (files, (gpointer) *f);
+    for (guint i = 0; i < paths->len; i++)
+      {
+        CsMappingProvenanceInput in = { roles->pdata[i], paths->pdata[i], NULL };
+        char *sum = cs_mapping_sha256_file (paths->pdata[i], &error);
+
+        if (sum == NULL)
+          break;
+        g_ptr_array_add (sums, sum);
+        in.sha256 = sum;
+        g_array_append_val (prov_inputs, in);
+        g_ptr_array_add (files, paths->pdata[i]);
+      }
+    g_ptr_array_add (files, NULL);
+    if (error == NULL)
+      info.recorded = cs_mapping_provenance_time ((const char * const *) files->pdata, &error);
+    if (error != NULL)
+      {
+        cs_mapping_writer_abort (writer);
+        cs_cli_error ("%s; nothing was written", error->message);
+        g_strfreev (state.names);
+        return CS_CLI_FAILED;
+      }
+    info.mapping = mapping;
+    info.inputs = (const CsMappingProvenanceInput *) (gpointer) prov_inputs->data;
+    info.n_inputs = prov_inputs->len;
+    info.limit = limit;
+    cs_mapping_writer_set_provenance (writer, &info);
+  }
+
+  if (!cs_mapping_writer_commit (writer, &error) || (trace != NULL && !cs_mapping_trace_commit (trace, &error)))
+    {
+      cs_cli_error ("%s", error->message);
+      g_strfreev (state.names);
+      return CS_CLI_FAILED;
+    }
+  print_summary (run, output, TRUE, keep_going);
+  g_strfreev (state.names);
+  return CS_CLI_OK;
+}

@@ -1,0 +1,192 @@
+/* cs-mapping-runtime.h: the state of a run, shared by the runner
+ * (cs-mapping-run.c: inputs, tables in memory, phases) and the evaluator
+ * (cs-mapping-eval.c: one row → resources, problems, provenance)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cs-fhir-validate.h"
+#include "cs-mapping-program.h"
+
+G_BEGIN_DECLS
+
+/* A row of an input: a record being streamed, or one held in memory. */
+typedef struct
+{
+  guint64       row;
+  guint64       line;
+  guint         index;     /* position in its MapTable, or G_MAXUINT when streamed */
+  guint         n_fields;
+  const char  **fields;
+  const gsize  *lengths;
+} MapRow;
+
+/* An input held in memory because other inputs look rows up in it. */
+typedef struct
+{
+  GPtrArray    *rows;        /* MapRow* (fields in chunk) */
+  GStringChunk *chunk;
+  GHashTable   *by_key;      /* key text → GUINT_TO_POINTER (index + 1) */
+  GHashTable  **by_join;     /* per join of the input used in reverse: join text → GArray of guint */
+  guint8       *produced;    /* n_rows × bytes_per_row: which resources each row makes */
+  guint8       *rejected;    /* per row: 1 when the row is rejected */
+  guint         bytes_per_row;
+} MapTable;
+
+/* A problem found while evaluating a row, kept until the row is done. */
+typedef struct
+{
+  CsMappingSeverity severity;
+  guint             input;
+  guint64           row;
+  guint64           line;
+  int               column;     /* -1: none */
+  char             *value;
+  const char       *resource;
+  char             *element;
+  char             *message;
+} MapProblem;
+
+/* A resource made from the row being evaluated. */
+typedef struct
+{
+  const CTemplate *tmpl;
+  int              feature;     /* index in tmpl->features, or -1 */
+  gsize            offset;      /* in RowState.out */
+  gsize            length;
+  char             id[68];
+  guint            elem_start;  /* trace: range in RowState.elems */
+  guint            elem_end;
+} RowResource;
+
+typedef struct
+{
+  guint  path_offset;           /* in RowState.paths (NUL-terminated there) */
+  guint  cell_start;            /* in RowState.cells */
+  guint  n_cells;
+} TraceElem;
+
+/* Cached parse of one cell. */
+typedef struct
+{
+  guint32 gen;
+  guint8  state;                /* CELL_MISSING, CELL_OK, CELL_BAD */
+  guint8  reported;
+  guint32 offset;               /* normalised text in CellCache.scratch */
+  guint32 length;
+  gboolean boolean;
+} CellEntry;
+
+enum { CELL_MISSING, CELL_OK, CELL_BAD };
+
+typedef struct
+{
+  CellEntry      *entries;      /* n_columns */
+  guint           n_columns;
+  guint32         gen;
+  const MapRow   *owner;        /* the row the entries belong to */
+  GString        *scratch;
+} CellCache;
+
+typedef struct
+{
+  gboolean   done;
+  GPtrArray *rows;              /* const MapRow* */
+} LookupResult;
+
+typedef enum { KNOW_UNKNOWN, KNOW_YES, KNOW_NO, KNOW_FAILED } Knowledge;
+
+/* What a template made from the row being evaluated (RowState.produced) */
+enum { MADE_NOT, MADE_YES, MADE_FAILED };
+
+typedef struct
+{
+  const CTemplate *tmpl;
+  const MapRow    *row;
+  char             id[68];
+  gboolean         ok;
+} IdCacheEntry;
+
+typedef struct
+{
+  guint           input;
+  const MapRow   *row;
+  GString        *out;           /* JSON of all resources of the row */
+  GArray         *resources;     /* RowResource */
+  GArray         *problems;      /* MapProblem */
+  gboolean        has_error;
+  LookupResult   *lookups;       /* per program lookup */
+  guint           n_lookups;
+  guint8         *knowledge;     /* per slot of the input: Knowledge */
+  guint8         *produced;      /* per slot: MADE_* in this round */
+  gboolean        wrong_guess;   /* a same-row reference guessed "made" for a resource that was not */
+  GArray         *id_cache;      /* IdCacheEntry */
+  char           *key_text;      /* the row's key, or NULL */
+  /* references rendered in this round (the subject of every feature of a
+   * row is the same): per CN_REF slot, valid when ref_stamp == stamp */
+  GString       **ref_cache;
+  guint32        *ref_stamp;
+  guint32         stamp;
+  guint           n_ref_slots;
+  /* trace */
+  GString        *paths;
+  GArray         *elems;         /* TraceElem */
+  GArray         *cells;         /* CsMappingCell */
+} RowState;
+
+struct _CsMappingRun
+{
+  CsMappingProgram   *program;
+  CsMapping          *mapping;
+  CsMappingRunFlags   flags;
+  guint64             limit;
+  CsCsvReader       **readers;    /* per input, owned */
+  MapTable          **tables;     /* per input: NULL unless indexed */
+  CellCache          *caches;     /* per input */
+  RowState            rs;
+  gboolean            prepared;
+  GHashTable         *shared_ids; /* Type/id of resources with their own key → content checksum */
+  GHashTable         *validated;  /* guint64 shapes (with the template) that passed the validator */
+  GHashTable         *type_counts;  /* built from template_counts when asked */
+  guint64            *template_counts; /* resources per program template */
+  CsMappingStats      stats;
+  /* progress */
+  const CsMappingSink *sink;
+  gpointer            sink_data;
+  gint64              last_progress;
+  CsMappingProgress   progress;
+};
+
+/* cs-mapping-eval.c */
+void      map_row_state_init    (CsMappingRun   *run,
+                                 RowState       *rs);
+void      map_row_state_clear   (RowState       *rs);
+/* Evaluates every template the row's input drives, repeating until the
+ * guesses about same-row references hold; leaves the result in run->rs. */
+void      map_eval_row          (CsMappingRun   *run,
+                                 guint           input,
+                                 const MapRow   *row);
+/* The values of the columns cols of row, trimmed and joined by U+001F, or
+ * NULL when one is empty (a key, or the columns of a join). */
+char     *map_row_values_text   (const MapRow     *row,
+                                 const guint      *cols,
+                                 guint             n_cols);
+/* The key text of a row of input (map_row_values_text of its key columns). */
+char     *map_row_key           (CsMappingProgram *program,
+                                 guint             input,
+                                 const MapRow     *row);
+void      map_problem_clear     (MapProblem     *problem);
+
+/* cs-mapping-run.c */
+/* Rows of input that the lookup finds from row (cached per evaluated row). */
+GPtrArray *map_run_lookup       (CsMappingRun   *run,
+                                 int             lookup,
+                                 const MapRow   *row);
+/* Whether slot of a row held in memory is made (rows being streamed: TRUE). */
+gboolean  map_run_row_produces  (CsMappingRun   *run,
+                                 guint           input,
+                                 const MapRow   *row,
+                                 guint           slot);
+
+G_END_DECLS

@@ -1,0 +1,79 @@
+/* cs-mapping-writer-private.h: files written under a temporary name, and
+ * the run's Provenance (cs-mapping-provenance.c) for the writer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <stdio.h>
+
+#include "cs-mapping-output.h"
+
+G_BEGIN_DECLS
+
+/* Buffered by hand (large writes of whole resources; no stdio locking). */
+typedef struct
+{
+  char  *path;
+  char  *tmp_path;   /* path + ".XXXXXX", in the same folder so rename() is atomic */
+  int    fd;         /* -1 when closed */
+  char  *buffer;
+  gsize  used;
+  gboolean direct;   /* not a regular file (a FIFO, /dev/stdout): written in place */
+} MapFile;
+
+gboolean  map_file_open     (MapFile     *file,
+                             const char  *path,
+                             GError     **error);
+gboolean  map_file_write    (MapFile     *file,
+                             const char  *data,
+                             gsize        length,
+                             GError     **error);
+/* Flushes, syncs and renames into place. */
+gboolean  map_file_commit   (MapFile     *file,
+                             GError     **error);
+/* Closes and removes the temporary file (when not committed). */
+void      map_file_abort    (MapFile     *file);
+void      map_file_clear    (MapFile     *file);
+
+/* An unlinked temporary file written and then read back in order. */
+typedef struct
+{
+  int    fd;
+  char  *buffer;
+  gsize  used;
+  gsize  pos;        /* reading: next byte in buffer */
+  gboolean failed;
+} MapSpill;
+
+void      map_spill_init    (MapSpill    *spill);
+void      map_spill_add     (MapSpill    *spill,
+                             const char  *data,
+                             gsize        length);
+/* Switches to reading from the start; FALSE (error set) when writing failed. */
+gboolean  map_spill_rewind  (MapSpill    *spill,
+                             GError     **error);
+/* The next line without its '\n' (valid until the next call), or NULL at the end. */
+const char *map_spill_next_line (MapSpill *spill,
+                                 gsize    *length);
+/* After reading: append again at the end. */
+void      map_spill_to_end  (MapSpill    *spill);
+void      map_spill_clear   (MapSpill    *spill);
+
+typedef gboolean (*MapEmitFunc) (const char  *resource_type,
+                                 const char  *id,
+                                 GString     *json,
+                                 gpointer     user_data,
+                                 GError     **error);
+
+/* Emits the run's Device and its Provenance resources (one per
+ * CS_MAPPING_PROVENANCE_TARGETS targets read from targets, "Type/id" lines). */
+gboolean  map_provenance_write (const CsMappingProvenanceInfo *info,
+                                MapSpill                      *targets,
+                                MapEmitFunc                    emit,
+                                gpointer                       user_data,
+                                GError                       **error);
+
+#define CS_MAPPING_PROVENANCE_TARGETS 10000
+
+G_END_DECLS

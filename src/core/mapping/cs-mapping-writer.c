@@ -1,0 +1,761 @@
+/* cs-mapping-writer.c: NDJSON and Bundle output, the problem report and the
+ * element trace, each written to a temporary file and renamed into place
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cs-mapping-output.h"
+#include "cs-mapping-program.h"
+#include "cs-mapping-writer-private.h"
+
+#define BUFFER_SIZE (4 << 20)
+
+/* ------------------------------------------------------------------ */
+/* A file written under a temporary name                               */
+
+static gboolean
+write_all (int          fd,
+           const char  *data,
+           gsize        length,
+           int         *saved_errno)
+{
+  while (length > 0)
+    {
+      gssize n = write (fd, data, MIN (length, (gsize) G_MAXSSIZE));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          *saved_errno = n < 0 ? errno : EIO;
+          return FALSE;
+        }
+      data += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+gboolean
+map_file_open (MapFile     *file,
+               const char  *path,
+               GError     **error)
+{
+  GStatBuf st;
+
+  memset (file, 0, sizeof *file);
+  file->path = g_strdup (path);
+
+  /* A FIFO or a device (/dev/stdout) is written in place: renaming a file
+   * over it would replace it. Only regular files are replaced atomically. */
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      if (S_ISDIR (st.st_mode) || (file->fd = g_open (path, O_WRONLY, 0)) < 0)
+        {
+          int saved = S_ISDIR (st.st_mode) ? EISDIR : errno;
+
+          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write %s: %s"), path,
+                       g_strerror (saved));
+          g_clear_pointer (&file->path, g_free);
+          return FALSE;
+        }
+      file->direct = TRUE;
+      file->buffer = g_malloc (BUFFER_SIZE);
+      return TRUE;
+    }
+
+  file->tmp_path = g_strconcat (path, ".XXXXXX", NULL);
+  file->fd = g_mkstemp_full (file->tmp_path, O_WRONLY, 0644);
+  if (file->fd < 0)
+    {
+      int saved = errno;
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write in %s: %s"), dir,
+                   g_strerror (saved));
+      g_clear_pointer (&file->tmp_path, g_free);
+      g_clear_pointer (&file->path, g_free);
+      return FALSE;
+    }
+  file->buffer = g_malloc (BUFFER_SIZE);
+  return TRUE;
+}
+
+static gboolean
+map_file_flush (MapFile  *file,
+                GError  **error)
+{
+  int saved = 0;
+
+  if (file->used > 0 && !write_all (file->fd, file->buffer, file->used, &saved))
+    {
+      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  file->used = 0;
+  return TRUE;
+}
+
+gboolean
+map_file_write (MapFile     *file,
+                const char  *data,
+                gsize        length,
+                GError     **error)
+{
+  if (G_LIKELY (file->used + length <= BUFFER_SIZE))
+    {
+      memcpy (file->buffer + file->used, data, length);
+      file->used += length;
+      return TRUE;
+    }
+  if (!map_file_flush (file, error))
+    return FALSE;
+  if (length >= BUFFER_SIZE / 2)
+    {
+      int saved = 0;
+
+      if (!write_all (file->fd, data, length, &saved))
+        {
+          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
+                       g_strerror (saved));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  memcpy (file->buffer, data, length);
+  file->used = length;
+  return TRUE;
+}
+
+gboolean
+map_file_commit (MapFile  *file,
+                 GError  **error)
+{
+  int saved = 0;
+
+  if (file->fd < 0)
+    return TRUE;
+  if (!map_file_flush (file, error))
+    {
+      map_file_abort (file);
+      return FALSE;
+    }
+  if (file->direct)
+    {
+      close (file->fd);
+      file->fd = -1;
+      g_clear_pointer (&file->buffer, g_free);
+      return TRUE;
+    }
+  if (fsync (file->fd) != 0)
+    saved = errno;
+  if (close (file->fd) != 0 && saved == 0)
+    saved = errno;
+  file->fd = -1;
+  if (saved == 0 && g_rename (file->tmp_path, file->path) != 0)
+    saved = errno;
+  if (saved != 0)
+    {
+      g_unlink (file->tmp_path);
+      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
+                   g_strerror (saved));
+    }
+  g_clear_pointer (&file->buffer, g_free);
+  return saved == 0;
+}
+
+void
+map_file_abort (MapFile *file)
+{
+  if (file->fd >= 0)
+    {
+      close (file->fd);
+      file->fd = -1;
+      if (!file->direct)
+        g_unlink (file->tmp_path);
+    }
+  g_clear_pointer (&file->buffer, g_free);
+}
+
+void
+map_file_clear (MapFile *file)
+{
+  map_file_abort (file);
+  g_clear_pointer (&file->path, g_free);
+  g_clear_pointer (&file->tmp_path, g_free);
+}
+
+/* ------------------------------------------------------------------ */
+/* A temporary file read back in order                                 */
+
+#define SPILL_BUFFER (1 << 20)
+
+void
+map_spill_init (MapSpill *spill)
+{
+  g_autofree char *name = NULL;
+
+  memset (spill, 0, sizeof *spill);
+  spill->fd = g_file_open_tmp ("cohortscope-map-XXXXXX", &name, NULL);
+  if (spill->fd >= 0)
+    g_unlink (name);
+  else
+    spill->failed = TRUE;
+  spill->buffer = g_malloc (SPILL_BUFFER);
+}
+
+void
+map_spill_add (MapSpill   *spill,
+               const char *data,
+               gsize       length)
+{
+  int saved;
+
+  if (spill->failed)
+    return;
+  if (spill->used + length > SPILL_BUFFER)
+    {
+      if (!write_all (spill->fd, spill->buffer, spill->used, &saved))
+        spill->failed = TRUE;
+      spill->used = 0;
+    }
+  if (length > SPILL_BUFFER)
+    {
+      if (!write_all (spill->fd, data, length, &saved))
+        spill->failed = TRUE;
+      return;
+    }
+  memcpy (spill->buffer + spill->used, data, length);
+  spill->used += length;
+}
+
+gboolean
+map_spill_rewind (MapSpill  *spill,
+                  GError   **error)
+{
+  int saved = EIO;
+
+  if (!spill->failed && spill->used > 0 && !write_all (spill->fd, spill->buffer, spill->used, &saved))
+    spill->failed = TRUE;
+  if (spill->failed || lseek (spill->fd, 0, SEEK_SET) != 0)
+    {
+      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot use a temporary file: %s"),
+                   g_strerror (saved));
+      return FALSE;
+    }
+  spill->used = 0;
+  spill->pos = 0;
+  return TRUE;
+}
+
+const char *
+map_spill_next_line (MapSpill *spill,
+                     gsize    *length)
+{
+  for (;;)
+    {
+      char *start = spill->buffer + spill->pos;
+      char *nl = memchr (start, '\n', spill->used - spill->pos);
+      gssize n;
+
+      if (nl != NULL)
+        {
+          *length = nl - start;
+          *nl = '\0';
+          spill->pos = (nl - spill->buffer) + 1;
+          return start;
+        }
+      /* keep the partial line and read more behind it */
+      memmove (spill->buffer, start, spill->used - spill->pos);
+      spill->used -= spill->pos;
+      spill->pos = 0;
+      do
+        n = read (spill->fd, spill->buffer + spill->used, SPILL_BUFFER - spill->used);
+      while (n < 0 && errno == EINTR);
+      if (n <= 0)
+        {
+          spill->failed |= n < 0;
+          return NULL;   /* lines always end in \n: nothing is left */
+        }
+      spill->used += n;
+    }
+}
+
+void
+map_spill_to_end (MapSpill *spill)
+{
+  if (!spill->failed && lseek (spill->fd, 0, SEEK_END) < 0)
+    spill->failed = TRUE;
+  spill->used = 0;
+  spill->pos = 0;
+}
+
+void
+map_spill_clear (MapSpill *spill)
+{
+  if (spill->fd >= 0)
+    close (spill->fd);
+  spill->fd = -1;
+  g_clear_pointer (&spill->buffer, g_free);
+}
+
+/* ------------------------------------------------------------------ */
+/* Resources                                                           */
+
+struct _CsMappingWriter
+{
+  MapFile                 file;
+  CsMappingOutputFormat   format;
+  guint64                 count;
+  gboolean                committed;
+  GString                *entry;
+  /* provenance */
+  gboolean                provenance;
+  CsMappingProvenanceInfo info;
+  CsMapping              *mapping;
+  GPtrArray              *strings;       /* owned copies behind info */
+  MapSpill                targets;       /* "Type/id\n" of every resource written */
+};
+
+gboolean
+cs_mapping_output_format_parse (const char            *text,
+                                CsMappingOutputFormat *out)
+{
+  if (g_strcmp0 (text, "ndjson") == 0)
+    *out = CS_MAPPING_OUTPUT_NDJSON;
+  else if (g_strcmp0 (text, "transaction") == 0)
+    *out = CS_MAPPING_OUTPUT_TRANSACTION;
+  else if (g_strcmp0 (text, "batch") == 0)
+    *out = CS_MAPPING_OUTPUT_BATCH;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+CsMappingWriter *
+cs_mapping_writer_new (const char             *path,
+                       CsMappingOutputFormat   format,
+                       GError                **error)
+{
+  g_autoptr(CsMappingWriter) self = g_new0 (CsMappingWriter, 1);
+
+  self->format = format;
+  self->entry = g_string_new (NULL);
+  /* the targets of the Provenance, should it be asked for at commit */
+  map_spill_init (&self->targets);
+  if (!map_file_open (&self->file, path, error))
+    return NULL;
+  if (format != CS_MAPPING_OUTPUT_NDJSON)
+    {
+      const char *head = format == CS_MAPPING_OUTPUT_TRANSACTION
+                           ? "{\"resourceType\":\"Bundle\",\"type\":\"transaction\""
+                           : "{\"resourceType\":\"Bundle\",\"type\":\"batch\"";
+
+      if (!map_file_write (&self->file, head, strlen (head), error))
+        return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+cs_mapping_writer_set_provenance (CsMappingWriter               *self,
+                                  const CsMappingProvenanceInfo *info)
+{
+  CsMappingProvenanceInput *inputs = g_new0 (CsMappingProvenanceInput, MAX (info->n_inputs, 1));
+
+  self->strings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < info->n_inputs; i++)
+    {
+      inputs[i].role = g_strdup (info->inputs[i].role);
+      inputs[i].path = g_strdup (info->inputs[i].path);
+      inputs[i].sha256 = g_strdup (info->inputs[i].sha256);
+      g_ptr_array_add (self->strings, (char *) inputs[i].role);
+      g_ptr_array_add (self->strings, (char *) inputs[i].path);
+      g_ptr_array_add (self->strings, (char *) inputs[i].sha256);
+    }
+  g_ptr_array_add (self->strings, inputs);
+  self->info = *info;
+  self->info.inputs = inputs;
+  self->mapping = cs_mapping_ref (info->mapping);
+  self->info.mapping = self->mapping;
+  self->provenance = TRUE;
+}
+
+static gboolean
+write_resource (CsMappingWriter  *self,
+                const char       *type,
+                const char       *id,
+                const char       *json,
+                gsize             length,
+                GError          **error)
+{
+  GString *e = self->entry;
+
+  g_string_truncate (e, 0);
+  if (self->format == CS_MAPPING_OUTPUT_NDJSON)
+    {
+      if (!map_file_write (&self->file, json, length, error) || !map_file_write (&self->file, "\n", 1, error))
+        return FALSE;
+    }
+  else
+    {
+      g_string_append (e, self->count == 0 ? ",\"entry\":[\n{\"resource\":" : ",\n{\"resource\":");
+      if (!map_file_write (&self->file, e->str, e->len, error) || !map_file_write (&self->file, json, length, error))
+        return FALSE;
+      g_string_truncate (e, 0);
+      g_string_append (e, ",\"request\":{\"method\":\"PUT\",\"url\":\"");
+      g_string_append (e, type);
+      g_string_append_c (e, '/');
+      g_string_append (e, id);
+      g_string_append (e, "\"}}");
+      if (!map_file_write (&self->file, e->str, e->len, error))
+        return FALSE;
+    }
+  self->count++;
+  return TRUE;
+}
+
+gboolean
+cs_mapping_writer_add (CsMappingWriter  *self,
+                       const char       *resource_type,
+                       const char       *id,
+                       const char       *json,
+                       gsize             length,
+                       GError          **error)
+{
+  map_spill_add (&self->targets, resource_type, strlen (resource_type));
+  map_spill_add (&self->targets, "/", 1);
+  map_spill_add (&self->targets, id, strlen (id));
+  map_spill_add (&self->targets, "\n", 1);
+  return write_resource (self, resource_type, id, json, length, error);
+}
+
+static gboolean
+emit_provenance_resource (const char  *type,
+                          const char  *id,
+                          GString     *json,
+                          gpointer     user_data,
+                          GError     **error)
+{
+  return write_resource (user_data, type, id, json->str, json->len, error);
+}
+
+gboolean
+cs_mapping_writer_commit (CsMappingWriter  *self,
+                          GError          **error)
+{
+  if (self->provenance && self->count > 0)
+    {
+      if (!map_spill_rewind (&self->targets, error) ||
+          !map_provenance_write (&self->info, &self->targets, emit_provenance_resource, self, error))
+        return FALSE;
+    }
+  if (self->format != CS_MAPPING_OUTPUT_NDJSON)
+    {
+      const char *tail = self->count > 0 ? "\n]}\n" : "}\n";
+
+      if (!map_file_write (&self->file, tail, strlen (tail), error))
+        return FALSE;
+    }
+  if (!map_file_commit (&self->file, error))
+    return FALSE;
+  self->committed = TRUE;
+  return TRUE;
+}
+
+void
+cs_mapping_writer_abort (CsMappingWriter *self)
+{
+  map_file_abort (&self->file);
+}
+
+void
+cs_mapping_writer_free (CsMappingWriter *self)
+{
+  if (self == NULL)
+    return;
+  map_file_clear (&self->file);
+  g_string_free (self->entry, TRUE);
+  map_spill_clear (&self->targets);
+  g_clear_pointer (&self->strings, g_ptr_array_unref);
+  g_clear_pointer (&self->mapping, cs_mapping_unref);
+  g_free (self);
+}
+
+guint64
+cs_mapping_writer_get_count (CsMappingWriter *self)
+{
+  return self->count;
+}
+
+/* ------------------------------------------------------------------ */
+/* Problems                                                            */
+
+struct _CsMappingReport
+{
+  MapSpill spill;      /* CSV lines, without the header */
+  guint64  count;
+  GString *line;
+};
+
+static const char *
+severity_name (CsMappingSeverity severity)
+{
+  return severity == CS_MAPPING_SEVERITY_ERROR ? "error" : "warning";
+}
+
+CsMappingReport *
+cs_mapping_report_new (void)
+{
+  CsMappingReport *self = g_new0 (CsMappingReport, 1);
+
+  map_spill_init (&self->spill);
+  self->line = g_string_new (NULL);
+  return self;
+}
+
+void
+cs_mapping_report_add (CsMappingReport        *self,
+                       const CsMappingProblem *p)
+{
+  GString *l = self->line;
+  char number[32];
+
+  g_string_truncate (l, 0);
+  cs_csv_append_field (l, severity_name (p->severity), ',');
+  g_string_append_c (l, ',');
+  cs_csv_append_field (l, p->input != NULL ? p->input : "", ',');
+  g_string_append_c (l, ',');
+  cs_csv_append_field (l, p->file != NULL ? p->file : "", ',');
+  g_string_append_c (l, ',');
+  if (p->row > 0)
+    {
+      g_snprintf (number, sizeof number, "%" G_GUINT64_FORMAT, p->row);
+      g_string_append (l, number);
+    }
+  g_string_append_c (l, ',');
+  if (p->line > 0)
+    {
+      g_snprintf (number, sizeof number, "%" G_GUINT64_FORMAT, p->line);
+      g_string_append (l, number);
+    }
+  g_string_append_c (l, ',');
+  cs_csv_append_field (l, p->column != NULL ? p->column : "", ',');
+  g_string_append_c (l, ',');
+  cs_csv_append_field (l, p->value != NULL ? p->value : "", ',');
+  g_string_append_c (l, ',');
+  cs_csv_append_field (l, p->resource != NULL ? p->resource : "", ',');
+  g_string_append_c (l, ',');
+  cs_csv_append_field (l, p->element != NULL ? p->element : "", ',');
+  g_string_append_c (l, ',');
+  cs_csv_append_field (l, p->message, ',');
+  g_string_append_c (l, '\n');
+  map_spill_add (&self->spill, l->str, l->len);
+  self->count++;
+}
+
+guint64
+cs_mapping_report_get_count (CsMappingReport *self)
+{
+  return self->count;
+}
+
+gboolean
+cs_mapping_report_write (CsMappingReport  *self,
+                         const char       *path,
+                         GError          **error)
+{
+  static const char header[] = "severity,input,file,row,line,column,value,resource,element,message\n";
+  MapFile file;
+  const char *line;
+  gsize n;
+
+  /* CSV fields may hold line breaks: the lines are copied as they come */
+  if (!map_spill_rewind (&self->spill, error))
+    return FALSE;
+  if (!map_file_open (&file, path, error))
+    return FALSE;
+  if (!map_file_write (&file, header, strlen (header), error))
+    goto fail;
+  while ((line = map_spill_next_line (&self->spill, &n)) != NULL)
+    if (!map_file_write (&file, line, n, error) || !map_file_write (&file, "\n", 1, error))
+      goto fail;
+  map_spill_to_end (&self->spill);
+  if (!map_file_commit (&file, error))
+    goto fail;
+  map_file_clear (&file);
+  return TRUE;
+
+fail:
+  map_spill_to_end (&self->spill);
+  map_file_clear (&file);
+  return FALSE;
+}
+
+void
+cs_mapping_report_free (CsMappingReport *self)
+{
+  if (self == NULL)
+    return;
+  map_spill_clear (&self->spill);
+  g_string_free (self->line, TRUE);
+  g_free (self);
+}
+
+char *
+cs_mapping_problem_to_string (const CsMappingProblem *p)
+{
+  GString *s = g_string_new (p->file != NULL ? p->file : p->input != NULL ? p->input : "");
+
+  if (s->len > 0)
+    g_string_append (s, ": ");
+  if (p->row > 0 && p->line > 0)
+    g_string_append_printf (s, _("row %" PRIu64 " (line %" PRIu64 ")"), p->row, p->line);
+  else if (p->row > 0)
+    g_string_append_printf (s, _("row %" PRIu64), p->row);
+  if (p->column != NULL)
+    {
+      g_string_append_printf (s, p->row > 0 ? _(", column “%s”") : _("column “%s”"), p->column);
+      if (p->value != NULL)
+        g_string_append_printf (s, " (“%s”)", p->value);
+    }
+  if (p->row > 0 || p->column != NULL)
+    g_string_append (s, ": ");
+  if (p->resource != NULL)
+    g_string_append_printf (s, "%s: ", p->resource);
+  g_string_append (s, p->message);
+  if (p->severity == CS_MAPPING_SEVERITY_WARNING)
+    g_string_prepend (s, _("warning: "));
+  return g_string_free (s, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Element provenance                                                  */
+
+struct _CsMappingTrace
+{
+  MapFile           file;
+  CsMappingProgram *program;
+  GString          *out;
+  guint64           count;
+};
+
+CsMappingTrace *
+cs_mapping_trace_new (const char        *path,
+                      CsMappingProgram  *program,
+                      GError           **error)
+{
+  g_autoptr(CsMappingTrace) self = g_new0 (CsMappingTrace, 1);
+  CsMapping *mapping = cs_mapping_program_get_mapping (program);
+  GString *out;
+
+  self->program = cs_mapping_program_ref (program);
+  self->out = out = g_string_new (NULL);
+  if (!map_file_open (&self->file, path, error))
+    return NULL;
+
+  g_string_append (out, "{\"format\":\"cohortscope-trace/1\",\"mapping\":{\"id\":");
+  cs_json_append_escaped (out, cs_mapping_get_id (mapping), -1);
+  g_string_append (out, ",\"version\":");
+  cs_json_append_escaped (out, cs_mapping_get_version (mapping), -1);
+  g_string_append (out, "},\"inputs\":[");
+  for (guint i = 0; i < program->n_inputs; i++)
+    {
+      g_string_append (out, i > 0 ? ",{\"role\":" : "{\"role\":");
+      cs_json_append_escaped (out, cs_mapping_get_input_role (mapping, i), -1);
+      g_string_append (out, ",\"file\":");
+      cs_json_append_escaped (out, program->inputs[i].name, -1);
+      g_string_append (out, ",\"columns\":[");
+      for (guint c = 0; c < program->inputs[i].n_columns; c++)
+        {
+          if (c > 0)
+            g_string_append_c (out, ',');
+          cs_json_append_escaped (out, program->inputs[i].header[c], -1);
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append (out, "],\"resources\":[");
+  if (!map_file_write (&self->file, out->str, out->len, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+gboolean
+cs_mapping_trace_add (CsMappingTrace          *self,
+                      const CsMappingResource *res,
+                      GError                 **error)
+{
+  CsMapping *mapping = cs_mapping_program_get_mapping (self->program);
+  GString *out = self->out;
+
+  g_string_truncate (out, 0);
+  g_string_append (out, self->count > 0 ? ",\n{\"resource\":\"" : "\n{\"resource\":\"");
+  g_string_append (out, res->resource_type);
+  g_string_append_c (out, '/');
+  g_string_append (out, res->id);
+  g_string_append (out, "\",\"template\":");
+  cs_json_append_escaped (out, res->template_name, -1);
+  g_string_append (out, ",\"input\":");
+  cs_json_append_escaped (out, cs_mapping_get_input_role (mapping, res->input), -1);
+  g_string_append_printf (out, ",\"row\":%" G_GUINT64_FORMAT ",\"line\":%" G_GUINT64_FORMAT, res->row, res->line);
+  if (res->column != NULL)
+    {
+      g_string_append (out, ",\"column\":");
+      cs_json_append_escaped (out, res->column, -1);
+    }
+  g_string_append (out, ",\"elements\":[");
+  for (guint i = 0; i < res->n_elements; i++)
+    {
+      const CsMappingElement *el = &res->elements[i];
+
+      g_string_append (out, i > 0 ? ",{\"path\":" : "{\"path\":");
+      cs_json_append_escaped (out, el->path, -1);
+      g_string_append (out, ",\"cells\":[");
+      for (guint c = 0; c < el->n_cells; c++)
+        {
+          const CsMappingCell *cell = &el->cells[c];
+
+          g_string_append (out, c > 0 ? ",{\"input\":" : "{\"input\":");
+          cs_json_append_escaped (out, cs_mapping_get_input_role (mapping, cell->input), -1);
+          g_string_append_printf (out, ",\"row\":%" G_GUINT64_FORMAT ",\"column\":", cell->row);
+          cs_json_append_escaped (out, cs_mapping_program_get_column_name (self->program, cell->input, cell->column),
+                                  -1);
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append (out, "]}");
+  self->count++;
+  return map_file_write (&self->file, out->str, out->len, error);
+}
+
+gboolean
+cs_mapping_trace_commit (CsMappingTrace  *self,
+                         GError         **error)
+{
+  return map_file_write (&self->file, "\n]}\n", 4, error) && map_file_commit (&self->file, error);
+}
+
+void
+cs_mapping_trace_free (CsMappingTrace *self)
+{
+  if (self == NULL)
+    return;
+  map_file_clear (&self->file);
+  g_clear_pointer (&self->program, cs_mapping_program_unref);
+  if (self->out != NULL)
+    g_string_free (self->out, TRUE);
+  g_free (self);
+}
