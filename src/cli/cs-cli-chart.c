@@ -19,6 +19,7 @@
 #include "cs-cli.h"
 #include "cs-filter.h"
 #include "cs-stats.h"
+#include "cs-ucum-display.h"
 
 typedef struct
 {
@@ -44,6 +45,7 @@ typedef struct
   char      *covariates;
   char     **references;
   char      *strata;
+  char      *time_unit;
   gboolean   violin;
   gboolean   no_points;
   gboolean   no_fit;
@@ -51,6 +53,7 @@ typedef struct
   gboolean   no_table;
   gboolean   overlay;
   gboolean   labels;
+  gboolean   no_caption;
 } ChartOptions;
 
 static void
@@ -75,6 +78,7 @@ chart_options_clear (ChartOptions *o)
   g_clear_pointer (&o->covariates, g_free);
   g_clear_pointer (&o->references, g_strfreev);
   g_clear_pointer (&o->strata, g_free);
+  g_clear_pointer (&o->time_unit, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ChartOptions, chart_options_clear)
@@ -90,6 +94,11 @@ typedef struct
   GPtrArray *groups;     /* CsGroups */
   GPtrArray *survival;   /* CsSurvivalInput */
   gboolean   labels;     /* group labels: displays instead of codes */
+  CsTimeScale time_scale;
+  gboolean   time_scale_given;
+  /* the caption's parts (strings kept in strings) */
+  const char *test;      /* the test with n, statistic and p */
+  GString   *variables;  /* "x: …; y: …" */
 } ChartData;
 
 static void
@@ -102,6 +111,8 @@ chart_data_clear (ChartData *d)
   g_clear_pointer (&d->matrices, g_ptr_array_unref);
   g_clear_pointer (&d->groups, g_ptr_array_unref);
   g_clear_pointer (&d->survival, g_ptr_array_unref);
+  if (d->variables != NULL)
+    g_string_free (g_steal_pointer (&d->variables), TRUE);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ChartData, chart_data_clear)
@@ -180,6 +191,36 @@ var_name (const CsVariable *var)
   return var->label != NULL && *var->label ? var->label : var->key;
 }
 
+/* The caption's line of variables: "x: GLCM Contrast (key
+ * original_glcm_Contrast); y: Tumour volume (mm³, UCUM mm3; key volume)" */
+static void
+caption_variable (ChartData        *d,
+                  const char       *role,
+                  const CsVariable *var)
+{
+  g_autofree char *text = cs_variable_caption (role, var);
+
+  if (d->variables->len > 0)
+    g_string_append (d->variables, "; ");
+  g_string_append (d->variables, text);
+}
+
+/* The test of two variables as the `stats` command runs it by default,
+ * in one line for the caption (and the scatter's line) */
+static const char *
+caption_test (ChartData        *d,
+              const CsVariable *x,
+              const CsVariable *y)
+{
+  g_auto(CsAnalysisTest) test = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (!cs_analysis_run_test (d->rows, x, y, cs_analysis_default_method (x, y), FALSE, CS_ANALYSIS_DEFAULT,
+                             &test, &error))
+    return NULL;
+  return d->test = keep_str (d, cs_stats_result_summary (&test.result, CS_STATS_P_THRESHOLD));
+}
+
 /* --------------------------------------------------------------- kinds */
 
 /* Per selected row: 1 when the row is also in overlay. */
@@ -236,6 +277,10 @@ build_scatter (ChartOptions        *o,
   m->title = title_or (o, d, g_strdup_printf ("%s vs %s", var_name (yv), var_name (xv)));
   if (selected != NULL)
     m->selected = overlay_flags (d, selected);
+  caption_variable (d, "x", xv);
+  caption_variable (d, "y", yv);
+  /* the scatter's line names the same test as the caption */
+  m->test = caption_test (d, xv, yv);
 
   if (o->by_key != NULL)
     {
@@ -255,6 +300,7 @@ build_scatter (ChartOptions        *o,
       m->category = group;
       m->category_labels = labels;
       m->legend_title = keep_str (d, g_strdup (var_name (bv)));
+      caption_variable (d, _("colour"), bv);
     }
   return CS_CLI_OK;
 }
@@ -340,6 +386,12 @@ build_box (ChartOptions    *o,
   m->x_label = gv ? keep_str (d, g_strdup (var_name (gv))) : NULL;
   m->title = title_or (o, d, gv ? g_strdup_printf (_("%s by %s"), var_name (nv), var_name (gv))
                                 : g_strdup (var_name (nv)));
+  caption_variable (d, "y", nv);
+  if (gv != NULL)
+    {
+      caption_variable (d, "x", gv);
+      caption_test (d, gv, nv);
+    }
   return CS_CLI_OK;
 }
 
@@ -393,6 +445,14 @@ build_histogram (ChartOptions          *o,
     }
   m->x_label = axis_label (d, v);
   m->title = title_or (o, d, g_strdup (var_name (v)));
+  caption_variable (d, "x", v);
+  {
+    guint n_values = 0;
+
+    for (guint i = 0; i < m->n; i++)
+      n_values += isfinite (m->values[i]);
+    d->test = keep_str (d, g_strdup_printf (_("n = %u with a value"), n_values));
+  }
   return CS_CLI_OK;
 }
 
@@ -448,22 +508,8 @@ build_bar (ChartOptions    *o,
   m->counts_selected = sel;
   m->x_label = keep_str (d, g_strdup (var_name (v)));
   m->title = title_or (o, d, g_strdup (var_name (v)));
+  caption_variable (d, "x", v);
   return CS_CLI_OK;
-}
-
-static char *
-format_p (double p)
-{
-  char buf[32];
-
-  if (!isfinite (p))
-    return g_strdup ("–");
-  if (p < 0.0001)
-    return g_strdup ("< 0.0001");
-  g_ascii_formatd (buf, sizeof buf, p < 0.001 ? "%.1e" : "%.3f", p);
-  if (p < 0.001)
-    g_ascii_formatd (buf, sizeof buf, "%.4f", p);
-  return g_strdup_printf ("= %s", buf);
 }
 
 static int
@@ -527,7 +573,8 @@ build_km (ChartOptions   *o,
     }
 
   if ((status = cs_cli_survival_input (d->store, d->rows, tv, ev, gv, o->split, _("All patients"),
-                                       d->labels ? CS_ANALYSIS_DISPLAY_LABELS : CS_ANALYSIS_DEFAULT,
+                                       (d->labels ? CS_ANALYSIS_DISPLAY_LABELS : CS_ANALYSIS_DEFAULT) |
+                                       CS_ANALYSIS_UNICODE_LABELS,
                                        &input)) != CS_CLI_OK)
     {
       cs_survival_input_free (input);
@@ -537,8 +584,24 @@ build_km (ChartOptions   *o,
   time = input->time;
   event = input->event;
   group = input->groups->group;
-  labels = (const char **) input->groups->labels;
   n_groups = input->groups->n_groups;
+  /* a split's legend names the variable: "JointEntropy ≤ 6.39" */
+  if (split_key != NULL)
+    cs_groups_name_labels (input->groups, var_name (gv));
+  labels = (const char **) input->groups->labels;
+  /* the time scale: --time-unit, else the variable's unit */
+  if (d->time_scale_given)
+    {
+      double factor = cs_time_scale_factor (tv->unit, d->time_scale);
+
+      if (isnan (factor))
+        {
+          cs_cli_error (_("--time-unit: “%s” is in %s, not a unit of time"), tv->key, tv->unit);
+          return CS_CLI_FAILED;
+        }
+      for (guint i = 0; i < input->n; i++)
+        input->time[i] *= factor;
+    }
   if (gv != NULL && o->by_key != NULL && n_groups > 12)
     {
       cs_cli_error (_("--by: “%s” has %u groups; a Kaplan–Meier plot shows at most 12 (use --split for a numeric variable)"),
@@ -560,18 +623,20 @@ build_km (ChartOptions   *o,
   /* Bands for up to three groups; more get too busy to read. */
   m->ci = !o->no_ci && n_shown <= 3;
   m->at_risk_table = !o->no_table;
-  m->x_label = keep_str (d, cs_chart_axis_label (_("Time"), tv->unit != NULL ? tv->unit : "d"));
+  m->x_label = keep_str (d, cs_chart_axis_label (_("Time"), d->time_scale_given ? cs_time_scale_ucum (d->time_scale)
+                                                           : tv->unit != NULL ? tv->unit : "d"));
   m->title = title_or (o, d, gv ? g_strdup_printf (_("Survival by %s"), var_name (gv)) : g_strdup (_("Survival")));
+  caption_variable (d, _("time"), tv);
+  if (ev != NULL)
+    caption_variable (d, _("event"), ev);
+  if (gv != NULL)
+    caption_variable (d, _("groups"), gv);
   if (n_shown >= 2)
     {
       g_autoptr(CsLogrank) lr = cs_stats_logrank (time, event, group, n);
 
-      if (lr != NULL && isfinite (lr->p_value))
-        {
-          g_autofree char *p = format_p (lr->p_value);
-
-          m->subtitle = keep_str (d, g_strdup_printf (_("Log-rank p %s"), p));
-        }
+      if (lr != NULL)
+        m->subtitle = d->test = keep_str (d, cs_stats_logrank_summary (lr, CS_STATS_P_THRESHOLD));
     }
   return CS_CLI_OK;
 }
@@ -664,7 +729,7 @@ build_heatmap (ChartOptions        *o,
 
   row_labels = keep (d, g_new0 (const char *, features->len));
   for (guint i = 0; i < features->len; i++)
-    row_labels[i] = ((CsVariable *) g_ptr_array_index (features, i))->key;
+    row_labels[i] = var_name (g_ptr_array_index (features, i));
   col_labels = keep (d, g_new0 (const char *, clinical->len));
   for (guint j = 0; j < clinical->len; j++)
     col_labels[j] = axis_label (d, g_ptr_array_index (clinical, j));
@@ -679,6 +744,12 @@ build_heatmap (ChartOptions        *o,
   m->order = CS_CHART_ORDER_CLUSTER;
   m->effect_label = method == CS_STATS_METHOD_SPEARMAN ? _("Spearman ρ") : _("Pearson r");
   m->title = title_or (o, d, g_strdup_printf (_("%s vs clinical variables"), o->features));
+  d->test = keep_str (d, g_strdup_printf (_("%s of %u features × %u clinical variables over %u patients; "
+                                            "marked cells: q < 0.05 (Benjamini–Hochberg)"),
+                                          cs_stats_statistic_label (method), features->len, clinical->len,
+                                          d->rows->len));
+  for (guint j = 0; j < clinical->len; j++)
+    caption_variable (d, _("column"), g_ptr_array_index (clinical, j));
 
   if (o->order != NULL)
     {
@@ -762,15 +833,40 @@ build_forest (ChartOptions       *o,
   m->n_rows = cs_chart_forest_rows_from_fit (fit, covs, in->n_covariates, rows);
   m->title = title_or (o, d, g_strdup_printf (_("Hazard ratios, %s"), var_name (cox->time_var)));
   {
-    g_autofree char *lr = format_p (fit->lr_p_value);
-    g_autofree char *ph = format_p (cox->zph->global_p_value);
+    g_autofree char *lr = cs_stats_format_p (fit->lr_p_value, CS_STATS_P_THRESHOLD);
+    g_autofree char *ph = cs_stats_format_p (cox->zph->global_p_value, CS_STATS_P_THRESHOLD);
     g_autofree char *c = isfinite (fit->concordance) ? g_strdup_printf ("%.3f", fit->concordance) : g_strdup ("–");
 
-    m->subtitle = keep_str (d, g_strdup_printf (_("n = %u, %u events; concordance %s; likelihood-ratio p %s; "
-                                                  "proportional hazards p %s"),
+    m->subtitle = keep_str (d, g_strdup_printf (_("n = %u, %u events; concordance %s; likelihood-ratio %s; "
+                                                  "proportional hazards %s"),
                                                 fit->n, fit->n_events, c, lr, ph));
+    d->test = m->subtitle;
   }
+  caption_variable (d, _("time"), cox->time_var);
+  for (guint c = 0; c < in->n_covariates; c++)
+    caption_variable (d, _("covariate"), in->covariates[c].var);
   return CS_CLI_OK;
+}
+
+/* ------------------------------------------------------------- caption */
+
+/* The caption of the chart: test, variables, cohort, sources, today */
+static void
+fill_caption (ChartOptions   *o,
+              ChartData      *d,
+              const char     *title,
+              CsChartCaption *caption)
+{
+  g_autofree char *sources = g_strjoinv (", ", o->sources);
+
+  caption->title = title;
+  caption->test = d->test;
+  caption->variables = d->variables->str;
+  caption->cohort = keep_str (d, cs_chart_caption_cohort (d->rows->len, cs_store_get_n_patients (d->store),
+                                                          o->overlay ? NULL : o->filter));
+  if (o->overlay && o->filter != NULL)
+    caption->cohort = keep_str (d, g_strdup_printf (_("%s; highlighted: %s"), caption->cohort, o->filter));
+  caption->source = keep_str (d, g_steal_pointer (&sources));
 }
 
 /* ---------------------------------------------------------------- main */
@@ -810,6 +906,8 @@ cs_cli_cmd_chart (int    argc,
     { "no-risk-table", 0, 0, G_OPTION_ARG_NONE, &o.no_table, N_("km: no numbers-at-risk table"), NULL },
     { "overlay", 0, 0, G_OPTION_ARG_NONE, &o.overlay, N_("bar, scatter: draw the --filter selection over the whole cohort"), NULL },
     { "labels", 0, 0, G_OPTION_ARG_NONE, &o.labels, N_("Name groups by their display text instead of their code"), NULL },
+    { "time-unit", 0, 0, G_OPTION_ARG_STRING, &o.time_unit, N_("km: times in days, months or years (default: the variable’s unit)"), "UNIT" },
+    { "no-caption", 0, 0, G_OPTION_ARG_NONE, &o.no_caption, N_("No caption (test, variables, cohort, source, date) under the chart"), NULL },
     { NULL }
   };
   g_auto(ChartData) d = { 0 };
@@ -818,6 +916,7 @@ cs_cli_cmd_chart (int    argc,
   g_autoptr(GArray) overlay_rows = NULL;
   CsChartKind kind = CS_CHART_SCATTER;
   CsChartModel model;
+  CsChartCaption caption = { 0 };
   int status = CS_CLI_OK;
 
   if (!cs_cli_parse_options (&argc, &argv, NULL, _("Renders a chart to PNG, SVG or PDF."), entries))
@@ -870,7 +969,14 @@ cs_cli_cmd_chart (int    argc,
       return CS_CLI_USAGE;
     }
 
+  if (o.time_unit != NULL && !cs_time_scale_from_string (o.time_unit, &d.time_scale))
+    {
+      cs_cli_error (_("--time-unit “%s”: use days, months or years"), o.time_unit);
+      return CS_CLI_USAGE;
+    }
+  d.time_scale_given = o.time_unit != NULL;
   d.labels = o.labels;
+  d.variables = g_string_new (NULL);
   d.strings = g_ptr_array_new_with_free_func (g_free);
   d.blocks = g_ptr_array_new_with_free_func (g_free);
   d.matrices = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_corr_matrix_free);
@@ -928,8 +1034,10 @@ cs_cli_cmd_chart (int    argc,
   if (status != CS_CLI_OK)
     return status;
 
-  if (!cs_chart_export (kind, &model, o.dark ? cs_chart_style_dark () : cs_chart_style_light (),
-                        o.output, o.width, o.height, &error))
+  fill_caption (&o, &d, cs_chart_model_title (kind, &model), &caption);
+  if (!cs_chart_export_captioned (kind, &model, o.no_caption ? NULL : &caption,
+                                  o.dark ? cs_chart_style_dark () : cs_chart_style_light (),
+                                  o.output, o.width, o.height, &error))
     {
       cs_cli_error ("%s", error->message);
       return CS_CLI_FAILED;

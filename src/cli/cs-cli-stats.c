@@ -20,6 +20,7 @@
 #include "cs-filter.h"
 #include "cs-json.h"
 #include "cs-stats.h"
+#include "cs-ucum-display.h"
 
 /* ---- shared helpers ------------------------------------------------------ */
 
@@ -765,10 +766,12 @@ cs_cli_cmd_survival (int    argc,
   g_autofree char *by_key = NULL;
   g_autofree char *split = NULL;
   g_autofree char *filter = NULL;
+  g_autofree char *time_unit = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "source", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sources, N_("Bundle/NDJSON file, directory or FHIR base URL (repeatable)"), "S" },
     { "time", 0, 0, G_OPTION_ARG_STRING, &time_key, N_("Time variable (numeric), or a time-to-event variable"), "K" },
+    { "time-unit", 0, 0, G_OPTION_ARG_STRING, &time_unit, N_("Times and medians in days, months or years (default: the variable’s unit)"), "UNIT" },
     { "event", 0, 0, G_OPTION_ARG_STRING, &event_key, N_("Event indicator (boolean or 0/1); not needed with a time-to-event --time"), "K" },
     { "by", 0, 0, G_OPTION_ARG_STRING, &by_key, N_("Group by this variable"), "K" },
     { "split", 0, 0, G_OPTION_ARG_STRING, &split, N_("Split a numeric variable: K:median, K:tertiles or K:NUMBER"), "K:HOW" },
@@ -787,11 +790,19 @@ cs_cli_cmd_survival (int    argc,
   const char * const *labels;
   g_autofree char *split_key = NULL;
   CsVariable *tvar, *evar = NULL, *gvar = NULL;
+  CsTimeScale scale = CS_TIME_SCALE_DAYS;
+  g_autofree char *unit_shown = NULL;
+  const char *unit;
   guint n, n_labels;
   int status;
 
   if (!cs_cli_parse_options (&argc, &argv, NULL, _("Kaplan–Meier estimates and the log-rank test."), entries))
     return CS_CLI_USAGE;
+  if (time_unit != NULL && !cs_time_scale_from_string (time_unit, &scale))
+    {
+      cs_cli_error (_("--time-unit “%s”: use days, months or years"), time_unit);
+      return CS_CLI_USAGE;
+    }
 
   if (time_key == NULL)
     {
@@ -843,6 +854,22 @@ cs_cli_cmd_survival (int    argc,
                                        CS_ANALYSIS_DEFAULT, &input)) != CS_CLI_OK)
     return status;
   n = input->n;
+  /* the time scale: --time-unit, else the variable's own unit */
+  unit = tvar->unit != NULL ? tvar->unit : "d";
+  if (time_unit != NULL)
+    {
+      double factor = cs_time_scale_factor (tvar->unit, scale);
+
+      if (isnan (factor))
+        {
+          cs_cli_error (_("--time-unit: “%s” is in %s, not a unit of time"), tvar->key, tvar->unit);
+          return CS_CLI_FAILED;
+        }
+      for (guint i = 0; i < n; i++)
+        input->time[i] *= factor;
+      unit = cs_time_scale_ucum (scale);
+    }
+  unit_shown = cs_ucum_display (unit);
   time = input->time;
   event = input->event;
   group = input->groups->group;
@@ -858,6 +885,8 @@ cs_cli_cmd_survival (int    argc,
 
       g_string_append (out, "{\"time\":");
       cs_cli_json_string (out, tvar->key);
+      g_string_append (out, ",\"time_unit\":");
+      cs_cli_json_string (out, unit);
       g_string_append (out, ",\"groups\":[");
       for (guint g = 0; g < n_labels; g++)
         {
@@ -904,9 +933,10 @@ cs_cli_cmd_survival (int    argc,
           if (curve->n == 0)
             continue;
           median = format_number (curve->median);
-          g_string_append_printf (out, "%s: n = %u, events = %u, median = %s\n",
-                                  labels[g],
-                                  curve->n, curve->n_events, median);
+          g_string_append_printf (out, "%s: n = %u, events = %u, median = %s%s%s\n",
+                                  labels[g], curve->n, curve->n_events, median,
+                                  isnan (curve->median) || *unit_shown == '\0' ? "" : " ",
+                                  isnan (curve->median) ? "" : unit_shown);
         }
       if (isfinite (lr->chi2))
         {

@@ -38,6 +38,11 @@ struct _CsChartWidget
   guint           *rows;
   guint            n_rows;
 
+  /* the export's caption */
+  char            *caption_test;
+  char            *caption_variables;
+  char            *file_stem;
+
   cairo_surface_t *cache;
   int              cache_width;
   int              cache_height;
@@ -1193,7 +1198,70 @@ cs_chart_widget_export (CsChartWidget  *self,
       g_set_error_literal (error, CS_CHART_ERROR, CS_CHART_ERROR_EMPTY, _("There is no chart to export"));
       return FALSE;
     }
-  return cs_chart_export (self->kind, &self->model, cs_chart_style_light (), path, width, height, error);
+  return cs_chart_widget_export_captioned (self, path, width, height, NULL, NULL, error);
+}
+
+void
+cs_chart_widget_set_caption (CsChartWidget *self,
+                             const char    *test,
+                             const char    *variables,
+                             const char    *file_stem)
+{
+  g_return_if_fail (CS_IS_CHART_WIDGET (self));
+
+  g_free (self->caption_test);
+  self->caption_test = g_strdup (test);
+  g_free (self->caption_variables);
+  self->caption_variables = g_strdup (variables);
+  g_free (self->file_stem);
+  self->file_stem = g_strdup (file_stem);
+}
+
+const char *
+cs_chart_widget_get_file_stem (CsChartWidget *self)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), NULL);
+
+  return self->file_stem != NULL && *self->file_stem != '\0' ? self->file_stem : "chart";
+}
+
+void
+cs_chart_widget_get_caption (CsChartWidget  *self,
+                             const char     *cohort,
+                             const char     *source,
+                             CsChartCaption *caption)
+{
+  g_return_if_fail (CS_IS_CHART_WIDGET (self) && caption != NULL);
+
+  memset (caption, 0, sizeof *caption);
+  caption->title = self->has_model ? cs_chart_model_title (self->kind, &self->model) : NULL;
+  caption->test = self->caption_test;
+  caption->variables = self->caption_variables;
+  caption->cohort = cohort;
+  caption->source = source;
+}
+
+gboolean
+cs_chart_widget_export_captioned (CsChartWidget  *self,
+                                  const char     *path,
+                                  double          width,
+                                  double          height,
+                                  const char     *cohort,
+                                  const char     *source,
+                                  GError        **error)
+{
+  CsChartCaption caption;
+
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), FALSE);
+
+  if (!self->has_model)
+    {
+      g_set_error_literal (error, CS_CHART_ERROR, CS_CHART_ERROR_EMPTY, _("There is no chart to export"));
+      return FALSE;
+    }
+  cs_chart_widget_get_caption (self, cohort, source, &caption);
+  return cs_chart_export_captioned (self->kind, &self->model, &caption, cs_chart_style_light (), path, width, height,
+                                    error);
 }
 
 /* --------------------------------------------------------------- object */
@@ -1207,6 +1275,9 @@ cs_chart_widget_dispose (GObject *object)
   g_clear_pointer (&self->statistics, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
+  g_clear_pointer (&self->caption_test, g_free);
+  g_clear_pointer (&self->caption_variables, g_free);
+  g_clear_pointer (&self->file_stem, g_free);
   g_clear_pointer (&self->point_menu, gtk_widget_unparent);
 
   G_OBJECT_CLASS (cs_chart_widget_parent_class)->dispose (object);

@@ -100,11 +100,35 @@ gboolean      cs_chart_widget_get_focus_cell (CsChartWidget  *self,
 void          cs_chart_widget_set_accessible_label (CsChartWidget *self,
                                                     const char    *label);
 const char   *cs_chart_widget_get_accessible_label (CsChartWidget *self);
-/* Renders the model to a PNG, SVG or PDF file (light style). */
+/* What an export says besides the chart (CsChartCaption): the test ("Spearman
+ * ρ = 0.84, n = 97, p < 0.001") and the variables of this chart, and the
+ * stem of its file name ("km-os-by-jointentropy"); any may be NULL. Kept
+ * until set again or cleared. */
+void          cs_chart_widget_set_caption    (CsChartWidget  *self,
+                                              const char     *test,
+                                              const char     *variables,
+                                              const char     *file_stem);
+/* The stem set with the caption, or "chart" */
+const char   *cs_chart_widget_get_file_stem  (CsChartWidget  *self);
+/* The caption an export carries, with cohort and source (may be NULL) */
+void          cs_chart_widget_get_caption    (CsChartWidget  *self,
+                                              const char     *cohort,
+                                              const char     *source,
+                                              CsChartCaption *caption);
+/* Renders the model to a PNG, SVG or PDF file (light style) with the
+ * caption (test and variables; no cohort or source). */
 gboolean      cs_chart_widget_export         (CsChartWidget  *self,
                                               const char     *path,
                                               double          width,
                                               double          height,
                                               GError        **error);
+/* As cs_chart_widget_export(), the caption naming the cohort and the source. */
+gboolean      cs_chart_widget_export_captioned (CsChartWidget  *self,
+                                                const char     *path,
+                                                double          width,
+                                                double          height,
+                                                const char     *cohort,
+                                                const char     *source,
+                                                GError        **error);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "cs-gui-util.h"
+#include "cs-ucum-display.h"
 
 char *
 cs_gui_format_count (guint64 count)
@@ -83,42 +84,13 @@ cs_gui_format_cell (const CsVariable *var,
     }
 }
 
-const char *
-cs_gui_unit_display (const char *unit)
-{
-  /* UCUM codes people read differently; annotations ("{score}") and the
-   * unity "1" are left out. */
-  if (unit == NULL || unit[0] == '\0' || unit[0] == '{' || g_str_equal (unit, "1"))
-    return NULL;
-  if (g_str_equal (unit, "a"))
-    return _("years");
-  if (g_str_equal (unit, "mo"))
-    return _("months");
-  if (g_str_equal (unit, "wk"))
-    return _("weeks");
-  if (g_str_equal (unit, "d"))
-    return _("days");
-  if (g_str_equal (unit, "h"))
-    return _("hours");
-
-  return unit;
-}
-
 char *
 cs_gui_variable_title (const CsVariable *var)
 {
-  const char *label;
-  const char *unit;
-
   g_return_val_if_fail (var != NULL, NULL);
 
-  label = var->label != NULL && var->label[0] != '\0' ? var->label : var->key;
-  unit = cs_gui_unit_display (var->unit);
-
-  if (unit != NULL)
-    return g_strdup_printf ("%s (%s)", label, unit);
-
-  return g_strdup (label);
+  /* the unit as clinicians write it (cs-ucum-display.h) */
+  return cs_ucum_label (var->label != NULL && var->label[0] != '\0' ? var->label : var->key, var->unit);
 }
 
 gboolean

@@ -20,8 +20,6 @@ void  cs_gui_format_cell  (const CsVariable *var,
                            gsize             buf_len);
 /* "Age at diagnosis (years)": the label with the unit when it has one. */
 char       *cs_gui_variable_title          (const CsVariable *var);
-/* A unit for people: "years" for UCUM "a"; NULL for "1" and annotations. */
-const char *cs_gui_unit_display            (const char       *unit);
 /* FALSE when every patient with a value has the same one. */
 gboolean    cs_gui_variable_is_informative (const CsVariable *var);
 /* The file chooser filter "FHIR JSON and NDJSON" (.json, .ndjson, .jsonl

@@ -14,6 +14,7 @@
 #include "cs-demo.h"
 #include "cs-explore-view.h"
 #include "cs-fhir-load-report.h"
+#include "cs-load-report-dialog.h"
 #include "cs-gui-util.h"
 #include "cs-ingest.h"
 #include "cs-window.h"
@@ -209,100 +210,17 @@ cs_window_add_toast (CsWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
-/* At most this many warnings are listed in the dialog; the CLI prints all. */
-#define MAX_WARNINGS_SHOWN 20
-
-/* "win.show-load-warnings": the open cohort's warnings (files of a folder
- * skipped as not FHIR, values the table could not use) in a dialog. */
-static void
-show_load_warnings_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
-{
-  CsWindow *self = CS_WINDOW (widget);
-  g_autoptr(GString) body = g_string_new (NULL);
-  GPtrArray *warnings;
-  GtkWidget *dialog;
-
-  if (self->store == NULL || (warnings = cs_store_get_warnings (self->store))->len == 0)
-    return;
-
-  for (guint i = 0; i < MIN (warnings->len, MAX_WARNINGS_SHOWN); i++)
-    g_string_append_printf (body, "%s• %s", i > 0 ? "\n" : "", (const char *) g_ptr_array_index (warnings, i));
-  if (warnings->len > MAX_WARNINGS_SHOWN)
-    {
-      guint more = warnings->len - MAX_WARNINGS_SHOWN;
-
-      g_string_append_c (body, '\n');
-      /* Translators: after a list of warnings; cohortscope-cli prints every one */
-      g_string_append_printf (body, ngettext ("…and %u more warning (cohortscope-cli summary prints them all)",
-                                              "…and %u more warnings (cohortscope-cli summary prints them all)",
-                                              more),
-                              more);
-    }
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Warnings About the Open Cohort"), body->str);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* A toast that says how many warnings the load gave, with a Details button
- * that lists them; it stays until dismissed. */
-static void
-toast_load_warnings (CsWindow *self,
-                     CsStore  *store)
-{
-  guint n = cs_store_get_warnings (store)->len;
-  g_autofree char *title = NULL;
-  AdwToast *toast;
-
-  if (n == 0)
-    return;
-  /* Translators: shown after opening files, e.g. when a file of a folder was skipped */
-  title = g_strdup_printf (ngettext ("%u warning while opening", "%u warnings while opening", n), n);
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Details"));
-  adw_toast_set_action_name (toast, "win.show-load-warnings");
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-/* What the server load of the open cohort fetched, left out and cut
- * short (cs-fhir-load-report.h), in a message dialog */
+/* The one Load Report of the open cohort: counts, the server's report and
+ * the warnings grouped (cs-load-report-dialog.c) */
 static void
 show_load_report (CsWindow *self)
 {
-  const CsFhirLoadReport *report = self->store != NULL ? cs_fhir_store_get_load_report (self->store) : NULL;
-  const char *where = self->source_label != NULL ? self->source_label : "";
-  g_autofree char *heading = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *body = NULL;
-  g_auto(GStrv) lines = NULL;
+  CsLoadReportDialog *dialog;
 
-  if (report == NULL)
+  if (self->store == NULL)
     return;
-  /* a paragraph a line: centred lines run together otherwise */
-  text = cs_fhir_load_report_to_string (report);
-  lines = g_strsplit (text, "\n", -1);
-  body = g_strjoinv ("\n\n", lines);
-  if (cs_fhir_load_report_is_complete (report))
-    {
-      /* Translators: heading of the report of a server load; %s names the server */
-      heading = g_strdup_printf (_("Loaded from %s"), where);
-      cs_gui_show_error (GTK_WINDOW (self), heading, body, NULL);
-    }
-  else
-    {
-      /* Translators: heading; %s names the server */
-      heading = g_strdup_printf (_("The Load from %s Is Incomplete"), where);
-      cs_gui_show_error (GTK_WINDOW (self), heading, body,
-                         _("The table shows what was loaded, which may lack patients or values. A search "
-                           "stopped early: the server’s pages kept repeating themselves, or there were more "
-                           "than the limit per search. Ask the server’s administrator, or load a Group or a "
-                           "search that needs fewer pages."));
-    }
+  dialog = cs_load_report_dialog_new (GTK_WINDOW (self), self->store, self->source_label);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -319,7 +237,7 @@ cs_window_toast_opened (CsWindow   *self,
                         const char *where)
 {
   const CsFhirLoadReport *report;
-  guint n_patients, n_resources;
+  guint n_patients, n_resources, n_warnings;
   g_autofree char *patients_str = NULL;
   g_autofree char *resources_str = NULL;
   g_autofree char *patients_part = NULL;
@@ -351,23 +269,29 @@ cs_window_toast_opened (CsWindow   *self,
                                  patients_part, resources_str, where);
     }
 
-  /* A server load says what it fetched and left out (Details); one cut
-   * short says so at once */
-  report = where != NULL && store == self->store ? cs_fhir_store_get_load_report (store) : NULL;
-  if (report != NULL)
+  /* One toast: what was opened, how many warnings, and Details opening
+   * the Load Report (what a server load fetched and left out, the
+   * warnings grouped); a load cut short opens the report at once */
+  report = store == self->store ? cs_fhir_store_get_load_report (store) : NULL;
+  n_warnings = cs_store_get_warnings (store)->len;
+  if (report != NULL || n_warnings > 0)
     {
-      AdwToast *toast = adw_toast_new (message);
+      g_autofree char *title = n_warnings == 0 ? g_strdup (message)
+        /* Translators: "Opened 31 patients and 1,234 resources · 3 warnings" */
+        : g_strdup_printf (ngettext ("%s · %u warning", "%s · %u warnings", n_warnings), message, n_warnings);
+      AdwToast *toast = adw_toast_new (title);
 
       adw_toast_set_button_label (toast, _("_Details"));
       adw_toast_set_action_name (toast, "win.show-load-report");
+      /* warnings stay until dismissed */
+      if (n_warnings > 0)
+        adw_toast_set_timeout (toast, 0);
       cs_window_add_toast_full (self, toast);
-      if (!cs_fhir_load_report_is_complete (report))
+      if (report != NULL && !cs_fhir_load_report_is_complete (report))
         show_load_report (self);
-      toast_load_warnings (self, store);
       return;
     }
   cs_window_add_toast (self, message);
-  toast_load_warnings (self, store);
 }
 
 static void
@@ -381,10 +305,10 @@ set_store (CsWindow   *self,
   g_free (self->source_label);
   self->source_label = g_strdup (label);
   g_clear_pointer (&self->source_url, g_free);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-load-report",
-                                 store != NULL && cs_fhir_store_get_load_report (store) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-load-report", store != NULL);
 
   cs_cohort_view_set_store (self->cohort_view, store);
+  cs_explore_view_set_context (self->explore_view, NULL, label);
   cs_explore_view_set_store (self->explore_view, store);
   cs_cohort_builder_set_store (CS_COHORT_BUILDER (gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view),
                                                                           CS_TYPE_COHORT_BUILDER)), store);
@@ -832,6 +756,28 @@ show_view_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/* "win.cohort-action": the cohort filter's shortcuts (Ctrl+Z, Ctrl+Shift+Z,
+ * Ctrl+S, Ctrl+Shift+G; Ctrl+E is win.focus-filter) wherever the focus is, the header bar
+ * included after a dialog closed: the builder's own bindings catch them
+ * only with the focus inside it. The filter.* action named by the
+ * parameter runs on the builder; one that needs its page shows it. */
+static void
+cohort_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
+  g_autofree char *full = g_strconcat ("filter.", name, NULL);
+
+  if (builder == NULL || self->store == NULL)
+    return;
+  if (g_str_equal (name, "focus-expression"))
+    adw_view_stack_set_visible_child_name (self->view_stack, "cohort");
+  gtk_widget_activate_action (builder, full, NULL);
+}
+
 static void
 cs_window_unrealize (GtkWidget *widget)
 {
@@ -933,7 +879,17 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.focus-filter", NULL, focus_filter_action);
-  gtk_widget_class_install_action (widget_class, "win.show-load-warnings", NULL, show_load_warnings_action);
+  gtk_widget_class_install_action (widget_class, "win.cohort-action", "s", cohort_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.cohort-action", "s", "undo");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.cohort-action", "s", "redo");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.cohort-action", "s", "redo");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.cohort-action", "s", "save");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.cohort-action", "s", "upload-group");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_G, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.cohort-action", "s", "upload-group");
   gtk_widget_class_install_action (widget_class, "win.show-load-report", NULL, show_load_report_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-loading", NULL);
@@ -953,8 +909,14 @@ on_cohort_selection_changed (CsWindow *self)
   GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
 
   if (builder != NULL)
-    cs_explore_view_set_selection (self->explore_view,
-                                   cs_cohort_builder_get_selection (CS_COHORT_BUILDER (builder)));
+    {
+      CsFilterState *state = cs_cohort_builder_get_filter_state (CS_COHORT_BUILDER (builder));
+
+      cs_explore_view_set_context (self->explore_view, state != NULL ? cs_filter_state_get_text (state) : NULL,
+                                   self->source_label);
+      cs_explore_view_set_selection (self->explore_view,
+                                     cs_cohort_builder_get_selection (CS_COHORT_BUILDER (builder)));
+    }
 }
 
 static void

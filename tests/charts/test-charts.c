@@ -1254,7 +1254,7 @@ test_axis_label (void)
   static const struct { const char *unit, *expected; } cases[] = {
     { "mm3", "Volume (mm³)" }, { "kg/m2", "Volume (kg/m²)" }, { "mm-1", "Volume (mm⁻¹)" },
     { "a", "Volume (years)" }, { "{count}", "Volume" }, { NULL, "Volume" }, { "", "Volume" },
-    { "1", "Volume" }, { "HU", "Volume (HU)" }, { "10*3/uL", "Volume (10*3/uL)" },
+    { "1", "Volume" }, { "HU", "Volume (HU)" }, { "10*3/uL", "Volume (10³/µL)" }, { "Cel", "Volume (°C)" },
     { "[hnsf'U]", "Volume (HU)" }, { "[hnsf'U]2", "Volume (HU²)" }, { "/mm", "Volume (/mm)" },
   };
 
@@ -1728,6 +1728,86 @@ test_forest (void)
   }
 }
 
+/* The caption's text, the SVG's <title>/<desc> and the file names */
+static void
+test_caption (void)
+{
+  const CsChartCaption caption = {
+    .title = "Survival by JointEntropy",
+    .test = "Log-rank χ² = 12.3, df = 1, n = 113, p < 0.001",
+    .variables = "time: Overall survival (months, UCUM mo; key os)",
+    .cohort = "113 of 400 patients: stage IIIA/IIIB & age 55–75",
+    .source = "lung1.ndjson",
+    .date = "2026-12-07",
+  };
+  const CsChartCaption partial = { .cohort = "All 3 patients", .date = "" };
+  g_autofree char *all = cs_chart_caption_cohort (400, 400, NULL);
+  g_autofree char *some = cs_chart_caption_cohort (113, 400, "");
+  g_autofree char *filtered = cs_chart_caption_cohort (113, 400, "stage IIIA/IIIB and age 55–75");
+  g_autofree char *text = cs_chart_caption_text (&caption);
+  g_autofree char *partial_text = cs_chart_caption_text (&partial);
+  g_autofree char *dir = g_dir_make_tmp ("cs-caption-XXXXXX", NULL);
+  g_autofree char *svg_path = g_build_filename (dir, "km.svg", NULL);
+  g_autofree char *pdf_path = g_build_filename (dir, "km.pdf", NULL);
+  g_autofree char *png_path = g_build_filename (dir, "km.png", NULL);
+  g_autofree char *svg = NULL;
+  g_autoptr(GError) error = NULL;
+  KmData km;
+
+  g_assert_cmpstr (all, ==, "All 400 patients");
+  g_assert_cmpstr (some, ==, "113 of 400 patients");
+  g_assert_cmpstr (filtered, ==, "113 of 400 patients: stage IIIA/IIIB and age 55–75");
+  g_assert_cmpstr (text, ==,
+                   "Log-rank χ² = 12.3, df = 1, n = 113, p < 0.001\n"
+                   "time: Overall survival (months, UCUM mo; key os)\n"
+                   "113 of 400 patients: stage IIIA/IIIB & age 55–75 · Source: lung1.ndjson · 2026-12-07");
+  g_assert_cmpstr (partial_text, ==, "All 3 patients");
+  g_assert_cmpfloat (cs_chart_caption_height (&caption, NULL, 960), >, 3 * 10.0);
+  /* narrower: the lines wrap */
+  g_assert_cmpfloat (cs_chart_caption_height (&caption, NULL, 200), >, cs_chart_caption_height (&caption, NULL, 960));
+  g_assert_cmpfloat (cs_chart_caption_height (NULL, NULL, 960), ==, 0);
+
+  /* the SVG keeps the caption as text, escaped */
+  km_data_init (&km);
+  g_assert_true (cs_chart_export_captioned (CS_CHART_KM, &km.model, &caption, NULL, svg_path, 640, 480, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+  g_assert_nonnull (strstr (svg, "<title>Survival by JointEntropy</title>"));
+  g_assert_nonnull (strstr (svg, "<desc>Log-rank χ² = 12.3, df = 1, n = 113, p &lt; 0.001\n"));
+  g_assert_nonnull (strstr (svg, "stage IIIA/IIIB &amp; age 55–75 · Source: lung1.ndjson · 2026-12-07</desc>"));
+  /* inside the root element, after its opening tag */
+  g_assert_true (strstr (svg, "<svg") < strstr (svg, "<title>"));
+  g_assert_true (cs_chart_export_captioned (CS_CHART_KM, &km.model, &caption, NULL, pdf_path, 640, 480, &error));
+  g_assert_no_error (error);
+  g_assert_true (cs_chart_export_captioned (CS_CHART_KM, &km.model, &caption, NULL, png_path, 640, 480, &error));
+  g_assert_no_error (error);
+  g_remove (svg_path);
+  g_remove (pdf_path);
+  g_remove (png_path);
+  g_rmdir (dir);
+}
+
+static void
+test_file_name (void)
+{
+  static const struct { const char *kind, *subject, *relation, *other, *ext, *expected; } cases[] = {
+    { "km", "os", "by", "JointEntropy", "pdf", "km-os-by-jointentropy.pdf" },
+    { "scatter", "Age at diagnosis (years)", "vs", "Volume (mm³)", ".svg", "scatter-age-at-diagnosis-years-vs-volume-mm.svg" },
+    { "histogram", "ldh", "by", NULL, "png", "histogram-ldh.png" },
+    { "box", "Größe", "by", "", "png", "box-grosse.png" },
+    { NULL, "—", NULL, NULL, "png", "chart.png" },
+    { "heatmap", "original_shape_*", "vs", "clinical", NULL, "heatmap-original-shape-vs-clinical" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = cs_chart_file_name (cases[i].kind, cases[i].subject, cases[i].relation,
+                                                  cases[i].other, cases[i].ext);
+
+      g_assert_cmpstr (name, ==, cases[i].expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1764,6 +1844,8 @@ main (int   argc,
   g_test_add_func ("/charts/forest", test_forest);
   g_test_add_func ("/charts/empty-and-errors", test_empty_and_errors);
   g_test_add_func ("/charts/extreme-values", test_extreme_values);
+  g_test_add_func ("/charts/caption", test_caption);
+  g_test_add_func ("/charts/file-name", test_file_name);
 
   ret = g_test_run ();
 

@@ -134,6 +134,54 @@ with tempfile.TemporaryDirectory() as tmp:
         else:
             failures.append("%s: not written" % p)
 
+    # labels unique among the variables, radiomics ones by class and feature
+    import json
+    variables = json.loads(run(["variables"] + src + ["--json"]).stdout or "[]")
+    labels = [v["label"].casefold() for v in variables]
+    if len(set(labels)) != len(labels):
+        failures.append("variables: labels shared: %r" % sorted(l for l in set(labels) if labels.count(l) > 1))
+    by_key = {v["key"]: v["label"] for v in variables}
+    if by_key.get("original_shape_meshvolume") != "Shape Mesh Volume":
+        failures.append("variables: original_shape_meshvolume is labelled %r"
+                        % by_key.get("original_shape_meshvolume"))
+
+    # the caption: drawn under the chart and kept as text in the SVG's
+    # <title> and <desc> (cairo writes the drawn text as glyphs)
+    ns = "{http://www.w3.org/2000/svg}"
+    env_date = dict(os.environ, SOURCE_DATE_EPOCH="1780000000")
+    for args, title, needles in [
+        (["--kind", "scatter", "--x", "original_shape_meshvolume", "--y", "original_shape_sphericity",
+          "--filter", "age_at_diagnosis >= 60"],
+         "Shape Sphericity vs Shape Mesh Volume",
+         ["Spearman ρ = ", "n = ", "p ", "x: Shape Mesh Volume (mm³, UCUM mm3; key original_shape_meshvolume)",
+          "of 120 patients: age_at_diagnosis >= 60", "Source: " + demo, "2026-05-28"]),
+        (["--kind", "km", "--time", "survival_time", "--event", "deceased", "--split",
+          "original_shape_meshvolume:median", "--time-unit", "months"],
+         "Survival by Shape Mesh Volume",
+         ["Log-rank χ² = ", "df = 1", "All 120 patients", "groups: Shape Mesh Volume"]),
+        (["--kind", "histogram", "--x", "age_at_diagnosis"], None, ["n = ", "with a value"]),
+    ]:
+        out = os.path.join(tmp, "caption.svg")
+        proc = subprocess.run([CLI, "chart"] + src + args + ["-o", out], capture_output=True, text=True,
+                              timeout=120, env=env_date)
+        if proc.returncode != 0:
+            failures.append("chart %s: exit %d: %s" % (" ".join(args), proc.returncode, proc.stderr.strip()))
+            continue
+        root = ET.parse(out).getroot()
+        t, desc = root.find(ns + "title"), root.find(ns + "desc")
+        if desc is None or (title is not None and (t is None or t.text != title)):
+            failures.append("chart %s: SVG title %r, desc %r" % (" ".join(args), t is not None and t.text,
+                                                                desc is not None and desc.text))
+            continue
+        for needle in needles:
+            if needle not in desc.text:
+                failures.append("chart %s: caption %r lacks %r" % (" ".join(args), desc.text, needle))
+    # --no-caption: no metadata, no caption
+    out = os.path.join(tmp, "bare.svg")
+    run(["chart"] + src + ["--kind", "histogram", "--x", "age_at_diagnosis", "--no-caption", "-o", out])
+    if os.path.exists(out) and ET.parse(out).getroot().find(ns + "desc") is not None:
+        failures.append("--no-caption: the SVG still has a <desc>")
+
     # what does not fit these data: exit 1 with a message naming the variable
     for args, needle in [
         (["--kind", "scatter", "--x", "no_such_var", "--y", "age_at_diagnosis",
@@ -163,6 +211,8 @@ with tempfile.TemporaryDirectory() as tmp:
         (["--kind", "km", "--time", "os", "--overlay", "--filter", "ldh > 1",
           "-o", os.path.join(tmp, "x.png")], "--overlay"),
         (["--kind", "forest", "--time", "os", "-o", os.path.join(tmp, "x.png")], "--covariates"),
+        (["--kind", "km", "--time", "os", "--time-unit", "fortnights", "-o", os.path.join(tmp, "x.png")],
+         "--time-unit"),
         (["--kind", "forest", "--time", "os", "--covariates", "stage_group", "--reference", "gender=male",
           "-o", os.path.join(tmp, "x.png")], "gender"),
     ]:

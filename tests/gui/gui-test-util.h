@@ -41,6 +41,8 @@ gboolean    test_window_loaded    (gpointer             window);
 
 /* The first AdwMessageDialog among the toplevel windows, or NULL. */
 AdwMessageDialog *test_find_message_dialog (void);
+/* The first toplevel window of type (a dialog), or NULL */
+gpointer          test_find_toplevel_of_type (GType type);
 
 /* The first widget below root (root included) with this name, or whose
  * action is action; NULL for none. */

@@ -130,7 +130,7 @@ test_chart_descriptions (void)
   g_assert_true (cs_explore_view_show_survival (explore, "os", "stage_group", NULL));
   assert_description_is_chart (km, "Kaplan–Meier curves of ");
   assert_description_is_chart (km, "median survival");
-  assert_description_is_chart (km, "Log-rank p = ");
+  assert_description_is_chart (km, "Log-rank χ² = ");
 
   /* the dashboard: counts of the cohort, which follow a filter */
   g_assert_nonnull (mini);

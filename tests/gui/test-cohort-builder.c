@@ -147,6 +147,16 @@ test_bar_click (void)
   chips = _cs_cohort_builder_get_chips (builder);
   g_assert_cmpuint (g_list_length (chips), ==, 1);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (chips->data), ==, expr);
+  /* it reads as the bars do: the label and the level's display */
+  {
+    CsVariable *stage = cs_store_lookup_variable (cs_window_get_store (window), "stage_group");
+    const CsLevel *level = g_ptr_array_index (stage->levels, cs_variable_find_level (stage, "IV"));
+    g_autofree char *expected_label = g_strdup_printf ("%s: %s", stage->label,
+                                                       level->display != NULL ? level->display : level->code);
+    GtkWidget *label = gtk_widget_get_first_child (gtk_button_get_child (GTK_BUTTON (chips->data)));
+
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, expected_label);
+  }
   g_list_free (chips);
 
   /* The advanced text is the canonical filter */
@@ -310,6 +320,63 @@ press_key (GtkWidget *widget,
         }
     }
   g_assert_not_reached ();
+}
+
+/* Runs the window's own shortcut for keyval + modifiers (the class
+ * bindings of CsWindow, which see every key of the window whatever has the
+ * focus); FALSE when the window has none. */
+static gboolean
+window_shortcut (guint           keyval,
+                 GdkModifierType modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, modifiers);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                 GTK_WIDGET (window), gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+/* Ctrl+Z, Ctrl+Shift+Z and Ctrl+E work with the focus in the header bar
+ * (where it lands after a dialog closes), not only inside the builder */
+static void
+test_shortcuts_from_header_bar (void)
+{
+  CsFilterState *state = cs_cohort_builder_get_filter_state (builder);
+  GtkWidget *menu_button = test_find_of_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  const char *expr = "gender = \"female\"";
+
+  clear_filter ();
+  g_assert_true (cs_filter_state_set_text (state, expr, NULL, NULL));
+  wait_for_count (evaluate_count (expr));
+  g_assert_nonnull (menu_button);
+  g_assert_nonnull (gtk_widget_get_ancestor (menu_button, ADW_TYPE_HEADER_BAR));
+  gtk_widget_grab_focus (menu_button);
+
+  g_assert_true (window_shortcut (GDK_KEY_z, GDK_CONTROL_MASK));
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "");
+  wait_for_count (400);
+  g_assert_true (window_shortcut (GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK));
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, expr);
+  wait_for_count (evaluate_count (expr));
+  g_assert_true (window_shortcut (GDK_KEY_e, GDK_CONTROL_MASK));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (_cs_cohort_builder_get_expression_entry (builder)))
+                 || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                            GTK_WIDGET (_cs_cohort_builder_get_expression_entry (builder))));
+  clear_filter ();
 }
 
 static void
@@ -637,13 +704,18 @@ test_coverage (void)
   checks = all_of_type (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON);
   g_assert_cmpuint (checks->len, ==, cs_store_get_n_variables (cs_window_get_store (window)));
 
-  /* death_date: 268 of the 400 demo patients */
+  /* death_date: 268 of the 400 demo patients; the tooltip names the
+   * variable fully (label, key, codes, unit) */
   for (guint i = 0; i < checks->len; i++)
-    if (g_strcmp0 (gtk_widget_get_tooltip_text (checks->pdata[i]), "death_date") == 0)
-      {
-        death = g_strdup (cell (grid, 2, (int) i));
-        gtk_check_button_set_active (checks->pdata[i], TRUE);
-      }
+    {
+      const char *tooltip = gtk_widget_get_tooltip_text (checks->pdata[i]);
+      const char *key = tooltip != NULL ? strstr (tooltip, "\nKey: death_date") : NULL;
+
+      if (key == NULL || (key[strlen ("\nKey: death_date")] != '\n' && key[strlen ("\nKey: death_date")] != '\0'))
+        continue;
+      death = g_strdup (cell (grid, 2, (int) i));
+      gtk_check_button_set_active (checks->pdata[i], TRUE);
+    }
   g_assert_cmpstr (death, ==, "67% (268)");
 
   /* Keep complete cases: the ticked variable must have a value */
@@ -746,6 +818,7 @@ main (int   argc,
   g_test_add_func ("/gui/cohort-builder/expression", test_expression);
   g_test_add_func ("/gui/cohort-builder/saved", test_saved);
   g_test_add_func ("/gui/cohort-builder/keyboard", test_keyboard);
+  g_test_add_func ("/gui/cohort-builder/shortcuts-from-header-bar", test_shortcuts_from_header_bar);
   g_test_add_func ("/gui/cohort-builder/cards", test_cards);
   g_test_add_func ("/gui/cohort-builder/picker", test_picker);
   g_test_add_func ("/gui/cohort-builder/members", test_members);

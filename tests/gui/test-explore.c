@@ -353,7 +353,11 @@ test_survival (void)
   g_assert_true (cs_explore_view_show_survival (view, "os", "age_at_diagnosis", "65"));
   m = cs_chart_widget_get_model (km);
   g_assert_cmpuint (m->n_groups, ==, 2);
-  g_assert_cmpstr (m->groups[0].label, ==, "≤ 65");
+  /* the legend names the variable */
+  g_assert_true (g_str_has_suffix (m->groups[0].label, " ≤ 65"));
+  g_assert_true (g_str_has_prefix (m->groups[0].label, cs_store_lookup_variable (store, "age_at_diagnosis")->label));
+  /* medians with their unit */
+  g_assert_nonnull (strstr (_cs_explore_view_get_survival_text (view), " months"));
 }
 
 static void
@@ -378,6 +382,39 @@ test_exports (void)
       g_assert_cmpint (g_stat (path, &st), ==, 0);
       g_assert_cmpint (st.st_size, >, 1000);
     }
+
+  /* the caption: the side panel's test, the variables, the cohort and the
+   * source, kept as text in the SVG; a file name saying what it shows */
+  {
+    g_autofree char *svg_path = g_build_filename (tmp_dir, "captioned.svg", NULL);
+    g_autofree char *svg = NULL;
+    CsStatsResult result;
+    g_autofree char *summary = NULL;
+    g_autofree char *escaped = NULL;
+
+    g_assert_true (_cs_explore_view_get_pair_result (view, &result));
+    summary = cs_stats_result_summary (&result, CS_STATS_P_THRESHOLD);
+    escaped = g_markup_escape_text (summary, -1);
+    g_assert_true (g_str_has_prefix (summary, "Spearman ρ = "));
+    g_assert_cmpstr (((const CsChartScatterModel *) cs_chart_widget_get_model (pair))->test, ==, summary);
+    g_assert_cmpstr (cs_chart_widget_get_file_stem (pair), ==,
+                     "scatter-age-at-diagnosis-vs-original-shape-voxelvolume");
+    cs_explore_view_set_context (view, "age_at_diagnosis >= 40", "Demo cohort");
+    g_assert_true (cs_chart_widget_export_captioned (pair, svg_path, 800, 600, "9 of 10 patients: age_at_diagnosis >= 40",
+                                                     "Demo cohort", &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
+    g_assert_nonnull (strstr (svg, escaped));
+    g_assert_nonnull (strstr (svg, "x: "));
+    g_assert_nonnull (strstr (svg, "key original_shape_voxelvolume"));
+    g_assert_nonnull (strstr (svg, "9 of 10 patients: age_at_diagnosis &gt;= 40 · Source: Demo cohort"));
+    {
+      g_autofree char *cohort = cs_explore_view_dup_cohort_text (view);
+
+      g_assert_nonnull (strstr (cohort, "patients: age_at_diagnosis >= 40"));
+    }
+    cs_explore_view_set_context (view, NULL, NULL);
+  }
 
   g_assert_true (cs_explore_view_write_data_csv (view, csv_path, &error));
   g_assert_no_error (error);

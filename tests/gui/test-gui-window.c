@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "cs-cohort-view.h"
+#include "cs-load-report-dialog.h"
 #include "cs-patient-detail.h"
 #include "cs-gui-util.h"
 #include "cs-patient-list-model.h"
@@ -392,8 +393,11 @@ test_error (void)
   g_unlink (bad_path);
 }
 
+
+
 /* A folder with a file that is not FHIR opens; the warning naming the file
- * is behind the toast's Details button (win.show-load-warnings). */
+ * is in the Load Report behind the toast's Details button and the Open
+ * menu (win.show-load-report), grouped as a file skipped. */
 static void
 test_load_warnings (void)
 {
@@ -402,8 +406,8 @@ test_load_warnings (void)
   g_autofree char *log = g_build_filename (dir, "log.ndjson", NULL);
   const char *paths[] = { dir, NULL };
   GPtrArray *warnings;
-  GtkWindow *dialog;
-  const char *body;
+  CsLoadReportDialog *dialog;
+  g_autofree char *body = NULL;
 
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (patients, "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n", -1, NULL));
@@ -416,15 +420,19 @@ test_load_warnings (void)
   warnings = cs_store_get_warnings (cs_window_get_store (window));
   g_assert_cmpuint (warnings->len, ==, 1);
 
+  g_assert_null (test_find_toplevel_of_type (CS_TYPE_LOAD_REPORT_DIALOG));
   g_assert_null (find_message_dialog ());
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-load-warnings", NULL));
-  dialog = find_message_dialog ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-load-report", NULL));
+  dialog = CS_LOAD_REPORT_DIALOG (test_find_toplevel_of_type (CS_TYPE_LOAD_REPORT_DIALOG));
   g_assert_nonnull (dialog);
-  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
-  g_test_message ("warnings dialog: %s", body);
-  g_assert_true (g_str_has_prefix (body, "• skipped a file that is not FHIR: "));
+  body = cs_load_report_dialog_dup_text (dialog);
+  g_test_message ("load report: %s", body);
+  g_assert_true (g_str_has_prefix (body, "1 patient, 1 resource, 1 warning\n"));
+  g_assert_nonnull (strstr (body, "\nFiles skipped (1)\n• skipped a file that is not FHIR: "));
   g_assert_nonnull (strstr (body, "log.ndjson: byte 0: the object has no resourceType"));
-  gtk_window_destroy (dialog);
+  g_assert_cmpuint (cs_load_report_dialog_get_n_groups (dialog), ==, 1);
+  test_maybe_screenshot (GTK_WINDOW (dialog), "load-report");
+  gtk_window_destroy (GTK_WINDOW (dialog));
 
   g_unlink (patients);
   g_unlink (log);

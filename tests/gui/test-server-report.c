@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cs-fhir-client.h"
+#include "cs-load-report-dialog.h"
 #include "cs-server-load.h"
 #include "cs-server-profile.h"
 #include "cs-window.h"
@@ -100,26 +101,29 @@ load_from (const char *name,
   test_wait_until (test_window_loaded, window);
 }
 
+
+
 static void
 test_bare_metadata (void)
 {
   GtkWidget *details;
-  AdwMessageDialog *dialog;
-  const char *body;
+  CsLoadReportDialog *dialog;
+  g_autofree char *body = NULL;
 
   load_from ("Bare server", "bare");
   g_assert_nonnull (cs_window_get_store (window));
   g_assert_cmpuint (cs_store_get_n_resources (cs_window_get_store (window)), ==, 4);
   /* complete: no dialog of its own, Details on the toast */
   g_assert_null (test_find_message_dialog ());
+  g_assert_null (test_find_toplevel_of_type (CS_TYPE_LOAD_REPORT_DIALOG));
   details = test_find_widget (GTK_WIDGET (window), NULL, "win.show-load-report");
   g_assert_nonnull (details);
   g_signal_emit_by_name (details, "clicked");
-  dialog = test_find_message_dialog ();
+  dialog = CS_LOAD_REPORT_DIALOG (test_find_toplevel_of_type (CS_TYPE_LOAD_REPORT_DIALOG));
   g_assert_nonnull (dialog);
-  body = adw_message_dialog_get_body (dialog);
-  g_test_message ("%s\n%s", adw_message_dialog_get_heading (dialog), body);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Loaded from Bare server");
+  body = cs_load_report_dialog_dup_text (dialog);
+  g_test_message ("%s", body);
+  g_assert_nonnull (strstr (body, "\nFrom the Server\n"));
   g_assert_nonnull (strstr (body, "declares no type of the Patient compartment"));
   g_assert_nonnull (strstr (body, "Loaded: Patient 2, Observation 2."));
   g_assert_nonnull (strstr (body, "Searched, none on the server: Condition."));
@@ -131,17 +135,17 @@ test_bare_metadata (void)
 static void
 test_stalled_paging (void)
 {
-  AdwMessageDialog *dialog;
-  const char *body;
+  CsLoadReportDialog *dialog;
+  g_autofree char *body = NULL;
 
   load_from ("Stalling server", "stall");
   /* what was loaded is shown, and the dialog says it is incomplete */
   g_assert_cmpuint (cs_store_get_n_patients (cs_window_get_store (window)), ==, 2);
-  dialog = test_find_message_dialog ();
+  dialog = CS_LOAD_REPORT_DIALOG (test_find_toplevel_of_type (CS_TYPE_LOAD_REPORT_DIALOG));
   g_assert_nonnull (dialog);
-  body = adw_message_dialog_get_body (dialog);
-  g_test_message ("%s\n%s", adw_message_dialog_get_heading (dialog), body);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Load from Stalling server Is Incomplete");
+  body = cs_load_report_dialog_dup_text (dialog);
+  g_test_message ("%s", body);
+  g_assert_nonnull (strstr (body, "\nFrom the Server: Incomplete\n"));
   g_assert_nonnull (strstr (body, "stall/Patient?_count=1000 stopped after 4 pages"));
   g_assert_nonnull (strstr (body, "The offline copy was not updated"));
   gtk_window_destroy (GTK_WINDOW (dialog));

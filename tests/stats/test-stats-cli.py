@@ -246,6 +246,21 @@ try:
     if out['logrank']['df'] != len(labels) - 1:
         fail('logrank df %r' % out['logrank'])
 
+    # --time-unit: the same curves in years (UCUM a = 365.25 d), the unit named
+    years = json.loads(run('survival', *src, '--time', 'survival_time', '--event', 'deceased',
+                           '--by', 'stage_group', '--json', '--time-unit', 'years'))
+    if out.get('time_unit') != 'd' or years.get('time_unit') != 'a':
+        fail('survival time_unit %r / %r' % (out.get('time_unit'), years.get('time_unit')))
+    for g, gy in zip(out['groups'], years['groups']):
+        if g['median'] is not None and abs(gy['median'] * 365.25 - g['median']) > 1e-9 * max(1, g['median']):
+            fail('survival median in years for %s: %r vs %r days' % (g['label'], gy['median'], g['median']))
+    if abs(years['logrank']['chi2'] - out['logrank']['chi2']) > 1e-9:
+        fail('log-rank changed with the time unit')
+    text = run('survival', *src, '--time', 'survival_time', '--event', 'deceased', '--time-unit', 'months')
+    if ' months' not in text:
+        fail('survival --time-unit months: no unit in %r' % text)
+    run('survival', *src, '--time', 'survival_time', '--event', 'deceased', '--time-unit', 'weeks', expect=2)
+
     rscript = shutil.which('Rscript')
     if rscript:
         data = os.path.join(tmp, 'surv.csv')

@@ -136,6 +136,9 @@ def main():
     variables = json.loads(run("variables", "--source", synthea, "--json")[0])
     check(summary["variables"] == len(variables), "synthea: variables count differs from `variables`")
     by_key = {v["key"]: v for v in variables}
+    labels = [v["label"].casefold() for v in variables]
+    check(len(set(labels)) == len(labels), "synthea: labels shared by variables: %r"
+          % sorted(l for l in set(labels) if labels.count(l) > 1))
     for v in variables:
         check(set(v) == {"key", "label", "type", "unit", "codes", "n"}, "variables: fields of %s" % v["key"])
     check(by_key["gender"]["unit"] is None and by_key["gender"]["type"] == "categorical", "gender variable")

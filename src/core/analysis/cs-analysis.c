@@ -197,6 +197,21 @@ cs_groups_new_single (guint       n,
   return groups;
 }
 
+void
+cs_groups_name_labels (CsGroups   *groups,
+                       const char *name)
+{
+  g_return_if_fail (groups != NULL && name != NULL);
+
+  for (guint g = 0; g < groups->n_groups; g++)
+    {
+      char *named = g_strdup_printf ("%s %s", name, groups->labels[g]);
+
+      g_free (groups->labels[g]);
+      groups->labels[g] = named;
+    }
+}
+
 CsGroups *
 cs_groups_new_from_cuts (const double    *values,
                          guint            n,

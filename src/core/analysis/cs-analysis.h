@@ -134,6 +134,10 @@ void      cs_groups_collect           (const CsGroups   *groups,
 void      cs_groups_free_values       (double          **per_group,
                                        guint             n_groups);
 void      cs_groups_free              (CsGroups         *groups);
+/* Puts name before every label, for a legend that names its variable:
+ * "≤ 6.39" → "JointEntropy ≤ 6.39". */
+void      cs_groups_name_labels       (CsGroups         *groups,
+                                       const char       *name);
 
 /* ---------------------------------------------------------------- splits */
 

@@ -508,22 +508,27 @@ cs_chart_scatter_draw (cairo_t                   *cr,
       g_autofree char *text = NULL;
       g_autofree char *sa = cs_chart_format_number (a, 3);
       g_autofree char *sb = cs_chart_format_number (fabs (b), 3);
-      char sr[32];
       double room = layout.plot.width - 16;
 
-      g_ascii_formatd (sr, sizeof sr, "%.2f", fabs (r));
-
-      /* TRANSLATORS: least-squares line, Pearson r and number of points */
-      text = g_strdup_printf (_("y = %s %s %s·x    r = %s%s    n = %u"),
-                              sa, b < 0 ? "−" : "+", sb, r < 0 ? "−" : "", sr, n_fit);
+      /* One test, named: the caller's (the one the side panel and the
+       * caption report), else the line and its n alone, never a second
+       * correlation beside the caller's. */
+      if (model->test != NULL && *model->test != '\0')
+        /* TRANSLATORS: least-squares line, then the test ("Spearman ρ = 0.84, n = 97, p < 0.001") */
+        text = g_strdup_printf (_("Least squares y = %s %s %s·x    %s"),
+                                sa, b < 0 ? "−" : "+", sb, model->test);
+      else
+        /* TRANSLATORS: least-squares line and number of points */
+        text = g_strdup_printf (_("Least squares y = %s %s %s·x    n = %u"),
+                                sa, b < 0 ? "−" : "+", sb, n_fit);
       cs_chart_set_font (cr, style, style->font_size, FALSE);
-      /* a narrow plot: r and n without the line's equation, then shortened,
-       * never drawn past the plot */
+      /* a narrow plot: the test (or n) without the line's equation, then
+       * shortened, never drawn past the plot */
       if (cs_chart_text_width (cr, text) > room)
         {
           g_free (text);
-          /* TRANSLATORS: Pearson r and number of points, when the line's equation does not fit */
-          text = g_strdup_printf (_("r = %s%s    n = %u"), r < 0 ? "−" : "", sr, n_fit);
+          text = model->test != NULL && *model->test != '\0' ? g_strdup (model->test)
+                                                              : g_strdup_printf (_("n = %u"), n_fit);
         }
       if (cs_chart_text_width (cr, text) > room)
         {

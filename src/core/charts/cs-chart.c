@@ -13,6 +13,7 @@
 
 #include "cs-chart-private.h"
 #include "cs-date.h"
+#include "cs-ucum-display.h"
 
 G_DEFINE_QUARK (cs-chart-error-quark, cs_chart_error)
 
@@ -567,61 +568,7 @@ char *
 cs_chart_axis_label (const char *label,
                      const char *unit)
 {
-  static const struct { const char *ucum, *shown; } units[] = {
-    { "a", "years" }, { "mo", "months" }, { "wk", "weeks" }, { "d", "days" }, { "h", "hours" },
-    { "min", "minutes" }, { "%", "%" }, { "[pack_yr]", "pack-years" }, { "{pack-years}", "pack-years" },
-    { "Cel", "°C" }, { "[degF]", "°F" }, { "deg", "°" }, { "um", "µm" },
-  };
-  GString *shown;
-
-  if (label == NULL)
-    label = "";
-  if (unit == NULL || *unit == '\0' || g_str_equal (unit, "1"))
-    return g_strdup (label);
-
-  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
-    if (g_str_equal (unit, units[i].ucum))
-      return g_strdup_printf ("%s (%s)", label, units[i].shown);
-
-  /* Annotations in braces carry no unit: "{count}", "{score}" */
-  if (unit[0] == '{' && unit[strlen (unit) - 1] == '}')
-    return g_strdup (label);
-
-  /* Exponents as superscripts: mm3 → mm³, kg/m2 → kg/m², mm-1 → mm⁻¹,
-   * [hnsf'U]2 → HU² */
-  shown = g_string_new (NULL);
-  for (const char *p = unit; *p; p++)
-    {
-      gboolean after_letter = p > unit && (g_ascii_isalpha (p[-1]) || p[-1] == ']');
-
-      if (g_str_has_prefix (p, "[hnsf'U]"))
-        {
-          g_string_append (shown, "HU");
-          p += strlen ("[hnsf'U]") - 1;
-          continue;
-        }
-
-      if (after_letter && *p == '-' && g_ascii_isdigit (p[1]))
-        {
-          g_string_append (shown, "⁻");
-          continue;
-        }
-      if ((after_letter || (p > unit && p[-1] == '-' && shown->len > 0 &&
-                            g_str_has_suffix (shown->str, "⁻"))) && g_ascii_isdigit (*p))
-        {
-          static const char *sup[] = { "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹" };
-
-          g_string_append (shown, sup[*p - '0']);
-          continue;
-        }
-      g_string_append_c (shown, *p);
-    }
-  {
-    char *out = g_strdup_printf ("%s (%s)", label, shown->str);
-
-    g_string_free (shown, TRUE);
-    return out;
-  }
+  return cs_ucum_label (label, unit);
 }
 
 /* --------------------------------------------------------------- layout */
@@ -767,12 +714,17 @@ cs_chart_ellipsize (cairo_t    *cr,
   if (cs_chart_text_width (cr, text) <= max_width)
     return g_strdup (text);
 
+  /* in the middle: the start names the class or filter, the end the
+   * feature ("Wavelet HLH · GL…Non-Uniformity") */
   len = g_utf8_strlen (text, -1);
   for (glong keep = len - 1; keep > 0; keep--)
     {
-      const char *end = g_utf8_offset_to_pointer (text, keep);
-      g_autofree char *head = g_strndup (text, end - text);
-      char *candidate = g_strconcat (g_strchomp (head), "…", NULL);
+      glong head_len = (keep + 1) / 2, tail_len = keep - head_len;
+      const char *head_end = g_utf8_offset_to_pointer (text, head_len);
+      const char *tail = g_utf8_offset_to_pointer (text, len - tail_len);
+      g_autofree char *head = g_strndup (text, head_end - text);
+      g_autofree char *rest = g_strdup (tail);
+      char *candidate = g_strconcat (g_strchomp (head), "…", g_strchug (rest), NULL);
 
       if (cs_chart_text_width (cr, candidate) <= max_width)
         return candidate;
@@ -1243,6 +1195,33 @@ cs_chart_draw (CsChartKind         kind,
     }
 }
 
+const char *
+cs_chart_model_title (CsChartKind   kind,
+                      gconstpointer model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+
+  switch (kind)
+    {
+    case CS_CHART_SCATTER:
+      return ((const CsChartScatterModel *) model)->title;
+    case CS_CHART_BOX:
+      return ((const CsChartBoxModel *) model)->title;
+    case CS_CHART_HISTOGRAM:
+      return ((const CsChartHistogramModel *) model)->title;
+    case CS_CHART_BAR:
+      return ((const CsChartBarModel *) model)->title;
+    case CS_CHART_KM:
+      return ((const CsChartKmModel *) model)->title;
+    case CS_CHART_HEATMAP:
+      return ((const CsChartHeatmapModel *) model)->title;
+    case CS_CHART_FOREST:
+      return ((const CsChartForestModel *) model)->title;
+    default:
+      return NULL;
+    }
+}
+
 void
 cs_chart_layout (CsChartKind         kind,
                  gconstpointer       model,
@@ -1285,6 +1264,7 @@ cs_chart_layout (CsChartKind         kind,
 typedef struct
 {
   GOutputStream *out;
+  GByteArray    *buffer;   /* SVG: held until the metadata is added */
   GError        *error;
 } ExportStream;
 
@@ -1297,6 +1277,11 @@ export_write (void                *closure,
 
   if (stream->error != NULL)
     return CAIRO_STATUS_WRITE_ERROR;
+  if (stream->buffer != NULL)
+    {
+      g_byte_array_append (stream->buffer, data, length);
+      return CAIRO_STATUS_SUCCESS;
+    }
   if (!g_output_stream_write_all (stream->out, data, length, NULL, NULL, &stream->error))
     return CAIRO_STATUS_WRITE_ERROR;
   return CAIRO_STATUS_SUCCESS;
@@ -1329,9 +1314,22 @@ cs_chart_export (CsChartKind         kind,
                  double              height,
                  GError            **error)
 {
+  return cs_chart_export_captioned (kind, model, NULL, style, path, width, height, error);
+}
+
+gboolean
+cs_chart_export_captioned (CsChartKind           kind,
+                           gconstpointer         model,
+                           const CsChartCaption *caption,
+                           const CsChartStyle   *style,
+                           const char           *path,
+                           double                width,
+                           double                height,
+                           GError              **error)
+{
   KindModel km = { kind, model };
 
-  return cs_chart_export_draw (draw_kind, &km, style, path, width, height, error);
+  return cs_chart_export_draw_captioned (draw_kind, &km, caption, style, path, width, height, error);
 }
 
 gboolean
@@ -1343,10 +1341,25 @@ cs_chart_export_draw (CsChartDrawFunc     draw,
                       double              height,
                       GError            **error)
 {
+  return cs_chart_export_draw_captioned (draw, model, NULL, style, path, width, height, error);
+}
+
+gboolean
+cs_chart_export_draw_captioned (CsChartDrawFunc       draw,
+                                gconstpointer         model,
+                                const CsChartCaption *caption,
+                                const CsChartStyle   *style,
+                                const char           *path,
+                                double                width,
+                                double                height,
+                                GError              **error)
+{
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) out = NULL;
   g_autofree char *lower = NULL;
-  ExportStream stream = { NULL, NULL };
+  g_autoptr(GByteArray) svg = NULL;
+  ExportStream stream = { NULL, NULL, NULL };
+  double caption_height = 0;
   cairo_surface_t *surface = NULL;
   cairo_status_t status;
   cairo_t *cr;
@@ -1400,18 +1413,38 @@ cs_chart_export_draw (CsChartDrawFunc     draw,
       surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width), (int) ceil (height));
       break;
     case SVG:
+      svg = stream.buffer = g_byte_array_new ();
       surface = cairo_svg_surface_create_for_stream (export_write, &stream, width, height);
       break;
     case PDF:
       surface = cairo_pdf_surface_create_for_stream (export_write, &stream, width, height);
       cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Cohortscope");
+      if (caption != NULL)
+        {
+          g_autofree char *text = cs_chart_caption_text (caption);
+
+          if (caption->title != NULL && *caption->title != '\0')
+            cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, caption->title);
+          if (*text != '\0')
+            cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_SUBJECT, text);
+        }
       break;
     default:
       g_assert_not_reached ();
     }
 
+  if (style == NULL)
+    style = cs_chart_style_light ();
   cr = cairo_create (surface);
-  draw (cr, width, height, model, style != NULL ? style : cs_chart_style_light ());
+  /* the caption under the chart; a small export keeps at least half for the chart */
+  caption_height = MIN (cs_chart_caption_height (caption, style, width), height / 2);
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height - caption_height);
+  cairo_clip (cr);
+  draw (cr, width, height - caption_height, model, style);
+  cairo_restore (cr);
+  if (caption_height > 0)
+    cs_chart_caption_draw (cr, width, height, caption, style);
   status = cairo_status (cr);
   cairo_destroy (cr);
 
@@ -1421,6 +1454,15 @@ cs_chart_export_draw (CsChartDrawFunc     draw,
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+
+  /* SVG: the caption as <title> and <desc>, text a search or a screen reader finds */
+  if (svg != NULL && stream.error == NULL && status == CAIRO_STATUS_SUCCESS)
+    {
+      gsize len = 0;
+      g_autofree char *doc = cs_chart_svg_add_metadata ((const char *) svg->data, svg->len, caption, &len);
+
+      g_output_stream_write_all (stream.out, doc, len, NULL, NULL, &stream.error);
+    }
 
   if (stream.error != NULL || status != CAIRO_STATUS_SUCCESS)
     {

@@ -122,9 +122,9 @@ gboolean cs_chart_ticks_compute_dates (double        lo,
 char    *cs_chart_ticks_format  (const CsChartTicks *ticks,
                                  double              value);
 
-/* Axis label "Label (unit)" with the UCUM unit made readable ("mm3" →
- * "mm³", "a" → "years", "d" → "days", "{count}" → none); label alone when
- * the unit is NULL, empty or "1". */
+/* Axis label "Label (unit)" with the UCUM unit as clinicians write it
+ * (cs_ucum_label(): "mm3" → "mm³", "Cel" → "°C", "a" → "years", "{count}"
+ * → none); label alone when there is no unit to show. */
 char    *cs_chart_axis_label    (const char         *label,
                                  const char         *ucum_unit);
 
@@ -172,6 +172,8 @@ typedef struct
   gboolean            x_is_date;        /* values are days since 1970-01-01: date ticks */
   gboolean            y_is_date;
   gboolean            regression;       /* least-squares line y = a + b·x */
+  const char         *test;             /* optional: the test shown beside the line, named
+                                         * ("Spearman ρ = 0.84, n = 97, p < 0.001") */
   const char         *title;            /* optional */
   const char         *x_label;          /* "Volume (mm³)" */
   const char         *y_label;
@@ -578,6 +580,57 @@ int      cs_chart_forest_hit           (const CsChartForestModel     *model,
                                         double                        x,
                                         double                        y);
 
+/* -------------------------------------------------------------- caption */
+
+/* What a figure needs to stand on its own (every string optional): drawn
+ * under the chart by the captioned exports and written into the file's
+ * metadata (SVG <title>/<desc>, PDF title/subject). See cs-chart-caption.c. */
+typedef struct
+{
+  const char *title;      /* the chart's title, for the metadata (the chart draws its own) */
+  const char *test;       /* "Spearman ρ = 0.84, n = 97, p < 0.001" (cs_stats_result_summary) */
+  const char *variables;  /* "x: GLCM Contrast; y: Tumour volume (mm³, UCUM mm3)" */
+  const char *cohort;     /* cs_chart_caption_cohort(): "113 of 400 patients: stage IIIA/IIIB and age 55–75" */
+  const char *source;     /* "demo.ndjson", "https://hapi.example.org/fhir" */
+  const char *date;       /* "2026-12-07"; NULL: today */
+} CsChartCaption;
+
+/* "All 400 patients", "113 of 400 patients" or, with a filter's text,
+ * "113 of 400 patients: stage IIIA/IIIB and age 55–75". */
+char    *cs_chart_caption_cohort (guint                 n_selected,
+                                  guint                 n_total,
+                                  const char           *filter_text);
+/* The caption's lines as drawn, before wrapping: the test, the variables,
+ * then "cohort · Source: source · date" (empty parts left out). */
+GStrv    cs_chart_caption_lines  (const CsChartCaption *caption);
+/* The lines joined with newlines (the SVG <desc>, the PDF subject). */
+char    *cs_chart_caption_text   (const CsChartCaption *caption);
+/* Height of the caption block wrapped to width px (0 for NULL). */
+double   cs_chart_caption_height (const CsChartCaption *caption,
+                                  const CsChartStyle   *style,
+                                  double                width);
+/* Draws the caption block at the bottom of a width × height area. */
+void     cs_chart_caption_draw   (cairo_t              *cr,
+                                  double                width,
+                                  double                height,
+                                  const CsChartCaption *caption,
+                                  const CsChartStyle   *style);
+/* The svg document with caption's <title> and <desc> put first inside the
+ * root element (a copy of svg when caption is NULL or there is no root). */
+char    *cs_chart_svg_add_metadata (const char           *svg,
+                                    gsize                 len,
+                                    const CsChartCaption *caption,
+                                    gsize                *out_len);
+/* A file name that says what the chart is: ("km", "os", "by",
+ * "JointEntropy", "pdf") → "km-os-by-jointentropy.pdf"; ("scatter",
+ * "Age", "vs", "Volume (mm³)", "svg") → "scatter-age-vs-volume-mm.svg".
+ * Parts are made lower-case ASCII words joined by "-"; relation and other
+ * are left out when other is NULL or empty; "chart" when nothing is left. */
+char    *cs_chart_file_name      (const char           *kind,
+                                  const char           *subject,
+                                  const char           *relation,
+                                  const char           *other,
+                                  const char           *extension);
 /* ------------------------------------------------------------- describe */
 
 /* What the chart shows in words, one or more clauses ending in a full stop,
@@ -614,6 +667,9 @@ typedef union
   CsChartForestModel    forest;
 } CsChartModel;
 
+/* The title of model (the CsChart*Model matching kind), or NULL. */
+const char *cs_chart_model_title (CsChartKind    kind,
+                                  gconstpointer  model);
 /* Draws model (the CsChart*Model matching kind) with style (NULL: light). */
 void     cs_chart_draw   (CsChartKind         kind,
                           gconstpointer       model,
@@ -651,5 +707,23 @@ gboolean cs_chart_export_draw   (CsChartDrawFunc     draw,
                                  double              width,
                                  double              height,
                                  GError            **error);
+/* As cs_chart_export() and cs_chart_export_draw(), with caption (may be
+ * NULL) drawn under the chart and written into the SVG or PDF metadata. */
+gboolean cs_chart_export_captioned      (CsChartKind           kind,
+                                         gconstpointer         model,
+                                         const CsChartCaption *caption,
+                                         const CsChartStyle   *style,
+                                         const char           *path,
+                                         double                width,
+                                         double                height,
+                                         GError              **error);
+gboolean cs_chart_export_draw_captioned (CsChartDrawFunc       draw,
+                                         gconstpointer         model,
+                                         const CsChartCaption *caption,
+                                         const CsChartStyle   *style,
+                                         const char           *path,
+                                         double                width,
+                                         double                height,
+                                         GError              **error);
 
 G_END_DECLS

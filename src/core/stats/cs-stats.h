@@ -355,6 +355,51 @@ CsCorrMatrix *cs_stats_correlate_matrix (const double *const *features,
                                          const gint          *cancel);
 void          cs_corr_matrix_free       (CsCorrMatrix        *matrix);
 
+/* ---- Text: results as people read them (cs-stats-format.c) -------------
+ *
+ * Numbers are rounded for reading here; exports (JSON, CSV) keep the full
+ * precision of the result. Minus signs are U+2212, powers of ten
+ * superscripts ("2.2 × 10⁻²⁸"). */
+
+typedef enum
+{
+  CS_STATS_P_EXACT,       /* "p = 2.2 × 10⁻²⁸": the value, however small */
+  CS_STATS_P_THRESHOLD,   /* "p < 0.001" below 0.001 (captions, figures) */
+} CsStatsPStyle;
+
+/* "p = 0.032", "p = 0.54", "p > 0.99", "p < 0.001" (THRESHOLD) or
+ * "p = 2.2 × 10⁻²⁸" (EXACT), "p < 10⁻³⁰⁷" below the smallest double; "p
+ * undefined" for NAN. Two significant digits, at most three decimals
+ * from 0.001 up. */
+char        *cs_stats_format_p           (double          p_value,
+                                          CsStatsPStyle   style);
+/* value with digits significant digits for reading: "0.84", "1234",
+ * "−0.031", "2.4 × 10⁶"; "undefined" for NAN, "∞" / "−∞". */
+char        *cs_stats_format_value       (double          value,
+                                          int             digits);
+/* The method as a heading: "Spearman rank correlation", "Mann–Whitney U
+ * test" … (translated, static) */
+const char  *cs_stats_method_title       (CsStatsMethod   method);
+/* The statistic's name with its symbol: "Spearman ρ", "Pearson r",
+ * "Mann–Whitney U", "Kruskal–Wallis H", "χ²" (static) */
+const char  *cs_stats_statistic_label    (CsStatsMethod   method);
+/* The symbol alone: "ρ", "r", "U", "H", "χ²" (static) */
+const char  *cs_stats_statistic_symbol   (CsStatsMethod   method);
+/* An effect size as people write it: "r" → "r", "rho" → "ρ",
+ * "rank_biserial" → "rank-biserial r", "epsilon_squared" → "ε²",
+ * "cramers_v" → "Cramér’s V"; other names as given; NULL for NULL. */
+const char  *cs_stats_effect_label       (const char     *effect_name);
+/* One line for a caption or a figure: "Spearman ρ = 0.84, n = 97,
+ * p < 0.001"; with the degrees of freedom and the effect where the method
+ * has them ("Kruskal–Wallis H = 12.3, df = 3, n = 380, p = 0.0064; ε² =
+ * 0.032"); "Spearman ρ undefined (n = 2)" when the test is. */
+char        *cs_stats_result_summary     (const CsStatsResult *result,
+                                          CsStatsPStyle        style);
+/* "Log-rank χ² = 12.3, df = 2, n = 380, p = 0.0021"; "Log-rank test
+ * undefined (one group)" when it is. */
+char        *cs_stats_logrank_summary    (const CsLogrank     *logrank,
+                                          CsStatsPStyle        style);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsKmCurve, cs_km_curve_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsLogrank, cs_logrank_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsCorrMatrix, cs_corr_matrix_free)

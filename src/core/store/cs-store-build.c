@@ -142,14 +142,14 @@ build_rows (CsStore *self)
 
   self->n_unresolved = n_unresolved;
   if (n_unresolved > 0)
-    cs_store_add_warning (self,
+    cs_store_add_warning (self, CS_STORE_WARNING_ABSENT_PATIENT,
                           g_dngettext (GETTEXT_PACKAGE,
                                        "%u resource refers to a patient that is not in the sources; it is counted but gives no values",
                                        "%u resources refer to patients that are not in the sources; they are counted but give no values",
                                        n_unresolved),
                           n_unresolved);
   if (self->n_skipped_status > 0)
-    cs_store_add_warning (self,
+    cs_store_add_warning (self, CS_STORE_WARNING_VALUES_SKIPPED,
                           g_dngettext (GETTEXT_PACKAGE,
                                        "%u Observation or Condition was skipped because it is cancelled, refuted or entered in error",
                                        "%u Observations or Conditions were skipped because they are cancelled, refuted or entered in error",
@@ -888,10 +888,10 @@ warn_skipped (CsStore   *self,
   const char *code = concept->codes->len > 0 ? g_ptr_array_index (concept->codes, 0) : concept->id;
 
   if (concept->n_unsupported > 0)
-    cs_store_add_warning (self, _("“%s” (%s): %u values of an unsupported type (such as valueRatio or valueRange) were skipped"),
+    cs_store_add_warning (self, CS_STORE_WARNING_VALUES_SKIPPED, _("“%s” (%s): %u values of an unsupported type (such as valueRatio or valueRange) were skipped"),
                           concept->label, code, concept->n_unsupported);
   if (concept->n_bad_unit > 0)
-    cs_store_add_warning (self, _("“%s” (%s): %u values without a time unit (d, wk, mo, a) were skipped"),
+    cs_store_add_warning (self, CS_STORE_WARNING_VALUES_SKIPPED, _("“%s” (%s): %u values without a time unit (d, wk, mo, a) were skipped"),
                           concept->label, code, concept->n_bad_unit);
 }
 
@@ -1029,14 +1029,14 @@ build_survival (CsStore *self,
     }
 
   if (n_negative > 0)
-    cs_store_add_warning (self, _("Overall survival: %u patients have a diagnosis date after their last date; their survival is missing"),
+    cs_store_add_warning (self, CS_STORE_WARNING_SURVIVAL, _("Overall survival: %u patients have a diagnosis date after their last date; their survival is missing"),
                           n_negative);
   if (n_clamped > 0)
     {
       char date[32];
 
       cs_date_format_buf (load_date, date);
-      cs_store_add_warning (self,
+      cs_store_add_warning (self, CS_STORE_WARNING_SURVIVAL,
                             g_dngettext (GETTEXT_PACKAGE,
                                          "Overall survival: %u patient has clinical dates after the load date (%s); follow-up ends at the load date",
                                          "Overall survival: %u patients have clinical dates after the load date (%s); follow-up ends at the load date",
@@ -1158,6 +1158,7 @@ build_variables (CsStore *self)
     cs_store_apply_rollup (self);
 
   build_survival (self, primary);
+  cs_variables_make_labels_unique ((CsVariable **) self->variables->pdata, self->variables->len);
 
   g_ptr_array_sort (self->variables, compare_variables);
 }

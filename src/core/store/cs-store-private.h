@@ -219,6 +219,7 @@ struct _CsStore
   GArray       *members;       /* CsMemberLink */
   GHashTable   *lesions;       /* focus ref -> id (1…) */
   GPtrArray    *warnings;      /* char* */
+  GArray       *warning_kinds; /* CsStoreWarningKind per warning */
   guint         n_skipped_status;
   guint         n_unresolved;
 
@@ -250,9 +251,10 @@ int        cs_concept_intern_level (CsConcept  *concept,
                                     const char *system);
 /* Keys no derived variable may take: the well-known and built-in ones. */
 gboolean   cs_store_key_is_reserved (const char *key);
-void       cs_store_add_warning    (CsStore    *self,
-                                    const char *format,
-                                    ...) G_GNUC_PRINTF (2, 3);
+void       cs_store_add_warning    (CsStore            *self,
+                                    CsStoreWarningKind  kind,
+                                    const char         *format,
+                                    ...) G_GNUC_PRINTF (3, 4);
 void       cs_store_build          (CsStore    *self);
 
 /* cs-store-keys.c */

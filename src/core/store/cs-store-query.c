@@ -48,7 +48,7 @@ static void
 ingest_warning (const char *message,
                 gpointer    user_data)
 {
-  cs_store_add_warning (user_data, "%s", message);
+  cs_store_add_warning (user_data, CS_STORE_WARNING_FILE_SKIPPED, "%s", message);
 }
 
 gboolean

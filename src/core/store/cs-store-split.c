@@ -310,7 +310,7 @@ cs_store_warn_split (CsStore   *self,
   if (var == NULL || parent->variable == NULL)
     return;
   if (var->type == CS_VARIABLE_NUMERIC && parent->variable->type == CS_VARIABLE_NUMERIC)
-    cs_store_add_warning (self,
+    cs_store_add_warning (self, CS_STORE_WARNING_SECOND_UNIT,
                           g_dngettext (GETTEXT_PACKAGE,
                                        "“%s” (%s): %u value in “%s” does not convert to “%s”; it is in the variable “%s”",
                                        "“%s” (%s): %u values in “%s” do not convert to “%s”; they are in the variable “%s”",
@@ -318,7 +318,7 @@ cs_store_warn_split (CsStore   *self,
                           parent->label, code, child->facts->len, var->unit != NULL ? var->unit : _("no unit"),
                           parent->variable->unit != NULL ? parent->variable->unit : _("no unit"), var->key);
   else
-    cs_store_add_warning (self,
+    cs_store_add_warning (self, CS_STORE_WARNING_SECOND_UNIT,
                           g_dngettext (GETTEXT_PACKAGE,
                                        "“%s” (%s): %u value of another type (%s) is in the variable “%s”, next to “%s” (%s)",
                                        "“%s” (%s): %u values of another type (%s) are in the variable “%s”, next to “%s” (%s)",

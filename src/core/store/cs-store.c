@@ -117,6 +117,7 @@ cs_store_finalize (GObject *object)
   g_clear_pointer (&self->members, g_array_unref);
   g_clear_pointer (&self->lesions, g_hash_table_unref);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_clear_pointer (&self->warning_kinds, g_array_unref);
   g_clear_pointer (&self->rows, g_array_unref);
   g_clear_pointer (&self->row_index, g_hash_table_unref);
   g_clear_pointer (&self->row_resources, g_ptr_array_unref);
@@ -160,6 +161,7 @@ cs_store_init (CsStore *self)
   self->members = g_array_new (FALSE, FALSE, sizeof (CsMemberLink));
   self->lesions = g_hash_table_new (g_str_hash, g_str_equal);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
+  self->warning_kinds = g_array_new (FALSE, FALSE, sizeof (CsStoreWarningKind));
   self->rollup = CS_ROLLUP_LATEST;
   self->load_time = NAN;
 }
@@ -171,8 +173,9 @@ cs_store_new (void)
 }
 
 void
-cs_store_add_warning (CsStore    *self,
-                      const char *format,
+cs_store_add_warning (CsStore            *self,
+                      CsStoreWarningKind  kind,
+                      const char         *format,
                       ...)
 {
   va_list args;
@@ -180,6 +183,39 @@ cs_store_add_warning (CsStore    *self,
   va_start (args, format);
   g_ptr_array_add (self->warnings, g_strdup_vprintf (format, args));
   va_end (args);
+  g_array_append_val (self->warning_kinds, kind);
+}
+
+CsStoreWarningKind
+cs_store_get_warning_kind (CsStore *self,
+                           guint    index)
+{
+  g_return_val_if_fail (CS_IS_STORE (self), CS_STORE_WARNING_OTHER);
+  g_return_val_if_fail (index < self->warning_kinds->len, CS_STORE_WARNING_OTHER);
+
+  return g_array_index (self->warning_kinds, CsStoreWarningKind, index);
+}
+
+const char *
+cs_store_warning_kind_label (CsStoreWarningKind kind)
+{
+  switch (kind)
+    {
+    case CS_STORE_WARNING_FILE_SKIPPED:
+      return _("Files skipped");
+    case CS_STORE_WARNING_VALUES_SKIPPED:
+      return _("Values skipped");
+    case CS_STORE_WARNING_SECOND_UNIT:
+      return _("Values in a second unit or type");
+    case CS_STORE_WARNING_ABSENT_PATIENT:
+      return _("Resources of absent patients");
+    case CS_STORE_WARNING_SURVIVAL:
+      return _("Survival");
+    case CS_STORE_WARNING_OTHER:
+    case CS_STORE_N_WARNING_KINDS:
+    default:
+      return _("Other warnings");
+    }
 }
 
 GPtrArray *

@@ -115,6 +115,24 @@ CsRollup           cs_store_get_rollup            (CsStore              *self);
 /* Messages about values that were skipped (type or unit conflicts,
  * unsupported value types, unresolved patient references). char*, owned by store. */
 GPtrArray         *cs_store_get_warnings          (CsStore              *self);
+
+/* What a warning is about, to group them in a load report */
+typedef enum
+{
+  CS_STORE_WARNING_OTHER,
+  CS_STORE_WARNING_FILE_SKIPPED,       /* a file of a folder that is not FHIR */
+  CS_STORE_WARNING_VALUES_SKIPPED,     /* unsupported value types, no time unit, cancelled or refuted */
+  CS_STORE_WARNING_SECOND_UNIT,        /* values in a unit or type of their own: a second variable */
+  CS_STORE_WARNING_ABSENT_PATIENT,     /* resources of patients not in the sources */
+  CS_STORE_WARNING_SURVIVAL,           /* survival times that could not be derived as recorded */
+  CS_STORE_N_WARNING_KINDS
+} CsStoreWarningKind;
+
+/* The kind of warning index (of cs_store_get_warnings()) */
+CsStoreWarningKind cs_store_get_warning_kind      (CsStore              *self,
+                                                   guint                 index);
+/* A heading for the warnings of a kind: "Files skipped" (translated) */
+const char        *cs_store_warning_kind_label    (CsStoreWarningKind    kind);
 /* Number of resources whose subject/patient reference names no loaded Patient. */
 guint              cs_store_get_n_unresolved      (CsStore              *self);
 /* The row a resource belongs to, -1 if none (after finish). */

@@ -75,6 +75,37 @@ int          cs_variable_find_level     (const CsVariable *var,
                                          const char       *str);
 void         cs_variable_free           (CsVariable       *var);
 
+/* ---- Labels that tell variables apart (cs-variable-label.c) ---- */
+
+/* A radiomics feature's label from the radiomics module ("GLCM Contrast",
+ * "Wavelet HLH · GLRLM Gray Level Non-Uniformity"), parsed from its code,
+ * key or label; NULL when var is not a radiomics feature pyradiomics names. */
+char        *cs_variable_radiomics_label     (const CsVariable *var);
+/* Gives vars[0..n) labels unique among them (ignoring case): radiomics
+ * features their radiomics label, a missing label the key, then labels
+ * still shared get the unit for reading ("eGFR (mL/min/1.73 m²)"), else
+ * their code ("eGFR · 62238-1"), else their key. The store calls it on all
+ * its variables once built. */
+void         cs_variables_make_labels_unique (CsVariable      **vars,
+                                              guint             n);
+/* label cut to max_chars characters with "…" in the middle, keeping its
+ * start and its end ("Wavelet HLH · GL…Non-Uniformity"). */
+char        *cs_label_ellipsize_middle       (const char       *label,
+                                              guint             max_chars);
+/* How the store derived a built-in variable (age at diagnosis from which
+ * dates, survival, deceased from which element, a Condition's true/false),
+ * for tooltips and docs; NULL for a variable read as it is. Static,
+ * translated. */
+const char  *cs_variable_get_derivation      (const CsVariable *var);
+/* For a tooltip: the full label, then "Key: …", "Codes: system|code, …"
+ * and "Unit: °C (UCUM Cel)" lines. */
+char        *cs_variable_describe            (const CsVariable *var);
+/* The variable in a chart's caption, with the unit for reading, its UCUM
+ * code and the key: "x: Tumour volume (mm³, UCUM mm3; key volume)"; role
+ * ("x", "time", …) may be NULL. */
+char        *cs_variable_caption             (const char       *role,
+                                              const CsVariable *var);
+
 /* The group of variables added by analyses (cs_store_add_derived_variable) */
 #define CS_VARIABLE_GROUP_DERIVED "Derived"
 gboolean     cs_variable_is_derived     (const CsVariable *var);

@@ -550,6 +550,7 @@ cs_cohort_builder_set_store (CsCohortBuilder *self,
   remove_children (self->cards_box);
 
   state = cs_filter_state_new ();
+  cs_filter_chips_set_store (self->chips, store);
   set_state (self, state);
   _cs_cohort_builder_set_members (self, NULL, NULL);
   update_expression (self);

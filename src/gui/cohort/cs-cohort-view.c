@@ -37,6 +37,7 @@
 #include "cs-patient-detail.h"
 #include "cs-patient-list-model.h"
 #include "cs-saved-servers.h"
+#include "cs-ucum-display.h"
 #include "cs-variable-item.h"
 
 #define COLUMN_INDEX_KEY "cs-variable-index"
@@ -624,7 +625,7 @@ variable_row_setup (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (text_box, TRUE);
   gtk_widget_set_valign (text_box, GTK_ALIGN_CENTER);
   row->label = add_label (text_box, 0, NULL, NULL);
-  gtk_label_set_ellipsize (row->label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (row->label, PANGO_ELLIPSIZE_MIDDLE);
   line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   row->key = add_label (line, 0, "dim-label", "cs-variable-key");
   gtk_label_set_ellipsize (row->key, PANGO_ELLIPSIZE_MIDDLE);
@@ -663,13 +664,15 @@ variable_row_bind (GtkSignalListItemFactory *factory,
   g_autofree char *type_text = NULL;
   g_autofree char *check_label = NULL;
   g_autofree char *codes = NULL;
+  g_autofree char *unit = NULL;
   GBinding *binding;
   const char *type = cs_variable_type_to_label (var->type);
 
   gtk_label_set_text (row->label, var->label != NULL ? var->label : var->key);
 
-  if (cs_gui_unit_display (var->unit) != NULL)
-    type_text = g_strdup_printf ("%s · %s", type, cs_gui_unit_display (var->unit));
+  unit = cs_ucum_display (var->unit);
+  if (*unit != '\0')
+    type_text = g_strdup_printf ("%s · %s", type, unit);
   else
     type_text = g_strdup (type);
   gtk_label_set_text (row->type, type_text);
@@ -680,18 +683,8 @@ variable_row_bind (GtkSignalListItemFactory *factory,
   gtk_label_set_text (row->coverage, coverage);
   gtk_level_bar_set_value (row->bar, var->n_rows > 0 ? (double)var->n / var->n_rows : 0);
 
-  if (var->codes != NULL && var->codes->len > 0)
-    {
-      GString *str = g_string_new (NULL);
-
-      for (guint i = 0; i < var->codes->len; i++)
-        {
-          if (i > 0)
-            g_string_append_c (str, '\n');
-          g_string_append (str, g_ptr_array_index (var->codes, i));
-        }
-      codes = g_string_free (str, FALSE);
-    }
+  /* the full label, key, codes and unit (a long label is ellipsised in the middle) */
+  codes = cs_variable_describe (var);
   gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), codes);
 
   check_label = g_strdup_printf (_("Show “%s” in the table"), var->label != NULL ? var->label : var->key);

@@ -49,8 +49,9 @@ add_variable (CsCoverageDialog *self,
   GtkWidget *check = gtk_check_button_new_with_label (var->label != NULL ? var->label : var->key);
   GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
   GtkWidget *label = gtk_label_new (text);
+  g_autofree char *tooltip = cs_variable_describe (var);
 
-  gtk_widget_set_tooltip_text (check, var->key);
+  gtk_widget_set_tooltip_text (check, tooltip);
   gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), fraction);
   gtk_widget_set_size_request (bar, 120, -1);
   gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);

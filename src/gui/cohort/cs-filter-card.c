@@ -353,7 +353,11 @@ cs_filter_card_new (CsFilterState *state,
   self->key = g_strdup (var->key);
 
   gtk_label_set_text (self->title_label, var->label != NULL ? var->label : var->key);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), var->key);
+  {
+    g_autofree char *tooltip = cs_variable_describe (var);
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), tooltip);
+  }
   set_accessible_label (self->remove_button, g_strdup_printf (_("Remove control %s"), self->key));
   set_accessible_label (self->missing_dropdown, g_strdup_printf (_("Missing values of %s"), self->key));
   switch (var->type)

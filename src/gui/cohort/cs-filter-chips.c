@@ -23,6 +23,7 @@ struct _CsFilterChips
   GtkWidget     *empty_label;
 
   CsFilterState *state;
+  CsStore       *store;   /* for labels and level displays; may be NULL */
   char          *members;
   GArray        *chips;   /* Chip, in order */
 };
@@ -55,13 +56,45 @@ on_chip_clicked (CsFilterChips *self,
     }
 }
 
+/* What a chip reads: a level clause with the variable's label and the
+ * levels' displays, as the bars show them ("Clinical stage group: IIIA,
+ * IIIB", not stage_group in ("3A", "3B")); the expression otherwise. */
+static char *
+chip_label (CsFilterChips        *self,
+            const CsFilterClause *clause,
+            const char           *expression)
+{
+  CsVariable *var;
+  GString *out;
+
+  if (self->store == NULL || clause->kind != CS_CLAUSE_LEVELS || clause->key == NULL ||
+      (var = cs_store_lookup_variable (self->store, clause->key)) == NULL || clause->values->len == 0)
+    return g_strdup (expression);
+
+  out = g_string_new (NULL);
+  /* Translators: a filter chip, "Clinical stage group: IIIA, IIIB" */
+  g_string_append_printf (out, _("%s: "), var->label != NULL ? var->label : var->key);
+  for (guint i = 0; i < clause->values->len; i++)
+    {
+      const char *value = g_ptr_array_index (clause->values, i);
+      int level = var->type == CS_VARIABLE_CATEGORICAL ? cs_variable_find_level (var, value) : -1;
+      const CsLevel *l = level >= 0 ? g_ptr_array_index (var->levels, level) : NULL;
+
+      if (i > 0)
+        g_string_append (out, ", ");
+      g_string_append (out, l != NULL && l->display != NULL ? l->display : value);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 chip_set (Chip       *chip,
+          const char *label,
           const char *text,
           const char *accessible_name,
           guint       clause)
 {
-  gtk_label_set_text (chip->label, text);
+  gtk_label_set_text (chip->label, label);
   gtk_widget_set_tooltip_text (chip->button, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (chip->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   accessible_name, -1);
@@ -70,6 +103,7 @@ chip_set (Chip       *chip,
 
 static void
 add_chip (CsFilterChips *self,
+          const char    *label,
           const char    *text,
           const char    *accessible_name,
           guint          clause)
@@ -77,7 +111,7 @@ add_chip (CsFilterChips *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   Chip chip = { gtk_button_new (), GTK_LABEL (gtk_label_new (NULL)), clause };
 
-  gtk_label_set_ellipsize (chip.label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (chip.label, PANGO_ELLIPSIZE_MIDDLE);
   gtk_label_set_max_width_chars (chip.label, 40);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (chip.label));
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("window-close-symbolic"));
@@ -86,7 +120,7 @@ add_chip (CsFilterChips *self,
   gtk_widget_add_css_class (chip.button, "small");
   gtk_widget_add_css_class (chip.button, "cs-filter-chip");
   g_signal_connect_object (chip.button, "clicked", G_CALLBACK (on_chip_clicked), self, G_CONNECT_SWAPPED);
-  chip_set (&chip, text, accessible_name, clause);
+  chip_set (&chip, label, text, accessible_name, clause);
   gtk_widget_insert_before (chip.button, GTK_WIDGET (self), self->empty_label);
   g_array_append_val (self->chips, chip);
 }
@@ -130,11 +164,13 @@ update_in_place (CsFilterChips *self)
     {
       const char *text = g_ptr_array_index (texts, i);
       g_autofree char *name = NULL;
+      g_autofree char *label = NULL;
 
       if (text[0] == '\0')
         continue;
       name = clause_name (cs_filter_state_get_clause (self->state, i));
-      chip_set (&g_array_index (self->chips, Chip, next++), text, name, i);
+      label = chip_label (self, cs_filter_state_get_clause (self->state, i), text);
+      chip_set (&g_array_index (self->chips, Chip, next++), label, text, name, i);
     }
   return TRUE;
 }
@@ -152,18 +188,20 @@ update (CsFilterChips *self)
           const CsFilterClause *clause = cs_filter_state_get_clause (self->state, i);
           g_autofree char *text = cs_filter_clause_to_text (clause);
           g_autofree char *name = NULL;
+          g_autofree char *label = NULL;
 
           if (text[0] == '\0')
             continue;
           name = clause_name (clause);
-          add_chip (self, text, name, i);
+          label = chip_label (self, clause, text);
+          add_chip (self, label, text, name, i);
         }
       if (self->members != NULL)
         {
           g_autofree char *text = g_strdup_printf (_("Members of “%s”"), self->members);
           g_autofree char *name = g_strdup_printf (_("Remove filter members of %s"), self->members);
 
-          add_chip (self, text, name, G_MAXUINT);
+          add_chip (self, text, text, name, G_MAXUINT);
         }
     }
   gtk_widget_set_visible (self->empty_label, self->chips->len == 0);
@@ -187,6 +225,7 @@ cs_filter_chips_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->state, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_FILTER_CHIPS);
   g_clear_object (&self->state);
+  g_clear_object (&self->store);
   g_clear_pointer (&self->members, g_free);
   g_clear_pointer (&self->chips, g_array_unref);
 
@@ -220,6 +259,16 @@ GtkWidget *
 cs_filter_chips_new (void)
 {
   return g_object_new (CS_TYPE_FILTER_CHIPS, NULL);
+}
+
+void
+cs_filter_chips_set_store (CsFilterChips *self,
+                           CsStore       *store)
+{
+  g_return_if_fail (CS_IS_FILTER_CHIPS (self));
+
+  if (g_set_object (&self->store, store))
+    update (self);
 }
 
 void

@@ -17,6 +17,7 @@
 #include <gtk/gtk.h>
 
 #include "cs-filter-state.h"
+#include "cs-store.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CsFilterChips, cs_filter_chips, CS, FILTER_CHIPS, GtkWidget)
 
 GtkWidget *cs_filter_chips_new         (void);
+/* The store whose labels and level displays the chips show ("Clinical
+ * stage group: IIIA" for stage_group = "3A"; the expression is the
+ * tooltip); NULL: the expressions. */
+void       cs_filter_chips_set_store   (CsFilterChips *self,
+                                        CsStore       *store);
 /* The state whose clauses the chips show and remove (followed on "changed"). */
 void       cs_filter_chips_set_state   (CsFilterChips *self,
                                         CsFilterState *state);

@@ -92,7 +92,7 @@ row_setup (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_list_item_set_child (list_item, label);
 }
 
@@ -107,7 +107,10 @@ row_bind (GtkSignalListItemFactory *factory,
   g_autofree char *markup = g_strdup_printf ("%s  <span alpha=\"60%%\">%s · %s</span>", label, key,
                                              cs_variable_type_to_label (var->type));
 
+  g_autofree char *tooltip = cs_variable_describe (var);
+
   gtk_label_set_markup (GTK_LABEL (gtk_list_item_get_child (list_item)), markup);
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), tooltip);
 }
 
 static void

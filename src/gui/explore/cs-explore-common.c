@@ -34,6 +34,45 @@ cs_explore_format_number (double value)
   return g_strdup_printf ("%.4g", value);
 }
 
+/* The drop-downs' button shows a long label ellipsised in the middle, so a
+ * long variable name ("GLCM Informational Measure of Correlation 1") does
+ * not widen the page past a narrow window; the popup lists them whole. */
+static void
+label_setup (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (GPOINTER_TO_INT (ellipsize))
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+label_bind (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  ellipsize)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (string));
+}
+
+static GtkListItemFactory *
+label_factory (gboolean ellipsize)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (label_setup), GINT_TO_POINTER (ellipsize));
+  g_signal_connect (factory, "bind", G_CALLBACK (label_bind), GINT_TO_POINTER (ellipsize));
+  return factory;
+}
+
 void
 cs_explore_fill_dropdown (GtkDropDown *dropdown,
                           GPtrArray   *vars,
@@ -47,6 +86,14 @@ cs_explore_fill_dropdown (GtkDropDown *dropdown,
       g_autofree char *text = var != NULL ? cs_explore_var_display (var) : g_strdup (none_label);
 
       gtk_string_list_append (list, text);
+    }
+  if (gtk_drop_down_get_list_factory (dropdown) == NULL)
+    {
+      g_autoptr(GtkListItemFactory) button = label_factory (TRUE);
+      g_autoptr(GtkListItemFactory) popup = label_factory (FALSE);
+
+      gtk_drop_down_set_factory (dropdown, button);
+      gtk_drop_down_set_list_factory (dropdown, popup);
     }
   gtk_drop_down_set_model (dropdown, G_LIST_MODEL (list));
 }

@@ -133,7 +133,12 @@ on_save_response (GtkNativeDialog *dialog,
       switch (request->what)
         {
         case SAVE_CHART:
-          ok = cs_chart_widget_export (current_chart (self), path, self->export_width, self->export_height, &error);
+          {
+            g_autofree char *cohort = cs_explore_view_dup_cohort_text (self);
+
+            ok = cs_chart_widget_export_captioned (current_chart (self), path, self->export_width,
+                                                   self->export_height, cohort, self->source_label, &error);
+          }
           break;
         case SAVE_DATA:
           ok = cs_explore_view_write_data_csv (self, path, &error);
@@ -186,7 +191,8 @@ export_chart_action (GtkWidget  *widget,
 {
   CsExploreView *self = CS_EXPLORE_VIEW (widget);
   const char *format = g_variant_get_string (parameter, NULL);
-  g_autofree char *name = g_strdup_printf ("chart.%s", format);
+  /* a name that says what it is: "km-os-by-jointentropy.pdf" */
+  g_autofree char *name = g_strdup_printf ("%s.%s", cs_chart_widget_get_file_stem (current_chart (self)), format);
 
   if (!cs_chart_widget_has_model (current_chart (self)))
     {

@@ -237,6 +237,13 @@ show_heat (CsExploreHeatmap *self)
   model.effect_label = "ρ";
   cs_chart_widget_set_model (self->chart, CS_CHART_HEATMAP, &model,
                              g_rc_box_acquire (heat), heat_data_unref);
+  {
+    g_autofree char *test = g_strdup_printf (_("Spearman ρ of %u features × %u clinical variables; "
+                                               "marked cells: q < 0.05 (Benjamini–Hochberg)"),
+                                             model.n_rows, model.n_cols);
+
+    cs_chart_widget_set_caption (self->chart, test, NULL, "heatmap-radiomics-vs-clinical");
+  }
 }
 
 static void
@@ -335,28 +342,17 @@ choose_variables (CsStore   *store,
     }
 }
 
-/* The rows' labels; labels shared by several features (GLRLM and GLSZM both
- * have a GrayLevelNonUniformity) show the key instead */
+/* The rows' labels: the store's, unique among its variables ("GLRLM Gray
+ * Level Non-Uniformity" next to "GLSZM Gray Level Non-Uniformity") */
 static void
 label_rows (HeatData  *heat,
             GPtrArray *features)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; i < features->len; i++)
-    {
-      CsVariable *var = g_ptr_array_index (features, i);
-      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (seen, cs_explore_var_name (var)));
-
-      g_hash_table_insert (seen, (gpointer) cs_explore_var_name (var), GUINT_TO_POINTER (count + 1));
-    }
   for (guint i = 0; i < features->len; i++)
     {
       CsVariable *var = g_ptr_array_index (features, i);
 
-      g_ptr_array_add (heat->row_labels,
-                       g_strdup (GPOINTER_TO_UINT (g_hash_table_lookup (seen, cs_explore_var_name (var))) > 1
-                                 ? var->key : cs_explore_var_name (var)));
+      g_ptr_array_add (heat->row_labels, g_strdup (cs_explore_var_name (var)));
       g_ptr_array_add (heat->row_keys, g_strdup (var->key));
     }
 }

@@ -97,11 +97,31 @@ axis_label (const CsVariable *var)
   return cs_chart_axis_label (cs_explore_var_name (var), var->unit);
 }
 
+/* What an export of the chart carries besides it: the test, the
+ * variables with units and keys, and a file name saying what it shows */
+static void
+set_caption (CsExplorePair    *self,
+             const CsVariable *x,
+             const CsVariable *y,
+             guint             kind,
+             const char       *test)
+{
+  static const char *const kind_words[] = { "chart", "scatter", "box", "violin", "histogram", "bar" };
+  g_autofree char *x_text = cs_variable_caption ("x", x);
+  g_autofree char *y_text = y != NULL ? cs_variable_caption ("y", y) : NULL;
+  g_autofree char *variables = y_text != NULL ? g_strdup_printf ("%s; %s", x_text, y_text) : g_strdup (x_text);
+  g_autofree char *stem = y != NULL ? cs_chart_file_name (kind_words[kind], y->key, "vs", x->key, NULL)
+                                    : cs_chart_file_name (kind_words[kind], x->key, NULL, NULL, NULL);
+
+  cs_chart_widget_set_caption (self->chart, test, variables, stem);
+}
+
 static void
 build_chart (CsExplorePair    *self,
              const CsVariable *x,
              const CsVariable *y,
              guint             kind_choice,
+             const char       *test,
              GString          *notes)
 {
   GPtrArray *owner = g_ptr_array_new_with_free_func (g_free);
@@ -141,6 +161,8 @@ build_chart (CsExplorePair    *self,
       m.y = column (y, rows, owner);
       m.n = n;
       m.regression = TRUE;
+      /* the line names the test the side panel reports */
+      m.test = test != NULL ? cs_explore_keep (owner, g_strdup (test)) : NULL;
       m.x_is_date = x->type == CS_VARIABLE_DATE;
       m.y_is_date = y->type == CS_VARIABLE_DATE;
       m.x_label = cs_explore_keep (owner, axis_label (x));
@@ -206,37 +228,10 @@ build_chart (CsExplorePair    *self,
       m.x_label = cs_explore_keep (owner, g_strdup (cs_explore_var_name (x)));
       cs_chart_widget_set_model (self->chart, CS_CHART_BAR, &m, owner, (GDestroyNotify) g_ptr_array_unref);
     }
+  set_caption (self, x, y, kind, test);
 }
 
 /* ------------------------------------------------------------- the test */
-
-static const char *
-method_title (CsStatsMethod method)
-{
-  switch (method)
-    {
-    case CS_STATS_METHOD_PEARSON: return _("Pearson correlation");
-    case CS_STATS_METHOD_SPEARMAN: return _("Spearman rank correlation");
-    case CS_STATS_METHOD_MANNWHITNEY: return _("Mann–Whitney U test");
-    case CS_STATS_METHOD_KRUSKAL: return _("Kruskal–Wallis H test");
-    case CS_STATS_METHOD_CHI2: return _("χ² test of independence");
-    default: return "";
-    }
-}
-
-static const char *
-statistic_name (CsStatsMethod method)
-{
-  switch (method)
-    {
-    case CS_STATS_METHOD_PEARSON: return "r";
-    case CS_STATS_METHOD_SPEARMAN: return "ρ";
-    case CS_STATS_METHOD_MANNWHITNEY: return "U";
-    case CS_STATS_METHOD_KRUSKAL: return "H";
-    case CS_STATS_METHOD_CHI2: return "χ²";
-    default: return "";
-    }
-}
 
 static void
 set_stats_text (CsExplorePair *self,
@@ -256,7 +251,7 @@ describe_result (const CsStatsResult *r)
   g_autofree char *p = cs_explore_format_number (r->p_value);
   g_autofree char *effect = cs_explore_format_number (r->effect);
 
-  g_string_append_printf (s, "%s\n", method_title (r->method));
+  g_string_append_printf (s, "%s\n", cs_stats_method_title (r->method));
   g_string_append_printf (s, "n = %u\n", r->n);
   if (isnan (r->p_value) || isnan (r->statistic))
     {
@@ -274,7 +269,7 @@ describe_result (const CsStatsResult *r)
     }
   else
     {
-      g_string_append_printf (s, "%s = %s\n", statistic_name (r->method), stat);
+      g_string_append_printf (s, "%s = %s\n", cs_stats_statistic_symbol (r->method), stat);
       if (isfinite (r->df) && r->method != CS_STATS_METHOD_MANNWHITNEY)
         g_string_append_printf (s, _("df = %g\n"), r->df);
       g_string_append_printf (s, "p = %s\n", p);
@@ -299,8 +294,9 @@ summarize_result (const CsStatsResult *r)
   g_autofree char *p = cs_explore_format_number (r->p_value);
 
   if (isnan (r->p_value) || isnan (r->statistic))
-    return g_strdup_printf (_("%s: undefined, n = %u"), method_title (r->method), r->n);
-  return g_strdup_printf ("%s: %s = %s, n = %u, p = %s", method_title (r->method), statistic_name (r->method),
+    return g_strdup_printf (_("%s: undefined, n = %u"), cs_stats_method_title (r->method), r->n);
+  return g_strdup_printf ("%s: %s = %s, n = %u, p = %s", cs_stats_method_title (r->method),
+                          cs_stats_statistic_symbol (r->method),
                           stat, r->n, p);
 }
 
@@ -403,12 +399,12 @@ run_test (CsExplorePair     *self,
     {
       const CsVariable *bad = cs_variable_is_numeric_like (x) || x->type == CS_VARIABLE_BOOLEAN ? y : x;
 
-      *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), method_title (method),
+      *why = g_strdup_printf (_("%s needs two numeric variables; “%s” is %s."), cs_stats_method_title (method),
                               cs_explore_var_name (bad), cs_variable_type_to_label (bad->type));
     }
   else if (method == CS_STATS_METHOD_MANNWHITNEY || method == CS_STATS_METHOD_KRUSKAL)
     *why = g_strdup_printf (_("%s needs one numeric and one categorical or boolean variable."),
-                            method_title (method));
+                            cs_stats_method_title (method));
   else if (method == CS_STATS_METHOD_CHI2)
     *why = g_strdup (_("The χ² test needs two categorical or boolean variables."));
   else
@@ -423,8 +419,11 @@ cs_explore_pair_update (CsExplorePair *self)
 {
   CsVariable *x, *y;
   g_autoptr(GString) notes = g_string_new (NULL);
+  g_autoptr(GString) test_notes = g_string_new (NULL);
   g_autofree char *why = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *spoken = NULL;
 
   g_return_if_fail (CS_IS_EXPLORE_PAIR (self));
 
@@ -446,25 +445,26 @@ cs_explore_pair_update (CsExplorePair *self)
       return;
     }
 
-  build_chart (self, x, y, gtk_drop_down_get_selected (self->kind_dropdown), notes);
-  cs_chart_widget_set_statistics (self->chart, NULL);
-
+  /* the test first: the chart names the one the panel reports */
   if (y == NULL)
-    g_string_append (notes, _("Choose Y to test an association."));
+    g_string_append (test_notes, _("Choose Y to test an association."));
   else if (x == y)
-    g_string_append (notes, _("X and Y are the same variable."));
+    g_string_append (test_notes, _("X and Y are the same variable."));
   else if (!run_test (self, x, y, gtk_drop_down_get_selected (self->method_dropdown), &why))
-    g_string_append (notes, why);
+    g_string_append (test_notes, why);
   else
     {
-      g_autofree char *summary = summarize_result (&self->result);
-
       self->have_result = TRUE;
       write_result (self, x, y);
       text = describe_result (&self->result);
-      g_string_append (notes, text);
-      cs_chart_widget_set_statistics (self->chart, summary);
+      g_string_append (test_notes, text);
+      summary = cs_stats_result_summary (&self->result, CS_STATS_P_THRESHOLD);
+      spoken = summarize_result (&self->result);
     }
+
+  build_chart (self, x, y, gtk_drop_down_get_selected (self->kind_dropdown), summary, notes);
+  cs_chart_widget_set_statistics (self->chart, spoken);
+  g_string_append (notes, test_notes->str);
   set_stats_text (self, notes->str);
 }
 

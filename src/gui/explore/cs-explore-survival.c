@@ -13,8 +13,10 @@
 #include "cs-analysis.h"
 #include "cs-csv.h"
 #include "cs-explore-common.h"
+#include "cs-gui-util.h"
 #include "cs-explore-survival.h"
 #include "cs-json.h"
+#include "cs-ucum-display.h"
 
 #define MAX_KM_GROUPS 12
 
@@ -30,6 +32,7 @@ struct _CsExploreSurvival
   GtkDropDown   *group_dropdown;
   GtkDropDown   *split_dropdown;
   GtkEntry      *cut_entry;
+  GtkDropDown   *scale_dropdown;
   GtkLabel      *text_label;
   CsChartWidget *chart;
 
@@ -44,6 +47,8 @@ struct _CsExploreSurvival
   GString       *stats_csv;
   GString       *data_csv;       /* written only for an export */
   gboolean       want_data_csv;
+
+  GSettings     *settings;       /* "time-unit"; NULL without the schema */
 };
 
 G_DEFINE_FINAL_TYPE (CsExploreSurvival, cs_explore_survival, GTK_TYPE_BOX)
@@ -110,6 +115,11 @@ cs_explore_survival_update (CsExploreSurvival *self)
   CsChartKmGroup *groups;
   CsChartKmModel m = { 0 };
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *unit_shown = NULL;
+  g_autofree char *logrank_summary = NULL;
+  const char *time_unit;
+  double factor;
+  guint scale;
 
   g_return_if_fail (CS_IS_EXPLORE_SURVIVAL (self));
 
@@ -174,6 +184,26 @@ cs_explore_survival_update (CsExploreSurvival *self)
 
   n = input->n;
   n_groups = input->groups->n_groups;
+  /* the exported rows keep the variable's own unit, at full precision */
+  if (self->want_data_csv)
+    write_data (self, input);
+  /* times in the chosen scale (NAN factor: the variable's unit is no time unit, keep it) */
+  scale = gtk_drop_down_get_selected (self->scale_dropdown);
+  if (scale > CS_TIME_SCALE_YEARS)
+    scale = CS_TIME_SCALE_MONTHS;
+  factor = cs_time_scale_factor (tv->unit, (CsTimeScale) scale);
+  if (isfinite (factor))
+    {
+      time_unit = cs_time_scale_ucum ((CsTimeScale) scale);
+      for (guint i = 0; i < input->n; i++)
+        input->time[i] *= factor;
+    }
+  else
+    time_unit = tv->unit != NULL ? tv->unit : "d";
+  unit_shown = cs_ucum_display (time_unit);
+  /* a split's legend names the variable: "JointEntropy ≤ 6.39" */
+  if (gv != NULL && split_text != NULL)
+    cs_groups_name_labels (input->groups, cs_explore_var_name (gv));
   time = input->time;
   event = input->event;
   group = input->groups->group;
@@ -188,10 +218,8 @@ cs_explore_survival_update (CsExploreSurvival *self)
     }
   owner = g_ptr_array_new_with_free_func (g_free);
 
-  if (self->want_data_csv)
-    write_data (self, input);
 
-  g_string_append (self->stats_csv, "group,n,events,median,median_lower,median_upper\n");
+  g_string_append (self->stats_csv, "group,n,events,median,median_lower,median_upper,unit\n");
   groups = cs_explore_keep (owner, g_new0 (CsChartKmGroup, MAX (n_groups, 1)));
   curves = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_km_curve_free);
   n_shown = cs_chart_km_groups_from_survival (groups, time, event, group, n, labels, n_groups, curves, owner);
@@ -205,8 +233,10 @@ cs_explore_survival_update (CsExploreSurvival *self)
       med = isnan (curve->median) ? g_strdup (_("not reached")) : g_strdup_printf ("%.4g", curve->median);
       ml = cs_explore_format_number (curve->median_lower);
       mu = cs_explore_format_number (curve->median_upper);
-      g_string_append_printf (text, _("%s: n = %u, %u events, median %s (95%% CI %s to %s)\n"),
-                              label, curve->n, curve->n_events, med, ml, mu);
+      /* Translators: median survival with its unit: "Stage III: n = 40, 22 events, median 14.2 months (95% CI 9.1 to 20 months)" */
+      g_string_append_printf (text, _("%s: n = %u, %u events, median %s %s (95%% CI %s to %s %s)\n"),
+                              label, curve->n, curve->n_events, med, isnan (curve->median) ? "" : unit_shown,
+                              ml, mu, unit_shown);
       cs_csv_append_field (self->stats_csv, label, ',');
       g_string_append_printf (self->stats_csv, ",%u,%u,", curve->n, curve->n_events);
       cs_explore_csv_number (self->stats_csv, curve->median);
@@ -214,7 +244,7 @@ cs_explore_survival_update (CsExploreSurvival *self)
       cs_explore_csv_number (self->stats_csv, curve->median_lower);
       g_string_append_c (self->stats_csv, ',');
       cs_explore_csv_number (self->stats_csv, curve->median_upper);
-      g_string_append_c (self->stats_csv, '\n');
+      g_string_append_printf (self->stats_csv, ",%s\n", time_unit);
     }
   if (n_shown == 0)
     {
@@ -225,6 +255,8 @@ cs_explore_survival_update (CsExploreSurvival *self)
 
   g_string_append (self->stats_json, "{\"method\":\"logrank\",\"time\":");
   cs_json_append_escaped (self->stats_json, tv->key, -1);
+  g_string_append (self->stats_json, ",\"time_unit\":");
+  cs_json_append_escaped (self->stats_json, time_unit, -1);
   if (n_shown >= 2)
     {
       g_autoptr(CsLogrank) lr = cs_stats_logrank (time, event, group, n);
@@ -234,7 +266,8 @@ cs_explore_survival_update (CsExploreSurvival *self)
           g_autofree char *p = cs_explore_format_number (lr->p_value);
 
           g_string_append_printf (text, _("Log-rank χ² = %.3f, df = %g, p = %s\n"), lr->chi2, lr->df, p);
-          m.subtitle = cs_explore_keep (owner, g_strdup_printf (_("Log-rank p = %s"), p));
+          logrank_summary = cs_stats_logrank_summary (lr, CS_STATS_P_THRESHOLD);
+          m.subtitle = cs_explore_keep (owner, g_strdup (logrank_summary));
           g_string_append (self->stats_json, ",\"chi2\":");
           cs_format_json_number (self->stats_json, lr->chi2);
           g_string_append (self->stats_json, ",\"df\":");
@@ -254,10 +287,19 @@ cs_explore_survival_update (CsExploreSurvival *self)
   m.groups = groups;
   m.ci = n_shown <= 3;
   m.at_risk_table = TRUE;
-  m.x_label = cs_explore_keep (owner, cs_chart_axis_label (_("Time"), tv->unit != NULL ? tv->unit : "d"));
+  m.x_label = cs_explore_keep (owner, cs_chart_axis_label (_("Time"), time_unit));
   m.title = cs_explore_keep (owner, gv != NULL ? g_strdup_printf (_("Survival by %s"), cs_explore_var_name (gv))
                                                : g_strdup (_("Survival")));
   cs_chart_widget_set_model (self->chart, CS_CHART_KM, &m, owner, (GDestroyNotify) g_ptr_array_unref);
+  {
+    g_autofree char *time_text = cs_variable_caption (_("time"), tv);
+    g_autofree char *group_text = gv != NULL ? cs_variable_caption (_("groups"), gv) : NULL;
+    g_autofree char *variables = group_text != NULL ? g_strdup_printf ("%s; %s", time_text, group_text)
+                                                    : g_strdup (time_text);
+    g_autofree char *stem = cs_chart_file_name ("km", tv->key, "by", gv != NULL ? gv->key : NULL, NULL);
+
+    cs_chart_widget_set_caption (self->chart, logrank_summary, variables, stem);
+  }
   set_text (self, text->str);
 }
 
@@ -265,6 +307,26 @@ static void
 on_control_changed (CsExploreSurvival *self)
 {
   cs_explore_survival_update (self);
+}
+
+static void
+on_scale_changed (CsExploreSurvival *self)
+{
+  guint scale = gtk_drop_down_get_selected (self->scale_dropdown);
+
+  if (self->settings != NULL && scale <= CS_TIME_SCALE_YEARS)
+    g_settings_set_string (self->settings, "time-unit", cs_time_scale_to_string ((CsTimeScale) scale));
+  cs_explore_survival_update (self);
+}
+
+static void
+on_scale_setting_changed (CsExploreSurvival *self)
+{
+  g_autofree char *unit = g_settings_get_string (self->settings, "time-unit");
+  CsTimeScale scale;
+
+  if (cs_time_scale_from_string (unit, &scale) && gtk_drop_down_get_selected (self->scale_dropdown) != scale)
+    gtk_drop_down_set_selected (self->scale_dropdown, scale);
 }
 
 void
@@ -404,6 +466,7 @@ cs_explore_survival_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_EXPLORE_SURVIVAL);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->rows, g_array_unref);
 
   G_OBJECT_CLASS (cs_explore_survival_parent_class)->dispose (object);
@@ -440,9 +503,11 @@ cs_explore_survival_class_init (CsExploreSurvivalClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsExploreSurvival, group_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CsExploreSurvival, split_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CsExploreSurvival, cut_entry);
+  gtk_widget_class_bind_template_child (widget_class, CsExploreSurvival, scale_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CsExploreSurvival, text_label);
   gtk_widget_class_bind_template_child (widget_class, CsExploreSurvival, chart);
   gtk_widget_class_bind_template_callback (widget_class, on_control_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_scale_changed);
 }
 
 static void
@@ -456,4 +521,21 @@ cs_explore_survival_init (CsExploreSurvival *self)
   self->rows = g_array_new (FALSE, FALSE, sizeof (guint));
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* the time scale: a setting, shared by every window */
+  self->settings = cs_gui_settings_new ();
+  if (self->settings != NULL)
+    {
+      g_autofree char *unit = g_settings_get_string (self->settings, "time-unit");
+      CsTimeScale scale = CS_TIME_SCALE_MONTHS;
+
+      cs_time_scale_from_string (unit, &scale);
+      self->updating++;
+      gtk_drop_down_set_selected (self->scale_dropdown, scale);
+      self->updating--;
+      g_signal_connect_object (self->settings, "changed::time-unit", G_CALLBACK (on_scale_setting_changed),
+                               self, G_CONNECT_SWAPPED);
+    }
+  else
+    gtk_drop_down_set_selected (self->scale_dropdown, CS_TIME_SCALE_MONTHS);
 }

@@ -46,6 +46,10 @@ struct _CsExploreView
 
   int                export_width;
   int                export_height;
+
+  /* what an exported chart's caption names besides the chart */
+  char              *filter_text;    /* the cohort's filter, "" for none */
+  char              *source_label;   /* the open source */
 };
 
 /* cs-explore-export.c: the explore.export-* actions */

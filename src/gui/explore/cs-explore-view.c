@@ -263,6 +263,30 @@ on_variable_added (CsStore       *store,
 /* ------------------------------------------------------------ public API */
 
 void
+cs_explore_view_set_context (CsExploreView *self,
+                             const char    *filter_text,
+                             const char    *source_label)
+{
+  g_return_if_fail (CS_IS_EXPLORE_VIEW (self));
+
+  g_free (self->filter_text);
+  self->filter_text = g_strdup (filter_text != NULL ? filter_text : "");
+  g_free (self->source_label);
+  self->source_label = g_strdup (source_label);
+}
+
+char *
+cs_explore_view_dup_cohort_text (CsExploreView *self)
+{
+  guint total;
+
+  g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), NULL);
+
+  total = self->store != NULL ? cs_store_get_n_patients (self->store) : 0;
+  return cs_chart_caption_cohort (self->rows != NULL ? self->rows->len : total, total, self->filter_text);
+}
+
+void
 cs_explore_view_set_store (CsExploreView *self,
                            CsStore       *store)
 {
@@ -445,6 +469,8 @@ cs_explore_view_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->selection, cs_bitset_free);
   g_clear_pointer (&self->rows, g_array_unref);
+  g_clear_pointer (&self->filter_text, g_free);
+  g_clear_pointer (&self->source_label, g_free);
 
   G_OBJECT_CLASS (cs_explore_view_parent_class)->dispose (object);
 }

@@ -36,6 +36,14 @@ void           cs_explore_view_set_store       (CsExploreView  *self,
  * cancelled). */
 void           cs_explore_view_set_selection   (CsExploreView  *self,
                                                 const CsBitset *rows);
+/* What exported charts name in their caption: the cohort's filter text
+ * (NULL or "" for none) and the open source ("Demo cohort", a file, a
+ * server). */
+void           cs_explore_view_set_context     (CsExploreView  *self,
+                                                const char     *filter_text,
+                                                const char     *source_label);
+/* The caption's cohort: "113 of 400 patients: stage = 'IIIA'" */
+char          *cs_explore_view_dup_cohort_text (CsExploreView  *self);
 /* "heatmap", "pair", "survival" or "model" */
 const char    *cs_explore_view_get_mode        (CsExploreView  *self);
 void           cs_explore_view_set_mode        (CsExploreView  *self,

@@ -383,7 +383,7 @@ on_job_done (GObject      *source,
         text = g_strdup (_("Cancelled. Nothing was changed on the server."));
       else
         /* Translators: the error, then a hint */
-        text = g_strdup_printf (_("%s\n\nCheck the server’s settings in Preferences → Servers and try again."),
+        text = g_strdup_printf (_("%s\n\nCheck the server’s settings in the main menu’s FHIR Servers… and try again."),
                                 error->message);
       cs_upload_dialog_set_status (dialog, text, TRUE);
       cs_upload_dialog_update (dialog);

@@ -36,7 +36,7 @@ server_error_hint (const GError *error)
           return _("The answer was not the FHIR JSON expected. Check that the base URL points at the FHIR endpoint (it often ends in /fhir).");
 
         case CS_FHIR_ERROR_INVALID_URL:
-          return _("Correct the server’s base URL in Preferences → Servers.");
+          return _("Correct the server’s base URL in the main menu’s FHIR Servers….");
 
         case CS_FHIR_ERROR_FAILED:
         case CS_FHIR_ERROR_CANCELLED:
@@ -46,7 +46,7 @@ server_error_hint (const GError *error)
         }
     }
 
-  return _("Check the server’s settings in Preferences → Servers and try again.");
+  return _("Check the server’s settings in the main menu’s FHIR Servers… and try again.");
 }
 
 static void

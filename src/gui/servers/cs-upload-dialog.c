@@ -255,7 +255,7 @@ cs_upload_dialog_load_servers (CsUploadDialog *self)
   parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   cs_server_row_load (priv->server_row, CS_IS_WINDOW (parent) ? CS_WINDOW (parent) : NULL);
   if (cs_server_row_get_n_profiles (priv->server_row) == 0)
-    cs_upload_status_set_text (priv->status, _("Add a server in Preferences → Servers first."), FALSE);
+    cs_upload_status_set_text (priv->status, _("Add a server in the main menu’s FHIR Servers… first."), FALSE);
 }
 
 CsServerRow *
