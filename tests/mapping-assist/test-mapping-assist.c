@@ -69,7 +69,8 @@ test_profile (void)
   g_autofree char *path = fixture ("clinical.csv");
   g_autoptr(GError) error = NULL;
   guint calls = 0;
-  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, count_progress, &calls, NULL, &error);
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, CS_TABLE_PROFILE_KEEP_ROWS,
+                                                               count_progress, &calls, NULL, &error);
   const CsCsvColumnProfile *age, *t_stage, *histology;
   g_autofree char *dialect = NULL;
   g_autofree char *sample = NULL;
@@ -91,6 +92,10 @@ test_profile (void)
   g_assert_cmpstr (sample, ==, "adenocarcinoma, squamous cell carcinoma, …");
   dialect = cs_table_profile_describe_dialect (t);
   g_assert_cmpstr (dialect, ==, "comma, UTF-8, LF");
+  /* the rows were kept */
+  g_assert_cmpstr (cs_table_profile_get_row (t, 1)[0], ==, "CASE-002");
+  g_assert_cmpstr (cs_table_profile_get_row (t, 5)[9], ==, "1");
+  g_assert_null (cs_table_profile_get_row (t, 6));
 }
 
 static void
@@ -98,7 +103,7 @@ test_profile_tsv (void)
 {
   g_autofree char *path = fixture ("tab.tsv");
   g_autoptr(GError) error = NULL;
-  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, NULL, NULL, NULL, &error);
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, &error);
   g_autofree char *dialect = NULL;
 
   g_assert_no_error (error);
@@ -121,7 +126,7 @@ test_profile_cancel (void)
   path = write_temp ("big.csv", data->str, (gssize) data->len);
   g_string_free (data, TRUE);
   g_cancellable_cancel (cancellable);
-  t = cs_table_profile_new_for_path (path, NULL, NULL, NULL, cancellable, &error);
+  t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, cancellable, &error);
   g_assert_null (t);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   remove_temp (path);
@@ -141,7 +146,7 @@ test_profile_bad_input (void)
     {
       g_autofree char *path = write_temp (cases[i].name, cases[i].data, cases[i].length);
       g_autoptr(GError) error = NULL;
-      CsTableProfile *t = cs_table_profile_new_for_path (path, NULL, NULL, NULL, NULL, &error);
+      CsTableProfile *t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, &error);
 
       g_assert_null (t);
       g_assert_error (error, CS_CSV_ERROR, cases[i].code);
@@ -170,7 +175,7 @@ test_profile_async (void)
   CsTableProfile *t = NULL;
   guint calls = 0;
 
-  cs_table_profile_new_async (path, count_progress, &calls, NULL, test_profile_async_done, &t);
+  cs_table_profile_new_async (path, 0, count_progress, &calls, NULL, test_profile_async_done, &t);
   while (t == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (cs_csv_profile_get_n_rows (t->profile), ==, 6);
@@ -198,8 +203,8 @@ test_roles (void)
   };
   g_autofree char *path = fixture ("clinical.csv");
   g_autofree char *fpath = fixture ("features.csv");
-  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, NULL, NULL, NULL, NULL);
-  g_autoptr(CsTableProfile) f = cs_table_profile_new_for_path (fpath, NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, NULL);
+  g_autoptr(CsTableProfile) f = cs_table_profile_new_for_path (fpath, NULL, 0, NULL, NULL, NULL, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
@@ -302,7 +307,7 @@ static void
 test_suggest_clinical (void)
 {
   g_autofree char *path = fixture ("clinical.csv");
-  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_AUTO,
                                               "https://example.org/test", &error);
@@ -339,7 +344,7 @@ static void
 test_suggest_tsv_months (void)
 {
   g_autofree char *path = fixture ("tab.tsv");
-  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_CLINICAL, NULL, &error);
   Collect c;
@@ -358,7 +363,7 @@ static void
 test_suggest_pyradiomics (void)
 {
   g_autofree char *path = fixture ("features.csv");
-  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *json = cs_mapping_suggest (t, "features", CS_MAPPING_TEMPLATE_AUTO, "https://example.org/t", &error);
   Collect c;
@@ -378,7 +383,7 @@ test_suggest_pyradiomics (void)
   /* a clinical table has no features */
   {
     g_autofree char *cpath = fixture ("clinical.csv");
-    g_autoptr(CsTableProfile) clinical = cs_table_profile_new_for_path (cpath, NULL, NULL, NULL, NULL, NULL);
+    g_autoptr(CsTableProfile) clinical = cs_table_profile_new_for_path (cpath, NULL, 0, NULL, NULL, NULL, NULL);
     g_autoptr(GError) ferror = NULL;
     g_autofree char *none = cs_mapping_suggest (clinical, "f", CS_MAPPING_TEMPLATE_PYRADIOMICS, NULL, &ferror);
 
@@ -391,7 +396,7 @@ static void
 test_suggest_no_key (void)
 {
   g_autofree char *path = write_temp ("nokey.csv", "score,grade\n1,a\n1,b\n2,a\n", -1);
-  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_CLINICAL, NULL, &error);
 
@@ -407,7 +412,7 @@ static void
 test_coverage (void)
 {
   g_autofree char *path = fixture ("clinical.csv");
-  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, NULL);
   g_autofree char *json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_CLINICAL, "https://example.org/t", NULL);
   g_autoptr(CsMapping) mapping = cs_mapping_load_data (json, -1, "s.json", NULL, NULL);
   CsConceptMap *map = cs_mapping_find_concept_map (mapping, "clinical-t-stage");
@@ -531,6 +536,87 @@ test_value_map_bad (void)
   }
 }
 
+static void
+test_preview (void)
+{
+  g_autofree char *path = fixture ("clinical.csv");
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, CS_TABLE_PROFILE_KEEP_ROWS,
+                                                               NULL, NULL, NULL, NULL);
+  g_autofree char *json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_CLINICAL, "https://example.org/t", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsMappingPreview) preview = cs_mapping_preview_new (json, NULL, NULL, t, &error);
+  g_autoptr(GPtrArray) resources = cs_preview_resource_array_new ();
+  g_autoptr(GPtrArray) problems = cs_preview_problem_array_new ();
+  const CsPreviewResource *patient;
+  g_auto(GStrv) lines = NULL;
+  int line;
+  int gender_column = find_column (t, "gender");
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (cs_mapping_preview_get_role (preview), ==, "clinical");
+  g_assert_true (cs_mapping_preview_row (preview, 0, resources, problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_assert_cmpuint (resources->len, ==, 7);
+  patient = resources->pdata[0];
+  g_assert_cmpstr (patient->type, ==, "Patient");
+  g_assert_true (g_str_has_prefix (patient->json, "{\n  \"resourceType\": \"Patient\",\n"));
+  /* the element's line holds its value, and its cell is the gender column */
+  line = cs_preview_resource_find_line (patient, "Patient.gender");
+  g_assert_cmpint (line, >, 0);
+  lines = g_strsplit (patient->json, "\n", -1);
+  g_assert_cmpstr (lines[line], ==, "  \"gender\": \"male\",");
+  for (guint i = 0; i < patient->elements->len; i++)
+    {
+      const CsPreviewElement *e = patient->elements->pdata[i];
+
+      if (g_str_equal (e->path, "Patient.gender"))
+        {
+          g_assert_cmpuint (e->cells->len, ==, 1);
+          g_assert_cmpuint (g_array_index (e->cells, CsMappingCell, 0).row, ==, 1);
+          g_assert_cmpuint (g_array_index (e->cells, CsMappingCell, 0).column, ==, (guint) gender_column);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+  g_assert_cmpint (cs_preview_resource_find_line (patient, "Patient.nothing"), ==, -1);
+
+  /* row 3 has T 5, which the suggested map does not code: a warning at the cell */
+  g_ptr_array_set_size (resources, 0);
+  g_assert_true (cs_mapping_preview_row (preview, 2, resources, problems, &error));
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_cmpstr (((CsPreviewProblem *) problems->pdata[0])->column, ==, "clinical.T.Stage");
+  g_assert_cmpuint (((CsPreviewProblem *) problems->pdata[0])->row, ==, 3);
+  g_assert_nonnull (strstr (((CsPreviewProblem *) problems->pdata[0])->message, "row 3"));
+}
+
+static void
+test_preview_bad_mapping (void)
+{
+  static const struct { const char *text; int code; const char *where; } cases[] = {
+    { "{\"format\": \"cohortscope-mapping/1\", \"id\": ", CS_MAPPING_ERROR_SYNTAX, "byte" },
+    { "{\"format\": \"cohortscope-mapping/2\", \"id\": \"x\"}", CS_MAPPING_ERROR_VERSION, "cohortscope-mapping/2" },
+    { "{\"format\": \"cohortscope-mapping/1\", \"id\": \"m\", \"version\": \"1\", \"namespace\": \"https://e.org/m\","
+      " \"inputs\": [{\"role\": \"t\", \"key\": \"nope\"}], \"resources\": [{\"name\": \"p\", \"input\": \"t\","
+      " \"template\": {\"resourceType\": \"Patient\"}}]}", CS_MAPPING_ERROR_COMPILE, "nope" },
+  };
+  g_autofree char *path = fixture ("clinical.csv");
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, CS_TABLE_PROFILE_KEEP_ROWS,
+                                                               NULL, NULL, NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      CsMappingPreview *preview = cs_mapping_preview_new (cases[i].text, NULL, NULL, t, &error);
+
+      g_assert_null (preview);
+      g_test_message ("%s", error->message);
+      g_assert_error (error, CS_MAPPING_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].where));
+    }
+}
+
 /* The real Lung1 table (../shared/data), when it is there */
 static void
 test_shared_lung1 (void)
@@ -553,7 +639,7 @@ test_shared_lung1 (void)
       g_test_skip ("the shared Lung1 clinical table is absent");
       return;
     }
-  t = cs_table_profile_new_for_path (path, NULL, NULL, NULL, NULL, &error);
+  t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_AUTO, "https://example.org/lung1", &error);
   g_assert_no_error (error);
@@ -584,6 +670,8 @@ main (int   argc,
   g_test_add_func ("/mapping-assist/coverage", test_coverage);
   g_test_add_func ("/mapping-assist/value-map-round-trip", test_value_map_round_trip);
   g_test_add_func ("/mapping-assist/value-map-bad", test_value_map_bad);
+  g_test_add_func ("/mapping-assist/preview", test_preview);
+  g_test_add_func ("/mapping-assist/preview-bad-mapping", test_preview_bad_mapping);
   g_test_add_func ("/mapping-assist/shared-lung1", test_shared_lung1);
   return g_test_run ();
 }

@@ -51,18 +51,35 @@ typedef struct
   gboolean       had_bom;
   char          *line_end;    /* "LF", "CRLF", "CR" or NULL (one line only) */
   CsCsvProfile  *profile;
+  /* The rows themselves when asked for (CS_TABLE_PROFILE_KEEP_ROWS), for
+   * the editor's grid and preview: up to CS_TABLE_PROFILE_MAX_KEPT_ROWS. */
+  GPtrArray     *rows;        /* char ** of n_columns fields each, or NULL */
+  gboolean       rows_capped; /* the file has more rows than were kept */
+  GStringChunk  *strings;
 } CsTableProfile;
+
+typedef enum
+{
+  CS_TABLE_PROFILE_NONE      = 0,
+  CS_TABLE_PROFILE_KEEP_ROWS = 1 << 0,
+} CsTableProfileFlags;
+
+#define CS_TABLE_PROFILE_MAX_KEPT_ROWS 2000000u
 
 /* Reads the whole file once (memory bounded by the distinct-value cap, not
  * by the rows). dialect may be NULL (sniff). progress is called on the
  * calling thread; cancellable is checked between records. */
 CsTableProfile *cs_table_profile_new_for_path (const char          *path,
                                                const CsCsvDialect  *dialect,
+                                               CsTableProfileFlags  flags,
                                                CsCsvProgressFunc    progress,
                                                gpointer             progress_data,
                                                GCancellable        *cancellable,
                                                GError             **error);
 void            cs_table_profile_free         (CsTableProfile      *self);
+/* The fields of a kept row (0-based), or NULL. */
+const char * const *cs_table_profile_get_row  (const CsTableProfile *self,
+                                               guint64               index);
 /* "comma, UTF-8 with BOM, CRLF": the dialect in words (translated). */
 char           *cs_table_profile_describe_dialect (const CsTableProfile *self);
 /* The first distinct values of a column, comma separated, at most
@@ -73,6 +90,7 @@ char           *cs_table_profile_sample        (const CsCsvColumnProfile *column
 /* Runs cs_table_profile_new_for_path() in a thread; progress (bytes done,
  * total) is delivered on the caller's main context. */
 void            cs_table_profile_new_async    (const char          *path,
+                                               CsTableProfileFlags  flags,
                                                CsCsvProgressFunc    progress,
                                                gpointer             progress_data,
                                                GCancellable        *cancellable,
@@ -162,6 +180,68 @@ void               cs_mapping_coverage_free  (CsMappingCoverage         *self);
 char              *cs_mapping_coverage_describe (const CsMappingCoverage *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMappingCoverage, cs_mapping_coverage_free)
+
+/* ------------------------------------------------------------------ */
+/* Live preview                                                        */
+
+/* One element of a previewed resource and the cells it came from. */
+typedef struct
+{
+  char    *path;      /* "Observation.code.coding[0].code" (the engine's trace path) */
+  guint    line;      /* 0-based line of the element in the pretty JSON */
+  GArray  *cells;     /* CsMappingCell */
+} CsPreviewElement;
+
+typedef struct
+{
+  char      *name;          /* the template's name */
+  char      *type;          /* resourceType */
+  char      *id;
+  char      *json;          /* pretty JSON (two spaces) */
+  GPtrArray *elements;      /* CsPreviewElement, in line order */
+} CsPreviewResource;
+
+typedef struct
+{
+  CsMappingSeverity severity;
+  guint64  row;             /* 1-based, 0 = none */
+  char    *column;          /* or NULL */
+  char    *value;           /* or NULL */
+  char    *resource;        /* template name, or NULL */
+  char    *element;         /* or NULL */
+  char    *message;         /* the problem as the CLI prints it, with its place */
+} CsPreviewProblem;
+
+typedef struct _CsMappingPreview CsMappingPreview;
+
+/* Reads a mapping from text (the editor's buffer) and binds it to one
+ * table: the input with the given role, or the first input when role is
+ * NULL. Errors are the engine's: CS_MAPPING_ERROR_SYNTAX,
+ * _VERSION, _INVALID (with the JSON path) or _COMPILE. */
+CsMappingPreview *cs_mapping_preview_new      (const char           *mapping_text,
+                                               const char           *base_dir,
+                                               const char           *role,
+                                               const CsTableProfile *table,
+                                               GError              **error);
+void              cs_mapping_preview_free     (CsMappingPreview     *self);
+CsMapping        *cs_mapping_preview_get_mapping (CsMappingPreview  *self);
+const char       *cs_mapping_preview_get_role (CsMappingPreview     *self);
+/* Maps one kept row of the table (0-based index). Resources and problems
+ * are appended to the arrays (element types CsPreviewResource and
+ * CsPreviewProblem; create them with cs_preview_*_array_new()). */
+gboolean          cs_mapping_preview_row      (CsMappingPreview     *self,
+                                               guint64               index,
+                                               GPtrArray            *resources,
+                                               GPtrArray            *problems,
+                                               GError              **error);
+GPtrArray        *cs_preview_resource_array_new (void);
+GPtrArray        *cs_preview_problem_array_new  (void);
+/* The 0-based line in the resource's JSON of the element with the given
+ * path, or -1. */
+int               cs_preview_resource_find_line (const CsPreviewResource *resource,
+                                                 const char              *path);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMappingPreview, cs_mapping_preview_free)
 
 /* ------------------------------------------------------------------ */
 /* Value maps as files                                                 */

@@ -17,6 +17,7 @@ G_DEFINE_QUARK (cs-mapping-assist-error-quark, cs_mapping_assist_error)
 CsTableProfile *
 cs_table_profile_new_for_path (const char          *path,
                                const CsCsvDialect  *dialect,
+                               CsTableProfileFlags  flags,
                                CsCsvProgressFunc    progress,
                                gpointer             progress_data,
                                GCancellable        *cancellable,
@@ -38,12 +39,27 @@ cs_table_profile_new_for_path (const char          *path,
   self->path = g_strdup (path);
   self->name = g_path_get_basename (path);
   self->profile = cs_csv_profile_new (reader);
+  if (flags & CS_TABLE_PROFILE_KEEP_ROWS)
+    {
+      self->rows = g_ptr_array_new_with_free_func (g_free);
+      self->strings = g_string_chunk_new (256 * 1024);
+    }
 
   while (cs_csv_reader_next (reader, &record, &read_error))
     {
       guint64 done;
 
       cs_csv_profile_add (self->profile, &record);
+      if (self->rows != NULL && self->rows->len < CS_TABLE_PROFILE_MAX_KEPT_ROWS)
+        {
+          char **fields = g_new (char *, record.n_fields);
+
+          for (guint i = 0; i < record.n_fields; i++)
+            fields[i] = g_string_chunk_insert_len (self->strings, record.fields[i], (gssize) record.lengths[i]);
+          g_ptr_array_add (self->rows, fields);
+        }
+      else if (self->rows != NULL)
+        self->rows_capped = TRUE;
       if (++rows % CANCEL_EVERY_ROWS == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       done = cs_csv_reader_get_bytes_read (reader);
@@ -80,7 +96,18 @@ cs_table_profile_free (CsTableProfile *self)
   g_free (self->line_end);
   cs_csv_dialect_clear (&self->dialect);
   g_clear_pointer (&self->profile, cs_csv_profile_free);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
   g_free (self);
+}
+
+const char * const *
+cs_table_profile_get_row (const CsTableProfile *self,
+                          guint64               index)
+{
+  if (self->rows == NULL || index >= self->rows->len)
+    return NULL;
+  return (const char * const *) self->rows->pdata[index];
 }
 
 char *
@@ -133,7 +160,8 @@ cs_table_profile_sample (const CsCsvColumnProfile *column,
 
 typedef struct
 {
-  char              *path;
+  char               *path;
+  CsTableProfileFlags flags;
   CsCsvProgressFunc  progress;
   gpointer           progress_data;
   GMainContext      *context;
@@ -192,7 +220,7 @@ profile_thread (GTask        *task,
   CsTableProfile *profile;
 
   (void) source_object;
-  profile = cs_table_profile_new_for_path (data->path, NULL, progress_in_thread, data, cancellable, &error);
+  profile = cs_table_profile_new_for_path (data->path, NULL, data->flags, progress_in_thread, data, cancellable, &error);
   if (profile == NULL)
     g_task_return_error (task, error);
   else
@@ -201,6 +229,7 @@ profile_thread (GTask        *task,
 
 void
 cs_table_profile_new_async (const char          *path,
+                            CsTableProfileFlags  flags,
                             CsCsvProgressFunc    progress,
                             gpointer             progress_data,
                             GCancellable        *cancellable,
@@ -211,6 +240,7 @@ cs_table_profile_new_async (const char          *path,
   AsyncData *data = g_new0 (AsyncData, 1);
 
   data->path = g_strdup (path);
+  data->flags = flags;
   data->progress = progress;
   data->progress_data = progress_data;
   data->context = g_main_context_ref_thread_default ();
