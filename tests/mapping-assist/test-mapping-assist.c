@@ -617,6 +617,31 @@ test_preview_bad_mapping (void)
     }
 }
 
+static void
+test_locate (void)
+{
+  static const char *text =
+    "{\n"
+    "  \"format\": \"cohortscope-mapping/1\",\n"
+    "  \"inputs\": [\n"
+    "    {\"role\": \"t\", \"key\": \"id\"},\n"
+    "    {\"role\": \"u\",\n"
+    "     \"key\": [\"a\", \"b\"]}\n"
+    "  ],\n"
+    "  \"resources\": [{\"name\": \"x \\\" y\", \"template\": {\n"
+    "    \"gender\": {\"$map\": \"m\"}}}]\n"
+    "}\n";
+
+  g_assert_cmpint (cs_mapping_text_find_line (text, "m.json: format: from a newer version"), ==, 1);
+  g_assert_cmpint (cs_mapping_text_find_line (text, "m.json: inputs[1].key: no column"), ==, 5);
+  g_assert_cmpint (cs_mapping_text_find_line (text, "m.json: inputs[1].key[1]: no column “b”"), ==, 5);
+  g_assert_cmpint (cs_mapping_text_find_line (text, "m.json: resources[0].template.gender.$map: unknown"), ==, 8);
+  /* a path the text lacks: its nearest parent */
+  g_assert_cmpint (cs_mapping_text_find_line (text, "m.json: resources[0].template.code: missing"), ==, 7);
+  g_assert_cmpint (cs_mapping_text_find_line (text, "m.json: not valid JSON: byte 30 at format: …"), ==, 1);
+  g_assert_cmpint (cs_mapping_text_find_line (text, "something else entirely"), ==, -1);
+}
+
 /* The real Lung1 table (../shared/data), when it is there */
 static void
 test_shared_lung1 (void)
@@ -672,6 +697,7 @@ main (int   argc,
   g_test_add_func ("/mapping-assist/value-map-bad", test_value_map_bad);
   g_test_add_func ("/mapping-assist/preview", test_preview);
   g_test_add_func ("/mapping-assist/preview-bad-mapping", test_preview_bad_mapping);
+  g_test_add_func ("/mapping-assist/locate", test_locate);
   g_test_add_func ("/mapping-assist/shared-lung1", test_shared_lung1);
   return g_test_run ();
 }

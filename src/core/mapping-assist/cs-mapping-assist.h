@@ -226,6 +226,10 @@ CsMappingPreview *cs_mapping_preview_new      (const char           *mapping_tex
 void              cs_mapping_preview_free     (CsMappingPreview     *self);
 CsMapping        *cs_mapping_preview_get_mapping (CsMappingPreview  *self);
 const char       *cs_mapping_preview_get_role (CsMappingPreview     *self);
+/* The compiled mapping (for a run over all rows: cs_mapping_run_new()). */
+CsMappingProgram *cs_mapping_preview_get_program (CsMappingPreview  *self);
+/* Index of the table's input in the mapping. */
+guint             cs_mapping_preview_get_input   (CsMappingPreview  *self);
 /* Maps one kept row of the table (0-based index). Resources and problems
  * are appended to the arrays (element types CsPreviewResource and
  * CsPreviewProblem; create them with cs_preview_*_array_new()). */
@@ -242,6 +246,12 @@ int               cs_preview_resource_find_line (const CsPreviewResource *resour
                                                  const char              *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMappingPreview, cs_mapping_preview_free)
+
+/* The 0-based line of mapping text that an engine error message points at
+ * ("…: byte 42 at …", or a JSON path such as "resources[1].template.gender",
+ * else the nearest parent the text has), or -1. */
+int               cs_mapping_text_find_line   (const char           *text,
+                                               const char           *message);
 
 /* ------------------------------------------------------------------ */
 /* Value maps as files                                                 */

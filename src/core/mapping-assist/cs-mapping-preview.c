@@ -147,6 +147,18 @@ cs_mapping_preview_get_role (CsMappingPreview *self)
   return self->role;
 }
 
+CsMappingProgram *
+cs_mapping_preview_get_program (CsMappingPreview *self)
+{
+  return self->program;
+}
+
+guint
+cs_mapping_preview_get_input (CsMappingPreview *self)
+{
+  return self->input;
+}
+
 /* ------------------------------------------------------------------ */
 /* Pretty JSON with the line of every path                             */
 
