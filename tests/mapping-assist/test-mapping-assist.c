@@ -618,6 +618,49 @@ test_preview_bad_mapping (void)
 }
 
 static void
+test_edit_value_maps (void)
+{
+  g_autofree char *path = fixture ("clinical.csv");
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, NULL);
+  g_autofree char *json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_CLINICAL, "https://example.org/t", NULL);
+  g_autofree char *column = cs_mapping_text_find_map_column (json, "clinical-t-stage");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *map_json = cs_mapping_text_get_concept_map (json, NULL, "clinical-t-stage", &error);
+  g_autoptr(CsValueMap) map = NULL;
+  g_autofree char *new_map = NULL;
+  g_autofree char *replaced = NULL;
+  g_autoptr(CsMapping) mapping = NULL;
+  g_autoptr(CsMappingCoverage) cov = NULL;
+
+  g_assert_cmpstr (column, ==, "clinical.T.Stage");
+  g_assert_no_error (error);
+  map = cs_value_map_from_concept_map (map_json, -1, "t", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (map->entries->len, ==, 3);
+  /* the steward codes 5 as TX, imports it, and the coverage is full */
+  cs_value_map_add (map, "5", "1222604002", "American Joint Committee on Cancer cTX (qualifier value)");
+  g_clear_pointer (&map->id, g_free);
+  map->id = g_strdup ("imported-id");
+  new_map = cs_value_map_to_concept_map (map);
+  replaced = cs_mapping_text_replace_concept_map (json, NULL, "clinical-t-stage", new_map, &error);
+  g_assert_no_error (error);
+  mapping = cs_mapping_load_data (replaced, -1, "r.json", NULL, &error);
+  g_assert_no_error (error);
+  cov = cs_mapping_coverage_new (cs_mapping_find_concept_map (mapping, "clinical-t-stage"),
+                                 cs_csv_profile_get_column (t->profile, find_column (t, "clinical.T.Stage")));
+  g_assert_cmpuint (cov->rows_mapped, ==, 6);
+  /* the other maps are still there, in their places */
+  g_assert_cmpuint (cs_mapping_get_n_concept_maps (mapping), ==, 6);
+  g_assert_cmpstr (cs_concept_map_get_id (cs_mapping_get_concept_map (mapping, 1)), ==, "clinical-t-stage");
+
+  g_assert_null (cs_mapping_text_get_concept_map (json, NULL, "nope", &error));
+  g_assert_error (error, CS_MAPPING_ASSIST_ERROR, CS_MAPPING_ASSIST_ERROR_VALUE_MAP);
+  g_clear_error (&error);
+  g_assert_null (cs_mapping_text_replace_concept_map ("{", NULL, "x", new_map, &error));
+  g_assert_nonnull (error);
+}
+
+static void
 test_locate (void)
 {
   static const char *text =
@@ -698,6 +741,7 @@ main (int   argc,
   g_test_add_func ("/mapping-assist/preview", test_preview);
   g_test_add_func ("/mapping-assist/preview-bad-mapping", test_preview_bad_mapping);
   g_test_add_func ("/mapping-assist/locate", test_locate);
+  g_test_add_func ("/mapping-assist/edit-value-maps", test_edit_value_maps);
   g_test_add_func ("/mapping-assist/shared-lung1", test_shared_lung1);
   return g_test_run ();
 }

@@ -301,4 +301,25 @@ char         *cs_value_map_to_csv          (const CsValueMap *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsValueMap, cs_value_map_free)
 
+/* ------------------------------------------------------------------ */
+/* Edits of the mapping text (the value maps view)                     */
+
+/* The column the first {"$map": id, "column": …} of the resources applies
+ * the map to, or NULL. */
+char         *cs_mapping_text_find_map_column   (const char  *text,
+                                                 const char  *id);
+/* The ConceptMap with this id or url as pretty JSON: inline, or read from
+ * its {"$file": …} relative to base_dir. */
+char         *cs_mapping_text_get_concept_map   (const char  *text,
+                                                 const char  *base_dir,
+                                                 const char  *id,
+                                                 GError     **error);
+/* The mapping text with the ConceptMap id replaced by concept_map_json (its
+ * id set to id), inline where the old one was; re-indented. */
+char         *cs_mapping_text_replace_concept_map (const char  *text,
+                                                   const char  *base_dir,
+                                                   const char  *id,
+                                                   const char  *concept_map_json,
+                                                   GError     **error);
+
 G_END_DECLS
