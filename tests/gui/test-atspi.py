@@ -65,7 +65,7 @@ def text_of(acc):
         return None
 
 
-def start_app(gui, env, log):
+def start_app(gui, env, log, args=None):
     """Starts the app with its stderr in the file log. When the X server
     refuses the connection right after it started (seen when several Xvfb
     servers start at once on a loaded machine: "cannot open display"),
@@ -73,7 +73,7 @@ def start_app(gui, env, log):
     caller to report."""
     for attempt in range(4):
         with open(log, "w") as err:
-            proc = subprocess.Popen([gui, "--demo"], env=env, stderr=err)
+            proc = subprocess.Popen([gui] + (args if args is not None else ["--demo"]), env=env, stderr=err)
         try:
             proc.wait(timeout=3)
         except subprocess.TimeoutExpired:

@@ -805,13 +805,15 @@ add_dialect (Suggest     *s,
       json_builder_set_member_name (b, "decimalComma");
       json_builder_add_boolean_value (b, TRUE);
     }
-  json_builder_set_member_name (b, "missing");
-  json_builder_begin_array (b);
-  for (const char * const *m = d->missing != NULL ? (const char * const *) d->missing
-                                                   : cs_csv_dialect_get_default_missing ();
-       *m != NULL; m++)
-    json_builder_add_string_value (b, *m);
-  json_builder_end_array (b);
+  /* the reader's default missing tokens ("", NA, N/A, …) need no listing */
+  if (d->missing != NULL)
+    {
+      json_builder_set_member_name (b, "missing");
+      json_builder_begin_array (b);
+      for (const char * const *m = (const char * const *) d->missing; *m != NULL; m++)
+        json_builder_add_string_value (b, *m);
+      json_builder_end_array (b);
+    }
   json_builder_end_object (b);
 }
 

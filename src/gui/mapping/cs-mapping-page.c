@@ -214,6 +214,21 @@ setup_label (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, label);
 }
 
+/* The profile has few rows: labels, which screen readers read */
+static void
+setup_profile_label (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     gpointer                  user_data)
+{
+  ProfileColumn kind = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "kind"));
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), kind == COL_NAME ? 16 : kind == COL_ROLE ? 14 : 4);
+  gtk_list_item_set_child (item, label);
+}
+
 static void
 bind_profile_cell (GtkSignalListItemFactory *factory,
                    GtkListItem              *item,
@@ -255,7 +270,8 @@ bind_profile_cell (GtkSignalListItemFactory *factory,
     default:
       g_assert_not_reached ();
     }
-  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), text);
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (item), kind == COL_SAMPLE || kind == COL_NAME ? text : NULL);
 }
 
 static void
@@ -291,7 +307,9 @@ make_column (CsMappingPage *self,
   GtkColumnViewColumn *column;
 
   g_object_set_data (G_OBJECT (factory), key, GUINT_TO_POINTER (value));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_label), NULL);
+  g_signal_connect (factory, "setup",
+                    bind == G_CALLBACK (bind_profile_cell) ? G_CALLBACK (setup_profile_label) : G_CALLBACK (setup_label),
+                    NULL);
   g_signal_connect_object (factory, "bind", bind, self, 0);
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
