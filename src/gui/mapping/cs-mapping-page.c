@@ -1066,6 +1066,7 @@ update_preview (CsMappingPage *self)
   }
   {
     g_autofree char *label = NULL;
+    g_autofree char *row = g_strdup_printf ("%" G_GUINT64_FORMAT, self->previewed_row + 1);
     guint n_errors = 0;
 
     for (guint i = 0; i < problems->len; i++)
@@ -1078,11 +1079,11 @@ update_preview (CsMappingPage *self)
       }
     if (n_errors > 0)
       /* Translators: the preview's heading when the row is rejected */
-      label = g_strdup_printf (_("Row %" G_GUINT64_FORMAT ": rejected, %u errors"), self->previewed_row + 1, n_errors);
+      label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Row %s: rejected, %u error", "Row %s: rejected, %u errors",
+                                            n_errors), row, n_errors);
     else
-      label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Row %" G_GUINT64_FORMAT ": %u resource",
-                                            "Row %" G_GUINT64_FORMAT ": %u resources", self->resources->len),
-                               self->previewed_row + 1, self->resources->len);
+      label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Row %s: %u resource", "Row %s: %u resources",
+                                            self->resources->len), row, self->resources->len);
     gtk_label_set_label (self->preview_label, label);
   }
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->preview_buffer), out->str, (int) out->len);
@@ -1156,9 +1157,12 @@ on_preview_cursor (CsMappingPage *self)
                                                              cell->input, cell->column);
       const char * const *fields = cell->row > 0 ? cs_table_profile_get_row (self->table, cell->row - 1) : NULL;
 
+      g_autofree char *row = g_strdup_printf ("%" G_GUINT64_FORMAT, cell->row);
+
       if (fields != NULL && cell->input == cs_mapping_preview_get_input (self->preview))
-        self->source_text = g_strdup_printf (_("%s ← row %" G_GUINT64_FORMAT ", column “%s”: “%s”"), best->path,
-                                             cell->row, name, fields[cell->column]);
+        /* Translators: "Patient.gender ← row 3, column “sex”: “m”" */
+        self->source_text = g_strdup_printf (_("%s ← row %s, column “%s”: “%s”"), best->path, row, name,
+                                             fields[cell->column]);
       else
         self->source_text = g_strdup_printf (_("%s ← column “%s”"), best->path, name);
       /* select the source cell: its column (its row is the one shown) */
@@ -1211,9 +1215,9 @@ show_value_map (CsMappingPage *self)
     {
       const CsValueCoverage *v = &g_array_index (coverage->values, CsValueCoverage, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " row",
-                                                             "%" G_GUINT64_FORMAT " rows", (gulong) v->count),
-                                                v->count);
+      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, v->count);
+      g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows",
+                                                             (gulong) MIN (v->count, G_MAXULONG)), number);
       g_autofree char *target = v->mapped ? g_strdup_printf ("%s%s%s", v->code, v->display != NULL ? " — " : "",
                                                              v->display != NULL ? v->display : "")
                                           : g_strdup (v->listed ? _("listed without a code") : _("unmapped"));
@@ -1334,7 +1338,9 @@ job_progress_idle (gpointer user_data)
 
   if (self->job == JOB_VALIDATE || self->job == JOB_RUN)
     {
-      g_autofree char *text = g_strdup_printf (_("%" G_GUINT64_FORMAT " rows"), u->rows_done);
+      g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, u->rows_done);
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows",
+                                                            (gulong) MIN (u->rows_done, G_MAXULONG)), rows);
 
       if (u->bytes_total > 0)
         gtk_progress_bar_set_fraction (self->job_progress, (double) u->bytes_done / (double) u->bytes_total);
