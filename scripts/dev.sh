@@ -4,6 +4,10 @@
 #   scripts/dev.sh run    install missing Debian packages, build, start the app on the demo cohort
 #   scripts/dev.sh test   install missing Debian packages, build, run the whole test suite
 #
+# Both use the optimised build with debug symbols (debugoptimized, the project's default
+# buildtype) in build/; an older build/ configured as debug (-O0) is switched over. The
+# sanitizer build of `test` is a separate directory (build-asan/).
+#
 # Installing needs root (or sudo). Set CS_NO_INSTALL=1 to skip the package step.
 set -euo pipefail
 
@@ -57,7 +61,7 @@ setup_build() {
 
 cmd_run() {
     install_deps
-    setup_build "$builddir" -Dwerror=true
+    setup_build "$builddir" -Dwerror=true -Dbuildtype=debugoptimized
     export GSETTINGS_SCHEMA_DIR="$here/$builddir/data"
     local app="$here/$builddir/src/gui/cohortscope"
     if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
@@ -69,7 +73,7 @@ cmd_run() {
 
 cmd_test() {
     install_deps
-    setup_build "$builddir" -Dwerror=true
+    setup_build "$builddir" -Dwerror=true -Dbuildtype=debugoptimized
     log "Running the test suite"
     local rc=0
     meson test -C "$builddir" --print-errorlogs --num-processes 2 --timeout-multiplier 2 || rc=$?

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -18,7 +19,7 @@ cs_bench_run_in_child (const char  *label,
                        CsBenchFunc  func,
                        gpointer     data)
 {
-  CsBenchResult result = { 0, 0, 0, 0, 0, FALSE };
+  CsBenchResult result = { 0 };
   struct rusage usage;
   int status = 0;
   int fds[2];
@@ -33,7 +34,7 @@ cs_bench_run_in_child (const char  *label,
   if (pid == 0)
     {
       g_autoptr(GError) error = NULL;
-      CsBenchResult child = { 0, 0, 0, 0, 0, FALSE };
+      CsBenchResult child = { 0 };
       gint64 start;
 
       close (fds[0]);
@@ -41,7 +42,11 @@ cs_bench_run_in_child (const char  *label,
       child.ok = func (data, &child.count, &child.checksum, &error);
       child.seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
       if (!child.ok)
-        g_printerr ("%s: %s\n", label, error != NULL ? error->message : "failed");
+        {
+          g_strlcpy (child.message, error != NULL ? error->message : "failed", sizeof child.message);
+          if (label != NULL)
+            g_printerr ("%s: %s\n", label, child.message);
+        }
       if (write (fds[1], &child, sizeof child) != (ssize_t) sizeof child)
         _exit (2);
       _exit (child.ok ? 0 : 1);
@@ -77,4 +82,29 @@ cs_bench_keep_best (CsBenchResult       *best,
   if (first || run->seconds < best->seconds)
     *best = *run;
   best->maxrss_kib = rss;
+}
+
+double
+cs_bench_now (void)
+{
+  return (double) g_get_monotonic_time () / 1e6;
+}
+
+double
+cs_bench_cpu_now (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6
+         + (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6;
+}
+
+double
+cs_bench_normal (GRand *rand)
+{
+  double u1 = g_rand_double_range (rand, 1e-12, 1.0);
+  double u2 = g_rand_double (rand);
+
+  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
 }

@@ -2,7 +2,9 @@
  *
  * The child does the work, so its peak RSS (wait4 rusage) is its own and one
  * variant's allocations cannot flatter or burden the next. Subtract the RSS
- * of a child that does nothing to get what the work itself needed.
+ * of a child that does nothing to get what the work itself needed. Every
+ * benchmark under bench/ that forks uses this; benchmarks timed in their own
+ * process take its clocks, cs_bench_now and cs_bench_cpu_now.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +22,7 @@ typedef struct
   guint64  count;          /* what the work counted (records, fields, resources…) */
   double   checksum;       /* something computed from the data, so nothing is optimised away */
   gboolean ok;
+  char     message[256];   /* why the work failed (cut); empty when the child died first */
 } CsBenchResult;
 
 /* The work of one variant; runs in the child. */
@@ -28,7 +31,8 @@ typedef gboolean (*CsBenchFunc) (gpointer   data,
                                  double    *checksum,
                                  GError   **error);
 
-/* Runs func in a forked child; a failure is printed with label. */
+/* Runs func in a forked child; a failure is printed with label, unless
+ * label is NULL (the caller reports result.message itself). */
 CsBenchResult cs_bench_run_in_child (const char    *label,
                                      CsBenchFunc    func,
                                      gpointer       data);
@@ -37,5 +41,12 @@ CsBenchResult cs_bench_run_in_child (const char    *label,
  * peak RSS of all runs. best starts zeroed; a failed run makes it failed. */
 void          cs_bench_keep_best    (CsBenchResult       *best,
                                      const CsBenchResult *run);
+
+/* Wall seconds (monotonic) and CPU seconds of the process (user + system,
+ * every thread), for timing in-process. */
+double        cs_bench_now          (void);
+double        cs_bench_cpu_now      (void);
+/* A standard normal deviate (Box–Muller) for synthetic data */
+double        cs_bench_normal       (GRand               *rand);
 
 G_END_DECLS

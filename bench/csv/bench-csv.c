@@ -261,7 +261,7 @@ main (int   argc,
   GStatBuf st, small_st;
   double mb;
   CsBenchResult best[N_VARIANTS];
-  CsBenchResult small_best = { 0, 0, 0, 0, 0, TRUE };
+  CsBenchResult small_best = { .ok = TRUE };
   const GOptionEntry entries[] = {
     { "mb", 'm', 0, G_OPTION_ARG_INT, &target_mb, "Size of the generated table in MB", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per variant (best time is kept)", "R" },

@@ -34,13 +34,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, '..', '..'))
-SERVER_DIR = os.path.join(ROOT, 'tests', 'fhir', 'server')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_server import parse_args, server_cpu, start_server  # noqa: E402
 # Keep in sync with compartment_types[] in src/core/fhir/cs-fhir-client.c
 COMPARTMENT_TYPES = [
     'AllergyIntolerance', 'BodyStructure', 'CarePlan', 'CareTeam', 'Claim', 'ClinicalImpression',
@@ -53,28 +51,6 @@ COMPARTMENT_TYPES = [
 ]
 PAGE_SIZE = 1000  # the client's default _count
 ROUNDS = 7
-
-
-def start_server(preload):
-    if not os.path.isdir(os.path.join(SERVER_DIR, 'node_modules', '@medplum', 'fhir-router')):
-        subprocess.run(['npm', 'ci', '--no-audit', '--no-fund'], cwd=SERVER_DIR, check=True,
-                       stdout=subprocess.DEVNULL)
-    proc = subprocess.Popen(['node', 'server.mjs', '0', '--preload', preload], cwd=SERVER_DIR,
-                            stdout=subprocess.PIPE, text=True)
-    port = []
-    reader = threading.Thread(target=lambda: port.append(int(proc.stdout.readline().split()[1])), daemon=True)
-    reader.start()
-    reader.join(600)
-    if not port:
-        proc.kill()
-        raise SystemExit('the test FHIR server did not start')
-    return proc, port[0]
-
-
-def server_cpu(proc):
-    with open('/proc/%d/stat' % proc.pid) as f:
-        fields = f.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 def timed(proc, argv, **kwargs):
@@ -95,13 +71,7 @@ def get(url):
 
 
 def main():
-    args = sys.argv[1:]
-    patients = 1000
-    if '--patients' in args:
-        i = args.index('--patients')
-        patients = int(args[i + 1])
-        del args[i:i + 2]
-    build = os.path.abspath(args[0] if args else os.path.join(ROOT, 'build-release'))
+    build, patients = parse_args(1000)
     cli = os.path.join(build, 'src', 'cli', 'cohortscope-cli')
     driver = os.path.join(build, 'bench', 'fhir', 'bench-fhir-fetch')
     for program in (cli, driver):

@@ -18,16 +18,12 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "cs-bench.h"
 #include "cs-demo.h"
 #include "cs-ingest.h"
 #include "cs-store.h"
@@ -46,15 +42,6 @@ typedef enum
 static const char *variant_names[N_VARIANTS] = {
   "baseline", "cs-ingest (parse)", "cs-store (load+finish)", "json-glib DOM",
 };
-
-typedef struct
-{
-  double  seconds;
-  double  cpu_seconds;
-  guint64 n_resources;
-  long    maxrss_kib;
-  gboolean ok;
-} Result;
 
 typedef struct
 {
@@ -127,55 +114,32 @@ run_variant (Variant     variant,
     }
 }
 
-static Result
+typedef struct
+{
+  Variant     variant;
+  const char *path;
+} Job;
+
+/* In the child (cs_bench_run_in_child times it): the work of one variant */
+static gboolean
+run_job (gpointer   data,
+         guint64   *count,
+         double    *checksum,
+         GError   **error)
+{
+  const Job *job = data;
+
+  *checksum = 0;
+  return run_variant (job->variant, job->path, count, error);
+}
+
+static CsBenchResult
 measure (Variant     variant,
          const char *path)
 {
-  Result result = { 0, 0, 0, 0, FALSE };
-  int fds[2];
-  pid_t pid;
+  Job job = { variant, path };
 
-  if (pipe (fds) != 0)
-    g_error ("pipe: %s", g_strerror (errno));
-
-  pid = fork ();
-  if (pid < 0)
-    g_error ("fork: %s", g_strerror (errno));
-
-  if (pid == 0)
-    {
-      g_autoptr(GError) error = NULL;
-      Result child = { 0, 0, 0, 0, FALSE };
-      gint64 start;
-
-      close (fds[0]);
-      start = g_get_monotonic_time ();
-      child.ok = run_variant (variant, path, &child.n_resources, &error);
-      child.seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
-      if (!child.ok)
-        g_printerr ("%s: %s\n", variant_names[variant], error->message);
-      if (write (fds[1], &child, sizeof child) != (ssize_t) sizeof child)
-        _exit (2);
-      _exit (child.ok ? 0 : 1);
-    }
-  else
-    {
-      struct rusage usage;
-      int status = 0;
-
-      close (fds[1]);
-      if (read (fds[0], &result, sizeof result) != (ssize_t) sizeof result)
-        result.ok = FALSE;
-      close (fds[0]);
-      if (wait4 (pid, &status, 0, &usage) < 0)
-        g_error ("wait4: %s", g_strerror (errno));
-      result.maxrss_kib = usage.ru_maxrss;
-      result.cpu_seconds = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                           (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-      if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-        result.ok = FALSE;
-    }
-  return result;
+  return cs_bench_run_in_child (variant_names[variant], run_job, &job);
 }
 
 static char *
@@ -222,7 +186,7 @@ main (int   argc,
   int runs = 3;
   GStatBuf st;
   double mb;
-  Result best[N_VARIANTS];
+  CsBenchResult best[N_VARIANTS];
   const GOptionEntry entries[] = {
     { "patients", 'n', 0, G_OPTION_ARG_INT, &patients, "Demo patients to start from", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per variant (best time is kept)", "R" },
@@ -260,27 +224,16 @@ main (int   argc,
   mb = (double) st.st_size / 1e6;
   g_print ("file: %s (%.1f MB)\n", path, mb);
 
+  memset (best, 0, sizeof best);
   for (int v = 0; v < N_VARIANTS; v++)
     {
-      best[v].ok = FALSE;
       for (int r = 0; r < MAX (runs, 1); r++)
         {
-          Result res = measure ((Variant) v, path);
+          CsBenchResult res = measure ((Variant) v, path);
 
-          if (!res.ok)
-            {
-              best[v].ok = FALSE;
-              break;
-            }
-          if (!best[v].ok || res.seconds < best[v].seconds)
-            {
-              long rss = best[v].ok ? MAX (best[v].maxrss_kib, res.maxrss_kib) : res.maxrss_kib;
-
-              best[v] = res;
-              best[v].maxrss_kib = rss;
-            }
-          else
-            best[v].maxrss_kib = MAX (best[v].maxrss_kib, res.maxrss_kib);
+          cs_bench_keep_best (&best[v], &res);
+          if (!best[v].ok)
+            break;
         }
     }
 
@@ -303,7 +256,7 @@ main (int   argc,
                best[VARIANT_JSON_GLIB].ok ? best[VARIANT_JSON_GLIB].seconds / best[v].seconds : 0.0,
                best[VARIANT_JSON_GLIB].ok ? best[VARIANT_JSON_GLIB].cpu_seconds / best[v].cpu_seconds
                                           : 0.0,
-               best[v].n_resources, rss_mb, rss_mb / mb);
+               best[v].count, rss_mb, rss_mb / mb);
     }
   g_print ("(baseline process RSS %.1f MB subtracted; best of %d runs; json-glib resources = "
            "Bundle entries)\n", (double) best[VARIANT_BASELINE].maxrss_kib * 1024 / 1e6,

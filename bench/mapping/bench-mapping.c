@@ -34,6 +34,7 @@
 #include "cs-csv.h"
 #include "cs-mapping.h"
 #include "cs-mapping-output.h"
+#include "cs-radiomics.h"
 
 static const char *image_types[] = {
   "original", "wavelet-LLH", "wavelet-LHL", "wavelet-LHH", "wavelet-HLL", "wavelet-HLH", "wavelet-HHL",
@@ -208,6 +209,7 @@ typedef struct
 {
   CsMappingWriter *writer;
   guint64          n;
+  guint64          bytes;     /* of the resources' JSON, a line each */
 } EngineSink;
 
 static gboolean
@@ -218,6 +220,7 @@ engine_resource (const CsMappingResource *res,
   EngineSink *sink = user_data;
 
   sink->n++;
+  sink->bytes += res->length + 1;
   return cs_mapping_writer_add (sink->writer, res->resource_type, res->id, res->json, res->length, error);
 }
 
@@ -235,7 +238,7 @@ run_engine (const Tables *t,
   CsCsvReader *clinical, *features;
   CsMappingTableInfo tables[2] = { { 0 } };
   const CsMappingSink sink = { engine_resource, NULL, NULL };
-  EngineSink state = { NULL, 0 };
+  EngineSink state = { NULL, 0, 0 };
 
   if (mapping == NULL)
     return FALSE;
@@ -266,7 +269,7 @@ run_engine (const Tables *t,
   if (!cs_mapping_run_all (run, &sink, &state, NULL, error) || !cs_mapping_writer_commit (writer, error))
     return FALSE;
   *count = state.n;
-  *checksum = (double) cs_mapping_writer_get_count (writer);
+  *checksum = (double) state.bytes;
   return TRUE;
 }
 
@@ -481,22 +484,32 @@ glib_features (Glib        *g,
   g_autoptr(GError) local = NULL;
   g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) suffixes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_radiomics_name_free);
+  g_autoptr(GPtrArray) filters = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func (g_free);
   const char * const *header;
   CsCsvRecord r;
 
   if (reader == NULL)
     return FALSE;
+  /* what the engine works out once per column: the pyradiomics name, its
+   * filter, unit and id suffix */
   header = cs_csv_reader_get_header (reader);
   for (guint c = 0; header[c] != NULL; c++)
     if (g_str_has_prefix (header[c], "original") || g_str_has_prefix (header[c], "wavelet") ||
         g_str_has_prefix (header[c], "log"))
       {
+        CsRadiomicsName *name = cs_radiomics_parse (header[c], CS_RADIOMICS_CLASS_NONE, error);
         char suffix[14];
 
+        if (name == NULL)
+          return FALSE;
         g_array_append_val (columns, c);
-        cs_mapping_column_id_suffix (header[c], suffix);
+        cs_mapping_column_id_suffix (name->column, suffix);
         g_ptr_array_add (suffixes, g_strdup (suffix));
+        g_ptr_array_add (filters, name->filter != NULL ? g_strdup_printf ("%s-%s", name->image_type, name->filter)
+                                                       : g_strdup (name->image_type));
+        g_ptr_array_add (names, name);
       }
 
   while (cs_csv_reader_next (reader, &r, &local))
@@ -511,6 +524,8 @@ glib_features (Glib        *g,
         {
           guint c = g_array_index (columns, guint, k);
           g_autofree char *fid = g_strdup_printf ("%s-%s", base, (char *) suffixes->pdata[k]);
+          const CsRadiomicsName *name = names->pdata[k];
+          const char *unit = cs_radiomics_unit (name, CS_RADIOMICS_MODALITY_CT, NULL);
           double value;
 
           begin_resource (b, "Observation", fid);
@@ -534,17 +549,38 @@ glib_features (Glib        *g,
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "coding");
           json_builder_begin_array (b);
-          add_coding (b, "https://pyradiomics.readthedocs.io", header[c], NULL);
+          add_coding (b, "https://pyradiomics.readthedocs.io", name->column, name->label);
           json_builder_end_array (b);
           json_builder_set_member_name (b, "text");
           json_builder_add_string_value (b, header[c]);
           json_builder_end_object (b);
           add_reference (b, "subject", "Patient", patient);
+          json_builder_set_member_name (b, "method");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "coding");
+          json_builder_begin_array (b);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "system");
+          json_builder_add_string_value (b, "https://pyradiomics.readthedocs.io");
+          json_builder_set_member_name (b, "code");
+          json_builder_add_string_value (b, filters->pdata[k]);
+          json_builder_end_object (b);
+          json_builder_end_array (b);
+          json_builder_end_object (b);
           json_builder_set_member_name (b, "valueQuantity");
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "value");
           cs_csv_parse_double (r.fields[c], FALSE, &value);
           json_builder_add_double_value (b, value);
+          if (unit != NULL)
+            {
+              json_builder_set_member_name (b, "unit");
+              json_builder_add_string_value (b, unit);
+              json_builder_set_member_name (b, "system");
+              json_builder_add_string_value (b, "http://unitsofmeasure.org");
+              json_builder_set_member_name (b, "code");
+              json_builder_add_string_value (b, unit);
+            }
           json_builder_end_object (b);
           json_builder_end_object (b);
           emit (g, b);
@@ -684,6 +720,7 @@ main (int   argc,
   char *user_dir = NULL;
   int mb = 110;
   int runs = 2;
+  gboolean keep = FALSE;
   Tables large = { 0 }, small = { 0 };
   CsBenchResult best[N_VARIANTS] = { { 0 } };
   CsBenchResult small_engine = { 0 };
@@ -693,6 +730,7 @@ main (int   argc,
     { "mb", 0, 0, G_OPTION_ARG_INT, &mb, "Size of the two tables together, MB (default 110)", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per variant (best time is kept; default 2)", "R" },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &user_dir, "Folder for the tables and the output (default: a temporary one)", "DIR" },
+    { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the tables (for profiling with cohortscope-cli map)", NULL },
     { NULL }
   };
 
@@ -758,7 +796,7 @@ main (int   argc,
       g_print ("%-18s %8.2f %8.2f %9.1f %9.1f %12.0f %11.0f %8.1fx %8.1fx %8.1f\n", variant_names[v],
                best[v].seconds, best[v].cpu_seconds, in_mb / best[v].seconds, in_mb / best[v].cpu_seconds,
                (double) best[v].count / best[v].seconds,
-               v == VARIANT_GLIB || v == VARIANT_GLIB_NULL ? best[v].checksum / 1e6 : 0.0,
+               best[v].checksum / 1e6,
                best[glib].ok ? best[glib].seconds / best[v].seconds : 0.0,
                best[glib].ok ? best[glib].cpu_seconds / best[v].cpu_seconds : 0.0,
                (double) (best[v].maxrss_kib - best[VARIANT_BASELINE].maxrss_kib) * 1024 / 1e6);
@@ -773,6 +811,11 @@ main (int   argc,
              (double) (best[VARIANT_ENGINE].maxrss_kib - best[VARIANT_BASELINE].maxrss_kib) * 1024 / 1e6,
              patients, (double) patients / MAX (small.n_patients, 1));
 
+  if (keep)
+    {
+      g_print ("tables kept: %s, %s\n", large.clinical, large.features);
+      return 0;
+    }
   tables_clear (&large);
   tables_clear (&small);
   if (user_dir == NULL)

@@ -16,36 +16,9 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <sys/resource.h>
 
+#include "cs-bench.h"
 #include "cs-stats.h"
-
-static double
-now (void)
-{
-  return (double) g_get_monotonic_time () / 1e6;
-}
-
-/* CPU seconds of every thread of the process */
-static double
-cpu_now (void)
-{
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6
-         + (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6;
-}
-
-static double
-normal (GRand *rand)
-{
-  /* Box–Muller */
-  double u1 = g_rand_double_range (rand, 1e-12, 1.0);
-  double u2 = g_rand_double (rand);
-
-  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
-}
 
 int
 main (int   argc,
@@ -93,7 +66,7 @@ main (int   argc,
       clinical[c] = g_new (double, n_patients);
       for (gint i = 0; i < n_patients; i++)
         {
-          double v = 60 + 10 * normal (rand);
+          double v = 60 + 10 * cs_bench_normal (rand);
 
           if (c % 3 == 2)
             v = round (v / 10);            /* stage-like, many ties */
@@ -114,7 +87,7 @@ main (int   argc,
         {
           double b = isnan (base[i]) ? 0 : (base[i] - 60) / 10;
 
-          features[f][i] = exp (w * b + normal (rand));
+          features[f][i] = exp (w * b + cs_bench_normal (rand));
           if (f % 5 == 4)
             features[f][i] = round (features[f][i] * 4);   /* ties */
         }
@@ -128,8 +101,8 @@ main (int   argc,
   g_print ("correlate %d features x %d clinical x %d patients, Spearman + BH, %.1f%% missing in half the clinical columns\n",
            n_features, n_clinical, n_patients, missing * 100);
 
-  t0 = now ();
-  c0 = cpu_now ();
+  t0 = cs_bench_now ();
+  c0 = cs_bench_cpu_now ();
   for (gint f = 0; f < n_features && !fast_only; f++)
     for (gint c = 0; c < n_clinical; c++)
       {
@@ -140,16 +113,16 @@ main (int   argc,
         naive_p[(gsize) f * n_clinical + c] = res.p_value;
       }
   cs_stats_p_adjust_bh (naive_p, cells, naive_q);
-  t_naive = now () - t0;
-  c_naive = cpu_now () - c0;
+  t_naive = cs_bench_now () - t0;
+  c_naive = cs_bench_cpu_now () - c0;
 
-  t0 = now ();
-  c0 = cpu_now ();
+  t0 = cs_bench_now ();
+  c0 = cs_bench_cpu_now ();
   fast = cs_stats_correlate_matrix ((const double *const *) features, n_features,
                                     (const double *const *) clinical, n_clinical,
                                     n_patients, CS_STATS_METHOD_SPEARMAN, n_threads, NULL);
-  t_fast = now () - t0;
-  c_fast = cpu_now () - c0;
+  t_fast = cs_bench_now () - t0;
+  c_fast = cs_bench_cpu_now () - c0;
 
   if (fast_only)
     {

@@ -1,8 +1,10 @@
 /* fuzz-ingest.c: libFuzzer target for the JSON parser and the streaming ingest
  *
  * Each input is fed to the push API three times: in one piece, cut at two
- * split points derived from the input, and byte by byte (short inputs only).
- * All three must agree (same records, same error message), every record's
+ * split points derived from the input, and byte by byte (short inputs only);
+ * all of that twice, with the default limits of what one resource may hold
+ * and with small ones derived from the input (so the fuzzer reaches the
+ * limit checks). The three must agree (same records, same error message), every record's
  * byte span must re-parse to the same tree and be the bytes the record
  * carries (cs_ingest_set_keep_json), and cs_json_document_parse must accept
  * exactly the inputs that are one complete JSON value.
@@ -80,12 +82,15 @@ record_cb (const CsResourceRecord *record,
   return TRUE;
 }
 
-/* Feeds the input cut at the given points (sorted, <= size); returns the log. */
+/* Feeds the input cut at the given points (sorted, <= size) with the given
+ * limits (0: the default); returns the log. */
 static char *
 ingest (const char  *data,
         gsize        size,
         const gsize *cuts,
-        guint        n_cuts)
+        guint        n_cuts,
+        guint64      max_values,
+        guint64      max_bytes)
 {
   g_autoptr(CsIngest) ingest = NULL;
   g_autoptr(GError) error = NULL;
@@ -95,6 +100,7 @@ ingest (const char  *data,
 
   ingest = cs_ingest_new (record_cb, &run);
   cs_ingest_set_keep_json (ingest, TRUE);
+  cs_ingest_set_limits (ingest, max_values, max_bytes);
   cs_ingest_begin_source (ingest, "fuzz.json");
   for (guint i = 0; ok && i <= n_cuts; i++)
     {
@@ -119,25 +125,21 @@ ingest (const char  *data,
   return g_string_free (run.log, FALSE);
 }
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data,
-                        size_t         size)
+/* Whole, at two cuts and byte by byte: the same log. */
+static void
+check_splits (const char *text,
+              gsize       size,
+              guint32     hash,
+              guint64     max_values,
+              guint64     max_bytes)
 {
-  const char *text = (const char *) data;
   g_autofree char *whole = NULL;
   g_autofree char *split = NULL;
-  g_autoptr(CsJsonDocument) doc = NULL;
-  guint32 hash = 2166136261u;
   gsize cuts[2];
 
-  if (size > 1024 * 1024)
-    return 0;
-
-  whole = ingest (text, size, NULL, 0);
+  whole = ingest (text, size, NULL, 0, max_values, max_bytes);
 
   /* two split points from a hash of the input: reproducible */
-  for (gsize i = 0; i < size; i++)
-    hash = (hash ^ data[i]) * 16777619u;
   cuts[0] = size > 0 ? hash % (size + 1) : 0;
   cuts[1] = size > 0 ? (hash >> 16) % (size + 1) : 0;
   if (cuts[0] > cuts[1])
@@ -147,7 +149,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       cuts[0] = cuts[1];
       cuts[1] = t;
     }
-  split = ingest (text, size, cuts, 2);
+  split = ingest (text, size, cuts, 2, max_values, max_bytes);
   if (strcmp (whole, split) != 0)
     {
       fprintf (stderr, "whole:\n%s\nsplit at %zu, %zu:\n%s\n", whole, cuts[0], cuts[1], split);
@@ -161,7 +163,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
       for (gsize i = 0; i < size; i++)
         bytes[i] = i + 1;
-      by_byte = ingest (text, size, bytes, (guint) size);
+      by_byte = ingest (text, size, bytes, (guint) size, max_values, max_bytes);
       g_free (bytes);
       if (strcmp (whole, by_byte) != 0)
         {
@@ -169,6 +171,25 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           abort ();
         }
     }
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  const char *text = (const char *) data;
+  g_autoptr(CsJsonDocument) doc = NULL;
+  guint32 hash = 2166136261u;
+
+  if (size > 1024 * 1024)
+    return 0;
+
+  for (gsize i = 0; i < size; i++)
+    hash = (hash ^ data[i]) * 16777619u;
+
+  check_splits (text, size, hash, 0, 0);
+  /* small limits: 1 to 48 values, 1 to 2048 bytes */
+  check_splits (text, size, hash, 1 + hash % 48, 1 + (hash >> 8) % 2048);
 
   /* the whole-document parser, and its serialisation round trip */
   doc = cs_json_document_parse (text, (gssize) size, NULL);

@@ -41,6 +41,9 @@ typedef struct
   char      *title;
   char      *bins;
   char      *order;
+  char      *covariates;
+  char     **references;
+  char      *strata;
   gboolean   violin;
   gboolean   no_points;
   gboolean   no_fit;
@@ -69,6 +72,9 @@ chart_options_clear (ChartOptions *o)
   g_clear_pointer (&o->title, g_free);
   g_clear_pointer (&o->bins, g_free);
   g_clear_pointer (&o->order, g_free);
+  g_clear_pointer (&o->covariates, g_free);
+  g_clear_pointer (&o->references, g_strfreev);
+  g_clear_pointer (&o->strata, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ChartOptions, chart_options_clear)
@@ -499,30 +505,8 @@ build_km (ChartOptions   *o,
       split_key = g_strndup (o->split, colon - o->split);
     }
 
-  if (!(tv = cs_cli_find_variable (d->store, "--time", o->time_key)))
-    return CS_CLI_FAILED;
-  if (tv->type != CS_VARIABLE_SURVIVAL && tv->type != CS_VARIABLE_NUMERIC)
-    {
-      cs_cli_error (_("--time: “%s” is %s, not a numeric or time-to-event variable"),
-                    tv->key, cs_variable_type_to_string (tv->type));
-      return CS_CLI_FAILED;
-    }
-  if (o->event_key != NULL)
-    {
-      if (!(ev = cs_cli_find_variable (d->store, "--event", o->event_key)))
-        return CS_CLI_FAILED;
-      if (ev->type != CS_VARIABLE_BOOLEAN && ev->type != CS_VARIABLE_NUMERIC)
-        {
-          cs_cli_error (_("--event: “%s” is %s; it must be boolean or numeric 0/1"),
-                        ev->key, cs_variable_type_to_string (ev->type));
-          return CS_CLI_FAILED;
-        }
-    }
-  else if (tv->type != CS_VARIABLE_SURVIVAL)
-    {
-      cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tv->key);
-      return CS_CLI_FAILED;
-    }
+  if ((status = cs_cli_find_outcome (d->store, o->time_key, o->event_key, &tv, &ev)) != CS_CLI_OK)
+    return status;
   if (o->by_key != NULL && !(gv = cs_cli_find_variable (d->store, "--by", o->by_key)))
     return CS_CLI_FAILED;
   if (split_key != NULL)
@@ -726,6 +710,69 @@ build_heatmap (ChartOptions        *o,
   return CS_CLI_OK;
 }
 
+/* The hazard ratios of the model `cox` fits with the same options */
+static int
+build_forest (ChartOptions       *o,
+              ChartData          *d,
+              CsCliCox           *cox,
+              CsChartForestModel *m)
+{
+  CsCliCoxOptions co = { o->time_key, o->event_key, o->covariates, o->references, o->strata };
+  CsChartForestCovariate *covs;
+  CsChartForestRow *rows;
+  const CsCoxInput *in;
+  const CsCoxFit *fit;
+  int status;
+
+  if (o->time_key == NULL || o->covariates == NULL)
+    {
+      cs_cli_error ("%s", _("--kind forest needs --time (and --event unless --time is a time-to-event variable) "
+                            "and --covariates K1,K2, as cox"));
+      return CS_CLI_USAGE;
+    }
+  if ((status = cs_cli_cox_prepare (d->store, d->rows, &co,
+                                    d->labels ? CS_ANALYSIS_DISPLAY_LABELS : CS_ANALYSIS_DEFAULT, cox)) != CS_CLI_OK)
+    return status;
+  in = cox->input;
+  fit = cox->fit;
+
+  covs = keep (d, g_new0 (CsChartForestCovariate, MAX (in->n_covariates, 1)));
+  for (guint c = 0; c < in->n_covariates; c++)
+    {
+      const CsCoxCovariate *cov = &in->covariates[c];
+      const char **labels = keep (d, g_new0 (const char *, MAX (cov->n_terms, 1)));
+      guint *n = keep (d, g_new0 (guint, MAX (cov->n_terms, 1)));
+
+      for (guint t = 0; t < cov->n_terms; t++)
+        {
+          labels[t] = in->terms[cov->first_term + t].label;
+          n[t] = in->terms[cov->first_term + t].n;
+        }
+      covs[c].label = d->labels ? var_name (cov->var) : cov->var->key;
+      covs[c].reference = cov->reference_label;
+      covs[c].reference_n = cov->reference_n;
+      covs[c].n_terms = cov->n_terms;
+      covs[c].term_labels = labels;
+      covs[c].term_n = n;
+    }
+  rows = keep (d, g_new0 (CsChartForestRow, in->p + 2 * in->n_covariates + 1));
+
+  memset (m, 0, sizeof *m);
+  m->rows = rows;
+  m->n_rows = cs_chart_forest_rows_from_fit (fit, covs, in->n_covariates, rows);
+  m->title = title_or (o, d, g_strdup_printf (_("Hazard ratios, %s"), var_name (cox->time_var)));
+  {
+    g_autofree char *lr = format_p (fit->lr_p_value);
+    g_autofree char *ph = format_p (cox->zph->global_p_value);
+    g_autofree char *c = isfinite (fit->concordance) ? g_strdup_printf ("%.3f", fit->concordance) : g_strdup ("–");
+
+    m->subtitle = keep_str (d, g_strdup_printf (_("n = %u, %u events; concordance %s; likelihood-ratio p %s; "
+                                                  "proportional hazards p %s"),
+                                                fit->n, fit->n_events, c, lr, ph));
+  }
+  return CS_CLI_OK;
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -735,7 +782,7 @@ cs_cli_cmd_chart (int    argc,
   g_auto(ChartOptions) o = { 0 };
   const GOptionEntry entries[] = {
     { "source", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o.sources, N_("Bundle/NDJSON file, directory or FHIR base URL (repeatable)"), "S" },
-    { "kind", 'k', 0, G_OPTION_ARG_STRING, &o.kind_str, N_("scatter, box, histogram, bar, km or heatmap"), "KIND" },
+    { "kind", 'k', 0, G_OPTION_ARG_STRING, &o.kind_str, N_("scatter, box, histogram, bar, km, heatmap or forest"), "KIND" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("Output file: .png, .svg or .pdf"), "FILE" },
     { "width", 0, 0, G_OPTION_ARG_INT, &o.width, N_("Width in pixels (points for PDF; default 960)"), "W" },
     { "height", 0, 0, G_OPTION_ARG_INT, &o.height, N_("Height in pixels (points for PDF; default 640)"), "H" },
@@ -752,6 +799,9 @@ cs_cli_cmd_chart (int    argc,
     { "clinical", 0, 0, G_OPTION_ARG_STRING, &o.clinical, N_("heatmap: comma-separated clinical variables"), "K1,K2" },
     { "method", 'm', 0, G_OPTION_ARG_STRING, &o.method, N_("heatmap: spearman (default) or pearson"), "M" },
     { "order", 0, 0, G_OPTION_ARG_STRING, &o.order, N_("heatmap: row order cluster (default), maxabs or given"), "ORDER" },
+    { "covariates", 0, 0, G_OPTION_ARG_STRING, &o.covariates, N_("forest: the Cox model’s covariates (as cox)"), "K1,K2" },
+    { "reference", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.references, N_("forest: a covariate’s reference level (as cox; repeatable)"), "KEY=LEVEL" },
+    { "strata", 0, 0, G_OPTION_ARG_STRING, &o.strata, N_("forest: stratify the Cox model (as cox)"), "K1,K2" },
     { "bins", 0, 0, G_OPTION_ARG_STRING, &o.bins, N_("histogram: fd (default), sturges or a number"), "RULE" },
     { "violin", 0, 0, G_OPTION_ARG_NONE, &o.violin, N_("box: draw violins (Gaussian KDE)"), NULL },
     { "no-points", 0, 0, G_OPTION_ARG_NONE, &o.no_points, N_("box: hide the points"), NULL },
@@ -763,21 +813,25 @@ cs_cli_cmd_chart (int    argc,
     { NULL }
   };
   g_auto(ChartData) d = { 0 };
+  g_auto(CsCliCox) cox = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) overlay_rows = NULL;
-  CsChartKind kind;
+  CsChartKind kind = CS_CHART_SCATTER;
   CsChartModel model;
+  CsChartForestModel forest;
+  gboolean is_forest;
   int status = CS_CLI_OK;
 
   if (!cs_cli_parse_options (&argc, &argv, NULL, _("Renders a chart to PNG, SVG or PDF."), entries))
     return CS_CLI_USAGE;
 
-  if (o.kind_str == NULL || !cs_chart_kind_from_string (o.kind_str, &kind))
+  is_forest = o.kind_str != NULL && g_ascii_strcasecmp (o.kind_str, "forest") == 0;
+  if (o.kind_str == NULL || (!is_forest && !cs_chart_kind_from_string (o.kind_str, &kind)))
     {
       if (o.kind_str == NULL)
-        cs_cli_error ("%s", _("chart needs --kind scatter, box, histogram, bar, km or heatmap"));
+        cs_cli_error ("%s", _("chart needs --kind scatter, box, histogram, bar, km, heatmap or forest"));
       else
-        cs_cli_error (_("--kind “%s”: use scatter, box, histogram, bar, km or heatmap"), o.kind_str);
+        cs_cli_error (_("--kind “%s”: use scatter, box, histogram, bar, km, heatmap or forest"), o.kind_str);
       return CS_CLI_USAGE;
     }
   if (o.output == NULL)
@@ -803,7 +857,7 @@ cs_cli_cmd_chart (int    argc,
       cs_cli_error (_("--width %d --height %d: use 200 to 20000 × 150 to 20000"), o.width, o.height);
       return CS_CLI_USAGE;
     }
-  if (o.overlay && kind != CS_CHART_BAR && kind != CS_CHART_SCATTER)
+  if (o.overlay && (is_forest || (kind != CS_CHART_BAR && kind != CS_CHART_SCATTER)))
     {
       cs_cli_error ("%s", _("--overlay applies to --kind bar and scatter only"));
       return CS_CLI_USAGE;
@@ -846,6 +900,19 @@ cs_cli_cmd_chart (int    argc,
     {
       cs_cli_error ("%s", o.filter ? _("no patient matches the --filter expression") : _("the sources hold no patients"));
       return CS_CLI_FAILED;
+    }
+
+  if (is_forest)
+    {
+      if ((status = build_forest (&o, &d, &cox, &forest)) != CS_CLI_OK)
+        return status;
+      if (!cs_chart_forest_export (&forest, o.dark ? cs_chart_style_dark () : cs_chart_style_light (),
+                                   o.output, o.width, o.height, &error))
+        {
+          cs_cli_error ("%s", error->message);
+          return CS_CLI_FAILED;
+        }
+      return CS_CLI_OK;
     }
 
   switch (kind)

@@ -28,6 +28,7 @@
 
 #include "cs-cli.h"
 #include "cs-fhir-group.h"
+#include "cs-fhir-id.h"
 #include "cs-saved-cohort.h"
 
 /* The filter on one line with a caret under the offending column. */
@@ -127,7 +128,6 @@ cs_cli_cmd_cohort (int    argc,
   g_autoptr(CsSavedCohort) cohort = NULL;
   g_autoptr(CsStore) store = NULL;
   g_autoptr(CsBitset) rows = NULL;
-  g_autoptr(GArray) list = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GPtrArray) missing = NULL;
   g_autoptr(GError) error = NULL;
@@ -178,7 +178,7 @@ cs_cli_cmd_cohort (int    argc,
       cs_cli_error ("%s", _("No --source given: name a Bundle or NDJSON file, a directory or a FHIR server URL"));
       return CS_CLI_USAGE;
     }
-  if (group_id != NULL && !cs_saved_cohort_is_valid_id (group_id))
+  if (group_id != NULL && !cs_fhir_id_check (group_id, -1, NULL))
     {
       cs_cli_error (_("--group-id: “%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), group_id);
       return CS_CLI_USAGE;
@@ -235,19 +235,7 @@ cs_cli_cmd_cohort (int    argc,
           cs_cli_error ("%s: %s", open_path, error->message);
           return CS_CLI_FAILED;
         }
-      if (missing->len > 0)
-        {
-          g_autoptr(GString) some = g_string_new (NULL);
-
-          for (guint i = 0; i < MIN (missing->len, 5); i++)
-            g_string_append_printf (some, "%s%s", i > 0 ? ", " : "", (char *) g_ptr_array_index (missing, i));
-          if (missing->len > 5)
-            g_string_append (some, ", …");
-          cs_cli_error (g_dngettext (GETTEXT_PACKAGE,
-                                     "%s: %u patient id is not in the sources (%s)",
-                                     "%s: %u patient ids are not in the sources (%s)", missing->len),
-                        open_path, missing->len, some->str);
-        }
+      cs_cli_report_missing_ids (open_path, missing);
     }
 
   if (filter != NULL)
@@ -265,12 +253,11 @@ cs_cli_cmd_cohort (int    argc,
         rows = g_steal_pointer (&matched);
     }
 
-  list = cs_bitset_to_rows (rows);
-  ids = g_ptr_array_sized_new (list->len);
+  ids = g_ptr_array_sized_new (cs_bitset_count (rows));
   out = g_string_new (NULL);
-  for (guint i = 0; i < list->len; i++)
+  CS_BITSET_FOREACH (rows, row)
     {
-      const char *id = cs_store_get_patient_id (store, g_array_index (list, guint, i));
+      const char *id = cs_store_get_patient_id (store, row);
 
       g_ptr_array_add (ids, (gpointer) id);
       g_string_append (out, id);

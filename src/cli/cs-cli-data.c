@@ -44,7 +44,6 @@ cs_cli_cmd_summary (int    argc,
   g_autoptr(CsStore) store = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   GPtrArray *types;
-  GPtrArray *warnings;
   const GOptionEntry entries[] = {
     { "source", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &sources,
       N_("A Bundle or NDJSON file, a directory of them or a FHIR base URL (repeatable)"), N_("S") },
@@ -92,9 +91,7 @@ cs_cli_cmd_summary (int    argc,
 
           g_string_append_printf (out, "  %-28s %u\n", type, cs_store_count_resources (store, type));
         }
-      warnings = cs_store_get_warnings (store);
-      for (guint i = 0; i < warnings->len; i++)
-        fprintf (stderr, _("warning: %s\n"), (const char *) g_ptr_array_index (warnings, i));
+      cs_cli_print_warnings (store);
     }
   write_out (out);
 

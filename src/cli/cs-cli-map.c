@@ -239,6 +239,7 @@ cs_cli_cmd_map (int    argc,
   g_autofree char *report_path = NULL;
   g_autofree char *trace_path = NULL;
   g_autofree char *limit_text = NULL;
+  g_autofree char *ibsi_path = NULL;
   gboolean keep_going = FALSE;
   gboolean progress = FALSE;
   gboolean no_progress = FALSE;
@@ -256,6 +257,9 @@ cs_cli_cmd_map (int    argc,
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path,
       N_("Write, for each produced element, the input cells it came from (JSON)"), N_("FILE") },
     { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, N_("Map at most N rows of each input"), N_("N") },
+    { "ibsi", 0, 0, G_OPTION_ARG_FILENAME, &ibsi_path,
+      N_("pyradiomics’ featuresDict_IBSIv7.tsv, for the IBSI codes of radiomics features (instead of the mapping’s "
+         "radiomics.ibsiDictionary)"), N_("FILE") },
     { "keep-going", 0, 0, G_OPTION_ARG_NONE, &keep_going,
       N_("Write the output without the rejected rows and exit 0 (default: write nothing and exit 1)"), NULL },
     { "validate-all", 0, 0, G_OPTION_ARG_NONE, &validate_all,
@@ -327,6 +331,8 @@ cs_cli_cmd_map (int    argc,
       return CS_CLI_FAILED;
     }
   n_inputs = cs_mapping_get_n_inputs (mapping);
+  if (ibsi_path != NULL)
+    cs_mapping_set_ibsi_dictionary (mapping, ibsi_path);
 
   /* which file is which input */
   for (guint i = 0; inputs[i] != NULL; i++)
@@ -394,6 +400,8 @@ cs_cli_cmd_map (int    argc,
       cs_cli_error ("%s", error->message);
       return CS_CLI_FAILED;
     }
+  for (const char * const *note = cs_mapping_program_get_notes (program); *note != NULL; note++)
+    cs_cli_error (_("note: %s"), *note);
   run = cs_mapping_run_new (program, (trace_path != NULL ? CS_MAPPING_RUN_TRACE : 0) |
                                      (validate_all ? CS_MAPPING_RUN_VALIDATE_ALL : 0));
   cs_mapping_run_set_limit (run, limit);

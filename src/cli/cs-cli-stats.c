@@ -662,6 +662,63 @@ append_km_json (GString         *out,
   g_string_append (out, "]}");
 }
 
+int
+cs_cli_find_outcome (CsStore     *store,
+                     const char  *time_key,
+                     const char  *event_key,
+                     CsVariable **time_out,
+                     CsVariable **event_out)
+{
+  CsVariable *tv, *ev = NULL;
+
+  if (!(tv = cs_cli_find_variable (store, "--time", time_key)))
+    return CS_CLI_FAILED;
+  if (tv->type != CS_VARIABLE_SURVIVAL && tv->type != CS_VARIABLE_NUMERIC)
+    {
+      cs_cli_error (_("--time: “%s” is %s, not a numeric or time-to-event variable"),
+                    tv->key, cs_variable_type_to_string (tv->type));
+      return CS_CLI_FAILED;
+    }
+  if (event_key != NULL)
+    {
+      if (!(ev = cs_cli_find_variable (store, "--event", event_key)))
+        return CS_CLI_FAILED;
+      if (ev->type != CS_VARIABLE_BOOLEAN && ev->type != CS_VARIABLE_NUMERIC)
+        {
+          cs_cli_error (_("--event: “%s” is %s; it must be boolean or numeric 0/1"),
+                        ev->key, cs_variable_type_to_string (ev->type));
+          return CS_CLI_FAILED;
+        }
+    }
+  else if (tv->type != CS_VARIABLE_SURVIVAL)
+    {
+      cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tv->key);
+      return CS_CLI_FAILED;
+    }
+  *time_out = tv;
+  *event_out = ev;
+  return CS_CLI_OK;
+}
+
+gboolean
+cs_cli_outcome_error (CsStore          *store,
+                      const GError     *error,
+                      const CsVariable *tvar,
+                      const CsVariable *evar,
+                      guint             bad_row,
+                      double            bad_value)
+{
+  if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_EVENT))
+    cs_cli_error (_("--event “%s”, patient “%s”: value %g is not 0 or 1"),
+                  evar != NULL ? evar->key : tvar->key, cs_store_get_patient_id (store, bad_row), bad_value);
+  else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_NEGATIVE_TIME))
+    cs_cli_error (_("--time “%s”, patient “%s”: negative time %g"),
+                  tvar->key, cs_store_get_patient_id (store, bad_row), bad_value);
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* Builds the Kaplan–Meier input of `survival` and `chart --kind km`;
  * split is the whole --split text (K:HOW) or NULL. Prints the error and
  * returns the exit status on failure. */
@@ -683,14 +740,9 @@ cs_cli_survival_input (CsStore           *store,
                                flags | CS_ANALYSIS_STRICT, input_out, &error))
     return CS_CLI_OK;
 
-  if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_EVENT))
-    cs_cli_error (_("--event “%s”, patient “%s”: value %g is not 0 or 1"),
-                  evar != NULL ? evar->key : tvar->key,
-                  cs_store_get_patient_id (store, (*input_out)->bad_row), (*input_out)->bad_value);
-  else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_NEGATIVE_TIME))
-    cs_cli_error (_("--time “%s”, patient “%s”: negative time %g"),
-                  tvar->key, cs_store_get_patient_id (store, (*input_out)->bad_row), (*input_out)->bad_value);
-  else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_NO_VALUES))
+  if (cs_cli_outcome_error (store, error, tvar, evar, (*input_out)->bad_row, (*input_out)->bad_value))
+    return CS_CLI_FAILED;
+  if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_NO_VALUES))
     cs_cli_error (_("--split: “%s” has no values among the selected patients with a survival time"),
                   gvar->key);
   else if (g_error_matches (error, CS_ANALYSIS_ERROR, CS_ANALYSIS_ERROR_SPLIT))
@@ -766,30 +818,8 @@ cs_cli_cmd_survival (int    argc,
   if ((status = load_and_select (sources, filter, &store, &rows)) != CS_CLI_OK)
     return status;
 
-  if (!(tvar = cs_cli_find_variable (store, "--time", time_key)))
-    return CS_CLI_FAILED;
-  if (tvar->type != CS_VARIABLE_SURVIVAL && tvar->type != CS_VARIABLE_NUMERIC)
-    {
-      cs_cli_error (_("--time: “%s” is %s, not a numeric or time-to-event variable"),
-                    tvar->key, cs_variable_type_to_string (tvar->type));
-      return CS_CLI_FAILED;
-    }
-  if (event_key != NULL)
-    {
-      if (!(evar = cs_cli_find_variable (store, "--event", event_key)))
-        return CS_CLI_FAILED;
-      if (evar->type != CS_VARIABLE_BOOLEAN && evar->type != CS_VARIABLE_NUMERIC)
-        {
-          cs_cli_error (_("--event: “%s” is %s; it must be boolean or numeric 0/1"),
-                        evar->key, cs_variable_type_to_string (evar->type));
-          return CS_CLI_FAILED;
-        }
-    }
-  else if (tvar->type != CS_VARIABLE_SURVIVAL)
-    {
-      cs_cli_error (_("--event is needed: “%s” is a plain numeric variable"), tvar->key);
-      return CS_CLI_FAILED;
-    }
+  if ((status = cs_cli_find_outcome (store, time_key, event_key, &tvar, &evar)) != CS_CLI_OK)
+    return status;
   if (by_key != NULL && !(gvar = cs_cli_find_variable (store, "--by", by_key)))
     return CS_CLI_FAILED;
   if (split_key != NULL)

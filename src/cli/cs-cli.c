@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include "cs-cli.h"
+#include "cs-cox-model.h"
 #include "cs-filter.h"
 #include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
+#include "cs-fhir-id.h"
 #include "cs-saved-cohort.h"
 
 typedef struct
@@ -32,6 +34,8 @@ static const CsCliCommand commands[] = {
   { "stats",     cs_cli_cmd_stats,     N_("Test the association of two variables") },
   { "correlate", cs_cli_cmd_correlate, N_("Correlate features with clinical variables") },
   { "survival",  cs_cli_cmd_survival,  N_("Kaplan–Meier estimates and log-rank test") },
+  { "cox",       cs_cli_cmd_cox,       N_("Fit a Cox proportional hazards model") },
+  { "score",     cs_cli_cmd_score,     N_("Validate saved models: their concordance on these patients") },
   { "chart",     cs_cli_cmd_chart,     N_("Render a chart to PNG, SVG or PDF") },
   { "map",       cs_cli_cmd_map,       N_("Map CSV tables to FHIR resources with a mapping file") },
   { "push",      cs_cli_cmd_push,      N_("Upload a Bundle or NDJSON file to a FHIR server") },
@@ -52,12 +56,27 @@ cs_cli_error (const char *format,
   fprintf (stderr, "cohortscope-cli: %s\n", msg);
 }
 
+void
+cs_cli_print_warnings (CsStore *store)
+{
+  GPtrArray *warnings = cs_store_get_warnings (store);
+  guint printed = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (store), "cs-cli-warnings-printed"));
+
+  for (guint i = printed; i < warnings->len; i++)
+    fprintf (stderr, _("warning: %s\n"), (const char *) g_ptr_array_index (warnings, i));
+  g_object_set_data (G_OBJECT (store), "cs-cli-warnings-printed", GUINT_TO_POINTER (warnings->len));
+}
+
 /* Source options every command with --source takes (see cs_cli_parse_options) */
 static gboolean opt_no_cache;
 static gboolean opt_offline;
 static char *opt_server_group;
 static char *opt_server_search;
 static char *opt_server_types;
+static int opt_max_pages = -1;
+static gboolean opt_allow_incomplete;
+static char **opt_models;
+static GPtrArray *loaded_models;   /* CsCoxModel*, from --model */
 
 static const GOptionEntry source_entries[] = {
   { "no-cache", 0, 0, G_OPTION_ARG_NONE, &opt_no_cache,
@@ -71,6 +90,14 @@ static const GOptionEntry source_entries[] = {
   { "server-types", 0, 0, G_OPTION_ARG_STRING, &opt_server_types,
     N_("From http(s):// sources fetch only these types with the patients, e.g. Observation,Condition,ImagingStudy "
        "(default: every Patient-compartment type the server declares)"), N_("T1,T2") },
+  { "max-pages", 0, 0, G_OPTION_ARG_INT, &opt_max_pages,
+    N_("From http(s):// sources follow at most N pages per search (default 10000; 0: no limit)"), N_("N") },
+  { "allow-incomplete", 0, 0, G_OPTION_ARG_NONE, &opt_allow_incomplete,
+    N_("Use what an http(s):// source loaded when a search was cut short (the page limit, or pages that "
+       "bring nothing new), with a warning, instead of failing"), NULL },
+  { "model", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_models,
+    N_("Add the signature score of a saved model (or of each model of a saved cohort) as a variable "
+       "named after the model, e.g. “signature” (repeatable)"), N_("FILE") },
   { NULL }
 };
 
@@ -137,8 +164,29 @@ is_url (const char *source)
   return g_str_has_prefix (source, "http://") || g_str_has_prefix (source, "https://");
 }
 
+/* The load report on stderr: which types were fetched, left out and why,
+ * and which searches were cut short */
+static void
+print_load_report (const char             *base_url,
+                   const CsFhirLoadReport *report)
+{
+  g_autofree char *text = cs_fhir_load_report_to_string (report);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  /* the base URL holds no user:password (cs_fhir_client_new takes it out) */
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (i == 0)
+        cs_cli_error ("%s: %s", base_url, lines[i]);
+      else
+        fprintf (stderr, "  %s\n", lines[i]);
+    }
+}
+
 /* A server load: every patient, written to the offline cache as it streams
- * (committed only when the whole load succeeded) unless --no-cache. */
+ * (committed only when the whole load succeeded) unless --no-cache. What
+ * was fetched goes to stderr; a load cut short fails unless
+ * --allow-incomplete. */
 static gboolean
 load_server (const char         *url,
              const char * const *types,
@@ -146,11 +194,14 @@ load_server (const char         *url,
              GError            **error)
 {
   g_autoptr(CsFhirClient) client = NULL;
+  g_autoptr(CsFhirLoadReport) report = NULL;
   CsFhirCohortSpec spec = { 0 };
 
   if (!(client = cs_fhir_client_new (url, error)))
     return FALSE;
   cs_fhir_client_configure_from_env (client);
+  if (opt_max_pages >= 0)
+    cs_fhir_client_set_max_pages (client, (guint) opt_max_pages);
   spec.kind = CS_FHIR_COHORT_ALL;
   if (opt_server_group != NULL)
     {
@@ -180,7 +231,17 @@ load_server (const char         *url,
         }
     }
 
-  return cs_fhir_client_load_cohort (client, &spec, store, NULL, NULL, NULL, error);
+  if (!cs_fhir_client_load_cohort_full (client, &spec, store, NULL, NULL, &report, NULL, error))
+    return FALSE;
+  print_load_report (cs_fhir_client_get_base_url (client), report);
+  if (!cs_fhir_load_report_is_complete (report) && !opt_allow_incomplete)
+    {
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INCOMPLETE,
+                   _("%s: the load is incomplete (see above); --allow-incomplete uses what was loaded, "
+                     "--max-pages N follows more pages"), cs_fhir_client_get_base_url (client));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 CsStore *
@@ -213,7 +274,13 @@ cs_cli_load_sources (char   **sources,
           return NULL;
         }
     }
-  if (opt_server_group != NULL && !cs_saved_cohort_is_valid_id (server_group_id ()))
+  if (opt_max_pages < -1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--max-pages: %d is not a number of pages (0 for no limit)"), opt_max_pages);
+      return NULL;
+    }
+  if (opt_server_group != NULL && !cs_fhir_id_check (server_group_id (), -1, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("--server-group: “%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), opt_server_group);
@@ -258,12 +325,137 @@ cs_cli_load_sources (char   **sources,
             return NULL;
         }
       else if (!cs_store_load_path (store, sources[i], NULL, NULL, NULL, error))
-        return NULL;
+        {
+          cs_cli_print_warnings (store);
+          return NULL;
+        }
+      cs_cli_print_warnings (store);
     }
 
   cs_store_finish (store);
 
+  /* --model: each model's score becomes a variable of the table */
+  g_clear_pointer (&loaded_models, g_ptr_array_unref);
+  loaded_models = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_cox_model_free);
+  for (guint i = 0; opt_models != NULL && opt_models[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) models = cs_cox_model_load_all (opt_models[i], error);
+
+      if (models == NULL)
+        return NULL;
+      /* loaded_models takes each model before it is used; the rest of a
+       * file after a failure stay with models */
+      while (models->len > 0)
+        {
+          CsCoxModel *model = g_ptr_array_steal_index (models, 0);
+
+          g_ptr_array_add (loaded_models, model);
+          if (!cs_cox_model_add_score (model, store, error))
+            {
+              g_prefix_error (error, "--model %s: ", opt_models[i]);
+              return NULL;
+            }
+        }
+    }
+
   return g_steal_pointer (&store);
+}
+
+GPtrArray *
+cs_cli_get_models (void)
+{
+  return loaded_models;
+}
+
+void
+cs_cli_report_missing_ids (const char *path,
+                           GPtrArray  *missing)
+{
+  g_autoptr(GString) some = g_string_new (NULL);
+
+  if (missing == NULL || missing->len == 0)
+    return;
+  for (guint i = 0; i < MIN (missing->len, 5); i++)
+    g_string_append_printf (some, "%s%s", i > 0 ? ", " : "", (char *) g_ptr_array_index (missing, i));
+  if (missing->len > 5)
+    g_string_append (some, ", …");
+  cs_cli_error (g_dngettext (GETTEXT_PACKAGE,
+                             "%s: %u patient id is not in the sources (%s)",
+                             "%s: %u patient ids are not in the sources (%s)", missing->len),
+                path, missing->len, some->str);
+}
+
+int
+cs_cli_cohort_rows (CsStore        *store,
+                    const char     *open_path,
+                    const char     *filter_text,
+                    CsSavedCohort **opened_out,
+                    GArray        **rows_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsSavedCohort) opened = NULL;
+  g_autoptr(CsBitset) rows = NULL;
+
+  if (open_path != NULL)
+    {
+      g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
+
+      if (!(opened = cs_saved_cohort_load (open_path, &error)))
+        {
+          cs_cli_error ("%s", error->message);
+          return CS_CLI_FAILED;
+        }
+      if (!(rows = cs_saved_cohort_select (opened, store, missing, &error)))
+        {
+          cs_cli_error ("%s: %s", open_path, error->message);
+          return CS_CLI_FAILED;
+        }
+      cs_cli_report_missing_ids (open_path, missing);
+    }
+
+  if (filter_text != NULL && *filter_text != '\0')
+    {
+      g_autoptr(CsFilter) filter = NULL;
+      g_autoptr(CsBitset) matched = NULL;
+
+      if (!(filter = cs_filter_parse (filter_text, NULL, &error)) ||
+          !(matched = cs_filter_evaluate (filter, store, &error)))
+        {
+          cs_cli_error (_("bad --filter: %s"), error->message);
+          return g_error_matches (error, CS_FILTER_ERROR, CS_FILTER_ERROR_SYNTAX) ? CS_CLI_USAGE : CS_CLI_FAILED;
+        }
+      if (rows != NULL)
+        cs_bitset_and (rows, matched);
+      else
+        rows = g_steal_pointer (&matched);
+    }
+
+  if (rows != NULL)
+    *rows_out = cs_bitset_to_rows (rows);
+  else
+    {
+      *rows_out = g_array_new (FALSE, FALSE, sizeof (guint));
+      for (guint i = 0; i < cs_store_get_n_patients (store); i++)
+        g_array_append_val (*rows_out, i);
+    }
+  if (opened_out != NULL)
+    *opened_out = g_steal_pointer (&opened);
+  return CS_CLI_OK;
+}
+
+char **
+cs_cli_split_list (const char *text)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = g_strsplit (text != NULL ? text : "", ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (parts[i][0] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    }
+  return g_strv_builder_end (builder);
 }
 
 GArray *

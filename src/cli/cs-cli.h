@@ -15,6 +15,7 @@
 
 #include <gio/gio.h>
 #include "cs-analysis.h"
+#include "cs-saved-cohort.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
@@ -30,9 +31,36 @@ gboolean   cs_cli_parse_options   (int            *argc,
                                    const GOptionEntry *entries);
 
 /* Loads every --source (files, NDJSON, directories, http(s):// base URLs)
- * into one finished store. Prints nothing; returns NULL with error set. */
+ * into one finished store; returns NULL with error set. Warnings of the
+ * loading itself (files of a folder skipped as not FHIR) go to stderr at
+ * once (cs_cli_print_warnings()). */
 CsStore   *cs_cli_load_sources    (char          **sources,
                                    GError        **error);
+
+/* Prints the store's warnings not printed before to stderr, one
+ * "warning: MESSAGE" line each. */
+void       cs_cli_print_warnings  (CsStore        *store);
+
+/* The models read by --model (CsCoxModel*, in the order given), after
+ * cs_cli_load_sources(); their scores are variables of its store. */
+GPtrArray *cs_cli_get_models      (void);
+
+/* The rows of a cohort: --open FILE (a saved cohort, a FHIR Group or a list
+ * of Patient ids; ids missing from the data are reported on stderr)
+ * and-ed with --filter; every patient without either. Prints the error
+ * and returns the exit status on failure. opened_out (may be NULL) gets
+ * the opened cohort. */
+int        cs_cli_cohort_rows     (CsStore        *store,
+                                   const char     *open_path,
+                                   const char     *filter_text,
+                                   CsSavedCohort **opened_out,
+                                   GArray        **rows_out);
+/* "PATH: N patient ids are not in the sources (a, b, …)" on stderr when
+ * missing (char*) is not empty. */
+void       cs_cli_report_missing_ids (const char  *path,
+                                   GPtrArray      *missing);
+/* "a, b,,c" → {"a", "b", "c"} */
+char     **cs_cli_split_list      (const char     *text);
 
 /* CS_CLI_USAGE for a bad option value (G_OPTION_ERROR) or a filter that
  * does not parse, else CS_CLI_FAILED. */
@@ -58,6 +86,25 @@ CsVariable *cs_cli_find_variable  (CsStore        *store,
 void       cs_cli_json_string     (GString        *out,
                                    const char     *str);
 
+/* The outcome of `survival`, `chart --kind km`, `cox`: --time a numeric or
+ * time-to-event variable, --event (boolean or numeric 0/1) needed unless
+ * --time brings its own events. Prints the error and returns the exit
+ * status on failure. */
+int        cs_cli_find_outcome    (CsStore          *store,
+                                   const char       *time_key,
+                                   const char       *event_key,
+                                   CsVariable      **time_out,
+                                   CsVariable      **event_out);
+/* When error is an event other than 0/1 or a negative time
+ * (CS_ANALYSIS_ERROR_EVENT, _NEGATIVE_TIME), prints it naming the option,
+ * the variable and the patient, and returns TRUE. */
+gboolean   cs_cli_outcome_error   (CsStore          *store,
+                                   const GError     *error,
+                                   const CsVariable *tvar,
+                                   const CsVariable *evar,
+                                   guint             bad_row,
+                                   double            bad_value);
+
 /* The Kaplan–Meier input of `survival` and `chart --kind km` (strict:
  * bad events and negative times are errors); split is the whole --split
  * text (K:HOW) or NULL. Prints the error and returns the exit status on
@@ -72,6 +119,45 @@ int        cs_cli_survival_input  (CsStore          *store,
                                    CsAnalysisFlags   flags,
                                    CsSurvivalInput **input_out);
 
+/* The options `cox` and `chart --kind forest` share (option strings) */
+typedef struct
+{
+  char  *time_key;
+  char  *event_key;
+  char  *covariates;    /* "K1,K2" */
+  char **references;    /* "KEY=LEVEL", repeatable */
+  char  *strata;        /* "K1,K2" */
+} CsCliCoxOptions;
+
+void cs_cli_cox_options_clear (CsCliCoxOptions *o);
+
+/* A fitted Cox model and what it was fitted on */
+typedef struct
+{
+  const CsVariable *time_var;
+  const CsVariable *event_var;
+  GPtrArray        *covariates;   /* CsVariable* */
+  GPtrArray        *strata;       /* CsVariable* */
+  CsCoxInput       *input;
+  CsCoxFit         *fit;
+  CsCoxZph         *zph;
+} CsCliCox;
+
+void cs_cli_cox_clear (CsCliCox *cox);
+
+/* Resolves the variables of o, builds the design over rows
+ * (cs_cox_input_build, strict) and fits it with its cox.zph test. Prints
+ * the error and returns the exit status on failure; cox is cleared with
+ * cs_cli_cox_clear() in any case. */
+int  cs_cli_cox_prepare       (CsStore               *store,
+                               GArray                *rows,
+                               const CsCliCoxOptions *o,
+                               CsAnalysisFlags        flags,
+                               CsCliCox              *cox);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CsCliCoxOptions, cs_cli_cox_options_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CsCliCox, cs_cli_cox_clear)
+
 int cs_cli_cmd_summary   (int argc, char **argv);
 int cs_cli_cmd_variables (int argc, char **argv);
 int cs_cli_cmd_table     (int argc, char **argv);
@@ -80,6 +166,8 @@ int cs_cli_cmd_cohort    (int argc, char **argv);
 int cs_cli_cmd_stats     (int argc, char **argv);
 int cs_cli_cmd_correlate (int argc, char **argv);
 int cs_cli_cmd_survival  (int argc, char **argv);
+int cs_cli_cmd_cox       (int argc, char **argv);
+int cs_cli_cmd_score     (int argc, char **argv);
 int cs_cli_cmd_chart     (int argc, char **argv);
 int cs_cli_cmd_push      (int argc, char **argv);
 int cs_cli_cmd_map       (int argc, char **argv);

@@ -9,7 +9,7 @@
 
 #include "cs-application.h"
 #include "cs-gui-util.h"
-#include "cs-server-dialogs.h"
+#include "cs-server-actions.h"
 #include "cs-window.h"
 
 #define RESOURCE_BASE_PATH "/io/github/cohortscope/Cohortscope"

@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include <gio/gio.h>
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -156,6 +156,43 @@ cs_gui_variable_is_informative (const CsVariable *var)
     default:
       return TRUE;
     }
+}
+
+GtkFileFilter *
+cs_gui_fhir_file_filter_new (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("FHIR JSON and NDJSON"));
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_filter_add_pattern (filter, "*.ndjson");
+  gtk_file_filter_add_pattern (filter, "*.jsonl");
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_mime_type (filter, "application/fhir+json");
+  gtk_file_filter_add_mime_type (filter, "application/x-ndjson");
+
+  return filter;
+}
+
+void
+cs_gui_toast (GtkWidget  *widget,
+              const char *message)
+{
+  while (widget != NULL)
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+      GtkRoot *root;
+
+      if (overlay != NULL)
+        {
+          adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+          return;
+        }
+      /* A dialog: the window it belongs to */
+      root = gtk_widget_get_root (widget);
+      widget = GTK_IS_WINDOW (root) ? GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (root))) : NULL;
+    }
+  g_message ("%s", message);
 }
 
 gpointer

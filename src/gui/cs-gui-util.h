@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 #include "cs-variable.h"
 
 G_BEGIN_DECLS
@@ -24,6 +24,15 @@ char       *cs_gui_variable_title          (const CsVariable *var);
 const char *cs_gui_unit_display            (const char       *unit);
 /* FALSE when every patient with a value has the same one. */
 gboolean    cs_gui_variable_is_informative (const CsVariable *var);
+/* The file chooser filter "FHIR JSON and NDJSON" (.json, .ndjson, .jsonl
+ * and their MIME types) of Open and Upload to Server. */
+GtkFileFilter *cs_gui_fhir_file_filter_new (void);
+
+/* Shows message in a toast of the window widget is in (of the window a
+ * dialog belongs to): the nearest AdwToastOverlay above it; logs it when
+ * there is none. */
+void        cs_gui_toast                   (GtkWidget        *widget,
+                                            const char       *message);
 
 G_END_DECLS
 

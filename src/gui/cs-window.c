@@ -13,6 +13,7 @@
 #include "cs-cohort-view.h"
 #include "cs-demo.h"
 #include "cs-explore-view.h"
+#include "cs-fhir-load-report.h"
 #include "cs-gui-util.h"
 #include "cs-ingest.h"
 #include "cs-window.h"
@@ -138,6 +139,12 @@ label_for_paths (const char * const *paths)
 static const char *
 error_hint (const GError *error)
 {
+  if (g_error_matches (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE))
+    return _("A string, number or resource at the place named above is larger than Cohortscope reads "
+             "(one resource may hold 4,000,000 JSON values and 128 MiB). Check how the file was made.");
+  if (g_error_matches (error, CS_JSON_ERROR, CS_JSON_ERROR_RANGE))
+    return _("A number at the place named above is too large or too small for Cohortscope to hold "
+             "without changing it. Correct the value, then open the file once more.");
   if (error->domain == CS_JSON_ERROR)
     return _("The file is not valid JSON at the place named above. Repair or export it again, then open it once more.");
 
@@ -174,7 +181,7 @@ cs_gui_show_error (GtkWindow  *parent,
                    const char *message,
                    const char *hint)
 {
-  g_autofree char *body = g_strdup_printf ("%s\n\n%s", message, hint);
+  g_autofree char *body = hint != NULL ? g_strdup_printf ("%s\n\n%s", message, hint) : g_strdup (message);
   GtkWidget *dialog;
 
   g_return_if_fail (GTK_IS_WINDOW (parent));
@@ -203,11 +210,116 @@ cs_window_add_toast (CsWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+/* At most this many warnings are listed in the dialog; the CLI prints all. */
+#define MAX_WARNINGS_SHOWN 20
+
+/* "win.show-load-warnings": the open cohort's warnings (files of a folder
+ * skipped as not FHIR, values the table could not use) in a dialog. */
+static void
+show_load_warnings_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  g_autoptr(GString) body = g_string_new (NULL);
+  GPtrArray *warnings;
+  GtkWidget *dialog;
+
+  if (self->store == NULL || (warnings = cs_store_get_warnings (self->store))->len == 0)
+    return;
+
+  for (guint i = 0; i < MIN (warnings->len, MAX_WARNINGS_SHOWN); i++)
+    g_string_append_printf (body, "%s• %s", i > 0 ? "\n" : "", (const char *) g_ptr_array_index (warnings, i));
+  if (warnings->len > MAX_WARNINGS_SHOWN)
+    {
+      guint more = warnings->len - MAX_WARNINGS_SHOWN;
+
+      g_string_append_c (body, '\n');
+      /* Translators: after a list of warnings; cohortscope-cli prints every one */
+      g_string_append_printf (body, ngettext ("…and %u more warning (cohortscope-cli summary prints them all)",
+                                              "…and %u more warnings (cohortscope-cli summary prints them all)",
+                                              more),
+                              more);
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Warnings About the Open Cohort"), body->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A toast that says how many warnings the load gave, with a Details button
+ * that lists them; it stays until dismissed. */
+static void
+toast_load_warnings (CsWindow *self,
+                     CsStore  *store)
+{
+  guint n = cs_store_get_warnings (store)->len;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (n == 0)
+    return;
+  /* Translators: shown after opening files, e.g. when a file of a folder was skipped */
+  title = g_strdup_printf (ngettext ("%u warning while opening", "%u warnings while opening", n), n);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.show-load-warnings");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* What the server load of the open cohort fetched, left out and cut
+ * short (cs-fhir-load-report.h), in a message dialog */
+static void
+show_load_report (CsWindow *self)
+{
+  const CsFhirLoadReport *report = self->store != NULL ? cs_fhir_store_get_load_report (self->store) : NULL;
+  const char *where = self->source_label != NULL ? self->source_label : "";
+  g_autofree char *heading = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (report == NULL)
+    return;
+  /* a paragraph a line: centred lines run together otherwise */
+  text = cs_fhir_load_report_to_string (report);
+  lines = g_strsplit (text, "\n", -1);
+  body = g_strjoinv ("\n\n", lines);
+  if (cs_fhir_load_report_is_complete (report))
+    {
+      /* Translators: heading of the report of a server load; %s names the server */
+      heading = g_strdup_printf (_("Loaded from %s"), where);
+      cs_gui_show_error (GTK_WINDOW (self), heading, body, NULL);
+    }
+  else
+    {
+      /* Translators: heading; %s names the server */
+      heading = g_strdup_printf (_("The Load from %s Is Incomplete"), where);
+      cs_gui_show_error (GTK_WINDOW (self), heading, body,
+                         _("The table shows what was loaded, which may lack patients or values. A search "
+                           "stopped early: the server’s pages kept repeating themselves, or there were more "
+                           "than the limit per search. Ask the server’s administrator, or load a Group or a "
+                           "search that needs fewer pages."));
+    }
+}
+
+static void
+show_load_report_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  show_load_report (CS_WINDOW (widget));
+}
+
 void
 cs_window_toast_opened (CsWindow   *self,
                         CsStore    *store,
                         const char *where)
 {
+  const CsFhirLoadReport *report;
   guint n_patients, n_resources;
   g_autofree char *patients_str = NULL;
   g_autofree char *resources_str = NULL;
@@ -222,12 +334,8 @@ cs_window_toast_opened (CsWindow   *self,
   patients_str = cs_gui_format_count (n_patients);
   resources_str = cs_gui_format_count (n_resources);
   if (n_patients == 0)
-    {
-      cs_window_add_toast (self, _("No Patient resources found; the table is empty"));
-      return;
-    }
-
-  if (where == NULL)
+    message = g_strdup (_("No Patient resources found; the table is empty"));
+  else if (where == NULL)
     {
       /* Translators: first part of "Opened 400 patients and 12,345 resources" */
       patients_part = g_strdup_printf (ngettext ("Opened %s patient", "Opened %s patients", n_patients), patients_str);
@@ -243,7 +351,24 @@ cs_window_toast_opened (CsWindow   *self,
       message = g_strdup_printf (ngettext ("%s and %s resource from %s", "%s and %s resources from %s", n_resources),
                                  patients_part, resources_str, where);
     }
+
+  /* A server load says what it fetched and left out (Details); one cut
+   * short says so at once */
+  report = where != NULL && store == self->store ? cs_fhir_store_get_load_report (store) : NULL;
+  if (report != NULL)
+    {
+      AdwToast *toast = adw_toast_new (message);
+
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_action_name (toast, "win.show-load-report");
+      cs_window_add_toast_full (self, toast);
+      if (!cs_fhir_load_report_is_complete (report))
+        show_load_report (self);
+      toast_load_warnings (self, store);
+      return;
+    }
   cs_window_add_toast (self, message);
+  toast_load_warnings (self, store);
 }
 
 static void
@@ -257,6 +382,8 @@ set_store (CsWindow   *self,
   g_free (self->source_label);
   self->source_label = g_strdup (label);
   g_clear_pointer (&self->source_url, g_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-load-report",
+                                 store != NULL && cs_fhir_store_get_load_report (store) != NULL);
 
   cs_cohort_view_set_store (self->cohort_view, store);
   cs_explore_view_set_store (self->explore_view, store);
@@ -657,14 +784,7 @@ cs_window_show_open_dialog (CsWindow *self,
 
       gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
 
-      filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, _("FHIR JSON and NDJSON"));
-      gtk_file_filter_add_pattern (filter, "*.json");
-      gtk_file_filter_add_pattern (filter, "*.ndjson");
-      gtk_file_filter_add_pattern (filter, "*.jsonl");
-      gtk_file_filter_add_mime_type (filter, "application/json");
-      gtk_file_filter_add_mime_type (filter, "application/fhir+json");
-      gtk_file_filter_add_mime_type (filter, "application/x-ndjson");
+      filter = cs_gui_fhir_file_filter_new ();
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
       g_object_unref (filter);
 
@@ -841,6 +961,8 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL, cancel_loading_action);
   gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.show-load-warnings", NULL, show_load_warnings_action);
+  gtk_widget_class_install_action (widget_class, "win.show-load-report", NULL, show_load_report_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-loading", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search-variables", NULL);
@@ -941,6 +1063,7 @@ cs_window_init (CsWindow *self)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-loading", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-load-report", FALSE);
 
   g_signal_connect_object (self->mapping_page, "open-in-cohort",
                            G_CALLBACK (on_mapping_open_in_cohort), self, G_CONNECT_SWAPPED);

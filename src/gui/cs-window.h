@@ -42,7 +42,7 @@ gboolean      cs_window_get_loading      (CsWindow           *self);
 CsStore      *cs_window_get_store        (CsWindow           *self);
 CsCohortView *cs_window_get_cohort_view  (CsWindow           *self);
 /* A modal message with a Close button: heading, then message and hint
- * (what the user can do) as two paragraphs. */
+ * (what the user can do; may be NULL) as two paragraphs. */
 void          cs_gui_show_error          (GtkWindow          *parent,
                                           const char         *heading,
                                           const char         *message,
@@ -50,7 +50,11 @@ void          cs_gui_show_error          (GtkWindow          *parent,
 void          cs_window_add_toast        (CsWindow           *self,
                                           const char         *message);
 /* "Opened N patients and M resources" (where NULL: files), or "Loaded …
- * from where"; for an empty store, that the table is empty. */
+ * from where"; for an empty store, that the table is empty. When store is
+ * the open one and came from a server load with a report
+ * (cs_fhir_store_get_load_report), the toast has Details
+ * (win.show-load-report: what was fetched, left out and why), and a load
+ * cut short shows that report at once. */
 void          cs_window_toast_opened     (CsWindow           *self,
                                           CsStore            *store,
                                           const char         *where);

@@ -8,75 +8,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "analysis-test-util.h"
 #include "cs-analysis.h"
 
 /* ------------------------------------------------------------ fixtures */
-
-static CsVariable *
-numeric_var (const char   *key,
-             const double *values,
-             guint         n)
-{
-  CsVariable *var = g_new0 (CsVariable, 1);
-
-  var->key = g_strdup (key);
-  var->type = CS_VARIABLE_NUMERIC;
-  var->n_rows = n;
-  var->num = g_memdup2 (values, sizeof (double) * n);
-  return var;
-}
-
-static CsVariable *
-boolean_var (const char   *key,
-             const double *values,
-             guint         n)
-{
-  CsVariable *var = numeric_var (key, values, n);
-
-  var->type = CS_VARIABLE_BOOLEAN;
-  return var;
-}
-
-/* levels: "code" or "code=Display" */
-static CsVariable *
-categorical_var (const char         *key,
-                 const char * const *levels,
-                 const gint32       *cat,
-                 guint               n)
-{
-  CsVariable *var = g_new0 (CsVariable, 1);
-
-  var->key = g_strdup (key);
-  var->type = CS_VARIABLE_CATEGORICAL;
-  var->n_rows = n;
-  var->cat = g_memdup2 (cat, sizeof (gint32) * n);
-  var->levels = g_ptr_array_new ();
-  for (guint i = 0; levels[i] != NULL; i++)
-    {
-      CsLevel *level = g_new0 (CsLevel, 1);
-      const char *eq = strchr (levels[i], '=');
-
-      level->code = eq != NULL ? g_strndup (levels[i], eq - levels[i]) : g_strdup (levels[i]);
-      level->display = eq != NULL ? g_strdup (eq + 1) : NULL;
-      g_ptr_array_add (var->levels, level);
-    }
-  return var;
-}
-
-static CsVariable *
-survival_var (const char   *key,
-              const double *time,
-              const guint8 *event,
-              guint         n)
-{
-  CsVariable *var = numeric_var (key, time, n);
-
-  var->type = CS_VARIABLE_SURVIVAL;
-  var->event = g_memdup2 (event, n);
-  return var;
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsVariable, cs_variable_free)
 
 static GArray *
 all_rows (guint n)
@@ -109,7 +44,7 @@ test_rows_bitset (void)
   g_autoptr(GArray) all = NULL;
   g_autoptr(GArray) none = NULL;
   const double v[10] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, NAN };
-  g_autoptr(CsVariable) var = numeric_var ("v", v, 10);
+  g_autoptr(CsVariable) var = test_numeric_var ("v", v, 10);
   g_autofree double *col = NULL;
 
   cs_bitset_set (sel, 1);
@@ -149,7 +84,7 @@ test_groups_categorical (void)
   const char * const levels[] = { "I=Stage I", "II", "III=Stage III", "IV=Stage IV", NULL };
   /* level III never occurs; -1 is missing */
   const gint32 cat[8] = { 3, 0, -1, 1, 3, 0, -1, 1 };
-  g_autoptr(CsVariable) var = categorical_var ("stage", levels, cat, 8);
+  g_autoptr(CsVariable) var = test_categorical_var ("stage", levels, cat, 8);
   g_autoptr(GArray) rows = all_rows (8);
   g_autoptr(CsGroups) codes = cs_groups_new_from_variable (var, rows, CS_ANALYSIS_DEFAULT);
   g_autoptr(CsGroups) displays = cs_groups_new_from_variable (var, rows, CS_ANALYSIS_DISPLAY_LABELS);
@@ -188,7 +123,7 @@ test_groups_selection_and_missing (void)
 {
   const char * const levels[] = { "a", "b", "c", NULL };
   const gint32 cat[6] = { 0, 1, 2, 1, -1, 0 };
-  g_autoptr(CsVariable) var = categorical_var ("g", levels, cat, 6);
+  g_autoptr(CsVariable) var = test_categorical_var ("g", levels, cat, 6);
   g_autoptr(CsBitset) sel = cs_bitset_new (6);
   g_autoptr(GArray) rows = NULL;
   g_autoptr(CsGroups) g = NULL;
@@ -222,8 +157,8 @@ test_groups_boolean_numeric (void)
 {
   const double b[5] = { 1, NAN, 1, 1, 1 };
   const double x[7] = { 2.5, NAN, -1, 2.5, 10, -1, 0.1 };
-  g_autoptr(CsVariable) bv = boolean_var ("flag", b, 5);
-  g_autoptr(CsVariable) xv = numeric_var ("x", x, 7);
+  g_autoptr(CsVariable) bv = test_boolean_var ("flag", b, 5);
+  g_autoptr(CsVariable) xv = test_numeric_var ("x", x, 7);
   g_autoptr(GArray) rows5 = all_rows (5);
   g_autoptr(GArray) rows7 = all_rows (7);
   g_autoptr(CsGroups) bg = cs_groups_new_from_variable (bv, rows5, CS_ANALYSIS_DEFAULT);
@@ -257,7 +192,7 @@ test_groups_restrict_collect (void)
   const char * const levels[] = { "a", "b", "c", NULL };
   const gint32 cat[6] = { 0, 1, 2, 1, 2, 0 };
   const double v[6] = { 1, NAN, 3, NAN, 5, 6 };
-  g_autoptr(CsVariable) var = categorical_var ("g", levels, cat, 6);
+  g_autoptr(CsVariable) var = test_categorical_var ("g", levels, cat, 6);
   g_autoptr(GArray) rows = all_rows (6);
   g_autoptr(CsGroups) g = cs_groups_new_from_variable (var, rows, CS_ANALYSIS_DEFAULT);
   double **per_group = NULL;
@@ -437,9 +372,9 @@ test_survival_input (void)
   const double age[8] = { 50, 60, 70, 80, NAN, 40, 60, 65 };
   const char * const levels[] = { "f", "m", NULL };
   const gint32 sex[8] = { 0, 1, 0, -1, 1, 0, 1, 1 };
-  g_autoptr(CsVariable) os = survival_var ("os", time, event, 8);
-  g_autoptr(CsVariable) av = numeric_var ("age", age, 8);
-  g_autoptr(CsVariable) sv = categorical_var ("sex", levels, sex, 8);
+  g_autoptr(CsVariable) os = test_survival_var ("os", time, event, 8);
+  g_autoptr(CsVariable) av = test_numeric_var ("age", age, 8);
+  g_autoptr(CsVariable) sv = test_categorical_var ("sex", levels, sex, 8);
   g_autoptr(CsBitset) sel = cs_bitset_new_full (8);
   g_autoptr(GArray) rows = NULL;
   g_autoptr(GError) error = NULL;
@@ -509,8 +444,8 @@ test_survival_input_events (void)
 {
   const double time[4] = { 10, -5, 30, 40 };
   const double ev[4] = { 1, 0, 2, NAN };
-  g_autoptr(CsVariable) tv = numeric_var ("t", time, 4);
-  g_autoptr(CsVariable) evar = numeric_var ("e", ev, 4);
+  g_autoptr(CsVariable) tv = test_numeric_var ("t", time, 4);
+  g_autoptr(CsVariable) evar = test_numeric_var ("e", ev, 4);
   g_autoptr(GArray) rows = all_rows (4);
   g_autoptr(GError) error = NULL;
   CsSurvivalInput *in = NULL;
@@ -561,10 +496,10 @@ test_pair_tests (void)
   const char * const levels[] = { "x", "y", "z", NULL };
   const gint32 cat[8] = { 0, 0, 0, 1, 1, 1, 2, 2 };   /* z only where a is missing or set */
   const gint32 cat2[8] = { 0, 1, 0, 1, 0, 1, 0, -1 };
-  g_autoptr(CsVariable) av = numeric_var ("a", a, 8);
-  g_autoptr(CsVariable) bv = numeric_var ("b", b, 8);
-  g_autoptr(CsVariable) cv = categorical_var ("c", levels, cat, 8);
-  g_autoptr(CsVariable) dv = categorical_var ("d", levels, cat2, 8);
+  g_autoptr(CsVariable) av = test_numeric_var ("a", a, 8);
+  g_autoptr(CsVariable) bv = test_numeric_var ("b", b, 8);
+  g_autoptr(CsVariable) cv = test_categorical_var ("c", levels, cat, 8);
+  g_autoptr(CsVariable) dv = test_categorical_var ("d", levels, cat2, 8);
   g_autoptr(GArray) rows = all_rows (8);
   g_autoptr(GError) error = NULL;
   const CsVariable *num, *grp;

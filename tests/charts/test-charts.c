@@ -334,12 +334,14 @@ file_size (const char *path)
   return st.st_size;
 }
 
-/* Exports model as PNG, SVG and PDF and checks each file. */
+/* Exports model as PNG, SVG and PDF and checks each file; a forest plot
+ * (forest = TRUE) is not a CsChartKind and has its own export. */
 static void
-export_all (CsChartKind   kind,
-            gconstpointer model,
-            const char   *name,
-            gboolean      dark)
+export_files (gboolean      forest,
+              CsChartKind   kind,
+              gconstpointer model,
+              const char   *name,
+              gboolean      dark)
 {
   const CsChartStyle *style = dark ? cs_chart_style_dark () : cs_chart_style_light ();
   static const char *exts[] = { "png", "svg", "pdf" };
@@ -352,7 +354,10 @@ export_all (CsChartKind   kind,
       g_autofree char *contents = NULL;
       gsize len;
 
-      g_assert_true (cs_chart_export (kind, model, style, path, 800, 560, &error));
+      if (forest)
+        g_assert_true (cs_chart_forest_export (model, style, path, 800, 560, &error));
+      else
+        g_assert_true (cs_chart_export (kind, model, style, path, 800, 560, &error));
       g_assert_no_error (error);
       g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
       g_assert_cmpuint (len, ==, file_size (path));
@@ -385,6 +390,15 @@ export_all (CsChartKind   kind,
           g_assert_cmpuint (len, >, 2000);
         }
     }
+}
+
+static void
+export_all (CsChartKind   kind,
+            gconstpointer model,
+            const char   *name,
+            gboolean      dark)
+{
+  export_files (FALSE, kind, model, name, dark);
 }
 
 /* ---------------------------------------------------------------- ticks */
@@ -1364,9 +1378,24 @@ test_extreme_values (void)
   img = render_image (CS_CHART_HEATMAP, &heat, 400, 300);
   cairo_surface_destroy (img);
 
-  g_assert_false (cs_chart_ticks_compute (-1e308, 1e308, 5, &ticks) && ticks.n == 0);
+  /* A span a double cannot hold (±1e308) or divide into steps (two
+   * denormals): no ticks, and the caller is told so. */
+  g_assert_false (cs_chart_ticks_compute (-1e308, 1e308, 5, &ticks));
+  g_assert_cmpuint (ticks.n, ==, 0);
+  g_assert_false (cs_chart_ticks_compute (5e-324, 1e-323, 5, &ticks));
+  g_assert_cmpuint (ticks.n, ==, 0);
+  /* huge but representable: finite ticks, increasing, covering the range */
   g_assert_true (cs_chart_ticks_compute (1e300, 1e300 * 1.0000001, 5, &ticks));
-  g_assert_true (cs_chart_ticks_compute (5e-324, 1e-323, 5, &ticks) || TRUE);
+  g_assert_cmpuint (ticks.n, >=, 2);
+  g_assert_true (isfinite (ticks.step) && ticks.step > 0);
+  g_assert_cmpfloat (ticks.nice_min, <=, 1e300);
+  g_assert_cmpfloat (ticks.nice_max, >=, 1e300 * 1.0000001);
+  for (guint i = 0; i < ticks.n; i++)
+    {
+      g_assert_true (isfinite (ticks.value[i]));
+      if (i > 0)
+        g_assert_cmpfloat (ticks.value[i], >, ticks.value[i - 1]);
+    }
 }
 
 static void
@@ -1458,6 +1487,223 @@ test_km_groups_from_survival (void)
   g_assert_cmpstr (groups[1].label, ==, "c");
 }
 
+
+/* ---------------------------------------------------------------- forest */
+
+/* colour c within tolerance at (x, y) or a pixel above or below (a thin
+ * anti-aliased line) */
+static gboolean
+near_color (cairo_surface_t *img,
+            int              x,
+            int              y,
+            CsChartColor     c,
+            int              tolerance)
+{
+  for (int dy = -1; dy <= 1; dy++)
+    if (close_to (pixel (img, x, y + dy), c, tolerance))
+      return TRUE;
+  return FALSE;
+}
+
+/* A fitted model by hand: age (estimated), stage with three levels (one
+ * estimated, one infinite: separation), smoker (aliased), and a feature
+ * with a CI wider than the axis. */
+typedef struct
+{
+  CsCoxCoefState state[5];
+  int            direction[5];
+  double         hr[5], lo[5], hi[5], p[5];
+  CsCoxFit       fit;
+  CsChartForestCovariate covs[4];
+  CsChartForestRow rows[5 + 8];
+  CsChartForestModel model;
+} ForestData;
+
+static void
+forest_data_init (ForestData *d)
+{
+  static const char *stage_levels[] = { "II", "III" };
+  static const guint stage_n[] = { 30, 12 };
+  static const char *smoker_levels[] = { "true" };
+  static const guint smoker_n[] = { 55 };
+  const CsCoxCoefState state[] = { CS_COX_COEF_ESTIMATED, CS_COX_COEF_ESTIMATED, CS_COX_COEF_INFINITE,
+                                   CS_COX_COEF_ALIASED, CS_COX_COEF_ESTIMATED };
+  const double hr[] = { 1.021, 2.6, NAN, NAN, 1.3 };
+  const double lo[] = { 1.003, 1.4, NAN, NAN, 1e-5 };
+  const double hi[] = { 1.04, 4.9, NAN, NAN, 4.0 };
+  const double p[] = { 0.021, 0.0021, NAN, NAN, 0.9 };
+
+  memset (d, 0, sizeof *d);
+  memcpy (d->state, state, sizeof state);
+  memcpy (d->hr, hr, sizeof hr);
+  memcpy (d->lo, lo, sizeof lo);
+  memcpy (d->hi, hi, sizeof hi);
+  memcpy (d->p, p, sizeof p);
+  d->direction[2] = 1;
+  d->fit.n = 97;
+  d->fit.p = 5;
+  d->fit.state = d->state;
+  d->fit.direction = d->direction;
+  d->fit.hr = d->hr;
+  d->fit.hr_lower = d->lo;
+  d->fit.hr_upper = d->hi;
+  d->fit.p_value = d->p;
+
+  d->covs[0].label = "age";
+  d->covs[0].n_terms = 1;
+  d->covs[1].label = "stage";
+  d->covs[1].reference = "I";
+  d->covs[1].reference_n = 55;
+  d->covs[1].n_terms = 2;
+  d->covs[1].term_labels = stage_levels;
+  d->covs[1].term_n = stage_n;
+  d->covs[2].label = "smoker";
+  d->covs[2].reference = "false";
+  d->covs[2].reference_n = 42;
+  d->covs[2].n_terms = 1;
+  d->covs[2].term_labels = smoker_levels;
+  d->covs[2].term_n = smoker_n;
+  d->covs[3].label = "original_firstorder_energy";
+  d->covs[3].n_terms = 1;
+
+  d->model.rows = d->rows;
+  d->model.n_rows = cs_chart_forest_rows_from_fit (&d->fit, d->covs, 4, d->rows);
+  d->model.title = "Hazard ratios";
+  d->model.subtitle = "n = 97, 40 events";
+}
+
+static void
+test_forest_rows (void)
+{
+  ForestData d;
+  static const struct { CsChartForestRowKind kind; const char *label; gboolean indent; guint n; const char *text; } want[] = {
+    { CS_CHART_FOREST_TERM, "age", FALSE, 97, "1.02 (1.00–1.04)" },
+    { CS_CHART_FOREST_HEADING, "stage", FALSE, 0, "" },
+    { CS_CHART_FOREST_REFERENCE, "I", TRUE, 55, "1 (reference)" },
+    { CS_CHART_FOREST_TERM, "II", TRUE, 30, "2.60 (1.40–4.90)" },
+    { CS_CHART_FOREST_TERM, "III", TRUE, 12, "∞ (separation)" },
+    { CS_CHART_FOREST_HEADING, "smoker", FALSE, 0, "" },
+    { CS_CHART_FOREST_REFERENCE, "false", TRUE, 42, "1 (reference)" },
+    { CS_CHART_FOREST_TERM, "true", TRUE, 55, "not estimable" },
+    { CS_CHART_FOREST_TERM, "original_firstorder_energy", FALSE, 97, "1.30 (1.00×10⁻⁵–4.00)" },
+  };
+
+  forest_data_init (&d);
+  g_assert_cmpuint (d.model.n_rows, ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      g_autofree char *text = cs_chart_forest_row_text (&d.rows[i]);
+
+      g_assert_cmpint (d.rows[i].kind, ==, want[i].kind);
+      g_assert_cmpstr (d.rows[i].label, ==, want[i].label);
+      g_assert_cmpint (d.rows[i].indent, ==, want[i].indent);
+      g_assert_cmpuint (d.rows[i].n, ==, want[i].n);
+      g_assert_cmpstr (text, ==, want[i].text);
+    }
+  g_assert_cmpint (d.rows[4].infinite, ==, 1);
+
+  /* HR → 0, and numbers that need scientific notation */
+  {
+    CsChartForestRow row = { CS_CHART_FOREST_TERM, "x", FALSE, 1, NAN, NAN, NAN, NAN, -1 };
+    g_autofree char *zero = cs_chart_forest_row_text (&row);
+    g_autofree char *tiny = NULL;
+    g_autofree char *no_ci = NULL;
+
+    g_assert_cmpstr (zero, ==, "0 (separation)");
+    row.infinite = 0;
+    row.hr = 2e-5;
+    row.lower = 1e-5;
+    row.upper = 4e-5;
+    tiny = cs_chart_forest_row_text (&row);
+    g_assert_cmpstr (tiny, ==, "2.00×10⁻⁵ (1.00×10⁻⁵–4.00×10⁻⁵)");
+    row.hr = 0.5;
+    row.lower = NAN;
+    no_ci = cs_chart_forest_row_text (&row);
+    g_assert_cmpstr (no_ci, ==, "0.500");
+  }
+}
+
+static void
+test_forest (void)
+{
+  ForestData d;
+  CsChartLayout layout;
+  cairo_surface_t *img;
+  CsChartColor c0 = cs_chart_style_category_color (cs_chart_style_light (), 0);
+
+  forest_data_init (&d);
+  export_files (TRUE, CS_CHART_SCATTER, &d.model, "forest", FALSE);
+  export_files (TRUE, CS_CHART_SCATTER, &d.model, "forest", TRUE);
+
+  cs_chart_forest_layout (&d.model, NULL, 800, 560, &layout);
+  /* a log axis around 1, bounded at 10^±3 (the 1e-5 bound is clipped) */
+  g_assert_cmpfloat (layout.x_min, <, 0);
+  g_assert_cmpfloat (layout.x_max, >, log10 (4.9));
+  g_assert_cmpfloat (layout.x_min, >=, -3.4);
+  g_assert_cmpfloat (layout.x_min, <=, -3.0);
+  g_assert_cmpuint (layout.x_ticks.n, >=, 2);
+  for (guint t = 0; t < layout.x_ticks.n; t++)
+    {
+      double m = pow (10, layout.x_ticks.value[t] - floor (layout.x_ticks.value[t] + 1e-9));
+
+      g_assert_true (fabs (m - 1) < 1e-9 || fabs (m - 2) < 1e-9 || fabs (m - 5) < 1e-9);
+      g_assert_cmpfloat (layout.x_ticks.value[t], >=, layout.x_min);
+      g_assert_cmpfloat (layout.x_ticks.value[t], <=, layout.x_max);
+    }
+  g_assert_cmpuint (layout.n_rows, ==, d.model.n_rows);
+  g_assert_cmpfloat (layout.plot.x + layout.plot.width, <, 800);
+  g_assert_cmpfloat (layout.plot.y + layout.plot.height, <, 560);
+
+  /* hit testing: rows from the top, anywhere across */
+  {
+    double y3 = layout.plot.y + 3.5 * layout.band_height;
+
+    g_assert_cmpint (cs_chart_forest_hit (&d.model, &layout, 20, y3), ==, 3);
+    g_assert_cmpint (cs_chart_forest_hit (&d.model, &layout, 790, y3), ==, 3);
+    g_assert_cmpint (cs_chart_forest_hit (&d.model, &layout, 20, layout.plot.y - 2), ==, -1);
+    g_assert_cmpint (cs_chart_forest_hit (&d.model, &layout, 20, layout.plot.y + layout.plot.height + 1), ==, -1);
+  }
+
+  img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 560);
+  {
+    cairo_t *cr = cairo_create (img);
+
+    cs_chart_forest_draw (cr, 800, 560, &d.model, NULL);
+    g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+    cairo_destroy (cr);
+    cairo_surface_flush (img);
+  }
+#define ROW_Y(i) ((int) (layout.plot.y + ((i) + 0.5) * layout.band_height))
+  /* the square of stage II at HR 2.6, its CI line at 2 */
+  g_assert_true (close_to (pixel (img, (int) cs_chart_layout_x_to_px (&layout, log10 (2.6)), ROW_Y (3)), c0, 10));
+  g_assert_true (near_color (img, (int) cs_chart_layout_x_to_px (&layout, log10 (2.0)), ROW_Y (3), c0, 40));
+  /* the reference: a hollow square at 1 (its left edge drawn, its centre not) */
+  g_assert_true (near_color (img, (int) round (cs_chart_layout_x_to_px (&layout, 0)) - 3, ROW_Y (2), c0, 60));
+  g_assert_false (close_to (pixel (img, (int) round (cs_chart_layout_x_to_px (&layout, 0)) + 2, ROW_Y (2) + 1), c0, 60));
+  /* separation: an arrow to the right edge of the plot */
+  g_assert_true (near_color (img, (int) (layout.plot.x + layout.plot.width) - 4, ROW_Y (4), c0, 40));
+  /* the clipped CI of the feature ends in an arrow at the left edge */
+  g_assert_true (near_color (img, (int) layout.plot.x + 4, ROW_Y (8), c0, 40));
+  /* not estimable: nothing drawn in its row but the line at 1 */
+  for (int x = (int) layout.plot.x; x < (int) (layout.plot.x + layout.plot.width); x++)
+    if (fabs (x - cs_chart_layout_x_to_px (&layout, 0)) > 2)
+      g_assert_false (close_to (pixel (img, x, ROW_Y (7)), c0, 60));
+#undef ROW_Y
+  cairo_surface_destroy (img);
+
+  /* nothing to draw: still a chart, no crash */
+  {
+    CsChartForestModel empty = { 0 };
+    cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 200);
+    cairo_t *cr = cairo_create (s);
+
+    cs_chart_forest_draw (cr, 300, 200, &empty, cs_chart_style_dark ());
+    g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+    cairo_destroy (cr);
+    cairo_surface_destroy (s);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1489,6 +1735,8 @@ main (int   argc,
   g_test_add_func ("/charts/bar", test_bar);
   g_test_add_func ("/charts/km", test_km);
   g_test_add_func ("/charts/heatmap", test_heatmap);
+  g_test_add_func ("/charts/forest-rows", test_forest_rows);
+  g_test_add_func ("/charts/forest", test_forest);
   g_test_add_func ("/charts/empty-and-errors", test_empty_and_errors);
   g_test_add_func ("/charts/extreme-values", test_extreme_values);
 

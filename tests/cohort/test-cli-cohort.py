@@ -13,8 +13,9 @@ import tempfile
 
 CLI = os.environ.get("CS_CLI")
 if not CLI or not os.path.exists(CLI):
-    print("CS_CLI not set or not built", file=sys.stderr)
-    sys.exit(77)
+    print("FAIL: CS_CLI does not name the built cohortscope-cli (tests/meson.build sets it)",
+          file=sys.stderr)
+    sys.exit(1)
 
 failures = []
 

@@ -464,6 +464,10 @@ test_syntax_errors (void)
     { "s = \"a\\nb\"", 7, "column 7: unknown escape after “\\” (only \\\" and \\\\ are allowed)" },
     { "age > 1.2.3", 7, "column 7: “1.2.3” is not a number" },
     { "age > 1e999", 7, "column 7: the number “1e999” is out of range" },
+    { "age > 1.0e-400", 7, "column 7: the number “1.0e-400” is out of range: it is not zero but too small "
+      "for a double (about 4.9e-324) and would be read as 0" },
+    { "age in (0, -0.0001e-330)", 12, "column 12: the number “-0.0001e-330” is out of range: it is not zero "
+      "but too small for a double (about 4.9e-324) and would be read as 0" },
     { "age > 5 and", 12, "column 12: expected a variable name but found end of input" },
     { "and > 5", 1, "column 1: expected a variable name but found the keyword “and” (write a variable with that name as `and`)" },
     { "age in 5", 8, "column 8: expected “(” after “in” but found “5”" },
@@ -527,6 +531,65 @@ test_deep_nesting (void)
   filter = cs_filter_parse (ok->str, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (filter);
+}
+
+/* docs/FILTERS.md: more than 200 levels of parentheses or "not" are
+ * refused, so exactly 200 parse; the predicate inside is not a level. */
+static void
+check_nesting (const char *open,
+               const char *close,
+               guint       levels,
+               guint       error_column)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFilter) filter = NULL;
+  guint column = 0;
+
+  for (guint i = 0; i < levels; i++)
+    g_string_append (text, open);
+  g_string_append (text, "a = 1");
+  for (guint i = 0; i < levels; i++)
+    g_string_append (text, close);
+  filter = cs_filter_parse (text->str, &column, &error);
+  if (error_column == 0)
+    {
+      g_assert_no_error (error);
+      g_assert_nonnull (filter);
+      return;
+    }
+  g_assert_null (filter);
+  g_assert_error (error, CS_FILTER_ERROR, CS_FILTER_ERROR_SYNTAX);
+  g_assert_cmpuint (column, ==, error_column);
+  g_assert_nonnull (strstr (error->message, "nests too deeply (more than 200 levels)"));
+}
+
+/* zero with a tiny exponent is zero; subnormal numbers are kept */
+static void
+test_tiny_numbers (void)
+{
+  const char *ok[] = { "a > 0e-400", "a > -0.000e-999", "a > 1e-320", "a < 4.9e-324" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CsFilter) filter = cs_filter_parse (ok[i], NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (filter);
+    }
+}
+
+static void
+test_nesting_limit (void)
+{
+  check_nesting ("(", ")", 200, 0);
+  check_nesting ("(", ")", 201, 201);
+  check_nesting ("not ", "", 200, 0);
+  check_nesting ("not ", "", 201, 801);
+  check_nesting ("not (", ")", 100, 0);
+  check_nesting ("not (", ")", 101, 501);
+  check_nesting ("(not ", ")", 101, 501);
 }
 
 static void
@@ -664,6 +727,8 @@ main (int   argc,
   g_test_add_func ("/cohort/filter/syntax-errors", test_syntax_errors);
   g_test_add_func ("/cohort/filter/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/cohort/filter/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/cohort/filter/nesting-limit", test_nesting_limit);
+  g_test_add_func ("/cohort/filter/tiny-numbers", test_tiny_numbers);
   g_test_add_func ("/cohort/filter/type-errors", test_type_errors);
   g_test_add_func ("/cohort/filter/unknown-variable", test_unknown_variable);
   g_test_add_func ("/cohort/filter/round-trip", test_round_trip);

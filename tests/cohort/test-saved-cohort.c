@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "cs-fhir-id.h"
 #include "cs-saved-cohort.h"
 #include "cohort-test-util.h"
 
@@ -253,16 +254,7 @@ test_group_id (void)
   g_assert_cmpstr (id_a, ==, id_b);
   g_assert_cmpstr (id_a, !=, id_c);
   g_assert_null (a->id);
-  g_assert_true (cs_saved_cohort_is_valid_id (id_a));
-
-  /* FHIR ids: 1–64 letters, digits, "-" and "." */
-  g_assert_true (cs_saved_cohort_is_valid_id ("my-cohort.1"));
-  g_assert_true (cs_saved_cohort_is_valid_id ("0123456789012345678901234567890123456789012345678901234567890123"));
-  g_assert_false (cs_saved_cohort_is_valid_id (""));
-  g_assert_false (cs_saved_cohort_is_valid_id ("01234567890123456789012345678901234567890123456789012345678901234"));
-  g_assert_false (cs_saved_cohort_is_valid_id ("Group/g1"));
-  g_assert_false (cs_saved_cohort_is_valid_id ("a_b"));
-  g_assert_false (cs_saved_cohort_is_valid_id ("a b"));
+  g_assert_true (cs_fhir_id_check (id_a, -1, NULL));   /* the rule itself: /json/fhir-id */
 
   /* An explicit id wins and survives a save */
   a->id = g_strdup ("my-cohort.1");
@@ -320,6 +312,66 @@ test_id_list (void)
   remove_temp (path);
 }
 
+
+/* Models fitted on a cohort travel with it: kept as they are (each has its
+ * own format), replaced by key, absent from files written before them. */
+static void
+test_models (void)
+{
+  static const char *old_file =
+    "{\"format\": \"cohortscope-cohort/1\", \"name\": \"Old\", \"filter\": \"age > 60\", "
+    "\"created\": \"2026-01-31T12:00:00Z\"}";
+  static const char *model_a =
+    "{\"format\": \"cohortscope-model/1\", \"kind\": \"cox\", \"key\": \"signature\", \"terms\": [{\"coef\": 0.5}]}";
+  static const char *model_a2 =
+    "{\"format\": \"cohortscope-model/1\", \"kind\": \"cox\", \"key\": \"signature\", \"terms\": [{\"coef\": 0.25}]}";
+  /* a model from a newer version survives a round trip through this one */
+  static const char *model_b =
+    "{\"format\": \"cohortscope-model/7\", \"key\": \"other\", \"whatever\": {\"new\": [1, 2.5e-300]}}";
+  g_autoptr(CsSavedCohort) old = NULL;
+  g_autoptr(CsSavedCohort) cohort = cs_saved_cohort_new ("Training", "age > 60");
+  g_autoptr(CsSavedCohort) loaded = NULL;
+  g_autoptr(CsSavedCohort) copy = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *again = NULL;
+
+  old = cs_saved_cohort_from_json (old_file, -1, "old.json", &error);
+  g_assert_no_error (error);
+  g_assert_null (old->models);
+  json = cs_saved_cohort_to_json (old);
+  g_assert_null (strstr (json, "models"));
+  g_clear_pointer (&json, g_free);
+
+  g_assert_false (cs_saved_cohort_set_model (cohort, "[1]"));
+  g_assert_false (cs_saved_cohort_set_model (cohort, "{"));
+  g_assert_true (cs_saved_cohort_set_model (cohort, model_a));
+  g_assert_true (cs_saved_cohort_set_model (cohort, model_b));
+  g_assert_true (cs_saved_cohort_set_model (cohort, model_a2));
+  g_assert_cmpuint (cohort->models->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (cohort->models, 0), "0.25"));
+
+  json = cs_saved_cohort_to_json (cohort);
+  node = json_from_string (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (node), "models")),
+                    ==, 2);
+  loaded = cs_saved_cohort_from_json (json, -1, "mem.json", &error);
+  g_assert_no_error (error);
+  g_assert_true (cs_saved_cohort_equal (cohort, loaded));
+  g_assert_nonnull (strstr (g_ptr_array_index (loaded->models, 1), "cohortscope-model/7"));
+  g_assert_nonnull (strstr (g_ptr_array_index (loaded->models, 1), "2.5e-300"));
+  again = cs_saved_cohort_to_json (loaded);
+  g_assert_cmpstr (again, ==, json);
+
+  copy = cs_saved_cohort_copy (loaded);
+  g_assert_true (cs_saved_cohort_equal (copy, loaded));
+  g_assert_true (cs_saved_cohort_set_model (copy, model_a));
+  g_assert_false (cs_saved_cohort_equal (copy, loaded));
+  g_assert_false (cs_saved_cohort_equal (old, loaded));
+}
+
 static void
 test_malformed (void)
 {
@@ -357,6 +409,15 @@ test_malformed (void)
       CS_COHORT_ERROR_INVALID, "F: $.patients[1]: expected a Patient id (a string) but found a number" },
     { "{\"format\": \"cohortscope-cohort/1\", \"name\": \"n\", \"created\": \"2026-01-31T12:00:00Z\", \"patients\": [\"a b\"]}",
       CS_COHORT_ERROR_INVALID, "F: $.patients[0]: “a b” is not a FHIR id (1–64 letters, digits, “-” or “.”)" },
+    { "{\"format\": \"cohortscope-cohort/1\", \"name\": \"n\", \"filter\": \"a = 1\", \"created\": \"2026-01-31T12:00:00Z\", "
+      "\"models\": {}}", CS_COHORT_ERROR_INVALID, "F: $.models: expected an array but found an object" },
+    { "{\"format\": \"cohortscope-cohort/1\", \"name\": \"n\", \"filter\": \"a = 1\", \"created\": \"2026-01-31T12:00:00Z\", "
+      "\"models\": [\"m\"]}", CS_COHORT_ERROR_INVALID, "F: $.models[0]: expected a model (an object) but found a string" },
+    { "{\"format\": \"cohortscope-cohort/1\", \"name\": \"n\", \"filter\": \"a = 1\", \"created\": \"2026-01-31T12:00:00Z\", "
+      "\"models\": [{\"key\": \"s\"}]}", CS_COHORT_ERROR_INVALID, "F: $.models[0].format: missing (a string is required)" },
+    { "{\"format\": \"cohortscope-cohort/1\", \"name\": \"n\", \"filter\": \"a = 1\", \"created\": \"2026-01-31T12:00:00Z\", "
+      "\"models\": [{\"format\": \"cohortscope-cohort/1\"}]}", CS_COHORT_ERROR_INVALID,
+      "F: $.models[0].format: expected a Cohortscope model but found “cohortscope-cohort/1”" },
     { "{\"format\": \"cohortscope-cohort/1\", \"name\": \"n\", \"created\": \"2026-01-31T12:00:00Z\"}",
       CS_COHORT_ERROR_EMPTY, "F: $: the cohort has neither a “filter” nor a “patients” list" },
   };
@@ -471,6 +532,7 @@ main (int   argc,
   g_test_add_func ("/cohort/saved/group-import", test_group_import);
   g_test_add_func ("/cohort/saved/group-id", test_group_id);
   g_test_add_func ("/cohort/saved/id-list", test_id_list);
+  g_test_add_func ("/cohort/saved/models", test_models);
   g_test_add_func ("/cohort/saved/malformed", test_malformed);
   g_test_add_func ("/cohort/saved/malformed-group", test_malformed_group);
   g_test_add_func ("/cohort/saved/malformed-files", test_malformed_files);

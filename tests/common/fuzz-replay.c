@@ -1,6 +1,8 @@
 /* fuzz-replay.c: runs a libFuzzer target over its corpus (seeds and fixed
- * crashers) in the normal test suite. Build it with the target's source and
- *   -DCORPUS_DIR="…/fuzz/<area>/corpus" -DFUZZ_TEST_PATH="/<area>/fuzz-replay"
+ * crashers) in the normal test suite; every area's replay test uses it
+ * (fuzz_replay_src in tests/meson.build). Build it with the target's source and
+ *   -DCORPUS_DIR="…/fuzz/<area>/corpus[/<target>]"
+ *   -DFUZZ_TEST_PATH="/<area>/fuzz-replay[/<target>]"
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

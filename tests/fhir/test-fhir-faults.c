@@ -34,6 +34,16 @@ typedef struct
   GPtrArray    *requests;         /* "path?query" of /mini requests, when set */
   char         *last_post;        /* body of the last POST to /pushfail/ */
   GPtrArray    *posts;            /* bodies of the POSTs to /pushok/ */
+  guint         pushok_reads;     /* batch Bundles of reads POSTed to /pushok/ */
+  guint         stall_hits;       /* Patient pages served by /stall/ */
+  guint         ignorecount_hits; /* pages served by /ignorecount/ */
+  /* /store/ and /storenobatch/ (store_handler) */
+  GHashTable   *store;            /* "prefix|Type/id" -> JSON as stored */
+  guint         store_version;
+  guint         store_reads;      /* batch Bundles of reads answered */
+  guint         store_refused;    /* batch Bundles of reads refused (/storenobatch/) */
+  guint         store_searches;   /* Type?_id= searches */
+  guint         store_writes;     /* transaction/batch Bundles of PUTs */
 } FaultServer;
 
 static void
@@ -75,8 +85,10 @@ patients_bundle (const char *base,
  * and serves _revinclude=Observation:patient): patients p1 (1950), p2 (1955),
  * p3 (1970) with three Observations each, and Group/g1 = p2, p3.
  * /minihas/ declares and serves Patient?_has:Group:member:_id=g1;
- * /minihasbad/ declares _has but answers it with 400. */
-typedef enum { MINI_PLAIN, MINI_REVINCLUDE, MINI_HAS, MINI_HAS_BAD } MiniKind;
+ * /minihasbad/ declares _has but answers it with 400. /minibare/ has a
+ * CapabilityStatement that lists no resource, /mininometa/ none at all.
+ * Conditions: none (an empty searchset); Claim: 403; other types: 404. */
+typedef enum { MINI_PLAIN, MINI_REVINCLUDE, MINI_HAS, MINI_HAS_BAD, MINI_BARE, MINI_NO_METADATA } MiniKind;
 
 static const char *mini_births[] = { "1950-03-01", "1955-06-01", "1970-01-01" };
 
@@ -141,6 +153,18 @@ mini_handler (FaultServer        *ts,
     }
   g_mutex_unlock (&ts->mutex);
 
+  if (g_str_has_suffix (path, "/metadata") && kind == MINI_BARE)
+    {
+      test_respond (msg, 200, "application/fhir+json",
+                    "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\",\"kind\":\"instance\","
+                    "\"fhirVersion\":\"4.0.1\",\"format\":[\"json\"],\"rest\":[{\"mode\":\"server\"}]}");
+      return;
+    }
+  if (g_str_has_suffix (path, "/metadata") && kind == MINI_NO_METADATA)
+    {
+      test_respond (msg, 404, "text/html", "<html><body>Not Found</body></html>");
+      return;
+    }
   if (g_str_has_suffix (path, "/metadata"))
     {
       test_respond (msg, 200, "application/fhir+json", revinclude
@@ -193,6 +217,15 @@ mini_handler (FaultServer        *ts,
             mini_append_observations (s, k);
         }
     }
+  else if (g_str_has_suffix (path, "/Condition"))
+    ;
+  else if (g_str_has_suffix (path, "/Claim"))
+    {
+      test_respond (msg, 403, "application/fhir+json",
+                    "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"forbidden\","
+                    "\"diagnostics\":\"no access to Claims\"}]}");
+      return;
+    }
   else
     {
       test_respond (msg, 404, "application/fhir+json",
@@ -201,6 +234,161 @@ mini_handler (FaultServer        *ts,
     }
   g_string_append (s, "]}");
   test_respond (msg, 200, "application/fhir+json", s->str);
+}
+
+/* /store/ and /storenobatch/: a small FHIR store for push. It keeps what
+ * is PUT (in transaction or batch Bundles) with a meta it adds, as servers
+ * do, and answers batch Bundles of `GET Type/id` reads and Type?_id=
+ * searches; /storenobatch/ refuses the batch of reads with 400, as a
+ * server without batch support. Every kind of request is counted. */
+static char *
+store_key (const char *prefix,
+           const char *reference)
+{
+  return g_strconcat (prefix, "|", reference, NULL);
+}
+
+static void
+store_handler (FaultServer       *ts,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gboolean           no_batch)
+{
+  const char *prefix = g_str_has_prefix (path, "/store/") ? "/store/" : "/storenobatch/";
+  const char *rest = path + strlen (prefix);
+  g_autoptr(GString) answer = g_string_new (NULL);
+
+  if (soup_server_message_get_method (msg) == SOUP_METHOD_POST && *rest == '\0')
+    {
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+      g_autoptr(CsJsonDocument) doc = cs_json_document_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
+      const CsJsonNode *root = cs_json_document_get_root (doc);
+      const CsJsonNode *first = cs_json_first (cs_json_get (root, "entry"));
+      gboolean reads = g_strcmp0 (cs_json_get_string (cs_json_get (first, "request"), "method"), "GET") == 0;
+
+      if (reads && no_batch)
+        {
+          g_mutex_lock (&ts->mutex);
+          ts->store_refused++;
+          g_mutex_unlock (&ts->mutex);
+          test_respond (msg, 400, "application/fhir+json",
+                        "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-supported\","
+                        "\"diagnostics\":\"batch is not supported\"}]}");
+          return;
+        }
+      g_string_append_printf (answer, "{\"resourceType\":\"Bundle\",\"type\":\"%s-response\",\"entry\":[",
+                              cs_json_get_string (root, "type"));
+      g_mutex_lock (&ts->mutex);
+      if (reads)
+        ts->store_reads++;
+      else
+        ts->store_writes++;
+      for (const CsJsonNode *e = first; e != NULL; e = e->next)
+        {
+          const char *url = cs_json_get_string (cs_json_get (e, "request"), "url");
+          g_autofree char *key = store_key (prefix, url);
+          const char *stored = g_hash_table_lookup (ts->store, key);
+
+          if (e != first)
+            g_string_append_c (answer, ',');
+          if (reads && stored != NULL)
+            g_string_append_printf (answer, "{\"resource\":%s,\"response\":{\"status\":\"200 OK\"}}", stored);
+          else if (reads)
+            g_string_append (answer, "{\"response\":{\"status\":\"404 Not Found\"}}");
+          else
+            {
+              g_autofree char *json = cs_json_to_string (cs_json_get (e, "resource"), FALSE);
+
+              /* the server's own meta goes first, as Medplum and HAPI put it */
+              g_string_append_printf (answer, "{\"response\":{\"status\":\"%s\"}}",
+                                      stored != NULL ? "200 OK" : "201 Created");
+              g_hash_table_replace (ts->store, g_steal_pointer (&key),
+                                    g_strdup_printf ("{\"meta\":{\"versionId\":\"%u\"},%s", ++ts->store_version, json + 1));
+            }
+        }
+      g_mutex_unlock (&ts->mutex);
+      g_string_append (answer, "]}");
+      test_respond (msg, 200, "application/fhir+json", answer->str);
+      return;
+    }
+  if (soup_server_message_get_method (msg) == SOUP_METHOD_GET && *rest != '\0' && strchr (rest, '/') == NULL)
+    {
+      const char *ids = query != NULL ? g_hash_table_lookup (query, "_id") : NULL;
+      g_auto(GStrv) list = g_strsplit (ids != NULL ? ids : "", ",", -1);
+
+      g_string_append (answer, "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[");
+      g_mutex_lock (&ts->mutex);
+      ts->store_searches++;
+      for (guint i = 0; list[i] != NULL; i++)
+        {
+          g_autofree char *ref = g_strconcat (rest, "/", list[i], NULL);
+          g_autofree char *key = store_key (prefix, ref);
+          const char *stored = g_hash_table_lookup (ts->store, key);
+
+          if (stored != NULL)
+            g_string_append_printf (answer, "%s{\"resource\":%s}", answer->str[answer->len - 1] == '[' ? "" : ",", stored);
+        }
+      g_mutex_unlock (&ts->mutex);
+      g_string_append (answer, "]}");
+      test_respond (msg, 200, "application/fhir+json", answer->str);
+      return;
+    }
+  test_respond (msg, 404, "application/fhir+json",
+                "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
+}
+
+/* /stall/: a server whose next links never repeat (k=1, k=2, …) while its
+ * pages do: every Patient page holds s1 and s2, up to 200 pages, whatever
+ * the search (a Group's members by _has too). It declares Patient (with
+ * _has) and Observation (an empty searchset). */
+static void
+stall_handler (FaultServer       *ts,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query)
+{
+  const char *k = query != NULL ? g_hash_table_lookup (query, "k") : NULL;
+  guint page = k != NULL ? (guint) g_ascii_strtoull (k, NULL, 10) : 0;
+
+  if (g_str_equal (path, "/stall/metadata"))
+    test_respond (msg, 200, "application/fhir+json",
+                  "{\"resourceType\":\"CapabilityStatement\",\"rest\":[{\"mode\":\"server\",\"resource\":["
+                  "{\"type\":\"Patient\",\"searchParam\":[{\"name\":\"_has\"}]},{\"type\":\"Observation\"}]}]}");
+  else if (g_str_equal (path, "/stall/Patient"))
+    {
+      g_autofree char *next = page < 200 ? g_strdup_printf ("%sstall/Patient?_count=2&k=%u", ts->base, page + 1) : NULL;
+      g_autofree char *body = patients_bundle (ts->base, "s", 1, 2, next);
+
+      g_mutex_lock (&ts->mutex);
+      ts->stall_hits++;
+      g_mutex_unlock (&ts->mutex);
+      test_respond (msg, 200, "application/fhir+json", body);
+    }
+  else if (g_str_equal (path, "/stall/Observation"))
+    test_respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}");
+  else
+    test_respond (msg, 404, "application/fhir+json",
+                  "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\"}]}");
+}
+
+/* /pushok/ and /pushfail/ hold nothing: every read of a batch Bundle of
+ * reads is 404 */
+static void
+pushok_answer_reads (FaultServer       *ts,
+                     SoupServerMessage *msg,
+                     const char        *body)
+{
+  g_autoptr(GString) answer = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
+  guint n = 0;
+
+  for (const char *q = strstr (body, "\"request\""); q != NULL; q = strstr (q + 1, "\"request\""))
+    g_string_append_printf (answer, "%s{\"response\":{\"status\":\"404 Not Found\"}}", n++ > 0 ? "," : "");
+  g_string_append (answer, "]}");
+  g_mutex_lock (&ts->mutex);
+  ts->pushok_reads++;
+  g_mutex_unlock (&ts->mutex);
+  test_respond (msg, 200, "application/fhir+json", answer->str);
 }
 
 static guint counter_429;
@@ -230,6 +418,11 @@ handler (SoupServer        *server,
           const char *p = g_bytes_get_data (bytes, NULL);
           guint n = 0;
 
+          if (strstr (p, "\"method\":\"GET\"") != NULL)
+            {
+              pushok_answer_reads (ts, msg, p);
+              return;
+            }
           g_mutex_lock (&ts->mutex);
           if (ts->posts == NULL)
             ts->posts = g_ptr_array_new_with_free_func (g_free);
@@ -255,6 +448,11 @@ handler (SoupServer        *server,
           const char *p = g_bytes_get_data (bytes, NULL);
           guint n = 0;
 
+          if (strstr (p, "\"method\":\"GET\"") != NULL)
+            {
+              pushok_answer_reads (ts, msg, p);
+              return;
+            }
           g_mutex_lock (&ts->mutex);
           g_free (ts->last_post);
   g_clear_pointer (&ts->posts, g_ptr_array_unref);
@@ -275,6 +473,10 @@ handler (SoupServer        *server,
       else
         test_respond (msg, 200, "application/fhir+json", "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":0}");
     }
+  else if (g_str_has_prefix (path, "/store/"))
+    store_handler (ts, msg, path, query, FALSE);
+  else if (g_str_has_prefix (path, "/storenobatch/"))
+    store_handler (ts, msg, path, query, TRUE);
   else if (g_str_has_prefix (path, "/mini/"))
     mini_handler (ts, msg, path, query, MINI_PLAIN);
   else if (g_str_has_prefix (path, "/minirev/"))
@@ -283,6 +485,12 @@ handler (SoupServer        *server,
     mini_handler (ts, msg, path, query, MINI_HAS);
   else if (g_str_has_prefix (path, "/minihasbad/"))
     mini_handler (ts, msg, path, query, MINI_HAS_BAD);
+  else if (g_str_has_prefix (path, "/minibare/"))
+    mini_handler (ts, msg, path, query, MINI_BARE);
+  else if (g_str_has_prefix (path, "/mininometa/"))
+    mini_handler (ts, msg, path, query, MINI_NO_METADATA);
+  else if (g_str_has_prefix (path, "/stall/"))
+    stall_handler (ts, msg, path, query);
   else if (g_str_equal (path, "/ok/Patient") || g_str_equal (path, "/Patient"))
     {
       g_autofree char *body = patients_bundle (ts->base, "p", 0, 3, NULL);
@@ -356,6 +564,9 @@ handler (SoupServer        *server,
       g_autofree char *next = p < 2 ? g_strdup_printf ("%signorecount/Patient?page=%u&_count=2", ts->base, p + 1) : NULL;
       g_autofree char *body = patients_bundle (ts->base, "q", p * 5, 5, next);
 
+      g_mutex_lock (&ts->mutex);
+      ts->ignorecount_hits++;
+      g_mutex_unlock (&ts->mutex);
       test_respond (msg, 200, "application/fhir+json", body);
     }
   else if (g_str_equal (path, "/redirect/Patient"))
@@ -379,6 +590,7 @@ fault_server_start (GTlsCertificate *certificate)
   FaultServer *ts = g_new0 (FaultServer, 1);
 
   g_mutex_init (&ts->mutex);
+  ts->store = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ts->http = test_server_start (handler, ts, certificate);
   ts->http->held_status = 200;
   ts->base = ts->http->base;
@@ -392,6 +604,8 @@ fault_server_stop (FaultServer *ts)
   g_free (ts->last_authorization);
   g_free (ts->redirect_target);
   g_free (ts->last_post);
+  g_clear_pointer (&ts->posts, g_ptr_array_unref);
+  g_hash_table_unref (ts->store);
   g_mutex_clear (&ts->mutex);
   g_free (ts);
 }
@@ -748,7 +962,7 @@ tls_self_signed (void)
   g_assert_no_error (error);
   if (openssl == NULL)
     {
-      g_test_skip ("openssl is not installed");
+      g_test_skip ("openssl is not installed (package openssl, in scripts/deps-debian.txt)");
       return;
     }
   argv[0] = openssl;
@@ -948,6 +1162,247 @@ test_cohort_group_has (void)
       g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP);
       g_assert_nonnull (strstr (error->message, "Group/nope"));
     }
+}
+
+static CsStore *
+load_mini_report (const char              *prefix,
+                  const CsFhirCohortSpec  *spec,
+                  guint                    max_pages,
+                  CsFhirLoadReport       **report,
+                  GError                 **error)
+{
+  g_autoptr(CsFhirClient) client = make_client (prefix);
+  g_autoptr(CsStore) store = cs_store_new ();
+
+  cs_fhir_client_set_max_pages (client, max_pages);
+  if (!cs_fhir_client_load_cohort_full (client, spec, store, NULL, NULL, report, NULL, error))
+    return NULL;
+  cs_store_finish (store);
+  return g_steal_pointer (&store);
+}
+
+static gboolean
+strv_has (GStrv       strv,
+          const char *type)
+{
+  return g_strv_contains ((const char * const *) strv, type);
+}
+
+/* The report of an ordinary load: declared types searched, the other
+ * compartment types not declared, or not asked for */
+static void
+test_report_declared (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFhirLoadReport) report = NULL;
+  g_autoptr(CsFhirLoadReport) asked = NULL;
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_ALL };
+  const char *types[] = { "Condition", NULL };
+  g_autoptr(CsStore) store = load_mini_report ("mini/", &spec, CS_FHIR_DEFAULT_MAX_PAGES, &report, &error);
+  g_auto(GStrv) searched = NULL;
+  g_auto(GStrv) not_declared = NULL;
+  g_auto(GStrv) not_asked = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (cs_fhir_load_report_get_type_choice (report), ==, CS_FHIR_TYPES_DECLARED);
+  searched = cs_fhir_load_report_dup_types (report, CS_FHIR_TYPE_SEARCHED);
+  g_assert_cmpstr (searched[0], ==, "Patient");
+  g_assert_cmpstr (searched[1], ==, "Observation");
+  g_assert_null (searched[2]);
+  not_declared = cs_fhir_load_report_dup_types (report, CS_FHIR_TYPE_NOT_DECLARED);
+  g_assert_true (strv_has (not_declared, "Condition") && strv_has (not_declared, "Encounter"));
+  g_assert_false (strv_has (not_declared, "Observation"));
+  g_assert_cmpuint (cs_fhir_load_report_get_count (report, "Observation"), ==, 9);
+  g_assert_cmpuint (cs_fhir_load_report_get_total (report), ==, 12);
+  g_assert_true (cs_fhir_load_report_is_complete (report));
+  g_assert_null (cs_fhir_load_report_get_incomplete (report)[0]);
+  text = cs_fhir_load_report_to_string (report);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Loaded: Patient 3, Observation 9."));
+  g_assert_nonnull (strstr (text, "the server does not declare them: AllergyIntolerance, "));
+
+  g_clear_object (&store);
+  spec.resource_types = types;
+  store = load_mini_report ("mini/", &spec, CS_FHIR_DEFAULT_MAX_PAGES, &asked, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cs_fhir_load_report_get_type_choice (asked), ==, CS_FHIR_TYPES_ASKED);
+  not_asked = cs_fhir_load_report_dup_types (asked, CS_FHIR_TYPE_NOT_ASKED);
+  g_assert_true (strv_has (not_asked, "Observation"));
+  g_assert_false (strv_has (not_asked, "Condition"));
+  /* searched, and the server has none */
+  g_assert_cmpuint (cs_fhir_load_report_get_count (asked, "Condition"), ==, 0);
+}
+
+/* A CapabilityStatement that lists no resource, or none at all: every
+ * Patient-compartment type is tried (it used to fetch Patients only, or
+ * fail on the first type the server lacked); those the server refuses are
+ * skipped and named with its answer */
+static void
+test_report_bare_metadata (void)
+{
+  const char *prefixes[] = { "minibare/", "mininometa/" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      g_autoptr(GPtrArray) requests = start_recording ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CsFhirLoadReport) report = NULL;
+      g_autoptr(CsFhirLoadReport) chunked = NULL;
+      CsFhirCohortSpec all = { .kind = CS_FHIR_COHORT_ALL };
+      CsFhirCohortSpec search = { .kind = CS_FHIR_COHORT_SEARCH, .patient_query = "birthdate=lt1960", .chunk_size = 1 };
+      g_autoptr(CsStore) store = load_mini_report (prefixes[i], &all, CS_FHIR_DEFAULT_MAX_PAGES, &report, &error);
+      g_autoptr(CsStore) some = NULL;
+      g_auto(GStrv) searched = NULL;
+      g_auto(GStrv) refused = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *encounters = g_strconcat ("/", prefixes[i], "Encounter?", NULL);
+      g_autofree char *observations = g_strconcat ("/", prefixes[i], "Observation?", NULL);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (cs_store_get_n_patients (store), ==, 3);
+      g_assert_cmpuint (cs_store_count_resources (store, "Observation"), ==, 9);
+      g_assert_cmpint (cs_fhir_load_report_get_type_choice (report), ==,
+                       i == 0 ? CS_FHIR_TYPES_NONE_DECLARED : CS_FHIR_TYPES_NO_METADATA);
+      g_assert_true (cs_fhir_load_report_is_complete (report));
+      searched = cs_fhir_load_report_dup_types (report, CS_FHIR_TYPE_SEARCHED);
+      g_assert_cmpuint (g_strv_length (searched), ==, 3);
+      g_assert_true (strv_has (searched, "Observation") && strv_has (searched, "Condition"));
+      refused = cs_fhir_load_report_dup_types (report, CS_FHIR_TYPE_REFUSED);
+      g_assert_cmpuint (g_strv_length (refused), ==, 32);
+      g_assert_nonnull (strstr (cs_fhir_load_report_get_refusal (report, "Claim"), "HTTP 403"));
+      g_assert_nonnull (strstr (cs_fhir_load_report_get_refusal (report, "Claim"), "no access to Claims"));
+      g_assert_nonnull (strstr (cs_fhir_load_report_get_refusal (report, "Encounter"), "HTTP 404"));
+      g_assert_nonnull (strstr (cs_fhir_load_report_get_refusal (report, "Encounter"), "unknown type"));
+      text = cs_fhir_load_report_to_string (report);
+      g_test_message ("%s", text);
+      g_assert_nonnull (strstr (text, i == 0 ? "declares no type of the Patient compartment"
+                                             : "has no usable CapabilityStatement (GET "));
+      g_assert_nonnull (strstr (text, "Loaded: Patient 3, Observation 9."));
+      g_assert_nonnull (strstr (text, "Searched, none on the server: Condition."));
+      g_assert_nonnull (strstr (text, "the server refused the search with HTTP 403 Forbidden: Claim "
+                                      "(for Claim it said “no access to Claims”)."));
+      g_assert_nonnull (strstr (text, "the server refused the search with HTTP 404 Not Found: AllergyIntolerance, "
+                                      "BodyStructure, "));
+      g_assert_nonnull (strstr (text, "(for AllergyIntolerance it said “unknown type”)."));
+
+      /* by patient= chunks (one patient each): a type refused for the
+       * first chunk is not asked again */
+      g_ptr_array_set_size (requests, 0);
+      some = load_mini_report (prefixes[i], &search, CS_FHIR_DEFAULT_MAX_PAGES, &chunked, &error);
+      stop_recording ();
+      g_assert_no_error (error);
+      g_assert_cmpuint (cs_store_get_n_patients (some), ==, 2);
+      g_assert_cmpuint (cs_store_count_resources (some, "Observation"), ==, 6);
+      g_assert_cmpuint (count_requests (requests, observations), ==, 2);
+      g_assert_cmpuint (count_requests (requests, encounters), ==, 1);
+      g_assert_nonnull (cs_fhir_load_report_get_refusal (chunked, "Encounter"));
+    }
+}
+
+/* A server whose next links never repeat while its pages do: the search
+ * stops after 3 pages in a row with nothing new (it used to follow such
+ * links for as long as the server made them) */
+static void
+test_paging_stall (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("stall/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFhirLoadReport) report = NULL;
+  g_autoptr(CsStore) store = NULL;
+  g_autofree char *url = g_strconcat (server->base, "stall/", NULL);
+  g_autofree char *text = NULL;
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_ALL, .write_cache = TRUE };
+  CsFhirCohortSpec group = { .kind = CS_FHIR_COHORT_GROUP, .group_id = "g1" };
+  const char * const *incomplete;
+  Collected c = { 0, ids };
+  guint hits;
+
+  /* a plain search fails, naming the search; each resource came once */
+  server->stall_hits = 0;
+  g_assert_false (cs_fhir_client_search (client, "Patient", NULL, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INCOMPLETE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "stall/Patient"));
+  g_assert_nonnull (strstr (error->message, "stopped after 4 pages"));
+  g_assert_cmpuint (c.n, ==, 2);
+  g_mutex_lock (&server->mutex);
+  hits = server->stall_hits;
+  g_mutex_unlock (&server->mutex);
+  /* the fifth page may have been asked for while the fourth was read */
+  g_assert_cmpuint (hits, >=, 4);
+  g_assert_cmpuint (hits, <=, 5);
+  g_clear_error (&error);
+
+  /* a load goes on, and says it is incomplete; no offline copy of it */
+  store = load_mini_report ("stall/", &spec, CS_FHIR_DEFAULT_MAX_PAGES, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cs_store_get_n_patients (store), ==, 2);
+  g_assert_false (cs_fhir_load_report_is_complete (report));
+  incomplete = cs_fhir_load_report_get_incomplete (report);
+  g_assert_nonnull (incomplete[0]);
+  g_assert_null (incomplete[1]);
+  g_assert_nonnull (strstr (incomplete[0], "stall/Patient"));
+  g_assert_nonnull (strstr (incomplete[0], "the last 3 brought nothing"));
+  g_assert_nonnull (strstr (incomplete[0], "loaded 2 resources"));
+  text = cs_fhir_load_report_to_string (report);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Incomplete: The search "));
+  g_assert_nonnull (strstr (text, "The offline copy was not updated"));
+  g_assert_false (cs_fhir_cache_get_info (url, NULL, NULL, NULL));
+
+  /* a Group's members paged by _has: the same */
+  g_clear_object (&store);
+  g_clear_pointer (&report, cs_fhir_load_report_free);
+  store = load_mini_report ("stall/", &group, CS_FHIR_DEFAULT_MAX_PAGES, &report, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cs_store_get_n_patients (store), ==, 2);
+  g_assert_false (cs_fhir_load_report_is_complete (report));
+  g_assert_nonnull (strstr (cs_fhir_load_report_get_incomplete (report)[0], "/Patient?_has:Group:member:_id=g1"));
+  g_assert_nonnull (strstr (cs_fhir_load_report_get_incomplete (report)[0], "stopped after 4 pages"));
+}
+
+/* At most max_pages pages per search: a search that would go on stops,
+ * without asking for the page after the limit */
+static void
+test_paging_limit (void)
+{
+  g_autoptr(CsFhirClient) client = make_client ("ignorecount/");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsFhirLoadReport) report = NULL;
+  g_autoptr(CsStore) store = NULL;
+  CsFhirCohortSpec spec = { .kind = CS_FHIR_COHORT_ALL };
+  Collected c = { 0, ids };
+
+  g_assert_cmpuint (cs_fhir_client_get_max_pages (client), ==, 10000);
+  cs_fhir_client_set_max_pages (client, 2);
+  server->ignorecount_hits = 0;
+  g_assert_false (cs_fhir_client_search (client, "Patient", NULL, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INCOMPLETE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "stopped after 2 pages, the limit per search"));
+  g_assert_nonnull (strstr (error->message, "loaded 10 resources and the server has more"));
+  g_assert_cmpuint (c.n, ==, 10);
+  g_assert_cmpuint (server->ignorecount_hits, ==, 2);
+  g_clear_error (&error);
+
+  /* all three pages: at the limit, or without one */
+  for (guint max = 0; max <= 3; max += 3)
+    {
+      c.n = 0;
+      cs_fhir_client_set_max_pages (client, max);
+      g_assert_true (cs_fhir_client_search (client, "Patient", NULL, collect_cb, &c, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (c.n, ==, 15);
+    }
+
+  /* a load: the limit cuts the stalled Patient search before the stall rule does */
+  store = load_mini_report ("stall/", &spec, 2, &report, &error);
+  g_assert_no_error (error);
+  g_assert_false (cs_fhir_load_report_is_complete (report));
+  g_assert_nonnull (strstr (cs_fhir_load_report_get_incomplete (report)[0], "the limit per search"));
 }
 
 static void
@@ -1304,6 +1759,144 @@ test_push_cancel (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  guint reads, refused, searches, writes;
+} StoreCounts;
+
+static StoreCounts
+store_counts (void)
+{
+  StoreCounts c;
+
+  g_mutex_lock (&server->mutex);
+  c.reads = server->store_reads;
+  c.refused = server->store_refused;
+  c.searches = server->store_searches;
+  c.writes = server->store_writes;
+  g_mutex_unlock (&server->mutex);
+  return c;
+}
+
+static void
+store_replace (const char *key,
+               const char *json)   /* NULL: delete */
+{
+  g_mutex_lock (&server->mutex);
+  if (json != NULL)
+    g_hash_table_replace (server->store, g_strdup (key), g_strdup (json));
+  else
+    g_hash_table_remove (server->store, key);
+  g_mutex_unlock (&server->mutex);
+}
+
+static void
+push_store (const char       *prefix,
+            const char       *path,
+            gboolean          dry_run,
+            CsFhirPushResult *result)
+{
+  g_autoptr(CsFhirClient) client = make_client (prefix);
+  g_autoptr(GError) error = NULL;
+  CsFhirPushOptions options = { 2, FALSE, dry_run };
+
+  g_assert_true (cs_fhir_client_push_path (client, path, &options, result, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->resources, ==, 6);
+  g_assert_cmpuint (result->failed, ==, 0);
+}
+
+/* A re-run reads each batch back with one batch Bundle of reads (no
+ * searches, which some servers answer by scanning), sends nothing when
+ * nothing changed, and sees what changed on the server behind its back. */
+static void
+test_push_rerun (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = write_push_bundle (&dir);
+  CsFhirPushResult result = { 0 };
+  StoreCounts before, after;
+
+  /* three batches of two: one read and one write each */
+  before = store_counts ();
+  push_store ("store/", path, FALSE, &result);
+  after = store_counts ();
+  g_assert_cmpuint (result.created, ==, 6);
+  g_assert_cmpuint (result.batches_sent, ==, 3);
+  g_assert_cmpuint (after.reads - before.reads, ==, 3);
+  g_assert_cmpuint (after.writes - before.writes, ==, 3);
+  g_assert_cmpuint (after.searches - before.searches, ==, 0);
+
+  /* unchanged data: the dry run says so of every resource; the re-run
+   * reads and sends nothing (the server's meta is not a difference) */
+  before = after;
+  push_store ("store/", path, TRUE, &result);
+  g_assert_cmpuint (result.unchanged, ==, 6);
+  g_assert_cmpuint (result.created + result.updated, ==, 0);
+  push_store ("store/", path, FALSE, &result);
+  after = store_counts ();
+  g_assert_cmpuint (result.unchanged, ==, 6);
+  g_assert_cmpuint (result.batches_sent, ==, 0);
+  g_assert_cmpuint (result.batches_skipped, ==, 3);
+  g_assert_cmpuint (after.reads - before.reads, ==, 6);
+  g_assert_cmpuint (after.writes - before.writes, ==, 0);
+  g_assert_cmpuint (after.searches - before.searches, ==, 0);
+
+  /* changed behind our back: one resource edited, one deleted on the server */
+  store_replace ("/store/|Observation/o3",
+                 "{\"meta\":{\"versionId\":\"99\"},\"resourceType\":\"Observation\",\"id\":\"o3\","
+                 "\"status\":\"amended\",\"code\":{\"text\":\"z\"}}");
+  store_replace ("/store/|Condition/c1", NULL);
+  push_store ("store/", path, TRUE, &result);
+  g_assert_cmpuint (result.updated, ==, 1);
+  g_assert_cmpuint (result.created, ==, 1);
+  g_assert_cmpuint (result.unchanged, ==, 4);
+  before = store_counts ();
+  push_store ("store/", path, FALSE, &result);
+  after = store_counts ();
+  g_assert_cmpuint (result.updated, ==, 1);
+  g_assert_cmpuint (result.created, ==, 1);
+  /* both are in the last batch; only that one is sent */
+  g_assert_cmpuint (result.batches_sent, ==, 1);
+  g_assert_cmpuint (after.writes - before.writes, ==, 1);
+  push_store ("store/", path, TRUE, &result);
+  g_assert_cmpuint (result.unchanged, ==, 6);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A server that refuses batch Bundles of reads: the push reads back by
+ * Type?_id= searches instead, asking once per run. */
+static void
+test_push_read_fallback (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = write_push_bundle (&dir);
+  CsFhirPushResult result = { 0 };
+  StoreCounts before, after;
+
+  before = store_counts ();
+  push_store ("storenobatch/", path, FALSE, &result);
+  after = store_counts ();
+  g_assert_cmpuint (result.created, ==, 6);
+  g_assert_cmpuint (after.refused - before.refused, ==, 1);
+  g_assert_cmpuint (after.reads - before.reads, ==, 0);
+  g_assert_cmpuint (after.searches - before.searches, >=, 3);
+  g_assert_cmpuint (after.writes - before.writes, ==, 3);
+
+  before = after;
+  push_store ("storenobatch/", path, FALSE, &result);
+  after = store_counts ();
+  g_assert_cmpuint (result.unchanged, ==, 6);
+  g_assert_cmpuint (result.batches_sent, ==, 0);
+  g_assert_cmpuint (after.refused - before.refused, ==, 1);
+  g_assert_cmpuint (after.writes - before.writes, ==, 0);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* LeakSanitizer's tracer crashes on the dynamic TLS of the GIO TLS module
  * (a sanitizer bug, not a leak), so this test runs in a subprocess that
  * does not check for leaks; everything else does. */
@@ -1370,10 +1963,16 @@ main (int   argc,
   g_test_add_func ("/fhir/cohort/group-has", test_cohort_group_has);
   g_test_add_func ("/fhir/cohort/type-list", test_type_list);
   g_test_add_func ("/fhir/cohort/async-and-cache", test_cohort_async_and_cache);
+  g_test_add_func ("/fhir/cohort/report-declared", test_report_declared);
+  g_test_add_func ("/fhir/cohort/report-bare-metadata", test_report_bare_metadata);
+  g_test_add_func ("/fhir/paging/stall", test_paging_stall);
+  g_test_add_func ("/fhir/paging/limit", test_paging_limit);
   g_test_add_func ("/fhir/push/entry-errors", test_push_entry_errors);
   g_test_add_func ("/fhir/push/progress", test_push_progress);
   g_test_add_func ("/fhir/push/folder-progress", test_push_folder_progress);
   g_test_add_func ("/fhir/push/cancel", test_push_cancel);
+  g_test_add_func ("/fhir/push/rerun", test_push_rerun);
+  g_test_add_func ("/fhir/push/read-fallback", test_push_read_fallback);
 
   ret = g_test_run ();
   fault_server_stop (server);

@@ -206,6 +206,30 @@ test_base_url_equal (void)
   g_assert_false (cs_fhir_base_url_equal ("http://example.org/fhir", NULL));
 }
 
+/* auth-kind is an enum property (CS_TYPE_FHIR_AUTH_KIND) whose nicks are the
+ * words servers.json uses */
+static void
+test_auth_kind_property (void)
+{
+  g_autoptr(CsServerProfile) profile = cs_server_profile_new ("A", "https://a.example.org/fhir/");
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (profile), "auth-kind");
+  g_autoptr(GEnumClass) enum_class = g_type_class_ref (CS_TYPE_FHIR_AUTH_KIND);
+  const char *nicks[] = { "none", "basic", "bearer" };
+  CsFhirAuthKind kind = CS_FHIR_AUTH_NONE;
+
+  g_assert_nonnull (pspec);
+  g_assert_true (G_IS_PARAM_SPEC_ENUM (pspec));
+  g_assert_true (pspec->value_type == CS_TYPE_FHIR_AUTH_KIND);
+  g_assert_cmpuint (enum_class->n_values, ==, G_N_ELEMENTS (nicks));
+  for (guint i = 0; i < G_N_ELEMENTS (nicks); i++)
+    g_assert_cmpint (g_enum_get_value_by_nick (enum_class, nicks[i])->value, ==, i);
+
+  g_object_set (profile, "auth-kind", CS_FHIR_AUTH_BEARER, NULL);
+  g_assert_cmpint (cs_server_profile_get_auth_kind (profile), ==, CS_FHIR_AUTH_BEARER);
+  g_object_get (profile, "auth-kind", &kind, NULL);
+  g_assert_cmpint (kind, ==, CS_FHIR_AUTH_BEARER);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -224,6 +248,7 @@ main (int   argc,
 
   g_test_add_func ("/fhir/profiles/round-trip", test_profiles_round_trip);
   g_test_add_func ("/fhir/profiles/missing-and-bad", test_profiles_missing_and_bad);
+  g_test_add_func ("/fhir/profiles/auth-kind-property", test_auth_kind_property);
   g_test_add_func ("/fhir/cache/write-and-open", test_cache);
   g_test_add_func ("/fhir/push/ids", test_push_ids);
   g_test_add_func ("/fhir/group/base-url-equal", test_base_url_equal);

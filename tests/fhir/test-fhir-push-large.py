@@ -3,15 +3,16 @@
 #
 # Writes the demo cohort with several thousand patients (CS_PUSH_PATIENTS,
 # default 3000: about 185 MB, 170,000 resources) and uploads it with
-# `cohortscope-cli push` to a small in-process FHIR stand-in (searches by _id,
-# transaction/batch Bundles of PUTs; the Medplum test server takes an hour for
-# this many resources). Checks:
+# `cohortscope-cli push` to a small in-process FHIR stand-in (batch Bundles of
+# reads, searches by _id, transaction/batch Bundles of PUTs; the Medplum test
+# server takes an hour for this many resources). Checks:
 #   - every resource arrives, with no `urn:uuid:` reference left and every
 #     Type/id reference pointing at an uploaded resource;
 #   - the peak RSS of the push (VmHWM of that process) stays well below
 #     the file size (a generous bound: a third of the file; not under
 #     sanitizers, whose shadow memory and quarantine say nothing about it);
-#   - a second push creates and updates nothing and sends no batch;
+#   - a second push creates and updates nothing and sends no batch: it only
+#     reads, by batch Bundles of reads (no searches);
 #   - `--progress` reports lines on stderr and the summary on stdout is the same.
 #
 # The stand-in runs in a child process (`--serve`).
@@ -58,7 +59,9 @@ class Store:
     def __init__(self):
         self.lock = threading.Lock()
         self.resources = {}     # "Type/id" -> compact JSON text
-        self.posts = 0
+        self.posts = 0          # Bundles of PUTs
+        self.reads = 0          # batch Bundles of reads
+        self.searches = 0
 
 
 STORE = Store()
@@ -93,6 +96,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         ids = query['_id'][0].split(',')
         with STORE.lock:
+            STORE.searches += 1
             found = [STORE.resources.get(rtype + '/' + i) for i in ids]
         found = [f for f in found if f is not None]
         self.answer(200, '{"resourceType":"Bundle","type":"searchset","total":%d,"entry":[%s]}'
@@ -102,9 +106,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length', '0'))
         bundle = json.loads(self.rfile.read(length))
         responses = []
+        entries = bundle.get('entry', [])
+        if bundle.get('type') == 'batch' and entries and entries[0]['request']['method'] == 'GET':
+            with STORE.lock:
+                STORE.reads += 1
+                for entry in entries:
+                    found = STORE.resources.get(entry['request']['url'])
+                    responses.append('{"resource":%s,"response":{"status":"200 OK"}}' % found if found
+                                     else '{"response":{"status":"404 Not Found"}}')
+            self.answer(200, '{"resourceType":"Bundle","type":"batch-response","entry":[%s]}' % ','.join(responses))
+            return
         with STORE.lock:
             STORE.posts += 1
-            for entry in bundle.get('entry', []):
+            for entry in entries:
                 request = entry['request']
                 assert request['method'] == 'PUT', request
                 resource = entry['resource']
@@ -123,14 +137,16 @@ def check_store():
         texts = list(STORE.resources.values())
         keys = set(STORE.resources)
         posts = STORE.posts
+        reads = STORE.reads
+        searches = STORE.searches
     leftovers = sum(1 for t in texts if 'urn:uuid:' in t)
     dangling = set()
     for t in texts:
         for ref in re.findall(r'"reference":"([A-Za-z]+/[A-Za-z0-9.-]+)"', t):
             if ref not in keys:
                 dangling.add(ref)
-    return {'resources': len(texts), 'posts': posts, 'urn_uuid': leftovers, 'dangling': sorted(dangling)[:5],
-            'n_dangling': len(dangling)}
+    return {'resources': len(texts), 'posts': posts, 'reads': reads, 'searches': searches, 'urn_uuid': leftovers,
+            'dangling': sorted(dangling)[:5], 'n_dangling': len(dangling)}
 
 
 def serve():
@@ -227,7 +243,10 @@ def main():
         check(second['created'] == 0 and second['updated'] == 0 and second['unchanged'] == n_entries
               and second['batches_sent'] == 0, 'second push changes nothing (%s)' % out.strip())
         after = server_state(url)
-        check(after['posts'] == state['posts'], 'second push posts no Bundle')
+        check(after['posts'] == state['posts'], 'second push posts no Bundle of PUTs')
+        check(after['reads'] - state['reads'] == first['batches_sent'] and after['searches'] == state['searches'],
+              'second push reads each batch back with one batch of reads and no search (%d reads, %d searches)'
+              % (after['reads'] - state['reads'], after['searches'] - state['searches']))
         check(after['resources'] == n_entries, 'the server still holds %d resources' % n_entries)
         check(err == '', 'no progress on stderr when it is not a terminal and --progress is not given')
         print('peak RSS of the second push: %.1f MB' % (rss2 / 1e6))

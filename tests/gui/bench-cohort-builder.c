@@ -28,7 +28,7 @@
 #include <time.h>
 
 #include "cs-cohort-builder.h"
-#include "cs-explore-view.h"
+#include "cs-explore-view-private.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -223,7 +223,7 @@ main (int   argc,
   n_evaluations = 0;
 
   explore = CS_EXPLORE_VIEW (test_find_of_type (GTK_WIDGET (window), CS_TYPE_EXPLORE_VIEW));
-  explore_before = explore != NULL ? cs_explore_view_get_n_recomputes (explore) : 0;
+  explore_before = explore != NULL ? _cs_explore_view_get_n_recomputes (explore) : 0;
   gtk_widget_add_tick_callback (GTK_WIDGET (builder), drag_tick, NULL, NULL);
   cpu_start = cpu_ms ();
   while (!finished)
@@ -248,8 +248,8 @@ main (int   argc,
 
   if (explore != NULL && !cohort_only)
     g_print ("Explore view (hidden): %u recomputations during the drag, dirty %s\n",
-             cs_explore_view_get_n_recomputes (explore) - explore_before,
-             cs_explore_view_get_dirty (explore) ? "yes" : "no");
+             _cs_explore_view_get_n_recomputes (explore) - explore_before,
+             _cs_explore_view_get_dirty (explore) ? "yes" : "no");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_array_unref (frame_times);

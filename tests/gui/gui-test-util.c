@@ -7,7 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "cs-server-preferences.h"
+#include "cs-saved-servers.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -108,6 +108,21 @@ gboolean
 test_window_loaded (gpointer window)
 {
   return !cs_window_get_loading (window);
+}
+
+AdwMessageDialog *
+test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item))
+        return ADW_MESSAGE_DIALOG (item);
+    }
+  return NULL;
 }
 
 static GtkWidget *

@@ -39,6 +39,9 @@ void        test_wait_until       (TestCondition        condition,
 /* A TestCondition: TRUE once the CsWindow window is not loading. */
 gboolean    test_window_loaded    (gpointer             window);
 
+/* The first AdwMessageDialog among the toplevel windows, or NULL. */
+AdwMessageDialog *test_find_message_dialog (void);
+
 /* The first widget below root (root included) with this name, or whose
  * action is action; NULL for none. */
 GtkWidget  *test_find_widget      (GtkWidget           *root,

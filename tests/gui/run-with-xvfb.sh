@@ -19,7 +19,7 @@ skip () {
   exit 77
 }
 
-command -v Xvfb >/dev/null 2>&1 || skip "Xvfb is not installed"
+command -v Xvfb >/dev/null 2>&1 || skip "Xvfb is not installed (package xvfb, in scripts/deps-debian.txt)"
 
 dir=$(mktemp -d) || exit 1
 

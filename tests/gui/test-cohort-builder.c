@@ -4,7 +4,9 @@
  * through the chart's hit test, and checks the "N of M patients" count
  * against cs_filter_evaluate() of the same expression, the chip, the
  * advanced text (the canonical filter) and undo; then a brush on a
- * histogram, the expression entry (errors inline) and saved cohorts.
+ * histogram, the expression entry (errors inline) and saved cohorts; the
+ * keyboard on a chart, the filter cards, the variable picker, a frozen
+ * cohort's chip, and the Compare and Coverage dialogs.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,9 +16,14 @@
 #include <math.h>
 #include <string.h>
 
-#include "cs-cohort-builder.h"
+#include "cs-cohort-builder-private.h"
 #include "cs-cohort-view.h"
+#include "cs-compare-dialog.h"
+#include "cs-coverage-dialog.h"
 #include "cs-filter.h"
+#include "cs-filter-card.h"
+#include "cs-mini-chart-private.h"
+#include "cs-variable-item.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -26,7 +33,7 @@ static CsCohortBuilder *builder;
 static gboolean
 chart_allocated (gpointer data)
 {
-  GtkWidget *chart = cs_cohort_builder_get_chart (builder, "stage_group");
+  GtkWidget *chart = _cs_cohort_builder_get_chart (builder, "stage_group");
 
   return chart != NULL && gtk_widget_get_width (chart) > 0;
 }
@@ -76,7 +83,7 @@ canonical (const char *text)
 static guint
 n_chips (void)
 {
-  GList *chips = cs_cohort_builder_get_chips (builder);
+  GList *chips = _cs_cohort_builder_get_chips (builder);
   guint n = g_list_length (chips);
 
   g_list_free (chips);
@@ -97,10 +104,10 @@ test_load (void)
   test_wait_until (chart_allocated, NULL);
 
   /* The default pins that the demo has */
-  g_assert_nonnull (cs_cohort_builder_get_chart (builder, "stage_group"));
-  g_assert_nonnull (cs_cohort_builder_get_chart (builder, "histology"));
-  g_assert_nonnull (cs_cohort_builder_get_chart (builder, "age_at_diagnosis"));
-  g_assert_null (cs_cohort_builder_get_chart (builder, "no_such_variable"));
+  g_assert_nonnull (_cs_cohort_builder_get_chart (builder, "stage_group"));
+  g_assert_nonnull (_cs_cohort_builder_get_chart (builder, "histology"));
+  g_assert_nonnull (_cs_cohort_builder_get_chart (builder, "age_at_diagnosis"));
+  g_assert_null (_cs_cohort_builder_get_chart (builder, "no_such_variable"));
   g_assert_cmpstr (cs_cohort_view_get_count_text (cs_window_get_cohort_view (window)), ==, "400 of 400 patients");
   g_assert_cmpuint (n_chips (), ==, 0);
 }
@@ -121,7 +128,7 @@ level_expr (const char *display)
 static void
 test_bar_click (void)
 {
-  GtkWidget *chart = cs_cohort_builder_get_chart (builder, "stage_group");
+  GtkWidget *chart = _cs_cohort_builder_get_chart (builder, "stage_group");
   g_autofree char *expr = level_expr ("IV");
   g_autofree char *expr_i = level_expr ("I");
   guint expected = evaluate_count (expr);
@@ -131,24 +138,24 @@ test_bar_click (void)
 
   g_assert_cmpuint (expected, >, 0);
   g_assert_cmpuint (expected, <, 400);
-  g_assert_true (cs_cohort_builder_chart_bar_center (chart, "IV", &x, &y));
-  g_assert_true (cs_cohort_builder_chart_click (chart, x, y));
+  g_assert_true (_cs_mini_chart_get_bar_center (CS_MINI_CHART (chart), "IV", &x, &y));
+  g_assert_true (_cs_mini_chart_click (CS_MINI_CHART (chart), x, y));
   wait_for_count (expected);
 
   /* The chip, with its accessible name */
-  chips = cs_cohort_builder_get_chips (builder);
+  chips = _cs_cohort_builder_get_chips (builder);
   g_assert_cmpuint (g_list_length (chips), ==, 1);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (chips->data), ==, expr);
   g_list_free (chips);
 
   /* The advanced text is the canonical filter */
-  g_assert_cmpstr (gtk_editable_get_text (cs_cohort_builder_get_expression_entry (builder)), ==, canon);
+  g_assert_cmpstr (gtk_editable_get_text (_cs_cohort_builder_get_expression_entry (builder)), ==, canon);
   g_assert_nonnull (cs_cohort_builder_get_selection (builder));
   g_assert_cmpuint (cs_bitset_count (cs_cohort_builder_get_selection (builder)), ==, expected);
 
   /* A second bar: both levels */
-  g_assert_true (cs_cohort_builder_chart_bar_center (chart, "I", &x, &y));
-  g_assert_true (cs_cohort_builder_chart_click (chart, x, y));
+  g_assert_true (_cs_mini_chart_get_bar_center (CS_MINI_CHART (chart), "I", &x, &y));
+  g_assert_true (_cs_mini_chart_click (CS_MINI_CHART (chart), x, y));
   wait_for_count (evaluate_count ("stage_group in (\"IV\", \"I\")"));
   g_assert_cmpuint (evaluate_count ("stage_group in (\"IV\", \"I\")"), ==, expected + evaluate_count (expr_i));
   g_assert_cmpuint (n_chips (), ==, 1);
@@ -159,7 +166,7 @@ test_bar_click (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (builder), "filter.undo", NULL));
   wait_for_count (400);
   g_assert_cmpuint (n_chips (), ==, 0);
-  g_assert_cmpstr (gtk_editable_get_text (cs_cohort_builder_get_expression_entry (builder)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (_cs_cohort_builder_get_expression_entry (builder)), ==, "");
 
   /* Redo brings the first click back */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (builder), "filter.redo", NULL));
@@ -168,9 +175,9 @@ test_bar_click (void)
   wait_for_count (400);
 
   /* Removing by the chip */
-  g_assert_true (cs_cohort_builder_chart_click (chart, x, y));
+  g_assert_true (_cs_mini_chart_click (CS_MINI_CHART (chart), x, y));
   wait_for_count (evaluate_count (expr_i));
-  chips = cs_cohort_builder_get_chips (builder);
+  chips = _cs_cohort_builder_get_chips (builder);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (chips->data), ==, expr_i);
   g_signal_emit_by_name (chips->data, "clicked");
   g_list_free (chips);
@@ -180,7 +187,7 @@ test_bar_click (void)
 static void
 test_brush (void)
 {
-  GtkWidget *chart = cs_cohort_builder_get_chart (builder, "age_at_diagnosis");
+  GtkWidget *chart = _cs_cohort_builder_get_chart (builder, "age_at_diagnosis");
   CsFilterState *state = cs_cohort_builder_get_filter_state (builder);
   const CsFilterClause *clause;
   int width = gtk_widget_get_width (chart);
@@ -188,7 +195,7 @@ test_brush (void)
   guint expected;
 
   g_assert_cmpint (width, >, 40);
-  cs_cohort_builder_chart_brush (chart, width * 0.3, width * 0.7, 10);
+  _cs_mini_chart_brush (CS_MINI_CHART (chart), width * 0.3, width * 0.7, 10);
   g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 1);
   clause = cs_filter_state_get_clause (state, 0);
   g_assert_cmpint (clause->kind, ==, CS_CLAUSE_RANGE);
@@ -210,19 +217,19 @@ test_brush (void)
 static void
 test_expression (void)
 {
-  GtkEditable *entry = cs_cohort_builder_get_expression_entry (builder);
+  GtkEditable *entry = _cs_cohort_builder_get_expression_entry (builder);
   CsFilterState *state = cs_cohort_builder_get_filter_state (builder);
   const char *expr = "gender = \"female\" and age_at_diagnosis >= 60";
 
   gtk_editable_set_text (entry, "stage_group = ");
   g_signal_emit_by_name (entry, "activate");
-  g_assert_true (strstr (cs_cohort_builder_get_expression_error (builder), "column 15") != NULL);
+  g_assert_true (strstr (_cs_cohort_builder_get_expression_error (builder), "column 15") != NULL);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (entry), "error"));
   g_assert_cmpstr (cs_filter_state_get_text (state), ==, "");
 
   gtk_editable_set_text (entry, expr);
   g_signal_emit_by_name (entry, "activate");
-  g_assert_cmpstr (cs_cohort_builder_get_expression_error (builder), ==, "");
+  g_assert_cmpstr (_cs_cohort_builder_get_expression_error (builder), ==, "");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (entry), "error"));
   g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 2);
   g_assert_cmpuint (n_chips (), ==, 2);
@@ -268,6 +275,387 @@ test_saved (void)
   wait_for_count (evaluate_count (text));
 }
 
+/* The index of the first clause of kind on key, or -1 */
+static int
+clause_of (const char   *key,
+           CsClauseKind  kind)
+{
+  return cs_filter_state_find_clause (cs_cohort_builder_get_filter_state (builder), key, kind);
+}
+
+static void
+clear_filter (void)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (builder), "filter.clear", NULL));
+  wait_for_count (400);
+}
+
+/* Sends a key press to the widget's key controller (from its template) */
+static gboolean
+press_key (GtkWidget *widget,
+           guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+          return handled;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_keyboard (void)
+{
+  GtkWidget *chart = _cs_cohort_builder_get_chart (builder, "stage_group");
+  CsVariable *var = cs_store_lookup_variable (cs_window_get_store (window), "stage_group");
+  const CsLevel *second = g_ptr_array_index (var->levels, 1);
+  g_autofree char *expr = g_strdup_printf ("stage_group = \"%s\"", second->code);
+
+  clear_filter ();
+  gtk_widget_grab_focus (chart);
+  /* Right moves to the second bar, Space toggles it */
+  g_assert_true (press_key (chart, GDK_KEY_Right));
+  g_assert_true (press_key (chart, GDK_KEY_space));
+  g_assert_cmpstr (cs_filter_state_get_text (cs_cohort_builder_get_filter_state (builder)), ==, expr);
+  wait_for_count (evaluate_count (expr));
+  /* Left stops at the first bar */
+  g_assert_true (press_key (chart, GDK_KEY_Left));
+  g_assert_true (press_key (chart, GDK_KEY_Left));
+  g_assert_true (press_key (chart, GDK_KEY_Return));
+  g_assert_cmpint (clause_of ("stage_group", CS_CLAUSE_LEVELS), ==, 0);
+  /* Delete removes the variable's clauses; other keys go on */
+  g_assert_false (press_key (chart, GDK_KEY_a));
+  g_assert_true (press_key (chart, GDK_KEY_Delete));
+  g_assert_cmpstr (cs_filter_state_get_text (cs_cohort_builder_get_filter_state (builder)), ==, "");
+  wait_for_count (400);
+
+  /* A histogram takes no Left/Right, but Delete; a click clears its range */
+  chart = _cs_cohort_builder_get_chart (builder, "age_at_diagnosis");
+  g_assert_false (press_key (chart, GDK_KEY_Right));
+  g_assert_false (_cs_mini_chart_click (CS_MINI_CHART (chart), 50, 50));
+  _cs_mini_chart_brush (CS_MINI_CHART (chart), 40, 120, 3);
+  g_assert_cmpint (clause_of ("age_at_diagnosis", CS_CLAUSE_RANGE), ==, 0);
+  g_assert_true (_cs_mini_chart_click (CS_MINI_CHART (chart), 50, 50));
+  g_assert_cmpint (clause_of ("age_at_diagnosis", CS_CLAUSE_RANGE), ==, -1);
+}
+
+/* All widgets of type below root, in tree order */
+static void
+collect (GtkWidget *root,
+         GType      type,
+         GPtrArray *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        g_ptr_array_add (out, child);
+      collect (child, type, out);
+    }
+}
+
+static GPtrArray *
+all_of_type (GtkWidget *root,
+             GType      type)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  collect (root, type, out);
+  return out;
+}
+
+static void
+test_cards (void)
+{
+  CsStore *store = cs_window_get_store (window);
+  GtkWidget *card;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  GtkDropDown *missing;
+  CsVariable *smoking = cs_store_lookup_variable (store, "smoking_status");
+  guint all = 0, selected = 0;
+  g_autofree char *label = NULL;
+  const CsBitset *rows;
+
+  clear_filter ();
+
+  /* Bounds: a typo marks the entry and changes nothing */
+  card = _cs_cohort_builder_get_card (builder, "age_at_diagnosis");
+  g_assert_nonnull (card);
+  entries = all_of_type (card, GTK_TYPE_ENTRY);
+  g_assert_cmpuint (entries->len, ==, 2);
+  gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), "sixty");
+  g_signal_emit_by_name (entries->pdata[0], "activate");
+  g_assert_true (gtk_widget_has_css_class (entries->pdata[0], "error"));
+  g_assert_cmpint (clause_of ("age_at_diagnosis", CS_CLAUSE_RANGE), ==, -1);
+  gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), "50");
+  gtk_editable_set_text (GTK_EDITABLE (entries->pdata[1]), "70");
+  g_signal_emit_by_name (entries->pdata[1], "activate");
+  g_assert_false (gtk_widget_has_css_class (entries->pdata[0], "error"));
+  g_assert_cmpstr (cs_filter_state_get_text (cs_cohort_builder_get_filter_state (builder)), ==,
+                   "age_at_diagnosis >= 50 and age_at_diagnosis <= 70");
+  wait_for_count (evaluate_count ("age_at_diagnosis >= 50 and age_at_diagnosis <= 70"));
+  /* An undo shows the entries empty again */
+  g_assert_true (cs_filter_state_undo (cs_cohort_builder_get_filter_state (builder)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entries->pdata[1])), ==, "");
+  wait_for_count (400);
+
+  /* Values: a check box per level with "(cohort / table)" counts */
+  card = _cs_cohort_builder_get_card (builder, "smoking_status");
+  checks = all_of_type (card, GTK_TYPE_CHECK_BUTTON);
+  g_assert_cmpuint (checks->len, ==, smoking->levels->len);
+  gtk_check_button_set_active (checks->pdata[0], TRUE);
+  g_assert_cmpint (clause_of ("smoking_status", CS_CLAUSE_LEVELS), ==, 0);
+  g_assert_true (cs_filter_state_set_text (cs_cohort_builder_get_filter_state (builder),
+                                           "smoking_status = \"449868002\" or gender = \"female\"", NULL, NULL));
+  wait_for_count (evaluate_count ("smoking_status = \"449868002\" or gender = \"female\""));
+  /* an "or" is not a value set: the box is clear again */
+  g_assert_false (gtk_check_button_get_active (checks->pdata[0]));
+  rows = cs_cohort_builder_get_selection (builder);
+  for (guint row = 0; row < smoking->n_rows; row++)
+    if (smoking->cat[row] == 0)
+      {
+        all++;
+        selected += cs_bitset_get (rows, row);
+      }
+  label = g_strdup_printf ("%s  (%u / %u)", ((CsLevel *) smoking->levels->pdata[0])->display, selected, all);
+  g_assert_cmpstr (gtk_check_button_get_label (checks->pdata[0]), ==, label);
+  g_assert_cmpuint (selected, <, all);
+  clear_filter ();
+
+  /* Missing values */
+  missing = GTK_DROP_DOWN (test_find_of_type (card, GTK_TYPE_DROP_DOWN));
+  gtk_drop_down_set_selected (missing, 2);
+  g_assert_cmpint (clause_of ("smoking_status", CS_CLAUSE_MISSING), ==, 0);
+  wait_for_count (evaluate_count ("smoking_status is missing"));
+  gtk_drop_down_set_selected (missing, 0);
+  g_assert_cmpint (clause_of ("smoking_status", CS_CLAUSE_MISSING), ==, -1);
+  wait_for_count (400);
+
+  /* Adding it again focuses the card instead of a second one */
+  g_assert_true (cs_cohort_builder_add_control (builder, "smoking_status"));
+  g_assert_true (_cs_cohort_builder_get_card (builder, "smoking_status") == card);
+
+  /* The remove button takes the clauses and the card away */
+  gtk_check_button_set_active (checks->pdata[1], TRUE);
+  g_signal_emit_by_name (test_find_of_type (card, GTK_TYPE_BUTTON), "clicked");
+  g_assert_null (_cs_cohort_builder_get_card (builder, "smoking_status"));
+  g_assert_cmpstr (cs_filter_state_get_text (cs_cohort_builder_get_filter_state (builder)), ==, "");
+  wait_for_count (400);
+
+  /* A time-to-event variable: bounds without a histogram */
+  g_assert_true (cs_cohort_builder_add_control (builder, "os"));
+  card = _cs_cohort_builder_get_card (builder, "os");
+  g_assert_false (gtk_widget_get_visible (test_find_of_type (card, CS_TYPE_MINI_CHART)));
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (test_find_of_type (card, GTK_TYPE_ENTRY))));
+  /* A boolean one: two values */
+  g_assert_true (cs_cohort_builder_add_control (builder, "deceased"));
+  {
+    g_autoptr(GPtrArray) yes_no = all_of_type (_cs_cohort_builder_get_card (builder, "deceased"), GTK_TYPE_CHECK_BUTTON);
+
+    g_assert_cmpuint (yes_no->len, ==, 2);
+    gtk_check_button_set_active (yes_no->pdata[1], TRUE);
+    g_assert_cmpstr (cs_filter_state_get_text (cs_cohort_builder_get_filter_state (builder)), ==, "deceased = true");
+    wait_for_count (evaluate_count ("deceased = true"));
+  }
+  clear_filter ();
+}
+
+static gboolean
+picker_shows (gpointer n)
+{
+  GtkWidget *menu = test_find_of_type (GTK_WIDGET (builder), GTK_TYPE_MENU_BUTTON);
+  GListModel *model = cs_variable_picker_get_model (CS_VARIABLE_PICKER (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu))));
+
+  return g_list_model_get_n_items (model) == GPOINTER_TO_UINT (n);
+}
+
+static void
+test_picker (void)
+{
+  CsStore *store = cs_window_get_store (window);
+  GtkMenuButton *menu = GTK_MENU_BUTTON (test_find_of_type (GTK_WIDGET (builder), GTK_TYPE_MENU_BUTTON));
+  GtkPopover *popover = gtk_menu_button_get_popover (menu);
+  GListModel *model = cs_variable_picker_get_model (CS_VARIABLE_PICKER (popover));
+  GtkWidget *search = test_find_of_type (GTK_WIDGET (popover), GTK_TYPE_SEARCH_ENTRY);
+  guint n_chartable = 0;
+
+  g_assert_true (CS_IS_VARIABLE_PICKER (popover));
+  for (guint i = 0; i < cs_store_get_n_variables (store); i++)
+    n_chartable += cs_store_get_variable (store, i)->type != CS_VARIABLE_SURVIVAL;
+  /* Every variable but the time-to-event ones */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_chartable);
+
+  gtk_menu_button_popup (menu);
+  /* A code finds its variable, as in the Cohort view's list */
+  gtk_editable_set_text (GTK_EDITABLE (search), "254637007");
+  test_wait_until (picker_shows, GUINT_TO_POINTER (1));
+  {
+    g_autoptr(CsVariableItem) item = g_list_model_get_item (model, 0);
+
+    g_assert_cmpstr (cs_variable_item_get_variable (item)->key, ==, "condition.254637007");
+  }
+  /* Enter takes the first row: its card, and the popover closes */
+  g_signal_emit_by_name (search, "activate");
+  g_assert_nonnull (_cs_cohort_builder_get_card (builder, "condition.254637007"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "no such thing at all");
+  test_wait_until (picker_shows, GUINT_TO_POINTER (0));
+  g_signal_emit_by_name (search, "activate");
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  test_wait_until (picker_shows, GUINT_TO_POINTER (n_chartable));
+}
+
+static void
+test_members (void)
+{
+  CsStore *store = cs_window_get_store (window);
+  CsSavedCohort *cohort = cs_saved_cohort_new ("Five", NULL);
+  GList *chips;
+
+  clear_filter ();
+  cohort->patient_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint row = 0; row < 5; row++)
+    g_ptr_array_add (cohort->patient_ids, g_strdup (cs_store_get_patient_id (store, row)));
+  _cs_cohort_builder_add_saved (builder, cohort);
+  g_assert_cmpuint (cs_cohort_builder_get_saved (builder)->len, ==, 2);
+
+  /* Activating its row applies it: its members, shown as a chip */
+  g_signal_emit_by_name (builder->saved_list, "row-activated",
+                         gtk_list_box_get_row_at_index (builder->saved_list, 1));
+  wait_for_count (5);
+  g_assert_cmpstr (cs_cohort_builder_get_members_name (builder), ==, "Five");
+  chips = _cs_cohort_builder_get_chips (builder);
+  g_assert_cmpuint (g_list_length (chips), ==, 1);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (chips->data), ==, "Members of “Five”");
+
+  /* A filter narrows the members; the saved current cohort keeps the list */
+  g_assert_true (cs_filter_state_set_text (cs_cohort_builder_get_filter_state (builder), "gender = \"female\"",
+                                           NULL, NULL));
+  {
+    g_autoptr(CsSavedCohort) current = cs_cohort_builder_dup_current (builder, "now");
+
+    g_assert_null (current->filter);
+    g_assert_cmpuint (current->patient_ids->len, ==, cs_bitset_count (cs_cohort_builder_get_selection (builder)));
+    g_assert_cmpuint (current->patient_ids->len, <=, 5);
+  }
+  g_list_free (chips);
+  chips = _cs_cohort_builder_get_chips (builder);
+  g_assert_cmpuint (g_list_length (chips), ==, 2);
+
+  /* Its chip lifts the restriction */
+  g_signal_emit_by_name (g_list_last (chips)->data, "clicked");
+  g_list_free (chips);
+  g_assert_null (cs_cohort_builder_get_members_name (builder));
+  wait_for_count (evaluate_count ("gender = \"female\""));
+  clear_filter ();
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *list = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (list, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static const char *
+cell (GtkGrid *grid,
+      int      column,
+      int      row)
+{
+  return gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (grid, column, row)));
+}
+
+static void
+test_compare (void)
+{
+  const char *expr = "age_at_diagnosis >= 65";
+  guint n = evaluate_count (expr);
+  const CsSavedCohort *older = g_ptr_array_index (cs_cohort_builder_get_saved (builder), 0);
+  g_autoptr(CsBitset) older_rows = cs_saved_cohort_select (older, cs_window_get_store (window), NULL, NULL);
+  g_autofree char *n_text = g_strdup_printf ("%u", n);
+  g_autofree char *rest_text = g_strdup_printf ("%u", 400 - n);
+  g_autofree char *older_text = g_strdup_printf ("%u", cs_bitset_count (older_rows));
+  GtkWindow *dialog;
+  GtkGrid *grid;
+  GtkDropDown *first;
+
+  g_assert_true (cs_filter_state_set_text (cs_cohort_builder_get_filter_state (builder), expr, NULL, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (builder), "filter.compare", NULL));
+  dialog = find_toplevel (CS_TYPE_COMPARE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+  grid = GTK_GRID (test_find_of_type (GTK_WIDGET (dialog), GTK_TYPE_GRID));
+
+  /* The current cohort (pending evaluation run first) against the first saved one */
+  g_assert_cmpstr (cell (grid, 1, 0), ==, "Current cohort");
+  g_assert_cmpstr (cell (grid, 2, 0), ==, older->name);
+  g_assert_cmpstr (cell (grid, 0, 1), ==, "Patients");
+  g_assert_cmpstr (cell (grid, 1, 1), ==, n_text);
+  g_assert_cmpstr (cell (grid, 2, 1), ==, older_text);
+
+  /* The rest of the patients */
+  first = GTK_DROP_DOWN (test_find_of_type (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN));
+  gtk_drop_down_set_selected (first, 1);
+  g_assert_cmpstr (cell (grid, 1, 0), ==, "Rest of patients");
+  g_assert_cmpstr (cell (grid, 1, 1), ==, rest_text);
+  gtk_window_destroy (dialog);
+  clear_filter ();
+}
+
+static void
+test_coverage (void)
+{
+  CsFilterState *state = cs_cohort_builder_get_filter_state (builder);
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(GPtrArray) buttons = NULL;
+  GtkWindow *dialog;
+  GtkGrid *grid;
+  g_autofree char *death = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (builder), "filter.coverage", NULL));
+  dialog = find_toplevel (CS_TYPE_COVERAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  grid = GTK_GRID (test_find_of_type (GTK_WIDGET (dialog), GTK_TYPE_GRID));
+  checks = all_of_type (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON);
+  g_assert_cmpuint (checks->len, ==, cs_store_get_n_variables (cs_window_get_store (window)));
+
+  /* death_date: 268 of the 400 demo patients */
+  for (guint i = 0; i < checks->len; i++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (checks->pdata[i]), "death_date") == 0)
+      {
+        death = g_strdup (cell (grid, 2, (int) i));
+        gtk_check_button_set_active (checks->pdata[i], TRUE);
+      }
+  g_assert_cmpstr (death, ==, "67% (268)");
+
+  /* Keep complete cases: the ticked variable must have a value */
+  buttons = all_of_type (GTK_WIDGET (dialog), GTK_TYPE_BUTTON);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "_Keep Complete Cases for the Ticked Variables") == 0)
+      g_signal_emit_by_name (buttons->pdata[i], "clicked");
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "death_date is not missing");
+  wait_for_count (268);
+  gtk_window_destroy (dialog);
+  clear_filter ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -289,6 +677,12 @@ main (int   argc,
   g_test_add_func ("/gui/cohort-builder/brush", test_brush);
   g_test_add_func ("/gui/cohort-builder/expression", test_expression);
   g_test_add_func ("/gui/cohort-builder/saved", test_saved);
+  g_test_add_func ("/gui/cohort-builder/keyboard", test_keyboard);
+  g_test_add_func ("/gui/cohort-builder/cards", test_cards);
+  g_test_add_func ("/gui/cohort-builder/picker", test_picker);
+  g_test_add_func ("/gui/cohort-builder/members", test_members);
+  g_test_add_func ("/gui/cohort-builder/compare", test_compare);
+  g_test_add_func ("/gui/cohort-builder/coverage", test_coverage);
 
   ret = g_test_run ();
 

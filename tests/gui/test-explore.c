@@ -17,7 +17,7 @@
 
 #include "cs-demo.h"
 #include "cs-cohort-builder.h"
-#include "cs-explore-view.h"
+#include "cs-explore-view-private.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -36,13 +36,13 @@ iterate (guint n)
 static gboolean
 view_idle (gpointer explore)
 {
-  return !cs_explore_view_get_busy (explore);
+  return !_cs_explore_view_get_busy (explore);
 }
 
 static gboolean
 view_clean (gpointer explore)
 {
-  return !cs_explore_view_get_dirty (explore);
+  return !_cs_explore_view_get_dirty (explore);
 }
 
 static void
@@ -105,8 +105,8 @@ static guint heat_col_numeric;
 static void
 test_heatmap_click (void)
 {
-  CsChartWidget *heat = cs_explore_view_get_heatmap (view);
-  CsChartWidget *pair = cs_explore_view_get_pair_chart (view);
+  CsChartWidget *heat = _cs_explore_view_get_heatmap (view);
+  CsChartWidget *pair = _cs_explore_view_get_pair_chart (view);
   const CsChartHeatmapModel *hm;
   CsStatsResult shown, expected;
   double cx, cy;
@@ -117,7 +117,7 @@ test_heatmap_click (void)
 
   cs_explore_view_set_store (view, store);
   g_assert_cmpstr (cs_explore_view_get_mode (view), ==, "heatmap");
-  g_assert_true (cs_explore_view_get_busy (view));
+  g_assert_true (_cs_explore_view_get_busy (view));
   wait_for_heatmap ();
 
   g_assert_true (cs_chart_widget_has_model (heat));
@@ -134,14 +134,14 @@ test_heatmap_click (void)
     gboolean has_survival_time = FALSE;
 
     for (guint c = 0; c < hm->n_cols; c++)
-      has_survival_time |= g_strcmp0 (cs_explore_view_get_heat_col_key (view, c), "survival_time") == 0;
+      has_survival_time |= g_strcmp0 (_cs_explore_view_get_heat_col_key (view, c), "survival_time") == 0;
     g_assert_true (has_survival_time);
   }
 
   /* a numeric clinical column (a scatter, not a box) */
   for (col = 0; col < hm->n_cols && !found; col++)
     {
-      CsVariable *var = cs_store_lookup_variable (store, cs_explore_view_get_heat_col_key (view, col));
+      CsVariable *var = cs_store_lookup_variable (store, _cs_explore_view_get_heat_col_key (view, col));
 
       if (var->type == CS_VARIABLE_NUMERIC)
         {
@@ -167,10 +167,10 @@ test_heatmap_click (void)
   g_assert_cmpstr (cs_explore_view_get_mode (view), ==, "pair");
   g_assert_cmpint (cs_chart_widget_get_kind (pair), ==, CS_CHART_SCATTER);
 
-  spearman_on_store (cs_explore_view_get_heat_row_key (view, row),
-                     cs_explore_view_get_heat_col_key (view, col), NULL, &expected);
+  spearman_on_store (_cs_explore_view_get_heat_row_key (view, row),
+                     _cs_explore_view_get_heat_col_key (view, col), NULL, &expected);
   g_assert_true (isfinite (expected.r));
-  g_assert_true (cs_explore_view_get_pair_result (view, &shown));
+  g_assert_true (_cs_explore_view_get_pair_result (view, &shown));
   g_assert_cmpint (shown.method, ==, CS_STATS_METHOD_SPEARMAN);
   g_assert_cmpuint (shown.n, ==, expected.n);
   g_assert_true (close_rel (shown.statistic, expected.r, 1e-12));
@@ -180,23 +180,23 @@ test_heatmap_click (void)
 
   rho_text = g_strdup_printf ("ρ = %.4g\n", expected.r);
   p_text = g_strdup_printf ("p = %.4g\n", expected.p_value);
-  g_assert_nonnull (strstr (cs_explore_view_get_stats_text (view), rho_text));
-  g_assert_nonnull (strstr (cs_explore_view_get_stats_text (view), p_text));
-  g_assert_nonnull (strstr (cs_explore_view_get_stats_text (view), "not corrected for multiple testing"));
+  g_assert_nonnull (strstr (_cs_explore_view_get_stats_text (view), rho_text));
+  g_assert_nonnull (strstr (_cs_explore_view_get_stats_text (view), p_text));
+  g_assert_nonnull (strstr (_cs_explore_view_get_stats_text (view), "not corrected for multiple testing"));
 }
 
 static void
 test_activate_cell_action (void)
 {
-  CsChartWidget *heat = cs_explore_view_get_heatmap (view);
+  CsChartWidget *heat = _cs_explore_view_get_heatmap (view);
   CsStatsResult shown, expected;
 
   cs_explore_view_set_mode (view, "heatmap");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (heat), "chart.activate-cell", "(uu)", 1, heat_col_numeric));
   g_assert_cmpstr (cs_explore_view_get_mode (view), ==, "pair");
-  spearman_on_store (cs_explore_view_get_heat_row_key (view, 1),
-                     cs_explore_view_get_heat_col_key (view, heat_col_numeric), NULL, &expected);
-  g_assert_true (cs_explore_view_get_pair_result (view, &shown));
+  spearman_on_store (_cs_explore_view_get_heat_row_key (view, 1),
+                     _cs_explore_view_get_heat_col_key (view, heat_col_numeric), NULL, &expected);
+  g_assert_true (_cs_explore_view_get_pair_result (view, &shown));
   g_assert_true (close_rel (shown.statistic, expected.r, 1e-12));
 }
 
@@ -214,7 +214,7 @@ on_rows_selected (CsChartWidget *chart,
 static void
 test_scatter_tooltip_and_brush (void)
 {
-  CsChartWidget *pair = cs_explore_view_get_pair_chart (view);
+  CsChartWidget *pair = _cs_explore_view_get_pair_chart (view);
   const CsChartScatterModel *m;
   CsChartLayout layout;
   CsVariable *x, *y;
@@ -277,7 +277,7 @@ test_scatter_tooltip_and_brush (void)
 
       g_assert_true (x->num[row] >= x0 && x->num[row] <= x1);
     }
-  filter = cs_explore_view_dup_brush_filter (view);
+  filter = _cs_explore_view_dup_brush_filter (view);
   g_assert_nonnull (filter);
   g_assert_true (g_str_has_prefix (filter, "original_shape_voxelvolume >= "));
   g_assert_nonnull (strstr (filter, " and age_at_diagnosis <= "));
@@ -286,7 +286,7 @@ test_scatter_tooltip_and_brush (void)
   g_assert_true (cs_chart_widget_click (pair, 1, 1));
   g_assert_cmpuint (brushed->len, ==, 0);
   g_clear_pointer (&filter, g_free);
-  filter = cs_explore_view_dup_brush_filter (view);
+  filter = _cs_explore_view_dup_brush_filter (view);
   g_assert_null (filter);
   g_signal_handlers_disconnect_by_func (pair, on_rows_selected, NULL);
   g_clear_pointer (&brushed, g_array_unref);
@@ -295,30 +295,30 @@ test_scatter_tooltip_and_brush (void)
 static void
 test_box_and_undefined (void)
 {
-  CsChartWidget *pair = cs_explore_view_get_pair_chart (view);
+  CsChartWidget *pair = _cs_explore_view_get_pair_chart (view);
   CsStatsResult shown;
 
   g_assert_true (cs_explore_view_show_pair (view, "original_shape_voxelvolume", "t_stage"));
   g_assert_cmpint (cs_chart_widget_get_kind (pair), ==, CS_CHART_BOX);
-  g_assert_true (cs_explore_view_get_pair_result (view, &shown));
+  g_assert_true (_cs_explore_view_get_pair_result (view, &shown));
   g_assert_cmpint (shown.method, ==, CS_STATS_METHOD_KRUSKAL);
-  g_assert_nonnull (strstr (cs_explore_view_get_stats_text (view), "Kruskal"));
+  g_assert_nonnull (strstr (_cs_explore_view_get_stats_text (view), "Kruskal"));
 
   g_assert_true (cs_explore_view_show_pair (view, "gender", "deceased"));
   g_assert_cmpint (cs_chart_widget_get_kind (pair), ==, CS_CHART_BAR);
-  g_assert_true (cs_explore_view_get_pair_result (view, &shown));
+  g_assert_true (_cs_explore_view_get_pair_result (view, &shown));
   g_assert_cmpint (shown.method, ==, CS_STATS_METHOD_CHI2);
 
   /* no Y: a histogram and no test */
   g_assert_true (cs_explore_view_show_pair (view, "age_at_diagnosis", NULL));
   g_assert_cmpint (cs_chart_widget_get_kind (pair), ==, CS_CHART_HISTOGRAM);
-  g_assert_false (cs_explore_view_get_pair_result (view, &shown));
+  g_assert_false (_cs_explore_view_get_pair_result (view, &shown));
 }
 
 static void
 test_survival (void)
 {
-  CsChartWidget *km = cs_explore_view_get_km_chart (view);
+  CsChartWidget *km = _cs_explore_view_get_km_chart (view);
   CsVariable *os = cs_store_lookup_variable (store, "os");
   CsVariable *g = cs_store_lookup_variable (store, "gender");
   const CsChartKmModel *m;
@@ -337,8 +337,8 @@ test_survival (void)
     event[i] = os->event[i];
   lr = cs_stats_logrank (os->num, event, g->cat, n);
   p_text = g_strdup_printf ("p = %.4g\n", lr->p_value);
-  g_assert_nonnull (strstr (cs_explore_view_get_survival_text (view), "Log-rank"));
-  g_assert_nonnull (strstr (cs_explore_view_get_survival_text (view), p_text));
+  g_assert_nonnull (strstr (_cs_explore_view_get_survival_text (view), "Log-rank"));
+  g_assert_nonnull (strstr (_cs_explore_view_get_survival_text (view), p_text));
 
   /* split a feature at its tertiles and at a typed cut */
   g_assert_true (cs_explore_view_show_survival (view, "os", "original_shape_voxelvolume", "tertiles"));
@@ -353,7 +353,7 @@ test_survival (void)
 static void
 test_exports (void)
 {
-  CsChartWidget *pair = cs_explore_view_get_pair_chart (view);
+  CsChartWidget *pair = _cs_explore_view_get_pair_chart (view);
   const char *formats[] = { "png", "svg", "pdf" };
   g_autoptr(GError) error = NULL;
   g_autofree char *csv_path = g_build_filename (tmp_dir, "data.csv", NULL);
@@ -386,6 +386,35 @@ test_exports (void)
   g_assert_nonnull (strstr (contents, "\"exploratory\":true"));
 }
 
+/* A survival page without a chart (a typed cut, but no number) has nothing
+ * to export: not the rows and statistics of the pair chart exported just
+ * before (they used to be written instead). */
+static void
+test_exports_without_chart (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv_path = g_build_filename (tmp_dir, "stale.csv", NULL);
+  g_autofree char *json_path = g_build_filename (tmp_dir, "stale.json", NULL);
+
+  g_assert_true (cs_explore_view_show_pair (view, "original_shape_voxelvolume", "age_at_diagnosis"));
+  g_assert_true (cs_explore_view_write_data_csv (view, csv_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (cs_explore_view_write_stats (view, json_path, TRUE, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (cs_explore_view_show_survival (view, "os", "age_at_diagnosis", ""));
+  g_assert_false (cs_chart_widget_has_model (_cs_explore_view_get_km_chart (view)));
+  g_assert_nonnull (strstr (_cs_explore_view_get_survival_text (view), "Type a number"));
+  g_assert_false (cs_explore_view_write_data_csv (view, csv_path, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (cs_explore_view_write_stats (view, json_path, TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (cs_explore_view_write_stats (view, csv_path, FALSE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
 static void
 test_selection (void)
 {
@@ -395,11 +424,11 @@ test_selection (void)
   for (guint i = 0; i < cs_store_get_n_patients (store); i += 2)
     cs_bitset_set (rows, i);
   cs_explore_view_set_selection (view, rows);
-  g_assert_true (cs_explore_view_get_busy (view));
+  g_assert_true (_cs_explore_view_get_busy (view));
   wait_for_heatmap ();
   g_assert_true (cs_explore_view_show_pair (view, "original_shape_voxelvolume", "age_at_diagnosis"));
   spearman_on_store ("original_shape_voxelvolume", "age_at_diagnosis", rows, &expected);
-  g_assert_true (cs_explore_view_get_pair_result (view, &shown));
+  g_assert_true (_cs_explore_view_get_pair_result (view, &shown));
   g_assert_cmpuint (shown.n, ==, expected.n);
   g_assert_cmpuint (shown.n, <=, 200);
   g_assert_true (close_rel (shown.statistic, expected.r, 1e-12));
@@ -422,7 +451,7 @@ test_coalescing (void)
 
   wait_for_heatmap ();
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
-  before = cs_explore_view_get_n_recomputes (view);
+  before = _cs_explore_view_get_n_recomputes (view);
 
   /* 40 changes in a row, as a drag over the cohort builder could emit */
   for (guint k = 0; k < 40; k++)
@@ -436,25 +465,25 @@ test_coalescing (void)
       g_clear_pointer (&last, cs_bitset_free);
       last = cs_bitset_copy (rows);
     }
-  g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before);
-  g_assert_true (cs_explore_view_get_dirty (view));
-  g_assert_true (cs_explore_view_get_busy (view));
+  g_assert_cmpuint (_cs_explore_view_get_n_recomputes (view), ==, before);
+  g_assert_true (_cs_explore_view_get_dirty (view));
+  g_assert_true (_cs_explore_view_get_busy (view));
   wait_for_heatmap ();
-  g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before + 1);
-  g_assert_false (cs_explore_view_get_dirty (view));
-  g_assert_true (cs_chart_widget_has_model (cs_explore_view_get_heatmap (view)));
+  g_assert_cmpuint (_cs_explore_view_get_n_recomputes (view), ==, before + 1);
+  g_assert_false (_cs_explore_view_get_dirty (view));
+  g_assert_true (cs_chart_widget_has_model (_cs_explore_view_get_heatmap (view)));
 
   /* the statistics follow the last selection */
   g_assert_true (cs_explore_view_show_pair (view, "original_shape_voxelvolume", "age_at_diagnosis"));
   spearman_on_store ("original_shape_voxelvolume", "age_at_diagnosis", last, &expected);
-  g_assert_true (cs_explore_view_get_pair_result (view, &shown));
+  g_assert_true (_cs_explore_view_get_pair_result (view, &shown));
   g_assert_cmpuint (shown.n, ==, expected.n);
   g_assert_true (close_rel (shown.statistic, expected.r, 1e-12));
 
   /* hidden: nothing is computed, however long the main loop runs */
   gtk_widget_set_visible (GTK_WIDGET (view), FALSE);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
-  before = cs_explore_view_get_n_recomputes (view);
+  before = _cs_explore_view_get_n_recomputes (view);
   for (guint k = 0; k < 40; k++)
     {
       g_autoptr(CsBitset) rows = cs_bitset_new (n);
@@ -466,29 +495,29 @@ test_coalescing (void)
       iterate (5);
     }
   iterate (200);
-  g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before);
-  g_assert_true (cs_explore_view_get_dirty (view));
-  g_assert_false (cs_explore_view_get_busy (view));
+  g_assert_cmpuint (_cs_explore_view_get_n_recomputes (view), ==, before);
+  g_assert_true (_cs_explore_view_get_dirty (view));
+  g_assert_false (_cs_explore_view_get_busy (view));
 
   /* shown again: one recomputation */
   gtk_widget_set_visible (GTK_WIDGET (view), TRUE);
   test_wait_until (view_clean, view);
   wait_for_heatmap ();
-  g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before + 1);
-  g_assert_false (cs_explore_view_get_dirty (view));
+  g_assert_cmpuint (_cs_explore_view_get_n_recomputes (view), ==, before + 1);
+  g_assert_false (_cs_explore_view_get_dirty (view));
 
   /* the same patients through another bitset change nothing */
   cs_explore_view_set_selection (view, NULL);
   wait_for_heatmap ();
-  before = cs_explore_view_get_n_recomputes (view);
+  before = _cs_explore_view_get_n_recomputes (view);
   {
     g_autoptr(CsBitset) all = cs_bitset_new_full (n);
 
     cs_explore_view_set_selection (view, all);
   }
-  g_assert_false (cs_explore_view_get_dirty (view));
+  g_assert_false (_cs_explore_view_get_dirty (view));
   iterate (20);
-  g_assert_cmpuint (cs_explore_view_get_n_recomputes (view), ==, before);
+  g_assert_cmpuint (_cs_explore_view_get_n_recomputes (view), ==, before);
 }
 
 static void
@@ -501,7 +530,7 @@ test_rollup (void)
 
   g_assert_true (cs_explore_view_set_rollup (view, CS_ROLLUP_SUM));
   g_assert_cmpint (cs_store_get_rollup (store), ==, CS_ROLLUP_SUM);
-  g_assert_true (cs_explore_view_get_busy (view));
+  g_assert_true (_cs_explore_view_get_busy (view));
   wait_for_heatmap ();
   for (guint i = 0; i < n; i++)
     if (!isnan (before[i]) && vol->num[i] != before[i])
@@ -511,7 +540,7 @@ test_rollup (void)
 
   g_assert_true (cs_explore_view_show_pair (view, "original_shape_voxelvolume", "age_at_diagnosis"));
   spearman_on_store ("original_shape_voxelvolume", "age_at_diagnosis", NULL, &expected);
-  g_assert_true (cs_explore_view_get_pair_result (view, &shown));
+  g_assert_true (_cs_explore_view_get_pair_result (view, &shown));
   g_assert_true (close_rel (shown.statistic, expected.r, 1e-12));
 
   g_assert_true (cs_explore_view_set_rollup (view, CS_ROLLUP_LATEST));
@@ -547,15 +576,15 @@ test_window (void)
   g_assert_nonnull (builder);
   view = wview;
   wait_for_heatmap ();
-  g_assert_true (cs_chart_widget_has_model (cs_explore_view_get_heatmap (wview)));
+  g_assert_true (cs_chart_widget_has_model (_cs_explore_view_get_heatmap (wview)));
 
   g_assert_true (cs_explore_view_show_pair (wview, "original_shape_voxelvolume", "age_at_diagnosis"));
-  pair = cs_explore_view_get_pair_chart (wview);
+  pair = _cs_explore_view_get_pair_chart (wview);
   n_selected = cs_chart_widget_brush_data (pair, 0, 1e9, 60, 70);
   g_assert_cmpuint (n_selected, >, 0);
-  filter = cs_explore_view_dup_brush_filter (wview);
+  filter = _cs_explore_view_dup_brush_filter (wview);
   g_assert_nonnull (filter);
-  n_recomputes = cs_explore_view_get_n_recomputes (wview);
+  n_recomputes = _cs_explore_view_get_n_recomputes (wview);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (wview)));   /* the Cohort page is shown */
   g_assert_true (cs_explore_view_request_filter (wview));
   g_assert_nonnull (strstr (cs_filter_state_get_text (cs_cohort_builder_get_filter_state (builder)),
@@ -566,16 +595,16 @@ test_window (void)
   g_assert_cmpuint (cs_bitset_count (cs_cohort_builder_get_selection (builder)), ==, n_selected);
 
   /* hidden, Explore only took the rows; it recomputes once when shown */
-  g_assert_cmpuint (cs_explore_view_get_n_recomputes (wview), ==, n_recomputes);
-  g_assert_true (cs_explore_view_get_dirty (wview));
+  g_assert_cmpuint (_cs_explore_view_get_n_recomputes (wview), ==, n_recomputes);
+  g_assert_true (_cs_explore_view_get_dirty (wview));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-view", "s", "explore"));
   test_wait_until (view_clean, wview);
   wait_for_heatmap ();
-  g_assert_cmpuint (cs_explore_view_get_n_recomputes (wview), ==, n_recomputes + 1);
+  g_assert_cmpuint (_cs_explore_view_get_n_recomputes (wview), ==, n_recomputes + 1);
 
   /* Explore now uses only the filtered rows */
   g_assert_true (cs_explore_view_show_pair (wview, "original_shape_voxelvolume", "age_at_diagnosis"));
-  g_assert_true (cs_explore_view_get_pair_result (wview, &shown));
+  g_assert_true (_cs_explore_view_get_pair_result (wview, &shown));
   g_assert_cmpuint (shown.n, ==, n_selected);
 
   gtk_window_destroy (GTK_WINDOW (win));
@@ -614,6 +643,7 @@ main (int   argc,
   g_test_add_func ("/gui/explore/box", test_box_and_undefined);
   g_test_add_func ("/gui/explore/survival", test_survival);
   g_test_add_func ("/gui/explore/exports", test_exports);
+  g_test_add_func ("/gui/explore/exports-without-chart", test_exports_without_chart);
   g_test_add_func ("/gui/explore/selection", test_selection);
   g_test_add_func ("/gui/explore/coalescing", test_coalescing);
   g_test_add_func ("/gui/explore/rollup", test_rollup);

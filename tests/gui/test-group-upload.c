@@ -21,10 +21,10 @@
 
 #include "cs-cohort-builder.h"
 #include "cs-cohort-view.h"
-#include "cs-group-upload-dialog.h"
+#include "cs-group-upload-dialog-private.h"
 #include "cs-json.h"
-#include "cs-server-dialogs.h"
-#include "cs-server-preferences.h"
+#include "cs-server-load.h"
+#include "cs-saved-servers.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -82,6 +82,26 @@ transaction (SoupServerMessage *msg)
   g_autoptr(GString) r = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\",\"entry\":[");
 
   g_assert_nonnull (doc);
+  /* push reads each batch back first: a batch Bundle of GET Type/id */
+  if (g_strcmp0 (cs_json_get_string (cs_json_get (cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")),
+                                                  "request"), "method"), "GET") == 0)
+    {
+      g_string_assign (r, "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
+      for (const CsJsonNode *e = cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")); e != NULL; e = e->next)
+        {
+          g_autofree char *json = store_get (cs_json_get_string (cs_json_get (e, "request"), "url"));
+
+          if (r->str[r->len - 1] != '[')
+            g_string_append_c (r, ',');
+          if (json != NULL)
+            g_string_append_printf (r, "{\"resource\":%s,\"response\":{\"status\":\"200 OK\"}}", json);
+          else
+            g_string_append (r, "{\"response\":{\"status\":\"404 Not Found\"}}");
+        }
+      g_string_append (r, "]}");
+      test_respond (msg, 200, NULL, r->str);
+      return;
+    }
   for (const CsJsonNode *e = cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")); e != NULL; e = e->next)
     {
       const char *url = cs_json_get_string (cs_json_get (e, "request"), "url");
@@ -221,7 +241,7 @@ static char *tmp_dir;
 static gboolean
 not_busy (gpointer data)
 {
-  return !cs_group_upload_dialog_get_busy (data);
+  return !cs_upload_dialog_get_busy (data);
 }
 
 static const char *
@@ -256,7 +276,7 @@ open_dialog (void)
     {
       g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
 
-      if (g_object_get_data (item, "cs-group-upload") != NULL && gtk_widget_get_visible (GTK_WIDGET (item)))
+      if (CS_IS_GROUP_UPLOAD_DIALOG (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
         return g_object_ref (GTK_WINDOW (item));
     }
   g_error ("the action opened no dialog");
@@ -276,7 +296,7 @@ click (GtkWindow  *dialog,
 static gboolean
 destroyed (gpointer data)
 {
-  return !gtk_widget_get_visible (data) && !cs_group_upload_dialog_get_busy (data);
+  return !gtk_widget_get_visible (data) && !cs_upload_dialog_get_busy (data);
 }
 
 static char **
@@ -361,9 +381,9 @@ test_from_server (void)
 
   click (dialog, "upload");
   test_wait_until (destroyed, dialog);
-  g_assert_nonnull (cs_group_upload_dialog_get_group_url (dialog));
-  g_assert_true (g_str_has_suffix (cs_group_upload_dialog_get_group_url (dialog), id_subtitle));
-  g_assert_true (g_str_has_prefix (cs_group_upload_dialog_get_group_url (dialog), url));
+  g_assert_nonnull (_cs_group_upload_dialog_get_group_url (CS_GROUP_UPLOAD_DIALOG (dialog)));
+  g_assert_true (g_str_has_suffix (_cs_group_upload_dialog_get_group_url (CS_GROUP_UPLOAD_DIALOG (dialog)), id_subtitle));
+  g_assert_true (g_str_has_prefix (_cs_group_upload_dialog_get_group_url (CS_GROUP_UPLOAD_DIALOG (dialog)), url));
   g_object_unref (dialog);
 
   /* The Group on the server: exactly the filtered members */
@@ -455,19 +475,19 @@ test_from_file (void)
   /* Upload asks first; Cancel sends nothing */
   posts = n_posts ();
   click (dialog, "upload");
-  confirmation = cs_group_upload_dialog_get_confirmation (dialog);
+  confirmation = _cs_group_upload_dialog_get_confirmation (CS_GROUP_UPLOAD_DIALOG (dialog));
   g_assert_nonnull (confirmation);
   g_test_message ("confirmation: %s", adw_message_dialog_get_body (confirmation));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (confirmation), "1 of 2 members are not Patients there"));
   adw_message_dialog_response (confirmation, "cancel");
-  g_assert_null (cs_group_upload_dialog_get_confirmation (dialog));
-  g_assert_false (cs_group_upload_dialog_get_busy (dialog));
+  g_assert_null (_cs_group_upload_dialog_get_confirmation (CS_GROUP_UPLOAD_DIALOG (dialog)));
+  g_assert_false (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));
   g_assert_cmpuint (n_posts (), ==, posts);
   g_assert_null ((group = store_get (key)));
 
   /* Upload Anyway: the user's choice */
   click (dialog, "upload");
-  confirmation = cs_group_upload_dialog_get_confirmation (dialog);
+  confirmation = _cs_group_upload_dialog_get_confirmation (CS_GROUP_UPLOAD_DIALOG (dialog));
   g_assert_nonnull (confirmation);
   adw_message_dialog_response (confirmation, "upload");
   test_wait_until (destroyed, dialog);

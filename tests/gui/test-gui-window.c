@@ -291,6 +291,45 @@ test_error (void)
   g_unlink (bad_path);
 }
 
+/* A folder with a file that is not FHIR opens; the warning naming the file
+ * is behind the toast's Details button (win.show-load-warnings). */
+static void
+test_load_warnings (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "bulk-export", NULL);
+  g_autofree char *patients = g_build_filename (dir, "Patient.ndjson", NULL);
+  g_autofree char *log = g_build_filename (dir, "log.ndjson", NULL);
+  const char *paths[] = { dir, NULL };
+  GPtrArray *warnings;
+  GtkWindow *dialog;
+  const char *body;
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (patients, "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n", -1, NULL));
+  g_assert_true (g_file_set_contents (log, "{\"level\":\"info\",\"message\":\"export done\"}\n", -1, NULL));
+
+  cs_window_open_paths (window, paths, NULL);
+  wait_for_load ();
+  g_assert_nonnull (cs_window_get_store (window));
+  g_assert_cmpuint (cs_store_get_n_patients (cs_window_get_store (window)), ==, 1);
+  warnings = cs_store_get_warnings (cs_window_get_store (window));
+  g_assert_cmpuint (warnings->len, ==, 1);
+
+  g_assert_null (find_message_dialog ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-load-warnings", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+  g_test_message ("warnings dialog: %s", body);
+  g_assert_true (g_str_has_prefix (body, "• skipped a file that is not FHIR: "));
+  g_assert_nonnull (strstr (body, "log.ndjson: byte 0: the object has no resourceType"));
+  gtk_window_destroy (dialog);
+
+  g_unlink (patients);
+  g_unlink (log);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -312,6 +351,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/detail", test_detail);
   g_test_add_func ("/gui/window/cancel", test_cancel);
   g_test_add_func ("/gui/window/error", test_error);
+  g_test_add_func ("/gui/window/load-warnings", test_load_warnings);
   g_test_add_func ("/gui/window/close-while-loading", test_close_while_loading);
 
   ret = g_test_run ();

@@ -22,8 +22,11 @@
 #include "cs-cohort-view.h"
 #include "cs-fhir-cache.h"
 #include "cs-json.h"
-#include "cs-server-dialogs.h"
-#include "cs-server-preferences.h"
+#include "cs-file-upload-dialog.h"
+#include "cs-gui-util.h"
+#include "cs-open-cached-dialog.h"
+#include "cs-open-server-dialog.h"
+#include "cs-server-preferences-private.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -86,6 +89,17 @@ fhir_handler (SoupServerMessage *msg,
       g_autoptr(GString) r = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\",\"entry\":[");
 
       g_assert_nonnull (doc);
+      /* push reads each batch back first (a batch Bundle of GETs): nothing is kept here */
+      if (g_strcmp0 (cs_json_get_string (cs_json_get (cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")),
+                                                      "request"), "method"), "GET") == 0)
+        {
+          g_string_assign (r, "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
+          for (const CsJsonNode *e = cs_json_first (cs_json_get (cs_json_document_get_root (doc), "entry")); e != NULL; e = e->next)
+            g_string_append_printf (r, "%s{\"response\":{\"status\":\"404 Not Found\"}}", r->str[r->len - 1] == '[' ? "" : ",");
+          g_string_append (r, "]}");
+          test_respond (msg, 200, NULL, r->str);
+          return;
+        }
       g_mutex_lock (&server->mutex);
       if (pause_posts && n_posts >= 1)
         {
@@ -269,7 +283,7 @@ count_text (void)
 static gboolean
 not_testing (gpointer data)
 {
-  return !cs_server_preferences_get_testing (data);
+  return !_cs_server_preferences_get_testing (data);
 }
 
 static void
@@ -298,23 +312,23 @@ test_profile (void)
   /* A wrong token: the server's OperationOutcome text is shown */
   gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-secret")), "wrong");
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.test", NULL);
-  g_assert_true (cs_server_preferences_get_testing (prefs));
+  g_assert_true (_cs_server_preferences_get_testing (prefs));
   test_wait_until (not_testing, prefs);
-  g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "Invalid bearer token"));
+  g_assert_nonnull (strstr (_cs_server_preferences_get_test_result (prefs), "Invalid bearer token"));
 
   /* The right one: software, FHIR version and search features */
   gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-secret")), TOKEN);
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.test", NULL);
   test_wait_until (not_testing, prefs);
-  g_test_message ("test connection: %s", cs_server_preferences_get_test_result (prefs));
-  g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "4.0.1"));
-  g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "Test FHIR"));
+  g_test_message ("test connection: %s", _cs_server_preferences_get_test_result (prefs));
+  g_assert_nonnull (strstr (_cs_server_preferences_get_test_result (prefs), "4.0.1"));
+  g_assert_nonnull (strstr (_cs_server_preferences_get_test_result (prefs), "Test FHIR"));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (test_get_named (prefs, "test-result"))), ==,
-                   cs_server_preferences_get_test_result (prefs));
+                   _cs_server_preferences_get_test_result (prefs));
   test_maybe_screenshot (GTK_WINDOW (prefs), "server-editor");
 
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.save", NULL);
-  g_assert_cmpuint (cs_server_preferences_get_profiles (prefs)->len, ==, 1);
+  g_assert_cmpuint (_cs_server_preferences_get_profiles (prefs)->len, ==, 1);
   test_maybe_screenshot (GTK_WINDOW (prefs), "server-preferences");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
@@ -351,7 +365,7 @@ test_profile (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (test_get_named (prefs, "server-secret"))), ==, "");
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.test", NULL);
   test_wait_until (not_testing, prefs);
-  g_assert_nonnull (strstr (cs_server_preferences_get_test_result (prefs), "4.0.1"));
+  g_assert_nonnull (strstr (_cs_server_preferences_get_test_result (prefs), "4.0.1"));
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.save", NULL);
   gtk_window_destroy (GTK_WINDOW (prefs));
   g_clear_pointer (&secret, g_free);
@@ -601,20 +615,20 @@ test_upload (void)
                                       "{\"resourceType\":\"Patient\",\"id\":\"u1\",\"gender\":\"female\"}\n"
                                       "{\"resourceType\":\"Patient\",\"id\":\"u2\",\"gender\":\"male\"}\n",
                                       -1, &error));
-  dialog = cs_upload_dialog_new (GTK_WINDOW (window));
+  dialog = cs_file_upload_dialog_new (GTK_WINDOW (window));
   gtk_window_present (dialog);
   server_row = ADW_COMBO_ROW (test_get_named (dialog, "server"));
   adw_combo_row_set_selected (server_row, 0);
   status = GTK_LABEL (test_get_named (dialog, "status"));
 
   g_assert_false (gtk_widget_get_sensitive (test_get_named (dialog, "dry-run")));
-  cs_upload_dialog_set_path (dialog, path);
+  cs_file_upload_dialog_set_path (CS_FILE_UPLOAD_DIALOG (dialog), path);
   g_assert_true (gtk_widget_get_sensitive (test_get_named (dialog, "dry-run")));
   /* Upload only after a dry run */
   g_assert_false (gtk_widget_get_sensitive (test_get_named (dialog, "upload")));
 
   g_signal_emit_by_name (test_get_named (dialog, "dry-run"), "clicked");
-  g_assert_true (cs_upload_dialog_get_busy (dialog));
+  g_assert_true (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));
   test_wait_until (upload_idle, dialog);
   g_test_message ("dry run: %s", gtk_label_get_text (status));
   g_assert_nonnull (strstr (gtk_label_get_text (status), "2 to create, 0 to update, 0 unchanged"));
@@ -647,37 +661,51 @@ post_paused (gpointer data)
   return n > 0;
 }
 
+/* The Upload to Server dialog after a clean dry run of a new file of 120
+ * Patients (ids prefix0 … prefix119), with a first batch of 50 that the
+ * server stores and every later one held unanswered when uploaded. */
+static GtkWindow *
+dialog_ready_to_upload (const char *prefix)
+{
+  g_autofree char *name = g_strdup_printf ("upload-%s.ndjson", prefix);
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autoptr(GString) ndjson = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+
+  for (guint i = 0; i < 120; i++)
+    g_string_append_printf (ndjson, "{\"resourceType\":\"Patient\",\"id\":\"%s%u\"}\n", prefix, i);
+  g_assert_true (g_file_set_contents (path, ndjson->str, -1, &error));
+  dialog = cs_file_upload_dialog_new (GTK_WINDOW (window));
+  gtk_window_present (dialog);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (dialog, "server")), 0);
+  cs_file_upload_dialog_set_path (CS_FILE_UPLOAD_DIALOG (dialog), path);
+  g_signal_emit_by_name (test_get_named (dialog, "dry-run"), "clicked");
+  test_wait_until (upload_idle, dialog);
+
+  g_mutex_lock (&server->mutex);
+  n_posts = 0;
+  n_paused_posts = 0;
+  pause_posts = TRUE;
+  g_mutex_unlock (&server->mutex);
+  return dialog;
+}
+
 static void
 test_upload_cancel (void)
 {
-  g_autofree char *path = g_build_filename (tmp_dir, "upload-120.ndjson", NULL);
-  g_autoptr(GString) ndjson = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  GtkProgressBar *progress;
-  GtkWindow *dialog;
-  GtkLabel *status;
+  GtkWindow *dialog = dialog_ready_to_upload ("c");
+  GtkLabel *status = GTK_LABEL (test_get_named (dialog, "status"));
+  GtkProgressBar *progress = GTK_PROGRESS_BAR (test_get_named (dialog, "progress"));
 
-  for (guint i = 0; i < 120; i++)
-    g_string_append_printf (ndjson, "{\"resourceType\":\"Patient\",\"id\":\"c%u\"}\n", i);
-  g_assert_true (g_file_set_contents (path, ndjson->str, -1, &error));
-  dialog = cs_upload_dialog_new (GTK_WINDOW (window));
-  gtk_window_present (dialog);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (test_get_named (dialog, "server")), 0);
-  status = GTK_LABEL (test_get_named (dialog, "status"));
-  progress = GTK_PROGRESS_BAR (test_get_named (dialog, "progress"));
-  cs_upload_dialog_set_path (dialog, path);
-  g_signal_emit_by_name (test_get_named (dialog, "dry-run"), "clicked");
-  test_wait_until (upload_idle, dialog);
   g_assert_nonnull (strstr (gtk_label_get_text (status), "120 to create"));
   g_assert_cmpstr (gtk_progress_bar_get_text (progress), ==, "120 of 120 resources compared");
 
   /* the first batch of 50 arrives, the second is held: Cancel stops it and
    * says how far the upload got */
-  n_posts = 0;
-  pause_posts = TRUE;
   g_signal_emit_by_name (test_get_named (dialog, "upload"), "clicked");
   test_wait_until (post_paused, NULL);
-  g_assert_true (cs_upload_dialog_get_busy (dialog));
+  g_assert_true (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));
   g_signal_emit_by_name (test_get_named (dialog, "cancel"), "clicked");
   test_wait_until (upload_idle, dialog);
   g_test_message ("cancelled upload: %s", gtk_label_get_text (status));
@@ -689,6 +717,65 @@ test_upload_cancel (void)
   pause_posts = FALSE;
   g_mutex_unlock (&server->mutex);
   gtk_window_destroy (dialog);
+}
+
+static gboolean
+finalized (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Closing the dialog during an upload stops the upload: the dialog goes
+ * (its job has ended) although the server never answers the held batch.
+ * (The upload used to go on unseen after the dialog had closed.) */
+static void
+test_upload_close (void)
+{
+  GtkWindow *dialog = dialog_ready_to_upload ("x");
+  gpointer alive;
+  gint64 deadline;
+
+  g_signal_emit_by_name (test_get_named (dialog, "upload"), "clicked");
+  test_wait_until (post_paused, NULL);
+  g_assert_true (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));
+
+  alive = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
+  gtk_window_destroy (dialog);
+  /* well before the client's own timeout would end the request */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!finalized (&alive) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (finalized (&alive));
+  g_assert_cmpuint (n_posts, ==, 1);
+
+  g_mutex_lock (&server->mutex);
+  pause_posts = FALSE;
+  g_mutex_unlock (&server->mutex);
+}
+
+/* Upload to Server offers the files Open offers: NDJSON by MIME type too
+ * (its chooser used to leave out application/x-ndjson) */
+static void
+test_file_filter (void)
+{
+  g_autoptr(GtkFileFilter) filter = cs_gui_fhir_file_filter_new ();
+  const struct { const char *name; const char *type; gboolean match; } files[] = {
+    { "bundle.json", "application/json", TRUE },
+    { "export", "application/x-ndjson", TRUE },
+    { "export", "application/fhir+json", TRUE },
+    { "lines.jsonl", "text/plain", TRUE },
+    { "table.csv", "text/csv", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(GFileInfo) info = g_file_info_new ();
+
+      g_file_info_set_display_name (info, files[i].name);
+      g_file_info_set_content_type (info, files[i].type);
+      g_assert_cmpint (gtk_filter_match (GTK_FILTER (filter), info), ==, files[i].match);
+    }
 }
 
 int
@@ -716,6 +803,8 @@ main (int   argc,
   g_test_add_func ("/gui/servers/missing-secret", test_missing_secret);
   g_test_add_func ("/gui/servers/upload", test_upload);
   g_test_add_func ("/gui/servers/upload-cancel", test_upload_cancel);
+  g_test_add_func ("/gui/servers/upload-close", test_upload_close);
+  g_test_add_func ("/gui/servers/file-filter", test_file_filter);
 
   ret = g_test_run ();
 

@@ -5,9 +5,12 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 
 #include "cs-ingest.h"
 
@@ -758,6 +761,36 @@ test_errors (void)
       CS_JSON_ERROR_TRUNCATED, "byte 71 at entry[0].resource: the input ends inside an object" },
     { "{\"resourceType\":\"Patient\",\"active\":tr", CS_JSON_ERROR, CS_JSON_ERROR_TRUNCATED,
       "at active: the input ends inside 'tr'" },
+    /* ids by the FHIR rule: two ids that differ after a NUL must not become one */
+    { "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p1\"}},"
+      "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\\u00001\"}}]}",
+      CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+      "test.json: byte 96 at entry[1].resource: the id \"p\\u00001\" is not a FHIR id: 1 to 64 characters, "
+      "each a letter (A–Z, a–z), a digit, “-” or “.”" },
+    { "{\"resourceType\":\"Patient\",\"id\":\"\"}", CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+      "test.json: byte 0: the id \"\" is not a FHIR id" },
+    { "{\"resourceType\":\"Patient\",\"id\":\"a_b\"}", CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+      "the id \"a_b\" is not a FHIR id" },
+    { "{\"resourceType\":\"Patient\",\"id\":\"Patient/1\"}", CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+      "the id \"Patient/1\" is not a FHIR id" },
+    { "{\"resourceType\":\"Patient\",\"id\":\"pat ient\"}", CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+      "the id \"pat ient\" is not a FHIR id" },
+    { "{\"resourceType\":\"Patient\",\"id\":\"\u00e9\"}", CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+      "the id \"\u00e9\" is not a FHIR id" },
+    { "{\"resourceType\":\"Patient\",\"id\":\"0123456789012345678901234567890123456789012345678901234567890123"
+      "4\"}", CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+      "the id \"01234567890123456789012345678901234567890123456789012345678901234\" is not a FHIR id" },
+    { "{\"resourceType\":\"Patient\",\"id\":7}", CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+      "test.json: byte 0: id must be a string but is a number" },
+    { "{\"resourceType\":\"Patient\",\"id\":null}", CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR,
+      "id must be a string but is null" },
+    /* numbers a double cannot hold, named where they are */
+    { "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Observation\","
+      "\"valueQuantity\":{\"value\":1.0e-400}}}]}", CS_JSON_ERROR, CS_JSON_ERROR_RANGE,
+      "test.json: byte 101 at entry[0].resource.valueQuantity.value: the number 1.0e-400 is out of range: "
+      "it is not zero, but its magnitude is below the smallest double (about 4.9e-324) and would be read as 0" },
+    { "{\"resourceType\":\"Observation\",\"valueInteger\":-1e999}", CS_JSON_ERROR, CS_JSON_ERROR_RANGE,
+      "byte 45 at valueInteger: the number -1e999 is out of range: its magnitude is above the largest double" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -933,6 +966,338 @@ check_folder_against_json_glib (const char *dir)
   g_assert_cmpuint (n_files, >, 0);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Folders with files that are not FHIR, files that are not files          */
+
+static void
+collect_warning (const char *message,
+                 gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (message));
+}
+
+/* A bulk export's folder may hold a log or manifest that is not FHIR: it is
+ * skipped with a warning naming it; given directly it is still an error. */
+static void
+test_folder_not_fhir (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-ingest-XXXXXX", NULL);
+  g_autofree char *only_dir = g_dir_make_tmp ("cs-ingest-XXXXXX", NULL);
+  g_autofree char *broken_dir = g_dir_make_tmp ("cs-ingest-XXXXXX", NULL);
+  g_autofree char *log = NULL, *manifest = NULL, *text_log = NULL, *array = NULL, *patients = NULL;
+  g_autofree char *broken = NULL, *late = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  Progress progress = { 0, 0, 0, 0 };
+  guint64 folder_size = 0;
+  Collect c;
+
+  log = write_temp (dir, "log.ndjson",
+                    "{\"time\":\"2024-05-01T10:00:00Z\",\"level\":\"info\",\"message\":\"export started\"}\n"
+                    "{\"time\":\"2024-05-01T10:00:09Z\",\"level\":\"info\",\"message\":\"export done\"}\n", -1);
+  manifest = write_temp (dir, "manifest.json",
+                         "{\"transactionTime\":\"2024-05-01T10:00:00Z\",\"output\":"
+                         "[{\"type\":\"Patient\",\"url\":\"Patient.ndjson\"}]}", -1);
+  text_log = write_temp (dir, "export-log.ndjson", "2024-05-01 10:00:00 INFO export started\n", -1);
+  array = write_temp (dir, "list.json", "[1, 2, 3]", -1);
+  patients = write_temp (dir, "Patient.ndjson",
+                         "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n"
+                         "{\"resourceType\":\"Patient\",\"id\":\"b\"}\n", -1);
+  for (const char *const *f = (const char *const[]) { log, manifest, text_log, array, patients, NULL }; *f; f++)
+    {
+      GStatBuf st;
+
+      g_assert_cmpint (g_stat (*f, &st), ==, 0);
+      folder_size += (guint64) st.st_size;
+    }
+
+  /* the folder: the Patients load, each other file gives one warning */
+  collect_init (&c);
+  {
+    g_autoptr(CsIngest) ingest = cs_ingest_new (collect_cb, &c);
+
+    cs_ingest_set_warning_func (ingest, collect_warning, warnings);
+    g_assert_true (cs_ingest_read_path (ingest, dir, folder_progress_cb, &progress, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (c.lines->len, ==, 2);
+  g_assert_cmpuint (type_count (&c, "Patient"), ==, 2);
+  g_assert_cmpuint (progress.last_done, ==, folder_size);
+  g_assert_cmpuint (warnings->len, ==, 4);
+  /* sorted by name: export-log.ndjson, list.json, log.ndjson, manifest.json */
+  {
+    g_autofree char *w0 = g_strdup_printf ("skipped a file that is not FHIR: %s: byte 4: unexpected '-' in a "
+                                           "number", text_log);
+    g_autofree char *w1 = g_strdup_printf ("skipped a file that is not FHIR: %s: byte 0: expected a FHIR "
+                                           "resource (a JSON object) but found an array", array);
+    g_autofree char *w2 = g_strdup_printf ("skipped a file that is not FHIR: %s: byte 0: the object has no "
+                                           "resourceType, so it is not a FHIR resource", log);
+    g_autofree char *w3 = g_strdup_printf ("skipped a file that is not FHIR: %s: byte 0: the object has no "
+                                           "resourceType, so it is not a FHIR resource", manifest);
+
+    g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, w0);
+    g_assert_cmpstr (g_ptr_array_index (warnings, 1), ==, w1);
+    g_assert_cmpstr (g_ptr_array_index (warnings, 2), ==, w2);
+    g_assert_cmpstr (g_ptr_array_index (warnings, 3), ==, w3);
+  }
+  collect_clear (&c);
+
+  /* given directly, a file that is not FHIR is an error */
+  collect_init (&c);
+  g_assert_false (cs_ingest_path (log, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR);
+  g_assert_true (g_str_has_prefix (error->message, log));
+  g_clear_error (&error);
+  g_assert_false (cs_ingest_path (text_log, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_JSON_ERROR, CS_JSON_ERROR_SYNTAX);
+  g_clear_error (&error);
+  collect_clear (&c);
+
+  /* a folder with nothing but such files says so */
+  g_ptr_array_set_size (warnings, 0);
+  g_free (write_temp (only_dir, "log.ndjson", "{\"level\":\"info\"}\n", -1));
+  collect_init (&c);
+  {
+    g_autoptr(CsIngest) ingest = cs_ingest_new (collect_cb, &c);
+
+    cs_ingest_set_warning_func (ingest, collect_warning, warnings);
+    g_assert_false (cs_ingest_read_path (ingest, only_dir, NULL, NULL, NULL, &error));
+  }
+  g_assert_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_EMPTY);
+  g_assert_nonnull (strstr (error->message, "contains no FHIR resources (1 file is not FHIR and was skipped)"));
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_clear_error (&error);
+  collect_clear (&c);
+
+  /* FHIR with a fault is never skipped: broken JSON in a Bundle, and a file
+   * whose first resources were already read */
+  broken = write_temp (broken_dir, "a.json", "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"id\":\"x\"}}]}", -1);
+  late = write_temp (broken_dir, "b.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n{\"level\":\"info\"}\n", -1);
+  collect_init (&c);
+  g_assert_false (cs_ingest_path (broken_dir, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR);
+  g_assert_nonnull (strstr (error->message, "a.json: byte 46 at entry[0].resource: the object has no resourceType"));
+  g_clear_error (&error);
+  g_unlink (broken);
+  g_assert_false (cs_ingest_path (broken_dir, collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR);
+  g_assert_nonnull (strstr (error->message, "b.ndjson: byte 36: the object has no resourceType"));
+  g_clear_error (&error);
+  collect_clear (&c);
+
+  remove_tree (dir);
+  remove_tree (only_dir);
+  remove_tree (broken_dir);
+}
+
+/* A FIFO, socket or device given as a source is refused at once (opening a
+ * FIFO used to wait forever for a writer); in a folder it is skipped with a
+ * warning. */
+static void
+test_not_regular (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-ingest-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "pipe.ndjson", NULL);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  Collect c;
+
+  if (mkfifo (fifo, 0600) != 0)
+    {
+      /* a file system without FIFOs: nothing of the project's to test */
+      g_test_skip_printf ("cannot make a FIFO in %s: %s", dir, g_strerror (errno));
+      remove_tree (dir);
+      return;
+    }
+
+  /* in a child, so that a blocking open fails the test instead of hanging it */
+  if (g_test_subprocess ())
+    {
+      collect_init (&c);
+      g_assert_false (cs_ingest_path (g_getenv ("CS_TEST_FIFO"), collect_cb, &c, NULL, NULL, NULL, &error));
+      g_assert_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO);
+      g_print ("%s\n", error->message);
+      collect_clear (&c);
+      return;
+    }
+  g_setenv ("CS_TEST_FIFO", fifo, TRUE);
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  {
+    g_autofree char *expected = g_strdup_printf ("Cannot read %s: it is a named pipe (FIFO), not a file or "
+                                                 "folder; save the data to a file and open that\n", fifo);
+
+    g_test_trap_assert_stdout (expected);
+  }
+
+  /* a device */
+  collect_init (&c);
+  g_assert_false (cs_ingest_path ("/dev/null", collect_cb, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, "Cannot read /dev/null: it is a character device, not a file or folder; "
+                                       "save the data to a file and open that");
+  g_clear_error (&error);
+  collect_clear (&c);
+
+  /* in a folder: skipped with a warning, the rest loads */
+  g_free (write_temp (dir, "a.json", "{\"resourceType\":\"Patient\",\"id\":\"a\"}", -1));
+  collect_init (&c);
+  {
+    g_autoptr(CsIngest) ingest = cs_ingest_new (collect_cb, &c);
+    g_autofree char *expected = g_strdup_printf ("skipped %s: it is a named pipe (FIFO), not a file", fifo);
+
+    cs_ingest_set_warning_func (ingest, collect_warning, warnings);
+    g_assert_true (cs_ingest_read_path (ingest, dir, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (c.lines->len, ==, 1);
+    g_assert_cmpuint (warnings->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, expected);
+  }
+  collect_clear (&c);
+
+  remove_tree (dir);
+}
+
+/* Ids: the FHIR rule holds at its edges, in every form of input */
+static void
+test_ids (void)
+{
+  g_autofree char *id64 = g_strnfill (64, 'a');
+  g_autofree char *ok = g_strdup_printf ("{\"resourceType\":\"Patient\",\"id\":\"A-z.09\"}\n"
+                                         "{\"resourceType\":\"Patient\",\"id\":\"%s\"}\n"
+                                         "{\"resourceType\":\"Patient\"}\n"
+                                         "{\"resourceType\":\"Patient\",\"id\":\"1\"}\n", id64);
+  g_autoptr(GString) long_id = g_string_new ("{\"resourceType\":\"Patient\",\"id\":\"");
+  g_autoptr(GError) error = NULL;
+  Collect c;
+
+  collect_init (&c);
+  g_assert_true (ingest_text (ok, strlen (ok), 0, &c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c.lines->len, ==, 4);
+  collect_clear (&c);
+
+  /* a long bad id is shown cut */
+  for (guint i = 0; i < 500; i++)
+    g_string_append (long_id, "x_");
+  g_string_append (long_id, "\"}");
+  collect_init (&c);
+  g_assert_false (ingest_text (long_id->str, long_id->len, 0, &c, &error));
+  g_assert_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR);
+  g_assert_nonnull (strstr (error->message, "the id \"x_x_x_x_"));
+  g_assert_nonnull (strstr (error->message, "x_x…\" is not a FHIR id"));
+  g_assert_cmpuint (strlen (error->message), <, 250);
+  collect_clear (&c);
+}
+
+static gboolean
+count_cb (const CsResourceRecord *record,
+          gpointer                user_data,
+          GError                **error)
+{
+  (*(guint *) user_data)++;
+  return TRUE;
+}
+
+/* What one resource may cost (docs/INGEST.md): a Patient with millions of
+ * array elements is refused at the limit with the usual message, not built
+ * at ~50 bytes an element. */
+static void
+test_resource_limits (void)
+{
+  const char *head = "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
+                     "\"id\":\"p\",\"x\":[";
+  g_autoptr(GString) text = g_string_new (head);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  guint64 element;
+  guint n = 0;
+
+  /* the default limit: the Bundle, its resourceType and entry array are
+   * held (3); the entry, its resource, resourceType, id and x (5) leave
+   * CS_JSON_MAX_VALUES - 8 elements */
+  for (guint i = 0; i < CS_JSON_MAX_VALUES; i++)
+    g_string_append (text, i == 0 ? "0" : ",0");
+  g_string_append (text, "]}}]}");
+  element = strlen (head) + 2 * (guint64) (CS_JSON_MAX_VALUES - 8);
+  {
+    g_autoptr(CsIngest) ingest = cs_ingest_new (count_cb, &n);
+
+    cs_ingest_begin_source (ingest, "hostile.json");
+    g_assert_false (cs_ingest_feed (ingest, text->str, text->len, &error));
+  }
+  g_assert_error (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE);
+  expected = g_strdup_printf ("hostile.json: byte %" G_GUINT64_FORMAT " at entry[0].resource.x[%u]: entry[0] "
+                              "(from byte 34) holds more than %u JSON values, the limit for one resource",
+                              element, CS_JSON_MAX_VALUES - 8, CS_JSON_MAX_VALUES);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpuint (n, ==, 0);
+  g_clear_error (&error);
+
+  /* other limits; the entries of a streamed Bundle count one by one */
+  {
+    const char *bundle = "{\"resourceType\":\"Bundle\",\"entry\":["
+                         "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"a\"}},"
+                         "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"b\"}},"
+                         "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"c\",\"x\":[1]}}]}";
+    const char *sorted = "{\"entry\":["
+                         "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"a\"}},"
+                         "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"b\"}}],"
+                         "\"resourceType\":\"Bundle\"}";
+
+    for (gsize step = 0; step <= 1; step++)
+      {
+        g_autoptr(CsIngest) ingest = cs_ingest_new (count_cb, &n);
+        gsize len = strlen (bundle);
+
+        /* the Bundle, its resourceType and entry array, the entry, its
+         * resource, resourceType and id: 7, "a" and "b" pass; "c" needs 9 */
+        n = 0;
+        cs_ingest_set_limits (ingest, 8, 0);
+        cs_ingest_begin_source (ingest, "limits.json");
+        for (gsize at = 0; at < len && error == NULL; at += step ? 1 : len)
+          cs_ingest_feed (ingest, bundle + at, step ? 1 : len, &error);
+        g_assert_error (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE);
+        g_assert_cmpstr (error->message, ==, "limits.json: byte 184 at entry[2].resource.x[0]: entry[2] "
+                                             "(from byte 132) holds more than 8 JSON values, the limit for "
+                                             "one resource");
+        g_assert_cmpuint (n, ==, 2);
+        g_clear_error (&error);
+      }
+
+    /* a Bundle whose entry comes before its resourceType is one value: the
+     * message says why */
+    {
+      g_autoptr(CsIngest) ingest = cs_ingest_new (count_cb, &n);
+
+      n = 0;
+      cs_ingest_set_limits (ingest, 8, 0);
+      cs_ingest_begin_source (ingest, "sorted.json");
+      g_assert_false (cs_ingest_feed (ingest, sorted, strlen (sorted), &error));
+      g_assert_error (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE);
+      g_assert_nonnull (strstr (error->message, "the resource starting at byte 0 holds more than 8 JSON values, "
+                                                "the limit for one resource (this Bundle’s entry comes before its "
+                                                "resourceType, so the whole Bundle is read as one resource"));
+      g_clear_error (&error);
+    }
+    {
+      g_autoptr(CsIngest) ingest = cs_ingest_new (count_cb, &n);
+
+      /* bytes: the Bundle up to '[' is 34, the first entries 49 each, the
+       * third 56: 34 + 49 passes, 34 + 56 does not */
+      n = 0;
+      cs_ingest_set_limits (ingest, 0, 85);
+      cs_ingest_begin_source (ingest, "bytes.json");
+      g_assert_false (cs_ingest_feed (ingest, bundle, strlen (bundle), &error));
+      g_assert_error (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE);
+      g_assert_cmpstr (error->message, ==, "bytes.json: byte 184 at entry[2].resource.x[0]: entry[2] (from byte "
+                                           "132) is longer than 85 bytes, the limit for one resource");
+      g_assert_cmpuint (n, ==, 2);
+      g_clear_error (&error);
+    }
+  }
+}
+
 static void
 test_real_hl7 (void)
 {
@@ -1011,6 +1376,10 @@ main (int   argc,
   g_test_add_func ("/ingest/truncated", test_truncated);
   g_test_add_func ("/ingest/deep", test_deep);
   g_test_add_func ("/ingest/huge-string", test_huge_string);
+  g_test_add_func ("/ingest/folder-not-fhir", test_folder_not_fhir);
+  g_test_add_func ("/ingest/not-regular", test_not_regular);
+  g_test_add_func ("/ingest/ids", test_ids);
+  g_test_add_func ("/ingest/resource-limits", test_resource_limits);
   g_test_add_func ("/ingest/real-hl7", test_real_hl7);
   g_test_add_func ("/ingest/real-synthea", test_real_synthea);
 

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cs-fhir-id.h"
 #include "cs-json.h"
 #include "cs-json-private.h"
 
@@ -39,6 +40,13 @@ test_scalars (void)
     { "123456789012345678901234567890", CS_JSON_NUMBER, 1.2345678901234568e29 },
     { "0.30000000000000004", CS_JSON_NUMBER, 0.30000000000000004 },
     { "4.9e-324", CS_JSON_NUMBER, 4.9e-324 },
+    /* subnormal: kept; the smallest double is 4.94e-324, half of it rounds up */
+    { "1e-320", CS_JSON_NUMBER, 1e-320 },
+    { "-2.4703282292062328e-324", CS_JSON_NUMBER, -4.9406564584124654e-324 },
+    { "2.2250738585072014e-308", CS_JSON_NUMBER, 2.2250738585072014e-308 },
+    /* zero written with a tiny exponent is zero, not an underflow */
+    { "0e-400", CS_JSON_NUMBER, 0 },
+    { "-0.000e-99999", CS_JSON_NUMBER, -0.0 },
     { "\"x\"", CS_JSON_STRING, 0 },
   };
 
@@ -377,7 +385,16 @@ test_errors (void)
     { "[Infinity]", CS_JSON_ERROR_SYNTAX, "found 'I'" },
     { "[nan]", CS_JSON_ERROR_SYNTAX, "found 'nan'" },
     { "[truex]", CS_JSON_ERROR_SYNTAX, "found 'truex'" },
-    { "[1e400]", CS_JSON_ERROR_TOO_LARGE, "out of range" },
+    { "[1e400]", CS_JSON_ERROR_RANGE, "byte 1 at [0]: the number 1e400 is out of range: its magnitude is above" },
+    { "[-1.7976931348623159e308]", CS_JSON_ERROR_RANGE, "above the largest double" },
+    /* underflow: not zero, but would be read as 0 */
+    { "{\"v\":1.0e-400}", CS_JSON_ERROR_RANGE,
+      "byte 5 at v: the number 1.0e-400 is out of range: it is not zero, but its magnitude is below "
+      "the smallest double (about 4.9e-324) and would be read as 0" },
+    { "[-1e-400]", CS_JSON_ERROR_RANGE, "would be read as 0" },
+    { "[2.4703282292062327e-324]", CS_JSON_ERROR_RANGE, "would be read as 0" },
+    { "[0.0000000000000000000000000001e-300]", CS_JSON_ERROR_RANGE, "would be read as 0" },
+    { "[1e-99999999999]", CS_JSON_ERROR_RANGE, "would be read as 0" },
     { "garbage{}", CS_JSON_ERROR_SYNTAX, "byte 0: the input does not start with JSON: found 'g'" },
     { "{} x", CS_JSON_ERROR_SYNTAX, "byte 3: unexpected data after the end" },
     { "{}{}", CS_JSON_ERROR_SYNTAX, "after the end" },
@@ -467,6 +484,189 @@ test_too_large (void)
   g_free (text);
 }
 
+typedef struct
+{
+  guint    n_values;
+  GString *log;
+} LimitRun;
+
+static gboolean
+limit_value_cb (CsJsonStream     *stream,
+                const CsJsonNode *node,
+                guint64           offset,
+                gpointer          user_data,
+                GError          **error)
+{
+  LimitRun *run = user_data;
+
+  g_string_append_printf (run->log, "value@%" G_GUINT64_FORMAT " ", offset);
+  run->n_values++;
+  return TRUE;
+}
+
+static gboolean
+limit_stream_cb (CsJsonStream     *stream,
+                 const CsJsonNode *top_object,
+                 const char       *key,
+                 gpointer          user_data)
+{
+  return strcmp (key, "entry") == 0;
+}
+
+static gboolean
+limit_element_cb (CsJsonStream     *stream,
+                  const CsJsonNode *element,
+                  guint             index,
+                  guint64           offset,
+                  gpointer          user_data,
+                  GError          **error)
+{
+  LimitRun *run = user_data;
+
+  g_string_append_printf (run->log, "element%u@%" G_GUINT64_FORMAT " ", index, offset);
+  return TRUE;
+}
+
+/* Parses text as a sequence with the given limits, whole and byte by byte
+ * (which must agree); returns the log, and the error message or NULL. */
+static char *
+parse_limited (const char  *text,
+               guint64      max_values,
+               guint64      max_bytes,
+               char       **message)
+{
+  static const CsJsonStreamFuncs funcs = { limit_value_cb, limit_stream_cb, limit_element_cb };
+  char *logs[2];
+  char *messages[2];
+  gsize len = strlen (text);
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      LimitRun run = { 0, g_string_new (NULL) };
+      g_autoptr(CsJsonStream) stream = cs_json_stream_new (CS_JSON_STREAM_SEQUENCE, &funcs, &run);
+      g_autoptr(GError) error = NULL;
+      gboolean ok = TRUE;
+      gsize step = pass == 0 ? MAX (len, 1) : 1;
+
+      cs_json_stream_set_limits (stream, max_values, max_bytes);
+      for (gsize at = 0; ok && at < len; at += step)
+        ok = cs_json_stream_feed (stream, text + at, MIN (step, len - at), &error);
+      if (ok)
+        ok = cs_json_stream_end (stream, &error);
+      if (!ok)
+        g_assert_error (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE);
+      messages[pass] = ok ? NULL : g_strdup (error->message);
+      logs[pass] = g_string_free (run.log, FALSE);
+    }
+  g_assert_cmpstr (logs[0], ==, logs[1]);
+  g_assert_cmpstr (messages[0], ==, messages[1]);
+  g_free (logs[1]);
+  g_free (messages[1]);
+  *message = messages[0];
+  return logs[0];
+}
+
+/* What one value built at once may hold: values and bytes, exactly at the
+ * limit and one beyond; streamed elements stop counting once reported. */
+static void
+test_value_limits (void)
+{
+  char *message = NULL;
+  char *log = NULL;
+
+  /* 5 values: the object, the members' values, the array's elements */
+  log = parse_limited ("{\"a\":1,\"b\":[2,3]}", 5, 0, &message);
+  g_assert_null (message);
+  g_assert_cmpstr (log, ==, "value@0 ");
+  g_free (log);
+  log = parse_limited ("{\"a\":1,\"b\":[2,3,4]}", 5, 0, &message);
+  g_assert_cmpstr (message, ==, "byte 16 at b[2]: the resource starting at byte 0 holds more than 5 "
+                                "JSON values, the limit for one resource");
+  g_free (log);
+  g_free (message);
+
+  /* each top-level value of a sequence has its own budget */
+  log = parse_limited ("[1,2] [3,4] [5,6]", 3, 0, &message);
+  g_assert_null (message);
+  g_assert_cmpstr (log, ==, "value@0 value@6 value@12 ");
+  g_free (log);
+
+  /* bytes: exactly the limit passes, one more fails (at the close) */
+  log = parse_limited ("[\"abcdef\"]\n[\"abcdefg\"]", 0, 10, &message);
+  g_assert_cmpstr (message, ==, "byte 21: the resource starting at byte 11 is longer than 10 bytes, "
+                                "the limit for one resource");
+  g_assert_cmpstr (log, ==, "value@0 ");
+  g_free (log);
+  g_free (message);
+
+  /* a streamed array: each element counts alone, plus what surrounds it */
+  /* (the object, x's value and the array held, plus one element's 3) */
+  log = parse_limited ("{\"x\":0,\"entry\":[[1,2],[3,4],[5,6]],\"y\":0}", 6, 0, &message);
+  g_assert_null (message);
+  g_assert_cmpstr (log, ==, "element0@16 element1@22 element2@28 value@0 ");
+  g_free (log);
+  log = parse_limited ("{\"x\":0,\"entry\":[[1,2],[3,4,5],[6]],\"y\":0}", 6, 0, &message);
+  g_assert_cmpstr (message, ==, "byte 27 at entry[1][2]: entry[1] (from byte 22) holds more than 6 JSON "
+                                "values, the limit for one resource");
+  g_assert_cmpstr (log, ==, "element0@16 ");
+  g_free (log);
+  g_free (message);
+  /* the text around the entries counts: 19 bytes up to '[' and 11 from ']' */
+  log = parse_limited ("{\"x\":\"ab\",\"entry\":[\"0123456789\"],\"y\":\"cd\"}", 0, 30, &message);
+  g_assert_null (message);
+  g_free (log);
+  log = parse_limited ("{\"x\":\"ab\",\"entry\":[\"0123456789\"],\"y\":\"cde\"}", 0, 30, &message);
+  g_assert_cmpstr (message, ==, "byte 42: the resource starting at byte 0 is longer than 30 bytes, "
+                                "the limit for one resource");
+  g_free (log);
+  g_free (message);
+
+  /* whole documents: the document is the unit */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GString) big = g_string_new ("[");
+    g_autoptr(CsJsonDocument) doc = NULL;
+
+    for (guint i = 0; i < CS_JSON_MAX_VALUES; i++)
+      g_string_append (big, i == 0 ? "0" : ",0");
+    g_string_append_c (big, ']');
+    doc = cs_json_document_parse (big->str, (gssize) big->len, &error);
+    g_assert_null (doc);
+    g_assert_error (error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE);
+    g_assert_cmpstr (error->message, ==, "byte 7999999 at [3999999]: the document holds more than "
+                                         "4000000 JSON values, the limit for one document");
+  }
+}
+
+/* The FHIR id rule shared by the ingest, cohorts, the upload and the validator */
+static void
+test_fhir_id (void)
+{
+  const char *reason = NULL;
+
+  /* 1–64 letters, digits, "-" and "." */
+  g_assert_true (cs_fhir_id_check ("my-cohort.1", -1, NULL));
+  g_assert_true (cs_fhir_id_check ("0123456789012345678901234567890123456789012345678901234567890123", -1, NULL));
+  g_assert_false (cs_fhir_id_check ("01234567890123456789012345678901234567890123456789012345678901234", -1,
+                                    &reason));
+  g_assert_nonnull (strstr (reason, "64"));
+  g_assert_false (cs_fhir_id_check ("", -1, &reason));
+  g_assert_nonnull (strstr (reason, "empty"));
+  g_assert_false (cs_fhir_id_check ("Group/g1", -1, NULL));
+  g_assert_false (cs_fhir_id_check ("a_b", -1, NULL));
+  g_assert_false (cs_fhir_id_check ("a b", -1, &reason));
+  g_assert_nonnull (strstr (reason, "only contain"));
+  g_assert_false (cs_fhir_id_check ("p\xc3\xa9", -1, NULL));
+  g_assert_false (cs_fhir_id_check (NULL, -1, &reason));
+  g_assert_nonnull (reason);
+
+  /* with a length: only those bytes count, and a NUL among them is not an id
+   * (p\u00001 and p\u00002 must not both read as "p") */
+  g_assert_true (cs_fhir_id_check ("p1/x", 2, NULL));
+  g_assert_false (cs_fhir_id_check ("p\0001", 3, NULL));
+  g_assert_false (cs_fhir_id_check ("p1", 0, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -486,6 +686,8 @@ main (int   argc,
   g_test_add_func ("/json/bom", test_bom);
   g_test_add_func ("/json/depth", test_depth);
   g_test_add_func ("/json/too-large", test_too_large);
+  g_test_add_func ("/json/value-limits", test_value_limits);
+  g_test_add_func ("/json/fhir-id", test_fhir_id);
 
   return g_test_run ();
 }

@@ -285,6 +285,25 @@ else:
     check(not os.path.exists(target), "an interrupted run writes nothing")
     check(not [f for f in os.listdir(tmp) if f.startswith("big.ndjson.")], "and leaves no temporary file")
 
+# --- the worked example of docs/MAPPING.md does what the text says ----------
+root = os.environ.get("CS_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
+with open(os.path.join(root, "docs", "MAPPING.md"), encoding="utf-8") as f:
+    doc = f.read()
+section = doc.split("## Example: a small clinical table", 1)[1].split("\n## ", 1)[0]
+blocks = section.split("```")
+doc_csv = write("clinical.csv", blocks[1].split("\n", 1)[1])
+doc_mapping = write("small.json", blocks[3].split("\n", 1)[1])
+p = run("--mapping", doc_mapping, "--input", doc_csv, "-o", path("small.ndjson"), "--format", "ndjson", expect=0)
+if p.returncode == 0:
+    with open(path("small.ndjson")) as f:
+        made = [json.loads(l) for l in f]
+    types = [r["resourceType"] for r in made]
+    check(types.count("Patient") == 2 and types.count("Observation") == 2 and types[-2:] == ["Device", "Provenance"],
+          "docs/MAPPING.md's example writes two Patients, two Observations, the Device and the Provenance: %r" % types)
+    want = str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "https://example.org/small"), "patient\x1fP1"))
+    check(any(r["resourceType"] == "Patient" and r["id"] == want for r in made),
+          "docs/MAPPING.md's id formula gives P1's Patient id")
+
 if failures:
     print("%d failures" % len(failures), file=sys.stderr)
     sys.exit(1)

@@ -328,11 +328,57 @@ test_header_fields (void)
   g_autoptr(CsMapping) mapping = NULL;
 
   expect_error (bad_ns, CS_MAPPING_ERROR_INVALID, "namespace: “lung1 study” is neither a UUID nor an absolute URI", NULL);
-  expect_error (bad_id, CS_MAPPING_ERROR_INVALID, "id: “test_clinical” is not an id", NULL);
+  expect_error (bad_id, CS_MAPPING_ERROR_INVALID, "id: “test_clinical” is not a FHIR id: ", NULL);
   expect_error (r5, CS_MAPPING_ERROR_INVALID, "fhirVersion: “5.0.0”", NULL);
   expect_error (dup, CS_MAPPING_ERROR_INVALID, "version: “version” appears twice", NULL);
   mapping = load (schema, &error);
   g_assert_no_error (error);
+}
+
+/* ------------------------------------------------------------------ */
+/* The FHIR R4 model                                                   */
+
+static void
+test_fhir_model (void)
+{
+  struct { const char *old; const char *new; const char *message; } cases[] = {
+    { "\"status\": \"final\"", "\"stauts\": \"final\"",
+      "resources[1].template.stauts: Observation has no element “stauts” in FHIR R4 (did you mean “status”?)" },
+    { "\"unit\": \"a\",", "\"units\": \"a\",",
+      "valueQuantity.units: Quantity has no element “units” in FHIR R4 (did you mean “unit”?)" },
+    { "\"status\": \"final\",", "",
+      "resources[1].template: Observation needs “status” (FHIR R4: 1..1)" },
+    { "\"status\": \"final\"", "\"status\": \"done\"",
+      "“done” is not in the value set http://hl7.org/fhir/ValueSet/observation-status" },
+    { "\"status\": \"final\"", "\"status\": [\"final\"]",
+      "resources[1].template.status: Observation.status holds one value, not an array" },
+    { "\"identifier\": [{\"system\": \"https://example.org/id\", \"value\": \"{{PatientID}}\"}]",
+      "\"identifier\": {\"system\": \"https://example.org/id\", \"value\": \"{{PatientID}}\"}",
+      "resources[0].template.identifier: Patient.identifier repeats (0..*): write an array" },
+    { "\"system\": \"http://loinc.org\", \"code\": \"30525-0\"", "\"system\": \"http://loinc.org\", \"code\": 30525",
+      "Observation.code.coding.code is a code: write a JSON string" },
+    { "\"value\": {\"$column\": \"age\"}", "\"value\": \"{{age}} years\"",
+      "Observation.valueQuantity.value is a decimal: text with placeholders cannot make it" },
+    { "\"value\": {\"$column\": \"age\"}", "\"value\": {\"$map\": \"gender\", \"column\": \"age\"}",
+      "Observation.valueQuantity.value is a decimal: a value map makes codes" },
+    { "\"subject\": {\"$ref\": \"patient\"}", "\"subject\": {\"$ref\": \"age\"}",
+      "Observation.subject may refer to Patient, Group, Device, Location, not to “age”, which makes Observation resources" },
+    { "\"subject\": {\"$ref\": \"patient\"}", "\"status\": {\"$ref\": \"patient\"}",
+      "Observation.status is a code: a reference goes in a Reference element" },
+    { "\"valueQuantity\": {", "\"value\": {",
+      "value[x] is a choice: name the type (valueQuantity" },
+    { "\"resourceType\": \"Observation\"", "\"resourceType\": \"Observaton\"",
+      "“Observaton” is not a FHIR R4 resource type (did you mean “Observation”?)" },
+    { "\"value\": {\"$column\": \"age\"}", "\"value\": {\"$column\": \"age\", \"as\": \"string\"}",
+      "Observation.valueQuantity.value is a decimal: “as” would write a JSON string" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = replace (base_mapping, cases[i].old, cases[i].new);
+
+      expect_error (text, CS_MAPPING_ERROR_INVALID, cases[i].message, NULL);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -538,6 +584,7 @@ main (int   argc,
   g_test_add_func ("/mapping/file/header-fields", test_header_fields);
   g_test_add_func ("/mapping/file/resources", test_resources);
   g_test_add_func ("/mapping/file/load-file", test_load_file);
+  g_test_add_func ("/mapping/file/fhir-model", test_fhir_model);
   g_test_add_func ("/mapping/conceptmap/errors", test_concept_map_errors);
   g_test_add_func ("/mapping/conceptmap/file", test_concept_map_file);
   g_test_add_func ("/mapping/conceptmap/directive", test_map_directive);

@@ -77,12 +77,16 @@ test_missing_values (void)
    * it has other members; an object left empty goes */
   g_autofree char *m = replace (clinical_mapping, "\"deceasedBoolean\": {\"$column\": \"dead\"}",
                                 "\"deceasedBoolean\": {\"$column\": \"dead\"},"
-                                " \"extension\": [{\"url\": \"https://example.org/e\", \"valueInteger\": {\"$column\": \"Survival.time\"}},"
-                                "  {\"$when\": {\"column\": \"age\", \"present\": true}, \"url\": \"https://example.org/age\","
-                                "   \"valueDecimal\": {\"$column\": \"age\"}}],"
-                                " \"name\": [{\"text\": \"{{age}}\"}]");
+                                " \"extension\": [{\"$when\": {\"column\": \"age\", \"present\": true},"
+                                "   \"url\": \"https://example.org/age\", \"valueDecimal\": {\"$column\": \"age\"}}],"
+                                " \"name\": [{\"use\": \"official\", \"text\": \"{{age}}\"}, {\"text\": \"{{age}}\"}]");
   g_autoptr(MapRun) r = map_run_new (m, 0, "clinical", "PatientID,age,gender,Survival.time,dead,diagnosed\n"
                                                         "P1,NA,,,NA,\n", NULL);
+  /* without "$when" the extension keeps its url and nothing else: the
+   * validator rejects the row (FHIR invariant ext-1) */
+  g_autofree char *bare = replace (m, "{\"$when\": {\"column\": \"age\", \"present\": true},", "{");
+  g_autoptr(MapRun) r2 = map_run_new (bare, 0, "clinical", "PatientID,age,gender,Survival.time,dead,diagnosed\n"
+                                                            "P1,NA,,,NA,\nP2,61,,,NA,\n", NULL);
   const char *patient;
 
   map_run_execute (r, NULL);
@@ -90,7 +94,48 @@ test_missing_values (void)
   patient = map_run_first (r, "Patient");
   g_assert_cmpstr (patient, ==, "{\"resourceType\":\"Patient\",\"id\":\"f0d4719d-ac7a-5d77-b000-850babdffe08\","
                                 "\"identifier\":[{\"system\":\"https://example.org/id\",\"value\":\"P1\"}],"
-                                "\"extension\":[{\"url\":\"https://example.org/e\"}]}");
+                                "\"name\":[{\"use\":\"official\"}]}");
+
+  map_run_execute (r2, NULL);
+  map_run_assert_problem (r2, "error|clinical|1|||patient|", "ext-1");
+  g_assert_cmpuint (r2->stats.rows_rejected, ==, 1);
+  g_assert_cmpuint (map_run_count (r2, "Patient"), ==, 1);
+  g_assert_nonnull (strstr (map_run_first (r2, "Patient"), "\"valueDecimal\":61"));
+}
+
+/* Values from cells are checked against their FHIR element as they are
+ * written: the type's format, a required value set */
+static void
+test_value_checks (void)
+{
+  const char *m =
+    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"v\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
+    " \"inputs\": [{\"role\": \"t\", \"key\": \"PatientID\"}],\n"
+    " \"resources\": [{\"name\": \"patient\", \"input\": \"t\", \"template\": {\"resourceType\": \"Patient\",\n"
+    "   \"gender\": \"{{gender}}\", \"birthDate\": {\"$column\": \"born\"}, \"multipleBirthInteger\": {\"$column\": \"twin\"}}}]}";
+  g_autoptr(MapRun) r = map_run_new (m, 0, "t", "PatientID,gender,born,twin\n"
+                                                "P1,female,1970-01-31,1\n"
+                                                "P2,mail,1970-01-31,1\n"
+                                                "P3,male,1970-13-01,1\n"
+                                                "P4,male,1970,3.5\n", NULL);
+  g_autoptr(MapRun) all = map_run_new (m, CS_MAPPING_RUN_VALIDATE_ALL, "t", "PatientID,gender,born,twin\n"
+                                       "P1,female,1970-01-31,1\n"
+                                       "P2,mail,1970-01-31,1\n", NULL);
+
+  map_run_execute (r, NULL);
+  map_run_assert_problem (r, "error|t|2|gender|mail|patient|",
+                          "“mail” is not in the value set http://hl7.org/fhir/ValueSet/administrative-gender");
+  map_run_assert_problem (r, "error|t|3|born|1970-13-01|patient|", "is not a valid FHIR date for Patient.birthDate");
+  map_run_assert_problem (r, "error|t|4|twin|3.5|patient|", "is not a whole number");
+  g_assert_cmpuint (r->stats.rows_rejected, ==, 3);
+  g_assert_cmpstr (map_run_first (r, "Patient"), ==,
+                   "{\"resourceType\":\"Patient\",\"id\":\"f0d4719d-ac7a-5d77-b000-850babdffe08\","
+                   "\"gender\":\"female\",\"birthDate\":\"1970-01-31\",\"multipleBirthInteger\":1}");
+
+  /* checking every resource in full finds the same */
+  map_run_execute (all, NULL);
+  g_assert_cmpuint (all->stats.rows_rejected, ==, 1);
+  g_assert_cmpstr (map_run_first (all, "Patient"), ==, map_run_first (r, "Patient"));
 }
 
 static void
@@ -115,6 +160,33 @@ test_bad_cells (void)
   g_assert_cmpuint (map_run_count (r, "Patient"), ==, 1);
 }
 
+/* What only the validator finds (a UCUM unit, here) names the cell the
+ * element came from, with or without tracing, and the same problems either
+ * way; a finding about no cell names none. */
+static void
+test_validator_cells (void)
+{
+  const char *m =
+    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"v\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
+    " \"inputs\": [{\"role\": \"t\", \"key\": \"PatientID\"}],\n"
+    " \"resources\": [{\"name\": \"dose\", \"input\": \"t\", \"template\": {\"resourceType\": \"Observation\",\n"
+    "   \"status\": \"final\", \"code\": {\"text\": \"dose\"},\n"
+    "   \"valueQuantity\": {\"value\": {\"$column\": \"dose\"}, \"system\": \"http://unitsofmeasure.org\",\n"
+    "                     \"code\": {\"$column\": \"unit\"}}}}]}";
+  const char *csv = "PatientID,dose,unit\nP1,60,Gy\nP2,2,furlong\nP3,1.8,Gy\n";
+
+  for (guint trace = 0; trace < 2; trace++)
+    {
+      g_autoptr(MapRun) r = map_run_new (m, trace ? CS_MAPPING_RUN_TRACE : 0, "t", csv, NULL);
+
+      map_run_execute (r, NULL);
+      g_assert_cmpuint (r->problems->len, ==, 1);
+      map_run_assert_problem (r, "error|t|2|unit|furlong|dose|", "furlong");
+      g_assert_cmpuint (r->stats.rows_rejected, ==, 1);
+      g_assert_cmpuint (map_run_count (r, "Observation"), ==, 2);
+    }
+}
+
 static void
 test_duplicate_key (void)
 {
@@ -137,7 +209,9 @@ test_unmapped_policies (void)
 {
   const char *csv = "PatientID,age,gender,Survival.time,dead,diagnosed\nP1,60,other,1,1,\n";
   g_autofree char *keep = replace (clinical_mapping, "\"as\": \"code\"", "\"as\": \"code\", \"unmapped\": \"keep\"");
-  g_autofree char *keep_cm = replace (clinical_mapping, "\"as\": \"code\"", "\"as\": \"Coding\", \"unmapped\": \"keep\"");
+  g_autofree char *keep_cm = replace (clinical_mapping, "\"gender\": {\"$map\": \"gender\", \"column\": \"gender\", \"as\": \"code\"}",
+                                      "\"maritalStatus\": {\"coding\": [{\"$map\": \"gender\", \"column\": \"gender\", "
+                                      "\"as\": \"codings\", \"unmapped\": \"keep\"}]}");
   g_autofree char *omit = replace (clinical_mapping, "\"as\": \"code\"", "\"as\": \"code\", \"unmapped\": \"omit\"");
   g_autofree char *fixed = replace (clinical_mapping, "\"target\": \"http://hl7.org/fhir/administrative-gender\",",
                                     "\"target\": \"http://hl7.org/fhir/administrative-gender\", "
@@ -165,7 +239,7 @@ test_unmapped_policies (void)
     g_autoptr(MapRun) r = map_run_new (keep_cm, 0, "clinical", csv, NULL);
 
     map_run_execute (r, NULL);
-    g_assert_nonnull (strstr (map_run_first (r, "Patient"), "\"gender\":{\"code\":\"other\"}"));
+    g_assert_nonnull (strstr (map_run_first (r, "Patient"), "\"maritalStatus\":{\"coding\":[{\"code\":\"other\"}]}"));
   }
   {
     g_autoptr(MapRun) r = map_run_new (omit, 0, "clinical", csv, NULL);
@@ -457,6 +531,94 @@ test_wide_to_long (void)
   }
 }
 
+/* A row whose features are all 0 (a failed extraction) makes no feature:
+ * a warning says so, and the group made from the row has no members. */
+static void
+test_zero_rows (void)
+{
+  g_autoptr(GString) m = g_string_new (wide_mapping);
+  g_autoptr(GString) one = NULL;
+  g_autoptr(MapRun) r = NULL, single = NULL;
+
+  g_string_replace (m, "\"exclude\": \"f_skip\"}", "\"exclude\": \"f_skip\", \"zeroRowIsMissing\": true}", 1);
+  r = map_run_new (m->str, 0, "features",
+                   "PatientID,Lesion,f_a,f_b,f_skip,other\n"
+                   "P1,L1,0,0.0,9,x\n"        /* failed */
+                   "P1,L2,0,2,9,x\n"          /* a 0 among values is a value */
+                   "P1,L3,0,,9,x\n", NULL);   /* failed: every value present is 0 */
+  map_run_execute (r, NULL);
+  g_assert_cmpuint (r->problems->len, ==, 2);
+  map_run_assert_problem (r, "warning|features|1|", "all 2 features are 0, as a failed extraction leaves them");
+  map_run_assert_problem (r, "warning|features|3|", "all 2 features are 0");
+  /* L2's two features and three groups, only L2's with members */
+  g_assert_cmpuint (r->resources->len, ==, 2 + 3);
+  for (guint i = 0; i < r->resources->len; i++)
+    if (strstr (r->resources->pdata[i], "hasMember") != NULL)
+      g_assert_nonnull (strstr (r->resources->pdata[i], "lesion L2"));
+
+  one = g_string_new (m->str);
+  g_string_replace (one, "\"exclude\": \"f_skip\"", "\"exclude\": \"f_b|f_skip\"", 1);
+  single = map_run_new (one->str, 0, "features", "PatientID,Lesion,f_a,f_b,f_skip\nP1,L1,0,3,9\n", NULL);
+  map_run_execute (single, NULL);
+  map_run_assert_problem (single, "warning|features|1|", "the row's only feature is 0");
+}
+
+/* pyradiomics names: bare names take their table's class; the same
+ * feature named two ways gets one id; a column that is no feature is an
+ * error naming it */
+static void
+test_radiomics (void)
+{
+  const char *m =
+    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"r\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
+    " \"inputs\": [{\"role\": \"bare\", \"key\": \"PatientID\", \"radiomics\": {\"featureClass\": \"glrlm\"}},\n"
+    "            {\"role\": \"full\", \"key\": \"PatientID\"}],\n"
+    " \"resources\": [{\"name\": \"feature\", \"input\": [\"bare\"], \"forEachColumn\": {\"radiomics\": true, \"modality\": \"CT\"},\n"
+    "   \"template\": {\"resourceType\": \"Observation\", \"status\": \"final\",\n"
+    "     \"code\": {\"coding\": [{\"system\": \"https://pyradiomics.readthedocs.io\", \"code\": {\"$feature\": \"code\"}}],\n"
+    "              \"text\": \"{{$feature.label}}\"},\n"
+    "     \"method\": {\"text\": \"{{$feature.filter}} {{$feature.class}} {{$feature.name}}\"},\n"
+    "     \"valueQuantity\": {\"value\": {\"$feature\": \"value\"}, \"code\": {\"$feature\": \"unit\"},\n"
+    "                       \"system\": {\"$feature\": \"unitSystem\"}}}},\n"
+    "  {\"name\": \"other\", \"input\": \"full\", \"forEachColumn\": {\"radiomics\": true},\n"
+    "   \"template\": {\"resourceType\": \"Observation\", \"status\": \"final\", \"code\": {\"text\": \"{{$feature.code}}\"},\n"
+    "     \"valueQuantity\": {\"value\": {\"$feature\": \"value\"}}}}]}";
+  g_autoptr(MapRun) r = map_run_new (m, 0,
+                                     "bare", ",PatientID,HLH GrayLevelNonUniformity,RunEntropy\n0,P1,12.5,3.25\n",
+                                     "full", "PatientID,wavelet-HLH_glrlm_GrayLevelNonUniformity,diagnostics_Versions_Numpy\n"
+                                     "P1,12.5,1.24\n", NULL);
+  g_autoptr(GError) error = map_compile_error (m, "bare", ",PatientID,RunEntropy,Lesion\n",
+                                               "full", "PatientID,original_glcm_JointEntropy\n", NULL);
+  const char *hlh = NULL;
+
+  map_run_execute (r, NULL);
+  g_assert_cmpuint (r->problems->len, ==, 0);
+  /* the pandas index column and the diagnostics are not features */
+  g_assert_cmpuint (map_run_count (r, "Observation"), ==, 3);
+  for (guint i = 0; i < r->resources->len; i++)
+    if (strstr (r->resources->pdata[i], "wavelet-HLH_glrlm_GrayLevelNonUniformity") != NULL && hlh == NULL)
+      hlh = r->resources->pdata[i];
+  g_assert_nonnull (hlh);
+  g_assert_nonnull (strstr (hlh, "\"method\":{\"text\":\"wavelet-HLH glrlm GrayLevelNonUniformity\"}"));
+  /* GLRLM features have no unit but 1 */
+  g_assert_nonnull (strstr (hlh, "\"code\":\"1\",\"system\":\"http://unitsofmeasure.org\""));
+  /* one feature, two spellings, one id suffix (the row ids differ: another template) */
+  {
+    const char *a = strrchr (r->ids->pdata[0], '-'), *b = NULL;
+
+    for (guint i = 0; i < r->ids->len; i++)
+      if (g_str_has_prefix (r->resources->pdata[i], "{\"resourceType\":\"Observation\"") &&
+          strstr (r->resources->pdata[i], "\"text\":\"wavelet-HLH_glrlm_GrayLevelNonUniformity\"") != NULL)
+        b = strrchr (r->ids->pdata[i], '-');
+    g_assert_nonnull (b);
+    g_assert_cmpstr (a, ==, b);
+  }
+
+  g_assert_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_COMPILE);
+  g_assert_nonnull (strstr (error->message, "the column “Lesion” of bare is not a pyradiomics feature"));
+  g_assert_nonnull (strstr (error->message, "leave it out with “exclude”"));
+}
+
 static void
 test_trace (void)
 {
@@ -659,6 +821,8 @@ main (int   argc,
   g_test_add_func ("/mapping/run/basic", test_basic);
   g_test_add_func ("/mapping/run/missing-values", test_missing_values);
   g_test_add_func ("/mapping/run/bad-cells", test_bad_cells);
+  g_test_add_func ("/mapping/run/value-checks", test_value_checks);
+  g_test_add_func ("/mapping/run/validator-cells", test_validator_cells);
   g_test_add_func ("/mapping/run/duplicate-key", test_duplicate_key);
   g_test_add_func ("/mapping/run/unmapped-policies", test_unmapped_policies);
   g_test_add_func ("/mapping/run/concept-map-shapes", test_concept_map_shapes);
@@ -668,6 +832,8 @@ main (int   argc,
   g_test_add_func ("/mapping/run/same-row-references", test_same_row_references);
   g_test_add_func ("/mapping/run/wide-to-long", test_wide_to_long);
   g_test_add_func ("/mapping/run/trace", test_trace);
+  g_test_add_func ("/mapping/run/zero-rows", test_zero_rows);
+  g_test_add_func ("/mapping/run/radiomics", test_radiomics);
   g_test_add_func ("/mapping/run/explicit-and-shared-ids", test_explicit_and_shared_ids);
   g_test_add_func ("/mapping/run/limit-and-cancel", test_limit_and_cancel);
   g_test_add_func ("/mapping/run/preview-row", test_preview_row);

@@ -36,7 +36,7 @@ sed 's/"\$column": "age"/"$colum": "age"/' "$lung1" > "$tmp/unknown-directive.js
 sed 's#"cohortscope-mapping/1"#"cohortscope-mapping/2"#' "$lung1" > "$tmp/newer-format.json"
 sed 's/"status": "available"/"status": null/' "$lung1" > "$tmp/null-value.json"
 sed 's/"as": "code"/"as": "coding"/' "$lung1" > "$tmp/bad-option.json"
-sed 's/"present": true}/"present": "yes"}/' "$lung1" > "$tmp/bad-condition.json"
+sed 's/"present": true/"present": "yes"/' "$lung1" > "$tmp/bad-condition.json"
 for f in "$tmp"/*.json; do
   cmp -s "$f" "$lung1" && { echo "$f: the edit did not apply"; exit 1; }
   # the ConceptMaps are found next to the mapping

@@ -62,7 +62,7 @@ def check_cli_german(cli, build_root, mo_path):
     localedir = os.path.join(build_root, 'po')
     built_mo = os.path.join(localedir, 'de', 'LC_MESSAGES', 'cohortscope.mo')
     if not os.path.exists(built_mo):
-        skip('%s is missing; build the project (ninja) first' % built_mo)
+        fail('%s is missing although the build makes it (po/meson.build)' % built_mo)
 
     with open(mo_path, 'rb') as f:
         catalogue = gettext.GNUTranslations(f)

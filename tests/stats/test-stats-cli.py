@@ -22,7 +22,8 @@ try:
     import numpy as np
     import scipy.stats as st
 except ImportError:
-    print('scipy not available: skipping', file=sys.stderr)
+    print('SKIP: numpy/scipy are not installed (package python3-scipy, in scripts/deps-debian.txt)',
+          file=sys.stderr)
     sys.exit(77)
 
 CLI = os.environ.get('CS_CLI')

@@ -14,25 +14,13 @@
 #include <string.h>
 
 #include "cs-stats.h"
+#include "goldens-util.h"
 
 #define REL_TOL 1e-9
 #define ABS_TOL 1e-14
 
 static JsonNode *scipy_root;
 static JsonNode *r_root;
-
-static JsonNode *
-load_goldens (const char *name)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "stats", name, NULL);
-
-  if (!json_parser_load_from_file (parser, path, &error))
-    g_error ("%s: %s", path, error->message);
-
-  return json_node_copy (json_parser_get_root (parser));
-}
 
 static gboolean
 close_enough (double expected,
@@ -567,18 +555,21 @@ test_survival (void)
 }
 
 /* The O(n log n) concordance against the pair-by-pair definition, with
- * ties in time, in x and censoring at event times. */
+ * ties in time, in x and censoring at event times; every other round
+ * within strata (pairs only inside a stratum, a negative stratum leaves
+ * the row out), as survival::concordancefit. */
 static void
 test_concordance_random (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (11);
 
-  for (guint round = 0; round < 20; round++)
+  for (guint round = 0; round < 40; round++)
     {
       gsize n = (gsize) g_rand_int_range (rand, 2, 200);
       g_autofree double *time = g_new (double, n);
       g_autofree double *x = g_new (double, n);
       g_autofree guint8 *event = g_new (guint8, n);
+      g_autofree gint32 *strata = round % 2 ? g_new (gint32, n) : NULL;
       g_autofree double *num_i = g_new0 (double, n);
       g_autofree double *den_i = g_new0 (double, n);
       double num = 0, den = 0, c, se, ref_c, ref_var = 0;
@@ -588,6 +579,8 @@ test_concordance_random (void)
           time[i] = g_rand_int_range (rand, 0, 1 + (gint32) n / 3);
           x[i] = g_rand_int_range (rand, 0, 6);
           event[i] = g_rand_double (rand) < 0.6;
+          if (strata != NULL)
+            strata[i] = g_rand_int_range (rand, -1, 4);
         }
       if (n > 5)
         {
@@ -602,6 +595,8 @@ test_concordance_random (void)
 
             if (i == j || !event[i] || isnan (time[i]) || isnan (time[j]) || isnan (x[i]) || isnan (x[j]))
               continue;
+            if (strata != NULL && (strata[i] < 0 || strata[i] != strata[j]))
+              continue;
             if (!(time[i] < time[j] || (time[i] == time[j] && !event[j])))
               continue;
             s = x[i] < x[j] ? 1.0 : x[i] > x[j] ? 0.0 : 0.5;
@@ -613,7 +608,10 @@ test_concordance_random (void)
             den_i[j] += 1;
           }
 
-      c = cs_stats_concordance (time, event, x, n, &se);
+      if (strata != NULL)
+        c = cs_stats_concordance_strata (time, event, x, strata, n, &se);
+      else
+        c = cs_stats_concordance (time, event, x, n, &se);
       if (den == 0)
         {
           g_assert_true (isnan (c));
@@ -921,8 +919,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  scipy_root = load_goldens ("goldens-scipy.json");
-  r_root = load_goldens ("goldens-r.json");
+  scipy_root = goldens_load ("goldens-scipy.json");
+  r_root = goldens_load ("goldens-r.json");
 
   g_test_add_func ("/stats/special", test_special);
   g_test_add_func ("/stats/rank", test_rank);

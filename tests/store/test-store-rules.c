@@ -331,10 +331,10 @@ convert (double      value,
 {
   CsUcumUnit a, b;
 
-  g_assert_true (cs_ucum_parse (from, &a));
-  g_assert_true (cs_ucum_parse (to, &b));
-  g_assert_true (cs_ucum_commensurable (&a, &b));
-  return cs_ucum_convert (value, &a, &b);
+  g_assert_true (cs_ucum_parse (from, &a, NULL));
+  g_assert_true (cs_ucum_parse (to, &b, NULL));
+  g_assert_true (cs_ucum_unit_convertible (&a, &b, CS_UCUM_ANNOTATIONS_MATCH));
+  return cs_ucum_unit_convert (value, &a, &b);
 }
 
 static gboolean
@@ -343,18 +343,19 @@ commensurable (const char *a,
 {
   CsUcumUnit ua, ub;
 
-  g_assert_true (cs_ucum_parse (a, &ua));
-  g_assert_true (cs_ucum_parse (b, &ub));
-  return cs_ucum_commensurable (&ua, &ub);
+  g_assert_true (cs_ucum_parse (a, &ua, NULL));
+  g_assert_true (cs_ucum_parse (b, &ub, NULL));
+  return cs_ucum_unit_convertible (&ua, &ub, CS_UCUM_ANNOTATIONS_MATCH);
 }
 
 static void
 test_ucum (void)
 {
   static const char *const not_units[] = {
-    "", "mmHg", "[hnsf'U]", "mL/min/1.73m2", "(mg)", "mg/", "/", "{open", "[in_i", "Cel/h", "-3",
+    "", "mmHg", "mL/min/1.73m2", "mg/", "/", "{open", "[in_i", "-3",
     "kmin", "m2.", "ms-", "xyz", "mg//dL", "10*100",
   };
+  g_autoptr(GString) nested = g_string_new (NULL);
   CsUcumUnit unit;
 
   /* exact decimal results where the units differ by powers of ten */
@@ -397,13 +398,29 @@ test_ucum (void)
   g_assert_false (commensurable ("Cel", "1"));
   g_assert_false (commensurable ("kg", "kg/m2"));
   g_assert_false (commensurable ("d", "1"));
+  /* valid UCUM that converts to nothing else: an arbitrary unit, a temperature in a compound unit */
+  g_assert_false (commensurable ("[hnsf'U]", "1"));
+  g_assert_false (commensurable ("[hnsf'U]", "[IU]"));
+  g_assert_false (commensurable ("Cel/h", "K/h"));
+  g_assert_false (commensurable ("Cel/h", "Cel/h"));
+  /* the full grammar: parentheses, and the side of an annotation inside them */
+  g_assert_cmpfloat (convert (5, "(mg)", "g"), ==, 0.005);
+  g_assert_cmpfloat (convert (60, "mL/(min.{1.73_m2})", "mL/min/{1.73_m2}"), ==, 60);
+  g_assert_false (commensurable ("mL/(min.{1.73_m2})", "mL/min.{1.73_m2}"));
 
   for (guint i = 0; i < G_N_ELEMENTS (not_units); i++)
     {
-      if (cs_ucum_parse (not_units[i], &unit))
+      if (cs_ucum_parse (not_units[i], &unit, NULL))
         g_error ("“%s” parsed as a unit", not_units[i]);
     }
-  g_assert_false (cs_ucum_parse (NULL, &unit));
+  g_assert_false (cs_ucum_parse (NULL, &unit, NULL));
+  /* a unit from the data, nested deeper than the parser goes: refused, not a crash */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (nested, '(');
+  g_string_append (nested, "mg");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (nested, ')');
+  g_assert_false (cs_ucum_parse (nested->str, &unit, NULL));
 }
 
 /* ---------------------------------------------------------------- keys */

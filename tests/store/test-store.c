@@ -1269,6 +1269,69 @@ test_remote_bytes_unreadable (void)
   g_assert_cmpstr (cs_store_get_patient_id (store, 0), ==, "p");
 }
 
+
+/* Derived variables: a numeric column added after finish, in the group
+ * "Derived" after all others; the key must be valid and free. */
+static void
+test_derived (void)
+{
+  static const Fixture fixtures[] = {
+    { NULL, PATIENT ("p", "") },
+    { NULL, PATIENT ("q", "") },
+    { NULL, PATIENT ("r", "") },
+  };
+  g_auto(Loaded) loaded = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsStore) unfinished = cs_store_new ();
+  const double values[] = { 1.5, NAN, INFINITY };
+  guint n_before;
+  CsVariable *var;
+
+  g_assert_null (cs_store_add_derived_variable (unfinished, "signature", NULL, NULL, values, &error));
+  g_assert_error (error, CS_STORE_ERROR, CS_STORE_ERROR_NOT_FINISHED);
+  g_clear_error (&error);
+
+  load_fixtures (&loaded, fixtures, G_N_ELEMENTS (fixtures), TRUE);
+  n_before = cs_store_get_n_variables (loaded.store);
+  var = cs_store_add_derived_variable (loaded.store, "signature", "Signature score", NULL, values, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (var);
+  g_assert_true (cs_variable_is_derived (var));
+  g_assert_cmpuint (cs_store_get_n_variables (loaded.store), ==, n_before + 1);
+  g_assert_true (cs_store_get_variable (loaded.store, n_before) == var);
+  g_assert_true (cs_store_lookup_variable (loaded.store, "signature") == var);
+  g_assert_cmpstr (var->label, ==, "Signature score");
+  g_assert_cmpint (var->type, ==, CS_VARIABLE_NUMERIC);
+  g_assert_cmpuint (var->n_rows, ==, 3);
+  /* a non-finite value is missing */
+  g_assert_cmpuint (var->n, ==, 1);
+  g_assert_cmpfloat (var->num[0], ==, 1.5);
+  g_assert_true (isnan (var->num[1]) && isnan (var->num[2]));
+
+  /* taken keys (loaded or derived) and keys a filter could not name */
+  g_assert_null (cs_store_add_derived_variable (loaded.store, "signature", NULL, NULL, values, &error));
+  g_assert_error (error, CS_STORE_ERROR, CS_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_null (cs_store_add_derived_variable (loaded.store, "gender", NULL, NULL, values, &error));
+  g_assert_error (error, CS_STORE_ERROR, CS_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_null (cs_store_add_derived_variable (loaded.store, "2nd score", NULL, NULL, values, &error));
+  g_assert_error (error, CS_STORE_ERROR, CS_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (cs_variable_key_is_valid (""));
+  g_assert_true (cs_variable_key_is_valid ("_a.b2"));
+
+  /* only derived variables can be removed */
+  g_assert_false (cs_store_remove_derived_variable (loaded.store, "gender"));
+  g_assert_false (cs_store_remove_derived_variable (loaded.store, "nothing"));
+  g_assert_true (cs_store_remove_derived_variable (loaded.store, "signature"));
+  g_assert_null (cs_store_lookup_variable (loaded.store, "signature"));
+  g_assert_cmpuint (cs_store_get_n_variables (loaded.store), ==, n_before);
+  g_assert_nonnull (cs_store_add_derived_variable (loaded.store, "signature", NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (cs_store_lookup_variable (loaded.store, "signature")->label, ==, "signature");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1304,6 +1367,7 @@ main (int   argc,
   g_test_add_func ("/store/remote-bytes/fills-up", test_remote_bytes_fills_up);
   g_test_add_func ("/store/remote-bytes/unreadable", test_remote_bytes_unreadable);
   g_test_add_func ("/store/ordinal-stages", test_ordinal_stages);
+  g_test_add_func ("/store/derived", test_derived);
 
   ret = g_test_run ();
   g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);

@@ -12,7 +12,10 @@
  *   quantiles over the rows with a survival time; ties at a cut go to the
  *   lower group: `<= a`, `(a, b]`, `> b`);
  * - which rows count for a test (rows with both values present) and which
- *   test fits two variables.
+ *   test fits two variables;
+ * - the design of a Cox model: complete cases, treatment coding of
+ *   categorical and boolean covariates, their reference levels and names,
+ *   strata (the model itself, its JSON and its scores: cs-cox-model.h).
  *
  * Callers turn the results into chart models or printed output. Nothing
  * here touches GTK; the functions only read the store, so they may run on
@@ -41,6 +44,10 @@ typedef enum
   CS_ANALYSIS_ERROR_NO_VALUES,      /* a median/tertile split without any value to cut */
   CS_ANALYSIS_ERROR_TYPES,          /* the test does not fit the variable types */
   CS_ANALYSIS_ERROR_GROUPS,         /* Mann–Whitney asked for with more than two groups */
+  CS_ANALYSIS_ERROR_REFERENCE,      /* a Cox reference level that is not KEY=LEVEL of a covariate */
+  CS_ANALYSIS_ERROR_LEVELS,         /* a categorical Cox covariate with one level among the patients */
+  CS_ANALYSIS_ERROR_COVARIATE,      /* a Cox covariate of a type that cannot be one */
+  CS_ANALYSIS_ERROR_REFERENCE_SYNTAX, /* a Cox reference that is not KEY=LEVEL, or names no covariate (data aside) */
 } CsAnalysisError;
 
 GQuark cs_analysis_error_quark (void);
@@ -242,7 +249,85 @@ gboolean  cs_analysis_run_test        (GArray           *rows,
                                        GError          **error);
 void      cs_analysis_test_clear      (CsAnalysisTest   *test);
 
+/* ------------------------------------------------------------------ cox */
+
+/* One column of a Cox model's design: a numeric covariate, or one
+ * non-reference level of a treatment-coded categorical or boolean one. */
+typedef struct
+{
+  char  *name;        /* "age_at_diagnosis", "stage_group=3B", "smoker=true": the level as `table` prints it */
+  char  *label;       /* the same, or with CS_ANALYSIS_DISPLAY_LABELS the level's display text */
+  guint  covariate;   /* index into CsCoxInput.covariates */
+  int    level;       /* categorical: level index; boolean: 1 (true) or 0; numeric or date: −1 */
+  guint  n;           /* patients in the model with this level (numeric: all of them) */
+} CsCoxTerm;
+
+typedef struct
+{
+  const CsVariable *var;
+  int               reference;        /* categorical/boolean: the reference level (boolean: 0 or 1); else −1 */
+  char             *reference_name;   /* its value as `table` prints it; NULL for a numeric covariate */
+  char             *reference_label;  /* the same, or its display text with CS_ANALYSIS_DISPLAY_LABELS */
+  guint             reference_n;      /* patients in the model at the reference */
+  guint             first_term;       /* its terms: terms[first_term … first_term + n_terms − 1] */
+  guint             n_terms;
+} CsCoxCovariate;
+
+typedef struct
+{
+  guint             n_selected;       /* rows asked for */
+  guint             n;                /* rows in the model: time, event, every covariate and stratum present */
+  GArray           *rows;             /* the n store rows (guint) */
+  double           *time;             /* n */
+  guint8           *event;            /* n */
+  gint32           *strata;           /* n stratum indices, or NULL without strata */
+  guint             n_strata;         /* strata among the n rows (numbered in order of appearance) */
+  guint             n_covariates;
+  CsCoxCovariate   *covariates;
+  guint             p;                /* terms: the columns of x */
+  CsCoxTerm        *terms;
+  double          **x;                /* p columns of n values */
+  guint            *term_of_column;   /* p: the covariate of each column (a cox.zph term) */
+  CsCoxData         data;             /* the above as cs_stats_cox_fit() takes it */
+  guint             bad_row;          /* after CS_ANALYSIS_ERROR_EVENT or _NEGATIVE_TIME: the store row */
+  double            bad_value;
+} CsCoxInput;
+
+/* The Cox model input over rows. time_var and event_var as
+ * cs_survival_input_build() (a time-to-event time_var brings its own event
+ * flags; CS_ANALYSIS_STRICT makes an event other than 0/1 or a negative
+ * time an error). Covariates: numeric and date variables enter as they
+ * are; categorical and boolean ones are treatment-coded, one 0/1 column
+ * per level that occurs among the rows in the model, except the reference:
+ * the level named in references ("KEY=LEVEL", KEY a key or code of the
+ * covariate, LEVEL a code or display text, true/false for a boolean;
+ * NULL-terminated, may be NULL), else for a categorical variable the most
+ * frequent level among those rows (ties: the first in level order), for a
+ * boolean false. strata (n_strata variables, categorical, boolean or the
+ * distinct values of a numeric one) are crossed into one stratum per
+ * combination. A row missing the time, the event, a covariate or a stratum
+ * is left out (n_selected − n). Errors: CS_ANALYSIS_ERROR_EVENT and
+ * _NEGATIVE_TIME (strict; bad_row is set), _COVARIATE (a time-to-event
+ * covariate, or one given twice), _REFERENCE (not KEY=LEVEL of a
+ * categorical or boolean covariate, or a level no row in the model has),
+ * _LEVELS (a categorical covariate with fewer than two levels among the
+ * rows in the model). *input_out is set even on error (free it). */
+gboolean  cs_cox_input_build          (CsStore                 *store,
+                                       GArray                  *rows,
+                                       const CsVariable        *time_var,
+                                       const CsVariable        *event_var,
+                                       const CsVariable *const *covariates,
+                                       guint                    n_covariates,
+                                       const char *const       *references,
+                                       const CsVariable *const *strata,
+                                       guint                    n_strata,
+                                       CsAnalysisFlags          flags,
+                                       CsCoxInput             **input_out,
+                                       GError                 **error);
+void      cs_cox_input_free           (CsCoxInput              *input);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsGroups, cs_groups_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsCoxInput, cs_cox_input_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsSurvivalInput, cs_survival_input_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CsAnalysisTest, cs_analysis_test_clear)
 

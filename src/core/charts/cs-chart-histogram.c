@@ -74,16 +74,33 @@ cs_chart_histogram_bins (const double   *values,
   return TRUE;
 }
 
-static double *
-histogram_counts (const CsChartHistogramModel *model,
-                  double                      *start,
-                  double                      *bin_width,
-                  guint                       *n_bins,
-                  double                      *max_count)
+double *
+cs_chart_histogram_counts (const CsChartHistogramModel *model,
+                           double                      *start,
+                           double                      *bin_width,
+                           guint                       *n_bins,
+                           double                      *max_count)
 {
   double *counts;
 
   *max_count = 0;
+  if (model->counts_all != NULL)
+    {
+      *start = model->bin_start;
+      *bin_width = model->bin_width > 0 ? model->bin_width : 1;
+      *n_bins = model->n_bins;
+      if (model->n_bins == 0)
+        return NULL;
+      counts = g_memdup2 (model->counts_all, sizeof (double) * model->n_bins);
+      for (guint b = 0; b < *n_bins; b++)
+        {
+          if (isfinite (counts[b]))
+            *max_count = MAX (*max_count, counts[b]);
+          if (model->counts_selected != NULL && isfinite (model->counts_selected[b]))
+            *max_count = MAX (*max_count, model->counts_selected[b]);
+        }
+      return counts;
+    }
   if (!cs_chart_histogram_bins (model->values, model->n, model->rule, model->n_bins,
                                 start, bin_width, n_bins))
     {
@@ -144,17 +161,49 @@ cs_chart_histogram_layout (const CsChartHistogramModel *model,
                            double                       height,
                            CsChartLayout               *layout)
 {
-  cairo_t *cr = cs_chart_measure_cr_new ();
+  cairo_t *cr;
   g_autofree double *counts = NULL;
   double start, bin_width, max_count;
   guint n_bins;
   CsChartFrame frame;
 
-  counts = histogram_counts (model, &start, &bin_width, &n_bins, &max_count);
+  if (model->compact)
+    {
+      cs_chart_histogram_compact_layout (model, style, width, height, layout);
+      return;
+    }
+  cr = cs_chart_measure_cr_new ();
+  counts = cs_chart_histogram_counts (model, &start, &bin_width, &n_bins, &max_count);
   histogram_frame (model, start, bin_width, n_bins, max_count, &frame);
   layout->n_bands = 0;
   cs_chart_frame_layout (cr, style, &frame, width, height, layout);
   cairo_destroy (cr);
+}
+
+/* The bars of counts (n_bins from start) in one path, from base (NULL: 0)
+ * up. */
+static void
+histogram_bars (cairo_t             *cr,
+                const CsChartLayout *layout,
+                const double        *counts,
+                const double        *base,
+                double               start,
+                double               bin_width,
+                guint                n_bins)
+{
+  for (guint b = 0; b < n_bins; b++)
+    {
+      double x0 = cs_chart_layout_x_to_px (layout, start + bin_width * b);
+      double x1 = cs_chart_layout_x_to_px (layout, start + bin_width * (b + 1));
+      double from = base != NULL && isfinite (base[b]) ? MAX (base[b], 0) : 0;
+      double y0 = cs_chart_layout_y_to_px (layout, from);
+      double y1 = cs_chart_layout_y_to_px (layout, counts[b]);
+      double gap = x1 - x0 > 4 ? 1.0 : 0.0;
+
+      if (!(counts[b] > from))
+        continue;
+      cairo_rectangle (cr, x0 + gap / 2, y1, MAX (0.5, x1 - x0 - gap), y0 - y1);
+    }
 }
 
 void
@@ -165,8 +214,9 @@ cs_chart_histogram_draw (cairo_t                     *cr,
                          const CsChartStyle          *style)
 {
   g_autofree double *counts = NULL;
-  double start, bin_width, max_count;
-  guint n_bins, n_finite = 0;
+  const double *shown;
+  double start, bin_width, max_count, n_finite = 0;
+  guint n_bins;
   CsChartLayout layout;
   CsChartFrame frame;
   CsChartColor color;
@@ -174,31 +224,35 @@ cs_chart_histogram_draw (cairo_t                     *cr,
   g_return_if_fail (cr != NULL && model != NULL);
   if (style == NULL)
     style = cs_chart_style_light ();
+  if (model->compact)
+    {
+      cs_chart_histogram_compact_draw (cr, width, height, model, style);
+      return;
+    }
 
   cs_chart_histogram_layout (model, style, width, height, &layout);
-  counts = histogram_counts (model, &start, &bin_width, &n_bins, &max_count);
+  counts = cs_chart_histogram_counts (model, &start, &bin_width, &n_bins, &max_count);
   histogram_frame (model, start, bin_width, n_bins, max_count, &frame);
   color = cs_chart_style_category_color (style, 0);
+  shown = model->counts_all != NULL && model->counts_selected != NULL ? model->counts_selected : counts;
 
   cairo_save (cr);
   cs_chart_paint_background (cr, style, width, height);
   cs_chart_frame_draw (cr, style, &frame, &layout);
 
-  for (guint b = 0; b < n_bins; b++)
+  if (shown != counts)
     {
-      double x0 = cs_chart_layout_x_to_px (&layout, start + bin_width * b);
-      double x1 = cs_chart_layout_x_to_px (&layout, start + bin_width * (b + 1));
-      double y0 = cs_chart_layout_y_to_px (&layout, 0);
-      double y1 = cs_chart_layout_y_to_px (&layout, counts[b]);
-      double gap = x1 - x0 > 4 ? 1.0 : 0.0;
-
-      n_finite += (guint) counts[b];
-      if (counts[b] <= 0)
-        continue;
-      cairo_rectangle (cr, x0 + gap / 2, y1, MAX (0.5, x1 - x0 - gap), y0 - y1);
+      /* The rest of the whole table as muted bars over the cohort's */
+      histogram_bars (cr, &layout, counts, shown, start, bin_width, n_bins);
+      cs_chart_set_color (cr, style->muted, 0.35);
+      cairo_fill (cr);
     }
+  histogram_bars (cr, &layout, shown, NULL, start, bin_width, n_bins);
   cs_chart_set_color (cr, color, 0.85);
   cairo_fill (cr);
+  for (guint b = 0; b < n_bins; b++)
+    if (isfinite (shown[b]))
+      n_finite += shown[b];
 
   {
     g_autofree char *text = NULL;
@@ -207,9 +261,9 @@ cs_chart_histogram_draw (cairo_t                     *cr,
     g_ascii_formatd (sw, sizeof sw, "%.3g", bin_width);
     /* TRANSLATORS: histogram annotation: number of values, bins and bin width */
     if (model->is_date)
-      text = g_strdup_printf (_("n = %u    %u bins of %s days"), n_finite, n_bins, sw);
+      text = g_strdup_printf (_("n = %u    %u bins of %s days"), (guint) n_finite, n_bins, sw);
     else
-      text = g_strdup_printf (_("n = %u    %u bins of %s"), n_finite, n_bins, sw);
+      text = g_strdup_printf (_("n = %u    %u bins of %s"), (guint) n_finite, n_bins, sw);
     cs_chart_set_font (cr, style, style->font_size, FALSE);
     cs_chart_set_color (cr, style->muted, 1.0);
     cs_chart_draw_text (cr, text, layout.plot.x + layout.plot.width - 4,
@@ -235,7 +289,7 @@ cs_chart_histogram_hit (const CsChartHistogramModel *model,
 
   if (!cs_chart_rect_contains (&layout->plot, x, y))
     return -1;
-  counts = histogram_counts (model, &start, &bin_width, &n_bins, &max_count);
+  counts = cs_chart_histogram_counts (model, &start, &bin_width, &n_bins, &max_count);
   if (counts == NULL || n_bins == 0)
     return -1;
   v = cs_chart_layout_px_to_x (layout, x);
@@ -344,6 +398,11 @@ cs_chart_bar_layout (const CsChartBarModel *model,
   gboolean rotate;
   double label_h;
 
+  if (model->horizontal)
+    {
+      cs_chart_bar_compact_layout (model, style, width, height, layout);
+      return;
+    }
   bar_layout_full (model, style, width, height, layout, &frame, &rotate, &label_h);
 }
 
@@ -363,6 +422,11 @@ cs_chart_bar_draw (cairo_t               *cr,
   g_return_if_fail (cr != NULL && model != NULL);
   if (style == NULL)
     style = cs_chart_style_light ();
+  if (model->horizontal)
+    {
+      cs_chart_bar_compact_draw (cr, width, height, model, style);
+      return;
+    }
 
   bar_layout_full (model, style, width, height, &layout, &frame, &rotate, &label_h);
   color = cs_chart_style_category_color (style, 0);
@@ -370,6 +434,17 @@ cs_chart_bar_draw (cairo_t               *cr,
   cairo_save (cr);
   cs_chart_paint_background (cr, style, width, height);
   cs_chart_frame_draw (cr, style, &frame, &layout);
+
+  if (model->highlighted != NULL)
+    {
+      /* Marked categories: a band behind the column */
+      for (guint i = 0; i < model->n_categories; i++)
+        if (model->highlighted[i])
+          cairo_rectangle (cr, layout.plot.x + layout.band_width * i, layout.plot.y,
+                           layout.band_width, layout.plot.height);
+      cs_chart_set_color (cr, color, 0.15);
+      cairo_fill (cr);
+    }
 
   for (guint i = 0; i < model->n_categories; i++)
     {
@@ -461,4 +536,24 @@ cs_chart_bar_draw (cairo_t               *cr,
     }
 
   cairo_restore (cr);
+}
+
+int
+cs_chart_bar_hit (const CsChartBarModel *model,
+                  const CsChartLayout   *layout,
+                  double                 x,
+                  double                 y)
+{
+  int index;
+
+  g_return_val_if_fail (model != NULL && layout != NULL, -1);
+
+  if (!model->horizontal)
+    return model->n_categories > 0 ? cs_chart_band_hit (layout, x, y) : -1;
+
+  if (model->n_categories == 0 || layout->band_height <= 0
+      || x < 0 || x >= layout->width || y < layout->plot.y)
+    return -1;
+  index = (int) floor ((y - layout->plot.y) / layout->band_height);
+  return index < (int) model->n_categories ? index : -1;
 }

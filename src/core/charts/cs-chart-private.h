@@ -103,6 +103,38 @@ void     cs_chart_draw_legend      (cairo_t             *cr,
 char    *cs_chart_format_number    (double               value,
                                     int                  digits);
 
+/* The histogram's bins: counts_all copied, or the values counted (NULL and
+ * *n_bins = 0 when there is no finite value); *max_count is the largest
+ * count of counts_all and counts_selected. */
+double  *cs_chart_histogram_counts (const CsChartHistogramModel *model,
+                                    double                      *start,
+                                    double                      *bin_width,
+                                    guint                       *n_bins,
+                                    double                      *max_count);
+
+/* The compact forms (cs-chart-compact.c): CsChartBarModel.horizontal and
+ * CsChartHistogramModel.compact. */
+void     cs_chart_bar_compact_layout       (const CsChartBarModel       *model,
+                                            const CsChartStyle          *style,
+                                            double                       width,
+                                            double                       height,
+                                            CsChartLayout               *layout);
+void     cs_chart_bar_compact_draw         (cairo_t                     *cr,
+                                            double                       width,
+                                            double                       height,
+                                            const CsChartBarModel       *model,
+                                            const CsChartStyle          *style);
+void     cs_chart_histogram_compact_layout (const CsChartHistogramModel *model,
+                                            const CsChartStyle          *style,
+                                            double                       width,
+                                            double                       height,
+                                            CsChartLayout               *layout);
+void     cs_chart_histogram_compact_draw   (cairo_t                     *cr,
+                                            double                       width,
+                                            double                       height,
+                                            const CsChartHistogramModel *model,
+                                            const CsChartStyle          *style);
+
 /* Deterministic uniform number in [0, 1) from an index (jitter). */
 double   cs_chart_hash_unit        (guint                index,
                                     guint                salt);

@@ -810,8 +810,10 @@ cs_chart_draw_text (cairo_t    *cr,
   if (text == NULL || *text == '\0')
     return;
 
-  w = cs_chart_text_width (cr, text);
-  cap = cs_chart_cap_height (cr);
+  /* Measured only when the alignment needs it (left-aligned text on its
+   * baseline, the common case of small charts, needs neither) */
+  w = halign != 0 ? cs_chart_text_width (cr, text) : 0;
+  cap = valign != 1 ? cs_chart_cap_height (cr) : 0;
 
   cairo_save (cr);
   cairo_translate (cr, x, y);
@@ -1300,6 +1302,24 @@ export_write (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+typedef struct
+{
+  CsChartKind kind;
+  gconstpointer model;
+} KindModel;
+
+static void
+draw_kind (cairo_t            *cr,
+           double              width,
+           double              height,
+           gconstpointer       data,
+           const CsChartStyle *style)
+{
+  const KindModel *km = data;
+
+  cs_chart_draw (km->kind, km->model, cr, width, height, style);
+}
+
 gboolean
 cs_chart_export (CsChartKind         kind,
                  gconstpointer       model,
@@ -1308,6 +1328,41 @@ cs_chart_export (CsChartKind         kind,
                  double              width,
                  double              height,
                  GError            **error)
+{
+  KindModel km = { kind, model };
+
+  return cs_chart_export_draw (draw_kind, &km, style, path, width, height, error);
+}
+
+static void
+draw_forest (cairo_t            *cr,
+             double              width,
+             double              height,
+             gconstpointer       model,
+             const CsChartStyle *style)
+{
+  cs_chart_forest_draw (cr, width, height, model, style);
+}
+
+gboolean
+cs_chart_forest_export (const CsChartForestModel *model,
+                        const CsChartStyle       *style,
+                        const char               *path,
+                        double                    width,
+                        double                    height,
+                        GError                  **error)
+{
+  return cs_chart_export_draw (draw_forest, model, style, path, width, height, error);
+}
+
+gboolean
+cs_chart_export_draw (CsChartDrawFunc     draw,
+                      gconstpointer       model,
+                      const CsChartStyle *style,
+                      const char         *path,
+                      double              width,
+                      double              height,
+                      GError            **error)
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) out = NULL;
@@ -1377,7 +1432,7 @@ cs_chart_export (CsChartKind         kind,
     }
 
   cr = cairo_create (surface);
-  cs_chart_draw (kind, model, cr, width, height, style);
+  draw (cr, width, height, model, style != NULL ? style : cs_chart_style_light ());
   status = cairo_status (cr);
   cairo_destroy (cr);
 

@@ -141,10 +141,11 @@ typedef struct
   double       x_min, x_max;       /* data values at plot left / right */
   double       y_min, y_max;       /* data values at plot bottom / top */
   CsChartTicks x_ticks, y_ticks;   /* x_ticks unused on categorical axes */
-  guint        n_bands;            /* box, bar: categories along x; heatmap: columns */
+  guint        n_bands;            /* box, bar: categories along x (a horizontal bar: rows);
+                                    * histogram: bins; heatmap: columns */
   guint        n_rows;             /* heatmap rows */
-  double       band_width;         /* box, bar: px per category; heatmap: cell width */
-  double       band_height;        /* heatmap: cell height */
+  double       band_width;         /* box, bar, histogram: px per category or bin; heatmap: cell width */
+  double       band_height;        /* horizontal bar: px per row; heatmap: cell height */
   CsChartRect  legend;             /* legend box (0 size when none) */
   CsChartRect  table;              /* km: numbers-at-risk table (0 size when none) */
 } CsChartLayout;
@@ -270,6 +271,18 @@ typedef struct
   const char     *x_label;
   const char     *y_label;              /* NULL: "Patients" */
   gboolean        is_date;              /* values are days since 1970-01-01: date ticks */
+
+  /* Counts instead of values (a dashboard that counts a cohort against the
+   * whole table): when counts_all is set, values, n and rule are ignored and
+   * the bins are n_bins bins of bin_width from bin_start. */
+  const double   *counts_all;           /* n_bins */
+  const double   *counts_selected;      /* optional: the cohort, drawn over a muted counts_all */
+  double          bin_start;
+  double          bin_width;
+  /* The compact form of the cohort builder's filter cards and dashboard: no
+   * axes, ticks or axis labels, only the bars on a baseline with the data
+   * range under it (and the title, in style->title_size, when set). */
+  gboolean        compact;
 } CsChartHistogramModel;
 
 /* Bins of equal width starting at *start; at most 200. FALSE when no finite value. */
@@ -291,7 +304,7 @@ void     cs_chart_histogram_draw   (cairo_t                     *cr,
                                     const CsChartHistogramModel *model,
                                     const CsChartStyle          *style);
 /* The bin under x px (anywhere in the plot's height): its index, value
- * range [lo, hi) and count; -1 outside the bins. */
+ * range [lo, hi) and count (of counts_all when given); -1 outside the bins. */
 int      cs_chart_histogram_hit    (const CsChartHistogramModel *model,
                                     const CsChartLayout         *layout,
                                     double                       x,
@@ -299,6 +312,15 @@ int      cs_chart_histogram_hit    (const CsChartHistogramModel *model,
                                     double                      *lo,
                                     double                      *hi,
                                     guint                       *count);
+/* Selection overlay on a drawn histogram (a brush): a translucent band over
+ * the plot from value lo to hi (NAN: open on that side, to the plot's edge;
+ * clamped to the plot) with a handle at each end, in the style's first
+ * palette colour. */
+void     cs_chart_histogram_draw_range (cairo_t                *cr,
+                                        const CsChartLayout    *layout,
+                                        const CsChartStyle     *style,
+                                        double                  lo,
+                                        double                  hi);
 
 /* ------------------------------------------------------------------ bar */
 
@@ -311,6 +333,16 @@ typedef struct
   const char         *title;
   const char         *x_label;
   const char         *y_label;          /* NULL: "Patients" */
+
+  /* The compact form of a dashboard (the cohort builder's summary charts):
+   * one row per category, its label on the left, a horizontal bar and
+   * "selected / all" on the right; no axes, legend or axis labels; the title
+   * in style->title_size when set. The layout's plot is the column of the
+   * bars (x: counts), one row of band_height per category (y_to_px (i) is
+   * the top of row i). */
+  gboolean            horizontal;
+  const guint8       *highlighted;      /* optional: per category, non-zero marks it (a band
+                                         * behind its row or column: a filter on that value) */
 } CsChartBarModel;
 
 void cs_chart_bar_layout (const CsChartBarModel *model,
@@ -323,6 +355,20 @@ void cs_chart_bar_draw   (cairo_t               *cr,
                           double                 height,
                           const CsChartBarModel *model,
                           const CsChartStyle    *style);
+/* The category under (x, y) px: a column of the plot (anywhere in its
+ * height), or for a horizontal chart a row (anywhere across the chart);
+ * -1 for none. */
+int  cs_chart_bar_hit    (const CsChartBarModel *model,
+                          const CsChartLayout   *layout,
+                          double                 x,
+                          double                 y);
+/* Keyboard focus overlay on a drawn bar chart: a dashed outline around
+ * category index (its row, or its column). */
+void cs_chart_bar_draw_focus (cairo_t               *cr,
+                              const CsChartBarModel *model,
+                              const CsChartLayout   *layout,
+                              const CsChartStyle    *style,
+                              guint                  index);
 
 /* ------------------------------------------------------------- km curve */
 
@@ -458,6 +504,80 @@ gboolean cs_chart_heatmap_hit    (const CsChartHeatmapModel *model,
                                   guint                     *row,
                                   guint                     *col);
 
+/* ----------------------------------------------------------- forest plot */
+
+/* Hazard ratios of a Cox model (cs_stats_cox_fit) with their 95% CIs on a
+ * log axis, one row per term, with n and p beside them. Not a CsChartKind
+ * (yet): export it with cs_chart_forest_export(). Layout: x values are
+ * log10 of the hazard ratio (x_ticks too), rows are bands of band_height
+ * from plot.y down, n_rows of them. */
+typedef enum
+{
+  CS_CHART_FOREST_TERM,         /* a hazard ratio with its CI */
+  CS_CHART_FOREST_HEADING,      /* a categorical covariate's name, above its levels */
+  CS_CHART_FOREST_REFERENCE,    /* its reference level: 1 by definition */
+} CsChartForestRowKind;
+
+typedef struct
+{
+  CsChartForestRowKind kind;
+  const char          *label;
+  gboolean             indent;     /* a level under its heading */
+  guint                n;          /* patients (with this level; a numeric term: all) */
+  double               hr;         /* NAN: not estimable (aliased); ignored when infinite */
+  double               lower;      /* 95% CI; NAN when undefined */
+  double               upper;
+  double               p_value;
+  int                  infinite;   /* +1: HR → ∞, −1: HR → 0 (separation); drawn as an arrow */
+} CsChartForestRow;
+
+typedef struct
+{
+  guint                   n_rows;
+  const CsChartForestRow *rows;
+  const char             *title;
+  const char             *subtitle;   /* e.g. "n = 97, 40 events; concordance 0.71" */
+  const char             *x_label;    /* NULL: "Hazard ratio (log scale)" */
+} CsChartForestModel;
+
+/* A covariate of a fitted model as the forest plot lists it: a numeric one
+ * is one row labelled label; a categorical or boolean one (reference not
+ * NULL) a heading, its reference level and one row per term. */
+typedef struct
+{
+  const char         *label;
+  const char         *reference;      /* the reference level's label, NULL for a numeric covariate */
+  guint               reference_n;
+  guint               n_terms;        /* its terms, consecutive in the fit, in order */
+  const char * const *term_labels;    /* n_terms level labels (categorical) */
+  const guint        *term_n;         /* n_terms patient counts, or NULL (the fit's n) */
+} CsChartForestCovariate;
+
+/* Fills rows (room for fit->p + 2 × n_covariates) from fit; strings are
+ * borrowed. Returns the number of rows. */
+guint    cs_chart_forest_rows_from_fit (const CsCoxFit               *fit,
+                                        const CsChartForestCovariate *covariates,
+                                        guint                         n_covariates,
+                                        CsChartForestRow             *rows);
+/* The estimate as the plot prints it: "1.02 (1.00–1.03)", "1 (reference)",
+ * "∞ (separation)", "0 (separation)", "not estimable"; "" for a heading. */
+char    *cs_chart_forest_row_text      (const CsChartForestRow       *row);
+void     cs_chart_forest_layout        (const CsChartForestModel     *model,
+                                        const CsChartStyle           *style,
+                                        double                        width,
+                                        double                        height,
+                                        CsChartLayout                *layout);
+void     cs_chart_forest_draw          (cairo_t                      *cr,
+                                        double                        width,
+                                        double                        height,
+                                        const CsChartForestModel     *model,
+                                        const CsChartStyle           *style);
+/* The row under y px (anywhere across the chart), or -1. */
+int      cs_chart_forest_hit           (const CsChartForestModel     *model,
+                                        const CsChartLayout          *layout,
+                                        double                        x,
+                                        double                        y);
+
 /* --------------------------------------------------------------- export */
 
 /* Room for the model of any kind: a CsChartKind says which member is set. */
@@ -493,5 +613,26 @@ gboolean cs_chart_export (CsChartKind         kind,
                           double              width,
                           double              height,
                           GError            **error);
+
+/* Renders with draw (any chart's draw function: model is its model) as
+ * cs_chart_export() does. */
+typedef void (*CsChartDrawFunc) (cairo_t            *cr,
+                                 double              width,
+                                 double              height,
+                                 gconstpointer       model,
+                                 const CsChartStyle *style);
+gboolean cs_chart_export_draw   (CsChartDrawFunc     draw,
+                                 gconstpointer       model,
+                                 const CsChartStyle *style,
+                                 const char         *path,
+                                 double              width,
+                                 double              height,
+                                 GError            **error);
+gboolean cs_chart_forest_export (const CsChartForestModel *model,
+                                 const CsChartStyle *style,
+                                 const char         *path,
+                                 double              width,
+                                 double              height,
+                                 GError            **error);
 
 G_END_DECLS

@@ -185,19 +185,8 @@ cs_bitset_to_rows (const CsBitset *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   rows = g_array_sized_new (FALSE, FALSE, sizeof (guint), cs_bitset_count (self));
-
-  for (guint i = 0; i < self->n_words; i++)
-    {
-      guint64 word = self->words[i];
-
-      while (word != 0)
-        {
-          guint row = i * 64 + (guint) __builtin_ctzll (word);
-
-          g_array_append_val (rows, row);
-          word &= word - 1;
-        }
-    }
+  CS_BITSET_FOREACH (self, row)
+    g_array_append_val (rows, row);
 
   return rows;
 }

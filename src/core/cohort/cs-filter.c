@@ -328,18 +328,24 @@ lex_number (const char  *text,
   gsize start = *pos;
   gsize i = start;
   gboolean digits = FALSE;
+  gboolean nonzero = FALSE;   /* a digit before the exponent is not 0 */
   g_autofree char *copy = NULL;
   char *end = NULL;
 
   if (text[i] == '-' || text[i] == '+')
     i++;
-  while (g_ascii_isdigit (text[i]))
-    i++, digits = TRUE;
+  for (; g_ascii_isdigit (text[i]); i++)
+    {
+      digits = TRUE;
+      nonzero |= text[i] != '0';
+    }
   if (text[i] == '.')
     {
-      i++;
-      while (g_ascii_isdigit (text[i]))
-        i++, digits = TRUE;
+      for (i++; g_ascii_isdigit (text[i]); i++)
+        {
+          digits = TRUE;
+          nonzero |= text[i] != '0';
+        }
     }
   if (digits && (text[i] == 'e' || text[i] == 'E'))
     {
@@ -373,6 +379,14 @@ lex_number (const char  *text,
     {
       g_set_error (error, CS_FILTER_ERROR, CS_FILTER_ERROR_SYNTAX,
                    _("column %u: the number “%s” is out of range"), column_at (text, start), copy);
+      return FALSE;
+    }
+  if (*number == 0 && nonzero)
+    {
+      /* below the smallest double: it would silently compare as 0 */
+      g_set_error (error, CS_FILTER_ERROR, CS_FILTER_ERROR_SYNTAX,
+                   _("column %u: the number “%s” is out of range: it is not zero but too small for a "
+                     "double (about 4.9e-324) and would be read as 0"), column_at (text, start), copy);
       return FALSE;
     }
 
@@ -739,8 +753,10 @@ parse_not (Parser  *p,
 {
   const Token *tok = peek (p);
   g_autoptr(Node) node = NULL;
+  /* a level is a "(" or a "not" (docs/FILTERS.md), not the predicate inside */
+  gboolean nests = token_is_keyword (tok, "not") || tok->kind == TOK_LPAREN;
 
-  if (++p->depth > MAX_DEPTH)
+  if (nests && ++p->depth > MAX_DEPTH)
     {
       syntax_error (p, tok, error, _("the expression nests too deeply (more than %u levels)"), MAX_DEPTH);
       return NULL;
@@ -777,7 +793,8 @@ parse_not (Parser  *p,
   else if (!(node = parse_predicate (p, error)))
     return NULL;
 
-  p->depth--;
+  if (nests)
+    p->depth--;
   return g_steal_pointer (&node);
 }
 

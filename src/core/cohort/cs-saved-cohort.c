@@ -8,11 +8,11 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "cs-fhir-id.h"
+#include "cs-json-doc.h"
 #include "cs-saved-cohort.h"
 
 G_DEFINE_QUARK (cs-cohort-error-quark, cs_cohort_error)
-
-#define FORMAT_PREFIX "cohortscope-cohort/"
 
 static char *
 now_iso8601 (void)
@@ -53,6 +53,11 @@ cs_saved_cohort_copy (const CsSavedCohort *self)
     copy->patient_ids = g_ptr_array_copy (self->patient_ids, (GCopyFunc) g_strdup, NULL);
   if (copy->patient_ids != NULL)
     g_ptr_array_set_free_func (copy->patient_ids, g_free);
+  if (self->models != NULL)
+    {
+      copy->models = g_ptr_array_copy (self->models, (GCopyFunc) g_strdup, NULL);
+      g_ptr_array_set_free_func (copy->models, g_free);
+    }
 
   return copy;
 }
@@ -70,6 +75,7 @@ cs_saved_cohort_free (CsSavedCohort *self)
   g_free (self->source);
   g_free (self->id);
   g_clear_pointer (&self->patient_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->models, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -101,6 +107,61 @@ cs_saved_cohort_equal (const CsSavedCohort *a,
           return FALSE;
     }
 
+  if ((a->models != NULL ? a->models->len : 0) != (b->models != NULL ? b->models->len : 0))
+    return FALSE;
+  for (guint i = 0; a->models != NULL && i < a->models->len; i++)
+    if (!g_str_equal (g_ptr_array_index (a->models, i), g_ptr_array_index (b->models, i)))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The "key" of a model's JSON, or NULL */
+static char *
+model_key (const char *model_json)
+{
+  g_autoptr(JsonNode) node = json_from_string (model_json, NULL);
+  JsonNode *key;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  key = json_object_get_member (json_node_get_object (node), "key");
+  if (key == NULL || !JSON_NODE_HOLDS_VALUE (key) || json_node_get_value_type (key) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (key));
+}
+
+gboolean
+cs_saved_cohort_set_model (CsSavedCohort *self,
+                           const char    *model_json)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *key = NULL;
+  char *compact;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (model_json != NULL, FALSE);
+
+  node = json_from_string (model_json, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  compact = json_to_string (node, FALSE);
+  key = model_key (compact);
+
+  if (self->models == NULL)
+    self->models = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; key != NULL && i < self->models->len; i++)
+    {
+      g_autofree char *other = model_key (g_ptr_array_index (self->models, i));
+
+      if (g_strcmp0 (other, key) == 0)
+        {
+          g_free (g_ptr_array_index (self->models, i));
+          self->models->pdata[i] = compact;
+          return TRUE;
+        }
+    }
+  g_ptr_array_add (self->models, compact);
   return TRUE;
 }
 
@@ -155,6 +216,20 @@ cs_saved_cohort_to_json (const CsSavedCohort *self)
       json_builder_begin_array (builder);
       for (guint i = 0; i < self->patient_ids->len; i++)
         json_builder_add_string_value (builder, g_ptr_array_index (self->patient_ids, i));
+      json_builder_end_array (builder);
+    }
+  if (self->models != NULL && self->models->len > 0)
+    {
+      json_builder_set_member_name (builder, "models");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < self->models->len; i++)
+        {
+          JsonNode *model = json_from_string (g_ptr_array_index (self->models, i), NULL);
+
+          /* set_model and the reader only keep objects */
+          g_assert (model != NULL);
+          json_builder_add_value (builder, model);
+        }
       json_builder_end_array (builder);
     }
   json_builder_end_object (builder);
@@ -287,121 +362,13 @@ cs_saved_cohort_to_group (const CsSavedCohort *self,
 /* ------------------------------------------------------------------------ */
 /* Reading */
 
-G_GNUC_PRINTF (4, 5)
-static void
-set_invalid (GError     **error,
-             const char  *where,
-             const char  *path,
-             const char  *format,
-             ...)
+/* How the readers of this file report errors */
+static CsJsonDoc
+cohort_doc (const char *where)
 {
-  g_autofree char *msg = NULL;
-  va_list args;
+  CsJsonDoc doc = { where, _("cohort"), CS_COHORT_ERROR, CS_COHORT_ERROR_INVALID };
 
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, CS_COHORT_ERROR, CS_COHORT_ERROR_INVALID, "%s: %s: %s",
-               where != NULL ? where : _("cohort"), path, msg);
-}
-
-static const char *
-node_type_name (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_NULL (node))
-    return "null";
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return _("an object");
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return _("an array");
-  switch (json_node_get_value_type (node) == G_TYPE_STRING ? 0 :
-          json_node_get_value_type (node) == G_TYPE_BOOLEAN ? 1 : 2)
-    {
-    case 0:
-      return _("a string");
-    case 1:
-      return _("a boolean");
-    default:
-      return _("a number");
-    }
-}
-
-/* Reads an optional (or required) string member into *out. */
-static gboolean
-get_string (JsonObject  *object,
-            const char  *member,
-            const char  *parent_path,
-            gboolean     required,
-            const char  *where,
-            char       **out,
-            GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-  g_autofree char *path = g_strdup_printf ("%s.%s", parent_path, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        {
-          set_invalid (error, where, path, "%s", _("missing (a string is required)"));
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      set_invalid (error, where, path, _("expected a string but found %s"), node_type_name (node));
-      return FALSE;
-    }
-
-  g_free (*out);
-  *out = g_strdup (json_node_get_string (node));
-  return TRUE;
-}
-
-static JsonNode *
-parse_json (const char  *data,
-            gssize       length,
-            const char  *where,
-            GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
-
-  if (length < 0)
-    length = (gssize) strlen (data);
-
-  if (!g_utf8_validate (data, length, NULL))
-    {
-      g_set_error (error, CS_COHORT_ERROR, CS_COHORT_ERROR_INVALID,
-                   _("%s: the file is not UTF-8 text"), where != NULL ? where : _("cohort"));
-      return NULL;
-    }
-
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      /* json-glib reports "<data>:LINE:COLUMN: Parse error: …" */
-      const char *msg = local_error->message;
-
-      if (g_str_has_prefix (msg, "<data>:"))
-        msg += strlen ("<data>:");
-      g_set_error (error, CS_COHORT_ERROR, CS_COHORT_ERROR_INVALID,
-                   _("%s:%s (not valid JSON)"), where != NULL ? where : _("cohort"), msg);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      set_invalid (error, where, "$", _("expected a JSON object but found %s"),
-                   root != NULL ? node_type_name (root) : _("nothing"));
-      return NULL;
-    }
-
-  return json_node_copy (root);
+  return doc;
 }
 
 static JsonObject *
@@ -424,23 +391,6 @@ string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-gboolean
-cs_saved_cohort_is_valid_id (const char *id)
-{
-  gsize len;
-
-  g_return_val_if_fail (id != NULL, FALSE);
-
-  len = strlen (id);
-
-  if (len == 0 || len > 64)
-    return FALSE;
-  for (const char *c = id; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '.')
-      return FALSE;
-  return TRUE;
-}
-
 CsSavedCohort *
 cs_saved_cohort_from_json (const char  *data,
                            gssize       length,
@@ -449,51 +399,37 @@ cs_saved_cohort_from_json (const char  *data,
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(CsSavedCohort) self = NULL;
-  g_autofree char *format = NULL;
+  CsJsonDoc doc = cohort_doc (where);
   JsonObject *object;
   JsonNode *patients;
 
   g_return_val_if_fail (data != NULL, NULL);
 
-  if (!(root = parse_json (data, length, where, error)))
+  if (!(root = cs_json_doc_parse (&doc, data, length, error)))
     return NULL;
   object = json_node_get_object (root);
 
-  if (!get_string (object, "format", "$", TRUE, where, &format, error))
+  if (!cs_json_doc_check_format (&doc, object, CS_SAVED_COHORT_FORMAT, CS_COHORT_ERROR_UNSUPPORTED, error))
     return NULL;
-  if (!g_str_equal (format, CS_SAVED_COHORT_FORMAT))
-    {
-      const char *version = g_str_has_prefix (format, FORMAT_PREFIX) ? format + strlen (FORMAT_PREFIX) : NULL;
-      guint64 number = 0;
-
-      if (version != NULL && g_ascii_string_to_unsigned (version, 10, 2, G_MAXUINT, &number, NULL))
-        g_set_error (error, CS_COHORT_ERROR, CS_COHORT_ERROR_UNSUPPORTED,
-                     _("%s: $.format: “%s” was written by a newer Cohortscope; this version reads %s"),
-                     where != NULL ? where : _("cohort"), format, CS_SAVED_COHORT_FORMAT);
-      else
-        set_invalid (error, where, "$.format", _("expected “%s” but found “%s”"),
-                     CS_SAVED_COHORT_FORMAT, format);
-      return NULL;
-    }
 
   self = g_new0 (CsSavedCohort, 1);
-  if (!get_string (object, "name", "$", TRUE, where, &self->name, error) ||
-      !get_string (object, "description", "$", FALSE, where, &self->description, error) ||
-      !get_string (object, "filter", "$", FALSE, where, &self->filter, error) ||
-      !get_string (object, "created", "$", TRUE, where, &self->created, error) ||
-      !get_string (object, "source", "$", FALSE, where, &self->source, error) ||
-      !get_string (object, "id", "$", FALSE, where, &self->id, error))
+  if (!cs_json_doc_get_string (&doc, object, "name", "$", TRUE, &self->name, error) ||
+      !cs_json_doc_get_string (&doc, object, "description", "$", FALSE, &self->description, error) ||
+      !cs_json_doc_get_string (&doc, object, "filter", "$", FALSE, &self->filter, error) ||
+      !cs_json_doc_get_string (&doc, object, "created", "$", TRUE, &self->created, error) ||
+      !cs_json_doc_get_string (&doc, object, "source", "$", FALSE, &self->source, error) ||
+      !cs_json_doc_get_string (&doc, object, "id", "$", FALSE, &self->id, error))
     return NULL;
 
-  if (self->id != NULL && !cs_saved_cohort_is_valid_id (self->id))
+  if (self->id != NULL && !cs_fhir_id_check (self->id, -1, NULL))
     {
-      set_invalid (error, where, "$.id", _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), self->id);
+      cs_json_doc_error (&doc, error, "$.id", _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), self->id);
       return NULL;
     }
 
   if (self->name[0] == '\0')
     {
-      set_invalid (error, where, "$.name", "%s", _("the name is empty"));
+      cs_json_doc_error (&doc, error, "$.name", "%s", _("the name is empty"));
       return NULL;
     }
 
@@ -502,7 +438,7 @@ cs_saved_cohort_from_json (const char  *data,
 
     if (created == NULL)
       {
-        set_invalid (error, where, "$.created",
+        cs_json_doc_error (&doc, error, "$.created",
                      _("“%s” is not an ISO 8601 date and time (such as 2026-01-31T12:00:00Z)"),
                      self->created);
         return NULL;
@@ -516,7 +452,7 @@ cs_saved_cohort_from_json (const char  *data,
 
       if (filter == NULL)
         {
-          set_invalid (error, where, "$.filter", "%s", filter_error->message);
+          cs_json_doc_error (&doc, error, "$.filter", "%s", filter_error->message);
           return NULL;
         }
     }
@@ -528,8 +464,8 @@ cs_saved_cohort_from_json (const char  *data,
 
       if (!JSON_NODE_HOLDS_ARRAY (patients))
         {
-          set_invalid (error, where, "$.patients", _("expected an array of Patient ids but found %s"),
-                       node_type_name (patients));
+          cs_json_doc_error (&doc, error, "$.patients", _("expected an array of Patient ids but found %s"),
+                       cs_json_doc_type_name (patients));
           return NULL;
         }
 
@@ -542,13 +478,13 @@ cs_saved_cohort_from_json (const char  *data,
 
           if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
             {
-              set_invalid (error, where, path, _("expected a Patient id (a string) but found %s"),
-                           node_type_name (item));
+              cs_json_doc_error (&doc, error, path, _("expected a Patient id (a string) but found %s"),
+                           cs_json_doc_type_name (item));
               return NULL;
             }
-          if (!cs_saved_cohort_is_valid_id (json_node_get_string (item)))
+          if (!cs_fhir_id_check (json_node_get_string (item), -1, NULL))
             {
-              set_invalid (error, where, path,
+              cs_json_doc_error (&doc, error, path,
                            _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"),
                            json_node_get_string (item));
               return NULL;
@@ -556,6 +492,41 @@ cs_saved_cohort_from_json (const char  *data,
           g_ptr_array_add (self->patient_ids, g_strdup (json_node_get_string (item)));
         }
     }
+
+  /* Models (optional): kept as they are; each has its own format, which
+   * whoever uses it checks (cs-cox-model.h), so a newer model survives a
+   * round trip through this version. */
+  {
+    JsonArray *models;
+
+    if (!cs_json_doc_get_array (&doc, object, "models", "$", FALSE, &models, error))
+      return NULL;
+    for (guint i = 0; models != NULL && i < json_array_get_length (models); i++)
+      {
+        JsonNode *item = json_array_get_element (models, i);
+        g_autofree char *path = g_strdup_printf ("$.models[%u]", i);
+        g_autofree char *format = NULL;
+
+        if (!JSON_NODE_HOLDS_OBJECT (item))
+          {
+            cs_json_doc_error (&doc, error, path, _("expected a model (an object) but found %s"),
+                               cs_json_doc_type_name (item));
+            return NULL;
+          }
+        if (!cs_json_doc_get_string (&doc, json_node_get_object (item), "format", path, TRUE, &format, error))
+          return NULL;
+        if (!g_str_has_prefix (format, "cohortscope-model/"))
+          {
+            g_autofree char *format_path = g_strconcat (path, ".format", NULL);
+
+            cs_json_doc_error (&doc, error, format_path, _("expected a Cohortscope model but found “%s”"), format);
+            return NULL;
+          }
+        if (self->models == NULL)
+          self->models = g_ptr_array_new_with_free_func (g_free);
+        g_ptr_array_add (self->models, json_to_string (item, FALSE));
+      }
+  }
 
   if ((self->filter == NULL || self->filter[0] == '\0') && self->patient_ids == NULL)
     {
@@ -601,26 +572,27 @@ cs_saved_cohort_from_group (const char  *data,
   g_autoptr(CsSavedCohort) self = NULL;
   g_autofree char *resource_type = NULL;
   g_autofree char *id = NULL;
+  CsJsonDoc doc = cohort_doc (where);
   JsonObject *object;
   JsonNode *node;
 
   g_return_val_if_fail (data != NULL, NULL);
 
-  if (!(root = parse_json (data, length, where, error)))
+  if (!(root = cs_json_doc_parse (&doc, data, length, error)))
     return NULL;
   object = json_node_get_object (root);
 
-  if (!get_string (object, "resourceType", "$", TRUE, where, &resource_type, error))
+  if (!cs_json_doc_get_string (&doc, object, "resourceType", "$", TRUE, &resource_type, error))
     return NULL;
   if (!g_str_equal (resource_type, "Group"))
     {
-      set_invalid (error, where, "$.resourceType", _("expected “Group” but found “%s”"), resource_type);
+      cs_json_doc_error (&doc, error, "$.resourceType", _("expected “Group” but found “%s”"), resource_type);
       return NULL;
     }
 
   self = g_new0 (CsSavedCohort, 1);
-  if (!get_string (object, "name", "$", FALSE, where, &self->name, error) ||
-      !get_string (object, "id", "$", FALSE, where, &id, error))
+  if (!cs_json_doc_get_string (&doc, object, "name", "$", FALSE, &self->name, error) ||
+      !cs_json_doc_get_string (&doc, object, "id", "$", FALSE, &id, error))
     return NULL;
   if (self->name == NULL || self->name[0] == '\0')
     {
@@ -630,7 +602,7 @@ cs_saved_cohort_from_group (const char  *data,
   self->created = now_iso8601 ();
   self->source = g_strdup_printf (_("FHIR Group from %s"), where != NULL ? where : _("a file"));
   /* Uploading it again updates the same Group */
-  if (id != NULL && cs_saved_cohort_is_valid_id (id))
+  if (id != NULL && cs_fhir_id_check (id, -1, NULL))
     self->id = g_strdup (id);
 
   /* The filter: our extension first, else our characteristic */
@@ -647,13 +619,13 @@ cs_saved_cohort_from_group (const char  *data,
 
           if (!JSON_NODE_HOLDS_OBJECT (item))
             {
-              set_invalid (error, where, path, _("expected an object but found %s"), node_type_name (item));
+              cs_json_doc_error (&doc, error, path, _("expected an object but found %s"), cs_json_doc_type_name (item));
               return NULL;
             }
-          if (!get_string (json_node_get_object (item), "url", path, TRUE, where, &url, error))
+          if (!cs_json_doc_get_string (&doc, json_node_get_object (item), "url", path, TRUE, &url, error))
             return NULL;
           if (g_str_equal (url, CS_GROUP_FILTER_EXTENSION) &&
-              !get_string (json_node_get_object (item), "valueString", path, TRUE, where, &self->filter, error))
+              !cs_json_doc_get_string (&doc, json_node_get_object (item), "valueString", path, TRUE, &self->filter, error))
             return NULL;
         }
     }
@@ -685,7 +657,7 @@ cs_saved_cohort_from_group (const char  *data,
 
       if (filter == NULL)
         {
-          set_invalid (error, where, _("the Cohortscope filter"), "%s", filter_error->message);
+          cs_json_doc_error (&doc, error, _("the Cohortscope filter"), "%s", filter_error->message);
           return NULL;
         }
     }
@@ -697,7 +669,7 @@ cs_saved_cohort_from_group (const char  *data,
 
       if (!JSON_NODE_HOLDS_ARRAY (node))
         {
-          set_invalid (error, where, "$.member", _("expected an array but found %s"), node_type_name (node));
+          cs_json_doc_error (&doc, error, "$.member", _("expected an array but found %s"), cs_json_doc_type_name (node));
           return NULL;
         }
 
@@ -715,7 +687,7 @@ cs_saved_cohort_from_group (const char  *data,
 
           if (!JSON_NODE_HOLDS_OBJECT (item))
             {
-              set_invalid (error, where, path, _("expected an object but found %s"), node_type_name (item));
+              cs_json_doc_error (&doc, error, path, _("expected an object but found %s"), cs_json_doc_type_name (item));
               return NULL;
             }
           member = json_node_get_object (item);
@@ -727,17 +699,17 @@ cs_saved_cohort_from_group (const char  *data,
           entity = json_object_get_member (member, "entity");
           if (entity == NULL || !JSON_NODE_HOLDS_OBJECT (entity))
             {
-              set_invalid (error, where, entity_path, "%s",
+              cs_json_doc_error (&doc, error, entity_path, "%s",
                            entity == NULL ? _("missing (a member needs an entity reference)")
                                           : _("expected a Reference object"));
               return NULL;
             }
-          if (!get_string (json_node_get_object (entity), "reference", entity_path, TRUE, where, &reference, error))
+          if (!cs_json_doc_get_string (&doc, json_node_get_object (entity), "reference", entity_path, TRUE, &reference, error))
             return NULL;
-          if (!(patient_id = patient_id_from_reference (reference)) || !cs_saved_cohort_is_valid_id (patient_id))
+          if (!(patient_id = patient_id_from_reference (reference)) || !cs_fhir_id_check (patient_id, -1, NULL))
             {
               g_free (patient_id);
-              set_invalid (error, where, entity_path,
+              cs_json_doc_error (&doc, error, entity_path,
                            _("“%s” does not refer to a Patient (expected Patient/<id>)"), reference);
               return NULL;
             }
@@ -789,7 +761,7 @@ cs_saved_cohort_from_id_list (const char  *data,
         continue;
       if (g_str_has_prefix (line, "Patient/"))
         line += strlen ("Patient/");
-      if (!cs_saved_cohort_is_valid_id (line))
+      if (!cs_fhir_id_check (line, -1, NULL))
         {
           g_set_error (error, CS_COHORT_ERROR, CS_COHORT_ERROR_INVALID,
                        _("%s:%u: “%s” is not a Patient id (1–64 letters, digits, “-” or “.”, one a line)"),

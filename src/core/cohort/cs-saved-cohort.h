@@ -7,7 +7,13 @@
  *
  *   { "format": "cohortscope-cohort/1", "name": …, "description": …,
  *     "filter": …, "created": "2026-01-31T12:00:00Z", "source": …,
- *     "id": …, "patients": ["id", …] }
+ *     "id": …, "patients": ["id", …], "models": [{…}, …] }
+ *
+ * "models" (optional) holds models fitted on the cohort, each a JSON object
+ * with its own versioned "format" (a Cox model: "cohortscope-model/1",
+ * src/core/analysis/cs-cox-model.h). This file keeps them as they are: a
+ * reader older than "models" ignores them, and a model newer than this
+ * version survives being loaded and saved again.
  *
  * The id (optional) is the id of the cohort's FHIR Group on a server, kept
  * so that uploading the cohort again updates that Group. Without one the
@@ -45,6 +51,7 @@ typedef struct
   char      *source;        /* description of the data it was made from, or NULL */
   GPtrArray *patient_ids;   /* char*: explicit members, or NULL */
   char      *id;            /* FHIR id of its Group (e.g. imported from Group.id), or NULL */
+  GPtrArray *models;        /* char*: models fitted on the cohort, each as compact JSON, or NULL */
 } CsSavedCohort;
 
 GQuark         cs_cohort_error_quark        (void);
@@ -72,15 +79,17 @@ gboolean       cs_saved_cohort_save         (const CsSavedCohort  *self,
 CsSavedCohort *cs_saved_cohort_load         (const char           *path,
                                              GError              **error);
 
+/* Adds a model (a JSON object, e.g. cs_cox_model_to_json()) to the cohort,
+ * replacing the model with the same "key" if there is one. FALSE when
+ * model_json is not a JSON object. */
+gboolean       cs_saved_cohort_set_model    (CsSavedCohort        *self,
+                                             const char           *model_json);
+
 /* "cs-cohort-" + 40 hex digits of SHA-256 over the name: the same name
  * always gives the same Group id, a valid FHIR id. */
 char          *cs_saved_cohort_make_group_id (const char          *name);
 /* The id of the cohort's Group: self->id when set, else made from the name. */
 char          *cs_saved_cohort_dup_group_id (const CsSavedCohort  *self);
-/* Whether id is a valid FHIR id (1–64 letters, digits, "-" or "."), as a
- * Group's or a member Patient's id must be. */
-gboolean       cs_saved_cohort_is_valid_id  (const char           *id);
-
 /* FHIR R4 Group: id (cs_saved_cohort_dup_group_id), type person, actual true, member[] = Patient/<id> for each
  * id, quantity, name; the filter (when any) as a characteristic and as the
  * CS_GROUP_FILTER_EXTENSION extension. */

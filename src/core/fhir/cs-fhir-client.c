@@ -21,6 +21,9 @@
 #define MAX_ERROR_BODY (1024 * 1024)
 #define MAX_WHOLE_BODY (64 * 1024 * 1024)
 #define MAX_CAPTURE (4 * 1024 * 1024)
+/* A search stops when this many pages in a row bring no resource that was
+ * not loaded already (next links that never repeat, pages that do) */
+#define STALL_PAGES 3
 
 G_DEFINE_QUARK (cs-fhir-error-quark, cs_fhir_error)
 
@@ -39,6 +42,7 @@ struct _CsFhirClient
   guint           max_tries;
   guint           base_delay_ms;
   guint           max_delay_ms;
+  guint           max_pages;     /* per search, 0: no limit */
 };
 
 G_DEFINE_FINAL_TYPE (CsFhirClient, cs_fhir_client, G_TYPE_OBJECT)
@@ -49,6 +53,7 @@ enum {
   PROP_TIMEOUT,
   PROP_PAGE_SIZE,
   PROP_MAX_IN_FLIGHT,
+  PROP_MAX_PAGES,
   N_PROPS
 };
 
@@ -341,6 +346,13 @@ struct _CsFhirOp
 
   /* HTTP status of the last error answer of a search (0: none) */
   guint           last_error_status;
+
+  /* Cohort loads fill a report (NULL for a plain search, where a search
+   * cut short is an error). With types_guessed (none declared), a type
+   * whose first page the server refuses is skipped, not an error. */
+  CsFhirLoadReport *report;         /* borrowed */
+  gboolean        types_guessed;
+  GHashTable     *types_with_data;  /* types that brought resources (network thread) */
 };
 
 typedef enum { PARSE_BEGIN, PARSE_DATA, PARSE_END, PARSE_ABORT, PARSE_STOP } ParseKind;
@@ -525,6 +537,7 @@ cs_fhir_op_new (CsFhirClient *client,
   op->start_time = g_get_monotonic_time ();
   op->trace = g_strcmp0 (g_getenv ("CS_FHIR_TRACE"), "1") == 0;
   op->parse_inline = !want_parser_thread (client);
+  op->types_with_data = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&op->queue);
 
   if (cancellable != NULL)
@@ -584,6 +597,7 @@ cs_fhir_op_free (CsFhirOp *op)
   g_clear_pointer (&op->seen_resources, g_hash_table_unref);
   g_clear_pointer (&op->seen_keys, g_string_chunk_free);
   g_clear_pointer (&op->pending_ids, g_ptr_array_unref);
+  g_clear_pointer (&op->types_with_data, g_hash_table_unref);
   g_clear_object (&op->client);
   g_free (op);
 }
@@ -1116,6 +1130,11 @@ typedef struct _Chain
 {
   CsFhirOp     *op;
   ChainKind     kind;
+  char         *type;           /* what it searches: Patient or a data type */
+  char         *first_url;      /* names the search in messages */
+  guint         pages;          /* pages completed */
+  guint         stalled;        /* pages in a row that brought nothing new */
+  guint64       loaded;         /* resources it brought (new ones) */
   char         *url;
   GHashTable   *seen_urls;
   Req          *req;
@@ -1172,6 +1191,8 @@ chain_free (gpointer data)
   top_scan_clear (&chain->scan);
   g_free (chain->content_type);
   g_free (chain->url);
+  g_free (chain->type);
+  g_free (chain->first_url);
   g_free (chain->buf);
   g_free (chain);
 }
@@ -1230,6 +1251,8 @@ chain_resource_cb (const CsResourceRecord  *record,
     g_ptr_array_add (op->pending_ids, g_strdup (record->id));
 
   chain->page_resources++;
+  if (op->report != NULL)
+    cs_fhir_load_report_add_count (op->report, record->resource_type);
 
   if (op->cache != NULL && !cs_fhir_cache_writer_add (op->cache, record, error))
     {
@@ -1334,6 +1357,9 @@ chain_maybe_prefetch (Chain *chain)
 
   if (chain->prefetch_checked || chain->prefetch != NULL || chain->scan.link == NULL)
     return;
+  /* this page is the last one the limit allows */
+  if (chain->op->client->max_pages > 0 && chain->pages + 1 >= chain->op->client->max_pages)
+    return;
   chain->prefetch_checked = TRUE;
   next = find_next_link (chain->scan.link, NULL);
   /* a repeated link is left to the loop check at the end of the page */
@@ -1393,6 +1419,48 @@ without_source (const char *message,
   return message;
 }
 
+/* Why a search should not follow its next link, or NULL: its pages keep
+ * bringing nothing new (a server whose next links never repeat while its
+ * pages do), or it reached the page limit */
+static char *
+chain_stop_reason (Chain *chain)
+{
+  guint max_pages = chain->op->client->max_pages;
+  g_autofree char *shown = NULL;
+
+  if (chain->stalled < STALL_PAGES && (max_pages == 0 || chain->pages < max_pages))
+    return NULL;
+  shown = cs_fhir_redact_url (chain->first_url);
+  if (chain->stalled >= STALL_PAGES)
+    return g_strdup_printf (_("The search %s stopped after %u pages: the last %u brought nothing that was not "
+                              "loaded already (the server’s next links keep changing while its pages repeat); "
+                              "this search loaded %" G_GUINT64_FORMAT " resources and the server may have more"),
+                            shown, chain->pages, chain->stalled, chain->loaded);
+  return g_strdup_printf (_("The search %s stopped after %u pages, the limit per search; this search loaded %"
+                            G_GUINT64_FORMAT " resources and the server has more"),
+                          shown, chain->pages, chain->loaded);
+}
+
+/* A search cut short: an error for a plain search; for a cohort load, a
+ * line of its report (the load is then incomplete) and the other searches
+ * go on */
+static void
+chain_cut_short (Chain *chain,
+                 char  *why)  /* transfer full */
+{
+  CsFhirOp *op = chain->op;
+
+  g_debug ("%s", why);
+  if (op->report == NULL)
+    {
+      chain_done (chain, g_error_new_literal (CS_FHIR_ERROR, CS_FHIR_ERROR_INCOMPLETE, why));
+      g_free (why);
+      return;
+    }
+  cs_fhir_load_report_add_incomplete (op->report, why);
+  chain_done (chain, NULL);
+}
+
 static void
 chain_page_complete (Chain *chain)
 {
@@ -1401,6 +1469,8 @@ chain_page_complete (Chain *chain)
   g_autofree char *resource_type = json_string_value (chain->scan.resource_type);
   g_autofree char *next = NULL;
   g_autofree char *shown = cs_fhir_redact_url (chain->url);
+  char *stop;
+  guint64 page_new;
 
   if (op->trace && chain->req != NULL)
     {
@@ -1412,7 +1482,9 @@ chain_page_complete (Chain *chain)
                   (chain->t_first_byte - t0) / 1e3, (chain->t_last_byte - t0) / 1e3,
                   (g_get_monotonic_time () - t0) / 1e3, chain->page_bytes, chain->page_resources);
     }
-  op->stats.resources += chain->page_resources;
+  /* resources of this page not loaded before (de-duplicated by Type/id) */
+  page_new = chain->page_resources;
+  op->stats.resources += page_new;
   chain->page_resources = 0;
   if (chain->parse_error != NULL)
     {
@@ -1440,6 +1512,16 @@ chain_page_complete (Chain *chain)
     }
 
   op->stats.pages++;
+  chain->pages++;
+  chain->loaded += page_new;
+  if (page_new == 0)
+    chain->stalled++;
+  else
+    {
+      chain->stalled = 0;
+      if (!g_hash_table_contains (op->types_with_data, chain->type))
+        g_hash_table_add (op->types_with_data, g_strdup (chain->type));
+    }
   if (chain->first_page && chain->scan.total != NULL)
     {
       gint64 total = g_ascii_strtoll (chain->scan.total, NULL, 10);
@@ -1457,10 +1539,17 @@ chain_page_complete (Chain *chain)
       return;
     }
 
+  stop = next != NULL ? chain_stop_reason (chain) : NULL;
   if (chain->kind == CHAIN_PATIENTS && op->pending_ids != NULL)
-    cohort_flush_ids (op, next == NULL);
+    cohort_flush_ids (op, next == NULL || stop != NULL);
 
   op_report_progress (op, TRUE);
+
+  if (stop != NULL)
+    {
+      chain_cut_short (chain, stop);
+      return;
+    }
 
   if (chain->prefetch != NULL)
     {
@@ -1667,6 +1756,34 @@ chain_read_cb (GObject      *object,
                              op->cancellable, chain_read_cb, chain);
 }
 
+/* A type tried without being declared (the CapabilityStatement declares
+ * none) whose search the server turns down before it brought anything:
+ * it does not have that type, or not for us. Skipped, and said so in the
+ * report; Patient searches and declared types are never skipped. */
+static gboolean
+chain_refusal_skips_type (Chain *chain,
+                          guint  status)
+{
+  CsFhirOp *op = chain->op;
+
+  return op->report != NULL && op->types_guessed && chain->kind == CHAIN_DATA &&
+         !g_str_equal (chain->type, "Patient") && chain->pages == 0 &&
+         !g_hash_table_contains (op->types_with_data, chain->type) &&
+         ((status >= 400 && status < 500 && status != 429) || status == SOUP_STATUS_NOT_IMPLEMENTED);
+}
+
+/* "HTTP 404 Not Found: <OperationOutcome text>" */
+static char *
+refusal_text (guint   status,
+              GBytes *body)
+{
+  g_autofree char *outcome = cs_fhir_operation_outcome_text (body);
+  const char *phrase = soup_status_get_phrase (status);
+
+  return g_strdup_printf ("HTTP %u%s%s%s%s", status, phrase != NULL ? " " : "", phrase != NULL ? phrase : "",
+                          outcome != NULL ? ": " : "", outcome != NULL ? outcome : "");
+}
+
 typedef struct
 {
   Chain        *chain;
@@ -1699,6 +1816,19 @@ error_body_cb (GObject      *object,
       GError *error = cs_fhir_http_error_new (eb->method, chain->url, eb->status, body);
 
       chain->op->last_error_status = eb->status;
+      if (chain_refusal_skips_type (chain, eb->status))
+        {
+          g_autofree char *why = refusal_text (eb->status, body);
+
+          g_debug ("%s: skipping %s", error->message, chain->type);
+          cs_fhir_load_report_refuse (chain->op->report, chain->type, why);
+          g_error_free (error);
+          g_object_unref (eb->stream);
+          g_free (eb->method);
+          g_free (eb);
+          chain_done (chain, NULL);
+          return;
+        }
 
       if (eb->status == 429 || eb->status == SOUP_STATUS_SERVICE_UNAVAILABLE)
         g_prefix_error (&error, _("Server still busy after %u attempts: "), chain->op->client->max_tries);
@@ -1773,12 +1903,15 @@ chain_next_page (Chain *chain)
 static void
 op_add_chain (CsFhirOp   *op,
               ChainKind   kind,
+              const char *type,
               char       *url)  /* transfer full */
 {
   Chain *chain = g_new0 (Chain, 1);
 
   chain->op = op;
   chain->kind = kind;
+  chain->type = g_strdup (type);
+  chain->first_url = g_strdup (url);
   chain->url = url;
   chain->first_page = TRUE;
   chain->seen_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1793,6 +1926,12 @@ op_schedule (CsFhirOp *op)
     {
       Chain *chain = g_queue_pop_head (&op->queue);
 
+      /* a type the server refused in another chunk */
+      if (cs_fhir_load_report_is_refused (op->report, chain->type))
+        {
+          chain_free (chain);
+          continue;
+        }
       if (op->parser == NULL && !op->parse_inline)
         {
           op->parse_queue = g_async_queue_new ();
@@ -1827,12 +1966,11 @@ op_run (CsFhirOp  *op,
 /* ------------------------------------------------------------------------ */
 /* Cohorts */
 
-/* Without a CapabilityStatement */
-static const char * const default_types[] = { "Observation", "Condition", "ImagingStudy", NULL };
-
-/* With one: every declared type of the R4 Patient compartment that has a
- * `patient` search parameter, so the store sees all of a patient's record
- * (follow-up dates come from any resource, e.g. Encounters). */
+/* Every type of the R4 Patient compartment that has a `patient` search
+ * parameter: those the CapabilityStatement declares are fetched (all of
+ * them are tried when it declares none), so the store sees all of a
+ * patient's record (follow-up dates come from any resource, e.g.
+ * Encounters). */
 static const char * const compartment_types[] = {
   "AllergyIntolerance", "BodyStructure", "CarePlan", "CareTeam", "Claim", "ClinicalImpression",
   "Condition", "Consent", "Coverage", "DetectedIssue", "DeviceRequest", "DeviceUseStatement",
@@ -1908,7 +2046,7 @@ cohort_add_data_chunk (CsFhirOp  *op,
     {
       g_autofree char *query = g_strdup_printf ("patient=%s", joined);
 
-      op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, op->types[t], query, TRUE));
+      op_add_chain (op, CHAIN_DATA, op->types[t], cs_fhir_client_build_url (op->client, op->types[t], query, TRUE));
     }
 }
 
@@ -2313,7 +2451,10 @@ cs_fhir_client_search (CsFhirClient          *self,
   op->progress = progress;
   op->progress_data = progress_data;
   op->report_total = TRUE;
-  op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (self, resource_type, query, TRUE));
+  /* each resource once, so that pages that bring nothing new show */
+  op->seen_resources = g_hash_table_new (cs_str_hash, g_str_equal);
+  op->seen_keys = g_string_chunk_new (64 * 1024);
+  op_add_chain (op, CHAIN_DATA, resource_type, cs_fhir_client_build_url (self, resource_type, query, TRUE));
   return op_run (op, error);
 }
 
@@ -2330,21 +2471,21 @@ cohort_schedule_search (CsFhirOp                 *op,
   if (method == CS_FHIR_FETCH_BY_TYPE)
     {
       op->report_total = TRUE;
-      op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, "Patient", NULL, TRUE));
+      op_add_chain (op, CHAIN_DATA, "Patient", cs_fhir_client_build_url (op->client, "Patient", NULL, TRUE));
       for (guint t = 0; op->types[t] != NULL; t++)
-        op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, op->types[t], NULL, TRUE));
+        op_add_chain (op, CHAIN_DATA, op->types[t], cs_fhir_client_build_url (op->client, op->types[t], NULL, TRUE));
     }
   else if (method == CS_FHIR_FETCH_REVINCLUDE)
     {
       g_autofree char *q = revinclude_query (op, caps, query);
 
-      op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, "Patient", q, TRUE));
+      op_add_chain (op, CHAIN_DATA, "Patient", cs_fhir_client_build_url (op->client, "Patient", q, TRUE));
     }
   else
     {
       op->pending_ids = g_ptr_array_new_with_free_func (g_free);
       op->chunks_from_patients = TRUE;
-      op_add_chain (op, CHAIN_PATIENTS, cs_fhir_client_build_url (op->client, "Patient", query, TRUE));
+      op_add_chain (op, CHAIN_PATIENTS, "Patient", cs_fhir_client_build_url (op->client, "Patient", query, TRUE));
     }
 }
 
@@ -2371,11 +2512,11 @@ cohort_schedule_group_read (CsFhirOp                 *op,
         {
           g_autofree char *rq = revinclude_query (op, caps, q);
 
-          op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, "Patient", rq, TRUE));
+          op_add_chain (op, CHAIN_DATA, "Patient", cs_fhir_client_build_url (op->client, "Patient", rq, TRUE));
         }
       else
         {
-          op_add_chain (op, CHAIN_DATA, cs_fhir_client_build_url (op->client, "Patient", q, TRUE));
+          op_add_chain (op, CHAIN_DATA, "Patient", cs_fhir_client_build_url (op->client, "Patient", q, TRUE));
           cohort_add_data_chunk (op, ids, start, end);
         }
     }
@@ -2413,7 +2554,8 @@ cohort_op_new (CsFhirClient           *self,
                CsFhirProgressFunc      progress,
                gpointer                progress_data,
                GCancellable           *cancellable,
-               CsFhirCacheWriter      *cache)
+               CsFhirCacheWriter      *cache,
+               CsFhirLoadReport       *report)
 {
   CsFhirOp *op = cs_fhir_op_new (self, cancellable);
 
@@ -2427,22 +2569,54 @@ cohort_op_new (CsFhirClient           *self,
   op->seen_keys = g_string_chunk_new (64 * 1024);
   op->chunk_size = spec->chunk_size > 0 ? spec->chunk_size : 50;
   op->cache = cache;
+  op->report = report;
   return op;
 }
 
+/* Which types to fetch: the caller's; else the Patient-compartment types
+ * the CapabilityStatement declares; else, when it declares none of them
+ * or there is none (types_out NULL), all of them, trying each (a type the
+ * server refuses is skipped). types_out holds the declared ones. */
+static CsFhirTypeChoice
+choose_types (const CsFhirCohortSpec    *spec,
+              const CsFhirCapabilities  *caps,
+              GPtrArray                **types_out)
+{
+  g_autoptr(GPtrArray) types = NULL;
+
+  *types_out = NULL;
+  if (spec->resource_types != NULL)
+    return CS_FHIR_TYPES_ASKED;
+  if (caps == NULL)
+    return CS_FHIR_TYPES_NO_METADATA;
+  types = g_ptr_array_new ();
+  for (guint i = 0; compartment_types[i] != NULL; i++)
+    if (g_hash_table_contains (caps->interactions, compartment_types[i]))
+      g_ptr_array_add (types, (gpointer) compartment_types[i]);
+  if (types->len == 0)
+    return CS_FHIR_TYPES_NONE_DECLARED;
+  g_ptr_array_add (types, NULL);
+  *types_out = g_steal_pointer (&types);
+  return CS_FHIR_TYPES_DECLARED;
+}
+
 gboolean
-cs_fhir_client_load_cohort (CsFhirClient           *self,
-                            const CsFhirCohortSpec *spec,
-                            CsStore                *store,
-                            CsFhirProgressFunc      progress,
-                            gpointer                progress_data,
-                            GCancellable           *cancellable,
-                            GError                **error)
+cs_fhir_client_load_cohort_full (CsFhirClient           *self,
+                                 const CsFhirCohortSpec *spec,
+                                 CsStore                *store,
+                                 CsFhirProgressFunc      progress,
+                                 gpointer                progress_data,
+                                 CsFhirLoadReport      **report_out,
+                                 GCancellable           *cancellable,
+                                 GError                **error)
 {
   g_autoptr(CsFhirOp) op = NULL;
   g_autoptr(CsFhirCapabilities) caps = NULL;
   g_autoptr(CsFhirCacheWriter) cache = NULL;
   g_autoptr(GPtrArray) types = NULL;
+  g_autoptr(CsFhirLoadReport) report = cs_fhir_load_report_new ();
+  g_autoptr(GError) meta_error = NULL;
+  CsFhirTypeChoice choice = CS_FHIR_TYPES_ASKED;
   CsFhirFetchMethod method;
   CsFhirCohortSpec all_spec = { 0 };
   gboolean ran = FALSE;
@@ -2455,7 +2629,7 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
 
   if (spec->write_cache && !(cache = cs_fhir_cache_writer_new (self->base_url, error)))
     return FALSE;
-  op = cohort_op_new (self, spec, store, progress, progress_data, cancellable, cache);
+  op = cohort_op_new (self, spec, store, progress, progress_data, cancellable, cache, report);
   method = spec->method;
 
   if (method == CS_FHIR_FETCH_AUTO && spec->kind == CS_FHIR_COHORT_ALL)
@@ -2465,8 +2639,6 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
 
   if (method == CS_FHIR_FETCH_AUTO || method == CS_FHIR_FETCH_REVINCLUDE || op->types == NULL)
     {
-      g_autoptr(GError) meta_error = NULL;
-
       caps = read_metadata (op, &meta_error);
       if (meta_error != NULL)
         {
@@ -2476,22 +2648,22 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
               g_propagate_error (error, g_steal_pointer (&meta_error));
               return FALSE;
             }
-          g_debug ("No usable CapabilityStatement (%s); fetching by patient= chunks", meta_error->message);
+          g_debug ("No usable CapabilityStatement (%s)", meta_error->message);
         }
-      if (op->types == NULL && caps != NULL)
+      choice = choose_types (spec, caps, &types);
+      if (types != NULL)
+        op->types = (const char **) types->pdata;
+      else if (op->types == NULL)
         {
-          types = g_ptr_array_new ();
-          for (guint i = 0; compartment_types[i] != NULL; i++)
-            if (g_hash_table_contains (caps->interactions, compartment_types[i]))
-              g_ptr_array_add (types, (gpointer) compartment_types[i]);
-          g_ptr_array_add (types, NULL);
-          op->types = (const char **) types->pdata;
+          /* nothing declared: try every type, skip those the server refuses */
+          op->types = (const char **) compartment_types;
+          op->types_guessed = TRUE;
         }
-      if (op->types == NULL)
-        op->types = (const char **) default_types;
       if (method == CS_FHIR_FETCH_AUTO)
         method = all_revincludes_declared (op, caps) ? CS_FHIR_FETCH_REVINCLUDE : CS_FHIR_FETCH_PATIENT_CHUNKS;
     }
+  cs_fhir_load_report_set_types (report, choice, meta_error != NULL ? meta_error->message : NULL,
+                                 (const char * const *) op->types, compartment_types);
 
   switch (spec->kind)
     {
@@ -2515,6 +2687,7 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
           g_autofree char *query = g_strdup_printf ("_has:Group:member:_id=%s", escaped);
           g_autoptr(GError) has_error = NULL;
           const char **op_types = op->types;
+          gboolean guessed = op->types_guessed;
 
           cohort_schedule_search (op, caps, method, query);
           ran = op_run (op, &has_error) && op->stats.resources > 0;
@@ -2527,9 +2700,15 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
             }
           g_debug ("Patient?%s gave nothing (%s); reading Group/%s", query,
                    has_error != NULL ? has_error->message : "no patients", spec->group_id);
+          /* what the _has search found out is moot: it brought nothing */
           g_clear_pointer (&op, cs_fhir_op_free);
-          op = cohort_op_new (self, spec, store, progress, progress_data, cancellable, cache);
+          g_clear_pointer (&report, cs_fhir_load_report_free);
+          report = cs_fhir_load_report_new ();
+          cs_fhir_load_report_set_types (report, choice, meta_error != NULL ? meta_error->message : NULL,
+                                         (const char * const *) op_types, compartment_types);
+          op = cohort_op_new (self, spec, store, progress, progress_data, cancellable, cache, report);
           op->types = op_types;
+          op->types_guessed = guessed;
         }
       if (!cohort_schedule_group_read (op, caps, method, spec->group_id, error))
         return FALSE;
@@ -2546,10 +2725,29 @@ cs_fhir_client_load_cohort (CsFhirClient           *self,
   if (cache != NULL)
     {
       op->cache = NULL;
-      if (!cs_fhir_cache_writer_commit (cache, error))
+      /* an incomplete load must not pass for the server's cohort offline:
+       * the previous copy stays */
+      if (!cs_fhir_load_report_is_complete (report))
+        cs_fhir_load_report_set_cache_skipped (report);
+      else if (!cs_fhir_cache_writer_commit (cache, error))
         return FALSE;
     }
+  if (report_out != NULL)
+    *report_out = g_steal_pointer (&report);
   return TRUE;
+}
+
+gboolean
+cs_fhir_client_load_cohort (CsFhirClient           *self,
+                            const CsFhirCohortSpec *spec,
+                            CsStore                *store,
+                            CsFhirProgressFunc      progress,
+                            gpointer                progress_data,
+                            GCancellable           *cancellable,
+                            GError                **error)
+{
+  return cs_fhir_client_load_cohort_full (self, spec, store, progress, progress_data, NULL,
+                                          cancellable, error);
 }
 
 /* Async wrapper */
@@ -2628,15 +2826,17 @@ load_cohort_thread (GTask        *task,
   CsFhirClient *self = source_object;
   LoadData *ld = task_data;
   g_autoptr(CsStore) store = cs_store_new ();
+  CsFhirLoadReport *report = NULL;
   GError *error = NULL;
 
-  if (!cs_fhir_client_load_cohort (self, &ld->spec, store,
-                                   ld->progress != NULL ? thread_progress_cb : NULL, task,
-                                   cancellable, &error))
+  if (!cs_fhir_client_load_cohort_full (self, &ld->spec, store,
+                                        ld->progress != NULL ? thread_progress_cb : NULL, task,
+                                        &report, cancellable, &error))
     {
       g_task_return_error (task, error);
       return;
     }
+  cs_fhir_store_set_load_report (store, report);
   cs_store_finish (store);
   g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
 }
@@ -2732,6 +2932,8 @@ cs_fhir_client_configure_from_env (CsFhirClient *client)
     cs_fhir_client_set_page_size (client, (guint) g_ascii_strtoull (env, NULL, 10));
   if ((env = g_getenv ("CS_FHIR_TIMEOUT")) != NULL && *env != '\0')
     cs_fhir_client_set_timeout (client, (guint) g_ascii_strtoull (env, NULL, 10));
+  if ((env = g_getenv ("CS_FHIR_MAX_PAGES")) != NULL && *env != '\0')
+    cs_fhir_client_set_max_pages (client, (guint) MIN (g_ascii_strtoull (env, NULL, 10), G_MAXUINT));
   if ((env = g_getenv ("CS_FHIR_BEARER_TOKEN")) != NULL && *env != '\0')
     cs_fhir_client_set_auth_bearer (client, env);
   else if ((env = g_getenv ("CS_FHIR_USERNAME")) != NULL && *env != '\0')
@@ -2833,6 +3035,9 @@ cs_fhir_client_get_property (GObject    *object,
     case PROP_MAX_IN_FLIGHT:
       g_value_set_uint (value, self->max_in_flight);
       break;
+    case PROP_MAX_PAGES:
+      g_value_set_uint (value, self->max_pages);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2863,6 +3068,9 @@ cs_fhir_client_set_property (GObject      *object,
     case PROP_MAX_IN_FLIGHT:
       cs_fhir_client_set_max_in_flight (self, g_value_get_uint (value));
       break;
+    case PROP_MAX_PAGES:
+      cs_fhir_client_set_max_pages (self, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2889,6 +3097,9 @@ cs_fhir_client_class_init (CsFhirClientClass *klass)
   properties[PROP_MAX_IN_FLIGHT] =
     g_param_spec_uint ("max-in-flight", NULL, NULL, 1, 64, 4,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_PAGES] =
+    g_param_spec_uint ("max-pages", NULL, NULL, 0, G_MAXUINT, CS_FHIR_DEFAULT_MAX_PAGES,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -2898,6 +3109,7 @@ cs_fhir_client_init (CsFhirClient *self)
   self->timeout = 60;
   self->page_size = 1000;
   self->max_in_flight = 4;
+  self->max_pages = CS_FHIR_DEFAULT_MAX_PAGES;
   self->max_tries = 5;
   self->base_delay_ms = 500;
   self->max_delay_ms = 60 * 1000;
@@ -3010,6 +3222,24 @@ cs_fhir_client_set_max_in_flight (CsFhirClient *self,
     return;
   self->max_in_flight = n;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_IN_FLIGHT]);
+}
+
+guint
+cs_fhir_client_get_max_pages (CsFhirClient *self)
+{
+  g_return_val_if_fail (CS_IS_FHIR_CLIENT (self), 0);
+  return self->max_pages;
+}
+
+void
+cs_fhir_client_set_max_pages (CsFhirClient *self,
+                              guint         max_pages)
+{
+  g_return_if_fail (CS_IS_FHIR_CLIENT (self));
+  if (self->max_pages == max_pages)
+    return;
+  self->max_pages = max_pages;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PAGES]);
 }
 
 void

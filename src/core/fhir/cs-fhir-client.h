@@ -15,6 +15,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "cs-fhir-load-report.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,8 @@ typedef enum
   CS_FHIR_ERROR_CANCELLED,
   CS_FHIR_ERROR_INVALID_URL,   /* not an http(s) base URL */
   CS_FHIR_ERROR_NETWORK,       /* cannot connect / resolve / connection lost */
+  CS_FHIR_ERROR_INCOMPLETE,    /* a search was cut short: its pages kept bringing nothing
+                                * new, or it reached the page limit (cs_fhir_client_search) */
 } CsFhirError;
 
 GQuark    cs_fhir_error_quark       (void);
@@ -41,9 +44,9 @@ GQuark    cs_fhir_error_quark       (void);
  * ImagingStudies, Encounters, …) into store (not finished).
  * A query in base_url (e.g. "http://host/fhir?_count=50") is added to every
  * search. The environment may give CS_FHIR_PAGE_SIZE (default _count),
- * CS_FHIR_BEARER_TOKEN or CS_FHIR_USERNAME + CS_FHIR_PASSWORD (auth) and
- * CS_FHIR_TIMEOUT (seconds). progress gets bytes received so far, 0 and the
- * number of resources. */
+ * CS_FHIR_BEARER_TOKEN or CS_FHIR_USERNAME + CS_FHIR_PASSWORD (auth),
+ * CS_FHIR_TIMEOUT (seconds) and CS_FHIR_MAX_PAGES. progress gets bytes
+ * received so far, 0 and the number of resources. */
 gboolean  cs_fhir_load_into_store   (const char           *base_url,
                                      CsStore              *store,
                                      CsIngestProgressFunc  progress,
@@ -120,8 +123,9 @@ typedef struct
   CsFhirCohortKind    kind;
   const char         *group_id;       /* CS_FHIR_COHORT_GROUP */
   const char         *patient_query;  /* CS_FHIR_COHORT_SEARCH */
-  const char * const *resource_types; /* NULL: the Patient-compartment types the server declares
-                                       * (Observation, Condition, ImagingStudy without /metadata) */
+  const char * const *resource_types; /* NULL: the Patient-compartment types the server declares;
+                                       * all of them, skipping those the server refuses, when it
+                                       * declares none or has no usable /metadata */
   CsFhirFetchMethod   method;
   guint               chunk_size;     /* patient ids per request, 0: 50 */
   gboolean            write_cache;    /* write the offline cache after success */
@@ -148,6 +152,14 @@ void                cs_fhir_client_set_auth_basic   (CsFhirClient       *self,
                                                      const char         *password);
 void                cs_fhir_client_set_auth_bearer  (CsFhirClient       *self,
                                                      const char         *token);
+/* Pages followed per search at most (default CS_FHIR_DEFAULT_MAX_PAGES; 0:
+ * no limit). A search that reaches it stops; a load then reports itself
+ * incomplete, a plain search fails with CS_FHIR_ERROR_INCOMPLETE. Whatever
+ * the limit, a search stops when 3 pages in a row bring nothing new. */
+#define CS_FHIR_DEFAULT_MAX_PAGES 10000
+guint               cs_fhir_client_get_max_pages    (CsFhirClient       *self);
+void                cs_fhir_client_set_max_pages    (CsFhirClient       *self,
+                                                     guint               max_pages);
 /* I/O timeout in seconds (default 60) */
 guint               cs_fhir_client_get_timeout      (CsFhirClient       *self);
 void                cs_fhir_client_set_timeout      (CsFhirClient       *self,
@@ -167,8 +179,9 @@ void                cs_fhir_client_set_retry        (CsFhirClient       *self,
                                                      guint               base_delay_ms,
                                                      guint               max_delay_ms);
 
-/* Applies CS_FHIR_PAGE_SIZE, CS_FHIR_TIMEOUT, CS_FHIR_BEARER_TOKEN or
- * CS_FHIR_USERNAME + CS_FHIR_PASSWORD from the environment (the CLI). */
+/* Applies CS_FHIR_PAGE_SIZE, CS_FHIR_TIMEOUT, CS_FHIR_MAX_PAGES,
+ * CS_FHIR_BEARER_TOKEN or CS_FHIR_USERNAME + CS_FHIR_PASSWORD from the
+ * environment (the CLI). */
 void                cs_fhir_client_configure_from_env (CsFhirClient     *self);
 
 /* GET /metadata */
@@ -177,7 +190,9 @@ CsFhirCapabilities *cs_fhir_client_read_metadata    (CsFhirClient       *self,
                                                      GError            **error);
 
 /* GET [base]/<resource_type>?<query> and every next page; each resource of
- * the pages goes to func (the Bundle itself and OperationOutcome entries do not). */
+ * the pages goes to func once (by Type/id; the Bundle itself and
+ * OperationOutcome entries do not). A search cut short (3 pages in a row
+ * with nothing new, or the page limit) fails with CS_FHIR_ERROR_INCOMPLETE. */
 gboolean            cs_fhir_client_search           (CsFhirClient          *self,
                                                      const char            *resource_type,
                                                      const char            *query,
@@ -189,7 +204,10 @@ gboolean            cs_fhir_client_search           (CsFhirClient          *self
                                                      GError               **error);
 
 /* Loads a cohort into store (not finished). On error the store holds a
- * part of the cohort: throw it away. Resources are de-duplicated by type/id. */
+ * part of the cohort: throw it away. Resources are de-duplicated by type/id.
+ * A search cut short (its pages kept bringing nothing new, or it reached
+ * the page limit) does not fail the load: the report says so and the load
+ * is incomplete (nor is the offline cache written then). */
 gboolean            cs_fhir_client_load_cohort      (CsFhirClient           *self,
                                                      const CsFhirCohortSpec *spec,
                                                      CsStore                *store,
@@ -198,8 +216,20 @@ gboolean            cs_fhir_client_load_cohort      (CsFhirClient           *sel
                                                      GCancellable           *cancellable,
                                                      GError                **error);
 
-/* In a thread: a new store, loaded and finished. Progress is delivered on
- * the caller's thread-default main context. spec is copied. */
+/* cs_fhir_client_load_cohort() that also gives, on success, the report of
+ * what was fetched, left out and cut short (report may be NULL). */
+gboolean            cs_fhir_client_load_cohort_full (CsFhirClient           *self,
+                                                     const CsFhirCohortSpec *spec,
+                                                     CsStore                *store,
+                                                     CsFhirProgressFunc      progress,
+                                                     gpointer                progress_data,
+                                                     CsFhirLoadReport      **report,
+                                                     GCancellable           *cancellable,
+                                                     GError                **error);
+
+/* In a thread: a new store, loaded and finished, with the load's report
+ * (cs_fhir_store_get_load_report). Progress is delivered on the caller's
+ * thread-default main context. spec is copied. */
 void                cs_fhir_client_load_cohort_async  (CsFhirClient           *self,
                                                        const CsFhirCohortSpec *spec,
                                                        CsFhirProgressFunc      progress,

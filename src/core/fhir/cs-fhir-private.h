@@ -50,6 +50,31 @@ char         *cs_fhir_client_build_url      (CsFhirClient     *self,
 /* The URL with any user:password removed, for messages. */
 char         *cs_fhir_redact_url            (const char       *url);
 
+/* Filling a load report (cs-fhir-load-report.h). add_count runs on the
+ * thread that parses pages, the others on the thread that runs the load. */
+CsFhirLoadReport *cs_fhir_load_report_new   (void);
+/* searched: the types searched besides Patient; compartment: all the
+ * Patient-compartment types (those not searched are the ones left out) */
+void          cs_fhir_load_report_set_types (CsFhirLoadReport   *report,
+                                             CsFhirTypeChoice    choice,
+                                             const char         *metadata_problem,
+                                             const char * const *searched,
+                                             const char * const *compartment);
+void          cs_fhir_load_report_add_count (CsFhirLoadReport   *report,
+                                             const char         *type);
+void          cs_fhir_load_report_refuse    (CsFhirLoadReport   *report,
+                                             const char         *type,
+                                             const char         *why);
+gboolean      cs_fhir_load_report_is_refused (const CsFhirLoadReport *report,
+                                              const char             *type);
+/* sentence: transfer full */
+void          cs_fhir_load_report_add_incomplete (CsFhirLoadReport *report,
+                                                  char             *sentence);
+void          cs_fhir_load_report_set_cache_skipped (CsFhirLoadReport *report);
+/* report: transfer full */
+void          cs_fhir_store_set_load_report (CsStore            *store,
+                                             CsFhirLoadReport   *report);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsFhirOp, cs_fhir_op_free)
 
 G_END_DECLS

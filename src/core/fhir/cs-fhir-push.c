@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cs-fhir-id.h"
 #include "cs-fhir-private.h"
 #include "cs-fhir-push.h"
 #include "cs-ingest.h"
@@ -42,19 +43,6 @@ item_free (gpointer data)
   g_free (item->source);
   g_free (item->body);
   g_free (item);
-}
-
-static gboolean
-is_valid_id (const char *id)
-{
-  gsize len = 0;
-
-  if (id == NULL)
-    return FALSE;
-  for (const char *p = id; *p != '\0'; p++, len++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
-      return FALSE;
-  return len >= 1 && len <= 64;
 }
 
 char *
@@ -238,6 +226,10 @@ typedef struct
   char                    *source;          /* READING: the file being read */
   guint                    source_index;
 
+  /* how batches are read back: one batch Bundle of reads, or (when the
+   * server does not answer those) Type?_id= searches */
+  gboolean                 read_by_search;
+
   /* second pass */
   guint                    index;           /* of the record being read */
   guint                    live_done;       /* resources of finished batches */
@@ -292,7 +284,7 @@ resource_id (const CsResourceRecord *record)
   const CsJsonNode *ident;
   g_autofree char *content = NULL;
 
-  if (is_valid_id (record->id))
+  if (cs_fhir_id_check (record->id, -1, NULL))
     return g_strdup (record->id);
 
   ident = cs_json_first (cs_json_get (record->resource, "identifier"));
@@ -371,11 +363,94 @@ report (Push       *push,
     push->error_func (&e, push->error_data);
 }
 
-/* Reads the existing versions of the batch's items into existing (key -> json) */
+static guint
+count_children (const CsJsonNode *node)
+{
+  guint n = 0;
+
+  for (const CsJsonNode *c = cs_json_first (node); c != NULL; c = c->next)
+    n++;
+  return n;
+}
+
+/* Reads the batch's items with one batch Bundle of `GET Type/id` entries:
+ * a server reads by id at the cost of a key lookup, where a Type?_id=
+ * search may scan (the Medplum router's does: 0.3 s against 0.01 s for 50
+ * ids among 10,000 Observations), and a re-run is only reads. *usable is
+ * FALSE, with nothing read, when the server does not answer such a
+ * Bundle with a batch-response of one entry per read (no batch support,
+ * a proxy in the way); the caller then searches. */
 static gboolean
-fetch_existing (Push        *push,
-                GHashTable  *existing,
-                GError     **error)
+read_batch (Push        *push,
+            GHashTable  *existing,
+            gboolean    *usable,
+            GError     **error)
+{
+  const char *base = cs_fhir_client_get_base_url (push->client);
+  g_autoptr(GString) bundle = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[");
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(CsJsonDocument) doc = NULL;
+  const CsJsonNode *root;
+  const CsJsonNode *entry;
+  guint status;
+  guint n;
+
+  *usable = FALSE;
+  for (guint i = 0; i < push->batch->len; i++)
+    {
+      Item *item = g_ptr_array_index (push->batch, i);
+
+      /* ids are FHIR ids here ([A-Za-z0-9.-]): nothing to escape */
+      g_string_append_printf (bundle, "%s{\"request\":{\"method\":\"GET\",\"url\":\"%s/%s\"}}",
+                              i > 0 ? "," : "", item->type, item->id);
+    }
+  g_string_append (bundle, "]}");
+  n = bundle->len;
+  payload = g_bytes_new_take (g_string_free (g_steal_pointer (&bundle), FALSE), n);
+
+  if (!cs_fhir_op_request (push->op, "POST", base, payload, &status, &body, error))
+    return FALSE;
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN || status == 429 ||
+      status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    {
+      /* the credentials or a busy server: a search would fare no better */
+      g_propagate_error (error, cs_fhir_http_error_new ("POST", base, status, body));
+      return FALSE;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status) ||
+      !(doc = cs_json_document_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL)))
+    return TRUE;
+  root = cs_json_document_get_root (doc);
+  if (g_strcmp0 (cs_json_get_string (root, "resourceType"), "Bundle") != 0 ||
+      g_strcmp0 (cs_json_get_string (root, "type"), "batch-response") != 0 ||
+      count_children (cs_json_get (root, "entry")) != push->batch->len)
+    return TRUE;
+
+  /* entries answer the reads in order; 404/410 (or any other failure of
+   * one read) leave the resource out: it is sent */
+  entry = cs_json_first (cs_json_get (root, "entry"));
+  for (guint i = 0; i < push->batch->len; i++, entry = entry->next)
+    {
+      Item *item = g_ptr_array_index (push->batch, i);
+      const CsJsonNode *res = cs_json_get (entry, "resource");
+      const char *st = cs_json_get_string (cs_json_get (entry, "response"), "status");
+
+      if (st != NULL && g_str_has_prefix (st, "200") && res != NULL &&
+          g_strcmp0 (cs_json_get_string (res, "resourceType"), item->type) == 0 &&
+          g_strcmp0 (cs_json_get_string (res, "id"), item->id) == 0)
+        g_hash_table_replace (existing, g_strconcat (item->type, "/", item->id, NULL),
+                              cs_json_to_string (res, FALSE));
+    }
+  *usable = TRUE;
+  return TRUE;
+}
+
+/* Reads the existing versions of the batch's items by Type?_id= searches */
+static gboolean
+search_existing (Push        *push,
+                 GHashTable  *existing,
+                 GError     **error)
 {
   g_autoptr(GHashTable) by_type = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   GHashTableIter iter;
@@ -461,6 +536,26 @@ fetch_existing (Push        *push,
         }
     }
   return TRUE;
+}
+
+/* Reads the existing versions of the batch's items into existing (key -> json) */
+static gboolean
+fetch_existing (Push        *push,
+                GHashTable  *existing,
+                GError     **error)
+{
+  if (!push->read_by_search)
+    {
+      gboolean usable = FALSE;
+
+      if (!read_batch (push, existing, &usable, error))
+        return FALSE;
+      if (usable)
+        return TRUE;
+      g_debug ("The server does not answer batch Bundles of reads; reading back by Type?_id= searches");
+      push->read_by_search = TRUE;
+    }
+  return search_existing (push, existing, error);
 }
 
 static ItemState
@@ -725,6 +820,9 @@ cs_fhir_client_push_path_full (CsFhirClient             *self,
   push.cancellable = cancellable;
   push.path = path;
   push.batch_size = options->batch_size > 0 ? options->batch_size : 50;
+  /* CS_FHIR_PUSH_READ=search: read back by searches only (the benchmark
+   * compares both ways) */
+  push.read_by_search = g_strcmp0 (g_getenv ("CS_FHIR_PUSH_READ"), "search") == 0;
   push.map.strings = g_string_chunk_new (64 * 1024);
   push.map.last = g_hash_table_new (g_str_hash, g_str_equal);
   push.map.refs = g_hash_table_new (g_str_hash, g_str_equal);

@@ -5,9 +5,11 @@
  * is sent as `PUT Type/id` inside transaction (or batch) Bundles of
  * batch_size entries. `urn:uuid:` (and other fullUrl) references are
  * rewritten to `Type/id`. Before each batch the client reads the batch's
- * resources back (`Type?_id=…`) and sends only new or changed ones, so a
- * re-run creates nothing and an interrupted upload resumes where it failed
- * (batches whose resources are all unchanged are skipped).
+ * resources back (one batch Bundle of `GET Type/id`, or `Type?_id=…`
+ * searches on a server without batch support) and sends only new or
+ * changed ones, so a re-run creates nothing and an interrupted upload
+ * resumes where it failed (batches whose resources are all unchanged are
+ * skipped).
  *
  * The input is streamed twice and never held in memory: a first pass reads
  * it through the streaming ingest and keeps only each resource's Type/id

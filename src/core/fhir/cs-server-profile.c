@@ -236,7 +236,7 @@ cs_server_profile_get_property (GObject    *object,
       g_value_set_string (value, self->base_url);
       break;
     case PROP_AUTH_KIND:
-      g_value_set_uint (value, self->auth_kind);
+      g_value_set_enum (value, self->auth_kind);
       break;
     case PROP_USERNAME:
       g_value_set_string (value, self->username);
@@ -263,7 +263,7 @@ cs_server_profile_set_property (GObject      *object,
       cs_server_profile_set_base_url (self, g_value_get_string (value));
       break;
     case PROP_AUTH_KIND:
-      cs_server_profile_set_auth_kind (self, g_value_get_uint (value));
+      cs_server_profile_set_auth_kind (self, g_value_get_enum (value));
       break;
     case PROP_USERNAME:
       cs_server_profile_set_username (self, g_value_get_string (value));
@@ -289,7 +289,7 @@ cs_server_profile_class_init (CsServerProfileClass *klass)
     g_param_spec_string ("base-url", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_AUTH_KIND] =
-    g_param_spec_uint ("auth-kind", NULL, NULL, CS_FHIR_AUTH_NONE, CS_FHIR_AUTH_BEARER, CS_FHIR_AUTH_NONE,
+    g_param_spec_enum ("auth-kind", NULL, NULL, CS_TYPE_FHIR_AUTH_KIND, CS_FHIR_AUTH_NONE,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_USERNAME] =
     g_param_spec_string ("username", NULL, NULL, NULL,

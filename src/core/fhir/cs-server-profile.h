@@ -13,6 +13,7 @@
 #pragma once
 
 #include "cs-fhir-client.h"
+#include "cs-fhir-enums.h"
 
 G_BEGIN_DECLS
 

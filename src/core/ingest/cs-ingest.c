@@ -6,7 +6,8 @@
  * the next one is read. Anything else (a single resource, an NDJSON line, a
  * Bundle whose entry array comes before its resourceType) is built as one
  * tree and reported when it is complete. Nested Bundles are expanded from
- * their (already built) tree.
+ * their (already built) tree. The parser's limits (values and bytes per value
+ * built at once) bound what one resource costs.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cs-fhir-id.h"
 #include "cs-ingest.h"
 #include "cs-json-private.h"
 
@@ -41,10 +43,17 @@ struct _CsIngest
   guint                 n_sources;
   gboolean              in_source;
   gboolean              streaming_bundle; /* the current top-level Bundle streams its entries */
+  gboolean              entry_before_type; /* the open top-level object's entry came before its
+                                            * resourceType, so it is built whole */
   gboolean              callback_failed;  /* the error came from func: pass it on unchanged */
+  gboolean              not_a_resource;   /* the error: a top-level value is not a FHIR resource */
 
   guint64               n_resources;
+  guint64               source_n_resources; /* reported from the current source */
   GString              *path;             /* scratch: JSON path for error messages */
+
+  CsIngestWarningFunc   warning;
+  gpointer              warning_data;
 
   /* cs_ingest_set_keep_json(): the chunk being fed, and the bytes of earlier
    * chunks from where the value still open at their end started */
@@ -109,6 +118,61 @@ not_fhir (CsIngest   *self,
   return FALSE;
 }
 
+static void
+warn (CsIngest   *self,
+      const char *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static void
+warn (CsIngest   *self,
+      const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (self->warning != NULL)
+    self->warning (message, self->warning_data);
+  else
+    g_message ("%s", message);
+}
+
+/* Resource.id, when there is one, must be a FHIR id: anything else could
+ * make two resources one (p\u00001 and p\u00002 both read as "p"). */
+static gboolean
+check_id (CsIngest         *self,
+          const CsJsonNode *resource,
+          guint64           offset,
+          GError          **error)
+{
+  const CsJsonNode *id = cs_json_get (resource, "id");
+  g_autoptr(GString) shown = NULL;
+  gsize len;
+
+  if (id == NULL)
+    return TRUE;
+  if (id->type != CS_JSON_STRING)
+    return not_fhir (self, error, offset, _("id must be a string but is %s"), describe_type (id));
+  if (cs_fhir_id_check (id->v.string.str, (gssize) id->v.string.len, NULL))
+    return TRUE;
+
+  /* show it as a JSON string, cut at a character boundary */
+  len = id->v.string.len;
+  if (len > 80)
+    len = (gsize) (g_utf8_find_prev_char (id->v.string.str, id->v.string.str + 64) - id->v.string.str);
+  shown = g_string_new (NULL);
+  cs_json_append_escaped (shown, id->v.string.str, (gssize) len);
+  if (len < id->v.string.len)
+    g_string_insert (shown, shown->len - 1, "…");
+  return not_fhir (self, error, offset,
+                   _("the id %s is not a FHIR id: 1 to 64 characters, each a letter (A–Z, a–z), "
+                     "a digit, “-” or “.”"), shown->str);
+}
+
 static guint64
 node_offset (const CsJsonNode *node,
              guint64           fallback)
@@ -167,6 +231,8 @@ emit (CsIngest         *self,
   guint64 offset = 0, length = 0;
 
   cs_json_node_get_span (resource, &offset, &length);
+  if (!check_id (self, resource, offset, error))
+    return FALSE;
 
   record.resource = resource;
   record.resource_type = resource_type;
@@ -180,6 +246,7 @@ emit (CsIngest         *self,
   record.json = self->keep_json ? kept_bytes (self, offset, length) : NULL;
 
   self->n_resources++;
+  self->source_n_resources++;
   if (self->func != NULL && !self->func (&record, self->user_data, error))
     {
       self->callback_failed = TRUE;
@@ -205,6 +272,9 @@ process_resource (CsIngest         *self,
   gsize path_len;
   guint i = 0;
 
+  /* a top-level value that is not a resource makes the whole source
+   * something other than FHIR (see source_is_not_fhir()) */
+  self->not_a_resource = self->path->len == 0;
   if (type == NULL)
     return not_fhir (self, error, offset,
                      _("the object has no resourceType, so it is not a FHIR resource"));
@@ -212,6 +282,7 @@ process_resource (CsIngest         *self,
       strlen (type->v.string.str) != type->v.string.len)
     return not_fhir (self, error, offset, _("resourceType must be a non-empty string but is %s"),
                      type->type == CS_JSON_STRING ? _("an empty string") : describe_type (type));
+  self->not_a_resource = FALSE;
 
   if (strcmp (type->v.string.str, "Bundle") != 0)
     return emit (self, resource, type->v.string.str, full_url, request_method, error);
@@ -279,6 +350,7 @@ on_value (CsJsonStream     *stream,
 {
   CsIngest *self = user_data;
 
+  self->entry_before_type = FALSE;
   if (self->streaming_bundle)
     {
       /* its entries were reported one by one */
@@ -288,9 +360,12 @@ on_value (CsJsonStream     *stream,
 
   g_string_truncate (self->path, 0);
   if (node->type != CS_JSON_OBJECT)
-    return not_fhir (self, error, offset,
-                     _("expected a FHIR resource (a JSON object) but found %s"),
-                     describe_type (node));
+    {
+      self->not_a_resource = TRUE;
+      return not_fhir (self, error, offset,
+                       _("expected a FHIR resource (a JSON object) but found %s"),
+                       describe_type (node));
+    }
   return process_resource (self, node, NULL, NULL, error);
 }
 
@@ -302,9 +377,13 @@ on_stream_array (CsJsonStream     *stream,
 {
   CsIngest *self = user_data;
 
-  if (strcmp (key, "entry") != 0 ||
-      g_strcmp0 (cs_json_get_string (top_object, "resourceType"), "Bundle") != 0)
+  if (strcmp (key, "entry") != 0)
     return FALSE;
+  if (g_strcmp0 (cs_json_get_string (top_object, "resourceType"), "Bundle") != 0)
+    {
+      self->entry_before_type = cs_json_get (top_object, "resourceType") == NULL;
+      return FALSE;
+    }
   self->streaming_bundle = TRUE;
   return TRUE;
 }
@@ -357,6 +436,27 @@ cs_ingest_set_keep_json (CsIngest *self,
 }
 
 void
+cs_ingest_set_warning_func (CsIngest            *self,
+                            CsIngestWarningFunc  func,
+                            gpointer             user_data)
+{
+  g_return_if_fail (self != NULL);
+
+  self->warning = func;
+  self->warning_data = user_data;
+}
+
+void
+cs_ingest_set_limits (CsIngest *self,
+                      guint64   max_values,
+                      guint64   max_bytes)
+{
+  g_return_if_fail (self != NULL);
+
+  cs_json_stream_set_limits (self->stream, max_values, max_bytes);
+}
+
+void
 cs_ingest_free (CsIngest *self)
 {
   if (self == NULL)
@@ -380,7 +480,10 @@ cs_ingest_begin_source (CsIngest   *self,
   self->source_index = self->n_sources++;
   self->in_source = TRUE;
   self->streaming_bundle = FALSE;
+  self->entry_before_type = FALSE;
   self->callback_failed = FALSE;
+  self->not_a_resource = FALSE;
+  self->source_n_resources = 0;
   g_byte_array_set_size (self->kept, 0);
   self->kept_offset = 0;
 }
@@ -416,6 +519,17 @@ finish_error (CsIngest *self,
 {
   if (!self->callback_failed)
     g_prefix_error (&local_error, "%s: ", self->source_name);
+  if (self->entry_before_type && g_error_matches (local_error, CS_JSON_ERROR, CS_JSON_ERROR_TOO_LARGE))
+    {
+      /* Translators: appended to "the resource starting at byte 0 holds more than … values" */
+      char *message = g_strconcat (local_error->message,
+                                   _(" (this Bundle’s entry comes before its resourceType, so the "
+                                     "whole Bundle is read as one resource; with resourceType first "
+                                     "its entries are read one by one)"), NULL);
+
+      g_free (local_error->message);
+      local_error->message = message;
+    }
   g_propagate_error (error, local_error);
   return FALSE;
 }
@@ -486,6 +600,7 @@ typedef struct
   char                 *buffer;
   guint64               bytes_before;  /* of the files already read */
   guint64               bytes_total;   /* of all files, as stat()ed first */
+  guint                 n_skipped;     /* files of a folder that are not FHIR */
 } PathRun;
 
 static gboolean
@@ -503,9 +618,36 @@ compare_names (gconstpointer a,
   return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
+/* What a path that is neither a regular file nor a folder is. */
+static const char *
+describe_file_type (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return _("a named pipe (FIFO)");
+  if (S_ISSOCK (mode))
+    return _("a socket");
+  if (S_ISCHR (mode))
+    return _("a character device");
+  if (S_ISBLK (mode))
+    return _("a block device");
+  return _("not a regular file");
+}
+
+static gboolean
+not_regular (const char  *path,
+             mode_t       mode,
+             GError     **error)
+{
+  g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO,
+               _("Cannot read %s: it is %s, not a file or folder; save the data to a file and open that"),
+               path, describe_file_type (mode));
+  return FALSE;
+}
+
 /* Appends the matching files under dir, recursively, sorted by name. */
 static gboolean
-collect_files (const char *dir,
+collect_files (CsIngest   *self,
+               const char *dir,
                GPtrArray  *files,
                guint       depth,
                GError    **error)
@@ -543,13 +685,19 @@ collect_files (const char *dir,
         continue;
       if (S_ISDIR (st.st_mode))
         {
-          if (!collect_files (child, files, depth + 1, error))
+          if (!collect_files (self, child, files, depth + 1, error))
             return FALSE;
+          continue;
         }
-      else if (has_json_suffix (child_name) &&
-               (S_ISREG (st.st_mode) ||
-                (S_ISLNK (st.st_mode) && g_file_test (child, G_FILE_TEST_IS_REGULAR))))
+      if (!has_json_suffix (child_name))
+        continue;
+      /* symlinks to files are followed, symlinks to folders are not */
+      if (S_ISLNK (st.st_mode) && (g_stat (child, &st) != 0 || S_ISDIR (st.st_mode)))
+        continue;
+      if (S_ISREG (st.st_mode))
         g_ptr_array_add (files, g_steal_pointer (&child));
+      else
+        warn (self, _("skipped %s: it is %s, not a file"), child, describe_file_type (st.st_mode));
     }
   return TRUE;
 }
@@ -567,18 +715,39 @@ report_progress (PathRun *run,
   run->progress (done, run->bytes_total, run->ingest->n_resources, run->progress_data);
 }
 
+/* Whether the error that stopped the current source says it is not FHIR
+ * at all (rather than FHIR with a fault): it reported no resource, and its
+ * first value is not a resource or it does not start with JSON. */
+static gboolean
+source_is_not_fhir (CsIngest     *self,
+                    const GError *error)
+{
+  if (self->source_n_resources > 0 || self->callback_failed)
+    return FALSE;
+  if (g_error_matches (error, CS_INGEST_ERROR, CS_INGEST_ERROR_NOT_FHIR))
+    return self->not_a_resource;
+  return g_error_matches (error, CS_JSON_ERROR, CS_JSON_ERROR_SYNTAX) &&
+         cs_json_stream_at_start (self->stream);
+}
+
+/* Reads one regular file. In a folder, a file that is not FHIR is skipped
+ * with a warning. */
 static gboolean
 ingest_file (PathRun    *run,
              const char *path,
+             gboolean    in_folder,
              GError    **error)
 {
   CsIngest *self = run->ingest;
+  g_autoptr(GError) local_error = NULL;
   GStatBuf st;
   guint64 done = 0, last_report = 0;
   int fd;
   gboolean ok = TRUE;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
+   * below, and regular files ignore the flag */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
       int saved = errno;
@@ -588,7 +757,19 @@ ingest_file (PathRun    *run,
       return FALSE;
     }
   if (fstat (fd, &st) != 0)
-    st.st_size = 0;
+    {
+      int saved = errno;
+
+      close (fd);
+      g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO, _("Cannot read %s: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return not_regular (path, st.st_mode, error);
+    }
 #ifdef POSIX_FADV_SEQUENTIAL
   posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -598,7 +779,7 @@ ingest_file (PathRun    *run,
     {
       gssize n;
 
-      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, &local_error))
         {
           ok = FALSE;
           break;
@@ -610,14 +791,14 @@ ingest_file (PathRun    *run,
 
           if (saved == EINTR)
             continue;
-          g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO, _("Cannot read %s: %s"),
+          g_set_error (&local_error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO, _("Cannot read %s: %s"),
                        path, g_strerror (saved));
           ok = FALSE;
           break;
         }
       if (n == 0)
         break;
-      ok = cs_ingest_feed (self, run->buffer, (gsize) n, error);
+      ok = cs_ingest_feed (self, run->buffer, (gsize) n, &local_error);
       done += (guint64) n;
       if (ok && run->progress != NULL && done - last_report >= PROGRESS_INTERVAL)
         {
@@ -628,13 +809,110 @@ ingest_file (PathRun    *run,
   close (fd);
 
   if (ok)
-    ok = cs_ingest_end_source (self, error);
+    ok = cs_ingest_end_source (self, &local_error);
   else
     self->in_source = FALSE;
+
+  if (!ok && in_folder && source_is_not_fhir (self, local_error))
+    {
+      warn (self, _("skipped a file that is not FHIR: %s"), local_error->message);
+      g_clear_error (&local_error);
+      run->n_skipped++;
+      /* the rest of the file counts as read */
+      done = MAX (done, (guint64) st.st_size);
+      ok = TRUE;
+    }
   if (ok && run->progress != NULL)
     report_progress (run, done);
   run->bytes_before += done;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
   return ok;
+}
+
+gboolean
+cs_ingest_read_path (CsIngest             *self,
+                     const char           *path,
+                     CsIngestProgressFunc  progress,
+                     gpointer              progress_data,
+                     GCancellable         *cancellable,
+                     GError              **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *buffer = NULL;
+  gboolean folder;
+  guint64 n_before;
+  GStatBuf st;
+  PathRun run;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT || saved == ENOTDIR)
+        g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO,
+                     _("Cannot open %s: no such file or folder"), path);
+      else
+        g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO, _("Cannot open %s: %s"),
+                     path, g_strerror (saved));
+      return FALSE;
+    }
+  folder = S_ISDIR (st.st_mode);
+  if (folder)
+    {
+      if (!collect_files (self, path, files, 0, error))
+        return FALSE;
+    }
+  else if (S_ISREG (st.st_mode))
+    g_ptr_array_add (files, g_strdup (path));
+  else
+    return not_regular (path, st.st_mode, error);
+
+  buffer = g_malloc (READ_CHUNK_SIZE);
+  run.ingest = self;
+  run.progress = progress;
+  run.progress_data = progress_data;
+  run.cancellable = cancellable;
+  run.buffer = buffer;
+  run.bytes_before = 0;
+  run.bytes_total = 0;
+  run.n_skipped = 0;
+  if (progress != NULL)
+    for (guint i = 0; i < files->len; i++)
+      {
+        GStatBuf file_st;
+
+        if (g_stat (g_ptr_array_index (files, i), &file_st) == 0 && file_st.st_size > 0)
+          run.bytes_total += (guint64) file_st.st_size;
+      }
+
+  n_before = self->n_resources;
+  for (guint i = 0; i < files->len; i++)
+    if (!ingest_file (&run, g_ptr_array_index (files, i), folder, error))
+      return FALSE;
+
+  if (self->n_resources == n_before)
+    {
+      if (files->len == 0)
+        g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_EMPTY,
+                     _("%s contains no FHIR resources (no .json, .ndjson or .jsonl files)"), path);
+      else if (run.n_skipped > 0)
+        g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_EMPTY,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "%s contains no FHIR resources (%u file is not FHIR and was skipped)",
+                                  "%s contains no FHIR resources (%u files are not FHIR and were skipped)",
+                                  run.n_skipped),
+                     path, run.n_skipped);
+      else
+        g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_EMPTY,
+                     _("%s contains no FHIR resources"), path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -647,58 +925,9 @@ cs_ingest_path (const char           *path,
                 GError              **error)
 {
   g_autoptr(CsIngest) self = NULL;
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *buffer = NULL;
-  PathRun run;
 
   g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      if (!collect_files (path, files, 0, error))
-        return FALSE;
-    }
-  else if (g_file_test (path, G_FILE_TEST_EXISTS))
-    g_ptr_array_add (files, g_strdup (path));
-  else
-    {
-      g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_IO,
-                   _("Cannot open %s: no such file or folder"), path);
-      return FALSE;
-    }
 
   self = cs_ingest_new (func, user_data);
-  buffer = g_malloc (READ_CHUNK_SIZE);
-  run.ingest = self;
-  run.progress = progress;
-  run.progress_data = progress_data;
-  run.cancellable = cancellable;
-  run.buffer = buffer;
-  run.bytes_before = 0;
-  run.bytes_total = 0;
-  if (progress != NULL)
-    for (guint i = 0; i < files->len; i++)
-      {
-        GStatBuf st;
-
-        if (g_stat (g_ptr_array_index (files, i), &st) == 0 && st.st_size > 0)
-          run.bytes_total += (guint64) st.st_size;
-      }
-
-  for (guint i = 0; i < files->len; i++)
-    if (!ingest_file (&run, g_ptr_array_index (files, i), error))
-      return FALSE;
-
-  if (self->n_resources == 0)
-    {
-      if (files->len == 0)
-        g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_EMPTY,
-                     _("%s contains no FHIR resources (no .json, .ndjson or .jsonl files)"), path);
-      else
-        g_set_error (error, CS_INGEST_ERROR, CS_INGEST_ERROR_EMPTY,
-                     _("%s contains no FHIR resources"), path);
-      return FALSE;
-    }
-  return TRUE;
+  return cs_ingest_read_path (self, path, progress, progress_data, cancellable, error);
 }

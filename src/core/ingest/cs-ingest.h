@@ -5,7 +5,13 @@
  * line, or any whitespace-separated sequence of top-level values), and
  * directories of such files (*.json, *.ndjson, *.jsonl; recursive, sorted).
  *
- * Memory is bounded by the largest single resource, not by the document.
+ * Memory is bounded by the largest single resource, not by the document, and
+ * one resource may hold at most CS_JSON_MAX_VALUES values and
+ * CS_JSON_MAX_VALUE_BYTES bytes (cs_ingest_set_limits()). Resource ids must
+ * follow the FHIR id rule (1 to 64 of A-Z a-z 0-9 - .). Only regular files
+ * and folders are read. In a folder, a file that is not FHIR at all is
+ * skipped with a warning (CsIngestWarningFunc); given directly it is an
+ * error.
  * Errors name the source, the byte offset (0-based) and the JSON path, e.g.
  *   "bundle.json: byte 10532 at entry[3].resource.code.coding[0]: expected ',' or '}' but found ']'"
  * Malformed JSON keeps its CS_JSON_ERROR code (SYNTAX, TRUNCATED, UTF8,
@@ -27,8 +33,9 @@ G_BEGIN_DECLS
 typedef enum
 {
   CS_INGEST_ERROR_PARSE,       /* unused: malformed JSON keeps its CS_JSON_ERROR code */
-  CS_INGEST_ERROR_NOT_FHIR,    /* valid JSON but no resourceType where one is needed */
-  CS_INGEST_ERROR_IO,          /* cannot read the file */
+  CS_INGEST_ERROR_NOT_FHIR,    /* valid JSON but not FHIR: no resourceType where one is needed,
+                                * an id that breaks the FHIR id rule */
+  CS_INGEST_ERROR_IO,          /* cannot read the file, or it is not a regular file (a FIFO…) */
   CS_INGEST_ERROR_EMPTY,       /* nothing to load (empty file, Bundle with no entries where an error is wanted) */
 } CsIngestError;
 
@@ -63,6 +70,11 @@ typedef void     (*CsIngestProgressFunc) (guint64   bytes_done,
                                           guint64   n_resources,
                                           gpointer  user_data);
 
+/* Something the user should know that does not stop the ingest (a file of a
+ * folder that is not FHIR and was skipped); message names the file. */
+typedef void     (*CsIngestWarningFunc)  (const char *message,
+                                          gpointer    user_data);
+
 typedef struct _CsIngest CsIngest;
 
 /* Push interface: feed bytes as they arrive (network) and finish at the end. */
@@ -84,8 +96,27 @@ guint64     cs_ingest_get_n_resources   (CsIngest             *self);
  * files can be re-read at record.offset instead. */
 void        cs_ingest_set_keep_json     (CsIngest             *self,
                                          gboolean              keep_json);
+/* Without a warning function, warnings go to g_message(). */
+void        cs_ingest_set_warning_func  (CsIngest             *self,
+                                         CsIngestWarningFunc   func,
+                                         gpointer              user_data);
+/* What one resource may hold (values, bytes of JSON text); 0 keeps the
+ * default (CS_JSON_MAX_VALUES, CS_JSON_MAX_VALUE_BYTES). Set before feeding. */
+void        cs_ingest_set_limits        (CsIngest             *self,
+                                         guint64               max_values,
+                                         guint64               max_bytes);
 
-/* Convenience: a file, NDJSON file or directory (recursively). */
+/* A file or a folder (recursively) through self: its callback, warnings,
+ * limits. Fails with CS_INGEST_ERROR_EMPTY when path yields no resource. */
+gboolean    cs_ingest_read_path         (CsIngest             *self,
+                                         const char           *path,
+                                         CsIngestProgressFunc  progress,
+                                         gpointer              progress_data,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+
+/* Convenience: cs_ingest_read_path() with a new CsIngest (warnings go to
+ * g_message()). */
 gboolean    cs_ingest_path              (const char           *path,
                                          CsIngestResourceFunc  func,
                                          gpointer              user_data,

@@ -261,8 +261,12 @@ typedef struct
   guint       index;       /* arrays: index of the current (or next) element */
   gboolean    streamed;    /* elements are handed to funcs->element, not linked */
   ArenaMark   mark;        /* streamed: arena position before the current element */
+  guint64     mark_held;   /* streamed: values held before the current element */
   guint64     elem_offset; /* streamed: where the current element starts */
 } Frame;
+
+/* span_start when no text is being counted (between streamed elements) */
+#define NO_SPAN G_MAXUINT64
 
 struct _CsJsonStream
 {
@@ -284,6 +288,16 @@ struct _CsJsonStream
   GByteArray *carry;
   guint64     carry_offset;
   gboolean    carry_escape; /* strings: the last byte scanned was an unpaired '\' */
+
+  /* What the value being built holds, against the limits. A streamed
+   * array's elements are freed one by one, so their text and values stop
+   * counting once reported; the rest of the value around them counts. */
+  guint64     max_values;
+  guint64     max_bytes;
+  guint64     n_held;      /* values in the arena */
+  guint64     held_bytes;  /* JSON text counted before span_start */
+  guint64     span_start;  /* where the text being counted starts, or NO_SPAN */
+  guint64     unit_offset; /* where the top-level value or streamed element starts */
 
   GError     *failure;     /* sticky: set once a feed failed */
 };
@@ -422,7 +436,25 @@ cs_json_stream_new (CsJsonStreamMode         mode,
   self->user_data = user_data;
   self->carry = g_byte_array_new ();
   self->state = ST_VALUE;
+  self->max_values = CS_JSON_MAX_VALUES;
+  self->max_bytes = CS_JSON_MAX_VALUE_BYTES;
+  self->span_start = NO_SPAN;
   return self;
+}
+
+void
+cs_json_stream_set_limits (CsJsonStream *self,
+                           guint64       max_values,
+                           guint64       max_bytes)
+{
+  self->max_values = max_values > 0 ? max_values : CS_JSON_MAX_VALUES;
+  self->max_bytes = max_bytes > 0 ? max_bytes : CS_JSON_MAX_VALUE_BYTES;
+}
+
+gboolean
+cs_json_stream_at_start (CsJsonStream *self)
+{
+  return self->n_values == 0 && self->depth == 0;
 }
 
 void
@@ -450,6 +482,10 @@ cs_json_stream_reset (CsJsonStream *self)
   self->carry_kind = TOK_NONE;
   g_byte_array_set_size (self->carry, 0);
   self->carry_escape = FALSE;
+  self->n_held = 0;
+  self->held_bytes = 0;
+  self->span_start = NO_SPAN;
+  self->unit_offset = 0;
   g_clear_error (&self->failure);
 }
 
@@ -496,25 +532,95 @@ cs_json_stream_steal_document (CsJsonStream *self)
 /* ------------------------------------------------------------------------ */
 /* Building values                                                          */
 
+static char *
+format_bytes (guint64 bytes)
+{
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+    return g_strdup_printf (_("%" PRIu64 " MiB"), bytes / (1024 * 1024));
+  return g_strdup_printf (_("%" PRIu64 " bytes"), bytes);
+}
+
+/* Refuses a new value at offset (new_value), or the text up to end, when
+ * what is held would go beyond the limits. */
+static gboolean
+check_limits (CsJsonStream *self,
+              guint64       offset,
+              guint64       end,
+              gboolean      new_value,
+              gboolean      in_value,
+              GError      **error)
+{
+  guint64 bytes = self->held_bytes;
+  g_autofree char *what = NULL;
+  g_autofree char *limit = NULL;
+
+  if (self->span_start != NO_SPAN && end > self->span_start)
+    bytes += end - self->span_start;
+
+  if (G_LIKELY ((!new_value || self->n_held < self->max_values) && bytes <= self->max_bytes))
+    return TRUE;
+
+  if (self->mode == CS_JSON_STREAM_DOCUMENT)
+    {
+      if (bytes <= self->max_bytes)
+        return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, offset, in_value,
+                          _("the document holds more than %" PRIu64 " JSON values, "
+                            "the limit for one document"), self->max_values);
+      limit = format_bytes (self->max_bytes);
+      return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, offset, in_value,
+                        _("the document is longer than %s, the limit for one document"), limit);
+    }
+
+  if (self->depth >= 2 && self->stack[1].streamed)
+    /* Translators: "entry[3] (from byte 1234)", an element of a streamed array */
+    what = g_strdup_printf (_("%s[%u] (from byte %" PRIu64 ")"), self->stack[0].key,
+                            self->stack[1].index, self->unit_offset);
+  else
+    what = g_strdup_printf (_("the resource starting at byte %" PRIu64), self->unit_offset);
+  if (bytes <= self->max_bytes)
+    return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, offset, in_value,
+                      _("%s holds more than %" PRIu64 " JSON values, the limit for one resource"),
+                      what, self->max_values);
+  limit = format_bytes (self->max_bytes);
+  return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, offset, in_value,
+                    _("%s is longer than %s, the limit for one resource"), what, limit);
+}
+
 /* Allocates a node for a value starting at offset and links it into the
- * innermost container (or takes the streamed element's mark). */
+ * innermost container (or takes the streamed element's mark). NULL when the
+ * value is beyond the limits. */
 static inline CsJsonNode *
 new_node (CsJsonStream *self,
           CsJsonType    type,
-          guint64       offset)
+          guint64       offset,
+          GError      **error)
 {
   CsJsonNode *node;
 
-  if (self->depth > 0)
+  if (self->depth == 0)
+    {
+      /* a top-level value: counted afresh */
+      self->n_held = 0;
+      self->held_bytes = 0;
+      self->span_start = offset;
+      self->unit_offset = offset;
+    }
+  else
     {
       Frame *f = &self->stack[self->depth - 1];
 
       if (f->streamed)
         {
           f->mark = arena_mark (&self->arena);
+          f->mark_held = self->n_held;
           f->elem_offset = offset;
+          self->span_start = offset;
+          self->unit_offset = offset;
         }
     }
+  if (!check_limits (self, offset, offset, TRUE, TRUE, error))
+    return NULL;
+  self->n_held++;
 
   if (type == CS_JSON_OBJECT || type == CS_JSON_ARRAY)
     {
@@ -576,6 +682,9 @@ complete_value (CsJsonStream *self,
           if (self->funcs->value != NULL)
             ok = self->funcs->value (self, node, offset, self->user_data, error);
           arena_reset (&self->arena, start);
+          self->n_held = 0;
+          self->held_bytes = 0;
+          self->span_start = NO_SPAN;
           self->state = ST_VALUE;
           return ok;
         }
@@ -591,7 +700,11 @@ complete_value (CsJsonStream *self,
           if (self->funcs->element != NULL)
             ok = self->funcs->element (self, node, f->index, f->elem_offset,
                                        self->user_data, error);
+          /* the element is gone: neither its values nor its text count */
           arena_reset (&self->arena, f->mark);
+          self->n_held = f->mark_held;
+          self->span_start = NO_SPAN;
+          self->unit_offset = ((const CsJsonContainer *) (gconstpointer) self->stack[0].node)->offset;
           if (!ok)
             return FALSE;
         }
@@ -615,7 +728,8 @@ open_container (CsJsonStream *self,
     return set_error (self, error, CS_JSON_ERROR_TOO_DEEP, offset, TRUE,
                       _("nesting deeper than %d levels"), CS_JSON_MAX_DEPTH);
 
-  node = new_node (self, type, offset);
+  if (!(node = new_node (self, type, offset, error)))
+    return FALSE;
   f = &self->stack[self->depth++];
   f->node = node;
   f->last = NULL;
@@ -634,6 +748,12 @@ open_container (CsJsonStream *self,
           self->stack[0].key != NULL)
         f->streamed = self->funcs->stream_array (self, self->stack[0].node,
                                                  self->stack[0].key, self->user_data);
+      if (f->streamed)
+        {
+          /* the text so far stays counted; each element counts on its own */
+          self->held_bytes += offset + 1 - self->span_start;
+          self->span_start = NO_SPAN;
+        }
     }
   return TRUE;
 }
@@ -646,6 +766,10 @@ close_container (CsJsonStream *self,
   Frame *f = &self->stack[self->depth - 1];
   CsJsonContainer *c = (CsJsonContainer *) (gpointer) f->node;
 
+  if (f->streamed)
+    self->span_start = offset; /* the text after a streamed array counts again */
+  else if (!check_limits (self, offset, offset + 1, FALSE, FALSE, error))
+    return FALSE;
   c->length = offset - c->offset + 1;
   self->depth--;
   return complete_value (self, f->node, c->offset, error);
@@ -947,9 +1071,12 @@ handle_string (CsJsonStream *self,
                gboolean      is_key,
                GError      **error)
 {
-  char *str;
-  gsize str_len;
+  char *str = NULL;
+  gsize str_len = 0;
 
+  /* before the text is copied: a long string must not go past the limit */
+  if (!check_limits (self, quote_offset, quote_offset + len + 2, FALSE, !is_key, error))
+    return FALSE;
   if (!decode_string (self, body, len, quote_offset + 1, plain, !is_key, &str, &str_len, error))
     return FALSE;
 
@@ -961,8 +1088,10 @@ handle_string (CsJsonStream *self,
     }
   else
     {
-      CsJsonNode *node = new_node (self, CS_JSON_STRING, quote_offset);
+      CsJsonNode *node = new_node (self, CS_JSON_STRING, quote_offset, error);
 
+      if (node == NULL)
+        return FALSE;
       node->v.string.str = str;
       node->v.string.len = str_len;
       return complete_value (self, node, quote_offset, error);
@@ -1002,6 +1131,7 @@ handle_number (CsJsonStream *self,
   int frac_digits = 0;
   int exponent = 0;
   gboolean negative = FALSE;
+  gboolean nonzero = FALSE;     /* a digit of the mantissa is not 0 */
   CsJsonNode *node;
   char *text;
   double value;
@@ -1032,6 +1162,7 @@ handle_number (CsJsonStream *self,
         if (n_digits < 19)
           mantissa = mantissa * 10 + (guint64) (tok[i] - '0');
         n_digits++;
+        nonzero = TRUE; /* the first digit is not 0 */
       }
   if (i < len && tok[i] == '.')
     {
@@ -1047,6 +1178,7 @@ handle_number (CsJsonStream *self,
               frac_digits++;
             }
           n_digits++;
+          nonzero |= tok[i] != '0';
         }
     }
   if (i < len && (tok[i] == 'e' || tok[i] == 'E'))
@@ -1088,11 +1220,20 @@ handle_number (CsJsonStream *self,
     {
       value = g_ascii_strtod (text, NULL);
       if (isinf (value))
-        return set_error (self, error, CS_JSON_ERROR_TOO_LARGE, offset, TRUE,
-                          _("the number %.40s is out of range"), text);
+        return set_error (self, error, CS_JSON_ERROR_RANGE, offset, TRUE,
+                          _("the number %.40s is out of range: its magnitude is above the "
+                            "largest double (about 1.8e308)"), text);
+      /* Not zero, but below the smallest double (about 4.9e-324): it would
+       * silently become 0. Subnormal values are kept. */
+      if (value == 0 && nonzero)
+        return set_error (self, error, CS_JSON_ERROR_RANGE, offset, TRUE,
+                          _("the number %.40s is out of range: it is not zero, but its magnitude "
+                            "is below the smallest double (about 4.9e-324) and would be read as 0"),
+                          text);
     }
 
-  node = new_node (self, CS_JSON_NUMBER, offset);
+  if (!(node = new_node (self, CS_JSON_NUMBER, offset, error)))
+    return FALSE;
   node->v.number.value = value;
   node->v.number.text = text;
   return complete_value (self, node, offset, error);
@@ -1110,16 +1251,21 @@ handle_literal (CsJsonStream *self,
 
   if (len == 4 && memcmp (tok, "true", 4) == 0)
     {
-      node = new_node (self, CS_JSON_BOOLEAN, offset);
+      if (!(node = new_node (self, CS_JSON_BOOLEAN, offset, error)))
+        return FALSE;
       node->v.boolean = TRUE;
     }
   else if (len == 5 && memcmp (tok, "false", 5) == 0)
     {
-      node = new_node (self, CS_JSON_BOOLEAN, offset);
+      if (!(node = new_node (self, CS_JSON_BOOLEAN, offset, error)))
+        return FALSE;
       node->v.boolean = FALSE;
     }
   else if (len == 4 && memcmp (tok, "null", 4) == 0)
-    node = new_node (self, CS_JSON_NULL, offset);
+    {
+      if (!(node = new_node (self, CS_JSON_NULL, offset, error)))
+        return FALSE;
+    }
   else
     {
       if (at_end && len > 0 && (strncmp (tok, "true", len) == 0 ||

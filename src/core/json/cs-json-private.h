@@ -58,6 +58,14 @@ CsJsonStream *cs_json_stream_new        (CsJsonStreamMode         mode,
 void          cs_json_stream_free       (CsJsonStream            *self);
 /* Forget all state (and free all nodes) to start a new, independent input. */
 void          cs_json_stream_reset      (CsJsonStream            *self);
+/* What one value built at once may hold (see CS_JSON_MAX_VALUES in
+ * cs-json.h); 0 keeps the default. Set before feeding. */
+void          cs_json_stream_set_limits (CsJsonStream            *self,
+                                         guint64                  max_values,
+                                         guint64                  max_bytes);
+/* TRUE before the first top-level value of the input has begun: an error
+ * now means the input does not start with JSON at all. */
+gboolean      cs_json_stream_at_start   (CsJsonStream            *self);
 gboolean      cs_json_stream_feed       (CsJsonStream            *self,
                                          const char              *data,
                                          gsize                    len,

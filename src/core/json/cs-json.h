@@ -20,10 +20,22 @@ typedef enum
   CS_JSON_ERROR_TRUNCATED,     /* input ended inside a value */
   CS_JSON_ERROR_UTF8,          /* invalid UTF-8 or bad \u escape */
   CS_JSON_ERROR_TOO_DEEP,      /* nesting beyond CS_JSON_MAX_DEPTH */
-  CS_JSON_ERROR_TOO_LARGE,     /* a single string/number beyond the limit */
+  CS_JSON_ERROR_TOO_LARGE,     /* a string, number or resource beyond its limit */
+  CS_JSON_ERROR_RANGE,         /* a number a double cannot hold (1e400, 1e-400) */
 } CsJsonError;
 
 #define CS_JSON_MAX_DEPTH 256
+
+/* What one value built at once may cost: a whole document
+ * (cs_json_document_parse), a top-level value of a sequence (a resource, an
+ * NDJSON line), or one element of a streamed array (a Bundle entry), plus
+ * what is held of the value around it. Values counts every JSON value
+ * (objects, arrays, members' values, elements); bytes is its JSON text.
+ * Beyond either, parsing fails with CS_JSON_ERROR_TOO_LARGE, so the parser
+ * never holds more than about 56 bytes per value plus the text (see
+ * docs/INGEST.md). */
+#define CS_JSON_MAX_VALUES      4000000
+#define CS_JSON_MAX_VALUE_BYTES (G_GUINT64_CONSTANT (128) * 1024 * 1024)
 
 typedef enum
 {

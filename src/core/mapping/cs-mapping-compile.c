@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cs-mapping-program.h"
+#include "cs-radiomics.h"
 
 typedef struct
 {
@@ -22,10 +23,39 @@ typedef struct
   MapDiag           diag;
   /* the template being compiled */
   CTemplate        *tmpl;
+  /* radiomics templates: the IBSI dictionary, read once */
+  CsRadiomicsDict  *ibsi;
+  gboolean          ibsi_tried;
 } Compiler;
+
+static void
+add_note (Compiler   *c,
+          const char *format,
+          ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_note (Compiler   *c,
+          const char *format,
+          ...)
+{
+  GPtrArray *notes = c->program->notes;
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  for (guint i = 0; i + 1 < notes->len; i++)
+    if (g_str_equal (notes->pdata[i], text))
+      return;
+  /* keep the array NULL-terminated */
+  g_ptr_array_insert (notes, notes->len - 1, g_steal_pointer (&text));
+}
 
 /* ------------------------------------------------------------------ */
 /* Freeing                                                             */
+
+static void cnode_free (CNode *node);
 
 static void
 ccond_free (CCond *cond)
@@ -35,6 +65,8 @@ ccond_free (CCond *cond)
   for (guint i = 0; i < cond->n_children; i++)
     ccond_free (cond->children[i]);
   g_free (cond->children);
+  cnode_free (cond->made);
+  map_tnode_free (cond->made_src);
   g_free (cond);
 }
 
@@ -112,6 +144,7 @@ cs_mapping_program_unref (CsMappingProgram *self)
   g_free (self->inputs);
   g_clear_pointer (&self->templates, g_ptr_array_unref);
   g_clear_pointer (&self->lookups, g_ptr_array_unref);
+  g_clear_pointer (&self->notes, g_ptr_array_unref);
   cs_mapping_unref (self->mapping);
   g_free (self);
 }
@@ -136,6 +169,12 @@ cs_mapping_program_input_is_indexed (CsMappingProgram *self,
 {
   g_return_val_if_fail (input < self->n_inputs, FALSE);
   return self->inputs[input].indexed;
+}
+
+const char * const *
+cs_mapping_program_get_notes (CsMappingProgram *self)
+{
+  return (const char * const *) self->notes->pdata;
 }
 
 const char *
@@ -453,6 +492,11 @@ resolve_col (Compiler        *c,
 /* ------------------------------------------------------------------ */
 /* Conditions                                                          */
 
+static CNode *compile_ref  (Compiler    *c,
+                            const TNode *src,
+                            const char  *fhir_path,
+                            gboolean     in_array);
+
 static CCond *
 compile_cond (Compiler      *c,
               const MapCond *src)
@@ -472,6 +516,16 @@ compile_cond (Compiler      *c,
     resolve_col (c, src->path, &src->col, &cond->col);
   if (src->kind == COND_MAPPED)
     cond->map = cs_mapping_find_concept_map (c->mapping, src->target);
+  if (src->kind == COND_MADE)
+    {
+      /* counted like {"$refAll": target} */
+      cond->made_src = g_new0 (TNode, 1);
+      cond->made_src->kind = TNODE_REF_ALL;
+      cond->made_src->path = g_strdup (src->path);
+      cond->made_src->target = g_strdup (src->target);
+      cond->made_src->unmapped = -1;
+      cond->made = compile_ref (c, cond->made_src, "", TRUE);
+    }
   if (src->kind == COND_FEATURE && !c->tmpl->def->radiomics &&
       src->feature != FEATURE_VALUE && src->feature != FEATURE_COLUMN && src->feature != FEATURE_NAME)
     map_diag_add (&c->diag, src->path, _("the feature attribute “%s” needs \"radiomics\": true in forEachColumn"),
@@ -493,7 +547,35 @@ cnode_new (CNodeKind    kind,
   node->src = src;
   node->fhir_path = g_strdup (fhir_path);
   node->lookup = -1;
+  if (src != NULL && src->type != NULL)
+    {
+      node->primitive = src->type->primitive;
+      node->element = src->element;
+      node->ucum = src->ucum;
+    }
   return node;
+}
+
+/* What a value for a primitive element is written as, when "as" does not say. */
+static OutKind
+out_for_primitive (CsFhirPrimitive primitive,
+                   OutKind         out)
+{
+  if (out != OUT_AUTO || primitive == CS_FHIR_PRIMITIVE_NONE)
+    return out;
+  switch (map_primitive_json_type (primitive))
+    {
+    case CS_JSON_NUMBER:
+      return primitive == CS_FHIR_PRIMITIVE_DECIMAL ? OUT_NUMBER : OUT_INTEGER;
+    case CS_JSON_BOOLEAN:
+      return OUT_BOOLEAN;
+    case CS_JSON_NULL:
+    case CS_JSON_STRING:
+    case CS_JSON_ARRAY:
+    case CS_JSON_OBJECT:
+    default:
+      return OUT_STRING;
+    }
 }
 
 static void
@@ -785,7 +867,7 @@ compile_node (Compiler    *c,
 
     case TNODE_COLUMN:
       node = cnode_new (CN_COLUMN, src, fhir_path);
-      node->out = src->out;
+      node->out = out_for_primitive (node->primitive, src->out);
       if (!resolve_col (c, src->path, &src->col, &node->col) || node->col.lookup == LOOKUP_ABSENT)
         {
           cnode_free (node);
@@ -832,7 +914,7 @@ compile_node (Compiler    *c,
           return NULL;
         }
       node = cnode_new (CN_FEATURE, src, fhir_path);
-      node->out = src->out;
+      node->out = out_for_primitive (node->primitive, src->out);
       return node;
 
     case TNODE_CONST:
@@ -880,6 +962,90 @@ set_feature_attr (CFeature    *f,
   f->json[attr] = g_string_free (json, FALSE);
 }
 
+/* The IBSI dictionary the mapping names, read once per compile. */
+static CsRadiomicsDict *
+ibsi_dictionary (Compiler *c)
+{
+  const char *path = cs_mapping_get_ibsi_dictionary (c->mapping);
+  g_autoptr(GError) error = NULL;
+
+  if (c->ibsi_tried)
+    return c->ibsi;
+  c->ibsi_tried = TRUE;
+  if (path == NULL)
+    {
+      add_note (c, _("no IBSI dictionary (pyradiomics’ featuresDict_IBSIv7.tsv): radiomics features get no IBSI "
+                     "codes; name it in radiomics.ibsiDictionary or with --ibsi"));
+      return NULL;
+    }
+  if (!(c->ibsi = cs_radiomics_dict_load (path, &error)))
+    {
+      map_diag_add (&c->diag, "radiomics.ibsiDictionary", _("cannot read the IBSI dictionary: %s"), error->message);
+      return NULL;
+    }
+  for (const char * const *n = cs_radiomics_dict_notes (c->ibsi); n != NULL && *n != NULL; n++)
+    add_note (c, "%s", *n);
+  return c->ibsi;
+}
+
+/* A pyradiomics column: what it is, and everything about it the template
+ * may use. FALSE after reporting a name that is not a feature. */
+static gboolean
+radiomics_feature (Compiler          *c,
+                   CTemplate         *tmpl,
+                   const MapInputDef *def,
+                   const char        *column,
+                   CFeature          *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsRadiomicsName) name = NULL;
+  g_autofree char *each_path = map_path_member (tmpl->def->path, "forEachColumn");
+  CsRadiomicsClass default_class = def->feature_class != NULL ? cs_radiomics_class_from_name (def->feature_class)
+                                                              : CS_RADIOMICS_CLASS_NONE;
+  CsRadiomicsDict *dict;
+  CsRadiomicsIbsi ibsi = { 0 };
+  const char *unit;
+  g_autofree char *filter = NULL;
+
+  if (def->feature_class != NULL && default_class == CS_RADIOMICS_CLASS_NONE)
+    {
+      g_autofree char *cpath = map_path_member (def->path, "radiomics");
+
+      map_diag_add (&c->diag, cpath, _("“%s” is not a pyradiomics feature class (firstorder, shape, shape2D, glcm, "
+                                       "glrlm, glszm, gldm, ngtdm)"), def->feature_class);
+      return FALSE;
+    }
+  if (!(name = cs_radiomics_parse (column, default_class, &error)))
+    {
+      map_diag_add (&c->diag, each_path, _("the column “%s” of %s is not a pyradiomics feature (%s): leave it out "
+                                           "with “exclude”"), column, def->role, error->message);
+      return FALSE;
+    }
+  if (name->kind == CS_RADIOMICS_KIND_DIAGNOSTIC)
+    return FALSE;
+
+  filter = name->filter != NULL ? g_strdup_printf ("%s-%s", name->image_type, name->filter)
+                                 : g_strdup (name->image_type);
+  set_feature_attr (f, FEATURE_NAME, name->feature);
+  set_feature_attr (f, FEATURE_CLASS, cs_radiomics_class_name (name->feature_class));
+  set_feature_attr (f, FEATURE_FILTER, filter);
+  set_feature_attr (f, FEATURE_CODE, name->column);
+  set_feature_attr (f, FEATURE_LABEL, name->label);
+  unit = cs_radiomics_unit (name, tmpl->def->modality_ct ? CS_RADIOMICS_MODALITY_CT : CS_RADIOMICS_MODALITY_OTHER,
+                            NULL);
+  set_feature_attr (f, FEATURE_UNIT, unit);
+  set_feature_attr (f, FEATURE_UNIT_SYSTEM, unit != NULL ? "http://unitsofmeasure.org" : NULL);
+  if ((dict = ibsi_dictionary (c)) != NULL && cs_radiomics_dict_lookup (dict, name, &ibsi))
+    {
+      set_feature_attr (f, FEATURE_IBSI, ibsi.code);
+      set_feature_attr (f, FEATURE_IBSI_DISPLAY, ibsi.meaning);
+    }
+  /* the canonical name, so that "HLH GrayLevelNonUniformity" in one table
+   * and "wavelet-HLH_glrlm_GrayLevelNonUniformity" in another give one id */
+  cs_mapping_column_id_suffix (name->column, f->suffix);
+  return TRUE;
+}
+
 static void
 compile_features (Compiler  *c,
                   CTemplate *tmpl)
@@ -905,15 +1071,23 @@ compile_features (Compiler  *c,
 
       f.column = col;
       f.def = map_input_find_column (def, name);
-      cs_mapping_column_id_suffix (name, f.suffix);
       set_feature_attr (&f, FEATURE_COLUMN, name);
-      set_feature_attr (&f, FEATURE_NAME, name);
       if (tmpl->def->radiomics)
         {
-          map_diag_add (&c->diag, each_path, _("radiomics feature names need the radiomics module, "
-                                               "which this build does not have yet"));
-          g_array_append_val (features, f);
-          break;
+          if (!radiomics_feature (c, tmpl, def, name, &f))
+            {
+              for (guint a = 0; a < N_FEATURE_ATTRS; a++)
+                {
+                  g_free (f.attrs[a]);
+                  g_free (f.json[a]);
+                }
+              continue;
+            }
+        }
+      else
+        {
+          set_feature_attr (&f, FEATURE_NAME, name);
+          cs_mapping_column_id_suffix (name, f.suffix);
         }
       g_array_append_val (features, f);
     }
@@ -992,7 +1166,8 @@ string_free (gpointer string)
  * a feature Observation (pyradiomics and IBSI codings, text), its method,
  * its unit are then one copy per resource instead of a walk. */
 static void
-fold_per_feature (CTemplate *tmpl,
+fold_per_feature (Compiler  *c,
+                  CTemplate *tmpl,
                   CNode     *node)
 {
   if (node->kind != CN_OBJECT && node->kind != CN_ARRAY)
@@ -1006,7 +1181,7 @@ fold_per_feature (CTemplate *tmpl,
         continue;
       if (!is_per_feature (child))
         {
-          fold_per_feature (tmpl, child);
+          fold_per_feature (c, tmpl, child);
           continue;
         }
       folded = cnode_new (CN_PER_FEATURE, child->src, child->fhir_path);
@@ -1017,14 +1192,18 @@ fold_per_feature (CTemplate *tmpl,
       for (guint f = 0; f < tmpl->n_features; f++)
         {
           GString *out = g_string_new (NULL);
+          g_autoptr(GString) error = g_string_new (NULL);
 
-          if (map_eval_render_per_feature (tmpl, child, f, out))
+          if (map_eval_render_per_feature (tmpl, child, f, out, error))
             g_ptr_array_add (folded->per_feature, out);
           else
             {
               g_string_free (out, TRUE);
               g_ptr_array_add (folded->per_feature, NULL);
             }
+          if (error->len > 0)
+            map_diag_add (&c->diag, child->src->path, _("for the column “%s”: %s"),
+                          tmpl->features[f].attrs[FEATURE_COLUMN], error->str);
         }
       folded->children = g_new (CNode *, 1);
       folded->children[0] = child;
@@ -1083,7 +1262,7 @@ compile_template (Compiler       *c,
 
   tmpl->root = compile_object (c, def->template, def->resource_type, TRUE);
   if (def->wide && c->diag.messages->len == 0)
-    fold_per_feature (tmpl, tmpl->root);
+    fold_per_feature (c, tmpl, tmpl->root);
 
   tmpl->index = c->program->templates->len;
   g_ptr_array_add (c->program->templates, tmpl);
@@ -1109,6 +1288,8 @@ cs_mapping_compile (CsMapping                *mapping,
   program->inputs = g_new0 (CInput, program->n_inputs);
   program->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) ctemplate_free);
   program->lookups = g_ptr_array_new_with_free_func ((GDestroyNotify) clookup_free);
+  program->notes = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (program->notes, NULL);
 
   c.program = program;
   c.mapping = mapping;
@@ -1226,19 +1407,17 @@ cs_mapping_compile (CsMapping                *mapping,
         }
     }
 
-  if (messages->len > 0)
+  g_clear_pointer (&c.ibsi, cs_radiomics_dict_free);
+  if (!map_diag_check (&c.diag, CS_MAPPING_ERROR_COMPILE, error))
+    return NULL;
+
+  for (guint r = 0; r < mapping->resources->len; r++)
     {
-      g_autoptr(GString) text = g_string_new (NULL);
+      const char *type = map_get_resource (mapping, r)->resource_type;
 
-      for (guint i = 0; i < messages->len; i++)
-        {
-          if (i > 0)
-            g_string_append_c (text, '\n');
-          g_string_append (text, messages->pdata[i]);
-        }
-      g_set_error_literal (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_COMPILE, text->str);
-      return NULL;
+      if (type != NULL && !cs_fhir_model_has_resource (type))
+        add_note (&c, _("%s is not in Cohortscope’s FHIR model: its resources are checked as JSON, not element by "
+                        "element"), type);
     }
-
   return g_steal_pointer (&program);
 }

@@ -223,7 +223,7 @@ map_concept_map_parse (MapDiag          *diag,
   g_autoptr(GError) error = NULL;
   CsConceptMap *map;
   const CsJsonNode *groups;
-  const char *type, *status, *id;
+  const char *type, *status, *id, *reason = NULL;
   guint n_before = diag->messages->len;
   guint gi = 0;
 
@@ -248,11 +248,11 @@ map_concept_map_parse (MapDiag          *diag,
   map->where = g_strdup_printf ("%s: %s", diag->name, path);
 
   id = map_get_string (diag, path, node, "id", FALSE);
-  if (id != NULL && !map_is_fhir_id (id, strlen (id)))
+  if (id != NULL && !cs_fhir_id_check (id, -1, &reason))
     {
       g_autofree char *ipath = map_path_member (path, "id");
 
-      map_diag_add (diag, ipath, _("“%s” is not a FHIR id (1–64 letters, digits, “-” or “.”)"), id);
+      map_diag_add (diag, ipath, _("“%s” is not a FHIR id: %s"), id, reason);
     }
   map->id = g_strdup (id);
   map->url = g_strdup (cs_json_get_string (node, "url"));

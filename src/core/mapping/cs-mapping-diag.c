@@ -33,6 +33,26 @@ map_diag_add (MapDiag    *diag,
     g_ptr_array_add (diag->messages, g_strdup_printf ("%s: %s", diag->name, msg));
 }
 
+gboolean
+map_diag_check (const MapDiag *diag,
+                int            code,
+                GError       **error)
+{
+  g_autoptr(GString) text = NULL;
+
+  if (diag->messages->len == 0)
+    return TRUE;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < diag->messages->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, diag->messages->pdata[i]);
+    }
+  g_set_error_literal (error, CS_MAPPING_ERROR, code, text->str);
+  return FALSE;
+}
+
 static guint
 edit_distance (const char *a,
                const char *b)

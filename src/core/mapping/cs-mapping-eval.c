@@ -31,10 +31,27 @@ typedef struct
   gboolean         trace;
   GString         *tpath;        /* trace: the element path with indices */
   GString         *scratch;
+  guint64          shape;        /* which optional parts the resource has (see check_resource) */
+  GString         *render_error; /* rendering per column at compile time: the first problem */
 } Eval;
 
-static gboolean eval_value (Eval        *e,
-                            const CNode *node);
+/* The shape of a resource: a hash of which optional members it has, how
+ * many items its arrays have, which column a column-dependent part was
+ * rendered for, and its UCUM units. Two resources of one template and one
+ * shape differ only in values that were checked as they were written. */
+static inline void
+shape_mix (Eval    *e,
+           guint64  value)
+{
+  e->shape = (e->shape ^ value) * G_GUINT64_CONSTANT (0x100000001b3);
+}
+
+static gboolean eval_value   (Eval        *e,
+                              const CNode *node);
+static guint    eval_ref_all (Eval        *e,
+                              const CNode *node,
+                              guint        base,
+                              gboolean     write);
 
 /* ------------------------------------------------------------------ */
 /* Problems                                                            */
@@ -81,6 +98,16 @@ add_problem (Eval              *e,
   va_start (args, format);
   p.message = g_strdup_vprintf (format, args);
   va_end (args);
+  if (e->rs == NULL)
+    {
+      /* rendering at compile time: no row, the compiler reports it */
+      if (e->render_error != NULL && e->render_error->len == 0 && severity == CS_MAPPING_SEVERITY_ERROR)
+        g_string_printf (e->render_error, "%s%s%s", element != NULL ? element : "", element != NULL ? ": " : "",
+                         p.message);
+      e->failed |= severity == CS_MAPPING_SEVERITY_ERROR;
+      map_problem_clear (&p);
+      return;
+    }
   g_array_append_val (e->rs->problems, p);
 
   if (severity == CS_MAPPING_SEVERITY_ERROR)
@@ -452,6 +479,8 @@ eval_cond (Eval        *e,
       if (get_cell (e, &cond->col, NULL, &text, &len, NULL) != CELL_OK)
         return FALSE;
       return g_regex_match_full (cond->src->regex, text, len, 0, 0, NULL, NULL);
+    case COND_MADE:
+      return cond->made != NULL && eval_ref_all (e, cond->made, 0, FALSE) > 0;
     case COND_MAPPED:
       {
         const CsConceptMapTarget *targets;
@@ -556,8 +585,9 @@ resource_base_id (Eval            *e,
         {
           /* the value was written as a JSON string: unquote (ids have no escapes) */
           gsize len = sub.out->len - 2;
+          const char *reason = NULL;
 
-          if (map_is_fhir_id (sub.out->str + 1, len))
+          if (cs_fhir_id_check (sub.out->str + 1, (gssize) len, &reason))
             {
               memcpy (entry.id, sub.out->str + 1, len);
               entry.id[len] = '\0';
@@ -565,8 +595,7 @@ resource_base_id (Eval            *e,
             }
           else
             add_problem (e, CS_MAPPING_SEVERITY_ERROR, tmpl->input, row, -1, "id",
-                         _("the id %.*s is not a FHIR id (1–64 letters, digits, “-” or “.”)"),
-                         (int) sub.out->len, sub.out->str);
+                         _("the id %.*s is not a FHIR id: %s"), (int) sub.out->len, sub.out->str, reason);
         }
       else if (!sub.failed)
         add_problem (e, CS_MAPPING_SEVERITY_ERROR, tmpl->input, row, -1, "id",
@@ -649,6 +678,53 @@ resource_id (Eval            *e,
 /* ------------------------------------------------------------------ */
 /* Writing values                                                      */
 
+/* A value for a primitive element, in its JSON lexical form: the R4 format
+ * of its type and, for a required binding Cohortscope knows, the codes. */
+static gboolean
+check_value (Eval         *e,
+             const CNode  *node,
+             const char   *value,
+             gsize         len,
+             guint         input,
+             const MapRow *row,
+             int           column)
+{
+  const char *reason = NULL;
+  const CsFhirBinding *binding;
+
+  if (node == NULL || node->primitive == CS_FHIR_PRIMITIVE_NONE)
+    return TRUE;
+  if (!cs_fhir_primitive_check_kind (node->primitive, value, len, &reason))
+    {
+      add_problem (e, CS_MAPPING_SEVERITY_ERROR, input, row, column, node->fhir_path,
+                   _("“%.*s” is not a valid FHIR %s for %s: %s"), (int) MIN (len, 200), value,
+                   cs_fhir_primitive_name (node->primitive), node->fhir_path, reason);
+      return FALSE;
+    }
+  binding = node->element != NULL ? node->element->binding : NULL;
+  if (binding != NULL && !(node->element->flags & CS_FHIR_ELEMENT_BINDING_UNCHECKED))
+    {
+      g_autofree char *code = g_strndup (value, len);
+
+      if (!cs_fhir_binding_has_code (binding, NULL, code))
+        {
+          add_problem (e, CS_MAPPING_SEVERITY_ERROR, input, row, column, node->fhir_path,
+                       _("“%s” is not in the value set %s, which %s must use"), code, binding->value_set,
+                       node->fhir_path);
+          return FALSE;
+        }
+    }
+  if (node->ucum)
+    {
+      guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+      for (gsize i = 0; i < len; i++)
+        h = (h ^ (guchar) value[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+      shape_mix (e, h);
+    }
+  return TRUE;
+}
+
 static OutKind
 out_for_type (MapColumnType type)
 {
@@ -675,8 +751,8 @@ column_out (const CNode *node)
 
 static gboolean
 write_typed (Eval          *e,
+             const CNode   *node,
              const CColRef *ref,
-             const char    *element,
              OutKind        out,
              const char    *text,
              gsize          len,
@@ -686,7 +762,9 @@ write_typed (Eval          *e,
   const MapRow *row = ref != NULL ? ref_row (e, ref) : e->row;
   guint input = ref != NULL ? ref->input : e->input;
   int column = ref != NULL ? (int) ref->column : (e->feature != NULL ? (int) e->feature->column : -1);
+  const char *element = node->fhir_path;
   gboolean decimal_comma = map_get_input (e->run->mapping, input)->dialect.decimal_comma;
+  gsize start = e->out->len;
 
   switch (out)
     {
@@ -699,7 +777,7 @@ write_typed (Eval          *e,
                        _("“%.*s” is not a number"), (int) len, text);
           return FALSE;
         }
-      return TRUE;
+      break;
     case OUT_INTEGER:
       if (type == COLTYPE_INTEGER)
         map_out_add (e->out, text, len);
@@ -709,7 +787,7 @@ write_typed (Eval          *e,
                        _("“%.*s” is not a whole number from −2147483648 to 2147483647"), (int) len, text);
           return FALSE;
         }
-      return TRUE;
+      break;
     case OUT_BOOLEAN:
       if (type != COLTYPE_BOOLEAN && !parse_boolean (ref != NULL ? ref->def : NULL, text, len, &boolean))
         {
@@ -721,7 +799,7 @@ write_typed (Eval          *e,
         MAP_OUT_LIT (e->out, "true");
       else
         MAP_OUT_LIT (e->out, "false");
-      return TRUE;
+      break;
     case OUT_AUTO:
     case OUT_STRING:
     case OUT_CODE:
@@ -729,9 +807,19 @@ write_typed (Eval          *e,
     case OUT_CODINGS:
     case OUT_CODEABLE_CONCEPT:
     default:
+      /* a string: checked as it is, then escaped */
+      if (!check_value (e, node, text, len, input, row, column))
+        return FALSE;
       cs_json_append_escaped (e->out, text, len);
       return TRUE;
     }
+  /* a number or boolean: checked as the JSON literal written */
+  if (!check_value (e, node, e->out->str + start, e->out->len - start, input, row, column))
+    {
+      g_string_truncate (e->out, start);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -823,6 +911,9 @@ eval_map (Eval        *e,
   switch (node->out)
     {
     case OUT_CODE:
+      if (!check_value (e, node, targets[0].code, strlen (targets[0].code), node->col.input,
+                        ref_row (e, &node->col), node->col.column))
+        return 0;
       cs_json_append_escaped (e->out, targets[0].code, -1);
       return 1;
     case OUT_CODING:
@@ -1028,7 +1119,8 @@ add_trace_elem (Eval  *e,
 static guint
 eval_ref_all (Eval        *e,
               const CNode *node,
-              guint        base)
+              guint        base,
+              gboolean     write)
 {
   CsMappingProgram *p = e->run->program;
   guint n = 0;
@@ -1064,6 +1156,11 @@ eval_ref_all (Eval        *e,
 
               if (!made || !resource_id (e, target, row, target->def->wide ? (int) s : -1, id))
                 continue;
+              if (!write)
+                {
+                  n++;
+                  continue;
+                }
               if (n > 0)
                 g_string_append_c (e->out, ',');
               if (e->trace)
@@ -1127,6 +1224,8 @@ eval_interp (Eval        *e,
       else
         g_string_append (s, part->text);
     }
+  if (!check_value (e, node, s->str, s->len, e->input, e->row, -1))
+    return FALSE;
   cs_json_append_escaped (e->out, s->str, s->len);
   return TRUE;
 }
@@ -1159,7 +1258,7 @@ eval_feature (Eval        *e,
       out = out_for_type (ref.def->type);
     else if (out == OUT_AUTO)
       out = e->tmpl->def->radiomics ? OUT_NUMBER : OUT_STRING;
-    return write_typed (e, &ref, node->fhir_path, out, text, len, FALSE);
+    return write_typed (e, node, &ref, out, text, len, FALSE);
   }
 }
 
@@ -1185,8 +1284,7 @@ eval_leaf (Eval        *e,
         if (state == CELL_MISSING && node->src->required && !(node->col.def != NULL && node->col.def->required))
           add_problem (e, CS_MAPPING_SEVERITY_ERROR, node->col.input, ref_row (e, &node->col), node->col.column,
                        node->fhir_path, _("the column “%s” must have a value"), node->col.name);
-        ok = state == CELL_OK &&
-             write_typed (e, &node->col, node->fhir_path, column_out (node), text, len, boolean);
+        ok = state == CELL_OK && write_typed (e, node, &node->col, column_out (node), text, len, boolean);
       }
       break;
     case CN_INTERP:
@@ -1256,7 +1354,10 @@ eval_object_members (Eval        *e,
           g_string_append (e->tpath, child->key);
         }
       if (eval_value (e, child))
-        n++;
+        {
+          n++;
+          shape_mix (e, (guint64) (gsize) child);
+        }
       else
         g_string_truncate (e->out, mark);
       if (e->trace)
@@ -1310,7 +1411,7 @@ eval_value (Eval        *e,
                 continue;
               }
             if (child->kind == CN_REF_ALL)
-              k = eval_ref_all (e, child, n);
+              k = eval_ref_all (e, child, n, TRUE);
             else if (child->kind == CN_MAP && child->spread)
               {
                 guint cell_mark = e->rs->cells->len;
@@ -1345,6 +1446,7 @@ eval_value (Eval        *e,
             return FALSE;
           }
         g_string_append_c (e->out, ']');
+        shape_mix (e, n);
         return TRUE;
       }
 
@@ -1363,6 +1465,7 @@ eval_value (Eval        *e,
         if (rendered == NULL)
           return FALSE;
         map_out_add (e->out, rendered->str, rendered->len);
+        shape_mix (e, ((guint64) (gsize) node) ^ ((guint64) (e->feature - e->tmpl->features) << 1));
         return TRUE;
       }
 
@@ -1378,6 +1481,132 @@ eval_value (Eval        *e,
 
 /* ------------------------------------------------------------------ */
 /* Resources and rows                                                  */
+
+/* The resource just written (json, len) against the R4 model with the
+ * validator of src/core/validate: in full once per template and shape, or
+ * every time with CS_MAPPING_RUN_VALIDATE_ALL. Its values were checked as
+ * they were written (check_value), so a shape that passed once passes
+ * again. Returns the validator's errors, or NULL when it passed. */
+static GPtrArray *
+check_resource (Eval       *e,
+                const char *json,
+                gsize       len)
+{
+  CsMappingRun *run = e->run;
+  g_autoptr(CsJsonDocument) doc = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 key = e->shape;
+
+  if (!(run->flags & CS_MAPPING_RUN_VALIDATE_ALL) && g_hash_table_contains (run->validated, &key))
+    return NULL;
+
+  problems = cs_fhir_problems_new ();
+  if (!(doc = cs_json_document_parse (json, len, &error)))
+    {
+      /* the writer serialises every value itself: this would be a bug */
+      CsFhirProblem *p = g_new0 (CsFhirProblem, 1);
+
+      p->severity = CS_FHIR_SEVERITY_ERROR;
+      p->message = g_strdup_printf (_("the resource written is not JSON (%s); please report this"), error->message);
+      g_ptr_array_add (problems, p);
+      return g_steal_pointer (&problems);
+    }
+  if (!cs_fhir_validate_resource_full (cs_json_document_get_root (doc), CS_FHIR_VALIDATE_NO_WARNINGS, problems))
+    return g_steal_pointer (&problems);
+  g_hash_table_add (run->validated, g_memdup2 (&key, sizeof key));
+  return NULL;
+}
+
+/* TRUE when the element path a is b or inside it ("X.code.coding[0]" is
+ * inside "X.code", not inside "X.co"). */
+static gboolean
+path_within (const char *a,
+             const char *b)
+{
+  gsize n = strlen (b);
+
+  return strncmp (a, b, n) == 0 && (a[n] == '\0' || a[n] == '.' || a[n] == '[');
+}
+
+/* The column of this row an element at path came from, or -1: the element
+ * itself, else the nearest element around it, else the first inside it. */
+static int
+element_column (Eval       *e,
+                const char *path,
+                guint       elem_start)
+{
+  RowState *rs = e->rs;
+  const TraceElem *around = NULL, *inside = NULL, *best;
+  gsize around_len = 0;
+
+  if (path == NULL)
+    return -1;
+  for (guint i = elem_start; i < rs->elems->len; i++)
+    {
+      const TraceElem *elem = &g_array_index (rs->elems, TraceElem, i);
+      const char *epath = rs->paths->str + elem->path_offset;
+
+      if (elem->n_cells == 0)
+        continue;
+      if (path_within (path, epath) && (around == NULL || strlen (epath) > around_len))
+        {
+          around = elem;
+          around_len = strlen (epath);
+        }
+      else if (inside == NULL && path_within (epath, path))
+        inside = elem;
+    }
+  best = around != NULL ? around : inside;
+  for (guint c = 0; best != NULL && c < best->n_cells; c++)
+    {
+      const CsMappingCell *cell = &g_array_index (rs->cells, CsMappingCell, best->cell_start + c);
+
+      if (cell->input == e->input && cell->row == e->row->row)
+        return (int) cell->column;
+    }
+  return -1;
+}
+
+/* The validator's errors on the resource of tmpl just written, as problems
+ * of the row, each with the cell its element came from where there is one.
+ * Without tracing, the resource is evaluated again with it to know the
+ * cells (a rejected resource is rare; the output of that pass is dropped). */
+static void
+report_invalid (Eval            *e,
+                const CTemplate *tmpl,
+                GPtrArray       *problems,
+                guint            elem_start)
+{
+  RowState *rs = e->rs;
+
+  if (!e->trace)
+    {
+      gsize out_mark = e->out->len;
+      guint problem_mark = rs->problems->len;
+      gboolean has_error = rs->has_error;
+
+      e->trace = TRUE;
+      g_string_assign (e->tpath, tmpl->def->resource_type);
+      eval_object_members (e, tmpl->root, FALSE);
+      e->trace = FALSE;
+      g_string_truncate (e->out, out_mark);
+      for (guint i = problem_mark; i < rs->problems->len; i++)
+        map_problem_clear (&g_array_index (rs->problems, MapProblem, i));
+      g_array_set_size (rs->problems, problem_mark);
+      rs->has_error = has_error;
+    }
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CsFhirProblem *p = problems->pdata[i];
+
+      if (p->severity == CS_FHIR_SEVERITY_ERROR)
+        add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, element_column (e, p->path, elem_start),
+                     p->path, "%s", p->message);
+    }
+  e->failed = TRUE;
+  rs->has_error = TRUE;
+}
 
 /* Writes one resource of tmpl (feature: column index or -1) into rs->out.
  * Returns MADE_YES, MADE_NOT (its condition is false) or MADE_FAILED. */
@@ -1400,6 +1629,7 @@ eval_resource (Eval            *e,
     return e->failed ? MADE_FAILED : MADE_NOT;
   if (!resource_id (e, tmpl, e->row, feature, res.id))
     return MADE_FAILED;
+  e->shape = G_GUINT64_CONSTANT (0xcbf29ce484222325) ^ tmpl->index;
 
   map_out_add (e->out, tmpl->type_json, tmpl->type_json_len);
   map_out_add (e->out, res.id, strlen (res.id));
@@ -1409,6 +1639,13 @@ eval_resource (Eval            *e,
   eval_object_members (e, tmpl->root, FALSE);
   g_string_append_c (e->out, '}');
 
+  if (!e->failed)
+    {
+      g_autoptr(GPtrArray) problems = check_resource (e, e->out->str + start, e->out->len - start);
+
+      if (problems != NULL)
+        report_invalid (e, tmpl, problems, elem_mark);
+    }
   if (e->failed)
     {
       g_string_truncate (e->out, start);
@@ -1607,7 +1844,10 @@ map_eval_row (CsMappingRun *run,
             {
               e.failed = FALSE;
               add_problem (&e, CS_MAPPING_SEVERITY_WARNING, input, row, -1, NULL,
-                           _("all %u features are 0, as a failed extraction leaves them: treated as missing"),
+                           ngettext ("the row's only feature is 0, as a failed extraction leaves it: treated as "
+                                     "missing",
+                                     "all %u features are 0, as a failed extraction leaves them: treated as "
+                                     "missing", tmpl->n_features),
                            tmpl->n_features);
               continue;
             }
@@ -1640,10 +1880,12 @@ gboolean
 map_eval_render_per_feature (const CTemplate *tmpl,
                              const CNode     *node,
                              guint            feature,
-                             GString         *out)
+                             GString         *out,
+                             GString         *error)
 {
   g_autoptr(GString) scratch = g_string_new (NULL);
   Eval e = { 0 };
+  gboolean made;
 
   /* the subtree reads no cell and no reference: no run or row is needed */
   e.tmpl = tmpl;
@@ -1651,5 +1893,7 @@ map_eval_render_per_feature (const CTemplate *tmpl,
   e.input = tmpl->input;
   e.out = out;
   e.scratch = scratch;
-  return eval_value (&e, node) && !e.failed;
+  e.render_error = error;
+  made = eval_value (&e, node);
+  return made && !e.failed;
 }

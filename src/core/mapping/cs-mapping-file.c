@@ -546,7 +546,8 @@ parse_resource (MapDiag          *diag,
 
   if ((each = cs_json_get (node, "forEachColumn")) != NULL)
     {
-      static const char * const eallowed[] = { "match", "exclude", "radiomics", "zeroRowIsMissing", NULL };
+      static const char * const eallowed[] = { "match", "exclude", "radiomics", "modality", "zeroRowIsMissing",
+                                               NULL };
       g_autofree char *epath = map_path_member (path, "forEachColumn");
 
       res->wide = TRUE;
@@ -559,6 +560,19 @@ parse_resource (MapDiag          *diag,
           res->exclude = parse_regex (diag, epath, each, "exclude");
           res->radiomics = map_get_bool (diag, epath, each, "radiomics", FALSE);
           res->skip_zero_rows = map_get_bool (diag, epath, each, "zeroRowIsMissing", res->radiomics);
+          {
+            const char *modality = map_get_string (diag, epath, each, "modality", FALSE);
+
+            if (modality != NULL && !g_str_equal (modality, "CT") && !g_str_equal (modality, "other"))
+              {
+                g_autofree char *mpath = map_path_member (epath, "modality");
+
+                map_diag_add (diag, mpath, _("must be “CT” (intensities in Hounsfield units) or “other”"));
+              }
+            res->modality_ct = g_strcmp0 (modality, "CT") == 0;
+            if (modality != NULL && !res->radiomics)
+              map_diag_add (diag, epath, _("“modality” is for \"radiomics\": true"));
+          }
           if (res->match == NULL && cs_json_get (each, "match") == NULL && !res->radiomics)
             map_diag_add (diag, epath, _("“match” is missing: a regular expression for the column names"));
         }
@@ -698,6 +712,13 @@ check_condition_refs (MapDiag        *diag,
     check_condition_refs (diag, mapping, res, cond->children->pdata[i]);
   if (cond->kind == COND_FEATURE && !res->wide)
     map_diag_add (diag, cond->path, _("a feature condition needs “forEachColumn” on the resource"));
+  if (cond->kind == COND_MADE && cond->target != NULL && map_find_resource (mapping, cond->target) < 0)
+    {
+      g_auto(GStrv) names = resource_names (mapping);
+      g_autofree char *hint = map_suggest (cond->target, (const char * const *) names);
+
+      map_diag_add (diag, cond->path, _("no resource is named “%s”%s"), cond->target, hint);
+    }
   if (cond->kind == COND_MAPPED && cond->target != NULL && cs_mapping_find_concept_map (mapping, cond->target) == NULL)
     map_diag_add (diag, cond->path, _("no ConceptMap with the id or url “%s” in “conceptMaps”"), cond->target);
   check_role (diag, mapping, cond->path, cond->col.input);
@@ -1039,8 +1060,10 @@ parse_root (MapDiag          *diag,
 
   if ((text = map_get_string (diag, "", root, "id", TRUE)) != NULL)
     {
-      if (!map_is_fhir_id (text, strlen (text)))
-        map_diag_add (diag, "id", _("“%s” is not an id (1–64 letters, digits, “-” or “.”)"), text);
+      const char *reason = NULL;
+
+      if (!cs_fhir_id_check (text, -1, &reason))
+        map_diag_add (diag, "id", _("“%s” is not a FHIR id: %s"), text, reason);
       mapping->id = g_strdup (text);
     }
   mapping->version = g_strdup (map_get_string (diag, "", root, "version", TRUE));
@@ -1110,6 +1133,16 @@ parse_root (MapDiag          *diag,
     }
 
   check_references (diag, mapping);
+
+  /* against the FHIR R4 model, once every resource's type is known (for the
+   * targets of references) */
+  for (guint i = 0; i < mapping->resources->len; i++)
+    {
+      MapResourceDef *res = map_get_resource (mapping, i);
+
+      if (res->template != NULL && res->resource_type != NULL)
+        map_fhir_check_template (diag, mapping, res->resource_type, res->template);
+    }
 }
 
 CsMapping *
@@ -1166,19 +1199,8 @@ cs_mapping_load_data (const char  *data,
   diag.messages = messages;
   parse_root (&diag, mapping, cs_json_document_get_root (doc), checksum);
 
-  if (messages->len > 0)
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
-
-      for (guint i = 0; i < messages->len; i++)
-        {
-          if (i > 0)
-            g_string_append_c (text, '\n');
-          g_string_append (text, messages->pdata[i]);
-        }
-      g_set_error_literal (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INVALID, text->str);
-      return NULL;
-    }
+  if (!map_diag_check (&diag, CS_MAPPING_ERROR_INVALID, error))
+    return NULL;
 
   mapping->sha256 = g_strdup (g_checksum_get_string (checksum));
   return g_steal_pointer (&mapping);
@@ -1209,6 +1231,21 @@ cs_mapping_load_file (const char  *path,
   if (mapping != NULL)
     g_ptr_array_insert (mapping->files, 0, g_canonicalize_filename (path, NULL));
   return mapping;
+}
+
+void
+cs_mapping_set_ibsi_dictionary (CsMapping  *self,
+                                const char *path)
+{
+  g_free (self->ibsi_path);
+  self->ibsi_path = g_strdup (path);
+  self->ibsi_set = TRUE;
+}
+
+const char *
+cs_mapping_get_ibsi_dictionary (CsMapping *self)
+{
+  return self->ibsi_path;
 }
 
 const char * const *

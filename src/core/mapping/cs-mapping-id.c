@@ -106,22 +106,6 @@ cs_mapping_namespace_uuid (const char *namespace_text,
   uuid5_bytes (url_namespace, namespace_text, strlen (namespace_text), out);
 }
 
-gboolean
-map_is_fhir_id (const char *text,
-                gsize       length)
-{
-  if (length == 0 || length > 64)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = text[i];
-
-      if (!(g_ascii_isalnum (c) || c == '-' || c == '.'))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 void
 cs_mapping_column_id_suffix (const char *column,
                    char        out[14])

@@ -14,6 +14,8 @@
  */
 #pragma once
 
+#include "cs-fhir-id.h"
+#include "cs-fhir-model.h"
 #include "cs-json.h"
 #include "cs-mapping.h"
 
@@ -32,6 +34,10 @@ void      map_diag_add        (MapDiag    *diag,
                                const char *path,
                                const char *format,
                                ...) G_GNUC_PRINTF (3, 4);
+/* FALSE with every message joined in one error (code), when there are any */
+gboolean  map_diag_check      (const MapDiag *diag,
+                               int            code,
+                               GError       **error);
 /* "did you mean "x"?" suffix (with a leading space) or "" */
 char     *map_suggest         (const char         *word,
                                const char * const *candidates);
@@ -90,6 +96,8 @@ typedef enum
   FEATURE_IBSI,           /* IBSI code, where pyradiomics' definition matches */
   FEATURE_IBSI_DISPLAY,   /* IBSI meaning */
   FEATURE_UNIT,           /* UCUM code of the feature's unit */
+  FEATURE_UNIT_SYSTEM,    /* the UCUM system URI when there is a unit */
+  FEATURE_LABEL,          /* a label for people ("GLCM Joint Entropy") */
   N_FEATURE_ATTRS
 } FeatureAttr;
 
@@ -104,6 +112,7 @@ typedef enum
   COND_EQUALS,      /* values: one or more (in) */
   COND_MATCHES,     /* regex, anchored */
   COND_MAPPED,      /* the value has codes in a ConceptMap (target) */
+  COND_MADE,        /* the resource template target makes something for this row */
   COND_FEATURE,     /* a feature attribute present */
 } MapCondKind;
 
@@ -119,7 +128,7 @@ struct _MapCond
   gboolean     numeric;    /* equals/in with JSON numbers: compare as numbers */
   GRegex      *regex;
   FeatureAttr  feature;
-  char        *target;     /* mapped: the ConceptMap's id or url */
+  char        *target;     /* mapped: the ConceptMap's id or url; made: a resource name */
 };
 
 void      map_cond_free       (MapCond *cond);
@@ -192,6 +201,10 @@ struct _TNode
   gboolean           with_text;  /* MAP: CodeableConcept.text = the source value */
   FeatureAttr        feature;    /* FEATURE */
   gboolean           dynamic;    /* has directives below (else a CONST subtree) */
+  /* the FHIR element the value is for (cs-mapping-fhir.c), NULL when unknown */
+  const CsFhirElement *element;
+  const CsFhirType   *type;
+  gboolean           ucum;       /* the code of a Quantity whose system is UCUM */
 };
 
 void      map_tnode_free      (TNode *node);
@@ -204,6 +217,19 @@ TNode    *map_parse_template  (MapDiag          *diag,
 TNode    *map_parse_string    (MapDiag          *diag,
                                const char       *path,
                                const CsJsonNode *node);
+
+/* Checks a template against the FHIR R4 model (cs-mapping-fhir.c):
+ * unknown elements, arrays where an element repeats and only there,
+ * required elements, constant values (primitive formats, required
+ * bindings), what each directive may stand for, reference targets; and
+ * notes on each value node the element it is for. */
+/* The JSON type a value of a primitive type is written as (CS_JSON_STRING
+ * for most; NONE: CS_JSON_OBJECT). */
+CsJsonType map_primitive_json_type (CsFhirPrimitive primitive);
+void      map_fhir_check_template (MapDiag    *diag,
+                                   CsMapping  *mapping,
+                                   const char *resource_type,
+                                   TNode      *template);
 
 /* ------------------------------------------------------------------ */
 /* Inputs and resources                                                */
@@ -264,6 +290,7 @@ typedef struct
   GRegex    *match;
   GRegex    *exclude;
   gboolean   radiomics;      /* parse pyradiomics names; skip diagnostics_* */
+  gboolean   modality_ct;    /* radiomics: CT intensities are in Hounsfield units */
   gboolean   skip_zero_rows; /* radiomics: a row whose features are all 0 is missing */
   /* ids */
   TNode     *id;             /* explicit id (a string template), or NULL */
@@ -305,6 +332,7 @@ struct _CsMapping
   guint8           namespace_uuid[16];
   char            *sha256;
   char            *ibsi_path;  /* absolute path of the IBSI dictionary, or NULL */
+  gboolean         ibsi_set;   /* ibsi_path was given by cs_mapping_set_ibsi_dictionary() */
   GPtrArray       *documents;  /* CsJsonDocument*: templates point into them */
   GPtrArray       *files;      /* char*: the files read (mapping, ConceptMaps) */
   GPtrArray       *inputs;     /* MapInputDef* */
@@ -323,9 +351,5 @@ const MapColumnDef *map_input_find_column (const MapInputDef *input,
 
 /* ------------------------------------------------------------------ */
 /* Ids and hashes (cs-mapping-id.c)                                    */
-
-/* A FHIR id: 1–64 of [A-Za-z0-9.-] */
-gboolean  map_is_fhir_id      (const char *text,
-                               gsize       length);
 
 G_END_DECLS

@@ -79,6 +79,8 @@ struct _CCond
   guint        n_children;
   CColRef      col;
   CsConceptMap *map;        /* mapped */
+  struct _CNode *made;      /* made: a $refAll of the resource, counted, not written */
+  struct _TNode *made_src;  /* its source (owned) */
 };
 
 typedef enum
@@ -130,6 +132,10 @@ struct _CNode
   gboolean      spread;       /* REF_ALL, MAP codings: items go into the enclosing array */
   guint         n_items;      /* CONST inside an array: how many items it holds */
   guint         ref_slot;     /* REF: its entry in the per-row cache of rendered references */
+  /* the FHIR element a value is for: its values are checked as written */
+  CsFhirPrimitive       primitive;   /* NONE: not checked */
+  const CsFhirElement  *element;
+  gboolean              ucum;        /* a UCUM unit: part of the resource's shape */
   GPtrArray    *per_feature;  /* PER_FEATURE: GString* per feature column (NULL: left out);
                                * children[0] is the subtree, evaluated instead when tracing */
 };
@@ -186,6 +192,7 @@ struct _CsMappingProgram
   GPtrArray      *templates;    /* CTemplate*, resource order then input order */
   GPtrArray      *lookups;      /* CLookup* */
   guint           n_ref_slots;  /* CN_REF nodes */
+  GPtrArray      *notes;        /* char*, NULL-terminated */
 };
 
 /* cs-mapping-eval.c: renders a subtree that depends only on the feature
@@ -194,7 +201,8 @@ struct _CsMappingProgram
 gboolean   map_eval_render_per_feature (const CTemplate *tmpl,
                                         const CNode     *node,
                                         guint            feature,
-                                        GString         *out);
+                                        GString         *out,
+                                        GString         *error);
 
 CTemplate *map_program_find_template (CsMappingProgram *program,
                                       guint             resource,

@@ -185,6 +185,7 @@ cs_mapping_run_new (CsMappingProgram  *program,
     }
   map_row_state_init (run, &run->rs);
   run->shared_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  run->validated = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   run->type_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   run->template_counts = g_new0 (guint64, MAX (program->templates->len, 1));
   return run;
@@ -207,6 +208,7 @@ cs_mapping_run_free (CsMappingRun *self)
   g_free (self->caches);
   map_row_state_clear (&self->rs);
   g_hash_table_unref (self->shared_ids);
+  g_hash_table_unref (self->validated);
   g_hash_table_unref (self->type_counts);
   g_free (self->template_counts);
   cs_mapping_program_unref (self->program);

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "cs-fhir-validate.h"
 #include "cs-mapping-program.h"
 
 G_BEGIN_DECLS
@@ -146,6 +147,7 @@ struct _CsMappingRun
   RowState            rs;
   gboolean            prepared;
   GHashTable         *shared_ids; /* Type/id of resources with their own key → content checksum */
+  GHashTable         *validated;  /* guint64 shapes (with the template) that passed the validator */
   GHashTable         *type_counts;  /* built from template_counts when asked */
   guint64            *template_counts; /* resources per program template */
   CsMappingStats      stats;

@@ -15,7 +15,7 @@
 #include "cs-mapping-private.h"
 
 const char * const map_feature_attr_names[N_FEATURE_ATTRS + 1] = {
-  "value", "column", "name", "class", "filter", "code", "ibsi", "ibsiDisplay", "unit", NULL,
+  "value", "column", "name", "class", "filter", "code", "ibsi", "ibsiDisplay", "unit", "unitSystem", "label", NULL,
 };
 
 static const char * const directive_names[] = {
@@ -373,6 +373,23 @@ map_parse_condition (MapDiag          *diag,
       return cond;
     }
 
+  if ((n = cs_json_get (node, "made")) != NULL)
+    {
+      static const char * const made_keys[] = { "made", NULL };
+
+      map_check_members (diag, path, node, made_keys);
+      cond->kind = COND_MADE;
+      if (!map_json_is_nonempty_string (n))
+        {
+          g_autofree char *mpath = map_path_member (path, "made");
+
+          map_diag_add (diag, mpath, _("must be the name of a resource"));
+        }
+      else
+        cond->target = g_strdup (n->v.string.str);
+      return cond;
+    }
+
   if ((n = cs_json_get (node, "feature")) != NULL)
     {
       int attr;
@@ -404,7 +421,7 @@ map_parse_condition (MapDiag          *diag,
 
       map_check_members (diag, path, node, column_keys);
       map_diag_add (diag, path, _("a condition needs “column” (with present, equals, in, matches or mapped), "
-                                  "“feature”, or one of %s"), list);
+                                  "“feature”, “made”, or one of %s"), list);
       map_cond_free (cond);
       return NULL;
     }

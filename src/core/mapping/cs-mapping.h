@@ -86,6 +86,12 @@ const char   *cs_mapping_get_namespace      (CsMapping    *self);
 const char   *cs_mapping_get_sha256         (CsMapping    *self);
 /* The name used in messages (the file's basename). */
 const char   *cs_mapping_get_name           (CsMapping    *self);
+/* The IBSI code dictionary for radiomics templates (pyradiomics'
+ * featuresDict_IBSIv7.tsv): the mapping's radiomics.ibsiDictionary, or what
+ * is set here (NULL: none). Read when the mapping is compiled. */
+void          cs_mapping_set_ibsi_dictionary (CsMapping  *self,
+                                              const char *path);
+const char   *cs_mapping_get_ibsi_dictionary (CsMapping  *self);
 /* The files the mapping was read from: the mapping file (when loaded from
  * one) and the ConceptMap files it names. NULL-terminated, owned. */
 const char * const *cs_mapping_get_files    (CsMapping    *self);
@@ -264,6 +270,10 @@ gboolean          cs_mapping_program_input_is_absent  (CsMappingProgram *self,
 const char       *cs_mapping_program_get_column_name  (CsMappingProgram *self,
                                                        guint             input,
                                                        guint             column);
+/* Things worth knowing about the compiled mapping that are not errors
+ * (corrections the IBSI dictionary needed, no dictionary for radiomics,
+ * types the FHIR model does not hold). NULL-terminated. */
+const char * const *cs_mapping_program_get_notes      (CsMappingProgram *self);
 
 /* ------------------------------------------------------------------ */
 /* Running                                                             */

@@ -29,4 +29,11 @@ double  cs_stats_pearson_p_value     (double        r,
 double  cs_stats_spearman_p_value    (double        rho,
                                       gsize         n);
 
+/* Solves a x = b (k × k, row-major; a and b are overwritten, x is left in
+ * b) by Gaussian elimination with partial pivoting. FALSE when a pivot is
+ * below 1e-12 of the largest diagonal (singular). */
+gboolean cs_stats_solve_linear       (double       *a,
+                                      double       *b,
+                                      guint         k);
+
 G_END_DECLS

@@ -2,7 +2,8 @@
  *
  * Reproduces R survival::survfit (Greenwood variance, conf.type = "log"),
  * print.survfit's median (and its rule for a flat segment at 0.5),
- * survival::survdiff (rho = 0) and survival::concordance.
+ * survival::survdiff (rho = 0) and survival::concordance (also within strata,
+ * as survival::concordancefit).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -178,12 +179,10 @@ cs_logrank_free (CsLogrank *logrank)
   g_free (logrank);
 }
 
-/* Solves the symmetric system a x = b (k × k, row-major, overwritten) by
- * Gaussian elimination with partial pivoting. FALSE when singular. */
-static gboolean
-solve_linear (double *a,
-              double *b,
-              guint   k)
+gboolean
+cs_stats_solve_linear (double *a,
+                       double *b,
+                       guint   k)
 {
   for (guint col = 0; col < k; col++)
     {
@@ -363,7 +362,7 @@ cs_stats_logrank (const double *time,
     {
       g_autofree double *x = g_memdup2 (diff, sizeof (double) * kk);
 
-      if (!solve_linear (vsub, x, kk))
+      if (!cs_stats_solve_linear (vsub, x, kk))
         return g_steal_pointer (&lr);
       for (guint a = 0; a < kk; a++)
         chi2 += x[a] * diff[a];
@@ -426,7 +425,7 @@ typedef struct
 {
   double  time;
   gsize   rank;       /* of x */
-  gsize   index;      /* into the per-subject sums */
+  gsize   index;      /* the row: index into the per-subject sums */
   guint8  event;
 } ConcItem;
 
@@ -498,37 +497,38 @@ group_split (const gsize *ranks,
   *above = (double) (n - le);
 }
 
-double
-cs_stats_concordance (const double *time,
-                      const guint8 *event,
-                      const double *x,
-                      gsize         n,
-                      double       *std_err)
+/* Adds the comparable pairs among rows[0..m) (each with a time and an x)
+ * to *num and *den, and each row's share to num_i[row] and den_i[row]. */
+static void
+concordance_add (const double  *time,
+                 const guint8  *event,
+                 const double  *x,
+                 const guint32 *rows,
+                 gsize          m,
+                 double        *num_i,
+                 double        *den_i,
+                 double        *num,
+                 double        *den)
 {
   g_autofree ConcItem *items = NULL;
   g_autofree CsSortItem *by_x = NULL;
-  g_autofree double *num_i = NULL;
-  g_autofree double *den_i = NULL;
   g_autofree gsize *scratch = NULL;
   Fenwick fw = { 0 };
-  gsize m = 0, k = 0;
-  double num = 0, den = 0, c, var = 0;
+  gsize k = 0;
 
-  if (std_err != NULL)
-    *std_err = NAN;
+  if (m == 0)
+    return;
 
   /* x ranks (dense, ties share a rank) */
-  by_x = g_new (CsSortItem, MAX (n, 1));
-  for (gsize i = 0; i < n; i++)
-    if (!isnan (time[i]) && !isnan (x[i]))
-      {
-        by_x[m].value = x[i];
-        by_x[m].row = (guint32) i;
-        m++;
-      }
+  by_x = g_new (CsSortItem, m);
+  for (gsize a = 0; a < m; a++)
+    {
+      by_x[a].value = x[rows[a]];
+      by_x[a].row = rows[a];
+    }
   cs_stats_sort_items (by_x, m);
 
-  items = g_new (ConcItem, MAX (m, 1));
+  items = g_new (ConcItem, m);
   for (gsize a = 0; a < m; a++)
     {
       if (a > 0 && by_x[a].value != by_x[a - 1].value)
@@ -536,16 +536,14 @@ cs_stats_concordance (const double *time,
       items[a].time = time[by_x[a].row];
       items[a].event = event[by_x[a].row] != 0;
       items[a].rank = k;
-      items[a].index = a;
+      items[a].index = by_x[a].row;
     }
-  k = m > 0 ? k + 1 : 0;
+  k++;
   qsort (items, m, sizeof *items, conc_item_compare);
 
-  num_i = g_new0 (double, MAX (m, 1));
-  den_i = g_new0 (double, MAX (m, 1));
   fw.k = k;
   fw.tree = g_new0 (double, k + 1);
-  scratch = g_new (gsize, MAX (m, 1));
+  scratch = g_new (gsize, m);
 
   /* Pass 1, descending time: each event i against the later subjects j
    * (later times, or censored at the same time). Concordant when x_j > x_i. */
@@ -570,8 +568,8 @@ cs_stats_concordance (const double *time,
           above += ga;
           num_i[items[a].index] += above + 0.5 * equal;
           den_i[items[a].index] += below + equal + above;
-          num += above + 0.5 * equal;
-          den += below + equal + above;
+          *num += above + 0.5 * equal;
+          *den += below + equal + above;
         }
       for (gsize a = lo; a < hi; a++)
         fenwick_add (&fw, items[a].rank);
@@ -614,6 +612,51 @@ cs_stats_concordance (const double *time,
     }
 
   g_free (fw.tree);
+}
+
+double
+cs_stats_concordance_strata (const double *time,
+                             const guint8 *event,
+                             const double *x,
+                             const gint32 *strata,
+                             gsize         n,
+                             double       *std_err)
+{
+  g_autofree guint32 *rows = NULL;
+  g_autofree gsize *start = NULL;
+  g_autofree double *num_i = NULL;
+  g_autofree double *den_i = NULL;
+  gint32 n_strata = 1;
+  gsize m = 0;
+  double num = 0, den = 0, c, var = 0;
+
+  if (std_err != NULL)
+    *std_err = NAN;
+
+  /* the complete rows, grouped by stratum (a counting sort keeps row order) */
+  if (strata != NULL)
+    for (gsize i = 0; i < n; i++)
+      n_strata = MAX (n_strata, strata[i] + 1);
+  start = g_new0 (gsize, (gsize) n_strata + 1);
+  for (gsize i = 0; i < n; i++)
+    if (!isnan (time[i]) && !isnan (x[i]) && (strata == NULL || strata[i] >= 0))
+      start[(strata != NULL ? strata[i] : 0) + 1]++;
+  for (gint32 s = 0; s < n_strata; s++)
+    start[s + 1] += start[s];
+  m = start[n_strata];
+  rows = g_new (guint32, MAX (m, 1));
+  {
+    g_autofree gsize *fill = g_memdup2 (start, sizeof (gsize) * (gsize) n_strata);
+
+    for (gsize i = 0; i < n; i++)
+      if (!isnan (time[i]) && !isnan (x[i]) && (strata == NULL || strata[i] >= 0))
+        rows[fill[strata != NULL ? strata[i] : 0]++] = (guint32) i;
+  }
+
+  num_i = g_new0 (double, MAX (n, 1));
+  den_i = g_new0 (double, MAX (n, 1));
+  for (gint32 s = 0; s < n_strata; s++)
+    concordance_add (time, event, x, rows + start[s], start[s + 1] - start[s], num_i, den_i, &num, &den);
 
   if (den <= 0)
     return NAN;
@@ -621,7 +664,7 @@ cs_stats_concordance (const double *time,
   c = num / den;
   for (gsize a = 0; a < m; a++)
     {
-      double d = (num_i[a] - c * den_i[a]) / den;
+      double d = (num_i[rows[a]] - c * den_i[rows[a]]) / den;
 
       var += d * d;
     }
@@ -629,4 +672,14 @@ cs_stats_concordance (const double *time,
     *std_err = sqrt (var);
 
   return c;
+}
+
+double
+cs_stats_concordance (const double *time,
+                      const guint8 *event,
+                      const double *x,
+                      gsize         n,
+                      double       *std_err)
+{
+  return cs_stats_concordance_strata (time, event, x, NULL, n, std_err);
 }

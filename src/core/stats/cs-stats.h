@@ -208,6 +208,136 @@ double     cs_stats_concordance      (const double   *time,
                                       gsize           n,
                                       double         *std_err);
 
+/* Harrell's C within strata, as R survival::concordancefit with a strata
+ * argument: only pairs in the same stratum are compared, C = Σ concordant /
+ * Σ comparable over the strata, and the standard error is the
+ * infinitesimal jackknife over all subjects. strata (may be NULL: one
+ * stratum) holds n stratum indices; a negative index leaves the row out. */
+double     cs_stats_concordance_strata (const double   *time,
+                                        const guint8   *event,
+                                        const double   *x,
+                                        const gint32   *strata,
+                                        gsize           n,
+                                        double         *std_err);
+
+/* ---- Cox proportional hazards ------------------------------------------ */
+
+/* The data of a Cox model: n rows of (time, event, p covariates, stratum).
+ * A row with a NAN time, a non-finite covariate or a negative stratum is
+ * left out (complete cases). The covariates are the columns of the model
+ * matrix: a categorical variable arrives as its treatment-coded 0/1 columns. */
+typedef struct
+{
+  gsize                n;
+  const double        *time;      /* n */
+  const guint8        *event;     /* n; != 0 is an event */
+  guint                p;
+  const double *const *x;         /* p columns of n values */
+  const gint32        *strata;    /* NULL (one stratum) or n stratum indices */
+} CsCoxData;
+
+/* The iteration settings of R survival::coxph.control() (defaults). */
+typedef struct
+{
+  guint    max_iter;              /* 20 */
+  double   eps;                   /* 1e-9: relative change of the log-likelihood */
+  double   toler_chol;            /* .Machine$double.eps^0.75: singularity of the information */
+  double   toler_inf;             /* sqrt(eps): the test for an infinite coefficient */
+  gboolean breslow;               /* ties: FALSE = Efron (R's default) */
+} CsCoxOptions;
+
+void       cs_cox_options_init    (CsCoxOptions   *options);
+
+typedef enum
+{
+  CS_COX_COEF_ESTIMATED,
+  /* Monotone likelihood (e.g. a covariate separates events from
+   * non-events): the log-likelihood keeps rising as the coefficient goes
+   * to ±∞. R prints the number where its iterations stopped and warns
+   * "coefficient may be infinite"; here it is infinite. */
+  CS_COX_COEF_INFINITE,
+  /* The column is constant or a linear combination of the others among
+   * the rows used (R: NA). */
+  CS_COX_COEF_ALIASED,
+} CsCoxCoefState;
+
+/* A fitted model, as R summary(coxph(…)) reports it. Per-coefficient
+ * arrays have p entries; a value that is not ESTIMATED is NAN (an infinite
+ * coefficient: coef, se, z, p_value, hr and its CI are all NAN and
+ * direction says which way it goes). */
+typedef struct
+{
+  guint            n;              /* rows used */
+  guint            n_events;
+  guint            n_strata;       /* strata with a row */
+  guint            p;
+  gboolean         breslow;        /* the ties approximation: FALSE = Efron */
+  gboolean         converged;      /* FALSE: ran out of iterations */
+  guint            iterations;
+  double           loglik_null;    /* log partial likelihood at β = 0 */
+  double           loglik;         /* at the estimate */
+  double           lr_chi2;        /* likelihood-ratio test: 2 (loglik − loglik_null) */
+  double           lr_df;          /* coefficients not aliased */
+  double           lr_p_value;
+  double           concordance;    /* summary(fit)$concordance: C of the linear predictor */
+  double           concordance_se;
+  CsCoxCoefState  *state;
+  int             *direction;      /* INFINITE: +1 (β → +∞, HR → ∞) or −1 (HR → 0); else 0 */
+  double          *coef;           /* β (log hazard ratio) */
+  double          *se;             /* √var */
+  double          *z;              /* Wald z = β / se */
+  double          *p_value;        /* two-sided Wald p */
+  double          *hr;             /* exp(β) */
+  double          *hr_lower;       /* exp(β ∓ 1.959964 se) */
+  double          *hr_upper;
+  double          *means;          /* the centring of the linear predictor: column means over the rows
+                                    * used, 0 for a column of −1/0/1 values (R's fit$means) */
+  double          *beta;           /* p: the coefficients where the iterations stopped (an infinite
+                                    * one's last value, 0 for an aliased one): what the linear
+                                    * predictor of the concordance and the PH test uses */
+  double          *var;            /* p × p covariance, row-major (0 rows/columns for aliased) */
+} CsCoxFit;
+
+/* Cox proportional hazards by Newton–Raphson with step halving, Efron's
+ * approximation for tied event times and strata, reproducing R
+ * survival::coxph (coxph.fit/coxfit6: centring and scaling, convergence at
+ * a relative log-likelihood change ≤ eps, Cholesky with toler_chol) and
+ * summary.coxph. options may be NULL (R's defaults). Never NULL; with no
+ * event every result is undefined. Thread-safe. */
+CsCoxFit  *cs_stats_cox_fit       (const CsCoxData    *data,
+                                   const CsCoxOptions *options);
+void       cs_cox_fit_free        (CsCoxFit           *fit);
+/* Σ β_j (x_j − mean_j) for each of the n rows of data (NAN where a
+ * covariate is missing): R's predict(fit, type = "lp"). lp has n entries. */
+void       cs_cox_fit_linear_predictor (const CsCoxFit  *fit,
+                                        const CsCoxData *data,
+                                        double          *lp);
+
+/* The proportional-hazards test of R survival::cox.zph(fit) (transform
+ * "km", terms = TRUE, global = TRUE): the score test of adding
+ * x·g(t) for each term, g the left-continuous Kaplan–Meier transform of
+ * time centred over the events. A term is a set of columns (a categorical
+ * variable's dummies): term_of_column[j] < n_terms names the term of
+ * column j (NULL: one term per column). Aliased columns are left out,
+ * as R does. Values are NAN when the fit has no estimate or an infinite
+ * coefficient (the test would be evaluated where the iterations stopped). */
+typedef struct
+{
+  guint    n_terms;
+  double  *chi2;                  /* per term */
+  double  *df;
+  double  *p_value;
+  double   global_chi2;
+  double   global_df;
+  double   global_p_value;
+} CsCoxZph;
+
+CsCoxZph  *cs_stats_cox_zph       (const CsCoxData    *data,
+                                   const CsCoxFit     *fit,
+                                   const guint        *term_of_column,
+                                   guint               n_terms);
+void       cs_cox_zph_free        (CsCoxZph           *zph);
+
 /* ---- Correlation matrix ------------------------------------------------ */
 
 typedef struct
@@ -240,5 +370,7 @@ void          cs_corr_matrix_free       (CsCorrMatrix        *matrix);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsKmCurve, cs_km_curve_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsLogrank, cs_logrank_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsCorrMatrix, cs_corr_matrix_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsCoxFit, cs_cox_fit_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsCoxZph, cs_cox_zph_free)
 
 G_END_DECLS

@@ -42,6 +42,15 @@ cs_store_is_finished (CsStore *self)
   return self->finished;
 }
 
+/* The ingest's warnings (files of a folder that are not FHIR and were
+ * skipped) join the store's, which the CLI and the GUI show. */
+static void
+ingest_warning (const char *message,
+                gpointer    user_data)
+{
+  cs_store_add_warning (user_data, "%s", message);
+}
+
 gboolean
 cs_store_load_path (CsStore               *self,
                     const char            *path,
@@ -50,6 +59,8 @@ cs_store_load_path (CsStore               *self,
                     GCancellable          *cancellable,
                     GError               **error)
 {
+  g_autoptr(CsIngest) ingest = NULL;
+
   g_return_val_if_fail (CS_IS_STORE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
@@ -60,7 +71,9 @@ cs_store_load_path (CsStore               *self,
       return FALSE;
     }
 
-  return cs_ingest_path (path, cs_store_add_resource, self, progress, progress_data, cancellable, error);
+  ingest = cs_ingest_new (cs_store_add_resource, self);
+  cs_ingest_set_warning_func (ingest, ingest_warning, self);
+  return cs_ingest_read_path (ingest, path, progress, progress_data, cancellable, error);
 }
 
 /* ---------------------------------------------------------------- async */

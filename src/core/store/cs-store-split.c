@@ -81,12 +81,12 @@ unit_classes (CsStore   *self,
       UnitCount *u = &g_array_index (units, UnitCount, i);
       guint j;
 
-      u->parsed = cs_ucum_parse (u->unit, &u->ucum);
+      u->parsed = cs_ucum_parse (u->unit, &u->ucum, NULL);
       for (j = 0; j < i; j++)
         {
           UnitCount *v = &g_array_index (units, UnitCount, j);
 
-          if (u->parsed && v->parsed && cs_ucum_commensurable (&u->ucum, &v->ucum))
+          if (u->parsed && v->parsed && cs_ucum_unit_convertible (&u->ucum, &v->ucum, CS_UCUM_ANNOTATIONS_MATCH))
             break;
         }
       u->unit_class = j < i ? g_array_index (units, UnitCount, j).unit_class : (*n_classes)++;
@@ -255,7 +255,7 @@ cs_store_split_concept (CsStore   *self,
         }
       if (from != to)
         {
-          fact->value = cs_ucum_convert (fact->value, &from->ucum, &to->ucum);
+          fact->value = cs_ucum_unit_convert (fact->value, &from->ucum, &to->ucum);
           fact->unit = to->unit;
         }
     }

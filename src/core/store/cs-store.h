@@ -125,4 +125,22 @@ const char        *cs_rollup_to_string            (CsRollup              rollup)
 gboolean           cs_rollup_from_string          (const char           *str,
                                                    CsRollup             *out_rollup);
 
+/* Derived variables (cs-store-derived.c): numeric columns computed by an
+ * analysis, e.g. a Cox model's signature score, added to a finished store
+ * in the group "Derived" after every loaded variable, and used by filters
+ * and analyses like any other. values has one entry per patient (NAN or a
+ * non-finite value = missing). Fails when the store is not finished, the
+ * key is not a valid key or is taken. Not thread-safe: no readers of the
+ * store meanwhile (like cs_store_set_rollup). Returns the variable (owned
+ * by the store). */
+CsVariable        *cs_store_add_derived_variable  (CsStore              *self,
+                                                   const char           *key,
+                                                   const char           *label,
+                                                   const char           *unit,
+                                                   const double         *values,
+                                                   GError              **error);
+/* Removes a derived variable; FALSE when key names none. */
+gboolean           cs_store_remove_derived_variable (CsStore            *self,
+                                                   const char           *key);
+
 G_END_DECLS

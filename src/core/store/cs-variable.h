@@ -72,6 +72,12 @@ int          cs_variable_find_level     (const CsVariable *var,
                                          const char       *str);
 void         cs_variable_free           (CsVariable       *var);
 
+/* The group of variables added by analyses (cs_store_add_derived_variable) */
+#define CS_VARIABLE_GROUP_DERIVED "Derived"
+gboolean     cs_variable_is_derived     (const CsVariable *var);
+/* [A-Za-z_][A-Za-z0-9_.]*: a key usable bare in filter expressions */
+gboolean     cs_variable_key_is_valid   (const char       *key);
+
 /* Helpers shared by the analyses (CLI and GUI): */
 /* numeric or date: has an order and a scale */
 gboolean     cs_variable_is_numeric_like (const CsVariable *var);

@@ -7,6 +7,8 @@
 // argv[2], default 0 = any free port) and prints "PORT <n>" on stdout.
 //
 // Extra, non-FHIR: GET /_cs/counts gives {"Patient": n, …} for the tests;
+// GET /_cs/metadata?mode=bare makes /metadata a CapabilityStatement that lists
+// no resource, mode=none a 404, mode=full (the default) the full one;
 // `--preload FILE` (a Bundle or NDJSON) fills the repository before listening,
 // with fullUrl references rewritten to Type/id (fast setup for the benchmark;
 // the tests upload with `cohortscope-cli push`).
@@ -35,6 +37,7 @@ const router = new FhirRouter();
 const repo = new MemoryRepository();
 const defaultCount = Number(process.env.CS_SERVER_DEFAULT_COUNT || 20);
 const getCache = new Map();
+let metadataMode = 'full';
 
 // Declared in /metadata: the Patient compartment and a few shared types.
 const TYPES = [...new Set([
@@ -144,7 +147,22 @@ async function handle(req, res, bodyText) {
   }
 
   if (req.method === 'GET' && path === 'metadata') {
-    return send(res, 200, capabilityStatement());
+    if (metadataMode === 'none') {
+      return send(res, 404, operationOutcome('not-found', 'No CapabilityStatement here'));
+    }
+    const statement = capabilityStatement();
+    if (metadataMode === 'bare') {
+      statement.rest = [{ mode: 'server' }];
+    }
+    return send(res, 200, statement);
+  }
+  if (req.method === 'GET' && path === '_cs/metadata') {
+    const mode = url.searchParams.get('mode');
+    if (!['full', 'bare', 'none'].includes(mode)) {
+      return send(res, 400, operationOutcome('invalid', 'mode is full, bare or none'));
+    }
+    metadataMode = mode;
+    return send(res, 200, { mode });
   }
   if (req.method === 'GET' && path === '_cs/counts') {
     const counts = {};
