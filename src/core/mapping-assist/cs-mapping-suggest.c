@@ -385,6 +385,29 @@ add_when_present (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
+/* "$when" on an element coded through a column's value map: only when the
+ * map codes the value (an extension or stage without its value is not
+ * valid FHIR), else when the column has a value. */
+static void
+add_when_coded (Suggest     *s,
+                JsonBuilder *b,
+                int          column_index)
+{
+  const char *id = g_hash_table_lookup (s->map_ids, GINT_TO_POINTER (column_index));
+
+  json_builder_set_member_name (b, "$when");
+  json_builder_begin_object (b);
+  add_string (b, "column", cs_csv_profile_get_column (s->table->profile, column_index)->name);
+  if (id != NULL)
+    add_string (b, "mapped", id);
+  else
+    {
+      json_builder_set_member_name (b, "present");
+      json_builder_add_boolean_value (b, TRUE);
+    }
+  json_builder_end_object (b);
+}
+
 /* A ConceptMap id from the role and the column: "clinical-t-stage". */
 static char *
 map_id_for (Suggest    *s,
@@ -622,12 +645,7 @@ add_condition (Suggest     *s,
       json_builder_set_member_name (b, "extension");
       json_builder_begin_array (b);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "$when");
-      json_builder_begin_object (b);
-      add_string (b, "column", histology->name);
-      json_builder_set_member_name (b, "present");
-      json_builder_add_boolean_value (b, TRUE);
-      json_builder_end_object (b);
+      add_when_coded (s, b, s->columns[CS_COLUMN_ROLE_HISTOLOGY]);
       add_string (b, "url", "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior");
       add_mapped_concept (s, b, "valueCodeableConcept", s->columns[CS_COLUMN_ROLE_HISTOLOGY]);
       json_builder_end_object (b);
@@ -662,12 +680,7 @@ add_condition (Suggest     *s,
       json_builder_set_member_name (b, "stage");
       json_builder_begin_array (b);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "$when");
-      json_builder_begin_object (b);
-      add_string (b, "column", stage->name);
-      json_builder_set_member_name (b, "present");
-      json_builder_add_boolean_value (b, TRUE);
-      json_builder_end_object (b);
+      add_when_coded (s, b, s->columns[CS_COLUMN_ROLE_STAGE_GROUP]);
       add_mapped_concept (s, b, "summary", s->columns[CS_COLUMN_ROLE_STAGE_GROUP]);
       json_builder_end_object (b);
       json_builder_end_array (b);
