@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -865,10 +866,10 @@ cs_fhir_client_push_path_full (CsFhirClient             *self,
   if (result->failed > 0)
     {
       g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP,
-                   ngettext ("%" G_GUINT64_FORMAT " resource was not uploaded; run the same command again to retry the failed batches",
-                             "%" G_GUINT64_FORMAT " resources were not uploaded; run the same command again to retry the failed batches",
+                   ngettext ("%" PRIu64 " resource was not uploaded; run the same command again to retry the failed batches",
+                             "%" PRIu64 " resources were not uploaded; run the same command again to retry the failed batches",
                              result->failed),
-                   result->failed);
+                   (uint64_t) result->failed);
       goto out;
     }
   ok = TRUE;

@@ -860,7 +860,7 @@ cs_radiomics_dict_parse (const char  *data,
   if (!g_utf8_validate_len (p, (gsize) (end - p), &bad))
     {
       g_set_error (error, CS_RADIOMICS_ERROR, CS_RADIOMICS_ERROR_DICTIONARY,
-                   _("%s: not valid UTF-8 at byte %" G_GSIZE_FORMAT), source, (gsize) (bad - data));
+                   _("%s: not valid UTF-8 at byte %zu"), source, (gsize) (bad - data));
       return NULL;
     }
   while (p < end)
