@@ -375,6 +375,10 @@ test_suggest_pyradiomics (void)
   /* 3 features × 3 rows, less the missing volume; diagnostics are no feature */
   g_assert_cmpuint (count_containing (c.resources, "\"category\""), ==, 8);
   g_assert_cmpuint (count_containing (c.resources, "\"code\":\"wavelet-HLH_glrlm_RunEntropy\""), ==, 3);
+  /* named by the radiomics module: the filter as the method, units by class */
+  g_assert_cmpuint (count_containing (c.resources, "\"method\":{\"coding\":[{\"system\":\"https://pyradiomics.readthedocs.io\","
+                                                   "\"code\":\"wavelet-HLH\"}]}"), ==, 3);
+  g_assert_cmpuint (count_containing (c.resources, "\"unit\":\"mm3\""), ==, 2);
   g_assert_cmpuint (count_containing (c.resources, "diagnostics_"), ==, 0);
   g_assert_cmpuint (count_containing (c.problems, "error|"), ==, 0);
   g_ptr_array_unref (c.resources);
@@ -719,6 +723,42 @@ test_shared_lung1 (void)
   g_ptr_array_unref (c.problems);
 }
 
+/* With pyradiomics' IBSI dictionary (../shared/data), the suggested
+ * features get their IBSI codes */
+static void
+test_shared_ibsi (void)
+{
+  const char *shared = g_getenv ("CS_SHARED_DATA");
+  g_autofree char *dict = NULL;
+  g_autofree char *path = fixture ("features.csv");
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *with_dict = NULL;
+  g_autofree char *escaped = NULL;
+  Collect c;
+
+  if (shared == NULL || *shared == '\0')
+    {
+      g_test_skip ("CS_SHARED_DATA is not set: pyradiomics' IBSI dictionary is outside the repository");
+      return;
+    }
+  dict = g_build_filename (shared, "radiomics", "ibsi", "featuresDict_IBSIv7.tsv", NULL);
+  if (!g_file_test (dict, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the shared IBSI dictionary is absent");
+      return;
+    }
+  json = cs_mapping_suggest (t, "features", CS_MAPPING_TEMPLATE_PYRADIOMICS, "https://example.org/t", NULL);
+  escaped = g_strescape (dict, NULL);
+  with_dict = g_strdup_printf ("{\"radiomics\": {\"ibsiDictionary\": \"%s\"},%s", escaped, json + 1);
+  run_mapping (with_dict, "features", path, &c, NULL);
+  /* MeshVolume is RNU0 in IBSI */
+  g_assert_cmpuint (count_containing (c.resources, "\"code\":\"RNU0\""), ==, 2);
+  g_assert_cmpuint (count_containing (c.problems, "error|"), ==, 0);
+  g_ptr_array_unref (c.resources);
+  g_ptr_array_unref (c.problems);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -743,5 +783,6 @@ main (int   argc,
   g_test_add_func ("/mapping-assist/locate", test_locate);
   g_test_add_func ("/mapping-assist/edit-value-maps", test_edit_value_maps);
   g_test_add_func ("/mapping-assist/shared-lung1", test_shared_lung1);
+  g_test_add_func ("/mapping-assist/shared-ibsi", test_shared_ibsi);
   return g_test_run ();
 }

@@ -23,7 +23,8 @@
 #define ICD_O_3  "http://terminology.hl7.org/CodeSystem/icd-o-3"
 #define GENDER   "http://hl7.org/fhir/administrative-gender"
 #define UCUM     "http://unitsofmeasure.org"
-#define PYRADIOMICS_SYSTEM "https://pyradiomics.readthedocs.io/en/latest/features.html"
+#define PYRADIOMICS_SYSTEM "https://pyradiomics.readthedocs.io"
+#define IBSI_SYSTEM        "https://ibsi.readthedocs.io/en/latest/"
 
 static const char * const role_names[] = {
   "none", "patient-id", "age", "sex", "survival-time", "vital-status", "t-category", "n-category",
@@ -690,6 +691,20 @@ add_condition (Suggest     *s,
 }
 
 static void
+add_feature (JsonBuilder *b,
+             const char  *member,
+             const char  *attribute)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  add_string (b, "$feature", attribute);
+  json_builder_end_object (b);
+}
+
+/* One Observation per pyradiomics column and row, named by the engine's
+ * radiomics module (canonical name, filter, unit; the IBSI code when the
+ * mapping names pyradiomics' IBSI dictionary), as examples/pyradiomics. */
+static void
 add_features (Suggest     *s,
               JsonBuilder *b)
 {
@@ -699,6 +714,8 @@ add_features (Suggest     *s,
   add_string (b, "match", "(original|wavelet-[HL]{2,3}|log-sigma-[0-9]+(-[0-9]+)?-mm-[23]D|square|squareroot"
                           "|logarithm|exponential|gradient|lbp-[23]D(-[A-Za-z0-9]+)?)"
                           "_(shape|shape2D|firstorder|glcm|glrlm|glszm|gldm|ngtdm)_[A-Za-z0-9]+");
+  json_builder_set_member_name (b, "radiomics");
+  json_builder_add_boolean_value (b, TRUE);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "template");
   json_builder_begin_object (b);
@@ -719,22 +736,40 @@ add_features (Suggest     *s,
   json_builder_begin_array (b);
   json_builder_begin_object (b);
   add_string (b, "system", PYRADIOMICS_SYSTEM);
-  json_builder_set_member_name (b, "code");
-  json_builder_begin_object (b);
-  add_string (b, "$feature", "column");
+  add_feature (b, "code", "code");
+  add_feature (b, "display", "label");
   json_builder_end_object (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "$when");
+  json_builder_begin_object (b);
+  add_string (b, "feature", "ibsi");
+  json_builder_set_member_name (b, "present");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_end_object (b);
+  add_string (b, "system", IBSI_SYSTEM);
+  add_feature (b, "code", "ibsi");
+  add_feature (b, "display", "ibsiDisplay");
   json_builder_end_object (b);
   json_builder_end_array (b);
-  add_string (b, "text", "{{$feature.column}}");
+  add_feature (b, "text", "column");
   json_builder_end_object (b);
   add_ref (b, "subject", "patient");
+  json_builder_set_member_name (b, "method");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "coding");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  add_string (b, "system", PYRADIOMICS_SYSTEM);
+  add_feature (b, "code", "filter");
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
   json_builder_set_member_name (b, "valueQuantity");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "value");
-  json_builder_begin_object (b);
-  add_string (b, "$feature", "value");
-  add_string (b, "as", "decimal");
-  json_builder_end_object (b);
+  add_feature (b, "value", "value");
+  add_feature (b, "unit", "unit");
+  add_feature (b, "system", "unitSystem");
+  add_feature (b, "code", "unit");
   json_builder_end_object (b);
   json_builder_end_object (b);
   json_builder_end_object (b);
