@@ -335,6 +335,34 @@ test_run_and_open (void)
   g_assert_cmpuint (cs_store_get_n_patients (cs_window_get_store (window)), ==, 6);
 }
 
+/* The Lung1 example mapping opens as it is, with its ConceptMap files */
+static void
+test_lung1_example (void)
+{
+  g_autofree char *mapping = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "..", "examples", "lung1",
+                                               "lung1.json", NULL);
+  g_autofree char *table = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "mapping", "data", "lung1-mini",
+                                             "lung1", "NSCLC-Radiomics-Lung1.clinical-version3-Oct-2019.csv", NULL);
+  g_autofree char *input = g_strdup_printf ("clinical=%s", table);
+  const char *inputs[] = { input, NULL };
+  g_autofree char *preview = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *original = NULL;
+
+  g_assert_false (cs_mapping_page_get_modified (page));
+  cs_window_open_mapping (window, mapping, inputs);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  text = mapping_text ();
+  g_assert_true (g_file_get_contents (mapping, &original, NULL, NULL));
+  g_assert_cmpstr (text, ==, original);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"resourceType\": \"Patient\""));
+  g_assert_nonnull (strstr (preview, "LUNG1-901"));
+  /* the ConceptMap files were read next to the mapping */
+  g_assert_nonnull (strstr (preview, "\"code\": \"1228929004\""));
+}
+
 static void
 test_bad_tables (void)
 {
@@ -405,6 +433,7 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/save-reopen", test_save_reopen);
   g_test_add_func ("/gui/mapping/run-and-open", test_run_and_open);
   g_test_add_func ("/gui/mapping/bad-tables", test_bad_tables);
+  g_test_add_func ("/gui/mapping/lung1-example", test_lung1_example);
   g_test_add_func ("/gui/mapping/newer-mapping", test_newer_mapping);
 
   ret = g_test_run ();

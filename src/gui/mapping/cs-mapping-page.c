@@ -116,6 +116,7 @@ static guint signals[N_SIGNALS];
 
 static void update_preview (CsMappingPage *self);
 static void schedule_preview (CsMappingPage *self);
+static void show_value_map (CsMappingPage *self);
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -1033,6 +1034,9 @@ update_preview (CsMappingPage *self)
       show_mapping_error (self, NULL, text);
       update_resources_list (self);
       update_value_maps (self);
+      /* the coverage follows edits of the map */
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->table_stack), "values") == 0)
+        show_value_map (self);
     }
 
   selected = gtk_single_selection_get_selected (self->rows_selection);
@@ -2149,4 +2153,11 @@ const char *
 cs_mapping_page_get_coverage_text (CsMappingPage *self)
 {
   return self->coverage_text;
+}
+
+GtkWidget *
+cs_mapping_page_show_rows (CsMappingPage *self)
+{
+  gtk_stack_set_visible_child_name (self->table_stack, "rows");
+  return GTK_WIDGET (self->rows_view);
 }
