@@ -55,5 +55,7 @@ const char    *cs_mapping_page_get_last_error      (CsMappingPage *self);
 void           cs_mapping_page_show_value_map      (CsMappingPage *self,
                                                     guint          index);
 const char    *cs_mapping_page_get_coverage_text   (CsMappingPage *self);
+/* Shows the Rows tab; returns its grid (the GtkColumnView). */
+GtkWidget     *cs_mapping_page_show_rows           (CsMappingPage *self);
 
 G_END_DECLS
