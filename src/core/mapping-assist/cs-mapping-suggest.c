@@ -838,6 +838,9 @@ add_dialect (Suggest     *s,
 {
   const CsCsvDialect *d = &s->table->dialect;
 
+  /* the reader's defaults (comma, UTF-8, its missing tokens) need no dialect */
+  if (d->delimiter == ',' && d->encoding == NULL && !d->decimal_comma && d->missing == NULL)
+    return;
   json_builder_set_member_name (b, "dialect");
   json_builder_begin_object (b);
   if (d->delimiter != ',')
