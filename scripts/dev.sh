@@ -3,6 +3,10 @@
 #
 #   scripts/dev.sh run    install missing Debian packages, build, start the app on the demo cohort
 #   scripts/dev.sh test   install missing Debian packages, build, run the whole test suite
+#                         (and, with CS_FUZZ_SECONDS=N, `fuzz` for N seconds a target, as CI does)
+#   scripts/dev.sh fuzz   build the libFuzzer targets with clang (build-fuzz/) and run each
+#                         for CS_FUZZ_SECONDS (default 60); a crash fails and its input is kept
+#                         in build-fuzz/fuzz-artifacts/ (CS_FUZZ_ARTIFACTS), path in the log
 #
 # Both use the optimised build with debug symbols (debugoptimized, the project's default
 # buildtype) in build/; an older build/ configured as debug (-O0) is switched over. The
@@ -16,6 +20,7 @@ cd "$here"
 
 builddir=${CS_BUILDDIR:-build}
 asandir=${CS_ASAN_BUILDDIR:-build-asan}
+fuzzdir=${CS_FUZZ_BUILDDIR:-build-fuzz}
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -86,7 +91,44 @@ cmd_test() {
             meson test -C "$asandir" --print-errorlogs --num-processes 2 --timeout-multiplier 3 \
                 --no-suite gui --no-suite slow || rc=$?
     fi
-    totals "$builddir" "$asandir"
+    if [ -n "${CS_FUZZ_SECONDS:-}" ]; then
+        run_fuzzers || rc=$?
+    fi
+    totals "$builddir" "$asandir" ${CS_FUZZ_SECONDS:+"$fuzzdir"}
+    return $rc
+}
+
+# The fuzz-run suite of a clang -Dfuzzing=true build: only the fuzz targets are
+# built (not the tests), then each runs for CS_FUZZ_SECONDS (fuzz/run-fuzzer.py).
+run_fuzzers() {
+    local targets
+    if [ ! -f "$fuzzdir/build.ninja" ]; then
+        log "Configuring $fuzzdir (clang, libFuzzer)"
+        CC=clang meson setup "$fuzzdir" -Dfuzzing=true -Dgui=false -Dbenchmarks=false -Dwerror=true
+    else
+        meson setup --reconfigure "$fuzzdir" -Dfuzzing=true -Dgui=false -Dbenchmarks=false -Dwerror=true >/dev/null
+    fi
+    targets=$(meson introspect "$fuzzdir" --targets | /usr/bin/python3 -c '
+import json, os, sys
+build = os.path.abspath(sys.argv[1])
+for t in json.load(sys.stdin):
+    for f in t["filename"]:
+        rel = os.path.relpath(f, build)
+        if rel.startswith("fuzz/") and os.path.basename(rel).startswith("fuzz-"):
+            print(rel)' "$fuzzdir")
+    log "Building $fuzzdir: $(echo $targets | wc -w) fuzz targets"
+    # shellcheck disable=SC2086
+    ninja -C "$fuzzdir" $targets
+    log "Fuzzing each target for ${CS_FUZZ_SECONDS:-60} s"
+    CS_FUZZ_SECONDS=${CS_FUZZ_SECONDS:-60} \
+        meson test -C "$fuzzdir" --no-rebuild --print-errorlogs --suite fuzz-run --num-processes 1
+}
+
+cmd_fuzz() {
+    install_deps
+    local rc=0
+    run_fuzzers || rc=$?
+    totals "$fuzzdir"
     return $rc
 }
 
@@ -118,5 +160,6 @@ PY
 case "${1:-}" in
     run)  shift; cmd_run "$@" ;;
     test) shift; cmd_test "$@" ;;
-    *) echo "usage: scripts/dev.sh run|test" >&2; exit 2 ;;
+    fuzz) shift; cmd_fuzz "$@" ;;
+    *) echo "usage: scripts/dev.sh run|test|fuzz" >&2; exit 2 ;;
 esac

@@ -39,7 +39,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_server import parse_args, server_cpu, start_server  # noqa: E402
-# Keep in sync with compartment_types[] in src/core/fhir/cs-fhir-client.c
+# Keep in sync with compartment_types[] in src/core/fhir/cs-fhir-cohort.c
 COMPARTMENT_TYPES = [
     'AllergyIntolerance', 'BodyStructure', 'CarePlan', 'CareTeam', 'Claim', 'ClinicalImpression',
     'Condition', 'Consent', 'Coverage', 'DetectedIssue', 'DeviceRequest', 'DeviceUseStatement',

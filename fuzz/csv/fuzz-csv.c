@@ -172,7 +172,7 @@ read_text (const char         *text,
 
   memset (out, 0, sizeof *out);
   out->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  reader = cs_csv_reader_new_for_bytes_chunked (bytes, "fuzz.csv", dialect, max_read, &error);
+  reader = _cs_csv_reader_new_for_bytes_chunked (bytes, "fuzz.csv", dialect, max_read, &error);
   if (reader == NULL)
     {
       CHECK (error != NULL && error->domain == CS_CSV_ERROR);

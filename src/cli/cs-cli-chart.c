@@ -818,15 +818,12 @@ cs_cli_cmd_chart (int    argc,
   g_autoptr(GArray) overlay_rows = NULL;
   CsChartKind kind = CS_CHART_SCATTER;
   CsChartModel model;
-  CsChartForestModel forest;
-  gboolean is_forest;
   int status = CS_CLI_OK;
 
   if (!cs_cli_parse_options (&argc, &argv, NULL, _("Renders a chart to PNG, SVG or PDF."), entries))
     return CS_CLI_USAGE;
 
-  is_forest = o.kind_str != NULL && g_ascii_strcasecmp (o.kind_str, "forest") == 0;
-  if (o.kind_str == NULL || (!is_forest && !cs_chart_kind_from_string (o.kind_str, &kind)))
+  if (o.kind_str == NULL || !cs_chart_kind_from_string (o.kind_str, &kind))
     {
       if (o.kind_str == NULL)
         cs_cli_error ("%s", _("chart needs --kind scatter, box, histogram, bar, km, heatmap or forest"));
@@ -857,7 +854,7 @@ cs_cli_cmd_chart (int    argc,
       cs_cli_error (_("--width %d --height %d: use 200 to 20000 × 150 to 20000"), o.width, o.height);
       return CS_CLI_USAGE;
     }
-  if (o.overlay && (is_forest || (kind != CS_CHART_BAR && kind != CS_CHART_SCATTER)))
+  if (o.overlay && kind != CS_CHART_BAR && kind != CS_CHART_SCATTER)
     {
       cs_cli_error ("%s", _("--overlay applies to --kind bar and scatter only"));
       return CS_CLI_USAGE;
@@ -902,19 +899,6 @@ cs_cli_cmd_chart (int    argc,
       return CS_CLI_FAILED;
     }
 
-  if (is_forest)
-    {
-      if ((status = build_forest (&o, &d, &cox, &forest)) != CS_CLI_OK)
-        return status;
-      if (!cs_chart_forest_export (&forest, o.dark ? cs_chart_style_dark () : cs_chart_style_light (),
-                                   o.output, o.width, o.height, &error))
-        {
-          cs_cli_error ("%s", error->message);
-          return CS_CLI_FAILED;
-        }
-      return CS_CLI_OK;
-    }
-
   switch (kind)
     {
     case CS_CHART_SCATTER:
@@ -934,6 +918,9 @@ cs_cli_cmd_chart (int    argc,
       break;
     case CS_CHART_HEATMAP:
       status = build_heatmap (&o, &d, &model.heatmap);
+      break;
+    case CS_CHART_FOREST:
+      status = build_forest (&o, &d, &cox, &model.forest);
       break;
     default:
       g_assert_not_reached ();

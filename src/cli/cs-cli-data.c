@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cs-cli.h"
+#include "cs-csv.h"
 #include "cs-filter.h"
 
 static gboolean
@@ -189,25 +190,6 @@ typedef enum
 } TableFormat;
 
 static void
-append_csv (GString    *out,
-            const char *cell)
-{
-  if (strpbrk (cell, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, cell);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = cell; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 append_tsv (GString    *out,
             const char *cell)
 {
@@ -222,7 +204,7 @@ append_cell (GString     *out,
              const char  *cell)
 {
   if (format == FORMAT_CSV)
-    append_csv (out, cell);
+    cs_csv_append_field (out, cell, ',');
   else
     append_tsv (out, cell);
 }

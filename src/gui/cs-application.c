@@ -328,6 +328,38 @@ open_mapping_action (GSimpleAction *action,
   cs_window_open_mapping (window, path, inputs);
 }
 
+static void
+help_shown (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is the system's reason, e.g. "No application is registered as handling this file" */
+      message = g_strdup_printf (_("Could not open the help (install the Yelp help viewer): %s"),
+                                 error->message);
+      cs_gui_toast (GTK_WIDGET (source), message);
+    }
+}
+
+/* The Mallard pages installed under share/help/<lang>/cohortscope; help: URIs
+ * go through the OpenURI portal inside Flatpak. */
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  CsWindow *window = get_active_window (user_data);
+
+  gtk_show_uri_full (GTK_WINDOW (window), "help:cohortscope", GDK_CURRENT_TIME,
+                     NULL, help_shown, NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { "open-mapping", open_mapping_action, "(sas)" },
   { "open", open_action },
@@ -337,6 +369,7 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
   { "shortcuts", shortcuts_action },
+  { "help", help_action },
 };
 
 static void
@@ -352,6 +385,7 @@ cs_application_startup (GApplication *app)
     { "app.new-window", { "<Control>n", NULL } },
     { "app.quit", { "<Control>q", NULL } },
     { "app.shortcuts", { "<Control>question", NULL } },
+    { "app.help", { "F1", NULL } },
   };
   CsApplication *self = CS_APPLICATION (app);
 

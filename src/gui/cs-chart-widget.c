@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cs-chart-widget.h"
+#include "cs-date.h"
 
 #define HIT_RADIUS 8.0
 #define DRAG_THRESHOLD 4.0
@@ -50,6 +51,11 @@ struct _CsChartWidget
   double           hover_x;
   double           hover_y;
 
+  /* the caller's test result for the accessible description */
+  char            *statistics;
+  /* the accessible label when no heat map cell has the focus */
+  char            *name;
+
   /* heat map keyboard focus (display row, column) */
   gboolean         has_focus_cell;
   guint            focus_row;
@@ -62,6 +68,9 @@ struct _CsChartWidget
   double           brush_x0, brush_x1, brush_y0, brush_y1;
   guint8          *brush_mask;
   const guint8    *model_selected;
+
+  /* a scatter point's context menu (Open Patient, Open Images) */
+  GtkWidget       *point_menu;
 };
 
 G_DEFINE_FINAL_TYPE (CsChartWidget, cs_chart_widget, GTK_TYPE_WIDGET)
@@ -70,10 +79,25 @@ enum
 {
   SIGNAL_ROWS_SELECTED,
   SIGNAL_CELL_ACTIVATED,
+  SIGNAL_PATIENT_REQUESTED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+enum
+{
+  PROP_0,
+  PROP_ACCESSIBLE_LABEL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void update_label    (CsChartWidget *self);
+static void set_focus_cell  (CsChartWidget *self,
+                             guint          display_row,
+                             guint          col);
 
 static const CsChartStyle *
 current_style (void)
@@ -136,6 +160,42 @@ free_model (CsChartWidget *self)
   memset (&self->model, 0, sizeof self->model);
 }
 
+/* The accessible description says what the chart shows
+ * (cs_chart_describe()); without a model, that there is none. */
+static void
+update_description (CsChartWidget *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->has_model)
+    text = cs_chart_describe (self->kind, &self->model, self->statistics);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text != NULL ? text : _("No chart"), -1);
+}
+
+void
+cs_chart_widget_set_statistics (CsChartWidget *self,
+                                const char    *statistics)
+{
+  g_return_if_fail (CS_IS_CHART_WIDGET (self));
+
+  if (g_strcmp0 (self->statistics, statistics) == 0)
+    return;
+  g_free (self->statistics);
+  self->statistics = g_strdup (statistics);
+  update_description (self);
+}
+
+char *
+cs_chart_widget_dup_description (CsChartWidget *self)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), NULL);
+
+  if (!self->has_model)
+    return NULL;
+  return cs_chart_describe (self->kind, &self->model, self->statistics);
+}
+
 void
 cs_chart_widget_set_model (CsChartWidget  *self,
                            CsChartKind     kind,
@@ -158,6 +218,7 @@ cs_chart_widget_set_model (CsChartWidget  *self,
     case CS_CHART_BAR: size = sizeof (CsChartBarModel); break;
     case CS_CHART_KM: size = sizeof (CsChartKmModel); break;
     case CS_CHART_HEATMAP: size = sizeof (CsChartHeatmapModel); break;
+    case CS_CHART_FOREST: size = sizeof (CsChartForestModel); break;
     default: g_return_if_reached ();
     }
   memcpy (&self->model, model, size);
@@ -183,6 +244,11 @@ cs_chart_widget_set_model (CsChartWidget  *self,
       hm->row_order = self->heat_order;
     }
 
+  update_description (self);
+  update_label (self);
+  if (kind == CS_CHART_HEATMAP && gtk_widget_has_focus (GTK_WIDGET (self)) &&
+      self->model.heatmap.n_rows > 0 && self->model.heatmap.n_cols > 0)
+    set_focus_cell (self, 0, 0);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   invalidate (self);
 }
@@ -193,6 +259,9 @@ cs_chart_widget_clear (CsChartWidget *self)
   g_return_if_fail (CS_IS_CHART_WIDGET (self));
 
   free_model (self);
+  g_clear_pointer (&self->statistics, g_free);
+  update_description (self);
+  update_label (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   invalidate (self);
 }
@@ -259,10 +328,11 @@ format_value (double   value,
     return g_strdup (_("missing"));
   if (is_date)
     {
-      g_autoptr(GDateTime) epoch = g_date_time_new_utc (1970, 1, 1, 0, 0, 0);
-      g_autoptr(GDateTime) dt = g_date_time_add_seconds (epoch, value * 86400.0);
+      char date[CS_DATE_BUF_SIZE];
 
-      return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d") : g_strdup_printf ("%g", value);
+      cs_date_format_buf (value, date);
+      if (date[0] != '\0')
+        return g_strdup (date);
     }
   return g_strdup_printf ("%.4g", value);
 }
@@ -289,19 +359,31 @@ describe_heat_cell (CsChartWidget *self,
                     guint          row,
                     guint          col)
 {
-  const CsChartHeatmapModel *hm = &self->model.heatmap;
-  double r = hm->r[(gsize) row * hm->n_cols + col];
-  const char *rl = hm->row_labels != NULL ? hm->row_labels[row] : "";
-  const char *cl = hm->col_labels != NULL ? hm->col_labels[col] : "";
-  const char *effect = hm->effect_label != NULL ? hm->effect_label : "r";
+  return cs_chart_heatmap_describe_cell (&self->model.heatmap, row, col);
+}
 
-  if (isnan (r))
-    return g_strdup_printf (_("%s × %s\n%s undefined (too few patients or a constant column)"),
-                            rl, cl, effect);
-  if (hm->q != NULL && !isnan (hm->q[(gsize) row * hm->n_cols + col]))
-    return g_strdup_printf ("%s × %s\n%s = %.3f, q = %.3g", rl, cl, effect, r,
-                            hm->q[(gsize) row * hm->n_cols + col]);
-  return g_strdup_printf ("%s × %s\n%s = %.3f", rl, cl, effect, r);
+static char *
+describe_forest_row (const CsChartForestRow *row)
+{
+  g_autofree char *estimate = NULL;
+
+  switch (row->kind)
+    {
+    case CS_CHART_FOREST_HEADING:
+      return g_strdup (row->label);
+    case CS_CHART_FOREST_REFERENCE:
+      /* Translators: a forest plot's tooltip: the reference level of a covariate and its patients */
+      return g_strdup_printf (_("%s\nReference level: hazard ratio 1, %u patients"), row->label, row->n);
+    case CS_CHART_FOREST_TERM:
+    default:
+      break;
+    }
+  estimate = cs_chart_forest_row_text (row);
+  if (isfinite (row->p_value))
+    /* Translators: a forest plot's tooltip: term, hazard ratio (95% CI), p and patients */
+    return g_strdup_printf (_("%s\nHazard ratio %s, p = %.3g, %u patients"), row->label, estimate,
+                            row->p_value, row->n);
+  return g_strdup_printf (_("%s\nHazard ratio %s, %u patients"), row->label, estimate, row->n);
 }
 
 char *
@@ -411,6 +493,13 @@ cs_chart_widget_describe_at (CsChartWidget *self,
         if (!cs_chart_heatmap_hit (&self->model.heatmap, &self->layout, x, y, &row, &col))
           return NULL;
         return describe_heat_cell (self, row, col);
+      }
+
+    case CS_CHART_FOREST:
+      {
+        int i = cs_chart_forest_hit (&self->model.forest, &self->layout, x, y);
+
+        return i >= 0 ? describe_forest_row (&self->model.forest.rows[i]) : NULL;
       }
 
     default:
@@ -546,10 +635,7 @@ cs_chart_widget_click (CsChartWidget *self,
 
       if (!cs_chart_heatmap_hit (&self->model.heatmap, &self->layout, x, y, &row, &col))
         return FALSE;
-      self->has_focus_cell = TRUE;
-      self->focus_row = self->heat_display[row];
-      self->focus_col = col;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      set_focus_cell (self, self->heat_display[row], col);
       g_signal_emit (self, signals[SIGNAL_CELL_ACTIVATED], 0, row, col);
       return TRUE;
     }
@@ -632,6 +718,133 @@ on_drag_end (GtkGestureDrag *gesture,
   cs_chart_widget_click (self, self->drag_x0, self->drag_y0);
 }
 
+/* Rows a Page Up / Page Down moves: those that fit in the plot, at least 1. */
+static guint
+heat_page_rows (CsChartWidget *self)
+{
+  ensure_layout (self);
+  if (self->layout_valid && self->layout.band_height > 0)
+    return MAX (1, (guint) floor (self->layout.plot.height / self->layout.band_height) - 1);
+  return 10;
+}
+
+/* The accessible label: the focus cell of a heat map ("Volume × Grade:
+ * ρ = −0.84, q = 0.0031"), else the chart's name. */
+static void
+update_label (CsChartWidget *self)
+{
+  g_autofree char *cell = NULL;
+
+  if (self->has_model && self->kind == CS_CHART_HEATMAP && self->has_focus_cell)
+    cell = cs_chart_heatmap_describe_cell (&self->model.heatmap, self->heat_order[self->focus_row],
+                                           self->focus_col);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  cell != NULL ? cell : self->name, -1);
+}
+
+static void
+set_focus_cell (CsChartWidget *self,
+                guint          display_row,
+                guint          col)
+{
+  if (self->has_focus_cell && self->focus_row == display_row && self->focus_col == col)
+    return;
+  self->has_focus_cell = TRUE;
+  self->focus_row = display_row;
+  self->focus_col = col;
+  update_label (self);
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+cs_chart_widget_get_focus_cell (CsChartWidget *self,
+                                guint         *row,
+                                guint         *col)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), FALSE);
+
+  if (!self->has_model || self->kind != CS_CHART_HEATMAP || !self->has_focus_cell)
+    return FALSE;
+  if (row != NULL)
+    *row = self->heat_order[self->focus_row];
+  if (col != NULL)
+    *col = self->focus_col;
+  return TRUE;
+}
+
+void
+cs_chart_widget_set_accessible_label (CsChartWidget *self,
+                                      const char    *label)
+{
+  g_return_if_fail (CS_IS_CHART_WIDGET (self));
+
+  if (label == NULL)
+    label = _("Chart");
+  if (g_strcmp0 (self->name, label) == 0)
+    return;
+  g_free (self->name);
+  self->name = g_strdup (label);
+  update_label (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESSIBLE_LABEL]);
+}
+
+const char *
+cs_chart_widget_get_accessible_label (CsChartWidget *self)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), NULL);
+
+  return self->name;
+}
+
+static void
+cs_chart_widget_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  CsChartWidget *self = CS_CHART_WIDGET (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCESSIBLE_LABEL:
+      g_value_set_string (value, self->name);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cs_chart_widget_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  CsChartWidget *self = CS_CHART_WIDGET (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCESSIBLE_LABEL:
+      cs_chart_widget_set_accessible_label (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* A keyboard user entering a heat map lands on its first cell, so that the
+ * focus is visible and the cell is said at once. */
+static void
+on_focus_enter (GtkEventControllerFocus *focus,
+                CsChartWidget           *self)
+{
+  if (self->has_model && self->kind == CS_CHART_HEATMAP && !self->has_focus_cell &&
+      self->model.heatmap.n_rows > 0 && self->model.heatmap.n_cols > 0)
+    set_focus_cell (self, 0, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static gboolean
 on_key_pressed (GtkEventControllerKey *key,
                 guint                  keyval,
@@ -644,56 +857,62 @@ on_key_pressed (GtkEventControllerKey *key,
       clear_brush (self);
       return TRUE;
     }
-  if (!self->has_model || self->kind != CS_CHART_HEATMAP || self->model.heatmap.n_rows == 0)
+  if (!self->has_model || self->kind != CS_CHART_HEATMAP || self->model.heatmap.n_rows == 0 ||
+      self->model.heatmap.n_cols == 0)
     return FALSE;
 
-  if (!self->has_focus_cell &&
-      (keyval == GDK_KEY_Up || keyval == GDK_KEY_Down || keyval == GDK_KEY_Left || keyval == GDK_KEY_Right))
+  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_space ||
+      keyval == GDK_KEY_KP_Space)
     {
-      self->has_focus_cell = TRUE;
-      self->focus_row = self->focus_col = 0;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-      return TRUE;
-    }
-
-  switch (keyval)
-    {
-    case GDK_KEY_Up:
-      if (self->focus_row > 0)
-        self->focus_row--;
-      break;
-    case GDK_KEY_Down:
-      if (self->focus_row + 1 < self->model.heatmap.n_rows)
-        self->focus_row++;
-      break;
-    case GDK_KEY_Left:
-      if (self->focus_col > 0)
-        self->focus_col--;
-      break;
-    case GDK_KEY_Right:
-      if (self->focus_col + 1 < self->model.heatmap.n_cols)
-        self->focus_col++;
-      break;
-    case GDK_KEY_Return:
-    case GDK_KEY_KP_Enter:
-    case GDK_KEY_space:
       if (!self->has_focus_cell)
         return FALSE;
       g_signal_emit (self, signals[SIGNAL_CELL_ACTIVATED], 0,
                      self->heat_order[self->focus_row], self->focus_col);
       return TRUE;
-    default:
-      return FALSE;
     }
-
   {
-    g_autofree char *text = describe_heat_cell (self, self->heat_order[self->focus_row], self->focus_col);
+    guint n_rows = self->model.heatmap.n_rows, n_cols = self->model.heatmap.n_cols;
+    guint row = self->has_focus_cell ? self->focus_row : 0;
+    guint col = self->has_focus_cell ? self->focus_col : 0;
+    guint page = heat_page_rows (self);
+    gboolean ctrl = (state & GDK_CONTROL_MASK) != 0;
 
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
+    switch (keyval)
+      {
+      case GDK_KEY_Up: case GDK_KEY_KP_Up:
+        row = row > 0 ? row - 1 : 0;
+        break;
+      case GDK_KEY_Down: case GDK_KEY_KP_Down:
+        row = MIN (row + 1, n_rows - 1);
+        break;
+      case GDK_KEY_Left: case GDK_KEY_KP_Left:
+        col = col > 0 ? col - 1 : 0;
+        break;
+      case GDK_KEY_Right: case GDK_KEY_KP_Right:
+        col = MIN (col + 1, n_cols - 1);
+        break;
+      case GDK_KEY_Home: case GDK_KEY_KP_Home:
+        /* the first cell of the row; with Ctrl, of the map */
+        col = 0;
+        if (ctrl)
+          row = 0;
+        break;
+      case GDK_KEY_End: case GDK_KEY_KP_End:
+        col = n_cols - 1;
+        if (ctrl)
+          row = n_rows - 1;
+        break;
+      case GDK_KEY_Page_Up: case GDK_KEY_KP_Page_Up:
+        row = row > page ? row - page : 0;
+        break;
+      case GDK_KEY_Page_Down: case GDK_KEY_KP_Page_Down:
+        row = MIN (row + page, n_rows - 1);
+        break;
+      default:
+        return FALSE;
+      }
+    set_focus_cell (self, row, col);
   }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
   return TRUE;
 }
 
@@ -838,6 +1057,21 @@ draw_overlay (CsChartWidget *self,
           }
           break;
 
+        case CS_CHART_FOREST:
+          {
+            /* the row across the whole chart, as the tooltip describes it */
+            int row = cs_chart_forest_hit (&self->model.forest, &self->layout, x, y);
+
+            if (row >= 0)
+              {
+                cairo_set_source_rgba (cr, fg.r, fg.g, fg.b, 0.08);
+                cairo_rectangle (cr, 0, self->layout.plot.y + row * self->layout.band_height,
+                                 self->layout.width, self->layout.band_height);
+                cairo_fill (cr);
+              }
+          }
+          break;
+
         default:
           break;
         }
@@ -936,6 +1170,12 @@ cs_chart_widget_measure (GtkWidget      *widget,
           *minimum = MAX (240, (int) MIN (self->model.heatmap.n_rows, 400) * 8 + 180);
           *natural = *minimum;
         }
+      else if (self->has_model && self->kind == CS_CHART_FOREST)
+        {
+          /* rows of readable text (the renderer shrinks them below 10 px) */
+          *minimum = MAX (180, (int) MIN (self->model.forest.n_rows, 200) * 14 + 140);
+          *natural = MAX (*minimum, (int) MIN (self->model.forest.n_rows, 200) * 24 + 160);
+        }
     }
 }
 
@@ -964,9 +1204,66 @@ cs_chart_widget_dispose (GObject *object)
   CsChartWidget *self = CS_CHART_WIDGET (object);
 
   free_model (self);
+  g_clear_pointer (&self->statistics, g_free);
+  g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
+  g_clear_pointer (&self->point_menu, gtk_widget_unparent);
 
   G_OBJECT_CLASS (cs_chart_widget_parent_class)->dispose (object);
+}
+
+/* The point menu is a child: it is placed with the chart */
+static void
+cs_chart_widget_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  CsChartWidget *self = CS_CHART_WIDGET (widget);
+
+  if (self->point_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->point_menu));
+}
+
+/* chart.open-patient / chart.open-images (u: the store row) */
+static void
+patient_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[SIGNAL_PATIENT_REQUESTED], 0, g_variant_get_uint32 (parameter),
+                 g_str_equal (action_name, "chart.open-images"));
+}
+
+/* A secondary click on a scatter point that is a patient: its menu */
+static void
+on_secondary_pressed (GtkGestureClick *gesture,
+                      int              n_press,
+                      double           x,
+                      double           y,
+                      CsChartWidget   *self)
+{
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) patient = NULL, images = NULL;
+  GdkRectangle at = { (int) x, (int) y, 1, 1 };
+  int i;
+
+  if (!self->has_model || self->kind != CS_CHART_SCATTER || self->rows == NULL || !self->layout_valid)
+    return;
+  i = cs_chart_scatter_hit (&self->model.scatter, &self->layout, x, y, HIT_RADIUS);
+  if (i < 0 || (guint) i >= self->n_rows)
+    return;
+  menu = g_menu_new ();
+  patient = g_menu_item_new (_("Open _Patient"), NULL);
+  g_menu_item_set_action_and_target_value (patient, "chart.open-patient", g_variant_new_uint32 (self->rows[i]));
+  images = g_menu_item_new (_("Open _Images"), NULL);
+  g_menu_item_set_action_and_target_value (images, "chart.open-images", g_variant_new_uint32 (self->rows[i]));
+  g_menu_append_item (menu, patient);
+  g_menu_append_item (menu, images);
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->point_menu), G_MENU_MODEL (menu));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->point_menu), &at);
+  gtk_popover_popup (GTK_POPOVER (self->point_menu));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
 static void
@@ -976,8 +1273,11 @@ cs_chart_widget_class_init (CsChartWidgetClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cs_chart_widget_dispose;
+  object_class->get_property = cs_chart_widget_get_property;
+  object_class->set_property = cs_chart_widget_set_property;
   widget_class->snapshot = cs_chart_widget_snapshot;
   widget_class->measure = cs_chart_widget_measure;
+  widget_class->size_allocate = cs_chart_widget_size_allocate;
 
   /* rows-selected (GArray *rows): the store rows (or point indices) inside the brush; empty when cleared. */
   signals[SIGNAL_ROWS_SELECTED] =
@@ -988,7 +1288,22 @@ cs_chart_widget_class_init (CsChartWidgetClass *klass)
     g_signal_new ("cell-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 
+  /* The accessible label ("Correlation heat map"); a heat map's focus cell
+   * replaces it while there is one. */
+  properties[PROP_ACCESSIBLE_LABEL] =
+    g_param_spec_string ("accessible-label", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* patient-requested (guint row, gboolean images): a scatter point's menu
+   * asked for the patient of store row row (images: its studies). */
+  signals[SIGNAL_PATIENT_REQUESTED] =
+    g_signal_new ("patient-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
+
   gtk_widget_class_install_action (widget_class, "chart.activate-cell", "(uu)", activate_cell_action);
+  gtk_widget_class_install_action (widget_class, "chart.open-patient", "u", patient_action);
+  gtk_widget_class_install_action (widget_class, "chart.open-images", "u", patient_action);
   gtk_widget_class_set_css_name (widget_class, "chart");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -998,7 +1313,9 @@ cs_chart_widget_init (CsChartWidget *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkEventController *key = gtk_event_controller_key_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkGesture *secondary;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -1017,11 +1334,25 @@ cs_chart_widget_init (CsChartWidget *self)
   g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), key);
 
+  secondary = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);
+  g_signal_connect (secondary, "pressed", G_CALLBACK (on_secondary_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (secondary));
+  self->point_menu = gtk_popover_menu_new_from_model (NULL);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->point_menu), FALSE);
+  gtk_widget_set_halign (self->point_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->point_menu, GTK_WIDGET (self));
+
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chart"), -1);
+  g_signal_connect (focus, "enter", G_CALLBACK (on_focus_enter), self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (gtk_widget_queue_draw), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+
+  self->name = g_strdup (_("Chart"));
+  update_label (self);
+  update_description (self);
 }
 
 GtkWidget *

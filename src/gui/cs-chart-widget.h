@@ -11,7 +11,12 @@
  * The widget copies the model struct, not the arrays it points to: the
  * caller passes an owner that keeps them alive and a function to free it.
  *
- * Accessible name: "Chart" unless set otherwise.
+ * Accessible name: the "accessible-label" property ("Chart" unless set). The accessible description
+ * says in words what the chart shows (cs_chart_describe(), with the test
+ * result the page gives with cs_chart_widget_set_statistics()), and follows
+ * every new model. On a heat map the arrow keys, Home, End, Page Up and Page
+ * Down move a focus cell, whose row, column, effect and q become the
+ * accessible label (announced as it moves); Enter activates it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,7 +39,16 @@ void          cs_chart_widget_set_model      (CsChartWidget  *self,
                                               gconstpointer   model,
                                               gpointer        owner,
                                               GDestroyNotify  owner_free);
+/* Clears the model and the statistics. */
 void          cs_chart_widget_clear          (CsChartWidget  *self);
+/* The test and its result on one line ("Spearman ρ = 0.84, n = 97, p =
+ * 0.0012"), the last clause of the accessible description; NULL for none.
+ * Set it after the model (a new model keeps it until clear). */
+void          cs_chart_widget_set_statistics (CsChartWidget  *self,
+                                              const char     *statistics);
+/* What the accessible description says (cs_chart_describe()); NULL
+ * without a model. */
+char         *cs_chart_widget_dup_description (CsChartWidget *self);
 gboolean      cs_chart_widget_has_model      (CsChartWidget  *self);
 CsChartKind   cs_chart_widget_get_kind       (CsChartWidget  *self);
 /* The widget's copy of the model (NULL without one). */
@@ -76,6 +90,16 @@ gboolean      cs_chart_widget_get_brush      (CsChartWidget  *self,
                                               double         *x1,
                                               double         *y0,
                                               double         *y1);
+/* Heat map: the model row and column of the keyboard focus cell; FALSE
+ * when there is none. */
+gboolean      cs_chart_widget_get_focus_cell (CsChartWidget  *self,
+                                              guint          *row,
+                                              guint          *col);
+/* The accessible label, property "accessible-label" (NULL: "Chart"); a
+ * heat map's focus cell replaces it while there is one. */
+void          cs_chart_widget_set_accessible_label (CsChartWidget *self,
+                                                    const char    *label);
+const char   *cs_chart_widget_get_accessible_label (CsChartWidget *self);
 /* Renders the model to a PNG, SVG or PDF file (light style). */
 gboolean      cs_chart_widget_export         (CsChartWidget  *self,
                                               const char     *path,

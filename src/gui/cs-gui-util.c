@@ -219,3 +219,23 @@ cs_gui_settings_new (void)
 
   return g_settings_new_full (schema, NULL, NULL);
 }
+
+static CsGuiUriLauncher uri_launcher;
+
+void
+cs_gui_set_uri_launcher (CsGuiUriLauncher launcher)
+{
+  uri_launcher = launcher;
+}
+
+void
+cs_gui_launch_uri (GtkWindow  *parent,
+                   const char *uri)
+{
+  g_return_if_fail (uri != NULL);
+
+  if (uri_launcher != NULL)
+    uri_launcher (parent, uri);
+  else
+    gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
+}

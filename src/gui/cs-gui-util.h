@@ -34,6 +34,15 @@ GtkFileFilter *cs_gui_fhir_file_filter_new (void);
 void        cs_gui_toast                   (GtkWidget        *widget,
                                             const char       *message);
 
+/* Opens uri in the user's browser (through the OpenURI portal in a
+ * Flatpak). Tests replace how with cs_gui_set_uri_launcher (NULL: the
+ * default, gtk_show_uri). */
+typedef void (*CsGuiUriLauncher) (GtkWindow  *parent,
+                                  const char *uri);
+void        cs_gui_set_uri_launcher        (CsGuiUriLauncher  launcher);
+void        cs_gui_launch_uri              (GtkWindow        *parent,
+                                            const char       *uri);
+
 G_END_DECLS
 
 G_BEGIN_DECLS

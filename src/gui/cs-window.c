@@ -847,6 +847,21 @@ search_variables_action (GtkWidget  *widget,
     cs_cohort_view_focus_search (self->cohort_view);
 }
 
+/* Ctrl+E from anywhere in the window: the cohort's filter expression (the
+ * builder's own binding reaches it only while the focus is in the builder). */
+static void
+focus_filter_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "cohort");
+  if (self->store != NULL && builder != NULL)
+    gtk_widget_activate_action (builder, "filter.focus-expression", NULL);
+}
+
 static void
 show_view_action (GtkWidget  *widget,
                   const char *action_name,
@@ -961,11 +976,13 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL, cancel_loading_action);
   gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-filter", NULL, focus_filter_action);
   gtk_widget_class_install_action (widget_class, "win.show-load-warnings", NULL, show_load_warnings_action);
   gtk_widget_class_install_action (widget_class, "win.show-load-report", NULL, show_load_report_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-loading", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search-variables", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.focus-filter", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.show-view", "s", "cohort");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.show-view", "s", "explore");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.show-view", "s", "mapping");
@@ -982,6 +999,14 @@ on_cohort_selection_changed (CsWindow *self)
   if (builder != NULL)
     cs_explore_view_set_selection (self->explore_view,
                                    cs_cohort_builder_get_selection (CS_COHORT_BUILDER (builder)));
+}
+
+static void
+on_explore_patient_requested (CsWindow *self,
+                              guint     row,
+                              gboolean  images)
+{
+  cs_cohort_view_open_patient_row (self->cohort_view, row, images);
 }
 
 static gboolean
@@ -1070,6 +1095,8 @@ cs_window_init (CsWindow *self)
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
   g_signal_connect_object (self->explore_view, "filter-requested",
                            G_CALLBACK (on_explore_filter_requested), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->explore_view, "patient-requested",
+                           G_CALLBACK (on_explore_patient_requested), self, G_CONNECT_SWAPPED);
   {
     GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
 

@@ -334,14 +334,12 @@ file_size (const char *path)
   return st.st_size;
 }
 
-/* Exports model as PNG, SVG and PDF and checks each file; a forest plot
- * (forest = TRUE) is not a CsChartKind and has its own export. */
+/* Exports model as PNG, SVG and PDF and checks each file */
 static void
-export_files (gboolean      forest,
-              CsChartKind   kind,
-              gconstpointer model,
-              const char   *name,
-              gboolean      dark)
+export_all (CsChartKind   kind,
+            gconstpointer model,
+            const char   *name,
+            gboolean      dark)
 {
   const CsChartStyle *style = dark ? cs_chart_style_dark () : cs_chart_style_light ();
   static const char *exts[] = { "png", "svg", "pdf" };
@@ -354,10 +352,7 @@ export_files (gboolean      forest,
       g_autofree char *contents = NULL;
       gsize len;
 
-      if (forest)
-        g_assert_true (cs_chart_forest_export (model, style, path, 800, 560, &error));
-      else
-        g_assert_true (cs_chart_export (kind, model, style, path, 800, 560, &error));
+      g_assert_true (cs_chart_export (kind, model, style, path, 800, 560, &error));
       g_assert_no_error (error);
       g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
       g_assert_cmpuint (len, ==, file_size (path));
@@ -390,15 +385,6 @@ export_files (gboolean      forest,
           g_assert_cmpuint (len, >, 2000);
         }
     }
-}
-
-static void
-export_all (CsChartKind   kind,
-            gconstpointer model,
-            const char   *name,
-            gboolean      dark)
-{
-  export_files (FALSE, kind, model, name, dark);
 }
 
 /* ---------------------------------------------------------------- ticks */
@@ -831,6 +817,41 @@ test_scatter (void)
     /* not background white */
     g_assert_true (r < 240 || g < 240 || b < 240);
   }
+  cairo_surface_destroy (img);
+}
+
+/* A narrow scatter with a regression line: its "y = a + b·x  r  n" line
+ * stays inside the plot (dropping the equation, then shortening), instead
+ * of running past the chart's right edge. */
+static void
+test_scatter_narrow_regression (void)
+{
+  double x[40], y[40];
+  CsChartScatterModel m = { .x = x, .y = y, .n = G_N_ELEMENTS (x), .regression = TRUE,
+                            .x_label = "VoxelVolume (mm³)", .y_label = "Age (years)" };
+  CsChartStyle style = *cs_chart_style_light ();
+  CsChartLayout layout;
+  const int width = 240, height = 260;
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (img);
+  int ink = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    {
+      x[i] = 1000.0 + 9731.3 * i;
+      y[i] = 66.9 + 1.36e-6 * x[i] + ((i * 7919) % 13) - 6.0;
+    }
+  style.bg.a = 0;   /* transparent: any ink outside the plot is the chart's */
+  cs_chart_scatter_layout (&m, &style, width, height, &layout);
+  cs_chart_scatter_draw (cr, width, height, &m, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (img);
+
+  /* the band of the regression text, right of the plot */
+  for (int py = (int) layout.plot.y; py < (int) (layout.plot.y + 4 + style.font_size * 1.5) + 1; py++)
+    for (int px = (int) ceil (layout.plot.x + layout.plot.width) + 1; px < width; px++)
+      ink += (pixel (img, px, py) >> 24) != 0;
+  g_assert_cmpint (ink, ==, 0);
   cairo_surface_destroy (img);
 }
 
@@ -1328,6 +1349,9 @@ test_empty_and_errors (void)
 
     g_assert_true (cs_chart_kind_from_string ("heatmap", &kind));
     g_assert_cmpint (kind, ==, CS_CHART_HEATMAP);
+    g_assert_true (cs_chart_kind_from_string ("Forest", &kind));
+    g_assert_cmpint (kind, ==, CS_CHART_FOREST);
+    g_assert_cmpstr (cs_chart_kind_to_string (CS_CHART_FOREST), ==, "forest");
     g_assert_cmpstr (cs_chart_kind_to_string (CS_CHART_KM), ==, "km");
     g_assert_false (cs_chart_kind_from_string ("pie", &kind));
   }
@@ -1632,8 +1656,8 @@ test_forest (void)
   CsChartColor c0 = cs_chart_style_category_color (cs_chart_style_light (), 0);
 
   forest_data_init (&d);
-  export_files (TRUE, CS_CHART_SCATTER, &d.model, "forest", FALSE);
-  export_files (TRUE, CS_CHART_SCATTER, &d.model, "forest", TRUE);
+  export_all (CS_CHART_FOREST, &d.model, "forest", FALSE);
+  export_all (CS_CHART_FOREST, &d.model, "forest", TRUE);
 
   cs_chart_forest_layout (&d.model, NULL, 800, 560, &layout);
   /* a log axis around 1, bounded at 10^±3 (the 1e-5 bound is clipped) */
@@ -1728,6 +1752,7 @@ main (int   argc,
   g_test_add_func ("/charts/km-at-risk", test_km_at_risk);
   g_test_add_func ("/charts/heatmap-order", test_heatmap_order);
   g_test_add_func ("/charts/scatter", test_scatter);
+  g_test_add_func ("/charts/scatter-narrow-regression", test_scatter_narrow_regression);
   g_test_add_func ("/charts/scatter-selection", test_scatter_selection);
   g_test_add_func ("/charts/scatter-large", test_scatter_large);
   g_test_add_func ("/charts/box", test_box);

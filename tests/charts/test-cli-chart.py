@@ -141,6 +141,7 @@ with tempfile.TemporaryDirectory() as tmp:
         (["--kind", "scatter", "--x", "gender", "--y", "age_at_diagnosis",
           "-o", os.path.join(tmp, "x.png")], "gender"),
         (["--kind", "km", "--time", "os", "--by", "no_such_var", "-o", os.path.join(tmp, "x.png")], "no_such_var"),
+        # a level the data do not have (docs/STATISTICS.md, cox exit status)
         (["--kind", "forest", "--time", "os", "--covariates", "stage_group", "--reference", "stage_group=9Z",
           "-o", os.path.join(tmp, "x.png")], "9Z"),
     ]:

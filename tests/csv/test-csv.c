@@ -103,7 +103,7 @@ read_bytes (const char         *text,
   g_autoptr(GError) error = NULL;
   g_autoptr(CsCsvReader) reader = NULL;
 
-  reader = cs_csv_reader_new_for_bytes_chunked (bytes, "t.csv", dialect, max_read, &error);
+  reader = _cs_csv_reader_new_for_bytes_chunked (bytes, "t.csv", dialect, max_read, &error);
   return dump_reader (reader, error);
 }
 

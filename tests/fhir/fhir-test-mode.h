@@ -1,7 +1,7 @@
 /* fhir-test-mode.h: run the FHIR client tests with either page parser
  *
  * The client parses pages on a parser thread or, on two cores with a local
- * server, on the network thread (want_parser_thread in cs-fhir-client.c).
+ * server, on the network thread (want_parser_thread in cs-fhir-search.c).
  * The tests pin one: the parser thread by default, the network thread with
  * --parse-inline (meson runs both). Call before g_test_init().
  *

@@ -185,6 +185,11 @@ mini_handler (FaultServer        *ts,
                "\"diagnostics\":\"Unknown search parameter _has\"}]}");
       return;
     }
+  if (g_str_has_suffix (path, "/Group/html"))
+    {
+      test_respond (msg, 200, "text/html", "<html><body>Bad Gateway</body></html>");
+      return;
+    }
   if (g_str_has_suffix (path, "/Group/g1"))
     {
       test_respond (msg, 200, "application/fhir+json",
@@ -1109,6 +1114,16 @@ test_cohort_group (void)
   g_assert_null (none);
   g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_HTTP);
   g_assert_nonnull (strstr (error->message, "Group/nope"));
+  g_clear_error (&error);
+
+  /* a Group answered with something else than JSON */
+  missing.group_id = "html";
+  none = load_mini ("mini/", &missing, &error);
+  g_assert_null (none);
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "mini/Group/html"));
+  g_assert_nonnull (strstr (error->message, "not JSON"));
 }
 
 static void
@@ -1496,7 +1511,7 @@ test_push_entry_errors (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("cs-fhir-push-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "upload.json", NULL);
-  g_autofree char *patient_id = cs_fhir_push_make_id ("Patient", "urn:mrn", "42", NULL);
+  g_autofree char *patient_id = _cs_fhir_push_make_id ("Patient", "urn:mrn", "42", NULL);
   g_autofree char *patient_ref = g_strdup_printf ("\"reference\":\"Patient/%s\"", patient_id);
   g_autofree char *patient_put = g_strdup_printf ("\"url\":\"Patient/%s\"", patient_id);
   g_autoptr(CsFhirClient) client = make_client ("pushfail/");
@@ -1650,7 +1665,7 @@ test_push_progress (void)
 {
   g_autofree char *dir = NULL;
   g_autofree char *path = write_push_bundle (&dir);
-  g_autofree char *patient_id = cs_fhir_push_make_id ("Patient", "urn:mrn", "7", NULL);
+  g_autofree char *patient_id = _cs_fhir_push_make_id ("Patient", "urn:mrn", "7", NULL);
   g_autofree char *patient_ref = g_strdup_printf ("\"reference\":\"Patient/%s\"", patient_id);
   g_autoptr(CsFhirClient) client = make_client ("pushok/");
   g_autoptr(GError) error = NULL;

@@ -10,8 +10,10 @@
 #include "cs-fhir-cache.h"
 #include "cs-fhir-client.h"
 #include "cs-fhir-group.h"
+#include "cs-fhir-private.h"
 #include "cs-fhir-push.h"
 #include "cs-server-profile.h"
+#include "cs-server-profile-private.h"
 
 static void
 test_profiles_round_trip (void)
@@ -21,7 +23,7 @@ test_profiles_round_trip (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = cs_server_profiles_get_default_path ();
   g_autofree char *contents = NULL;
-  CsSecretBackend *secrets = cs_secret_backend_new_memory ();
+  CsSecretBackend *secrets = _cs_secret_backend_new_memory ();
   CsServerProfile *hapi = cs_server_profile_new ("Kaapana HAPI", "https://kaapana.example.org/fhir/");
   CsServerProfile *blaze = cs_server_profile_new ("Blaze", "https://tok:leaked-in-url@blaze.example.org/fhir");
   CsServerProfile *open = cs_server_profile_new ("Open \"test\" server", "http://127.0.0.1:8080/");
@@ -29,6 +31,9 @@ test_profiles_round_trip (void)
   g_autofree char *secret = NULL;
 
   cs_server_profile_set_auth_kind (hapi, CS_FHIR_AUTH_BASIC);
+  cs_server_profile_set_viewer_template (hapi, "https://kaapana.example.org/ohif/viewer?StudyInstanceUIDs={study}");
+  cs_server_profile_set_viewer_template (open, "");
+  g_assert_null (cs_server_profile_get_viewer_template (open));
   cs_server_profile_set_username (hapi, "steward");
   g_assert_true (cs_server_profile_store_secret (hapi, secrets, "correct horse battery", &error));
   g_assert_no_error (error);
@@ -59,6 +64,9 @@ test_profiles_round_trip (void)
   g_assert_cmpstr (cs_server_profile_get_base_url (g_ptr_array_index (loaded, 1)), ==, "https://blaze.example.org/fhir");
   g_assert_cmpstr (cs_server_profile_get_name (g_ptr_array_index (loaded, 2)), ==, "Open \"test\" server");
   g_assert_cmpint (cs_server_profile_get_auth_kind (g_ptr_array_index (loaded, 2)), ==, CS_FHIR_AUTH_NONE);
+  g_assert_cmpstr (cs_server_profile_get_viewer_template (g_ptr_array_index (loaded, 0)), ==,
+                   "https://kaapana.example.org/ohif/viewer?StudyInstanceUIDs={study}");
+  g_assert_null (cs_server_profile_get_viewer_template (g_ptr_array_index (loaded, 1)));
 
   /* The secret comes back from the backend, and the client gets it */
   secret = cs_server_profile_lookup_secret (g_ptr_array_index (loaded, 0), secrets, &error);
@@ -98,6 +106,48 @@ test_profiles_missing_and_bad (void)
   g_assert_null (bad);
   g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "servers[0]"));
+}
+
+/* The image viewer URL template: http(s) with {study}; each {study} gets
+ * the UID, percent-encoded where a URL needs it */
+static void
+test_viewer_template (void)
+{
+  static const char *const bad[] = {
+    "", "https://viewer.example.org/viewer", "ftp://viewer.example.org/{study}", "javascript:alert({study})",
+    "file:///tmp/{study}", "viewer.example.org/{study}", "https:///viewer/{study}", "https://exa mple.org/{study}",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *twice = NULL;
+  g_autofree char *odd = NULL;
+
+  url = cs_viewer_template_expand ("https://kaapana.example.org/ohif/viewer?StudyInstanceUIDs={study}",
+                                   "1.3.6.1.4.1.14519.5.2.1.42", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==, "https://kaapana.example.org/ohif/viewer?StudyInstanceUIDs=1.3.6.1.4.1.14519.5.2.1.42");
+  twice = cs_viewer_template_expand ("HTTP://127.0.0.1:3000/{study}/view?uid={study}", "1.2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (twice, ==, "HTTP://127.0.0.1:3000/1.2/view?uid=1.2");
+  /* a UID is digits and dots, but nothing else may break the URL */
+  odd = cs_viewer_template_expand ("https://v.example.org/?s={study}", "1.2&x=<3>", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (odd, ==, "https://v.example.org/?s=1.2%26x%3D%3C3%3E");
+  g_assert_null (cs_viewer_template_expand ("https://v.example.org/?s={study}", "", &error));
+  g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (cs_viewer_template_check (bad[i], &error));
+      g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INVALID_URL);
+      g_clear_error (&error);
+      g_assert_null (cs_viewer_template_expand (bad[i], "1.2", &error));
+      g_assert_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INVALID_URL);
+      g_clear_error (&error);
+    }
+  g_assert_false (cs_viewer_template_check ("https://viewer.example.org/viewer", &error));
+  g_assert_nonnull (strstr (error->message, "{study}"));
 }
 
 static const char *resources[] = {
@@ -171,12 +221,12 @@ test_cache (void)
 static void
 test_push_ids (void)
 {
-  g_autofree char *a = cs_fhir_push_make_id ("Patient", "urn:mrn", "12345", "{}");
-  g_autofree char *b = cs_fhir_push_make_id ("Patient", "urn:mrn", "12345", "{\"other\":1}");
-  g_autofree char *c = cs_fhir_push_make_id ("Patient", "urn:mrn", "12346", "{}");
-  g_autofree char *d = cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":1}");
-  g_autofree char *e = cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":1}");
-  g_autofree char *f = cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":2}");
+  g_autofree char *a = _cs_fhir_push_make_id ("Patient", "urn:mrn", "12345", "{}");
+  g_autofree char *b = _cs_fhir_push_make_id ("Patient", "urn:mrn", "12345", "{\"other\":1}");
+  g_autofree char *c = _cs_fhir_push_make_id ("Patient", "urn:mrn", "12346", "{}");
+  g_autofree char *d = _cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":1}");
+  g_autofree char *e = _cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":1}");
+  g_autofree char *f = _cs_fhir_push_make_id ("Observation", NULL, NULL, "{\"x\":2}");
 
   /* identifier wins over content; content otherwise; valid FHIR ids */
   g_assert_cmpstr (a, ==, b);
@@ -249,6 +299,7 @@ main (int   argc,
   g_test_add_func ("/fhir/profiles/round-trip", test_profiles_round_trip);
   g_test_add_func ("/fhir/profiles/missing-and-bad", test_profiles_missing_and_bad);
   g_test_add_func ("/fhir/profiles/auth-kind-property", test_auth_kind_property);
+  g_test_add_func ("/fhir/profiles/viewer-template", test_viewer_template);
   g_test_add_func ("/fhir/cache/write-and-open", test_cache);
   g_test_add_func ("/fhir/push/ids", test_push_ids);
   g_test_add_func ("/fhir/group/base-url-equal", test_base_url_equal);

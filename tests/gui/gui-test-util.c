@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cs-saved-servers.h"
+#include "cs-server-profile-private.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -44,7 +45,7 @@ test_gui_init (int         *argc,
     }
   adw_init ();
 
-  backend = cs_secret_backend_new_memory ();
+  backend = _cs_secret_backend_new_memory ();
   cs_gui_set_secret_backend (backend);
 
   return tmp_dir;

@@ -6,7 +6,8 @@
  * advanced text (the canonical filter) and undo; then a brush on a
  * histogram, the expression entry (errors inline) and saved cohorts; the
  * keyboard on a chart, the filter cards, the variable picker, a frozen
- * cohort's chip, and the Compare and Coverage dialogs.
+ * cohort's chip, the Compare and Coverage dialogs, and the sidebar folding
+ * away in a window of 800 × 600.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -656,6 +657,73 @@ test_coverage (void)
   clear_filter ();
 }
 
+static gboolean
+widget_allocated (gpointer widget)
+{
+  return gtk_widget_get_width (widget) > 0;
+}
+
+/* The cohort view (with the table's buttons) ends inside the window */
+static void
+assert_view_fits (CsWindow *win)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (cs_window_get_cohort_view (win)), GTK_WIDGET (win),
+                                            &bounds));
+  g_test_message ("window %d px wide, cohort view %.0f to %.0f", gtk_widget_get_width (GTK_WIDGET (win)),
+                  bounds.origin.x, bounds.origin.x + bounds.size.width);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (win)));
+}
+
+/* Small screens: at 800 × 600 the filter sidebar folds away behind the
+ * Filters toggle, and the table keeps the room; at 1280 × 800 (the main
+ * window) the sidebar stays beside the table and the toggle is hidden. */
+static void
+test_narrow (void)
+{
+  CsWindow *narrow;
+  CsCohortBuilder *narrow_builder;
+  AdwFlap *flap = _cs_cohort_builder_get_flap (builder);
+  GtkWidget *toggle;
+
+  test_maybe_screenshot (GTK_WINDOW (window), "cohort-1280x800");
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, 1200);
+  g_assert_false (adw_flap_get_folded (flap));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  g_assert_false (gtk_widget_get_visible (test_get_named (window, "filters-toggle")));
+  assert_view_fits (window);
+
+  /* (the windows share their size through GSettings: this one is the last test) */
+  narrow = cs_window_new (NULL);
+  g_object_ref_sink (narrow);
+  gtk_window_set_default_size (GTK_WINDOW (narrow), 800, 600);
+  gtk_window_present (GTK_WINDOW (narrow));
+  cs_window_open_demo (narrow);
+  test_wait_until (test_window_loaded, narrow);
+  narrow_builder = CS_COHORT_BUILDER (gtk_widget_get_ancestor (GTK_WIDGET (cs_window_get_cohort_view (narrow)),
+                                                               CS_TYPE_COHORT_BUILDER));
+  test_wait_until (widget_allocated, cs_window_get_cohort_view (narrow));
+  test_maybe_screenshot (GTK_WINDOW (narrow), "cohort-800x600");
+
+  /* the 800 px of the default size (less the client-side decoration's) were kept */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 800);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), >=, 760);
+  flap = _cs_cohort_builder_get_flap (narrow_builder);
+  g_assert_true (adw_flap_get_folded (flap));
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+  assert_view_fits (narrow);
+  toggle = test_get_named (narrow, "filters-toggle");
+  g_assert_true (gtk_widget_get_visible (toggle));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), FALSE);
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+
+  gtk_window_destroy (GTK_WINDOW (narrow));
+  g_clear_object (&narrow);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -683,6 +751,7 @@ main (int   argc,
   g_test_add_func ("/gui/cohort-builder/members", test_members);
   g_test_add_func ("/gui/cohort-builder/compare", test_compare);
   g_test_add_func ("/gui/cohort-builder/coverage", test_coverage);
+  g_test_add_func ("/gui/cohort-builder/narrow", test_narrow);
 
   ret = g_test_run ();
 

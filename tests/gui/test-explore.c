@@ -5,6 +5,9 @@
  * and checks that the scatter opens and the stats panel shows ρ and p equal
  * to cs_stats_spearman() on the same columns. Then the box plot, the brush
  * → filter text, tooltips, survival, a cohort selection and the exports.
+ * The Model page: a Cox fit off the main thread equal to the core's, its
+ * forest plot, its warnings in words, and its score saved as a variable
+ * that the other pages and the cohort builder's picker list.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,8 +19,11 @@
 #include <string.h>
 
 #include "cs-demo.h"
-#include "cs-cohort-builder.h"
+#include "cs-cohort-builder-private.h"
+#include "cs-variable-item.h"
+#include "cs-variable-picker.h"
 #include "cs-explore-view-private.h"
+#include "cs-patient-detail.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -551,6 +557,180 @@ test_rollup (void)
 
 /* The hook in the main window: the view gets the store, the cohort filter's
  * rows, and a brush becomes a clause of the cohort filter. */
+static int
+cmp_double (const void *a,
+            const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static gboolean
+model_idle (gpointer model)
+{
+  return !cs_explore_model_get_busy (model);
+}
+
+/* The core's fit of the same model, on all patients */
+static CsCoxFit *
+core_fit (const char * const *keys,
+          CsCoxInput        **input_out)
+{
+  g_autoptr(GArray) rows = cs_analysis_rows (cs_store_get_n_patients (store), NULL);
+  g_autoptr(GPtrArray) covs = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_ptr_array_add (covs, cs_store_lookup_variable (store, keys[i]));
+  g_assert_true (cs_cox_input_build (store, rows, cs_store_lookup_variable (store, "os"), NULL,
+                                     (const CsVariable *const *) covs->pdata, covs->len, NULL, NULL, 0,
+                                     CS_ANALYSIS_DISPLAY_LABELS, input_out, &error));
+  g_assert_no_error (error);
+  return cs_stats_cox_fit (&(*input_out)->data, NULL);
+}
+
+static void
+test_model (void)
+{
+  static const char *const keys[] = { "age_at_diagnosis", "stage_group", "original_firstorder_entropy", NULL };
+  CsExploreModel *model = _cs_explore_view_get_model (view);
+  CsChartWidget *chart = cs_explore_model_get_chart (model);
+  const CsChartForestModel *m;
+  g_autoptr(CsCoxInput) input = NULL;
+  g_autoptr(CsCoxFit) fit = core_fit (keys, &input);
+  g_autoptr(GString) stats = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *c_text = NULL;
+  guint n_estimates = 0;
+  CsVariable *score;
+
+  cs_explore_view_set_selection (view, NULL);
+  test_wait_until (view_clean, view);
+  g_assert_true (cs_explore_view_show_model (view, "os", keys, NULL, NULL));
+  g_assert_cmpstr (cs_explore_view_get_mode (view), ==, "model");
+  /* the fit runs in a thread: nothing is shown until it is done */
+  g_assert_true (cs_explore_model_get_busy (model));
+  test_wait_until (model_idle, model);
+  g_assert_cmpint (cs_chart_widget_get_kind (chart), ==, CS_CHART_FOREST);
+  m = cs_chart_widget_get_model (chart);
+  /* a row per term, and a heading and a reference row for stage */
+  g_assert_cmpuint (m->n_rows, ==, fit->p + 2);
+  for (guint r = 0; r < m->n_rows; r++)
+    if (m->rows[r].kind == CS_CHART_FOREST_TERM)
+      {
+        g_assert_true (close_rel (m->rows[r].hr, fit->hr[n_estimates], 1e-12));
+        g_assert_true (close_rel (m->rows[r].lower, fit->hr_lower[n_estimates], 1e-12));
+        n_estimates++;
+      }
+  g_assert_cmpuint (n_estimates, ==, fit->p);
+  c_text = g_strdup_printf ("Concordance: %.3f", fit->concordance);
+  g_assert_nonnull (strstr (cs_explore_model_get_text (model), c_text));
+  g_assert_nonnull (strstr (cs_explore_model_get_text (model), "Likelihood-ratio test"));
+  g_assert_nonnull (strstr (cs_explore_model_get_text (model), "Proportional hazards (cox.zph)"));
+  g_assert_null (strstr (cs_explore_model_get_text (model), "Warning"));
+  wait_for_layout (chart);
+  test_maybe_screenshot (window, "explore-model");
+
+  /* the statistics export is the coefficient table; the forest plot
+   * exports like every chart */
+  cs_explore_model_write_stats (model, FALSE, stats);
+  g_assert_true (g_str_has_prefix (stats->str, "term,coef,se,hr,lower,upper,p_value,n\nage_at_diagnosis,"));
+  {
+    static const char *const formats[] = { "png", "svg", "pdf" };
+    g_autofree char *json_path = g_build_filename (tmp_dir, "model.json", NULL);
+    g_autofree char *json = NULL;
+
+    g_assert_true (cs_explore_view_write_stats (view, json_path, TRUE, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+    g_assert_true (g_str_has_prefix (json, "{\"method\":\"cox\",\"n\":"));
+    for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("%s/forest.%s", tmp_dir, formats[i]);
+        GStatBuf st;
+
+        g_assert_true (cs_chart_widget_export (chart, path, 800, 600, &error));
+        g_assert_no_error (error);
+        g_assert_cmpint (g_stat (path, &st), ==, 0);
+        g_assert_cmpint (st.st_size, >, 1000);
+      }
+  }
+
+  /* a covariate with no estimate is said in words */
+  g_assert_true (cs_explore_view_show_model (view, "os", (const char *const[]) { "deceased", NULL }, NULL, NULL));
+  test_wait_until (model_idle, model);
+  g_assert_nonnull (strstr (cs_explore_model_get_text (model), "separates the patients"));
+
+  /* a reference that is not a level of the covariate: no model, and why */
+  g_assert_true (cs_explore_view_show_model (view, "os", keys, "stage_group=9Z", NULL));
+  g_assert_false (cs_explore_model_get_busy (model));
+  g_assert_false (cs_chart_widget_has_model (chart));
+  g_assert_nonnull (strstr (cs_explore_model_get_text (model), "9Z"));
+  g_assert_null (cs_explore_model_save_score (model, "nothing", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* no covariate: no model */
+  g_assert_true (cs_explore_view_show_model (view, "os", (const char *const[]) { NULL }, NULL, NULL));
+  g_assert_nonnull (strstr (cs_explore_model_get_text (model), "Choose at least one covariate"));
+  g_assert_false (cs_explore_view_show_model (view, "os", (const char *const[]) { "no_such_var", NULL }, NULL, NULL));
+
+  /* the score becomes a variable every page lists */
+  g_assert_true (cs_explore_view_show_model (view, "os", keys, "stage_group=I", NULL));
+  test_wait_until (model_idle, model);
+  score = cs_explore_model_save_score (model, "signature", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (score);
+  g_assert_true (cs_store_lookup_variable (store, "signature") == score);
+  g_assert_true (cs_variable_is_derived (score));
+  g_assert_cmpuint (score->n, ==, fit->n);
+  /* its name is taken now */
+  g_assert_null (cs_explore_model_save_score (model, "signature", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  /* the model page kept what it showed */
+  g_assert_true (cs_chart_widget_has_model (chart));
+  g_assert_true (cs_explore_view_show_pair (view, "signature", "age_at_diagnosis"));
+  g_assert_true (cs_explore_view_show_survival (view, "os", "signature", "median"));
+  g_assert_cmpuint (((const CsChartKmModel *) cs_chart_widget_get_model (_cs_explore_view_get_km_chart (view)))->n_groups, ==, 2);
+  g_assert_true (cs_explore_view_show_model (view, "os", (const char *const[]) { "signature", NULL }, NULL, NULL));
+  test_wait_until (model_idle, model);
+  g_assert_true (cs_chart_widget_has_model (chart));
+  test_wait_until (view_idle, view);
+}
+
+/* A model whose effect changes over time is warned about in words: a
+ * covariate that raises the hazard early and lowers it late */
+static void
+test_model_ph_warning (void)
+{
+  CsExploreModel *model = _cs_explore_view_get_model (view);
+  CsVariable *os = cs_store_lookup_variable (store, "os");
+  guint n = cs_store_get_n_patients (store);
+  g_autofree double *values = g_new (double, n);
+  g_autoptr(GError) error = NULL;
+  g_autofree double *sorted = g_new (double, n);
+  guint m = 0;
+  double median;
+
+  for (guint i = 0; i < n; i++)
+    if (!isnan (os->num[i]))
+      sorted[m++] = os->num[i];
+  g_assert_cmpuint (m, >, 10);
+  qsort (sorted, m, sizeof (double), cmp_double);
+  median = sorted[m / 2];
+  /* early events (and early censoring) have the value 1, late ones 0:
+   * the hazard ratio of x is far from constant over time */
+  for (guint i = 0; i < n; i++)
+    values[i] = isnan (os->num[i]) ? NAN : (os->num[i] < median ? (os->event[i] ? 1.0 : 0.0) : (os->event[i] ? 0.0 : 1.0));
+  g_assert_nonnull (cs_store_add_derived_variable (store, "early_effect", NULL, NULL, values, &error));
+  g_assert_no_error (error);
+  g_assert_true (cs_explore_view_show_model (view, "os", (const char *const[]) { "early_effect", NULL }, NULL, NULL));
+  test_wait_until (model_idle, model);
+  g_assert_nonnull (strstr (cs_explore_model_get_text (model), "Warning: the effect of “early_effect” seems to change over time"));
+}
+
 static void
 test_window (void)
 {
@@ -607,6 +787,76 @@ test_window (void)
   g_assert_true (_cs_explore_view_get_pair_result (wview, &shown));
   g_assert_cmpuint (shown.n, ==, n_selected);
 
+  /* a scatter point's menu opens its patient with the images list */
+  {
+    const guint row = 7;
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    guint n_before = g_list_model_get_n_items (toplevels);
+    GtkWindow *detail = NULL;
+    g_autofree char *title = NULL;
+
+    g_assert_true (cs_explore_view_show_pair (wview, "original_shape_voxelvolume", "age_at_diagnosis"));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (_cs_explore_view_get_pair_chart (wview)),
+                                               "chart.open-images", "u", row));
+    g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, n_before + 1);
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && detail == NULL; i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+        if (CS_IS_PATIENT_DETAIL (w))
+          detail = w;
+      }
+    g_assert_nonnull (detail);
+    title = g_strdup_printf ("Patient %s", cs_store_get_patient_id (cs_window_get_store (win), row));
+    g_assert_cmpstr (gtk_window_get_title (detail), ==, title);
+    gtk_window_destroy (detail);
+  }
+
+  /* a score saved on the Model page is a variable the cohort builder offers */
+  {
+    GtkMenuButton *menu = GTK_MENU_BUTTON (test_find_of_type (GTK_WIDGET (builder), GTK_TYPE_MENU_BUTTON));
+    GListModel *picked = cs_variable_picker_get_model (CS_VARIABLE_PICKER (gtk_menu_button_get_popover (menu)));
+    CsExploreModel *model = _cs_explore_view_get_model (wview);
+    guint n_before = g_list_model_get_n_items (picked);
+    g_autoptr(CsVariableItem) last = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (cs_explore_view_show_model (wview, "os", (const char *const[]) { "age_at_diagnosis", NULL },
+                                               NULL, NULL));
+    test_wait_until (model_idle, model);
+    g_assert_nonnull (cs_explore_model_save_score (model, "age_score", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (picked), ==, n_before + 1);
+    last = g_list_model_get_item (picked, n_before);
+    g_assert_cmpstr (cs_variable_item_get_variable (last)->key, ==, "age_score");
+
+    /* a saved cohort carries the model: applied, it offers its score;
+     * saved again under its name, it keeps the model */
+    {
+      g_autoptr(CsCoxModel) cox = cs_explore_model_dup_model (model, "age_model", &error);
+      g_autofree char *json = NULL;
+      CsSavedCohort *training;
+      const CsSavedCohort *again;
+
+      g_assert_no_error (error);
+      json = cs_cox_model_to_json (cox);
+      training = cs_cohort_builder_dup_current (builder, "Training");
+      g_assert_true (cs_saved_cohort_set_model (training, json));
+      _cs_cohort_builder_add_saved (builder, training);
+      _cs_cohort_builder_apply_saved (builder, training);
+      g_assert_cmpint (cs_cohort_builder_add_model_scores (builder, &error), ==, 1);
+      g_assert_no_error (error);
+      g_assert_nonnull (cs_store_lookup_variable (cs_window_get_store (win), "age_model"));
+      /* the score of the same model on the same patients */
+      for (guint i = 0; i < cs_store_get_n_patients (cs_window_get_store (win)); i++)
+        g_assert_true (close_rel (cs_store_lookup_variable (cs_window_get_store (win), "age_model")->num[i],
+                                  cs_store_lookup_variable (cs_window_get_store (win), "age_score")->num[i], 1e-12));
+      again = cs_cohort_builder_save_current (builder, "Training", NULL);
+      g_assert_nonnull (again->models);
+      g_assert_cmpuint (again->models->len, ==, 1);
+    }
+  }
+
   gtk_window_destroy (GTK_WINDOW (win));
   g_object_unref (win);
   view = NULL;
@@ -647,6 +897,8 @@ main (int   argc,
   g_test_add_func ("/gui/explore/selection", test_selection);
   g_test_add_func ("/gui/explore/coalescing", test_coalescing);
   g_test_add_func ("/gui/explore/rollup", test_rollup);
+  g_test_add_func ("/gui/explore/model", test_model);
+  g_test_add_func ("/gui/explore/model-ph-warning", test_model_ph_warning);
   g_test_add_func ("/gui/explore/window", test_window);
 
   ret = g_test_run ();

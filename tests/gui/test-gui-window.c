@@ -15,7 +15,9 @@
 
 #include "cs-cohort-view.h"
 #include "cs-patient-detail.h"
+#include "cs-gui-util.h"
 #include "cs-patient-list-model.h"
+#include "cs-saved-servers.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -206,6 +208,105 @@ test_detail (void)
   gtk_window_destroy (detail);
 }
 
+static GPtrArray *launched;
+
+static void
+fake_launcher (GtkWindow  *parent,
+               const char *uri)
+{
+  g_ptr_array_add (launched, g_strdup (uri));
+}
+
+/* "Open Images": with the viewer of the server the cohort came from, the
+ * study opens in the browser; without one, its UID is copied */
+static void
+test_detail_images (void)
+{
+  CsCohortView *view = cs_window_get_cohort_view (window);
+  CsStore *store = cs_window_get_store (window);
+  g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *copied = NULL;
+  GdkContentProvider *content;
+  GValue value = G_VALUE_INIT;
+  CsServerProfile *profile = cs_server_profile_new ("Kaapana", "https://kaapana.example.org/fhir/");
+  GtkWindow *detail;
+  GPtrArray *uids;
+  guint position = G_MAXUINT;
+  GListModel *model = cs_cohort_view_get_patient_model (view);
+
+  launched = g_ptr_array_new_with_free_func (g_free);
+  cs_gui_set_uri_launcher (fake_launcher);
+  cs_server_profile_set_viewer_template (profile, "https://kaapana.example.org/ohif/viewer?StudyInstanceUIDs={study}");
+  g_ptr_array_add (profiles, profile);
+  g_assert_true (cs_server_profiles_save (profiles, NULL, &error));
+  g_assert_no_error (error);
+  cs_window_set_source_url (window, "https://kaapana.example.org/fhir");
+
+  /* a patient with a study */
+  for (guint i = 0; i < g_list_model_get_n_items (model) && position == G_MAXUINT; i++)
+    {
+      g_autoptr(CsPatientRow) row = g_list_model_get_item (model, i);
+      GPtrArray *studies = cs_store_get_patient_study_uids (store, cs_patient_row_get_row (row));
+
+      if (studies != NULL && studies->len > 0)
+        position = i;
+    }
+  g_assert_cmpuint (position, !=, G_MAXUINT);
+  detail = cs_cohort_view_open_patient (view, position);
+  uids = cs_patient_detail_get_study_uids (CS_PATIENT_DETAIL (detail));
+  g_assert_nonnull (uids);
+  g_assert_cmpuint (uids->len, >, 0);
+  g_assert_true (gtk_widget_get_sensitive (test_get_named (detail, "open-images")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (detail), "detail.open-study", "u", 0));
+  expected = g_strconcat ("https://kaapana.example.org/ohif/viewer?StudyInstanceUIDs=",
+                          (const char *) g_ptr_array_index (uids, 0), NULL);
+  g_assert_cmpuint (launched->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (launched, 0), ==, expected);
+  g_assert_false (cs_patient_detail_open_study (CS_PATIENT_DETAIL (detail), uids->len));
+
+  /* without a viewer the UID goes to the clipboard */
+  cs_patient_detail_set_viewer_template (CS_PATIENT_DETAIL (detail), NULL);
+  g_assert_true (cs_patient_detail_open_study (CS_PATIENT_DETAIL (detail), 0));
+  g_assert_cmpuint (launched->len, ==, 1);
+  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (detail)));
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  copied = g_value_dup_string (&value);
+  g_value_unset (&value);
+  g_assert_cmpstr (copied, ==, g_ptr_array_index (uids, 0));
+  gtk_window_destroy (detail);
+
+  /* a row's context menu opens the same patient, its images list shown */
+  {
+    g_autoptr(CsPatientRow) row = g_list_model_get_item (model, position);
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    guint n_before = g_list_model_get_n_items (toplevels);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "cohort.open-images", "u",
+                                               cs_patient_row_get_row (row)));
+    g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, n_before + 1);
+    detail = NULL;
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && detail == NULL; i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+        if (CS_IS_PATIENT_DETAIL (w))
+          detail = w;
+      }
+    g_assert_nonnull (detail);
+    g_assert_true (gtk_menu_button_get_popover (GTK_MENU_BUTTON (test_get_named (detail, "open-images"))) != NULL);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (test_get_named (detail, "open-images"))))));
+    gtk_window_destroy (detail);
+  }
+
+  cs_window_set_source_url (window, NULL);
+  cs_gui_set_uri_launcher (NULL);
+  g_clear_pointer (&launched, g_ptr_array_unref);
+}
+
 static void
 test_cancel (void)
 {
@@ -349,6 +450,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/sort", test_sort);
   g_test_add_func ("/gui/window/selection", test_selection);
   g_test_add_func ("/gui/window/detail", test_detail);
+  g_test_add_func ("/gui/window/detail-images", test_detail_images);
   g_test_add_func ("/gui/window/cancel", test_cancel);
   g_test_add_func ("/gui/window/error", test_error);
   g_test_add_func ("/gui/window/load-warnings", test_load_warnings);

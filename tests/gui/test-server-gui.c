@@ -325,6 +325,16 @@ test_profile (void)
   g_assert_nonnull (strstr (_cs_server_preferences_get_test_result (prefs), "Test FHIR"));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (test_get_named (prefs, "test-result"))), ==,
                    _cs_server_preferences_get_test_result (prefs));
+
+  /* An image viewer that is not http(s) with {study} is refused */
+  gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-viewer")), "https://viewer.example.org/ohif");
+  gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.save", NULL);
+  g_assert_cmpuint (_cs_server_preferences_get_profiles (prefs)->len, ==, 0);
+  gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-viewer")), "ftp://viewer.example.org/{study}");
+  gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.save", NULL);
+  g_assert_cmpuint (_cs_server_preferences_get_profiles (prefs)->len, ==, 0);
+  gtk_editable_set_text (GTK_EDITABLE (test_get_named (prefs, "server-viewer")),
+                         "https://viewer.example.org/ohif/viewer?StudyInstanceUIDs={study}");
   test_maybe_screenshot (GTK_WINDOW (prefs), "server-editor");
 
   gtk_widget_activate_action (GTK_WIDGET (prefs), "servers.save", NULL);
@@ -342,6 +352,8 @@ test_profile (void)
   profiles = cs_gui_load_server_profiles (&error);
   g_assert_no_error (error);
   g_assert_cmpuint (profiles->len, ==, 1);
+  g_assert_cmpstr (cs_server_profile_get_viewer_template (g_ptr_array_index (profiles, 0)), ==,
+                   "https://viewer.example.org/ohif/viewer?StudyInstanceUIDs={study}");
   secret = cs_server_profile_lookup_secret (g_ptr_array_index (profiles, 0), cs_gui_get_secret_backend (), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, TOKEN);

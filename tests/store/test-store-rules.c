@@ -37,7 +37,7 @@ check_both_orders (const Fixture *fixtures,
       g_auto(Loaded) loaded = { 0 };
 
       load_fixtures (&loaded, pass == 0 ? fixtures : reversed, n, FALSE);
-      cs_store_set_load_time (loaded.store, LOAD_DATE);
+      _cs_store_set_load_time (loaded.store, LOAD_DATE);
       cs_store_finish (loaded.store);
       check (loaded.store);
     }
@@ -96,7 +96,7 @@ test_follow_up (void)
   CsVariable *os;
 
   load_fixtures (&loaded, fixtures, G_N_ELEMENTS (fixtures), FALSE);
-  cs_store_set_load_time (loaded.store, LOAD_DATE);
+  _cs_store_set_load_time (loaded.store, LOAD_DATE);
   cs_store_finish (loaded.store);
 
   os = cs_store_lookup_variable (loaded.store, "os");

@@ -878,6 +878,45 @@ on_loaded (GObject      *object,
   g_main_loop_quit (data->loop);
 }
 
+/* Progress reaches the caller's thread even when that thread is not iterating
+ * its context while the load runs (it used to be called right on the loading
+ * thread then, through g_main_context_invoke: a GUI progress bar updated off
+ * the main thread). */
+static void
+test_load_async_progress_thread (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  AsyncData data = { 0 };
+  char *paths[2] = { NULL, NULL };
+  int fd;
+
+  fd = g_file_open_tmp ("cs-store-XXXXXX.json", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, BUNDLE, -1, &error);
+  g_assert_no_error (error);
+
+  data.loop = g_main_loop_new (NULL, FALSE);
+  data.main_thread = g_thread_self ();
+  paths[0] = path;
+  cs_store_load_async (paths, on_progress, &data, NULL, on_loaded, &data);
+  /* the main context is free and not iterated while the small load runs */
+  g_usleep (G_USEC_PER_SEC / 2);
+  g_assert_false (data.progress_off_thread);
+  g_assert_cmpuint (data.n_progress, ==, 0);
+  g_main_loop_run (data.loop);
+
+  g_assert_no_error (data.error);
+  g_assert_nonnull (data.store);
+  g_assert_false (data.progress_off_thread);
+  g_assert_cmpuint (data.n_progress, >, 0);
+
+  g_clear_object (&data.store);
+  g_main_loop_unref (data.loop);
+  g_unlink (path);
+}
+
 static void
 test_load_async (void)
 {
@@ -1170,7 +1209,7 @@ test_remote_bytes (void)
   guint64 in_file = 0, in_memory = 0, total;
 
   total = check_remote_bytes (store, 400);
-  cs_store_get_spill_size (store, &in_file, &in_memory);
+  _cs_store_get_spill_size (store, &in_file, &in_memory);
   g_assert_cmpuint (in_file, ==, total);
   g_assert_cmpuint (in_memory, ==, 0);
 
@@ -1188,9 +1227,9 @@ test_remote_bytes_memory (void)
   g_autoptr(CsStore) store = cs_store_new ();
   guint64 in_file = 0, in_memory = 0, total;
 
-  cs_store_set_spill_fd (store, -1);
+  _cs_store_set_spill_fd (store, -1);
   total = check_remote_bytes (store, 400);
-  cs_store_get_spill_size (store, &in_file, &in_memory);
+  _cs_store_get_spill_size (store, &in_file, &in_memory);
   g_assert_cmpuint (in_file, ==, 0);
   g_assert_cmpuint (in_memory, ==, total);
 }
@@ -1208,9 +1247,9 @@ test_remote_bytes_disk_full (void)
       g_test_skip ("no /dev/full here");
       return;
     }
-  cs_store_set_spill_fd (store, fd);
+  _cs_store_set_spill_fd (store, fd);
   total = check_remote_bytes (store, 400);
-  cs_store_get_spill_size (store, &in_file, &in_memory);
+  _cs_store_get_spill_size (store, &in_file, &in_memory);
   g_assert_cmpuint (in_file, ==, 0);
   g_assert_cmpuint (in_memory, ==, total);
 }
@@ -1228,9 +1267,9 @@ test_remote_bytes_fills_up (void)
 
       signal (SIGXFSZ, SIG_IGN);
       g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
-      cs_store_set_spill_fd (store, open_spill_file ("read-write"));
+      _cs_store_set_spill_fd (store, open_spill_file ("read-write"));
       total = check_remote_bytes (store, 400);
-      cs_store_get_spill_size (store, &in_file, &in_memory);
+      _cs_store_get_spill_size (store, &in_file, &in_memory);
       g_assert_cmpuint (in_file, >, 0);
       g_assert_cmpuint (in_file, <=, 3 * 1024 * 1024);
       g_assert_cmpuint (in_memory, >, 0);
@@ -1252,7 +1291,7 @@ test_remote_bytes_unreadable (void)
   g_autofree char *bytes = NULL;
   CsResourceRecord record = { 0 };
 
-  cs_store_set_spill_fd (store, open_spill_file ("write-only"));
+  _cs_store_set_spill_fd (store, open_spill_file ("write-only"));
   record.resource = cs_json_document_get_root (doc);
   record.resource_type = "Patient";
   record.id = "p";
@@ -1270,8 +1309,19 @@ test_remote_bytes_unreadable (void)
 }
 
 
+static void
+on_variable_added (CsStore *store,
+                   guint    index,
+                   gpointer data)
+{
+  GArray *added = data;
+
+  g_array_append_val (added, index);
+}
+
 /* Derived variables: a numeric column added after finish, in the group
- * "Derived" after all others; the key must be valid and free. */
+ * "Derived" after all others; the key must be valid and free. Each one
+ * added is announced with its index ("variable-added"). */
 static void
 test_derived (void)
 {
@@ -1284,6 +1334,7 @@ test_derived (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CsStore) unfinished = cs_store_new ();
   const double values[] = { 1.5, NAN, INFINITY };
+  g_autoptr(GArray) added = g_array_new (FALSE, FALSE, sizeof (guint));
   guint n_before;
   CsVariable *var;
 
@@ -1292,10 +1343,13 @@ test_derived (void)
   g_clear_error (&error);
 
   load_fixtures (&loaded, fixtures, G_N_ELEMENTS (fixtures), TRUE);
+  g_signal_connect (loaded.store, "variable-added", G_CALLBACK (on_variable_added), added);
   n_before = cs_store_get_n_variables (loaded.store);
   var = cs_store_add_derived_variable (loaded.store, "signature", "Signature score", NULL, values, &error);
   g_assert_no_error (error);
   g_assert_nonnull (var);
+  g_assert_cmpuint (added->len, ==, 1);
+  g_assert_cmpuint (g_array_index (added, guint, 0), ==, n_before);
   g_assert_true (cs_variable_is_derived (var));
   g_assert_cmpuint (cs_store_get_n_variables (loaded.store), ==, n_before + 1);
   g_assert_true (cs_store_get_variable (loaded.store, n_before) == var);
@@ -1318,6 +1372,8 @@ test_derived (void)
   g_assert_null (cs_store_add_derived_variable (loaded.store, "2nd score", NULL, NULL, values, &error));
   g_assert_error (error, CS_STORE_ERROR, CS_STORE_ERROR_FAILED);
   g_clear_error (&error);
+  /* a refused key adds nothing */
+  g_assert_cmpuint (added->len, ==, 1);
   g_assert_false (cs_variable_key_is_valid (""));
   g_assert_true (cs_variable_key_is_valid ("_a.b2"));
 
@@ -1330,6 +1386,8 @@ test_derived (void)
   g_assert_nonnull (cs_store_add_derived_variable (loaded.store, "signature", NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (cs_store_lookup_variable (loaded.store, "signature")->label, ==, "signature");
+  g_assert_cmpuint (added->len, ==, 2);
+  g_assert_cmpuint (g_array_index (added, guint, 1), ==, n_before);
 }
 
 int
@@ -1359,6 +1417,7 @@ main (int   argc,
   g_test_add_func ("/store/duplicates-and-empty", test_duplicates_and_empty);
   g_test_add_func ("/store/odd-shapes", test_odd_shapes);
   g_test_add_func ("/store/load-async", test_load_async);
+  g_test_add_func ("/store/load-async-progress-thread", test_load_async_progress_thread);
   g_test_add_func ("/store/load-progress", test_load_progress);
   g_test_add_func ("/store/remote-source", test_remote_source);
   g_test_add_func ("/store/remote-bytes", test_remote_bytes);

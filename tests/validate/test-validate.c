@@ -429,6 +429,15 @@ static const Case cases[] = {
     "Condition.stage[0]", "con-1" },
   { "period", "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
     "\"period\":{\"start\":\"2019-05-02\",\"end\":\"2019-05-01\"}}", "Encounter.period", "per-1" },
+  /* a year or a month is the whole of it: December runs to the next year, February 2020 has a 29th */
+  { "period-month-december", "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+    "\"period\":{\"start\":\"2019-12-31T23:00:00Z\",\"end\":\"2019-12\"}}", NULL, NULL },
+  { "period-month-leap", "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+    "\"period\":{\"start\":\"2020-02-29\",\"end\":\"2020-02\"}}", NULL, NULL },
+  { "period-year-before", "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+    "\"period\":{\"start\":\"2019-01-01\",\"end\":\"2018\"}}", "Encounter.period", "per-1" },
+  { "period-month-before", "{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+    "\"period\":{\"start\":\"2019-03-01\",\"end\":\"2019-02\"}}", "Encounter.period", "per-1" },
   { "range", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueRange\":{\"low\":{\"value\":5},\"high\":{\"value\":1}}}",
     "Observation.valueRange", "rng-2" },
   { "ratio", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},\"valueRatio\":{\"numerator\":{\"value\":5}}}",

@@ -11,6 +11,7 @@
 
 #include "cs-analysis-private.h"
 #include "cs-cox-model.h"
+#include "cs-date.h"
 #include "cs-json-doc.h"
 #include "cs-saved-cohort.h"
 
@@ -79,7 +80,6 @@ cs_cox_model_new_from_fit (const CsCoxInput        *input,
                            GError                 **error)
 {
   g_autoptr(CsCoxModel) model = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   g_return_val_if_fail (input != NULL && fit != NULL && time_var != NULL, NULL);
   g_return_val_if_fail (fit->p == input->p, NULL);
@@ -96,7 +96,7 @@ cs_cox_model_new_from_fit (const CsCoxInput        *input,
 
   model = model_new ();
   model->key = g_strdup (key != NULL ? key : "signature");
-  model->created = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  model->created = cs_date_now_timestamp ();
   model->time_key = g_strdup (time_var->key);
   model->event_key = event_var != NULL ? g_strdup (event_var->key) : NULL;
   for (guint k = 0; k < n_strata; k++)

@@ -509,6 +509,7 @@ cs_chart_scatter_draw (cairo_t                   *cr,
       g_autofree char *sa = cs_chart_format_number (a, 3);
       g_autofree char *sb = cs_chart_format_number (fabs (b), 3);
       char sr[32];
+      double room = layout.plot.width - 16;
 
       g_ascii_formatd (sr, sizeof sr, "%.2f", fabs (r));
 
@@ -516,6 +517,21 @@ cs_chart_scatter_draw (cairo_t                   *cr,
       text = g_strdup_printf (_("y = %s %s %s·x    r = %s%s    n = %u"),
                               sa, b < 0 ? "−" : "+", sb, r < 0 ? "−" : "", sr, n_fit);
       cs_chart_set_font (cr, style, style->font_size, FALSE);
+      /* a narrow plot: r and n without the line's equation, then shortened,
+       * never drawn past the plot */
+      if (cs_chart_text_width (cr, text) > room)
+        {
+          g_free (text);
+          /* TRANSLATORS: Pearson r and number of points, when the line's equation does not fit */
+          text = g_strdup_printf (_("r = %s%s    n = %u"), r < 0 ? "−" : "", sr, n_fit);
+        }
+      if (cs_chart_text_width (cr, text) > room)
+        {
+          char *shorter = cs_chart_ellipsize (cr, text, MAX (room, 0));
+
+          g_free (text);
+          text = shorter;
+        }
       cs_chart_set_color (cr, style->bg, 0.85);
       cairo_rectangle (cr, layout.plot.x + 6, layout.plot.y + 4,
                        cs_chart_text_width (cr, text) + 8, style->font_size * 1.5);

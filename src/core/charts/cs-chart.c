@@ -12,10 +12,11 @@
 #include <string.h>
 
 #include "cs-chart-private.h"
+#include "cs-date.h"
 
 G_DEFINE_QUARK (cs-chart-error-quark, cs_chart_error)
 
-static const char *kind_names[] = { "scatter", "box", "histogram", "bar", "km", "heatmap" };
+static const char *kind_names[] = { "scatter", "box", "histogram", "bar", "km", "heatmap", "forest" };
 
 const char *
 cs_chart_kind_to_string (CsChartKind kind)
@@ -277,30 +278,25 @@ cs_chart_ticks_compute (double        lo,
   return TRUE;
 }
 
-/* GDate Julian day of 1970-01-01 (day 1 = 0001-01-01) */
-#define EPOCH_JULIAN 719163
+/* Axis dates run from 0001-01-01 to about the year 8200 */
+#define FIRST_DAY (-719162.0)
+#define LAST_DAY  2280837.0
 
 static void
-date_from_days (double days,
-                GDate *date)
+date_from_days (double  days,
+                gint64 *year,
+                guint  *month,
+                guint  *day)
 {
-  double j = floor (days) + EPOCH_JULIAN;
-
-  g_date_clear (date, 1);
-  g_date_set_julian (date, (guint32) CLAMP (j, 1, 3000000));
+  cs_date_civil_from_days ((gint64) CLAMP (floor (days), FIRST_DAY, LAST_DAY), year, month, day);
 }
 
 static double
-days_from_ymd (int y,
-               int m,
-               int d)
+days_from_ymd (gint64 y,
+               guint  m,
+               guint  d)
 {
-  GDate date;
-
-  g_date_clear (&date, 1);
-  y = CLAMP (y, 1, 8000);
-  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-  return (double) g_date_get_julian (&date) - EPOCH_JULIAN;
+  return (double) cs_date_days_from_civil (CLAMP (y, 1, 8000), m, d);
 }
 
 /* Fills ticks for one candidate; returns the number inside [lo, hi]. */
@@ -311,21 +307,19 @@ date_ticks_for (double        lo,
                 int           step,
                 CsChartTicks *t)
 {
-  GDate d;
-  int y, m;
+  gint64 y;
+  guint m, d;
   double v;
 
   memset (t, 0, sizeof *t);
   t->date_unit = unit;
   t->date_step = step;
-  date_from_days (lo, &d);
-  y = g_date_get_year (&d);
-  m = g_date_get_month (&d);
+  date_from_days (lo, &y, &m, &d);
 
   switch (unit)
     {
     case 3:   /* years on 1 January, multiples of step */
-      y = (int) (floor ((double) y / step) * step);
+      y = (gint64) (floor ((double) y / step) * step);
       t->nice_min = days_from_ymd (MAX (y, 1), 1, 1);
       for (int k = 0; t->n < CS_CHART_MAX_TICKS && k < 4 * CS_CHART_MAX_TICKS; k++, y += step)
         {
@@ -339,7 +333,7 @@ date_ticks_for (double        lo,
       t->step = 365.25 * step;
       break;
     case 2:   /* months on the 1st, month index a multiple of step */
-      m = (int) (floor ((m - 1.0) / step) * step) + 1;
+      m = (guint) (floor ((m - 1.0) / step) * step) + 1;
       t->nice_min = days_from_ymd (y, m, 1);
       for (int k = 0; t->n < CS_CHART_MAX_TICKS && k < 4 * CS_CHART_MAX_TICKS; k++)
         {
@@ -349,7 +343,7 @@ date_ticks_for (double        lo,
             break;
           if (v >= lo)
             t->value[t->n++] = v;
-          m += step;
+          m += (guint) step;
           while (m > 12)
             {
               m -= 12;
@@ -439,21 +433,21 @@ static char *
 format_date_tick (const CsChartTicks *ticks,
                   double              value)
 {
-  GDate d;
+  gint64 y;
+  guint m, d;
   char buf[32];
 
-  date_from_days (value, &d);
+  date_from_days (value, &y, &m, &d);
   switch (ticks->date_unit)
     {
     case 3:
-      g_snprintf (buf, sizeof buf, "%d", g_date_get_year (&d));
+      g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, y);
       break;
     case 2:
-      g_snprintf (buf, sizeof buf, "%04d-%02d", g_date_get_year (&d), g_date_get_month (&d));
+      g_snprintf (buf, sizeof buf, "%04" G_GINT64_FORMAT "-%02u", y, m);
       break;
     default:
-      g_snprintf (buf, sizeof buf, "%04d-%02d-%02d", g_date_get_year (&d), g_date_get_month (&d),
-                  g_date_get_day (&d));
+      g_snprintf (buf, sizeof buf, "%04" G_GINT64_FORMAT "-%02u-%02u", y, m, d);
       break;
     }
   return g_strdup (buf);
@@ -1241,6 +1235,9 @@ cs_chart_draw (CsChartKind         kind,
     case CS_CHART_HEATMAP:
       cs_chart_heatmap_draw (cr, width, height, model, style);
       break;
+    case CS_CHART_FOREST:
+      cs_chart_forest_draw (cr, width, height, model, style);
+      break;
     default:
       g_return_if_reached ();
     }
@@ -1276,6 +1273,9 @@ cs_chart_layout (CsChartKind         kind,
       break;
     case CS_CHART_HEATMAP:
       cs_chart_heatmap_layout (model, style, width, height, layout);
+      break;
+    case CS_CHART_FOREST:
+      cs_chart_forest_layout (model, style, width, height, layout);
       break;
     default:
       g_return_if_reached ();
@@ -1332,27 +1332,6 @@ cs_chart_export (CsChartKind         kind,
   KindModel km = { kind, model };
 
   return cs_chart_export_draw (draw_kind, &km, style, path, width, height, error);
-}
-
-static void
-draw_forest (cairo_t            *cr,
-             double              width,
-             double              height,
-             gconstpointer       model,
-             const CsChartStyle *style)
-{
-  cs_chart_forest_draw (cr, width, height, model, style);
-}
-
-gboolean
-cs_chart_forest_export (const CsChartForestModel *model,
-                        const CsChartStyle       *style,
-                        const char               *path,
-                        double                    width,
-                        double                    height,
-                        GError                  **error)
-{
-  return cs_chart_export_draw (draw_forest, model, style, path, width, height, error);
 }
 
 gboolean

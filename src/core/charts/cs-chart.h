@@ -46,9 +46,10 @@ typedef enum
   CS_CHART_BAR,
   CS_CHART_KM,
   CS_CHART_HEATMAP,
+  CS_CHART_FOREST,
 } CsChartKind;
 
-/* "scatter", "box", "histogram", "bar", "km", "heatmap"; NULL / FALSE if unknown */
+/* "scatter", "box", "histogram", "bar", "km", "heatmap", "forest"; NULL / FALSE if unknown */
 const char *cs_chart_kind_to_string   (CsChartKind  kind);
 gboolean    cs_chart_kind_from_string (const char  *str,
                                        CsChartKind *kind);
@@ -507,10 +508,9 @@ gboolean cs_chart_heatmap_hit    (const CsChartHeatmapModel *model,
 /* ----------------------------------------------------------- forest plot */
 
 /* Hazard ratios of a Cox model (cs_stats_cox_fit) with their 95% CIs on a
- * log axis, one row per term, with n and p beside them. Not a CsChartKind
- * (yet): export it with cs_chart_forest_export(). Layout: x values are
- * log10 of the hazard ratio (x_ticks too), rows are bands of band_height
- * from plot.y down, n_rows of them. */
+ * log axis, one row per term, with n and p beside them (CS_CHART_FOREST).
+ * Layout: x values are log10 of the hazard ratio (x_ticks too), rows are
+ * bands of band_height from plot.y down, n_rows of them. */
 typedef enum
 {
   CS_CHART_FOREST_TERM,         /* a hazard ratio with its CI */
@@ -578,6 +578,28 @@ int      cs_chart_forest_hit           (const CsChartForestModel     *model,
                                         double                        x,
                                         double                        y);
 
+/* ------------------------------------------------------------- describe */
+
+/* What the chart shows in words, one or more clauses ending in a full stop,
+ * for screen readers (the accessible description of a chart widget):
+ * scatter: the variables, n (and how many are in the cohort); box: each
+ * group with n and median; histogram: n, range, bins, the fullest bin and
+ * the median; bar: each category's count; Kaplan–Meier: each group's n and
+ * median survival ("not reached"); heat map: its size, the cells with
+ * q < 0.05 and the three strongest cells. At most 12 groups or categories
+ * are named, the rest counted. statistics (optional) is the test and its
+ * result as the caller shows it ("Spearman ρ = 0.84, p < 0.001"), appended
+ * as the last clause; a Kaplan–Meier chart appends its subtitle when
+ * statistics is NULL. */
+char *cs_chart_describe              (CsChartKind                kind,
+                                      gconstpointer              model,
+                                      const char                *statistics);
+/* One heat map cell (model row, column): "Row × Column: ρ = 0.84, q = 0.0031"
+ * (the model's effect label; q when the model has it). */
+char *cs_chart_heatmap_describe_cell (const CsChartHeatmapModel *model,
+                                      guint                      row,
+                                      guint                      col);
+
 /* --------------------------------------------------------------- export */
 
 /* Room for the model of any kind: a CsChartKind says which member is set. */
@@ -589,6 +611,7 @@ typedef union
   CsChartBarModel       bar;
   CsChartKmModel        km;
   CsChartHeatmapModel   heatmap;
+  CsChartForestModel    forest;
 } CsChartModel;
 
 /* Draws model (the CsChart*Model matching kind) with style (NULL: light). */
@@ -623,12 +646,6 @@ typedef void (*CsChartDrawFunc) (cairo_t            *cr,
                                  const CsChartStyle *style);
 gboolean cs_chart_export_draw   (CsChartDrawFunc     draw,
                                  gconstpointer       model,
-                                 const CsChartStyle *style,
-                                 const char         *path,
-                                 double              width,
-                                 double              height,
-                                 GError            **error);
-gboolean cs_chart_forest_export (const CsChartForestModel *model,
                                  const CsChartStyle *style,
                                  const char         *path,
                                  double              width,

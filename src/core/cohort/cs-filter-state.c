@@ -5,10 +5,10 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "cs-filter.h"
+#include "cs-date.h"
+#include "cs-filter-private.h"
 #include "cs-filter-state.h"
 #include "cs-variable.h"
 
@@ -48,42 +48,26 @@ static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------------ dates */
 
-#define JULIAN_1970_01_01 719163
-
 gboolean
 cs_filter_parse_date (const char *text,
                       double     *days)
 {
-  unsigned y, m, d;
-  int consumed = 0;
-
-  if (text == NULL || strlen (text) != 10
-      || sscanf (text, "%4u-%2u-%2u%n", &y, &m, &d, &consumed) != 3 || consumed != 10
-      || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-    return FALSE;
-
-  {
-    g_autoptr(GDate) date = g_date_new_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
-
-    *days = (double) g_date_get_julian (date) - JULIAN_1970_01_01;
-  }
-
-  return TRUE;
+  return cs_date_parse_day (text, days);
 }
 
 char *
 cs_filter_format_date (double days)
 {
-  g_autoptr(GDate) date = NULL;
-  double julian = floor (days) + JULIAN_1970_01_01;
+  gint64 year;
+  guint month, day;
 
-  if (!isfinite (days) || julian < 1 || julian > G_MAXUINT32)
+  /* only what the filter language reads back (cs_date_parse_day) */
+  if (!isfinite (days) || fabs (days) > 1e9)
     return g_strdup ("");
-
-  date = g_date_new_julian ((guint32) julian);
-
-  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date),
-                          (unsigned) g_date_get_month (date), g_date_get_day (date));
+  cs_date_civil_from_days ((gint64) floor (days), &year, &month, &day);
+  if (year < 1 || year > 9999)
+    return g_strdup ("");
+  return cs_date_format (days);
 }
 
 /* ---------------------------------------------------------------- clauses */
@@ -145,55 +129,13 @@ clauses_copy (GPtrArray *clauses)
   return copy;
 }
 
-static gboolean
-is_keyword (const char *word)
-{
-  static const char *const keywords[] = { "and", "or", "not", "in", "is", "missing", "true", "false" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (keywords); i++)
-    if (g_ascii_strcasecmp (word, keywords[i]) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
-static void
-append_quoted (GString    *out,
-               const char *text,
-               char        quote)
-{
-  g_string_append_c (out, quote);
-  for (const char *c = text; *c; c++)
-    {
-      if (*c == quote || *c == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *c);
-    }
-  g_string_append_c (out, quote);
-}
-
-static void
-append_key (GString    *out,
-            const char *key)
-{
-  gboolean bare = key[0] != '\0' && (g_ascii_isalpha (key[0]) || key[0] == '_') && !is_keyword (key);
-
-  for (const char *c = key; bare && *c; c++)
-    bare = g_ascii_isalnum (*c) || *c == '_' || *c == '.';
-
-  if (bare)
-    g_string_append (out, key);
-  else
-    append_quoted (out, key, '`');
-}
-
 static void
 append_value (GString       *out,
               CsLiteralKind  literal,
               const char    *value)
 {
   if (literal == CS_LITERAL_STRING)
-    append_quoted (out, value, '"');
+    _cs_filter_append_string (out, value);
   else
     g_string_append (out, value);
 }
@@ -207,11 +149,11 @@ append_bound (GString  *out,
     {
       g_autofree char *date = cs_filter_format_date (value);
 
-      append_quoted (out, date, '"');
+      _cs_filter_append_string (out, date);
     }
   else
     {
-      char buf[32];
+      char buf[CS_NUMBER_BUF_SIZE];
 
       cs_format_double_buf (value, buf);
       g_string_append (out, buf);
@@ -248,7 +190,7 @@ cs_filter_clause_to_text (const CsFilterClause *clause)
     case CS_CLAUSE_RANGE:
       if (!isnan (clause->lo))
         {
-          append_key (out, clause->key);
+          _cs_filter_append_key (out, clause->key);
           g_string_append (out, clause->lo_strict ? " > " : " >= ");
           append_bound (out, clause->lo, clause->is_date);
         }
@@ -256,14 +198,14 @@ cs_filter_clause_to_text (const CsFilterClause *clause)
         {
           if (out->len > 0)
             g_string_append (out, " and ");
-          append_key (out, clause->key);
+          _cs_filter_append_key (out, clause->key);
           g_string_append (out, clause->hi_strict ? " < " : " <= ");
           append_bound (out, clause->hi, clause->is_date);
         }
       break;
 
     case CS_CLAUSE_LEVELS:
-      append_key (out, clause->key);
+      _cs_filter_append_key (out, clause->key);
       if (clause->values->len == 1 && !clause->in_form)
         {
           g_string_append (out, " = ");
@@ -283,7 +225,7 @@ cs_filter_clause_to_text (const CsFilterClause *clause)
       break;
 
     case CS_CLAUSE_MISSING:
-      append_key (out, clause->key);
+      _cs_filter_append_key (out, clause->key);
       g_string_append (out, clause->missing ? " is missing" : " is not missing");
       break;
 
@@ -298,287 +240,153 @@ cs_filter_clause_to_text (const CsFilterClause *clause)
   return g_string_free (out, FALSE);
 }
 
-/* ------------------------------------------------------------------ lexer
+/* ------------------------------------------------------------------ text → clauses
  *
- * Only runs on text that cs_filter_parse() accepted, so it can be lenient. */
+ * Reads the syntax tree of cs_filter_parse() (cs-filter-private.h): a
+ * top-level "and" gives one clause per conjunct. A conjunct the sidebar can
+ * show (a comparison, an "in" list or "is [not] missing", not in
+ * parentheses) becomes its clause; anything else an advanced clause with
+ * the conjunct's text as it was written. */
 
-typedef enum
+static gboolean
+literal_kind (const CsFilterLiteral *lit,
+              CsLiteralKind         *kind)
 {
-  TOK_NAME,      /* bare or backquoted; value unescaped */
-  TOK_KEYWORD,   /* value lower-cased */
-  TOK_STRING,    /* value unescaped */
-  TOK_NUMBER,    /* value as written */
-  TOK_OP,
-  TOK_LPAREN,
-  TOK_RPAREN,
-  TOK_COMMA,
-} TokKind;
-
-typedef struct
-{
-  TokKind  kind;
-  char    *value;
-  gsize    start, end;   /* byte span in the text */
-} Token;
-
-static void
-token_clear (gpointer data)
-{
-  Token *tok = data;
-
-  g_free (tok->value);
-}
-
-static GArray *
-tokenize (const char *text)
-{
-  GArray *tokens = g_array_new (FALSE, TRUE, sizeof (Token));
-  const char *p = text;
-
-  g_array_set_clear_func (tokens, token_clear);
-
-  while (*p)
+  switch (lit->kind)
     {
-      Token tok = { 0 };
-
-      if (g_ascii_isspace (*p))
-        {
-          p++;
-          continue;
-        }
-
-      tok.start = (gsize) (p - text);
-
-      if (*p == '"' || *p == '`')
-        {
-          char quote = *p++;
-          GString *value = g_string_new (NULL);
-
-          while (*p && *p != quote)
-            {
-              if (*p == '\\' && p[1])
-                p++;
-              g_string_append_c (value, *p++);
-            }
-          if (*p)
-            p++;
-          tok.kind = quote == '"' ? TOK_STRING : TOK_NAME;
-          tok.value = g_string_free (value, FALSE);
-        }
-      else if (g_ascii_isalpha (*p) || *p == '_')
-        {
-          const char *s = p;
-
-          while (g_ascii_isalnum (*p) || *p == '_' || *p == '.')
-            p++;
-          tok.value = g_strndup (s, (gsize) (p - s));
-          if (is_keyword (tok.value))
-            {
-              char *lower = g_ascii_strdown (tok.value, -1);
-
-              g_free (tok.value);
-              tok.value = lower;
-              tok.kind = TOK_KEYWORD;
-            }
-          else
-            tok.kind = TOK_NAME;
-        }
-      else if (g_ascii_isdigit (*p) || *p == '.'
-               || ((*p == '-' || *p == '+') && (g_ascii_isdigit (p[1]) || p[1] == '.')))
-        {
-          char *end = NULL;
-
-          g_ascii_strtod (p, &end);
-          if (end == p)
-            end = (char *) p + 1;
-          tok.kind = TOK_NUMBER;
-          tok.value = g_strndup (p, (gsize) (end - p));
-          p = end;
-        }
-      else if (*p == '(' || *p == ')' || *p == ',')
-        {
-          tok.kind = *p == '(' ? TOK_LPAREN : *p == ')' ? TOK_RPAREN : TOK_COMMA;
-          tok.value = g_strndup (p, 1);
-          p++;
-        }
-      else
-        {
-          const char *s = p;
-
-          if ((*p == '<' || *p == '>' || *p == '!') && p[1] == '=')
-            p += 2;
-          else
-            p++;
-          tok.kind = TOK_OP;
-          tok.value = g_strndup (s, (gsize) (p - s));
-        }
-
-      tok.end = (gsize) (p - text);
-      g_array_append_val (tokens, tok);
+    case CS_FILTER_LITERAL_STRING:
+      *kind = CS_LITERAL_STRING;
+      return TRUE;
+    case CS_FILTER_LITERAL_NUMBER:
+      *kind = CS_LITERAL_NUMBER;
+      return TRUE;
+    case CS_FILTER_LITERAL_BOOLEAN:
+      *kind = CS_LITERAL_BOOLEAN;
+      return TRUE;
+    default:
+      return FALSE;
     }
-
-  return tokens;
 }
 
-static Token *
-tok_at (GArray *tokens,
-        guint   i)
+/* A level value as the clause keeps it: a string unescaped, a number as
+ * written, true or false */
+static char *
+literal_text (const char            *text,
+              const CsFilterLiteral *lit)
 {
-  return &g_array_index (tokens, Token, i);
-}
-
-static gboolean
-tok_is (GArray     *tokens,
-        guint       i,
-        TokKind     kind,
-        const char *value)
-{
-  return tok_at (tokens, i)->kind == kind && (value == NULL || g_strcmp0 (tok_at (tokens, i)->value, value) == 0);
-}
-
-/* Whether tokens [from, to) have an "or" outside parentheses. */
-static gboolean
-has_top_level_or (GArray *tokens,
-                  guint   from,
-                  guint   to)
-{
-  int depth = 0;
-
-  for (guint i = from; i < to; i++)
+  switch (lit->kind)
     {
-      Token *tok = tok_at (tokens, i);
-
-      if (tok->kind == TOK_LPAREN)
-        depth++;
-      else if (tok->kind == TOK_RPAREN)
-        depth--;
-      else if (depth == 0 && tok->kind == TOK_KEYWORD && strcmp (tok->value, "or") == 0)
-        return TRUE;
+    case CS_FILTER_LITERAL_STRING:
+      return g_strdup (lit->string);
+    case CS_FILTER_LITERAL_BOOLEAN:
+      return g_strdup (lit->boolean ? "true" : "false");
+    case CS_FILTER_LITERAL_NUMBER:
+    default:
+      return g_strndup (text + lit->pos, lit->len);
     }
-
-  return FALSE;
 }
 
-static gboolean
-literal_kind (Token         *tok,
-              CsLiteralKind *kind)
-{
-  if (tok->kind == TOK_STRING)
-    *kind = CS_LITERAL_STRING;
-  else if (tok->kind == TOK_NUMBER)
-    *kind = CS_LITERAL_NUMBER;
-  else if (tok->kind == TOK_KEYWORD && (strcmp (tok->value, "true") == 0 || strcmp (tok->value, "false") == 0))
-    *kind = CS_LITERAL_BOOLEAN;
-  else
-    return FALSE;
-
-  return TRUE;
-}
-
-/* A conjunct as a clause: tokens [from, to). */
 static CsFilterClause *
-recognize (const char *text,
-           GArray     *tokens,
-           guint       from,
-           guint       to)
+recognize_range (const CsFilterNode    *node,
+                 const CsFilterLiteral *lit)
 {
-  guint n = to - from;
-  Token *name = tok_at (tokens, from);
+  gboolean lower = node->op == CS_FILTER_OP_GT || node->op == CS_FILTER_OP_GE;
+  gboolean upper = node->op == CS_FILTER_OP_LT || node->op == CS_FILTER_OP_LE;
+  gboolean strict = node->op == CS_FILTER_OP_GT || node->op == CS_FILTER_OP_LT;
+  gboolean is_date = FALSE;
+  double value = NAN;
   CsFilterClause *clause;
 
-  if (n >= 3 && name->kind == TOK_NAME)
+  if (!lower && !upper)
+    return NULL;
+  if (lit->kind == CS_FILTER_LITERAL_NUMBER)
+    value = lit->number;
+  else if (lit->kind == CS_FILTER_LITERAL_STRING && cs_filter_parse_date (lit->string, &value))
+    is_date = TRUE;
+  if (!isfinite (value))
+    return NULL;
+
+  clause = clause_new (CS_CLAUSE_RANGE, node->key);
+  clause->is_date = is_date;
+  if (lower)
     {
-      Token *op = tok_at (tokens, from + 1);
-      Token *lit = tok_at (tokens, from + 2);
+      clause->lo = value;
+      clause->lo_strict = strict;
+    }
+  else
+    {
+      clause->hi = value;
+      clause->hi_strict = strict;
+    }
+  return clause;
+}
 
-      if (n == 3 && op->kind == TOK_KEYWORD && strcmp (op->value, "is") == 0 && tok_is (tokens, from + 2, TOK_KEYWORD, "missing"))
+/* "key in (…)" with literals of one kind, or "key = literal" */
+static CsFilterClause *
+recognize_levels (const char         *text,
+                  const CsFilterNode *node)
+{
+  CsFilterClause *clause;
+  CsLiteralKind first;
+
+  if (node->kind == CS_FILTER_NODE_CMP && node->op != CS_FILTER_OP_EQ)
+    return NULL;
+  if (!literal_kind (&g_array_index (node->literals, CsFilterLiteral, 0), &first))
+    return NULL;
+
+  clause = clause_new (CS_CLAUSE_LEVELS, node->key);
+  clause->literal = first;
+  clause->in_form = node->kind == CS_FILTER_NODE_IN;
+  for (guint i = 0; i < node->literals->len; i++)
+    {
+      const CsFilterLiteral *lit = &g_array_index (node->literals, CsFilterLiteral, i);
+      CsLiteralKind kind;
+
+      if (!literal_kind (lit, &kind) || kind != first)
         {
-          clause = clause_new (CS_CLAUSE_MISSING, name->value);
-          clause->missing = TRUE;
-          return clause;
-        }
-      if (n == 4 && op->kind == TOK_KEYWORD && strcmp (op->value, "is") == 0
-          && tok_is (tokens, from + 2, TOK_KEYWORD, "not") && tok_is (tokens, from + 3, TOK_KEYWORD, "missing"))
-        {
-          clause = clause_new (CS_CLAUSE_MISSING, name->value);
-          clause->missing = FALSE;
-          return clause;
-        }
-      if (n == 3 && op->kind == TOK_OP)
-        {
-          gboolean lower = op->value[0] == '>';
-          gboolean upper = op->value[0] == '<';
-          double value = NAN;
-          gboolean is_date = FALSE;
-          CsLiteralKind kind;
-
-          if ((lower || upper) && lit->kind == TOK_NUMBER)
-            value = g_ascii_strtod (lit->value, NULL);
-          else if ((lower || upper) && lit->kind == TOK_STRING && cs_filter_parse_date (lit->value, &value))
-            is_date = TRUE;
-
-          if ((lower || upper) && isfinite (value))
-            {
-              gboolean strict = op->value[1] == '\0';
-
-              clause = clause_new (CS_CLAUSE_RANGE, name->value);
-              clause->is_date = is_date;
-              if (lower)
-                {
-                  clause->lo = value;
-                  clause->lo_strict = strict;
-                }
-              else
-                {
-                  clause->hi = value;
-                  clause->hi_strict = strict;
-                }
-              return clause;
-            }
-
-          if (strcmp (op->value, "=") == 0 && literal_kind (lit, &kind))
-            {
-              clause = clause_new (CS_CLAUSE_LEVELS, name->value);
-              clause->literal = kind;
-              g_ptr_array_add (clause->values, g_strdup (lit->value));
-              return clause;
-            }
-        }
-      if (n >= 5 && tok_is (tokens, from + 1, TOK_KEYWORD, "in") && tok_is (tokens, from + 2, TOK_LPAREN, NULL)
-          && tok_is (tokens, to - 1, TOK_RPAREN, NULL))
-        {
-          CsLiteralKind first = CS_LITERAL_STRING;
-          gboolean ok = TRUE;
-
-          clause = clause_new (CS_CLAUSE_LEVELS, name->value);
-          clause->in_form = TRUE;
-          for (guint i = from + 3; ok && i < to - 1; i++)
-            {
-              CsLiteralKind kind;
-
-              if ((i - from - 3) % 2 == 1)
-                {
-                  ok = tok_is (tokens, i, TOK_COMMA, NULL);
-                  continue;
-                }
-              ok = literal_kind (tok_at (tokens, i), &kind);
-              if (ok && i == from + 3)
-                first = kind;
-              else if (ok)
-                ok = kind == first;
-              if (ok)
-                g_ptr_array_add (clause->values, g_strdup (tok_at (tokens, i)->value));
-            }
-          clause->literal = first;
-          if (ok && clause->values->len > 0)
-            return clause;
           clause_free (clause);
+          return NULL;
+        }
+      g_ptr_array_add (clause->values, literal_text (text, lit));
+    }
+  return clause;
+}
+
+/* A conjunct as a clause */
+static CsFilterClause *
+recognize (const char         *text,
+           const CsFilterNode *node)
+{
+  CsFilterClause *clause = NULL;
+
+  if (!node->parens)
+    {
+      switch (node->kind)
+        {
+        case CS_FILTER_NODE_MISSING:
+          clause = clause_new (CS_CLAUSE_MISSING, node->key);
+          clause->missing = !node->negated;
+          break;
+        case CS_FILTER_NODE_CMP:
+          clause = recognize_range (node, &g_array_index (node->literals, CsFilterLiteral, 0));
+          if (clause == NULL)
+            clause = recognize_levels (text, node);
+          break;
+        case CS_FILTER_NODE_IN:
+          clause = recognize_levels (text, node);
+          break;
+        case CS_FILTER_NODE_OR:
+        case CS_FILTER_NODE_AND:
+        case CS_FILTER_NODE_NOT:
+        default:
+          break;
         }
     }
-
-  clause = clause_new (CS_CLAUSE_ADVANCED, NULL);
-  clause->text = g_strndup (text + tok_at (tokens, from)->start,
-                            tok_at (tokens, to - 1)->end - tok_at (tokens, from)->start);
+  if (clause == NULL)
+    {
+      clause = clause_new (CS_CLAUSE_ADVANCED, NULL);
+      clause->text = g_strndup (text + node->start, node->end - node->start);
+    }
   return clause;
 }
 
@@ -610,43 +418,43 @@ add_clause (GPtrArray      *clauses,
   g_ptr_array_add (clauses, clause);
 }
 
+/* Whether text is an "or" of several terms outside parentheses (that
+ * needs them when it is a conjunct) */
+static gboolean
+is_disjunction (const char *text)
+{
+  g_autoptr(CsFilter) filter = cs_filter_parse (text, NULL, NULL);
+  const CsFilterNode *root = filter != NULL ? _cs_filter_get_root (filter) : NULL;
+
+  return root != NULL && root->kind == CS_FILTER_NODE_OR && !root->parens;
+}
+
+/* filter: text parsed, or NULL for no filter */
 static GPtrArray *
-clauses_from_text (const char *text)
+clauses_from_filter (const char     *text,
+                     const CsFilter *filter)
 {
   GPtrArray *clauses = g_ptr_array_new_with_free_func (clause_free);
-  g_autoptr(GArray) tokens = tokenize (text);
-  guint start = 0;
-  int depth = 0;
+  const CsFilterNode *root;
 
-  if (tokens->len == 0)
+  if (filter == NULL)
     return clauses;
 
-  if (has_top_level_or (tokens, 0, tokens->len))
+  root = _cs_filter_get_root (filter);
+  if (root->kind == CS_FILTER_NODE_OR && !root->parens)
     {
       CsFilterClause *clause = clause_new (CS_CLAUSE_ADVANCED, NULL);
 
       clause->text = g_strstrip (g_strdup (text));
       g_ptr_array_add (clauses, clause);
-      return clauses;
     }
-
-  for (guint i = 0; i <= tokens->len; i++)
+  else if (root->kind == CS_FILTER_NODE_AND && !root->parens)
     {
-      if (i < tokens->len)
-        {
-          Token *tok = tok_at (tokens, i);
-
-          if (tok->kind == TOK_LPAREN)
-            depth++;
-          else if (tok->kind == TOK_RPAREN)
-            depth--;
-          if (!(depth == 0 && tok->kind == TOK_KEYWORD && strcmp (tok->value, "and") == 0))
-            continue;
-        }
-      if (i > start)
-        add_clause (clauses, recognize (text, tokens, start, i));
-      start = i + 1;
+      for (guint i = 0; i < root->children->len; i++)
+        add_clause (clauses, recognize (text, g_ptr_array_index (root->children, i)));
     }
+  else
+    add_clause (clauses, recognize (text, root));
 
   return clauses;
 }
@@ -671,11 +479,7 @@ clauses_to_text (GPtrArray *clauses)
 
       text = cs_filter_clause_to_text (clause);
       if (clause->kind == CS_CLAUSE_ADVANCED && n_active > 1)
-        {
-          g_autoptr(GArray) tokens = tokenize (text);
-
-          parens = has_top_level_or (tokens, 0, tokens->len);
-        }
+        parens = is_disjunction (text);
       if (out->len > 0)
         g_string_append (out, " and ");
       if (parens)
@@ -840,7 +644,7 @@ cs_filter_state_set_text (CsFilterState  *self,
 
   push_undo (self);
   g_ptr_array_unref (self->clauses);
-  self->clauses = clauses_from_text (stripped);
+  self->clauses = clauses_from_filter (text, filter);
   update (self);
 
   return TRUE;

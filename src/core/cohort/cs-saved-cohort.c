@@ -8,19 +8,12 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "cs-date.h"
 #include "cs-fhir-id.h"
 #include "cs-json-doc.h"
 #include "cs-saved-cohort.h"
 
 G_DEFINE_QUARK (cs-cohort-error-quark, cs_cohort_error)
-
-static char *
-now_iso8601 (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-}
 
 CsSavedCohort *
 cs_saved_cohort_new (const char *name,
@@ -30,7 +23,7 @@ cs_saved_cohort_new (const char *name,
 
   self->name = g_strdup (name);
   self->filter = g_strdup (filter);
-  self->created = now_iso8601 ();
+  self->created = cs_date_now_timestamp ();
 
   return self;
 }
@@ -599,7 +592,7 @@ cs_saved_cohort_from_group (const char  *data,
       g_free (self->name);
       self->name = id != NULL ? g_strdup_printf ("Group/%s", id) : g_strdup (_("Imported group"));
     }
-  self->created = now_iso8601 ();
+  self->created = cs_date_now_timestamp ();
   self->source = g_strdup_printf (_("FHIR Group from %s"), where != NULL ? where : _("a file"));
   /* Uploading it again updates the same Group */
   if (id != NULL && cs_fhir_id_check (id, -1, NULL))
@@ -779,7 +772,7 @@ cs_saved_cohort_from_id_list (const char  *data,
     }
 
   self->name = where != NULL ? g_path_get_basename (where) : g_strdup (_("Imported list"));
-  self->created = now_iso8601 ();
+  self->created = cs_date_now_timestamp ();
   self->source = g_strdup_printf (_("Patient id list from %s"), where != NULL ? where : _("a file"));
 
   return g_steal_pointer (&self);

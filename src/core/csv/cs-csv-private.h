@@ -12,11 +12,11 @@ G_BEGIN_DECLS
  * reader's buffer at most max_read bytes per read (max_read > 0), as a slow
  * stream would deliver them. Tests and the fuzzer use it to put buffer
  * boundaries everywhere. */
-CsCsvReader  *cs_csv_reader_new_for_bytes_chunked (GBytes             *bytes,
-                                                   const char         *name,
-                                                   const CsCsvDialect *dialect,
-                                                   gsize               max_read,
-                                                   GError            **error);
+CsCsvReader  *_cs_csv_reader_new_for_bytes_chunked (GBytes             *bytes,
+                                                    const char         *name,
+                                                    const CsCsvDialect *dialect,
+                                                    gsize               max_read,
+                                                    GError            **error);
 
 /* Trims ASCII white space (as g_ascii_isspace) from both ends of [*text,
  * *text + *length). */

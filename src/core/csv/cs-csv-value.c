@@ -26,6 +26,7 @@
 
 #include "cs-csv.h"
 #include "cs-csv-private.h"
+#include "cs-date.h"
 
 /* ------------------------------------------------------------------------ */
 /* Numbers                                                                  */
@@ -251,21 +252,6 @@ cs_csv_parse_int64 (const char *text,
 /* ------------------------------------------------------------------------ */
 /* Dates                                                                    */
 
-static gboolean
-is_leap_year (int year)
-{
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-static int
-days_in_month (int year,
-               int month)
-{
-  static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-  return month == 2 && is_leap_year (year) ? 29 : days[month - 1];
-}
-
 /* Reads between min and max digits at *p (not past end). */
 static gboolean
 read_digits (const char **p,
@@ -310,7 +296,7 @@ write_date (int  year,
       g_snprintf (out, 11, "%04d-%02d", year, month);
       return TRUE;
     }
-  if (day < 1 || day > days_in_month (year, month))
+  if (day < 1 || day > (int) cs_date_days_in_month (year, (guint) month))
     return FALSE;
   g_snprintf (out, 11, "%04d-%02d-%02d", year, month, day);
   return TRUE;

@@ -1815,11 +1815,11 @@ cs_csv_reader_new_for_stream (GInputStream        *stream,
 }
 
 CsCsvReader *
-cs_csv_reader_new_for_bytes_chunked (GBytes             *bytes,
-                                     const char         *name,
-                                     const CsCsvDialect *dialect,
-                                     gsize               max_read,
-                                     GError            **error)
+_cs_csv_reader_new_for_bytes_chunked (GBytes             *bytes,
+                                      const char         *name,
+                                      const CsCsvDialect *dialect,
+                                      gsize               max_read,
+                                      GError            **error)
 {
   CsCsvReader *self;
 
@@ -1838,7 +1838,7 @@ cs_csv_reader_new_for_bytes (GBytes              *bytes,
                              const CsCsvDialect  *dialect,
                              GError             **error)
 {
-  return cs_csv_reader_new_for_bytes_chunked (bytes, name, dialect, 0, error);
+  return _cs_csv_reader_new_for_bytes_chunked (bytes, name, dialect, 0, error);
 }
 
 /* ------------------------------------------------------------------------ */

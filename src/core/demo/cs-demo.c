@@ -17,6 +17,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cs-date.h"
 #include "cs-demo.h"
 
 #define SCT        "http://snomed.info/sct"
@@ -177,58 +178,6 @@ rng_pick (Rng          *rng,
     }
 
   return n - 1;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Dates: days since 1970-01-01 (proleptic Gregorian, Hinnant's algorithms) */
-
-static gint64
-days_from_civil (gint64 y,
-                 guint  m,
-                 guint  d)
-{
-  gint64 era;
-  guint yoe, doy, doe;
-
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (guint) (y - era * 400);
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (gint64) doe - 719468;
-}
-
-static void
-civil_from_days (gint64  z,
-                 int    *year,
-                 guint  *month,
-                 guint  *day)
-{
-  gint64 era;
-  guint doe, yoe, doy, mp;
-  gint64 y;
-
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = (guint) (z - era * 146097);
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = (gint64) yoe + era * 400;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  *day = doy - (153 * mp + 2) / 5 + 1;
-  *month = mp < 10 ? mp + 3 : mp - 9;
-  *year = (int) (y + (*month <= 2));
-}
-
-static void
-format_date (char   buf[16],
-             gint64 days)
-{
-  int y;
-  guint m, d;
-
-  civil_from_days (days, &y, &m, &d);
-  g_snprintf (buf, 16, "%04d-%02u-%02u", y, m, d);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1010,7 +959,7 @@ make_patient (Patient *p,
   Rng rng;
   Rng *r = &rng;
   gint64 cutoff;
-  int y;
+  gint64 y;
   guint mo, d;
 
   memset (p, 0, sizeof *p);
@@ -1028,12 +977,14 @@ make_patient (Patient *p,
     p->age = (guint) floor (rng_normal (r, 67.5, 9.0));
   while (p->age < 40 || p->age > 85);
 
-  p->diagnosis = days_from_civil (2010, 1, 1)
-                 + rng_int (r, (guint) (days_from_civil (2021, 1, 1) - days_from_civil (2010, 1, 1)));
-  civil_from_days (p->diagnosis, &y, &mo, &d);
+  /* dates are days since 1970-01-01 (cs-date.h) */
+  p->diagnosis = cs_date_days_from_civil (2010, 1, 1)
+                 + rng_int (r, (guint) (cs_date_days_from_civil (2021, 1, 1)
+                                        - cs_date_days_from_civil (2010, 1, 1)));
+  cs_date_civil_from_days (p->diagnosis, &y, &mo, &d);
   if (mo == 2 && d == 29)
     d = 28;
-  p->birth = days_from_civil (y - (int) p->age, mo, d) - rng_int (r, 365);
+  p->birth = cs_date_days_from_civil (y - (gint64) p->age, mo, d) - rng_int (r, 365);
   p->study_day = p->diagnosis - rng_int (r, 22);
   p->study_minute = 7 * 60 + rng_int (r, 11 * 60);
 
@@ -1099,7 +1050,7 @@ make_patient (Patient *p,
            * exp (0.5 * je_z) * exp (0.25 * MAX (p->ecog, 1)) * exp (0.02 * ((double) p->age - 67.0));
   event_time = -log (rng_uniform (r)) / hazard;
   loss_time = -log (rng_uniform (r)) / (log (2.0) / (6.0 * 365.25));
-  cutoff = days_from_civil (2023, 12, 31);
+  cutoff = cs_date_days_from_civil (2023, 12, 31);
   censor_time = MIN (loss_time, (double) (cutoff - p->diagnosis));
   p->dead = event_time <= censor_time;
   p->survival_days = (guint) MAX (1.0, round (p->dead ? event_time : censor_time));
@@ -1151,7 +1102,7 @@ static void
 write_patient (Writer        *w,
                const Patient *p)
 {
-  char date[16];
+  char date[CS_DATE_BUF_SIZE];
   char mrn[32];
 
   begin_entry (w, "Patient", p->id);
@@ -1172,11 +1123,11 @@ write_patient (Writer        *w,
   jw_end_object (w);
   jw_end_array (w);
   jw_string (w, "gender", p->female ? "female" : "male");
-  format_date (date, p->birth);
+  cs_date_format_buf ((double) p->birth, date);
   jw_string (w, "birthDate", date);
   if (p->dead)
     {
-      format_date (date, p->diagnosis + p->survival_days);
+      cs_date_format_buf ((double) (p->diagnosis + p->survival_days), date);
       jw_string (w, "deceasedDateTime", date);
     }
   else
@@ -1196,7 +1147,7 @@ write_condition (Writer        *w,
   static const Code problem = { "http://terminology.hl7.org/CodeSystem/condition-category", "problem-list-item", "Problem List Item" };
   static const Code stage_type = { SCT, "399537006", "Clinical TNM stage grouping" };
   char id[48];
-  char date[16];
+  char date[CS_DATE_BUF_SIZE];
 
   g_snprintf (id, sizeof id, "%s-nsclc", p->id);
   begin_entry (w, "Condition", id);
@@ -1216,7 +1167,7 @@ write_condition (Writer        *w,
   jw_concept (w, NULL, &lung, NULL);
   jw_end_array (w);
   jw_reference (w, "subject", p->patient_url);
-  format_date (date, p->diagnosis);
+  cs_date_format_buf ((double) p->diagnosis, date);
   jw_string (w, "onsetDateTime", date);
   jw_string (w, "recordedDate", date);
   jw_array (w, "stage");
@@ -1271,10 +1222,10 @@ write_staging (Writer        *w,
     { "stage-n", &n_code, "Clinical N category", &n_values[p->n] },
     { "stage-m", &m_code, "Clinical M category", &m_values[p->m] },
   };
-  char date[16];
+  char date[CS_DATE_BUF_SIZE];
   char url[48];
 
-  format_date (date, p->diagnosis);
+  cs_date_format_buf ((double) p->diagnosis, date);
 
   begin_observation (w, p, "stage", "exam", "Exam", &stage_code, "Clinical stage group", date);
   jw_array (w, "focus");
@@ -1312,9 +1263,9 @@ write_clinical (Writer        *w,
   static const Code cea = { LOINC, "2039-6", "Carcinoembryonic Ag [Mass/volume] in Serum or Plasma" };
   static const Code hb = { LOINC, "718-7", "Hemoglobin [Mass/volume] in Blood" };
   static const Code ldh = { LOINC, "2532-0", "Lactate dehydrogenase [Enzymatic activity/volume] in Serum or Plasma" };
-  char date[16];
+  char date[CS_DATE_BUF_SIZE];
 
-  format_date (date, p->diagnosis);
+  cs_date_format_buf ((double) p->diagnosis, date);
 
   if (!p->smoking_missing)
     {
@@ -1331,7 +1282,7 @@ write_clinical (Writer        *w,
       end_entry (w);
     }
 
-  format_date (date, p->diagnosis - 2);
+  cs_date_format_buf ((double) (p->diagnosis - 2), date);
   if (!isnan (p->cea))
     {
       begin_observation (w, p, "cea", "laboratory", "Laboratory", &cea, "CEA", date);
@@ -1358,9 +1309,9 @@ write_outcome (Writer        *w,
 {
   static const Code vital = { LOINC, "75186-7", "Vital status" };
   static const Code survival = { SCT, "445320007", "Survival time" };
-  char date[16];
+  char date[CS_DATE_BUF_SIZE];
 
-  format_date (date, p->diagnosis + p->survival_days);
+  cs_date_format_buf ((double) (p->diagnosis + p->survival_days), date);
 
   begin_observation (w, p, "vital", "survey", "Survey", &vital, "Vital status", date);
   jw_concept (w, "valueCodeableConcept", &vital_values[p->dead ? 1 : 0], vital_values[p->dead ? 1 : 0].display);
@@ -1379,9 +1330,9 @@ static void
 format_study_time (char           buf[32],
                    const Patient *p)
 {
-  char date[16];
+  char date[CS_DATE_BUF_SIZE];
 
-  format_date (date, p->study_day);
+  cs_date_format_buf ((double) p->study_day, date);
   g_snprintf (buf, 32, "%sT%02u:%02u:00Z", date, p->study_minute / 60, p->study_minute % 60);
 }
 

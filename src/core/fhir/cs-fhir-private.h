@@ -31,6 +31,13 @@ gboolean      cs_fhir_op_request            (CsFhirOp         *op,
                                              GBytes          **response,
                                              GError          **error);
 
+/* GET url (as cs_fhir_op_request) and parse the answer as JSON: an HTTP
+ * error status is CS_FHIR_ERROR_HTTP, an answer that is not JSON
+ * CS_FHIR_ERROR_BAD_RESPONSE naming the URL without its credentials. */
+CsJsonDocument *cs_fhir_op_get_json         (CsFhirOp         *op,
+                                             const char       *url,
+                                             GError          **error);
+
 /* Builds the CS_FHIR_ERROR_HTTP error for a status and body (OperationOutcome text). */
 GError       *cs_fhir_http_error_new        (const char       *method,
                                              const char       *url,
@@ -74,6 +81,12 @@ void          cs_fhir_load_report_set_cache_skipped (CsFhirLoadReport *report);
 /* report: transfer full */
 void          cs_fhir_store_set_load_report (CsStore            *store,
                                              CsFhirLoadReport   *report);
+
+/* Test hook: the deterministic id push gives a resource without a valid id */
+char         *_cs_fhir_push_make_id         (const char       *resource_type,
+                                             const char       *identifier_system,
+                                             const char       *identifier_value,
+                                             const char       *content);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsFhirOp, cs_fhir_op_free)
 

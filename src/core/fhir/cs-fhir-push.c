@@ -47,10 +47,10 @@ item_free (gpointer data)
 }
 
 char *
-cs_fhir_push_make_id (const char *resource_type,
-                      const char *identifier_system,
-                      const char *identifier_value,
-                      const char *content)
+_cs_fhir_push_make_id (const char *resource_type,
+                       const char *identifier_system,
+                       const char *identifier_value,
+                       const char *content)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
 
@@ -291,7 +291,7 @@ resource_id (const CsResourceRecord *record)
   ident = cs_json_first (cs_json_get (record->resource, "identifier"));
   if (cs_json_get_string (ident, "value") == NULL)
     content = cs_json_to_string (record->resource, FALSE);
-  return cs_fhir_push_make_id (record->resource_type,
+  return _cs_fhir_push_make_id (record->resource_type,
                                cs_json_get_string (ident, "system"),
                                cs_json_get_string (ident, "value"),
                                content);
@@ -494,29 +494,12 @@ search_existing (Push        *push,
 
           while (next != NULL && pages++ < 100)
             {
-              g_autoptr(GBytes) body = NULL;
               g_autoptr(CsJsonDocument) doc = NULL;
-              g_autoptr(GError) local_error = NULL;
               g_autofree char *current = g_steal_pointer (&next);
               const CsJsonNode *root;
-              guint status;
-              const char *data;
-              gsize len;
 
-              if (!cs_fhir_op_request (push->op, "GET", current, NULL, &status, &body, error))
+              if (!(doc = cs_fhir_op_get_json (push->op, current, error)))
                 return FALSE;
-              if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-                {
-                  g_propagate_error (error, cs_fhir_http_error_new ("GET", current, status, body));
-                  return FALSE;
-                }
-              data = g_bytes_get_data (body, &len);
-              if (!(doc = cs_json_document_parse (data, len, &local_error)))
-                {
-                  g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_BAD_RESPONSE,
-                               _("The answer to %s is not JSON: %s"), current, local_error->message);
-                  return FALSE;
-                }
               root = cs_json_document_get_root (doc);
               for (const CsJsonNode *en = cs_json_first (cs_json_get (root, "entry")); en != NULL; en = en->next)
                 {

@@ -119,10 +119,4 @@ gboolean  cs_fhir_client_push_path_full (CsFhirClient             *self,
                                          GCancellable             *cancellable,
                                          GError                  **error);
 
-/* The deterministic id a resource without a valid id gets (exposed for tests). */
-char     *cs_fhir_push_make_id      (const char               *resource_type,
-                                     const char               *identifier_system,
-                                     const char               *identifier_value,
-                                     const char               *content);
-
 G_END_DECLS

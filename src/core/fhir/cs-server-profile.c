@@ -13,7 +13,7 @@
 
 #include "cs-fhir-private.h"
 #include "cs-json.h"
-#include "cs-server-profile.h"
+#include "cs-server-profile-private.h"
 
 /* ------------------------------------------------------------------------ */
 /* Secret backends */
@@ -164,7 +164,7 @@ memory_free (CsSecretBackend *self)
 }
 
 CsSecretBackend *
-cs_secret_backend_new_memory (void)
+_cs_secret_backend_new_memory (void)
 {
   MemoryBackend *mb = g_new0 (MemoryBackend, 1);
 
@@ -193,6 +193,7 @@ struct _CsServerProfile
   char           *base_url;
   CsFhirAuthKind  auth_kind;
   char           *username;
+  char           *viewer_template;
 };
 
 G_DEFINE_FINAL_TYPE (CsServerProfile, cs_server_profile, G_TYPE_OBJECT)
@@ -203,6 +204,7 @@ enum {
   PROP_BASE_URL,
   PROP_AUTH_KIND,
   PROP_USERNAME,
+  PROP_VIEWER_TEMPLATE,
   N_PROPS
 };
 
@@ -216,6 +218,7 @@ cs_server_profile_finalize (GObject *object)
   g_free (self->name);
   g_free (self->base_url);
   g_free (self->username);
+  g_free (self->viewer_template);
   G_OBJECT_CLASS (cs_server_profile_parent_class)->finalize (object);
 }
 
@@ -240,6 +243,9 @@ cs_server_profile_get_property (GObject    *object,
       break;
     case PROP_USERNAME:
       g_value_set_string (value, self->username);
+      break;
+    case PROP_VIEWER_TEMPLATE:
+      g_value_set_string (value, self->viewer_template);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -268,6 +274,9 @@ cs_server_profile_set_property (GObject      *object,
     case PROP_USERNAME:
       cs_server_profile_set_username (self, g_value_get_string (value));
       break;
+    case PROP_VIEWER_TEMPLATE:
+      cs_server_profile_set_viewer_template (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -293,6 +302,9 @@ cs_server_profile_class_init (CsServerProfileClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_USERNAME] =
     g_param_spec_string ("username", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VIEWER_TEMPLATE] =
+    g_param_spec_string ("viewer-template", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -383,6 +395,105 @@ cs_server_profile_set_username (CsServerProfile *self,
 {
   g_return_if_fail (CS_IS_SERVER_PROFILE (self));
   set_string (self, &self->username, username, properties[PROP_USERNAME]);
+}
+
+const char *
+cs_server_profile_get_viewer_template (CsServerProfile *self)
+{
+  g_return_val_if_fail (CS_IS_SERVER_PROFILE (self), NULL);
+
+  return self->viewer_template;
+}
+
+void
+cs_server_profile_set_viewer_template (CsServerProfile *self,
+                                       const char      *viewer_template)
+{
+  g_return_if_fail (CS_IS_SERVER_PROFILE (self));
+
+  set_string (self, &self->viewer_template,
+              viewer_template != NULL && *viewer_template != '\0' ? viewer_template : NULL,
+              properties[PROP_VIEWER_TEMPLATE]);
+}
+
+#define VIEWER_PLACEHOLDER "{study}"
+
+/* The template with {study} replaced by value (no check) */
+static char *
+replace_study (const char *viewer_template,
+               const char *value)
+{
+  g_autoptr(GString) out = g_string_new (viewer_template);
+
+  g_string_replace (out, VIEWER_PLACEHOLDER, value, 0);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+gboolean
+cs_viewer_template_check (const char  *viewer_template,
+                          GError     **error)
+{
+  g_autofree char *sample = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *scheme, *host;
+
+  if (viewer_template == NULL || *viewer_template == '\0')
+    {
+      g_set_error_literal (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INVALID_URL, _("The viewer URL is empty"));
+      return FALSE;
+    }
+  if (strstr (viewer_template, VIEWER_PLACEHOLDER) == NULL)
+    {
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INVALID_URL,
+                   _("The viewer URL “%s” has no %s where the StudyInstanceUID goes"),
+                   viewer_template, VIEWER_PLACEHOLDER);
+      return FALSE;
+    }
+  for (const char *c = viewer_template; *c != '\0'; c++)
+    if (g_ascii_isspace (*c) || g_ascii_iscntrl (*c))
+      {
+        g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INVALID_URL,
+                     _("The viewer URL “%s” has a space or control character at byte %u: write it as %%20"),
+                     viewer_template, (guint) (c - viewer_template));
+        return FALSE;
+      }
+  /* a UID in its place must give a valid URL */
+  sample = replace_study (viewer_template, "1.2.3");
+  if ((uri = g_uri_parse (sample, G_URI_FLAGS_NONE, &local_error)) == NULL)
+    {
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INVALID_URL,
+                   _("The viewer URL “%s” is not a valid URL: %s"), viewer_template, local_error->message);
+      return FALSE;
+    }
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  if ((g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) ||
+      host == NULL || *host == '\0')
+    {
+      g_set_error (error, CS_FHIR_ERROR, CS_FHIR_ERROR_INVALID_URL,
+                   _("The viewer URL “%s” must start with http:// or https:// and name a host"), viewer_template);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+cs_viewer_template_expand (const char  *viewer_template,
+                           const char  *study_uid,
+                           GError     **error)
+{
+  g_autofree char *escaped = NULL;
+
+  if (!cs_viewer_template_check (viewer_template, error))
+    return NULL;
+  if (study_uid == NULL || *study_uid == '\0')
+    {
+      g_set_error_literal (error, CS_FHIR_ERROR, CS_FHIR_ERROR_FAILED, _("The study has no StudyInstanceUID"));
+      return NULL;
+    }
+  escaped = g_uri_escape_string (study_uid, NULL, FALSE);
+  return replace_study (viewer_template, escaped);
 }
 
 gboolean
@@ -530,6 +641,7 @@ cs_server_profiles_load (const char  *path,
         }
       profile = cs_server_profile_new (cs_json_get_string (s, "name"), url);
       cs_server_profile_set_username (profile, cs_json_get_string (s, "username"));
+      cs_server_profile_set_viewer_template (profile, cs_json_get_string (s, "viewer"));
       for (guint k = 0; k < G_N_ELEMENTS (auth_names); k++)
         if (g_strcmp0 (auth, auth_names[k]) == 0)
           cs_server_profile_set_auth_kind (profile, k);
@@ -565,6 +677,11 @@ cs_server_profiles_save (GPtrArray   *profiles,
         {
           g_string_append (out, ", \"username\": ");
           cs_json_append_escaped (out, p->username, -1);
+        }
+      if (p->viewer_template != NULL)
+        {
+          g_string_append (out, ", \"viewer\": ");
+          cs_json_append_escaped (out, p->viewer_template, -1);
         }
       g_string_append_c (out, '}');
     }

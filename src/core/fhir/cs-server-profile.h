@@ -1,12 +1,14 @@
 /* cs-server-profile.h: saved FHIR servers and their secrets
  *
- * Profiles (name, base URL, auth kind, user name) are kept as JSON in
- * $XDG_CONFIG_HOME/cohortscope/servers.json:
- *   {"format":1,"servers":[{"name":…,"url":…,"auth":"none|basic|bearer","username":…}]}
+ * Profiles (name, base URL, auth kind, user name, image viewer URL
+ * template) are kept as JSON in $XDG_CONFIG_HOME/cohortscope/servers.json:
+ *   {"format":1,"servers":[{"name":…,"url":…,"auth":"none|basic|bearer","username":…,
+ *                           "viewer":"https://…/viewer?StudyInstanceUIDs={study}"}]}
  * Passwords and tokens never go there: they live in a CsSecretBackend, by
  * default the desktop keyring through libsecret (schema
  * io.github.cohortscope.Cohortscope.Server, attributes url and username).
- * Tests use cs_secret_backend_new_memory() and need no keyring.
+ * Tests use an in-memory backend (cs-server-profile-private.h) and need no
+ * keyring.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,8 +43,7 @@ struct _CsSecretBackend
 
 /* The desktop keyring (libsecret); owned by the library, do not free. */
 CsSecretBackend   *cs_secret_backend_get_default     (void);
-/* In memory, for tests; free with cs_secret_backend_free(). */
-CsSecretBackend   *cs_secret_backend_new_memory      (void);
+/* Frees a backend made by a constructor (not the default one). */
 void               cs_secret_backend_free            (CsSecretBackend *backend);
 
 #define CS_TYPE_SERVER_PROFILE (cs_server_profile_get_type ())
@@ -62,6 +63,24 @@ void               cs_server_profile_set_auth_kind   (CsServerProfile  *self,
 const char        *cs_server_profile_get_username    (CsServerProfile  *self);
 void               cs_server_profile_set_username    (CsServerProfile  *self,
                                                       const char       *username);
+/* The image viewer of the server's studies (e.g. an OHIF viewer): a URL
+ * template with {study} where a StudyInstanceUID goes; NULL: none. The
+ * setter takes any text (an editor checks it first with
+ * cs_viewer_template_check). */
+const char        *cs_server_profile_get_viewer_template (CsServerProfile *self);
+void               cs_server_profile_set_viewer_template (CsServerProfile *self,
+                                                          const char      *viewer_template);
+
+/* A viewer URL template is an absolute http(s) URL with at least one
+ * {study}; CS_FHIR_ERROR_INVALID_URL says what is wrong. */
+gboolean           cs_viewer_template_check          (const char       *viewer_template,
+                                                      GError          **error);
+/* The template with each {study} replaced by study_uid (percent-encoded
+ * where a URL needs it); NULL and the error of cs_viewer_template_check
+ * for a template that is not valid, or for an empty UID. */
+char              *cs_viewer_template_expand         (const char       *viewer_template,
+                                                      const char       *study_uid,
+                                                      GError          **error);
 
 /* Password (basic) or token (bearer) in the backend (NULL: the default). */
 gboolean           cs_server_profile_store_secret    (CsServerProfile  *self,

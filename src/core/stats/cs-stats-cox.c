@@ -683,7 +683,7 @@ cs_stats_cox_fit (const CsCoxData    *data,
       fit->coef[j] = fit->beta[j];
       fit->se[j] = sqrt (v);
       fit->z[j] = fit->coef[j] / fit->se[j];
-      fit->p_value[j] = 2.0 * cs_stats_normal_sf (fabs (fit->z[j]));
+      fit->p_value[j] = 2.0 * _cs_stats_normal_sf (fabs (fit->z[j]));
       fit->hr[j] = exp (fit->coef[j]);
       fit->hr_lower[j] = exp (fit->coef[j] - Z_975 * fit->se[j]);
       fit->hr_upper[j] = exp (fit->coef[j] + Z_975 * fit->se[j]);
@@ -693,7 +693,7 @@ cs_stats_cox_fit (const CsCoxData    *data,
     {
       fit->lr_chi2 = 2.0 * (fit->loglik - fit->loglik_null);
       fit->lr_df = n_estimated;
-      fit->lr_p_value = cs_stats_chi2_sf (fit->lr_chi2, fit->lr_df);
+      fit->lr_p_value = _cs_stats_chi2_sf (fit->lr_chi2, fit->lr_df);
     }
 
   /* concordance of the linear predictor: a higher risk should die sooner */
@@ -988,13 +988,13 @@ cs_stats_cox_zph (const CsCoxData *data,
         }
       zph->chi2[t] = quadratic_form (sub, us, k);
       zph->df[t] = n_cols;
-      zph->p_value[t] = isnan (zph->chi2[t]) ? NAN : cs_stats_chi2_sf (zph->chi2[t], n_cols);
+      zph->p_value[t] = isnan (zph->chi2[t]) ? NAN : _cs_stats_chi2_sf (zph->chi2[t], n_cols);
     }
 
   memset (u, 0, sizeof (double) * q);
   zph->global_chi2 = quadratic_form (imat, u, q2);
   zph->global_df = q;
-  zph->global_p_value = isnan (zph->global_chi2) ? NAN : cs_stats_chi2_sf (zph->global_chi2, q);
+  zph->global_p_value = isnan (zph->global_chi2) ? NAN : _cs_stats_chi2_sf (zph->global_chi2, q);
 
   return g_steal_pointer (&zph);
 }

@@ -36,4 +36,16 @@ gboolean cs_stats_solve_linear       (double       *a,
                                       double       *b,
                                       guint         k);
 
+/* Special functions (cs-stats-special.c; the tests check them against scipy) */
+double  _cs_stats_normal_sf          (double        z);          /* P(Z > z) */
+double  _cs_stats_t_sf               (double        t,
+                                      double        df);         /* P(T > t) */
+double  _cs_stats_chi2_sf            (double        x,
+                                      double        df);         /* P(X > x) */
+double  _cs_stats_beta_inc           (double        a,
+                                      double        b,
+                                      double        x);          /* I_x(a, b) */
+double  _cs_stats_gamma_q            (double        a,
+                                      double        x);          /* Q(a, x) upper regularized */
+
 G_END_DECLS

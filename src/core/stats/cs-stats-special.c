@@ -11,14 +11,14 @@
 
 #include <math.h>
 
-#include "cs-stats.h"
+#include "cs-stats-private.h"
 
 #define CF_EPS      1e-16
 #define CF_TINY     1e-300
 #define CF_MAX_ITER 100000
 
 double
-cs_stats_normal_sf (double z)
+_cs_stats_normal_sf (double z)
 {
   if (isnan (z))
     return NAN;
@@ -85,9 +85,9 @@ beta_log_front (double a,
 }
 
 double
-cs_stats_beta_inc (double a,
-                   double b,
-                   double x)
+_cs_stats_beta_inc (double a,
+                    double b,
+                    double x)
 {
   if (isnan (a) || isnan (b) || isnan (x) || a <= 0 || b <= 0)
     return NAN;
@@ -103,8 +103,8 @@ cs_stats_beta_inc (double a,
 }
 
 double
-cs_stats_t_sf (double t,
-               double df)
+_cs_stats_t_sf (double t,
+                double df)
 {
   double x;
 
@@ -117,9 +117,9 @@ cs_stats_t_sf (double t,
 
   x = df / (df + t * t);
   if (t > 0)
-    return 0.5 * cs_stats_beta_inc (0.5 * df, 0.5, x);
+    return 0.5 * _cs_stats_beta_inc (0.5 * df, 0.5, x);
   else
-    return 1.0 - 0.5 * cs_stats_beta_inc (0.5 * df, 0.5, x);
+    return 1.0 - 0.5 * _cs_stats_beta_inc (0.5 * df, 0.5, x);
 }
 
 /* P(a, x) by its series, NR gser; x < a + 1. */
@@ -176,8 +176,8 @@ gamma_q_cf (double a,
 }
 
 double
-cs_stats_gamma_q (double a,
-                  double x)
+_cs_stats_gamma_q (double a,
+                   double x)
 {
   if (isnan (a) || isnan (x) || a <= 0)
     return NAN;
@@ -193,10 +193,10 @@ cs_stats_gamma_q (double a,
 }
 
 double
-cs_stats_chi2_sf (double x,
-                  double df)
+_cs_stats_chi2_sf (double x,
+                   double df)
 {
   if (isnan (x) || isnan (df) || df <= 0)
     return NAN;
-  return cs_stats_gamma_q (0.5 * df, 0.5 * x);
+  return _cs_stats_gamma_q (0.5 * df, 0.5 * x);
 }

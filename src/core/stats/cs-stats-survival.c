@@ -370,7 +370,7 @@ cs_stats_logrank (const double *time,
 
     lr->chi2 = chi2;
     lr->df = (double) kk;
-    lr->p_value = cs_stats_chi2_sf (chi2, lr->df);
+    lr->p_value = _cs_stats_chi2_sf (chi2, lr->df);
   }
 
   return g_steal_pointer (&lr);

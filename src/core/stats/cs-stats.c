@@ -327,7 +327,7 @@ cs_stats_pearson_p_value (double r,
   if (fabs (r) >= 1.0)
     return 0.0;
 
-  p = 2.0 * cs_stats_beta_inc (ab, ab, 0.5 * (1.0 - fabs (r)));
+  p = 2.0 * _cs_stats_beta_inc (ab, ab, 0.5 * (1.0 - fabs (r)));
   return CLAMP (p, 0.0, 1.0);
 }
 
@@ -347,7 +347,7 @@ cs_stats_spearman_p_value (double rho,
     return 0.0;
   t = rho * sqrt (MAX (dof / denom, 0.0));
 
-  return CLAMP (2.0 * cs_stats_t_sf (fabs (t), dof), 0.0, 1.0);
+  return CLAMP (2.0 * _cs_stats_t_sf (fabs (t), dof), 0.0, 1.0);
 }
 
 void
@@ -467,7 +467,7 @@ cs_stats_mann_whitney (const double  *x,
     return;
 
   z = (u - mu - 0.5) / s;
-  p = 2.0 * cs_stats_normal_sf (z);
+  p = 2.0 * _cs_stats_normal_sf (z);
   result->p_value = CLAMP (p, 0.0, 1.0);
 }
 
@@ -574,7 +574,7 @@ cs_stats_kruskal (const double  *values,
 
   result->statistic = h;
   result->df = (double) k - 1.0;
-  result->p_value = cs_stats_chi2_sf (h, result->df);
+  result->p_value = _cs_stats_chi2_sf (h, result->df);
   result->effect = h / (nn - 1.0);
 }
 
@@ -678,7 +678,7 @@ cs_stats_chi2_table (const double  *table,
 
   result->statistic = chi2;
   result->df = df;
-  result->p_value = cs_stats_chi2_sf (chi2, df);
+  result->p_value = _cs_stats_chi2_sf (chi2, df);
   result->effect = sqrt (chi2_raw / (total * (double) (MIN (r, c) - 1)));
 }
 

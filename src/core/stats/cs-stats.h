@@ -127,18 +127,6 @@ double   cs_stats_rank               (const double   *x,
                                       gsize           n,
                                       double         *ranks);
 
-/* Special functions (exposed for tests) */
-double   cs_stats_normal_sf          (double          z);          /* P(Z > z) */
-double   cs_stats_t_sf               (double          t,
-                                      double          df);         /* P(T > t) */
-double   cs_stats_chi2_sf            (double          x,
-                                      double          df);         /* P(X > x) */
-double   cs_stats_beta_inc           (double          a,
-                                      double          b,
-                                      double          x);          /* I_x(a, b) */
-double   cs_stats_gamma_q            (double          a,
-                                      double          x);          /* Q(a, x) upper regularized */
-
 /* ---- Survival ---------------------------------------------------------- */
 
 /* One row of a Kaplan–Meier table, at a distinct time (event or censoring),

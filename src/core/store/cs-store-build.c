@@ -220,24 +220,6 @@ resolve_lesions (CsStore *self)
 
 /* ---------------------------------------------------------------- derived facts */
 
-static CsConcept *
-builtin_concept (CsStore    *self,
-                 const char *key,
-                 const char *label,
-                 const char *group)
-{
-  g_autofree char *id = g_strconcat ("wk:", key, NULL);
-  CsConcept *concept = cs_store_intern_concept (self, id, group);
-
-  if (concept->wk_key == NULL)
-    {
-      concept->wk_key = key;
-      concept->label = g_strdup (label);
-      concept->key_hint = g_strdup (key);
-    }
-  return concept;
-}
-
 static CsFact *
 derived_fact (CsStore    *self,
               guint32     resource,
@@ -275,10 +257,10 @@ gender_display (const char *code)
 static void
 add_patient_facts (CsStore *self)
 {
-  CsConcept *gender = builtin_concept (self, "gender", _("Gender"), "Patient");
-  CsConcept *birth = builtin_concept (self, "birth_date", _("Birth date"), "Patient");
-  CsConcept *deceased = builtin_concept (self, "deceased", _("Deceased"), "Patient");
-  CsConcept *death = builtin_concept (self, "death_date", _("Date of death"), "Patient");
+  CsConcept *gender = cs_store_well_known_concept (self, "gender", N_("Gender"), "Patient");
+  CsConcept *birth = cs_store_well_known_concept (self, "birth_date", N_("Birth date"), "Patient");
+  CsConcept *deceased = cs_store_well_known_concept (self, "deceased", N_("Deceased"), "Patient");
+  CsConcept *death = cs_store_well_known_concept (self, "death_date", N_("Date of death"), "Patient");
 
   gender->always = birth->always = deceased->always = TRUE;
   gender->fixed_type = CS_FACT_CATEGORICAL;
@@ -396,7 +378,7 @@ add_condition_facts (CsStore *self,
 
       if (diagnosis == NULL)
         {
-          diagnosis = builtin_concept (self, "diagnosis", _("Diagnosis"), "Condition");
+          diagnosis = cs_store_well_known_concept (self, "diagnosis", N_("Diagnosis"), "Condition");
           diagnosis->fixed_type = CS_FACT_CATEGORICAL;
         }
       fact = derived_fact (self, c->resource, diagnosis, CS_FACT_CATEGORICAL, NAN);
@@ -411,7 +393,7 @@ add_condition_facts (CsStore *self,
         {
           if (age == NULL)
             {
-              age = builtin_concept (self, "age_at_diagnosis", _("Age at diagnosis"), "Condition");
+              age = cs_store_well_known_concept (self, "age_at_diagnosis", N_("Age at diagnosis"), "Condition");
               age->fixed_type = CS_FACT_NUMERIC;
             }
           derived_fact (self, c->resource, age, CS_FACT_NUMERIC, years)->unit =
@@ -440,7 +422,7 @@ add_imaging_facts (CsStore *self)
   if (!any)
     return;
 
-  concept = builtin_concept (self, "n_imaging_studies", _("Number of imaging studies"), "Imaging");
+  concept = cs_store_well_known_concept (self, "n_imaging_studies", N_("Number of imaging studies"), "Imaging");
   concept->fixed_type = CS_FACT_NUMERIC;
   /* every patient gets a count, 0 included */
   for (guint r = 0; r < self->rows->len; r++)
@@ -985,7 +967,7 @@ build_survival (CsStore *self,
   guint n_clamped = 0;
   double load_date = !isnan (self->load_time) ? self->load_time : g_get_real_time () / (86400.0 * G_USEC_PER_SEC);
 
-  concept = builtin_concept (self, "os", _("Overall survival"), "Survival");
+  concept = cs_store_well_known_concept (self, "os", N_("Overall survival"), "Survival");
   var = variable_new (self, concept, CS_VARIABLE_SURVIVAL, "d");
 
   for (guint r = 0; r < var->n_rows; r++)

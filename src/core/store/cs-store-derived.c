@@ -6,6 +6,8 @@
  * variable, so filters, the heat map, pair charts and survival splits can
  * use it, in the group "Derived" after every loaded variable. Its values
  * are a snapshot: a change of the lesion roll-up does not recompute them.
+ * Adding one emits the store's "variable-added" signal, which lets the
+ * views of a GUI list it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -86,6 +88,7 @@ cs_store_add_derived_variable (CsStore       *self,
 
   g_ptr_array_add (self->variables, var);
   g_hash_table_insert (self->var_index, var->key, var);
+  g_signal_emit_by_name (self, "variable-added", self->variables->len - 1);
   return var;
 }
 

@@ -4,15 +4,11 @@
  */
 #pragma once
 
+#include "cs-date.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
 
-/* Dates are days since 1970-01-01 (UTC), fractional for date-times. */
-gboolean  cs_date_parse        (const char *text,
-                                double     *out_days);
-void      cs_date_format_buf   (double      days,
-                                char        buf[32]);
 void      cs_level_free        (gpointer    level);
 /* The rank of a level that reads as a TNM category or stage group (by code,
  * else display; bare 1–4 count as stage groups), NAN when it does not or
@@ -189,16 +185,16 @@ typedef struct
 
 /* Test hook: use fd (owned by the store from now on) as the spill file, or
  * none at all with -1 (everything in memory). Before the first resource. */
-void     cs_store_set_spill_fd   (CsStore    *self,
-                                  int         fd);
+void     _cs_store_set_spill_fd   (CsStore    *self,
+                                   int         fd);
 /* Test hook: the load date that follow-up never passes (days since
  * 1970-01-01); by default the time cs_store_finish() runs. */
-void     cs_store_set_load_time  (CsStore    *self,
-                                  double      days);
-/* Bytes of JSON in the spill file and in memory. */
-void     cs_store_get_spill_size (CsStore    *self,
-                                  guint64    *in_file,
-                                  guint64    *in_memory);
+void     _cs_store_set_load_time  (CsStore    *self,
+                                   double      days);
+/* Test hook: bytes of JSON in the spill file and in memory. */
+void     _cs_store_get_spill_size (CsStore    *self,
+                                   guint64    *in_file,
+                                   guint64    *in_memory);
 
 struct _CsStore
 {
@@ -242,6 +238,12 @@ struct _CsStore
 CsConcept *cs_store_intern_concept (CsStore    *self,
                                     const char *id,
                                     const char *group);
+/* The concept of a well-known variable by key (a static string): its id
+ * is "wk:<key>", its label the translation of label (marked with N_()). */
+CsConcept *cs_store_well_known_concept (CsStore    *self,
+                                        const char *key,
+                                        const char *label,
+                                        const char *group);
 int        cs_concept_intern_level (CsConcept  *concept,
                                     const char *code,
                                     const char *display,

@@ -25,8 +25,8 @@ cs_store_finish (CsStore *self)
 }
 
 void
-cs_store_set_load_time (CsStore *self,
-                        double   days)
+_cs_store_set_load_time (CsStore *self,
+                         double   days)
 {
   g_return_if_fail (CS_IS_STORE (self));
   g_return_if_fail (!self->finished);
@@ -144,7 +144,18 @@ thread_progress (guint64  bytes_done,
   call->done = MIN (load->base + bytes_done, MAX (load->total, load->base + bytes_done));
   call->total = MAX (load->total, call->done);
   call->n_resources = n_resources;
-  g_main_context_invoke_full (load->context, G_PRIORITY_DEFAULT, deliver_progress, call, g_free);
+  /* Always through a source on the caller's context, never g_main_context_invoke():
+   * that runs the function right here, on the loading thread, whenever this thread
+   * can acquire the context (a GTask thread's default is the global one, free
+   * while the main thread is between iterations). */
+  {
+    g_autoptr(GSource) source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, deliver_progress, call, g_free);
+    g_source_set_static_name (source, "[cohortscope] load progress");
+    g_source_attach (source, load->context);
+  }
 }
 
 static guint64

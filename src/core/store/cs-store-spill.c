@@ -269,8 +269,8 @@ cs_spill_read (CsSpill  *spill,
 }
 
 void
-cs_store_set_spill_fd (CsStore *self,
-                       int      fd)
+_cs_store_set_spill_fd (CsStore *self,
+                        int      fd)
 {
   g_return_if_fail (CS_IS_STORE (self));
   g_return_if_fail (self->spill.fd < 0 && !self->spill.failed && self->spill.buf == NULL);
@@ -280,9 +280,9 @@ cs_store_set_spill_fd (CsStore *self,
 }
 
 void
-cs_store_get_spill_size (CsStore *self,
-                         guint64 *in_file,
-                         guint64 *in_memory)
+_cs_store_get_spill_size (CsStore *self,
+                          guint64 *in_file,
+                          guint64 *in_memory)
 {
   guint64 file = 0, memory = 0;
 

@@ -134,6 +134,11 @@ cs_store_class_init (CsStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = cs_store_finalize;
+
+  /* variable-added (guint index): a derived variable joined the finished
+   * table at index (cs-store-derived.c), on the thread that added it */
+  g_signal_new ("variable-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -502,11 +507,11 @@ lookup_well_known (const char *system,
 
 /* A well-known variable by key (for values that do not come from an
  * Observation code: Condition stage, histology extension, imaging). */
-static CsConcept *
-well_known_concept (CsStore    *self,
-                    const char *key,
-                    const char *label,
-                    const char *group)
+CsConcept *
+cs_store_well_known_concept (CsStore    *self,
+                             const char *key,
+                             const char *label,
+                             const char *group)
 {
   g_autofree char *id = g_strconcat ("wk:", key, NULL);
   CsConcept *concept = cs_store_intern_concept (self, id, group);
@@ -617,7 +622,7 @@ observation_concept (CsStore          *self,
 
       if (*cached == NULL)
         {
-          *cached = well_known_concept (self, wk->key, wk->label, wk->group);
+          *cached = cs_store_well_known_concept (self, wk->key, wk->label, wk->group);
           concept_add_code (*cached, system, code);
         }
       return *cached;
@@ -1097,7 +1102,7 @@ add_condition (CsStore          *self,
     time = fact.recorded_date;
 
   if ((summary = cs_json_get (first_of (cs_json_get (cond, "stage")), "summary")) != NULL)
-    add_level_fact (self, resource, well_known_concept (self, "stage", N_("Stage (Condition)"), "Condition"),
+    add_level_fact (self, resource, cs_store_well_known_concept (self, "stage", N_("Stage (Condition)"), "Condition"),
                     summary, time, CS_LESION_NONE);
 
   for (const CsJsonNode *ext = child_first (cs_json_get (cond, "extension")); ext != NULL; ext = ext->next)
@@ -1105,7 +1110,7 @@ add_condition (CsStore          *self,
       const CsJsonNode *value = cs_json_get (ext, "valueCodeableConcept");
 
       if (g_strcmp0 (cs_json_get_string (ext, "url"), MCODE_HISTOLOGY) == 0 && value != NULL)
-        add_level_fact (self, resource, well_known_concept (self, "histology", N_("Histology"), "Condition"),
+        add_level_fact (self, resource, cs_store_well_known_concept (self, "histology", N_("Histology"), "Condition"),
                         value, time, CS_LESION_NONE);
     }
 
@@ -1174,7 +1179,7 @@ add_imaging_study (CsStore          *self,
     modality = cs_json_get (first_of (cs_json_get (study, "series")), "modality");
   if (nonempty (cs_json_get_string (modality, "code")) != NULL)
     {
-      CsConcept *concept = well_known_concept (self, "imaging_modality", N_("Imaging modality"), "Imaging");
+      CsConcept *concept = cs_store_well_known_concept (self, "imaging_modality", N_("Imaging modality"), "Imaging");
 
       append_level (self, resource, concept, cs_json_get_string (modality, "code"),
                     nonempty (cs_json_get_string (modality, "display")),
@@ -1182,7 +1187,7 @@ add_imaging_study (CsStore          *self,
     }
   if (!isnan (started))
     {
-      CsConcept *concept = well_known_concept (self, "study_date", N_("Study date"), "Imaging");
+      CsConcept *concept = cs_store_well_known_concept (self, "study_date", N_("Study date"), "Imaging");
 
       append_fact (self, resource, concept, CS_FACT_DATE, started, CS_LESION_NONE)->value = started;
     }

@@ -131,8 +131,9 @@ gboolean           cs_rollup_from_string          (const char           *str,
  * and analyses like any other. values has one entry per patient (NAN or a
  * non-finite value = missing). Fails when the store is not finished, the
  * key is not a valid key or is taken. Not thread-safe: no readers of the
- * store meanwhile (like cs_store_set_rollup). Returns the variable (owned
- * by the store). */
+ * store meanwhile (like cs_store_set_rollup). Emits "variable-added"
+ * (guint index: the variable's index, cs_store_get_variable) on the
+ * calling thread. Returns the variable (owned by the store). */
 CsVariable        *cs_store_add_derived_variable  (CsStore              *self,
                                                    const char           *key,
                                                    const char           *label,

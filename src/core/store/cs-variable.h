@@ -6,6 +6,9 @@
 
 #include <glib.h>
 
+/* cs_format_double() and cs_format_json_number(): how cells print */
+#include "cs-number.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -101,14 +104,5 @@ double      *cs_variable_get_ordinal_ranks (const CsVariable *var);
 double       cs_variable_ordinal_value_at  (const CsVariable *var,
                                             const double     *ranks,
                                             guint             row);
-
-/* Shortest decimal that parses back to the same double ("1.5", "0.1", "1e+300"). */
-char        *cs_format_double           (double            value);
-void         cs_format_double_buf       (double            value,
-                                         char              buf[32]);
-/* Appends value as a JSON number in that shortest form, or null when it is
- * not finite (NaN, ±inf): what the CLI's --json and the GUI's exports write. */
-void         cs_format_json_number      (GString          *out,
-                                         double            value);
 
 G_END_DECLS

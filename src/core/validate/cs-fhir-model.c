@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "cs-date.h"
 #include "cs-fhir-id.h"
 #include "cs-fhir-model-private.h"
 
@@ -606,17 +607,6 @@ digits (const char *p,
   return TRUE;
 }
 
-static int
-days_in_month (int year,
-               int month)
-{
-  static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-  if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-    return 29;
-  return days[month - 1];
-}
-
 /* YYYY(-MM(-DD)?)? ; returns the number of bytes used in *used */
 static gboolean
 check_date_part (const char  *value,
@@ -651,7 +641,7 @@ check_date_part (const char  *value,
     }
   if (len < 10 || !digits (value + 8, 2, &day))
     FAIL (_("the day must have two digits (YYYY-MM-DD)"));
-  if (day < 1 || day > days_in_month (year, month))
+  if (day < 1 || day > (int) cs_date_days_in_month (year, (guint) month))
     FAIL (_("no such day in that month"));
   *used = 10;
   return TRUE;

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cs-date.h"
 #include "cs-fhir-model-private.h"
 #include "cs-fhir-validate.h"
 #include "cs-ucum.h"
@@ -659,7 +660,6 @@ date_interval (const char *s,
   int y = 0, mo = 1, d = 1, h = 0, mi = 0, tzh = 0, tzm = 0, tzsign = 0;
   double sec = 0, span;
   gsize len = strlen (s);
-  g_autoptr (GDateTime) dt = NULL;
 
   if (!cs_fhir_primitive_check_kind (CS_FHIR_PRIMITIVE_DATETIME, s, len, NULL))
     return FALSE;
@@ -708,20 +708,16 @@ date_interval (const char *s,
             }
         }
     }
-  dt = g_date_time_new_utc (y, mo, d, h, mi, MIN (sec, 59.999999));
-  if (dt == NULL)
+  if (y < 1 || y > 9999 || d > (int) cs_date_days_in_month (y, (guint) mo) || h > 23 || mi > 59)
     return FALSE;
-  *lo = (double) g_date_time_to_unix (dt) + (sec - floor (sec)) - tzsign * (tzh * 3600.0 + tzm * 60.0);
+  /* a leap second (:60) counts as the last one of its minute */
+  *lo = (double) cs_date_days_from_civil (y, (guint) mo, (guint) d) * 86400.0 + h * 3600.0 + mi * 60.0
+        + floor (MIN (sec, 59.999999)) + (sec - floor (sec)) - tzsign * (tzh * 3600.0 + tzm * 60.0);
   if (span == -1)
-    {
-      g_autoptr (GDateTime) next = g_date_time_add_years (dt, 1);
-      *hi = (double) g_date_time_to_unix (next);
-    }
+    *hi = (double) cs_date_days_from_civil (y + 1, 1, 1) * 86400.0;
   else if (span == -2)
-    {
-      g_autoptr (GDateTime) next = g_date_time_add_months (dt, 1);
-      *hi = (double) g_date_time_to_unix (next);
-    }
+    *hi = (double) (mo == 12 ? cs_date_days_from_civil (y + 1, 1, 1)
+                             : cs_date_days_from_civil (y, (guint) mo + 1, 1)) * 86400.0;
   else
     *hi = *lo + span;
   *zoned = len > 10;

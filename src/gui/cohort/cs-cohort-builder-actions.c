@@ -16,6 +16,7 @@
 #include "cs-cohort-builder-private.h"
 #include "cs-compare-dialog.h"
 #include "cs-coverage-dialog.h"
+#include "cs-cox-model.h"
 #include "cs-group-upload-dialog.h"
 #include "cs-gui-util.h"
 #include "cs-window.h"
@@ -350,6 +351,88 @@ coverage_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (cs_coverage_dialog_new (self)));
 }
 
+/* ---------------------------------------------------------------- models */
+
+static void add_model_scores_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter);
+
+static void
+on_add_scores_clicked (CsCohortBuilder *self)
+{
+  add_model_scores_action (GTK_WIDGET (self), "filter.add-model-scores", NULL);
+}
+
+void
+_cs_cohort_builder_offer_models (CsCohortBuilder     *self,
+                                 const CsSavedCohort *cohort)
+{
+  GtkWidget *overlay;
+  AdwToast *toast;
+  g_autofree char *title = NULL;
+
+  g_clear_pointer (&self->offered_models, g_ptr_array_unref);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "filter.add-model-scores", FALSE);
+  if (cohort->models == NULL || cohort->models->len == 0)
+    return;
+  self->offered_models = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < cohort->models->len; i++)
+    g_ptr_array_add (self->offered_models, g_strdup (g_ptr_array_index (cohort->models, i)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "filter.add-model-scores", TRUE);
+
+  title = g_strdup_printf (ngettext ("“%s” has %u model fitted on it", "“%s” has %u models fitted on it",
+                                     cohort->models->len), cohort->name, cohort->models->len);
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    return;
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("Add _Scores"));
+  /* the toast is above the builder: its button cannot reach filter.* */
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_add_scores_clicked), self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+int
+cs_cohort_builder_add_model_scores (CsCohortBuilder *self,
+                                    GError         **error)
+{
+  int added = 0;
+
+  g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), -1);
+
+  if (self->store == NULL || self->offered_models == NULL)
+    return 0;
+  for (guint i = 0; i < self->offered_models->len; i++)
+    {
+      const char *json = g_ptr_array_index (self->offered_models, i);
+      g_autofree char *where = g_strdup_printf ("models[%u]", i);
+      g_autoptr(CsCoxModel) model = cs_cox_model_from_json (json, -1, where, error);
+
+      if (model == NULL || cs_cox_model_add_score (model, self->store, error) == NULL)
+        return -1;
+      added++;
+    }
+  return added;
+}
+
+static void
+add_model_scores_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  g_autoptr(GError) error = NULL;
+  int added = cs_cohort_builder_add_model_scores (CS_COHORT_BUILDER (widget), &error);
+  g_autofree char *msg = NULL;
+
+  if (added < 0)
+    cs_gui_toast (widget, error->message);
+  else
+    {
+      msg = g_strdup_printf (ngettext ("Added %d score as a variable", "Added %d scores as variables", added), added);
+      cs_gui_toast (widget, msg);
+    }
+}
+
 void
 _cs_cohort_builder_class_actions_init (GtkWidgetClass *widget_class)
 {
@@ -358,6 +441,7 @@ _cs_cohort_builder_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "filter.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "filter.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "filter.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "filter.add-model-scores", NULL, add_model_scores_action);
   gtk_widget_class_install_action (widget_class, "filter.export-group", NULL, export_group_action);
   gtk_widget_class_install_action (widget_class, "filter.upload-group", NULL, upload_group_action);
   gtk_widget_class_install_action (widget_class, "filter.compare", NULL, compare_action);

@@ -9,6 +9,8 @@
  */
 #pragma once
 
+#include <adwaita.h>
+
 #include "cs-cohort-builder.h"
 #include "cs-filter-chips.h"
 #include "cs-variable-picker.h"
@@ -20,7 +22,7 @@ struct _CsCohortBuilder
   GtkWidget         parent_instance;
 
   /* Template */
-  GtkPaned         *paned;
+  AdwFlap          *flap;
   CsVariablePicker *variable_picker;
   GtkBox           *cards_box;        /* CsFilterCard */
   GtkListBox       *saved_list;
@@ -38,6 +40,7 @@ struct _CsCohortBuilder
   CsBitset         *members;          /* restriction to a frozen cohort, or NULL */
   char             *members_name;
   GPtrArray        *saved;            /* CsSavedCohort*, as in saved_list */
+  GPtrArray        *offered_models;   /* char* model JSON of the cohort applied last, or NULL */
   guint             tick_id;
   guint             idle_id;
   guint             push_id;          /* deferred update of the table */
@@ -57,7 +60,11 @@ void           _cs_cohort_builder_add_saved          (CsCohortBuilder     *self,
 /* Makes cohort the current one: its filter, or its patients as members. */
 void           _cs_cohort_builder_apply_saved        (CsCohortBuilder     *self,
                                                       const CsSavedCohort *cohort);
-/* The current cohort (after a pending evaluation) as a new saved cohort. */
+/* Offers the models of cohort (applied) in a toast: "Add Scores". */
+void           _cs_cohort_builder_offer_models       (CsCohortBuilder     *self,
+                                                      const CsSavedCohort *cohort);
+/* The current cohort (after a pending evaluation) as a new saved cohort,
+ * with the models of a saved cohort of the same name. */
 CsSavedCohort *_cs_cohort_builder_current_cohort     (CsCohortBuilder     *self,
                                                       const char          *name,
                                                       const char          *description);
@@ -74,5 +81,7 @@ GList         *_cs_cohort_builder_get_chips          (CsCohortBuilder     *self)
 GtkEditable   *_cs_cohort_builder_get_expression_entry (CsCohortBuilder   *self);
 /* The inline message under the expression entry ("" when fine). */
 const char    *_cs_cohort_builder_get_expression_error (CsCohortBuilder   *self);
+/* The AdwFlap whose flap is the filter sidebar. */
+AdwFlap       *_cs_cohort_builder_get_flap           (CsCohortBuilder     *self);
 
 G_END_DECLS

@@ -308,12 +308,15 @@ _cs_cohort_builder_apply_saved (CsCohortBuilder     *self,
         }
       cs_filter_state_clear (self->state);
       _cs_cohort_builder_set_members (self, rows, cohort->name);
+      _cs_cohort_builder_offer_models (self, cohort);
       return;
     }
 
   _cs_cohort_builder_set_members (self, NULL, NULL);
   if (!cs_filter_state_set_text (self->state, cohort->filter, NULL, &error))
     cs_gui_toast (GTK_WIDGET (self), error->message);
+  else
+    _cs_cohort_builder_offer_models (self, cohort);
 }
 
 static void
@@ -369,6 +372,18 @@ _cs_cohort_builder_current_cohort (CsCohortBuilder *self,
       cohort->patient_ids = g_ptr_array_new_full (cs_bitset_count (rows), g_free);
       CS_BITSET_FOREACH (rows, row)
         g_ptr_array_add (cohort->patient_ids, g_strdup (cs_store_get_patient_id (self->store, row)));
+    }
+  /* saved again under its name, a cohort keeps the models fitted on it */
+  for (guint i = self->saved->len; i-- > 0;)
+    {
+      const CsSavedCohort *old = g_ptr_array_index (self->saved, i);
+
+      if (g_strcmp0 (old->name, name) == 0 && old->models != NULL)
+        {
+          for (guint m = 0; m < old->models->len; m++)
+            cs_saved_cohort_set_model (cohort, g_ptr_array_index (old->models, m));
+          break;
+        }
     }
 
   return cohort;
@@ -501,6 +516,14 @@ remove_children (GtkBox *box)
     gtk_box_remove (box, child);
 }
 
+/* A derived variable (a signature score) joined the store: the picker
+ * lists it */
+static void
+on_variable_added (CsCohortBuilder *self)
+{
+  cs_variable_picker_set_store (self->variable_picker, self->store);
+}
+
 void
 cs_cohort_builder_set_store (CsCohortBuilder *self,
                              CsStore         *store)
@@ -515,7 +538,11 @@ cs_cohort_builder_set_store (CsCohortBuilder *self,
   if (store == self->store)
     return;
 
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_variable_added, self);
   g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "variable-added", G_CALLBACK (on_variable_added), self, G_CONNECT_SWAPPED);
   g_clear_handle_id (&self->push_id, g_source_remove);
   self->last_evaluation = 0;
   g_clear_pointer (&self->selection, cs_bitset_free);
@@ -580,6 +607,7 @@ cs_cohort_builder_dispose (GObject *object)
   g_clear_pointer (&self->members, cs_bitset_free);
   g_clear_pointer (&self->members_name, g_free);
   g_clear_pointer (&self->saved, g_ptr_array_unref);
+  g_clear_pointer (&self->offered_models, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cs_cohort_builder_parent_class)->dispose (object);
 }
@@ -598,7 +626,7 @@ cs_cohort_builder_class_init (CsCohortBuilderClass *klass)
   g_type_ensure (CS_TYPE_FILTER_CHIPS);
   g_type_ensure (CS_TYPE_VARIABLE_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortscope/Cohortscope/cs-cohort-builder.ui");
-  gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, paned);
+  gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, flap);
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, variable_picker);
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, cards_box);
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, saved_list);
@@ -725,4 +753,12 @@ _cs_cohort_builder_get_expression_error (CsCohortBuilder *self)
   g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
 
   return gtk_label_get_text (self->expression_error);
+}
+
+AdwFlap *
+_cs_cohort_builder_get_flap (CsCohortBuilder *self)
+{
+  g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
+
+  return self->flap;
 }

@@ -57,6 +57,11 @@ void            cs_cohort_builder_pin            (CsCohortBuilder *self,
 gboolean        cs_cohort_builder_add_control    (CsCohortBuilder *self,
                                                   const char      *key);
 
+/* Adds the scores of the models of the saved cohort applied last (its
+ * "models") to the store as derived variables; the number added, or -1 and
+ * error naming the model that failed (those before it stay). */
+int             cs_cohort_builder_add_model_scores (CsCohortBuilder *self,
+                                                    GError         **error);
 /* Saved cohorts of this session (CsSavedCohort*, owned by the builder). */
 GPtrArray      *cs_cohort_builder_get_saved      (CsCohortBuilder *self);
 /* Adds the current filter as a saved cohort of the session; returns it. */

@@ -36,6 +36,7 @@
 #include "cs-gui-util.h"
 #include "cs-patient-detail.h"
 #include "cs-patient-list-model.h"
+#include "cs-saved-servers.h"
 #include "cs-variable-item.h"
 
 #define COLUMN_INDEX_KEY "cs-variable-index"
@@ -66,6 +67,8 @@ struct _CsCohortView
   CsPatientRow       *probe_high;
   gpointer            probe_column;  /* ColumnData of the column sorter the probe reached */
   gpointer            sort_column;   /* ColumnData the model is sorted by, NULL: store order */
+
+  GtkWidget          *row_menu;      /* a patient row's context menu */
 
   guint               sort_descending : 1;
   guint               restoring : 1;
@@ -197,6 +200,10 @@ cell_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, inscription);
 }
 
+/* Which store row a cell shows (+1; 0: none), for the context menu: a
+ * quark is cheap enough for a bind */
+static GQuark row_quark;
+
 static void
 cell_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -217,6 +224,7 @@ cell_bind (GtkSignalListItemFactory *factory,
       text = buf;
     }
 
+  g_object_set_qdata (G_OBJECT (inscription), row_quark, GUINT_TO_POINTER (index + 1));
   /* A new cell has no text, an empty cell "" */
   if (old_text == NULL ? (text != NULL && text[0] != '\0') : g_strcmp0 (old_text, text) != 0)
     gtk_inscription_set_text (inscription, text);
@@ -814,6 +822,50 @@ reset_columns_action (GtkWidget  *widget,
     g_settings_reset (self->settings, "table-columns");
 }
 
+/* cohort.open-patient-row / cohort.open-images (u: the store row) */
+static void
+open_row_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  cs_cohort_view_open_patient_row (CS_COHORT_VIEW (widget), g_variant_get_uint32 (parameter),
+                                   g_str_equal (action_name, "cohort.open-images"));
+}
+
+/* A secondary click on a patient's row: Open Patient, Open Images */
+static void
+on_table_secondary_pressed (GtkGestureClick *gesture,
+                            int              n_press,
+                            double           x,
+                            double           y,
+                            CsCohortView    *self)
+{
+  GtkWidget *table = GTK_WIDGET (self->patient_table);
+  GtkWidget *picked = gtk_widget_pick (table, x, y, GTK_PICK_DEFAULT);
+  guint row = 0;
+  double vx, vy;
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) patient = NULL, images = NULL;
+  GdkRectangle at;
+
+  for (GtkWidget *w = picked; w != NULL && w != table && row == 0; w = gtk_widget_get_parent (w))
+    row = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (w), row_quark));
+  if (row == 0 || !gtk_widget_translate_coordinates (table, GTK_WIDGET (self), x, y, &vx, &vy))
+    return;
+  menu = g_menu_new ();
+  patient = g_menu_item_new (_("Open _Patient"), NULL);
+  g_menu_item_set_action_and_target_value (patient, "cohort.open-patient-row", g_variant_new_uint32 (row - 1));
+  images = g_menu_item_new (_("Open _Images"), NULL);
+  g_menu_item_set_action_and_target_value (images, "cohort.open-images", g_variant_new_uint32 (row - 1));
+  g_menu_append_item (menu, patient);
+  g_menu_append_item (menu, images);
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->row_menu), G_MENU_MODEL (menu));
+  at = (GdkRectangle) { (int) vx, (int) vy, 1, 1 };
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->row_menu), &at);
+  gtk_popover_popup (GTK_POPOVER (self->row_menu));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
 static void
 cs_cohort_view_dispose (GObject *object)
 {
@@ -830,6 +882,7 @@ cs_cohort_view_dispose (GObject *object)
   if (self->sorted != NULL)
     gtk_sort_list_model_set_sorter (self->sorted, NULL);
 
+  g_clear_pointer (&self->row_menu, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_COHORT_VIEW);
 
   g_clear_object (&self->sorted);
@@ -866,6 +919,9 @@ cs_cohort_view_class_init (CsCohortViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCohortView, patient_table);
 
   gtk_widget_class_install_action (widget_class, "cohort.reset-columns", NULL, reset_columns_action);
+  gtk_widget_class_install_action (widget_class, "cohort.open-patient-row", "u", open_row_action);
+  gtk_widget_class_install_action (widget_class, "cohort.open-images", "u", open_row_action);
+  row_quark = g_quark_from_static_string ("cs-cohort-view-row");
 }
 
 static void
@@ -915,6 +971,17 @@ cs_cohort_view_init (CsCohortView *self)
   gtk_column_view_set_model (self->patient_table, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
   g_signal_connect_object (self->patient_table, "activate", G_CALLBACK (on_table_activate), self, G_CONNECT_SWAPPED);
+  {
+    GtkGesture *secondary = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);
+    g_signal_connect (secondary, "pressed", G_CALLBACK (on_table_secondary_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->patient_table), GTK_EVENT_CONTROLLER (secondary));
+    self->row_menu = gtk_popover_menu_new_from_model (NULL);
+    gtk_popover_set_has_arrow (GTK_POPOVER (self->row_menu), FALSE);
+    gtk_widget_set_halign (self->row_menu, GTK_ALIGN_START);
+    gtk_widget_set_parent (self->row_menu, GTK_WIDGET (self));
+  }
 
   id_column = create_column (self, NULL, 0);
   gtk_column_view_append_column (self->patient_table, id_column);
@@ -934,6 +1001,23 @@ cs_cohort_view_get_store (CsCohortView *self)
   g_return_val_if_fail (CS_IS_COHORT_VIEW (self), NULL);
 
   return self->store;
+}
+
+/* A derived variable (a signature score) joined the store: the table can
+ * show it as a column */
+static void
+on_variable_added (CsStore      *store,
+                   guint         index,
+                   CsCohortView *self)
+{
+  CsVariableItem *item;
+
+  if (index != g_list_model_get_n_items (G_LIST_MODEL (self->variables)))
+    return;
+  item = cs_variable_item_new (store, index);
+  g_signal_connect_object (item, "notify::shown", G_CALLBACK (on_variable_shown_changed), self, 0);
+  g_list_store_append (self->variables, item);
+  g_object_unref (item);
 }
 
 void
@@ -969,7 +1053,11 @@ cs_cohort_view_set_store (CsCohortView *self,
 
   g_list_store_remove_all (self->variables);
 
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_variable_added, self);
   g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "variable-added", G_CALLBACK (on_variable_added), self, 0);
   cs_patient_list_model_set_store (self->patients, store);
 
   if (store != NULL)
@@ -1031,23 +1119,43 @@ cs_cohort_view_open_patient (CsCohortView *self,
                              guint         position)
 {
   g_autoptr(CsPatientRow) row = NULL;
-  GtkWidget *detail;
-  GtkRoot *root;
 
   g_return_val_if_fail (CS_IS_COHORT_VIEW (self), NULL);
 
   row = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
   if (row == NULL)
     return NULL;
+  return cs_cohort_view_open_patient_row (self, cs_patient_row_get_row (row), FALSE);
+}
 
-  detail = cs_patient_detail_new (cs_patient_row_get_store (row), cs_patient_row_get_row (row));
+GtkWindow *
+cs_cohort_view_open_patient_row (CsCohortView *self,
+                                 guint         row,
+                                 gboolean      images)
+{
+  GtkWidget *detail;
+  GtkRoot *root;
+
+  g_return_val_if_fail (CS_IS_COHORT_VIEW (self), NULL);
+
+  if (self->store == NULL || row >= cs_store_get_n_patients (self->store))
+    return NULL;
+  detail = cs_patient_detail_new (self->store, row);
   root = gtk_widget_get_root (GTK_WIDGET (self));
   if (GTK_IS_WINDOW (root))
     {
       gtk_window_set_transient_for (GTK_WINDOW (detail), GTK_WINDOW (root));
       gtk_window_set_application (GTK_WINDOW (detail), gtk_window_get_application (GTK_WINDOW (root)));
     }
+  if (CS_IS_WINDOW (root))
+    {
+      g_autofree char *viewer = cs_gui_dup_viewer_template (cs_window_get_source_url (CS_WINDOW (root)));
+
+      cs_patient_detail_set_viewer_template (CS_PATIENT_DETAIL (detail), viewer);
+    }
   gtk_window_present (GTK_WINDOW (detail));
+  if (images)
+    cs_patient_detail_popup_images (CS_PATIENT_DETAIL (detail));
 
   return GTK_WINDOW (detail);
 }

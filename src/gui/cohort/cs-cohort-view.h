@@ -30,6 +30,11 @@ const char *cs_cohort_view_get_count_text    (CsCohortView   *self);
 /* Opens the detail window of the patient at position in the table. */
 GtkWindow  *cs_cohort_view_open_patient      (CsCohortView   *self,
                                               guint           position);
+/* Opens the detail window of the patient of store row row; with images,
+ * its "Open Images" list too (a chart point's menu). */
+GtkWindow  *cs_cohort_view_open_patient_row  (CsCohortView   *self,
+                                              guint           row,
+                                              gboolean        images);
 /* Shows or hides the table column of a variable; FALSE if there is no such key. */
 gboolean    cs_cohort_view_set_column_shown  (CsCohortView   *self,
                                               const char     *key,

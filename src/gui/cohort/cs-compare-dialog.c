@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "cs-compare-dialog.h"
+#include "cs-date.h"
 #include "cs-gui-util.h"
 
 /* The first choices of both drop-downs; the saved cohorts follow */
@@ -131,7 +132,7 @@ describe_values (const CsVariable *var,
   sd = n > 1 ? sqrt (MAX (0, (sum2 - n * mean * mean) / (n - 1))) : 0;
   if (var->type == CS_VARIABLE_DATE)
     {
-      g_autofree char *date = cs_filter_format_date (mean);
+      g_autofree char *date = cs_date_format (mean);
 
       return g_strdup_printf (_("mean %s (n = %u)"), date, n);
     }

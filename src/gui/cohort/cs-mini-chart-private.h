@@ -1,4 +1,5 @@
-/* cs-mini-chart-private.h: what the tests do with a mini chart's pointer
+/* cs-mini-chart-private.h: what the tests do with a mini chart's pointer,
+ * and what it says to a screen reader
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,5 +25,7 @@ void     _cs_mini_chart_brush          (CsMiniChart *self,
                                         double       x0,
                                         double       x1,
                                         guint        steps);
+/* The accessible description it last set (the counts in words). */
+const char *_cs_mini_chart_get_description (CsMiniChart *self);
 
 G_END_DECLS

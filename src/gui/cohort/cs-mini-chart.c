@@ -17,6 +17,7 @@
 
 #include "cs-chart.h"
 #include "cs-mini-chart-private.h"
+#include "cs-variable.h"
 #include "cs-variable-counts.h"
 
 /* A press this close to a brush's end drags that end */
@@ -39,6 +40,8 @@ struct _CsMiniChart
   CsVariableCounts *counts;
   char             *key;
   char             *title;        /* NULL: untitled (a filter card) */
+  char             *var_label;    /* the variable's label (or key), for the description */
+  char             *description;  /* the accessible description */
   guint8           *marked;       /* bars: the values in the filter */
   CsChartColor      accent;       /* the style's palette while drawing */
   int               focus_bar;
@@ -112,6 +115,82 @@ histogram_model (CsMiniChart           *self,
   model->is_date = counts->is_date;
   model->title = self->title;
   model->compact = TRUE;
+}
+
+/* The accessible description: the counts in words (cs_chart_describe()),
+ * following the cohort and the filter on this variable. */
+static void
+update_description (CsMiniChart *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->counts == NULL)
+    text = g_strdup_printf (_("%s: no values to chart"), self->var_label);
+  else if (self->counts->bars)
+    {
+      CsChartBarModel model;
+
+      bar_model (self, &model);
+      model.x_label = self->var_label;
+      model.title = NULL;
+      text = cs_chart_describe (CS_CHART_BAR, &model, NULL);
+    }
+  else
+    {
+      CsChartHistogramModel model;
+      const CsFilterClause *range = find_clause (self, CS_CLAUSE_RANGE);
+
+      histogram_model (self, &model);
+      model.x_label = self->var_label;
+      model.title = NULL;
+      text = cs_chart_describe (CS_CHART_HISTOGRAM, &model, NULL);
+      if (range != NULL)
+        {
+          g_autofree char *lo = isnan (range->lo) ? NULL : cs_format_double (range->lo);
+          g_autofree char *hi = isnan (range->hi) ? NULL : cs_format_double (range->hi);
+          char *with = NULL;
+
+          if (lo != NULL && hi != NULL)
+            with = g_strdup_printf (_("%s Filtered to %s to %s."), text, lo, hi);
+          else if (lo != NULL)
+            with = g_strdup_printf (_("%s Filtered to at least %s."), text, lo);
+          else if (hi != NULL)
+            with = g_strdup_printf (_("%s Filtered to at most %s."), text, hi);
+          if (with != NULL)
+            {
+              g_free (text);
+              text = with;
+            }
+        }
+    }
+  /* what the tooltip tells a mouse user, for a screen reader user */
+  if (gtk_widget_get_tooltip_text (GTK_WIDGET (self)) != NULL)
+    {
+      char *with = g_strdup_printf ("%s %s.", text, gtk_widget_get_tooltip_text (GTK_WIDGET (self)));
+
+      g_free (text);
+      text = with;
+    }
+  if (g_strcmp0 (text, self->description) == 0)
+    return;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  g_free (self->description);
+  self->description = g_steal_pointer (&text);
+}
+
+const char *
+_cs_mini_chart_get_description (CsMiniChart *self)
+{
+  g_return_val_if_fail (CS_IS_MINI_CHART (self), NULL);
+
+  return self->description;
+}
+
+static void
+on_state_changed (CsMiniChart *self)
+{
+  update_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* The layout of what is drawn at the widget's size */
@@ -450,6 +529,8 @@ clear_variable (CsMiniChart *self)
   g_clear_pointer (&self->counts, cs_variable_counts_free);
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->var_label, g_free);
+  g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->marked, g_free);
 }
 
@@ -515,19 +596,19 @@ cs_mini_chart_set_variable (CsMiniChart   *self,
   self->counts = cs_variable_counts_new (var);
   self->marked = g_new0 (guint8, self->counts != NULL ? MAX (self->counts->n, 1) : 1);
   self->focus_bar = 0;
-  g_signal_connect_object (state, "changed", G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+  self->var_label = g_strdup (var->label != NULL ? var->label : var->key);
+  g_signal_connect_object (state, "changed", G_CALLBACK (on_state_changed), self, G_CONNECT_SWAPPED);
 
   name = g_strdup_printf (_("Chart %s"), var->key);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, var->label != NULL ? var->label : var->key,
-                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   if (self->counts == NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
   else
     gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->counts->bars
                                  ? _("Click a bar (or Left/Right and Space) to filter by that value")
                                  : _("Drag to filter by a range; click to clear it"));
+  /* after the tooltip, which GTK also makes the description */
+  update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 
   return self->counts != NULL;
@@ -550,5 +631,6 @@ cs_mini_chart_set_selection (CsMiniChart    *self,
   if (self->counts == NULL)
     return;
   cs_variable_counts_update (self->counts, rows);
+  update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -9,6 +9,7 @@
 
 #include "cs-gui-util.h"
 #include "cs-patient-detail.h"
+#include "cs-server-profile.h"
 
 struct _CsPatientDetail
 {
@@ -20,10 +21,13 @@ struct _CsPatientDetail
   GtkStack       *json_stack;
   GtkTextView    *json_view;
   AdwStatusPage  *json_error_page;
+  GtkMenuButton  *images_button;
+  GtkBox         *images_box;
 
   CsStore        *store;
   GArray         *resources;  /* guint resource indices, the Patient first */
   guint           row;
+  char           *viewer_template;
 };
 
 G_DEFINE_FINAL_TYPE (CsPatientDetail, cs_patient_detail, ADW_TYPE_WINDOW)
@@ -82,6 +86,152 @@ copy_json_action (GtkWidget  *widget,
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
 }
 
+/* ------------------------------------------------------------ images */
+
+GPtrArray *
+cs_patient_detail_get_study_uids (CsPatientDetail *self)
+{
+  g_return_val_if_fail (CS_IS_PATIENT_DETAIL (self), NULL);
+
+  return cs_store_get_patient_study_uids (self->store, self->row);
+}
+
+gboolean
+cs_patient_detail_open_study (CsPatientDetail *self,
+                              guint            n)
+{
+  GPtrArray *uids;
+  const char *uid;
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (CS_IS_PATIENT_DETAIL (self), FALSE);
+
+  uids = cs_patient_detail_get_study_uids (self);
+  if (uids == NULL || n >= uids->len)
+    return FALSE;
+  uid = g_ptr_array_index (uids, n);
+  if (self->viewer_template == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Copied the StudyInstanceUID %s"), uid);
+
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), uid);
+      cs_gui_toast (GTK_WIDGET (self), msg);
+      return TRUE;
+    }
+  if ((url = cs_viewer_template_expand (self->viewer_template, uid, &error)) == NULL)
+    {
+      cs_gui_toast (GTK_WIDGET (self), error->message);
+      return TRUE;
+    }
+  cs_gui_launch_uri (GTK_WINDOW (self), url);
+  return TRUE;
+}
+
+static void
+open_study_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CsPatientDetail *self = CS_PATIENT_DETAIL (widget);
+
+  gtk_menu_button_popdown (self->images_button);
+  cs_patient_detail_open_study (self, g_variant_get_uint32 (parameter));
+}
+
+static void
+copy_uids_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CsPatientDetail *self = CS_PATIENT_DETAIL (widget);
+  GPtrArray *uids = cs_patient_detail_get_study_uids (self);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; uids != NULL && i < uids->len; i++)
+    g_string_append_printf (text, "%s\n", (const char *) g_ptr_array_index (uids, i));
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text->str);
+  gtk_menu_button_popdown (self->images_button);
+  cs_gui_toast (widget, _("Copied the StudyInstanceUIDs"));
+}
+
+/* The popover of "Open Images": one row per study (open it, or copy its
+ * UID without a viewer), and what to do without a viewer */
+static void
+fill_images (CsPatientDetail *self)
+{
+  GPtrArray *uids = cs_patient_detail_get_study_uids (self);
+  guint n = uids != NULL ? uids->len : 0;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->images_box))) != NULL)
+    gtk_box_remove (self->images_box, child);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->images_button), n > 0);
+  if (n == 0)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->images_button), _("The patient has no imaging study"));
+      return;
+    }
+  if (self->viewer_template == NULL)
+    {
+      GtkWidget *note = gtk_label_new (_("No image viewer is set for this server (Servers → Edit → Viewer URL). "
+                                         "Copy a StudyInstanceUID into your viewer:"));
+
+      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (note), 44);
+      gtk_label_set_xalign (GTK_LABEL (note), 0);
+      gtk_box_append (self->images_box, note);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      const char *uid = g_ptr_array_index (uids, i);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *label = gtk_label_new (uid);
+      GtkWidget *button = gtk_button_new_with_label (self->viewer_template != NULL ? _("Open") : _("Copy"));
+      g_autofree char *name = g_strdup_printf (self->viewer_template != NULL ? _("Open study %s") : _("Copy %s"), uid);
+
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_widget_add_css_class (label, "monospace");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "detail.open-study");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_uint32 (i));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (GTK_BOX (row), button);
+      gtk_box_append (self->images_box, row);
+    }
+  if (self->viewer_template == NULL && n > 1)
+    {
+      GtkWidget *all = gtk_button_new_with_mnemonic (_("Copy _All"));
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (all), "detail.copy-study-uids");
+      gtk_box_append (self->images_box, all);
+    }
+}
+
+void
+cs_patient_detail_popup_images (CsPatientDetail *self)
+{
+  g_return_if_fail (CS_IS_PATIENT_DETAIL (self));
+
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->images_button)))
+    gtk_menu_button_popup (self->images_button);
+  else
+    cs_gui_toast (GTK_WIDGET (self), _("The patient has no imaging study"));
+}
+
+void
+cs_patient_detail_set_viewer_template (CsPatientDetail *self,
+                                       const char      *viewer_template)
+{
+  g_return_if_fail (CS_IS_PATIENT_DETAIL (self));
+
+  g_free (self->viewer_template);
+  self->viewer_template = g_strdup (viewer_template);
+  fill_images (self);
+}
+
 static void
 cs_patient_detail_dispose (GObject *object)
 {
@@ -91,6 +241,7 @@ cs_patient_detail_dispose (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->resources, g_array_unref);
+  g_clear_pointer (&self->viewer_template, g_free);
 
   G_OBJECT_CLASS (cs_patient_detail_parent_class)->dispose (object);
 }
@@ -109,8 +260,12 @@ cs_patient_detail_class_init (CsPatientDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, json_stack);
   gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, json_view);
   gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, json_error_page);
+  gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, images_button);
+  gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, images_box);
 
   gtk_widget_class_install_action (widget_class, "detail.copy-json", NULL, copy_json_action);
+  gtk_widget_class_install_action (widget_class, "detail.open-study", "u", open_study_action);
+  gtk_widget_class_install_action (widget_class, "detail.copy-study-uids", NULL, copy_uids_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
@@ -214,6 +369,7 @@ cs_patient_detail_new (CsStore *store,
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
 
+  fill_images (self);
   if (self->resources->len > 0)
     cs_patient_detail_select_resource (self, 0);
   else

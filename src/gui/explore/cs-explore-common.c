@@ -7,7 +7,6 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
-#include <string.h>
 
 #include "cs-explore-common.h"
 
@@ -90,27 +89,6 @@ cs_explore_keep (GPtrArray *owner,
 }
 
 void
-cs_explore_csv_field (GString    *out,
-                      const char *str)
-{
-  if (str == NULL)
-    return;
-  if (strpbrk (str, ",\"\n\r") == NULL)
-    {
-      g_string_append (out, str);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-void
 cs_explore_csv_number (GString *out,
                        double   value)
 {
@@ -120,16 +98,4 @@ cs_explore_csv_number (GString *out,
     return;
   cs_format_double_buf (value, buf);
   g_string_append (out, buf);
-}
-
-void
-cs_explore_report (GtkWidget  *widget,
-                   const char *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-  else
-    g_message ("%s", message);
 }

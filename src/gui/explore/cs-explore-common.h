@@ -41,18 +41,8 @@ gboolean    cs_explore_select_var    (GtkDropDown      *dropdown,
 gpointer    cs_explore_keep          (GPtrArray        *owner,
                                       gpointer          data);
 
-/* One CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line
- * break; nothing for NULL. A stand-in until src/core/csv has
- * cs_csv_append_field(), which the CLI's tables will use too. */
-void        cs_explore_csv_field     (GString          *out,
-                                      const char       *str);
 /* A number in shortest round-trip form; nothing for NaN. */
 void        cs_explore_csv_number    (GString          *out,
                                       double            value);
-
-/* A toast in the window's AdwToastOverlay (a message on the log without
- * one). */
-void        cs_explore_report        (GtkWidget        *widget,
-                                      const char       *message);
 
 G_END_DECLS

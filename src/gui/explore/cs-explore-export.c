@@ -14,6 +14,7 @@
 
 #include "cs-explore-common.h"
 #include "cs-explore-view-private.h"
+#include "cs-gui-util.h"
 
 typedef enum { SAVE_CHART, SAVE_DATA, SAVE_STATS_JSON, SAVE_STATS_CSV } SaveWhat;
 
@@ -42,6 +43,8 @@ current_chart (CsExploreView *self)
     return cs_explore_pair_get_chart (self->pair);
   if (g_strcmp0 (mode, "survival") == 0)
     return cs_explore_survival_get_chart (self->survival);
+  if (g_strcmp0 (mode, "model") == 0)
+    return cs_explore_model_get_chart (self->model);
   return cs_explore_heatmap_get_chart (self->heatmap);
 }
 
@@ -71,6 +74,9 @@ write_page (CsExploreView  *self,
       else
         cs_explore_survival_write_data (self->survival, out);
     }
+  /* the model's data are its coefficients, as its statistics in CSV */
+  else if (g_strcmp0 (mode, "model") == 0)
+    cs_explore_model_write_stats (self->model, stats && json, out);
   /* the map's data are its cells, as its statistics in CSV */
   else if (!cs_explore_heatmap_write (self->heatmap, stats && json, out, error))
     return FALSE;
@@ -144,10 +150,10 @@ on_save_response (GtkNativeDialog *dialog,
           g_autofree char *base = g_path_get_basename (path);
           g_autofree char *msg = g_strdup_printf (_("Saved “%s”"), base);
 
-          cs_explore_report (GTK_WIDGET (self), msg);
+          cs_gui_toast (GTK_WIDGET (self), msg);
         }
       else
-        cs_explore_report (GTK_WIDGET (self), error->message);
+        cs_gui_toast (GTK_WIDGET (self), error->message);
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -184,7 +190,7 @@ export_chart_action (GtkWidget  *widget,
 
   if (!cs_chart_widget_has_model (current_chart (self)))
     {
-      cs_explore_report (widget, _("There is no chart to export on this page"));
+      cs_gui_toast (widget, _("There is no chart to export on this page"));
       return;
     }
   save_dialog (self, SAVE_CHART, name);

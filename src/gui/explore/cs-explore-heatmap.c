@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "cs-analysis.h"
+#include "cs-csv.h"
 #include "cs-explore-common.h"
 #include "cs-explore-heatmap.h"
 #include "cs-json.h"
@@ -521,9 +522,9 @@ cs_explore_heatmap_write (CsExploreHeatmap  *self,
           }
         else
           {
-            cs_explore_csv_field (out, feature);
+            cs_csv_append_field (out, feature, ',');
             g_string_append_c (out, ',');
-            cs_explore_csv_field (out, clinical);
+            cs_csv_append_field (out, clinical, ',');
             g_string_append_c (out, ',');
             cs_explore_csv_number (out, m->r[k]);
             g_string_append_c (out, ',');

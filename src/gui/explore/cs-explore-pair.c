@@ -12,8 +12,10 @@
 #include <math.h>
 
 #include "cs-analysis.h"
+#include "cs-csv.h"
 #include "cs-explore-common.h"
 #include "cs-explore-pair.h"
+#include "cs-gui-util.h"
 #include "cs-json.h"
 
 /* The items of the Chart and Test drop-downs (cs-explore-pair.ui) */
@@ -288,6 +290,20 @@ describe_result (const CsStatsResult *r)
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* The result on one line, the last clause of the chart's accessible
+ * description: "Spearman ρ = 0.84, n = 97, p = 0.0012" */
+static char *
+summarize_result (const CsStatsResult *r)
+{
+  g_autofree char *stat = cs_explore_format_number (r->statistic);
+  g_autofree char *p = cs_explore_format_number (r->p_value);
+
+  if (isnan (r->p_value) || isnan (r->statistic))
+    return g_strdup_printf (_("%s: undefined, n = %u"), method_title (r->method), r->n);
+  return g_strdup_printf ("%s: %s = %s, n = %u, p = %s", method_title (r->method), statistic_name (r->method),
+                          stat, r->n, p);
+}
+
 /* The exports of the result: stats_json and stats_csv */
 static void
 write_result (CsExplorePair    *self,
@@ -329,9 +345,9 @@ write_result (CsExplorePair    *self,
   g_string_truncate (csv, 0);
   g_string_append (csv, "method,x,y,n,statistic,p,df,effect_name,effect,ci_low,ci_high\n");
   g_string_append_printf (csv, "%s,", cs_stats_method_to_string (r->method));
-  cs_explore_csv_field (csv, x->key);
+  cs_csv_append_field (csv, x->key, ',');
   g_string_append_c (csv, ',');
-  cs_explore_csv_field (csv, y->key);
+  cs_csv_append_field (csv, y->key, ',');
   g_string_append_printf (csv, ",%u,", r->n);
   cs_explore_csv_number (csv, r->statistic);
   g_string_append_c (csv, ',');
@@ -339,7 +355,7 @@ write_result (CsExplorePair    *self,
   g_string_append_c (csv, ',');
   cs_explore_csv_number (csv, r->df);
   g_string_append_c (csv, ',');
-  cs_explore_csv_field (csv, r->effect_name);
+  cs_csv_append_field (csv, r->effect_name, ',');
   g_string_append_c (csv, ',');
   cs_explore_csv_number (csv, r->effect);
   g_string_append_c (csv, ',');
@@ -431,6 +447,7 @@ cs_explore_pair_update (CsExplorePair *self)
     }
 
   build_chart (self, x, y, gtk_drop_down_get_selected (self->kind_dropdown), notes);
+  cs_chart_widget_set_statistics (self->chart, NULL);
 
   if (y == NULL)
     g_string_append (notes, _("Choose Y to test an association."));
@@ -440,10 +457,13 @@ cs_explore_pair_update (CsExplorePair *self)
     g_string_append (notes, why);
   else
     {
+      g_autofree char *summary = summarize_result (&self->result);
+
       self->have_result = TRUE;
       write_result (self, x, y);
       text = describe_result (&self->result);
       g_string_append (notes, text);
+      cs_chart_widget_set_statistics (self->chart, summary);
     }
   set_stats_text (self, notes->str);
 }
@@ -496,7 +516,7 @@ cs_explore_pair_request_filter (CsExplorePair *self)
       g_autofree char *msg = g_strdup_printf (_("Filter copied to the clipboard: %s"), expression);
 
       gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), expression);
-      cs_explore_report (GTK_WIDGET (self), msg);
+      cs_gui_toast (GTK_WIDGET (self), msg);
     }
   return handled;
 }
@@ -543,6 +563,27 @@ cs_explore_pair_set_store (CsExplorePair *self,
   if (first_clinical != NULL)
     cs_explore_select_var (self->y_dropdown, self->y_vars, first_clinical->key);
   self->updating--;
+}
+
+void
+cs_explore_pair_refresh_variables (CsExplorePair *self)
+{
+  CsVariable *x, *y;
+  g_autofree char *x_key = NULL, *y_key = NULL;
+
+  g_return_if_fail (CS_IS_EXPLORE_PAIR (self));
+
+  x = cs_explore_dropdown_var (self->x_dropdown, self->x_vars);
+  y = cs_explore_dropdown_var (self->y_dropdown, self->y_vars);
+  x_key = x != NULL ? g_strdup (x->key) : NULL;
+  y_key = y != NULL ? g_strdup (y->key) : NULL;
+  self->updating++;
+  cs_explore_pair_set_store (self, self->store);
+  if (x_key != NULL)
+    cs_explore_select_var (self->x_dropdown, self->x_vars, x_key);
+  cs_explore_select_var (self->y_dropdown, self->y_vars, y_key);
+  self->updating--;
+  cs_explore_pair_update (self);
 }
 
 void
@@ -629,11 +670,11 @@ cs_explore_pair_write_data (CsExplorePair *self,
     return;
 
   g_string_append (out, "patient_id,");
-  cs_explore_csv_field (out, x->key);
+  cs_csv_append_field (out, x->key, ',');
   if (y != NULL)
     {
       g_string_append_c (out, ',');
-      cs_explore_csv_field (out, y->key);
+      cs_csv_append_field (out, y->key, ',');
     }
   g_string_append_c (out, '\n');
   for (guint i = 0; i < self->rows->len; i++)
@@ -641,15 +682,15 @@ cs_explore_pair_write_data (CsExplorePair *self,
       guint row = g_array_index (self->rows, guint, i);
       g_autofree char *a = cs_variable_format_cell (x, row, FALSE);
 
-      cs_explore_csv_field (out, cs_store_get_patient_id (self->store, row));
+      cs_csv_append_field (out, cs_store_get_patient_id (self->store, row), ',');
       g_string_append_c (out, ',');
-      cs_explore_csv_field (out, a);
+      cs_csv_append_field (out, a, ',');
       if (y != NULL)
         {
           g_autofree char *b = cs_variable_format_cell (y, row, FALSE);
 
           g_string_append_c (out, ',');
-          cs_explore_csv_field (out, b);
+          cs_csv_append_field (out, b, ',');
         }
       g_string_append_c (out, '\n');
     }

@@ -27,6 +27,9 @@ G_DECLARE_FINAL_TYPE (CsExplorePair, cs_explore_pair, CS, EXPLORE_PAIR, GtkBox)
  * follows with cs_explore_pair_update(). */
 void           cs_explore_pair_set_store         (CsExplorePair  *self,
                                                   CsStore        *store);
+/* Lists the store's variables again, keeping the two chosen, and updates
+ * (after a derived variable was added). */
+void           cs_explore_pair_refresh_variables (CsExplorePair  *self);
 /* The store rows to chart (a reference is kept; the array is never
  * changed in place). Nothing is recomputed until an update. */
 void           cs_explore_pair_set_rows          (CsExplorePair  *self,

@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "cs-analysis.h"
+#include "cs-csv.h"
 #include "cs-explore-common.h"
 #include "cs-explore-survival.h"
 #include "cs-json.h"
@@ -82,11 +83,12 @@ write_data (CsExploreSurvival     *self,
     {
       if (isnan (input->time[i]))
         continue;
-      cs_explore_csv_field (self->data_csv, cs_store_get_patient_id (self->store, g_array_index (self->rows, guint, i)));
+      cs_csv_append_field (self->data_csv,
+                           cs_store_get_patient_id (self->store, g_array_index (self->rows, guint, i)), ',');
       g_string_append_c (self->data_csv, ',');
       cs_explore_csv_number (self->data_csv, input->time[i]);
       g_string_append_printf (self->data_csv, ",%u,", input->event[i]);
-      cs_explore_csv_field (self->data_csv, group[i] >= 0 ? labels[group[i]] : "");
+      cs_csv_append_field (self->data_csv, group[i] >= 0 ? labels[group[i]] : "", ',');
       g_string_append_c (self->data_csv, '\n');
     }
 }
@@ -205,7 +207,7 @@ cs_explore_survival_update (CsExploreSurvival *self)
       mu = cs_explore_format_number (curve->median_upper);
       g_string_append_printf (text, _("%s: n = %u, %u events, median %s (95%% CI %s to %s)\n"),
                               label, curve->n, curve->n_events, med, ml, mu);
-      cs_explore_csv_field (self->stats_csv, label);
+      cs_csv_append_field (self->stats_csv, label, ',');
       g_string_append_printf (self->stats_csv, ",%u,%u,", curve->n, curve->n_events);
       cs_explore_csv_number (self->stats_csv, curve->median);
       g_string_append_c (self->stats_csv, ',');
@@ -289,6 +291,27 @@ cs_explore_survival_set_store (CsExploreSurvival *self,
   cs_explore_fill_dropdown (self->time_dropdown, self->time_vars, NULL);
   cs_explore_fill_dropdown (self->group_dropdown, self->group_vars, _("(none)"));
   self->updating--;
+}
+
+void
+cs_explore_survival_refresh_variables (CsExploreSurvival *self)
+{
+  CsVariable *tv, *gv;
+  g_autofree char *time_key = NULL, *group_key = NULL;
+
+  g_return_if_fail (CS_IS_EXPLORE_SURVIVAL (self));
+
+  tv = cs_explore_dropdown_var (self->time_dropdown, self->time_vars);
+  gv = cs_explore_dropdown_var (self->group_dropdown, self->group_vars);
+  time_key = tv != NULL ? g_strdup (tv->key) : NULL;
+  group_key = gv != NULL ? g_strdup (gv->key) : NULL;
+  self->updating++;
+  cs_explore_survival_set_store (self, self->store);
+  if (time_key != NULL)
+    cs_explore_select_var (self->time_dropdown, self->time_vars, time_key);
+  cs_explore_select_var (self->group_dropdown, self->group_vars, group_key);
+  self->updating--;
+  cs_explore_survival_update (self);
 }
 
 void

@@ -22,6 +22,9 @@ G_DECLARE_FINAL_TYPE (CsExploreSurvival, cs_explore_survival, CS, EXPLORE_SURVIV
  * chart follows with cs_explore_survival_update(). */
 void           cs_explore_survival_set_store   (CsExploreSurvival *self,
                                                 CsStore           *store);
+/* Lists the store's variables again, keeping the choices, and updates
+ * (after a derived variable was added). */
+void           cs_explore_survival_refresh_variables (CsExploreSurvival *self);
 /* The store rows to use (a reference is kept; the array is never changed
  * in place). Nothing is recomputed until an update. */
 void           cs_explore_survival_set_rows    (CsExploreSurvival *self,

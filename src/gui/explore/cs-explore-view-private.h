@@ -3,7 +3,7 @@
  * The view is split by role: cs-explore-view.c (the store, the rows of the
  * cohort, the roll-up, when to recompute), cs-explore-export.c (the Export
  * menu's actions), and one widget per page (cs-explore-heatmap.c,
- * cs-explore-pair.c, cs-explore-survival.c).
+ * cs-explore-pair.c, cs-explore-survival.c, cs-explore-model.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,7 @@
 
 #include "cs-chart-widget.h"
 #include "cs-explore-heatmap.h"
+#include "cs-explore-model.h"
 #include "cs-explore-pair.h"
 #include "cs-explore-survival.h"
 #include "cs-explore-view.h"
@@ -29,6 +30,7 @@ struct _CsExploreView
   CsExploreHeatmap  *heatmap;
   CsExplorePair     *pair;
   CsExploreSurvival *survival;
+  CsExploreModel    *model;
 
   CsStore           *store;
   CsBitset          *selection;
@@ -39,6 +41,7 @@ struct _CsExploreView
    * dirty; shown, a burst of changes gives one recomputation in an idle. */
   gboolean           dirty;
   guint              recompute_id;
+  gulong             variable_added_id;
   guint              n_recomputes;   /* recompute_all() calls, for tests */
 
   int                export_width;
@@ -69,6 +72,7 @@ gboolean       _cs_explore_view_get_pair_result    (CsExploreView  *self,
 /* The texts beside the pair and survival charts */
 const char    *_cs_explore_view_get_stats_text     (CsExploreView  *self);
 const char    *_cs_explore_view_get_survival_text  (CsExploreView  *self);
+CsExploreModel *_cs_explore_view_get_model         (CsExploreView  *self);
 /* The filter expression of the current scatter brush (NULL if none). */
 char          *_cs_explore_view_dup_brush_filter   (CsExploreView  *self);
 

@@ -2,7 +2,7 @@
  *
  * The store, the rows of the cohort, the lesion roll-up, and when the pages
  * recompute. The pages (cs-explore-heatmap.c, cs-explore-pair.c,
- * cs-explore-survival.c) keep their own copies of what they draw, so that
+ * cs-explore-survival.c, cs-explore-model.c) keep their own copies of what they draw, so that
  * a roll-up, which rewrites the store's Radiomics columns in place, cannot
  * race a drawing or the heat map worker.
  *
@@ -21,6 +21,7 @@ G_DEFINE_FINAL_TYPE (CsExploreView, cs_explore_view, GTK_TYPE_WIDGET)
 enum
 {
   SIGNAL_FILTER_REQUESTED,
+  SIGNAL_PATIENT_REQUESTED,
   N_SIGNALS
 };
 
@@ -51,6 +52,9 @@ update_rows (CsExploreView *self)
     /* Translators: the Explore view's cohort size, "120 of 400 patients (filtered)" */
     text = g_strdup_printf (_("%u of %u patients (filtered)"), self->rows->len, n);
   gtk_label_set_text (self->cohort_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cohort_label), text);
+  /* a model fitted here names its training cohort so */
+  cs_explore_model_set_rows (self->model, self->rows, self->rows->len == n ? _("all patients") : text);
 }
 
 static void
@@ -62,6 +66,7 @@ recompute_all (CsExploreView *self)
   cs_explore_heatmap_start (self->heatmap, self->store, self->rows);
   cs_explore_pair_update (self->pair);
   cs_explore_survival_update (self->survival);
+  cs_explore_model_update (self->model);
 }
 
 static gboolean
@@ -163,6 +168,14 @@ on_filter_requested (CsExplorePair *pair,
   return handled;
 }
 
+static void
+on_patient_requested (CsExploreView *self,
+                      guint          row,
+                      gboolean       images)
+{
+  g_signal_emit (self, signals[SIGNAL_PATIENT_REQUESTED], 0, row, images);
+}
+
 gboolean
 cs_explore_view_request_filter (CsExploreView *self)
 {
@@ -202,6 +215,21 @@ cs_explore_view_show_pair (CsExploreView *self,
 }
 
 gboolean
+cs_explore_view_show_model (CsExploreView      *self,
+                            const char         *time_key,
+                            const char * const *covariates,
+                            const char         *references,
+                            const char         *strata_key)
+{
+  g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), FALSE);
+
+  if (!cs_explore_model_show (self->model, time_key, covariates, references, strata_key))
+    return FALSE;
+  gtk_stack_set_visible_child_name (self->mode_stack, "model");
+  return TRUE;
+}
+
+gboolean
 cs_explore_view_show_survival (CsExploreView *self,
                                const char    *time_key,
                                const char    *group_key,
@@ -215,6 +243,23 @@ cs_explore_view_show_survival (CsExploreView *self,
   return TRUE;
 }
 
+/* A derived variable (a signature score) joined the store: every page
+ * lists it, keeping what it shows (the model is not fitted again); the
+ * heat map gets a column for it. */
+static void
+on_variable_added (CsStore       *store,
+                   guint          index,
+                   CsExploreView *self)
+{
+  cs_explore_pair_refresh_variables (self->pair);
+  cs_explore_survival_refresh_variables (self->survival);
+  cs_explore_model_refresh_variables (self->model);
+  if (self->dirty)
+    schedule_recompute (self);
+  else
+    cs_explore_heatmap_start (self->heatmap, self->store, self->rows);
+}
+
 /* ------------------------------------------------------------ public API */
 
 void
@@ -224,10 +269,15 @@ cs_explore_view_set_store (CsExploreView *self,
   g_return_if_fail (CS_IS_EXPLORE_VIEW (self));
 
   cs_explore_heatmap_start (self->heatmap, NULL, NULL);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->variable_added_id, self->store);
   g_set_object (&self->store, store);
+  if (store != NULL)
+    self->variable_added_id = g_signal_connect (store, "variable-added", G_CALLBACK (on_variable_added), self);
   g_clear_pointer (&self->selection, cs_bitset_free);
   cs_explore_pair_set_store (self->pair, store);
   cs_explore_survival_set_store (self->survival, store);
+  cs_explore_model_set_store (self->model, store);
   update_rows (self);
 
   self->updating++;
@@ -365,6 +415,14 @@ _cs_explore_view_get_survival_text (CsExploreView *self)
   return cs_explore_survival_get_text (self->survival);
 }
 
+CsExploreModel *
+_cs_explore_view_get_model (CsExploreView *self)
+{
+  g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), NULL);
+
+  return self->model;
+}
+
 char *
 _cs_explore_view_dup_brush_filter (CsExploreView *self)
 {
@@ -381,6 +439,8 @@ cs_explore_view_dispose (GObject *object)
   CsExploreView *self = CS_EXPLORE_VIEW (object);
 
   g_clear_handle_id (&self->recompute_id, g_source_remove);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->variable_added_id, self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_EXPLORE_VIEW);
   g_clear_object (&self->store);
   g_clear_pointer (&self->selection, cs_bitset_free);
@@ -404,10 +464,16 @@ cs_explore_view_class_init (CsExploreViewClass *klass)
   signals[SIGNAL_FILTER_REQUESTED] =
     g_signal_new ("filter-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+  /* patient-requested (guint row, gboolean images): a chart point's menu
+   * asked for the patient of store row row (images: its studies). */
+  signals[SIGNAL_PATIENT_REQUESTED] =
+    g_signal_new ("patient-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 
   g_type_ensure (CS_TYPE_EXPLORE_HEATMAP);
   g_type_ensure (CS_TYPE_EXPLORE_PAIR);
   g_type_ensure (CS_TYPE_EXPLORE_SURVIVAL);
+  g_type_ensure (CS_TYPE_EXPLORE_MODEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortscope/Cohortscope/cs-explore-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, outer_stack);
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, mode_stack);
@@ -416,6 +482,7 @@ cs_explore_view_class_init (CsExploreViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, heatmap);
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, pair);
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, survival);
+  gtk_widget_class_bind_template_child (widget_class, CsExploreView, model);
   gtk_widget_class_bind_template_callback (widget_class, on_rollup_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_pair_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_requested);
@@ -435,6 +502,9 @@ cs_explore_view_init (CsExploreView *self)
   self->rows = g_array_new (FALSE, FALSE, sizeof (guint));
   cs_explore_pair_set_rows (self->pair, self->rows);
   cs_explore_survival_set_rows (self->survival, self->rows);
+  cs_explore_model_set_rows (self->model, self->rows, NULL);
+  g_signal_connect_object (cs_explore_pair_get_chart (self->pair), "patient-requested",
+                           G_CALLBACK (on_patient_requested), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->outer_stack, "empty");
 }
 

@@ -36,7 +36,7 @@ void           cs_explore_view_set_store       (CsExploreView  *self,
  * cancelled). */
 void           cs_explore_view_set_selection   (CsExploreView  *self,
                                                 const CsBitset *rows);
-/* "heatmap", "pair" or "survival" */
+/* "heatmap", "pair", "survival" or "model" */
 const char    *cs_explore_view_get_mode        (CsExploreView  *self);
 void           cs_explore_view_set_mode        (CsExploreView  *self,
                                                 const char     *mode);
@@ -51,6 +51,14 @@ gboolean       cs_explore_view_show_survival   (CsExploreView  *self,
                                                 const char     *time_key,
                                                 const char     *group_key,
                                                 const char     *split);
+/* Model: a Cox model of time_key on covariates (NULL-terminated keys), with
+ * references ("KEY=LEVEL, …"; NULL: the most frequent levels) and
+ * strata_key (NULL: none), fitted off the main thread. */
+gboolean       cs_explore_view_show_model      (CsExploreView      *self,
+                                                const char         *time_key,
+                                                const char * const *covariates,
+                                                const char         *references,
+                                                const char         *strata_key);
 /* Lesion roll-up of the store's Radiomics columns (as the Lesions menu);
  * recomputes everything. FALSE when it did not change. */
 gboolean       cs_explore_view_set_rollup      (CsExploreView  *self,

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cs-fhir-group.h"
 #include "cs-saved-servers.h"
 
 static CsSecretBackend *gui_secret_backend;
@@ -73,4 +74,21 @@ cs_gui_auth_kind_display (CsFhirAuthKind kind)
     default:
       return _("No authentication");
     }
+}
+
+char *
+cs_gui_dup_viewer_template (const char *base_url)
+{
+  g_autoptr(GPtrArray) profiles = NULL;
+
+  if (base_url == NULL || (profiles = cs_gui_load_server_profiles (NULL)) == NULL)
+    return NULL;
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      CsServerProfile *profile = g_ptr_array_index (profiles, i);
+
+      if (cs_fhir_base_url_equal (cs_server_profile_get_base_url (profile), base_url))
+        return g_strdup (cs_server_profile_get_viewer_template (profile));
+    }
+  return NULL;
 }

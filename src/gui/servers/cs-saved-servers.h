@@ -26,6 +26,10 @@ GPtrArray       *cs_gui_load_server_profiles           (GError          **error)
 GPtrArray       *cs_gui_load_server_profiles_or_message (char           **message);
 /* The same, with the message as a toast in window (when not NULL). */
 GPtrArray       *cs_gui_load_server_profiles_or_toast  (CsWindow         *window);
+/* The image viewer URL template of the saved server whose base URL is
+ * base_url (cs_fhir_base_url_equal), or NULL: none, no such server, or the
+ * profiles cannot be read. */
+char            *cs_gui_dup_viewer_template            (const char       *base_url);
 /* "No authentication", "User name and password", "Bearer token" */
 const char      *cs_gui_auth_kind_display              (CsFhirAuthKind    kind);
 

@@ -21,6 +21,7 @@ struct _CsServerEditor
   AdwEntryRow         *url_row;
   AdwComboRow         *auth_row;
   AdwEntryRow         *username_row;
+  AdwEntryRow         *viewer_row;
   AdwPasswordEntryRow *secret_row;
   GtkWidget           *test_button;
   GtkLabel            *test_label;
@@ -271,6 +272,7 @@ cs_server_editor_save (CsServerEditor  *self,
   g_autofree char *name = NULL;
   g_autofree char *url = NULL;
   g_autofree char *username = NULL;
+  g_autofree char *viewer = NULL;
   g_autofree char *old_secret = NULL;
   g_autofree char *old_url = NULL;
   g_autofree char *old_username = NULL;
@@ -285,6 +287,7 @@ cs_server_editor_save (CsServerEditor  *self,
   name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
   username = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row))));
+  viewer = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->viewer_row))));
   typed = gtk_editable_get_text (GTK_EDITABLE (self->secret_row));
   kind = editor_auth_kind (self);
 
@@ -297,6 +300,8 @@ cs_server_editor_save (CsServerEditor  *self,
     return refuse (error, self->url_row, local_error->message);
   if (kind == CS_FHIR_AUTH_BASIC && username[0] == '\0')
     return refuse (error, self->username_row, _("Enter the user name for the password"));
+  if (viewer[0] != '\0' && !cs_viewer_template_check (viewer, &local_error))
+    return refuse (error, self->viewer_row, local_error->message);
 
   /* Keep the saved secret when none was typed, also if the URL or the user
    * name changed (the keyring entry is found by those). */
@@ -324,6 +329,7 @@ cs_server_editor_save (CsServerEditor  *self,
   cs_server_profile_set_base_url (profile, cs_fhir_client_get_base_url (check));
   cs_server_profile_set_auth_kind (profile, kind);
   cs_server_profile_set_username (profile, kind == CS_FHIR_AUTH_BASIC ? username : NULL);
+  cs_server_profile_set_viewer_template (profile, viewer);
 
   if (kind != CS_FHIR_AUTH_NONE)
     {
@@ -432,6 +438,7 @@ cs_server_editor_class_init (CsServerEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsServerEditor, url_row);
   gtk_widget_class_bind_template_child (widget_class, CsServerEditor, auth_row);
   gtk_widget_class_bind_template_child (widget_class, CsServerEditor, username_row);
+  gtk_widget_class_bind_template_child (widget_class, CsServerEditor, viewer_row);
   gtk_widget_class_bind_template_child (widget_class, CsServerEditor, secret_row);
   gtk_widget_class_bind_template_child (widget_class, CsServerEditor, test_button);
   gtk_widget_class_bind_template_child (widget_class, CsServerEditor, test_label);
@@ -464,6 +471,8 @@ cs_server_editor_new (CsServerProfile *profile)
       gtk_editable_set_text (GTK_EDITABLE (self->url_row), cs_server_profile_get_base_url (profile));
       if (cs_server_profile_get_username (profile) != NULL)
         gtk_editable_set_text (GTK_EDITABLE (self->username_row), cs_server_profile_get_username (profile));
+      if (cs_server_profile_get_viewer_template (profile) != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->viewer_row), cs_server_profile_get_viewer_template (profile));
       adw_combo_row_set_selected (self->auth_row, cs_server_profile_get_auth_kind (profile));
       gtk_widget_set_visible (self->remove_group, TRUE);
     }

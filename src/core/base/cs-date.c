@@ -1,4 +1,4 @@
-/* cs-format.c: number and date formatting for the table and JSON output
+/* cs-date.c: days since 1970-01-01 from and to text
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,97 +7,63 @@
 #include <math.h>
 #include <string.h>
 
-#include "cs-store-private.h"
-#include "cs-variable.h"
-
-void
-cs_format_double_buf (double value,
-                      char   buf[32])
-{
-  static const char *formats[] = { "%.15g", "%.16g", "%.17g" };
-
-  if (isnan (value))
-    {
-      g_strlcpy (buf, "nan", 32);
-      return;
-    }
-  if (isinf (value))
-    {
-      g_strlcpy (buf, value > 0 ? "inf" : "-inf", 32);
-      return;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      g_ascii_formatd (buf, 32, formats[i], value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        return;
-    }
-  /* %.17g always round-trips; buf holds it. */
-}
-
-char *
-cs_format_double (double value)
-{
-  char buf[32];
-
-  cs_format_double_buf (value, buf);
-  return g_strdup (buf);
-}
-
-void
-cs_format_json_number (GString *out,
-                       double   value)
-{
-  char buf[32];
-
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  cs_format_double_buf (value, buf);
-  g_string_append (out, buf);
-}
+#include "cs-date.h"
 
 /* Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian). */
-static gint64
-days_from_civil (gint64 y,
-                 guint  m,
-                 guint  d)
+gint64
+cs_date_days_from_civil (gint64 year,
+                         guint  month,
+                         guint  day)
 {
   gint64 era;
   guint yoe, doy, doe;
 
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (guint) (y - era * 400);
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  year -= month <= 2;
+  era = (year >= 0 ? year : year - 399) / 400;
+  yoe = (guint) (year - era * 400);
+  doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
   doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + (gint64) doe - 719468;
 }
 
-static void
-civil_from_days (gint64  z,
-                 gint64 *out_y,
-                 guint  *out_m,
-                 guint  *out_d)
+void
+cs_date_civil_from_days (gint64  days,
+                         gint64 *year,
+                         guint  *month,
+                         guint  *day)
 {
   gint64 era, y;
   guint doe, yoe, doy, mp, d, m;
 
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = (guint) (z - era * 146097);
+  days += 719468;
+  era = (days >= 0 ? days : days - 146096) / 146097;
+  doe = (guint) (days - era * 146097);
   yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
   y = (gint64) yoe + era * 400;
   doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   mp = (5 * doy + 2) / 153;
   d = doy - (153 * mp + 2) / 5 + 1;
   m = mp < 10 ? mp + 3 : mp - 9;
-  *out_y = y + (m <= 2);
-  *out_m = m;
-  *out_d = d;
+  *year = y + (m <= 2);
+  *month = m;
+  *day = d;
+}
+
+gboolean
+cs_date_is_leap_year (gint64 year)
+{
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+guint
+cs_date_days_in_month (gint64 year,
+                       guint  month)
+{
+  static const guint days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+  g_return_val_if_fail (month >= 1 && month <= 12, 0);
+
+  return month == 2 && cs_date_is_leap_year (year) ? 29 : days[month - 1];
 }
 
 static gboolean
@@ -118,18 +84,6 @@ read_digits (const char **p,
   return TRUE;
 }
 
-static guint
-days_in_month (gint64 y,
-               guint  m)
-{
-  static const guint days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-  gboolean leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-  return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* FHIR date, dateTime and instant: YYYY, YYYY-MM, YYYY-MM-DD,
- * YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm]. Partial dates give their first day. */
 gboolean
 cs_date_parse (const char *text,
                double     *out_days)
@@ -150,7 +104,7 @@ cs_date_parse (const char *text,
       if (*p == '-')
         {
           p++;
-          if (!read_digits (&p, 2, &day) || day < 1 || day > days_in_month (year, month))
+          if (!read_digits (&p, 2, &day) || day < 1 || day > cs_date_days_in_month (year, month))
             return FALSE;
           if (*p == 'T')
             {
@@ -203,25 +157,59 @@ cs_date_parse (const char *text,
   if (*p != '\0')
     return FALSE;
 
-  days = days_from_civil (year, month, day);
+  days = cs_date_days_from_civil (year, month, day);
   *out_days = (double) days
               + ((double) hour * 3600.0 + (double) minute * 60.0 + (double) second + frac
                  - (double) tz_minutes * 60.0) / 86400.0;
   return TRUE;
 }
 
+gboolean
+cs_date_parse_day (const char *text,
+                   double     *out_days)
+{
+  const char *p = text;
+  guint year, month, day;
+
+  if (text == NULL || !read_digits (&p, 4, &year) || *p++ != '-' ||
+      !read_digits (&p, 2, &month) || *p++ != '-' || !read_digits (&p, 2, &day) || *p != '\0')
+    return FALSE;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > cs_date_days_in_month (year, month))
+    return FALSE;
+
+  *out_days = (double) cs_date_days_from_civil (year, month, day);
+  return TRUE;
+}
+
 void
 cs_date_format_buf (double days,
-                    char   buf[32])
+                    char   buf[CS_DATE_BUF_SIZE])
 {
   gint64 y;
   guint m, d;
 
   if (!isfinite (days) || fabs (days) > 1e9)
     {
-      g_strlcpy (buf, "", 32);
+      g_strlcpy (buf, "", CS_DATE_BUF_SIZE);
       return;
     }
-  civil_from_days ((gint64) floor (days), &y, &m, &d);
-  g_snprintf (buf, 32, "%04" G_GINT64_FORMAT "-%02u-%02u", y, m, d);
+  cs_date_civil_from_days ((gint64) floor (days), &y, &m, &d);
+  g_snprintf (buf, CS_DATE_BUF_SIZE, "%04" G_GINT64_FORMAT "-%02u-%02u", y, m, d);
+}
+
+char *
+cs_date_format (double days)
+{
+  char buf[CS_DATE_BUF_SIZE];
+
+  cs_date_format_buf (days, buf);
+  return g_strdup (buf);
+}
+
+char *
+cs_date_now_timestamp (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 }

@@ -1,4 +1,4 @@
-/* test-filter-state.c: the Cohort view's filter state (no display needed)
+/* test-filter-state.c: the filter state of the Cohort view (src/core/cohort)
  *
  * Clauses ↔ text round trips (checked with cs_filter_equal against the
  * parsed original), merging of ranges, advanced clauses, edits, undo/redo
@@ -139,6 +139,128 @@ test_syntax_error (void)
   g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 0);
 }
 
+/* What each conjunct becomes, kind by kind, and the text an advanced
+ * clause keeps: exactly as written, with its parentheses */
+typedef struct
+{
+  CsClauseKind  kind;
+  const char   *key;
+  const char   *detail;   /* ADVANCED: text; LEVELS: values joined by "|"; RANGE: "lo..hi" */
+} Expected;
+
+static char *
+describe_clause (const CsFilterClause *clause)
+{
+  switch (clause->kind)
+    {
+    case CS_CLAUSE_ADVANCED:
+      return g_strdup (clause->text);
+    case CS_CLAUSE_LEVELS:
+      {
+        g_autoptr(GString) s = g_string_new (NULL);
+
+        for (guint i = 0; i < clause->values->len; i++)
+          g_string_append_printf (s, "%s%s", i > 0 ? "|" : "", (char *) g_ptr_array_index (clause->values, i));
+        g_string_append_printf (s, " %s%s", clause->literal == CS_LITERAL_STRING ? "string"
+                                            : clause->literal == CS_LITERAL_NUMBER ? "number" : "boolean",
+                                clause->in_form ? " in" : "");
+        return g_string_free (g_steal_pointer (&s), FALSE);
+      }
+    case CS_CLAUSE_RANGE:
+      return g_strdup_printf ("%s%g..%g%s%s", clause->lo_strict ? "(" : "[", clause->lo, clause->hi,
+                              clause->hi_strict ? ")" : "]", clause->is_date ? " date" : "");
+    case CS_CLAUSE_MISSING:
+      return g_strdup (clause->missing ? "missing" : "present");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+check_clauses (const char     *text,
+               const Expected *expected,
+               guint           n)
+{
+  g_autoptr(CsFilterState) state = cs_filter_state_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cs_filter_state_set_text (state, text, NULL, &error));
+  g_assert_no_error (error);
+  if (cs_filter_state_get_n_clauses (state) != n)
+    g_error ("“%s”: %u clauses, expected %u", text, cs_filter_state_get_n_clauses (state), n);
+  for (guint i = 0; i < n; i++)
+    {
+      const CsFilterClause *clause = cs_filter_state_get_clause (state, i);
+      g_autofree char *detail = describe_clause (clause);
+
+      if (clause->kind != expected[i].kind || g_strcmp0 (clause->key, expected[i].key) != 0 ||
+          g_strcmp0 (detail, expected[i].detail) != 0)
+        g_error ("“%s” clause %u: kind %d key %s “%s”, expected kind %d key %s “%s”", text, i,
+                 clause->kind, clause->key, detail, expected[i].kind, expected[i].key, expected[i].detail);
+    }
+}
+
+#define CHECK(text, ...) \
+  G_STMT_START { \
+    static const Expected e[] = { __VA_ARGS__ }; \
+    check_clauses (text, e, G_N_ELEMENTS (e)); \
+  } G_STMT_END
+
+static void
+test_recognize (void)
+{
+  /* parentheses keep a conjunct advanced, as written */
+  CHECK ("(a = 1) and b > 2",
+         { CS_CLAUSE_ADVANCED, NULL, "(a = 1)" }, { CS_CLAUSE_RANGE, "b", "(2..nan]" });
+  CHECK ("((a = 1 or b = 2)) and c = 3",
+         { CS_CLAUSE_ADVANCED, NULL, "((a = 1 or b = 2))" }, { CS_CLAUSE_LEVELS, "c", "3 number" });
+  CHECK ("a = 1 and (b = 1\n or  c = 2)",
+         { CS_CLAUSE_LEVELS, "a", "1 number" }, { CS_CLAUSE_ADVANCED, NULL, "(b = 1\n or  c = 2)" });
+  CHECK ("(a = 1 or b = 2)", { CS_CLAUSE_ADVANCED, NULL, "(a = 1 or b = 2)" });
+  CHECK ("  a = 1 or b = 2  ", { CS_CLAUSE_ADVANCED, NULL, "a = 1 or b = 2" });
+  CHECK ("NOT (a = 1) and b in (1, 2.50, 3e0)",
+         { CS_CLAUSE_ADVANCED, NULL, "NOT (a = 1)" }, { CS_CLAUSE_LEVELS, "b", "1|2.50|3e0 number in" });
+  /* literals: booleans in any case, strings unescaped, numbers as written */
+  CHECK ("x = TRUE and y in (false)",
+         { CS_CLAUSE_LEVELS, "x", "true boolean" }, { CS_CLAUSE_LEVELS, "y", "false boolean in" });
+  CHECK ("a = \"q\\\"uote\" and `my key` is missing and z is not missing",
+         { CS_CLAUSE_LEVELS, "a", "q\"uote string" }, { CS_CLAUSE_MISSING, "my key", "missing" },
+         { CS_CLAUSE_MISSING, "z", "present" });
+  /* what the sidebar cannot show stays advanced */
+  CHECK ("x in (1, \"a\") and x != 3 and x > true and d >= \"2020-02-30\"",
+         { CS_CLAUSE_ADVANCED, NULL, "x in (1, \"a\")" }, { CS_CLAUSE_ADVANCED, NULL, "x != 3" },
+         { CS_CLAUSE_ADVANCED, NULL, "x > true" }, { CS_CLAUSE_ADVANCED, NULL, "d >= \"2020-02-30\"" });
+  /* ranges: signs and exponents, dates, and merging only an upper bound
+   * into an earlier lower bound */
+  CHECK ("x > -1.5e1 and x <= +7 and d >= \"2020-02-29\"",
+         { CS_CLAUSE_RANGE, "x", "(-15..7]" }, { CS_CLAUSE_RANGE, "d", "[18321..nan] date" });
+  CHECK ("x <= 5 and x >= 1", { CS_CLAUSE_RANGE, "x", "[nan..5]" }, { CS_CLAUSE_RANGE, "x", "[1..nan]" });
+  CHECK ("x >= 5 and x >= 6", { CS_CLAUSE_RANGE, "x", "[5..nan]" }, { CS_CLAUSE_RANGE, "x", "[6..nan]" });
+  CHECK ("x >= \"2020-01-01\" and x < 7",
+         { CS_CLAUSE_RANGE, "x", "[18262..nan] date" }, { CS_CLAUSE_RANGE, "x", "[nan..7)" });
+}
+
+/* The text of a set of clauses: an "or" is put in parentheses only when it
+ * has none of its own */
+static void
+test_clause_text (void)
+{
+  g_autoptr(CsFilterState) state = cs_filter_state_new ();
+
+  g_assert_true (cs_filter_state_set_text (state, "(a = 1 or b = 2)", NULL, NULL));
+  cs_filter_state_set_missing (state, "c", TRUE);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "(a = 1 or b = 2) and c is missing");
+
+  g_assert_true (cs_filter_state_set_text (state, "not (a = 1 or b = 2) and `the key` in (\"x\")", NULL, NULL));
+  cs_filter_state_set_range (state, "size", 0.1, 1e21, FALSE);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==,
+                   "not (a = 1 or b = 2) and `the key` in (\"x\") and size >= 0.1 and size <= 1e+21");
+  cs_filter_state_toggle_level (state, "or", CS_LITERAL_STRING, "say \"hi\"");
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==,
+                   "not (a = 1 or b = 2) and `the key` in (\"x\") and size >= 0.1 and size <= 1e+21 and "
+                   "`or` = \"say \\\"hi\\\"\"");
+}
+
 static void
 count_changed (CsFilterState *state,
                guint         *n)
@@ -229,6 +351,26 @@ test_dates (void)
   g_assert_false (cs_filter_parse_date ("2001-02-29", &days));
   g_assert_false (cs_filter_parse_date ("2001-2-28", &days));
   g_assert_false (cs_filter_parse_date ("2001-02-28x", &days));
+  /* exactly YYYY-MM-DD: no sign, no space, year 0001 on (a date the
+   * filter language takes) */
+  g_assert_false (cs_filter_parse_date (" 200-01-01", &days));
+  g_assert_false (cs_filter_parse_date ("+200-01-01", &days));
+  g_assert_false (cs_filter_parse_date ("0000-01-01", &days));
+  g_assert_true (cs_filter_parse_date ("0001-01-01", &days));
+  g_assert_cmpfloat (days, ==, -719162);
+  g_clear_pointer (&text, g_free);
+  text = cs_filter_format_date (-719162);
+  g_assert_cmpstr (text, ==, "0001-01-01");
+  /* and is only written when it can be read back */
+  g_clear_pointer (&text, g_free);
+  text = cs_filter_format_date (-719163);
+  g_assert_cmpstr (text, ==, "");
+  g_clear_pointer (&text, g_free);
+  text = cs_filter_format_date (2932897);    /* 10000-01-01 */
+  g_assert_cmpstr (text, ==, "");
+  g_clear_pointer (&text, g_free);
+  text = cs_filter_format_date (NAN);
+  g_assert_cmpstr (text, ==, "");
 }
 
 int
@@ -239,6 +381,8 @@ main (int   argc,
 
   g_test_add_func ("/filter-state/round-trip", test_round_trip);
   g_test_add_func ("/filter-state/clauses", test_clauses);
+  g_test_add_func ("/filter-state/recognize", test_recognize);
+  g_test_add_func ("/filter-state/clause-text", test_clause_text);
   g_test_add_func ("/filter-state/syntax-error", test_syntax_error);
   g_test_add_func ("/filter-state/edits-undo", test_edits_undo);
   g_test_add_func ("/filter-state/dates", test_dates);

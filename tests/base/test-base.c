@@ -1,0 +1,237 @@
+/* test-base.c: dates and numbers as text (src/core/base)
+ *
+ * Dates: the day numbers agree with GLib's GDate over its whole range
+ * (years 1 to 9999 here), round-trip over ±8,000 years, and every parser
+ * refuses malformed text. Numbers: the shortest form reads back as the same
+ * double, for chosen and for random values.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cs-date.h"
+#include "cs-number.h"
+
+static void
+test_civil (void)
+{
+  GDate epoch;
+
+  g_date_clear (&epoch, 1);
+  g_date_set_dmy (&epoch, 1, G_DATE_JANUARY, 1970);
+
+  g_assert_cmpint (cs_date_days_from_civil (1970, 1, 1), ==, 0);
+  g_assert_cmpint (cs_date_days_from_civil (2000, 3, 1), ==, 11017);
+  g_assert_cmpint (cs_date_days_from_civil (1, 1, 1), ==, -719162);
+  /* a day past the month's end runs on */
+  g_assert_cmpint (cs_date_days_from_civil (2023, 2, 29), ==, cs_date_days_from_civil (2023, 3, 1));
+
+  /* every day of years 1 to 9999 as GDate counts it, and back */
+  for (gint64 days = -719162; days <= 2932896; days++)
+    {
+      gint64 y;
+      guint m, d;
+      GDate date;
+
+      cs_date_civil_from_days (days, &y, &m, &d);
+      if ((days + 719162) % 997 == 0)
+        {
+          g_date_clear (&date, 1);
+          g_date_set_julian (&date, (guint32) (days + g_date_get_julian (&epoch)));
+          g_assert_cmpint (y, ==, g_date_get_year (&date));
+          g_assert_cmpuint (m, ==, g_date_get_month (&date));
+          g_assert_cmpuint (d, ==, g_date_get_day (&date));
+        }
+      g_assert_cmpuint (d, <=, cs_date_days_in_month (y, m));
+      g_assert_cmpint (cs_date_days_from_civil (y, m, d), ==, days);
+    }
+  /* and before year 1 and after 9999, where GDate stops */
+  for (gint64 days = -3650000; days <= 3650000; days += 7919)
+    {
+      gint64 y;
+      guint m, d;
+
+      cs_date_civil_from_days (days, &y, &m, &d);
+      g_assert_cmpint (cs_date_days_from_civil (y, m, d), ==, days);
+    }
+
+  g_assert_true (cs_date_is_leap_year (2000));
+  g_assert_true (cs_date_is_leap_year (2024));
+  g_assert_false (cs_date_is_leap_year (1900));
+  g_assert_false (cs_date_is_leap_year (2023));
+  g_assert_cmpuint (cs_date_days_in_month (2024, 2), ==, 29);
+  g_assert_cmpuint (cs_date_days_in_month (2100, 2), ==, 28);
+  g_assert_cmpuint (cs_date_days_in_month (2023, 12), ==, 31);
+  g_assert_cmpuint (cs_date_days_in_month (2023, 4), ==, 30);
+}
+
+static void
+test_parse (void)
+{
+  static const char *const bad[] = {
+    "", "2019-", "2019-1", "2019-1-01", "2019-13-01", "2019-00-10", "2019-02-30", "2023-02-29",
+    "2019-05-01T10", "2019-05-01T10:", "2019-05-01T10:5", "2019-05-01T25:00", "2019-05-01T10:60",
+    "2019-05-01T10:00:00.", "2019-05-01T10:00+1:00", "2019-05-01T10:00+15:00", "2019-05-01 ",
+    " 2019", "yesterday", "19-05-01", "2019/05/01", "2019-05-01Z", "２０１９",
+  };
+  double days = 0;
+
+  g_assert_true (cs_date_parse ("1970-01-01", &days));
+  g_assert_cmpfloat (days, ==, 0);
+  g_assert_true (cs_date_parse ("2019", &days));
+  g_assert_cmpfloat (days, ==, 17897);
+  g_assert_true (cs_date_parse ("2019-05", &days));
+  g_assert_cmpfloat (days, ==, 18017);
+  g_assert_true (cs_date_parse ("1970-01-02T12:00:00Z", &days));
+  g_assert_cmpfloat (days, ==, 1.5);
+  g_assert_true (cs_date_parse ("1970-01-02T12:00:00+12:00", &days));
+  g_assert_cmpfloat (days, ==, 1.0);
+  g_assert_true (cs_date_parse ("1970-01-01T06:00-06:00", &days));
+  g_assert_cmpfloat (days, ==, 0.5);
+  g_assert_true (cs_date_parse ("1968-10-11T10:10:39.5+00:00", &days));
+  g_assert_cmpfloat_with_epsilon (days, -447 + (10 * 3600 + 10 * 60 + 39.5) / 86400.0, 1e-9);
+  g_assert_true (cs_date_parse ("2024-02-29", &days));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    if (cs_date_parse (bad[i], &days))
+      g_error ("cs_date_parse accepted “%s”", bad[i]);
+  g_assert_false (cs_date_parse (NULL, &days));
+}
+
+static void
+test_parse_day (void)
+{
+  static const char *const bad[] = {
+    "", "2020", "2020-01", "2020-01-01T00:00", " 200-01-01", "+200-01-01", "-200-01-01",
+    "0000-01-01", "2020-1-01", "2020-01-1", "2020-02-30", "2021-02-29", "2020-13-01", "2020-00-01",
+    "2020-01-00", "2020-01-01 ", "2020_01_01", "20200101", "99999-01-01",
+  };
+  double days = 0;
+
+  g_assert_true (cs_date_parse_day ("2020-02-29", &days));
+  g_assert_cmpfloat (days, ==, 18321);
+  g_assert_true (cs_date_parse_day ("0001-01-01", &days));
+  g_assert_cmpfloat (days, ==, -719162);
+  g_assert_true (cs_date_parse_day ("9999-12-31", &days));
+  g_assert_cmpfloat (days, ==, 2932896);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    if (cs_date_parse_day (bad[i], &days))
+      g_error ("cs_date_parse_day accepted “%s”", bad[i]);
+  g_assert_false (cs_date_parse_day (NULL, &days));
+}
+
+static void
+test_format (void)
+{
+  char buf[CS_DATE_BUF_SIZE];
+  g_autofree char *text = NULL;
+
+  cs_date_format_buf (0, buf);
+  g_assert_cmpstr (buf, ==, "1970-01-01");
+  /* the day a date-time falls in, also before 1970 */
+  cs_date_format_buf (-0.25, buf);
+  g_assert_cmpstr (buf, ==, "1969-12-31");
+  cs_date_format_buf (18321.999, buf);
+  g_assert_cmpstr (buf, ==, "2020-02-29");
+  cs_date_format_buf (-719162, buf);
+  g_assert_cmpstr (buf, ==, "0001-01-01");
+  cs_date_format_buf (NAN, buf);
+  g_assert_cmpstr (buf, ==, "");
+  cs_date_format_buf (INFINITY, buf);
+  g_assert_cmpstr (buf, ==, "");
+  cs_date_format_buf (1.5e9, buf);
+  g_assert_cmpstr (buf, ==, "");
+  text = cs_date_format (11017.75);
+  g_assert_cmpstr (text, ==, "2000-03-01");
+}
+
+static void
+check_number (double      value,
+              const char *expected)
+{
+  char buf[CS_NUMBER_BUF_SIZE];
+
+  cs_format_double_buf (value, buf);
+  g_assert_cmpstr (buf, ==, expected);
+}
+
+/* The "created" stamp: UTC to the second, and read back as a FHIR instant */
+static void
+test_timestamp (void)
+{
+  double before = floor (g_get_real_time () / (double) G_USEC_PER_SEC) / 86400.0;
+  g_autofree char *stamp = cs_date_now_timestamp ();
+  double after = g_get_real_time () / (double) G_USEC_PER_SEC / 86400.0;
+  double days = NAN;
+
+  g_assert_cmpuint (strlen (stamp), ==, 20);
+  g_assert_true (g_ascii_isdigit (stamp[0]) && stamp[4] == '-' && stamp[7] == '-');
+  g_assert_true (stamp[10] == 'T' && stamp[13] == ':' && stamp[16] == ':' && stamp[19] == 'Z');
+  g_assert_true (cs_date_parse (stamp, &days));
+  g_assert_cmpfloat (days, >=, before - 1e-9);
+  g_assert_cmpfloat (days, <=, after + 1e-9);
+}
+
+static void
+test_numbers (void)
+{
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  GRand *rand = g_rand_new_with_seed (20240607);
+
+  check_number (0.1, "0.1");
+  check_number (0.1 + 0.2, "0.30000000000000004");
+  check_number (1.5, "1.5");
+  check_number (177, "177");
+  check_number (-0.0, "-0");
+  check_number (1e300, "1e+300");
+  check_number (1.5e21, "1.5e+21");
+  check_number (2.5e-300, "2.5e-300");
+  check_number (123456789012, "123456789012");
+  check_number (4.9406564584124654e-324, "4.94065645841247e-324");
+  check_number (NAN, "nan");
+  check_number (INFINITY, "inf");
+  check_number (-INFINITY, "-inf");
+
+  /* random doubles of every magnitude read back exactly */
+  for (guint i = 0; i < 20000; i++)
+    {
+      union { guint64 bits; double value; } u;
+      char buf[CS_NUMBER_BUF_SIZE];
+
+      u.bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      if (!isfinite (u.value))
+        continue;
+      cs_format_double_buf (u.value, buf);
+      g_assert_cmpfloat (g_ascii_strtod (buf, NULL), ==, u.value);
+    }
+  g_rand_free (rand);
+
+  text = cs_format_double (2.25);
+  g_assert_cmpstr (text, ==, "2.25");
+
+  cs_format_json_number (json, 0.5);
+  g_string_append_c (json, ',');
+  cs_format_json_number (json, NAN);
+  g_string_append_c (json, ',');
+  cs_format_json_number (json, -INFINITY);
+  g_assert_cmpstr (json->str, ==, "0.5,null,null");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/base/date/civil", test_civil);
+  g_test_add_func ("/base/date/parse", test_parse);
+  g_test_add_func ("/base/date/parse-day", test_parse_day);
+  g_test_add_func ("/base/date/format", test_format);
+  g_test_add_func ("/base/date/timestamp", test_timestamp);
+  g_test_add_func ("/base/numbers", test_numbers);
+
+  return g_test_run ();
+}

@@ -1,0 +1,633 @@
+/* test-a11y.c: what a screen reader and a keyboard user get from the main
+ * window, under Xvfb
+ *
+ * - every chart (Explore's heat map, pair chart and survival chart, the
+ *   cohort builder's dashboard) has an accessible description that says in
+ *   words what it shows, and it follows the chart when that changes;
+ * - the heat map takes the keyboard: arrows, Home/End (with Ctrl), Page
+ *   Up/Down move a focus cell whose row, column, ρ and q become the chart's
+ *   accessible label, and Enter opens the pair chart as a click does;
+ * - every interactive widget of the three views has an accessible name;
+ * - at 800 × 600 the window stays that size and no widget outside a
+ *   scrolled pane reaches beyond it, and the key controls are shown.
+ *
+ * Keys are delivered to the widget's own key controller, as GTK does for a
+ * key press on the focused widget.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <string.h>
+
+#include "cs-chart.h"
+#include "cs-cohort-builder-private.h"
+#include "cs-demo.h"
+#include "cs-explore-view-private.h"
+#include "cs-mini-chart-private.h"
+#include "cs-window.h"
+#include "gui-test-util.h"
+
+static CsWindow *window;
+static CsExploreView *explore;
+static CsCohortBuilder *builder;
+static char *tmp_dir;
+
+static void
+iterate (guint n)
+{
+  for (guint i = 0; i < n; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+explore_idle (gpointer view)
+{
+  return !_cs_explore_view_get_busy (view) && !_cs_explore_view_get_dirty (view);
+}
+
+static gboolean
+chart_laid_out (gpointer chart)
+{
+  return gtk_widget_get_mapped (chart) && gtk_widget_get_width (chart) > 0 &&
+         cs_chart_widget_get_layout (chart, NULL);
+}
+
+static void
+show_view (const char *name)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", name));
+  iterate (20);
+}
+
+/* Asserts that accessible's property is value (GTK's test API compares
+ * what the accessibility layer holds). */
+static void
+assert_accessible_string (gpointer              accessible,
+                          GtkAccessibleProperty property,
+                          const char           *value)
+{
+  g_autofree char *error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (accessible), property, value);
+
+  if (error != NULL)
+    g_error ("%s: %s", G_OBJECT_TYPE_NAME (accessible), error);
+}
+
+static void
+assert_description_is_chart (CsChartWidget *chart,
+                             const char    *must_contain)
+{
+  g_autofree char *text = cs_chart_widget_dup_description (chart);
+
+  g_assert_nonnull (text);
+  if (strstr (text, must_contain) == NULL)
+    g_error ("description “%s” lacks “%s”", text, must_contain);
+  assert_accessible_string (chart, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text);
+}
+
+/* ------------------------------------------------------------------ charts */
+
+static void
+assert_mini_description (GtkWidget  *mini,
+                         const char *must_contain)
+{
+  const char *text = _cs_mini_chart_get_description (CS_MINI_CHART (mini));
+
+  g_assert_nonnull (text);
+  if (strstr (text, must_contain) == NULL)
+    g_error ("description “%s” lacks “%s”", text, must_contain);
+  assert_accessible_string (mini, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text);
+}
+
+static void
+test_chart_descriptions (void)
+{
+  CsChartWidget *heat = _cs_explore_view_get_heatmap (explore);
+  CsChartWidget *pair = _cs_explore_view_get_pair_chart (explore);
+  CsChartWidget *km = _cs_explore_view_get_km_chart (explore);
+  GtkWidget *mini = _cs_cohort_builder_get_chart (builder, "stage_group");
+  GtkWidget *mini_hist = _cs_cohort_builder_get_chart (builder, "age_at_diagnosis");
+  g_autofree char *pair_before = NULL;
+
+  show_view ("explore");
+  test_wait_until (explore_idle, explore);
+  g_assert_true (cs_chart_widget_has_model (heat));
+  assert_description_is_chart (heat, "strongest: ");
+  assert_description_is_chart (heat, "cells with q < 0.05");
+
+  /* the pair chart says its variables and its test, and changes with them */
+  g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "age_at_diagnosis"));
+  assert_description_is_chart (pair, "Scatter plot of ");
+  assert_description_is_chart (pair, "Spearman rank correlation: ρ = ");
+  pair_before = cs_chart_widget_dup_description (pair);
+  g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "stage_group"));
+  assert_description_is_chart (pair, "Box plot of ");
+  assert_description_is_chart (pair, "median ");
+  assert_description_is_chart (pair, "Kruskal–Wallis");
+
+  g_assert_true (cs_explore_view_show_survival (explore, "os", "stage_group", NULL));
+  assert_description_is_chart (km, "Kaplan–Meier curves of ");
+  assert_description_is_chart (km, "median survival");
+  assert_description_is_chart (km, "Log-rank p = ");
+
+  /* the dashboard: counts of the cohort, which follow a filter */
+  g_assert_nonnull (mini);
+  g_assert_nonnull (mini_hist);
+  show_view ("cohort");
+  assert_mini_description (mini, "Bar chart of ");
+  assert_mini_description (mini, "patients in the cohort: ");
+  assert_mini_description (mini_hist, "Histogram of ");
+  assert_mini_description (mini_hist, " patients in the cohort");
+}
+
+/* ------------------------------------------------------------ heat map keys */
+
+static gboolean
+press (GtkWidget       *widget,
+       guint            keyval,
+       GdkModifierType  state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
+    }
+  iterate (2);
+  return handled;
+}
+
+static void
+assert_focus_cell (CsChartWidget *heat,
+                   guint          display_row,
+                   guint          col)
+{
+  const CsChartHeatmapModel *hm = cs_chart_widget_get_model (heat);
+  guint row, c;
+  g_autofree char *expected = NULL;
+
+  g_assert_true (cs_chart_widget_get_focus_cell (heat, &row, &c));
+  g_assert_cmpuint (row, ==, hm->row_order[display_row]);
+  g_assert_cmpuint (c, ==, col);
+  /* the label says row, column, ρ and q of that cell */
+  expected = cs_chart_heatmap_describe_cell (hm, row, col);
+  g_assert_nonnull (strstr (expected, hm->row_labels[row]));
+  g_assert_nonnull (strstr (expected, hm->col_labels[col]));
+  g_assert_nonnull (strstr (expected, "ρ "));
+  assert_accessible_string (heat, GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+}
+
+static void
+test_heatmap_keys (void)
+{
+  CsChartWidget *heat = _cs_explore_view_get_heatmap (explore);
+  const CsChartHeatmapModel *hm;
+  guint last_row, last_col;
+  g_autofree char *pair_x = NULL;
+
+  show_view ("explore");
+  cs_explore_view_set_mode (explore, "heatmap");
+  test_wait_until (explore_idle, explore);
+  test_wait_until (chart_laid_out, heat);
+  hm = cs_chart_widget_get_model (heat);
+  last_row = hm->n_rows - 1;
+  last_col = hm->n_cols - 1;
+  g_assert_cmpuint (hm->n_rows, >, 20);
+  g_assert_cmpuint (hm->n_cols, >=, 3);
+
+  /* focusable; entering it puts the focus on the first cell */
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (heat)));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (heat)));
+  iterate (5);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (heat)));
+  assert_focus_cell (heat, 0, 0);
+
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Right, 0));
+  assert_focus_cell (heat, 0, 1);
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Down, 0));
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Down, 0));
+  assert_focus_cell (heat, 2, 1);
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Up, 0));
+  assert_focus_cell (heat, 1, 1);
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_End, 0));
+  assert_focus_cell (heat, 1, last_col);
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Right, 0));   /* stays at the edge */
+  assert_focus_cell (heat, 1, last_col);
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Home, 0));
+  assert_focus_cell (heat, 1, 0);
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Left, 0));
+  assert_focus_cell (heat, 1, 0);
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_End, GDK_CONTROL_MASK));
+  assert_focus_cell (heat, last_row, last_col);
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Down, 0));
+  assert_focus_cell (heat, last_row, last_col);
+  {
+    guint row_before, row_after, col;
+
+    g_assert_true (cs_chart_widget_get_focus_cell (heat, &row_before, &col));
+    g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Page_Up, 0));
+    g_assert_true (cs_chart_widget_get_focus_cell (heat, &row_after, &col));
+    /* a page up moves several rows at once, not past the top */
+    g_assert_cmpuint (row_after, !=, row_before);
+    g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Page_Down, 0));
+    assert_focus_cell (heat, last_row, last_col);
+  }
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Home, GDK_CONTROL_MASK));
+  assert_focus_cell (heat, 0, 0);
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Right, 0));
+  assert_focus_cell (heat, 0, 1);
+
+  /* a key the map does not use goes on to the window */
+  g_assert_false (press (GTK_WIDGET (heat), GDK_KEY_a, 0));
+
+  /* Enter opens the pair chart of the focus cell, as a click does */
+  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Return, 0));
+  g_assert_cmpstr (cs_explore_view_get_mode (explore), ==, "pair");
+  g_assert_true (cs_chart_widget_has_model (_cs_explore_view_get_pair_chart (explore)));
+  pair_x = cs_chart_widget_dup_description (_cs_explore_view_get_pair_chart (explore));
+  g_assert_nonnull (strstr (pair_x, hm->col_labels[1]));
+}
+
+/* ---------------------------------------------------------- accessible names */
+
+/* Inside these the widgets are the parts of one control, named by it. */
+static gboolean
+is_composite (GtkWidget *widget)
+{
+  return GTK_IS_DROP_DOWN (widget) || GTK_IS_SPIN_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) ||
+         ADW_IS_SPLIT_BUTTON (widget) || GTK_IS_SEARCH_ENTRY (widget) || ADW_IS_ENTRY_ROW (widget) ||
+         ADW_IS_COMBO_ROW (widget) || GTK_IS_ENTRY (widget) || GTK_IS_PASSWORD_ENTRY (widget) ||
+         GTK_IS_WINDOW_CONTROLS (widget) || ADW_IS_VIEW_SWITCHER (widget) ||
+         ADW_IS_VIEW_SWITCHER_BAR (widget) || ADW_IS_VIEW_SWITCHER_TITLE (widget) ||
+         GTK_IS_POPOVER (widget) || GTK_IS_SCROLLBAR (widget);
+}
+
+static gboolean
+is_interactive (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_EDITABLE (widget) ||
+         GTK_IS_DROP_DOWN (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_SWITCH (widget) ||
+         GTK_IS_SCALE (widget) || ADW_IS_SPLIT_BUTTON (widget) || GTK_IS_COLOR_BUTTON (widget);
+}
+
+/* Text a widget shows that names it (a label of its own, or one inside) */
+static gboolean
+has_visible_text (GtkWidget *widget)
+{
+  const char *text = NULL;
+
+  if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+  else if (GTK_IS_CHECK_BUTTON (widget))
+    text = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
+  else if (GTK_IS_MENU_BUTTON (widget))
+    text = gtk_menu_button_get_label (GTK_MENU_BUTTON (widget));
+  else if (ADW_IS_SPLIT_BUTTON (widget))
+    text = adw_split_button_get_label (ADW_SPLIT_BUTTON (widget));
+  if (text != NULL && *text != '\0')
+    return TRUE;
+  if (GTK_IS_LABEL (widget))
+    {
+      text = gtk_label_get_text (GTK_LABEL (widget));
+      return text != NULL && *text != '\0';
+    }
+  /* an entry's text is its value, a popover's its menu: neither names it */
+  if (GTK_IS_EDITABLE (widget) || GTK_IS_POPOVER (widget))
+    return FALSE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (has_visible_text (c))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_accessible_name (GtkWidget *widget)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  /* an entry of a labelled row (AdwActionRow names its activatable widget) */
+  return !GTK_IS_EDITABLE (widget) && has_visible_text (widget);
+}
+
+static guint n_checked;
+
+static void
+collect_unnamed (GtkWidget *widget,
+                 GString   *path,
+                 GString   *out)
+{
+  gsize len = path->len;
+
+  g_string_append_printf (path, "/%s", G_OBJECT_TYPE_NAME (widget));
+  if (gtk_widget_get_name (widget) != NULL && strcmp (gtk_widget_get_name (widget), G_OBJECT_TYPE_NAME (widget)) != 0)
+    g_string_append_printf (path, "#%s", gtk_widget_get_name (widget));
+  if (is_interactive (widget) && gtk_widget_is_visible (widget))
+    {
+      n_checked++;
+      if (!has_accessible_name (widget) && !strstr (out->str, path->str))
+        g_string_append_printf (out, "%s\n", path->str);
+    }
+  if (!is_composite (widget))
+    for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+      collect_unnamed (c, path, out);
+  g_string_truncate (path, len);
+}
+
+static void
+test_accessible_names (void)
+{
+  static const char *views[] = { "cohort", "explore", "mapping" };
+  static const char *modes[] = { "heatmap", "pair", "survival" };
+  g_autoptr(GString) path = g_string_new (NULL);
+  g_autoptr(GString) unnamed = g_string_new (NULL);
+
+  /* a numeric and a categorical filter: their chips and cards exist */
+  g_assert_true (cs_filter_state_set_text (cs_cohort_builder_get_filter_state (builder),
+                                           "age_at_diagnosis >= 50 and stage_group in (\"I\", \"II\")", NULL, NULL));
+  g_assert_true (cs_cohort_builder_add_control (builder, "age_at_diagnosis"));
+  g_assert_true (cs_cohort_builder_add_control (builder, "stage_group"));
+  cs_cohort_builder_flush (builder);
+  g_assert_nonnull (_cs_cohort_builder_get_card (builder, "age_at_diagnosis"));
+  g_assert_nonnull (_cs_cohort_builder_get_card (builder, "stage_group"));
+
+  /* every view, and every page of Explore, shown once so that their
+   * widgets exist as a user meets them */
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      show_view (views[i]);
+      if (g_str_equal (views[i], "explore"))
+        for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+          {
+            cs_explore_view_set_mode (explore, modes[m]);
+            iterate (10);
+            collect_unnamed (GTK_WIDGET (window), path, unnamed);
+          }
+      else
+        collect_unnamed (GTK_WIDGET (window), path, unnamed);
+    }
+  if (unnamed->len > 0)
+    g_error ("interactive widgets without an accessible name:\n%s", unnamed->str);
+  /* the walk reached the controls: the header bar, the cohort builder's
+   * buttons, entries and cards, the pages of Explore */
+  g_assert_cmpuint (n_checked, >, 40);
+  cs_filter_state_clear (cs_cohort_builder_get_filter_state (builder));
+  cs_cohort_builder_flush (builder);
+}
+
+/* ------------------------------------------------------------ small screens */
+
+static gboolean
+window_is (gpointer size)
+{
+  const int *wh = size;
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  /* the surface: the window's widget is smaller by its client-side frame */
+  return surface != NULL && gdk_surface_get_width (surface) == wh[0] && gdk_surface_get_height (surface) == wh[1];
+}
+
+/* Mapped widgets outside scrolled panes must lie within the window */
+static void
+collect_outside (GtkWidget *widget,
+                 int        width,
+                 int        height,
+                 GString   *out)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget) || GTK_IS_SCROLLED_WINDOW (widget) || GTK_IS_VIEWPORT (widget) ||
+      GTK_IS_POPOVER (widget) || GTK_IS_STACK (widget) || ADW_IS_VIEW_STACK (widget))
+    {
+      /* a stack's hidden pages keep a size; its visible page is checked */
+      if (gtk_widget_get_mapped (widget) && (GTK_IS_STACK (widget) || ADW_IS_VIEW_STACK (widget)))
+        for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+          if (gtk_widget_get_child_visible (c))
+            collect_outside (c, width, height, out);
+      return;
+    }
+  if (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds) &&
+      (bounds.origin.x < -1 || bounds.origin.y < -1 ||
+       bounds.origin.x + bounds.size.width > width + 1 || bounds.origin.y + bounds.size.height > height + 1))
+    {
+      g_string_append_printf (out, "%s at %.0f,%.0f %.0f×%.0f in", G_OBJECT_TYPE_NAME (widget),
+                              bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height);
+      for (GtkWidget *p = gtk_widget_get_parent (widget); p != NULL && p != GTK_WIDGET (window); p = gtk_widget_get_parent (p))
+        if (gtk_widget_compute_bounds (p, GTK_WIDGET (window), &bounds))
+          g_string_append_printf (out, " %s(%.0f+%.0f)", G_OBJECT_TYPE_NAME (p), bounds.origin.x, bounds.size.width);
+      g_string_append_c (out, '\n');
+      return;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_outside (c, width, height, out);
+}
+
+/* Mapped, of a usable size, and within the window */
+static gboolean
+is_shown (GtkWidget *widget,
+          int        width,
+          int        height)
+{
+  graphene_rect_t bounds;
+
+  return widget != NULL && gtk_widget_get_mapped (widget) &&
+         gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds) &&
+         bounds.size.width >= 8 && bounds.size.height >= 8 &&
+         bounds.origin.x + 8 <= gtk_widget_get_width (GTK_WIDGET (window)) &&
+         bounds.origin.y + 8 <= gtk_widget_get_height (GTK_WIDGET (window));
+}
+
+static gboolean
+tick_done (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for a few frames: at most 5 s, until the visible page
+ * of the view stack is laid out at the window's size. */
+static void
+settle (int width,
+        int height)
+{
+  GtkWidget *stack = test_find_of_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      gboolean done = FALSE;
+      GtkWidget *page = adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack));
+
+      g_timeout_add (50, tick_done, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      if (i >= 2 && page != NULL && gtk_widget_get_width (page) == gtk_widget_get_width (stack) &&
+          gtk_widget_get_width (stack) <= width && gtk_widget_get_height (GTK_WIDGET (window)) <= height)
+        break;
+    }
+}
+
+/* Shows view (and Explore's mode) at the window's size; appends what lies
+ * beyond the window or is not shown to problems. */
+static void
+check_view (const char *view,
+            const char *mode,
+            int         width,
+            int         height,
+            GString    *problems)
+{
+  g_autoptr(GString) outside = g_string_new (NULL);
+  g_autofree char *shot = g_strdup_printf ("a11y-%s-%dx%d-%s", mode != NULL ? mode : view, width, height,
+                                           adw_style_manager_get_dark (adw_style_manager_get_default ())
+                                           ? "dark" : "light");
+  int size[2] = { width, height };
+  struct { GtkWidget *widget; const char *what; } key[3] = { { NULL, NULL } };
+
+  show_view (view);
+  if (mode != NULL)
+    {
+      cs_explore_view_set_mode (explore, mode);
+      test_wait_until (explore_idle, explore);
+    }
+  /* a page hidden while the window was resized is laid out again when it
+   * is shown, at the next frame */
+  settle (width, height);
+  test_maybe_screenshot (GTK_WINDOW (window), shot);
+  /* the window kept the size: its content fits (GTK grows a window whose
+   * content needs more) */
+  if (!window_is (size))
+    g_string_append_printf (problems, "%s at %d × %d: the window grew\n", shot, width, height);
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (window)); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_outside (c, gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)),
+                     outside);
+  if (outside->len > 0)
+    g_string_append_printf (problems, "%s: widgets beyond the window:\n%s", shot, outside->str);
+
+  key[0].widget = test_find_widget (GTK_WIDGET (window), NULL, "app.open");
+  key[0].what = "Open";
+  key[1].widget = test_find_of_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  key[1].what = "the main menu";
+  if (g_str_equal (view, "cohort"))
+    {
+      key[2].widget = GTK_WIDGET (_cs_cohort_builder_get_expression_entry (builder));
+      key[2].what = "the filter expression";
+    }
+  else if (g_strcmp0 (mode, "heatmap") == 0)
+    {
+      key[2].widget = GTK_WIDGET (_cs_explore_view_get_heatmap (explore));
+      key[2].what = "the heat map";
+    }
+  else if (g_strcmp0 (mode, "pair") == 0)
+    {
+      key[2].widget = GTK_WIDGET (_cs_explore_view_get_pair_chart (explore));
+      key[2].what = "the pair chart";
+    }
+  else if (g_strcmp0 (mode, "survival") == 0)
+    {
+      key[2].widget = GTK_WIDGET (_cs_explore_view_get_km_chart (explore));
+      key[2].what = "the survival chart";
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (key); i++)
+    if (key[i].what != NULL && !is_shown (key[i].widget, width, height))
+      g_string_append_printf (problems, "%s: %s is not shown\n", shot, key[i].what);
+}
+
+static void
+check_size (int      width,
+            int      height,
+            GString *problems)
+{
+  int size[2] = { width, height };
+
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  for (guint i = 0; i < 200 && !window_is (size); i++)
+    iterate (5), g_usleep (10000);
+  if (!window_is (size))
+    {
+      int min_w, min_h;
+      GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, width, &min_h, NULL, NULL, NULL);
+      g_error ("the window is %d × %d, not %d × %d (its content needs at least %d × %d)",
+               gdk_surface_get_width (surface), gdk_surface_get_height (surface),
+               width, height, min_w, min_h);
+    }
+  check_view ("cohort", NULL, width, height, problems);
+  check_view ("explore", "heatmap", width, height, problems);
+  check_view ("explore", "pair", width, height, problems);
+  check_view ("explore", "survival", width, height, problems);
+  check_view ("mapping", NULL, width, height, problems);
+}
+
+/* 1024 × 768 and 800 × 600, light and dark */
+static void
+test_small_screen (void)
+{
+  AdwStyleManager *styles = adw_style_manager_get_default ();
+  g_autoptr(GString) problems = g_string_new (NULL);
+
+  g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "age_at_diagnosis"));
+  g_assert_true (cs_explore_view_show_survival (explore, "os", "stage_group", NULL));
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      adw_style_manager_set_color_scheme (styles, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      iterate (10);
+      g_assert_true (adw_style_manager_get_dark (styles) == (gboolean) dark);
+      check_size (1024, 768, problems);
+      check_size (800, 600, problems);
+    }
+  adw_style_manager_set_color_scheme (styles, ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  if (problems->len > 0)
+    g_error ("on small screens:\n%s", problems->str);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo = NULL;
+  const char *paths[2] = { NULL, NULL };
+  int ret;
+
+  tmp_dir = test_gui_init (&argc, &argv, "cohortscope-a11y-XXXXXX");
+  if (tmp_dir == NULL)
+    return 0;
+  demo = g_build_filename (tmp_dir, "demo.json", NULL);
+  g_assert_true (cs_demo_write_file (demo, CS_DEMO_DEFAULT_PATIENTS, CS_DEMO_DEFAULT_SEED, NULL, &error));
+  g_assert_no_error (error);
+  paths[0] = demo;
+
+  window = cs_window_new (NULL);
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  cs_window_open_paths (window, paths, "demo");
+  test_wait_until (test_window_loaded, window);
+  explore = CS_EXPLORE_VIEW (test_find_of_type (GTK_WIDGET (window), CS_TYPE_EXPLORE_VIEW));
+  builder = CS_COHORT_BUILDER (test_find_of_type (GTK_WIDGET (window), CS_TYPE_COHORT_BUILDER));
+  g_assert_nonnull (explore);
+  g_assert_nonnull (builder);
+  cs_cohort_builder_flush (builder);
+  iterate (20);
+
+  g_test_add_func ("/gui/a11y/chart-descriptions", test_chart_descriptions);
+  g_test_add_func ("/gui/a11y/heatmap-keys", test_heatmap_keys);
+  g_test_add_func ("/gui/a11y/accessible-names", test_accessible_names);
+  g_test_add_func ("/gui/a11y/small-screen", test_small_screen);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  test_gui_cleanup (g_steal_pointer (&tmp_dir));
+  return ret;
+}
