@@ -857,7 +857,17 @@ fill_caption (ChartOptions   *o,
               const char     *title,
               CsChartCaption *caption)
 {
-  g_autofree char *sources = g_strjoinv (", ", o->sources);
+  g_autoptr(GString) sources = g_string_new (NULL);
+
+  /* a file or folder by its name (the figure should not show where it was
+   * on this machine), a server by its URL */
+  for (guint i = 0; o->sources[i] != NULL; i++)
+    {
+      g_autofree char *name = strstr (o->sources[i], "://") != NULL ? g_strdup (o->sources[i])
+                                                                      : g_path_get_basename (o->sources[i]);
+
+      g_string_append_printf (sources, "%s%s", i > 0 ? ", " : "", name);
+    }
 
   caption->title = title;
   caption->test = d->test;
@@ -866,7 +876,7 @@ fill_caption (ChartOptions   *o,
                                                           o->overlay ? NULL : o->filter));
   if (o->overlay && o->filter != NULL)
     caption->cohort = keep_str (d, g_strdup_printf (_("%s; highlighted: %s"), caption->cohort, o->filter));
-  caption->source = keep_str (d, g_steal_pointer (&sources));
+  caption->source = keep_str (d, g_string_free (g_steal_pointer (&sources), FALSE));
 }
 
 /* ---------------------------------------------------------------- main */

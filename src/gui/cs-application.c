@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "cs-application.h"
 #include "cs-gui-util.h"
@@ -17,6 +18,8 @@ struct _CsApplication
 {
   AdwApplication  parent_instance;
   GSettings      *settings;
+  char           *open_mapping;   /* --mapping given to this instance */
+  GStrv           open_inputs;    /* its --input ROLE=FILE */
   guint           open_demo : 1;   /* --demo given to this instance */
 };
 
@@ -25,6 +28,8 @@ G_DEFINE_FINAL_TYPE (CsApplication, cs_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the synthetic demo cohort"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { "mapping", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Open a mapping file on the Mapping page"), N_("MAPPING.json") },
+  { "input", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, N_("A table of the mapping (with --mapping)"), N_("ROLE=FILE") },
   { NULL }
 };
 
@@ -97,7 +102,13 @@ cs_application_activate (GApplication *app)
       g_settings_set_boolean (self->settings, "first-run", FALSE);
     }
 
-  if (self->open_demo || first_run)
+  if (self->open_mapping != NULL)
+    {
+      cs_window_open_mapping (window, self->open_mapping, (const char * const *) self->open_inputs);
+      g_clear_pointer (&self->open_mapping, g_free);
+      g_clear_pointer (&self->open_inputs, g_strfreev);
+    }
+  else if (self->open_demo || first_run)
     cs_window_open_demo (window);
   else if (all_paths_exist (last_sources))
     cs_window_open_paths (window, (const char * const *)last_sources, NULL);
@@ -133,6 +144,58 @@ cs_application_handle_local_options (GApplication *app,
     {
       g_print ("cohortscope %s\n", PACKAGE_VERSION);
       return 0;
+    }
+
+  if (g_variant_dict_contains (options, "input") && !g_variant_dict_contains (options, "mapping"))
+    {
+      g_printerr ("cohortscope: %s\n", _("--input needs --mapping"));
+      return 2;
+    }
+
+  if (g_variant_dict_contains (options, "mapping"))
+    {
+      const char *mapping = NULL;
+      g_autofree const char **inputs = NULL;
+      g_autoptr(GPtrArray) absolute = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GFile) mapping_file = NULL;
+
+      g_variant_dict_lookup (options, "mapping", "^&ay", &mapping);
+      g_variant_dict_lookup (options, "input", "^a&ay", &inputs);
+      mapping_file = g_file_new_for_commandline_arg (mapping);
+      for (guint i = 0; inputs != NULL && inputs[i] != NULL; i++)
+        {
+          const char *eq = strchr (inputs[i], '=');
+          g_autoptr(GFile) file = NULL;
+          g_autofree char *path = NULL;
+
+          if (eq == NULL || eq == inputs[i])
+            {
+              g_printerr ("cohortscope: %s\n", _("--input takes ROLE=FILE, such as clinical=table.csv"));
+              return 2;
+            }
+          file = g_file_new_for_commandline_arg (eq + 1);
+          path = g_file_get_path (file);
+          g_ptr_array_add (absolute, g_strdup_printf ("%.*s=%s", (int) (eq - inputs[i]), inputs[i], path));
+        }
+      g_ptr_array_add (absolute, NULL);
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("cohortscope: %s\n", error->message);
+          return 1;
+        }
+      if (g_application_get_is_remote (app))
+        {
+          g_autofree char *path = g_file_get_path (mapping_file);
+
+          g_action_group_activate_action (G_ACTION_GROUP (app), "open-mapping",
+                                          g_variant_new ("(s^as)", path, (char **) absolute->pdata));
+          return 0;
+        }
+      g_free (self->open_mapping);
+      self->open_mapping = g_file_get_path (mapping_file);
+      g_strfreev (self->open_inputs);
+      self->open_inputs = g_strdupv ((GStrv) absolute->pdata);
+      return -1;
     }
 
   if (g_variant_dict_contains (options, "demo"))
@@ -251,6 +314,21 @@ shortcuts_action (GSimpleAction *action,
 }
 
 static void
+open_mapping_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  CsApplication *self = CS_APPLICATION (user_data);
+  CsWindow *window = get_window (self, TRUE);
+  const char *path = NULL;
+  g_autofree const char **inputs = NULL;
+
+  g_variant_get (parameter, "(&s^a&s)", &path, &inputs);
+  gtk_window_present (GTK_WINDOW (window));
+  cs_window_open_mapping (window, path, inputs);
+}
+
+static void
 help_shown (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
@@ -283,6 +361,7 @@ help_action (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
+  { "open-mapping", open_mapping_action, "(sas)" },
   { "open", open_action },
   { "open-folder", open_folder_action },
   { "open-demo", open_demo_action },
@@ -326,6 +405,8 @@ cs_application_finalize (GObject *object)
   CsApplication *self = (CsApplication *)object;
 
   g_clear_object (&self->settings);
+  g_free (self->open_mapping);
+  g_strfreev (self->open_inputs);
 
   G_OBJECT_CLASS (cs_application_parent_class)->finalize (object);
 }

@@ -34,6 +34,7 @@ struct _CsWindow
   GtkStack             *cohort_stack;
   CsCohortView         *cohort_view;
   CsExploreView        *explore_view;
+  CsMappingPage        *mapping_page;
 
   GSettings            *settings;
   CsStore              *store;
@@ -493,8 +494,42 @@ cs_window_open_files (CsWindow  *self,
   if (n_remote > 0)
     cs_window_add_toast (self, _("Only local files can be opened; download remote files first"));
 
+  /* a CSV or TSV table opens on the Mapping page, FHIR on the Cohort page */
+  for (guint i = 0; i + 1 < paths->len; )
+    {
+      const char *path = paths->pdata[i];
+
+      if (cs_mapping_page_is_table_path (path))
+        {
+          cs_mapping_page_open_table (self->mapping_page, path, NULL);
+          adw_view_stack_set_visible_child_name (self->view_stack, "mapping");
+          g_ptr_array_remove_index (paths, i);
+        }
+      else
+        i++;
+    }
+
   if (paths->len > 1)
     cs_window_open_paths (self, (const char * const *)paths->pdata, NULL);
+}
+
+void
+cs_window_open_mapping (CsWindow           *self,
+                        const char         *path,
+                        const char * const *inputs)
+{
+  g_return_if_fail (CS_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "mapping");
+  cs_mapping_page_open_mapping (self->mapping_page, path, inputs);
+}
+
+CsMappingPage *
+cs_window_get_mapping_page (CsWindow *self)
+{
+  g_return_val_if_fail (CS_IS_WINDOW (self), NULL);
+
+  return self->mapping_page;
 }
 
 char *
@@ -646,6 +681,13 @@ cs_window_show_open_dialog (CsWindow *self,
   GtkFileChooserNative *chooser;
 
   g_return_if_fail (CS_IS_WINDOW (self));
+
+  /* Ctrl+O on the Mapping page opens a table */
+  if (!folder && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "mapping") == 0)
+    {
+      cs_mapping_page_show_open_dialog (self->mapping_page);
+      return;
+    }
 
   if (self->chooser != NULL)
     {
@@ -862,6 +904,7 @@ cs_window_class_init (CsWindowClass *klass)
   g_type_ensure (CS_TYPE_COHORT_VIEW);
   g_type_ensure (CS_TYPE_EXPLORE_VIEW);
   g_type_ensure (CS_TYPE_COHORT_BUILDER);
+  g_type_ensure (CS_TYPE_MAPPING_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/cohortscope/Cohortscope/cs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CsWindow, loading_revealer);
@@ -874,6 +917,7 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsWindow, cohort_stack);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, cohort_view);
   gtk_widget_class_bind_template_child (widget_class, CsWindow, explore_view);
+  gtk_widget_class_bind_template_child (widget_class, CsWindow, mapping_page);
 
   gtk_widget_class_install_action (widget_class, "win.cancel-loading", NULL, cancel_loading_action);
   gtk_widget_class_install_action (widget_class, "win.search-variables", NULL, search_variables_action);
@@ -957,6 +1001,39 @@ on_explore_filter_requested (CsWindow   *self,
   return TRUE;
 }
 
+/* What a mapping run wrote, in the Cohort view */
+static void
+on_mapping_open_in_cohort (CsWindow   *self,
+                           const char *path)
+{
+  const char *paths[] = { path, NULL };
+
+  cs_window_open_paths (self, paths, NULL);
+  adw_view_stack_set_visible_child_name (self->view_stack, "cohort");
+}
+
+static void
+close_after_confirm (gpointer user_data,
+                     gboolean go_on)
+{
+  CsWindow *self = user_data;
+
+  if (go_on)
+    gtk_window_destroy (GTK_WINDOW (self));
+  g_object_unref (self);
+}
+
+/* Unsaved edits of the mapping are never lost silently */
+static gboolean
+on_close_request (CsWindow *self)
+{
+  if (!cs_mapping_page_get_modified (self->mapping_page))
+    return FALSE;
+  adw_view_stack_set_visible_child_name (self->view_stack, "mapping");
+  cs_mapping_page_confirm_discard (self->mapping_page, G_CALLBACK (close_after_confirm), g_object_ref (self));
+  return TRUE;
+}
+
 static void
 cs_window_init (CsWindow *self)
 {
@@ -975,6 +1052,9 @@ cs_window_init (CsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-loading", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-load-report", FALSE);
 
+  g_signal_connect_object (self->mapping_page, "open-in-cohort",
+                           G_CALLBACK (on_mapping_open_in_cohort), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
   g_signal_connect_object (self->explore_view, "filter-requested",
                            G_CALLBACK (on_explore_filter_requested), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->explore_view, "patient-requested",

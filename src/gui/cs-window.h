@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 #include "cs-cohort-view.h"
+#include "cs-mapping-page.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,12 @@ void          cs_window_open_paths       (CsWindow           *self,
 void          cs_window_open_files       (CsWindow           *self,
                                           GFile             **files,
                                           guint               n_files);
+/* Opens a mapping file on the Mapping page, with tables given as
+ * "ROLE=FILE" (NULL: none). */
+void          cs_window_open_mapping     (CsWindow           *self,
+                                          const char         *path,
+                                          const char * const *inputs);
+CsMappingPage *cs_window_get_mapping_page (CsWindow          *self);
 /* Writes the demo cohort (400 patients, seed 42) to the user cache folder
  * unless it is there already, then opens it like any file. */
 void          cs_window_open_demo        (CsWindow           *self);

@@ -154,7 +154,7 @@ with tempfile.TemporaryDirectory() as tmp:
           "--filter", "age_at_diagnosis >= 60"],
          "Shape Sphericity vs Shape Mesh Volume",
          ["Spearman ρ = ", "n = ", "p ", "x: Shape Mesh Volume (mm³, UCUM mm3; key original_shape_meshvolume)",
-          "of 120 patients: age_at_diagnosis >= 60", "Source: " + demo, "2026-05-28"]),
+          "of 120 patients: age_at_diagnosis >= 60", "Source: " + os.path.basename(demo), "2026-05-28"]),
         (["--kind", "km", "--time", "survival_time", "--event", "deceased", "--split",
           "original_shape_meshvolume:median", "--time-unit", "months"],
          "Survival by Shape Mesh Volume",

@@ -159,7 +159,9 @@ class Corpus:
         os.makedirs(out_dir)
         env = {k: v for k, v in os.environ.items() if not k.startswith('CS_FHIR_')}
         env.update(XDG_CACHE_HOME=os.path.join(self.tmp, 'cache'), LC_ALL='C.UTF-8', LANGUAGE='',
-                   COLUMNS='100', NO_COLOR='1')
+                   COLUMNS='100', NO_COLOR='1',
+                   # the date in chart captions: the same on every day
+                   SOURCE_DATE_EPOCH='1767225600')
         env.update({k: self.expand(v) for k, v in env_extra.items()})
         argv = [self.expand(a) for a in args]
         proc = subprocess.run([self.cli] + argv, capture_output=True, env=env, cwd=self.tmp, timeout=300)

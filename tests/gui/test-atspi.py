@@ -74,7 +74,7 @@ def text_of(acc):
         return None
 
 
-def start_app(gui, env, log):
+def start_app(gui, env, log, args=None):
     """Starts the app with its stderr in the file log. When the X server
     refuses the connection right after it started (seen when several Xvfb
     servers start at once on a loaded machine: "cannot open display"),
@@ -82,7 +82,7 @@ def start_app(gui, env, log):
     caller to report."""
     for attempt in range(4):
         with open(log, "w") as err:
-            proc = subprocess.Popen([gui, "--demo"], env=env, stderr=err)
+            proc = subprocess.Popen([gui] + (args if args is not None else ["--demo"]), env=env, stderr=err)
         try:
             proc.wait(timeout=3)
         except subprocess.TimeoutExpired:
@@ -289,11 +289,11 @@ def journey(app, pid):
                                      None))
         say(f"OK: Enter opened the pair chart, which says {pair!r}")
 
-        # Mapping: on main it is still the page that announces the editor
+        # Mapping: with no table open, the page that says how to start
         keys("key", "ctrl+3")
         wait_for("the Mapping page",
-                 lambda: next((n for _a, n, _d in accessibles(app) if n == "Coming Next"), None))
-        say("OK: Ctrl+3 shows the Mapping page (its placeholder: the editor is not on main yet)")
+                 lambda: next((n for _a, n, _d in accessibles(app) if n == "Map a Table to FHIR"), None))
+        say("OK: Ctrl+3 shows the Mapping page, ready to open a table")
         return 0
     except (JourneyError, subprocess.SubprocessError, IndexError) as e:
         print(f"FAIL: keyboard journey: {e}")

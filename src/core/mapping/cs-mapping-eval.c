@@ -1591,8 +1591,7 @@ report_invalid (Eval            *e,
       eval_object_members (e, tmpl->root, FALSE);
       e->trace = FALSE;
       g_string_truncate (e->out, out_mark);
-      for (guint i = problem_mark; i < rs->problems->len; i++)
-        map_problem_clear (&g_array_index (rs->problems, MapProblem, i));
+      /* the array's clear function frees the dropped problems */
       g_array_set_size (rs->problems, problem_mark);
       rs->has_error = has_error;
     }

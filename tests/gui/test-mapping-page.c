@@ -1,0 +1,445 @@
+/* test-mapping-page.c: the Mapping page through its real code paths (Xvfb)
+ *
+ * Opens a Lung1-shaped CSV (tests/mapping-assist/data, written for the
+ * tests) the way `cohortscope FILE.csv` does, and checks: the profile, the
+ * suggested mapping and the preview of the first row (a Patient); an edit
+ * updates the preview, undo brings it back; a broken mapping is marked at
+ * its line while the last preview stays; a column highlights the elements
+ * it fed and an element names its cell; value-map coverage; Validate finds
+ * a bad cell and a problem jumps to it; Save and reopen; Run writes NDJSON
+ * that opens in the Cohort view; bad tables and a mapping from a newer
+ * format version give a clear message and keep the work.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cs-mapping-page-private.h"
+#include "cs-window.h"
+#include "gui-test-util.h"
+
+static CsWindow *window;
+static CsMappingPage *page;
+static char *tmp_dir;
+
+static gboolean
+page_idle (gpointer data)
+{
+  return !cs_mapping_page_get_busy (CS_MAPPING_PAGE (data));
+}
+
+static void
+wait_idle (void)
+{
+  test_wait_until (page_idle, page);
+}
+
+static char *
+fixture (const char *name)
+{
+  return g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "mapping-assist", "data", name, NULL);
+}
+
+static char *
+temp_file (const char *name,
+           const char *data,
+           gssize      length)
+{
+  char *path = g_build_filename (tmp_dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, data, length, NULL));
+  return path;
+}
+
+static char *
+mapping_text (void)
+{
+  GtkTextBuffer *buffer = cs_mapping_page_get_mapping_buffer (page);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Replaces the first occurrence of old in the mapping, as a user edit. */
+static void
+edit_mapping (const char *old,
+              const char *new_text)
+{
+  GtkTextBuffer *buffer = cs_mapping_page_get_mapping_buffer (page);
+  GtkTextIter start, match_start, match_end;
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  g_assert_true (gtk_text_iter_forward_search (&start, old, 0, &match_start, &match_end, NULL));
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_delete (buffer, &match_start, &match_end);
+  gtk_text_buffer_insert (buffer, &match_start, new_text, -1);
+  gtk_text_buffer_end_user_action (buffer);
+}
+
+static int
+find_column (const char *name)
+{
+  for (guint i = 0; i < cs_mapping_page_get_n_columns (page); i++)
+    if (g_str_equal (cs_mapping_page_get_column_name (page, i), name))
+      return (int) i;
+  g_assert_not_reached ();
+}
+
+static void
+test_open_csv (void)
+{
+  g_autofree char *path = fixture ("clinical.csv");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *preview = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *stack = test_find_of_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+
+  /* as `cohortscope clinical.csv` does */
+  cs_window_open_files (window, &file, 1);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "mapping");
+  wait_idle ();
+  /* no FHIR load was started for the CSV */
+  g_assert_false (cs_window_get_loading (window));
+
+  g_assert_cmpuint (cs_mapping_page_get_n_rows (page), ==, 6);
+  g_assert_cmpuint (cs_mapping_page_get_n_columns (page), ==, 10);
+  g_assert_cmpstr (cs_mapping_page_get_column_name (page, 2), ==, "clinical.T.Stage");
+
+  /* the suggestion at once, not counted as an unsaved edit */
+  text = mapping_text ();
+  g_assert_nonnull (strstr (text, "cohortscope-mapping/1"));
+  g_assert_false (cs_mapping_page_get_modified (page));
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+
+  /* and the first row's FHIR */
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"resourceType\": \"Patient\""));
+  g_assert_nonnull (strstr (preview, "\"value\": \"CASE-001\""));
+  g_assert_nonnull (strstr (preview, "\"resourceType\": \"Condition\""));
+  g_assert_nonnull (strstr (preview, "\"code\": \"1228929004\""));
+
+  /* another row */
+  cs_mapping_page_select_row (page, 1);
+  wait_idle ();
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"CASE-002\""));
+  g_assert_nonnull (strstr (preview, "\"gender\": \"female\""));
+  cs_mapping_page_select_row (page, 0);
+  wait_idle ();
+  test_maybe_screenshot (GTK_WINDOW (window), "mapping");
+}
+
+static void
+test_edit_updates_preview (void)
+{
+  GtkTextBuffer *buffer = cs_mapping_page_get_mapping_buffer (page);
+  g_autofree char *preview = NULL;
+
+  edit_mapping ("\"{{PatientID}}\"", "\"X-{{PatientID}}\"");
+  g_assert_true (cs_mapping_page_get_modified (page));
+  /* debounced: not yet, then once */
+  g_assert_true (cs_mapping_page_get_busy (page));
+  wait_idle ();
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"X-CASE-001\""));
+
+  gtk_text_buffer_undo (buffer);
+  wait_idle ();
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"CASE-001\""));
+  g_assert_null (strstr (preview, "X-CASE-001"));
+  gtk_text_buffer_redo (buffer);
+  wait_idle ();
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "X-CASE-001"));
+  gtk_text_buffer_undo (buffer);
+  wait_idle ();
+}
+
+static void
+test_broken_mapping (void)
+{
+  GtkTextBuffer *buffer = cs_mapping_page_get_mapping_buffer (page);
+  g_autofree char *preview = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  int line;
+
+  /* a column the table does not have */
+  edit_mapping ("\"resourceType\" : \"Patient\",",
+                "\"resourceType\" : \"Patient\",\n\"birthDate\": {\"$column\": \"Birth date\"},");
+  wait_idle ();
+  g_assert_nonnull (cs_mapping_page_get_mapping_error (page));
+  g_test_message ("%s", cs_mapping_page_get_mapping_error (page));
+  line = cs_mapping_page_get_error_line (page);
+  g_assert_cmpint (line, >=, 0);
+  text = mapping_text ();
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_nonnull (strstr (lines[line], "Birth date"));
+  /* the last good preview stays */
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "CASE-001"));
+
+  /* not JSON at all: the line of the byte */
+  gtk_text_buffer_undo (buffer);
+  edit_mapping ("\"format\"", "\"format\" ::");
+  wait_idle ();
+  g_assert_nonnull (cs_mapping_page_get_mapping_error (page));
+  g_assert_cmpint (cs_mapping_page_get_error_line (page), ==, 1);
+  gtk_text_buffer_undo (buffer);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+}
+
+static void
+test_provenance (void)
+{
+  int gender = find_column ("gender");
+  g_autofree char *preview = cs_mapping_page_get_preview_text (page);
+  g_auto(GStrv) lines = g_strsplit (preview, "\n", -1);
+  const char *source;
+  int gender_line = -1;
+
+  cs_mapping_page_select_column (page, (guint) gender);
+  g_assert_cmpuint (cs_mapping_page_get_n_highlighted (page), ==, 1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"gender\": \"male\"") != NULL)
+      gender_line = (int) i;
+  g_assert_cmpint (gender_line, >=, 0);
+
+  /* the element at the cursor names its cell and selects its column */
+  cs_mapping_page_select_column (page, 0);
+  source = cs_mapping_page_place_preview_cursor (page, gender_line);
+  g_assert_nonnull (strstr (source, "Patient.gender"));
+  g_assert_nonnull (strstr (source, "row 1, column “gender”: “male”"));
+  g_assert_cmpuint (cs_mapping_page_get_selected_column (page), ==, (guint) gender);
+}
+
+static void
+test_value_map_coverage (void)
+{
+  g_autofree char *text = mapping_text ();
+  guint index = 0;
+
+  /* the suggested maps: gender, T, N, M, stage, histology */
+  g_assert_nonnull (strstr (text, "clinical-t-stage"));
+  index = 1;
+  cs_mapping_page_show_value_map (page, index);
+  g_assert_cmpstr (cs_mapping_page_get_coverage_text (page), ==, "clinical.T.Stage: 4 of 6 rows mapped");
+}
+
+static void
+test_validate (void)
+{
+  g_autofree char *bad = NULL;
+  GString *csv = g_string_new (NULL);
+  g_autofree char *original = fixture ("clinical.csv");
+  g_autofree char *contents = NULL;
+  gboolean found = FALSE;
+
+  /* the same table with a bad age in row 3 */
+  g_assert_true (g_file_get_contents (original, &contents, NULL, NULL));
+  g_string_append (csv, contents);
+  g_string_replace (csv, "CASE-003,70.25", "CASE-003,seventy", 1);
+  bad = temp_file ("clinical-bad.csv", csv->str, (gssize) csv->len);
+  g_string_free (csv, TRUE);
+
+  cs_mapping_page_open_table (page, bad, NULL);
+  wait_idle ();
+  g_assert_cmpuint (cs_mapping_page_get_n_rows (page), ==, 6);
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.validate", NULL);
+  g_assert_true (cs_mapping_page_get_busy (page));
+  wait_idle ();
+  g_assert_cmpuint (cs_mapping_page_get_n_problems (page), >=, 1);
+  for (guint i = 0; i < cs_mapping_page_get_n_problems (page); i++)
+    {
+      const char *text = cs_mapping_page_get_problem_text (page, i);
+
+      g_test_message ("%s", text);
+      if (strstr (text, "seventy") != NULL)
+        {
+          g_assert_nonnull (strstr (text, "row 3"));
+          g_assert_nonnull (strstr (text, "age"));
+          cs_mapping_page_activate_problem (page, i);
+          g_assert_cmpuint (cs_mapping_page_get_selected_row (page), ==, 2);
+          g_assert_cmpuint (cs_mapping_page_get_selected_column (page), ==, (guint) find_column ("age"));
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+  wait_idle ();
+}
+
+static void
+test_save_reopen (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "saved.mapping.json", NULL);
+  g_autofree char *table = fixture ("clinical.csv");
+  g_autofree char *input = g_strdup_printf ("clinical=%s", table);
+  const char *inputs[] = { input, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *preview = NULL;
+
+  edit_mapping ("\"version\" : \"0.1.0\"", "\"version\" : \"0.2.0\"");
+  g_assert_true (cs_mapping_page_get_modified (page));
+  g_assert_true (cs_mapping_page_save_to (page, path, &error));
+  g_assert_no_error (error);
+  g_assert_false (cs_mapping_page_get_modified (page));
+  before = mapping_text ();
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_cmpstr (saved, ==, before);
+
+  /* reopen with its table, as `cohortscope --mapping M --input clinical=T` */
+  cs_window_open_mapping (window, path, inputs);
+  wait_idle ();
+  after = mapping_text ();
+  g_assert_cmpstr (after, ==, before);
+  g_assert_false (cs_mapping_page_get_modified (page));
+  g_assert_cmpuint (cs_mapping_page_get_n_rows (page), ==, 6);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "CASE-001"));
+}
+
+static void
+test_run_and_open (void)
+{
+  g_autofree char *out = g_build_filename (tmp_dir, "out.ndjson", NULL);
+  g_autofree char *contents = NULL;
+  guint n_patients = 0;
+  g_auto(GStrv) lines = NULL;
+
+  cs_mapping_page_run_to (page, out);
+  wait_idle ();
+  g_assert_cmpstr (cs_mapping_page_get_output_path (page), ==, out);
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"resourceType\":\"Patient\"") != NULL)
+      n_patients++;
+  g_assert_cmpuint (n_patients, ==, 6);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.open-output", NULL);
+  test_wait_until (test_window_loaded, window);
+  g_assert_nonnull (cs_window_get_store (window));
+  g_assert_cmpuint (cs_store_get_n_patients (cs_window_get_store (window)), ==, 6);
+}
+
+/* The Lung1 example mapping opens as it is, with its ConceptMap files */
+static void
+test_lung1_example (void)
+{
+  g_autofree char *mapping = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "..", "examples", "lung1",
+                                               "lung1.json", NULL);
+  g_autofree char *table = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "mapping", "data", "lung1-mini",
+                                             "lung1", "NSCLC-Radiomics-Lung1.clinical-version3-Oct-2019.csv", NULL);
+  g_autofree char *input = g_strdup_printf ("clinical=%s", table);
+  const char *inputs[] = { input, NULL };
+  g_autofree char *preview = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *original = NULL;
+
+  g_assert_false (cs_mapping_page_get_modified (page));
+  cs_window_open_mapping (window, mapping, inputs);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  text = mapping_text ();
+  g_assert_true (g_file_get_contents (mapping, &original, NULL, NULL));
+  g_assert_cmpstr (text, ==, original);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"resourceType\": \"Patient\""));
+  g_assert_nonnull (strstr (preview, "LUNG1-901"));
+  /* the ConceptMap files were read next to the mapping */
+  g_assert_nonnull (strstr (preview, "\"code\": \"1228929004\""));
+}
+
+static void
+test_bad_tables (void)
+{
+  static const struct { const char *name; const char *data; gssize length; const char *expect; } cases[] = {
+    { "latin1.csv", "id,name\nP1,M\xfcller\n", -1, "latin1.csv" },
+    { "ragged.csv", "id,name\nP1,a\nP2,b,c\n", -1, "row 2" },
+    { "binary.csv", "id,name\nP1\0\0\x01,b\n", 15, "binary.csv" },
+    { "empty.csv", "", 0, "empty.csv" },
+  };
+  g_autofree char *mapping_before = mapping_text ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = temp_file (cases[i].name, cases[i].data, cases[i].length);
+      g_autofree char *mapping_after = NULL;
+
+      cs_mapping_page_open_table (page, path, NULL);
+      wait_idle ();
+      g_assert_nonnull (cs_mapping_page_get_last_error (page));
+      g_test_message ("%s", cs_mapping_page_get_last_error (page));
+      g_assert_nonnull (strstr (cs_mapping_page_get_last_error (page), cases[i].expect));
+      /* the work is kept: the table and the mapping */
+      g_assert_cmpuint (cs_mapping_page_get_n_columns (page), ==, 10);
+      mapping_after = mapping_text ();
+      g_assert_cmpstr (mapping_after, ==, mapping_before);
+    }
+}
+
+static void
+test_newer_mapping (void)
+{
+  g_autofree char *path = temp_file ("newer.json",
+                                     "{\"format\": \"cohortscope-mapping/2\", \"id\": \"x\", \"version\": \"1\"}", -1);
+  g_autofree char *text = NULL;
+
+  g_assert_false (cs_mapping_page_get_modified (page));
+  cs_mapping_page_open_mapping (page, path, NULL);
+  wait_idle ();
+  text = mapping_text ();
+  g_assert_nonnull (strstr (text, "cohortscope-mapping/2"));
+  g_assert_nonnull (cs_mapping_page_get_mapping_error (page));
+  g_assert_nonnull (strstr (cs_mapping_page_get_mapping_error (page), "newer"));
+  g_assert_cmpint (cs_mapping_page_get_error_line (page), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  tmp_dir = test_gui_init (&argc, &argv, "cohortscope-mapping-gui-XXXXXX");
+  if (tmp_dir == NULL)
+    return 0;
+
+  window = cs_window_new (NULL);
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  page = cs_window_get_mapping_page (window);
+
+  g_test_add_func ("/gui/mapping/open-csv", test_open_csv);
+  g_test_add_func ("/gui/mapping/edit-updates-preview", test_edit_updates_preview);
+  g_test_add_func ("/gui/mapping/broken-mapping", test_broken_mapping);
+  g_test_add_func ("/gui/mapping/provenance", test_provenance);
+  g_test_add_func ("/gui/mapping/value-map-coverage", test_value_map_coverage);
+  g_test_add_func ("/gui/mapping/validate", test_validate);
+  g_test_add_func ("/gui/mapping/save-reopen", test_save_reopen);
+  g_test_add_func ("/gui/mapping/run-and-open", test_run_and_open);
+  g_test_add_func ("/gui/mapping/bad-tables", test_bad_tables);
+  g_test_add_func ("/gui/mapping/lung1-example", test_lung1_example);
+  g_test_add_func ("/gui/mapping/newer-mapping", test_newer_mapping);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&window);
+  test_gui_cleanup (g_steal_pointer (&tmp_dir));
+  return ret;
+}
