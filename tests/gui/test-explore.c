@@ -669,6 +669,39 @@ test_model (void)
   wait_for_layout (chart);
   test_maybe_screenshot (window, "explore-model");
 
+  /* Validate on…: on the patients it was fitted on, the validation
+   * concordance is the training one; on half of them, that half's patients */
+  {
+    g_autoptr(GArray) all = cs_analysis_rows (cs_store_get_n_patients (store), NULL);
+    g_autoptr(GArray) half = g_array_new (FALSE, FALSE, sizeof (guint));
+    g_autofree char *same = NULL, *part = NULL, *expect = NULL;
+
+    same = cs_explore_model_validate (model, store, all, "all again", &error);
+    g_assert_no_error (error);
+    expect = g_strdup_printf ("Validation (all again): concordance %.3f", fit->concordance);
+    g_assert_nonnull (strstr (same, expect));
+    g_assert_nonnull (strstr (same, "Training ("));
+    for (guint i = 0; i < all->len; i += 2)
+      g_array_append_val (half, g_array_index (all, guint, i));
+    part = cs_explore_model_validate (model, store, half, "even rows", &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&expect, g_free);
+    expect = g_strdup_printf ("Validation (even rows): concordance");
+    g_assert_nonnull (strstr (part, expect));
+    /* at most the half's patients are counted, never the training n */
+    {
+      const char *v = strstr (part, "Validation (even rows)");
+      const char *pat = strstr (v, "), ");
+      guint n_valid = 0;
+
+      g_assert_nonnull (pat);
+      g_assert_cmpint (sscanf (pat, "), %u patients", &n_valid), ==, 1);
+      g_assert_cmpuint (n_valid, >, 0);
+      g_assert_cmpuint (n_valid, <=, half->len);
+      g_assert_cmpuint (n_valid, <, fit->n);
+    }
+  }
+
   /* the statistics export is the coefficient table; the forest plot
    * exports like every chart */
   cs_explore_model_write_stats (model, FALSE, stats);
