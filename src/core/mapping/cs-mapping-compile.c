@@ -563,7 +563,7 @@ out_for_primitive (CsFhirPrimitive primitive,
 {
   if (out != OUT_AUTO || primitive == CS_FHIR_PRIMITIVE_NONE)
     return out;
-  switch (map_primitive_json_type (primitive))
+  switch (cs_fhir_primitive_json_type (primitive))
     {
     case CS_JSON_NUMBER:
       return primitive == CS_FHIR_PRIMITIVE_DECIMAL ? OUT_NUMBER : OUT_INTEGER;

@@ -75,45 +75,11 @@ member_names (const char *resource_type,
   return names;
 }
 
-CsJsonType
-map_primitive_json_type (CsFhirPrimitive primitive)
-{
-  switch (primitive)
-    {
-    case CS_FHIR_PRIMITIVE_NONE:
-      return CS_JSON_OBJECT;
-    case CS_FHIR_PRIMITIVE_BOOLEAN:
-      return CS_JSON_BOOLEAN;
-    case CS_FHIR_PRIMITIVE_DECIMAL:
-    case CS_FHIR_PRIMITIVE_INTEGER:
-    case CS_FHIR_PRIMITIVE_POSITIVEINT:
-    case CS_FHIR_PRIMITIVE_UNSIGNEDINT:
-      return CS_JSON_NUMBER;
-    case CS_FHIR_PRIMITIVE_BASE64BINARY:
-    case CS_FHIR_PRIMITIVE_CANONICAL:
-    case CS_FHIR_PRIMITIVE_CODE:
-    case CS_FHIR_PRIMITIVE_DATE:
-    case CS_FHIR_PRIMITIVE_DATETIME:
-    case CS_FHIR_PRIMITIVE_ID:
-    case CS_FHIR_PRIMITIVE_INSTANT:
-    case CS_FHIR_PRIMITIVE_MARKDOWN:
-    case CS_FHIR_PRIMITIVE_OID:
-    case CS_FHIR_PRIMITIVE_STRING:
-    case CS_FHIR_PRIMITIVE_TIME:
-    case CS_FHIR_PRIMITIVE_URI:
-    case CS_FHIR_PRIMITIVE_URL:
-    case CS_FHIR_PRIMITIVE_UUID:
-    case CS_FHIR_PRIMITIVE_XHTML:
-    default:
-      return CS_JSON_STRING;
-    }
-}
-
 /* "string", "number" or "boolean", for messages */
 static const char *
 primitive_json_kind (CsFhirPrimitive primitive)
 {
-  switch (map_primitive_json_type (primitive))
+  switch (cs_fhir_primitive_json_type (primitive))
     {
     case CS_JSON_NUMBER:
       return "number";

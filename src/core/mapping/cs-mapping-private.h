@@ -16,6 +16,7 @@
 
 #include "cs-fhir-id.h"
 #include "cs-fhir-model.h"
+#include "cs-fhir-validate.h"
 #include "cs-json.h"
 #include "cs-mapping.h"
 
@@ -223,9 +224,6 @@ TNode    *map_parse_string    (MapDiag          *diag,
  * required elements, constant values (primitive formats, required
  * bindings), what each directive may stand for, reference targets; and
  * notes on each value node the element it is for. */
-/* The JSON type a value of a primitive type is written as (CS_JSON_STRING
- * for most; NONE: CS_JSON_OBJECT). */
-CsJsonType map_primitive_json_type (CsFhirPrimitive primitive);
 void      map_fhir_check_template (MapDiag    *diag,
                                    CsMapping  *mapping,
                                    const char *resource_type,

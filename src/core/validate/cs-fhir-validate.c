@@ -294,37 +294,8 @@ validate_primitive (Ctx                 *ctx,
   const char *text, *reason = NULL;
   gsize len;
 
-  switch (type->primitive)
-    {
-    case CS_FHIR_PRIMITIVE_BOOLEAN:
-      want = CS_JSON_BOOLEAN;
-      break;
-    case CS_FHIR_PRIMITIVE_INTEGER:
-    case CS_FHIR_PRIMITIVE_DECIMAL:
-    case CS_FHIR_PRIMITIVE_POSITIVEINT:
-    case CS_FHIR_PRIMITIVE_UNSIGNEDINT:
-      want = CS_JSON_NUMBER;
-      break;
-    case CS_FHIR_PRIMITIVE_NONE:
-    case CS_FHIR_PRIMITIVE_BASE64BINARY:
-    case CS_FHIR_PRIMITIVE_CANONICAL:
-    case CS_FHIR_PRIMITIVE_CODE:
-    case CS_FHIR_PRIMITIVE_DATE:
-    case CS_FHIR_PRIMITIVE_DATETIME:
-    case CS_FHIR_PRIMITIVE_ID:
-    case CS_FHIR_PRIMITIVE_INSTANT:
-    case CS_FHIR_PRIMITIVE_MARKDOWN:
-    case CS_FHIR_PRIMITIVE_OID:
-    case CS_FHIR_PRIMITIVE_STRING:
-    case CS_FHIR_PRIMITIVE_TIME:
-    case CS_FHIR_PRIMITIVE_URI:
-    case CS_FHIR_PRIMITIVE_URL:
-    case CS_FHIR_PRIMITIVE_UUID:
-    case CS_FHIR_PRIMITIVE_XHTML:
-    default:
-      want = CS_JSON_STRING;
-      break;
-    }
+  /* a primitive element without a primitive type is checked as a string */
+  want = type->primitive == CS_FHIR_PRIMITIVE_NONE ? CS_JSON_STRING : cs_fhir_primitive_json_type (type->primitive);
 
   if (node->type != want)
     {
@@ -1480,4 +1451,38 @@ cs_fhir_problems_to_string (GPtrArray *problems)
                               p->path, p->message);
     }
   return g_string_free (out, FALSE);
+}
+
+CsJsonType
+cs_fhir_primitive_json_type (CsFhirPrimitive primitive)
+{
+  switch (primitive)
+    {
+    case CS_FHIR_PRIMITIVE_NONE:
+      return CS_JSON_OBJECT;
+    case CS_FHIR_PRIMITIVE_BOOLEAN:
+      return CS_JSON_BOOLEAN;
+    case CS_FHIR_PRIMITIVE_DECIMAL:
+    case CS_FHIR_PRIMITIVE_INTEGER:
+    case CS_FHIR_PRIMITIVE_POSITIVEINT:
+    case CS_FHIR_PRIMITIVE_UNSIGNEDINT:
+      return CS_JSON_NUMBER;
+    case CS_FHIR_PRIMITIVE_BASE64BINARY:
+    case CS_FHIR_PRIMITIVE_CANONICAL:
+    case CS_FHIR_PRIMITIVE_CODE:
+    case CS_FHIR_PRIMITIVE_DATE:
+    case CS_FHIR_PRIMITIVE_DATETIME:
+    case CS_FHIR_PRIMITIVE_ID:
+    case CS_FHIR_PRIMITIVE_INSTANT:
+    case CS_FHIR_PRIMITIVE_MARKDOWN:
+    case CS_FHIR_PRIMITIVE_OID:
+    case CS_FHIR_PRIMITIVE_STRING:
+    case CS_FHIR_PRIMITIVE_TIME:
+    case CS_FHIR_PRIMITIVE_URI:
+    case CS_FHIR_PRIMITIVE_URL:
+    case CS_FHIR_PRIMITIVE_UUID:
+    case CS_FHIR_PRIMITIVE_XHTML:
+    default:
+      return CS_JSON_STRING;
+    }
 }

@@ -27,6 +27,7 @@
 
 #include <glib.h>
 
+#include "cs-fhir-model.h"
 #include "cs-json.h"
 
 G_BEGIN_DECLS
@@ -73,6 +74,9 @@ gboolean   cs_fhir_validate_resource_full (const CsJsonNode    *resource,
 /* One line per problem, "error: Observation.status: …", for messages and
  * logs. */
 char      *cs_fhir_problems_to_string     (GPtrArray           *problems);
+/* The JSON type a FHIR primitive is written as: boolean, number (decimal and
+ * the integers) or string (the rest); an object for a complex type (NONE). */
+CsJsonType cs_fhir_primitive_json_type    (CsFhirPrimitive      primitive);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsFhirProblem, cs_fhir_problem_free)
 
