@@ -275,6 +275,7 @@ forest_layout_full (const CsChartForestModel *model,
   /* column widths */
   cs_chart_set_font (cr, style, cols->font, TRUE);
   n_w = cs_chart_text_width (cr, "n");
+  /* xgettext:no-c-format */
   text_w = cs_chart_text_width (cr, _("Hazard ratio (95% CI)"));
   p_w = cs_chart_text_width (cr, "p");
   label_w = cs_chart_text_width (cr, _("Term"));
@@ -471,6 +472,7 @@ cs_chart_forest_draw (cairo_t                  *cr,
   cs_chart_set_color (cr, style->fg, 1.0);
   cs_chart_draw_text (cr, _("Term"), cols.label_x, head_y, 0, 0, 0);
   cs_chart_draw_text (cr, "n", cols.n_right, head_y, 1, 0, 0);
+  /* xgettext:no-c-format */
   cs_chart_draw_text (cr, _("Hazard ratio (95% CI)"), cols.text_x, head_y, 0, 0, 0);
   cs_chart_draw_text (cr, "p", cols.p_right, head_y, 1, 0, 0);
 

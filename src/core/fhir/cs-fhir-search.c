@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "cs-fhir-client-private.h"
@@ -581,11 +582,11 @@ chain_stop_reason (Chain *chain)
   if (chain->stalled >= STALL_PAGES)
     return g_strdup_printf (_("The search %s stopped after %u pages: the last %u brought nothing that was not "
                               "loaded already (the server’s next links keep changing while its pages repeat); "
-                              "this search loaded %" G_GUINT64_FORMAT " resources and the server may have more"),
-                            shown, chain->pages, chain->stalled, chain->loaded);
+                              "this search loaded %" PRIu64 " resources and the server may have more"),
+                            shown, chain->pages, chain->stalled, (uint64_t) chain->loaded);
   return g_strdup_printf (_("The search %s stopped after %u pages, the limit per search; this search loaded %"
-                            G_GUINT64_FORMAT " resources and the server has more"),
-                          shown, chain->pages, chain->loaded);
+                            PRIu64 " resources and the server has more"),
+                          shown, chain->pages, (uint64_t) chain->loaded);
 }
 
 /* A search cut short: an error for a plain search; for a cohort load, a

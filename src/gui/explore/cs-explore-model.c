@@ -169,6 +169,7 @@ fill_table (CsExploreModel *self)
   clear_table (self);
   table_cell (self, _("Term"), 0, row, TRUE);
   table_cell (self, _("Hazard ratio"), 1, row, TRUE);
+  /* xgettext:no-c-format */
   table_cell (self, _("95% CI"), 2, row, TRUE);
   table_cell (self, _("p"), 3, row, TRUE);
   table_cell (self, _("n"), 4, row, TRUE);
