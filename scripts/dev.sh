@@ -83,7 +83,9 @@ cmd_test() {
     local rc=0
     meson test -C "$builddir" --print-errorlogs --num-processes 2 --timeout-multiplier 2 || rc=$?
     if [ "${CS_SKIP_ASAN:-0}" != 1 ]; then
-        setup_build "$asandir" -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbenchmarks=false
+        # the GUI suites do not run here, so the GUI is not built either
+        setup_build "$asandir" -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false -Dbenchmarks=false \
+            -Dgui=false
         log "Running the core suites under AddressSanitizer/UBSan"
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -121,7 +123,7 @@ for t in json.load(sys.stdin):
     ninja -C "$fuzzdir" $targets
     log "Fuzzing each target for ${CS_FUZZ_SECONDS:-60} s"
     CS_FUZZ_SECONDS=${CS_FUZZ_SECONDS:-60} \
-        meson test -C "$fuzzdir" --no-rebuild --print-errorlogs --suite fuzz-run --num-processes 1
+        meson test -C "$fuzzdir" --no-rebuild --print-errorlogs --suite fuzz-run --num-processes 2
 }
 
 cmd_fuzz() {
