@@ -220,7 +220,6 @@ map_concept_map_parse (MapDiag          *diag,
   };
   static const char * const element_allowed[] = { "id", "extension", "code", "display", "target", NULL };
   static const char * const statuses[] = { "draft", "active", "retired", "unknown", NULL };
-  g_autoptr(GError) error = NULL;
   CsConceptMap *map;
   const CsJsonNode *groups;
   const char *type, *status, *id, *reason = NULL;

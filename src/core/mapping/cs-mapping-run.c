@@ -292,7 +292,6 @@ problem_to_sink (CsMappingRun     *run,
 {
   CsMappingProblem out = { 0 };
   CInput *in = &run->program->inputs[p->input];
-  g_autofree char *element = NULL;
 
   if (p->severity == CS_MAPPING_SEVERITY_ERROR)
     run->stats.errors++;

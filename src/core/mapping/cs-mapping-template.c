@@ -314,7 +314,6 @@ map_parse_condition (MapDiag          *diag,
   static const char * const column_keys[] = { "column", "input", "present", "equals", "in", "matches", "mapped",
                                               NULL };
   static const char * const feature_keys[] = { "feature", "present", NULL };
-  g_autoptr(GPtrArray) children = NULL;
   MapCond *cond;
   const CsJsonNode *n;
   guint n_tests = 0;
