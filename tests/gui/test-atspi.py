@@ -300,9 +300,10 @@ def journey(app, pid):
         return 1
 
 
-def outer():
-    """Runs inner() in a fresh Xvfb and D-Bus session, again in a new pair
-    while the application does not reach the accessibility bus."""
+def outer(script=None):
+    """Runs script --inner (this file's inner() by default) in a fresh Xvfb
+    and D-Bus session, again in a new pair while the application does not
+    reach the accessibility bus (exit status NOT_ON_BUS); then fails."""
     xvfb = os.environ.get("CS_RUN_WITH_XVFB")
     dbus = os.environ.get("CS_DBUS_RUN_SESSION") or shutil.which("dbus-run-session")
     if not xvfb or not os.path.exists(xvfb):
@@ -311,7 +312,7 @@ def outer():
     if not dbus:
         print("SKIP: dbus-run-session is not installed (package dbus, in scripts/deps-debian.txt)")
         return SKIP
-    command = [xvfb, dbus, "--", sys.executable, os.path.abspath(__file__), "--inner"]
+    command = [xvfb, dbus, "--", sys.executable, script or os.path.abspath(__file__), "--inner"]
     for session in range(1, SESSIONS + 1):
         sys.stdout.flush()
         status = subprocess.call(command)

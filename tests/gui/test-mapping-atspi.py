@@ -101,27 +101,5 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def outer():
-    """Runs main() in a fresh Xvfb and D-Bus session, again in a new pair
-    while the application does not reach the accessibility bus; then fails."""
-    xvfb = os.environ.get("CS_RUN_WITH_XVFB")
-    dbus = os.environ.get("CS_DBUS_RUN_SESSION") or shutil.which("dbus-run-session")
-    if not xvfb or not os.path.exists(xvfb):
-        print("FAIL: CS_RUN_WITH_XVFB does not name tests/gui/run-with-xvfb.sh")
-        return 1
-    if not dbus:
-        print("SKIP: dbus-run-session is not installed (package dbus, in scripts/deps-debian.txt)")
-        return 77
-    command = [xvfb, dbus, "--", sys.executable, os.path.abspath(__file__), "--inner"]
-    for session in range(1, cs_atspi.SESSIONS + 1):
-        sys.stdout.flush()
-        status = subprocess.call(command)
-        if status != cs_atspi.NOT_ON_BUS:
-            return status
-    print(f"FAIL: cohortscope never appeared on the accessibility bus, in {cs_atspi.SESSIONS} fresh "
-          "Xvfb and D-Bus sessions")
-    return 1
-
-
 if __name__ == "__main__":
-    sys.exit(main() if sys.argv[1:] == ["--inner"] else outer())
+    sys.exit(main() if sys.argv[1:] == ["--inner"] else cs_atspi.outer(os.path.abspath(__file__)))
