@@ -9,8 +9,12 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 #include <inttypes.h>
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "cs-fhir-id.h"
 #include "cs-fhir-private.h"
@@ -236,7 +240,84 @@ typedef struct
   guint                    live_done;       /* resources of finished batches */
   guint                    batch_no;        /* batches started */
   GPtrArray               *batch;           /* Item* */
+
+  GHashTable              *by_type;         /* "Type" -> CsFhirPushTypeCounts*, or NULL */
+  FILE                    *copies;          /* options->server_copies_path's temporary file */
+  char                    *copies_tmp;
 } Push;
+
+static CsFhirPushTypeCounts *
+type_counts (Push       *push,
+             const char *resource_type)
+{
+  CsFhirPushTypeCounts *counts;
+
+  if (push->by_type == NULL)
+    return NULL;
+  if ((counts = g_hash_table_lookup (push->by_type, resource_type)) == NULL)
+    {
+      counts = g_new0 (CsFhirPushTypeCounts, 1);
+      counts->resource_type = g_strdup (resource_type);
+      g_hash_table_insert (push->by_type, counts->resource_type, counts);
+    }
+  return counts;
+}
+
+typedef enum { COUNT_CREATED, COUNT_UPDATED, COUNT_UNCHANGED, COUNT_FAILED } CountKind;
+
+/* Counts one resource in the totals and in its type's counts */
+static void
+count_item (Push       *push,
+            const char *resource_type,
+            CountKind   kind)
+{
+  CsFhirPushTypeCounts *counts = type_counts (push, resource_type);
+  CsFhirPushResult *result = push->result;
+
+  switch (kind)
+    {
+    case COUNT_CREATED:
+      result->created++;
+      if (counts != NULL)
+        counts->created++;
+      break;
+    case COUNT_UPDATED:
+      result->updated++;
+      if (counts != NULL)
+        counts->updated++;
+      break;
+    case COUNT_UNCHANGED:
+      result->unchanged++;
+      if (counts != NULL)
+        counts->unchanged++;
+      break;
+    case COUNT_FAILED:
+    default:
+      result->failed++;
+      if (counts != NULL)
+        counts->failed++;
+      break;
+    }
+}
+
+static int
+compare_type_counts (gconstpointer a,
+                     gconstpointer b)
+{
+  return strcmp (((const CsFhirPushTypeCounts *) a)->resource_type,
+                 ((const CsFhirPushTypeCounts *) b)->resource_type);
+}
+
+void
+cs_fhir_push_result_clear (CsFhirPushResult *result)
+{
+  if (result->types != NULL)
+    {
+      for (guint i = 0; i < result->types->len; i++)
+        g_free (g_array_index (result->types, CsFhirPushTypeCounts, i).resource_type);
+      g_clear_pointer (&result->types, g_array_unref);
+    }
+}
 
 static void
 emit_progress (Push            *push,
@@ -359,7 +440,7 @@ report (Push       *push,
     item->index, item->type, item->id, item->source, item->offset, message,
   };
 
-  push->result->failed++;
+  count_item (push, item->type, COUNT_FAILED);
   if (push->error_func != NULL)
     push->error_func (&e, push->error_data);
 }
@@ -613,7 +694,8 @@ send_batch (Push        *push,
       msg = g_strdup_printf (_("batch %u (entries %u–%u, %u resources) was refused: %s"),
                              batch_no, first->index, last->index, send->len, http->message);
       report (push, first, msg);
-      push->result->failed += send->len - 1;
+      for (guint i = 1; i < send->len; i++)
+        count_item (push, ((Item *) g_ptr_array_index (send, i))->type, COUNT_FAILED);
       return TRUE;
     }
 
@@ -628,10 +710,7 @@ send_batch (Push        *push,
 
       if (code >= 200 && code < 300)
         {
-          if (item->state == STATE_CREATE)
-            push->result->created++;
-          else
-            push->result->updated++;
+          count_item (push, item->type, item->state == STATE_CREATE ? COUNT_CREATED : COUNT_UPDATED);
           continue;
         }
       if (entry == NULL)
@@ -681,14 +760,9 @@ flush_batch (Push    *push,
 
       item->state = classify (item, existing);
       if (item->state == STATE_UNCHANGED)
-        result->unchanged++;
+        count_item (push, item->type, COUNT_UNCHANGED);
       else if (push->options->dry_run)
-        {
-          if (item->state == STATE_CREATE)
-            result->created++;
-          else
-            result->updated++;
-        }
+        count_item (push, item->type, item->state == STATE_CREATE ? COUNT_CREATED : COUNT_UPDATED);
       else
         g_ptr_array_add (send, item);
     }
@@ -704,6 +778,35 @@ flush_batch (Push    *push,
         }
       else
         result->batches_sent++;
+    }
+
+  /* what the server holds now, read back when something was sent */
+  if (push->copies != NULL)
+    {
+      if (!push->options->dry_run && send->len > 0)
+        {
+          g_hash_table_remove_all (existing);
+          if (!fetch_existing (push, existing, error))
+            {
+              g_prefix_error (error, _("Batch %u (resources %u–%u): reading back: "), batch_no, start + 1, end);
+              return FALSE;
+            }
+        }
+      for (guint i = 0; i < push->batch->len; i++)
+        {
+          Item *item = g_ptr_array_index (push->batch, i);
+          g_autofree char *key = g_strconcat (item->type, "/", item->id, NULL);
+          const char *json = g_hash_table_lookup (existing, key);
+
+          if (json != NULL && (fputs (json, push->copies) < 0 || fputc ('\n', push->copies) < 0))
+            {
+              int saved = errno;
+
+              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write %s: %s"),
+                           push->options->server_copies_path, g_strerror (saved));
+              return FALSE;
+            }
+        }
     }
 
   push->live_done = end;
@@ -811,6 +914,25 @@ cs_fhir_client_push_path_full (CsFhirClient             *self,
   push.map.last = g_hash_table_new (g_str_hash, g_str_equal);
   push.map.refs = g_hash_table_new (g_str_hash, g_str_equal);
   push.batch = g_ptr_array_new_with_free_func (item_free);
+  if (options->count_by_type)
+    push.by_type = g_hash_table_new (g_str_hash, g_str_equal);
+  if (options->server_copies_path != NULL)
+    {
+      int fd;
+
+      push.copies_tmp = g_strconcat (options->server_copies_path, ".XXXXXX", NULL);
+      if ((fd = g_mkstemp (push.copies_tmp)) < 0 || (push.copies = fdopen (fd, "w")) == NULL)
+        {
+          int saved = errno;
+
+          if (fd >= 0)
+            close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write %s: %s"),
+                       options->server_copies_path, g_strerror (saved));
+          g_clear_pointer (&push.copies_tmp, g_free);
+          goto out;
+        }
+    }
 
   /* First pass: ids, duplicates and references */
   emit_progress (&push, CS_FHIR_PUSH_PHASE_READING);
@@ -863,6 +985,39 @@ out:
     {
       g_clear_error (error);
       g_set_error_literal (error, CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED, _("Cancelled"));
+    }
+  if (push.copies != NULL)
+    {
+      int saved = 0;
+
+      if (fclose (push.copies) != 0)
+        saved = errno;
+      if (ok && saved == 0 && g_rename (push.copies_tmp, options->server_copies_path) != 0)
+        saved = errno;
+      if (ok && saved != 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write %s: %s"),
+                       options->server_copies_path, g_strerror (saved));
+          ok = FALSE;
+        }
+      if (!ok)
+        g_unlink (push.copies_tmp);
+    }
+  g_free (push.copies_tmp);
+  if (push.by_type != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      result->types = g_array_new (FALSE, FALSE, sizeof (CsFhirPushTypeCounts));
+      g_hash_table_iter_init (&iter, push.by_type);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          g_array_append_val (result->types, *(CsFhirPushTypeCounts *) value);
+          g_free (value);
+        }
+      g_array_sort (result->types, compare_type_counts);
+      g_hash_table_unref (push.by_type);
     }
   emit_progress (&push, CS_FHIR_PUSH_PHASE_DONE);
   g_ptr_array_unref (push.batch);

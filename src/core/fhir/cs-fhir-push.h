@@ -31,7 +31,24 @@ typedef struct
   guint    batch_size;   /* entries per Bundle; 0: 50 (Medplum refuses more updates per transaction) */
   gboolean use_batch;    /* batch instead of transaction */
   gboolean dry_run;      /* only count creates/updates/unchanged */
+  gboolean count_by_type; /* fill CsFhirPushResult.types */
+  /* When set, each resource as the server holds it after its batch (read
+   * back; in a dry run: as it holds it now, nothing for a resource it does
+   * not have) is written to this file as NDJSON, so what was uploaded can be
+   * loaded and compared. Written to a temporary file renamed into place at
+   * the end; nothing is left after a failure. */
+  const char *server_copies_path;
 } CsFhirPushOptions;
+
+/* The counts of one resource type (CsFhirPushResult.types). */
+typedef struct
+{
+  char    *resource_type;
+  guint64  created;
+  guint64  updated;
+  guint64  unchanged;
+  guint64  failed;
+} CsFhirPushTypeCounts;
 
 typedef struct
 {
@@ -42,7 +59,13 @@ typedef struct
   guint64 failed;
   guint   batches_sent;
   guint   batches_skipped;
+  /* CsFhirPushTypeCounts sorted by type, when options->count_by_type (also
+   * after a failure: what was done so far); free with
+   * cs_fhir_push_result_clear() */
+  GArray *types;
 } CsFhirPushResult;
+
+void      cs_fhir_push_result_clear (CsFhirPushResult *result);
 
 typedef struct
 {
