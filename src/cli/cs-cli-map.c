@@ -22,8 +22,6 @@
 typedef struct
 {
   CsMappingProgram *program;
-  CsMappingWriter  *writer;
-  CsMappingTrace   *trace;
   CsMappingReport  *report;
   GCancellable     *cancellable;
   guint64           n_printed;
@@ -52,21 +50,6 @@ clear_progress (MapState *state)
       fprintf (stderr, "\r%*s\r", (int) state->width, "");
       state->width = 0;
     }
-}
-
-static gboolean
-on_resource (const CsMappingResource *res,
-             gpointer                 user_data,
-             GError                 **error)
-{
-  MapState *state = user_data;
-
-  if (state->writer != NULL &&
-      !cs_mapping_writer_add (state->writer, res->resource_type, res->id, res->json, res->length, error))
-    return FALSE;
-  if (state->trace != NULL && !cs_mapping_trace_add (state->trace, res, error))
-    return FALSE;
-  return TRUE;
 }
 
 static void
@@ -272,16 +255,14 @@ cs_cli_cmd_map (int    argc,
   g_autoptr(CsMapping) mapping = NULL;
   g_autoptr(CsMappingProgram) program = NULL;
   g_autoptr(CsMappingRun) run = NULL;
-  g_autoptr(CsMappingWriter) writer = NULL;
-  g_autoptr(CsMappingTrace) trace = NULL;
   g_autoptr(CsMappingReport) report = cs_mapping_report_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GPtrArray) readers = g_ptr_array_new ();
   g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) tables = g_array_new (FALSE, TRUE, sizeof (CsMappingTableInfo));
+  g_autofree CsMappingInputFile *files = NULL;
+  CsMappingExecuteOptions options = { 0 };
   CsMappingOutputFormat format;
-  CsMappingSink sink = { on_resource, on_problem, on_progress };
+  CsMappingSink sink = { NULL, on_problem, on_progress };
   MapState state = { 0 };
   CsMappingStats stats;
   guint64 limit = 0;
@@ -371,66 +352,26 @@ cs_cli_cmd_map (int    argc,
         }
     }
 
-  /* open the tables and compile against their headers */
+  /* compile against the tables' headers */
+  files = g_new0 (CsMappingInputFile, MAX (roles->len, 1));
   for (guint i = 0; i < roles->len; i++)
     {
-      int input = cs_mapping_find_input (mapping, roles->pdata[i]);
-      CsCsvReader *reader = cs_csv_reader_new_for_path (paths->pdata[i],
-                                                        cs_mapping_get_input_dialect (mapping, input), &error);
-      CsMappingTableInfo info = { 0 };
-
-      if (reader == NULL)
-        {
-          cs_cli_error (_("input %s: %s"), (char *) roles->pdata[i], error->message);
-          for (guint k = 0; k < readers->len; k++)
-            cs_csv_reader_free (readers->pdata[k]);
-          return CS_CLI_FAILED;
-        }
-      g_ptr_array_add (readers, reader);
-      info.role = roles->pdata[i];
-      info.name = cs_csv_reader_get_name (reader);
-      info.header = cs_csv_reader_get_header (reader);
-      g_array_append_val (tables, info);
+      files[i].role = roles->pdata[i];
+      files[i].path = paths->pdata[i];
     }
-  program = cs_mapping_compile (mapping, (CsMappingTableInfo *) (gpointer) tables->data, tables->len, &error);
+  program = cs_mapping_compile_files (mapping, files, roles->len, &error);
   if (program == NULL)
     {
-      for (guint k = 0; k < readers->len; k++)
-        cs_csv_reader_free (readers->pdata[k]);
       cs_cli_error ("%s", error->message);
       return CS_CLI_FAILED;
     }
   for (const char * const *note = cs_mapping_program_get_notes (program); *note != NULL; note++)
     cs_cli_error (_("note: %s"), *note);
-  run = cs_mapping_run_new (program, (trace_path != NULL ? CS_MAPPING_RUN_TRACE : 0) |
-                                     (validate_all ? CS_MAPPING_RUN_VALIDATE_ALL : 0));
-  cs_mapping_run_set_limit (run, limit);
   state.names = g_new0 (char *, n_inputs + 1);
   for (guint i = 0; i < roles->len; i++)
-    {
-      int input = cs_mapping_find_input (mapping, roles->pdata[i]);
-      CsCsvReader *reader = readers->pdata[i];
-
-      state.names[input] = g_strdup (cs_csv_reader_get_name (reader));
-      if (!cs_mapping_run_add_input (run, roles->pdata[i], reader, &error))
-        {
-          cs_cli_error ("%s", error->message);
-          g_strfreev (state.names);
-          return CS_CLI_FAILED;
-        }
-    }
-
-  if (!(writer = cs_mapping_writer_new (output, format, &error)) ||
-      (trace_path != NULL && !(trace = cs_mapping_trace_new (trace_path, program, &error))))
-    {
-      cs_cli_error ("%s", error->message);
-      g_strfreev (state.names);
-      return CS_CLI_FAILED;
-    }
+    state.names[cs_mapping_find_input (mapping, roles->pdata[i])] = g_path_get_basename (paths->pdata[i]);
 
   state.program = program;
-  state.writer = writer;
-  state.trace = trace;
   state.report = report;
   state.cancellable = cancellable;
   state.tty = isatty (STDERR_FILENO);
@@ -438,11 +379,15 @@ cs_cli_cmd_map (int    argc,
   signal (SIGINT, on_interrupt);
   signal (SIGTERM, on_interrupt);
 
-  ok = cs_mapping_run_all (run, &sink, &state, cancellable, &error);
+  options.format = format;
+  options.flags = validate_all ? CS_MAPPING_RUN_VALIDATE_ALL : 0;
+  options.limit = limit;
+  options.keep_going = keep_going;
+  options.trace_path = trace_path;
+  ok = cs_mapping_execute (program, files, roles->len, output, &options, &sink, &state, &run, cancellable, &error);
   clear_progress (&state);
   signal (SIGINT, SIG_DFL);
   signal (SIGTERM, SIG_DFL);
-  cs_mapping_run_get_stats (run, &stats);
 
   if (state.n_problems > state.n_printed)
     cs_cli_error (report_path != NULL ? _("… and %" PRIu64 " more problems: all are in %s")
@@ -461,19 +406,9 @@ cs_cli_cmd_map (int    argc,
         }
     }
 
-  if (!ok)
+  if (!ok && g_error_matches (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_REJECTED))
     {
-      cs_mapping_writer_abort (writer);
-      if (error != NULL)
-        cs_cli_error (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                        ? _("map: interrupted; nothing was written")
-                        : _("map: %s; nothing was written"), error->message);
-      g_strfreev (state.names);
-      return CS_CLI_FAILED;
-    }
-  if (stats.rows_rejected > 0 && !keep_going)
-    {
-      cs_mapping_writer_abort (writer);
+      cs_mapping_run_get_stats (run, &stats);
       print_summary (run, output, FALSE, FALSE);
       cs_cli_error (g_dngettext (GETTEXT_PACKAGE,
                                  "map: %" PRIu64 " row was rejected, so nothing was written; fix it, or write the "
@@ -483,48 +418,12 @@ cs_cli_cmd_map (int    argc,
       g_strfreev (state.names);
       return CS_CLI_FAILED;
     }
-
-  /* the run's Provenance: the inputs' and the mapping's bytes */
-  {
-    g_autoptr(GArray) prov_inputs = g_array_new (FALSE, TRUE, sizeof (CsMappingProvenanceInput));
-    g_autoptr(GPtrArray) sums = g_ptr_array_new_with_free_func (g_free);
-    g_autoptr(GPtrArray) files = g_ptr_array_new ();
-    CsMappingProvenanceInfo info = { 0 };
-
-    for (const char * const *f = cs_mapping_get_files (mapping); *f != NULL; f++)
-      g_ptr_array_add (files, (gpointer) *f);
-    for (guint i = 0; i < paths->len; i++)
-      {
-        CsMappingProvenanceInput in = { roles->pdata[i], paths->pdata[i], NULL };
-        char *sum = cs_mapping_sha256_file (paths->pdata[i], &error);
-
-        if (sum == NULL)
-          break;
-        g_ptr_array_add (sums, sum);
-        in.sha256 = sum;
-        g_array_append_val (prov_inputs, in);
-        g_ptr_array_add (files, paths->pdata[i]);
-      }
-    g_ptr_array_add (files, NULL);
-    if (error == NULL)
-      info.recorded = cs_mapping_provenance_time ((const char * const *) files->pdata, &error);
-    if (error != NULL)
-      {
-        cs_mapping_writer_abort (writer);
-        cs_cli_error ("%s; nothing was written", error->message);
-        g_strfreev (state.names);
-        return CS_CLI_FAILED;
-      }
-    info.mapping = mapping;
-    info.inputs = (const CsMappingProvenanceInput *) (gpointer) prov_inputs->data;
-    info.n_inputs = prov_inputs->len;
-    info.limit = limit;
-    cs_mapping_writer_set_provenance (writer, &info);
-  }
-
-  if (!cs_mapping_writer_commit (writer, &error) || (trace != NULL && !cs_mapping_trace_commit (trace, &error)))
+  if (!ok)
     {
-      cs_cli_error ("%s", error->message);
+      if (error != NULL)
+        cs_cli_error (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                        ? _("map: interrupted; nothing was written")
+                        : _("map: %s; nothing was written"), error->message);
       g_strfreev (state.names);
       return CS_CLI_FAILED;
     }

@@ -114,6 +114,66 @@ gboolean      cs_mapping_trace_commit        (CsMappingTrace         *self,
                                               GError                **error);
 void          cs_mapping_trace_free          (CsMappingTrace         *self);
 
+/* ------------------------------------------------------------------ */
+/* A run from input files to an output file                            */
+
+/* The one run API of `cohortscope-cli map` and the Mapping page
+ * (cs-mapping-execute.c): the same mapping and inputs give the same bytes. */
+
+typedef struct
+{
+  const char *role;
+  const char *path;
+} CsMappingInputFile;
+
+typedef struct
+{
+  CsMappingOutputFormat  format;
+  CsMappingRunFlags      flags;       /* CS_MAPPING_RUN_TRACE is added when trace_path is set */
+  guint64                limit;       /* rows of each driving input, 0 = all */
+  gboolean               keep_going;  /* write the rows that were not rejected */
+  const char            *trace_path;  /* also write the trace there, or NULL */
+} CsMappingExecuteOptions;
+
+/* Opens each input file for its header (with the dialect the mapping asks
+ * for) and compiles the mapping against them. Errors name the input. */
+CsMappingProgram *cs_mapping_compile_files   (CsMapping                     *mapping,
+                                              const CsMappingInputFile      *inputs,
+                                              guint                          n_inputs,
+                                              GError                       **error);
+/* Maps every row of the inputs into output (the sink, which may be NULL,
+ * gets every problem and progress, and each resource after it was
+ * written), then adds the run's Device and Provenance and renames the file
+ * into place. Writes nothing and fails when reading or writing failed, the
+ * run was cancelled (G_IO_ERROR_CANCELLED) or rows were rejected and
+ * keep_going is not set (CS_MAPPING_ERROR_REJECTED). *out_run (may be NULL)
+ * gets the run, for its statistics, whenever one was made. */
+gboolean      cs_mapping_execute             (CsMappingProgram              *program,
+                                              const CsMappingInputFile      *inputs,
+                                              guint                          n_inputs,
+                                              const char                    *output,
+                                              const CsMappingExecuteOptions *options,
+                                              const CsMappingSink           *sink,
+                                              gpointer                       user_data,
+                                              CsMappingRun                 **out_run,
+                                              GCancellable                  *cancellable,
+                                              GError                       **error);
+/* cs_mapping_execute() in a thread (the sink is called on that thread;
+ * inputs, output and options are copied). */
+void          cs_mapping_execute_async       (CsMappingProgram              *program,
+                                              const CsMappingInputFile      *inputs,
+                                              guint                          n_inputs,
+                                              const char                    *output,
+                                              const CsMappingExecuteOptions *options,
+                                              const CsMappingSink           *sink,
+                                              gpointer                       user_data,
+                                              GCancellable                  *cancellable,
+                                              GAsyncReadyCallback            callback,
+                                              gpointer                       callback_data);
+gboolean      cs_mapping_execute_finish      (GAsyncResult                  *result,
+                                              CsMappingRun                 **out_run,
+                                              GError                       **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMappingWriter, cs_mapping_writer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMappingReport, cs_mapping_report_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMappingTrace, cs_mapping_trace_free)

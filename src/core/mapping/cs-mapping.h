@@ -74,6 +74,15 @@ CsMapping    *cs_mapping_load_data          (const char   *data,
                                              const char   *name,
                                              const char   *base_dir,
                                              GError      **error);
+/* The editor's text of the mapping saved at path (NULL: never saved):
+ * messages and the Provenance name that file, ConceptMap files resolve
+ * next to it, and when the text is the file's bytes the mapping is the one
+ * cs_mapping_load_file (path) gives, so a run writes the same output as
+ * `cohortscope-cli map --mapping path`. Defined in cs-mapping-execute.c. */
+CsMapping    *cs_mapping_load_text_for_file (const char   *text,
+                                             gssize        length,
+                                             const char   *path,
+                                             GError      **error);
 CsMapping    *cs_mapping_ref                (CsMapping    *self);
 void          cs_mapping_unref              (CsMapping    *self);
 
