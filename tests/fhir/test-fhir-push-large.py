@@ -15,7 +15,10 @@
 #     reads, by batch Bundles of reads (no searches);
 #   - `--progress` reports lines on stderr and the summary on stdout is the same.
 #
-# The stand-in runs in a child process (`--serve`).
+# The stand-in runs in a child process (`--serve`); the mapping upload tests
+# (tests/mapping-assist, tests/gui) start it the same way: it prints
+# "PORT n" and refuses, with an OperationOutcome, any resource that holds
+# the text "cs-test-refuse".
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -65,6 +68,9 @@ class Store:
 
 
 STORE = Store()
+# With --serve, resources whose JSON holds this text are refused with an
+# OperationOutcome (the mapping upload tests use it)
+REFUSE = 'cs-test-refuse'
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -124,8 +130,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 resource = entry['resource']
                 key = resource['resourceType'] + '/' + resource['id']
                 assert request['url'] == key, (request, key)
+                text = json.dumps(resource, separators=(',', ':'))
+                if REFUSE in text:
+                    # a resource a real server would refuse (tests of how the
+                    # refusal and its OperationOutcome reach the user)
+                    responses.append('{"response":{"status":"422 Unprocessable Entity","outcome":'
+                                     '{"resourceType":"OperationOutcome","issue":[{"severity":"error",'
+                                     '"code":"business-rule","diagnostics":"%s is not accepted here"}]}}}' % key)
+                    continue
                 status = '200 OK' if key in STORE.resources else '201 Created'
-                STORE.resources[key] = json.dumps(resource, separators=(',', ':'))
+                STORE.resources[key] = text
                 responses.append('{"response":{"status":"%s"}}' % status)
         self.answer(200, '{"resourceType":"Bundle","type":"%s-response","entry":[%s]}'
                     % (bundle.get('type'), ','.join(responses)))

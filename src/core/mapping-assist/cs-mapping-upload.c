@@ -119,6 +119,8 @@ cs_mapping_upload (CsMappingProgram              *program,
   result->problems = g_ptr_array_new_with_free_func (g_free);
   result->output_path = g_build_filename (work_dir, "mapping.ndjson", NULL);
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   /* the same bytes `cohortscope-cli map --format ndjson` writes */
   exec.format = CS_MAPPING_OUTPUT_NDJSON;
   exec.keep_going = options->keep_going;
@@ -138,6 +140,12 @@ cs_mapping_upload (CsMappingProgram              *program,
                                       upload_entry_error, &up, upload_push_progress, &up, cancellable, error);
   if (ok)
     result->server_path = g_steal_pointer (&server_path);
+  /* one error for a cancel, whichever stage it came in */
+  if (!ok && error != NULL && g_error_matches (*error, CS_FHIR_ERROR, CS_FHIR_ERROR_CANCELLED))
+    {
+      g_clear_error (error);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+    }
   return ok;
 }
 

@@ -81,7 +81,8 @@ typedef struct
 /* work_dir: where mapping.ndjson (the output) and server.ndjson (read back)
  * are written; it must exist. Fails when the mapping rejected rows (unless
  * keep_going), the push failed as a whole, any resource was refused (each
- * is in result->issues) or the upload was cancelled; result holds what was
+ * is in result->issues) or the upload was cancelled (G_IO_ERROR_CANCELLED,
+ * whichever stage it came in); result holds what was
  * done in every case that got as far as pushing. */
 gboolean  cs_mapping_upload                  (CsMappingProgram              *program,
                                               const CsMappingInputFile      *inputs,
