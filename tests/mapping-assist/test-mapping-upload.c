@@ -7,12 +7,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "cs-mapping-assist.h"
 #include "cs-mapping-upload.h"
+#include "cs-test-standin.h"
 
 typedef struct
 {
@@ -366,55 +365,6 @@ test_round_trip_missing (Fixture       *f,
 /* ------------------------------------------------------------------ */
 /* Against the loopback stand-in                                       */
 
-typedef struct
-{
-  GSubprocess *process;
-  char        *url;
-} Server;
-
-/* The stand-in goes when the test goes, even when an assertion aborts it */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static gboolean
-server_start (Server *server)
-{
-  const char *root = g_getenv ("CS_SOURCE_ROOT");
-  g_autofree char *script = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autofree char *line = NULL;
-
-  if (root == NULL || g_find_program_in_path ("python3") == NULL)
-    return FALSE;
-  script = g_build_filename (root, "tests", "fhir", "test-fhir-push-large.py", NULL);
-  {
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-
-    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-    server->process = g_subprocess_launcher_spawn (launcher, &error, "python3", script, "--serve", NULL);
-  }
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (line != NULL && g_str_has_prefix (line, "PORT "));
-  server->url = g_strdup_printf ("http://127.0.0.1:%s/", line + 5);
-  return TRUE;
-}
-
-static void
-server_stop (Server *server)
-{
-  g_subprocess_force_exit (server->process);
-  g_subprocess_wait (server->process, NULL, NULL);
-  g_clear_object (&server->process);
-  g_free (server->url);
-}
-
 static const CsFhirPushTypeCounts *
 type_counts (const CsMappingUploadResult *result,
              const char                  *type)
@@ -456,9 +406,9 @@ test_upload (Fixture       *f,
   CsMappingUploadResult result = { 0 };
   const CsFhirPushTypeCounts *patients;
   guint64 total;
-  Server server = { 0 };
+  TestStandin server = { 0 };
 
-  if (!server_start (&server))
+  if (!test_standin_start (&server))
     {
       g_test_skip ("python3 or CS_SOURCE_ROOT is missing: no loopback FHIR stand-in");
       return;
@@ -537,7 +487,7 @@ test_upload (Fixture       *f,
   g_assert_null (result.server_path);
 
   cs_mapping_upload_result_clear (&result);
-  server_stop (&server);
+  test_standin_stop (&server);
 }
 
 /* Cancelled before it starts: no output, a cancel error */
