@@ -20,6 +20,7 @@
 
 #include "cs-mapping-common.h"
 #include "cs-mapping-page-private.h"
+#include "cs-round-trip-dialog.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
 
@@ -322,6 +323,12 @@ test_save_reopen (void)
   g_assert_nonnull (strstr (preview, "CASE-001"));
 }
 
+static gboolean
+round_trip_done (gpointer dialog)
+{
+  return cs_round_trip_dialog_get_result (dialog) != NULL;
+}
+
 static void
 test_run_and_open (void)
 {
@@ -339,6 +346,43 @@ test_run_and_open (void)
     if (strstr (lines[i], "\"resourceType\":\"Patient\"") != NULL)
       n_patients++;
   g_assert_cmpuint (n_patients, ==, 6);
+
+  /* the same bytes as `cohortscope-cli map` with the saved mapping (the
+   * run's Device and Provenance included) */
+  {
+    const char *cli = g_getenv ("CS_CLI");
+    g_autofree char *cli_out = g_build_filename (tmp_dir, "cli.ndjson", NULL);
+    g_autofree char *mapping = g_build_filename (tmp_dir, "saved.mapping.json", NULL);
+    g_autofree char *table = fixture ("clinical.csv");
+    g_autofree char *input = g_strdup_printf ("clinical=%s", table);
+    const char *argv[] = { cli, "map", "--mapping", mapping, "--input", input, "-o", cli_out,
+                           "--format", "ndjson", "--no-progress", NULL };
+    g_autofree char *cli_contents = NULL;
+    g_autoptr(GError) error = NULL;
+    int status = 0;
+
+    g_assert_nonnull (cli);
+    g_assert_false (cs_mapping_page_get_modified (page));
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                  NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_true (g_file_get_contents (cli_out, &cli_contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "\"resourceType\":\"Provenance\""));
+    g_assert_cmpstr (contents, ==, cli_contents);
+  }
+
+  /* Compare with Table: every mapped cell is in the file */
+  {
+    CsRoundTripDialog *dialog;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.compare", NULL));
+    dialog = test_find_toplevel_of_type (CS_TYPE_ROUND_TRIP_DIALOG);
+    g_assert_nonnull (dialog);
+    test_wait_until (round_trip_done, dialog);
+    g_assert_true (cs_round_trip_is_clean (cs_round_trip_dialog_get_result (dialog)));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (page), "mapping.open-output", NULL);
   test_wait_until (test_window_loaded, window);

@@ -26,6 +26,7 @@
 
 #include "cs-csv.h"
 #include "cs-mapping.h"
+#include "cs-mapping-output.h"
 
 G_BEGIN_DECLS
 
@@ -287,6 +288,14 @@ CsMappingCheck   *cs_mapping_check_new          (CsMappingProgram   *program,
                                                  CsCsvReader        *reader,
                                                  gboolean            validate_all,
                                                  GError            **error);
+/* A Run through the one run API, cs_mapping_execute(): the same bytes as
+ * `cohortscope-cli map` (Device and Provenance included; nothing is written
+ * when rows were rejected). program must have been compiled against the
+ * inputs' files (cs_mapping_compile_files()). */
+CsMappingCheck   *cs_mapping_check_new_run      (CsMappingProgram         *program,
+                                                 const CsMappingInputFile *inputs,
+                                                 guint                     n_inputs,
+                                                 const char               *output);
 gboolean          cs_mapping_check_set_output   (CsMappingCheck     *self,
                                                  const char         *path,
                                                  GError            **error);

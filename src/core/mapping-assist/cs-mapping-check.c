@@ -3,12 +3,16 @@
  * One CsMappingRun over one table in a thread: the problems are gathered
  * (as the preview's CsPreviewProblem), the latest progress is kept for the
  * caller to poll, and a Run's resources go to a CsMappingWriter that is
- * committed only when the whole table went through.
+ * committed only when the whole table went through. A Run of the editor
+ * goes through cs_mapping_execute() instead (cs_mapping_check_new_run()),
+ * so it writes what `cohortscope-cli map` writes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
+
+#include <string.h>
 
 #include "cs-mapping-assist.h"
 #include "cs-mapping-output.h"
@@ -18,6 +22,11 @@ struct _CsMappingCheck
   CsMappingRun      *run;
   CsMappingWriter   *writer;
   char              *output_path;
+
+  /* a Run through cs_mapping_execute() (cs_mapping_check_new_run()) */
+  CsMappingProgram  *program;
+  CsMappingInputFile *inputs;
+  guint              n_inputs;
 
   GMutex             lock;
   GPtrArray         *problems;      /* CsPreviewProblem, filled by the worker */
@@ -49,6 +58,32 @@ cs_mapping_check_new (CsMappingProgram *program,
   return self;
 }
 
+CsMappingCheck *
+cs_mapping_check_new_run (CsMappingProgram         *program,
+                          const CsMappingInputFile *inputs,
+                          guint                     n_inputs,
+                          const char               *output)
+{
+  CsMappingCheck *self;
+
+  g_return_val_if_fail (program != NULL, NULL);
+  g_return_val_if_fail (output != NULL, NULL);
+
+  self = g_new0 (CsMappingCheck, 1);
+  g_mutex_init (&self->lock);
+  self->problems = cs_preview_problem_array_new ();
+  self->program = cs_mapping_program_ref (program);
+  self->inputs = g_new0 (CsMappingInputFile, MAX (n_inputs, 1));
+  for (guint i = 0; i < n_inputs; i++)
+    {
+      self->inputs[i].role = g_strdup (inputs[i].role);
+      self->inputs[i].path = g_strdup (inputs[i].path);
+    }
+  self->n_inputs = n_inputs;
+  self->output_path = g_strdup (output);
+  return self;
+}
+
 gboolean
 cs_mapping_check_set_output (CsMappingCheck *self,
                              const char     *path,
@@ -73,6 +108,13 @@ cs_mapping_check_free (CsMappingCheck *self)
   g_clear_pointer (&self->run, cs_mapping_run_free);
   g_clear_pointer (&self->writer, cs_mapping_writer_free);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_pointer (&self->program, cs_mapping_program_unref);
+  for (guint i = 0; i < self->n_inputs; i++)
+    {
+      g_free ((char *) self->inputs[i].role);
+      g_free ((char *) self->inputs[i].path);
+    }
+  g_free (self->inputs);
   g_mutex_clear (&self->lock);
   g_free (self->output_path);
   g_free (self);
@@ -126,6 +168,8 @@ sink_progress (const CsMappingProgress *progress,
 }
 
 static const CsMappingSink check_sink = { sink_resource, sink_problem, sink_progress };
+/* cs_mapping_execute() writes the resources itself */
+static const CsMappingSink execute_sink = { NULL, sink_problem, sink_progress };
 
 /* ------------------------------------------------------------------ */
 /* Running                                                             */
@@ -138,6 +182,16 @@ cs_mapping_check_run_async (CsMappingCheck      *self,
 {
   g_return_if_fail (self != NULL);
 
+  if (self->program != NULL)
+    {
+      CsMappingExecuteOptions options = { 0 };
+
+      options.format = g_str_has_suffix (self->output_path, ".ndjson") ? CS_MAPPING_OUTPUT_NDJSON
+                                                                      : CS_MAPPING_OUTPUT_TRANSACTION;
+      cs_mapping_execute_async (self->program, self->inputs, self->n_inputs, self->output_path, &options,
+                                &execute_sink, self, cancellable, callback, user_data);
+      return;
+    }
   cs_mapping_run_all_async (self->run, &check_sink, self, cancellable, callback, user_data);
 }
 
@@ -150,6 +204,14 @@ cs_mapping_check_run_finish (CsMappingCheck *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
 
+  if (self->program != NULL)
+    {
+      g_clear_pointer (&self->run, cs_mapping_run_free);
+      ok = cs_mapping_execute_finish (result, &self->run, error);
+      if (!ok)
+        g_clear_pointer (&self->output_path, g_free);
+      return ok;
+    }
   ok = cs_mapping_run_all_finish (self->run, result, error);
   if (self->writer != NULL)
     {
@@ -199,6 +261,11 @@ cs_mapping_check_get_stats (CsMappingCheck *self,
 {
   g_return_if_fail (self != NULL);
 
+  if (self->run == NULL)
+    {
+      memset (stats, 0, sizeof *stats);
+      return;
+    }
   cs_mapping_run_get_stats (self->run, stats);
 }
 

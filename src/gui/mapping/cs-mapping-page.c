@@ -22,6 +22,8 @@
 #include "cs-gui-util.h"
 #include "cs-mapping-assist.h"
 #include "cs-mapping-common.h"
+#include "cs-mapping-upload-dialog.h"
+#include "cs-round-trip-dialog.h"
 #include "cs-mapping-editor-pane.h"
 #include "cs-mapping-page-private.h"
 #include "cs-mapping-preview-pane.h"
@@ -192,6 +194,9 @@ update_actions (CsMappingPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.cancel", !idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.open-output",
                                  cs_mapping_problems_pane_get_output_path (self->problems) != NULL && idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.compare",
+                                 has_table && cs_mapping_problems_pane_get_output_path (self->problems) != NULL && idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.upload", has_table && idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.open-table", !self->loading);
   gtk_widget_set_visible (GTK_WIDGET (self->job_progress), running);
   gtk_widget_set_visible (self->job_cancel, running);
@@ -792,6 +797,39 @@ on_replace_mapping (CsMappingPage *self,
   update_preview (self);
 }
 
+/* The mapping as the editor holds it, compiled against the table's file
+ * the way `cohortscope-cli map --mapping <saved file>` compiles it, so that
+ * a Run or an Upload gives the CLI's output. NULL (after showing why) when
+ * the mapping has a problem. */
+static CsMappingProgram *
+compile_for_run (CsMappingPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(CsMapping) mapping = NULL;
+  CsMappingProgram *program;
+  CsMappingInputFile input = { self->role, self->table->path };
+
+  if (self->preview_stale)
+    update_preview (self);
+  if (self->preview == NULL || self->preview_stale)
+    {
+      const char *message = cs_mapping_editor_pane_get_error (self->editor);
+
+      show_error (self, _("The Mapping Has a Problem"), message != NULL ? message : _("The mapping cannot be read."),
+                  _("Fix the line marked in the editor first."));
+      return NULL;
+    }
+  text = buffer_text (GTK_TEXT_BUFFER (self->mapping_buffer));
+  if (!(mapping = cs_mapping_load_text_for_file (text, -1, self->mapping_path, &error)) ||
+      !(program = cs_mapping_compile_files (mapping, &input, 1, &error)))
+    {
+      show_error (self, _("The Mapping Has a Problem"), error->message, NULL);
+      return NULL;
+    }
+  return program;
+}
+
 static void
 start_job (CsMappingPage *self,
            const char    *output)
@@ -799,6 +837,16 @@ start_job (CsMappingPage *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(CsCsvReader) reader = NULL;
   CsMapping *mapping;
+
+  if (output != NULL)
+    {
+      g_autoptr(CsMappingProgram) program = compile_for_run (self);
+      CsMappingInputFile input = { self->role, self->table->path };
+
+      if (program != NULL)
+        cs_mapping_problems_pane_start_run (self->problems, program, &input, 1, output);
+      return;
+    }
 
   if (self->preview_stale)
     update_preview (self);
@@ -820,7 +868,7 @@ start_job (CsMappingPage *self,
       return;
     }
   cs_mapping_problems_pane_start (self->problems, cs_mapping_preview_get_program (self->preview), self->role,
-                                  g_steal_pointer (&reader), output);
+                                  g_steal_pointer (&reader), NULL);
 }
 
 void
@@ -978,6 +1026,58 @@ open_output_action (GtkWidget  *widget,
     g_signal_emit (self, signals[SIGNAL_OPEN_IN_COHORT], 0, output);
 }
 
+static void
+on_upload_open_in_cohort (CsMappingPage *self,
+                          const char    *path)
+{
+  g_signal_emit (self, signals[SIGNAL_OPEN_IN_COHORT], 0, path);
+}
+
+static GtkWindow *
+parent_window (CsMappingPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+upload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CsMappingPage *self = CS_MAPPING_PAGE (widget);
+  g_autoptr(CsMappingProgram) program = NULL;
+  CsMappingInputFile input;
+  GtkWindow *dialog;
+
+  if (self->table == NULL || (program = compile_for_run (self)) == NULL)
+    return;
+  input.role = self->role;
+  input.path = self->table->path;
+  dialog = cs_mapping_upload_dialog_new (parent_window (self), program, &input, 1);
+  g_signal_connect_object (dialog, "open-in-cohort", G_CALLBACK (on_upload_open_in_cohort), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (dialog);
+}
+
+static void
+compare_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CsMappingPage *self = CS_MAPPING_PAGE (widget);
+  const char *output = cs_mapping_problems_pane_get_output_path (self->problems);
+  g_autoptr(CsMappingProgram) program = NULL;
+  CsMappingInputFile input;
+
+  if (self->table == NULL || output == NULL || (program = compile_for_run (self)) == NULL)
+    return;
+  input.role = self->role;
+  input.path = self->table->path;
+  gtk_window_present (cs_round_trip_dialog_new (parent_window (self), program, &input, 1, output));
+}
+
 /* ------------------------------------------------------------------ */
 /* Drag and drop                                                       */
 
@@ -1095,8 +1195,11 @@ cs_mapping_page_class_init (CsMappingPageClass *klass)
   gtk_widget_class_install_action (widget_class, "mapping.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "mapping.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "mapping.open-output", NULL, open_output_action);
+  gtk_widget_class_install_action (widget_class, "mapping.upload", NULL, upload_action);
+  gtk_widget_class_install_action (widget_class, "mapping.compare", NULL, compare_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "mapping.open-table", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_CONTROL_MASK, "mapping.upload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "mapping.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "mapping.save-as", NULL);

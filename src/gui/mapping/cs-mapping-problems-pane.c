@@ -128,6 +128,20 @@ job_done (GObject      *source,
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }
 
+static void
+begin (CsMappingProblemsPane *self,
+       CsMappingCheck        *check,
+       gboolean               writing)
+{
+  self->check = check;
+  self->writing = writing;
+  self->cancellable = g_cancellable_new ();
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, 0.0, writing ? _("Writing…") : _("Validating…"));
+  self->progress_source = g_timeout_add (PROGRESS_INTERVAL_MS, progress_tick, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  cs_mapping_check_run_async (self->check, self->cancellable, job_done, g_object_ref (self));
+}
+
 gboolean
 cs_mapping_problems_pane_start (CsMappingProblemsPane *self,
                                 CsMappingProgram      *program,
@@ -152,14 +166,21 @@ cs_mapping_problems_pane_start (CsMappingProblemsPane *self,
       g_signal_emit (self, signals[SIGNAL_SHOW_ERROR], 0, _("Cannot Write There"), error->message, NULL);
       return FALSE;
     }
-  self->check = g_steal_pointer (&check);
-  self->writing = output != NULL;
-  self->cancellable = g_cancellable_new ();
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, 0.0, output != NULL ? _("Writing…") : _("Validating…"));
-  self->progress_source = g_timeout_add (PROGRESS_INTERVAL_MS, progress_tick, self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  cs_mapping_check_run_async (self->check, self->cancellable, job_done, g_object_ref (self));
+  begin (self, g_steal_pointer (&check), output != NULL);
   return TRUE;
+}
+
+void
+cs_mapping_problems_pane_start_run (CsMappingProblemsPane    *self,
+                                    CsMappingProgram         *program,
+                                    const CsMappingInputFile *inputs,
+                                    guint                     n_inputs,
+                                    const char               *output)
+{
+  g_return_if_fail (CS_IS_MAPPING_PROBLEMS_PANE (self));
+  g_return_if_fail (self->check == NULL);
+
+  begin (self, cs_mapping_check_new_run (program, inputs, n_inputs, output), TRUE);
 }
 
 void

@@ -31,6 +31,13 @@ gboolean                cs_mapping_problems_pane_start           (CsMappingProbl
                                                                   const char            *role,
                                                                   CsCsvReader           *reader,
                                                                   const char            *output);
+/* A Run through cs_mapping_execute() (the CLI's run): program compiled
+ * against the inputs' files. */
+void                    cs_mapping_problems_pane_start_run       (CsMappingProblemsPane    *self,
+                                                                  CsMappingProgram         *program,
+                                                                  const CsMappingInputFile *inputs,
+                                                                  guint                     n_inputs,
+                                                                  const char               *output);
 void                    cs_mapping_problems_pane_cancel          (CsMappingProblemsPane *self);
 gboolean                cs_mapping_problems_pane_get_running     (CsMappingProblemsPane *self);
 /* The file the last successful run wrote, or NULL. */
