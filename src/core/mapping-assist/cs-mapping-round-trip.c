@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -447,8 +448,8 @@ cs_mapping_round_trip (CsMappingProgram         *program,
           c->not_comparable += n;
           g_free (c->why_not);
           c->why_not = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                     "%" G_GUINT64_FORMAT " row was rejected by the mapping",
-                                                     "%" G_GUINT64_FORMAT " rows were rejected by the mapping", n), n);
+                                                     "%" PRIu64 " row was rejected by the mapping",
+                                                     "%" PRIu64 " rows were rejected by the mapping", n), n);
         }
     }
   g_ptr_array_sort (trip->columns, compare_columns);
@@ -482,9 +483,9 @@ cs_round_trip_describe (const CsRoundTrip *self)
 
   if (self->resources_missing > 0)
     g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
-                                              "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                                              "%" PRIu64 " of %" PRIu64
                                               " resources the mapping makes is not in the loaded FHIR\n",
-                                              "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                                              "%" PRIu64 " of %" PRIu64
                                               " resources the mapping makes are not in the loaded FHIR\n",
                                               self->resources_missing),
                             self->resources_missing, self->resources);
@@ -493,8 +494,8 @@ cs_round_trip_describe (const CsRoundTrip *self)
       CsRoundTripColumn *c = g_ptr_array_index (self->columns, i);
 
       /* Translators: "clinical.csv, column “gender”: 420 equal, 2 differ, 0 not comparable" */
-      g_string_append_printf (out, _("%s, column “%s”: %" G_GUINT64_FORMAT " equal, %" G_GUINT64_FORMAT
-                                     " differ, %" G_GUINT64_FORMAT " not comparable"),
+      g_string_append_printf (out, _("%s, column “%s”: %" PRIu64 " equal, %" PRIu64
+                                     " differ, %" PRIu64 " not comparable"),
                               c->table != NULL ? c->table : c->input, c->column, c->equal, c->differ,
                               c->not_comparable);
       if (c->why_not != NULL)
@@ -505,7 +506,7 @@ cs_round_trip_describe (const CsRoundTrip *self)
           CsRoundTripMismatch *m = g_ptr_array_index (c->mismatches, k);
 
           /* Translators: "  row 3, Patient/…: Patient.gender: CSV “m” → expected "male", FHIR "female"" */
-          g_string_append_printf (out, _("  row %" G_GUINT64_FORMAT ", %s: %s: CSV “%s” → expected %s, FHIR %s\n"),
+          g_string_append_printf (out, _("  row %" PRIu64 ", %s: %s: CSV “%s” → expected %s, FHIR %s\n"),
                                   m->row, m->resource, m->element, m->csv_value != NULL ? m->csv_value : "",
                                   m->expected, m->fhir_value != NULL ? m->fhir_value : _("(missing)"));
         }

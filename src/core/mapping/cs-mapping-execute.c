@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -236,8 +237,8 @@ cs_mapping_execute (CsMappingProgram              *program,
     {
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_REJECTED,
                    g_dngettext (GETTEXT_PACKAGE,
-                                "%" G_GUINT64_FORMAT " row was rejected, so nothing was written",
-                                "%" G_GUINT64_FORMAT " rows were rejected, so nothing was written",
+                                "%" PRIu64 " row was rejected, so nothing was written",
+                                "%" PRIu64 " rows were rejected, so nothing was written",
                                 stats.rows_rejected), stats.rows_rejected);
       goto out;
     }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "cs-gui-util.h"
@@ -85,7 +86,7 @@ column_row (const CsRoundTripColumn *c)
       g_autofree char *row_subtitle = NULL;
 
       /* Translators: a mismatch: "Row 3 · Patient/… · Patient.gender" */
-      row_title = g_strdup_printf (_("Row %" G_GUINT64_FORMAT " · %s · %s"), m->row, m->resource, m->element);
+      row_title = g_strdup_printf (_("Row %" PRIu64 " · %s · %s"), m->row, m->resource, m->element);
       /* Translators: "CSV “m” → expected "male", FHIR "female"" */
       row_subtitle = g_strdup_printf (_("CSV “%s” → expected %s, FHIR %s"), m->csv_value != NULL ? m->csv_value : "",
                                       m->expected, m->fhir_value != NULL ? m->fhir_value : _("(missing)"));
