@@ -15,6 +15,7 @@
 #include "cs-cli.h"
 #include "cs-mapping.h"
 #include "cs-mapping-output.h"
+#include "cs-mapping-upload.h"
 
 /* problems printed on stderr before "… and N more" */
 #define MAX_PRINTED_PROBLEMS 20
@@ -211,6 +212,72 @@ print_summary (CsMappingRun *run,
   fprintf (stderr, "\n");
 }
 
+/* map --compare: the tables against FHIR written or uploaded before */
+static int
+compare (const char  *mapping_path,
+         char       **inputs,
+         const char  *fhir_path,
+         const char  *ibsi_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsMapping) mapping = NULL;
+  g_autoptr(CsMappingProgram) program = NULL;
+  g_autoptr(CsStore) store = NULL;
+  g_autoptr(CsRoundTrip) trip = NULL;
+  g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autofree CsMappingInputFile *files = NULL;
+  g_autofree char *text = NULL;
+
+  if (!(mapping = cs_mapping_load_file (mapping_path, &error)))
+    {
+      cs_cli_error ("%s", error->message);
+      return CS_CLI_FAILED;
+    }
+  if (ibsi_path != NULL)
+    cs_mapping_set_ibsi_dictionary (mapping, ibsi_path);
+  for (guint i = 0; inputs[i] != NULL; i++)
+    {
+      char *role = NULL, *path = NULL;
+
+      if (!bind_input (mapping, inputs[i], &role, &path))
+        return CS_CLI_USAGE;
+      g_ptr_array_add (roles, role);
+      g_ptr_array_add (paths, path);
+    }
+  files = g_new0 (CsMappingInputFile, MAX (roles->len, 1));
+  for (guint i = 0; i < roles->len; i++)
+    {
+      files[i].role = roles->pdata[i];
+      files[i].path = paths->pdata[i];
+    }
+  if (!(program = cs_mapping_compile_files (mapping, files, roles->len, &error)))
+    {
+      cs_cli_error ("%s", error->message);
+      return CS_CLI_FAILED;
+    }
+  store = cs_store_new ();
+  if (!cs_store_load_path (store, fhir_path, NULL, NULL, NULL, &error))
+    {
+      cs_cli_error ("%s: %s", fhir_path, error->message);
+      return CS_CLI_FAILED;
+    }
+  cs_store_finish (store);
+  if (!(trip = cs_mapping_round_trip (program, files, roles->len, store, NULL, &error)))
+    {
+      cs_cli_error ("%s", error->message);
+      return CS_CLI_FAILED;
+    }
+  text = cs_round_trip_describe (trip);
+  fputs (text, stdout);
+  if (!cs_round_trip_is_clean (trip))
+    {
+      cs_cli_error (_("map --compare: the tables and %s differ"), fhir_path);
+      return CS_CLI_FAILED;
+    }
+  return CS_CLI_OK;
+}
+
 int
 cs_cli_cmd_map (int    argc,
                 char **argv)
@@ -227,6 +294,7 @@ cs_cli_cmd_map (int    argc,
   gboolean progress = FALSE;
   gboolean no_progress = FALSE;
   gboolean validate_all = FALSE;
+  g_autofree char *compare_path = NULL;
   const GOptionEntry entries[] = {
     { "mapping", 0, 0, G_OPTION_ARG_FILENAME, &mapping_path, N_("The mapping file"), N_("FILE") },
     { "input", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs,
@@ -245,6 +313,10 @@ cs_cli_cmd_map (int    argc,
          "radiomics.ibsiDictionary)"), N_("FILE") },
     { "keep-going", 0, 0, G_OPTION_ARG_NONE, &keep_going,
       N_("Write the output without the rejected rows and exit 0 (default: write nothing and exit 1)"), NULL },
+    { "compare", 0, 0, G_OPTION_ARG_FILENAME, &compare_path,
+      N_("Instead of writing, compare the tables cell by cell with FHIR written or uploaded before (a Bundle, NDJSON "
+         "or a folder): per column equal, differ and not comparable, and the first mismatches; exit 1 when any "
+         "cell differs"), N_("FHIR") },
     { "validate-all", 0, 0, G_OPTION_ARG_NONE, &validate_all,
       N_("Check every resource in full (default: in full once per shape, values always)"), NULL },
     { "progress", 0, 0, G_OPTION_ARG_NONE, &progress, N_("Report progress on stderr (default when stderr is a terminal)"), NULL },
@@ -282,6 +354,13 @@ cs_cli_cmd_map (int    argc,
       cs_cli_error (_("map: unexpected argument “%s”"), argv[1]);
       return CS_CLI_USAGE;
     }
+  if (compare_path != NULL && (output != NULL || format_text != NULL || trace_path != NULL || limit_text != NULL))
+    {
+      cs_cli_error (_("map: --compare reads FHIR and writes nothing: leave out -o, --format, --trace and --limit"));
+      return CS_CLI_USAGE;
+    }
+  if (compare_path != NULL && mapping_path != NULL && inputs != NULL)
+    return compare (mapping_path, inputs, compare_path, ibsi_path);
   if (mapping_path == NULL || inputs == NULL || output == NULL || format_text == NULL)
     {
       cs_cli_error (_("map needs --mapping FILE, --input [ROLE=]FILE for each input, -o FILE and --format "

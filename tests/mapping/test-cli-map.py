@@ -285,6 +285,24 @@ else:
     check(not os.path.exists(target), "an interrupted run writes nothing")
     check(not [f for f in os.listdir(tmp) if f.startswith("big.ndjson.")], "and leaves no temporary file")
 
+# --- --compare: the table against FHIR written before, cell by cell ----------
+written = path("compare.ndjson")
+run("--mapping", m, "--input", good, "-o", written, "--format", "ndjson", expect=0)
+p = run("--mapping", m, "--input", good, "--compare", written, expect=0)
+check("column “gender”: 3 equal, 0 differ, 0 not comparable" in p.stdout,
+      "--compare: every gender cell is equal: " + p.stdout.strip().replace("\n", " | "))
+check("column “age”: 2 equal, 0 differ" in p.stdout, "--compare: the two ages (NA makes nothing)")
+with open(written) as f:
+    lines = f.read().replace('"value":78.5', '"value":78.0', 1)
+with open(written, "w") as f:
+    f.write(lines)
+p = run("--mapping", m, "--input", good, "--compare", written, expect=1)
+check("column “age”: 1 equal, 1 differ" in p.stdout and "row 1, Observation/" in p.stdout and
+      "CSV “78.5” → expected 78.5, FHIR 78" in p.stdout,
+      "--compare: a changed value is listed with its row, CSV and FHIR value: " + p.stdout.strip().replace("\n", " | "))
+check("differ" in p.stderr, "--compare: exit 1 says the tables and the FHIR differ")
+run("--mapping", m, "--input", good, "--compare", written, "-o", path("x.ndjson"), expect=2)
+
 # --- the worked example of docs/MAPPING.md does what the text says ----------
 root = os.environ.get("CS_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
 with open(os.path.join(root, "docs", "MAPPING.md"), encoding="utf-8") as f:
