@@ -73,12 +73,7 @@ cs_mapping_check_new_run (CsMappingProgram         *program,
   g_mutex_init (&self->lock);
   self->problems = cs_preview_problem_array_new ();
   self->program = cs_mapping_program_ref (program);
-  self->inputs = g_new0 (CsMappingInputFile, MAX (n_inputs, 1));
-  for (guint i = 0; i < n_inputs; i++)
-    {
-      self->inputs[i].role = g_strdup (inputs[i].role);
-      self->inputs[i].path = g_strdup (inputs[i].path);
-    }
+  self->inputs = cs_mapping_input_files_copy (inputs, n_inputs);
   self->n_inputs = n_inputs;
   self->output_path = g_strdup (output);
   return self;
@@ -109,12 +104,7 @@ cs_mapping_check_free (CsMappingCheck *self)
   g_clear_pointer (&self->writer, cs_mapping_writer_free);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->program, cs_mapping_program_unref);
-  for (guint i = 0; i < self->n_inputs; i++)
-    {
-      g_free ((char *) self->inputs[i].role);
-      g_free ((char *) self->inputs[i].path);
-    }
-  g_free (self->inputs);
+  cs_mapping_input_files_free (self->inputs, self->n_inputs);
   g_mutex_clear (&self->lock);
   g_free (self->output_path);
   g_free (self);

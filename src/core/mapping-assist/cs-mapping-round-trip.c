@@ -527,12 +527,7 @@ trip_data_free (gpointer data)
 {
   TripData *d = data;
 
-  for (guint i = 0; i < d->n_inputs; i++)
-    {
-      g_free ((char *) d->inputs[i].role);
-      g_free ((char *) d->inputs[i].path);
-    }
-  g_free (d->inputs);
+  cs_mapping_input_files_free (d->inputs, d->n_inputs);
   g_object_unref (d->store);
   cs_mapping_program_unref (d->program);
   g_free (d);
@@ -567,12 +562,7 @@ cs_mapping_round_trip_async (CsMappingProgram         *program,
   TripData *d = g_new0 (TripData, 1);
 
   d->program = cs_mapping_program_ref (program);
-  d->inputs = g_new0 (CsMappingInputFile, MAX (n_inputs, 1));
-  for (guint i = 0; i < n_inputs; i++)
-    {
-      d->inputs[i].role = g_strdup (inputs[i].role);
-      d->inputs[i].path = g_strdup (inputs[i].path);
-    }
+  d->inputs = cs_mapping_input_files_copy (inputs, n_inputs);
   d->n_inputs = n_inputs;
   d->store = g_object_ref (store);
   task = g_task_new (NULL, cancellable, callback, user_data);

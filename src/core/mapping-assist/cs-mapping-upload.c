@@ -167,12 +167,7 @@ upload_data_free (gpointer data)
 {
   UploadData *d = data;
 
-  for (guint i = 0; i < d->n_inputs; i++)
-    {
-      g_free ((char *) d->inputs[i].role);
-      g_free ((char *) d->inputs[i].path);
-    }
-  g_free (d->inputs);
+  cs_mapping_input_files_free (d->inputs, d->n_inputs);
   g_free (d->work_dir);
   cs_mapping_upload_result_clear (&d->result);
   g_object_unref (d->client);
@@ -213,12 +208,7 @@ cs_mapping_upload_async (CsMappingProgram              *program,
   UploadData *d = g_new0 (UploadData, 1);
 
   d->program = cs_mapping_program_ref (program);
-  d->inputs = g_new0 (CsMappingInputFile, MAX (n_inputs, 1));
-  for (guint i = 0; i < n_inputs; i++)
-    {
-      d->inputs[i].role = g_strdup (inputs[i].role);
-      d->inputs[i].path = g_strdup (inputs[i].path);
-    }
+  d->inputs = cs_mapping_input_files_copy (inputs, n_inputs);
   d->n_inputs = n_inputs;
   d->client = g_object_ref (client);
   if (options != NULL)

@@ -43,6 +43,57 @@ cs_mapping_load_text_for_file (const char  *text,
   return cs_mapping_load_data (text, length, name, dir, error);
 }
 
+CsMappingInputFile *
+cs_mapping_input_files_copy (const CsMappingInputFile *inputs,
+                             guint                     n_inputs)
+{
+  CsMappingInputFile *copy = g_new0 (CsMappingInputFile, MAX (n_inputs, 1));
+
+  for (guint i = 0; i < n_inputs; i++)
+    {
+      copy[i].role = g_strdup (inputs[i].role);
+      copy[i].path = g_strdup (inputs[i].path);
+    }
+  return copy;
+}
+
+void
+cs_mapping_input_files_free (CsMappingInputFile *inputs,
+                             guint               n_inputs)
+{
+  if (inputs == NULL)
+    return;
+  for (guint i = 0; i < n_inputs; i++)
+    {
+      g_free ((char *) inputs[i].role);
+      g_free ((char *) inputs[i].path);
+    }
+  g_free (inputs);
+}
+
+/* A reader for an input file, with the dialect the mapping asks for; errors
+ * name the input */
+static CsCsvReader *
+open_input (CsMapping                *mapping,
+            const CsMappingInputFile *file,
+            GError                  **error)
+{
+  int input = cs_mapping_find_input (mapping, file->role);
+  g_autoptr(GError) local = NULL;
+  CsCsvReader *reader;
+
+  if (input < 0)
+    {
+      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INPUT, _("the mapping has no input “%s”"), file->role);
+      return NULL;
+    }
+  reader = cs_csv_reader_new_for_path (file->path, cs_mapping_get_input_dialect (mapping, input), &local);
+  if (reader == NULL)
+    /* Translators: "input clinical: clinical.csv: row 2 …" */
+    g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INPUT, _("input %s: %s"), file->role, local->message);
+  return reader;
+}
+
 CsMappingProgram *
 cs_mapping_compile_files (CsMapping                *mapping,
                           const CsMappingInputFile *inputs,
@@ -54,25 +105,11 @@ cs_mapping_compile_files (CsMapping                *mapping,
 
   for (guint i = 0; i < n_inputs; i++)
     {
-      int input = cs_mapping_find_input (mapping, inputs[i].role);
-      g_autoptr(GError) local = NULL;
       CsMappingTableInfo info = { 0 };
-      CsCsvReader *reader;
+      CsCsvReader *reader = open_input (mapping, &inputs[i], error);
 
-      if (input < 0)
-        {
-          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INPUT, _("the mapping has no input “%s”"),
-                       inputs[i].role);
-          return NULL;
-        }
-      reader = cs_csv_reader_new_for_path (inputs[i].path, cs_mapping_get_input_dialect (mapping, input), &local);
       if (reader == NULL)
-        {
-          /* Translators: "input clinical: clinical.csv: row 2 …" */
-          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INPUT, _("input %s: %s"), inputs[i].role,
-                       local->message);
-          return NULL;
-        }
+        return NULL;
       g_ptr_array_add (readers, reader);
       info.role = inputs[i].role;
       info.name = cs_csv_reader_get_name (reader);
@@ -200,24 +237,9 @@ cs_mapping_execute (CsMappingProgram              *program,
 
   for (guint i = 0; i < n_inputs; i++)
     {
-      int input = cs_mapping_find_input (mapping, inputs[i].role);
-      g_autoptr(GError) local = NULL;
-      CsCsvReader *reader;
+      CsCsvReader *reader = open_input (mapping, &inputs[i], error);
 
-      if (input < 0)
-        {
-          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INPUT, _("the mapping has no input “%s”"),
-                       inputs[i].role);
-          goto out;
-        }
-      reader = cs_csv_reader_new_for_path (inputs[i].path, cs_mapping_get_input_dialect (mapping, input), &local);
-      if (reader == NULL)
-        {
-          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INPUT, _("input %s: %s"), inputs[i].role,
-                       local->message);
-          goto out;
-        }
-      if (!cs_mapping_run_add_input (run, inputs[i].role, reader, error))
+      if (reader == NULL || !cs_mapping_run_add_input (run, inputs[i].role, reader, error))
         goto out;
     }
 
@@ -273,12 +295,7 @@ execute_data_free (gpointer data)
 {
   ExecuteData *d = data;
 
-  for (guint i = 0; i < d->n_inputs; i++)
-    {
-      g_free ((char *) d->inputs[i].role);
-      g_free ((char *) d->inputs[i].path);
-    }
-  g_free (d->inputs);
+  cs_mapping_input_files_free (d->inputs, d->n_inputs);
   g_free (d->output);
   g_free ((char *) d->options.trace_path);
   g_clear_pointer (&d->run, cs_mapping_run_free);
@@ -318,12 +335,7 @@ cs_mapping_execute_async (CsMappingProgram              *program,
   ExecuteData *d = g_new0 (ExecuteData, 1);
 
   d->program = cs_mapping_program_ref (program);
-  d->inputs = g_new0 (CsMappingInputFile, MAX (n_inputs, 1));
-  for (guint i = 0; i < n_inputs; i++)
-    {
-      d->inputs[i].role = g_strdup (inputs[i].role);
-      d->inputs[i].path = g_strdup (inputs[i].path);
-    }
+  d->inputs = cs_mapping_input_files_copy (inputs, n_inputs);
   d->n_inputs = n_inputs;
   d->output = g_strdup (output);
   if (options != NULL)

@@ -135,6 +135,12 @@ typedef struct
   const char            *trace_path;  /* also write the trace there, or NULL */
 } CsMappingExecuteOptions;
 
+/* A deep copy of inputs (never NULL, also for n_inputs 0), and its free. */
+CsMappingInputFile *cs_mapping_input_files_copy (const CsMappingInputFile *inputs,
+                                                guint                     n_inputs);
+void          cs_mapping_input_files_free    (CsMappingInputFile            *inputs,
+                                              guint                          n_inputs);
+
 /* Opens each input file for its header (with the dialect the mapping asks
  * for) and compiles the mapping against them. Errors name the input. */
 CsMappingProgram *cs_mapping_compile_files   (CsMapping                     *mapping,

@@ -74,12 +74,7 @@ upload_job_free (gpointer data)
   g_clear_object (&job->profile);
   g_clear_object (&job->client);
   g_clear_pointer (&job->program, cs_mapping_program_unref);
-  for (guint i = 0; i < job->n_inputs; i++)
-    {
-      g_free ((char *) job->inputs[i].role);
-      g_free ((char *) job->inputs[i].path);
-    }
-  g_free (job->inputs);
+  cs_mapping_input_files_free (job->inputs, job->n_inputs);
   g_free (job->key);
   g_free (job->work_dir);
   g_clear_pointer (&job->context, g_main_context_unref);
@@ -135,19 +130,8 @@ upload_progress_idle (gpointer data)
       /* Translators: while the table is mapped before an upload */
       text = g_strdup_printf (ngettext ("Mapping the table: %s row", "Mapping the table: %s rows", m.rows_done), rows);
     }
-  else if (p.resources_total > 0)
-    {
-      g_autofree char *done = cs_gui_format_count (p.resources_done);
-      g_autofree char *total = cs_gui_format_count (p.resources_total);
-
-      if (p.dry_run)
-        text = g_strdup_printf (ngettext ("%s of %s resource compared", "%s of %s resources compared",
-                                          p.resources_total), done, total);
-      else
-        text = g_strdup_printf (ngettext ("%s of %s resource uploaded", "%s of %s resources uploaded",
-                                          p.resources_total), done, total);
-      cs_upload_status_set_progress (self->status, (double) p.resources_done / (double) p.resources_total, NULL);
-    }
+  else
+    cs_upload_dialog_show_push_progress (CS_UPLOAD_DIALOG (self), &p);
   if (text != NULL)
     cs_upload_status_set_progress_text (self->status, text);
   return G_SOURCE_REMOVE;
@@ -418,12 +402,7 @@ cs_mapping_upload_dialog_start (CsUploadDialog  *dialog,
   g_weak_ref_init (&job->dialog, self);
   job->profile = g_object_ref (profile);
   job->program = cs_mapping_program_ref (self->program);
-  job->inputs = g_new0 (CsMappingInputFile, MAX (self->n_inputs, 1));
-  for (guint i = 0; i < self->n_inputs; i++)
-    {
-      job->inputs[i].role = g_strdup (self->inputs[i].role);
-      job->inputs[i].path = g_strdup (self->inputs[i].path);
-    }
+  job->inputs = cs_mapping_input_files_copy (self->inputs, self->n_inputs);
   job->n_inputs = self->n_inputs;
   job->dry_run = !!dry_run;
   job->key = cs_mapping_upload_dialog_dup_key (dialog);
@@ -478,12 +457,7 @@ cs_mapping_upload_dialog_finalize (GObject *object)
   remove_work_dir (self->work_dir);
   g_free (self->work_dir);
   g_free (self->server_path);
-  for (guint i = 0; i < self->n_inputs; i++)
-    {
-      g_free ((char *) self->inputs[i].role);
-      g_free ((char *) self->inputs[i].path);
-    }
-  g_free (self->inputs);
+  cs_mapping_input_files_free (self->inputs, self->n_inputs);
   g_clear_pointer (&self->program, cs_mapping_program_unref);
 
   G_OBJECT_CLASS (cs_mapping_upload_dialog_parent_class)->finalize (object);
@@ -538,13 +512,11 @@ cs_mapping_upload_dialog_new (GtkWindow                *parent,
 
   self = g_object_new (CS_TYPE_MAPPING_UPLOAD_DIALOG, "transient-for", parent, NULL);
   self->program = cs_mapping_program_ref (program);
-  self->inputs = g_new0 (CsMappingInputFile, MAX (n_inputs, 1));
+  self->inputs = cs_mapping_input_files_copy (inputs, n_inputs);
   for (guint i = 0; i < n_inputs; i++)
     {
       g_autofree char *base = g_path_get_basename (inputs[i].path);
 
-      self->inputs[i].role = g_strdup (inputs[i].role);
-      self->inputs[i].path = g_strdup (inputs[i].path);
       g_string_append_printf (tables, "%s%s (%s)", i > 0 ? ", " : "", base, inputs[i].role);
     }
   self->n_inputs = n_inputs;

@@ -231,12 +231,7 @@ cs_round_trip_dialog_finalize (GObject *object)
 {
   CsRoundTripDialog *self = CS_ROUND_TRIP_DIALOG (object);
 
-  for (guint i = 0; i < self->n_inputs; i++)
-    {
-      g_free ((char *) self->inputs[i].role);
-      g_free ((char *) self->inputs[i].path);
-    }
-  g_free (self->inputs);
+  cs_mapping_input_files_free (self->inputs, self->n_inputs);
   g_clear_pointer (&self->program, cs_mapping_program_unref);
   g_clear_pointer (&self->result, cs_round_trip_free);
   g_clear_object (&self->cancellable);
@@ -295,12 +290,7 @@ cs_round_trip_dialog_new (GtkWindow                *parent,
 
   self = g_object_new (CS_TYPE_ROUND_TRIP_DIALOG, "transient-for", parent, NULL);
   self->program = cs_mapping_program_ref (program);
-  self->inputs = g_new0 (CsMappingInputFile, MAX (n_inputs, 1));
-  for (guint i = 0; i < n_inputs; i++)
-    {
-      self->inputs[i].role = g_strdup (inputs[i].role);
-      self->inputs[i].path = g_strdup (inputs[i].path);
-    }
+  self->inputs = cs_mapping_input_files_copy (inputs, n_inputs);
   self->n_inputs = n_inputs;
   self->pulse = g_timeout_add (100, pulse_cb, self->progress);
   cs_store_load_async (paths, NULL, NULL, self->cancellable, on_store_loaded, g_object_ref (self));

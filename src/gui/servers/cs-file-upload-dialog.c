@@ -113,21 +113,8 @@ push_progress_idle (gpointer data)
       text = g_strdup_printf (ngettext ("Reading the file: %s resource", "Reading the file: %s resources",
                                         p.resources_read), count);
     }
-  else if (p.resources_total > 0)
-    {
-      g_autofree char *done = cs_gui_format_count (p.resources_done);
-      g_autofree char *total = cs_gui_format_count (p.resources_total);
-
-      if (p.dry_run)
-        /* Translators: "120 of 5,000 resources compared" (dry run) */
-        text = g_strdup_printf (ngettext ("%s of %s resource compared", "%s of %s resources compared",
-                                          p.resources_total), done, total);
-      else
-        /* Translators: "120 of 5,000 resources uploaded" */
-        text = g_strdup_printf (ngettext ("%s of %s resource uploaded", "%s of %s resources uploaded",
-                                          p.resources_total), done, total);
-      cs_upload_status_set_progress (self->status, (double) p.resources_done / (double) p.resources_total, NULL);
-    }
+  else
+    cs_upload_dialog_show_push_progress (CS_UPLOAD_DIALOG (self), &p);
 
   if (text != NULL)
     cs_upload_status_set_progress_text (self->status, text);

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cs-gui-util.h"
 #include "cs-upload-dialog.h"
 #include "cs-window.h"
 
@@ -202,6 +203,32 @@ cs_upload_dialog_end (CsUploadDialog *self,
   set_busy (self, FALSE);
 
   return TRUE;
+}
+
+void
+cs_upload_dialog_show_push_progress (CsUploadDialog           *self,
+                                     const CsFhirPushProgress *p)
+{
+  CsUploadDialogPrivate *priv = cs_upload_dialog_get_instance_private (self);
+  g_autofree char *done = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CS_IS_UPLOAD_DIALOG (self));
+
+  if (priv->closed || p->resources_total == 0)
+    return;
+  done = cs_gui_format_count (p->resources_done);
+  total = cs_gui_format_count (p->resources_total);
+  if (p->dry_run)
+    /* Translators: "120 of 5,000 resources compared" (dry run) */
+    text = g_strdup_printf (ngettext ("%s of %s resource compared", "%s of %s resources compared",
+                                      p->resources_total), done, total);
+  else
+    /* Translators: "120 of 5,000 resources uploaded" */
+    text = g_strdup_printf (ngettext ("%s of %s resource uploaded", "%s of %s resources uploaded",
+                                      p->resources_total), done, total);
+  cs_upload_status_set_progress (priv->status, (double) p->resources_done / (double) p->resources_total, text);
 }
 
 void

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include "cs-fhir-push.h"
 #include "cs-server-profile.h"
 #include "cs-server-row.h"
 #include "cs-upload-status.h"
@@ -78,6 +79,10 @@ gboolean         cs_upload_dialog_owns_job      (CsUploadDialog  *self,
  * not busy any more (call cs_upload_dialog_update after the results). */
 gboolean         cs_upload_dialog_end           (CsUploadDialog  *self,
                                                  GCancellable    *cancellable);
+/* A push's progress while it compares and sends (SENDING): "120 of 5,000
+ * resources compared" (dry run) or "uploaded", and the bar's fraction. */
+void             cs_upload_dialog_show_push_progress (CsUploadDialog           *self,
+                                                      const CsFhirPushProgress *progress);
 void             cs_upload_dialog_set_status    (CsUploadDialog  *self,
                                                  const char      *text,
                                                  gboolean         error);
