@@ -53,7 +53,7 @@ column_row (const CsRoundTripColumn *c)
   g_autofree char *other = cs_gui_format_count (c->not_comparable);
   g_autofree char *title = g_strdup_printf ("%s · %s", c->table != NULL ? c->table : c->input, c->column);
   g_autofree char *subtitle = NULL;
-  AdwExpanderRow *row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  AdwExpanderRow *row;
 
   /* Translators: per column of the round trip, e.g. "420 equal, 2 differ, 0 not comparable" */
   subtitle = g_strdup_printf (_("%s equal, %s differ, %s not comparable"), equal, differ, other);
@@ -64,8 +64,22 @@ column_row (const CsRoundTripColumn *c)
       g_free (subtitle);
       subtitle = g_steal_pointer (&with);
     }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+
+  /* a column with nothing to list is a plain row */
+  if (c->mismatches->len == 0)
+    {
+      AdwActionRow *plain = ADW_ACTION_ROW (adw_action_row_new ());
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (plain), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (plain), title);
+      adw_action_row_set_subtitle (plain, subtitle);
+      gtk_widget_set_name (GTK_WIDGET (plain), c->column);
+      return GTK_WIDGET (plain);
+    }
+
+  row = ADW_EXPANDER_ROW (adw_expander_row_new ());
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_expander_row_set_subtitle (row, subtitle);
   gtk_widget_set_name (GTK_WIDGET (row), c->column);
   if (c->differ > 0)
@@ -76,7 +90,8 @@ column_row (const CsRoundTripColumn *c)
                                       _("Cells differ"), -1);
       adw_expander_row_add_prefix (row, icon);
     }
-  gtk_widget_set_sensitive (GTK_WIDGET (row), c->mismatches->len > 0);
+  /* what differs is shown at once */
+  adw_expander_row_set_expanded (row, c->differ > 0);
 
   for (guint i = 0; i < c->mismatches->len; i++)
     {
@@ -118,14 +133,18 @@ show_result (CsRoundTripDialog *self)
 
   stop_pulse (self);
   gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
-  for (guint i = 0; i < trip->columns->len; i++)
-    {
-      const CsRoundTripColumn *c = g_ptr_array_index (trip->columns, i);
+  /* the columns that differ first, then the others, each in table order */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < trip->columns->len; i++)
+      {
+        const CsRoundTripColumn *c = g_ptr_array_index (trip->columns, i);
 
-      equal += c->equal;
-      differ += c->differ;
-      gtk_list_box_append (self->columns, column_row (c));
-    }
+        if ((c->differ > 0) != (pass == 0))
+          continue;
+        equal += c->equal;
+        differ += c->differ;
+        gtk_list_box_append (self->columns, column_row (c));
+      }
   gtk_widget_set_visible (GTK_WIDGET (self->columns), trip->columns->len > 0);
 
   if (cs_round_trip_is_clean (trip))
@@ -141,8 +160,11 @@ show_result (CsRoundTripDialog *self)
       g_autofree char *cells = cs_gui_format_count (differ);
 
       /* Translators: "3 cells differ (422 rows, 2,954 resources); the first of each column are listed." */
-      g_string_append_printf (text, _("%s cells differ between the table and the loaded FHIR (%s rows, %s "
-                                      "resources); the first of each column are listed below."),
+      g_string_append_printf (text, ngettext ("%s cell differs between the table and the loaded FHIR (%s rows, %s "
+                                              "resources); it is listed below.",
+                                              "%s cells differ between the table and the loaded FHIR (%s rows, %s "
+                                              "resources); the first of each column are listed below.",
+                                              differ),
                               cells, rows, resources);
       gtk_widget_add_css_class (GTK_WIDGET (self->summary), "error");
     }
