@@ -347,10 +347,13 @@ test_round_trip_missing (Fixture       *f,
   g_clear_pointer (&trip, cs_round_trip_free);
 
   /* a row the mapping rejects: its cells are not comparable, and why */
-  g_file_get_contents (f->csv, &contents, NULL, &error);
-  g_assert_no_error (error);
   {
-    g_autoptr(GString) s = g_string_new (contents);
+    g_autofree char *table = NULL;
+    g_autoptr(GString) s = NULL;
+
+    g_file_get_contents (f->csv, &table, NULL, &error);
+    g_assert_no_error (error);
+    s = g_string_new (table);
 
     g_string_replace (s, "CASE-002,NA,", "CASE-002,sixty,", 1);
     write_file (bad, s->str);

@@ -32,6 +32,7 @@ struct _CsMappingUploadDialog
   guint               n_inputs;
   char               *work_dir;     /* the last upload's files */
   char               *server_path;  /* after a successful upload */
+  gboolean            opened;       /* server_path went to the Cohort view: keep it */
 };
 
 G_DEFINE_FINAL_TYPE (CsMappingUploadDialog, cs_mapping_upload_dialog, CS_TYPE_UPLOAD_DIALOG)
@@ -349,8 +350,11 @@ on_upload_done (GObject      *source,
   show_types (self, &job->result);
   show_issues (self, &job->result);
 
-  /* keep the files of the last upload, for Open and Compare */
-  remove_work_dir (self->work_dir);
+  /* keep the files of the last upload, for Open and Compare (and those the
+   * Cohort view reads resources from) */
+  if (!self->opened)
+    remove_work_dir (self->work_dir);
+  self->opened = FALSE;
   g_clear_pointer (&self->work_dir, g_free);
   g_clear_pointer (&self->server_path, g_free);
   if (ok && !job->dry_run)
@@ -425,8 +429,11 @@ cs_mapping_upload_dialog_start (CsUploadDialog  *dialog,
 static void
 on_open_clicked (CsMappingUploadDialog *self)
 {
-  if (self->server_path != NULL)
-    g_signal_emit (self, signals[SIGNAL_OPEN_IN_COHORT], 0, self->server_path);
+  if (self->server_path == NULL)
+    return;
+  /* the Cohort view re-reads resources from the file (a patient's JSON) */
+  self->opened = TRUE;
+  g_signal_emit (self, signals[SIGNAL_OPEN_IN_COHORT], 0, self->server_path);
 }
 
 static void
@@ -454,7 +461,8 @@ cs_mapping_upload_dialog_finalize (GObject *object)
 {
   CsMappingUploadDialog *self = CS_MAPPING_UPLOAD_DIALOG (object);
 
-  remove_work_dir (self->work_dir);
+  if (!self->opened)
+    remove_work_dir (self->work_dir);
   g_free (self->work_dir);
   g_free (self->server_path);
   cs_mapping_input_files_free (self->inputs, self->n_inputs);
