@@ -20,6 +20,7 @@
 
 #include "cs-mapping-common.h"
 #include "cs-mapping-page-private.h"
+#include "cs-mapping-upload-dialog.h"
 #include "cs-round-trip-dialog.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
@@ -382,6 +383,19 @@ test_run_and_open (void)
     test_wait_until (round_trip_done, dialog);
     g_assert_true (cs_round_trip_is_clean (cs_round_trip_dialog_get_result (dialog)));
     gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
+  /* Upload… opens its dialog for this mapping and table */
+  {
+    GtkWidget *upload;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.upload", NULL));
+    upload = test_find_toplevel_of_type (CS_TYPE_MAPPING_UPLOAD_DIALOG);
+    g_assert_nonnull (upload);
+    g_assert_true (gtk_widget_get_visible (upload));
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (test_get_named (upload, "table"))),
+                              "saved.mapping.json"));
+    gtk_window_destroy (GTK_WINDOW (upload));
   }
 
   gtk_widget_activate_action (GTK_WIDGET (page), "mapping.open-output", NULL);

@@ -219,6 +219,32 @@ test_refused (void)
   table_clear (&t);
 }
 
+/* Close while the upload runs cancels it, and says so */
+static void
+test_cancel (void)
+{
+  Table t = { 0 };
+  CsMappingInputFile input = { "clinical", NULL };
+  g_autoptr(GtkWindow) dialog = NULL;
+
+  table_init (&t, "cancel.csv", "CASE-006,", "CASE-106,");
+  input.path = t.csv;
+  dialog = g_object_ref_sink (cs_mapping_upload_dialog_new (NULL, t.program, &input, 1));
+  gtk_window_present (dialog);
+  click (dialog, "dry-run");
+  test_wait_until (not_busy, dialog);
+  click (dialog, "upload");
+  g_assert_true (cs_upload_dialog_get_busy (CS_UPLOAD_DIALOG (dialog)));
+  click (dialog, "cancel");
+  test_wait_until (not_busy, dialog);
+  g_assert_nonnull (strstr (status_text (dialog), "Cancelled"));
+  g_assert_false (gtk_widget_is_visible (test_get_named (dialog, "open-in-cohort")));
+  g_assert_null (cs_mapping_upload_dialog_get_server_path (CS_MAPPING_UPLOAD_DIALOG (dialog)));
+
+  gtk_window_destroy (dialog);
+  table_clear (&t);
+}
+
 /* After a Run to a file: the comparison lists the cell that differs */
 static void
 test_compare_file (void)
@@ -286,6 +312,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/mapping-upload/dry-run-upload-compare", test_dry_run_upload_compare);
   g_test_add_func ("/gui/mapping-upload/refused", test_refused);
+  g_test_add_func ("/gui/mapping-upload/cancel", test_cancel);
   g_test_add_func ("/gui/mapping-upload/compare-file", test_compare_file);
   ret = g_test_run ();
 
