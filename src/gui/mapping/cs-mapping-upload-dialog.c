@@ -131,6 +131,14 @@ upload_progress_idle (gpointer data)
       /* Translators: while the table is mapped before an upload */
       text = g_strdup_printf (ngettext ("Mapping the table: %s row", "Mapping the table: %s rows", m.rows_done), rows);
     }
+  else if (p.phase == CS_FHIR_PUSH_PHASE_READING)
+    {
+      g_autofree char *count = cs_gui_format_count (p.resources_read);
+
+      /* Translators: the push reads the mapped resources before it compares them with the server */
+      text = g_strdup_printf (ngettext ("Reading the mapped resources: %s", "Reading the mapped resources: %s",
+                                        p.resources_read), count);
+    }
   else
     cs_upload_dialog_show_push_progress (CS_UPLOAD_DIALOG (self), &p);
   if (text != NULL)
