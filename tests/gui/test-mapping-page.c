@@ -291,6 +291,62 @@ test_validate (void)
   wait_idle ();
 }
 
+/* A GtkInscription of the grid with a css class and text in its tooltip */
+static gboolean
+find_marked_cell (GtkWidget  *widget,
+                  const char *css_class,
+                  const char *needle)
+{
+  if (GTK_IS_INSCRIPTION (widget) && gtk_widget_has_css_class (widget, css_class)
+      && gtk_widget_get_tooltip_text (widget) != NULL && strstr (gtk_widget_get_tooltip_text (widget), needle) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (find_marked_cell (child, css_class, needle))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+grid_shows_mark (gpointer grid)
+{
+  return find_marked_cell (grid, "error", "seventy");
+}
+
+/* After Validate the grid marks the cells with problems; without a
+ * validation, the previewed row's */
+static void
+test_cell_marks (void)
+{
+  g_autofree char *bad = g_build_filename (tmp_dir, "clinical-bad.csv", NULL);
+  guint age = (guint) find_column ("age");
+  guint n_columns = cs_mapping_page_get_n_columns (page);
+  GtkWidget *grid;
+
+  /* the validation of test_validate: row 3's age, and the row itself */
+  g_assert_nonnull (cs_mapping_page_get_cell_problem (page, 2, age));
+  g_assert_nonnull (strstr (cs_mapping_page_get_cell_problem (page, 2, age), "seventy"));
+  g_assert_nonnull (cs_mapping_page_get_cell_problem (page, 2, n_columns));
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 0, age));
+  grid = cs_mapping_page_show_rows (page);
+  test_wait_until (grid_shows_mark, grid);
+
+  /* the table again: no validation yet, so only the previewed row's */
+  cs_mapping_page_open_table (page, bad, NULL);
+  wait_idle ();
+  cs_mapping_page_select_row (page, 0);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 2, age));
+  cs_mapping_page_select_row (page, 2);
+  wait_idle ();
+  g_assert_nonnull (cs_mapping_page_get_cell_problem (page, 2, age));
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 5, n_columns));
+  grid = cs_mapping_page_show_rows (page);
+  test_wait_until (grid_shows_mark, grid);
+  cs_mapping_page_select_row (page, 0);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 2, age));
+}
+
 static void
 test_save_reopen (void)
 {
@@ -774,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/provenance", test_provenance);
   g_test_add_func ("/gui/mapping/value-map-coverage", test_value_map_coverage);
   g_test_add_func ("/gui/mapping/validate", test_validate);
+  g_test_add_func ("/gui/mapping/cell-marks", test_cell_marks);
   g_test_add_func ("/gui/mapping/save-reopen", test_save_reopen);
   g_test_add_func ("/gui/mapping/run-and-open", test_run_and_open);
   g_test_add_func ("/gui/mapping/bad-tables", test_bad_tables);

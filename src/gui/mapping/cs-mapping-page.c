@@ -59,6 +59,7 @@ struct _CsMappingPage
   gboolean                preview_stale;    /* the text changed since the preview was compiled */
   guint                   preview_source;
 
+  gboolean                checked;          /* the problems pane's are of this table */
   gboolean                loading;          /* a table is read */
   GCancellable           *cancellable;      /* of the table read */
   char                   *last_error;
@@ -211,6 +212,16 @@ cs_mapping_page_is_table_path (const char *path)
          || g_str_has_suffix (lower, ".tab") || g_str_has_suffix (lower, ".txt");
 }
 
+/* The grid marks the problems of the last validation of this table and
+ * those of the previewed row. */
+static void
+mark_problems (CsMappingPage *self)
+{
+  cs_mapping_tables_pane_set_problems (self->tables,
+                                       self->checked ? cs_mapping_problems_pane_get_problems (self->problems) : NULL,
+                                       cs_mapping_preview_pane_get_problems (self->preview_pane));
+}
+
 /* ------------------------------------------------------------------ */
 /* Opening a table                                                     */
 
@@ -301,6 +312,7 @@ table_loaded (GObject      *source,
   set_preview (self, NULL);
   old_table = g_steal_pointer (&self->table);
   self->table = table;
+  self->checked = FALSE;
   g_free (self->role);
   self->role = g_steal_pointer (&role);
   if (self->pending_mapping != NULL)
@@ -739,6 +751,7 @@ update_preview (CsMappingPage *self)
 
   selected = cs_mapping_tables_pane_get_selected_row (self->tables);
   cs_mapping_preview_pane_show_row (self->preview_pane, selected != GTK_INVALID_LIST_POSITION ? selected : 0);
+  mark_problems (self);
   cs_mapping_preview_pane_highlight_column (self->preview_pane, cs_mapping_tables_pane_get_selected_column (self->tables));
 }
 
@@ -901,6 +914,8 @@ on_job_progress (CsMappingPage *self,
 static void
 on_job_finished (CsMappingPage *self)
 {
+  self->checked = TRUE;
+  mark_problems (self);
   cs_mapping_tables_pane_show_tab (self->tables, "problems");
 }
 
@@ -1382,6 +1397,14 @@ const char *
 cs_mapping_page_get_coverage_text (CsMappingPage *self)
 {
   return cs_mapping_value_maps_pane_get_coverage (self->value_maps);
+}
+
+const char *
+cs_mapping_page_get_cell_problem (CsMappingPage *self,
+                                  guint64        row,
+                                  guint          column)
+{
+  return cs_mapping_tables_pane_get_cell_problem (self->tables, row, column);
 }
 
 GtkWidget *
