@@ -120,7 +120,8 @@ typedef void (*CsFhirPushProgressFunc) (const CsFhirPushProgress *progress,
 /* Returns FALSE with error when the upload failed as a whole, was
  * cancelled, or any entry failed (each failed entry was reported through
  * error_func first). result holds what was done so far in every case:
- * created/updated count only resources the server accepted. */
+ * created/updated count only resources the server accepted. result is
+ * overwritten: clear one that holds types first (cs_fhir_push_result_clear). */
 gboolean  cs_fhir_client_push_path  (CsFhirClient             *self,
                                      const char               *path,
                                      const CsFhirPushOptions  *options,
