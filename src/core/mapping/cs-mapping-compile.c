@@ -105,6 +105,7 @@ ctemplate_free (CTemplate *tmpl)
       }
   g_free (tmpl->features);
   g_free (tmpl->type_json);
+  g_free (tmpl->ref_json);
   g_free (tmpl);
 }
 
@@ -1232,6 +1233,9 @@ compile_template (Compiler       *c,
   g_string_append (type_json, ",\"id\":\"");
   tmpl->type_json_len = type_json->len;
   tmpl->type_json = g_string_free (type_json, FALSE);
+  /* resource types are names ([A-Z][A-Za-z]*): nothing to escape */
+  tmpl->ref_json = g_strconcat ("{\"reference\":\"", def->resource_type, "/", NULL);
+  tmpl->ref_json_len = strlen (tmpl->ref_json);
   c->tmpl = tmpl;
 
   if (def->when != NULL)

@@ -190,16 +190,16 @@ normalize_decimal (const char *s,
   if (int_end == int_start)
     g_string_append_c (out, '0');
   else
-    g_string_append_len (out, s + int_start, int_end - int_start);
+    map_out_add (out, s + int_start, int_end - int_start);
   if (frac_end > frac_start && !integer_only)
     {
       g_string_append_c (out, '.');
-      g_string_append_len (out, s + frac_start, frac_end - frac_start);
+      map_out_add (out, s + frac_start, frac_end - frac_start);
     }
   if (has_exp)
     {
       g_string_append_c (out, 'e');
-      g_string_append_len (out, s + exp_start, len - exp_start);
+      map_out_add (out, s + exp_start, len - exp_start);
     }
 
   if (integer_only)
@@ -375,7 +375,7 @@ get_cell (Eval          *e,
     case COLTYPE_STRING:
     case COLTYPE_DATETIME:
     default:
-      g_string_append_len (cache->scratch, text, len);
+      map_out_add (cache->scratch, text, len);
       break;
     }
   entry->length = cache->scratch->len - entry->offset;
@@ -548,7 +548,7 @@ map_row_key (CsMappingProgram *program,
 }
 
 /* The id of tmpl's resource made from row (without a feature suffix). */
-static gboolean
+static gsize
 resource_base_id (Eval            *e,
                   const CTemplate *tmpl,
                   const MapRow    *row,
@@ -556,7 +556,7 @@ resource_base_id (Eval            *e,
 {
   GArray *cache = e->rs->id_cache;
   g_autoptr(GString) name = NULL;
-  IdCacheEntry entry = { tmpl, row, "", FALSE };
+  IdCacheEntry entry = { tmpl, row, "", 0 };
 
   for (guint i = 0; i < cache->len; i++)
     {
@@ -564,8 +564,8 @@ resource_base_id (Eval            *e,
 
       if (c->tmpl == tmpl && c->row == row)
         {
-          memcpy (out, c->id, sizeof c->id);
-          return c->ok;
+          memcpy (out, c->id, c->length + 1);
+          return c->length;
         }
     }
 
@@ -591,7 +591,7 @@ resource_base_id (Eval            *e,
             {
               memcpy (entry.id, sub.out->str + 1, len);
               entry.id[len] = '\0';
-              entry.ok = TRUE;
+              entry.length = len;
             }
           else
             add_problem (e, CS_MAPPING_SEVERITY_ERROR, tmpl->input, row, -1, "id",
@@ -647,32 +647,33 @@ resource_base_id (Eval            *e,
             }
           g_string_append (name, key);
           cs_mapping_uuid5 (e->run->mapping->namespace_uuid, name->str, name->len, entry.id);
-          entry.ok = TRUE;
+          entry.length = 36;
         }
     }
 
   g_array_append_val (cache, entry);
-  memcpy (out, entry.id, sizeof entry.id);
-  return entry.ok;
+  memcpy (out, entry.id, entry.length + 1);
+  return entry.length;
 }
 
-static gboolean
+/* The id of tmpl's resource made from row (and the feature column, or -1)
+ * in out; returns its length, 0 when it has none (reported). */
+static gsize
 resource_id (Eval            *e,
              const CTemplate *tmpl,
              const MapRow    *row,
              int              feature,
              char             out[68])
 {
-  if (!resource_base_id (e, tmpl, row, out))
-    return FALSE;
-  if (feature >= 0)
-    {
-      gsize len = strlen (out);
+  gsize len = resource_base_id (e, tmpl, row, out);
 
+  if (len > 0 && feature >= 0)
+    {
       out[len] = '-';
       memcpy (out + len + 1, tmpl->features[feature].suffix, 14);
+      len += 14;
     }
-  return TRUE;
+  return len;
 }
 
 /* ------------------------------------------------------------------ */
@@ -982,12 +983,11 @@ same_row_produces (Eval            *e,
 static void
 write_reference (Eval            *e,
                  const CTemplate *target,
-                 const char      *id)
+                 const char      *id,
+                 gsize            id_len)
 {
-  MAP_OUT_LIT (e->out, "{\"reference\":\"");
-  map_out_add (e->out, target->def->resource_type, strlen (target->def->resource_type));
-  g_string_append_c (e->out, '/');
-  map_out_add (e->out, id, strlen (id));
+  map_out_add (e->out, target->ref_json, target->ref_json_len);
+  map_out_add (e->out, id, id_len);
   MAP_OUT_LIT (e->out, "\"}");
 }
 
@@ -1024,6 +1024,7 @@ eval_ref (Eval        *e,
   const MapRow *row;
   gboolean made;
   char id[68];
+  gsize id_len;
 
   if (!e->trace && e->rs->ref_stamp[node->ref_slot] == e->rs->stamp)
     {
@@ -1083,18 +1084,21 @@ eval_ref (Eval        *e,
                      def->name);
       return FALSE;
     }
-  if (!resource_id (e, target, row, -1, id))
+  if (!(id_len = resource_id (e, target, row, -1, id)))
     return FALSE;
   trace_ref_cells (e, node->lookup);
   {
     gsize start = e->out->len;
 
-    write_reference (e, target, id);
+    write_reference (e, target, id, id_len);
     /* only what was made is remembered: a reference that failed is
      * evaluated (and reported) again */
     if (e->rs->ref_cache != NULL && e->row == e->rs->row)
       {
-        g_string_assign (e->rs->ref_cache[node->ref_slot], e->out->str + start);
+        GString *cached = e->rs->ref_cache[node->ref_slot];
+
+        g_string_truncate (cached, 0);
+        map_out_add (cached, e->out->str + start, e->out->len - start);
         e->rs->ref_stamp[node->ref_slot] = e->rs->stamp;
       }
   }
@@ -1152,9 +1156,10 @@ eval_ref_all (Eval        *e,
               gboolean made = lookup < 0 ? same_row_produces (e, target, slot) == MADE_YES
                                          : map_run_row_produces (e->run, input, row, slot);
               char id[68];
+              gsize id_len;
               guint cell_mark = e->rs->cells->len;
 
-              if (!made || !resource_id (e, target, row, target->def->wide ? (int) s : -1, id))
+              if (!made || !(id_len = resource_id (e, target, row, target->def->wide ? (int) s : -1, id)))
                 continue;
               if (!write)
                 {
@@ -1172,7 +1177,7 @@ eval_ref_all (Eval        *e,
                   add_trace_elem (e, cell_mark);
                   g_string_truncate (e->tpath, mark);
                 }
-              write_reference (e, target, id);
+              write_reference (e, target, id, id_len);
               n++;
             }
         }
@@ -1497,9 +1502,20 @@ check_resource (Eval       *e,
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GError) error = NULL;
   guint64 key = e->shape;
+  guint slot = e->tmpl->slot + (e->feature != NULL ? (guint) (e->feature - e->tmpl->features) : 0);
+  guint64 *last = e->rs != NULL && e->input < e->rs->n_inputs ? &e->rs->valid_shapes[e->input][slot] : NULL;
 
-  if (!(run->flags & CS_MAPPING_RUN_VALIDATE_ALL) && g_hash_table_contains (run->validated, &key))
-    return NULL;
+  if (!(run->flags & CS_MAPPING_RUN_VALIDATE_ALL))
+    {
+      if (last != NULL && *last != 0 && *last == key + 1)
+        return NULL;
+      if (g_hash_table_contains (run->validated, &key))
+        {
+          if (last != NULL)
+            *last = key + 1;
+          return NULL;
+        }
+    }
 
   problems = cs_fhir_problems_new ();
   if (!(doc = cs_json_document_parse (json, len, &error)))
@@ -1515,6 +1531,8 @@ check_resource (Eval       *e,
   if (!cs_fhir_validate_resource_full (cs_json_document_get_root (doc), CS_FHIR_VALIDATE_NO_WARNINGS, problems))
     return g_steal_pointer (&problems);
   g_hash_table_add (run->validated, g_memdup2 (&key, sizeof key));
+  if (last != NULL)
+    *last = key + 1;
   return NULL;
 }
 
@@ -1626,13 +1644,13 @@ eval_resource (Eval            *e,
 
   if (tmpl->when != NULL && !eval_cond (e, tmpl->when))
     return e->failed ? MADE_FAILED : MADE_NOT;
-  if (!resource_id (e, tmpl, e->row, feature, res.id))
+  if (!(res.id_len = resource_id (e, tmpl, e->row, feature, res.id)))
     return MADE_FAILED;
   e->shape = G_GUINT64_CONSTANT (0xcbf29ce484222325) ^ tmpl->index;
 
   map_out_add (e->out, tmpl->type_json, tmpl->type_json_len);
-  map_out_add (e->out, res.id, strlen (res.id));
-  g_string_append_c (e->out, '"');
+  map_out_add (e->out, res.id, res.id_len);
+  MAP_OUT_LIT (e->out, "\"");
   if (e->trace)
     g_string_assign (e->tpath, tmpl->def->resource_type);
   eval_object_members (e, tmpl->root, FALSE);
@@ -1721,6 +1739,10 @@ map_row_state_init (CsMappingRun *run,
   for (guint i = 0; i < rs->n_ref_slots; i++)
     rs->ref_cache[i] = g_string_new (NULL);
   rs->stamp = 1;
+  rs->n_inputs = run->program->n_inputs;
+  rs->valid_shapes = g_new0 (guint64 *, MAX (rs->n_inputs, 1));
+  for (guint i = 0; i < rs->n_inputs; i++)
+    rs->valid_shapes[i] = g_new0 (guint64, MAX (run->program->inputs[i].n_slots, 1));
 }
 
 void
@@ -1744,6 +1766,9 @@ map_row_state_clear (RowState *rs)
     g_string_free (rs->ref_cache[i], TRUE);
   g_free (rs->ref_cache);
   g_free (rs->ref_stamp);
+  for (guint i = 0; i < rs->n_inputs; i++)
+    g_free (rs->valid_shapes[i]);
+  g_free (rs->valid_shapes);
   g_free (rs->key_text);
   memset (rs, 0, sizeof *rs);
 }

@@ -168,6 +168,8 @@ typedef struct
   guint            slot;         /* first bit of this template in the input's per-row bitset */
   char            *type_json;    /* "{\"resourceType\":\"Observation\",\"id\":\"" */
   gsize            type_json_len;
+  char            *ref_json;     /* "{\"reference\":\"Observation/" */
+  gsize            ref_json_len;
 } CTemplate;
 
 typedef struct

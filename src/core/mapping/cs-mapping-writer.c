@@ -19,7 +19,7 @@
 #include "cs-mapping-program.h"
 #include "cs-mapping-writer-private.h"
 
-#define BUFFER_SIZE (4 << 20)
+#define BUFFER_SIZE (256 << 10)
 
 /* ------------------------------------------------------------------ */
 /* A file written under a temporary name                               */
@@ -406,7 +406,14 @@ write_resource (CsMappingWriter  *self,
   g_string_truncate (e, 0);
   if (self->format == CS_MAPPING_OUTPUT_NDJSON)
     {
-      if (!map_file_write (&self->file, json, length, error) || !map_file_write (&self->file, "\n", 1, error))
+      /* the resource and its newline in one copy when the buffer has room */
+      if (G_LIKELY (self->file.used + length + 1 <= BUFFER_SIZE))
+        {
+          memcpy (self->file.buffer + self->file.used, json, length);
+          self->file.buffer[self->file.used + length] = '\n';
+          self->file.used += length + 1;
+        }
+      else if (!map_file_write (&self->file, json, length, error) || !map_file_write (&self->file, "\n", 1, error))
         return FALSE;
     }
   else
@@ -435,10 +442,25 @@ cs_mapping_writer_add (CsMappingWriter  *self,
                        gsize             length,
                        GError          **error)
 {
-  map_spill_add (&self->targets, resource_type, strlen (resource_type));
-  map_spill_add (&self->targets, "/", 1);
-  map_spill_add (&self->targets, id, strlen (id));
-  map_spill_add (&self->targets, "\n", 1);
+  gsize type_len = strlen (resource_type), id_len = strlen (id);
+  char line[256];
+
+  /* "Type/id\n", for the Provenance's targets */
+  if (G_LIKELY (type_len + id_len + 2 <= sizeof line))
+    {
+      memcpy (line, resource_type, type_len);
+      line[type_len] = '/';
+      memcpy (line + type_len + 1, id, id_len);
+      line[type_len + 1 + id_len] = '\n';
+      map_spill_add (&self->targets, line, type_len + id_len + 2);
+    }
+  else
+    {
+      map_spill_add (&self->targets, resource_type, type_len);
+      map_spill_add (&self->targets, "/", 1);
+      map_spill_add (&self->targets, id, id_len);
+      map_spill_add (&self->targets, "\n", 1);
+    }
   return write_resource (self, resource_type, id, json, length, error);
 }
 
