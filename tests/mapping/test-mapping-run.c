@@ -97,7 +97,9 @@ test_missing_values (void)
                                 "\"name\":[{\"use\":\"official\"}]}");
 
   map_run_execute (r2, NULL);
-  map_run_assert_problem (r2, "error|clinical|1|||patient|", "ext-1");
+  /* the extension's value would have come from the cell of "age" */
+  map_run_assert_problem (r2, "error|clinical|1|age|NA|patient|",
+                          "(ext-1) (in the mapping at resources[0].template.extension[0])");
   g_assert_cmpuint (r2->stats.rows_rejected, ==, 1);
   g_assert_cmpuint (map_run_count (r2, "Patient"), ==, 1);
   g_assert_nonnull (strstr (map_run_first (r2, "Patient"), "\"valueDecimal\":61"));
@@ -184,6 +186,36 @@ test_validator_cells (void)
       map_run_assert_problem (r, "error|t|2|unit|furlong|dose|", "furlong");
       g_assert_cmpuint (r->stats.rows_rejected, ==, 1);
       g_assert_cmpuint (map_run_count (r, "Observation"), ==, 2);
+    }
+}
+
+/* A finding about constants of the template names the element in the
+ * mapping file it came from (its index there, not in the output) */
+static void
+test_validator_constants (void)
+{
+  const char *m =
+    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"v\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
+    " \"inputs\": [{\"role\": \"t\", \"key\": \"PatientID\"}],\n"
+    " \"resources\": [{\"name\": \"patient\", \"input\": \"t\", \"template\": {\"resourceType\": \"Patient\",\n"
+    "   \"gender\": \"{{gender}}\",\n"
+    "   \"extension\": [{\"$when\": {\"column\": \"nick\", \"present\": true},\n"
+    "                   \"url\": \"https://example.org/nick\", \"valueString\": \"{{nick}}\"},\n"
+    "                  {\"url\": \"https://example.org/a\", \"valueString\": \"a\"},\n"
+    "                  {\"url\": \"https://example.org/flag\"}]}}]}";
+  const char *csv = "PatientID,gender,nick\nP1,female,Jo\nP2,male,\n";
+
+  for (guint trace = 0; trace < 2; trace++)
+    {
+      g_autoptr(MapRun) r = map_run_new (m, trace ? CS_MAPPING_RUN_TRACE : 0, "t", csv, NULL);
+
+      map_run_execute (r, NULL);
+      /* P1: the constant extension is the output's third; P2: its second,
+       * the first being left out. No cell feeds it: no column. */
+      g_assert_cmpuint (r->problems->len, ==, 2);
+      map_run_assert_problem (r, "error|t|1|||patient|", "(ext-1) (in the mapping at resources[0].template.extension[2])");
+      map_run_assert_problem (r, "error|t|2|||patient|", "(ext-1) (in the mapping at resources[0].template.extension[2])");
+      g_assert_cmpuint (r->stats.rows_rejected, ==, 2);
     }
 }
 
@@ -823,6 +855,7 @@ main (int   argc,
   g_test_add_func ("/mapping/run/bad-cells", test_bad_cells);
   g_test_add_func ("/mapping/run/value-checks", test_value_checks);
   g_test_add_func ("/mapping/run/validator-cells", test_validator_cells);
+  g_test_add_func ("/mapping/run/validator-constants", test_validator_constants);
   g_test_add_func ("/mapping/run/duplicate-key", test_duplicate_key);
   g_test_add_func ("/mapping/run/unmapped-policies", test_unmapped_policies);
   g_test_add_func ("/mapping/run/concept-map-shapes", test_concept_map_shapes);

@@ -33,7 +33,20 @@ typedef struct
   GString         *scratch;
   guint64          shape;        /* which optional parts the resource has (see check_resource) */
   GString         *render_error; /* rendering per column at compile time: the first problem */
+  GArray          *origins;      /* report_invalid: Origin of each element written, or NULL */
+  GString         *origin_paths;
 } Eval;
+
+/* Where an element of the resource being reported came from in the
+ * mapping file: its FHIR path with indices (in Eval.origin_paths), the
+ * template node, and its compiled node (NULL for constants). */
+typedef struct
+{
+  gsize        path_offset;
+  const TNode *src;
+  const CNode *node;
+  gboolean     mirrors;      /* the template's JSON below it is the output's (a constant, an object, an array) */
+} Origin;
 
 /* The shape of a resource: a hash of which optional members it has, how
  * many items its arrays have, which column a column-dependent part was
@@ -44,6 +57,54 @@ shape_mix (Eval    *e,
            guint64  value)
 {
   e->shape = (e->shape ^ value) * G_GUINT64_CONSTANT (0x100000001b3);
+}
+
+/* Records that the element at the path tpath + suffix came from src. */
+static void
+add_origin (Eval        *e,
+            const char  *suffix,
+            const TNode *src,
+            const CNode *node)
+{
+  Origin o;
+
+  o.path_offset = e->origin_paths->len;
+  o.src = src;
+  o.node = node;
+  o.mirrors = node == NULL || node->kind == CN_OBJECT || node->kind == CN_ARRAY || node->kind == CN_PER_FEATURE;
+  g_string_append_len (e->origin_paths, e->tpath->str, e->tpath->len);
+  g_string_append (e->origin_paths, suffix);
+  g_string_append_c (e->origin_paths, '\0');
+  g_array_append_val (e->origins, o);
+}
+
+/* The constant members (or items) of a run of constants: from the member
+ * (item) whose value is first, up to the next one that is not constant. */
+static void
+add_const_origins (Eval        *e,
+                   const CNode *parent,
+                   const CNode *run,
+                   guint        first_index)
+{
+  const TNode *src = parent->src;
+  gboolean object = src->kind == TNODE_OBJECT;
+  GPtrArray *list = object ? src->members : src->items;
+  guint i = 0;
+
+  while (i < list->len &&
+         (object ? ((TMember *) list->pdata[i])->value : (const TNode *) list->pdata[i]) != run->src)
+    i++;
+  for (guint n = 0; i < list->len; i++, n++)
+    {
+      const TNode *item = object ? ((TMember *) list->pdata[i])->value : list->pdata[i];
+      g_autofree char *suffix = NULL;
+
+      if (item->dynamic)
+        break;
+      suffix = object ? g_strconcat (".", ((TMember *) list->pdata[i])->key, NULL)
+                      : g_strdup_printf ("[%u]", first_index + n);
+      add_origin (e, suffix, item, NULL);
+    }
 }
 
 static gboolean eval_value   (Eval        *e,
@@ -1349,6 +1410,8 @@ eval_object_members (Eval        *e,
       if (child->kind == CN_CONST)
         {
           map_out_add (e->out, child->json->str, child->json->len);
+          if (e->origins != NULL)
+            add_const_origins (e, node, child, 0);
           n++;
           continue;
         }
@@ -1362,6 +1425,8 @@ eval_object_members (Eval        *e,
         {
           n++;
           shape_mix (e, (guint64) (gsize) child);
+          if (e->origins != NULL)
+            add_origin (e, "", child->src, child);
         }
       else
         g_string_truncate (e->out, mark);
@@ -1412,6 +1477,8 @@ eval_value (Eval        *e,
             if (child->kind == CN_CONST)
               {
                 map_out_add (e->out, child->json->str, child->json->len);
+                if (e->origins != NULL)
+                  add_const_origins (e, node, child, n);
                 n += MAX (child->n_items, 1);
                 continue;
               }
@@ -1437,6 +1504,16 @@ eval_value (Eval        *e,
                 if (e->trace)
                   g_string_append_printf (e->tpath, "[%u]", n);
                 k = eval_value (e, child) ? 1 : 0;
+                if (k > 0 && e->origins != NULL)
+                  add_origin (e, "", child->src, child);
+              }
+            /* the items of a $refAll or a $map's Codings */
+            for (guint c = 0; e->origins != NULL && c < k &&
+                 (child->kind == CN_REF_ALL || (child->kind == CN_MAP && child->spread)); c++)
+              {
+                g_autofree char *suffix = g_strdup_printf ("[%u]", n + c);
+
+                add_origin (e, suffix, child->src, child);
               }
             if (e->trace)
               g_string_truncate (e->tpath, pmark);
@@ -1586,6 +1663,73 @@ element_column (Eval       *e,
   return -1;
 }
 
+/* The recorded element that the element at path is, or is inside of most
+ * closely; NULL when there is none. */
+static const Origin *
+find_origin (Eval       *e,
+             const char *path,
+             gsize      *matched)
+{
+  const Origin *best = NULL;
+  gsize best_len = 0;
+
+  for (guint i = 0; path != NULL && i < e->origins->len; i++)
+    {
+      const Origin *o = &g_array_index (e->origins, Origin, i);
+      const char *opath = e->origin_paths->str + o->path_offset;
+      gsize len = strlen (opath);
+
+      if ((best == NULL || len > best_len) && path_within (path, opath))
+        {
+          best = o;
+          best_len = len;
+        }
+    }
+  *matched = best_len;
+  return best;
+}
+
+/* A column of the row that the subtree of node reads, or -1. */
+static int
+node_column (Eval        *e,
+             const CNode *node)
+{
+  if (node == NULL)
+    return -1;
+  switch (node->kind)
+    {
+    case CN_COLUMN:
+    case CN_MAP:
+      return node->col.lookup == LOOKUP_SELF && node->col.input == e->input ? (int) node->col.column : -1;
+    case CN_INTERP:
+      for (guint i = 0; i < node->n_parts; i++)
+        if (node->parts[i].is_column && node->parts[i].col.lookup == LOOKUP_SELF &&
+            node->parts[i].col.input == e->input)
+          return (int) node->parts[i].col.column;
+        else if (node->parts[i].is_feature && node->parts[i].feature == FEATURE_VALUE && e->feature != NULL)
+          return (int) e->feature->column;
+      return -1;
+    case CN_FEATURE:
+      return node->src->feature == FEATURE_VALUE && e->feature != NULL ? (int) e->feature->column : -1;
+    case CN_OBJECT:
+    case CN_ARRAY:
+    case CN_PER_FEATURE:
+      for (guint i = 0; i < node->n_children; i++)
+        {
+          int column = node_column (e, node->children[i]);
+
+          if (column >= 0)
+            return column;
+        }
+      return -1;
+    case CN_CONST:
+    case CN_REF:
+    case CN_REF_ALL:
+    default:
+      return -1;
+    }
+}
+
 /* The validator's errors on the resource of tmpl just written, as problems
  * of the row, each with the cell its element came from where there is one.
  * Without tracing, the resource is evaluated again with it to know the
@@ -1597,30 +1741,62 @@ report_invalid (Eval            *e,
                 guint            elem_start)
 {
   RowState *rs = e->rs;
+  g_autoptr(GArray) origins = g_array_new (FALSE, FALSE, sizeof (Origin));
+  g_autoptr(GString) origin_paths = g_string_new (NULL);
+  gsize out_mark = e->out->len;
+  guint problem_mark = rs->problems->len;
+  guint elem_mark = rs->elems->len, cell_mark = rs->cells->len;
+  gsize paths_mark = rs->paths->len;
+  gboolean has_error = rs->has_error, trace = e->trace;
 
-  if (!e->trace)
+  /* evaluated again, to learn where each element came from: the cells
+   * (unless the run traces anyway) and the template's elements */
+  e->trace = TRUE;
+  e->origins = origins;
+  e->origin_paths = origin_paths;
+  g_string_assign (e->tpath, tmpl->def->resource_type);
+  add_origin (e, "", tmpl->root->src, tmpl->root);
+  eval_object_members (e, tmpl->root, FALSE);
+  e->trace = trace;
+  g_string_truncate (e->out, out_mark);
+  /* the array's clear function frees the dropped problems */
+  g_array_set_size (rs->problems, problem_mark);
+  rs->has_error = has_error;
+  if (trace)
     {
-      gsize out_mark = e->out->len;
-      guint problem_mark = rs->problems->len;
-      gboolean has_error = rs->has_error;
-
-      e->trace = TRUE;
-      g_string_assign (e->tpath, tmpl->def->resource_type);
-      eval_object_members (e, tmpl->root, FALSE);
-      e->trace = FALSE;
-      g_string_truncate (e->out, out_mark);
-      /* the array's clear function frees the dropped problems */
-      g_array_set_size (rs->problems, problem_mark);
-      rs->has_error = has_error;
+      /* the elements were recorded by the first evaluation */
+      g_array_set_size (rs->elems, elem_mark);
+      g_array_set_size (rs->cells, cell_mark);
+      g_string_truncate (rs->paths, paths_mark);
     }
+
   for (guint i = 0; i < problems->len; i++)
     {
       const CsFhirProblem *p = problems->pdata[i];
+      const Origin *origin;
+      g_autofree char *where = NULL;
+      gsize matched = 0;
+      int column;
 
-      if (p->severity == CS_FHIR_SEVERITY_ERROR)
-        add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, element_column (e, p->path, elem_start),
-                     p->path, "%s", p->message);
+      if (p->severity != CS_FHIR_SEVERITY_ERROR)
+        continue;
+      column = element_column (e, p->path, elem_start);
+      origin = find_origin (e, p->path, &matched);
+      /* a constant fed by no cell: the column whose missing value left it so */
+      if (column < 0 && origin != NULL)
+        column = node_column (e, origin->node);
+      if (origin != NULL && origin->src->path != NULL)
+        where = g_strconcat (origin->src->path, origin->mirrors ? p->path + matched : "", NULL);
+      if (where != NULL)
+        add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, column, p->path,
+                     /* TRANSLATORS: a finding of the FHIR validator, and the JSON path of the
+                      * template element in the mapping file it came from */
+                     _("%s (in the mapping at %s)"), p->message, where);
+      else
+        add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, column, p->path, "%s", p->message);
     }
+  e->origins = NULL;
+  e->origin_paths = NULL;
   e->failed = TRUE;
   rs->has_error = TRUE;
 }
