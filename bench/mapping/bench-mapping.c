@@ -721,6 +721,7 @@ main (int   argc,
   int mb = 110;
   int runs = 2;
   gboolean keep = FALSE;
+  gboolean engine_only = FALSE;
   Tables large = { 0 }, small = { 0 };
   CsBenchResult best[N_VARIANTS] = { { 0 } };
   CsBenchResult small_engine = { 0 };
@@ -731,6 +732,7 @@ main (int   argc,
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per variant (best time is kept; default 2)", "R" },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &user_dir, "Folder for the tables and the output (default: a temporary one)", "DIR" },
     { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the tables (for profiling with cohortscope-cli map)", NULL },
+    { "engine-only", 0, 0, G_OPTION_ARG_NONE, &engine_only, "Leave out the json-glib variants (no ratios)", NULL },
     { NULL }
   };
 
@@ -771,7 +773,11 @@ main (int   argc,
   for (int r = 0; r < MAX (runs, 1); r++)
     for (int v = 0; v < N_VARIANTS; v++)
       {
-        CsBenchResult res = measure ((Variant) v, &large, output);
+        CsBenchResult res;
+
+        if (engine_only && (v == VARIANT_GLIB || v == VARIANT_GLIB_NULL))
+          continue;
+        res = measure ((Variant) v, &large, output);
 
         cs_bench_keep_best (&best[v], &res);
       }
@@ -788,6 +794,8 @@ main (int   argc,
     {
       int glib = v == VARIANT_ENGINE_NULL || v == VARIANT_GLIB_NULL ? VARIANT_GLIB_NULL : VARIANT_GLIB;
 
+      if (engine_only && (v == VARIANT_GLIB || v == VARIANT_GLIB_NULL))
+        continue;
       if (!best[v].ok)
         {
           g_print ("%-18s %10s\n", variant_names[v], "failed");
