@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mapping-test-util.h"
+#include "cs-mapping-program.h"
 
 #define replace map_test_replace
 
@@ -651,6 +652,86 @@ test_radiomics (void)
   g_assert_nonnull (strstr (error->message, "leave it out with “exclude”"));
 }
 
+/* Whether the wide template of resource `name` was flattened (CStencil) */
+static gboolean
+has_stencil (MapRun     *r,
+             const char *name)
+{
+  for (guint i = 0; i < r->program->templates->len; i++)
+    {
+      const CTemplate *tmpl = r->program->templates->pdata[i];
+
+      if (g_str_equal (tmpl->def->name, name))
+        return tmpl->stencil != NULL;
+    }
+  g_assert_not_reached ();
+}
+
+/* A wide template whose leaves are written or fail the resource is
+ * written from a stencil per column: the same bytes, shapes and problems
+ * as the walk of the tree (which tracing uses) */
+static void
+test_stencil (void)
+{
+  const char *m =
+    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"s\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
+    " \"inputs\": [{\"role\": \"features\", \"key\": [\"PatientID\", \"Lesion\"],\n"
+    "   \"columns\": {\"Lesion\": {\"required\": true}}}],\n"
+    " \"resources\": [\n"
+    "  {\"name\": \"feature\", \"input\": \"features\", \"forEachColumn\": {\"match\": \"f_.*\"},\n"
+    "   \"template\": {\"resourceType\": \"Observation\", \"status\": \"final\",\n"
+    "     \"category\": [{\"text\": \"imaging\"}, {\"text\": \"{{$feature.name}}\"}],\n"
+    "     \"code\": {\"coding\": [{\"system\": \"https://example.org/f\", \"code\": {\"$feature\": \"column\"}}]},\n"
+    "     \"derivedFrom\": [{\"$ref\": \"lesion\"}],\n"
+    "     \"bodySite\": {\"text\": {\"$column\": \"Lesion\"}},\n"
+    "     \"valueQuantity\": {\"value\": {\"$feature\": \"value\", \"as\": \"decimal\"}, \"unit\": \"1\",\n"
+    "                       \"system\": \"http://unitsofmeasure.org\", \"code\": \"1\"}}},\n"
+    "  {\"name\": \"lesion\", \"input\": \"features\", \"template\": {\"resourceType\": \"Observation\", \"status\": \"final\",\n"
+    "     \"code\": {\"text\": \"lesion {{Lesion}}\"}, \"hasMember\": [{\"$refAll\": \"feature\"}]}}\n"
+    " ]}";
+  const char *csv = "PatientID,Lesion,f_a,f_b,f_c\n"
+                    "P1,L1,1.5,,-0.25\n"
+                    "P1,L2,2.5,3e2,x\n"
+                    "P2,L1,007,1,2\n";
+  g_autoptr(MapRun) tree = map_run_new (m, CS_MAPPING_RUN_TRACE, "features", csv, NULL);
+  g_autoptr(MapRun) flat = map_run_new (m, 0, "features", csv, NULL);
+  /* an optional reference may be left out: no stencil, the tree */
+  g_autofree char *optional = replace (m, "{\"$ref\": \"lesion\"}", "{\"$ref\": \"lesion\", \"optional\": true}");
+  g_autoptr(MapRun) walked = map_run_new (optional, 0, "features", csv, NULL);
+
+  g_assert_true (has_stencil (flat, "feature"));
+  g_assert_false (has_stencil (walked, "feature"));
+  map_run_execute (tree, NULL);
+  map_run_execute (flat, NULL);
+  map_run_execute (walked, NULL);
+
+  /* row 2's f_c is not a number: the row is rejected, with that problem only */
+  g_assert_cmpuint (flat->problems->len, ==, 1);
+  map_run_assert_problem (flat, "error|features|2|f_c|x|feature|", "not");
+  g_assert_cmpuint (flat->stats.rows_rejected, ==, 1);
+  g_assert_cmpuint (map_run_count (flat, "Observation"), ==, 2 + 1 + 3 + 1);
+  g_assert_nonnull (strstr (flat->resources->pdata[0],
+                            "\"status\":\"final\",\"category\":[{\"text\":\"imaging\"},{\"text\":\"f_a\"}],"
+                            "\"code\":{\"coding\":[{\"system\":\"https://example.org/f\",\"code\":\"f_a\"}]},"
+                            "\"derivedFrom\":[{\"reference\":\"Observation/"));
+  g_assert_nonnull (strstr (flat->resources->pdata[0],
+                            "\"bodySite\":{\"text\":\"L1\"},\"valueQuantity\":{\"value\":1.5,\"unit\":\"1\","
+                            "\"system\":\"http://unitsofmeasure.org\",\"code\":\"1\"}}"));
+  g_assert_nonnull (strstr (flat->resources->pdata[3], "\"value\":7,"));
+
+  for (guint k = 0; k < 2; k++)
+    {
+      MapRun *other = k == 0 ? tree : walked;
+
+      g_assert_cmpuint (other->resources->len, ==, flat->resources->len);
+      for (guint i = 0; i < flat->resources->len; i++)
+        g_assert_cmpstr (other->resources->pdata[i], ==, flat->resources->pdata[i]);
+      g_assert_cmpuint (other->problems->len, ==, flat->problems->len);
+      for (guint i = 0; i < flat->problems->len; i++)
+        g_assert_cmpstr (other->problems->pdata[i], ==, flat->problems->pdata[i]);
+    }
+}
+
 static void
 test_trace (void)
 {
@@ -864,6 +945,7 @@ main (int   argc,
   g_test_add_func ("/mapping/run/mapped-condition", test_mapped_condition);
   g_test_add_func ("/mapping/run/same-row-references", test_same_row_references);
   g_test_add_func ("/mapping/run/wide-to-long", test_wide_to_long);
+  g_test_add_func ("/mapping/run/stencil", test_stencil);
   g_test_add_func ("/mapping/run/trace", test_trace);
   g_test_add_func ("/mapping/run/zero-rows", test_zero_rows);
   g_test_add_func ("/mapping/run/radiomics", test_radiomics);

@@ -1801,6 +1801,34 @@ report_invalid (Eval            *e,
   rs->has_error = TRUE;
 }
 
+/* The members of a feature's resource from the template's stencil: the
+ * literal runs copied, the leaves between them evaluated. A leaf that
+ * fails has reported why and fails the resource; the others are still
+ * evaluated, so that the row reports what the walk of the tree would. */
+static void
+eval_stencil (Eval           *e,
+              const CStencil *stencil,
+              guint           feature)
+{
+  const char *lit = stencil->lits[feature];
+  const guint *lens = stencil->lit_lens + (gsize) feature * (stencil->n_dyn + 1);
+
+  /* the structure is that of the column's stencil */
+  shape_mix (e, G_GUINT64_CONSTANT (0x5354454e43494c00) ^ feature);
+  for (guint i = 0; i < stencil->n_dyn; i++)
+    {
+      map_out_add (e->out, lit, lens[i]);
+      lit += lens[i];
+      if (!eval_value (e, stencil->dyn[i]))
+        {
+          /* a leaf of a stencil is never left out without an error */
+          g_warn_if_fail (e->failed);
+          e->failed = TRUE;
+        }
+    }
+  map_out_add (e->out, lit, lens[stencil->n_dyn]);
+}
+
 /* Writes one resource of tmpl (feature: column index or -1) into rs->out.
  * Returns MADE_YES, MADE_NOT (its condition is false) or MADE_FAILED. */
 static int
@@ -1829,7 +1857,10 @@ eval_resource (Eval            *e,
   MAP_OUT_LIT (e->out, "\"");
   if (e->trace)
     g_string_assign (e->tpath, tmpl->def->resource_type);
-  eval_object_members (e, tmpl->root, FALSE);
+  if (tmpl->stencil != NULL && feature >= 0 && !e->trace)
+    eval_stencil (e, tmpl->stencil, (guint) feature);
+  else
+    eval_object_members (e, tmpl->root, FALSE);
   g_string_append_c (e->out, '}');
 
   if (!e->failed)
