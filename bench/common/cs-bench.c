@@ -61,6 +61,7 @@ cs_bench_run_in_child (const char  *label,
   result.maxrss_kib = usage.ru_maxrss;
   result.cpu_seconds = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                        (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  result.user_seconds = (double) usage.ru_utime.tv_sec + (double) usage.ru_utime.tv_usec / 1e6;
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     result.ok = FALSE;
   return result;

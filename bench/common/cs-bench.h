@@ -18,6 +18,7 @@ typedef struct
 {
   double   seconds;        /* wall time of the work, measured in the child */
   double   cpu_seconds;    /* user + system time of the child */
+  double   user_seconds;   /* user time of the child (cpu_seconds less the kernel's part) */
   long     maxrss_kib;     /* peak RSS of the child */
   guint64  count;          /* what the work counted (records, fields, resources…) */
   double   checksum;       /* something computed from the data, so nothing is optimised away */
