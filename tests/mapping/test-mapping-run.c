@@ -6,7 +6,10 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "mapping-test-util.h"
+#include "cs-mapping-output.h"
 #include "cs-mapping-program.h"
 
 #define replace map_test_replace
@@ -732,6 +735,54 @@ test_stencil (void)
     }
 }
 
+/* An output larger than the writer's buffer and its drop-behind chunks
+ * (cs-mapping-writer.c) is written whole, in order, and renamed into place
+ * only at the commit */
+static void
+test_writer_large (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-writer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.ndjson", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsMappingWriter) writer = cs_mapping_writer_new (path, CS_MAPPING_OUTPUT_NDJSON, &error);
+  g_autoptr(GChecksum) expected = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GChecksum) actual = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0, total = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2600; i++)
+    {
+      char id[16];
+
+      g_snprintf (id, sizeof id, "r%u", i);
+      g_string_printf (json, "{\"resourceType\":\"Basic\",\"id\":\"%s\",\"x\":\"", id);
+      /* mostly ~10 kB; every 500th 160 kB, more than half the buffer: written past it */
+      for (guint k = 0; k < (i % 500 == 7 ? 40000u : 2500u + i % 13); k++)
+        g_string_append_printf (json, "%04x", (i * 31 + k) & 0xffff);
+      g_string_append (json, "\"}");
+      g_assert_true (cs_mapping_writer_add (writer, "Basic", id, json->str, json->len, &error));
+      g_assert_no_error (error);
+      g_checksum_update (expected, (const guchar *) json->str, json->len);
+      g_checksum_update (expected, (const guchar *) "\n", 1);
+      total += json->len + 1;
+      if (i == 10)
+        g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+  g_assert_cmpuint (total, >, 24 << 20);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (cs_mapping_writer_commit (writer, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_cmpuint (length, ==, total);
+  g_checksum_update (actual, (const guchar *) contents, length);
+  g_assert_cmpstr (g_checksum_get_string (actual), ==, g_checksum_get_string (expected));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_trace (void)
 {
@@ -947,6 +998,7 @@ main (int   argc,
   g_test_add_func ("/mapping/run/wide-to-long", test_wide_to_long);
   g_test_add_func ("/mapping/run/stencil", test_stencil);
   g_test_add_func ("/mapping/run/trace", test_trace);
+  g_test_add_func ("/mapping/writer/large", test_writer_large);
   g_test_add_func ("/mapping/run/zero-rows", test_zero_rows);
   g_test_add_func ("/mapping/run/radiomics", test_radiomics);
   g_test_add_func ("/mapping/run/explicit-and-shared-ids", test_explicit_and_shared_ids);

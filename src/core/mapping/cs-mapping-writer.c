@@ -3,6 +3,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#ifdef __linux__
+#define _GNU_SOURCE   /* sync_file_range */
+#endif
 #include "config.h"
 
 #include <errno.h>
@@ -92,6 +95,34 @@ map_file_open (MapFile     *file,
   return TRUE;
 }
 
+/* A large output is handed to the disk as it is written, and what the disk
+ * has is dropped from the page cache behind it: the file is not read back
+ * here, the commit's fsync() then has little left to do, and the kernel
+ * reuses the same pages instead of filling memory with gigabytes of dirty
+ * ones (whose first use costs more than the copy, in a VM especially). */
+#define DROP_BEHIND_CHUNK (8 << 20)
+
+static void
+map_file_wrote (MapFile *file,
+                gsize    length)
+{
+  file->offset += length;
+  if (file->direct || file->offset - file->chunk_start < DROP_BEHIND_CHUNK)
+    return;
+#ifdef __linux__
+  /* start writing the last chunk; wait for the one before and drop it */
+  sync_file_range (file->fd, file->chunk_start, file->offset - file->chunk_start, SYNC_FILE_RANGE_WRITE);
+  if (file->chunk_start > file->dropped)
+    {
+      sync_file_range (file->fd, file->dropped, file->chunk_start - file->dropped,
+                       SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+      posix_fadvise (file->fd, file->dropped, file->chunk_start - file->dropped, POSIX_FADV_DONTNEED);
+      file->dropped = file->chunk_start;
+    }
+#endif
+  file->chunk_start = file->offset;
+}
+
 static gboolean
 map_file_flush (MapFile  *file,
                 GError  **error)
@@ -104,6 +135,7 @@ map_file_flush (MapFile  *file,
                    g_strerror (saved));
       return FALSE;
     }
+  map_file_wrote (file, file->used);
   file->used = 0;
   return TRUE;
 }
@@ -132,6 +164,7 @@ map_file_write (MapFile     *file,
                        g_strerror (saved));
           return FALSE;
         }
+      map_file_wrote (file, length);
       return TRUE;
     }
   memcpy (file->buffer, data, length);
