@@ -43,6 +43,11 @@ CsBenchResult cs_bench_run_in_child (const char    *label,
 void          cs_bench_keep_best    (CsBenchResult       *best,
                                      const CsBenchResult *run);
 
+/* The same, keeping the run with the least CPU time (the figure that moves
+ * least when the machine is shared). */
+void          cs_bench_keep_least_cpu (CsBenchResult       *best,
+                                       const CsBenchResult *run);
+
 /* Wall seconds (monotonic) and CPU seconds of the process (user + system,
  * every thread), for timing in-process. */
 double        cs_bench_now          (void);

@@ -710,26 +710,6 @@ measure (Variant       variant,
   return cs_bench_run_in_child (variant_names[variant], run_variant, &job);
 }
 
-/* The best run of a variant by CPU time (the figure that moves least when
- * the machine is shared); its peak RSS is the largest of all runs. */
-static void
-keep_best_cpu (CsBenchResult       *best,
-               const CsBenchResult *run)
-{
-  long rss = MAX (best->maxrss_kib, run->maxrss_kib);
-  gboolean first = best->cpu_seconds == 0 && best->maxrss_kib == 0;
-
-  if (!run->ok || (!first && !best->ok))
-    {
-      best->ok = FALSE;
-      best->maxrss_kib = rss;
-      return;
-    }
-  if (first || run->cpu_seconds < best->cpu_seconds)
-    *best = *run;
-  best->maxrss_kib = rss;
-}
-
 static void
 print_row (const char          *name,
            const CsBenchResult *r,
@@ -824,7 +804,7 @@ main (int   argc,
         if (engine_only && (v == VARIANT_GLIB || v == VARIANT_GLIB_NULL))
           continue;
         res = measure ((Variant) v, large, output);
-        keep_best_cpu (&best[v], &res);
+        cs_bench_keep_least_cpu (&best[v], &res);
       }
   /* the peak RSS of the engine for 1/16 and 1/4 of the rows (all: above) */
   scaled[G_N_ELEMENTS (divisors) - 1] = best[VARIANT_ENGINE_NULL];
@@ -833,7 +813,7 @@ main (int   argc,
       {
         CsBenchResult res = measure (VARIANT_ENGINE_NULL, &tables[i], output);
 
-        keep_best_cpu (&scaled[i], &res);
+        cs_bench_keep_least_cpu (&scaled[i], &res);
       }
   g_clear_pointer (&load, g_free);
   if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
