@@ -678,24 +678,24 @@ test_stencil (void)
 {
   const char *m =
     "{\"format\": \"cohortscope-mapping/1\", \"id\": \"s\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
-    " \"inputs\": [{\"role\": \"features\", \"key\": [\"PatientID\", \"Lesion\"],\n"
-    "   \"columns\": {\"Lesion\": {\"required\": true}}}],\n"
+    " \"inputs\": [{\"role\": \"features\", \"key\": [\"PatientID\", \"Lesion\"]}],\n"
     " \"resources\": [\n"
     "  {\"name\": \"feature\", \"input\": \"features\", \"forEachColumn\": {\"match\": \"f_.*\"},\n"
     "   \"template\": {\"resourceType\": \"Observation\", \"status\": \"final\",\n"
     "     \"category\": [{\"text\": \"imaging\"}, {\"text\": \"{{$feature.name}}\"}],\n"
     "     \"code\": {\"coding\": [{\"system\": \"https://example.org/f\", \"code\": {\"$feature\": \"column\"}}]},\n"
     "     \"derivedFrom\": [{\"$ref\": \"lesion\"}],\n"
-    "     \"bodySite\": {\"text\": {\"$column\": \"Lesion\"}},\n"
+    "     \"bodySite\": {\"text\": {\"$column\": \"site\", \"required\": true}},\n"
     "     \"valueQuantity\": {\"value\": {\"$feature\": \"value\", \"as\": \"decimal\"}, \"unit\": \"1\",\n"
     "                       \"system\": \"http://unitsofmeasure.org\", \"code\": \"1\"}}},\n"
     "  {\"name\": \"lesion\", \"input\": \"features\", \"template\": {\"resourceType\": \"Observation\", \"status\": \"final\",\n"
     "     \"code\": {\"text\": \"lesion {{Lesion}}\"}, \"hasMember\": [{\"$refAll\": \"feature\"}]}}\n"
     " ]}";
-  const char *csv = "PatientID,Lesion,f_a,f_b,f_c\n"
-                    "P1,L1,1.5,,-0.25\n"
-                    "P1,L2,2.5,3e2,x\n"
-                    "P2,L1,007,1,2\n";
+  const char *csv = "PatientID,Lesion,site,f_a,f_b,f_c\n"
+                    "P1,L1,lung,1.5,,-0.25\n"
+                    "P1,L2,lung,2.5,3e2,x\n"
+                    "P2,L1,,1,2,3\n"
+                    "P3,L1,lung,007,1,2\n";
   g_autoptr(MapRun) tree = map_run_new (m, CS_MAPPING_RUN_TRACE, "features", csv, NULL);
   g_autoptr(MapRun) flat = map_run_new (m, 0, "features", csv, NULL);
   /* an optional reference may be left out: no stencil, the tree */
@@ -708,17 +708,19 @@ test_stencil (void)
   map_run_execute (flat, NULL);
   map_run_execute (walked, NULL);
 
-  /* row 2's f_c is not a number: the row is rejected, with that problem only */
-  g_assert_cmpuint (flat->problems->len, ==, 1);
+  /* row 2's f_c is not a number; row 3 has no site, which each of its
+   * three features needed: both rows are rejected with those problems */
+  g_assert_cmpuint (flat->problems->len, ==, 1 + 3);
   map_run_assert_problem (flat, "error|features|2|f_c|x|feature|", "not");
-  g_assert_cmpuint (flat->stats.rows_rejected, ==, 1);
+  map_run_assert_problem (flat, "error|features|3|site||feature|", "the column “site” must have a value");
+  g_assert_cmpuint (flat->stats.rows_rejected, ==, 2);
   g_assert_cmpuint (map_run_count (flat, "Observation"), ==, 2 + 1 + 3 + 1);
   g_assert_nonnull (strstr (flat->resources->pdata[0],
                             "\"status\":\"final\",\"category\":[{\"text\":\"imaging\"},{\"text\":\"f_a\"}],"
                             "\"code\":{\"coding\":[{\"system\":\"https://example.org/f\",\"code\":\"f_a\"}]},"
                             "\"derivedFrom\":[{\"reference\":\"Observation/"));
   g_assert_nonnull (strstr (flat->resources->pdata[0],
-                            "\"bodySite\":{\"text\":\"L1\"},\"valueQuantity\":{\"value\":1.5,\"unit\":\"1\","
+                            "\"bodySite\":{\"text\":\"lung\"},\"valueQuantity\":{\"value\":1.5,\"unit\":\"1\","
                             "\"system\":\"http://unitsofmeasure.org\",\"code\":\"1\"}}"));
   g_assert_nonnull (strstr (flat->resources->pdata[3], "\"value\":7,"));
 

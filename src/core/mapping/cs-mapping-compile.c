@@ -1253,7 +1253,9 @@ stencil_solid (const CNode *node)
     case CN_REF:
       return !node->src->optional;
     case CN_COLUMN:
-      return node->src->required || (node->col.def != NULL && node->col.def->required);
+      /* a missing cell is reported each time (a column "required" by
+       * its input is reported once a row) */
+      return node->src->required && !(node->col.def != NULL && node->col.def->required);
     case CN_CONST:
     case CN_OBJECT:
     case CN_ARRAY:
