@@ -722,12 +722,14 @@ print_row (const char          *name,
       g_print ("%-18s %10s\n", name, "failed");
       return;
     }
-  g_print ("%-18s %7.2f %7.2f %7.2f %7.2f %8.1f %8.1f %11.0f %7.0f %7.1fx %7.1fx %7.1f\n", name,
+  g_print ("%-18s %7.2f %7.2f %7.2f %7.2f %8.1f %8.1f %11.0f %7.0f", name,
            r->seconds, r->cpu_seconds, r->user_seconds, r->cpu_seconds - r->user_seconds,
-           in_mb / r->seconds, in_mb / r->cpu_seconds, (double) r->count / r->cpu_seconds, r->checksum / 1e6,
-           glib != NULL && glib->ok ? glib->seconds / r->seconds : 0.0,
-           glib != NULL && glib->ok ? glib->cpu_seconds / r->cpu_seconds : 0.0,
-           (double) (r->maxrss_kib - baseline->maxrss_kib) * 1024 / 1e6);
+           in_mb / r->seconds, in_mb / r->cpu_seconds, (double) r->count / r->cpu_seconds, r->checksum / 1e6);
+  if (glib != NULL && glib->ok)
+    g_print (" %7.1fx %7.1fx", glib->seconds / r->seconds, glib->cpu_seconds / r->cpu_seconds);
+  else
+    g_print (" %8s %8s", "-", "-");
+  g_print (" %7.1f\n", (double) (r->maxrss_kib - baseline->maxrss_kib) * 1024 / 1e6);
 }
 
 int
