@@ -61,14 +61,16 @@ cs_bench_run_in_child (const char  *label,
   result.maxrss_kib = usage.ru_maxrss;
   result.cpu_seconds = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                        (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  result.user_seconds = (double) usage.ru_utime.tv_sec + (double) usage.ru_utime.tv_usec / 1e6;
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
     result.ok = FALSE;
   return result;
 }
 
-void
-cs_bench_keep_best (CsBenchResult       *best,
-                    const CsBenchResult *run)
+static void
+keep_best (CsBenchResult       *best,
+           const CsBenchResult *run,
+           gboolean             by_cpu)
 {
   gboolean first = best->seconds == 0 && best->maxrss_kib == 0;
   long rss = MAX (best->maxrss_kib, run->maxrss_kib);
@@ -79,9 +81,23 @@ cs_bench_keep_best (CsBenchResult       *best,
       best->maxrss_kib = rss;
       return;
     }
-  if (first || run->seconds < best->seconds)
+  if (first || (by_cpu ? run->cpu_seconds < best->cpu_seconds : run->seconds < best->seconds))
     *best = *run;
   best->maxrss_kib = rss;
+}
+
+void
+cs_bench_keep_best (CsBenchResult       *best,
+                    const CsBenchResult *run)
+{
+  keep_best (best, run, FALSE);
+}
+
+void
+cs_bench_keep_least_cpu (CsBenchResult       *best,
+                         const CsBenchResult *run)
+{
+  keep_best (best, run, TRUE);
 }
 
 double

@@ -18,6 +18,7 @@ typedef struct
 {
   double   seconds;        /* wall time of the work, measured in the child */
   double   cpu_seconds;    /* user + system time of the child */
+  double   user_seconds;   /* user time of the child (cpu_seconds less the kernel's part) */
   long     maxrss_kib;     /* peak RSS of the child */
   guint64  count;          /* what the work counted (records, fields, resources…) */
   double   checksum;       /* something computed from the data, so nothing is optimised away */
@@ -41,6 +42,11 @@ CsBenchResult cs_bench_run_in_child (const char    *label,
  * peak RSS of all runs. best starts zeroed; a failed run makes it failed. */
 void          cs_bench_keep_best    (CsBenchResult       *best,
                                      const CsBenchResult *run);
+
+/* The same, keeping the run with the least CPU time (the figure that moves
+ * least when the machine is shared). */
+void          cs_bench_keep_least_cpu (CsBenchResult       *best,
+                                       const CsBenchResult *run);
 
 /* Wall seconds (monotonic) and CPU seconds of the process (user + system,
  * every thread), for timing in-process. */

@@ -5,7 +5,8 @@
  * Writes a Lung1-shaped clinical table and a pyradiomics-shaped feature
  * table (PatientID, Lesion, 15 diagnostics_* columns, 710 features of 17
  * significant digits; one patient in ten has two lesions) of about N MB
- * together (default 110), and the same pair with a quarter of the patients.
+ * together (default 110), and the same pair with a quarter and a sixteenth
+ * of the patients.
  * Then, for the large pair, each variant runs R times (default 2) in a
  * forked child (bench/common: its own peak RSS), alternating:
  *   baseline          the child does nothing (RSS of the process itself)
@@ -15,9 +16,10 @@
  *   json-glib         the same resources built with JsonBuilder and written
  *                     with JsonGenerator, from the same CSV reader, to a file
  *   json-glib (null)  the same to /dev/null
- * and prints input MB/s and resources/s (best run, wall and CPU time), the
- * ratio to json-glib, and the peak RSS of cs-mapping on the small and the
- * large pair (it must not grow with the rows).
+ * and prints input MB/s and resources/s (the run with the least CPU time:
+ * wall, CPU, user and kernel time), the ratio to json-glib, and the peak
+ * RSS of cs-mapping (null) for 1/16, 1/4 and all of the patients (it must
+ * not grow with the rows).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -708,6 +710,28 @@ measure (Variant       variant,
   return cs_bench_run_in_child (variant_names[variant], run_variant, &job);
 }
 
+static void
+print_row (const char          *name,
+           const CsBenchResult *r,
+           const CsBenchResult *glib,
+           const CsBenchResult *baseline,
+           double               in_mb)
+{
+  if (!r->ok)
+    {
+      g_print ("%-18s %10s\n", name, "failed");
+      return;
+    }
+  g_print ("%-18s %7.2f %7.2f %7.2f %7.2f %8.1f %8.1f %11.0f %7.0f", name,
+           r->seconds, r->cpu_seconds, r->user_seconds, r->cpu_seconds - r->user_seconds,
+           in_mb / r->seconds, in_mb / r->cpu_seconds, (double) r->count / r->cpu_seconds, r->checksum / 1e6);
+  if (glib != NULL && glib->ok)
+    g_print (" %7.1fx %7.1fx", glib->seconds / r->seconds, glib->cpu_seconds / r->cpu_seconds);
+  else
+    g_print (" %8s %8s", "-", "-");
+  g_print (" %7.1f\n", (double) (r->maxrss_kib - baseline->maxrss_kib) * 1024 / 1e6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -721,16 +745,21 @@ main (int   argc,
   int mb = 110;
   int runs = 2;
   gboolean keep = FALSE;
-  Tables large = { 0 }, small = { 0 };
+  gboolean engine_only = FALSE;
+  /* the tables: 1/16, 1/4 and all of the patients, for the peak RSS */
+  static const guint divisors[] = { 16, 4, 1 };
+  Tables tables[G_N_ELEMENTS (divisors)] = { { 0 } };
+  Tables *large = &tables[G_N_ELEMENTS (divisors) - 1];
   CsBenchResult best[N_VARIANTS] = { { 0 } };
-  CsBenchResult small_engine = { 0 };
+  CsBenchResult scaled[G_N_ELEMENTS (divisors)] = { { 0 } };
   guint patients;
   double in_mb;
   const GOptionEntry entries[] = {
     { "mb", 0, 0, G_OPTION_ARG_INT, &mb, "Size of the two tables together, MB (default 110)", "N" },
-    { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per variant (best time is kept; default 2)", "R" },
+    { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per variant (the least CPU time is kept; default 2)", "R" },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &user_dir, "Folder for the tables and the output (default: a temporary one)", "DIR" },
     { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the tables (for profiling with cohortscope-cli map)", NULL },
+    { "engine-only", 0, 0, G_OPTION_ARG_NONE, &engine_only, "Leave out the json-glib variants (no ratios)", NULL },
     { NULL }
   };
 
@@ -751,80 +780,88 @@ main (int   argc,
   output = g_build_filename (dir, "out.ndjson", NULL);
 
   /* one patient ≈ 14.9 kB of features (1.1 lesions) + 0.07 kB of clinical data */
-  patients = MAX (40, (guint) ((double) mb * 1e6 / 14950.0));
-  {
-    g_autofree char *small_dir = g_build_filename (dir, "small", NULL);
+  patients = MAX (160, (guint) ((double) mb * 1e6 / 14950.0));
+  for (guint i = 0; i < G_N_ELEMENTS (divisors); i++)
+    {
+      g_autofree char *sub = g_strdup_printf ("%u", divisors[i]);
+      g_autofree char *sub_dir = divisors[i] == 1 ? g_strdup (dir) : g_build_filename (dir, sub, NULL);
 
-    g_mkdir_with_parents (small_dir, 0700);
-    if (!write_tables (dir, patients, &large, &error) || !write_tables (small_dir, patients / 4, &small, &error))
-      {
-        g_printerr ("Cannot write the tables: %s\n", error->message);
-        return 1;
-      }
-  }
-  in_mb = (double) large.bytes / 1e6;
-  g_print ("tables: %u patients, %.1f MB (small: %u patients, %.1f MB)\n", patients, in_mb, small.n_patients,
-           (double) small.bytes / 1e6);
+      g_mkdir_with_parents (sub_dir, 0700);
+      if (!write_tables (sub_dir, patients / divisors[i], &tables[i], &error))
+        {
+          g_printerr ("Cannot write the tables: %s\n", error->message);
+          return 1;
+        }
+    }
+  in_mb = (double) large->bytes / 1e6;
+  g_print ("tables: %u patients, %.1f MB CSV\n", patients, in_mb);
   if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
-    g_print ("load average: %s", load);
+    g_print ("load average before: %s", load);
 
   for (int r = 0; r < MAX (runs, 1); r++)
     for (int v = 0; v < N_VARIANTS; v++)
       {
-        CsBenchResult res = measure ((Variant) v, &large, output);
+        CsBenchResult res;
 
-        cs_bench_keep_best (&best[v], &res);
+        if (engine_only && (v == VARIANT_GLIB || v == VARIANT_GLIB_NULL))
+          continue;
+        res = measure ((Variant) v, large, output);
+        cs_bench_keep_least_cpu (&best[v], &res);
       }
-  for (int r = 0; r < MAX (runs, 1); r++)
-    {
-      CsBenchResult res = measure (VARIANT_ENGINE, &small, output);
+  /* the peak RSS of the engine for 1/16 and 1/4 of the rows (all: above) */
+  scaled[G_N_ELEMENTS (divisors) - 1] = best[VARIANT_ENGINE_NULL];
+  for (guint i = 0; i + 1 < G_N_ELEMENTS (divisors); i++)
+    for (int r = 0; r < MAX (runs, 1); r++)
+      {
+        CsBenchResult res = measure (VARIANT_ENGINE_NULL, &tables[i], output);
 
-      cs_bench_keep_best (&small_engine, &res);
-    }
+        cs_bench_keep_least_cpu (&scaled[i], &res);
+      }
+  g_clear_pointer (&load, g_free);
+  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+    g_print ("load average after:  %s", load);
 
-  g_print ("\n%-18s %8s %8s %9s %9s %12s %11s %9s %9s %8s\n", "variant", "wall s", "CPU s", "MB/s",
-           "MB/s CPU", "resources/s", "out MB", "x glib", "x glib CPU", "RSS MB");
+  g_print ("\n%-18s %7s %7s %7s %7s %8s %8s %11s %7s %8s %8s %7s\n", "variant", "wall s", "CPU s", "user s",
+           "sys s", "MB/s", "MB/s CPU", "res/s CPU", "out MB", "x glib", "x CPU", "RSS MB");
   for (int v = 1; v < N_VARIANTS; v++)
     {
       int glib = v == VARIANT_ENGINE_NULL || v == VARIANT_GLIB_NULL ? VARIANT_GLIB_NULL : VARIANT_GLIB;
 
-      if (!best[v].ok)
-        {
-          g_print ("%-18s %10s\n", variant_names[v], "failed");
-          continue;
-        }
-      g_print ("%-18s %8.2f %8.2f %9.1f %9.1f %12.0f %11.0f %8.1fx %8.1fx %8.1f\n", variant_names[v],
-               best[v].seconds, best[v].cpu_seconds, in_mb / best[v].seconds, in_mb / best[v].cpu_seconds,
-               (double) best[v].count / best[v].seconds,
-               best[v].checksum / 1e6,
-               best[glib].ok ? best[glib].seconds / best[v].seconds : 0.0,
-               best[glib].ok ? best[glib].cpu_seconds / best[v].cpu_seconds : 0.0,
-               (double) (best[v].maxrss_kib - best[VARIANT_BASELINE].maxrss_kib) * 1024 / 1e6);
+      if (engine_only && (v == VARIANT_GLIB || v == VARIANT_GLIB_NULL))
+        continue;
+      print_row (variant_names[v], &best[v], engine_only ? NULL : &best[glib], &best[VARIANT_BASELINE], in_mb);
     }
-  g_print ("(resources: engine %" G_GUINT64_FORMAT ", json-glib %" G_GUINT64_FORMAT "; best of %d runs; "
-           "baseline process RSS %.1f MB subtracted)\n",
+  g_print ("(MB/s: of CSV input; x glib: json-glib's time over this one's, wall and CPU, writing to the same "
+           "place; resources: engine %" G_GUINT64_FORMAT ", json-glib %" G_GUINT64_FORMAT "; the run with the "
+           "least CPU time of %d; baseline process RSS %.1f MB subtracted)\n",
            best[VARIANT_ENGINE].count, best[VARIANT_GLIB].count, MAX (runs, 1),
            (double) best[VARIANT_BASELINE].maxrss_kib * 1024 / 1e6);
-  if (small_engine.ok && best[VARIANT_ENGINE].ok)
-    g_print ("peak RSS of cs-mapping: %.1f MB for %u patients, %.1f MB for %u patients (%.2fx the rows)\n",
-             (double) (small_engine.maxrss_kib - best[VARIANT_BASELINE].maxrss_kib) * 1024 / 1e6, small.n_patients,
-             (double) (best[VARIANT_ENGINE].maxrss_kib - best[VARIANT_BASELINE].maxrss_kib) * 1024 / 1e6,
-             patients, (double) patients / MAX (small.n_patients, 1));
+  g_print ("peak RSS of cs-mapping (null) above the baseline:");
+  for (guint i = 0; i < G_N_ELEMENTS (divisors); i++)
+    if (scaled[i].ok)
+      g_print ("%s %.1f MB for %u patients (%.1f MB CSV, %.2f s CPU)", i > 0 ? "," : "",
+               (double) (scaled[i].maxrss_kib - best[VARIANT_BASELINE].maxrss_kib) * 1024 / 1e6,
+               tables[i].n_patients, (double) tables[i].bytes / 1e6, scaled[i].cpu_seconds);
+  g_print ("\n");
 
   if (keep)
     {
-      g_print ("tables kept: %s, %s\n", large.clinical, large.features);
+      g_print ("tables kept: %s, %s\n", large->clinical, large->features);
       return 0;
     }
-  tables_clear (&large);
-  tables_clear (&small);
-  if (user_dir == NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (divisors); i++)
     {
-      g_autofree char *small_dir = g_build_filename (dir, "small", NULL);
+      tables_clear (&tables[i]);
+      if (divisors[i] != 1)
+        {
+          g_autofree char *sub = g_strdup_printf ("%u", divisors[i]);
+          g_autofree char *sub_dir = g_build_filename (dir, sub, NULL);
 
-      g_rmdir (small_dir);
-      g_rmdir (dir);
+          g_rmdir (sub_dir);
+        }
     }
+  if (user_dir == NULL)
+    g_rmdir (dir);
   g_free (user_dir);
   return 0;
 }

@@ -6,7 +6,11 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "mapping-test-util.h"
+#include "cs-mapping-output.h"
+#include "cs-mapping-program.h"
 
 #define replace map_test_replace
 
@@ -97,7 +101,9 @@ test_missing_values (void)
                                 "\"name\":[{\"use\":\"official\"}]}");
 
   map_run_execute (r2, NULL);
-  map_run_assert_problem (r2, "error|clinical|1|||patient|", "ext-1");
+  /* the extension's value would have come from the cell of "age" */
+  map_run_assert_problem (r2, "error|clinical|1|age|NA|patient|",
+                          "(ext-1) (in the mapping at resources[0].template.extension[0])");
   g_assert_cmpuint (r2->stats.rows_rejected, ==, 1);
   g_assert_cmpuint (map_run_count (r2, "Patient"), ==, 1);
   g_assert_nonnull (strstr (map_run_first (r2, "Patient"), "\"valueDecimal\":61"));
@@ -184,6 +190,36 @@ test_validator_cells (void)
       map_run_assert_problem (r, "error|t|2|unit|furlong|dose|", "furlong");
       g_assert_cmpuint (r->stats.rows_rejected, ==, 1);
       g_assert_cmpuint (map_run_count (r, "Observation"), ==, 2);
+    }
+}
+
+/* A finding about constants of the template names the element in the
+ * mapping file it came from (its index there, not in the output) */
+static void
+test_validator_constants (void)
+{
+  const char *m =
+    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"v\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
+    " \"inputs\": [{\"role\": \"t\", \"key\": \"PatientID\"}],\n"
+    " \"resources\": [{\"name\": \"patient\", \"input\": \"t\", \"template\": {\"resourceType\": \"Patient\",\n"
+    "   \"gender\": \"{{gender}}\",\n"
+    "   \"extension\": [{\"$when\": {\"column\": \"nick\", \"present\": true},\n"
+    "                   \"url\": \"https://example.org/nick\", \"valueString\": \"{{nick}}\"},\n"
+    "                  {\"url\": \"https://example.org/a\", \"valueString\": \"a\"},\n"
+    "                  {\"url\": \"https://example.org/flag\"}]}}]}";
+  const char *csv = "PatientID,gender,nick\nP1,female,Jo\nP2,male,\n";
+
+  for (guint trace = 0; trace < 2; trace++)
+    {
+      g_autoptr(MapRun) r = map_run_new (m, trace ? CS_MAPPING_RUN_TRACE : 0, "t", csv, NULL);
+
+      map_run_execute (r, NULL);
+      /* P1: the constant extension is the output's third; P2: its second,
+       * the first being left out. No cell feeds it: no column. */
+      g_assert_cmpuint (r->problems->len, ==, 2);
+      map_run_assert_problem (r, "error|t|1|||patient|", "(ext-1) (in the mapping at resources[0].template.extension[2])");
+      map_run_assert_problem (r, "error|t|2|||patient|", "(ext-1) (in the mapping at resources[0].template.extension[2])");
+      g_assert_cmpuint (r->stats.rows_rejected, ==, 2);
     }
 }
 
@@ -619,6 +655,136 @@ test_radiomics (void)
   g_assert_nonnull (strstr (error->message, "leave it out with “exclude”"));
 }
 
+/* Whether the wide template of resource `name` was flattened (CStencil) */
+static gboolean
+has_stencil (MapRun     *r,
+             const char *name)
+{
+  for (guint i = 0; i < r->program->templates->len; i++)
+    {
+      const CTemplate *tmpl = r->program->templates->pdata[i];
+
+      if (g_str_equal (tmpl->def->name, name))
+        return tmpl->stencil != NULL;
+    }
+  g_assert_not_reached ();
+}
+
+/* A wide template whose leaves are written or fail the resource is
+ * written from a stencil per column: the same bytes, shapes and problems
+ * as the walk of the tree (which tracing uses) */
+static void
+test_stencil (void)
+{
+  const char *m =
+    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"s\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
+    " \"inputs\": [{\"role\": \"features\", \"key\": [\"PatientID\", \"Lesion\"]}],\n"
+    " \"resources\": [\n"
+    "  {\"name\": \"feature\", \"input\": \"features\", \"forEachColumn\": {\"match\": \"f_.*\"},\n"
+    "   \"template\": {\"resourceType\": \"Observation\", \"status\": \"final\",\n"
+    "     \"category\": [{\"text\": \"imaging\"}, {\"text\": \"{{$feature.name}}\"}],\n"
+    "     \"code\": {\"coding\": [{\"system\": \"https://example.org/f\", \"code\": {\"$feature\": \"column\"}}]},\n"
+    "     \"derivedFrom\": [{\"$ref\": \"lesion\"}],\n"
+    "     \"bodySite\": {\"text\": {\"$column\": \"site\", \"required\": true}},\n"
+    "     \"valueQuantity\": {\"value\": {\"$feature\": \"value\", \"as\": \"decimal\"}, \"unit\": \"1\",\n"
+    "                       \"system\": \"http://unitsofmeasure.org\", \"code\": \"1\"}}},\n"
+    "  {\"name\": \"lesion\", \"input\": \"features\", \"template\": {\"resourceType\": \"Observation\", \"status\": \"final\",\n"
+    "     \"code\": {\"text\": \"lesion {{Lesion}}\"}, \"hasMember\": [{\"$refAll\": \"feature\"}]}}\n"
+    " ]}";
+  const char *csv = "PatientID,Lesion,site,f_a,f_b,f_c\n"
+                    "P1,L1,lung,1.5,,-0.25\n"
+                    "P1,L2,lung,2.5,3e2,x\n"
+                    "P2,L1,,1,2,3\n"
+                    "P3,L1,lung,007,1,2\n";
+  g_autoptr(MapRun) tree = map_run_new (m, CS_MAPPING_RUN_TRACE, "features", csv, NULL);
+  g_autoptr(MapRun) flat = map_run_new (m, 0, "features", csv, NULL);
+  /* an optional reference may be left out: no stencil, the tree */
+  g_autofree char *optional = replace (m, "{\"$ref\": \"lesion\"}", "{\"$ref\": \"lesion\", \"optional\": true}");
+  g_autoptr(MapRun) walked = map_run_new (optional, 0, "features", csv, NULL);
+
+  g_assert_true (has_stencil (flat, "feature"));
+  g_assert_false (has_stencil (walked, "feature"));
+  map_run_execute (tree, NULL);
+  map_run_execute (flat, NULL);
+  map_run_execute (walked, NULL);
+
+  /* row 2's f_c is not a number; row 3 has no site, which each of its
+   * three features needed: both rows are rejected with those problems */
+  g_assert_cmpuint (flat->problems->len, ==, 1 + 3);
+  map_run_assert_problem (flat, "error|features|2|f_c|x|feature|", "not");
+  map_run_assert_problem (flat, "error|features|3|site||feature|", "the column “site” must have a value");
+  g_assert_cmpuint (flat->stats.rows_rejected, ==, 2);
+  g_assert_cmpuint (map_run_count (flat, "Observation"), ==, 2 + 1 + 3 + 1);
+  g_assert_nonnull (strstr (flat->resources->pdata[0],
+                            "\"status\":\"final\",\"category\":[{\"text\":\"imaging\"},{\"text\":\"f_a\"}],"
+                            "\"code\":{\"coding\":[{\"system\":\"https://example.org/f\",\"code\":\"f_a\"}]},"
+                            "\"derivedFrom\":[{\"reference\":\"Observation/"));
+  g_assert_nonnull (strstr (flat->resources->pdata[0],
+                            "\"bodySite\":{\"text\":\"lung\"},\"valueQuantity\":{\"value\":1.5,\"unit\":\"1\","
+                            "\"system\":\"http://unitsofmeasure.org\",\"code\":\"1\"}}"));
+  g_assert_nonnull (strstr (flat->resources->pdata[3], "\"value\":7,"));
+
+  for (guint k = 0; k < 2; k++)
+    {
+      MapRun *other = k == 0 ? tree : walked;
+
+      g_assert_cmpuint (other->resources->len, ==, flat->resources->len);
+      for (guint i = 0; i < flat->resources->len; i++)
+        g_assert_cmpstr (other->resources->pdata[i], ==, flat->resources->pdata[i]);
+      g_assert_cmpuint (other->problems->len, ==, flat->problems->len);
+      for (guint i = 0; i < flat->problems->len; i++)
+        g_assert_cmpstr (other->problems->pdata[i], ==, flat->problems->pdata[i]);
+    }
+}
+
+/* An output larger than the writer's buffer and its drop-behind chunks
+ * (cs-mapping-writer.c) is written whole, in order, and renamed into place
+ * only at the commit */
+static void
+test_writer_large (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-writer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.ndjson", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsMappingWriter) writer = cs_mapping_writer_new (path, CS_MAPPING_OUTPUT_NDJSON, &error);
+  g_autoptr(GChecksum) expected = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GChecksum) actual = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GString) json = g_string_new (NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0, total = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2600; i++)
+    {
+      char id[16];
+
+      g_snprintf (id, sizeof id, "r%u", i);
+      g_string_printf (json, "{\"resourceType\":\"Basic\",\"id\":\"%s\",\"x\":\"", id);
+      /* mostly ~10 kB; every 500th 160 kB, more than half the buffer: written past it */
+      for (guint k = 0; k < (i % 500 == 7 ? 40000u : 2500u + i % 13); k++)
+        g_string_append_printf (json, "%04x", (i * 31 + k) & 0xffff);
+      g_string_append (json, "\"}");
+      g_assert_true (cs_mapping_writer_add (writer, "Basic", id, json->str, json->len, &error));
+      g_assert_no_error (error);
+      g_checksum_update (expected, (const guchar *) json->str, json->len);
+      g_checksum_update (expected, (const guchar *) "\n", 1);
+      total += json->len + 1;
+      if (i == 10)
+        g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+  g_assert_cmpuint (total, >, 24 << 20);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (cs_mapping_writer_commit (writer, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_cmpuint (length, ==, total);
+  g_checksum_update (actual, (const guchar *) contents, length);
+  g_assert_cmpstr (g_checksum_get_string (actual), ==, g_checksum_get_string (expected));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_trace (void)
 {
@@ -823,6 +989,7 @@ main (int   argc,
   g_test_add_func ("/mapping/run/bad-cells", test_bad_cells);
   g_test_add_func ("/mapping/run/value-checks", test_value_checks);
   g_test_add_func ("/mapping/run/validator-cells", test_validator_cells);
+  g_test_add_func ("/mapping/run/validator-constants", test_validator_constants);
   g_test_add_func ("/mapping/run/duplicate-key", test_duplicate_key);
   g_test_add_func ("/mapping/run/unmapped-policies", test_unmapped_policies);
   g_test_add_func ("/mapping/run/concept-map-shapes", test_concept_map_shapes);
@@ -831,7 +998,9 @@ main (int   argc,
   g_test_add_func ("/mapping/run/mapped-condition", test_mapped_condition);
   g_test_add_func ("/mapping/run/same-row-references", test_same_row_references);
   g_test_add_func ("/mapping/run/wide-to-long", test_wide_to_long);
+  g_test_add_func ("/mapping/run/stencil", test_stencil);
   g_test_add_func ("/mapping/run/trace", test_trace);
+  g_test_add_func ("/mapping/writer/large", test_writer_large);
   g_test_add_func ("/mapping/run/zero-rows", test_zero_rows);
   g_test_add_func ("/mapping/run/radiomics", test_radiomics);
   g_test_add_func ("/mapping/run/explicit-and-shared-ids", test_explicit_and_shared_ids);

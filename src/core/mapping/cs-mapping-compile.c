@@ -91,6 +91,19 @@ cnode_free (CNode *node)
 }
 
 static void
+stencil_free (CTemplate *tmpl)
+{
+  if (tmpl->stencil == NULL)
+    return;
+  for (guint f = 0; f < tmpl->n_features; f++)
+    g_free (tmpl->stencil->lits[f]);
+  g_free (tmpl->stencil->lits);
+  g_free (tmpl->stencil->lit_lens);
+  g_free (tmpl->stencil->dyn);
+  g_clear_pointer (&tmpl->stencil, g_free);
+}
+
+static void
 ctemplate_free (CTemplate *tmpl)
 {
   cnode_free (tmpl->root);
@@ -105,6 +118,8 @@ ctemplate_free (CTemplate *tmpl)
       }
   g_free (tmpl->features);
   g_free (tmpl->type_json);
+  g_free (tmpl->ref_json);
+  stencil_free (tmpl);
   g_free (tmpl);
 }
 
@@ -1213,6 +1228,225 @@ fold_per_feature (Compiler  *c,
 }
 
 /* ------------------------------------------------------------------ */
+/* Stencils                                                            */
+
+typedef struct
+{
+  guint      feature;
+  GString   *bytes;     /* literal runs */
+  GArray    *lens;      /* guint: length of each run */
+  GPtrArray *dyn;       /* const CNode*: the leaf after each run but the last */
+  gsize      run_start;
+} Stencil;
+
+enum { ST_OMITTED, ST_PRESENT, ST_UNSUPPORTED };
+
+/* A leaf that is written or fails the resource, never left out. */
+static gboolean
+stencil_solid (const CNode *node)
+{
+  switch (node->kind)
+    {
+    case CN_FEATURE:
+      /* a feature column whose cell is missing makes no resource at all */
+      return node->src->feature == FEATURE_VALUE;
+    case CN_REF:
+      return !node->src->optional;
+    case CN_COLUMN:
+      /* a missing cell is reported each time (a column "required" by
+       * its input is reported once a row) */
+      return node->src->required && !(node->col.def != NULL && node->col.def->required);
+    case CN_CONST:
+    case CN_OBJECT:
+    case CN_ARRAY:
+    case CN_INTERP:
+    case CN_MAP:
+    case CN_REF_ALL:
+    case CN_PER_FEATURE:
+    default:
+      return FALSE;
+    }
+}
+
+/* Whether node is written for the feature column (every solid leaf
+ * assumed written), left out, or cannot be known in advance. */
+static int
+stencil_presence (const CNode *node,
+                  guint        feature)
+{
+  gboolean any = FALSE;
+
+  switch (node->kind)
+    {
+    case CN_CONST:
+      return ST_PRESENT;
+    case CN_PER_FEATURE:
+      return node->per_feature->pdata[feature] != NULL ? ST_PRESENT : ST_OMITTED;
+    case CN_OBJECT:
+    case CN_ARRAY:
+      if (node->when != NULL)
+        return ST_UNSUPPORTED;
+      for (guint i = 0; i < node->n_children; i++)
+        {
+          const CNode *child = node->children[i];
+          int p;
+
+          if (child->kind == CN_REF_ALL || (child->kind == CN_MAP && child->spread))
+            return ST_UNSUPPORTED;
+          p = stencil_presence (child, feature);
+          if (p == ST_UNSUPPORTED)
+            return p;
+          any |= p == ST_PRESENT;
+        }
+      return any ? ST_PRESENT : ST_OMITTED;
+    case CN_COLUMN:
+    case CN_INTERP:
+    case CN_MAP:
+    case CN_REF:
+    case CN_REF_ALL:
+    case CN_FEATURE:
+    default:
+      return stencil_solid (node) ? ST_PRESENT : ST_UNSUPPORTED;
+    }
+}
+
+static void
+stencil_lit (Stencil    *st,
+             const char *data,
+             gsize       len)
+{
+  g_string_append_len (st->bytes, data, len);
+}
+
+static void stencil_value (Stencil     *st,
+                           const CNode *node);
+
+/* The members of an object present for the column; n: members before. */
+static void
+stencil_members (Stencil     *st,
+                 const CNode *node,
+                 guint        n)
+{
+  for (guint i = 0; i < node->n_children; i++)
+    {
+      const CNode *child = node->children[i];
+
+      if (stencil_presence (child, st->feature) != ST_PRESENT)
+        continue;
+      if (n++ > 0)
+        stencil_lit (st, ",", 1);
+      if (child->kind != CN_CONST)
+        stencil_lit (st, child->key_json, child->key_json_len);
+      stencil_value (st, child);
+    }
+}
+
+static void
+stencil_value (Stencil     *st,
+               const CNode *node)
+{
+  switch (node->kind)
+    {
+    case CN_CONST:
+      stencil_lit (st, node->json->str, node->json->len);
+      break;
+    case CN_PER_FEATURE:
+      {
+        const GString *r = node->per_feature->pdata[st->feature];
+
+        stencil_lit (st, r->str, r->len);
+      }
+      break;
+    case CN_OBJECT:
+      stencil_lit (st, "{", 1);
+      stencil_members (st, node, 0);
+      stencil_lit (st, "}", 1);
+      break;
+    case CN_ARRAY:
+      {
+        guint n = 0;
+
+        stencil_lit (st, "[", 1);
+        for (guint i = 0; i < node->n_children; i++)
+          {
+            if (stencil_presence (node->children[i], st->feature) != ST_PRESENT)
+              continue;
+            if (n++ > 0)
+              stencil_lit (st, ",", 1);
+            stencil_value (st, node->children[i]);
+          }
+        stencil_lit (st, "]", 1);
+      }
+      break;
+    case CN_COLUMN:
+    case CN_INTERP:
+    case CN_MAP:
+    case CN_REF:
+    case CN_REF_ALL:
+    case CN_FEATURE:
+    default:
+      {
+        guint len = (guint) (st->bytes->len - st->run_start);
+
+        g_array_append_val (st->lens, len);
+        g_ptr_array_add (st->dyn, (gpointer) node);
+        st->run_start = st->bytes->len;
+      }
+      break;
+    }
+}
+
+/* Flattens a wide template for each of its feature columns, when its
+ * structure does not depend on the row (see CStencil). */
+static void
+build_stencil (CTemplate *tmpl)
+{
+  CStencil *stencil;
+
+  if (tmpl->n_features == 0)
+    return;
+  for (guint f = 0; f < tmpl->n_features; f++)
+    if (stencil_presence (tmpl->root, f) == ST_UNSUPPORTED)
+      return;
+
+  stencil = g_new0 (CStencil, 1);
+  stencil->lits = g_new0 (char *, tmpl->n_features);
+  for (guint f = 0; f < tmpl->n_features; f++)
+    {
+      Stencil st = { f, g_string_new (NULL), g_array_new (FALSE, FALSE, sizeof (guint)), g_ptr_array_new (), 0 };
+      guint len;
+
+      /* the root's members follow the id */
+      stencil_members (&st, tmpl->root, 1);
+      len = (guint) (st.bytes->len - st.run_start);
+      g_array_append_val (st.lens, len);
+      if (f == 0)
+        {
+          stencil->n_dyn = st.dyn->len;
+          stencil->dyn = g_new (const CNode *, MAX (st.dyn->len, 1));
+          memcpy (stencil->dyn, st.dyn->pdata, st.dyn->len * sizeof (gpointer));
+          stencil->lit_lens = g_new (guint, (gsize) tmpl->n_features * (stencil->n_dyn + 1));
+        }
+      /* the leaves are the same for every column (an object or array
+       * holding one is always there): only literal runs differ */
+      if (st.dyn->len != stencil->n_dyn || memcmp (st.dyn->pdata, stencil->dyn, st.dyn->len * sizeof (gpointer)) != 0)
+        {
+          g_string_free (st.bytes, TRUE);
+          g_array_unref (st.lens);
+          g_ptr_array_unref (st.dyn);
+          tmpl->stencil = stencil;
+          stencil_free (tmpl);
+          return;
+        }
+      memcpy (stencil->lit_lens + (gsize) f * (stencil->n_dyn + 1), st.lens->data, st.lens->len * sizeof (guint));
+      stencil->lits[f] = g_string_free (st.bytes, FALSE);
+      g_array_unref (st.lens);
+      g_ptr_array_unref (st.dyn);
+    }
+  tmpl->stencil = stencil;
+}
+
+/* ------------------------------------------------------------------ */
 /* The program                                                         */
 
 static void
@@ -1232,6 +1466,9 @@ compile_template (Compiler       *c,
   g_string_append (type_json, ",\"id\":\"");
   tmpl->type_json_len = type_json->len;
   tmpl->type_json = g_string_free (type_json, FALSE);
+  /* resource types are names ([A-Z][A-Za-z]*): nothing to escape */
+  tmpl->ref_json = g_strconcat ("{\"reference\":\"", def->resource_type, "/", NULL);
+  tmpl->ref_json_len = strlen (tmpl->ref_json);
   c->tmpl = tmpl;
 
   if (def->when != NULL)
@@ -1262,7 +1499,10 @@ compile_template (Compiler       *c,
 
   tmpl->root = compile_object (c, def->template, def->resource_type, TRUE);
   if (def->wide && c->diag.messages->len == 0)
-    fold_per_feature (c, tmpl, tmpl->root);
+    {
+      fold_per_feature (c, tmpl, tmpl->root);
+      build_stencil (tmpl);
+    }
 
   tmpl->index = c->program->templates->len;
   g_ptr_array_add (c->program->templates, tmpl);

@@ -33,7 +33,20 @@ typedef struct
   GString         *scratch;
   guint64          shape;        /* which optional parts the resource has (see check_resource) */
   GString         *render_error; /* rendering per column at compile time: the first problem */
+  GArray          *origins;      /* report_invalid: Origin of each element written, or NULL */
+  GString         *origin_paths;
 } Eval;
+
+/* Where an element of the resource being reported came from in the
+ * mapping file: its FHIR path with indices (in Eval.origin_paths), the
+ * template node, and its compiled node (NULL for constants). */
+typedef struct
+{
+  gsize        path_offset;
+  const TNode *src;
+  const CNode *node;
+  gboolean     mirrors;      /* the template's JSON below it is the output's (a constant, an object, an array) */
+} Origin;
 
 /* The shape of a resource: a hash of which optional members it has, how
  * many items its arrays have, which column a column-dependent part was
@@ -44,6 +57,54 @@ shape_mix (Eval    *e,
            guint64  value)
 {
   e->shape = (e->shape ^ value) * G_GUINT64_CONSTANT (0x100000001b3);
+}
+
+/* Records that the element at the path tpath + suffix came from src. */
+static void
+add_origin (Eval        *e,
+            const char  *suffix,
+            const TNode *src,
+            const CNode *node)
+{
+  Origin o;
+
+  o.path_offset = e->origin_paths->len;
+  o.src = src;
+  o.node = node;
+  o.mirrors = node == NULL || node->kind == CN_OBJECT || node->kind == CN_ARRAY || node->kind == CN_PER_FEATURE;
+  g_string_append_len (e->origin_paths, e->tpath->str, e->tpath->len);
+  g_string_append (e->origin_paths, suffix);
+  g_string_append_c (e->origin_paths, '\0');
+  g_array_append_val (e->origins, o);
+}
+
+/* The constant members (or items) of a run of constants: from the member
+ * (item) whose value is first, up to the next one that is not constant. */
+static void
+add_const_origins (Eval        *e,
+                   const CNode *parent,
+                   const CNode *run,
+                   guint        first_index)
+{
+  const TNode *src = parent->src;
+  gboolean object = src->kind == TNODE_OBJECT;
+  GPtrArray *list = object ? src->members : src->items;
+  guint i = 0;
+
+  while (i < list->len &&
+         (object ? ((TMember *) list->pdata[i])->value : (const TNode *) list->pdata[i]) != run->src)
+    i++;
+  for (guint n = 0; i < list->len; i++, n++)
+    {
+      const TNode *item = object ? ((TMember *) list->pdata[i])->value : list->pdata[i];
+      g_autofree char *suffix = NULL;
+
+      if (item->dynamic)
+        break;
+      suffix = object ? g_strconcat (".", ((TMember *) list->pdata[i])->key, NULL)
+                      : g_strdup_printf ("[%u]", first_index + n);
+      add_origin (e, suffix, item, NULL);
+    }
 }
 
 static gboolean eval_value   (Eval        *e,
@@ -190,16 +251,16 @@ normalize_decimal (const char *s,
   if (int_end == int_start)
     g_string_append_c (out, '0');
   else
-    g_string_append_len (out, s + int_start, int_end - int_start);
+    map_out_add (out, s + int_start, int_end - int_start);
   if (frac_end > frac_start && !integer_only)
     {
       g_string_append_c (out, '.');
-      g_string_append_len (out, s + frac_start, frac_end - frac_start);
+      map_out_add (out, s + frac_start, frac_end - frac_start);
     }
   if (has_exp)
     {
       g_string_append_c (out, 'e');
-      g_string_append_len (out, s + exp_start, len - exp_start);
+      map_out_add (out, s + exp_start, len - exp_start);
     }
 
   if (integer_only)
@@ -375,7 +436,7 @@ get_cell (Eval          *e,
     case COLTYPE_STRING:
     case COLTYPE_DATETIME:
     default:
-      g_string_append_len (cache->scratch, text, len);
+      map_out_add (cache->scratch, text, len);
       break;
     }
   entry->length = cache->scratch->len - entry->offset;
@@ -548,7 +609,7 @@ map_row_key (CsMappingProgram *program,
 }
 
 /* The id of tmpl's resource made from row (without a feature suffix). */
-static gboolean
+static gsize
 resource_base_id (Eval            *e,
                   const CTemplate *tmpl,
                   const MapRow    *row,
@@ -556,7 +617,7 @@ resource_base_id (Eval            *e,
 {
   GArray *cache = e->rs->id_cache;
   g_autoptr(GString) name = NULL;
-  IdCacheEntry entry = { tmpl, row, "", FALSE };
+  IdCacheEntry entry = { tmpl, row, "", 0 };
 
   for (guint i = 0; i < cache->len; i++)
     {
@@ -564,8 +625,8 @@ resource_base_id (Eval            *e,
 
       if (c->tmpl == tmpl && c->row == row)
         {
-          memcpy (out, c->id, sizeof c->id);
-          return c->ok;
+          memcpy (out, c->id, c->length + 1);
+          return c->length;
         }
     }
 
@@ -591,7 +652,7 @@ resource_base_id (Eval            *e,
             {
               memcpy (entry.id, sub.out->str + 1, len);
               entry.id[len] = '\0';
-              entry.ok = TRUE;
+              entry.length = len;
             }
           else
             add_problem (e, CS_MAPPING_SEVERITY_ERROR, tmpl->input, row, -1, "id",
@@ -647,32 +708,33 @@ resource_base_id (Eval            *e,
             }
           g_string_append (name, key);
           cs_mapping_uuid5 (e->run->mapping->namespace_uuid, name->str, name->len, entry.id);
-          entry.ok = TRUE;
+          entry.length = 36;
         }
     }
 
   g_array_append_val (cache, entry);
-  memcpy (out, entry.id, sizeof entry.id);
-  return entry.ok;
+  memcpy (out, entry.id, entry.length + 1);
+  return entry.length;
 }
 
-static gboolean
+/* The id of tmpl's resource made from row (and the feature column, or -1)
+ * in out; returns its length, 0 when it has none (reported). */
+static gsize
 resource_id (Eval            *e,
              const CTemplate *tmpl,
              const MapRow    *row,
              int              feature,
              char             out[68])
 {
-  if (!resource_base_id (e, tmpl, row, out))
-    return FALSE;
-  if (feature >= 0)
-    {
-      gsize len = strlen (out);
+  gsize len = resource_base_id (e, tmpl, row, out);
 
+  if (len > 0 && feature >= 0)
+    {
       out[len] = '-';
       memcpy (out + len + 1, tmpl->features[feature].suffix, 14);
+      len += 14;
     }
-  return TRUE;
+  return len;
 }
 
 /* ------------------------------------------------------------------ */
@@ -982,12 +1044,11 @@ same_row_produces (Eval            *e,
 static void
 write_reference (Eval            *e,
                  const CTemplate *target,
-                 const char      *id)
+                 const char      *id,
+                 gsize            id_len)
 {
-  MAP_OUT_LIT (e->out, "{\"reference\":\"");
-  map_out_add (e->out, target->def->resource_type, strlen (target->def->resource_type));
-  g_string_append_c (e->out, '/');
-  map_out_add (e->out, id, strlen (id));
+  map_out_add (e->out, target->ref_json, target->ref_json_len);
+  map_out_add (e->out, id, id_len);
   MAP_OUT_LIT (e->out, "\"}");
 }
 
@@ -1024,6 +1085,7 @@ eval_ref (Eval        *e,
   const MapRow *row;
   gboolean made;
   char id[68];
+  gsize id_len;
 
   if (!e->trace && e->rs->ref_stamp[node->ref_slot] == e->rs->stamp)
     {
@@ -1083,18 +1145,21 @@ eval_ref (Eval        *e,
                      def->name);
       return FALSE;
     }
-  if (!resource_id (e, target, row, -1, id))
+  if (!(id_len = resource_id (e, target, row, -1, id)))
     return FALSE;
   trace_ref_cells (e, node->lookup);
   {
     gsize start = e->out->len;
 
-    write_reference (e, target, id);
+    write_reference (e, target, id, id_len);
     /* only what was made is remembered: a reference that failed is
      * evaluated (and reported) again */
     if (e->rs->ref_cache != NULL && e->row == e->rs->row)
       {
-        g_string_assign (e->rs->ref_cache[node->ref_slot], e->out->str + start);
+        GString *cached = e->rs->ref_cache[node->ref_slot];
+
+        g_string_truncate (cached, 0);
+        map_out_add (cached, e->out->str + start, e->out->len - start);
         e->rs->ref_stamp[node->ref_slot] = e->rs->stamp;
       }
   }
@@ -1152,9 +1217,10 @@ eval_ref_all (Eval        *e,
               gboolean made = lookup < 0 ? same_row_produces (e, target, slot) == MADE_YES
                                          : map_run_row_produces (e->run, input, row, slot);
               char id[68];
+              gsize id_len;
               guint cell_mark = e->rs->cells->len;
 
-              if (!made || !resource_id (e, target, row, target->def->wide ? (int) s : -1, id))
+              if (!made || !(id_len = resource_id (e, target, row, target->def->wide ? (int) s : -1, id)))
                 continue;
               if (!write)
                 {
@@ -1172,7 +1238,7 @@ eval_ref_all (Eval        *e,
                   add_trace_elem (e, cell_mark);
                   g_string_truncate (e->tpath, mark);
                 }
-              write_reference (e, target, id);
+              write_reference (e, target, id, id_len);
               n++;
             }
         }
@@ -1344,6 +1410,8 @@ eval_object_members (Eval        *e,
       if (child->kind == CN_CONST)
         {
           map_out_add (e->out, child->json->str, child->json->len);
+          if (e->origins != NULL)
+            add_const_origins (e, node, child, 0);
           n++;
           continue;
         }
@@ -1357,6 +1425,8 @@ eval_object_members (Eval        *e,
         {
           n++;
           shape_mix (e, (guint64) (gsize) child);
+          if (e->origins != NULL)
+            add_origin (e, "", child->src, child);
         }
       else
         g_string_truncate (e->out, mark);
@@ -1407,6 +1477,8 @@ eval_value (Eval        *e,
             if (child->kind == CN_CONST)
               {
                 map_out_add (e->out, child->json->str, child->json->len);
+                if (e->origins != NULL)
+                  add_const_origins (e, node, child, n);
                 n += MAX (child->n_items, 1);
                 continue;
               }
@@ -1432,6 +1504,16 @@ eval_value (Eval        *e,
                 if (e->trace)
                   g_string_append_printf (e->tpath, "[%u]", n);
                 k = eval_value (e, child) ? 1 : 0;
+                if (k > 0 && e->origins != NULL)
+                  add_origin (e, "", child->src, child);
+              }
+            /* the items of a $refAll or a $map's Codings */
+            for (guint c = 0; e->origins != NULL && c < k &&
+                 (child->kind == CN_REF_ALL || (child->kind == CN_MAP && child->spread)); c++)
+              {
+                g_autofree char *suffix = g_strdup_printf ("[%u]", n + c);
+
+                add_origin (e, suffix, child->src, child);
               }
             if (e->trace)
               g_string_truncate (e->tpath, pmark);
@@ -1497,9 +1579,20 @@ check_resource (Eval       *e,
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GError) error = NULL;
   guint64 key = e->shape;
+  guint slot = e->tmpl->slot + (e->feature != NULL ? (guint) (e->feature - e->tmpl->features) : 0);
+  guint64 *last = e->rs != NULL && e->input < e->rs->n_inputs ? &e->rs->valid_shapes[e->input][slot] : NULL;
 
-  if (!(run->flags & CS_MAPPING_RUN_VALIDATE_ALL) && g_hash_table_contains (run->validated, &key))
-    return NULL;
+  if (!(run->flags & CS_MAPPING_RUN_VALIDATE_ALL))
+    {
+      if (last != NULL && *last != 0 && *last == key + 1)
+        return NULL;
+      if (g_hash_table_contains (run->validated, &key))
+        {
+          if (last != NULL)
+            *last = key + 1;
+          return NULL;
+        }
+    }
 
   problems = cs_fhir_problems_new ();
   if (!(doc = cs_json_document_parse (json, len, &error)))
@@ -1515,6 +1608,8 @@ check_resource (Eval       *e,
   if (!cs_fhir_validate_resource_full (cs_json_document_get_root (doc), CS_FHIR_VALIDATE_NO_WARNINGS, problems))
     return g_steal_pointer (&problems);
   g_hash_table_add (run->validated, g_memdup2 (&key, sizeof key));
+  if (last != NULL)
+    *last = key + 1;
   return NULL;
 }
 
@@ -1568,6 +1663,73 @@ element_column (Eval       *e,
   return -1;
 }
 
+/* The recorded element that the element at path is, or is inside of most
+ * closely; NULL when there is none. */
+static const Origin *
+find_origin (Eval       *e,
+             const char *path,
+             gsize      *matched)
+{
+  const Origin *best = NULL;
+  gsize best_len = 0;
+
+  for (guint i = 0; path != NULL && i < e->origins->len; i++)
+    {
+      const Origin *o = &g_array_index (e->origins, Origin, i);
+      const char *opath = e->origin_paths->str + o->path_offset;
+      gsize len = strlen (opath);
+
+      if ((best == NULL || len > best_len) && path_within (path, opath))
+        {
+          best = o;
+          best_len = len;
+        }
+    }
+  *matched = best_len;
+  return best;
+}
+
+/* A column of the row that the subtree of node reads, or -1. */
+static int
+node_column (Eval        *e,
+             const CNode *node)
+{
+  if (node == NULL)
+    return -1;
+  switch (node->kind)
+    {
+    case CN_COLUMN:
+    case CN_MAP:
+      return node->col.lookup == LOOKUP_SELF && node->col.input == e->input ? (int) node->col.column : -1;
+    case CN_INTERP:
+      for (guint i = 0; i < node->n_parts; i++)
+        if (node->parts[i].is_column && node->parts[i].col.lookup == LOOKUP_SELF &&
+            node->parts[i].col.input == e->input)
+          return (int) node->parts[i].col.column;
+        else if (node->parts[i].is_feature && node->parts[i].feature == FEATURE_VALUE && e->feature != NULL)
+          return (int) e->feature->column;
+      return -1;
+    case CN_FEATURE:
+      return node->src->feature == FEATURE_VALUE && e->feature != NULL ? (int) e->feature->column : -1;
+    case CN_OBJECT:
+    case CN_ARRAY:
+    case CN_PER_FEATURE:
+      for (guint i = 0; i < node->n_children; i++)
+        {
+          int column = node_column (e, node->children[i]);
+
+          if (column >= 0)
+            return column;
+        }
+      return -1;
+    case CN_CONST:
+    case CN_REF:
+    case CN_REF_ALL:
+    default:
+      return -1;
+    }
+}
+
 /* The validator's errors on the resource of tmpl just written, as problems
  * of the row, each with the cell its element came from where there is one.
  * Without tracing, the resource is evaluated again with it to know the
@@ -1579,32 +1741,91 @@ report_invalid (Eval            *e,
                 guint            elem_start)
 {
   RowState *rs = e->rs;
+  g_autoptr(GArray) origins = g_array_new (FALSE, FALSE, sizeof (Origin));
+  g_autoptr(GString) origin_paths = g_string_new (NULL);
+  gsize out_mark = e->out->len;
+  guint problem_mark = rs->problems->len;
+  guint elem_mark = rs->elems->len, cell_mark = rs->cells->len;
+  gsize paths_mark = rs->paths->len;
+  gboolean has_error = rs->has_error, trace = e->trace;
 
-  if (!e->trace)
+  /* evaluated again, to learn where each element came from: the cells
+   * (unless the run traces anyway) and the template's elements */
+  e->trace = TRUE;
+  e->origins = origins;
+  e->origin_paths = origin_paths;
+  g_string_assign (e->tpath, tmpl->def->resource_type);
+  add_origin (e, "", tmpl->root->src, tmpl->root);
+  eval_object_members (e, tmpl->root, FALSE);
+  e->trace = trace;
+  g_string_truncate (e->out, out_mark);
+  /* the array's clear function frees the dropped problems */
+  g_array_set_size (rs->problems, problem_mark);
+  rs->has_error = has_error;
+  if (trace)
     {
-      gsize out_mark = e->out->len;
-      guint problem_mark = rs->problems->len;
-      gboolean has_error = rs->has_error;
-
-      e->trace = TRUE;
-      g_string_assign (e->tpath, tmpl->def->resource_type);
-      eval_object_members (e, tmpl->root, FALSE);
-      e->trace = FALSE;
-      g_string_truncate (e->out, out_mark);
-      /* the array's clear function frees the dropped problems */
-      g_array_set_size (rs->problems, problem_mark);
-      rs->has_error = has_error;
+      /* the elements were recorded by the first evaluation */
+      g_array_set_size (rs->elems, elem_mark);
+      g_array_set_size (rs->cells, cell_mark);
+      g_string_truncate (rs->paths, paths_mark);
     }
+
   for (guint i = 0; i < problems->len; i++)
     {
       const CsFhirProblem *p = problems->pdata[i];
+      const Origin *origin;
+      g_autofree char *where = NULL;
+      gsize matched = 0;
+      int column;
 
-      if (p->severity == CS_FHIR_SEVERITY_ERROR)
-        add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, element_column (e, p->path, elem_start),
-                     p->path, "%s", p->message);
+      if (p->severity != CS_FHIR_SEVERITY_ERROR)
+        continue;
+      column = element_column (e, p->path, elem_start);
+      origin = find_origin (e, p->path, &matched);
+      /* a constant fed by no cell: the column whose missing value left it so */
+      if (column < 0 && origin != NULL)
+        column = node_column (e, origin->node);
+      if (origin != NULL && origin->src->path != NULL)
+        where = g_strconcat (origin->src->path, origin->mirrors ? p->path + matched : "", NULL);
+      if (where != NULL)
+        add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, column, p->path,
+                     /* TRANSLATORS: a finding of the FHIR validator, and the JSON path of the
+                      * template element in the mapping file it came from */
+                     _("%s (in the mapping at %s)"), p->message, where);
+      else
+        add_problem (e, CS_MAPPING_SEVERITY_ERROR, e->input, e->row, column, p->path, "%s", p->message);
     }
+  e->origins = NULL;
+  e->origin_paths = NULL;
   e->failed = TRUE;
   rs->has_error = TRUE;
+}
+
+/* The members of a feature's resource from the template's stencil: the
+ * literal runs copied, the leaves between them evaluated. A leaf that
+ * fails has reported why and fails the resource; the others are still
+ * evaluated, so that the row reports what the walk of the tree would. */
+static void
+eval_stencil (Eval           *e,
+              const CStencil *stencil,
+              guint           feature)
+{
+  const char *lit = stencil->lits[feature];
+  const guint *lens = stencil->lit_lens + (gsize) feature * (stencil->n_dyn + 1);
+
+  /* the structure is that of the column's stencil */
+  shape_mix (e, G_GUINT64_CONSTANT (0x5354454e43494c00) ^ feature);
+  for (guint i = 0; i < stencil->n_dyn; i++)
+    {
+      map_out_add (e->out, lit, lens[i]);
+      lit += lens[i];
+      /* a leaf of a stencil is not left out without an error, except in a
+       * row that has one already (a missing required cell or an id that
+       * failed is reported once a row): rejected either way */
+      if (!eval_value (e, stencil->dyn[i]))
+        e->failed = TRUE;
+    }
+  map_out_add (e->out, lit, lens[stencil->n_dyn]);
 }
 
 /* Writes one resource of tmpl (feature: column index or -1) into rs->out.
@@ -1626,16 +1847,19 @@ eval_resource (Eval            *e,
 
   if (tmpl->when != NULL && !eval_cond (e, tmpl->when))
     return e->failed ? MADE_FAILED : MADE_NOT;
-  if (!resource_id (e, tmpl, e->row, feature, res.id))
+  if (!(res.id_len = resource_id (e, tmpl, e->row, feature, res.id)))
     return MADE_FAILED;
   e->shape = G_GUINT64_CONSTANT (0xcbf29ce484222325) ^ tmpl->index;
 
   map_out_add (e->out, tmpl->type_json, tmpl->type_json_len);
-  map_out_add (e->out, res.id, strlen (res.id));
-  g_string_append_c (e->out, '"');
+  map_out_add (e->out, res.id, res.id_len);
+  MAP_OUT_LIT (e->out, "\"");
   if (e->trace)
     g_string_assign (e->tpath, tmpl->def->resource_type);
-  eval_object_members (e, tmpl->root, FALSE);
+  if (tmpl->stencil != NULL && feature >= 0 && !e->trace)
+    eval_stencil (e, tmpl->stencil, (guint) feature);
+  else
+    eval_object_members (e, tmpl->root, FALSE);
   g_string_append_c (e->out, '}');
 
   if (!e->failed)
@@ -1721,6 +1945,10 @@ map_row_state_init (CsMappingRun *run,
   for (guint i = 0; i < rs->n_ref_slots; i++)
     rs->ref_cache[i] = g_string_new (NULL);
   rs->stamp = 1;
+  rs->n_inputs = run->program->n_inputs;
+  rs->valid_shapes = g_new0 (guint64 *, MAX (rs->n_inputs, 1));
+  for (guint i = 0; i < rs->n_inputs; i++)
+    rs->valid_shapes[i] = g_new0 (guint64, MAX (run->program->inputs[i].n_slots, 1));
 }
 
 void
@@ -1744,6 +1972,9 @@ map_row_state_clear (RowState *rs)
     g_string_free (rs->ref_cache[i], TRUE);
   g_free (rs->ref_cache);
   g_free (rs->ref_stamp);
+  for (guint i = 0; i < rs->n_inputs; i++)
+    g_free (rs->valid_shapes[i]);
+  g_free (rs->valid_shapes);
   g_free (rs->key_text);
   memset (rs, 0, sizeof *rs);
 }

@@ -152,6 +152,20 @@ typedef struct
   char    suffix[14];               /* id suffix */
 } CFeature;
 
+/* A wide-to-long template flattened: per feature column, the bytes of its
+ * members (after the id) with the dynamic leaves between them. Made only
+ * when every leaf is either written or fails the resource (a feature's
+ * value, a required reference or column), so that the structure around
+ * them is known for each column in advance; the evaluator then writes a
+ * resource with a copy per literal run instead of a walk of the tree. */
+typedef struct
+{
+  guint          n_dyn;
+  const CNode  **dyn;        /* the leaves, in the order of the tree */
+  char         **lits;       /* per feature: the literal runs, one after another */
+  guint         *lit_lens;   /* per feature: n_dyn + 1 lengths */
+} CStencil;
+
 typedef struct
 {
   guint            index;        /* in program->templates */
@@ -168,6 +182,9 @@ typedef struct
   guint            slot;         /* first bit of this template in the input's per-row bitset */
   char            *type_json;    /* "{\"resourceType\":\"Observation\",\"id\":\"" */
   gsize            type_json_len;
+  char            *ref_json;     /* "{\"reference\":\"Observation/" */
+  gsize            ref_json_len;
+  CStencil        *stencil;      /* wide templates whose leaves allow it, else NULL */
 } CTemplate;
 
 typedef struct

@@ -56,6 +56,7 @@ typedef struct
   gsize            offset;      /* in RowState.out */
   gsize            length;
   char             id[68];
+  gsize            id_len;
   guint            elem_start;  /* trace: range in RowState.elems */
   guint            elem_end;
 } RowResource;
@@ -105,7 +106,7 @@ typedef struct
   const CTemplate *tmpl;
   const MapRow    *row;
   char             id[68];
-  gboolean         ok;
+  gsize            length;       /* 0: the resource has no id (reported) */
 } IdCacheEntry;
 
 typedef struct
@@ -129,6 +130,10 @@ typedef struct
   guint32        *ref_stamp;
   guint32         stamp;
   guint           n_ref_slots;
+  /* per input and slot: the last shape that passed the validator, + 1 (0: none),
+   * so that most resources need no look-up in CsMappingRun.validated */
+  guint64       **valid_shapes;
+  guint           n_inputs;
   /* trace */
   GString        *paths;
   GArray         *elems;         /* TraceElem */

@@ -20,6 +20,9 @@ typedef struct
   char  *buffer;
   gsize  used;
   gboolean direct;   /* not a regular file (a FIFO, /dev/stdout): written in place */
+  goffset  offset;      /* bytes written to fd */
+  goffset  chunk_start; /* start of the chunk not yet handed to the disk */
+  goffset  dropped;     /* bytes before this are on disk and out of the page cache */
 } MapFile;
 
 gboolean  map_file_open     (MapFile     *file,

@@ -3,6 +3,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#ifdef __linux__
+#define _GNU_SOURCE   /* sync_file_range */
+#endif
 #include "config.h"
 
 #include <errno.h>
@@ -19,7 +22,7 @@
 #include "cs-mapping-program.h"
 #include "cs-mapping-writer-private.h"
 
-#define BUFFER_SIZE (4 << 20)
+#define BUFFER_SIZE (256 << 10)
 
 /* ------------------------------------------------------------------ */
 /* A file written under a temporary name                               */
@@ -92,6 +95,34 @@ map_file_open (MapFile     *file,
   return TRUE;
 }
 
+/* A large output is handed to the disk as it is written, and what the disk
+ * has is dropped from the page cache behind it: the file is not read back
+ * here, the commit's fsync() then has little left to do, and the kernel
+ * reuses the same pages instead of filling memory with gigabytes of dirty
+ * ones (whose first use costs more than the copy, in a VM especially). */
+#define DROP_BEHIND_CHUNK (8 << 20)
+
+static void
+map_file_wrote (MapFile *file,
+                gsize    length)
+{
+  file->offset += length;
+  if (file->direct || file->offset - file->chunk_start < DROP_BEHIND_CHUNK)
+    return;
+#ifdef __linux__
+  /* start writing the last chunk; wait for the one before and drop it */
+  sync_file_range (file->fd, file->chunk_start, file->offset - file->chunk_start, SYNC_FILE_RANGE_WRITE);
+  if (file->chunk_start > file->dropped)
+    {
+      sync_file_range (file->fd, file->dropped, file->chunk_start - file->dropped,
+                       SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+      posix_fadvise (file->fd, file->dropped, file->chunk_start - file->dropped, POSIX_FADV_DONTNEED);
+      file->dropped = file->chunk_start;
+    }
+#endif
+  file->chunk_start = file->offset;
+}
+
 static gboolean
 map_file_flush (MapFile  *file,
                 GError  **error)
@@ -104,6 +135,7 @@ map_file_flush (MapFile  *file,
                    g_strerror (saved));
       return FALSE;
     }
+  map_file_wrote (file, file->used);
   file->used = 0;
   return TRUE;
 }
@@ -132,6 +164,7 @@ map_file_write (MapFile     *file,
                        g_strerror (saved));
           return FALSE;
         }
+      map_file_wrote (file, length);
       return TRUE;
     }
   memcpy (file->buffer, data, length);
@@ -406,7 +439,14 @@ write_resource (CsMappingWriter  *self,
   g_string_truncate (e, 0);
   if (self->format == CS_MAPPING_OUTPUT_NDJSON)
     {
-      if (!map_file_write (&self->file, json, length, error) || !map_file_write (&self->file, "\n", 1, error))
+      /* the resource and its newline in one copy when the buffer has room */
+      if (G_LIKELY (self->file.used + length + 1 <= BUFFER_SIZE))
+        {
+          memcpy (self->file.buffer + self->file.used, json, length);
+          self->file.buffer[self->file.used + length] = '\n';
+          self->file.used += length + 1;
+        }
+      else if (!map_file_write (&self->file, json, length, error) || !map_file_write (&self->file, "\n", 1, error))
         return FALSE;
     }
   else
@@ -435,10 +475,25 @@ cs_mapping_writer_add (CsMappingWriter  *self,
                        gsize             length,
                        GError          **error)
 {
-  map_spill_add (&self->targets, resource_type, strlen (resource_type));
-  map_spill_add (&self->targets, "/", 1);
-  map_spill_add (&self->targets, id, strlen (id));
-  map_spill_add (&self->targets, "\n", 1);
+  gsize type_len = strlen (resource_type), id_len = strlen (id);
+  char line[256];
+
+  /* "Type/id\n", for the Provenance's targets */
+  if (G_LIKELY (type_len + id_len + 2 <= sizeof line))
+    {
+      memcpy (line, resource_type, type_len);
+      line[type_len] = '/';
+      memcpy (line + type_len + 1, id, id_len);
+      line[type_len + 1 + id_len] = '\n';
+      map_spill_add (&self->targets, line, type_len + id_len + 2);
+    }
+  else
+    {
+      map_spill_add (&self->targets, resource_type, type_len);
+      map_spill_add (&self->targets, "/", 1);
+      map_spill_add (&self->targets, id, id_len);
+      map_spill_add (&self->targets, "\n", 1);
+    }
   return write_resource (self, resource_type, id, json, length, error);
 }
 
