@@ -249,6 +249,47 @@ test_value_map_coverage (void)
   g_assert_cmpstr (cs_mapping_page_get_coverage_text (page), ==, "clinical.T.Stage: 4 of 6 rows mapped");
 }
 
+/* Several rows selected: the preview lists them and shows the one chosen */
+static void
+test_multi_row_preview (void)
+{
+  g_autofree char *preview = NULL;
+
+  cs_mapping_page_select_rows (page, 0, 3);
+  wait_idle ();
+  g_assert_cmpuint (cs_mapping_page_get_n_previewed_rows (page), ==, 3);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"CASE-001\""));
+
+  cs_mapping_page_choose_previewed_row (page, 1);
+  wait_idle ();
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"CASE-002\""));
+  g_assert_null (strstr (preview, "CASE-001"));
+
+  /* the row shown stays while it is selected */
+  cs_mapping_page_select_rows (page, 1, 2);
+  wait_idle ();
+  g_assert_cmpuint (cs_mapping_page_get_n_previewed_rows (page), ==, 2);
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"CASE-002\""));
+
+  /* another row shown: the grid marks its problems (row 3's T 5) */
+  cs_mapping_page_choose_previewed_row (page, 1);
+  wait_idle ();
+  g_assert_nonnull (cs_mapping_page_get_cell_problem (page, 2, (guint) find_column ("clinical.T.Stage")));
+
+  cs_mapping_page_select_row (page, 0);
+  wait_idle ();
+  g_assert_cmpuint (cs_mapping_page_get_n_previewed_rows (page), ==, 1);
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"CASE-001\""));
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 2, (guint) find_column ("clinical.T.Stage")));
+}
+
 static void
 test_validate (void)
 {
@@ -829,6 +870,7 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/broken-mapping", test_broken_mapping);
   g_test_add_func ("/gui/mapping/provenance", test_provenance);
   g_test_add_func ("/gui/mapping/value-map-coverage", test_value_map_coverage);
+  g_test_add_func ("/gui/mapping/multi-row-preview", test_multi_row_preview);
   g_test_add_func ("/gui/mapping/validate", test_validate);
   g_test_add_func ("/gui/mapping/cell-marks", test_cell_marks);
   g_test_add_func ("/gui/mapping/save-reopen", test_save_reopen);

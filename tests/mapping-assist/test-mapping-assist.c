@@ -692,15 +692,26 @@ test_locate (void)
 
 /* The preview's text: resources one after another, each element's line
  * found again from the text, a column's lines */
+static CsMappingPreview *
+clinical_preview (CsTableProfile **out_table)
+{
+  g_autofree char *path = fixture ("clinical.csv");
+  CsTableProfile *t = cs_table_profile_new_for_path (path, NULL, CS_TABLE_PROFILE_KEEP_ROWS, NULL, NULL, NULL, NULL);
+  g_autofree char *json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_CLINICAL, "https://example.org/t", NULL);
+  g_autoptr(GError) error = NULL;
+  CsMappingPreview *preview = cs_mapping_preview_new (json, NULL, NULL, t, &error);
+
+  g_assert_no_error (error);
+  *out_table = t;
+  return preview;
+}
+
 static void
 test_preview_join (void)
 {
-  g_autofree char *path = fixture ("clinical.csv");
-  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, CS_TABLE_PROFILE_KEEP_ROWS,
-                                                               NULL, NULL, NULL, NULL);
-  g_autofree char *json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_CLINICAL, "https://example.org/t", NULL);
+  g_autoptr(CsTableProfile) t = NULL;
+  g_autoptr(CsMappingPreview) preview = clinical_preview (&t);
   g_autoptr(GError) error = NULL;
-  g_autoptr(CsMappingPreview) preview = cs_mapping_preview_new (json, NULL, NULL, t, &error);
   g_autoptr(GPtrArray) resources = cs_preview_resource_array_new ();
   g_autoptr(GPtrArray) problems = cs_preview_problem_array_new ();
   g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -711,7 +722,6 @@ test_preview_join (void)
   guint gender = (guint) find_column (t, "gender");
   guint input;
 
-  g_assert_no_error (error);
   input = cs_mapping_preview_get_input (preview);
   g_assert_true (cs_mapping_preview_row (preview, 0, resources, problems, &error));
   text = cs_preview_resources_join (resources, first);

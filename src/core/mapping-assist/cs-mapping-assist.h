@@ -241,6 +241,8 @@ gboolean          cs_mapping_preview_row      (CsMappingPreview     *self,
                                                GError              **error);
 GPtrArray        *cs_preview_resource_array_new (void);
 GPtrArray        *cs_preview_problem_array_new  (void);
+/* A copy of an engine problem, as the preview and Validate list it */
+CsPreviewProblem *cs_preview_problem_new        (const CsMappingProblem *problem);
 /* The 0-based line in the resource's JSON of the element with the given
  * path, or -1. */
 int               cs_preview_resource_find_line (const CsPreviewResource *resource,

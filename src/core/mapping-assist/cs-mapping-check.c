@@ -131,15 +131,8 @@ sink_problem (const CsMappingProblem *problem,
               gpointer                user_data)
 {
   CsMappingCheck *self = user_data;
-  CsPreviewProblem *p = g_new0 (CsPreviewProblem, 1);
+  CsPreviewProblem *p = cs_preview_problem_new (problem);
 
-  p->severity = problem->severity;
-  p->row = problem->row;
-  p->column = g_strdup (problem->column);
-  p->value = g_strdup (problem->value);
-  p->resource = g_strdup (problem->resource);
-  p->element = g_strdup (problem->element);
-  p->message = cs_mapping_problem_to_string (problem);
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->problems, p);
   g_mutex_unlock (&self->lock);

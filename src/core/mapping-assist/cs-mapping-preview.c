@@ -302,11 +302,9 @@ sink_resource (const CsMappingResource *resource,
   return TRUE;
 }
 
-static void
-sink_problem (const CsMappingProblem *problem,
-              gpointer                user_data)
+CsPreviewProblem *
+cs_preview_problem_new (const CsMappingProblem *problem)
 {
-  RowSink *sink = user_data;
   CsPreviewProblem *p = g_new0 (CsPreviewProblem, 1);
 
   p->severity = problem->severity;
@@ -316,7 +314,16 @@ sink_problem (const CsMappingProblem *problem,
   p->resource = g_strdup (problem->resource);
   p->element = g_strdup (problem->element);
   p->message = cs_mapping_problem_to_string (problem);
-  g_ptr_array_add (sink->problems, p);
+  return p;
+}
+
+static void
+sink_problem (const CsMappingProblem *problem,
+              gpointer                user_data)
+{
+  RowSink *sink = user_data;
+
+  g_ptr_array_add (sink->problems, cs_preview_problem_new (problem));
 }
 
 gboolean

@@ -55,6 +55,14 @@ const char    *cs_mapping_page_get_last_error      (CsMappingPage *self);
 void           cs_mapping_page_show_value_map      (CsMappingPage *self,
                                                     guint          index);
 const char    *cs_mapping_page_get_coverage_text   (CsMappingPage *self);
+/* Selects n_rows rows from first: the preview lists them all */
+void           cs_mapping_page_select_rows         (CsMappingPage *self,
+                                                    guint64        first,
+                                                    guint          n_rows);
+guint          cs_mapping_page_get_n_previewed_rows (CsMappingPage *self);
+/* Chooses the index-th of the selected rows in the preview's selector */
+void           cs_mapping_page_choose_previewed_row (CsMappingPage *self,
+                                                     guint          index);
 /* The problems marked at a cell of the grid (row 0-based; column
  * cs_mapping_page_get_n_columns() for the row number), or NULL. */
 const char    *cs_mapping_page_get_cell_problem    (CsMappingPage *self,

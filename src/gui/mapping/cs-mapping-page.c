@@ -712,13 +712,23 @@ save (CsMappingPage *self,
 /* ------------------------------------------------------------------ */
 /* The preview                                                         */
 
+/* The preview shows a row: the grid marks its problems, the preview the
+ * lines the selected column fed. */
+static void
+on_row_shown (CsMappingPage *self)
+{
+  mark_problems (self);
+  cs_mapping_preview_pane_highlight_column (self->preview_pane, cs_mapping_tables_pane_get_selected_column (self->tables));
+}
+
 static void
 update_preview (CsMappingPage *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = buffer_text (GTK_TEXT_BUFFER (self->mapping_buffer));
   g_autofree char *base_dir = mapping_base_dir (self);
-  guint selected;
+  g_autoptr(GArray) selected = NULL;
+  g_autoptr(GArray) rows = NULL;
 
   g_clear_handle_id (&self->preview_source, g_source_remove);
   if (self->table == NULL)
@@ -749,10 +759,22 @@ update_preview (CsMappingPage *self)
         cs_mapping_value_maps_pane_refresh (self->value_maps);
     }
 
-  selected = cs_mapping_tables_pane_get_selected_row (self->tables);
-  cs_mapping_preview_pane_show_row (self->preview_pane, selected != GTK_INVALID_LIST_POSITION ? selected : 0);
-  mark_problems (self);
-  cs_mapping_preview_pane_highlight_column (self->preview_pane, cs_mapping_tables_pane_get_selected_column (self->tables));
+  selected = cs_mapping_tables_pane_get_selected_rows (self->tables, CS_MAPPING_PREVIEW_MAX_ROWS);
+  rows = g_array_sized_new (FALSE, FALSE, sizeof (guint64), MAX (selected->len, 1));
+  for (guint i = 0; i < selected->len; i++)
+    {
+      guint64 row = g_array_index (selected, guint, i);
+
+      g_array_append_val (rows, row);
+    }
+  if (rows->len == 0)
+    {
+      guint64 first = 0;
+
+      g_array_append_val (rows, first);
+    }
+  cs_mapping_preview_pane_show_rows (self->preview_pane, (const guint64 *) (gpointer) rows->data, rows->len);
+  on_row_shown (self);
 }
 
 static gboolean
@@ -776,8 +798,7 @@ on_mapping_changed (CsMappingPage *self)
 static void
 on_row_selected (CsMappingPage *self)
 {
-  if (self->table != NULL
-      && cs_mapping_tables_pane_get_selected_row (self->tables) != cs_mapping_preview_pane_get_row (self->preview_pane))
+  if (self->table != NULL)
     update_preview (self);
 }
 
@@ -1246,6 +1267,7 @@ cs_mapping_page_init (CsMappingPage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->preview_pane, "source-column", G_CALLBACK (on_source_column), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->preview_pane, "row-shown", G_CALLBACK (on_row_shown), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->value_maps, "replace-mapping", G_CALLBACK (on_replace_mapping), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->value_maps, "show-error", G_CALLBACK (on_pane_error), self, G_CONNECT_SWAPPED);
@@ -1397,6 +1419,27 @@ const char *
 cs_mapping_page_get_coverage_text (CsMappingPage *self)
 {
   return cs_mapping_value_maps_pane_get_coverage (self->value_maps);
+}
+
+void
+cs_mapping_page_select_rows (CsMappingPage *self,
+                             guint64        first,
+                             guint          n_rows)
+{
+  cs_mapping_tables_pane_select_rows (self->tables, (guint) first, n_rows);
+}
+
+guint
+cs_mapping_page_get_n_previewed_rows (CsMappingPage *self)
+{
+  return cs_mapping_preview_pane_get_n_rows (self->preview_pane);
+}
+
+void
+cs_mapping_page_choose_previewed_row (CsMappingPage *self,
+                                      guint          index)
+{
+  cs_mapping_preview_pane_choose_row (self->preview_pane, index);
 }
 
 const char *

@@ -9,6 +9,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "cs-mapping-common.h"
+
 #include "cs-mapping-preview-pane.h"
 
 struct _CsMappingPreviewPane
@@ -17,6 +18,7 @@ struct _CsMappingPreviewPane
 
   /* template */
   GtkLabel             *preview_label;
+  GtkDropDown          *row_dropdown;
   GtkSourceView        *preview_view;
   GtkLabel             *source_label;
   GtkListBox           *row_problems_list;
@@ -29,6 +31,7 @@ struct _CsMappingPreviewPane
   GArray               *resource_lines; /* guint: first line of each resource */
   GPtrArray            *problems;       /* CsPreviewProblem of the previewed row */
   guint64               row;
+  GArray               *rows;           /* guint64: the rows selected (the selector's) */
   guint                 n_highlighted;
   char                 *source_text;
 };
@@ -38,6 +41,7 @@ G_DEFINE_FINAL_TYPE (CsMappingPreviewPane, cs_mapping_preview_pane, GTK_TYPE_BOX
 enum
 {
   SIGNAL_SOURCE_COLUMN,
+  SIGNAL_ROW_SHOWN,
   N_SIGNALS
 };
 
@@ -74,9 +78,9 @@ problem_row (const CsPreviewProblem *problem)
   return label;
 }
 
-void
-cs_mapping_preview_pane_show_row (CsMappingPreviewPane *self,
-                                  guint64               row)
+static void
+show_one (CsMappingPreviewPane *self,
+          guint64               row)
 {
   g_autoptr(GError) error = NULL;
   GPtrArray *problems;
@@ -122,6 +126,76 @@ cs_mapping_preview_pane_show_row (CsMappingPreviewPane *self,
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), out->str, (int) out->len);
   g_string_free (out, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->row_problems_list), problems->len > 0);
+}
+
+void
+cs_mapping_preview_pane_show_rows (CsMappingPreviewPane *self,
+                                   const guint64        *rows,
+                                   guint                 n_rows)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  guint chosen = 0;
+
+  g_return_if_fail (CS_IS_MAPPING_PREVIEW_PANE (self));
+  g_return_if_fail (n_rows > 0);
+
+  n_rows = MIN (n_rows, CS_MAPPING_PREVIEW_MAX_ROWS);
+  g_array_set_size (self->rows, 0);
+  g_array_append_vals (self->rows, rows, n_rows);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, rows[i] + 1);
+      /* Translators: an entry of the preview's row selector */
+      g_autofree char *label = g_strdup_printf (_("Row %s"), number);
+
+      gtk_string_list_append (list, label);
+      /* the row shown stays while it is selected */
+      if (rows[i] == self->row)
+        chosen = i;
+    }
+  g_signal_handlers_block_matched (self->row_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_drop_down_set_model (self->row_dropdown, G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (self->row_dropdown, chosen);
+  g_signal_handlers_unblock_matched (self->row_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->row_dropdown), n_rows > 1);
+  show_one (self, rows[chosen]);
+}
+
+void
+cs_mapping_preview_pane_show_row (CsMappingPreviewPane *self,
+                                  guint64               row)
+{
+  cs_mapping_preview_pane_show_rows (self, &row, 1);
+}
+
+guint
+cs_mapping_preview_pane_get_n_rows (CsMappingPreviewPane *self)
+{
+  g_return_val_if_fail (CS_IS_MAPPING_PREVIEW_PANE (self), 0);
+
+  return self->rows->len;
+}
+
+void
+cs_mapping_preview_pane_choose_row (CsMappingPreviewPane *self,
+                                    guint                 index)
+{
+  g_return_if_fail (CS_IS_MAPPING_PREVIEW_PANE (self));
+  g_return_if_fail (index < self->rows->len);
+
+  gtk_drop_down_set_selected (self->row_dropdown, index);
+}
+
+/* Another of the rows selected, from the selector */
+static void
+on_row_chosen (CsMappingPreviewPane *self)
+{
+  guint index = gtk_drop_down_get_selected (self->row_dropdown);
+
+  if (index >= self->rows->len || self->preview == NULL || self->table == NULL)
+    return;
+  show_one (self, g_array_index (self->rows, guint64, index));
+  g_signal_emit (self, signals[SIGNAL_ROW_SHOWN], 0);
 }
 
 GPtrArray *
@@ -261,6 +335,7 @@ cs_mapping_preview_pane_finalize (GObject *object)
   g_clear_pointer (&self->resources, g_ptr_array_unref);
   g_clear_pointer (&self->resource_lines, g_array_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, g_array_unref);
   g_free (self->source_text);
   G_OBJECT_CLASS (cs_mapping_preview_pane_parent_class)->finalize (object);
 }
@@ -277,6 +352,8 @@ cs_mapping_preview_pane_class_init (CsMappingPreviewPaneClass *klass)
   signals[SIGNAL_SOURCE_COLUMN] =
     g_signal_new ("source-column", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_ROW_SHOWN] =
+    g_signal_new ("row-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_source_init ();
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
@@ -284,6 +361,8 @@ cs_mapping_preview_pane_class_init (CsMappingPreviewPaneClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cohortscope/Cohortscope/cs-mapping-preview-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, CsMappingPreviewPane, preview_label);
+  gtk_widget_class_bind_template_child (widget_class, CsMappingPreviewPane, row_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_chosen);
   gtk_widget_class_bind_template_child (widget_class, CsMappingPreviewPane, preview_view);
   gtk_widget_class_bind_template_child (widget_class, CsMappingPreviewPane, source_label);
   gtk_widget_class_bind_template_child (widget_class, CsMappingPreviewPane, row_problems_list);
@@ -295,6 +374,7 @@ cs_mapping_preview_pane_init (CsMappingPreviewPane *self)
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
 
   self->resource_lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->rows = g_array_new (FALSE, FALSE, sizeof (guint64));
   gtk_widget_init_template (GTK_WIDGET (self));
   self->buffer = gtk_source_buffer_new_with_language (gtk_source_language_manager_get_language (languages, "json"));
   gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->preview_view), GTK_TEXT_BUFFER (self->buffer));

@@ -1,7 +1,8 @@
 /* cs-mapping-preview-pane.h: the Mapping page's live preview
  *
  * The FHIR JSON a row of the table becomes (CsMappingPreview does the
- * work), its problems under it, and provenance both ways: the lines fed by
+ * work; with several rows selected, a selector chooses which), its
+ * problems under it, and provenance both ways: the lines fed by
  * a column are highlighted, and the element at the cursor names the cell it
  * came from and emits "source-column" (guint column of the table).
  *
@@ -15,6 +16,9 @@
 
 G_BEGIN_DECLS
 
+/* the rows the preview's selector lists at most */
+#define CS_MAPPING_PREVIEW_MAX_ROWS 100
+
 #define CS_TYPE_MAPPING_PREVIEW_PANE (cs_mapping_preview_pane_get_type ())
 G_DECLARE_FINAL_TYPE (CsMappingPreviewPane, cs_mapping_preview_pane, CS, MAPPING_PREVIEW_PANE, GtkBox)
 
@@ -26,6 +30,17 @@ void        cs_mapping_preview_pane_set_preview      (CsMappingPreviewPane   *se
 /* Maps row (0-based) and shows its resources and problems. */
 void        cs_mapping_preview_pane_show_row         (CsMappingPreviewPane   *self,
                                                       guint64                 row);
+/* Several rows selected (0-based, ascending, at least one): a selector
+ * lists the first hundred and the preview shows the one chosen (the row
+ * shown before while it is among them, else the first); choosing another
+ * emits "row-shown". */
+void        cs_mapping_preview_pane_show_rows        (CsMappingPreviewPane   *self,
+                                                      const guint64          *rows,
+                                                      guint                   n_rows);
+guint       cs_mapping_preview_pane_get_n_rows       (CsMappingPreviewPane   *self);
+/* Shows the index-th of the rows listed, as the selector does. */
+void        cs_mapping_preview_pane_choose_row       (CsMappingPreviewPane   *self,
+                                                      guint                   index);
 /* The problems of the row shown (CsPreviewProblem), or NULL. */
 GPtrArray  *cs_mapping_preview_pane_get_problems     (CsMappingPreviewPane   *self);
 guint64     cs_mapping_preview_pane_get_row          (CsMappingPreviewPane   *self);

@@ -40,7 +40,7 @@ struct _CsMappingTablesPane
   GHashTable             *marks;          /* cell key → Mark: the problems at a cell */
   GHashTable             *bound;          /* GtkListItem of the grid that are bound */
   CsMappingRowModel      *rows_model;
-  GtkSingleSelection     *rows_selection;
+  GtkMultiSelection      *rows_selection;
   GtkSingleSelection     *columns_selection;
 };
 
@@ -390,7 +390,7 @@ cs_mapping_tables_pane_set_table (CsMappingTablesPane  *self,
     }
   cs_mapping_row_model_set_n_items (self->rows_model, table->rows != NULL ? table->rows->len : 0);
   if (table->rows != NULL && table->rows->len > 0)
-    gtk_single_selection_set_selected (self->rows_selection, 0);
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->rows_selection), 0, TRUE);
 }
 
 void
@@ -405,9 +405,12 @@ cs_mapping_tables_pane_set_message (CsMappingTablesPane *self,
 guint
 cs_mapping_tables_pane_get_selected_row (CsMappingTablesPane *self)
 {
+  g_autoptr(GtkBitset) selected = NULL;
+
   g_return_val_if_fail (CS_IS_MAPPING_TABLES_PANE (self), GTK_INVALID_LIST_POSITION);
 
-  return gtk_single_selection_get_selected (self->rows_selection);
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->rows_selection));
+  return gtk_bitset_is_empty (selected) ? GTK_INVALID_LIST_POSITION : gtk_bitset_get_minimum (selected);
 }
 
 /* Scrolls a column view's list to a row (GTK 4.8 has no scroll_to). */
@@ -427,9 +430,41 @@ cs_mapping_tables_pane_set_selected_row (CsMappingTablesPane *self,
 {
   g_return_if_fail (CS_IS_MAPPING_TABLES_PANE (self));
 
-  gtk_single_selection_set_selected (self->rows_selection, row);
-  if (row != GTK_INVALID_LIST_POSITION)
-    scroll_to_row (self->rows_view, row);
+  if (row == GTK_INVALID_LIST_POSITION)
+    {
+      gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->rows_selection));
+      return;
+    }
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->rows_selection), row, TRUE);
+  scroll_to_row (self->rows_view, row);
+}
+
+GArray *
+cs_mapping_tables_pane_get_selected_rows (CsMappingTablesPane *self,
+                                          guint                max_rows)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  GtkBitsetIter iter;
+  guint row;
+
+  g_return_val_if_fail (CS_IS_MAPPING_TABLES_PANE (self), rows);
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->rows_selection));
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &row); more && rows->len < max_rows;
+       more = gtk_bitset_iter_next (&iter, &row))
+    g_array_append_val (rows, row);
+  return rows;
+}
+
+void
+cs_mapping_tables_pane_select_rows (CsMappingTablesPane *self,
+                                    guint                first,
+                                    guint                n_rows)
+{
+  g_return_if_fail (CS_IS_MAPPING_TABLES_PANE (self));
+
+  gtk_selection_model_select_range (GTK_SELECTION_MODEL (self->rows_selection), first, n_rows, TRUE);
 }
 
 guint
@@ -648,8 +683,8 @@ cs_mapping_tables_pane_init (CsMappingTablesPane *self)
 
   /* the rows */
   self->rows_model = cs_mapping_row_model_new ();
-  self->rows_selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->rows_model)));
+  self->rows_selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->rows_model)));
   gtk_column_view_set_model (self->rows_view, GTK_SELECTION_MODEL (self->rows_selection));
-  g_signal_connect_object (self->rows_selection, "notify::selected", G_CALLBACK (on_row_selected), self,
+  g_signal_connect_object (self->rows_selection, "selection-changed", G_CALLBACK (on_row_selected), self,
                            G_CONNECT_SWAPPED);
 }

@@ -6,7 +6,8 @@
  * (CsMappingValueMapsPane) and the problems of Validate and Run
  * (CsMappingProblemsPane). Cells with a problem are marked. The row and
  * the column selected are the
- * "selected-row" and "selected-column" properties (GTK_INVALID_LIST_POSITION
+ * "selected-row" (the first of the rows selected: several can be) and
+ * "selected-column" properties (GTK_INVALID_LIST_POSITION
  * for none).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -48,6 +49,13 @@ guint                   cs_mapping_tables_pane_get_selected_row   (CsMappingTabl
 /* Selects a row and scrolls the grid to it. */
 void                    cs_mapping_tables_pane_set_selected_row   (CsMappingTablesPane *self,
                                                                    guint                row);
+/* The rows selected (guint, ascending), at most max_rows of them. */
+GArray                 *cs_mapping_tables_pane_get_selected_rows  (CsMappingTablesPane *self,
+                                                                   guint                max_rows);
+/* Selects n_rows rows from first (and no other). */
+void                    cs_mapping_tables_pane_select_rows        (CsMappingTablesPane *self,
+                                                                   guint                first,
+                                                                   guint                n_rows);
 guint                   cs_mapping_tables_pane_get_selected_column (CsMappingTablesPane *self);
 void                    cs_mapping_tables_pane_set_selected_column (CsMappingTablesPane *self,
                                                                     guint                column);
