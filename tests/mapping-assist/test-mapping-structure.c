@@ -246,7 +246,19 @@ test_put_coding (void)
   g_assert_false (contains (json, "399504009"));
   g_assert_true (contains (json, "\"code\": \"384625004\""));
   g_clear_pointer (&json, g_free);
-  /* anything else: becomes a CodeableConcept */
+  /* a CodeableConcept with a text only: its text is kept */
+  {
+    g_autofree char *text_only = cs_mapping_text_set_element (base_mapping, "resources[1].template.code",
+                                                               "{\"text\": \"T category\"}", &error);
+    g_autofree char *coded = cs_mapping_text_put_coding (text_only, "resources[1].template.code", &snomed, &error);
+
+    g_assert_no_error (error);
+    json = map_row (coded, 0, "t-category");
+    g_assert_true (contains (json, "\"text\": \"T category\""));
+    g_assert_true (contains (json, "\"code\": \"384625004\""));
+    g_clear_pointer (&json, g_free);
+  }
+  /* a directive: becomes a CodeableConcept */
   concept = cs_mapping_text_put_coding (base_mapping, "resources[1].template.valueCodeableConcept", &snomed, &error);
   g_assert_no_error (error);
   json = map_row (concept, 0, "t-category");
@@ -470,6 +482,17 @@ test_map_entries (void)
   g_assert_true (contains (json, "\"code\": \"1228944003\""));
   g_assert_true (contains (json, "\"system\": \"https://example.org/local-t\""));
   g_clear_pointer (&json, g_free);
+  /* one more target for "2": both codes */
+  {
+    CsCoding local = { (char *) "https://example.org/local-t", (char *) "T2", NULL };
+    g_autofree char *more = cs_mapping_text_add_map_target (base_mapping, NULL, "t-stage", "2", &local, &error);
+
+    g_assert_no_error (error);
+    json = map_row (more, 0, "t-category");
+    g_assert_true (contains (json, "\"code\": \"1228929004\""));
+    g_assert_true (contains (json, "\"code\": \"T2\""));
+    g_clear_pointer (&json, g_free);
+  }
   /* replaced by "no code on purpose" */
   none = cs_mapping_text_set_map_entry (four, NULL, "t-stage", "4", NULL, 0, "T4 is not coded here", &error);
   g_assert_no_error (error);
@@ -478,6 +501,17 @@ test_map_entries (void)
   json = map_row (none, 1, "t-category");
   g_assert_false (contains (json, "valueCodeableConcept"));
   g_clear_pointer (&json, g_free);
+  /* a code added to a value listed without one: the "no code" goes */
+  {
+    CsCoding t4 = { (char *) "http://snomed.info/sct", (char *) "1228944003", NULL };
+    g_autofree char *coded = cs_mapping_text_add_map_target (none, NULL, "t-stage", "4", &t4, &error);
+
+    g_assert_no_error (error);
+    g_assert_false (contains (coded, "\"unmatched\""));
+    json = map_row (coded, 1, "t-category");
+    g_assert_true (contains (json, "\"code\": \"1228944003\""));
+    g_clear_pointer (&json, g_free);
+  }
   /* removed: unmapped again */
   removed = cs_mapping_text_remove_map_entry (none, NULL, "t-stage", "4", &error);
   g_assert_no_error (error);

@@ -317,6 +317,7 @@ element_free (gpointer data)
   g_free (e->input);
   g_free (e->value);
   g_free (e->condition);
+  g_free (e->unmapped);
   g_clear_pointer (&e->children, g_ptr_array_unref);
   g_free (e);
 }
@@ -426,6 +427,8 @@ element_new (const char *name,
       else if (json_object_has_member (o, "$map"))
         {
           e->kind = CS_MAPPING_VALUE_MAP;
+          e->value = compact (node);
+          e->unmapped = g_strdup (member_string (o, "unmapped"));
           e->map = g_strdup (member_string (o, "$map"));
           e->column = g_strdup (member_string (o, "column"));
           e->input = g_strdup (member_string (o, "input"));
@@ -612,6 +615,39 @@ find_in (const CsTemplateElement *e,
   return NULL;
 }
 
+static const CsTemplateElement *
+find_map_use (const CsTemplateElement *e,
+              const char              *map)
+{
+  if (e == NULL)
+    return NULL;
+  if (e->kind == CS_MAPPING_VALUE_MAP && g_strcmp0 (e->map, map) == 0)
+    return e;
+  for (guint i = 0; e->children != NULL && i < e->children->len; i++)
+    {
+      const CsTemplateElement *found = find_map_use (e->children->pdata[i], map);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+const char *
+cs_mapping_structure_get_map_unmapped (const CsMappingStructure *self,
+                                       const char               *map)
+{
+  for (guint i = 0; i < self->resources->len; i++)
+    {
+      const CsMappingResourceInfo *r = self->resources->pdata[i];
+      const CsTemplateElement *e = find_map_use (r->template, map);
+
+      if (e != NULL)
+        return e->unmapped;
+    }
+  return NULL;
+}
+
 const CsTemplateElement *
 cs_mapping_structure_find_element (const CsMappingStructure *self,
                                    const char               *path)
@@ -789,6 +825,17 @@ cs_mapping_text_set_element_map (const char  *text,
   return write_root (root);
 }
 
+static gboolean
+is_directive (JsonObject *o)
+{
+  g_autoptr(GList) names = json_object_get_members (o);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    if (((const char *) l->data)[0] == '$' && !g_str_equal (l->data, "$when"))
+      return TRUE;
+  return FALSE;
+}
+
 static JsonNode *
 coding_node (const CsCoding *coding)
 {
@@ -833,6 +880,14 @@ cs_mapping_text_put_coding (const char      *text,
     {
       if (!set_at (root, path, coding_node (coding), error))
         return NULL;
+    }
+  else if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) && !is_directive (json_node_get_object (node)))
+    {
+      /* a CodeableConcept with only a text so far: its first coding */
+      JsonArray *codings = json_array_new ();
+
+      json_array_add_element (codings, coding_node (coding));
+      json_object_set_array_member (json_node_get_object (node), "coding", codings);
     }
   else
     {
@@ -1324,7 +1379,45 @@ element_in (JsonObject *group,
   return element;
 }
 
-/* Reads the map (inline or from its file), lets edit change it, puts it back inline. */
+typedef enum
+{
+  EDIT_SET,      /* the value's targets replaced */
+  EDIT_APPEND,   /* a target added to the value's (a "no code" target goes) */
+  EDIT_REMOVE,   /* the value taken out */
+} EditMode;
+
+/* Takes out of the value's elements the targets that say "no code". */
+static void
+remove_no_code_targets (JsonArray  *groups,
+                        const char *source)
+{
+  for (guint g = 0; g < json_array_get_length (groups); g++)
+    {
+      JsonNode *gn = json_array_get_element (groups, g);
+      JsonNode *elements = JSON_NODE_HOLDS_OBJECT (gn) ? json_object_get_member (json_node_get_object (gn), "element") : NULL;
+
+      for (guint e = 0; elements != NULL && JSON_NODE_HOLDS_ARRAY (elements) && e < json_array_get_length (json_node_get_array (elements)); e++)
+        {
+          JsonNode *en = json_array_get_element (json_node_get_array (elements), e);
+          JsonNode *targets;
+
+          if (!JSON_NODE_HOLDS_OBJECT (en) || g_strcmp0 (member_string (json_node_get_object (en), "code"), source) != 0
+              || (targets = json_object_get_member (json_node_get_object (en), "target")) == NULL
+              || !JSON_NODE_HOLDS_ARRAY (targets))
+            continue;
+          for (guint t = json_array_get_length (json_node_get_array (targets)); t-- > 0;)
+            {
+              JsonNode *tn = json_array_get_element (json_node_get_array (targets), t);
+              const char *eq = JSON_NODE_HOLDS_OBJECT (tn) ? member_string (json_node_get_object (tn), "equivalence") : NULL;
+
+              if (g_strcmp0 (eq, "unmatched") == 0 || g_strcmp0 (eq, "disjoint") == 0)
+                array_replace (targets, t, NULL);
+            }
+        }
+    }
+}
+
+/* Reads the map (inline or from its file), changes it, puts it back inline. */
 static char *
 edit_map (const char  *text,
           const char  *base_dir,
@@ -1333,9 +1426,10 @@ edit_map (const char  *text,
           const CsCoding *targets,
           guint        n_targets,
           const char  *comment,
-          gboolean     remove,
+          EditMode     mode,
           GError     **error)
 {
+  gboolean remove = mode == EDIT_REMOVE;
   g_autofree char *json = cs_mapping_text_get_concept_map (text, base_dir, map, error);
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *changed = NULL;
@@ -1356,7 +1450,9 @@ edit_map (const char  *text,
   if (!json_object_has_member (o, "group") || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "group")))
     json_object_set_array_member (o, "group", json_array_new ());
   groups = json_object_get_array_member (o, "group");
-  if (!remove_source (groups, trimmed) && remove)
+  if (mode == EDIT_APPEND)
+    remove_no_code_targets (groups, trimmed);
+  else if (!remove_source (groups, trimmed) && remove)
     {
       g_set_error (error, CS_MAPPING_ASSIST_ERROR, CS_MAPPING_ASSIST_ERROR_EDIT,
                    _("conceptMaps “%s”: no entry for “%s”"), map, trimmed);
@@ -1413,7 +1509,18 @@ cs_mapping_text_set_map_entry (const char      *text,
                                const char      *comment,
                                GError         **error)
 {
-  return edit_map (text, base_dir, map, source, targets, n_targets, comment, FALSE, error);
+  return edit_map (text, base_dir, map, source, targets, n_targets, comment, EDIT_SET, error);
+}
+
+char *
+cs_mapping_text_add_map_target (const char      *text,
+                                const char      *base_dir,
+                                const char      *map,
+                                const char      *source,
+                                const CsCoding  *target,
+                                GError         **error)
+{
+  return edit_map (text, base_dir, map, source, target, 1, NULL, EDIT_APPEND, error);
 }
 
 char *
@@ -1423,7 +1530,7 @@ cs_mapping_text_remove_map_entry (const char  *text,
                                   const char  *source,
                                   GError     **error)
 {
-  return edit_map (text, base_dir, map, source, NULL, 0, NULL, TRUE, error);
+  return edit_map (text, base_dir, map, source, NULL, 0, NULL, EDIT_REMOVE, error);
 }
 
 static guint

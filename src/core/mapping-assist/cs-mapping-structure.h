@@ -44,8 +44,9 @@ struct _CsTemplateElement
   char               *column;     /* COLUMN, MAP: the column */
   char               *map;        /* MAP: the ConceptMap; REF: the resource */
   char               *input;      /* COLUMN, MAP: the "input" option, or NULL */
-  char               *value;      /* CONSTANT, TEXT, DIRECTIVE: compact JSON */
+  char               *value;      /* CONSTANT, TEXT, DIRECTIVE, MAP: compact JSON */
   char               *condition;  /* OBJECT: its "$when", compact JSON, or NULL */
+  char               *unmapped;   /* MAP: its "unmapped" option, or NULL */
   GPtrArray          *children;   /* OBJECT, ARRAY: CsTemplateElement ("$when" is not one) */
 };
 
@@ -103,6 +104,9 @@ typedef struct
 CsMappingStructure *cs_mapping_structure_new   (const char               *text,
                                                 GError                  **error);
 void                cs_mapping_structure_free  (CsMappingStructure       *self);
+/* The "unmapped" option of the first {"$map": map} of the templates, or NULL. */
+const char         *cs_mapping_structure_get_map_unmapped (const CsMappingStructure *self,
+                                                           const char               *map);
 /* The element at a path, or NULL. */
 const CsTemplateElement *cs_mapping_structure_find_element (const CsMappingStructure *self,
                                                            const char               *path);
@@ -144,8 +148,9 @@ char *cs_mapping_text_set_element_map      (const char          *text,
                                             GError             **error);
 /* Puts a Coding at path: appended when the value there is an array, or an
  * object with a "coding" array (a CodeableConcept); replacing it when it is
- * a Coding (has "code" or "system"); else the value becomes a
- * CodeableConcept {"coding": [coding]}. */
+ * a Coding (has "code" or "system"); the first "coding" of any other object
+ * (a CodeableConcept with only a "text"); else (a fixed value, a directive)
+ * the value becomes a CodeableConcept {"coding": [coding]}. */
 char *cs_mapping_text_put_coding           (const char          *text,
                                             const char          *path,
                                             const CsCoding      *coding,
@@ -219,6 +224,14 @@ char *cs_mapping_text_set_map_entry        (const char          *text,
                                             const CsCoding      *targets,
                                             guint                n_targets,
                                             const char          *comment,
+                                            GError             **error);
+/* One more target for a source value (one-to-many), in the group of its
+ * system; a "no code" target of the value goes. */
+char *cs_mapping_text_add_map_target       (const char          *text,
+                                            const char          *base_dir,
+                                            const char          *map,
+                                            const char          *source,
+                                            const CsCoding      *target,
                                             GError             **error);
 /* The source value taken out of every group of the map (it is then
  * unmapped); a value the map does not list is an error. */
