@@ -246,6 +246,7 @@ columns_node (const char * const *columns)
 {
   guint n = columns != NULL ? g_strv_length ((char **) columns) : 0;
   JsonArray *array;
+  JsonNode *node;
 
   if (n == 0)
     return NULL;
@@ -254,7 +255,9 @@ columns_node (const char * const *columns)
   array = json_array_new ();
   for (guint i = 0; i < n; i++)
     json_array_add_string_element (array, columns[i]);
-  return json_node_init_array (json_node_alloc (), array);
+  node = json_node_init_array (json_node_alloc (), array);
+  json_array_unref (array);
+  return node;
 }
 
 static char **
@@ -278,6 +281,22 @@ node_to_strv (JsonNode *node)
     }
   g_ptr_array_add (out, NULL);
   return (char **) g_ptr_array_free (out, FALSE);
+}
+
+/* The array member name of o, or NULL; and the length of an array or NULL. */
+static JsonArray *
+member_array (JsonObject *o,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static guint
+array_length (JsonArray *array)
+{
+  return array != NULL ? json_array_get_length (array) : 0;
 }
 
 static const char *
@@ -477,7 +496,7 @@ cs_mapping_structure_new (const char  *text,
   g_autoptr(JsonNode) root = parse_root (text, error);
   g_autoptr(CsMappingStructure) self = NULL;
   JsonObject *doc;
-  JsonNode *node;
+  JsonArray *list;
 
   if (root == NULL)
     return NULL;
@@ -487,10 +506,10 @@ cs_mapping_structure_new (const char  *text,
   self->resources = g_ptr_array_new_with_free_func (resource_free);
   self->maps = g_ptr_array_new_with_free_func (map_info_free);
 
-  node = json_object_get_member (doc, "inputs");
-  for (guint i = 0; node != NULL && JSON_NODE_HOLDS_ARRAY (node) && i < json_array_get_length (json_node_get_array (node)); i++)
+  list = member_array (doc, "inputs");
+  for (guint i = 0; i < array_length (list); i++)
     {
-      JsonNode *in = json_array_get_element (json_node_get_array (node), i);
+      JsonNode *in = json_array_get_element (list, i);
       CsMappingInputInfo *info;
       JsonObject *o;
       JsonNode *join;
@@ -528,10 +547,10 @@ cs_mapping_structure_new (const char  *text,
       g_ptr_array_add (self->inputs, info);
     }
 
-  node = json_object_get_member (doc, "resources");
-  for (guint i = 0; node != NULL && JSON_NODE_HOLDS_ARRAY (node) && i < json_array_get_length (json_node_get_array (node)); i++)
+  list = member_array (doc, "resources");
+  for (guint i = 0; i < array_length (list); i++)
     {
-      JsonNode *rn = json_array_get_element (json_node_get_array (node), i);
+      JsonNode *rn = json_array_get_element (list, i);
       CsMappingResourceInfo *info;
       JsonNode *template;
       JsonObject *o;
@@ -567,10 +586,10 @@ cs_mapping_structure_new (const char  *text,
       g_ptr_array_add (self->resources, info);
     }
 
-  node = json_object_get_member (doc, "conceptMaps");
-  for (guint i = 0; node != NULL && JSON_NODE_HOLDS_ARRAY (node) && i < json_array_get_length (json_node_get_array (node)); i++)
+  list = member_array (doc, "conceptMaps");
+  for (guint i = 0; i < array_length (list); i++)
     {
-      JsonNode *mn = json_array_get_element (json_node_get_array (node), i);
+      JsonNode *mn = json_array_get_element (list, i);
       CsMappingMapInfo *info;
       JsonObject *o;
 
@@ -1013,11 +1032,11 @@ find_input (JsonNode    *root,
             const char  *role,
             GError     **error)
 {
-  JsonNode *inputs = json_object_get_member (json_node_get_object (root), "inputs");
+  JsonArray *inputs = member_array (json_node_get_object (root), "inputs");
 
-  for (guint i = 0; inputs != NULL && JSON_NODE_HOLDS_ARRAY (inputs) && i < json_array_get_length (json_node_get_array (inputs)); i++)
+  for (guint i = 0; i < array_length (inputs); i++)
     {
-      JsonNode *in = json_array_get_element (json_node_get_array (inputs), i);
+      JsonNode *in = json_array_get_element (inputs, i);
 
       if (JSON_NODE_HOLDS_OBJECT (in) && g_strcmp0 (member_string (json_node_get_object (in), "role"), role) == 0)
         return json_node_get_object (in);
@@ -1033,11 +1052,11 @@ find_resource (JsonNode    *root,
                guint       *out_index,
                GError     **error)
 {
-  JsonNode *resources = json_object_get_member (json_node_get_object (root), "resources");
+  JsonArray *resources = member_array (json_node_get_object (root), "resources");
 
-  for (guint i = 0; resources != NULL && JSON_NODE_HOLDS_ARRAY (resources) && i < json_array_get_length (json_node_get_array (resources)); i++)
+  for (guint i = 0; i < array_length (resources); i++)
     {
-      JsonNode *r = json_array_get_element (json_node_get_array (resources), i);
+      JsonNode *r = json_array_get_element (resources, i);
 
       if (JSON_NODE_HOLDS_OBJECT (r) && g_strcmp0 (member_string (json_node_get_object (r), "name"), name) == 0)
         {

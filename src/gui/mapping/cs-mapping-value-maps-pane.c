@@ -398,6 +398,19 @@ cs_mapping_value_maps_pane_get_code_picker (CsMappingValueMapsPane *self)
   return self->code_picker;
 }
 
+/* The chosen map's id and the mapping text, when a value is selected. */
+static const char *
+entry_to_edit (CsMappingValueMapsPane  *self,
+               char                   **text)
+{
+  const char *id = chosen_id (self);
+
+  if (id == NULL || self->selected_value == NULL)
+    return NULL;
+  *text = mapping_text (self);
+  return id;
+}
+
 static void
 on_code_picked (CsMappingValueMapsPane *self,
                 const char             *system,
@@ -406,14 +419,12 @@ on_code_picked (CsMappingValueMapsPane *self,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  const char *id = chosen_id (self);
+  const char *id = entry_to_edit (self, &text);
   CsCoding coding = { (char *) system, (char *) code, (char *) display };
 
-  if (id == NULL || self->selected_value == NULL)
-    return;
-  text = mapping_text (self);
-  apply_edit (self, cs_mapping_text_add_map_target (text, self->base_dir, id, self->selected_value, &coding, &error),
-              error);
+  if (id != NULL)
+    apply_edit (self, cs_mapping_text_add_map_target (text, self->base_dir, id, self->selected_value, &coding, &error),
+                error);
 }
 
 static void
@@ -421,14 +432,12 @@ on_no_code (CsMappingValueMapsPane *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  const char *id = chosen_id (self);
+  const char *id = entry_to_edit (self, &text);
 
-  if (id == NULL || self->selected_value == NULL)
-    return;
-  text = mapping_text (self);
-  apply_edit (self, cs_mapping_text_set_map_entry (text, self->base_dir, id, self->selected_value, NULL, 0,
-                                                   _("No code for this value (set in Cohortscope’s editor)."), &error),
-              error);
+  if (id != NULL)
+    apply_edit (self, cs_mapping_text_set_map_entry (text, self->base_dir, id, self->selected_value, NULL, 0,
+                                                     _("No code for this value (set in Cohortscope’s editor)."),
+                                                     &error), error);
 }
 
 static void
@@ -436,12 +445,11 @@ on_remove_entry (CsMappingValueMapsPane *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  const char *id = chosen_id (self);
+  const char *id = entry_to_edit (self, &text);
 
-  if (id == NULL || self->selected_value == NULL)
-    return;
-  text = mapping_text (self);
-  apply_edit (self, cs_mapping_text_remove_map_entry (text, self->base_dir, id, self->selected_value, &error), error);
+  if (id != NULL)
+    apply_edit (self, cs_mapping_text_remove_map_entry (text, self->base_dir, id, self->selected_value, &error),
+                error);
 }
 
 static void
