@@ -498,6 +498,34 @@ test_structure_code_picker (void)
   g_free (text);
   text = mapping_text ();
   g_assert_null (strstr (text, "254637007"));
+
+  /* New Value Map…: the Condition's code from Histology through a new map
+   * that starts with the code of the column's first value */
+  {
+    CsCodePicker *new_map = CS_CODE_PICKER (cs_mapping_structure_pane_get_new_map_picker (pane));
+    g_autofree char *before = mapping_text ();
+
+    g_assert_true (cs_mapping_structure_pane_select_path (pane, path));
+    g_assert_true (cs_mapping_structure_pane_use_column (pane, "Histology"));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL));
+    g_assert_true (cs_mapping_structure_pane_select_path (pane, path));
+    gtk_widget_set_visible (GTK_WIDGET (new_map), TRUE);
+    g_assert_cmpuint (cs_code_picker_get_n_results (new_map), >=, 1);
+    cs_code_picker_pick (new_map, 0);
+    g_free (text);
+    text = mapping_text ();
+    g_assert_nonnull (strstr (text, "\"$map\" : \"histology\""));
+    g_assert_nonnull (strstr (text, "\"code\" : \"adenocarcinoma\""));
+    wait_idle ();
+    g_free (preview);
+    preview = cs_mapping_page_get_preview_text (page);
+    g_assert_nonnull (strstr (preview, "\"code\": \"8140/3\""));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL));
+    wait_idle ();
+    g_free (text);
+    text = mapping_text ();
+    g_assert_cmpstr (text, ==, before);
+  }
 }
 
 /* Editing a value map's entry changes the coverage. */

@@ -27,6 +27,7 @@ struct _CsMappingStructurePane
   GtkEntry           *constant_entry;
   GtkDropDown        *map_dropdown;
   GtkMenuButton      *code_button;
+  GtkMenuButton      *new_map_button;
   GtkEntry           *add_name_entry;
   GtkWidget          *condition_box;
   GtkEntry           *condition_entry;
@@ -42,6 +43,7 @@ struct _CsMappingStructurePane
   GtkWidget          *remove_button;
 
   GtkWidget          *code_picker;
+  GtkWidget          *new_map_picker;
   GListStore         *roots;
   GtkTreeListModel   *tree;
   GtkSingleSelection *selection;
@@ -540,16 +542,21 @@ on_use_map (CsMappingStructurePane *self)
          error);
 }
 
+/* New Value Map…: the code picked is the first value's (a ConceptMap lists
+ * at least one value); the map is named after the column. */
 static void
-on_new_map (CsMappingStructurePane *self)
+on_new_map_picked (CsMappingStructurePane *self,
+                   const char             *system,
+                   const char             *code,
+                   const char             *display)
 {
   g_autoptr(GError) error = NULL;
   const char *column = selected_column (self);
   guint index = gtk_drop_down_get_selected (self->column_dropdown);
   const char *first = index < self->first_values->len ? self->first_values->pdata[index] : NULL;
+  CsCoding coding = { (char *) system, (char *) code, (char *) display };
   g_autofree char *id = NULL;
   g_autofree char *with_map = NULL;
-  g_autofree char *listed = NULL;
 
   if (element_path (self) == NULL || column == NULL || first == NULL)
     {
@@ -558,19 +565,33 @@ on_new_map (CsMappingStructurePane *self)
       apply (self, NULL, error);
       return;
     }
-  /* a ConceptMap lists at least one value: the column's first, as not
-   * coded yet, for the steward to code in Value Maps */
   id = g_strcanon (g_ascii_strdown (column, -1), "abcdefghijklmnopqrstuvwxyz0123456789-.", '-');
-  with_map = cs_mapping_text_add_concept_map (self->text, id, NULL, first, NULL, 0, &error);
-  if (with_map != NULL)
-    listed = cs_mapping_text_set_map_entry (with_map, self->base_dir, id, first, NULL, 0,
-                                            _("Not coded yet: code it in Value Maps."), &error);
-  if (listed == NULL)
+  with_map = cs_mapping_text_add_concept_map (self->text, id, system, first, &coding, 1, &error);
+  if (with_map == NULL)
     {
       apply (self, NULL, error);
       return;
     }
-  apply (self, cs_mapping_text_set_element_map (listed, self->selected_path, id, column, NULL, &error), error);
+  apply (self, cs_mapping_text_set_element_map (with_map, self->selected_path, id, column, NULL, &error), error);
+}
+
+/* The new map's picker says which value it codes. */
+static void
+on_new_map_shown (CsMappingStructurePane *self)
+{
+  guint index = gtk_drop_down_get_selected (self->column_dropdown);
+  const char *first = index < self->first_values->len ? self->first_values->pdata[index] : NULL;
+  g_autofree char *query = g_strdup (first != NULL ? first : "");
+
+  cs_code_picker_search (CS_CODE_PICKER (self->new_map_picker), query);
+}
+
+GtkWidget *
+cs_mapping_structure_pane_get_new_map_picker (CsMappingStructurePane *self)
+{
+  g_return_val_if_fail (CS_IS_MAPPING_STRUCTURE_PANE (self), NULL);
+
+  return self->new_map_picker;
 }
 
 static void
@@ -775,6 +796,7 @@ cs_mapping_structure_pane_class_init (CsMappingStructurePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsMappingStructurePane, constant_entry);
   gtk_widget_class_bind_template_child (widget_class, CsMappingStructurePane, map_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CsMappingStructurePane, code_button);
+  gtk_widget_class_bind_template_child (widget_class, CsMappingStructurePane, new_map_button);
   gtk_widget_class_bind_template_child (widget_class, CsMappingStructurePane, add_name_entry);
   gtk_widget_class_bind_template_child (widget_class, CsMappingStructurePane, condition_box);
   gtk_widget_class_bind_template_child (widget_class, CsMappingStructurePane, condition_entry);
@@ -791,7 +813,6 @@ cs_mapping_structure_pane_class_init (CsMappingStructurePaneClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_use_column);
   gtk_widget_class_bind_template_callback (widget_class, on_set_constant);
   gtk_widget_class_bind_template_callback (widget_class, on_use_map);
-  gtk_widget_class_bind_template_callback (widget_class, on_new_map);
   gtk_widget_class_bind_template_callback (widget_class, on_set_condition);
   gtk_widget_class_bind_template_callback (widget_class, on_set_id);
   gtk_widget_class_bind_template_callback (widget_class, on_set_key);
@@ -832,5 +853,10 @@ cs_mapping_structure_pane_init (CsMappingStructurePane *self)
   self->code_picker = cs_code_picker_new ();
   gtk_menu_button_set_popover (self->code_button, self->code_picker);
   g_signal_connect_object (self->code_picker, "picked", G_CALLBACK (on_code_picked), self, G_CONNECT_SWAPPED);
+  self->new_map_picker = cs_code_picker_new ();
+  gtk_menu_button_set_popover (self->new_map_button, self->new_map_picker);
+  g_signal_connect_object (self->new_map_picker, "picked", G_CALLBACK (on_new_map_picked), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->new_map_picker, "show", G_CALLBACK (on_new_map_shown), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   update_controls (self);
 }

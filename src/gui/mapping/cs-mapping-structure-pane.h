@@ -43,5 +43,7 @@ const char *cs_mapping_structure_pane_get_selected_path (CsMappingStructurePane 
 gboolean    cs_mapping_structure_pane_use_column  (CsMappingStructurePane *self,
                                                    const char             *column);
 GtkWidget  *cs_mapping_structure_pane_get_code_picker (CsMappingStructurePane *self);
+/* The picker of New Value Map…: the code of the chosen column's first value. */
+GtkWidget  *cs_mapping_structure_pane_get_new_map_picker (CsMappingStructurePane *self);
 
 G_END_DECLS
