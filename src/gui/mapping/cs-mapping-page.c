@@ -57,6 +57,7 @@ struct _CsMappingPage
   gboolean                preview_stale;    /* the text changed since the preview was compiled */
   guint                   preview_source;
 
+  gboolean                checked;          /* the problems pane's are of this table */
   gboolean                loading;          /* a table is read */
   GCancellable           *cancellable;      /* of the table read */
   char                   *last_error;
@@ -212,6 +213,16 @@ cs_mapping_page_is_table_path (const char *path)
          || g_str_has_suffix (lower, ".tab") || g_str_has_suffix (lower, ".txt");
 }
 
+/* The grid marks the problems of the last validation of this table and
+ * those of the previewed row. */
+static void
+mark_problems (CsMappingPage *self)
+{
+  cs_mapping_tables_pane_set_problems (self->tables,
+                                       self->checked ? cs_mapping_problems_pane_get_problems (self->problems) : NULL,
+                                       cs_mapping_preview_pane_get_problems (self->preview_pane));
+}
+
 /* ------------------------------------------------------------------ */
 /* Opening a table                                                     */
 
@@ -302,6 +313,7 @@ table_loaded (GObject      *source,
   set_preview (self, NULL);
   old_table = g_steal_pointer (&self->table);
   self->table = table;
+  self->checked = FALSE;
   g_free (self->role);
   self->role = g_steal_pointer (&role);
   if (self->pending_mapping != NULL)
@@ -383,25 +395,39 @@ typedef struct
   gpointer       user_data;
 } Confirm;
 
-static gboolean save_now (CsMappingPage *self);
+/* What to do once a save is done (saved) or not (cancelled, failed). */
+typedef void (*SavedFunc) (CsMappingPage *self, gboolean saved, gpointer data);
+
+static void save (CsMappingPage *self, SavedFunc done, gpointer data);
+
+static void
+confirm_finish (CsMappingPage *self,
+                gboolean       go_on,
+                gpointer       data)
+{
+  Confirm *confirm = data;
+
+  confirm->done (confirm->user_data, go_on);
+  g_object_unref (confirm->self);
+  g_free (confirm);
+}
 
 static void
 confirm_response (AdwMessageDialog *dialog,
                   const char       *response,
                   Confirm          *confirm)
 {
-  gboolean go_on = FALSE;
-
   if (g_str_equal (response, "discard"))
     {
       gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (confirm->self->mapping_buffer), FALSE);
-      go_on = TRUE;
+      confirm_finish (confirm->self, TRUE, confirm);
     }
   else if (g_str_equal (response, "save"))
-    go_on = save_now (confirm->self);
-  confirm->done (confirm->user_data, go_on);
-  g_object_unref (confirm->self);
-  g_free (confirm);
+    /* a mapping never saved asks where first: go on once it is saved,
+     * stay when the user cancels that or the save fails */
+    save (confirm->self, confirm_finish, confirm);
+  else
+    confirm_finish (confirm->self, FALSE, confirm);
 }
 
 void
@@ -458,6 +484,8 @@ table_chosen (GtkWidget  *widget,
 {
   CsMappingPage *self = CS_MAPPING_PAGE (widget);
 
+  if (path == NULL)
+    return;
   cs_mapping_page_open_table (self, path, self->role);
 }
 
@@ -573,6 +601,8 @@ mapping_chosen (GtkWidget  *widget,
                 const char *path,
                 gpointer    data)
 {
+  if (path == NULL)
+    return;
   cs_mapping_page_open_mapping (CS_MAPPING_PAGE (widget), path, NULL);
 }
 
@@ -588,18 +618,6 @@ cs_mapping_page_save_to (CsMappingPage *self,
   set_mapping_path (self, path);
   gtk_text_buffer_set_modified (GTK_TEXT_BUFFER (self->mapping_buffer), FALSE);
   return TRUE;
-}
-
-static void
-save_as_chosen (GtkWidget  *widget,
-                const char *path,
-                gpointer    data)
-{
-  CsMappingPage *self = CS_MAPPING_PAGE (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (!cs_mapping_page_save_to (self, path, &error))
-    show_error (self, _("Cannot Save the Mapping"), error->message, _("The mapping is kept in the editor."));
 }
 
 /* "clinical.csv" → "clinical<suffix>" */
@@ -619,34 +637,77 @@ name_after_table (CsMappingPage *self,
   return g_strconcat (base, suffix, NULL);
 }
 
-static void
-save_as (CsMappingPage *self)
-{
-  g_autofree char *name = name_after_table (self, ".mapping.json");
-
-  cs_mapping_choose_file (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("Save the Mapping"),
-                          name != NULL ? name : "mapping.json", cs_mapping_json_patterns,
-                          _("Mapping files (JSON)"), save_as_chosen, NULL);
-}
-
-/* Saves to the mapping's file; without one asks where (and returns FALSE:
- * the save is not done yet). */
 static gboolean
-save_now (CsMappingPage *self)
+save_or_show_error (CsMappingPage *self,
+                    const char    *path)
 {
   g_autoptr(GError) error = NULL;
 
+  if (cs_mapping_page_save_to (self, path, &error))
+    return TRUE;
+  show_error (self, _("Cannot Save the Mapping"), error->message, _("The mapping is kept in the editor."));
+  return FALSE;
+}
+
+typedef struct
+{
+  SavedFunc done;
+  gpointer  data;
+} Saving;
+
+static void
+save_as_chosen (GtkWidget  *widget,
+                const char *path,
+                gpointer    data)
+{
+  CsMappingPage *self = CS_MAPPING_PAGE (widget);
+  Saving *saving = data;
+  gboolean saved = path != NULL && save_or_show_error (self, path);
+
+  if (saving != NULL)
+    {
+      saving->done (self, saved, saving->data);
+      g_free (saving);
+    }
+}
+
+/* Asks where to save, saves, then calls done (NULL: nothing). */
+static void
+save_as (CsMappingPage *self,
+         SavedFunc      done,
+         gpointer       data)
+{
+  g_autofree char *name = name_after_table (self, ".mapping.json");
+  Saving *saving = NULL;
+
+  if (done != NULL)
+    {
+      saving = g_new0 (Saving, 1);
+      saving->done = done;
+      saving->data = data;
+    }
+  cs_mapping_choose_file (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("Save the Mapping"),
+                          name != NULL ? name : "mapping.json", cs_mapping_json_patterns,
+                          _("Mapping files (JSON)"), save_as_chosen, saving);
+}
+
+/* Saves to the mapping's file, or asks where first when it has none; then
+ * calls done (NULL: nothing) with whether it was saved. */
+static void
+save (CsMappingPage *self,
+      SavedFunc      done,
+      gpointer       data)
+{
+  gboolean saved;
+
   if (self->mapping_path == NULL)
     {
-      save_as (self);
-      return FALSE;
+      save_as (self, done, data);
+      return;
     }
-  if (!cs_mapping_page_save_to (self, self->mapping_path, &error))
-    {
-      show_error (self, _("Cannot Save the Mapping"), error->message, _("The mapping is kept in the editor."));
-      return FALSE;
-    }
-  return TRUE;
+  saved = save_or_show_error (self, self->mapping_path);
+  if (done != NULL)
+    done (self, saved, data);
 }
 
 /* ------------------------------------------------------------------ */
@@ -692,6 +753,7 @@ update_preview (CsMappingPage *self)
 
   selected = cs_mapping_tables_pane_get_selected_row (self->tables);
   cs_mapping_preview_pane_show_row (self->preview_pane, selected != GTK_INVALID_LIST_POSITION ? selected : 0);
+  mark_problems (self);
   cs_mapping_preview_pane_highlight_column (self->preview_pane, cs_mapping_tables_pane_get_selected_column (self->tables));
 }
 
@@ -793,6 +855,8 @@ run_chosen (GtkWidget  *widget,
             const char *path,
             gpointer    data)
 {
+  if (path == NULL)
+    return;
   start_job (CS_MAPPING_PAGE (widget), path);
 }
 
@@ -809,6 +873,8 @@ on_job_progress (CsMappingPage *self,
 static void
 on_job_finished (CsMappingPage *self)
 {
+  self->checked = TRUE;
+  mark_problems (self);
   cs_mapping_tables_pane_show_tab (self->tables, "problems");
 }
 
@@ -860,7 +926,7 @@ save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  save_now (CS_MAPPING_PAGE (widget));
+  save (CS_MAPPING_PAGE (widget), NULL, NULL);
 }
 
 static void
@@ -868,7 +934,7 @@ save_as_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  save_as (CS_MAPPING_PAGE (widget));
+  save_as (CS_MAPPING_PAGE (widget), NULL, NULL);
 }
 
 static void
@@ -1272,6 +1338,14 @@ const char *
 cs_mapping_page_get_coverage_text (CsMappingPage *self)
 {
   return cs_mapping_value_maps_pane_get_coverage (self->value_maps);
+}
+
+const char *
+cs_mapping_page_get_cell_problem (CsMappingPage *self,
+                                  guint64        row,
+                                  guint          column)
+{
+  return cs_mapping_tables_pane_get_cell_problem (self->tables, row, column);
 }
 
 GtkWidget *

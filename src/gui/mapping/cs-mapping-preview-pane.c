@@ -27,6 +27,7 @@ struct _CsMappingPreviewPane
   const CsTableProfile *table;          /* borrowed */
   GPtrArray            *resources;      /* CsPreviewResource of the previewed row */
   GArray               *resource_lines; /* guint: first line of each resource */
+  GPtrArray            *problems;       /* CsPreviewProblem of the previewed row */
   guint64               row;
   guint                 n_highlighted;
   char                 *source_text;
@@ -78,7 +79,7 @@ cs_mapping_preview_pane_show_row (CsMappingPreviewPane *self,
                                   guint64               row)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) problems = cs_preview_problem_array_new ();
+  GPtrArray *problems;
   g_autofree char *joined = NULL;
   g_autofree char *label = NULL;
   g_autofree char *row_text = NULL;
@@ -89,6 +90,8 @@ cs_mapping_preview_pane_show_row (CsMappingPreviewPane *self,
   g_return_if_fail (self->preview != NULL && self->table != NULL);
 
   self->row = row;
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
+  problems = self->problems = cs_preview_problem_array_new ();
   g_clear_pointer (&self->resources, g_ptr_array_unref);
   self->resources = cs_preview_resource_array_new ();
   cs_mapping_clear_list_box (self->row_problems_list);
@@ -119,6 +122,14 @@ cs_mapping_preview_pane_show_row (CsMappingPreviewPane *self,
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), out->str, (int) out->len);
   g_string_free (out, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->row_problems_list), problems->len > 0);
+}
+
+GPtrArray *
+cs_mapping_preview_pane_get_problems (CsMappingPreviewPane *self)
+{
+  g_return_val_if_fail (CS_IS_MAPPING_PREVIEW_PANE (self), NULL);
+
+  return self->problems;
 }
 
 guint64
@@ -249,6 +260,7 @@ cs_mapping_preview_pane_finalize (GObject *object)
 
   g_clear_pointer (&self->resources, g_ptr_array_unref);
   g_clear_pointer (&self->resource_lines, g_array_unref);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_free (self->source_text);
   G_OBJECT_CLASS (cs_mapping_preview_pane_parent_class)->finalize (object);
 }

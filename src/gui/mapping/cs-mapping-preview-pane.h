@@ -26,6 +26,8 @@ void        cs_mapping_preview_pane_set_preview      (CsMappingPreviewPane   *se
 /* Maps row (0-based) and shows its resources and problems. */
 void        cs_mapping_preview_pane_show_row         (CsMappingPreviewPane   *self,
                                                       guint64                 row);
+/* The problems of the row shown (CsPreviewProblem), or NULL. */
+GPtrArray  *cs_mapping_preview_pane_get_problems     (CsMappingPreviewPane   *self);
 guint64     cs_mapping_preview_pane_get_row          (CsMappingPreviewPane   *self);
 /* The mapping no longer compiles: the preview shown is of the last one that did. */
 void        cs_mapping_preview_pane_mark_old         (CsMappingPreviewPane   *self);

@@ -187,6 +187,14 @@ cs_mapping_problems_pane_get_output_path (CsMappingProblemsPane *self)
   return self->output_path;
 }
 
+GPtrArray *
+cs_mapping_problems_pane_get_problems (CsMappingProblemsPane *self)
+{
+  g_return_val_if_fail (CS_IS_MAPPING_PROBLEMS_PANE (self), NULL);
+
+  return self->problems;
+}
+
 guint
 cs_mapping_problems_pane_get_n_problems (CsMappingProblemsPane *self)
 {

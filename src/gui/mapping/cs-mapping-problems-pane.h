@@ -35,6 +35,8 @@ void                    cs_mapping_problems_pane_cancel          (CsMappingProbl
 gboolean                cs_mapping_problems_pane_get_running     (CsMappingProblemsPane *self);
 /* The file the last successful run wrote, or NULL. */
 const char             *cs_mapping_problems_pane_get_output_path (CsMappingProblemsPane *self);
+/* The problems of the last job (CsPreviewProblem), or NULL. */
+GPtrArray              *cs_mapping_problems_pane_get_problems    (CsMappingProblemsPane *self);
 guint                   cs_mapping_problems_pane_get_n_problems  (CsMappingProblemsPane *self);
 const CsPreviewProblem *cs_mapping_problems_pane_get_problem     (CsMappingProblemsPane *self,
                                                                   guint                  index);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "cs-mapping-row-model.h"
 #include "cs-mapping-tables-pane.h"
@@ -36,6 +37,8 @@ struct _CsMappingTablesPane
   CsMappingProblemsPane  *problems;
 
   const CsTableProfile   *table;          /* borrowed */
+  GHashTable             *marks;          /* cell key → Mark: the problems at a cell */
+  GHashTable             *bound;          /* GtkListItem of the grid that are bound */
   CsMappingRowModel      *rows_model;
   GtkSingleSelection     *rows_selection;
   GtkSingleSelection     *columns_selection;
@@ -52,6 +55,145 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------------ */
+/* Problem marks                                                       */
+
+typedef struct
+{
+  CsMappingSeverity severity;   /* the worst */
+  GString          *text;       /* the messages, one a line */
+} Mark;
+
+static void
+mark_free (gpointer data)
+{
+  Mark *mark = data;
+
+  g_string_free (mark->text, TRUE);
+  g_free (mark);
+}
+
+/* A cell's key; column n_columns stands for the row's number */
+static guint64 *
+cell_key (guint64 row,
+          guint   column)
+{
+  guint64 *key = g_new (guint64, 1);
+
+  *key = (row << 20) | column;
+  return key;
+}
+
+static const Mark *
+find_mark (CsMappingTablesPane *self,
+           guint64              row,
+           guint                column)
+{
+  guint64 key = (row << 20) | column;
+
+  return g_hash_table_lookup (self->marks, &key);
+}
+
+static void
+add_mark (CsMappingTablesPane    *self,
+          guint64                 row,
+          guint                   column,
+          const CsPreviewProblem *problem)
+{
+  guint64 *key = cell_key (row, column);
+  Mark *mark = g_hash_table_lookup (self->marks, key);
+
+  if (mark == NULL)
+    {
+      mark = g_new0 (Mark, 1);
+      mark->severity = problem->severity;
+      mark->text = g_string_new (NULL);
+      g_hash_table_insert (self->marks, key, mark);
+    }
+  else
+    {
+      g_free (key);
+      if (problem->severity == CS_MAPPING_SEVERITY_ERROR)
+        mark->severity = CS_MAPPING_SEVERITY_ERROR;
+      /* the same problem from the validation and the preview once */
+      if (strstr (mark->text->str, problem->message) != NULL)
+        return;
+    }
+  if (mark->text->len > 0)
+    g_string_append_c (mark->text, '\n');
+  g_string_append (mark->text, problem->message);
+}
+
+/* Shows a grid cell's mark: a colour, the messages as its tooltip and
+ * accessible description. */
+static void
+show_mark (CsMappingTablesPane *self,
+           GtkListItem         *item)
+{
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "column"));
+  guint position = gtk_list_item_get_position (item);
+  const Mark *mark = NULL;
+
+  if (self->table != NULL && position != GTK_INVALID_LIST_POSITION)
+    mark = find_mark (self, position,
+                      column == G_MAXUINT ? cs_csv_profile_get_n_columns (self->table->profile) : column);
+  gtk_widget_remove_css_class (cell, "error");
+  gtk_widget_remove_css_class (cell, "warning");
+  if (mark != NULL)
+    gtk_widget_add_css_class (cell, mark->severity == CS_MAPPING_SEVERITY_ERROR ? "error" : "warning");
+  gtk_widget_set_tooltip_text (cell, mark != NULL ? mark->text->str : NULL);
+  if (mark != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, mark->text->str, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+void
+cs_mapping_tables_pane_set_problems (CsMappingTablesPane *self,
+                                     GPtrArray           *validation,
+                                     GPtrArray           *row_problems)
+{
+  g_autoptr(GHashTable) columns = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *lists[] = { validation, row_problems };
+  GHashTableIter iter;
+  gpointer item;
+
+  g_return_if_fail (CS_IS_MAPPING_TABLES_PANE (self));
+
+  g_hash_table_remove_all (self->marks);
+  for (guint i = 0; self->table != NULL && i < cs_csv_profile_get_n_columns (self->table->profile); i++)
+    g_hash_table_insert (columns, cs_csv_profile_get_column (self->table->profile, i)->name, GUINT_TO_POINTER (i + 1));
+  for (guint l = 0; self->table != NULL && l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++)
+      {
+        const CsPreviewProblem *p = lists[l]->pdata[i];
+        guint column = p->column != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (columns, p->column)) : 0;
+
+        if (p->row == 0)
+          continue;
+        add_mark (self, p->row - 1, cs_csv_profile_get_n_columns (self->table->profile), p);
+        if (column > 0)
+          add_mark (self, p->row - 1, column - 1, p);
+      }
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    show_mark (self, item);
+}
+
+const char *
+cs_mapping_tables_pane_get_cell_problem (CsMappingTablesPane *self,
+                                         guint64              row,
+                                         guint                column)
+{
+  const Mark *mark;
+
+  g_return_val_if_fail (CS_IS_MAPPING_TABLES_PANE (self), NULL);
+
+  mark = find_mark (self, row, column);
+  return mark != NULL ? mark->text->str : NULL;
+}
 
 /* ------------------------------------------------------------------ */
 /* Cells                                                               */
@@ -138,6 +280,9 @@ bind_row_cell (GtkSignalListItemFactory *factory,
 
   if (self->table == NULL)
     return;
+  g_object_set_data (G_OBJECT (gtk_list_item_get_child (item)), "column", GUINT_TO_POINTER (column));
+  g_hash_table_add (self->bound, item);
+  show_mark (self, item);
   if (column == G_MAXUINT)
     {
       g_autofree char *number = g_strdup_printf ("%u", gtk_list_item_get_position (item) + 1);
@@ -147,6 +292,14 @@ bind_row_cell (GtkSignalListItemFactory *factory,
     }
   fields = cs_table_profile_get_row (self->table, gtk_list_item_get_position (item));
   gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), fields != NULL ? fields[column] : NULL);
+}
+
+static void
+unbind_row_cell (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 CsMappingTablesPane      *self)
+{
+  g_hash_table_remove (self->bound, item);
 }
 
 static GtkColumnViewColumn *
@@ -165,6 +318,8 @@ make_column (CsMappingTablesPane *self,
                     bind == G_CALLBACK (bind_profile_cell) ? G_CALLBACK (setup_profile_label) : G_CALLBACK (setup_label),
                     NULL);
   g_signal_connect_object (factory, "bind", bind, self, 0);
+  if (bind == G_CALLBACK (bind_row_cell))
+    g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_row_cell), self, 0);
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_column_set_expand (column, expand);
@@ -201,6 +356,7 @@ cs_mapping_tables_pane_set_table (CsMappingTablesPane  *self,
   g_return_if_fail (table != NULL);
 
   self->table = table;
+  g_hash_table_remove_all (self->marks);
   n_columns = cs_csv_profile_get_n_columns (table->profile);
   dialect = cs_table_profile_describe_dialect (table);
   rows = g_strdup_printf ("%" G_GUINT64_FORMAT, cs_csv_profile_get_n_rows (table->profile));
@@ -221,6 +377,7 @@ cs_mapping_tables_pane_set_table (CsMappingTablesPane  *self,
 
   /* the rows */
   remove_columns (self->rows_view);
+  g_hash_table_remove_all (self->bound);
   column = make_column (self, "#", G_CALLBACK (bind_row_cell), "column", G_MAXUINT, FALSE);
   gtk_column_view_append_column (self->rows_view, column);
   g_object_unref (column);
@@ -416,6 +573,16 @@ cs_mapping_tables_pane_dispose (GObject *object)
 }
 
 static void
+cs_mapping_tables_pane_finalize (GObject *object)
+{
+  CsMappingTablesPane *self = CS_MAPPING_TABLES_PANE (object);
+
+  g_clear_pointer (&self->marks, g_hash_table_unref);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
+  G_OBJECT_CLASS (cs_mapping_tables_pane_parent_class)->finalize (object);
+}
+
+static void
 cs_mapping_tables_pane_class_init (CsMappingTablesPaneClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -424,6 +591,7 @@ cs_mapping_tables_pane_class_init (CsMappingTablesPaneClass *klass)
   object_class->get_property = cs_mapping_tables_pane_get_property;
   object_class->set_property = cs_mapping_tables_pane_set_property;
   object_class->dispose = cs_mapping_tables_pane_dispose;
+  object_class->finalize = cs_mapping_tables_pane_finalize;
 
   properties[PROP_SELECTED_ROW] =
     g_param_spec_uint ("selected-row", NULL, NULL, 0, G_MAXUINT, GTK_INVALID_LIST_POSITION,
@@ -458,6 +626,8 @@ cs_mapping_tables_pane_init (CsMappingTablesPane *self)
     { N_("Sample"), COL_SAMPLE, TRUE },
   };
 
+  self->marks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, mark_free);
+  self->bound = g_hash_table_new (NULL, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   /* the column profile */

@@ -4,7 +4,8 @@
  * (type, missing, distinct, suggested role, sample per column), its rows
  * in a virtualised grid (smooth for 100,000 rows and more), the value maps
  * (CsMappingValueMapsPane) and the problems of Validate and Run
- * (CsMappingProblemsPane). The row and the column selected are the
+ * (CsMappingProblemsPane). Cells with a problem are marked. The row and
+ * the column selected are the
  * "selected-row" and "selected-column" properties (GTK_INVALID_LIST_POSITION
  * for none).
  *
@@ -27,6 +28,19 @@ G_DECLARE_FINAL_TYPE (CsMappingTablesPane, cs_mapping_tables_pane, CS, MAPPING_T
  * first row. */
 void                    cs_mapping_tables_pane_set_table          (CsMappingTablesPane *self,
                                                                    const CsTableProfile *table);
+/* Marks the grid's cells that have problems (CsPreviewProblem with a row,
+ * and a column of this table): a colour, the messages as tooltip and
+ * accessible description; the row number marks a row with any problem.
+ * validation: the last Validate or Run; row_problems: the previewed row's.
+ * Either may be NULL. */
+void                    cs_mapping_tables_pane_set_problems       (CsMappingTablesPane *self,
+                                                                   GPtrArray           *validation,
+                                                                   GPtrArray           *row_problems);
+/* The messages at a cell (row 0-based; the table's column count for the
+ * row number), or NULL. */
+const char             *cs_mapping_tables_pane_get_cell_problem   (CsMappingTablesPane *self,
+                                                                   guint64              row,
+                                                                   guint                column);
 /* The line above the tabs, when there is no table. */
 void                    cs_mapping_tables_pane_set_message        (CsMappingTablesPane *self,
                                                                    const char          *message);

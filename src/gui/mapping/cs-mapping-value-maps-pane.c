@@ -232,10 +232,11 @@ import_chosen (GtkWidget  *widget,
   g_autofree char *text = NULL;
   g_autofree char *json = NULL;
   g_autofree char *replaced = NULL;
-  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_autofree char *lower = NULL;
 
-  if (id == NULL)
+  if (path == NULL || id == NULL)
     return;
+  lower = g_ascii_strdown (path, -1);
   text = mapping_text (self);
   if (g_str_has_suffix (lower, ".csv"))
     {
@@ -287,7 +288,7 @@ export_chosen (GtkWidget  *widget,
   g_autofree char *json = NULL;
   g_autofree char *out = NULL;
 
-  if (id == NULL)
+  if (path == NULL || id == NULL)
     return;
   text = mapping_text (self);
   json = cs_mapping_text_get_concept_map (text, self->base_dir, id, &error);
