@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cs-code-picker.h"
 #include "cs-mapping-common.h"
 #include "cs-mapping-page-private.h"
 #include "cs-mapping-upload-dialog.h"
@@ -574,6 +575,165 @@ test_newer_mapping (void)
   g_assert_cmpint (cs_mapping_page_get_error_line (page), ==, 0);
 }
 
+
+/* The Structure view: a column chosen for an element changes the JSON and
+ * the preview, and Ctrl+Z (mapping.undo) brings both back. */
+static void
+test_structure_column (void)
+{
+  CsMappingStructurePane *pane = cs_mapping_page_show_structure (page);
+  g_autofree char *before = mapping_text ();
+  g_autofree char *after = NULL;
+  g_autofree char *undone = NULL;
+  g_autofree char *preview = NULL;
+  const char *path = "resources[0].template.identifier[0].value";
+
+  wait_idle ();
+  g_assert_true (cs_mapping_structure_pane_select_path (pane, path));
+  g_assert_cmpstr (cs_mapping_structure_pane_get_selected_path (pane), ==, path);
+  g_assert_true (cs_mapping_structure_pane_use_column (pane, "Histology"));
+  after = mapping_text ();
+  g_assert_cmpstr (after, !=, before);
+  g_assert_nonnull (strstr (after, "\"$column\" : \"Histology\""));
+  wait_idle ();
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"adenocarcinoma\""));
+  /* the row stays selected after the tree was rebuilt */
+  g_assert_cmpstr (cs_mapping_structure_pane_get_selected_path (pane), ==, path);
+
+  /* one structured edit is one undo step */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL));
+  wait_idle ();
+  undone = mapping_text ();
+  g_assert_cmpstr (undone, ==, before);
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"CASE-001\""));
+  g_assert_null (strstr (preview, "\"value\": \"adenocarcinoma\""));
+
+  /* a refused edit changes nothing and says why */
+  g_assert_true (cs_mapping_structure_pane_select_path (pane, "inputs[0]"));
+  g_assert_false (cs_mapping_structure_pane_use_column (pane, "age"));
+  g_assert_nonnull (cs_mapping_page_get_last_error (page));
+  g_assert_cmpstr (mapping_text (), ==, before);
+}
+
+/* Picking a code by search puts its coding into the element. */
+static void
+test_structure_code_picker (void)
+{
+  CsMappingStructurePane *pane = cs_mapping_page_show_structure (page);
+  CsCodePicker *picker = CS_CODE_PICKER (cs_mapping_structure_pane_get_code_picker (pane));
+  g_autofree char *text = NULL;
+  g_autofree char *preview = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(CsMappingStructure) structure = NULL;
+
+  /* the Condition's code (a CodeableConcept) */
+  text = mapping_text ();
+  structure = cs_mapping_structure_new (text, NULL);
+  for (guint i = 0; i < structure->resources->len && path == NULL; i++)
+    {
+      CsMappingResourceInfo *r = structure->resources->pdata[i];
+
+      if (g_strcmp0 (r->type, "Condition") == 0)
+        path = g_strdup_printf ("%s.template.code", r->path);
+    }
+  g_assert_nonnull (path);
+  g_assert_true (cs_mapping_structure_pane_select_path (pane, path));
+  cs_code_picker_search (picker, "non-small cell LUNG");
+  g_assert_cmpuint (cs_code_picker_get_n_results (picker), ==, 1);
+  cs_code_picker_pick (picker, 0);
+  g_free (text);
+  text = mapping_text ();
+  g_assert_nonnull (strstr (text, "\"code\" : \"254637007\""));
+  wait_idle ();
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"code\": \"254637007\""));
+  g_assert_nonnull (strstr (preview, "Non-small cell lung cancer"));
+
+  /* typed: refused without a code, used with one */
+  g_assert_false (cs_code_picker_use_typed (picker, "http://snomed.info/sct||x"));
+  g_assert_true (cs_code_picker_use_typed (picker, "http://example.org/local|NSCLC|Local NSCLC"));
+  g_free (text);
+  text = mapping_text ();
+  g_assert_nonnull (strstr (text, "\"code\" : \"NSCLC\""));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL));
+  wait_idle ();
+  g_free (text);
+  text = mapping_text ();
+  g_assert_null (strstr (text, "254637007"));
+
+  /* New Value Map…: the Condition's code from Histology through a new map
+   * that starts with the code of the column's first value */
+  {
+    CsCodePicker *new_map = CS_CODE_PICKER (cs_mapping_structure_pane_get_new_map_picker (pane));
+    g_autofree char *before = mapping_text ();
+
+    g_assert_true (cs_mapping_structure_pane_select_path (pane, path));
+    g_assert_true (cs_mapping_structure_pane_use_column (pane, "Histology"));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL));
+    g_assert_true (cs_mapping_structure_pane_select_path (pane, path));
+    gtk_widget_set_visible (GTK_WIDGET (new_map), TRUE);
+    g_assert_cmpuint (cs_code_picker_get_n_results (new_map), >=, 1);
+    cs_code_picker_pick (new_map, 0);
+    g_free (text);
+    text = mapping_text ();
+    g_assert_nonnull (strstr (text, "\"$map\" : \"histology\""));
+    g_assert_nonnull (strstr (text, "\"code\" : \"adenocarcinoma\""));
+    wait_idle ();
+    g_free (preview);
+    preview = cs_mapping_page_get_preview_text (page);
+    g_assert_nonnull (strstr (preview, "\"code\": \"8140/3\""));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL));
+    wait_idle ();
+    g_free (text);
+    text = mapping_text ();
+    g_assert_cmpstr (text, ==, before);
+  }
+}
+
+/* Editing a value map's entry changes the coverage. */
+static void
+test_value_map_entry (void)
+{
+  CsMappingValueMapsPane *pane = cs_mapping_page_get_value_maps_pane (page);
+  CsCodePicker *picker = CS_CODE_PICKER (cs_mapping_value_maps_pane_get_code_picker (pane));
+  g_autofree char *text = NULL;
+
+  /* clinical.T.Stage: 4 of 6 mapped; the two rows of "5" are not (Lung1's T5) */
+  cs_mapping_page_show_value_map (page, 1);
+  g_assert_cmpstr (cs_mapping_page_get_coverage_text (page), ==, "clinical.T.Stage: 4 of 6 rows mapped");
+  g_assert_true (cs_mapping_value_maps_pane_select_value (pane, "5"));
+  cs_code_picker_search (picker, "cT4");
+  g_assert_cmpuint (cs_code_picker_get_n_results (picker), >=, 1);
+  cs_code_picker_pick (picker, 0);
+  wait_idle ();
+  g_assert_cmpstr (cs_mapping_page_get_coverage_text (page), ==, "clinical.T.Stage: 6 of 6 rows mapped");
+  /* one-to-many: a second code for the same value */
+  g_assert_true (cs_mapping_value_maps_pane_select_value (pane, "5"));
+  g_assert_true (cs_code_picker_use_typed (picker, "https://example.org/lung1-t|5|T5 (Lung1)"));
+  wait_idle ();
+  text = mapping_text ();
+  g_assert_nonnull (strstr (text, "https://example.org/lung1-t"));
+  g_assert_nonnull (strstr (text, "1228944003"));
+  /* both undone, one step each: 4 of 6 again */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL));
+  wait_idle ();
+  cs_mapping_page_show_value_map (page, 1);
+  g_assert_cmpstr (cs_mapping_page_get_coverage_text (page), ==, "clinical.T.Stage: 4 of 6 rows mapped");
+  /* the policy for unmapped values of the map's uses */
+  cs_mapping_value_maps_pane_set_unmapped (pane, "keep");
+  wait_idle ();
+  g_free (text);
+  text = mapping_text ();
+  g_assert_nonnull (strstr (text, "\"unmapped\" : \"keep\""));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL));
+  wait_idle ();
+}
+
 /* ------------------------------------------------------------------ */
 /* Unsaved changes, drag and drop                                      */
 
@@ -871,6 +1031,9 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/provenance", test_provenance);
   g_test_add_func ("/gui/mapping/value-map-coverage", test_value_map_coverage);
   g_test_add_func ("/gui/mapping/multi-row-preview", test_multi_row_preview);
+  g_test_add_func ("/gui/mapping/structure-column", test_structure_column);
+  g_test_add_func ("/gui/mapping/structure-code-picker", test_structure_code_picker);
+  g_test_add_func ("/gui/mapping/value-map-entry", test_value_map_entry);
   g_test_add_func ("/gui/mapping/validate", test_validate);
   g_test_add_func ("/gui/mapping/cell-marks", test_cell_marks);
   g_test_add_func ("/gui/mapping/save-reopen", test_save_reopen);

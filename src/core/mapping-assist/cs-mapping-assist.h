@@ -37,6 +37,8 @@ typedef enum
   CS_MAPPING_ASSIST_ERROR_NO_KEY,     /* no column identifies the patient */
   CS_MAPPING_ASSIST_ERROR_NOTHING,    /* no column the template can use */
   CS_MAPPING_ASSIST_ERROR_VALUE_MAP,  /* a value map file that cannot be used */
+  CS_MAPPING_ASSIST_ERROR_EDIT,       /* a structured edit that does not fit the mapping */
+  CS_MAPPING_ASSIST_ERROR_CATALOGUE,  /* a code catalogue or typed coding that cannot be read */
 } CsMappingAssistError;
 
 GQuark cs_mapping_assist_error_quark (void);

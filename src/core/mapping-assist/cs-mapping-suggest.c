@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "cs-code-catalogue.h"
 #include "cs-mapping-assist.h"
 
 #define SNOMED   "http://snomed.info/sct"
@@ -206,55 +207,10 @@ typedef struct
   const char *display;
 } KnownCode;
 
-static const KnownCode t_codes[] = {
-  { "x", "1222604002", "American Joint Committee on Cancer cTX (qualifier value)" },
-  { "1", "1228889001", "American Joint Committee on Cancer cT1 (qualifier value)" },
-  { "2", "1228929004", "American Joint Committee on Cancer cT2 (qualifier value)" },
-  { "3", "1228938002", "American Joint Committee on Cancer cT3 (qualifier value)" },
-  { "4", "1228944003", "American Joint Committee on Cancer cT4 (qualifier value)" },
-  { NULL, NULL, NULL },
-};
-
-static const KnownCode n_codes[] = {
-  { "x", "1229966003", "American Joint Committee on Cancer cNX (qualifier value)" },
-  { "0", "1229967007", "American Joint Committee on Cancer cN0 (qualifier value)" },
-  { "1", "1229973008", "American Joint Committee on Cancer cN1 (qualifier value)" },
-  { "2", "1229978004", "American Joint Committee on Cancer cN2 (qualifier value)" },
-  { "3", "1229984001", "American Joint Committee on Cancer cN3 (qualifier value)" },
-  { NULL, NULL, NULL },
-};
-
-static const KnownCode m_codes[] = {
-  { "0", "1229901006", "American Joint Committee on Cancer cM0 (qualifier value)" },
-  { "1", "1229903009", "American Joint Committee on Cancer cM1 (qualifier value)" },
-  { NULL, NULL, NULL },
-};
-
-static const KnownCode stage_codes[] = {
-  { "i", "1222723001", "American Joint Committee on Cancer stage I (qualifier value)" },
-  { "ia", "1222724007", "American Joint Committee on Cancer stage IA (qualifier value)" },
-  { "ib", "1222728005", "American Joint Committee on Cancer stage IB (qualifier value)" },
-  { "ii", "1222765007", "American Joint Committee on Cancer stage II (qualifier value)" },
-  { "iia", "1222766008", "American Joint Committee on Cancer stage IIA (qualifier value)" },
-  { "iib", "1222769001", "American Joint Committee on Cancer stage IIB (qualifier value)" },
-  { "iiia", "1222802001", "American Joint Committee on Cancer stage IIIA (qualifier value)" },
-  { "iiib", "1222805004", "American Joint Committee on Cancer stage IIIB (qualifier value)" },
-  { "iiic", "1222806003", "American Joint Committee on Cancer stage IIIC (qualifier value)" },
-  { NULL, NULL, NULL },
-};
-
-static const KnownCode histology_codes[] = {
-  { "adenocarcinoma", "8140/3", "Adenocarcinoma, NOS" },
-  { "adenocarcinoma nos", "8140/3", "Adenocarcinoma, NOS" },
-  { "squamous cell carcinoma", "8070/3", "Squamous cell carcinoma, NOS" },
-  { "squamous", "8070/3", "Squamous cell carcinoma, NOS" },
-  { "large cell", "8012/3", "Large cell carcinoma, NOS" },
-  { "large cell carcinoma", "8012/3", "Large cell carcinoma, NOS" },
-  { "non-small cell carcinoma", "8046/3", "Non-small cell carcinoma" },
-  { "nsclc", "8046/3", "Non-small cell carcinoma" },
-  { NULL, NULL, NULL },
-};
-
+/* The codes of TNM, stage groups and histologies are those of the code
+ * catalogue (data/mapping/codes.tsv, groups t-value, n-value, m-value,
+ * stage-value, histology), which lists the local spellings of each. Gender
+ * is FHIR's own administrative-gender, not a terminology's: it is here. */
 static const KnownCode gender_codes[] = {
   { "male", "male", "Male" }, { "m", "male", "Male" }, { "man", "male", "Male" },
   { "männlich", "male", "Male" },
@@ -285,17 +241,35 @@ normalise_value (const char *value,
   return g_strdup (p);
 }
 
-static const KnownCode *
-find_known (const KnownCode *table,
+/* The code of a value: from the catalogue's group, or from table when
+ * group is NULL. Fills *out (pointers owned by the catalogue or table). */
+static gboolean
+find_known (const char      *group,
+            const KnownCode *table,
             const char      *value,
-            char             letter)
+            char             letter,
+            KnownCode       *out)
 {
   g_autofree char *norm = normalise_value (value, letter);
 
+  if (group != NULL)
+    {
+      const CsCatalogueCode *c = cs_code_catalogue_find_value (cs_code_catalogue_get_default (), group, norm);
+
+      if (c == NULL)
+        return FALSE;
+      out->value = NULL;
+      out->code = c->code;
+      out->display = c->display;
+      return TRUE;
+    }
   for (guint i = 0; table[i].value != NULL; i++)
     if (g_str_equal (table[i].value, norm))
-      return &table[i];
-  return NULL;
+      {
+        *out = table[i];
+        return TRUE;
+      }
+  return FALSE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -433,6 +407,7 @@ map_id_for (Suggest    *s,
 static gboolean
 add_value_map (Suggest         *s,
                int              column_index,
+               const char      *group,
                const KnownCode *table,
                char             letter,
                const char      *target_system)
@@ -444,8 +419,12 @@ add_value_map (Suggest         *s,
   JsonBuilder *b = s->maps;
 
   for (guint i = 0; i < column->values->len; i++)
-    if (find_known (table, column->values->pdata[i], letter) != NULL)
-      n++;
+    {
+      KnownCode known;
+
+      if (find_known (group, table, column->values->pdata[i], letter, &known))
+        n++;
+    }
   if (n == 0)
     return FALSE;
 
@@ -465,9 +444,10 @@ add_value_map (Suggest         *s,
   json_builder_begin_array (b);
   for (guint i = 0; i < column->values->len; i++)
     {
-      const KnownCode *known = find_known (table, column->values->pdata[i], letter);
+      KnownCode found;
+      const KnownCode *known = &found;
 
-      if (known == NULL)
+      if (!find_known (group, table, column->values->pdata[i], letter, &found))
         continue;
       json_builder_begin_object (b);
       add_string (b, "code", column->values->pdata[i]);
@@ -955,17 +935,17 @@ cs_mapping_suggest (const CsTableProfile  *table,
   if (kind == CS_MAPPING_TEMPLATE_CLINICAL)
     {
       if (s.columns[CS_COLUMN_ROLE_SEX] >= 0)
-        add_value_map (&s, s.columns[CS_COLUMN_ROLE_SEX], gender_codes, '\0', GENDER);
+        add_value_map (&s, s.columns[CS_COLUMN_ROLE_SEX], NULL, gender_codes, '\0', GENDER);
       if (s.columns[CS_COLUMN_ROLE_T_CATEGORY] >= 0)
-        add_value_map (&s, s.columns[CS_COLUMN_ROLE_T_CATEGORY], t_codes, 't', SNOMED);
+        add_value_map (&s, s.columns[CS_COLUMN_ROLE_T_CATEGORY], "t-value", NULL, 't', SNOMED);
       if (s.columns[CS_COLUMN_ROLE_N_CATEGORY] >= 0)
-        add_value_map (&s, s.columns[CS_COLUMN_ROLE_N_CATEGORY], n_codes, 'n', SNOMED);
+        add_value_map (&s, s.columns[CS_COLUMN_ROLE_N_CATEGORY], "n-value", NULL, 'n', SNOMED);
       if (s.columns[CS_COLUMN_ROLE_M_CATEGORY] >= 0)
-        add_value_map (&s, s.columns[CS_COLUMN_ROLE_M_CATEGORY], m_codes, 'm', SNOMED);
+        add_value_map (&s, s.columns[CS_COLUMN_ROLE_M_CATEGORY], "m-value", NULL, 'm', SNOMED);
       if (s.columns[CS_COLUMN_ROLE_STAGE_GROUP] >= 0)
-        add_value_map (&s, s.columns[CS_COLUMN_ROLE_STAGE_GROUP], stage_codes, '\0', SNOMED);
+        add_value_map (&s, s.columns[CS_COLUMN_ROLE_STAGE_GROUP], "stage-value", NULL, '\0', SNOMED);
       if (s.columns[CS_COLUMN_ROLE_HISTOLOGY] >= 0)
-        add_value_map (&s, s.columns[CS_COLUMN_ROLE_HISTOLOGY], histology_codes, '\0', ICD_O_3);
+        add_value_map (&s, s.columns[CS_COLUMN_ROLE_HISTOLOGY], "histology", NULL, '\0', ICD_O_3);
     }
   json_builder_end_array (maps);
   maps_node = json_builder_get_root (maps);
@@ -1001,12 +981,13 @@ cs_mapping_suggest (const CsTableProfile  *table,
   add_patient (&s, b);
   if (kind == CS_MAPPING_TEMPLATE_CLINICAL)
     {
-      static const struct { CsColumnRole role; const char *name, *code, *display; } observations[] = {
-        { CS_COLUMN_ROLE_T_CATEGORY, "t-category", "399504009", "cT category" },
-        { CS_COLUMN_ROLE_N_CATEGORY, "n-category", "399534004", "cN category" },
-        { CS_COLUMN_ROLE_M_CATEGORY, "m-category", "399387003", "cM category" },
-        { CS_COLUMN_ROLE_STAGE_GROUP, "stage-group", "399537006", "Clinical stage group" },
-        { CS_COLUMN_ROLE_SURVIVAL_TIME, "survival-time", "445320007", "Survival time" },
+      /* the codes' displays are the catalogue's */
+      static const struct { CsColumnRole role; const char *name, *code; } observations[] = {
+        { CS_COLUMN_ROLE_T_CATEGORY, "t-category", "399504009" },
+        { CS_COLUMN_ROLE_N_CATEGORY, "n-category", "399534004" },
+        { CS_COLUMN_ROLE_M_CATEGORY, "m-category", "399387003" },
+        { CS_COLUMN_ROLE_STAGE_GROUP, "stage-group", "399537006" },
+        { CS_COLUMN_ROLE_SURVIVAL_TIME, "survival-time", "445320007" },
       };
 
       if (s.columns[CS_COLUMN_ROLE_HISTOLOGY] >= 0 || s.columns[CS_COLUMN_ROLE_AGE] >= 0
@@ -1017,8 +998,10 @@ cs_mapping_suggest (const CsTableProfile  *table,
       for (guint i = 0; i < G_N_ELEMENTS (observations); i++)
         if (s.columns[observations[i].role] >= 0)
           {
-            add_observation (&s, b, observations[i].name, observations[i].role, observations[i].code,
-                             observations[i].display);
+            const CsCatalogueCode *code = cs_code_catalogue_lookup (cs_code_catalogue_get_default (), SNOMED,
+                                                                    observations[i].code);
+
+            add_observation (&s, b, observations[i].name, observations[i].role, code->code, code->display);
           }
     }
   else

@@ -10,6 +10,7 @@
 #include "cs-mapping-assist.h"
 #include "cs-mapping-common.h"
 #include "cs-mapping-editor-pane.h"
+#include "cs-mapping-structure-pane.h"
 
 struct _CsMappingEditorPane
 {
@@ -19,6 +20,8 @@ struct _CsMappingEditorPane
   GtkListBox      *resources_list;
   GtkSourceView   *mapping_view;
   GtkLabel        *mapping_error;
+  GtkStack        *view_stack;
+  CsMappingStructurePane *structure_pane;
 
   GtkSourceBuffer *buffer;
   GtkTextTag      *error_tag;
@@ -113,6 +116,35 @@ cs_mapping_editor_pane_get_error_line (CsMappingEditorPane *self)
   return self->error_line;
 }
 
+void
+cs_mapping_editor_pane_set_structure (CsMappingEditorPane  *self,
+                                      const char           *text,
+                                      const char           *base_dir,
+                                      const CsTableProfile *table)
+{
+  g_return_if_fail (CS_IS_MAPPING_EDITOR_PANE (self));
+
+  cs_mapping_structure_pane_set_columns (self->structure_pane, table);
+  cs_mapping_structure_pane_set_text (self->structure_pane, text, base_dir);
+}
+
+CsMappingStructurePane *
+cs_mapping_editor_pane_get_structure_pane (CsMappingEditorPane *self)
+{
+  g_return_val_if_fail (CS_IS_MAPPING_EDITOR_PANE (self), NULL);
+
+  return self->structure_pane;
+}
+
+void
+cs_mapping_editor_pane_set_view (CsMappingEditorPane *self,
+                                 const char          *view)
+{
+  g_return_if_fail (CS_IS_MAPPING_EDITOR_PANE (self));
+
+  gtk_stack_set_visible_child_name (self->view_stack, view);
+}
+
 /* A resource in the side list: the cursor goes to its template. */
 static void
 on_resource_activated (CsMappingEditorPane *self,
@@ -164,12 +196,15 @@ cs_mapping_editor_pane_class_init (CsMappingEditorPaneClass *klass)
 
   gtk_source_init ();
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  g_type_ensure (CS_TYPE_MAPPING_STRUCTURE_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cohortscope/Cohortscope/cs-mapping-editor-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, CsMappingEditorPane, resources_list);
   gtk_widget_class_bind_template_child (widget_class, CsMappingEditorPane, mapping_view);
   gtk_widget_class_bind_template_child (widget_class, CsMappingEditorPane, mapping_error);
+  gtk_widget_class_bind_template_child (widget_class, CsMappingEditorPane, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CsMappingEditorPane, structure_pane);
   gtk_widget_class_bind_template_callback (widget_class, on_resource_activated);
 }
 

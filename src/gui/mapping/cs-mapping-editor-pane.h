@@ -3,7 +3,9 @@
  * The mapping as JSON in a GtkSourceView (the page's buffer: the page owns
  * the document), the list of its resource templates beside it (activating
  * one moves the cursor to it), and the line an error points at, marked,
- * with the message under the editor.
+ * with the message under the editor. A "Structure / JSON" switcher shows
+ * the mapping as a tree instead (CsMappingStructurePane), edited through
+ * the core's structured edits.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +14,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "cs-mapping.h"
+#include "cs-mapping-structure-pane.h"
 
 G_BEGIN_DECLS
 
@@ -32,5 +35,16 @@ void        cs_mapping_editor_pane_show_error     (CsMappingEditorPane *self,
 const char *cs_mapping_editor_pane_get_error      (CsMappingEditorPane *self);
 /* The 0-based line marked, or -1. */
 int         cs_mapping_editor_pane_get_error_line (CsMappingEditorPane *self);
+
+/* The Structure view: the mapping text, the folder its files are relative
+ * to and the table whose columns it offers (borrowed for the call). */
+void        cs_mapping_editor_pane_set_structure  (CsMappingEditorPane  *self,
+                                                   const char           *text,
+                                                   const char           *base_dir,
+                                                   const CsTableProfile *table);
+CsMappingStructurePane *cs_mapping_editor_pane_get_structure_pane (CsMappingEditorPane *self);
+/* "json" or "structure" */
+void        cs_mapping_editor_pane_set_view       (CsMappingEditorPane  *self,
+                                                   const char           *view);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "cs-mapping-page.h"
+#include "cs-mapping-structure-pane.h"
+#include "cs-mapping-value-maps-pane.h"
 
 G_BEGIN_DECLS
 
@@ -70,5 +72,9 @@ const char    *cs_mapping_page_get_cell_problem    (CsMappingPage *self,
                                                     guint          column);
 /* Shows the Rows tab; returns its grid (the GtkColumnView). */
 GtkWidget     *cs_mapping_page_show_rows           (CsMappingPage *self);
+
+/* The editor's Structure view, shown; the value maps pane. */
+CsMappingStructurePane *cs_mapping_page_show_structure (CsMappingPage *self);
+CsMappingValueMapsPane *cs_mapping_page_get_value_maps_pane (CsMappingPage *self);
 
 G_END_DECLS

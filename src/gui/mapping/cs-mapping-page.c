@@ -96,16 +96,22 @@ set_mapping_text (CsMappingPage *self,
                   gboolean       new_document)
 {
   GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->mapping_buffer);
+  GtkTextIter start, end;
 
   if (new_document)
-    gtk_text_buffer_begin_irreversible_action (buffer);
+    {
+      /* gtk_text_buffer_set_text() is irreversible itself (GTK 4.8) */
+      gtk_text_buffer_set_text (buffer, text, -1);
+    }
   else
-    gtk_text_buffer_begin_user_action (buffer);
-  gtk_text_buffer_set_text (buffer, text, -1);
-  if (new_document)
-    gtk_text_buffer_end_irreversible_action (buffer);
-  else
-    gtk_text_buffer_end_user_action (buffer);
+    {
+      /* one undoable step: set_text() would be irreversible */
+      gtk_text_buffer_begin_user_action (buffer);
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      gtk_text_buffer_delete (buffer, &start, &end);
+      gtk_text_buffer_insert (buffer, &start, text, -1);
+      gtk_text_buffer_end_user_action (buffer);
+    }
   if (new_document)
     gtk_text_buffer_set_modified (buffer, FALSE);
   self->preview_stale = TRUE;
@@ -731,6 +737,7 @@ update_preview (CsMappingPage *self)
   g_autoptr(GArray) rows = NULL;
 
   g_clear_handle_id (&self->preview_source, g_source_remove);
+  cs_mapping_editor_pane_set_structure (self->editor, text, base_dir, self->table);
   if (self->table == NULL)
     {
       g_autoptr(CsMapping) mapping = cs_mapping_load_data (text, -1, _("the mapping"), base_dir, &error);
@@ -1193,6 +1200,32 @@ cs_mapping_page_finalize (GObject *object)
   G_OBJECT_CLASS (cs_mapping_page_parent_class)->finalize (object);
 }
 
+/* Undo and redo of the mapping (Ctrl+Z, Ctrl+Shift+Z outside the JSON view):
+ * a structured edit is one step. */
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CsMappingPage *self = CS_MAPPING_PAGE (widget);
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->mapping_buffer);
+
+  if (gtk_text_buffer_get_can_undo (buffer))
+    gtk_text_buffer_undo (buffer);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CsMappingPage *self = CS_MAPPING_PAGE (widget);
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->mapping_buffer);
+
+  if (gtk_text_buffer_get_can_redo (buffer))
+    gtk_text_buffer_redo (buffer);
+}
+
 static void
 cs_mapping_page_class_init (CsMappingPageClass *klass)
 {
@@ -1233,6 +1266,8 @@ cs_mapping_page_class_init (CsMappingPageClass *klass)
   gtk_widget_class_install_action (widget_class, "mapping.open-output", NULL, open_output_action);
   gtk_widget_class_install_action (widget_class, "mapping.upload", NULL, upload_action);
   gtk_widget_class_install_action (widget_class, "mapping.compare", NULL, compare_action);
+  gtk_widget_class_install_action (widget_class, "mapping.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "mapping.redo", NULL, redo_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "mapping.open-table", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_CONTROL_MASK, "mapping.upload", NULL);
@@ -1241,6 +1276,11 @@ cs_mapping_page_class_init (CsMappingPageClass *klass)
                                        "mapping.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "mapping.validate", NULL);
+  /* the JSON view and entries undo their own text first; elsewhere (the
+   * Structure view) these undo the mapping's edits */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "mapping.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "mapping.redo", NULL);
 }
 
 static void
@@ -1271,6 +1311,10 @@ cs_mapping_page_init (CsMappingPage *self)
   g_signal_connect_object (self->value_maps, "replace-mapping", G_CALLBACK (on_replace_mapping), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->value_maps, "show-error", G_CALLBACK (on_pane_error), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (cs_mapping_editor_pane_get_structure_pane (self->editor), "replace-mapping",
+                           G_CALLBACK (on_replace_mapping), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (cs_mapping_editor_pane_get_structure_pane (self->editor), "show-error",
+                           G_CALLBACK (on_pane_error), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->problems, "show-error", G_CALLBACK (on_pane_error), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->problems, "notify::running", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->problems, "progress", G_CALLBACK (on_job_progress), self, G_CONNECT_SWAPPED);
@@ -1455,4 +1499,21 @@ cs_mapping_page_show_rows (CsMappingPage *self)
 {
   cs_mapping_tables_pane_show_tab (self->tables, "rows");
   return cs_mapping_tables_pane_get_rows_view (self->tables);
+}
+
+CsMappingStructurePane *
+cs_mapping_page_show_structure (CsMappingPage *self)
+{
+  g_return_val_if_fail (CS_IS_MAPPING_PAGE (self), NULL);
+
+  cs_mapping_editor_pane_set_view (self->editor, "structure");
+  return cs_mapping_editor_pane_get_structure_pane (self->editor);
+}
+
+CsMappingValueMapsPane *
+cs_mapping_page_get_value_maps_pane (CsMappingPage *self)
+{
+  g_return_val_if_fail (CS_IS_MAPPING_PAGE (self), NULL);
+
+  return self->value_maps;
 }

@@ -8,7 +8,9 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "cs-code-picker.h"
 #include "cs-mapping-common.h"
+#include "cs-mapping-structure.h"
 #include "cs-mapping-value-maps-pane.h"
 
 struct _CsMappingValueMapsPane
@@ -19,6 +21,15 @@ struct _CsMappingValueMapsPane
   GtkDropDown          *value_map_dropdown;
   GtkLabel             *coverage_label;
   GtkListBox           *values_list;
+  GtkLabel             *selected_label;
+  GtkMenuButton        *code_button;
+  GtkWidget            *no_code_button;
+  GtkWidget            *remove_entry_button;
+  GtkDropDown          *unmapped_dropdown;
+
+  GtkWidget            *code_picker;
+  char                 *selected_value;
+  gboolean              updating_unmapped;
 
   GtkTextBuffer        *buffer;
   CsMapping            *mapping;        /* borrowed */
@@ -38,6 +49,8 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+static void update_entry_controls (CsMappingValueMapsPane *self);
 
 static char *
 mapping_text (CsMappingValueMapsPane *self)
@@ -118,6 +131,21 @@ cs_mapping_value_maps_pane_refresh (CsMappingValueMapsPane *self)
       || index >= cs_mapping_get_n_concept_maps (self->mapping))
     return;
   text = mapping_text (self);
+  {
+    static const char * const policies[] = { "error", "keep", "omit" };
+    g_autoptr(CsMappingStructure) structure = cs_mapping_structure_new (text, NULL);
+    const char *policy = structure != NULL ? cs_mapping_structure_get_map_unmapped (structure, self->value_map_ids[index])
+                                           : NULL;
+    guint selected = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+      if (g_strcmp0 (policy, policies[i]) == 0)
+        selected = i + 1;
+    self->updating_unmapped = TRUE;
+    gtk_drop_down_set_selected (self->unmapped_dropdown, selected);
+    self->updating_unmapped = FALSE;
+  }
+  update_entry_controls (self);
   column_name = cs_mapping_text_find_map_column (text, self->value_map_ids[index]);
   for (guint i = 0; column_name != NULL && i < cs_csv_profile_get_n_columns (self->table->profile); i++)
     if (g_str_equal (cs_csv_profile_get_column (self->table->profile, i)->name, column_name))
@@ -154,7 +182,10 @@ cs_mapping_value_maps_pane_refresh (CsMappingValueMapsPane *self)
         gtk_widget_add_css_class (row, "warning");
       gtk_widget_add_css_class (count_label, "dim-label");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), count_label);
+      g_object_set_data_full (G_OBJECT (row), "value", g_strdup (v->value), g_free);
       gtk_list_box_append (self->values_list, row);
+      if (g_strcmp0 (v->value, self->selected_value) == 0)
+        gtk_list_box_select_row (self->values_list, GTK_LIST_BOX_ROW (row));
     }
 }
 
@@ -301,6 +332,160 @@ export_action (GtkWidget  *widget,
                           export_chosen, GINT_TO_POINTER (csv));
 }
 
+/* ------------------------------------------------------------------ */
+/* Editing the entries                                                 */
+
+static void
+update_entry_controls (CsMappingValueMapsPane *self)
+{
+  gboolean any = self->selected_value != NULL && chosen_id (self) != NULL;
+  g_autofree char *label = any ? g_strdup_printf (_("Value “%s”"), self->selected_value) : NULL;
+
+  gtk_label_set_label (self->selected_label, any ? label : _("Select a value to code it"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->code_button), any);
+  gtk_widget_set_sensitive (self->no_code_button, any);
+  gtk_widget_set_sensitive (self->remove_entry_button, any);
+}
+
+static void
+on_value_selected (CsMappingValueMapsPane *self,
+                   GtkListBoxRow          *row)
+{
+  /* a refresh empties the list: keep the value to select it again */
+  if (row == NULL)
+    return;
+  g_free (self->selected_value);
+  self->selected_value = g_strdup (g_object_get_data (G_OBJECT (row), "value"));
+  update_entry_controls (self);
+}
+
+/* Takes text (NULL: error) */
+static void
+apply_edit (CsMappingValueMapsPane *self,
+            char                   *text,
+            GError                 *error)
+{
+  g_autofree char *owned = text;
+
+  if (owned == NULL)
+    {
+      show_error (self, _("Cannot Change the Value Map"), error->message, _("The mapping is unchanged."));
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_REPLACE_MAPPING], 0, owned);
+}
+
+gboolean
+cs_mapping_value_maps_pane_select_value (CsMappingValueMapsPane *self,
+                                         const char             *value)
+{
+  g_return_val_if_fail (CS_IS_MAPPING_VALUE_MAPS_PANE (self), FALSE);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->values_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (child), "value"), value) == 0)
+      {
+        gtk_list_box_select_row (self->values_list, GTK_LIST_BOX_ROW (child));
+        return TRUE;
+      }
+  return FALSE;
+}
+
+GtkWidget *
+cs_mapping_value_maps_pane_get_code_picker (CsMappingValueMapsPane *self)
+{
+  g_return_val_if_fail (CS_IS_MAPPING_VALUE_MAPS_PANE (self), NULL);
+
+  return self->code_picker;
+}
+
+/* The chosen map's id and the mapping text, when a value is selected. */
+static const char *
+entry_to_edit (CsMappingValueMapsPane  *self,
+               char                   **text)
+{
+  const char *id = chosen_id (self);
+
+  if (id == NULL || self->selected_value == NULL)
+    return NULL;
+  *text = mapping_text (self);
+  return id;
+}
+
+static void
+on_code_picked (CsMappingValueMapsPane *self,
+                const char             *system,
+                const char             *code,
+                const char             *display)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *id = entry_to_edit (self, &text);
+  CsCoding coding = { (char *) system, (char *) code, (char *) display };
+
+  if (id != NULL)
+    apply_edit (self, cs_mapping_text_add_map_target (text, self->base_dir, id, self->selected_value, &coding, &error),
+                error);
+}
+
+static void
+on_no_code (CsMappingValueMapsPane *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *id = entry_to_edit (self, &text);
+
+  if (id != NULL)
+    apply_edit (self, cs_mapping_text_set_map_entry (text, self->base_dir, id, self->selected_value, NULL, 0,
+                                                     _("No code for this value (set in Cohortscope’s editor)."),
+                                                     &error), error);
+}
+
+static void
+on_remove_entry (CsMappingValueMapsPane *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *id = entry_to_edit (self, &text);
+
+  if (id != NULL)
+    apply_edit (self, cs_mapping_text_remove_map_entry (text, self->base_dir, id, self->selected_value, &error),
+                error);
+}
+
+static void
+on_unmapped_changed (CsMappingValueMapsPane *self)
+{
+  static const char * const policies[] = { NULL, "error", "keep", "omit" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *id = chosen_id (self);
+  guint index = gtk_drop_down_get_selected (self->unmapped_dropdown);
+
+  if (self->updating_unmapped || id == NULL || index >= G_N_ELEMENTS (policies))
+    return;
+  text = mapping_text (self);
+  apply_edit (self, cs_mapping_text_set_map_unmapped (text, id, policies[index], &error), error);
+}
+
+void
+cs_mapping_value_maps_pane_set_unmapped (CsMappingValueMapsPane *self,
+                                         const char             *policy)
+{
+  static const char * const policies[] = { "", "error", "keep", "omit" };
+
+  g_return_if_fail (CS_IS_MAPPING_VALUE_MAPS_PANE (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+    if (g_strcmp0 (policies[i], policy != NULL ? policy : "") == 0)
+      {
+        if (gtk_drop_down_get_selected (self->unmapped_dropdown) == i)
+          on_unmapped_changed (self);
+        else
+          gtk_drop_down_set_selected (self->unmapped_dropdown, i);
+      }
+}
+
 static void
 cs_mapping_value_maps_pane_dispose (GObject *object)
 {
@@ -318,6 +503,7 @@ cs_mapping_value_maps_pane_finalize (GObject *object)
 
   g_free (self->base_dir);
   g_free (self->coverage_text);
+  g_free (self->selected_value);
   g_strfreev (self->value_map_ids);
   G_OBJECT_CLASS (cs_mapping_value_maps_pane_parent_class)->finalize (object);
 }
@@ -339,6 +525,15 @@ cs_mapping_value_maps_pane_class_init (CsMappingValueMapsPaneClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cohortscope/Cohortscope/cs-mapping-value-maps-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, CsMappingValueMapsPane, value_map_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CsMappingValueMapsPane, selected_label);
+  gtk_widget_class_bind_template_child (widget_class, CsMappingValueMapsPane, code_button);
+  gtk_widget_class_bind_template_child (widget_class, CsMappingValueMapsPane, no_code_button);
+  gtk_widget_class_bind_template_child (widget_class, CsMappingValueMapsPane, remove_entry_button);
+  gtk_widget_class_bind_template_child (widget_class, CsMappingValueMapsPane, unmapped_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, on_value_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_no_code);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_entry);
+  gtk_widget_class_bind_template_callback (widget_class, on_unmapped_changed);
   gtk_widget_class_bind_template_child (widget_class, CsMappingValueMapsPane, coverage_label);
   gtk_widget_class_bind_template_child (widget_class, CsMappingValueMapsPane, values_list);
   gtk_widget_class_bind_template_callback (widget_class, cs_mapping_value_maps_pane_refresh);
@@ -351,4 +546,7 @@ static void
 cs_mapping_value_maps_pane_init (CsMappingValueMapsPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->code_picker = cs_code_picker_new ();
+  gtk_menu_button_set_popover (self->code_button, self->code_picker);
+  g_signal_connect_object (self->code_picker, "picked", G_CALLBACK (on_code_picked), self, G_CONNECT_SWAPPED);
 }

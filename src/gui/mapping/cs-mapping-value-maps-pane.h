@@ -8,6 +8,10 @@
  * which the page applies as an undoable edit); Export writes either form.
  * Actions: mapping.import-value-map, mapping.export-value-map ("json" or
  * "csv"). Errors go out through "show-error" (heading, message, hint).
+ * Each value's entry is edited too: Add Code… (the code picker; one value
+ * may get several codes), No Code (listed as having none on purpose),
+ * Remove Entry (unmapped again), and the policy for unmapped values of the
+ * map's uses; each a "replace-mapping".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,5 +42,12 @@ void        cs_mapping_value_maps_pane_refresh      (CsMappingValueMapsPane *sel
 void        cs_mapping_value_maps_pane_show         (CsMappingValueMapsPane *self,
                                                      guint                   index);
 const char *cs_mapping_value_maps_pane_get_coverage (CsMappingValueMapsPane *self);
+/* Test hooks: selects the row of a value; the code picker of Add Code…;
+ * the unmapped policy ("error", "keep", "omit", NULL: the map's own). */
+gboolean    cs_mapping_value_maps_pane_select_value (CsMappingValueMapsPane *self,
+                                                     const char             *value);
+GtkWidget  *cs_mapping_value_maps_pane_get_code_picker (CsMappingValueMapsPane *self);
+void        cs_mapping_value_maps_pane_set_unmapped (CsMappingValueMapsPane *self,
+                                                     const char             *policy);
 
 G_END_DECLS
