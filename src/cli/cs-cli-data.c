@@ -12,6 +12,7 @@
 #include "cs-cli.h"
 #include "cs-csv.h"
 #include "cs-filter.h"
+#include "cs-ucum-display.h"
 
 static gboolean
 check_no_arguments (const char  *command,
@@ -152,6 +153,16 @@ cs_cli_cmd_variables (int    argc,
             cs_cli_json_string (out, var->unit);
           else
             g_string_append (out, "null");
+          /* the code for machines, and the unit as people write it */
+          g_string_append (out, ",\"unit_display\":");
+          if (var->unit != NULL)
+            {
+              g_autofree char *shown = cs_ucum_display (var->unit);
+
+              cs_cli_json_string (out, shown);
+            }
+          else
+            g_string_append (out, "null");
           g_string_append (out, ",\"codes\":[");
           for (guint j = 0; j < var->codes->len; j++)
             {
@@ -163,12 +174,16 @@ cs_cli_cmd_variables (int    argc,
         }
       else
         {
+          /* for reading: the unit as clinicians write it (°C, mm³); the
+           * UCUM code is in --json */
+          g_autofree char *shown = cs_ucum_display (var->unit);
+
           g_string_append_printf (out, "%-32s %-11s %6u  %s%s%s%s\n",
                                   var->key, cs_variable_type_to_string (var->type), var->n,
                                   var->label != NULL ? var->label : "",
-                                  var->unit != NULL ? " [" : "",
-                                  var->unit != NULL ? var->unit : "",
-                                  var->unit != NULL ? "]" : "");
+                                  *shown != '\0' ? " [" : "",
+                                  shown,
+                                  *shown != '\0' ? "]" : "");
         }
       if (out->len > 64 * 1024)
         write_out (out);

@@ -28,11 +28,15 @@ typedef enum
 } CsFactKind;
 
 /* The code.text and display an Observation gave its code (interned; NULL
- * when absent): the votes for a variable's key and label. */
+ * when absent): the votes for a variable's key and label; and its method
+ * (Observation.method: the display of its first coding, else its text,
+ * else that coding's code; interned, NULL when absent), which tells apart
+ * values of one code measured in different ways (cs-store-split.c). */
 typedef struct
 {
   const char *text;
   const char *display;
+  const char *method;
 } CsHint;
 
 #define CS_HINT_NONE G_MAXUINT16
@@ -93,6 +97,7 @@ struct _CsConcept
   guint        is_condition : 1;
   guint        is_radiomics : 1;
   guint        is_staging : 1;  /* ties on the same date: the more advanced category */
+  guint        by_method : 1;   /* a child split off by Observation.method */
 };
 
 typedef struct
