@@ -858,6 +858,87 @@ test_methods_hl7 (void)
   g_assert_cmpint (g_rmdir (tmp), ==, 0);
 }
 
+/* ---------------------------------------------------------------- how derived */
+
+static const Fixture explain_fixtures[] = {
+  { NULL, PATIENT ("a", ",\"birthDate\":\"1950-01-01\",\"deceasedDateTime\":\"2017-05-01\"") },
+  { NULL, CONDITION ("c1", "a", "254637007", "Non-small cell lung cancer", ",\"onsetDateTime\":\"2015-03-01\"") },
+  { NULL, PATIENT ("b", ",\"birthDate\":\"1960-01-01\"") },
+  { NULL, CONDITION ("c2", "b", "254637007", "Non-small cell lung cancer",
+                     ",\"onsetPeriod\":{\"start\":\"2016-01-01\"}") },
+  { NULL, CONDITION ("c3", "b", "38341003", "Hypertension", ",\"onsetDateTime\":\"2010-01-01\"") },
+  { NULL, "{\"resourceType\":\"Encounter\",\"id\":\"e1\",\"status\":\"finished\"," SUBJECT ("b") ","
+          "\"period\":{\"start\":\"2019-02-01\",\"end\":\"2019-02-03\"}}" },
+  { NULL, PATIENT ("c", ",\"birthDate\":\"1970-01-01\",\"deceasedBoolean\":false") },
+  { NULL, PATIENT ("d", "") },
+  { NULL, CONDITION ("c4", "d", "254637007", "Non-small cell lung cancer",
+                     ",\"onsetAge\":{\"value\":61,\"unit\":\"a\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"a\"}") },
+};
+
+static void
+assert_explained (CsStore    *store,
+                  const char *key,
+                  const char *patient,
+                  const char *expected)
+{
+  CsVariable *var = cs_store_lookup_variable (store, key);
+  g_autofree char *got = NULL;
+
+  g_assert_nonnull (var);
+  got = cs_store_explain_cell (store, var, (guint) cs_store_find_patient (store, patient));
+  g_assert_cmpstr (got, ==, expected);
+}
+
+static void
+check_explain (CsStore *store)
+{
+  assert_explained (store, "age_at_diagnosis", "a",
+                    "Condition/c1 “Non-small cell lung cancer” (http://snomed.info/sct|254637007) "
+                    "onsetDateTime 2015-03-01 − Patient/a birthDate 1950-01-01");
+  assert_explained (store, "age_at_diagnosis", "b",
+                    "Condition/c2 “Non-small cell lung cancer” (http://snomed.info/sct|254637007) "
+                    "onsetPeriod.start 2016-01-01 − Patient/b birthDate 1960-01-01");
+  assert_explained (store, "age_at_diagnosis", "c", "missing: no Condition of the patient qualifies as the diagnosis");
+  assert_explained (store, "age_at_diagnosis", "d",
+                    "onsetAge of Condition/c4 “Non-small cell lung cancer” (http://snomed.info/sct|254637007): 61 years");
+  assert_explained (store, "diagnosis", "b",
+                    "the primary diagnosis: Condition/c2 “Non-small cell lung cancer” (http://snomed.info/sct|254637007)");
+
+  assert_explained (store, "deceased", "a", "Patient/a deceasedDateTime 2017-05-01");
+  assert_explained (store, "deceased", "c", "Patient/c deceasedBoolean false");
+  assert_explained (store, "deceased", "d", "Patient/d has no deceased[x]: counted as alive");
+
+  assert_explained (store, "os", "a",
+                    "time: from Condition/c1 “Non-small cell lung cancer” (http://snomed.info/sct|254637007) "
+                    "onsetDateTime 2015-03-01 to Patient/a deceasedDateTime 2017-05-01; "
+                    "event: Patient/a deceasedDateTime 2017-05-01");
+  assert_explained (store, "os", "b",
+                    "time: from Condition/c2 “Non-small cell lung cancer” (http://snomed.info/sct|254637007) "
+                    "onsetPeriod.start 2016-01-01 to the last follow-up, Encounter/e1 2019-02-03 (censored); "
+                    "event: Patient/b has no deceased[x]: counted as alive");
+  assert_explained (store, "os", "c",
+                    "missing: no survival_time and no Condition that qualifies as the diagnosis; "
+                    "event: Patient/c deceasedBoolean false");
+
+  /* a condition flag: true, false (other Conditions), unknown (none at all) */
+  assert_explained (store, "condition.38341003", "b",
+                    "true: Condition/c3 “Hypertension” (http://snomed.info/sct|38341003)");
+  assert_explained (store, "condition.38341003", "a", "false: the patient has 1 other Condition, none with this code");
+  assert_explained (store, "condition.38341003", "c",
+                    "unknown: the sources hold no Condition of the patient (false means none recorded)");
+  assert_cell (store, "condition.38341003", "c", "false");
+  g_assert_cmpuint (cs_store_count_patients_without_conditions (store), ==, 1);
+
+  /* variables read as they are have no derivation */
+  g_assert_null (cs_store_explain_cell (store, cs_store_lookup_variable (store, "birth_date"), 0));
+}
+
+static void
+test_explain (void)
+{
+  check_both_orders (explain_fixtures, G_N_ELEMENTS (explain_fixtures), check_explain);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -876,6 +957,7 @@ main (int    argc,
   g_test_add_func ("/store/rules/orphans", test_orphans);
   g_test_add_func ("/store/rules/units", test_units);
   g_test_add_func ("/store/rules/methods", test_methods);
+  g_test_add_func ("/store/rules/explain", test_explain);
   g_test_add_func ("/store/rules/methods/hl7", test_methods_hl7);
 
   return g_test_run ();

@@ -135,6 +135,7 @@ typedef struct
   gboolean    is_diagnosis;  /* may be the primary diagnosis: confirmed, not a finding … */
   gboolean    is_active;     /* clinicalStatus active, recurrence, relapse; or none and not abated */
   double      onset_date;    /* NAN */
+  gboolean    onset_is_period; /* onset_date is onsetPeriod.start, not onsetDateTime */
   double      onset_age;     /* years, NAN */
   double      recorded_date; /* NAN */
 } CsConditionFact;
@@ -234,6 +235,7 @@ struct _CsStore
   GHashTable   *row_index;     /* patient id -> row + 1 */
   GPtrArray    *row_resources; /* GArray* of guint per row */
   GPtrArray    *row_uids;      /* GPtrArray* of char* per row */
+  gint32       *primary;       /* per row: index into conditions of the primary diagnosis, -1 */
   GPtrArray    *variables;     /* CsVariable*, ordered */
   GHashTable   *var_index;     /* key -> CsVariable* */
   GPtrArray    *type_names;    /* sorted char* */
@@ -261,6 +263,9 @@ void       cs_store_add_warning    (CsStore            *self,
                                     const char         *format,
                                     ...) G_GNUC_PRINTF (3, 4);
 void       cs_store_build          (CsStore    *self);
+
+/* cs-store-build.c: 1 when a vital_status level reads dead, 0 alive, -1 neither (or NULL) */
+gint8      cs_store_vital_status_event (const CsLevel *level);
 
 /* cs-store-keys.c */
 void         cs_store_vote_names          (CsStore    *self,

@@ -121,6 +121,7 @@ cs_store_finalize (GObject *object)
   g_clear_pointer (&self->rows, g_array_unref);
   g_clear_pointer (&self->row_index, g_hash_table_unref);
   g_clear_pointer (&self->row_resources, g_ptr_array_unref);
+  g_clear_pointer (&self->primary, g_free);
   g_clear_pointer (&self->row_uids, g_ptr_array_unref);
   g_clear_pointer (&self->var_index, g_hash_table_unref);
   g_clear_pointer (&self->variables, g_ptr_array_unref);
@@ -1151,8 +1152,13 @@ add_condition (CsStore          *self,
   fact.onset_date = NAN;
   fact.onset_age = NAN;
   fact.recorded_date = NAN;
-  if (get_date (cond, "onsetDateTime", &days) || get_date (cs_json_get (cond, "onsetPeriod"), "start", &days))
+  if (get_date (cond, "onsetDateTime", &days))
     fact.onset_date = days;
+  else if (get_date (cs_json_get (cond, "onsetPeriod"), "start", &days))
+    {
+      fact.onset_date = days;
+      fact.onset_is_period = TRUE;
+    }
   if ((age = cs_json_get (cond, "onsetAge")) != NULL && cs_json_get_number (age, "value", &days)
       && to_years (days, quantity_unit (age), &days))
     fact.onset_age = days;
