@@ -338,14 +338,13 @@ cs_store_explain_cell (CsStore          *self,
   return NULL;
 }
 
-guint
-cs_store_count_patients_without_conditions (CsStore *self)
+guint8 *
+cs_store_dup_rows_with_conditions (CsStore *self)
 {
-  g_autofree guint8 *has = NULL;
-  guint n = 0;
+  guint8 *has;
 
-  g_return_val_if_fail (CS_IS_STORE (self), 0);
-  g_return_val_if_fail (self->finished, 0);
+  g_return_val_if_fail (CS_IS_STORE (self), NULL);
+  g_return_val_if_fail (self->finished, NULL);
 
   has = g_new0 (guint8, MAX (self->rows->len, 1));
   for (guint i = 0; i < self->conditions->len; i++)
@@ -356,6 +355,19 @@ cs_store_count_patients_without_conditions (CsStore *self)
       if (row >= 0)
         has[row] = 1;
     }
+  return has;
+}
+
+guint
+cs_store_count_patients_without_conditions (CsStore *self)
+{
+  g_autofree guint8 *has = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (CS_IS_STORE (self), 0);
+  g_return_val_if_fail (self->finished, 0);
+
+  has = cs_store_dup_rows_with_conditions (self);
   for (guint r = 0; r < self->rows->len; r++)
     n += !has[r];
   return n;

@@ -156,6 +156,9 @@ char              *cs_store_explain_cell          (CsStore              *self,
 /* Patients without any Condition in the sources: their condition.<code>
  * flags are false, but that means unknown rather than "no such Condition". */
 guint              cs_store_count_patients_without_conditions (CsStore *self);
+/* Per row, 1 when the sources hold a (coded, not refuted) Condition of the
+ * patient, else 0; g_free it. */
+guint8            *cs_store_dup_rows_with_conditions (CsStore *self);
 
 /* Derived variables (cs-store-derived.c): numeric columns computed by an
  * analysis, e.g. a Cox model's signature score, added to a finished store
