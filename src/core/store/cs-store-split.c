@@ -141,25 +141,24 @@ describe_partition (const Partition *part,
     }
 }
 
+/* A child of parent, id parent's + "#" + id_suffix, keyed after it with
+ * key_suffix, labelled label (both taken); with the parent's codes, flags
+ * and (when copy_levels) level indices. */
 static CsConcept *
-new_child (CsStore         *self,
-           CsConcept       *parent,
-           const Partition *part)
+child_concept_new (CsStore    *self,
+                   CsConcept  *parent,
+                   const char *id_suffix,
+                   char       *key_suffix,
+                   char       *label,
+                   gboolean    copy_levels)
 {
-  g_autofree char *suffix = NULL;
-  g_autofree char *words = NULL;
-  g_autofree char *id = NULL;
-  CsConcept *child;
+  g_autofree char *id = g_strconcat (parent->id, "#", id_suffix, NULL);
+  CsConcept *child = cs_store_intern_concept (self, id, parent->group);
 
-  describe_partition (part, &suffix, &words);
-  id = g_strconcat (parent->id, "#", suffix, NULL);
-  child = cs_store_intern_concept (self, id, parent->group);
   child->parent = parent;
-  child->key_suffix = g_steal_pointer (&suffix);
-  child->label = g_strdup_printf ("%s (%s)", parent->label, words);
+  child->key_suffix = key_suffix;
+  child->label = label;
   child->key_hint = g_strdup (parent->key_hint);
-  child->fixed_type = part->kind;
-  child->unit = part->kind == CS_FACT_NUMERIC ? part->unit : NULL;
   child->is_radiomics = parent->is_radiomics;
   child->is_staging = parent->is_staging;
   child->is_condition = parent->is_condition;
@@ -171,16 +170,30 @@ new_child (CsStore         *self,
       g_ptr_array_add (child->codes, code);
       g_hash_table_add (child->code_set, code);
     }
-  /* categorical values keep their level indices */
-  if (part->kind == CS_FACT_CATEGORICAL)
+  for (guint i = 0; copy_levels && i < parent->levels->len; i++)
     {
-      for (guint i = 0; i < parent->levels->len; i++)
-        {
-          const CsLevel *level = g_ptr_array_index (parent->levels, i);
+      const CsLevel *level = g_ptr_array_index (parent->levels, i);
 
-          cs_concept_intern_level (child, level->code, level->display, level->system);
-        }
+      cs_concept_intern_level (child, level->code, level->display, level->system);
     }
+  return child;
+}
+
+static CsConcept *
+new_child (CsStore         *self,
+           CsConcept       *parent,
+           const Partition *part)
+{
+  g_autofree char *words = NULL;
+  char *suffix = NULL;
+  CsConcept *child;
+
+  describe_partition (part, &suffix, &words);
+  /* categorical values keep their level indices */
+  child = child_concept_new (self, parent, suffix, suffix, g_strdup_printf ("%s (%s)", parent->label, words),
+                             part->kind == CS_FACT_CATEGORICAL);
+  child->fixed_type = part->kind;
+  child->unit = part->kind == CS_FACT_NUMERIC ? part->unit : NULL;
   return child;
 }
 
@@ -393,33 +406,16 @@ split_by_method (CsStore   *self,
           owner[k] = concept;
           continue;
         }
-      id = g_strconcat (concept->id, "#method=", method != NULL ? method : "", NULL);
-      child = cs_store_intern_concept (self, id, concept->group);
-      child->parent = concept;
+      id = g_strconcat ("method=", method != NULL ? method : "", NULL);
+      child = child_concept_new (self, concept, id,
+                                 method == NULL ? g_strdup ("no_method")
+                                 : *slug != '\0' ? g_steal_pointer (&slug) : g_strdup ("other_method"),
+                                 method != NULL ? g_strdup_printf ("%s (%s)", concept->label, method)
+                                                : g_strdup_printf (_("%s (method not stated)"), concept->label),
+                                 TRUE);
       child->by_method = TRUE;
-      child->key_suffix = method == NULL ? g_strdup ("no_method")
-                          : *slug != '\0' ? g_steal_pointer (&slug) : g_strdup ("other_method");
-      child->label = method != NULL ? g_strdup_printf ("%s (%s)", concept->label, method)
-                                    : g_strdup_printf (_("%s (method not stated)"), concept->label);
-      child->key_hint = g_strdup (concept->key_hint);
       child->fixed_type = -1;
-      child->is_radiomics = concept->is_radiomics;
-      child->is_staging = concept->is_staging;
       child->is_volume = concept->is_volume;
-      child->facts = g_array_new (FALSE, FALSE, sizeof (guint32));
-      for (guint i = 0; i < concept->codes->len; i++)
-        {
-          char *code = g_strdup (g_ptr_array_index (concept->codes, i));
-
-          g_ptr_array_add (child->codes, code);
-          g_hash_table_add (child->code_set, code);
-        }
-      for (guint i = 0; i < concept->levels->len; i++)
-        {
-          const CsLevel *level = g_ptr_array_index (concept->levels, i);
-
-          cs_concept_intern_level (child, level->code, level->display, level->system);
-        }
       owner[k] = child;
       g_ptr_array_add (children, child);
     }
