@@ -838,12 +838,8 @@ build_forest (ChartOptions       *o,
     g_autofree char *c = isfinite (fit->concordance) ? g_strdup_printf ("%.3f", fit->concordance) : g_strdup ("–");
     g_autofree char *unit = cs_ucum_display (cox->time_unit);
     /* the medians in the chosen time unit (--time-unit); hazard ratios do not depend on it */
-    g_autofree char *median = isfinite (cox->median_survival)
-                              ? g_strdup_printf ("%.4g%s%s", cox->median_survival, *unit != '\0' ? " " : "", unit)
-                              : g_strdup (_("not reached"));
-    g_autofree char *follow_up = isfinite (cox->median_follow_up)
-                                 ? g_strdup_printf ("%.4g%s%s", cox->median_follow_up, *unit != '\0' ? " " : "", unit)
-                                 : g_strdup (_("not reached"));
+    g_autofree char *median = cs_cli_format_median (cox->median_survival, unit);
+    g_autofree char *follow_up = cs_cli_format_median (cox->median_follow_up, unit);
 
     m->subtitle = keep_str (d, g_strdup_printf (_("n = %u, %u events; concordance %s; likelihood-ratio %s; "
                                                   "proportional hazards %s"),

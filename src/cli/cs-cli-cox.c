@@ -362,10 +362,9 @@ num (double value)
   return g_strdup_printf ("%.4g", value);
 }
 
-/* "20.1 months", "not reached" */
-static char *
-format_median (double      value,
-               const char *unit)
+char *
+cs_cli_format_median (double      value,
+                      const char *unit)
 {
   if (!isfinite (value))
     return g_strdup (_("not reached"));
@@ -385,8 +384,8 @@ append_cox_text (GString        *out,
   g_autofree char *c = num (fit->concordance);
   g_autofree char *c_se = num (fit->concordance_se);
   g_autofree char *unit = cs_ucum_display (cox->time_unit);
-  g_autofree char *median_survival = format_median (cox->median_survival, unit);
-  g_autofree char *median_follow_up = format_median (cox->median_follow_up, unit);
+  g_autofree char *median_survival = cs_cli_format_median (cox->median_survival, unit);
+  g_autofree char *median_follow_up = cs_cli_format_median (cox->median_follow_up, unit);
   int width = 10;
 
   for (guint j = 0; j < in->p; j++)

@@ -152,6 +152,10 @@ typedef struct
 
 void cs_cli_cox_clear (CsCliCox *cox);
 
+/* A median with its unit for reading ("23.33 months"), or "not reached" */
+char *cs_cli_format_median (double      value,
+                            const char *unit);
+
 /* Resolves the variables of o, builds the design over rows
  * (cs_cox_input_build, strict) and fits it with its cox.zph test. Prints
  * the error and returns the exit status on failure; cox is cleared with
