@@ -75,6 +75,7 @@ struct _CsConcept
   GArray      *hints;       /* CsHint: the distinct text/display pairs seen */
   GHashTable  *hint_index;  /* CsHint* → index + 1 of the hints beyond the first few */
   guint16      last_hint;
+  const char  *first_method; /* the first method its hints name (interned), NULL */
   CsConcept   *parent;      /* children: the concept they were split from */
   char        *key_suffix;  /* children: appended to the parent's key */
   const char  *group;       /* static string */
@@ -98,6 +99,7 @@ struct _CsConcept
   guint        is_radiomics : 1;
   guint        is_staging : 1;  /* ties on the same date: the more advanced category */
   guint        by_method : 1;   /* a child split off by Observation.method */
+  guint        many_methods : 1; /* its hints name two or more methods: worth a split_by_method() */
 };
 
 typedef struct

@@ -362,7 +362,7 @@ split_by_method (CsStore   *self,
   guint n_stated = 0, main = 0;
   char *label;
 
-  if (concept->hints == NULL || concept->is_condition)
+  if (!concept->many_methods || concept->is_condition)
     return NULL;
   methods = g_array_new (FALSE, TRUE, sizeof (MethodCount));
   for (guint i = 0; i < concept->facts->len; i++)

@@ -623,6 +623,11 @@ concept_hint (CsStore    *self,
   if (concept->hints->len >= CS_HINT_NONE)
     return CS_HINT_NONE;
   g_array_append_val (concept->hints, hint);
+  /* a second method: the split by method has something to do (cs-store-split.c) */
+  if (hint.method != NULL && concept->first_method == NULL)
+    concept->first_method = hint.method;
+  else if (hint.method != NULL && hint.method != concept->first_method)
+    concept->many_methods = TRUE;
   if (concept->hints->len > HINTS_SCANNED)
     {
       if (concept->hint_index == NULL)
