@@ -788,7 +788,7 @@ build_forest (ChartOptions       *o,
               CsCliCox           *cox,
               CsChartForestModel *m)
 {
-  CsCliCoxOptions co = { o->time_key, o->event_key, o->covariates, o->references, o->strata };
+  CsCliCoxOptions co = { o->time_key, o->event_key, o->covariates, o->references, o->strata, o->time_unit };
   CsChartForestCovariate *covs;
   CsChartForestRow *rows;
   const CsCoxInput *in;
@@ -836,13 +836,21 @@ build_forest (ChartOptions       *o,
     g_autofree char *lr = cs_stats_format_p (fit->lr_p_value, CS_STATS_P_THRESHOLD);
     g_autofree char *ph = cs_stats_format_p (cox->zph->global_p_value, CS_STATS_P_THRESHOLD);
     g_autofree char *c = isfinite (fit->concordance) ? g_strdup_printf ("%.3f", fit->concordance) : g_strdup ("–");
+    g_autofree char *unit = cs_ucum_display (cox->time_unit);
+    /* the medians in the chosen time unit (--time-unit); hazard ratios do not depend on it */
+    g_autofree char *median = cs_cli_format_median (cox->median_survival, unit);
+    g_autofree char *follow_up = cs_cli_format_median (cox->median_follow_up, unit);
 
     m->subtitle = keep_str (d, g_strdup_printf (_("n = %u, %u events; concordance %s; likelihood-ratio %s; "
                                                   "proportional hazards %s"),
                                                 fit->n, fit->n_events, c, lr, ph));
     d->test = m->subtitle;
+    caption_variable (d, _("time"), cox->time_var);
+    /* Translators: the caption's time scale of a Cox model: "in months: median survival 23.33 months, median
+     * follow-up 52.21 months" */
+    g_string_append_printf (d->variables, _(", in %s: median survival %s, median follow-up %s"), unit, median,
+                            follow_up);
   }
-  caption_variable (d, _("time"), cox->time_var);
   for (guint c = 0; c < in->n_covariates; c++)
     caption_variable (d, _("covariate"), in->covariates[c].var);
   return CS_CLI_OK;
@@ -916,7 +924,7 @@ cs_cli_cmd_chart (int    argc,
     { "no-risk-table", 0, 0, G_OPTION_ARG_NONE, &o.no_table, N_("km: no numbers-at-risk table"), NULL },
     { "overlay", 0, 0, G_OPTION_ARG_NONE, &o.overlay, N_("bar, scatter: draw the --filter selection over the whole cohort"), NULL },
     { "labels", 0, 0, G_OPTION_ARG_NONE, &o.labels, N_("Name groups by their display text instead of their code"), NULL },
-    { "time-unit", 0, 0, G_OPTION_ARG_STRING, &o.time_unit, N_("km: times in days, months or years (default: the variable’s unit)"), "UNIT" },
+    { "time-unit", 0, 0, G_OPTION_ARG_STRING, &o.time_unit, N_("km, forest: times and medians in days, months or years (default: the variable’s unit)"), "UNIT" },
     { "no-caption", 0, 0, G_OPTION_ARG_NONE, &o.no_caption, N_("No caption (test, variables, cohort, source, date) under the chart"), NULL },
     { NULL }
   };

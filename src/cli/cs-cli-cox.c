@@ -27,6 +27,7 @@
 #include "cs-cli.h"
 #include "cs-cox-model.h"
 #include "cs-filter.h"
+#include "cs-ucum-display.h"
 
 void
 cs_cli_cox_clear (CsCliCox *cox)
@@ -49,6 +50,7 @@ cs_cli_cox_prepare (CsStore               *store,
   g_auto(GStrv) keys = NULL;
   g_auto(GStrv) strata_keys = NULL;
   CsVariable *tv, *ev;
+  double factor;
   int status;
 
   memset (cox, 0, sizeof *cox);
@@ -59,6 +61,27 @@ cs_cli_cox_prepare (CsStore               *store,
     return status;
   cox->time_var = tv;
   cox->event_var = ev;
+  cox->median_survival = cox->median_follow_up = NAN;
+
+  /* the time scale: --time-unit, else the variable's own unit */
+  factor = 1.0;
+  cox->time_unit = tv->unit != NULL ? tv->unit : "d";
+  if (o->time_unit != NULL)
+    {
+      CsTimeScale scale;
+
+      if (!cs_time_scale_from_string (o->time_unit, &scale))
+        {
+          cs_cli_error (_("--time-unit “%s”: use days, months or years"), o->time_unit);
+          return CS_CLI_USAGE;
+        }
+      if (isnan (factor = cs_time_scale_factor (tv->unit, scale)))
+        {
+          cs_cli_error (_("--time-unit: “%s” is in %s, not a unit of time"), tv->key, tv->unit);
+          return CS_CLI_FAILED;
+        }
+      cox->time_unit = cs_time_scale_ucum (scale);
+    }
 
   keys = cs_cli_split_list (o->covariates);
   if (keys[0] == NULL)
@@ -135,6 +158,10 @@ cs_cli_cox_prepare (CsStore               *store,
   cox->fit = cs_stats_cox_fit (&cox->input->data, NULL);
   cox->zph = cs_stats_cox_zph (&cox->input->data, cox->fit, cox->input->term_of_column,
                                cox->input->n_covariates);
+
+  /* medians in the chosen unit; the fit keeps the times as they are (the
+   * partial likelihood depends only on their order) */
+  cs_cox_input_medians (cox->input, factor, &cox->median_survival, &cox->median_follow_up);
   return CS_CLI_OK;
 }
 
@@ -201,6 +228,12 @@ append_cox_json (GString        *out,
   g_string_append_printf (out, "{\"n\":%u,\"events\":%u,\"n_missing\":%u,\"time\":", fit->n, fit->n_events,
                           in->n_selected - in->n);
   cs_cli_json_string (out, cox->time_var->key);
+  g_string_append (out, ",\"time_unit\":");
+  cs_cli_json_string (out, cox->time_unit);
+  g_string_append (out, ",\"median_survival\":");
+  cs_format_json_number (out, cox->median_survival);
+  g_string_append (out, ",\"median_follow_up\":");
+  cs_format_json_number (out, cox->median_follow_up);
   g_string_append (out, ",\"event\":");
   if (cox->event_var != NULL)
     cs_cli_json_string (out, cox->event_var->key);
@@ -329,6 +362,15 @@ num (double value)
   return g_strdup_printf ("%.4g", value);
 }
 
+char *
+cs_cli_format_median (double      value,
+                      const char *unit)
+{
+  if (!isfinite (value))
+    return g_strdup (_("not reached"));
+  return g_strdup_printf ("%.4g%s%s", value, *unit != '\0' ? " " : "", unit);
+}
+
 static void
 append_cox_text (GString        *out,
                  const CsCliCox *cox)
@@ -341,6 +383,9 @@ append_cox_text (GString        *out,
   g_autofree char *lr_p = num (fit->lr_p_value);
   g_autofree char *c = num (fit->concordance);
   g_autofree char *c_se = num (fit->concordance_se);
+  g_autofree char *unit = cs_ucum_display (cox->time_unit);
+  g_autofree char *median_survival = cs_cli_format_median (cox->median_survival, unit);
+  g_autofree char *median_follow_up = cs_cli_format_median (cox->median_follow_up, unit);
   int width = 10;
 
   for (guint j = 0; j < in->p; j++)
@@ -348,15 +393,17 @@ append_cox_text (GString        *out,
   for (guint t = 0; t < in->n_covariates; t++)
     width = MAX (width, (int) g_utf8_strlen (in->covariates[t].var->key, -1));
 
-  g_string_append_printf (out, _("Cox proportional hazards (Efron ties), time %s%s%s\n"), cox->time_var->key,
-                          cox->event_var != NULL ? _(", event ") : "",
+  g_string_append_printf (out, _("Cox proportional hazards (Efron ties), time %s (%s)%s%s\n"), cox->time_var->key,
+                          unit, cox->event_var != NULL ? _(", event ") : "",
                           cox->event_var != NULL ? cox->event_var->key : "");
   g_string_append_printf (out, _("  n = %u, events = %u"), fit->n, fit->n_events);
   if (in->n_selected > in->n)
     g_string_append_printf (out, _(" (%u left out: a value missing)"), in->n_selected - in->n);
   if (cox->strata->len > 0)
     g_string_append_printf (out, _(", %u strata"), fit->n_strata);
-  g_string_append (out, "\n\n");
+  g_string_append_c (out, '\n');
+  g_string_append_printf (out, _("  median survival %s, median follow-up %s (reverse Kaplan–Meier)\n\n"),
+                          median_survival, median_follow_up);
 
   g_string_append_printf (out, "  %-*s %10s  %-23s %10s %10s %8s %10s\n", width, _("term"), "HR", "95% CI",
                           "coef", "se", "z", "p");
@@ -442,6 +489,7 @@ cs_cli_cmd_cox (int    argc,
     { "covariates", 0, 0, G_OPTION_ARG_STRING, &o.covariates, N_("Comma-separated covariates: numeric, date, boolean or categorical"), "K1,K2" },
     { "reference", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.references, N_("Reference level of a categorical or boolean covariate (default: the most frequent level; false) (repeatable)"), "KEY=LEVEL" },
     { "strata", 0, 0, G_OPTION_ARG_STRING, &o.strata, N_("Stratify by these variables (comma-separated): a baseline hazard per stratum"), "K1,K2" },
+    { "time-unit", 0, 0, G_OPTION_ARG_STRING, &o.time_unit, N_("Medians in days, months or years (default: the time variable’s unit); hazard ratios do not change"), "UNIT" },
     { "filter", 'f', 0, G_OPTION_ARG_STRING, &filter, N_("Only the patients matching this filter expression"), "EXPR" },
     { "open", 0, 0, G_OPTION_ARG_FILENAME, &open_path, N_("Only the members of this saved cohort, FHIR Group or list of Patient ids (and --filter)"), "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
@@ -546,6 +594,7 @@ cs_cli_cox_options_clear (CsCliCoxOptions *o)
   g_clear_pointer (&o->covariates, g_free);
   g_clear_pointer (&o->references, g_strfreev);
   g_clear_pointer (&o->strata, g_free);
+  g_clear_pointer (&o->time_unit, g_free);
 }
 
 /* ---- score ------------------------------------------------------------ */

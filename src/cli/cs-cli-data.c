@@ -12,6 +12,7 @@
 #include "cs-cli.h"
 #include "cs-csv.h"
 #include "cs-filter.h"
+#include "cs-ucum-display.h"
 
 static gboolean
 check_no_arguments (const char  *command,
@@ -101,20 +102,85 @@ cs_cli_cmd_summary (int    argc,
 
 /* ---------------------------------------------------------------- variables */
 
+static gboolean
+is_condition_flag (const CsVariable *var)
+{
+  return var->type == CS_VARIABLE_BOOLEAN && g_strcmp0 (var->group, "Condition") == 0;
+}
+
+/* variables --patient ID: each derived value of the patient and how it came about */
+static int
+explain_patient (CsStore    *store,
+                 const char *patient,
+                 gboolean    json)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  int row = cs_store_find_patient (store, patient);
+  guint n_shown = 0;
+
+  if (row < 0)
+    {
+      cs_cli_error (_("--patient: no patient “%s” in the sources"), patient);
+      return CS_CLI_FAILED;
+    }
+  if (json)
+    g_string_append (out, "[");
+  for (guint i = 0; i < cs_store_get_n_variables (store); i++)
+    {
+      CsVariable *var = cs_store_get_variable (store, i);
+      g_autofree char *how = cs_store_explain_cell (store, var, (guint) row);
+      g_autofree char *value = NULL;
+
+      if (how == NULL)
+        continue;
+      value = cs_variable_format_cell (var, (guint) row, FALSE);
+      if (json)
+        {
+          g_string_append (out, n_shown > 0 ? ",\n  {\"key\":" : "\n  {\"key\":");
+          cs_cli_json_string (out, var->key);
+          g_string_append (out, ",\"value\":");
+          if (*value != '\0')
+            cs_cli_json_string (out, value);
+          else
+            g_string_append (out, "null");
+          g_string_append (out, ",\"derivation\":");
+          cs_cli_json_string (out, how);
+          g_string_append_c (out, '}');
+        }
+      else
+        {
+          const char *shown = *value != '\0' ? value : "–";
+
+          /* pad by characters, not bytes ("–" is three) */
+          g_string_append_printf (out, "%-32s %s%*s %s\n", var->key, shown,
+                                  MAX (0, 12 - (int) g_utf8_strlen (shown, -1)), "", how);
+        }
+      n_shown++;
+    }
+  if (json)
+    g_string_append (out, n_shown > 0 ? "\n]\n" : "]\n");
+  write_out (out);
+  return CS_CLI_OK;
+}
+
 int
 cs_cli_cmd_variables (int    argc,
                       char **argv)
 {
   g_auto(GStrv) sources = NULL;
+  g_autofree char *patient = NULL;
   gboolean json = FALSE;
   g_autoptr(GError) error = NULL;
   g_autoptr(CsStore) store = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
-  guint n;
+  guint n, n_unknown;
   const GOptionEntry entries[] = {
     { "source", 's', 0, G_OPTION_ARG_FILENAME_ARRAY, &sources,
       N_("A Bundle or NDJSON file, a directory of them or a FHIR base URL (repeatable)"), N_("S") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "patient", 0, 0, G_OPTION_ARG_STRING, &patient,
+      N_("Instead: the patient’s derived values and how each was derived (which resources, elements and dates)"),
+      N_("ID") },
     { NULL }
   };
 
@@ -132,7 +198,11 @@ cs_cli_cmd_variables (int    argc,
       return cs_cli_exit_status (error);
     }
 
+  if (patient != NULL)
+    return explain_patient (store, patient, json);
+
   n = cs_store_get_n_variables (store);
+  n_unknown = cs_store_count_patients_without_conditions (store);
   if (json)
     g_string_append (out, "[");
   for (guint i = 0; i < n; i++)
@@ -152,6 +222,16 @@ cs_cli_cmd_variables (int    argc,
             cs_cli_json_string (out, var->unit);
           else
             g_string_append (out, "null");
+          /* the code for machines, and the unit as people write it */
+          g_string_append (out, ",\"unit_display\":");
+          if (var->unit != NULL)
+            {
+              g_autofree char *shown = cs_ucum_display (var->unit);
+
+              cs_cli_json_string (out, shown);
+            }
+          else
+            g_string_append (out, "null");
           g_string_append (out, ",\"codes\":[");
           for (guint j = 0; j < var->codes->len; j++)
             {
@@ -159,16 +239,30 @@ cs_cli_cmd_variables (int    argc,
                 g_string_append_c (out, ',');
               cs_cli_json_string (out, g_ptr_array_index (var->codes, j));
             }
-          g_string_append_printf (out, "],\"n\":%u}", var->n);
+          g_string_append_printf (out, "],\"n\":%u", var->n);
+          /* a condition flag: of its false values, those that mean "unknown" */
+          if (is_condition_flag (var))
+            g_string_append_printf (out, ",\"n_unknown\":%u", n_unknown);
+          g_string_append_c (out, '}');
         }
       else
         {
-          g_string_append_printf (out, "%-32s %-11s %6u  %s%s%s%s\n",
+          /* for reading: the unit as clinicians write it (°C, mm³); the
+           * UCUM code is in --json */
+          g_autofree char *shown = cs_ucum_display (var->unit);
+
+          g_string_append_printf (out, "%-32s %-11s %6u  %s%s%s%s",
                                   var->key, cs_variable_type_to_string (var->type), var->n,
                                   var->label != NULL ? var->label : "",
-                                  var->unit != NULL ? " [" : "",
-                                  var->unit != NULL ? var->unit : "",
-                                  var->unit != NULL ? "]" : "");
+                                  *shown != '\0' ? " [" : "",
+                                  shown,
+                                  *shown != '\0' ? "]" : "");
+          if (is_condition_flag (var) && n_unknown > 0)
+            g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, " (false for %u patient without any Condition: unknown)",
+                                                      " (false for %u patients without any Condition: unknown)",
+                                                      n_unknown),
+                                    n_unknown);
+          g_string_append_c (out, '\n');
         }
       if (out->len > 64 * 1024)
         write_out (out);

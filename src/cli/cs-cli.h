@@ -127,6 +127,7 @@ typedef struct
   char  *covariates;    /* "K1,K2" */
   char **references;    /* "KEY=LEVEL", repeatable */
   char  *strata;        /* "K1,K2" */
+  char  *time_unit;     /* "days", "months", "years" or NULL: the time variable's unit */
 } CsCliCoxOptions;
 
 void cs_cli_cox_options_clear (CsCliCoxOptions *o);
@@ -141,9 +142,19 @@ typedef struct
   CsCoxInput       *input;
   CsCoxFit         *fit;
   CsCoxZph         *zph;
+  /* The time scale of what is reported (the hazard ratios do not depend on
+   * it): the UCUM code, and medians over the model's rows in it (NAN when
+   * not reached): survival (Kaplan–Meier) and follow-up (reverse KM) */
+  const char       *time_unit;
+  double            median_survival;
+  double            median_follow_up;
 } CsCliCox;
 
 void cs_cli_cox_clear (CsCliCox *cox);
+
+/* A median with its unit for reading ("23.33 months"), or "not reached" */
+char *cs_cli_format_median (double      value,
+                            const char *unit);
 
 /* Resolves the variables of o, builds the design over rows
  * (cs_cox_input_build, strict) and fits it with its cox.zph test. Prints

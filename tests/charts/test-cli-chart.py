@@ -160,6 +160,9 @@ with tempfile.TemporaryDirectory() as tmp:
          "Survival by Shape Mesh Volume",
          ["Log-rank χ² = ", "df = 1", "All 120 patients", "groups: Shape Mesh Volume"]),
         (["--kind", "histogram", "--x", "age_at_diagnosis"], None, ["n = ", "with a value"]),
+        (["--kind", "forest", "--time", "os", "--covariates", "age_at_diagnosis", "--time-unit", "months"],
+         "Hazard ratios, Overall survival",
+         ["time: Overall survival (days, UCUM d; key os), in months: median survival ", " months, median follow-up "]),
     ]:
         out = os.path.join(tmp, "caption.svg")
         proc = subprocess.run([CLI, "chart"] + src + args + ["-o", out], capture_output=True, text=True,
@@ -176,6 +179,27 @@ with tempfile.TemporaryDirectory() as tmp:
         for needle in needles:
             if needle not in desc.text:
                 failures.append("chart %s: caption %r lacks %r" % (" ".join(args), desc.text, needle))
+    # Cox: the time unit rescales the medians, never the hazard ratios
+    import json
+    fits = {}
+    for unit in ("days", "months", "years"):
+        proc = run(["cox"] + src + ["--time", "os", "--covariates", "age_at_diagnosis,stage_group",
+                                    "--time-unit", unit, "--json"])
+        if proc.returncode == 0:
+            fits[unit] = json.loads(proc.stdout)
+    if len(fits) == 3:
+        for unit, code, factor in (("months", "mo", 12 / 365.25), ("years", "a", 1 / 365.25)):
+            fit = fits[unit]
+            if fit["time_unit"] != code:
+                failures.append("cox --time-unit %s: time_unit %r" % (unit, fit["time_unit"]))
+            if [t["hr"] for t in fit["terms"]] != [t["hr"] for t in fits["days"]["terms"]] \
+               or fit["lr_test"] != fits["days"]["lr_test"] or fit["concordance"] != fits["days"]["concordance"]:
+                failures.append("cox --time-unit %s: the hazard ratios or tests changed" % unit)
+            for median in ("median_survival", "median_follow_up"):
+                if abs(fit[median] - fits["days"][median] * factor) > 1e-9 * fit[median]:
+                    failures.append("cox --time-unit %s: %s %r, expected %r days × %g"
+                                    % (unit, median, fit[median], fits["days"][median], factor))
+
     # --no-caption: no metadata, no caption
     out = os.path.join(tmp, "bare.svg")
     run(["chart"] + src + ["--kind", "histogram", "--x", "age_at_diagnosis", "--no-caption", "-o", out])

@@ -15,6 +15,7 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "cs-cohort-builder-private.h"
@@ -729,6 +730,65 @@ test_coverage (void)
   clear_filter ();
 }
 
+/* A Condition flag's coverage tells "no such Condition" from "unknown": of
+ * three patients, one has the Condition, one another, one none at all. */
+static void
+test_coverage_unknown (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-coverage-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "conditions.ndjson", NULL);
+  const char *paths[] = { path, NULL };
+  g_autoptr(CsWindow) other = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  CsCohortBuilder *other_builder;
+  GtkWindow *dialog;
+  GtkGrid *grid;
+  g_autofree char *flag = NULL;
+  g_autofree char *flag_tooltip = NULL;
+
+  g_assert_true (g_file_set_contents (path,
+                                      "{\"resourceType\":\"Patient\",\"id\":\"a\"}\n"
+                                      "{\"resourceType\":\"Patient\",\"id\":\"b\"}\n"
+                                      "{\"resourceType\":\"Patient\",\"id\":\"c\"}\n"
+                                      "{\"resourceType\":\"Condition\",\"id\":\"x\",\"subject\":{\"reference\":\"Patient/a\"},"
+                                      "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"38341003\","
+                                      "\"display\":\"Hypertension\"}]}}\n"
+                                      "{\"resourceType\":\"Condition\",\"id\":\"y\",\"subject\":{\"reference\":\"Patient/b\"},"
+                                      "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"44054006\","
+                                      "\"display\":\"Diabetes\"}]}}\n",
+                                      -1, NULL));
+  other = cs_window_new (NULL);
+  g_object_ref_sink (other);
+  gtk_window_present (GTK_WINDOW (other));
+  cs_window_open_paths (other, paths, "conditions.ndjson");
+  test_wait_until (test_window_loaded, other);
+  other_builder = CS_COHORT_BUILDER (gtk_widget_get_ancestor (GTK_WIDGET (cs_window_get_cohort_view (other)),
+                                                              CS_TYPE_COHORT_BUILDER));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other_builder), "filter.coverage", NULL));
+  dialog = find_toplevel (CS_TYPE_COVERAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  grid = GTK_GRID (test_find_of_type (GTK_WIDGET (dialog), GTK_TYPE_GRID));
+  checks = all_of_type (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const char *tooltip = gtk_widget_get_tooltip_text (checks->pdata[i]);
+
+      if (tooltip != NULL && strstr (tooltip, "\nKey: condition.38341003\n") != NULL)
+        {
+          flag = g_strdup (cell (grid, 2, (int) i));
+          flag_tooltip = g_strdup (tooltip);
+        }
+    }
+  /* a knows (true), b knows (false: another Condition), c is unknown */
+  g_assert_cmpstr (flag, ==, "67% (2), 1 unknown");
+  g_assert_nonnull (strstr (flag_tooltip, "1 patient has no Condition in the sources"));
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (other));
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static gboolean
 widget_allocated (gpointer widget)
 {
@@ -824,6 +884,7 @@ main (int   argc,
   g_test_add_func ("/gui/cohort-builder/members", test_members);
   g_test_add_func ("/gui/cohort-builder/compare", test_compare);
   g_test_add_func ("/gui/cohort-builder/coverage", test_coverage);
+  g_test_add_func ("/gui/cohort-builder/coverage-unknown", test_coverage_unknown);
   g_test_add_func ("/gui/cohort-builder/narrow", test_narrow);
 
   ret = g_test_run ();

@@ -18,6 +18,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "cs-gui-util.h"
+#include "cs-ucum-display.h"
 #include "cs-demo.h"
 #include "cs-cohort-builder-private.h"
 #include "cs-variable-item.h"
@@ -666,6 +668,27 @@ test_model (void)
   g_assert_nonnull (strstr (cs_explore_model_get_text (model), "Likelihood-ratio test"));
   g_assert_nonnull (strstr (cs_explore_model_get_text (model), "Proportional hazards (cox.zph)"));
   g_assert_null (strstr (cs_explore_model_get_text (model), "Warning"));
+  /* the medians follow the "Time in" setting; the hazard ratios do not change */
+  {
+    g_autoptr(GSettings) settings = cs_gui_settings_new ();
+    g_autofree char *before = NULL;
+    double survival, follow_up;
+    g_autofree char *expected = NULL;
+
+    g_assert_nonnull (settings);
+    g_settings_set_string (settings, "time-unit", "months");
+    cs_cox_input_medians (input, cs_time_scale_factor ("d", CS_TIME_SCALE_MONTHS), &survival, &follow_up);
+    expected = g_strdup_printf ("Median survival %.1f months, median follow-up %.1f months", survival, follow_up);
+    g_assert_nonnull (strstr (cs_explore_model_get_text (model), expected));
+    before = g_strdup (cs_explore_model_get_text (model));
+    g_settings_set_string (settings, "time-unit", "years");
+    g_clear_pointer (&expected, g_free);
+    cs_cox_input_medians (input, cs_time_scale_factor ("d", CS_TIME_SCALE_YEARS), &survival, &follow_up);
+    expected = g_strdup_printf ("Median survival %.1f years, median follow-up %.1f years", survival, follow_up);
+    g_assert_nonnull (strstr (cs_explore_model_get_text (model), expected));
+    g_assert_cmpstr (cs_explore_model_get_text (model), !=, before);
+    g_settings_set_string (settings, "time-unit", "months");
+  }
   wait_for_layout (chart);
   test_maybe_screenshot (window, "explore-model");
 

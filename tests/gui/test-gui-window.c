@@ -199,6 +199,22 @@ test_detail (void)
   g_assert_nonnull (strstr (json, "\"resourceType\""));
   g_assert_nonnull (strstr (json, "\"Patient\""));
 
+  /* How derived: the demo's first patient died (vital status); age from the NSCLC Condition */
+  gtk_window_present (detail);
+  test_maybe_screenshot (detail, "patient-detail");
+  {
+    g_autofree char *how = cs_patient_detail_dup_derivation_text (CS_PATIENT_DETAIL (detail));
+
+    g_assert_nonnull (strstr (how, "Age at diagnosis: 69.75 years\n"));
+    g_assert_nonnull (strstr (how, "Overall survival: 51 days\n"));
+    g_assert_nonnull (strstr (how, "Condition/demo-0001-nsclc “Non-small cell lung cancer” "
+                                   "(http://snomed.info/sct|254637007) onsetDateTime 2015-10-16 − "
+                                   "Patient/demo-0001 birthDate 1946-01-13"));
+    g_assert_nonnull (strstr (how, "Deceased: true\nPatient/demo-0001 deceasedDateTime 2015-12-06\n"));
+    g_assert_nonnull (strstr (how, "time: survival_time of Observation/demo-0001-survival; "
+                                   "event: vital_status “Dead” (Observation/demo-0001-vital)"));
+  }
+
   cs_patient_detail_select_resource (CS_PATIENT_DETAIL (detail), n_resources - 1);
   g_clear_pointer (&json, g_free);
   json = cs_patient_detail_dup_json_text (CS_PATIENT_DETAIL (detail));

@@ -140,8 +140,19 @@ def main():
     check(len(set(labels)) == len(labels), "synthea: labels shared by variables: %r"
           % sorted(l for l in set(labels) if labels.count(l) > 1))
     for v in variables:
-        check(set(v) == {"key", "label", "type", "unit", "codes", "n"}, "variables: fields of %s" % v["key"])
+        fields = {"key", "label", "type", "unit", "unit_display", "codes", "n"}
+        if v["key"].startswith("condition."):
+            fields.add("n_unknown")   # false values that mean "no Condition data at all"
+        check(set(v) == fields, "variables: fields of %s" % v["key"])
+        check((v["unit"] is None) == (v["unit_display"] is None), "variables: unit_display of %s" % v["key"])
+    # Luigi Wiegand, an infant, has no Condition: his condition flags are unknown, not "no such Condition"
+    check(by_key["condition.254637007"]["n_unknown"] == 1,
+          "synthea: n_unknown %r" % by_key["condition.254637007"]["n_unknown"])
     check(by_key["gender"]["unit"] is None and by_key["gender"]["type"] == "categorical", "gender variable")
+    # the code for machines, the unit as clinicians write it beside it
+    dbp = by_key["diastolic_blood_pressure"]
+    check(dbp["unit"] == "mm[Hg]" and dbp["unit_display"] == "mmHg",
+          "diastolic_blood_pressure: unit %r, unit_display %r" % (dbp["unit"], dbp["unit_display"]))
     check(by_key["deceased"]["type"] == "boolean" and by_key["deceased"]["n"] == 9, "deceased variable")
 
     # Latest Body Height (LOINC 8302-2) per patient, by effectiveDateTime.

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -712,6 +713,232 @@ test_units (void)
   check_both_orders (unit_fixtures, G_N_ELEMENTS (unit_fixtures), check_units);
 }
 
+/* ---------------------------------------------------------------- methods */
+
+#define METHOD_CODED(d) ",\"method\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"x\",\"display\":\"" d "\"}]}"
+#define METHOD_TEXT(t) ",\"method\":{\"text\":\"" t "\"}"
+#define GFR(id, p, v, unit, method) \
+  CODED_OBS (id, p, "http://loinc.org", "62238-1", DISPLAY ("eGFR"), TEXT ("eGFR"), QUANTITY (v, unit) method)
+#define HB(id, p, v, method) \
+  CODED_OBS (id, p, "http://loinc.org", "718-7", DISPLAY ("Hemoglobin"), TEXT ("Hemoglobin"), QUANTITY (v, "g/dL") method)
+
+static const Fixture method_fixtures[] = {
+  { NULL, PATIENT ("p", "") },
+  { NULL, PATIENT ("q", "") },
+  { NULL, PATIENT ("r", "") },
+  { NULL, PATIENT ("s", "") },
+  { NULL, PATIENT ("t", "") },
+  /* two stated methods: one variable each, and one for values without */
+  { NULL, GFR ("g1", "p", "80", "mL/min/{1.73_m2}", METHOD_CODED ("CKD-EPI")) },
+  { NULL, GFR ("g2", "q", "70", "mL/min/{1.73_m2}", METHOD_CODED ("CKD-EPI")) },
+  { NULL, GFR ("g3", "r", "60", "mL/min/{1.73_m2}", METHOD_TEXT ("MDRD")) },
+  { NULL, GFR ("g4", "s", "55", "mL/min/{1.73_m2}", "") },
+  /* a method's values in a unit that does not convert: split again */
+  { NULL, GFR ("g5", "t", "1.5", "mL/s", METHOD_TEXT ("MDRD")) },
+  /* one stated method and none: nothing says they differ, one variable */
+  { NULL, HB ("h1", "p", "13", METHOD_TEXT ("Photometry")) },
+  { NULL, HB ("h2", "q", "12", "") },
+};
+
+static void
+check_methods (CsStore *store)
+{
+  CsVariable *var;
+
+  var = cs_store_lookup_variable (store, "egfr");
+  g_assert_nonnull (var);
+  g_assert_cmpstr (var->label, ==, "eGFR (CKD-EPI)");
+  g_assert_cmpuint (var->n, ==, 2);
+  assert_cell (store, "egfr", "p", "80");
+  assert_cell (store, "egfr", "r", "");
+
+  var = cs_store_lookup_variable (store, "egfr_mdrd");
+  g_assert_nonnull (var);
+  g_assert_cmpstr (var->label, ==, "eGFR (MDRD)");
+  g_assert_cmpstr (var->unit, ==, "mL/min/{1.73_m2}");
+  g_assert_cmpuint (var->n, ==, 1);
+  assert_cell (store, "egfr_mdrd", "r", "60");
+  g_assert_cmpstr (g_ptr_array_index (var->codes, 0), ==, "http://loinc.org|62238-1");
+
+  var = cs_store_lookup_variable (store, "egfr_mdrd_ml_s");
+  g_assert_nonnull (var);
+  g_assert_cmpstr (var->label, ==, "eGFR (MDRD) (mL/s)");
+  assert_cell (store, "egfr_mdrd_ml_s", "t", "1.5");
+
+  var = cs_store_lookup_variable (store, "egfr_no_method");
+  g_assert_nonnull (var);
+  g_assert_cmpstr (var->label, ==, "eGFR (method not stated)");
+  assert_cell (store, "egfr_no_method", "s", "55");
+
+  g_assert_true (has_warning (store, "“eGFR” (http://loinc.org|62238-1): 1 value measured by another method is in "
+                                     "the variable “egfr_mdrd” (“eGFR (MDRD)”), next to “egfr” (“eGFR (CKD-EPI)”)"));
+
+  /* the code's main variable is still found by code */
+  g_assert_true (cs_store_find_variable (store, "62238-1") == cs_store_lookup_variable (store, "egfr"));
+
+  var = cs_store_lookup_variable (store, "hemoglobin");
+  g_assert_nonnull (var);
+  g_assert_cmpstr (var->label, ==, "Hemoglobin");
+  g_assert_cmpuint (var->n, ==, 2);
+  g_assert_null (cs_store_lookup_variable (store, "hemoglobin_photometry"));
+}
+
+static void
+test_methods (void)
+{
+  check_both_orders (method_fixtures, G_N_ELEMENTS (method_fixtures), check_methods);
+}
+
+/* The HL7 example f205 (eGFR by MDRD, two components): alone, one variable
+ * per component, labelled as the data name it; next to a copy of it by
+ * CKD-EPI (written here, in a temporary folder), two per component. */
+static void
+test_methods_hl7 (void)
+{
+  const char *shared = g_getenv ("CS_SHARED_DATA");
+  g_autofree char *dir = shared != NULL ? g_build_filename (shared, "hl7-r4-examples", NULL) : NULL;
+  g_autofree char *obs_path = NULL, *patient_path = NULL, *bytes = NULL, *tmp = NULL, *copy_path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) copy = NULL;
+  g_autoptr(CsStore) alone = cs_store_new ();
+  g_autoptr(CsStore) both = cs_store_new ();
+  CsVariable *var;
+
+  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("no shared third-party data (CS_SHARED_DATA/hl7-r4-examples): it is not part of the project");
+      return;
+    }
+  obs_path = g_build_filename (dir, "Observation-f205.json", NULL);
+  patient_path = g_build_filename (dir, "Patient-f201.json", NULL);
+
+  g_assert_true (cs_store_load_path (alone, patient_path, NULL, NULL, NULL, &error));
+  g_assert_true (cs_store_load_path (alone, obs_path, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  cs_store_finish (alone);
+  var = cs_store_find_variable (alone, "http://loinc.org|48642-3");
+  g_assert_nonnull (var);
+  g_assert_cmpstr (var->label, ==, "Glomerular filtration rate/1.73 sq M predicted among non-blacks [Volume Rate/Area] "
+                                   "in Serum or Plasma by Creatinine-based formula (MDRD)");
+  g_assert_cmpuint (var->n, ==, 1);
+  for (guint i = 0; i < cs_store_get_n_variables (alone); i++)
+    g_assert_null (strstr (cs_store_get_variable (alone, i)->key, "mdrd_"));
+
+  g_assert_true (g_file_get_contents (obs_path, &bytes, NULL, &error));
+  copy = g_string_new (bytes);
+  g_assert_cmpuint (g_string_replace (copy, "\"id\": \"f205\"", "\"id\": \"f205-ckd-epi\"", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (copy, "\"display\": \"MDRD\"", "\"display\": \"CKD-EPI\"", 1), ==, 1);
+  tmp = g_dir_make_tmp ("cs-methods-XXXXXX", &error);
+  g_assert_no_error (error);
+  copy_path = g_build_filename (tmp, "Observation-f205-ckd-epi.json", NULL);
+  g_assert_true (g_file_set_contents (copy_path, copy->str, copy->len, &error));
+
+  g_assert_true (cs_store_load_path (both, patient_path, NULL, NULL, NULL, &error));
+  g_assert_true (cs_store_load_path (both, obs_path, NULL, NULL, NULL, &error));
+  g_assert_true (cs_store_load_path (both, copy_path, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  cs_store_finish (both);
+  {
+    guint n_mdrd = 0, n_ckd = 0;
+
+    for (guint i = 0; i < cs_store_get_n_variables (both); i++)
+      {
+        CsVariable *v = cs_store_get_variable (both, i);
+
+        if (v->codes->len == 0 || g_strcmp0 (g_ptr_array_index (v->codes, 0), "http://loinc.org|48642-3") != 0)
+          continue;
+        n_mdrd += g_str_has_suffix (v->label, "(MDRD)");
+        n_ckd += g_str_has_suffix (v->label, "(CKD-EPI)");
+        g_assert_cmpuint (v->n, ==, 1);
+      }
+    g_assert_cmpuint (n_mdrd, ==, 1);
+    g_assert_cmpuint (n_ckd, ==, 1);
+  }
+  g_assert_cmpint (g_unlink (copy_path), ==, 0);
+  g_assert_cmpint (g_rmdir (tmp), ==, 0);
+}
+
+/* ---------------------------------------------------------------- how derived */
+
+static const Fixture explain_fixtures[] = {
+  { NULL, PATIENT ("a", ",\"birthDate\":\"1950-01-01\",\"deceasedDateTime\":\"2017-05-01\"") },
+  { NULL, CONDITION ("c1", "a", "254637007", "Non-small cell lung cancer", ",\"onsetDateTime\":\"2015-03-01\"") },
+  { NULL, PATIENT ("b", ",\"birthDate\":\"1960-01-01\"") },
+  { NULL, CONDITION ("c2", "b", "254637007", "Non-small cell lung cancer",
+                     ",\"onsetPeriod\":{\"start\":\"2016-01-01\"}") },
+  { NULL, CONDITION ("c3", "b", "38341003", "Hypertension", ",\"onsetDateTime\":\"2010-01-01\"") },
+  { NULL, "{\"resourceType\":\"Encounter\",\"id\":\"e1\",\"status\":\"finished\"," SUBJECT ("b") ","
+          "\"period\":{\"start\":\"2019-02-01\",\"end\":\"2019-02-03\"}}" },
+  { NULL, PATIENT ("c", ",\"birthDate\":\"1970-01-01\",\"deceasedBoolean\":false") },
+  { NULL, PATIENT ("d", "") },
+  { NULL, CONDITION ("c4", "d", "254637007", "Non-small cell lung cancer",
+                     ",\"onsetAge\":{\"value\":61,\"unit\":\"a\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"a\"}") },
+};
+
+static void
+assert_explained (CsStore    *store,
+                  const char *key,
+                  const char *patient,
+                  const char *expected)
+{
+  CsVariable *var = cs_store_lookup_variable (store, key);
+  g_autofree char *got = NULL;
+
+  g_assert_nonnull (var);
+  got = cs_store_explain_cell (store, var, (guint) cs_store_find_patient (store, patient));
+  g_assert_cmpstr (got, ==, expected);
+}
+
+static void
+check_explain (CsStore *store)
+{
+  assert_explained (store, "age_at_diagnosis", "a",
+                    "Condition/c1 “Non-small cell lung cancer” (http://snomed.info/sct|254637007) "
+                    "onsetDateTime 2015-03-01 − Patient/a birthDate 1950-01-01");
+  assert_explained (store, "age_at_diagnosis", "b",
+                    "Condition/c2 “Non-small cell lung cancer” (http://snomed.info/sct|254637007) "
+                    "onsetPeriod.start 2016-01-01 − Patient/b birthDate 1960-01-01");
+  assert_explained (store, "age_at_diagnosis", "c", "missing: no Condition of the patient qualifies as the diagnosis");
+  assert_explained (store, "age_at_diagnosis", "d",
+                    "onsetAge of Condition/c4 “Non-small cell lung cancer” (http://snomed.info/sct|254637007): 61 years");
+  assert_explained (store, "diagnosis", "b",
+                    "the primary diagnosis: Condition/c2 “Non-small cell lung cancer” (http://snomed.info/sct|254637007)");
+
+  assert_explained (store, "deceased", "a", "Patient/a deceasedDateTime 2017-05-01");
+  assert_explained (store, "deceased", "c", "Patient/c deceasedBoolean false");
+  assert_explained (store, "deceased", "d", "Patient/d has no deceased[x]: counted as alive");
+
+  assert_explained (store, "os", "a",
+                    "time: from Condition/c1 “Non-small cell lung cancer” (http://snomed.info/sct|254637007) "
+                    "onsetDateTime 2015-03-01 to Patient/a deceasedDateTime 2017-05-01; "
+                    "event: Patient/a deceasedDateTime 2017-05-01");
+  assert_explained (store, "os", "b",
+                    "time: from Condition/c2 “Non-small cell lung cancer” (http://snomed.info/sct|254637007) "
+                    "onsetPeriod.start 2016-01-01 to the last follow-up, Encounter/e1 2019-02-03 (censored); "
+                    "event: Patient/b has no deceased[x]: counted as alive");
+  assert_explained (store, "os", "c",
+                    "missing: no survival_time and no Condition that qualifies as the diagnosis; "
+                    "event: Patient/c deceasedBoolean false");
+
+  /* a condition flag: true, false (other Conditions), unknown (none at all) */
+  assert_explained (store, "condition.38341003", "b",
+                    "true: Condition/c3 “Hypertension” (http://snomed.info/sct|38341003)");
+  assert_explained (store, "condition.38341003", "a", "false: the patient has 1 other Condition, none with this code");
+  assert_explained (store, "condition.38341003", "c",
+                    "unknown: the sources hold no Condition of the patient (false means none recorded)");
+  assert_cell (store, "condition.38341003", "c", "false");
+  g_assert_cmpuint (cs_store_count_patients_without_conditions (store), ==, 1);
+
+  /* variables read as they are have no derivation */
+  g_assert_null (cs_store_explain_cell (store, cs_store_lookup_variable (store, "birth_date"), 0));
+}
+
+static void
+test_explain (void)
+{
+  check_both_orders (explain_fixtures, G_N_ELEMENTS (explain_fixtures), check_explain);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int
@@ -729,6 +956,9 @@ main (int    argc,
   g_test_add_func ("/store/rules/keys/many-texts", test_keys_many_texts);
   g_test_add_func ("/store/rules/orphans", test_orphans);
   g_test_add_func ("/store/rules/units", test_units);
+  g_test_add_func ("/store/rules/methods", test_methods);
+  g_test_add_func ("/store/rules/explain", test_explain);
+  g_test_add_func ("/store/rules/methods/hl7", test_methods_hl7);
 
   return g_test_run ();
 }

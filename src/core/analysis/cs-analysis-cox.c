@@ -449,3 +449,25 @@ cs_cox_input_build (CsStore                 *store,
   input->data.strata = input->strata;
   return TRUE;
 }
+
+void
+cs_cox_input_medians (const CsCoxInput *input,
+                      double            factor,
+                      double           *median_survival,
+                      double           *median_follow_up)
+{
+  g_autofree double *time = g_new (double, MAX (input->n, 1));
+  g_autofree guint8 *censored = g_new (guint8, MAX (input->n, 1));
+  g_autoptr(CsKmCurve) survival = NULL;
+  g_autoptr(CsKmCurve) follow_up = NULL;
+
+  for (guint i = 0; i < input->n; i++)
+    {
+      time[i] = input->time[i] * factor;
+      censored[i] = !input->event[i];
+    }
+  survival = cs_stats_kaplan_meier (time, input->event, NULL, 0, input->n);
+  follow_up = cs_stats_kaplan_meier (time, censored, NULL, 0, input->n);
+  *median_survival = survival->median;
+  *median_follow_up = follow_up->median;
+}

@@ -329,6 +329,14 @@ gboolean  cs_cox_input_build          (CsStore                 *store,
                                        CsCoxInput             **input_out,
                                        GError                 **error);
 void      cs_cox_input_free           (CsCoxInput              *input);
+/* The median survival (Kaplan–Meier) and median follow-up (reverse
+ * Kaplan–Meier) of the model's rows, their times multiplied by factor (the
+ * time scale the user chose: cs_time_scale_factor()); NAN when not reached.
+ * The fit itself does not depend on the scale. */
+void      cs_cox_input_medians        (const CsCoxInput        *input,
+                                       double                   factor,
+                                       double                  *median_survival,
+                                       double                  *median_follow_up);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsGroups, cs_groups_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsCoxInput, cs_cox_input_free)

@@ -939,8 +939,8 @@ build_concept_variable (CsStore   *self,
 
 /* ---------------------------------------------------------------- survival */
 
-static gint8
-vital_status_event (const CsLevel *level)
+gint8
+cs_store_vital_status_event (const CsLevel *level)
 {
   if (level == NULL)
     return -1;
@@ -967,6 +967,8 @@ build_survival (CsStore *self,
   guint n_clamped = 0;
   double load_date = !isnan (self->load_time) ? self->load_time : g_get_real_time () / (86400.0 * G_USEC_PER_SEC);
 
+  self->load_time = load_date;   /* kept: cs_store_explain_cell() says when follow-up was clamped */
+
   concept = cs_store_well_known_concept (self, "os", N_("Overall survival"), "Survival");
   var = variable_new (self, concept, CS_VARIABLE_SURVIVAL, "d");
 
@@ -977,7 +979,7 @@ build_survival (CsStore *self,
       double time = NAN;
 
       if (vital != NULL)
-        event = vital_status_event (cs_variable_get_level (vital, r));
+        event = cs_store_vital_status_event (cs_variable_get_level (vital, r));
       if (event < 0 && deceased != NULL && !cs_variable_is_missing (deceased, r))
         event = deceased->num[r] != 0.0;
       if (event < 0)
@@ -1084,7 +1086,7 @@ compare_variables (gconstpointer a,
 static void
 build_variables (CsStore *self)
 {
-  g_autofree gint32 *primary = g_new (gint32, MAX (self->rows->len, 1));
+  gint32 *primary = self->primary = g_new (gint32, MAX (self->rows->len, 1));
   g_autoptr(GPtrArray) built = g_ptr_array_new ();
   guint n_concepts;
 

@@ -226,13 +226,15 @@ derive_key (const char *hint,
 static char *
 wanted_key (CsConcept *concept)
 {
-  CsConcept *base = concept->parent != NULL ? concept->parent : concept;
-  g_autofree char *key = base->wk_key != NULL ? g_strdup (base->wk_key)
-                                              : derive_key (base->key_hint, base->is_condition);
+  g_autofree char *key = NULL;
 
+  /* a child of a child (a method's values in a second unit): each adds its suffix */
   if (concept->parent != NULL)
-    return g_strconcat (key, "_", concept->key_suffix, NULL);
-  return g_steal_pointer (&key);
+    {
+      key = wanted_key (concept->parent);
+      return g_strconcat (key, "_", concept->key_suffix, NULL);
+    }
+  return concept->wk_key != NULL ? g_strdup (concept->wk_key) : derive_key (concept->key_hint, concept->is_condition);
 }
 
 /* The suffix that tells a key apart from another variable's: its code, then

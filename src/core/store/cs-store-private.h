@@ -28,11 +28,15 @@ typedef enum
 } CsFactKind;
 
 /* The code.text and display an Observation gave its code (interned; NULL
- * when absent): the votes for a variable's key and label. */
+ * when absent): the votes for a variable's key and label; and its method
+ * (Observation.method: the display of its first coding, else its text,
+ * else that coding's code; interned, NULL when absent), which tells apart
+ * values of one code measured in different ways (cs-store-split.c). */
 typedef struct
 {
   const char *text;
   const char *display;
+  const char *method;
 } CsHint;
 
 #define CS_HINT_NONE G_MAXUINT16
@@ -71,6 +75,7 @@ struct _CsConcept
   GArray      *hints;       /* CsHint: the distinct text/display pairs seen */
   GHashTable  *hint_index;  /* CsHint* → index + 1 of the hints beyond the first few */
   guint16      last_hint;
+  const char  *first_method; /* the first method its hints name (interned), NULL */
   CsConcept   *parent;      /* children: the concept they were split from */
   char        *key_suffix;  /* children: appended to the parent's key */
   const char  *group;       /* static string */
@@ -93,6 +98,8 @@ struct _CsConcept
   guint        is_condition : 1;
   guint        is_radiomics : 1;
   guint        is_staging : 1;  /* ties on the same date: the more advanced category */
+  guint        by_method : 1;   /* a child split off by Observation.method */
+  guint        many_methods : 1; /* its hints name two or more methods: worth a split_by_method() */
 };
 
 typedef struct
@@ -130,6 +137,7 @@ typedef struct
   gboolean    is_diagnosis;  /* may be the primary diagnosis: confirmed, not a finding … */
   gboolean    is_active;     /* clinicalStatus active, recurrence, relapse; or none and not abated */
   double      onset_date;    /* NAN */
+  gboolean    onset_is_period; /* onset_date is onsetPeriod.start, not onsetDateTime */
   double      onset_age;     /* years, NAN */
   double      recorded_date; /* NAN */
 } CsConditionFact;
@@ -229,6 +237,7 @@ struct _CsStore
   GHashTable   *row_index;     /* patient id -> row + 1 */
   GPtrArray    *row_resources; /* GArray* of guint per row */
   GPtrArray    *row_uids;      /* GPtrArray* of char* per row */
+  gint32       *primary;       /* per row: index into conditions of the primary diagnosis, -1 */
   GPtrArray    *variables;     /* CsVariable*, ordered */
   GHashTable   *var_index;     /* key -> CsVariable* */
   GPtrArray    *type_names;    /* sorted char* */
@@ -256,6 +265,9 @@ void       cs_store_add_warning    (CsStore            *self,
                                     const char         *format,
                                     ...) G_GNUC_PRINTF (3, 4);
 void       cs_store_build          (CsStore    *self);
+
+/* cs-store-build.c: 1 when a vital_status level reads dead, 0 alive, -1 neither (or NULL) */
+gint8      cs_store_vital_status_event (const CsLevel *level);
 
 /* cs-store-keys.c */
 void         cs_store_vote_names          (CsStore    *self,

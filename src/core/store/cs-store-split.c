@@ -8,6 +8,12 @@
  * the code's key, the others are child concepts keyed after it
  * (docs/VARIABLES.md, "Types and units").
  *
+ * Before that, a code measured by two or more methods (Observation.method:
+ * eGFR by CKD-EPI and by MDRD) is split by method: the values of each method
+ * are a variable of their own, labelled with it ("eGFR (CKD-EPI)"), so two
+ * ways of measuring are never mixed in one column (docs/VARIABLES.md,
+ * "Methods").
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -135,25 +141,24 @@ describe_partition (const Partition *part,
     }
 }
 
+/* A child of parent, id parent's + "#" + id_suffix, keyed after it with
+ * key_suffix, labelled label (both taken); with the parent's codes, flags
+ * and (when copy_levels) level indices. */
 static CsConcept *
-new_child (CsStore         *self,
-           CsConcept       *parent,
-           const Partition *part)
+child_concept_new (CsStore    *self,
+                   CsConcept  *parent,
+                   const char *id_suffix,
+                   char       *key_suffix,
+                   char       *label,
+                   gboolean    copy_levels)
 {
-  g_autofree char *suffix = NULL;
-  g_autofree char *words = NULL;
-  g_autofree char *id = NULL;
-  CsConcept *child;
+  g_autofree char *id = g_strconcat (parent->id, "#", id_suffix, NULL);
+  CsConcept *child = cs_store_intern_concept (self, id, parent->group);
 
-  describe_partition (part, &suffix, &words);
-  id = g_strconcat (parent->id, "#", suffix, NULL);
-  child = cs_store_intern_concept (self, id, parent->group);
   child->parent = parent;
-  child->key_suffix = g_steal_pointer (&suffix);
-  child->label = g_strdup_printf ("%s (%s)", parent->label, words);
+  child->key_suffix = key_suffix;
+  child->label = label;
   child->key_hint = g_strdup (parent->key_hint);
-  child->fixed_type = part->kind;
-  child->unit = part->kind == CS_FACT_NUMERIC ? part->unit : NULL;
   child->is_radiomics = parent->is_radiomics;
   child->is_staging = parent->is_staging;
   child->is_condition = parent->is_condition;
@@ -165,22 +170,36 @@ new_child (CsStore         *self,
       g_ptr_array_add (child->codes, code);
       g_hash_table_add (child->code_set, code);
     }
-  /* categorical values keep their level indices */
-  if (part->kind == CS_FACT_CATEGORICAL)
+  for (guint i = 0; copy_levels && i < parent->levels->len; i++)
     {
-      for (guint i = 0; i < parent->levels->len; i++)
-        {
-          const CsLevel *level = g_ptr_array_index (parent->levels, i);
+      const CsLevel *level = g_ptr_array_index (parent->levels, i);
 
-          cs_concept_intern_level (child, level->code, level->display, level->system);
-        }
+      cs_concept_intern_level (child, level->code, level->display, level->system);
     }
   return child;
 }
 
-void
-cs_store_split_concept (CsStore   *self,
-                        CsConcept *concept)
+static CsConcept *
+new_child (CsStore         *self,
+           CsConcept       *parent,
+           const Partition *part)
+{
+  g_autofree char *words = NULL;
+  char *suffix = NULL;
+  CsConcept *child;
+
+  describe_partition (part, &suffix, &words);
+  /* categorical values keep their level indices */
+  child = child_concept_new (self, parent, suffix, suffix, g_strdup_printf ("%s (%s)", parent->label, words),
+                             part->kind == CS_FACT_CATEGORICAL);
+  child->fixed_type = part->kind;
+  child->unit = part->kind == CS_FACT_NUMERIC ? part->unit : NULL;
+  return child;
+}
+
+static void
+split_by_type (CsStore   *self,
+               CsConcept *concept)
 {
   g_autoptr(GArray) units = NULL;
   g_autoptr(GArray) parts = NULL;
@@ -189,7 +208,7 @@ cs_store_split_concept (CsStore   *self,
   guint n_classes = 0;
   guint main = 0;
 
-  if (concept->fixed_type >= 0 || concept->facts->len == 0)
+  if (concept->facts->len == 0)
     return;
 
   units = unit_classes (self, concept, &n_classes);
@@ -298,6 +317,158 @@ cs_store_split_concept (CsStore   *self,
     concept->n_kind[k] = k == (int) concept->fixed_type ? concept->facts->len : 0;
 }
 
+/* ---------------------------------------------------------------- methods */
+
+typedef struct
+{
+  const char *method;   /* interned, NULL: not stated */
+  guint       n;
+} MethodCount;
+
+static const char *
+fact_method (const CsConcept *concept,
+             const CsFact    *fact)
+{
+  if (fact->hint == CS_HINT_NONE || concept->hints == NULL || fact->hint >= concept->hints->len)
+    return NULL;
+  return g_array_index (concept->hints, CsHint, fact->hint).method;
+}
+
+/* Stated methods first, in byte order; then "not stated" */
+static int
+compare_methods (gconstpointer a,
+                 gconstpointer b)
+{
+  const MethodCount *x = a, *y = b;
+
+  if (x->method == NULL || y->method == NULL)
+    return (x->method == NULL) - (y->method == NULL);
+  return strcmp (x->method, y->method);
+}
+
+/* The values of each method move to a child of their own, except those of
+ * the most frequent method (ties: the first in byte order), which stay; each
+ * then splits by type and unit. Only when two or more methods are stated:
+ * values of one method and values without one stay together, as nothing
+ * says they differ. */
+static GPtrArray *
+split_by_method (CsStore   *self,
+                 CsConcept *concept)
+{
+  g_autoptr(GArray) methods = NULL;
+  g_autoptr(GPtrArray) children = NULL;
+  g_autoptr(GArray) kept = NULL;
+  g_autofree CsConcept **owner = NULL;
+  guint n_stated = 0, main = 0;
+  char *label;
+
+  if (!concept->many_methods || concept->is_condition)
+    return NULL;
+  methods = g_array_new (FALSE, TRUE, sizeof (MethodCount));
+  for (guint i = 0; i < concept->facts->len; i++)
+    {
+      const CsFact *fact = &g_array_index (self->facts, CsFact, g_array_index (concept->facts, guint32, i));
+      const char *method = fact_method (concept, fact);
+      guint k;
+
+      for (k = 0; k < methods->len && g_array_index (methods, MethodCount, k).method != method; k++)
+        ;
+      if (k == methods->len)
+        {
+          MethodCount count = { method, 0 };
+
+          g_array_append_val (methods, count);
+          n_stated += method != NULL;
+        }
+      g_array_index (methods, MethodCount, k).n++;
+    }
+  if (n_stated < 2)
+    return NULL;
+
+  g_array_sort (methods, compare_methods);
+  for (guint k = 1; k < methods->len; k++)
+    {
+      if (g_array_index (methods, MethodCount, k).n > g_array_index (methods, MethodCount, main).n)
+        main = k;
+    }
+
+  children = g_ptr_array_new ();
+  owner = g_new0 (CsConcept *, methods->len);
+  for (guint k = 0; k < methods->len; k++)
+    {
+      const char *method = g_array_index (methods, MethodCount, k).method;
+      g_autofree char *slug = method != NULL ? cs_store_slug (method) : NULL;
+      g_autofree char *id = NULL;
+      CsConcept *child;
+
+      if (k == main)
+        {
+          owner[k] = concept;
+          continue;
+        }
+      id = g_strconcat ("method=", method != NULL ? method : "", NULL);
+      child = child_concept_new (self, concept, id,
+                                 method == NULL ? g_strdup ("no_method")
+                                 : *slug != '\0' ? g_steal_pointer (&slug) : g_strdup ("other_method"),
+                                 method != NULL ? g_strdup_printf ("%s (%s)", concept->label, method)
+                                                : g_strdup_printf (_("%s (method not stated)"), concept->label),
+                                 TRUE);
+      child->by_method = TRUE;
+      child->fixed_type = -1;
+      child->is_volume = concept->is_volume;
+      owner[k] = child;
+      g_ptr_array_add (children, child);
+    }
+
+  kept = g_array_new (FALSE, FALSE, sizeof (guint32));
+  memset (concept->n_kind, 0, sizeof concept->n_kind);
+  for (guint i = 0; i < concept->facts->len; i++)
+    {
+      guint32 index = g_array_index (concept->facts, guint32, i);
+      CsFact *fact = &g_array_index (self->facts, CsFact, index);
+      const char *method = fact_method (concept, fact);
+      CsConcept *target = concept;
+
+      for (guint k = 0; k < methods->len; k++)
+        {
+          if (g_array_index (methods, MethodCount, k).method == method)
+            target = owner[k];
+        }
+      target->n_kind[fact->kind]++;
+      if (target == concept)
+        g_array_append_val (kept, index);
+      else
+        {
+          fact->concept = target->index;
+          g_array_append_val (target->facts, index);
+        }
+    }
+  g_array_unref (concept->facts);
+  concept->facts = g_steal_pointer (&kept);
+
+  /* the main one names its method too */
+  label = g_array_index (methods, MethodCount, main).method != NULL
+          ? g_strdup_printf ("%s (%s)", concept->label, g_array_index (methods, MethodCount, main).method)
+          : g_strdup_printf (_("%s (method not stated)"), concept->label);
+  g_free (concept->label);
+  concept->label = label;
+  return g_steal_pointer (&children);
+}
+
+void
+cs_store_split_concept (CsStore   *self,
+                        CsConcept *concept)
+{
+  g_autoptr(GPtrArray) children = NULL;
+
+  if (concept->fixed_type >= 0 || concept->facts->len == 0)
+    return;
+  children = split_by_method (self, concept);
+  split_by_type (self, concept);
+  for (guint i = 0; children != NULL && i < children->len; i++)
+    split_by_type (self, g_ptr_array_index (children, i));
+}
+
 /* Says where a child's values went (after keys are assigned). */
 void
 cs_store_warn_split (CsStore   *self,
@@ -309,7 +480,15 @@ cs_store_warn_split (CsStore   *self,
 
   if (var == NULL || parent->variable == NULL)
     return;
-  if (var->type == CS_VARIABLE_NUMERIC && parent->variable->type == CS_VARIABLE_NUMERIC)
+  if (child->by_method)
+    cs_store_add_warning (self, CS_STORE_WARNING_SECOND_UNIT,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "“%s” (%s): %u value measured by another method is in the variable “%s” (“%s”), next to “%s” (“%s”)",
+                                       "“%s” (%s): %u values measured by another method are in the variable “%s” (“%s”), next to “%s” (“%s”)",
+                                       child->facts->len),
+                          parent->key_hint, code, child->facts->len, var->key, var->label,
+                          parent->variable->key, parent->variable->label);
+  else if (var->type == CS_VARIABLE_NUMERIC && parent->variable->type == CS_VARIABLE_NUMERIC)
     cs_store_add_warning (self, CS_STORE_WARNING_SECOND_UNIT,
                           g_dngettext (GETTEXT_PACKAGE,
                                        "“%s” (%s): %u value in “%s” does not convert to “%s”; it is in the variable “%s”",

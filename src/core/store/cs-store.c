@@ -121,6 +121,7 @@ cs_store_finalize (GObject *object)
   g_clear_pointer (&self->rows, g_array_unref);
   g_clear_pointer (&self->row_index, g_hash_table_unref);
   g_clear_pointer (&self->row_resources, g_ptr_array_unref);
+  g_clear_pointer (&self->primary, g_free);
   g_clear_pointer (&self->row_uids, g_ptr_array_unref);
   g_clear_pointer (&self->var_index, g_hash_table_unref);
   g_clear_pointer (&self->variables, g_ptr_array_unref);
@@ -570,7 +571,7 @@ hint_hash (gconstpointer key)
 {
   const CsHint *hint = key;
 
-  return g_direct_hash (hint->text) * 31u + g_direct_hash (hint->display);
+  return (g_direct_hash (hint->text) * 31u + g_direct_hash (hint->display)) * 31u + g_direct_hash (hint->method);
 }
 
 static gboolean
@@ -579,7 +580,7 @@ hint_equal (gconstpointer a,
 {
   const CsHint *x = a, *y = b;
 
-  return x->text == y->text && x->display == y->display;
+  return x->text == y->text && x->display == y->display && x->method == y->method;
 }
 
 #define HINTS_SCANNED 8
@@ -592,7 +593,8 @@ static guint16
 concept_hint (CsStore    *self,
               CsConcept  *concept,
               const char *text,
-              const char *display)
+              const char *display,
+              const char *method)
 {
   CsHint hint;
   gpointer found;
@@ -608,17 +610,24 @@ concept_hint (CsStore    *self,
       if (k >= concept->hints->len || (i > 0 && k == concept->last_hint))
         continue;
       h = &g_array_index (concept->hints, CsHint, k);
-      if (g_strcmp0 (h->text, text) == 0 && g_strcmp0 (h->display, display) == 0)
+      if (g_strcmp0 (h->text, text) == 0 && g_strcmp0 (h->display, display) == 0
+          && g_strcmp0 (h->method, method) == 0)
         return concept->last_hint = (guint16) k;
     }
 
   hint.text = intern (self, text);
   hint.display = intern (self, display);
+  hint.method = intern (self, method);
   if (concept->hint_index != NULL && (found = g_hash_table_lookup (concept->hint_index, &hint)) != NULL)
     return concept->last_hint = (guint16) (GPOINTER_TO_UINT (found) - 1);
   if (concept->hints->len >= CS_HINT_NONE)
     return CS_HINT_NONE;
   g_array_append_val (concept->hints, hint);
+  /* a second method: the split by method has something to do (cs-store-split.c) */
+  if (hint.method != NULL && concept->first_method == NULL)
+    concept->first_method = hint.method;
+  else if (hint.method != NULL && hint.method != concept->first_method)
+    concept->many_methods = TRUE;
   if (concept->hints->len > HINTS_SCANNED)
     {
       if (concept->hint_index == NULL)
@@ -632,6 +641,7 @@ concept_hint (CsStore    *self,
 static CsConcept *
 observation_concept (CsStore          *self,
                      const CsJsonNode *codeable,
+                     const char       *method,
                      gboolean          radiomics,
                      guint16          *hint)
 {
@@ -684,7 +694,7 @@ observation_concept (CsStore          *self,
       concept->key_hint = g_strdup (text != NULL ? text : display != NULL ? display : code);
       concept_add_code (concept, system, code);
     }
-  *hint = concept_hint (self, concept, text, display);
+  *hint = concept_hint (self, concept, text, display, method);
   if (radiomics && !concept->is_radiomics)
     {
       concept->is_radiomics = TRUE;
@@ -952,12 +962,32 @@ status_code (const CsJsonNode *codeable)
   return cs_json_get_string (first_coding (codeable), "code");
 }
 
+/* Observation.method as a name: the first display of its codings, else its
+ * text, else the first code; NULL when absent. */
+static const char *
+method_name (const CsJsonNode *codeable)
+{
+  const char *name;
+
+  if (codeable == NULL)
+    return NULL;
+  for (const CsJsonNode *c = child_first (cs_json_get (codeable, "coding")); c != NULL; c = c->next)
+    {
+      if ((name = nonempty (cs_json_get_string (c, "display"))) != NULL)
+        return name;
+    }
+  if ((name = nonempty (cs_json_get_string (codeable, "text"))) != NULL)
+    return name;
+  return nonempty (cs_json_get_string (first_coding (codeable), "code"));
+}
+
 static void
 add_observation (CsStore          *self,
                  guint32           resource,
                  const CsJsonNode *obs)
 {
   const char *status = cs_json_get_string (obs, "status");
+  const char *method;
   gboolean radiomics;
   double time;
   guint32 lesion;
@@ -973,6 +1003,7 @@ add_observation (CsStore          *self,
   radiomics = is_radiomics (obs);
   time = effective_time (obs);
   lesion = intern_lesion (self, reference_of (obs, "focus"));
+  method = method_name (cs_json_get (obs, "method"));
 
   for (const CsJsonNode *m = child_first (cs_json_get (obs, "hasMember")); m != NULL; m = m->next)
     {
@@ -986,12 +1017,12 @@ add_observation (CsStore          *self,
         }
     }
 
-  if ((concept = observation_concept (self, cs_json_get (obs, "code"), radiomics, &hint)) != NULL)
+  if ((concept = observation_concept (self, cs_json_get (obs, "code"), method, radiomics, &hint)) != NULL)
     add_value (self, resource, concept, hint, obs, time, lesion);
 
   for (const CsJsonNode *comp = child_first (cs_json_get (obs, "component")); comp != NULL; comp = comp->next)
     {
-      if ((concept = observation_concept (self, cs_json_get (comp, "code"), radiomics, &hint)) != NULL)
+      if ((concept = observation_concept (self, cs_json_get (comp, "code"), method, radiomics, &hint)) != NULL)
         add_value (self, resource, concept, hint, comp, time, lesion != CS_LESION_NONE ? lesion : CS_LESION_SELF);
     }
 }
@@ -1126,8 +1157,13 @@ add_condition (CsStore          *self,
   fact.onset_date = NAN;
   fact.onset_age = NAN;
   fact.recorded_date = NAN;
-  if (get_date (cond, "onsetDateTime", &days) || get_date (cs_json_get (cond, "onsetPeriod"), "start", &days))
+  if (get_date (cond, "onsetDateTime", &days))
     fact.onset_date = days;
+  else if (get_date (cs_json_get (cond, "onsetPeriod"), "start", &days))
+    {
+      fact.onset_date = days;
+      fact.onset_is_period = TRUE;
+    }
   if ((age = cs_json_get (cond, "onsetAge")) != NULL && cs_json_get_number (age, "value", &days)
       && to_years (days, quantity_unit (age), &days))
     fact.onset_age = days;

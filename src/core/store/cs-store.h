@@ -143,6 +143,23 @@ const char        *cs_rollup_to_string            (CsRollup              rollup)
 gboolean           cs_rollup_from_string          (const char           *str,
                                                    CsRollup             *out_rollup);
 
+/* How the value of a variable the store derives came about for the patient
+ * at row (cs-store-explain.c): one line naming the resources (Type/id),
+ * elements and dates, e.g. for age_at_diagnosis "Condition/c1 “NSCLC”
+ * (http://snomed.info/sct|254637007) onsetDateTime 2015-03-01 − Patient/p
+ * birthDate 1950-01-01". For age_at_diagnosis, diagnosis, os, deceased and
+ * the condition.<code> flags (true / false / unknown); NULL for any other
+ * variable (read as it is). Translated; free with g_free. After finish. */
+char              *cs_store_explain_cell          (CsStore              *self,
+                                                   const CsVariable     *var,
+                                                   guint                 row);
+/* Patients without any Condition in the sources: their condition.<code>
+ * flags are false, but that means unknown rather than "no such Condition". */
+guint              cs_store_count_patients_without_conditions (CsStore *self);
+/* Per row, 1 when the sources hold a (coded, not refuted) Condition of the
+ * patient, else 0; g_free it. */
+guint8            *cs_store_dup_rows_with_conditions (CsStore *self);
+
 /* Derived variables (cs-store-derived.c): numeric columns computed by an
  * analysis, e.g. a Cox model's signature score, added to a finished store
  * in the group "Derived" after every loaded variable, and used by filters

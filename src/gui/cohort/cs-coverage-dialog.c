@@ -41,15 +41,33 @@ static void
 add_variable (CsCoverageDialog *self,
               const CsVariable *var,
               guint             present,
+              guint             unknown,
               guint             total)
 {
   int row = (int) self->checks->len;
-  double fraction = total > 0 ? (double) present / total : 0;
-  g_autofree char *text = g_strdup_printf ("%.0f%% (%u)", 100 * fraction, present);
+  /* a condition flag: its false for patients without any Condition is no knowledge */
+  double fraction = total > 0 ? (double) (present - unknown) / total : 0;
+  g_autofree char *text = unknown == 0 ? g_strdup_printf ("%.0f%% (%u)", 100 * fraction, present)
+                          /* Translators: coverage of a Condition flag: "93% (372), 28 unknown" */
+                          : g_strdup_printf (_("%.0f%% (%u), %u unknown"), 100 * fraction, present - unknown, unknown);
   GtkWidget *check = gtk_check_button_new_with_label (var->label != NULL ? var->label : var->key);
   GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
   GtkWidget *label = gtk_label_new (text);
   g_autofree char *tooltip = cs_variable_describe (var);
+
+  if (unknown > 0)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("%s\n\n%u patient has no Condition in the sources: false for "
+                                                         "them means unknown, not “no such Condition”",
+                                                         "%s\n\n%u patients have no Condition in the sources: false for "
+                                                         "them means unknown, not “no such Condition”",
+                                                         unknown),
+                                               tooltip, unknown);
+
+      g_free (tooltip);
+      tooltip = g_steal_pointer (&more);
+      gtk_widget_set_tooltip_text (label, tooltip);
+    }
 
   gtk_widget_set_tooltip_text (check, tooltip);
   gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), fraction);
@@ -109,6 +127,7 @@ cs_coverage_dialog_new (CsCohortBuilder *builder)
   CsStore *store;
   g_autoptr(CsBitset) rows = NULL;
   g_autofree char *intro = NULL;
+  g_autofree guint8 *with_conditions = NULL;
   GtkRoot *root;
   guint total;
 
@@ -131,14 +150,19 @@ cs_coverage_dialog_new (CsCohortBuilder *builder)
                                      total), total);
   gtk_label_set_text (self->intro_label, intro);
 
+  with_conditions = cs_store_dup_rows_with_conditions (store);
   for (guint i = 0; i < cs_store_get_n_variables (store); i++)
     {
       const CsVariable *var = cs_store_get_variable (store, i);
-      guint present = 0;
+      gboolean flag = var->type == CS_VARIABLE_BOOLEAN && g_strcmp0 (var->group, "Condition") == 0;
+      guint present = 0, unknown = 0;
 
       CS_BITSET_FOREACH (rows, row)
-        present += !cs_variable_is_missing (var, row);
-      add_variable (self, var, present, total);
+        {
+          present += !cs_variable_is_missing (var, row);
+          unknown += flag && !with_conditions[row];
+        }
+      add_variable (self, var, present, unknown, total);
     }
 
   return GTK_WIDGET (self);

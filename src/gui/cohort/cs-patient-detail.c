@@ -10,6 +10,7 @@
 #include "cs-gui-util.h"
 #include "cs-patient-detail.h"
 #include "cs-server-profile.h"
+#include "cs-ucum-display.h"
 
 struct _CsPatientDetail
 {
@@ -23,6 +24,8 @@ struct _CsPatientDetail
   AdwStatusPage  *json_error_page;
   GtkMenuButton  *images_button;
   GtkBox         *images_box;
+  GtkExpander    *derivation_expander;
+  GtkBox         *derivation_box;
 
   CsStore        *store;
   GArray         *resources;  /* guint resource indices, the Patient first */
@@ -262,6 +265,8 @@ cs_patient_detail_class_init (CsPatientDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, json_error_page);
   gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, images_button);
   gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, images_box);
+  gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, derivation_expander);
+  gtk_widget_class_bind_template_child (widget_class, CsPatientDetail, derivation_box);
 
   gtk_widget_class_install_action (widget_class, "detail.copy-json", NULL, copy_json_action);
   gtk_widget_class_install_action (widget_class, "detail.open-study", "u", open_study_action);
@@ -276,6 +281,104 @@ cs_patient_detail_init (CsPatientDetail *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect_object (self->resource_list, "row-selected", G_CALLBACK (on_row_selected), self, G_CONNECT_SWAPPED);
+}
+
+/* ------------------------------------------------------------ how derived */
+
+static void
+add_derivation (CsPatientDetail *self,
+                const char      *title,
+                const char      *text)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *heading = gtk_label_new (title);
+  GtkWidget *body = gtk_label_new (text);
+  g_autofree char *spoken = g_strdup_printf ("%s: %s", title, text);
+
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_label_set_wrap (GTK_LABEL (heading), TRUE);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_label_set_xalign (GTK_LABEL (body), 0);
+  gtk_label_set_wrap (GTK_LABEL (body), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (body), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (body), TRUE);
+  gtk_widget_add_css_class (body, "caption");
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_box_append (GTK_BOX (box), body);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+  gtk_box_append (self->derivation_box, box);
+}
+
+/* One entry per derived variable ("Age at diagnosis: 69.8", then where it
+ * came from); condition flags only where true, and the others in one entry:
+ * their false means the same for all ("no such Condition" or "unknown"). */
+static void
+fill_derivations (CsPatientDetail *self)
+{
+  g_autofree char *other_flags = NULL;
+  guint n_shown = 0, n_false = 0;
+
+  for (guint i = 0; i < cs_store_get_n_variables (self->store); i++)
+    {
+      CsVariable *var = cs_store_get_variable (self->store, i);
+      g_autofree char *how = cs_store_explain_cell (self->store, var, self->row);
+      g_autofree char *value = NULL;
+      g_autofree char *title = NULL;
+
+      if (how == NULL)
+        continue;
+      if (var->type == CS_VARIABLE_BOOLEAN && g_strcmp0 (var->group, "Condition") == 0
+          && !cs_variable_is_missing (var, self->row) && var->num[self->row] == 0.0)
+        {
+          if (other_flags == NULL)
+            other_flags = g_steal_pointer (&how);
+          n_false++;
+          continue;
+        }
+      if ((var->type == CS_VARIABLE_NUMERIC || var->type == CS_VARIABLE_SURVIVAL)
+          && !cs_variable_is_missing (var, self->row))
+        {
+          /* for reading: 69.75 years, 51 days (the full value is in the table) */
+          g_autofree char *unit = cs_ucum_display (var->unit);
+
+          value = g_strdup_printf ("%.4g%s%s", var->num[self->row], *unit != '\0' ? " " : "", unit);
+        }
+      else
+        value = cs_variable_format_cell (var, self->row, TRUE);
+      /* Translators: a derived variable and the patient's value: "Age at diagnosis: 69.75" */
+      title = g_strdup_printf (_("%s: %s"), var->label != NULL ? var->label : var->key,
+                               *value != '\0' ? value : _("missing"));
+      add_derivation (self, title, how);
+      n_shown++;
+    }
+  if (other_flags != NULL)
+    {
+      g_autofree char *title = g_strdup_printf (ngettext ("%u other Condition flag", "%u other Condition flags", n_false),
+                                                n_false);
+
+      add_derivation (self, title, other_flags);
+      n_shown++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->derivation_expander), n_shown > 0);
+}
+
+char *
+cs_patient_detail_dup_derivation_text (CsPatientDetail *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (CS_IS_PATIENT_DETAIL (self), NULL);
+
+  for (GtkWidget *box = gtk_widget_get_first_child (GTK_WIDGET (self->derivation_box)); box != NULL;
+       box = gtk_widget_get_next_sibling (box))
+    {
+      GtkWidget *heading = gtk_widget_get_first_child (box);
+      GtkWidget *body = gtk_widget_get_next_sibling (heading);
+
+      g_string_append_printf (text, "%s\n%s\n", gtk_label_get_text (GTK_LABEL (heading)),
+                              gtk_label_get_text (GTK_LABEL (body)));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static GtkWidget *
@@ -370,6 +473,7 @@ cs_patient_detail_new (CsStore *store,
   gtk_window_set_title (GTK_WINDOW (self), title);
 
   fill_images (self);
+  fill_derivations (self);
   if (self->resources->len > 0)
     cs_patient_detail_select_resource (self, 0);
   else

@@ -34,5 +34,7 @@ gboolean   cs_patient_detail_open_study        (CsPatientDetail *self,
                                                 guint            n);
 /* The JSON text shown (empty when the resource could not be read). */
 char      *cs_patient_detail_dup_json_text     (CsPatientDetail *self);
+/* The "How derived" section as text: per entry its heading and its line */
+char      *cs_patient_detail_dup_derivation_text (CsPatientDetail *self);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "cs-gui-util.h"
 #include "cs-json.h"
 #include "cs-saved-cohort.h"
+#include "cs-ucum-display.h"
 
 /* A proportional-hazards test below this says the assumption fails */
 #define PH_ALPHA 0.05
@@ -62,6 +63,7 @@ struct _CsExploreModel
   CsVariable     *time_var;
   CsVariable     *strata_var;
   char           *text;
+  GSettings      *settings;         /* "time-unit" (Explore's "Time in"); NULL without the schema */
 };
 
 G_DEFINE_FINAL_TYPE (CsExploreModel, cs_explore_model, GTK_TYPE_BOX)
@@ -275,6 +277,37 @@ show_forest (CsExploreModel *self)
   cs_chart_widget_set_model (self->chart, CS_CHART_FOREST, &m, owner, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/* The medians in the time unit of Explore's "Time in" (the hazard ratios
+ * do not depend on it) */
+static void
+append_medians (CsExploreModel *self,
+                GString        *text)
+{
+  const char *code = self->time_var->unit != NULL ? self->time_var->unit : "d";
+  double factor = 1.0, survival, follow_up;
+  g_autofree char *unit = NULL;
+  g_autofree char *shown_survival = NULL;
+  g_autofree char *shown_follow_up = NULL;
+
+  if (self->settings != NULL)
+    {
+      g_autofree char *name = g_settings_get_string (self->settings, "time-unit");
+      CsTimeScale scale;
+
+      if (cs_time_scale_from_string (name, &scale) && isfinite (cs_time_scale_factor (self->time_var->unit, scale)))
+        {
+          factor = cs_time_scale_factor (self->time_var->unit, scale);
+          code = cs_time_scale_ucum (scale);
+        }
+    }
+  cs_cox_input_medians (self->input, factor, &survival, &follow_up);
+  unit = cs_ucum_display (code);
+  shown_survival = isfinite (survival) ? g_strdup_printf ("%.1f %s", survival, unit) : g_strdup (_("not reached"));
+  shown_follow_up = isfinite (follow_up) ? g_strdup_printf ("%.1f %s", follow_up, unit) : g_strdup (_("not reached"));
+  g_string_append_printf (text, _("Median survival %s, median follow-up %s (reverse Kaplan–Meier)\n"),
+                          shown_survival, shown_follow_up);
+}
+
 /* The tests, the concordance and, in plain words, what to distrust */
 static void
 show_text (CsExploreModel *self)
@@ -288,6 +321,7 @@ show_text (CsExploreModel *self)
   if (in->n_selected > in->n)
     g_string_append_printf (text, _(" (%u left out for a missing value)"), in->n_selected - in->n);
   g_string_append_c (text, '\n');
+  append_medians (self, text);
   if (fit->n_events == 0)
     {
       g_string_append (text, _("No patient in the model has an event: nothing can be estimated.\n"));
@@ -1065,6 +1099,13 @@ on_validate_clicked (CsExploreModel *self)
 /* ---------------------------------------------------------------- object */
 
 static void
+on_time_unit_changed (CsExploreModel *self)
+{
+  if (self->fit != NULL && self->fit->n_events > 0)
+    show_text (self);
+}
+
+static void
 cs_explore_model_dispose (GObject *object)
 {
   CsExploreModel *self = CS_EXPLORE_MODEL (object);
@@ -1073,6 +1114,7 @@ cs_explore_model_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_EXPLORE_MODEL);
   g_clear_object (&self->store);
   g_clear_pointer (&self->rows, g_array_unref);
+  g_clear_object (&self->settings);
   clear_fit (self);
 
   G_OBJECT_CLASS (cs_explore_model_parent_class)->dispose (object);
@@ -1138,6 +1180,12 @@ cs_explore_model_init (CsExploreModel *self)
   self->rows = g_array_new (FALSE, FALSE, sizeof (guint));
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* the medians follow the time scale the survival page sets */
+  self->settings = cs_gui_settings_new ();
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::time-unit", G_CALLBACK (on_time_unit_changed), self,
+                             G_CONNECT_SWAPPED);
   gtk_list_box_set_filter_func (self->covariate_list, covariate_matches, self, NULL);
   update_chosen_label (self);
   set_fit_actions (self, FALSE);
