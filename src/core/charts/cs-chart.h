@@ -590,7 +590,9 @@ typedef struct
   const char *title;      /* the chart's title, for the metadata (the chart draws its own) */
   const char *test;       /* "Spearman ρ = 0.84, n = 97, p < 0.001" (cs_stats_result_summary) */
   const char *variables;  /* "x: GLCM Contrast; y: Tumour volume (mm³, UCUM mm3)" */
-  const char *cohort;     /* cs_chart_caption_cohort(): "113 of 400 patients: stage IIIA/IIIB and age 55–75" */
+  const char *cohort;     /* cs_chart_caption_cohort(): "113 of 400 patients: Stage IIIA or IIIB, Age 55–75 years",
+                           * the filter in words (cs_filter_describe()) */
+  const char *filter;     /* the filter expression: in the metadata only, "Filter: age >= 55 and …" */
   const char *source;     /* "demo.ndjson", "https://hapi.example.org/fhir" */
   const char *date;       /* "2026-12-07"; NULL: today */
 } CsChartCaption;
@@ -603,7 +605,9 @@ char    *cs_chart_caption_cohort (guint                 n_selected,
 /* The caption's lines as drawn, before wrapping: the test, the variables,
  * then "cohort · Source: source · date" (empty parts left out). */
 GStrv    cs_chart_caption_lines  (const CsChartCaption *caption);
-/* The lines joined with newlines (the SVG <desc>, the PDF subject). */
+/* The lines joined with newlines, then "Filter: expression" when the
+ * caption has a filter (the SVG <desc>, the PDF subject, the PNG
+ * Description): the metadata keep the expression that selected the cohort. */
 char    *cs_chart_caption_text   (const CsChartCaption *caption);
 /* Height of the caption block wrapped to width px (0 for NULL). */
 double   cs_chart_caption_height (const CsChartCaption *caption,
@@ -618,6 +622,16 @@ void     cs_chart_caption_draw   (cairo_t              *cr,
 /* The svg document with caption's <title> and <desc> put first inside the
  * root element (a copy of svg when caption is NULL or there is no root). */
 char    *cs_chart_svg_add_metadata (const char           *svg,
+                                    gsize                 len,
+                                    const CsChartCaption *caption,
+                                    gsize                *out_len);
+/* The png file (its bytes) with caption's text in chunks after IHDR:
+ * Title, Description (cs_chart_caption_text()), Software ("Cohortscope
+ * VERSION"), Source and Creation Time (the caption's date, else now in ISO
+ * 8601, or SOURCE_DATE_EPOCH's); tEXt for ASCII text, iTXt (UTF-8) else;
+ * empty ones left out. A copy of png when caption is NULL or png does not
+ * start with a PNG signature and IHDR. */
+guint8  *cs_chart_png_add_metadata (const guint8         *png,
                                     gsize                 len,
                                     const CsChartCaption *caption,
                                     gsize                *out_len);
