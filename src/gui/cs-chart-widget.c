@@ -85,6 +85,7 @@ enum
   SIGNAL_ROWS_SELECTED,
   SIGNAL_CELL_ACTIVATED,
   SIGNAL_PATIENT_REQUESTED,
+  SIGNAL_CAPTION_CHANGED,
   N_SIGNALS
 };
 
@@ -1198,7 +1199,7 @@ cs_chart_widget_export (CsChartWidget  *self,
       g_set_error_literal (error, CS_CHART_ERROR, CS_CHART_ERROR_EMPTY, _("There is no chart to export"));
       return FALSE;
     }
-  return cs_chart_widget_export_captioned (self, path, width, height, NULL, NULL, error);
+  return cs_chart_widget_export_captioned (self, path, width, height, NULL, NULL, NULL, error);
 }
 
 void
@@ -1215,6 +1216,15 @@ cs_chart_widget_set_caption (CsChartWidget *self,
   self->caption_variables = g_strdup (variables);
   g_free (self->file_stem);
   self->file_stem = g_strdup (file_stem);
+  g_signal_emit (self, signals[SIGNAL_CAPTION_CHANGED], 0);
+}
+
+const char *
+cs_chart_widget_get_caption_test (CsChartWidget *self)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), NULL);
+
+  return self->caption_test;
 }
 
 const char *
@@ -1228,6 +1238,7 @@ cs_chart_widget_get_file_stem (CsChartWidget *self)
 void
 cs_chart_widget_get_caption (CsChartWidget  *self,
                              const char     *cohort,
+                             const char     *filter,
                              const char     *source,
                              CsChartCaption *caption)
 {
@@ -1238,6 +1249,7 @@ cs_chart_widget_get_caption (CsChartWidget  *self,
   caption->test = self->caption_test;
   caption->variables = self->caption_variables;
   caption->cohort = cohort;
+  caption->filter = filter;
   caption->source = source;
 }
 
@@ -1247,6 +1259,7 @@ cs_chart_widget_export_captioned (CsChartWidget  *self,
                                   double          width,
                                   double          height,
                                   const char     *cohort,
+                                  const char     *filter,
                                   const char     *source,
                                   GError        **error)
 {
@@ -1259,7 +1272,7 @@ cs_chart_widget_export_captioned (CsChartWidget  *self,
       g_set_error_literal (error, CS_CHART_ERROR, CS_CHART_ERROR_EMPTY, _("There is no chart to export"));
       return FALSE;
     }
-  cs_chart_widget_get_caption (self, cohort, source, &caption);
+  cs_chart_widget_get_caption (self, cohort, filter, source, &caption);
   return cs_chart_export_captioned (self->kind, &self->model, &caption, cs_chart_style_light (), path, width, height,
                                     error);
 }
@@ -1371,6 +1384,11 @@ cs_chart_widget_class_init (CsChartWidgetClass *klass)
   signals[SIGNAL_PATIENT_REQUESTED] =
     g_signal_new ("patient-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
+
+  /* caption-changed: the test or the variables of the caption changed (cs_chart_widget_set_caption()) */
+  signals[SIGNAL_CAPTION_CHANGED] =
+    g_signal_new ("caption-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "chart.activate-cell", "(uu)", activate_cell_action);
   gtk_widget_class_install_action (widget_class, "chart.open-patient", "u", patient_action);
