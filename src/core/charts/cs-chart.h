@@ -144,7 +144,8 @@ typedef struct
   CsChartTicks x_ticks, y_ticks;   /* x_ticks unused on categorical axes */
   guint        n_bands;            /* box, bar: categories along x (a horizontal bar: rows);
                                     * histogram: bins; heatmap: columns */
-  guint        n_rows;             /* heatmap rows */
+  guint        n_rows;             /* heatmap: the display rows drawn (all, or those that fit a scrolling map) */
+  guint        first_row;          /* heatmap: the display row at the top of the plot */
   double       band_width;         /* box, bar, histogram: px per category or bin; heatmap: cell width */
   double       band_height;        /* horizontal bar: px per row; heatmap: cell height */
   CsChartRect  legend;             /* legend box (0 size when none) */
@@ -478,7 +479,22 @@ typedef struct
   const double       *row_corr;         /* optional n_rows × n_rows feature–feature correlation (CLUSTER) */
   const char         *title;
   const char         *effect_label;     /* legend title, NULL: "r" */
+  /* A scrolling view (the GUI): with row_label_size > 0 the row labels are
+   * that size (px) and the rows at least 1.3 times as tall, never smaller;
+   * the rows that fit are drawn from display row first_row on, the column
+   * labels and the legend stay in view. 0: every row is drawn, shrinking
+   * to fit (down to 7 px labels, every other label left out below that). */
+  double              row_label_size;
+  guint               first_row;
 } CsChartHeatmapModel;
+
+/* Rows a row_label_size map shows at once at this size (all when the
+ * model has no row_label_size), and the largest useful first_row. */
+guint cs_chart_heatmap_visible_rows (const CsChartHeatmapModel *model,
+                                     const CsChartStyle        *style,
+                                     double                     width,
+                                     double                     height,
+                                     guint                     *max_first_row);
 
 /* Fills order[n_rows] for the mode. CLUSTER: average linkage (UPGMA) on
  * the distance 1 − |r_ij| between features i and j, where r_ij comes from
