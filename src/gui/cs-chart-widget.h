@@ -108,6 +108,14 @@ void          cs_chart_widget_set_caption    (CsChartWidget  *self,
                                               const char     *test,
                                               const char     *variables,
                                               const char     *file_stem);
+/* A heat map scrolls its rows instead of shrinking their labels: this
+ * adjustment (rows; value = the display row at the top, page = the rows in
+ * view) drives a scroll bar beside it; the wheel and the keyboard's focus
+ * cell move it too. */
+GtkAdjustment *cs_chart_widget_get_heat_adjustment (CsChartWidget *self);
+/* The heat map's row label size in px (the caption size of the widget's
+ * font, at least 10); 0 for another chart */
+double        cs_chart_widget_get_heat_label_size (CsChartWidget *self);
 /* The test set with the caption (NULL if none); "caption-changed" tells when it changes */
 const char   *cs_chart_widget_get_caption_test (CsChartWidget *self);
 /* The stem set with the caption, or "chart" */

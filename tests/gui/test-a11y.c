@@ -566,6 +566,91 @@ check_size (int      width,
   check_view ("mapping", NULL, width, height, problems);
 }
 
+/* The widget's font size in px (GtkSettings' gtk-font-name) */
+static double
+widget_font_px (GtkWidget *widget)
+{
+  PangoFontDescription *font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
+  double px = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+
+  return pango_font_description_get_size_is_absolute (font) ? px : px * 96.0 / 72.0;
+}
+
+/* The heat map's rows at 800 × 600: all of the demo's 62 and more features, labels at least the caption size (0.8 em of the widget's font, and
+ * 9 px), rows as tall as their labels; the map scrolls instead, and the
+ * column labels at its foot stay within the window. */
+static void
+test_heatmap_readable (void)
+{
+  int size[2] = { 800, 600 };
+  CsChartWidget *chart = _cs_explore_view_get_heatmap (explore);
+  GtkAdjustment *rows = cs_chart_widget_get_heat_adjustment (chart);
+  const CsChartHeatmapModel *model;
+  CsChartLayout layout;
+  graphene_rect_t bounds;
+  double label, caption, col_w = 0, s40 = sin (G_PI * 40 / 180);
+  cairo_surface_t *measure = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (measure);
+
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  for (guint i = 0; i < 200 && !window_is (size); i++)
+    iterate (5), g_usleep (10000);
+  g_assert_true (window_is (size));
+  show_view ("explore");
+  cs_explore_view_set_mode (explore, "heatmap");
+  test_wait_until (explore_idle, explore);
+  settle (800, 600);
+  test_wait_until (chart_laid_out, chart);
+
+  g_assert_cmpint (cs_chart_widget_get_kind (chart), ==, CS_CHART_HEATMAP);
+  model = cs_chart_widget_get_model (chart);
+  g_assert_cmpuint (model->n_rows, >=, 62);
+
+  /* labels: at least the caption size */
+  label = cs_chart_widget_get_heat_label_size (chart);
+  caption = MAX (9.0, 0.8 * widget_font_px (GTK_WIDGET (chart)));
+  if (label < caption)
+    g_error ("heat map labels of %.1f px, below the caption size %.1f px", label, caption);
+
+  /* the rows drawn are tall enough for them; the rest scroll */
+  g_assert_true (cs_chart_widget_get_layout (chart, &layout));
+  g_assert_cmpfloat (layout.band_height, >=, label * 1.2);
+  g_assert_cmpuint (layout.n_rows, <, model->n_rows);
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (rows), ==, layout.n_rows);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (rows), ==, model->n_rows);
+
+  /* the column labels (rotated 40°, under the plot) end inside the chart,
+   * and the chart inside the window */
+  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, cs_chart_style_light ()->font_size);
+  for (guint c = 0; c < model->n_cols; c++)
+    {
+      cairo_text_extents_t ext;
+
+      cairo_text_extents (cr, model->col_labels[c], &ext);
+      col_w = MAX (col_w, MIN (ext.x_advance, 220));
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (measure);
+  g_assert_cmpfloat (layout.plot.y + layout.plot.height + 6 + col_w * s40, <=, layout.height);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (chart), GTK_WIDGET (window), &bounds));
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (window)));
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+
+  /* scrolling: the bar moves the rows; the keyboard's focus cell stays in view */
+  gtk_adjustment_set_value (rows, gtk_adjustment_get_upper (rows));
+  iterate (5);
+  g_assert_true (cs_chart_widget_get_layout (chart, &layout));
+  g_assert_cmpuint (layout.first_row, ==, model->n_rows - layout.n_rows);
+  gtk_adjustment_set_value (rows, 0);
+  iterate (5);
+  g_assert_true (cs_chart_widget_get_layout (chart, &layout));
+  g_assert_cmpuint (layout.first_row, ==, 0);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+}
+
 /* 1024 × 768 and 800 × 600, light and dark */
 static void
 test_small_screen (void)
@@ -623,6 +708,7 @@ main (int   argc,
   g_test_add_func ("/gui/a11y/heatmap-keys", test_heatmap_keys);
   g_test_add_func ("/gui/a11y/accessible-names", test_accessible_names);
   g_test_add_func ("/gui/a11y/small-screen", test_small_screen);
+  g_test_add_func ("/gui/a11y/heatmap-readable", test_heatmap_readable);
 
   ret = g_test_run ();
 
