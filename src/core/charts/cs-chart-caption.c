@@ -380,23 +380,6 @@ append_text_chunk (GByteArray *out,
   append_be32 (out, crc);
 }
 
-static char *
-creation_time (const CsChartCaption *caption)
-{
-  g_autoptr(GDateTime) now = NULL;
-  const char *epoch = g_getenv ("SOURCE_DATE_EPOCH");
-  gint64 seconds;
-
-  if (caption->date != NULL)
-    return g_strdup (caption->date);
-  if (epoch != NULL && g_ascii_string_to_signed (epoch, 10, 0, G_MAXINT64 / G_USEC_PER_SEC, &seconds, NULL))
-    now = g_date_time_new_from_unix_utc (seconds);
-  else
-    now = g_date_time_new_now_utc ();
-  /* ISO 8601, as the PNG specification's third edition recommends */
-  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 guint8 *
 cs_chart_png_add_metadata (const guint8         *png,
                            gsize                 len,
@@ -421,7 +404,8 @@ cs_chart_png_add_metadata (const guint8         *png,
     }
 
   text = cs_chart_caption_text (caption);
-  created = creation_time (caption);
+  /* the caption's date: the same chart exported twice on a day gives the same bytes */
+  created = caption_date (caption);
   out = g_byte_array_sized_new (len + strlen (text) + 512);
   g_byte_array_append (out, png, ihdr_end);
   append_text_chunk (out, "Title", caption->title);

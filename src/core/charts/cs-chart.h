@@ -643,8 +643,8 @@ char    *cs_chart_svg_add_metadata (const char           *svg,
                                     gsize                *out_len);
 /* The png file (its bytes) with caption's text in chunks after IHDR:
  * Title, Description (cs_chart_caption_text()), Software ("Cohortscope
- * VERSION"), Source and Creation Time (the caption's date, else now in ISO
- * 8601, or SOURCE_DATE_EPOCH's); tEXt for ASCII text, iTXt (UTF-8) else;
+ * VERSION"), Source and Creation Time (the caption's date, YYYY-MM-DD:
+ * today's or SOURCE_DATE_EPOCH's); tEXt for ASCII text, iTXt (UTF-8) else;
  * empty ones left out. A copy of png when caption is NULL or png does not
  * start with a PNG signature and IHDR. */
 guint8  *cs_chart_png_add_metadata (const guint8         *png,
