@@ -24,8 +24,10 @@
 
 #include "cs-chart.h"
 #include "cs-cohort-builder-private.h"
+#include "cs-cohort-view.h"
 #include "cs-demo.h"
 #include "cs-explore-view-private.h"
+#include "cs-filter-chips.h"
 #include "cs-mini-chart-private.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
@@ -428,6 +430,66 @@ collect_outside (GtkWidget *widget,
     collect_outside (c, width, height, out);
 }
 
+/* Mapped labels that the window shortens with "…": the cohort's headline
+ * (the patient count) and every filter chip must show in full (they wrap) */
+static void
+collect_truncated (GtkWidget  *widget,
+                   const char *headline,
+                   gboolean    in_chips,
+                   GString    *out)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  in_chips = in_chips || CS_IS_FILTER_CHIPS (widget);
+  if (GTK_IS_LABEL (widget) && (in_chips || g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), headline) == 0))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+
+      if (gtk_label_get_ellipsize (GTK_LABEL (widget)) != PANGO_ELLIPSIZE_NONE || pango_layout_is_ellipsized (layout))
+        g_string_append_printf (out, "“%s” is shortened\n", gtk_label_get_text (GTK_LABEL (widget)));
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_truncated (c, headline, in_chips, out);
+}
+
+static void settle (int width, int height);
+
+/* Every dashboard chart can be reached: within the window, or scrolled into
+ * it when it takes the focus, with a scroll bar that shows there is more */
+static void
+collect_unreachable (GString *out)
+{
+  GtkWidget *dashboard = _cs_cohort_builder_get_dashboard (builder);
+  GtkWidget *scroller = gtk_widget_get_ancestor (dashboard, GTK_TYPE_SCROLLED_WINDOW);
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (dashboard); c != NULL; c = gtk_widget_get_next_sibling (c), n++)
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_compute_bounds (c, GTK_WIDGET (window), &bounds))
+        {
+          g_string_append_printf (out, "dashboard chart %u is not laid out\n", n);
+          continue;
+        }
+      if (bounds.origin.x >= 0 && bounds.origin.x + bounds.size.width <= width)
+        continue;
+      if (!gtk_widget_get_visible (gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (scroller)))
+          || gtk_scrolled_window_get_overlay_scrolling (GTK_SCROLLED_WINDOW (scroller)))
+        g_string_append_printf (out, "dashboard chart %u lies beyond the window without a scroll bar\n", n);
+      gtk_widget_grab_focus (c);
+      iterate (20);
+      settle (width, gtk_widget_get_height (GTK_WIDGET (window)));
+      if (!gtk_widget_compute_bounds (c, GTK_WIDGET (window), &bounds)
+          || bounds.origin.x < -1 || bounds.origin.x + bounds.size.width > width + 1)
+        g_string_append_printf (out, "dashboard chart %u stays beyond the window with the focus (at %.0f)\n", n,
+                                bounds.origin.x);
+    }
+  if (n < 4)
+    g_string_append_printf (out, "the dashboard has %u charts, the test needs 4\n", n);
+}
+
 /* Mapped, of a usable size, and within the window */
 static gboolean
 is_shown (GtkWidget *widget,
@@ -507,6 +569,19 @@ check_view (const char *view,
                      outside);
   if (outside->len > 0)
     g_string_append_printf (problems, "%s: widgets beyond the window:\n%s", shot, outside->str);
+  if (g_str_equal (view, "cohort"))
+    {
+      g_autoptr(GString) truncated = g_string_new (NULL);
+      CsCohortView *cohort = CS_COHORT_VIEW (test_find_of_type (GTK_WIDGET (window), CS_TYPE_COHORT_VIEW));
+
+      collect_truncated (GTK_WIDGET (window), cs_cohort_view_get_count_text (cohort), FALSE, truncated);
+      if (truncated->len > 0)
+        g_string_append_printf (problems, "%s: text cut off:\n%s", shot, truncated->str);
+      g_string_set_size (truncated, 0);
+      collect_unreachable (truncated);
+      if (truncated->len > 0)
+        g_string_append_printf (problems, "%s: %s", shot, truncated->str);
+    }
 
   key[0].widget = test_find_widget (GTK_WIDGET (window), NULL, "app.open");
   key[0].what = "Open";
@@ -660,6 +735,12 @@ test_small_screen (void)
 
   g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "age_at_diagnosis"));
   g_assert_true (cs_explore_view_show_survival (explore, "os", "stage_group", NULL));
+  /* chips enough to need more than a line at 800 px, one of them long */
+  g_assert_true (cs_filter_state_set_text (cs_cohort_builder_get_filter_state (builder),
+                                           "age_at_diagnosis >= 50 and stage_group in (\"I\", \"II\", \"IIIA\", \"IIIB\") "
+                                           "and histology in (\"Adenocarcinoma, NOS\", \"Squamous cell carcinoma, NOS\", "
+                                           "\"Large cell carcinoma, NOS\") and gender = \"female\"", NULL, NULL));
+  cs_cohort_builder_flush (builder);
   for (guint dark = 0; dark < 2; dark++)
     {
       adw_style_manager_set_color_scheme (styles, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
@@ -668,8 +749,20 @@ test_small_screen (void)
       check_size (1024, 768, problems);
       check_size (800, 600, problems);
     }
+  /* and 1200 px wide */
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  {
+    int size[2] = { 1200, 800 };
+
+    for (guint i = 0; i < 200 && !window_is (size); i++)
+      iterate (5), g_usleep (10000);
+    check_view ("cohort", NULL, 1200, 800, problems);
+  }
   adw_style_manager_set_color_scheme (styles, ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  cs_filter_state_clear (cs_cohort_builder_get_filter_state (builder));
+  cs_cohort_builder_flush (builder);
   if (problems->len > 0)
     g_error ("on small screens:\n%s", problems->str);
 }
