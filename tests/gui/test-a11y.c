@@ -726,6 +726,151 @@ test_heatmap_readable (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
 }
 
+/* ------------------------------------------------------------- Tab stops */
+
+/* One Tab stop per control: a Tab cycle over the view (test_focus_cycle():
+ * no trap, no stop that is not shown, no widget twice) in which no widget
+ * is an ancestor of another stop (a container and its child both taking
+ * the focus: two presses for one control) */
+static void
+check_tab_stops (const char *view,
+                 const char *mode,
+                 GString    *problems)
+{
+  g_autoptr(GPtrArray) cycle = NULL;
+  g_autoptr(GString) found = g_string_new (NULL);
+
+  show_view (view);
+  if (mode != NULL)
+    {
+      cs_explore_view_set_mode (explore, mode);
+      test_wait_until (explore_idle, explore);
+    }
+  /* past the pages' crossfade, while which both are drawn */
+  {
+    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  cycle = test_focus_cycle (GTK_WINDOW (window), FALSE, 600, found);
+  /* Known, outside the project: GTK 4.8's list views make every row a Tab
+   * stop besides its check button, rows scrolled out of view included, and
+   * Tab does not leave the list (GtkListItem:focusable and
+   * GtkListView:tab-behavior came in GTK 4.12). Reported, not failed. */
+  {
+    g_auto(GStrv) lines = g_strsplit (found->str, "\n", -1);
+
+    g_string_set_size (found, 0);
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (strstr (lines[i], "GtkListItemWidget") != NULL)
+        g_test_message ("%s (GTK 4.8 list view)", lines[i]);
+      else if (*lines[i] != '\0')
+        g_string_append_printf (found, "%s\n", lines[i]);
+  }
+  for (guint i = 0; i < cycle->len; i++)
+    for (guint j = 0; j < cycle->len; j++)
+      if (i != j && gtk_widget_is_ancestor (g_ptr_array_index (cycle, j), g_ptr_array_index (cycle, i)))
+        {
+          g_autofree char *outer = test_describe_widget (g_ptr_array_index (cycle, i));
+          g_autofree char *inner = test_describe_widget (g_ptr_array_index (cycle, j));
+
+          if (g_str_equal (G_OBJECT_TYPE_NAME (g_ptr_array_index (cycle, i)), "GtkListItemWidget"))
+            g_test_message ("%s and %s inside it are two Tab stops (GTK 4.8 list view)", outer, inner);
+          else
+            g_string_append_printf (found, "%s and %s inside it are two Tab stops\n", outer, inner);
+        }
+  if (cycle->len < 3)
+    g_string_append_printf (found, "only %u Tab stops\n", cycle->len);
+  if (found->len > 0)
+    g_string_append_printf (problems, "%s%s%s:\n%s", view, mode != NULL ? " " : "", mode != NULL ? mode : "",
+                            found->str);
+}
+
+/* A drop-down with search gives its search entry the focus when it opens */
+static guint n_opened;
+
+static void
+check_dropdown_search (GtkWidget *root,
+                       GString   *problems)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_DROP_DOWN (c) && gtk_drop_down_get_enable_search (GTK_DROP_DOWN (c)) && gtk_widget_get_mapped (c))
+        {
+          GtkWidget *focus, *popover;
+
+          gtk_widget_grab_focus (c);
+          /* as a click or Space on its button does */
+          for (GtkWidget *b = gtk_widget_get_first_child (c); b != NULL; b = gtk_widget_get_next_sibling (b))
+            if (GTK_IS_TOGGLE_BUTTON (b))
+              gtk_widget_activate (b);
+          popover = NULL;
+          for (GtkWidget *p = gtk_widget_get_first_child (c); p != NULL; p = gtk_widget_get_next_sibling (p))
+            if (GTK_IS_POPOVER (p))
+              popover = p;
+          for (guint i = 0; i < 100 && popover != NULL && !gtk_widget_get_mapped (popover); i++)
+            iterate (5), g_usleep (10000);
+          iterate (30);
+          /* under Xvfb a list does not always open (another popover still
+           * closing): only an open one is checked */
+          if (popover == NULL || !gtk_widget_get_mapped (popover))
+            {
+              g_autofree char *what = test_describe_widget (c);
+
+              g_test_message ("%s did not open", what);
+              continue;
+            }
+          n_opened++;
+          focus = gtk_root_get_focus (GTK_ROOT (window));
+          if (focus == NULL || gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) == NULL)
+            {
+              g_autofree char *what = test_describe_widget (c);
+              g_autofree char *where = focus != NULL ? test_describe_widget (focus) : g_strdup ("nothing");
+
+              g_string_append_printf (problems, "%s opened: the focus is on %s, not its search entry\n", what, where);
+            }
+          for (GtkWidget *p = gtk_widget_get_first_child (c); p != NULL; p = gtk_widget_get_next_sibling (p))
+            if (GTK_IS_POPOVER (p))
+              gtk_popover_popdown (GTK_POPOVER (p));
+          iterate (10);
+          continue;
+        }
+      check_dropdown_search (c, problems);
+    }
+}
+
+static void
+test_tab_stops (void)
+{
+  g_autoptr(GString) problems = g_string_new (NULL);
+
+  g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "age_at_diagnosis"));
+  g_assert_true (cs_explore_view_show_survival (explore, "os", "stage_group", NULL));
+  check_tab_stops ("cohort", NULL, problems);
+  check_tab_stops ("explore", "heatmap", problems);
+  check_tab_stops ("explore", "pair", problems);
+  check_tab_stops ("explore", "survival", problems);
+  check_tab_stops ("explore", "model", problems);
+  check_tab_stops ("mapping", NULL, problems);
+
+  show_view ("explore");
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *modes[] = { "pair", "survival", "model" };
+
+      cs_explore_view_set_mode (explore, modes[i]);
+      test_wait_until (explore_idle, explore);
+      iterate (20);
+      check_dropdown_search (GTK_WIDGET (explore), problems);
+    }
+  if (n_opened == 0)
+    g_string_append (problems, "no drop-down with search opened\n");
+  if (problems->len > 0)
+    g_error ("Tab stops:\n%s", problems->str);
+}
+
 /* 1024 × 768 and 800 × 600, light and dark */
 static void
 test_small_screen (void)
@@ -802,6 +947,7 @@ main (int   argc,
   g_test_add_func ("/gui/a11y/accessible-names", test_accessible_names);
   g_test_add_func ("/gui/a11y/small-screen", test_small_screen);
   g_test_add_func ("/gui/a11y/heatmap-readable", test_heatmap_readable);
+  g_test_add_func ("/gui/a11y/tab-stops", test_tab_stops);
 
   ret = g_test_run ();
 

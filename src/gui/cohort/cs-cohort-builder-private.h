@@ -32,6 +32,7 @@ struct _CsCohortBuilder
   GtkLabel         *expression_error;
   GtkLabel         *count_label;
   GtkBox           *dashboard_box;    /* CsMiniChart */
+  GtkFlowBox       *saved_actions;    /* the Saved Cohorts buttons */
 
   CsCohortView     *cohort_view;
   CsStore          *store;

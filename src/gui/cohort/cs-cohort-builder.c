@@ -656,6 +656,7 @@ cs_cohort_builder_class_init (CsCohortBuilderClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, expression_error);
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, count_label);
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, dashboard_box);
+  gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, saved_actions);
   gtk_widget_class_bind_template_callback (widget_class, on_expression_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_saved_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_members_removed);
@@ -673,6 +674,10 @@ cs_cohort_builder_init (CsCohortBuilder *self)
   g_autoptr(CsFilterState) state = cs_filter_state_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* one Tab stop per button: the flow box's own children take none */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->saved_actions)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   self->saved = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_saved_cohort_free);
   set_state (self, state);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "filter.upload-group", FALSE);

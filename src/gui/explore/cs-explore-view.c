@@ -16,6 +16,7 @@
 #include "cs-analysis.h"
 #include "cs-explore-view-private.h"
 #include "cs-filter.h"
+#include "cs-gui-util.h"
 
 G_DEFINE_FINAL_TYPE (CsExploreView, cs_explore_view, GTK_TYPE_WIDGET)
 
@@ -36,6 +37,17 @@ static const CsRollup rollups[] = {
 /* ------------------------------------------------------------ selection */
 
 static void update_caption (CsExploreView *self);
+
+/* Only the shown page takes the focus: Tab never stops in a hidden one */
+static void
+update_page_focus (CsExploreView *self)
+{
+  GtkWidget *shown = gtk_stack_get_visible_child (self->mode_stack);
+
+  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->mode_stack)); page != NULL;
+       page = gtk_widget_get_next_sibling (page))
+    gtk_widget_set_can_focus (page, page == shown);
+}
 
 /* The rows of the selection, to the view and its pages (cheap: the pages
  * recompute later) */
@@ -602,6 +614,9 @@ cs_explore_view_init (CsExploreView *self)
                            G_CALLBACK (on_patient_requested), self, G_CONNECT_SWAPPED);
   /* the line under the charts follows the page and its test */
   g_signal_connect_swapped (self->mode_stack, "notify::visible-child", G_CALLBACK (update_caption), self);
+  g_signal_connect_swapped (self->mode_stack, "notify::visible-child", G_CALLBACK (update_page_focus), self);
+  update_page_focus (self);
+  cs_gui_drop_downs_focus_search (GTK_WIDGET (self));
   g_signal_connect_object (cs_explore_pair_get_chart (self->pair), "caption-changed",
                            G_CALLBACK (update_caption), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (cs_explore_survival_get_chart (self->survival), "caption-changed",
