@@ -823,6 +823,14 @@ check_dropdown_search (GtkWidget *root,
               continue;
             }
           n_opened++;
+          /* the field takes the focus once the list is up (a busy machine: a while) */
+          for (guint i = 0; i < 100; i++)
+            {
+              focus = gtk_root_get_focus (GTK_ROOT (window));
+              if (focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL)
+                break;
+              iterate (5), g_usleep (10000);
+            }
           focus = gtk_root_get_focus (GTK_ROOT (window));
           if (focus == NULL || gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) == NULL)
             {
