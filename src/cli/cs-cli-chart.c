@@ -866,6 +866,7 @@ fill_caption (ChartOptions   *o,
               CsChartCaption *caption)
 {
   g_autoptr(GString) sources = g_string_new (NULL);
+  g_autofree char *words = NULL;
 
   /* a file or folder by its name (the figure should not show where it was
    * on this machine), a server by its URL */
@@ -880,10 +881,18 @@ fill_caption (ChartOptions   *o,
   caption->title = title;
   caption->test = d->test;
   caption->variables = d->variables->str;
+  /* the filter in words under the chart, its expression in the metadata */
+  if (o->filter != NULL)
+    {
+      g_autoptr(CsFilter) filter = cs_filter_parse (o->filter, NULL, NULL);
+
+      words = filter != NULL ? cs_filter_describe (filter, d->store) : g_strdup (o->filter);
+      caption->filter = o->filter;
+    }
   caption->cohort = keep_str (d, cs_chart_caption_cohort (d->rows->len, cs_store_get_n_patients (d->store),
-                                                          o->overlay ? NULL : o->filter));
-  if (o->overlay && o->filter != NULL)
-    caption->cohort = keep_str (d, g_strdup_printf (_("%s; highlighted: %s"), caption->cohort, o->filter));
+                                                          o->overlay ? NULL : words));
+  if (o->overlay && words != NULL)
+    caption->cohort = keep_str (d, g_strdup_printf (_("%s; highlighted: %s"), caption->cohort, words));
   caption->source = keep_str (d, g_string_free (g_steal_pointer (&sources), FALSE));
 }
 

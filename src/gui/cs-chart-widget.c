@@ -33,6 +33,10 @@ struct _CsChartWidget
   /* heat map display order and its inverse */
   guint           *heat_order;
   guint           *heat_display;
+  /* the heat map scrolls its rows (labels never shrink): the display row
+   * at the top is model.heatmap.first_row, mirrored by this adjustment */
+  GtkAdjustment   *heat_adjustment;
+  double           scroll_rest;    /* smooth scrolling: the part of a row not scrolled yet */
 
   CsStore         *store;
   guint           *rows;
@@ -85,6 +89,7 @@ enum
   SIGNAL_ROWS_SELECTED,
   SIGNAL_CELL_ACTIVATED,
   SIGNAL_PATIENT_REQUESTED,
+  SIGNAL_CAPTION_CHANGED,
   N_SIGNALS
 };
 
@@ -134,6 +139,83 @@ ensure_layout (CsChartWidget *self)
     return;
   cs_chart_layout (self->kind, &self->model, current_style (), width, height, &self->layout);
   self->layout_valid = TRUE;
+  /* the layout clamps first_row */
+  if (self->kind == CS_CHART_HEATMAP)
+    self->model.heatmap.first_row = self->layout.first_row;
+}
+
+/* The scroll bar shows what the heat map draws. Not while drawing: the bar
+ * would be changed in the middle of the frame. */
+static void
+sync_heat_adjustment (CsChartWidget *self)
+{
+  if (self->heat_adjustment == NULL)
+    return;
+  ensure_layout (self);
+  if (self->layout_valid && self->kind == CS_CHART_HEATMAP)
+    gtk_adjustment_configure (self->heat_adjustment, self->layout.first_row, 0, self->model.heatmap.n_rows,
+                              1, MAX (1, self->layout.n_rows), self->layout.n_rows);
+  else
+    gtk_adjustment_configure (self->heat_adjustment, 0, 0, 1, 1, 1, 1);
+}
+
+/* The heat map's row labels: the GNOME caption size of the widget's font
+ * (0.82 em), at least 10 px */
+static double
+heat_label_size (CsChartWidget *self)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  PangoFontDescription *font = context != NULL ? pango_context_get_font_description (context) : NULL;
+  double px = 14.0;
+
+  if (font != NULL && pango_font_description_get_size (font) > 0)
+    {
+      px = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+      if (!pango_font_description_get_size_is_absolute (font))
+        px *= 96.0 / 72.0;
+    }
+  return MAX (10.0, round (px * 0.82));
+}
+
+/* Scrolls the heat map so display row first is at the top */
+static void
+heat_scroll_to (CsChartWidget *self,
+                double         first)
+{
+  guint row;
+
+  if (!self->has_model || self->kind != CS_CHART_HEATMAP)
+    return;
+  row = (guint) CLAMP (first, 0, self->model.heatmap.n_rows > 0 ? self->model.heatmap.n_rows - 1 : 0);
+  if (row == self->model.heatmap.first_row)
+    return;
+  self->model.heatmap.first_row = row;
+  invalidate (self);
+  sync_heat_adjustment (self);
+}
+
+static void
+on_heat_adjustment_changed (CsChartWidget *self)
+{
+  heat_scroll_to (self, round (gtk_adjustment_get_value (self->heat_adjustment)));
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           CsChartWidget            *self)
+{
+  double rows;
+
+  if (!self->has_model || self->kind != CS_CHART_HEATMAP || !self->layout_valid
+      || self->layout.n_rows >= self->model.heatmap.n_rows)
+    return FALSE;
+  /* three rows a wheel step, as GTK's lists */
+  rows = self->scroll_rest + dy * 3;
+  self->scroll_rest = rows - trunc (rows);
+  heat_scroll_to (self, (double) self->model.heatmap.first_row + trunc (rows));
+  return TRUE;
 }
 
 static void
@@ -247,6 +329,9 @@ cs_chart_widget_set_model (CsChartWidget  *self,
       for (guint i = 0; i < hm->n_rows; i++)
         self->heat_display[self->heat_order[i]] = i;
       hm->row_order = self->heat_order;
+      /* readable rows that scroll, whatever their number */
+      hm->row_label_size = heat_label_size (self);
+      hm->first_row = 0;
     }
 
   update_description (self);
@@ -265,6 +350,7 @@ cs_chart_widget_clear (CsChartWidget *self)
 
   free_model (self);
   g_clear_pointer (&self->statistics, g_free);
+  sync_heat_adjustment (self);
   update_description (self);
   update_label (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
@@ -352,8 +438,10 @@ heat_cell_rect (CsChartWidget *self,
     return FALSE;
   if (display_row >= self->model.heatmap.n_rows || col >= self->model.heatmap.n_cols)
     return FALSE;
+  if (display_row < self->layout.first_row || display_row >= self->layout.first_row + self->layout.n_rows)
+    return FALSE;
   rect->x = self->layout.plot.x + col * self->layout.band_width;
-  rect->y = self->layout.plot.y + display_row * self->layout.band_height;
+  rect->y = self->layout.plot.y + (display_row - self->layout.first_row) * self->layout.band_height;
   rect->width = self->layout.band_width;
   rect->height = self->layout.band_height;
   return TRUE;
@@ -757,6 +845,12 @@ set_focus_cell (CsChartWidget *self,
   self->has_focus_cell = TRUE;
   self->focus_row = display_row;
   self->focus_col = col;
+  /* the focus cell stays in view */
+  ensure_layout (self);
+  if (self->layout_valid && display_row < self->layout.first_row)
+    heat_scroll_to (self, display_row);
+  else if (self->layout_valid && self->layout.n_rows > 0 && display_row >= self->layout.first_row + self->layout.n_rows)
+    heat_scroll_to (self, display_row - self->layout.n_rows + 1);
   update_label (self);
   gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -1171,9 +1265,9 @@ cs_chart_widget_measure (GtkWidget      *widget,
       *natural = 440;
       if (self->has_model && self->kind == CS_CHART_HEATMAP)
         {
-          /* room for readable rows; the view scrolls */
-          *minimum = MAX (240, (int) MIN (self->model.heatmap.n_rows, 400) * 8 + 180);
-          *natural = *minimum;
+          /* readable rows: the map scrolls them (cs_chart_widget_get_heat_adjustment()) */
+          *minimum = 240;
+          *natural = MAX (440, (int) MIN (self->model.heatmap.n_rows, 60) * 16 + 180);
         }
       else if (self->has_model && self->kind == CS_CHART_FOREST)
         {
@@ -1198,7 +1292,7 @@ cs_chart_widget_export (CsChartWidget  *self,
       g_set_error_literal (error, CS_CHART_ERROR, CS_CHART_ERROR_EMPTY, _("There is no chart to export"));
       return FALSE;
     }
-  return cs_chart_widget_export_captioned (self, path, width, height, NULL, NULL, error);
+  return cs_chart_widget_export_captioned (self, path, width, height, NULL, NULL, NULL, error);
 }
 
 void
@@ -1215,6 +1309,31 @@ cs_chart_widget_set_caption (CsChartWidget *self,
   self->caption_variables = g_strdup (variables);
   g_free (self->file_stem);
   self->file_stem = g_strdup (file_stem);
+  g_signal_emit (self, signals[SIGNAL_CAPTION_CHANGED], 0);
+}
+
+GtkAdjustment *
+cs_chart_widget_get_heat_adjustment (CsChartWidget *self)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), NULL);
+
+  return self->heat_adjustment;
+}
+
+double
+cs_chart_widget_get_heat_label_size (CsChartWidget *self)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), 0);
+
+  return self->has_model && self->kind == CS_CHART_HEATMAP ? self->model.heatmap.row_label_size : 0;
+}
+
+const char *
+cs_chart_widget_get_caption_test (CsChartWidget *self)
+{
+  g_return_val_if_fail (CS_IS_CHART_WIDGET (self), NULL);
+
+  return self->caption_test;
 }
 
 const char *
@@ -1228,6 +1347,7 @@ cs_chart_widget_get_file_stem (CsChartWidget *self)
 void
 cs_chart_widget_get_caption (CsChartWidget  *self,
                              const char     *cohort,
+                             const char     *filter,
                              const char     *source,
                              CsChartCaption *caption)
 {
@@ -1238,6 +1358,7 @@ cs_chart_widget_get_caption (CsChartWidget  *self,
   caption->test = self->caption_test;
   caption->variables = self->caption_variables;
   caption->cohort = cohort;
+  caption->filter = filter;
   caption->source = source;
 }
 
@@ -1247,6 +1368,7 @@ cs_chart_widget_export_captioned (CsChartWidget  *self,
                                   double          width,
                                   double          height,
                                   const char     *cohort,
+                                  const char     *filter,
                                   const char     *source,
                                   GError        **error)
 {
@@ -1259,7 +1381,7 @@ cs_chart_widget_export_captioned (CsChartWidget  *self,
       g_set_error_literal (error, CS_CHART_ERROR, CS_CHART_ERROR_EMPTY, _("There is no chart to export"));
       return FALSE;
     }
-  cs_chart_widget_get_caption (self, cohort, source, &caption);
+  cs_chart_widget_get_caption (self, cohort, filter, source, &caption);
   return cs_chart_export_captioned (self->kind, &self->model, &caption, cs_chart_style_light (), path, width, height,
                                     error);
 }
@@ -1272,6 +1394,7 @@ cs_chart_widget_dispose (GObject *object)
   CsChartWidget *self = CS_CHART_WIDGET (object);
 
   free_model (self);
+  g_clear_object (&self->heat_adjustment);
   g_clear_pointer (&self->statistics, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
@@ -1294,6 +1417,7 @@ cs_chart_widget_size_allocate (GtkWidget *widget,
 
   if (self->point_menu != NULL)
     gtk_popover_present (GTK_POPOVER (self->point_menu));
+  sync_heat_adjustment (self);
 }
 
 /* chart.open-patient / chart.open-images (u: the store row) */
@@ -1372,6 +1496,11 @@ cs_chart_widget_class_init (CsChartWidgetClass *klass)
     g_signal_new ("patient-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 
+  /* caption-changed: the test or the variables of the caption changed (cs_chart_widget_set_caption()) */
+  signals[SIGNAL_CAPTION_CHANGED] =
+    g_signal_new ("caption-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_install_action (widget_class, "chart.activate-cell", "(uu)", activate_cell_action);
   gtk_widget_class_install_action (widget_class, "chart.open-patient", "u", patient_action);
   gtk_widget_class_install_action (widget_class, "chart.open-images", "u", patient_action);
@@ -1385,6 +1514,7 @@ cs_chart_widget_init (CsChartWidget *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkEventController *key = gtk_event_controller_key_new ();
   GtkEventController *focus = gtk_event_controller_focus_new ();
+  GtkEventController *scroll;
   GtkGesture *drag = gtk_gesture_drag_new ();
   GtkGesture *secondary;
 
@@ -1404,6 +1534,12 @@ cs_chart_widget_init (CsChartWidget *self)
 
   g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), key);
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+  self->heat_adjustment = g_object_ref_sink (gtk_adjustment_new (0, 0, 1, 1, 1, 1));
+  g_signal_connect_swapped (self->heat_adjustment, "value-changed", G_CALLBACK (on_heat_adjustment_changed), self);
 
   secondary = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary), GDK_BUTTON_SECONDARY);

@@ -108,11 +108,23 @@ void          cs_chart_widget_set_caption    (CsChartWidget  *self,
                                               const char     *test,
                                               const char     *variables,
                                               const char     *file_stem);
+/* A heat map scrolls its rows instead of shrinking their labels: this
+ * adjustment (rows; value = the display row at the top, page = the rows in
+ * view) drives a scroll bar beside it; the wheel and the keyboard's focus
+ * cell move it too. */
+GtkAdjustment *cs_chart_widget_get_heat_adjustment (CsChartWidget *self);
+/* The heat map's row label size in px (the caption size of the widget's
+ * font, at least 10); 0 for another chart */
+double        cs_chart_widget_get_heat_label_size (CsChartWidget *self);
+/* The test set with the caption (NULL if none); "caption-changed" tells when it changes */
+const char   *cs_chart_widget_get_caption_test (CsChartWidget *self);
 /* The stem set with the caption, or "chart" */
 const char   *cs_chart_widget_get_file_stem  (CsChartWidget  *self);
-/* The caption an export carries, with cohort and source (may be NULL) */
+/* The caption an export carries, with cohort (in words), the filter
+ * expression (for the metadata) and source; each may be NULL */
 void          cs_chart_widget_get_caption    (CsChartWidget  *self,
                                               const char     *cohort,
+                                              const char     *filter,
                                               const char     *source,
                                               CsChartCaption *caption);
 /* Renders the model to a PNG, SVG or PDF file (light style) with the
@@ -122,12 +134,14 @@ gboolean      cs_chart_widget_export         (CsChartWidget  *self,
                                               double          width,
                                               double          height,
                                               GError        **error);
-/* As cs_chart_widget_export(), the caption naming the cohort and the source. */
+/* As cs_chart_widget_export(), the caption naming the cohort (the filter
+ * in words under the chart, its expression in the metadata) and the source. */
 gboolean      cs_chart_widget_export_captioned (CsChartWidget  *self,
                                                 const char     *path,
                                                 double          width,
                                                 double          height,
                                                 const char     *cohort,
+                                                const char     *filter,
                                                 const char     *source,
                                                 GError        **error);
 

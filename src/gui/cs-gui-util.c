@@ -211,3 +211,59 @@ cs_gui_launch_uri (GtkWindow  *parent,
   else
     gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
 }
+
+/* ------------------------------------------------- drop-down search focus */
+
+static GtkWidget *
+find_search_entry (GtkWidget *root)
+{
+  if (GTK_IS_SEARCH_ENTRY (root))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_search_entry (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+focus_search_entry (gpointer data)
+{
+  GtkWidget *popover = data;
+  GtkWidget *entry = gtk_widget_get_mapped (popover) ? find_search_entry (popover) : NULL;
+
+  if (entry != NULL)
+    gtk_widget_grab_focus (entry);
+  g_object_unref (popover);
+  return G_SOURCE_REMOVE;
+}
+
+/* after the popover has set its own focus */
+static void
+on_drop_down_popup_map (GtkWidget *popover)
+{
+  g_idle_add (focus_search_entry, g_object_ref (popover));
+}
+
+void
+cs_gui_drop_downs_focus_search (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_DROP_DOWN (c))
+        {
+          if (!gtk_drop_down_get_enable_search (GTK_DROP_DOWN (c)))
+            continue;
+          for (GtkWidget *p = gtk_widget_get_first_child (c); p != NULL; p = gtk_widget_get_next_sibling (p))
+            if (GTK_IS_POPOVER (p))
+              g_signal_connect (p, "map", G_CALLBACK (on_drop_down_popup_map), NULL);
+          continue;
+        }
+      cs_gui_drop_downs_focus_search (c);
+    }
+}

@@ -40,6 +40,10 @@ typedef void (*CsGuiUriLauncher) (GtkWindow  *parent,
 void        cs_gui_set_uri_launcher        (CsGuiUriLauncher  launcher);
 void        cs_gui_launch_uri              (GtkWindow        *parent,
                                             const char       *uri);
+/* Every GtkDropDown below root with enable-search gives its search entry
+ * the focus when its list opens (GTK 4.8 leaves it on the button, so typed
+ * text went nowhere). */
+void        cs_gui_drop_downs_focus_search (GtkWidget        *root);
 
 G_END_DECLS
 

@@ -1728,6 +1728,59 @@ test_forest (void)
   }
 }
 
+/* The text chunks of a PNG file, keyword → text, each chunk's CRC checked
+ * (bit by bit, independently of the writer's table) */
+static GHashTable *
+read_png_text (const char *path)
+{
+  g_autofree guint8 *data = NULL;
+  gsize len = 0, pos = 8;
+  GHashTable *texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  g_assert_true (g_file_get_contents (path, (char **) &data, &len, NULL));
+  g_assert_cmpuint (len, >, 8);
+  g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+  while (pos + 12 <= len)
+    {
+      guint32 length = (guint32) data[pos] << 24 | data[pos + 1] << 16 | data[pos + 2] << 8 | data[pos + 3];
+      const guint8 *type = data + pos + 4, *body = data + pos + 8;
+      guint32 crc = 0xffffffffu, stored;
+
+      g_assert_cmpuint (pos + 12 + length, <=, len);
+      for (guint32 i = 0; i < length + 4; i++)
+        {
+          crc ^= type[i];
+          for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+        }
+      stored = (guint32) body[length] << 24 | body[length + 1] << 16 | body[length + 2] << 8 | body[length + 3];
+      g_assert_cmphex (crc ^ 0xffffffffu, ==, stored);
+      if (memcmp (type, "tEXt", 4) == 0 || memcmp (type, "iTXt", 4) == 0)
+        {
+          const guint8 *nul = memchr (body, 0, length);
+          const guint8 *text;
+
+          g_assert_nonnull (nul);
+          text = nul + 1;
+          if (type[0] == 'i')
+            {
+              g_assert_cmpint (text[0], ==, 0);      /* not compressed */
+              text += 2;
+              text = (const guint8 *) memchr (text, 0, body + length - text) + 1;   /* language */
+              text = (const guint8 *) memchr (text, 0, body + length - text) + 1;   /* translated keyword */
+              g_assert_true (g_utf8_validate ((const char *) text, body + length - text, NULL));
+            }
+          g_assert_false (g_hash_table_contains (texts, body));
+          g_hash_table_insert (texts, g_strndup ((const char *) body, nul - body),
+                               g_strndup ((const char *) text, body + length - text));
+        }
+      if (memcmp (type, "IEND", 4) == 0)
+        break;
+      pos += 12 + length;
+    }
+  return texts;
+}
+
 /* The caption's text, the SVG's <title>/<desc> and the file names */
 static void
 test_caption (void)
@@ -1762,6 +1815,20 @@ test_caption (void)
                    "time: Overall survival (months, UCUM mo; key os)\n"
                    "113 of 400 patients: stage IIIA/IIIB & age 55–75 · Source: lung1.ndjson · 2026-12-07");
   g_assert_cmpstr (partial_text, ==, "All 3 patients");
+  /* the filter expression goes into the metadata's text, never under the chart */
+  {
+    const CsChartCaption filtered_caption = { .cohort = "1 of 3 patients: Age 55–75 years", .date = "",
+                                              .filter = "age >= 55 and age <= 75" };
+    const CsChartCaption only_filter = { .date = "", .filter = "smoker" };
+    g_autofree char *with_filter = cs_chart_caption_text (&filtered_caption);
+    g_autofree char *alone = cs_chart_caption_text (&only_filter);
+    g_auto(GStrv) drawn = cs_chart_caption_lines (&filtered_caption);
+
+    g_assert_cmpstr (with_filter, ==, "1 of 3 patients: Age 55–75 years\nFilter: age >= 55 and age <= 75");
+    g_assert_cmpstr (alone, ==, "Filter: smoker");
+    g_assert_cmpuint (g_strv_length (drawn), ==, 1);
+    g_assert_cmpstr (drawn[0], ==, "1 of 3 patients: Age 55–75 years");
+  }
   g_assert_cmpfloat (cs_chart_caption_height (&caption, NULL, 960), >, 3 * 10.0);
   /* narrower: the lines wrap */
   g_assert_cmpfloat (cs_chart_caption_height (&caption, NULL, 200), >, cs_chart_caption_height (&caption, NULL, 960));
@@ -1781,6 +1848,60 @@ test_caption (void)
   g_assert_no_error (error);
   g_assert_true (cs_chart_export_captioned (CS_CHART_KM, &km.model, &caption, NULL, png_path, 640, 480, &error));
   g_assert_no_error (error);
+  /* the PNG carries the same text in tEXt/iTXt chunks and still reads as a PNG */
+  {
+    g_autoptr(GHashTable) texts = read_png_text (png_path);
+    cairo_surface_t *image = cairo_image_surface_create_from_png (png_path);
+
+    g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+    g_assert_cmpint (cairo_image_surface_get_width (image), ==, 640);
+    g_assert_cmpint (cairo_image_surface_get_height (image), ==, 480);
+    cairo_surface_destroy (image);
+    g_assert_cmpstr (g_hash_table_lookup (texts, "Title"), ==, "Survival by JointEntropy");
+    g_assert_cmpstr (g_hash_table_lookup (texts, "Description"), ==, text);
+    g_assert_true (g_str_has_prefix (g_hash_table_lookup (texts, "Software"), "Cohortscope "));
+    g_assert_cmpstr (g_hash_table_lookup (texts, "Source"), ==, "lung1.ndjson");
+    g_assert_cmpstr (g_hash_table_lookup (texts, "Creation Time"), ==, "2026-12-07");
+    g_assert_cmpuint (g_hash_table_size (texts), ==, 5);
+  }
+  /* no date in the caption: the creation time is SOURCE_DATE_EPOCH's day; empty parts are left out */
+  {
+    const CsChartCaption undated = { .title = "ASCII only", .source = "" };
+    g_autoptr(GHashTable) texts = NULL;
+    g_autofree char *old_epoch = g_strdup (g_getenv ("SOURCE_DATE_EPOCH"));
+
+    g_setenv ("SOURCE_DATE_EPOCH", "1796643000", TRUE);   /* 2026-12-07 11:30 UTC */
+    g_assert_true (cs_chart_export_captioned (CS_CHART_KM, &km.model, &undated, NULL, png_path, 320, 240, &error));
+    g_assert_no_error (error);
+    if (old_epoch != NULL)
+      g_setenv ("SOURCE_DATE_EPOCH", old_epoch, TRUE);
+    else
+      g_unsetenv ("SOURCE_DATE_EPOCH");
+    texts = read_png_text (png_path);
+    g_assert_cmpstr (g_hash_table_lookup (texts, "Title"), ==, "ASCII only");
+    g_assert_cmpstr (g_hash_table_lookup (texts, "Creation Time"), ==, "2026-12-07");
+    g_assert_false (g_hash_table_contains (texts, "Source"));
+    g_assert_nonnull (g_hash_table_lookup (texts, "Description"));   /* the date line */
+  }
+  /* no caption (--no-caption): no text chunks */
+  g_assert_true (cs_chart_export (CS_CHART_KM, &km.model, NULL, png_path, 320, 240, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GHashTable) texts = read_png_text (png_path);
+
+    g_assert_cmpuint (g_hash_table_size (texts), ==, 0);
+  }
+  /* bytes that are no PNG come back unchanged */
+  {
+    static const guint8 junk[] = "GIF89a, not a PNG at all, long enough to pass for one";
+    gsize out_len = 0;
+    g_autofree guint8 *out = cs_chart_png_add_metadata (junk, sizeof junk, &caption, &out_len);
+
+    g_assert_cmpmem (out, out_len, junk, sizeof junk);
+    g_free (g_steal_pointer (&out));
+    out = cs_chart_png_add_metadata (junk, 5, &caption, &out_len);
+    g_assert_cmpmem (out, out_len, junk, 5);
+  }
   g_remove (svg_path);
   g_remove (pdf_path);
   g_remove (png_path);

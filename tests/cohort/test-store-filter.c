@@ -155,6 +155,71 @@ test_saved_cohort (void)
   g_assert_cmpstr (g_ptr_array_index (missing, 0), ==, "zz");
 }
 
+/* The filter in words (cs_filter_describe()): each kind of condition, with
+ * the store's labels, level displays and units */
+static void
+test_describe (void)
+{
+  static const struct { const char *filter, *words; } cases[] = {
+    /* categorical: = and != name the level by its display (or code), in by each */
+    { "gender = \"female\"", "Gender Female" },
+    { "gender != \"male\"", "Gender not Male" },
+    { "smoking_status in (\"8517006\", \"266919005\")", "Smoking status Ex-smoker or Never smoker" },
+    { "smoking_status = \"ex-smoker\"", "Smoking status Ex-smoker" },
+    { "smoking_status = \"no such level\"", "Smoking status no such level" },
+    /* numeric: the unit for reading, a closed range, an open one, the minus sign */
+    { "body_height >= 170 and body_height <= 180", "Body height 170–180 cm" },
+    { "body_height <= 180 and body_height >= 170", "Body height 170–180 cm" },
+    { "body_height > 170 and body_height < 180.5", "170 < Body height < 180.5 cm" },
+    { "body_height >= 170 and gender = \"female\" and body_height <= 180", "Body height 170–180 cm, Gender Female" },
+    { "body_height < -1", "Body height < −1 cm" },
+    { "body_height = 172", "Body height = 172 cm" },
+    { "body_height != 172", "Body height ≠ 172 cm" },
+    /* boolean: the condition or its negation */
+    { "deceased = true", "Deceased" },
+    { "deceased = false", "not Deceased" },
+    { "deceased != true", "not Deceased" },
+    { "deceased != false", "Deceased" },
+    /* date: as written */
+    { "birth_date >= \"1960-01-01\"", "Birth date ≥ 1960-01-01" },
+    /* missing values */
+    { "smoking_status is missing", "Smoking status unknown" },
+    { "smoking_status is not missing", "Smoking status known" },
+    { "not (gender is missing)", "Gender known" },
+    { "not (gender is not missing)", "Gender unknown" },
+    /* and, or, not: parentheses where the words would be ambiguous */
+    { "gender = \"female\" or body_height > 175", "Gender Female or Body height > 175 cm" },
+    { "(gender = \"female\" or gender = \"male\") and deceased = false", "(Gender Female or Gender Male), not Deceased" },
+    { "gender = \"female\" and deceased = false or body_height > 175",
+      "(Gender Female, not Deceased) or Body height > 175 cm" },
+    { "not (gender = \"female\" and deceased = true)", "not (Gender Female, Deceased)" },
+    { "not smoking_status in (\"8517006\")", "not (Smoking status Ex-smoker)" },
+    { "not body_height > 175", "not Body height > 175 cm" },
+    /* a variable the store lacks: its key */
+    { "tumour_grade = \"G2\" and ldh > 250", "tumour_grade = G2, ldh > 250" },
+  };
+  g_autoptr(CsStore) store = load_store ();
+
+  /* without a store: keys, values as written */
+  {
+    g_autoptr(CsFilter) filter = cs_filter_parse ("body_height >= 170 and smoking_status = \"8517006\"", NULL, NULL);
+    g_autofree char *words = cs_filter_describe (filter, NULL);
+
+    g_assert_cmpstr (words, ==, "body_height ≥ 170, smoking_status = 8517006");
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CsFilter) filter = cs_filter_parse (cases[i].filter, NULL, &error);
+      g_autofree char *words = NULL;
+
+      g_assert_no_error (error);
+      words = cs_filter_describe (filter, store);
+      if (g_strcmp0 (words, cases[i].words) != 0)
+        g_error ("“%s” reads “%s”, expected “%s”", cases[i].filter, words, cases[i].words);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -164,6 +229,7 @@ main (int   argc,
   g_test_add_func ("/cohort/store/filters", test_filters);
   g_test_add_func ("/cohort/store/errors", test_errors);
   g_test_add_func ("/cohort/store/saved-cohort", test_saved_cohort);
+  g_test_add_func ("/cohort/store/describe", test_describe);
 
   return g_test_run ();
 }

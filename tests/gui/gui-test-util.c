@@ -225,3 +225,290 @@ test_find_toplevel_of_type (GType type)
     }
   return NULL;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Walking the focus */
+
+char *
+test_describe_widget (GtkWidget *widget)
+{
+  GString *out = g_string_new (NULL);
+  const char *name;
+  const char *text = NULL;
+
+  if (widget == NULL)
+    return g_strdup ("(nothing)");
+  g_string_append (out, G_OBJECT_TYPE_NAME (widget));
+  name = gtk_widget_get_name (widget);
+  if (name != NULL && strcmp (name, G_OBJECT_TYPE_NAME (widget)) != 0)
+    g_string_append_printf (out, "#%s", name);
+  if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+  else if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  if (text == NULL || *text == '\0')
+    text = gtk_widget_get_tooltip_text (widget);
+  if (text != NULL && *text != '\0')
+    g_string_append_printf (out, " “%s”", text);
+  /* where it is: the nearest named ancestor */
+  for (GtkWidget *p = gtk_widget_get_parent (widget); p != NULL; p = gtk_widget_get_parent (p))
+    {
+      const char *pname = gtk_widget_get_name (p);
+
+      if (pname != NULL && strcmp (pname, G_OBJECT_TYPE_NAME (p)) != 0)
+        {
+          g_string_append_printf (out, " in %s#%s", G_OBJECT_TYPE_NAME (p), pname);
+          break;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Emits key-pressed on widget's key controllers of that phase (both
+ * target and bubble for GTK_PHASE_BUBBLE on the focus widget itself) */
+static gboolean
+key_controllers_take (GtkWidget          *widget,
+                      GtkPropagationPhase phase,
+                      gboolean            is_target,
+                      guint               keyval,
+                      GdkModifierType     state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      GtkPropagationPhase p;
+
+      if (!GTK_IS_EVENT_CONTROLLER_KEY (c))
+        continue;
+      p = gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (c));
+      if (p == phase || (is_target && phase == GTK_PHASE_BUBBLE && p == GTK_PHASE_TARGET))
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
+    }
+  return handled;
+}
+
+/* As GTK propagates a key press: capture from the window down to the focus
+ * widget, then bubble back up */
+static gboolean
+deliver_key (GtkWindow       *win,
+             GtkWidget       *focus,
+             guint            keyval,
+             GdkModifierType  state)
+{
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
+
+  for (GtkWidget *w = focus; w != NULL && w != GTK_WIDGET (win); w = gtk_widget_get_parent (w))
+    g_ptr_array_add (chain, w);
+  for (guint i = chain->len; i > 0; i--)
+    if (key_controllers_take (chain->pdata[i - 1], GTK_PHASE_CAPTURE, FALSE, keyval, state))
+      return TRUE;
+  for (guint i = 0; i < chain->len; i++)
+    if (key_controllers_take (chain->pdata[i], GTK_PHASE_BUBBLE, i == 0, keyval, state))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+iterate_briefly (void)
+{
+  for (guint i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+press_tab (GtkWindow       *win,
+           gboolean         backward,
+           GdkModifierType  extra)
+{
+  GtkWidget *before = gtk_root_get_focus (GTK_ROOT (win));
+  guint keyval = backward ? GDK_KEY_ISO_Left_Tab : GDK_KEY_Tab;
+  GdkModifierType state = (backward ? GDK_SHIFT_MASK : 0) | extra;
+  gboolean taken = FALSE;
+
+  /* GTK delivers a key press to the focus widget and its ancestors; a key
+   * controller that handles it stops it before the window's Tab binding */
+  taken = before != NULL && deliver_key (win, before, keyval, state);
+  if (!taken)
+    g_signal_emit_by_name (win, "move-focus", backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+  iterate_briefly ();
+  return gtk_root_get_focus (GTK_ROOT (win)) != before;
+}
+
+/* An editable text view that takes Tab (to indent) is left with Ctrl+Tab,
+ * GTK's convention (its accessible role says multi-line text) */
+static gboolean
+takes_tab (GtkWidget *widget)
+{
+  return GTK_IS_TEXT_VIEW (widget) && gtk_text_view_get_accepts_tab (GTK_TEXT_VIEW (widget)) &&
+         gtk_text_view_get_editable (GTK_TEXT_VIEW (widget));
+}
+
+gboolean
+test_press_tab (GtkWindow *win,
+                gboolean   backward)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (win));
+
+  return press_tab (win, backward, focus != NULL && takes_tab (focus) ? GDK_CONTROL_MASK : 0);
+}
+
+static gboolean
+is_drawn (GtkWidget *widget,
+          GtkWindow *win)
+{
+  graphene_rect_t bounds;
+
+  return gtk_widget_get_mapped (widget) &&
+         gtk_widget_compute_bounds (widget, GTK_WIDGET (win), &bounds) &&
+         bounds.size.width >= 1 && bounds.size.height >= 1;
+}
+
+/* A widget other than focus (and not inside it) that Tab could stop on */
+static gboolean
+has_other_stop (GtkWidget *widget,
+                GtkWidget *focus)
+{
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_is_sensitive (widget) || widget == focus)
+    return FALSE;
+  if (gtk_widget_get_focusable (widget) && !GTK_IS_WINDOW (widget))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (gtk_widget_get_can_focus (c) && has_other_stop (c, focus))
+      return TRUE;
+  return FALSE;
+}
+
+guint
+test_focus_walk (GtkWindow *win,
+                 gboolean   backward,
+                 guint      max_steps,
+                 GString   *problems)
+{
+  g_autoptr(GPtrArray) cycle = test_focus_cycle (win, backward, max_steps, problems);
+
+  return cycle->len;
+}
+
+GPtrArray *
+test_focus_cycle (GtkWindow *win,
+                  gboolean   backward,
+                  guint      max_steps,
+                  GString   *problems)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  g_autofree char *title = g_strdup (gtk_window_get_title (win) != NULL ? gtk_window_get_title (win)
+                                                                        : G_OBJECT_TYPE_NAME (win));
+  const char *key = backward ? "Shift+Tab" : "Tab";
+  GtkWidget *start;
+
+  if (gtk_root_get_focus (GTK_ROOT (win)) == NULL)
+    test_press_tab (win, backward);
+  start = gtk_root_get_focus (GTK_ROOT (win));
+  if (start == NULL)
+    {
+      g_string_append_printf (problems, "%s: %s gives the focus to nothing\n", title, key);
+      return g_steal_pointer (&seen);
+    }
+  g_ptr_array_add (seen, start);
+
+  for (guint step = 0; step < max_steps; step++)
+    {
+      GtkWidget *before = gtk_root_get_focus (GTK_ROOT (win));
+      GtkWidget *now;
+
+      if (!test_press_tab (win, backward) && !(seen->len == 1 && !has_other_stop (GTK_WIDGET (win), before)))
+        {
+          g_autofree char *what = test_describe_widget (before);
+
+          g_string_append_printf (problems, "%s: %s does not leave %s (a focus trap)\n", title, key, what);
+          return g_steal_pointer (&seen);
+        }
+      now = gtk_root_get_focus (GTK_ROOT (win));
+      /* (a window whose only focus stop is start: Tab stays on it) */
+      if (now == start)
+        return g_steal_pointer (&seen);
+      if (now != NULL && !is_drawn (now, win))
+        {
+          g_autofree char *what = test_describe_widget (now);
+
+          g_string_append_printf (problems, "%s: %s stops on %s, which is not shown\n", title, key, what);
+        }
+      if (now != NULL && !g_ptr_array_find (seen, now, NULL))
+        g_ptr_array_add (seen, now);
+      else if (now != NULL)
+        {
+          g_autofree char *what = test_describe_widget (now);
+          g_autofree char *first = test_describe_widget (start);
+
+          /* back to a widget met before but not to the start: a loop that
+           * shuts the start (and whatever lies around it) out */
+          g_string_append_printf (problems, "%s: %s loops back to %s and never returns to %s\n",
+                                  title, key, what, first);
+          return g_steal_pointer (&seen);
+        }
+    }
+  {
+    g_autofree char *first = test_describe_widget (start);
+
+    g_string_append_printf (problems, "%s: %u presses of %s do not come back to %s\n",
+                            title, max_steps, key, first);
+  }
+  return g_steal_pointer (&seen);
+}
+
+void
+test_collect_outside (GtkWidget *root,
+                      int        width,
+                      int        height,
+                      GString   *out)
+{
+  GtkWidget *top = GTK_WIDGET (gtk_widget_get_root (root));
+
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (c) || GTK_IS_POPOVER (c))
+        continue;
+      if (GTK_IS_SCROLLED_WINDOW (c) || GTK_IS_VIEWPORT (c))
+        {
+          /* the pane itself must fit; what scrolls inside it may not */
+          if (gtk_widget_compute_bounds (c, top, &bounds) &&
+              (bounds.origin.x < -1 || bounds.origin.y < -1 ||
+               bounds.origin.x + bounds.size.width > width + 1 || bounds.origin.y + bounds.size.height > height + 1))
+            g_string_append_printf (out, "%s at %.0f,%.0f %.0f×%.0f\n", G_OBJECT_TYPE_NAME (c),
+                                    bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height);
+          continue;
+        }
+      if (GTK_IS_STACK (root) || ADW_IS_VIEW_STACK (root))
+        {
+          /* a stack's hidden pages keep a size; its visible page is checked */
+          if (gtk_widget_get_child_visible (c))
+            test_collect_outside (c, width, height, out);
+          continue;
+        }
+      if (ADW_IS_LEAFLET (root))
+        {
+          /* so are a folded leaflet's (and its shadows) */
+          if (c == adw_leaflet_get_visible_child (ADW_LEAFLET (root)))
+            test_collect_outside (c, width, height, out);
+          continue;
+        }
+      if (gtk_widget_compute_bounds (c, top, &bounds) &&
+          (bounds.origin.x < -1 || bounds.origin.y < -1 ||
+           bounds.origin.x + bounds.size.width > width + 1 || bounds.origin.y + bounds.size.height > height + 1))
+        {
+          g_string_append_printf (out, "%s at %.0f,%.0f %.0f×%.0f in", G_OBJECT_TYPE_NAME (c),
+                                  bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height);
+          for (GtkWidget *p = root; p != NULL && p != top; p = gtk_widget_get_parent (p))
+            if (gtk_widget_compute_bounds (p, top, &bounds))
+              g_string_append_printf (out, " %s(%.0f+%.0f)", G_OBJECT_TYPE_NAME (p), bounds.origin.x, bounds.size.width);
+          g_string_append_c (out, '\n');
+          continue;
+        }
+      test_collect_outside (c, width, height, out);
+    }
+}

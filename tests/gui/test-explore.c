@@ -311,11 +311,17 @@ test_box_and_undefined (void)
   g_assert_true (_cs_explore_view_get_pair_result (view, &shown));
   g_assert_cmpint (shown.method, ==, CS_STATS_METHOD_KRUSKAL);
   g_assert_nonnull (strstr (_cs_explore_view_get_stats_text (view), "Kruskal"));
+  /* the effect size with its symbol, never the JSON name */
+  g_assert_cmpstr (shown.effect_name, ==, "epsilon_squared");
+  g_assert_nonnull (strstr (_cs_explore_view_get_stats_text (view), "(ε²) = "));
+  g_assert_null (strstr (_cs_explore_view_get_stats_text (view), "epsilon"));
 
   g_assert_true (cs_explore_view_show_pair (view, "gender", "deceased"));
   g_assert_cmpint (cs_chart_widget_get_kind (pair), ==, CS_CHART_BAR);
   g_assert_true (_cs_explore_view_get_pair_result (view, &shown));
   g_assert_cmpint (shown.method, ==, CS_STATS_METHOD_CHI2);
+  g_assert_nonnull (strstr (_cs_explore_view_get_stats_text (view), "(Cramér’s V) = "));
+  g_assert_null (strstr (_cs_explore_view_get_stats_text (view), "cramers_v"));
 
   /* no Y: a histogram and no test */
   g_assert_true (cs_explore_view_show_pair (view, "age_at_diagnosis", NULL));
@@ -403,17 +409,24 @@ test_exports (void)
                      "scatter-age-at-diagnosis-vs-original-shape-voxelvolume");
     cs_explore_view_set_context (view, "age_at_diagnosis >= 40", "Demo cohort");
     g_assert_true (cs_chart_widget_export_captioned (pair, svg_path, 800, 600, "9 of 10 patients: age_at_diagnosis >= 40",
-                                                     "Demo cohort", &error));
+                                                     "age_at_diagnosis >= 40", "Demo cohort", &error));
     g_assert_no_error (error);
     g_assert_true (g_file_get_contents (svg_path, &svg, NULL, NULL));
     g_assert_nonnull (strstr (svg, escaped));
     g_assert_nonnull (strstr (svg, "x: "));
     g_assert_nonnull (strstr (svg, "key original_shape_voxelvolume"));
     g_assert_nonnull (strstr (svg, "9 of 10 patients: age_at_diagnosis &gt;= 40 · Source: Demo cohort"));
+    /* the expression stays in the metadata */
+    g_assert_nonnull (strstr (svg, "\nFilter: age_at_diagnosis &gt;= 40</desc>"));
     {
       g_autofree char *cohort = cs_explore_view_dup_cohort_text (view);
+      CsVariable *age = cs_store_lookup_variable (store, "age_at_diagnosis");
+      g_autofree char *words = g_strdup_printf ("patients: %s ≥ 40 years", age->label);
 
-      g_assert_nonnull (strstr (cohort, "patients: age_at_diagnosis >= 40"));
+      /* the cohort in words, under the chart on screen and in exports */
+      g_assert_nonnull (strstr (cohort, words));
+      g_assert_nonnull (strstr (_cs_explore_view_get_caption_text (view), words));
+      g_assert_true (g_str_has_prefix (_cs_explore_view_get_caption_text (view), summary));
     }
     cs_explore_view_set_context (view, NULL, NULL);
   }

@@ -95,8 +95,14 @@ char *
 cs_chart_caption_text (const CsChartCaption *caption)
 {
   g_auto(GStrv) lines = cs_chart_caption_lines (caption);
+  g_autofree char *text = g_strjoinv ("\n", lines);
+  g_autofree char *filter = NULL;
 
-  return g_strjoinv ("\n", lines);
+  if (caption->filter == NULL || *caption->filter == '\0')
+    return g_steal_pointer (&text);
+  /* Translators: the filter expression in an exported chart's metadata, "Filter: age >= 55" */
+  filter = g_strdup_printf (_("Filter: %s"), caption->filter);
+  return *text != '\0' ? g_strconcat (text, "\n", filter, NULL) : g_steal_pointer (&filter);
 }
 
 /* Splits text at spaces into lines no wider than width (a word wider than
@@ -298,4 +304,116 @@ cs_chart_svg_add_metadata (const char           *svg,
   g_string_append_len (out, open_end + 1, len - (open_end + 1 - svg));
   *out_len = out->len;
   return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------ PNG text chunks */
+
+/* CRC-32 of the PNG specification (ISO/IEC 15948, annex D) */
+static guint32
+png_crc (const guint8 *data,
+         gsize         len,
+         guint32       crc)
+{
+  static guint32 table[256];
+  static gsize initialised = 0;
+
+  if (g_once_init_enter (&initialised))
+    {
+      for (guint32 n = 0; n < 256; n++)
+        {
+          guint32 c = n;
+
+          for (int k = 0; k < 8; k++)
+            c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+          table[n] = c;
+        }
+      g_once_init_leave (&initialised, 1);
+    }
+  for (gsize i = 0; i < len; i++)
+    crc = table[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
+  return crc;
+}
+
+static void
+append_be32 (GByteArray *out,
+             guint32     value)
+{
+  guint8 bytes[4] = { value >> 24, (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff };
+
+  g_byte_array_append (out, bytes, 4);
+}
+
+/* tEXt when the text is ASCII (a subset of the Latin-1 that tEXt holds),
+ * else iTXt: keyword, no compression, no language, UTF-8 text. */
+static void
+append_text_chunk (GByteArray *out,
+                   const char *keyword,
+                   const char *text)
+{
+  gboolean ascii = TRUE;
+  gsize start;
+  guint32 crc;
+
+  if (text == NULL || *text == '\0')
+    return;
+  for (const char *p = text; *p; p++)
+    if ((guchar) *p >= 0x80)
+      ascii = FALSE;
+
+  append_be32 (out, 0);               /* length, set below */
+  start = out->len;
+  g_byte_array_append (out, (const guint8 *) (ascii ? "tEXt" : "iTXt"), 4);
+  g_byte_array_append (out, (const guint8 *) keyword, strlen (keyword) + 1);
+  if (!ascii)
+    /* compression flag and method 0, empty language tag and translated keyword */
+    g_byte_array_append (out, (const guint8 *) "\0\0\0\0", 4);
+  g_byte_array_append (out, (const guint8 *) text, strlen (text));
+  {
+    guint32 length = out->len - start - 4;
+
+    out->data[start - 4] = length >> 24;
+    out->data[start - 3] = (length >> 16) & 0xff;
+    out->data[start - 2] = (length >> 8) & 0xff;
+    out->data[start - 1] = length & 0xff;
+  }
+  crc = png_crc (out->data + start, out->len - start, 0xffffffffu) ^ 0xffffffffu;
+  append_be32 (out, crc);
+}
+
+guint8 *
+cs_chart_png_add_metadata (const guint8         *png,
+                           gsize                 len,
+                           const CsChartCaption *caption,
+                           gsize                *out_len)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr(GByteArray) out = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *created = NULL;
+  gsize ihdr_end;
+
+  g_return_val_if_fail (png != NULL && out_len != NULL, NULL);
+
+  /* the chunks go right after IHDR (signature, then 4 length + 4 type + 13 data + 4 CRC) */
+  ihdr_end = sizeof signature + 4 + 4 + 13 + 4;
+  if (caption == NULL || len < ihdr_end || memcmp (png, signature, sizeof signature) != 0
+      || memcmp (png + sizeof signature + 4, "IHDR", 4) != 0)
+    {
+      *out_len = len;
+      return g_memdup2 (png, len);
+    }
+
+  text = cs_chart_caption_text (caption);
+  /* the caption's date: the same chart exported twice on a day gives the same bytes */
+  created = caption_date (caption);
+  out = g_byte_array_sized_new (len + strlen (text) + 512);
+  g_byte_array_append (out, png, ihdr_end);
+  append_text_chunk (out, "Title", caption->title);
+  append_text_chunk (out, "Description", text);
+  append_text_chunk (out, "Software", "Cohortscope " PACKAGE_VERSION);
+  append_text_chunk (out, "Source", caption->source);
+  append_text_chunk (out, "Creation Time", created);
+  g_byte_array_append (out, png + ihdr_end, len - ihdr_end);
+  *out_len = out->len;
+  return g_byte_array_steal (out, NULL);
 }

@@ -263,10 +263,15 @@ cs_chart_heatmap_order_rows (const CsChartHeatmapModel *model,
 
 /* -------------------------------------------------------------- layout */
 
+#define ROW_HEIGHT_PER_LABEL_PX 1.3
+
 static double
-row_font_size (const CsChartStyle *style,
-               double              cell_h)
+row_font_size (const CsChartHeatmapModel *model,
+               const CsChartStyle        *style,
+               double                     cell_h)
 {
+  if (model->row_label_size > 0)
+    return model->row_label_size;
   return MIN (style->font_size, MAX (MIN_LABEL_PX, cell_h * 0.8));
 }
 
@@ -287,6 +292,7 @@ cs_chart_heatmap_layout (const CsChartHeatmapModel *model,
   layout->height = height;
   layout->n_bands = model->n_cols;
   layout->n_rows = model->n_rows;
+  layout->first_row = 0;
 
   cs_chart_set_font (cr, style, style->font_size, FALSE);
   for (guint c = 0; c < model->n_cols; c++)
@@ -297,8 +303,18 @@ cs_chart_heatmap_layout (const CsChartHeatmapModel *model,
   bottom = CS_CHART_PAD + col_w * s40 + style->font_size * 1.6;
   avail_h = MAX (10, height - top - bottom);
   cell_h = model->n_rows > 0 ? MIN (avail_h / model->n_rows, 30) : 0;
+  /* a scrolling map: readable rows, as many as fit, from first_row */
+  if (model->row_label_size > 0 && model->n_rows > 0)
+    {
+      guint fit;
 
-  font = row_font_size (style, cell_h);
+      cell_h = MAX (cell_h, model->row_label_size * ROW_HEIGHT_PER_LABEL_PX);
+      fit = (guint) MAX (1.0, floor (avail_h / cell_h));
+      layout->n_rows = MIN (fit, model->n_rows);
+      layout->first_row = MIN (model->first_row, model->n_rows - layout->n_rows);
+    }
+
+  font = row_font_size (model, style, cell_h);
   cs_chart_set_font (cr, style, font, FALSE);
   for (guint r = 0; r < model->n_rows; r++)
     row_w = MAX (row_w, cs_chart_text_width (cr, model->row_labels ? model->row_labels[r] : ""));
@@ -321,13 +337,13 @@ cs_chart_heatmap_layout (const CsChartHeatmapModel *model,
   layout->plot.x = round (left);
   layout->plot.y = round (top);
   layout->plot.width = cell_w * model->n_cols;
-  layout->plot.height = cell_h * model->n_rows;
+  layout->plot.height = cell_h * layout->n_rows;
   layout->band_width = cell_w;
   layout->band_height = cell_h;
   layout->x_min = 0;
   layout->x_max = model->n_cols;
-  layout->y_min = model->n_rows;   /* row 0 at the top */
-  layout->y_max = 0;
+  layout->y_min = layout->first_row + layout->n_rows;   /* row first_row at the top */
+  layout->y_max = layout->first_row;
 
   layout->legend.x = layout->plot.x + layout->plot.width + 24;
   layout->legend.y = layout->plot.y;
@@ -352,7 +368,10 @@ cs_chart_heatmap_hit (const CsChartHeatmapModel *model,
     return FALSE;
   c = (guint) ((x - layout->plot.x) / layout->band_width);
   r = (guint) ((y - layout->plot.y) / layout->band_height);
-  if (c >= model->n_cols || r >= model->n_rows)
+  if (c >= model->n_cols || r >= layout->n_rows)
+    return FALSE;
+  r += layout->first_row;
+  if (r >= model->n_rows)
     return FALSE;
 
   if (model->row_order != NULL)
@@ -369,6 +388,23 @@ cs_chart_heatmap_hit (const CsChartHeatmapModel *model,
   if (col)
     *col = c;
   return TRUE;
+}
+
+guint
+cs_chart_heatmap_visible_rows (const CsChartHeatmapModel *model,
+                               const CsChartStyle        *style,
+                               double                     width,
+                               double                     height,
+                               guint                     *max_first_row)
+{
+  CsChartLayout layout;
+
+  g_return_val_if_fail (model != NULL, 0);
+
+  cs_chart_heatmap_layout (model, style != NULL ? style : cs_chart_style_light (), width, height, &layout);
+  if (max_first_row != NULL)
+    *max_first_row = model->n_rows - layout.n_rows;
+  return layout.n_rows;
 }
 
 /* ---------------------------------------------------------------- draw */
@@ -455,7 +491,7 @@ cs_chart_heatmap_draw (cairo_t                   *cr,
   g_autofree guint *order = NULL;
   const guint *rows;
   double cw, ch, font, stride_f;
-  guint stride;
+  guint stride, first;
   gboolean values;
   CsChartColor dark_text = { 0.1, 0.1, 0.1, 1 }, light_text = { 1, 1, 1, 1 };
 
@@ -486,30 +522,32 @@ cs_chart_heatmap_draw (cairo_t                   *cr,
       cs_chart_draw_text (cr, model->title, CS_CHART_PAD, CS_CHART_PAD, 0, 0, 0);
     }
 
-  /* Cells: slightly overlapping rectangles avoid hairline seams. */
-  for (guint dr = 0; dr < model->n_rows; dr++)
+  /* Cells: slightly overlapping rectangles avoid hairline seams. Display
+   * row first + i is drawn at i (first > 0: a scrolled map). */
+  first = layout.first_row;
+  for (guint i = 0; i < layout.n_rows; i++)
     for (guint c = 0; c < model->n_cols; c++)
       {
-        CsChartColor color = cs_chart_diverging_color (cell (model, rows[dr], c));
+        CsChartColor color = cs_chart_diverging_color (cell (model, rows[first + i], c));
 
         cs_chart_set_color (cr, color, 1.0);
-        cairo_rectangle (cr, layout.plot.x + c * cw, layout.plot.y + dr * ch,
-                         cw + (c + 1 < model->n_cols ? 0.5 : 0), ch + (dr + 1 < model->n_rows ? 0.5 : 0));
+        cairo_rectangle (cr, layout.plot.x + c * cw, layout.plot.y + i * ch,
+                         cw + (c + 1 < model->n_cols ? 0.5 : 0), ch + (i + 1 < layout.n_rows ? 0.5 : 0));
         cairo_fill (cr);
       }
 
   /* Significance marks or values */
   values = show_values (&layout);
   cs_chart_set_font (cr, style, MIN (style->font_size, ch * 0.62), FALSE);
-  for (guint dr = 0; dr < model->n_rows; dr++)
+  for (guint i = 0; i < layout.n_rows; i++)
     for (guint c = 0; c < model->n_cols; c++)
       {
-        guint r = rows[dr];
+        guint r = rows[first + i];
         double v = cell (model, r, c);
         double q = model->q ? model->q[(gsize) r * model->n_cols + c] : NAN;
         gboolean sig = isfinite (q) && q < 0.05;
         CsChartColor fill = cs_chart_diverging_color (v);
-        double cx = layout.plot.x + (c + 0.5) * cw, cy = layout.plot.y + (dr + 0.5) * ch;
+        double cx = layout.plot.x + (c + 0.5) * cw, cy = layout.plot.y + (i + 0.5) * ch;
 
         cs_chart_set_color (cr, cs_chart_color_luminance (fill) < 0.45 ? light_text : dark_text, 1.0);
         if (values && isfinite (v))
@@ -528,17 +566,17 @@ cs_chart_heatmap_draw (cairo_t                   *cr,
       }
 
   /* Row labels, thinned when rows are too small to read */
-  font = row_font_size (style, ch);
+  font = row_font_size (model, style, ch);
   stride_f = ch > 0 ? ceil (font * 1.05 / ch) : 1;
   stride = (guint) MAX (1.0, stride_f);
   cs_chart_set_font (cr, style, font, FALSE);
   cs_chart_set_color (cr, style->fg, 1.0);
-  for (guint dr = 0; dr < model->n_rows; dr += stride)
+  for (guint i = 0; i < layout.n_rows; i += stride)
     {
-      const char *label = model->row_labels ? model->row_labels[rows[dr]] : "";
+      const char *label = model->row_labels ? model->row_labels[rows[first + i]] : "";
       g_autofree char *shown = cs_chart_ellipsize (cr, label, MAX_ROW_LABEL_W);
 
-      cs_chart_draw_text (cr, shown, layout.plot.x - 6, layout.plot.y + (dr + 0.5) * ch, 1.0, 0.5, 0);
+      cs_chart_draw_text (cr, shown, layout.plot.x - 6, layout.plot.y + (i + 0.5) * ch, 1.0, 0.5, 0);
     }
 
   /* Column labels, rotated under the grid */

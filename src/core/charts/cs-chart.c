@@ -1358,6 +1358,7 @@ cs_chart_export_draw_captioned (CsChartDrawFunc       draw,
   g_autoptr(GFileOutputStream) out = NULL;
   g_autofree char *lower = NULL;
   g_autoptr(GByteArray) svg = NULL;
+  g_autoptr(GByteArray) png = NULL;
   ExportStream stream = { NULL, NULL, NULL };
   double caption_height = 0;
   cairo_surface_t *surface = NULL;
@@ -1449,7 +1450,10 @@ cs_chart_export_draw_captioned (CsChartDrawFunc       draw,
   cairo_destroy (cr);
 
   if (format == PNG && status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_write_to_png_stream (surface, export_write, &stream);
+    {
+      png = stream.buffer = g_byte_array_new ();
+      status = cairo_surface_write_to_png_stream (surface, export_write, &stream);
+    }
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
@@ -1460,6 +1464,14 @@ cs_chart_export_draw_captioned (CsChartDrawFunc       draw,
     {
       gsize len = 0;
       g_autofree char *doc = cs_chart_svg_add_metadata ((const char *) svg->data, svg->len, caption, &len);
+
+      g_output_stream_write_all (stream.out, doc, len, NULL, NULL, &stream.error);
+    }
+  /* PNG: the same text in tEXt/iTXt chunks (cairo's PNG writer has none) */
+  if (png != NULL && stream.error == NULL && status == CAIRO_STATUS_SUCCESS)
+    {
+      gsize len = 0;
+      g_autofree guint8 *doc = cs_chart_png_add_metadata (png->data, png->len, caption, &len);
 
       g_output_stream_write_all (stream.out, doc, len, NULL, NULL, &stream.error);
     }

@@ -144,7 +144,8 @@ typedef struct
   CsChartTicks x_ticks, y_ticks;   /* x_ticks unused on categorical axes */
   guint        n_bands;            /* box, bar: categories along x (a horizontal bar: rows);
                                     * histogram: bins; heatmap: columns */
-  guint        n_rows;             /* heatmap rows */
+  guint        n_rows;             /* heatmap: the display rows drawn (all, or those that fit a scrolling map) */
+  guint        first_row;          /* heatmap: the display row at the top of the plot */
   double       band_width;         /* box, bar, histogram: px per category or bin; heatmap: cell width */
   double       band_height;        /* horizontal bar: px per row; heatmap: cell height */
   CsChartRect  legend;             /* legend box (0 size when none) */
@@ -478,7 +479,22 @@ typedef struct
   const double       *row_corr;         /* optional n_rows × n_rows feature–feature correlation (CLUSTER) */
   const char         *title;
   const char         *effect_label;     /* legend title, NULL: "r" */
+  /* A scrolling view (the GUI): with row_label_size > 0 the row labels are
+   * that size (px) and the rows at least 1.3 times as tall, never smaller;
+   * the rows that fit are drawn from display row first_row on, the column
+   * labels and the legend stay in view. 0: every row is drawn, shrinking
+   * to fit (down to 7 px labels, every other label left out below that). */
+  double              row_label_size;
+  guint               first_row;
 } CsChartHeatmapModel;
+
+/* Rows a row_label_size map shows at once at this size (all when the
+ * model has no row_label_size), and the largest useful first_row. */
+guint cs_chart_heatmap_visible_rows (const CsChartHeatmapModel *model,
+                                     const CsChartStyle        *style,
+                                     double                     width,
+                                     double                     height,
+                                     guint                     *max_first_row);
 
 /* Fills order[n_rows] for the mode. CLUSTER: average linkage (UPGMA) on
  * the distance 1 − |r_ij| between features i and j, where r_ij comes from
@@ -590,7 +606,9 @@ typedef struct
   const char *title;      /* the chart's title, for the metadata (the chart draws its own) */
   const char *test;       /* "Spearman ρ = 0.84, n = 97, p < 0.001" (cs_stats_result_summary) */
   const char *variables;  /* "x: GLCM Contrast; y: Tumour volume (mm³, UCUM mm3)" */
-  const char *cohort;     /* cs_chart_caption_cohort(): "113 of 400 patients: stage IIIA/IIIB and age 55–75" */
+  const char *cohort;     /* cs_chart_caption_cohort(): "113 of 400 patients: Stage IIIA or IIIB, Age 55–75 years",
+                           * the filter in words (cs_filter_describe()) */
+  const char *filter;     /* the filter expression: in the metadata only, "Filter: age >= 55 and …" */
   const char *source;     /* "demo.ndjson", "https://hapi.example.org/fhir" */
   const char *date;       /* "2026-12-07"; NULL: today */
 } CsChartCaption;
@@ -603,7 +621,9 @@ char    *cs_chart_caption_cohort (guint                 n_selected,
 /* The caption's lines as drawn, before wrapping: the test, the variables,
  * then "cohort · Source: source · date" (empty parts left out). */
 GStrv    cs_chart_caption_lines  (const CsChartCaption *caption);
-/* The lines joined with newlines (the SVG <desc>, the PDF subject). */
+/* The lines joined with newlines, then "Filter: expression" when the
+ * caption has a filter (the SVG <desc>, the PDF subject, the PNG
+ * Description): the metadata keep the expression that selected the cohort. */
 char    *cs_chart_caption_text   (const CsChartCaption *caption);
 /* Height of the caption block wrapped to width px (0 for NULL). */
 double   cs_chart_caption_height (const CsChartCaption *caption,
@@ -618,6 +638,16 @@ void     cs_chart_caption_draw   (cairo_t              *cr,
 /* The svg document with caption's <title> and <desc> put first inside the
  * root element (a copy of svg when caption is NULL or there is no root). */
 char    *cs_chart_svg_add_metadata (const char           *svg,
+                                    gsize                 len,
+                                    const CsChartCaption *caption,
+                                    gsize                *out_len);
+/* The png file (its bytes) with caption's text in chunks after IHDR:
+ * Title, Description (cs_chart_caption_text()), Software ("Cohortscope
+ * VERSION"), Source and Creation Time (the caption's date, YYYY-MM-DD:
+ * today's or SOURCE_DATE_EPOCH's); tEXt for ASCII text, iTXt (UTF-8) else;
+ * empty ones left out. A copy of png when caption is NULL or png does not
+ * start with a PNG signature and IHDR. */
+guint8  *cs_chart_png_add_metadata (const guint8         *png,
                                     gsize                 len,
                                     const CsChartCaption *caption,
                                     gsize                *out_len);

@@ -37,6 +37,15 @@ CsFilter  *cs_filter_parse         (const char     *text,
 void       cs_filter_free          (CsFilter       *self);
 /* Canonical text form (parses back to the same filter). */
 char      *cs_filter_to_string     (const CsFilter *self);
+/* The filter in words, for chart captions and the cohort headline:
+ * "Clinical stage group IIIA or IIIB, Age at diagnosis 55–75 years".
+ * Variables by their labels (the key when store is NULL or lacks it),
+ * levels by their displays, numbers with the unit for reading, a lower and
+ * an upper bound on one variable as a range, true/false conditions as the
+ * condition or "not" it. Conditions of an "and" are joined by ", ". Not
+ * meant to be parsed: exports keep cs_filter_to_string(). */
+char      *cs_filter_describe      (const CsFilter *self,
+                                    CsStore        *store);
 /* Keys of the variables it names (char*, owned by the filter). */
 GPtrArray *cs_filter_get_variables (const CsFilter *self);
 

@@ -32,6 +32,7 @@ struct _CsCohortBuilder
   GtkLabel         *expression_error;
   GtkLabel         *count_label;
   GtkBox           *dashboard_box;    /* CsMiniChart */
+  GtkFlowBox       *saved_actions;    /* the Saved Cohorts buttons */
 
   CsCohortView     *cohort_view;
   CsStore          *store;
@@ -79,6 +80,8 @@ GtkWidget     *_cs_cohort_builder_get_card           (CsCohortBuilder     *self,
 /* The chips (buttons) of the active clauses, in order; g_list_free() it. */
 GList         *_cs_cohort_builder_get_chips          (CsCohortBuilder     *self);
 GtkEditable   *_cs_cohort_builder_get_expression_entry (CsCohortBuilder   *self);
+/* The box of the dashboard's charts (CsMiniChart children) */
+GtkWidget     *_cs_cohort_builder_get_dashboard        (CsCohortBuilder   *self);
 /* The inline message under the expression entry ("" when fine). */
 const char    *_cs_cohort_builder_get_expression_error (CsCohortBuilder   *self);
 /* The AdwFlap whose flap is the filter sidebar. */

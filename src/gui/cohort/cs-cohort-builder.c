@@ -445,6 +445,21 @@ _cs_cohort_builder_get_card (CsCohortBuilder *self,
   return NULL;
 }
 
+/* A dashboard chart that takes the focus scrolls into view (GTK 4.8's
+ * viewport scrolls to its child, the whole box, not to the chart) */
+static void
+on_dashboard_chart_focus (GtkEventControllerFocus *controller,
+                          CsCohortBuilder         *self)
+{
+  GtkWidget *chart = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *scroller = gtk_widget_get_ancestor (chart, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  if (scroller != NULL && gtk_widget_compute_bounds (chart, GTK_WIDGET (self->dashboard_box), &bounds))
+    gtk_adjustment_clamp_page (gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller)),
+                               bounds.origin.x - 12, bounds.origin.x + bounds.size.width + 12);
+}
+
 void
 cs_cohort_builder_pin (CsCohortBuilder *self,
                        const char      *key)
@@ -460,7 +475,11 @@ cs_cohort_builder_pin (CsCohortBuilder *self,
   chart = g_object_ref_sink (cs_mini_chart_new ());
   if (cs_mini_chart_set_variable (CS_MINI_CHART (chart), self->state, var, TRUE))
     {
+      GtkEventController *focus = gtk_event_controller_focus_new ();
+
       gtk_widget_set_size_request (chart, CHART_WIDTH, CHART_HEIGHT);
+      g_signal_connect (focus, "enter", G_CALLBACK (on_dashboard_chart_focus), self);
+      gtk_widget_add_controller (chart, focus);
       gtk_box_append (self->dashboard_box, chart);
       cs_mini_chart_set_selection (CS_MINI_CHART (chart), self->selection);
     }
@@ -637,6 +656,7 @@ cs_cohort_builder_class_init (CsCohortBuilderClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, expression_error);
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, count_label);
   gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, dashboard_box);
+  gtk_widget_class_bind_template_child (widget_class, CsCohortBuilder, saved_actions);
   gtk_widget_class_bind_template_callback (widget_class, on_expression_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_saved_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_members_removed);
@@ -654,6 +674,10 @@ cs_cohort_builder_init (CsCohortBuilder *self)
   g_autoptr(CsFilterState) state = cs_filter_state_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* one Tab stop per button: the flow box's own children take none */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->saved_actions)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   self->saved = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_saved_cohort_free);
   set_state (self, state);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "filter.upload-group", FALSE);
@@ -738,6 +762,14 @@ _cs_cohort_builder_get_chips (CsCohortBuilder *self)
   g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
 
   return cs_filter_chips_get_chips (self->chips);
+}
+
+GtkWidget *
+_cs_cohort_builder_get_dashboard (CsCohortBuilder *self)
+{
+  g_return_val_if_fail (CS_IS_COHORT_BUILDER (self), NULL);
+
+  return GTK_WIDGET (self->dashboard_box);
 }
 
 GtkEditable *

@@ -111,8 +111,11 @@ add_chip (CsFilterChips *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   Chip chip = { gtk_button_new (), GTK_LABEL (gtk_label_new (NULL)), clause };
 
-  gtk_label_set_ellipsize (chip.label, PANGO_ELLIPSIZE_MIDDLE);
+  /* a long chip wraps (never shortened): what it filters is all there */
+  gtk_label_set_wrap (chip.label, TRUE);
+  gtk_label_set_wrap_mode (chip.label, PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (chip.label, 40);
+  gtk_label_set_xalign (chip.label, 0);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (chip.label));
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("window-close-symbolic"));
   gtk_button_set_child (GTK_BUTTON (chip.button), box);
@@ -232,6 +235,95 @@ cs_filter_chips_dispose (GObject *object)
   G_OBJECT_CLASS (cs_filter_chips_parent_class)->dispose (object);
 }
 
+/* ------------------------------------------------------------ flow layout */
+
+/* The chips flow like words: left to right, a new line when the next does
+ * not fit, so none is cut off or scrolled out of sight. */
+#define CHIP_SPACING 6
+
+static GtkSizeRequestMode
+cs_filter_chips_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+/* Lays the visible children out in width (allocating them when allocate);
+ * returns the height used. */
+static int
+flow (GtkWidget *widget,
+      int        width,
+      gboolean   allocate)
+{
+  int x = 0, y = 0, line_height = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      int min_w, nat_w, child_w, child_h;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
+      child_w = width > 0 ? CLAMP (nat_w, min_w, MAX (min_w, width)) : nat_w;
+      if (x > 0 && x + child_w > width)
+        {
+          y += line_height + CHIP_SPACING;
+          x = 0;
+          line_height = 0;
+        }
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, child_w, &child_h, NULL, NULL, NULL);
+      if (allocate)
+        gtk_widget_size_allocate (child, &(GtkAllocation) { x, y, child_w, child_h }, -1);
+      x += child_w + CHIP_SPACING;
+      line_height = MAX (line_height, child_h);
+    }
+  return y + line_height;
+}
+
+static void
+cs_filter_chips_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  *minimum = *natural = 0;
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      /* the widest chip at least; all on one line at best */
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        {
+          int min_w, nat_w;
+
+          if (!gtk_widget_should_layout (child))
+            continue;
+          gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
+          *minimum = MAX (*minimum, min_w);
+          *natural += (*natural > 0 ? CHIP_SPACING : 0) + nat_w;
+        }
+    }
+  else
+    {
+      int width = for_size, min_w = 0;
+
+      /* no width given: the natural one (all on one line) */
+      if (width < 0)
+        cs_filter_chips_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &width, NULL, NULL);
+      *minimum = *natural = flow (widget, width, FALSE);
+    }
+}
+
+static void
+cs_filter_chips_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  flow (widget, width, TRUE);
+}
+
 static void
 cs_filter_chips_class_init (CsFilterChipsClass *klass)
 {
@@ -239,6 +331,9 @@ cs_filter_chips_class_init (CsFilterChipsClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cs_filter_chips_dispose;
+  widget_class->get_request_mode = cs_filter_chips_get_request_mode;
+  widget_class->measure = cs_filter_chips_measure;
+  widget_class->size_allocate = cs_filter_chips_size_allocate;
 
   signals[SIGNAL_MEMBERS_REMOVED] = g_signal_new ("members-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);

@@ -137,7 +137,8 @@ on_save_response (GtkNativeDialog *dialog,
             g_autofree char *cohort = cs_explore_view_dup_cohort_text (self);
 
             ok = cs_chart_widget_export_captioned (current_chart (self), path, self->export_width,
-                                                   self->export_height, cohort, self->source_label, &error);
+                                                   self->export_height, cohort, self->filter_text,
+                                                   self->source_label, &error);
           }
           break;
         case SAVE_DATA:

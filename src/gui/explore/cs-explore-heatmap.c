@@ -51,6 +51,7 @@ struct _CsExploreHeatmap
   GtkStack      *stack;
   GtkSpinner    *spinner;
   CsChartWidget *chart;
+  GtkScrollbar  *row_scrollbar;
 
   GTask         *task;      /* the running computation */
   HeatData      *heat;      /* shown (a reference) */
@@ -580,6 +581,7 @@ cs_explore_heatmap_class_init (CsExploreHeatmapClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsExploreHeatmap, stack);
   gtk_widget_class_bind_template_child (widget_class, CsExploreHeatmap, spinner);
   gtk_widget_class_bind_template_child (widget_class, CsExploreHeatmap, chart);
+  gtk_widget_class_bind_template_child (widget_class, CsExploreHeatmap, row_scrollbar);
   gtk_widget_class_bind_template_callback (widget_class, show_heat);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_cell_activated);
@@ -589,4 +591,6 @@ static void
 cs_explore_heatmap_init (CsExploreHeatmap *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* the bar's slider fills it while every row is in view */
+  gtk_scrollbar_set_adjustment (self->row_scrollbar, cs_chart_widget_get_heat_adjustment (self->chart));
 }

@@ -655,6 +655,8 @@ fill_covariates (CsExploreModel *self)
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->chosen, var->key));
       g_signal_connect (check, "toggled", G_CALLBACK (on_covariate_toggled), self);
       gtk_list_box_append (self->covariate_list, row);
+      /* one Tab stop per covariate: its check, not also the list's row */
+      gtk_widget_set_focusable (gtk_widget_get_parent (row), FALSE);
       g_ptr_array_add (self->covariate_vars, var);
     }
 }

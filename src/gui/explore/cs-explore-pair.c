@@ -274,7 +274,7 @@ describe_result (const CsStatsResult *r)
         g_string_append_printf (s, _("df = %g\n"), r->df);
       g_string_append_printf (s, "p = %s\n", p);
       if (r->effect_name != NULL)
-        g_string_append_printf (s, _("Effect size (%s) = %s\n"), r->effect_name, effect);
+        g_string_append_printf (s, _("Effect size (%s) = %s\n"), cs_stats_effect_label (r->effect_name), effect);
       if (!isnan (r->ci_low) && !isnan (r->ci_high))
         g_string_append_printf (s, _("95%% CI %.3f to %.3f\n"), r->ci_low, r->ci_high);
       else if (r->method == CS_STATS_METHOD_PEARSON || r->method == CS_STATS_METHOD_SPEARMAN)

@@ -26,6 +26,7 @@ struct _CsExploreView
   GtkStack          *outer_stack;
   GtkStack          *mode_stack;
   GtkLabel          *cohort_label;
+  GtkLabel          *caption_label;  /* the test and the cohort under the charts */
   GtkDropDown       *rollup_dropdown;
   CsExploreHeatmap  *heatmap;
   CsExplorePair     *pair;
@@ -77,6 +78,8 @@ gboolean       _cs_explore_view_get_pair_result    (CsExploreView  *self,
 const char    *_cs_explore_view_get_stats_text     (CsExploreView  *self);
 const char    *_cs_explore_view_get_survival_text  (CsExploreView  *self);
 CsExploreModel *_cs_explore_view_get_model         (CsExploreView  *self);
+/* The line under the charts (the test and the cohort), "" when hidden */
+const char    *_cs_explore_view_get_caption_text   (CsExploreView  *self);
 /* The filter expression of the current scatter brush (NULL if none). */
 char          *_cs_explore_view_dup_brush_filter   (CsExploreView  *self);
 

@@ -15,6 +15,8 @@
 
 #include "cs-analysis.h"
 #include "cs-explore-view-private.h"
+#include "cs-filter.h"
+#include "cs-gui-util.h"
 
 G_DEFINE_FINAL_TYPE (CsExploreView, cs_explore_view, GTK_TYPE_WIDGET)
 
@@ -33,6 +35,19 @@ static const CsRollup rollups[] = {
 };
 
 /* ------------------------------------------------------------ selection */
+
+static void update_caption (CsExploreView *self);
+
+/* Only the shown page takes the focus: Tab never stops in a hidden one */
+static void
+update_page_focus (CsExploreView *self)
+{
+  GtkWidget *shown = gtk_stack_get_visible_child (self->mode_stack);
+
+  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->mode_stack)); page != NULL;
+       page = gtk_widget_get_next_sibling (page))
+    gtk_widget_set_can_focus (page, page == shown);
+}
 
 /* The rows of the selection, to the view and its pages (cheap: the pages
  * recompute later) */
@@ -55,6 +70,7 @@ update_rows (CsExploreView *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->cohort_label), text);
   /* a model fitted here names its training cohort so */
   cs_explore_model_set_rows (self->model, self->rows, self->rows->len == n ? _("all patients") : text);
+  update_caption (self);
 }
 
 static void
@@ -273,17 +289,71 @@ cs_explore_view_set_context (CsExploreView *self,
   self->filter_text = g_strdup (filter_text != NULL ? filter_text : "");
   g_free (self->source_label);
   self->source_label = g_strdup (source_label);
+  update_caption (self);
 }
 
 char *
 cs_explore_view_dup_cohort_text (CsExploreView *self)
 {
+  g_autofree char *words = NULL;
   guint total;
 
   g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), NULL);
 
   total = self->store != NULL ? cs_store_get_n_patients (self->store) : 0;
-  return cs_chart_caption_cohort (self->rows != NULL ? self->rows->len : total, total, self->filter_text);
+  /* the filter in words ("Clinical stage group IIIA or IIIB, Age 55–75 years"); its expression if it does not parse */
+  if (self->filter_text != NULL && *self->filter_text != '\0')
+    {
+      g_autoptr(CsFilter) filter = cs_filter_parse (self->filter_text, NULL, NULL);
+
+      if (filter != NULL)
+        words = cs_filter_describe (filter, self->store);
+    }
+  return cs_chart_caption_cohort (self->rows != NULL ? self->rows->len : total, total,
+                                  words != NULL ? words : self->filter_text);
+}
+
+const char *
+cs_explore_view_get_filter_text (CsExploreView *self)
+{
+  g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), NULL);
+
+  return self->filter_text;
+}
+
+/* The line under the charts: the current page's test and the cohort, as an
+ * export's caption has them (docs/CHARTS.md, "On screen") */
+static void
+update_caption (CsExploreView *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *cohort = NULL;
+  const char *mode = gtk_stack_get_visible_child_name (self->mode_stack);
+  CsChartWidget *chart = NULL;
+  const char *test;
+
+  if (self->caption_label == NULL)
+    return;
+  if (g_strcmp0 (mode, "pair") == 0)
+    chart = cs_explore_pair_get_chart (self->pair);
+  else if (g_strcmp0 (mode, "survival") == 0)
+    chart = cs_explore_survival_get_chart (self->survival);
+  else if (g_strcmp0 (mode, "model") == 0)
+    chart = cs_explore_model_get_chart (self->model);
+  else
+    chart = cs_explore_heatmap_get_chart (self->heatmap);
+  test = chart != NULL ? cs_chart_widget_get_caption_test (chart) : NULL;
+  if (test != NULL && *test != '\0')
+    g_string_append (text, test);
+  if (self->store != NULL)
+    {
+      cohort = cs_explore_view_dup_cohort_text (self);
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append (text, cohort);
+    }
+  gtk_label_set_text (self->caption_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->caption_label), text->len > 0);
 }
 
 void
@@ -447,6 +517,14 @@ _cs_explore_view_get_model (CsExploreView *self)
   return self->model;
 }
 
+const char *
+_cs_explore_view_get_caption_text (CsExploreView *self)
+{
+  g_return_val_if_fail (CS_IS_EXPLORE_VIEW (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->caption_label)) ? gtk_label_get_text (self->caption_label) : "";
+}
+
 char *
 _cs_explore_view_dup_brush_filter (CsExploreView *self)
 {
@@ -465,6 +543,8 @@ cs_explore_view_dispose (GObject *object)
   g_clear_handle_id (&self->recompute_id, g_source_remove);
   if (self->store != NULL)
     g_clear_signal_handler (&self->variable_added_id, self->store);
+  if (self->mode_stack != NULL)
+    g_signal_handlers_disconnect_by_data (self->mode_stack, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CS_TYPE_EXPLORE_VIEW);
   g_clear_object (&self->store);
   g_clear_pointer (&self->selection, cs_bitset_free);
@@ -504,6 +584,7 @@ cs_explore_view_class_init (CsExploreViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, outer_stack);
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, cohort_label);
+  gtk_widget_class_bind_template_child (widget_class, CsExploreView, caption_label);
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, rollup_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, heatmap);
   gtk_widget_class_bind_template_child (widget_class, CsExploreView, pair);
@@ -531,6 +612,19 @@ cs_explore_view_init (CsExploreView *self)
   cs_explore_model_set_rows (self->model, self->rows, NULL);
   g_signal_connect_object (cs_explore_pair_get_chart (self->pair), "patient-requested",
                            G_CALLBACK (on_patient_requested), self, G_CONNECT_SWAPPED);
+  /* the line under the charts follows the page and its test */
+  g_signal_connect_swapped (self->mode_stack, "notify::visible-child", G_CALLBACK (update_caption), self);
+  g_signal_connect_swapped (self->mode_stack, "notify::visible-child", G_CALLBACK (update_page_focus), self);
+  update_page_focus (self);
+  cs_gui_drop_downs_focus_search (GTK_WIDGET (self));
+  g_signal_connect_object (cs_explore_pair_get_chart (self->pair), "caption-changed",
+                           G_CALLBACK (update_caption), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (cs_explore_survival_get_chart (self->survival), "caption-changed",
+                           G_CALLBACK (update_caption), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (cs_explore_model_get_chart (self->model), "caption-changed",
+                           G_CALLBACK (update_caption), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (cs_explore_heatmap_get_chart (self->heatmap), "caption-changed",
+                           G_CALLBACK (update_caption), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->outer_stack, "empty");
 }
 

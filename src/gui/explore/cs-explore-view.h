@@ -42,8 +42,11 @@ void           cs_explore_view_set_selection   (CsExploreView  *self,
 void           cs_explore_view_set_context     (CsExploreView  *self,
                                                 const char     *filter_text,
                                                 const char     *source_label);
-/* The caption's cohort: "113 of 400 patients: stage = 'IIIA'" */
+/* The caption's cohort, the filter in words: "113 of 400 patients: Clinical
+ * stage group IIIA or IIIB" (cs_filter_describe()) */
 char          *cs_explore_view_dup_cohort_text (CsExploreView  *self);
+/* The filter expression set with the context ("" for none) */
+const char    *cs_explore_view_get_filter_text (CsExploreView  *self);
 /* "heatmap", "pair", "survival" or "model" */
 const char    *cs_explore_view_get_mode        (CsExploreView  *self);
 void           cs_explore_view_set_mode        (CsExploreView  *self,
