@@ -225,3 +225,163 @@ test_find_toplevel_of_type (GType type)
     }
   return NULL;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Walking the focus */
+
+char *
+test_describe_widget (GtkWidget *widget)
+{
+  GString *out = g_string_new (NULL);
+  const char *name;
+  const char *text = NULL;
+
+  if (widget == NULL)
+    return g_strdup ("(nothing)");
+  g_string_append (out, G_OBJECT_TYPE_NAME (widget));
+  name = gtk_widget_get_name (widget);
+  if (name != NULL && strcmp (name, G_OBJECT_TYPE_NAME (widget)) != 0)
+    g_string_append_printf (out, "#%s", name);
+  if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+  else if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  if (text == NULL || *text == '\0')
+    text = gtk_widget_get_tooltip_text (widget);
+  if (text != NULL && *text != '\0')
+    g_string_append_printf (out, " “%s”", text);
+  /* where it is: the nearest named ancestor */
+  for (GtkWidget *p = gtk_widget_get_parent (widget); p != NULL; p = gtk_widget_get_parent (p))
+    {
+      const char *pname = gtk_widget_get_name (p);
+
+      if (pname != NULL && strcmp (pname, G_OBJECT_TYPE_NAME (p)) != 0)
+        {
+          g_string_append_printf (out, " in %s#%s", G_OBJECT_TYPE_NAME (p), pname);
+          break;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+key_controllers_take (GtkWidget *widget,
+                      guint      keyval,
+                      GdkModifierType state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c) &&
+          gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (c)) != GTK_PHASE_NONE)
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
+    }
+  return handled;
+}
+
+static void
+iterate_briefly (void)
+{
+  for (guint i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+gboolean
+test_press_tab (GtkWindow *win,
+                gboolean   backward)
+{
+  GtkWidget *before = gtk_root_get_focus (GTK_ROOT (win));
+  guint keyval = backward ? GDK_KEY_ISO_Left_Tab : GDK_KEY_Tab;
+  GdkModifierType state = backward ? GDK_SHIFT_MASK : 0;
+  gboolean taken = FALSE;
+
+  /* GTK delivers a key press to the focus widget and its ancestors; a key
+   * controller that handles it stops it before the window's Tab binding */
+  for (GtkWidget *w = before; w != NULL && w != GTK_WIDGET (win) && !taken; w = gtk_widget_get_parent (w))
+    taken = key_controllers_take (w, keyval, state);
+  if (!taken)
+    g_signal_emit_by_name (win, "move-focus", backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+  iterate_briefly ();
+  return gtk_root_get_focus (GTK_ROOT (win)) != before;
+}
+
+static gboolean
+is_drawn (GtkWidget *widget,
+          GtkWindow *win)
+{
+  graphene_rect_t bounds;
+
+  return gtk_widget_get_mapped (widget) &&
+         gtk_widget_compute_bounds (widget, GTK_WIDGET (win), &bounds) &&
+         bounds.size.width >= 1 && bounds.size.height >= 1;
+}
+
+guint
+test_focus_walk (GtkWindow *win,
+                 gboolean   backward,
+                 guint      max_steps,
+                 GString   *problems)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  g_autofree char *title = g_strdup (gtk_window_get_title (win) != NULL ? gtk_window_get_title (win)
+                                                                        : G_OBJECT_TYPE_NAME (win));
+  const char *key = backward ? "Shift+Tab" : "Tab";
+  GtkWidget *start;
+
+  if (gtk_root_get_focus (GTK_ROOT (win)) == NULL)
+    test_press_tab (win, backward);
+  start = gtk_root_get_focus (GTK_ROOT (win));
+  if (start == NULL)
+    {
+      g_string_append_printf (problems, "%s: %s gives the focus to nothing\n", title, key);
+      return 0;
+    }
+  g_ptr_array_add (seen, start);
+
+  for (guint step = 0; step < max_steps; step++)
+    {
+      GtkWidget *before = gtk_root_get_focus (GTK_ROOT (win));
+      GtkWidget *now;
+
+      if (!test_press_tab (win, backward))
+        {
+          g_autofree char *what = test_describe_widget (before);
+
+          g_string_append_printf (problems, "%s: %s does not leave %s (a focus trap)\n", title, key, what);
+          return seen->len;
+        }
+      now = gtk_root_get_focus (GTK_ROOT (win));
+      if (now == start)
+        return seen->len;
+      if (now != NULL && !is_drawn (now, win))
+        {
+          g_autofree char *what = test_describe_widget (now);
+
+          g_string_append_printf (problems, "%s: %s stops on %s, which is not shown\n", title, key, what);
+        }
+      if (now != NULL && !g_ptr_array_find (seen, now, NULL))
+        g_ptr_array_add (seen, now);
+      else if (now != NULL)
+        {
+          g_autofree char *what = test_describe_widget (now);
+          g_autofree char *first = test_describe_widget (start);
+
+          /* back to a widget met before but not to the start: a loop that
+           * shuts the start (and whatever lies around it) out */
+          g_string_append_printf (problems, "%s: %s loops back to %s and never returns to %s\n",
+                                  title, key, what, first);
+          return seen->len;
+        }
+    }
+  {
+    g_autofree char *first = test_describe_widget (start);
+
+    g_string_append_printf (problems, "%s: %u presses of %s do not come back to %s\n",
+                            title, max_steps, key, first);
+  }
+  return seen->len;
+}

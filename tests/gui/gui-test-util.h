@@ -59,4 +59,33 @@ GtkWidget  *test_get_named        (gpointer             root,
 void        test_maybe_screenshot (GtkWindow           *win,
                                    const char          *name);
 
+/* ------------------------------------------------------------------------
+ * Walking the focus with Tab, as a keyboard user does
+ *
+ * test_press_tab() delivers Tab (Shift+Tab with backward) the way GTK does
+ * for a key press: first to the key controllers from the focus widget up to
+ * the window (a widget that takes Tab for itself, such as an editable text
+ * view, keeps it), then, when none did, to the window's move-focus. Returns
+ * TRUE when the focus moved.
+ *
+ * test_focus_walk() presses Tab up to max_steps times from the current focus
+ * (from the first focusable widget when nothing has it) and records the
+ * widgets that got the focus. It appends to problems (naming the widget by
+ * its type, name and accessible label) when:
+ *  - a Tab leaves the focus where it was (a trap, or a widget that eats Tab);
+ *  - the focus goes to a widget that is not drawn (not mapped, or without
+ *    size): an invisible Tab stop;
+ *  - the walk does not come back to the widget it started from within
+ *    max_steps (a cycle that never returns is a trap too);
+ * and returns the number of distinct widgets in the cycle. A Shift+Tab walk
+ * is checked the same way with backward. */
+gboolean    test_press_tab        (GtkWindow           *win,
+                                   gboolean             backward);
+guint       test_focus_walk       (GtkWindow           *win,
+                                   gboolean             backward,
+                                   guint                max_steps,
+                                   GString             *problems);
+/* "GtkButton#name “label”" for messages */
+char       *test_describe_widget  (GtkWidget           *widget);
+
 G_END_DECLS
