@@ -326,6 +326,17 @@ test_focus_walk (GtkWindow *win,
                  guint      max_steps,
                  GString   *problems)
 {
+  g_autoptr(GPtrArray) cycle = test_focus_cycle (win, backward, max_steps, problems);
+
+  return cycle->len;
+}
+
+GPtrArray *
+test_focus_cycle (GtkWindow *win,
+                  gboolean   backward,
+                  guint      max_steps,
+                  GString   *problems)
+{
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
   g_autofree char *title = g_strdup (gtk_window_get_title (win) != NULL ? gtk_window_get_title (win)
                                                                         : G_OBJECT_TYPE_NAME (win));
@@ -338,7 +349,7 @@ test_focus_walk (GtkWindow *win,
   if (start == NULL)
     {
       g_string_append_printf (problems, "%s: %s gives the focus to nothing\n", title, key);
-      return 0;
+      return g_steal_pointer (&seen);
     }
   g_ptr_array_add (seen, start);
 
@@ -352,11 +363,11 @@ test_focus_walk (GtkWindow *win,
           g_autofree char *what = test_describe_widget (before);
 
           g_string_append_printf (problems, "%s: %s does not leave %s (a focus trap)\n", title, key, what);
-          return seen->len;
+          return g_steal_pointer (&seen);
         }
       now = gtk_root_get_focus (GTK_ROOT (win));
       if (now == start)
-        return seen->len;
+        return g_steal_pointer (&seen);
       if (now != NULL && !is_drawn (now, win))
         {
           g_autofree char *what = test_describe_widget (now);
@@ -374,7 +385,7 @@ test_focus_walk (GtkWindow *win,
            * shuts the start (and whatever lies around it) out */
           g_string_append_printf (problems, "%s: %s loops back to %s and never returns to %s\n",
                                   title, key, what, first);
-          return seen->len;
+          return g_steal_pointer (&seen);
         }
     }
   {
@@ -383,5 +394,52 @@ test_focus_walk (GtkWindow *win,
     g_string_append_printf (problems, "%s: %u presses of %s do not come back to %s\n",
                             title, max_steps, key, first);
   }
-  return seen->len;
+  return g_steal_pointer (&seen);
+}
+
+void
+test_collect_outside (GtkWidget *root,
+                      int        width,
+                      int        height,
+                      GString   *out)
+{
+  GtkWidget *top = GTK_WIDGET (gtk_widget_get_root (root));
+
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (c) || GTK_IS_POPOVER (c))
+        continue;
+      if (GTK_IS_SCROLLED_WINDOW (c) || GTK_IS_VIEWPORT (c))
+        {
+          /* the pane itself must fit; what scrolls inside it may not */
+          if (gtk_widget_compute_bounds (c, top, &bounds) &&
+              (bounds.origin.x < -1 || bounds.origin.y < -1 ||
+               bounds.origin.x + bounds.size.width > width + 1 || bounds.origin.y + bounds.size.height > height + 1))
+            g_string_append_printf (out, "%s at %.0f,%.0f %.0f×%.0f\n", G_OBJECT_TYPE_NAME (c),
+                                    bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height);
+          continue;
+        }
+      if (GTK_IS_STACK (root) || ADW_IS_VIEW_STACK (root))
+        {
+          /* a stack's hidden pages keep a size; its visible page is checked */
+          if (gtk_widget_get_child_visible (c))
+            test_collect_outside (c, width, height, out);
+          continue;
+        }
+      if (gtk_widget_compute_bounds (c, top, &bounds) &&
+          (bounds.origin.x < -1 || bounds.origin.y < -1 ||
+           bounds.origin.x + bounds.size.width > width + 1 || bounds.origin.y + bounds.size.height > height + 1))
+        {
+          g_string_append_printf (out, "%s at %.0f,%.0f %.0f×%.0f in", G_OBJECT_TYPE_NAME (c),
+                                  bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height);
+          for (GtkWidget *p = root; p != NULL && p != top; p = gtk_widget_get_parent (p))
+            if (gtk_widget_compute_bounds (p, top, &bounds))
+              g_string_append_printf (out, " %s(%.0f+%.0f)", G_OBJECT_TYPE_NAME (p), bounds.origin.x, bounds.size.width);
+          g_string_append_c (out, '\n');
+          continue;
+        }
+      test_collect_outside (c, width, height, out);
+    }
 }

@@ -85,6 +85,19 @@ guint       test_focus_walk       (GtkWindow           *win,
                                    gboolean             backward,
                                    guint                max_steps,
                                    GString             *problems);
+/* The same walk, returning the widgets that got the focus in order (the
+ * start first); NULL-free, owned by the caller. */
+GPtrArray  *test_focus_cycle      (GtkWindow           *win,
+                                   gboolean             backward,
+                                   guint                max_steps,
+                                   GString             *problems);
+/* Appends to out each mapped widget below root, outside scrolled panes and
+ * popovers, that reaches beyond width × height (in root's coordinates; a
+ * stack's hidden pages are skipped), with its ancestors' positions. */
+void        test_collect_outside  (GtkWidget           *root,
+                                   int                  width,
+                                   int                  height,
+                                   GString             *out);
 /* "GtkButton#name “label”" for messages */
 char       *test_describe_widget  (GtkWidget           *widget);
 
