@@ -65,8 +65,9 @@ void        test_maybe_screenshot (GtkWindow           *win,
  * test_press_tab() delivers Tab (Shift+Tab with backward) the way GTK does
  * for a key press: first to the key controllers from the focus widget up to
  * the window (a widget that takes Tab for itself, such as an editable text
- * view, keeps it), then, when none did, to the window's move-focus. Returns
- * TRUE when the focus moved.
+ * view, keeps it), then, when none did, to the window's move-focus. On an
+ * editable text view that accepts Tab (to indent) it presses Ctrl+Tab, the
+ * GTK way out of one. Returns TRUE when the focus moved.
  *
  * test_focus_walk() presses Tab up to max_steps times from the current focus
  * (from the first focusable widget when nothing has it) and records the
