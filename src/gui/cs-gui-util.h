@@ -41,6 +41,12 @@ void        cs_gui_set_uri_launcher        (CsGuiUriLauncher  launcher);
 void        cs_gui_launch_uri              (GtkWindow        *parent,
                                             const char       *uri);
 
+/* Makes Tab and Shift+Tab leave a GtkListView, GtkColumnView or GtkListBox
+ * for the next control, as everywhere else (the arrows move within it).
+ * GTK 4.8 moves the focus to each item in turn instead: through hundreds of
+ * rows, most of them scrolled out of sight. */
+void        cs_gui_list_tab_leaves         (GtkWidget        *list);
+
 G_END_DECLS
 
 G_BEGIN_DECLS

@@ -1946,6 +1946,9 @@ cs_mapping_page_init (CsMappingPage *self)
   self->error_line = -1;
   self->resource_lines = g_array_new (FALSE, FALSE, sizeof (guint));
   gtk_widget_init_template (GTK_WIDGET (self));
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->columns_view));
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->rows_view));
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->problems_view));
 
   /* the editor and the preview */
   self->mapping_buffer = gtk_source_buffer_new_with_language (json);
