@@ -73,7 +73,8 @@ void        test_maybe_screenshot (GtkWindow           *win,
  * (from the first focusable widget when nothing has it) and records the
  * widgets that got the focus. It appends to problems (naming the widget by
  * its type, name and accessible label) when:
- *  - a Tab leaves the focus where it was (a trap, or a widget that eats Tab);
+ *  - a Tab leaves the focus where it was (a trap, or a widget that eats Tab)
+ *    while the window has another widget to go to;
  *  - the focus goes to a widget that is not drawn (not mapped, or without
  *    size): an invisible Tab stop;
  *  - the walk does not come back to the widget it started from within
@@ -93,8 +94,9 @@ GPtrArray  *test_focus_cycle      (GtkWindow           *win,
                                    guint                max_steps,
                                    GString             *problems);
 /* Appends to out each mapped widget below root, outside scrolled panes and
- * popovers, that reaches beyond width × height (in root's coordinates; a
- * stack's hidden pages are skipped), with its ancestors' positions. */
+ * popovers, that reaches beyond width × height (in root's coordinates; the
+ * hidden pages of a stack or leaflet are skipped), with its ancestors'
+ * positions. */
 void        test_collect_outside  (GtkWidget           *root,
                                    int                  width,
                                    int                  height,
