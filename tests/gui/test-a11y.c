@@ -116,11 +116,15 @@ test_chart_descriptions (void)
   g_assert_true (cs_chart_widget_has_model (heat));
   assert_description_is_chart (heat, "strongest: ");
   assert_description_is_chart (heat, "cells with q < 0.05");
+  test_wait_until (chart_laid_out, heat);
+  test_maybe_screenshot (GTK_WINDOW (window), "explore-heatmap");
 
   /* the pair chart says its variables and its test, and changes with them */
   g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "age_at_diagnosis"));
   assert_description_is_chart (pair, "Scatter plot of ");
   assert_description_is_chart (pair, "Spearman rank correlation: ρ = ");
+  test_wait_until (chart_laid_out, pair);
+  test_maybe_screenshot (GTK_WINDOW (window), "explore-scatter");
   pair_before = cs_chart_widget_dup_description (pair);
   g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "stage_group"));
   assert_description_is_chart (pair, "Box plot of ");
@@ -131,11 +135,14 @@ test_chart_descriptions (void)
   assert_description_is_chart (km, "Kaplan–Meier curves of ");
   assert_description_is_chart (km, "median survival");
   assert_description_is_chart (km, "Log-rank χ² = ");
+  test_wait_until (chart_laid_out, km);
+  test_maybe_screenshot (GTK_WINDOW (window), "explore-survival");
 
   /* the dashboard: counts of the cohort, which follow a filter */
   g_assert_nonnull (mini);
   g_assert_nonnull (mini_hist);
   show_view ("cohort");
+  test_maybe_screenshot (GTK_WINDOW (window), "cohort-builder");
   assert_mini_description (mini, "Bar chart of ");
   assert_mini_description (mini, "patients in the cohort: ");
   assert_mini_description (mini_hist, "Histogram of ");
@@ -553,11 +560,23 @@ check_size (int      width,
       int min_w, min_h;
       GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
 
+      g_autoptr(GString) pages = g_string_new (NULL);
+      GtkWidget *stack = test_find_of_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+
       gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
       gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, width, &min_h, NULL, NULL, NULL);
-      g_error ("the window is %d × %d, not %d × %d (its content needs at least %d × %d)",
+      /* which page needs it */
+      for (GtkWidget *c = gtk_widget_get_first_child (stack); c != NULL; c = gtk_widget_get_next_sibling (c))
+        {
+          int pw, ph;
+
+          gtk_widget_measure (c, GTK_ORIENTATION_HORIZONTAL, -1, &pw, NULL, NULL, NULL);
+          gtk_widget_measure (c, GTK_ORIENTATION_VERTICAL, -1, &ph, NULL, NULL, NULL);
+          g_string_append_printf (pages, " %s %d × %d", G_OBJECT_TYPE_NAME (c), pw, ph);
+        }
+      g_error ("the window is %d × %d, not %d × %d (its content needs at least %d × %d; its pages:%s)",
                gdk_surface_get_width (surface), gdk_surface_get_height (surface),
-               width, height, min_w, min_h);
+               width, height, min_w, min_h, pages->str);
     }
   check_view ("cohort", NULL, width, height, problems);
   check_view ("explore", "heatmap", width, height, problems);
@@ -582,6 +601,8 @@ test_small_screen (void)
       g_assert_true (adw_style_manager_get_dark (styles) == (gboolean) dark);
       check_size (1024, 768, problems);
       check_size (800, 600, problems);
+      check_size (720, 540, problems);
+      check_size (640, 480, problems);
     }
   adw_style_manager_set_color_scheme (styles, ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
