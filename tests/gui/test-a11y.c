@@ -602,7 +602,6 @@ test_small_screen (void)
       check_size (1024, 768, problems);
       check_size (800, 600, problems);
       check_size (720, 540, problems);
-      check_size (640, 480, problems);
     }
   adw_style_manager_set_color_scheme (styles, ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
