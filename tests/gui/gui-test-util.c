@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cs-demo.h"
 #include "cs-saved-servers.h"
 #include "cs-server-profile-private.h"
 #include "cs-window.h"
@@ -103,6 +104,44 @@ test_wait_until (TestCondition condition,
     g_main_context_iteration (NULL, FALSE);
   g_source_remove (source);
   g_assert_true (condition (data));
+}
+
+CsWindow *
+test_demo_window_new (const char *tmp_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo = g_build_filename (tmp_dir, "demo.json", NULL);
+  const char *paths[2] = { demo, NULL };
+  CsWindow *window;
+
+  g_assert_true (cs_demo_write_file (demo, CS_DEMO_DEFAULT_PATIENTS, CS_DEMO_DEFAULT_SEED, NULL, &error));
+  g_assert_no_error (error);
+  window = g_object_ref_sink (cs_window_new (NULL));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  cs_window_open_paths (window, paths, "demo");
+  test_wait_until (test_window_loaded, window);
+  return window;
+}
+
+gboolean
+test_press_key (GtkWidget       *widget,
+                guint            keyval,
+                GdkModifierType  state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
+    }
+  for (guint i = 0; i < 2; i++)
+    g_main_context_iteration (NULL, FALSE);
+  return handled;
 }
 
 gboolean

@@ -24,7 +24,6 @@
 
 #include "cs-chart.h"
 #include "cs-cohort-builder-private.h"
-#include "cs-demo.h"
 #include "cs-explore-view-private.h"
 #include "cs-mini-chart-private.h"
 #include "cs-window.h"
@@ -151,25 +150,6 @@ test_chart_descriptions (void)
 
 /* ------------------------------------------------------------ heat map keys */
 
-static gboolean
-press (GtkWidget       *widget,
-       guint            keyval,
-       GdkModifierType  state)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  gboolean handled = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
-    {
-      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
-        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
-    }
-  iterate (2);
-  return handled;
-}
-
 static void
 assert_focus_cell (CsChartWidget *heat,
                    guint          display_row,
@@ -215,46 +195,46 @@ test_heatmap_keys (void)
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (heat)));
   assert_focus_cell (heat, 0, 0);
 
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Right, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Right, 0));
   assert_focus_cell (heat, 0, 1);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Down, 0));
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Down, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Down, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Down, 0));
   assert_focus_cell (heat, 2, 1);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Up, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Up, 0));
   assert_focus_cell (heat, 1, 1);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_End, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_End, 0));
   assert_focus_cell (heat, 1, last_col);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Right, 0));   /* stays at the edge */
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Right, 0));   /* stays at the edge */
   assert_focus_cell (heat, 1, last_col);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Home, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Home, 0));
   assert_focus_cell (heat, 1, 0);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Left, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Left, 0));
   assert_focus_cell (heat, 1, 0);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_End, GDK_CONTROL_MASK));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_End, GDK_CONTROL_MASK));
   assert_focus_cell (heat, last_row, last_col);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Down, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Down, 0));
   assert_focus_cell (heat, last_row, last_col);
   {
     guint row_before, row_after, col;
 
     g_assert_true (cs_chart_widget_get_focus_cell (heat, &row_before, &col));
-    g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Page_Up, 0));
+    g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Page_Up, 0));
     g_assert_true (cs_chart_widget_get_focus_cell (heat, &row_after, &col));
     /* a page up moves several rows at once, not past the top */
     g_assert_cmpuint (row_after, !=, row_before);
-    g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Page_Down, 0));
+    g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Page_Down, 0));
     assert_focus_cell (heat, last_row, last_col);
   }
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Home, GDK_CONTROL_MASK));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Home, GDK_CONTROL_MASK));
   assert_focus_cell (heat, 0, 0);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Right, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Right, 0));
   assert_focus_cell (heat, 0, 1);
 
   /* a key the map does not use goes on to the window */
-  g_assert_false (press (GTK_WIDGET (heat), GDK_KEY_a, 0));
+  g_assert_false (test_press_key (GTK_WIDGET (heat), GDK_KEY_a, 0));
 
   /* Enter opens the pair chart of the focus cell, as a click does */
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Return, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Return, 0));
   g_assert_cmpstr (cs_explore_view_get_mode (explore), ==, "pair");
   g_assert_true (cs_chart_widget_has_model (_cs_explore_view_get_pair_chart (explore)));
   pair_x = cs_chart_widget_dup_description (_cs_explore_view_get_pair_chart (explore));
@@ -613,25 +593,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *demo = NULL;
-  const char *paths[2] = { NULL, NULL };
   int ret;
 
   tmp_dir = test_gui_init (&argc, &argv, "cohortscope-a11y-XXXXXX");
   if (tmp_dir == NULL)
     return 0;
-  demo = g_build_filename (tmp_dir, "demo.json", NULL);
-  g_assert_true (cs_demo_write_file (demo, CS_DEMO_DEFAULT_PATIENTS, CS_DEMO_DEFAULT_SEED, NULL, &error));
-  g_assert_no_error (error);
-  paths[0] = demo;
-
-  window = cs_window_new (NULL);
-  g_object_ref_sink (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  cs_window_open_paths (window, paths, "demo");
-  test_wait_until (test_window_loaded, window);
+  window = test_demo_window_new (tmp_dir);
   explore = CS_EXPLORE_VIEW (test_find_of_type (GTK_WIDGET (window), CS_TYPE_EXPLORE_VIEW));
   builder = CS_COHORT_BUILDER (test_find_of_type (GTK_WIDGET (window), CS_TYPE_COHORT_BUILDER));
   g_assert_nonnull (explore);

@@ -26,7 +26,6 @@
 #include "cs-cohort-builder-private.h"
 #include "cs-compare-dialog.h"
 #include "cs-coverage-dialog.h"
-#include "cs-demo.h"
 #include "cs-explore-view-private.h"
 #include "cs-file-upload-dialog.h"
 #include "cs-group-upload-dialog.h"
@@ -442,25 +441,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *demo = NULL;
-  const char *paths[2] = { NULL, NULL };
   int ret;
 
   tmp_dir = test_gui_init (&argc, &argv, "cohortscope-keyboard-XXXXXX");
   if (tmp_dir == NULL)
     return 0;
-  demo = g_build_filename (tmp_dir, "demo.json", NULL);
-  g_assert_true (cs_demo_write_file (demo, CS_DEMO_DEFAULT_PATIENTS, CS_DEMO_DEFAULT_SEED, NULL, &error));
-  g_assert_no_error (error);
-  paths[0] = demo;
-
-  window = cs_window_new (NULL);
-  g_object_ref_sink (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  cs_window_open_paths (window, paths, "demo");
-  test_wait_until (test_window_loaded, window);
+  window = test_demo_window_new (tmp_dir);
   explore = CS_EXPLORE_VIEW (test_find_of_type (GTK_WIDGET (window), CS_TYPE_EXPLORE_VIEW));
   builder = CS_COHORT_BUILDER (test_find_of_type (GTK_WIDGET (window), CS_TYPE_COHORT_BUILDER));
   g_assert_nonnull (explore);
