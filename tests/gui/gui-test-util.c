@@ -124,10 +124,15 @@ test_demo_window_new (const char *tmp_dir)
   return window;
 }
 
-gboolean
-test_press_key (GtkWidget       *widget,
-                guint            keyval,
-                GdkModifierType  state)
+/* Emits key-pressed on widget's key controllers of that phase (both
+ * target and bubble for GTK_PHASE_BUBBLE on the focus widget itself; all of
+ * them for GTK_PHASE_NONE) */
+static gboolean
+key_controllers_take (GtkWidget          *widget,
+                      GtkPropagationPhase phase,
+                      gboolean            is_target,
+                      guint               keyval,
+                      GdkModifierType     state)
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
   gboolean handled = FALSE;
@@ -135,10 +140,24 @@ test_press_key (GtkWidget       *widget,
   for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
     {
       g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      GtkPropagationPhase p;
 
-      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+      if (!GTK_IS_EVENT_CONTROLLER_KEY (c))
+        continue;
+      p = gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (c));
+      if (phase == GTK_PHASE_NONE || p == phase || (is_target && phase == GTK_PHASE_BUBBLE && p == GTK_PHASE_TARGET))
         g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
     }
+  return handled;
+}
+
+gboolean
+test_press_key (GtkWidget       *widget,
+                guint            keyval,
+                GdkModifierType  state)
+{
+  gboolean handled = key_controllers_take (widget, GTK_PHASE_NONE, TRUE, keyval, state);
+
   for (guint i = 0; i < 2; i++)
     g_main_context_iteration (NULL, FALSE);
   return handled;
@@ -301,32 +320,6 @@ test_describe_widget (GtkWidget *widget)
         }
     }
   return g_string_free (out, FALSE);
-}
-
-/* Emits key-pressed on widget's key controllers of that phase (both
- * target and bubble for GTK_PHASE_BUBBLE on the focus widget itself) */
-static gboolean
-key_controllers_take (GtkWidget          *widget,
-                      GtkPropagationPhase phase,
-                      gboolean            is_target,
-                      guint               keyval,
-                      GdkModifierType     state)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  gboolean handled = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
-    {
-      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
-      GtkPropagationPhase p;
-
-      if (!GTK_IS_EVENT_CONTROLLER_KEY (c))
-        continue;
-      p = gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (c));
-      if (p == phase || (is_target && phase == GTK_PHASE_BUBBLE && p == GTK_PHASE_TARGET))
-        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
-    }
-  return handled;
 }
 
 /* As GTK propagates a key press: capture from the window down to the focus
