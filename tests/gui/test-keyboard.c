@@ -4,7 +4,8 @@
  * - Tab and Shift+Tab cycle through every view (Cohort, the four pages of
  *   Explore, Mapping) and every dialog (Compare, Coverage, the Servers
  *   preferences and their editor, Open from Server, Open Cached, the load
- *   report, the two upload dialogs, a patient's details): the focus leaves
+ *   report, the two upload dialogs, a patient's details, the Mapping page's
+ *   question about unsaved edits): the focus leaves
  *   each widget it reaches, stops only on widgets that are shown, and comes
  *   back to where it started (tests/gui/gui-test-util.c test_focus_walk);
  * - the Model page's controls have names and Tab reaches each of them;
@@ -30,6 +31,7 @@
 #include "cs-file-upload-dialog.h"
 #include "cs-group-upload-dialog.h"
 #include "cs-load-report-dialog.h"
+#include "cs-mapping-page-private.h"
 #include "cs-open-cached-dialog.h"
 #include "cs-open-server-dialog.h"
 #include "cs-patient-detail.h"
@@ -379,6 +381,13 @@ check_dialog (GtkWindow  *dialog,
   iterate (10);
 }
 
+static void
+on_confirmed (gpointer user_data,
+              gboolean go_on)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
 static gboolean
 leaflet_still (gpointer leaflet)
 {
@@ -430,6 +439,21 @@ test_dialogs (void)
   dialog = GTK_WINDOW (cs_patient_detail_new (cs_window_get_store (window), 0));
   gtk_window_set_transient_for (dialog, GTK_WINDOW (window));
   check_dialog (dialog, "patient-detail", problems);
+
+  /* the Mapping page's question before unsaved edits are dropped */
+  {
+    CsMappingPage *page = cs_window_get_mapping_page (window);
+    GtkTextBuffer *buffer = cs_mapping_page_get_mapping_buffer (page);
+    gboolean answered = FALSE;
+
+    gtk_text_buffer_set_text (buffer, "{}", -1);
+    gtk_text_buffer_set_modified (buffer, TRUE);
+    cs_mapping_page_confirm_discard (page, G_CALLBACK (on_confirmed), &answered);
+    dialog = GTK_WINDOW (test_find_message_dialog ());
+    g_assert_nonnull (dialog);
+    check_dialog (dialog, "mapping-unsaved", problems);
+    gtk_text_buffer_set_modified (buffer, FALSE);
+  }
 
   cs_filter_state_clear (cs_cohort_builder_get_filter_state (builder));
   cs_cohort_builder_flush (builder);
