@@ -41,7 +41,8 @@ cli="$build/src/cli/cohortscope-cli"
 "$cli" demo -o "$shots/demo.json" >/dev/null
 "$cli" chart --source "$shots/demo.json" --kind km --time os --by stage_group --time-unit months \
   --labels --width 760 --height 560 -o "$shots/chart-km.png"
-"$cli" chart --source "$shots/demo.json" --kind heatmap --width 760 --height 600 -o "$shots/chart-heatmap.png"
+"$cli" chart --source "$shots/demo.json" --kind heatmap --features 'original_glcm_*' \
+  --clinical survival_time,age_at_diagnosis,ldh --width 760 --height 600 -o "$shots/chart-heatmap.png"
 "$cli" chart --source "$shots/demo.json" --kind box --violin --x stage_group --y age_at_diagnosis --dark \
   --labels --width 760 --height 480 -o "$shots/chart-violin-dark.png"
 "$cli" chart --source "$shots/demo.json" --kind forest --time os --covariates age_at_diagnosis,stage_group \

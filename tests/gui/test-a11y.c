@@ -141,7 +141,6 @@ test_chart_descriptions (void)
   g_assert_nonnull (mini);
   g_assert_nonnull (mini_hist);
   show_view ("cohort");
-  test_maybe_screenshot (GTK_WINDOW (window), "cohort-builder");
   assert_mini_description (mini, "Bar chart of ");
   assert_mini_description (mini, "patients in the cohort: ");
   assert_mini_description (mini_hist, "Histogram of ");
@@ -358,6 +357,9 @@ test_accessible_names (void)
           }
       else
         collect_unnamed (GTK_WIDGET (window), path, unnamed);
+      /* the store listing's picture: a cohort with two filters and their cards */
+      if (g_str_equal (views[i], "cohort"))
+        test_maybe_screenshot (GTK_WINDOW (window), "cohort-builder");
     }
   if (unnamed->len > 0)
     g_error ("interactive widgets without an accessible name:\n%s", unnamed->str);
