@@ -1046,14 +1046,23 @@ on_mapping_open_in_cohort (CsWindow   *self,
   adw_view_stack_set_visible_child_name (self->view_stack, "cohort");
 }
 
+static gboolean
+destroy_idle (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 close_after_confirm (gpointer user_data,
                      gboolean go_on)
 {
   CsWindow *self = user_data;
 
+  /* once the dialog that asked is gone: it is transient for this window,
+   * and a window freed under its transient dialog crashes GTK 4.8 */
   if (go_on)
-    gtk_window_destroy (GTK_WINDOW (self));
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, destroy_idle, g_object_ref (self), g_object_unref);
   g_object_unref (self);
 }
 

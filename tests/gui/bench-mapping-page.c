@@ -40,6 +40,21 @@ wait_for_frame (GtkWidget *widget)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* Shows the Mapping page: the window opens on the Cohort page */
+static gboolean
+show_mapping_view (GtkWidget *widget)
+{
+  if (ADW_IS_VIEW_STACK (widget))
+    {
+      adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (widget), "mapping");
+      return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (show_mapping_view (child))
+      return TRUE;
+  return FALSE;
+}
+
 static char *
 write_table (const char *dir,
              guint       rows)
@@ -97,8 +112,13 @@ measure (CsMappingPage *page,
   while (cs_mapping_page_get_busy (page))
     g_main_context_iteration (NULL, TRUE);
   r.open_ms = (g_get_monotonic_time () - start) / 1000.0;
+  if (cs_mapping_page_get_last_error (page) != NULL)
+    g_error ("%s: %s", path, cs_mapping_page_get_last_error (page));
 
   grid = cs_mapping_page_show_rows (page);
+  /* a frame for the tab just shown, so that the grid has a frame clock */
+  while (gtk_widget_get_frame_clock (grid) == NULL || !gtk_widget_get_mapped (grid))
+    g_main_context_iteration (NULL, TRUE);
   clock = gtk_widget_get_frame_clock (grid);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
   wait_for_frame (grid);
@@ -141,6 +161,7 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
   gtk_window_present (GTK_WINDOW (window));
   page = cs_window_get_mapping_page (window);
+  g_assert_true (show_mapping_view (GTK_WIDGET (window)));
 
   base = measure (page, small);
   big = measure (page, large);

@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cs-mapping-common.h"
 #include "cs-mapping-page-private.h"
 #include "cs-window.h"
 #include "gui-test-util.h"
@@ -59,6 +60,16 @@ static char *
 mapping_text (void)
 {
   GtkTextBuffer *buffer = cs_mapping_page_get_mapping_buffer (page);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static char *
+buffer_text_of (CsMappingPage *p)
+{
+  GtkTextBuffer *buffer = cs_mapping_page_get_mapping_buffer (p);
   GtkTextIter start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
@@ -278,6 +289,62 @@ test_validate (void)
   wait_idle ();
 }
 
+/* A GtkInscription of the grid with a css class and text in its tooltip */
+static gboolean
+find_marked_cell (GtkWidget  *widget,
+                  const char *css_class,
+                  const char *needle)
+{
+  if (GTK_IS_INSCRIPTION (widget) && gtk_widget_has_css_class (widget, css_class)
+      && gtk_widget_get_tooltip_text (widget) != NULL && strstr (gtk_widget_get_tooltip_text (widget), needle) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (find_marked_cell (child, css_class, needle))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+grid_shows_mark (gpointer grid)
+{
+  return find_marked_cell (grid, "error", "seventy");
+}
+
+/* After Validate the grid marks the cells with problems; without a
+ * validation, the previewed row's */
+static void
+test_cell_marks (void)
+{
+  g_autofree char *bad = g_build_filename (tmp_dir, "clinical-bad.csv", NULL);
+  guint age = (guint) find_column ("age");
+  guint n_columns = cs_mapping_page_get_n_columns (page);
+  GtkWidget *grid;
+
+  /* the validation of test_validate: row 3's age, and the row itself */
+  g_assert_nonnull (cs_mapping_page_get_cell_problem (page, 2, age));
+  g_assert_nonnull (strstr (cs_mapping_page_get_cell_problem (page, 2, age), "seventy"));
+  g_assert_nonnull (cs_mapping_page_get_cell_problem (page, 2, n_columns));
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 0, age));
+  grid = cs_mapping_page_show_rows (page);
+  test_wait_until (grid_shows_mark, grid);
+
+  /* the table again: no validation yet, so only the previewed row's */
+  cs_mapping_page_open_table (page, bad, NULL);
+  wait_idle ();
+  cs_mapping_page_select_row (page, 0);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 2, age));
+  cs_mapping_page_select_row (page, 2);
+  wait_idle ();
+  g_assert_nonnull (cs_mapping_page_get_cell_problem (page, 2, age));
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 5, n_columns));
+  grid = cs_mapping_page_show_rows (page);
+  test_wait_until (grid_shows_mark, grid);
+  cs_mapping_page_select_row (page, 0);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 2, age));
+}
+
 static void
 test_save_reopen (void)
 {
@@ -408,6 +475,281 @@ test_newer_mapping (void)
   g_assert_cmpint (cs_mapping_page_get_error_line (page), ==, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* Unsaved changes, drag and drop                                      */
+
+/* The "Save Changes to the Mapping?" dialog, or NULL (error dialogs of
+ * earlier tests may still be open) */
+static AdwMessageDialog *
+find_confirm_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item)
+          && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (item)), "Save Changes to the Mapping?") == 0)
+        return ADW_MESSAGE_DIALOG (item);
+    }
+  return NULL;
+}
+
+/* Answers the dialog as its button would */
+static void
+answer_confirm (const char *response)
+{
+  AdwMessageDialog *dialog = find_confirm_dialog ();
+
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, response);
+  /* closing its window may have taken the dialog with it */
+  if ((dialog = find_confirm_dialog ()) != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* The test chooser answers from an idle */
+static void
+wait_chooser (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+make_unsaved_edit (CsMappingPage *p)
+{
+  GtkTextBuffer *buffer = cs_mapping_page_get_mapping_buffer (p);
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_insert (buffer, &end, "\n", -1);
+  gtk_text_buffer_end_user_action (buffer);
+  g_assert_true (cs_mapping_page_get_modified (p));
+}
+
+/* Opening a mapping over unsaved edits: Cancel keeps them, Save writes
+ * them first (asking where for a mapping never saved), Discard drops them */
+static void
+test_unsaved_open (void)
+{
+  g_autofree char *other = temp_file ("other.mapping.json",
+                                      "{\"format\": \"cohortscope-mapping/1\", \"id\": \"other\"}\n", -1);
+  g_autofree char *saved_path = g_build_filename (tmp_dir, "unsaved-open.mapping.json", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *table = fixture ("clinical.csv");
+
+  /* a fresh suggestion: never saved */
+  gtk_text_buffer_set_text (cs_mapping_page_get_mapping_buffer (page), "", -1);
+  cs_mapping_page_open_table (page, table, "clinical");
+  wait_idle ();
+  make_unsaved_edit (page);
+  before = mapping_text ();
+
+  /* Cancel: nothing happens */
+  cs_mapping_page_open_mapping (page, other, NULL);
+  answer_confirm ("cancel");
+  wait_idle ();
+  text = mapping_text ();
+  g_assert_cmpstr (text, ==, before);
+  g_assert_true (cs_mapping_page_get_modified (page));
+
+  /* Save, and cancel the Save As: still nothing */
+  cs_mapping_page_open_mapping (page, other, NULL);
+  _cs_mapping_answer_next_chooser (NULL);
+  answer_confirm ("save");
+  wait_chooser ();
+  g_assert_cmpstr (_cs_mapping_get_last_chooser_title (), ==, "Save the Mapping");
+  g_free (text);
+  text = mapping_text ();
+  g_assert_cmpstr (text, ==, before);
+  g_assert_true (cs_mapping_page_get_modified (page));
+  g_assert_false (g_file_test (saved_path, G_FILE_TEST_EXISTS));
+
+  /* Save, choose a file: saved there, then the other mapping opens */
+  cs_mapping_page_open_mapping (page, other, NULL);
+  _cs_mapping_answer_next_chooser (saved_path);
+  answer_confirm ("save");
+  wait_chooser ();
+  wait_idle ();
+  g_assert_true (g_file_get_contents (saved_path, &saved, NULL, NULL));
+  g_assert_cmpstr (saved, ==, before);
+  g_free (text);
+  text = mapping_text ();
+  g_assert_nonnull (strstr (text, "\"id\": \"other\""));
+  g_assert_false (cs_mapping_page_get_modified (page));
+
+  /* Discard: the edits go, the saved file stays as it was */
+  make_unsaved_edit (page);
+  cs_mapping_page_open_mapping (page, saved_path, NULL);
+  answer_confirm ("discard");
+  wait_idle ();
+  g_free (text);
+  text = mapping_text ();
+  g_assert_cmpstr (text, ==, before);
+  g_assert_false (cs_mapping_page_get_modified (page));
+
+  /* Save with a file: written in place, no chooser */
+  make_unsaved_edit (page);
+  g_free (before);
+  before = mapping_text ();
+  cs_mapping_page_open_mapping (page, other, NULL);
+  answer_confirm ("save");
+  wait_idle ();
+  g_free (saved);
+  g_assert_true (g_file_get_contents (saved_path, &saved, NULL, NULL));
+  g_assert_cmpstr (saved, ==, before);
+  g_free (text);
+  text = mapping_text ();
+  g_assert_nonnull (strstr (text, "\"id\": \"other\""));
+
+  /* the work for the tests after this one */
+  cs_mapping_page_open_table (page, table, NULL);
+  wait_idle ();
+}
+
+/* A second window with unsaved edits in a mapping never saved */
+static CsWindow *
+window_with_edit (CsMappingPage **out_page)
+{
+  CsWindow *w = cs_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (w));
+  *out_page = cs_window_get_mapping_page (w);
+  make_unsaved_edit (*out_page);
+  return w;
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Closing the window over unsaved edits */
+static void
+test_unsaved_close (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "closed.mapping.json", NULL);
+  g_autofree char *saved = NULL;
+  CsMappingPage *p;
+  CsWindow *w = window_with_edit (&p);
+  g_autofree char *text = NULL;
+
+  g_object_add_weak_pointer (G_OBJECT (w), (gpointer *) &w);
+
+  /* Cancel: the window stays */
+  gtk_window_close (GTK_WINDOW (w));
+  answer_confirm ("cancel");
+  wait_chooser ();
+  g_assert_nonnull (w);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (w)));
+
+  /* Save on a mapping never saved, Save As cancelled: the window stays */
+  gtk_window_close (GTK_WINDOW (w));
+  _cs_mapping_answer_next_chooser (NULL);
+  answer_confirm ("save");
+  wait_chooser ();
+  g_assert_nonnull (w);
+  g_assert_true (cs_mapping_page_get_modified (p));
+
+  /* Save, a file chosen: saved, and the window closes (it stayed open) */
+  text = buffer_text_of (p);
+  gtk_window_close (GTK_WINDOW (w));
+  _cs_mapping_answer_next_chooser (path);
+  answer_confirm ("save");
+  wait_chooser ();
+  test_wait_until (pointer_cleared, &w);
+  g_assert_null (w);
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_cmpstr (saved, ==, text);
+
+  /* Discard: closes, nothing written */
+  w = window_with_edit (&p);
+  g_object_add_weak_pointer (G_OBJECT (w), (gpointer *) &w);
+  g_remove (path);
+  gtk_window_close (GTK_WINDOW (w));
+  answer_confirm ("discard");
+  test_wait_until (pointer_cleared, &w);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+/* Drops files on the page through its GtkDropTarget's handler */
+static gboolean
+drop_files (const char * const *paths)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (page));
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkDropTarget *target = NULL;
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (c))
+        target = GTK_DROP_TARGET (c);
+    }
+  g_assert_nonnull (target);
+  g_assert_true (gdk_content_formats_contain_gtype (gtk_drop_target_get_formats (target), GDK_TYPE_FILE_LIST));
+  for (guint i = 0; paths[i] != NULL; i++)
+    g_ptr_array_add (files, g_file_new_for_path (paths[i]));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array ((GFile **) files->pdata, files->len));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+  return handled;
+}
+
+static void
+test_drop (void)
+{
+  g_autofree char *table = fixture ("clinical.csv");
+  g_autofree char *tsv = temp_file ("dropped.tsv", "id\tsex\nP1\tm\nP2\tf\nP3\tf\n", -1);
+  g_autofree char *mapping = temp_file ("dropped.mapping.json",
+                                        "{\"format\": \"cohortscope-mapping/1\", \"id\": \"dropped\"}\n", -1);
+  g_autofree char *other = temp_file ("picture.png", "\x89PNG", 4);
+  g_autofree char *text = NULL;
+  const char *table_only[] = { tsv, NULL };
+  const char *mapping_only[] = { mapping, NULL };
+  const char *nothing_usable[] = { other, NULL };
+  const char *both[] = { other, table, mapping, NULL };
+
+  /* a table: it opens */
+  g_assert_false (cs_mapping_page_get_modified (page));
+  g_assert_true (drop_files (table_only));
+  wait_idle ();
+  g_assert_cmpuint (cs_mapping_page_get_n_rows (page), ==, 3);
+  g_assert_cmpuint (cs_mapping_page_get_n_columns (page), ==, 2);
+
+  /* a mapping file: it opens in the editor */
+  g_assert_true (drop_files (mapping_only));
+  wait_idle ();
+  text = mapping_text ();
+  g_assert_nonnull (strstr (text, "\"id\": \"dropped\""));
+
+  /* over unsaved edits it asks first */
+  make_unsaved_edit (page);
+  g_assert_true (drop_files (mapping_only));
+  g_assert_nonnull (find_confirm_dialog ());
+  answer_confirm ("cancel");
+  g_assert_true (cs_mapping_page_get_modified (page));
+  gtk_text_buffer_set_modified (cs_mapping_page_get_mapping_buffer (page), FALSE);
+
+  /* neither: refused, nothing changes */
+  g_assert_false (drop_files (nothing_usable));
+  g_assert_cmpuint (cs_mapping_page_get_n_columns (page), ==, 2);
+
+  /* several: the first table or mapping wins */
+  g_assert_true (drop_files (both));
+  wait_idle ();
+  g_assert_cmpuint (cs_mapping_page_get_n_columns (page), ==, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -430,11 +772,15 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/provenance", test_provenance);
   g_test_add_func ("/gui/mapping/value-map-coverage", test_value_map_coverage);
   g_test_add_func ("/gui/mapping/validate", test_validate);
+  g_test_add_func ("/gui/mapping/cell-marks", test_cell_marks);
   g_test_add_func ("/gui/mapping/save-reopen", test_save_reopen);
   g_test_add_func ("/gui/mapping/run-and-open", test_run_and_open);
   g_test_add_func ("/gui/mapping/bad-tables", test_bad_tables);
   g_test_add_func ("/gui/mapping/lung1-example", test_lung1_example);
   g_test_add_func ("/gui/mapping/newer-mapping", test_newer_mapping);
+  g_test_add_func ("/gui/mapping/unsaved-open", test_unsaved_open);
+  g_test_add_func ("/gui/mapping/unsaved-close", test_unsaved_close);
+  g_test_add_func ("/gui/mapping/drop", test_drop);
 
   ret = g_test_run ();
 

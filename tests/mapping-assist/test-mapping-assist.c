@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cs-mapping-assist.h"
 
@@ -689,6 +690,231 @@ test_locate (void)
   g_assert_cmpint (cs_mapping_text_find_line (text, "something else entirely"), ==, -1);
 }
 
+/* The preview's text: resources one after another, each element's line
+ * found again from the text, a column's lines */
+static void
+test_preview_join (void)
+{
+  g_autofree char *path = fixture ("clinical.csv");
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, CS_TABLE_PROFILE_KEEP_ROWS,
+                                                               NULL, NULL, NULL, NULL);
+  g_autofree char *json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_CLINICAL, "https://example.org/t", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsMappingPreview) preview = cs_mapping_preview_new (json, NULL, NULL, t, &error);
+  g_autoptr(GPtrArray) resources = cs_preview_resource_array_new ();
+  g_autoptr(GPtrArray) problems = cs_preview_problem_array_new ();
+  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *text = NULL;
+  g_auto(GStrv) split = NULL;
+  const CsPreviewElement *el;
+  guint gender = (guint) find_column (t, "gender");
+  guint input;
+
+  g_assert_no_error (error);
+  input = cs_mapping_preview_get_input (preview);
+  g_assert_true (cs_mapping_preview_row (preview, 0, resources, problems, &error));
+  text = cs_preview_resources_join (resources, first);
+  split = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (first->len, ==, resources->len);
+  g_assert_cmpuint (g_array_index (first, guint, 0), ==, 0);
+  for (guint r = 0; r < resources->len; r++)
+    {
+      const CsPreviewResource *res = resources->pdata[r];
+      g_autofree char *type = g_strdup_printf ("  \"resourceType\": \"%s\",", res->type);
+
+      /* each resource starts with "{" on its own line, its type next */
+      g_assert_cmpstr (split[g_array_index (first, guint, r)], ==, "{");
+      g_assert_cmpstr (split[g_array_index (first, guint, r) + 1], ==, type);
+      /* every element with cells is found again at its line */
+      for (guint e = 0; e < res->elements->len; e++)
+        {
+          const CsPreviewElement *want = res->elements->pdata[e];
+
+          if (want->cells->len == 0)
+            continue;
+          el = cs_preview_resources_element_at (resources, first, g_array_index (first, guint, r) + want->line);
+          g_assert_nonnull (el);
+          g_assert_cmpuint (el->line, ==, want->line);
+        }
+    }
+  /* a line with no element, and one past the end */
+  g_assert_null (cs_preview_resources_element_at (resources, first, 0));
+  g_assert_null (cs_preview_resources_element_at (resources, first, g_strv_length (split) + 10));
+
+  /* the gender column fed exactly the Patient's gender */
+  cs_preview_resources_column_lines (resources, first, input, gender, lines);
+  g_assert_cmpuint (lines->len, ==, 1);
+  g_assert_cmpstr (split[g_array_index (lines, guint, 0)], ==, "  \"gender\": \"male\",");
+  el = cs_preview_resources_element_at (resources, first, g_array_index (lines, guint, 0));
+  g_assert_cmpstr (el->path, ==, "Patient.gender");
+  /* another input feeds nothing */
+  g_array_set_size (lines, 0);
+  cs_preview_resources_column_lines (resources, first, input + 1, gender, lines);
+  g_assert_cmpuint (lines->len, ==, 0);
+
+  /* no resources: no text */
+  g_ptr_array_set_size (resources, 0);
+  g_free (text);
+  text = cs_preview_resources_join (resources, first);
+  g_assert_cmpstr (text, ==, "");
+  g_assert_cmpuint (first->len, ==, 0);
+}
+
+static void
+check_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Runs a CsMappingCheck to its end; returns what finish returned. */
+static gboolean
+run_check (CsMappingCheck *check,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cs_mapping_check_run_async (check, cancellable, check_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return cs_mapping_check_run_finish (check, result, error);
+}
+
+static CsMappingCheck *
+new_check (const char        *json,
+           const char        *table,
+           CsMappingPreview **out_preview,
+           gboolean           validate_all)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (table, NULL, CS_TABLE_PROFILE_KEEP_ROWS,
+                                                               NULL, NULL, NULL, NULL);
+  CsMappingPreview *preview = cs_mapping_preview_new (json, NULL, "clinical", t, &error);
+  CsCsvReader *reader;
+  CsMappingCheck *check;
+
+  g_assert_no_error (error);
+  reader = cs_csv_reader_new_for_path (table, NULL, &error);
+  g_assert_no_error (error);
+  check = cs_mapping_check_new (cs_mapping_preview_get_program (preview), "clinical", reader, validate_all, &error);
+  g_assert_no_error (error);
+  *out_preview = preview;
+  return check;
+}
+
+/* Validate and Run over a whole table, as the editor does them */
+static void
+test_check (void)
+{
+  g_autofree char *path = fixture ("clinical.csv");
+  g_autofree char *contents = NULL;
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (path, NULL, 0, NULL, NULL, NULL, NULL);
+  g_autofree char *json = cs_mapping_suggest (t, "clinical", CS_MAPPING_TEMPLATE_CLINICAL, "https://example.org/t", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsMappingPreview) preview = NULL;
+  g_autoptr(CsMappingCheck) check = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *written = NULL;
+  CsMappingProgress progress;
+  CsMappingStats stats;
+  GString *csv;
+  gboolean found = FALSE;
+
+  /* the same table with a bad age in row 3 */
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  csv = g_string_new (contents);
+  g_string_replace (csv, "CASE-003,70.25", "CASE-003,seventy", 1);
+  bad = write_temp ("bad.csv", csv->str, (gssize) csv->len);
+  g_string_free (csv, TRUE);
+
+  /* validate: every problem with its row and column, progress at the end */
+  check = new_check (json, bad, &preview, TRUE);
+  g_assert_false (cs_mapping_check_get_progress (check, &progress));
+  g_assert_true (run_check (check, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cs_mapping_check_get_progress (check, &progress));
+  g_assert_cmpuint (progress.rows_done, ==, 6);
+  g_assert_null (cs_mapping_check_get_output_path (check));
+  cs_mapping_check_get_stats (check, &stats);
+  g_assert_cmpuint (stats.rows, ==, 6);
+  g_assert_cmpuint (stats.rows_rejected, ==, 1);
+  problems = cs_mapping_check_steal_problems (check);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CsPreviewProblem *p = problems->pdata[i];
+
+      if (p->value != NULL && g_str_equal (p->value, "seventy"))
+        {
+          g_assert_cmpuint (p->row, ==, 3);
+          g_assert_cmpstr (p->column, ==, "age");
+          g_assert_nonnull (strstr (p->message, "row 3"));
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  problems = cs_mapping_check_steal_problems (check);
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_clear_pointer (&check, cs_mapping_check_free);
+  g_clear_pointer (&preview, cs_mapping_preview_free);
+
+  /* run: the good rows are written, atomically */
+  out = g_build_filename (g_get_tmp_dir (), "cs-check-XXXXXX.ndjson", NULL);
+  {
+    int fd = g_mkstemp (out);
+
+    g_assert_cmpint (fd, >=, 0);
+    close (fd);
+    g_remove (out);
+  }
+  check = new_check (json, bad, &preview, FALSE);
+  g_assert_true (cs_mapping_check_set_output (check, out, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_check (check, NULL, &error));
+  g_assert_cmpstr (cs_mapping_check_get_output_path (check), ==, out);
+  g_assert_true (g_file_get_contents (out, &written, NULL, NULL));
+  g_assert_nonnull (strstr (written, "CASE-001"));
+  g_assert_null (strstr (written, "CASE-003"));
+  g_clear_pointer (&check, cs_mapping_check_free);
+  g_clear_pointer (&preview, cs_mapping_preview_free);
+  g_remove (out);
+
+  /* cancelled: an error, nothing written */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+    check = new_check (json, bad, &preview, FALSE);
+    g_assert_true (cs_mapping_check_set_output (check, out, &error));
+    g_cancellable_cancel (cancellable);
+    g_assert_false (run_check (check, cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_null (cs_mapping_check_get_output_path (check));
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&check, cs_mapping_check_free);
+    g_clear_pointer (&preview, cs_mapping_preview_free);
+  }
+
+  /* an output that cannot be written: an error naming it */
+  check = new_check (json, bad, &preview, FALSE);
+  {
+    g_autofree char *nowhere = g_build_filename (bad, "no", "out.ndjson", NULL);
+
+    g_assert_false (cs_mapping_check_set_output (check, nowhere, &error));
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+  }
+  remove_temp (bad);
+}
+
 /* The real Lung1 table (../shared/data), when it is there */
 static void
 test_shared_lung1 (void)
@@ -782,6 +1008,8 @@ main (int   argc,
   g_test_add_func ("/mapping-assist/preview-bad-mapping", test_preview_bad_mapping);
   g_test_add_func ("/mapping-assist/locate", test_locate);
   g_test_add_func ("/mapping-assist/edit-value-maps", test_edit_value_maps);
+  g_test_add_func ("/mapping-assist/preview-join", test_preview_join);
+  g_test_add_func ("/mapping-assist/check", test_check);
   g_test_add_func ("/mapping-assist/shared-lung1", test_shared_lung1);
   g_test_add_func ("/mapping-assist/shared-ibsi", test_shared_ibsi);
   return g_test_run ();

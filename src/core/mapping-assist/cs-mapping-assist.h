@@ -247,11 +247,70 @@ int               cs_preview_resource_find_line (const CsPreviewResource *resour
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMappingPreview, cs_mapping_preview_free)
 
+/* The resources of a row as the preview shows them: each one's JSON, one
+ * after another on lines of their own. first_lines (guint) receives the
+ * 0-based line each resource starts at. */
+char             *cs_preview_resources_join       (GPtrArray            *resources,
+                                                   GArray               *first_lines);
+/* The element with cells on a line of that text, or NULL. */
+const CsPreviewElement *cs_preview_resources_element_at (GPtrArray       *resources,
+                                                          GArray          *first_lines,
+                                                          guint            line);
+/* Appends to lines (guint) each line of that text whose element was fed by
+ * a cell of the given input and column (once per element). */
+void              cs_preview_resources_column_lines (GPtrArray          *resources,
+                                                     GArray             *first_lines,
+                                                     guint               input,
+                                                     guint               column,
+                                                     GArray             *lines);
+
 /* The 0-based line of mapping text that an engine error message points at
  * ("…: byte 42 at …", or a JSON path such as "resources[1].template.gender",
  * else the nearest parent the text has), or -1. */
 int               cs_mapping_text_find_line   (const char           *text,
                                                const char           *message);
+
+/* ------------------------------------------------------------------ */
+/* Validate and Run over a whole table                                 */
+
+/* One pass of the mapping over one table, in a thread: every problem is
+ * gathered, the progress kept for the caller to poll (it is on another
+ * thread), and with an output every resource written to it, which is
+ * committed only when the whole table went through (NDJSON for a path
+ * ending in ".ndjson", else a transaction Bundle). */
+typedef struct _CsMappingCheck CsMappingCheck;
+
+/* Takes reader. validate_all: CS_MAPPING_RUN_VALIDATE_ALL (check every
+ * element of rejected rows too). */
+CsMappingCheck   *cs_mapping_check_new          (CsMappingProgram   *program,
+                                                 const char         *role,
+                                                 CsCsvReader        *reader,
+                                                 gboolean            validate_all,
+                                                 GError            **error);
+gboolean          cs_mapping_check_set_output   (CsMappingCheck     *self,
+                                                 const char         *path,
+                                                 GError            **error);
+void              cs_mapping_check_free         (CsMappingCheck     *self);
+/* self must stay alive until the callback ran. */
+void              cs_mapping_check_run_async    (CsMappingCheck     *self,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+/* Commits the output when the run went through, else removes it. */
+gboolean          cs_mapping_check_run_finish   (CsMappingCheck     *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+/* The latest progress (any thread); FALSE when there is none yet. */
+gboolean          cs_mapping_check_get_progress (CsMappingCheck     *self,
+                                                 CsMappingProgress  *progress);
+/* The problems so far (CsPreviewProblem), in the order found. */
+GPtrArray        *cs_mapping_check_steal_problems (CsMappingCheck   *self);
+void              cs_mapping_check_get_stats    (CsMappingCheck     *self,
+                                                 CsMappingStats     *stats);
+/* The file written (after a successful finish), or NULL. */
+const char       *cs_mapping_check_get_output_path (CsMappingCheck  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMappingCheck, cs_mapping_check_free)
 
 /* ------------------------------------------------------------------ */
 /* Value maps as files                                                 */

@@ -358,3 +358,86 @@ cs_preview_resource_find_line (const CsPreviewResource *resource,
     }
   return -1;
 }
+
+char *
+cs_preview_resources_join (GPtrArray *resources,
+                           GArray    *first_lines)
+{
+  GString *out = g_string_new (NULL);
+  guint line = 0;
+
+  g_array_set_size (first_lines, 0);
+  for (guint i = 0; i < resources->len; i++)
+    {
+      const CsPreviewResource *res = resources->pdata[i];
+
+      g_array_append_val (first_lines, line);
+      g_string_append (out, res->json);
+      for (const char *p = res->json; *p != '\0'; p++)
+        if (*p == '\n')
+          line++;
+      if (i + 1 < resources->len)
+        {
+          g_string_append_c (out, '\n');
+          line++;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+const CsPreviewElement *
+cs_preview_resources_element_at (GPtrArray *resources,
+                                 GArray    *first_lines,
+                                 guint      line)
+{
+  const CsPreviewResource *res = NULL;
+  const CsPreviewElement *best = NULL;
+  guint first = 0;
+
+  for (guint r = 0; r < resources->len && r < first_lines->len; r++)
+    if (g_array_index (first_lines, guint, r) <= line)
+      {
+        res = resources->pdata[r];
+        first = g_array_index (first_lines, guint, r);
+      }
+  for (guint e = 0; res != NULL && e < res->elements->len; e++)
+    {
+      const CsPreviewElement *el = res->elements->pdata[e];
+
+      if (first + el->line == line && el->cells->len > 0)
+        best = el;
+    }
+  return best;
+}
+
+void
+cs_preview_resources_column_lines (GPtrArray *resources,
+                                   GArray    *first_lines,
+                                   guint      input,
+                                   guint      column,
+                                   GArray    *lines)
+{
+  for (guint r = 0; r < resources->len && r < first_lines->len; r++)
+    {
+      const CsPreviewResource *res = resources->pdata[r];
+      guint first = g_array_index (first_lines, guint, r);
+
+      for (guint e = 0; e < res->elements->len; e++)
+        {
+          const CsPreviewElement *el = res->elements->pdata[e];
+
+          for (guint c = 0; c < el->cells->len; c++)
+            {
+              const CsMappingCell *cell = &g_array_index (el->cells, CsMappingCell, c);
+
+              if (cell->input == input && cell->column == column)
+                {
+                  guint line = first + el->line;
+
+                  g_array_append_val (lines, line);
+                  break;
+                }
+            }
+        }
+    }
+}

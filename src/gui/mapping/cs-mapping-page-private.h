@@ -55,6 +55,11 @@ const char    *cs_mapping_page_get_last_error      (CsMappingPage *self);
 void           cs_mapping_page_show_value_map      (CsMappingPage *self,
                                                     guint          index);
 const char    *cs_mapping_page_get_coverage_text   (CsMappingPage *self);
+/* The problems marked at a cell of the grid (row 0-based; column
+ * cs_mapping_page_get_n_columns() for the row number), or NULL. */
+const char    *cs_mapping_page_get_cell_problem    (CsMappingPage *self,
+                                                    guint64        row,
+                                                    guint          column);
 /* Shows the Rows tab; returns its grid (the GtkColumnView). */
 GtkWidget     *cs_mapping_page_show_rows           (CsMappingPage *self);
 
