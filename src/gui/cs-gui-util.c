@@ -267,3 +267,44 @@ cs_gui_drop_downs_focus_search (GtkWidget *root)
       cs_gui_drop_downs_focus_search (c);
     }
 }
+
+/* ------------------------------------------------------------------------ */
+/* Tab out of lists */
+
+static gboolean
+on_list_key_pressed (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     gpointer               user_data)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkRoot *root = gtk_widget_get_root (list);
+  gboolean backward;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || root == NULL)
+    return FALSE;
+  backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+
+  /* While the list takes no focus, the window's focus chain passes over it
+   * from the item that has the focus to the widget after (or before) it. */
+  gtk_widget_set_can_focus (list, FALSE);
+  g_signal_emit_by_name (root, "move-focus", backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+  gtk_widget_set_can_focus (list, TRUE);
+  return TRUE;
+}
+
+void
+cs_gui_list_tab_leaves (GtkWidget *list)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  g_return_if_fail (GTK_IS_LIST_VIEW (list) || GTK_IS_COLUMN_VIEW (list) || GTK_IS_LIST_BOX (list));
+
+  /* before the items' own handling */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_list_key_pressed), NULL);
+  gtk_widget_add_controller (list, keys);
+}

@@ -45,6 +45,12 @@ void        cs_gui_launch_uri              (GtkWindow        *parent,
  * text went nowhere). */
 void        cs_gui_drop_downs_focus_search (GtkWidget        *root);
 
+/* Makes Tab and Shift+Tab leave a GtkListView, GtkColumnView or GtkListBox
+ * for the next control, as everywhere else (the arrows move within it).
+ * GTK 4.8 moves the focus to each item in turn instead: through hundreds of
+ * rows, most of them scrolled out of sight. */
+void        cs_gui_list_tab_leaves         (GtkWidget        *list);
+
 G_END_DECLS
 
 G_BEGIN_DECLS

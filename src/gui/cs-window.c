@@ -798,6 +798,22 @@ show_view_action (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/* "win.mapping-action": the Mapping page's shortcuts (Ctrl+Shift+V,
+ * Ctrl+Shift+S; Ctrl+S through win.cohort-action) wherever the focus is
+ * while the page is shown: its own bindings catch them only with the focus
+ * inside it, and after a file chooser closed it often is not. */
+static void
+mapping_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CsWindow *self = CS_WINDOW (widget);
+  g_autofree char *full = g_strconcat ("mapping.", g_variant_get_string (parameter, NULL), NULL);
+
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "mapping") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->mapping_page), full, NULL);
+}
+
 /* "win.cohort-action": the cohort filter's shortcuts (Ctrl+Z, Ctrl+Shift+Z,
  * Ctrl+S, Ctrl+Shift+G; Ctrl+E is win.focus-filter) wherever the focus is, the header bar
  * included after a dialog closed: the builder's own bindings catch them
@@ -813,6 +829,15 @@ cohort_action (GtkWidget  *widget,
   GtkWidget *builder = gtk_widget_get_ancestor (GTK_WIDGET (self->cohort_view), CS_TYPE_COHORT_BUILDER);
   g_autofree char *full = g_strconcat ("filter.", name, NULL);
 
+  /* on the Mapping page, Ctrl+S saves the mapping; the cohort's undo is
+   * not for a page that does not show it */
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "mapping") == 0 &&
+      (g_str_equal (name, "save") || g_str_equal (name, "undo") || g_str_equal (name, "redo")))
+    {
+      if (g_str_equal (name, "save"))
+        gtk_widget_activate_action (GTK_WIDGET (self->mapping_page), "mapping.save", NULL);
+      return;
+    }
   if (builder == NULL || self->store == NULL)
     return;
   if (g_str_equal (name, "focus-expression"))
@@ -935,6 +960,15 @@ cs_window_class_init (CsWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_G, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.cohort-action", "s", "upload-group");
   gtk_widget_class_install_action (widget_class, "win.show-load-report", NULL, show_load_report_action);
+  gtk_widget_class_install_action (widget_class, "win.mapping-action", "s", mapping_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.mapping-action", "s", "validate");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_V, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.mapping-action", "s", "validate");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.mapping-action", "s", "save-as");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.mapping-action", "s", "save-as");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-loading", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search-variables", NULL);

@@ -855,6 +855,32 @@ test_scatter_narrow_regression (void)
   cairo_surface_destroy (img);
 }
 
+/* A test too long for a narrow scatter keeps its n (and p): its name goes
+ * first, then the rest but n; the middle of it is never cut out (it used to
+ * be: "Spearman ρ = 0.0…= 385, p = 0.93" at 720 × 540) */
+static void
+test_fit_tail (void)
+{
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 10, 10);
+  cairo_t *cr = cairo_create (img);
+  const char *test = "Spearman ρ = 0.00, n = 385, p = 0.93";
+  g_autofree char *all = NULL, *np = NULL, *n = NULL, *none = NULL;
+
+  cs_chart_set_font (cr, cs_chart_style_light (), 12, FALSE);
+  all = cs_chart_fit_tail (cr, test, "n = 385", cs_chart_text_width (cr, test));
+  g_assert_cmpstr (all, ==, test);
+  np = cs_chart_fit_tail (cr, test, "n = 385", cs_chart_text_width (cr, test) - 1);
+  g_assert_cmpstr (np, ==, "n = 385, p = 0.93");
+  /* not "p = 0.93": a tail without n */
+  n = cs_chart_fit_tail (cr, test, "n = 385", cs_chart_text_width (cr, "n = 385, p = 0.93") - 1);
+  g_assert_cmpstr (n, ==, "n = 385");
+  none = cs_chart_fit_tail (cr, test, "n = 385", cs_chart_text_width (cr, "n = 3"));
+  g_assert_nonnull (strstr (none, "…"));
+  g_assert_true (cs_chart_text_width (cr, none) <= cs_chart_text_width (cr, "n = 3"));
+  cairo_destroy (cr);
+  cairo_surface_destroy (img);
+}
+
 static void
 test_scatter_selection (void)
 {
@@ -1954,6 +1980,7 @@ main (int   argc,
   g_test_add_func ("/charts/heatmap-order", test_heatmap_order);
   g_test_add_func ("/charts/scatter", test_scatter);
   g_test_add_func ("/charts/scatter-narrow-regression", test_scatter_narrow_regression);
+  g_test_add_func ("/charts/fit-tail", test_fit_tail);
   g_test_add_func ("/charts/scatter-selection", test_scatter_selection);
   g_test_add_func ("/charts/scatter-large", test_scatter_large);
   g_test_add_func ("/charts/box", test_box);

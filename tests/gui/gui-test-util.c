@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cs-demo.h"
 #include "cs-saved-servers.h"
 #include "cs-server-profile-private.h"
 #include "cs-window.h"
@@ -105,6 +106,63 @@ test_wait_until (TestCondition condition,
   g_assert_true (condition (data));
 }
 
+CsWindow *
+test_demo_window_new (const char *tmp_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo = g_build_filename (tmp_dir, "demo.json", NULL);
+  const char *paths[2] = { demo, NULL };
+  CsWindow *window;
+
+  g_assert_true (cs_demo_write_file (demo, CS_DEMO_DEFAULT_PATIENTS, CS_DEMO_DEFAULT_SEED, NULL, &error));
+  g_assert_no_error (error);
+  window = g_object_ref_sink (cs_window_new (NULL));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  cs_window_open_paths (window, paths, "demo");
+  test_wait_until (test_window_loaded, window);
+  return window;
+}
+
+/* Emits key-pressed on widget's key controllers of that phase (both
+ * target and bubble for GTK_PHASE_BUBBLE on the focus widget itself; all of
+ * them for GTK_PHASE_NONE) */
+static gboolean
+key_controllers_take (GtkWidget          *widget,
+                      GtkPropagationPhase phase,
+                      gboolean            is_target,
+                      guint               keyval,
+                      GdkModifierType     state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+      GtkPropagationPhase p;
+
+      if (!GTK_IS_EVENT_CONTROLLER_KEY (c))
+        continue;
+      p = gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (c));
+      if (phase == GTK_PHASE_NONE || p == phase || (is_target && phase == GTK_PHASE_BUBBLE && p == GTK_PHASE_TARGET))
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
+    }
+  return handled;
+}
+
+gboolean
+test_press_key (GtkWidget       *widget,
+                guint            keyval,
+                GdkModifierType  state)
+{
+  gboolean handled = key_controllers_take (widget, GTK_PHASE_NONE, TRUE, keyval, state);
+
+  for (guint i = 0; i < 2; i++)
+    g_main_context_iteration (NULL, FALSE);
+  return handled;
+}
+
 gboolean
 test_window_loaded (gpointer window)
 {
@@ -194,6 +252,17 @@ test_maybe_screenshot (GtkWindow  *win,
   if (dir == NULL)
     return;
 
+  /* a toast ("Opened 400 patients…") would cover what the picture shows:
+   * wait until it has timed out (at most 8 s) */
+  until = g_get_monotonic_time () + 8 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until &&
+         test_find_of_type (GTK_WIDGET (win), g_type_from_name ("AdwToastWidget")) != NULL)
+    {
+      g_usleep (20000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+
   until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
   while (g_get_monotonic_time () < until)
     g_main_context_iteration (NULL, FALSE);
@@ -262,32 +331,6 @@ test_describe_widget (GtkWidget *widget)
         }
     }
   return g_string_free (out, FALSE);
-}
-
-/* Emits key-pressed on widget's key controllers of that phase (both
- * target and bubble for GTK_PHASE_BUBBLE on the focus widget itself) */
-static gboolean
-key_controllers_take (GtkWidget          *widget,
-                      GtkPropagationPhase phase,
-                      gboolean            is_target,
-                      guint               keyval,
-                      GdkModifierType     state)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  gboolean handled = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
-    {
-      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
-      GtkPropagationPhase p;
-
-      if (!GTK_IS_EVENT_CONTROLLER_KEY (c))
-        continue;
-      p = gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (c));
-      if (p == phase || (is_target && phase == GTK_PHASE_BUBBLE && p == GTK_PHASE_TARGET))
-        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
-    }
-  return handled;
 }
 
 /* As GTK propagates a key press: capture from the window down to the focus

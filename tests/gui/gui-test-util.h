@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "cs-test-server.h"
+#include "cs-window.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,17 @@ typedef gboolean (*TestCondition) (gpointer data);
  * more, then asserts it. */
 void        test_wait_until       (TestCondition        condition,
                                    gpointer             data);
+
+/* A new window (a reference the caller owns) at 1200 × 800, shown, with the
+ * demo cohort (written to tmp_dir/demo.json) loaded. */
+CsWindow   *test_demo_window_new  (const char          *tmp_dir);
+
+/* Emits key-pressed on widget's own key controllers (as GTK does for a key
+ * press on the focused widget), then lets the main loop run a little;
+ * TRUE when one handled the key. */
+gboolean    test_press_key        (GtkWidget           *widget,
+                                   guint                keyval,
+                                   GdkModifierType      state);
 
 /* A TestCondition: TRUE once the CsWindow window is not loading. */
 gboolean    test_window_loaded    (gpointer             window);

@@ -118,11 +118,15 @@ test_chart_descriptions (void)
   g_assert_true (cs_chart_widget_has_model (heat));
   assert_description_is_chart (heat, "strongest: ");
   assert_description_is_chart (heat, "cells with q < 0.05");
+  test_wait_until (chart_laid_out, heat);
+  test_maybe_screenshot (GTK_WINDOW (window), "explore-heatmap");
 
   /* the pair chart says its variables and its test, and changes with them */
   g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "age_at_diagnosis"));
   assert_description_is_chart (pair, "Scatter plot of ");
   assert_description_is_chart (pair, "Spearman rank correlation: ρ = ");
+  test_wait_until (chart_laid_out, pair);
+  test_maybe_screenshot (GTK_WINDOW (window), "explore-scatter");
   pair_before = cs_chart_widget_dup_description (pair);
   g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "stage_group"));
   assert_description_is_chart (pair, "Box plot of ");
@@ -133,6 +137,8 @@ test_chart_descriptions (void)
   assert_description_is_chart (km, "Kaplan–Meier curves of ");
   assert_description_is_chart (km, "median survival");
   assert_description_is_chart (km, "Log-rank χ² = ");
+  test_wait_until (chart_laid_out, km);
+  test_maybe_screenshot (GTK_WINDOW (window), "explore-survival");
 
   /* the dashboard: counts of the cohort, which follow a filter */
   g_assert_nonnull (mini);
@@ -145,25 +151,6 @@ test_chart_descriptions (void)
 }
 
 /* ------------------------------------------------------------ heat map keys */
-
-static gboolean
-press (GtkWidget       *widget,
-       guint            keyval,
-       GdkModifierType  state)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  gboolean handled = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
-    {
-      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
-        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
-    }
-  iterate (2);
-  return handled;
-}
 
 static void
 assert_focus_cell (CsChartWidget *heat,
@@ -210,46 +197,46 @@ test_heatmap_keys (void)
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (heat)));
   assert_focus_cell (heat, 0, 0);
 
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Right, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Right, 0));
   assert_focus_cell (heat, 0, 1);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Down, 0));
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Down, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Down, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Down, 0));
   assert_focus_cell (heat, 2, 1);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Up, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Up, 0));
   assert_focus_cell (heat, 1, 1);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_End, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_End, 0));
   assert_focus_cell (heat, 1, last_col);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Right, 0));   /* stays at the edge */
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Right, 0));   /* stays at the edge */
   assert_focus_cell (heat, 1, last_col);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Home, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Home, 0));
   assert_focus_cell (heat, 1, 0);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Left, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Left, 0));
   assert_focus_cell (heat, 1, 0);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_End, GDK_CONTROL_MASK));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_End, GDK_CONTROL_MASK));
   assert_focus_cell (heat, last_row, last_col);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Down, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Down, 0));
   assert_focus_cell (heat, last_row, last_col);
   {
     guint row_before, row_after, col;
 
     g_assert_true (cs_chart_widget_get_focus_cell (heat, &row_before, &col));
-    g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Page_Up, 0));
+    g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Page_Up, 0));
     g_assert_true (cs_chart_widget_get_focus_cell (heat, &row_after, &col));
     /* a page up moves several rows at once, not past the top */
     g_assert_cmpuint (row_after, !=, row_before);
-    g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Page_Down, 0));
+    g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Page_Down, 0));
     assert_focus_cell (heat, last_row, last_col);
   }
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Home, GDK_CONTROL_MASK));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Home, GDK_CONTROL_MASK));
   assert_focus_cell (heat, 0, 0);
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Right, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Right, 0));
   assert_focus_cell (heat, 0, 1);
 
   /* a key the map does not use goes on to the window */
-  g_assert_false (press (GTK_WIDGET (heat), GDK_KEY_a, 0));
+  g_assert_false (test_press_key (GTK_WIDGET (heat), GDK_KEY_a, 0));
 
   /* Enter opens the pair chart of the focus cell, as a click does */
-  g_assert_true (press (GTK_WIDGET (heat), GDK_KEY_Return, 0));
+  g_assert_true (test_press_key (GTK_WIDGET (heat), GDK_KEY_Return, 0));
   g_assert_cmpstr (cs_explore_view_get_mode (explore), ==, "pair");
   g_assert_true (cs_chart_widget_has_model (_cs_explore_view_get_pair_chart (explore)));
   pair_x = cs_chart_widget_dup_description (_cs_explore_view_get_pair_chart (explore));
@@ -373,6 +360,9 @@ test_accessible_names (void)
           }
       else
         collect_unnamed (GTK_WIDGET (window), path, unnamed);
+      /* the store listing's picture: a cohort with two filters and their cards */
+      if (g_str_equal (views[i], "cohort"))
+        test_maybe_screenshot (GTK_WINDOW (window), "cohort-builder");
     }
   if (unnamed->len > 0)
     g_error ("interactive widgets without an accessible name:\n%s", unnamed->str);
@@ -628,11 +618,23 @@ check_size (int      width,
       int min_w, min_h;
       GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
 
+      g_autoptr(GString) pages = g_string_new (NULL);
+      GtkWidget *stack = test_find_of_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+
       gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
       gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, width, &min_h, NULL, NULL, NULL);
-      g_error ("the window is %d × %d, not %d × %d (its content needs at least %d × %d)",
+      /* which page needs it */
+      for (GtkWidget *c = gtk_widget_get_first_child (stack); c != NULL; c = gtk_widget_get_next_sibling (c))
+        {
+          int pw, ph;
+
+          gtk_widget_measure (c, GTK_ORIENTATION_HORIZONTAL, -1, &pw, NULL, NULL, NULL);
+          gtk_widget_measure (c, GTK_ORIENTATION_VERTICAL, -1, &ph, NULL, NULL, NULL);
+          g_string_append_printf (pages, " %s %d × %d", G_OBJECT_TYPE_NAME (c), pw, ph);
+        }
+      g_error ("the window is %d × %d, not %d × %d (its content needs at least %d × %d; its pages:%s)",
                gdk_surface_get_width (surface), gdk_surface_get_height (surface),
-               width, height, min_w, min_h);
+               width, height, min_w, min_h, pages->str);
     }
   check_view ("cohort", NULL, width, height, problems);
   check_view ("explore", "heatmap", width, height, problems);
@@ -901,6 +903,7 @@ test_small_screen (void)
       g_assert_true (adw_style_manager_get_dark (styles) == (gboolean) dark);
       check_size (1024, 768, problems);
       check_size (800, 600, problems);
+      check_size (720, 540, problems);
     }
   /* and 1200 px wide */
   gtk_window_unmaximize (GTK_WINDOW (window));
@@ -924,25 +927,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *demo = NULL;
-  const char *paths[2] = { NULL, NULL };
   int ret;
 
   tmp_dir = test_gui_init (&argc, &argv, "cohortscope-a11y-XXXXXX");
   if (tmp_dir == NULL)
     return 0;
-  demo = g_build_filename (tmp_dir, "demo.json", NULL);
-  g_assert_true (cs_demo_write_file (demo, CS_DEMO_DEFAULT_PATIENTS, CS_DEMO_DEFAULT_SEED, NULL, &error));
-  g_assert_no_error (error);
-  paths[0] = demo;
-
-  window = cs_window_new (NULL);
-  g_object_ref_sink (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  cs_window_open_paths (window, paths, "demo");
-  test_wait_until (test_window_loaded, window);
+  window = test_demo_window_new (tmp_dir);
   explore = CS_EXPLORE_VIEW (test_find_of_type (GTK_WIDGET (window), CS_TYPE_EXPLORE_VIEW));
   builder = CS_COHORT_BUILDER (test_find_of_type (GTK_WIDGET (window), CS_TYPE_COHORT_BUILDER));
   g_assert_nonnull (explore);

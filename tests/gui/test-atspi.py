@@ -122,6 +122,8 @@ def inner():
     env["XDG_CONFIG_HOME"] = os.path.join(tmp, "config")
     env["GTK_A11Y"] = "atspi"
     env.setdefault("GSETTINGS_BACKEND", "memory")
+    # where the journey's export goes (inherited by journey() through os.environ)
+    os.environ["CS_JOURNEY_DIR"] = tmp
 
     log = os.path.join(tmp, "cohortscope.log")
     proc = start_app(gui, env, log)
@@ -230,12 +232,96 @@ def say(text, started=[]):
     print(f"{text} ({time.monotonic() - started[0]:.1f} s)")
 
 
+def focused(acc):
+    import pyatspi
+    try:
+        return acc.getState().contains(pyatspi.STATE_FOCUSED)
+    except Exception:
+        return False
+
+
+def type_path_in_chooser(app, path, title):
+    """In GTK's file chooser (what GtkFileChooserNative shows without a
+    portal): Ctrl+L for the location entry (a save dialog's name entry takes
+    a whole path too), select what is there, type the path, Enter."""
+    def chooser():
+        # (GTK 4.8 does not put the chooser on the accessibility bus at
+        # once: look for its X window)
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", f"^{title}$"],
+                               capture_output=True, text=True, timeout=30).stdout.split()
+        return found[-1] if found else None
+
+    window = wait_for(f"the file chooser “{title}”", chooser, 20.0)
+    keys("windowfocus", "--sync", window)
+    time.sleep(0.5)
+    keys("key", "ctrl+l")
+    time.sleep(0.3)
+    keys("key", "ctrl+a")
+    keys("type", "--delay", "10", path)
+    time.sleep(0.3)
+    keys("key", "Return")
+
+
+def dump(app):
+    """What is showing, and what has the focus: for a failure's message"""
+    import pyatspi
+    for acc, name, _d in accessibles(app):
+        try:
+            state = acc.getState()
+            flags = "".join(f" ({s})" for s, v in (("showing", pyatspi.STATE_SHOWING),
+                                                     ("focused", pyatspi.STATE_FOCUSED)) if state.contains(v))
+            if name or flags:
+                print(f"  {acc.getRoleName()}: {name!r}{flags}", file=sys.stderr)
+        except Exception as e:
+            print(f"  ? {e}", file=sys.stderr)
+
+
+def export_by_keyboard(app):
+    """Explore's Export menu by its mnemonic (Alt+E), Down to "Data as
+    CSV…" and Enter, the path typed in the file chooser: the file is
+    written."""
+    out = os.path.join(os.environ.get("CS_JOURNEY_DIR", tempfile.gettempdir()), "pair-data.csv")
+    if os.path.exists(out):
+        os.unlink(out)
+    keys("key", "alt+e")
+    def open_menu():
+        # GTK 4.8 does not say SHOWING of a popover's items; an item of the
+        # open menu has the focus
+        items = [a for a, _n, _d in accessibles(app) if a.getRoleName() == "menu item"]
+        if not any(focused(a) for a in items):
+            return None
+        return next((a for a in items if (a.name or "").replace("_", "") == "Data as CSV…"), None)
+
+    menu = wait_for("the Export menu after Alt+E", open_menu, 10.0)
+    say("OK: Alt+E opened the Export menu")
+    # the menu's items, in order: Down until "Data as CSV…" has the focus
+    for _ in range(12):
+        app.clear_cache()
+        if focused(menu):
+            break
+        keys("key", "Down")
+        time.sleep(0.2)
+    else:
+        raise JourneyError("Down never reached “Data as CSV…” in the Export menu")
+    keys("key", "Return")
+    type_path_in_chooser(app, out, "Export")
+    wait_for(f"{out} written by the export", lambda: out if os.path.exists(out) and os.path.getsize(out) > 0
+             else None, 20.0)
+    with open(out, encoding="utf-8") as f:
+        header = f.readline().strip()
+    if "," not in header:
+        raise JourneyError(f"the exported CSV's first line is {header!r}, not a header")
+    say(f"OK: exported the pair chart's data by keyboard ({os.path.getsize(out)} bytes, header {header!r})")
+
+
 def journey(app, pid):
     """The clinician's journey with the keyboard alone, read back over
     AT-SPI: filter the cohort (Ctrl+E, type, Enter) and read the dashboard's
     words; Explore (Ctrl+2): the heat map's words, Tab to it, move the focus
     cell, Enter for its pair chart; the Mapping page (Ctrl+3). Keys are real
-    X key events (xdotool), so focus traps and unreachable controls fail."""
+    X key events (xdotool), so focus traps and unreachable controls fail.
+    Then the Export menu by keyboard writes the pair chart's data
+    (export_by_keyboard)."""
     if shutil.which("xdotool") is None:
         print("SKIP: xdotool is not installed (package xdotool, in scripts/deps-debian.txt)")
         return SKIP
@@ -289,6 +375,8 @@ def journey(app, pid):
                                      None))
         say(f"OK: Enter opened the pair chart, which says {pair!r}")
 
+        export_by_keyboard(app)
+
         # Mapping: with no table open, the page that says how to start
         keys("key", "ctrl+3")
         wait_for("the Mapping page",
@@ -296,7 +384,8 @@ def journey(app, pid):
         say("OK: Ctrl+3 shows the Mapping page, ready to open a table")
         return 0
     except (JourneyError, subprocess.SubprocessError, IndexError) as e:
-        print(f"FAIL: keyboard journey: {e}")
+        print(f"FAIL: keyboard journey: {e}; what the application shows:")
+        dump(app)
         return 1
 
 

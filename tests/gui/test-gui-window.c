@@ -191,6 +191,7 @@ test_detail (void)
 
   n_resources = cs_patient_detail_get_n_resources (CS_PATIENT_DETAIL (detail));
   g_assert_cmpuint (n_resources, >, 1);
+  test_maybe_screenshot (detail, "patient-detail");
 
   /* The Patient itself is shown first */
   json = cs_patient_detail_dup_json_text (CS_PATIENT_DETAIL (detail));

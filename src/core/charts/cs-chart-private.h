@@ -27,6 +27,15 @@ double   cs_chart_text_width       (cairo_t            *cr,
 char    *cs_chart_ellipsize        (cairo_t            *cr,
                                     const char         *text,
                                     double              max_width);
+/* The first of the ", "-separated tails of text ("Spearman ρ = 0.84,
+ * n = 97, p < 0.001", then "n = 97, p < 0.001") that still holds fallback
+ * ("n = 97") and fits max_width with the current font, else fallback
+ * (shortened with "…" when it does not fit either): in a narrow chart a
+ * test keeps its n (and p) rather than its name. */
+char    *cs_chart_fit_tail         (cairo_t            *cr,
+                                    const char         *text,
+                                    const char         *fallback,
+                                    double              max_width);
 /* Cap height of the current font (for vertical centring). */
 double   cs_chart_cap_height       (cairo_t            *cr);
 /* Draws text so that (x, y) is at the point given by halign (0 left,

@@ -523,19 +523,15 @@ cs_chart_scatter_draw (cairo_t                   *cr,
                                 sa, b < 0 ? "−" : "+", sb, n_fit);
       cs_chart_set_font (cr, style, style->font_size, FALSE);
       /* a narrow plot: the test (or n) without the line's equation, then
-       * shortened, never drawn past the plot */
+       * without the test's name (its n and p kept), then n shortened, never
+       * drawn past the plot */
       if (cs_chart_text_width (cr, text) > room)
         {
-          g_free (text);
-          text = model->test != NULL && *model->test != '\0' ? g_strdup (model->test)
-                                                              : g_strdup_printf (_("n = %u"), n_fit);
-        }
-      if (cs_chart_text_width (cr, text) > room)
-        {
-          char *shorter = cs_chart_ellipsize (cr, text, MAX (room, 0));
+          g_autofree char *n_text = g_strdup_printf (_("n = %u"), n_fit);
 
           g_free (text);
-          text = shorter;
+          text = cs_chart_fit_tail (cr, model->test != NULL && *model->test != '\0' ? model->test : n_text,
+                                    n_text, MAX (room, 0));
         }
       cs_chart_set_color (cr, style->bg, 0.85);
       cairo_rectangle (cr, layout.plot.x + 6, layout.plot.y + 4,

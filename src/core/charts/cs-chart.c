@@ -733,6 +733,27 @@ cs_chart_ellipsize (cairo_t    *cr,
   return g_strdup ("…");
 }
 
+char *
+cs_chart_fit_tail (cairo_t    *cr,
+                   const char *text,
+                   const char *fallback,
+                   double      max_width)
+{
+  for (const char *tail = text; tail != NULL; )
+    {
+      const char *comma;
+
+      /* a tail that has lost the fallback (the test's n) is no use */
+      if (strstr (tail, fallback) == NULL)
+        break;
+      if (cs_chart_text_width (cr, tail) <= max_width)
+        return g_strdup (tail);
+      comma = strstr (tail, ", ");
+      tail = comma != NULL ? comma + 2 : NULL;
+    }
+  return cs_chart_ellipsize (cr, fallback, max_width);
+}
+
 double
 cs_chart_cap_height (cairo_t *cr)
 {

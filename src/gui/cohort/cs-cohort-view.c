@@ -926,6 +926,8 @@ cs_cohort_view_init (CsCohortView *self)
   GtkSingleSelection *selection;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->variable_list));
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->patient_table));
 
   self->settings = cs_gui_settings_new ();
   if (self->settings != NULL)

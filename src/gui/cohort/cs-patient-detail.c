@@ -279,6 +279,7 @@ static void
 cs_patient_detail_init (CsPatientDetail *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->resource_list));
 
   g_signal_connect_object (self->resource_list, "row-selected", G_CALLBACK (on_row_selected), self, G_CONNECT_SWAPPED);
 }

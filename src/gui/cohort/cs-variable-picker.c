@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include "cs-gui-util.h"
 #include "cs-variable-item.h"
 #include "cs-variable-picker.h"
 
@@ -155,6 +156,7 @@ cs_variable_picker_init (CsVariablePicker *self)
   g_autoptr(GtkNoSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->list_view));
 
   self->variables = g_list_store_new (CS_TYPE_VARIABLE_ITEM);
   self->filter = gtk_custom_filter_new (matches, self, NULL);

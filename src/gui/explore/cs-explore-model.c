@@ -661,6 +661,18 @@ fill_covariates (CsExploreModel *self)
     }
 }
 
+static void
+on_covariate_row_activated (GtkListBox    *list,
+                            GtkListBoxRow *row,
+                            gpointer       user_data)
+{
+  GtkWidget *box = gtk_list_box_row_get_child (row);
+  GtkWidget *check = box != NULL ? gtk_widget_get_first_child (box) : NULL;
+
+  if (GTK_IS_CHECK_BUTTON (check))
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (check), !gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+}
+
 /* Forgets chosen keys the store does not have */
 static void
 prune_chosen (CsExploreModel *self)
@@ -1189,6 +1201,10 @@ cs_explore_model_init (CsExploreModel *self)
     g_signal_connect_object (self->settings, "changed::time-unit", G_CALLBACK (on_time_unit_changed), self,
                              G_CONNECT_SWAPPED);
   gtk_list_box_set_filter_func (self->covariate_list, covariate_matches, self, NULL);
+  /* one Tab stop: Tab goes on past the list, the arrows move in it, Space
+   * or Enter on a row ticks its covariate */
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->covariate_list));
+  g_signal_connect (self->covariate_list, "row-activated", G_CALLBACK (on_covariate_row_activated), NULL);
   update_chosen_label (self);
   set_fit_actions (self, FALSE);
 }

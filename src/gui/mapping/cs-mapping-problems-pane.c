@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cs-gui-util.h"
 #include "cs-mapping-common.h"
 #include "cs-mapping-problems-pane.h"
 #include "cs-mapping-row-model.h"
@@ -360,6 +361,7 @@ cs_mapping_problems_pane_init (CsMappingProblemsPane *self)
   g_autoptr(GtkSingleSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->problems_view));
   self->problems_model = cs_mapping_row_model_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_problem), NULL);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_problem), self, 0);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cs-gui-util.h"
 #include "cs-mapping-row-model.h"
 #include "cs-mapping-tables-pane.h"
 
@@ -664,6 +665,8 @@ cs_mapping_tables_pane_init (CsMappingTablesPane *self)
   self->marks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, mark_free);
   self->bound = g_hash_table_new (NULL, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->columns_view));
+  cs_gui_list_tab_leaves (GTK_WIDGET (self->rows_view));
 
   /* the column profile */
   self->columns_selection = gtk_single_selection_new (NULL);
