@@ -468,6 +468,9 @@ collect_unreachable (GString *out)
       if (!gtk_widget_get_visible (gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (scroller)))
           || gtk_scrolled_window_get_overlay_scrolling (GTK_SCROLLED_WINDOW (scroller)))
         g_string_append_printf (out, "dashboard chart %u lies beyond the window without a scroll bar\n", n);
+      /* the focus enters it (it may still have it from the size before) */
+      gtk_root_set_focus (GTK_ROOT (window), NULL);
+      iterate (5);
       gtk_widget_grab_focus (c);
       iterate (20);
       settle (width, gtk_widget_get_height (GTK_WIDGET (window)));
@@ -793,13 +796,25 @@ check_tab_stops (const char *view,
 /* A drop-down with search gives its search entry the focus when it opens */
 static guint n_opened;
 
+/* FALSE for a widget of a page that takes no focus: Explore's page that is
+ * fading out (crossfade) is still mapped for a moment */
+static gboolean
+in_focusable_page (GtkWidget *widget)
+{
+  for (GtkWidget *a = widget; a != NULL; a = gtk_widget_get_parent (a))
+    if (!gtk_widget_get_can_focus (a))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 check_dropdown_search (GtkWidget *root,
                        GString   *problems)
 {
   for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
     {
-      if (GTK_IS_DROP_DOWN (c) && gtk_drop_down_get_enable_search (GTK_DROP_DOWN (c)) && gtk_widget_get_mapped (c))
+      if (GTK_IS_DROP_DOWN (c) && gtk_drop_down_get_enable_search (GTK_DROP_DOWN (c)) && gtk_widget_get_mapped (c)
+          && in_focusable_page (c))
         {
           GtkWidget *focus, *popover;
 

@@ -353,6 +353,7 @@ update_caption (CsExploreView *self)
       g_string_append (text, cohort);
     }
   gtk_label_set_text (self->caption_label, text->str);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->caption_label), text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->caption_label), text->len > 0);
 }
 
