@@ -30,12 +30,7 @@ map_table_free (MapTable *table,
   if (table == NULL)
     return;
   for (guint i = 0; i < table->rows->len; i++)
-    {
-      MapRow *row = table->rows->pdata[i];
-
-      g_free ((gpointer) row->fields);
-      g_free (row);
-    }
+    g_free (table->rows->pdata[i]);
   g_ptr_array_unref (table->rows);
   g_string_chunk_free (table->chunk);
   g_clear_pointer (&table->by_key, g_hash_table_unref);
@@ -51,10 +46,9 @@ static MapRow *
 copy_row (GStringChunk      *chunk,
           const CsCsvRecord *record)
 {
-  MapRow *row = g_new0 (MapRow, 1);
-  /* one block: field pointers, then lengths */
-  gpointer block = g_malloc (record->n_fields * (sizeof (char *) + sizeof (gsize)) + 1);
-  const char **fields = block;
+  /* one block: the row, its field pointers, then their lengths */
+  MapRow *row = g_malloc0 (sizeof (MapRow) + record->n_fields * (sizeof (char *) + sizeof (gsize)));
+  const char **fields = (const char **) (gpointer) (row + 1);
   gsize *lengths = (gsize *) (gpointer) (fields + record->n_fields);
 
   for (guint i = 0; i < record->n_fields; i++)
@@ -481,7 +475,7 @@ load_table (CsMappingRun  *run,
   run->tables[input] = table;
   table->rows = g_ptr_array_new ();
   table->chunk = g_string_chunk_new (1 << 16);
-  table->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  table->by_key = g_hash_table_new (g_str_hash, g_str_equal);   /* keys in chunk */
   table->by_join = g_new0 (GHashTable *, MAX (def->joins->len, 1));
   table->bytes_per_row = MAX ((in->n_slots + 7) / 8, 1);
 
@@ -514,7 +508,7 @@ load_table (CsMappingRun  *run,
   for (guint r = 0; r < table->rows->len; r++)
     {
       MapRow *row = table->rows->pdata[r];
-      char *key = map_row_key (run->program, input, row);
+      g_autofree char *key = map_row_key (run->program, input, row);
 
       if (key == NULL)
         {
@@ -524,10 +518,9 @@ load_table (CsMappingRun  *run,
       if (g_hash_table_contains (table->by_key, key))
         {
           table->rejected[r] = 1;   /* a duplicate: reported when the rows are mapped */
-          g_free (key);
           continue;
         }
-      g_hash_table_insert (table->by_key, key, GUINT_TO_POINTER (r + 1));
+      g_hash_table_insert (table->by_key, g_string_chunk_insert (table->chunk, key), GUINT_TO_POINTER (r + 1));
     }
 
   for (guint k = 0; k < in->reverse_joins->len; k++)
