@@ -240,6 +240,27 @@ test_duplicate_key (void)
   g_assert_cmpuint (map_run_count (r, "Patient"), ==, 2);
 }
 
+/* Enough keys that the streamed table's fingerprint set grows several
+ * times: duplicates of the first and of a late key are still found. */
+static void
+test_duplicate_key_many (void)
+{
+  g_autoptr(GString) csv = g_string_new ("PatientID,age,gender,Survival.time,dead,diagnosed\n");
+  g_autoptr(MapRun) r = NULL;
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (csv, "P%u,60,male,1,1,\n", i);
+  g_string_append (csv, "P0,61,male,1,1,\nP4321,62,male,1,1,\nP5000,63,male,1,1,\n");
+  r = map_run_new (clinical_mapping, 0, "clinical", csv->str, NULL);
+  map_run_execute (r, NULL);
+  g_assert_cmpuint (r->problems->len, ==, 2);
+  map_run_assert_problem (r, "error|clinical|5001|PatientID|P0|", "duplicate key PatientID = “P0” (first in row 1)");
+  map_run_assert_problem (r, "error|clinical|5002|PatientID|P4321|",
+                          "duplicate key PatientID = “P4321” (first in row 4322)");
+  g_assert_cmpuint (r->stats.rows_rejected, ==, 2);
+  g_assert_cmpuint (map_run_count (r, "Patient"), ==, 5001);
+}
+
 static void
 test_unmapped_policies (void)
 {
@@ -991,6 +1012,7 @@ main (int   argc,
   g_test_add_func ("/mapping/run/validator-cells", test_validator_cells);
   g_test_add_func ("/mapping/run/validator-constants", test_validator_constants);
   g_test_add_func ("/mapping/run/duplicate-key", test_duplicate_key);
+  g_test_add_func ("/mapping/run/duplicate-key-many", test_duplicate_key_many);
   g_test_add_func ("/mapping/run/unmapped-policies", test_unmapped_policies);
   g_test_add_func ("/mapping/run/concept-map-shapes", test_concept_map_shapes);
   g_test_add_func ("/mapping/run/joins", test_joins);

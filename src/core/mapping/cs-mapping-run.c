@@ -30,12 +30,7 @@ map_table_free (MapTable *table,
   if (table == NULL)
     return;
   for (guint i = 0; i < table->rows->len; i++)
-    {
-      MapRow *row = table->rows->pdata[i];
-
-      g_free ((gpointer) row->fields);
-      g_free (row);
-    }
+    g_free (table->rows->pdata[i]);
   g_ptr_array_unref (table->rows);
   g_string_chunk_free (table->chunk);
   g_clear_pointer (&table->by_key, g_hash_table_unref);
@@ -51,10 +46,9 @@ static MapRow *
 copy_row (GStringChunk      *chunk,
           const CsCsvRecord *record)
 {
-  MapRow *row = g_new0 (MapRow, 1);
-  /* one block: field pointers, then lengths */
-  gpointer block = g_malloc (record->n_fields * (sizeof (char *) + sizeof (gsize)) + 1);
-  const char **fields = block;
+  /* one block: the row, its field pointers, then their lengths */
+  MapRow *row = g_malloc0 (sizeof (MapRow) + record->n_fields * (sizeof (char *) + sizeof (gsize)));
+  const char **fields = (const char **) (gpointer) (row + 1);
   gsize *lengths = (gsize *) (gpointer) (fields + record->n_fields);
 
   for (guint i = 0; i < record->n_fields; i++)
@@ -481,7 +475,7 @@ load_table (CsMappingRun  *run,
   run->tables[input] = table;
   table->rows = g_ptr_array_new ();
   table->chunk = g_string_chunk_new (1 << 16);
-  table->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  table->by_key = g_hash_table_new (g_str_hash, g_str_equal);   /* keys in chunk */
   table->by_join = g_new0 (GHashTable *, MAX (def->joins->len, 1));
   table->bytes_per_row = MAX ((in->n_slots + 7) / 8, 1);
 
@@ -514,7 +508,7 @@ load_table (CsMappingRun  *run,
   for (guint r = 0; r < table->rows->len; r++)
     {
       MapRow *row = table->rows->pdata[r];
-      char *key = map_row_key (run->program, input, row);
+      g_autofree char *key = map_row_key (run->program, input, row);
 
       if (key == NULL)
         {
@@ -524,10 +518,9 @@ load_table (CsMappingRun  *run,
       if (g_hash_table_contains (table->by_key, key))
         {
           table->rejected[r] = 1;   /* a duplicate: reported when the rows are mapped */
-          g_free (key);
           continue;
         }
-      g_hash_table_insert (table->by_key, key, GUINT_TO_POINTER (r + 1));
+      g_hash_table_insert (table->by_key, g_string_chunk_insert (table->chunk, key), GUINT_TO_POINTER (r + 1));
     }
 
   for (guint k = 0; k < in->reverse_joins->len; k++)
@@ -662,6 +655,78 @@ key_fingerprint (const char *key)
   return h;
 }
 
+/* The fingerprints of a streamed table's keys, each with the row it came
+ * from: an open-addressing set of 16-byte slots (linear probing, at most
+ * three quarters full), no allocation per row. Fingerprint 0 marks an
+ * empty slot, so a key whose fingerprint is 0 is stored as 1. */
+typedef struct
+{
+  guint64 fp;
+  guint64 row;
+} KeySlot;
+
+typedef struct
+{
+  KeySlot *slots;
+  gsize    mask;     /* capacity - 1; the capacity is a power of two */
+  gsize    count;
+} KeySet;
+
+#define KEY_SET_MIN 1024
+
+static KeySlot *
+key_set_slot (KeySlot *slots,
+              gsize    mask,
+              guint64  fp)
+{
+  gsize i = (gsize) fp & mask;
+
+  while (slots[i].fp != 0 && slots[i].fp != fp)
+    i = (i + 1) & mask;
+  return &slots[i];
+}
+
+/* The row that first had this fingerprint, or 0 after recording row. */
+static guint64
+key_set_add (KeySet  *set,
+             guint64  fp,
+             guint64  row)
+{
+  KeySlot *slot;
+
+  if (fp == 0)
+    fp = 1;
+  if (set->slots == NULL || (set->count + 1) * 4 > (set->mask + 1) * 3)
+    {
+      gsize capacity = set->slots == NULL ? KEY_SET_MIN : (set->mask + 1) * 2;
+      KeySlot *slots = g_new0 (KeySlot, capacity);
+
+      for (gsize i = 0; set->slots != NULL && i <= set->mask; i++)
+        if (set->slots[i].fp != 0)
+          *key_set_slot (slots, capacity - 1, set->slots[i].fp) = set->slots[i];
+      g_free (set->slots);
+      set->slots = slots;
+      set->mask = capacity - 1;
+    }
+  slot = key_set_slot (set->slots, set->mask, fp);
+  if (slot->fp != 0)
+    return slot->row;
+  slot->fp = fp;
+  slot->row = row;
+  set->count++;
+  return 0;
+}
+
+static void
+key_set_clear (KeySet *set)
+{
+  g_clear_pointer (&set->slots, g_free);
+  set->mask = 0;
+  set->count = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KeySet, key_set_clear)
+
 static gboolean
 run_input (CsMappingRun  *run,
            guint          input,
@@ -671,7 +736,7 @@ run_input (CsMappingRun  *run,
   CInput *in = &run->program->inputs[input];
   MapInputDef *def = map_get_input (run->mapping, input);
   MapTable *table = run->tables[input];
-  g_autoptr(GHashTable) seen = NULL;   /* streamed: key fingerprint → first row */
+  g_auto(KeySet) seen = { NULL, 0, 0 };   /* streamed: key fingerprint → first row */
   g_autoptr(GError) local = NULL;
   guint64 n_rows = 0;
 
@@ -687,9 +752,6 @@ run_input (CsMappingRun  *run,
                    def->role);
       return FALSE;
     }
-  if (table == NULL && in->key_columns->len > 0)
-    seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-
   for (;;)
     {
       CsCsvRecord record;
@@ -726,22 +788,7 @@ run_input (CsMappingRun  *run,
                 first = ((MapRow *) table->rows->pdata[idx - 1])->row;
             }
           else
-            {
-              guint64 fp = key_fingerprint (key);
-              guint64 *stored = g_hash_table_lookup (seen, &fp);
-
-              if (stored != NULL)
-                first = stored[1];
-              else
-                {
-                  /* two guint64: the fingerprint (the hash key) and the row */
-                  guint64 *entry = g_new (guint64, 2);
-
-                  entry[0] = fp;
-                  entry[1] = row->row;
-                  g_hash_table_add (seen, entry);
-                }
-            }
+            first = key_set_add (&seen, key_fingerprint (key), row->row);
         }
       if (first > 0)
         {
