@@ -576,6 +576,51 @@ test_newer_mapping (void)
 }
 
 
+/* A mapping opened with two inputs (--input ROLE=FILE twice): the shown
+ * table's rows are previewed with the other input loaded, so a DICOM row's
+ * study names the Patient of the clinical row it joins; Validate reads both */
+static void
+test_several_inputs (void)
+{
+  g_autofree char *clinical = temp_file ("join-clinical.csv", "PatientID,age\nP1,60\nP2,70\n", -1);
+  g_autofree char *dicom = temp_file ("join-dicom.csv", "PatientID,StudyUID\nP2,1.2.4\nP9,1.2.5\n", -1);
+  g_autofree char *mapping = temp_file ("join.json",
+    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"j\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
+    " \"inputs\": [{\"role\": \"clinical\", \"key\": \"PatientID\"},\n"
+    "            {\"role\": \"dicom\", \"key\": \"PatientID\", \"join\": {\"input\": \"clinical\", \"on\": \"PatientID\"}}],\n"
+    " \"resources\": [\n"
+    "  {\"name\": \"patient\", \"input\": \"clinical\", \"template\": {\"resourceType\": \"Patient\",\n"
+    "     \"identifier\": [{\"value\": \"{{PatientID}}\"}]}},\n"
+    "  {\"name\": \"study\", \"input\": \"dicom\", \"template\": {\"resourceType\": \"ImagingStudy\", \"status\": \"available\",\n"
+    "     \"subject\": {\"$ref\": \"patient\"}, \"description\": {\"$column\": \"age\", \"input\": \"clinical\", \"as\": \"string\"}}}\n"
+    " ]}\n", -1);
+  g_autofree char *dicom_input = g_strconcat ("dicom=", dicom, NULL);
+  g_autofree char *clinical_input = g_strconcat ("clinical=", clinical, NULL);
+  const char *inputs[] = { dicom_input, clinical_input, NULL };
+  g_autofree char *preview = NULL;
+  gboolean found = FALSE;
+
+  g_assert_false (cs_mapping_page_get_modified (page));
+  cs_mapping_page_open_mapping (page, mapping, inputs);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  g_assert_cmpuint (cs_mapping_page_get_n_rows (page), ==, 2);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"resourceType\": \"ImagingStudy\""));
+  g_assert_nonnull (strstr (preview, "\"reference\": \"Patient/"));
+  g_assert_nonnull (strstr (preview, "\"description\": \"70\""));
+
+  /* Validate goes through the dicom table with the clinical one loaded */
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.validate", NULL);
+  wait_idle ();
+  g_assert_cmpuint (cs_mapping_page_get_n_problems (page), ==, 1);
+  for (guint i = 0; i < cs_mapping_page_get_n_problems (page); i++)
+    if (strstr (cs_mapping_page_get_problem_text (page, i), "no row of “clinical” belongs") != NULL)
+      found = TRUE;
+  g_assert_true (found);
+}
+
+
 /* The Structure view: a column chosen for an element changes the JSON and
  * the preview, and Ctrl+Z (mapping.undo) brings both back. */
 static void
@@ -1041,6 +1086,7 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/bad-tables", test_bad_tables);
   g_test_add_func ("/gui/mapping/lung1-example", test_lung1_example);
   g_test_add_func ("/gui/mapping/newer-mapping", test_newer_mapping);
+  g_test_add_func ("/gui/mapping/several-inputs", test_several_inputs);
   g_test_add_func ("/gui/mapping/unsaved-open", test_unsaved_open);
   g_test_add_func ("/gui/mapping/unsaved-close", test_unsaved_close);
   g_test_add_func ("/gui/mapping/drop", test_drop);

@@ -303,6 +303,13 @@ CsMappingCheck   *cs_mapping_check_new          (CsMappingProgram   *program,
                                                  CsCsvReader        *reader,
                                                  gboolean            validate_all,
                                                  GError            **error);
+/* Adds another input of the mapping, read from path (a Validate of one
+ * table whose joins read the others). A role the mapping does not declare
+ * is ignored. */
+gboolean          cs_mapping_check_add_input    (CsMappingCheck     *self,
+                                                 const char         *role,
+                                                 const char         *path,
+                                                 GError            **error);
 /* A Run through the one run API, cs_mapping_execute(): the same bytes as
  * `cohortscope-cli map` (Device and Provenance included; nothing is written
  * when rows were rejected). program must have been compiled against the

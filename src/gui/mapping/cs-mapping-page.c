@@ -54,6 +54,8 @@ struct _CsMappingPage
   char                   *mapping_path;     /* where the mapping was read from / saved to */
   CsTableProfile         *table;
   char                   *role;             /* the table's input role */
+  CsMappingInputFile     *others;           /* the mapping's other inputs (--input), for joins and runs */
+  guint                   n_others;
   char                   *pending_mapping;  /* a mapping to apply once its table is read */
   CsMappingPreview       *preview;          /* the mapping compiled against the table */
   gboolean                preview_stale;    /* the text changed since the preview was compiled */
@@ -76,6 +78,31 @@ enum
 static guint signals[N_SIGNALS];
 
 static void update_preview (CsMappingPage *self);
+
+/* The table shown now reads that role: it is no other input any more */
+static void
+drop_other (CsMappingPage *self,
+            const char    *role)
+{
+  for (guint i = 0; i < self->n_others; i++)
+    if (g_strcmp0 (self->others[i].role, role) == 0)
+      {
+        g_free ((char *) self->others[i].role);
+        g_free ((char *) self->others[i].path);
+        self->others[i] = self->others[--self->n_others];
+        return;
+      }
+}
+
+static void
+set_others (CsMappingPage            *self,
+            const CsMappingInputFile *others,
+            guint                     n_others)
+{
+  cs_mapping_input_files_free (self->others, self->n_others);
+  self->others = n_others > 0 ? cs_mapping_input_files_copy (others, n_others) : NULL;
+  self->n_others = n_others;
+}
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -321,6 +348,7 @@ table_loaded (GObject      *source,
   self->checked = FALSE;
   g_free (self->role);
   self->role = g_steal_pointer (&role);
+  drop_other (self, self->role);
   if (self->pending_mapping != NULL)
     {
       set_mapping_text (self, self->pending_mapping, TRUE);
@@ -549,16 +577,34 @@ open_mapping_go (OpenMapping *op,
       g_autofree char *table_path = NULL;
       g_autofree char *table_role = NULL;
 
+      g_autoptr(GArray) others = g_array_new (FALSE, TRUE, sizeof (CsMappingInputFile));
+
       set_mapping_path (self, op->path);
-      for (guint i = 0; op->inputs != NULL && op->inputs[i] != NULL && table_path == NULL; i++)
+      /* the first input is shown; the others are read for its joins and by runs */
+      for (guint i = 0; op->inputs != NULL && op->inputs[i] != NULL; i++)
         {
           const char *eq = strchr (op->inputs[i], '=');
 
-          if (eq != NULL)
+          if (eq == NULL)
+            continue;
+          if (table_path == NULL)
             {
               table_role = g_strndup (op->inputs[i], (gsize) (eq - op->inputs[i]));
               table_path = g_strdup (eq + 1);
             }
+          else
+            {
+              CsMappingInputFile other = { g_strndup (op->inputs[i], (gsize) (eq - op->inputs[i])),
+                                           g_strdup (eq + 1) };
+
+              g_array_append_val (others, other);
+            }
+        }
+      set_others (self, (CsMappingInputFile *) (gpointer) others->data, others->len);
+      for (guint i = 0; i < others->len; i++)
+        {
+          g_free ((char *) g_array_index (others, CsMappingInputFile, i).role);
+          g_free ((char *) g_array_index (others, CsMappingInputFile, i).path);
         }
       if (table_path != NULL)
         {
@@ -748,7 +794,8 @@ update_preview (CsMappingPage *self)
     }
   if (self->preview_stale || self->preview == NULL)
     {
-      CsMappingPreview *preview = cs_mapping_preview_new (text, base_dir, self->role, self->table, &error);
+      CsMappingPreview *preview = cs_mapping_preview_new_full (text, base_dir, self->role, self->table,
+                                                                  self->others, self->n_others, &error);
 
       if (preview == NULL)
         {
@@ -838,6 +885,23 @@ on_replace_mapping (CsMappingPage *self,
   update_preview (self);
 }
 
+/* The table's file and the mapping's other inputs, as a run reads them
+ * (free with cs_mapping_input_files_free (inputs, self->n_others + 1)). */
+static CsMappingInputFile *
+all_inputs (CsMappingPage *self)
+{
+  CsMappingInputFile *inputs = g_new0 (CsMappingInputFile, self->n_others + 1);
+  CsMappingInputFile *copy;
+
+  inputs[0].role = self->role;
+  inputs[0].path = self->table->path;
+  for (guint i = 0; i < self->n_others; i++)
+    inputs[i + 1] = self->others[i];
+  copy = cs_mapping_input_files_copy (inputs, self->n_others + 1);
+  g_free (inputs);
+  return copy;
+}
+
 /* The mapping as the editor holds it, compiled against the table's file
  * the way `cohortscope-cli map --mapping <saved file>` compiles it, so that
  * a Run or an Upload gives the CLI's output. NULL (after showing why) when
@@ -849,7 +913,7 @@ compile_for_run (CsMappingPage *self)
   g_autofree char *text = NULL;
   g_autoptr(CsMapping) mapping = NULL;
   CsMappingProgram *program;
-  CsMappingInputFile input = { self->role, self->table->path };
+  CsMappingInputFile *inputs = all_inputs (self);
 
   if (self->preview_stale)
     update_preview (self);
@@ -863,11 +927,13 @@ compile_for_run (CsMappingPage *self)
     }
   text = buffer_text (GTK_TEXT_BUFFER (self->mapping_buffer));
   if (!(mapping = cs_mapping_load_text_for_file (text, -1, self->mapping_path, &error)) ||
-      !(program = cs_mapping_compile_files (mapping, &input, 1, &error)))
+      !(program = cs_mapping_compile_files (mapping, inputs, self->n_others + 1, &error)))
     {
+      cs_mapping_input_files_free (inputs, self->n_others + 1);
       show_error (self, _("The Mapping Has a Problem"), error->message, NULL);
       return NULL;
     }
+  cs_mapping_input_files_free (inputs, self->n_others + 1);
   return program;
 }
 
@@ -882,10 +948,13 @@ start_job (CsMappingPage *self,
   if (output != NULL)
     {
       g_autoptr(CsMappingProgram) program = compile_for_run (self);
-      CsMappingInputFile input = { self->role, self->table->path };
+      CsMappingInputFile *inputs;
 
-      if (program != NULL)
-        cs_mapping_problems_pane_start_run (self->problems, program, &input, 1, output);
+      if (program == NULL)
+        return;
+      inputs = all_inputs (self);
+      cs_mapping_problems_pane_start_run (self->problems, program, inputs, self->n_others + 1, output);
+      cs_mapping_input_files_free (inputs, self->n_others + 1);
       return;
     }
 
@@ -909,7 +978,7 @@ start_job (CsMappingPage *self,
       return;
     }
   cs_mapping_problems_pane_start (self->problems, cs_mapping_preview_get_program (self->preview), self->role,
-                                  g_steal_pointer (&reader), NULL);
+                                  g_steal_pointer (&reader), self->others, self->n_others, NULL);
 }
 
 void
@@ -1091,14 +1160,14 @@ upload_action (GtkWidget  *widget,
 {
   CsMappingPage *self = CS_MAPPING_PAGE (widget);
   g_autoptr(CsMappingProgram) program = NULL;
-  CsMappingInputFile input;
+  CsMappingInputFile *inputs;
   GtkWindow *dialog;
 
   if (self->table == NULL || (program = compile_for_run (self)) == NULL)
     return;
-  input.role = self->role;
-  input.path = self->table->path;
-  dialog = cs_mapping_upload_dialog_new (parent_window (self), program, &input, 1);
+  inputs = all_inputs (self);
+  dialog = cs_mapping_upload_dialog_new (parent_window (self), program, inputs, self->n_others + 1);
+  cs_mapping_input_files_free (inputs, self->n_others + 1);
   g_signal_connect_object (dialog, "open-in-cohort", G_CALLBACK (on_upload_open_in_cohort), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (dialog);
@@ -1112,13 +1181,13 @@ compare_action (GtkWidget  *widget,
   CsMappingPage *self = CS_MAPPING_PAGE (widget);
   const char *output = cs_mapping_problems_pane_get_output_path (self->problems);
   g_autoptr(CsMappingProgram) program = NULL;
-  CsMappingInputFile input;
+  CsMappingInputFile *inputs;
 
   if (self->table == NULL || output == NULL || (program = compile_for_run (self)) == NULL)
     return;
-  input.role = self->role;
-  input.path = self->table->path;
-  gtk_window_present (cs_round_trip_dialog_new (parent_window (self), program, &input, 1, output));
+  inputs = all_inputs (self);
+  gtk_window_present (cs_round_trip_dialog_new (parent_window (self), program, inputs, self->n_others + 1, output));
+  cs_mapping_input_files_free (inputs, self->n_others + 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1193,6 +1262,7 @@ cs_mapping_page_finalize (GObject *object)
 
   g_clear_pointer (&self->preview, cs_mapping_preview_free);
   g_clear_pointer (&self->table, cs_table_profile_free);
+  set_others (self, NULL, 0);
   g_free (self->role);
   g_free (self->mapping_path);
   g_free (self->pending_mapping);
