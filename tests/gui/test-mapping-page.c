@@ -599,6 +599,8 @@ test_several_inputs (void)
   const char *inputs[] = { dicom_input, clinical_input, NULL };
   g_autofree char *preview = NULL;
   gboolean found = FALSE;
+  GtkDropDown *switcher;
+  GListModel *roles;
 
   g_assert_false (cs_mapping_page_get_modified (page));
   cs_mapping_page_open_mapping (page, mapping, inputs);
@@ -618,6 +620,35 @@ test_several_inputs (void)
     if (strstr (cs_mapping_page_get_problem_text (page, i), "no row of “clinical” belongs") != NULL)
       found = TRUE;
   g_assert_true (found);
+
+  /* the switcher lists both roles; choosing clinical shows that table
+   * (its Patient), and the dicom one is still read for runs */
+  switcher = cs_mapping_page_get_table_switcher (page);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (switcher)));
+  roles = gtk_drop_down_get_model (switcher);
+  g_assert_cmpuint (g_list_model_get_n_items (roles), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (roles), gtk_drop_down_get_selected (switcher)), ==,
+                   "dicom");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (roles), 0), ==, "clinical");
+  gtk_drop_down_set_selected (switcher, 0);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"resourceType\": \"Patient\""));
+  g_assert_nonnull (strstr (preview, "\"value\": \"P1\""));
+  g_assert_null (strstr (preview, "ImagingStudy"));
+  roles = gtk_drop_down_get_model (switcher);
+  g_assert_cmpuint (g_list_model_get_n_items (roles), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (roles), gtk_drop_down_get_selected (switcher)), ==,
+                   "clinical");
+  /* and back */
+  gtk_drop_down_set_selected (switcher, 1);
+  wait_idle ();
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"description\": \"70\""));
+  g_assert_false (cs_mapping_page_get_modified (page));
 }
 
 

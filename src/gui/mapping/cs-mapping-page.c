@@ -78,6 +78,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void update_preview (CsMappingPage *self);
+static void update_roles (CsMappingPage *self);
 
 /* The table shown now reads that role: it is no other input any more */
 static void
@@ -333,6 +334,9 @@ table_loaded (GObject      *source,
   if (table == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, self->table != NULL ? "main" : "empty");
+      /* a switch that failed: the shown table is no other input */
+      drop_other (self, self->role);
+      update_roles (self);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, _("Cannot Open the Table"), error->message,
                     _("The table that was open and the mapping are kept. Fix the file (or save it as UTF-8 "
@@ -379,8 +383,60 @@ table_loaded (GObject      *source,
     }
   self->preview_stale = TRUE;
   show_table (self);
+  update_roles (self);
   update_actions (self);
   update_preview (self);
+}
+
+static void open_table_now (CsMappingPage *self,
+                            const char    *path,
+                            const char    *role);
+
+static int
+compare_roles (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The switcher lists the shown table's role and the other inputs' */
+static void
+update_roles (CsMappingPage *self)
+{
+  g_autoptr(GPtrArray) roles = g_ptr_array_new ();
+
+  if (self->table != NULL && self->role != NULL)
+    g_ptr_array_add (roles, self->role);
+  for (guint i = 0; i < self->n_others; i++)
+    g_ptr_array_add (roles, (gpointer) self->others[i].role);
+  g_ptr_array_sort (roles, compare_roles);
+  g_ptr_array_add (roles, NULL);
+  cs_mapping_tables_pane_set_roles (self->tables, (const char * const *) roles->pdata, self->role);
+}
+
+/* The user chose another input in the switcher: the shown table becomes
+ * one of the others, that one is read and shown (the mapping stays) */
+static void
+on_switch_table (CsMappingPage *self,
+                 const char    *role)
+{
+  g_autofree char *path = NULL;
+  CsMappingInputFile current;
+
+  if (self->table == NULL || self->loading || g_strcmp0 (role, self->role) == 0)
+    return;
+  for (guint i = 0; i < self->n_others && path == NULL; i++)
+    if (g_strcmp0 (self->others[i].role, role) == 0)
+      path = g_strdup (self->others[i].path);
+  if (path == NULL)
+    return;
+  current.role = self->role;
+  current.path = self->table->path;
+  self->others = g_renew (CsMappingInputFile, self->others, self->n_others + 1);
+  self->others[self->n_others].role = g_strdup (current.role);
+  self->others[self->n_others].path = g_strdup (current.path);
+  self->n_others++;
+  open_table_now (self, path, role);
 }
 
 static void
@@ -1372,6 +1428,7 @@ cs_mapping_page_init (CsMappingPage *self)
   cs_mapping_value_maps_pane_set_buffer (self->value_maps, GTK_TEXT_BUFFER (self->mapping_buffer));
 
   /* the panes' signals */
+  g_signal_connect_object (self->tables, "switch-table", G_CALLBACK (on_switch_table), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tables, "notify::selected-row", G_CALLBACK (on_row_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tables, "notify::selected-column", G_CALLBACK (on_column_selected), self,
                            G_CONNECT_SWAPPED);
@@ -1412,6 +1469,12 @@ gboolean
 cs_mapping_page_get_busy (CsMappingPage *self)
 {
   return self->loading || cs_mapping_problems_pane_get_running (self->problems) || self->preview_source != 0;
+}
+
+GtkDropDown *
+cs_mapping_page_get_table_switcher (CsMappingPage *self)
+{
+  return cs_mapping_tables_pane_get_table_switcher (self->tables);
 }
 
 GtkTextBuffer *
