@@ -576,6 +576,22 @@ test_newer_mapping (void)
 }
 
 
+/* The message dialog with that heading, or NULL */
+static AdwMessageDialog *
+find_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item) && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (item)), heading) == 0)
+        return ADW_MESSAGE_DIALOG (item);
+    }
+  return NULL;
+}
+
 /* A mapping opened with two inputs (--input ROLE=FILE twice): the shown
  * table's rows are previewed with the other input loaded, so a DICOM row's
  * study names the Patient of the clinical row it joins; Validate reads both */
@@ -599,6 +615,8 @@ test_several_inputs (void)
   const char *inputs[] = { dicom_input, clinical_input, NULL };
   g_autofree char *preview = NULL;
   gboolean found = FALSE;
+  g_autofree char *clinical2 = temp_file ("join-clinical-2.csv", "PatientID,age\nP2,71\n", -1);
+  AdwMessageDialog *dialog;
   GtkDropDown *switcher;
   GListModel *roles;
 
@@ -648,6 +666,28 @@ test_several_inputs (void)
   g_free (preview);
   preview = cs_mapping_page_get_preview_text (page);
   g_assert_nonnull (strstr (preview, "\"description\": \"70\""));
+
+  /* Open Table asks which input a table is; the one shown stays for joins */
+  cs_mapping_page_open_table_ask_role (page, clinical2);
+  dialog = find_dialog ("Which Input Is This Table?");
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "role:clinical"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "role:dicom"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "role:dicom");
+  adw_message_dialog_response (dialog, "role:clinical");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle ();
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (switcher)),
+                                               gtk_drop_down_get_selected (switcher)), ==, "clinical");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"P2\""));
+  gtk_drop_down_set_selected (switcher, 1);
+  wait_idle ();
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"description\": \"71\""));
   g_assert_false (cs_mapping_page_get_modified (page));
 }
 
@@ -818,17 +858,7 @@ test_value_map_entry (void)
 static AdwMessageDialog *
 find_confirm_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (item)
-          && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (item)), "Save Changes to the Mapping?") == 0)
-        return ADW_MESSAGE_DIALOG (item);
-    }
-  return NULL;
+  return find_dialog ("Save Changes to the Mapping?");
 }
 
 /* Answers the dialog as its button would */

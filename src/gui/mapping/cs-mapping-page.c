@@ -79,6 +79,7 @@ static guint signals[N_SIGNALS];
 
 static void update_preview (CsMappingPage *self);
 static void update_roles (CsMappingPage *self);
+static GtkWindow *parent_window (CsMappingPage *self);
 
 /* The table shown now reads that role: it is no other input any more */
 static void
@@ -414,6 +415,17 @@ update_roles (CsMappingPage *self)
   cs_mapping_tables_pane_set_roles (self->tables, (const char * const *) roles->pdata, self->role);
 }
 
+/* The table shown goes to the other inputs (it is read for joins and runs) */
+static void
+keep_shown_as_other (CsMappingPage *self)
+{
+  drop_other (self, self->role);
+  self->others = g_renew (CsMappingInputFile, self->others, self->n_others + 1);
+  self->others[self->n_others].role = g_strdup (self->role);
+  self->others[self->n_others].path = g_strdup (self->table->path);
+  self->n_others++;
+}
+
 /* The user chose another input in the switcher: the shown table becomes
  * one of the others, that one is read and shown (the mapping stays) */
 static void
@@ -421,7 +433,6 @@ on_switch_table (CsMappingPage *self,
                  const char    *role)
 {
   g_autofree char *path = NULL;
-  CsMappingInputFile current;
 
   if (self->table == NULL || self->loading || g_strcmp0 (role, self->role) == 0)
     return;
@@ -430,12 +441,7 @@ on_switch_table (CsMappingPage *self,
       path = g_strdup (self->others[i].path);
   if (path == NULL)
     return;
-  current.role = self->role;
-  current.path = self->table->path;
-  self->others = g_renew (CsMappingInputFile, self->others, self->n_others + 1);
-  self->others[self->n_others].role = g_strdup (current.role);
-  self->others[self->n_others].path = g_strdup (current.path);
-  self->n_others++;
+  keep_shown_as_other (self);
   open_table_now (self, path, role);
 }
 
@@ -469,6 +475,15 @@ cs_mapping_page_open_table (CsMappingPage *self,
   g_return_if_fail (CS_IS_MAPPING_PAGE (self));
   g_return_if_fail (path != NULL);
 
+  if (self->table != NULL && role != NULL && g_strcmp0 (role, self->role) != 0)
+    {
+      g_autofree char *text = buffer_text (GTK_TEXT_BUFFER (self->mapping_buffer));
+      g_autoptr(CsMapping) mapping = *text != '\0' ? cs_mapping_load_data (text, -1, "mapping", NULL, NULL) : NULL;
+
+      /* another input of the same mapping: the table shown stays for joins */
+      if (mapping != NULL && cs_mapping_find_input (mapping, role) >= 0 && cs_mapping_find_input (mapping, self->role) >= 0)
+        keep_shown_as_other (self);
+    }
   open_table_now (self, path, role);
 }
 
@@ -567,15 +582,61 @@ cs_mapping_page_get_modified (CsMappingPage *self)
 /* Mapping files                                                       */
 
 static void
+role_chosen (AdwMessageDialog *dialog,
+             const char       *response,
+             CsMappingPage    *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+
+  if (g_str_has_prefix (response, "role:"))
+    cs_mapping_page_open_table (self, path, response + strlen ("role:"));
+}
+
+void
+cs_mapping_page_open_table_ask_role (CsMappingPage *self,
+                                     const char    *path)
+{
+  g_autofree char *text = buffer_text (GTK_TEXT_BUFFER (self->mapping_buffer));
+  g_autoptr(CsMapping) mapping = *text != '\0' ? cs_mapping_load_data (text, -1, "mapping", NULL, NULL) : NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (mapping == NULL || cs_mapping_get_n_inputs (mapping) < 2)
+    {
+      cs_mapping_page_open_table (self, path, self->role);
+      return;
+    }
+  /* the mapping reads several tables: which one is this? */
+  body = g_strdup_printf (_("The mapping reads several tables. Choose the input “%s” is read as; the table shown now "
+                            "stays open for the others’ joins and runs."), name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent_window (self), _("Which Input Is This Table?"), body));
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  for (guint i = 0; i < cs_mapping_get_n_inputs (mapping); i++)
+    {
+      const char *role = cs_mapping_get_input_role (mapping, i);
+      g_autofree char *id = g_strconcat ("role:", role, NULL);
+      g_auto(GStrv) parts = g_strsplit (role, "_", -1);
+      g_autofree char *label = g_strjoinv ("__", parts);
+
+      adw_message_dialog_add_response (dialog, id, label);
+      if (g_strcmp0 (role, self->role) == 0)
+        adw_message_dialog_set_default_response (dialog, id);
+    }
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (role_chosen), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 table_chosen (GtkWidget  *widget,
               const char *path,
               gpointer    data)
 {
-  CsMappingPage *self = CS_MAPPING_PAGE (widget);
-
   if (path == NULL)
     return;
-  cs_mapping_page_open_table (self, path, self->role);
+  cs_mapping_page_open_table_ask_role (CS_MAPPING_PAGE (widget), path);
 }
 
 void
