@@ -598,18 +598,9 @@ find_dialog (const char *heading)
 static void
 test_several_inputs (void)
 {
-  g_autofree char *clinical = temp_file ("join-clinical.csv", "PatientID,age\nP1,60\nP2,70\n", -1);
-  g_autofree char *dicom = temp_file ("join-dicom.csv", "PatientID,StudyUID\nP2,1.2.4\nP9,1.2.5\n", -1);
-  g_autofree char *mapping = temp_file ("join.json",
-    "{\"format\": \"cohortscope-mapping/1\", \"id\": \"j\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
-    " \"inputs\": [{\"role\": \"clinical\", \"key\": \"PatientID\"},\n"
-    "            {\"role\": \"dicom\", \"key\": \"PatientID\", \"join\": {\"input\": \"clinical\", \"on\": \"PatientID\"}}],\n"
-    " \"resources\": [\n"
-    "  {\"name\": \"patient\", \"input\": \"clinical\", \"template\": {\"resourceType\": \"Patient\",\n"
-    "     \"identifier\": [{\"value\": \"{{PatientID}}\"}]}},\n"
-    "  {\"name\": \"study\", \"input\": \"dicom\", \"template\": {\"resourceType\": \"ImagingStudy\", \"status\": \"available\",\n"
-    "     \"subject\": {\"$ref\": \"patient\"}, \"description\": {\"$column\": \"age\", \"input\": \"clinical\", \"as\": \"string\"}}}\n"
-    " ]}\n", -1);
+  g_autofree char *clinical = fixture ("join-clinical.csv");
+  g_autofree char *dicom = fixture ("join-dicom.csv");
+  g_autofree char *mapping = fixture ("join.json");
   g_autofree char *dicom_input = g_strconcat ("dicom=", dicom, NULL);
   g_autofree char *clinical_input = g_strconcat ("clinical=", clinical, NULL);
   const char *inputs[] = { dicom_input, clinical_input, NULL };

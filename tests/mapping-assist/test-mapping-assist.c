@@ -771,24 +771,15 @@ test_preview_join (void)
   g_assert_cmpuint (first->len, ==, 0);
 }
 
-static const char *join_mapping =
-  "{\"format\": \"cohortscope-mapping/1\", \"id\": \"j\", \"version\": \"1\", \"namespace\": \"https://example.org/t\",\n"
-  " \"inputs\": [{\"role\": \"clinical\", \"key\": \"PatientID\"},\n"
-  "            {\"role\": \"dicom\", \"key\": \"PatientID\", \"join\": {\"input\": \"clinical\", \"on\": \"PatientID\"}}],\n"
-  " \"resources\": [\n"
-  "  {\"name\": \"patient\", \"input\": \"clinical\", \"template\": {\"resourceType\": \"Patient\",\n"
-  "     \"identifier\": [{\"value\": \"{{PatientID}}\"}]}},\n"
-  "  {\"name\": \"study\", \"input\": \"dicom\", \"template\": {\"resourceType\": \"ImagingStudy\", \"status\": \"available\",\n"
-  "     \"subject\": {\"$ref\": \"patient\"}, \"description\": {\"$column\": \"age\", \"input\": \"clinical\", \"as\": \"string\"}}}\n"
-  " ]}";
-
 /* A row of one table previewed with the mapping's other inputs loaded: its
  * joins are resolved (the joined Patient, a column of the joined row) */
 static void
 test_preview_other_inputs (void)
 {
-  g_autofree char *clinical = write_temp ("clinical.csv", "PatientID,age\nP1,60\nP2,70\n", -1);
-  g_autofree char *dicom = write_temp ("dicom.csv", "PatientID,StudyUID\nP2,1.2.4\nP9,1.2.5\n", -1);
+  g_autofree char *clinical = fixture ("join-clinical.csv");
+  g_autofree char *dicom = fixture ("join-dicom.csv");
+  g_autofree char *mapping = fixture ("join.json");
+  g_autofree char *join_mapping = NULL;
   g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (dicom, NULL, CS_TABLE_PROFILE_KEEP_ROWS,
                                                                NULL, NULL, NULL, NULL);
   const CsMappingInputFile others[] = { { "unknown", "/nonexistent.csv" }, { "clinical", clinical } };
@@ -801,6 +792,7 @@ test_preview_other_inputs (void)
   gboolean found = FALSE;
 
   g_assert_nonnull (t);
+  g_assert_true (g_file_get_contents (mapping, &join_mapping, NULL, NULL));
   /* without the clinical table the mapping cannot be bound */
   g_assert_null (cs_mapping_preview_new_full (join_mapping, NULL, "dicom", t, NULL, 0, &error));
   g_assert_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_COMPILE);
@@ -838,8 +830,6 @@ test_preview_other_inputs (void)
         found = TRUE;
     }
   g_assert_true (found);
-  remove_temp (clinical);
-  remove_temp (dicom);
 }
 
 static void
