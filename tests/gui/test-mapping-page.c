@@ -680,6 +680,13 @@ test_several_inputs (void)
   preview = cs_mapping_page_get_preview_text (page);
   g_assert_nonnull (strstr (preview, "\"description\": \"71\""));
   g_assert_false (cs_mapping_page_get_modified (page));
+
+  /* a table opened without a role takes the mapping's first (clinical):
+   * the clinical table kept before is not listed a second time */
+  cs_mapping_page_open_table (page, clinical, NULL);
+  wait_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (switcher)));
 }
 
 

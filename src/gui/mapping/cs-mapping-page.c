@@ -353,7 +353,6 @@ table_loaded (GObject      *source,
   self->checked = FALSE;
   g_free (self->role);
   self->role = g_steal_pointer (&role);
-  drop_other (self, self->role);
   if (self->pending_mapping != NULL)
     {
       set_mapping_text (self, self->pending_mapping, TRUE);
@@ -382,6 +381,8 @@ table_loaded (GObject      *source,
       self->role = g_strdup (current != NULL && cs_mapping_get_n_inputs (current) > 0
                                ? cs_mapping_get_input_role (current, 0) : "clinical");
     }
+  /* the role is known now (a table opened without one gets the mapping's) */
+  drop_other (self, self->role);
   self->preview_stale = TRUE;
   show_table (self);
   update_roles (self);
