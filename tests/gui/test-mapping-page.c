@@ -576,6 +576,120 @@ test_newer_mapping (void)
 }
 
 
+/* The message dialog with that heading, or NULL */
+static AdwMessageDialog *
+find_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item) && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (item)), heading) == 0)
+        return ADW_MESSAGE_DIALOG (item);
+    }
+  return NULL;
+}
+
+/* A mapping opened with two inputs (--input ROLE=FILE twice): the shown
+ * table's rows are previewed with the other input loaded, so a DICOM row's
+ * study names the Patient of the clinical row it joins; Validate reads both */
+static void
+test_several_inputs (void)
+{
+  g_autofree char *clinical = fixture ("join-clinical.csv");
+  g_autofree char *dicom = fixture ("join-dicom.csv");
+  g_autofree char *mapping = fixture ("join.json");
+  g_autofree char *dicom_input = g_strconcat ("dicom=", dicom, NULL);
+  g_autofree char *clinical_input = g_strconcat ("clinical=", clinical, NULL);
+  const char *inputs[] = { dicom_input, clinical_input, NULL };
+  g_autofree char *preview = NULL;
+  gboolean found = FALSE;
+  g_autofree char *clinical2 = temp_file ("join-clinical-2.csv", "PatientID,age\nP2,71\n", -1);
+  AdwMessageDialog *dialog;
+  GtkDropDown *switcher;
+  GListModel *roles;
+
+  g_assert_false (cs_mapping_page_get_modified (page));
+  cs_mapping_page_open_mapping (page, mapping, inputs);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  g_assert_cmpuint (cs_mapping_page_get_n_rows (page), ==, 2);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"resourceType\": \"ImagingStudy\""));
+  g_assert_nonnull (strstr (preview, "\"reference\": \"Patient/"));
+  g_assert_nonnull (strstr (preview, "\"description\": \"70\""));
+
+  /* Validate goes through the dicom table with the clinical one loaded */
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.validate", NULL);
+  wait_idle ();
+  g_assert_cmpuint (cs_mapping_page_get_n_problems (page), ==, 1);
+  for (guint i = 0; i < cs_mapping_page_get_n_problems (page); i++)
+    if (strstr (cs_mapping_page_get_problem_text (page, i), "no row of “clinical” belongs") != NULL)
+      found = TRUE;
+  g_assert_true (found);
+
+  /* the switcher lists both roles; choosing clinical shows that table
+   * (its Patient), and the dicom one is still read for runs */
+  switcher = cs_mapping_page_get_table_switcher (page);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (switcher)));
+  roles = gtk_drop_down_get_model (switcher);
+  g_assert_cmpuint (g_list_model_get_n_items (roles), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (roles), gtk_drop_down_get_selected (switcher)), ==,
+                   "dicom");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (roles), 0), ==, "clinical");
+  gtk_drop_down_set_selected (switcher, 0);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"resourceType\": \"Patient\""));
+  g_assert_nonnull (strstr (preview, "\"value\": \"P1\""));
+  g_assert_null (strstr (preview, "ImagingStudy"));
+  roles = gtk_drop_down_get_model (switcher);
+  g_assert_cmpuint (g_list_model_get_n_items (roles), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (roles), gtk_drop_down_get_selected (switcher)), ==,
+                   "clinical");
+  /* and back */
+  gtk_drop_down_set_selected (switcher, 1);
+  wait_idle ();
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"description\": \"70\""));
+
+  /* Open Table asks which input a table is; the one shown stays for joins */
+  cs_mapping_page_open_table_ask_role (page, clinical2);
+  dialog = find_dialog ("Which Input Is This Table?");
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "role:clinical"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "role:dicom"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "role:dicom");
+  adw_message_dialog_response (dialog, "role:clinical");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle ();
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (switcher)),
+                                               gtk_drop_down_get_selected (switcher)), ==, "clinical");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"P2\""));
+  gtk_drop_down_set_selected (switcher, 1);
+  wait_idle ();
+  g_free (preview);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"description\": \"71\""));
+  g_assert_false (cs_mapping_page_get_modified (page));
+
+  /* a table opened without a role takes the mapping's first (clinical):
+   * the clinical table kept before is not listed a second time */
+  cs_mapping_page_open_table (page, clinical, NULL);
+  wait_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (switcher)));
+}
+
+
 /* The Structure view: a column chosen for an element changes the JSON and
  * the preview, and Ctrl+Z (mapping.undo) brings both back. */
 static void
@@ -742,17 +856,7 @@ test_value_map_entry (void)
 static AdwMessageDialog *
 find_confirm_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (item)
-          && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (item)), "Save Changes to the Mapping?") == 0)
-        return ADW_MESSAGE_DIALOG (item);
-    }
-  return NULL;
+  return find_dialog ("Save Changes to the Mapping?");
 }
 
 /* Answers the dialog as its button would */
@@ -1041,6 +1145,7 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/bad-tables", test_bad_tables);
   g_test_add_func ("/gui/mapping/lung1-example", test_lung1_example);
   g_test_add_func ("/gui/mapping/newer-mapping", test_newer_mapping);
+  g_test_add_func ("/gui/mapping/several-inputs", test_several_inputs);
   g_test_add_func ("/gui/mapping/unsaved-open", test_unsaved_open);
   g_test_add_func ("/gui/mapping/unsaved-close", test_unsaved_close);
   g_test_add_func ("/gui/mapping/drop", test_drop);

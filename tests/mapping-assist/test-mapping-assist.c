@@ -771,6 +771,67 @@ test_preview_join (void)
   g_assert_cmpuint (first->len, ==, 0);
 }
 
+/* A row of one table previewed with the mapping's other inputs loaded: its
+ * joins are resolved (the joined Patient, a column of the joined row) */
+static void
+test_preview_other_inputs (void)
+{
+  g_autofree char *clinical = fixture ("join-clinical.csv");
+  g_autofree char *dicom = fixture ("join-dicom.csv");
+  g_autofree char *mapping = fixture ("join.json");
+  g_autofree char *join_mapping = NULL;
+  g_autoptr(CsTableProfile) t = cs_table_profile_new_for_path (dicom, NULL, CS_TABLE_PROFILE_KEEP_ROWS,
+                                                               NULL, NULL, NULL, NULL);
+  const CsMappingInputFile others[] = { { "unknown", "/nonexistent.csv" }, { "clinical", clinical } };
+  const CsMappingInputFile missing[] = { { "clinical", "/nonexistent/clinical.csv" } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsMappingPreview) preview = NULL;
+  g_autoptr(GPtrArray) resources = cs_preview_resource_array_new ();
+  g_autoptr(GPtrArray) problems = cs_preview_problem_array_new ();
+  const CsPreviewResource *study;
+  gboolean found = FALSE;
+
+  g_assert_nonnull (t);
+  g_assert_true (g_file_get_contents (mapping, &join_mapping, NULL, NULL));
+  /* without the clinical table the mapping cannot be bound */
+  g_assert_null (cs_mapping_preview_new_full (join_mapping, NULL, "dicom", t, NULL, 0, &error));
+  g_assert_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_COMPILE);
+  g_assert_nonnull (strstr (error->message, "clinical"));
+  g_clear_error (&error);
+  /* an unreadable other input is named */
+  g_assert_null (cs_mapping_preview_new_full (join_mapping, NULL, "dicom", t, missing, 1, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "clinical.csv"));
+  g_clear_error (&error);
+
+  preview = cs_mapping_preview_new_full (join_mapping, NULL, "dicom", t, others, G_N_ELEMENTS (others), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cs_mapping_preview_get_role (preview), ==, "dicom");
+  g_assert_cmpuint (cs_mapping_preview_get_input (preview), ==, 1);
+  g_assert_true (cs_mapping_preview_row (preview, 0, resources, problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_assert_cmpuint (resources->len, ==, 1);
+  study = resources->pdata[0];
+  g_assert_cmpstr (study->type, ==, "ImagingStudy");
+  g_assert_nonnull (strstr (study->json, "\"reference\": \"Patient/"));
+  g_assert_nonnull (strstr (study->json, "\"description\": \"70\""));
+
+  /* P9 has no clinical row: the problem says so */
+  g_ptr_array_set_size (resources, 0);
+  g_assert_true (cs_mapping_preview_row (preview, 1, resources, problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resources->len, ==, 0);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const CsPreviewProblem *p = problems->pdata[i];
+
+      if (p->severity == CS_MAPPING_SEVERITY_ERROR && strstr (p->message, "no row of “clinical” belongs") != NULL)
+        found = TRUE;
+    }
+  g_assert_true (found);
+}
+
 static void
 check_done (GObject      *source,
             GAsyncResult *result,
@@ -1019,6 +1080,7 @@ main (int   argc,
   g_test_add_func ("/mapping-assist/locate", test_locate);
   g_test_add_func ("/mapping-assist/edit-value-maps", test_edit_value_maps);
   g_test_add_func ("/mapping-assist/preview-join", test_preview_join);
+  g_test_add_func ("/mapping-assist/preview-other-inputs", test_preview_other_inputs);
   g_test_add_func ("/mapping-assist/check", test_check);
   g_test_add_func ("/mapping-assist/shared-lung1", test_shared_lung1);
   g_test_add_func ("/mapping-assist/shared-ibsi", test_shared_ibsi);

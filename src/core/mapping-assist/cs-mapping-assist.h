@@ -226,6 +226,17 @@ CsMappingPreview *cs_mapping_preview_new      (const char           *mapping_tex
                                                const char           *role,
                                                const CsTableProfile *table,
                                                GError              **error);
+/* The same, with files for the mapping's other inputs (by role; roles the
+ * mapping does not declare are ignored): a row's joins are resolved
+ * against them, as in a run. The previewed table's role is taken from
+ * table, not from others. */
+CsMappingPreview *cs_mapping_preview_new_full (const char               *mapping_text,
+                                               const char               *base_dir,
+                                               const char               *role,
+                                               const CsTableProfile     *table,
+                                               const CsMappingInputFile *others,
+                                               guint                     n_others,
+                                               GError                  **error);
 void              cs_mapping_preview_free     (CsMappingPreview     *self);
 CsMapping        *cs_mapping_preview_get_mapping (CsMappingPreview  *self);
 const char       *cs_mapping_preview_get_role (CsMappingPreview     *self);
@@ -291,6 +302,13 @@ CsMappingCheck   *cs_mapping_check_new          (CsMappingProgram   *program,
                                                  const char         *role,
                                                  CsCsvReader        *reader,
                                                  gboolean            validate_all,
+                                                 GError            **error);
+/* Adds another input of the mapping, read from path (a Validate of one
+ * table whose joins read the others). A role the mapping does not declare
+ * is ignored. */
+gboolean          cs_mapping_check_add_input    (CsMappingCheck     *self,
+                                                 const char         *role,
+                                                 const char         *path,
                                                  GError            **error);
 /* A Run through the one run API, cs_mapping_execute(): the same bytes as
  * `cohortscope-cli map` (Device and Provenance included; nothing is written

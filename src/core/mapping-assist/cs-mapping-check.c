@@ -28,6 +28,7 @@ struct _CsMappingCheck
   CsMappingInputFile *inputs;
   guint              n_inputs;
 
+  CsMapping         *mapping;       /* of a Validate's program, for cs_mapping_check_add_input() */
   GMutex             lock;
   GPtrArray         *problems;      /* CsPreviewProblem, filled by the worker */
   CsMappingProgress  progress;
@@ -50,12 +51,33 @@ cs_mapping_check_new (CsMappingProgram *program,
   g_mutex_init (&self->lock);
   self->problems = cs_preview_problem_array_new ();
   self->run = cs_mapping_run_new (program, validate_all ? CS_MAPPING_RUN_VALIDATE_ALL : 0);
+  self->mapping = cs_mapping_ref (cs_mapping_program_get_mapping (program));
   if (!cs_mapping_run_add_input (self->run, role, reader, error))
     {
       cs_mapping_check_free (self);
       return NULL;
     }
   return self;
+}
+
+gboolean
+cs_mapping_check_add_input (CsMappingCheck *self,
+                            const char     *role,
+                            const char     *path,
+                            GError        **error)
+{
+  CsMapping *mapping;
+  CsCsvReader *reader;
+  int input;
+
+  g_return_val_if_fail (self != NULL && self->run != NULL, FALSE);
+
+  mapping = self->mapping;
+  if ((input = cs_mapping_find_input (mapping, role)) < 0)
+    return TRUE;
+  if ((reader = cs_csv_reader_new_for_path (path, cs_mapping_get_input_dialect (mapping, (guint) input), error)) == NULL)
+    return FALSE;
+  return cs_mapping_run_add_input (self->run, role, reader, error);
 }
 
 CsMappingCheck *
@@ -104,6 +126,7 @@ cs_mapping_check_free (CsMappingCheck *self)
   g_clear_pointer (&self->writer, cs_mapping_writer_free);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->program, cs_mapping_program_unref);
+  g_clear_pointer (&self->mapping, cs_mapping_unref);
   cs_mapping_input_files_free (self->inputs, self->n_inputs);
   g_mutex_clear (&self->lock);
   g_free (self->output_path);

@@ -82,16 +82,42 @@ cs_mapping_preview_new (const char           *mapping_text,
                         const CsTableProfile *table,
                         GError              **error)
 {
+  return cs_mapping_preview_new_full (mapping_text, base_dir, role, table, NULL, 0, error);
+}
+
+static const char *
+find_other (const CsMappingInputFile *others,
+            guint                     n_others,
+            const char               *role)
+{
+  for (guint i = 0; i < n_others; i++)
+    if (g_strcmp0 (others[i].role, role) == 0)
+      return others[i].path;
+  return NULL;
+}
+
+CsMappingPreview *
+cs_mapping_preview_new_full (const char               *mapping_text,
+                             const char               *base_dir,
+                             const char               *role,
+                             const CsTableProfile     *table,
+                             const CsMappingInputFile *others,
+                             guint                     n_others,
+                             GError                  **error)
+{
   g_autoptr(CsMappingPreview) self = g_new0 (CsMappingPreview, 1);
-  g_autoptr(CsCsvReader) reader = NULL;
-  CsMappingTableInfo info = { 0 };
+  g_autoptr(GPtrArray) readers = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_csv_reader_free);
+  g_autoptr(GArray) infos = g_array_new (FALSE, TRUE, sizeof (CsMappingTableInfo));
+  g_autofree char **names = NULL;
+  guint n_inputs;
   int input;
 
   g_return_val_if_fail (mapping_text != NULL && table != NULL, NULL);
+  g_return_val_if_fail (others != NULL || n_others == 0, NULL);
 
   if ((self->mapping = cs_mapping_load_data (mapping_text, -1, _("the mapping"), base_dir, error)) == NULL)
     return NULL;
-  if (cs_mapping_get_n_inputs (self->mapping) == 0)
+  if ((n_inputs = cs_mapping_get_n_inputs (self->mapping)) == 0)
     {
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INVALID, _("inputs: the mapping names no input table"));
       return NULL;
@@ -106,18 +132,38 @@ cs_mapping_preview_new (const char           *mapping_text,
   self->role = g_strdup (cs_mapping_get_input_role (self->mapping, self->input));
   self->table = table;
 
-  /* the header as the mapping's dialect reads it */
-  if ((reader = cs_csv_reader_new_for_path (table->path, cs_mapping_get_input_dialect (self->mapping, self->input),
-                                            error)) == NULL)
-    return NULL;
-  info.role = self->role;
-  info.name = table->name;
-  info.header = cs_csv_reader_get_header (reader);
-  if ((self->program = cs_mapping_compile (self->mapping, &info, 1, error)) == NULL)
+  /* the headers as the mapping's dialects read them: the previewed table,
+   * then every other input the caller has a file for (joins look rows up
+   * in them) */
+  names = g_new0 (char *, n_inputs + 1);
+  for (guint i = 0; i < n_inputs; i++)
+    {
+      const char *input_role = cs_mapping_get_input_role (self->mapping, i);
+      const char *path = i == self->input ? table->path : find_other (others, n_others, input_role);
+      CsCsvReader *reader;
+      CsMappingTableInfo info = { 0 };
+
+      if (path == NULL)
+        continue;
+      if ((reader = cs_csv_reader_new_for_path (path, cs_mapping_get_input_dialect (self->mapping, i), error)) == NULL)
+        return NULL;
+      g_ptr_array_add (readers, reader);
+      names[i] = g_path_get_basename (path);
+      info.role = input_role;
+      info.name = i == self->input ? table->name : names[i];
+      info.header = cs_csv_reader_get_header (reader);
+      g_array_append_val (infos, info);
+    }
+  self->program = cs_mapping_compile (self->mapping, (CsMappingTableInfo *) (gpointer) infos->data, infos->len, error);
+  for (guint i = 0; i < n_inputs; i++)
+    g_free (names[i]);
+  if (self->program == NULL)
     return NULL;
   self->run = cs_mapping_run_new (self->program, CS_MAPPING_RUN_TRACE);
-  if (!cs_mapping_run_add_input (self->run, self->role, g_steal_pointer (&reader), error))
-    return NULL;
+  for (guint i = 0; i < infos->len; i++)
+    if (!cs_mapping_run_add_input (self->run, g_array_index (infos, CsMappingTableInfo, i).role,
+                                   g_ptr_array_steal_index (readers, 0), error))
+      return NULL;
   if (!cs_mapping_run_prepare (self->run, NULL, NULL, NULL, error))
     return NULL;
   return g_steal_pointer (&self);

@@ -54,6 +54,8 @@ struct _CsMappingPage
   char                   *mapping_path;     /* where the mapping was read from / saved to */
   CsTableProfile         *table;
   char                   *role;             /* the table's input role */
+  CsMappingInputFile     *others;           /* the mapping's other inputs (--input), for joins and runs */
+  guint                   n_others;
   char                   *pending_mapping;  /* a mapping to apply once its table is read */
   CsMappingPreview       *preview;          /* the mapping compiled against the table */
   gboolean                preview_stale;    /* the text changed since the preview was compiled */
@@ -76,6 +78,33 @@ enum
 static guint signals[N_SIGNALS];
 
 static void update_preview (CsMappingPage *self);
+static void update_roles (CsMappingPage *self);
+static GtkWindow *parent_window (CsMappingPage *self);
+
+/* The table shown now reads that role: it is no other input any more */
+static void
+drop_other (CsMappingPage *self,
+            const char    *role)
+{
+  for (guint i = 0; i < self->n_others; i++)
+    if (g_strcmp0 (self->others[i].role, role) == 0)
+      {
+        g_free ((char *) self->others[i].role);
+        g_free ((char *) self->others[i].path);
+        self->others[i] = self->others[--self->n_others];
+        return;
+      }
+}
+
+static void
+set_others (CsMappingPage            *self,
+            const CsMappingInputFile *others,
+            guint                     n_others)
+{
+  cs_mapping_input_files_free (self->others, self->n_others);
+  self->others = n_others > 0 ? cs_mapping_input_files_copy (others, n_others) : NULL;
+  self->n_others = n_others;
+}
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -306,6 +335,9 @@ table_loaded (GObject      *source,
   if (table == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, self->table != NULL ? "main" : "empty");
+      /* a switch that failed: the shown table is no other input */
+      drop_other (self, self->role);
+      update_roles (self);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, _("Cannot Open the Table"), error->message,
                     _("The table that was open and the mapping are kept. Fix the file (or save it as UTF-8 "
@@ -349,10 +381,69 @@ table_loaded (GObject      *source,
       self->role = g_strdup (current != NULL && cs_mapping_get_n_inputs (current) > 0
                                ? cs_mapping_get_input_role (current, 0) : "clinical");
     }
+  /* the role is known now (a table opened without one gets the mapping's) */
+  drop_other (self, self->role);
   self->preview_stale = TRUE;
   show_table (self);
+  update_roles (self);
   update_actions (self);
   update_preview (self);
+}
+
+static void open_table_now (CsMappingPage *self,
+                            const char    *path,
+                            const char    *role);
+
+static int
+compare_roles (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The switcher lists the shown table's role and the other inputs' */
+static void
+update_roles (CsMappingPage *self)
+{
+  g_autoptr(GPtrArray) roles = g_ptr_array_new ();
+
+  if (self->table != NULL && self->role != NULL)
+    g_ptr_array_add (roles, self->role);
+  for (guint i = 0; i < self->n_others; i++)
+    g_ptr_array_add (roles, (gpointer) self->others[i].role);
+  g_ptr_array_sort (roles, compare_roles);
+  g_ptr_array_add (roles, NULL);
+  cs_mapping_tables_pane_set_roles (self->tables, (const char * const *) roles->pdata, self->role);
+}
+
+/* The table shown goes to the other inputs (it is read for joins and runs) */
+static void
+keep_shown_as_other (CsMappingPage *self)
+{
+  drop_other (self, self->role);
+  self->others = g_renew (CsMappingInputFile, self->others, self->n_others + 1);
+  self->others[self->n_others].role = g_strdup (self->role);
+  self->others[self->n_others].path = g_strdup (self->table->path);
+  self->n_others++;
+}
+
+/* The user chose another input in the switcher: the shown table becomes
+ * one of the others, that one is read and shown (the mapping stays) */
+static void
+on_switch_table (CsMappingPage *self,
+                 const char    *role)
+{
+  g_autofree char *path = NULL;
+
+  if (self->table == NULL || self->loading || g_strcmp0 (role, self->role) == 0)
+    return;
+  for (guint i = 0; i < self->n_others && path == NULL; i++)
+    if (g_strcmp0 (self->others[i].role, role) == 0)
+      path = g_strdup (self->others[i].path);
+  if (path == NULL)
+    return;
+  keep_shown_as_other (self);
+  open_table_now (self, path, role);
 }
 
 static void
@@ -385,6 +476,15 @@ cs_mapping_page_open_table (CsMappingPage *self,
   g_return_if_fail (CS_IS_MAPPING_PAGE (self));
   g_return_if_fail (path != NULL);
 
+  if (self->table != NULL && role != NULL && g_strcmp0 (role, self->role) != 0)
+    {
+      g_autofree char *text = buffer_text (GTK_TEXT_BUFFER (self->mapping_buffer));
+      g_autoptr(CsMapping) mapping = *text != '\0' ? cs_mapping_load_data (text, -1, "mapping", NULL, NULL) : NULL;
+
+      /* another input of the same mapping: the table shown stays for joins */
+      if (mapping != NULL && cs_mapping_find_input (mapping, role) >= 0 && cs_mapping_find_input (mapping, self->role) >= 0)
+        keep_shown_as_other (self);
+    }
   open_table_now (self, path, role);
 }
 
@@ -483,15 +583,61 @@ cs_mapping_page_get_modified (CsMappingPage *self)
 /* Mapping files                                                       */
 
 static void
+role_chosen (AdwMessageDialog *dialog,
+             const char       *response,
+             CsMappingPage    *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+
+  if (g_str_has_prefix (response, "role:"))
+    cs_mapping_page_open_table (self, path, response + strlen ("role:"));
+}
+
+void
+cs_mapping_page_open_table_ask_role (CsMappingPage *self,
+                                     const char    *path)
+{
+  g_autofree char *text = buffer_text (GTK_TEXT_BUFFER (self->mapping_buffer));
+  g_autoptr(CsMapping) mapping = *text != '\0' ? cs_mapping_load_data (text, -1, "mapping", NULL, NULL) : NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (mapping == NULL || cs_mapping_get_n_inputs (mapping) < 2)
+    {
+      cs_mapping_page_open_table (self, path, self->role);
+      return;
+    }
+  /* the mapping reads several tables: which one is this? */
+  body = g_strdup_printf (_("The mapping reads several tables. Choose the input “%s” is read as; the table shown now "
+                            "stays open for the others’ joins and runs."), name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent_window (self), _("Which Input Is This Table?"), body));
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  for (guint i = 0; i < cs_mapping_get_n_inputs (mapping); i++)
+    {
+      const char *role = cs_mapping_get_input_role (mapping, i);
+      g_autofree char *id = g_strconcat ("role:", role, NULL);
+      g_auto(GStrv) parts = g_strsplit (role, "_", -1);
+      g_autofree char *label = g_strjoinv ("__", parts);
+
+      adw_message_dialog_add_response (dialog, id, label);
+      if (g_strcmp0 (role, self->role) == 0)
+        adw_message_dialog_set_default_response (dialog, id);
+    }
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (role_chosen), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 table_chosen (GtkWidget  *widget,
               const char *path,
               gpointer    data)
 {
-  CsMappingPage *self = CS_MAPPING_PAGE (widget);
-
   if (path == NULL)
     return;
-  cs_mapping_page_open_table (self, path, self->role);
+  cs_mapping_page_open_table_ask_role (CS_MAPPING_PAGE (widget), path);
 }
 
 void
@@ -549,16 +695,34 @@ open_mapping_go (OpenMapping *op,
       g_autofree char *table_path = NULL;
       g_autofree char *table_role = NULL;
 
+      g_autoptr(GArray) others = g_array_new (FALSE, TRUE, sizeof (CsMappingInputFile));
+
       set_mapping_path (self, op->path);
-      for (guint i = 0; op->inputs != NULL && op->inputs[i] != NULL && table_path == NULL; i++)
+      /* the first input is shown; the others are read for its joins and by runs */
+      for (guint i = 0; op->inputs != NULL && op->inputs[i] != NULL; i++)
         {
           const char *eq = strchr (op->inputs[i], '=');
 
-          if (eq != NULL)
+          if (eq == NULL)
+            continue;
+          if (table_path == NULL)
             {
               table_role = g_strndup (op->inputs[i], (gsize) (eq - op->inputs[i]));
               table_path = g_strdup (eq + 1);
             }
+          else
+            {
+              CsMappingInputFile other = { g_strndup (op->inputs[i], (gsize) (eq - op->inputs[i])),
+                                           g_strdup (eq + 1) };
+
+              g_array_append_val (others, other);
+            }
+        }
+      set_others (self, (CsMappingInputFile *) (gpointer) others->data, others->len);
+      for (guint i = 0; i < others->len; i++)
+        {
+          g_free ((char *) g_array_index (others, CsMappingInputFile, i).role);
+          g_free ((char *) g_array_index (others, CsMappingInputFile, i).path);
         }
       if (table_path != NULL)
         {
@@ -748,7 +912,8 @@ update_preview (CsMappingPage *self)
     }
   if (self->preview_stale || self->preview == NULL)
     {
-      CsMappingPreview *preview = cs_mapping_preview_new (text, base_dir, self->role, self->table, &error);
+      CsMappingPreview *preview = cs_mapping_preview_new_full (text, base_dir, self->role, self->table,
+                                                                  self->others, self->n_others, &error);
 
       if (preview == NULL)
         {
@@ -838,6 +1003,23 @@ on_replace_mapping (CsMappingPage *self,
   update_preview (self);
 }
 
+/* The table's file and the mapping's other inputs, as a run reads them
+ * (free with cs_mapping_input_files_free (inputs, self->n_others + 1)). */
+static CsMappingInputFile *
+all_inputs (CsMappingPage *self)
+{
+  CsMappingInputFile *inputs = g_new0 (CsMappingInputFile, self->n_others + 1);
+  CsMappingInputFile *copy;
+
+  inputs[0].role = self->role;
+  inputs[0].path = self->table->path;
+  for (guint i = 0; i < self->n_others; i++)
+    inputs[i + 1] = self->others[i];
+  copy = cs_mapping_input_files_copy (inputs, self->n_others + 1);
+  g_free (inputs);
+  return copy;
+}
+
 /* The mapping as the editor holds it, compiled against the table's file
  * the way `cohortscope-cli map --mapping <saved file>` compiles it, so that
  * a Run or an Upload gives the CLI's output. NULL (after showing why) when
@@ -849,7 +1031,7 @@ compile_for_run (CsMappingPage *self)
   g_autofree char *text = NULL;
   g_autoptr(CsMapping) mapping = NULL;
   CsMappingProgram *program;
-  CsMappingInputFile input = { self->role, self->table->path };
+  CsMappingInputFile *inputs = all_inputs (self);
 
   if (self->preview_stale)
     update_preview (self);
@@ -863,11 +1045,13 @@ compile_for_run (CsMappingPage *self)
     }
   text = buffer_text (GTK_TEXT_BUFFER (self->mapping_buffer));
   if (!(mapping = cs_mapping_load_text_for_file (text, -1, self->mapping_path, &error)) ||
-      !(program = cs_mapping_compile_files (mapping, &input, 1, &error)))
+      !(program = cs_mapping_compile_files (mapping, inputs, self->n_others + 1, &error)))
     {
+      cs_mapping_input_files_free (inputs, self->n_others + 1);
       show_error (self, _("The Mapping Has a Problem"), error->message, NULL);
       return NULL;
     }
+  cs_mapping_input_files_free (inputs, self->n_others + 1);
   return program;
 }
 
@@ -882,10 +1066,13 @@ start_job (CsMappingPage *self,
   if (output != NULL)
     {
       g_autoptr(CsMappingProgram) program = compile_for_run (self);
-      CsMappingInputFile input = { self->role, self->table->path };
+      CsMappingInputFile *inputs;
 
-      if (program != NULL)
-        cs_mapping_problems_pane_start_run (self->problems, program, &input, 1, output);
+      if (program == NULL)
+        return;
+      inputs = all_inputs (self);
+      cs_mapping_problems_pane_start_run (self->problems, program, inputs, self->n_others + 1, output);
+      cs_mapping_input_files_free (inputs, self->n_others + 1);
       return;
     }
 
@@ -909,7 +1096,7 @@ start_job (CsMappingPage *self,
       return;
     }
   cs_mapping_problems_pane_start (self->problems, cs_mapping_preview_get_program (self->preview), self->role,
-                                  g_steal_pointer (&reader), NULL);
+                                  g_steal_pointer (&reader), self->others, self->n_others, NULL);
 }
 
 void
@@ -1091,14 +1278,14 @@ upload_action (GtkWidget  *widget,
 {
   CsMappingPage *self = CS_MAPPING_PAGE (widget);
   g_autoptr(CsMappingProgram) program = NULL;
-  CsMappingInputFile input;
+  CsMappingInputFile *inputs;
   GtkWindow *dialog;
 
   if (self->table == NULL || (program = compile_for_run (self)) == NULL)
     return;
-  input.role = self->role;
-  input.path = self->table->path;
-  dialog = cs_mapping_upload_dialog_new (parent_window (self), program, &input, 1);
+  inputs = all_inputs (self);
+  dialog = cs_mapping_upload_dialog_new (parent_window (self), program, inputs, self->n_others + 1);
+  cs_mapping_input_files_free (inputs, self->n_others + 1);
   g_signal_connect_object (dialog, "open-in-cohort", G_CALLBACK (on_upload_open_in_cohort), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (dialog);
@@ -1112,13 +1299,13 @@ compare_action (GtkWidget  *widget,
   CsMappingPage *self = CS_MAPPING_PAGE (widget);
   const char *output = cs_mapping_problems_pane_get_output_path (self->problems);
   g_autoptr(CsMappingProgram) program = NULL;
-  CsMappingInputFile input;
+  CsMappingInputFile *inputs;
 
   if (self->table == NULL || output == NULL || (program = compile_for_run (self)) == NULL)
     return;
-  input.role = self->role;
-  input.path = self->table->path;
-  gtk_window_present (cs_round_trip_dialog_new (parent_window (self), program, &input, 1, output));
+  inputs = all_inputs (self);
+  gtk_window_present (cs_round_trip_dialog_new (parent_window (self), program, inputs, self->n_others + 1, output));
+  cs_mapping_input_files_free (inputs, self->n_others + 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1193,6 +1380,7 @@ cs_mapping_page_finalize (GObject *object)
 
   g_clear_pointer (&self->preview, cs_mapping_preview_free);
   g_clear_pointer (&self->table, cs_table_profile_free);
+  set_others (self, NULL, 0);
   g_free (self->role);
   g_free (self->mapping_path);
   g_free (self->pending_mapping);
@@ -1302,6 +1490,7 @@ cs_mapping_page_init (CsMappingPage *self)
   cs_mapping_value_maps_pane_set_buffer (self->value_maps, GTK_TEXT_BUFFER (self->mapping_buffer));
 
   /* the panes' signals */
+  g_signal_connect_object (self->tables, "switch-table", G_CALLBACK (on_switch_table), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tables, "notify::selected-row", G_CALLBACK (on_row_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tables, "notify::selected-column", G_CALLBACK (on_column_selected), self,
                            G_CONNECT_SWAPPED);
@@ -1342,6 +1531,12 @@ gboolean
 cs_mapping_page_get_busy (CsMappingPage *self)
 {
   return self->loading || cs_mapping_problems_pane_get_running (self->problems) || self->preview_source != 0;
+}
+
+GtkDropDown *
+cs_mapping_page_get_table_switcher (CsMappingPage *self)
+{
+  return cs_mapping_tables_pane_get_table_switcher (self->tables);
 }
 
 GtkTextBuffer *

@@ -148,6 +148,8 @@ cs_mapping_problems_pane_start (CsMappingProblemsPane *self,
                                 CsMappingProgram      *program,
                                 const char            *role,
                                 CsCsvReader           *reader,
+                                const CsMappingInputFile *others,
+                                guint                  n_others,
                                 const char            *output)
 {
   g_autoptr(GError) error = NULL;
@@ -157,6 +159,9 @@ cs_mapping_problems_pane_start (CsMappingProblemsPane *self,
   g_return_val_if_fail (self->check == NULL, FALSE);
 
   check = cs_mapping_check_new (program, role, reader, output == NULL, &error);
+  for (guint i = 0; check != NULL && i < n_others; i++)
+    if (!cs_mapping_check_add_input (check, others[i].role, others[i].path, &error))
+      g_clear_pointer (&check, cs_mapping_check_free);
   if (check == NULL)
     {
       g_signal_emit (self, signals[SIGNAL_SHOW_ERROR], 0, _("Cannot Read the Table"), error->message, NULL);

@@ -30,6 +30,8 @@ gboolean                cs_mapping_problems_pane_start           (CsMappingProbl
                                                                   CsMappingProgram      *program,
                                                                   const char            *role,
                                                                   CsCsvReader           *reader,
+                                                                  const CsMappingInputFile *others,
+                                                                  guint                  n_others,
                                                                   const char            *output);
 /* A Run through cs_mapping_execute() (the CLI's run): program compiled
  * against the inputs' files. */

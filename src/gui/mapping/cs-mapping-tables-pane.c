@@ -30,6 +30,7 @@ struct _CsMappingTablesPane
   GtkBox                  parent_instance;
 
   /* template */
+  GtkDropDown            *table_switcher;
   GtkLabel               *table_label;
   GtkStack               *table_stack;
   GtkColumnView          *columns_view;
@@ -56,6 +57,14 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_SWITCH_TABLE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------------ */
 /* Problem marks                                                       */
@@ -394,6 +403,40 @@ cs_mapping_tables_pane_set_table (CsMappingTablesPane  *self,
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->rows_selection), 0, TRUE);
 }
 
+static void
+on_switcher_selected (CsMappingTablesPane *self)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (self->table_switcher);
+
+  if (item != NULL)
+    g_signal_emit (self, signals[SIGNAL_SWITCH_TABLE], 0, gtk_string_object_get_string (item));
+}
+
+void
+cs_mapping_tables_pane_set_roles (CsMappingTablesPane *self,
+                                  const char * const  *roles,
+                                  const char          *current)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (roles);
+  guint n = roles != NULL ? g_strv_length ((char **) roles) : 0;
+
+  g_return_if_fail (CS_IS_MAPPING_TABLES_PANE (self));
+
+  g_signal_handlers_block_by_func (self->table_switcher, on_switcher_selected, self);
+  gtk_drop_down_set_model (self->table_switcher, G_LIST_MODEL (list));
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (roles[i], current) == 0)
+      gtk_drop_down_set_selected (self->table_switcher, i);
+  g_signal_handlers_unblock_by_func (self->table_switcher, on_switcher_selected, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->table_switcher), n > 1);
+}
+
+GtkDropDown *
+cs_mapping_tables_pane_get_table_switcher (CsMappingTablesPane *self)
+{
+  return self->table_switcher;
+}
+
 void
 cs_mapping_tables_pane_set_message (CsMappingTablesPane *self,
                                     const char          *message)
@@ -637,11 +680,17 @@ cs_mapping_tables_pane_class_init (CsMappingTablesPaneClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* the user chose another input table in the switcher (its role) */
+  signals[SIGNAL_SWITCH_TABLE] =
+    g_signal_new ("switch-table", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
   g_type_ensure (CS_TYPE_MAPPING_VALUE_MAPS_PANE);
   g_type_ensure (CS_TYPE_MAPPING_PROBLEMS_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/cohortscope/Cohortscope/cs-mapping-tables-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, CsMappingTablesPane, table_switcher);
   gtk_widget_class_bind_template_child (widget_class, CsMappingTablesPane, table_label);
   gtk_widget_class_bind_template_child (widget_class, CsMappingTablesPane, table_stack);
   gtk_widget_class_bind_template_child (widget_class, CsMappingTablesPane, columns_view);
@@ -667,6 +716,7 @@ cs_mapping_tables_pane_init (CsMappingTablesPane *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   cs_gui_list_tab_leaves (GTK_WIDGET (self->columns_view));
   cs_gui_list_tab_leaves (GTK_WIDGET (self->rows_view));
+  g_signal_connect_swapped (self->table_switcher, "notify::selected", G_CALLBACK (on_switcher_selected), self);
 
   /* the column profile */
   self->columns_selection = gtk_single_selection_new (NULL);

@@ -42,6 +42,13 @@ void                    cs_mapping_tables_pane_set_problems       (CsMappingTabl
 const char             *cs_mapping_tables_pane_get_cell_problem   (CsMappingTablesPane *self,
                                                                    guint64              row,
                                                                    guint                column);
+/* The input roles that have a table (the switcher above the table, shown
+ * for two or more), current selected. Choosing another emits
+ * "switch-table" with its role. */
+void                    cs_mapping_tables_pane_set_roles          (CsMappingTablesPane *self,
+                                                                   const char * const  *roles,
+                                                                   const char          *current);
+GtkDropDown            *cs_mapping_tables_pane_get_table_switcher (CsMappingTablesPane *self);
 /* The line above the tabs, when there is no table. */
 void                    cs_mapping_tables_pane_set_message        (CsMappingTablesPane *self,
                                                                    const char          *message);
