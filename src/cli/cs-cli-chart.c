@@ -194,15 +194,22 @@ var_name (const CsVariable *var)
 /* The caption's line of variables: "x: GLCM Contrast (key
  * original_glcm_Contrast); y: Tumour volume (mm³, UCUM mm3; key volume)" */
 static void
+caption_append (ChartData  *d,
+                const char *text)
+{
+  if (d->variables->len > 0)
+    g_string_append (d->variables, "; ");
+  g_string_append (d->variables, text);
+}
+
+static void
 caption_variable (ChartData        *d,
                   const char       *role,
                   const CsVariable *var)
 {
   g_autofree char *text = cs_variable_caption (role, var);
 
-  if (d->variables->len > 0)
-    g_string_append (d->variables, "; ");
-  g_string_append (d->variables, text);
+  caption_append (d, text);
 }
 
 /* The test of two variables as the `stats` command runs it by default,
@@ -626,7 +633,12 @@ build_km (ChartOptions   *o,
   m->x_label = keep_str (d, cs_chart_axis_label (_("Time"), d->time_scale_given ? cs_time_scale_ucum (d->time_scale)
                                                            : tv->unit != NULL ? tv->unit : "d"));
   m->title = title_or (o, d, gv ? g_strdup_printf (_("Survival by %s"), var_name (gv)) : g_strdup (_("Survival")));
-  caption_variable (d, _("time"), tv);
+  {
+    g_autofree char *text = cs_variable_caption_shown_in (_("time"), tv, d->time_scale_given
+                                                          ? cs_time_scale_ucum (d->time_scale) : NULL);
+
+    caption_append (d, text);
+  }
   if (ev != NULL)
     caption_variable (d, _("event"), ev);
   if (gv != NULL)

@@ -288,7 +288,10 @@ append_result_text (GString             *out,
 
       g_string_append_printf (out, "  95%% CI     [%s, %s]\n", lo, hi);
     }
-  g_string_append_printf (out, "  %-10s %s\n", res->effect_name, eff);
+  /* the effect size by its symbol, its key for scripts after it:
+   * "effect     ε² 0.0821… (epsilon_squared)" */
+  g_string_append_printf (out, "  effect     %s %s (%s)\n", cs_stats_effect_label (res->effect_name), eff,
+                          res->effect_name);
   if (g != NULL)
     for (guint k = 0; k < g->n_groups; k++)
       {

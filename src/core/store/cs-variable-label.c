@@ -302,3 +302,25 @@ cs_variable_caption (const char       *role,
   /* Translators: a chart's variable in its caption: "x: Age (years, UCUM a; key age)" */
   return g_strdup_printf (_("%s: %s (%skey %s)"), role, label, unit, var->key);
 }
+
+/* The caption of a time variable drawn in another unit than its own (the
+ * user's "Time in" choice): "time: Overall survival (days, UCUM d; key os),
+ * shown in months". shown_ucum NULL or the variable's own unit: as
+ * cs_variable_caption(). */
+char *
+cs_variable_caption_shown_in (const char       *role,
+                              const CsVariable *var,
+                              const char       *shown_ucum)
+{
+  g_autofree char *caption = cs_variable_caption (role, var);
+  g_autofree char *shown = NULL;
+
+  g_return_val_if_fail (var != NULL, NULL);
+
+  if (shown_ucum == NULL || g_strcmp0 (shown_ucum, var->unit != NULL ? var->unit : "d") == 0)
+    return g_steal_pointer (&caption);
+  shown = cs_ucum_display (shown_ucum);
+  /* Translators: a time variable's caption and the unit its chart uses:
+   * "time: Overall survival (days, UCUM d; key os), shown in months" */
+  return g_strdup_printf (_("%s, shown in %s"), caption, shown);
+}

@@ -105,6 +105,9 @@ char        *cs_variable_describe            (const CsVariable *var);
  * ("x", "time", …) may be NULL. */
 char        *cs_variable_caption             (const char       *role,
                                               const CsVariable *var);
+char        *cs_variable_caption_shown_in    (const char       *role,
+                                              const CsVariable *var,
+                                              const char       *shown_ucum);
 
 /* The group of variables added by analyses (cs_store_add_derived_variable) */
 #define CS_VARIABLE_GROUP_DERIVED "Derived"

@@ -292,7 +292,7 @@ cs_explore_survival_update (CsExploreSurvival *self)
                                                : g_strdup (_("Survival")));
   cs_chart_widget_set_model (self->chart, CS_CHART_KM, &m, owner, (GDestroyNotify) g_ptr_array_unref);
   {
-    g_autofree char *time_text = cs_variable_caption (_("time"), tv);
+    g_autofree char *time_text = cs_variable_caption_shown_in (_("time"), tv, time_unit);
     g_autofree char *group_text = gv != NULL ? cs_variable_caption (_("groups"), gv) : NULL;
     g_autofree char *variables = group_text != NULL ? g_strdup_printf ("%s; %s", time_text, group_text)
                                                     : g_strdup (time_text);
