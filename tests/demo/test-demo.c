@@ -654,7 +654,7 @@ check_planted (guint64 seed)
 
   /* JointEntropy: higher, shorter survival */
   g_assert_cmpuint (je->len, >=, n * 9 / 10);
-  rho = spearman ((double *) je->data, (double *) surv->data, je->len);
+  rho = spearman (&g_array_index (je, double, 0), &g_array_index (surv, double, 0), je->len);
   g_test_message ("seed %" G_GUINT64_FORMAT ": Spearman(JointEntropy, survival) = %.5f", seed, rho);
   g_assert_cmpfloat (rho, <, -0.1);
 

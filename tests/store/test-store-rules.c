@@ -164,7 +164,7 @@ assert_years (CsStore    *store,
               const char *onset)
 {
   CsVariable *age = cs_store_lookup_variable (store, "age_at_diagnosis");
-  double from, to;
+  double from = 0, to = 0;
 
   g_assert_true (cs_date_parse (born, &from) && cs_date_parse (onset, &to));
   g_assert_nonnull (age);
