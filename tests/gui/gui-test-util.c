@@ -482,8 +482,10 @@ test_focus_cycle (GtkWindow *win,
   const char *key = backward ? "Shift+Tab" : "Tab";
   GtkWidget *start;
 
-  if (gtk_root_get_focus (GTK_ROOT (win)) == NULL)
-    test_press_tab (win, backward);
+  /* start on a Tab stop: the focus may rest on a widget Tab does not stop on
+   * (a scrolled window keeps it when the row that had it goes away), and the
+   * cycle would never come back to that */
+  test_press_tab (win, backward);
   start = gtk_root_get_focus (GTK_ROOT (win));
   if (start == NULL)
     {
