@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -781,8 +782,9 @@ test_writer_large (void)
 
       g_snprintf (id, sizeof id, "r%u", i);
       g_string_printf (json, "{\"resourceType\":\"Basic\",\"id\":\"%s\",\"x\":\"", id);
-      /* mostly ~10 kB; every 500th 160 kB, more than half the buffer: written past it */
-      for (guint k = 0; k < (i % 500 == 7 ? 40000u : 2500u + i % 13); k++)
+      /* mostly ~10 kB; every 500th 160 kB; every 1000th 2.4 MB, more than the
+       * writer's buffers: copied across several, handed to its thread in turn */
+      for (guint k = 0; k < (i % 1000 == 3 ? 600000u : i % 500 == 7 ? 40000u : 2500u + i % 13); k++)
         g_string_append_printf (json, "%04x", (i * 31 + k) & 0xffff);
       g_string_append (json, "\"}");
       g_assert_true (cs_mapping_writer_add (writer, "Basic", id, json->str, json->len, &error));
@@ -804,6 +806,53 @@ test_writer_large (void)
   g_assert_cmpstr (g_checksum_get_string (actual), ==, g_checksum_get_string (expected));
   g_unlink (path);
   g_rmdir (dir);
+}
+
+/* Every path out of a writer whose thread runs: a write error reaches the
+ * caller (no hang, nothing left behind), and so does an abandoned run. */
+static void
+test_writer_errors (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-writer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.ndjson", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) json = g_string_new ("{\"resourceType\":\"Basic\",\"id\":\"a\",\"x\":\"");
+  g_autoptr(GDir) listing = NULL;
+  CsMappingWriter *writer;
+  gboolean ok = TRUE;
+
+  for (guint k = 0; k < 100000; k++)
+    g_string_append (json, "0123456789");
+  g_string_append (json, "\"}");
+
+  /* abandoned after several buffers: the temporary file goes */
+  writer = cs_mapping_writer_new (path, CS_MAPPING_OUTPUT_NDJSON, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 8; i++)
+    g_assert_true (cs_mapping_writer_add (writer, "Basic", "a", json->str, json->len, &error));
+  cs_mapping_writer_free (writer);
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_dir_read_name (listing));
+  g_rmdir (dir);
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("this system has no /dev/full to fail writes with");
+      return;
+    }
+  /* every write fails (ENOSPC): said at a later buffer or at the commit */
+  writer = cs_mapping_writer_new ("/dev/full", CS_MAPPING_OUTPUT_NDJSON, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 16 && ok; i++)
+    ok = cs_mapping_writer_add (writer, "Basic", "a", json->str, json->len, &error);
+  if (ok)
+    ok = cs_mapping_writer_commit (writer, &error);
+  g_assert_false (ok);
+  g_assert_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "/dev/full"));
+  g_assert_nonnull (strstr (error->message, g_strerror (ENOSPC)));
+  cs_mapping_writer_free (writer);
 }
 
 static void
@@ -1023,6 +1072,7 @@ main (int   argc,
   g_test_add_func ("/mapping/run/stencil", test_stencil);
   g_test_add_func ("/mapping/run/trace", test_trace);
   g_test_add_func ("/mapping/writer/large", test_writer_large);
+  g_test_add_func ("/mapping/writer/errors", test_writer_errors);
   g_test_add_func ("/mapping/run/zero-rows", test_zero_rows);
   g_test_add_func ("/mapping/run/radiomics", test_radiomics);
   g_test_add_func ("/mapping/run/explicit-and-shared-ids", test_explicit_and_shared_ids);

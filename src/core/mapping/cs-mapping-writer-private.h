@@ -11,19 +11,27 @@
 
 G_BEGIN_DECLS
 
-/* Buffered by hand (large writes of whole resources; no stdio locking). */
+/* Buffered by hand (large writes of whole resources; no stdio locking).
+ * Once a file outgrows its first buffer, a thread of its own writes the
+ * full buffers while the caller fills the next (MapFileWriter). */
+typedef struct _MapFileWriter MapFileWriter;
+
 typedef struct
 {
   char  *path;
   char  *tmp_path;   /* path + ".XXXXXX", in the same folder so rename() is atomic */
   int    fd;         /* -1 when closed */
-  char  *buffer;
+  char  *buffer;     /* MAP_FILE_BUFFER bytes, page-aligned (g_aligned_alloc) */
   gsize  used;
   gboolean direct;   /* not a regular file (a FIFO, /dev/stdout): written in place */
+  gboolean odirect;  /* the writer thread writes past the page cache (O_DIRECT) */
   goffset  offset;      /* bytes written to fd */
   goffset  chunk_start; /* start of the chunk not yet handed to the disk */
   goffset  dropped;     /* bytes before this are on disk and out of the page cache */
+  MapFileWriter *writer; /* NULL until the first buffer is full */
 } MapFile;
+
+#define MAP_FILE_BUFFER (1 << 20)
 
 gboolean  map_file_open     (MapFile     *file,
                              const char  *path,

@@ -22,7 +22,12 @@
 #include "cs-mapping-program.h"
 #include "cs-mapping-writer-private.h"
 
-#define BUFFER_SIZE (256 << 10)
+#define BUFFER_SIZE MAP_FILE_BUFFER
+#ifndef O_DIRECT
+#define O_DIRECT 0
+#endif
+#define BUFFER_ALIGN 4096          /* O_DIRECT: buffers and offsets on this boundary */
+#define WRITER_BUFFERS 3           /* filled by the caller, queued, being written */
 
 /* ------------------------------------------------------------------ */
 /* A file written under a temporary name                               */
@@ -74,7 +79,7 @@ map_file_open (MapFile     *file,
           return FALSE;
         }
       file->direct = TRUE;
-      file->buffer = g_malloc (BUFFER_SIZE);
+      file->buffer = g_aligned_alloc (1, BUFFER_SIZE, BUFFER_ALIGN);
       return TRUE;
     }
 
@@ -91,7 +96,7 @@ map_file_open (MapFile     *file,
       g_clear_pointer (&file->path, g_free);
       return FALSE;
     }
-  file->buffer = g_malloc (BUFFER_SIZE);
+  file->buffer = g_aligned_alloc (1, BUFFER_SIZE, BUFFER_ALIGN);
   return TRUE;
 }
 
@@ -99,7 +104,8 @@ map_file_open (MapFile     *file,
  * has is dropped from the page cache behind it: the file is not read back
  * here, the commit's fsync() then has little left to do, and the kernel
  * reuses the same pages instead of filling memory with gigabytes of dirty
- * ones (whose first use costs more than the copy, in a VM especially). */
+ * ones (whose first use costs more than the copy, in a VM especially).
+ * Not needed when the writer thread writes past the page cache. */
 #define DROP_BEHIND_CHUNK (8 << 20)
 
 static void
@@ -107,7 +113,7 @@ map_file_wrote (MapFile *file,
                 gsize    length)
 {
   file->offset += length;
-  if (file->direct || file->offset - file->chunk_start < DROP_BEHIND_CHUNK)
+  if (file->direct || file->odirect || file->offset - file->chunk_start < DROP_BEHIND_CHUNK)
     return;
 #ifdef __linux__
   /* start writing the last chunk; wait for the one before and drop it */
@@ -123,20 +129,155 @@ map_file_wrote (MapFile *file,
   file->chunk_start = file->offset;
 }
 
-static gboolean
-map_file_flush (MapFile  *file,
-                GError  **error)
+/* The writer thread. The caller fills a buffer; a full one goes on `full`
+ * and the caller takes the next from `empty` (waiting when the disk is
+ * behind: at most WRITER_BUFFERS are in memory). The thread writes the full
+ * buffers in order and gives them back. On a write error it keeps the first
+ * errno, writes nothing more and only hands buffers back, so the caller,
+ * which checks `error` at every buffer, stops at the next one. Only the
+ * thread touches the file's offsets while it runs. */
+struct _MapFileWriter
 {
-  int saved = 0;
+  GThread     *thread;
+  GAsyncQueue *full;
+  GAsyncQueue *empty;
+  char        *buffers[WRITER_BUFFERS];
+  int          error;     /* atomic */
+};
 
-  if (file->used > 0 && !write_all (file->fd, file->buffer, file->used, &saved))
+static char writer_stop;  /* its address, queued on `full`, ends the thread */
+
+/* Back to the page cache, at the end of what was written: for the tail, or
+ * when a file system took the O_DIRECT flag but refuses the direct writes. */
+static gboolean
+map_file_leave_odirect (MapFile *file,
+                        int     *saved)
+{
+  int flags = fcntl (file->fd, F_GETFL);
+
+  if (flags < 0 || fcntl (file->fd, F_SETFL, flags & ~O_DIRECT) != 0 ||
+      lseek (file->fd, file->offset, SEEK_SET) != file->offset)
+    {
+      *saved = errno;
+      return FALSE;
+    }
+  file->odirect = FALSE;
+  return TRUE;
+}
+
+
+static gpointer
+map_file_writer_thread (gpointer data)
+{
+  MapFile *file = data;
+  MapFileWriter *w = file->writer;
+
+  for (;;)
+    {
+      char *buffer = g_async_queue_pop (w->full);
+      int saved = 0;
+
+      if (buffer == &writer_stop)
+        break;
+      if (g_atomic_int_get (&w->error) == 0)
+        {
+          gboolean ok = write_all (file->fd, buffer, BUFFER_SIZE, &saved);
+
+          if (!ok && saved == EINVAL && file->odirect)
+            ok = map_file_leave_odirect (file, &saved) &&
+                 write_all (file->fd, buffer, BUFFER_SIZE, &saved);
+          if (ok)
+            map_file_wrote (file, BUFFER_SIZE);
+          else
+            g_atomic_int_set (&w->error, saved);
+        }
+      g_async_queue_push (w->empty, buffer);
+    }
+  return NULL;
+}
+
+/* Starts the thread, the file's first buffer full and nothing written yet.
+ * A regular file is written with O_DIRECT where the file system takes it:
+ * the kernel then neither copies the output nor keeps it in the page cache,
+ * and since the thread waits for the disk, not the caller, mapping and
+ * writing still overlap. */
+static gboolean
+map_file_start_writer (MapFile  *file,
+                       GError  **error)
+{
+  MapFileWriter *w = g_new0 (MapFileWriter, 1);
+  g_autoptr(GError) local = NULL;
+
+  w->full = g_async_queue_new ();
+  w->empty = g_async_queue_new ();
+  w->buffers[0] = file->buffer;
+  for (guint i = 1; i < WRITER_BUFFERS; i++)
+    {
+      w->buffers[i] = g_aligned_alloc (1, BUFFER_SIZE, BUFFER_ALIGN);
+      g_async_queue_push (w->empty, w->buffers[i]);
+    }
+#if defined(__linux__) && defined(O_DIRECT)
+  if (!file->direct && file->offset == 0 && g_getenv ("CS_MAPPING_NO_O_DIRECT") == NULL)
+    {
+      int flags = fcntl (file->fd, F_GETFL);
+
+      file->odirect = flags >= 0 && fcntl (file->fd, F_SETFL, flags | O_DIRECT) == 0;
+    }
+#endif
+  file->writer = w;
+  w->thread = g_thread_try_new ("cs-map-writer", map_file_writer_thread, file, &local);
+  if (w->thread == NULL)
+    {
+      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
+                   local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Waits for the thread to write what it has; the buffers stay with the file. */
+static int
+map_file_stop_writer (MapFile *file)
+{
+  MapFileWriter *w = file->writer;
+  int saved;
+
+  if (w == NULL)
+    return 0;
+  if (w->thread != NULL)
+    {
+      g_async_queue_push (w->full, &writer_stop);
+      g_thread_join (w->thread);
+    }
+  saved = g_atomic_int_get (&w->error);
+  for (guint i = 0; i < WRITER_BUFFERS; i++)
+    if (w->buffers[i] != file->buffer)
+      g_aligned_free (w->buffers[i]);
+  g_async_queue_unref (w->full);
+  g_async_queue_unref (w->empty);
+  g_free (w);
+  file->writer = NULL;
+  return saved;
+}
+
+/* The current buffer is full: hands it to the thread, takes the next. */
+static gboolean
+map_file_pass (MapFile  *file,
+               GError  **error)
+{
+  int saved;
+
+  if (file->writer == NULL && !map_file_start_writer (file, error))
+    return FALSE;
+  g_async_queue_push (file->writer->full, file->buffer);
+  file->buffer = g_async_queue_pop (file->writer->empty);
+  file->used = 0;
+  if ((saved = g_atomic_int_get (&file->writer->error)) != 0)
     {
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
                    g_strerror (saved));
       return FALSE;
     }
-  map_file_wrote (file, file->used);
-  file->used = 0;
   return TRUE;
 }
 
@@ -146,29 +287,34 @@ map_file_write (MapFile     *file,
                 gsize        length,
                 GError     **error)
 {
-  if (G_LIKELY (file->used + length <= BUFFER_SIZE))
+  while (G_UNLIKELY (file->used + length > BUFFER_SIZE))
     {
-      memcpy (file->buffer + file->used, data, length);
-      file->used += length;
-      return TRUE;
-    }
-  if (!map_file_flush (file, error))
-    return FALSE;
-  if (length >= BUFFER_SIZE / 2)
-    {
-      int saved = 0;
+      gsize n = BUFFER_SIZE - file->used;
 
-      if (!write_all (file->fd, data, length, &saved))
-        {
-          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
-                       g_strerror (saved));
-          return FALSE;
-        }
-      map_file_wrote (file, length);
-      return TRUE;
+      memcpy (file->buffer + file->used, data, n);
+      file->used = BUFFER_SIZE;
+      if (!map_file_pass (file, error))
+        return FALSE;
+      data += n;
+      length -= n;
     }
-  memcpy (file->buffer, data, length);
-  file->used = length;
+  memcpy (file->buffer + file->used, data, length);
+  file->used += length;
+  return TRUE;
+}
+
+/* After the thread is done: writes the last, partial buffer in place. */
+static gboolean
+map_file_flush_tail (MapFile  *file,
+                     int      *saved)
+{
+  /* a partial buffer cannot go past the page cache */
+  if (file->odirect && !map_file_leave_odirect (file, saved))
+    return FALSE;
+  if (file->used > 0 && !write_all (file->fd, file->buffer, file->used, saved))
+    return FALSE;
+  file->offset += file->used;
+  file->used = 0;
   return TRUE;
 }
 
@@ -176,42 +322,35 @@ gboolean
 map_file_commit (MapFile  *file,
                  GError  **error)
 {
-  int saved = 0;
+  int saved;
 
   if (file->fd < 0)
     return TRUE;
-  if (!map_file_flush (file, error))
-    {
-      map_file_abort (file);
-      return FALSE;
-    }
-  if (file->direct)
-    {
-      close (file->fd);
-      file->fd = -1;
-      g_clear_pointer (&file->buffer, g_free);
-      return TRUE;
-    }
-  if (fsync (file->fd) != 0)
+  saved = map_file_stop_writer (file);
+  if (saved == 0)
+    map_file_flush_tail (file, &saved);
+  if (saved == 0 && !file->direct && fsync (file->fd) != 0)
     saved = errno;
   if (close (file->fd) != 0 && saved == 0)
     saved = errno;
   file->fd = -1;
-  if (saved == 0 && g_rename (file->tmp_path, file->path) != 0)
+  if (saved == 0 && !file->direct && g_rename (file->tmp_path, file->path) != 0)
     saved = errno;
   if (saved != 0)
     {
-      g_unlink (file->tmp_path);
+      if (!file->direct)
+        g_unlink (file->tmp_path);
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
                    g_strerror (saved));
     }
-  g_clear_pointer (&file->buffer, g_free);
+  g_clear_pointer (&file->buffer, g_aligned_free);
   return saved == 0;
 }
 
 void
 map_file_abort (MapFile *file)
 {
+  map_file_stop_writer (file);
   if (file->fd >= 0)
     {
       close (file->fd);
@@ -219,7 +358,7 @@ map_file_abort (MapFile *file)
       if (!file->direct)
         g_unlink (file->tmp_path);
     }
-  g_clear_pointer (&file->buffer, g_free);
+  g_clear_pointer (&file->buffer, g_aligned_free);
 }
 
 void
