@@ -14,6 +14,7 @@
 
 #include "cs-date.h"
 #include "cs-number.h"
+#include "cs-sha256.h"
 
 static void
 test_civil (void)
@@ -220,6 +221,89 @@ test_numbers (void)
   g_assert_cmpstr (json->str, ==, "0.5,null,null");
 }
 
+static char *
+sha256_of (const guint8 *data,
+           gsize         length,
+           gboolean      hardware,
+           gsize         piece)
+{
+  CsSha256 sha;
+  char hex[65];
+
+  if (hardware)
+    cs_sha256_init (&sha);
+  else
+    cs_sha256_init_portable (&sha);
+  for (gsize done = 0; done < length; done += MIN (piece, length - done))
+    cs_sha256_update (&sha, data + done, MIN (piece, length - done));
+  if (length == 0)
+    cs_sha256_update (&sha, data, 0);
+  cs_sha256_finish_hex (&sha, hex);
+  return g_strdup (hex);
+}
+
+/* The SHA extensions' path against FIPS 180-4's examples and against
+ * GLib's GChecksum, for every length around the block and padding
+ * boundaries and in uneven pieces; an unfinished digest frees all. */
+static void
+test_sha256 (void)
+{
+  static const struct { const char *text; const char *digest; } fips[] = {
+    { "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+    { "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+    { "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+  };
+  g_autofree guint8 *data = g_malloc (3 << 20);
+  GRand *rand = g_rand_new_with_seed (180);
+  gboolean hardware = cs_sha256_hardware_available ();
+
+  for (gsize i = 0; i < (3 << 20); i++)
+    data[i] = (guint8) g_rand_int (rand);
+  g_rand_free (rand);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fips); i++)
+    for (int hw = 0; hw <= 1; hw++)
+      {
+        g_autofree char *hex = sha256_of ((const guint8 *) fips[i].text, strlen (fips[i].text), hw, 7);
+
+        g_assert_cmpstr (hex, ==, fips[i].digest);
+      }
+
+  for (gsize length = 0; length <= 300; length++)
+    {
+      g_autofree char *expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
+      g_autofree char *portable = sha256_of (data, length, FALSE, length + 1);
+      g_autofree char *hw = sha256_of (data, length, TRUE, length + 1);
+      g_autofree char *pieces = sha256_of (data, length, TRUE, 1 + length % 70);
+
+      g_assert_cmpstr (portable, ==, expected);
+      g_assert_cmpstr (hw, ==, expected);
+      g_assert_cmpstr (pieces, ==, expected);
+    }
+
+  {
+    g_autofree char *expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, 3 << 20);
+    g_autofree char *portable = sha256_of (data, 3 << 20, FALSE, 65536);
+    g_autofree char *hw = sha256_of (data, 3 << 20, TRUE, 100003);
+
+    g_assert_cmpstr (portable, ==, expected);
+    g_assert_cmpstr (hw, ==, expected);
+  }
+  {
+    g_auto(CsSha256) unfinished = { { 0 } };
+    g_auto(CsSha256) unfinished_portable = { { 0 } };
+
+    cs_sha256_init (&unfinished);
+    cs_sha256_update (&unfinished, data, 1000);
+    cs_sha256_init_portable (&unfinished_portable);
+    cs_sha256_update (&unfinished_portable, data, 1000);
+  }
+
+  if (!hardware)
+    g_test_skip ("this processor has no SHA extensions: only GChecksum's SHA-256 ran");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -232,6 +316,7 @@ main (int   argc,
   g_test_add_func ("/base/date/format", test_format);
   g_test_add_func ("/base/date/timestamp", test_timestamp);
   g_test_add_func ("/base/numbers", test_numbers);
+  g_test_add_func ("/base/sha256", test_sha256);
 
   return g_test_run ();
 }

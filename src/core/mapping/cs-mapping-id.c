@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cs-sha256.h"
 #include "cs-mapping-private.h"
 
 /* RFC 4122 appendix C: the name space for URLs */
@@ -136,9 +137,10 @@ cs_mapping_sha256_file (const char  *path,
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInputStream) in = NULL;
-  g_autoptr(GChecksum) sha = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guchar *buffer = g_malloc (1 << 16);
+  g_auto(CsSha256) sha = { { 0 } };
+  g_autofree guchar *buffer = g_malloc (1 << 18);
   g_autoptr(GError) local = NULL;
+  char hex[65];
   gssize n;
 
   if (!(in = g_file_read (file, NULL, &local)))
@@ -146,13 +148,14 @@ cs_mapping_sha256_file (const char  *path,
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot read: %s"), path, local->message);
       return NULL;
     }
-  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 1 << 16, NULL, &local)) > 0)
-    g_checksum_update (sha, buffer, n);
+  cs_sha256_init (&sha);   /* the SHA extensions where there are */
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, 1 << 18, NULL, &local)) > 0)
+    cs_sha256_update (&sha, buffer, n);
   if (n < 0)
     {
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot read: %s"), path, local->message);
       return NULL;
     }
-
-  return g_strdup (g_checksum_get_string (sha));
+  cs_sha256_finish_hex (&sha, hex);
+  return g_strdup (hex);
 }
