@@ -1,6 +1,6 @@
 /* bench-mapping.c: throughput and peak memory of the mapping engine
  *
- *   bench-mapping [--mb N] [--runs R] [--dir DIR]
+ *   bench-mapping [--mb N] [--runs R] [--dir DIR] [--out-dir DIR] [--keep] [--engine-only]
  *
  * Writes a Lung1-shaped clinical table and a pyradiomics-shaped feature
  * table (PatientID, Lesion, 15 diagnostics_* columns, 710 features of 17
@@ -16,6 +16,9 @@
  *   json-glib         the same resources built with JsonBuilder and written
  *                     with JsonGenerator, from the same CSV reader, to a file
  *   json-glib (null)  the same to /dev/null
+ *   writer alone      as many bytes as cs-mapping wrote, in lines of the same
+ *                     average length, through the same writer to the same
+ *                     place: what writing the output costs without mapping
  * and prints input MB/s and resources/s (the run with the least CPU time:
  * wall, CPU, user and kernel time), the ratio to json-glib, and the peak
  * RSS of cs-mapping (null) for 1/16, 1/4 and all of the patients (it must
@@ -653,11 +656,12 @@ typedef enum
   VARIANT_ENGINE_NULL,
   VARIANT_GLIB,
   VARIANT_GLIB_NULL,
+  VARIANT_WRITE_ONLY,
   N_VARIANTS
 } Variant;
 
 static const char *variant_names[N_VARIANTS] = {
-  "baseline", "cs-mapping", "cs-mapping (null)", "json-glib", "json-glib (null)",
+  "baseline", "cs-mapping", "cs-mapping (null)", "json-glib", "json-glib (null)", "writer alone",
 };
 
 typedef struct
@@ -665,7 +669,46 @@ typedef struct
   Variant       variant;
   const Tables *tables;
   const char   *output;
+  guint64       count;    /* VARIANT_WRITE_ONLY: resources and bytes the engine wrote */
+  guint64       bytes;
 } Job;
+
+/* The engine's output without the engine: as many lines of the same
+ * average length, through the same writer to the same place. What the
+ * disk (and the kernel's copy) cost on their own. */
+static gboolean
+run_write_only (const Job  *job,
+                guint64    *count,
+                double     *checksum,
+                GError    **error)
+{
+  g_autoptr(CsMappingWriter) writer = NULL;
+  g_autofree char *line = NULL;
+  guint64 length, written = 0;
+
+  if (job->count == 0)
+    return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the engine wrote nothing"), FALSE;
+  length = job->bytes / job->count - 1;
+  line = g_strnfill (length, 'x');
+  if (!(writer = cs_mapping_writer_new (job->output, CS_MAPPING_OUTPUT_NDJSON, error)))
+    return FALSE;
+  for (guint64 i = 0; i < job->count; i++)
+    {
+      /* the last line takes what is left, so the bytes are the same */
+      guint64 n = i + 1 < job->count ? length : job->bytes - written - 1;
+
+      if (n != length)
+        line = g_realloc (line, n + 1), memset (line, 'x', n);
+      if (!cs_mapping_writer_add (writer, "Basic", "x", line, n, error))
+        return FALSE;
+      written += n + 1;
+    }
+  if (!cs_mapping_writer_commit (writer, error))
+    return FALSE;
+  *count = job->count;
+  *checksum = (double) written;
+  return TRUE;
+}
 
 static gboolean
 run_variant (gpointer   data,
@@ -691,6 +734,9 @@ run_variant (gpointer   data,
     case VARIANT_GLIB_NULL:
       ok = run_json_glib (job->tables, out, count, checksum, error);
       break;
+    case VARIANT_WRITE_ONLY:
+      ok = run_write_only (job, count, checksum, error);
+      break;
     case N_VARIANTS:
     default:
       g_assert_not_reached ();
@@ -701,11 +747,12 @@ run_variant (gpointer   data,
 }
 
 static CsBenchResult
-measure (Variant       variant,
-         const Tables *tables,
-         const char   *output)
+measure (Variant              variant,
+         const Tables        *tables,
+         const char          *output,
+         const CsBenchResult *engine)
 {
-  Job job = { variant, tables, output };
+  Job job = { variant, tables, output, engine->count, (guint64) engine->checksum };
 
   return cs_bench_run_in_child (variant_names[variant], run_variant, &job);
 }
@@ -742,6 +789,7 @@ main (int   argc,
   g_autofree char *output = NULL;
   g_autofree char *load = NULL;
   char *user_dir = NULL;
+  char *out_dir = NULL;
   int mb = 110;
   int runs = 2;
   gboolean keep = FALSE;
@@ -758,6 +806,7 @@ main (int   argc,
     { "mb", 0, 0, G_OPTION_ARG_INT, &mb, "Size of the two tables together, MB (default 110)", "N" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs per variant (the least CPU time is kept; default 2)", "R" },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &user_dir, "Folder for the tables and the output (default: a temporary one)", "DIR" },
+    { "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, "Folder for the output (default: --dir), e.g. a tmpfs", "DIR" },
     { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the tables (for profiling with cohortscope-cli map)", NULL },
     { "engine-only", 0, 0, G_OPTION_ARG_NONE, &engine_only, "Leave out the json-glib variants (no ratios)", NULL },
     { NULL }
@@ -777,7 +826,8 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  output = g_build_filename (dir, "out.ndjson", NULL);
+  output = g_build_filename (out_dir != NULL ? out_dir : dir, "out.ndjson", NULL);
+  g_free (out_dir);
 
   /* one patient ≈ 14.9 kB of features (1.1 lesions) + 0.07 kB of clinical data */
   patients = MAX (160, (guint) ((double) mb * 1e6 / 14950.0));
@@ -805,7 +855,7 @@ main (int   argc,
 
         if (engine_only && (v == VARIANT_GLIB || v == VARIANT_GLIB_NULL))
           continue;
-        res = measure ((Variant) v, large, output);
+        res = measure ((Variant) v, large, output, &best[VARIANT_ENGINE]);
         cs_bench_keep_least_cpu (&best[v], &res);
       }
   /* the peak RSS of the engine for 1/16 and 1/4 of the rows (all: above) */
@@ -813,7 +863,7 @@ main (int   argc,
   for (guint i = 0; i + 1 < G_N_ELEMENTS (divisors); i++)
     for (int r = 0; r < MAX (runs, 1); r++)
       {
-        CsBenchResult res = measure (VARIANT_ENGINE_NULL, &tables[i], output);
+        CsBenchResult res = measure (VARIANT_ENGINE_NULL, &tables[i], output, &best[VARIANT_ENGINE]);
 
         cs_bench_keep_least_cpu (&scaled[i], &res);
       }
@@ -829,9 +879,15 @@ main (int   argc,
 
       if (engine_only && (v == VARIANT_GLIB || v == VARIANT_GLIB_NULL))
         continue;
-      print_row (variant_names[v], &best[v], engine_only ? NULL : &best[glib], &best[VARIANT_BASELINE], in_mb);
+      print_row (variant_names[v], &best[v], v == VARIANT_WRITE_ONLY || engine_only ? NULL : &best[glib],
+                 &best[VARIANT_BASELINE], in_mb);
     }
-  g_print ("(MB/s: of CSV input; x glib: json-glib's time over this one's, wall and CPU, writing to the same "
+  if (best[VARIANT_WRITE_ONLY].ok && best[VARIANT_ENGINE].ok)
+    g_print ("cs-mapping to %s takes %.2fx the wall time of writing its %.0f MB alone (same writer, same "
+             "place; %.2fx its CPU time)\n", output,
+             best[VARIANT_ENGINE].seconds / best[VARIANT_WRITE_ONLY].seconds, best[VARIANT_ENGINE].checksum / 1e6,
+             best[VARIANT_ENGINE].cpu_seconds / best[VARIANT_WRITE_ONLY].cpu_seconds);
+  g_print ("(MB/s: of CSV input, for the writer alone too; x glib: json-glib's time over this one's, wall and CPU, writing to the same "
            "place; resources: engine %" G_GUINT64_FORMAT ", json-glib %" G_GUINT64_FORMAT "; the run with the "
            "least CPU time of %d; baseline process RSS %.1f MB subtracted)\n",
            best[VARIANT_ENGINE].count, best[VARIANT_GLIB].count, MAX (runs, 1),
