@@ -21,17 +21,16 @@ typedef struct
   char  *path;
   char  *tmp_path;   /* path + ".XXXXXX", in the same folder so rename() is atomic */
   int    fd;         /* -1 when closed */
-  char  *buffer;     /* MAP_FILE_BUFFER bytes, page-aligned (g_aligned_alloc) */
+  char  *buffer;     /* MAP_FILE_BUFFER bytes */
   gsize  used;
   gboolean direct;   /* not a regular file (a FIFO, /dev/stdout): written in place */
-  gboolean odirect;  /* the writer thread writes past the page cache (O_DIRECT) */
   goffset  offset;      /* bytes written to fd */
   goffset  chunk_start; /* start of the chunk not yet handed to the disk */
   goffset  dropped;     /* bytes before this are on disk and out of the page cache */
   MapFileWriter *writer; /* NULL until the first buffer is full */
 } MapFile;
 
-#define MAP_FILE_BUFFER (1 << 20)
+#define MAP_FILE_BUFFER (256 << 10)
 
 gboolean  map_file_open     (MapFile     *file,
                              const char  *path,

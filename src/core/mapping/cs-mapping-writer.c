@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
@@ -23,11 +24,8 @@
 #include "cs-mapping-writer-private.h"
 
 #define BUFFER_SIZE MAP_FILE_BUFFER
-#ifndef O_DIRECT
-#define O_DIRECT 0
-#endif
-#define BUFFER_ALIGN 4096          /* O_DIRECT: buffers and offsets on this boundary */
-#define WRITER_BUFFERS 3           /* filled by the caller, queued, being written */
+#define WRITER_BUFFERS 8           /* filled by the caller, queued, being written */
+#define WRITER_BATCH 4             /* written in one call at most */
 
 /* ------------------------------------------------------------------ */
 /* A file written under a temporary name                               */
@@ -79,7 +77,7 @@ map_file_open (MapFile     *file,
           return FALSE;
         }
       file->direct = TRUE;
-      file->buffer = g_aligned_alloc (1, BUFFER_SIZE, BUFFER_ALIGN);
+      file->buffer = g_malloc (BUFFER_SIZE);
       return TRUE;
     }
 
@@ -96,7 +94,7 @@ map_file_open (MapFile     *file,
       g_clear_pointer (&file->path, g_free);
       return FALSE;
     }
-  file->buffer = g_aligned_alloc (1, BUFFER_SIZE, BUFFER_ALIGN);
+  file->buffer = g_malloc (BUFFER_SIZE);
   return TRUE;
 }
 
@@ -105,7 +103,7 @@ map_file_open (MapFile     *file,
  * here, the commit's fsync() then has little left to do, and the kernel
  * reuses the same pages instead of filling memory with gigabytes of dirty
  * ones (whose first use costs more than the copy, in a VM especially).
- * Not needed when the writer thread writes past the page cache. */
+ * With the writer thread this runs there, beside the engine. */
 #define DROP_BEHIND_CHUNK (8 << 20)
 
 static void
@@ -113,7 +111,7 @@ map_file_wrote (MapFile *file,
                 gsize    length)
 {
   file->offset += length;
-  if (file->direct || file->odirect || file->offset - file->chunk_start < DROP_BEHIND_CHUNK)
+  if (file->direct || file->offset - file->chunk_start < DROP_BEHIND_CHUNK)
     return;
 #ifdef __linux__
   /* start writing the last chunk; wait for the one before and drop it */
@@ -147,60 +145,78 @@ struct _MapFileWriter
 
 static char writer_stop;  /* its address, queued on `full`, ends the thread */
 
-/* Back to the page cache, at the end of what was written: for the tail, or
- * when a file system took the O_DIRECT flag but refuses the direct writes. */
+/* Writes n buffers of BUFFER_SIZE in order, in as few calls as it can. */
 static gboolean
-map_file_leave_odirect (MapFile *file,
-                        int     *saved)
+writev_all (int    fd,
+            char **buffers,
+            guint  n,
+            int   *saved_errno)
 {
-  int flags = fcntl (file->fd, F_GETFL);
+  struct iovec iov[WRITER_BATCH];
+  guint first = 0;
 
-  if (flags < 0 || fcntl (file->fd, F_SETFL, flags & ~O_DIRECT) != 0 ||
-      lseek (file->fd, file->offset, SEEK_SET) != file->offset)
+  for (guint i = 0; i < n; i++)
+    iov[i] = (struct iovec) { buffers[i], BUFFER_SIZE };
+  while (first < n)
     {
-      *saved = errno;
-      return FALSE;
+      gssize done = writev (fd, iov + first, (int) (n - first));
+
+      if (done < 0 && errno == EINTR)
+        continue;
+      if (done <= 0)
+        {
+          *saved_errno = done < 0 ? errno : EIO;
+          return FALSE;
+        }
+      while (first < n && (gsize) done >= iov[first].iov_len)
+        done -= iov[first++].iov_len;
+      if (first < n)
+        {
+          iov[first].iov_base = (char *) iov[first].iov_base + done;
+          iov[first].iov_len -= done;
+        }
     }
-  file->odirect = FALSE;
   return TRUE;
 }
-
 
 static gpointer
 map_file_writer_thread (gpointer data)
 {
   MapFile *file = data;
   MapFileWriter *w = file->writer;
+  gboolean stop = FALSE;
 
-  for (;;)
+  while (!stop)
     {
-      char *buffer = g_async_queue_pop (w->full);
+      char *batch[WRITER_BATCH];
+      guint n = 0;
       int saved = 0;
 
-      if (buffer == &writer_stop)
-        break;
-      if (g_atomic_int_get (&w->error) == 0)
+      /* what is queued, up to WRITER_BATCH buffers: one larger write when
+       * the disk is behind */
+      batch[n] = g_async_queue_pop (w->full);
+      while (batch[n] != &writer_stop && ++n < WRITER_BATCH && (batch[n] = g_async_queue_try_pop (w->full)) != NULL)
+        ;
+      if (n < WRITER_BATCH && batch[n] == &writer_stop)
+        stop = TRUE;
+      if (n > 0 && g_atomic_int_get (&w->error) == 0)
         {
-          gboolean ok = write_all (file->fd, buffer, BUFFER_SIZE, &saved);
-
-          if (!ok && saved == EINVAL && file->odirect)
-            ok = map_file_leave_odirect (file, &saved) &&
-                 write_all (file->fd, buffer, BUFFER_SIZE, &saved);
-          if (ok)
-            map_file_wrote (file, BUFFER_SIZE);
+          if (writev_all (file->fd, batch, n, &saved))
+            map_file_wrote (file, (gsize) n * BUFFER_SIZE);
           else
             g_atomic_int_set (&w->error, saved);
         }
-      g_async_queue_push (w->empty, buffer);
+      for (guint i = 0; i < n; i++)
+        g_async_queue_push (w->empty, batch[i]);
     }
   return NULL;
 }
 
-/* Starts the thread, the file's first buffer full and nothing written yet.
- * A regular file is written with O_DIRECT where the file system takes it:
- * the kernel then neither copies the output nor keeps it in the page cache,
- * and since the thread waits for the disk, not the caller, mapping and
- * writing still overlap. */
+/* Starts the thread, the file's first buffer full. The kernel's copy of
+ * the output into the page cache, and the waits for the disk, then happen
+ * on another core while the caller maps the next rows. (O_DIRECT was
+ * measured instead: less kernel time, but one write at a time waits for
+ * the disk, and wall time rose on the VM's disk; see docs/PERFORMANCE.md.) */
 static gboolean
 map_file_start_writer (MapFile  *file,
                        GError  **error)
@@ -213,17 +229,9 @@ map_file_start_writer (MapFile  *file,
   w->buffers[0] = file->buffer;
   for (guint i = 1; i < WRITER_BUFFERS; i++)
     {
-      w->buffers[i] = g_aligned_alloc (1, BUFFER_SIZE, BUFFER_ALIGN);
+      w->buffers[i] = g_malloc (BUFFER_SIZE);
       g_async_queue_push (w->empty, w->buffers[i]);
     }
-#if defined(__linux__) && defined(O_DIRECT)
-  if (!file->direct && file->offset == 0 && g_getenv ("CS_MAPPING_NO_O_DIRECT") == NULL)
-    {
-      int flags = fcntl (file->fd, F_GETFL);
-
-      file->odirect = flags >= 0 && fcntl (file->fd, F_SETFL, flags | O_DIRECT) == 0;
-    }
-#endif
   file->writer = w;
   w->thread = g_thread_try_new ("cs-map-writer", map_file_writer_thread, file, &local);
   if (w->thread == NULL)
@@ -252,7 +260,7 @@ map_file_stop_writer (MapFile *file)
   saved = g_atomic_int_get (&w->error);
   for (guint i = 0; i < WRITER_BUFFERS; i++)
     if (w->buffers[i] != file->buffer)
-      g_aligned_free (w->buffers[i]);
+      g_free (w->buffers[i]);
   g_async_queue_unref (w->full);
   g_async_queue_unref (w->empty);
   g_free (w);
@@ -308,9 +316,6 @@ static gboolean
 map_file_flush_tail (MapFile  *file,
                      int      *saved)
 {
-  /* a partial buffer cannot go past the page cache */
-  if (file->odirect && !map_file_leave_odirect (file, saved))
-    return FALSE;
   if (file->used > 0 && !write_all (file->fd, file->buffer, file->used, saved))
     return FALSE;
   file->offset += file->used;
@@ -343,7 +348,7 @@ map_file_commit (MapFile  *file,
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
                    g_strerror (saved));
     }
-  g_clear_pointer (&file->buffer, g_aligned_free);
+  g_clear_pointer (&file->buffer, g_free);
   return saved == 0;
 }
 
@@ -358,7 +363,7 @@ map_file_abort (MapFile *file)
       if (!file->direct)
         g_unlink (file->tmp_path);
     }
-  g_clear_pointer (&file->buffer, g_aligned_free);
+  g_clear_pointer (&file->buffer, g_free);
 }
 
 void
