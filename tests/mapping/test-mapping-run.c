@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "mapping-test-util.h"
 #include "cs-mapping-output.h"
@@ -808,6 +809,92 @@ test_writer_large (void)
   g_rmdir (dir);
 }
 
+/* The Provenance lists every resource written, in order, whatever its id
+ * (UUIDs are kept in 16 bytes, other ids as text, long ones too) and
+ * however many types the run writes. */
+static void
+test_writer_provenance_targets (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-writer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.ndjson", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsMapping) mapping = cs_mapping_load_data (clinical_mapping, -1, "mapping.json", NULL, &error);
+  g_autoptr(CsMappingWriter) writer = NULL;
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) listed = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  CsMappingProvenanceInfo info = { 0 };
+  guint n_provenance = 0;
+
+  g_assert_no_error (error);
+  writer = cs_mapping_writer_new (path, CS_MAPPING_OUTPUT_NDJSON, &error);
+  g_assert_no_error (error);
+  info.mapping = mapping;
+  info.recorded = 1700000000;
+  cs_mapping_writer_set_provenance (writer, &info);
+
+  for (guint i = 0; i < 23456; i++)
+    {
+      g_autofree char *type = NULL;
+      g_autofree char *id = NULL;
+      g_autofree char *json = NULL;
+
+      /* 300 types in all: more than a byte numbers */
+      type = i % 7 == 0 ? g_strdup_printf ("Type%u", i % 300) : g_strdup (i % 2 ? "Observation" : "Patient");
+      switch (i % 5)
+        {
+        case 0:
+          id = g_strdup_printf ("%08x-%04x-5%03x-8%03x-%012x", i * 2654435761u, i & 0xffff, i & 0xfff,
+                                (i * 7) & 0xfff, i * 40503u);
+          break;
+        case 1:   /* uppercase: not the canonical form, kept as text */
+          id = g_strdup_printf ("%08X-%04X-5%03X-8%03X-%012X", i * 2654435761u, i & 0xffff, i & 0xfff,
+                                (i * 7) & 0xfff, i * 40503u);
+          break;
+        case 2:
+          id = g_strdup_printf ("lung1-%u", i);
+          break;
+        case 3:   /* longer than a byte's length */
+          id = g_strnfill (300 + i % 50, 'a' + i % 26);
+          break;
+        default:
+          id = g_strdup_printf ("%08x-%04x-5%03x-8%03x-%012xz", i, i, i & 0xfff, i & 0xfff, i);
+          break;
+        }
+      json = g_strdup_printf ("{\"resourceType\":\"%s\",\"id\":\"%s\"}", type, id);
+      g_assert_true (cs_mapping_writer_add (writer, type, id, json, strlen (json), &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (expected, g_strdup_printf ("%s/%s", type, id));
+    }
+  g_assert_true (cs_mapping_writer_commit (writer, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+      JsonArray *targets;
+
+      if (!g_str_has_prefix (lines[i], "{\"resourceType\":\"Provenance\""))
+        continue;
+      node = json_from_string (lines[i], &error);
+      g_assert_no_error (error);
+      targets = json_object_get_array_member (json_node_get_object (node), "target");
+      for (guint k = 0; k < json_array_get_length (targets); k++)
+        g_ptr_array_add (listed, g_strdup (json_object_get_string_member (json_array_get_object_element (targets, k),
+                                                                           "reference")));
+      n_provenance++;
+    }
+  g_assert_cmpuint (n_provenance, ==, 3);
+  g_assert_cmpuint (listed->len, ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    g_assert_cmpstr (listed->pdata[i], ==, expected->pdata[i]);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Every path out of a writer whose thread runs: a write error reaches the
  * caller (no hang, nothing left behind), and so does an abandoned run. */
 static void
@@ -1073,6 +1160,7 @@ main (int   argc,
   g_test_add_func ("/mapping/run/trace", test_trace);
   g_test_add_func ("/mapping/writer/large", test_writer_large);
   g_test_add_func ("/mapping/writer/errors", test_writer_errors);
+  g_test_add_func ("/mapping/writer/provenance-targets", test_writer_provenance_targets);
   g_test_add_func ("/mapping/run/zero-rows", test_zero_rows);
   g_test_add_func ("/mapping/run/radiomics", test_radiomics);
   g_test_add_func ("/mapping/run/explicit-and-shared-ids", test_explicit_and_shared_ids);

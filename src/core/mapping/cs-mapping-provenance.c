@@ -123,7 +123,7 @@ append_entity (GString    *out,
 
 gboolean
 map_provenance_write (const CsMappingProvenanceInfo *info,
-                      MapSpill                      *targets,
+                      MapTargets                    *targets,
                       MapEmitFunc                    emit,
                       gpointer                       user_data,
                       GError                       **error)
@@ -180,7 +180,7 @@ map_provenance_write (const CsMappingProvenanceInfo *info,
   for (;;)
     {
       gsize len = 0;
-      const char *line = map_spill_next_line (targets, &len);
+      const char *line = map_targets_next (targets, &len);
       gboolean more = line != NULL;
 
       if (n > 0 && (!more || n == CS_MAPPING_PROVENANCE_TARGETS))
@@ -208,7 +208,7 @@ map_provenance_write (const CsMappingProvenanceInfo *info,
       n++;
     }
 
-  if (targets->failed)
+  if (targets->spill.failed)
     {
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot read a temporary file: %s"),
                    g_strerror (errno));

@@ -437,6 +437,28 @@ map_spill_rewind (MapSpill  *spill,
   return TRUE;
 }
 
+/* Moves what is left of the buffer to its start and reads more behind it:
+ * FALSE at the end of the file (or on an error: spill->failed). */
+static gboolean
+map_spill_refill (MapSpill *spill)
+{
+  gssize n;
+
+  memmove (spill->buffer, spill->buffer + spill->pos, spill->used - spill->pos);
+  spill->used -= spill->pos;
+  spill->pos = 0;
+  do
+    n = read (spill->fd, spill->buffer + spill->used, SPILL_BUFFER - spill->used);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0)
+    {
+      spill->failed |= n < 0;
+      return FALSE;
+    }
+  spill->used += n;
+  return TRUE;
+}
+
 const char *
 map_spill_next_line (MapSpill *spill,
                      gsize    *length)
@@ -445,7 +467,6 @@ map_spill_next_line (MapSpill *spill,
     {
       char *start = spill->buffer + spill->pos;
       char *nl = memchr (start, '\n', spill->used - spill->pos);
-      gssize n;
 
       if (nl != NULL)
         {
@@ -455,19 +476,24 @@ map_spill_next_line (MapSpill *spill,
           return start;
         }
       /* keep the partial line and read more behind it */
-      memmove (spill->buffer, start, spill->used - spill->pos);
-      spill->used -= spill->pos;
-      spill->pos = 0;
-      do
-        n = read (spill->fd, spill->buffer + spill->used, SPILL_BUFFER - spill->used);
-      while (n < 0 && errno == EINTR);
-      if (n <= 0)
-        {
-          spill->failed |= n < 0;
-          return NULL;   /* lines always end in \n: nothing is left */
-        }
-      spill->used += n;
+      if (!map_spill_refill (spill))
+        return NULL;   /* lines always end in \n: nothing is left */
     }
+}
+
+const guint8 *
+map_spill_read (MapSpill *spill,
+                gsize     length)
+{
+  const guint8 *start;
+
+  g_assert (length <= SPILL_BUFFER);
+  while (spill->used - spill->pos < length)
+    if (!map_spill_refill (spill))
+      return NULL;
+  start = (const guint8 *) spill->buffer + spill->pos;
+  spill->pos += length;
+  return start;
 }
 
 void
@@ -489,6 +515,196 @@ map_spill_clear (MapSpill *spill)
 }
 
 /* ------------------------------------------------------------------ */
+/* The Provenance's targets                                            */
+
+#define TARGET_TYPE_TEXT 255   /* the type's length and name follow */
+#define TARGET_ID_UUID   0     /* 16 bytes follow */
+#define TARGET_ID_LONG   255   /* a 2-byte length and the id follow */
+
+void
+map_targets_init (MapTargets *targets)
+{
+  memset (targets, 0, sizeof *targets);
+  map_spill_init (&targets->spill);
+  targets->types = g_ptr_array_new_with_free_func (g_free);
+}
+
+static gboolean
+parse_uuid (const char *id,
+            gsize       len,
+            guint8      out[16])
+{
+  guint b = 0;
+
+  if (len != 36)
+    return FALSE;
+  for (guint i = 0; i < 36;)
+    {
+      int hi, lo;
+
+      if (i == 8 || i == 13 || i == 18 || i == 23)
+        {
+          if (id[i++] != '-')
+            return FALSE;
+          continue;
+        }
+      /* lowercase only, so the text comes back the same */
+      if ((id[i] >= 'A' && id[i] <= 'F') || (id[i + 1] >= 'A' && id[i + 1] <= 'F') ||
+          (hi = g_ascii_xdigit_value (id[i])) < 0 || (lo = g_ascii_xdigit_value (id[i + 1])) < 0)
+        return FALSE;
+      out[b++] = (guint8) (hi << 4 | lo);
+      i += 2;
+    }
+  return TRUE;
+}
+
+void
+map_targets_add (MapTargets *targets,
+                 const char *resource_type,
+                 gsize       type_len,
+                 const char *id,
+                 gsize       id_len)
+{
+  guint8 buf[4 + 255 + 2 + 16];
+  gsize n = 0;
+  guint8 uuid[16];
+
+  /* mostly the same type as the last one */
+  if (targets->last_code == TARGET_TYPE_TEXT || targets->types->len == 0 ||
+      strcmp (targets->types->pdata[targets->last_code], resource_type) != 0)
+    {
+      guint code = 0;
+
+      while (code < targets->types->len && strcmp (targets->types->pdata[code], resource_type) != 0)
+        code++;
+      if (code == targets->types->len && code < TARGET_TYPE_TEXT)
+        g_ptr_array_add (targets->types, g_strndup (resource_type, type_len));
+      targets->last_code = (guint8) MIN (code, TARGET_TYPE_TEXT);
+    }
+  buf[n++] = targets->last_code;
+  if (targets->last_code == TARGET_TYPE_TEXT)
+    {
+      buf[n++] = (guint8) MIN (type_len, 255);
+      memcpy (buf + n, resource_type, MIN (type_len, 255));
+      n += MIN (type_len, 255);
+    }
+  if (parse_uuid (id, id_len, uuid))
+    {
+      buf[n++] = TARGET_ID_UUID;
+      memcpy (buf + n, uuid, 16);
+      map_spill_add (&targets->spill, (const char *) buf, n + 16);
+      return;
+    }
+  if (id_len > 0 && id_len < TARGET_ID_LONG)
+    buf[n++] = (guint8) id_len;
+  else
+    {
+      buf[n++] = TARGET_ID_LONG;
+      buf[n++] = (guint8) (MIN (id_len, G_MAXUINT16) >> 8);
+      buf[n++] = (guint8) (MIN (id_len, G_MAXUINT16) & 0xff);
+      id_len = MIN (id_len, G_MAXUINT16);
+    }
+  map_spill_add (&targets->spill, (const char *) buf, n);
+  map_spill_add (&targets->spill, id, id_len);
+}
+
+gboolean
+map_targets_rewind (MapTargets  *targets,
+                    GError     **error)
+{
+  return map_spill_rewind (&targets->spill, error);
+}
+
+const char *
+map_targets_next (MapTargets *targets,
+                  gsize      *length)
+{
+  static const char digits[] = "0123456789abcdef";
+  const guint8 *p = map_spill_read (&targets->spill, 1);
+  GString *line;
+  const char *type;
+  gsize type_len, id_len;
+
+  if (p == NULL)
+    return NULL;
+  if (*p == TARGET_TYPE_TEXT)
+    {
+      if (!(p = map_spill_read (&targets->spill, 1)))
+        goto truncated;
+      type_len = *p;
+      if (!(p = map_spill_read (&targets->spill, type_len)))
+        goto truncated;
+      type = (const char *) p;
+    }
+  else if (*p < targets->types->len)
+    {
+      type = targets->types->pdata[*p];
+      type_len = strlen (type);
+    }
+  else
+    goto truncated;
+  memcpy (targets->line, type, type_len);
+  targets->line[type_len] = '/';
+  *length = type_len + 1;
+
+  if (!(p = map_spill_read (&targets->spill, 1)))
+    goto truncated;
+  if (*p == TARGET_ID_UUID)
+    {
+      char *out = targets->line + *length;
+
+      if (!(p = map_spill_read (&targets->spill, 16)))
+        goto truncated;
+      for (guint i = 0; i < 16; i++)
+        {
+          if (i == 4 || i == 6 || i == 8 || i == 10)
+            *out++ = '-';
+          *out++ = digits[p[i] >> 4];
+          *out++ = digits[p[i] & 15];
+        }
+      *length += 36;
+      targets->line[*length] = '\0';
+      return targets->line;
+    }
+  id_len = *p;
+  if (id_len == TARGET_ID_LONG)
+    {
+      if (!(p = map_spill_read (&targets->spill, 2)))
+        goto truncated;
+      id_len = (gsize) p[0] << 8 | p[1];
+    }
+  if (!(p = map_spill_read (&targets->spill, id_len)))
+    goto truncated;
+  if (*length + id_len + 1 > sizeof targets->line)
+    {
+      /* a longer id than any FHIR id: through a string of its own */
+      line = g_string_new_len (targets->line, *length);
+      g_string_append_len (line, (const char *) p, id_len);
+      g_free (targets->long_line);
+      *length = line->len;
+      targets->long_line = g_string_free (line, FALSE);
+      return targets->long_line;
+    }
+  memcpy (targets->line + *length, p, id_len);
+  *length += id_len;
+  targets->line[*length] = '\0';
+  return targets->line;
+
+truncated:
+  targets->spill.failed = TRUE;
+  errno = EIO;
+  return NULL;
+}
+
+void
+map_targets_clear (MapTargets *targets)
+{
+  map_spill_clear (&targets->spill);
+  g_clear_pointer (&targets->types, g_ptr_array_unref);
+  g_clear_pointer (&targets->long_line, g_free);
+}
+
+/* ------------------------------------------------------------------ */
 /* Resources                                                           */
 
 struct _CsMappingWriter
@@ -503,7 +719,7 @@ struct _CsMappingWriter
   CsMappingProvenanceInfo info;
   CsMapping              *mapping;
   GPtrArray              *strings;       /* owned copies behind info */
-  MapSpill                targets;       /* "Type/id\n" of every resource written */
+  MapTargets              targets;       /* every resource written */
 };
 
 gboolean
@@ -531,7 +747,7 @@ cs_mapping_writer_new (const char             *path,
   self->format = format;
   self->entry = g_string_new (NULL);
   /* the targets of the Provenance, should it be asked for at commit */
-  map_spill_init (&self->targets);
+  map_targets_init (&self->targets);
   if (!map_file_open (&self->file, path, error))
     return NULL;
   if (format != CS_MAPPING_OUTPUT_NDJSON)
@@ -619,25 +835,7 @@ cs_mapping_writer_add (CsMappingWriter  *self,
                        gsize             length,
                        GError          **error)
 {
-  gsize type_len = strlen (resource_type), id_len = strlen (id);
-  char line[256];
-
-  /* "Type/id\n", for the Provenance's targets */
-  if (G_LIKELY (type_len + id_len + 2 <= sizeof line))
-    {
-      memcpy (line, resource_type, type_len);
-      line[type_len] = '/';
-      memcpy (line + type_len + 1, id, id_len);
-      line[type_len + 1 + id_len] = '\n';
-      map_spill_add (&self->targets, line, type_len + id_len + 2);
-    }
-  else
-    {
-      map_spill_add (&self->targets, resource_type, type_len);
-      map_spill_add (&self->targets, "/", 1);
-      map_spill_add (&self->targets, id, id_len);
-      map_spill_add (&self->targets, "\n", 1);
-    }
+  map_targets_add (&self->targets, resource_type, strlen (resource_type), id, strlen (id));
   return write_resource (self, resource_type, id, json, length, error);
 }
 
@@ -657,7 +855,7 @@ cs_mapping_writer_commit (CsMappingWriter  *self,
 {
   if (self->provenance && self->count > 0)
     {
-      if (!map_spill_rewind (&self->targets, error) ||
+      if (!map_targets_rewind (&self->targets, error) ||
           !map_provenance_write (&self->info, &self->targets, emit_provenance_resource, self, error))
         return FALSE;
     }
@@ -687,7 +885,7 @@ cs_mapping_writer_free (CsMappingWriter *self)
     return;
   map_file_clear (&self->file);
   g_string_free (self->entry, TRUE);
-  map_spill_clear (&self->targets);
+  map_targets_clear (&self->targets);
   g_clear_pointer (&self->strings, g_ptr_array_unref);
   g_clear_pointer (&self->mapping, cs_mapping_unref);
   g_free (self);
