@@ -39,6 +39,7 @@
 #define SNIFF_BYTES        (64 * 1024)
 #define CHECK_SLICE        (256 * 1024)
 #define REREAD_BYTES       (16 * 1024)   /* per read when records are read again at offsets */
+#define SPOOL_BYTES        (64 * 1024)   /* text gathered before it is written to the spool */
 
 G_DEFINE_QUARK (cs-csv-error-quark, cs_csv_error)
 
@@ -236,6 +237,8 @@ struct _CsCsvReader
    * GBytes, or a temporary copy of the text (spool) written while reading */
   CsCsvReader   *again;
   int            spool_fd;       /* -1: none */
+  char          *spool_buf;      /* SPOOL_BYTES: text not yet written to the spool */
+  gsize          spool_len;
   /* in the second reader: pread() from fd at text offset - fd_base */
   gboolean       positional;
   guint64        fd_base;
@@ -1491,6 +1494,7 @@ cs_csv_reader_free (CsCsvReader *self)
   if (self->spool_fd >= 0)
     close (self->spool_fd);
   g_clear_pointer (&self->again, cs_csv_reader_free);
+  g_free (self->spool_buf);
   g_clear_object (&self->stream);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   if (self->iconv != (GIConv) -1)
@@ -1979,13 +1983,13 @@ cs_csv_reader_get_total_bytes (CsCsvReader *self)
 /* ------------------------------------------------------------------------ */
 /* Reading records again                                                    */
 
-/* Appends text to the spool; a failure ends the text with an error. */
+/* Writes text to the spool; a failure ends the text with an error. */
 static void
-spool_write (CsCsvReader *self,
-             const char  *text,
-             gsize        length)
+spool_write_out (CsCsvReader *self,
+                 const char  *text,
+                 gsize        length)
 {
-  while (length > 0)
+  while (length > 0 && self->spool_fd >= 0)
     {
       gssize n = write (self->spool_fd, text, length);
 
@@ -2004,6 +2008,32 @@ spool_write (CsCsvReader *self,
         }
       text += n;
       length -= (gsize) n;
+    }
+}
+
+static void
+spool_flush (CsCsvReader *self)
+{
+  if (self->spool_len > 0)
+    spool_write_out (self, self->spool_buf, self->spool_len);
+  self->spool_len = 0;
+}
+
+/* Appends text to the spool (gathered, so that small reads do not become
+ * small writes). */
+static void
+spool_write (CsCsvReader *self,
+             const char  *text,
+             gsize        length)
+{
+  if (self->spool_len + length > SPOOL_BYTES)
+    spool_flush (self);
+  if (length >= SPOOL_BYTES)
+    spool_write_out (self, text, length);
+  else
+    {
+      memcpy (self->spool_buf + self->spool_len, text, length);
+      self->spool_len += length;
     }
 }
 
@@ -2081,6 +2111,7 @@ cs_csv_reader_keep_records (CsCsvReader  *self,
       again->positional = TRUE;
       again->fd_base = self->buf_offset;
       self->spool_fd = fd;
+      self->spool_buf = g_malloc (SPOOL_BYTES);
       spool_write (self, self->own_buf, self->avail);
     }
   if (again->kind == SOURCE_FD)
@@ -2139,6 +2170,15 @@ cs_csv_reader_read_record_at (CsCsvReader  *self,
 
   memset (record, 0, sizeof *record);
   a = self->again;
+  if (self->spool_fd >= 0)
+    spool_flush (self);
+  if (self->spool_buf != NULL && self->spool_fd < 0)
+    {
+      g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, "%s: %s", printable_name (self),
+                   self->late_message != NULL ? self->late_message
+                                              : _("cannot write the temporary copy of the table"));
+      return FALSE;
+    }
   if (a->positional && !check_unchanged (a, error))
     return FALSE;
 
