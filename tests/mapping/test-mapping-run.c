@@ -490,6 +490,27 @@ test_held_rows (void)
   map_run_execute (colliding, NULL);
   assert_same_output (r, colliding);
 
+  /* a Latin-1 export with ';' and a decimal comma: read again from the
+   * converted copy, the same as UTF-8 with '.' */
+  {
+    g_autofree char *latin1_mapping = map_test_replace (join_mapping, "{\"role\": \"clinical\", \"key\": \"PatientID\"",
+                                                        "{\"role\": \"clinical\", \"key\": \"PatientID\", \"dialect\": "
+                                                        "{\"delimiter\": \";\", \"encoding\": \"ISO-8859-1\", "
+                                                        "\"decimalComma\": true}");
+    g_autoptr(MapRun) latin1 = map_run_new (latin1_mapping, 0, "clinical",
+                                            "PatientID;note;age\r\nP1;\"M\xFCller\r\n;x\";60,5\r\nP2;x;7x\r\n"
+                                            "P3;\"Stra\xDF" "e\";70,25\r\nP1;dup;80\r\n",
+                                            "dicom", held_dicom, NULL);
+    g_autoptr(MapRun) utf8 = map_run_new (join_mapping, 0, "clinical",
+                                          "PatientID,note,age\nP1,Müller,60.5\nP2,x,7x\nP3,Straße,70.25\nP1,dup,80\n",
+                                          "dicom", held_dicom, NULL);
+
+    map_run_execute (latin1, NULL);
+    map_run_execute (utf8, NULL);
+    assert_same_output (latin1, utf8);
+    g_assert_nonnull (strstr (map_run_first (latin1, "Observation"), "\"value\":60.5"));
+  }
+
   /* through pipes: the held tables are copied aside while read */
   map_test_pipe_inputs = TRUE;
   piped = map_run_new (join_mapping, 0, "clinical", held_clinical, "dicom", held_dicom, NULL);
