@@ -1823,6 +1823,28 @@ overwrite_in_place (const char *path,
   g_assert_cmpint (fclose (f), ==, 0);
 }
 
+/* Keeps the records of a reader of two records and reads them: their
+ * offsets and lines. */
+static void
+read_two_records (CsCsvReader *reader,
+                  goffset      offsets[2],
+                  guint64      lines[2])
+{
+  g_autoptr(GError) error = NULL;
+  CsCsvRecord record;
+  guint n = 0;
+
+  g_assert_true (cs_csv_reader_keep_records (reader, &error));
+  while (cs_csv_reader_next (reader, &record, &error))
+    {
+      g_assert_cmpuint (n, <, 2);
+      offsets[n] = record.offset;
+      lines[n++] = record.line;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+}
+
 /* Latin-1 with a decimal comma, quoted line breaks and CRLF, from a file:
  * the converted text is copied aside and read again from there. */
 static void
@@ -1838,21 +1860,13 @@ test_read_again_converted (void)
   CsCsvRecord record;
   goffset offsets[2];
   guint64 lines[2];
-  guint n = 0;
 
   cs_csv_dialect_init (&dialect);
   dialect.encoding = g_strdup ("ISO-8859-1");
   dialect.decimal_comma = TRUE;
   reader = cs_csv_reader_new_for_path (path, &dialect, &error);
   g_assert_no_error (error);
-  g_assert_true (cs_csv_reader_keep_records (reader, &error));
-  while (cs_csv_reader_next (reader, &record, &error))
-    {
-      offsets[n] = record.offset;
-      lines[n++] = record.line;
-    }
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 2);
+  read_two_records (reader, offsets, lines);
   g_assert_cmpuint (lines[1], ==, 4);
 
   g_assert_true (cs_csv_reader_read_record_at (reader, offsets[1], 2, lines[1], &record, &error));
@@ -1924,7 +1938,6 @@ test_read_again_pipe (void)
   CsCsvRecord record;
   goffset offsets[2];
   guint64 lines[2];
-  guint n = 0;
   int fds[2];
 
   g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, &error));
@@ -1933,14 +1946,7 @@ test_read_again_pipe (void)
   stream = g_unix_input_stream_new (fds[0], TRUE);
   reader = cs_csv_reader_new_for_stream (stream, "pipe", 0, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (cs_csv_reader_keep_records (reader, &error));
-  while (cs_csv_reader_next (reader, &record, &error))
-    {
-      offsets[n] = record.offset;
-      lines[n++] = record.line;
-    }
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 2);
+  read_two_records (reader, offsets, lines);
   for (guint i = 2; i-- > 0;)
     {
       g_assert_true (cs_csv_reader_read_record_at (reader, offsets[i], i + 1, lines[i], &record, &error));
