@@ -14,8 +14,8 @@
  * evaluated until it is known which resources each row makes (a row may be
  * rejected because a row it refers to is), and every input is mapped in the
  * mapping's order, one record at a time, so memory does not grow with the
- * rows, except for the per-row index entries of held tables (about 45 bytes
- * a row, plus about 30 per reverse join) and the 16-byte fingerprint slots
+ * rows, except for the per-row index entries of held tables (45–65 bytes
+ * a row, plus 25–47 per reverse join) and the 16-byte fingerprint slots
  * of streamed tables' keys, kept to find duplicates.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
