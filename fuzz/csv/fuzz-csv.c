@@ -7,7 +7,10 @@
  * same error. Every record must be sane (as many fields as columns, lengths
  * that match, valid UTF-8, rows counting up, lines and offsets not going
  * back). What was read is written again with cs_csv_append_field and must
- * read back to the same fields. Every cell goes through the number and date
+ * read back to the same fields. Every record is read again by its offset
+ * (cs_csv_reader_read_record_at; in place, or from the temporary copy
+ * of text read in small pieces or converted) and must give the same fields.
+ * Every cell goes through the number and date
  * parsers: a number they accept must be what strtod makes of it, a date must
  * be a FHIR date that parses back to itself.
  *
@@ -169,6 +172,8 @@ read_text (const char         *text,
   guint64 last_line = 0;
   goffset last_offset = -1;
   guint n_columns;
+  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (goffset));
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint64));
 
   memset (out, 0, sizeof *out);
   out->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
@@ -196,6 +201,7 @@ read_text (const char         *text,
   g_string_append_c (dump, '\n');
   CHECK (out->header[n_columns] == NULL);
 
+  CHECK (cs_csv_reader_keep_records (reader, NULL));
   profile = cs_csv_profile_new (reader);
   while (cs_csv_reader_next (reader, &record, &error))
     {
@@ -207,6 +213,8 @@ read_text (const char         *text,
       CHECK (record.offset > last_offset);
       last_line = record.line;
       last_offset = record.offset;
+      g_array_append_val (offsets, record.offset);
+      g_array_append_val (lines, record.line);
       g_string_append_printf (dump, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
                               " %" G_GOFFSET_FORMAT, record.row, record.line, record.offset);
       for (guint i = 0; i < record.n_fields; i++)
@@ -242,6 +250,17 @@ read_text (const char         *text,
   else
     out->ok = TRUE;
   CHECK (!cs_csv_reader_next (reader, &record, NULL));
+  for (guint r = out->rows->len; r-- > 0;)
+    {
+      char **row = g_ptr_array_index (out->rows, r);
+
+      CHECK (cs_csv_reader_read_record_at (reader, g_array_index (offsets, goffset, r), r + 1,
+                                           g_array_index (lines, guint64, r), &record, NULL));
+      CHECK (record.row == r + 1 && record.line == g_array_index (lines, guint64, r));
+      CHECK (record.n_fields == n_columns);
+      for (guint i = 0; i < record.n_fields; i++)
+        CHECK (record.lengths[i] == strlen (row[i]) && memcmp (record.fields[i], row[i], record.lengths[i]) == 0);
+    }
   out->dump = g_string_free (dump, FALSE);
 }
 

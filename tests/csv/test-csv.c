@@ -18,6 +18,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
+#include <utime.h>
+#include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 
 #include "cs-csv.h"
 #include "cs-csv-private.h"
@@ -45,22 +49,78 @@ append_escaped (GString    *out,
     }
 }
 
+static char *
+record_text (const CsCsvRecord *record)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GOFFSET_FORMAT ":",
+                          record->row, record->line, record->offset);
+  for (guint i = 0; i < record->n_fields; i++)
+    {
+      g_assert_cmpuint (strlen (record->fields[i]), ==, record->lengths[i]);
+      g_assert_true (g_utf8_validate (record->fields[i], (gssize) record->lengths[i], NULL));
+      g_string_append_c (out, i > 0 ? '|' : ' ');
+      append_escaped (out, record->fields[i], record->lengths[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+typedef struct
+{
+  goffset  offset;
+  guint64  row;
+  guint64  line;
+  char    *text;
+} SeenRecord;
+
+static void
+seen_record_clear (gpointer data)
+{
+  g_free (((SeenRecord *) data)->text);
+}
+
+/* Reads record i of seen again by its offset: the same fields. */
+static void
+check_read_again (CsCsvReader *reader,
+                  GArray      *seen,
+                  guint        i)
+{
+  SeenRecord *s = &g_array_index (seen, SeenRecord, i);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CsCsvRecord again;
+
+  g_assert_true (cs_csv_reader_read_record_at (reader, s->offset, s->row, s->line, &again, &error));
+  g_assert_no_error (error);
+  text = record_text (&again);
+  g_assert_cmpstr (text, ==, s->text);
+}
+
 /* A text form of everything a reader gives: the header, each record with its
- * row, line and offset, and the error (domain code and message). */
+ * row, line and offset, and the error (domain code and message). Every
+ * record is also read again by its offset, while reading (an earlier one)
+ * and after the end (all, last first; a sample of large files), and must be
+ * the same. */
 static char *
 dump_reader (CsCsvReader *reader,
              GError      *open_error)
 {
   GString *out = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (SeenRecord));
   const char * const *header;
   CsCsvRecord record;
+
+  g_array_set_clear_func (seen, seen_record_clear);
 
   if (reader == NULL)
     {
       g_string_append_printf (out, "open error %d: %s\n", open_error->code, open_error->message);
       return g_string_free (out, FALSE);
     }
+  g_assert_true (cs_csv_reader_keep_records (reader, &error));
+  g_assert_no_error (error);
   header = cs_csv_reader_get_header (reader);
   g_string_append (out, "header:");
   for (guint i = 0; i < cs_csv_reader_get_n_columns (reader); i++)
@@ -71,18 +131,19 @@ dump_reader (CsCsvReader *reader,
   g_string_append_c (out, '\n');
   while (cs_csv_reader_next (reader, &record, &error))
     {
+      SeenRecord s = { record.offset, record.row, record.line, record_text (&record) };
+
       g_assert_cmpuint (record.n_fields, ==, cs_csv_reader_get_n_columns (reader));
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GOFFSET_FORMAT ":",
-                              record.row, record.line, record.offset);
-      for (guint i = 0; i < record.n_fields; i++)
-        {
-          g_assert_cmpuint (strlen (record.fields[i]), ==, record.lengths[i]);
-          g_assert_true (g_utf8_validate (record.fields[i], (gssize) record.lengths[i], NULL));
-          g_string_append_c (out, i > 0 ? '|' : ' ');
-          append_escaped (out, record.fields[i], record.lengths[i]);
-        }
+      g_string_append (out, s.text);
       g_string_append_c (out, '\n');
+      g_array_append_val (seen, s);
+      if (seen->len <= 1000 || seen->len % 997 == 0)
+        check_read_again (reader, seen, seen->len / 2);
     }
+  /* large files: a sample (each read again moves the reader's window) */
+  for (guint i = seen->len; i-- > 0;)
+    if (seen->len <= 1000 || i % 97 == 0 || i == seen->len - 1)
+      check_read_again (reader, seen, i);
   if (error != NULL)
     {
       g_assert_true (error->domain == CS_CSV_ERROR);
@@ -1747,6 +1808,153 @@ test_real_lung1 (void)
   }
 }
 
+/* ------------------------------------------------------------------------ */
+/* Reading records again                                                    */
+
+/* Writes text over the start of the file, in place (the same inode). */
+static void
+overwrite_in_place (const char *path,
+                    const char *text)
+{
+  FILE *f = fopen (path, "r+b");
+
+  g_assert_nonnull (f);
+  g_assert_cmpuint (fwrite (text, 1, strlen (text), f), ==, strlen (text));
+  g_assert_cmpint (fclose (f), ==, 0);
+}
+
+/* Keeps the records of a reader of two records and reads them: their
+ * offsets and lines. */
+static void
+read_two_records (CsCsvReader *reader,
+                  goffset      offsets[2],
+                  guint64      lines[2])
+{
+  g_autoptr(GError) error = NULL;
+  CsCsvRecord record;
+  guint n = 0;
+
+  g_assert_true (cs_csv_reader_keep_records (reader, &error));
+  while (cs_csv_reader_next (reader, &record, &error))
+    {
+      g_assert_cmpuint (n, <, 2);
+      offsets[n] = record.offset;
+      lines[n++] = record.line;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+}
+
+/* Latin-1 with a decimal comma, quoted line breaks and CRLF, from a file:
+ * the converted text is copied aside and read again from there. */
+static void
+test_read_again_converted (void)
+{
+  static const char text[] = "\xEF\xBB\xBFname;note;dose\r\n"        /* a BOM, then Latin-1 */
+                             "M\xFCller;\"two\r\nlines\";1,5\r\n"
+                             "Stra\xDF" "e;\"a;b\";2,25\r\n";
+  g_autofree char *path = temp_file ("latin1.csv", text, sizeof text - 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsCsvReader) reader = NULL;
+  CsCsvDialect dialect;
+  CsCsvRecord record;
+  goffset offsets[2];
+  guint64 lines[2];
+
+  cs_csv_dialect_init (&dialect);
+  dialect.encoding = g_strdup ("ISO-8859-1");
+  dialect.decimal_comma = TRUE;
+  reader = cs_csv_reader_new_for_path (path, &dialect, &error);
+  g_assert_no_error (error);
+  read_two_records (reader, offsets, lines);
+  g_assert_cmpuint (lines[1], ==, 4);
+
+  g_assert_true (cs_csv_reader_read_record_at (reader, offsets[1], 2, lines[1], &record, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (record.fields[0], ==, "Straße");
+  g_assert_cmpstr (record.fields[1], ==, "a;b");
+  g_assert_cmpstr (record.fields[2], ==, "2,25");
+  g_assert_cmpuint (record.row, ==, 2);
+  g_assert_cmpuint (record.line, ==, 4);
+  g_assert_true (cs_csv_reader_read_record_at (reader, offsets[0], 1, lines[0], &record, &error));
+  g_assert_cmpstr (record.fields[0], ==, "Müller");
+  g_assert_cmpstr (record.fields[1], ==, "two\r\nlines");
+  g_assert_cmpstr (record.fields[2], ==, "1,5");
+
+  /* the copy is the converted text: a change to the file does not matter */
+  overwrite_in_place (path, "xx;");
+  g_assert_true (cs_csv_reader_read_record_at (reader, offsets[1], 2, lines[1], &record, &error));
+  g_assert_cmpstr (record.fields[0], ==, "Straße");
+
+  /* where no record starts */
+  g_assert_false (cs_csv_reader_read_record_at (reader, 100000, 3, 9, &record, &error));
+  g_assert_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "latin1.csv: no record starts at byte 100000"));
+  g_clear_pointer (&reader, cs_csv_reader_free);
+  cs_csv_dialect_clear (&dialect);
+  remove_temp_file (path);
+}
+
+/* A file read again must not have changed since it was opened. */
+static void
+test_read_again_changed (void)
+{
+  g_autofree char *path = temp_file ("held.csv", "id,age\nP1,60\nP2,70\n", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsCsvReader) reader = cs_csv_reader_new_for_path (path, NULL, &error);
+  CsCsvRecord record;
+  goffset second = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (cs_csv_reader_keep_records (reader, &error));
+  while (cs_csv_reader_next (reader, &record, &error))
+    second = record.offset;
+  g_assert_no_error (error);
+  g_assert_true (cs_csv_reader_read_record_at (reader, second, 2, 3, &record, &error));
+  g_assert_cmpstr (record.fields[0], ==, "P2");
+
+  /* the same size, another time */
+  overwrite_in_place (path, "id,age\nP1,60\nP3,80\n");
+  {
+    struct utimbuf times = { 1000000000, 1000000000 };
+
+    g_assert_cmpint (g_utime (path, &times), ==, 0);
+  }
+  g_assert_false (cs_csv_reader_read_record_at (reader, second, 2, 3, &record, &error));
+  g_assert_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "held.csv: the file changed while it was being read"));
+  g_clear_pointer (&reader, cs_csv_reader_free);
+  remove_temp_file (path);
+}
+
+/* A pipe cannot be read twice: its text is copied aside as it is read. */
+static void
+test_read_again_pipe (void)
+{
+  static const char text[] = "id,note\r\nP1,\"a\nb\"\r\nP2,c\r\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(CsCsvReader) reader = NULL;
+  CsCsvRecord record;
+  goffset offsets[2];
+  guint64 lines[2];
+  int fds[2];
+
+  g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, &error));
+  g_assert_cmpint (write (fds[1], text, sizeof text - 1), ==, (gssize) sizeof text - 1);
+  close (fds[1]);
+  stream = g_unix_input_stream_new (fds[0], TRUE);
+  reader = cs_csv_reader_new_for_stream (stream, "pipe", 0, NULL, &error);
+  g_assert_no_error (error);
+  read_two_records (reader, offsets, lines);
+  for (guint i = 2; i-- > 0;)
+    {
+      g_assert_true (cs_csv_reader_read_record_at (reader, offsets[i], i + 1, lines[i], &record, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (record.fields[1], ==, i == 0 ? "a\nb" : "c");
+    }
+}
+
 static void
 test_real_features (void)
 {
@@ -1844,6 +2052,9 @@ main (int   argc,
   g_test_add_func ("/csv/profile-caps", test_profile_caps);
   g_test_add_func ("/csv/profile-path", test_profile_path);
   g_test_add_func ("/csv/append-field", test_append_field);
+  g_test_add_func ("/csv/read-again-converted", test_read_again_converted);
+  g_test_add_func ("/csv/read-again-changed", test_read_again_changed);
+  g_test_add_func ("/csv/read-again-pipe", test_read_again_pipe);
   g_test_add_func ("/csv/real-lung1", test_real_lung1);
   g_test_add_func ("/csv/real-features", test_real_features);
   return g_test_run ();

@@ -22,6 +22,10 @@ typedef struct
   GError           *error;       /* of the run */
 } MapRun;
 
+/* TRUE: map_run_new() gives the tables through pipes (GUnixInputStream)
+ * instead of as bytes in memory. */
+extern gboolean map_test_pipe_inputs;
+
 /* tables: "role", "csv text", …, NULL. Asserts that load and compile work. */
 MapRun   *map_run_new         (const char        *mapping_text,
                                CsMappingRunFlags  flags,

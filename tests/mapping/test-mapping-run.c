@@ -9,10 +9,13 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <utime.h>
 
 #include "mapping-test-util.h"
 #include "cs-mapping-output.h"
 #include "cs-mapping-program.h"
+#include "cs-mapping-runtime.h"
 
 #define replace map_test_replace
 
@@ -402,6 +405,177 @@ test_joins (void)
   g_assert_null (strstr (age3, "derivedFrom"));
   g_assert_cmpuint (map_run_count (r, "Observation"), ==, 2);
   g_assert_nonnull (strstr (r->resources->pdata[1], "\"derivedFrom\":[{\"reference\":\"ImagingStudy/"));
+}
+
+/* ------------------------------------------------------------------ */
+/* Held tables read again from their file                              */
+
+/* A held table whose records hold quoted line breaks and end in CRLF, a
+ * duplicate key, a bad cell; the streamed-through joins both ways. */
+static const char *held_clinical =
+  "PatientID,note,age\r\n"
+  "P1,\"first\r\nline\",60\r\n"
+  "P2,\"x\",7x\r\n"
+  "P3,\"a\nb\r\nc\",70\r\n"
+  "P1,\"dup\",80\r\n"
+  "P4,,75\r\n";
+static const char *held_clinical_plain =
+  "PatientID,note,age\n"
+  "P1,first line,60\n"
+  "P2,x,7x\n"
+  "P3,a b c,70\n"
+  "P1,dup,80\n"
+  "P4,,75\n";
+static const char *held_dicom =
+  "PatientID,StudyUID\r\n"
+  "P1,1.2.3\r\n"
+  "P2,1.2.4\r\n"
+  "P9,1.2.5\r\n"
+  "P3,1.2.6\r\n"
+  "P4,1.2.7\r\n"
+  "P4,1.2.8\r\n";
+
+static guint64
+colliding_fingerprint (const char *key)
+{
+  return 42;   /* every key collides: only the real keys tell the rows apart */
+}
+
+static void
+assert_same_output (MapRun *a,
+                    MapRun *b)
+{
+  g_assert_true (a->ok);
+  g_assert_true (b->ok);
+  g_assert_cmpuint (a->resources->len, ==, b->resources->len);
+  for (guint i = 0; i < a->resources->len; i++)
+    g_assert_cmpstr (a->resources->pdata[i], ==, b->resources->pdata[i]);
+  g_assert_cmpuint (a->problems->len, ==, b->problems->len);
+  for (guint i = 0; i < a->problems->len; i++)
+    g_assert_cmpstr (a->problems->pdata[i], ==, b->problems->pdata[i]);
+}
+
+static void
+test_held_rows (void)
+{
+  g_autoptr(MapRun) r = map_run_new (join_mapping, 0, "clinical", held_clinical, "dicom", held_dicom, NULL);
+  g_autoptr(MapRun) plain = map_run_new (join_mapping, 0, "clinical", held_clinical_plain, "dicom",
+                                         "PatientID,StudyUID\nP1,1.2.3\nP2,1.2.4\nP9,1.2.5\nP3,1.2.6\nP4,1.2.7\n"
+                                         "P4,1.2.8\n", NULL);
+  g_autoptr(MapRun) colliding = map_run_new (join_mapping, 0, "clinical", held_clinical, "dicom", held_dicom, NULL);
+  g_autoptr(MapRun) piped = NULL;
+  const char *study3 = NULL;
+
+  map_run_execute (r, NULL);
+  g_assert_true (r->ok);
+  g_assert_true (cs_mapping_program_input_is_indexed (r->program, 0));
+  g_assert_true (cs_mapping_program_input_is_indexed (r->program, 1));
+  map_run_assert_problem (r, "error|clinical|2|age|7x|", NULL);
+  map_run_assert_problem (r, "error|clinical|4|PatientID|P1|", "duplicate key PatientID = “P1” (first in row 1)");
+  map_run_assert_problem (r, "error|dicom|6|PatientID|P4|", "duplicate key PatientID = “P4” (first in row 5)");
+  /* P3's study, after two records with line breaks, has P3's age */
+  for (guint i = 0; i < r->resources->len; i++)
+    if (strstr (r->resources->pdata[i], "urn:oid:1.2.6") != NULL)
+      study3 = r->resources->pdata[i];
+  g_assert_nonnull (study3);
+  g_assert_nonnull (strstr (study3, "\"description\":\"70\""));
+  g_assert_cmpuint (map_run_count (r, "Patient"), ==, 3);
+  g_assert_cmpuint (map_run_count (r, "ImagingStudy"), ==, 3);
+  g_assert_cmpuint (map_run_count (r, "Observation"), ==, 3);
+
+  /* the same rows without line breaks in quotes and with LF */
+  map_run_execute (plain, NULL);
+  assert_same_output (r, plain);
+
+  /* every key with the same fingerprint: no row joins another patient's */
+  _cs_mapping_run_set_fingerprint_func (colliding->run, colliding_fingerprint);
+  map_run_execute (colliding, NULL);
+  assert_same_output (r, colliding);
+
+  /* a Latin-1 export with ';' and a decimal comma: read again from the
+   * converted copy, the same as UTF-8 with '.' */
+  {
+    g_autofree char *latin1_mapping = map_test_replace (join_mapping, "{\"role\": \"clinical\", \"key\": \"PatientID\"",
+                                                        "{\"role\": \"clinical\", \"key\": \"PatientID\", \"dialect\": "
+                                                        "{\"delimiter\": \";\", \"encoding\": \"ISO-8859-1\", "
+                                                        "\"decimalComma\": true}");
+    g_autoptr(MapRun) latin1 = map_run_new (latin1_mapping, 0, "clinical",
+                                            "PatientID;note;age\r\nP1;\"M\xFCller\r\n;x\";60,5\r\nP2;x;7x\r\n"
+                                            "P3;\"Stra\xDF" "e\";70,25\r\nP1;dup;80\r\n",
+                                            "dicom", held_dicom, NULL);
+    g_autoptr(MapRun) utf8 = map_run_new (join_mapping, 0, "clinical",
+                                          "PatientID,note,age\nP1,Müller,60.5\nP2,x,7x\nP3,Straße,70.25\nP1,dup,80\n",
+                                          "dicom", held_dicom, NULL);
+
+    map_run_execute (latin1, NULL);
+    map_run_execute (utf8, NULL);
+    assert_same_output (latin1, utf8);
+    g_assert_nonnull (strstr (map_run_first (latin1, "Observation"), "\"value\":60.5"));
+  }
+
+  /* through pipes: the held tables are copied aside while read */
+  map_test_pipe_inputs = TRUE;
+  piped = map_run_new (join_mapping, 0, "clinical", held_clinical, "dicom", held_dicom, NULL);
+  map_test_pipe_inputs = FALSE;
+  map_run_execute (piped, NULL);
+  assert_same_output (r, piped);
+}
+
+/* A held file that changes between reading it and reading its rows again:
+ * the run fails and names it. */
+static void
+test_held_file_changed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-held-XXXXXX", &error);
+  g_autofree char *clinical = g_build_filename (dir, "clinical.csv", NULL);
+  g_autofree char *dicom = g_build_filename (dir, "dicom.csv", NULL);
+  g_autoptr(CsMapping) mapping = cs_mapping_load_data (join_mapping, -1, "mapping.json", NULL, &error);
+  g_autoptr(CsMappingProgram) program = NULL;
+  CsMappingRun *run;
+  CsCsvReader *readers[2];
+  CsMappingTableInfo infos[2] = { { 0 } };
+  struct utimbuf times = { 1000000000, 1000000000 };
+  FILE *f;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (clinical, "PatientID,age\nP1,60\nP2,70\n", -1, &error));
+  g_assert_true (g_file_set_contents (dicom, "PatientID,StudyUID\nP1,1.2.3\nP2,1.2.4\n", -1, &error));
+  for (guint i = 0; i < 2; i++)
+    {
+      readers[i] = cs_csv_reader_new_for_path (i == 0 ? clinical : dicom, cs_mapping_get_input_dialect (mapping, i),
+                                               &error);
+      g_assert_no_error (error);
+      infos[i].role = i == 0 ? "clinical" : "dicom";
+      infos[i].name = cs_csv_reader_get_name (readers[i]);
+      infos[i].header = cs_csv_reader_get_header (readers[i]);
+    }
+  program = cs_mapping_compile (mapping, infos, 2, &error);
+  g_assert_no_error (error);
+  run = cs_mapping_run_new (program, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (cs_mapping_run_add_input (run, infos[i].role, readers[i], &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (cs_mapping_run_prepare (run, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* P2 becomes P3, in place: the same size, another modification time */
+  f = fopen (clinical, "r+b");
+  g_assert_nonnull (f);
+  g_assert_cmpint (fseek (f, 20, SEEK_SET), ==, 0);
+  g_assert_cmpint (fputc ('3', f), ==, '3');
+  g_assert_cmpint (fclose (f), ==, 0);
+  g_assert_cmpint (g_utime (clinical, &times), ==, 0);
+
+  g_assert_false (cs_mapping_run_all (run, NULL, NULL, NULL, &error));
+  g_assert_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "clinical.csv: the file changed while it was being read"));
+  cs_mapping_run_free (run);
+  g_unlink (clinical);
+  g_unlink (dicom);
+  g_rmdir (dir);
 }
 
 /* An optional input left out: what is made from it is not, optional
@@ -1152,6 +1326,8 @@ main (int   argc,
   g_test_add_func ("/mapping/run/unmapped-policies", test_unmapped_policies);
   g_test_add_func ("/mapping/run/concept-map-shapes", test_concept_map_shapes);
   g_test_add_func ("/mapping/run/joins", test_joins);
+  g_test_add_func ("/mapping/run/held-rows", test_held_rows);
+  g_test_add_func ("/mapping/run/held-file-changed", test_held_file_changed);
   g_test_add_func ("/mapping/run/optional-input", test_optional_input);
   g_test_add_func ("/mapping/run/mapped-condition", test_mapped_condition);
   g_test_add_func ("/mapping/run/same-row-references", test_same_row_references);

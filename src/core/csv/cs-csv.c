@@ -38,6 +38,8 @@
 #define READ_BUFFER_SIZE   (256 * 1024)
 #define SNIFF_BYTES        (64 * 1024)
 #define CHECK_SLICE        (256 * 1024)
+#define REREAD_BYTES       (16 * 1024)   /* per read when records are read again at offsets */
+#define SPOOL_BYTES        (64 * 1024)   /* text gathered before it is written to the spool */
 
 G_DEFINE_QUARK (cs-csv-error-quark, cs_csv_error)
 
@@ -223,6 +225,24 @@ struct _CsCsvReader
   gboolean       held;           /* a record waits behind the blanks */
   const char    *blank_field[1];
   gsize          blank_length[1];
+
+  /* the file as opened (paths only): re-reads check that it did not change */
+  gboolean       have_stat;
+  gint64         stat_size;
+  gint64         stat_mtime_sec;
+  gint64         stat_mtime_nsec;
+
+  /* reading records again (cs_csv_reader_keep_records): a second reader
+   * over the same text, at offsets; the text comes from the file itself, the
+   * GBytes, or a temporary copy of the text (spool) written while reading */
+  CsCsvReader   *again;
+  int            spool_fd;       /* -1: none */
+  char          *spool_buf;      /* SPOOL_BYTES: text not yet written to the spool */
+  gsize          spool_len;
+  /* in the second reader: pread() from fd at text offset - fd_base */
+  gboolean       positional;
+  guint64        fd_base;
+  guint64        fd_pos;
 };
 
 static const char *
@@ -381,8 +401,10 @@ read_source (CsCsvReader *self,
     {
     case SOURCE_FD:
       do
-        n = read (self->fd, dest, max);
+        n = self->positional ? pread (self->fd, dest, max, (off_t) self->fd_pos) : read (self->fd, dest, max);
       while (n < 0 && errno == EINTR);
+      if (n > 0 && self->positional)
+        self->fd_pos += (guint64) n;
       if (n < 0)
         {
           int saved = errno;
@@ -508,21 +530,28 @@ read_converted (CsCsvReader *self)
 }
 
 /* Appends text to own_buf[avail, …) (which must have room). */
+static void spool_write (CsCsvReader *self,
+                         const char  *text,
+                         gsize        length);
+
 static void
 read_text (CsCsvReader *self)
 {
-  gssize n;
+  gsize before = self->avail;
 
   if (self->iconv != (GIConv) -1)
+    read_converted (self);
+  else
     {
-      read_converted (self);
-      return;
+      gssize n = read_source (self, self->own_buf + self->avail, READ_BUFFER_SIZE - self->avail);
+
+      if (n > 0)
+        self->avail += (gsize) n;
+      else if (self->source_eof)
+        self->text_eof = TRUE;
     }
-  n = read_source (self, self->own_buf + self->avail, READ_BUFFER_SIZE - self->avail);
-  if (n > 0)
-    self->avail += (gsize) n;
-  else if (self->source_eof)
-    self->text_eof = TRUE;
+  if (self->spool_fd >= 0 && self->avail > before)
+    spool_write (self, self->own_buf + before, self->avail - before);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1446,6 +1475,7 @@ reader_new (const char         *name,
   else
     cs_csv_dialect_init (&self->dialect);
   self->fd = -1;
+  self->spool_fd = -1;
   self->iconv = (GIConv) -1;
   self->bad_code = -1;
   self->late_code = -1;
@@ -1461,6 +1491,10 @@ cs_csv_reader_free (CsCsvReader *self)
     return;
   if (self->fd >= 0)
     close (self->fd);
+  if (self->spool_fd >= 0)
+    close (self->spool_fd);
+  g_clear_pointer (&self->again, cs_csv_reader_free);
+  g_free (self->spool_buf);
   g_clear_object (&self->stream);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   if (self->iconv != (GIConv) -1)
@@ -1794,6 +1828,10 @@ cs_csv_reader_new_for_path (const char          *path,
   base = g_path_get_basename (path);
   self = reader_new (base, dialect, SOURCE_FD, (guint64) st.st_size);
   self->fd = fd;
+  self->have_stat = TRUE;
+  self->stat_size = (gint64) st.st_size;
+  self->stat_mtime_sec = (gint64) st.st_mtim.tv_sec;
+  self->stat_mtime_nsec = (gint64) st.st_mtim.tv_nsec;
   return reader_start (g_steal_pointer (&self), error);
 }
 
@@ -1940,4 +1978,265 @@ cs_csv_reader_get_total_bytes (CsCsvReader *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->total_bytes;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading records again                                                    */
+
+/* Writes text to the spool; a failure ends the text with an error. */
+static void
+spool_write_out (CsCsvReader *self,
+                 const char  *text,
+                 gsize        length)
+{
+  while (length > 0 && self->spool_fd >= 0)
+    {
+      gssize n = write (self->spool_fd, text, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = n < 0 ? errno : ENOSPC;
+
+          set_late (self, CS_CSV_ERROR_IO,
+                    g_strdup_printf (_("cannot write the temporary copy of the table: %s"),
+                                     g_strerror (saved)));
+          close (self->spool_fd);
+          self->spool_fd = -1;
+          return;
+        }
+      text += n;
+      length -= (gsize) n;
+    }
+}
+
+static void
+spool_flush (CsCsvReader *self)
+{
+  if (self->spool_len > 0)
+    spool_write_out (self, self->spool_buf, self->spool_len);
+  self->spool_len = 0;
+}
+
+/* Appends text to the spool (gathered, so that small reads do not become
+ * small writes). */
+static void
+spool_write (CsCsvReader *self,
+             const char  *text,
+             gsize        length)
+{
+  if (self->spool_len + length > SPOOL_BYTES)
+    spool_flush (self);
+  if (length >= SPOOL_BYTES)
+    spool_write_out (self, text, length);
+  else
+    {
+      memcpy (self->spool_buf + self->spool_len, text, length);
+      self->spool_len += length;
+    }
+}
+
+gboolean
+cs_csv_reader_keep_records (CsCsvReader  *self,
+                            GError      **error)
+{
+  g_autoptr(CsCsvReader) again = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->again == NULL, FALSE);
+  g_return_val_if_fail (self->row == 0 && !self->done, FALSE);
+
+  again = reader_new (self->name, &self->dialect, SOURCE_FD, self->total_bytes);
+  /* the text read again is UTF-8 already */
+  g_clear_pointer (&again->dialect.encoding, g_free);
+  again->n_columns = self->n_columns;
+  again->header = g_strdupv (self->header);
+  again->max_read = REREAD_BYTES;
+
+  if (self->kind == SOURCE_BYTES && self->own_buf == NULL)
+    {
+      /* in place: every record is there already (and was checked when read) */
+      again->kind = SOURCE_BYTES;
+      again->bytes = g_bytes_ref (self->bytes);
+      again->buf = self->buf;
+      again->avail = again->valid = self->avail;
+      again->source_eof = again->text_eof = TRUE;
+    }
+  else if (self->kind == SOURCE_FD && self->iconv == (GIConv) -1)
+    {
+      /* the file itself, as long as it does not change */
+      again->fd = fcntl (self->fd, F_DUPFD_CLOEXEC, 0);
+      if (again->fd < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, _("%s: cannot read the file again: %s"),
+                       printable_name (self), g_strerror (saved));
+          return FALSE;
+        }
+      again->positional = TRUE;
+      again->have_stat = self->have_stat;
+      again->stat_size = self->stat_size;
+      again->stat_mtime_sec = self->stat_mtime_sec;
+      again->stat_mtime_nsec = self->stat_mtime_nsec;
+    }
+  else
+    {
+      /* a stream, or converted text: copy the text as it is read into a
+       * temporary file, removed at once (it goes when the reader is freed) */
+      g_autofree char *path = NULL;
+      int fd;
+
+      if (self->first_pending && (guint64) self->rec_offset < self->buf_offset)
+        {
+          g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_LIMIT,
+                       _("%s: the first record is too long to be read again"), printable_name (self));
+          return FALSE;
+        }
+      fd = g_file_open_tmp ("cohortscope-table-XXXXXX", &path, error);
+      if (fd < 0)
+        return FALSE;
+      g_unlink (path);
+      again->fd = fcntl (fd, F_DUPFD_CLOEXEC, 0);
+      if (again->fd < 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, _("%s: cannot read the file again: %s"),
+                       printable_name (self), g_strerror (saved));
+          return FALSE;
+        }
+      again->positional = TRUE;
+      again->fd_base = self->buf_offset;
+      self->spool_fd = fd;
+      self->spool_buf = g_malloc (SPOOL_BYTES);
+      spool_write (self, self->own_buf, self->avail);
+    }
+  if (again->kind == SOURCE_FD)
+    {
+      again->own_buf = g_malloc (READ_BUFFER_SIZE);
+      again->buf = again->own_buf;
+      again->text_eof = TRUE;    /* nothing read yet: the first read moves the window */
+    }
+  self->again = g_steal_pointer (&again);
+  return TRUE;
+}
+
+/* FALSE (error set) when the file changed since it was opened. */
+static gboolean
+check_unchanged (CsCsvReader  *self,
+                 GError      **error)
+{
+  struct stat st;
+
+  if (!self->have_stat)
+    return TRUE;
+  if (fstat (self->fd, &st) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, _("%s: cannot read the file again: %s"),
+                   printable_name (self), g_strerror (saved));
+      return FALSE;
+    }
+  if ((gint64) st.st_size != self->stat_size || (gint64) st.st_mtim.tv_sec != self->stat_mtime_sec ||
+      (gint64) st.st_mtim.tv_nsec != self->stat_mtime_nsec)
+    {
+      g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO,
+                   _("%s: the file changed while it was being read (its size or modification time is not "
+                     "what it was when it was opened); run again when nothing writes to it"),
+                   printable_name (self));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cs_csv_reader_read_record_at (CsCsvReader  *self,
+                              goffset       offset,
+                              guint64       row,
+                              guint64       line,
+                              CsCsvRecord  *record,
+                              GError      **error)
+{
+  CsCsvReader *a;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->again != NULL, FALSE);
+  g_return_val_if_fail (offset >= 0 && row > 0, FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  memset (record, 0, sizeof *record);
+  a = self->again;
+  if (self->spool_fd >= 0)
+    spool_flush (self);
+  if (self->spool_buf != NULL && self->spool_fd < 0)
+    {
+      g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, "%s: %s", printable_name (self),
+                   self->late_message != NULL ? self->late_message
+                                              : _("cannot write the temporary copy of the table"));
+      return FALSE;
+    }
+  if (a->positional && !check_unchanged (a, error))
+    return FALSE;
+
+  /* a problem left by the last record: read the text again from here */
+  if (a->bad_code >= 0 || a->late_code >= 0)
+    {
+      a->bad_code = a->late_code = -1;
+      g_clear_pointer (&a->bad_message, g_free);
+      g_clear_pointer (&a->late_message, g_free);
+      if (a->kind == SOURCE_FD)
+        a->avail = a->valid = 0;
+    }
+  a->pending_cr = FALSE;
+  if ((guint64) offset >= a->buf_offset && (guint64) offset - a->buf_offset <= a->valid &&
+      (a->kind == SOURCE_BYTES || (guint64) offset - a->buf_offset < a->valid))
+    a->pos = (gsize) ((guint64) offset - a->buf_offset);
+  else if (a->kind == SOURCE_FD && (guint64) offset >= a->fd_base)
+    {
+      /* move the window */
+      a->buf_offset = (guint64) offset;
+      a->pos = a->valid = a->avail = 0;
+      a->prev_byte = '\0';
+      a->fd_pos = (guint64) offset - a->fd_base;
+      a->source_eof = a->text_eof = FALSE;
+    }
+  else
+    {
+      g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, _("%s: no record starts at byte %" PRIu64),
+                   printable_name (self), (uint64_t) offset);
+      return FALSE;
+    }
+
+  a->row = row - 1;
+  a->line = line;
+  switch (parse_record (a, error))
+    {
+    case PARSE_RECORD:
+      if (!check_width (a, error))
+        return FALSE;
+      fill_record (a, record, line, offset, FALSE);
+      return TRUE;
+
+    case PARSE_BLANK:
+      if (a->n_columns == 1)
+        {
+          fill_record (a, record, line, offset, TRUE);
+          return TRUE;
+        }
+      G_GNUC_FALLTHROUGH;
+    case PARSE_END:
+      g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, _("%s: no record starts at byte %" PRIu64),
+                   printable_name (self), (uint64_t) offset);
+      return FALSE;
+
+    case PARSE_ERROR:
+      return FALSE;
+
+    default:
+      g_assert_not_reached ();
+    }
 }

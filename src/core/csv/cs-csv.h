@@ -78,7 +78,9 @@ typedef struct
 {
   guint64       row;            /* data record number, 1-based */
   guint64       line;           /* physical line the record starts on, 1-based */
-  goffset       offset;         /* byte offset of the record's first byte */
+  goffset       offset;         /* byte offset of the record's first byte in the text (the
+                                 * file's bytes; the converted UTF-8 text when the dialect
+                                 * names an encoding): what cs_csv_reader_read_record_at() takes */
   guint         n_fields;       /* == n_columns unless allow_ragged padded it */
   const char  **fields;
   const gsize  *lengths;        /* byte length of each field */
@@ -130,6 +132,30 @@ gboolean      cs_csv_reader_next           (CsCsvReader         *self,
                                             CsCsvRecord         *record,
                                             GError             **error);
 guint64       cs_csv_reader_get_bytes_read (CsCsvReader         *self);
+
+/* Reading records again, by their offset. Call cs_csv_reader_keep_records()
+ * before the first cs_csv_reader_next(); then any record the reader returned
+ * (or returns later) can be parsed again, with the same dialect, from its
+ * CsCsvRecord.offset, as often as needed, in any order, before or after the
+ * end. The text is read again from where it is: a file from disk (small
+ * positional reads; a file that changed since it was opened, by its size or
+ * modification time, is an error naming it), bytes in place; a stream, or
+ * text converted from another encoding, is copied while it is read into a
+ * temporary file that is deleted at once (it holds the converted text). Memory
+ * stays bounded by the longest record. */
+gboolean      cs_csv_reader_keep_records   (CsCsvReader         *self,
+                                            GError             **error);
+/* Parses the record that starts at offset (a CsCsvRecord.offset of this
+ * reader), numbering it row (>= 1) and line as given. Its fields stay valid
+ * until the next cs_csv_reader_read_record_at() or cs_csv_reader_free(); it
+ * does not disturb cs_csv_reader_next(). FALSE with error set when the
+ * record cannot be read (the file changed, or no record starts there). */
+gboolean      cs_csv_reader_read_record_at (CsCsvReader         *self,
+                                            goffset              offset,
+                                            guint64              row,
+                                            guint64              line,
+                                            CsCsvRecord         *record,
+                                            GError             **error);
 guint64       cs_csv_reader_get_total_bytes (CsCsvReader        *self);
 
 /* Sets error with the reader's "name: row R (line L), column C "name": "

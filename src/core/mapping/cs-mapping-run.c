@@ -1,12 +1,22 @@
 /* cs-mapping-run.c: running a program over its inputs
  *
- * Tables that other tables look rows up in ("indexed": the targets of join
- * paths the program uses) are read into memory first and their rows
+ * Tables that other tables look rows up in ("held": the targets of join
+ * paths the program uses) are read first, once, and indexed: per row only
+ * where its record starts in the file, its line and, later, which
+ * resources it makes; keys and reverse joins by 64-bit fingerprint in
+ * open-addressing tables (no strings, no allocation per entry). Their rows
+ * stay in the file: a row that is needed (the row being evaluated, or a row
+ * a look-up finds) is read again by its offset, with the same dialect, into
+ * an arena that is emptied when the next top-level row starts, and a
+ * fingerprint match is confirmed by comparing the real key. Inputs that
+ * cannot be read again (a stream, converted text) are copied to a temporary
+ * file by the CSV reader as they are read. Then the held tables' rows are
  * evaluated until it is known which resources each row makes (a row may be
- * rejected because a row it refers to is). Then every input is mapped in
- * the mapping's order: indexed ones from memory, the others streamed one
- * record at a time, so memory does not grow with their rows (except for
- * the 64-bit fingerprints of their keys, kept to find duplicates).
+ * rejected because a row it refers to is), and every input is mapped in the
+ * mapping's order, one record at a time, so memory does not grow with the
+ * rows, except for the per-row index entries of held tables (45–65 bytes
+ * a row, plus 25–47 per reverse join) and the 16-byte fingerprint slots
+ * of streamed tables' keys, kept to find duplicates.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,7 +31,280 @@
 #define MAX_PREPARE_ROUNDS 64
 
 /* ------------------------------------------------------------------ */
-/* Tables in memory                                                    */
+/* Fingerprints                                                        */
+
+/* A 64-bit fingerprint of a key (FNV-1a, then a final mix). */
+static guint64
+key_fingerprint (const char *key)
+{
+  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+  for (const guchar *p = (const guchar *) key; *p != '\0'; p++)
+    {
+      h ^= *p;
+      h *= G_GUINT64_CONSTANT (0x100000001b3);
+    }
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  return h;
+}
+
+void
+_cs_mapping_run_set_fingerprint_func (CsMappingRun *run,
+                                      guint64     (*func) (const char *key))
+{
+  run->fingerprint = func != NULL ? func : key_fingerprint;
+}
+
+#define FP_TABLE_MIN 1024
+
+static FpSlot *
+fp_table_probe (FpSlot  *slots,
+                gsize    mask,
+                guint64  fp)
+{
+  gsize i = (gsize) fp & mask;
+
+  while (slots[i].fp != 0 && slots[i].fp != fp)
+    i = (i + 1) & mask;
+  return &slots[i];
+}
+
+/* The slot of fp, or NULL. */
+static FpSlot *
+fp_table_find (const FpTable *table,
+               guint64        fp)
+{
+  FpSlot *slot;
+
+  if (table->slots == NULL)
+    return NULL;
+  slot = fp_table_probe (table->slots, table->mask, fp == 0 ? 1 : fp);
+  return slot->fp != 0 ? slot : NULL;
+}
+
+/* The slot of fp; a new one (*added, value 0) if there was none. */
+static FpSlot *
+fp_table_insert (FpTable  *table,
+                 guint64   fp,
+                 gboolean *added)
+{
+  FpSlot *slot;
+
+  if (fp == 0)
+    fp = 1;
+  if (table->slots == NULL || (table->count + 1) * 4 > (table->mask + 1) * 3)
+    {
+      gsize capacity = table->slots == NULL ? FP_TABLE_MIN : (table->mask + 1) * 2;
+      FpSlot *slots = g_new0 (FpSlot, capacity);
+
+      for (gsize i = 0; table->slots != NULL && i <= table->mask; i++)
+        if (table->slots[i].fp != 0)
+          *fp_table_probe (slots, capacity - 1, table->slots[i].fp) = table->slots[i];
+      g_free (table->slots);
+      table->slots = slots;
+      table->mask = capacity - 1;
+    }
+  slot = fp_table_probe (table->slots, table->mask, fp);
+  *added = slot->fp == 0;
+  if (*added)
+    {
+      slot->fp = fp;
+      slot->value = 0;
+      table->count++;
+    }
+  return slot;
+}
+
+static void
+fp_table_clear (FpTable *table)
+{
+  g_clear_pointer (&table->slots, g_free);
+  table->mask = 0;
+  table->count = 0;
+}
+
+/* Appends row to the chain of fp (next must have room for row). */
+static void
+fp_chains_add (FpChains *chains,
+               guint64   fp,
+               guint32   row)
+{
+  gboolean added;
+  FpSlot *slot = fp_table_insert (&chains->table, fp, &added);
+
+  chains->next[row] = MAP_NO_ROW;
+  if (!added)
+    chains->next[(guint32) (slot->value >> 32)] = row;
+  else
+    slot->value = row;
+  slot->value = (slot->value & G_MAXUINT32) | (guint64) row << 32;
+}
+
+static guint32
+fp_chains_first (const FpChains *chains,
+                 guint64         fp)
+{
+  FpSlot *slot = fp_table_find (&chains->table, fp);
+
+  return slot != NULL ? (guint32) (slot->value & G_MAXUINT32) : MAP_NO_ROW;
+}
+
+static void
+fp_chains_clear (FpChains *chains)
+{
+  fp_table_clear (&chains->table);
+  g_clear_pointer (&chains->next, g_free);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows read again                                                     */
+
+#define ARENA_BLOCK (64 * 1024)
+
+static gpointer
+arena_alloc (RowArena *arena,
+             gsize     size)
+{
+  gpointer p;
+
+  size = (size + 15) & ~(gsize) 15;
+  if (size > arena->left)
+    {
+      gsize block = MAX (size, ARENA_BLOCK);
+
+      arena->cur = g_malloc (block);
+      arena->left = block;
+      if (arena->blocks->len == 0)
+        arena->first_size = block;
+      g_ptr_array_add (arena->blocks, arena->cur);
+    }
+  p = arena->cur;
+  arena->cur += size;
+  arena->left -= size;
+  return p;
+}
+
+/* Forgets every row read: called when the next top-level row starts. */
+static void
+arena_reset (CsMappingRun *run)
+{
+  RowArena *arena = &run->arena;
+
+  if (arena->blocks->len == 0)
+    return;
+  g_ptr_array_set_size (arena->blocks, 1);   /* frees the others */
+  arena->cur = arena->blocks->pdata[0];
+  arena->left = arena->first_size;
+  for (guint i = 0; i < run->program->n_inputs; i++)
+    if (run->tables[i] != NULL && g_hash_table_size (run->tables[i]->read) > 0)
+      g_hash_table_remove_all (run->tables[i]->read);
+}
+
+/* Row index of the held table of input, read again from its file (once
+ * until the arena is reset). NULL when it cannot be read: run->read_error
+ * says why and the run fails. */
+static const MapRow *
+held_row (CsMappingRun *run,
+          guint         input,
+          guint         index)
+{
+  MapTable *table = run->tables[input];
+  MapRow *row = g_hash_table_lookup (table->read, GUINT_TO_POINTER (index + 1));
+  g_autoptr(GError) local = NULL;
+  CsCsvRecord record;
+  gsize text = 0;
+  const char **fields;
+  gsize *lengths;
+  char *p;
+
+  if (row != NULL)
+    return row;
+  if (run->read_error != NULL)
+    return NULL;
+  if (!cs_csv_reader_read_record_at (table->reader, table->offsets[index], (guint64) index + 1, table->lines[index],
+                                     &record, &local))
+    {
+      run->read_error = g_steal_pointer (&local);
+      return NULL;
+    }
+
+  /* one block: the row, its field pointers, their lengths, the text */
+  for (guint i = 0; i < record.n_fields; i++)
+    text += record.lengths[i] + 1;
+  row = arena_alloc (&run->arena, sizeof (MapRow) + record.n_fields * (sizeof (char *) + sizeof (gsize)) + text);
+  fields = (const char **) (gpointer) (row + 1);
+  lengths = (gsize *) (gpointer) (fields + record.n_fields);
+  p = (char *) (lengths + record.n_fields);
+  for (guint i = 0; i < record.n_fields; i++)
+    {
+      memcpy (p, record.fields[i], record.lengths[i]);
+      p[record.lengths[i]] = '\0';
+      fields[i] = p;
+      lengths[i] = record.lengths[i];
+      p += record.lengths[i] + 1;
+    }
+  row->row = record.row;
+  row->line = record.line;
+  row->index = index;
+  row->n_fields = record.n_fields;
+  row->fields = fields;
+  row->lengths = lengths;
+  g_hash_table_insert (table->read, GUINT_TO_POINTER (index + 1), row);
+  return row;
+}
+
+/* Row index of a held table as the next row to evaluate. */
+static const MapRow *
+start_held_row (CsMappingRun  *run,
+                guint          input,
+                guint          index,
+                GError       **error)
+{
+  const MapRow *row;
+
+  arena_reset (run);
+  if (!(row = held_row (run, input, index)))
+    g_propagate_error (error, g_steal_pointer (&run->read_error));
+  return row;
+}
+
+/* FALSE (error set) when evaluating the last row needed a held row that
+ * could not be read. */
+static gboolean
+check_read (CsMappingRun  *run,
+            GError       **error)
+{
+  if (run->read_error == NULL)
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&run->read_error));
+  return FALSE;
+}
+
+/* The first row of the held table of input whose key is key (fp its
+ * fingerprint), or MAP_NO_ROW. */
+static guint32
+held_find_key (CsMappingRun *run,
+               guint         input,
+               const char   *key,
+               guint64       fp)
+{
+  MapTable *table = run->tables[input];
+
+  for (guint32 r = fp_chains_first (&table->by_key, fp); r != MAP_NO_ROW; r = table->by_key.next[r])
+    {
+      const MapRow *row = held_row (run, input, r);
+      g_autofree char *text = NULL;
+
+      if (row == NULL)
+        return MAP_NO_ROW;
+      text = map_row_key (run->program, input, row);
+      if (text != NULL && strcmp (text, key) == 0)
+        return r;
+    }
+  return MAP_NO_ROW;
+}
 
 static void
 map_table_free (MapTable *table,
@@ -29,39 +312,21 @@ map_table_free (MapTable *table,
 {
   if (table == NULL)
     return;
-  for (guint i = 0; i < table->rows->len; i++)
-    g_free (table->rows->pdata[i]);
-  g_ptr_array_unref (table->rows);
-  g_string_chunk_free (table->chunk);
-  g_clear_pointer (&table->by_key, g_hash_table_unref);
-  for (guint j = 0; j < n_joins; j++)
-    g_clear_pointer (&table->by_join[j], g_hash_table_unref);
-  g_free (table->by_join);
-  g_free (table->produced);
+  g_free (table->offsets);
+  g_free (table->lines);
   g_free (table->rejected);
-  g_free (table);
-}
-
-static MapRow *
-copy_row (GStringChunk      *chunk,
-          const CsCsvRecord *record)
-{
-  /* one block: the row, its field pointers, then their lengths */
-  MapRow *row = g_malloc0 (sizeof (MapRow) + record->n_fields * (sizeof (char *) + sizeof (gsize)));
-  const char **fields = (const char **) (gpointer) (row + 1);
-  gsize *lengths = (gsize *) (gpointer) (fields + record->n_fields);
-
-  for (guint i = 0; i < record->n_fields; i++)
+  fp_chains_clear (&table->by_key);
+  for (guint j = 0; j < n_joins; j++)
     {
-      fields[i] = g_string_chunk_insert_len (chunk, record->fields[i], record->lengths[i]);
-      lengths[i] = record->lengths[i];
+      fp_chains_clear (&table->by_join[j]);
+      g_free (table->join_cols[j]);
     }
-  row->row = record->row;
-  row->line = record->line;
-  row->n_fields = record->n_fields;
-  row->fields = fields;
-  row->lengths = lengths;
-  return row;
+  g_free (table->by_join);
+  g_free (table->join_cols);
+  g_free (table->join_n_cols);
+  g_free (table->produced);
+  g_hash_table_unref (table->read);
+  g_free (table);
 }
 
 /* The columns of input that its join j names. */
@@ -113,23 +378,35 @@ map_run_lookup (CsMappingRun *run,
       for (guint r = 0; r < current->len; r++)
         {
           g_autofree char *key = map_row_values_text (current->pdata[r], step->cols, step->n_cols);
+          guint64 fp;
 
           if (key == NULL || table == NULL)
             continue;
+          fp = run->fingerprint (key);
           if (step->forward)
             {
-              guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (table->by_key, key));
+              guint32 idx = held_find_key (run, step->to, key, fp);
+              const MapRow *found;
 
-              if (idx > 0)
-                g_ptr_array_add (next, table->rows->pdata[idx - 1]);
+              if (idx != MAP_NO_ROW && (found = held_row (run, step->to, idx)) != NULL)
+                g_ptr_array_add (next, (gpointer) found);
             }
-          else
+          else if (table->join_cols[step->join] != NULL)
             {
-              GArray *rows = table->by_join[step->join] != NULL
-                               ? g_hash_table_lookup (table->by_join[step->join], key) : NULL;
+              FpChains *chains = &table->by_join[step->join];
 
-              for (guint k = 0; rows != NULL && k < rows->len; k++)
-                g_ptr_array_add (next, table->rows->pdata[g_array_index (rows, guint, k)]);
+              /* the rows with the fingerprint, each checked by its real values */
+              for (guint32 k = fp_chains_first (chains, fp); k != MAP_NO_ROW; k = chains->next[k])
+                {
+                  const MapRow *found = held_row (run, step->to, k);
+                  g_autofree char *text = NULL;
+
+                  if (found == NULL)
+                    break;
+                  text = map_row_values_text (found, table->join_cols[step->join], table->join_n_cols[step->join]);
+                  if (text != NULL && strcmp (text, key) == 0)
+                    g_ptr_array_add (next, (gpointer) found);
+                }
             }
         }
       g_ptr_array_set_size (current, 0);
@@ -178,6 +455,8 @@ cs_mapping_run_new (CsMappingProgram  *program,
       run->caches[i].scratch = g_string_new (NULL);
     }
   map_row_state_init (run, &run->rs);
+  run->arena.blocks = g_ptr_array_new_with_free_func (g_free);
+  run->fingerprint = key_fingerprint;
   run->shared_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   run->validated = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   run->type_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -201,6 +480,8 @@ cs_mapping_run_free (CsMappingRun *self)
   g_free (self->tables);
   g_free (self->caches);
   map_row_state_clear (&self->rs);
+  g_ptr_array_unref (self->arena.blocks);
+  g_clear_error (&self->read_error);
   g_hash_table_unref (self->shared_ids);
   g_hash_table_unref (self->validated);
   g_hash_table_unref (self->type_counts);
@@ -449,8 +730,28 @@ describe_key (CsMappingProgram *program,
   return g_string_free (text, FALSE);
 }
 
-/* Reads an indexed input into memory and indexes it by key and by the
- * joins other inputs look it up through. */
+/* Grows the per-row arrays of a held table to hold one more row. */
+static void
+table_grow (MapTable *table,
+            guint     n_joins)
+{
+  guint n;
+
+  if (table->n_rows < table->n_alloc)
+    return;
+  n = MAX (table->n_alloc * 2, 1024);
+  table->offsets = g_renew (goffset, table->offsets, n);
+  table->lines = g_renew (guint64, table->lines, n);
+  table->rejected = g_renew (guint8, table->rejected, n);
+  table->by_key.next = g_renew (guint32, table->by_key.next, n);
+  for (guint j = 0; j < n_joins; j++)
+    if (table->join_cols[j] != NULL)
+      table->by_join[j].next = g_renew (guint32, table->by_join[j].next, n);
+  table->n_alloc = n;
+}
+
+/* Reads a held input once and indexes it by key and by the joins other
+ * inputs look it up through; its rows stay in the file. */
 static gboolean
 load_table (CsMappingRun  *run,
             guint          input,
@@ -460,6 +761,7 @@ load_table (CsMappingRun  *run,
   CInput *in = &run->program->inputs[input];
   MapInputDef *def = map_get_input (run->mapping, input);
   CsCsvReader *reader = run->readers[input];
+  guint n_joins = def->joins->len;
   MapTable *table;
   CsCsvRecord record;
   g_autoptr(GError) local = NULL;
@@ -470,26 +772,76 @@ load_table (CsMappingRun  *run,
                    def->role);
       return FALSE;
     }
+  if (!cs_csv_reader_keep_records (reader, error))
+    return FALSE;
 
   table = g_new0 (MapTable, 1);
   run->tables[input] = table;
-  table->rows = g_ptr_array_new ();
-  table->chunk = g_string_chunk_new (1 << 16);
-  table->by_key = g_hash_table_new (g_str_hash, g_str_equal);   /* keys in chunk */
-  table->by_join = g_new0 (GHashTable *, MAX (def->joins->len, 1));
+  table->reader = reader;
+  table->by_join = g_new0 (FpChains, MAX (n_joins, 1));
+  table->join_cols = g_new0 (guint *, MAX (n_joins, 1));
+  table->join_n_cols = g_new0 (guint, MAX (n_joins, 1));
   table->bytes_per_row = MAX ((in->n_slots + 7) / 8, 1);
+  table->read = g_hash_table_new (NULL, NULL);
+  for (guint k = 0; k < in->reverse_joins->len; k++)
+    {
+      guint j = g_array_index (in->reverse_joins, guint, k);
+
+      table->join_cols[j] = join_columns (run, input, j, &table->join_n_cols[j]);
+    }
 
   while (cs_csv_reader_next (reader, &record, &local))
     {
-      MapRow *row = copy_row (table->chunk, &record);
+      guint r = table->n_rows;
+      MapRow view;
+      g_autofree char *key = NULL;
 
-      row->index = table->rows->len;
-      g_ptr_array_add (table->rows, row);
-      if (row->index % 256 == 0)
+      if (r >= MAP_NO_ROW - 1)
+        {
+          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INPUT,
+                       _("%s: more than %u rows, the limit for a table other tables refer to"),
+                       in->name, MAP_NO_ROW - 2);
+          return FALSE;
+        }
+      table_grow (table, n_joins);
+      row_from_record (&view, &record);
+      view.index = r;
+      g_assert (record.row == (guint64) r + 1);
+      table->offsets[r] = record.offset;
+      table->lines[r] = record.line;
+      table->rejected[r] = 0;
+      table->n_rows++;
+
+      /* the first row of each key; a duplicate is reported when the rows are mapped */
+      if ((key = map_row_key (run->program, input, &view)) == NULL)
+        table->rejected[r] = in->key_columns->len > 0;
+      else
+        {
+          guint64 fp = run->fingerprint (key);
+
+          if (held_find_key (run, input, key, fp) != MAP_NO_ROW)
+            table->rejected[r] = 1;
+          else
+            fp_chains_add (&table->by_key, fp, r);
+          arena_reset (run);
+          if (!check_read (run, error))
+            return FALSE;
+        }
+
+      for (guint k = 0; !table->rejected[r] && k < in->reverse_joins->len; k++)
+        {
+          guint j = g_array_index (in->reverse_joins, guint, k);
+          g_autofree char *text = map_row_values_text (&view, table->join_cols[j], table->join_n_cols[j]);
+
+          if (text != NULL)
+            fp_chains_add (&table->by_join[j], run->fingerprint (text), r);
+        }
+
+      if (r % 256 == 0)
         {
           run->progress.preparing = TRUE;
           run->progress.input = input;
-          run->progress.rows_done = row->index;
+          run->progress.rows_done = r;
           report_progress (run, FALSE);
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return FALSE;
@@ -501,53 +853,8 @@ load_table (CsMappingRun  *run,
       return FALSE;
     }
 
-  table->produced = g_malloc (table->rows->len * table->bytes_per_row + 1);
-  memset (table->produced, 0xff, table->rows->len * table->bytes_per_row);
-  table->rejected = g_new0 (guint8, table->rows->len + 1);
-
-  for (guint r = 0; r < table->rows->len; r++)
-    {
-      MapRow *row = table->rows->pdata[r];
-      g_autofree char *key = map_row_key (run->program, input, row);
-
-      if (key == NULL)
-        {
-          table->rejected[r] = in->key_columns->len > 0;
-          continue;
-        }
-      if (g_hash_table_contains (table->by_key, key))
-        {
-          table->rejected[r] = 1;   /* a duplicate: reported when the rows are mapped */
-          continue;
-        }
-      g_hash_table_insert (table->by_key, g_string_chunk_insert (table->chunk, key), GUINT_TO_POINTER (r + 1));
-    }
-
-  for (guint k = 0; k < in->reverse_joins->len; k++)
-    {
-      guint j = g_array_index (in->reverse_joins, guint, k);
-      guint n_cols;
-      g_autofree guint *cols = join_columns (run, input, j, &n_cols);
-      GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
-
-      table->by_join[j] = index;
-      for (guint r = 0; r < table->rows->len; r++)
-        {
-          char *key;
-          GArray *rows;
-
-          if (table->rejected[r] || (key = map_row_values_text (table->rows->pdata[r], cols, n_cols)) == NULL)
-            continue;
-          if (!(rows = g_hash_table_lookup (index, key)))
-            {
-              rows = g_array_new (FALSE, FALSE, sizeof (guint));
-              g_hash_table_insert (index, key, rows);
-            }
-          else
-            g_free (key);
-          g_array_append_val (rows, r);
-        }
-    }
+  table->produced = g_malloc ((gsize) table->n_rows * table->bytes_per_row + 1);
+  memset (table->produced, 0xff, (gsize) table->n_rows * table->bytes_per_row);
   return TRUE;
 }
 
@@ -585,16 +892,20 @@ cs_mapping_run_prepare (CsMappingRun        *self,
           if (table == NULL)
             continue;
           bits = g_new0 (guint8, table->bytes_per_row);
-          for (guint r = 0; r < table->rows->len; r++)
+          for (guint r = 0; r < table->n_rows; r++)
             {
-              MapRow *row = table->rows->pdata[r];
-              guint8 *stored = table->produced + r * table->bytes_per_row;
+              const MapRow *row;
+              guint8 *stored = table->produced + (gsize) r * table->bytes_per_row;
 
               if (table->rejected[r])
                 continue;
               if (g_cancellable_set_error_if_cancelled (cancellable, error))
                 return FALSE;
+              if (!(row = start_held_row (self, i, r, error)))
+                return FALSE;
               map_eval_row (self, i, row);
+              if (!check_read (self, error))
+                return FALSE;
               if (self->rs.has_error)
                 {
                   table->rejected[r] = 1;
@@ -634,57 +945,15 @@ cs_mapping_run_row (CsMappingRun        *self,
   row_from_record (&row, record);
   self->sink = sink;
   self->sink_data = user_data;
+  arena_reset (self);
   map_eval_row (self, input, &row);
-  return emit_row (self, FALSE, error);
-}
-
-/* A 64-bit fingerprint of a key (FNV-1a, then a final mix). */
-static guint64
-key_fingerprint (const char *key)
-{
-  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
-
-  for (const guchar *p = (const guchar *) key; *p != '\0'; p++)
-    {
-      h ^= *p;
-      h *= G_GUINT64_CONSTANT (0x100000001b3);
-    }
-  h ^= h >> 33;
-  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  h ^= h >> 33;
-  return h;
+  return check_read (self, error) && emit_row (self, FALSE, error);
 }
 
 /* The fingerprints of a streamed table's keys, each with the row it came
- * from: an open-addressing set of 16-byte slots (linear probing, at most
- * three quarters full), no allocation per row. Fingerprint 0 marks an
- * empty slot, so a key whose fingerprint is 0 is stored as 1. */
-typedef struct
-{
-  guint64 fp;
-  guint64 row;
-} KeySlot;
-
-typedef struct
-{
-  KeySlot *slots;
-  gsize    mask;     /* capacity - 1; the capacity is a power of two */
-  gsize    count;
-} KeySet;
-
-#define KEY_SET_MIN 1024
-
-static KeySlot *
-key_set_slot (KeySlot *slots,
-              gsize    mask,
-              guint64  fp)
-{
-  gsize i = (gsize) fp & mask;
-
-  while (slots[i].fp != 0 && slots[i].fp != fp)
-    i = (i + 1) & mask;
-  return &slots[i];
-}
+ * from (16 bytes a key; a fingerprint shared by two keys would reject the
+ * second row as a duplicate, a chance of about n² / 2⁶⁵ for n rows). */
+typedef FpTable KeySet;
 
 /* The row that first had this fingerprint, or 0 after recording row. */
 static guint64
@@ -692,40 +961,16 @@ key_set_add (KeySet  *set,
              guint64  fp,
              guint64  row)
 {
-  KeySlot *slot;
+  gboolean added;
+  FpSlot *slot = fp_table_insert (set, fp, &added);
 
-  if (fp == 0)
-    fp = 1;
-  if (set->slots == NULL || (set->count + 1) * 4 > (set->mask + 1) * 3)
-    {
-      gsize capacity = set->slots == NULL ? KEY_SET_MIN : (set->mask + 1) * 2;
-      KeySlot *slots = g_new0 (KeySlot, capacity);
-
-      for (gsize i = 0; set->slots != NULL && i <= set->mask; i++)
-        if (set->slots[i].fp != 0)
-          *key_set_slot (slots, capacity - 1, set->slots[i].fp) = set->slots[i];
-      g_free (set->slots);
-      set->slots = slots;
-      set->mask = capacity - 1;
-    }
-  slot = key_set_slot (set->slots, set->mask, fp);
-  if (slot->fp != 0)
-    return slot->row;
-  slot->fp = fp;
-  slot->row = row;
-  set->count++;
+  if (!added)
+    return slot->value;
+  slot->value = row;
   return 0;
 }
 
-static void
-key_set_clear (KeySet *set)
-{
-  g_clear_pointer (&set->slots, g_free);
-  set->mask = 0;
-  set->count = 0;
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KeySet, key_set_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KeySet, fp_table_clear)
 
 static gboolean
 run_input (CsMappingRun  *run,
@@ -764,14 +1009,16 @@ run_input (CsMappingRun  *run,
         break;
       if (table != NULL)
         {
-          if (n_rows >= table->rows->len)
+          if (n_rows >= table->n_rows)
             break;
-          row = table->rows->pdata[n_rows];
+          if (!(row = start_held_row (run, input, (guint) n_rows, error)))
+            return FALSE;
         }
       else
         {
           if (!cs_csv_reader_next (run->readers[input], &record, &local))
             break;
+          arena_reset (run);
           row_from_record (&streamed, &record);
           row = &streamed;
         }
@@ -782,10 +1029,12 @@ run_input (CsMappingRun  *run,
         {
           if (table != NULL)
             {
-              guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (table->by_key, key));
+              guint32 idx = held_find_key (run, input, key, run->fingerprint (key));
 
-              if (idx - 1 != row->index)
-                first = ((MapRow *) table->rows->pdata[idx - 1])->row;
+              if (!check_read (run, error))
+                return FALSE;
+              if (idx != row->index)
+                first = (guint64) idx + 1;
             }
           else
             first = key_set_add (&seen, key_fingerprint (key), row->row);
@@ -803,7 +1052,7 @@ run_input (CsMappingRun  *run,
         }
 
       map_eval_row (run, input, row);
-      if (!emit_row (run, TRUE, error))
+      if (!check_read (run, error) || !emit_row (run, TRUE, error))
         return FALSE;
 
       run->progress.rows_done = n_rows;

@@ -11,7 +11,8 @@
 
 G_BEGIN_DECLS
 
-/* A row of an input: a record being streamed, or one held in memory. */
+/* A row of an input: a record being streamed, or a row of a held table read
+ * again from its file for the row being evaluated. */
 typedef struct
 {
   guint64       row;
@@ -22,17 +23,60 @@ typedef struct
   const gsize  *lengths;
 } MapRow;
 
-/* An input held in memory because other inputs look rows up in it. */
+/* 64-bit fingerprints → a 64-bit value: open addressing, linear probing, at
+ * most three quarters full, no allocation per entry (cs-mapping-run.c). */
 typedef struct
 {
-  GPtrArray    *rows;        /* MapRow* (fields in chunk) */
-  GStringChunk *chunk;
-  GHashTable   *by_key;      /* key text → GUINT_TO_POINTER (index + 1) */
-  GHashTable  **by_join;     /* per join of the input used in reverse: join text → GArray of guint */
-  guint8       *produced;    /* n_rows × bytes_per_row: which resources each row makes */
+  guint64 fp;              /* 0: empty (a fingerprint 0 is stored as 1) */
+  guint64 value;
+} FpSlot;
+
+typedef struct
+{
+  FpSlot *slots;
+  gsize   mask;            /* capacity - 1; the capacity is a power of two */
+  gsize   count;
+} FpTable;
+
+/* The rows of a held table by fingerprint, in row order: a slot's value is
+ * first | last << 32, next[row] the following row with the fingerprint. */
+typedef struct
+{
+  FpTable  table;
+  guint32 *next;
+} FpChains;
+
+#define MAP_NO_ROW G_MAXUINT32
+
+/* An input other inputs look rows up in ("held"). Its rows stay in the file:
+ * per row only where its record starts, its line, and what it makes; keys
+ * and reverse joins are indexed by fingerprint, and a row found is read
+ * again (cs_csv_reader_read_record_at) and its real key compared. */
+typedef struct
+{
+  CsCsvReader  *reader;      /* run->readers[input] */
+  guint         n_rows;
+  guint         n_alloc;
+  goffset      *offsets;     /* per row: where its record starts in the text */
+  guint64      *lines;       /* per row: the line it starts on */
   guint8       *rejected;    /* per row: 1 when the row is rejected */
+  FpChains      by_key;      /* fingerprint of the key → rows (one per distinct key) */
+  FpChains     *by_join;     /* per join of the input used in reverse (else empty) */
+  guint       **join_cols;   /* per join used in reverse: its columns in this input */
+  guint        *join_n_cols;
+  guint8       *produced;    /* n_rows × bytes_per_row: which resources each row makes */
   guint         bytes_per_row;
+  GHashTable   *read;        /* index + 1 → MapRow* read for the row being evaluated */
 } MapTable;
+
+/* Where rows read again live until the next top-level row starts. */
+typedef struct
+{
+  GPtrArray *blocks;         /* char* */
+  char      *cur;
+  gsize      left;
+  gsize      first_size;     /* of blocks[0], kept across resets */
+} RowArena;
 
 /* A problem found while evaluating a row, kept until the row is done. */
 typedef struct
@@ -150,6 +194,9 @@ struct _CsMappingRun
   MapTable          **tables;     /* per input: NULL unless indexed */
   CellCache          *caches;     /* per input */
   RowState            rs;
+  RowArena            arena;
+  GError             *read_error; /* a held row could not be read again: the run fails */
+  guint64           (*fingerprint) (const char *key);
   gboolean            prepared;
   GHashTable         *shared_ids; /* Type/id of resources with their own key → content checksum */
   GHashTable         *validated;  /* guint64 shapes (with the template) that passed the validator */
@@ -188,10 +235,14 @@ void      map_problem_clear     (MapProblem     *problem);
 GPtrArray *map_run_lookup       (CsMappingRun   *run,
                                  int             lookup,
                                  const MapRow   *row);
-/* Whether slot of a row held in memory is made (rows being streamed: TRUE). */
+/* Whether slot of a row of a held table is made (rows being streamed: TRUE). */
 gboolean  map_run_row_produces  (CsMappingRun   *run,
                                  guint           input,
                                  const MapRow   *row,
                                  guint           slot);
+
+/* Tests: replaces the 64-bit fingerprint of keys (e.g. by one that collides). */
+void      _cs_mapping_run_set_fingerprint_func (CsMappingRun *run,
+                                                guint64     (*func) (const char *key));
 
 G_END_DECLS

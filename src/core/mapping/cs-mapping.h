@@ -15,8 +15,9 @@
  *                    directive checked), ready to run. Immutable; may be used
  *                    from several threads.
  *   CsMappingRun     cs_mapping_run_new() + _add_input(): one execution over
- *                    CSV readers. cs_mapping_run_prepare() reads the tables
- *                    other tables look rows up in (they are held in memory);
+ *                    CSV readers. cs_mapping_run_prepare() reads and indexes
+ *                    the tables other tables look rows up in (their rows stay
+ *                    in the file and are read again when needed);
  *                    cs_mapping_run_row() maps one row (the editor's live
  *                    preview); cs_mapping_run_all() streams every row with
  *                    progress and cancel.
@@ -316,7 +317,8 @@ gboolean      cs_mapping_run_prepare        (CsMappingRun      *self,
                                              GCancellable      *cancellable,
                                              GError           **error);
 /* Maps one row of an input (the preview): its resources and problems go to
- * the sink. Returns FALSE only when the sink failed. */
+ * the sink. Returns FALSE when the sink failed, or when a row of a table it
+ * looks up could not be read again (its file changed). */
 gboolean      cs_mapping_run_row            (CsMappingRun      *self,
                                              guint              input,
                                              const CsCsvRecord *record,
