@@ -941,6 +941,37 @@ assert_view_fits (CsWindow *win)
   g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (win)));
 }
 
+static gboolean
+widget_has_focus (gpointer widget)
+{
+  return gtk_widget_has_focus (widget);
+}
+
+/* The dashboard's charts show whole, title to axis: the horizontal scroll
+ * bar takes no room from them, so nothing scrolls vertically (it did: the
+ * bar covered the charts' bottom, and a focused chart scrolled their
+ * titles under the Advanced row) */
+static void
+assert_dashboard_unclipped (CsCohortBuilder *cohort_builder)
+{
+  GtkWidget *chart = _cs_cohort_builder_get_chart (cohort_builder, "stage_group");
+  GtkWidget *scroller = gtk_widget_get_ancestor (chart, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  GtkWidget *viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  graphene_rect_t bounds;
+
+  /* the focus on a chart, as a keyboard user leaves it */
+  gtk_widget_grab_focus (chart);
+  test_wait_until (widget_has_focus, chart);
+  g_assert_true (gtk_widget_compute_bounds (chart, viewport, &bounds));
+  g_test_message ("dashboard: viewport %d px high, chart at %.0f to %.0f, vertical scroll %g of %g",
+                  gtk_widget_get_height (viewport), bounds.origin.y, bounds.origin.y + bounds.size.height,
+                  gtk_adjustment_get_value (vadjustment), gtk_adjustment_get_upper (vadjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (viewport));
+}
+
 /* Small screens: at 800 × 600 the filter sidebar folds away behind the
  * Filters toggle, and the table keeps the room; at 1280 × 800 (the main
  * window) the sidebar stays beside the table and the toggle is hidden. */
@@ -953,6 +984,7 @@ test_narrow (void)
   GtkWidget *toggle;
 
   test_maybe_screenshot (GTK_WINDOW (window), "cohort-1280x800");
+  assert_dashboard_unclipped (builder);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, 1200);
   g_assert_false (adw_flap_get_folded (flap));
   g_assert_true (adw_flap_get_reveal_flap (flap));
@@ -970,6 +1002,7 @@ test_narrow (void)
                                                                CS_TYPE_COHORT_BUILDER));
   test_wait_until (widget_allocated, cs_window_get_cohort_view (narrow));
   test_maybe_screenshot (GTK_WINDOW (narrow), "cohort-800x600");
+  assert_dashboard_unclipped (narrow_builder);
 
   /* the 800 px of the default size (less the client-side decoration's) were kept */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 800);
