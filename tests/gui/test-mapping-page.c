@@ -1113,6 +1113,59 @@ test_drop (void)
   g_assert_cmpuint (cs_mapping_page_get_n_columns (page), ==, 10);
 }
 
+/* A table dropped (on the page, or on the window from elsewhere) is asked
+ * about as Open Table asks: which input, when the mapping reads several */
+static void
+test_drop_asks_role (void)
+{
+  g_autofree char *clinical = fixture ("join-clinical.csv");
+  g_autofree char *dicom = fixture ("join-dicom.csv");
+  g_autofree char *mapping = fixture ("join.json");
+  g_autofree char *dicom_input = g_strconcat ("dicom=", dicom, NULL);
+  g_autofree char *clinical_input = g_strconcat ("clinical=", clinical, NULL);
+  const char *inputs[] = { dicom_input, clinical_input, NULL };
+  g_autofree char *clinical2 = temp_file ("join-clinical-3.csv", "PatientID,age\nP2,72\n", -1);
+  const char *dropped[] = { clinical2, NULL };
+  g_autoptr(GFile) file = g_file_new_for_path (clinical2);
+  g_autofree char *preview = NULL;
+  GtkDropDown *switcher = cs_mapping_page_get_table_switcher (page);
+  AdwMessageDialog *dialog;
+
+  cs_mapping_page_open_mapping (page, mapping, inputs);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
+
+  /* dropped on the page: asked, and read as the input chosen */
+  g_assert_true (drop_files (dropped));
+  dialog = find_dialog ("Which Input Is This Table?");
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "role:clinical"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "role:dicom"));
+  adw_message_dialog_response (dialog, "role:clinical");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle ();
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (switcher)),
+                                               gtk_drop_down_get_selected (switcher)), ==, "clinical");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"P2\""));
+  g_assert_false (cs_mapping_page_get_modified (page));
+
+  /* dropped on the window (or given on the command line): asked too;
+   * Cancel opens nothing */
+  cs_window_open_files (window, &file, 1);
+  dialog = find_dialog ("Which Input Is This Table?");
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (switcher)),
+                                               gtk_drop_down_get_selected (switcher)), ==, "clinical");
+  g_assert_false (cs_mapping_page_get_modified (page));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1149,6 +1202,7 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/unsaved-open", test_unsaved_open);
   g_test_add_func ("/gui/mapping/unsaved-close", test_unsaved_close);
   g_test_add_func ("/gui/mapping/drop", test_drop);
+  g_test_add_func ("/gui/mapping/drop-asks-role", test_drop_asks_role);
 
   ret = g_test_run ();
 
