@@ -413,6 +413,29 @@ selected_levels (CsFilterState    *state,
   return g_string_free (out, FALSE);
 }
 
+typedef struct
+{
+  const char *text;
+  const char *selected;   /* selected_levels() */
+} SelectCase;
+
+static void
+check_selected (CsFilterState    *state,
+                const CsVariable *var,
+                const SelectCase *cases,
+                guint             n_cases)
+{
+  for (guint i = 0; i < n_cases; i++)
+    {
+      g_autofree char *selected = NULL;
+
+      g_assert_true (cs_filter_state_set_text (state, cases[i].text, NULL, NULL));
+      selected = selected_levels (state, var);
+      if (g_strcmp0 (selected, cases[i].selected) != 0)
+        g_error ("“%s” selects %s, not %s", cases[i].text, selected, cases[i].selected);
+    }
+}
+
 /* A typed filter selects levels as the evaluator reads it (a display in
  * any case, a code, a number), whatever the key names the variable by;
  * toggling a level takes every value that selects it */
@@ -423,11 +446,7 @@ test_variable_levels (void)
   g_autoptr(GPtrArray) levels = g_ptr_array_new ();
   g_autoptr(GPtrArray) codes = g_ptr_array_new ();
   CsVariable stage, smoker = { 0 };
-  static const struct
-  {
-    const char *text;
-    const char *selected;
-  } cases[] = {
+  static const SelectCase cases[] = {
     { "stage_group in (\"I\", \"II\")", "1100" },
     { "stage_group = \"iiia\"", "0010" },
     { "stage_group in (\"1\", \"IV\")", "1001" },
@@ -438,11 +457,7 @@ test_variable_levels (void)
     { "stage_group != \"I\"", "0000" },
     { "other = \"I\"", "0000" },
   };
-  static const struct
-  {
-    const char *text;
-    const char *selected;
-  } booleans[] = {
+  static const SelectCase booleans[] = {
     { "smoker = true", "01" },
     { "smoker = 1", "01" },
     { "smoker in (0)", "10" },
@@ -451,26 +466,10 @@ test_variable_levels (void)
   };
 
   stage_variable (&stage, levels, codes);
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *selected = NULL;
-
-      g_assert_true (cs_filter_state_set_text (state, cases[i].text, NULL, NULL));
-      selected = selected_levels (state, &stage);
-      if (g_strcmp0 (selected, cases[i].selected) != 0)
-        g_error ("“%s” selects %s, not %s", cases[i].text, selected, cases[i].selected);
-    }
+  check_selected (state, &stage, cases, G_N_ELEMENTS (cases));
   smoker.key = (char *) "smoker";
   smoker.type = CS_VARIABLE_BOOLEAN;
-  for (guint i = 0; i < G_N_ELEMENTS (booleans); i++)
-    {
-      g_autofree char *selected = NULL;
-
-      g_assert_true (cs_filter_state_set_text (state, booleans[i].text, NULL, NULL));
-      selected = selected_levels (state, &smoker);
-      if (g_strcmp0 (selected, booleans[i].selected) != 0)
-        g_error ("“%s” selects %s, not %s", booleans[i].text, selected, booleans[i].selected);
-    }
+  check_selected (state, &smoker, booleans, G_N_ELEMENTS (booleans));
   g_assert_false (cs_filter_clause_selects_level (NULL, &stage, 0));
 
   /* Unticking a typed display takes it out, ticking adds the code */

@@ -592,11 +592,9 @@ find_dialog (const char *heading)
   return NULL;
 }
 
-/* A mapping opened with two inputs (--input ROLE=FILE twice): the shown
- * table's rows are previewed with the other input loaded, so a DICOM row's
- * study names the Patient of the clinical row it joins; Validate reads both */
+/* Opens join.json with its two tables: dicom shown, clinical for the joins */
 static void
-test_several_inputs (void)
+open_join_mapping (void)
 {
   g_autofree char *clinical = fixture ("join-clinical.csv");
   g_autofree char *dicom = fixture ("join-dicom.csv");
@@ -604,6 +602,19 @@ test_several_inputs (void)
   g_autofree char *dicom_input = g_strconcat ("dicom=", dicom, NULL);
   g_autofree char *clinical_input = g_strconcat ("clinical=", clinical, NULL);
   const char *inputs[] = { dicom_input, clinical_input, NULL };
+
+  cs_mapping_page_open_mapping (page, mapping, inputs);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+}
+
+/* A mapping opened with two inputs (--input ROLE=FILE twice): the shown
+ * table's rows are previewed with the other input loaded, so a DICOM row's
+ * study names the Patient of the clinical row it joins; Validate reads both */
+static void
+test_several_inputs (void)
+{
+  g_autofree char *clinical = fixture ("join-clinical.csv");
   g_autofree char *preview = NULL;
   gboolean found = FALSE;
   g_autofree char *clinical2 = temp_file ("join-clinical-2.csv", "PatientID,age\nP2,71\n", -1);
@@ -612,9 +623,7 @@ test_several_inputs (void)
   GListModel *roles;
 
   g_assert_false (cs_mapping_page_get_modified (page));
-  cs_mapping_page_open_mapping (page, mapping, inputs);
-  wait_idle ();
-  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  open_join_mapping ();
   g_assert_cmpuint (cs_mapping_page_get_n_rows (page), ==, 2);
   preview = cs_mapping_page_get_preview_text (page);
   g_assert_nonnull (strstr (preview, "\"resourceType\": \"ImagingStudy\""));
@@ -1118,12 +1127,6 @@ test_drop (void)
 static void
 test_drop_asks_role (void)
 {
-  g_autofree char *clinical = fixture ("join-clinical.csv");
-  g_autofree char *dicom = fixture ("join-dicom.csv");
-  g_autofree char *mapping = fixture ("join.json");
-  g_autofree char *dicom_input = g_strconcat ("dicom=", dicom, NULL);
-  g_autofree char *clinical_input = g_strconcat ("clinical=", clinical, NULL);
-  const char *inputs[] = { dicom_input, clinical_input, NULL };
   g_autofree char *clinical2 = temp_file ("join-clinical-3.csv", "PatientID,age\nP2,72\n", -1);
   const char *dropped[] = { clinical2, NULL };
   g_autoptr(GFile) file = g_file_new_for_path (clinical2);
@@ -1131,9 +1134,7 @@ test_drop_asks_role (void)
   GtkDropDown *switcher = cs_mapping_page_get_table_switcher (page);
   AdwMessageDialog *dialog;
 
-  cs_mapping_page_open_mapping (page, mapping, inputs);
-  wait_idle ();
-  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  open_join_mapping ();
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
 
   /* dropped on the page: asked, and read as the input chosen */

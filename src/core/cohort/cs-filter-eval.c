@@ -99,18 +99,8 @@ resolve (const char        *key,
       return variables[i];
 
   for (guint i = 0; i < n_variables; i++)
-    {
-      GPtrArray *codes = variables[i]->codes;
-
-      for (guint j = 0; codes != NULL && j < codes->len; j++)
-        {
-          const char *code = g_ptr_array_index (codes, j);
-          const char *bar = strchr (code, '|');
-
-          if (g_str_equal (code, key) || (bar != NULL && g_str_equal (bar + 1, key)))
-            return variables[i];
-        }
-    }
+    if (cs_variable_has_code (variables[i], key))
+      return variables[i];
 
   return NULL;
 }

@@ -694,23 +694,6 @@ cs_filter_state_find_clause (CsFilterState *self,
   return -1;
 }
 
-/* Whether name (a clause's key) names var as the evaluator resolves it:
- * its key, or one of its codes whole or after the "|" */
-static gboolean
-names_variable_by_code (const char       *name,
-                        const CsVariable *var)
-{
-  for (guint i = 0; var->codes != NULL && i < var->codes->len; i++)
-    {
-      const char *code = g_ptr_array_index (var->codes, i);
-      const char *bar = strchr (code, '|');
-
-      if (g_str_equal (code, name) || (bar != NULL && g_str_equal (bar + 1, name)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 int
 cs_filter_state_find_variable_clause (CsFilterState    *self,
                                       const CsVariable *var,
@@ -727,7 +710,7 @@ cs_filter_state_find_variable_clause (CsFilterState    *self,
     {
       const CsFilterClause *clause = g_ptr_array_index (self->clauses, i);
 
-      if (clause->kind == kind && clause->key != NULL && names_variable_by_code (clause->key, var))
+      if (clause->kind == kind && clause->key != NULL && cs_variable_has_code (var, clause->key))
         return (int) i;
     }
 
@@ -994,19 +977,21 @@ cs_filter_state_remove_clause (CsFilterState *self,
   update (self);
 }
 
-gboolean
-cs_filter_state_remove_key (CsFilterState *self,
-                            const char    *key)
+/* Removes every clause on key, or on var by any of its names (as one
+ * undoable edit); FALSE if there was none */
+static gboolean
+remove_clauses_on (CsFilterState    *self,
+                   const char       *key,
+                   const CsVariable *var)
 {
   gboolean any = FALSE;
-
-  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
 
   for (guint i = self->clauses->len; i-- > 0;)
     {
       const CsFilterClause *clause = g_ptr_array_index (self->clauses, i);
 
-      if (g_strcmp0 (clause->key, key) != 0)
+      if (clause->key == NULL
+          || (g_strcmp0 (clause->key, key) != 0 && (var == NULL || !cs_variable_has_code (var, clause->key))))
         continue;
       if (!any)
         push_undo (self);
@@ -1020,29 +1005,22 @@ cs_filter_state_remove_key (CsFilterState *self,
 }
 
 gboolean
+cs_filter_state_remove_key (CsFilterState *self,
+                            const char    *key)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
+
+  return remove_clauses_on (self, key, NULL);
+}
+
+gboolean
 cs_filter_state_remove_variable (CsFilterState    *self,
                                  const CsVariable *var)
 {
-  gboolean any = FALSE;
-
   g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
   g_return_val_if_fail (var != NULL, FALSE);
 
-  for (guint i = self->clauses->len; i-- > 0;)
-    {
-      const CsFilterClause *clause = g_ptr_array_index (self->clauses, i);
-
-      if (clause->key == NULL || (strcmp (clause->key, var->key) != 0 && !names_variable_by_code (clause->key, var)))
-        continue;
-      if (!any)
-        push_undo (self);
-      any = TRUE;
-      g_ptr_array_remove_index (self->clauses, i);
-    }
-  if (any)
-    update (self);
-
-  return any;
+  return remove_clauses_on (self, var->key, var);
 }
 
 void
