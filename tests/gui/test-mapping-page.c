@@ -592,6 +592,29 @@ find_dialog (const char *heading)
   return NULL;
 }
 
+/* Answers "Which Input Is This Table?" (offering both inputs of join.json)
+ * with response, then waits for the page */
+static void
+answer_input_dialog (const char *response)
+{
+  AdwMessageDialog *dialog = find_dialog ("Which Input Is This Table?");
+
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "role:clinical"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "role:dicom"));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle ();
+}
+
+/* The role the switcher shows */
+static const char *
+shown_role (GtkDropDown *switcher)
+{
+  return gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (switcher)),
+                                     gtk_drop_down_get_selected (switcher));
+}
+
 /* Opens join.json with its two tables: dicom shown, clinical for the joins */
 static void
 open_join_mapping (void)
@@ -671,14 +694,9 @@ test_several_inputs (void)
   cs_mapping_page_open_table_ask_role (page, clinical2);
   dialog = find_dialog ("Which Input Is This Table?");
   g_assert_nonnull (dialog);
-  g_assert_true (adw_message_dialog_has_response (dialog, "role:clinical"));
-  g_assert_true (adw_message_dialog_has_response (dialog, "role:dicom"));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "role:dicom");
-  adw_message_dialog_response (dialog, "role:clinical");
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_idle ();
-  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (switcher)),
-                                               gtk_drop_down_get_selected (switcher)), ==, "clinical");
+  answer_input_dialog ("role:clinical");
+  g_assert_cmpstr (shown_role (switcher), ==, "clinical");
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
   g_free (preview);
   preview = cs_mapping_page_get_preview_text (page);
@@ -1132,22 +1150,14 @@ test_drop_asks_role (void)
   g_autoptr(GFile) file = g_file_new_for_path (clinical2);
   g_autofree char *preview = NULL;
   GtkDropDown *switcher = cs_mapping_page_get_table_switcher (page);
-  AdwMessageDialog *dialog;
 
   open_join_mapping ();
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
 
   /* dropped on the page: asked, and read as the input chosen */
   g_assert_true (drop_files (dropped));
-  dialog = find_dialog ("Which Input Is This Table?");
-  g_assert_nonnull (dialog);
-  g_assert_true (adw_message_dialog_has_response (dialog, "role:clinical"));
-  g_assert_true (adw_message_dialog_has_response (dialog, "role:dicom"));
-  adw_message_dialog_response (dialog, "role:clinical");
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_idle ();
-  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (switcher)),
-                                               gtk_drop_down_get_selected (switcher)), ==, "clinical");
+  answer_input_dialog ("role:clinical");
+  g_assert_cmpstr (shown_role (switcher), ==, "clinical");
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
   preview = cs_mapping_page_get_preview_text (page);
   g_assert_nonnull (strstr (preview, "\"value\": \"P2\""));
@@ -1156,14 +1166,9 @@ test_drop_asks_role (void)
   /* dropped on the window (or given on the command line): asked too;
    * Cancel opens nothing */
   cs_window_open_files (window, &file, 1);
-  dialog = find_dialog ("Which Input Is This Table?");
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, "cancel");
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_idle ();
+  answer_input_dialog ("cancel");
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
-  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (switcher)),
-                                               gtk_drop_down_get_selected (switcher)), ==, "clinical");
+  g_assert_cmpstr (shown_role (switcher), ==, "clinical");
   g_assert_false (cs_mapping_page_get_modified (page));
 }
 
