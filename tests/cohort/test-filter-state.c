@@ -527,6 +527,11 @@ test_range_either_order (void)
   g_assert_cmpfloat (clause->hi, ==, 70);
   g_assert_false (clause->hi_strict);
   g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age > 50 and age <= 70 and stage = \"I\"");
+  /* A bound set on the other side keeps a strict one as typed */
+  cs_filter_state_set_range (state, "age", 50, 65, FALSE);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age > 50 and age <= 65 and stage = \"I\"");
+  cs_filter_state_set_range (state, "age", 55, 65, FALSE);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age >= 55 and age <= 65 and stage = \"I\"");
   /* Two lower bounds stay two clauses (both apply) */
   g_assert_true (cs_filter_state_set_text (state, "age >= 50 and age >= 60", NULL, NULL));
   g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 2);

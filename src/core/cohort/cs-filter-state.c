@@ -826,6 +826,7 @@ cs_filter_state_set_range (CsFilterState *self,
                            gboolean       is_date)
 {
   CsFilterClause *clause;
+  int index;
 
   g_return_if_fail (CS_IS_FILTER_STATE (self));
   g_return_if_fail (key != NULL);
@@ -834,6 +835,15 @@ cs_filter_state_set_range (CsFilterState *self,
   clause->lo = isfinite (lo) ? lo : NAN;
   clause->hi = isfinite (hi) ? hi : NAN;
   clause->is_date = is_date;
+  /* a bound that stays keeps how it was written (a typed "> 50" stays
+   * strict when a card or a chart sets the other side) */
+  if ((index = cs_filter_state_find_clause (self, key, CS_CLAUSE_RANGE)) >= 0)
+    {
+      const CsFilterClause *old = g_ptr_array_index (self->clauses, index);
+
+      clause->lo_strict = old->lo_strict && old->lo == clause->lo;
+      clause->hi_strict = old->hi_strict && old->hi == clause->hi;
+    }
   replace_clause (self, clause);
 }
 

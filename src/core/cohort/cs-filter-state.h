@@ -101,7 +101,8 @@ gboolean              cs_filter_clause_selects_level (const CsFilterClause *clau
 char                 *cs_filter_clause_to_text     (const CsFilterClause *clause);
 
 /* Edits. Each replaces the clause of that kind on key, or appends one;
- * an empty range (both sides NAN) or an empty level set removes it. */
+ * an empty range (both sides NAN) or an empty level set removes it. A
+ * range's side that keeps its value keeps its ">" or "<". */
 void                  cs_filter_state_set_range    (CsFilterState  *self,
                                                     const char     *key,
                                                     double          lo,
