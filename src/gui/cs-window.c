@@ -475,7 +475,7 @@ cs_window_open_files (CsWindow  *self,
                       guint      n_files)
 {
   g_autoptr(GPtrArray) paths = NULL;
-  guint n_remote = 0;
+  guint n_remote = 0, n_tables = 0;
 
   g_return_if_fail (CS_IS_WINDOW (self));
 
@@ -494,14 +494,21 @@ cs_window_open_files (CsWindow  *self,
   if (n_remote > 0)
     cs_window_add_toast (self, _("Only local files can be opened; download remote files first"));
 
-  /* a CSV or TSV table opens on the Mapping page, FHIR on the Cohort page */
+  /* a CSV or TSV table opens on the Mapping page, FHIR on the Cohort page;
+   * one table is asked about as Open Table asks (which input, when the
+   * mapping reads several) */
+  for (guint i = 0; i + 1 < paths->len; i++)
+    n_tables += cs_mapping_page_is_table_path (paths->pdata[i]);
   for (guint i = 0; i + 1 < paths->len; )
     {
       const char *path = paths->pdata[i];
 
       if (cs_mapping_page_is_table_path (path))
         {
-          cs_mapping_page_open_table (self->mapping_page, path, NULL);
+          if (n_tables == 1)
+            cs_mapping_page_open_table_ask_role (self->mapping_page, path);
+          else
+            cs_mapping_page_open_table (self->mapping_page, path, NULL);
           adw_view_stack_set_visible_child_name (self->view_stack, "mapping");
           g_ptr_array_remove_index (paths, i);
         }

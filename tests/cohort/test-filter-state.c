@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "cs-filter.h"
 #include "cs-filter-state.h"
@@ -230,11 +231,12 @@ test_recognize (void)
   CHECK ("x in (1, \"a\") and x != 3 and x > true and d >= \"2020-02-30\"",
          { CS_CLAUSE_ADVANCED, NULL, "x in (1, \"a\")" }, { CS_CLAUSE_ADVANCED, NULL, "x != 3" },
          { CS_CLAUSE_ADVANCED, NULL, "x > true" }, { CS_CLAUSE_ADVANCED, NULL, "d >= \"2020-02-30\"" });
-  /* ranges: signs and exponents, dates, and merging only an upper bound
-   * into an earlier lower bound */
+  /* ranges: signs and exponents, dates, and merging a bound into an
+   * earlier range open on that side (either order: the sidebar shows one
+   * range), not a second lower bound */
   CHECK ("x > -1.5e1 and x <= +7 and d >= \"2020-02-29\"",
          { CS_CLAUSE_RANGE, "x", "(-15..7]" }, { CS_CLAUSE_RANGE, "d", "[18321..nan] date" });
-  CHECK ("x <= 5 and x >= 1", { CS_CLAUSE_RANGE, "x", "[nan..5]" }, { CS_CLAUSE_RANGE, "x", "[1..nan]" });
+  CHECK ("x <= 5 and x >= 1", { CS_CLAUSE_RANGE, "x", "[1..5]" });
   CHECK ("x >= 5 and x >= 6", { CS_CLAUSE_RANGE, "x", "[5..nan]" }, { CS_CLAUSE_RANGE, "x", "[6..nan]" });
   CHECK ("x >= \"2020-01-01\" and x < 7",
          { CS_CLAUSE_RANGE, "x", "[18262..nan] date" }, { CS_CLAUSE_RANGE, "x", "[nan..7)" });
@@ -373,6 +375,168 @@ test_dates (void)
   g_assert_cmpstr (text, ==, "");
 }
 
+/* The levels of a stage variable as the demo codes them, and a boolean */
+static CsLevel stage_levels[] = {
+  { (char *) "1", (char *) "I", NULL, 0 },
+  { (char *) "2", (char *) "II", NULL, 0 },
+  { (char *) "3A", (char *) "IIIA", NULL, 0 },
+  { (char *) "4", (char *) "IV", NULL, 0 },
+};
+
+static void
+stage_variable (CsVariable *var,
+                GPtrArray  *levels,
+                GPtrArray  *codes)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (stage_levels); i++)
+    g_ptr_array_add (levels, &stage_levels[i]);
+  g_ptr_array_add (codes, (char *) "http://loinc.org|21908-9");
+  memset (var, 0, sizeof *var);
+  var->key = (char *) "stage_group";
+  var->type = CS_VARIABLE_CATEGORICAL;
+  var->levels = levels;
+  var->codes = codes;
+}
+
+/* Which levels a clause selects, as a string of 0 and 1 */
+static char *
+selected_levels (CsFilterState    *state,
+                 const CsVariable *var)
+{
+  int index = cs_filter_state_find_variable_clause (state, var, CS_CLAUSE_LEVELS);
+  const CsFilterClause *clause = index >= 0 ? cs_filter_state_get_clause (state, (guint) index) : NULL;
+  guint n = var->type == CS_VARIABLE_BOOLEAN ? 2 : var->levels->len;
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_c (out, cs_filter_clause_selects_level (clause, var, i) ? '1' : '0');
+  return g_string_free (out, FALSE);
+}
+
+typedef struct
+{
+  const char *text;
+  const char *selected;   /* selected_levels() */
+} SelectCase;
+
+static void
+check_selected (CsFilterState    *state,
+                const CsVariable *var,
+                const SelectCase *cases,
+                guint             n_cases)
+{
+  for (guint i = 0; i < n_cases; i++)
+    {
+      g_autofree char *selected = NULL;
+
+      g_assert_true (cs_filter_state_set_text (state, cases[i].text, NULL, NULL));
+      selected = selected_levels (state, var);
+      if (g_strcmp0 (selected, cases[i].selected) != 0)
+        g_error ("“%s” selects %s, not %s", cases[i].text, selected, cases[i].selected);
+    }
+}
+
+/* A typed filter selects levels as the evaluator reads it (a display in
+ * any case, a code, a number), whatever the key names the variable by;
+ * toggling a level takes every value that selects it */
+static void
+test_variable_levels (void)
+{
+  g_autoptr(CsFilterState) state = cs_filter_state_new ();
+  g_autoptr(GPtrArray) levels = g_ptr_array_new ();
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  CsVariable stage, smoker = { 0 };
+  static const SelectCase cases[] = {
+    { "stage_group in (\"I\", \"II\")", "1100" },
+    { "stage_group = \"iiia\"", "0010" },
+    { "stage_group in (\"1\", \"IV\")", "1001" },
+    { "stage_group in (1, 2.0)", "1100" },
+    { "stage_group = \"V\"", "0000" },
+    { "`http://loinc.org|21908-9` = \"IV\"", "0001" },
+    { "`21908-9` in (\"II\")", "0100" },
+    { "stage_group != \"I\"", "0000" },
+    { "other = \"I\"", "0000" },
+  };
+  static const SelectCase booleans[] = {
+    { "smoker = true", "01" },
+    { "smoker = 1", "01" },
+    { "smoker in (0)", "10" },
+    { "smoker = \"True\"", "01" },
+    { "smoker = \"yes\"", "00" },
+  };
+
+  stage_variable (&stage, levels, codes);
+  check_selected (state, &stage, cases, G_N_ELEMENTS (cases));
+  smoker.key = (char *) "smoker";
+  smoker.type = CS_VARIABLE_BOOLEAN;
+  check_selected (state, &smoker, booleans, G_N_ELEMENTS (booleans));
+  g_assert_false (cs_filter_clause_selects_level (NULL, &stage, 0));
+
+  /* Unticking a typed display takes it out, ticking adds the code */
+  g_assert_true (cs_filter_state_set_text (state, "stage_group in (\"I\", \"ii\") and age >= 50", NULL, NULL));
+  cs_filter_state_toggle_variable_level (state, &stage, 0);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "stage_group in (\"ii\") and age >= 50");
+  cs_filter_state_toggle_variable_level (state, &stage, 3);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "stage_group in (\"ii\", \"4\") and age >= 50");
+  cs_filter_state_toggle_variable_level (state, &stage, 1);
+  cs_filter_state_toggle_variable_level (state, &stage, 3);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age >= 50");
+  /* Numbers become the text they match; the key stays as written */
+  g_assert_true (cs_filter_state_set_text (state, "`21908-9` in (1, 2.0)", NULL, NULL));
+  cs_filter_state_toggle_variable_level (state, &stage, 2);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "`21908-9` in (\"1\", \"2\", \"3A\")");
+  cs_filter_state_toggle_variable_level (state, &stage, 0);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "`21908-9` in (\"2\", \"3A\")");
+  /* Booleans: 1 is true */
+  g_assert_true (cs_filter_state_set_text (state, "smoker = 1", NULL, NULL));
+  cs_filter_state_toggle_variable_level (state, &smoker, 0);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "smoker in (true, false)");
+  cs_filter_state_toggle_variable_level (state, &smoker, 1);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "smoker = false");
+  cs_filter_state_toggle_variable_level (state, &smoker, 0);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "");
+  cs_filter_state_toggle_variable_level (state, &smoker, 1);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "smoker = true");
+  g_assert_true (cs_filter_state_undo (state));
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "");
+
+  /* Removing the variable takes the clauses under its codes too, in one step */
+  g_assert_true (cs_filter_state_set_text (state, "`21908-9` = \"I\" and age >= 5 and stage_group is missing",
+                                           NULL, NULL));
+  g_assert_cmpint (cs_filter_state_find_variable_clause (state, &stage, CS_CLAUSE_MISSING), ==, 2);
+  g_assert_true (cs_filter_state_remove_variable (state, &stage));
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age >= 5");
+  g_assert_false (cs_filter_state_remove_variable (state, &stage));
+  g_assert_true (cs_filter_state_undo (state));
+  g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 3);
+}
+
+/* A range typed upper bound first is one range, as the other way round */
+static void
+test_range_either_order (void)
+{
+  g_autoptr(CsFilterState) state = cs_filter_state_new ();
+  const CsFilterClause *clause;
+
+  g_assert_true (cs_filter_state_set_text (state, "age <= 70 and stage = \"I\" and age > 50", NULL, NULL));
+  g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 2);
+  clause = cs_filter_state_get_clause (state, 0);
+  g_assert_cmpint (clause->kind, ==, CS_CLAUSE_RANGE);
+  g_assert_cmpfloat (clause->lo, ==, 50);
+  g_assert_true (clause->lo_strict);
+  g_assert_cmpfloat (clause->hi, ==, 70);
+  g_assert_false (clause->hi_strict);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age > 50 and age <= 70 and stage = \"I\"");
+  /* A bound set on the other side keeps a strict one as typed */
+  cs_filter_state_set_range (state, "age", 50, 65, FALSE);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age > 50 and age <= 65 and stage = \"I\"");
+  cs_filter_state_set_range (state, "age", 55, 65, FALSE);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age >= 55 and age <= 65 and stage = \"I\"");
+  /* Two lower bounds stay two clauses (both apply) */
+  g_assert_true (cs_filter_state_set_text (state, "age >= 50 and age >= 60", NULL, NULL));
+  g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -386,6 +550,8 @@ main (int   argc,
   g_test_add_func ("/filter-state/syntax-error", test_syntax_error);
   g_test_add_func ("/filter-state/edits-undo", test_edits_undo);
   g_test_add_func ("/filter-state/dates", test_dates);
+  g_test_add_func ("/filter-state/variable-levels", test_variable_levels);
+  g_test_add_func ("/filter-state/range-either-order", test_range_either_order);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cs-application.h"
 #include "cs-demo.h"
 #include "cs-saved-servers.h"
 #include "cs-server-profile-private.h"
@@ -17,6 +18,8 @@
 /* Set-up */
 
 static CsSecretBackend *backend;
+/* The application the screenshots' windows join (test_maybe_screenshot) */
+static GtkApplication *screenshot_app;
 
 /* GTK 4.8 warns when a frame comes between a resize and the allocation it
  * queued ("Trying to snapshot AdwGizmo 0x… without a current allocation"),
@@ -90,6 +93,7 @@ test_gui_init (int         *argc,
 void
 test_gui_cleanup (char *tmp_dir)
 {
+  g_clear_object (&screenshot_app);
   cs_gui_set_secret_backend (NULL);
   g_clear_pointer (&backend, cs_secret_backend_free);
   test_remove_tree (tmp_dir);
@@ -286,6 +290,24 @@ test_maybe_screenshot (GtkWindow  *win,
 
   if (dir == NULL)
     return;
+
+  /* A test's window has no application, so the application's actions
+   * (Open, the main menu's) show insensitive: the window joins a real one,
+   * registered here without a bus name, to show them as users see them */
+  if (CS_IS_WINDOW (win) && gtk_window_get_application (win) == NULL)
+    {
+      if (screenshot_app == NULL)
+        {
+          g_autoptr(GError) error = NULL;
+
+          screenshot_app = GTK_APPLICATION (cs_application_new ());
+          g_application_set_flags (G_APPLICATION (screenshot_app),
+                                   G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+          g_application_register (G_APPLICATION (screenshot_app), NULL, &error);
+          g_assert_no_error (error);
+        }
+      gtk_window_set_application (win, screenshot_app);
+    }
 
   /* a toast ("Opened 400 patients…") would cover what the picture shows:
    * wait until it has timed out (at most 8 s) */

@@ -67,7 +67,9 @@ GtkWidget  *test_find_of_type     (GtkWidget           *root,
 /* The widget named name below root; fails the test without one. */
 GtkWidget  *test_get_named        (gpointer             root,
                                    const char          *name);
-/* With CS_SCREENSHOT_DIR set, writes win as <dir>/<name>.png (for docs). */
+/* With CS_SCREENSHOT_DIR set, writes win as <dir>/<name>.png (for docs); a
+ * CsWindow without an application first joins one (a CsApplication of the
+ * tests), so that it shows the application's actions as users see them. */
 void        test_maybe_screenshot (GtkWindow           *win,
                                    const char          *name);
 

@@ -537,6 +537,139 @@ test_cards (void)
   clear_filter ();
 }
 
+/* The check boxes of the card on key, as 0 and 1 */
+static char *
+card_ticks (const char *key)
+{
+  g_autoptr(GPtrArray) checks = all_of_type (_cs_cohort_builder_get_card (builder, key), GTK_TYPE_CHECK_BUTTON);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < checks->len; i++)
+    g_string_append_c (out, gtk_check_button_get_active (checks->pdata[i]) ? '1' : '0');
+  return g_string_free (out, FALSE);
+}
+
+/* What card_ticks() reads when the stage levels shown as displays (a
+ * NULL-terminated list) are ticked */
+static char *
+stage_ticks (const char *display,
+             ...)
+{
+  CsVariable *var = cs_store_lookup_variable (cs_window_get_store (window), "stage_group");
+  g_autofree char *out = g_strnfill (var->levels->len, '0');
+  va_list args;
+
+  va_start (args, display);
+  for (const char *d = display; d != NULL; d = va_arg (args, const char *))
+    {
+      int index = cs_variable_find_level (var, d);
+
+      g_assert_cmpint (index, >=, 0);
+      out[index] = '1';
+    }
+  va_end (args);
+  return g_steal_pointer (&out);
+}
+
+/* Bars of the dashboard chart on key marked as in the filter */
+static guint
+chart_marks (const char *key)
+{
+  const char *description = _cs_mini_chart_get_description (CS_MINI_CHART (_cs_cohort_builder_get_chart (builder, key)));
+  guint n = 0;
+
+  for (const char *p = description; (p = strstr (p, "(filtered on)")) != NULL; p++)
+    n++;
+  return n;
+}
+
+static void
+type_expression (const char *text)
+{
+  GtkEditable *entry = _cs_cohort_builder_get_expression_entry (builder);
+
+  gtk_editable_set_text (entry, text);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpstr (_cs_cohort_builder_get_expression_error (builder), ==, "");
+  wait_for_count (evaluate_count (text));
+}
+
+#define assert_ticks(key, expected) \
+  G_STMT_START { \
+    g_autofree char *ticks_ = card_ticks (key); \
+    g_autofree char *expected_ = (expected); \
+    g_assert_cmpstr (ticks_, ==, expected_); \
+  } G_STMT_END
+
+/* However a filter arrives (typed, a saved cohort, a bar clicked, undo and
+ * redo), the cards and the bars show what it selects: "I" is the display
+ * of the level coded "1" */
+static void
+test_cards_follow_filter (void)
+{
+  CsFilterState *state = cs_cohort_builder_get_filter_state (builder);
+  g_autoptr(CsSavedCohort) saved = NULL;
+  double x = 0, y = 0;
+
+  clear_filter ();
+  g_assert_true (cs_cohort_builder_add_control (builder, "stage_group"));
+
+  /* Typed with displays */
+  type_expression ("stage_group in (\"I\", \"II\")");
+  assert_ticks ("stage_group", stage_ticks ("I", "II", NULL));
+  g_assert_cmpuint (chart_marks ("stage_group"), ==, 2);
+
+  /* A click on a ticked bar takes its value out, whatever it was written as */
+  g_assert_true (_cs_mini_chart_get_bar_center (CS_MINI_CHART (_cs_cohort_builder_get_chart (builder, "stage_group")),
+                                                "I", &x, &y));
+  g_assert_true (_cs_mini_chart_click (CS_MINI_CHART (_cs_cohort_builder_get_chart (builder, "stage_group")), x, y));
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "stage_group in (\"II\")");
+  wait_for_count (evaluate_count ("stage_group in (\"II\")"));
+  assert_ticks ("stage_group", stage_ticks ("II", NULL));
+  g_assert_cmpuint (chart_marks ("stage_group"), ==, 1);
+
+  /* Undo and redo */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (builder), "filter.undo", NULL));
+  assert_ticks ("stage_group", stage_ticks ("I", "II", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (builder), "filter.redo", NULL));
+  assert_ticks ("stage_group", stage_ticks ("II", NULL));
+
+  /* A saved cohort naming the variable by its code, a display in lower case and a code */
+  saved = cs_saved_cohort_new ("Late", "`399537006` in (\"iiia\", \"4\")");
+  _cs_cohort_builder_apply_saved (builder, saved);
+  wait_for_count (evaluate_count (saved->filter));
+  assert_ticks ("stage_group", stage_ticks ("IIIA", "IV", NULL));
+  g_assert_cmpuint (chart_marks ("stage_group"), ==, 2);
+  /* unticking a box edits that clause, under its key */
+  {
+    g_autoptr(GPtrArray) checks = all_of_type (_cs_cohort_builder_get_card (builder, "stage_group"),
+                                               GTK_TYPE_CHECK_BUTTON);
+    CsVariable *var = cs_store_lookup_variable (cs_window_get_store (window), "stage_group");
+
+    gtk_check_button_set_active (checks->pdata[cs_variable_find_level (var, "IV")], FALSE);
+    g_assert_cmpstr (cs_filter_state_get_text (state), ==, "`399537006` in (\"iiia\")");
+    g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 1);
+  }
+
+  /* Booleans: 1 is true */
+  type_expression ("deceased = 1");
+  assert_ticks ("deceased", g_strdup ("01"));
+  type_expression ("deceased in (\"FALSE\")");
+  assert_ticks ("deceased", g_strdup ("10"));
+
+  /* A range typed upper bound first fills both bounds */
+  type_expression ("age_at_diagnosis <= 70 and age_at_diagnosis >= 50");
+  {
+    g_autoptr(GPtrArray) entries = all_of_type (_cs_cohort_builder_get_card (builder, "age_at_diagnosis"),
+                                                GTK_TYPE_ENTRY);
+
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entries->pdata[0])), ==, "50");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entries->pdata[1])), ==, "70");
+  }
+  clear_filter ();
+  assert_ticks ("stage_group", stage_ticks (NULL));
+}
+
 static gboolean
 picker_shows (gpointer n)
 {
@@ -808,6 +941,37 @@ assert_view_fits (CsWindow *win)
   g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (win)));
 }
 
+static gboolean
+widget_has_focus (gpointer widget)
+{
+  return gtk_widget_has_focus (widget);
+}
+
+/* The dashboard's charts show whole, title to axis: the horizontal scroll
+ * bar takes no room from them, so nothing scrolls vertically (it did: the
+ * bar covered the charts' bottom, and a focused chart scrolled their
+ * titles under the Advanced row) */
+static void
+assert_dashboard_unclipped (CsCohortBuilder *cohort_builder)
+{
+  GtkWidget *chart = _cs_cohort_builder_get_chart (cohort_builder, "stage_group");
+  GtkWidget *scroller = gtk_widget_get_ancestor (chart, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  GtkWidget *viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  graphene_rect_t bounds;
+
+  /* the focus on a chart, as a keyboard user leaves it */
+  gtk_widget_grab_focus (chart);
+  test_wait_until (widget_has_focus, chart);
+  g_assert_true (gtk_widget_compute_bounds (chart, viewport, &bounds));
+  g_test_message ("dashboard: viewport %d px high, chart at %.0f to %.0f, vertical scroll %g of %g",
+                  gtk_widget_get_height (viewport), bounds.origin.y, bounds.origin.y + bounds.size.height,
+                  gtk_adjustment_get_value (vadjustment), gtk_adjustment_get_upper (vadjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (viewport));
+}
+
 /* Small screens: at 800 × 600 the filter sidebar folds away behind the
  * Filters toggle, and the table keeps the room; at 1280 × 800 (the main
  * window) the sidebar stays beside the table and the toggle is hidden. */
@@ -820,6 +984,7 @@ test_narrow (void)
   GtkWidget *toggle;
 
   test_maybe_screenshot (GTK_WINDOW (window), "cohort-1280x800");
+  assert_dashboard_unclipped (builder);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, 1200);
   g_assert_false (adw_flap_get_folded (flap));
   g_assert_true (adw_flap_get_reveal_flap (flap));
@@ -837,6 +1002,7 @@ test_narrow (void)
                                                                CS_TYPE_COHORT_BUILDER));
   test_wait_until (widget_allocated, cs_window_get_cohort_view (narrow));
   test_maybe_screenshot (GTK_WINDOW (narrow), "cohort-800x600");
+  assert_dashboard_unclipped (narrow_builder);
 
   /* the 800 px of the default size (less the client-side decoration's) were kept */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 800);
@@ -880,6 +1046,7 @@ main (int   argc,
   g_test_add_func ("/gui/cohort-builder/keyboard", test_keyboard);
   g_test_add_func ("/gui/cohort-builder/shortcuts-from-header-bar", test_shortcuts_from_header_bar);
   g_test_add_func ("/gui/cohort-builder/cards", test_cards);
+  g_test_add_func ("/gui/cohort-builder/cards-follow-filter", test_cards_follow_filter);
   g_test_add_func ("/gui/cohort-builder/picker", test_picker);
   g_test_add_func ("/gui/cohort-builder/members", test_members);
   g_test_add_func ("/gui/cohort-builder/compare", test_compare);

@@ -456,6 +456,44 @@ test_load_warnings (void)
   g_rmdir (dir);
 }
 
+/* The screenshots of the docs and the help show a window as users see it:
+ * a test's window has no application, so its Open button (app.open) is
+ * insensitive until test_maybe_screenshot() puts it in one */
+static void
+test_screenshot_application (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "shots", NULL);
+  g_autofree char *png = g_build_filename (dir, "app-actions.png", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("CS_SCREENSHOT_DIR"));
+  CsWindow *other = cs_window_new (NULL);
+  GtkWidget *open;
+
+  g_object_ref_sink (other);
+  gtk_window_present (GTK_WINDOW (other));
+  /* the header bar's split button: its main part is what shows insensitive */
+  open = test_find_widget (GTK_WIDGET (other), NULL, "app.open");
+  g_assert_true (ADW_IS_SPLIT_BUTTON (open));
+  open = test_find_of_type (open, GTK_TYPE_BUTTON);
+  g_assert_nonnull (open);
+  g_assert_false (gtk_widget_is_sensitive (open));
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_setenv ("CS_SCREENSHOT_DIR", dir, TRUE);
+  test_maybe_screenshot (GTK_WINDOW (other), "app-actions");
+  if (saved != NULL)
+    g_setenv ("CS_SCREENSHOT_DIR", saved, TRUE);
+  else
+    g_unsetenv ("CS_SCREENSHOT_DIR");
+
+  g_assert_nonnull (gtk_window_get_application (GTK_WINDOW (other)));
+  g_assert_true (gtk_widget_is_sensitive (open));
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (g_unlink (png), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (other));
+  g_object_unref (other);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -480,6 +518,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/error", test_error);
   g_test_add_func ("/gui/window/load-warnings", test_load_warnings);
   g_test_add_func ("/gui/window/close-while-loading", test_close_while_loading);
+  g_test_add_func ("/gui/window/screenshot-application", test_screenshot_application);
 
   ret = g_test_run ();
 

@@ -592,11 +592,32 @@ find_dialog (const char *heading)
   return NULL;
 }
 
-/* A mapping opened with two inputs (--input ROLE=FILE twice): the shown
- * table's rows are previewed with the other input loaded, so a DICOM row's
- * study names the Patient of the clinical row it joins; Validate reads both */
+/* Answers "Which Input Is This Table?" (offering both inputs of join.json)
+ * with response, then waits for the page */
 static void
-test_several_inputs (void)
+answer_input_dialog (const char *response)
+{
+  AdwMessageDialog *dialog = find_dialog ("Which Input Is This Table?");
+
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "role:clinical"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "role:dicom"));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle ();
+}
+
+/* The role the switcher shows */
+static const char *
+shown_role (GtkDropDown *switcher)
+{
+  return gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (switcher)),
+                                     gtk_drop_down_get_selected (switcher));
+}
+
+/* Opens join.json with its two tables: dicom shown, clinical for the joins */
+static void
+open_join_mapping (void)
 {
   g_autofree char *clinical = fixture ("join-clinical.csv");
   g_autofree char *dicom = fixture ("join-dicom.csv");
@@ -604,6 +625,19 @@ test_several_inputs (void)
   g_autofree char *dicom_input = g_strconcat ("dicom=", dicom, NULL);
   g_autofree char *clinical_input = g_strconcat ("clinical=", clinical, NULL);
   const char *inputs[] = { dicom_input, clinical_input, NULL };
+
+  cs_mapping_page_open_mapping (page, mapping, inputs);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+}
+
+/* A mapping opened with two inputs (--input ROLE=FILE twice): the shown
+ * table's rows are previewed with the other input loaded, so a DICOM row's
+ * study names the Patient of the clinical row it joins; Validate reads both */
+static void
+test_several_inputs (void)
+{
+  g_autofree char *clinical = fixture ("join-clinical.csv");
   g_autofree char *preview = NULL;
   gboolean found = FALSE;
   g_autofree char *clinical2 = temp_file ("join-clinical-2.csv", "PatientID,age\nP2,71\n", -1);
@@ -612,9 +646,7 @@ test_several_inputs (void)
   GListModel *roles;
 
   g_assert_false (cs_mapping_page_get_modified (page));
-  cs_mapping_page_open_mapping (page, mapping, inputs);
-  wait_idle ();
-  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  open_join_mapping ();
   g_assert_cmpuint (cs_mapping_page_get_n_rows (page), ==, 2);
   preview = cs_mapping_page_get_preview_text (page);
   g_assert_nonnull (strstr (preview, "\"resourceType\": \"ImagingStudy\""));
@@ -662,14 +694,9 @@ test_several_inputs (void)
   cs_mapping_page_open_table_ask_role (page, clinical2);
   dialog = find_dialog ("Which Input Is This Table?");
   g_assert_nonnull (dialog);
-  g_assert_true (adw_message_dialog_has_response (dialog, "role:clinical"));
-  g_assert_true (adw_message_dialog_has_response (dialog, "role:dicom"));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "role:dicom");
-  adw_message_dialog_response (dialog, "role:clinical");
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_idle ();
-  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (switcher)),
-                                               gtk_drop_down_get_selected (switcher)), ==, "clinical");
+  answer_input_dialog ("role:clinical");
+  g_assert_cmpstr (shown_role (switcher), ==, "clinical");
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
   g_free (preview);
   preview = cs_mapping_page_get_preview_text (page);
@@ -1113,6 +1140,38 @@ test_drop (void)
   g_assert_cmpuint (cs_mapping_page_get_n_columns (page), ==, 10);
 }
 
+/* A table dropped (on the page, or on the window from elsewhere) is asked
+ * about as Open Table asks: which input, when the mapping reads several */
+static void
+test_drop_asks_role (void)
+{
+  g_autofree char *clinical2 = temp_file ("join-clinical-3.csv", "PatientID,age\nP2,72\n", -1);
+  const char *dropped[] = { clinical2, NULL };
+  g_autoptr(GFile) file = g_file_new_for_path (clinical2);
+  g_autofree char *preview = NULL;
+  GtkDropDown *switcher = cs_mapping_page_get_table_switcher (page);
+
+  open_join_mapping ();
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
+
+  /* dropped on the page: asked, and read as the input chosen */
+  g_assert_true (drop_files (dropped));
+  answer_input_dialog ("role:clinical");
+  g_assert_cmpstr (shown_role (switcher), ==, "clinical");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
+  preview = cs_mapping_page_get_preview_text (page);
+  g_assert_nonnull (strstr (preview, "\"value\": \"P2\""));
+  g_assert_false (cs_mapping_page_get_modified (page));
+
+  /* dropped on the window (or given on the command line): asked too;
+   * Cancel opens nothing */
+  cs_window_open_files (window, &file, 1);
+  answer_input_dialog ("cancel");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
+  g_assert_cmpstr (shown_role (switcher), ==, "clinical");
+  g_assert_false (cs_mapping_page_get_modified (page));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1149,6 +1208,7 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/unsaved-open", test_unsaved_open);
   g_test_add_func ("/gui/mapping/unsaved-close", test_unsaved_close);
   g_test_add_func ("/gui/mapping/drop", test_drop);
+  g_test_add_func ("/gui/mapping/drop-asks-role", test_drop_asks_role);
 
   ret = g_test_run ();
 

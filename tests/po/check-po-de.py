@@ -9,6 +9,18 @@
 3. Every string of a freshly extracted template is translated: the test
    fails on any untranslated or fuzzy message and names the first ones
    (de.po must never fall behind the sources).
+4. The mapping editor's terms are the same in the UI, the CLI and the help
+   (po/de.po and help/de/de.po):
+   - the data steward's mapping (its file, page and editor): "Mapping"
+     (das Mapping, die Mapping-Datei, die Seite Mapping), never "Zuordnung";
+   - a value map (a ConceptMap in the mapping): "Werteliste";
+   - running a mapping over rows: "abbilden" (Zeilen werden abgebildet);
+   - a value that a value list gives a code: "zugeordnet", one such entry
+     of a ConceptMap "Zuordnung" ("nicht zugeordnet" for unmapped).
+   A message naming the mapping must say "Mapping" and, unless it is about
+   a value list's entries, not "Zuordnung"; one naming a value map must say
+   "Werteliste"; none may say "Zuordnungsdatei", "Werte-Mapping" or
+   "Werteabbildung" (the words the catalogues mixed before).
 
 Usage: check-po-de.py SOURCE_ROOT BUILD_ROOT CLI
 Exit status: 0 pass, 1 fail, 77 skip (gettext tools or the .mo missing).
@@ -119,6 +131,52 @@ def check_cli_german(cli, build_root, mo_path):
              % (result.returncode, result.stderr))
 
 
+def po_entries(path):
+    """(English, German) of each translated message of a catalogue"""
+    proc = run(['msgcat', '--no-wrap', path])
+    if proc.returncode != 0:
+        fail('msgcat cannot read %s:\n%s' % (path, proc.stderr))
+    for block in proc.stdout.split('\n\n'):
+        fields = {}
+        for line in block.split('\n'):
+            match = re.match(r'(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
+            if match:
+                fields[match.group(1)] = match.group(2)
+        german = ' '.join(v for k, v in fields.items() if k.startswith('msgstr') and v)
+        if fields.get('msgid') and german:
+            yield fields['msgid'] + ' ' + fields.get('msgid_plural', ''), german
+
+
+# The mapping as a noun ("the mapping", "mappings", "Mapping (JSON)"), not the
+# verb ("Mapping the table", "Mapping %s: 40 %"), an option or a format name
+MAPPING_NOUN = re.compile(r'(?<![-\w])mappings?(?![-\w])(?! the\b)(?! %s)', re.I)
+VALUE_MAP = re.compile(r'\bvalue maps?\b', re.I)
+# Messages about a value list's entries, where "Zuordnung" is the term
+VALUE_LEVEL = re.compile(r'conditional maps|“%s” (?:map|mapping)\b|\bunmapped\b|\bvalue maps?\b', re.I)
+MIXED_WORDS = re.compile(r'Zuordnungsdatei|Werte-Mapping|Werteabbildung')
+
+
+def check_terms(paths):
+    wrong = []
+    for path in paths:
+        for english, german in po_entries(path):
+            # an option, a format name, a ConceptMap entry ("an “equivalent” mapping")
+            english_words = re.sub(r'--mapping|cohortscope-mapping|MAPPING\.json|“%s” mapping', '', english)
+            if MAPPING_NOUN.search(english_words) and (
+                    not re.search('mapping', german, re.I)
+                    or ('Zuordnung' in german and not VALUE_LEVEL.search(english))):
+                wrong.append('%s: “%s” → “%s” (say “Mapping”)' % (path, english.strip(), german))
+            elif VALUE_MAP.search(english) and 'Werteliste' not in german:
+                wrong.append('%s: “%s” → “%s” (say “Werteliste”)' % (path, english.strip(), german))
+            elif MIXED_WORDS.search(german):
+                wrong.append('%s: “%s” → “%s” (say “Mapping-Datei”, “Werteliste”)' % (path, english.strip(),
+                                                                                          german))
+    if wrong:
+        fail('%u German messages use other words for the mapping editor\'s terms (first 10):\n  %s'
+             % (len(wrong), '\n  '.join(wrong[:10])))
+    print('German terms of the mapping editor: ok')
+
+
 def check_share(source_root, po_path, tmpdir):
     with open(os.path.join(source_root, 'po', 'POTFILES.in'), encoding='utf-8') as f:
         files = [line.strip() for line in f
@@ -176,6 +234,7 @@ def main():
         mo_path = check_msgfmt(po_path, tmpdir)
         check_cli_german(cli, build_root, mo_path)
         check_share(source_root, po_path, tmpdir)
+    check_terms([po_path, os.path.join(source_root, 'help', 'de', 'de.po')])
 
 
 if __name__ == '__main__':

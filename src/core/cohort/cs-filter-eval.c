@@ -99,18 +99,8 @@ resolve (const char        *key,
       return variables[i];
 
   for (guint i = 0; i < n_variables; i++)
-    {
-      GPtrArray *codes = variables[i]->codes;
-
-      for (guint j = 0; codes != NULL && j < codes->len; j++)
-        {
-          const char *code = g_ptr_array_index (codes, j);
-          const char *bar = strchr (code, '|');
-
-          if (g_str_equal (code, key) || (bar != NULL && g_str_equal (bar + 1, key)))
-            return variables[i];
-        }
-    }
+    if (cs_variable_has_code (variables[i], key))
+      return variables[i];
 
   return NULL;
 }
@@ -170,6 +160,37 @@ level_matches (const CsLevel *level,
   return g_str_equal (a, b);
 }
 
+gboolean
+_cs_filter_literal_matches_level (const CsFilterLiteral *lit,
+                                  const CsLevel         *level)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (lit->kind == CS_FILTER_LITERAL_STRING)
+    g_string_append (text, lit->string);
+  else
+    _cs_filter_append_literal (text, lit);
+
+  return level_matches (level, text->str);
+}
+
+gboolean
+_cs_filter_literal_boolean (const CsFilterLiteral *lit,
+                            double                *value)
+{
+  if (lit->kind == CS_FILTER_LITERAL_BOOLEAN)
+    *value = lit->boolean ? 1 : 0;
+  else if (lit->kind == CS_FILTER_LITERAL_NUMBER && (lit->number == 0 || lit->number == 1))
+    *value = lit->number;
+  else if (lit->kind == CS_FILTER_LITERAL_STRING && g_ascii_strcasecmp (lit->string, "true") == 0)
+    *value = 1;
+  else if (lit->kind == CS_FILTER_LITERAL_STRING && g_ascii_strcasecmp (lit->string, "false") == 0)
+    *value = 0;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static const char *
 op_text (const CsFilterNode *node)
 {
@@ -200,18 +221,10 @@ compile_categorical (const CsFilterNode *node,
   for (guint i = 0; i < node->literals->len; i++)
     {
       const CsFilterLiteral *lit = &g_array_index (node->literals, CsFilterLiteral, i);
-      GString *text = g_string_new (NULL);
-
-      if (lit->kind == CS_FILTER_LITERAL_STRING)
-        g_string_append (text, lit->string);
-      else
-        _cs_filter_append_literal (text, lit);
 
       for (guint l = 0; l < n_levels; l++)
-        if (level_matches (g_ptr_array_index (var->levels, l), text->str))
+        if (_cs_filter_literal_matches_level (lit, g_ptr_array_index (var->levels, l)))
           c->lut[l + 1] = 1;
-
-      g_string_free (text, TRUE);
     }
 
   return TRUE;
@@ -263,15 +276,7 @@ compile_numeric (const CsFilterNode *node,
 
       if (is_bool)
         {
-          if (lit->kind == CS_FILTER_LITERAL_BOOLEAN)
-            value = lit->boolean ? 1 : 0;
-          else if (lit->kind == CS_FILTER_LITERAL_NUMBER && (lit->number == 0 || lit->number == 1))
-            value = lit->number;
-          else if (lit->kind == CS_FILTER_LITERAL_STRING && g_ascii_strcasecmp (lit->string, "true") == 0)
-            value = 1;
-          else if (lit->kind == CS_FILTER_LITERAL_STRING && g_ascii_strcasecmp (lit->string, "false") == 0)
-            value = 0;
-          else
+          if (!_cs_filter_literal_boolean (lit, &value))
             {
               g_set_error (error, CS_FILTER_ERROR, CS_FILTER_ERROR_TYPE,
                            _("column %u: “%s” is boolean: compare it with true or false"),

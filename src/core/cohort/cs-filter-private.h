@@ -10,6 +10,7 @@
 #pragma once
 
 #include "cs-filter.h"
+#include "cs-variable.h"
 
 G_BEGIN_DECLS
 
@@ -89,5 +90,15 @@ void                _cs_filter_append_string (GString        *out,
 /* A number in its shortest round-trip form, true or false, a string quoted */
 void                _cs_filter_append_literal (GString               *out,
                                                const CsFilterLiteral *lit);
+
+/* The evaluator's reading of a literal, shared with the filter state so
+ * that the sidebar shows what the filter selects: whether lit selects a
+ * categorical level (its code, or its display ignoring case; a number in
+ * its shortest form), and the value (0 or 1) it compares a boolean with
+ * (true/false, 1/0, "true"/"false" in any case; FALSE for anything else). */
+gboolean            _cs_filter_literal_matches_level (const CsFilterLiteral *lit,
+                                                      const CsLevel         *level);
+gboolean            _cs_filter_literal_boolean       (const CsFilterLiteral *lit,
+                                                      double                *value);
 
 G_END_DECLS

@@ -391,7 +391,7 @@ recognize (const char         *text,
 }
 
 /* Appends clause, merging a one-sided range into an earlier range on the
- * same variable whose other side is open. */
+ * same variable whose other side is open (whichever side came first). */
 static void
 add_clause (GPtrArray      *clauses,
             CsFilterClause *clause)
@@ -409,6 +409,14 @@ add_clause (GPtrArray      *clauses,
             {
               other->hi = clause->hi;
               other->hi_strict = clause->hi_strict;
+              clause_free (clause);
+              return;
+            }
+          /* "age <= 70 and age >= 50": one range all the same */
+          if (isnan (other->lo) && !isnan (clause->lo) && isnan (clause->hi) && !isnan (other->hi))
+            {
+              other->lo = clause->lo;
+              other->lo_strict = clause->lo_strict;
               clause_free (clause);
               return;
             }
@@ -686,6 +694,90 @@ cs_filter_state_find_clause (CsFilterState *self,
   return -1;
 }
 
+int
+cs_filter_state_find_variable_clause (CsFilterState    *self,
+                                      const CsVariable *var,
+                                      CsClauseKind      kind)
+{
+  int index;
+
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), -1);
+  g_return_val_if_fail (var != NULL, -1);
+
+  if ((index = cs_filter_state_find_clause (self, var->key, kind)) >= 0)
+    return index;
+  for (guint i = 0; i < self->clauses->len; i++)
+    {
+      const CsFilterClause *clause = g_ptr_array_index (self->clauses, i);
+
+      if (clause->kind == kind && clause->key != NULL && cs_variable_has_code (var, clause->key))
+        return (int) i;
+    }
+
+  return -1;
+}
+
+/* A level clause's value as the parser gave it (the string borrowed) */
+static CsFilterLiteral
+clause_literal (const CsFilterClause *clause,
+                guint                 index)
+{
+  const char *value = g_ptr_array_index (clause->values, index);
+  CsFilterLiteral lit = { 0 };
+
+  switch (clause->literal)
+    {
+    case CS_LITERAL_NUMBER:
+      lit.kind = CS_FILTER_LITERAL_NUMBER;
+      lit.number = g_ascii_strtod (value, NULL);
+      break;
+    case CS_LITERAL_BOOLEAN:
+      lit.kind = CS_FILTER_LITERAL_BOOLEAN;
+      lit.boolean = g_str_equal (value, "true");
+      break;
+    case CS_LITERAL_STRING:
+    default:
+      lit.kind = CS_FILTER_LITERAL_STRING;
+      lit.string = (char *) value;
+      break;
+    }
+  return lit;
+}
+
+static gboolean
+literal_selects_level (const CsFilterLiteral *lit,
+                       const CsVariable      *var,
+                       guint                  level)
+{
+  double value;
+
+  if (var->type == CS_VARIABLE_BOOLEAN)
+    return level <= 1 && _cs_filter_literal_boolean (lit, &value) && value == (double) level;
+  if (var->type == CS_VARIABLE_CATEGORICAL)
+    return var->levels != NULL && level < var->levels->len
+           && _cs_filter_literal_matches_level (lit, g_ptr_array_index (var->levels, level));
+  return FALSE;
+}
+
+gboolean
+cs_filter_clause_selects_level (const CsFilterClause *clause,
+                                const CsVariable     *var,
+                                guint                 level)
+{
+  g_return_val_if_fail (var != NULL, FALSE);
+
+  if (clause == NULL || clause->kind != CS_CLAUSE_LEVELS)
+    return FALSE;
+  for (guint i = 0; i < clause->values->len; i++)
+    {
+      CsFilterLiteral lit = clause_literal (clause, i);
+
+      if (literal_selects_level (&lit, var, level))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Replaces the clause of its kind on its key (or appends); takes clause. */
 static void
 replace_clause (CsFilterState  *self,
@@ -734,6 +826,7 @@ cs_filter_state_set_range (CsFilterState *self,
                            gboolean       is_date)
 {
   CsFilterClause *clause;
+  int index;
 
   g_return_if_fail (CS_IS_FILTER_STATE (self));
   g_return_if_fail (key != NULL);
@@ -742,6 +835,15 @@ cs_filter_state_set_range (CsFilterState *self,
   clause->lo = isfinite (lo) ? lo : NAN;
   clause->hi = isfinite (hi) ? hi : NAN;
   clause->is_date = is_date;
+  /* a bound that stays keeps how it was written (a typed "> 50" stays
+   * strict when a card or a chart sets the other side) */
+  if ((index = cs_filter_state_find_clause (self, key, CS_CLAUSE_RANGE)) >= 0)
+    {
+      const CsFilterClause *old = g_ptr_array_index (self->clauses, index);
+
+      clause->lo_strict = old->lo_strict && old->lo == clause->lo;
+      clause->hi_strict = old->hi_strict && old->hi == clause->hi;
+    }
   replace_clause (self, clause);
 }
 
@@ -793,6 +895,71 @@ cs_filter_state_toggle_level (CsFilterState *self,
   replace_clause (self, clause);
 }
 
+/* lit as a value of a clause of kind literal (the same selection), or
+ * NULL for a boolean that is none */
+static char *
+literal_as (const CsFilterLiteral *lit,
+            CsLiteralKind          literal)
+{
+  double value;
+
+  if (literal == CS_LITERAL_BOOLEAN)
+    return _cs_filter_literal_boolean (lit, &value) ? g_strdup (value != 0 ? "true" : "false") : NULL;
+  if (lit->kind == CS_FILTER_LITERAL_STRING)
+    return g_strdup (lit->string);
+  else
+    {
+      GString *text = g_string_new (NULL);
+
+      _cs_filter_append_literal (text, lit);
+      return g_string_free (text, FALSE);
+    }
+}
+
+void
+cs_filter_state_toggle_variable_level (CsFilterState    *self,
+                                       const CsVariable *var,
+                                       guint             level)
+{
+  const CsFilterClause *old = NULL;
+  CsFilterClause *clause;
+  gboolean selected;
+  int index;
+
+  g_return_if_fail (CS_IS_FILTER_STATE (self));
+  g_return_if_fail (var != NULL);
+  g_return_if_fail (var->type == CS_VARIABLE_BOOLEAN
+                    || (var->type == CS_VARIABLE_CATEGORICAL && var->levels != NULL && level < var->levels->len));
+  g_return_if_fail (var->type != CS_VARIABLE_BOOLEAN || level <= 1);
+
+  if ((index = cs_filter_state_find_variable_clause (self, var, CS_CLAUSE_LEVELS)) >= 0)
+    old = g_ptr_array_index (self->clauses, index);
+  selected = cs_filter_clause_selects_level (old, var, level);
+
+  clause = clause_new (CS_CLAUSE_LEVELS, old != NULL ? old->key : var->key);
+  clause->literal = var->type == CS_VARIABLE_BOOLEAN ? CS_LITERAL_BOOLEAN : CS_LITERAL_STRING;
+  clause->in_form = old != NULL && old->in_form;
+  /* The other values stay, written as the values of this kind */
+  for (guint i = 0; old != NULL && i < old->values->len; i++)
+    {
+      CsFilterLiteral lit = clause_literal (old, i);
+      char *value;
+
+      if (selected && literal_selects_level (&lit, var, level))
+        continue;
+      if ((value = literal_as (&lit, clause->literal)) != NULL)
+        g_ptr_array_add (clause->values, value);
+    }
+  if (!selected)
+    {
+      const CsLevel *l = var->type == CS_VARIABLE_CATEGORICAL ? g_ptr_array_index (var->levels, level) : NULL;
+
+      g_ptr_array_add (clause->values, g_strdup (l == NULL ? (level == 1 ? "true" : "false")
+                                                 : l->code != NULL ? l->code : l->display));
+    }
+  replace_clause (self, clause);
+}
+
 void
 cs_filter_state_set_missing (CsFilterState *self,
                              const char    *key,
@@ -820,19 +987,21 @@ cs_filter_state_remove_clause (CsFilterState *self,
   update (self);
 }
 
-gboolean
-cs_filter_state_remove_key (CsFilterState *self,
-                            const char    *key)
+/* Removes every clause on key, or on var by any of its names (as one
+ * undoable edit); FALSE if there was none */
+static gboolean
+remove_clauses_on (CsFilterState    *self,
+                   const char       *key,
+                   const CsVariable *var)
 {
   gboolean any = FALSE;
-
-  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
 
   for (guint i = self->clauses->len; i-- > 0;)
     {
       const CsFilterClause *clause = g_ptr_array_index (self->clauses, i);
 
-      if (g_strcmp0 (clause->key, key) != 0)
+      if (clause->key == NULL
+          || (g_strcmp0 (clause->key, key) != 0 && (var == NULL || !cs_variable_has_code (var, clause->key))))
         continue;
       if (!any)
         push_undo (self);
@@ -843,6 +1012,25 @@ cs_filter_state_remove_key (CsFilterState *self,
     update (self);
 
   return any;
+}
+
+gboolean
+cs_filter_state_remove_key (CsFilterState *self,
+                            const char    *key)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
+
+  return remove_clauses_on (self, key, NULL);
+}
+
+gboolean
+cs_filter_state_remove_variable (CsFilterState    *self,
+                                 const CsVariable *var)
+{
+  g_return_val_if_fail (CS_IS_FILTER_STATE (self), FALSE);
+  g_return_val_if_fail (var != NULL, FALSE);
+
+  return remove_clauses_on (self, var->key, var);
 }
 
 void

@@ -19,6 +19,8 @@
 
 #include <glib-object.h>
 
+#include "cs-variable.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -80,11 +82,27 @@ const CsFilterClause *cs_filter_state_get_clause   (CsFilterState  *self,
 int                   cs_filter_state_find_clause  (CsFilterState  *self,
                                                     const char     *key,
                                                     CsClauseKind    kind);
+/* Index of the first clause of that kind on var, or -1: a clause names var
+ * by its key or, as the evaluator resolves names, by one of its codes
+ * (system|code, or the code alone); one by its key comes first. */
+int                   cs_filter_state_find_variable_clause (CsFilterState    *self,
+                                                            const CsVariable *var,
+                                                            CsClauseKind      kind);
+/* Whether a LEVELS clause selects a value of var as the evaluator reads
+ * the clause (cs-filter.h): level indexes var->levels for a categorical
+ * variable (a value selects a level by its code, or its display in any
+ * case: "I" selects the level coded "1" and shown "I"); for a boolean
+ * one level 0 is false and 1 is true (true, 1 or "True" select true).
+ * FALSE for NULL or another kind of clause. */
+gboolean              cs_filter_clause_selects_level (const CsFilterClause *clause,
+                                                      const CsVariable     *var,
+                                                      guint                 level);
 /* Text of one clause as it appears in get_text() (without parentheses). */
 char                 *cs_filter_clause_to_text     (const CsFilterClause *clause);
 
 /* Edits. Each replaces the clause of that kind on key, or appends one;
- * an empty range (both sides NAN) or an empty level set removes it. */
+ * an empty range (both sides NAN) or an empty level set removes it. A
+ * range's side that keeps its value keeps its ">" or "<". */
 void                  cs_filter_state_set_range    (CsFilterState  *self,
                                                     const char     *key,
                                                     double          lo,
@@ -100,6 +118,14 @@ void                  cs_filter_state_toggle_level (CsFilterState  *self,
                                                     const char     *key,
                                                     CsLiteralKind   literal,
                                                     const char     *value);
+/* The value level of var (as in cs_filter_clause_selects_level()) in or
+ * out of var's level set, as a check box or a bar does it: a level that
+ * the set selects leaves it with every value that selects it (its code,
+ * its display, …); another one joins it as its code (true or false for a
+ * boolean). The set keeps the key it was written with. */
+void                  cs_filter_state_toggle_variable_level (CsFilterState    *self,
+                                                             const CsVariable *var,
+                                                             guint             level);
 void                  cs_filter_state_set_missing  (CsFilterState  *self,
                                                     const char     *key,
                                                     gboolean        missing);
@@ -108,6 +134,10 @@ void                  cs_filter_state_remove_clause (CsFilterState *self,
 /* Removes every clause on key; FALSE if there was none. */
 gboolean              cs_filter_state_remove_key   (CsFilterState  *self,
                                                     const char     *key);
+/* Removes every clause on var (by its key or a code, as
+ * cs_filter_state_find_variable_clause()); FALSE if there was none. */
+gboolean              cs_filter_state_remove_variable (CsFilterState    *self,
+                                                       const CsVariable *var);
 void                  cs_filter_state_clear        (CsFilterState  *self);
 
 /* Undo/redo */

@@ -124,6 +124,23 @@ cs_variable_format_cell (const CsVariable *var,
     }
 }
 
+gboolean
+cs_variable_has_code (const CsVariable *var,
+                      const char       *name)
+{
+  g_return_val_if_fail (var != NULL, FALSE);
+
+  for (guint i = 0; var->codes != NULL && name != NULL && i < var->codes->len; i++)
+    {
+      const char *code = g_ptr_array_index (var->codes, i);
+      const char *bar = strchr (code, '|');
+
+      if (g_str_equal (code, name) || (bar != NULL && g_str_equal (bar + 1, name)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 int
 cs_variable_find_level (const CsVariable *var,
                         const char       *str)

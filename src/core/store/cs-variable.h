@@ -73,6 +73,10 @@ const CsLevel *cs_variable_get_level    (const CsVariable *var,
 /* Level index whose code equals str, or whose display equals it ignoring case; -1 if none. */
 int          cs_variable_find_level     (const CsVariable *var,
                                          const char       *str);
+/* Whether name is one of var's codes, whole ("system|code") or the part
+ * after its first "|" (the code alone): how a filter names a variable by code. */
+gboolean     cs_variable_has_code       (const CsVariable *var,
+                                         const char       *name);
 void         cs_variable_free           (CsVariable       *var);
 
 /* ---- Labels that tell variables apart (cs-variable-label.c) ---- */

@@ -22,7 +22,7 @@
 #include "cs-mini-chart.h"
 
 #define CHART_WIDTH  230
-#define CHART_HEIGHT 150
+#define CHART_HEIGHT 140
 /* Evaluations closer than this are a drag: the table (which re-lays out
  * every row) follows at most every TABLE_DELAY ms while the charts and
  * the count follow every frame. */

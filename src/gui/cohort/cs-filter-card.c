@@ -64,9 +64,20 @@ static const CsFilterClause *
 find_clause (CsFilterCard *self,
              CsClauseKind  kind)
 {
-  int index = cs_filter_state_find_clause (self->state, self->key, kind);
+  int index = cs_filter_state_find_variable_clause (self->state, self->var, kind);
 
   return index >= 0 ? cs_filter_state_get_clause (self->state, (guint) index) : NULL;
+}
+
+/* The key to edit a clause of kind under: the one it was written with
+ * (a code, say), else the variable's */
+static const char *
+clause_key (CsFilterCard *self,
+            CsClauseKind  kind)
+{
+  const CsFilterClause *clause = find_clause (self, kind);
+
+  return clause != NULL ? clause->key : self->key;
 }
 
 static gboolean
@@ -110,14 +121,10 @@ on_state_changed (CsFilterCard  *self,
   self->syncing = TRUE;
   if (gtk_widget_get_visible (self->range_box))
     sync_bounds (self);
+  /* As the evaluator reads the values: "I" ticks the level coded "1" */
   for (guint i = 0; self->checks != NULL && i < self->checks->len; i++)
-    {
-      const char *value = self->counts->values[i];
-
-      gtk_check_button_set_active (g_ptr_array_index (self->checks, i),
-                                   levels != NULL && g_ptr_array_find_with_equal_func (levels->values, value,
-                                                                                       g_str_equal, NULL));
-    }
+    gtk_check_button_set_active (g_ptr_array_index (self->checks, i),
+                                 cs_filter_clause_selects_level (levels, self->var, i));
   gtk_drop_down_set_selected (self->missing_dropdown,
                               missing == NULL ? MISSING_ANY : missing->missing ? MISSING_MISSING : MISSING_PRESENT);
   self->syncing = FALSE;
@@ -173,7 +180,7 @@ on_bound_activate (CsFilterCard *self,
                     : _("Type bounds as numbers, e.g. 60 or 2.5"));
       return;
     }
-  cs_filter_state_set_range (self->state, self->key, lo, hi, is_date (self));
+  cs_filter_state_set_range (self->state, clause_key (self, CS_CLAUSE_RANGE), lo, hi, is_date (self));
 }
 
 static void
@@ -184,7 +191,7 @@ on_level_toggled (CsFilterCard   *self,
 
   if (self->syncing || !g_ptr_array_find (self->checks, check, &index))
     return;
-  cs_filter_state_toggle_level (self->state, self->key, self->counts->literal, self->counts->values[index]);
+  cs_filter_state_toggle_variable_level (self->state, self->var, index);
 }
 
 static void
@@ -198,8 +205,8 @@ on_missing_selected (CsFilterCard *self,
   if (self->syncing || self->state == NULL)   /* the template setting its model */
     return;
   if (selected == MISSING_PRESENT || selected == MISSING_MISSING)
-    cs_filter_state_set_missing (self->state, self->key, selected == MISSING_MISSING);
-  else if ((index = cs_filter_state_find_clause (self->state, self->key, CS_CLAUSE_MISSING)) >= 0)
+    cs_filter_state_set_missing (self->state, clause_key (self, CS_CLAUSE_MISSING), selected == MISSING_MISSING);
+  else if ((index = cs_filter_state_find_variable_clause (self->state, self->var, CS_CLAUSE_MISSING)) >= 0)
     cs_filter_state_remove_clause (self->state, (guint) index);
 }
 
@@ -207,7 +214,7 @@ static void
 on_remove_clicked (CsFilterCard *self,
                    GtkButton    *button)
 {
-  cs_filter_state_remove_key (self->state, self->key);
+  cs_filter_state_remove_variable (self->state, self->var);
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
 }
 

@@ -68,7 +68,7 @@ chip_label (CsFilterChips        *self,
   GString *out;
 
   if (self->store == NULL || clause->kind != CS_CLAUSE_LEVELS || clause->key == NULL ||
-      (var = cs_store_lookup_variable (self->store, clause->key)) == NULL || clause->values->len == 0)
+      (var = cs_store_find_variable (self->store, clause->key)) == NULL || clause->values->len == 0)
     return g_strdup (expression);
 
   out = g_string_new (NULL);

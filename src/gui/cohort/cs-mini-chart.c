@@ -59,9 +59,18 @@ static const CsFilterClause *
 find_clause (CsMiniChart  *self,
              CsClauseKind  kind)
 {
-  int index = cs_filter_state_find_clause (self->state, self->key, kind);
+  int index = cs_filter_state_find_variable_clause (self->state, self->counts->var, kind);
 
   return index >= 0 ? cs_filter_state_get_clause (self->state, (guint) index) : NULL;
+}
+
+/* The key the range is written with (a code, say), else the variable's */
+static const char *
+range_key (CsMiniChart *self)
+{
+  const CsFilterClause *range = find_clause (self, CS_CLAUSE_RANGE);
+
+  return range != NULL ? range->key : self->key;
 }
 
 /* The light or dark chart style, transparent, with the accent first */
@@ -87,9 +96,9 @@ bar_model (CsMiniChart     *self,
   const CsVariableCounts *counts = self->counts;
   const CsFilterClause *levels = find_clause (self, CS_CLAUSE_LEVELS);
 
+  /* As the evaluator reads the values: "I" marks the level coded "1" */
   for (guint i = 0; i < counts->n; i++)
-    self->marked[i] = levels != NULL && g_ptr_array_find_with_equal_func (levels->values, counts->values[i],
-                                                                           g_str_equal, NULL);
+    self->marked[i] = cs_filter_clause_selects_level (levels, counts->var, i);
   memset (model, 0, sizeof *model);
   model->n_categories = counts->n;
   model->labels = (const char * const *) counts->labels;
@@ -270,7 +279,7 @@ static void
 toggle_bar (CsMiniChart *self,
             guint        index)
 {
-  cs_filter_state_toggle_level (self->state, self->key, self->counts->literal, self->counts->values[index]);
+  cs_filter_state_toggle_variable_level (self->state, self->counts->var, index);
 }
 
 gboolean
@@ -300,7 +309,7 @@ _cs_mini_chart_click (CsMiniChart *self,
 
   if (find_clause (self, CS_CLAUSE_RANGE) == NULL)
     return FALSE;
-  cs_filter_state_set_range (self->state, self->key, NAN, NAN, self->counts->is_date);
+  cs_filter_state_set_range (self->state, range_key (self), NAN, NAN, self->counts->is_date);
   return TRUE;
 }
 
@@ -373,7 +382,7 @@ brush_to (CsMiniChart *self,
       v0 = round (v0 / step) * step;
       v1 = round (v1 / step) * step;
     }
-  cs_filter_state_set_range (self->state, self->key, MIN (v0, v1), MAX (v0, v1), self->counts->is_date);
+  cs_filter_state_set_range (self->state, range_key (self), MIN (v0, v1), MAX (v0, v1), self->counts->is_date);
 }
 
 /* A drag starts at x: from a handle of the current range, or anew */
@@ -504,7 +513,7 @@ on_key_pressed (CsMiniChart           *self,
       return counts->bars;
     case GDK_KEY_Delete:
     case GDK_KEY_BackSpace:
-      cs_filter_state_remove_key (self->state, self->key);
+      cs_filter_state_remove_variable (self->state, self->counts->var);
       return TRUE;
     default:
       return FALSE;

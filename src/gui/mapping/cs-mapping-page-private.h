@@ -14,10 +14,6 @@ G_BEGIN_DECLS
  * validation or run is going. */
 gboolean       cs_mapping_page_get_busy            (CsMappingPage *self);
 GtkTextBuffer *cs_mapping_page_get_mapping_buffer  (CsMappingPage *self);
-/* Open Table after the file was chosen: asks which input it is when the
- * mapping reads several */
-void           cs_mapping_page_open_table_ask_role (CsMappingPage *self,
-                                                    const char    *path);
 /* The tables pane's switcher of the mapping's input tables */
 GtkDropDown   *cs_mapping_page_get_table_switcher  (CsMappingPage *self);
 /* The preview's text (owned by the caller) */

@@ -605,7 +605,8 @@ cs_mapping_page_open_table_ask_role (CsMappingPage *self,
 
   if (mapping == NULL || cs_mapping_get_n_inputs (mapping) < 2)
     {
-      cs_mapping_page_open_table (self, path, self->role);
+      /* one input: the table is that one (NULL: whatever its role) */
+      cs_mapping_page_open_table (self, path, mapping != NULL ? NULL : self->role);
       return;
     }
   /* the mapping reads several tables: which one is this? */
@@ -1331,7 +1332,8 @@ on_drop (GtkDropTarget *target,
         continue;
       if (cs_mapping_page_is_table_path (path))
         {
-          cs_mapping_page_open_table (self, path, self->role);
+          /* as Open Table: which input, when the mapping reads several */
+          cs_mapping_page_open_table_ask_role (self, path);
           g_slist_free (files);
           return TRUE;
         }

@@ -32,6 +32,11 @@ GtkWidget  *cs_mapping_page_new              (void);
 void        cs_mapping_page_open_table       (CsMappingPage      *self,
                                               const char         *path,
                                               const char         *role);
+/* Opens a table the user gave (Open Table, a drop, the command line):
+ * when the mapping reads several tables, first asks which input it is (the
+ * table shown stays for the others' joins); with one input it is that one. */
+void        cs_mapping_page_open_table_ask_role (CsMappingPage   *self,
+                                                 const char      *path);
 /* Opens a mapping file and, for each "ROLE=FILE", a table (only the first
  * is shown: the page edits one table at a time). */
 void        cs_mapping_page_open_mapping     (CsMappingPage      *self,
