@@ -351,6 +351,33 @@ window_shortcut (guint           keyval,
   return FALSE;
 }
 
+/* A range's chip reads in words, as captions do ("Age at diagnosis ≥ 50
+ * years"), its expression in the tooltip */
+static void
+test_range_chip (void)
+{
+  CsFilterState *state = cs_cohort_builder_get_filter_state (builder);
+  const char *expr = "age_at_diagnosis >= 50";
+  CsFilter *filter = cs_filter_parse (expr, NULL, NULL);
+  g_autofree char *words = cs_filter_describe (filter, cs_window_get_store (window));
+  GList *chips;
+  GtkWidget *label;
+
+  cs_filter_free (filter);
+  clear_filter ();
+  g_assert_true (cs_filter_state_set_text (state, expr, NULL, NULL));
+  wait_for_count (evaluate_count (expr));
+  chips = _cs_cohort_builder_get_chips (builder);
+  g_assert_cmpuint (g_list_length (chips), ==, 1);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (chips->data), ==, expr);
+  label = gtk_widget_get_first_child (gtk_button_get_child (GTK_BUTTON (chips->data)));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, words);
+  g_assert_nonnull (strstr (words, "50"));
+  g_assert_null (strstr (words, "age_at_diagnosis"));
+  g_list_free (chips);
+  clear_filter ();
+}
+
 /* Ctrl+Z, Ctrl+Shift+Z and Ctrl+E work with the focus in the header bar
  * (where it lands after a dialog closes), not only inside the builder */
 static void
@@ -1040,6 +1067,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/cohort-builder/load", test_load);
   g_test_add_func ("/gui/cohort-builder/bar-click", test_bar_click);
+  g_test_add_func ("/gui/cohort-builder/range-chip", test_range_chip);
   g_test_add_func ("/gui/cohort-builder/brush", test_brush);
   g_test_add_func ("/gui/cohort-builder/expression", test_expression);
   g_test_add_func ("/gui/cohort-builder/saved", test_saved);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "cs-filter-chips.h"
+#include "cs-filter.h"
 
 typedef struct
 {
@@ -58,7 +59,7 @@ on_chip_clicked (CsFilterChips *self,
 
 /* What a chip reads: a level clause with the variable's label and the
  * levels' displays, as the bars show them ("Clinical stage group: IIIA,
- * IIIB", not stage_group in ("3A", "3B")); the expression otherwise. */
+ * IIIB", not stage_group in ("3A", "3B")); other conditions in words. */
 static char *
 chip_label (CsFilterChips        *self,
             const CsFilterClause *clause,
@@ -67,6 +68,16 @@ chip_label (CsFilterChips        *self,
   CsVariable *var;
   GString *out;
 
+  if (self->store != NULL && (clause->kind != CS_CLAUSE_LEVELS || clause->key == NULL))
+    {
+      /* a range or another condition in words, as captions say it
+       * ("Age at diagnosis ≥ 50 years"); the expression in its tooltip */
+      CsFilter *filter = cs_filter_parse (expression, NULL, NULL);
+      char *words = filter != NULL ? cs_filter_describe (filter, self->store) : NULL;
+
+      g_clear_pointer (&filter, cs_filter_free);
+      return words != NULL ? words : g_strdup (expression);
+    }
   if (self->store == NULL || clause->kind != CS_CLAUSE_LEVELS || clause->key == NULL ||
       (var = cs_store_find_variable (self->store, clause->key)) == NULL || clause->values->len == 0)
     return g_strdup (expression);
@@ -240,6 +251,7 @@ cs_filter_chips_dispose (GObject *object)
 /* The chips flow like words: left to right, a new line when the next does
  * not fit, so none is cut off or scrolled out of sight. */
 #define CHIP_SPACING 6
+#define LINE_SPACING 4   /* between lines: compact, a long filter fits small windows */
 
 static GtkSizeRequestMode
 cs_filter_chips_get_request_mode (GtkWidget *widget)
@@ -266,7 +278,7 @@ flow (GtkWidget *widget,
       child_w = width > 0 ? CLAMP (nat_w, min_w, MAX (min_w, width)) : nat_w;
       if (x > 0 && x + child_w > width)
         {
-          y += line_height + CHIP_SPACING;
+          y += line_height + LINE_SPACING;
           x = 0;
           line_height = 0;
         }
