@@ -957,8 +957,8 @@ test_writer_large (void)
 
       g_snprintf (id, sizeof id, "r%u", i);
       g_string_printf (json, "{\"resourceType\":\"Basic\",\"id\":\"%s\",\"x\":\"", id);
-      /* mostly ~10 kB; every 500th 160 kB; every 1000th 2.4 MB, more than the
-       * writer's buffers: copied across several, handed to its thread in turn */
+      /* mostly ~10 kB; every 500th 160 kB, more than half the buffer: written
+       * past it; every 1000th 2.4 MB, more than the buffer */
       for (guint k = 0; k < (i % 1000 == 3 ? 600000u : i % 500 == 7 ? 40000u : 2500u + i % 13); k++)
         g_string_append_printf (json, "%04x", (i * 31 + k) & 0xffff);
       g_string_append (json, "\"}");
@@ -1069,8 +1069,9 @@ test_writer_provenance_targets (void)
   g_rmdir (dir);
 }
 
-/* Every path out of a writer whose thread runs: a write error reaches the
- * caller (no hang, nothing left behind), and so does an abandoned run. */
+/* Every way out of a large write: a write error reaches the caller with
+ * the file's name and the system's message, and an abandoned run leaves
+ * no temporary file behind. */
 static void
 test_writer_errors (void)
 {

@@ -11,26 +11,19 @@
 
 G_BEGIN_DECLS
 
-/* Buffered by hand (large writes of whole resources; no stdio locking).
- * Once a file outgrows its first buffer, a thread of its own writes the
- * full buffers while the caller fills the next (MapFileWriter). */
-typedef struct _MapFileWriter MapFileWriter;
-
+/* Buffered by hand (large writes of whole resources; no stdio locking). */
 typedef struct
 {
   char  *path;
   char  *tmp_path;   /* path + ".XXXXXX", in the same folder so rename() is atomic */
   int    fd;         /* -1 when closed */
-  char  *buffer;     /* MAP_FILE_BUFFER bytes */
+  char  *buffer;
   gsize  used;
   gboolean direct;   /* not a regular file (a FIFO, /dev/stdout): written in place */
   goffset  offset;      /* bytes written to fd */
   goffset  chunk_start; /* start of the chunk not yet handed to the disk */
   goffset  dropped;     /* bytes before this are on disk and out of the page cache */
-  MapFileWriter *writer; /* NULL until the first buffer is full */
 } MapFile;
-
-#define MAP_FILE_BUFFER (256 << 10)
 
 gboolean  map_file_open     (MapFile     *file,
                              const char  *path,

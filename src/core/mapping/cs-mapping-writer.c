@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
@@ -23,9 +22,7 @@
 #include "cs-mapping-program.h"
 #include "cs-mapping-writer-private.h"
 
-#define BUFFER_SIZE MAP_FILE_BUFFER
-#define WRITER_BUFFERS 8           /* filled by the caller, queued, being written */
-#define WRITER_BATCH 4             /* written in one call at most */
+#define BUFFER_SIZE (256 << 10)
 
 /* ------------------------------------------------------------------ */
 /* A file written under a temporary name                               */
@@ -102,8 +99,7 @@ map_file_open (MapFile     *file,
  * has is dropped from the page cache behind it: the file is not read back
  * here, the commit's fsync() then has little left to do, and the kernel
  * reuses the same pages instead of filling memory with gigabytes of dirty
- * ones (whose first use costs more than the copy, in a VM especially).
- * With the writer thread this runs there, beside the engine. */
+ * ones (whose first use costs more than the copy, in a VM especially). */
 #define DROP_BEHIND_CHUNK (8 << 20)
 
 static void
@@ -127,205 +123,20 @@ map_file_wrote (MapFile *file,
   file->chunk_start = file->offset;
 }
 
-/* The writer thread. The caller fills a buffer; a full one is queued and
- * the caller takes an empty one (waiting when the disk is behind: at most
- * WRITER_BUFFERS are in memory). The thread writes the queued buffers in
- * order, WRITER_BATCH at a time, and gives them back. Each side is woken
- * only when it waits and there is work for it: the thread once a batch is
- * queued (or at the end), the caller once a buffer is free. (GAsyncQueue
- * made a futex call for every buffer each way, a tenth of the run's
- * kernel time in a VM.) On a write error the thread keeps the first errno,
- * writes nothing more and only hands buffers back, so the caller, which
- * checks `error` at every buffer, stops at the next one. Only the thread
- * touches the file's offsets while it runs. */
-struct _MapFileWriter
-{
-  GThread  *thread;
-  GMutex    lock;
-  GCond     cond;
-  char     *full[WRITER_BUFFERS];    /* queued, in order from full_head */
-  guint     full_head;
-  guint     n_full;
-  char     *empty[WRITER_BUFFERS];
-  guint     n_empty;
-  gboolean  stop;
-  gboolean  thread_waits;
-  gboolean  caller_waits;
-  char     *buffers[WRITER_BUFFERS];
-  int       error;     /* atomic */
-};
-
-/* Writes n buffers of BUFFER_SIZE in order, in as few calls as it can. */
 static gboolean
-writev_all (int    fd,
-            char **buffers,
-            guint  n,
-            int   *saved_errno)
+map_file_flush (MapFile  *file,
+                GError  **error)
 {
-  struct iovec iov[WRITER_BATCH];
-  guint first = 0;
+  int saved = 0;
 
-  for (guint i = 0; i < n; i++)
-    iov[i] = (struct iovec) { buffers[i], BUFFER_SIZE };
-  while (first < n)
-    {
-      gssize done = writev (fd, iov + first, (int) (n - first));
-
-      if (done < 0 && errno == EINTR)
-        continue;
-      if (done <= 0)
-        {
-          *saved_errno = done < 0 ? errno : EIO;
-          return FALSE;
-        }
-      while (first < n && (gsize) done >= iov[first].iov_len)
-        done -= iov[first++].iov_len;
-      if (first < n)
-        {
-          iov[first].iov_base = (char *) iov[first].iov_base + done;
-          iov[first].iov_len -= done;
-        }
-    }
-  return TRUE;
-}
-
-static gpointer
-map_file_writer_thread (gpointer data)
-{
-  MapFile *file = data;
-  MapFileWriter *w = file->writer;
-
-  for (;;)
-    {
-      char *batch[WRITER_BATCH];
-      guint n = 0;
-      int saved = 0;
-
-      g_mutex_lock (&w->lock);
-      while (w->n_full < WRITER_BATCH && !w->stop)
-        {
-          w->thread_waits = TRUE;
-          g_cond_wait (&w->cond, &w->lock);
-          w->thread_waits = FALSE;
-        }
-      if (w->n_full == 0)
-        {
-          g_mutex_unlock (&w->lock);
-          break;   /* stopped, everything written */
-        }
-      for (; n < WRITER_BATCH && w->n_full > 0; n++, w->n_full--)
-        {
-          batch[n] = w->full[w->full_head];
-          w->full_head = (w->full_head + 1) % WRITER_BUFFERS;
-        }
-      g_mutex_unlock (&w->lock);
-
-      if (g_atomic_int_get (&w->error) == 0)
-        {
-          if (writev_all (file->fd, batch, n, &saved))
-            map_file_wrote (file, (gsize) n * BUFFER_SIZE);
-          else
-            g_atomic_int_set (&w->error, saved);
-        }
-
-      g_mutex_lock (&w->lock);
-      for (guint i = 0; i < n; i++)
-        w->empty[w->n_empty++] = batch[i];
-      if (w->caller_waits)
-        g_cond_signal (&w->cond);
-      g_mutex_unlock (&w->lock);
-    }
-  return NULL;
-}
-
-/* Starts the thread, the file's first buffer full. The kernel's copy of
- * the output into the page cache, and the waits for the disk, then happen
- * on another core while the caller maps the next rows. (O_DIRECT was
- * measured instead: less kernel time, but one write at a time waits for
- * the disk, and wall time rose on the VM's disk; see docs/PERFORMANCE.md.) */
-static gboolean
-map_file_start_writer (MapFile  *file,
-                       GError  **error)
-{
-  MapFileWriter *w = g_new0 (MapFileWriter, 1);
-  g_autoptr(GError) local = NULL;
-
-  g_mutex_init (&w->lock);
-  g_cond_init (&w->cond);
-  w->buffers[0] = file->buffer;
-  for (guint i = 1; i < WRITER_BUFFERS; i++)
-    w->empty[w->n_empty++] = w->buffers[i] = g_malloc (BUFFER_SIZE);
-  file->writer = w;
-  w->thread = g_thread_try_new ("cs-map-writer", map_file_writer_thread, file, &local);
-  if (w->thread == NULL)
-    {
-      g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
-                   local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Waits for the thread to write what it has; the buffers stay with the file. */
-static int
-map_file_stop_writer (MapFile *file)
-{
-  MapFileWriter *w = file->writer;
-  int saved;
-
-  if (w == NULL)
-    return 0;
-  if (w->thread != NULL)
-    {
-      g_mutex_lock (&w->lock);
-      w->stop = TRUE;
-      if (w->thread_waits)
-        g_cond_signal (&w->cond);
-      g_mutex_unlock (&w->lock);
-      g_thread_join (w->thread);
-    }
-  saved = g_atomic_int_get (&w->error);
-  for (guint i = 0; i < WRITER_BUFFERS; i++)
-    if (w->buffers[i] != file->buffer)
-      g_free (w->buffers[i]);
-  g_mutex_clear (&w->lock);
-  g_cond_clear (&w->cond);
-  g_free (w);
-  file->writer = NULL;
-  return saved;
-}
-
-/* The current buffer is full: hands it to the thread, takes the next. */
-static gboolean
-map_file_pass (MapFile  *file,
-               GError  **error)
-{
-  MapFileWriter *w;
-  int saved;
-
-  if (file->writer == NULL && !map_file_start_writer (file, error))
-    return FALSE;
-  w = file->writer;
-  g_mutex_lock (&w->lock);
-  w->full[(w->full_head + w->n_full) % WRITER_BUFFERS] = file->buffer;
-  w->n_full++;
-  if (w->thread_waits && w->n_full >= WRITER_BATCH)
-    g_cond_signal (&w->cond);
-  while (w->n_empty == 0)
-    {
-      w->caller_waits = TRUE;
-      g_cond_wait (&w->cond, &w->lock);
-      w->caller_waits = FALSE;
-    }
-  file->buffer = w->empty[--w->n_empty];
-  g_mutex_unlock (&w->lock);
-  file->used = 0;
-  if ((saved = g_atomic_int_get (&file->writer->error)) != 0)
+  if (file->used > 0 && !write_all (file->fd, file->buffer, file->used, &saved))
     {
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
                    g_strerror (saved));
       return FALSE;
     }
+  map_file_wrote (file, file->used);
+  file->used = 0;
   return TRUE;
 }
 
@@ -335,31 +146,29 @@ map_file_write (MapFile     *file,
                 gsize        length,
                 GError     **error)
 {
-  while (G_UNLIKELY (file->used + length > BUFFER_SIZE))
+  if (G_LIKELY (file->used + length <= BUFFER_SIZE))
     {
-      gsize n = BUFFER_SIZE - file->used;
-
-      memcpy (file->buffer + file->used, data, n);
-      file->used = BUFFER_SIZE;
-      if (!map_file_pass (file, error))
-        return FALSE;
-      data += n;
-      length -= n;
+      memcpy (file->buffer + file->used, data, length);
+      file->used += length;
+      return TRUE;
     }
-  memcpy (file->buffer + file->used, data, length);
-  file->used += length;
-  return TRUE;
-}
-
-/* After the thread is done: writes the last, partial buffer in place. */
-static gboolean
-map_file_flush_tail (MapFile  *file,
-                     int      *saved)
-{
-  if (file->used > 0 && !write_all (file->fd, file->buffer, file->used, saved))
+  if (!map_file_flush (file, error))
     return FALSE;
-  file->offset += file->used;
-  file->used = 0;
+  if (length >= BUFFER_SIZE / 2)
+    {
+      int saved = 0;
+
+      if (!write_all (file->fd, data, length, &saved))
+        {
+          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
+                       g_strerror (saved));
+          return FALSE;
+        }
+      map_file_wrote (file, length);
+      return TRUE;
+    }
+  memcpy (file->buffer, data, length);
+  file->used = length;
   return TRUE;
 }
 
@@ -367,24 +176,32 @@ gboolean
 map_file_commit (MapFile  *file,
                  GError  **error)
 {
-  int saved;
+  int saved = 0;
 
   if (file->fd < 0)
     return TRUE;
-  saved = map_file_stop_writer (file);
-  if (saved == 0)
-    map_file_flush_tail (file, &saved);
-  if (saved == 0 && !file->direct && fsync (file->fd) != 0)
+  if (!map_file_flush (file, error))
+    {
+      map_file_abort (file);
+      return FALSE;
+    }
+  if (file->direct)
+    {
+      close (file->fd);
+      file->fd = -1;
+      g_clear_pointer (&file->buffer, g_free);
+      return TRUE;
+    }
+  if (fsync (file->fd) != 0)
     saved = errno;
   if (close (file->fd) != 0 && saved == 0)
     saved = errno;
   file->fd = -1;
-  if (saved == 0 && !file->direct && g_rename (file->tmp_path, file->path) != 0)
+  if (saved == 0 && g_rename (file->tmp_path, file->path) != 0)
     saved = errno;
   if (saved != 0)
     {
-      if (!file->direct)
-        g_unlink (file->tmp_path);
+      g_unlink (file->tmp_path);
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
                    g_strerror (saved));
     }
@@ -395,7 +212,6 @@ map_file_commit (MapFile  *file,
 void
 map_file_abort (MapFile *file)
 {
-  map_file_stop_writer (file);
   if (file->fd >= 0)
     {
       close (file->fd);
