@@ -201,10 +201,17 @@ map_provenance_write (const CsMappingProvenanceInfo *info,
         }
       else
         g_string_append_c (json, ',');
-      /* "Type/id": FHIR ids and type names need no escaping */
-      g_string_append (json, "{\"reference\":\"");
-      g_string_append_len (json, line, len);
-      g_string_append (json, "\"}");
+      /* {"reference":"Type/id"} in one step: FHIR ids and type names need
+       * no escaping */
+      {
+        static const char head[] = "{\"reference\":\"";
+        gsize at = json->len;
+
+        g_string_set_size (json, at + (sizeof head - 1) + len + 2);
+        memcpy (json->str + at, head, sizeof head - 1);
+        memcpy (json->str + at + sizeof head - 1, line, len);
+        memcpy (json->str + at + sizeof head - 1 + len, "\"}", 2);
+      }
       n++;
     }
 

@@ -76,6 +76,7 @@ typedef struct
   MapSpill    spill;
   GPtrArray  *types;      /* char*, in the order first written */
   guint8      last_code;  /* of the last type written */
+  gsize       last_len;
   char        line[2 * 255 + 2];
   char       *long_line;  /* an id longer than line holds */
 } MapTargets;

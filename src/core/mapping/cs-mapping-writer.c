@@ -426,8 +426,8 @@ map_targets_add (MapTargets *targets,
   guint8 uuid[16];
 
   /* mostly the same type as the last one */
-  if (targets->last_code == TARGET_TYPE_TEXT || targets->types->len == 0 ||
-      strcmp (targets->types->pdata[targets->last_code], resource_type) != 0)
+  if (targets->last_code == TARGET_TYPE_TEXT || targets->types->len == 0 || type_len != targets->last_len ||
+      memcmp (targets->types->pdata[targets->last_code], resource_type, type_len) != 0)
     {
       guint code = 0;
 
@@ -436,6 +436,7 @@ map_targets_add (MapTargets *targets,
       if (code == targets->types->len && code < TARGET_TYPE_TEXT)
         g_ptr_array_add (targets->types, g_strndup (resource_type, type_len));
       targets->last_code = (guint8) MIN (code, TARGET_TYPE_TEXT);
+      targets->last_len = type_len;
     }
   buf[n++] = targets->last_code;
   if (targets->last_code == TARGET_TYPE_TEXT)
@@ -476,12 +477,37 @@ map_targets_next (MapTargets *targets,
                   gsize      *length)
 {
   static const char digits[] = "0123456789abcdef";
-  const guint8 *p = map_spill_read (&targets->spill, 1);
+  MapSpill *spill = &targets->spill;
+  const guint8 *p;
   GString *line;
   const char *type;
   gsize type_len, id_len;
 
-  if (p == NULL)
+  /* the usual target, a known type and a UUID, in one step */
+  if (spill->used - spill->pos >= 18 && (guint8) spill->buffer[spill->pos] < targets->types->len &&
+      spill->buffer[spill->pos + 1] == TARGET_ID_UUID)
+    {
+      const guint8 *uuid = (const guint8 *) spill->buffer + spill->pos + 2;
+      char *out;
+
+      type = targets->types->pdata[(guint8) spill->buffer[spill->pos]];
+      type_len = strlen (type);
+      memcpy (targets->line, type, type_len);
+      out = targets->line + type_len;
+      *out++ = '/';
+      for (guint i = 0; i < 16; i++)
+        {
+          if (i == 4 || i == 6 || i == 8 || i == 10)
+            *out++ = '-';
+          *out++ = digits[uuid[i] >> 4];
+          *out++ = digits[uuid[i] & 15];
+        }
+      *out = '\0';
+      spill->pos += 18;
+      *length = out - targets->line;
+      return targets->line;
+    }
+  if (!(p = map_spill_read (spill, 1)))
     return NULL;
   if (*p == TARGET_TYPE_TEXT)
     {
