@@ -1016,7 +1016,7 @@ test_writer_provenance_targets (void)
 
       /* 300 types in all: more than a byte numbers */
       type = i % 7 == 0 ? g_strdup_printf ("Type%u", i % 300) : g_strdup (i % 2 ? "Observation" : "Patient");
-      switch (i % 5)
+      switch (i % 6)
         {
         case 0:
           id = g_strdup_printf ("%08x-%04x-5%03x-8%03x-%012x", i * 2654435761u, i & 0xffff, i & 0xfff,
@@ -1032,8 +1032,12 @@ test_writer_provenance_targets (void)
         case 3:   /* longer than a byte's length */
           id = g_strnfill (300 + i % 50, 'a' + i % 26);
           break;
-        default:
+        case 4:
           id = g_strdup_printf ("%08x-%04x-5%03x-8%03x-%012xz", i, i, i & 0xfff, i & 0xfff, i);
+          break;
+        default:  /* a UUID and a suffix, as wide-to-long resources get */
+          id = g_strdup_printf ("%08x-%04x-5%03x-8%03x-%012x-%s", i, i, i & 0xfff, i & 0xfff, i,
+                                i % 11 == 0 ? "n7wf4y6gdkvq6" : i % 11 == 1 ? "x" : "abc-def");
           break;
         }
       json = g_strdup_printf ("{\"resourceType\":\"%s\",\"id\":\"%s\"}", type, id);

@@ -375,6 +375,7 @@ map_spill_clear (MapSpill *spill)
 
 #define TARGET_TYPE_TEXT 255   /* the type's length and name follow */
 #define TARGET_ID_UUID   0     /* 16 bytes follow */
+#define TARGET_ID_UUID_SUFFIX 254   /* 16 bytes, then "-" and a suffix: its length and text */
 #define TARGET_ID_LONG   255   /* a 2-byte length and the id follow */
 
 void
@@ -433,9 +434,9 @@ map_targets_add (MapTargets *targets,
 
       while (code < targets->types->len && strcmp (targets->types->pdata[code], resource_type) != 0)
         code++;
-      if (code == targets->types->len && code < TARGET_TYPE_TEXT)
+      if (code == targets->types->len && code < TARGET_TYPE_TEXT && type_len <= 255)
         g_ptr_array_add (targets->types, g_strndup (resource_type, type_len));
-      targets->last_code = (guint8) MIN (code, TARGET_TYPE_TEXT);
+      targets->last_code = (guint8) (code < targets->types->len ? code : TARGET_TYPE_TEXT);
       targets->last_len = type_len;
     }
   buf[n++] = targets->last_code;
@@ -452,7 +453,18 @@ map_targets_add (MapTargets *targets,
       map_spill_add (&targets->spill, (const char *) buf, n + 16);
       return;
     }
-  if (id_len > 0 && id_len < TARGET_ID_LONG)
+  /* a UUID and a suffix, as wide-to-long resources get ("<uuid>-n7wf4y6gdkvq6") */
+  if (id_len > 37 && id_len - 37 <= 255 && id[36] == '-' && parse_uuid (id, 36, uuid))
+    {
+      buf[n++] = TARGET_ID_UUID_SUFFIX;
+      memcpy (buf + n, uuid, 16);
+      n += 16;
+      buf[n++] = (guint8) (id_len - 37);
+      map_spill_add (&targets->spill, (const char *) buf, n);
+      map_spill_add (&targets->spill, id + 37, id_len - 37);
+      return;
+    }
+  if (id_len > 0 && id_len < TARGET_ID_UUID_SUFFIX)
     buf[n++] = (guint8) id_len;
   else
     {
@@ -531,8 +543,9 @@ map_targets_next (MapTargets *targets,
 
   if (!(p = map_spill_read (&targets->spill, 1)))
     goto truncated;
-  if (*p == TARGET_ID_UUID)
+  if (*p == TARGET_ID_UUID || *p == TARGET_ID_UUID_SUFFIX)
     {
+      gboolean suffix = *p == TARGET_ID_UUID_SUFFIX;
       char *out = targets->line + *length;
 
       if (!(p = map_spill_read (&targets->spill, 16)))
@@ -545,6 +558,17 @@ map_targets_next (MapTargets *targets,
           *out++ = digits[p[i] & 15];
         }
       *length += 36;
+      if (suffix)
+        {
+          if (!(p = map_spill_read (&targets->spill, 1)))
+            goto truncated;
+          id_len = *p;
+          if (!(p = map_spill_read (&targets->spill, id_len)))
+            goto truncated;
+          targets->line[(*length)++] = '-';
+          memcpy (targets->line + *length, p, id_len);
+          *length += id_len;
+        }
       targets->line[*length] = '\0';
       return targets->line;
     }
