@@ -386,33 +386,31 @@ map_targets_init (MapTargets *targets)
   targets->types = g_ptr_array_new_with_free_func (g_free);
 }
 
-static gboolean
+/* Lowercase hexadecimal digits plus one; 0 for every other byte (an
+ * uppercase UUID is kept as text, so it comes back as it was). */
+static const guint8 hex_plus_one[256] = {
+  ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
+  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+/* The 16 bytes of the lowercase UUID that the first 36 bytes of id are. */
+static inline gboolean
 parse_uuid (const char *id,
-            gsize       len,
             guint8      out[16])
 {
-  guint b = 0;
+  static const guint8 starts[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };
+  guint bad = 0;
 
-  if (len != 36)
+  if (id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-')
     return FALSE;
-  for (guint i = 0; i < 36;)
+  for (guint b = 0; b < 16; b++)
     {
-      int hi, lo;
+      guint hi = hex_plus_one[(guchar) id[starts[b]]], lo = hex_plus_one[(guchar) id[starts[b] + 1]];
 
-      if (i == 8 || i == 13 || i == 18 || i == 23)
-        {
-          if (id[i++] != '-')
-            return FALSE;
-          continue;
-        }
-      /* lowercase only, so the text comes back the same */
-      if ((id[i] >= 'A' && id[i] <= 'F') || (id[i + 1] >= 'A' && id[i + 1] <= 'F') ||
-          (hi = g_ascii_xdigit_value (id[i])) < 0 || (lo = g_ascii_xdigit_value (id[i + 1])) < 0)
-        return FALSE;
-      out[b++] = (guint8) (hi << 4 | lo);
-      i += 2;
+      bad |= (hi == 0) | (lo == 0);
+      out[b] = (guint8) ((hi - 1) << 4 | (lo - 1));
     }
-  return TRUE;
+  return !bad;
 }
 
 void
@@ -446,7 +444,7 @@ map_targets_add (MapTargets *targets,
       memcpy (buf + n, resource_type, MIN (type_len, 255));
       n += MIN (type_len, 255);
     }
-  if (parse_uuid (id, id_len, uuid))
+  if (id_len == 36 && parse_uuid (id, uuid))
     {
       buf[n++] = TARGET_ID_UUID;
       memcpy (buf + n, uuid, 16);
@@ -454,7 +452,7 @@ map_targets_add (MapTargets *targets,
       return;
     }
   /* a UUID and a suffix, as wide-to-long resources get ("<uuid>-n7wf4y6gdkvq6") */
-  if (id_len > 37 && id_len - 37 <= 255 && id[36] == '-' && parse_uuid (id, 36, uuid))
+  if (id_len > 37 && id_len - 37 <= 255 && id[36] == '-' && parse_uuid (id, uuid))
     {
       buf[n++] = TARGET_ID_UUID_SUFFIX;
       memcpy (buf + n, uuid, 16);
@@ -495,11 +493,14 @@ map_targets_next (MapTargets *targets,
   const char *type;
   gsize type_len, id_len;
 
-  /* the usual target, a known type and a UUID, in one step */
-  if (spill->used - spill->pos >= 18 && (guint8) spill->buffer[spill->pos] < targets->types->len &&
-      spill->buffer[spill->pos + 1] == TARGET_ID_UUID)
+  /* the usual targets, a known type and a UUID (and a suffix), in one step */
+  if (spill->used - spill->pos >= 19 && (guint8) spill->buffer[spill->pos] < targets->types->len &&
+      (spill->buffer[spill->pos + 1] == TARGET_ID_UUID ||
+       ((guint8) spill->buffer[spill->pos + 1] == TARGET_ID_UUID_SUFFIX &&
+        spill->used - spill->pos >= 19 + (gsize) (guint8) spill->buffer[spill->pos + 18])))
     {
       const guint8 *uuid = (const guint8 *) spill->buffer + spill->pos + 2;
+      gsize suffix = spill->buffer[spill->pos + 1] == TARGET_ID_UUID ? 0 : (guint8) spill->buffer[spill->pos + 18];
       char *out;
 
       type = targets->types->pdata[(guint8) spill->buffer[spill->pos]];
@@ -514,8 +515,15 @@ map_targets_next (MapTargets *targets,
           *out++ = digits[uuid[i] >> 4];
           *out++ = digits[uuid[i] & 15];
         }
-      *out = '\0';
       spill->pos += 18;
+      if ((guint8) spill->buffer[spill->pos - 17] == TARGET_ID_UUID_SUFFIX)
+        {
+          *out++ = '-';
+          memcpy (out, spill->buffer + spill->pos + 1, suffix);
+          out += suffix;
+          spill->pos += 1 + suffix;
+        }
+      *out = '\0';
       *length = out - targets->line;
       return targets->line;
     }
