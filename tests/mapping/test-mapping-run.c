@@ -984,8 +984,9 @@ test_writer_large (void)
 }
 
 /* The Provenance lists every resource written, in order, whatever its id
- * (UUIDs are kept in 16 bytes, other ids as text, long ones too) and
- * however many types the run writes. */
+ * (UUIDs with or without a suffix, other ids, ids longer than a byte's
+ * length) and however many types the run writes, across more than one
+ * read of the temporary file. */
 static void
 test_writer_provenance_targets (void)
 {

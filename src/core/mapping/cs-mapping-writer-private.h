@@ -67,19 +67,17 @@ void      map_spill_to_end  (MapSpill    *spill);
 void      map_spill_clear   (MapSpill    *spill);
 
 /* The Provenance's targets, "Type/id" of every resource written, in a
- * temporary file in a compact form: a byte for the type (an index into
- * the types seen), and the id as 16 bytes when it is a lowercase UUID
- * (as the id policies make them; a suffix after it, as wide-to-long
- * resources have, as its length and text), else its length and text:
- * 18 bytes for a UUID id, 32 for a feature Observation's, instead of a
- * 50–65-byte line. */
+ * temporary file: a byte for the type (an index into the types seen), the
+ * id's length and the id; 52 bytes for a feature Observation instead of a
+ * 63-byte "Type/id" line. (Ids kept as 16-byte UUIDs took a tenth of the
+ * engine's CPU time to parse; not worth the smaller file.) */
 typedef struct
 {
   MapSpill    spill;
   GPtrArray  *types;      /* char*, in the order first written */
   guint8      last_code;  /* of the last type written */
   gsize       last_len;
-  char        line[255 + 1 + 36 + 1 + 255 + 1];   /* type / UUID - suffix, or type / id */
+  char        line[255 + 1 + 254 + 1];   /* type/id */
   char       *long_line;  /* an id longer than line holds */
 } MapTargets;
 

@@ -374,8 +374,6 @@ map_spill_clear (MapSpill *spill)
 /* The Provenance's targets                                            */
 
 #define TARGET_TYPE_TEXT 255   /* the type's length and name follow */
-#define TARGET_ID_UUID   0     /* 16 bytes follow */
-#define TARGET_ID_UUID_SUFFIX 254   /* 16 bytes, then "-" and a suffix: its length and text */
 #define TARGET_ID_LONG   255   /* a 2-byte length and the id follow */
 
 void
@@ -386,33 +384,6 @@ map_targets_init (MapTargets *targets)
   targets->types = g_ptr_array_new_with_free_func (g_free);
 }
 
-/* Lowercase hexadecimal digits plus one; 0 for every other byte (an
- * uppercase UUID is kept as text, so it comes back as it was). */
-static const guint8 hex_plus_one[256] = {
-  ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
-  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-};
-
-/* The 16 bytes of the lowercase UUID that the first 36 bytes of id are. */
-static inline gboolean
-parse_uuid (const char *id,
-            guint8      out[16])
-{
-  static const guint8 starts[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };
-  guint bad = 0;
-
-  if (id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-')
-    return FALSE;
-  for (guint b = 0; b < 16; b++)
-    {
-      guint hi = hex_plus_one[(guchar) id[starts[b]]], lo = hex_plus_one[(guchar) id[starts[b] + 1]];
-
-      bad |= (hi == 0) | (lo == 0);
-      out[b] = (guint8) ((hi - 1) << 4 | (lo - 1));
-    }
-  return !bad;
-}
-
 void
 map_targets_add (MapTargets *targets,
                  const char *resource_type,
@@ -420,9 +391,8 @@ map_targets_add (MapTargets *targets,
                  const char *id,
                  gsize       id_len)
 {
-  guint8 buf[4 + 255 + 2 + 16];
+  guint8 head[1 + 1 + 255 + 3];
   gsize n = 0;
-  guint8 uuid[16];
 
   /* mostly the same type as the last one */
   if (targets->last_code == TARGET_TYPE_TEXT || targets->types->len == 0 || type_len != targets->last_len ||
@@ -437,41 +407,33 @@ map_targets_add (MapTargets *targets,
       targets->last_code = (guint8) (code < targets->types->len ? code : TARGET_TYPE_TEXT);
       targets->last_len = type_len;
     }
-  buf[n++] = targets->last_code;
+  head[n++] = targets->last_code;
   if (targets->last_code == TARGET_TYPE_TEXT)
     {
-      buf[n++] = (guint8) MIN (type_len, 255);
-      memcpy (buf + n, resource_type, MIN (type_len, 255));
+      head[n++] = (guint8) MIN (type_len, 255);
+      memcpy (head + n, resource_type, MIN (type_len, 255));
       n += MIN (type_len, 255);
     }
-  if (id_len == 36 && parse_uuid (id, uuid))
-    {
-      buf[n++] = TARGET_ID_UUID;
-      memcpy (buf + n, uuid, 16);
-      map_spill_add (&targets->spill, (const char *) buf, n + 16);
-      return;
-    }
-  /* a UUID and a suffix, as wide-to-long resources get ("<uuid>-n7wf4y6gdkvq6") */
-  if (id_len > 37 && id_len - 37 <= 255 && id[36] == '-' && parse_uuid (id, uuid))
-    {
-      buf[n++] = TARGET_ID_UUID_SUFFIX;
-      memcpy (buf + n, uuid, 16);
-      n += 16;
-      buf[n++] = (guint8) (id_len - 37);
-      map_spill_add (&targets->spill, (const char *) buf, n);
-      map_spill_add (&targets->spill, id + 37, id_len - 37);
-      return;
-    }
-  if (id_len > 0 && id_len < TARGET_ID_UUID_SUFFIX)
-    buf[n++] = (guint8) id_len;
+  if (id_len > 0 && id_len < TARGET_ID_LONG)
+    head[n++] = (guint8) id_len;
   else
     {
-      buf[n++] = TARGET_ID_LONG;
-      buf[n++] = (guint8) (MIN (id_len, G_MAXUINT16) >> 8);
-      buf[n++] = (guint8) (MIN (id_len, G_MAXUINT16) & 0xff);
       id_len = MIN (id_len, G_MAXUINT16);
+      head[n++] = TARGET_ID_LONG;
+      head[n++] = (guint8) (id_len >> 8);
+      head[n++] = (guint8) (id_len & 0xff);
     }
-  map_spill_add (&targets->spill, (const char *) buf, n);
+  if (n == 2 && id_len <= 128)
+    {
+      /* the usual target in one copy */
+      guint8 line[2 + 128];
+
+      memcpy (line, head, 2);
+      memcpy (line + 2, id, id_len);
+      map_spill_add (&targets->spill, (const char *) line, 2 + id_len);
+      return;
+    }
+  map_spill_add (&targets->spill, (const char *) head, n);
   map_spill_add (&targets->spill, id, id_len);
 }
 
@@ -486,55 +448,37 @@ const char *
 map_targets_next (MapTargets *targets,
                   gsize      *length)
 {
-  static const char digits[] = "0123456789abcdef";
   MapSpill *spill = &targets->spill;
   const guint8 *p;
   GString *line;
   const char *type;
   gsize type_len, id_len;
 
-  /* the usual targets, a known type and a UUID (and a suffix), in one step */
-  if (spill->used - spill->pos >= 19 && (guint8) spill->buffer[spill->pos] < targets->types->len &&
-      (spill->buffer[spill->pos + 1] == TARGET_ID_UUID ||
-       ((guint8) spill->buffer[spill->pos + 1] == TARGET_ID_UUID_SUFFIX &&
-        spill->used - spill->pos >= 19 + (gsize) (guint8) spill->buffer[spill->pos + 18])))
+  /* the usual target, a known type and a short id, in one step */
+  if (spill->used - spill->pos >= 2 && (guint8) spill->buffer[spill->pos] < targets->types->len &&
+      (guint8) spill->buffer[spill->pos + 1] != TARGET_ID_LONG &&
+      spill->used - spill->pos >= 2 + (gsize) (guint8) spill->buffer[spill->pos + 1])
     {
-      const guint8 *uuid = (const guint8 *) spill->buffer + spill->pos + 2;
-      gsize suffix = spill->buffer[spill->pos + 1] == TARGET_ID_UUID ? 0 : (guint8) spill->buffer[spill->pos + 18];
-      char *out;
-
       type = targets->types->pdata[(guint8) spill->buffer[spill->pos]];
       type_len = strlen (type);
+      id_len = (guint8) spill->buffer[spill->pos + 1];
       memcpy (targets->line, type, type_len);
-      out = targets->line + type_len;
-      *out++ = '/';
-      for (guint i = 0; i < 16; i++)
-        {
-          if (i == 4 || i == 6 || i == 8 || i == 10)
-            *out++ = '-';
-          *out++ = digits[uuid[i] >> 4];
-          *out++ = digits[uuid[i] & 15];
-        }
-      spill->pos += 18;
-      if ((guint8) spill->buffer[spill->pos - 17] == TARGET_ID_UUID_SUFFIX)
-        {
-          *out++ = '-';
-          memcpy (out, spill->buffer + spill->pos + 1, suffix);
-          out += suffix;
-          spill->pos += 1 + suffix;
-        }
-      *out = '\0';
-      *length = out - targets->line;
+      targets->line[type_len] = '/';
+      memcpy (targets->line + type_len + 1, spill->buffer + spill->pos + 2, id_len);
+      *length = type_len + 1 + id_len;
+      targets->line[*length] = '\0';
+      spill->pos += 2 + id_len;
       return targets->line;
     }
+
   if (!(p = map_spill_read (spill, 1)))
     return NULL;
   if (*p == TARGET_TYPE_TEXT)
     {
-      if (!(p = map_spill_read (&targets->spill, 1)))
+      if (!(p = map_spill_read (spill, 1)))
         goto truncated;
       type_len = *p;
-      if (!(p = map_spill_read (&targets->spill, type_len)))
+      if (!(p = map_spill_read (spill, type_len)))
         goto truncated;
       type = (const char *) p;
     }
@@ -549,45 +493,16 @@ map_targets_next (MapTargets *targets,
   targets->line[type_len] = '/';
   *length = type_len + 1;
 
-  if (!(p = map_spill_read (&targets->spill, 1)))
+  if (!(p = map_spill_read (spill, 1)))
     goto truncated;
-  if (*p == TARGET_ID_UUID || *p == TARGET_ID_UUID_SUFFIX)
-    {
-      gboolean suffix = *p == TARGET_ID_UUID_SUFFIX;
-      char *out = targets->line + *length;
-
-      if (!(p = map_spill_read (&targets->spill, 16)))
-        goto truncated;
-      for (guint i = 0; i < 16; i++)
-        {
-          if (i == 4 || i == 6 || i == 8 || i == 10)
-            *out++ = '-';
-          *out++ = digits[p[i] >> 4];
-          *out++ = digits[p[i] & 15];
-        }
-      *length += 36;
-      if (suffix)
-        {
-          if (!(p = map_spill_read (&targets->spill, 1)))
-            goto truncated;
-          id_len = *p;
-          if (!(p = map_spill_read (&targets->spill, id_len)))
-            goto truncated;
-          targets->line[(*length)++] = '-';
-          memcpy (targets->line + *length, p, id_len);
-          *length += id_len;
-        }
-      targets->line[*length] = '\0';
-      return targets->line;
-    }
   id_len = *p;
   if (id_len == TARGET_ID_LONG)
     {
-      if (!(p = map_spill_read (&targets->spill, 2)))
+      if (!(p = map_spill_read (spill, 2)))
         goto truncated;
       id_len = (gsize) p[0] << 8 | p[1];
     }
-  if (!(p = map_spill_read (&targets->spill, id_len)))
+  if (!(p = map_spill_read (spill, id_len)))
     goto truncated;
   if (*length + id_len + 1 > sizeof targets->line)
     {
@@ -605,7 +520,7 @@ map_targets_next (MapTargets *targets,
   return targets->line;
 
 truncated:
-  targets->spill.failed = TRUE;
+  spill->failed = TRUE;
   errno = EIO;
   return NULL;
 }
