@@ -138,18 +138,13 @@ cs_sha256_init (CsSha256 *self)
 }
 
 #ifdef CS_SHA256_X86
-void
-cs_sha256_update (CsSha256   *self,
-                  const void *data,
-                  gsize       length)
+static void
+update_sha_ni (CsSha256   *self,
+               const void *data,
+               gsize       length)
 {
   const guint8 *p = data;
 
-  if (self->fallback != NULL)
-    {
-      g_checksum_update (self->fallback, data, length);
-      return;
-    }
   self->total += length;
   if (self->used > 0)
     {
@@ -174,19 +169,13 @@ cs_sha256_update (CsSha256   *self,
   self->used = length;
 }
 
-void
-cs_sha256_finish_hex (CsSha256 *self,
-                      char      hex[65])
+static void
+finish_sha_ni (CsSha256 *self,
+               char      hex[65])
 {
   static const char digits[] = "0123456789abcdef";
   guint64 bits = self->total * 8;
 
-  if (self->fallback != NULL)
-    {
-      g_strlcpy (hex, g_checksum_get_string (self->fallback), 65);
-      cs_sha256_clear (self);
-      return;
-    }
   /* 0x80, zeros to 56 bytes mod 64, the length in bits big-endian */
   self->block[self->used++] = 0x80;
   if (self->used > 56)
@@ -209,12 +198,20 @@ cs_sha256_finish_hex (CsSha256 *self,
     }
   hex[64] = '\0';
 }
-#else
+#endif
+
 void
 cs_sha256_update (CsSha256   *self,
                   const void *data,
                   gsize       length)
 {
+#ifdef CS_SHA256_X86
+  if (self->fallback == NULL)
+    {
+      update_sha_ni (self, data, length);
+      return;
+    }
+#endif
   g_checksum_update (self->fallback, data, length);
 }
 
@@ -222,10 +219,16 @@ void
 cs_sha256_finish_hex (CsSha256 *self,
                       char      hex[65])
 {
+#ifdef CS_SHA256_X86
+  if (self->fallback == NULL)
+    {
+      finish_sha_ni (self, hex);
+      return;
+    }
+#endif
   g_strlcpy (hex, g_checksum_get_string (self->fallback), 65);
   cs_sha256_clear (self);
 }
-#endif
 
 void
 cs_sha256_clear (CsSha256 *self)
