@@ -444,54 +444,84 @@ map_targets_rewind (MapTargets  *targets,
   return map_spill_rewind (&targets->spill, error);
 }
 
+/* "Type/" at the start of the target's line; its length */
+static gsize
+target_line_start (MapTargets *targets,
+                   const char *type,
+                   gsize       type_len)
+{
+  memcpy (targets->line, type, type_len);
+  targets->line[type_len] = '/';
+  return type_len + 1;
+}
+
+/* The line with the id after its "Type/" prefix */
+static const char *
+target_line_finish (MapTargets *targets,
+                    gsize       prefix,
+                    const char *id,
+                    gsize       id_len,
+                    gsize      *length)
+{
+  *length = prefix + id_len;
+  if (*length + 1 > sizeof targets->line)
+    {
+      /* a longer id than any FHIR id: through a string of its own */
+      GString *line = g_string_new_len (targets->line, prefix);
+
+      g_string_append_len (line, id, id_len);
+      g_free (targets->long_line);
+      targets->long_line = g_string_free (line, FALSE);
+      return targets->long_line;
+    }
+  memcpy (targets->line + prefix, id, id_len);
+  targets->line[*length] = '\0';
+  return targets->line;
+}
+
 const char *
 map_targets_next (MapTargets *targets,
                   gsize      *length)
 {
   MapSpill *spill = &targets->spill;
   const guint8 *p;
-  GString *line;
   const char *type;
-  gsize type_len, id_len;
+  gsize prefix, id_len;
 
   /* the usual target, a known type and a short id, in one step */
   if (spill->used - spill->pos >= 2 && (guint8) spill->buffer[spill->pos] < targets->types->len &&
       (guint8) spill->buffer[spill->pos + 1] != TARGET_ID_LONG &&
       spill->used - spill->pos >= 2 + (gsize) (guint8) spill->buffer[spill->pos + 1])
     {
+      const char *id = spill->buffer + spill->pos + 2;
+
       type = targets->types->pdata[(guint8) spill->buffer[spill->pos]];
-      type_len = strlen (type);
       id_len = (guint8) spill->buffer[spill->pos + 1];
-      memcpy (targets->line, type, type_len);
-      targets->line[type_len] = '/';
-      memcpy (targets->line + type_len + 1, spill->buffer + spill->pos + 2, id_len);
-      *length = type_len + 1 + id_len;
-      targets->line[*length] = '\0';
       spill->pos += 2 + id_len;
-      return targets->line;
+      return target_line_finish (targets, target_line_start (targets, type, strlen (type)), id, id_len, length);
     }
 
+  /* the type goes into the line at once: reading on may move the buffer */
   if (!(p = map_spill_read (spill, 1)))
     return NULL;
   if (*p == TARGET_TYPE_TEXT)
     {
+      gsize type_len;
+
       if (!(p = map_spill_read (spill, 1)))
         goto truncated;
       type_len = *p;
       if (!(p = map_spill_read (spill, type_len)))
         goto truncated;
-      type = (const char *) p;
+      prefix = target_line_start (targets, (const char *) p, type_len);
     }
   else if (*p < targets->types->len)
     {
       type = targets->types->pdata[*p];
-      type_len = strlen (type);
+      prefix = target_line_start (targets, type, strlen (type));
     }
   else
     goto truncated;
-  memcpy (targets->line, type, type_len);
-  targets->line[type_len] = '/';
-  *length = type_len + 1;
 
   if (!(p = map_spill_read (spill, 1)))
     goto truncated;
@@ -504,20 +534,7 @@ map_targets_next (MapTargets *targets,
     }
   if (!(p = map_spill_read (spill, id_len)))
     goto truncated;
-  if (*length + id_len + 1 > sizeof targets->line)
-    {
-      /* a longer id than any FHIR id: through a string of its own */
-      line = g_string_new_len (targets->line, *length);
-      g_string_append_len (line, (const char *) p, id_len);
-      g_free (targets->long_line);
-      *length = line->len;
-      targets->long_line = g_string_free (line, FALSE);
-      return targets->long_line;
-    }
-  memcpy (targets->line + *length, p, id_len);
-  *length += id_len;
-  targets->line[*length] = '\0';
-  return targets->line;
+  return target_line_finish (targets, prefix, (const char *) p, id_len, length);
 
 truncated:
   spill->failed = TRUE;
