@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "cs-application.h"
+#include "cs-chart-widget.h"
 #include "cs-demo.h"
+#include "cs-explore-view-private.h"
 #include "cs-saved-servers.h"
 #include "cs-server-profile-private.h"
 #include "cs-window.h"
@@ -145,6 +147,43 @@ test_wait_until (TestCondition condition,
   g_assert_true (condition (data));
 }
 
+void
+test_iterate (guint n)
+{
+  for (guint i = 0; i < n; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+tick_done (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+test_run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, tick_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+gboolean
+test_explore_idle (gpointer view)
+{
+  return !_cs_explore_view_get_busy (view) && !_cs_explore_view_get_dirty (view);
+}
+
+gboolean
+test_chart_laid_out (gpointer chart)
+{
+  return gtk_widget_get_mapped (chart) && gtk_widget_get_width (chart) > 0 &&
+         cs_chart_widget_get_layout (chart, NULL);
+}
+
 CsWindow *
 test_demo_window_new (const char *tmp_dir)
 {
@@ -160,6 +199,22 @@ test_demo_window_new (const char *tmp_dir)
   gtk_window_present (GTK_WINDOW (window));
   cs_window_open_paths (window, paths, "demo");
   test_wait_until (test_window_loaded, window);
+  return window;
+}
+
+CsWindow *
+test_demo_window_with_views (const char       *tmp_dir,
+                             CsExploreView   **explore,
+                             CsCohortBuilder **builder)
+{
+  CsWindow *window = test_demo_window_new (tmp_dir);
+
+  *explore = CS_EXPLORE_VIEW (test_find_of_type (GTK_WIDGET (window), CS_TYPE_EXPLORE_VIEW));
+  *builder = CS_COHORT_BUILDER (test_find_of_type (GTK_WIDGET (window), CS_TYPE_COHORT_BUILDER));
+  g_assert_nonnull (*explore);
+  g_assert_nonnull (*builder);
+  cs_cohort_builder_flush (*builder);
+  test_iterate (20);
   return window;
 }
 
@@ -411,13 +466,6 @@ deliver_key (GtkWindow       *win,
   return FALSE;
 }
 
-static void
-iterate_briefly (void)
-{
-  for (guint i = 0; i < 5; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 static gboolean
 press_tab (GtkWindow       *win,
            gboolean         backward,
@@ -433,7 +481,7 @@ press_tab (GtkWindow       *win,
   taken = before != NULL && deliver_key (win, before, keyval, state);
   if (!taken)
     g_signal_emit_by_name (win, "move-focus", backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
-  iterate_briefly ();
+  test_iterate (5);
   return gtk_root_get_focus (GTK_ROOT (win)) != before;
 }
 

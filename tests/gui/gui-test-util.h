@@ -13,6 +13,8 @@
 #include <libsoup/soup.h>
 
 #include "cs-test-server.h"
+#include "cs-cohort-builder.h"
+#include "cs-explore-view.h"
 #include "cs-window.h"
 
 G_BEGIN_DECLS
@@ -37,9 +39,24 @@ typedef gboolean (*TestCondition) (gpointer data);
 void        test_wait_until       (TestCondition        condition,
                                    gpointer             data);
 
+/* Runs n iterations of the main loop without waiting. */
+void        test_iterate          (guint                n);
+/* Runs the main loop for ms milliseconds. */
+void        test_run_for          (guint                ms);
+
 /* A new window (a reference the caller owns) at 1200 × 800, shown, with the
  * demo cohort (written to tmp_dir/demo.json) loaded. */
 CsWindow   *test_demo_window_new  (const char          *tmp_dir);
+/* test_demo_window_new(), and its Explore view and cohort builder, the
+ * dashboard drawn once. */
+CsWindow   *test_demo_window_with_views (const char        *tmp_dir,
+                                         CsExploreView    **explore,
+                                         CsCohortBuilder  **builder);
+
+/* TestConditions: Explore neither computing nor waiting to; a chart widget
+ * shown with a layout. */
+gboolean    test_explore_idle     (gpointer             view);
+gboolean    test_chart_laid_out   (gpointer             chart);
 
 /* Emits key-pressed on widget's own key controllers (as GTK does for a key
  * press on the focused widget), then lets the main loop run a little;

@@ -38,30 +38,10 @@ static CsCohortBuilder *builder;
 static char *tmp_dir;
 
 static void
-iterate (guint n)
-{
-  for (guint i = 0; i < n; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-explore_idle (gpointer view)
-{
-  return !_cs_explore_view_get_busy (view) && !_cs_explore_view_get_dirty (view);
-}
-
-static gboolean
-chart_laid_out (gpointer chart)
-{
-  return gtk_widget_get_mapped (chart) && gtk_widget_get_width (chart) > 0 &&
-         cs_chart_widget_get_layout (chart, NULL);
-}
-
-static void
 show_view (const char *name)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", name));
-  iterate (20);
+  test_iterate (20);
 }
 
 /* Asserts that accessible's property is value (GTK's test API compares
@@ -114,18 +94,18 @@ test_chart_descriptions (void)
   g_autofree char *pair_before = NULL;
 
   show_view ("explore");
-  test_wait_until (explore_idle, explore);
+  test_wait_until (test_explore_idle, explore);
   g_assert_true (cs_chart_widget_has_model (heat));
   assert_description_is_chart (heat, "strongest: ");
   assert_description_is_chart (heat, "cells with q < 0.05");
-  test_wait_until (chart_laid_out, heat);
+  test_wait_until (test_chart_laid_out, heat);
   test_maybe_screenshot (GTK_WINDOW (window), "explore-heatmap");
 
   /* the pair chart says its variables and its test, and changes with them */
   g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "age_at_diagnosis"));
   assert_description_is_chart (pair, "Scatter plot of ");
   assert_description_is_chart (pair, "Spearman rank correlation: ρ = ");
-  test_wait_until (chart_laid_out, pair);
+  test_wait_until (test_chart_laid_out, pair);
   test_maybe_screenshot (GTK_WINDOW (window), "explore-scatter");
   pair_before = cs_chart_widget_dup_description (pair);
   g_assert_true (cs_explore_view_show_pair (explore, "original_shape_voxelvolume", "stage_group"));
@@ -137,7 +117,7 @@ test_chart_descriptions (void)
   assert_description_is_chart (km, "Kaplan–Meier curves of ");
   assert_description_is_chart (km, "median survival");
   assert_description_is_chart (km, "Log-rank χ² = ");
-  test_wait_until (chart_laid_out, km);
+  test_wait_until (test_chart_laid_out, km);
   test_maybe_screenshot (GTK_WINDOW (window), "explore-survival");
 
   /* the dashboard: counts of the cohort, which follow a filter */
@@ -182,8 +162,8 @@ test_heatmap_keys (void)
 
   show_view ("explore");
   cs_explore_view_set_mode (explore, "heatmap");
-  test_wait_until (explore_idle, explore);
-  test_wait_until (chart_laid_out, heat);
+  test_wait_until (test_explore_idle, explore);
+  test_wait_until (test_chart_laid_out, heat);
   hm = cs_chart_widget_get_model (heat);
   last_row = hm->n_rows - 1;
   last_col = hm->n_cols - 1;
@@ -193,7 +173,7 @@ test_heatmap_keys (void)
   /* focusable; entering it puts the focus on the first cell */
   g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (heat)));
   g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (heat)));
-  iterate (5);
+  test_iterate (5);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (heat)));
   assert_focus_cell (heat, 0, 0);
 
@@ -355,7 +335,7 @@ test_accessible_names (void)
         for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
           {
             cs_explore_view_set_mode (explore, modes[m]);
-            iterate (10);
+            test_iterate (10);
             collect_unnamed (GTK_WIDGET (window), path, unnamed);
           }
       else
@@ -470,9 +450,9 @@ collect_unreachable (GString *out)
         g_string_append_printf (out, "dashboard chart %u lies beyond the window without a scroll bar\n", n);
       /* the focus enters it (it may still have it from the size before) */
       gtk_root_set_focus (GTK_ROOT (window), NULL);
-      iterate (5);
+      test_iterate (5);
       gtk_widget_grab_focus (c);
-      iterate (20);
+      test_iterate (20);
       settle (width, gtk_widget_get_height (GTK_WIDGET (window)));
       if (!gtk_widget_compute_bounds (c, GTK_WIDGET (window), &bounds)
           || bounds.origin.x < -1 || bounds.origin.x + bounds.size.width > width + 1)
@@ -498,13 +478,6 @@ is_shown (GtkWidget *widget,
          bounds.origin.y + 8 <= gtk_widget_get_height (GTK_WIDGET (window));
 }
 
-static gboolean
-tick_done (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main loop for a few frames: at most 5 s, until the visible page
  * of the view stack is laid out at the window's size. */
 static void
@@ -515,12 +488,9 @@ settle (int width,
 
   for (guint i = 0; i < 100; i++)
     {
-      gboolean done = FALSE;
       GtkWidget *page = adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack));
 
-      g_timeout_add (50, tick_done, &done);
-      while (!done)
-        g_main_context_iteration (NULL, TRUE);
+      test_run_for (50);
       if (i >= 2 && page != NULL && gtk_widget_get_width (page) == gtk_widget_get_width (stack) &&
           gtk_widget_get_width (stack) <= width && gtk_widget_get_height (GTK_WIDGET (window)) <= height)
         break;
@@ -547,7 +517,7 @@ check_view (const char *view,
   if (mode != NULL)
     {
       cs_explore_view_set_mode (explore, mode);
-      test_wait_until (explore_idle, explore);
+      test_wait_until (test_explore_idle, explore);
     }
   /* a page hidden while the window was resized is laid out again when it
    * is shown, at the next frame */
@@ -615,7 +585,7 @@ check_size (int      width,
   gtk_window_unmaximize (GTK_WINDOW (window));
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   for (guint i = 0; i < 200 && !window_is (size); i++)
-    iterate (5), g_usleep (10000);
+    test_iterate (5), g_usleep (10000);
   if (!window_is (size))
     {
       int min_w, min_h;
@@ -675,13 +645,13 @@ test_heatmap_readable (void)
   gtk_window_unmaximize (GTK_WINDOW (window));
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   for (guint i = 0; i < 200 && !window_is (size); i++)
-    iterate (5), g_usleep (10000);
+    test_iterate (5), g_usleep (10000);
   g_assert_true (window_is (size));
   show_view ("explore");
   cs_explore_view_set_mode (explore, "heatmap");
-  test_wait_until (explore_idle, explore);
+  test_wait_until (test_explore_idle, explore);
   settle (800, 600);
-  test_wait_until (chart_laid_out, chart);
+  test_wait_until (test_chart_laid_out, chart);
 
   g_assert_cmpint (cs_chart_widget_get_kind (chart), ==, CS_CHART_HEATMAP);
   model = cs_chart_widget_get_model (chart);
@@ -720,11 +690,11 @@ test_heatmap_readable (void)
 
   /* scrolling: the bar moves the rows; the keyboard's focus cell stays in view */
   gtk_adjustment_set_value (rows, gtk_adjustment_get_upper (rows));
-  iterate (5);
+  test_iterate (5);
   g_assert_true (cs_chart_widget_get_layout (chart, &layout));
   g_assert_cmpuint (layout.first_row, ==, model->n_rows - layout.n_rows);
   gtk_adjustment_set_value (rows, 0);
-  iterate (5);
+  test_iterate (5);
   g_assert_true (cs_chart_widget_get_layout (chart, &layout));
   g_assert_cmpuint (layout.first_row, ==, 0);
 
@@ -749,7 +719,7 @@ check_tab_stops (const char *view,
   if (mode != NULL)
     {
       cs_explore_view_set_mode (explore, mode);
-      test_wait_until (explore_idle, explore);
+      test_wait_until (test_explore_idle, explore);
     }
   /* past the pages' crossfade, while which both are drawn */
   {
@@ -828,8 +798,8 @@ check_dropdown_search (GtkWidget *root,
             if (GTK_IS_POPOVER (p))
               popover = p;
           for (guint i = 0; i < 100 && popover != NULL && !gtk_widget_get_mapped (popover); i++)
-            iterate (5), g_usleep (10000);
-          iterate (30);
+            test_iterate (5), g_usleep (10000);
+          test_iterate (30);
           /* under Xvfb a list does not always open (another popover still
            * closing): only an open one is checked */
           if (popover == NULL || !gtk_widget_get_mapped (popover))
@@ -846,7 +816,7 @@ check_dropdown_search (GtkWidget *root,
               focus = gtk_root_get_focus (GTK_ROOT (window));
               if (focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL)
                 break;
-              iterate (5), g_usleep (10000);
+              test_iterate (5), g_usleep (10000);
             }
           focus = gtk_root_get_focus (GTK_ROOT (window));
           if (focus == NULL || gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) == NULL)
@@ -859,7 +829,7 @@ check_dropdown_search (GtkWidget *root,
           for (GtkWidget *p = gtk_widget_get_first_child (c); p != NULL; p = gtk_widget_get_next_sibling (p))
             if (GTK_IS_POPOVER (p))
               gtk_popover_popdown (GTK_POPOVER (p));
-          iterate (10);
+          test_iterate (10);
           continue;
         }
       check_dropdown_search (c, problems);
@@ -886,8 +856,8 @@ test_tab_stops (void)
       static const char *modes[] = { "pair", "survival", "model" };
 
       cs_explore_view_set_mode (explore, modes[i]);
-      test_wait_until (explore_idle, explore);
-      iterate (20);
+      test_wait_until (test_explore_idle, explore);
+      test_iterate (20);
       check_dropdown_search (GTK_WIDGET (explore), problems);
     }
   if (n_opened == 0)
@@ -914,7 +884,7 @@ test_small_screen (void)
   for (guint dark = 0; dark < 2; dark++)
     {
       adw_style_manager_set_color_scheme (styles, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
-      iterate (10);
+      test_iterate (10);
       g_assert_true (adw_style_manager_get_dark (styles) == (gboolean) dark);
       check_size (1024, 768, problems);
       check_size (800, 600, problems);
@@ -927,7 +897,7 @@ test_small_screen (void)
     int size[2] = { 1200, 800 };
 
     for (guint i = 0; i < 200 && !window_is (size); i++)
-      iterate (5), g_usleep (10000);
+      test_iterate (5), g_usleep (10000);
     check_view ("cohort", NULL, 1200, 800, problems);
   }
   adw_style_manager_set_color_scheme (styles, ADW_COLOR_SCHEME_DEFAULT);
@@ -947,13 +917,7 @@ main (int   argc,
   tmp_dir = test_gui_init (&argc, &argv, "cohortscope-a11y-XXXXXX");
   if (tmp_dir == NULL)
     return 0;
-  window = test_demo_window_new (tmp_dir);
-  explore = CS_EXPLORE_VIEW (test_find_of_type (GTK_WIDGET (window), CS_TYPE_EXPLORE_VIEW));
-  builder = CS_COHORT_BUILDER (test_find_of_type (GTK_WIDGET (window), CS_TYPE_COHORT_BUILDER));
-  g_assert_nonnull (explore);
-  g_assert_nonnull (builder);
-  cs_cohort_builder_flush (builder);
-  iterate (20);
+  window = test_demo_window_with_views (tmp_dir, &explore, &builder);
 
   g_test_add_func ("/gui/a11y/chart-descriptions", test_chart_descriptions);
   g_test_add_func ("/gui/a11y/heatmap-keys", test_heatmap_keys);

@@ -34,13 +34,6 @@ static GtkWindow *window;
 static CsExploreView *view;
 static char *tmp_dir;
 
-static void
-iterate (guint n)
-{
-  for (guint i = 0; i < n; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 static gboolean
 view_idle (gpointer explore)
 {
@@ -59,18 +52,11 @@ wait_for_heatmap (void)
   test_wait_until (view_idle, view);
 }
 
-static gboolean
-chart_laid_out (gpointer chart)
-{
-  return gtk_widget_get_mapped (chart) && gtk_widget_get_width (chart) > 0 &&
-         cs_chart_widget_get_layout (chart, NULL);
-}
-
 /* Lets GTK allocate and draw the visible chart. */
 static void
 wait_for_layout (CsChartWidget *chart)
 {
-  test_wait_until (chart_laid_out, chart);
+  test_wait_until (test_chart_laid_out, chart);
 }
 
 static gboolean
@@ -550,9 +536,9 @@ test_coalescing (void)
         if (i % (k + 3) == 0)
           cs_bitset_set (rows, i);
       cs_explore_view_set_selection (view, rows);
-      iterate (5);
+      test_iterate (5);
     }
-  iterate (200);
+  test_iterate (200);
   g_assert_cmpuint (_cs_explore_view_get_n_recomputes (view), ==, before);
   g_assert_true (_cs_explore_view_get_dirty (view));
   g_assert_false (_cs_explore_view_get_busy (view));
@@ -574,7 +560,7 @@ test_coalescing (void)
     cs_explore_view_set_selection (view, all);
   }
   g_assert_false (_cs_explore_view_get_dirty (view));
-  iterate (20);
+  test_iterate (20);
   g_assert_cmpuint (_cs_explore_view_get_n_recomputes (view), ==, before);
 }
 
@@ -876,7 +862,7 @@ test_window (void)
   g_assert_nonnull (strstr (cs_filter_state_get_text (cs_cohort_builder_get_filter_state (builder)),
                             "age_at_diagnosis"));
   cs_cohort_builder_flush (builder);
-  iterate (20);
+  test_iterate (20);
   g_assert_nonnull (cs_cohort_builder_get_selection (builder));
   g_assert_cmpuint (cs_bitset_count (cs_cohort_builder_get_selection (builder)), ==, n_selected);
 

@@ -47,37 +47,7 @@ static CsExploreView *explore;
 static CsCohortBuilder *builder;
 static char *tmp_dir;
 
-static void
-iterate (guint n)
-{
-  for (guint i = 0; i < n; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-tick_done (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main loop for ms milliseconds */
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, tick_done, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-explore_idle (gpointer view)
-{
-  return !_cs_explore_view_get_busy (view) && !_cs_explore_view_get_dirty (view);
-}
-
 static gboolean
 is_mapped (gpointer widget)
 {
@@ -177,9 +147,9 @@ test_views (void)
       if (pages[i].mode != NULL)
         {
           cs_explore_view_set_mode (explore, pages[i].mode);
-          test_wait_until (explore_idle, explore);
+          test_wait_until (test_explore_idle, explore);
         }
-      run_for (200);
+      test_run_for (200);
       walk_from (GTK_WINDOW (window), adw_view_stack_get_visible_child (ADW_VIEW_STACK (stack)), what, problems);
     }
   if (problems->len > 0)
@@ -256,8 +226,8 @@ test_model_page (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "explore"));
   cs_explore_view_set_mode (explore, "model");
-  test_wait_until (explore_idle, explore);
-  run_for (200);
+  test_wait_until (test_explore_idle, explore);
+  test_run_for (200);
   page = test_find_of_type (GTK_WIDGET (explore), g_type_from_name ("CsExploreModel"));
   g_assert_nonnull (page);
   g_assert_true (gtk_widget_get_mapped (page));
@@ -295,7 +265,7 @@ test_model_page (void)
       g_string_append (problems, "activating a covariate's row does not tick it\n");
     g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
     g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)) == was);
-    test_wait_until (explore_idle, explore);
+    test_wait_until (test_explore_idle, explore);
   }
   if (problems->len > 0)
     g_error ("the Model page by keyboard:\n%s", problems->str);
@@ -335,8 +305,8 @@ check_dialog_size (GtkWindow  *dialog,
   h = MIN (dh > 0 ? dh : nat_h, screen_h);
   gtk_window_set_default_size (dialog, w, h);
   for (guint i = 0; i < 200 && !surface_is (dialog, w, h); i++)
-    iterate (5), g_usleep (10000);
-  run_for (150);
+    test_iterate (5), g_usleep (10000);
+  test_run_for (150);
   test_maybe_screenshot (dialog, shot);
   if (!surface_is (dialog, w, h))
     {
@@ -367,18 +337,18 @@ check_dialog (GtkWindow  *dialog,
   g_assert_nonnull (dialog);
   gtk_window_present (dialog);
   test_wait_until (is_mapped, dialog);
-  run_for (100);
+  test_run_for (100);
   walk_from (dialog, NULL, name, problems);
   for (guint dark = 0; dark < 2; dark++)
     {
       adw_style_manager_set_color_scheme (styles, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
-      iterate (10);
+      test_iterate (10);
       check_dialog_size (dialog, name, 1024, 768, problems);
       check_dialog_size (dialog, name, 800, 600, problems);
     }
   adw_style_manager_set_color_scheme (styles, ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_destroy (dialog);
-  iterate (10);
+  test_iterate (10);
 }
 
 static void
@@ -470,13 +440,7 @@ main (int   argc,
   tmp_dir = test_gui_init (&argc, &argv, "cohortscope-keyboard-XXXXXX");
   if (tmp_dir == NULL)
     return 0;
-  window = test_demo_window_new (tmp_dir);
-  explore = CS_EXPLORE_VIEW (test_find_of_type (GTK_WIDGET (window), CS_TYPE_EXPLORE_VIEW));
-  builder = CS_COHORT_BUILDER (test_find_of_type (GTK_WIDGET (window), CS_TYPE_COHORT_BUILDER));
-  g_assert_nonnull (explore);
-  g_assert_nonnull (builder);
-  cs_cohort_builder_flush (builder);
-  iterate (20);
+  window = test_demo_window_with_views (tmp_dir, &explore, &builder);
 
   g_test_add_func ("/gui/keyboard/views", test_views);
   g_test_add_func ("/gui/keyboard/model-page", test_model_page);
