@@ -684,21 +684,20 @@ run_write_only (const Job  *job,
 {
   g_autoptr(CsMappingWriter) writer = NULL;
   g_autofree char *line = NULL;
-  guint64 length, written = 0;
+  guint64 length, last, written = 0;
 
   if (job->count == 0)
     return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the engine wrote nothing"), FALSE;
+  /* lines of the average length; the last takes what is left, so the bytes are the same */
   length = job->bytes / job->count - 1;
-  line = g_strnfill (length, 'x');
+  last = job->bytes - (job->count - 1) * (length + 1) - 1;
+  line = g_strnfill (MAX (length, last), 'x');
   if (!(writer = cs_mapping_writer_new (job->output, CS_MAPPING_OUTPUT_NDJSON, error)))
     return FALSE;
   for (guint64 i = 0; i < job->count; i++)
     {
-      /* the last line takes what is left, so the bytes are the same */
-      guint64 n = i + 1 < job->count ? length : job->bytes - written - 1;
+      guint64 n = i + 1 < job->count ? length : last;
 
-      if (n != length)
-        line = g_realloc (line, n + 1), memset (line, 'x', n);
       if (!cs_mapping_writer_add (writer, "Basic", "x", line, n, error))
         return FALSE;
       written += n + 1;
