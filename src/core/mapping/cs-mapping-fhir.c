@@ -408,6 +408,9 @@ check_object (Check        *c,
   TNode *code = NULL;
   guint n = 0;
 
+  /* a template that is not an object is reported by the parser; nothing to walk */
+  if (node->members == NULL)
+    return;
   for (guint i = 0; i < node->members->len; i++)
     {
       TMember *m = node->members->pdata[i];
