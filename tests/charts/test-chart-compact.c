@@ -54,7 +54,7 @@ rgb_at (cairo_surface_t *surface,
   g_assert_cmpint (iy, >=, 0);
   g_assert_cmpint (ix, <, cairo_image_surface_get_width (surface));
   g_assert_cmpint (iy, <, cairo_image_surface_get_height (surface));
-  p = *(const guint32 *) (data + (gsize) iy * cairo_image_surface_get_stride (surface) + (gsize) ix * 4);
+  p = *(const guint32 *) (const void *) (data + (gsize) iy * cairo_image_surface_get_stride (surface) + (gsize) ix * 4);
   return (Rgb) { (p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff };
 }
 
@@ -255,8 +255,8 @@ test_bar_vertical_marked (void)
 
   /* above the bars of column 0 and 1, away from grid lines and labels */
   top = cs_chart_layout_y_to_px (&layout, layout.y_max) + 3;
-  band = *(const guint32 *) (data + (gsize) top * stride + (gsize) (layout.plot.x + layout.band_width * 0.1) * 4);
-  plain = *(const guint32 *) (data + (gsize) top * stride + (gsize) (layout.plot.x + layout.band_width * 1.1) * 4);
+  band = *(const guint32 *) (const void *) (data + (gsize) top * stride + (gsize) (layout.plot.x + layout.band_width * 0.1) * 4);
+  plain = *(const guint32 *) (const void *) (data + (gsize) top * stride + (gsize) (layout.plot.x + layout.band_width * 1.1) * 4);
   g_assert_true (is_color ((Rgb) { (band >> 16) & 0xff, (band >> 8) & 0xff, band & 0xff }, accent, 0.15));
   g_assert_cmphex (plain & 0xffffff, ==, 0xffffff);
 
@@ -380,12 +380,12 @@ test_histogram_counts_full (void)
   /* bin 1: nothing selected, the muted bar of 20 */
   x = cs_chart_layout_x_to_px (&layout, 15);
   y = cs_chart_layout_y_to_px (&layout, 10);
-  p = *(const guint32 *) (data + (gsize) y * cairo_image_surface_get_stride (surface) + (gsize) x * 4);
+  p = *(const guint32 *) (const void *) (data + (gsize) y * cairo_image_surface_get_stride (surface) + (gsize) x * 4);
   g_assert_true (is_color ((Rgb) { (p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff }, style->muted, 0.35));
   /* bin 2: all selected */
   x = cs_chart_layout_x_to_px (&layout, 25);
   y = cs_chart_layout_y_to_px (&layout, 15);
-  p = *(const guint32 *) (data + (gsize) y * cairo_image_surface_get_stride (surface) + (gsize) x * 4);
+  p = *(const guint32 *) (const void *) (data + (gsize) y * cairo_image_surface_get_stride (surface) + (gsize) x * 4);
   g_assert_true (is_color ((Rgb) { (p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff }, color, 0.85));
 
   cairo_destroy (cr);

@@ -277,7 +277,7 @@ pixel (cairo_surface_t *surface,
   g_assert_cmpint (y, >=, 0);
   g_assert_cmpint (x, <, cairo_image_surface_get_width (surface));
   g_assert_cmpint (y, <, cairo_image_surface_get_height (surface));
-  return *(const guint32 *) (data + (gsize) y * stride + (gsize) x * 4);
+  return *(const guint32 *) (const void *) (data + (gsize) y * stride + (gsize) x * 4);
 }
 
 static void

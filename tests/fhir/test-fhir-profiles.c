@@ -153,8 +153,8 @@ test_viewer_template (void)
 static const char *resources[] = {
   "{\"resourceType\":\"Patient\",\"id\":\"c1\",\"gender\":\"male\",\"birthDate\":\"1950-01-02\"}",
   "{\"resourceType\":\"Patient\",\"id\":\"c2\",\"gender\":\"female\"}",
-  "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8302-2\"}]},"
-  "\"subject\":{\"reference\":\"Patient/c1\"},\"valueQuantity\":{\"value\":177,\"unit\":\"cm\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"cm\"}}",
+  ("{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8302-2\"}]},"
+   "\"subject\":{\"reference\":\"Patient/c1\"},\"valueQuantity\":{\"value\":177,\"unit\":\"cm\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"cm\"}}"),
 };
 
 static void

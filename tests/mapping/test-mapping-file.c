@@ -508,6 +508,7 @@ test_resources (void)
     g_autoptr(CsMapping) mapping = load (refall_outside, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (mapping);
   }
 }
 

@@ -788,7 +788,7 @@ test_lung1 (void)
       g_array_append_val (tst, t);
     }
 
-  cs_stats_kruskal ((double *) vol->data, (gint32 *) tst->data, vol->len, &res);
+  cs_stats_kruskal ((double *) (void *) vol->data, (gint32 *) (void *) tst->data, vol->len, &res);
   kw_ref = json_object_get_object_member (json_object_get_object_member (json_node_get_object (scipy_root), "lung1"),
                                           "kruskal_meshvolume_by_t_stage");
   g_assert_cmpuint (res.n, ==, json_object_get_int_member (kw_ref, "n"));
@@ -830,8 +830,8 @@ test_lung1 (void)
     for (guint k = 0; k < json_array_get_length (groups); k++)
       {
         JsonObject *gref = json_array_get_object_element (groups, k);
-        g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier ((double *) time->data, (guint8 *) event->data,
-                                                            (gint32 *) stage->data, (gint32) k, time->len);
+        g_autoptr(CsKmCurve) curve = cs_stats_kaplan_meier ((double *) (void *) time->data, (guint8 *) event->data,
+                                                            (gint32 *) (void *) stage->data, (gint32) k, time->len);
         double se_sum = 0;
 
         for (guint p = 0; p < curve->n_points; p++)
@@ -848,7 +848,7 @@ test_lung1 (void)
         check_member (gref, "lung1 km", "std_err_sum", se_sum);
       }
 
-    lr = cs_stats_logrank ((double *) time->data, (guint8 *) event->data, (gint32 *) stage->data, time->len);
+    lr = cs_stats_logrank ((double *) (void *) time->data, (guint8 *) event->data, (gint32 *) (void *) stage->data, time->len);
     ref = json_object_get_object_member (ref, "logrank");
     check_member (ref, "lung1 logrank", "chisq", lr->chi2);
     check_member (ref, "lung1 logrank", "df", lr->df);
