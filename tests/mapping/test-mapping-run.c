@@ -2,9 +2,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#ifdef __linux__
+#define _GNU_SOURCE   /* O_DIRECT */
+#endif
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -16,6 +23,7 @@
 #include "cs-mapping-output.h"
 #include "cs-mapping-program.h"
 #include "cs-mapping-runtime.h"
+#include "cs-mapping-writer-private.h"
 
 #define replace map_test_replace
 
@@ -1078,6 +1086,146 @@ test_writer_provenance_targets (void)
   g_rmdir (dir);
 }
 
+/* Whether the file system of dir takes O_DIRECT writes (tmpfs before
+ * Linux 6.6, for one, does not) */
+static gboolean
+folder_takes_direct_io (const char *dir)
+{
+#ifdef O_DIRECT
+  g_autofree char *probe = g_build_filename (dir, "probe", NULL);
+  int fd = g_open (probe, O_WRONLY | O_CREAT | O_EXCL | O_DIRECT, 0600);
+
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+/* Only the file named is left in dir */
+static void
+assert_folder_holds (const char *dir,
+                     const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, &error);
+  const char *entry;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  while ((entry = g_dir_read_name (listing)) != NULL)
+    {
+      g_assert_cmpstr (entry, ==, name);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, name != NULL ? 1 : 0);
+}
+
+/* Pieces of every size, from a byte to more than three of the direct
+ * writer's 1 MiB buffers, come out whole and in order, with direct I/O
+ * (several buffers in flight on the writer threads, the partial last one
+ * through the page cache) and without it (CS_MAPPING_DIRECT_IO=0) */
+static void
+test_writer_direct_io (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-writer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.ndjson", NULL);
+  gboolean direct_ok = folder_takes_direct_io (dir);
+
+  for (guint mode = 0; mode < 2; mode++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GRand) rand = g_rand_new_with_seed (mode + 7);
+      g_autoptr(GString) expected = g_string_new (NULL);
+      g_autofree char *contents = NULL;
+      g_autofree char *piece = g_malloc (3700000);
+      gsize length = 0;
+      MapFile file;
+
+      g_setenv ("CS_MAPPING_DIRECT_IO", mode == 0 ? "1" : "0", TRUE);
+      g_assert_true (map_file_open (&file, path, &error));
+      g_assert_no_error (error);
+      g_assert_true ((file.dio != NULL) == (mode == 0 && direct_ok));
+      while (expected->len < (14u << 20) + 4321)
+        {
+          guint kind = g_rand_int_range (rand, 0, 10);
+          gsize n = kind < 6 ? (gsize) g_rand_int_range (rand, 1, 800)
+                    : kind < 9 ? (gsize) g_rand_int_range (rand, 1000, 300000)
+                               : (gsize) g_rand_int_range (rand, 1 << 20, 3700000);
+
+          for (gsize k = 0; k < n; k++)
+            piece[k] = (char) ('a' + (expected->len + k) % 23);
+          g_assert_true (map_file_write (&file, piece, n, &error));
+          g_assert_no_error (error);
+          g_string_append_len (expected, piece, n);
+        }
+      /* nothing under the final name before the commit */
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      g_assert_true (map_file_commit (&file, &error));
+      g_assert_no_error (error);
+      map_file_clear (&file);
+      assert_folder_holds (dir, "out.ndjson");
+
+      g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+      g_assert_cmpuint (length, ==, expected->len);
+      g_assert_true (memcmp (contents, expected->str, length) == 0);
+      g_unlink (path);
+    }
+  g_unsetenv ("CS_MAPPING_DIRECT_IO");
+  g_rmdir (dir);
+  if (!direct_ok)
+    g_test_skip ("the file system of the temporary folder takes no O_DIRECT writes: only the page-cache path ran");
+}
+
+/* A write refused half-way (a file size limit: EFBIG), with direct I/O and
+ * without: the error names the file and the system's reason, at a later
+ * buffer or at the commit, and no temporary file stays */
+static void
+test_writer_write_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cs-test-writer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.ndjson", NULL);
+  g_autoptr(GString) json = g_string_new ("{\"resourceType\":\"Basic\",\"id\":\"a\",\"x\":\"");
+  struct rlimit saved_limit, limit;
+  void (*saved_handler) (int) = signal (SIGXFSZ, SIG_IGN);
+
+  for (guint k = 0; k < 70000; k++)
+    g_string_append (json, "0123456789");
+  g_string_append (json, "\"}");
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved_limit), ==, 0);
+
+  for (guint mode = 0; mode < 2; mode++)
+    {
+      g_autoptr(GError) error = NULL;
+      CsMappingWriter *writer;
+      gboolean ok = TRUE;
+
+      g_setenv ("CS_MAPPING_DIRECT_IO", mode == 0 ? "1" : "0", TRUE);
+      writer = cs_mapping_writer_new (path, CS_MAPPING_OUTPUT_NDJSON, &error);
+      g_assert_no_error (error);
+      limit = saved_limit;
+      limit.rlim_cur = (5 << 20) + 1000;
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      for (guint i = 0; i < 16 && ok; i++)
+        ok = cs_mapping_writer_add (writer, "Basic", "a", json->str, json->len, &error);
+      if (ok)
+        ok = cs_mapping_writer_commit (writer, &error);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved_limit), ==, 0);
+      g_assert_false (ok);
+      g_assert_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO);
+      g_assert_nonnull (strstr (error->message, path));
+      g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+      cs_mapping_writer_free (writer);
+      assert_folder_holds (dir, NULL);
+    }
+  g_unsetenv ("CS_MAPPING_DIRECT_IO");
+  signal (SIGXFSZ, saved_handler);
+  g_rmdir (dir);
+}
+
 /* Every way out of a large write: a write error reaches the caller with
  * the file's name and the system's message, and an abandoned run leaves
  * no temporary file behind. */
@@ -1346,6 +1494,8 @@ main (int   argc,
   g_test_add_func ("/mapping/run/trace", test_trace);
   g_test_add_func ("/mapping/writer/large", test_writer_large);
   g_test_add_func ("/mapping/writer/errors", test_writer_errors);
+  g_test_add_func ("/mapping/writer/direct-io", test_writer_direct_io);
+  g_test_add_func ("/mapping/writer/write-refused", test_writer_write_refused);
   g_test_add_func ("/mapping/writer/provenance-targets", test_writer_provenance_targets);
   g_test_add_func ("/mapping/run/zero-rows", test_zero_rows);
   g_test_add_func ("/mapping/run/radiomics", test_radiomics);
