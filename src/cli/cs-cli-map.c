@@ -4,12 +4,15 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cs-cli.h"
@@ -212,6 +215,127 @@ print_summary (CsMappingRun *run,
   fprintf (stderr, "\n");
 }
 
+/* A copy of a stream input, gone when the command ends */
+typedef struct
+{
+  int   fd;
+  char *unlink_path;   /* a named copy, where /proc/self/fd does not reach it */
+} StreamCopy;
+
+static void
+stream_copy_free (gpointer data)
+{
+  StreamCopy *copy = data;
+
+  if (copy->fd >= 0)
+    close (copy->fd);
+  if (copy->unlink_path != NULL)
+    g_unlink (copy->unlink_path);
+  g_free (copy->unlink_path);
+  g_free (copy);
+}
+
+/* An input that is not a regular file ("-" for stdin, a FIFO such as
+ * <(zcat clinical.csv.gz), a device) can be read only once, but a run reads
+ * its inputs more than once (the header to compile, the rows, the SHA-256
+ * for the Provenance). Its bytes are copied to a temporary file first,
+ * removed at once where /proc/self/fd reaches it (nothing is left behind,
+ * even if the command is killed), else when the command ends. *path becomes
+ * the copy's, *name what messages, the report and the Provenance call it
+ * (NULL for a regular file, which is left alone). FALSE with the error
+ * printed. */
+static gboolean
+copy_stream_input (char      **path,
+                   char      **name,
+                   GPtrArray  *copies)
+{
+  gboolean is_stdin = g_str_equal (*path, "-");
+  g_autofree char *tmp = NULL;
+  g_autofree char *buffer = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *shown = is_stdin ? _("stdin") : *path;
+  StreamCopy *copy;
+  char *proc;
+  GStatBuf st;
+  int in, out, saved = 0;
+
+  *name = NULL;
+  if (!is_stdin && (g_stat (*path, &st) != 0 || S_ISREG (st.st_mode) || S_ISDIR (st.st_mode)))
+    return TRUE;   /* a file, or what the reader will say is wrong with it */
+  in = is_stdin ? STDIN_FILENO : g_open (*path, O_RDONLY | O_CLOEXEC, 0);
+  if (in < 0)
+    {
+      cs_cli_error (_("map: cannot open %s: %s"), *path, g_strerror (errno));
+      return FALSE;
+    }
+  out = g_file_open_tmp ("cohortscope-input-XXXXXX.csv", &tmp, &error);
+  if (out < 0)
+    {
+      cs_cli_error (_("map: cannot copy %s to a temporary file: %s"), shown, error->message);
+      if (!is_stdin)
+        close (in);
+      return FALSE;
+    }
+  copy = g_new0 (StreamCopy, 1);
+  copy->fd = out;
+  copy->unlink_path = g_strdup (tmp);
+  g_ptr_array_add (copies, copy);
+  proc = g_strdup_printf ("/proc/self/fd/%d", out);
+  if (g_file_test (proc, G_FILE_TEST_EXISTS) && g_unlink (tmp) == 0)
+    g_clear_pointer (&copy->unlink_path, g_free);
+  else
+    {
+      g_free (proc);
+      proc = g_strdup (tmp);
+    }
+
+  buffer = g_malloc (1 << 20);
+  for (;;)
+    {
+      gssize n = read (in, buffer, 1 << 20);
+      char *p = buffer;
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          saved = n < 0 ? errno : 0;
+          if (n < 0)
+            cs_cli_error (_("map: cannot read %s: %s"), shown, g_strerror (saved));
+          break;
+        }
+      while (n > 0)
+        {
+          gssize w = write (out, p, n);
+
+          if (w < 0 && errno == EINTR)
+            continue;
+          if (w <= 0)
+            {
+              saved = w < 0 ? errno : EIO;
+              cs_cli_error (_("map: cannot copy %s to a temporary file in %s: %s"), shown, g_get_tmp_dir (),
+                            g_strerror (saved));
+              break;
+            }
+          p += w;
+          n -= w;
+        }
+      if (saved != 0)
+        break;
+    }
+  if (!is_stdin)
+    close (in);
+  if (saved != 0)
+    {
+      g_free (proc);
+      return FALSE;
+    }
+  *name = is_stdin ? g_strdup ("stdin") : g_path_get_basename (*path);
+  g_free (*path);
+  *path = proc;
+  return TRUE;
+}
+
 /* map --compare: the tables against FHIR written or uploaded before */
 static int
 compare (const char  *mapping_path,
@@ -226,6 +350,8 @@ compare (const char  *mapping_path,
   g_autoptr(CsRoundTrip) trip = NULL;
   g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (stream_copy_free);
   g_autofree CsMappingInputFile *files = NULL;
   g_autofree char *text = NULL;
 
@@ -240,16 +366,25 @@ compare (const char  *mapping_path,
     {
       char *role = NULL, *path = NULL;
 
+      char *name = NULL;
+
       if (!bind_input (mapping, inputs[i], &role, &path))
         return CS_CLI_USAGE;
       g_ptr_array_add (roles, role);
+      if (!copy_stream_input (&path, &name, copies))
+        {
+          g_free (path);
+          return CS_CLI_FAILED;
+        }
       g_ptr_array_add (paths, path);
+      g_ptr_array_add (names, name);
     }
   files = g_new0 (CsMappingInputFile, MAX (roles->len, 1));
   for (guint i = 0; i < roles->len; i++)
     {
       files[i].role = roles->pdata[i];
       files[i].path = paths->pdata[i];
+      files[i].name = names->pdata[i];
     }
   if (!(program = cs_mapping_compile_files (mapping, files, roles->len, &error)))
     {
@@ -331,6 +466,8 @@ cs_cli_cmd_map (int    argc,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (stream_copy_free);
   g_autofree CsMappingInputFile *files = NULL;
   CsMappingExecuteOptions options = { 0 };
   CsMappingOutputFormat format;
@@ -340,6 +477,7 @@ cs_cli_cmd_map (int    argc,
   guint64 limit = 0;
   gboolean ok;
   guint n_inputs;
+  guint stdin_used = 0;
 
   if (!cs_cli_parse_options (&argc, &argv, NULL,
                              _("Runs a mapping file over CSV tables and writes valid FHIR R4 resources with "
@@ -417,6 +555,13 @@ cs_cli_cmd_map (int    argc,
           g_free (path);
           return CS_CLI_USAGE;
         }
+      if (g_str_equal (path, "-") && stdin_used++ > 0)
+        {
+          cs_cli_error (_("map: only one --input can read stdin (-)"));
+          g_free (role);
+          g_free (path);
+          return CS_CLI_USAGE;
+        }
       g_ptr_array_add (roles, role);
       g_ptr_array_add (paths, path);
     }
@@ -431,12 +576,23 @@ cs_cli_cmd_map (int    argc,
         }
     }
 
+  /* streams (stdin, FIFOs) copied aside: a run reads its inputs more than once */
+  for (guint i = 0; i < paths->len; i++)
+    {
+      char *name = NULL;
+
+      if (!copy_stream_input ((char **) &paths->pdata[i], &name, copies))
+        return CS_CLI_FAILED;
+      g_ptr_array_add (names, name);
+    }
+
   /* compile against the tables' headers */
   files = g_new0 (CsMappingInputFile, MAX (roles->len, 1));
   for (guint i = 0; i < roles->len; i++)
     {
       files[i].role = roles->pdata[i];
       files[i].path = paths->pdata[i];
+      files[i].name = names->pdata[i];
     }
   program = cs_mapping_compile_files (mapping, files, roles->len, &error);
   if (program == NULL)
@@ -448,7 +604,8 @@ cs_cli_cmd_map (int    argc,
     cs_cli_error (_("note: %s"), *note);
   state.names = g_new0 (char *, n_inputs + 1);
   for (guint i = 0; i < roles->len; i++)
-    state.names[cs_mapping_find_input (mapping, roles->pdata[i])] = g_path_get_basename (paths->pdata[i]);
+    state.names[cs_mapping_find_input (mapping, roles->pdata[i])] =
+      names->pdata[i] != NULL ? g_strdup (names->pdata[i]) : g_path_get_basename (paths->pdata[i]);
 
   state.program = program;
   state.report = report;

@@ -31,8 +31,8 @@ def check(cond, what):
         print("ok:", what)
 
 
-def run(*args, expect=None, env=None):
-    p = subprocess.run([CLI, "map", *args], capture_output=True, text=True, env=env, timeout=300)
+def run(*args, expect=None, env=None, stdin=None):
+    p = subprocess.run([CLI, "map", *args], capture_output=True, text=True, env=env, timeout=300, stdin=stdin)
     if expect is not None and p.returncode != expect:
         failures.append(f"map {' '.join(args)}: exit {p.returncode}, expected {expect}: {p.stderr}")
         print("FAIL:", failures[-1], file=sys.stderr)
@@ -226,6 +226,49 @@ run("--mapping", m, "--input", good, "-o", fifo, "--format", "ndjson", expect=0)
 reader.join(60)
 check(stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO is still a FIFO (not renamed over)")
 check(received and received[0].count("\n") == 7, "the resources went through the FIFO")
+
+# --- a stream as input: stdin (-) or a FIFO such as <(zcat t.csv.gz) is copied aside
+# (a run reads its inputs more than once) and named as the user gave it
+stream_tmp = tempfile.mkdtemp(prefix="cs-map-stream-")
+stream_env = dict(os.environ, TMPDIR=stream_tmp)
+plain = [l for l in open(out).read().splitlines()[:5]]
+
+
+def provenance_inputs(output):
+    prov = json.loads(open(output).read().splitlines()[-1])
+    return {e["what"]["display"]: e["what"]["identifier"]["value"] for e in prov["entity"]}
+
+
+with open(good) as f:
+    p = run("--mapping", m, "--input", "clinical=-", "-o", path("stdin.ndjson"), "--format", "ndjson",
+            expect=0, env=stream_env, stdin=f)
+check(open(path("stdin.ndjson")).read().splitlines()[:5] == plain, "stdin gives the same resources as the file")
+check(provenance_inputs(path("stdin.ndjson")).get("input clinical: stdin") == ni(good),
+      "the Provenance names stdin with the bytes' SHA-256: %r" % provenance_inputs(path("stdin.ndjson")))
+fifo_in = path("fifo-in.csv")
+os.mkfifo(fifo_in)
+feeder = threading.Thread(target=lambda: open(fifo_in, "w").write(open(good).read()))
+feeder.start()
+p = run("--mapping", m, "--input", "clinical=" + fifo_in, "-o", path("fifo.ndjson"), "--format", "ndjson",
+        expect=0, env=stream_env)
+feeder.join(60)
+check(open(path("fifo.ndjson")).read().splitlines()[:5] == plain, "a FIFO gives the same resources as the file")
+check(provenance_inputs(path("fifo.ndjson")).get("input clinical: fifo-in.csv") == ni(good),
+      "the Provenance names the FIFO as given")
+with open(bad) as f:
+    p = run("--mapping", m, "--input", "clinical=-", "-o", path("stdin-bad.ndjson"), "--format", "ndjson",
+            "--report", path("stdin-report.csv"), expect=1, env=stream_env, stdin=f)
+check("stdin: row 2 (line 3), column “age”" in p.stderr, "an error in stdin names stdin, row and column: " + p.stderr)
+check(all(r["file"] == "stdin" for r in csv.DictReader(open(path("stdin-report.csv")))), "the report says stdin")
+with open(os.devnull) as f:
+    p = run("--mapping", m, "--input", "clinical=-", "-o", path("stdin-empty.ndjson"), "--format", "ndjson",
+            expect=1, env=stream_env, stdin=f)
+check("stdin" in p.stderr and "empty" in p.stderr, "an empty stdin is named: " + p.stderr.strip())
+p = run("--mapping", m_optional, "--input", "clinical=-", "--input", "extra=-", "-o", path("two.ndjson"),
+        "--format", "ndjson", expect=2, env=stream_env, stdin=subprocess.DEVNULL)
+check("only one --input can read stdin" in p.stderr, "two inputs cannot both read stdin: " + p.stderr.strip())
+check(os.listdir(stream_tmp) == [], "no copy of a stream is left in TMPDIR: %r" % os.listdir(stream_tmp))
+os.rmdir(stream_tmp)
 
 # --- bad input ----------------------------------------------------------------
 p = run("--mapping", m, "--input", "clinical=" + path("nosuch.csv"), "-o", path("x.ndjson"), "--format", "ndjson",

@@ -1789,6 +1789,15 @@ cs_csv_reader_new_for_path (const char          *path,
                             const CsCsvDialect  *dialect,
                             GError             **error)
 {
+  return cs_csv_reader_new_for_path_named (path, NULL, dialect, error);
+}
+
+CsCsvReader *
+cs_csv_reader_new_for_path_named (const char          *path,
+                                  const char          *name,
+                                  const CsCsvDialect  *dialect,
+                                  GError             **error)
+{
   g_autoptr(CsCsvReader) self = NULL;
   g_autofree char *base = NULL;
   GStatBuf st;
@@ -1825,7 +1834,7 @@ cs_csv_reader_new_for_path (const char          *path,
   posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 
-  base = g_path_get_basename (path);
+  base = name != NULL ? g_strdup (name) : g_path_get_basename (path);
   self = reader_new (base, dialect, SOURCE_FD, (guint64) st.st_size);
   self->fd = fd;
   self->have_stat = TRUE;

@@ -94,6 +94,12 @@ typedef struct _CsCsvReader CsCsvReader;
 CsCsvReader  *cs_csv_reader_new_for_path   (const char          *path,
                                             const CsCsvDialect  *dialect,
                                             GError             **error);
+/* The same, with name (not the path's basename) in every message, those
+ * about the header too: for a copy standing in for a stream. */
+CsCsvReader  *cs_csv_reader_new_for_path_named (const char          *path,
+                                                const char          *name,
+                                                const CsCsvDialect  *dialect,
+                                                GError             **error);
 /* Reads from a stream (name is used in messages; total_bytes may be 0 when
  * unknown and is used only for progress). */
 CsCsvReader  *cs_csv_reader_new_for_stream (GInputStream        *stream,

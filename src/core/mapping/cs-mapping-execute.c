@@ -53,6 +53,7 @@ cs_mapping_input_files_copy (const CsMappingInputFile *inputs,
     {
       copy[i].role = g_strdup (inputs[i].role);
       copy[i].path = g_strdup (inputs[i].path);
+      copy[i].name = g_strdup (inputs[i].name);
     }
   return copy;
 }
@@ -67,6 +68,7 @@ cs_mapping_input_files_free (CsMappingInputFile *inputs,
     {
       g_free ((char *) inputs[i].role);
       g_free ((char *) inputs[i].path);
+      g_free ((char *) inputs[i].name);
     }
   g_free (inputs);
 }
@@ -87,7 +89,8 @@ open_input (CsMapping                *mapping,
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INPUT, _("the mapping has no input “%s”"), file->role);
       return NULL;
     }
-  reader = cs_csv_reader_new_for_path (file->path, cs_mapping_get_input_dialect (mapping, input), &local);
+  reader = cs_csv_reader_new_for_path_named (file->path, file->name, cs_mapping_get_input_dialect (mapping, input),
+                                             &local);
   if (reader == NULL)
     /* Translators: "input clinical: clinical.csv: row 2 …" */
     g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_INPUT, _("input %s: %s"), file->role, local->message);
@@ -181,7 +184,8 @@ set_provenance (CsMappingWriter          *writer,
     g_ptr_array_add (files, (gpointer) *f);
   for (guint i = 0; i < n_inputs; i++)
     {
-      CsMappingProvenanceInput in = { inputs[i].role, inputs[i].path, NULL };
+      /* named as the user knows it (a copy of stdin is "stdin") */
+      CsMappingProvenanceInput in = { inputs[i].role, inputs[i].name != NULL ? inputs[i].name : inputs[i].path, NULL };
       char *sum = cs_mapping_sha256_file (inputs[i].path, error);
 
       if (sum == NULL)

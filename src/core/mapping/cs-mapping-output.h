@@ -124,6 +124,7 @@ typedef struct
 {
   const char *role;
   const char *path;
+  const char *name;   /* in messages, the report and the Provenance; NULL: the path's basename */
 } CsMappingInputFile;
 
 typedef struct
