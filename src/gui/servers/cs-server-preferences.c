@@ -75,7 +75,8 @@ remove_profile (CsServerPreferences *self,
                 CsServerProfile     *profile)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CsServerProfile) hold = g_object_ref (profile);
+  /* profile stays alive while it is taken out of the list */
+  G_GNUC_UNUSED g_autoptr(CsServerProfile) hold = g_object_ref (profile);
 
   if (!g_ptr_array_remove (self->profiles, profile))
     return;
