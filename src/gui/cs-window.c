@@ -475,7 +475,8 @@ cs_window_open_files (CsWindow  *self,
                       guint      n_files)
 {
   g_autoptr(GPtrArray) paths = NULL;
-  guint n_remote = 0, n_tables = 0;
+  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+  guint n_remote = 0;
 
   g_return_if_fail (CS_IS_WINDOW (self));
 
@@ -495,25 +496,19 @@ cs_window_open_files (CsWindow  *self,
     cs_window_add_toast (self, _("Only local files can be opened; download remote files first"));
 
   /* a CSV or TSV table opens on the Mapping page, FHIR on the Cohort page;
-   * one table is asked about as Open Table asks (which input, when the
+   * tables are asked about as Open Table asks (which input, when the
    * mapping reads several) */
-  for (guint i = 0; i + 1 < paths->len; i++)
-    n_tables += cs_mapping_page_is_table_path (paths->pdata[i]);
   for (guint i = 0; i + 1 < paths->len; )
     {
-      const char *path = paths->pdata[i];
-
-      if (cs_mapping_page_is_table_path (path))
-        {
-          if (n_tables == 1)
-            cs_mapping_page_open_table_ask_role (self->mapping_page, path);
-          else
-            cs_mapping_page_open_table (self->mapping_page, path, NULL);
-          adw_view_stack_set_visible_child_name (self->view_stack, "mapping");
-          g_ptr_array_remove_index (paths, i);
-        }
+      if (cs_mapping_page_is_table_path (paths->pdata[i]))
+        g_ptr_array_add (tables, g_ptr_array_steal_index (paths, i));
       else
         i++;
+    }
+  if (tables->len > 0)
+    {
+      cs_mapping_page_open_tables (self->mapping_page, (const char * const *) tables->pdata, tables->len);
+      adw_view_stack_set_visible_child_name (self->view_stack, "mapping");
     }
 
   if (paths->len > 1)

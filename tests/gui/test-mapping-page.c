@@ -1170,6 +1170,49 @@ test_drop_asks_role (void)
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
   g_assert_cmpstr (shown_role (switcher), ==, "clinical");
   g_assert_false (cs_mapping_page_get_modified (page));
+
+  /* several dropped at once: the one named after an input (clinical.csv)
+   * is read as it, only the other is asked about; the table for the input
+   * shown is shown, the other is read for the joins */
+  {
+    g_autofree char *named = temp_file ("clinical.csv", "PatientID,age\nP3,73\n", -1);
+    g_autofree char *unnamed = temp_file ("studies-2024.csv", "PatientID,StudyUID\nP3,1.2.9\n", -1);
+    const char *several[] = { unnamed, named, NULL };
+
+    g_assert_true (drop_files (several));
+    answer_input_dialog ("role:dicom");
+    g_assert_null (find_dialog ("Which Input Is This Table?"));
+    wait_idle ();
+    g_assert_cmpstr (shown_role (switcher), ==, "clinical");
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (switcher)), ==, 2);
+    g_free (preview);
+    preview = cs_mapping_page_get_preview_text (page);
+    g_assert_nonnull (strstr (preview, "\"value\": \"P3\""));
+    gtk_drop_down_set_selected (switcher, 1);
+    wait_idle ();
+    g_assert_cmpstr (shown_role (switcher), ==, "dicom");
+    g_free (preview);
+    preview = cs_mapping_page_get_preview_text (page);
+    g_assert_nonnull (strstr (preview, "\"description\": \"73\""));
+  }
+
+  /* given to the window, both named after inputs: nothing is asked */
+  {
+    g_autofree char *dicom = temp_file ("Dicom.csv", "PatientID,StudyUID\nP4,1.2.10\n", -1);
+    g_autofree char *clinical = temp_file ("clinical.csv", "PatientID,age\nP4,74\n", -1);
+    g_autoptr(GFile) first = g_file_new_for_path (clinical);
+    g_autoptr(GFile) second = g_file_new_for_path (dicom);
+    GFile *files[2] = { first, second };
+
+    cs_window_open_files (window, files, 2);
+    g_assert_null (find_dialog ("Which Input Is This Table?"));
+    wait_idle ();
+    g_assert_cmpstr (shown_role (switcher), ==, "dicom");
+    g_free (preview);
+    preview = cs_mapping_page_get_preview_text (page);
+    g_assert_nonnull (strstr (preview, "\"description\": \"74\""));
+    g_assert_false (cs_mapping_page_get_modified (page));
+  }
 }
 
 int

@@ -61,6 +61,10 @@ struct _CsMappingPage
   gboolean                preview_stale;    /* the text changed since the preview was compiled */
   guint                   preview_source;
 
+  GQueue                 *role_queue;       /* tables opened together, to ask "Which Input?" about */
+  GPtrArray              *role_answers;     /* char* path, role, path, role…: asked and answered */
+  gboolean                asking_role;      /* a "Which Input?" dialog is up */
+
   gboolean                checked;          /* the problems pane's are of this table */
   gboolean                loading;          /* a table is read */
   GCancellable           *cancellable;      /* of the table read */
@@ -416,15 +420,26 @@ update_roles (CsMappingPage *self)
   cs_mapping_tables_pane_set_roles (self->tables, (const char * const *) roles->pdata, self->role);
 }
 
+/* path is read as the input role for joins and runs (instead of any
+ * table that was) */
+static void
+add_other (CsMappingPage *self,
+           const char    *role,
+           const char    *path)
+{
+  drop_other (self, role);
+  self->others = g_renew (CsMappingInputFile, self->others, self->n_others + 1);
+  self->others[self->n_others].role = g_strdup (role);
+  self->others[self->n_others].path = g_strdup (path);
+  self->others[self->n_others].name = NULL;
+  self->n_others++;
+}
+
 /* The table shown goes to the other inputs (it is read for joins and runs) */
 static void
 keep_shown_as_other (CsMappingPage *self)
 {
-  drop_other (self, self->role);
-  self->others = g_renew (CsMappingInputFile, self->others, self->n_others + 1);
-  self->others[self->n_others].role = g_strdup (self->role);
-  self->others[self->n_others].path = g_strdup (self->table->path);
-  self->n_others++;
+  add_other (self, self->role, self->table->path);
 }
 
 /* The user chose another input in the switcher: the shown table becomes
@@ -582,38 +597,64 @@ cs_mapping_page_get_modified (CsMappingPage *self)
 /* ------------------------------------------------------------------ */
 /* Mapping files                                                       */
 
+static void ask_next_role (CsMappingPage *self);
+
 static void
 role_chosen (AdwMessageDialog *dialog,
              const char       *response,
              CsMappingPage    *self)
 {
   const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+  gboolean batch = g_object_get_data (G_OBJECT (dialog), "batch") != NULL;
 
+  self->asking_role = FALSE;
+  if (batch)
+    {
+      /* one of several tables: Cancel leaves this one out */
+      if (g_str_has_prefix (response, "role:"))
+        {
+          g_ptr_array_add (self->role_answers, g_strdup (path));
+          g_ptr_array_add (self->role_answers, g_strdup (response + strlen ("role:")));
+        }
+      ask_next_role (self);
+      return;
+    }
   if (g_str_has_prefix (response, "role:"))
     cs_mapping_page_open_table (self, path, response + strlen ("role:"));
 }
 
-void
-cs_mapping_page_open_table_ask_role (CsMappingPage *self,
-                                     const char    *path)
+/* The mapping in the editor, if it reads */
+static CsMapping *
+current_mapping (CsMappingPage *self)
 {
   g_autofree char *text = buffer_text (GTK_TEXT_BUFFER (self->mapping_buffer));
-  g_autoptr(CsMapping) mapping = *text != '\0' ? cs_mapping_load_data (text, -1, "mapping", NULL, NULL) : NULL;
+
+  return *text != '\0' ? cs_mapping_load_data (text, -1, "mapping", NULL, NULL) : NULL;
+}
+
+/* Asks which of the mapping's inputs path is read as; batch: one of
+ * several tables opened together (the answer waits for the others) */
+static void
+present_role_dialog (CsMappingPage *self,
+                     CsMapping     *mapping,
+                     const char    *path,
+                     gboolean       batch)
+{
   g_autofree char *name = g_path_get_basename (path);
   g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
 
-  if (mapping == NULL || cs_mapping_get_n_inputs (mapping) < 2)
+  if (self->table != NULL)
     {
-      /* one input: the table is that one (NULL: whatever its role) */
-      cs_mapping_page_open_table (self, path, mapping != NULL ? NULL : self->role);
-      return;
+      g_autofree char *shown = g_path_get_basename (self->table->path);
+
+      body = g_strdup_printf (_("The mapping reads several tables. Choose the input “%s” is read as; the table "
+                                "shown now (%s) stays open for the others’ joins and runs."), name, shown);
     }
-  /* the mapping reads several tables: which one is this? */
-  body = g_strdup_printf (_("The mapping reads several tables. Choose the input “%s” is read as; the table shown now "
-                            "stays open for the others’ joins and runs."), name);
+  else
+    body = g_strdup_printf (_("The mapping reads several tables. Choose the input “%s” is read as."), name);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent_window (self), _("Which Input Is This Table?"), body));
-  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  adw_message_dialog_add_response (dialog, "cancel", batch ? _("_Leave Out") : _("_Cancel"));
   for (guint i = 0; i < cs_mapping_get_n_inputs (mapping); i++)
     {
       const char *role = cs_mapping_get_input_role (mapping, i);
@@ -627,8 +668,129 @@ cs_mapping_page_open_table_ask_role (CsMappingPage *self,
     }
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  if (batch)
+    g_object_set_data (G_OBJECT (dialog), "batch", GINT_TO_POINTER (TRUE));
   g_signal_connect_object (dialog, "response", G_CALLBACK (role_chosen), self, 0);
+  self->asking_role = TRUE;
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+cs_mapping_page_open_table_ask_role (CsMappingPage *self,
+                                     const char    *path)
+{
+  g_autoptr(CsMapping) mapping = current_mapping (self);
+
+  if (mapping == NULL || cs_mapping_get_n_inputs (mapping) < 2)
+    {
+      /* one input: the table is that one (NULL: whatever its role) */
+      cs_mapping_page_open_table (self, path, mapping != NULL ? NULL : self->role);
+      return;
+    }
+  /* the mapping reads several tables: which one is this? */
+  present_role_dialog (self, mapping, path, FALSE);
+}
+
+/* The input of mapping a table is named after (clinical.csv, Clinical.tsv
+ * for "clinical"), or NULL */
+static const char *
+input_named_like (CsMapping  *mapping,
+                  const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+  const char *found = NULL;
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  for (guint i = 0; i < cs_mapping_get_n_inputs (mapping) && found == NULL; i++)
+    if (g_str_equal (cs_mapping_get_input_role (mapping, i), base))
+      found = cs_mapping_get_input_role (mapping, i);
+  for (guint i = 0; i < cs_mapping_get_n_inputs (mapping) && found == NULL; i++)
+    if (g_ascii_strcasecmp (cs_mapping_get_input_role (mapping, i), base) == 0)
+      found = cs_mapping_get_input_role (mapping, i);
+  return found;
+}
+
+/* Every table of the batch has its input (or was left out): the one for
+ * the input shown (else the last) is shown, the others are read for joins
+ * and runs */
+static void
+open_answered_tables (CsMappingPage *self)
+{
+  g_autoptr(GPtrArray) answers = g_steal_pointer (&self->role_answers);
+  guint shown = G_MAXUINT;
+
+  self->role_answers = g_ptr_array_new_with_free_func (g_free);
+  if (answers->len == 0)
+    return;
+  for (guint i = 0; i < answers->len; i += 2)
+    if (shown == G_MAXUINT || g_strcmp0 (answers->pdata[i + 1], self->role) == 0)
+      shown = i;
+  /* first the one shown, which keeps the table shown before as another
+   * input; then the others, which take the place of any table of theirs */
+  cs_mapping_page_open_table (self, answers->pdata[shown], answers->pdata[shown + 1]);
+  for (guint i = 0; i < answers->len; i += 2)
+    if (i != shown && g_strcmp0 (answers->pdata[i + 1], answers->pdata[shown + 1]) != 0)
+      add_other (self, answers->pdata[i + 1], answers->pdata[i]);
+  update_roles (self);
+}
+
+static void
+ask_next_role (CsMappingPage *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(CsMapping) mapping = NULL;
+
+  if (self->asking_role)
+    return;
+  if ((path = g_queue_pop_head (self->role_queue)) == NULL)
+    {
+      open_answered_tables (self);
+      return;
+    }
+  if ((mapping = current_mapping (self)) == NULL || cs_mapping_get_n_inputs (mapping) < 2)
+    {
+      /* the mapping changed meanwhile: nothing left to ask */
+      g_queue_clear_full (self->role_queue, g_free);
+      open_answered_tables (self);
+      return;
+    }
+  present_role_dialog (self, mapping, path, TRUE);
+}
+
+void
+cs_mapping_page_open_tables (CsMappingPage      *self,
+                             const char * const *paths,
+                             guint               n_paths)
+{
+  g_autoptr(CsMapping) mapping = NULL;
+
+  g_return_if_fail (CS_IS_MAPPING_PAGE (self));
+
+  if (n_paths == 0)
+    return;
+  mapping = current_mapping (self);
+  if (n_paths == 1 || mapping == NULL || cs_mapping_get_n_inputs (mapping) < 2)
+    {
+      /* a mapping of one input reads one table: the first */
+      cs_mapping_page_open_table_ask_role (self, paths[0]);
+      return;
+    }
+  /* a table named after an input is read as that input; the others are asked about in turn */
+  for (guint i = 0; i < n_paths; i++)
+    {
+      const char *role = input_named_like (mapping, paths[i]);
+
+      if (role != NULL)
+        {
+          g_ptr_array_add (self->role_answers, g_strdup (paths[i]));
+          g_ptr_array_add (self->role_answers, g_strdup (role));
+        }
+      else
+        g_queue_push_tail (self->role_queue, g_strdup (paths[i]));
+    }
+  ask_next_role (self);
 }
 
 static void
@@ -1332,8 +1494,20 @@ on_drop (GtkDropTarget *target,
         continue;
       if (cs_mapping_page_is_table_path (path))
         {
-          /* as Open Table: which input, when the mapping reads several */
-          cs_mapping_page_open_table_ask_role (self, path);
+          /* every table dropped, asked about as Open Table asks: which
+           * input, when the mapping reads several */
+          g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+
+          for (GSList *t = l; t != NULL; t = t->next)
+            {
+              char *table = g_file_get_path (t->data);
+
+              if (table != NULL && cs_mapping_page_is_table_path (table))
+                g_ptr_array_add (tables, table);
+              else
+                g_free (table);
+            }
+          cs_mapping_page_open_tables (self, (const char * const *) tables->pdata, tables->len);
           g_slist_free (files);
           return TRUE;
         }
@@ -1383,6 +1557,8 @@ cs_mapping_page_finalize (GObject *object)
   g_clear_pointer (&self->preview, cs_mapping_preview_free);
   g_clear_pointer (&self->table, cs_table_profile_free);
   set_others (self, NULL, 0);
+  g_queue_free_full (self->role_queue, g_free);
+  g_clear_pointer (&self->role_answers, g_ptr_array_unref);
   g_free (self->role);
   g_free (self->mapping_path);
   g_free (self->pending_mapping);
@@ -1480,6 +1656,8 @@ cs_mapping_page_init (CsMappingPage *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->role_queue = g_queue_new ();
+  self->role_answers = g_ptr_array_new_with_free_func (g_free);
   self->value_maps = cs_mapping_tables_pane_get_value_maps (self->tables);
   self->problems = cs_mapping_tables_pane_get_problems (self->tables);
 

@@ -37,6 +37,13 @@ void        cs_mapping_page_open_table       (CsMappingPage      *self,
  * table shown stays for the others' joins); with one input it is that one. */
 void        cs_mapping_page_open_table_ask_role (CsMappingPage   *self,
                                                  const char      *path);
+/* Several tables at once (dropped, or given to a running window): each
+ * named after one of the mapping's inputs (clinical.csv) is read as it, the
+ * others are asked about in turn; the one for the input shown (else the
+ * last) is shown, the others are read for joins and runs. */
+void        cs_mapping_page_open_tables         (CsMappingPage      *self,
+                                                 const char * const *paths,
+                                                 guint               n_paths);
 /* Opens a mapping file and, for each "ROLE=FILE", a table (only the first
  * is shown: the page edits one table at a time). */
 void        cs_mapping_page_open_mapping     (CsMappingPage      *self,
