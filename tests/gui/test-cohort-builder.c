@@ -693,6 +693,44 @@ test_cards_follow_filter (void)
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entries->pdata[0])), ==, "50");
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entries->pdata[1])), ==, "70");
   }
+
+  /* An excluded bound says so: "> 50" shows ">" beside 50 (and "≤ 70"
+   * nothing); typing another minimum makes an ordinary, inclusive one */
+  type_expression ("age_at_diagnosis > 50 and age_at_diagnosis <= 70");
+  {
+    GtkWidget *card = _cs_cohort_builder_get_card (builder, "age_at_diagnosis");
+    g_autoptr(GPtrArray) entries = all_of_type (card, GTK_TYPE_ENTRY);
+    g_autoptr(GPtrArray) labels = all_of_type (card, GTK_TYPE_LABEL);
+    GtkWidget *more = NULL, *less = NULL;
+
+    for (guint i = 0; i < labels->len; i++)
+      {
+        const char *text = gtk_label_get_text (labels->pdata[i]);
+
+        if (g_str_equal (text, ">"))
+          more = labels->pdata[i];
+        else if (g_str_equal (text, "<"))
+          less = labels->pdata[i];
+      }
+    g_assert_nonnull (more);
+    g_assert_nonnull (less);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entries->pdata[0])), ==, "50");
+    g_assert_true (gtk_widget_get_visible (more));
+    g_assert_false (gtk_widget_get_visible (less));
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (entries->pdata[0]), "not 50 itself"));
+    g_assert_null (gtk_widget_get_tooltip_text (entries->pdata[1]));
+    test_maybe_screenshot (GTK_WINDOW (window), "cohort-strict-bound");
+
+    gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), "55");
+    g_signal_emit_by_name (entries->pdata[0], "activate");
+    g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age_at_diagnosis >= 55 and age_at_diagnosis <= 70");
+    g_assert_false (gtk_widget_get_visible (more));
+    g_assert_null (gtk_widget_get_tooltip_text (entries->pdata[0]));
+
+    type_expression ("age_at_diagnosis < 60");
+    g_assert_true (gtk_widget_get_visible (less));
+    g_assert_false (gtk_widget_get_visible (more));
+  }
   clear_filter ();
   assert_ticks ("stage_group", stage_ticks (NULL));
 }

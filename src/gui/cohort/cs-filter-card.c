@@ -37,6 +37,8 @@ struct _CsFilterCard
   GtkWidget        *range_box;
   GtkEntry         *lo_entry;
   GtkEntry         *hi_entry;
+  GtkLabel         *lo_strict_label;  /* ">" before the minimum when it is excluded */
+  GtkLabel         *hi_strict_label;  /* "<" before the maximum when it is excluded */
   GtkWidget        *levels_scroller;
   GtkBox           *levels_box;
   GtkLabel         *more_label;
@@ -93,11 +95,14 @@ sync_bounds (CsFilterCard *self)
 {
   const CsFilterClause *range = find_clause (self, CS_CLAUSE_RANGE);
   GtkEntry *entries[2] = { self->lo_entry, self->hi_entry };
+  GtkLabel *marks[2] = { self->lo_strict_label, self->hi_strict_label };
 
   for (guint i = 0; i < 2; i++)
     {
       double value = range == NULL ? NAN : i == 0 ? range->lo : range->hi;
+      gboolean strict = range != NULL && !isnan (value) && (i == 0 ? range->lo_strict : range->hi_strict);
       g_autofree char *text = NULL;
+      g_autofree char *tip = NULL;
 
       if (isnan (value))
         text = g_strdup ("");
@@ -108,6 +113,17 @@ sync_bounds (CsFilterCard *self)
       if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entries[i])), text) != 0)
         gtk_editable_set_text (GTK_EDITABLE (entries[i]), text);
       gtk_widget_remove_css_class (GTK_WIDGET (entries[i]), "error");
+
+      /* "> 50" is not "≥ 50": an excluded bound says so beside its value */
+      gtk_widget_set_visible (GTK_WIDGET (marks[i]), strict);
+      if (strict)
+        /* Translators: beside a bound of a range filter, e.g. "More than 50, not 50 itself" */
+        tip = g_strdup_printf (i == 0 ? _("More than %s, not %s itself") : _("Less than %s, not %s itself"),
+                               text, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (marks[i]), tip);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (entries[i]), tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (entries[i]), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      tip != NULL ? tip : "", -1);
     }
 }
 
@@ -327,6 +343,8 @@ cs_filter_card_class_init (CsFilterCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CsFilterCard, chart);
   gtk_widget_class_bind_template_child (widget_class, CsFilterCard, range_box);
   gtk_widget_class_bind_template_child (widget_class, CsFilterCard, lo_entry);
+  gtk_widget_class_bind_template_child (widget_class, CsFilterCard, lo_strict_label);
+  gtk_widget_class_bind_template_child (widget_class, CsFilterCard, hi_strict_label);
   gtk_widget_class_bind_template_child (widget_class, CsFilterCard, hi_entry);
   gtk_widget_class_bind_template_child (widget_class, CsFilterCard, levels_scroller);
   gtk_widget_class_bind_template_child (widget_class, CsFilterCard, levels_box);
