@@ -95,6 +95,7 @@ drop_other (CsMappingPage *self,
       {
         g_free ((char *) self->others[i].role);
         g_free ((char *) self->others[i].path);
+        g_free ((char *) self->others[i].name);
         self->others[i] = self->others[--self->n_others];
         return;
       }
