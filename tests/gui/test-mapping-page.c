@@ -717,6 +717,40 @@ test_several_inputs (void)
 }
 
 
+/* Validate goes through every input: a problem in a row of the table not
+ * shown is listed, naming its file, but marks no row of the table shown */
+static void
+test_problems_of_other_inputs (void)
+{
+  g_autofree char *clinical = temp_file ("join-clinical-nokey.csv", "PatientID,age\n,60\nP2,70\n", -1);
+  g_autofree char *dicom = fixture ("join-dicom.csv");
+  g_autofree char *mapping = fixture ("join.json");
+  g_autofree char *dicom_input = g_strconcat ("dicom=", dicom, NULL);
+  g_autofree char *clinical_input = g_strconcat ("clinical=", clinical, NULL);
+  const char *inputs[] = { dicom_input, clinical_input, NULL };
+  guint n_columns;
+  int other = -1;
+
+  cs_mapping_page_open_mapping (page, mapping, inputs);
+  wait_idle ();
+  g_assert_null (cs_mapping_page_get_mapping_error (page));
+  n_columns = cs_mapping_page_get_n_columns (page);
+  g_assert_cmpuint (n_columns, ==, 2);
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.validate", NULL);
+  wait_idle ();
+  for (guint i = 0; i < cs_mapping_page_get_n_problems (page); i++)
+    if (strstr (cs_mapping_page_get_problem_text (page, i), "join-clinical-nokey.csv") != NULL)
+      other = (int) i;
+  g_assert_cmpint (other, >=, 0);
+  /* the dicom table shown: its row 1 (P2) has nothing wrong, its row 2
+   * (P9) joins no clinical row */
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 0, n_columns));
+  g_assert_nonnull (cs_mapping_page_get_cell_problem (page, 1, n_columns));
+  /* activating the clinical table's problem selects nothing in this one */
+  cs_mapping_page_activate_problem (page, (guint) other);
+  g_assert_null (cs_mapping_page_get_cell_problem (page, 0, n_columns));
+}
+
 /* The Structure view: a column chosen for an element changes the JSON and
  * the preview, and Ctrl+Z (mapping.undo) brings both back. */
 static void
@@ -1248,6 +1282,7 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/lung1-example", test_lung1_example);
   g_test_add_func ("/gui/mapping/newer-mapping", test_newer_mapping);
   g_test_add_func ("/gui/mapping/several-inputs", test_several_inputs);
+  g_test_add_func ("/gui/mapping/problems-of-other-inputs", test_problems_of_other_inputs);
   g_test_add_func ("/gui/mapping/unsaved-open", test_unsaved_open);
   g_test_add_func ("/gui/mapping/unsaved-close", test_unsaved_close);
   g_test_add_func ("/gui/mapping/drop", test_drop);

@@ -207,6 +207,7 @@ typedef struct
 typedef struct
 {
   CsMappingSeverity severity;
+  char    *input;           /* the role of the input whose row it is, or NULL */
   guint64  row;             /* 1-based, 0 = none */
   char    *column;          /* or NULL */
   char    *value;           /* or NULL */

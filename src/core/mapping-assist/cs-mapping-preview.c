@@ -55,6 +55,7 @@ problem_free (gpointer data)
 {
   CsPreviewProblem *p = data;
 
+  g_free (p->input);
   g_free (p->column);
   g_free (p->value);
   g_free (p->resource);
@@ -354,6 +355,7 @@ cs_preview_problem_new (const CsMappingProblem *problem)
   CsPreviewProblem *p = g_new0 (CsPreviewProblem, 1);
 
   p->severity = problem->severity;
+  p->input = g_strdup (problem->input);
   p->row = problem->row;
   p->column = g_strdup (problem->column);
   p->value = g_strdup (problem->value);

@@ -252,12 +252,12 @@ cs_mapping_page_is_table_path (const char *path)
          || g_str_has_suffix (lower, ".tab") || g_str_has_suffix (lower, ".txt");
 }
 
-/* The grid marks the problems of the last validation of this table and
- * those of the previewed row. */
+/* The grid marks the problems of the last validation in this table's rows
+ * and those of the previewed row. */
 static void
 mark_problems (CsMappingPage *self)
 {
-  cs_mapping_tables_pane_set_problems (self->tables,
+  cs_mapping_tables_pane_set_problems (self->tables, self->role,
                                        self->checked ? cs_mapping_problems_pane_get_problems (self->problems) : NULL,
                                        cs_mapping_preview_pane_get_problems (self->preview_pane));
 }
@@ -1307,6 +1307,9 @@ cs_mapping_page_activate_problem (CsMappingPage *self,
   g_return_if_fail (index < cs_mapping_problems_pane_get_n_problems (self->problems));
 
   p = cs_mapping_problems_pane_get_problem (self->problems, index);
+  /* a problem in another input's table names its file: nothing to select here */
+  if (p->input != NULL && g_strcmp0 (p->input, self->role) != 0)
+    return;
   if (p->row > 0 && self->table != NULL && p->row <= self->table->rows->len)
     {
       cs_mapping_tables_pane_show_tab (self->tables, "rows");

@@ -162,6 +162,7 @@ show_mark (CsMappingTablesPane *self,
 
 void
 cs_mapping_tables_pane_set_problems (CsMappingTablesPane *self,
+                                     const char          *role,
                                      GPtrArray           *validation,
                                      GPtrArray           *row_problems)
 {
@@ -181,7 +182,8 @@ cs_mapping_tables_pane_set_problems (CsMappingTablesPane *self,
         const CsPreviewProblem *p = lists[l]->pdata[i];
         guint column = p->column != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (columns, p->column)) : 0;
 
-        if (p->row == 0)
+        /* a row of another input (Validate goes through them all) is not this table's */
+        if (p->row == 0 || (p->input != NULL && g_strcmp0 (p->input, role) != 0))
           continue;
         add_mark (self, p->row - 1, cs_csv_profile_get_n_columns (self->table->profile), p);
         if (column > 0)

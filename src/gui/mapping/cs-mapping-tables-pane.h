@@ -34,7 +34,10 @@ void                    cs_mapping_tables_pane_set_table          (CsMappingTabl
  * accessible description; the row number marks a row with any problem.
  * validation: the last Validate or Run; row_problems: the previewed row's.
  * Either may be NULL. */
+/* Marks the problems of the input role (those of other inputs' rows are
+ * left out) */
 void                    cs_mapping_tables_pane_set_problems       (CsMappingTablesPane *self,
+                                                                   const char          *role,
                                                                    GPtrArray           *validation,
                                                                    GPtrArray           *row_problems);
 /* The messages at a cell (row 0-based; the table's column count for the
