@@ -74,6 +74,23 @@ on_problem (const CsMappingProblem *problem,
     }
 }
 
+/* line over the last one on a terminal, else on a line of its own */
+static void
+show_progress_line (MapState   *state,
+                    const char *line)
+{
+  glong width = g_utf8_strlen (line, -1);
+
+  if (state->tty)
+    {
+      fprintf (stderr, "\r%s%*s", line, (int) MAX (0, (glong) state->width - width), "");
+      state->width = (gsize) width;
+    }
+  else
+    fprintf (stderr, "%s\n", line);
+  fflush (stderr);
+}
+
 static void
 on_progress (const CsMappingProgress *p,
              gpointer                 user_data)
@@ -81,7 +98,6 @@ on_progress (const CsMappingProgress *p,
   MapState *state = user_data;
   gint64 now = g_get_monotonic_time ();
   g_autofree char *line = NULL;
-  glong width;
 
   if (interrupted)
     g_cancellable_cancel (state->cancellable);
@@ -103,15 +119,7 @@ on_progress (const CsMappingProgress *p,
     line = g_strdup_printf (_("Mapping %s: %" PRIu64 " rows, %" PRIu64 " resources"),
                             state->names[p->input], p->rows_done, p->resources);
 
-  width = g_utf8_strlen (line, -1);
-  if (state->tty)
-    {
-      fprintf (stderr, "\r%s%*s", line, (int) MAX (0, (glong) state->width - width), "");
-      state->width = (gsize) width;
-    }
-  else
-    fprintf (stderr, "%s\n", line);
-  fflush (stderr);
+  show_progress_line (state, line);
 }
 
 /* "ROLE=FILE" or "FILE": the role is the mapping's only one, else the
@@ -245,9 +253,11 @@ stream_copy_free (gpointer data)
  * (NULL for a regular file, which is left alone). FALSE with the error
  * printed. */
 static gboolean
-copy_stream_input (char      **path,
+copy_stream_input (const char *role,
+                   char      **path,
                    char      **name,
-                   GPtrArray  *copies)
+                   GPtrArray  *copies,
+                   MapState   *state)
 {
   gboolean is_stdin = g_str_equal (*path, "-");
   g_autofree char *tmp = NULL;
@@ -257,6 +267,7 @@ copy_stream_input (char      **path,
   StreamCopy *copy;
   char *proc;
   GStatBuf st;
+  guint64 copied = 0;
   int in, out, saved = 0;
 
   *name = NULL;
@@ -289,6 +300,8 @@ copy_stream_input (char      **path,
       proc = g_strdup (tmp);
     }
 
+  if (is_stdin && isatty (STDIN_FILENO))
+    cs_cli_error (_("map: reading the table for “%s” from the terminal; end it with Ctrl+D"), role);
   buffer = g_malloc (1 << 20);
   for (;;)
     {
@@ -322,7 +335,19 @@ copy_stream_input (char      **path,
         }
       if (saved != 0)
         break;
+      copied += (guint64) (p - buffer);
+      if (state != NULL && state->progress &&
+          g_get_monotonic_time () - state->last >= (state->tty ? G_USEC_PER_SEC / 10 : G_USEC_PER_SEC))
+        {
+          /* Translators: "Copying stdin aside: 512.0 MB" (a stream is read more than once) */
+          g_autofree char *line = g_strdup_printf (_("Copying %s aside: %.1f MB"), shown, (double) copied / 1e6);
+
+          state->last = g_get_monotonic_time ();
+          show_progress_line (state, line);
+        }
     }
+  if (state != NULL)
+    clear_progress (state);
   if (!is_stdin)
     close (in);
   if (saved != 0)
@@ -371,7 +396,7 @@ compare (const char  *mapping_path,
       if (!bind_input (mapping, inputs[i], &role, &path))
         return CS_CLI_USAGE;
       g_ptr_array_add (roles, role);
-      if (!copy_stream_input (&path, &name, copies))
+      if (!copy_stream_input (role, &path, &name, copies, NULL))
         {
           g_free (path);
           return CS_CLI_FAILED;
@@ -576,12 +601,14 @@ cs_cli_cmd_map (int    argc,
         }
     }
 
+  state.tty = isatty (STDERR_FILENO);
+  state.progress = (progress || state.tty) && !no_progress;
   /* streams (stdin, FIFOs) copied aside: a run reads its inputs more than once */
   for (guint i = 0; i < paths->len; i++)
     {
       char *name = NULL;
 
-      if (!copy_stream_input ((char **) &paths->pdata[i], &name, copies))
+      if (!copy_stream_input (roles->pdata[i], (char **) &paths->pdata[i], &name, copies, &state))
         return CS_CLI_FAILED;
       g_ptr_array_add (names, name);
     }
@@ -610,8 +637,6 @@ cs_cli_cmd_map (int    argc,
   state.program = program;
   state.report = report;
   state.cancellable = cancellable;
-  state.tty = isatty (STDERR_FILENO);
-  state.progress = (progress || state.tty) && !no_progress;
   signal (SIGINT, on_interrupt);
   signal (SIGTERM, on_interrupt);
 

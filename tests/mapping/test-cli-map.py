@@ -267,6 +267,26 @@ check("stdin" in p.stderr and "empty" in p.stderr, "an empty stdin is named: " +
 p = run("--mapping", m_optional, "--input", "clinical=-", "--input", "extra=-", "-o", path("two.ndjson"),
         "--format", "ndjson", expect=2, env=stream_env, stdin=subprocess.DEVNULL)
 check("only one --input can read stdin" in p.stderr, "two inputs cannot both read stdin: " + p.stderr.strip())
+with open(good) as f:
+    p = run("--mapping", m, "--input", "clinical=-", "-o", path("stdin-progress.ndjson"), "--format", "ndjson",
+            "--progress", expect=0, env=stream_env, stdin=f)
+check("Copying stdin aside:" in p.stderr, "--progress shows the copy of stdin: " + p.stderr)
+# stdin a terminal: it says how to end the table
+import pty
+master, slave = pty.openpty()
+proc = subprocess.Popen([CLI, "map", "--mapping", m, "--input", "clinical=-", "-o", path("stdin-tty.ndjson"),
+                         "--format", "ndjson"], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        text=True, env=stream_env)
+os.close(slave)
+os.write(master, open(good, "rb").read() + b"\x04")
+try:
+    _, err = proc.communicate(timeout=60)
+except subprocess.TimeoutExpired:
+    proc.kill()
+    _, err = proc.communicate()
+os.close(master)
+check(proc.returncode == 0 and "end it with Ctrl+D" in err, "a terminal on stdin is told how to end the table: " + err)
+check(open(path("stdin-tty.ndjson")).read().splitlines()[:5] == plain, "the table typed on a terminal maps alike")
 check(os.listdir(stream_tmp) == [], "no copy of a stream is left in TMPDIR: %r" % os.listdir(stream_tmp))
 os.rmdir(stream_tmp)
 
