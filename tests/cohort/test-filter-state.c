@@ -537,6 +537,36 @@ test_range_either_order (void)
   g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 2);
 }
 
+/* "age = 60" is the range 60 – 60 on a card: a range set for that key
+ * takes its place (one undo step), any other equality does not */
+static void
+test_equality_as_range (void)
+{
+  g_autoptr(CsFilterState) state = cs_filter_state_new ();
+  double value = 0;
+
+  g_assert_true (cs_filter_state_set_text (state, "age = 60 and stage = \"I\"", NULL, NULL));
+  g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 2);
+  g_assert_true (cs_filter_clause_get_number_value (cs_filter_state_get_clause (state, 0), &value));
+  g_assert_cmpfloat (value, ==, 60);
+  g_assert_false (cs_filter_clause_get_number_value (cs_filter_state_get_clause (state, 1), NULL));
+
+  cs_filter_state_set_range (state, "age", 60, 70, FALSE);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age >= 60 and age <= 70 and stage = \"I\"");
+  g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 2);
+  cs_filter_state_undo (state);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age = 60 and stage = \"I\"");
+  /* both bounds cleared: the condition goes */
+  cs_filter_state_set_range (state, "age", NAN, NAN, FALSE);
+  g_assert_cmpstr (cs_filter_state_get_text (state), ==, "stage = \"I\"");
+
+  /* several numbers are no range */
+  g_assert_true (cs_filter_state_set_text (state, "age in (60, 61)", NULL, NULL));
+  g_assert_false (cs_filter_clause_get_number_value (cs_filter_state_get_clause (state, 0), NULL));
+  cs_filter_state_set_range (state, "age", 50, 70, FALSE);
+  g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -552,6 +582,7 @@ main (int   argc,
   g_test_add_func ("/filter-state/dates", test_dates);
   g_test_add_func ("/filter-state/variable-levels", test_variable_levels);
   g_test_add_func ("/filter-state/range-either-order", test_range_either_order);
+  g_test_add_func ("/filter-state/equality-as-range", test_equality_as_range);
 
   return g_test_run ();
 }

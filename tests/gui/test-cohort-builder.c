@@ -731,6 +731,20 @@ test_cards_follow_filter (void)
     g_assert_true (gtk_widget_get_visible (less));
     g_assert_false (gtk_widget_get_visible (more));
   }
+
+  /* "age = 60" shows as 60 – 60; a new maximum there makes it 60 – 70 */
+  type_expression ("age_at_diagnosis = 60");
+  {
+    g_autoptr(GPtrArray) entries = all_of_type (_cs_cohort_builder_get_card (builder, "age_at_diagnosis"),
+                                                GTK_TYPE_ENTRY);
+
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entries->pdata[0])), ==, "60");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entries->pdata[1])), ==, "60");
+    gtk_editable_set_text (GTK_EDITABLE (entries->pdata[1]), "70");
+    g_signal_emit_by_name (entries->pdata[1], "activate");
+    g_assert_cmpstr (cs_filter_state_get_text (state), ==, "age_at_diagnosis >= 60 and age_at_diagnosis <= 70");
+    g_assert_cmpuint (cs_filter_state_get_n_clauses (state), ==, 1);
+  }
   clear_filter ();
   assert_ticks ("stage_group", stage_ticks (NULL));
 }

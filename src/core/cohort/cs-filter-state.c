@@ -818,6 +818,25 @@ replace_clause (CsFilterState  *self,
   update (self);
 }
 
+gboolean
+cs_filter_clause_get_number_value (const CsFilterClause *clause,
+                                   double               *value)
+{
+  double v;
+  char *end = NULL;
+
+  g_return_val_if_fail (clause != NULL, FALSE);
+
+  if (clause->kind != CS_CLAUSE_LEVELS || clause->literal != CS_LITERAL_NUMBER || clause->values->len != 1)
+    return FALSE;
+  v = g_ascii_strtod (clause->values->pdata[0], &end);
+  if (end == clause->values->pdata[0] || *end != '\0' || !isfinite (v))
+    return FALSE;
+  if (value != NULL)
+    *value = v;
+  return TRUE;
+}
+
 void
 cs_filter_state_set_range (CsFilterState *self,
                            const char    *key,
@@ -843,6 +862,25 @@ cs_filter_state_set_range (CsFilterState *self,
 
       clause->lo_strict = old->lo_strict && old->lo == clause->lo;
       clause->hi_strict = old->hi_strict && old->hi == clause->hi;
+    }
+  else if ((index = cs_filter_state_find_clause (self, key, CS_CLAUSE_LEVELS)) >= 0 &&
+           cs_filter_clause_get_number_value (g_ptr_array_index (self->clauses, index), NULL))
+    {
+      /* "age = 60", which a card shows as 60 – 60: the range takes its
+       * place (one step to undo) instead of narrowing it further */
+      push_undo (self);
+      if (clause_is_active (clause))
+        {
+          clause_free (g_ptr_array_index (self->clauses, index));
+          self->clauses->pdata[index] = clause;
+        }
+      else
+        {
+          clause_free (g_ptr_array_steal_index (self->clauses, (guint) index));
+          clause_free (clause);
+        }
+      update (self);
+      return;
     }
   replace_clause (self, clause);
 }

@@ -99,6 +99,10 @@ gboolean              cs_filter_clause_selects_level (const CsFilterClause *clau
                                                       guint                 level);
 /* Text of one clause as it appears in get_text() (without parentheses). */
 char                 *cs_filter_clause_to_text     (const CsFilterClause *clause);
+/* The number of a LEVELS clause that holds one number ("age = 60"), the
+ * one a range card shows as 60 – 60; FALSE for any other clause. */
+gboolean              cs_filter_clause_get_number_value (const CsFilterClause *clause,
+                                                         double               *value);
 
 /* Edits. Each replaces the clause of that kind on key, or appends one;
  * an empty range (both sides NAN) or an empty level set removes it. A

@@ -94,12 +94,17 @@ static void
 sync_bounds (CsFilterCard *self)
 {
   const CsFilterClause *range = find_clause (self, CS_CLAUSE_RANGE);
+  const CsFilterClause *levels = range == NULL ? find_clause (self, CS_CLAUSE_LEVELS) : NULL;
   GtkEntry *entries[2] = { self->lo_entry, self->hi_entry };
   GtkLabel *marks[2] = { self->lo_strict_label, self->hi_strict_label };
+  double equal = NAN;
 
+  /* "age = 60" is the range 60 – 60 (editing a bound turns it into a range) */
+  if (levels != NULL && !is_date (self))
+    cs_filter_clause_get_number_value (levels, &equal);
   for (guint i = 0; i < 2; i++)
     {
-      double value = range == NULL ? NAN : i == 0 ? range->lo : range->hi;
+      double value = range == NULL ? equal : i == 0 ? range->lo : range->hi;
       gboolean strict = range != NULL && !isnan (value) && (i == 0 ? range->lo_strict : range->hi_strict);
       g_autofree char *text = NULL;
       g_autofree char *tip = NULL;
@@ -196,7 +201,12 @@ on_bound_activate (CsFilterCard *self,
                     : _("Type bounds as numbers, e.g. 60 or 2.5"));
       return;
     }
-  cs_filter_state_set_range (self->state, clause_key (self, CS_CLAUSE_RANGE), lo, hi, is_date (self));
+  /* over "age = 60" (shown as 60 – 60) the range takes its place, under its key */
+  if (find_clause (self, CS_CLAUSE_RANGE) == NULL && find_clause (self, CS_CLAUSE_LEVELS) != NULL &&
+      cs_filter_clause_get_number_value (find_clause (self, CS_CLAUSE_LEVELS), NULL))
+    cs_filter_state_set_range (self->state, clause_key (self, CS_CLAUSE_LEVELS), lo, hi, is_date (self));
+  else
+    cs_filter_state_set_range (self->state, clause_key (self, CS_CLAUSE_RANGE), lo, hi, is_date (self));
 }
 
 static void
