@@ -386,6 +386,28 @@ test_latest_value (void)
   g_assert_null (cs_store_find_variable (loaded.store, "0000-0"));
 }
 
+/* A code that holds a "|" (a SNOMED expression, say): "system|code" splits at
+ * the first "|" (a system, a URI, has none), so the variable is found by the
+ * whole code, in the store and in filters alike */
+static void
+test_code_with_bar (void)
+{
+  static const Fixture fixtures[] = {
+    { NULL, PATIENT ("p", "") },
+    { NULL, OBS_NUM ("1", "Patient/p", "1234|x", "Odd code", "7", "mm", "") },
+  };
+  g_auto(Loaded) loaded = { 0 };
+  CsVariable *var;
+
+  load_fixtures (&loaded, fixtures, G_N_ELEMENTS (fixtures), TRUE);
+  var = cs_store_find_variable (loaded.store, "http://loinc.org|1234|x");
+  g_assert_nonnull (var);
+  g_assert_true (cs_store_find_variable (loaded.store, "1234|x") == var);
+  g_assert_null (cs_store_find_variable (loaded.store, "x"));
+  g_assert_true (cs_variable_has_code (var, "1234|x"));
+  g_assert_false (cs_variable_has_code (var, "x"));
+}
+
 /* ---------------------------------------------------------------- components */
 
 #define BP(id, subject, sys, dia) \
@@ -1409,6 +1431,7 @@ main (int   argc,
   g_test_add_func ("/store/format/cell", test_format_cell);
   g_test_add_func ("/store/references", test_references);
   g_test_add_func ("/store/latest-value", test_latest_value);
+  g_test_add_func ("/store/code-with-bar", test_code_with_bar);
   g_test_add_func ("/store/components", test_components);
   g_test_add_func ("/store/type-conflicts", test_type_conflicts);
   g_test_add_func ("/store/rollup", test_rollup);

@@ -71,7 +71,7 @@ concept_code (CsConcept *concept)
   if (concept->codes->len == 0)
     return NULL;
   code = g_ptr_array_index (concept->codes, 0);
-  bar = strrchr (code, '|');
+  bar = strchr (code, '|');
   return bar != NULL ? bar + 1 : code;
 }
 

@@ -704,7 +704,7 @@ cs_store_find_variable (CsStore    *self,
       for (guint j = 0; j < var->codes->len; j++)
         {
           const char *code = g_ptr_array_index (var->codes, j);
-          const char *bar = strrchr (code, '|');
+          const char *bar = strchr (code, '|');
 
           if (g_str_equal (code, key_or_code) || (bar != NULL && g_str_equal (bar + 1, key_or_code)))
             return var;

@@ -27,7 +27,7 @@
 static const char *
 code_part (const char *system_code)
 {
-  const char *bar = system_code != NULL ? strrchr (system_code, '|') : NULL;
+  const char *bar = system_code != NULL ? strchr (system_code, '|') : NULL;
 
   return bar != NULL ? bar + 1 : system_code;
 }

@@ -238,7 +238,7 @@ cs_variable_matches_pattern (const CsVariable *var,
   for (guint i = 0; var->codes != NULL && i < var->codes->len; i++)
     {
       const char *code = g_ptr_array_index (var->codes, i);
-      const char *bar = strrchr (code, '|');
+      const char *bar = strchr (code, '|');
 
       if (g_pattern_spec_match_string (pattern, bar != NULL ? bar + 1 : code))
         return TRUE;
