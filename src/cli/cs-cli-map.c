@@ -206,7 +206,7 @@ print_summary (CsMappingRun *run,
     /* Translators: "Mapped 422 rows to 2110 resources (Observation 1688, Patient 422) in out.ndjson" */
     fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Mapped %" PRIu64 " row to %" PRIu64 " resources (%s) in %s",
                                   "Mapped %" PRIu64 " rows to %" PRIu64 " resources (%s) in %s", stats.rows),
-             stats.rows, stats.resources, by_type->str, output);
+             stats.rows, stats.resources, by_type->str, g_str_equal (output, "-") ? _("stdout") : output);
   else
     fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Mapped %" PRIu64 " row; nothing was written",
                                   "Mapped %" PRIu64 " rows; nothing was written", stats.rows), stats.rows);
@@ -460,7 +460,8 @@ cs_cli_cmd_map (int    argc,
     { "input", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs,
       N_("A table for the mapping’s input ROLE (ROLE= may be left out when the file is named ROLE.csv or the "
          "mapping has one input); repeat for each input"), N_("[ROLE=]FILE") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the resources to FILE"), N_("FILE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the resources to FILE (- for stdout)"),
+      N_("FILE") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_text,
       N_("transaction or batch (one Bundle of PUT entries), or ndjson (one resource a line)"), N_("FORMAT") },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &report_path,

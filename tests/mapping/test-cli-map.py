@@ -290,6 +290,23 @@ check(open(path("stdin-tty.ndjson")).read().splitlines()[:5] == plain, "the tabl
 check(os.listdir(stream_tmp) == [], "no copy of a stream is left in TMPDIR: %r" % os.listdir(stream_tmp))
 os.rmdir(stream_tmp)
 
+# --- -o - (or /dev/stdout): the standard output, written in place, even when it is a file
+out_ref = open(out).read().splitlines()[:5]
+p = run("--mapping", m, "--input", good, "-o", "-", "--format", "ndjson", expect=0)
+check(p.stdout.splitlines()[:5] == out_ref, "-o - writes the resources to stdout")
+check("in stdout" in p.stderr, "the summary says stdout: " + p.stderr)
+for target in ("-", "/dev/stdout"):
+    redirected = path("redirected.ndjson")
+    with open(redirected, "w") as f:
+        f.write("kept\n")
+    with open(redirected, "a") as f:
+        q = subprocess.run([CLI, "map", "--mapping", m, "--input", good, "-o", target, "--format", "ndjson"],
+                           stdout=f, stderr=subprocess.PIPE, text=True, timeout=300)
+    lines = open(redirected).read().splitlines()
+    check(q.returncode == 0 and lines[0] == "kept" and lines[1:6] == out_ref,
+          "-o %s appended to a file stdout is redirected to: %s" % (target, q.stderr))
+check(not [f for f in os.listdir("/dev") if f.startswith("stdout.")], "no temporary file is made in /dev")
+
 # --- bad input ----------------------------------------------------------------
 p = run("--mapping", m, "--input", "clinical=" + path("nosuch.csv"), "-o", path("x.ndjson"), "--format", "ndjson",
         expect=1)

@@ -325,9 +325,31 @@ map_file_open (MapFile     *file,
   memset (file, 0, sizeof *file);
   file->path = g_strdup (path);
 
+  /* "-" is the standard output, written in place (as /dev/stdout is: the
+   * same open file, so a redirection's offset and append mode hold) */
+  if (g_str_equal (path, "-") || g_str_equal (path, "/dev/stdout"))
+    {
+      if ((file->fd = dup (STDOUT_FILENO)) < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write %s: %s"), _("stdout"),
+                       g_strerror (saved));
+          g_clear_pointer (&file->path, g_free);
+          return FALSE;
+        }
+      file->in_place = TRUE;
+      file->buffer = g_malloc (BUFFER_SIZE);
+      file->capacity = BUFFER_SIZE;
+      return TRUE;
+    }
+
   /* A FIFO or a device (/dev/stdout) is written in place: renaming a file
-   * over it would replace it. Only regular files are replaced atomically. */
-  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+   * over it would replace it. Only regular files are replaced atomically,
+   * and never one reached through /dev or /proc (/dev/stdout redirected to
+   * a file: no temporary file can be made beside it there). */
+  if (g_stat (path, &st) == 0 &&
+      (!S_ISREG (st.st_mode) || g_str_has_prefix (path, "/dev/") || g_str_has_prefix (path, "/proc/")))
     {
       if (S_ISDIR (st.st_mode) || (file->fd = g_open (path, O_WRONLY, 0)) < 0)
         {
