@@ -74,23 +74,6 @@ on_problem (const CsMappingProblem *problem,
     }
 }
 
-/* line over the last one on a terminal, else on a line of its own */
-static void
-show_progress_line (MapState   *state,
-                    const char *line)
-{
-  glong width = g_utf8_strlen (line, -1);
-
-  if (state->tty)
-    {
-      fprintf (stderr, "\r%s%*s", line, (int) MAX (0, (glong) state->width - width), "");
-      state->width = (gsize) width;
-    }
-  else
-    fprintf (stderr, "%s\n", line);
-  fflush (stderr);
-}
-
 static void
 on_progress (const CsMappingProgress *p,
              gpointer                 user_data)
@@ -119,7 +102,7 @@ on_progress (const CsMappingProgress *p,
     line = g_strdup_printf (_("Mapping %s: %" PRIu64 " rows, %" PRIu64 " resources"),
                             state->names[p->input], p->rows_done, p->resources);
 
-  show_progress_line (state, line);
+  cs_cli_progress_line (state->tty, &state->width, line);
 }
 
 /* "ROLE=FILE" or "FILE": the role is the mapping's only one, else the
@@ -343,7 +326,7 @@ copy_stream_input (const char *role,
           g_autofree char *line = g_strdup_printf (_("Copying %s aside: %.1f MB"), shown, (double) copied / 1e6);
 
           state->last = g_get_monotonic_time ();
-          show_progress_line (state, line);
+          cs_cli_progress_line (state->tty, &state->width, line);
         }
     }
   if (state != NULL)

@@ -44,7 +44,6 @@ print_progress (const CsFhirPushProgress *p,
   ProgressState *state = user_data;
   gint64 now = g_get_monotonic_time ();
   g_autofree char *line = NULL;
-  glong width;
 
   if (p->phase == CS_FHIR_PUSH_PHASE_DONE)
     {
@@ -91,15 +90,7 @@ print_progress (const CsFhirPushProgress *p,
                             p->batches_done, p->batches_total,
                             p->created, p->updated, p->unchanged, p->failed);
 
-  width = g_utf8_strlen (line, -1);
-  if (state->tty)
-    {
-      fprintf (stderr, "\r%s%*s", line, (int) MAX (0, (glong) state->width - width), "");
-      state->width = (gsize) width;
-    }
-  else
-    fprintf (stderr, "%s\n", line);
-  fflush (stderr);
+  cs_cli_progress_line (state->tty, &state->width, line);
 }
 
 int

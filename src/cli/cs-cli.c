@@ -43,6 +43,23 @@ static const CsCliCommand commands[] = {
 };
 
 void
+cs_cli_progress_line (gboolean    tty,
+                      gsize      *width,
+                      const char *line)
+{
+  glong n = g_utf8_strlen (line, -1);
+
+  if (tty)
+    {
+      fprintf (stderr, "\r%s%*s", line, (int) MAX (0, (glong) *width - n), "");
+      *width = (gsize) n;
+    }
+  else
+    fprintf (stderr, "%s\n", line);
+  fflush (stderr);
+}
+
+void
 cs_cli_error (const char *format,
               ...)
 {

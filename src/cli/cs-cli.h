@@ -66,6 +66,12 @@ char     **cs_cli_split_list      (const char     *text);
  * does not parse, else CS_CLI_FAILED. */
 int        cs_cli_exit_status     (const GError   *error);
 
+/* A progress line on stderr: on a terminal (tty) over the last one, whose
+ * width (in characters) *width keeps, else on a line of its own. */
+void       cs_cli_progress_line   (gboolean        tty,
+                                   gsize          *width,
+                                   const char     *line);
+
 /* Prints "cohortscope-cli: MESSAGE" to stderr. */
 void       cs_cli_error           (const char     *format,
                                    ...) G_GNUC_PRINTF (1, 2);

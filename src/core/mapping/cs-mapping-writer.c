@@ -320,46 +320,45 @@ map_file_open (MapFile     *file,
                const char  *path,
                GError     **error)
 {
+  const char *shown = path;
+  gboolean in_place = FALSE;
   GStatBuf st;
+  int fd = -1, saved = 0;
 
   memset (file, 0, sizeof *file);
   file->path = g_strdup (path);
 
-  /* "-" is the standard output, written in place (as /dev/stdout is: the
-   * same open file, so a redirection's offset and append mode hold) */
+  /* Written in place: "-", the standard output (as /dev/stdout is: the
+   * same open file, so a redirection's offset and append mode hold), and a
+   * FIFO or a device, since renaming a file over it would replace it. Only
+   * regular files are replaced atomically, and never one reached through
+   * /dev or /proc (no temporary file belongs beside it there). */
   if (g_str_equal (path, "-") || g_str_equal (path, "/dev/stdout"))
     {
-      if ((file->fd = dup (STDOUT_FILENO)) < 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write %s: %s"), _("stdout"),
-                       g_strerror (saved));
-          g_clear_pointer (&file->path, g_free);
-          return FALSE;
-        }
-      file->in_place = TRUE;
-      file->buffer = g_malloc (BUFFER_SIZE);
-      file->capacity = BUFFER_SIZE;
-      return TRUE;
+      shown = _("stdout");
+      in_place = TRUE;
+      if ((fd = dup (STDOUT_FILENO)) < 0)
+        saved = errno;
     }
-
-  /* A FIFO or a device (/dev/stdout) is written in place: renaming a file
-   * over it would replace it. Only regular files are replaced atomically,
-   * and never one reached through /dev or /proc (/dev/stdout redirected to
-   * a file: no temporary file can be made beside it there). */
-  if (g_stat (path, &st) == 0 &&
-      (!S_ISREG (st.st_mode) || g_str_has_prefix (path, "/dev/") || g_str_has_prefix (path, "/proc/")))
+  else if (g_stat (path, &st) == 0 &&
+           (!S_ISREG (st.st_mode) || g_str_has_prefix (path, "/dev/") || g_str_has_prefix (path, "/proc/")))
     {
-      if (S_ISDIR (st.st_mode) || (file->fd = g_open (path, O_WRONLY, 0)) < 0)
+      in_place = TRUE;
+      if (S_ISDIR (st.st_mode))
+        saved = EISDIR;
+      else if ((fd = g_open (path, O_WRONLY, 0)) < 0)
+        saved = errno;
+    }
+  if (in_place)
+    {
+      if (fd < 0)
         {
-          int saved = S_ISDIR (st.st_mode) ? EISDIR : errno;
-
-          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write %s: %s"), path,
+          g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write %s: %s"), shown,
                        g_strerror (saved));
           g_clear_pointer (&file->path, g_free);
           return FALSE;
         }
+      file->fd = fd;
       file->in_place = TRUE;
       file->buffer = g_malloc (BUFFER_SIZE);
       file->capacity = BUFFER_SIZE;
@@ -370,9 +369,10 @@ map_file_open (MapFile     *file,
   file->fd = g_mkstemp_full (file->tmp_path, O_WRONLY, 0644);
   if (file->fd < 0)
     {
-      int saved = errno;
-      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *dir = NULL;
 
+      saved = errno;
+      dir = g_path_get_dirname (path);
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("cannot write in %s: %s"), dir,
                    g_strerror (saved));
       g_clear_pointer (&file->tmp_path, g_free);
