@@ -15,8 +15,8 @@ typedef struct _MapDirect MapDirect;
 
 /* Buffered by hand (large writes of whole resources; no stdio locking). A
  * regular file is written with O_DIRECT where the file system takes it:
- * whole aligned buffers handed to writer threads, several in flight, so
- * the kernel copies nothing and the disk always has work (dio). */
+ * whole aligned buffers handed to a writer thread, which writes them in
+ * order while the engine fills the next, so the kernel copies nothing (dio). */
 typedef struct
 {
   char  *path;
@@ -26,15 +26,11 @@ typedef struct
   gsize  used;
   gsize  capacity;   /* of buffer */
   gboolean in_place; /* not a regular file (a FIFO, /dev/stdout): written in place */
-  goffset  offset;      /* bytes written to fd (dio: handed to its threads) */
+  goffset  offset;      /* bytes written to fd (dio: handed to its thread) */
   goffset  chunk_start; /* start of the chunk not yet handed to the disk */
   goffset  dropped;     /* bytes before this are on disk and out of the page cache */
-  MapDirect *dio;       /* O_DIRECT writes on threads, or NULL */
+  MapDirect *dio;       /* O_DIRECT writes on a thread, or NULL */
 } MapFile;
-
-/* Whether map_file_open() writes regular files with O_DIRECT (where the
- * file system takes it): yes unless CS_MAPPING_DIRECT_IO=0. */
-gboolean  map_file_direct_io_wanted (void);
 
 gboolean  map_file_open     (MapFile     *file,
                              const char  *path,

@@ -27,31 +27,57 @@
 /* ------------------------------------------------------------------ */
 /* A file written under a temporary name                               */
 
+/* Turns O_DIRECT on or off for fd; TRUE when that changed it */
+static gboolean
+set_direct (int      fd,
+            gboolean on)
+{
+#ifdef O_DIRECT
+  int flags = fcntl (fd, F_GETFL);
+
+  if (flags < 0 || ((flags & O_DIRECT) != 0) == on)
+    return FALSE;
+  return fcntl (fd, F_SETFL, on ? flags | O_DIRECT : flags & ~O_DIRECT) == 0;
+#else
+  return FALSE;
+#endif
+}
+
+/* All of data, at offset (pwrite) or, when offset is negative, at the
+ * file's position (write: a FIFO, a device). A file system that refuses a
+ * direct write (EINVAL: not its block size or alignment) gets it, and the
+ * rest, through the page cache. */
 static gboolean
 write_all (int          fd,
            const char  *data,
            gsize        length,
+           goffset      offset,
            int         *saved_errno)
 {
   while (length > 0)
     {
-      gssize n = write (fd, data, MIN (length, (gsize) G_MAXSSIZE));
+      gsize chunk = MIN (length, (gsize) G_MAXSSIZE);
+      gssize n = offset < 0 ? write (fd, data, chunk) : pwrite (fd, data, chunk, offset);
 
-      if (n < 0 && errno == EINTR)
-        continue;
       if (n <= 0)
         {
-          *saved_errno = n < 0 ? errno : EIO;
+          int err = n < 0 ? errno : EIO;
+
+          if (err == EINTR || (err == EINVAL && set_direct (fd, FALSE)))
+            continue;
+          *saved_errno = err;
           return FALSE;
         }
       data += n;
       length -= n;
+      if (offset >= 0)
+        offset += n;
     }
   return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
-/* Direct I/O: whole aligned buffers written by threads, several in flight */
+/* Direct I/O: whole aligned buffers written by a thread               */
 
 /* The output of a large run is 40 times its input: through the page cache
  * the kernel's copy of it costs 1.3-1.7 s of CPU for 4.4 GB. With O_DIRECT
@@ -63,7 +89,6 @@ write_all (int          fd,
 #define DIO_ALIGN        4096
 #define DIO_BUFFER_SIZE  (1 << 20)
 #define DIO_BUFFERS      3
-#define DIO_WORKERS      1
 
 typedef enum
 {
@@ -73,6 +98,8 @@ typedef enum
   DIO_WRITING,
 } DioState;
 
+/* The buffers form a ring: the engine fills them in turn and the thread
+ * writes them in the same turn. */
 struct _MapDirect
 {
   GMutex    lock;
@@ -82,95 +109,56 @@ struct _MapDirect
   goffset   offsets[DIO_BUFFERS];
   DioState  state[DIO_BUFFERS];
   guint     current;       /* the one the engine fills */
-  GThread  *workers[DIO_WORKERS];
-  guint     n_workers;
+  guint     to_write;      /* the thread's next */
+  GThread  *thread;        /* started at the first full buffer */
   int       error;         /* the first errno of a write; later writes are skipped */
-  gboolean  quit;          /* workers leave once nothing is queued */
+  gboolean  quit;          /* the thread leaves once nothing is queued */
 };
 
-gboolean
-map_file_direct_io_wanted (void)
+/* Whether map_file_open() writes regular files with O_DIRECT (where the
+ * file system takes it): yes unless CS_MAPPING_DIRECT_IO=0. */
+static gboolean
+direct_io_wanted (void)
 {
-#ifdef O_DIRECT
   return g_strcmp0 (g_getenv ("CS_MAPPING_DIRECT_IO"), "0") != 0;
-#else
-  return FALSE;
-#endif
 }
 
-/* pwrite() of all of data; a file system that refuses this direct write
- * (EINVAL: not its block size or alignment) gets it through the page cache */
-static gboolean
-pwrite_all (int          fd,
-            const char  *data,
-            gsize        length,
-            goffset      offset,
-            int         *saved_errno)
+/* Writes the buffer i (the lock held); the first error is kept */
+static void
+dio_write_locked (MapDirect *dio,
+                  guint      i)
 {
-  while (length > 0)
-    {
-      gssize n = pwrite (fd, data, MIN (length, (gsize) G_MAXSSIZE), offset);
+  gboolean skip = dio->error != 0;
+  int saved = 0;
 
-      if (n < 0 && errno == EINTR)
-        continue;
-#ifdef O_DIRECT
-      if (n < 0 && errno == EINVAL)
-        {
-          int flags = fcntl (fd, F_GETFL);
-
-          if (flags >= 0 && (flags & O_DIRECT) != 0 && fcntl (fd, F_SETFL, flags & ~O_DIRECT) == 0)
-            continue;
-          errno = EINVAL;
-        }
-#endif
-      if (n <= 0)
-        {
-          *saved_errno = n < 0 ? errno : EIO;
-          return FALSE;
-        }
-      data += n;
-      length -= n;
-      offset += n;
-    }
-  return TRUE;
+  dio->state[i] = DIO_WRITING;
+  g_mutex_unlock (&dio->lock);
+  if (!skip)
+    write_all (dio->fd, dio->buffers[i], DIO_BUFFER_SIZE, dio->offsets[i], &saved);
+  g_mutex_lock (&dio->lock);
+  if (saved != 0 && dio->error == 0)
+    dio->error = saved;
+  dio->state[i] = DIO_FREE;
+  g_cond_broadcast (&dio->cond);
 }
 
 static gpointer
-dio_worker (gpointer data)
+dio_thread (gpointer data)
 {
   MapDirect *dio = data;
 
   g_mutex_lock (&dio->lock);
   for (;;)
     {
-      guint pick = G_MAXUINT;
-      gboolean skip;
-      int saved = 0;
-
-      /* the queued buffer that comes first in the file (with one thread:
-       * in order) */
-      for (guint i = 0; i < DIO_BUFFERS; i++)
-        if (dio->state[i] == DIO_QUEUED && (pick == G_MAXUINT || dio->offsets[i] < dio->offsets[pick]))
-          pick = i;
-      if (pick == G_MAXUINT)
+      if (dio->state[dio->to_write] == DIO_QUEUED)
         {
-          if (dio->quit)
-            break;
-          g_cond_wait (&dio->cond, &dio->lock);
-          continue;
+          dio_write_locked (dio, dio->to_write);
+          dio->to_write = (dio->to_write + 1) % DIO_BUFFERS;
         }
-      dio->state[pick] = DIO_WRITING;
-      skip = dio->error != 0;
-      g_mutex_unlock (&dio->lock);
-
-      if (!skip)
-        pwrite_all (dio->fd, dio->buffers[pick], DIO_BUFFER_SIZE, dio->offsets[pick], &saved);
-
-      g_mutex_lock (&dio->lock);
-      if (saved != 0 && dio->error == 0)
-        dio->error = saved;
-      dio->state[pick] = DIO_FREE;
-      g_cond_broadcast (&dio->cond);
+      else if (dio->quit)
+        break;
+      else
+        g_cond_wait (&dio->cond, &dio->lock);
     }
   g_mutex_unlock (&dio->lock);
   return NULL;
@@ -190,24 +178,20 @@ dio_new (int fd)
 }
 
 /* Waits for the queued writes (or, abandon, only the one being written),
- * ends the threads and returns the first write's errno, or 0. */
+ * ends the thread and returns the first write's errno, or 0. */
 static int
 dio_stop (MapDirect *dio,
           gboolean   abandon)
 {
-  int saved;
-
   g_mutex_lock (&dio->lock);
   if (abandon && dio->error == 0)
     dio->error = ECANCELED;
   dio->quit = TRUE;
   g_cond_broadcast (&dio->cond);
   g_mutex_unlock (&dio->lock);
-  for (guint i = 0; i < dio->n_workers; i++)
-    g_thread_join (dio->workers[i]);
-  dio->n_workers = 0;
-  saved = dio->error;
-  return saved;
+  if (dio->thread != NULL)
+    g_thread_join (g_steal_pointer (&dio->thread));
+  return dio->error;
 }
 
 static void
@@ -221,7 +205,7 @@ dio_free (MapDirect *dio)
   g_free (dio);
 }
 
-/* Hands the full buffer to the threads and takes the next free one. */
+/* Hands the full buffer to the thread and takes the next free one. */
 static gboolean
 dio_submit (MapFile  *file,
             GError  **error)
@@ -233,29 +217,14 @@ dio_submit (MapFile  *file,
   g_mutex_lock (&dio->lock);
   dio->state[dio->current] = DIO_QUEUED;
   dio->offsets[dio->current] = file->offset;
-  /* a thread when every one has a buffer, up to DIO_WORKERS */
-  if (dio->n_workers < G_N_ELEMENTS (dio->workers))
+  if (dio->thread == NULL)
+    dio->thread = g_thread_try_new ("cs-map-write", dio_thread, dio, NULL);
+  if (dio->thread == NULL)
     {
-      guint pending = 0;
-
-      for (guint i = 0; i < DIO_BUFFERS; i++)
-        pending += dio->state[i] == DIO_QUEUED || dio->state[i] == DIO_WRITING;
-      if (pending > dio->n_workers)
-        {
-          GThread *thread = g_thread_try_new ("cs-map-write", dio_worker, dio, NULL);
-
-          if (thread != NULL)
-            dio->workers[dio->n_workers++] = thread;
-        }
-    }
-  if (dio->n_workers == 0)
-    {
-      /* no thread to be had: write it here */
-      saved = 0;
-      pwrite_all (dio->fd, dio->buffers[dio->current], DIO_BUFFER_SIZE, file->offset, &saved);
-      if (saved != 0 && dio->error == 0)
-        dio->error = saved;
-      dio->state[dio->current] = DIO_FREE;
+      /* no thread to be had: write it here (its turn passes, should a
+       * thread start later) */
+      dio_write_locked (dio, dio->current);
+      dio->to_write = next;
     }
   g_cond_broadcast (&dio->cond);
   while (dio->state[next] != DIO_FREE)
@@ -279,23 +248,17 @@ dio_submit (MapFile  *file,
   return TRUE;
 }
 
-/* Waits for the threads, then writes the last, partial buffer through the
+/* Waits for the thread, then writes the last, partial buffer through the
  * page cache (O_DIRECT wants whole blocks). */
 static int
 dio_finish (MapFile *file)
 {
-  MapDirect *dio = file->dio;
-  int saved = dio_stop (dio, FALSE);
+  int saved = dio_stop (file->dio, FALSE);
 
   if (saved == 0 && file->used > 0)
     {
-#ifdef O_DIRECT
-      int flags = fcntl (file->fd, F_GETFL);
-
-      if (flags >= 0 && (flags & O_DIRECT) != 0)
-        fcntl (file->fd, F_SETFL, flags & ~O_DIRECT);
-#endif
-      if (pwrite_all (file->fd, file->buffer, file->used, file->offset, &saved))
+      set_direct (file->fd, FALSE);
+      if (write_all (file->fd, file->buffer, file->used, file->offset, &saved))
         file->offset += file->used;
     }
   file->used = 0;
@@ -379,20 +342,13 @@ map_file_open (MapFile     *file,
       g_clear_pointer (&file->path, g_free);
       return FALSE;
     }
-#ifdef O_DIRECT
-  if (map_file_direct_io_wanted ())
+  if (direct_io_wanted () && set_direct (file->fd, TRUE))
     {
-      int flags = fcntl (file->fd, F_GETFL);
-
-      if (flags >= 0 && fcntl (file->fd, F_SETFL, flags | O_DIRECT) == 0)
-        {
-          file->dio = dio_new (file->fd);
-          file->buffer = file->dio->buffers[0];
-          file->capacity = DIO_BUFFER_SIZE;
-          return TRUE;
-        }
+      file->dio = dio_new (file->fd);
+      file->buffer = file->dio->buffers[0];
+      file->capacity = DIO_BUFFER_SIZE;
+      return TRUE;
     }
-#endif
   file->buffer = g_malloc (BUFFER_SIZE);
   file->capacity = BUFFER_SIZE;
   return TRUE;
@@ -433,7 +389,7 @@ map_file_flush (MapFile  *file,
 {
   int saved = 0;
 
-  if (file->used > 0 && !write_all (file->fd, file->buffer, file->used, &saved))
+  if (file->used > 0 && !write_all (file->fd, file->buffer, file->used, -1, &saved))
     {
       g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
                    g_strerror (saved));
@@ -479,7 +435,7 @@ map_file_write (MapFile     *file,
     {
       int saved = 0;
 
-      if (!write_all (file->fd, data, length, &saved))
+      if (!write_all (file->fd, data, length, -1, &saved))
         {
           g_set_error (error, CS_MAPPING_ERROR, CS_MAPPING_ERROR_IO, _("%s: cannot write: %s"), file->path,
                        g_strerror (saved));
@@ -586,13 +542,13 @@ map_spill_add (MapSpill   *spill,
     return;
   if (spill->used + length > SPILL_BUFFER)
     {
-      if (!write_all (spill->fd, spill->buffer, spill->used, &saved))
+      if (!write_all (spill->fd, spill->buffer, spill->used, -1, &saved))
         spill->failed = TRUE;
       spill->used = 0;
     }
   if (length > SPILL_BUFFER)
     {
-      if (!write_all (spill->fd, data, length, &saved))
+      if (!write_all (spill->fd, data, length, -1, &saved))
         spill->failed = TRUE;
       return;
     }
@@ -606,7 +562,7 @@ map_spill_rewind (MapSpill  *spill,
 {
   int saved = EIO;
 
-  if (!spill->failed && spill->used > 0 && !write_all (spill->fd, spill->buffer, spill->used, &saved))
+  if (!spill->failed && spill->used > 0 && !write_all (spill->fd, spill->buffer, spill->used, -1, &saved))
     spill->failed = TRUE;
   if (spill->failed || lseek (spill->fd, 0, SEEK_SET) != 0)
     {
