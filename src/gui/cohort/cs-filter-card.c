@@ -88,20 +88,32 @@ is_date (CsFilterCard *self)
   return self->var->type == CS_VARIABLE_DATE;
 }
 
+/* "age = 60" on a numeric variable when there is no range: the card shows
+ * it as 60 – 60, and a bound typed there takes its place. NULL otherwise. */
+static const CsFilterClause *
+number_equality (CsFilterCard *self)
+{
+  const CsFilterClause *levels;
+
+  if (is_date (self) || find_clause (self, CS_CLAUSE_RANGE) != NULL)
+    return NULL;
+  levels = find_clause (self, CS_CLAUSE_LEVELS);
+  return levels != NULL && cs_filter_clause_get_number_value (levels, NULL) ? levels : NULL;
+}
+
 /* ------------------------------------------------------------- the state */
 
 static void
 sync_bounds (CsFilterCard *self)
 {
   const CsFilterClause *range = find_clause (self, CS_CLAUSE_RANGE);
-  const CsFilterClause *levels = range == NULL ? find_clause (self, CS_CLAUSE_LEVELS) : NULL;
+  const CsFilterClause *equality = number_equality (self);
   GtkEntry *entries[2] = { self->lo_entry, self->hi_entry };
   GtkLabel *marks[2] = { self->lo_strict_label, self->hi_strict_label };
   double equal = NAN;
 
-  /* "age = 60" is the range 60 – 60 (editing a bound turns it into a range) */
-  if (levels != NULL && !is_date (self))
-    cs_filter_clause_get_number_value (levels, &equal);
+  if (equality != NULL)
+    cs_filter_clause_get_number_value (equality, &equal);
   for (guint i = 0; i < 2; i++)
     {
       double value = range == NULL ? equal : i == 0 ? range->lo : range->hi;
@@ -201,12 +213,10 @@ on_bound_activate (CsFilterCard *self,
                     : _("Type bounds as numbers, e.g. 60 or 2.5"));
       return;
     }
-  /* over "age = 60" (shown as 60 – 60) the range takes its place, under its key */
-  if (find_clause (self, CS_CLAUSE_RANGE) == NULL && find_clause (self, CS_CLAUSE_LEVELS) != NULL &&
-      cs_filter_clause_get_number_value (find_clause (self, CS_CLAUSE_LEVELS), NULL))
-    cs_filter_state_set_range (self->state, clause_key (self, CS_CLAUSE_LEVELS), lo, hi, is_date (self));
-  else
-    cs_filter_state_set_range (self->state, clause_key (self, CS_CLAUSE_RANGE), lo, hi, is_date (self));
+  /* over "age = 60" the range takes its place, under its key */
+  cs_filter_state_set_range (self->state, clause_key (self, number_equality (self) != NULL ? CS_CLAUSE_LEVELS
+                                                                                          : CS_CLAUSE_RANGE),
+                             lo, hi, is_date (self));
 }
 
 static void
