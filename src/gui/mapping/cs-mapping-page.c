@@ -720,13 +720,14 @@ static void
 open_answered_tables (CsMappingPage *self)
 {
   g_autoptr(GPtrArray) answers = g_steal_pointer (&self->role_answers);
-  guint shown = G_MAXUINT;
+  guint shown;
 
   self->role_answers = g_ptr_array_new_with_free_func (g_free);
   if (answers->len == 0)
     return;
+  shown = answers->len - 2;
   for (guint i = 0; i < answers->len; i += 2)
-    if (shown == G_MAXUINT || g_strcmp0 (answers->pdata[i + 1], self->role) == 0)
+    if (g_strcmp0 (answers->pdata[i + 1], self->role) == 0)
       shown = i;
   /* first the one shown, which keeps the table shown before as another
    * input; then the others, which take the place of any table of theirs */
