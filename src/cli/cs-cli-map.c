@@ -344,6 +344,23 @@ copy_stream_input (const char *role,
   return TRUE;
 }
 
+/* The inputs as a run takes them (the strings stay the arrays') */
+static CsMappingInputFile *
+input_files (GPtrArray *roles,
+             GPtrArray *paths,
+             GPtrArray *names)
+{
+  CsMappingInputFile *files = g_new0 (CsMappingInputFile, MAX (roles->len, 1));
+
+  for (guint i = 0; i < roles->len; i++)
+    {
+      files[i].role = roles->pdata[i];
+      files[i].path = paths->pdata[i];
+      files[i].name = names->pdata[i];
+    }
+  return files;
+}
+
 /* map --compare: the tables against FHIR written or uploaded before */
 static int
 compare (const char  *mapping_path,
@@ -373,7 +390,6 @@ compare (const char  *mapping_path,
   for (guint i = 0; inputs[i] != NULL; i++)
     {
       char *role = NULL, *path = NULL;
-
       char *name = NULL;
 
       if (!bind_input (mapping, inputs[i], &role, &path))
@@ -387,13 +403,7 @@ compare (const char  *mapping_path,
       g_ptr_array_add (paths, path);
       g_ptr_array_add (names, name);
     }
-  files = g_new0 (CsMappingInputFile, MAX (roles->len, 1));
-  for (guint i = 0; i < roles->len; i++)
-    {
-      files[i].role = roles->pdata[i];
-      files[i].path = paths->pdata[i];
-      files[i].name = names->pdata[i];
-    }
+  files = input_files (roles, paths, names);
   if (!(program = cs_mapping_compile_files (mapping, files, roles->len, &error)))
     {
       cs_cli_error ("%s", error->message);
@@ -598,13 +608,7 @@ cs_cli_cmd_map (int    argc,
     }
 
   /* compile against the tables' headers */
-  files = g_new0 (CsMappingInputFile, MAX (roles->len, 1));
-  for (guint i = 0; i < roles->len; i++)
-    {
-      files[i].role = roles->pdata[i];
-      files[i].path = paths->pdata[i];
-      files[i].name = names->pdata[i];
-    }
+  files = input_files (roles, paths, names);
   program = cs_mapping_compile_files (mapping, files, roles->len, &error);
   if (program == NULL)
     {
