@@ -10,8 +10,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <string.h>
 
+#include "cs-big-mem.h"
 #include "cs-date.h"
 #include "cs-number.h"
 #include "cs-sha256.h"
@@ -304,6 +307,269 @@ test_sha256 (void)
     g_test_skip ("this processor has no SHA extensions: only GChecksum's SHA-256 ran");
 }
 
+/* Resident memory of this process in bytes (Linux), or 0. */
+static gsize
+resident_bytes (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "\nVmRSS:")) == NULL)
+    return 0;
+  return (gsize) g_ascii_strtoull (line + 7, NULL, 10) * 1024;
+}
+
+static void
+test_big_mem_heap (void)
+{
+  g_autoptr(CsBigMem) mem = cs_big_mem_new (1 << 20);
+  CsBigArray *a = cs_big_array_new (mem, 1000);
+
+  /* a quarter is the window, the rest the heap's */
+  g_assert_cmpuint (cs_big_mem_get_window (mem), ==, 256 << 10);
+  g_assert_false (cs_big_array_is_in_file (a));
+  for (guint i = 0; i < 1000; i++)
+    g_assert_cmpuint (*cs_big_array_read (a, i), ==, 0);
+  memset (cs_big_array_write (a, 0), 7, 1000);
+  cs_big_array_resize (a, 3000);
+  g_assert_cmpuint (*cs_big_array_read (a, 999), ==, 7);
+  g_assert_cmpuint (*cs_big_array_read (a, 1000), ==, 0);
+  g_assert_cmpuint (*cs_big_array_read (a, 2999), ==, 0);
+  g_assert_cmpuint (cs_big_mem_get_heap_size (mem), ==, 3000);
+  cs_big_array_resize (a, 10);
+  g_assert_cmpuint (cs_big_mem_get_heap_size (mem), ==, 10);
+  cs_big_array_resize (a, 20);
+  g_assert_cmpuint (*cs_big_array_read (a, 9), ==, 7);
+  g_assert_cmpuint (*cs_big_array_read (a, 10), ==, 0);
+  cs_big_array_free (a);
+  g_assert_cmpuint (cs_big_mem_get_heap_size (mem), ==, 0);
+  g_assert_cmpuint (cs_big_mem_get_misses (mem), ==, 0);
+  /* freed with the pool */
+  cs_big_array_new (mem, 100);
+  cs_big_array_new (mem, 0);
+}
+
+/* An array in a file, or NULL (the test skipped) where $TMPDIR cannot hold
+ * one. */
+static CsBigArray *
+file_array (CsBigMem *mem,
+            gsize     size)
+{
+  CsBigArray *a = cs_big_array_new (mem, size);
+
+  if (!cs_big_array_is_in_file (a))
+    {
+      g_test_skip ("$TMPDIR's file system cannot reserve space for a file (fallocate)");
+      cs_big_array_free (a);
+      return NULL;
+    }
+  return a;
+}
+
+static void
+test_big_mem_file (void)
+{
+  g_autoptr(CsBigMem) mem = cs_big_mem_new (0);
+  g_autoptr(GError) error = NULL;
+  const gsize big = (gsize) 64 << 20;
+  CsBigArray *a = file_array (mem, 3 * 4096 + 5);
+  gsize before, peak = 0;
+
+  if (a == NULL)
+    return;
+  g_assert_cmpuint (cs_big_mem_get_window (mem), ==, 64 << 10);
+  for (gsize i = 0; i < 3 * 4096 + 5; i++)
+    g_assert_cmpuint (*cs_big_array_read (a, i), ==, 0);
+  for (gsize i = 0; i < 3 * 4096 + 5; i++)
+    CS_BIG_ARRAY_SET (a, guint8, i, (guint8) (i * 7 + 1));
+  cs_big_array_resize (a, big);
+  g_assert_true (cs_big_array_is_in_file (a));
+  g_assert_cmpuint (cs_big_mem_get_heap_size (mem), ==, 0);
+  g_assert_cmpuint (cs_big_mem_get_file_size (mem), >=, big);
+  for (gsize i = 0; i < 3 * 4096 + 5; i++)
+    g_assert_cmpuint (*cs_big_array_read (a, i), ==, (guint8) (i * 7 + 1));
+  for (gsize i = 3 * 4096 + 5; i < big; i += 4093)
+    g_assert_cmpuint (*cs_big_array_read (a, i), ==, 0);
+
+  /* 64 MiB written and read back through a 64 KiB window: the process
+   * holds about the window */
+  before = resident_bytes ();
+  for (gsize i = 0; i < big / 8; i++)
+    {
+      CS_BIG_ARRAY_SET (a, guint64, i, i * 13 + 3);
+      if (i % 65536 == 0)
+        peak = MAX (peak, resident_bytes ());
+    }
+  for (gsize i = 0; i < big / 8; i++)
+    if (CS_BIG_ARRAY_GET (a, guint64, i) != i * 13 + 3)
+      g_assert_cmpuint (CS_BIG_ARRAY_GET (a, guint64, i), ==, i * 13 + 3);
+  peak = MAX (peak, resident_bytes ());
+  g_test_message ("resident %" G_GSIZE_FORMAT " KB, at most %" G_GSIZE_FORMAT " KB writing 64 MiB",
+                  before >> 10, peak >> 10);
+  if (before > 0)
+    g_assert_cmpuint (peak, <=, before + ((gsize) 4 << 20));
+  g_assert_cmpuint (cs_big_mem_get_misses (mem), >=, 2 * big / 4096);
+  g_assert_true (cs_big_mem_check (mem, &error));
+
+  /* shrinking, then growing, reads zeros past the cut */
+  cs_big_array_resize (a, 100);
+  cs_big_array_resize (a, 3 * 8192);
+  g_assert_cmpuint (*cs_big_array_read (a, 96), ==, 12 * 13 + 3);   /* the low byte of element 12 */
+  g_assert_cmpuint (*cs_big_array_read (a, 100), ==, 0);
+  g_assert_cmpuint (*cs_big_array_read (a, 8191), ==, 0);
+  g_assert_cmpuint (*cs_big_array_read (a, 3 * 8192 - 1), ==, 0);
+  cs_big_array_free (a);
+  g_assert_cmpuint (cs_big_mem_get_file_size (mem), ==, 0);
+}
+
+/* Random pages of several arrays, a pointer kept while three others are
+ * reached: every byte stays where it was written. */
+static void
+test_big_mem_random (void)
+{
+  g_autoptr(CsBigMem) mem = cs_big_mem_new (0);
+  const gsize n = 1 << 20;
+  CsBigArray *arrays[3];
+  guint64 *shadow[3];
+
+  for (guint k = 0; k < 3; k++)
+    {
+      if (!(arrays[k] = file_array (mem, n * sizeof (guint64))))
+        return;
+      shadow[k] = g_new0 (guint64, n);
+    }
+  for (guint i = 0; i < 200000; i++)
+    {
+      guint k = g_test_rand_int_range (0, 3);
+      gsize at = (gsize) g_test_rand_int_range (0, (gint32) n);
+      guint64 *kept = (guint64 *) (gpointer) cs_big_array_write (arrays[k], at * sizeof (guint64));
+
+      /* three other pages, then the kept pointer is still good */
+      for (guint o = 0; o < 3; o++)
+        {
+          guint k2 = (k + 1 + o) % 3;
+          gsize at2 = (gsize) g_test_rand_int_range (0, (gint32) n);
+
+          g_assert_cmpuint (CS_BIG_ARRAY_GET (arrays[k2], guint64, at2), ==, shadow[k2][at2]);
+        }
+      *kept = shadow[k][at] = i + 1;
+    }
+  for (guint k = 0; k < 3; k++)
+    {
+      for (gsize i = 0; i < n; i++)
+        if (CS_BIG_ARRAY_GET (arrays[k], guint64, i) != shadow[k][i])
+          g_assert_cmpuint (CS_BIG_ARRAY_GET (arrays[k], guint64, i), ==, shadow[k][i]);
+      g_free (shadow[k]);
+    }
+}
+
+static void
+test_big_mem_budget (void)
+{
+  g_autoptr(CsBigMem) mem = cs_big_mem_new (128 << 10);   /* 64 KiB of heap, a 64 KiB window */
+  CsBigArray *a = cs_big_array_new (mem, 32 << 10);
+  CsBigArray *b = cs_big_array_new (mem, 16 << 10);
+  CsBigArray *c;
+
+  g_assert_false (cs_big_array_is_in_file (a));
+  g_assert_false (cs_big_array_is_in_file (b));
+  for (gsize i = 0; i < 32 << 10; i++)
+    CS_BIG_ARRAY_SET (a, guint8, i, (guint8) i);
+  /* past the budget: a moves into a file with its bytes */
+  cs_big_array_resize (a, 128 << 10);
+  if (!cs_big_array_is_in_file (a))
+    {
+      g_test_skip ("$TMPDIR's file system cannot reserve space for a file (fallocate)");
+      return;
+    }
+  for (gsize i = 0; i < 32 << 10; i++)
+    g_assert_cmpuint (*cs_big_array_read (a, i), ==, (guint8) i);
+  g_assert_cmpuint (*cs_big_array_read (a, (128 << 10) - 1), ==, 0);
+  g_assert_cmpuint (cs_big_mem_get_heap_size (mem), ==, 16 << 10);
+  /* a new array that fits stays on the heap, one that does not goes to a file */
+  c = cs_big_array_new (mem, 16 << 10);
+  g_assert_false (cs_big_array_is_in_file (c));
+  cs_big_array_resize (c, 64 << 10);
+  g_assert_true (cs_big_array_is_in_file (c));
+}
+
+/* A file that cannot grow (a file size limit, as a full disk): the array
+ * comes back to the heap with its bytes. */
+static void
+test_big_mem_full (void)
+{
+#ifdef __linux__
+  if (g_test_subprocess ())
+    {
+      g_autoptr(CsBigMem) mem = cs_big_mem_new (0);
+      struct rlimit limit = { 1 << 20, 1 << 20 };
+      CsBigArray *a;
+
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      a = cs_big_array_new (mem, 512 << 10);
+      if (!cs_big_array_is_in_file (a))
+        return;
+      for (gsize i = 0; i < (512 << 10) / 8; i++)
+        CS_BIG_ARRAY_SET (a, guint64, i, i);
+      cs_big_array_resize (a, 4 << 20);
+      g_assert_false (cs_big_array_is_in_file (a));
+      for (gsize i = 0; i < (512 << 10) / 8; i++)
+        g_assert_cmpuint (CS_BIG_ARRAY_GET (a, guint64, i), ==, i);
+      g_assert_cmpuint (CS_BIG_ARRAY_GET (a, guint64, (4 << 20) / 8 - 1), ==, 0);
+      g_assert_cmpuint (cs_big_mem_get_file_size (mem), ==, 0);
+      g_assert_cmpuint (cs_big_mem_get_heap_size (mem), ==, 4 << 20);
+      g_assert_true (cs_big_mem_check (mem, NULL));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+#else
+  g_test_skip ("arrays live in files on Linux only");
+#endif
+}
+
+static void
+test_big_mem_no_file (void)
+{
+  g_autoptr(CsBigMem) mem = cs_big_mem_new (0);
+  g_autofree char *folder = g_build_filename (g_get_tmp_dir (), "cohortscope-no-such-folder", "x", NULL);
+  CsBigArray *a;
+
+  _cs_big_mem_set_folder (mem, folder);
+  a = cs_big_array_new (mem, 10000);
+  g_assert_false (cs_big_array_is_in_file (a));
+  CS_BIG_ARRAY_SET (a, guint8, 9999, 5);
+  cs_big_array_resize (a, 20000);
+  g_assert_cmpuint (*cs_big_array_read (a, 9999), ==, 5);
+  g_assert_cmpuint (cs_big_mem_get_heap_size (mem), ==, 20000);
+  g_assert_cmpuint (cs_big_mem_get_file_size (mem), ==, 0);
+}
+
+static void
+test_big_mem_parse_size (void)
+{
+  gsize size = 1;
+
+  g_assert_true (cs_big_mem_parse_size ("0", &size));
+  g_assert_cmpuint (size, ==, 0);
+  g_assert_true (cs_big_mem_parse_size ("16M", &size));
+  g_assert_cmpuint (size, ==, 16 << 20);
+  g_assert_true (cs_big_mem_parse_size ("512KiB", &size));
+  g_assert_cmpuint (size, ==, 512 << 10);
+  g_assert_true (cs_big_mem_parse_size ("2g", &size));
+  g_assert_cmpuint (size, ==, (gsize) 2 << 30);
+  g_assert_true (cs_big_mem_parse_size ("4096", &size));
+  g_assert_cmpuint (size, ==, 4096);
+  g_assert_false (cs_big_mem_parse_size ("", &size));
+  g_assert_false (cs_big_mem_parse_size ("-1", &size));
+  g_assert_false (cs_big_mem_parse_size ("16 M", &size));
+  g_assert_false (cs_big_mem_parse_size ("16T", &size));
+  g_assert_false (cs_big_mem_parse_size ("99999999999999999999", &size));
+  g_assert_false (cs_big_mem_parse_size (NULL, &size));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -317,6 +583,13 @@ main (int   argc,
   g_test_add_func ("/base/date/timestamp", test_timestamp);
   g_test_add_func ("/base/numbers", test_numbers);
   g_test_add_func ("/base/sha256", test_sha256);
+  g_test_add_func ("/base/big-mem/heap", test_big_mem_heap);
+  g_test_add_func ("/base/big-mem/file", test_big_mem_file);
+  g_test_add_func ("/base/big-mem/budget", test_big_mem_budget);
+  g_test_add_func ("/base/big-mem/random", test_big_mem_random);
+  g_test_add_func ("/base/big-mem/full", test_big_mem_full);
+  g_test_add_func ("/base/big-mem/no-file", test_big_mem_no_file);
+  g_test_add_func ("/base/big-mem/parse-size", test_big_mem_parse_size);
 
   return g_test_run ();
 }

@@ -529,6 +529,57 @@ test_held_rows (void)
   assert_same_output (r, piped);
 }
 
+/* Tables whose indexes and keys seen live in files (a memory limit of 0):
+ * the same resources and problems as on the heap. */
+static void
+test_index_in_files (void)
+{
+  g_autoptr(GString) clinical = g_string_new ("PatientID,note,age\n");
+  g_autoptr(GString) dicom = g_string_new ("PatientID,StudyUID\n");
+  g_autoptr(GString) streamed = g_string_new ("PatientID,age,gender,Survival.time,dead,diagnosed\n");
+  g_autoptr(MapRun) heap = NULL, files = NULL, heap_streamed = NULL, files_streamed = NULL;
+  CsBigMem *mem;
+
+  for (guint i = 0; i < 40000; i++)
+    {
+      g_string_append_printf (clinical, "P%u,\"n\n%u\",%s\n", i, i, i % 997 == 0 ? "7x" : "61");
+      g_string_append_printf (streamed, "P%u,60,male,1,1,\n", (i * 7919) % 40000);
+    }
+  g_string_append (clinical, "P17,dup,80\n");
+  for (guint i = 0; i < 40000; i += 3)
+    g_string_append_printf (dicom, "P%u,1.2.%u\n", (i * 104729) % 40003, i);
+  g_string_append (dicom, "P3,1.2.999\n");
+  g_string_append (streamed, "P0,61,male,1,1,\nP4321,62,male,1,1,\n");
+
+  g_setenv ("CS_MAPPING_MEMORY_LIMIT", "64M", TRUE);
+  heap = map_run_new (join_mapping, 0, "clinical", clinical->str, "dicom", dicom->str, NULL);
+  heap_streamed = map_run_new (clinical_mapping, 0, "clinical", streamed->str, NULL);
+  g_setenv ("CS_MAPPING_MEMORY_LIMIT", "0", TRUE);
+  files = map_run_new (join_mapping, 0, "clinical", clinical->str, "dicom", dicom->str, NULL);
+  files_streamed = map_run_new (clinical_mapping, 0, "clinical", streamed->str, NULL);
+  g_unsetenv ("CS_MAPPING_MEMORY_LIMIT");
+
+  map_run_execute (heap, NULL);
+  map_run_execute (files, NULL);
+  mem = _cs_mapping_run_get_memory (files->run);
+  if (cs_big_mem_get_file_size (mem) == 0)
+    {
+      g_test_skip ("$TMPDIR's file system cannot hold a mapped file with reserved space (fallocate)");
+      return;
+    }
+  g_assert_cmpuint (cs_big_mem_get_heap_size (mem), ==, 0);
+  g_assert_cmpuint (cs_big_mem_get_file_size (_cs_mapping_run_get_memory (heap->run)), ==, 0);
+  g_assert_cmpuint (heap->problems->len, >, 40);
+  map_run_assert_problem (files, "error|clinical|40001|PatientID|P17|", "duplicate key PatientID = “P17” (first in row 18)");
+  assert_same_output (heap, files);
+
+  map_run_execute (heap_streamed, NULL);
+  map_run_execute (files_streamed, NULL);
+  map_run_assert_problem (files_streamed, "error|clinical|40002|PatientID|P4321|", "duplicate key");
+  g_assert_cmpuint (files_streamed->problems->len, ==, 2);
+  assert_same_output (heap_streamed, files_streamed);
+}
+
 /* A held file that changes between reading it and reading its rows again:
  * the run fails and names it. */
 static void
@@ -1486,6 +1537,7 @@ main (int   argc,
   g_test_add_func ("/mapping/run/joins", test_joins);
   g_test_add_func ("/mapping/run/held-rows", test_held_rows);
   g_test_add_func ("/mapping/run/held-file-changed", test_held_file_changed);
+  g_test_add_func ("/mapping/run/index-in-files", test_index_in_files);
   g_test_add_func ("/mapping/run/optional-input", test_optional_input);
   g_test_add_func ("/mapping/run/mapped-condition", test_mapped_condition);
   g_test_add_func ("/mapping/run/same-row-references", test_same_row_references);

@@ -50,6 +50,12 @@ key_fingerprint (const char *key)
   return h;
 }
 
+CsBigMem *
+_cs_mapping_run_get_memory (CsMappingRun *run)
+{
+  return run->mem;
+}
+
 void
 _cs_mapping_run_set_fingerprint_func (CsMappingRun *run,
                                       guint64     (*func) (const char *key))
@@ -59,70 +65,103 @@ _cs_mapping_run_set_fingerprint_func (CsMappingRun *run,
 
 #define FP_TABLE_MIN 1024
 
-static FpSlot *
-fp_table_probe (FpSlot  *slots,
-                gsize    mask,
-                guint64  fp)
+static inline const FpSlot *
+fp_slot (CsBigArray *slots,
+         gsize       i)
+{
+  return (const FpSlot *) (gconstpointer) cs_big_array_read (slots, i * sizeof (FpSlot));
+}
+
+static inline FpSlot *
+fp_slot_write (CsBigArray *slots,
+               gsize       i)
+{
+  return (FpSlot *) (gpointer) cs_big_array_write (slots, i * sizeof (FpSlot));
+}
+
+/* The index of fp's slot, or of the empty one where it goes. */
+static gsize
+fp_table_probe (CsBigArray *slots,
+                gsize       mask,
+                guint64     fp)
 {
   gsize i = (gsize) fp & mask;
+  const FpSlot *slot;
 
-  while (slots[i].fp != 0 && slots[i].fp != fp)
+  while ((slot = fp_slot (slots, i))->fp != 0 && slot->fp != fp)
     i = (i + 1) & mask;
-  return &slots[i];
+  return i;
 }
 
-/* The slot of fp, or NULL. */
-static FpSlot *
+/* Whether fp is in table, its value in *value. */
+static gboolean
 fp_table_find (const FpTable *table,
-               guint64        fp)
+               guint64        fp,
+               guint64       *value)
 {
-  FpSlot *slot;
+  const FpSlot *slot;
 
   if (table->slots == NULL)
-    return NULL;
-  slot = fp_table_probe (table->slots, table->mask, fp == 0 ? 1 : fp);
-  return slot->fp != 0 ? slot : NULL;
+    return FALSE;
+  slot = fp_slot (table->slots, fp_table_probe (table->slots, table->mask, fp == 0 ? 1 : fp));
+  *value = slot->value;
+  return slot->fp != 0;
 }
 
-/* The slot of fp; a new one (*added, value 0) if there was none. */
-static FpSlot *
+/* The index of fp's slot; a new one (*added, value 0) if there was none. */
+static gsize
 fp_table_insert (FpTable  *table,
                  guint64   fp,
                  gboolean *added)
 {
-  FpSlot *slot;
+  gsize i;
 
   if (fp == 0)
     fp = 1;
   if (table->slots == NULL || (table->count + 1) * 4 > (table->mask + 1) * 3)
     {
       gsize capacity = table->slots == NULL ? FP_TABLE_MIN : (table->mask + 1) * 2;
-      FpSlot *slots = g_new0 (FpSlot, capacity);
+      CsBigArray *slots = cs_big_array_new (table->mem, capacity * sizeof (FpSlot));
 
-      for (gsize i = 0; table->slots != NULL && i <= table->mask; i++)
-        if (table->slots[i].fp != 0)
-          *fp_table_probe (slots, capacity - 1, table->slots[i].fp) = table->slots[i];
-      g_free (table->slots);
+      /* in slot order, the new slots are written in two sweeps (a slot's
+       * home doubles as i or i + the old capacity), not at random */
+      for (gsize k = 0; table->slots != NULL && k <= table->mask; k++)
+        {
+          FpSlot slot = *fp_slot (table->slots, k);
+
+          if (slot.fp != 0)
+            *fp_slot_write (slots, fp_table_probe (slots, capacity - 1, slot.fp)) = slot;
+        }
+      g_clear_pointer (&table->slots, cs_big_array_free);
       table->slots = slots;
       table->mask = capacity - 1;
     }
-  slot = fp_table_probe (table->slots, table->mask, fp);
-  *added = slot->fp == 0;
+  i = fp_table_probe (table->slots, table->mask, fp);
+  *added = fp_slot (table->slots, i)->fp == 0;
   if (*added)
     {
+      FpSlot *slot = fp_slot_write (table->slots, i);
+
       slot->fp = fp;
       slot->value = 0;
       table->count++;
     }
-  return slot;
+  return i;
 }
 
 static void
 fp_table_clear (FpTable *table)
 {
-  g_clear_pointer (&table->slots, g_free);
+  g_clear_pointer (&table->slots, cs_big_array_free);
   table->mask = 0;
   table->count = 0;
+}
+
+static inline guint32
+next_row (const FpChains *chains,
+          guint32         row)
+{
+  return CS_BIG_ARRAY_GET (chains->next, guint32, row);
 }
 
 /* Appends row to the chain of fp (next must have room for row). */
@@ -132,30 +171,36 @@ fp_chains_add (FpChains *chains,
                guint32   row)
 {
   gboolean added;
-  FpSlot *slot = fp_table_insert (&chains->table, fp, &added);
+  gsize i = fp_table_insert (&chains->table, fp, &added);
+  guint64 value = added ? row : fp_slot (chains->table.slots, i)->value;   /* first | last << 32 */
 
-  chains->next[row] = MAP_NO_ROW;
+  CS_BIG_ARRAY_SET (chains->next, guint32, row, MAP_NO_ROW);
   if (!added)
-    chains->next[(guint32) (slot->value >> 32)] = row;
-  else
-    slot->value = row;
-  slot->value = (slot->value & G_MAXUINT32) | (guint64) row << 32;
+    CS_BIG_ARRAY_SET (chains->next, guint32, (guint32) (value >> 32), row);
+  fp_slot_write (chains->table.slots, i)->value = (value & G_MAXUINT32) | (guint64) row << 32;
 }
 
 static guint32
 fp_chains_first (const FpChains *chains,
                  guint64         fp)
 {
-  FpSlot *slot = fp_table_find (&chains->table, fp);
+  guint64 value;
 
-  return slot != NULL ? (guint32) (slot->value & G_MAXUINT32) : MAP_NO_ROW;
+  return fp_table_find (&chains->table, fp, &value) ? (guint32) (value & G_MAXUINT32) : MAP_NO_ROW;
+}
+
+static inline gboolean
+row_rejected (const MapTable *table,
+              guint           row)
+{
+  return CS_BIG_ARRAY_GET (table->rejected, guint8, row) != 0;
 }
 
 static void
 fp_chains_clear (FpChains *chains)
 {
+  g_clear_pointer (&chains->next, cs_big_array_free);
   fp_table_clear (&chains->table);
-  g_clear_pointer (&chains->next, g_free);
 }
 
 /* ------------------------------------------------------------------ */
@@ -223,7 +268,8 @@ held_row (CsMappingRun *run,
     return row;
   if (run->read_error != NULL)
     return NULL;
-  if (!cs_csv_reader_read_record_at (table->reader, table->offsets[index], (guint64) index + 1, table->lines[index],
+  if (!cs_csv_reader_read_record_at (table->reader, CS_BIG_ARRAY_GET (table->offsets, goffset, index), (guint64) index + 1,
+                                     CS_BIG_ARRAY_GET (table->lines, guint64, index),
                                      &record, &local))
     {
       run->read_error = g_steal_pointer (&local);
@@ -277,7 +323,7 @@ check_read (CsMappingRun  *run,
             GError       **error)
 {
   if (run->read_error == NULL)
-    return TRUE;
+    return cs_big_mem_check (run->mem, error);
   g_propagate_error (error, g_steal_pointer (&run->read_error));
   return FALSE;
 }
@@ -292,7 +338,7 @@ held_find_key (CsMappingRun *run,
 {
   MapTable *table = run->tables[input];
 
-  for (guint32 r = fp_chains_first (&table->by_key, fp); r != MAP_NO_ROW; r = table->by_key.next[r])
+  for (guint32 r = fp_chains_first (&table->by_key, fp); r != MAP_NO_ROW; r = next_row (&table->by_key, r))
     {
       const MapRow *row = held_row (run, input, r);
       g_autofree char *text = NULL;
@@ -312,9 +358,10 @@ map_table_free (MapTable *table,
 {
   if (table == NULL)
     return;
-  g_free (table->offsets);
-  g_free (table->lines);
-  g_free (table->rejected);
+  g_clear_pointer (&table->offsets, cs_big_array_free);
+  g_clear_pointer (&table->lines, cs_big_array_free);
+  g_clear_pointer (&table->rejected, cs_big_array_free);
+  g_clear_pointer (&table->produced, cs_big_array_free);
   fp_chains_clear (&table->by_key);
   for (guint j = 0; j < n_joins; j++)
     {
@@ -324,7 +371,6 @@ map_table_free (MapTable *table,
   g_free (table->by_join);
   g_free (table->join_cols);
   g_free (table->join_n_cols);
-  g_free (table->produced);
   g_hash_table_unref (table->read);
   g_free (table);
 }
@@ -396,7 +442,7 @@ map_run_lookup (CsMappingRun *run,
               FpChains *chains = &table->by_join[step->join];
 
               /* the rows with the fingerprint, each checked by its real values */
-              for (guint32 k = fp_chains_first (chains, fp); k != MAP_NO_ROW; k = chains->next[k])
+              for (guint32 k = fp_chains_first (chains, fp); k != MAP_NO_ROW; k = next_row (chains, k))
                 {
                   const MapRow *found = held_row (run, step->to, k);
                   g_autofree char *text = NULL;
@@ -427,13 +473,32 @@ map_run_row_produces (CsMappingRun *run,
 
   if (table == NULL || row->index == G_MAXUINT)
     return TRUE;
-  if (table->rejected[row->index])
+  if (row_rejected (table, row->index))
     return FALSE;
-  return (table->produced[row->index * table->bytes_per_row + slot / 8] >> (slot % 8)) & 1;
+  return (*cs_big_array_read (table->produced, (gsize) row->index * table->bytes_per_row + slot / 8) >> (slot % 8)) & 1;
 }
 
 /* ------------------------------------------------------------------ */
 /* The run                                                             */
+
+/* The memory the arrays that grow with the rows may take, past which they
+ * go to files in $TMPDIR (cs-big-mem.h): CS_MAPPING_MEMORY_LIMIT ("16M"). */
+static gsize
+memory_limit (void)
+{
+  const char *text = g_getenv ("CS_MAPPING_MEMORY_LIMIT");
+  gsize limit;
+
+  if (text == NULL || *text == '\0')
+    return CS_BIG_MEM_DEFAULT_LIMIT;
+  if (!cs_big_mem_parse_size (text, &limit))
+    {
+      g_warning ("CS_MAPPING_MEMORY_LIMIT=%s is not a size such as 16M, 512K or 0: using %u MiB", text,
+                 (guint) (CS_BIG_MEM_DEFAULT_LIMIT >> 20));
+      return CS_BIG_MEM_DEFAULT_LIMIT;
+    }
+  return limit;
+}
 
 CsMappingRun *
 cs_mapping_run_new (CsMappingProgram  *program,
@@ -456,6 +521,7 @@ cs_mapping_run_new (CsMappingProgram  *program,
     }
   map_row_state_init (run, &run->rs);
   run->arena.blocks = g_ptr_array_new_with_free_func (g_free);
+  run->mem = cs_big_mem_new (memory_limit ());
   run->fingerprint = key_fingerprint;
   run->shared_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   run->validated = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -479,6 +545,7 @@ cs_mapping_run_free (CsMappingRun *self)
   g_free (self->readers);
   g_free (self->tables);
   g_free (self->caches);
+  cs_big_mem_free (self->mem);
   map_row_state_clear (&self->rs);
   g_ptr_array_unref (self->arena.blocks);
   g_clear_error (&self->read_error);
@@ -730,9 +797,21 @@ describe_key (CsMappingProgram *program,
   return g_string_free (text, FALSE);
 }
 
+static void
+big_array_grow (CsBigMem    *mem,
+                CsBigArray **array,
+                gsize        size)
+{
+  if (*array == NULL)
+    *array = cs_big_array_new (mem, size);
+  else
+    cs_big_array_resize (*array, size);
+}
+
 /* Grows the per-row arrays of a held table to hold one more row. */
 static void
 table_grow (MapTable *table,
+            CsBigMem *mem,
             guint     n_joins)
 {
   guint n;
@@ -740,13 +819,13 @@ table_grow (MapTable *table,
   if (table->n_rows < table->n_alloc)
     return;
   n = MAX (table->n_alloc * 2, 1024);
-  table->offsets = g_renew (goffset, table->offsets, n);
-  table->lines = g_renew (guint64, table->lines, n);
-  table->rejected = g_renew (guint8, table->rejected, n);
-  table->by_key.next = g_renew (guint32, table->by_key.next, n);
+  big_array_grow (mem, &table->offsets, n * sizeof (goffset));
+  big_array_grow (mem, &table->lines, n * sizeof (guint64));
+  big_array_grow (mem, &table->rejected, n);
+  big_array_grow (mem, &table->by_key.next, n * sizeof (guint32));
   for (guint j = 0; j < n_joins; j++)
     if (table->join_cols[j] != NULL)
-      table->by_join[j].next = g_renew (guint32, table->by_join[j].next, n);
+      big_array_grow (mem, &table->by_join[j].next, n * sizeof (guint32));
   table->n_alloc = n;
 }
 
@@ -764,6 +843,7 @@ load_table (CsMappingRun  *run,
   guint n_joins = def->joins->len;
   MapTable *table;
   CsCsvRecord record;
+  gsize produced_size;
   g_autoptr(GError) local = NULL;
 
   if (reader == NULL)
@@ -783,6 +863,9 @@ load_table (CsMappingRun  *run,
   table->join_n_cols = g_new0 (guint, MAX (n_joins, 1));
   table->bytes_per_row = MAX ((in->n_slots + 7) / 8, 1);
   table->read = g_hash_table_new (NULL, NULL);
+  table->by_key.table.mem = run->mem;
+  for (guint j = 0; j < n_joins; j++)
+    table->by_join[j].table.mem = run->mem;
   for (guint k = 0; k < in->reverse_joins->len; k++)
     {
       guint j = g_array_index (in->reverse_joins, guint, k);
@@ -803,24 +886,23 @@ load_table (CsMappingRun  *run,
                        in->name, MAP_NO_ROW - 2);
           return FALSE;
         }
-      table_grow (table, n_joins);
+      table_grow (table, run->mem, n_joins);
       row_from_record (&view, &record);
       view.index = r;
       g_assert (record.row == (guint64) r + 1);
-      table->offsets[r] = record.offset;
-      table->lines[r] = record.line;
-      table->rejected[r] = 0;
+      CS_BIG_ARRAY_SET (table->offsets, goffset, r, record.offset);
+      CS_BIG_ARRAY_SET (table->lines, guint64, r, record.line);
       table->n_rows++;
 
       /* the first row of each key; a duplicate is reported when the rows are mapped */
       if ((key = map_row_key (run->program, input, &view)) == NULL)
-        table->rejected[r] = in->key_columns->len > 0;
+        CS_BIG_ARRAY_SET (table->rejected, guint8, r, in->key_columns->len > 0);
       else
         {
           guint64 fp = run->fingerprint (key);
 
           if (held_find_key (run, input, key, fp) != MAP_NO_ROW)
-            table->rejected[r] = 1;
+            CS_BIG_ARRAY_SET (table->rejected, guint8, r, 1);
           else
             fp_chains_add (&table->by_key, fp, r);
           arena_reset (run);
@@ -828,7 +910,7 @@ load_table (CsMappingRun  *run,
             return FALSE;
         }
 
-      for (guint k = 0; !table->rejected[r] && k < in->reverse_joins->len; k++)
+      for (guint k = 0; !row_rejected (table, r) && k < in->reverse_joins->len; k++)
         {
           guint j = g_array_index (in->reverse_joins, guint, k);
           g_autofree char *text = map_row_values_text (&view, table->join_cols[j], table->join_n_cols[j]);
@@ -853,8 +935,13 @@ load_table (CsMappingRun  *run,
       return FALSE;
     }
 
-  table->produced = g_malloc ((gsize) table->n_rows * table->bytes_per_row + 1);
-  memset (table->produced, 0xff, (gsize) table->n_rows * table->bytes_per_row);
+  /* every resource is made until evaluating the rows says otherwise */
+  produced_size = (gsize) table->n_rows * table->bytes_per_row;
+  table->produced = cs_big_array_new (run->mem, produced_size);
+  for (gsize done = 0; done < produced_size; done += CS_BIG_MEM_PAGE - done % CS_BIG_MEM_PAGE)
+    memset (cs_big_array_write (table->produced, done), 0xff,
+            MIN (CS_BIG_MEM_PAGE - done % CS_BIG_MEM_PAGE, produced_size - done));
+  return cs_big_mem_check (run->mem, error);
   return TRUE;
 }
 
@@ -895,9 +982,9 @@ cs_mapping_run_prepare (CsMappingRun        *self,
           for (guint r = 0; r < table->n_rows; r++)
             {
               const MapRow *row;
-              guint8 *stored = table->produced + (gsize) r * table->bytes_per_row;
+              gsize at = (gsize) r * table->bytes_per_row;
 
-              if (table->rejected[r])
+              if (row_rejected (table, r))
                 continue;
               if (g_cancellable_set_error_if_cancelled (cancellable, error))
                 return FALSE;
@@ -908,7 +995,7 @@ cs_mapping_run_prepare (CsMappingRun        *self,
                 return FALSE;
               if (self->rs.has_error)
                 {
-                  table->rejected[r] = 1;
+                  CS_BIG_ARRAY_SET (table->rejected, guint8, r, 1);
                   changed = TRUE;
                   continue;
                 }
@@ -916,11 +1003,13 @@ cs_mapping_run_prepare (CsMappingRun        *self,
               for (guint s = 0; s < in->n_slots; s++)
                 if (self->rs.produced[s] == MADE_YES)
                   bits[s / 8] |= 1 << (s % 8);
-              if (memcmp (bits, stored, table->bytes_per_row) != 0)
-                {
-                  memcpy (stored, bits, table->bytes_per_row);
-                  changed = TRUE;
-                }
+              /* byte by byte: a row's bytes may span two pages */
+              for (guint b = 0; b < table->bytes_per_row; b++)
+                if (*cs_big_array_read (table->produced, at + b) != bits[b])
+                  {
+                    *cs_big_array_write (table->produced, at + b) = bits[b];
+                    changed = TRUE;
+                  }
             }
         }
     }
@@ -962,11 +1051,11 @@ key_set_add (KeySet  *set,
              guint64  row)
 {
   gboolean added;
-  FpSlot *slot = fp_table_insert (set, fp, &added);
+  gsize i = fp_table_insert (set, fp, &added);
 
   if (!added)
-    return slot->value;
-  slot->value = row;
+    return fp_slot (set->slots, i)->value;
+  fp_slot_write (set->slots, i)->value = row;
   return 0;
 }
 
@@ -981,7 +1070,7 @@ run_input (CsMappingRun  *run,
   CInput *in = &run->program->inputs[input];
   MapInputDef *def = map_get_input (run->mapping, input);
   MapTable *table = run->tables[input];
-  g_auto(KeySet) seen = { NULL, 0, 0 };   /* streamed: key fingerprint → first row */
+  g_auto(KeySet) seen = { NULL, 0, 0, run->mem };   /* streamed: key fingerprint → first row */
   g_autoptr(GError) local = NULL;
   guint64 n_rows = 0;
 

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "cs-big-mem.h"
 #include "cs-fhir-validate.h"
 #include "cs-mapping-program.h"
 
@@ -33,17 +34,18 @@ typedef struct
 
 typedef struct
 {
-  FpSlot *slots;
-  gsize   mask;            /* capacity - 1; the capacity is a power of two */
-  gsize   count;
+  CsBigArray *slots;       /* FpSlot */
+  gsize     mask;          /* capacity - 1; the capacity is a power of two */
+  gsize     count;
+  CsBigMem *mem;           /* where slots live: CsMappingRun.mem */
 } FpTable;
 
 /* The rows of a held table by fingerprint, in row order: a slot's value is
  * first | last << 32, next[row] the following row with the fingerprint. */
 typedef struct
 {
-  FpTable  table;
-  guint32 *next;
+  FpTable     table;
+  CsBigArray *next;        /* guint32 per row */
 } FpChains;
 
 #define MAP_NO_ROW G_MAXUINT32
@@ -57,14 +59,14 @@ typedef struct
   CsCsvReader  *reader;      /* run->readers[input] */
   guint         n_rows;
   guint         n_alloc;
-  goffset      *offsets;     /* per row: where its record starts in the text */
-  guint64      *lines;       /* per row: the line it starts on */
-  guint8       *rejected;    /* per row: 1 when the row is rejected */
+  CsBigArray   *offsets;     /* goffset per row: where its record starts in the text */
+  CsBigArray   *lines;       /* guint64 per row: the line it starts on */
+  CsBigArray   *rejected;    /* guint8 per row: 1 when the row is rejected */
   FpChains      by_key;      /* fingerprint of the key → rows (one per distinct key) */
   FpChains     *by_join;     /* per join of the input used in reverse (else empty) */
   guint       **join_cols;   /* per join used in reverse: its columns in this input */
   guint        *join_n_cols;
-  guint8       *produced;    /* n_rows × bytes_per_row: which resources each row makes */
+  CsBigArray   *produced;    /* n_rows × bytes_per_row: which resources each row makes */
   guint         bytes_per_row;
   GHashTable   *read;        /* index + 1 → MapRow* read for the row being evaluated */
 } MapTable;
@@ -196,6 +198,7 @@ struct _CsMappingRun
   RowState            rs;
   RowArena            arena;
   GError             *read_error; /* a held row could not be read again: the run fails */
+  CsBigMem           *mem;        /* the arrays that grow with the rows: tables' indexes, keys seen */
   guint64           (*fingerprint) (const char *key);
   gboolean            prepared;
   GHashTable         *shared_ids; /* Type/id of resources with their own key → content checksum */
@@ -244,5 +247,8 @@ gboolean  map_run_row_produces  (CsMappingRun   *run,
 /* Tests: replaces the 64-bit fingerprint of keys (e.g. by one that collides). */
 void      _cs_mapping_run_set_fingerprint_func (CsMappingRun *run,
                                                 guint64     (*func) (const char *key));
+
+/* Tests: the pool of the arrays that grow with the rows. */
+CsBigMem *_cs_mapping_run_get_memory (CsMappingRun *run);
 
 G_END_DECLS
