@@ -1895,7 +1895,8 @@ test_read_again_converted (void)
   remove_temp_file (path);
 }
 
-/* A file read again must not have changed since it was opened. */
+/* A file read again must not have changed since it was opened: checked
+ * when it is read, and when asked (a run's end). */
 static void
 test_read_again_changed (void)
 {
@@ -1903,12 +1904,16 @@ test_read_again_changed (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CsCsvReader) reader = cs_csv_reader_new_for_path (path, NULL, &error);
   CsCsvRecord record;
-  goffset second = 0;
+  goffset first = -1, second = 0;
 
   g_assert_no_error (error);
   g_assert_true (cs_csv_reader_keep_records (reader, &error));
   while (cs_csv_reader_next (reader, &record, &error))
-    second = record.offset;
+    {
+      if (first < 0)
+        first = record.offset;
+      second = record.offset;
+    }
   g_assert_no_error (error);
   g_assert_true (cs_csv_reader_read_record_at (reader, second, 2, 3, &record, &error));
   g_assert_cmpstr (record.fields[0], ==, "P2");
@@ -1920,9 +1925,15 @@ test_read_again_changed (void)
 
     g_assert_cmpint (g_utime (path, &times), ==, 0);
   }
-  g_assert_false (cs_csv_reader_read_record_at (reader, second, 2, 3, &record, &error));
+  g_assert_false (cs_csv_reader_check_unchanged (reader, &error));
   g_assert_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO);
   g_assert_nonnull (strstr (error->message, "held.csv: the file changed while it was being read"));
+  g_clear_error (&error);
+  /* one read from the file again fails */
+  g_assert_false (cs_csv_reader_read_record_at (reader, first, 1, 2, &record, &error));
+  g_assert_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "held.csv"));
+  g_assert_nonnull (strstr (error->message, "the file changed while it was being read"));
   g_clear_pointer (&reader, cs_csv_reader_free);
   remove_temp_file (path);
 }

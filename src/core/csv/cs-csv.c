@@ -384,6 +384,33 @@ set_bad_here (CsCsvReader *self,
 /* ------------------------------------------------------------------------ */
 /* Reading the source                                                       */
 
+/* FALSE (recorded with set_late) when a file read again changed since it
+ * was opened: checked before each read from it, not for each record. */
+static gboolean
+check_unchanged (CsCsvReader *self)
+{
+  struct stat st;
+
+  if (!self->have_stat)
+    return TRUE;
+  if (fstat (self->fd, &st) != 0)
+    {
+      int saved = errno;
+
+      set_late (self, CS_CSV_ERROR_IO, g_strdup_printf (_("cannot read the file again: %s"), g_strerror (saved)));
+      return FALSE;
+    }
+  if ((gint64) st.st_size != self->stat_size || (gint64) st.st_mtim.tv_sec != self->stat_mtime_sec ||
+      (gint64) st.st_mtim.tv_nsec != self->stat_mtime_nsec)
+    {
+      set_late (self, CS_CSV_ERROR_IO,
+                g_strdup (_("the file changed while it was being read (its size or modification time is not "
+                            "what it was when it was opened); run again when nothing writes to it")));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Reads up to max bytes; 0 at the end, -1 on an error (recorded with set_bad). */
 static gssize
 read_source (CsCsvReader *self,
@@ -400,6 +427,8 @@ read_source (CsCsvReader *self,
   switch (self->kind)
     {
     case SOURCE_FD:
+      if (self->positional && !check_unchanged (self))
+        return -1;
       do
         n = self->positional ? pread (self->fd, dest, max, (off_t) self->fd_pos) : read (self->fd, dest, max);
       while (n < 0 && errno == EINTR);
@@ -2133,33 +2162,18 @@ cs_csv_reader_keep_records (CsCsvReader  *self,
   return TRUE;
 }
 
-/* FALSE (error set) when the file changed since it was opened. */
-static gboolean
-check_unchanged (CsCsvReader  *self,
-                 GError      **error)
+gboolean
+cs_csv_reader_check_unchanged (CsCsvReader  *self,
+                               GError      **error)
 {
-  struct stat st;
+  CsCsvReader *a;
 
-  if (!self->have_stat)
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if ((a = self->again) == NULL || !a->positional || check_unchanged (a))
     return TRUE;
-  if (fstat (self->fd, &st) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, _("%s: cannot read the file again: %s"),
-                   printable_name (self), g_strerror (saved));
-      return FALSE;
-    }
-  if ((gint64) st.st_size != self->stat_size || (gint64) st.st_mtim.tv_sec != self->stat_mtime_sec ||
-      (gint64) st.st_mtim.tv_nsec != self->stat_mtime_nsec)
-    {
-      g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO,
-                   _("%s: the file changed while it was being read (its size or modification time is not "
-                     "what it was when it was opened); run again when nothing writes to it"),
-                   printable_name (self));
-      return FALSE;
-    }
-  return TRUE;
+  g_set_error (error, CS_CSV_ERROR, CS_CSV_ERROR_IO, "%s: %s", printable_name (self), a->late_message);
+  return FALSE;
 }
 
 gboolean
@@ -2188,9 +2202,6 @@ cs_csv_reader_read_record_at (CsCsvReader  *self,
                                               : _("cannot write the temporary copy of the table"));
       return FALSE;
     }
-  if (a->positional && !check_unchanged (a, error))
-    return FALSE;
-
   /* a problem left by the last record: read the text again from here */
   if (a->bad_code >= 0 || a->late_code >= 0)
     {

@@ -145,7 +145,8 @@ guint64       cs_csv_reader_get_bytes_read (CsCsvReader         *self);
  * CsCsvRecord.offset, as often as needed, in any order, before or after the
  * end. The text is read again from where it is: a file from disk (small
  * positional reads; a file that changed since it was opened, by its size or
- * modification time, is an error naming it), bytes in place; a stream, or
+ * modification time, is an error naming it, checked before each read), bytes
+ * in place; a stream, or
  * text converted from another encoding, is copied while it is read into a
  * temporary file that is deleted at once (it holds the converted text). Memory
  * stays bounded by the longest record. */
@@ -162,6 +163,11 @@ gboolean      cs_csv_reader_read_record_at (CsCsvReader         *self,
                                             guint64              line,
                                             CsCsvRecord         *record,
                                             GError             **error);
+/* After cs_csv_reader_keep_records(): FALSE, error set, when the file read
+ * again changed since it was opened. Every read from it checks this; a run
+ * that used records still in memory asks once more at its end. */
+gboolean      cs_csv_reader_check_unchanged (CsCsvReader        *self,
+                                             GError            **error);
 guint64       cs_csv_reader_get_total_bytes (CsCsvReader        *self);
 
 /* Sets error with the reader's "name: row R (line L), column C "name": "

@@ -1183,6 +1183,11 @@ cs_mapping_run_all (CsMappingRun        *self,
     ok = FALSE;
   for (guint i = 0; ok && i < self->program->n_inputs; i++)
     ok = run_input (self, i, cancellable, error);
+  /* a held file that changed during the run, even where its rows were
+   * still in memory: the output may mix old and new rows */
+  for (guint i = 0; ok && i < self->program->n_inputs; i++)
+    if (self->tables[i] != NULL)
+      ok = cs_csv_reader_check_unchanged (self->tables[i]->reader, error);
 
   report_progress (self, TRUE);
   return ok;
