@@ -157,16 +157,33 @@ fp_table_clear (FpTable *table)
   table->count = 0;
 }
 
-static inline guint32
-next_row (const FpChains *chains,
-          guint32         row)
+/* Where the record of row starts in table->records. */
+static inline gsize
+record_at (const MapTable *table,
+           guint           row)
 {
-  return CS_BIG_ARRAY_GET (chains->next, guint32, row);
+  if (table->per_page == 0)
+    return (gsize) row * table->record_size;
+  return (gsize) (row / table->per_page) * CS_BIG_MEM_PAGE + (gsize) (row % table->per_page) * table->record_size;
 }
 
-/* Appends row to the chain of fp (next must have room for row). */
+#define ROW_GET(table, row, type, at) \
+  (*(const type *) (gconstpointer) cs_big_array_read ((table)->records, record_at ((table), (row)) + (at)))
+#define ROW_SET(table, row, type, at, value) \
+  (*(type *) (gpointer) cs_big_array_write ((table)->records, record_at ((table), (row)) + (at)) = (value))
+
+static inline guint32
+next_row (const MapTable *table,
+          const FpChains *chains,
+          guint32         row)
+{
+  return ROW_GET (table, row, guint32, chains->next_at);
+}
+
+/* Appends row to the chain of fp (its record made). */
 static void
-fp_chains_add (FpChains *chains,
+fp_chains_add (MapTable *table,
+               FpChains *chains,
                guint64   fp,
                guint32   row)
 {
@@ -174,9 +191,9 @@ fp_chains_add (FpChains *chains,
   gsize i = fp_table_insert (&chains->table, fp, &added);
   guint64 value = added ? row : fp_slot (chains->table.slots, i)->value;   /* first | last << 32 */
 
-  CS_BIG_ARRAY_SET (chains->next, guint32, row, MAP_NO_ROW);
+  ROW_SET (table, row, guint32, chains->next_at, MAP_NO_ROW);
   if (!added)
-    CS_BIG_ARRAY_SET (chains->next, guint32, (guint32) (value >> 32), row);
+    ROW_SET (table, (guint32) (value >> 32), guint32, chains->next_at, row);
   fp_slot_write (chains->table.slots, i)->value = (value & G_MAXUINT32) | (guint64) row << 32;
 }
 
@@ -193,13 +210,12 @@ static inline gboolean
 row_rejected (const MapTable *table,
               guint           row)
 {
-  return CS_BIG_ARRAY_GET (table->rejected, guint8, row) != 0;
+  return ROW_GET (table, row, guint8, ROW_REJECTED) != 0;
 }
 
 static void
 fp_chains_clear (FpChains *chains)
 {
-  g_clear_pointer (&chains->next, cs_big_array_free);
   fp_table_clear (&chains->table);
 }
 
@@ -268,8 +284,8 @@ held_row (CsMappingRun *run,
     return row;
   if (run->read_error != NULL)
     return NULL;
-  if (!cs_csv_reader_read_record_at (table->reader, CS_BIG_ARRAY_GET (table->offsets, goffset, index), (guint64) index + 1,
-                                     CS_BIG_ARRAY_GET (table->lines, guint64, index),
+  if (!cs_csv_reader_read_record_at (table->reader, ROW_GET (table, index, goffset, ROW_OFFSET), (guint64) index + 1,
+                                     ROW_GET (table, index, guint64, ROW_LINE),
                                      &record, &local))
     {
       run->read_error = g_steal_pointer (&local);
@@ -338,7 +354,7 @@ held_find_key (CsMappingRun *run,
 {
   MapTable *table = run->tables[input];
 
-  for (guint32 r = fp_chains_first (&table->by_key, fp); r != MAP_NO_ROW; r = next_row (&table->by_key, r))
+  for (guint32 r = fp_chains_first (&table->by_key, fp); r != MAP_NO_ROW; r = next_row (table, &table->by_key, r))
     {
       const MapRow *row = held_row (run, input, r);
       g_autofree char *text = NULL;
@@ -358,10 +374,7 @@ map_table_free (MapTable *table,
 {
   if (table == NULL)
     return;
-  g_clear_pointer (&table->offsets, cs_big_array_free);
-  g_clear_pointer (&table->lines, cs_big_array_free);
-  g_clear_pointer (&table->rejected, cs_big_array_free);
-  g_clear_pointer (&table->produced, cs_big_array_free);
+  g_clear_pointer (&table->records, cs_big_array_free);
   fp_chains_clear (&table->by_key);
   for (guint j = 0; j < n_joins; j++)
     {
@@ -442,7 +455,7 @@ map_run_lookup (CsMappingRun *run,
               FpChains *chains = &table->by_join[step->join];
 
               /* the rows with the fingerprint, each checked by its real values */
-              for (guint32 k = fp_chains_first (chains, fp); k != MAP_NO_ROW; k = next_row (chains, k))
+              for (guint32 k = fp_chains_first (chains, fp); k != MAP_NO_ROW; k = next_row (table, chains, k))
                 {
                   const MapRow *found = held_row (run, step->to, k);
                   g_autofree char *text = NULL;
@@ -475,7 +488,7 @@ map_run_row_produces (CsMappingRun *run,
     return TRUE;
   if (row_rejected (table, row->index))
     return FALSE;
-  return (*cs_big_array_read (table->produced, (gsize) row->index * table->bytes_per_row + slot / 8) >> (slot % 8)) & 1;
+  return (ROW_GET (table, row->index, guint8, table->produced_at + slot / 8) >> (slot % 8)) & 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -797,35 +810,51 @@ describe_key (CsMappingProgram *program,
   return g_string_free (text, FALSE);
 }
 
+/* Lays out the records of a held table's rows: everything a lookup needs
+ * of a row in one place, so that a row found costs one page when the
+ * records are in a file. */
 static void
-big_array_grow (CsBigMem    *mem,
-                CsBigArray **array,
-                gsize        size)
+table_layout (MapTable *table,
+              guint     n_joins)
 {
-  if (*array == NULL)
-    *array = cs_big_array_new (mem, size);
+  guint at = ROW_JOINS;
+
+  table->by_key.next_at = ROW_NEXT_KEY;
+  for (guint j = 0; j < n_joins; j++)
+    if (table->join_cols[j] != NULL)
+      {
+        table->by_join[j].next_at = at;
+        at += sizeof (guint32);
+      }
+  table->produced_at = at;
+  table->record_size = (at + table->bytes_per_row + 7) / 8 * 8;
+  if (table->record_size <= CS_BIG_MEM_PAGE)
+    table->per_page = (guint) (CS_BIG_MEM_PAGE / table->record_size);
   else
-    cs_big_array_resize (*array, size);
+    {
+      /* the fixed part stays in the first page; the bytes of what the row
+       * makes run on, read a byte at a time */
+      table->per_page = 0;
+      table->record_size = (table->record_size + CS_BIG_MEM_PAGE - 1) / CS_BIG_MEM_PAGE * CS_BIG_MEM_PAGE;
+    }
 }
 
-/* Grows the per-row arrays of a held table to hold one more row. */
+/* Grows the records of a held table to hold one more row. */
 static void
 table_grow (MapTable *table,
-            CsBigMem *mem,
-            guint     n_joins)
+            CsBigMem *mem)
 {
+  gsize size;
   guint n;
 
   if (table->n_rows < table->n_alloc)
     return;
   n = MAX (table->n_alloc * 2, 1024);
-  big_array_grow (mem, &table->offsets, n * sizeof (goffset));
-  big_array_grow (mem, &table->lines, n * sizeof (guint64));
-  big_array_grow (mem, &table->rejected, n);
-  big_array_grow (mem, &table->by_key.next, n * sizeof (guint32));
-  for (guint j = 0; j < n_joins; j++)
-    if (table->join_cols[j] != NULL)
-      big_array_grow (mem, &table->by_join[j].next, n * sizeof (guint32));
+  size = record_at (table, n - 1) + table->record_size;
+  if (table->records == NULL)
+    table->records = cs_big_array_new (mem, size);
+  else
+    cs_big_array_resize (table->records, size);
   table->n_alloc = n;
 }
 
@@ -843,7 +872,6 @@ load_table (CsMappingRun  *run,
   guint n_joins = def->joins->len;
   MapTable *table;
   CsCsvRecord record;
-  gsize produced_size;
   g_autoptr(GError) local = NULL;
 
   if (reader == NULL)
@@ -872,6 +900,7 @@ load_table (CsMappingRun  *run,
 
       table->join_cols[j] = join_columns (run, input, j, &table->join_n_cols[j]);
     }
+  table_layout (table, n_joins);
 
   while (cs_csv_reader_next (reader, &record, &local))
     {
@@ -886,25 +915,28 @@ load_table (CsMappingRun  *run,
                        in->name, MAP_NO_ROW - 2);
           return FALSE;
         }
-      table_grow (table, run->mem, n_joins);
+      table_grow (table, run->mem);
       row_from_record (&view, &record);
       view.index = r;
       g_assert (record.row == (guint64) r + 1);
-      CS_BIG_ARRAY_SET (table->offsets, goffset, r, record.offset);
-      CS_BIG_ARRAY_SET (table->lines, guint64, r, record.line);
+      ROW_SET (table, r, goffset, ROW_OFFSET, record.offset);
+      ROW_SET (table, r, guint64, ROW_LINE, record.line);
+      /* every resource is made until evaluating the rows says otherwise */
+      for (guint b = 0; b < table->bytes_per_row; b++)
+        ROW_SET (table, r, guint8, table->produced_at + b, 0xff);
       table->n_rows++;
 
       /* the first row of each key; a duplicate is reported when the rows are mapped */
       if ((key = map_row_key (run->program, input, &view)) == NULL)
-        CS_BIG_ARRAY_SET (table->rejected, guint8, r, in->key_columns->len > 0);
+        ROW_SET (table, r, guint8, ROW_REJECTED, in->key_columns->len > 0);
       else
         {
           guint64 fp = run->fingerprint (key);
 
           if (held_find_key (run, input, key, fp) != MAP_NO_ROW)
-            CS_BIG_ARRAY_SET (table->rejected, guint8, r, 1);
+            ROW_SET (table, r, guint8, ROW_REJECTED, 1);
           else
-            fp_chains_add (&table->by_key, fp, r);
+            fp_chains_add (table, &table->by_key, fp, r);
           arena_reset (run);
           if (!check_read (run, error))
             return FALSE;
@@ -916,7 +948,7 @@ load_table (CsMappingRun  *run,
           g_autofree char *text = map_row_values_text (&view, table->join_cols[j], table->join_n_cols[j]);
 
           if (text != NULL)
-            fp_chains_add (&table->by_join[j], run->fingerprint (text), r);
+            fp_chains_add (table, &table->by_join[j], run->fingerprint (text), r);
         }
 
       if (r % 256 == 0)
@@ -935,14 +967,7 @@ load_table (CsMappingRun  *run,
       return FALSE;
     }
 
-  /* every resource is made until evaluating the rows says otherwise */
-  produced_size = (gsize) table->n_rows * table->bytes_per_row;
-  table->produced = cs_big_array_new (run->mem, produced_size);
-  for (gsize done = 0; done < produced_size; done += CS_BIG_MEM_PAGE - done % CS_BIG_MEM_PAGE)
-    memset (cs_big_array_write (table->produced, done), 0xff,
-            MIN (CS_BIG_MEM_PAGE - done % CS_BIG_MEM_PAGE, produced_size - done));
   return cs_big_mem_check (run->mem, error);
-  return TRUE;
 }
 
 gboolean
@@ -982,7 +1007,6 @@ cs_mapping_run_prepare (CsMappingRun        *self,
           for (guint r = 0; r < table->n_rows; r++)
             {
               const MapRow *row;
-              gsize at = (gsize) r * table->bytes_per_row;
 
               if (row_rejected (table, r))
                 continue;
@@ -995,7 +1019,7 @@ cs_mapping_run_prepare (CsMappingRun        *self,
                 return FALSE;
               if (self->rs.has_error)
                 {
-                  CS_BIG_ARRAY_SET (table->rejected, guint8, r, 1);
+                  ROW_SET (table, r, guint8, ROW_REJECTED, 1);
                   changed = TRUE;
                   continue;
                 }
@@ -1003,11 +1027,11 @@ cs_mapping_run_prepare (CsMappingRun        *self,
               for (guint s = 0; s < in->n_slots; s++)
                 if (self->rs.produced[s] == MADE_YES)
                   bits[s / 8] |= 1 << (s % 8);
-              /* byte by byte: a row's bytes may span two pages */
+              /* byte by byte: a row's bytes may span pages */
               for (guint b = 0; b < table->bytes_per_row; b++)
-                if (*cs_big_array_read (table->produced, at + b) != bits[b])
+                if (ROW_GET (table, r, guint8, table->produced_at + b) != bits[b])
                   {
-                    *cs_big_array_write (table->produced, at + b) = bits[b];
+                    ROW_SET (table, r, guint8, table->produced_at + b, bits[b]);
                     changed = TRUE;
                   }
             }

@@ -41,32 +41,41 @@ typedef struct
 } FpTable;
 
 /* The rows of a held table by fingerprint, in row order: a slot's value is
- * first | last << 32, next[row] the following row with the fingerprint. */
+ * first | last << 32; each row's record holds the following row with the
+ * fingerprint at next_at. */
 typedef struct
 {
   FpTable     table;
-  CsBigArray *next;        /* guint32 per row */
+  guint       next_at;     /* in MapTable's row records */
 } FpChains;
 
 #define MAP_NO_ROW G_MAXUINT32
 
 /* An input other inputs look rows up in ("held"). Its rows stay in the file:
- * per row only where its record starts, its line, and what it makes; keys
- * and reverse joins are indexed by fingerprint, and a row found is read
- * again (cs_csv_reader_read_record_at) and its real key compared. */
+ * per row only a record of where it starts, its line, and what it makes;
+ * keys and reverse joins are indexed by fingerprint, and a row found is read
+ * again (cs_csv_reader_read_record_at) and its real key compared.
+ *
+ * A row's record (in `records`, a page holding whole records): */
+#define ROW_OFFSET    0        /* goffset: where its record starts in the text */
+#define ROW_LINE      8        /* guint64: the line it starts on */
+#define ROW_NEXT_KEY  16       /* guint32: the next row in its by_key chain */
+#define ROW_REJECTED  20       /* guint8: 1 when the row is rejected */
+#define ROW_JOINS     24       /* guint32 each: the next row in each reverse join's chain;
+                                * then bytes_per_row bytes of which resources it makes */
 typedef struct
 {
   CsCsvReader  *reader;      /* run->readers[input] */
   guint         n_rows;
   guint         n_alloc;
-  CsBigArray   *offsets;     /* goffset per row: where its record starts in the text */
-  CsBigArray   *lines;       /* guint64 per row: the line it starts on */
-  CsBigArray   *rejected;    /* guint8 per row: 1 when the row is rejected */
+  CsBigArray   *records;
+  gsize         record_size; /* a multiple of 8; of 4096 when over a page */
+  guint         per_page;    /* records in a page; 0: a record takes whole pages */
+  guint         produced_at; /* in a record */
   FpChains      by_key;      /* fingerprint of the key → rows (one per distinct key) */
   FpChains     *by_join;     /* per join of the input used in reverse (else empty) */
   guint       **join_cols;   /* per join used in reverse: its columns in this input */
   guint        *join_n_cols;
-  CsBigArray   *produced;    /* n_rows × bytes_per_row: which resources each row makes */
   guint         bytes_per_row;
   GHashTable   *read;        /* index + 1 → MapRow* read for the row being evaluated */
 } MapTable;
