@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cs-cli.h"
+#include "cs-big-mem.h"
 #include "cs-mapping.h"
 #include "cs-mapping-output.h"
 #include "cs-mapping-upload.h"
@@ -442,6 +443,7 @@ cs_cli_cmd_map (int    argc,
   g_autofree char *report_path = NULL;
   g_autofree char *trace_path = NULL;
   g_autofree char *limit_text = NULL;
+  g_autofree char *memory_text = NULL;
   g_autofree char *ibsi_path = NULL;
   gboolean keep_going = FALSE;
   gboolean progress = FALSE;
@@ -462,6 +464,9 @@ cs_cli_cmd_map (int    argc,
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path,
       N_("Write, for each produced element, the input cells it came from (JSON)"), N_("FILE") },
     { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, N_("Map at most N rows of each input"), N_("N") },
+    { "memory-limit", 0, 0, G_OPTION_ARG_STRING, &memory_text,
+      N_("Memory for the tables' indexes (e.g. 64M, default 16M); past it they are paged through $TMPDIR"),
+      N_("SIZE") },
     { "ibsi", 0, 0, G_OPTION_ARG_FILENAME, &ibsi_path,
       N_("pyradiomics’ featuresDict_IBSIv7.tsv, for the IBSI codes of radiomics features (instead of the mapping’s "
          "radiomics.ibsiDictionary)"), N_("FILE") },
@@ -535,6 +540,15 @@ cs_cli_cmd_map (int    argc,
     {
       cs_cli_error (_("map: --limit “%s” is not a whole number of at least 1"), limit_text);
       return CS_CLI_USAGE;
+    }
+  if (memory_text != NULL)
+    {
+      if (!cs_big_mem_parse_size (memory_text, &options.memory_limit))
+        {
+          cs_cli_error (_("map: --memory-limit “%s” is not a size such as 64M, 512K or 1G"), memory_text);
+          return CS_CLI_USAGE;
+        }
+      options.set_memory_limit = TRUE;
     }
   if (g_file_test (output, G_FILE_TEST_IS_DIR))
     {

@@ -290,6 +290,35 @@ check(open(path("stdin-tty.ndjson")).read().splitlines()[:5] == plain, "the tabl
 check(os.listdir(stream_tmp) == [], "no copy of a stream is left in TMPDIR: %r" % os.listdir(stream_tmp))
 os.rmdir(stream_tmp)
 
+# --- --memory-limit: the held table's records and indexes paged through $TMPDIR give the same output
+mem_tmp = tempfile.mkdtemp(prefix="cs-map-memory-")
+mem_env = dict(os.environ, TMPDIR=mem_tmp, SOURCE_DATE_EPOCH="1700000000")
+rows = list(range(30000))
+big_clinical = write("big-clinical.csv", "PatientID,age,gender\n" +
+                     "".join("P%d,%d,%s\n" % (i, 40 + i % 50, "male" if i % 3 else "female") for i in rows))
+big_extra = write("big-extra.csv", "PatientID,note\n" + "".join("P%d,n%d\n" % ((i * 7919) % 30011, i) for i in rows))
+outs = {}
+for limit in (None, "0", "1M"):
+    extra_args = [] if limit is None else ["--memory-limit", limit]
+    outs[limit] = path("memory-%s.ndjson" % limit)
+    # P30000..P30010 have no clinical row: rejected, reported, the rest written
+    run("--mapping", m_optional, "--input", "clinical=" + big_clinical, "--input", "extra=" + big_extra,
+        "-o", outs[limit], "--format", "ndjson", "--keep-going", "--report", outs[limit] + ".csv", *extra_args,
+        expect=0, env=mem_env)
+reference = open(outs[None]).read()
+reference_report = open(outs[None] + ".csv").read()
+check(reference.count("\n") > 80000, "the big join makes its resources (%d)" % reference.count("\n"))
+check(reference_report.count("no row of “clinical” belongs to this row") == 11,
+      "the rows without a clinical row are reported: %d" % reference_report.count("\n"))
+for limit in ("0", "1M"):
+    check(open(outs[limit]).read() == reference, "--memory-limit %s gives the same output" % limit)
+    check(open(outs[limit] + ".csv").read() == reference_report, "--memory-limit %s gives the same report" % limit)
+check(os.listdir(mem_tmp) == [], "no paged index is left in TMPDIR: %r" % os.listdir(mem_tmp))
+os.rmdir(mem_tmp)
+p = run("--mapping", m, "--input", good, "-o", path("o.json"), "--format", "ndjson", "--memory-limit", "lots",
+        expect=2)
+check("--memory-limit “lots” is not a size" in p.stderr, "a bad --memory-limit is a usage error: " + p.stderr.strip())
+
 # --- -o - (or /dev/stdout): the standard output, written in place, even when it is a file
 out_ref = open(out).read().splitlines()[:5]
 p = run("--mapping", m, "--input", good, "-o", "-", "--format", "ndjson", expect=0)

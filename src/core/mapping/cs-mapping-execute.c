@@ -238,6 +238,8 @@ cs_mapping_execute (CsMappingProgram              *program,
   flags = options->flags | (options->trace_path != NULL ? CS_MAPPING_RUN_TRACE : 0);
   run = cs_mapping_run_new (program, flags);
   cs_mapping_run_set_limit (run, options->limit);
+  if (options->set_memory_limit)
+    cs_mapping_run_set_memory_limit (run, options->memory_limit);
 
   for (guint i = 0; i < n_inputs; i++)
     {

@@ -134,6 +134,8 @@ typedef struct
   guint64                limit;       /* rows of each driving input, 0 = all */
   gboolean               keep_going;  /* write the rows that were not rejected */
   const char            *trace_path;  /* also write the trace there, or NULL */
+  gboolean               set_memory_limit;
+  gsize                  memory_limit; /* when set_memory_limit: cs_mapping_run_set_memory_limit() */
 } CsMappingExecuteOptions;
 
 /* A deep copy of inputs (never NULL, also for n_inputs 0), and its free. */

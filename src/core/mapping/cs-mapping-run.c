@@ -577,6 +577,17 @@ cs_mapping_run_set_limit (CsMappingRun *self,
   self->limit = limit;
 }
 
+void
+cs_mapping_run_set_memory_limit (CsMappingRun *self,
+                                 gsize         limit)
+{
+  g_return_if_fail (!self->prepared);
+  g_return_if_fail (cs_big_mem_get_heap_size (self->mem) == 0 && cs_big_mem_get_file_size (self->mem) == 0);
+
+  cs_big_mem_free (self->mem);
+  self->mem = cs_big_mem_new (limit);
+}
+
 gboolean
 cs_mapping_run_add_input (CsMappingRun  *self,
                           const char    *role,

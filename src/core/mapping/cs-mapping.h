@@ -302,6 +302,13 @@ void          cs_mapping_run_free           (CsMappingRun      *self);
 /* Stops after limit rows of each driving input (0: no limit). */
 void          cs_mapping_run_set_limit      (CsMappingRun      *self,
                                              guint64            limit);
+/* Before the run starts: the memory the arrays that grow with the rows may
+ * take (the held tables' row records and indexes, the keys seen); past it
+ * they are paged through temporary files in $TMPDIR (cs-big-mem.h). The
+ * default is CS_MAPPING_MEMORY_LIMIT from the environment ("64M"), else
+ * 16 MiB. */
+void          cs_mapping_run_set_memory_limit (CsMappingRun    *self,
+                                               gsize            limit);
 /* Hands a reader for an input over to the run (its header must be the one
  * the program was compiled with). */
 gboolean      cs_mapping_run_add_input      (CsMappingRun      *self,
