@@ -24,8 +24,9 @@
  *                     through the page cache instead of O_DIRECT writes
  * and prints input MB/s and resources/s (the run with the least CPU time:
  * wall, CPU, user and kernel time), the ratio to json-glib, and the peak
- * RSS of cs-mapping (null) for 1/16, 1/4 and all of the patients (it must
- * not grow with the rows).
+ * RSS of cs-mapping (null) for 1/16, 1/4 and all of the patients, with the
+ * default memory limit and with CS_MAPPING_MEMORY_LIMIT=0 (the tables'
+ * indexes paged through files: it must not grow with the rows).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -810,6 +811,7 @@ main (int   argc,
   Tables *large = &tables[G_N_ELEMENTS (divisors) - 1];
   CsBenchResult best[N_VARIANTS] = { { 0 } };
   CsBenchResult scaled[G_N_ELEMENTS (divisors)] = { { 0 } };
+  CsBenchResult paged[G_N_ELEMENTS (divisors)] = { { 0 } };
   guint patients;
   double in_mb;
   const GOptionEntry entries[] = {
@@ -877,6 +879,17 @@ main (int   argc,
 
         cs_bench_keep_least_cpu (&scaled[i], &res);
       }
+  /* the same with everything that grows with the rows paged through files
+   * (a memory limit of 0: cs-big-mem.h) */
+  g_setenv ("CS_MAPPING_MEMORY_LIMIT", "0", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (divisors); i++)
+    for (int r = 0; r < MAX (runs, 1); r++)
+      {
+        CsBenchResult res = measure (VARIANT_ENGINE_NULL, &tables[i], output, &best[VARIANT_ENGINE]);
+
+        cs_bench_keep_least_cpu (&paged[i], &res);
+      }
+  g_unsetenv ("CS_MAPPING_MEMORY_LIMIT");
   g_clear_pointer (&load, g_free);
   if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
     g_print ("load average after:  %s", load);
@@ -910,13 +923,24 @@ main (int   argc,
            "least CPU time of %d; baseline process RSS %.1f MB subtracted)\n",
            best[VARIANT_ENGINE].count, best[VARIANT_GLIB].count, MAX (runs, 1),
            (double) best[VARIANT_BASELINE].maxrss_kib * 1024 / 1e6);
-  g_print ("peak RSS of cs-mapping (null) above the baseline:");
-  for (guint i = 0; i < G_N_ELEMENTS (divisors); i++)
-    if (scaled[i].ok)
-      g_print ("%s %.1f MB for %u patients (%.1f MB CSV, %.2f s CPU)", i > 0 ? "," : "",
-               (double) (scaled[i].maxrss_kib - best[VARIANT_BASELINE].maxrss_kib) * 1024 / 1e6,
-               tables[i].n_patients, (double) tables[i].bytes / 1e6, scaled[i].cpu_seconds);
-  g_print ("\n");
+  for (guint k = 0; k < 2; k++)
+    {
+      CsBenchResult *sizes = k == 0 ? scaled : paged;
+
+      g_print (k == 0 ? "peak RSS of cs-mapping (null) above the baseline:"
+                      : "the same with the tables' indexes paged (CS_MAPPING_MEMORY_LIMIT=0):");
+      for (guint i = 0; i < G_N_ELEMENTS (divisors); i++)
+        if (sizes[i].ok)
+          g_print ("%s %.1f MB for %u patients (%.1f MB CSV, %.2f s CPU)", i > 0 ? "," : "",
+                   (double) (sizes[i].maxrss_kib - best[VARIANT_BASELINE].maxrss_kib) * 1024 / 1e6,
+                   tables[i].n_patients, (double) tables[i].bytes / 1e6, sizes[i].cpu_seconds);
+      g_print ("\n");
+    }
+  if (paged[G_N_ELEMENTS (divisors) - 1].ok && scaled[G_N_ELEMENTS (divisors) - 1].ok)
+    g_print ("paged against the default limit, all rows: %.2fx the CPU time, %+.1f MB peak RSS\n",
+             paged[G_N_ELEMENTS (divisors) - 1].cpu_seconds / scaled[G_N_ELEMENTS (divisors) - 1].cpu_seconds,
+             ((double) paged[G_N_ELEMENTS (divisors) - 1].maxrss_kib -
+              (double) scaled[G_N_ELEMENTS (divisors) - 1].maxrss_kib) * 1024 / 1e6);
 
   if (keep)
     {
