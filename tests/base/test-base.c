@@ -530,6 +530,38 @@ test_big_mem_full (void)
 #endif
 }
 
+/* A page that cannot be written back (a file size limit set after the file
+ * was reserved, as an I/O error would): the pool says so. */
+static void
+test_big_mem_write_error (void)
+{
+#ifdef __linux__
+  if (g_test_subprocess ())
+    {
+      g_autoptr(CsBigMem) mem = cs_big_mem_new (0);
+      g_autoptr(GError) error = NULL;
+      struct rlimit limit = { 1 << 20, 1 << 20 };
+      CsBigArray *a = cs_big_array_new (mem, 4 << 20);
+
+      if (!cs_big_array_is_in_file (a))
+        return;
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      g_assert_true (cs_big_mem_check (mem, NULL));
+      for (gsize i = 0; i < (4 << 20) / 8; i++)
+        CS_BIG_ARRAY_SET (a, guint64, i, i);
+      g_assert_false (cs_big_mem_check (mem, &error));
+      g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED);
+      g_assert_nonnull (strstr (error->message, "Cannot write a table's index to its temporary file"));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+#else
+  g_test_skip ("arrays live in files on Linux only");
+#endif
+}
+
 static void
 test_big_mem_no_file (void)
 {
@@ -588,6 +620,7 @@ main (int   argc,
   g_test_add_func ("/base/big-mem/budget", test_big_mem_budget);
   g_test_add_func ("/base/big-mem/random", test_big_mem_random);
   g_test_add_func ("/base/big-mem/full", test_big_mem_full);
+  g_test_add_func ("/base/big-mem/write-error", test_big_mem_write_error);
   g_test_add_func ("/base/big-mem/no-file", test_big_mem_no_file);
   g_test_add_func ("/base/big-mem/parse-size", test_big_mem_parse_size);
 

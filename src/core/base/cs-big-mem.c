@@ -129,13 +129,18 @@ page_round (gsize size)
 }
 
 static void
-set_error (CsBigMem   *self,
-           const char *what,
-           int         saved)
+set_error (CsBigMem *self,
+           gboolean  writing,
+           int       saved)
 {
-  if (self->error == NULL)
+  if (self->error != NULL)
+    return;
+  if (writing)
     g_set_error (&self->error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                 _("Cannot %s a table's index in its temporary file: %s"), what, g_strerror (saved));
+                 _("Cannot write a table's index to its temporary file: %s"), g_strerror (saved));
+  else
+    g_set_error (&self->error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                 _("Cannot read a table's index from its temporary file: %s"), g_strerror (saved));
 }
 
 /* ------------------------------------------------------------------ */
@@ -179,7 +184,7 @@ write_page (Array  *array,
         continue;
       if (n <= 0)
         {
-          set_error (array->public.mem, "write", n < 0 ? errno : ENOSPC);
+          set_error (array->public.mem, TRUE, n < 0 ? errno : ENOSPC);
           return FALSE;
         }
       done += (gsize) n;
@@ -281,7 +286,7 @@ _cs_big_array_page (CsBigArray *pub,
           if (n < 0 && errno == EINTR)
             continue;
           if (n < 0)
-            set_error (self, "read", errno);
+            set_error (self, FALSE, errno);
           if (n <= 0)
             {
               memset (slot->data + done, 0, CS_BIG_MEM_PAGE - done);
