@@ -559,6 +559,34 @@ test_index_in_files (void)
   files_streamed = map_run_new (clinical_mapping, 0, "clinical", streamed->str, NULL);
   g_unsetenv ("CS_MAPPING_MEMORY_LIMIT");
 
+  /* records longer than a page (the fixed part in the first, what the row
+   * makes running on) on the heap and in files */
+  {
+    g_autoptr(GString) few_clinical = g_string_new (held_clinical);
+    g_autoptr(GString) few_dicom = g_string_new (held_dicom);
+    g_autoptr(MapRun) few = NULL, long_heap = NULL, long_files = NULL;
+
+    for (guint i = 10; i < 400; i++)
+      {
+        g_string_append_printf (few_clinical, "P%u,\"x\r\ny\",%u\r\n", i, 40 + i % 50);
+        g_string_append_printf (few_dicom, "P%u,1.2.%u\r\n", (i * 37) % 400, i);
+      }
+    few = map_run_new (join_mapping, 0, "clinical", few_clinical->str, "dicom", few_dicom->str, NULL);
+    long_heap = map_run_new (join_mapping, 0, "clinical", few_clinical->str, "dicom", few_dicom->str, NULL);
+    g_setenv ("CS_MAPPING_MEMORY_LIMIT", "0", TRUE);
+    long_files = map_run_new (join_mapping, 0, "clinical", few_clinical->str, "dicom", few_dicom->str, NULL);
+    g_unsetenv ("CS_MAPPING_MEMORY_LIMIT");
+    _cs_mapping_run_set_page_records (long_heap->run, TRUE);
+    _cs_mapping_run_set_page_records (long_files->run, TRUE);
+    map_run_execute (few, NULL);
+    map_run_execute (long_heap, NULL);
+    map_run_execute (long_files, NULL);
+    g_assert_cmpuint (cs_big_mem_get_file_size (_cs_mapping_run_get_memory (long_files->run)), >, 400 * 4096);
+    g_assert_cmpuint (few->resources->len, >, 1000);
+    assert_same_output (few, long_heap);
+    assert_same_output (few, long_files);
+  }
+
   map_run_execute (heap, NULL);
   map_run_execute (files, NULL);
   mem = _cs_mapping_run_get_memory (files->run);

@@ -57,6 +57,13 @@ _cs_mapping_run_get_memory (CsMappingRun *run)
 }
 
 void
+_cs_mapping_run_set_page_records (CsMappingRun *run,
+                                  gboolean      page_records)
+{
+  run->page_records = page_records;
+}
+
+void
 _cs_mapping_run_set_fingerprint_func (CsMappingRun *run,
                                       guint64     (*func) (const char *key))
 {
@@ -826,7 +833,8 @@ describe_key (CsMappingProgram *program,
  * records are in a file. */
 static void
 table_layout (MapTable *table,
-              guint     n_joins)
+              guint     n_joins,
+              gboolean  page_records)
 {
   guint at = ROW_JOINS;
 
@@ -839,7 +847,7 @@ table_layout (MapTable *table,
       }
   table->produced_at = at;
   table->record_size = (at + table->bytes_per_row + 7) / 8 * 8;
-  if (table->record_size <= CS_BIG_MEM_PAGE)
+  if (table->record_size <= CS_BIG_MEM_PAGE && !page_records)
     table->per_page = (guint) (CS_BIG_MEM_PAGE / table->record_size);
   else
     {
@@ -911,7 +919,7 @@ load_table (CsMappingRun  *run,
 
       table->join_cols[j] = join_columns (run, input, j, &table->join_n_cols[j]);
     }
-  table_layout (table, n_joins);
+  table_layout (table, n_joins, run->page_records);
 
   while (cs_csv_reader_next (reader, &record, &local))
     {

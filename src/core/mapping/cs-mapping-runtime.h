@@ -209,6 +209,7 @@ struct _CsMappingRun
   GError             *read_error; /* a held row could not be read again: the run fails */
   CsBigMem           *mem;        /* the arrays that grow with the rows: tables' indexes, keys seen */
   guint64           (*fingerprint) (const char *key);
+  gboolean            page_records; /* tests: a held row's record takes whole pages */
   gboolean            prepared;
   GHashTable         *shared_ids; /* Type/id of resources with their own key → content checksum */
   GHashTable         *validated;  /* guint64 shapes (with the template) that passed the validator */
@@ -259,5 +260,9 @@ void      _cs_mapping_run_set_fingerprint_func (CsMappingRun *run,
 
 /* Tests: the pool of the arrays that grow with the rows. */
 CsBigMem *_cs_mapping_run_get_memory (CsMappingRun *run);
+/* Tests: lays held rows' records out as when they are longer than a page
+ * (the record of a row of 33,000 resources). */
+void      _cs_mapping_run_set_page_records (CsMappingRun *run,
+                                            gboolean      page_records);
 
 G_END_DECLS
