@@ -9,13 +9,17 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "cs-big-mem.h"
 #include "cs-date.h"
+#include "cs-io.h"
 #include "cs-number.h"
 #include "cs-sha256.h"
 
@@ -563,6 +567,58 @@ test_big_mem_write_error (void)
 }
 
 static void
+test_write_all (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *data = g_malloc (3 << 20);
+  g_autofree char *back = NULL;
+  gsize written = 1, length;
+  int fd = g_file_open_tmp ("cs-write-all-XXXXXX", &path, &error);
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < 3 << 20; i++)
+    data[i] = (char) (i * 31);
+  /* at the position, then at an offset */
+  g_assert_true (cs_write_all (fd, data, 1000, -1, &written));
+  g_assert_cmpuint (written, ==, 1000);
+  g_assert_true (cs_write_all (fd, data + 1000, (3 << 20) - 1000, 1000, NULL));
+  g_assert_true (cs_write_all (fd, data, 0, 5, &written));
+  g_assert_cmpuint (written, ==, 0);
+  g_assert_true (g_file_get_contents (path, &back, &length, &error));
+  g_assert_cmpuint (length, ==, 3 << 20);
+  g_assert_true (memcmp (back, data, length) == 0);
+  g_assert_cmpint (close (fd), ==, 0);
+  /* a closed descriptor: FALSE, errno said, nothing written */
+  errno = 0;
+  g_assert_false (cs_write_all (fd, data, 10, -1, &written));
+  g_assert_cmpint (errno, ==, EBADF);
+  g_assert_cmpuint (written, ==, 0);
+  g_unlink (path);
+
+#ifdef __linux__
+  /* a file size limit: the first write is short, the next fails; how much
+   * went out is told */
+  if (g_test_subprocess ())
+    {
+      struct rlimit limit = { 1 << 20, 1 << 20 };
+      g_autofree char *child_path = NULL;
+      int child_fd = g_file_open_tmp ("cs-write-all-XXXXXX", &child_path, NULL);
+
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      g_assert_false (cs_write_all (child_fd, data, 3 << 20, 0, &written));
+      g_assert_cmpint (errno, ==, EFBIG);
+      g_assert_cmpuint (written, ==, 1 << 20);
+      g_unlink (child_path);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+#endif
+}
+
+static void
 test_big_mem_no_file (void)
 {
   g_autoptr(CsBigMem) mem = cs_big_mem_new (0);
@@ -615,6 +671,7 @@ main (int   argc,
   g_test_add_func ("/base/date/timestamp", test_timestamp);
   g_test_add_func ("/base/numbers", test_numbers);
   g_test_add_func ("/base/sha256", test_sha256);
+  g_test_add_func ("/base/write-all", test_write_all);
   g_test_add_func ("/base/big-mem/heap", test_big_mem_heap);
   g_test_add_func ("/base/big-mem/file", test_big_mem_file);
   g_test_add_func ("/base/big-mem/budget", test_big_mem_budget);

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "cs-big-mem.h"
+#include "cs-io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -168,28 +169,13 @@ cache_init (CsBigMem *self)
   self->where = g_hash_table_new (NULL, NULL);
 }
 
-static gboolean
+static void
 write_page (Array  *array,
             gsize   page,
             guint8 *data)
 {
-  gsize done = 0;
-
-  while (done < CS_BIG_MEM_PAGE)
-    {
-      ssize_t n = pwrite (array->fd, data + done, CS_BIG_MEM_PAGE - done,
-                          (off_t) (page * CS_BIG_MEM_PAGE + done));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          set_error (array->public.mem, TRUE, n < 0 ? errno : ENOSPC);
-          return FALSE;
-        }
-      done += (gsize) n;
-    }
-  return TRUE;
+  if (!cs_write_all (array->fd, data, CS_BIG_MEM_PAGE, (goffset) (page * CS_BIG_MEM_PAGE), NULL))
+    set_error (array->public.mem, TRUE, errno);
 }
 
 /* Empties slot i, writing its page when changed. */
@@ -380,22 +366,13 @@ array_to_file (CsBigMem *self,
       array_close (array);
       return FALSE;
     }
-  for (gsize done = 0; done < used; )
+  if (!cs_write_all (array->fd, heap, used, 0, NULL))
     {
-      ssize_t n = pwrite (array->fd, heap + done, used - done, (off_t) done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          g_debug ("Cannot write a table's index to a file (%s): keeping it in memory",
-                   n < 0 ? g_strerror (errno) : "no progress");
-          self->file_size -= array->reserved;
-          array->reserved = 0;
-          array_close (array);
-          return FALSE;
-        }
-      done += (gsize) n;
+      g_debug ("Cannot write a table's index to a file (%s): keeping it in memory", g_strerror (errno));
+      self->file_size -= array->reserved;
+      array->reserved = 0;
+      array_close (array);
+      return FALSE;
     }
   cache_init (self);
   self->heap_size -= used;

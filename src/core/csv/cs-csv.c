@@ -34,6 +34,7 @@
 
 #include "cs-csv.h"
 #include "cs-csv-private.h"
+#include "cs-io.h"
 
 #define READ_BUFFER_SIZE   (256 * 1024)
 #define SNIFF_BYTES        (64 * 1024)
@@ -2027,25 +2028,14 @@ spool_write_out (CsCsvReader *self,
                  const char  *text,
                  gsize        length)
 {
-  while (length > 0 && self->spool_fd >= 0)
+  if (self->spool_fd >= 0 && !cs_write_all (self->spool_fd, text, length, -1, NULL))
     {
-      gssize n = write (self->spool_fd, text, length);
+      int saved = errno;
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved = n < 0 ? errno : ENOSPC;
-
-          set_late (self, CS_CSV_ERROR_IO,
-                    g_strdup_printf (_("cannot write the temporary copy of the table: %s"),
-                                     g_strerror (saved)));
-          close (self->spool_fd);
-          self->spool_fd = -1;
-          return;
-        }
-      text += n;
-      length -= (gsize) n;
+      set_late (self, CS_CSV_ERROR_IO,
+                g_strdup_printf (_("cannot write the temporary copy of the table: %s"), g_strerror (saved)));
+      close (self->spool_fd);
+      self->spool_fd = -1;
     }
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cs-io.h"
 #include "cs-mapping-output.h"
 #include "cs-mapping-program.h"
 #include "cs-mapping-writer-private.h"
@@ -44,9 +45,9 @@ set_direct (int      fd,
 }
 
 /* All of data, at offset (pwrite) or, when offset is negative, at the
- * file's position (write: a FIFO, a device). A file system that refuses a
- * direct write (EINVAL: not its block size or alignment) gets it, and the
- * rest, through the page cache. */
+ * file's position (write: a FIFO, a device): cs_write_all(). A file system
+ * that refuses a direct write (EINVAL: not its block size or alignment)
+ * gets it, and the rest, through the page cache. */
 static gboolean
 write_all (int          fd,
            const char  *data,
@@ -54,24 +55,21 @@ write_all (int          fd,
            goffset      offset,
            int         *saved_errno)
 {
-  while (length > 0)
+  gsize done;
+
+  while (!cs_write_all (fd, data, length, offset, &done))
     {
-      gsize chunk = MIN (length, (gsize) G_MAXSSIZE);
-      gssize n = offset < 0 ? write (fd, data, chunk) : pwrite (fd, data, chunk, offset);
+      int err = errno;
 
-      if (n <= 0)
+      if (err != EINVAL || !set_direct (fd, FALSE))
         {
-          int err = n < 0 ? errno : EIO;
-
-          if (err == EINTR || (err == EINVAL && set_direct (fd, FALSE)))
-            continue;
           *saved_errno = err;
           return FALSE;
         }
-      data += n;
-      length -= n;
+      data += done;
+      length -= done;
       if (offset >= 0)
-        offset += n;
+        offset += (goffset) done;
     }
   return TRUE;
 }

@@ -27,6 +27,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "cs-io.h"
 #include "cs-store-private.h"
 
 /* Memory segments are 4 MiB (bigger for a bigger resource), aligned for huge
@@ -92,23 +93,11 @@ write_all (int         fd,
            gsize       len,
            guint64     position)
 {
-  while (len > 0)
-    {
-      ssize_t n = pwrite (fd, bytes, len, (off_t) position);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          g_debug ("Cannot write the resources' JSON at %" G_GUINT64_FORMAT ": %s; keeping it in memory",
-                   position, n < 0 ? g_strerror (errno) : "no progress");
-          return FALSE;
-        }
-      bytes += n;
-      len -= (gsize) n;
-      position += (guint64) n;
-    }
-  return TRUE;
+  if (cs_write_all (fd, bytes, len, (goffset) position, NULL))
+    return TRUE;
+  g_debug ("Cannot write the resources' JSON at %" G_GUINT64_FORMAT ": %s; keeping it in memory",
+           position, g_strerror (errno));
+  return FALSE;
 }
 
 /* On failure the buffer stays as it is, readable, and is never written. */
