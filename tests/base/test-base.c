@@ -498,20 +498,40 @@ test_big_mem_budget (void)
   g_assert_true (cs_big_array_is_in_file (c));
 }
 
+/* TRUE in the subprocess a test runs its body in (a file size limit is for
+ * it alone); FALSE in the test itself, once that subprocess passed. */
+static gboolean
+in_subprocess (void)
+{
+  if (g_test_subprocess ())
+    return TRUE;
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  return FALSE;
+}
+
+/* Files of this process may not grow past 1 MiB: EFBIG, as a full disk. */
+static void
+limit_file_size (void)
+{
+  struct rlimit limit = { 1 << 20, 1 << 20 };
+
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+}
+
 /* A file that cannot grow (a file size limit, as a full disk): the array
  * comes back to the heap with its bytes. */
 static void
 test_big_mem_full (void)
 {
 #ifdef __linux__
-  if (g_test_subprocess ())
+  if (in_subprocess ())
     {
       g_autoptr(CsBigMem) mem = cs_big_mem_new (0);
-      struct rlimit limit = { 1 << 20, 1 << 20 };
       CsBigArray *a;
 
-      signal (SIGXFSZ, SIG_IGN);
-      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      limit_file_size ();
       a = cs_big_array_new (mem, 512 << 10);
       if (!cs_big_array_is_in_file (a))
         return;
@@ -525,10 +545,7 @@ test_big_mem_full (void)
       g_assert_cmpuint (cs_big_mem_get_file_size (mem), ==, 0);
       g_assert_cmpuint (cs_big_mem_get_heap_size (mem), ==, 4 << 20);
       g_assert_true (cs_big_mem_check (mem, NULL));
-      return;
     }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
 #else
   g_test_skip ("arrays live in files on Linux only");
 #endif
@@ -540,27 +557,22 @@ static void
 test_big_mem_write_error (void)
 {
 #ifdef __linux__
-  if (g_test_subprocess ())
+  if (in_subprocess ())
     {
       g_autoptr(CsBigMem) mem = cs_big_mem_new (0);
       g_autoptr(GError) error = NULL;
-      struct rlimit limit = { 1 << 20, 1 << 20 };
       CsBigArray *a = cs_big_array_new (mem, 4 << 20);
 
       if (!cs_big_array_is_in_file (a))
         return;
-      signal (SIGXFSZ, SIG_IGN);
-      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      limit_file_size ();
       g_assert_true (cs_big_mem_check (mem, NULL));
       for (gsize i = 0; i < (4 << 20) / 8; i++)
         CS_BIG_ARRAY_SET (a, guint64, i, i);
       g_assert_false (cs_big_mem_check (mem, &error));
       g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED);
       g_assert_nonnull (strstr (error->message, "Cannot write a table's index to its temporary file"));
-      return;
     }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
 #else
   g_test_skip ("arrays live in files on Linux only");
 #endif
@@ -599,22 +611,17 @@ test_write_all (void)
 #ifdef __linux__
   /* a file size limit: the first write is short, the next fails; how much
    * went out is told */
-  if (g_test_subprocess ())
+  if (in_subprocess ())
     {
-      struct rlimit limit = { 1 << 20, 1 << 20 };
       g_autofree char *child_path = NULL;
       int child_fd = g_file_open_tmp ("cs-write-all-XXXXXX", &child_path, NULL);
 
-      signal (SIGXFSZ, SIG_IGN);
-      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      limit_file_size ();
       g_assert_false (cs_write_all (child_fd, data, 3 << 20, 0, &written));
       g_assert_cmpint (errno, ==, EFBIG);
       g_assert_cmpuint (written, ==, 1 << 20);
       g_unlink (child_path);
-      return;
     }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
 #endif
 }
 
