@@ -749,6 +749,55 @@ test_problems_of_other_inputs (void)
   /* activating the clinical table's problem selects nothing in this one */
   cs_mapping_page_activate_problem (page, (guint) other);
   g_assert_null (cs_mapping_page_get_cell_problem (page, 0, n_columns));
+  test_maybe_screenshot (GTK_WINDOW (window), "mapping-problems-of-other-inputs");
+}
+
+static gboolean
+page_at_default_width (gpointer widget)
+{
+  int width = gtk_widget_get_width (widget);
+
+  return width > 1000 && width <= 1200;
+}
+
+/* The toolbar fits the default window width (1,200 pixels): what a Run
+ * wrote is reached through one Output menu. */
+static void
+test_toolbar_fits (void)
+{
+  GtkMenuButton *output = NULL;
+  GMenuModel *menu;
+  GtkWidget *toolbar;
+  const char *actions[] = { "mapping.open-output", "mapping.compare", "mapping.upload" };
+  int natural = 0;
+
+  for (GtkWidget *w = test_find_of_type (GTK_WIDGET (page), GTK_TYPE_MENU_BUTTON); w != NULL && output == NULL;
+       w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_MENU_BUTTON (w) && g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (w)), "_Output") == 0)
+      output = GTK_MENU_BUTTON (w);
+  g_assert_nonnull (output);
+  menu = gtk_menu_button_get_menu_model (output);
+  g_assert_nonnull (menu);
+  menu = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, G_N_ELEMENTS (actions));
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autofree char *action = NULL;
+
+      g_assert_true (g_menu_model_get_item_attribute (menu, (int) i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+      g_assert_cmpstr (action, ==, actions[i]);
+    }
+  g_object_unref (menu);
+
+  /* the application's default size (the schema's window-width) */
+  toolbar = gtk_widget_get_parent (GTK_WIDGET (output));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "mapping");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  test_wait_until (page_at_default_width, page);
+  gtk_widget_measure (toolbar, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_test_message ("toolbar %d px, page %d px", natural, gtk_widget_get_width (GTK_WIDGET (page)));
+  g_assert_cmpint (natural, <=, gtk_widget_get_width (GTK_WIDGET (page)));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
 }
 
 /* The Structure view: a column chosen for an element changes the JSON and
@@ -1214,6 +1263,7 @@ test_drop_asks_role (void)
     const char *several[] = { unnamed, named, NULL };
 
     g_assert_true (drop_files (several));
+    test_maybe_screenshot (GTK_WINDOW (find_dialog ("Which Input Is This Table?")), "mapping-which-input");
     answer_input_dialog ("role:dicom");
     g_assert_null (find_dialog ("Which Input Is This Table?"));
     wait_idle ();
@@ -1283,6 +1333,7 @@ main (int   argc,
   g_test_add_func ("/gui/mapping/newer-mapping", test_newer_mapping);
   g_test_add_func ("/gui/mapping/several-inputs", test_several_inputs);
   g_test_add_func ("/gui/mapping/problems-of-other-inputs", test_problems_of_other_inputs);
+  g_test_add_func ("/gui/mapping/toolbar-fits", test_toolbar_fits);
   g_test_add_func ("/gui/mapping/unsaved-open", test_unsaved_open);
   g_test_add_func ("/gui/mapping/unsaved-close", test_unsaved_close);
   g_test_add_func ("/gui/mapping/drop", test_drop);
