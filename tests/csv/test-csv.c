@@ -1895,6 +1895,46 @@ test_read_again_converted (void)
   remove_temp_file (path);
 }
 
+/* Records of every length, read again in an order that jumps about (the
+ * first read after a jump is small; a long record takes more reads). */
+static void
+test_read_again_jumps (void)
+{
+  g_autoptr(GString) text = g_string_new ("id,note\n");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsCsvReader) reader = NULL;
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (SeenRecord));
+  CsCsvRecord record;
+
+  g_array_set_clear_func (seen, seen_record_clear);
+  for (guint i = 0; i < 300; i++)
+    {
+      gsize length = (gsize) (i * 7919) % 41000;
+
+      g_string_append_printf (text, "R%u,\"", i);
+      for (gsize k = 0; k < length; k++)
+        g_string_append_c (text, k % 97 == 0 ? '\n' : (char) ('a' + (i + k) % 26));
+      g_string_append (text, "\"\n");
+    }
+  path = temp_file ("jumps.csv", text->str, (gssize) text->len);
+  reader = cs_csv_reader_new_for_path (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cs_csv_reader_keep_records (reader, &error));
+  while (cs_csv_reader_next (reader, &record, &error))
+    {
+      SeenRecord r = { record.offset, record.row, record.line, record_text (&record) };
+
+      g_array_append_val (seen, r);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 300);
+  for (guint i = 0; i < 3 * seen->len; i++)
+    check_read_again (reader, seen, (i * 131) % seen->len);
+  g_clear_pointer (&reader, cs_csv_reader_free);
+  remove_temp_file (path);
+}
+
 /* A file read again must not have changed since it was opened: checked
  * when it is read, and when asked (a run's end). */
 static void
@@ -2065,6 +2105,7 @@ main (int   argc,
   g_test_add_func ("/csv/append-field", test_append_field);
   g_test_add_func ("/csv/read-again-converted", test_read_again_converted);
   g_test_add_func ("/csv/read-again-changed", test_read_again_changed);
+  g_test_add_func ("/csv/read-again-jumps", test_read_again_jumps);
   g_test_add_func ("/csv/read-again-pipe", test_read_again_pipe);
   g_test_add_func ("/csv/real-lung1", test_real_lung1);
   g_test_add_func ("/csv/real-features", test_real_features);

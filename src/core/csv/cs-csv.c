@@ -40,6 +40,7 @@
 #define SNIFF_BYTES        (64 * 1024)
 #define CHECK_SLICE        (256 * 1024)
 #define REREAD_BYTES       (16 * 1024)   /* per read when records are read again at offsets */
+#define JUMP_READ_BYTES    (4 * 1024)    /* the first read after a jump to a record out of the window */
 #define SPOOL_BYTES        (64 * 1024)   /* text gathered before it is written to the spool */
 
 G_DEFINE_QUARK (cs-csv-error-quark, cs_csv_error)
@@ -242,6 +243,7 @@ struct _CsCsvReader
   gsize          spool_len;
   /* in the second reader: pread() from fd at text offset - fd_base */
   gboolean       positional;
+  gboolean       jumped;        /* the next read follows a jump: JUMP_READ_BYTES */
   guint64        fd_base;
   guint64        fd_pos;
 };
@@ -422,6 +424,13 @@ read_source (CsCsvReader *self,
 
   if (self->max_read > 0 && max > self->max_read)
     max = self->max_read;
+  /* a record looked up at random: read little (the rest of a long record
+   * comes with the next reads); reading on from there, the usual amount */
+  if (self->jumped)
+    {
+      max = MIN (max, JUMP_READ_BYTES);
+      self->jumped = FALSE;
+    }
   if (max == 0 || self->source_eof)
     return 0;
 
@@ -2208,6 +2217,7 @@ cs_csv_reader_read_record_at (CsCsvReader  *self,
   else if (a->kind == SOURCE_FD && (guint64) offset >= a->fd_base)
     {
       /* move the window */
+      a->jumped = TRUE;
       a->buf_offset = (guint64) offset;
       a->pos = a->valid = a->avail = 0;
       a->prev_byte = '\0';
