@@ -158,10 +158,26 @@ test_dry_run_upload_compare (void)
   g_assert_false (gtk_widget_is_visible (test_get_named (dialog, "open-in-cohort")));
   test_maybe_screenshot (dialog, "mapping-upload");
 
-  /* Upload: created, read back; Open and Compare appear */
+  /* Upload: created, read back; Open and Compare appear; four resources a
+   * transaction */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (test_get_named (dialog, "batch-size")), 4);
   click (dialog, "upload");
   test_wait_until (not_busy, dialog);
   g_assert_nonnull (strstr (status_text (dialog), "Uploaded 6 rows: "));
+  {
+    guint created = 0, sent = 0;
+    const char *counts = strstr (status_text (dialog), ": ");
+    const char *transactions = strstr (status_text (dialog), "failed; ");
+
+    g_assert_nonnull (counts);
+    g_assert_nonnull (transactions);
+    created = (guint) g_ascii_strtoull (counts + 2, NULL, 10);
+    sent = (guint) g_ascii_strtoull (transactions + 8, NULL, 10);
+    g_test_message ("%u created in %u transactions", created, sent);
+    g_assert_cmpuint (created, >, 8);
+    g_assert_cmpuint (sent, ==, (created + 3) / 4);
+    g_assert_nonnull (strstr (status_text (dialog), "transactions sent."));
+  }
   g_assert_cmpstr (grid_text (dialog, 1, 0), ==, "Created");
   g_assert_cmpstr (grid_text (dialog, 1, grid_row (dialog, "Patient")), ==, "6");
   g_assert_false (gtk_widget_get_visible (test_get_named (dialog, "issues")));

@@ -22,6 +22,7 @@ struct _CsMappingUploadDialog
   /* Template */
   CsServerRow        *server_row;
   AdwActionRow       *table_row;
+  GtkSpinButton      *batch_spin;
   CsUploadStatus     *status;
   GtkGrid            *types_grid;
   GtkLabel           *issues_label;
@@ -55,6 +56,7 @@ typedef struct
   CsMappingInputFile    *inputs;     /* the dialog's: it outlives the job's thread */
   guint                  n_inputs;
   gboolean               dry_run;
+  guint                  batch_size;
   char                  *key;
   char                  *work_dir;
   GMainContext          *context;
@@ -190,6 +192,7 @@ upload_thread (GTask        *task,
       return;
     }
   options.dry_run = job->dry_run;
+  options.batch_size = job->batch_size;
   if (!cs_mapping_upload (job->program, job->inputs, job->n_inputs, job->client, &options, job->work_dir, &job->result,
                           upload_progress_cb, task, cancellable, &error))
     {
@@ -319,10 +322,15 @@ describe_result (const CsMappingUploadResult *result,
   else
     {
       g_autofree char *failed = cs_gui_format_count (result->push.failed);
+      g_autofree char *sent = cs_gui_format_count (result->push.batches_sent);
 
-      /* Translators: the counts of an upload of the mapping's output */
-      text = g_strdup_printf (_("Uploaded %s rows: %s created, %s updated, %s unchanged, %s failed."),
-                              rows, created, updated, unchanged, failed);
+      /* Translators: the counts of an upload of the mapping's output; the
+       * last is how many transaction Bundles were sent */
+      text = g_strdup_printf (ngettext ("Uploaded %s rows: %s created, %s updated, %s unchanged, %s failed; "
+                                        "%s transaction sent.",
+                                        "Uploaded %s rows: %s created, %s updated, %s unchanged, %s failed; "
+                                        "%s transactions sent.", result->push.batches_sent),
+                              rows, created, updated, unchanged, failed, sent);
     }
   if (error == NULL)
     return g_steal_pointer (&text);
@@ -417,6 +425,7 @@ cs_mapping_upload_dialog_start (CsUploadDialog  *dialog,
   job->inputs = cs_mapping_input_files_copy (self->inputs, self->n_inputs);
   job->n_inputs = self->n_inputs;
   job->dry_run = !!dry_run;
+  job->batch_size = (guint) gtk_spin_button_get_value_as_int (self->batch_spin);
   job->key = cs_mapping_upload_dialog_dup_key (dialog);
   job->work_dir = work_dir;
   job->context = g_main_context_ref_thread_default ();
@@ -500,6 +509,7 @@ cs_mapping_upload_dialog_class_init (CsMappingUploadDialogClass *klass)
                                                "/io/github/cohortscope/Cohortscope/cs-mapping-upload-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CsMappingUploadDialog, server_row);
   gtk_widget_class_bind_template_child (widget_class, CsMappingUploadDialog, table_row);
+  gtk_widget_class_bind_template_child (widget_class, CsMappingUploadDialog, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, CsMappingUploadDialog, status);
   gtk_widget_class_bind_template_child (widget_class, CsMappingUploadDialog, types_grid);
   gtk_widget_class_bind_template_child (widget_class, CsMappingUploadDialog, issues_label);
