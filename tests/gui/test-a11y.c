@@ -467,8 +467,9 @@ collect_unreachable (GString *out)
       test_iterate (20);
       settle (width, gtk_widget_get_height (GTK_WIDGET (window)));
       /* the viewport animates its scroll to the focus; on a loaded machine
-       * that takes longer than settling the layout, so wait for it (3 s) */
-      for (guint i = 0; i < 60 && !chart_within (c, width, &bounds); i++)
+       * (CI runs two suites at once beside Xvfb) that takes longer than
+       * settling the layout, so wait for it (up to 10 s; 3 s once fell short) */
+      for (guint i = 0; i < 200 && !chart_within (c, width, &bounds); i++)
         test_run_for (50);
       if (!chart_within (c, width, &bounds))
         g_string_append_printf (out, "dashboard chart %u stays beyond the window with the focus (at %.0f)\n", n,
