@@ -625,6 +625,36 @@ test_write_all (void)
 #endif
 }
 
+/* A file no name reaches: nothing in its folder, readable and writable; a
+ * folder that does not exist gives -1 with errno. */
+static void
+test_open_unlinked (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_dir_make_tmp ("cs-unlinked-XXXXXX", &error);
+  g_autofree char *missing = NULL;
+  g_autoptr(GDir) dir = NULL;
+  char back[6] = { 0 };
+  int fd;
+
+  g_assert_no_error (error);
+  fd = cs_open_unlinked (folder, "cs-test");
+  g_assert_cmpint (fd, >=, 0);
+  dir = g_dir_open (folder, 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_dir_read_name (dir));
+  g_assert_true (cs_write_all (fd, "hello", 5, 0, NULL));
+  g_assert_cmpint (pread (fd, back, 5, 0), ==, 5);
+  g_assert_cmpstr (back, ==, "hello");
+  g_assert_cmpint (close (fd), ==, 0);
+  g_assert_cmpint (g_rmdir (folder), ==, 0);
+
+  missing = g_build_filename (folder, "no-such-folder", NULL);
+  errno = 0;
+  g_assert_cmpint (cs_open_unlinked (missing, "cs-test"), ==, -1);
+  g_assert_cmpint (errno, ==, ENOENT);
+}
+
 static void
 test_big_mem_no_file (void)
 {
@@ -679,6 +709,7 @@ main (int   argc,
   g_test_add_func ("/base/numbers", test_numbers);
   g_test_add_func ("/base/sha256", test_sha256);
   g_test_add_func ("/base/write-all", test_write_all);
+  g_test_add_func ("/base/open-unlinked", test_open_unlinked);
   g_test_add_func ("/base/big-mem/heap", test_big_mem_heap);
   g_test_add_func ("/base/big-mem/file", test_big_mem_file);
   g_test_add_func ("/base/big-mem/budget", test_big_mem_budget);

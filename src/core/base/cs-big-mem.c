@@ -9,7 +9,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "cs-base"
-#define _GNU_SOURCE   /* fallocate, O_TMPFILE */
+#define _GNU_SOURCE   /* fallocate */
 
 #include "config.h"
 
@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -299,23 +298,6 @@ _cs_big_array_page (CsBigArray *pub,
 /* ------------------------------------------------------------------ */
 /* Arrays                                                              */
 
-static int
-open_unlinked (const char *folder)
-{
-  g_autofree char *path = NULL;
-  int fd;
-
-#ifdef O_TMPFILE
-  if ((fd = open (folder, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
-    return fd;
-#endif
-  path = g_build_filename (folder, "cohortscope-index-XXXXXX", NULL);
-  if ((fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600)) < 0)
-    return -1;
-  g_unlink (path);
-  return fd;
-}
-
 /* Reserves size bytes of array's file; FALSE, errno set, when it cannot. */
 static gboolean
 file_reserve (Array *array,
@@ -353,7 +335,7 @@ array_to_file (CsBigMem *self,
 
   if (self->no_files)
     return FALSE;
-  if ((array->fd = open_unlinked (self->folder != NULL ? self->folder : g_get_tmp_dir ())) < 0)
+  if ((array->fd = cs_open_unlinked (self->folder, "cohortscope-index")) < 0)
     {
       g_debug ("No file for a table's index (%s): keeping it in memory", g_strerror (errno));
       self->no_files = TRUE;

@@ -2,11 +2,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE   /* O_TMPFILE */
+
 #include "config.h"
 
 #include "cs-io.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <unistd.h>
 
 gboolean
@@ -39,4 +43,26 @@ cs_write_all (int            fd,
   if (written != NULL)
     *written = done;
   return TRUE;
+}
+
+int
+cs_open_unlinked (const char *folder,
+                  const char *prefix)
+{
+  g_autofree char *template = NULL;
+  g_autofree char *path = NULL;
+  int fd;
+
+  if (folder == NULL)
+    folder = g_get_tmp_dir ();
+#ifdef O_TMPFILE
+  if ((fd = open (folder, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
+    return fd;
+#endif
+  template = g_strconcat (prefix, "-XXXXXX", NULL);
+  path = g_build_filename (folder, template, NULL);
+  if ((fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600)) < 0)
+    return -1;
+  g_unlink (path);
+  return fd;
 }

@@ -2,7 +2,8 @@
  *
  * The mapping writer, the mapping engine's paged indexes, the store's
  * spill file and the CSV reader's copy of a stream each write a buffer to a
- * file and must not lose a byte to a short write or a signal.
+ * file and must not lose a byte to a short write or a signal; the first
+ * three keep what they write in a file that no name reaches.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,5 +23,12 @@ gboolean  cs_write_all  (int            fd,
                          gsize          length,
                          goffset        offset,
                          gsize         *written);
+
+/* A new file, open to read and write, in folder (NULL: $TMPDIR) that no name
+ * reaches, so that nothing is left behind whatever happens to the process:
+ * O_TMPFILE where the file system has it, else made as prefix-XXXXXX and
+ * unlinked at once. -1 with errno set when none can be made. */
+int       cs_open_unlinked (const char    *folder,
+                            const char    *prefix);
 
 G_END_DECLS

@@ -518,14 +518,9 @@ map_file_clear (MapFile *file)
 void
 map_spill_init (MapSpill *spill)
 {
-  g_autofree char *name = NULL;
-
   memset (spill, 0, sizeof *spill);
-  spill->fd = g_file_open_tmp ("cohortscope-map-XXXXXX", &name, NULL);
-  if (spill->fd >= 0)
-    g_unlink (name);
-  else
-    spill->failed = TRUE;
+  spill->fd = cs_open_unlinked (NULL, "cohortscope-map");
+  spill->failed = spill->fd < 0;
   spill->buffer = g_malloc (SPILL_BUFFER);
 }
 

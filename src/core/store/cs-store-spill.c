@@ -19,10 +19,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -60,27 +58,13 @@ cs_spill_clear (CsSpill *spill)
   g_clear_pointer (&spill->segments, g_array_unref);
 }
 
-static int
-open_unlinked (const char *dir)
-{
-  g_autofree char *path = g_build_filename (dir, "spill-XXXXXX", NULL);
-  int fd;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    return -1;
-  if ((fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600)) < 0)
-    return -1;
-  g_unlink (path);
-  return fd;
-}
-
 static void
 spill_open (CsSpill *spill)
 {
   g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "cohortscope", NULL);
 
-  if ((spill->fd = open_unlinked (dir)) < 0 &&
-      (spill->fd = open_unlinked (g_get_tmp_dir ())) < 0)
+  if ((g_mkdir_with_parents (dir, 0700) != 0 || (spill->fd = cs_open_unlinked (dir, "spill")) < 0) &&
+      (spill->fd = cs_open_unlinked (NULL, "spill")) < 0)
     {
       g_debug ("No file for the resources' JSON (%s): keeping it in memory", g_strerror (errno));
       spill->failed = TRUE;
