@@ -397,16 +397,9 @@ cs_big_array_new (CsBigMem *mem,
   array->id = ++mem->next_id;
   array->fd = -1;
   g_hash_table_add (mem->arrays, array);
-  array->public.heap = g_malloc0 (1);   /* an empty heap array, moved at once past the budget */
-  if (mem->heap_size + size > mem->budget && array_to_file (mem, array, size))
-    {
-      array->public.size = size;
-      return &array->public;
-    }
-  array->public.heap = g_realloc (array->public.heap, size + 1);
-  memset (array->public.heap, 0, size + 1);
-  array->public.size = size;
-  mem->heap_size += size;
+  /* an empty heap array, grown: on the heap, or past the budget in a file */
+  array->public.heap = g_malloc0 (1);
+  cs_big_array_resize (&array->public, size);
   return &array->public;
 }
 
