@@ -220,12 +220,6 @@ row_rejected (const MapTable *table,
   return ROW_GET (table, row, guint8, ROW_REJECTED) != 0;
 }
 
-static void
-fp_chains_clear (FpChains *chains)
-{
-  fp_table_clear (&chains->table);
-}
-
 /* ------------------------------------------------------------------ */
 /* Rows read again                                                     */
 
@@ -382,10 +376,10 @@ map_table_free (MapTable *table,
   if (table == NULL)
     return;
   g_clear_pointer (&table->records, cs_big_array_free);
-  fp_chains_clear (&table->by_key);
+  fp_table_clear (&table->by_key.table);
   for (guint j = 0; j < n_joins; j++)
     {
-      fp_chains_clear (&table->by_join[j]);
+      fp_table_clear (&table->by_join[j].table);
       g_free (table->join_cols[j]);
     }
   g_free (table->by_join);
