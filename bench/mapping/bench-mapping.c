@@ -936,11 +936,15 @@ main (int   argc,
                    tables[i].n_patients, (double) tables[i].bytes / 1e6, sizes[i].cpu_seconds);
       g_print ("\n");
     }
-  if (paged[G_N_ELEMENTS (divisors) - 1].ok && scaled[G_N_ELEMENTS (divisors) - 1].ok)
-    g_print ("paged against the default limit, all rows: %.2fx the CPU time, %+.1f MB peak RSS\n",
-             paged[G_N_ELEMENTS (divisors) - 1].cpu_seconds / scaled[G_N_ELEMENTS (divisors) - 1].cpu_seconds,
-             ((double) paged[G_N_ELEMENTS (divisors) - 1].maxrss_kib -
-              (double) scaled[G_N_ELEMENTS (divisors) - 1].maxrss_kib) * 1024 / 1e6);
+  {
+    const CsBenchResult *all_paged = &paged[G_N_ELEMENTS (divisors) - 1];
+    const CsBenchResult *all = &scaled[G_N_ELEMENTS (divisors) - 1];
+
+    if (all_paged->ok && all->ok)
+      g_print ("paged against the default limit, all rows: %.2fx the CPU time, %+.1f MB peak RSS\n",
+               all_paged->cpu_seconds / all->cpu_seconds,
+               ((double) all_paged->maxrss_kib - (double) all->maxrss_kib) * 1024 / 1e6);
+  }
 
   if (keep)
     {
